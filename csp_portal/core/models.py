@@ -1,0 +1,148 @@
+"""The partnership core: partnerships, theme groups, organisations, people and meetings."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+
+def default_rag_legend() -> dict[str, str]:
+    return {
+        "red": "Off track: the target will not be met without intervention",
+        "amber": "At risk: within tolerance of the target",
+        "green": "On track: the target is met or exceeded",
+    }
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        FIRE_RESCUE = "fire_rescue", "Fire and rescue"
+        PROBATION = "probation", "Probation"
+        PCC = "pcc", "Police and Crime Commissioner"
+        HEALTH = "health", "Health"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    statutory = models.BooleanField(
+        default=False, help_text="A responsible authority under the Crime and Disorder Act 1998."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    area = models.CharField(max_length=200, blank=True)
+    police_force = models.CharField(max_length=200, blank=True)
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Used for rates per 1,000 population."
+    )
+    fy_start_month = models.PositiveSmallIntegerField(
+        "financial year start month",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="April (4) for UK public bodies.",
+    )
+    rag_legend = models.JSONField(
+        "RAG legend",
+        default=default_rag_legend,
+        help_text="What red, amber and green mean for this partnership.",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="Membership", related_name="partnerships", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:partnership", args=[self.slug])
+
+
+class ThemeGroup(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="theme_groups"
+    )
+    name = models.CharField(max_length=200)
+    chair = models.CharField(max_length=200, blank=True)
+    coordinator = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="unique_theme_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.partnership})"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice chair"
+        COORDINATOR = "coordinator", "Coordinator"
+        OFFICER = "officer", "Officer"
+        PANEL_MEMBER = "panel_member", "Panel member"
+
+    # Roles that may enter and change a partnership's figures and plans.
+    EDITOR_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COORDINATOR, Role.OFFICER})
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "organisation__name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name}, {self.get_role_display()} of {self.partnership}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in self.EDITOR_ROLES
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        BOARD = "board", "Board"
+        THEME_GROUP = "theme_group", "Theme group"
+        SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
+    theme_group = models.ForeignKey(
+        ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.date:%d %B %Y}"

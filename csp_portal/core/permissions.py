@@ -1,0 +1,77 @@
+"""Who may do what. Every view asks this module; nothing else decides access.
+
+- Staff (admins) may do everything.
+- Editors (chair, vice chair, coordinator, officer) of a partnership read its live,
+  unpublished figures and write its data.
+- Panel members of a partnership read its published material only.
+- Anyone else gets nothing of that partnership: views answer 404, so the
+  existence of another partnership's drafts is not revealed.
+"""
+
+from enum import Enum
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Membership, Partnership
+
+
+class Access(Enum):
+    PUBLISHED = "published"  # read published reports
+    LIVE = "live"  # read live figures, drafts, plans
+    EDIT = "edit"  # enter and change data
+    IMPORT = "import"  # bulk-import actuals for the partnership
+
+
+def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
+    """The user's role in each partnership, cached on the user for the request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_csp_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("partnership_id", "role"))
+        user._csp_roles = cached
+    return cached
+
+
+def has_access(user: User | AnonymousUser, partnership: Partnership, access: Access) -> bool:
+    """Whether the user has this access to this partnership."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    role = roles_by_partnership(user).get(partnership.pk)
+    if role is None:
+        return False
+    if access is Access.PUBLISHED:
+        return True
+    return role in Membership.EDITOR_ROLES
+
+
+def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
+    """Partnerships the user may open at all (published material at least)."""
+    if not user.is_authenticated or not user.is_active:
+        return Partnership.objects.none()
+    if user.is_staff:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk__in=roles_by_partnership(user).keys())
+
+
+def editable_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
+    """Partnerships whose data the user may write."""
+    if not user.is_authenticated or not user.is_active:
+        return Partnership.objects.none()
+    if user.is_staff:
+        return Partnership.objects.all()
+    ids = [pk for pk, role in roles_by_partnership(user).items() if role in Membership.EDITOR_ROLES]
+    return Partnership.objects.filter(pk__in=ids)
+
+
+def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Partnership:
+    """The partnership with this slug if the user has the access, else Http404."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if not has_access(user, partnership, access):
+        raise Http404("No partnership found")
+    return partnership

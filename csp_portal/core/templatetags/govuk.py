@@ -1,0 +1,275 @@
+"""GOV.UK Frontend classes and ARIA wiring for Django forms and django-tables2.
+
+Forms keep plain widgets; these helpers add the GOV.UK classes when the
+partials in templates/includes/ render them, so no form needs classes in its
+widget attrs. Nothing here touches the database.
+"""
+
+from collections.abc import Iterable
+
+from django import forms, template
+from django.forms.boundfield import BoundField, BoundWidget
+from django.utils.html import format_html_join
+
+register = template.Library()
+
+# Widget kind -> the GOV.UK class for the control, and its error modifier.
+_CONTROL_CLASSES = {
+    "input": ("govuk-input", "govuk-input--error"),
+    "password": ("govuk-input", "govuk-input--error"),
+    "textarea": ("govuk-textarea", "govuk-textarea--error"),
+    "select": ("govuk-select", "govuk-select--error"),
+    "file": ("govuk-file-upload", "govuk-file-upload--error"),
+    "checkbox": ("govuk-checkboxes__input", ""),
+}
+
+# Short inputs read better than full-width ones (GOV.UK "size inputs to the answer").
+_DEFAULT_INPUT_WIDTHS = {"number": "10", "date": "10", "datetime-local": "20", "time": "5"}
+_FIXED_WIDTHS = {"2", "3", "4", "5", "10", "20", "30"}
+_FLUID_WIDTHS = {"full", "three-quarters", "two-thirds", "one-half", "one-third", "one-quarter"}
+
+
+def widget_kind(widget: forms.Widget) -> str:
+    """The partial that renders this widget: input, password, textarea, select,
+    checkbox, checkboxes, radios, file, multi or hidden."""
+    if widget.is_hidden:
+        return "hidden"
+    # Order matters: CheckboxSelectMultiple subclasses RadioSelect, and
+    # ClearableFileInput subclasses FileInput subclasses Input.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.MultiWidget):
+        return "multi"
+    return "input"
+
+
+def _hint_id(field: BoundField) -> str:
+    return f"{field.auto_id}-hint"
+
+
+def _error_id(field: BoundField) -> str:
+    return f"{field.auto_id}-error"
+
+
+def _described_by(field: BoundField) -> str:
+    ids = []
+    existing = field.field.widget.attrs.get("aria-describedby")
+    if existing:
+        ids.append(existing)
+    if field.auto_id:
+        if field.help_text:
+            ids.append(_hint_id(field))
+        if field.errors:
+            ids.append(_error_id(field))
+    return " ".join(ids)
+
+
+def _width_class(width: object) -> str:
+    width = str(width or "")
+    if width in _FIXED_WIDTHS:
+        return f"govuk-input--width-{width}"
+    if width in _FLUID_WIDTHS:
+        return f"govuk-!-width-{width}"
+    return ""
+
+
+def _join_classes(*classes: str) -> str:
+    seen: list[str] = []
+    for chunk in classes:
+        for name in (chunk or "").split():
+            if name not in seen:
+                seen.append(name)
+    return " ".join(seen)
+
+
+def _widget_attrs(field: BoundField, extra_class: str = "", width: object = "") -> dict:
+    widget = field.field.widget
+    kind = widget_kind(widget)
+    attrs: dict = {}
+    if kind in _CONTROL_CLASSES or kind == "multi":
+        base, error = _CONTROL_CLASSES.get(kind, _CONTROL_CLASSES["input"])
+        if not width and kind in ("input", "multi"):
+            width = _DEFAULT_INPUT_WIDTHS.get(getattr(widget, "input_type", ""), "")
+        attrs["class"] = _join_classes(
+            base,
+            error if field.errors else "",
+            _width_class(width),
+            widget.attrs.get("class", ""),
+            extra_class,
+        )
+    if kind == "password":
+        attrs.update(
+            {
+                "class": _join_classes(
+                    attrs["class"], "govuk-password-input__input govuk-js-password-input-input"
+                ),
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        )
+    if getattr(widget, "input_type", "") == "email":
+        attrs["spellcheck"] = "false"
+    described_by = _described_by(field)
+    if described_by and not field.use_fieldset:
+        attrs["aria-describedby"] = described_by
+    return attrs
+
+
+@register.filter
+def govuk_kind(field: BoundField) -> str:
+    """`{% if field|govuk_kind == "radios" %}`: which GOV.UK pattern the field needs."""
+    return widget_kind(field.field.widget)
+
+
+@register.filter
+def govuk_widget(field: BoundField, extra_class: str = ""):
+    """`{{ form.x|govuk_widget }}` or `{{ form.x|govuk_widget:"govuk-input--width-5" }}`:
+    the widget with its GOV.UK class, error modifier and aria-describedby."""
+    return field.as_widget(attrs=_widget_attrs(field, extra_class))
+
+
+@register.simple_tag
+def govuk_widget_with(field: BoundField, width: object = "", **attrs):
+    """`{% govuk_widget_with form.x width=5 data_paste_cell="" aria_label="April" %}`.
+
+    Like the `govuk_widget` filter, plus extra HTML attributes (underscores in
+    names become hyphens; `class` adds classes) and an input `width`
+    (2, 3, 4, 5, 10, 20, 30 or full, two-thirds, one-half ...).
+    """
+    extra_class = attrs.pop("class", "")
+    final = _widget_attrs(field, extra_class, width)
+    final.update({name.replace("_", "-"): value for name, value in attrs.items()})
+    return field.as_widget(attrs=final)
+
+
+@register.simple_tag
+def govuk_described_by(field: BoundField) -> str:
+    """`{% govuk_described_by field as ids %}`: hint and error ids, for a fieldset."""
+    return _described_by(field)
+
+
+@register.filter
+def govuk_hint_id(field: BoundField) -> str:
+    return _hint_id(field)
+
+
+@register.filter
+def govuk_error_id(field: BoundField) -> str:
+    return _error_id(field)
+
+
+@register.filter
+def govuk_choice(option: BoundWidget, kind: str = "radios"):
+    """One radio or checkbox from `{% for option in field %}` with its GOV.UK class."""
+    attrs = dict(option.data["attrs"])
+    attrs["class"] = _join_classes(f"govuk-{kind}__input", attrs.get("class", ""))
+    # The fieldset carries the hint and error, so each option need not repeat
+    # them to screen readers.
+    attrs.pop("aria-describedby", None)
+    attrs.pop("aria-invalid", None)
+    data = {**option.data, "attrs": attrs}
+    return BoundWidget(option.parent_widget, data, option.renderer).tag(wrap_label=False)
+
+
+@register.filter
+def govuk_anchor(field: BoundField) -> str:
+    """The id of the first control of a field: where an error summary link goes."""
+    if field.id_for_label:
+        return field.id_for_label
+    if field.auto_id and widget_kind(field.field.widget) in ("radios", "checkboxes", "multi"):
+        return f"{field.auto_id}_0"
+    return field.auto_id or ""
+
+
+def _form_errors(form, first_anchor: str | None = None) -> list[tuple[str, str]]:
+    items: list[tuple[str, str]] = []
+    visible = [field for field in form if not field.is_hidden]
+    default_anchor = first_anchor or (govuk_anchor(visible[0]) if visible else "")
+    for message in form.non_field_errors():
+        items.append((default_anchor, message))
+    for field in form:
+        anchor = default_anchor if field.is_hidden else govuk_anchor(field)
+        for message in field.errors:
+            items.append((anchor, message))
+    return items
+
+
+@register.simple_tag
+def govuk_error_items(form=None, errors: Iterable | None = None) -> list[tuple[str, str]]:
+    """`{% govuk_error_items form errors as items %}`: (href, message) pairs.
+
+    `form` may be a form or a formset; `errors` is a list of (anchor_id, message)
+    pairs, anchor_id with or without "#" (empty for no link). Non-field errors
+    link to the first field, as GOV.UK sign-in pages do.
+    """
+    items: list[tuple[str, str]] = []
+    if form:
+        if hasattr(form, "forms"):  # a formset
+            items.extend(("", message) for message in form.non_form_errors())
+            for member in form.forms:
+                items.extend(_form_errors(member))
+        else:
+            items.extend(_form_errors(form))
+    for anchor, message in errors or ():
+        items.append((str(anchor or "").lstrip("#"), message))
+    return [(f"#{anchor}" if anchor else "", message) for anchor, message in items]
+
+
+@register.filter
+def govuk_any_actions(rows) -> bool:
+    """Whether any summary-list row has a change link (a third item)."""
+    return any(len(row) > 2 and row[2] for row in rows)
+
+
+# django-tables2 ----------------------------------------------------------------
+
+
+@register.simple_tag
+def govuk_attrs(attrs, **defaults):
+    """`{% govuk_attrs column.attrs.th class="govuk-table__header" %}`.
+
+    Render HTML attributes, adding the given classes to any the table already
+    sets (django-tables2's own `render_attrs` replaces them instead).
+    """
+    merged = dict(attrs or {})
+    for name, value in defaults.items():
+        name = name.replace("_", "-")
+        if name == "class":
+            merged["class"] = _join_classes(value, merged.get("class", ""))
+        else:
+            merged.setdefault(name, value)
+    skip = {"th", "td", "tf", "cell", "_ordering", "thead", "tbody", "tfoot"}
+    pairs = []
+    for name, value in merged.items():
+        value = value() if callable(value) else value
+        if name not in skip and value is not None and value is not False:
+            pairs.append((name, "" if value is True else value))
+    return format_html_join(" ", '{}="{}"', pairs)
+
+
+@register.filter
+def govuk_aria_sort(column) -> str:
+    """aria-sort for a django-tables2 bound column: ascending, descending or none."""
+    if not column.orderable:
+        return ""
+    if not column.is_ordered:
+        return "none"
+    return "descending" if column.order_by_alias.is_descending else "ascending"
+
+
+@register.filter
+def govuk_first_cell_is_header(table) -> bool:
+    """Row headers by default; a table opts out with `first_cell_is_header = False`."""
+    return bool(getattr(table, "first_cell_is_header", True))

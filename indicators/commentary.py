@@ -1,0 +1,303 @@
+"""Plain-English commentary and number formatting built from computed figures.
+
+Every word that says which way a figure moved is chosen from the sign of an unrounded
+figure, so the text cannot contradict the numbers. Rounding happens here, only for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from indicators.figures import Figures, IndicatorSpec
+from indicators.periods import add_months, month_label, month_name
+
+__all__ = ["commentary", "format_number", "format_percent"]
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals, halves away from zero."""
+    # ROUND_HALF_UP in decimal rounds halves away from zero, which is the presentation rule.
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded  # no "-0"
+
+
+def format_number(value: Decimal, places: int = 0) -> str:
+    """The number rounded for display with thousands separated by commas, e.g. "1,149"."""
+    return f"{_rounded(value, places):,.{places}f}"
+
+
+def format_percent(value: Decimal, places: int = 0) -> str:
+    """The number rounded for display as a percentage, e.g. "31%"."""
+    return f"{format_number(value, places)}%"
+
+
+def _plain(value: Decimal) -> str:
+    """A setting such as a tolerance, with no trailing zeros: "5", "2.5"."""
+    return format(value.normalize(), "f")
+
+
+def _places(spec: IndicatorSpec) -> int:
+    """Decimals shown for the measure: rates per 1,000 are small, so they keep one."""
+    return 1 if spec.measure == "rate" else 0
+
+
+def _amount(value: Decimal, places: int) -> str:
+    """A size of difference, which never reads as zero when it is not."""
+    size = abs(value)
+    if size != 0 and _rounded(size, places) == 0:
+        return f"less than {format_number(Decimal(1).scaleb(-places), places)}"
+    return format_number(size, places)
+
+
+def _article(number_text: str) -> str:
+    """"an" before numbers spoken with a vowel sound (8, 11, 18, 80...), else "a"."""
+    digits = number_text.replace(",", "").split(".")[0]
+    eleven_or_eighteen = len(digits) % 3 == 2 and digits[:2] in ("11", "18")
+    return "an" if digits.startswith("8") or eleven_or_eighteen else "a"
+
+
+def _relative(pct: Decimal | None, up: str, down: str) -> str:
+    """A percentage change as a phrase: "a 31% increase", "a 6% reduction"."""
+    if pct is None or pct == 0:
+        return ""
+    word = up if pct > 0 else down
+    if _rounded(abs(pct), 0) == 0:
+        return f", {_article('0')} {word} of less than 1%"
+    text = format_number(abs(pct))
+    return f", {_article(text)} {text}% {word}"
+
+
+def _months_in_words(months: Sequence[date]) -> str:
+    """Month names joined as prose: "August", "August and September", "May, June and July"."""
+    names = [month_name(m) for m in months]
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _level(value: Decimal, spec: IndicatorSpec) -> str:
+    """A level as read aloud: "88%", "12.3 per 1,000", "45"."""
+    if spec.measure == "percentage":
+        return format_percent(value)
+    if spec.measure == "rate":
+        return f"{format_number(value, 1)} per 1,000"
+    return format_number(value)
+
+
+def _difference(change: Decimal, spec: IndicatorSpec) -> str:
+    """The size of a change in a level: "2 percentage points", "0.4", "3"."""
+    amount = _amount(change, _places(spec))
+    if spec.measure == "percentage":
+        single = amount == "1"
+        return f"{amount} percentage point{'' if single else 's'}"
+    return amount
+
+
+def _parts(numerator: Decimal | None, denominator: Decimal | None) -> str:
+    """The counts behind a percentage: " (528 of 600)"."""
+    if numerator is None or denominator is None:
+        return ""
+    return f" ({format_number(numerator)} of {format_number(denominator)})"
+
+
+def _count_noun(value: Decimal, noun: str, noun_singular: str | None) -> str:
+    return noun_singular if noun_singular and _rounded(value, 0) == 1 else noun
+
+
+def _ytd_sentence(
+    figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None
+) -> str | None:
+    """The year to date against the same period last year."""
+    ytd = figures.ytd
+    if ytd is None or figures.ytd_end is None:
+        return None
+    single = figures.ytd_end == figures.fy_start
+    start, end = month_name(figures.fy_start), month_name(figures.ytd_end)
+    span = f"In {end}" if single else f"Between {start} and the end of {end}"
+    change = figures.ytd_change
+
+    if spec.measure == "count":
+        word = _count_noun(ytd, noun, noun_singular)
+        is_one = _rounded(ytd, 0) == 1
+        verb = ("was" if is_one else "were") if single else ("has been" if is_one else "have been")
+        head = f"{span} there {verb} {format_number(ytd)} {word} recorded"
+        if change is None:
+            return f"{head}."
+        if change == 0:
+            return f"{head}, the same number as the same period last year."
+        more = "more" if change > 0 else "fewer"
+        tail = (
+            ", when there were none"
+            if figures.ytd_last_year == 0
+            else _relative(figures.ytd_change_pct, "increase", "reduction")
+        )
+        return f"{head}, {_amount(change, 0)} {more} than the same period last year{tail}."
+
+    if spec.measure == "snapshot":
+        span, compared = f"At the end of {end}", "a year earlier"
+    else:
+        compared = "the same period last year"
+    head = (
+        f"{span} the {noun} was {_level(ytd, spec)}"
+        f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
+    )
+    if change is None:
+        return f"{head}."
+    if change == 0:
+        return f"{head}, the same as {compared}."
+    higher = "higher" if change > 0 else "lower"
+    tail = "" if figures.change_is_points else _relative(
+        figures.ytd_change_pct, "increase", "reduction"
+    )
+    return f"{head}, {_difference(change, spec)} {higher} than {compared}{tail}."
+
+
+def _target_sentence(figures: Figures, spec: IndicatorSpec) -> str | None:
+    """The year to date against the target to date, with its status in words."""
+    target, gap = figures.target_to_date, figures.target_gap
+    if target is None or gap is None:
+        return None
+    if spec.measure == "count":
+        named = f"the target to date of {format_number(target)}"
+    else:
+        named = f"the target of {_level(target, spec)}"
+    tolerance = f"{_plain(spec.tolerance_pct)}% tolerance"
+    status = {
+        "green": ", so the target is met (green)",
+        "amber": f", within the {tolerance} (amber)",
+        "red": f", outside the {tolerance} (red)",
+    }.get(figures.status, "")
+    if gap == 0:
+        return f"This is exactly {named}{status}."
+    side = "above" if gap > 0 else "below"
+    return f"This is {_difference(gap, spec)} {side} {named}{status}."
+
+
+def _required_sentence(
+    figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None
+) -> str | None:
+    """The monthly average still needed to meet (or stay within) the annual target."""
+    required, annual = figures.required_monthly_average, figures.annual_target
+    if required is None or annual is None or figures.ytd_end is None or figures.ytd is None:
+        return None
+    if spec.polarity not in ("lower", "higher"):
+        return None
+    first = add_months(figures.ytd_end, 1)
+    last = add_months(figures.fy_start, 11)
+    when = f"in {month_name(last)}" if first == last else (
+        f"between {month_name(first)} and {month_name(last)}"
+    )
+    annual_text = format_number(annual)
+    if required <= 0:
+        if spec.polarity == "higher":
+            return f"The annual target of {annual_text} has already been met."
+        position = "already equals" if required == 0 else "is already above"
+        return f"The year to date {position} the annual target of {annual_text}."
+    average = f"{format_number(required)} {_count_noun(required, noun, noun_singular)} per month"
+    if spec.polarity == "higher":
+        return (
+            f"To meet the annual target of {annual_text}, an average of {average} "
+            f"is needed {when}."
+        )
+    return (
+        f"To stay within the annual target of {annual_text}, the average must not exceed "
+        f"{average} {when}."
+    )
+
+
+def _variation(figures: Figures) -> str:
+    """Whether the month's figure lies inside its control limits, as a trailing phrase."""
+    if figures.within_normal_variation is None:
+        return ""
+    if not figures.within_normal_variation:
+        return ", outside the range of normal variation"
+    change = figures.change
+    if change is None or change == 0:
+        return ", within normal variation"
+    return f", a small {'rise' if change > 0 else 'fall'}, within normal variation"
+
+
+def _month_sentence(
+    figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None
+) -> str | None:
+    """The reporting month against the same month last year, and whether it is noise."""
+    value = figures.value
+    if value is None or spec.frequency != "monthly":
+        return None
+    month = month_name(figures.period)
+    if figures.period == figures.fy_start or spec.measure == "snapshot":
+        # The year-to-date sentence already gives this month's figure; only add the noise check.
+        if figures.within_normal_variation is None:
+            return None
+        where = "within" if figures.within_normal_variation else "outside the range of"
+        return f"{month}'s figure is {where} normal variation."
+    last = f"in {month_label(add_months(figures.period, -12))}"
+    change = figures.change
+    if spec.measure == "count":
+        word = _count_noun(value, noun, noun_singular)
+        verb = "was" if _rounded(value, 0) == 1 else "were"
+        head = f"In {month} there {verb} {format_number(value)} {word} recorded"
+        if change is None:
+            comparison = ""
+        elif change == 0:
+            comparison = f", the same number as {last}"
+        else:
+            comparison = f", {_amount(change, 0)} {'more' if change > 0 else 'fewer'} than {last}"
+    else:
+        head = (
+            f"In {month} the {noun} was {_level(value, spec)}"
+            f"{_parts(figures.numerator, figures.denominator)}"
+        )
+        if change is None:
+            comparison = ""
+        elif change == 0:
+            comparison = f", the same as {last}"
+        else:
+            higher = "higher" if change > 0 else "lower"
+            comparison = f", {_difference(change, spec)} {higher} than {last}"
+    return f"{head}{comparison}{_variation(figures)}."
+
+
+def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
+    """Data problems the reader must know about: missing periods and incomplete parts."""
+    sentences = []
+    missing = figures.missing_periods
+    if missing:
+        plural = len(missing) > 1
+        if spec.frequency == "quarterly":
+            spans = [f"{month_name(m)} to {month_name(add_months(m, 2))}" for m in missing]
+            named = f"the quarter{'s' if plural else ''} {' and '.join(spans)}"
+        else:
+            named = _months_in_words(missing)
+        entered = "figures have" if plural else "figure has"
+        sentences.append(f"No {entered} been entered for {named}.")
+        if figures.ytd is not None and figures.ytd_last_year is not None:
+            sentences.append(
+                "The comparison with last year leaves out the same months in both years."
+            )
+    if figures.ratio_parts_missing:
+        sentences.append(
+            "The year-to-date figure cannot be worked out because some months have no "
+            "numerator and denominator."
+        )
+    if figures.ytd is not None and figures.ytd_last_year is None:
+        sentences.append("There is no figure for the same period last year to compare with.")
+    if figures.ytd is None and not missing and not figures.ratio_parts_missing:
+        sentences.append(f"There are no figures yet for {figures.financial_year}.")
+    return sentences
+
+
+def commentary(
+    figures: Figures, spec: IndicatorSpec, *, noun: str, noun_singular: str | None = None
+) -> str:
+    """The generated commentary for an indicator's figures, in short plain-English sentences."""
+    parts = [
+        _ytd_sentence(figures, spec, noun, noun_singular),
+        _target_sentence(figures, spec),
+        _required_sentence(figures, spec, noun, noun_singular),
+        _month_sentence(figures, spec, noun, noun_singular),
+        *_missing_sentences(figures, spec),
+    ]
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,82 @@
+"""The comparisons open-data records: one per indicator, the same for the API and the command."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+from csp_portal.core.models import Partnership
+
+from . import commentary, selectors
+
+FIELDS = [
+    "indicator",
+    "title",
+    "period",
+    "financial_year",
+    "value",
+    "last_year_value",
+    "change",
+    "change_pct",
+    "ytd",
+    "ytd_last_year",
+    "ytd_change",
+    "ytd_change_pct",
+    "quarter",
+    "quarter_value",
+    "quarter_last_year",
+    "annual_target",
+    "target_to_date",
+    "target_gap",
+    "required_monthly_average",
+    "forecast",
+    "status",
+    "direction",
+    "commentary",
+]
+# The figures' own attributes, copied as they are (unrounded).
+_FIGURE_FIELDS = FIELDS[4:-1]
+
+
+def records(partnership: Partnership, period: datetime.date) -> list[dict]:
+    """One record per active indicator, numbers as Decimals (None where not computable)."""
+    out = []
+    for result in selectors.partnership_figures(partnership, period):
+        figures, indicator = result.figures, result.indicator
+        record = {
+            "indicator": indicator.code,
+            "title": indicator.title,
+            "period": period.strftime("%Y-%m"),
+            "financial_year": figures.financial_year,
+        }
+        record.update({name: getattr(figures, name) for name in _FIGURE_FIELDS})
+        record["commentary"] = commentary.commentary(
+            figures, selectors.spec_for(indicator), noun=indicator.noun
+        )
+        out.append(record)
+    return out
+
+
+def _json_number(value):
+    if isinstance(value, Decimal):
+        # JSON numbers, unrounded: integral values as ints, others as floats.
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def records_json(partnership: Partnership, period: datetime.date) -> list[dict]:
+    return [{k: _json_number(v) for k, v in r.items()} for r in records(partnership, period)]
+
+
+def records_csv(partnership: Partnership, period: datetime.date) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for record in records(partnership, period):
+        writer.writerow(
+            {
+                k: "" if v is None else (format(v, "f") if isinstance(v, Decimal) else v)
+                for k, v in record.items()
+            }
+        )
+    return buffer.getvalue()

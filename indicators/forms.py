@@ -1,0 +1,201 @@
+"""Forms for entering figures: the month sheet and the year grid share one grid form."""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+
+from csp_portal.core.models import ThemeGroup
+
+from . import periods
+from .models import Actual, Indicator
+from .services import Conflict, FigureInput
+from .validation import FigureError, check_figure, parse_number
+
+
+class IndicatorFilterForm(forms.Form):
+    q = forms.CharField(label="Code or title contains", required=False)
+    theme_group = forms.ModelChoiceField(
+        label="Theme group",
+        queryset=ThemeGroup.objects.none(),
+        required=False,
+        empty_label="All theme groups",
+    )
+    polarity = forms.ChoiceField(
+        label="Polarity",
+        required=False,
+        choices=[("", "All polarities"), *Indicator.Polarity.choices],
+    )
+    measure = forms.ChoiceField(
+        label="Measure", required=False, choices=[("", "All measures"), *Indicator.Measure.choices]
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+
+
+def _text(number) -> str:
+    if number is None:
+        return ""
+    return format(number.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure on a grid: an indicator and the period it is stored at."""
+
+    key: str
+    indicator: Indicator
+    period: datetime.date
+    current: Actual | None
+    label: str
+
+    @property
+    def ratio(self) -> bool:
+        return self.indicator.needs_ratio
+
+
+class FigureGridForm(forms.Form):
+    """Inputs for many figures at once. Blank means no figure; only changed figures are saved."""
+
+    reason = forms.CharField(
+        label="Reason for changing figures (optional)",
+        required=False,
+        max_length=500,
+        help_text="Kept in the history of each figure you change, e.g. 'revised by police'.",
+    )
+
+    def __init__(self, *args, cells: list[Cell], today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cells = cells
+        self.today = today
+        for cell in cells:
+            current = cell.current
+            if cell.ratio:
+                self.fields[f"{cell.key}-n"] = forms.CharField(
+                    label=f"{cell.label}: numerator",
+                    required=False,
+                    initial=_text(current.numerator) if current else "",
+                )
+                self.fields[f"{cell.key}-d"] = forms.CharField(
+                    label=f"{cell.label}: denominator",
+                    required=False,
+                    initial=_text(current.denominator) if current else "",
+                )
+            else:
+                self.fields[f"{cell.key}-v"] = forms.CharField(
+                    label=cell.label,
+                    required=False,
+                    initial=_text(current.value) if current else "",
+                )
+            self.fields[f"{cell.key}-ver"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=current.version if current else 0
+            )
+
+    def main_field(self, cell: Cell) -> str:
+        return f"{cell.key}-n" if cell.ratio else f"{cell.key}-v"
+
+    def rows(self):
+        """(cell, bound fields) pairs for templates."""
+        for cell in self.cells:
+            names = ["n", "d"] if cell.ratio else ["v"]
+            yield cell, [self[f"{cell.key}-{n}"] for n in names], self[f"{cell.key}-ver"]
+
+    def clean(self):
+        cleaned = super().clean()
+        this_month = periods.month_start(self.today)
+        entries = []
+        for cell in self.cells:
+            try:
+                if cell.ratio:
+                    numerator = parse_number(
+                        cleaned.get(f"{cell.key}-n"), label=f"{cell.label} numerator"
+                    )
+                    denominator = parse_number(
+                        cleaned.get(f"{cell.key}-d"), label=f"{cell.label} denominator"
+                    )
+                    value = None
+                else:
+                    numerator = denominator = None
+                    value = parse_number(cleaned.get(f"{cell.key}-v"), label=cell.label)
+                value = check_figure(
+                    cell.indicator.measure, value, numerator, denominator, label=cell.label
+                )
+            except FigureError as error:
+                self.add_error(self.main_field(cell), str(error))
+                continue
+            if value is not None and cell.period > this_month:
+                self.add_error(
+                    self.main_field(cell),
+                    f"{cell.label}: {periods.month_label(cell.period)} has not started yet.",
+                )
+                continue
+            entries.append(
+                FigureInput(
+                    indicator=cell.indicator,
+                    period=cell.period,
+                    value=value,
+                    numerator=numerator,
+                    denominator=denominator,
+                    expected_version=cleaned.get(f"{cell.key}-ver") or 0,
+                )
+            )
+        cleaned["entries"] = entries
+        return cleaned
+
+    def add_conflicts(self, conflicts: list[Conflict]) -> None:
+        """Report figures changed by someone else, and arm the form to overwrite on resubmit."""
+        by_place = {(c.indicator.pk, c.period): c for c in conflicts}
+        data = self.data.copy()
+        for cell in self.cells:
+            conflict = by_place.get((cell.indicator.pk, cell.period))
+            if conflict is None:
+                continue
+            current = conflict.current
+            now = "removed it" if current is None else f"changed it to {_text(current.value)}"
+            who = ""
+            if current is not None and current.entered_by:
+                who = f" ({current.entered_by.get_full_name() or current.entered_by.username})"
+            self.add_error(
+                self.main_field(cell),
+                f"{cell.label}: someone else{who} {now} after you opened this page. "
+                "Check the figure and save again to replace it.",
+            )
+            data[f"{cell.key}-ver"] = str(current.version if current else 0)
+        self.data = data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label="Files",
+        error_messages={"required": "Choose at least one file to import."},
+        help_text="CSV files named partnerships.csv, indicators.csv, targets.csv or actuals.csv, "
+        "or one Excel workbook (.xlsx) with sheets of those names.",
+    )
+    dry_run = forms.BooleanField(
+        label="Check the files and show what would change, without saving", required=False
+    )
+
+    def clean_files(self):
+        uploads = self.cleaned_data["files"]
+        for upload in uploads:
+            if upload.size > 200 * 1024 * 1024:
+                raise forms.ValidationError(f"{upload.name} is larger than 200 MB.")
+        return uploads

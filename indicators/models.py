@@ -1,0 +1,184 @@
+"""Indicators, their monthly or quarterly figures (actuals), targets and the audit trail."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from csp_portal.core.models import Partnership, ThemeGroup
+
+from . import periods
+
+
+class Indicator(models.Model):
+    class Polarity(models.TextChoices):
+        LOWER = "lower", "Lower is better"
+        HIGHER = "higher", "Higher is better"
+        MONITOR = "monitor", "Monitoring only"
+
+    class Measure(models.TextChoices):
+        COUNT = "count", "Count"
+        PERCENTAGE = "percentage", "Percentage"
+        RATE = "rate", "Rate per 1,000 population"
+        SNAPSHOT = "snapshot", "Point-in-time value"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="indicators"
+    )
+    theme_group = models.ForeignKey(
+        ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="indicators"
+    )
+    code = models.CharField(
+        max_length=30, help_text='For example "NI 16". Unique in a partnership.'
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    unit = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Plural noun used in commentary, e.g. "hate crimes".',
+    )
+    interpretation_note = models.TextField(
+        blank=True, help_text="A caution printed with the figures (e.g. better recording)."
+    )
+    polarity = models.CharField(max_length=10, choices=Polarity.choices)
+    measure = models.CharField(max_length=12, choices=Measure.choices, default=Measure.COUNT)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    tolerance = models.DecimalField(
+        "amber tolerance (%)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(5),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    stability = models.DecimalField(
+        "stability band (%)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    owner = models.CharField(max_length=200, blank=True)
+    data_source = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["partnership__name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "code"], name="unique_indicator_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:detail", args=[self.partnership.slug, self.pk])
+
+    @property
+    def needs_ratio(self) -> bool:
+        """Percentages are entered as numerator and denominator."""
+        return self.measure == self.Measure.PERCENTAGE
+
+    @property
+    def noun(self) -> str:
+        return self.unit or self.title.lower()
+
+
+class Actual(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    period = models.DateField(help_text="First day of the month (of the quarter if quarterly).")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    numerator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+    # Bumped on every change so a form opened earlier can detect a concurrent edit.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="unique_actual_period"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gt=0),
+                name="actual_denominator_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {periods.short_month_label(self.period)}: {self.value}"
+
+
+class Target(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual figure"
+        CHANGE_PCT = "change_pct", "Change against a baseline year (%)"
+        CUMULATIVE = "cumulative", "Cumulative profile"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2016 is 2016/17.")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    period = models.DateField(null=True, blank=True, help_text="Cumulative profiles only.")
+
+    class Meta:
+        ordering = ["indicator", "financial_year", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "financial_year"],
+                condition=Q(period__isnull=True),
+                name="unique_target_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "financial_year", "period"],
+                condition=Q(period__isnull=False),
+                name="unique_target_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = periods.fy_label(self.financial_year)
+        if self.period:
+            return f"{self.indicator.code} {label} to {periods.short_month_label(self.period)}"
+        return f"{self.indicator.code} {label} {self.get_kind_display().lower()}"
+
+
+class FigureChange(models.Model):
+    """One change to an actual or a target: who, when, old and new, and why."""
+
+    class Subject(models.TextChoices):
+        ACTUAL = "actual", "Figure"
+        TARGET = "target", "Target"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="changes")
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    period = models.DateField(null=True, blank=True)
+    financial_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=30, default="form")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["indicator", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} change to {self.indicator.code} at {self.changed_at}"

@@ -1,0 +1,200 @@
+"""Reads that give the figures module its plain series, each in a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from csp_portal.core.models import Partnership
+
+from . import periods
+from .figures import Figures, IndicatorSpec, Point, TargetSpec, compute
+from .models import Actual, FigureChange, Indicator, Target
+
+
+def spec_for(indicator: Indicator) -> IndicatorSpec:
+    return IndicatorSpec(
+        polarity=indicator.polarity,
+        measure=indicator.measure,
+        frequency=indicator.frequency,
+        tolerance_pct=indicator.tolerance,
+        stability_pct=indicator.stability,
+        fy_start_month=indicator.partnership.fy_start_month,
+    )
+
+
+def series_from(actuals: Iterable[Actual]) -> dict[datetime.date, Point]:
+    return {a.period: Point(a.value, a.numerator, a.denominator) for a in actuals}
+
+
+def target_spec_for(targets: Iterable[Target], financial_year: int) -> TargetSpec | None:
+    """The target for one financial year: one row, or the points of a cumulative profile."""
+    rows = [t for t in targets if t.financial_year == financial_year]
+    if not rows:
+        return None
+    first = rows[0]
+    if first.kind == Target.Kind.CUMULATIVE:
+        return TargetSpec(kind="cumulative", profile={t.period: t.value for t in rows if t.period})
+    return TargetSpec(kind=first.kind, value=first.value, baseline_year=first.baseline_year)
+
+
+def latest_period(partnership: Partnership) -> datetime.date | None:
+    """The latest month any indicator of the partnership has a figure for."""
+    return Actual.objects.filter(indicator__partnership=partnership).aggregate(m=Max("period"))["m"]
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    indicator: Indicator
+    figures: Figures
+    series: dict[datetime.date, Point]
+    target: TargetSpec | None
+
+
+def _history_start(
+    period: datetime.date, fy_start_month: int, targets: Iterable[Target]
+) -> datetime.date:
+    """How far back the figures look: two years before this one (for SPC), or a baseline year."""
+    year = periods.financial_year_of(period, fy_start_month) - 2
+    baselines = [t.baseline_year for t in targets if t.baseline_year]
+    return periods.fy_start(min([year, *baselines]), fy_start_month)
+
+
+def partnership_figures(
+    partnership: Partnership,
+    period: datetime.date,
+    *,
+    indicators: QuerySet[Indicator] | None = None,
+) -> list[IndicatorFigures]:
+    """Figures for every (given) indicator of a partnership at a period: three queries."""
+    fy = periods.financial_year_of(period, partnership.fy_start_month)
+    if indicators is None:
+        indicators = Indicator.objects.filter(partnership=partnership, active=True)
+    indicator_list = list(
+        indicators.select_related("theme_group", "partnership").order_by(
+            "theme_group__name", "code"
+        )
+    )
+    ids = [i.pk for i in indicator_list]
+    targets_by: dict[int, list[Target]] = defaultdict(list)
+    targets = list(Target.objects.filter(indicator_id__in=ids, financial_year=fy))
+    for target in targets:
+        targets_by[target.indicator_id].append(target)
+    start = _history_start(period, partnership.fy_start_month, targets)
+    end = periods.fy_months(fy, partnership.fy_start_month)[-1]
+    actuals_by: dict[int, list[Actual]] = defaultdict(list)
+    for actual in Actual.objects.filter(
+        indicator_id__in=ids, period__gte=start, period__lte=end
+    ).only("indicator_id", "period", "value", "numerator", "denominator"):
+        actuals_by[actual.indicator_id].append(actual)
+    results = []
+    for indicator in indicator_list:
+        series = series_from(actuals_by[indicator.pk])
+        target = target_spec_for(targets_by[indicator.pk], fy)
+        figures = compute(spec_for(indicator), series, period, target)
+        results.append(IndicatorFigures(indicator, figures, series, target))
+    return results
+
+
+def indicator_queryset(
+    partnership: Partnership, *, theme_group=None, polarity="", measure="", search=""
+) -> QuerySet[Indicator]:
+    """The indicator list, filtered, with each one's latest period and number of figures."""
+    queryset = (
+        Indicator.objects.filter(partnership=partnership)
+        .select_related("theme_group")
+        .annotate(latest=Max("actuals__period"), figure_count=Count("actuals"))
+    )
+    if theme_group:
+        queryset = queryset.filter(theme_group=theme_group)
+    if polarity:
+        queryset = queryset.filter(polarity=polarity)
+    if measure:
+        queryset = queryset.filter(measure=measure)
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(title__icontains=search))
+    return queryset
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    indicator: Indicator
+    period: datetime.date  # the month, or the quarter's first month for quarterly indicators
+    current: Actual | None
+    last_year: Actual | None
+
+
+def sheet_period(indicator: Indicator, month: datetime.date) -> datetime.date:
+    """Where a month's figure is stored: the month itself, or its quarter's first month."""
+    if indicator.frequency == Indicator.Frequency.QUARTERLY:
+        start = indicator.partnership.fy_start_month
+        year = periods.financial_year_of(month, start)
+        return periods.quarter_months(year, periods.quarter_of(month, start), start)[0]
+    return month
+
+
+def month_sheet(partnership: Partnership, month: datetime.date) -> list[SheetRow]:
+    """Every active indicator with this month's figure and last year's: two queries."""
+    indicators = list(
+        Indicator.objects.filter(partnership=partnership, active=True)
+        .select_related("theme_group", "partnership")
+        .order_by("theme_group__name", "code")
+    )
+    wanted = {sheet_period(i, month) for i in indicators}
+    wanted |= {periods.same_month_last_year(p) for p in wanted}
+    found = {
+        (a.indicator_id, a.period): a
+        for a in Actual.objects.filter(indicator__partnership=partnership, period__in=wanted)
+    }
+    rows = []
+    for indicator in indicators:
+        period = sheet_period(indicator, month)
+        rows.append(
+            SheetRow(
+                indicator,
+                period,
+                found.get((indicator.pk, period)),
+                found.get((indicator.pk, periods.same_month_last_year(period))),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class IndicatorHistory:
+    actuals: dict[datetime.date, Actual]
+    targets: list[Target]
+    changes: list[FigureChange]
+    years: list[int]
+
+
+def indicator_history(indicator: Indicator, *, changes: int = 50) -> IndicatorHistory:
+    """All of an indicator's figures, its targets and its latest changes."""
+    actuals = {
+        a.period: a for a in Actual.objects.filter(indicator=indicator).select_related("entered_by")
+    }
+    start = indicator.partnership.fy_start_month
+    years = sorted({periods.financial_year_of(p, start) for p in actuals})
+    return IndicatorHistory(
+        actuals=actuals,
+        targets=list(indicator.targets.order_by("financial_year", "period")),
+        changes=list(indicator.changes.select_related("changed_by")[:changes]),
+        years=years,
+    )
+
+
+def year_rows(indicator: Indicator, history: IndicatorHistory, year: int) -> list[tuple]:
+    """(period, this year's Actual, last year's Actual, change) for each month or quarter."""
+    start = indicator.partnership.fy_start_month
+    slots = periods.fy_months(year, start)
+    if indicator.frequency == Indicator.Frequency.QUARTERLY:
+        slots = slots[::3]
+    rows = []
+    for slot in slots:
+        this = history.actuals.get(slot)
+        last = history.actuals.get(periods.same_month_last_year(slot))
+        change = this.value - last.value if this and last else None
+        rows.append((slot, this, last, change))
+    return rows

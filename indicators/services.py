@@ -1,0 +1,222 @@
+"""Writes to figures and targets: atomic, validated, audited. Views and imports call these."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Q
+
+from . import periods
+from .models import Actual, FigureChange, Indicator, Target
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    """What a person submitted for one indicator and period (value already checked)."""
+
+    indicator: Indicator
+    period: datetime.date
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    # The version of the figure when the form was opened: 0 if there was none,
+    # None to skip the check (imports).
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    indicator: Indicator
+    period: datetime.date
+    current: Actual | None
+
+
+@dataclass
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated + self.deleted
+
+
+class FigureConflict(Exception):
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(f"{len(conflicts)} figure(s) changed by someone else")
+        self.conflicts = conflicts
+
+
+def _same(a: Decimal | None, b: Decimal | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.compare(b) == 0
+
+
+def actual_snapshot(actual: Actual | None) -> dict | None:
+    """The audit form of a figure: strings, so JSON keeps every digit."""
+    if actual is None:
+        return None
+    return {
+        "value": _text(actual.value),
+        "numerator": _text(actual.numerator),
+        "denominator": _text(actual.denominator),
+    }
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else format(number.normalize(), "f")
+
+
+def _unchanged(actual: Actual | None, entry: FigureInput) -> bool:
+    if actual is None:
+        return entry.value is None
+    return (
+        _same(actual.value, entry.value)
+        and _same(actual.numerator, entry.numerator)
+        and _same(actual.denominator, entry.denominator)
+    )
+
+
+@transaction.atomic
+def actuals_save(
+    *, entries: list[FigureInput], by: User | None, reason: str = "", source: str = "form"
+) -> SaveResult:
+    """Write the figures that changed; all or nothing.
+
+    Raises FigureConflict, writing nothing, when a figure was changed by someone
+    else after the form was opened and this submission would change it again.
+    A blank value removes a figure: a missing period is missing, never zero.
+    """
+    result = SaveResult()
+    if not entries:
+        return result
+    lookup = Q()
+    for entry in entries:
+        lookup |= Q(indicator=entry.indicator, period=entry.period)
+    existing = {
+        (a.indicator_id, a.period): a for a in Actual.objects.select_for_update().filter(lookup)
+    }
+    plan: list[tuple[FigureInput, Actual | None]] = []
+    for entry in entries:
+        current = existing.get((entry.indicator.pk, entry.period))
+        if _unchanged(current, entry):
+            result.unchanged += 1
+            continue
+        current_version = current.version if current else 0
+        if entry.expected_version is not None and entry.expected_version != current_version:
+            result.conflicts.append(Conflict(entry.indicator, entry.period, current))
+            continue
+        plan.append((entry, current))
+    if result.conflicts:
+        raise FigureConflict(result.conflicts)
+
+    changes = []
+    for entry, current in plan:
+        old = actual_snapshot(current)
+        if entry.value is None:
+            current.delete()
+            result.deleted += 1
+            new = None
+        elif current is None:
+            current = Actual(
+                indicator=entry.indicator,
+                period=entry.period,
+                value=entry.value,
+                numerator=entry.numerator,
+                denominator=entry.denominator,
+                entered_by=by,
+            )
+            current.full_clean(validate_unique=False)
+            current.save()
+            result.created += 1
+            new = actual_snapshot(current)
+        else:
+            current.value = entry.value
+            current.numerator = entry.numerator
+            current.denominator = entry.denominator
+            current.entered_by = by
+            current.version += 1
+            current.full_clean(validate_unique=False)
+            current.save()
+            result.updated += 1
+            new = actual_snapshot(current)
+        changes.append(
+            FigureChange(
+                indicator=entry.indicator,
+                subject=FigureChange.Subject.ACTUAL,
+                period=entry.period,
+                financial_year=periods.financial_year_of(
+                    entry.period, entry.indicator.partnership.fy_start_month
+                ),
+                old=old,
+                new=new,
+                reason=reason,
+                source=source,
+                changed_by=by,
+            )
+        )
+    FigureChange.objects.bulk_create(changes)
+    return result
+
+
+def target_snapshot(target: Target | None) -> dict | None:
+    if target is None:
+        return None
+    return {
+        "kind": target.kind,
+        "value": _text(target.value),
+        "baseline_year": target.baseline_year,
+        "period": target.period.isoformat() if target.period else None,
+    }
+
+
+@transaction.atomic
+def target_set(
+    *,
+    indicator: Indicator,
+    financial_year: int,
+    kind: str,
+    value: Decimal,
+    baseline_year: int | None = None,
+    period: datetime.date | None = None,
+    by: User | None,
+    reason: str = "",
+    source: str = "form",
+) -> Target:
+    """Create or change one target (one profile point for cumulative targets), audited."""
+    existing = (
+        Target.objects.select_for_update()
+        .filter(indicator=indicator, financial_year=financial_year, period=period)
+        .first()
+    )
+    old = target_snapshot(existing)
+    target = existing or Target(indicator=indicator, financial_year=financial_year, period=period)
+    target.kind = kind
+    target.value = value
+    target.baseline_year = baseline_year
+    target.full_clean(validate_unique=False)
+    if target_snapshot(target) == old:
+        return target
+    # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
+    Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(
+        kind=kind
+    ).delete()
+    target.save()
+    FigureChange.objects.create(
+        indicator=indicator,
+        subject=FigureChange.Subject.TARGET,
+        period=period,
+        financial_year=financial_year,
+        old=old,
+        new=target_snapshot(target),
+        reason=reason,
+        source=source,
+        changed_by=by,
+    )
+    return target

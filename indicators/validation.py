@@ -1,0 +1,88 @@
+"""Reading figures typed or pasted by people: one set of rules and messages for forms
+and imports."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+# Derived values are stored to the model's 4 places; figures always recompute from the parts.
+STORED_PLACES = Decimal("0.0001")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class FigureError(ValueError):
+    """A figure that cannot be stored, with a message fit to show the person who typed it."""
+
+
+def parse_number(raw: object, label: str = "The figure") -> Decimal | None:
+    """A Decimal from what a person typed: blank is None (missing); commas and % allowed."""
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int | float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if text == "":
+        return None
+    if text.endswith("%"):
+        text = text[:-1]
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise FigureError(
+            f"{label} must be a number, like 148 or 12.5 ('{raw}' is not a number). "
+            "Leave it blank if there is no figure yet."
+        ) from None
+    if not number.is_finite():
+        raise FigureError(f"{label} must be a number, like 148 or 12.5.")
+    return number
+
+
+def check_figure(
+    measure: str,
+    value: Decimal | None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    *,
+    label: str = "The figure",
+) -> Decimal | None:
+    """The value to store for these inputs, or FigureError saying what is wrong.
+
+    Percentages are entered as numerator and denominator and their value derived,
+    so the year to date can be the sum of numerators over the sum of denominators.
+    """
+    if measure == "percentage":
+        if numerator is None and denominator is None:
+            if value is None:
+                return None
+            raise FigureError(
+                f"{label}: enter the numerator and denominator, not only the percentage."
+            )
+        if numerator is None or denominator is None:
+            raise FigureError(f"{label}: enter both the numerator and the denominator.")
+        if numerator < 0:
+            raise FigureError(f"{label}: the numerator cannot be negative.")
+        if denominator <= 0:
+            raise FigureError(f"{label}: the denominator must be more than 0.")
+        if numerator > denominator:
+            raise FigureError(
+                f"{label}: the numerator ({numerator.normalize():f}) cannot be more than "
+                f"the denominator ({denominator.normalize():f})."
+            )
+        return (numerator * 100 / denominator).quantize(STORED_PLACES)
+    if numerator is not None or denominator is not None:
+        if numerator is None or denominator is None:
+            raise FigureError(f"{label}: enter both the numerator and the denominator, or neither.")
+        if denominator <= 0:
+            raise FigureError(f"{label}: the denominator must be more than 0.")
+    if value is None:
+        if numerator is not None and denominator is not None and measure == "rate":
+            return (numerator * 1000 / denominator).quantize(STORED_PLACES)
+        return None
+    if value < 0:
+        raise FigureError(f"{label} cannot be negative.")
+    if measure == "count" and value != value.to_integral_value():
+        raise FigureError(f"{label} is a count, so it must be a whole number.")
+    return value

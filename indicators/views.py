@@ -1,0 +1,365 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from csp_portal.core.permissions import Access, has_access, partnership_for
+
+from . import charts, commentary, comparisons, importer, periods, selectors, services
+from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm
+from .models import Indicator
+from .tables import IndicatorTable
+
+
+def _month_or_404(text: str) -> datetime.date:
+    try:
+        return periods.parse_month(text)
+    except ValueError:
+        raise Http404("Not a month") from None
+
+
+def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
+    partnership = partnership_for(request.user, slug, access)
+    return get_object_or_404(
+        Indicator.objects.select_related("partnership", "theme_group"),
+        pk=pk,
+        partnership=partnership,
+    )
+
+
+@login_required
+def indicator_list(request, slug):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    form = IndicatorFilterForm(request.GET or None, partnership=partnership)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.indicator_queryset(
+        partnership,
+        theme_group=filters.get("theme_group"),
+        polarity=filters.get("polarity", ""),
+        measure=filters.get("measure", ""),
+        search=filters.get("q", ""),
+    )
+    table = IndicatorTable(queryset)
+    export_format = request.GET.get("_export")
+    if TableExport.is_valid_format(export_format) and export_format in {"csv", "xlsx"}:
+        RequestConfig(request).configure(table)
+        exporter = TableExport(export_format, table, exclude_columns=())
+        return exporter.response(f"{partnership.slug}-indicators.{export_format}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "partnership": partnership,
+            "table": table,
+            "form": form,
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def indicator_detail(request, slug, pk):
+    indicator = _indicator(request, slug, pk, Access.LIVE)
+    partnership = indicator.partnership
+    history = selectors.indicator_history(indicator)
+    start = partnership.fy_start_month
+    latest = max(history.actuals, default=None)
+    year_param = request.GET.get("year", "")
+    if year_param.isdigit():
+        year = int(year_param)
+    elif latest:
+        year = periods.financial_year_of(latest, start)
+    else:
+        year = periods.financial_year_of(timezone.localdate(), start)
+    months = periods.fy_months(year, start)
+    in_year = [p for p in history.actuals if p in months]
+    period = max(in_year) if in_year else None
+    result = None
+    if period:
+        result = selectors.partnership_figures(
+            partnership, period, indicators=Indicator.objects.filter(pk=indicator.pk)
+        )[0]
+    rows = selectors.year_rows(indicator, history, year)
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "partnership": partnership,
+            "indicator": indicator,
+            "history": history,
+            "year": year,
+            "year_label": periods.fy_label(year),
+            "last_year_label": periods.fy_label(year - 1),
+            "rows": rows,
+            "result": result,
+            "sentence": commentary.commentary(
+                result.figures, selectors.spec_for(indicator), noun=indicator.noun
+            )
+            if result
+            else "",
+            "chart_sets": charts.indicator_charts(indicator, result) if result else [],
+            "targets": [t for t in history.targets if t.financial_year == year],
+            "other_years": sorted(set(history.years) | {year}),
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+        },
+    )
+
+
+def _grid_save(request, form: FigureGridForm, success_url: str):
+    """Validate and save a grid; None when the form must be shown again."""
+    if not form.is_valid():
+        return None
+    try:
+        result = services.actuals_save(
+            entries=form.cleaned_data["entries"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.FigureConflict as conflict:
+        form.add_conflicts(conflict.conflicts)
+        return None
+    if result.written:
+        messages.success(
+            request,
+            f"Saved {result.written} figure{'s' if result.written != 1 else ''} "
+            f"({result.created} new, {result.updated} changed, {result.deleted} removed).",
+        )
+    else:
+        messages.info(request, "No figures had changed, so nothing was saved.")
+    return redirect(success_url)
+
+
+@login_required
+def month_sheet_latest(request, slug):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    this_month = periods.month_start(timezone.localdate())
+    latest = selectors.latest_period(partnership)
+    month = (
+        min(periods.add_months(latest, 1), this_month)
+        if latest
+        else periods.add_months(this_month, -1)
+    )
+    return redirect("indicators:month_sheet", slug=slug, month=month.strftime("%Y-%m"))
+
+
+@login_required
+def month_sheet(request, slug, month):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    month = _month_or_404(month)
+    today = timezone.localdate()
+    rows = selectors.month_sheet(partnership, month)
+    cells = [
+        Cell(
+            f"i{row.indicator.pk}",
+            row.indicator,
+            row.period,
+            row.current,
+            f"{row.indicator.code} {row.indicator.title}",
+        )
+        for row in rows
+    ]
+    form = FigureGridForm(request.POST or None, cells=cells, today=today)
+    if request.method == "POST":
+        url = reverse("indicators:month_sheet", args=[slug, month.strftime("%Y-%m")])
+        response = _grid_save(request, form, url)
+        if response:
+            return response
+    last_year = {row.indicator.pk: row.last_year for row in rows}
+    return render(
+        request,
+        "indicators/month_sheet.html",
+        {
+            "partnership": partnership,
+            "month": month,
+            "form": form,
+            "grid": [
+                (cell, fields, version, last_year[cell.indicator.pk], row)
+                for (cell, fields, version), row in zip(form.rows(), rows, strict=True)
+            ],
+            "previous_month": periods.add_months(month, -1),
+            "next_month": periods.add_months(month, 1)
+            if periods.add_months(month, 1) <= periods.month_start(today)
+            else None,
+            "future": month > periods.month_start(today),
+        },
+    )
+
+
+@login_required
+def year_grid(request, slug, pk, year):
+    indicator = _indicator(request, slug, pk, Access.EDIT)
+    start = indicator.partnership.fy_start_month
+    history = selectors.indicator_history(indicator, changes=0)
+    slots = periods.fy_months(year, start)
+    if indicator.frequency == Indicator.Frequency.QUARTERLY:
+        slots = slots[::3]
+    cells = [
+        Cell(
+            f"m{slot:%Y-%m}",
+            indicator,
+            slot,
+            history.actuals.get(slot),
+            periods.month_label(slot)
+            if indicator.frequency == "monthly"
+            else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)",
+        )
+        for slot in slots
+    ]
+    form = FigureGridForm(request.POST or None, cells=cells, today=timezone.localdate())
+    if request.method == "POST":
+        allowed = {c.key for c in cells}
+        strays = sorted(
+            key.split("-v")[0][1:]
+            for key in request.POST
+            if key.startswith("m")
+            and key.endswith(("-v", "-n", "-d"))
+            and key.rsplit("-", 1)[0] not in allowed
+        )
+        if strays:
+            form.is_valid()
+            for stray in strays:
+                form.add_error(
+                    None, f"{stray} is outside the financial year {periods.fy_label(year)}."
+                )
+        else:
+            response = _grid_save(
+                request, form, reverse("indicators:detail", args=[slug, pk]) + f"?year={year}"
+            )
+            if response:
+                return response
+    last_year = {slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots}
+    return render(
+        request,
+        "indicators/year_grid.html",
+        {
+            "partnership": indicator.partnership,
+            "indicator": indicator,
+            "year": year,
+            "year_label": periods.fy_label(year),
+            "form": form,
+            "grid": [
+                (cell, fields, version, last_year[cell.period])
+                for cell, fields, version in form.rows()
+            ],
+        },
+    )
+
+
+@login_required
+def import_upload(request, slug=None):
+    if slug is None:
+        if not request.user.is_staff:
+            raise PermissionDenied
+        partnership, allowed = None, importer.KINDS
+    else:
+        partnership = partnership_for(request.user, slug, Access.EDIT)
+        allowed = importer.KINDS if request.user.is_staff else ("actuals",)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        tables, errors = importer.read_uploads(form.cleaned_data["files"])
+        if not errors:
+            try:
+                report = importer.import_tables(
+                    tables,
+                    by=request.user,
+                    scope=partnership,
+                    allowed=allowed,
+                    dry_run=form.cleaned_data["dry_run"],
+                    source="upload",
+                )
+            except importer.ImportFailed as failed:
+                errors = failed.report.errors
+        if report and not report.dry_run:
+            messages.success(request, report.summary())
+            if partnership:
+                return redirect("indicators:list", slug=partnership.slug)
+            return redirect("indicators:import_all")
+    return render(
+        request,
+        "indicators/import.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "allowed": allowed,
+            "report": report,
+            "import_errors": errors,
+            "columns": {k: importer.COLUMNS[k] for k in allowed},
+        },
+    )
+
+
+@login_required
+def dashboard(request, slug):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    period = _requested_period(request, partnership)
+    results = selectors.partnership_figures(partnership, period) if period else []
+    rows = [
+        (
+            r,
+            commentary.commentary(
+                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
+            ),
+        )
+        for r in results
+    ]
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "partnership": partnership,
+            "period": period,
+            "target_rows": [row for row in rows if row[0].indicator.polarity != "monitor"],
+            "monitor_rows": [row for row in rows if row[0].indicator.polarity == "monitor"],
+            "year_label": periods.fy_label(
+                periods.financial_year_of(period, partnership.fy_start_month)
+            )
+            if period
+            else "",
+            "start_label": periods.month_name(
+                periods.fy_start(
+                    periods.financial_year_of(period, partnership.fy_start_month),
+                    partnership.fy_start_month,
+                )
+            )
+            if period
+            else "",
+        },
+    )
+
+
+def _requested_period(request, partnership):
+    raw = request.GET.get("period")
+    if raw:
+        try:
+            return periods.parse_month(raw)
+        except ValueError:
+            return None
+    return selectors.latest_period(partnership)
+
+
+@require_GET
+def api_comparisons(request, slug):
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Sign in to read comparisons."}, status=401)
+    try:
+        partnership = partnership_for(request.user, slug, Access.LIVE)
+    except Http404:
+        return JsonResponse({"error": "Not found."}, status=404)
+    raw = request.GET.get("period", "")
+    try:
+        period = periods.parse_month(raw)
+    except ValueError:
+        return JsonResponse({"error": "period must be a month like 2016-11"}, status=400)
+    return JsonResponse(comparisons.records_json(partnership, period), safe=False)

@@ -1,0 +1,140 @@
+"""User journeys in a real browser, each page checked with axe-core."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from csp_portal.core.models import Membership
+from indicators.models import Actual, Indicator
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import (
+    ActualFactory,
+    IndicatorFactory,
+    MeetingFactory,
+    MembershipFactory,
+    PartnershipFactory,
+    ThemeGroupFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plymouth():
+    partnership = PartnershipFactory(name="Safer Plymouth", slug="safer-plymouth", area="Plymouth")
+    group = ThemeGroupFactory(partnership=partnership, name="Safe and Strong")
+    MeetingFactory(
+        partnership=partnership,
+        title="Scrutiny panel",
+        date=datetime.date.today() + datetime.timedelta(days=20),
+    )
+    officer = MembershipFactory(
+        user=UserFactory(username="olu", first_name="Olu", last_name="Officer"),
+        partnership=partnership,
+        role=Membership.Role.OFFICER,
+    ).user
+    hate = IndicatorFactory(
+        partnership=partnership,
+        theme_group=group,
+        code="SP 09",
+        title="Police recorded hate crime",
+        unit="hate crimes",
+        polarity=Indicator.Polarity.MONITOR,
+    )
+    for month, value in zip(range(4, 13), [30, 25, 26, 17, 36, 25, 22, 38, 21], strict=False):
+        ActualFactory(indicator=hate, period=datetime.date(2015, month, 1), value=value)
+    for month, value in [(1, 20), (2, 53), (3, 32)]:
+        ActualFactory(indicator=hate, period=datetime.date(2016, month, 1), value=value)
+    for month, value in zip(range(4, 12), [17, 25, 32, 54, 37, 45, 42, 35], strict=True):
+        ActualFactory(indicator=hate, period=datetime.date(2016, month, 1), value=value)
+    return partnership, officer, hate
+
+
+def test_officer_signs_in_and_opens_partnership(page, live_server, plymouth):
+    _, officer, _ = plymouth
+    sign_in(page, live_server, officer.username)
+    assert_accessible(page)
+    page.get_by_role("link", name="Safer Plymouth").click()
+    page.wait_for_url(f"{live_server.url}/p/safer-plymouth/")
+    assert page.get_by_role("heading", name="Safer Plymouth", level=1).is_visible()
+    assert page.get_by_text("Safe and Strong").first.is_visible()
+    assert page.get_by_text("Scrutiny panel").first.is_visible()
+    assert_accessible(page)
+
+
+def test_sign_in_with_wrong_password_shows_error_summary(page, live_server, plymouth):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("olu")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+
+
+def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth):
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+    assert_accessible(page)
+    page.get_by_label("SP 09 Police recorded hate crime").fill("N/A")
+    page.get_by_role("button", name="Save figures").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)
+    assert not Actual.objects.filter(indicator=hate, period=datetime.date(2016, 12, 1)).exists()
+    page.get_by_label("SP 09 Police recorded hate crime").fill("29")
+    page.get_by_role("button", name="Save figures").click()
+    page.wait_for_url("**/figures/2016-12/")
+    assert page.get_by_text("Saved 1 figure").is_visible()
+    assert Actual.objects.get(indicator=hate, period=datetime.date(2016, 12, 1)).value == 29
+
+    # Paste a row copied from Excel into the 2017/18 year grid.
+    page.goto(
+        live_server.url + reverse("indicators:year_grid", args=[partnership.slug, hate.pk, 2017])
+    )
+    first = page.get_by_label("April 2017")
+    first.focus()
+    page.evaluate(
+        """() => {
+            const data = new DataTransfer();
+            data.setData('text/plain', '31\\t28\\t1,040\\t');
+            const event = new ClipboardEvent(
+                'paste', {clipboardData: data, bubbles: true, cancelable: true});
+            document.activeElement.dispatchEvent(event);
+        }"""
+    )
+    assert page.get_by_label("May 2017").input_value() == "28"
+    assert page.get_by_label("June 2017").input_value() == "1040"
+    assert_accessible(page)
+    page.get_by_role("button", name="Save figures").click()
+    page.wait_for_url(f"**/indicators/{hate.pk}/?year=2017")
+    values = dict(
+        Actual.objects.filter(indicator=hate, period__year=2017).values_list("period", "value")
+    )
+    assert values == {
+        datetime.date(2017, 4, 1): Decimal(31),
+        datetime.date(2017, 5, 1): Decimal(28),
+        datetime.date(2017, 6, 1): Decimal(1040),
+    }
+    assert page.get_by_role("row", name="June 2017").get_by_text("1,040").first.is_visible()
+    assert_accessible(page)
+
+
+def test_indicator_page_shows_figures_and_charts(page, live_server, plymouth):
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url
+        + reverse("indicators:detail", args=[partnership.slug, hate.pk])
+        + "?year=2016"
+    )
+    assert page.get_by_text("287 hate crimes").first.is_visible()
+    assert page.locator(".app-chart__plot .main-svg").first.is_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + reverse("indicators:dashboard", args=[partnership.slug]))
+    assert page.get_by_text("68 more than the same period last year").first.is_visible()
+    assert_accessible(page)

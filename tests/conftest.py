@@ -1,0 +1,62 @@
+"""Shared fixtures: two partnerships and a user of each kind.
+
+Model imports stay inside the fixtures so the pure unit tests can run without Django.
+"""
+
+import pytest
+
+
+def _factories():
+    from tests import factories
+
+    return factories
+
+
+@pytest.fixture
+def partnership_a(db):
+    return _factories().PartnershipFactory(name="Partnership A", slug="partnership-a")
+
+
+@pytest.fixture
+def partnership_b(db):
+    return _factories().PartnershipFactory(name="Partnership B", slug="partnership-b")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _factories().UserFactory(username="admin-user", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def officer_a(partnership_a):
+    f = _factories()
+    return f.MembershipFactory(
+        user=f.UserFactory(username="officer-a"),
+        partnership=partnership_a,
+        role="officer",
+    ).user
+
+
+@pytest.fixture
+def panel_a(partnership_a):
+    f = _factories()
+    return f.MembershipFactory(
+        user=f.UserFactory(username="panel-a"),
+        partnership=partnership_a,
+        role="panel_member",
+    ).user
+
+
+@pytest.fixture
+def officer_b(partnership_b):
+    f = _factories()
+    return f.MembershipFactory(
+        user=f.UserFactory(username="officer-b"),
+        partnership=partnership_b,
+        role="officer",
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    return _factories().UserFactory(username="outsider")

@@ -1,0 +1,110 @@
+"""factory-boy factories for every model; `build()` where no database is needed."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import User
+
+from csp_portal.core.models import Meeting, Membership, Organisation, Partnership, ThemeGroup
+from indicators.models import Actual, Indicator, Target
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.LOCAL_AUTHORITY
+    statutory = True
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    area = "Somewhere"
+    police_force = "Somewhere Police"
+    population = 250_000
+
+
+class ThemeGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThemeGroup
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    chair = "Chair of the theme group"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.OFFICER
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = Meeting.Kind.SCRUTINY_PANEL
+    title = factory.Sequence(lambda n: f"Scrutiny panel {n}")
+    date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    location = "Council House"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    theme_group = factory.SubFactory(
+        ThemeGroupFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    code = factory.Sequence(lambda n: f"IND {n}")
+    title = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "crimes"
+    polarity = Indicator.Polarity.LOWER
+    measure = Indicator.Measure.COUNT
+    frequency = Indicator.Frequency.MONTHLY
+
+
+class ActualFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actual
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = datetime.date(2016, 4, 1)
+    value = Decimal(100)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    financial_year = 2016
+    kind = Target.Kind.ANNUAL
+    value = Decimal(1000)

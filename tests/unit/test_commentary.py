@@ -1,0 +1,447 @@
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.commentary import commentary, format_number, format_percent
+from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
+from indicators.periods import add_months, fy_months
+from tests.unit.test_figures import (
+    APR_2015,
+    APR_2016,
+    IST_ACTUALS,
+    NOV_2016,
+    REFERRALS,
+    ist_target,
+    monthly,
+    seed_series,
+)
+
+LOWER = IndicatorSpec("lower", "count")
+HIGHER = IndicatorSpec("higher", "count")
+
+
+def sentences(text: str) -> list[str]:
+    return re.split(r"(?<=\.) ", text)
+
+
+def say(spec, series, period, target=None, **nouns) -> str:
+    nouns.setdefault("noun", "crimes")
+    return commentary(compute(spec, series, period, target), spec, **nouns)
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (Decimal(1149), 0, "1,149"),
+        (Decimal(999), 0, "999"),
+        (Decimal(1000), 0, "1,000"),
+        (Decimal("1149.5"), 0, "1,150"),
+        (Decimal("2.5"), 0, "3"),
+        (Decimal("-2.5"), 0, "-3"),
+        (Decimal("-0.4"), 0, "0"),
+        (Decimal(-74), 0, "-74"),
+        (Decimal("1234567.891"), 2, "1,234,567.89"),
+        (Decimal("4.05"), 1, "4.1"),
+        (Decimal("-6.050695"), 0, "-6"),
+        (Decimal(12586), 0, "12,586"),
+    ],
+)
+def test_format_number_rounds_half_away_from_zero(value, places, expected):
+    assert format_number(value, places) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(Decimal("31.0502"), "31%"), (Decimal("4.7404"), "5%"), (Decimal("87.5"), "88%")],
+)
+def test_format_percent_whole_number(value, expected):
+    assert format_percent(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "spec", "noun", "expected"),
+    [
+        (
+            "serious acquisitive crime",
+            LOWER,
+            "serious acquisitive crimes",
+            "Between April and the end of November there have been 1,149 serious acquisitive "
+            "crimes recorded, 74 fewer than the same period last year, a 6% reduction.",
+        ),
+        (
+            "hate crime",
+            HIGHER,
+            "hate crimes",
+            "Between April and the end of November there have been 287 hate crimes recorded, "
+            "68 more than the same period last year, a 31% increase.",
+        ),
+        (
+            "anti-social behaviour",
+            LOWER,
+            "incidents of anti-social behaviour",
+            "Between April and the end of November there have been 7,170 incidents of "
+            "anti-social behaviour recorded, 367 more than the same period last year, "
+            "a 5% increase.",
+        ),
+        (
+            "violence with injury",
+            LOWER,
+            "crimes",
+            "Between April and the end of November there have been 1,375 crimes recorded, "
+            "95 more than the same period last year, a 7% increase.",
+        ),
+        (
+            "overall crime",
+            LOWER,
+            "crimes",
+            "Between April and the end of November there have been 12,586 crimes recorded, "
+            "570 more than the same period last year, a 5% increase.",
+        ),
+    ],
+)
+def test_commentary_seed_002_sentence(name, spec, noun, expected):
+    text = say(spec, seed_series(name), NOV_2016, noun=noun)
+    assert sentences(text)[0] == expected
+
+
+def test_commentary_seed_002_referrals_quarterly():
+    spec = IndicatorSpec("higher", "count", frequency="quarterly")
+    text = say(spec, series_of(REFERRALS), NOV_2016, noun="referrals")
+    assert text == (
+        "Between April and the end of September there have been 1,044 referrals recorded, "
+        "37 fewer than the same period last year, a 3% reduction."
+    )
+
+
+def test_commentary_ist_target_amber():
+    text = say(HIGHER, monthly(APR_2016, IST_ACTUALS), date(2016, 10, 1), ist_target(),
+               noun='"ist" incidents')
+    assert "This is 14 below the target to date of 375, within the 5% tolerance (amber)." in text
+    assert (
+        'an average of 56 "ist" incidents per month is needed between November and March.'
+    ) in text
+    assert "There is no figure for the same period last year to compare with." in text
+
+
+def test_commentary_quarter_missing():
+    spec = IndicatorSpec("higher", "count", frequency="quarterly")
+    text = say(spec, series_of(REFERRALS), date(2017, 1, 1), noun="referrals")
+    assert "No figure has been entered for the quarter October to December." in text
+    assert "leaves out the same months in both years" in text
+
+
+@pytest.mark.parametrize(
+    ("status_ytd", "expected"),
+    [
+        (380, "This is 5 above the target to date of 375, so the target is met (green)."),
+        (375, "This is exactly the target to date of 375, so the target is met (green)."),
+        (300, "This is 75 below the target to date of 375, outside the 5% tolerance (red)."),
+    ],
+)
+def test_commentary_target_sentence_by_status(status_ytd, expected):
+    # April to September at 50 a month, then October brings the total to status_ytd.
+    actuals = [50] * 6 + [status_ytd - 300]
+    text = say(HIGHER, monthly(APR_2016, actuals), date(2016, 10, 1), ist_target(),
+               noun="incidents")
+    assert expected in text
+
+
+def test_commentary_seed_001_required_average():
+    target = TargetSpec("annual", Decimal(3000 + 648 * 7))
+    text = say(HIGHER, monthly(APR_2016, [600] * 5), date(2016, 8, 1), target, noun="incidents")
+    assert (
+        "To meet the annual target of 7,536, an average of 648 incidents per month is needed "
+        "between September and March."
+    ) in text
+
+
+def test_commentary_required_average_lower_is_ceiling():
+    target = TargetSpec("annual", Decimal(7000))
+    text = say(LOWER, monthly(APR_2016, [500] * 8), NOV_2016, target, noun="incidents")
+    assert (
+        "To stay within the annual target of 7,000, the average must not exceed 750 incidents "
+        "per month between December and March."
+    ) in text
+
+
+def test_commentary_required_average_last_month():
+    target = TargetSpec("annual", Decimal(1200))
+    text = say(HIGHER, monthly(APR_2016, [100] * 11), date(2017, 2, 1), target, noun="visits")
+    assert "an average of 100 visits per month is needed in March." in text
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        (HIGHER, "The annual target of 500 has already been met."),
+        (LOWER, "The year to date is already above the annual target of 500."),
+    ],
+)
+def test_commentary_annual_target_passed(spec, expected):
+    target = TargetSpec("annual", Decimal(500))
+    text = say(spec, monthly(APR_2016, [100] * 6), date(2016, 9, 1), target)
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("this_year", "expected"),
+    [
+        ([10, 10, 10, 10, None, 10, 10, 10], "No figure has been entered for August."),
+        (
+            [10, 10, 10, 10, None, None, 10, 10],
+            "No figures have been entered for August and September.",
+        ),
+        (
+            [10, 10, 10, 10, None, None, None, 10],
+            "No figures have been entered for August, September and October.",
+        ),
+    ],
+)
+def test_commentary_missing_months(this_year, expected):
+    series = monthly(APR_2015, [20] * 12) | monthly(APR_2016, this_year)
+    text = say(LOWER, series, NOV_2016)
+    assert expected in text
+    assert "The comparison with last year leaves out the same months in both years." in text
+
+
+def test_commentary_zero_last_year_no_percentage():
+    series = monthly(APR_2015, [0, 0]) | monthly(APR_2016, [3, 4])
+    text = say(HIGHER, series, date(2016, 5, 1), noun="referrals")
+    first = sentences(text)[0]
+    assert first == (
+        "Between April and the end of May there have been 7 referrals recorded, 7 more than "
+        "the same period last year, when there were none."
+    )
+    assert "%" not in text
+
+
+def test_commentary_no_change():
+    series = monthly(APR_2015, [5, 5]) | monthly(APR_2016, [4, 6])
+    first = sentences(say(LOWER, series, date(2016, 5, 1)))[0]
+    assert first.endswith("10 crimes recorded, the same number as the same period last year.")
+
+
+def test_commentary_less_than_one_percent():
+    series = series_of({APR_2015: 1000, APR_2016: 999})
+    first = sentences(say(LOWER, series, APR_2016))[0]
+    assert first == (
+        "In April there were 999 crimes recorded, 1 fewer than the same period last year, "
+        "a reduction of less than 1%."
+    )
+
+
+@pytest.mark.parametrize(
+    ("this_year", "phrase"),
+    [
+        (108, "an 8% increase"),
+        (111, "an 11% increase"),
+        (118, "an 18% increase"),
+        (180, "an 80% increase"),
+        (101, "a 1% increase"),
+        (112, "a 12% increase"),
+        (11100, "an 11,000% increase"),
+    ],
+)
+def test_commentary_article_before_percentage(this_year, phrase):
+    series = series_of({APR_2015: 100, APR_2016: this_year})
+    assert f"{phrase}." in say(HIGHER, series, APR_2016)
+
+
+def test_commentary_singular_noun():
+    series = series_of({APR_2015: 3, APR_2016: 1})
+    text = say(HIGHER, series, APR_2016, noun="hate crimes", noun_singular="hate crime")
+    assert text.startswith("In April there was 1 hate crime recorded, 2 fewer than")
+
+
+def test_commentary_percentage_points():
+    def month(n: int) -> Point:
+        return Point(None, numerator=Decimal(n), denominator=Decimal(50))
+
+    series = {APR_2015: month(45), add_months(APR_2015, 1): month(45),
+              APR_2016: month(43), add_months(APR_2016, 1): month(44)}
+    spec = IndicatorSpec("higher", "percentage")
+    text = say(spec, series, date(2016, 5, 1), TargetSpec("annual", Decimal(90)),
+               noun="satisfaction rate")
+    assert sentences(text)[:2] == [
+        "Between April and the end of May the satisfaction rate was 87% (87 of 100), "
+        "3 percentage points lower than the same period last year.",
+        "This is 3 percentage points below the target of 90%, within the 5% tolerance (amber).",
+    ]
+    assert "In May the satisfaction rate was 88% (44 of 50), 2 percentage points lower than " \
+           "in May 2015." in text
+
+
+def test_commentary_one_percentage_point():
+    def month(n: int) -> Point:
+        return Point(None, numerator=Decimal(n), denominator=Decimal(100))
+
+    series = {APR_2015: month(80), APR_2016: month(81)}
+    text = say(IndicatorSpec("higher", "percentage"), series, APR_2016, noun="rate")
+    assert "1 percentage point higher" in text
+
+
+def test_commentary_percentage_parts_missing():
+    series = series_of({APR_2016: 90, add_months(APR_2016, 1): 80})
+    text = say(IndicatorSpec("higher", "percentage"), series, date(2016, 5, 1), noun="rate")
+    assert "cannot be worked out because some months have no numerator and denominator" in text
+
+
+def test_commentary_rate_one_decimal():
+    def month(n: int) -> Point:
+        return Point(None, numerator=Decimal(n), denominator=Decimal(10000))
+
+    series = {APR_2015: month(40), APR_2016: month(36)}
+    text = say(IndicatorSpec("lower", "rate"), series, APR_2016, noun="crime rate")
+    assert text.startswith(
+        "In April the crime rate was 3.6 per 1,000 (36 of 10,000), 0.4 lower than the same "
+        "period last year, a 10% reduction."
+    )
+
+
+def test_commentary_snapshot_latest():
+    series = monthly(APR_2015, [40, 41, 42, 43]) | monthly(APR_2016, [50, 48, 44, 45])
+    text = say(IndicatorSpec("lower", "snapshot"), series, date(2016, 7, 1),
+               noun="number of open cases")
+    assert text == (
+        "At the end of July the number of open cases was 45, 2 higher than a year earlier, "
+        "a 5% increase."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "phrase"),
+    [
+        (16, "16 crimes recorded, 4 more than in November 2015, a small rise, within normal "
+             "variation."),
+        (17, "17 crimes recorded, 5 more than in November 2015, outside the range of normal "
+             "variation."),
+        (11, "11 crimes recorded, 1 fewer than in November 2015, a small fall, within normal "
+             "variation."),
+    ],
+)
+def test_commentary_normal_variation(value, phrase):
+    values = [10 + 2 * (i % 2) for i in range(19)] + [value]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert f"In November there were {phrase}" in text
+
+
+def test_commentary_normal_variation_first_month():
+    values = [10 + 2 * (i % 2) for i in range(12)] + [11]
+    text = say(LOWER, monthly(APR_2015, values), APR_2016)
+    assert "April's figure is within normal variation." in text
+
+
+def test_commentary_monitor_no_status():
+    spec = IndicatorSpec("monitor", "count")
+    text = say(spec, seed_series("anti-social behaviour"), NOV_2016,
+               TargetSpec("annual", Decimal(9000)), noun="incidents")
+    assert "367 more than the same period last year, a 5% increase." in text
+    assert "(green)" not in text and "(amber)" not in text and "(red)" not in text
+    assert "To meet" not in text and "To stay within" not in text
+
+
+def test_commentary_nothing_yet():
+    spec = IndicatorSpec("higher", "count", frequency="quarterly")
+    text = say(spec, series_of({}), date(2016, 5, 1))
+    assert text == "There are no figures yet for 2016/17."
+
+
+# Properties: the words that say which way a figure moved follow the sign of the figure.
+two_years = st.lists(
+    st.one_of(st.none(), st.integers(min_value=0, max_value=3000)), min_size=24, max_size=24
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=two_years,
+    index=st.integers(min_value=0, max_value=11),
+    polarity=st.sampled_from(["lower", "higher", "monitor"]),
+)
+def test_commentary_count_words_follow_sign(values, index, polarity):
+    spec = IndicatorSpec(polarity, "count")
+    figures = compute(spec, monthly(APR_2015, values), fy_months(2016)[index])
+    text = commentary(figures, spec, noun="crimes", noun_singular="crime")
+    change = figures.ytd_change
+    if figures.ytd is None:
+        assert "recorded" not in text
+        return
+    first = sentences(text)[0]
+    up = "more than" in first or "increase" in first
+    down = "fewer than" in first or "reduction" in first
+    assert up is (change is not None and change > 0)
+    assert down is (change is not None and change < 0)
+    if figures.ytd_change_pct is not None and change:
+        assert ("increase" in first) is (change > 0)
+        assert ("reduction" in first) is (change < 0)
+    assert " 0%" not in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=two_years,
+    index=st.integers(min_value=1, max_value=11),
+)
+def test_commentary_month_words_follow_sign(values, index):
+    figures = compute(LOWER, monthly(APR_2015, values), fy_months(2016)[index])
+    month_sentences = [s for s in sentences(commentary(figures, LOWER, noun="crimes"))
+                       if s.startswith("In ")]
+    if figures.value is None:
+        assert month_sentences == []
+        return
+    (month,) = month_sentences
+    change = figures.change
+    assert ("more than" in month or "rise" in month) is (change is not None and change > 0)
+    assert ("fewer than" in month or "fall" in month) is (change is not None and change < 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=200), st.integers(min_value=200, max_value=400)
+        ),
+        min_size=24,
+        max_size=24,
+    ),
+    index=st.integers(min_value=0, max_value=11),
+    target=st.integers(min_value=0, max_value=100),
+)
+def test_commentary_percentage_words_follow_sign(parts, index, target):
+    spec = IndicatorSpec("higher", "percentage")
+    series = {
+        add_months(APR_2015, i): Point(None, numerator=Decimal(n), denominator=Decimal(d))
+        for i, (n, d) in enumerate(parts)
+    }
+    figures = compute(spec, series, fy_months(2016)[index], TargetSpec("annual", Decimal(target)))
+    text = commentary(figures, spec, noun="satisfaction rate")
+    first, second = sentences(text)[:2]
+    assert ("higher" in first) is (figures.ytd_change > 0)
+    assert ("lower" in first) is (figures.ytd_change < 0)
+    assert "percentage point" in first or figures.ytd_change == 0
+    assert ("above" in second) is (figures.target_gap > 0)
+    assert ("below" in second) is (figures.target_gap < 0)
+    assert f"({figures.status})" in second
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=two_years,
+    index=st.integers(min_value=0, max_value=11),
+    annual=st.one_of(st.none(), st.integers(min_value=0, max_value=40000)),
+    polarity=st.sampled_from(["lower", "higher"]),
+)
+def test_commentary_no_sentence_starts_with_numeral(values, index, annual, polarity):
+    spec = IndicatorSpec(polarity, "count")
+    target = None if annual is None else TargetSpec("annual", Decimal(annual))
+    figures = compute(spec, monthly(APR_2015, values), fy_months(2016)[index], target)
+    text = commentary(figures, spec, noun="crimes")
+    assert text
+    for sentence in sentences(text):
+        assert sentence[0].isupper(), sentence
+        assert sentence.endswith(".")
+    assert "Apr-" not in text
