@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/figures_bench.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -84,14 +84,15 @@ def partnership_figures(
         targets_by[target.indicator_id].append(target)
     start = _history_start(period, partnership.fy_start_month, targets)
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
-    actuals_by: dict[int, list[Actual]] = defaultdict(list)
-    for actual in Actual.objects.filter(
+    # Plain tuples, not model instances: a dashboard reads tens of thousands of rows.
+    series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
+    for indicator_id, period_, value, numerator, denominator in Actual.objects.filter(
         indicator_id__in=ids, period__gte=start, period__lte=end
-    ).only("indicator_id", "period", "value", "numerator", "denominator"):
-        actuals_by[actual.indicator_id].append(actual)
+    ).values_list("indicator_id", "period", "value", "numerator", "denominator"):
+        series_by[indicator_id][period_] = Point(value, numerator, denominator)
     results = []
     for indicator in indicator_list:
-        series = series_from(actuals_by[indicator.pk])
+        series = series_by[indicator.pk]
         target = target_spec_for(targets_by[indicator.pk], fy)
         figures = compute(spec_for(indicator), series, period, target)
         results.append(IndicatorFigures(indicator, figures, series, target))

@@ -50,7 +50,7 @@ def _plain_static(settings):
 def sign_in(page, live_server, username, password="pw-for-tests-1"):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/")
 

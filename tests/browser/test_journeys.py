@@ -68,7 +68,7 @@ def test_officer_signs_in_and_opens_partnership(page, live_server, plymouth):
 def test_sign_in_with_wrong_password_shows_error_summary(page, live_server, plymouth):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("olu")
-    page.get_by_label("Password").fill("wrong")
+    page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)

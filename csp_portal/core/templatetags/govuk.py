@@ -5,7 +5,7 @@ partials in templates/includes/ render them, so no form needs classes in its
 widget attrs. Nothing here touches the database.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django import forms, template
 from django.forms.boundfield import BoundField, BoundWidget
@@ -119,6 +119,8 @@ def _widget_attrs(field: BoundField, extra_class: str = "", width: object = "") 
                 "autocapitalize": "none",
             }
         )
+    if kind == "textarea" and widget.attrs.get("rows") == "10":
+        attrs["rows"] = "5"  # GOV.UK's default height, not Django's
     if getattr(widget, "input_type", "") == "email":
         attrs["spellcheck"] = "false"
     described_by = _described_by(field)
@@ -193,10 +195,10 @@ def govuk_anchor(field: BoundField) -> str:
     return field.auto_id or ""
 
 
-def _form_errors(form, first_anchor: str | None = None) -> list[tuple[str, str]]:
+def _form_errors(form) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     visible = [field for field in form if not field.is_hidden]
-    default_anchor = first_anchor or (govuk_anchor(visible[0]) if visible else "")
+    default_anchor = govuk_anchor(visible[0]) if visible else ""
     for message in form.non_field_errors():
         items.append((default_anchor, message))
     for field in form:
@@ -222,7 +224,12 @@ def govuk_error_items(form=None, errors: Iterable | None = None) -> list[tuple[s
                 items.extend(_form_errors(member))
         else:
             items.extend(_form_errors(form))
-    for anchor, message in errors or ():
+    if isinstance(errors, Mapping):  # e.g. {"field": ["message", ...]}
+        errors = [
+            (f"id_{name}", message) for name, messages in errors.items() for message in messages
+        ]
+    for error in errors or ():
+        anchor, message = ("", error) if isinstance(error, str) else error
         items.append((str(anchor or "").lstrip("#"), message))
     return [(f"#{anchor}" if anchor else "", message) for anchor, message in items]
 

@@ -1,0 +1,99 @@
+"""Figures throughput: time to compute every indicator's figures for one period, and the
+queries the comparisons API makes, for 10, 100 and 1,000 indicators.
+
+    .venv/bin/python bench/figures_bench.py [--database-url URL]
+
+Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page.
+"""
+
+import argparse
+import datetime
+import random
+import statistics
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SIZES = (10, 100, 1000)
+PERIOD = datetime.date(2016, 11, 1)
+
+
+def build(partnership_slug: str, count: int):
+    from csp_portal.core.models import Partnership
+    from indicators.models import Actual, Indicator, Target
+
+    rng = random.Random(count)
+    partnership = Partnership.objects.create(name=f"Bench {count}", slug=partnership_slug,
+                                             population=250_000)
+    indicators = Indicator.objects.bulk_create(
+        Indicator(partnership=partnership, code=f"B {i:04d}", title=f"Indicator {i}",
+                  polarity=rng.choice(["lower", "higher", "monitor"]), measure="count")
+        for i in range(count)
+    )
+    months = [datetime.date(2014 + (m + 3) // 12, (m + 3) % 12 + 1, 1) for m in range(32)]
+    Actual.objects.bulk_create(
+        (Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
+         for i in indicators for m in months),
+        batch_size=5000,
+    )
+    Target.objects.bulk_create(
+        Target(indicator=i, financial_year=2016, kind="annual", value=Decimal(3000))
+        for i in indicators
+    )
+    return partnership
+
+
+def timed(function, repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    from _setup import django_with
+
+    django_with(args.database_url)
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+
+    from indicators import charts, selectors
+    from indicators.figures import compute
+
+    admin = User.objects.create(username="bench-admin", is_staff=True, is_superuser=True)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(admin)
+    print(f"{'indicators':>10} {'figures (DB + compute)':>24} {'compute only':>14} "
+          f"{'per indicator':>14} {'API queries':>12} {'API time':>10}")
+    for size in SIZES:
+        partnership = build(f"bench-{size}", size)
+        results = selectors.partnership_figures(partnership, PERIOD)
+        whole = timed(lambda p=partnership: selectors.partnership_figures(p, PERIOD))
+        pure = timed(lambda r=results: [
+            compute(selectors.spec_for(x.indicator), x.series, PERIOD, x.target) for x in r
+        ])
+        url = f"/api/partnerships/{partnership.slug}/comparisons?period=2016-11"
+        queries = []
+        with connection.execute_wrapper(lambda run, sql, *a: queries.append(sql) or run(sql, *a)):
+            response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        api = timed(lambda u=url: client.get(u), repeat=3)
+        print(f"{size:>10} {whole * 1000:>21.1f} ms {pure * 1000:>11.1f} ms "
+              f"{pure / size * 1000:>11.3f} ms {len(queries):>12} {api * 1000:>7.0f} ms")
+    thirty = selectors.partnership_figures(partnership, PERIOD)[:30]
+    spec_time = timed(lambda: [charts.indicator_charts(r.indicator, r) for r in thirty], repeat=20)
+    count = sum(len(charts.indicator_charts(r.indicator, r)) for r in thirty)
+    print(f"Chart specs for 30 indicators ({count} charts): {spec_time * 1000:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
