@@ -82,8 +82,13 @@ def main() -> None:
             compute(selectors.spec_for(x.indicator), x.series, PERIOD, x.target) for x in r
         ])
         url = f"/api/partnerships/{partnership.slug}/comparisons?period=2016-11"
-        queries = []
-        with connection.execute_wrapper(lambda run, sql, *a: queries.append(sql) or run(sql, *a)):
+        queries: list[str] = []
+
+        def count(run, sql, *rest, seen=queries):
+            seen.append(sql)
+            return run(sql, *rest)
+
+        with connection.execute_wrapper(count):
             response = client.get(url)
         assert response.status_code == 200, response.status_code
         api = timed(lambda u=url: client.get(u), repeat=3)

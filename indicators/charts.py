@@ -74,16 +74,18 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     this_values = [_number(v) for _, v in figures.this_year]
     last_values = [_number(v) for _, v in figures.last_year]
     slug = f"chart-{indicator.pk}"
-    ytd_words = (
-        "higher than"
-        if (figures.ytd_change or 0) > 0
-        else "lower than"
-        if (figures.ytd_change or 0) < 0
-        else "level with"
-    )
+    if figures.ytd_change is None:
+        finding = f"{indicator.title}: {figures.financial_year} month by month"
+    else:
+        words = (
+            "higher than" if figures.ytd_change > 0
+            else "lower than" if figures.ytd_change < 0
+            else "level with"
+        )
+        finding = f"{indicator.title}: {figures.financial_year} {words} {last_year} so far"
     monthly = Chart(
         id=f"{slug}-monthly",
-        title=f"{indicator.title}: {figures.financial_year} {ytd_words} {last_year} so far",
+        title=finding,
         subtitle=f"{unit}, {indicator.partnership.area or indicator.partnership.name}, "
         f"month by month, {last_year} and {figures.financial_year}",
         alt=f"Line chart of {indicator.title.lower()} by month, {figures.financial_year} against "

@@ -60,7 +60,7 @@ class FigureGridForm(forms.Form):
     """Inputs for many figures at once. Blank means no figure; only changed figures are saved."""
 
     reason = forms.CharField(
-        label="Reason for changing figures (optional)",
+        label="Reason for changing figures",
         required=False,
         max_length=500,
         help_text="Kept in the history of each figure you change, e.g. 'revised by police'.",

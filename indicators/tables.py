@@ -6,6 +6,7 @@ from .models import Indicator
 
 
 class IndicatorTable(tables.Table):
+    caption = "Indicators"
     code = tables.Column(verbose_name="Code")
     title = tables.Column(verbose_name="Indicator", linkify=True)
     theme_group = tables.Column(

@@ -218,12 +218,15 @@ def year_grid(request, slug, pk, year):
     form = FigureGridForm(request.POST or None, cells=cells, today=timezone.localdate())
     if request.method == "POST":
         allowed = {c.key for c in cells}
+        # One message a month, named without its -v/-n/-d suffix.
         strays = sorted(
-            key.split("-v")[0][1:]
-            for key in request.POST
-            if key.startswith("m")
-            and key.endswith(("-v", "-n", "-d"))
-            and key.rsplit("-", 1)[0] not in allowed
+            {
+                key.rsplit("-", 1)[0][1:]
+                for key in request.POST
+                if key.startswith("m")
+                and key.endswith(("-v", "-n", "-d"))
+                and key.rsplit("-", 1)[0] not in allowed
+            }
         )
         if strays:
             form.is_valid()
@@ -304,39 +307,24 @@ def import_upload(request, slug=None):
 def dashboard(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
     period = _requested_period(request, partnership)
-    results = selectors.partnership_figures(partnership, period) if period else []
-    rows = [
-        (
-            r,
-            commentary.commentary(
-                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
-            ),
-        )
-        for r in results
-    ]
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {
-            "partnership": partnership,
-            "period": period,
-            "target_rows": [row for row in rows if row[0].indicator.polarity != "monitor"],
-            "monitor_rows": [row for row in rows if row[0].indicator.polarity == "monitor"],
-            "year_label": periods.fy_label(
-                periods.financial_year_of(period, partnership.fy_start_month)
-            )
-            if period
-            else "",
-            "start_label": periods.month_name(
-                periods.fy_start(
-                    periods.financial_year_of(period, partnership.fy_start_month),
-                    partnership.fy_start_month,
-                )
-            )
-            if period
-            else "",
-        },
-    )
+    context = {"partnership": partnership, "period": period}
+    if period:
+        fy = periods.financial_year_of(period, partnership.fy_start_month)
+        rows = [
+            (r, commentary.commentary(r.figures, selectors.spec_for(r.indicator),
+                                      noun=r.indicator.noun))
+            for r in selectors.partnership_figures(partnership, period)
+        ]
+        with_figures = [row for row in rows if row[0].figures.ytd is not None]
+        context |= {
+            "year_label": periods.fy_label(fy),
+            "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
+            # Indicators with a target apart from monitoring-only ones (REPORTING.md).
+            "target_rows": [row for row in with_figures if row[0].target],
+            "monitor_rows": [row for row in with_figures if not row[0].target],
+            "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+        }
+    return render(request, "indicators/dashboard.html", context)
 
 
 def _requested_period(request, partnership):

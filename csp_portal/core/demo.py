@@ -110,7 +110,13 @@ def users_load() -> list[DemoLogin]:
         raise PermissionError("Demo users are only created when DJANGO_DEBUG is on.")
     password = demo_password()
     plymouth = Partnership.objects.get(slug=DEMO_PARTNERSHIP)
-    council = Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY).first()
+    council = (
+        Organisation.objects.filter(
+            kind=Organisation.Kind.LOCAL_AUTHORITY, memberships__partnership=plymouth
+        )
+        .distinct()
+        .first()
+    )
     people = [
         ("admin", "Alex", "Admin", True, None, "Administrator: manages every partnership"),
         (

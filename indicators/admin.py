@@ -1,0 +1,137 @@
+from django.contrib import admin
+
+from . import services
+from .models import Actual, FigureChange, Indicator, Target
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    extra = 0
+    fields = ["financial_year", "kind", "value", "baseline_year", "period"]
+    ordering = ["-financial_year", "period"]
+    # Targets change through the Target admin, which keeps the audit trail.
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "title",
+        "partnership",
+        "theme_group",
+        "polarity",
+        "measure",
+        "frequency",
+        "active",
+    ]
+    list_filter = ["partnership", "polarity", "measure", "frequency", "active"]
+    search_fields = ["code", "title", "partnership__name", "owner"]
+    list_select_related = ["partnership", "theme_group"]
+    autocomplete_fields = ["partnership", "theme_group"]
+    inlines = [TargetInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "partnership",
+                    "theme_group",
+                    "code",
+                    "title",
+                    "description",
+                    "unit",
+                    "interpretation_note",
+                ]
+            },
+        ),
+        (
+            "How it is measured",
+            {"fields": ["polarity", "measure", "frequency", "tolerance", "stability"]},
+        ),
+        ("Ownership", {"fields": ["owner", "data_source", "active"]}),
+    ]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
+    list_filter = ["kind", "financial_year", "indicator__partnership"]
+    search_fields = ["indicator__code", "indicator__title"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so the change is audited like any other.
+        saved = services.target_set(
+            indicator=obj.indicator,
+            financial_year=obj.financial_year,
+            kind=obj.kind,
+            value=obj.value,
+            baseline_year=obj.baseline_year,
+            period=obj.period,
+            by=request.user,
+            reason="Changed in the admin",
+            source="admin",
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(Actual)
+class ActualAdmin(admin.ModelAdmin):
+    """Read-only: figures are entered on the site, where edits are checked and audited."""
+
+    list_display = [
+        "indicator",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "entered_by",
+        "entered_at",
+    ]
+    list_filter = ["indicator__partnership", "period"]
+    search_fields = ["indicator__code", "indicator__title"]
+    list_select_related = ["indicator", "entered_by"]
+    date_hierarchy = "period"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FigureChange)
+class FigureChangeAdmin(admin.ModelAdmin):
+    list_display = [
+        "changed_at",
+        "indicator",
+        "subject",
+        "period",
+        "financial_year",
+        "changed_by",
+        "source",
+        "reason",
+    ]
+    list_filter = ["subject", "source", "indicator__partnership"]
+    search_fields = ["indicator__code", "indicator__title", "reason"]
+    list_select_related = ["indicator", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,731 @@
+"""Entering figures: the save service, the month sheet, the year grid, the upload page,
+and the indicator list and detail pages that show what was entered."""
+
+import datetime
+import re
+from decimal import Decimal
+from html import unescape
+from io import BytesIO
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from indicators import periods, services
+from indicators.models import Actual, FigureChange, Indicator
+from tests.factories import ActualFactory, IndicatorFactory, MembershipFactory, ThemeGroupFactory
+from tests.factories.series import hate_crime_indicator
+
+NOV_2016 = datetime.date(2016, 11, 1)
+NOV_2015 = datetime.date(2015, 11, 1)
+
+
+def error_summary(response) -> list[str]:
+    """The messages in the page's GOV.UK error summary, as text."""
+    match = re.search(
+        r'<div class="govuk-error-summary".*?</ul>', response.content.decode(), re.DOTALL
+    )
+    if match is None:
+        return []
+    items = re.findall(r"<li>(.*?)</li>", match.group(0), re.DOTALL)
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def page_text(response) -> str:
+    return unescape(re.sub(r"\s+", " ", response.content.decode()))
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+@pytest.fixture
+def coordinator_a(partnership_a):
+    return MembershipFactory(
+        user__username="coordinator-a",
+        user__first_name="Sam",
+        user__last_name="Other",
+        partnership=partnership_a,
+        role="coordinator",
+    ).user
+
+
+@pytest.fixture
+def sheet(partnership_a):
+    """A count and a percentage indicator, each with figures for November 2015 and 2016."""
+    group = ThemeGroupFactory(partnership=partnership_a, name="Hate crime")
+    count = IndicatorFactory(
+        partnership=partnership_a, theme_group=group, code="HC 01", title="Hate crime"
+    )
+    ratio = IndicatorFactory(
+        partnership=partnership_a,
+        theme_group=group,
+        code="SAT 01",
+        title="Victim satisfaction",
+        polarity="higher",
+        measure="percentage",
+    )
+    ActualFactory(indicator=count, period=NOV_2015, value=38)
+    ActualFactory(indicator=count, period=NOV_2016, value=35)
+    ActualFactory(
+        indicator=ratio, period=NOV_2015, value=Decimal("80"), numerator=8, denominator=10
+    )
+    return count, ratio
+
+
+def sheet_url(partnership, month="2016-11"):
+    return reverse("indicators:month_sheet", args=[partnership.slug, month])
+
+
+def sheet_post(count, ratio, **overrides) -> dict:
+    """The month sheet as opened for November 2016, with the figures it showed."""
+    data = {
+        f"i{count.pk}-v": "35",
+        f"i{count.pk}-ver": "1",
+        f"i{ratio.pk}-n": "",
+        f"i{ratio.pk}-d": "",
+        f"i{ratio.pk}-ver": "0",
+        "reason": "",
+    }
+    data.update({key.replace("COUNT", f"i{count.pk}").replace("RATIO", f"i{ratio.pk}"): value
+                 for key, value in overrides.items()})
+    return data
+
+
+def figures() -> set[tuple]:
+    return set(Actual.objects.values_list("indicator__code", "period", "value", "version"))
+
+
+# The service ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_actuals_save_writes_only_changed_figures_and_audits_them(sheet, officer_a):
+    count, ratio = sheet
+    entries = [
+        services.FigureInput(count, NOV_2015, Decimal(38), expected_version=1),  # unchanged
+        services.FigureInput(count, NOV_2016, Decimal(36), expected_version=1),  # changed
+        services.FigureInput(
+            ratio, NOV_2016, Decimal("88.8889"), Decimal(16), Decimal(18), expected_version=0
+        ),  # new
+    ]
+
+    result = services.actuals_save(entries=entries, by=officer_a, reason="revised by police")
+
+    assert (result.created, result.updated, result.deleted, result.unchanged) == (1, 1, 0, 1)
+    changed = Actual.objects.get(indicator=count, period=NOV_2016)
+    assert (changed.value, changed.version, changed.entered_by) == (Decimal(36), 2, officer_a)
+    assert Actual.objects.get(indicator=count, period=NOV_2015).version == 1
+    audit = {(c.indicator.code, c.period): c for c in FigureChange.objects.all()}
+    assert set(audit) == {("HC 01", NOV_2016), ("SAT 01", NOV_2016)}
+    update = audit["HC 01", NOV_2016]
+    assert update.old == {"value": "35", "numerator": None, "denominator": None}
+    assert update.new == {"value": "36", "numerator": None, "denominator": None}
+    assert (update.reason, update.changed_by, update.source) == (
+        "revised by police",
+        officer_a,
+        "form",
+    )
+    assert update.financial_year == 2016
+    assert audit["SAT 01", NOV_2016].old is None
+    assert audit["SAT 01", NOV_2016].new == {
+        "value": "88.8889",
+        "numerator": "16",
+        "denominator": "18",
+    }
+
+
+@pytest.mark.django_db
+def test_actuals_save_blank_removes_figure_and_audits_it(sheet, officer_a):
+    count, _ = sheet
+
+    result = services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, None, expected_version=1)],
+        by=officer_a,
+        reason="entered in error",
+    )
+
+    assert result.deleted == 1
+    assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
+    change = FigureChange.objects.get()
+    assert change.old == {"value": "35", "numerator": None, "denominator": None}
+    assert change.new is None
+    assert (change.reason, change.changed_by) == ("entered in error", officer_a)
+
+
+@pytest.mark.django_db
+def test_actuals_save_figure_changed_since_opened_raises_conflict_and_writes_nothing(
+    sheet, officer_a, coordinator_a
+):
+    count, ratio = sheet
+    # The coordinator saves November while the officer has the sheet open at version 1.
+    services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, Decimal(40), expected_version=1)],
+        by=coordinator_a,
+    )
+    before, audit_before = figures(), FigureChange.objects.count()
+
+    with pytest.raises(services.FigureConflict) as conflict:
+        services.actuals_save(
+            entries=[
+                services.FigureInput(count, NOV_2016, Decimal(36), expected_version=1),
+                services.FigureInput(
+                    ratio, NOV_2016, Decimal(90), Decimal(9), Decimal(10), expected_version=0
+                ),
+            ],
+            by=officer_a,
+        )
+
+    [found] = conflict.value.conflicts
+    assert (found.indicator, found.period, found.current.value) == (count, NOV_2016, Decimal(40))
+    assert figures() == before
+    assert FigureChange.objects.count() == audit_before
+
+
+@pytest.mark.django_db
+def test_actuals_save_same_value_as_concurrent_edit_is_not_a_conflict(sheet, officer_a):
+    count, _ = sheet
+    Actual.objects.filter(indicator=count, period=NOV_2016).update(version=5)
+
+    result = services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, Decimal(35), expected_version=1)],
+        by=officer_a,
+    )
+
+    assert (result.unchanged, result.conflicts) == (1, [])
+
+
+# The month sheet ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_month_sheet_shows_last_year_same_month_beside_each_input(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(count.partnership))
+
+    assert response.status_code == 200
+    rows = {cell.indicator.code: (cell, last) for cell, _, _, last, _ in response.context["grid"]}
+    assert rows["HC 01"][1].period == NOV_2015
+    assert rows["HC 01"][1].value == 38
+    assert rows["SAT 01"][1].numerator == 8
+    html = re.sub(r"\s+", " ", response.content.decode())
+    count_row = re.search(rf'<tr class="govuk-table__row">.*?name="i{count.pk}-v".*?</tr>', html)
+    assert re.search(r'numeric">38</td>', count_row.group(0))
+    assert f'value="35"' in count_row.group(0)
+    ratio_row = re.search(rf'<tr class="govuk-table__row">.*?name="i{ratio.pk}-n".*?</tr>', html)
+    assert "80.0 (8/10)" in ratio_row.group(0)
+    assert "Same month last year" in html
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_saves_changes_and_redirects_with_message(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+
+    response = client.post(
+        url, sheet_post(count, ratio, **{"COUNT-v": "36", "RATIO-n": "9", "RATIO-d": "10"})
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert messages_of(response) == ["Saved 2 figures (1 new, 1 changed, 0 removed)."]
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+    saved = Actual.objects.get(indicator=ratio, period=NOV_2016)
+    assert (saved.value, saved.numerator, saved.denominator) == (Decimal(90), 9, 10)
+    assert FigureChange.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_unchanged_saves_nothing(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+
+    response = client.post(sheet_url(count.partnership), sheet_post(count, ratio))
+
+    assert response.status_code == 302
+    assert messages_of(response) == ["No figures had changed, so nothing was saved."]
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_blank_removes_figure(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+
+    response = client.post(sheet_url(count.partnership), sheet_post(count, ratio, **{"COUNT-v": ""}))
+
+    assert response.status_code == 302
+    assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
+    assert FigureChange.objects.get().new is None
+
+
+BAD_INPUT = {
+    "not_a_number": (
+        {"COUNT-v": "N/A"},
+        "HC 01 Hate crime must be a number, like 148 or 12.5 ('N/A' is not a number). "
+        "Leave it blank if there is no figure yet.",
+    ),
+    "negative": ({"COUNT-v": "-3"}, "HC 01 Hate crime cannot be negative."),
+    "fraction_of_a_count": (
+        {"COUNT-v": "35.5"},
+        "HC 01 Hate crime is a count, so it must be a whole number.",
+    ),
+    "numerator_above_denominator": (
+        {"RATIO-n": "12", "RATIO-d": "10"},
+        "SAT 01 Victim satisfaction: the numerator (12) cannot be more than the denominator (10).",
+    ),
+    "denominator_missing": (
+        {"RATIO-n": "12"},
+        "SAT 01 Victim satisfaction: enter both the numerator and the denominator.",
+    ),
+    "numerator_missing": (
+        {"RATIO-d": "10"},
+        "SAT 01 Victim satisfaction: enter both the numerator and the denominator.",
+    ),
+    "denominator_zero": (
+        {"RATIO-n": "0", "RATIO-d": "0"},
+        "SAT 01 Victim satisfaction: the denominator must be more than 0.",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad, message", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_month_sheet_post_bad_input_shows_error_summary_and_saves_nothing(
+    client, officer_a, sheet, bad, message
+):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    # The other indicator's figure in the same submission is valid, and is not saved either.
+    valid = {"RATIO-n": "9", "RATIO-d": "10"} if "COUNT-v" in bad else {"COUNT-v": "36"}
+    before = figures()
+
+    response = client.post(sheet_url(count.partnership), sheet_post(count, ratio, **valid, **bad))
+
+    assert response.status_code == 200
+    assert error_summary(response) == [message]
+    field = f"i{count.pk}-v" if "COUNT-v" in bad else f"i{ratio.pk}-n"
+    assert response.context["form"].errors[field] == [message]
+    assert 'class="govuk-error-message"' in response.content.decode()
+    assert response.context["form"].data[field] == (bad.get("COUNT-v") or bad.get("RATIO-n", ""))
+    assert "<title>Error: Figures for November 2016" in page_text(response)
+    assert figures() == before
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_month_sheet_concurrent_edit_shows_conflict_then_resubmit_overwrites(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = client.get(url)
+    assert f'name="i{count.pk}-ver" value="1"' in opened.content.decode()
+    services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, Decimal(40), expected_version=1)],
+        by=coordinator_a,
+    )
+
+    response = client.post(
+        url, sheet_post(count, ratio, **{"COUNT-v": "36", "RATIO-n": "9", "RATIO-d": "10"})
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "HC 01 Hate crime: someone else (Sam Other) changed it to 40 after you opened this "
+        "page. Check the figure and save again to replace it."
+    ]
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 40
+    assert not Actual.objects.filter(indicator=ratio, period=NOV_2016).exists()
+    # The page now carries the new version, so saving again replaces the other edit.
+    version = re.search(rf'name="i{count.pk}-ver" value="(\d+)"', response.content.decode())
+    assert version.group(1) == "2"
+
+    again = client.post(
+        url,
+        sheet_post(
+            count,
+            ratio,
+            **{"COUNT-v": "36", "COUNT-ver": version.group(1), "RATIO-n": "9", "RATIO-d": "10"},
+        ),
+    )
+
+    assert again.status_code == 302
+    overwritten = Actual.objects.get(indicator=count, period=NOV_2016)
+    assert (overwritten.value, overwritten.version, overwritten.entered_by) == (36, 3, officer_a)
+    assert Actual.objects.get(indicator=ratio, period=NOV_2016).value == 90
+
+
+@pytest.mark.django_db
+def test_month_sheet_future_month_refuses_figures(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    future = periods.add_months(periods.month_start(timezone.localdate()), 1)
+    label = periods.month_label(future)
+
+    response = client.post(
+        sheet_url(count.partnership, f"{future:%Y-%m}"),
+        {f"i{count.pk}-v": "5", f"i{count.pk}-ver": "0", f"i{ratio.pk}-ver": "0"},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [f"HC 01 Hate crime: {label} has not started yet."]
+    assert not Actual.objects.filter(period=future).exists()
+
+
+# The year grid --------------------------------------------------------------------------
+
+
+def grid_url(indicator, year=2016):
+    return reverse("indicators:year_grid", args=[indicator.partnership.slug, indicator.pk, year])
+
+
+@pytest.mark.django_db
+def test_year_grid_post_saves_twelve_months(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+    client.force_login(officer_a)
+    months = periods.fy_months(2016)
+    data = {f"m{m:%Y-%m}-v": str(10 + i) for i, m in enumerate(months)}
+    data |= {f"m{m:%Y-%m}-ver": "0" for m in months}
+
+    response = client.post(grid_url(indicator), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("indicators:detail", args=[partnership_a.slug, indicator.pk]) + "?year=2016"
+    )
+    assert messages_of(response) == ["Saved 12 figures (12 new, 0 changed, 0 removed)."]
+    assert dict(Actual.objects.values_list("period", "value")) == {
+        m: Decimal(10 + i) for i, m in enumerate(months)
+    }
+
+
+@pytest.mark.parametrize("stray", ["m2017-04-v", "m2016-03-v"])
+@pytest.mark.django_db
+def test_year_grid_post_period_outside_financial_year_is_rejected(
+    client, officer_a, partnership_a, stray
+):
+    indicator = IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+    client.force_login(officer_a)
+
+    response = client.post(
+        grid_url(indicator), {"m2016-04-v": "10", "m2016-04-ver": "0", stray: "12"}
+    )
+
+    assert response.status_code == 200
+    month = stray[1:8]
+    assert f"{month} is outside the financial year 2016/17." in error_summary(response)
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_grid_post_ratio_period_outside_financial_year_names_the_month(
+    client, officer_a, partnership_a
+):
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="SAT 01", measure="percentage", polarity="higher"
+    )
+    client.force_login(officer_a)
+
+    response = client.post(grid_url(indicator), {"m2017-04-n": "9", "m2017-04-d": "10"})
+
+    assert error_summary(response) == ["2017-04 is outside the financial year 2016/17."]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_grid_post_future_month_is_rejected(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+    client.force_login(officer_a)
+    this_month = periods.month_start(timezone.localdate())
+    future = periods.add_months(this_month, 1)
+    year = periods.financial_year_of(future)
+
+    response = client.post(
+        grid_url(indicator, year),
+        {f"m{future:%Y-%m}-v": "5", f"m{future:%Y-%m}-ver": "0"},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        f"{periods.month_label(future)}: {periods.month_label(future)} has not started yet."
+    ]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_grid_quarterly_indicator_has_four_inputs(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    client.force_login(officer_a)
+
+    response = client.get(grid_url(indicator))
+
+    keys = [cell.key for cell, *_ in response.context["grid"]]
+    assert keys == ["m2016-04", "m2016-07", "m2016-10", "m2017-01"]
+
+
+# Uploads ----------------------------------------------------------------------------------
+
+ACTUALS_HEADER = "partnership,indicator,period,value,numerator,denominator,note\n"
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+@pytest.fixture
+def hate_crime_a(partnership_a):
+    return IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+
+
+@pytest.mark.django_db
+def test_import_upload_officer_imports_own_partnership_actuals(client, officer_a, hate_crime_a):
+    client.force_login(officer_a)
+    csv_text = ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-a,HC 01,2016-05,25,,,\n"
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [upload("actuals.csv", csv_text)]},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:list", args=["partnership-a"])
+    assert messages_of(response) == ["Imported actuals: 2 new, 0 changed, 0 unchanged."]
+    assert Actual.objects.filter(indicator=hate_crime_a).count() == 2
+    assert {c.changed_by for c in FigureChange.objects.all()} == {officer_a}
+    assert {c.source for c in FigureChange.objects.all()} == {"upload"}
+
+
+@pytest.mark.django_db
+def test_import_upload_officer_rows_of_other_partnership_are_refused(
+    client, officer_a, hate_crime_a, partnership_b
+):
+    IndicatorFactory(partnership=partnership_b, code="HC 01")
+    client.force_login(officer_a)
+    csv_text = ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-b,HC 01,2016-04,9,,,\n"
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [upload("actuals.csv", csv_text)]},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "actuals.csv row 3: partnership 'partnership-b' is not Partnership A"
+    ]
+    assert "Nothing was imported: fix these 1 problem" in page_text(response)
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_upload_officer_indicators_file_is_refused(client, officer_a, hate_crime_a):
+    client.force_login(officer_a)
+    text = (
+        "partnership,code,title,theme_group,polarity,measure,frequency,tolerance,unit\n"
+        "partnership-a,NEW 01,New,,lower,count,monthly,5,\n"
+    )
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [upload("indicators.csv", text)]},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["indicators.csv: you can import only actuals here"]
+    assert Indicator.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_import_upload_badly_named_file_is_refused(client, officer_a, hate_crime_a):
+    client.force_login(officer_a)
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [upload("figures.csv", ACTUALS_HEADER)]},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response)[0].startswith("figures.csv: name CSV files partnerships.csv")
+
+
+ALL_FILES = {
+    "partnerships.csv": "slug,name,population,police_force\nnew-csp,New CSP,1000,New Police\n",
+    "indicators.csv": (
+        "partnership,code,title,theme_group,polarity,measure,frequency,tolerance,unit\n"
+        "new-csp,HC 01,Hate crime,Cohesion,higher,count,monthly,5,hate crimes\n"
+    ),
+    "targets.csv": (
+        "partnership,indicator,year,type,value,baseline_year,period\n"
+        "new-csp,HC 01,2016/17,annual,300,,\n"
+    ),
+    "actuals.csv": ACTUALS_HEADER + "new-csp,HC 01,2016-04,17,,,\n",
+}
+
+
+@pytest.mark.django_db
+def test_import_upload_admin_imports_every_file(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("indicators:import_all"),
+        {"files": [upload(name, text) for name, text in ALL_FILES.items()]},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("indicators:import_all")
+    assert messages_of(response) == [
+        "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
+        "indicators: 1 new, 0 changed, 0 unchanged; targets: 1 new, 0 changed, 0 unchanged; "
+        "actuals: 1 new, 0 changed, 0 unchanged."
+    ]
+    indicator = Indicator.objects.get(partnership__slug="new-csp", code="HC 01")
+    assert indicator.targets.get().value == 300
+    assert indicator.actuals.get().value == 17
+
+
+@pytest.mark.django_db
+def test_import_upload_dry_run_shows_summary_and_saves_nothing(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("indicators:import_all"),
+        {"files": [upload(name, text) for name, text in ALL_FILES.items()], "dry_run": "on"},
+    )
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "The files are valid" in text
+    assert "Would import partnerships: 1 new, 0 changed, 0 unchanged;" in text
+    assert error_summary(response) == []
+    assert not Indicator.objects.exists()
+    assert not FigureChange.objects.exists()
+
+
+# The indicator list and detail ------------------------------------------------------------
+
+
+@pytest.fixture
+def listed(partnership_a):
+    cohesion = ThemeGroupFactory(partnership=partnership_a, name="Cohesion")
+    violence = ThemeGroupFactory(partnership=partnership_a, name="Violence")
+    hate = IndicatorFactory(
+        partnership=partnership_a, theme_group=cohesion, code="HC 01", title="Hate crime",
+        polarity="higher",
+    )
+    IndicatorFactory(
+        partnership=partnership_a, theme_group=violence, code="SAT 01",
+        title="Victim satisfaction", polarity="higher", measure="percentage",
+    )
+    IndicatorFactory(
+        partnership=partnership_a, theme_group=violence, code="VI 01",
+        title="Violence with injury", polarity="lower",
+    )
+    ActualFactory(indicator=hate, period=datetime.date(2016, 4, 1), value=17)
+    ActualFactory(indicator=hate, period=datetime.date(2016, 5, 1), value=25)
+    return {"cohesion": cohesion, "violence": violence}
+
+
+def list_url(query=""):
+    return reverse("indicators:list", args=["partnership-a"]) + query
+
+
+def listed_codes(response) -> list[str]:
+    return [indicator.code for indicator in response.context["table"].data]
+
+
+@pytest.mark.django_db
+def test_indicator_list_filters(client, officer_a, listed):
+    client.force_login(officer_a)
+
+    assert listed_codes(client.get(list_url())) == ["HC 01", "SAT 01", "VI 01"]
+    by_group = client.get(list_url(f"?theme_group={listed['violence'].pk}"))
+    assert listed_codes(by_group) == ["SAT 01", "VI 01"]
+    assert listed_codes(client.get(list_url("?polarity=lower"))) == ["VI 01"]
+    assert listed_codes(client.get(list_url("?measure=percentage"))) == ["SAT 01"]
+    assert listed_codes(client.get(list_url("?polarity=higher&measure=count"))) == ["HC 01"]
+    assert listed_codes(client.get(list_url("?q=victim"))) == ["SAT 01"]
+
+
+@pytest.mark.django_db
+def test_indicator_list_export_csv_has_header_and_filtered_rows(client, officer_a, listed):
+    client.force_login(officer_a)
+
+    response = client.get(list_url("?polarity=higher&_export=csv"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "partnership-a-indicators.csv" in response["Content-Disposition"]
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Code,Indicator,Theme group,Polarity,Measure,Frequency,Latest figure,Figures,Owner"
+    assert [line.split(",")[0] for line in lines[1:]] == ["HC 01", "SAT 01"]
+    assert lines[1].startswith("HC 01,Hate crime,Cohesion,Higher is better,Count,Monthly,2016-05,2,")
+
+
+@pytest.mark.django_db
+def test_indicator_list_export_xlsx_is_a_workbook(client, officer_a, listed):
+    client.force_login(officer_a)
+
+    response = client.get(list_url("?_export=xlsx"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Code", "Indicator", "Theme group")
+    assert [row[0] for row in rows[1:]] == ["HC 01", "SAT 01", "VI 01"]
+
+
+@pytest.mark.django_db
+def test_indicator_detail_shows_months_history_and_commentary(client, officer_a, partnership_a):
+    indicator = hate_crime_indicator(partnership_a)
+    services.actuals_save(
+        entries=[services.FigureInput(indicator, NOV_2016, Decimal(36), expected_version=1)],
+        by=officer_a,
+        reason="revised by police",
+    )
+    client.force_login(officer_a)
+
+    response = client.get(reverse("indicators:detail", args=[partnership_a.slug, indicator.pk]))
+
+    assert response.status_code == 200
+    assert response.context["year"] == 2016
+    rows = {month: (this, last, change) for month, this, last, change in response.context["rows"]}
+    assert list(rows) == periods.fy_months(2016)
+    assert (rows[NOV_2016][0].value, rows[NOV_2016][1].value, rows[NOV_2016][2]) == (36, 38, -2)
+    assert rows[datetime.date(2016, 12, 1)][0] is None
+    text = page_text(response)
+    assert "2016/17 against 2015/16" in text
+    # The history row: who, what, old, new and why.
+    history = re.search(r"History of changes.*?</table>", text).group(0)
+    assert officer_a.get_full_name() in history
+    assert "Figure for November 2016" in history
+    assert re.search(r'numeric">35</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">36</td>', history)
+    assert "revised by police" in history
+    assert response.context["sentence"].startswith(
+        "Between April and the end of November there have been 288 hate crimes recorded, "
+        "69 more than the same period last year, a 32% increase."
+    )
+    assert response.context["sentence"] in text
+
+
+@pytest.mark.django_db
+def test_indicator_detail_year_without_figures_says_so(client, officer_a, partnership_a):
+    indicator = hate_crime_indicator(partnership_a)
+    client.force_login(officer_a)
+
+    response = client.get(
+        reverse("indicators:detail", args=[partnership_a.slug, indicator.pk]) + "?year=2014"
+    )
+
+    assert response.status_code == 200
+    assert "There are no figures for 2014/15 yet." in page_text(response)
+    assert response.context["result"] is None

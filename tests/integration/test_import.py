@@ -1,0 +1,518 @@
+"""The importer and the import_data / export_data commands: all or nothing, idempotent,
+and a lossless round trip through export."""
+
+import csv
+import datetime
+import re
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from openpyxl import Workbook
+
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import importer, periods
+from indicators.models import Actual, FigureChange, Indicator, Target
+from tests.factories import ActualFactory, IndicatorFactory
+
+DEMO_DATA = Path(settings.BASE_DIR) / "fixtures" / "demo" / "data"
+MODELS = (Partnership, ThemeGroup, Indicator, Target, Actual, FigureChange)
+
+
+def db_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def write_csv(folder: Path, kind: str, rows: list[dict], columns: list[str] | None = None) -> Path:
+    """One import file: the standard header (or the given one), then the rows in order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    columns = columns or importer.COLUMNS[kind]
+    path = folder / f"{kind}.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in columns})
+    return path
+
+
+def actual(**values) -> dict:
+    return {"partnership": "partnership-a", "indicator": "HC 01", "value": "17", **values}
+
+
+def indicator_row(**values) -> dict:
+    return {
+        "partnership": "partnership-a",
+        "code": "NEW 01",
+        "title": "A new indicator",
+        "polarity": "lower",
+        "measure": "count",
+        **values,
+    }
+
+
+def target(**values) -> dict:
+    return {"partnership": "partnership-a", "indicator": "HC 01", "year": "2016/17", **values}
+
+
+# Rows 2 to 13 of actuals.csv: a whole year of good figures, so a bad row 14 proves
+# that a bad row stops every good row too.
+GOOD_YEAR = [
+    actual(period=month.strftime("%Y-%m"), value=str(20 + i))
+    for i, month in enumerate(periods.fy_months(2015))
+]
+
+
+@pytest.fixture
+def indicators_a(partnership_a):
+    return {
+        "HC 01": IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime"),
+        "SAT 01": IndicatorFactory(
+            partnership=partnership_a,
+            code="SAT 01",
+            title="Victim satisfaction",
+            polarity="higher",
+            measure="percentage",
+        ),
+        "REF 01": IndicatorFactory(
+            partnership=partnership_a,
+            code="REF 01",
+            title="Referrals",
+            polarity="higher",
+            frequency="quarterly",
+        ),
+    }
+
+
+def _future_month() -> str:
+    return periods.add_months(periods.month_start(timezone.localdate()), 1).strftime("%Y-%m")
+
+
+# (files, the one message expected). Unless a case says otherwise, actuals.csv holds the
+# good year above.
+BAD_FILES = {
+    "bad_period": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-13")]},
+        "actuals.csv row 14: period '2016-13' is not a month like 2016-11",
+    ),
+    "value_not_a_number": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="N/A")]},
+        "actuals.csv row 14: value 'N/A' is not a number",
+    ),
+    "negative_count": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="-3")]},
+        "actuals.csv row 14: value cannot be negative.",
+    ),
+    "numerator_above_denominator": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(indicator="SAT 01", period="2016-04", value="", numerator="12", denominator="10"),
+            ]
+        },
+        "actuals.csv row 14: value: the numerator (12) cannot be more than the denominator (10).",
+    ),
+    "unknown_partnership": (
+        {"actuals": [*GOOD_YEAR, actual(partnership="nowhere-csp", period="2016-04")]},
+        "actuals.csv row 14: partnership 'nowhere-csp' does not exist",
+    ),
+    "unknown_indicator": (
+        {"actuals": [*GOOD_YEAR, actual(indicator="XX 99", period="2016-04")]},
+        "actuals.csv row 14: indicator 'XX 99' does not exist in partnership 'partnership-a'",
+    ),
+    "duplicate_row": (
+        {"actuals": [*GOOD_YEAR, actual(period="2015-04", value="99")]},
+        "actuals.csv row 14: a second figure for 'HC 01' in 2015-04 (first at row 2)",
+    ),
+    "future_period": (
+        {"actuals": [*GOOD_YEAR, actual(period=_future_month())]},
+        f"actuals.csv row 14: period '{_future_month()}' is in the future",
+    ),
+    "quarterly_indicator_mid_quarter": (
+        {"actuals": [*GOOD_YEAR, actual(indicator="REF 01", period="2016-05")]},
+        "actuals.csv row 14: indicator 'REF 01' is quarterly: "
+        "give the quarter's first month, not '2016-05'",
+    ),
+    "bad_polarity": (
+        {"actuals": GOOD_YEAR, "indicators": [indicator_row(polarity="up")]},
+        "indicators.csv row 2: polarity 'up' must be one of lower, higher, monitor",
+    ),
+    "bad_measure": (
+        {"actuals": GOOD_YEAR, "indicators": [indicator_row(measure="ratio")]},
+        "indicators.csv row 2: measure 'ratio' must be one of count, percentage, rate, snapshot",
+    ),
+    "bad_financial_year": (
+        {"actuals": GOOD_YEAR, "targets": [target(year="2016/18", type="annual", value="300")]},
+        "targets.csv row 2: year '2016/18' is not a financial year like 2016/17",
+    ),
+    "change_pct_without_baseline": (
+        {"actuals": GOOD_YEAR, "targets": [target(type="change_pct", value="-2")]},
+        "targets.csv row 2: a change_pct target needs a baseline_year like 2009/10",
+    ),
+    "cumulative_period_outside_year": (
+        {"actuals": GOOD_YEAR, "targets": [target(type="cumulative", value="55", period="2017-04")]},
+        "targets.csv row 2: period '2017-04' is outside the financial year 2016/17",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("files, message", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_import_data_bad_row_reports_it_and_writes_nothing(tmp_path, indicators_a, files, message):
+    for kind, rows in files.items():
+        write_csv(tmp_path, kind, rows)
+    before = db_counts()
+    stderr = StringIO()
+
+    with pytest.raises(CommandError, match=r"Nothing imported: 1 problem\(s\) found"):
+        call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [message]
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_data_missing_required_column_writes_nothing(tmp_path, indicators_a):
+    columns = ["partnership", "indicator", "value"]
+    write_csv(tmp_path, "actuals", [actual(period="2016-04")], columns=columns)
+    write_csv(tmp_path, "targets", [target(type="annual", value="300")])
+    before = db_counts()
+    stderr = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == ["actuals.csv: missing column(s) period"]
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_one_good_and_one_bad_row_writes_nothing(tmp_path, indicators_a):
+    write_csv(tmp_path, "indicators", [indicator_row(code="NEW 01")])
+    write_csv(
+        tmp_path,
+        "actuals",
+        [actual(indicator="NEW 01", period="2016-04"), actual(period="2016-05", value="N/A")],
+    )
+    before = db_counts()
+
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == ["actuals.csv row 3: value 'N/A' is not a number"]
+    assert db_counts() == before
+    assert not Indicator.objects.filter(code="NEW 01").exists()
+
+
+@pytest.mark.django_db
+def test_import_every_problem_is_listed_not_only_the_first(tmp_path, indicators_a):
+    write_csv(
+        tmp_path,
+        "actuals",
+        [actual(period="2016-13"), actual(period="2016-05", value="N/A"), actual(period="2016-06")],
+    )
+
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
+        "actuals.csv row 3: value 'N/A' is not a number",
+    ]
+    assert not Actual.objects.exists()
+
+
+# Good files --------------------------------------------------------------------------
+
+NEW_PARTNERSHIP = [
+    {"slug": "new-csp", "name": "New CSP", "population": "120,000", "police_force": "New Police"}
+]
+NEW_INDICATORS = [
+    indicator_row(
+        partnership="new-csp",
+        code="HC 01",
+        title="Hate crime",
+        theme_group="Cohesion",
+        polarity="higher",
+        unit="hate crimes",
+    ),
+    indicator_row(
+        partnership="new-csp",
+        code="SAT 01",
+        title="Victim satisfaction",
+        theme_group="Cohesion",
+        polarity="higher",
+        measure="percentage",
+        frequency="quarterly",
+        tolerance="2.5",
+    ),
+]
+NEW_TARGETS = [
+    target(partnership="new-csp", indicator="HC 01", type="change_pct", value="10",
+           baseline_year="2015/16"),
+    target(partnership="new-csp", indicator="SAT 01", type="annual", value="90"),
+]
+NEW_ACTUALS = [
+    actual(partnership="new-csp", indicator="HC 01", period="2016-04", value="17"),
+    actual(partnership="new-csp", indicator="HC 01", period="2016-05", value="1,025"),
+    actual(partnership="new-csp", indicator="SAT 01", period="2016-04", value="", numerator="16",
+           denominator="18", note="invented parts"),
+]
+EXPECTED_ACTUALS = {
+    ("HC 01", datetime.date(2016, 4, 1), Decimal(17), None, None, ""),
+    ("HC 01", datetime.date(2016, 5, 1), Decimal(1025), None, None, ""),
+    ("SAT 01", datetime.date(2016, 4, 1), Decimal("88.8889"), Decimal(16), Decimal(18),
+     "invented parts"),
+}
+
+
+def write_new_folder(folder: Path) -> Path:
+    write_csv(folder, "partnerships", NEW_PARTNERSHIP)
+    write_csv(folder, "indicators", NEW_INDICATORS)
+    write_csv(folder, "targets", NEW_TARGETS)
+    write_csv(folder, "actuals", NEW_ACTUALS)
+    return folder
+
+
+def write_new_workbook(path: Path) -> Path:
+    """The same data as write_new_folder, as a workbook typed the way Excel would store it."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    tables = {
+        "partnerships": NEW_PARTNERSHIP,
+        "indicators": NEW_INDICATORS,
+        "targets": NEW_TARGETS,
+        "actuals": NEW_ACTUALS,
+    }
+    for kind, rows in tables.items():
+        sheet = workbook.create_sheet(kind)
+        columns = importer.COLUMNS[kind]
+        sheet.append(columns)
+        for row in rows:
+            cells = [row.get(column, "") or None for column in columns]
+            if kind == "actuals":
+                # Excel turns 2016-04 into a date and figures into numbers.
+                cells[2] = datetime.datetime.strptime(row["period"], "%Y-%m")
+                cells[3] = int(row["value"].replace(",", "")) if row["value"] else None
+                cells[4] = float(row["numerator"]) if row.get("numerator") else None
+                cells[5] = float(row["denominator"]) if row.get("denominator") else None
+            sheet.append(cells)
+        sheet.append([None] * len(columns))  # a trailing blank row is ignored
+    workbook.save(path)
+    return path
+
+
+def stored_actuals(slug: str = "new-csp") -> set[tuple]:
+    return {
+        (a.indicator.code, a.period, a.value, a.numerator, a.denominator, a.note)
+        for a in Actual.objects.filter(indicator__partnership__slug=slug).select_related(
+            "indicator"
+        )
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["csv_folder", "xlsx_workbook"])
+def test_import_data_good_files_write_everything(tmp_path, source):
+    if source == "csv_folder":
+        path = write_new_folder(tmp_path / "data")
+    else:
+        path = write_new_workbook(tmp_path / "data.xlsx")
+    stdout = StringIO()
+
+    call_command("import_data", str(path), stdout=stdout)
+
+    assert stdout.getvalue().strip() == (
+        "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
+        "indicators: 2 new, 0 changed, 0 unchanged; "
+        "targets: 2 new, 0 changed, 0 unchanged; "
+        "actuals: 3 new, 0 changed, 0 unchanged."
+    )
+    partnership = Partnership.objects.get(slug="new-csp")
+    assert (partnership.name, partnership.population) == ("New CSP", 120_000)
+    satisfaction = Indicator.objects.get(partnership=partnership, code="SAT 01")
+    assert satisfaction.theme_group.name == "Cohesion"
+    assert (satisfaction.measure, satisfaction.frequency) == ("percentage", "quarterly")
+    assert satisfaction.tolerance == Decimal("2.5")
+    assert Indicator.objects.get(partnership=partnership, code="HC 01").unit == "hate crimes"
+    assert {
+        (t.indicator.code, t.financial_year, t.kind, t.value, t.baseline_year)
+        for t in Target.objects.select_related("indicator")
+    } == {("HC 01", 2016, "change_pct", Decimal(10), 2015), ("SAT 01", 2016, "annual", Decimal(90), None)}
+    assert stored_actuals() == EXPECTED_ACTUALS
+    audit = FigureChange.objects.filter(subject="actual")
+    assert audit.count() == 3
+    assert {c.source for c in audit} == {"import"}
+    assert all(c.old is None for c in audit)
+
+
+@pytest.mark.django_db
+def test_import_data_twice_changes_nothing_the_second_time():
+    stdout = StringIO()
+    call_command("import_data", str(DEMO_DATA), stdout=StringIO())
+    before = db_counts()
+
+    call_command("import_data", str(DEMO_DATA), stdout=stdout)
+
+    summary = stdout.getvalue()
+    counts = re.findall(r"(\w+): (\d+) new, (\d+) changed, (\d+) unchanged", summary)
+    assert [kind for kind, *_ in counts] == ["partnerships", "indicators", "targets", "actuals"]
+    assert all(new == changed == "0" for _, new, changed, _ in counts), summary
+    assert dict((kind, int(same)) for kind, _, _, same in counts) == {
+        "partnerships": 8,
+        "indicators": 34,
+        "targets": 22,
+        "actuals": 163,
+    }
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_changed_figure_is_updated_and_audited(tmp_path, indicators_a):
+    write_csv(tmp_path, "actuals", [actual(period="2016-04", value="17")])
+    importer.import_path(tmp_path, by=None)
+    write_csv(tmp_path, "actuals", [actual(period="2016-04", value="19")])
+
+    report = importer.import_path(tmp_path, by=None)
+
+    assert (report.created["actuals"], report.updated["actuals"]) == (0, 1)
+    figure = Actual.objects.get()
+    assert (figure.value, figure.version) == (Decimal(19), 2)
+    latest = FigureChange.objects.filter(subject="actual").first()
+    assert (latest.old["value"], latest.new["value"]) == ("17", "19")
+
+
+def _actual_tuples() -> set[tuple]:
+    return {
+        (a.indicator.partnership.slug, a.indicator.code, a.period, a.value, a.numerator,
+         a.denominator, a.note)
+        for a in Actual.objects.select_related("indicator__partnership")
+    }
+
+
+def _target_tuples() -> set[tuple]:
+    return {
+        (t.indicator.partnership.slug, t.indicator.code, t.financial_year, t.kind, t.value,
+         t.baseline_year, t.period)
+        for t in Target.objects.select_related("indicator__partnership")
+    }
+
+
+def _indicator_tuples() -> set[tuple]:
+    return {
+        (i.partnership.slug, i.code, i.title, i.theme_group.name if i.theme_group else "",
+         i.polarity, i.measure, i.frequency, i.tolerance, i.unit)
+        for i in Indicator.objects.select_related("partnership", "theme_group")
+    }
+
+
+@pytest.mark.django_db
+def test_export_data_then_import_restores_the_same_figures(tmp_path):
+    call_command("import_data", str(DEMO_DATA), stdout=StringIO())
+    indicators, actuals, targets = _indicator_tuples(), _actual_tuples(), _target_tuples()
+    folders = []
+    for slug in Partnership.objects.values_list("slug", flat=True):
+        stdout = StringIO()
+        call_command("export_data", str(tmp_path / slug), partnership=slug, stdout=stdout)
+        assert stdout.getvalue().startswith("Wrote 1 partnerships, ")
+        folders.append(tmp_path / slug)
+
+    Indicator.objects.all().delete()
+    assert not Actual.objects.exists()
+    for folder in folders:
+        call_command("import_data", str(folder), stdout=StringIO())
+
+    assert _indicator_tuples() == indicators
+    assert _actual_tuples() == actuals
+    assert _target_tuples() == targets
+    assert len(actuals) == 163 and len(targets) == 22
+
+
+@pytest.mark.django_db
+def test_export_data_unknown_partnership_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="No partnership with slug 'nowhere'"):
+        call_command("export_data", str(tmp_path), partnership="nowhere")
+
+
+@pytest.mark.django_db
+def test_import_data_dry_run_reports_changes_and_writes_nothing(tmp_path):
+    path = write_new_folder(tmp_path)
+    before = db_counts()
+    stdout = StringIO()
+
+    call_command("import_data", str(path), "--dry-run", stdout=stdout)
+
+    assert stdout.getvalue().strip() == (
+        "Would import partnerships: 1 new, 0 changed, 0 unchanged; "
+        "indicators: 2 new, 0 changed, 0 unchanged; "
+        "targets: 2 new, 0 changed, 0 unchanged; "
+        "actuals: 3 new, 0 changed, 0 unchanged."
+    )
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_data_missing_path_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("import_data", str(tmp_path / "nothing-here"))
+
+
+@pytest.mark.django_db
+def test_import_scoped_to_partnership_rejects_rows_of_another(
+    tmp_path, indicators_a, partnership_b, officer_a
+):
+    IndicatorFactory(partnership=partnership_b, code="HC 01")
+    write_csv(
+        tmp_path,
+        "actuals",
+        [actual(period="2016-04"), actual(partnership="partnership-b", period="2016-04")],
+    )
+    tables = importer.read_path(tmp_path, [])
+    before = db_counts()
+
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_tables(
+            tables, by=officer_a, scope=indicators_a["HC 01"].partnership, allowed=("actuals",)
+        )
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 3: partnership 'partnership-b' is not Partnership A"
+    ]
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_scoped_to_actuals_rejects_indicators_file(tmp_path, indicators_a, officer_a):
+    write_csv(tmp_path, "indicators", [indicator_row()])
+    write_csv(tmp_path, "actuals", [actual(period="2016-04")])
+    tables = importer.read_path(tmp_path, [])
+    before = db_counts()
+
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_tables(
+            tables, by=officer_a, scope=indicators_a["HC 01"].partnership, allowed=("actuals",)
+        )
+
+    assert failed.value.report.errors == ["indicators.csv: you can import only actuals here"]
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_scoped_good_rows_are_written_by_the_officer(tmp_path, indicators_a, officer_a):
+    ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2016, 4, 1), value=17)
+    write_csv(tmp_path, "actuals", [actual(period="2016-04"), actual(period="2016-05", value="25")])
+
+    report = importer.import_tables(
+        importer.read_path(tmp_path, []),
+        by=officer_a,
+        scope=indicators_a["HC 01"].partnership,
+        allowed=("actuals",),
+    )
+
+    assert (report.created["actuals"], report.unchanged["actuals"]) == (1, 1)
+    assert Actual.objects.get(period=datetime.date(2016, 5, 1)).entered_by == officer_a
+    assert FigureChange.objects.get().changed_by == officer_a
