@@ -1,0 +1,68 @@
+"""Chart specs: valid plotly figures, each with its data table, cheap to build."""
+
+import datetime
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import pytest
+
+from indicators import charts
+from indicators.figures import IndicatorSpec, TargetSpec, compute, series_of
+from indicators.selectors import IndicatorFigures
+from tests.factories import IndicatorFactory, PartnershipFactory
+
+IST_2016 = [41, 61, 60, 67, 34, 51, 47]
+IST_PROFILE = [55, 108, 162, 214, 268, 321, 375, 428, 482, 536, 588, 640]
+
+
+def _result(indicator, values, target=None):
+    series = series_of(
+        {datetime.date(2016 + (m + 3) // 12, (m + 3) % 12 + 1, 1): v for m, v in enumerate(values)}
+    )
+    spec = IndicatorSpec(polarity=indicator.polarity, measure=indicator.measure)
+    figures = compute(spec, series, datetime.date(2016, 10, 1), target)
+    return IndicatorFigures(indicator, figures, series, target)
+
+
+@pytest.fixture
+def ist():
+    partnership = PartnershipFactory.build(name="Safer Plymouth", area="Plymouth")
+    return IndicatorFactory.build(pk=7, partnership=partnership, polarity="higher",
+                                  title='"ist" incidents', measure="count")
+
+
+def test_indicator_charts_are_valid_plotly_figures(ist):
+    profile = {
+        datetime.date(2016 + (m + 3) // 12, (m + 3) % 12 + 1, 1): Decimal(v)
+        for m, v in enumerate(IST_PROFILE)
+    }
+    result = _result(ist, IST_2016, TargetSpec(kind="cumulative", profile=profile))
+    built = charts.indicator_charts(ist, result)
+    assert [c.id for c in built] == ["chart-7-monthly", "chart-7-cumulative"]
+    for chart in built:
+        go.Figure(chart.spec)  # raises on any property plotly does not know
+        assert len(chart.rows) == 12
+        assert chart.alt and chart.subtitle
+    cumulative = built[1]
+    assert cumulative.rows[6] == ["Oct", "375", "361"]
+    assert cumulative.rows[7] == ["Nov", "428", "No figure"]
+
+
+def test_indicator_chart_series_differ_by_dash_as_well_as_colour(ist):
+    chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
+    dashes = {trace["line"].get("dash", "solid") for trace in chart.spec["data"]}
+    colours = {trace["line"]["color"] for trace in chart.spec["data"]}
+    assert len(dashes) == 2
+    assert colours <= {charts.DARK_BLUE, charts.TURQUOISE, charts.DARK_PINK, charts.ORANGE}
+
+
+def test_indicator_chart_missing_month_is_a_gap_not_zero(ist):
+    chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
+    this_year = chart.spec["data"][1]["y"]
+    assert this_year[:7] == [41.0, 61.0, 60.0, 67.0, 34.0, 51.0, 47.0]
+    assert this_year[7:] == [None] * 5
+
+
+def test_indicator_chart_without_last_year_does_not_claim_a_comparison(ist):
+    chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
+    assert "than" not in chart.title and "level with" not in chart.title

@@ -1,0 +1,74 @@
+"""Reading figures typed or pasted by people."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.validation import FigureError, check_figure, parse_number
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("148", Decimal(148)),
+        ("1,149", Decimal(1149)),
+        (" 12.5 ", Decimal("12.5")),
+        ("88%", Decimal(88)),
+        ("12,586.0", Decimal("12586.0")),
+        ("-3", Decimal(-3)),
+        (7, Decimal(7)),
+    ],
+)
+def test_parse_number_reads_what_people_type(raw, expected):
+    assert parse_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["N/A", "n/a", "twelve", "1,14,9", "1.2.3", "nan", "inf", "--"])
+def test_parse_number_non_number_is_a_clear_error(raw):
+    with pytest.raises(FigureError, match="must be a number"):
+        parse_number(raw, label="April")
+
+
+def test_parse_number_error_names_the_field_and_the_input():
+    with pytest.raises(FigureError) as error:
+        parse_number("N/A", label="SP 09 Police recorded hate crime")
+    assert "SP 09 Police recorded hate crime" in str(error.value)
+    assert "'N/A'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "measure, value, numerator, denominator, message",
+    [
+        ("count", Decimal(-3), None, None, "cannot be negative"),
+        ("count", Decimal("2.5"), None, None, "whole number"),
+        ("percentage", None, Decimal(12), Decimal(10), "cannot be more than the denominator"),
+        ("percentage", None, Decimal(5), None, "both the numerator and the denominator"),
+        ("percentage", None, None, Decimal(5), "both the numerator and the denominator"),
+        ("percentage", None, Decimal(0), Decimal(0), "denominator must be more than 0"),
+        ("percentage", None, Decimal(-1), Decimal(10), "numerator cannot be negative"),
+        ("percentage", Decimal(88), None, None, "not only the percentage"),
+        ("rate", None, Decimal(5), None, "or neither"),
+    ],
+)
+def test_check_figure_refuses_impossible_figures(measure, value, numerator, denominator, message):
+    with pytest.raises(FigureError, match=message):
+        check_figure(measure, value, numerator, denominator)
+
+
+@pytest.mark.parametrize(
+    "measure, value, numerator, denominator, expected",
+    [
+        ("count", Decimal(0), None, None, Decimal(0)),
+        ("count", None, None, None, None),
+        ("percentage", None, Decimal(8), Decimal(9), Decimal("88.8889")),
+        ("percentage", None, Decimal(10), Decimal(10), Decimal(100)),
+        ("percentage", None, None, None, None),
+        ("rate", None, Decimal(263), Decimal(263100), Decimal("0.9996")),
+        ("snapshot", Decimal("4.5"), None, None, Decimal("4.5")),
+    ],
+)
+def test_check_figure_value_to_store(measure, value, numerator, denominator, expected):
+    assert check_figure(measure, value, numerator, denominator) == expected
