@@ -68,15 +68,19 @@ def records_json(partnership: Partnership, period: datetime.date) -> list[dict]:
     return [{k: _json_number(v) for k, v in r.items()} for r in records(partnership, period)]
 
 
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        # Normalised, so a stored 35.0000 reads 35, as it does in the JSON.
+        return format(value.normalize(), "f")
+    return value
+
+
 def records_csv(partnership: Partnership, period: datetime.date) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for record in records(partnership, period):
-        writer.writerow(
-            {
-                k: "" if v is None else (format(v, "f") if isinstance(v, Decimal) else v)
-                for k, v in record.items()
-            }
-        )
+        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
     return buffer.getvalue()

@@ -177,9 +177,12 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        if not items:
+            # No file chosen arrives as an empty list: FileField raises "required" for None.
+            single(None, initial)
+            return []
+        return [single(item, initial) for item in items]
 
 
 class ImportForm(forms.Form):

@@ -278,6 +278,9 @@ class _Checker:
                     "partnerships", row, f"slug '{slug}' is repeated (first at row {seen[slug]})"
                 )
                 continue
+            if self.scope is not None and slug != self.scope.slug:
+                self.error("partnerships", row, f"partnership '{slug}' is not {self.scope.name}")
+                continue
             seen[slug] = row.number
             if not name:
                 self.error("partnerships", row, "name is blank")

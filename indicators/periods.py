@@ -10,6 +10,8 @@ import re
 from datetime import date
 
 __all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
     "MONTH_NAMES",
     "add_months",
     "financial_year_of",
@@ -47,6 +49,10 @@ MONTH_NAMES: tuple[str, ...] = (
 
 _MONTH_RE = re.compile(r"(\d{4})-(\d{2})")
 _FY_RE = re.compile(r"(\d{4})/(\d{2})")
+
+# The years a month or financial year typed by someone may name. Far enough inside
+# datetime's 1 to 9999 that looking years back (baselines, SPC) or forward never overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def _check_start_month(start_month: int) -> None:
@@ -90,11 +96,11 @@ def parse_fy_label(label: str, start_month: int = 4) -> int:
     _check_start_month(start_month)
     text = label.strip()
     if start_month == 1:
-        if re.fullmatch(r"\d{4}", text):
+        if re.fullmatch(r"\d{4}", text) and MIN_YEAR <= int(text) <= MAX_YEAR:
             return int(text)
         raise ValueError(f"{label!r} is not a financial year (expected a year such as 2016)")
     match = _FY_RE.fullmatch(text)
-    if not match:
+    if not match or not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
         raise ValueError(f"{label!r} is not a financial year (expected a form such as 2016/17)")
     year = int(match.group(1))
     if int(match.group(2)) != (year + 1) % 100:
@@ -148,7 +154,11 @@ def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
 def parse_month(text: str) -> date:
     """The month written as "YYYY-MM", e.g. "2016-11"."""
     match = _MONTH_RE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+    if (
+        not match
+        or not 1 <= int(match.group(2)) <= 12
+        or not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR
+    ):
         raise ValueError(f"{text!r} is not a month (expected YYYY-MM, such as 2016-11)")
     return date(int(match.group(1)), int(match.group(2)), 1)
 

@@ -105,7 +105,8 @@ def indicator_queryset(
     """The indicator list, filtered, with each one's latest period and number of figures."""
     queryset = (
         Indicator.objects.filter(partnership=partnership)
-        .select_related("theme_group")
+        # The partnership too: each row links to the indicator through its slug.
+        .select_related("theme_group", "partnership")
         .annotate(latest=Max("actuals__period"), figure_count=Count("actuals"))
     )
     if theme_group:

@@ -71,7 +71,14 @@ def check_figure(
                 f"{label}: the numerator ({numerator.normalize():f}) cannot be more than "
                 f"the denominator ({denominator.normalize():f})."
             )
-        return (numerator * 100 / denominator).quantize(STORED_PLACES)
+        derived = (numerator * 100 / denominator).quantize(STORED_PLACES)
+        # A percentage typed beside its parts must agree with them (to rounding).
+        if value is not None and abs(value - derived) >= 1:
+            raise FigureError(
+                f"{label}: {value.normalize():f}% does not match the numerator and "
+                f"denominator, which give {derived.quantize(Decimal('0.1'))}%."
+            )
+        return derived
     if numerator is not None or denominator is not None:
         if numerator is None or denominator is None:
             raise FigureError(f"{label}: enter both the numerator and the denominator, or neither.")

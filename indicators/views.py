@@ -26,6 +26,12 @@ def _month_or_404(text: str) -> datetime.date:
         raise Http404("Not a month") from None
 
 
+def _year_or_404(year: int) -> int:
+    if not periods.MIN_YEAR <= year <= periods.MAX_YEAR:
+        raise Http404("Not a financial year")
+    return year
+
+
 def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     partnership = partnership_for(request.user, slug, access)
     return get_object_or_404(
@@ -75,8 +81,8 @@ def indicator_detail(request, slug, pk):
     start = partnership.fy_start_month
     latest = max(history.actuals, default=None)
     year_param = request.GET.get("year", "")
-    if year_param.isdigit():
-        year = int(year_param)
+    if year_param.isdecimal():  # not isdigit(), which lets "²" through to int()
+        year = _year_or_404(int(year_param))
     elif latest:
         year = periods.financial_year_of(latest, start)
     else:
@@ -198,6 +204,7 @@ def month_sheet(request, slug, month):
 @login_required
 def year_grid(request, slug, pk, year):
     indicator = _indicator(request, slug, pk, Access.EDIT)
+    year = _year_or_404(year)
     start = indicator.partnership.fy_start_month
     history = selectors.indicator_history(indicator, changes=0)
     slots = periods.fy_months(year, start)

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from csp_portal.core.models import ThemeGroup
 from indicators import periods
 from indicators.models import Actual, Indicator
 
@@ -28,16 +29,19 @@ def actuals_create(indicator: Indicator, values: dict[datetime.date, int | Decim
 
 def hate_crime_indicator(partnership, **fields) -> Indicator:
     """SP 09 as the demo has it: higher is better, no target, April 2015 to November 2016."""
+    group, _ = ThemeGroup.objects.get_or_create(
+        partnership=partnership, name="Hate crime and community cohesion"
+    )
     indicator = IndicatorFactory(
-        partnership=partnership,
-        code="SP 09",
-        title="Police recorded hate crime",
-        unit="hate crimes",
-        polarity=Indicator.Polarity.HIGHER,
-        theme_group=ThemeGroupFactory(
-            partnership=partnership, name="Hate crime and community cohesion"
-        ),
-        **fields,
+        **{
+            "partnership": partnership,
+            "code": "SP 09",
+            "title": "Police recorded hate crime",
+            "unit": "hate crimes",
+            "polarity": Indicator.Polarity.HIGHER,
+            "theme_group": group,
+            **fields,
+        }
     )
     actuals_create(indicator, HATE_CRIME_002)
     return indicator

@@ -12,7 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from indicators import periods, services
 from indicators.models import Actual, FigureChange, Indicator
@@ -32,6 +32,13 @@ def error_summary(response) -> list[str]:
         return []
     items = re.findall(r"<li>(.*?)</li>", match.group(0), re.DOTALL)
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def table_row(response, containing: str) -> str:
+    """The one table row of the page that contains this text."""
+    html = re.sub(r"\s+", " ", response.content.decode())
+    [row] = [row for row in re.findall(r"<tr[ >].*?</tr>", html) if containing in row]
+    return row
 
 
 def page_text(response) -> str:
@@ -90,8 +97,12 @@ def sheet_post(count, ratio, **overrides) -> dict:
         f"i{ratio.pk}-ver": "0",
         "reason": "",
     }
-    data.update({key.replace("COUNT", f"i{count.pk}").replace("RATIO", f"i{ratio.pk}"): value
-                 for key, value in overrides.items()})
+    data.update(
+        {
+            key.replace("COUNT", f"i{count.pk}").replace("RATIO", f"i{ratio.pk}"): value
+            for key, value in overrides.items()
+        }
+    )
     return data
 
 
@@ -209,17 +220,15 @@ def test_month_sheet_shows_last_year_same_month_beside_each_input(client, office
     response = client.get(sheet_url(count.partnership))
 
     assert response.status_code == 200
-    rows = {cell.indicator.code: (cell, last) for cell, _, _, last, _ in response.context["grid"]}
-    assert rows["HC 01"][1].period == NOV_2015
-    assert rows["HC 01"][1].value == 38
-    assert rows["SAT 01"][1].numerator == 8
-    html = re.sub(r"\s+", " ", response.content.decode())
-    count_row = re.search(rf'<tr class="govuk-table__row">.*?name="i{count.pk}-v".*?</tr>', html)
-    assert re.search(r'numeric">38</td>', count_row.group(0))
-    assert f'value="35"' in count_row.group(0)
-    ratio_row = re.search(rf'<tr class="govuk-table__row">.*?name="i{ratio.pk}-n".*?</tr>', html)
-    assert "80.0 (8/10)" in ratio_row.group(0)
-    assert "Same month last year" in html
+    last_year = {cell.indicator.code: last for cell, _, _, last, _ in response.context["grid"]}
+    assert (last_year["HC 01"].period, last_year["HC 01"].value) == (NOV_2015, 38)
+    assert last_year["SAT 01"].numerator == 8
+    # In the page: last year's figure in the same table row as this year's input.
+    count_row = table_row(response, f'name="i{count.pk}-v"')
+    assert 'numeric">38</td>' in count_row
+    assert 'value="35"' in count_row
+    assert "80.0 (8/10)" in table_row(response, f'name="i{ratio.pk}-n"')
+    assert "Same month last year" in page_text(response)
 
 
 @pytest.mark.django_db
@@ -258,7 +267,9 @@ def test_month_sheet_post_blank_removes_figure(client, officer_a, sheet):
     count, ratio = sheet
     client.force_login(officer_a)
 
-    response = client.post(sheet_url(count.partnership), sheet_post(count, ratio, **{"COUNT-v": ""}))
+    response = client.post(
+        sheet_url(count.partnership), sheet_post(count, ratio, **{"COUNT-v": ""})
+    )
 
     assert response.status_code == 302
     assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
@@ -310,10 +321,14 @@ def test_month_sheet_post_bad_input_shows_error_summary_and_saves_nothing(
 
     assert response.status_code == 200
     assert error_summary(response) == [message]
+    # The same message beside the input, which keeps what was typed.
     field = f"i{count.pk}-v" if "COUNT-v" in bad else f"i{ratio.pk}-n"
     assert response.context["form"].errors[field] == [message]
-    assert 'class="govuk-error-message"' in response.content.decode()
-    assert response.context["form"].data[field] == (bad.get("COUNT-v") or bad.get("RATIO-n", ""))
+    row = unescape(table_row(response, f'name="{field}"'))
+    assert f'<p class="govuk-error-message" id="id_{field}-error">' in row
+    assert message in row
+    typed = bad.get("COUNT-v", bad.get("RATIO-n", ""))
+    assert f'value="{typed}"' in row or typed == ""
     assert "<title>Error: Figures for November 2016" in page_text(response)
     assert figures() == before
     assert not FigureChange.objects.exists()
@@ -361,6 +376,53 @@ def test_month_sheet_concurrent_edit_shows_conflict_then_resubmit_overwrites(
     overwritten = Actual.objects.get(indicator=count, period=NOV_2016)
     assert (overwritten.value, overwritten.version, overwritten.entered_by) == (36, 3, officer_a)
     assert Actual.objects.get(indicator=ratio, period=NOV_2016).value == 90
+
+
+@pytest.mark.django_db
+def test_month_sheet_figure_removed_since_opened_is_a_conflict(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, None, expected_version=1)],
+        by=coordinator_a,
+    )
+
+    response = client.post(
+        sheet_url(count.partnership), sheet_post(count, ratio, **{"COUNT-v": "36"})
+    )
+
+    assert error_summary(response) == [
+        "HC 01 Hate crime: someone else removed it after you opened this page. "
+        "Check the figure and save again to replace it."
+    ]
+    assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
+    again = client.post(
+        sheet_url(count.partnership),
+        sheet_post(count, ratio, **{"COUNT-v": "36", "COUNT-ver": "0"}),
+    )
+    assert again.status_code == 302
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+
+
+@pytest.mark.django_db
+def test_month_sheet_quarterly_indicator_is_entered_at_quarter_start(
+    client, officer_a, partnership_a
+):
+    referrals = IndicatorFactory(
+        partnership=partnership_a, code="REF 01", polarity="higher", frequency="quarterly"
+    )
+    ActualFactory(indicator=referrals, period=datetime.date(2015, 4, 1), value=250)
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2016-05")
+
+    [(cell, _, _, last, _)] = client.get(url).context["grid"]
+    response = client.post(url, {f"i{referrals.pk}-v": "260", f"i{referrals.pk}-ver": "0"})
+
+    assert (cell.period, last.value) == (datetime.date(2016, 4, 1), 250)
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=referrals, value=260).period == datetime.date(2016, 4, 1)
 
 
 @pytest.mark.django_db
@@ -461,6 +523,44 @@ def test_year_grid_post_future_month_is_rejected(client, officer_a, partnership_
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "indicators/{pk}/?year=99999",
+        "indicators/{pk}/?year=0",
+        "indicators/{pk}/year/0/",
+        "indicators/{pk}/year/99999/",
+        "figures/9999-12/",
+        "figures/0001-01/",
+        "figures/2016-13/",
+    ],
+)
+def test_pages_year_out_of_range_is_404(client, officer_a, partnership_a, path):
+    indicator = hate_crime_indicator(partnership_a)
+    client.force_login(officer_a)
+
+    response = client.get(f"/p/{partnership_a.slug}/" + path.format(pk=indicator.pk))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["abc", "²", "-2016"])
+def test_indicator_detail_year_not_a_number_shows_latest_year(
+    client, officer_a, partnership_a, year
+):
+    indicator = hate_crime_indicator(partnership_a)
+    client.force_login(officer_a)
+
+    response = client.get(
+        reverse("indicators:detail", args=[partnership_a.slug, indicator.pk]), {"year": year}
+    )
+
+    assert response.status_code == 200
+    assert response.context["year"] == 2016
+
+
+@pytest.mark.django_db
 def test_year_grid_quarterly_indicator_has_four_inputs(client, officer_a, partnership_a):
     indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
     client.force_login(officer_a)
@@ -488,7 +588,9 @@ def hate_crime_a(partnership_a):
 @pytest.mark.django_db
 def test_import_upload_officer_imports_own_partnership_actuals(client, officer_a, hate_crime_a):
     client.force_login(officer_a)
-    csv_text = ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-a,HC 01,2016-05,25,,,\n"
+    csv_text = (
+        ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-a,HC 01,2016-05,25,,,\n"
+    )
 
     response = client.post(
         reverse("indicators:import", args=["partnership-a"]),
@@ -509,7 +611,9 @@ def test_import_upload_officer_rows_of_other_partnership_are_refused(
 ):
     IndicatorFactory(partnership=partnership_b, code="HC 01")
     client.force_login(officer_a)
-    csv_text = ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-b,HC 01,2016-04,9,,,\n"
+    csv_text = (
+        ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,\npartnership-b,HC 01,2016-04,9,,,\n"
+    )
 
     response = client.post(
         reverse("indicators:import", args=["partnership-a"]),
@@ -553,6 +657,52 @@ def test_import_upload_badly_named_file_is_refused(client, officer_a, hate_crime
 
     assert response.status_code == 200
     assert error_summary(response)[0].startswith("figures.csv: name CSV files partnerships.csv")
+
+
+@pytest.mark.django_db
+def test_import_upload_officer_imports_workbook(client, officer_a, hate_crime_a):
+    workbook = Workbook()
+    workbook.active.title = "actuals"
+    workbook.active.append(["partnership", "indicator", "period", "value"])
+    workbook.active.append(["partnership-a", "HC 01", datetime.datetime(2016, 4, 1), 17])
+    content = BytesIO()
+    workbook.save(content)
+    client.force_login(officer_a)
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile("figures.xlsx", content.getvalue())]},
+    )
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=hate_crime_a).period == datetime.date(2016, 4, 1)
+
+
+@pytest.mark.django_db
+def test_import_upload_file_not_utf8_is_refused(client, officer_a, hate_crime_a):
+    client.force_login(officer_a)
+    text = ACTUALS_HEADER + "partnership-a,HC 01,2016-04,17,,,Caf\xe9 figure\n"
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile("actuals.csv", text.encode("cp1252"))]},
+    )
+
+    assert error_summary(response) == ["actuals.csv: save the file as CSV UTF-8 and try again"]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_upload_without_a_file_asks_for_one(client, officer_a, hate_crime_a):
+    client.force_login(officer_a)
+    url = reverse("indicators:import", args=["partnership-a"])
+    # What a browser sends when no file is chosen: the form's token and no file part.
+    token = str(client.get(url).context["csrf_token"])
+
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["Choose at least one file to import."]
 
 
 ALL_FILES = {
@@ -616,16 +766,26 @@ def listed(partnership_a):
     cohesion = ThemeGroupFactory(partnership=partnership_a, name="Cohesion")
     violence = ThemeGroupFactory(partnership=partnership_a, name="Violence")
     hate = IndicatorFactory(
-        partnership=partnership_a, theme_group=cohesion, code="HC 01", title="Hate crime",
+        partnership=partnership_a,
+        theme_group=cohesion,
+        code="HC 01",
+        title="Hate crime",
         polarity="higher",
     )
     IndicatorFactory(
-        partnership=partnership_a, theme_group=violence, code="SAT 01",
-        title="Victim satisfaction", polarity="higher", measure="percentage",
+        partnership=partnership_a,
+        theme_group=violence,
+        code="SAT 01",
+        title="Victim satisfaction",
+        polarity="higher",
+        measure="percentage",
     )
     IndicatorFactory(
-        partnership=partnership_a, theme_group=violence, code="VI 01",
-        title="Violence with injury", polarity="lower",
+        partnership=partnership_a,
+        theme_group=violence,
+        code="VI 01",
+        title="Violence with injury",
+        polarity="lower",
     )
     ActualFactory(indicator=hate, period=datetime.date(2016, 4, 1), value=17)
     ActualFactory(indicator=hate, period=datetime.date(2016, 5, 1), value=25)
@@ -663,9 +823,14 @@ def test_indicator_list_export_csv_has_header_and_filtered_rows(client, officer_
     assert response["Content-Type"].startswith("text/csv")
     assert "partnership-a-indicators.csv" in response["Content-Disposition"]
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Code,Indicator,Theme group,Polarity,Measure,Frequency,Latest figure,Figures,Owner"
+    assert (
+        lines[0]
+        == "Code,Indicator,Theme group,Polarity,Measure,Frequency,Latest figure,Figures,Owner"
+    )
     assert [line.split(",")[0] for line in lines[1:]] == ["HC 01", "SAT 01"]
-    assert lines[1].startswith("HC 01,Hate crime,Cohesion,Higher is better,Count,Monthly,2016-05,2,")
+    assert lines[1].startswith(
+        "HC 01,Hate crime,Cohesion,Higher is better,Count,Monthly,2016-05,2,"
+    )
 
 
 @pytest.mark.django_db
@@ -708,7 +873,10 @@ def test_indicator_detail_shows_months_history_and_commentary(client, officer_a,
     history = re.search(r"History of changes.*?</table>", text).group(0)
     assert officer_a.get_full_name() in history
     assert "Figure for November 2016" in history
-    assert re.search(r'numeric">35</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">36</td>', history)
+    assert re.search(
+        r'numeric">35</td>\s*<td class="govuk-table__cell govuk-table__cell--numeric">36</td>',
+        history,
+    )
     assert "revised by police" in history
     assert response.context["sentence"].startswith(
         "Between April and the end of November there have been 288 hate crimes recorded, "

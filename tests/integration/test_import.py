@@ -99,6 +99,10 @@ BAD_FILES = {
         {"actuals": [*GOOD_YEAR, actual(period="2016-13")]},
         "actuals.csv row 14: period '2016-13' is not a month like 2016-11",
     ),
+    "period_year_out_of_range": (
+        {"actuals": [*GOOD_YEAR, actual(period="0001-04")]},
+        "actuals.csv row 14: period '0001-04' is not a month like 2016-11",
+    ),
     "value_not_a_number": (
         {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="N/A")]},
         "actuals.csv row 14: value 'N/A' is not a number",
@@ -111,7 +115,9 @@ BAD_FILES = {
         {
             "actuals": [
                 *GOOD_YEAR,
-                actual(indicator="SAT 01", period="2016-04", value="", numerator="12", denominator="10"),
+                actual(
+                    indicator="SAT 01", period="2016-04", value="", numerator="12", denominator="10"
+                ),
             ]
         },
         "actuals.csv row 14: value: the numerator (12) cannot be more than the denominator (10).",
@@ -149,12 +155,22 @@ BAD_FILES = {
         {"actuals": GOOD_YEAR, "targets": [target(year="2016/18", type="annual", value="300")]},
         "targets.csv row 2: year '2016/18' is not a financial year like 2016/17",
     ),
+    "baseline_year_out_of_range": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="change_pct", value="-2", baseline_year="0001/02")],
+        },
+        "targets.csv row 2: baseline_year '0001/02' is not a financial year like 2016/17",
+    ),
     "change_pct_without_baseline": (
         {"actuals": GOOD_YEAR, "targets": [target(type="change_pct", value="-2")]},
         "targets.csv row 2: a change_pct target needs a baseline_year like 2009/10",
     ),
     "cumulative_period_outside_year": (
-        {"actuals": GOOD_YEAR, "targets": [target(type="cumulative", value="55", period="2017-04")]},
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="cumulative", value="55", period="2017-04")],
+        },
         "targets.csv row 2: period '2017-04' is outside the financial year 2016/17",
     ),
 }
@@ -252,21 +268,39 @@ NEW_INDICATORS = [
     ),
 ]
 NEW_TARGETS = [
-    target(partnership="new-csp", indicator="HC 01", type="change_pct", value="10",
-           baseline_year="2015/16"),
+    target(
+        partnership="new-csp",
+        indicator="HC 01",
+        type="change_pct",
+        value="10",
+        baseline_year="2015/16",
+    ),
     target(partnership="new-csp", indicator="SAT 01", type="annual", value="90"),
 ]
 NEW_ACTUALS = [
     actual(partnership="new-csp", indicator="HC 01", period="2016-04", value="17"),
     actual(partnership="new-csp", indicator="HC 01", period="2016-05", value="1,025"),
-    actual(partnership="new-csp", indicator="SAT 01", period="2016-04", value="", numerator="16",
-           denominator="18", note="invented parts"),
+    actual(
+        partnership="new-csp",
+        indicator="SAT 01",
+        period="2016-04",
+        value="",
+        numerator="16",
+        denominator="18",
+        note="invented parts",
+    ),
 ]
 EXPECTED_ACTUALS = {
     ("HC 01", datetime.date(2016, 4, 1), Decimal(17), None, None, ""),
     ("HC 01", datetime.date(2016, 5, 1), Decimal(1025), None, None, ""),
-    ("SAT 01", datetime.date(2016, 4, 1), Decimal("88.8889"), Decimal(16), Decimal(18),
-     "invented parts"),
+    (
+        "SAT 01",
+        datetime.date(2016, 4, 1),
+        Decimal("88.8889"),
+        Decimal(16),
+        Decimal(18),
+        "invented parts",
+    ),
 }
 
 
@@ -342,12 +376,37 @@ def test_import_data_good_files_write_everything(tmp_path, source):
     assert {
         (t.indicator.code, t.financial_year, t.kind, t.value, t.baseline_year)
         for t in Target.objects.select_related("indicator")
-    } == {("HC 01", 2016, "change_pct", Decimal(10), 2015), ("SAT 01", 2016, "annual", Decimal(90), None)}
+    } == {
+        ("HC 01", 2016, "change_pct", Decimal(10), 2015),
+        ("SAT 01", 2016, "annual", Decimal(90), None),
+    }
     assert stored_actuals() == EXPECTED_ACTUALS
     audit = FigureChange.objects.filter(subject="actual")
     assert audit.count() == 3
     assert {c.source for c in audit} == {"import"}
     assert all(c.old is None for c in audit)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["csv_folder", "xlsx_workbook"])
+def test_import_data_same_file_twice_changes_nothing(tmp_path, source):
+    if source == "csv_folder":
+        path = write_new_folder(tmp_path / "data")
+    else:
+        path = write_new_workbook(tmp_path / "data.xlsx")
+    call_command("import_data", str(path), stdout=StringIO())
+    before = db_counts()
+    stdout = StringIO()
+
+    call_command("import_data", str(path), stdout=stdout)
+
+    assert stdout.getvalue().strip() == (
+        "Imported partnerships: 0 new, 0 changed, 1 unchanged; "
+        "indicators: 0 new, 0 changed, 2 unchanged; "
+        "targets: 0 new, 0 changed, 2 unchanged; "
+        "actuals: 0 new, 0 changed, 3 unchanged."
+    )
+    assert db_counts() == before
 
 
 @pytest.mark.django_db
@@ -388,24 +447,47 @@ def test_import_changed_figure_is_updated_and_audited(tmp_path, indicators_a):
 
 def _actual_tuples() -> set[tuple]:
     return {
-        (a.indicator.partnership.slug, a.indicator.code, a.period, a.value, a.numerator,
-         a.denominator, a.note)
+        (
+            a.indicator.partnership.slug,
+            a.indicator.code,
+            a.period,
+            a.value,
+            a.numerator,
+            a.denominator,
+            a.note,
+        )
         for a in Actual.objects.select_related("indicator__partnership")
     }
 
 
 def _target_tuples() -> set[tuple]:
     return {
-        (t.indicator.partnership.slug, t.indicator.code, t.financial_year, t.kind, t.value,
-         t.baseline_year, t.period)
+        (
+            t.indicator.partnership.slug,
+            t.indicator.code,
+            t.financial_year,
+            t.kind,
+            t.value,
+            t.baseline_year,
+            t.period,
+        )
         for t in Target.objects.select_related("indicator__partnership")
     }
 
 
 def _indicator_tuples() -> set[tuple]:
     return {
-        (i.partnership.slug, i.code, i.title, i.theme_group.name if i.theme_group else "",
-         i.polarity, i.measure, i.frequency, i.tolerance, i.unit)
+        (
+            i.partnership.slug,
+            i.code,
+            i.title,
+            i.theme_group.name if i.theme_group else "",
+            i.polarity,
+            i.measure,
+            i.frequency,
+            i.tolerance,
+            i.unit,
+        )
         for i in Indicator.objects.select_related("partnership", "theme_group")
     }
 
@@ -463,7 +545,7 @@ def test_import_data_missing_path_is_an_error(tmp_path):
 
 @pytest.mark.django_db
 def test_import_scoped_to_partnership_rejects_rows_of_another(
-    tmp_path, indicators_a, partnership_b, officer_a
+    tmp_path, indicators_a, partnership_a, partnership_b, officer_a
 ):
     IndicatorFactory(partnership=partnership_b, code="HC 01")
     write_csv(
@@ -475,9 +557,7 @@ def test_import_scoped_to_partnership_rejects_rows_of_another(
     before = db_counts()
 
     with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_tables(
-            tables, by=officer_a, scope=indicators_a["HC 01"].partnership, allowed=("actuals",)
-        )
+        importer.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
 
     assert failed.value.report.errors == [
         "actuals.csv row 3: partnership 'partnership-b' is not Partnership A"
@@ -486,33 +566,52 @@ def test_import_scoped_to_partnership_rejects_rows_of_another(
 
 
 @pytest.mark.django_db
-def test_import_scoped_to_actuals_rejects_indicators_file(tmp_path, indicators_a, officer_a):
+def test_import_scoped_to_actuals_rejects_indicators_file(
+    tmp_path, indicators_a, partnership_a, officer_a
+):
     write_csv(tmp_path, "indicators", [indicator_row()])
     write_csv(tmp_path, "actuals", [actual(period="2016-04")])
     tables = importer.read_path(tmp_path, [])
     before = db_counts()
 
     with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_tables(
-            tables, by=officer_a, scope=indicators_a["HC 01"].partnership, allowed=("actuals",)
-        )
+        importer.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
 
     assert failed.value.report.errors == ["indicators.csv: you can import only actuals here"]
     assert db_counts() == before
 
 
 @pytest.mark.django_db
-def test_import_scoped_good_rows_are_written_by_the_officer(tmp_path, indicators_a, officer_a):
+def test_import_scoped_good_rows_are_written_by_the_officer(
+    tmp_path, indicators_a, partnership_a, officer_a
+):
     ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2016, 4, 1), value=17)
     write_csv(tmp_path, "actuals", [actual(period="2016-04"), actual(period="2016-05", value="25")])
 
     report = importer.import_tables(
         importer.read_path(tmp_path, []),
         by=officer_a,
-        scope=indicators_a["HC 01"].partnership,
+        scope=partnership_a,
         allowed=("actuals",),
     )
 
     assert (report.created["actuals"], report.unchanged["actuals"]) == (1, 1)
     assert Actual.objects.get(period=datetime.date(2016, 5, 1)).entered_by == officer_a
     assert FigureChange.objects.get().changed_by == officer_a
+
+
+@pytest.mark.django_db
+def test_import_scoped_staff_cannot_create_another_partnership(
+    tmp_path, partnership_a, admin_user
+):
+    write_csv(tmp_path, "partnerships", [{"slug": "elsewhere", "name": "Elsewhere CSP"}])
+    write_csv(tmp_path, "indicators", [indicator_row(partnership="elsewhere")])
+    before = db_counts()
+
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_tables(importer.read_path(tmp_path, []), by=admin_user, scope=partnership_a)
+
+    assert failed.value.report.errors[0] == (
+        "partnerships.csv row 2: partnership 'elsewhere' is not Partnership A"
+    )
+    assert db_counts() == before

@@ -72,3 +72,9 @@ def test_check_figure_refuses_impossible_figures(measure, value, numerator, deno
 )
 def test_check_figure_value_to_store(measure, value, numerator, denominator, expected):
     assert check_figure(measure, value, numerator, denominator) == expected
+
+
+def test_check_figure_percentage_typed_beside_its_parts_must_agree():
+    assert check_figure("percentage", Decimal(88), Decimal(8), Decimal(9)) == Decimal("88.8889")
+    with pytest.raises(FigureError, match="does not match the numerator and denominator"):
+        check_figure("percentage", Decimal(50), Decimal(8), Decimal(9))

@@ -1,0 +1,107 @@
+"""The load_demo command: safe to re-run, working demo logins, and none on a live site."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from csp_portal.core.models import Meeting, Membership, Organisation, Partnership, ThemeGroup
+from indicators.models import Actual, FigureChange, Indicator, Target
+
+MODELS = (
+    Organisation,
+    Partnership,
+    ThemeGroup,
+    Membership,
+    Meeting,
+    User,
+    Indicator,
+    Target,
+    Actual,
+    FigureChange,
+)
+DEMO_LOGINS = ("admin", "officer", "panel")
+
+
+def db_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture
+def debug_on(settings, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.DEBUG = True
+    return settings
+
+
+def load_demo(*args) -> str:
+    stdout = StringIO()
+    call_command("load_demo", *args, stdout=stdout)
+    return stdout.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_creates_no_duplicates(debug_on):
+    load_demo()
+    first = db_counts()
+
+    output = load_demo()
+
+    assert db_counts() == first
+    assert first["Partnership"] == 8
+    assert first["Actual"] > 100
+    assert "actuals: 0 new, 0 changed," in output
+
+
+@pytest.mark.django_db
+def test_load_demo_logins_sign_in_with_demo_password(client, debug_on):
+    output = load_demo()
+
+    for username in DEMO_LOGINS:
+        assert f"  {username:<8} password csp-demo" in output
+        assert client.login(username=username, password="csp-demo"), username
+        client.logout()
+    response = client.post(reverse("login"), {"username": "officer", "password": "csp-demo"})
+    assert response.status_code == 302
+    # Everyone else in the demo is there to fill member lists and cannot sign in.
+    others = User.objects.exclude(username__in=DEMO_LOGINS)
+    assert others.exists()
+    assert not any(user.has_usable_password() for user in others)
+
+
+@pytest.mark.django_db
+def test_load_demo_logins_have_their_roles(client, debug_on):
+    load_demo()
+    dashboard = reverse("indicators:dashboard", args=["safer-plymouth"])
+    sheet = reverse("indicators:month_sheet", args=["safer-plymouth", "2016-11"])
+
+    assert User.objects.get(username="admin").is_staff
+    expected = {"admin": (200, 200), "officer": (200, 200), "panel": (404, 404)}
+    for username, statuses in expected.items():
+        client.force_login(User.objects.get(username=username))
+        assert (client.get(dashboard).status_code, client.get(sheet).status_code) == statuses
+
+
+@pytest.mark.django_db
+def test_load_demo_without_debug_refuses_to_create_users(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="Refusing to create demo logins with DJANGO_DEBUG off"):
+        load_demo()
+
+    assert not Partnership.objects.exists()
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_without_debug_and_no_users_loads_only_data(settings):
+    settings.DEBUG = False
+
+    output = load_demo("--no-users")
+
+    assert "Loaded 8 partnerships." in output
+    assert "Demo logins" not in output
+    assert Indicator.objects.filter(partnership__slug="safer-plymouth").exists()
+    assert not User.objects.filter(username__in=DEMO_LOGINS).exists()

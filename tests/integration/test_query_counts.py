@@ -1,0 +1,136 @@
+"""Pages make a fixed number of queries however many indicators a partnership has.
+
+Each limit is the count measured with 3 indicators (24 months of figures each, an annual
+target each); the same limit must hold with 30. The counts include the session, the user
+and the membership look-ups every signed-in page makes.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Actual, Target
+from tests.factories.series import indicators_with_history
+
+NOV_2016 = datetime.date(2016, 11, 1)
+SIZES = [3, 30]
+
+MAX_QUERIES = {
+    "month_sheet": 6,
+    "month_sheet_post": 17,  # one figure changed, every other figure submitted unchanged
+    "month_sheet_post_invalid": 6,
+    "indicator_list": 7,
+    "indicator_detail": 11,
+    "dashboard": 7,
+    "comparisons_api": 7,
+}
+
+
+@pytest.fixture(params=SIZES, ids=[f"{n}_indicators" for n in SIZES])
+def indicators(request, partnership_a):
+    built = indicators_with_history(partnership_a, request.param, last=NOV_2016)
+    Target.objects.bulk_create(
+        Target(indicator=i, financial_year=2016, kind=Target.Kind.ANNUAL, value=Decimal(1500))
+        for i in built
+    )
+    return built
+
+
+@pytest.fixture
+def signed_in(client, officer_a):
+    client.force_login(officer_a)
+    return client
+
+
+def sheet_data(indicators, changes: dict) -> dict:
+    """The November 2016 sheet as it was opened, with some figures changed by pk."""
+    current = dict(Actual.objects.filter(period=NOV_2016).values_list("indicator_id", "value"))
+    data = {"reason": ""}
+    for indicator in indicators:
+        value = changes.get(indicator.pk, current[indicator.pk])
+        data[f"i{indicator.pk}-v"] = str(value)
+        data[f"i{indicator.pk}-ver"] = "1"
+    return data
+
+
+@pytest.mark.django_db
+def test_month_sheet_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:month_sheet", args=["partnership-a", "2016-11"])
+
+    with django_assert_max_num_queries(MAX_QUERIES["month_sheet"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["grid"]) == len(indicators)
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:month_sheet", args=["partnership-a", "2016-11"])
+    data = sheet_data(indicators, {indicators[0].pk: 5})
+
+    with django_assert_max_num_queries(MAX_QUERIES["month_sheet_post"]):
+        response = signed_in.post(url, data)
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=indicators[0], period=NOV_2016).value == 5
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_invalid_queries_fixed(
+    signed_in, indicators, django_assert_max_num_queries
+):
+    url = reverse("indicators:month_sheet", args=["partnership-a", "2016-11"])
+    data = sheet_data(indicators, {indicators[0].pk: "N/A"})
+
+    with django_assert_max_num_queries(MAX_QUERIES["month_sheet_post_invalid"]):
+        response = signed_in.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_indicator_list_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:list", args=["partnership-a"])
+
+    with django_assert_max_num_queries(MAX_QUERIES["indicator_list"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == len(indicators)
+
+
+@pytest.mark.django_db
+def test_indicator_detail_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:detail", args=["partnership-a", indicators[0].pk])
+
+    with django_assert_max_num_queries(MAX_QUERIES["indicator_detail"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert response.context["result"].figures.ytd is not None
+
+
+@pytest.mark.django_db
+def test_dashboard_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:dashboard", args=["partnership-a"]) + "?period=2016-11"
+
+    with django_assert_max_num_queries(MAX_QUERIES["dashboard"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert len(response.context["target_rows"]) == len(indicators)
+
+
+@pytest.mark.django_db
+def test_comparisons_api_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:api_comparisons", args=["partnership-a"]) + "?period=2016-11"
+
+    with django_assert_max_num_queries(MAX_QUERIES["comparisons_api"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert len(response.json()) == len(indicators)
