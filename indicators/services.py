@@ -52,6 +52,12 @@ class FigureConflict(Exception):
         self.conflicts = conflicts
 
 
+def _check_fields(actual: Actual) -> None:
+    """Field checks (digits, places) without the per-row queries of full_clean: the
+    indicator and user come from the database already, and constraints hold in it."""
+    actual.clean_fields(exclude=["indicator", "entered_by"])
+
+
 def _same(a: Decimal | None, b: Decimal | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -132,7 +138,7 @@ def actuals_save(
                 denominator=entry.denominator,
                 entered_by=by,
             )
-            current.full_clean(validate_unique=False)
+            _check_fields(current)
             current.save()
             result.created += 1
             new = actual_snapshot(current)
@@ -142,7 +148,7 @@ def actuals_save(
             current.denominator = entry.denominator
             current.entered_by = by
             current.version += 1
-            current.full_clean(validate_unique=False)
+            _check_fields(current)
             current.save()
             result.updated += 1
             new = actual_snapshot(current)

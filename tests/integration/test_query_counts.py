@@ -19,7 +19,7 @@ SIZES = [3, 30]
 
 MAX_QUERIES = {
     "month_sheet": 6,
-    "month_sheet_post": 17,  # one figure changed, every other figure submitted unchanged
+    "month_sheet_post": 11,  # one figure changed, every other figure submitted unchanged
     "month_sheet_post_invalid": 6,
     "indicator_list": 7,
     "indicator_detail": 11,
