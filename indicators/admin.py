@@ -82,8 +82,21 @@ class TargetAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only the site's services write: the admin may look, never touch."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Actual)
-class ActualAdmin(admin.ModelAdmin):
+class ActualAdmin(ReadOnlyAdmin):
     """Read-only: figures are entered on the site, where edits are checked and audited."""
 
     list_display = [
@@ -100,18 +113,9 @@ class ActualAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "entered_by"]
     date_hierarchy = "period"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(admin.ModelAdmin):
+class FigureChangeAdmin(ReadOnlyAdmin):
     list_display = [
         "changed_at",
         "indicator",
@@ -126,12 +130,3 @@ class FigureChangeAdmin(admin.ModelAdmin):
     search_fields = ["indicator__code", "indicator__title", "reason"]
     list_select_related = ["indicator", "changed_by"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

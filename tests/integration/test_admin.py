@@ -1,0 +1,88 @@
+"""The Django admin is usable by a real admin: every list, search and form loads."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import FigureChange, Target
+from tests.factories import (
+    ActualFactory,
+    IndicatorFactory,
+    MeetingFactory,
+    MembershipFactory,
+    TargetFactory,
+)
+
+MODELS = [
+    "core_partnership",
+    "core_themegroup",
+    "core_organisation",
+    "core_membership",
+    "core_meeting",
+    "indicators_indicator",
+    "indicators_target",
+    "indicators_actual",
+    "indicators_figurechange",
+]
+
+
+@pytest.fixture
+def populated(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    ActualFactory(indicator=indicator)
+    TargetFactory(indicator=indicator)
+    MembershipFactory(partnership=partnership_a)
+    MeetingFactory(partnership=partnership_a)
+    return indicator
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_changelist_and_search_load(client, admin_user, populated, model):
+    client.force_login(admin_user)
+    url = reverse(f"admin:{model}_changelist")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"q": "a"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_partnership_form_has_inlines(client, admin_user, populated):
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:core_partnership_change", args=[populated.partnership.pk]))
+    assert response.status_code == 200
+    assert b"Theme groups" in response.content
+    assert b"Memberships" in response.content
+
+
+@pytest.mark.django_db
+def test_admin_figures_are_read_only(client, admin_user, populated):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:indicators_actual_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_admin_target_change_is_audited(client, admin_user, populated):
+    client.force_login(admin_user)
+    target = Target.objects.get()
+    response = client.post(
+        reverse("admin:indicators_target_change", args=[target.pk]),
+        {
+            "indicator": populated.pk,
+            "financial_year": 2016,
+            "kind": "annual",
+            "value": "900",
+            "baseline_year": "",
+            "period": "",
+        },
+    )
+    assert response.status_code == 302
+    assert Target.objects.get().value == 900
+    change = FigureChange.objects.get(subject="target")
+    assert change.old["value"] == "1000" and change.new["value"] == "900"
+    assert change.changed_by == admin_user
+
+
+@pytest.mark.django_db
+def test_admin_is_closed_to_officers(client, officer_a):
+    client.force_login(officer_a)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
