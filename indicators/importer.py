@@ -926,3 +926,21 @@ def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
                 written += 1
         counts[kind] = written
     return counts
+
+
+def export_workbook(partnership: Partnership) -> bytes:
+    """The same four tables as sheets of one .xlsx workbook, which the import reads back.
+
+    Cells are text, as in the CSV files, so Excel does not turn periods like 2016-11
+    into dates or drop the trailing zeros of a code.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for kind, rows in export_rows(partnership).items():
+        sheet = workbook.create_sheet(kind)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

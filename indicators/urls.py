@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<slug:slug>/figures/", views.month_sheet_latest, name="month_sheet_latest"),
     path("p/<slug:slug>/figures/<str:month>/", views.month_sheet, name="month_sheet"),
     path("p/<slug:slug>/import/", views.import_upload, name="import"),
+    path("p/<slug:slug>/export.xlsx", views.export_workbook, name="export"),
     path("p/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path(
         "api/partnerships/<slug:slug>/comparisons",

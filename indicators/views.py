@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -308,6 +308,18 @@ def import_upload(request, slug=None):
             "columns": {k: importer.COLUMNS[k] for k in allowed},
         },
     )
+
+
+@login_required
+def export_workbook(request, slug):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    response = HttpResponse(
+        importer.export_workbook(partnership),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

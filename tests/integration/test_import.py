@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -614,4 +615,24 @@ def test_import_scoped_staff_cannot_create_another_partnership(
     assert failed.value.report.errors[0] == (
         "partnerships.csv row 2: partnership 'elsewhere' is not Partnership A"
     )
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_export_workbook_imports_back_unchanged(client, officer_a, partnership_a, indicators_a):
+    ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2016, 4, 1), value=17)
+    client.force_login(officer_a)
+    response = client.get(reverse("indicators:export", args=[partnership_a.slug]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    errors: list[str] = []
+    tables = importer.read_workbook(response.content, errors)
+    assert not errors
+    assert set(tables) == {"partnerships", "indicators", "targets", "actuals"}
+    before = db_counts()
+
+    report = importer.import_tables(tables, by=None, scope=partnership_a)
+
+    assert not any(report.created.values())
+    assert not any(report.updated.values())
+    assert report.unchanged["actuals"] == 1
     assert db_counts() == before

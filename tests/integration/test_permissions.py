@@ -19,6 +19,7 @@ VIEWS = [
     ("indicators:month_sheet_latest", lambda p, i: [p.slug], EDIT, 302),
     ("indicators:month_sheet", lambda p, i: [p.slug, "2016-05"], EDIT, 200),
     ("indicators:import", lambda p, i: [p.slug], EDIT, 200),
+    ("indicators:export", lambda p, i: [p.slug], LIVE, 200),
     ("indicators:import_all", lambda p, i: [], STAFF, 200),
 ]
 
