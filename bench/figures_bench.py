@@ -26,17 +26,26 @@ def build(partnership_slug: str, count: int):
     from indicators.models import Actual, Indicator, Target
 
     rng = random.Random(count)
-    partnership = Partnership.objects.create(name=f"Bench {count}", slug=partnership_slug,
-                                             population=250_000)
+    partnership = Partnership.objects.create(
+        name=f"Bench {count}", slug=partnership_slug, population=250_000
+    )
     indicators = Indicator.objects.bulk_create(
-        Indicator(partnership=partnership, code=f"B {i:04d}", title=f"Indicator {i}",
-                  polarity=rng.choice(["lower", "higher", "monitor"]), measure="count")
+        Indicator(
+            partnership=partnership,
+            code=f"B {i:04d}",
+            title=f"Indicator {i}",
+            polarity=rng.choice(["lower", "higher", "monitor"]),
+            measure="count",
+        )
         for i in range(count)
     )
     months = [datetime.date(2014 + (m + 3) // 12, (m + 3) % 12 + 1, 1) for m in range(32)]
     Actual.objects.bulk_create(
-        (Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
-         for i in indicators for m in months),
+        (
+            Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
+            for i in indicators
+            for m in months
+        ),
         batch_size=5000,
     )
     Target.objects.bulk_create(
@@ -72,15 +81,19 @@ def main() -> None:
     admin = User.objects.create(username="bench-admin", is_staff=True, is_superuser=True)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
-    print(f"{'indicators':>10} {'figures (DB + compute)':>24} {'compute only':>14} "
-          f"{'per indicator':>14} {'API queries':>12} {'API time':>10}")
+    print(
+        f"{'indicators':>10} {'figures (DB + compute)':>24} {'compute only':>14} "
+        f"{'per indicator':>14} {'API queries':>12} {'API time':>10}"
+    )
     for size in SIZES:
         partnership = build(f"bench-{size}", size)
         results = selectors.partnership_figures(partnership, PERIOD)
         whole = timed(lambda p=partnership: selectors.partnership_figures(p, PERIOD))
-        pure = timed(lambda r=results: [
-            compute(selectors.spec_for(x.indicator), x.series, PERIOD, x.target) for x in r
-        ])
+        pure = timed(
+            lambda r=results: [
+                compute(selectors.spec_for(x.indicator), x.series, PERIOD, x.target) for x in r
+            ]
+        )
         url = f"/api/partnerships/{partnership.slug}/comparisons?period=2016-11"
         queries: list[str] = []
 
@@ -92,8 +105,10 @@ def main() -> None:
             response = client.get(url)
         assert response.status_code == 200, response.status_code
         api = timed(lambda u=url: client.get(u), repeat=3)
-        print(f"{size:>10} {whole * 1000:>21.1f} ms {pure * 1000:>11.1f} ms "
-              f"{pure / size * 1000:>11.3f} ms {len(queries):>12} {api * 1000:>7.0f} ms")
+        print(
+            f"{size:>10} {whole * 1000:>21.1f} ms {pure * 1000:>11.1f} ms "
+            f"{pure / size * 1000:>11.3f} ms {len(queries):>12} {api * 1000:>7.0f} ms"
+        )
     thirty = selectors.partnership_figures(partnership, PERIOD)[:30]
     spec_time = timed(lambda: [charts.indicator_charts(r.indicator, r) for r in thirty], repeat=20)
     count = sum(len(charts.indicator_charts(r.indicator, r)) for r in thirty)

@@ -27,30 +27,67 @@ def write_files(folder: Path, partnerships: int, indicators: int, years: int) ->
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["slug", "name", "population", "police_force"])
         for p in range(partnerships):
-            writer.writerow([f"csp-{p:03d}", f"Community Safety Partnership {p:03d}",
-                             rng.randint(80_000, 600_000), "Bench Police"])
+            writer.writerow(
+                [
+                    f"csp-{p:03d}",
+                    f"Community Safety Partnership {p:03d}",
+                    rng.randint(80_000, 600_000),
+                    "Bench Police",
+                ]
+            )
     with open(folder / "indicators.csv", "w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["partnership", "code", "title", "theme_group", "polarity", "measure",
-                         "frequency", "tolerance", "unit"])
+        writer.writerow(
+            [
+                "partnership",
+                "code",
+                "title",
+                "theme_group",
+                "polarity",
+                "measure",
+                "frequency",
+                "tolerance",
+                "unit",
+            ]
+        )
         for p in range(partnerships):
             for i in range(indicators):
-                writer.writerow([f"csp-{p:03d}", f"IND {i:02d}", f"Indicator {i:02d}",
-                                 f"Theme {i % 4}", "lower", "count", "monthly", "5", "crimes"])
+                writer.writerow(
+                    [
+                        f"csp-{p:03d}",
+                        f"IND {i:02d}",
+                        f"Indicator {i:02d}",
+                        f"Theme {i % 4}",
+                        "lower",
+                        "count",
+                        "monthly",
+                        "5",
+                        "crimes",
+                    ]
+                )
     rows = 0
     with open(folder / "actuals.csv", "w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["partnership", "indicator", "period", "value", "numerator",
-                         "denominator", "note"])
+        writer.writerow(
+            ["partnership", "indicator", "period", "value", "numerator", "denominator", "note"]
+        )
         for p in range(partnerships):
             for i in range(indicators):
                 base = rng.randint(10, 2000)
                 for y in range(years):
                     for m in range(12):
                         year, month = 2019 + y + (m + 3) // 12, (m + 3) % 12 + 1
-                        writer.writerow([f"csp-{p:03d}", f"IND {i:02d}", f"{year}-{month:02d}",
-                                         max(0, base + rng.randint(-base // 5, base // 5)), "",
-                                         "", ""])
+                        writer.writerow(
+                            [
+                                f"csp-{p:03d}",
+                                f"IND {i:02d}",
+                                f"{year}-{month:02d}",
+                                max(0, base + rng.randint(-base // 5, base // 5)),
+                                "",
+                                "",
+                                "",
+                            ]
+                        )
                         rows += 1
     return rows
 
@@ -71,8 +108,11 @@ def run_one(database: str, folder: Path, rows: int) -> None:
         assert not errors, errors
         report = importer.import_tables(tables, by=None, source="bench")
         seconds = time.perf_counter() - started
-        print(f"{database:<10} {label:<24} {rows:>9,} rows in {seconds:7.1f} s = "
-              f"{rows / seconds:>9,.0f} rows/s  ({report.summary()[:90]})", flush=True)
+        print(
+            f"{database:<10} {label:<24} {rows:>9,} rows in {seconds:7.1f} s = "
+            f"{rows / seconds:>9,.0f} rows/s  ({report.summary()[:90]})",
+            flush=True,
+        )
     assert Actual.objects.count() == rows
 
 
@@ -92,13 +132,23 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="csp-import-bench-"))
     started = time.perf_counter()
     rows = write_files(folder, args.partnerships, args.indicators, args.years)
-    print(f"Wrote {rows:,} actuals ({args.partnerships} partnerships x {args.indicators} "
-          f"indicators x {args.years} years) in {time.perf_counter() - started:.1f} s")
+    print(
+        f"Wrote {rows:,} actuals ({args.partnerships} partnerships x {args.indicators} "
+        f"indicators x {args.years} years) in {time.perf_counter() - started:.1f} s"
+    )
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
     for database in databases:
         subprocess.run(
-            [sys.executable, __file__, "--_child", database, "--_folder", str(folder),
-             "--_rows", str(rows)],
+            [
+                sys.executable,
+                __file__,
+                "--_child",
+                database,
+                "--_folder",
+                str(folder),
+                "--_rows",
+                str(rows),
+            ],
             check=True,
         )
 

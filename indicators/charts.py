@@ -78,8 +78,10 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         finding = f"{indicator.title}: {figures.financial_year} month by month"
     else:
         words = (
-            "higher than" if figures.ytd_change > 0
-            else "lower than" if figures.ytd_change < 0
+            "higher than"
+            if figures.ytd_change > 0
+            else "lower than"
+            if figures.ytd_change < 0
             else "level with"
         )
         finding = f"{indicator.title}: {figures.financial_year} {words} {last_year} so far"

@@ -52,7 +52,7 @@ def _amount(value: Decimal, places: int) -> str:
 
 
 def _article(number_text: str) -> str:
-    """"an" before numbers spoken with a vowel sound (8, 11, 18, 80...), else "a"."""
+    """ "an" before numbers spoken with a vowel sound (8, 11, 18, 80...), else "a"."""
     digits = number_text.replace(",", "").split(".")[0]
     eleven_or_eighteen = len(digits) % 3 == 2 and digits[:2] in ("11", "18")
     return "an" if digits.startswith("8") or eleven_or_eighteen else "a"
@@ -148,8 +148,10 @@ def _ytd_sentence(
     if change == 0:
         return f"{head}, the same as {compared}."
     higher = "higher" if change > 0 else "lower"
-    tail = "" if figures.change_is_points else _relative(
-        figures.ytd_change_pct, "increase", "reduction"
+    tail = (
+        ""
+        if figures.change_is_points
+        else _relative(figures.ytd_change_pct, "increase", "reduction")
     )
     return f"{head}, {_difference(change, spec)} {higher} than {compared}{tail}."
 
@@ -186,8 +188,10 @@ def _required_sentence(
         return None
     first = add_months(figures.ytd_end, 1)
     last = add_months(figures.fy_start, 11)
-    when = f"in {month_name(last)}" if first == last else (
-        f"between {month_name(first)} and {month_name(last)}"
+    when = (
+        f"in {month_name(last)}"
+        if first == last
+        else (f"between {month_name(first)} and {month_name(last)}")
     )
     annual_text = format_number(annual)
     if required <= 0:
@@ -198,8 +202,7 @@ def _required_sentence(
     average = f"{format_number(required)} {_count_noun(required, noun, noun_singular)} per month"
     if spec.polarity == "higher":
         return (
-            f"To meet the annual target of {annual_text}, an average of {average} "
-            f"is needed {when}."
+            f"To meet the annual target of {annual_text}, an average of {average} is needed {when}."
         )
     return (
         f"To stay within the annual target of {annual_text}, the average must not exceed "

@@ -260,8 +260,9 @@ class _Calc:
         if self.step == 1:
             return month
         year = financial_year_of(month, self.spec.fy_start_month)
-        return quarter_months(year, quarter_of(month, self.spec.fy_start_month),
-                              self.spec.fy_start_month)[0]
+        return quarter_months(
+            year, quarter_of(month, self.spec.fy_start_month), self.spec.fy_start_month
+        )[0]
 
     def slot_end(self, slot: date) -> date:
         """The last month a stored period covers."""

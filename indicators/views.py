@@ -325,13 +325,17 @@ def export_workbook(request, slug):
 @login_required
 def dashboard(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    period = _requested_period(request, partnership)
-    context = {"partnership": partnership, "period": period}
+    period, period_error = _requested_period(request, partnership)
+    context = {"partnership": partnership, "period": period, "period_error": period_error}
     if period:
         fy = periods.financial_year_of(period, partnership.fy_start_month)
         rows = [
-            (r, commentary.commentary(r.figures, selectors.spec_for(r.indicator),
-                                      noun=r.indicator.noun))
+            (
+                r,
+                commentary.commentary(
+                    r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
+                ),
+            )
             for r in selectors.partnership_figures(partnership, period)
         ]
         with_figures = [row for row in rows if row[0].figures.ytd is not None]
@@ -346,14 +350,16 @@ def dashboard(request, slug):
     return render(request, "indicators/dashboard.html", context)
 
 
-def _requested_period(request, partnership):
+def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
+    """The month asked for (?period=YYYY-MM), else the latest with figures; and any error."""
     raw = request.GET.get("period")
-    if raw:
-        try:
-            return periods.parse_month(raw)
-        except ValueError:
-            return None
-    return selectors.latest_period(partnership)
+    if not raw:
+        return selectors.latest_period(partnership), ""
+    try:
+        return periods.parse_month(raw), ""
+    except ValueError:
+        error = f"'{raw[:20]}' is not a month like 2016-11, so the latest month is shown."
+        return selectors.latest_period(partnership), error
 
 
 @require_GET

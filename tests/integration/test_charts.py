@@ -27,8 +27,9 @@ def _result(indicator, values, target=None):
 @pytest.fixture
 def ist():
     partnership = PartnershipFactory.build(name="Safer Plymouth", area="Plymouth")
-    return IndicatorFactory.build(pk=7, partnership=partnership, polarity="higher",
-                                  title='"ist" incidents', measure="count")
+    return IndicatorFactory.build(
+        pk=7, partnership=partnership, polarity="higher", title='"ist" incidents', measure="count"
+    )
 
 
 def test_indicator_charts_are_valid_plotly_figures(ist):

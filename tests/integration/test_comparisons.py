@@ -268,3 +268,14 @@ def test_export_comparisons_unknown_partnership_or_bad_period_is_an_error(hate_c
         _export("json", slug="nowhere")
     with pytest.raises(CommandError, match="is not a month"):
         _export("json", period="2016-13")
+
+
+@pytest.mark.django_db
+def test_dashboard_bad_period_says_so_and_shows_the_latest(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("indicators:dashboard", args=[partnership_a.slug]), {"period": "2016-13"}
+    )
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+    assert b"is not a month like 2016-11" in response.content

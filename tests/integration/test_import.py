@@ -602,9 +602,7 @@ def test_import_scoped_good_rows_are_written_by_the_officer(
 
 
 @pytest.mark.django_db
-def test_import_scoped_staff_cannot_create_another_partnership(
-    tmp_path, partnership_a, admin_user
-):
+def test_import_scoped_staff_cannot_create_another_partnership(tmp_path, partnership_a, admin_user):
     write_csv(tmp_path, "partnerships", [{"slug": "elsewhere", "name": "Elsewhere CSP"}])
     write_csv(tmp_path, "indicators", [indicator_row(partnership="elsewhere")])
     before = db_counts()

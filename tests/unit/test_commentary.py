@@ -118,8 +118,13 @@ def test_commentary_seed_002_referrals_quarterly():
 
 
 def test_commentary_ist_target_amber():
-    text = say(HIGHER, monthly(APR_2016, IST_ACTUALS), date(2016, 10, 1), ist_target(),
-               noun='"ist" incidents')
+    text = say(
+        HIGHER,
+        monthly(APR_2016, IST_ACTUALS),
+        date(2016, 10, 1),
+        ist_target(),
+        noun='"ist" incidents',
+    )
     assert "This is 14 below the target to date of 375, within the 5% tolerance (amber)." in text
     assert (
         'an average of 56 "ist" incidents per month is needed between November and March.'
@@ -145,8 +150,9 @@ def test_commentary_quarter_missing():
 def test_commentary_target_sentence_by_status(status_ytd, expected):
     # April to September at 50 a month, then October brings the total to status_ytd.
     actuals = [50] * 6 + [status_ytd - 300]
-    text = say(HIGHER, monthly(APR_2016, actuals), date(2016, 10, 1), ist_target(),
-               noun="incidents")
+    text = say(
+        HIGHER, monthly(APR_2016, actuals), date(2016, 10, 1), ist_target(), noun="incidents"
+    )
     assert expected in text
 
 
@@ -261,18 +267,25 @@ def test_commentary_percentage_points():
     def month(n: int) -> Point:
         return Point(None, numerator=Decimal(n), denominator=Decimal(50))
 
-    series = {APR_2015: month(45), add_months(APR_2015, 1): month(45),
-              APR_2016: month(43), add_months(APR_2016, 1): month(44)}
+    series = {
+        APR_2015: month(45),
+        add_months(APR_2015, 1): month(45),
+        APR_2016: month(43),
+        add_months(APR_2016, 1): month(44),
+    }
     spec = IndicatorSpec("higher", "percentage")
-    text = say(spec, series, date(2016, 5, 1), TargetSpec("annual", Decimal(90)),
-               noun="satisfaction rate")
+    text = say(
+        spec, series, date(2016, 5, 1), TargetSpec("annual", Decimal(90)), noun="satisfaction rate"
+    )
     assert sentences(text)[:2] == [
         "Between April and the end of May the satisfaction rate was 87% (87 of 100), "
         "3 percentage points lower than the same period last year.",
         "This is 3 percentage points below the target of 90%, within the 5% tolerance (amber).",
     ]
-    assert "In May the satisfaction rate was 88% (44 of 50), 2 percentage points lower than " \
-           "in May 2015." in text
+    assert (
+        "In May the satisfaction rate was 88% (44 of 50), 2 percentage points lower than "
+        "in May 2015." in text
+    )
 
 
 def test_commentary_one_percentage_point():
@@ -304,8 +317,9 @@ def test_commentary_rate_one_decimal():
 
 def test_commentary_snapshot_latest():
     series = monthly(APR_2015, [40, 41, 42, 43]) | monthly(APR_2016, [50, 48, 44, 45])
-    text = say(IndicatorSpec("lower", "snapshot"), series, date(2016, 7, 1),
-               noun="number of open cases")
+    text = say(
+        IndicatorSpec("lower", "snapshot"), series, date(2016, 7, 1), noun="number of open cases"
+    )
     assert text == (
         "At the end of July the number of open cases was 45, 2 higher than a year earlier, "
         "a 5% increase."
@@ -315,12 +329,21 @@ def test_commentary_snapshot_latest():
 @pytest.mark.parametrize(
     ("value", "phrase"),
     [
-        (16, "16 crimes recorded, 4 more than in November 2015, a small rise, within normal "
-             "variation."),
-        (17, "17 crimes recorded, 5 more than in November 2015, outside the range of normal "
-             "variation."),
-        (11, "11 crimes recorded, 1 fewer than in November 2015, a small fall, within normal "
-             "variation."),
+        (
+            16,
+            "16 crimes recorded, 4 more than in November 2015, a small rise, within normal "
+            "variation.",
+        ),
+        (
+            17,
+            "17 crimes recorded, 5 more than in November 2015, outside the range of normal "
+            "variation.",
+        ),
+        (
+            11,
+            "11 crimes recorded, 1 fewer than in November 2015, a small fall, within normal "
+            "variation.",
+        ),
     ],
 )
 def test_commentary_normal_variation(value, phrase):
@@ -337,8 +360,13 @@ def test_commentary_normal_variation_first_month():
 
 def test_commentary_monitor_no_status():
     spec = IndicatorSpec("monitor", "count")
-    text = say(spec, seed_series("anti-social behaviour"), NOV_2016,
-               TargetSpec("annual", Decimal(9000)), noun="incidents")
+    text = say(
+        spec,
+        seed_series("anti-social behaviour"),
+        NOV_2016,
+        TargetSpec("annual", Decimal(9000)),
+        noun="incidents",
+    )
     assert "367 more than the same period last year, a 5% increase." in text
     assert "(green)" not in text and "(amber)" not in text and "(red)" not in text
     assert "To meet" not in text and "To stay within" not in text
@@ -388,8 +416,9 @@ def test_commentary_count_words_follow_sign(values, index, polarity):
 )
 def test_commentary_month_words_follow_sign(values, index):
     figures = compute(LOWER, monthly(APR_2015, values), fy_months(2016)[index])
-    month_sentences = [s for s in sentences(commentary(figures, LOWER, noun="crimes"))
-                       if s.startswith("In ")]
+    month_sentences = [
+        s for s in sentences(commentary(figures, LOWER, noun="crimes")) if s.startswith("In ")
+    ]
     if figures.value is None:
         assert month_sentences == []
         return

@@ -143,8 +143,9 @@ def test_compute_ist_cumulative_profile(period, ytd, target, gap, status):
 
 
 def test_compute_ist_october_required_average_and_forecast():
-    figures = compute(counts("higher"), monthly(APR_2016, IST_ACTUALS), date(2016, 10, 1),
-                      ist_target())
+    figures = compute(
+        counts("higher"), monthly(APR_2016, IST_ACTUALS), date(2016, 10, 1), ist_target()
+    )
     assert figures.required_monthly_average == Decimal("55.8")  # (640 - 361) / 5
     assert figures.forecast == Decimal(361) / 7 * 12  # no last year: even spread
     assert figures.ytd_last_year is None
@@ -226,8 +227,12 @@ def test_compute_monthly_quarter_figures(
 
 
 def test_compute_april_one_month():
-    figures = compute(counts(), seed_series("serious acquisitive crime"), APR_2016,
-                      TargetSpec("annual", Decimal(1700)))
+    figures = compute(
+        counts(),
+        seed_series("serious acquisitive crime"),
+        APR_2016,
+        TargetSpec("annual", Decimal(1700)),
+    )
     assert figures.ytd == 158
     assert figures.ytd_last_year == 196
     assert figures.months_elapsed == 1
@@ -302,8 +307,9 @@ def test_compute_no_target_no_status():
 
 def test_compute_monitor_polarity_no_status_or_direction():
     spec = IndicatorSpec("monitor", "count")
-    figures = compute(spec, seed_series("anti-social behaviour"), NOV_2016,
-                      TargetSpec("annual", Decimal(9000)))
+    figures = compute(
+        spec, seed_series("anti-social behaviour"), NOV_2016, TargetSpec("annual", Decimal(9000))
+    )
     assert figures.status == "none"
     assert figures.direction == "none"
     assert figures.ytd_change == 367
@@ -677,8 +683,10 @@ def test_compute_status_green_iff_target_met(polarity, actuals, steps):
     target = TargetSpec("cumulative", profile=profile(APR_2016, cumulative))
     period = add_months(APR_2016, len(actuals) - 1)
     figures = compute(counts(polarity), monthly(APR_2016, actuals), period, target)
-    met = figures.ytd <= figures.target_to_date if polarity == "lower" else (
-        figures.ytd >= figures.target_to_date
+    met = (
+        figures.ytd <= figures.target_to_date
+        if polarity == "lower"
+        else (figures.ytd >= figures.target_to_date)
     )
     assert figures.target_to_date == cumulative[len(actuals) - 1]
     assert (figures.status == "green") is met
