@@ -23,9 +23,11 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -W error::DeprecationWarning manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from csp_portal.core.models import Membership
 from indicators.models import Actual, Indicator
@@ -59,9 +60,9 @@ def test_officer_signs_in_and_opens_partnership(page, live_server, plymouth):
     assert_accessible(page)
     page.get_by_role("link", name="Safer Plymouth").click()
     page.wait_for_url(f"{live_server.url}/p/safer-plymouth/")
-    assert page.get_by_role("heading", name="Safer Plymouth", level=1).is_visible()
-    assert page.get_by_text("Safe and Strong").first.is_visible()
-    assert page.get_by_text("Scrutiny panel").first.is_visible()
+    expect(page.get_by_role("heading", name="Safer Plymouth", level=1)).to_be_visible()
+    expect(page.get_by_text("Safe and Strong").first).to_be_visible()
+    expect(page.get_by_text("Scrutiny panel").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -70,7 +71,7 @@ def test_sign_in_with_wrong_password_shows_error_summary(page, live_server, plym
     page.get_by_label("Username").fill("olu")
     page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
@@ -83,13 +84,13 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
     assert_accessible(page)
     page.get_by_label("SP 09 Police recorded hate crime").fill("N/A")
     page.get_by_role("button", name="Save figures").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
     assert not Actual.objects.filter(indicator=hate, period=datetime.date(2016, 12, 1)).exists()
     page.get_by_label("SP 09 Police recorded hate crime").fill("29")
     page.get_by_role("button", name="Save figures").click()
     page.wait_for_url("**/figures/2016-12/")
-    assert page.get_by_text("Saved 1 figure").is_visible()
+    expect(page.get_by_text("Saved 1 figure")).to_be_visible()
     assert Actual.objects.get(indicator=hate, period=datetime.date(2016, 12, 1)).value == 29
 
     # Paste a row copied from Excel into the 2017/18 year grid.
@@ -107,8 +108,8 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
             document.activeElement.dispatchEvent(event);
         }"""
     )
-    assert page.get_by_label("May 2017").input_value() == "28"
-    assert page.get_by_label("June 2017").input_value() == "1040"
+    expect(page.get_by_label("May 2017")).to_have_value("28")
+    expect(page.get_by_label("June 2017")).to_have_value("1040")
     assert_accessible(page)
     page.get_by_role("button", name="Save figures").click()
     page.wait_for_url(f"**/indicators/{hate.pk}/?year=2017")
@@ -120,7 +121,7 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
         datetime.date(2017, 5, 1): Decimal(28),
         datetime.date(2017, 6, 1): Decimal(1040),
     }
-    assert page.get_by_role("row", name="June 2017").get_by_text("1,040").first.is_visible()
+    expect(page.get_by_role("row", name="June 2017").get_by_text("1,040").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -132,9 +133,64 @@ def test_indicator_page_shows_figures_and_charts(page, live_server, plymouth):
         + reverse("indicators:detail", args=[partnership.slug, hate.pk])
         + "?year=2016"
     )
-    assert page.get_by_text("287 hate crimes").first.is_visible()
-    assert page.locator(".app-chart__plot .main-svg").first.is_visible()
+    expect(page.get_by_text("287 hate crimes").first).to_be_visible()
+    expect(page.locator(".app-chart__plot .main-svg").first).to_be_visible()
     assert_accessible(page)
     page.goto(live_server.url + reverse("indicators:dashboard", args=[partnership.slug]))
-    assert page.get_by_text("68 more than the same period last year").first.is_visible()
+    expect(page.get_by_text("68 more than the same period last year").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_panel_member_reads_partnership_but_not_live_figures(page, live_server, plymouth):
+    partnership, _, hate = plymouth
+    MembershipFactory(
+        user=UserFactory(username="pat", first_name="Pat", last_name="Panel"),
+        partnership=partnership,
+        role=Membership.Role.PANEL_MEMBER,
+    )
+    sign_in(page, live_server, "pat")
+    page.get_by_role("link", name="Safer Plymouth").click()
+    expect(page.get_by_role("heading", name="Safer Plymouth", level=1)).to_be_visible()
+    assert page.get_by_role("link", name="Performance dashboard").count() == 0
+    assert_accessible(page)
+    response = page.goto(
+        live_server.url + reverse("indicators:detail", args=[partnership.slug, hate.pk])
+    )
+    assert response.status == 404
+    assert page.get_by_text("Police recorded hate crime").count() == 0
+    assert_accessible(page)
+
+
+def test_admin_imports_a_spreadsheet_fixing_a_bad_row(page, live_server, plymouth, tmp_path):
+    partnership, _, hate = plymouth
+    UserFactory(username="root", is_staff=True, is_superuser=True)
+    bad = tmp_path / "bad" / "actuals.csv"
+    bad.parent.mkdir()
+    bad.write_text(
+        "partnership,indicator,period,value,numerator,denominator,note\n"
+        "safer-plymouth,SP 09,2016-12,29,,,\n"
+        "safer-plymouth,SP 09,2016-13,30,,,\n"
+    )
+    sign_in(page, live_server, "root")
+    page.goto(live_server.url + reverse("indicators:import", args=[partnership.slug]))
+    assert_accessible(page)
+    page.get_by_label("Files", exact=True).set_input_files(str(bad))
+    page.get_by_role("button", name="Import").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("actuals.csv row 3: period '2016-13' is not a month")
+    assert_accessible(page)
+    assert not Actual.objects.filter(indicator=hate, period=datetime.date(2016, 12, 1)).exists()
+
+    good = tmp_path / "good" / "actuals.csv"
+    good.parent.mkdir()
+    good.write_text(
+        "partnership,indicator,period,value,numerator,denominator,note\n"
+        "safer-plymouth,SP 09,2016-12,29,,,\n"
+    )
+    page.get_by_label("Files", exact=True).set_input_files(str(good))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_url("**/indicators/")
+    expect(page.get_by_text("actuals: 1 new")).to_be_visible()
+    assert_accessible(page)
+    assert Actual.objects.get(indicator=hate, period=datetime.date(2016, 12, 1)).value == 29
