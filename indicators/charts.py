@@ -68,8 +68,9 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
     labels = [periods.short_month_label(m).split(" ")[0] for m, _ in figures.this_year]
     this_label = f"{figures.financial_year}"
+    start_month = figures.fy_start.month
     last_year = periods.fy_label(
-        periods.financial_year_of(figures.fy_start, figures.fy_start.month) - 1
+        periods.financial_year_of(figures.fy_start, start_month) - 1, start_month
     )
     this_values = [_number(v) for _, v in figures.this_year]
     last_values = [_number(v) for _, v in figures.last_year]

@@ -104,8 +104,8 @@ def indicator_detail(request, slug, pk):
             "indicator": indicator,
             "history": history,
             "year": year,
-            "year_label": periods.fy_label(year),
-            "last_year_label": periods.fy_label(year - 1),
+            "year_label": periods.fy_label(year, start),
+            "last_year_label": periods.fy_label(year - 1, start),
             "rows": rows,
             "result": result,
             "sentence": commentary.commentary(
@@ -239,7 +239,7 @@ def year_grid(request, slug, pk, year):
             form.is_valid()
             for stray in strays:
                 form.add_error(
-                    None, f"{stray} is outside the financial year {periods.fy_label(year)}."
+                    None, f"{stray} is outside the financial year {periods.fy_label(year, start)}."
                 )
         else:
             response = _grid_save(
@@ -255,7 +255,7 @@ def year_grid(request, slug, pk, year):
             "partnership": indicator.partnership,
             "indicator": indicator,
             "year": year,
-            "year_label": periods.fy_label(year),
+            "year_label": periods.fy_label(year, start),
             "form": form,
             "grid": [
                 (cell, fields, version, last_year[cell.period])
@@ -340,7 +340,7 @@ def dashboard(request, slug):
         ]
         with_figures = [row for row in rows if row[0].figures.ytd is not None]
         context |= {
-            "year_label": periods.fy_label(fy),
+            "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
             # Indicators with a target apart from monitoring-only ones (REPORTING.md).
             "target_rows": [row for row in with_figures if row[0].target],
