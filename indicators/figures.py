@@ -250,6 +250,12 @@ class _Calc:
         self.spec = spec
         self.series = _normalise(series)
         self.step = 1 if spec.frequency == "monthly" else 3
+        # Each period's figure, worked out once: the aggregates read them many times.
+        self.values = {
+            slot: value
+            for slot, point in self.series.items()
+            if (value := point_value(point, spec.measure)) is not None
+        }
 
     def slots(self, year: int) -> list[date]:
         """The periods of a financial year at which actuals are stored."""
@@ -270,11 +276,11 @@ class _Calc:
 
     def value(self, slot: date) -> Decimal | None:
         """The figure at a stored period, None where it is missing."""
-        return point_value(self.series.get(slot), self.spec.measure)
+        return self.values.get(slot)
 
     def present(self, slot: date) -> bool:
         """Whether a stored period has a figure."""
-        return self.value(slot) is not None
+        return slot in self.values
 
     def aggregate(self, slots: Sequence[date]) -> Decimal | None:
         """The combined figure over periods that all have figures (None if any lack one)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 __all__ = [
     "MAX_YEAR",
@@ -65,6 +66,7 @@ def month_start(d: date) -> date:
     return date(d.year, d.month, 1)
 
 
+@lru_cache(maxsize=8192)  # a dashboard asks the same few hundred shifts thousands of times
 def add_months(month: date, n: int) -> date:
     """The first of the month ``n`` months after ``month`` (before it when ``n`` < 0)."""
     index = month.year * 12 + (month.month - 1) + n
