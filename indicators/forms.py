@@ -10,7 +10,7 @@ from csp_portal.core.models import ThemeGroup
 from . import periods
 from .models import Actual, Indicator
 from .services import Conflict, FigureInput
-from .validation import FigureError, check_figure, parse_number
+from .validation import FigureError, check_figure, parse_number, plain_number
 
 
 class IndicatorFilterForm(forms.Form):
@@ -36,9 +36,7 @@ class IndicatorFilterForm(forms.Form):
 
 
 def _text(number) -> str:
-    if number is None:
-        return ""
-    return format(number.normalize(), "f")
+    return plain_number(number) or ""
 
 
 @dataclass(frozen=True)

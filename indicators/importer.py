@@ -25,8 +25,8 @@ from csp_portal.core.models import Partnership, ThemeGroup
 
 from . import periods
 from .models import Actual, FigureChange, Indicator, Target
-from .services import _same, _text
-from .validation import FigureError, check_figure, parse_number
+from .services import figure_snapshot, target_snapshot
+from .validation import FigureError, check_figure, parse_number, plain_number, same_number
 
 KINDS = ("partnerships", "indicators", "targets", "actuals")
 COLUMNS = {
@@ -578,7 +578,7 @@ def _apply(plan: _Plan, report: ImportReport, by: User | None, source: str) -> N
             f
             for f, v in values.items()
             if (
-                not _same(getattr(current, f), v)
+                not same_number(getattr(current, f), v)
                 if isinstance(v, Decimal)
                 else getattr(current, f) != v
             )
@@ -598,8 +598,6 @@ def _apply(plan: _Plan, report: ImportReport, by: User | None, source: str) -> N
 
 
 def _apply_targets(plan, report, indicators, by, source) -> None:
-    from .services import target_snapshot
-
     wanted = defaultdict(list)
     for item in plan.targets:
         wanted[indicators[item["partnership"], item["code"]]].append(item)
@@ -675,10 +673,6 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
             )
 
 
-def _parts(value, numerator, denominator) -> dict:
-    return {"value": _text(value), "numerator": _text(numerator), "denominator": _text(denominator)}
-
-
 def _apply_actuals(plan, report, indicators, by, source) -> None:
     by_indicator: dict[Indicator, list[dict]] = defaultdict(list)
     for item in plan.actuals:
@@ -716,15 +710,15 @@ def _apply_actuals(plan, report, indicators, by, source) -> None:
                     )
                 )
             elif (
-                _same(current.value, value)
-                and _same(current.numerator, numerator)
-                and _same(current.denominator, denominator)
+                same_number(current.value, value)
+                and same_number(current.numerator, numerator)
+                and same_number(current.denominator, denominator)
                 and current.note == item["note"]
             ):
                 report.unchanged["actuals"] += 1
                 continue
             else:
-                old = _parts(current.value, current.numerator, current.denominator)
+                old = figure_snapshot(current.value, current.numerator, current.denominator)
                 current.value, current.numerator, current.denominator = (
                     value,
                     numerator,
@@ -740,7 +734,7 @@ def _apply_actuals(plan, report, indicators, by, source) -> None:
                     item["period"],
                     periods.financial_year_of(item["period"], fy_start),
                     old,
-                    _parts(value, numerator, denominator),
+                    figure_snapshot(value, numerator, denominator),
                     "",
                     source,
                     by_id,
@@ -834,7 +828,7 @@ def import_path(path: Path, **options) -> ImportReport:
 
 
 def _fmt(number: Decimal | None) -> str:
-    return "" if number is None else _text(number)
+    return "" if number is None else plain_number(number)
 
 
 def export_rows(partnership: Partnership) -> dict[str, Iterator[list[str]]]:

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from . import periods
 from .models import Actual, FigureChange, Indicator, Target
+from .validation import plain_number, same_number
 
 
 @dataclass(frozen=True)
@@ -58,34 +59,30 @@ def _check_fields(actual: Actual) -> None:
     actual.clean_fields(exclude=["indicator", "entered_by"])
 
 
-def _same(a: Decimal | None, b: Decimal | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a.compare(b) == 0
-
-
-def actual_snapshot(actual: Actual | None) -> dict | None:
+def figure_snapshot(
+    value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None
+) -> dict:
     """The audit form of a figure: strings, so JSON keeps every digit."""
-    if actual is None:
-        return None
     return {
-        "value": _text(actual.value),
-        "numerator": _text(actual.numerator),
-        "denominator": _text(actual.denominator),
+        "value": plain_number(value),
+        "numerator": plain_number(numerator),
+        "denominator": plain_number(denominator),
     }
 
 
-def _text(number: Decimal | None) -> str | None:
-    return None if number is None else format(number.normalize(), "f")
+def actual_snapshot(actual: Actual | None) -> dict | None:
+    if actual is None:
+        return None
+    return figure_snapshot(actual.value, actual.numerator, actual.denominator)
 
 
 def _unchanged(actual: Actual | None, entry: FigureInput) -> bool:
     if actual is None:
         return entry.value is None
     return (
-        _same(actual.value, entry.value)
-        and _same(actual.numerator, entry.numerator)
-        and _same(actual.denominator, entry.denominator)
+        same_number(actual.value, entry.value)
+        and same_number(actual.numerator, entry.numerator)
+        and same_number(actual.denominator, entry.denominator)
     )
 
 
@@ -176,7 +173,7 @@ def target_snapshot(target: Target | None) -> dict | None:
         return None
     return {
         "kind": target.kind,
-        "value": _text(target.value),
+        "value": plain_number(target.value),
         "baseline_year": target.baseline_year,
         "period": target.period.isoformat() if target.period else None,
     }

@@ -93,3 +93,15 @@ def check_figure(
     if measure == "count" and value != value.to_integral_value():
         raise FigureError(f"{label} is a count, so it must be a whole number.")
     return value
+
+
+def same_number(a: Decimal | None, b: Decimal | None) -> bool:
+    """Equal as numbers (12.0 is 12), and None only equals None."""
+    if a is None or b is None:
+        return a is b
+    return a.compare(b) == 0
+
+
+def plain_number(number: Decimal | None) -> str | None:
+    """A number as a person would write it back: no exponent, no trailing zeros."""
+    return None if number is None else format(number.normalize(), "f")
