@@ -634,3 +634,17 @@ def test_export_workbook_imports_back_unchanged(client, officer_a, partnership_a
     assert not any(report.updated.values())
     assert report.unchanged["actuals"] == 1
     assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_note_with_tabs_newlines_and_backslashes_is_stored_exactly(tmp_path, indicators_a):
+    note = 'revised by police:\t"see log"\nline two \\ done'
+    write_csv(tmp_path, "actuals", [actual(period="2016-04", note=note)])
+
+    importer.import_path(tmp_path, by=None)
+
+    stored = Actual.objects.get(period=datetime.date(2016, 4, 1))
+    assert stored.note == note
+    change = FigureChange.objects.get(subject="actual")
+    assert change.new == {"value": "17", "numerator": None, "denominator": None}
+    assert change.changed_at is not None and change.financial_year == 2016
