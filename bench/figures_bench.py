@@ -1,7 +1,7 @@
 """Figures throughput: time to compute every indicator's figures for one period, and the
 queries the comparisons API makes, for 10, 100 and 1,000 indicators.
 
-    .venv/bin/python bench/figures_bench.py [--database-url URL]
+    .venv/bin/python bench/figures_bench.py [--database sqlite|postgresql]
 
 Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page.
 """
@@ -66,11 +66,12 @@ def timed(function, repeat: int = 5) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
-    from _setup import django_with
+    from _setup import django_with, postgres_fresh
 
-    django_with(args.database_url)
+    django_with(postgres_fresh("csp_bench_figures") if args.database == "postgresql" else None)
+    print(f"Database: {args.database}")
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
