@@ -43,7 +43,8 @@ class Indicator(models.Model):
     unit = models.CharField(
         max_length=100,
         blank=True,
-        help_text='Plural noun used in commentary, e.g. "hate crimes".',
+        help_text='How commentary names the figure: a plural noun for counts ("hate crimes"), '
+        'a name for percentages and rates ("satisfaction rate").',
     )
     interpretation_note = models.TextField(
         blank=True, help_text="A caution printed with the figures (e.g. better recording)."
