@@ -27,7 +27,15 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from . import periods
 from .models import Actual, FigureChange, Indicator, Target
 from .services import figure_snapshot, target_snapshot
-from .validation import FigureError, check_figure, parse_number, plain_number, same_number
+from .validation import (
+    FigureError,
+    check_figure,
+    parse_number,
+    plain_number,
+    same_number,
+    spreadsheet_safe,
+    spreadsheet_text,
+)
 
 KINDS = ("partnerships", "indicators", "targets", "actuals")
 COLUMNS = {
@@ -61,7 +69,7 @@ class Row:
     data: dict[str, str]
 
     def get(self, column: str) -> str:
-        return (self.data.get(column) or "").strip()
+        return spreadsheet_text((self.data.get(column) or "").strip())
 
 
 Tables = dict[str, list[Row]]
@@ -914,11 +922,15 @@ def export_rows(partnership: Partnership) -> dict[str, Iterator[list[str]]]:
                 note,
             ]
 
+    def safe(rows):
+        for row in rows:
+            yield [spreadsheet_safe(cell) for cell in row]
+
     return {
-        "partnerships": partnerships_rows(),
-        "indicators": indicator_rows(),
-        "targets": target_rows(),
-        "actuals": actual_rows(),
+        "partnerships": safe(partnerships_rows()),
+        "indicators": safe(indicator_rows()),
+        "targets": safe(target_rows()),
+        "actuals": safe(actual_rows()),
     }
 
 

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 
 from . import periods
 from .models import Indicator
+from .validation import spreadsheet_safe
 
 
 class IndicatorTable(tables.Table):
@@ -42,6 +43,19 @@ class IndicatorTable(tables.Table):
         empty_text = (
             "No indicators match. Clear the filters, or import indicators from a spreadsheet."
         )
+
+    # Officers type these; an export must not hand Excel a formula.
+    def value_code(self, value):
+        return spreadsheet_safe(value)
+
+    def value_title(self, value):
+        return spreadsheet_safe(value)
+
+    def value_owner(self, value):
+        return spreadsheet_safe(value or "")
+
+    def value_theme_group(self, value):
+        return spreadsheet_safe(value or "")
 
     def render_latest(self, value):
         return periods.short_month_label(value)

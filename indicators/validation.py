@@ -105,3 +105,24 @@ def same_number(a: Decimal | None, b: Decimal | None) -> bool:
 def plain_number(number: Decimal | None) -> str | None:
     """A number as a person would write it back: no exponent, no trailing zeros."""
     return None if number is None else format(number.normalize(), "f")
+
+
+# Text a spreadsheet would run as a formula (CSV injection): exports prefix it with an
+# apostrophe, which Excel shows as plain text, and imports take the apostrophe off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows as text, never runs as a formula (numbers stay numbers)."""
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return "'" + text
+    return text
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text as it was before spreadsheet_safe."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text

@@ -5,7 +5,7 @@ import csv
 import datetime
 import re
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
@@ -648,3 +648,33 @@ def test_import_note_with_tabs_newlines_and_backslashes_is_stored_exactly(tmp_pa
     change = FigureChange.objects.get(subject="actual")
     assert change.new == {"value": "17", "numerator": None, "denominator": None}
     assert change.changed_at is not None and change.financial_year == 2016
+
+
+@pytest.mark.django_db
+def test_export_never_hands_a_spreadsheet_a_formula(tmp_path, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="X 1", title='=HYPERLINK("http://x","y")')
+    call_command(
+        "export_data", "--partnership", partnership_a.slug, str(tmp_path), stdout=StringIO()
+    )
+    text = (tmp_path / "indicators.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(StringIO(text)))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://x","y")'
+
+    Indicator.objects.all().delete()
+    importer.import_path(tmp_path, by=None)
+
+    assert Indicator.objects.get(code="X 1").title == '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.django_db
+def test_indicator_list_excel_export_has_no_formulas(client, officer_a, partnership_a):
+    from openpyxl import load_workbook
+
+    IndicatorFactory(partnership=partnership_a, title="=1+1")
+    client.force_login(officer_a)
+    response = client.get(
+        reverse("indicators:list", args=[partnership_a.slug]), {"_export": "xlsx"}
+    )
+    sheet = load_workbook(BytesIO(response.content)).active
+    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["'=1+1"]

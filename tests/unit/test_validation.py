@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.validation import FigureError, check_figure, parse_number
+from indicators.validation import (
+    FigureError,
+    check_figure,
+    parse_number,
+    spreadsheet_safe,
+    spreadsheet_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,3 +84,20 @@ def test_check_figure_percentage_typed_beside_its_parts_must_agree():
     assert check_figure("percentage", Decimal(88), Decimal(8), Decimal(9)) == Decimal("88.8889")
     with pytest.raises(FigureError, match="does not match the numerator and denominator"):
         check_figure("percentage", Decimal(50), Decimal(8), Decimal(9))
+
+
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+44 1752", "'+44 1752"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-3", "-3"),
+        ("-12.5", "-12.5"),
+        ("Hate crime", "Hate crime"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe_text_round_trips(text, safe):
+    assert spreadsheet_safe(text) == safe
+    assert spreadsheet_text(safe) == text
