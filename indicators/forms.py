@@ -1,6 +1,8 @@
 """Forms for entering figures: the month sheet and the year grid share one grid form."""
 
 import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -39,6 +41,10 @@ def _text(number) -> str:
     return plain_number(number) or ""
 
 
+# A posted figure: the cell key, then -v (value), -n (numerator) or -d (denominator).
+_FIGURE_NAME = re.compile(r"^(?P<key>[a-z][\w-]*?)-[vnd]$")
+
+
 @dataclass(frozen=True)
 class Cell:
     """One figure on a grid: an indicator and the period it is stored at."""
@@ -64,10 +70,19 @@ class FigureGridForm(forms.Form):
         help_text="Kept in the history of each figure you change, e.g. 'revised by police'.",
     )
 
-    def __init__(self, *args, cells: list[Cell], today: datetime.date, **kwargs):
+    def __init__(
+        self,
+        *args,
+        cells: list[Cell],
+        today: datetime.date,
+        stray_message: Callable[[str], str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.cells = cells
         self.today = today
+        # Says why a posted figure that is not on this grid was refused.
+        self.stray_message = stray_message or (lambda key: f"{key} is not on this page.")
         for cell in cells:
             current = cell.current
             if cell.ratio:
@@ -100,8 +115,16 @@ class FigureGridForm(forms.Form):
             names = ["n", "d"] if cell.ratio else ["v"]
             yield cell, [self[f"{cell.key}-{n}"] for n in names], self[f"{cell.key}-ver"]
 
+    def strays(self) -> list[str]:
+        """Keys of posted figures that are not cells of this grid (tampering, a stale page)."""
+        keys = {c.key for c in self.cells}
+        posted = {m["key"] for name in self.data if (m := _FIGURE_NAME.match(name))}
+        return sorted(posted - keys)
+
     def clean(self):
         cleaned = super().clean()
+        for key in self.strays():
+            self.add_error(None, self.stray_message(key))
         this_month = periods.month_start(self.today)
         entries = []
         for cell in self.cells:

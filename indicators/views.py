@@ -174,7 +174,14 @@ def month_sheet(request, slug, month):
         )
         for row in rows
     ]
-    form = FigureGridForm(request.POST or None, cells=cells, today=today)
+    form = FigureGridForm(
+        request.POST or None,
+        cells=cells,
+        today=today,
+        stray_message=lambda key: (
+            f"Figure '{key}' is not for an active indicator of {partnership.name}."
+        ),
+    )
     if request.method == "POST":
         url = reverse("indicators:month_sheet", args=[slug, month.strftime("%Y-%m")])
         response = _grid_save(request, form, url)
@@ -222,31 +229,18 @@ def year_grid(request, slug, pk, year):
         )
         for slot in slots
     ]
-    form = FigureGridForm(request.POST or None, cells=cells, today=timezone.localdate())
+    label = periods.fy_label(year, start)
+    form = FigureGridForm(
+        request.POST or None,
+        cells=cells,
+        today=timezone.localdate(),
+        stray_message=lambda key: f"{key[1:]} is outside the financial year {label}.",
+    )
     if request.method == "POST":
-        allowed = {c.key for c in cells}
-        # One message a month, named without its -v/-n/-d suffix.
-        strays = sorted(
-            {
-                key.rsplit("-", 1)[0][1:]
-                for key in request.POST
-                if key.startswith("m")
-                and key.endswith(("-v", "-n", "-d"))
-                and key.rsplit("-", 1)[0] not in allowed
-            }
-        )
-        if strays:
-            form.is_valid()
-            for stray in strays:
-                form.add_error(
-                    None, f"{stray} is outside the financial year {periods.fy_label(year, start)}."
-                )
-        else:
-            response = _grid_save(
-                request, form, reverse("indicators:detail", args=[slug, pk]) + f"?year={year}"
-            )
-            if response:
-                return response
+        url = reverse("indicators:detail", args=[slug, pk]) + f"?year={year}"
+        response = _grid_save(request, form, url)
+        if response:
+            return response
     last_year = {slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots}
     return render(
         request,
@@ -255,7 +249,7 @@ def year_grid(request, slug, pk, year):
             "partnership": indicator.partnership,
             "indicator": indicator,
             "year": year,
-            "year_label": periods.fy_label(year, start),
+            "year_label": label,
             "form": form,
             "grid": [
                 (cell, fields, version, last_year[cell.period])

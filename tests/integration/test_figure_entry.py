@@ -897,3 +897,24 @@ def test_indicator_detail_year_without_figures_says_so(client, officer_a, partne
     assert response.status_code == 200
     assert "There are no figures for 2014/15 yet." in page_text(response)
     assert response.context["result"] is None
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_for_another_partnerships_indicator_is_refused(
+    client, officer_a, sheet, partnership_b
+):
+    count, ratio = sheet
+    other = IndicatorFactory(partnership=partnership_b, code="B 01")
+    client.force_login(officer_a)
+    before = figures()
+
+    response = client.post(
+        sheet_url(count.partnership),
+        {**sheet_post(count, ratio, **{"COUNT-v": "36"}), f"i{other.pk}-v": "5"},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        f"Figure 'i{other.pk}' is not for an active indicator of Partnership A."
+    ]
+    assert figures() == before
