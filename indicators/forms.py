@@ -4,14 +4,15 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 
 from csp_portal.core.models import ThemeGroup
 
 from . import periods
-from .models import Actual, Indicator
-from .services import Conflict, FigureInput
+from .models import Actual, Indicator, Target
+from .services import Conflict, FigureInput, TargetRow
 from .validation import FigureError, check_figure, parse_number, plain_number
 
 
@@ -223,3 +224,116 @@ class ImportForm(forms.Form):
             if upload.size > 200 * 1024 * 1024:
                 raise forms.ValidationError(f"{upload.name} is larger than 200 MB.")
         return uploads
+
+
+class TargetForm(forms.Form):
+    """An indicator's target for one financial year, in any of the three kinds."""
+
+    NONE = "none"
+    kind = forms.ChoiceField(
+        label="Type of target",
+        widget=forms.RadioSelect,
+        choices=[
+            (NONE, "No target (monitoring only this year)"),
+            (Target.Kind.ANNUAL, "A figure for the whole year"),
+            (Target.Kind.CHANGE_PCT, "A change against a baseline year"),
+            (Target.Kind.CUMULATIVE, "A cumulative profile, month by month"),
+        ],
+    )
+    value = forms.CharField(
+        label="Target",
+        required=False,
+        help_text="For a whole-year figure, the figure (a level for percentages and rates). "
+        "For a change, the per cent: -3 for a 3% reduction, 5 for a 5% increase.",
+    )
+    baseline_year = forms.TypedChoiceField(
+        label="Baseline year", required=False, coerce=int, empty_value=None
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        help_text="Kept in the indicator's history, e.g. 'agreed by the board on 24 January'.",
+    )
+
+    def __init__(
+        self, *args, indicator: Indicator, year: int, slots: list[datetime.date], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.indicator, self.year, self.slots = indicator, year, slots
+        start = indicator.partnership.fy_start_month
+        self.fields["baseline_year"].choices = [("", "Choose a year")] + [
+            (y, periods.fy_label(y, start)) for y in range(year - 1, year - 11, -1)
+        ]
+        step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
+        for slot in slots:
+            end = periods.add_months(slot, step - 1)  # a quarter's profile point is at its end
+            self.fields[f"p-{slot:%Y-%m}"] = forms.CharField(
+                label=f"To the end of {periods.month_label(end)}", required=False
+            )
+
+    def profile_fields(self):
+        return [self[f"p-{slot:%Y-%m}"] for slot in self.slots]
+
+    def _number(self, name: str, label: str) -> Decimal | None:
+        try:
+            return parse_number(self.cleaned_data.get(name), label=label)
+        except FigureError as error:
+            self.add_error(name, str(error))
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        rows: list[TargetRow] = []
+        if kind in (Target.Kind.ANNUAL, Target.Kind.CHANGE_PCT):
+            value = self._number("value", "The target")
+            if value is None and "value" not in self.errors:
+                self.add_error("value", "Enter the target.")
+            elif value is not None and kind == Target.Kind.ANNUAL and value < 0:
+                self.add_error("value", "A target for the year cannot be negative.")
+            elif (
+                value is not None
+                and self.indicator.measure == Indicator.Measure.PERCENTAGE
+                and kind == Target.Kind.ANNUAL
+                and value > 100
+            ):
+                self.add_error("value", "A percentage target cannot be more than 100.")
+            if kind == Target.Kind.CHANGE_PCT and cleaned.get("baseline_year") is None:
+                self.add_error("baseline_year", "Choose the baseline year the change is against.")
+            if value is not None and not self.errors:
+                rows.append(
+                    TargetRow(
+                        kind,
+                        value,
+                        cleaned.get("baseline_year") if kind == Target.Kind.CHANGE_PCT else None,
+                    )
+                )
+        elif kind == Target.Kind.CUMULATIVE:
+            previous = None
+            for slot in self.slots:
+                name = f"p-{slot:%Y-%m}"
+                value = self._number(name, f"The target to the end of {periods.month_label(slot)}")
+                if value is None:
+                    continue
+                if value < 0:
+                    self.add_error(name, "A target cannot be negative.")
+                elif (
+                    self.indicator.measure == Indicator.Measure.COUNT
+                    and previous is not None
+                    and value < previous
+                ):
+                    self.add_error(
+                        name,
+                        f"A cumulative target cannot go down: {periods.month_label(slot)} is "
+                        f"less than the month before.",
+                    )
+                previous = value
+                rows.append(TargetRow(kind, value, None, slot))
+            if not rows and not self.errors:
+                self.add_error(
+                    f"p-{self.slots[0]:%Y-%m}",
+                    "Enter the cumulative target for at least one month.",
+                )
+        cleaned["rows"] = rows
+        return cleaned

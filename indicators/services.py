@@ -207,19 +207,79 @@ def target_set(
     if target_snapshot(target) == old:
         return target
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
-    Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(
-        kind=kind
-    ).delete()
+    others = list(
+        Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)
+    )
+    audit = {"by": by, "reason": reason, "source": source}
+    changes = [_target_change(t, target_snapshot(t), None, **audit) for t in others]
+    Target.objects.filter(pk__in=[t.pk for t in others]).delete()
     target.save()
-    FigureChange.objects.create(
-        indicator=indicator,
+    changes.append(_target_change(target, old, target_snapshot(target), **audit))
+    FigureChange.objects.bulk_create(changes)
+    return target
+
+
+def _target_change(
+    target: Target, old: dict | None, new: dict | None, *, by, reason, source
+) -> FigureChange:
+    return FigureChange(
+        indicator=target.indicator,
         subject=FigureChange.Subject.TARGET,
-        period=period,
-        financial_year=financial_year,
+        period=target.period,
+        financial_year=target.financial_year,
         old=old,
-        new=target_snapshot(target),
+        new=new,
         reason=reason,
         source=source,
         changed_by=by,
     )
-    return target
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    kind: str
+    value: Decimal
+    baseline_year: int | None = None
+    period: datetime.date | None = None
+
+
+@transaction.atomic
+def targets_replace(
+    *,
+    indicator: Indicator,
+    financial_year: int,
+    rows: list[TargetRow],
+    by: User | None,
+    reason: str = "",
+    source: str = "form",
+) -> int:
+    """Make a year's target exactly these rows (none: no target), audited; the number changed."""
+    existing = {
+        t.period: t
+        for t in Target.objects.select_for_update().filter(
+            indicator=indicator, financial_year=financial_year
+        )
+    }
+    wanted = {row.period: row for row in rows}
+    audit = {"by": by, "reason": reason, "source": source}
+    changes = []
+    # Rows that go, or change kind, are removed first so the year never mixes kinds.
+    for period, target in list(existing.items()):
+        if period not in wanted or wanted[period].kind != target.kind:
+            changes.append(_target_change(target, target_snapshot(target), None, **audit))
+            target.delete()
+            del existing[period]
+    for period, row in wanted.items():
+        current = existing.get(period)
+        old = target_snapshot(current)
+        target = current or Target(
+            indicator=indicator, financial_year=financial_year, period=period
+        )
+        target.kind, target.value, target.baseline_year = row.kind, row.value, row.baseline_year
+        target.full_clean(validate_unique=False)
+        if target_snapshot(target) == old:
+            continue
+        target.save()
+        changes.append(_target_change(target, old, target_snapshot(target), **audit))
+    FigureChange.objects.bulk_create(changes)
+    return len(changes)

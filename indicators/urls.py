@@ -9,6 +9,11 @@ urlpatterns = [
     path("p/<slug:slug>/indicators/", views.indicator_list, name="list"),
     path("p/<slug:slug>/indicators/<int:pk>/", views.indicator_detail, name="detail"),
     path("p/<slug:slug>/indicators/<int:pk>/year/<int:year>/", views.year_grid, name="year_grid"),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/target/<int:year>/",
+        views.target_edit,
+        name="target_edit",
+    ),
     path("p/<slug:slug>/figures/", views.month_sheet_latest, name="month_sheet_latest"),
     path("p/<slug:slug>/figures/<str:month>/", views.month_sheet, name="month_sheet"),
     path("p/<slug:slug>/import/", views.import_upload, name="import"),

@@ -14,9 +14,10 @@ from django_tables2.export import TableExport
 from csp_portal.core.permissions import Access, has_access, partnership_for
 
 from . import charts, commentary, comparisons, importer, periods, selectors, services
-from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm
-from .models import Indicator
+from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
+from .models import Indicator, Target
 from .tables import IndicatorTable
+from .validation import plain_number
 
 
 def _month_or_404(text: str) -> datetime.date:
@@ -257,6 +258,65 @@ def year_grid(request, slug, pk, year):
             ],
         },
     )
+
+
+@login_required
+def target_edit(request, slug, pk, year):
+    indicator = _indicator(request, slug, pk, Access.EDIT)
+    year = _year_or_404(year)
+    start = indicator.partnership.fy_start_month
+    slots = periods.fy_months(year, start)
+    if indicator.frequency == Indicator.Frequency.QUARTERLY:
+        slots = slots[::3]
+    current = list(indicator.targets.filter(financial_year=year))
+    form = TargetForm(
+        request.POST or None,
+        indicator=indicator,
+        year=year,
+        slots=slots,
+        initial=_target_initial(current),
+    )
+    label = periods.fy_label(year, start)
+    if request.method == "POST" and form.is_valid():
+        changed = services.targets_replace(
+            indicator=indicator,
+            financial_year=year,
+            rows=form.cleaned_data["rows"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        if changed:
+            messages.success(request, f"Saved the {label} target.")
+        else:
+            messages.info(request, f"The {label} target had not changed, so nothing was saved.")
+        return redirect(reverse("indicators:detail", args=[slug, pk]) + f"?year={year}")
+    return render(
+        request,
+        "indicators/target_form.html",
+        {
+            "partnership": indicator.partnership,
+            "indicator": indicator,
+            "year": year,
+            "year_label": label,
+            "form": form,
+        },
+    )
+
+
+def _target_initial(targets) -> dict:
+    """The form's starting values from a year's stored target rows."""
+    if not targets:
+        return {"kind": TargetForm.NONE}
+    first = targets[0]
+    if first.kind == Target.Kind.CUMULATIVE:
+        initial = {"kind": first.kind}
+        initial.update({f"p-{t.period:%Y-%m}": plain_number(t.value) for t in targets})
+        return initial
+    return {
+        "kind": first.kind,
+        "value": plain_number(first.value),
+        "baseline_year": first.baseline_year,
+    }
 
 
 @login_required

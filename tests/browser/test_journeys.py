@@ -194,3 +194,23 @@ def test_admin_imports_a_spreadsheet_fixing_a_bad_row(page, live_server, plymout
     expect(page.get_by_text("actuals: 1 new")).to_be_visible()
     assert_accessible(page)
     assert Actual.objects.get(indicator=hate, period=datetime.date(2016, 12, 1)).value == 29
+
+
+def test_officer_sets_a_target_and_sees_its_status(page, live_server, plymouth):
+    partnership, officer, hate = plymouth
+    hate.polarity = Indicator.Polarity.HIGHER
+    hate.save()
+    sign_in(page, live_server, officer.username)
+    page.goto(live_server.url + reverse("indicators:detail", args=[partnership.slug, hate.pk]))
+    page.get_by_role("link", name="Set the 2016/17 target").click()
+    assert_accessible(page)
+    page.get_by_label("A figure for the whole year").check()
+    page.get_by_label("Target", exact=True).fill("lots")
+    page.get_by_role("button", name="Save target").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must be a number")
+    assert_accessible(page)
+    page.get_by_label("Target", exact=True).fill("400")
+    page.get_by_role("button", name="Save target").click()
+    expect(page.get_by_text("Saved the 2016/17 target.")).to_be_visible()
+    expect(page.locator(".app-headline .govuk-tag").first).to_contain_text("Green")
+    assert_accessible(page)

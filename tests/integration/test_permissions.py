@@ -16,6 +16,7 @@ VIEWS = [
     ("indicators:dashboard", lambda p, i: [p.slug], LIVE, 200),
     ("indicators:api_comparisons", lambda p, i: [p.slug], LIVE, 200),
     ("indicators:year_grid", lambda p, i: [p.slug, i.pk, 2016], EDIT, 200),
+    ("indicators:target_edit", lambda p, i: [p.slug, i.pk, 2016], EDIT, 200),
     ("indicators:month_sheet_latest", lambda p, i: [p.slug], EDIT, 302),
     ("indicators:month_sheet", lambda p, i: [p.slug, "2016-05"], EDIT, 200),
     ("indicators:import", lambda p, i: [p.slug], EDIT, 200),
@@ -121,3 +122,15 @@ def test_inactive_member_sees_nothing(client, officer_a, partnership_a):
     client.force_login(officer_a)
     response = client.get(reverse("core:partnership", args=[partnership_a.slug]))
     assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", ["officer_b", "panel_a"])
+def test_target_post_by_non_editor_changes_nothing(client, request, indicator_a, user_fixture):
+    client.force_login(request.getfixturevalue(user_fixture))
+    url = reverse(
+        "indicators:target_edit", args=[indicator_a.partnership.slug, indicator_a.pk, 2016]
+    )
+    response = client.post(url, {"kind": "annual", "value": "5"})
+    assert response.status_code == 404
+    assert not indicator_a.targets.exists()
