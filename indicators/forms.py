@@ -272,8 +272,9 @@ class TargetForm(forms.Form):
                 label=f"To the end of {periods.month_label(end)}", required=False
             )
 
-    def profile_fields(self):
-        return [self[f"p-{slot:%Y-%m}"] for slot in self.slots]
+    def profile_rows(self):
+        """(label, [bound field]) for each profile point, the shape the grid partial takes."""
+        return [(field.label, [field]) for field in (self[f"p-{s:%Y-%m}"] for s in self.slots)]
 
     def _number(self, name: str, label: str) -> Decimal | None:
         try:
