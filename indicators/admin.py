@@ -68,7 +68,7 @@ class TargetAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Through the service, so the change is audited like any other.
-        saved = services.target_set(
+        saved, _ = services.target_set(
             indicator=obj.indicator,
             financial_year=obj.financial_year,
             kind=obj.kind,

@@ -26,7 +26,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 
 from . import periods
 from .models import Actual, FigureChange, Indicator, Target
-from .services import figure_snapshot, target_snapshot
+from .services import figure_snapshot, target_set
 from .validation import (
     FigureError,
     check_figure,
@@ -607,45 +607,21 @@ def _apply(plan: _Plan, report: ImportReport, by: User | None, source: str) -> N
 
 
 def _apply_targets(plan, report, indicators, by, source) -> None:
-    wanted = defaultdict(list)
+    # Targets are few (a dozen a year at most per indicator): the audited service per row.
     for item in plan.targets:
-        wanted[indicators[item["partnership"], item["code"]]].append(item)
-    changes = []
-    for indicator, items in wanted.items():
-        existing = {(t.financial_year, t.period): t for t in indicator.targets.all()}
-        for item in items:
-            key = (item["financial_year"], item["period"])
-            current = existing.get(key)
-            old = target_snapshot(current)
-            target = current or Target(
-                indicator=indicator, financial_year=item["financial_year"], period=item["period"]
-            )
-            target.kind, target.value, target.baseline_year = (
-                item["kind"],
-                item["value"],
-                item["baseline_year"],
-            )
-            if current is not None and target_snapshot(target) == old:
-                report.unchanged["targets"] += 1
-                continue
-            Target.objects.filter(
-                indicator=indicator, financial_year=item["financial_year"]
-            ).exclude(kind=item["kind"]).delete()
-            target.save()
-            (report.updated if current else report.created)["targets"] += 1
-            changes.append(
-                FigureChange(
-                    indicator=indicator,
-                    subject=FigureChange.Subject.TARGET,
-                    period=item["period"],
-                    financial_year=item["financial_year"],
-                    old=old,
-                    new=target_snapshot(target),
-                    source=source,
-                    changed_by=by,
-                )
-            )
-    FigureChange.objects.bulk_create(changes, batch_size=BATCH)
+        _, outcome = target_set(
+            indicator=indicators[item["partnership"], item["code"]],
+            financial_year=item["financial_year"],
+            kind=item["kind"],
+            value=item["value"],
+            baseline_year=item["baseline_year"],
+            period=item["period"],
+            by=by,
+            source=source,
+        )
+        {"created": report.created, "updated": report.updated}.get(outcome, report.unchanged)[
+            "targets"
+        ] += 1
 
 
 def _copy_text(value) -> str:

@@ -191,8 +191,11 @@ def target_set(
     by: User | None,
     reason: str = "",
     source: str = "form",
-) -> Target:
-    """Create or change one target (one profile point for cumulative targets), audited."""
+) -> tuple[Target, str]:
+    """Create or change one target (one profile point for cumulative targets), audited.
+
+    Returns the target and what happened to it: "created", "updated" or "unchanged".
+    """
     existing = (
         Target.objects.select_for_update()
         .filter(indicator=indicator, financial_year=financial_year, period=period)
@@ -205,7 +208,7 @@ def target_set(
     target.baseline_year = baseline_year
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
-        return target
+        return target, "unchanged"
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
         Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)
@@ -216,7 +219,7 @@ def target_set(
     target.save()
     changes.append(_target_change(target, old, target_snapshot(target), **audit))
     FigureChange.objects.bulk_create(changes)
-    return target
+    return target, "updated" if existing else "created"
 
 
 def _target_change(
