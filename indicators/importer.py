@@ -619,9 +619,8 @@ def _apply_targets(plan, report, indicators, by, source) -> None:
             by=by,
             source=source,
         )
-        {"created": report.created, "updated": report.updated}.get(outcome, report.unchanged)[
-            "targets"
-        ] += 1
+        counts = {"created": report.created, "updated": report.updated}
+        counts.get(outcome, report.unchanged)["targets"] += 1
 
 
 def _copy_text(value) -> str:
