@@ -83,10 +83,6 @@ class ImportReport:
     unchanged: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
     def summary(self) -> str:
         if self.errors:
             return f"Nothing imported: {len(self.errors)} problem(s) found."

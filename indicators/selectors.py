@@ -25,10 +25,6 @@ def spec_for(indicator: Indicator) -> IndicatorSpec:
     )
 
 
-def series_from(actuals: Iterable[Actual]) -> dict[datetime.date, Point]:
-    return {a.period: Point(a.value, a.numerator, a.denominator) for a in actuals}
-
-
 def target_spec_for(targets: Iterable[Target], financial_year: int) -> TargetSpec | None:
     """The target for one financial year: one row, or the points of a cumulative profile."""
     rows = [t for t in targets if t.financial_year == financial_year]

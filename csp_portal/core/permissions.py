@@ -22,7 +22,6 @@ class Access(Enum):
     PUBLISHED = "published"  # read published reports
     LIVE = "live"  # read live figures, drafts, plans
     EDIT = "edit"  # enter and change data
-    IMPORT = "import"  # bulk-import actuals for the partnership
 
 
 def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
@@ -57,16 +56,6 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
     if user.is_staff:
         return Partnership.objects.all()
     return Partnership.objects.filter(pk__in=roles_by_partnership(user).keys())
-
-
-def editable_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
-    """Partnerships whose data the user may write."""
-    if not user.is_authenticated or not user.is_active:
-        return Partnership.objects.none()
-    if user.is_staff:
-        return Partnership.objects.all()
-    ids = [pk for pk, role in roles_by_partnership(user).items() if role in Membership.EDITOR_ROLES]
-    return Partnership.objects.filter(pk__in=ids)
 
 
 def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Partnership:
