@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "indicators",
     "actions",
     "commissioning",
+    "reports",
 ]
 
 MIDDLEWARE = [

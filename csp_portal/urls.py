@@ -10,4 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("csp_portal.core.urls")),
     path("", include("indicators.urls")),
+    path("", include("actions.urls")),
+    path("", include("commissioning.urls")),
+    path("", include("reports.urls")),
 ]
