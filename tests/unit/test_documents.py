@@ -249,3 +249,9 @@ def test_chart_images_are_pngs_drawn_offline(report):
             chart_module.HEIGHT * chart_module.SCALE,
         )
         assert len(png) > 10_000  # lines, labels and axes, not a blank page
+
+
+def test_charts_are_drawn_with_the_smallest_local_plotly_js():
+    line = {"data": [{"type": "scatter"}, {"type": "bar"}]}
+    assert chart_module.plotly_js([line]).name == "plotly-basic.min.js"
+    assert chart_module.plotly_js([line, {"data": [{"type": "heatmap"}]}]).name == "plotly.min.js"
