@@ -68,6 +68,7 @@ class WordWriter:
         self.resolve = resolve
         self.document = Document()
         self._bookmark_id = 0
+        self._pending_ids: list[str] = []
         self._set_up(title, lang)
 
     # -- document set-up -------------------------------------------------------------
@@ -145,16 +146,20 @@ class WordWriter:
 
     def block(self, element, container, *, list_level: int = 0) -> None:
         tag = element.tag
+        if element.get("id"):
+            # Bookmarked at the next paragraph written, so "#id" links land here.
+            self._pending_ids.append(element.get("id"))
         if re.fullmatch(r"h[1-6]", tag):
             level = min(int(tag[1]), 4)
-            paragraph = self._paragraph_from(
+            self._paragraph_from(
                 self.pieces(element), container, style=f"Heading {level}", force=True
             )
-            if element.get("id"):
-                self._bookmark(paragraph, element.get("id"))
         elif tag == "p":
-            style = "Caption" if "app-details__summary" in _classes(element) else None
-            self._paragraph_from(self.pieces(element), container, style=style)
+            classes = _classes(element)
+            style = "Caption" if "app-details__summary" in classes else None
+            # A paragraph dressed as a heading (a chart's title) is bold, not a heading.
+            bold = any(c.startswith("govuk-heading-") for c in classes)
+            self._paragraph_from(self.pieces(element, Style(bold=bold)), container, style=style)
         elif tag in ("ul", "ol"):
             self.write_list(element, container, list_level=list_level)
         elif tag == "table":
@@ -171,9 +176,17 @@ class WordWriter:
             self.blocks(element, container, list_level=list_level)
 
     def write_list(self, element, container, *, list_level: int) -> None:
-        numbered = element.tag == "ol"
+        classes = _classes(element)
+        plain = "govuk-list" in classes and not {
+            "govuk-list--number",
+            "govuk-list--bullet",
+        } & set(classes)
+        numbered = element.tag == "ol" and not plain
         depth = " 2" if list_level else ""
-        style = ("List Number" if numbered else "List Bullet") + depth
+        if plain:  # a GOV.UK list with no bullets or numbers (a contents list)
+            style = "List Continue" + depth if list_level else "Normal"
+        else:
+            style = ("List Number" if numbered else "List Bullet") + depth
         number = int(element.get("start") or 1)
         first = True
         for item in element.iter("li"):
@@ -342,7 +355,7 @@ class WordWriter:
         if element.tag == "br":
             pieces.append(Piece("", style, line_break=True))
             return
-        if element.tag in ("strong", "b"):
+        if element.tag in ("strong", "b") or "app-para__no" in classes:
             style = replace(style, bold=True)
         elif element.tag in ("em", "i"):
             style = replace(style, italic=True)
@@ -393,6 +406,9 @@ class WordWriter:
             paragraph.paragraph_format.keep_with_next = True
         for piece in pieces:
             self._run(paragraph, piece)
+        for element_id in self._pending_ids:
+            self._bookmark(paragraph, element_id)
+        self._pending_ids = []
         return paragraph
 
     def _run(self, paragraph, piece: Piece) -> None:

@@ -153,7 +153,10 @@ def test_word_keeps_numbered_paragraphs_and_links(word):
     # Each list restarts at its own first number instead of continuing the last list.
     assert numbered[0]._p.pPr.numPr.numId.val != numbered[2]._p.pPr.numPr.numId.val
     links = word.element.body.findall(f".//{qn('w:hyperlink')}")
-    assert {link.get(qn("w:anchor")) for link in links} >= {"r_key_findings", "r_performance"}
+    anchors = {link.get(qn("w:anchor")) for link in links} - {None}
+    bookmarks = {b.get(qn("w:name")) for b in word.element.body.iter(qn("w:bookmarkStart"))}
+    assert anchors == {"r_key_findings", "r_performance"}
+    assert anchors <= bookmarks  # the contents list's links land on their headings
 
 
 def test_word_keeps_the_start_of_a_numbered_list():
@@ -165,6 +168,25 @@ def test_word_keeps_the_start_of_a_numbered_list():
     start = numbering.num_having_numId(num_id).find(f".//{qn('w:startOverride')}")
     assert start.get(qn("w:val")) == "4"
     assert [p.text for p in document.paragraphs[1:]] == ["Fourth.", "Fifth."]
+
+
+def test_word_lists_follow_their_govuk_list_style():
+    html = (
+        '<article><ul class="govuk-list"><li>Plain</li></ul>'
+        '<ul class="govuk-list govuk-list--bullet"><li>Bullet</li></ul>'
+        '<section id="s2"><p class="govuk-body app-para"><span class="app-para__no">2.1</span>'
+        " Numbered.</p></section></article>"
+    )
+    document = docx.Document(io.BytesIO(documents.render_docx(html, title="T", charts={})))
+    paragraphs = document.paragraphs
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Normal", "Plain"),
+        ("List Bullet", "Bullet"),
+        ("Normal", "2.1 Numbered."),
+    ]
+    assert paragraphs[2].runs[0].bold  # the paragraph number
+    bookmark = paragraphs[2]._p.find(qn("w:bookmarkStart"))
+    assert bookmark.get(qn("w:name")) == "r_s2"  # a link to the section lands on its text
 
 
 def test_documents_take_a_fragment_as_well_as_a_page():
