@@ -25,6 +25,7 @@ LINK = RGBColor(0x1D, 0x70, 0xB8)
 STATUS_FILL = {"green": "00703C", "amber": "B35900", "red": "D4351C"}
 HEADING_SIZES = {1: 22, 2: 17, 3: 14, 4: 12}
 PICTURE_WIDTH = Cm(16)
+TEXT_WIDTH = Cm(17)  # A4 less two 2 cm margins
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
     "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
@@ -99,6 +100,7 @@ class WordWriter:
         for level, size in HEADING_SIZES.items():
             style = document.styles[f"Heading {level}"]
             self._font(style, size=size, bold=True)
+            style.font.italic = False
             style.paragraph_format.space_before = Pt(18 if level < 3 else 12)
             style.paragraph_format.space_after = Pt(6)
         caption = document.styles["Caption"]
@@ -286,6 +288,7 @@ class WordWriter:
         table = container.add_table(rows=0, cols=columns)
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        self._cell_margins(table)
         if caption is not None:
             self._table_caption(table, "".join(caption.itertext()).strip())
         for index, row in enumerate(rows):
@@ -297,6 +300,36 @@ class WordWriter:
             cells = [c for c in row if c.tag in ("th", "td")]
             for cell, word_cell in zip(cells, word_row.cells, strict=False):
                 self.cell(cell, word_cell, header=index < header_rows)
+        self._column_widths(table, rows, columns)
+
+    @staticmethod
+    def _column_widths(table, rows, columns: int) -> None:
+        """Widths by content: every column fits its longest word (no word broken across
+        lines), and the width left over goes to the columns with the longest text."""
+        char, padding = Cm(0.27), Cm(0.45)  # 12pt Arial, bold at worst; cell margins
+        longest_word, longest_text = [1] * columns, [1] * columns
+        for row in rows:
+            cells = [c for c in row if c.tag in ("th", "td")]
+            for index, cell in enumerate(cells[:columns]):
+                words = "".join(cell.itertext()).split()
+                longest_word[index] = max([longest_word[index], *(len(w) for w in words)])
+                longest_text[index] = max(longest_text[index], min(len(" ".join(words)), 40))
+        least = [padding + char * n for n in longest_word]
+        wanted = [padding + char * n for n in longest_text]
+        if sum(least) >= TEXT_WIDTH:
+            widths = [w * TEXT_WIDTH / sum(least) for w in least]
+        else:
+            spare = TEXT_WIDTH - sum(least)
+            extra = [w - m for w, m in zip(wanted, least, strict=True)]
+            share = sum(extra) or 1
+            widths = [
+                m + min(e, spare * e / share) if sum(wanted) > TEXT_WIDTH else w
+                for m, e, w in zip(least, extra, wanted, strict=True)
+            ]
+        for index, width in enumerate(widths):
+            table.columns[index].width = int(width)
+            for cell in table.columns[index].cells:
+                cell.width = int(width)
 
     def _ends_with_table(self, container) -> bool:
         element = container._element
@@ -320,6 +353,21 @@ class WordWriter:
             paragraph.paragraph_format.space_after = Pt(0)
             if numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    @staticmethod
+    def _cell_margins(table) -> None:
+        margins = OxmlElement("w:tblCellMar")
+        for side, twips in (("top", 40), ("left", 100), ("bottom", 40), ("right", 100)):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(twips))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        properties = table._tbl.tblPr
+        look = properties.find(qn("w:tblLook"))  # the schema puts the margins before it
+        if look is not None:
+            look.addprevious(margins)
+        else:
+            properties.append(margins)
 
     def _table_caption(self, table, text: str) -> None:
         # Word's table alt text (title and description), read by screen readers.
@@ -401,7 +449,10 @@ class WordWriter:
         pieces = [p for p in pieces if p.text or p.line_break]
         if not pieces and not force:
             return None
+        after_table = self._ends_with_table(container)
         paragraph = container.add_paragraph(style=style)
+        if after_table:
+            paragraph.paragraph_format.space_before = Pt(10)
         if keep_with_next:
             paragraph.paragraph_format.keep_with_next = True
         for piece in pieces:
