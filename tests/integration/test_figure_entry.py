@@ -747,6 +747,33 @@ def test_year_grid_quarterly_indicator_has_four_inputs(client, officer_a, partne
     assert keys == ["m2016-04", "m2016-07", "m2016-10", "m2017-01"]
 
 
+@pytest.mark.django_db
+def test_year_grid_conflicts_only_where_both_changed_the_same_month(
+    client, officer_a, coordinator_a, partnership_a
+):
+    indicator = hate_crime_indicator(partnership_a)
+    october = datetime.date(2016, 10, 1)
+    client.force_login(officer_a)
+    opened = form_data(client.get(grid_url(indicator)))
+    entered_by_other(indicator, NOV_2016, (Decimal(40),), by=coordinator_a)
+    entered_by_other(indicator, october, (Decimal(50),), by=coordinator_a)
+
+    response = client.post(grid_url(indicator), opened | {"m2016-11-v": "36"})
+
+    assert error_summary(response) == [
+        "November 2016: Sam Other changed it to 40 after you opened this page. "
+        "Your figure (36) is still in the box: save again to use it instead, or change it."
+    ]
+    again = client.post(grid_url(indicator), form_data(response))
+    assert again.status_code == 302
+    stored = dict(
+        Actual.objects.filter(indicator=indicator, period__in=[october, NOV_2016]).values_list(
+            "period", "value"
+        )
+    )
+    assert stored == {october: 50, NOV_2016: 36}
+
+
 # Uploads ----------------------------------------------------------------------------------
 
 ACTUALS_HEADER = "partnership,indicator,period,value,numerator,denominator,note\n"
