@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -43,6 +43,7 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     )
 
 
+@require_safe
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -75,6 +76,7 @@ def indicator_list(request, slug):
     )
 
 
+@require_safe
 @login_required
 def indicator_detail(request, slug, pk):
     indicator = _indicator(request, slug, pk, Access.LIVE)
@@ -147,6 +149,7 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
     return redirect(success_url)
 
 
+@require_safe
 @login_required
 def month_sheet_latest(request, slug):
     partnership = partnership_for(request.user, slug, Access.EDIT)
@@ -365,6 +368,7 @@ def import_upload(request, slug=None):
     )
 
 
+@require_safe
 @login_required
 def export_workbook(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -377,6 +381,7 @@ def export_workbook(request, slug):
     return response
 
 
+@require_safe
 @login_required
 def dashboard(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
