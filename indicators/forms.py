@@ -13,7 +13,7 @@ from csp_portal.core.models import ThemeGroup
 
 from . import periods
 from .models import Actual, Indicator, Target
-from .services import Conflict, Figure, FigureInput, TargetRow
+from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
 from .validation import FigureError, check_figure, parse_number, plain_number
 
 
@@ -148,6 +148,24 @@ class FigureGridForm(forms.Form):
         )
         return Figure(value, numerator, denominator)
 
+    @staticmethod
+    def _read(cell: Cell, texts: dict[str, object]) -> Figure:
+        """The figure in a cell's boxes as typed, numbers read but not checked; FigureError
+        for text that is not a number."""
+        parts = [parse_number(texts[name]) for name in cell.names]
+        if cell.ratio:
+            numerator, denominator = parts
+            if numerator is None and denominator is None:
+                return NO_FIGURE
+            return Figure(None, numerator, denominator)
+        return Figure(parts[0])
+
+    def _untouched(self, cell: Cell, texts: dict[str, object], shown: Figure) -> bool:
+        try:
+            return self._read(cell, texts).same(shown)
+        except FigureError:
+            return False
+
     def clean(self):
         cleaned = super().clean()
         for key in self.strays():
@@ -155,24 +173,27 @@ class FigureGridForm(forms.Form):
         this_month = periods.month_start(self.today)
         entries = []
         for cell in self.cells:
+            texts = {name: cleaned.get(name) for name in cell.names}
             try:
-                posted = self._figure(cell, {name: cleaned.get(name) for name in cell.names})
+                shown = self._read(cell, {n: concurrency.shown_value(self, n) for n in cell.names})
+            except FigureError:
+                shown = None  # not what this site renders
+            if shown is not None and self._untouched(cell, texts, shown):
+                # Not changed by this person, so never written, nor checked again (a
+                # figure stored under older rules must not stop the sheet being saved).
+                continue
+            try:
+                posted = self._figure(cell, texts)
             except FigureError as error:
                 self.add_error(self.main_field(cell), str(error))
                 continue
-            try:
-                shown = self._figure(
-                    cell, {name: concurrency.shown_value(self, name) for name in cell.names}
-                )
-            except FigureError:
+            if shown is None:
                 self.add_error(
                     self.main_field(cell),
                     f"{cell.label}: this page was changed after it was opened. "
                     "Open it again to enter figures.",
                 )
                 continue
-            if posted.same(shown):
-                continue  # not changed by this person, so never written
             self.changed_keys.add(cell.key)
             if posted.value is not None and cell.period > this_month:
                 self.add_error(
@@ -327,6 +348,12 @@ class TargetForm(forms.Form):
         except FigureError as error:
             self.add_error(name, str(error))
             return None
+
+    def _untouched(self, cell: Cell, texts: dict[str, object], shown: Figure) -> bool:
+        try:
+            return self._read(cell, texts).same(shown)
+        except FigureError:
+            return False
 
     def clean(self):
         cleaned = super().clean()

@@ -29,13 +29,21 @@ class Figure:
             return NO_FIGURE
         return cls(actual.value, actual.numerator, actual.denominator)
 
+    @property
+    def empty(self) -> bool:
+        return self.value is None and self.numerator is None and self.denominator is None
+
     def same(self, other: "Figure") -> bool:
-        """Equal as numbers (12.0 is 12)."""
-        return (
-            same_number(self.value, other.value)
-            and same_number(self.numerator, other.numerator)
-            and same_number(self.denominator, other.denominator)
-        )
+        """Equal as numbers (12.0 is 12), compared as entered: by numerator and
+        denominator where both have them (the value derives from those), else by value
+        (a rate typed as a value is the same as that rate stored with its parts)."""
+        if self.empty or other.empty:
+            return self.empty and other.empty
+        if self.denominator is not None and other.denominator is not None:
+            return same_number(self.numerator, other.numerator) and same_number(
+                self.denominator, other.denominator
+            )
+        return same_number(self.value, other.value)
 
 
 NO_FIGURE = Figure(None)

@@ -477,6 +477,41 @@ def test_month_sheet_stale_untouched_figure_is_never_written(
 
 
 @pytest.mark.django_db
+def test_month_sheet_rate_stored_with_its_parts_can_be_changed(client, officer_a, partnership_a):
+    # A rate imported with numerator and denominator shows as one value on the sheet.
+    rate = IndicatorFactory(partnership=partnership_a, code="RT 01", measure="rate")
+    ActualFactory(
+        indicator=rate, period=NOV_2016, value=Decimal("2.5"), numerator=5, denominator=2000
+    )
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+    opened = form_data(client.get(url))
+    assert opened[f"initial-i{rate.pk}-v"] == "2.5"
+
+    response = client.post(url, opened | {f"i{rate.pk}-v": "2.6"})
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=rate).value == Decimal("2.6")
+
+
+@pytest.mark.django_db
+def test_month_sheet_figure_stored_under_older_rules_does_not_stop_a_save(client, officer_a, sheet):
+    count, ratio = sheet
+    # Numerator above denominator: refused today, stored before the rule existed.
+    ActualFactory(
+        indicator=ratio, period=NOV_2016, value=Decimal(120), numerator=12, denominator=10
+    )
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+
+    response = client.post(url, form_data(client.get(url)) | {f"i{count.pk}-v": "36"})
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+    assert Actual.objects.get(indicator=ratio, period=NOV_2016).numerator == 12
+
+
+@pytest.mark.django_db
 def test_month_sheet_figure_removed_since_opened_is_a_conflict(
     client, officer_a, coordinator_a, sheet
 ):
