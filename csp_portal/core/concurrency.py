@@ -23,6 +23,19 @@ or reports copies it in four steps:
    stored value they were told about as shown, so saving again (the override) writes
    the person's changes, and only those, over the other edit.
 
+For one object edited field by field (an action's status and update, say)::
+
+    # forms.py: each field built with show_hidden_initial=True, initial from the object
+    # services.py, inside @transaction.atomic, the row locked:
+    action = Action.objects.select_for_update().get(pk=pk)
+    clashes = [
+        name for name in form.changed_data
+        if decide(shown=form[name].field.clean(shown_value(form, name)),
+                  posted=form.cleaned_data[name], stored=getattr(action, name))
+        is Outcome.CONFLICT
+    ]
+    # any clashes: raise, naming them; else set only form.changed_data, full_clean, save
+
 Why the shown value rather than a version number per row: a version cannot tell
 whether the person touched a field that someone else has changed meanwhile (the box
 still holds the old value, no longer the stored one), so the shown value must travel
