@@ -6,47 +6,54 @@
 
 `charts` maps a chart id to its plotly figure dict (`indicators.charts.Chart.spec`).
 `images` is optional: without it each call draws the charts itself (the last set drawn
-is remembered, so the second call reuses the first call's images).
+is remembered, so the second call reuses the first call's images). `base_url`
+(optional) makes relative links absolute; without it they are kept as plain text.
+Errors: ValueError for HTML that breaks the contract below, ChartImageError when the
+charts cannot be drawn (no Chromium, or a chart failed).
 
 The HTML contract (what the report template must produce)
 ---------------------------------------------------------
-- `html` is a full page or a fragment. From a full page only `<main>` is used (the
-  whole `<body>` if there is no `<main>`); the header, footer, skip link, scripts,
-  forms and buttons never reach the documents.
-- Leave anything else out with `class="app-no-print"` (print.css hides it when the
-  page is printed too).
-- Headings `h1` to `h4` in order, one `h1` (the report title). They become the PDF's
-  tagged headings and Word's Heading 1 to Heading 4. A heading's `id` becomes a Word
-  bookmark, so `<a href="#id">` links in a contents list work in both documents.
-- Paragraphs `<p>`, lists `<ul>`/`<ol>` with `<li>`. Numbered paragraphs are an
-  `<ol>` whose `<li>` hold the paragraph text (inline, or one or more `<p>`); `start`
-  on the `<ol>` and `value` on an `<li>` are kept, so "paragraph 3.2" is the same
-  number on screen, on paper, in the PDF and in Word.
-- Inline: `strong`/`b`, `em`/`i`, `a href` (relative links are resolved against
-  `base_url` when given, else kept as plain text), `br`, `span`, `abbr`.
-- Tables: `<table>` with an optional `<caption>`, header rows in `<thead>` (or a first
-  row of `<th>` only), body rows in `<tbody>`; `<th scope="row">` row headers; a cell
-  whose class contains "numeric" is right-aligned. No merged cells (colspan/rowspan
-  are ignored). Header rows repeat on every page of both documents.
+- `html` is a full page or a fragment (an `<article>`, say). From a full page only
+  `<main>` is used (the whole `<body>` if there is no `<main>`). Scripts, forms,
+  buttons, skip and back links, breadcrumbs and summary-list "Change" links never
+  reach the documents; leave anything else out with `class="app-no-print"` (print.css
+  hides it when the page is printed too).
+- Headings `h1` to `h4` in order, one `h1`. They are the PDF's tagged headings and
+  Word's Heading 1 to 4; in the PDF the `h1` is the title in each page's foot and the
+  current `h2` the running head. A paragraph styled as a heading
+  (`<p class="govuk-heading-s">`, a chart's title) stays a paragraph, in bold.
+- Any element's `id` becomes a Word bookmark at its first paragraph, so `<a href="#id">`
+  (a contents list) works in both documents.
+- Numbered paragraphs, either way: literal numbers, `<p class="app-para"><span
+  class="app-para__no">3.2</span> Text</p>` (printed as written, the number in bold),
+  or an `<ol>` whose `<li>` hold the text (inline, or `<p>`s), with `start` and
+  `<li value>` kept: Word restarts the count at each list.
+- Lists: `<ul>`/`<ol>`; `class="govuk-list"` with no `--bullet`/`--number` modifier
+  is plain (no bullets or numbers), as on screen.
+- Inline: `strong`/`b`, `em`/`i`, `a href`, `br`, `span`, `abbr`, `code`.
+- Tables: `<table>`, an optional `<caption>` (a visually hidden one stays hidden and
+  becomes the table's alt text in Word), header rows in `<thead>` (or a first row of
+  `<th>` only), body rows in `<tbody>`, `<th scope="row">` row headers; a cell whose
+  class contains "numeric" is right-aligned. No merged cells (colspan and rowspan
+  are ignored). Header rows repeat on every page in both documents; rows never split.
 - Status: `<strong class="govuk-tag app-status app-status--green|amber|red|none">`
-  (the `status_tag.html` partial). The word is always printed; green, amber and red
-  get their colour. Text inside `aria-hidden="true"` (the status letter, the
-  direction arrow) is kept in the PDF but left out of Word, where it would be read
-  aloud as a stray letter.
-- Summary lists: `<dl>` with `<dt>`/`<dd>` (GOV.UK rows in `<div>` are fine); in
-  Word each pair is a paragraph "Key: value", with the key in bold.
-- Charts: any element with `data-chart-id="X"` (the `chart.html` partial's
-  `<div id="X" data-chart="X-spec">` is also understood) and an `aria-label` (or
-  `alt`) is replaced by the image of `charts["X"]` with that text as its alt text.
-  A chart id missing from `charts`, or a chart without alt text, is an error.
-  `<details>` is printed open, its `<summary>` as a bold line.
-- Elements with `govuk-visually-hidden` are left out of Word (they are hidden in the
-  PDF too), except a table's `<caption>`.
+  (`includes/status_tag.html`). The word is always printed, in its colour (PDF:
+  coloured word and border; Word: white on the colour). Text inside
+  `aria-hidden="true"` (the status letter, the direction arrow) is in the PDF but not
+  in Word, where a screen reader would read it as a stray letter.
+- Summary lists: `<dl>` with `<dt>`/`<dd>` (GOV.UK rows in `<div>` are fine): two
+  columns in the PDF; in Word each pair is a paragraph "Key: value", the key in bold.
+- Charts: an element with `data-chart-id="X"` (or the `includes/chart.html` partial's
+  `<div id="X" data-chart="X-spec">`) and an `aria-label` (or `alt`) becomes the
+  image of `charts["X"]`, with that text as its alt text. A chart id missing from
+  `charts`, or a chart without alt text, is a ValueError. Keep the chart's title,
+  subtitle, picture and source in one `<figure class="app-chart">`: the PDF keeps it
+  on one page. `<details>` prints open, its `<summary>` as a bold line.
+- Other elements with `govuk-visually-hidden` are left out of Word and hidden in the
+  PDF.
 
-The PDF is A4, tagged (PDF/UA-1), with the title and language set, styled by
-`static/css/print.css` (the same sheet the report page links with media="print").
-The Word file has real heading styles, tables with repeating header rows, alt text on
-every picture, numbered lists, and its title and language set.
+The report page itself links `static/css/print.css` with `media="print"` after
+portal.css; `static/js/charts.js` redraws its charts at paper width before printing.
 """
 
 import hashlib
