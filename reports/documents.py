@@ -176,7 +176,9 @@ def render_pdf(
     """The report as an A4, tagged (PDF/UA-1) PDF with its charts as images."""
     import base64
 
-    from weasyprint import CSS, HTML  # imported here: it loads pango at import time
+    # Imported here: WeasyPrint loads Pango when imported.
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     root = report_content(html)
     pngs = _replace_charts(root, images, charts)
@@ -190,8 +192,12 @@ def render_pdf(
         f"<title>{escape(title)}</title></head>"
         f'<body class="app-document">{body}</body></html>'
     )
-    document = HTML(string=page, base_url=base_url)
-    return document.write_pdf(stylesheets=[CSS(filename=str(_print_css()))], pdf_variant="pdf/ua-1")
+    # The page brings everything it shows (charts as data: URIs, the stylesheet read
+    # here): nothing in a report's HTML makes the server fetch a URL.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
+    stylesheet = CSS(string=_print_css().read_text(encoding="utf-8"), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
 
 
 def render_docx(

@@ -277,3 +277,12 @@ def test_charts_are_drawn_with_the_smallest_local_plotly_js():
     line = {"data": [{"type": "scatter"}, {"type": "bar"}]}
     assert chart_module.plotly_js([line]).name == "plotly-basic.min.js"
     assert chart_module.plotly_js([line, {"data": [{"type": "heatmap"}]}]).name == "plotly.min.js"
+
+
+def test_pdf_fetches_nothing_the_html_points_at(monkeypatch):
+    opened = []
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", lambda *a, **k: opened.append(a))
+    html = '<h1>T</h1><img src="http://169.254.169.254/latest" alt="x"><p>Text.</p>'
+    pdf = PdfReader(io.BytesIO(documents.render_pdf(html, title="T", charts={})))
+    assert "Text." in _pdf_text(pdf)
+    assert opened == []
