@@ -33,9 +33,9 @@ def locked_out(request, original_response=None, credentials=None):
             "lockout_errors": [
                 (
                     "id_username",
-                    "You have entered the wrong user name or password too many times. "
-                    f"Sign-in is locked for {minutes} minutes: try again then, or ask a "
-                    "portal administrator to unlock your account.",
+                    "There have been too many failed attempts to sign in to this account "
+                    f"or from your network. You can try again in {minutes} minutes, or ask "
+                    "a portal administrator to unlock your account.",
                 )
             ],
             "next": request.POST.get("next", request.GET.get("next", "")),

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from csp_portal.core.signin import client_address
 
-LOCKED = b"Sign-in is locked for 30 minutes"
+LOCKED = b"You can try again in 30 minutes"
 
 
 @pytest.fixture(autouse=True)
