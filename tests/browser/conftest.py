@@ -76,9 +76,19 @@ def _no_csp_violations(request):
         if "Content Security Policy" in message.text:
             violations.append(f"{page.url}: {message.text}")
 
+    unprotected = []
+
+    def on_response(response):
+        # Every page the journey opens is served with the policy, so it is enforced.
+        document = response.request.resource_type == "document" and response.status < 300
+        if document and "content-security-policy" not in response.headers:
+            unprotected.append(response.url)
+
     page.on("console", on_console)
+    page.on("response", on_response)
     yield
     assert not violations, "\n".join(violations)
+    assert not unprotected, f"pages without a Content-Security-Policy: {unprotected}"
 
 
 def assert_reflows(page):
