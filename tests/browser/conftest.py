@@ -91,15 +91,21 @@ def _no_csp_violations(request):
     assert not unprotected, f"pages without a Content-Security-Policy: {unprotected}"
 
 
+WIDTH_JS = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+
+
 def assert_reflows(page):
     """At a 320 px wide viewport the page itself does not scroll sideways."""
     size = page.viewport_size
     page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
     try:
-        page.wait_for_timeout(100)  # let responsive charts redraw at the new width
-        width = page.evaluate(
-            "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
-        )
+        # Responsive charts redraw a little after the resize: give the page 3 s to fit.
+        # (Polled from here: wait_for_function would eval in the page, which the CSP forbids.)
+        for _ in range(30):
+            width = page.evaluate(WIDTH_JS)
+            if width <= REFLOW_WIDTH:
+                break
+            page.wait_for_timeout(100)
     finally:
         page.set_viewport_size(size)
     assert width <= REFLOW_WIDTH, (
