@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from csp_portal.core.paginators import EstimatedCountPaginator
+
 from . import services
 from .models import Actual, FigureChange, Indicator, Target
 
@@ -32,7 +34,8 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
     list_filter = ["partnership", "polarity", "measure", "frequency", "active"]
     search_fields = ["code", "title", "partnership__name", "owner"]
-    list_select_related = ["partnership", "theme_group"]
+    # The theme group's name includes its partnership's.
+    list_select_related = ["partnership", "theme_group__partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
     inlines = [TargetInline]
     fieldsets = [
@@ -82,8 +85,35 @@ class TargetAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """Where a change came from, from a fixed list: listing the values found would read every
+    row of the country's audit trail."""
+
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("form", "Form on the site"),
+            ("upload", "Spreadsheet upload"),
+            ("import", "import_data command"),
+            ("admin", "Admin"),
+            ("demo", "Demo data"),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records only the site's services write: the admin may look, never touch."""
+    """For records only the site's services write: the admin may look, never touch.
+
+    These tables hold millions of rows nationally: no date hierarchy or filters that read
+    every row for their choices, and no exact count of the whole table.
+    """
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False
@@ -108,10 +138,9 @@ class ActualAdmin(ReadOnlyAdmin):
         "entered_by",
         "entered_at",
     ]
-    list_filter = ["indicator__partnership", "period"]
+    list_filter = ["indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
     list_select_related = ["indicator", "entered_by"]
-    date_hierarchy = "period"
 
 
 @admin.register(FigureChange)
@@ -126,7 +155,6 @@ class FigureChangeAdmin(ReadOnlyAdmin):
         "source",
         "reason",
     ]
-    list_filter = ["subject", "source", "indicator__partnership"]
+    list_filter = ["subject", SourceFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title", "reason"]
     list_select_related = ["indicator", "changed_by"]
-    date_hierarchy = "changed_at"
