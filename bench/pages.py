@@ -7,7 +7,9 @@
 In-process, through Django's test Client (no HTTP server, no static files), with
 production settings (DEBUG off). Signs in through the sign-in form as `officer-000`
 (of `csp-000`) and as `bench-admin`. The sign-in page (GET) is the floor: the cost of
-a request that does almost nothing, measured in the same run.
+a request that does almost nothing, measured in the same run. CPU ms is this process's
+CPU time (Django's share, not the database server's): the steadier figure on a machine
+shared with other work.
 """
 
 import argparse
@@ -75,8 +77,9 @@ def pages_to_measure():
     ]
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int, int, int]:
-    """Median seconds, queries, status and bytes of a GET (after one warm-up)."""
+def measure(client, url: str, runs: int) -> tuple[float, float, int, int, int]:
+    """Median seconds, median CPU seconds of this process (Django's share, without the
+    database server's), queries, status and bytes of a GET (after one warm-up)."""
     from django.db import connection
 
     queries: list[str] = []
@@ -86,15 +89,17 @@ def measure(client, url: str, runs: int) -> tuple[float, int, int, int]:
         return execute(sql, *rest)
 
     client.get(url)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
         queries.clear()
         with connection.execute_wrapper(count):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             body = b"".join(response) if response.streaming else response.content
             times.append(time.perf_counter() - started)
-    return statistics.median(times), len(queries), response.status_code, len(body)
+            cpu.append(time.process_time() - started_cpu)
+    median = statistics.median
+    return median(times), median(cpu), len(queries), response.status_code, len(body)
 
 
 def main() -> None:
@@ -120,16 +125,20 @@ def main() -> None:
     clients = {None: __import__("django.test").test.Client()}
     clients["officer"] = signed_in("officer-000")
     clients["admin"] = signed_in("bench-admin")
-    floor = None
-    print(f"{'page':<26} {'ms':>8} {'x floor':>8} {'queries':>8} {'status':>6} {'KB':>7}")
+    floor = cpu_floor = None
+    print(
+        f"{'page':<26} {'ms':>8} {'x floor':>8} {'CPU ms':>8} {'x floor':>8} {'queries':>8} "
+        f"{'status':>6} {'KB':>7}"
+    )
     for name, who, url in pages_to_measure():
         if floor is not None and args.only and args.only not in name:
             continue
-        seconds, queries, status, size = measure(clients[who], url, args.runs)
+        seconds, cpu, queries, status, size = measure(clients[who], url, args.runs)
         floor = floor or seconds
+        cpu_floor = cpu_floor or cpu
         print(
-            f"{name:<26} {seconds * 1000:>8.1f} {seconds / floor:>8.1f} {queries:>8} "
-            f"{status:>6} {size / 1024:>7.0f}"
+            f"{name:<26} {seconds * 1000:>8.1f} {seconds / floor:>8.1f} {cpu * 1000:>8.1f} "
+            f"{cpu / cpu_floor:>8.1f} {queries:>8} {status:>6} {size / 1024:>7.0f}"
         )
 
 
