@@ -213,6 +213,8 @@ def start_gunicorn(database: str, port: int, workers: int) -> subprocess.Popen:
         env=env,
     )
     for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped (is port {port} in use?)")
         try:
             httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
             return process

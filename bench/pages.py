@@ -74,6 +74,14 @@ def pages_to_measure():
         ("home (admin)", "admin", "/"),
         ("admin FigureChange list", "admin", "/admin/indicators/figurechange/"),
         ("admin Indicator list", "admin", "/admin/indicators/indicator/"),
+        ("admin Actual list", "admin", "/admin/indicators/actual/"),
+        ("admin Target list", "admin", "/admin/indicators/target/"),
+        ("admin Partnership list", "admin", "/admin/core/partnership/"),
+        ("admin ThemeGroup list", "admin", "/admin/core/themegroup/"),
+        ("admin Membership list", "admin", "/admin/core/membership/"),
+        ("admin Meeting list", "admin", "/admin/core/meeting/"),
+        ("admin Organisation list", "admin", "/admin/core/organisation/"),
+        ("admin User list", "admin", "/admin/auth/user/"),
     ]
 
 

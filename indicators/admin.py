@@ -1,9 +1,35 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from csp_portal.core.paginators import EstimatedCountPaginator
 
-from . import services
+from . import periods, services
 from .models import Actual, FigureChange, Indicator, Target
+
+
+class NationalAdmin(admin.ModelAdmin):
+    """A list that grows with every partnership in the country: count it once (from the
+    planner's estimate when unfiltered), never twice."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+
+class FinancialYearFilter(admin.SimpleListFilter):
+    """The last ten financial years, without reading every row for the years in use."""
+
+    title = "financial year"
+    parameter_name = "financial_year"
+
+    def lookups(self, request, model_admin):
+        latest = periods.financial_year_of(timezone.localdate())
+        return [(str(year), periods.fy_label(year)) for year in range(latest, latest - 10, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdecimal():
+            return queryset.filter(financial_year=int(value))
+        return queryset
 
 
 class TargetInline(admin.TabularInline):
@@ -21,7 +47,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(NationalAdmin):
     list_display = [
         "code",
         "title",
@@ -62,9 +88,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(NationalAdmin):
     list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
-    list_filter = ["kind", "financial_year", "indicator__partnership"]
+    list_filter = ["kind", FinancialYearFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
@@ -105,15 +131,12 @@ class SourceFilter(admin.SimpleListFilter):
         return queryset.filter(source=self.value()) if self.value() else queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NationalAdmin):
     """For records only the site's services write: the admin may look, never touch.
 
     These tables hold millions of rows nationally: no date hierarchy or filters that read
-    every row for their choices, and no exact count of the whole table.
+    every row for their choices.
     """
-
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False

@@ -128,17 +128,18 @@ def test_admin_big_lists_have_no_date_hierarchy_or_value_scans(client, admin_use
     """Filters that list every distinct value, and date drill-downs, read the whole table."""
     from django.contrib import admin
     from django.contrib.admin.filters import AllValuesFieldListFilter
+    from django.db.models import BooleanField
 
-    from indicators.models import Actual
+    from indicators.models import Actual, Indicator
 
-    for model in (Actual, FigureChange):
+    for model in (Actual, FigureChange, Target, Indicator):
         model_admin = admin.site._registry[model]
         assert model_admin.date_hierarchy is None
         assert model_admin.show_full_result_count is False
         for item in model_admin.list_filter:
             if isinstance(item, str) and "__" not in item:
                 field = model._meta.get_field(item)
-                assert field.choices or field.is_relation, item
+                assert field.choices or field.is_relation or isinstance(field, BooleanField), item
             assert item is not AllValuesFieldListFilter
 
 
