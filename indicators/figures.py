@@ -7,11 +7,11 @@ indicator stores each quarter's actual at the quarter's first month.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from itertools import pairwise
 
 from indicators.periods import (
@@ -58,7 +58,6 @@ THOUSAND = Decimal(1000)
 # The XmR constant: 3 / d2, with d2 = 1.128 for moving ranges of two points.
 XMR_SCALE = Decimal("2.66")
 SPC_WINDOW = 24
-_SCALES = {"percentage": HUNDRED, "rate": THOUSAND}
 SPC_MIN_POINTS = 12
 
 
@@ -212,6 +211,9 @@ class Figures:
     cumulative_target: tuple[Pair, ...]
 
 
+_SCALES = {"percentage": HUNDRED, "rate": THOUSAND}
+
+
 def point_value(point: Point | None, measure: str) -> Decimal | None:
     """A point's figure: a ratio of its parts for percentages (x 100) and rates (x 1,000)."""
     if point is None:
@@ -267,18 +269,16 @@ class _Calendar:
     quarter: int
     in_quarter: tuple[date, ...]
     previous_quarter: tuple[date, ...]
-    # The SPC window: the periods immediately before this one, oldest first.
-    spc_window: tuple[date, ...]
     year_months: tuple[date, ...]
 
 
-@lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=512)
 def _year_slots(year: int, start_month: int, step: int) -> tuple[date, ...]:
     """The periods of a financial year at which actuals of a frequency are stored."""
     return tuple(fy_months(year, start_month)[::step])
 
 
-@lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=512)
 def _calendar(period: date, start_month: int, step: int) -> _Calendar:
     """The reporting calendar of ``period`` (a month start) for one frequency."""
     year = financial_year_of(period, start_month)
@@ -311,7 +311,6 @@ def _calendar(period: date, start_month: int, step: int) -> _Calendar:
             for s in (year_slots if prev_year == year else previous_slots)
             if prev_months[0] <= s <= prev_months[-1]
         ),
-        spc_window=tuple(reversed(_slots_before(slot, step, SPC_WINDOW))),
         year_months=tuple(months),
     )
 
@@ -477,6 +476,8 @@ def compute(
     change = _minus(value, last_year_value)
 
     ytd = calc.aggregate(covered)
+    # The running year to date at each period this year has a figure for.
+    running = dict(zip(covered, calc.running(covered), strict=True))
     # Like for like: last year counts only the periods this year has figures for.
     ytd_last_year = calc.like_for_like(covered, -1)
     ytd_change = _minus(ytd, ytd_last_year)
@@ -501,13 +502,14 @@ def compute(
     ):
         required = (annual_target - ytd) / remaining_after_ytd
 
-    spc = _spc_in_window(values, calendar.spc_window)
+    spc = spc_limits(
+        [(s, calc.value(s)) for s in _slots_before(slot, calc.step, SPC_WINDOW)],
+        step=calc.step,
+    )
     within = None
     if spc is not None and value is not None:
         within = spc.lower <= value <= spc.upper
 
-    # The running year to date at each period this year has a figure for.
-    running = dict(zip(covered, calc.running(covered), strict=True))
     return Figures(
         period=period,
         financial_year=calendar.label,
@@ -552,33 +554,11 @@ def compute(
         spc_lower=spc.lower if spc else None,
         spc_upper=spc.upper if spc else None,
         spc_points=spc.points if spc else 0,
-        this_year=tuple((s, values.get(s) if s <= period else None) for s in year_slots),
-        last_year=tuple((s, values.get(s)) for s in calendar.previous_slots),
+        this_year=tuple((s, calc.value(s) if s <= period else None) for s in year_slots),
+        last_year=tuple((s, calc.value(s)) for s in calc.slots(year - 1)),
         cumulative_this_year=tuple((s, running.get(s)) for s in year_slots),
         cumulative_target=_cumulative_target(calc, target, calendar, annual_target),
     )
-
-
-def _spc_in_window(values: Mapping[date, Decimal], window: Sequence[date]) -> SpcLimits | None:
-    """``spc_limits`` over consecutive periods (oldest first), without re-sorting them."""
-    points = []
-    ranges = []
-    previous = None
-    for slot in window:
-        value = values.get(slot)
-        if value is None:
-            previous = None
-            continue
-        points.append(value)
-        # Only neighbouring periods give a moving range; one across a gap would overstate it.
-        if previous is not None:
-            ranges.append(abs(value - previous))
-        previous = value
-    if len(points) < SPC_MIN_POINTS or not ranges:
-        return None
-    mean = sum(points, Decimal(0)) / len(points)
-    spread = XMR_SCALE * sum(ranges, Decimal(0)) / len(ranges)
-    return SpcLimits(mean=mean, lower=mean - spread, upper=mean + spread, points=len(points))
 
 
 def _slots_before(slot: date, step: int, count: int) -> list[date]:
