@@ -1,9 +1,10 @@
 import datetime
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -368,13 +369,17 @@ def import_upload(request, slug=None):
 @login_required
 def export_workbook(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    response = HttpResponse(
-        importing.export_workbook(partnership),
+    # Written row by row into a temporary file (memory stays small at any size), then
+    # streamed to the browser from it.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    importing.write_workbook(partnership, file)
+    file.seek(0)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
