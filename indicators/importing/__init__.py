@@ -12,6 +12,7 @@ nothing.
     context.py    what checks and applies share; the report
     checking.py   checking the indicator tables' rows
     applying.py   writing them
+    copying.py    bulk writes: COPY in the background on PostgreSQL
     exporting.py  a partnership's tables out as CSV files or one workbook
     xlsx.py       a streamed .xlsx writer (text cells)
     core.py       the indicator tables themselves

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -14,7 +15,7 @@ from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
 from .reading import Tables, read_path
 
-CHUNK = 5000  # rows checked and then written at a time
+CHUNK = 10_000  # rows checked and then written at a time
 
 
 def import_tables(
@@ -29,7 +30,8 @@ def import_tables(
 ) -> ImportReport:
     """Check every row, then write all of them or none. Raises ImportFailed with the report.
 
-    Tables are checked in apply order, a chunk at a time; while no row has an error each
+    Tables are checked in apply order, a chunk at a time (CSV files are read as they
+    are checked, so memory does not grow with the file); while no row has an error each
     checked chunk is written at once, inside one transaction that is rolled back if any
     row of any table turns out bad (or for a dry run).
     """
@@ -50,18 +52,24 @@ def import_tables(
             source=source,
             dry_run=dry_run,
         )
-        for table in registry.tables():
-            rows = tables.get(table.name)
-            if rows is None:
-                continue
-            for start in range(0, len(rows), CHUNK):
-                items = table.check(rows[start : start + CHUNK], ctx)
-                if not ctx.errors:
-                    report.add(table.name, table.apply(items, ctx))
+        try:
+            for table in registry.tables():
+                rows = tables.get(table.name)
+                if rows is None:
+                    continue
+                rows = iter(rows)
+                while chunk := list(islice(rows, CHUNK)):
+                    items = table.check(chunk, ctx)
+                    if not ctx.errors:
+                        ctx.background.wait()
+                        report.add(table.name, table.apply(items, ctx))
+                ctx.background.wait()
+        finally:
+            ctx.background.wait()  # never leave a COPY running on a connection rolled back
         if ctx.errors or dry_run:
             transaction.set_rollback(True)
     if ctx.errors:
-        report.errors = ctx.errors
+        report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
     return report
 
