@@ -21,17 +21,19 @@ nothing.
 
 from .context import ImportContext, ImportFailed, ImportReport
 from .exporting import export_rows, export_to_folder, export_workbook, write_workbook
-from .reading import Row, Tables, read_path, read_uploads, read_workbook
+from .reading import Row, Tables, count_rows, read_path, read_uploads, read_workbook
 from .registry import Table, register, unregister
-from .run import import_path, import_tables
+from .run import USE_THE_COMMAND, import_path, import_tables
 
 __all__ = [
+    "USE_THE_COMMAND",
     "ImportContext",
     "ImportFailed",
     "ImportReport",
     "Row",
     "Table",
     "Tables",
+    "count_rows",
     "export_rows",
     "export_to_folder",
     "export_workbook",

@@ -110,6 +110,11 @@ class ImportContext:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(f"{row.table}.csv row {row.number}: {message}")
 
+    def fail(self, message: str) -> None:
+        """A problem with the import as a whole, not with one row."""
+        self.error_count += 1
+        self.errors.append(message)
+
     def repeated(self, row: Row, key: Hashable) -> int | None:
         """Where this key was first given in this table, or None (and remember it)."""
         seen = self._seen.setdefault(row.table, {})

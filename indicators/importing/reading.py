@@ -69,6 +69,15 @@ class CsvRows:
                 if values:  # a blank line is no record (as csv.DictReader had it)
                     yield Row(number, values, self.columns, self.name)
 
+    def __len__(self) -> int:
+        """The number of records, counted without building rows (a quick pass in C)."""
+        with self._open() as handle:
+            return sum(1 for values in csv.reader(handle) if values) - 1
+
+
+def count_rows(tables: Tables) -> int:
+    return sum(len(rows) for rows in tables.values())
+
 
 def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
     """A CSV table after checking its header (required columns present), else []."""
