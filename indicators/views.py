@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -45,6 +45,7 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     )
 
 
+@require_safe
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -77,6 +78,7 @@ def indicator_list(request, slug):
     )
 
 
+@require_safe
 @login_required
 def indicator_detail(request, slug, pk):
     indicator = _indicator(request, slug, pk, Access.LIVE)
@@ -136,7 +138,8 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
             reason=form.cleaned_data["reason"],
         )
     except services.FigureConflict as conflict:
-        form.add_conflicts(conflict.conflicts)
+        stored = selectors.actuals_at([(cell.indicator, cell.period) for cell in form.cells])
+        form.add_conflicts(conflict.conflicts, stored)
         return None
     if result.written:
         messages.success(
@@ -149,6 +152,7 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
     return redirect(success_url)
 
 
+@require_safe
 @login_required
 def month_sheet_latest(request, slug):
     partnership = partnership_for(request.user, slug, Access.EDIT)
@@ -199,10 +203,7 @@ def month_sheet(request, slug, month):
             "partnership": partnership,
             "month": month,
             "form": form,
-            "grid": [
-                (cell, fields, version, last_year[cell.indicator.pk], row)
-                for (cell, fields, version), row in zip(form.rows(), rows, strict=True)
-            ],
+            "grid": [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()],
             "previous_month": periods.add_months(month, -1),
             "next_month": periods.add_months(month, 1)
             if periods.add_months(month, 1) <= periods.month_start(today)
@@ -255,10 +256,7 @@ def year_grid(request, slug, pk, year):
             "year": year,
             "year_label": label,
             "form": form,
-            "grid": [
-                (cell, fields, version, last_year[cell.period])
-                for cell, fields, version in form.rows()
-            ],
+            "grid": [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()],
         },
     )
 
@@ -380,6 +378,7 @@ def import_upload(request, slug=None):
     )
 
 
+@require_safe
 @login_required
 def export_workbook(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -396,6 +395,7 @@ def export_workbook(request, slug):
     )
 
 
+@require_safe
 @login_required
 def dashboard(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
