@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DATABASE = "csp_importpkg"  # this helper's own database: dropped and made again
+DATABASE = os.environ.get("BENCH_DATABASE", "csp_importpkg")  # dropped and made again
 
 
 def write_files(folder: Path, partnerships: int, indicators: int, years: int) -> int:

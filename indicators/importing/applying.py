@@ -139,26 +139,29 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     indicators = ctx.indicators()
     for item in items:
         by_indicator[indicators[item["partnership"], item["code"]].pk].append(item)
-    existing: dict[tuple[int, datetime.date], Actual] = {}
+    # (indicator, period) -> (id, value, numerator, denominator, note, version): plain
+    # tuples, as a re-import compares every row and changes few.
+    existing: dict[tuple[int, datetime.date], tuple] = {}
     if by_indicator:
         ids = list(by_indicator)
         months = [item["period"] for item in items]
         for start in range(0, len(ids), 500):
-            for actual in Actual.objects.filter(
+            found = Actual.objects.filter(
                 indicator_id__in=ids[start : start + 500],
                 period__gte=min(months),
                 period__lte=max(months),
-            ).only(
-                "id",
+            ).values_list(
                 "indicator_id",
                 "period",
+                "id",
                 "value",
                 "numerator",
                 "denominator",
                 "note",
                 "version",
-            ):
-                existing[actual.indicator_id, actual.period] = actual
+            )
+            for indicator_id, period, *stored in found.order_by():
+                existing[indicator_id, period] = stored
     now = timezone.now()
     by_id = ctx.user.pk if ctx.user else None
     actual_subject = FigureChange.Subject.ACTUAL.value
@@ -174,24 +177,29 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 new.append(
                     (pk, item["period"], value, numerator, denominator, item["note"], by_id, now, 1)
                 )
-            elif (
-                same_number(current.value, value)
-                and same_number(current.numerator, numerator)
-                and same_number(current.denominator, denominator)
-                and current.note == item["note"]
-            ):
-                counts["unchanged"] += 1
-                continue
             else:
-                old = figure_snapshot(current.value, current.numerator, current.denominator)
-                current.value, current.numerator, current.denominator = (
-                    value,
-                    numerator,
-                    denominator,
+                actual_id, *stored, version = current
+                if (
+                    same_number(stored[0], value)
+                    and same_number(stored[1], numerator)
+                    and same_number(stored[2], denominator)
+                    and stored[3] == item["note"]
+                ):
+                    counts["unchanged"] += 1
+                    continue
+                old = figure_snapshot(*stored[:3])
+                changed.append(
+                    Actual(
+                        id=actual_id,
+                        value=value,
+                        numerator=numerator,
+                        denominator=denominator,
+                        note=item["note"],
+                        entered_by_id=by_id,
+                        entered_at=now,
+                        version=version + 1,
+                    )
                 )
-                current.note, current.entered_by_id, current.entered_at = item["note"], by_id, now
-                current.version += 1
-                changed.append(current)
             audit.append(
                 (
                     pk,
