@@ -27,10 +27,10 @@ class Row:
         self.table = table
 
     def get(self, column: str) -> str:
-        index = self.columns.get(column)
-        if index is None or index >= len(self.values):
+        try:  # called for every cell of millions of rows: the usual case first
+            text = self.values[self.columns[column]].strip()
+        except (KeyError, IndexError):  # no such column, or a short row
             return ""
-        text = (self.values[index] or "").strip()
         return spreadsheet_text(text) if text[:1] == "'" else text
 
     @property
