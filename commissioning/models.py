@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -32,7 +33,11 @@ class FundingStream(models.Model):
         ordering = ["partnership__name", "financial_year", "source"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "financial_year", "source"], name="unique_funding_stream"
+                fields=["partnership", "financial_year", "source"],
+                name="unique_funding_stream",
+                violation_error_code="duplicate_source",
+                violation_error_message="There is already a funding stream from this source "
+                "in this year.",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),
         ]
@@ -103,6 +108,8 @@ class CommissioningLine(models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "financial_year", "reference"],
                 name="unique_commissioning_reference",
+                violation_error_code="duplicate_reference",
+                violation_error_message="A line with this reference already exists in this year.",
             ),
             models.CheckConstraint(
                 condition=(Q(contribution_status="amount") & Q(contribution__isnull=False))
@@ -120,6 +127,44 @@ class CommissioningLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:line", args=[self.partnership.slug, self.pk])
+
+    def clean(self) -> None:
+        """The rules a line keeps however it is written (form, import, admin)."""
+        errors = {}
+        stream = self.funding_stream
+        if stream is not None and (
+            stream.partnership_id != self.partnership_id
+            or stream.financial_year != self.financial_year
+        ):
+            errors["funding_stream"] = (
+                "Choose a funding stream of this partnership for "
+                f"{periods.fy_label(self.financial_year)}."
+            )
+        if stream is None and self.contribution_status:
+            errors["contribution_status"] = (
+                "Choose a funding stream, or say there is no contribution from one."
+            )
+        if stream is not None and not self.contribution_status:
+            errors["contribution_status"] = (
+                "Say what the funding stream contributes: an amount, to be confirmed, "
+                "or awaiting confirmation."
+            )
+        if self.contribution_status == self.Contribution.AMOUNT and self.contribution is None:
+            errors["contribution"] = "Enter the contribution in pounds."
+        if self.contribution_status != self.Contribution.AMOUNT and self.contribution is not None:
+            errors["contribution"] = "Leave the contribution blank when it is not yet confirmed."
+        if (
+            self.contribution is not None
+            and self.total_budget is not None
+            and self.contribution > self.total_budget
+        ):
+            errors["contribution"] = "The contribution cannot be more than the line's total budget."
+        if self.theme_group is not None and self.theme_group.partnership_id != self.partnership_id:
+            errors["theme_group"] = "Choose a theme group of this partnership."
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = "The contract must end on or after the day it starts."
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProgressUpdate(models.Model):
@@ -158,3 +203,32 @@ class ProgressOutput(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.value}"
+
+
+class CommissioningChange(models.Model):
+    """One change to a stream, a line or an update: who, when, old and new."""
+
+    class Subject(models.TextChoices):
+        STREAM = "stream", "Funding stream"
+        LINE = "line", "Commissioning line"
+        UPDATE = "update", "Progress update"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="commissioning_changes"
+    )
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    object_id = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=250)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=30, default="form")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"

@@ -173,4 +173,6 @@ def extra_load() -> list[str]:
     if not data_dir.exists():
         return []
     report = importer.import_path(data_dir, by=None, source="demo")
-    return [report.summary()]
+    from commissioning.demo import demo_load as commissioning_load
+
+    return [report.summary(), *commissioning_load(DEMO_DIR)]

@@ -1,0 +1,57 @@
+"""Demo commissioning for Safer Plymouth (seeds 002 and 000), from fixtures/demo."""
+
+import datetime
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from indicators.models import Indicator
+
+from . import services, transfer
+from .models import CommissioningLine, ProgressUpdate
+
+
+@transaction.atomic
+def demo_load(demo_dir: Path) -> list[str]:
+    """Streams and lines from data/*.csv, then progress updates; re-running changes nothing."""
+    report = transfer.import_path(demo_dir / "data", by=None, source="demo")
+    progress = demo_dir / "commissioning_progress.json"
+    written = progress_load(progress) if progress.exists() else 0
+    return [f"Commissioning: {report.summary()} Progress updates: {written} new or changed."]
+
+
+def progress_load(path: Path) -> int:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    written = 0
+    for item in data["lines"]:
+        partnership = Partnership.objects.get(slug=item["partnership"])
+        line = CommissioningLine.objects.get(
+            partnership=partnership,
+            financial_year=periods.parse_fy_label(item["financial_year"]),
+            reference=item["reference"],
+        )
+        if item.get("indicators"):
+            wanted = Indicator.objects.filter(partnership=partnership, code__in=item["indicators"])
+            line.indicators.set(wanted)
+        for entry in item["updates"]:
+            day = datetime.date.fromisoformat(entry["date"])
+            current = ProgressUpdate.objects.filter(line=line, date=day).first()
+            outputs = [(label, Decimal(value)) for label, value in entry["outputs"]]
+            before = services.update_snapshot(current)
+            saved = services.update_save(
+                line=line,
+                date=day,
+                text=entry["text"],
+                reported_by=entry.get("reported_by", ""),
+                outputs=outputs,
+                update=current,
+                by=None,
+                origin="demo",
+            )
+            if services.update_snapshot(saved, outputs) != before:
+                written += 1
+    return written

@@ -1,0 +1,297 @@
+"""Forms for funding streams, lines and progress updates; rules live in the model and services."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from indicators.models import Indicator
+
+from . import budget
+from .models import CommissioningLine, ProgressUpdate
+from .services import LineInput
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
+DATE_HINT = "For example, 31/3/2018."
+
+
+class MoneyField(forms.CharField):
+    """Pounds and pence typed as 12500, 12,500 or 1234.50; never a float."""
+
+    def __init__(self, *, money_label: str, **kwargs):
+        self.money_label = money_label
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        try:
+            return budget.parse_money(super().to_python(value), label=self.money_label)
+        except budget.MoneyError as error:
+            raise ValidationError(str(error), code="money") from None
+
+
+def _date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        error_messages={"invalid": f"Enter the {label.lower()} as a date, like 31/3/2018."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+class VersionedForm(forms.Form):
+    """Carries the row's version, so a save after someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def add_model_errors(self, error: ValidationError) -> None:
+        """Put a service's ValidationError against the fields it names."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            if name == "__all__" and any(
+                e.code == "unique_together" or "reference" in str(e.message) for e in errors
+            ):
+                self.add_error(
+                    "reference", "A line with this reference already exists in this year."
+                )
+                continue
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class StreamForm(VersionedForm):
+    source = forms.CharField(
+        label="Source",
+        max_length=200,
+        help_text='For example "Police and Crime Commissioner grant".',
+        error_messages={"required": "Enter the source of the funding."},
+    )
+    amount = MoneyField(
+        label="Amount for the year",
+        money_label="The amount",
+        error_messages={"required": "Enter the amount for the year in pounds."},
+    )
+
+
+class LineForm(VersionedForm):
+    reference = forms.CharField(
+        label="Reference",
+        max_length=30,
+        help_text='Unique in the year, for example "CI 01".',
+        error_messages={"required": "Enter a reference for the line."},
+    )
+    area_of_need = forms.CharField(
+        label="Area of need",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the area of need."},
+    )
+    recommendation = forms.CharField(
+        label="Recommendation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    theme_group = forms.ModelChoiceField(
+        label="Theme group",
+        queryset=None,
+        required=False,
+        empty_label="No theme group",
+        error_messages={"invalid_choice": "Choose a theme group of this partnership."},
+    )
+    provider = forms.CharField(label="Provider", max_length=200, required=False)
+    funding_stream = forms.ModelChoiceField(
+        label="Funding stream",
+        queryset=None,
+        required=False,
+        empty_label="None (not paid from a recorded stream)",
+    )
+    contribution_status = forms.ChoiceField(
+        label="Contribution from the funding stream",
+        widget=forms.RadioSelect,
+        choices=[
+            (CommissioningLine.Contribution.AMOUNT, "An amount"),
+            (CommissioningLine.Contribution.TBC, "To be confirmed"),
+            (CommissioningLine.Contribution.AWAITING, "Awaiting confirmation"),
+            ("none", "No contribution from a funding stream"),
+        ],
+        error_messages={"required": "Say what the funding stream contributes."},
+    )
+    contribution = MoneyField(
+        label="Contribution",
+        money_label="The contribution",
+        required=False,
+        help_text="In pounds, only when the contribution is an amount.",
+    )
+    total_budget = MoneyField(
+        label="Total budget",
+        money_label="The total budget",
+        required=False,
+        help_text="The line's whole cost, which other funders may share.",
+    )
+    start = _date_field("Contract start")
+    end = _date_field("Contract end")
+    status = forms.ChoiceField(
+        label="Status", widget=forms.RadioSelect, choices=CommissioningLine.Status.choices
+    )
+    indicators = forms.ModelMultipleChoiceField(
+        label="Linked indicators",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose indicators of this partnership."},
+    )
+
+    def __init__(self, *args, partnership: Partnership, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership, self.year = partnership, year
+        label = periods.fy_label(year, partnership.fy_start_month)
+        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        # Every stream of the partnership, so a stream of another year is named as such.
+        self.fields["funding_stream"].queryset = partnership.funding_streams.all()
+        self.fields["funding_stream"].error_messages["invalid_choice"] = (
+            f"Choose a funding stream of {partnership.name} for {label}."
+        )
+        self.fields["funding_stream"].label_from_instance = lambda s: (
+            f"{s.source} ({budget.format_money(s.amount)}, {periods.fy_label(s.financial_year)})"
+        )
+        self.fields["indicators"].queryset = Indicator.objects.filter(
+            partnership=partnership
+        ).order_by("code")
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.title}"
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("contribution_status")
+        if status == "none":
+            cleaned["contribution_status"] = CommissioningLine.Contribution.NONE
+        stream = cleaned.get("funding_stream")
+        if stream is not None and stream.financial_year != self.year:
+            self.add_error(
+                "funding_stream",
+                f"Choose a funding stream for "
+                f"{periods.fy_label(self.year, self.partnership.fy_start_month)}: "
+                f"{stream.source} is for {periods.fy_label(stream.financial_year)}.",
+            )
+        return cleaned
+
+    def line_input(self) -> LineInput:
+        data = self.cleaned_data
+        return LineInput(
+            financial_year=self.year,
+            reference=data["reference"].strip(),
+            area_of_need=data["area_of_need"].strip(),
+            recommendation=data["recommendation"].strip(),
+            theme_group=data["theme_group"],
+            provider=data["provider"].strip(),
+            funding_stream=data["funding_stream"],
+            contribution_status=data["contribution_status"],
+            contribution=data["contribution"],
+            total_budget=data["total_budget"],
+            start=data["start"],
+            end=data["end"],
+            status=data["status"],
+            indicators=tuple(data["indicators"]),
+        )
+
+    @staticmethod
+    def initial_for(line: CommissioningLine) -> dict:
+        return {
+            "version": line.version,
+            "reference": line.reference,
+            "area_of_need": line.area_of_need,
+            "recommendation": line.recommendation,
+            "theme_group": line.theme_group_id,
+            "provider": line.provider,
+            "funding_stream": line.funding_stream_id,
+            "contribution_status": line.contribution_status or "none",
+            "contribution": "" if line.contribution is None else f"{line.contribution:.2f}",
+            "total_budget": "" if line.total_budget is None else f"{line.total_budget:.2f}",
+            "start": line.start.strftime("%d/%m/%Y") if line.start else "",
+            "end": line.end.strftime("%d/%m/%Y") if line.end else "",
+            "status": line.status,
+            "indicators": [i.pk for i in line.indicators.all()],
+        }
+
+
+class UpdateForm(VersionedForm):
+    date = forms.DateField(
+        label="Date of the update",
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        error_messages={
+            "required": "Enter the date of the update.",
+            "invalid": "Enter the date of the update as a date, like 31/3/2018.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    text = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the progress made."},
+    )
+    reported_by = forms.CharField(
+        label="Reported by",
+        max_length=200,
+        required=False,
+        help_text="Who gave the update, for example the provider.",
+    )
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > self.today:
+            raise ValidationError("The date of the update cannot be in the future.")
+        return day
+
+    @staticmethod
+    def initial_for(update: ProgressUpdate) -> dict:
+        return {
+            "version": update.version,
+            "date": update.date.strftime("%d/%m/%Y"),
+            "text": update.text,
+            "reported_by": update.reported_by,
+        }
+
+
+class OutputForm(forms.Form):
+    label = forms.CharField(label="Output", max_length=200, required=False)
+    value = forms.DecimalField(
+        label="Number",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the output as a number, like 23.",
+            "max_decimal_places": "An output can have at most two decimal places.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        label, value = cleaned.get("label", "").strip(), cleaned.get("value")
+        if label and value is None and "value" not in self.errors:
+            self.add_error("value", f"Enter the number for '{label}'.")
+        if value is not None and not label:
+            self.add_error(
+                "label", "Enter what the number counts, for example 'clients supported'."
+            )
+        cleaned["label"] = label
+        return cleaned
+
+
+OutputFormSet = forms.formset_factory(OutputForm, extra=3)
+
+
+def outputs_of(formset) -> list[tuple[str, Decimal]]:
+    return [
+        (f.cleaned_data["label"], f.cleaned_data["value"])
+        for f in formset.forms
+        if f.cleaned_data.get("label")
+    ]
