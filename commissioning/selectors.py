@@ -106,6 +106,8 @@ def commissioning_summary(
         .annotate(last_update=Max("updates__date"), latest_update_id=_latest_update_id())
         .order_by("reference")
     )
+    for line in all_lines:
+        line.partnership = partnership  # for links, without a query per line
     totals = budget.stream_totals([stream_facts(s) for s in streams], map(line_facts, all_lines))
     by_key = {line.pk: line for line in all_lines}
     lines = [
@@ -149,11 +151,15 @@ def commissioning_summary(
 
 def commissioning_years(partnership: Partnership) -> list[int]:
     """Years with a funding stream or a line, oldest first (1 query)."""
-    streams = FundingStream.objects.filter(partnership=partnership).values_list(
-        "financial_year", flat=True
+    streams = (
+        FundingStream.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("financial_year", flat=True)
     )
-    lines = CommissioningLine.objects.filter(partnership=partnership).values_list(
-        "financial_year", flat=True
+    lines = (
+        CommissioningLine.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("financial_year", flat=True)
     )
     return sorted(set(streams.union(lines)))
 

@@ -21,23 +21,31 @@ def _day(value) -> str:
 class LineTable(tables.Table):
     """A year's lines (model instances from the summary selector: sorted in Python)."""
 
-    caption = "Commissioning lines"
-    reference = tables.Column(verbose_name="Ref", linkify=True)
+    caption = "Lines"
+    caption_class = "govuk-table__caption--l"
+    reference = tables.Column(
+        verbose_name="Ref", linkify=True, attrs={"td": {"class": "app-nowrap"}}
+    )
     area_of_need = tables.Column(verbose_name="Area of need")
     recommendation = tables.Column(verbose_name="Recommendation", visible=False)
     theme_group = tables.Column(
-        verbose_name="Theme group", accessor="theme_group__name", default="–"
+        verbose_name="Theme group", accessor="theme_group__name", default="–", visible=False
     )
     provider = tables.Column(verbose_name="Provider", default="–")
     funding_stream = tables.Column(
-        verbose_name="Funding stream", accessor="funding_stream__source", default="–"
+        verbose_name="Funding stream",
+        accessor="funding_stream__source",
+        default="–",
+        visible=False,
     )
     contribution = tables.Column(verbose_name="Contribution", attrs=NUMERIC, empty_values=())
-    total_budget = tables.Column(verbose_name="Total budget", attrs=NUMERIC, default="–")
-    end = tables.Column(verbose_name="Contract end", default="–")
+    total_budget = tables.Column(verbose_name="Budget", attrs=NUMERIC, default="–")
+    end = tables.Column(verbose_name="Ends", default="–")
     status = tables.Column(verbose_name="Status")
-    last_update = tables.Column(verbose_name="Last update", default="None")
-    warnings = tables.Column(verbose_name="Warnings", orderable=False, empty_values=())
+    last_update = tables.Column(verbose_name="Updated", default="None")
+    warnings = tables.Column(
+        verbose_name="Warnings", orderable=False, empty_values=(), visible=False
+    )
 
     class Meta:
         model = CommissioningLine
@@ -57,10 +65,11 @@ class LineTable(tables.Table):
             "warnings",
         ]
         order_by = "reference"
+        attrs = {"class": "app-table--compact"}
         empty_text = "No lines for this year yet."
 
     def render_area_of_need(self, value):
-        return Truncator(value).words(14)
+        return Truncator(value).words(10)
 
     def render_contribution(self, record):
         return contribution_html(record)
@@ -75,14 +84,13 @@ class LineTable(tables.Table):
         return _day(value)
 
     def render_status(self, record):
-        return line_status(record)
-
-    def render_warnings(self, record):
+        """The status, and beneath it how many warnings the line has (listed above the table)."""
         count = len(getattr(record, "warnings", []))
         if not count:
-            return "None"
+            return line_status(record)
         return format_html(
-            '<strong class="govuk-tag govuk-tag--red">{} warning{}</strong>',
+            '{}<br><strong class="govuk-tag govuk-tag--red app-tag-gap">{} warning{}</strong>',
+            line_status(record),
             count,
             "" if count == 1 else "s",
         )

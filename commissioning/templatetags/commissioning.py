@@ -1,9 +1,24 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from commissioning import budget
 
 register = template.Library()
+
+CONTRIBUTION_TAGS = {
+    "tbc": mark_safe('<strong class="govuk-tag govuk-tag--yellow">To be confirmed</strong>'),
+    "awaiting": mark_safe(
+        '<strong class="govuk-tag govuk-tag--orange">Awaiting confirmation</strong>'
+    ),
+    "": mark_safe('<span class="app-missing">None</span>'),
+}
+STATUS_COLOURS = {
+    "proposed": "grey",
+    "approved": "blue",
+    "commissioned": "green",
+    "ended": "purple",
+}
 
 
 @register.filter
@@ -12,30 +27,16 @@ def money(amount) -> str:
     return budget.format_money(amount)
 
 
-@register.simple_tag
-def contribution(line):
-    """A line's contribution: the amount, or its status as a word in a tag."""
-    return contribution_html(line)
-
-
 def contribution_html(line) -> str:
+    """A line's contribution: the amount, or its status as a word in a tag."""
     if line.contribution_status == "amount":
         return budget.format_money(line.contribution)
-    if line.contribution_status == "tbc":
-        return format_html('<strong class="govuk-tag govuk-tag--yellow">To be confirmed</strong>')
-    if line.contribution_status == "awaiting":
-        return format_html(
-            '<strong class="govuk-tag govuk-tag--orange">Awaiting confirmation</strong>'
-        )
-    return format_html('<span class="app-missing">No stream</span>')
+    return CONTRIBUTION_TAGS.get(line.contribution_status, CONTRIBUTION_TAGS[""])
 
 
-STATUS_COLOURS = {
-    "proposed": "grey",
-    "approved": "blue",
-    "commissioned": "green",
-    "ended": "purple",
-}
+@register.simple_tag
+def contribution(line):
+    return contribution_html(line)
 
 
 @register.simple_tag
