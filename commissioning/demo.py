@@ -1,4 +1,8 @@
-"""Demo commissioning for Safer Plymouth (seeds 002 and 000), from fixtures/demo."""
+"""Demo progress on Safer Plymouth's service level agreements (seed 000), from fixtures/demo.
+
+The demo's funding streams and lines (seeds 002 and 000) come in through the import
+(fixtures/demo/data/funding.csv and commissioning.csv) before this runs.
+"""
 
 import datetime
 import json
@@ -11,20 +15,18 @@ from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
 
-from . import services, transfer
+from . import services
 from .models import CommissioningLine, ProgressUpdate
+
+PROGRESS_FILE = "commissioning_progress.json"
 
 
 @transaction.atomic
-def demo_load(demo_dir: Path) -> list[str]:
-    """Streams and lines from data/*.csv, then progress updates; re-running changes nothing."""
-    report = transfer.import_path(demo_dir / "data", by=None, source="demo")
-    progress = demo_dir / "commissioning_progress.json"
-    written = progress_load(progress) if progress.exists() else 0
-    return [f"Commissioning: {report.summary()} Progress updates: {written} new or changed."]
-
-
-def progress_load(path: Path) -> int:
+def progress_load(demo_dir: Path) -> list[str]:
+    """Progress updates and linked indicators; re-running changes nothing."""
+    path = demo_dir / PROGRESS_FILE
+    if not path.exists():
+        return []
     data = json.loads(path.read_text(encoding="utf-8"))
     written = 0
     for item in data["lines"]:
@@ -54,4 +56,4 @@ def progress_load(path: Path) -> int:
             )
             if services.update_snapshot(saved, outputs) != before:
                 written += 1
-    return written
+    return [f"Commissioning progress updates: {written} new or changed."]

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -36,6 +37,7 @@ def _plan_url(line_or_partnership, year: int) -> str:
     return reverse("commissioning:plan", args=[line_or_partnership.slug, year])
 
 
+@require_safe
 @login_required
 def plan_latest(request, slug):
     """The latest year with commissioning, or this financial year."""
@@ -45,6 +47,7 @@ def plan_latest(request, slug):
     return redirect("commissioning:plan", slug=slug, year=years[-1] if years else this_year)
 
 
+@require_safe
 @login_required
 def plan(request, slug, year):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -77,6 +80,7 @@ def plan(request, slug, year):
     )
 
 
+@require_safe
 @login_required
 def line_detail(request, slug, pk):
     line = _line(request, slug, pk, Access.LIVE)

@@ -167,12 +167,13 @@ def users_load() -> list[DemoLogin]:
 
 def extra_load() -> list[str]:
     """Load the demo figures through the same importer officers use."""
-    from indicators import importer
+    from indicators import importing
 
     data_dir = DEMO_DIR / "data"
     if not data_dir.exists():
         return []
-    report = importer.import_path(data_dir, by=None, source="demo")
-    from commissioning.demo import demo_load as commissioning_load
+    report = importing.import_path(data_dir, by=None, source="demo")
+    # Progress updates are not an import table; they come from their own file.
+    from commissioning.demo import progress_load
 
-    return [report.summary(), *commissioning_load(DEMO_DIR)]
+    return [report.summary(), *progress_load(DEMO_DIR)]
