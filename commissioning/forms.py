@@ -175,7 +175,23 @@ class LineForm(VersionedForm):
                 f"{periods.fy_label(self.year, self.partnership.fy_start_month)}: "
                 f"{stream.source} is for {periods.fy_label(stream.financial_year)}.",
             )
+        self._check_model_rules(cleaned)
         return cleaned
+
+    def _check_model_rules(self, cleaned) -> None:
+        """The model's rules (dates in order, contribution within the budget...) shown with
+        the field errors, so the person sees every problem at once; the service checks again."""
+        fields = ["contribution_status", "contribution", "total_budget", "start", "end"]
+        probe = CommissioningLine(partnership=self.partnership, financial_year=self.year)
+        for name in [*fields, "funding_stream", "theme_group"]:
+            setattr(probe, name, cleaned.get(name))
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for name, errors in error.error_dict.items():
+                if name in self.fields and name not in self.errors and name in cleaned:
+                    for message in errors:
+                        self.add_error(name, message)
 
     def line_input(self) -> LineInput:
         data = self.cleaned_data

@@ -705,3 +705,14 @@ def test_demo_commissioning_loads_seed_002_and_000(db):
     again = demo.extra_load()
     assert "commissioning: 0 new, 0 changed, 10 unchanged" in again[0]
     assert again[1] == "Commissioning progress updates: 0 new or changed."
+
+
+def test_line_add_shows_every_problem_at_once(client, officer_a, pcc):
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    data = _line_post(pcc, contribution="-5", start="1/4/2018", end="1/4/2017", area_of_need="")
+    text = client.post(url, data).content.decode()
+    assert "The contribution cannot be negative." in text
+    assert "The contract must end on or after the day it starts." in text
+    assert "Enter the area of need." in text
+    assert not CommissioningLine.objects.exists()
