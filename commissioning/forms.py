@@ -289,6 +289,13 @@ class OutputForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Output 2" and "Number 2": each box has its own name for screen readers.
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        self.fields["label"].label = f"Output {number}"
+        self.fields["value"].label = f"Number {number}"
+
     def clean(self):
         cleaned = super().clean()
         label, value = cleaned.get("label", "").strip(), cleaned.get("value")
