@@ -716,3 +716,19 @@ def test_line_add_shows_every_problem_at_once(client, officer_a, pcc):
     assert "The contract must end on or after the day it starts." in text
     assert "Enter the area of need." in text
     assert not CommissioningLine.objects.exists()
+
+
+def test_partnership_workbook_carries_commissioning_and_reads_back(partnership_a):
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    before = _snapshot(partnership_a)
+    workbook = importing.export_workbook(partnership_a)
+    errors: list[str] = []
+    tables = importing.read_workbook(workbook, errors)
+    assert errors == []
+    assert len(tables["funding"]) == 1 and len(tables["commissioning"]) == 4
+    CommissioningLine.objects.all().delete()
+    FundingStream.objects.all().delete()
+    importing.import_tables(
+        {k: tables[k] for k in ("funding", "commissioning")}, by=None, scope=partnership_a
+    )
+    assert _snapshot(partnership_a) == before
