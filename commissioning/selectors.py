@@ -1,10 +1,11 @@
 """Reads for the commissioning pages and the reports app, each in a fixed number of queries.
 
 `commissioning_summary` is what a page or a report of a year's commissioning calls:
-  - 3 queries: the year's funding streams, its lines (with theme group, stream and
-    the date of each line's latest update), and with progress=True 2 more for
-    the latest update of each line and its outputs (5 in all).
-The number of queries never depends on the number of lines or updates.
+2 queries (the year's funding streams; its lines with theme group, stream and the
+date and id of each line's latest update), and with progress=True 2 more (those
+latest updates, and their outputs): 4 in all. `line_detail` takes 3 (updates,
+outputs, indicators). The number never depends on the number of lines or updates
+(tests/integration/test_commissioning.py; bench/commissioning_bench.py).
 """
 
 import datetime
@@ -95,7 +96,7 @@ def commissioning_summary(
 ) -> CommissioningSummary:
     """A year's commissioning: lines, per-stream totals, unconfirmed lines, warnings, progress.
 
-    3 queries (5 with progress); `as_at` is "today" for the warnings.
+    2 queries (4 with progress); `as_at` is "today" for the warnings.
     """
     streams = list(
         FundingStream.objects.filter(partnership=partnership, financial_year=financial_year)
