@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
+from csp_portal.core import concurrency
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -44,28 +46,93 @@ def _date_field(label: str, **kwargs) -> forms.DateField:
     )
 
 
-class VersionedForm(forms.Form):
-    """Carries the row's version, so a save after someone else's change is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
+class ModelErrorsMixin:
     def add_model_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError against the fields it names."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return
         for name, errors in error.error_dict.items():
-            if name == "__all__" and any(
-                e.code == "unique_together" or "reference" in str(e.message) for e in errors
-            ):
-                self.add_error(
-                    "reference", "A line with this reference already exists in this year."
-                )
-                continue
-            self.add_error(name if name in self.fields else None, errors)
+            for one in errors:
+                if one.code == "duplicate_reference" and "reference" in self.fields:
+                    self.add_error("reference", one)
+                elif one.code == "duplicate_source" and "source" in self.fields:
+                    self.add_error("source", one)
+                else:
+                    self.add_error(name if name in self.fields else None, one)
 
 
-class StreamForm(VersionedForm):
+class VersionedForm(ModelErrorsMixin, forms.Form):
+    """Carries the row's version, so a save after someone else's change is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+def comparable(value):
+    """A value as the concurrency check compares it: objects by key, "none" as blank."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set | frozenset):
+        return frozenset(comparable(v) for v in value)
+    if value == "none":
+        return ""
+    return value
+
+
+class TrackedForm(ModelErrorsMixin, forms.Form):
+    """An edit form whose boxes carry the value they showed (csp_portal/core/concurrency.py):
+    only what the person changed is saved, and only a change someone else made to the
+    same field since the page was built is a conflict."""
+
+    def track(self) -> None:
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def _shown(self, name: str):
+        try:
+            return self.fields[name].clean(concurrency.shown_value(self, name))
+        except ValidationError:
+            return None
+
+    def changes(self) -> dict[str, tuple]:
+        """{field: (shown, posted)} for each field the person changed, as comparable values."""
+        return {
+            name: (comparable(self._shown(name)), comparable(self.cleaned_data[name]))
+            for name in self.changed_data
+            if name in self.cleaned_data
+        }
+
+    def add_conflicts(self, clashes: dict[str, str], stored: dict) -> None:
+        """Report fields someone else changed (clashes: field -> what is stored now, in
+        words) and arm the form so saving again keeps the person's values over theirs.
+
+        stored: every field's value as the form shows it (initial_for the stored row).
+        """
+        for name, now in clashes.items():
+            self.add_error(
+                name,
+                f"{self.fields[name].label}: someone else changed this to {now} after you "
+                "opened the page. Save again to replace it with yours, or change it.",
+            )
+        changed = set(self.changed_data)
+        refresh = {n: v for n, v in stored.items() if n in self.fields and n not in changed}
+        acknowledged = {n: stored[n] for n in clashes}
+        lists = {n: v for n, v in {**refresh, **acknowledged}.items() if isinstance(v, list)}
+        concurrency.rebase(
+            self,
+            refresh={n: v for n, v in refresh.items() if n not in lists},
+            conflicts={n: v for n, v in acknowledged.items() if n not in lists},
+        )
+        data = self.data.copy()
+        for name, values in lists.items():
+            texts = [str(v) for v in values]
+            if name in refresh:
+                data.setlist(self[name].html_name, texts)
+            data.setlist(self[name].html_initial_name, texts)
+        self.data = data
+
+
+class StreamForm(TrackedForm):
     source = forms.CharField(
         label="Source",
         max_length=200,
@@ -78,8 +145,17 @@ class StreamForm(VersionedForm):
         error_messages={"required": "Enter the amount for the year in pounds."},
     )
 
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.track()
 
-class LineForm(VersionedForm):
+    @staticmethod
+    def initial_for(stream) -> dict:
+        return {"source": stream.source, "amount": f"{stream.amount:.2f}"}
+
+
+class LineForm(TrackedForm):
     reference = forms.CharField(
         label="Reference",
         max_length=30,
@@ -144,9 +220,11 @@ class LineForm(VersionedForm):
         error_messages={"invalid_choice": "Choose indicators of this partnership."},
     )
 
-    def __init__(self, *args, partnership: Partnership, year: int, **kwargs):
+    def __init__(self, *args, partnership: Partnership, year: int, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership, self.year = partnership, year
+        if editing:
+            self.track()
         label = periods.fy_label(year, partnership.fy_start_month)
         self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
         # Every stream of the partnership, so a stream of another year is named as such.
@@ -215,13 +293,12 @@ class LineForm(VersionedForm):
     @staticmethod
     def initial_for(line: CommissioningLine) -> dict:
         return {
-            "version": line.version,
             "reference": line.reference,
             "area_of_need": line.area_of_need,
             "recommendation": line.recommendation,
-            "theme_group": line.theme_group_id,
+            "theme_group": line.theme_group_id or "",
             "provider": line.provider,
-            "funding_stream": line.funding_stream_id,
+            "funding_stream": line.funding_stream_id or "",
             "contribution_status": line.contribution_status or "none",
             "contribution": "" if line.contribution is None else f"{line.contribution:.2f}",
             "total_budget": "" if line.total_budget is None else f"{line.total_budget:.2f}",
@@ -318,3 +395,27 @@ def outputs_of(formset) -> list[tuple[str, Decimal]]:
         for f in formset.forms
         if f.cleaned_data.get("label")
     ]
+
+
+def _words(value) -> str:
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, Decimal):
+        return budget.format_money(value)
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def line_value_words(line: CommissioningLine, name: str) -> str:
+    """What a line's field holds now, as the conflict message says it."""
+    if name == "indicators":
+        codes = [i.code for i in line.indicators.order_by("code")]
+        return ", ".join(codes) if codes else "none"
+    if name in ("status", "contribution_status"):
+        return getattr(line, f"get_{name}_display")().lower() or "no funding stream"
+    return _words(getattr(line, name))
+
+
+def stream_value_words(stream, name: str) -> str:
+    return _words(getattr(stream, name))

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
+from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.validation import plain_number
@@ -27,7 +28,35 @@ CONFLICT_MESSAGE = (
 
 
 class EditConflict(ValidationError):
-    """The row changed since the form was opened; nothing was written."""
+    """A progress update changed since its form was opened (its version moved on); nothing
+    was written. Updates keep a version check: their outputs are a list of rows, which the
+    field-by-field check of lines and streams does not fit."""
+
+
+class FieldConflict(Exception):
+    """Fields someone else changed since the page was built; nothing was written.
+
+    `row` is the row as stored now; `fields` the names in conflict.
+    """
+
+    def __init__(self, row, fields: list[str]):
+        super().__init__(f"changed by someone else: {', '.join(fields)}")
+        self.row, self.fields = row, fields
+
+
+def _comparable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _decide(changes: dict[str, tuple], stored: dict) -> list[str]:
+    """The fields in conflict (see csp_portal/core/concurrency.py)."""
+    return [
+        name
+        for name, (shown, posted) in changes.items()
+        if decide(shown=shown, posted=posted, stored=stored[name]) is Outcome.CONFLICT
+    ]
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -109,16 +138,14 @@ def stream_save(
     source: str,
     amount: Decimal,
     stream: FundingStream | None = None,
-    expected_version: int | None = None,
     by: User | None,
     origin: str = "form",
 ) -> FundingStream:
-    """Create a funding stream, or change one (refused if changed since `expected_version`)."""
+    """Create a funding stream, or set every field of one (forms use stream_change)."""
     if stream is not None:
         stream = FundingStream.objects.select_for_update().get(
             pk=stream.pk, partnership=partnership
         )
-        _check_version(stream, expected_version, "funding stream")
     old = stream_snapshot(stream)
     stream = stream or FundingStream(partnership=partnership)
     stream.financial_year = financial_year
@@ -133,6 +160,33 @@ def stream_save(
     stream.save()
     _audit(partnership, "stream", stream, str(stream), old, stream_snapshot(stream), by, origin)
     return stream
+
+
+@transaction.atomic
+def stream_change(
+    *,
+    stream: FundingStream,
+    changes: dict[str, tuple],
+    by: User | None,
+    origin: str = "form",
+) -> FundingStream:
+    """Change only the fields the person changed ({field: (shown, posted)}); raises
+    FieldConflict, writing nothing, where someone else changed one of them meanwhile."""
+    stream = FundingStream.objects.select_for_update().get(pk=stream.pk)
+    stored = {name: getattr(stream, name) for name in changes}
+    clashes = _decide(changes, stored)
+    if clashes:
+        raise FieldConflict(stream, clashes)
+    posted = {name: value for name, (_, value) in changes.items()}
+    return stream_save(
+        partnership=stream.partnership,
+        financial_year=stream.financial_year,
+        source=posted.get("source", stream.source),
+        amount=posted.get("amount", stream.amount),
+        stream=stream,
+        by=by,
+        origin=origin,
+    )
 
 
 @dataclass(frozen=True)
@@ -161,18 +215,17 @@ def line_save(
     partnership: Partnership,
     data: LineInput,
     line: CommissioningLine | None = None,
-    expected_version: int | None = None,
     by: User | None,
     origin: str = "form",
 ) -> CommissioningLine:
-    """Create or change a line after every check; raises ValidationError and writes nothing."""
+    """Create a line, or set every field of one (imports, copy forward; forms use
+    line_change), after every check; raises ValidationError and writes nothing."""
     if line is not None:
         line = (
             CommissioningLine.objects.select_for_update()
             .select_related("theme_group", "funding_stream")
             .get(pk=line.pk, partnership=partnership)
         )
-        _check_version(line, expected_version, "line")
     old = line_snapshot(line)
     line = line or CommissioningLine(partnership=partnership)
     for name in LineInput.__dataclass_fields__:
@@ -197,6 +250,60 @@ def line_save(
         line.indicators.set(data.indicators)
     _audit(partnership, "line", line, str(line), old, line_snapshot(line), by, origin)
     return line
+
+
+LINE_FIELDS = (
+    "reference",
+    "area_of_need",
+    "recommendation",
+    "theme_group",
+    "provider",
+    "funding_stream",
+    "contribution_status",
+    "contribution",
+    "total_budget",
+    "start",
+    "end",
+    "status",
+)
+
+
+@transaction.atomic
+def line_change(
+    *,
+    line: CommissioningLine,
+    changes: dict[str, tuple],
+    posted: LineInput,
+    by: User | None,
+    origin: str = "form",
+) -> CommissioningLine:
+    """Change only the fields the person changed ({field: (shown, posted)}, objects as
+    keys, indicators as a set of keys), taking their values from `posted`.
+
+    Raises FieldConflict, writing nothing, where someone else changed one of those
+    fields since the page was built; ValidationError, writing nothing, for bad input.
+    """
+    line = (
+        CommissioningLine.objects.select_for_update()
+        .select_related("partnership", "theme_group", "funding_stream")
+        .get(pk=line.pk)
+    )
+    stored = {name: _comparable(getattr(line, name)) for name in changes if name in LINE_FIELDS}
+    if "indicators" in changes:
+        stored["indicators"] = frozenset(line.indicators.values_list("pk", flat=True))
+    clashes = _decide(changes, stored)
+    if clashes:
+        raise FieldConflict(line, clashes)
+    current = {name: getattr(line, name) for name in LINE_FIELDS}
+    data = LineInput(
+        financial_year=line.financial_year,
+        **{
+            name: getattr(posted, name) if name in changes else current[name]
+            for name in LINE_FIELDS
+        },
+        indicators=posted.indicators if "indicators" in changes else None,
+    )
+    return line_save(partnership=line.partnership, data=data, line=line, by=by, origin=origin)
 
 
 @transaction.atomic

@@ -13,7 +13,15 @@ from csp_portal.core.permissions import Access, has_access, partnership_for
 from indicators import periods
 
 from . import selectors, services
-from .forms import LineForm, OutputFormSet, StreamForm, UpdateForm, outputs_of
+from .forms import (
+    LineForm,
+    OutputFormSet,
+    StreamForm,
+    UpdateForm,
+    line_value_words,
+    outputs_of,
+    stream_value_words,
+)
 from .models import CommissioningLine, FundingStream, ProgressUpdate
 from .tables import LineTable
 
@@ -103,18 +111,25 @@ def _line_form(request, partnership, year, line=None):
         request.POST or None,
         partnership=partnership,
         year=year,
+        editing=line is not None,
         initial=LineForm.initial_for(line)
         if line
         else {"status": CommissioningLine.Status.PROPOSED, "contribution_status": "amount"},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.line_save(
-                partnership=partnership,
-                data=form.line_input(),
-                line=line,
-                expected_version=form.cleaned_data["version"] if line else None,
-                by=request.user,
+            if line is None:
+                saved = services.line_save(
+                    partnership=partnership, data=form.line_input(), by=request.user
+                )
+            else:
+                saved = services.line_change(
+                    line=line, changes=form.changes(), posted=form.line_input(), by=request.user
+                )
+        except services.FieldConflict as conflict:
+            form.add_conflicts(
+                {name: line_value_words(conflict.row, name) for name in conflict.fields},
+                LineForm.initial_for(conflict.row),
             )
         except ValidationError as error:
             form.add_model_errors(error)
@@ -147,22 +162,29 @@ def line_edit(request, slug, pk):
 
 
 def _stream_form(request, partnership, year, stream=None):
-    initial = (
-        {"version": stream.version, "source": stream.source, "amount": f"{stream.amount:.2f}"}
-        if stream
-        else {}
+    form = StreamForm(
+        request.POST or None,
+        editing=stream is not None,
+        initial=StreamForm.initial_for(stream) if stream else {},
     )
-    form = StreamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.stream_save(
-                partnership=partnership,
-                financial_year=year,
-                source=form.cleaned_data["source"].strip(),
-                amount=form.cleaned_data["amount"],
-                stream=stream,
-                expected_version=form.cleaned_data["version"] if stream else None,
-                by=request.user,
+            if stream is None:
+                saved = services.stream_save(
+                    partnership=partnership,
+                    financial_year=year,
+                    source=form.cleaned_data["source"].strip(),
+                    amount=form.cleaned_data["amount"],
+                    by=request.user,
+                )
+            else:
+                saved = services.stream_change(
+                    stream=stream, changes=form.changes(), by=request.user
+                )
+        except services.FieldConflict as conflict:
+            form.add_conflicts(
+                {name: stream_value_words(conflict.row, name) for name in conflict.fields},
+                StreamForm.initial_for(conflict.row),
             )
         except ValidationError as error:
             form.add_model_errors(error)

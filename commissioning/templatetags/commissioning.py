@@ -46,3 +46,12 @@ def line_status(line):
         STATUS_COLOURS.get(line.status, "grey"),
         line.get_status_display(),
     )
+
+
+@register.simple_tag
+def shown_value_inputs(field):
+    """The hidden value(s) a radios or checkboxes field showed, for the concurrency check
+    (csp_portal/core/concurrency.py; the GOV.UK partial adds them only for single inputs)."""
+    if not field.field.show_hidden_initial:
+        return ""
+    return field.as_hidden(only_initial=True)

@@ -147,3 +147,43 @@ def test_line_page_stream_form_update_form_and_copy_forward_are_accessible(
     expect(page.get_by_text("Copied 9 lines into 2018/19 as proposals.")).to_be_visible()
     expect(_total(page, "confirmed")).to_contain_text("£233,500")
     assert_accessible(page)
+
+
+def test_officer_edits_a_line_and_a_change_made_meanwhile_is_kept(page, live_server, plymouth):
+    partnership, officer, *_ = plymouth
+    line = CommissioningLine.objects.get(reference="CI 05")
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("commissioning:line_edit", args=[partnership.slug, line.pk])
+    )
+    assert_accessible(page)
+    # Someone else names the provider while the page is open.
+    CommissioningLine.objects.filter(pk=line.pk).update(provider="Their provider")
+    page.get_by_label("An amount").check()
+    page.get_by_label("Contribution", exact=True).fill("5000")
+    page.get_by_label("Approved").check()
+    page.get_by_role("button", name="Save line").click()
+    page.wait_for_url(f"**/commissioning/lines/{line.pk}/")
+    line.refresh_from_db()
+    assert (line.contribution, line.status, line.provider) == (
+        Decimal("5000"),
+        "approved",
+        "Their provider",
+    )
+    # Someone else changes the status; this officer changes it too: a conflict, then an override.
+    page.goto(
+        live_server.url + reverse("commissioning:line_edit", args=[partnership.slug, line.pk])
+    )
+    CommissioningLine.objects.filter(pk=line.pk).update(status="ended")
+    page.get_by_label("Commissioned").check()
+    page.get_by_role("button", name="Save line").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "someone else changed this to ended"
+    )
+    assert_accessible(page)
+    line.refresh_from_db()
+    assert line.status == "ended"
+    page.get_by_role("button", name="Save line").click()
+    page.wait_for_url(f"**/commissioning/lines/{line.pk}/")
+    line.refresh_from_db()
+    assert line.status == "commissioned"

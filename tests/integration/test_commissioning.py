@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from commissioning import selectors, services, transfer
+from commissioning import forms, selectors, services, transfer
 from commissioning.models import CommissioningChange, CommissioningLine, FundingStream
 from indicators import importing
 from tests.factories import (
@@ -343,38 +343,60 @@ def test_line_add_stream_of_another_year_refused(client, officer_a, seed_lines, 
     assert CommissioningLine.objects.count() == len(SEED_002)
 
 
-def test_line_edit_saves_and_bumps_version(client, officer_a, seed_lines, pcc):
-    line = seed_lines[4]
+def _edit_post(shown: dict, **typed) -> dict:
+    """A post of an edit page: what each box showed (initial-*) and what is in it now."""
+    data = {}
+    for name, value in shown.items():
+        data[name] = data[f"initial-{name}"] = value
+    data.update(typed)
+    return data
+
+
+def _someone_else_sets(line, **changes):
+    fields = {name: getattr(line, name) for name in services.LINE_FIELDS}
+    data = services.LineInput(financial_year=line.financial_year, **{**fields, **changes})
+    services.line_save(partnership=line.partnership, data=data, line=line, by=None)
+
+
+def test_line_edit_saves_only_what_the_person_changed(client, officer_a, seed_lines, pcc):
+    line = seed_lines[4]  # CI 05, to be confirmed
     client.force_login(officer_a)
     url = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
     assert client.get(url).status_code == 200
-    data = _line_post(pcc, reference="CI 05", contribution="15000", version=line.version)
+    shown = {k: v for k, v in forms.LineForm.initial_for(line).items() if k != "indicators"}
+    _someone_else_sets(line, area_of_need="Changed by someone else")
+    data = _edit_post(shown, contribution_status="amount", contribution="15000")
     assert client.post(url, data).status_code == 302
     line.refresh_from_db()
-    assert line.contribution == D("15000") and line.version == 2
+    assert line.contribution == D("15000") and line.contribution_status == AMOUNT
+    assert line.area_of_need == "Changed by someone else"  # not touched, so not overwritten
+    assert line.version == 3
 
 
-def test_line_edit_after_someone_else_changed_it_is_refused(client, officer_a, seed_lines, pcc):
+def test_line_edit_conflict_writes_nothing_then_saving_again_keeps_mine(
+    client, officer_a, seed_lines, pcc
+):
     line = seed_lines[4]
     client.force_login(officer_a)
     url = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
-    services.line_save(
-        partnership=pcc.partnership,
-        line=line,
-        data=services.LineInput(
-            financial_year=2017,
-            reference="CI 05",
-            area_of_need="Changed by someone else",
-            funding_stream=pcc,
-            contribution_status=TBC,
-        ),
-        by=None,
+    shown = {k: v for k, v in forms.LineForm.initial_for(line).items() if k != "indicators"}
+    _someone_else_sets(line, contribution_status=AWAITING, provider="Their provider")
+    data = _edit_post(shown, contribution_status="amount", contribution="15000")
+    response = client.post(url, data)
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert (
+        "Contribution from the funding stream: someone else changed this to awaiting "
+        "confirmation after you opened the page." in text
     )
-    data = _line_post(pcc, reference="CI 05", contribution="15000", version=1)
-    text = client.post(url, data).content.decode()
-    assert "Someone else changed this line" in text
     line.refresh_from_db()
-    assert line.contribution is None and line.area_of_need == "Changed by someone else"
+    assert (line.contribution_status, line.contribution) == (AWAITING, None)
+    again = response.context["form"].data  # the page as shown after the conflict
+    assert again["provider"] == "Their provider"  # untouched boxes show what is stored
+    assert client.post(url, again).status_code == 302
+    line.refresh_from_db()
+    assert (line.contribution_status, line.contribution) == (AMOUNT, D("15000"))
+    assert line.provider == "Their provider"
 
 
 def test_line_add_links_only_own_indicators(client, officer_a, pcc):
@@ -414,12 +436,17 @@ def test_stream_add_and_edit(client, officer_a, partnership_a):
     text = client.post(url, {"source": "PCC grant", "amount": "1"}).content.decode()
     assert "There is already a funding stream from this source in this year." in text
     edit = reverse("commissioning:stream_edit", args=[partnership_a.slug, stream.pk])
-    response = client.post(edit, {"source": "PCC grant", "amount": "400000", "version": 1})
+    shown = {"source": "PCC grant", "amount": "400568.00"}
+    response = client.post(edit, _edit_post(shown, amount="400000"))
     assert response.status_code == 302
-    stale = client.post(edit, {"source": "PCC grant", "amount": "1", "version": 1})
-    assert "Someone else changed this funding stream" in stale.content.decode()
+    stale = client.post(edit, _edit_post(shown, amount="1"))
+    assert "someone else changed this to £400,000 after you opened" in stale.content.decode()
     stream.refresh_from_db()
     assert stream.amount == D("400000.00")
+    renamed = client.post(edit, _edit_post(shown, source="PCC grant 2017-18"))
+    assert renamed.status_code == 302  # the amount was not touched: no conflict
+    stream.refresh_from_db()
+    assert (stream.source, stream.amount) == ("PCC grant 2017-18", D("400000.00"))
 
 
 def test_update_add_with_outputs(client, officer_a, pcc):

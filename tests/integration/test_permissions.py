@@ -122,6 +122,21 @@ def _line_form(w: World, **changes) -> dict:
     return {**data, **changes}
 
 
+def _as_shown(shown: dict, **typed) -> dict:
+    """An edit page's post: each box's shown value (initial-*) and what is in it now."""
+    data = {}
+    for name, value in shown.items():
+        values = [str(v) for v in value] if isinstance(value, list) else str(value)
+        data[name] = data[f"initial-{name}"] = values
+    return {**data, **typed}
+
+
+def _line_edit(w: World) -> dict:
+    from commissioning.forms import LineForm
+
+    return _as_shown(LineForm.initial_for(w.get("commissioning_line_a")), provider="Changed")
+
+
 def _update_form(w: World, **changes) -> dict:
     data = {
         "date": "30/9/2017",
@@ -186,7 +201,7 @@ URLS = [
         "commissioning:line_edit",
         lambda w: [w.p.slug, w.get("commissioning_line_a").pk],
         EDIT,
-        post=lambda w: _line_form(w, reference="CI 01", version="1"),
+        post=_line_edit,
     ),
     Url(
         "commissioning:stream_add",
@@ -198,7 +213,7 @@ URLS = [
         "commissioning:stream_edit",
         lambda w: [w.p.slug, w.get("funding_stream_a").pk],
         EDIT,
-        post=lambda w: {"source": "PCC grant", "amount": "400000", "version": "1"},
+        post=lambda w: _as_shown({"source": "PCC grant", "amount": "400568.00"}, amount="1"),
     ),
     Url(
         "commissioning:update_add",
