@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
@@ -39,10 +38,6 @@ def _line(request, slug: str, pk: int, access: Access) -> CommissioningLine:
         pk=pk,
         partnership=partnership,
     )
-
-
-def _plan_url(line_or_partnership, year: int) -> str:
-    return reverse("commissioning:plan", args=[line_or_partnership.slug, year])
 
 
 @require_safe
