@@ -222,7 +222,7 @@ def line_save(
     line_change), after every check; raises ValidationError and writes nothing."""
     if line is not None:
         line = (
-            CommissioningLine.objects.select_for_update()
+            CommissioningLine.objects.select_for_update(of=("self",))
             .select_related("theme_group", "funding_stream")
             .get(pk=line.pk, partnership=partnership)
         )
@@ -284,7 +284,7 @@ def line_change(
     fields since the page was built; ValidationError, writing nothing, for bad input.
     """
     line = (
-        CommissioningLine.objects.select_for_update()
+        CommissioningLine.objects.select_for_update(of=("self",))
         .select_related("partnership", "theme_group", "funding_stream")
         .get(pk=line.pk)
     )
