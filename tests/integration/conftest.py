@@ -8,3 +8,34 @@ def _fast_password_hashing(settings):
     # PBKDF2 takes about 0.3 s a hash and every user fixture hashes a password; the
     # integration tests check access rules, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def funding_stream_a(partnership_a):
+    from tests.factories import FundingStreamFactory
+
+    return FundingStreamFactory(
+        partnership=partnership_a, financial_year=2017, source="PCC grant", amount=400568
+    )
+
+
+@pytest.fixture
+def commissioning_line_a(funding_stream_a):
+    from tests.factories import CommissioningLineFactory
+
+    return CommissioningLineFactory(
+        partnership=funding_stream_a.partnership,
+        funding_stream=funding_stream_a,
+        reference="CI 01",
+        contribution=110000,
+        total_budget=501753,
+    )
+
+
+@pytest.fixture
+def progress_update_a(commissioning_line_a):
+    from tests.factories import ProgressOutputFactory, ProgressUpdateFactory
+
+    update = ProgressUpdateFactory(line=commissioning_line_a)
+    ProgressOutputFactory(update=update, label="Clients supported", value=23)
+    return update
