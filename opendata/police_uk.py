@@ -269,6 +269,43 @@ def by_ward(lsoa_counts: Mapping[str, int], wards: Mapping[str, str]) -> dict[st
     return dict(result)
 
 
+_WARD_COLUMNS = {
+    "lsoa": re.compile(r"(lsoa\d*cd|lsoa code)\Z", re.I),
+    "code": re.compile(r"(wd\d*cd|ward code)\Z", re.I),
+    "name": re.compile(r"(wd\d*nm|ward name)\Z", re.I),
+}
+
+
+def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(LSOA code, ward code, ward name) from an ONS LSOA-to-ward lookup or a plain CSV.
+
+    Raises ValueError naming what is missing.
+    """
+    reader = csv.reader(lines)
+    header = [h.lstrip("\ufeff").strip() for h in next(reader, [])]
+    where = {}
+    for key, pattern in _WARD_COLUMNS.items():
+        found = [i for i, h in enumerate(header) if pattern.match(h)]
+        if not found:
+            raise ValueError(
+                "The lookup needs columns for the LSOA code, the ward code and the ward name "
+                "(LSOA21CD, WD24CD, WD24NM or LSOA code, ward code, ward name)."
+            )
+        where[key] = found[0]
+    rows = {}
+    for number, row in enumerate(reader, start=2):
+        if not any(row):
+            continue
+        try:
+            lsoa, code, name = (row[where[k]].strip() for k in ("lsoa", "code", "name"))
+        except IndexError:
+            raise ValueError(f"Row {number} has too few cells.") from None
+        if not lsoa or not name:
+            raise ValueError(f"Row {number} has no LSOA code or no ward name.")
+        rows[lsoa] = (lsoa, code, name)
+    return list(rows.values())
+
+
 def suppressed(count: int) -> str:
     """A count as a panel or the public may see it: 1 to 4 is '[c]' (disclosure control)."""
     if 1 <= count <= 4:

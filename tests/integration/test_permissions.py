@@ -39,6 +39,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opendata import police_uk
 from tests.factories import ActualFactory, IndicatorFactory, MeetingFactory
 
 PUBLIC, SIGNED_IN, PUBLISHED, LIVE, EDIT, STAFF = (
@@ -108,6 +109,18 @@ def _actuals_csv(w: World) -> dict:
     return {"files": SimpleUploadedFile("actuals.csv", text.encode(), "text/csv")}
 
 
+def _street_csv(w: World) -> dict:
+    header = ",".join(police_uk.HEADER)
+    row = ",2024-01,Force,Force,,,On or near X,E01000001,Area 001A,Burglary,,"
+    text = f"{header}\r\n{row}\r\n"
+    return {"files": SimpleUploadedFile("2024-01-test-street.csv", text.encode(), "text/csv")}
+
+
+def _ward_csv(w: World) -> dict:
+    text = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    return {"file": SimpleUploadedFile("lookup.csv", text.encode(), "text/csv")}
+
+
 URLS = [
     Url("core:home", _no_args, SIGNED_IN),
     Url("core:accessibility", _no_args, PUBLIC),
@@ -138,6 +151,10 @@ URLS = [
     ),
     Url("indicators:import", lambda w: [w.p.slug], EDIT, post=_actuals_csv),
     Url("indicators:import_all", _no_args, STAFF, post=_actuals_csv),
+    Url("opendata:upload", lambda w: [w.p.slug], EDIT, post=_street_csv),
+    Url("opendata:wards", lambda w: [w.p.slug], EDIT, post=_ward_csv),
+    Url("opendata:import_detail", lambda w: [w.p.slug, w.get("police_import_a").pk], LIVE),
+    Url("opendata:hotspots", lambda w: [w.p.slug, w.i.pk], LIVE),
 ]
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: tests/integration/test_admin.py
@@ -244,8 +261,9 @@ def test_get_matrix(client, request, world, user_fixture, row):
 @pytest.mark.parametrize("row", READING, ids=_ids(READING))
 def test_post_to_reading_url_is_refused(client, request, world, user_fixture, row):
     _sign_in(client, request, user_fixture)
+    url = _url(row, world)  # first: it may create the object the URL names
     before = database_state()
-    response = client.post(_url(row, world), {"anything": "1"})
+    response = client.post(url, {"anything": "1"})
     assert response.status_code == 405
     assert database_state() == before
 
