@@ -31,7 +31,13 @@ def cell_text(value) -> str:
 
 
 def export_partnerships(partnership: Partnership) -> Iterator[Sequence]:
-    yield [partnership.slug, partnership.name, partnership.population, partnership.police_force]
+    yield [
+        partnership.slug,
+        partnership.name,
+        partnership.population,
+        partnership.police_force,
+        partnership.local_authorities,
+    ]
 
 
 def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
@@ -51,6 +57,7 @@ def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
             i.frequency,
             i.tolerance,
             i.unit,
+            i.police_uk_crime_types,
         ]
 
 

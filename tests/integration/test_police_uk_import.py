@@ -2,12 +2,13 @@
 
 import csv
 import datetime
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from indicators import services as figure_services
@@ -242,3 +243,53 @@ def test_ward_lookup_without_the_columns_is_refused(client, officer_a, plymouth)
     )
     assert response.status_code == 200 and b"needs columns" in response.content
     assert not LsoaWard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_contract_columns_round_trip_through_export_data(tmp_path, plymouth, sac):
+    plymouth.local_authorities = "Plymouth;Torbay"
+    plymouth.save()
+    call_command("export_data", "--partnership", plymouth.slug, str(tmp_path))
+    with (tmp_path / "partnerships.csv").open(newline="") as handle:
+        [partnership] = csv.DictReader(handle)
+    with (tmp_path / "indicators.csv").open(newline="") as handle:
+        [indicator] = csv.DictReader(handle)
+    assert partnership["local_authorities"] == "Plymouth;Torbay"
+    assert (
+        indicator["police_uk_crime_types"] == "Burglary;Robbery;Vehicle crime;Theft from the person"
+    )
+
+    plymouth.local_authorities = ""
+    plymouth.save()
+    sac.police_uk_crime_types = ""
+    sac.save()
+    call_command("import_data", str(tmp_path))
+    plymouth.refresh_from_db()
+    sac.refresh_from_db()
+    assert plymouth.local_authority_names == ["Plymouth", "Torbay"]
+    assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_files_without_the_new_columns_leave_them_alone(tmp_path, plymouth, sac):
+    (tmp_path / "partnerships.csv").write_text(f"slug,name\n{plymouth.slug},Renamed\n")
+    (tmp_path / "indicators.csv").write_text(
+        f"partnership,code,title,polarity,measure\n{plymouth.slug},SAC,SAC,lower,count\n"
+    )
+    call_command("import_data", str(tmp_path))
+    plymouth.refresh_from_db()
+    sac.refresh_from_db()
+    assert plymouth.name == "Renamed" and plymouth.local_authorities == "Plymouth"
+    assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_unknown_crime_type_in_indicators_csv_is_refused(tmp_path, plymouth, sac):
+    (tmp_path / "indicators.csv").write_text(
+        "partnership,code,title,polarity,measure,police_uk_crime_types\n"
+        f"{plymouth.slug},SAC,SAC,lower,count,Burglary;Burglery\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_data", str(tmp_path), stderr=io.StringIO())
+    sac.refresh_from_db()
+    assert sac.crime_types == SAC
