@@ -30,6 +30,16 @@ class Hotspots:
     total: int
 
     @property
+    def named_lsoas(self) -> list[Hotspot]:
+        """LSOAs with a count that may be shown (5 or more): a list of [c] tells no one anything."""
+        return [h for h in self.lsoas if police_uk.suppressed(h.count) != "[c]"]
+
+    @property
+    def small_lsoas(self) -> int:
+        """How many LSOAs have a count of 1 to 4."""
+        return len(self.lsoas) - len(self.named_lsoas)
+
+    @property
     def total_shown(self) -> str:
         return police_uk.suppressed(self.total)
 
