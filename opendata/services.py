@@ -112,6 +112,13 @@ def police_uk_import(
                 raise DryRun
     except DryRun:
         pass
+    except figure_services.FigureConflict:
+        # A figure changed between reading it and writing: nothing was saved.
+        report.figures = []
+        report.problems.append(
+            "Someone changed a figure while the import ran, so nothing was saved. "
+            "Import the files again."
+        )
     return PoliceImport.objects.create(
         partnership=partnership,
         files=report.files,

@@ -294,3 +294,15 @@ def test_unknown_crime_type_in_indicators_csv_is_refused(tmp_path, plymouth, sac
         call_command("import_data", str(tmp_path), stderr=io.StringIO())
     sac.refresh_from_db()
     assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_figure_changed_during_the_import_saves_nothing(asb, sac, monkeypatch):
+    def changed_meanwhile(**kwargs):
+        raise figure_services.FigureConflict([])
+
+    monkeypatch.setattr(figure_services, "actuals_save", changed_meanwhile)
+    run = _import(DEVON_JAN)
+    assert "nothing was saved" in run.report["problems"][0]
+    assert run.report["figures"] == []
+    assert not LsoaCount.objects.exists()
