@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from opendata.selectors import family_ranking
 
 from . import charts, commentary, comparisons, importing, periods, selectors, services
 from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
@@ -118,6 +119,7 @@ def indicator_detail(request, slug, pk):
             if result
             else "",
             "chart_sets": charts.indicator_charts(indicator, result) if result else [],
+            "family": family_ranking(indicator),
             "targets": [t for t in history.targets if t.financial_year == year],
             "other_years": sorted(set(history.years) | {year}),
             "can_edit": has_access(request.user, partnership, Access.EDIT),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import PoliceImport
+from .models import OffenceMapping, Peer, PoliceImport
 
 
 @admin.register(PoliceImport)
@@ -11,3 +11,16 @@ class PoliceImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Peer)
+class PeerAdmin(admin.ModelAdmin):
+    list_display = ["csp_name", "partnership", "population", "households", "is_self"]
+    list_filter = ["partnership"]
+    search_fields = ["csp_name", "partnership__name"]
+
+
+@admin.register(OffenceMapping)
+class OffenceMappingAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "offence_groups", "per_households"]
+    autocomplete_fields = ["indicator"]

@@ -126,3 +126,34 @@ def quarter_counts(
             continue
         totals[row["CSP Name"], row["Financial Year"], quarter] += count
     return dict(totals)
+
+
+def year_start(label: str) -> int:
+    """'2023/24' (or '2023-24', '2023') -> 2023."""
+    return int(label.strip()[:4])
+
+
+def quarter_number(text: str) -> int:
+    """'1', '1.0' or 'Q1' -> 1."""
+    number = int(Decimal(text.strip().upper().removeprefix("Q")))
+    if not 1 <= number <= 4:
+        raise ValueError(f"quarter {text!r} is not 1 to 4")
+    return number
+
+
+def group_counts(rows: Iterable[dict[str, str]]) -> tuple[dict, int]:
+    """Offences by (CSP name, year start, quarter, offence group), and the rows skipped."""
+    totals: Counter = Counter()
+    skipped = 0
+    for row in rows:
+        try:
+            key = (
+                row["CSP Name"],
+                year_start(row["Financial Year"]),
+                quarter_number(row["Financial Quarter"]),
+                row["Offence Group"],
+            )
+            totals[key] += Decimal(row["Offence Count"].replace(",", ""))
+        except (InvalidOperation, KeyError, ValueError):
+            skipped += 1
+    return dict(totals), skipped

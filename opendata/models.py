@@ -77,3 +77,67 @@ class PoliceImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("opendata:import_detail", args=[self.partnership.slug, self.pk])
+
+
+class Peer(models.Model):
+    """A member of a partnership's most similar group, named as the Home Office names CSPs."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="peers")
+    csp_name = models.CharField(
+        "CSP name", max_length=200, help_text="Exactly as the Home Office tables name it."
+    )
+    population = models.PositiveIntegerField()
+    households = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For rates per 1,000 households (burglary)."
+    )
+    is_self = models.BooleanField(
+        "this partnership", default=False, help_text="The row that is the partnership itself."
+    )
+
+    class Meta:
+        ordering = ["partnership", "csp_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "csp_name"], name="unique_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.csp_name} (peer of {self.partnership})"
+
+
+class OffenceMapping(models.Model):
+    """Which Home Office offence groups an indicator compares across its family group."""
+
+    indicator = models.OneToOneField(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="offence_mapping"
+    )
+    offence_groups = models.CharField(
+        max_length=500, help_text='Home Office offence groups, separated by ";".'
+    )
+    per_households = models.BooleanField(
+        "rate per 1,000 households", default=False, help_text="Otherwise per 1,000 population."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.offence_groups}"
+
+
+class CspOffenceCount(models.Model):
+    """Home Office recorded crime for one CSP, quarter and offence group."""
+
+    csp_name = models.CharField("CSP name", max_length=200)
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2023 is 2023/24.")
+    quarter = models.PositiveSmallIntegerField()
+    offence_group = models.CharField(max_length=200)
+    count = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["csp_name", "financial_year", "quarter", "offence_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["csp_name", "financial_year", "quarter", "offence_group"],
+                name="unique_csp_offence_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.csp_name} {self.financial_year} Q{self.quarter} {self.offence_group}"

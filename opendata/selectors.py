@@ -1,12 +1,16 @@
 """Reads for hotspots and import runs, each in a fixed number of queries."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
 
 from csp_portal.core.models import Partnership
+from indicators import periods
 from indicators.models import Indicator
 
-from . import police_uk
-from .models import LsoaCount, LsoaWard
+from . import family, police_uk
+from .models import CspOffenceCount, LsoaCount, LsoaWard, OffenceMapping, Peer
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,128 @@ def hotspots_for(indicator: Indicator, month: str | None) -> Hotspots:
 
 def ward_lookup_size(partnership: Partnership) -> int:
     return LsoaWard.objects.filter(partnership=partnership).count()
+
+
+@dataclass(frozen=True)
+class PeerRate:
+    name: str
+    rate: Decimal | None
+    rank: int | None
+    is_self: bool
+
+
+@dataclass
+class FamilyRanking:
+    """An indicator's place in its partnership's most similar group."""
+
+    year: int
+    quarter: int
+    offence_groups: list[str]
+    per: str  # "population" or "households"
+    peers: list[PeerRate]  # this quarter, best first; no rate last
+    rank: int | None
+    n: int
+    change: int | None  # since the previous quarter
+    ytd_rank: int | None
+    ytd_n: int
+    ytd_change: int | None
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.quarter} {periods.fy_label(self.year)}"
+
+    @property
+    def sentence(self) -> str:
+        return family.rank_sentence(self.rank, self.n, self.change) if self.rank else ""
+
+    @property
+    def ytd_sentence(self) -> str:
+        return (
+            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change)
+            if self.ytd_rank
+            else ""
+        )
+
+
+def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
+    ranked = family.rank_of(rates, own, lower_is_better=lower)
+    return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
+
+
+def family_ranking(indicator: Indicator) -> FamilyRanking | None:
+    """Rates per 1,000, rank of N and change of rank for the latest quarter: 3 queries.
+
+    None when the indicator has no offence mapping, or the partnership no group with
+    itself in it, or no Home Office counts for the partnership yet.
+    """
+    mapping = OffenceMapping.objects.filter(indicator=indicator).first()
+    if mapping is None:
+        return None
+    peers = list(Peer.objects.filter(partnership_id=indicator.partnership_id))
+    own = next((p for p in peers if p.is_self), None)
+    if own is None:
+        return None
+    groups = police_uk.split_list(mapping.offence_groups)
+    totals: dict = {}
+    for name, year, quarter, n in (
+        CspOffenceCount.objects.filter(
+            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
+        )
+        .values_list("csp_name", "financial_year", "quarter")
+        .annotate(total=Sum("count"))
+        .values_list("csp_name", "financial_year", "quarter", "total")
+    ):
+        totals[name, year, quarter] = n
+    own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
+    if not own_quarters:
+        return None
+    year, quarter = own_quarters[-1]
+    lower = indicator.polarity != Indicator.Polarity.HIGHER
+
+    def denominator(peer):
+        return peer.households if mapping.per_households else peer.population
+
+    def rates(y, quarters):
+        result = {}
+        for peer in peers:
+            counts = [totals.get((peer.csp_name, y, q)) for q in quarters]
+            count = None if any(c is None for c in counts) else sum(counts)
+            result[peer.csp_name] = family.rate_per_1000(count, denominator(peer))
+        return result
+
+    now = rates(year, [quarter])
+    before_year, before_quarter = periods.previous_quarter(year, quarter)
+    before = rates(before_year, [before_quarter])
+    rank, n = _ranks(now, own.csp_name, lower)
+    previous_rank, _ = _ranks(before, own.csp_name, lower)
+    ytd = rates(year, range(1, quarter + 1))
+    ytd_rank, ytd_n = _ranks(ytd, own.csp_name, lower)
+    ytd_change = None
+    if quarter > 1:
+        ytd_before, _ = _ranks(rates(year, range(1, quarter)), own.csp_name, lower)
+        ytd_change = family.rank_change(ytd_before, ytd_rank)
+    rows = [
+        PeerRate(
+            p.csp_name,
+            now[p.csp_name],
+            family.rank_of(now, p.csp_name, lower_is_better=lower)[0]
+            if now[p.csp_name] is not None
+            else None,
+            p.is_self,
+        )
+        for p in peers
+    ]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
+    return FamilyRanking(
+        year=year,
+        quarter=quarter,
+        offence_groups=groups,
+        per="households" if mapping.per_households else "population",
+        peers=rows,
+        rank=rank,
+        n=n,
+        change=family.rank_change(previous_rank, rank),
+        ytd_rank=ytd_rank,
+        ytd_n=ytd_n,
+        ytd_change=ytd_change,
+    )

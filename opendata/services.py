@@ -14,7 +14,7 @@ from indicators.services import Figure, FigureInput
 from indicators.validation import plain_number
 
 from . import police_uk
-from .models import LsoaCount, LsoaWard, PoliceImport
+from .models import CspOffenceCount, LsoaCount, LsoaWard, PoliceImport
 
 
 @dataclass
@@ -212,3 +212,22 @@ def lsoa_wards_replace(*, partnership: Partnership, rows: list[tuple[str, str, s
         ward.clean_fields(exclude=["partnership"])
     LsoaWard.objects.bulk_create(wards)
     return len(wards)
+
+
+@transaction.atomic
+def csp_counts_replace(*, counts: dict) -> dict[str, int]:
+    """Make the stored Home Office counts for each quarter in ``counts`` exactly these."""
+    quarters = {(year, quarter) for _, year, quarter, _ in counts}
+    removed = 0
+    for year, quarter in quarters:
+        removed += CspOffenceCount.objects.filter(financial_year=year, quarter=quarter).delete()[0]
+    CspOffenceCount.objects.bulk_create(
+        (
+            CspOffenceCount(
+                csp_name=csp, financial_year=year, quarter=quarter, offence_group=group, count=n
+            )
+            for (csp, year, quarter, group), n in counts.items()
+        ),
+        batch_size=5000,
+    )
+    return {"quarters": len(quarters), "rows": len(counts), "replaced": removed}
