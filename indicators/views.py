@@ -12,7 +12,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
-from opendata.selectors import family_ranking
+from opendata.selectors import family_ranking, family_rankings
 
 from . import charts, commentary, comparisons, importing, periods, selectors, services
 from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
@@ -403,6 +403,7 @@ def dashboard(request, slug):
             "target_rows": [row for row in with_figures if row[0].target],
             "monitor_rows": [row for row in with_figures if not row[0].target],
             "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+            "family": family_rankings(partnership),
         }
     return render(request, "indicators/dashboard.html", context)
 

@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -143,6 +141,14 @@ def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
     return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
 
 
+def _count_rows(peers: list[Peer], groups: set[str]) -> list[tuple]:
+    return list(
+        CspOffenceCount.objects.filter(
+            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
+        ).values_list("csp_name", "financial_year", "quarter", "offence_group", "count")
+    )
+
+
 def family_ranking(indicator: Indicator) -> FamilyRanking | None:
     """Rates per 1,000, rank of N and change of rank for the latest quarter: 3 queries.
 
@@ -153,20 +159,42 @@ def family_ranking(indicator: Indicator) -> FamilyRanking | None:
     if mapping is None:
         return None
     peers = list(Peer.objects.filter(partnership_id=indicator.partnership_id))
-    own = next((p for p in peers if p.is_self), None)
-    if own is None:
+    if not any(p.is_self for p in peers):
         return None
+    groups = set(police_uk.split_list(mapping.offence_groups))
+    return _ranking(indicator, mapping, peers, _count_rows(peers, groups))
+
+
+def family_rankings(partnership: Partnership) -> list[tuple[Indicator, FamilyRanking]]:
+    """family_ranking for every mapped indicator of the partnership: 3 queries."""
+    mappings = list(
+        OffenceMapping.objects.filter(indicator__partnership=partnership, indicator__active=True)
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+    if not mappings:
+        return []
+    peers = list(Peer.objects.filter(partnership=partnership))
+    if not any(p.is_self for p in peers):
+        return []
+    groups = {g for m in mappings for g in police_uk.split_list(m.offence_groups)}
+    rows = _count_rows(peers, groups)
+    result = []
+    for mapping in mappings:
+        ranking = _ranking(mapping.indicator, mapping, peers, rows)
+        if ranking is not None:
+            result.append((mapping.indicator, ranking))
+    return result
+
+
+def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
+    own = next(p for p in peers if p.is_self)
     groups = police_uk.split_list(mapping.offence_groups)
+    wanted = set(groups)
     totals: dict = {}
-    for name, year, quarter, n in (
-        CspOffenceCount.objects.filter(
-            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
-        )
-        .values_list("csp_name", "financial_year", "quarter")
-        .annotate(total=Sum("count"))
-        .values_list("csp_name", "financial_year", "quarter", "total")
-    ):
-        totals[name, year, quarter] = n
+    for name, year, quarter, group, n in count_rows:
+        if group in wanted:
+            totals[name, year, quarter] = totals.get((name, year, quarter), 0) + n
     own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
     if not own_quarters:
         return None

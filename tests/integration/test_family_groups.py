@@ -112,3 +112,20 @@ def test_no_mapping_no_section(client, officer_a, partnership_a):
     assert family_ranking(indicator) is None
     client.force_login(officer_a)
     assert b"Most similar group" not in client.get(indicator.get_absolute_url()).content
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_group_in_fixed_queries(
+    client, officer_a, burglary, partnership_a, django_assert_max_num_queries
+):
+    from opendata.selectors import family_rankings
+
+    other = IndicatorFactory(partnership=partnership_a, code="ROB", title="Robbery")
+    OffenceMapping.objects.create(indicator=other, offence_groups="Robbery")  # no counts
+    with django_assert_max_num_queries(3):
+        rankings = family_rankings(partnership_a)
+    assert [(i.code, r.sentence) for i, r in rankings] == [("BUR", "2nd best of 5, up 2 places")]
+    burglary.actuals.create(period="2024-01-01", value=5)
+    client.force_login(officer_a)
+    page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
+    assert "Most similar group" in page and "2nd best of 5, up 2 places" in page
