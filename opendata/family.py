@@ -1,8 +1,7 @@
 """Most-similar-group benchmarking: rates per 1,000, rank of N and change of rank. Pure.
 
-The Home Office table import and the pages that show these are not built yet; this is
-the arithmetic they will call (issue 11, "Family groups"), worked by hand in
-tests/unit/test_family_groups.py.
+selectors.family_ranking applies it to the Home Office counts of a partnership's peers
+(issue 11, "Family groups"); worked by hand in tests/unit/test_family_groups.py.
 
 - Rate: offences x 1,000 / denominator (population by default; households where an
   admin says so, e.g. burglary). No denominator, no rate.

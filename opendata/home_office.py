@@ -5,7 +5,7 @@ with openpyxl, already a dependency) or .ods. The .ods is read with the standard
 library (zipfile and a streaming XML parse of content.xml): no new dependency, and a
 real file (hundreds of thousands of rows) is never built as a whole document tree.
 
-Not wired to the database or the pages yet (see family.py); this reads and counts.
+This reads and counts; import_home_office stores the counts (services.csp_counts_replace).
 """
 
 import zipfile
