@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "actions",
     "commissioning",
     "reports",
+    "opendata",
 ]
 
 MIDDLEWARE = [

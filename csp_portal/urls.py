@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("commissioning.urls")),
     path("", include("reports.urls")),
+    path("", include("opendata.urls")),
 ]

@@ -3,14 +3,25 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
+from opendata.police_uk import CRIME_TYPES, split_list
 
 from . import periods
+
+
+def validate_police_uk_crime_types(value: str) -> None:
+    unknown = [t for t in split_list(value) if t not in CRIME_TYPES]
+    if unknown:
+        raise ValidationError(
+            f"Not a police.uk crime type: {', '.join(unknown)}. "
+            f"The types are: {', '.join(CRIME_TYPES)}."
+        )
 
 
 class Indicator(models.Model):
@@ -70,6 +81,14 @@ class Indicator(models.Model):
     )
     owner = models.CharField(max_length=200, blank=True)
     data_source = models.CharField(max_length=200, blank=True)
+    police_uk_crime_types = models.CharField(
+        "police.uk crime types",
+        max_length=500,
+        blank=True,
+        validators=[validate_police_uk_crime_types],
+        help_text='The police.uk crime types this indicator counts, separated by ";" '
+        '(e.g. "Burglary;Robbery;Vehicle crime;Theft from the person").',
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -88,6 +107,10 @@ class Indicator(models.Model):
     def needs_ratio(self) -> bool:
         """Percentages are entered as numerator and denominator."""
         return self.measure == self.Measure.PERCENTAGE
+
+    @property
+    def crime_types(self) -> list[str]:
+        return split_list(self.police_uk_crime_types)
 
     @property
     def noun(self) -> str:

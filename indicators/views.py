@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from opendata.selectors import family_ranking, family_rankings
 
 from . import charts, commentary, comparisons, importing, periods, selectors, services
 from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
@@ -120,6 +121,7 @@ def indicator_detail(request, slug, pk):
             if result
             else "",
             "chart_sets": charts.indicator_charts(indicator, result) if result else [],
+            "family": family_ranking(indicator),
             "targets": [t for t in history.targets if t.financial_year == year],
             "other_years": sorted(set(history.years) | {year}),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
@@ -420,6 +422,7 @@ def dashboard(request, slug):
             "target_rows": [row for row in with_figures if row[0].target],
             "monitor_rows": [row for row in with_figures if not row[0].target],
             "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+            "family": family_rankings(partnership),
         }
     return render(request, "indicators/dashboard.html", context)
 

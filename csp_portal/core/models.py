@@ -42,6 +42,12 @@ class Partnership(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     area = models.CharField(max_length=200, blank=True)
     police_force = models.CharField(max_length=200, blank=True)
+    local_authorities = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='The local authority areas the partnership covers, separated by ";" '
+        '(e.g. "Plymouth" or "Plymouth;Torbay"), as police.uk names them in LSOA names.',
+    )
     population = models.PositiveIntegerField(
         null=True, blank=True, help_text="Used for rates per 1,000 population."
     )
@@ -68,6 +74,10 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:partnership", args=[self.slug])
+
+    @property
+    def local_authority_names(self) -> list[str]:
+        return [a.strip() for a in self.local_authorities.split(";") if a.strip()]
 
 
 class ThemeGroup(models.Model):

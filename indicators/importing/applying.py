@@ -23,8 +23,10 @@ BATCH = 5000
 def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     current = {p.slug: p for p in Partnership.objects.filter(slug__in=[i["slug"] for i in items])}
-    fields = ["name", "population", "police_force"]
     for item in items:
+        fields = ["name", "population", "police_force"]
+        if item["local_authorities"] is not None:
+            fields.append("local_authorities")
         found = current.get(item["slug"])
         if found is None:
             found = Partnership.objects.create(
@@ -33,6 +35,7 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
                 area=item["name"],
                 population=item["population"],
                 police_force=item["police_force"],
+                local_authorities=item["local_authorities"] or "",
             )
             counts["created"] += 1
         elif all(getattr(found, f) == item[f] for f in fields):
@@ -61,6 +64,8 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
         }
         if item["unit"]:
             values["unit"] = item["unit"]
+        if item["police_uk_crime_types"] is not None:
+            values["police_uk_crime_types"] = item["police_uk_crime_types"]
         current = indicators.get((item["partnership"], item["code"]))
         if current is None:
             created = Indicator(

@@ -7,11 +7,21 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from opendata import police_uk
+from opendata.police_uk import split_list
+
 from .. import periods
 from ..models import Indicator, Target
 from ..validation import FigureError, check_figure
 from .context import ImportContext
 from .reading import Row
+
+
+def _listed(row: Row, column: str) -> str | None:
+    """A ;-separated list column, tidied; None when the file has no such column."""
+    if column not in row.data:
+        return None  # an older file: leave what is stored
+    return police_uk.join_list(split_list(row.get(column)))
 
 
 def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
@@ -42,6 +52,7 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
                 "name": name,
                 "population": int(population) if population else None,
                 "police_force": row.get("police_force"),
+                "local_authorities": _listed(row, "local_authorities"),
             }
         )
     return items
@@ -84,6 +95,11 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if tolerance is not None and tolerance < 0:
             ctx.error(row, "tolerance cannot be negative")
             continue
+        crime_types = _listed(row, "police_uk_crime_types")
+        unknown = [t for t in split_list(crime_types or "") if t not in police_uk.CRIME_TYPES]
+        if unknown:
+            ctx.error(row, f"police_uk_crime_types '{', '.join(unknown)}' is not a police.uk type")
+            continue
         ctx.add_indicator(slug, code, values["measure"], values["frequency"])
         items.append(
             {
@@ -94,6 +110,7 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
                 **values,
                 "tolerance": Decimal(5) if tolerance is None else tolerance,
                 "unit": row.get("unit"),
+                "police_uk_crime_types": crime_types,
             }
         )
     return items

@@ -5,7 +5,7 @@ from .registry import Table, register
 
 PARTNERSHIPS = Table(
     name="partnerships",
-    columns=("slug", "name", "population", "police_force"),
+    columns=("slug", "name", "population", "police_force", "local_authorities"),
     required=("slug", "name"),
     order=10,
     check=checking.check_partnerships,
@@ -24,6 +24,7 @@ INDICATORS = Table(
         "frequency",
         "tolerance",
         "unit",
+        "police_uk_crime_types",
     ),
     required=("partnership", "code", "title", "polarity", "measure"),
     order=20,

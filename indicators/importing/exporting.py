@@ -35,7 +35,13 @@ def cell_text(value) -> str:
 
 
 def export_partnerships(partnership: Partnership) -> Iterator[Sequence]:
-    yield [partnership.slug, partnership.name, partnership.population, partnership.police_force]
+    yield [
+        partnership.slug,
+        partnership.name,
+        partnership.population,
+        partnership.police_force,
+        partnership.local_authorities,
+    ]
 
 
 def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
@@ -55,6 +61,7 @@ def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
             i.frequency,
             i.tolerance,
             i.unit,
+            i.police_uk_crime_types,
         ]
 
 

@@ -39,3 +39,12 @@ def progress_update_a(commissioning_line_a):
     update = ProgressUpdateFactory(line=commissioning_line_a)
     ProgressOutputFactory(update=update, label="Clients supported", value=23)
     return update
+
+
+@pytest.fixture
+def police_import_a(partnership_a):
+    from opendata.models import PoliceImport
+
+    return PoliceImport.objects.create(
+        partnership=partnership_a, files=["2024-01-test-street.csv"], report={}
+    )

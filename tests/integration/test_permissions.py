@@ -42,6 +42,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from opendata import police_uk
 from tests.factories import ActualFactory, IndicatorFactory, MeetingFactory
 
 PUBLIC, SIGNED_IN, PUBLISHED, LIVE, EDIT, STAFF = (
@@ -154,6 +155,18 @@ def _actuals_csv(w: World) -> dict:
     return {"files": SimpleUploadedFile("actuals.csv", text.encode(), "text/csv")}
 
 
+def _street_csv(w: World) -> dict:
+    header = ",".join(police_uk.HEADER)
+    row = ",2024-01,Force,Force,,,On or near X,E01000001,Area 001A,Burglary,,"
+    text = f"{header}\r\n{row}\r\n"
+    return {"files": SimpleUploadedFile("2024-01-test-street.csv", text.encode(), "text/csv")}
+
+
+def _ward_csv(w: World) -> dict:
+    text = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    return {"file": SimpleUploadedFile("lookup.csv", text.encode(), "text/csv")}
+
+
 URLS = [
     Url("core:home", _no_args, SIGNED_IN),
     Url("core:accessibility", _no_args, PUBLIC),
@@ -237,6 +250,10 @@ URLS = [
         EDIT,
         post=lambda w: {},
     ),
+    Url("opendata:upload", lambda w: [w.p.slug], EDIT, post=_street_csv),
+    Url("opendata:wards", lambda w: [w.p.slug], EDIT, post=_ward_csv),
+    Url("opendata:import_detail", lambda w: [w.p.slug, w.get("police_import_a").pk], LIVE),
+    Url("opendata:hotspots", lambda w: [w.p.slug, w.i.pk], LIVE),
 ]
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: tests/integration/test_admin.py

@@ -1,0 +1,60 @@
+"""Most-similar-group benchmarking: rates per 1,000, rank of N and change of rank. Pure.
+
+selectors.family_ranking applies it to the Home Office counts of a partnership's peers
+(issue 11, "Family groups"); worked by hand in tests/unit/test_family_groups.py.
+
+- Rate: offences x 1,000 / denominator (population by default; households where an
+  admin says so, e.g. burglary). No denominator, no rate.
+- Rank: 1 is the best rate (the lowest where lower is better); equal rates share a rank
+  and the next rank is skipped ("1, 2, 2, 4"); members without a rate are left out of N.
+- Change of rank: previous rank minus current rank, so +2 is two places better.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+THOUSAND = Decimal(1000)
+
+
+def rate_per_1000(count: int | Decimal | None, denominator: int | Decimal | None) -> Decimal | None:
+    """Offences per 1,000 of the denominator; None without both numbers."""
+    if count is None or not denominator:
+        return None
+    return Decimal(count) * THOUSAND / Decimal(denominator)
+
+
+def rank_of(
+    rates: Mapping[str, Decimal | None], member: str, *, lower_is_better: bool = True
+) -> tuple[int, int] | None:
+    """(rank, N) of one member among the group's rates; None if it has no rate."""
+    known = {name: rate for name, rate in rates.items() if rate is not None}
+    own = known.get(member)
+    if own is None:
+        return None
+    better = sum(1 for rate in known.values() if (rate < own if lower_is_better else rate > own))
+    return better + 1, len(known)
+
+
+def rank_change(previous: int | None, current: int | None) -> int | None:
+    """Places gained since the previous period (negative: lost); None if either is unknown."""
+    if previous is None or current is None:
+        return None
+    return previous - current
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_sentence(rank: int, n: int, change: int | None) -> str:
+    """'3rd best of 15, unchanged', as seed 000 reports a most similar group."""
+    text = f"{ordinal(rank)} best of {n}"
+    if change is None:
+        return text
+    if change == 0:
+        return f"{text}, unchanged"
+    places = abs(change)
+    word = "up" if change > 0 else "down"
+    return f"{text}, {word} {places} place{'s' if places != 1 else ''}"

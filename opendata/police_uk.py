@@ -1,0 +1,313 @@
+"""data.police.uk street-level files: read, count and match to a partnership. Pure: no ORM.
+
+A file is read exactly as published (``YYYY-MM-<force>-street.csv``): CRLF or LF line
+endings, an optional byte-order mark, anti-social behaviour rows with a blank Crime ID
+and outcome, "No Location" rows with a blank LSOA, quoted LSOA names containing commas
+("Bournemouth, Christchurch and Poole 016E"), and rows in other forces' areas.
+
+Reading keeps only counts by month x crime type x LSOA, so a million-row year is a few
+thousand keys; matching to a partnership (by the area part of the LSOA name) and to an
+indicator (by its crime types) works on those counts, never on rows again.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HEADER = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+CRIME_TYPES = (
+    "Anti-social behaviour",
+    "Bicycle theft",
+    "Burglary",
+    "Criminal damage and arson",
+    "Drugs",
+    "Other crime",
+    "Other theft",
+    "Possession of weapons",
+    "Public order",
+    "Robbery",
+    "Shoplifting",
+    "Theft from the person",
+    "Vehicle crime",
+    "Violence and sexual offences",
+)
+SOURCE = "police.uk"
+SEPARATOR = ";"
+
+# Why a row read is not counted for a partnership, in the order the report lists them.
+NO_LOCATION = "no location (blank LSOA)"
+MALFORMED = "malformed row"
+OUTSIDE_AREA = "outside the partnership's local authorities"
+TYPE_NOT_COUNTED = "crime type counted by no indicator"
+SKIP_REASONS = (NO_LOCATION, MALFORMED, OUTSIDE_AREA, TYPE_NOT_COUNTED)
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+_LSOA_SUFFIX = re.compile(r" \d{3}[A-Z]\Z")
+
+Key = tuple[str, str, str]  # (month "YYYY-MM", crime type, LSOA code)
+
+
+class NotStreetFile(ValueError):
+    """The file is not a police.uk street-level file (its header differs)."""
+
+
+@dataclass
+class StreetCounts:
+    """What one or more street-level files hold, as counts."""
+
+    rows: int = 0
+    no_location: int = 0
+    malformed: int = 0
+    counts: Counter = field(default_factory=Counter)  # Key -> rows
+    lsoa_names: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def months(self) -> list[str]:
+        return sorted({month for month, _, _ in self.counts})
+
+
+def split_list(text: str) -> list[str]:
+    """'Plymouth; Torbay' -> ['Plymouth', 'Torbay']: the ;-separated contract columns."""
+    return [part.strip() for part in (text or "").split(SEPARATOR) if part.strip()]
+
+
+def join_list(parts: Iterable[str]) -> str:
+    return SEPARATOR.join(parts)
+
+
+def area_of(lsoa_name: str) -> str:
+    """The local authority part of an LSOA name: 'Plymouth 001A' is 'Plymouth'."""
+    return _LSOA_SUFFIX.sub("", lsoa_name.strip())
+
+
+def month_start(month: str) -> datetime.date:
+    """'2024-01' -> 1 January 2024."""
+    year, number = month.split("-")
+    return datetime.date(int(year), int(number), 1)
+
+
+def read_street_csv(
+    lines: Iterable[str], *, name: str = "", into: StreetCounts | None = None
+) -> StreetCounts:
+    """Count one file's rows by month x crime type x LSOA (added to ``into`` if given).
+
+    ``lines`` is the file opened as text with ``newline=""`` (or any iterable of lines:
+    csv copes with CRLF and LF alike). Raises NotStreetFile if the header is not
+    police.uk's.
+    """
+    result = into if into is not None else StreetCounts()
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    if header is None or tuple(h.strip() for h in header) != HEADER:
+        raise NotStreetFile(f"{name or 'the file'} is not a police.uk street-level file")
+    width = len(HEADER)
+    i_month, i_code, i_name, i_type = (HEADER.index(c) for c in HEADER[1:2] + HEADER[7:10])
+    counts = Counter()
+    names = result.lsoa_names
+    rows = no_location = malformed = 0
+    for row in reader:
+        rows += 1
+        if len(row) != width:
+            if not row:  # a blank line (a trailing one, usually) is no row
+                rows -= 1
+            else:
+                malformed += 1
+            continue
+        code = row[i_code]
+        if not code:
+            no_location += 1
+            continue
+        counts[row[i_month], row[i_type], code] += 1
+        if code not in names:
+            names[code] = row[i_name]
+    # Checked on the counts, not per row: a few keys, however long the file.
+    for key in [k for k in counts if not _MONTH.match(k[0]) or k[1] not in CRIME_TYPES]:
+        malformed += counts.pop(key)
+    result.counts.update(counts)
+    result.rows += rows
+    result.no_location += no_location
+    result.malformed += malformed
+    if name:
+        result.files.append(name)
+    return result
+
+
+def street_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The street-level CSVs among these files and folders (folders searched throughout).
+
+    The same file name twice (a month re-published, in two archive downloads) is read
+    once: the later path given wins.
+    """
+    found: dict[str, Path] = {}
+    for path in map(Path, paths):
+        files = sorted(path.rglob("*-street.csv")) if path.is_dir() else [path]
+        for file in files:
+            found.pop(file.name, None)
+            found[file.name] = file
+    return list(found.values())
+
+
+def read_paths(paths: Iterable[str | Path]) -> StreetCounts:
+    """Count every street-level file among these files and folders."""
+    result = StreetCounts()
+    for file in street_files(paths):
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            read_street_csv(handle, name=file.name, into=result)
+    return result
+
+
+def read_upload(binary, *, name: str, into: StreetCounts) -> StreetCounts:
+    """Count an uploaded file (a binary file object)."""
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        return read_street_csv(text, name=name, into=into)
+    finally:
+        text.detach()
+
+
+@dataclass
+class AreaMatch:
+    """A partnership's share of some street counts."""
+
+    rows_read: int
+    matched: int
+    skipped: dict[str, int]
+    months: list[str]  # months with at least one row in the partnership's area
+    counts: dict[Key, int]  # in the area, crime types some indicator counts
+    lsoa_names: dict[str, str]
+
+
+def match_area(
+    street: StreetCounts, *, areas: Iterable[str], crime_types: Iterable[str]
+) -> AreaMatch:
+    """The rows in the partnership's local authorities, and why the others were skipped."""
+    wanted_areas = {a.casefold() for a in areas}
+    wanted_types = set(crime_types)
+    in_area: dict[str, bool] = {}
+    months: set[str] = set()
+    counts: dict[Key, int] = {}
+    outside = not_counted = 0
+    for key, n in street.counts.items():
+        month, crime_type, code = key
+        inside = in_area.get(code)
+        if inside is None:
+            inside = in_area[code] = (
+                area_of(street.lsoa_names.get(code, "")).casefold() in wanted_areas
+            )
+        if not inside:
+            outside += n
+            continue
+        months.add(month)
+        if crime_type in wanted_types:
+            counts[key] = n
+        else:
+            not_counted += n
+    skipped = {
+        NO_LOCATION: street.no_location,
+        MALFORMED: street.malformed,
+        OUTSIDE_AREA: outside,
+        TYPE_NOT_COUNTED: not_counted,
+    }
+    return AreaMatch(
+        rows_read=street.rows,
+        matched=sum(counts.values()),
+        skipped=skipped,
+        months=sorted(months),
+        counts=counts,
+        lsoa_names={code: street.lsoa_names[code] for _, _, code in counts},
+    )
+
+
+def monthly_totals(
+    counts: Mapping[Key, int], *, months: Iterable[str], crime_types: Iterable[str]
+) -> dict[str, int]:
+    """An indicator's count per month: the rows of its crime types (0 where none)."""
+    types = set(crime_types)
+    totals = dict.fromkeys(months, 0)
+    for (month, crime_type, _), n in counts.items():
+        if crime_type in types and month in totals:
+            totals[month] += n
+    return totals
+
+
+def by_lsoa(counts: Mapping[Key, int], *, month: str, crime_types: Iterable[str]) -> dict[str, int]:
+    """One month's count per LSOA for these crime types."""
+    types = set(crime_types)
+    result: Counter = Counter()
+    for (m, crime_type, code), n in counts.items():
+        if m == month and crime_type in types:
+            result[code] += n
+    return dict(result)
+
+
+def by_ward(lsoa_counts: Mapping[str, int], wards: Mapping[str, str]) -> dict[str | None, int]:
+    """LSOA counts summed by ward (None: LSOAs the lookup does not name)."""
+    result: Counter = Counter()
+    for code, n in lsoa_counts.items():
+        result[wards.get(code)] += n
+    return dict(result)
+
+
+_WARD_COLUMNS = {
+    "lsoa": re.compile(r"(lsoa\d*cd|lsoa code)\Z", re.I),
+    "code": re.compile(r"(wd\d*cd|ward code)\Z", re.I),
+    "name": re.compile(r"(wd\d*nm|ward name)\Z", re.I),
+}
+
+
+def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(LSOA code, ward code, ward name) from an ONS LSOA-to-ward lookup or a plain CSV.
+
+    Raises ValueError naming what is missing.
+    """
+    reader = csv.reader(lines)
+    header = [h.lstrip("\ufeff").strip() for h in next(reader, [])]
+    where = {}
+    for key, pattern in _WARD_COLUMNS.items():
+        found = [i for i, h in enumerate(header) if pattern.match(h)]
+        if not found:
+            raise ValueError(
+                "The lookup needs columns for the LSOA code, the ward code and the ward name "
+                "(LSOA21CD, WD24CD, WD24NM or LSOA code, ward code, ward name)."
+            )
+        where[key] = found[0]
+    rows = {}
+    for number, row in enumerate(reader, start=2):
+        if not any(row):
+            continue
+        try:
+            lsoa, code, name = (row[where[k]].strip() for k in ("lsoa", "code", "name"))
+        except IndexError:
+            raise ValueError(f"Row {number} has too few cells.") from None
+        if not lsoa or not name:
+            raise ValueError(f"Row {number} has no LSOA code or no ward name.")
+        rows[lsoa] = (lsoa, code, name)
+    return list(rows.values())
+
+
+def suppressed(count: int) -> str:
+    """A count as a panel or the public may see it: 1 to 4 is '[c]' (disclosure control)."""
+    if 1 <= count <= 4:
+        return "[c]"
+    return f"{count:,}"

@@ -1,0 +1,250 @@
+"""Reads for hotspots and import runs, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from indicators.models import Indicator
+
+from . import family, police_uk
+from .models import CspOffenceCount, LsoaCount, LsoaWard, OffenceMapping, Peer
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    name: str
+    code: str
+    ward: str | None
+    count: int
+
+    @property
+    def shown(self) -> str:
+        return police_uk.suppressed(self.count)
+
+
+@dataclass
+class Hotspots:
+    months: list[str]  # months with street counts, newest first
+    month: str | None
+    lsoas: list[Hotspot]
+    wards: list[Hotspot]  # empty when no lookup is loaded
+    total: int
+
+    @property
+    def named_lsoas(self) -> list[Hotspot]:
+        """LSOAs with a count that may be shown (5 or more): a list of [c] tells no one anything."""
+        return [h for h in self.lsoas if police_uk.suppressed(h.count) != "[c]"]
+
+    @property
+    def small_lsoas(self) -> int:
+        """How many LSOAs have a count of 1 to 4."""
+        return len(self.lsoas) - len(self.named_lsoas)
+
+    @property
+    def total_shown(self) -> str:
+        return police_uk.suppressed(self.total)
+
+
+def hotspots_for(indicator: Indicator, month: str | None) -> Hotspots:
+    """The indicator's counts by LSOA (and ward) for a month (the latest if None): 3 queries."""
+    partnership = indicator.partnership
+    months = [
+        f"{period:%Y-%m}"
+        for period in LsoaCount.objects.filter(partnership=partnership)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .distinct()
+    ]
+    if month not in months:
+        month = months[0] if months else None
+    if month is None:
+        return Hotspots(months, None, [], [], 0)
+    rows = LsoaCount.objects.filter(
+        partnership=partnership,
+        period=police_uk.month_start(month),
+        crime_type__in=indicator.crime_types,
+    ).values_list("crime_type", "lsoa_code", "lsoa_name", "count")
+    counts, names = {}, {}
+    for crime_type, code, name, n in rows:
+        counts[month, crime_type, code] = n
+        names[code] = name
+    lsoas = police_uk.by_lsoa(counts, month=month, crime_types=indicator.crime_types)
+    wards = dict(
+        LsoaWard.objects.filter(partnership=partnership, lsoa_code__in=list(lsoas)).values_list(
+            "lsoa_code", "ward_name"
+        )
+    )
+    lsoa_rows = sorted(
+        (Hotspot(names[code], code, wards.get(code), n) for code, n in lsoas.items()),
+        key=lambda h: (-h.count, h.name),
+    )
+    ward_rows = []
+    if wards:
+        ward_rows = sorted(
+            (
+                Hotspot(ward or "Not in the lookup", "", None, n)
+                for ward, n in police_uk.by_ward(lsoas, wards).items()
+            ),
+            key=lambda h: (h.name == "Not in the lookup", -h.count, h.name),
+        )
+    return Hotspots(months, month, lsoa_rows, ward_rows, sum(lsoas.values()))
+
+
+def ward_lookup_size(partnership: Partnership) -> int:
+    return LsoaWard.objects.filter(partnership=partnership).count()
+
+
+@dataclass(frozen=True)
+class PeerRate:
+    name: str
+    rate: Decimal | None
+    rank: int | None
+    is_self: bool
+
+
+@dataclass
+class FamilyRanking:
+    """An indicator's place in its partnership's most similar group."""
+
+    year: int
+    quarter: int
+    offence_groups: list[str]
+    per: str  # "population" or "households"
+    peers: list[PeerRate]  # this quarter, best first; no rate last
+    rank: int | None
+    n: int
+    change: int | None  # since the previous quarter
+    ytd_rank: int | None
+    ytd_n: int
+    ytd_change: int | None
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.quarter} {periods.fy_label(self.year)}"
+
+    @property
+    def sentence(self) -> str:
+        return family.rank_sentence(self.rank, self.n, self.change) if self.rank else ""
+
+    @property
+    def ytd_sentence(self) -> str:
+        return (
+            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change)
+            if self.ytd_rank
+            else ""
+        )
+
+
+def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
+    ranked = family.rank_of(rates, own, lower_is_better=lower)
+    return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
+
+
+def _count_rows(peers: list[Peer], groups: set[str]) -> list[tuple]:
+    return list(
+        CspOffenceCount.objects.filter(
+            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
+        ).values_list("csp_name", "financial_year", "quarter", "offence_group", "count")
+    )
+
+
+def family_ranking(indicator: Indicator) -> FamilyRanking | None:
+    """Rates per 1,000, rank of N and change of rank for the latest quarter: 3 queries.
+
+    None when the indicator has no offence mapping, or the partnership no group with
+    itself in it, or no Home Office counts for the partnership yet.
+    """
+    mapping = OffenceMapping.objects.filter(indicator=indicator).first()
+    if mapping is None:
+        return None
+    peers = list(Peer.objects.filter(partnership_id=indicator.partnership_id))
+    if not any(p.is_self for p in peers):
+        return None
+    groups = set(police_uk.split_list(mapping.offence_groups))
+    return _ranking(indicator, mapping, peers, _count_rows(peers, groups))
+
+
+def family_rankings(partnership: Partnership) -> list[tuple[Indicator, FamilyRanking]]:
+    """family_ranking for every mapped indicator of the partnership: 3 queries."""
+    mappings = list(
+        OffenceMapping.objects.filter(indicator__partnership=partnership, indicator__active=True)
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+    if not mappings:
+        return []
+    peers = list(Peer.objects.filter(partnership=partnership))
+    if not any(p.is_self for p in peers):
+        return []
+    groups = {g for m in mappings for g in police_uk.split_list(m.offence_groups)}
+    rows = _count_rows(peers, groups)
+    result = []
+    for mapping in mappings:
+        ranking = _ranking(mapping.indicator, mapping, peers, rows)
+        if ranking is not None:
+            result.append((mapping.indicator, ranking))
+    return result
+
+
+def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
+    own = next(p for p in peers if p.is_self)
+    groups = police_uk.split_list(mapping.offence_groups)
+    wanted = set(groups)
+    totals: dict = {}
+    for name, year, quarter, group, n in count_rows:
+        if group in wanted:
+            totals[name, year, quarter] = totals.get((name, year, quarter), 0) + n
+    own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
+    if not own_quarters:
+        return None
+    year, quarter = own_quarters[-1]
+    lower = indicator.polarity != Indicator.Polarity.HIGHER
+
+    def denominator(peer):
+        return peer.households if mapping.per_households else peer.population
+
+    def rates(y, quarters):
+        result = {}
+        for peer in peers:
+            counts = [totals.get((peer.csp_name, y, q)) for q in quarters]
+            count = None if any(c is None for c in counts) else sum(counts)
+            result[peer.csp_name] = family.rate_per_1000(count, denominator(peer))
+        return result
+
+    now = rates(year, [quarter])
+    before_year, before_quarter = periods.previous_quarter(year, quarter)
+    before = rates(before_year, [before_quarter])
+    rank, n = _ranks(now, own.csp_name, lower)
+    previous_rank, _ = _ranks(before, own.csp_name, lower)
+    ytd = rates(year, range(1, quarter + 1))
+    ytd_rank, ytd_n = _ranks(ytd, own.csp_name, lower)
+    ytd_change = None
+    if quarter > 1:
+        ytd_before, _ = _ranks(rates(year, range(1, quarter)), own.csp_name, lower)
+        ytd_change = family.rank_change(ytd_before, ytd_rank)
+    rows = [
+        PeerRate(
+            p.csp_name,
+            now[p.csp_name],
+            family.rank_of(now, p.csp_name, lower_is_better=lower)[0]
+            if now[p.csp_name] is not None
+            else None,
+            p.is_self,
+        )
+        for p in peers
+    ]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
+    return FamilyRanking(
+        year=year,
+        quarter=quarter,
+        offence_groups=groups,
+        per="households" if mapping.per_households else "population",
+        peers=rows,
+        rank=rank,
+        n=n,
+        change=family.rank_change(previous_rank, rank),
+        ytd_rank=ytd_rank,
+        ytd_n=ytd_n,
+        ytd_change=ytd_change,
+    )

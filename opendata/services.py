@@ -1,0 +1,233 @@
+"""Writes police.uk counts into a partnership's indicators, through the audited figure services."""
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from csp_portal.core.models import Partnership
+from indicators import services as figure_services
+from indicators.models import Actual, FigureChange, Indicator
+from indicators.services import Figure, FigureInput
+from indicators.validation import plain_number
+
+from . import police_uk
+from .models import CspOffenceCount, LsoaCount, LsoaWard, PoliceImport
+
+
+@dataclass
+class FigureLine:
+    """What the import did with one indicator's month."""
+
+    indicator_id: int
+    code: str
+    title: str
+    month: str
+    count: int
+    outcome: str  # created, updated, unchanged, conflict
+    current: str | None = None  # the stored figure, for a conflict
+    current_source: str | None = None
+
+
+@dataclass
+class ImportReport:
+    files: list[str]
+    rows_read: int = 0
+    matched: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    months: list[str] = field(default_factory=list)
+    figures: list[FigureLine] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)  # indicators left out, and why
+    problems: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for line in self.figures if line.outcome == outcome)
+
+    @property
+    def conflicts(self) -> list[FigureLine]:
+        return [line for line in self.figures if line.outcome == "conflict"]
+
+    def summary(self) -> str:
+        return (
+            f"{self.rows_read:,} rows read, {self.matched:,} matched; figures: "
+            f"{self.count('created')} added, {self.count('updated')} replaced, "
+            f"{self.count('unchanged')} unchanged, {self.count('conflict')} left as entered"
+        )
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+class DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def mapped_indicators(partnership: Partnership) -> list[Indicator]:
+    """The partnership's active indicators that count police.uk crime types."""
+    return list(
+        partnership.indicators.filter(active=True)
+        .exclude(police_uk_crime_types="")
+        .select_related("partnership")
+        .order_by("code")
+    )
+
+
+def _last_sources(indicators: list[Indicator], periods: list[datetime.date]) -> dict:
+    """The source of the latest audited change to each stored figure, in one query."""
+    latest: dict = {}
+    changes = (
+        FigureChange.objects.filter(
+            indicator__in=indicators, subject=FigureChange.Subject.ACTUAL, period__in=periods
+        )
+        .order_by("indicator_id", "period", "-changed_at", "-pk")
+        .values_list("indicator_id", "period", "source")
+    )
+    for indicator_id, period, source in changes:
+        latest.setdefault((indicator_id, period), source)
+    return latest
+
+
+def police_uk_import(
+    *,
+    partnership: Partnership,
+    street: police_uk.StreetCounts,
+    by: User | None,
+    dry_run: bool = False,
+) -> PoliceImport:
+    """Put the street counts of the partnership's area into its mapped indicators.
+
+    A month's police.uk figure is replaced by a re-import (unchanged if the count is the
+    same); a figure whose latest change came from anywhere else (typed in, a spreadsheet
+    import) is left as it is and listed as a conflict. Hotspot counts for each month read
+    are replaced. The run and its report are kept (a dry run writes only the run).
+    """
+    report = ImportReport(files=list(street.files), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _import(partnership, street, by, report)
+            if dry_run:
+                raise DryRun
+    except DryRun:
+        pass
+    except figure_services.FigureConflict:
+        # A figure changed between reading it and writing: nothing was saved.
+        report.figures = []
+        report.problems.append(
+            "Someone changed a figure while the import ran, so nothing was saved. "
+            "Import the files again."
+        )
+    return PoliceImport.objects.create(
+        partnership=partnership,
+        files=report.files,
+        report=report.as_json(),
+        dry_run=dry_run,
+        imported_by=by,
+    )
+
+
+def _import(partnership, street, by, report: ImportReport) -> None:
+    areas = partnership.local_authority_names
+    indicators = mapped_indicators(partnership)
+    usable = []
+    for indicator in indicators:
+        if indicator.measure != Indicator.Measure.COUNT:
+            report.not_imported.append(f"{indicator.code}: not a count")
+        elif indicator.frequency != Indicator.Frequency.MONTHLY:
+            report.not_imported.append(f"{indicator.code}: not monthly")
+        else:
+            usable.append(indicator)
+    if not areas:
+        report.problems.append(
+            f"{partnership.name} names no local authorities, so no row can be matched."
+        )
+    if not usable:
+        report.problems.append(f"No indicator of {partnership.name} counts police.uk crime types.")
+    all_types = {t for indicator in usable for t in indicator.crime_types}
+    match = police_uk.match_area(street, areas=areas, crime_types=all_types)
+    report.rows_read, report.matched = match.rows_read, match.matched
+    report.skipped, report.months = match.skipped, match.months
+    if not match.months or not usable:
+        return
+    periods = [police_uk.month_start(m) for m in match.months]
+    stored = {
+        (a.indicator_id, a.period): a
+        for a in Actual.objects.filter(indicator__in=usable, period__in=periods)
+    }
+    sources = _last_sources(usable, periods)
+    entries = []
+    for indicator in usable:
+        totals = police_uk.monthly_totals(
+            match.counts, months=match.months, crime_types=indicator.crime_types
+        )
+        for month, count in totals.items():
+            period = police_uk.month_start(month)
+            current = stored.get((indicator.pk, period))
+            line = FigureLine(indicator.pk, indicator.code, indicator.title, month, count, "")
+            figure = Figure(Decimal(count))
+            if current is not None and Figure.of(current).same(figure):
+                line.outcome = "unchanged"
+            elif current is not None and sources.get((indicator.pk, period)) != police_uk.SOURCE:
+                line.outcome = "conflict"
+                line.current = plain_number(current.value)
+                line.current_source = sources.get((indicator.pk, period))
+            else:
+                line.outcome = "updated" if current is not None else "created"
+                # What we read now: a change made meanwhile is a conflict, not overwritten.
+                entries.append(
+                    FigureInput(indicator, period, Decimal(count), shown=Figure.of(current))
+                )
+            report.figures.append(line)
+    figure_services.actuals_save(
+        entries=entries,
+        by=by,
+        reason=f"police.uk street-level data ({', '.join(report.files) or 'upload'})",
+        source=police_uk.SOURCE,
+    )
+    LsoaCount.objects.filter(partnership=partnership, period__in=periods).delete()
+    LsoaCount.objects.bulk_create(
+        LsoaCount(
+            partnership=partnership,
+            period=police_uk.month_start(month),
+            crime_type=crime_type,
+            lsoa_code=code,
+            lsoa_name=match.lsoa_names[code],
+            count=n,
+        )
+        for (month, crime_type, code), n in match.counts.items()
+    )
+
+
+@transaction.atomic
+def lsoa_wards_replace(*, partnership: Partnership, rows: list[tuple[str, str, str]]) -> int:
+    """Make the partnership's LSOA-to-ward lookup exactly these (LSOA, ward code, ward name)."""
+    LsoaWard.objects.filter(partnership=partnership).delete()
+    wards = [
+        LsoaWard(partnership=partnership, lsoa_code=lsoa, ward_code=code, ward_name=name)
+        for lsoa, code, name in rows
+    ]
+    for ward in wards:
+        ward.clean_fields(exclude=["partnership"])
+    LsoaWard.objects.bulk_create(wards)
+    return len(wards)
+
+
+@transaction.atomic
+def csp_counts_replace(*, counts: dict) -> dict[str, int]:
+    """Make the stored Home Office counts for each quarter in ``counts`` exactly these."""
+    quarters = {(year, quarter) for _, year, quarter, _ in counts}
+    removed = 0
+    for year, quarter in quarters:
+        removed += CspOffenceCount.objects.filter(financial_year=year, quarter=quarter).delete()[0]
+    CspOffenceCount.objects.bulk_create(
+        (
+            CspOffenceCount(
+                csp_name=csp, financial_year=year, quarter=quarter, offence_group=group, count=n
+            )
+            for (csp, year, quarter, group), n in counts.items()
+        ),
+        batch_size=5000,
+    )
+    return {"quarters": len(quarters), "rows": len(counts), "replaced": removed}

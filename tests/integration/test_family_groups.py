@@ -1,0 +1,131 @@
+"""Home Office CSP tables into a most similar group: import, rank of N on the indicator page."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from opendata import home_office
+from opendata.models import CspOffenceCount, OffenceMapping, Peer
+from opendata.selectors import family_ranking
+from tests.factories import IndicatorFactory
+
+# (CSP, population, burglaries in Q1 and Q2 of 2023/24); rates per 1,000 worked by hand.
+GROUP = [
+    ("Plymouth", 263_100, 2800, 2630),  # Q1 10.64 (4th), Q2 9.996 (2nd)
+    ("Luton", 220_000, 2000, 2200),  # Q1 9.09 (2nd), Q2 10 (3rd=)
+    ("Trafford", 240_000, 1800, 1800),  # 7.5, 7.5 (1st)
+    ("Kirklees", 440_000, 4400, 4400),  # 10 (3rd), 10 (3rd=)
+    ("Bolton", 300_000, None, 3000),  # not published in Q1; Q2 10 (3rd=)
+]
+
+
+def _workbook(path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "2023-24"
+    sheet.append(list(home_office.HEADER))
+    for name, _, q1, q2 in GROUP:
+        for quarter, count in ((1, q1), (2, q2)):
+            if count is not None:
+                sheet.append(
+                    ["2023/24", quarter, "Force", name, "Domestic burglary", "Burglary",
+                     "Domestic burglary", "28E", count]
+                )  # fmt: skip
+        sheet.append(
+            ["2023/24", 1, "Force", name, "Shoplifting", "Theft offences", "Shoplifting", "46", 99]
+        )
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def burglary(partnership_a, tmp_path):
+    indicator = IndicatorFactory(partnership=partnership_a, code="BUR", title="Burglary")
+    OffenceMapping.objects.create(indicator=indicator, offence_groups="Burglary")
+    for name, population, _, _ in GROUP:
+        Peer.objects.create(
+            partnership=partnership_a,
+            csp_name=name,
+            population=population,
+            is_self=name == "Plymouth",
+        )
+    call_command("import_home_office", str(_workbook(tmp_path / "csp.xlsx")))
+    return indicator
+
+
+@pytest.mark.django_db
+def test_import_stores_counts_by_quarter_and_group(burglary):
+    assert CspOffenceCount.objects.get(
+        csp_name="Plymouth", financial_year=2023, quarter=2, offence_group="Burglary"
+    ).count == Decimal(2630)
+    assert CspOffenceCount.objects.filter(offence_group="Theft offences").count() == 5
+
+
+@pytest.mark.django_db
+def test_reimport_replaces_the_quarter(burglary, tmp_path):
+    call_command("import_home_office", str(_workbook(tmp_path / "again.xlsx")))
+    assert CspOffenceCount.objects.count() == 14  # 9 burglary + 5 shoplifting, no duplicates
+
+
+@pytest.mark.django_db
+def test_rank_of_n_and_change_of_rank_worked_by_hand(burglary, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        ranking = family_ranking(burglary)
+    assert (ranking.year, ranking.quarter) == (2023, 2)
+    assert (ranking.rank, ranking.n, ranking.change) == (2, 5, 2)  # 4th of 4 in Q1
+    assert ranking.sentence == "2nd best of 5, up 2 places"
+    # Year to date: Bolton has no Q1, so 4 ranked; Plymouth (5430 / 263,100 = 20.64)
+    # is behind Trafford (15), Luton (19.09) and Kirklees (20): 4th of 4, and 4th of 4 in Q1.
+    assert ranking.ytd_sentence == "4th best of 4, unchanged"
+    assert [(p.name, p.rank) for p in ranking.peers] == [
+        ("Trafford", 1),
+        ("Plymouth", 2),
+        ("Bolton", 3),
+        ("Kirklees", 3),
+        ("Luton", 3),
+    ]
+
+
+@pytest.mark.django_db
+def test_rate_per_households_where_the_admin_says_so(burglary):
+    Peer.objects.filter(csp_name="Trafford").update(households=60_000)  # 30 per 1,000
+    Peer.objects.exclude(csp_name="Trafford").update(households=1_000_000)
+    OffenceMapping.objects.filter(indicator=burglary).update(per_households=True)
+    ranking = family_ranking(burglary)
+    assert ranking.per == "households"
+    assert ranking.peers[-1].name == "Trafford"
+
+
+@pytest.mark.django_db
+def test_indicator_page_shows_the_group(client, officer_a, burglary):
+    client.force_login(officer_a)
+    page = client.get(burglary.get_absolute_url()).content.decode()
+    assert "Most similar group, Q2 2023/24" in page
+    assert "2nd best of 5, up 2 places" in page
+
+
+@pytest.mark.django_db
+def test_no_mapping_no_section(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    assert family_ranking(indicator) is None
+    client.force_login(officer_a)
+    assert b"Most similar group" not in client.get(indicator.get_absolute_url()).content
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_the_group_in_fixed_queries(
+    client, officer_a, burglary, partnership_a, django_assert_max_num_queries
+):
+    from opendata.selectors import family_rankings
+
+    other = IndicatorFactory(partnership=partnership_a, code="ROB", title="Robbery")
+    OffenceMapping.objects.create(indicator=other, offence_groups="Robbery")  # no counts
+    with django_assert_max_num_queries(3):
+        rankings = family_rankings(partnership_a)
+    assert [(i.code, r.sentence) for i, r in rankings] == [("BUR", "2nd best of 5, up 2 places")]
+    burglary.actuals.create(period="2024-01-01", value=5)
+    client.force_login(officer_a)
+    page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
+    assert "Most similar group" in page and "2nd best of 5, up 2 places" in page

@@ -1,0 +1,308 @@
+"""police.uk street-level import: the command, the upload page, hotspots and the audit."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from indicators import services as figure_services
+from indicators.models import Actual, FigureChange
+from opendata.models import LsoaCount, LsoaWard, PoliceImport
+from tests.factories import IndicatorFactory
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "police_uk"
+DEVON_JAN = SAMPLE / "2024-01" / "2024-01-devon-and-cornwall-street.csv"
+CITY_JAN = SAMPLE / "2024-01" / "2024-01-city-of-london-street.csv"
+JAN = datetime.date(2024, 1, 1)
+SAC = ["Burglary", "Robbery", "Vehicle crime", "Theft from the person"]
+
+
+def _plain(path: Path, area: str, types) -> int:
+    with path.open(newline="") as handle:
+        return sum(
+            1
+            for row in csv.DictReader(handle)
+            if row["LSOA name"].startswith(area + " ") and row["Crime type"] in types
+        )
+
+
+@pytest.fixture
+def plymouth(partnership_a):
+    partnership_a.local_authorities = "Plymouth"
+    partnership_a.save()
+    return partnership_a
+
+
+@pytest.fixture
+def asb(plymouth):
+    return IndicatorFactory(
+        partnership=plymouth,
+        code="ASB",
+        title="Anti-social behaviour",
+        police_uk_crime_types="Anti-social behaviour",
+    )
+
+
+@pytest.fixture
+def sac(plymouth):
+    return IndicatorFactory(
+        partnership=plymouth,
+        code="SAC",
+        title="Serious acquisitive crime",
+        police_uk_crime_types=";".join(SAC),
+    )
+
+
+def _value(indicator, period=JAN):
+    return Actual.objects.get(indicator=indicator, period=period).value
+
+
+def _import(*paths, **options):
+    call_command("import_police_uk", *map(str, paths), partnership="partnership-a", **options)
+    return PoliceImport.objects.first()
+
+
+@pytest.mark.django_db
+def test_import_writes_plain_counts_with_source_police_uk(asb, sac):
+    run = _import(DEVON_JAN)
+    assert _value(asb) == _plain(DEVON_JAN, "Plymouth", ["Anti-social behaviour"])
+    assert _value(sac) == _plain(DEVON_JAN, "Plymouth", SAC)
+    change = FigureChange.objects.get(indicator=sac, period=JAN)
+    assert change.source == "police.uk" and change.old is None
+    report = run.report
+    assert report["rows_read"] == 10871
+    assert report["matched"] == _plain(DEVON_JAN, "Plymouth", [*SAC, "Anti-social behaviour"])
+    assert report["matched"] + sum(report["skipped"].values()) == report["rows_read"]
+    assert LsoaCount.objects.filter(partnership=asb.partnership).exists()
+
+
+@pytest.mark.django_db
+def test_reimport_of_the_same_month_changes_nothing(asb, sac):
+    _import(DEVON_JAN)
+    changes = FigureChange.objects.count()
+    counts = list(LsoaCount.objects.values_list("crime_type", "lsoa_code", "count"))
+    run = _import(DEVON_JAN)
+    assert {f["outcome"] for f in run.report["figures"]} == {"unchanged"}
+    assert FigureChange.objects.count() == changes
+    assert sorted(LsoaCount.objects.values_list("crime_type", "lsoa_code", "count")) == sorted(
+        counts
+    )
+
+
+@pytest.mark.django_db
+def test_republished_month_replaces_the_police_uk_figure(asb, sac, tmp_path):
+    _import(DEVON_JAN)
+    first = _value(sac)
+    lines = DEVON_JAN.read_text().splitlines(keepends=True)
+    corrected = [lines[0]] + [
+        line for line in lines[1:] if not (",Plymouth " in line and ",Burglary," in line)
+    ]
+    (tmp_path / DEVON_JAN.name).write_text("".join(corrected))
+    run = _import(tmp_path)
+    burglaries = _plain(DEVON_JAN, "Plymouth", ["Burglary"])
+    assert _value(sac) == first - burglaries
+    assert [f["outcome"] for f in run.report["figures"] if f["code"] == "SAC"] == ["updated"]
+    change = FigureChange.objects.filter(indicator=sac).first()
+    assert Decimal(change.old["value"]) == first and change.source == "police.uk"
+    assert not LsoaCount.objects.filter(crime_type="Burglary").exists()
+
+
+@pytest.mark.django_db
+def test_hand_entered_figure_is_left_and_listed_as_a_conflict(asb, sac, officer_a):
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(sac, JAN, Decimal(7))], by=officer_a
+    )
+    run = _import(DEVON_JAN)
+    assert _value(sac) == 7
+    [conflict] = [f for f in run.report["figures"] if f["outcome"] == "conflict"]
+    assert conflict["code"] == "SAC" and conflict["current"] == "7"
+    assert conflict["current_source"] == "form"
+    assert _value(asb) == _plain(DEVON_JAN, "Plymouth", ["Anti-social behaviour"])
+
+
+@pytest.mark.django_db
+def test_police_uk_figure_changed_by_hand_is_not_overwritten(asb, sac, officer_a):
+    _import(DEVON_JAN)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(sac, JAN, Decimal(3))], by=officer_a
+    )
+    run = _import(DEVON_JAN)
+    assert _value(sac) == 3
+    assert [f["code"] for f in run.report["figures"] if f["outcome"] == "conflict"] == ["SAC"]
+
+
+@pytest.mark.django_db
+def test_dry_run_writes_no_figure(asb, sac):
+    run = _import(DEVON_JAN, dry_run=True)
+    assert run.dry_run and run.report["figures"]
+    assert not Actual.objects.exists() and not LsoaCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_file_of_another_area_writes_nothing(asb, sac):
+    run = _import(CITY_JAN)
+    assert run.report["months"] == [] and run.report["figures"] == []
+    assert run.report["skipped"]["outside the partnership's local authorities"] > 0
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_city_of_london_counts_from_a_folder(partnership_b):
+    partnership_b.local_authorities = "City of London"
+    partnership_b.save()
+    shop = IndicatorFactory(partnership=partnership_b, police_uk_crime_types="Shoplifting")
+    call_command("import_police_uk", str(SAMPLE), partnership="partnership-b")
+    for month in ("2024-01", "2024-02"):
+        path = SAMPLE / month / f"{month}-city-of-london-street.csv"
+        period = datetime.date(2024, int(month[5:]), 1)
+        assert _value(shop, period) == _plain(path, "City of London", ["Shoplifting"])
+
+
+@pytest.mark.django_db
+def test_command_without_partnership_imports_every_mapped_one(asb):
+    call_command("import_police_uk", str(DEVON_JAN))
+    assert _value(asb) > 0
+
+
+def _upload(client, path=DEVON_JAN, **data):
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
+    return client.post(
+        reverse("opendata:upload", args=["partnership-a"]), {"files": upload, **data}
+    )
+
+
+@pytest.mark.django_db
+def test_officer_uploads_a_month_and_sees_the_report(client, officer_a, asb, sac):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("opendata:upload", args=["partnership-a"]),
+        {"files": SimpleUploadedFile(DEVON_JAN.name, DEVON_JAN.read_bytes(), "text/csv")},
+    )
+    run = PoliceImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    assert run.imported_by == officer_a
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "10,871" in page and "Added" in page
+    assert FigureChange.objects.filter(changed_by=officer_a, source="police.uk").count() == 2
+    detail = client.get(sac.get_absolute_url()).content.decode()
+    assert "(police.uk)" in detail
+
+
+@pytest.mark.django_db
+def test_upload_of_another_kind_of_file_changes_nothing(client, officer_a, asb):
+    client.force_login(officer_a)
+    bad = SimpleUploadedFile("actuals.csv", b"partnership,indicator,period,value\n", "text/csv")
+    response = client.post(reverse("opendata:upload", args=["partnership-a"]), {"files": bad})
+    assert response.status_code == 200
+    assert "is not a police.uk street-level file" in response.content.decode()
+    assert not PoliceImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hotspots_suppress_counts_of_one_to_four(client, officer_a, asb):
+    _import(DEVON_JAN)
+    client.force_login(officer_a)
+    url = reverse("opendata:hotspots", args=["partnership-a", asb.pk])
+    page = client.get(url, {"month": "2024-01"}).content.decode()
+    small = LsoaCount.objects.filter(crime_type="Anti-social behaviour", count__lte=4)
+    assert small.exists() and "[c]" in page
+    assert small.first().lsoa_name not in page  # grouped: a small count names no area
+    top = LsoaCount.objects.filter(crime_type="Anti-social behaviour").order_by("-count").first()
+    assert top.lsoa_name in page and f">{top.count}<" in page
+
+
+@pytest.mark.django_db
+def test_ward_lookup_groups_hotspots_by_ward(client, officer_a, asb):
+    _import(DEVON_JAN)
+    codes = list(LsoaCount.objects.values_list("lsoa_code", flat=True).distinct())
+    text = "LSOA21CD,LSOA21NM,WD24CD,WD24NM\n" + "".join(
+        f"{code},x,E05000001,Test Ward\n" for code in codes
+    )
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.csv", text.encode(), "text/csv")},
+    )
+    assert response.status_code == 302
+    assert LsoaWard.objects.count() == len(codes)
+    page = client.get(reverse("opendata:hotspots", args=["partnership-a", asb.pk])).content
+    assert b"By ward" in page and b"Test Ward" in page
+
+
+@pytest.mark.django_db
+def test_ward_lookup_without_the_columns_is_refused(client, officer_a, plymouth):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.csv", b"a,b\n1,2\n", "text/csv")},
+    )
+    assert response.status_code == 200 and b"needs columns" in response.content
+    assert not LsoaWard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_contract_columns_round_trip_through_export_data(tmp_path, plymouth, sac):
+    plymouth.local_authorities = "Plymouth;Torbay"
+    plymouth.save()
+    call_command("export_data", "--partnership", plymouth.slug, str(tmp_path))
+    with (tmp_path / "partnerships.csv").open(newline="") as handle:
+        [partnership] = csv.DictReader(handle)
+    with (tmp_path / "indicators.csv").open(newline="") as handle:
+        [indicator] = csv.DictReader(handle)
+    assert partnership["local_authorities"] == "Plymouth;Torbay"
+    assert (
+        indicator["police_uk_crime_types"] == "Burglary;Robbery;Vehicle crime;Theft from the person"
+    )
+
+    plymouth.local_authorities = ""
+    plymouth.save()
+    sac.police_uk_crime_types = ""
+    sac.save()
+    call_command("import_data", str(tmp_path))
+    plymouth.refresh_from_db()
+    sac.refresh_from_db()
+    assert plymouth.local_authority_names == ["Plymouth", "Torbay"]
+    assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_files_without_the_new_columns_leave_them_alone(tmp_path, plymouth, sac):
+    (tmp_path / "partnerships.csv").write_text(f"slug,name\n{plymouth.slug},Renamed\n")
+    (tmp_path / "indicators.csv").write_text(
+        f"partnership,code,title,polarity,measure\n{plymouth.slug},SAC,SAC,lower,count\n"
+    )
+    call_command("import_data", str(tmp_path))
+    plymouth.refresh_from_db()
+    sac.refresh_from_db()
+    assert plymouth.name == "Renamed" and plymouth.local_authorities == "Plymouth"
+    assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_unknown_crime_type_in_indicators_csv_is_refused(tmp_path, plymouth, sac):
+    (tmp_path / "indicators.csv").write_text(
+        "partnership,code,title,polarity,measure,police_uk_crime_types\n"
+        f"{plymouth.slug},SAC,SAC,lower,count,Burglary;Burglery\n"
+    )
+    with pytest.raises(CommandError):
+        call_command("import_data", str(tmp_path), stderr=io.StringIO())
+    sac.refresh_from_db()
+    assert sac.crime_types == SAC
+
+
+@pytest.mark.django_db
+def test_figure_changed_during_the_import_saves_nothing(asb, sac, monkeypatch):
+    def changed_meanwhile(**kwargs):
+        raise figure_services.FigureConflict([])
+
+    monkeypatch.setattr(figure_services, "actuals_save", changed_meanwhile)
+    run = _import(DEVON_JAN)
+    assert "nothing was saved" in run.report["problems"][0]
+    assert run.report["figures"] == []
+    assert not LsoaCount.objects.exists()
