@@ -173,4 +173,6 @@ def extra_load() -> list[str]:
     if not data_dir.exists():
         return []
     report = importer.import_path(data_dir, by=None, source="demo")
-    return [report.summary()]
+    from actions import demo as actions_demo
+
+    return [report.summary(), *actions_demo.load(data_dir)]
