@@ -13,7 +13,6 @@ action's current ones.
 
 import datetime
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from django.db.models import Q
 
@@ -532,21 +531,10 @@ EXPORT = {
 }
 
 
-def registered() -> bool:
-    """Whether the import registry (indicators.importing) carries the three tables."""
-    try:
-        from indicators.importing import registry
-    except ImportError:
-        return False
-    return "actions" in registry.names()
+def register_tables() -> None:
+    """Add the three tables to the import registry (called by ActionsConfig.ready)."""
+    from indicators.importing import Table, register
 
-
-def register_tables() -> bool:
-    """Add the three tables to the import registry; False where there is none yet."""
-    try:
-        from indicators.importing import Table, register
-    except ImportError:
-        return False
     for name, columns in COLUMNS.items():
         register(
             Table(
@@ -559,130 +547,3 @@ def register_tables() -> bool:
                 export=EXPORT[name],
             )
         )
-    return True
-
-
-# Until the import registry is on main ------------------------------------------
-# A stand-in for indicators.importing's context and runner, with the same methods the
-# checks and applies above use, so the demo and tests run before the registry lands.
-
-
-class TransferFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors[:5]))
-        self.errors = errors
-
-
-class _Row:
-    def __init__(self, table: str, number: int, data: dict):
-        self.table, self.number, self.data = table, number, data
-
-    def get(self, column: str) -> str:
-        from indicators.validation import spreadsheet_text
-
-        return spreadsheet_text((self.data.get(column) or "").strip())
-
-
-class StandaloneContext:
-    def __init__(self, *, user, scope, today, source):
-        from indicators.models import Indicator
-
-        self.user, self.scope, self.today, self.source = user, scope, today, source
-        self.errors: list[str] = []
-        known = (
-            Partnership.objects.all() if scope is None else Partnership.objects.filter(pk=scope.pk)
-        )
-        self._partnerships = {p.slug: p for p in known}
-        self.fy_start = {s: p.fy_start_month for s, p in self._partnerships.items()}
-        self._indicator_objects = {
-            (i.partnership.slug, i.code): i
-            for i in Indicator.objects.filter(
-                partnership__in=list(self._partnerships.values())
-            ).select_related("partnership")
-        }
-        self._kinds = dict.fromkeys(self._indicator_objects, ("", ""))
-        self._seen: dict = {}
-
-    def error(self, row, message: str) -> None:
-        self.errors.append(f"{row.table}.csv row {row.number}: {message}")
-
-    def repeated(self, row, key):
-        seen = self._seen.setdefault(row.table, {})
-        if key in seen:
-            return seen[key]
-        seen[key] = row.number
-        return None
-
-    def check_partnership(self, row, column: str = "partnership"):
-        slug = row.get(column)
-        if not slug:
-            self.error(row, f"{column} is blank")
-            return None
-        if slug not in self.fy_start:
-            where = f"is not {self.scope.name}" if self.scope else "does not exist"
-            self.error(row, f"partnership '{slug}' {where}")
-            return None
-        return slug
-
-    def partnership(self, slug: str):
-        return self._partnerships[slug]
-
-    def indicator(self, slug: str, code: str):
-        return self._indicator_objects[slug, code]
-
-    def theme_group(self, slug: str, name: str, *, create: bool = False):
-        if not name:
-            return None
-        return self._partnerships[slug].theme_groups.filter(name=name).first()
-
-
-def read_folder(folder: Path) -> dict[str, list]:
-    """Rows of whichever of the three CSV files the folder holds."""
-    import csv
-
-    tables = {}
-    for name in COLUMNS:
-        path = Path(folder) / f"{name}.csv"
-        if path.exists():
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                tables[name] = [
-                    _Row(name, number, data)
-                    for number, data in enumerate(csv.DictReader(handle), start=2)
-                ]
-    return tables
-
-
-def import_tables(tables, *, by=None, scope=None, source="import", today=None) -> dict:
-    """Check every row of the three tables, then write all or none: {table: counts}."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    ctx = StandaloneContext(
-        user=by, scope=scope, today=today or timezone.localdate(), source=source
-    )
-    counts = {}
-    with transaction.atomic():
-        for name in COLUMNS:
-            if name in tables:
-                items = CHECK[name](tables[name], ctx)
-                if not ctx.errors:
-                    counts[name] = APPLY[name](items, ctx)
-        if ctx.errors:
-            transaction.set_rollback(True)
-    if ctx.errors:
-        raise TransferFailed(ctx.errors)
-    return counts
-
-
-def export_to_folder(partnership: Partnership, folder: Path) -> None:
-    import csv
-
-    from indicators.validation import spreadsheet_safe
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, columns in COLUMNS.items():
-        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            for row in EXPORT[name](partnership):
-                writer.writerow([spreadsheet_safe(str(cell)) for cell in row])

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
@@ -318,6 +319,7 @@ def _list_view(
     return render(request, template, context)
 
 
+@require_safe
 @login_required
 def risks(request, slug):
     return _list_view(
@@ -334,6 +336,7 @@ def risks(request, slug):
     )
 
 
+@require_safe
 @login_required
 def risk_matrix(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -353,6 +356,7 @@ def risk_matrix(request, slug):
     )
 
 
+@require_safe
 @login_required
 def issues(request, slug):
     return _list_view(
@@ -369,6 +373,7 @@ def issues(request, slug):
     )
 
 
+@require_safe
 @login_required
 def recommendations(request, slug):
     return _list_view(
@@ -385,6 +390,7 @@ def recommendations(request, slug):
     )
 
 
+@require_safe
 @login_required
 def follow_up(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)

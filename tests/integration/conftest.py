@@ -8,3 +8,41 @@ def _fast_password_hashing(settings):
     # PBKDF2 takes about 0.3 s a hash and every user fixture hashes a password; the
     # integration tests check access rules, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Objects of partnership A for the actions app's URLs (test_permissions.py rows).
+
+
+@pytest.fixture
+def action_plan_a(partnership_a):
+    from tests.factories.actions import ActionPlanFactory
+
+    return ActionPlanFactory(partnership=partnership_a, title="Plan of partnership A")
+
+
+@pytest.fixture
+def action_a(action_plan_a):
+    from tests.factories.actions import ActionFactory, ObjectiveFactory
+
+    return ActionFactory(objective=ObjectiveFactory(plan=action_plan_a), reference="1.1")
+
+
+@pytest.fixture
+def risk_a(partnership_a):
+    from tests.factories.actions import RiskFactory
+
+    return RiskFactory(partnership=partnership_a)
+
+
+@pytest.fixture
+def cross_theme_issue_a(partnership_a):
+    from tests.factories.actions import CrossThemeIssueFactory
+
+    return CrossThemeIssueFactory(partnership=partnership_a)
+
+
+@pytest.fixture
+def recommendation_a(partnership_a):
+    from tests.factories.actions import RecommendationFactory
+
+    return RecommendationFactory(partnership=partnership_a)

@@ -10,6 +10,7 @@ import pytest
 from actions import transfer
 from actions.models import Action, ActionPlan, ActionUpdate, Recommendation, Risk
 from csp_portal.core.models import Partnership
+from indicators import importing
 from tests.factories import IndicatorFactory, ThemeGroupFactory
 
 HEADER = {name: ",".join(columns) for name, columns in transfer.COLUMNS.items()}
@@ -20,24 +21,7 @@ def _write(folder: Path, name: str, *lines: str) -> None:
 
 
 def _import(folder: Path, *, by=None, scope=None):
-    """Through the import registry where it is installed, else the stand-in runner."""
-    if transfer.registered():
-        from indicators.importing import ImportFailed, import_path
-
-        try:
-            return import_path(folder, by=by, scope=scope, source="import")
-        except ImportFailed as failed:
-            raise transfer.TransferFailed(failed.report.errors) from None
-    return transfer.import_tables(transfer.read_folder(folder), by=by, scope=scope)
-
-
-def _export(partnership, folder: Path) -> None:
-    if transfer.registered():
-        from indicators.importing import export_to_folder
-
-        export_to_folder(partnership, folder)
-    else:
-        transfer.export_to_folder(partnership, folder)
+    return importing.import_path(folder, by=by, scope=scope, source="import")
 
 
 @pytest.fixture
@@ -144,20 +128,20 @@ def test_import_actions_bad_row_named_and_nothing_written(tmp_path, valley, row,
     if message is None:  # a consistent row: accepted
         _import(tmp_path)
         return
-    with pytest.raises(transfer.TransferFailed) as failed:
+    with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path)
-    assert f"actions.csv row 3: {message}" in failed.value.errors
+    assert f"actions.csv row 3: {message}" in failed.value.report.errors
     assert not Action.objects.exists() and not ActionPlan.objects.exists()
 
 
 def test_import_indicator_of_another_partnership_refused(tmp_path, valley, partnership_b):
     IndicatorFactory(partnership=partnership_b, code="B 1")
     _write(tmp_path, "actions", ACTION_ROWS[0].replace("TV 01;TV 02", "B 1"))
-    with pytest.raises(transfer.TransferFailed) as failed:
+    with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path)
     assert (
         "actions.csv row 2: indicator 'B 1' does not exist in partnership 'partnership-a'"
-        in failed.value.errors
+        in failed.value.report.errors
     )
 
 
@@ -181,27 +165,28 @@ RISK_ROWS = [
 )
 def test_import_risks_bad_row_named(tmp_path, valley, row, message):
     _write(tmp_path, "risks", RISK_ROWS[1], row)
-    with pytest.raises(transfer.TransferFailed) as failed:
+    with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path)
-    assert f"risks.csv row 3: {message}" in failed.value.errors
+    assert f"risks.csv row 3: {message}" in failed.value.report.errors
     assert not Risk.objects.exists()
 
 
 def test_import_recommendations_bad_status_named(tmp_path, valley):
     _write(tmp_path, "recommendations", "partnership-a,SP-1,2011-01-20,Report,Chair,,maybe,")
-    with pytest.raises(transfer.TransferFailed) as failed:
+    with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path)
-    assert failed.value.errors[0].startswith(
+    assert failed.value.report.errors[0].startswith(
         "recommendations.csv row 2: status 'maybe' is not one of"
     )
 
 
 def test_import_scope_refuses_another_partnership(tmp_path, valley, partnership_b):
     _write(tmp_path, "risks", RISK_ROWS[0])
-    with pytest.raises(transfer.TransferFailed) as failed:
+    with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path, scope=partnership_b)
     assert (
-        "risks.csv row 2: partnership 'partnership-a' is not Partnership B" in failed.value.errors
+        "risks.csv row 2: partnership 'partnership-a' is not Partnership B"
+        in failed.value.report.errors
     )
 
 
@@ -224,7 +209,7 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, valley
         "partnership-a,SP-2,2011-01-20,=cmd,Chair,,awaiting_response,",
     )
     _import(tmp_path / "in", by=officer_a)
-    _export(valley, tmp_path / "first")
+    importing.export_to_folder(valley, tmp_path / "first")
     first = _files(tmp_path / "first")
     assert first["actions"][0] == list(transfer.COLUMNS["actions"])
     assert len(first["actions"]) == 4 and len(first["risks"]) == 3
@@ -237,6 +222,6 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, valley
     Recommendation.objects.all().delete()
     assert Partnership.objects.filter(slug="partnership-a").exists()
     _import(tmp_path / "first", by=officer_a)
-    _export(valley, tmp_path / "second")
+    importing.export_to_folder(valley, tmp_path / "second")
     assert _files(tmp_path / "second") == first
     assert Recommendation.objects.get(reference="SP-2").recommendation == "=cmd"
