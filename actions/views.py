@@ -107,22 +107,7 @@ def _plan_view(request, partnership, action_plan):
         quick_forms[action.pk] = quick
     page = selectors.plan_page(partnership, plan=action_plan, filters=filters, today=today)
     can_edit = has_access(request.user, partnership, Access.EDIT)
-    if can_edit:
-        for block in page.plans:
-            for objective in block.objectives:
-                for row in objective.rows:
-                    quick_forms.setdefault(
-                        row.action.pk,
-                        QuickUpdateForm(
-                            partnership=partnership,
-                            prefix=f"a{row.action.pk}",
-                            initial={
-                                "status": row.action.status,
-                                "seen_version": row.action.version,
-                            },
-                        ),
-                    )
-    errored = next((f for f in quick_forms.values() if f.is_bound), None)
+    errored = next(iter(quick_forms.values()), None)
     return render(
         request,
         "actions/plan.html",
