@@ -22,11 +22,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import selectors as indicator_selectors
-from indicators.models import Indicator
+from indicators.models import Actual, Indicator
 
 from . import rules
 from .models import (
@@ -145,14 +145,20 @@ def lead_choices(partnership: Partnership, plan: ActionPlan | None = None) -> li
 def linked_figures(
     partnership: Partnership, indicator_ids: Iterable[int]
 ) -> tuple[datetime.date | None, dict[int, LinkedIndicator]]:
-    """Status and direction of each indicator at the partnership's latest month: 4 queries.
+    """Status and direction of each indicator at the latest month any of them has a
+    figure for (a 2009/10 plan's indicators are judged in 2009/10, not at the
+    partnership's latest month): 4 queries, 0 with no indicators.
 
     The figures come from indicators.figures through the dashboard's own selector.
     """
     ids = sorted(set(indicator_ids))
-    period = indicator_selectors.latest_period(partnership)
-    if not ids or period is None:
-        return period, {}
+    if not ids:
+        return None, {}
+    period = Actual.objects.filter(
+        indicator_id__in=ids, indicator__partnership=partnership
+    ).aggregate(latest=Max("period"))["latest"]
+    if period is None:
+        return None, {}
     results = indicator_selectors.partnership_figures(
         partnership, period, indicators=Indicator.objects.filter(pk__in=ids)
     )

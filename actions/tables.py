@@ -11,6 +11,7 @@ from indicators.validation import spreadsheet_safe
 from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk
 
+WIDE = {"td": {"class": "app-col-wide"}}  # long text: keep it readable, let the table scroll
 NUMERIC = {
     "td": {"class": "govuk-table__cell--numeric"},
     "th": {"class": "govuk-table__header--numeric"},
@@ -36,7 +37,7 @@ def _change_link(url: str, hidden: str):
 class RiskTable(tables.Table):
     caption = "Risks"
     reference = tables.Column(verbose_name="Ref")
-    description = tables.Column(verbose_name="Risk")
+    description = tables.Column(verbose_name="Risk", attrs=WIDE)
     theme_group = tables.Column(
         verbose_name="Theme group", accessor="theme_group__name", default="–"
     )
@@ -45,7 +46,7 @@ class RiskTable(tables.Table):
     impact = tables.Column(verbose_name="Impact", attrs=NUMERIC)
     score_value = tables.Column(verbose_name="Score", attrs=NUMERIC)
     band = tables.Column(verbose_name="Band", accessor="score_value", order_by="score_value")
-    mitigation = tables.Column(verbose_name="Mitigation", default="–")
+    mitigation = tables.Column(verbose_name="Mitigation", default="–", attrs=WIDE)
     status = tables.Column(verbose_name="Status")
     review_date = tables.Column(verbose_name="Review date")
     edit = tables.Column(
@@ -121,8 +122,8 @@ class IssueTable(tables.Table):
     title = tables.Column(verbose_name="Issue")
     raised_by = tables.Column(verbose_name="Raised by", accessor="raised_by__name", default="–")
     affects = tables.Column(verbose_name="Affects", empty_values=(), orderable=False)
-    issue = tables.Column(verbose_name="Detail")
-    ask = tables.Column(verbose_name="What is asked of them", default="–")
+    issue = tables.Column(verbose_name="Detail", attrs=WIDE)
+    ask = tables.Column(verbose_name="What is asked of them", default="–", attrs=WIDE)
     status = tables.Column(verbose_name="Status")
     raised_on = tables.Column(verbose_name="Raised")
     edit = tables.Column(
@@ -185,9 +186,9 @@ class RecommendationTable(tables.Table):
     caption = "Scrutiny recommendations"
     reference = tables.Column(verbose_name="Ref")
     meeting_date = tables.Column(verbose_name="Meeting")
-    recommendation = tables.Column(verbose_name="Recommendation")
+    recommendation = tables.Column(verbose_name="Recommendation", attrs=WIDE)
     assigned_to = tables.Column(verbose_name="To")
-    response = tables.Column(verbose_name="Response", default="Awaiting response")
+    response = tables.Column(verbose_name="Response", default="Awaiting response", attrs=WIDE)
     status = tables.Column(verbose_name="Status")
     due = tables.Column(verbose_name="Due")
     edit = tables.Column(
