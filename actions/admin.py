@@ -56,7 +56,7 @@ class ActionAdmin(admin.ModelAdmin):
     list_select_related = ["plan"]
     autocomplete_fields = ["plan", "objective", "lead_member", "indicators"]
     # Status and the latest update come from the update history (services.action_update_add).
-    readonly_fields = ["status", "latest_update", "updated_on", "version"]
+    readonly_fields = ["status", "latest_update", "updated_on"]
     inlines = [ActionUpdateInline]
 
 
@@ -82,7 +82,6 @@ class RiskAdmin(admin.ModelAdmin):
     search_fields = ["reference", "description", "owner", "mitigation"]
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
-    readonly_fields = ["version"]
 
 
 @admin.register(CrossThemeIssue)
@@ -92,7 +91,6 @@ class CrossThemeIssueAdmin(admin.ModelAdmin):
     search_fields = ["title", "issue", "ask"]
     list_select_related = ["partnership", "raised_by"]
     autocomplete_fields = ["partnership", "raised_by", "affects"]
-    readonly_fields = ["version"]
 
 
 @admin.register(Recommendation)
@@ -102,4 +100,3 @@ class RecommendationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "recommendation", "assigned_to", "response"]
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership", "meeting"]
-    readonly_fields = ["version"]

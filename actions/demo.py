@@ -42,8 +42,8 @@ def issues_load(path: Path) -> str:
                     "raised_on": datetime.date.fromisoformat(row["raised_on"])
                     if row["raised_on"]
                     else None,
+                    "affects": affects,
                 },
-                affects=affects,
                 by=None,
                 issue=current,
             )

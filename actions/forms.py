@@ -1,11 +1,15 @@
 """Forms for action plans, risks, cross-theme issues and recommendations.
 
-Each edit form carries the row's version (`seen_version`) so the service can refuse a
-save over someone else's change. Every message names the field and the fix.
+A form that changes a stored row carries, beside each field, the value the page showed
+(``show_hidden_initial``, csp_portal/core/concurrency.py), so the service writes only what
+the person changed and refuses a change over someone else's. Every message names the
+field and the fix.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from csp_portal.core.concurrency import shown_value
 from csp_portal.core.models import Meeting, ThemeGroup
 from indicators.models import Indicator
 
@@ -37,8 +41,26 @@ def status_choices(partnership) -> list[tuple[str, str]]:
     ]
 
 
-class _VersionMixin(forms.Form):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class _ShownValues:
+    """Editing a stored row: every field carries the value the page showed."""
+
+    def _track_shown(self):
+        if self.instance.pk:
+            for field in self.fields.values():
+                field.show_hidden_initial = True
+
+
+def form_edits(form: forms.Form) -> dict:
+    """{field: (value the page showed, value posted)} for each field the person changed."""
+    edits = {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        try:
+            shown = field.clean(shown_value(form, name))
+        except ValidationError:  # shown blank in a required field, or no shown value
+            shown = None
+        edits[name] = (shown, form.cleaned_data[name])
+    return edits
 
 
 class PlanFilterForm(forms.Form):
@@ -68,7 +90,7 @@ class PlanFilterForm(forms.Form):
             del self.fields["theme_group"]
 
 
-class QuickUpdateForm(_VersionMixin):
+class QuickUpdateForm(forms.Form):
     """Set an action's status and write its update in one step, from the plan page."""
 
     status = forms.ChoiceField(
@@ -89,6 +111,8 @@ class QuickUpdateForm(_VersionMixin):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = status_choices(partnership)
+        # The status the page showed: left as shown, the update keeps the stored one.
+        self.fields["status"].show_hidden_initial = True
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
@@ -97,7 +121,7 @@ class QuickUpdateForm(_VersionMixin):
         return text
 
 
-class ActionForm(_VersionMixin, forms.ModelForm):
+class ActionForm(_ShownValues, forms.ModelForm):
     due = _date_field("Due date")
 
     class Meta:
@@ -127,6 +151,7 @@ class ActionForm(_VersionMixin, forms.ModelForm):
     def __init__(self, *args, plan, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
+        self._track_shown()
         partnership = plan.partnership
         self.fields["objective"].queryset = plan.objectives.order_by("number")
         self.fields["objective"].error_messages["invalid_choice"] = (
@@ -157,7 +182,7 @@ class ActionForm(_VersionMixin, forms.ModelForm):
         return data
 
 
-class RiskForm(_VersionMixin, forms.ModelForm):
+class RiskForm(_ShownValues, forms.ModelForm):
     SCALE = [(n, str(n)) for n in rules.LIKELIHOOD_IMPACT]
     likelihood = forms.TypedChoiceField(
         label="Likelihood",
@@ -209,13 +234,14 @@ class RiskForm(_VersionMixin, forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        self._track_shown()
         self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
         self.fields["theme_group"].error_messages["invalid_choice"] = (
             "Choose a theme group of this partnership."
         )
 
 
-class IssueForm(_VersionMixin, forms.ModelForm):
+class IssueForm(_ShownValues, forms.ModelForm):
     raised_on = _date_field("Date raised")
 
     class Meta:
@@ -236,6 +262,7 @@ class IssueForm(_VersionMixin, forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        self._track_shown()
         groups = partnership.theme_groups.order_by("name")
         self.fields["raised_by"].queryset = groups
         self.fields["affects"].queryset = groups
@@ -245,7 +272,7 @@ class IssueForm(_VersionMixin, forms.ModelForm):
             )
 
 
-class RecommendationForm(_VersionMixin, forms.ModelForm):
+class RecommendationForm(_ShownValues, forms.ModelForm):
     meeting_date = _date_field("Meeting date", required=True)
     due = _date_field("Due date")
 
@@ -275,6 +302,7 @@ class RecommendationForm(_VersionMixin, forms.ModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
+        self._track_shown()
         meeting = self.fields["meeting"]
         meeting.queryset = partnership.meetings.filter(kind=Meeting.Kind.SCRUTINY_PANEL)
         meeting.required = False

@@ -104,8 +104,6 @@ class Action(models.Model):
     latest_update = models.TextField(blank=True)
     updated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Bumped on every change so a form opened earlier can detect a concurrent edit.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["plan", "objective__number", "reference", "pk"]
@@ -189,7 +187,6 @@ class Risk(models.Model):
     mitigation = models.TextField(blank=True)
     status = models.CharField(max_length=6, choices=OpenClosed.choices, default=OpenClosed.OPEN)
     review_date = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["partnership__name", "reference"]
@@ -237,7 +234,6 @@ class CrossThemeIssue(models.Model):
     ask = models.TextField("what is asked of them", blank=True)
     status = models.CharField(max_length=6, choices=OpenClosed.choices, default=OpenClosed.OPEN)
     raised_on = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["partnership__name", "-raised_on", "title"]
@@ -279,7 +275,6 @@ class Recommendation(models.Model):
     response = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
     due = models.DateField("due date", null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["partnership__name", "-meeting_date", "reference"]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 
 from . import rules, selectors, services
@@ -23,6 +25,7 @@ from .forms import (
     QuickUpdateForm,
     RecommendationForm,
     RiskForm,
+    form_edits,
 )
 from .models import Action, ActionPlan, CrossThemeIssue, Recommendation, Risk
 from .tables import IssueTable, RecommendationTable, RiskTable
@@ -43,15 +46,39 @@ def _add_form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _stale_message(form, row, what: str) -> None:
-    """Someone saved first: say so, and let the next save go over their change."""
+def _stale_message(form, stale: services.StaleEdit, what: str) -> None:
+    """Someone changed the same fields first: say which, show what is stored now (keeping
+    the person's own changes in their boxes), so saving again replaces theirs."""
+    labels = [str(form.fields[name].label).lower() for name in stale.fields if name in form.fields]
     form.add_error(
         None,
-        f"Someone else changed {what} since you opened this page. "
-        "Check what is shown now and save again if your change still stands.",
+        f"Someone else changed the {', '.join(labels) or 'same details'} of {what} since you "
+        "opened this page. The page now shows what is stored, with your changes kept: "
+        "check them and save again to replace theirs.",
     )
+    stored = model_to_dict(stale.current, fields=list(form.fields))
+    changed = set(form.changed_data)
     data = form.data.copy()
-    data[form.add_prefix("seen_version")] = row.version
+    for name in form.fields:
+        if name not in stored:
+            continue
+        value = stored[name]
+        if isinstance(value, list):
+            raw = [str(getattr(v, "pk", v)) for v in value]
+        else:
+            raw = "" if value is None else str(getattr(value, "pk", value))
+        bound = form[name]
+        if name in stale.fields:
+            keys = [bound.html_initial_name]  # told about theirs; their own value stays
+        elif name not in changed:
+            keys = [bound.html_name, bound.html_initial_name]
+        else:
+            keys = []
+        for key in keys:
+            if isinstance(raw, list):
+                data.setlist(key, raw)
+            else:
+                data[key] = raw
     form.data = data
 
 
@@ -136,10 +163,10 @@ def _quick_update(request, action: Action, form: QuickUpdateForm) -> bool:
             text=form.cleaned_data["text"],
             by=request.user,
             date=timezone.localdate(),
-            expected_version=form.cleaned_data["seen_version"],
+            shown_status=shown_value(form, "status"),
         )
     except services.StaleEdit as stale:
-        _stale_message(form, stale.current, f"action {action.reference}")
+        _stale_message(form, stale, f"action {action.reference}")
         return False
     except ValidationError as error:
         _add_form_errors(form, error)
@@ -173,7 +200,7 @@ def action_detail(request, slug, pk):
             request.POST or None,
             partnership=partnership,
             prefix=f"a{action.pk}",
-            initial={"status": action.status, "seen_version": action.version},
+            initial={"status": action.status},
         )
         if request.method == "POST" and _quick_update(request, action, form):
             messages.success(request, _now_message(action, form))
@@ -211,32 +238,33 @@ def _action_form_view(request, partnership, action_plan, action):
         instance=action,
         plan=action_plan,
         members=selectors.members_for(partnership),
-        initial={"seen_version": action.version} if action else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = services.ActionFields(
-            objective_id=data["objective"].pk,
-            reference=data["reference"],
-            description=data["description"],
-            outcome=data["outcome"],
-            lead_member_id=data["lead_member"].pk if data["lead_member"] else None,
-            lead_text=data["lead_text"],
-            due=data["due"],
-            when=data["when"],
-            closed=data["closed"],
-        )
         try:
-            saved, changed = services.action_save(
-                plan=action_plan,
-                fields=fields,
-                indicators=list(data["indicators"]),
-                by=request.user,
-                action=action,
-                expected_version=data["seen_version"] if action else None,
-            )
+            if action is None:
+                saved, changed = services.action_save(
+                    plan=action_plan,
+                    by=request.user,
+                    fields=services.ActionFields(
+                        objective_id=data["objective"].pk,
+                        reference=data["reference"],
+                        description=data["description"],
+                        outcome=data["outcome"],
+                        lead_member_id=data["lead_member"].pk if data["lead_member"] else None,
+                        lead_text=data["lead_text"],
+                        due=data["due"],
+                        when=data["when"],
+                        closed=data["closed"],
+                    ),
+                    indicators=list(data["indicators"]),
+                )
+            else:
+                saved, changed = services.action_save(
+                    plan=action_plan, by=request.user, action=action, edits=form_edits(form)
+                )
         except services.StaleEdit as stale:
-            _stale_message(form, stale.current, f"action {action.reference}")
+            _stale_message(form, stale, f"action {action.reference}")
         except ValidationError as error:
             _add_form_errors(form, error)
         else:
@@ -391,31 +419,22 @@ def follow_up(request, slug):
     )
 
 
-def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url, extra_save=None):
+def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
     """Add (pk None) or change a risk, issue or recommendation through its service."""
     partnership = partnership_for(request.user, slug, Access.EDIT)
     row = get_object_or_404(model, pk=pk, partnership=partnership) if pk else None
-    form = form_class(
-        request.POST or None,
-        instance=row,
-        partnership=partnership,
-        initial={"seen_version": row.version} if row else None,
-    )
+    form = form_class(request.POST or None, instance=row, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        seen = data.pop("seen_version")
-        options = extra_save(data) if extra_save else {}
         try:
             saved, changed = save(
                 partnership=partnership,
-                values=data,
                 by=request.user,
-                expected_version=seen if row else None,
-                **options,
+                values=dict(form.cleaned_data) if row is None else {},
+                edits=form_edits(form) if row else None,
                 **{label: row},
             )
         except services.StaleEdit as stale:
-            _stale_message(form, stale.current, f"this {label}")
+            _stale_message(form, stale, f"this {label}")
         except ValidationError as error:
             _add_form_errors(form, error)
         else:
@@ -435,10 +454,6 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url, e
             "back_label": "Back to the list",
         },
     )
-
-
-def _affects(data: dict) -> dict:
-    return {"affects": list(data.pop("affects"))}
 
 
 @login_required
@@ -466,7 +481,6 @@ def issue_edit(request, slug, pk=None):
         save=services.issue_save,
         label="issue",
         list_url="actions:issues",
-        extra_save=_affects,
     )
 
 

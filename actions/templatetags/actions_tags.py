@@ -38,3 +38,15 @@ def status_tag(status):
 def direction_tag(direction):
     """A direction of travel as its arrow and word (includes/direction.html)."""
     return mark_safe(_partial("includes/direction.html", "direction", str(direction or "")))
+
+
+@register.filter
+def shown_for_choices(field):
+    """The hidden value a page showed for radios or checkboxes (field.html renders them
+    option by option, so not through the widget tags that add it for other inputs)."""
+    from csp_portal.core.templatetags.govuk import widget_kind
+
+    widget = widget_kind(field.field.widget)
+    if field.field.show_hidden_initial and widget in ("radios", "checkboxes"):
+        return field.as_hidden(only_initial=True)
+    return ""

@@ -49,7 +49,7 @@ def signed_in(client, officer_a):
 def _quick(action, **changes):
     data = {
         "action": action.pk,
-        f"a{action.pk}-seen_version": action.version,
+        f"initial-a{action.pk}-status": action.status,  # the status the page showed
         f"a{action.pk}-status": "green",
         f"a{action.pk}-text": "Proposal agreed by the Delivery Group.",
     }
@@ -99,7 +99,8 @@ def test_action_update_add_status_not_in_legend_refused(partnership_a, red_actio
     assert Action.objects.get(pk=red_action.pk).status == "red"
 
 
-def test_action_update_add_stale_version_refused(red_action, officer_a):
+def test_action_update_add_status_changed_by_someone_else_refused(red_action, officer_a):
+    # The page showed amber, someone has set red since, and this person chose green.
     with pytest.raises(services.StaleEdit):
         services.action_update_add(
             action=red_action,
@@ -107,9 +108,23 @@ def test_action_update_add_stale_version_refused(red_action, officer_a):
             text="Done",
             by=officer_a,
             date=DAY(2016, 12, 1),
-            expected_version=red_action.version - 1,
+            shown_status="amber",
         )
     assert red_action.updates.count() == 1
+
+
+def test_action_update_add_status_left_as_shown_keeps_the_stored_one(red_action, officer_a):
+    # The page showed amber; someone set red since; this person only wrote a note.
+    services.action_update_add(
+        action=red_action,
+        status="amber",
+        text="A note",
+        by=officer_a,
+        date=DAY(2016, 12, 1),
+        shown_status="amber",
+    )
+    red_action.refresh_from_db()
+    assert (red_action.status, red_action.latest_update) == ("red", "A note")
 
 
 def test_action_save_indicator_of_another_partnership_refused(plan_a, partnership_b, officer_a):
@@ -299,7 +314,7 @@ def test_quick_update_stale_page_refused(signed_in, plan_a, red_action, officer_
     )
     url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
     response = signed_in.post(url, data)
-    assert "Someone else changed action 2.2" in response.content.decode()
+    assert "Someone else changed the status of action 2.2" in response.content.decode()
     assert Action.objects.get(pk=red_action.pk).status == "amber"
 
 
@@ -322,7 +337,8 @@ def test_action_detail_shows_history_and_updates(signed_in, red_action):
 
 
 def _action_post(action, **changes):
-    data = {
+    """The edit page's post: stored values shown and (unless changed) sent back."""
+    stored = {
         "objective": action.objective_id,
         "reference": action.reference,
         "description": action.description,
@@ -331,9 +347,10 @@ def _action_post(action, **changes):
         "lead_text": "Somewhere Police",
         "due": "2016-09-30",
         "when": "",
-        "seen_version": action.version,
+        "closed": "False",
     }
-    data.update(changes)
+    data = {**stored, **changes, **{f"initial-{k}": v for k, v in stored.items()}}
+    data.pop("closed")  # an unticked box posts nothing
     return data
 
 
@@ -395,7 +412,7 @@ def test_risk_create_and_edit(signed_in, partnership_a):
     risk = Risk.objects.get()
     assert (risk.score, risk.band) == (20, "very_high")
     edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
-    data = _risk_post(status="closed", seen_version=risk.version)
+    data = _risk_edit_post(risk, {}, status="closed")
     assert signed_in.post(edit, data).status_code == 302
     assert Risk.objects.get().status == "closed"
 
@@ -413,12 +430,39 @@ def test_risk_scale_outside_one_to_five_error_summary(signed_in, partnership_a, 
     assert not Risk.objects.exists()
 
 
-def test_risk_edit_stale_version_refused(signed_in, partnership_a):
-    risk = RiskFactory(partnership=partnership_a)
+def _risk_edit_post(risk, shown: dict, **changes) -> dict:
+    data = {
+        "reference": risk.reference,
+        "description": risk.description,
+        "likelihood": str(risk.likelihood),
+        "impact": str(risk.impact),
+        "status": risk.status,
+    }
+    shown = {**data, **shown}
+    return {**data, **changes, **{f"initial-{k}": v for k, v in shown.items()}}
+
+
+def test_risk_edit_over_someone_elses_change_refused_then_override(signed_in, partnership_a):
+    risk = RiskFactory(partnership=partnership_a, description="Changed by someone else")
     edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
-    response = signed_in.post(edit, _risk_post(status="open", seen_version=risk.version + 5))
-    assert "Someone else changed this risk" in response.content.decode()
-    assert Risk.objects.get().description != "Funding ends"
+    data = _risk_edit_post(risk, {"description": "As first shown"}, description="Mine")
+    response = signed_in.post(edit, data)
+    text = response.content.decode()
+    assert "Someone else changed the description of this risk" in text
+    assert Risk.objects.get().description == "Changed by someone else"
+    # Saving the page as shown again (theirs now shown, mine still in the box) overrides.
+    form = response.context["form"]
+    again = {key: form.data.getlist(key) for key in form.data if key != "csrfmiddlewaretoken"}
+    assert signed_in.post(edit, again).status_code == 302
+    assert Risk.objects.get().description == "Mine"
+
+
+def test_risk_edit_leaves_fields_changed_by_someone_else_alone(signed_in, partnership_a):
+    risk = RiskFactory(partnership=partnership_a, likelihood=5)  # someone made it 5
+    edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
+    data = _risk_edit_post(risk, {"likelihood": "3"}, likelihood="3", impact="4")
+    assert signed_in.post(edit, data).status_code == 302
+    assert (Risk.objects.get().likelihood, Risk.objects.get().impact) == (5, 4)
 
 
 def test_issue_create_with_affected_groups(signed_in, partnership_a, partnership_b):

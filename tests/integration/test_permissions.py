@@ -115,8 +115,33 @@ def _quick_update(w: World) -> dict:
         "action": action.pk,
         f"{prefix}-status": "green",
         f"{prefix}-text": "Done",
-        f"{prefix}-seen_version": action.version,
+        f"initial-{prefix}-status": action.status,  # the status the page showed
     }
+
+
+def _as_shown(row, data: dict) -> dict:
+    """A form's data with the values an edit page showed (the stored ones) beside it."""
+    shown = {}
+    for name in data:
+        value = getattr(row, f"{name}_id", getattr(row, name, ""))
+        shown[f"initial-{name}"] = "" if value is None else str(value)
+    return {**data, **shown}
+
+
+def _action_edit(w: World) -> dict:
+    return _as_shown(w.get("action_a"), _action_form(w))
+
+
+def _risk_edit(w: World) -> dict:
+    return _as_shown(w.get("risk_a"), _risk_form(w))
+
+
+def _issue_edit(w: World) -> dict:
+    return _as_shown(w.get("cross_theme_issue_a"), _issue_form(w))
+
+
+def _recommendation_edit(w: World) -> dict:
+    return _as_shown(w.get("recommendation_a"), _recommendation_form(w))
 
 
 def _action_form(w: World) -> dict:
@@ -187,18 +212,18 @@ URLS = [
         EDIT,
         post=_action_form,
     ),
-    Url("actions:action_edit", lambda w: [w.p.slug, w.get("action_a").pk], EDIT, post=_action_form),
+    Url("actions:action_edit", lambda w: [w.p.slug, w.get("action_a").pk], EDIT, post=_action_edit),
     Url("actions:risks", lambda w: [w.p.slug], LIVE),
     Url("actions:risk_matrix", lambda w: [w.p.slug], LIVE),
     Url("actions:risk_create", lambda w: [w.p.slug], EDIT, post=_risk_form),
-    Url("actions:risk_edit", lambda w: [w.p.slug, w.get("risk_a").pk], EDIT, post=_risk_form),
+    Url("actions:risk_edit", lambda w: [w.p.slug, w.get("risk_a").pk], EDIT, post=_risk_edit),
     Url("actions:issues", lambda w: [w.p.slug], LIVE),
     Url("actions:issue_create", lambda w: [w.p.slug], EDIT, post=_issue_form),
     Url(
         "actions:issue_edit",
         lambda w: [w.p.slug, w.get("cross_theme_issue_a").pk],
         EDIT,
-        post=_issue_form,
+        post=_issue_edit,
     ),
     Url("actions:recommendations", lambda w: [w.p.slug], LIVE),
     Url("actions:follow_up", lambda w: [w.p.slug], LIVE),
@@ -207,7 +232,7 @@ URLS = [
         "actions:recommendation_edit",
         lambda w: [w.p.slug, w.get("recommendation_a").pk],
         EDIT,
-        post=_recommendation_form,
+        post=_recommendation_edit,
     ),
 ]
 
