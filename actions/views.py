@@ -121,12 +121,11 @@ def _plan_view(request, partnership, action_plan):
         )
     quick_forms = {}
     if request.method == "POST":
-        action = get_object_or_404(
-            Action.objects.select_related("plan__partnership"),
-            pk=request.POST.get("action") if str(request.POST.get("action", "")).isdecimal() else 0,
-            plan__partnership=partnership,
-            **({"plan": action_plan} if action_plan else {}),
-        )
+        actions = Action.objects.filter(plan__partnership=partnership)
+        if action_plan is not None:
+            actions = actions.filter(plan=action_plan)
+        action_id = request.POST.get("action", "")
+        action = get_object_or_404(actions, pk=int(action_id) if action_id.isdecimal() else 0)
         quick = QuickUpdateForm(request.POST, partnership=partnership, prefix=f"a{action.pk}")
         if _quick_update(request, action, quick):
             messages.success(request, _now_message(action, quick))
