@@ -125,7 +125,8 @@ def _plan_view(request, partnership, action_plan):
         if action_plan is not None:
             actions = actions.filter(plan=action_plan)
         action_id = request.POST.get("action", "")
-        action = get_object_or_404(actions, pk=int(action_id) if action_id.isdecimal() else 0)
+        valid = action_id.isdecimal() and len(action_id) < 19  # within a bigint
+        action = get_object_or_404(actions, pk=int(action_id) if valid else 0)
         quick = QuickUpdateForm(request.POST, partnership=partnership, prefix=f"a{action.pk}")
         if _quick_update(request, action, quick):
             messages.success(request, _now_message(action, quick))
