@@ -20,9 +20,10 @@ class ObjectiveInline(admin.TabularInline):
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
     list_display = ["title", "partnership", "theme_group", "financial_year"]
-    list_filter = ["partnership", "theme_group", "financial_year"]
-    search_fields = ["title", "partnership__name"]
-    list_select_related = ["partnership", "theme_group"]
+    # No theme group filter: its choices name each group's partnership, a query apiece.
+    list_filter = ["partnership"]
+    search_fields = ["title", "partnership__name", "theme_group__name"]
+    list_select_related = ["partnership", "theme_group__partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
     inlines = [ObjectiveInline]
 
@@ -51,8 +52,15 @@ class ActionUpdateInline(admin.TabularInline):
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
     list_display = ["reference", "description", "plan", "status", "due", "closed"]
-    list_filter = ["plan__partnership", "status", "closed", "plan__theme_group"]
-    search_fields = ["reference", "description", "outcome", "lead_text", "plan__title"]
+    list_filter = ["plan__partnership", "status", "closed"]
+    search_fields = [
+        "reference",
+        "description",
+        "outcome",
+        "lead_text",
+        "plan__title",
+        "plan__theme_group__name",
+    ]
     list_select_related = ["plan"]
     autocomplete_fields = ["plan", "objective", "lead_member", "indicators"]
     # Status and the latest update come from the update history (services.action_update_add).
@@ -78,8 +86,8 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 @admin.register(Risk)
 class RiskAdmin(admin.ModelAdmin):
     list_display = ["reference", "description", "partnership", "likelihood", "impact", "status"]
-    list_filter = ["partnership", "status", "theme_group", "likelihood", "impact"]
-    search_fields = ["reference", "description", "owner", "mitigation"]
+    list_filter = ["partnership", "status"]
+    search_fields = ["reference", "description", "owner", "mitigation", "theme_group__name"]
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
 
@@ -87,9 +95,9 @@ class RiskAdmin(admin.ModelAdmin):
 @admin.register(CrossThemeIssue)
 class CrossThemeIssueAdmin(admin.ModelAdmin):
     list_display = ["title", "partnership", "raised_by", "status", "raised_on"]
-    list_filter = ["partnership", "status", "raised_by"]
-    search_fields = ["title", "issue", "ask"]
-    list_select_related = ["partnership", "raised_by"]
+    list_filter = ["partnership", "status"]
+    search_fields = ["title", "issue", "ask", "raised_by__name"]
+    list_select_related = ["partnership", "raised_by__partnership"]
     autocomplete_fields = ["partnership", "raised_by", "affects"]
 
 
