@@ -1,1 +1,296 @@
-"""Filled by a later issue."""
+"""Action plans (objectives, actions and their dated updates), risks, cross-theme issues
+and the scrutiny panel's recommendations."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
+from indicators import periods
+from indicators.models import Indicator
+
+from . import rules
+
+
+class Status(models.TextChoices):
+    """An action's status: the partnership's RAG legend says what each colour means."""
+
+    NOT_STARTED = rules.NOT_STARTED, "Not started"
+    RED = rules.RED, "Red"
+    AMBER = rules.AMBER, "Amber"
+    GREEN = rules.GREEN, "Green"
+
+
+class ActionPlan(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="action_plans"
+    )
+    theme_group = models.ForeignKey(
+        ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_plans"
+    )
+    title = models.CharField(max_length=200)
+    financial_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(periods.MIN_YEAR), MaxValueValidator(periods.MAX_YEAR)],
+        help_text="Start year: 2006 is 2006/07.",
+    )
+
+    class Meta:
+        ordering = ["partnership__name", "-financial_year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "title"], name="unique_action_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({periods.fy_label(self.financial_year)})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:plan", args=[self.partnership.slug, self.pk])
+
+    @property
+    def year_label(self) -> str:
+        return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
+
+    def clean(self) -> None:
+        if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
+            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="objectives")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_objective_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    reference = models.CharField(max_length=20, help_text='For example "2.3".')
+    description = models.TextField("action")
+    outcome = models.TextField("outcome needed", blank=True)
+    lead_member = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lead (member)",
+    )
+    lead_text = models.CharField(
+        "lead (name or organisation)",
+        max_length=200,
+        blank=True,
+        help_text='For a lead who is not a member, such as "Hampshire Constabulary".',
+    )
+    due = models.DateField("due date", null=True, blank=True)
+    when = models.CharField(
+        max_length=200, blank=True, help_text='Free text such as "Quarterly" or "Ongoing".'
+    )
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="actions")
+    closed = models.BooleanField(default=False)
+    # The latest update's status, text and date, kept by services.action_update_add so the
+    # plan page filters and counts without reading the history.
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    latest_update = models.TextField(blank=True)
+    updated_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "objective__number", "reference", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "reference"], name="unique_action_reference")
+        ]
+        indexes = [models.Index(fields=["plan", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:action", args=[self.plan.partnership.slug, self.pk])
+
+    @property
+    def lead(self) -> str:
+        if self.lead_member_id:
+            user = self.lead_member.user
+            return user.get_full_name() or user.get_username()
+        return self.lead_text
+
+    def clean(self) -> None:
+        errors = {}
+        if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
+            errors["objective"] = "Choose an objective of this action plan."
+        if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
+            errors["lead_member"] = "Choose a member of this partnership."
+        if self.due and self.plan_id:
+            start = periods.fy_start(self.plan.financial_year, self.plan.partnership.fy_start_month)
+            if self.due < start:
+                errors["due"] = (
+                    f"The due date must be on or after {start.day} {start:%B %Y}, "
+                    f"when the plan's financial year {self.plan.year_label} starts."
+                )
+        if self.status not in rules.legend_statuses(self.plan.partnership.rag_legend):
+            errors["status"] = "Choose a status from the partnership's legend."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionUpdate(models.Model):
+    """One dated, attributed update: the action's status as at that date and what was done."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(help_text="The date the update describes.")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    text = models.TextField("update and further actions", blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=30, default="form")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.action.reference} {self.date}: {self.get_status_display()}"
+
+
+class OpenClosed(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Risk(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
+    reference = models.CharField(max_length=20)
+    theme_group = models.ForeignKey(
+        ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
+    )
+    description = models.TextField()
+    owner = models.CharField(max_length=200, blank=True)
+    likelihood = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (rare) to 5."
+    )
+    impact = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 (minor) to 5."
+    )
+    mitigation = models.TextField(blank=True)
+    status = models.CharField(max_length=6, choices=OpenClosed.choices, default=OpenClosed.OPEN)
+    review_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"], name="unique_risk"),
+            models.CheckConstraint(
+                condition=models.Q(likelihood__gte=1, likelihood__lte=5)
+                & models.Q(impact__gte=1, impact__lte=5),
+                name="risk_scale_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.description[:60]}"
+
+    @property
+    def score(self) -> int:
+        return rules.risk_score(self.likelihood, self.impact)
+
+    @property
+    def band(self) -> str:
+        return rules.risk_band(self.score)
+
+    @property
+    def band_word(self) -> str:
+        return rules.RISK_BAND_WORDS[self.band]
+
+    def clean(self) -> None:
+        if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
+            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+
+
+class CrossThemeIssue(models.Model):
+    """An issue one theme group raises that will affect other theme groups (seeds 000, 001)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="cross_theme_issues"
+    )
+    raised_by = models.ForeignKey(
+        ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="issues_raised"
+    )
+    affects = models.ManyToManyField(ThemeGroup, blank=True, related_name="issues_affecting")
+    title = models.CharField(max_length=200)
+    issue = models.TextField()
+    ask = models.TextField("what is asked of them", blank=True)
+    status = models.CharField(max_length=6, choices=OpenClosed.choices, default=OpenClosed.OPEN)
+    raised_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "-raised_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "title"], name="unique_cross_theme")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.raised_by_id and self.raised_by.partnership_id != self.partnership_id:
+            raise ValidationError({"raised_by": "Choose a theme group of this partnership."})
+
+
+class Recommendation(models.Model):
+    """What a scrutiny panel recommended at a meeting, to whom, and what became of it."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting_response", "Awaiting response"
+        ACCEPTED = "accepted", "Accepted"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        REJECTED = "rejected", "Rejected"
+
+    # Still to follow up at the next meeting.
+    OPEN = frozenset({Status.AWAITING, Status.ACCEPTED, Status.IN_PROGRESS})
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
+    )
+    meeting_date = models.DateField()
+    reference = models.CharField(max_length=20)
+    recommendation = models.TextField()
+    assigned_to = models.CharField("to whom", max_length=200)
+    response = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    due = models.DateField("due date", null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "-meeting_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "reference"], name="unique_recommendation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.recommendation[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    def clean(self) -> None:
+        if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
+            raise ValidationError({"meeting": "Choose a meeting of this partnership."})

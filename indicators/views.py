@@ -23,6 +23,9 @@ from .models import Indicator, Target
 from .tables import IndicatorTable
 from .validation import plain_number
 
+# What an officer may upload for their own partnership (staff may upload every table).
+OFFICER_TABLES = ("actuals", "actions", "risks", "recommendations", "funding", "commissioning")
+
 
 def _month_or_404(text: str) -> datetime.date:
     try:
@@ -333,7 +336,7 @@ def import_upload(request, slug=None):
         partnership, allowed = None, import_registry.names()
     else:
         partnership = partnership_for(request.user, slug, Access.EDIT)
-        allowed = import_registry.names() if request.user.is_staff else ("actuals",)
+        allowed = import_registry.names() if request.user.is_staff else OFFICER_TABLES
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     errors: list[str] = []

@@ -174,6 +174,7 @@ def extra_load() -> list[str]:
         return []
     report = importing.import_path(data_dir, by=None, source="demo")
     # Progress updates are not an import table; they come from their own file.
+    from actions import demo as actions_demo
     from commissioning.demo import progress_load
 
-    return [report.summary(), *progress_load(DEMO_DIR)]
+    return [report.summary(), *progress_load(DEMO_DIR), *actions_demo.load(data_dir)]

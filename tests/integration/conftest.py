@@ -48,3 +48,41 @@ def police_import_a(partnership_a):
     return PoliceImport.objects.create(
         partnership=partnership_a, files=["2024-01-test-street.csv"], report={}
     )
+
+
+# Objects of partnership A for the actions app's URLs (test_permissions.py rows).
+
+
+@pytest.fixture
+def action_plan_a(partnership_a):
+    from tests.factories.actions import ActionPlanFactory
+
+    return ActionPlanFactory(partnership=partnership_a, title="Plan of partnership A")
+
+
+@pytest.fixture
+def action_a(action_plan_a):
+    from tests.factories.actions import ActionFactory, ObjectiveFactory
+
+    return ActionFactory(objective=ObjectiveFactory(plan=action_plan_a), reference="1.1")
+
+
+@pytest.fixture
+def risk_a(partnership_a):
+    from tests.factories.actions import RiskFactory
+
+    return RiskFactory(partnership=partnership_a)
+
+
+@pytest.fixture
+def cross_theme_issue_a(partnership_a):
+    from tests.factories.actions import CrossThemeIssueFactory
+
+    return CrossThemeIssueFactory(partnership=partnership_a)
+
+
+@pytest.fixture
+def recommendation_a(partnership_a):
+    from tests.factories.actions import RecommendationFactory
+
+    return RecommendationFactory(partnership=partnership_a)

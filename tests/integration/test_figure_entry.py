@@ -880,7 +880,9 @@ def test_import_upload_officer_indicators_file_is_refused(client, officer_a, hat
     )
 
     assert response.status_code == 200
-    assert error_summary(response) == ["indicators.csv: you can import only actuals here"]
+    assert error_summary(response) == [
+        "indicators.csv: you can import only actions, actuals, recommendations, risks here"
+    ]
     assert Indicator.objects.count() == 1
 
 

@@ -1,0 +1,110 @@
+from django.contrib import admin
+
+from .models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    CrossThemeIssue,
+    Objective,
+    Recommendation,
+    Risk,
+)
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    extra = 0
+    fields = ["number", "title"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "theme_group", "financial_year"]
+    # No theme group filter: its choices name each group's partnership, a query apiece.
+    list_filter = ["partnership"]
+    search_fields = ["title", "partnership__name", "theme_group__name"]
+    list_select_related = ["partnership", "theme_group__partnership"]
+    autocomplete_fields = ["partnership", "theme_group"]
+    inlines = [ObjectiveInline]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "plan"]
+    list_filter = ["plan__partnership"]
+    search_fields = ["title", "plan__title"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    extra = 0
+    fields = ["date", "status", "text", "by", "source", "created_at"]
+    # The history is an audit: updates are added on the site or by import, never edited.
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["reference", "description", "plan", "status", "due", "closed"]
+    list_filter = ["plan__partnership", "status", "closed"]
+    search_fields = [
+        "reference",
+        "description",
+        "outcome",
+        "lead_text",
+        "plan__title",
+        "plan__theme_group__name",
+    ]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan", "objective", "lead_member", "indicators"]
+    # Status and the latest update come from the update history (services.action_update_add).
+    readonly_fields = ["status", "latest_update", "updated_on"]
+    inlines = [ActionUpdateInline]
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "date", "status", "by", "source"]
+    list_filter = ["status", "source", "action__plan__partnership"]
+    search_fields = ["text", "action__reference", "action__description"]
+    list_select_related = ["action", "by"]
+    readonly_fields = ["action", "date", "status", "text", "by", "source", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Risk)
+class RiskAdmin(admin.ModelAdmin):
+    list_display = ["reference", "description", "partnership", "likelihood", "impact", "status"]
+    list_filter = ["partnership", "status"]
+    search_fields = ["reference", "description", "owner", "mitigation", "theme_group__name"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership", "theme_group"]
+
+
+@admin.register(CrossThemeIssue)
+class CrossThemeIssueAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "raised_by", "status", "raised_on"]
+    list_filter = ["partnership", "status"]
+    search_fields = ["title", "issue", "ask", "raised_by__name"]
+    list_select_related = ["partnership", "raised_by__partnership"]
+    autocomplete_fields = ["partnership", "raised_by", "affects"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["reference", "partnership", "meeting_date", "assigned_to", "status", "due"]
+    list_filter = ["partnership", "status", "meeting_date"]
+    search_fields = ["reference", "recommendation", "assigned_to", "response"]
+    list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership", "meeting"]

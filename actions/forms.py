@@ -1,0 +1,322 @@
+"""Forms for action plans, risks, cross-theme issues and recommendations.
+
+A form that changes a stored row carries, beside each field, the value the page showed
+(``show_hidden_initial``, csp_portal/core/concurrency.py), so the service writes only what
+the person changed and refuses a change over someone else's. Every message names the
+field and the fix.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from csp_portal.core.concurrency import shown_value
+from csp_portal.core.models import Meeting, ThemeGroup
+from indicators.models import Indicator
+
+from . import rules
+from .models import Action, CrossThemeIssue, OpenClosed, Recommendation, Risk
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+
+
+def _date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=help_text or "For example, 2007-08-25.",
+        error_messages={
+            "invalid": f"Enter the {label.lower()} as a real date, like 2007-08-25.",
+            "required": f"Enter the {label.lower()}.",
+        },
+    )
+
+
+def status_choices(partnership) -> list[tuple[str, str]]:
+    """The legend's statuses, each with its meaning: "Red: Action not completed"."""
+    return [
+        (entry.status, f"{entry.word}: {entry.meaning}")
+        for entry in rules.status_legend(partnership.rag_legend)
+    ]
+
+
+class _ShownValues:
+    """Editing a stored row: every field carries the value the page showed."""
+
+    def _track_shown(self):
+        if self.instance.pk:
+            for field in self.fields.values():
+                field.show_hidden_initial = True
+
+
+def form_edits(form: forms.Form) -> dict:
+    """{field: (value the page showed, value posted)} for each field the person changed."""
+    edits = {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        try:
+            shown = field.clean(shown_value(form, name))
+        except ValidationError:  # shown blank in a required field, or no shown value
+            shown = None
+        edits[name] = (shown, form.cleaned_data[name])
+    return edits
+
+
+class PlanFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False)
+    lead = forms.ChoiceField(label="Lead", required=False)
+    theme_group = forms.ModelChoiceField(
+        label="Theme group",
+        queryset=ThemeGroup.objects.none(),
+        required=False,
+        empty_label="All theme groups",
+        error_messages={"invalid_choice": "Choose a theme group from the list."},
+    )
+    overdue = forms.BooleanField(label="Only overdue actions", required=False)
+
+    def __init__(self, *args, partnership, leads, theme_groups: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", "All statuses"),
+            *[(e.status, e.word) for e in rules.status_legend(partnership.rag_legend)],
+        ]
+        self.fields["status"].error_messages["invalid_choice"] = "Choose a status from the legend."
+        self.fields["lead"].choices = [("", "All leads"), *leads]
+        self.fields["lead"].error_messages["invalid_choice"] = "Choose a lead from the list."
+        if theme_groups:
+            self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        else:
+            del self.fields["theme_group"]
+
+
+class QuickUpdateForm(forms.Form):
+    """Set an action's status and write its update in one step, from the plan page."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the action's status.",
+            "invalid_choice": "Choose a status from the partnership's legend.",
+        },
+    )
+    text = forms.CharField(
+        label="Update and further actions",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Write what has been done and what comes next."},
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = status_choices(partnership)
+        # The status the page showed: left as shown, the update keeps the stored one.
+        self.fields["status"].show_hidden_initial = True
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Write what has been done and what comes next.")
+        return text
+
+
+class ActionForm(_ShownValues, forms.ModelForm):
+    due = _date_field("Due date")
+
+    class Meta:
+        model = Action
+        fields = [
+            "objective",
+            "reference",
+            "description",
+            "outcome",
+            "lead_member",
+            "lead_text",
+            "due",
+            "when",
+            "indicators",
+            "closed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "reference": {"required": 'Enter a reference, such as "2.3".'},
+            "description": {"required": "Describe the action."},
+        }
+
+    def __init__(self, *args, plan, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self._track_shown()
+        partnership = plan.partnership
+        self.fields["objective"].queryset = plan.objectives.order_by("number")
+        self.fields["objective"].error_messages["invalid_choice"] = (
+            "Choose an objective of this action plan."
+        )
+        self.fields["lead_member"].queryset = members
+        self.fields["lead_member"].label_from_instance = lambda m: (
+            m.user.get_full_name() or m.user.username
+        )
+        self.fields["lead_member"].error_messages["invalid_choice"] = (
+            "Choose a member of this partnership as lead."
+        )
+        indicators = self.fields["indicators"]
+        indicators.queryset = Indicator.objects.filter(partnership=partnership).order_by("code")
+        indicators.help_text = "The indicators this action serves."
+        indicators.error_messages["invalid_choice"] = (
+            f"Choose indicators of {partnership.name}: '%(value)s' is not one of them."
+        )
+        indicators.error_messages["invalid_pk_value"] = (
+            f"Choose indicators of {partnership.name}: '%(pk)s' is not one of them."
+        )
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.title}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lead_member") and data.get("lead_text"):
+            self.add_error("lead_text", "Choose a member or write a lead, not both.")
+        return data
+
+
+class RiskForm(_ShownValues, forms.ModelForm):
+    SCALE = [(n, str(n)) for n in rules.LIKELIHOOD_IMPACT]
+    likelihood = forms.TypedChoiceField(
+        label="Likelihood",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 (rare) to 5 (almost certain).",
+        error_messages={
+            "required": "Choose a likelihood from 1 to 5.",
+            "invalid_choice": "Likelihood must be a whole number from 1 to 5.",
+        },
+    )
+    impact = forms.TypedChoiceField(
+        label="Impact",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 (minor) to 5 (severe).",
+        error_messages={
+            "required": "Choose an impact from 1 to 5.",
+            "invalid_choice": "Impact must be a whole number from 1 to 5.",
+        },
+    )
+    review_date = _date_field("Review date")
+
+    class Meta:
+        model = Risk
+        fields = [
+            "reference",
+            "theme_group",
+            "description",
+            "owner",
+            "likelihood",
+            "impact",
+            "mitigation",
+            "status",
+            "review_date",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "reference": {"required": 'Enter a reference, such as "R1".'},
+            "description": {"required": "Describe the risk."},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self._track_shown()
+        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        self.fields["theme_group"].error_messages["invalid_choice"] = (
+            "Choose a theme group of this partnership."
+        )
+
+
+class IssueForm(_ShownValues, forms.ModelForm):
+    raised_on = _date_field("Date raised")
+
+    class Meta:
+        model = CrossThemeIssue
+        fields = ["title", "raised_by", "affects", "issue", "ask", "status", "raised_on"]
+        widgets = {
+            "issue": forms.Textarea(attrs={"rows": 4}),
+            "ask": forms.Textarea(attrs={"rows": 3}),
+            "affects": forms.CheckboxSelectMultiple,
+            "status": forms.RadioSelect,
+        }
+        labels = {"raised_by": "Raised by", "affects": "Theme groups it affects"}
+        error_messages = {
+            "title": {"required": "Give the issue a short title."},
+            "issue": {"required": "Describe the issue."},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self._track_shown()
+        groups = partnership.theme_groups.order_by("name")
+        self.fields["raised_by"].queryset = groups
+        self.fields["affects"].queryset = groups
+        for name in ("raised_by", "affects"):
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Choose theme groups of this partnership."
+            )
+
+
+class RecommendationForm(_ShownValues, forms.ModelForm):
+    meeting_date = _date_field("Meeting date", required=True)
+    due = _date_field("Due date")
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "meeting",
+            "meeting_date",
+            "reference",
+            "recommendation",
+            "assigned_to",
+            "response",
+            "status",
+            "due",
+        ]
+        widgets = {
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
+            "response": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+        }
+        error_messages = {
+            "reference": {"required": 'Enter a reference, such as "SP-2027-01".'},
+            "recommendation": {"required": "Write what the panel recommended."},
+            "assigned_to": {"required": "Say to whom the recommendation was made."},
+        }
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self._track_shown()
+        meeting = self.fields["meeting"]
+        meeting.queryset = partnership.meetings.filter(kind=Meeting.Kind.SCRUTINY_PANEL)
+        meeting.required = False
+        meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
+
+
+class ListFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All"), *choices]
+        self.fields["status"].error_messages["invalid_choice"] = "Choose a status from the list."
+
+
+RISK_STATUSES = OpenClosed.choices
+RECOMMENDATION_STATUSES = [("open", "Still to follow up"), *Recommendation.Status.choices]

@@ -1,0 +1,123 @@
+"""Pure rules for action plans and risks: statuses, the overdue rule, RAG counts, risk bands.
+
+No ORM and no Django here, so the rules are tested without a database and the pages,
+the importer and the reports all read them from one place.
+"""
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
+# Worst first: the order of RAG counts, legends and filters.
+STATUSES = (RED, AMBER, GREEN, NOT_STARTED)
+STATUS_WORDS = {RED: "Red", AMBER: "Amber", GREEN: "Green", NOT_STARTED: "Not started"}
+NOT_STARTED_MEANING = "Work on the action has not begun"
+
+LIKELIHOOD_IMPACT = range(1, 6)
+# (lowest score in the band, band): a 5 x 5 matrix scores 1 to 25.
+RISK_BANDS = ((15, "very_high"), (8, "high"), (4, "medium"), (1, "low"))
+RISK_BAND_WORDS = {"very_high": "Very high", "high": "High", "medium": "Medium", "low": "Low"}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    status: str
+    word: str
+    meaning: str
+
+
+def status_legend(rag_legend: Mapping[str, str]) -> list[LegendEntry]:
+    """The statuses an action may take: the partnership's red, amber and green, then not started.
+
+    A colour missing from the partnership's legend is not offered, so "a status not in
+    the legend" is one the form and the importer refuse.
+    """
+    entries = [
+        LegendEntry(status, STATUS_WORDS[status], str(rag_legend[status]))
+        for status in (RED, AMBER, GREEN)
+        if rag_legend.get(status)
+    ]
+    return [*entries, LegendEntry(NOT_STARTED, STATUS_WORDS[NOT_STARTED], NOT_STARTED_MEANING)]
+
+
+def legend_statuses(rag_legend: Mapping[str, str]) -> list[str]:
+    """The status codes the partnership's legend allows."""
+    return [entry.status for entry in status_legend(rag_legend)]
+
+
+def is_overdue(
+    due: datetime.date | None, status: str, today: datetime.date, *, closed: bool = False
+) -> bool:
+    """Overdue: the due date has passed (before today) and the action is not green or closed."""
+    if due is None or closed or status == GREEN:
+        return False
+    return due < today
+
+
+@dataclass(frozen=True)
+class RagCount:
+    status: str
+    word: str
+    count: int
+    percent: Decimal | None  # whole per cent of all actions; None when there are none
+
+
+def percent_of(part: int, whole: int) -> Decimal | None:
+    """part as a whole percentage of whole, half rounded up; None when whole is 0."""
+    if whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+def rag_counts(statuses: Iterable[str]) -> list[RagCount]:
+    """How many actions have each status, and the share of all of them, in STATUSES order.
+
+    Percentages are each rounded, so they may add to 99 or 101; the counts always add up.
+    """
+    values = list(statuses)
+    total = len(values)
+    return [
+        RagCount(status, STATUS_WORDS[status], n, percent_of(n, total))
+        for status in STATUSES
+        for n in [sum(1 for v in values if v == status)]
+    ]
+
+
+def risk_score(likelihood: int, impact: int) -> int:
+    """Likelihood x impact, each 1 to 5."""
+    for name, value in (("likelihood", likelihood), ("impact", impact)):
+        if value not in LIKELIHOOD_IMPACT:
+            raise ValueError(f"{name} must be 1 to 5, not {value}")
+    return likelihood * impact
+
+
+def risk_band(score: int) -> str:
+    """low 1-3, medium 4-6, high 8-12, very_high 15-25 (no product of 1-5 lies between)."""
+    if not 1 <= score <= 25:
+        raise ValueError(f"a risk score is 1 to 25, not {score}")
+    return next(band for lowest, band in RISK_BANDS if score >= lowest)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    likelihood: int
+    impact: int
+    score: int
+    band: str
+    count: int
+
+
+def risk_matrix(pairs: Iterable[tuple[int, int]]) -> list[list[MatrixCell]]:
+    """5 x 5 counts of (likelihood, impact): rows from likelihood 5 down to 1, impact 1 to 5."""
+    counts: dict[tuple[int, int], int] = {}
+    for pair in pairs:
+        counts[pair] = counts.get(pair, 0) + 1
+    return [
+        [
+            MatrixCell(lk, im, lk * im, risk_band(lk * im), counts.get((lk, im), 0))
+            for im in LIKELIHOOD_IMPACT
+        ]
+        for lk in reversed(LIKELIHOOD_IMPACT)
+    ]

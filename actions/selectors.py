@@ -1,0 +1,467 @@
+"""Reads for the action plan pages and the reports, each in a fixed number of queries.
+
+What the reports app calls (all take a Partnership; none writes):
+
+- ``plan_summary(partnership, *, theme_group=None, plan=None, as_at=None, since=None)``
+  -> PlanSummary: RAG counts, every action with its status as at a date, the overdue
+  ones, and the status changes since an earlier date. 3 queries.
+- ``actions_for_indicators(partnership, indicator_ids)`` -> {indicator id: [Action]}:
+  the open actions linked to each indicator (seed 001's "planned interventions for
+  failing targets"). 1 query.
+- ``open_risks(partnership, *, theme_group=None)`` -> [Risk], highest score first. 1 query.
+- ``open_cross_theme_issues(partnership, *, theme_group=None)`` -> [CrossThemeIssue]
+  with ``affects`` prefetched. 2 queries.
+- ``open_recommendations(partnership)`` -> [Recommendation] still to follow up, oldest
+  meeting first, each with its response. 1 query.
+- ``risk_matrix(partnership)`` -> 5 x 5 rules.MatrixCell rows of open risks. 1 query.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import F, Max, Q, QuerySet
+
+from csp_portal.core.models import Membership, Partnership, ThemeGroup
+from indicators import selectors as indicator_selectors
+from indicators.models import Actual, Indicator
+
+from . import rules
+from .models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    CrossThemeIssue,
+    OpenClosed,
+    Recommendation,
+    Risk,
+)
+
+
+def reference_key(reference: str) -> tuple:
+    """Sort "2.10" after "2.9": numbers as numbers, the rest as text."""
+    return tuple(
+        (0, int(part), "") if part.isdecimal() else (1, 0, part.lower())
+        for part in re.split(r"(\d+)", reference)
+        if part
+    )
+
+
+def _action_order(action: Action) -> tuple:
+    return (action.plan.title, action.objective.number, reference_key(action.reference))
+
+
+def _overdue_q(today: datetime.date) -> Q:
+    """rules.is_overdue as a query."""
+    return Q(due__lt=today, closed=False) & ~Q(status=rules.GREEN)
+
+
+# The action plan page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedIndicator:
+    indicator: Indicator
+    status: str  # "green", "amber", "red" or "" from indicators.figures
+    direction: str  # "improving", "deteriorating", "stable" or ""
+    has_figures: bool
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: Action
+    overdue: bool
+    indicators: list[LinkedIndicator]
+
+
+@dataclass
+class ObjectiveBlock:
+    objective_number: int
+    objective_title: str
+    rows: list[ActionRow] = field(default_factory=list)
+
+
+@dataclass
+class PlanBlock:
+    plan: ActionPlan
+    objectives: list[ObjectiveBlock] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    status: str = ""
+    lead: str = ""  # "member:<membership pk>" or "text:<lead text>"
+    theme_group: ThemeGroup | None = None
+    overdue: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.lead or self.theme_group or self.overdue)
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    legend: list[rules.LegendEntry]
+    counts: list[rules.RagCount]  # every action in scope, whatever the filters
+    total: int
+    overdue_total: int
+    plans: list[PlanBlock]
+    shown: int
+    figures_period: datetime.date | None  # the month the indicator statuses are for
+
+
+def _lead_q(lead: str) -> Q | None:
+    kind, _, value = lead.partition(":")
+    if kind == "member" and value.isdecimal():
+        return Q(lead_member_id=int(value))
+    if kind == "text" and value:
+        return Q(lead_member__isnull=True, lead_text=value)
+    return None
+
+
+def lead_choices(partnership: Partnership, plan: ActionPlan | None = None) -> list[tuple[str, str]]:
+    """Every lead named on the partnership's actions, for the lead filter: one query."""
+    actions = Action.objects.filter(plan__partnership=partnership)
+    if plan is not None:
+        actions = actions.filter(plan=plan)
+    rows = actions.values_list(
+        "lead_member_id",
+        "lead_member__user__first_name",
+        "lead_member__user__last_name",
+        "lead_member__user__username",
+        "lead_text",
+    ).distinct()
+    choices = {}
+    for member_id, first, last, username, text in rows:
+        if member_id:
+            choices[f"member:{member_id}"] = f"{first} {last}".strip() or username
+        elif text:
+            choices[f"text:{text}"] = text
+    return sorted(choices.items(), key=lambda item: item[1].lower())
+
+
+def linked_figures(
+    partnership: Partnership, indicator_ids: Iterable[int]
+) -> tuple[datetime.date | None, dict[int, LinkedIndicator]]:
+    """Status and direction of each indicator at the latest month any of them has a
+    figure for (a 2009/10 plan's indicators are judged in 2009/10, not at the
+    partnership's latest month): 4 queries, 0 with no indicators.
+
+    The figures come from indicators.figures through the dashboard's own selector.
+    """
+    ids = sorted(set(indicator_ids))
+    if not ids:
+        return None, {}
+    period = Actual.objects.filter(
+        indicator_id__in=ids, indicator__partnership=partnership
+    ).aggregate(latest=Max("period"))["latest"]
+    if period is None:
+        return None, {}
+    results = indicator_selectors.partnership_figures(
+        partnership, period, indicators=Indicator.objects.filter(pk__in=ids)
+    )
+    return period, {
+        r.indicator.pk: LinkedIndicator(
+            r.indicator, r.figures.status, r.figures.direction, r.figures.ytd is not None
+        )
+        for r in results
+    }
+
+
+def plan_page(
+    partnership: Partnership,
+    *,
+    plan: ActionPlan | None = None,
+    filters: PlanFilters = PlanFilters(),
+    today: datetime.date,
+) -> PlanPage:
+    """The action plan page: 7 queries whatever the number of actions (3 with no linked
+    indicator, 4 with no figures)."""
+    scope = Action.objects.filter(plan__partnership=partnership)
+    if plan is not None:
+        scope = scope.filter(plan=plan)
+    if filters.theme_group is not None:
+        scope = scope.filter(plan__theme_group=filters.theme_group)
+    # 1: the counts at the top cover every action in scope, whatever else is filtered.
+    everything = list(scope.values_list("status", "due", "closed"))
+    counts = rules.rag_counts(status for status, _, _ in everything)
+    overdue_total = sum(
+        rules.is_overdue(due, status, today, closed=closed) for status, due, closed in everything
+    )
+    shown = scope
+    if filters.status:
+        shown = shown.filter(status=filters.status)
+    if filters.lead and (lead_q := _lead_q(filters.lead)) is not None:
+        shown = shown.filter(lead_q)
+    if filters.overdue:
+        shown = shown.filter(_overdue_q(today))
+    # 2 and 3: the actions shown, with their linked indicators.
+    actions = sorted(
+        shown.select_related(
+            "plan__partnership", "plan__theme_group", "objective", "lead_member__user"
+        ).prefetch_related("indicators"),
+        key=_action_order,
+    )
+    # 4 to 7: the linked indicators' figures.
+    period, figures = linked_figures(
+        partnership, (i.pk for a in actions for i in a.indicators.all())
+    )
+    blocks: dict[int, PlanBlock] = {}
+    for action in actions:
+        block = blocks.setdefault(action.plan_id, PlanBlock(action.plan))
+        if not block.objectives or block.objectives[-1].objective_number != (
+            action.objective.number
+        ):
+            block.objectives.append(ObjectiveBlock(action.objective.number, action.objective.title))
+        linked = [
+            figures.get(i.pk) or LinkedIndicator(i, "", "", False)
+            for i in sorted(action.indicators.all(), key=lambda i: i.code)
+        ]
+        block.objectives[-1].rows.append(
+            ActionRow(
+                action,
+                rules.is_overdue(action.due, action.status, today, closed=action.closed),
+                linked,
+            )
+        )
+    return PlanPage(
+        legend=rules.status_legend(partnership.rag_legend),
+        counts=counts,
+        total=len(everything),
+        overdue_total=overdue_total,
+        plans=list(blocks.values()),
+        shown=len(actions),
+        figures_period=period,
+    )
+
+
+def plans_for(partnership: Partnership) -> list[ActionPlan]:
+    """The partnership's action plans, newest year first: one query."""
+    return list(
+        ActionPlan.objects.filter(partnership=partnership).select_related(
+            "theme_group", "partnership"
+        )
+    )
+
+
+def action_history(action: Action) -> list[ActionUpdate]:
+    """Every update of an action, latest first, with who wrote it: one query."""
+    return list(action.updates.select_related("by"))
+
+
+# For the reports -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionAsAt:
+    action: Action
+    status: str  # the status as at the date: not_started when no update by then
+    update: ActionUpdate | None  # the update that set it
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    action: Action
+    before: str  # status as at `since`
+    after: str  # status as at `as_at`
+    update: ActionUpdate  # the update that set `after`
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    as_at: datetime.date
+    since: datetime.date | None
+    legend: list[rules.LegendEntry]
+    counts: list[rules.RagCount]
+    total: int
+    actions: list[ActionAsAt]  # plan, objective and reference order
+    overdue: list[ActionAsAt]
+    changes: list[StatusChange]  # status different at as_at from at since
+    updates: list[ActionUpdate]  # every update dated after since up to as_at
+
+
+def _status_as_at(
+    updates: list[ActionUpdate], date: datetime.date
+) -> tuple[str, ActionUpdate | None]:
+    """The latest update on or before the date (updates are latest first)."""
+    for update in updates:
+        if update.date <= date:
+            return update.status, update
+    return rules.NOT_STARTED, None
+
+
+def plan_summary(
+    partnership: Partnership,
+    *,
+    theme_group: ThemeGroup | None = None,
+    plan: ActionPlan | None = None,
+    as_at: datetime.date | datetime.datetime | None = None,
+    since: datetime.date | None = None,
+) -> PlanSummary:
+    """The partnership's actions as they stood at a date: 3 queries.
+
+    `as_at` defaults to today. A datetime also leaves out updates recorded after it, so
+    a report built at that moment can be rebuilt exactly later. An action's status at
+    a date is its latest update dated on or before it; with no update by then it is
+    not started. Overdue is judged at `as_at`. `since` (a date) fills `changes`
+    and `updates` for "changed since the last report".
+    """
+    recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
+    if as_at is None:
+        as_at = datetime.date.today()
+    date = as_at.date() if isinstance(as_at, datetime.datetime) else as_at
+    actions_q = Action.objects.filter(plan__partnership=partnership)
+    if theme_group is not None:
+        actions_q = actions_q.filter(plan__theme_group=theme_group)
+    if plan is not None:
+        actions_q = actions_q.filter(plan=plan)
+    actions = sorted(
+        actions_q.select_related("plan", "objective", "lead_member__user").prefetch_related(
+            "indicators"
+        ),
+        key=_action_order,
+    )
+    updates_q = ActionUpdate.objects.filter(action__in=actions_q, date__lte=date).select_related(
+        "by"
+    )
+    if recorded_by is not None:
+        updates_q = updates_q.filter(created_at__lte=recorded_by)
+    by_action: dict[int, list[ActionUpdate]] = defaultdict(list)
+    for update in updates_q.order_by("-date", "-created_at", "-pk"):
+        by_action[update.action_id].append(update)
+    rows, changes, window = [], [], []
+    for action in actions:
+        history = by_action[action.pk]
+        status, update = _status_as_at(history, date)
+        rows.append(
+            ActionAsAt(
+                action,
+                status,
+                update,
+                rules.is_overdue(action.due, status, date, closed=action.closed),
+            )
+        )
+        if since is not None:
+            before, _ = _status_as_at(history, since)
+            if update is not None and before != status:
+                changes.append(StatusChange(action, before, status, update))
+            window.extend(u for u in history if since < u.date <= date)
+    window.sort(key=lambda u: (u.date, u.created_at, u.pk), reverse=True)
+    return PlanSummary(
+        as_at=date,
+        since=since,
+        legend=rules.status_legend(partnership.rag_legend),
+        counts=rules.rag_counts(row.status for row in rows),
+        total=len(rows),
+        actions=rows,
+        overdue=[row for row in rows if row.overdue],
+        changes=changes,
+        updates=window,
+    )
+
+
+def actions_for_indicators(
+    partnership: Partnership, indicator_ids: Iterable[int]
+) -> dict[int, list[Action]]:
+    """Open (not closed) actions linked to each of these indicators: one query.
+
+    Every id given is a key, with an empty list when no open action serves it.
+    """
+    ids = list(indicator_ids)
+    found: dict[int, list[Action]] = {i: [] for i in ids}
+    links = (
+        Action.indicators.through.objects.filter(
+            indicator_id__in=ids,
+            action__plan__partnership=partnership,
+            action__closed=False,
+        )
+        .select_related("action__plan", "action__objective", "action__lead_member__user")
+        .order_by("action__plan__title", "action__objective__number", "action__reference")
+    )
+    for link in links:
+        found[link.indicator_id].append(link.action)
+    return found
+
+
+def open_risks(partnership: Partnership, *, theme_group: ThemeGroup | None = None) -> list[Risk]:
+    """Open risks, highest score first: one query."""
+    risks = (
+        Risk.objects.filter(partnership=partnership, status=OpenClosed.OPEN)
+        .select_related("theme_group")
+        .annotate(score_value=F("likelihood") * F("impact"))
+        .order_by("-score_value", "reference")
+    )
+    if theme_group is not None:
+        risks = risks.filter(theme_group=theme_group)
+    return list(risks)
+
+
+def open_cross_theme_issues(
+    partnership: Partnership, *, theme_group: ThemeGroup | None = None
+) -> list[CrossThemeIssue]:
+    """Open cross-theme issues (raised by or affecting the theme group if given): 2 queries."""
+    issues = CrossThemeIssue.objects.filter(partnership=partnership, status=OpenClosed.OPEN)
+    if theme_group is not None:
+        issues = issues.filter(Q(raised_by=theme_group) | Q(affects=theme_group)).distinct()
+    return list(issues.select_related("raised_by").prefetch_related("affects"))
+
+
+def open_recommendations(partnership: Partnership) -> list[Recommendation]:
+    """The follow-up list: recommendations not yet done or rejected, oldest meeting first."""
+    return list(
+        Recommendation.objects.filter(partnership=partnership, status__in=Recommendation.OPEN)
+        .select_related("meeting")
+        .order_by("meeting_date", "reference")
+    )
+
+
+def risk_matrix(partnership: Partnership) -> list[list[rules.MatrixCell]]:
+    """Counts of open risks by likelihood and impact: one query."""
+    return rules.risk_matrix(
+        Risk.objects.filter(partnership=partnership, status=OpenClosed.OPEN).values_list(
+            "likelihood", "impact"
+        )
+    )
+
+
+def risk_queryset(partnership: Partnership, *, status: str = "", theme_group=None) -> QuerySet:
+    """The risk list, with the score to sort on."""
+    risks = (
+        Risk.objects.filter(partnership=partnership)
+        .select_related("theme_group")
+        .annotate(score_value=F("likelihood") * F("impact"))
+    )
+    if status:
+        risks = risks.filter(status=status)
+    if theme_group is not None:
+        risks = risks.filter(theme_group=theme_group)
+    return risks
+
+
+def issue_queryset(partnership: Partnership, *, status: str = "") -> QuerySet:
+    issues = (
+        CrossThemeIssue.objects.filter(partnership=partnership)
+        .select_related("raised_by")
+        .prefetch_related("affects")
+    )
+    return issues.filter(status=status) if status else issues
+
+
+def recommendation_queryset(partnership: Partnership, *, status: str = "") -> QuerySet:
+    recommendations = Recommendation.objects.filter(partnership=partnership)
+    if status == "open":
+        return recommendations.filter(status__in=Recommendation.OPEN)
+    return recommendations.filter(status=status) if status else recommendations
+
+
+def members_for(partnership: Partnership) -> QuerySet[Membership]:
+    """Members who may lead an action (anyone but panel members)."""
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .exclude(role=Membership.Role.PANEL_MEMBER)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )

@@ -1,0 +1,260 @@
+"""Writes to action plans, risks, cross-theme issues and recommendations.
+
+Each is atomic and validated (`full_clean`). A form that changes a row sends only the
+fields the person changed, each with the value the page showed (``edits``: name ->
+(shown, posted)); the row is locked and each is decided by csp_portal.core.concurrency:
+a field someone else changed since the page was built is a conflict (`StaleEdit`,
+nothing written), a field nobody else touched is written, and a field the person did not
+change is never written, whoever changed it since. Imports send whole rows (``values``).
+Action updates are the audit of an action: dated, attributed, never edited.
+"""
+
+import datetime
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from csp_portal.core.concurrency import Outcome, decide
+from csp_portal.core.models import ThemeGroup
+from indicators.models import Indicator
+
+from .models import Action, ActionPlan, ActionUpdate, CrossThemeIssue, Recommendation, Risk
+
+Edits = dict[str, tuple[Any, Any]]  # field name -> (value the page showed, value posted)
+
+
+class StaleEdit(Exception):
+    """Someone else changed these fields of the row after the form was opened."""
+
+    def __init__(self, current: Model, fields: list[str]):
+        super().__init__(f"{current}: {', '.join(fields)} changed by someone else")
+        self.current = current
+        self.fields = fields
+
+
+def _is_m2m(model: type[Model], name: str) -> bool:
+    return model._meta.get_field(name).many_to_many
+
+
+def _comparable(model: type[Model], name: str, value: Any) -> Any:
+    """Many-to-many values compare as sets of primary keys; others as they are."""
+    if _is_m2m(model, name):
+        return frozenset(v if isinstance(v, int) else v.pk for v in (value or []))
+    return value
+
+
+def _stored(row: Model, name: str) -> Any:
+    if _is_m2m(type(row), name):
+        return frozenset(getattr(row, name).values_list("pk", flat=True))
+    return getattr(row, name)
+
+
+def _decide_edits(row: Model, edits: Edits) -> dict[str, Any]:
+    """The edits to write; StaleEdit naming every field someone else changed meanwhile."""
+    model, writes, conflicts = type(row), {}, []
+    for name, (shown, posted) in edits.items():
+        outcome = decide(
+            shown=_comparable(model, name, shown),
+            posted=_comparable(model, name, posted),
+            stored=_stored(row, name),
+        )
+        if outcome is Outcome.CONFLICT:
+            conflicts.append(name)
+        elif outcome is Outcome.WRITE:
+            writes[name] = posted
+    if conflicts:
+        raise StaleEdit(row, conflicts)
+    return writes
+
+
+def _write(row: Model, values: dict[str, Any], *, compare: bool) -> bool:
+    """Set the values (many-to-many after saving), validate, save; whether anything changed.
+
+    compare: leave out values equal to the stored ones (imports send whole rows).
+    """
+    model = type(row)
+    plain = {k: v for k, v in values.items() if not _is_m2m(model, k)}
+    related = {k: v for k, v in values.items() if _is_m2m(model, k)}
+    if compare and row.pk:
+        plain = {k: v for k, v in plain.items() if getattr(row, k) != v}
+        related = {k: v for k, v in related.items() if _stored(row, k) != _comparable(model, k, v)}
+    if not plain and not related and row.pk:
+        return False
+    for key, value in plain.items():
+        setattr(row, key, value)
+    if plain or not row.pk:
+        row.full_clean()
+        row.save()
+    for key, value in related.items():
+        getattr(row, key).set(value)
+    return True
+
+
+def _save(model, *, create: dict, row, values, edits) -> tuple[Model, bool]:
+    """Create (row None), change a whole row (values) or apply a form's edits."""
+    if row is None:
+        new = model(**{k: v for k, v in create.items() if not _is_m2m(model, k)})
+        new.full_clean()
+        new.save()
+        for key, value in create.items():
+            if _is_m2m(model, key):
+                getattr(new, key).set(value)
+        return new, True
+    row = model.objects.select_for_update().get(pk=row.pk)
+    if edits is not None:
+        return row, _write(row, _decide_edits(row, edits), compare=False)
+    return row, _write(row, values, compare=True)
+
+
+def _check_indicators(plan: ActionPlan, indicators) -> None:
+    foreign = [i for i in indicators or [] if i.partnership_id != plan.partnership_id]
+    if foreign:
+        codes = ", ".join(i.code for i in foreign)
+        raise ValidationError(
+            {"indicators": f"{codes} is not an indicator of {plan.partnership.name}."}
+        )
+
+
+# Actions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What an import row or a new action's form says about an action (not its status)."""
+
+    objective_id: int
+    reference: str
+    description: str
+    outcome: str = ""
+    lead_member_id: int | None = None
+    lead_text: str = ""
+    due: datetime.date | None = None
+    when: str = ""
+    closed: bool = False
+
+
+@transaction.atomic
+def action_save(
+    *,
+    plan: ActionPlan,
+    by: User | None,
+    fields: ActionFields | None = None,
+    indicators: list[Indicator] | None = None,
+    action: Action | None = None,
+    edits: Edits | None = None,
+) -> tuple[Action, bool]:
+    """Create an action, change one (fields and indicators), or apply a form's edits.
+
+    Its status changes only through updates (action_update_add).
+    """
+    if edits is not None:
+        _check_indicators(plan, edits.get("indicators", (None, []))[1])
+    else:
+        _check_indicators(plan, indicators)
+    values = asdict(fields) if fields else {}
+    values["indicators"] = indicators or []
+    return _save(Action, create={**values, "plan": plan}, row=action, values=values, edits=edits)
+
+
+@transaction.atomic
+def action_update_add(
+    *,
+    action: Action,
+    status: str,
+    text: str,
+    by: User | None,
+    date: datetime.date,
+    source: str = "form",
+    shown_status: str | None = None,
+    require_text: bool = True,
+) -> ActionUpdate:
+    """Record a dated, attributed update and make it the action's current status.
+
+    shown_status: the status the form showed. If the person left it as shown, the
+    update keeps the status stored now (someone may have changed it meanwhile); if they
+    changed it and so did someone else, StaleEdit. An update dated before the latest
+    one joins the history without changing the current status.
+    """
+    action = (
+        Action.objects.select_related("plan__partnership")
+        .select_for_update(of=("self",))
+        .get(pk=action.pk)
+    )
+    text = text.strip()
+    if require_text and not text:
+        raise ValidationError({"text": "Write what has been done and what comes next."})
+    if shown_status is not None:
+        if status == shown_status:
+            status = action.status
+        elif decide(shown=shown_status, posted=status, stored=action.status) is Outcome.CONFLICT:
+            raise StaleEdit(action, ["status"])
+    update = ActionUpdate(action=action, date=date, status=status, text=text, by=by, source=source)
+    update.full_clean(exclude=["action", "by"])
+    action.status = status  # checked against the partnership's legend by Action.clean
+    action.full_clean()
+    update.save()
+    latest = action.updates.order_by("-date", "-created_at", "-pk").first()
+    Action.objects.filter(pk=action.pk).update(
+        status=latest.status, latest_update=latest.text, updated_on=latest.date
+    )
+    return update
+
+
+# Risks, cross-theme issues, recommendations -------------------------------
+
+
+@transaction.atomic
+def risk_save(
+    *, partnership, by: User | None, values: dict, risk: Risk | None = None, edits=None
+) -> tuple[Risk, bool]:
+    """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean)."""
+    return _save(
+        Risk, create={**values, "partnership": partnership}, row=risk, values=values, edits=edits
+    )
+
+
+@transaction.atomic
+def issue_save(
+    *,
+    partnership,
+    by: User | None,
+    values: dict,
+    issue: CrossThemeIssue | None = None,
+    edits=None,
+) -> tuple[CrossThemeIssue, bool]:
+    """Create or change a cross-theme issue and the theme groups it affects."""
+    affects: list[ThemeGroup] = (
+        edits["affects"][1] if edits and "affects" in edits else values.get("affects", [])
+    )
+    if any(group.partnership_id != partnership.pk for group in affects or []):
+        raise ValidationError({"affects": "Choose theme groups of this partnership."})
+    return _save(
+        CrossThemeIssue,
+        create={**values, "partnership": partnership},
+        row=issue,
+        values=values,
+        edits=edits,
+    )
+
+
+@transaction.atomic
+def recommendation_save(
+    *,
+    partnership,
+    by: User | None,
+    values: dict,
+    recommendation: Recommendation | None = None,
+    edits=None,
+) -> tuple[Recommendation, bool]:
+    """Create or change a scrutiny recommendation."""
+    return _save(
+        Recommendation,
+        create={**values, "partnership": partnership},
+        row=recommendation,
+        values=values,
+        edits=edits,
+    )

@@ -1,0 +1,52 @@
+from functools import lru_cache
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def item(mapping, key):
+    """mapping[key], or None: for per-row forms kept in a dict by primary key."""
+    return mapping.get(key) if mapping else None
+
+
+# A plan page shows hundreds of tags drawn from a handful of values: each value's
+# partial is rendered once per process and reused, so the markup stays in the partial.
+
+
+@lru_cache(maxsize=64)
+def _partial(name: str, key: str, value: str) -> str:
+    return render_to_string(name, {key: value}).strip()
+
+
+@register.filter
+def action_status_tag(status):
+    """An action's status as its word and colour (actions/_action_status.html)."""
+    return mark_safe(_partial("actions/_action_status.html", "status", str(status or "")))
+
+
+@register.filter
+def status_tag(status):
+    """A figures status as its word and colour (includes/status_tag.html)."""
+    return mark_safe(_partial("includes/status_tag.html", "status", str(status or "")))
+
+
+@register.filter
+def direction_tag(direction):
+    """A direction of travel as its arrow and word (includes/direction.html)."""
+    return mark_safe(_partial("includes/direction.html", "direction", str(direction or "")))
+
+
+@register.filter
+def shown_for_choices(field):
+    """The hidden value a page showed for radios or checkboxes (field.html renders them
+    option by option, so not through the widget tags that add it for other inputs)."""
+    from csp_portal.core.templatetags.govuk import widget_kind
+
+    widget = widget_kind(field.field.widget)
+    if field.field.show_hidden_initial and widget in ("radios", "checkboxes"):
+        return field.as_hidden(only_initial=True)
+    return ""

@@ -1,0 +1,549 @@
+"""actions.csv, risks.csv and recommendations.csv: checking, applying and exporting rows.
+
+These are tables of the import registry (``indicators.importing``): ``apps.ready``
+registers them, so ``import_data``, ``export_data``, the upload page and the
+partnership workbook carry them with the indicator tables. Columns are a contract.
+
+Natural keys: partnership + plan + reference for actions, partnership + reference for
+risks and recommendations, so importing the same file twice changes nothing. An
+action's status, latest update and its date become an update in the action's history,
+attributed to the importing user with source "import", when they differ from the
+action's current ones.
+"""
+
+import datetime
+from collections.abc import Iterator, Sequence
+
+from django.db.models import Q
+
+from csp_portal.core.models import Meeting, Membership, Partnership
+from indicators import periods
+
+from . import rules, services
+from .models import Action, ActionPlan, Objective, OpenClosed, Recommendation, Risk
+from .selectors import reference_key
+
+COLUMNS = {
+    "actions": (
+        "partnership",
+        "plan",
+        "financial_year",
+        "theme_group",
+        "objective_number",
+        "objective",
+        "reference",
+        "action",
+        "outcome",
+        "lead",
+        "due",
+        "when",
+        "status",
+        "indicators",
+        "latest_update",
+        "updated_on",
+    ),
+    "risks": (
+        "partnership",
+        "reference",
+        "theme_group",
+        "description",
+        "owner",
+        "likelihood",
+        "impact",
+        "mitigation",
+        "status",
+        "review_date",
+    ),
+    "recommendations": (
+        "partnership",
+        "reference",
+        "meeting_date",
+        "recommendation",
+        "assigned_to",
+        "response",
+        "status",
+        "due",
+    ),
+}
+REQUIRED = {
+    "actions": ("partnership", "plan", "financial_year", "objective_number", "reference", "action"),
+    "risks": ("partnership", "reference", "description", "likelihood", "impact"),
+    "recommendations": ("partnership", "reference", "meeting_date", "recommendation"),
+}
+ORDER = {"actions": 60, "risks": 61, "recommendations": 62}
+
+
+# Shared cell readers ----------------------------------------------------------
+
+
+def _date(row, column: str, ctx) -> tuple[bool, datetime.date | None]:
+    """(ok, date or None for a blank cell); reports a bad date."""
+    raw = row.get(column)
+    if not raw:
+        return True, None
+    try:
+        return True, datetime.date.fromisoformat(raw)
+    except ValueError:
+        ctx.error(row, f"{column} '{raw}' is not a date like 2007-08-25")
+        return False, None
+
+
+def _theme_group_known(ctx, row, slug: str) -> bool:
+    name = row.get("theme_group")
+    if name and ctx.theme_group(slug, name) is None:
+        ctx.error(row, f"theme_group '{name}' is not a theme group of partnership '{slug}'")
+        return False
+    return True
+
+
+def _state(ctx, name: str) -> dict:
+    """Per-import memory that spans the chunks one file is checked in."""
+    return ctx.__dict__.setdefault(f"_actions_{name}", {})
+
+
+def _known_indicator(ctx, slug: str, code: str) -> bool:
+    # Indicators in the database or earlier in this import (the context's own index).
+    return (slug, code) in ctx._kinds
+
+
+def _scale(row, column: str, ctx) -> int | None:
+    raw = row.get(column)
+    if raw.isdecimal() and int(raw) in rules.LIKELIHOOD_IMPACT:
+        return int(raw)
+    ctx.error(row, f"{column} '{raw}' must be a whole number from 1 to 5")
+    return None
+
+
+# actions.csv --------------------------------------------------------------------
+
+
+def check_actions(rows, ctx) -> list[dict]:
+    plans = _state(ctx, "plans")  # (slug, plan) -> (financial year, theme group, row)
+    objectives = _state(ctx, "objectives")  # (slug, plan, number) -> (title, row)
+    items = []
+    for row in rows:
+        slug = ctx.check_partnership(row)
+        if slug is None:
+            continue
+        start_month = ctx.fy_start[slug]
+        ok = True
+        plan, reference, text = row.get("plan"), row.get("reference"), row.get("action")
+        for column, value in (("plan", plan), ("reference", reference), ("action", text)):
+            if not value:
+                ctx.error(row, f"{column} is blank")
+                ok = False
+        try:
+            year = periods.parse_fy_label(row.get("financial_year"), start_month)
+        except ValueError:
+            ctx.error(
+                row,
+                f"financial_year '{row.get('financial_year')}' is not a financial year "
+                "like 2007/08",
+            )
+            ok, year = False, None
+        ok = _theme_group_known(ctx, row, slug) and ok
+        number_text = row.get("objective_number")
+        if not number_text.isdecimal() or int(number_text) < 1:
+            ctx.error(row, f"objective_number '{number_text}' must be a whole number from 1")
+            ok = False
+        if not row.get("objective"):
+            ctx.error(row, "objective is blank")
+            ok = False
+        due_ok, due = _date(row, "due", ctx)
+        updated_ok, updated_on = _date(row, "updated_on", ctx)
+        ok = ok and due_ok and updated_ok
+        status = row.get("status") or rules.NOT_STARTED
+        allowed = rules.legend_statuses(_legend(ctx, slug))
+        if status not in allowed:
+            ctx.error(row, f"status '{status}' is not one of {', '.join(allowed)}")
+            ok = False
+        codes = [c.strip() for c in row.get("indicators").split(";") if c.strip()]
+        for code in codes:
+            if not _known_indicator(ctx, slug, code):
+                ctx.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+                ok = False
+        if not ok:
+            continue
+        start = periods.fy_start(year, start_month)
+        if due and due < start:
+            ctx.error(
+                row,
+                f"due {due.isoformat()} is before the plan's financial year "
+                f"{periods.fy_label(year, start_month)} starts ({start.isoformat()})",
+            )
+            continue
+        plan_key = (slug, plan)
+        theme_group = row.get("theme_group")
+        first = plans.setdefault(plan_key, (year, theme_group, row.number))
+        if first[:2] != (year, theme_group):
+            ctx.error(
+                row,
+                f"plan '{plan}' has a different financial_year or theme_group at row {first[2]}",
+            )
+            continue
+        number = int(number_text)
+        objective_first = objectives.setdefault(
+            (slug, plan, number), (row.get("objective"), row.number)
+        )
+        if objective_first[0] != row.get("objective"):
+            ctx.error(
+                row,
+                f"objective {number} of plan '{plan}' is called "
+                f"'{objective_first[0]}' at row {objective_first[1]}",
+            )
+            continue
+        first_at = ctx.repeated(row, ("actions", slug, plan, reference))
+        if first_at is not None:
+            ctx.error(
+                row, f"a second action '{reference}' in plan '{plan}' (first at row {first_at})"
+            )
+            continue
+        items.append(
+            {
+                "partnership": slug,
+                "plan": plan,
+                "year": year,
+                "theme_group": theme_group,
+                "objective_number": number,
+                "objective": row.get("objective"),
+                "reference": reference,
+                "description": text,
+                "outcome": row.get("outcome"),
+                "lead": row.get("lead"),
+                "due": due,
+                "when": row.get("when"),
+                "status": status,
+                "indicators": codes,
+                "latest_update": row.get("latest_update"),
+                "updated_on": updated_on,
+            }
+        )
+    return items
+
+
+def _legend(ctx, slug: str) -> dict:
+    legends = _state(ctx, "legends")
+    if slug not in legends:
+        partnership = Partnership.objects.filter(slug=slug).first()
+        legends[slug] = partnership.rag_legend if partnership else {}
+    return legends[slug] or {"red": "Red", "amber": "Amber", "green": "Green"}
+
+
+def _members_by_name(partnership: Partnership) -> dict[str, Membership]:
+    found = {}
+    for membership in Membership.objects.filter(partnership=partnership).select_related("user"):
+        name = membership.user.get_full_name()
+        if name:
+            found.setdefault(name, membership)
+    return found
+
+
+def apply_actions(items: list[dict], ctx) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    by_partnership: dict[str, list[dict]] = {}
+    for item in items:
+        by_partnership.setdefault(item["partnership"], []).append(item)
+    for slug, group in by_partnership.items():
+        partnership = ctx.partnership(slug)
+        members = _members_by_name(partnership)
+        plans = {p.title: p for p in ActionPlan.objects.filter(partnership=partnership)}
+        objectives = {
+            (o.plan_id, o.number): o
+            for o in Objective.objects.filter(plan__partnership=partnership)
+        }
+        actions = {
+            (a.plan_id, a.reference): a
+            for a in Action.objects.filter(plan__partnership=partnership).prefetch_related(
+                "indicators"
+            )
+        }
+        for item in group:
+            theme_group = ctx.theme_group(slug, item["theme_group"])
+            plan = plans.get(item["plan"])
+            if plan is None:
+                plan = plans[item["plan"]] = ActionPlan.objects.create(
+                    partnership=partnership,
+                    title=item["plan"],
+                    financial_year=item["year"],
+                    theme_group=theme_group,
+                )
+            elif (plan.financial_year, plan.theme_group_id) != (
+                item["year"],
+                theme_group.pk if theme_group else None,
+            ):
+                plan.financial_year, plan.theme_group = item["year"], theme_group
+                plan.save(update_fields=["financial_year", "theme_group"])
+            objective = objectives.get((plan.pk, item["objective_number"]))
+            if objective is None:
+                objective = objectives[plan.pk, item["objective_number"]] = (
+                    Objective.objects.create(
+                        plan=plan, number=item["objective_number"], title=item["objective"]
+                    )
+                )
+            elif objective.title != item["objective"]:
+                objective.title = item["objective"]
+                objective.save(update_fields=["title"])
+            member = members.get(item["lead"])
+            current = actions.get((plan.pk, item["reference"]))
+            fields = services.ActionFields(
+                objective_id=objective.pk,
+                reference=item["reference"],
+                description=item["description"],
+                outcome=item["outcome"],
+                lead_member_id=member.pk if member else None,
+                lead_text="" if member else item["lead"],
+                due=item["due"],
+                when=item["when"],
+                closed=current.closed if current else False,
+            )
+            indicators = [ctx.indicator(slug, code) for code in item["indicators"]]
+            action, changed = services.action_save(
+                plan=plan, fields=fields, indicators=indicators, by=ctx.user, action=current
+            )
+            wanted = (item["status"], item["latest_update"], item["updated_on"])
+            if (action.status, action.latest_update, action.updated_on) != wanted and (
+                item["status"] != rules.NOT_STARTED or item["latest_update"] or item["updated_on"]
+            ):
+                services.action_update_add(
+                    action=action,
+                    status=item["status"],
+                    text=item["latest_update"],
+                    by=ctx.user,
+                    date=item["updated_on"] or ctx.today,
+                    source=ctx.source,
+                    require_text=False,
+                )
+                changed = True
+            if current is None:
+                counts["created"] += 1
+            else:
+                counts["updated" if changed else "unchanged"] += 1
+    return counts
+
+
+def export_actions(partnership: Partnership) -> Iterator[Sequence]:
+    actions = sorted(
+        Action.objects.filter(plan__partnership=partnership)
+        .select_related("plan__theme_group", "objective", "lead_member__user")
+        .prefetch_related("indicators"),
+        key=lambda a: (a.plan.title, a.objective.number, _ref_key(a.reference)),
+    )
+    start_month = partnership.fy_start_month
+    for a in actions:
+        yield [
+            partnership.slug,
+            a.plan.title,
+            periods.fy_label(a.plan.financial_year, start_month),
+            a.plan.theme_group.name if a.plan.theme_group else "",
+            str(a.objective.number),
+            a.objective.title,
+            a.reference,
+            a.description,
+            a.outcome,
+            a.lead,
+            a.due.isoformat() if a.due else "",
+            a.when,
+            a.status,
+            ";".join(sorted(i.code for i in a.indicators.all())),
+            a.latest_update,
+            a.updated_on.isoformat() if a.updated_on else "",
+        ]
+
+
+def _ref_key(reference: str) -> tuple:
+    return reference_key(reference)
+
+
+# risks.csv --------------------------------------------------------------------
+
+
+def check_risks(rows, ctx) -> list[dict]:
+    items = []
+    for row in rows:
+        slug = ctx.check_partnership(row)
+        if slug is None:
+            continue
+        ok = _theme_group_known(ctx, row, slug)
+        for column in ("reference", "description"):
+            if not row.get(column):
+                ctx.error(row, f"{column} is blank")
+                ok = False
+        likelihood = _scale(row, "likelihood", ctx)
+        impact = _scale(row, "impact", ctx)
+        status = row.get("status") or OpenClosed.OPEN
+        if status not in OpenClosed.values:
+            ctx.error(row, f"status '{status}' is not one of open, closed")
+            ok = False
+        review_ok, review_date = _date(row, "review_date", ctx)
+        if not ok or not review_ok or likelihood is None or impact is None:
+            continue
+        first_at = ctx.repeated(row, ("risks", slug, row.get("reference")))
+        if first_at is not None:
+            ctx.error(row, f"a second risk '{row.get('reference')}' (first at row {first_at})")
+            continue
+        items.append(
+            {
+                "partnership": slug,
+                "reference": row.get("reference"),
+                "theme_group": row.get("theme_group"),
+                "description": row.get("description"),
+                "owner": row.get("owner"),
+                "likelihood": likelihood,
+                "impact": impact,
+                "mitigation": row.get("mitigation"),
+                "status": status,
+                "review_date": review_date,
+            }
+        )
+    return items
+
+
+def apply_risks(items: list[dict], ctx) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    slugs = {item["partnership"] for item in items}
+    existing = {
+        (r.partnership.slug, r.reference): r
+        for r in Risk.objects.filter(partnership__slug__in=slugs).select_related("partnership")
+    }
+    for item in items:
+        slug = item.pop("partnership")
+        values = dict(item, theme_group=ctx.theme_group(slug, item["theme_group"]))
+        current = existing.get((slug, item["reference"]))
+        _, changed = services.risk_save(
+            partnership=ctx.partnership(slug), values=values, by=ctx.user, risk=current
+        )
+        counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
+    return counts
+
+
+def export_risks(partnership: Partnership) -> Iterator[Sequence]:
+    for r in Risk.objects.filter(partnership=partnership).select_related("theme_group"):
+        yield [
+            partnership.slug,
+            r.reference,
+            r.theme_group.name if r.theme_group else "",
+            r.description,
+            r.owner,
+            str(r.likelihood),
+            str(r.impact),
+            r.mitigation,
+            r.status,
+            r.review_date.isoformat() if r.review_date else "",
+        ]
+
+
+# recommendations.csv ------------------------------------------------------------
+
+
+def check_recommendations(rows, ctx) -> list[dict]:
+    items = []
+    statuses = Recommendation.Status.values
+    for row in rows:
+        slug = ctx.check_partnership(row)
+        if slug is None:
+            continue
+        ok = True
+        for column in ("reference", "recommendation", "assigned_to"):
+            if not row.get(column):
+                ctx.error(row, f"{column} is blank")
+                ok = False
+        meeting_ok, meeting_date = _date(row, "meeting_date", ctx)
+        if meeting_ok and meeting_date is None:
+            ctx.error(row, "meeting_date is blank")
+            ok = False
+        due_ok, due = _date(row, "due", ctx)
+        status = row.get("status") or Recommendation.Status.AWAITING
+        if status not in statuses:
+            ctx.error(row, f"status '{status}' is not one of {', '.join(statuses)}")
+            ok = False
+        if not (ok and meeting_ok and due_ok):
+            continue
+        first_at = ctx.repeated(row, ("recommendations", slug, row.get("reference")))
+        if first_at is not None:
+            ctx.error(
+                row,
+                f"a second recommendation '{row.get('reference')}' (first at row {first_at})",
+            )
+            continue
+        items.append(
+            {
+                "partnership": slug,
+                "reference": row.get("reference"),
+                "meeting_date": meeting_date,
+                "recommendation": row.get("recommendation"),
+                "assigned_to": row.get("assigned_to"),
+                "response": row.get("response"),
+                "status": status,
+                "due": due,
+            }
+        )
+    return items
+
+
+def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    slugs = {item["partnership"] for item in items}
+    existing = {
+        (r.partnership.slug, r.reference): r
+        for r in Recommendation.objects.filter(partnership__slug__in=slugs).select_related(
+            "partnership"
+        )
+    }
+    meetings = {
+        (m.partnership.slug, m.date): m
+        for m in Meeting.objects.filter(
+            Q(partnership__slug__in=slugs), kind=Meeting.Kind.SCRUTINY_PANEL
+        ).select_related("partnership")
+    }
+    for item in items:
+        slug = item.pop("partnership")
+        current = existing.get((slug, item["reference"]))
+        values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
+        _, changed = services.recommendation_save(
+            partnership=ctx.partnership(slug), values=values, by=ctx.user, recommendation=current
+        )
+        counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
+    return counts
+
+
+def export_recommendations(partnership: Partnership) -> Iterator[Sequence]:
+    for r in Recommendation.objects.filter(partnership=partnership).order_by(
+        "meeting_date", "reference"
+    ):
+        yield [
+            partnership.slug,
+            r.reference,
+            r.meeting_date.isoformat(),
+            r.recommendation,
+            r.assigned_to,
+            r.response,
+            r.status,
+            r.due.isoformat() if r.due else "",
+        ]
+
+
+CHECK = {"actions": check_actions, "risks": check_risks, "recommendations": check_recommendations}
+APPLY = {"actions": apply_actions, "risks": apply_risks, "recommendations": apply_recommendations}
+EXPORT = {
+    "actions": export_actions,
+    "risks": export_risks,
+    "recommendations": export_recommendations,
+}
+
+
+def register_tables() -> None:
+    """Add the three tables to the import registry (called by ActionsConfig.ready)."""
+    from indicators.importing import Table, register
+
+    for name, columns in COLUMNS.items():
+        register(
+            Table(
+                name=name,
+                columns=columns,
+                required=REQUIRED[name],
+                order=ORDER[name],
+                check=CHECK[name],
+                apply=APPLY[name],
+                export=EXPORT[name],
+            )
+        )

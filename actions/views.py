@@ -1,0 +1,498 @@
+"""Action plan, risk, cross-theme issue and recommendation pages (officers and editors)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from csp_portal.core.concurrency import shown_value
+from csp_portal.core.permissions import Access, has_access, partnership_for
+
+from . import rules, selectors, services
+from .forms import (
+    RECOMMENDATION_STATUSES,
+    RISK_STATUSES,
+    ActionForm,
+    IssueForm,
+    ListFilterForm,
+    PlanFilterForm,
+    QuickUpdateForm,
+    RecommendationForm,
+    RiskForm,
+    form_edits,
+)
+from .models import Action, ActionPlan, CrossThemeIssue, Recommendation, Risk
+from .tables import IssueTable, RecommendationTable, RiskTable
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
+def _access_for(request) -> Access:
+    return Access.EDIT if request.method == "POST" else Access.LIVE
+
+
+def _add_form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form's fields (or the form if none match)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _stale_message(form, stale: services.StaleEdit, what: str) -> None:
+    """Someone changed the same fields first: say which, show what is stored now (keeping
+    the person's own changes in their boxes), so saving again replaces theirs."""
+    labels = [str(form.fields[name].label).lower() for name in stale.fields if name in form.fields]
+    form.add_error(
+        None,
+        f"Someone else changed the {', '.join(labels) or 'same details'} of {what} since you "
+        "opened this page. The page now shows what is stored, with your changes kept: "
+        "check them and save again to replace theirs.",
+    )
+    stored = model_to_dict(stale.current, fields=list(form.fields))
+    changed = set(form.changed_data)
+    data = form.data.copy()
+    for name in form.fields:
+        if name not in stored:
+            continue
+        value = stored[name]
+        if isinstance(value, list):
+            raw = [str(getattr(v, "pk", v)) for v in value]
+        else:
+            raw = "" if value is None else str(getattr(value, "pk", value))
+        bound = form[name]
+        if name in stale.fields:
+            keys = [bound.html_initial_name]  # told about theirs; their own value stays
+        elif name not in changed:
+            keys = [bound.html_name, bound.html_initial_name]
+        else:
+            keys = []
+        for key in keys:
+            if isinstance(raw, list):
+                data.setlist(key, raw)
+            else:
+                data[key] = raw
+    form.data = data
+
+
+# The action plan page ------------------------------------------------------
+
+
+@login_required
+def plans(request, slug):
+    partnership = partnership_for(request.user, slug, _access_for(request))
+    return _plan_view(request, partnership, None)
+
+
+@login_required
+def plan(request, slug, pk):
+    partnership = partnership_for(request.user, slug, _access_for(request))
+    action_plan = get_object_or_404(
+        ActionPlan.objects.select_related("partnership", "theme_group"),
+        pk=pk,
+        partnership=partnership,
+    )
+    return _plan_view(request, partnership, action_plan)
+
+
+def _plan_view(request, partnership, action_plan):
+    today = timezone.localdate()
+    form = PlanFilterForm(
+        request.GET or None,
+        partnership=partnership,
+        leads=selectors.lead_choices(partnership, action_plan),
+        theme_groups=action_plan is None,
+    )
+    filters = selectors.PlanFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PlanFilters(
+            status=data["status"],
+            lead=data["lead"],
+            theme_group=data.get("theme_group"),
+            overdue=data["overdue"],
+        )
+    quick_forms = {}
+    if request.method == "POST":
+        actions = Action.objects.filter(plan__partnership=partnership)
+        if action_plan is not None:
+            actions = actions.filter(plan=action_plan)
+        action_id = request.POST.get("action", "")
+        valid = action_id.isdecimal() and len(action_id) < 19  # within a bigint
+        action = get_object_or_404(actions, pk=int(action_id) if valid else 0)
+        quick = QuickUpdateForm(request.POST, partnership=partnership, prefix=f"a{action.pk}")
+        if _quick_update(request, action, quick):
+            messages.success(request, _now_message(action, quick))
+            return redirect(f"{request.get_full_path()}#action-{action.pk}")
+        quick_forms[action.pk] = quick
+    page = selectors.plan_page(partnership, plan=action_plan, filters=filters, today=today)
+    can_edit = has_access(request.user, partnership, Access.EDIT)
+    errored = next(iter(quick_forms.values()), None)
+    return render(
+        request,
+        "actions/plan.html",
+        {
+            "partnership": partnership,
+            "plan": action_plan,
+            "plans": selectors.plans_for(partnership) if action_plan is None else [],
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "quick_forms": quick_forms,
+            "errored": errored,
+            "can_edit": can_edit,
+            "today": today,
+        },
+    )
+
+
+def _quick_update(request, action: Action, form: QuickUpdateForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.action_update_add(
+            action=action,
+            status=form.cleaned_data["status"],
+            text=form.cleaned_data["text"],
+            by=request.user,
+            date=timezone.localdate(),
+            shown_status=shown_value(form, "status"),
+        )
+    except services.StaleEdit as stale:
+        _stale_message(form, stale, f"action {action.reference}")
+        return False
+    except ValidationError as error:
+        _add_form_errors(form, error)
+        return False
+    return True
+
+
+def _now_message(action: Action, form: QuickUpdateForm) -> str:
+    return f"Action {action.reference} is now {rules.STATUS_WORDS[form.cleaned_data['status']]}."
+
+
+def _action(request, slug, pk, access) -> Action:
+    partnership = partnership_for(request.user, slug, access)
+    return get_object_or_404(
+        Action.objects.select_related(
+            "plan__partnership", "plan__theme_group", "objective", "lead_member__user"
+        ),
+        pk=pk,
+        plan__partnership=partnership,
+    )
+
+
+@login_required
+def action_detail(request, slug, pk):
+    action = _action(request, slug, pk, _access_for(request))
+    partnership = action.plan.partnership
+    can_edit = has_access(request.user, partnership, Access.EDIT)
+    form = None
+    if can_edit:
+        form = QuickUpdateForm(
+            request.POST or None,
+            partnership=partnership,
+            prefix=f"a{action.pk}",
+            initial={"status": action.status},
+        )
+        if request.method == "POST" and _quick_update(request, action, form):
+            messages.success(request, _now_message(action, form))
+            return redirect(action.get_absolute_url())
+    period, figures = selectors.linked_figures(
+        partnership, action.indicators.values_list("pk", flat=True)
+    )
+    linked = [
+        figures.get(i.pk) or selectors.LinkedIndicator(i, "", "", False)
+        for i in action.indicators.order_by("code")
+    ]
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "partnership": partnership,
+            "plan": action.plan,
+            "action": action,
+            "history": selectors.action_history(action),
+            "linked": linked,
+            "figures_period": period,
+            "legend": rules.status_legend(partnership.rag_legend),
+            "overdue": rules.is_overdue(
+                action.due, action.status, timezone.localdate(), closed=action.closed
+            ),
+            "form": form,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _action_form_view(request, partnership, action_plan, action):
+    form = ActionForm(
+        request.POST or None,
+        instance=action,
+        plan=action_plan,
+        members=selectors.members_for(partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action is None:
+                saved, changed = services.action_save(
+                    plan=action_plan,
+                    by=request.user,
+                    fields=services.ActionFields(
+                        objective_id=data["objective"].pk,
+                        reference=data["reference"],
+                        description=data["description"],
+                        outcome=data["outcome"],
+                        lead_member_id=data["lead_member"].pk if data["lead_member"] else None,
+                        lead_text=data["lead_text"],
+                        due=data["due"],
+                        when=data["when"],
+                        closed=data["closed"],
+                    ),
+                    indicators=list(data["indicators"]),
+                )
+            else:
+                saved, changed = services.action_save(
+                    plan=action_plan, by=request.user, action=action, edits=form_edits(form)
+                )
+        except services.StaleEdit as stale:
+            _stale_message(form, stale, f"action {action.reference}")
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            verb = "Added" if action is None else ("Saved" if changed else "Nothing changed in")
+            messages.success(request, f"{verb} action {saved.reference}.")
+            return redirect(action_plan.get_absolute_url() + f"#action-{saved.pk}")
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "partnership": partnership,
+            "plan": action_plan,
+            "form": form,
+            "page_title": f"Change action {action.reference}" if action else "Add an action",
+            "caption": action_plan.title,
+            "back_url": action_plan.get_absolute_url(),
+            "back_label": "Back to the action plan",
+        },
+    )
+
+
+@login_required
+def action_create(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    action_plan = get_object_or_404(
+        ActionPlan.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+    return _action_form_view(request, partnership, action_plan, None)
+
+
+@login_required
+def action_edit(request, slug, pk):
+    action = _action(request, slug, pk, Access.EDIT)
+    return _action_form_view(request, action.plan.partnership, action.plan, action)
+
+
+# Risks, cross-theme issues and recommendations -----------------------------
+
+
+def _list_view(
+    request, slug, *, table_class, queryset_for, statuses, template, name, heading, add, current
+):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    form = ListFilterForm(request.GET or None, choices=statuses)
+    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    can_edit = has_access(request.user, partnership, Access.EDIT)
+    table = table_class(queryset_for(partnership, status=status), slug=slug, can_edit=can_edit)
+    export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS and TableExport.is_valid_format(export_format):
+        RequestConfig(request).configure(table)
+        exporter = TableExport(export_format, table)
+        return exporter.response(f"{partnership.slug}-{name}.{export_format}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "partnership": partnership,
+        "table": table,
+        "form": form,
+        "can_edit": can_edit,
+        "query": request.GET.urlencode(),
+        "page_title": heading,
+        "add_url": reverse(add[0], args=[slug]),
+        "add_label": add[1],
+        "current": current,
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def risks(request, slug):
+    return _list_view(
+        request,
+        slug,
+        table_class=RiskTable,
+        queryset_for=selectors.risk_queryset,
+        statuses=RISK_STATUSES,
+        template="actions/risk_list.html",
+        name="risks",
+        heading="Risks",
+        add=("actions:risk_create", "Add a risk"),
+        current="risks",
+    )
+
+
+@require_safe
+@login_required
+def risk_matrix(request, slug):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    matrix = selectors.risk_matrix(partnership)
+    return render(
+        request,
+        "actions/risk_matrix.html",
+        {
+            "partnership": partnership,
+            "matrix": matrix,
+            "impacts": list(rules.LIKELIHOOD_IMPACT),
+            "total": sum(cell.count for row in matrix for cell in row),
+            "bands": [
+                (band, rules.RISK_BAND_WORDS[band], lowest) for lowest, band in rules.RISK_BANDS
+            ],
+        },
+    )
+
+
+@require_safe
+@login_required
+def issues(request, slug):
+    return _list_view(
+        request,
+        slug,
+        table_class=IssueTable,
+        queryset_for=selectors.issue_queryset,
+        statuses=RISK_STATUSES,
+        template="actions/issue_list.html",
+        name="cross-theme-issues",
+        heading="Cross-theme issues",
+        add=("actions:issue_create", "Add a cross-theme issue"),
+        current="issues",
+    )
+
+
+@require_safe
+@login_required
+def recommendations(request, slug):
+    return _list_view(
+        request,
+        slug,
+        table_class=RecommendationTable,
+        queryset_for=selectors.recommendation_queryset,
+        statuses=RECOMMENDATION_STATUSES,
+        template="actions/recommendation_list.html",
+        name="recommendations",
+        heading="Scrutiny recommendations",
+        add=("actions:recommendation_create", "Add a recommendation"),
+        current="recommendations",
+    )
+
+
+@require_safe
+@login_required
+def follow_up(request, slug):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    return render(
+        request,
+        "actions/follow_up.html",
+        {
+            "partnership": partnership,
+            "recommendations": selectors.open_recommendations(partnership),
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
+    """Add (pk None) or change a risk, issue or recommendation through its service."""
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    row = get_object_or_404(model, pk=pk, partnership=partnership) if pk else None
+    form = form_class(request.POST or None, instance=row, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, changed = save(
+                partnership=partnership,
+                by=request.user,
+                values=dict(form.cleaned_data) if row is None else {},
+                edits=form_edits(form) if row else None,
+                **{label: row},
+            )
+        except services.StaleEdit as stale:
+            _stale_message(form, stale, f"this {label}")
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            verb = "Added" if row is None else ("Saved" if changed else "Nothing changed in")
+            messages.success(request, f"{verb} {label} {saved}.")
+            return redirect(reverse(list_url, args=[slug]))
+    noun = "cross-theme issue" if label == "issue" else label
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "partnership": partnership,
+            "form": form,
+            "page_title": f"Change {noun}" if row else f"Add a {noun}",
+            "caption": partnership.name,
+            "back_url": reverse(list_url, args=[slug]),
+            "back_label": "Back to the list",
+        },
+    )
+
+
+@login_required
+def risk_edit(request, slug, pk=None):
+    return _edit_view(
+        request,
+        slug,
+        pk,
+        model=Risk,
+        form_class=RiskForm,
+        save=services.risk_save,
+        label="risk",
+        list_url="actions:risks",
+    )
+
+
+@login_required
+def issue_edit(request, slug, pk=None):
+    return _edit_view(
+        request,
+        slug,
+        pk,
+        model=CrossThemeIssue,
+        form_class=IssueForm,
+        save=services.issue_save,
+        label="issue",
+        list_url="actions:issues",
+    )
+
+
+@login_required
+def recommendation_edit(request, slug, pk=None):
+    return _edit_view(
+        request,
+        slug,
+        pk,
+        model=Recommendation,
+        form_class=RecommendationForm,
+        save=services.recommendation_save,
+        label="recommendation",
+        list_url="actions:recommendations",
+    )

@@ -1,0 +1,535 @@
+"""Action plans, risks, issues and recommendations: services, selectors and pages."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from actions import selectors, services
+from actions.models import Action, ActionUpdate, CrossThemeIssue, Recommendation, Risk
+from tests.factories import ActualFactory, IndicatorFactory, ThemeGroupFactory
+from tests.factories.actions import (
+    ActionFactory,
+    ActionPlanFactory,
+    CrossThemeIssueFactory,
+    ObjectiveFactory,
+    RecommendationFactory,
+    RiskFactory,
+)
+
+DAY = datetime.date
+
+
+@pytest.fixture
+def plan_a(partnership_a):
+    return ActionPlanFactory(partnership=partnership_a, title="Community safety plan")
+
+
+@pytest.fixture
+def red_action(plan_a, officer_a):
+    action = ActionFactory(
+        objective=ObjectiveFactory(plan=plan_a, number=2, title="Reduce criminal damage"),
+        reference="2.2",
+        description="Draft a proposal on false vandalism reports",
+    )
+    services.action_update_add(
+        action=action, status="red", text="Not progressed yet.", by=officer_a, date=DAY(2016, 10, 1)
+    )
+    action.refresh_from_db()
+    return action
+
+
+@pytest.fixture
+def signed_in(client, officer_a):
+    client.force_login(officer_a)
+    return client
+
+
+def _quick(action, **changes):
+    data = {
+        "action": action.pk,
+        f"initial-a{action.pk}-status": action.status,  # the status the page showed
+        f"a{action.pk}-status": "green",
+        f"a{action.pk}-text": "Proposal agreed by the Delivery Group.",
+    }
+    data.update({f"a{action.pk}-{k}": v for k, v in changes.items()})
+    return data
+
+
+# Services -------------------------------------------------------------------
+
+
+def test_action_update_add_sets_current_status_and_keeps_history(red_action, officer_a):
+    services.action_update_add(
+        action=red_action, status="green", text="Done.", by=officer_a, date=DAY(2016, 12, 1)
+    )
+    red_action.refresh_from_db()
+    assert (red_action.status, red_action.latest_update) == ("green", "Done.")
+    assert red_action.updated_on == DAY(2016, 12, 1)
+    assert [u.status for u in red_action.updates.all()] == ["green", "red"]
+    assert red_action.updates.first().by == officer_a
+
+
+def test_action_update_add_backdated_keeps_current_status(red_action, officer_a):
+    services.action_update_add(
+        action=red_action, status="amber", text="Earlier note.", by=officer_a, date=DAY(2016, 9, 1)
+    )
+    red_action.refresh_from_db()
+    assert red_action.status == "red"
+    assert red_action.updates.count() == 2
+
+
+def test_action_update_add_empty_text_refused(red_action, officer_a):
+    with pytest.raises(ValidationError):
+        services.action_update_add(
+            action=red_action, status="green", text="  ", by=officer_a, date=DAY(2016, 12, 1)
+        )
+    assert red_action.updates.count() == 1
+
+
+def test_action_update_add_status_not_in_legend_refused(partnership_a, red_action, officer_a):
+    partnership_a.rag_legend = {"red": "Late", "green": "Done"}
+    partnership_a.save()
+    red_action.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.action_update_add(
+            action=red_action, status="amber", text="Half done", by=officer_a, date=DAY(2016, 12, 1)
+        )
+    assert Action.objects.get(pk=red_action.pk).status == "red"
+
+
+def test_action_update_add_status_changed_by_someone_else_refused(red_action, officer_a):
+    # The page showed amber, someone has set red since, and this person chose green.
+    with pytest.raises(services.StaleEdit):
+        services.action_update_add(
+            action=red_action,
+            status="green",
+            text="Done",
+            by=officer_a,
+            date=DAY(2016, 12, 1),
+            shown_status="amber",
+        )
+    assert red_action.updates.count() == 1
+
+
+def test_action_update_add_status_left_as_shown_keeps_the_stored_one(red_action, officer_a):
+    # The page showed amber; someone set red since; this person only wrote a note.
+    services.action_update_add(
+        action=red_action,
+        status="amber",
+        text="A note",
+        by=officer_a,
+        date=DAY(2016, 12, 1),
+        shown_status="amber",
+    )
+    red_action.refresh_from_db()
+    assert (red_action.status, red_action.latest_update) == ("red", "A note")
+
+
+def test_action_save_indicator_of_another_partnership_refused(plan_a, partnership_b, officer_a):
+    objective = ObjectiveFactory(plan=plan_a)
+    other = IndicatorFactory(partnership=partnership_b)
+    fields = services.ActionFields(objective_id=objective.pk, reference="1.1", description="x")
+    with pytest.raises(ValidationError):
+        services.action_save(plan=plan_a, fields=fields, indicators=[other], by=officer_a)
+    assert not Action.objects.exists()
+
+
+def test_action_save_due_before_financial_year_refused(plan_a, officer_a):
+    objective = ObjectiveFactory(plan=plan_a)
+    fields = services.ActionFields(
+        objective_id=objective.pk, reference="1.1", description="x", due=DAY(2016, 3, 31)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.action_save(plan=plan_a, fields=fields, indicators=[], by=officer_a)
+    assert "1 April 2016" in str(error.value)
+
+
+def test_risk_save_likelihood_six_refused(partnership_a, officer_a):
+    values = {"reference": "R1", "description": "Funding ends", "likelihood": 6, "impact": 2}
+    with pytest.raises(ValidationError):
+        services.risk_save(partnership=partnership_a, values=values, by=officer_a)
+    assert not Risk.objects.exists()
+
+
+# Selectors for the reports ----------------------------------------------------
+
+
+def test_plan_summary_status_as_at_any_date(partnership_a, red_action, officer_a):
+    services.action_update_add(
+        action=red_action, status="green", text="Done.", by=officer_a, date=DAY(2016, 12, 1)
+    )
+    before = selectors.plan_summary(partnership_a, as_at=DAY(2016, 9, 1))
+    during = selectors.plan_summary(partnership_a, as_at=DAY(2016, 11, 1))
+    after = selectors.plan_summary(partnership_a, as_at=DAY(2016, 12, 31), since=DAY(2016, 11, 1))
+    assert before.actions[0].status == "not_started"
+    assert during.actions[0].status == "red" and during.actions[0].overdue
+    assert after.actions[0].status == "green" and not after.overdue
+    assert [(c.before, c.after) for c in after.changes] == [("red", "green")]
+    assert [u.text for u in after.updates] == ["Done."]
+    assert {c.status: c.count for c in after.counts}["green"] == 1
+
+
+def test_plan_summary_datetime_leaves_out_later_records(partnership_a, red_action, officer_a):
+    moment = ActionUpdate.objects.get().created_at
+    services.action_update_add(
+        action=red_action, status="green", text="Backdated.", by=officer_a, date=DAY(2016, 10, 2)
+    )
+    assert selectors.plan_summary(partnership_a, as_at=moment).actions[0].status == "red"
+    later = selectors.plan_summary(partnership_a, as_at=DAY(2016, 10, 2))
+    assert later.actions[0].status == "green"
+
+
+def test_plan_summary_queries_fixed(partnership_a, red_action, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        selectors.plan_summary(partnership_a, as_at=DAY(2016, 12, 1), since=DAY(2016, 1, 1))
+
+
+def test_actions_for_indicators_open_actions_only(partnership_a, plan_a, red_action):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    closed = ActionFactory(objective=red_action.objective, reference="2.3", closed=True)
+    red_action.indicators.add(indicator)
+    closed.indicators.add(indicator)
+    found = selectors.actions_for_indicators(partnership_a, [indicator.pk, 999])
+    assert found == {indicator.pk: [red_action], 999: []}
+
+
+def test_open_lists_for_reports(partnership_a):
+    group = ThemeGroupFactory(partnership=partnership_a)
+    RiskFactory(partnership=partnership_a, reference="R1", likelihood=2, impact=2)
+    RiskFactory(partnership=partnership_a, reference="R2", likelihood=5, impact=4)
+    RiskFactory(partnership=partnership_a, reference="R3", status="closed")
+    issue = CrossThemeIssueFactory(partnership=partnership_a)
+    issue.affects.add(group)
+    CrossThemeIssueFactory(partnership=partnership_a, status="closed")
+    RecommendationFactory(partnership=partnership_a, reference="A", status="done")
+    RecommendationFactory(partnership=partnership_a, reference="B", status="in_progress")
+    assert [r.reference for r in selectors.open_risks(partnership_a)] == ["R2", "R1"]
+    assert selectors.open_cross_theme_issues(partnership_a, theme_group=group) == [issue]
+    assert [r.reference for r in selectors.open_recommendations(partnership_a)] == ["B"]
+
+
+# Pages --------------------------------------------------------------------------
+
+
+def test_plan_page_shows_rag_counts_and_legend(signed_in, plan_a, red_action):
+    response = signed_in.get(reverse("actions:plan", args=["partnership-a", plan_a.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Draft a proposal on false vandalism reports" in text
+    assert "Off track" in text  # the partnership's legend
+    counts = {c.status: (c.count, c.percent) for c in response.context["page"].counts}
+    assert counts["red"] == (1, 100)
+    assert response.context["page"].overdue_total == 1
+
+
+def test_plan_page_linked_indicator_status_from_figures(
+    signed_in, partnership_a, plan_a, red_action
+):
+    indicator = IndicatorFactory(partnership=partnership_a, code="NI 16")
+    for month in (4, 5):
+        ActualFactory(indicator=indicator, period=DAY(2015, month, 1), value=100)
+        ActualFactory(indicator=indicator, period=DAY(2016, month, 1), value=80)
+    red_action.indicators.add(indicator)
+    response = signed_in.get(reverse("actions:plans", args=["partnership-a"]))
+    row = response.context["page"].plans[0].objectives[0].rows[0]
+    assert row.indicators[0].direction == "improving"
+    assert "Improving" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "filters, shown",
+    [
+        ({"status": "red"}, 1),
+        ({"status": "green"}, 1),
+        ({"overdue": "on"}, 1),
+        ({"lead": "text:Somewhere Police"}, 2),
+        ({"lead": "text:Nobody"}, 0),
+    ],
+)
+def test_plan_page_filters(signed_in, plan_a, red_action, officer_a, filters, shown):
+    green = ActionFactory(objective=red_action.objective, reference="2.3")
+    services.action_update_add(
+        action=green, status="green", text="Done", by=officer_a, date=DAY(2016, 10, 1)
+    )
+    response = signed_in.get(reverse("actions:plan", args=["partnership-a", plan_a.pk]), filters)
+    if filters.get("lead") == "text:Nobody":
+        assert response.context["form"].errors  # not a lead on the plan: shown as an error
+    else:
+        assert response.context["page"].shown == shown
+
+
+def test_plans_page_theme_group_filter(signed_in, partnership_a, red_action):
+    group = ThemeGroupFactory(partnership=partnership_a)
+    other = ActionPlanFactory(partnership=partnership_a, theme_group=group)
+    ActionFactory(objective=ObjectiveFactory(plan=other))
+    url = reverse("actions:plans", args=["partnership-a"])
+    assert signed_in.get(url).context["page"].shown == 2
+    assert signed_in.get(url, {"theme_group": group.pk}).context["page"].shown == 1
+
+
+def test_quick_update_sets_status_and_counts_change(signed_in, plan_a, red_action, officer_a):
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk]) + "?status=red"
+    response = signed_in.post(url, _quick(red_action))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?status=red#action-{red_action.pk}")
+    red_action.refresh_from_db()
+    assert red_action.status == "green"
+    update = red_action.updates.first()
+    assert (update.text, update.by, update.source) == (
+        "Proposal agreed by the Delivery Group.",
+        officer_a,
+        "form",
+    )
+    page = signed_in.get(url).context["page"]
+    assert {c.status: c.count for c in page.counts}["green"] == 1
+    assert page.shown == 0
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"text": "   "}, "Write what has been done and what comes next."),
+        ({"status": "purple"}, "Choose a status from the partnership&#x27;s legend."),
+        ({"status": ""}, "Choose the action&#x27;s status."),
+    ],
+)
+def test_quick_update_bad_input_error_summary_nothing_changes(
+    signed_in, plan_a, red_action, changes, message
+):
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+    response = signed_in.post(url, _quick(red_action, **changes))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "govuk-error-summary" in text and message in text
+    assert red_action.updates.count() == 1
+    assert Action.objects.get(pk=red_action.pk).status == "red"
+
+
+def test_quick_update_stale_page_refused(signed_in, plan_a, red_action, officer_a):
+    data = _quick(red_action)
+    services.action_update_add(
+        action=red_action, status="amber", text="Someone else", by=officer_a, date=DAY(2016, 11, 1)
+    )
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+    response = signed_in.post(url, data)
+    assert "Someone else changed the status of action 2.2" in response.content.decode()
+    assert Action.objects.get(pk=red_action.pk).status == "amber"
+
+
+def test_quick_update_action_of_another_plan_not_found(signed_in, partnership_b, red_action):
+    other = ActionFactory(
+        objective=ObjectiveFactory(plan=ActionPlanFactory(partnership=partnership_b))
+    )
+    url = reverse("actions:plan", args=["partnership-a", red_action.plan.pk])
+    response = signed_in.post(url, _quick(other))
+    assert response.status_code == 404
+    assert not other.updates.exists()
+
+
+def test_action_detail_shows_history_and_updates(signed_in, red_action):
+    url = reverse("actions:action", args=["partnership-a", red_action.pk])
+    assert "Not progressed yet." in signed_in.get(url).content.decode()
+    response = signed_in.post(url, _quick(red_action))
+    assert response.status_code == 302
+    assert Action.objects.get(pk=red_action.pk).status == "green"
+
+
+def _action_post(action, **changes):
+    """The edit page's post: stored values shown and (unless changed) sent back."""
+    stored = {
+        "objective": action.objective_id,
+        "reference": action.reference,
+        "description": action.description,
+        "outcome": "",
+        "lead_member": "",
+        "lead_text": "Somewhere Police",
+        "due": "2016-09-30",
+        "when": "",
+        "closed": "False",
+    }
+    data = {**stored, **changes, **{f"initial-{k}": v for k, v in stored.items()}}
+    data.pop("closed")  # an unticked box posts nothing
+    return data
+
+
+def test_action_edit_saves(signed_in, partnership_a, red_action):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    url = reverse("actions:action_edit", args=["partnership-a", red_action.pk])
+    response = signed_in.post(
+        url, _action_post(red_action, when="Quarterly", indicators=[indicator.pk])
+    )
+    assert response.status_code == 302
+    red_action.refresh_from_db()
+    assert red_action.when == "Quarterly"
+    assert list(red_action.indicators.all()) == [indicator]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"due": "2016-03-31"}, "on or after 1 April 2016"),
+        ({"due": "2016-02-30"}, "Enter the due date as a real date"),
+        ({"description": ""}, "Describe the action."),
+    ],
+)
+def test_action_edit_bad_input_changes_nothing(signed_in, red_action, changes, message):
+    url = reverse("actions:action_edit", args=["partnership-a", red_action.pk])
+    response = signed_in.post(url, _action_post(red_action, **changes))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "govuk-error-summary" in text and message in text
+    assert Action.objects.get(pk=red_action.pk).due == DAY(2016, 9, 30)
+
+
+def test_action_edit_indicator_of_another_partnership_refused(signed_in, partnership_b, red_action):
+    other = IndicatorFactory(partnership=partnership_b)
+    url = reverse("actions:action_edit", args=["partnership-a", red_action.pk])
+    response = signed_in.post(url, _action_post(red_action, indicators=[other.pk]))
+    assert response.status_code == 200
+    assert "Choose indicators of Partnership A" in response.content.decode()
+    assert not red_action.indicators.exists()
+
+
+def test_action_create_adds_to_plan(signed_in, plan_a):
+    objective = ObjectiveFactory(plan=plan_a)
+    url = reverse("actions:action_create", args=["partnership-a", plan_a.pk])
+    data = {"objective": objective.pk, "reference": "1.1", "description": "Run a campaign"}
+    assert signed_in.post(url, data).status_code == 302
+    assert Action.objects.get().status == "not_started"
+
+
+def _risk_post(**changes):
+    data = {"reference": "R1", "description": "Funding ends", "likelihood": "4", "impact": "5"}
+    data.update(changes)
+    return data
+
+
+def test_risk_create_and_edit(signed_in, partnership_a):
+    url = reverse("actions:risk_create", args=["partnership-a"])
+    assert signed_in.post(url, _risk_post(status="open")).status_code == 302
+    risk = Risk.objects.get()
+    assert (risk.score, risk.band) == (20, "very_high")
+    edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
+    data = _risk_edit_post(risk, {}, status="closed")
+    assert signed_in.post(edit, data).status_code == 302
+    assert Risk.objects.get().status == "closed"
+
+
+@pytest.mark.parametrize(
+    "field, value", [("likelihood", "0"), ("likelihood", "6"), ("impact", "6")]
+)
+def test_risk_scale_outside_one_to_five_error_summary(signed_in, partnership_a, field, value):
+    url = reverse("actions:risk_create", args=["partnership-a"])
+    response = signed_in.post(url, _risk_post(status="open", **{field: value}))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert f"{field.capitalize()} must be a whole number from 1 to 5." in text
+    assert not Risk.objects.exists()
+
+
+def _risk_edit_post(risk, shown: dict, **changes) -> dict:
+    data = {
+        "reference": risk.reference,
+        "description": risk.description,
+        "likelihood": str(risk.likelihood),
+        "impact": str(risk.impact),
+        "status": risk.status,
+    }
+    shown = {**data, **shown}
+    return {**data, **changes, **{f"initial-{k}": v for k, v in shown.items()}}
+
+
+def test_risk_edit_over_someone_elses_change_refused_then_override(signed_in, partnership_a):
+    risk = RiskFactory(partnership=partnership_a, description="Changed by someone else")
+    edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
+    data = _risk_edit_post(risk, {"description": "As first shown"}, description="Mine")
+    response = signed_in.post(edit, data)
+    text = response.content.decode()
+    assert "Someone else changed the description of this risk" in text
+    assert Risk.objects.get().description == "Changed by someone else"
+    # Saving the page as shown again (theirs now shown, mine still in the box) overrides.
+    form = response.context["form"]
+    again = {key: form.data.getlist(key) for key in form.data if key != "csrfmiddlewaretoken"}
+    assert signed_in.post(edit, again).status_code == 302
+    assert Risk.objects.get().description == "Mine"
+
+
+def test_risk_edit_leaves_fields_changed_by_someone_else_alone(signed_in, partnership_a):
+    risk = RiskFactory(partnership=partnership_a, likelihood=5)  # someone made it 5
+    edit = reverse("actions:risk_edit", args=["partnership-a", risk.pk])
+    data = _risk_edit_post(risk, {"likelihood": "3"}, likelihood="3", impact="4")
+    assert signed_in.post(edit, data).status_code == 302
+    assert (Risk.objects.get().likelihood, Risk.objects.get().impact) == (5, 4)
+
+
+def test_issue_create_with_affected_groups(signed_in, partnership_a, partnership_b):
+    group = ThemeGroupFactory(partnership=partnership_a)
+    foreign = ThemeGroupFactory(partnership=partnership_b)
+    url = reverse("actions:issue_create", args=["partnership-a"])
+    data = {"title": "Alcohol", "issue": "Harm", "status": "open", "affects": [foreign.pk]}
+    response = signed_in.post(url, data)
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert not CrossThemeIssue.objects.exists()
+    data["affects"] = [group.pk]
+    assert signed_in.post(url, data).status_code == 302
+    assert list(CrossThemeIssue.objects.get().affects.all()) == [group]
+
+
+def test_recommendation_create_and_follow_up(signed_in, partnership_a):
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    data = {
+        "meeting_date": "2016-12-01",
+        "reference": "SP-1",
+        "recommendation": "Report SARC funding",
+        "assigned_to": "Chair",
+        "status": "awaiting_response",
+    }
+    assert signed_in.post(url, data).status_code == 302
+    follow = signed_in.get(reverse("actions:follow_up", args=["partnership-a"]))
+    assert "Report SARC funding" in follow.content.decode()
+    assert Recommendation.objects.get().is_open
+
+
+@pytest.mark.parametrize("name", ["risks", "issues", "recommendations"])
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_lists_export(signed_in, partnership_a, name, export):
+    RiskFactory(partnership=partnership_a, description="=HYPERLINK(1)")
+    CrossThemeIssueFactory(partnership=partnership_a)
+    RecommendationFactory(partnership=partnership_a)
+    response = signed_in.get(
+        reverse(f"actions:{name}", args=["partnership-a"]), {"_export": export}
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{export}"')
+    if export == "csv" and name == "risks":
+        text = response.content.decode()
+        assert "'=HYPERLINK(1)" in text and ",3,3,9,High," in text
+
+
+def test_risk_list_sorts_by_score(signed_in, partnership_a):
+    RiskFactory(partnership=partnership_a, reference="LOW", likelihood=1, impact=1)
+    RiskFactory(partnership=partnership_a, reference="HIGH", likelihood=5, impact=5)
+    url = reverse("actions:risks", args=["partnership-a"])
+    rows = signed_in.get(url, {"sort": "score_value"}).context["table"].rows
+    assert [r.record.reference for r in rows] == ["LOW", "HIGH"]
+    rows = signed_in.get(url).context["table"].rows
+    assert [r.record.reference for r in rows] == ["HIGH", "LOW"]
+
+
+def test_risk_matrix_is_a_table_with_counts(signed_in, partnership_a):
+    RiskFactory(partnership=partnership_a, likelihood=4, impact=2)
+    RiskFactory(partnership=partnership_a, likelihood=4, impact=2)
+    response = signed_in.get(reverse("actions:risk_matrix", args=["partnership-a"]))
+    text = response.content.decode()
+    assert "<table" in text and 'data-likelihood="4" data-impact="2"' in text
+    cell = response.context["matrix"][1][1]
+    assert (cell.likelihood, cell.impact, cell.count) == (4, 2, 2)
+
+
+def test_partnership_page_links_to_plans(signed_in, partnership_a):
+    text = signed_in.get(reverse("core:partnership", args=["partnership-a"])).content.decode()
+    assert reverse("actions:plans", args=["partnership-a"]) in text
+    assert reverse("actions:follow_up", args=["partnership-a"]) in text

@@ -1,0 +1,227 @@
+"""actions.csv, risks.csv and recommendations.csv: all or nothing, bad rows named, round trip."""
+
+import csv
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+
+from actions import transfer
+from actions.models import Action, ActionPlan, ActionUpdate, Recommendation, Risk
+from csp_portal.core.models import Partnership
+from indicators import importing
+from tests.factories import IndicatorFactory, ThemeGroupFactory
+
+HEADER = {name: ",".join(columns) for name, columns in transfer.COLUMNS.items()}
+
+
+def _write(folder: Path, name: str, *lines: str) -> None:
+    (folder / f"{name}.csv").write_text("\n".join([HEADER[name], *lines]) + "\n", encoding="utf-8")
+
+
+def _import(folder: Path, *, by=None, scope=None):
+    return importing.import_path(folder, by=by, scope=scope, source="import")
+
+
+@pytest.fixture
+def valley(partnership_a):
+    ThemeGroupFactory(partnership=partnership_a, name="Delivery Group")
+    IndicatorFactory(partnership=partnership_a, code="TV 01")
+    IndicatorFactory(partnership=partnership_a, code="TV 02")
+    return partnership_a
+
+
+ACTION_ROWS = [
+    'partnership-a,Plan,2006/07,Delivery Group,1,Reduce crime,1.1,"Wardens, patrols",,All,'
+    "2006-11-01,,green,TV 01;TV 02,Done.,2007-01-25",
+    "partnership-a,Plan,2006/07,Delivery Group,2,Criminal damage,2.2,Proposal,,Someone,"
+    "2006-08-25,Quarterly,red,,Not progressed.,2007-01-25",
+    "partnership-a,Plan,2006/07,Delivery Group,2,Criminal damage,2.3,Campaign,,,,,not_started,,,",
+]
+
+
+def test_import_actions_creates_plan_objectives_and_updates(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    plan = ActionPlan.objects.get()
+    assert (plan.title, plan.financial_year, plan.theme_group.name) == (
+        "Plan",
+        2006,
+        "Delivery Group",
+    )
+    assert [o.number for o in plan.objectives.order_by("number")] == [1, 2]
+    first = Action.objects.get(reference="1.1")
+    assert first.status == "green" and first.description == "Wardens, patrols"
+    assert sorted(i.code for i in first.indicators.all()) == ["TV 01", "TV 02"]
+    update = first.updates.get()
+    assert (update.by, update.source, update.date) == (
+        officer_a,
+        "import",
+        datetime.date(2007, 1, 25),
+    )
+    assert not Action.objects.get(reference="2.3").updates.exists()
+
+
+def test_import_actions_twice_changes_nothing(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    _import(tmp_path, by=officer_a)
+    assert Action.objects.count() == 3
+    assert ActionUpdate.objects.count() == 2
+
+
+def test_import_actions_new_status_adds_to_history(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    _write(
+        tmp_path,
+        "actions",
+        ACTION_ROWS[1].replace(",red,", ",green,").replace("2007-01-25", "2007-03-01"),
+    )
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    assert action.status == "green"
+    assert [u.status for u in action.updates.all()] == ["green", "red"]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            ACTION_ROWS[0].replace(",green,", ",purple,"),
+            "status 'purple' is not one of red, amber, green, not_started",
+        ),
+        (
+            ACTION_ROWS[0].replace("TV 01;", "XX 9;"),
+            "indicator 'XX 9' does not exist in partnership 'partnership-a'",
+        ),
+        (
+            ACTION_ROWS[0].replace("2006-11-01", "2006-03-31"),
+            "due 2006-03-31 is before the plan's financial year 2006/07 starts (2006-04-01)",
+        ),
+        (
+            ACTION_ROWS[0].replace("2006-11-01", "1 Nov"),
+            "due '1 Nov' is not a date like 2007-08-25",
+        ),
+        (
+            ACTION_ROWS[0].replace("2006/07", "2006/08"),
+            "financial_year '2006/08' is not a financial year like 2007/08",
+        ),
+        (
+            ACTION_ROWS[0].replace("Delivery Group", "Nowhere"),
+            "theme_group 'Nowhere' is not a theme group of partnership 'partnership-a'",
+        ),
+        (
+            ACTION_ROWS[0].replace("partnership-a", "partnership-z"),
+            "partnership 'partnership-z' does not exist",
+        ),
+        (
+            ACTION_ROWS[0].replace(",1.1,", ",2.2,"),
+            "a second action '2.2' in plan 'Plan' (first at row 2)",
+        ),
+        (ACTION_ROWS[0].replace("Reduce crime", "Criminal damage").replace(",1,", ",2,"), None),
+    ],
+)
+def test_import_actions_bad_row_named_and_nothing_written(tmp_path, valley, row, message):
+    _write(tmp_path, "actions", ACTION_ROWS[1], row)
+    if message is None:  # a consistent row: accepted
+        _import(tmp_path)
+        return
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert f"actions.csv row 3: {message}" in failed.value.report.errors
+    assert not Action.objects.exists() and not ActionPlan.objects.exists()
+
+
+def test_import_indicator_of_another_partnership_refused(tmp_path, valley, partnership_b):
+    IndicatorFactory(partnership=partnership_b, code="B 1")
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace("TV 01;TV 02", "B 1"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert (
+        "actions.csv row 2: indicator 'B 1' does not exist in partnership 'partnership-a'"
+        in failed.value.report.errors
+    )
+
+
+RISK_ROWS = [
+    "partnership-a,R1,Delivery Group,Funding ends,Council,4,4,Bid for more,open,2011-04-20",
+    "partnership-a,R2,,Capacity,,1,2,,closed,",
+]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            RISK_ROWS[0].replace(",4,4,", ",0,4,"),
+            "likelihood '0' must be a whole number from 1 to 5",
+        ),
+        (RISK_ROWS[0].replace(",4,4,", ",4,6,"), "impact '6' must be a whole number from 1 to 5"),
+        (RISK_ROWS[0].replace(",open,", ",maybe,"), "status 'maybe' is not one of open, closed"),
+        (RISK_ROWS[0].replace("R1", "R2"), "a second risk 'R2' (first at row 2)"),
+    ],
+)
+def test_import_risks_bad_row_named(tmp_path, valley, row, message):
+    _write(tmp_path, "risks", RISK_ROWS[1], row)
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert f"risks.csv row 3: {message}" in failed.value.report.errors
+    assert not Risk.objects.exists()
+
+
+def test_import_recommendations_bad_status_named(tmp_path, valley):
+    _write(tmp_path, "recommendations", "partnership-a,SP-1,2011-01-20,Report,Chair,,maybe,")
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors[0].startswith(
+        "recommendations.csv row 2: status 'maybe' is not one of"
+    )
+
+
+def test_import_scope_refuses_another_partnership(tmp_path, valley, partnership_b):
+    _write(tmp_path, "risks", RISK_ROWS[0])
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path, scope=partnership_b)
+    assert (
+        "risks.csv row 2: partnership 'partnership-a' is not Partnership B"
+        in failed.value.report.errors
+    )
+
+
+def _files(folder: Path) -> dict[str, list[list[str]]]:
+    return {
+        name: list(csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8"))))
+        for name in transfer.COLUMNS
+    }
+
+
+def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, valley, officer_a):
+    (tmp_path / "in").mkdir()
+    _write(tmp_path / "in", "actions", *ACTION_ROWS)
+    _write(tmp_path / "in", "risks", *RISK_ROWS)
+    _write(
+        tmp_path / "in",
+        "recommendations",
+        'partnership-a,SP-1,2011-01-20,"Report SARC funding, soon",Chair,Agreed,accepted,2011-04'
+        "-21",
+        "partnership-a,SP-2,2011-01-20,=cmd,Chair,,awaiting_response,",
+    )
+    _import(tmp_path / "in", by=officer_a)
+    importing.export_to_folder(valley, tmp_path / "first")
+    first = _files(tmp_path / "first")
+    assert first["actions"][0] == list(transfer.COLUMNS["actions"])
+    assert len(first["actions"]) == 4 and len(first["risks"]) == 3
+    assert "'=cmd" in [cell for row in first["recommendations"] for cell in row]
+
+    # An empty database: only the partnership, its theme group and indicators.
+    Action.objects.all().delete()
+    ActionPlan.objects.all().delete()
+    Risk.objects.all().delete()
+    Recommendation.objects.all().delete()
+    assert Partnership.objects.filter(slug="partnership-a").exists()
+    _import(tmp_path / "first", by=officer_a)
+    importing.export_to_folder(valley, tmp_path / "second")
+    assert _files(tmp_path / "second") == first
+    assert Recommendation.objects.get(reference="SP-2").recommendation == "=cmd"

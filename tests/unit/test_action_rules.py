@@ -1,0 +1,106 @@
+"""The pure rules of action plans and risks, worked by hand."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from actions import rules
+
+TODAY = datetime.date(2016, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "likelihood, impact, score, band",
+    [
+        (1, 1, 1, "low"),
+        (1, 3, 3, "low"),
+        (2, 2, 4, "medium"),
+        (2, 3, 6, "medium"),
+        (2, 4, 8, "high"),
+        (3, 4, 12, "high"),
+        (3, 5, 15, "very_high"),
+        (4, 4, 16, "very_high"),
+        (5, 5, 25, "very_high"),
+    ],
+)
+def test_risk_score_and_band_by_hand(likelihood, impact, score, band):
+    assert rules.risk_score(likelihood, impact) == score
+    assert rules.risk_band(score) == band
+
+
+@pytest.mark.parametrize("likelihood, impact", [(0, 3), (6, 3), (3, 0), (3, 6)])
+def test_risk_score_outside_one_to_five_refused(likelihood, impact):
+    with pytest.raises(ValueError):
+        rules.risk_score(likelihood, impact)
+
+
+def test_risk_band_every_score_has_one_band():
+    bands = {rules.risk_band(a * b) for a in range(1, 6) for b in range(1, 6)}
+    assert bands == {"low", "medium", "high", "very_high"}
+
+
+@pytest.mark.parametrize(
+    "due, status, closed, overdue",
+    [
+        (datetime.date(2016, 11, 30), "red", False, True),
+        (datetime.date(2016, 11, 30), "amber", False, True),
+        (datetime.date(2016, 11, 30), "not_started", False, True),
+        (datetime.date(2016, 11, 30), "green", False, False),  # done, however late
+        (datetime.date(2016, 11, 30), "red", True, False),  # closed
+        (datetime.date(2016, 12, 1), "red", False, False),  # due today is not yet overdue
+        (datetime.date(2017, 1, 1), "red", False, False),
+        (None, "red", False, False),  # no due date ("Ongoing")
+    ],
+)
+def test_is_overdue_rule(due, status, closed, overdue):
+    assert rules.is_overdue(due, status, TODAY, closed=closed) is overdue
+
+
+def test_rag_counts_count_and_percentage():
+    counts = rules.rag_counts(["red", "red", "amber", "green", "green", "green", "not_started"])
+    assert [(c.status, c.count, c.percent) for c in counts] == [
+        ("red", 2, Decimal(29)),  # 28.57
+        ("amber", 1, Decimal(14)),  # 14.29
+        ("green", 3, Decimal(43)),  # 42.86
+        ("not_started", 1, Decimal(14)),
+    ]
+
+
+def test_rag_counts_half_rounds_up():
+    counts = {c.status: c.percent for c in rules.rag_counts(["red"] + ["green"] * 7)}
+    assert counts["red"] == Decimal(13)  # 12.5
+
+
+def test_rag_counts_no_actions_has_no_percentages():
+    assert all(c.count == 0 and c.percent is None for c in rules.rag_counts([]))
+
+
+def test_status_legend_follows_the_partnerships_words():
+    legend = rules.status_legend(
+        {"red": "Action not completed", "amber": "Further work", "green": "All actions done"}
+    )
+    assert [(e.status, e.word, e.meaning) for e in legend] == [
+        ("red", "Red", "Action not completed"),
+        ("amber", "Amber", "Further work"),
+        ("green", "Green", "All actions done"),
+        ("not_started", "Not started", rules.NOT_STARTED_MEANING),
+    ]
+
+
+def test_status_legend_without_a_colour_does_not_offer_it():
+    assert rules.legend_statuses({"red": "Late", "green": "Done"}) == [
+        "red",
+        "green",
+        "not_started",
+    ]
+
+
+def test_risk_matrix_counts_cells_highest_likelihood_first():
+    matrix = rules.risk_matrix([(5, 1), (5, 1), (1, 5), (3, 3)])
+    assert len(matrix) == 5 and all(len(row) == 5 for row in matrix)
+    assert matrix[0][0].likelihood == 5 and matrix[0][0].impact == 1
+    assert matrix[0][0].count == 2
+    assert matrix[4][4].likelihood == 1 and matrix[4][4].impact == 5 and matrix[4][4].count == 1
+    assert matrix[2][2].count == 1 and matrix[2][2].band == "high"
+    assert sum(cell.count for row in matrix for cell in row) == 4
