@@ -881,7 +881,8 @@ def test_import_upload_officer_indicators_file_is_refused(client, officer_a, hat
 
     assert response.status_code == 200
     assert error_summary(response) == [
-        "indicators.csv: you can import only actions, actuals, recommendations, risks here"
+        "indicators.csv: you can import only actions, actuals, commissioning, funding, "
+        "recommendations, risks here"
     ]
     assert Indicator.objects.count() == 1
 

@@ -426,11 +426,11 @@ def test_import_data_twice_changes_nothing_the_second_time():
         "indicators",
         "targets",
         "actuals",
-        "funding",
-        "commissioning",
         "actions",
         "risks",
         "recommendations",
+        "funding",
+        "commissioning",
     ]
     assert all(new == changed == "0" for _, new, changed, _ in counts), summary
     assert dict((kind, int(same)) for kind, _, _, same in counts) == {
