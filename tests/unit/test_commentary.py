@@ -335,9 +335,8 @@ def test_commentary_snapshot_latest():
             "variation.",
         ),
         (
-            17,
-            "17 crimes recorded, 5 more than in November 2015, outside the range of normal "
-            "variation.",
+            20,
+            "20 crimes recorded, 8 more than in November 2015, above the upper process limit.",
         ),
         (
             11,
@@ -350,6 +349,28 @@ def test_commentary_normal_variation(value, phrase):
     values = [10 + 2 * (i % 2) for i in range(19)] + [value]
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
     assert f"In November there were {phrase}" in text
+
+
+def test_commentary_names_a_shift():
+    values = [10, 14] * 7 + [11] * 6
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "the sixth month in a row below the average." in text
+    assert "significant" not in text
+
+
+def test_commentary_names_a_trend():
+    values = [10, 14] * 7 + [6, 7, 8, 9, 10, 11]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "the sixth month in a row higher than the one before." in text
+
+
+def test_commentary_poisson_significant_only_when_tested():
+    values = [100] * 8 + [None] * 11 + [64]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "36 fewer than in November 2015, a significant fall (Poisson test)." in text
+    values = [100] * 8 + [None] * 11 + [81]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "a small fall, within normal variation." in text
 
 
 def test_commentary_normal_variation_first_month():
