@@ -3,7 +3,9 @@ queries the comparisons API makes, for 10, 100 and 1,000 indicators.
 
     .venv/bin/python bench/figures_bench.py [--database sqlite|postgresql]
 
-Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page.
+Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page, and
+what statistical process control adds: 1,000 indicators with 36 months each, figures with
+and without SPC (the SPC step replaced by a stub that returns no limits).
 """
 
 import argparse
@@ -114,6 +116,58 @@ def main() -> None:
     spec_time = timed(lambda: [charts.indicator_charts(r.indicator, r) for r in thirty], repeat=20)
     count = sum(len(charts.indicator_charts(r.indicator, r)) for r in thirty)
     print(f"Chart specs for 30 indicators ({count} charts): {spec_time * 1000:.1f} ms")
+    spc_overhead(partnership)
+
+
+def spc_overhead(partnership) -> None:
+    """Figures for 1,000 indicators with 36 months each, with and without SPC."""
+    from unittest import mock
+
+    from indicators import figures, selectors
+    from indicators.models import Actual, Indicator
+
+    rng = random.Random(36)
+    extra = [datetime.date(2016, 12, 1), *(datetime.date(2017, m, 1) for m in (1, 2, 3))]
+    Actual.objects.bulk_create(
+        (
+            Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
+            for i in Indicator.objects.filter(partnership=partnership)
+            for m in extra
+        ),
+        batch_size=5000,
+    )
+    period = extra[-1]
+    results = selectors.partnership_figures(partnership, period)
+    assert {len(r.series) for r in results} == {36}
+    assert all(r.figures.spc_points == 36 for r in results)
+    # What the SPC step gives for a period with no figure: every field empty.
+    empty = figures._Calc(selectors.spec_for(results[0].indicator), {})
+    stub = figures._spc_figures(empty, period, None, None, None)
+
+    def without(*args, **kwargs):
+        return stub
+
+    def pure():
+        return [
+            figures.compute(selectors.spec_for(r.indicator), r.series, period, r.target)
+            for r in results
+        ]
+
+    def whole():
+        return selectors.partnership_figures(partnership, period)
+
+    with_pure, with_whole = timed(pure), timed(whole)
+    with mock.patch.object(figures, "_spc_figures", without):
+        without_pure, without_whole = timed(pure), timed(whole)
+    print(f"SPC, {len(results)} indicators x 36 months:")
+    for name, on, off in (
+        ("figures (DB + compute)", with_whole, without_whole),
+        ("compute only", with_pure, without_pure),
+    ):
+        print(
+            f"  {name:<24} without SPC {off * 1000:8.1f} ms   with SPC {on * 1000:8.1f} ms"
+            f"   SPC adds {(on / off - 1) * 100:5.1f}%"
+        )
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ __all__ = [
     "compute",
     "point_value",
     "series_of",
+    "spc_series",
 ]
 
 POLARITIES = ("lower", "higher", "monitor")
@@ -694,3 +695,18 @@ def _period_target(calc: _Calc, annual_target: Decimal | None) -> Decimal | None
     if annual_target is None:
         return None
     return annual_target / (12 // calc.step)
+
+
+def spc_series(
+    spec: IndicatorSpec,
+    series: Series,
+    period: date,
+    settings: SpcSettings | None = None,
+) -> tuple[list[date], spc_rules.Analysis]:
+    """The periods an XmR chart at ``period`` shows and their analysis (for charts and tables)."""
+    calc = _Calc(spec, series)
+    slots = spc_window(calc.step, calc.slot_of(month_start(period)), settings)
+    first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
+    slots = slots[first:]
+    values = [calc.value(s) for s in slots]
+    return slots, spc_analysis(values, slots, spec.polarity, settings)
