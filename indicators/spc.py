@@ -224,65 +224,88 @@ def _meaning(direction: str, improvement: str | None) -> str:
     return "improvement" if direction == improvement else "concern"
 
 
-def _runs(indices: Sequence[int], key) -> list[list[int]]:
-    """Consecutive indices grouped into runs where ``key(previous, index)`` holds."""
-    runs: list[list[int]] = []
-    for index in indices:
-        if runs and runs[-1][-1] == index - 1 and key(runs[-1][-1], index):
-            runs[-1].append(index)
-        else:
-            runs.append([index])
-    return runs
+def _mark_runs(
+    found: list[Signal | None], runs: list[tuple[int, int, str]], rule: str, run_length: int
+) -> None:
+    """Mark every point of each run (start, stop, side) at least ``run_length`` long."""
+    for start, stop, side in runs:
+        if stop - start >= run_length:
+            for position, index in enumerate(range(start, stop), start=1):
+                if found[index] is None:
+                    found[index] = Signal(rule, side, position)
 
 
 def _signals(
-    values: Sequence[Decimal | None], limits: Limits, run_length: int
-) -> dict[int, Signal]:
-    """The special-cause signals among the points ``limits`` covers, by the rules' order."""
-    span = range(limits.start, limits.stop)
-    present = [i for i in span if values[i] is not None]
-    value = {i: values[i] for i in present}
-    found: dict[int, Signal] = {}
+    values: Sequence[Decimal | None],
+    limits: Limits,
+    run_length: int,
+    found: list[Signal | None],
+) -> None:
+    """Mark the special-cause points among those ``limits`` covers, by the rules' order.
 
-    def mark(index: int, signal: Signal) -> None:
-        found.setdefault(index, signal)
+    One pass over the points gathers what every rule needs; a gap ends every run. (This is
+    the hot loop of the figures for a whole partnership, so it avoids per-point calls.)
+    """
+    mean, upper, lower = limits.mean, limits.upper, limits.lower
+    upper_2sigma, lower_2sigma = limits.upper_2sigma, limits.lower_2sigma
+    # Per point: 1 above the upper 2-sigma line, -1 below the lower one, 0 between, None missing.
+    near: list[int | None] = []
+    shifts: list[tuple[int, int, str]] = []
+    trends: list[tuple[int, int, str]] = []
+    shift_start = trend_start = limits.start
+    shift_side = 0
+    trend_side = 0
+    previous: Decimal | None = None
+    for index in range(limits.start, limits.stop):
+        value = values[index]
+        if value is None:
+            near.append(None)
+            if shift_side:
+                shifts.append((shift_start, index, "above" if shift_side > 0 else "below"))
+            if previous is not None:
+                trends.append((trend_start, index, "rising" if trend_side > 0 else "falling"))
+            shift_side = trend_side = 0
+            previous = None
+            continue
+        if value > upper:
+            found[index] = Signal("beyond", "above", 1)
+        elif value < lower:
+            found[index] = Signal("beyond", "below", 1)
+        near.append(1 if value > upper_2sigma else -1 if value < lower_2sigma else 0)
+        side = (value > mean) - (value < mean)
+        if side != shift_side:
+            if shift_side:
+                shifts.append((shift_start, index, "above" if shift_side > 0 else "below"))
+            shift_side, shift_start = side, index
+        if previous is None:
+            trend_start, trend_side = index, 0
+        else:
+            step = (value > previous) - (value < previous)
+            if step == 0 or (trend_side and step != trend_side):
+                trends.append((trend_start, index, "rising" if trend_side > 0 else "falling"))
+                # A turn starts the new run at the turning point; a tie starts it here.
+                trend_start, trend_side = (index, 0) if step == 0 else (index - 1, step)
+            else:
+                trend_side = step
+        previous = value
+    stop = limits.stop
+    if shift_side:
+        shifts.append((shift_start, stop, "above" if shift_side > 0 else "below"))
+    if previous is not None:
+        trends.append((trend_start, stop, "rising" if trend_side > 0 else "falling"))
 
-    for i in present:
-        if value[i] > limits.upper:
-            mark(i, Signal("beyond", "above", 1))
-        elif value[i] < limits.lower:
-            mark(i, Signal("beyond", "below", 1))
-
-    for i in present:
-        window = [j for j in (i, i + 1, i + 2) if j in value]
-        if len(window) < 3:
-            continue  # a gap or the end of the span: no three consecutive points
-        above = [j for j in window if value[j] > limits.upper_2sigma]
-        below = [j for j in window if value[j] < limits.lower_2sigma]
-        for side, beyond in (("above", above), ("below", below)):
-            if len(beyond) >= 2:
-                for j in beyond:
-                    mark(j, Signal("two_of_three", side, 1))
-
-    def side_of(i: int) -> int:
-        return (value[i] > limits.mean) - (value[i] < limits.mean)
-
-    on_one_side = [i for i in present if side_of(i) != 0]
-    for run in _runs(on_one_side, lambda a, b: side_of(a) == side_of(b)):
-        if len(run) >= run_length:
-            side = "above" if side_of(run[0]) > 0 else "below"
-            for position, j in enumerate(run, start=1):
-                mark(j, Signal("shift", side, position))
-
-    for direction, rising in (("rising", True), ("falling", False)):
-        runs = _runs(
-            present, lambda a, b, r=rising: value[b] > value[a] if r else value[b] < value[a]
-        )
-        for run in runs:
-            if len(run) >= run_length:
-                for position, j in enumerate(run, start=1):
-                    mark(j, Signal("trend", direction, position))
-    return found
+    for offset in range(len(near) - 2):
+        window = near[offset : offset + 3]
+        if None in window:
+            continue
+        for side, name in ((1, "above"), (-1, "below")):
+            if window.count(side) >= 2:
+                for k in range(3):
+                    index = limits.start + offset + k
+                    if window[k] == side and found[index] is None:
+                        found[index] = Signal("two_of_three", name, 1)
+    _mark_runs(found, shifts, "shift", run_length)
+    _mark_runs(found, trends, "trend", run_length)
 
 
 def analyse(
@@ -302,11 +325,12 @@ def analyse(
         raise ValueError(f"improvement must be 'up', 'down' or None, not {improvement!r}")
     if run_length not in RUN_LENGTHS:
         raise ValueError(f"run_length must be 6 or 7, not {run_length!r}")
-    series = tuple(None if v is None else _decimal(v) for v in values)
+    # Decimals (what the figures pass) need no conversion: this runs for every indicator.
+    series = tuple(v if v is None or type(v) is Decimal else _decimal(v) for v in values)
     size = len(series)
     cuts = sorted({0, size, *(i for i in recalculate_at if 0 < i < size)})
     segments: list[Limits] = []
-    signals: dict[int, Signal] = {}
+    signals: list[Signal | None] = [None] * size
     for start, stop in pairwise(cuts):
         base = (start, stop)
         if baseline is not None and start <= baseline[0] < stop:
@@ -315,8 +339,8 @@ def analyse(
         if limits is None:
             continue
         segments.append(limits)
-        signals.update(_signals(series, limits, run_length))
-    ordered = tuple(signals.get(i) for i in range(size))
+        _signals(series, limits, run_length, signals)
+    ordered = tuple(signals)
     points = tuple(
         None
         if signal is None
