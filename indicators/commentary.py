@@ -14,7 +14,7 @@ from indicators.figures import Figures, IndicatorSpec
 from indicators.periods import add_months, month_label, month_name
 from indicators.spc import Signal
 
-__all__ = ["commentary", "format_number", "format_percent", "signal_phrase"]
+__all__ = ["commentary", "format_number", "format_percent", "signal_phrase", "spc_summary"]
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
@@ -359,3 +359,19 @@ def commentary(
         *_missing_sentences(figures, spec),
     ]
     return " ".join(p for p in parts if p)
+
+
+def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
+    """What a report prints beside the status: the variation and assurance, in words.
+
+    "Special cause improving (the sixth month in a row above the average); assurance: hit
+    and miss." Empty when there are too few figures for process limits.
+    """
+    if figures.variation is None:
+        return ""
+    text = figures.variation[0].upper() + figures.variation[1:]
+    if figures.spc_signal is not None:
+        text += f" ({signal_phrase(figures.spc_signal, spec.frequency)})"
+    if figures.assurance is not None:
+        text += f"; assurance: {figures.assurance}"
+    return f"{text}."

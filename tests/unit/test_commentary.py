@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.commentary import commentary, format_number, format_percent
+from indicators.commentary import commentary, format_number, format_percent, spc_summary
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
 from indicators.periods import add_months, fy_months
 from tests.unit.test_figures import (
@@ -356,6 +356,17 @@ def test_commentary_names_a_shift():
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
     assert "the sixth month in a row below the average." in text
     assert "significant" not in text
+
+
+def test_spc_summary_for_reports():
+    values = [10, 14] * 7 + [11] * 6
+    figures = compute(LOWER, monthly(APR_2015, values), NOV_2016, TargetSpec("annual", 120))
+    assert spc_summary(figures, LOWER) == (
+        "Special cause improving (the sixth month in a row below the average); "
+        "assurance: hit and miss."
+    )
+    short = compute(LOWER, monthly(APR_2015, values[:12]), add_months(APR_2015, 11))
+    assert spc_summary(short, LOWER) == ""
 
 
 def test_commentary_names_a_trend():
