@@ -253,9 +253,12 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     if signal.rule == "two_of_three":
         return f"two of three {unit}s in a row well {signal.side} the average (beyond two sigma)"
     if signal.rule == "shift":
-        return f"the {_ordinal(signal.run)} {unit} in a row {signal.side} the average"
-    word = "higher" if signal.side == "rising" else "lower"
-    return f"the {_ordinal(signal.run)} {unit} in a row {word} than the one before"
+        where = f"{signal.side} the average"
+    else:
+        where = f"{'higher' if signal.side == 'rising' else 'lower'} than the one before"
+    if signal.run == signal.length:  # the run so far, as at its latest point
+        return f"the {_ordinal(signal.run)} {unit} in a row {where}"
+    return f"one of {signal.length} {unit}s in a row {where}"
 
 
 def _variation(figures: Figures, spec: IndicatorSpec) -> str:

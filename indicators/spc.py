@@ -78,7 +78,8 @@ class Signal:
 
     rule: str  # "beyond", "two_of_three", "shift" or "trend"
     side: str  # "above" / "below" (beyond, two_of_three, shift); "rising" / "falling" (trend)
-    run: int  # for shift and trend, how many points of the run so far; else 1
+    run: int  # for shift and trend, the point's place in the run; else 1
+    length: int = 1  # for shift and trend, how many points the whole run has
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def _mark_runs(
         if stop - start >= run_length:
             for position, index in enumerate(range(start, stop), start=1):
                 if found[index] is None:
-                    found[index] = Signal(rule, side, position)
+                    found[index] = Signal(rule, side, position, stop - start)
 
 
 def _signals(

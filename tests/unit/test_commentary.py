@@ -6,9 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.commentary import commentary, format_number, format_percent, spc_summary
+from indicators.commentary import (
+    commentary,
+    format_number,
+    format_percent,
+    signal_phrase,
+    spc_summary,
+)
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
 from indicators.periods import add_months, fy_months
+from indicators.spc import Signal
 from tests.unit.test_figures import (
     APR_2015,
     APR_2016,
@@ -356,6 +363,17 @@ def test_commentary_names_a_shift():
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
     assert "the sixth month in a row below the average." in text
     assert "significant" not in text
+
+
+def test_signal_phrase_inside_a_run():
+    assert (
+        signal_phrase(Signal("shift", "above", 3, 7))
+        == "one of 7 months in a row above the average"
+    )
+    assert signal_phrase(Signal("trend", "falling", 6, 6), "quarterly") == (
+        "the sixth quarter in a row lower than the one before"
+    )
+    assert signal_phrase(Signal("beyond", "below", 1)) == "below the lower process limit"
 
 
 def test_spc_summary_for_reports():

@@ -70,10 +70,11 @@ def test_analyse_oracle_polarity_swaps_meaning():
 
 def test_analyse_oracle_b_signals_name_the_rule():
     result = analyse(ORACLE_B, "up")
-    assert result.signals[5] == Signal("trend", "rising", 6)
-    assert result.signals[19] == Signal("trend", "falling", 7)
+    assert result.signals[5] == Signal("trend", "rising", 6, 6)
+    assert result.signals[19] == Signal("trend", "falling", 7, 7)
     a = analyse(ORACLE_A, "up")
-    assert a.signals[7] == Signal("shift", "below", 7)
+    assert a.signals[7] == Signal("shift", "below", 7, 7)
+    assert a.signals[2] == Signal("shift", "below", 2, 7)
 
 
 def test_analyse_variation_words():
