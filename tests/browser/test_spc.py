@@ -47,5 +47,7 @@ def test_officer_opens_the_xmr_chart_and_changes_its_settings(page, live_server,
     assert SpcSetting.objects.get(indicator=hate).run_length == 7
 
     page.goto(live_server.url + reverse("indicators:dashboard", args=[partnership.slug]))
-    expect(page.get_by_role("columnheader", name="Variation").first).to_be_visible()
+    expect(page.get_by_role("columnheader", name="Direction and variation")).to_be_visible()
+    # Run length 7 now: the six months above the mean are no longer a signal.
+    expect(page.get_by_text("Common cause", exact=True)).to_be_visible()
     assert_accessible(page)
