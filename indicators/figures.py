@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from indicators import spc as spc_rules
 from indicators.periods import (
@@ -612,7 +613,13 @@ def spc_window(calc_step: int, slot: date, settings: SpcSettings | None) -> list
     if settings is not None and settings.baseline_start is not None:
         months = (slot.year - settings.baseline_start.year) * 12 + slot.month
         count = max(count, (months - settings.baseline_start.month) // calc_step)
-    return [*reversed(_slots_before(slot, calc_step, count)), slot]
+    return list(_window(calc_step, slot, count))
+
+
+@lru_cache(maxsize=256)
+def _window(step: int, slot: date, count: int) -> tuple[date, ...]:
+    # Every indicator of a partnership shares its period: the window is worked out once.
+    return (*reversed(_slots_before(slot, step, count)), slot)
 
 
 def spc_analysis(
@@ -649,9 +656,10 @@ def _spc_figures(
     """The Figures fields for statistical process control at the reporting period."""
     slots = spc_window(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
-    first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
+    known = calc.values
+    first = next((i for i, s in enumerate(slots) if s in known), len(slots))
     slots = slots[first:]
-    analysis = spc_analysis([calc.value(s) for s in slots], slots, calc.spec.polarity, settings)
+    analysis = spc_analysis([known.get(s) for s in slots], slots, calc.spec.polarity, settings)
     value = calc.value(slot)
     limits = analysis.latest if slots and slots[-1] == slot else None
     fields: dict[str, object] = {

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import pairwise
+from itertools import groupby, pairwise
 
 __all__ = [
     "ASSURANCES",
@@ -225,15 +225,15 @@ def _meaning(direction: str, improvement: str | None) -> str:
     return "improvement" if direction == improvement else "concern"
 
 
-def _mark_runs(
-    found: list[Signal | None], runs: list[tuple[int, int, str]], rule: str, run_length: int
-) -> None:
-    """Mark every point of each run (start, stop, side) at least ``run_length`` long."""
-    for start, stop, side in runs:
-        if stop - start >= run_length:
-            for position, index in enumerate(range(start, stop), start=1):
-                if found[index] is None:
-                    found[index] = Signal(rule, side, position, stop - start)
+def _runs_of(keys: Sequence[int], start: int) -> list[tuple[int, int, int]]:
+    """Maximal runs of equal non-zero keys as (start, stop, key), indices offset by ``start``."""
+    runs, index = [], start
+    for key, group in groupby(keys):
+        length = sum(1 for _ in group)
+        if key:
+            runs.append((index, index + length, key))
+        index += length
+    return runs
 
 
 def _signals(
@@ -244,69 +244,57 @@ def _signals(
 ) -> None:
     """Mark the special-cause points among those ``limits`` covers, by the rules' order.
 
-    One pass over the points gathers what every rule needs; a gap ends every run. (This is
-    the hot loop of the figures for a whole partnership, so it avoids per-point calls.)
+    A missing point (None) ends every run. This is the hot loop of a partnership's figures,
+    so each rule works on whole lists (comprehensions, groupby) rather than point by point.
     """
-    mean, upper, lower = limits.mean, limits.upper, limits.lower
-    upper_2sigma, lower_2sigma = limits.upper_2sigma, limits.lower_2sigma
-    # Per point: 1 above the upper 2-sigma line, -1 below the lower one, 0 between, None missing.
-    near: list[int | None] = []
-    shifts: list[tuple[int, int, str]] = []
-    trends: list[tuple[int, int, str]] = []
-    shift_start = trend_start = limits.start
-    shift_side = 0
-    trend_side = 0
-    previous: Decimal | None = None
-    for index in range(limits.start, limits.stop):
-        value = values[index]
-        if value is None:
-            near.append(None)
-            if shift_side:
-                shifts.append((shift_start, index, "above" if shift_side > 0 else "below"))
-            if previous is not None:
-                trends.append((trend_start, index, "rising" if trend_side > 0 else "falling"))
-            shift_side = trend_side = 0
-            previous = None
-            continue
-        if value > upper:
-            found[index] = Signal("beyond", "above", 1)
-        elif value < lower:
-            found[index] = Signal("beyond", "below", 1)
-        near.append(1 if value > upper_2sigma else -1 if value < lower_2sigma else 0)
-        side = (value > mean) - (value < mean)
-        if side != shift_side:
-            if shift_side:
-                shifts.append((shift_start, index, "above" if shift_side > 0 else "below"))
-            shift_side, shift_start = side, index
-        if previous is None:
-            trend_start, trend_side = index, 0
-        else:
-            step = (value > previous) - (value < previous)
-            if step == 0 or (trend_side and step != trend_side):
-                trends.append((trend_start, index, "rising" if trend_side > 0 else "falling"))
-                # A turn starts the new run at the turning point; a tie starts it here.
-                trend_start, trend_side = (index, 0) if step == 0 else (index - 1, step)
-            else:
-                trend_side = step
-        previous = value
-    stop = limits.stop
-    if shift_side:
-        shifts.append((shift_start, stop, "above" if shift_side > 0 else "below"))
-    if previous is not None:
-        trends.append((trend_start, stop, "rising" if trend_side > 0 else "falling"))
+    start, stop = limits.start, limits.stop
+    span = values[start:stop]
+    upper, lower, mean = limits.upper, limits.lower, limits.mean
+    for offset, value in enumerate(span):
+        if value is not None and (value > upper or value < lower):
+            found[start + offset] = Signal("beyond", "above" if value > upper else "below", 1)
 
-    for offset in range(len(near) - 2):
-        window = near[offset : offset + 3]
-        if None in window:
-            continue
-        for side, name in ((1, "above"), (-1, "below")):
-            if window.count(side) >= 2:
-                for k in range(3):
-                    index = limits.start + offset + k
-                    if window[k] == side and found[index] is None:
-                        found[index] = Signal("two_of_three", name, 1)
-    _mark_runs(found, shifts, "shift", run_length)
-    _mark_runs(found, trends, "trend", run_length)
+    # 2 of 3 consecutive points beyond the same 2-sigma line (1 above, -1 below, 0 between).
+    high, low = limits.upper_2sigma, limits.lower_2sigma
+    near = [None if v is None else (1 if v > high else -1 if v < low else 0) for v in span]
+    beyond = [k for k, n in enumerate(near) if n]
+    for i, first in enumerate(beyond):
+        for second in beyond[i + 1 : i + 3]:
+            if second - first > 2 or near[first] != near[second]:
+                continue
+            # Both must sit in one window of three present points.
+            windows = (
+                [(first, first + 2)]
+                if second - first == 2
+                else [(first - 1, second), (first, second + 1)]
+            )
+            if any(
+                w0 >= 0 and w1 < len(near) and None not in near[w0 : w1 + 1] for w0, w1 in windows
+            ):
+                side = "above" if near[first] > 0 else "below"
+                for k in (first, second):
+                    if found[start + k] is None:
+                        found[start + k] = Signal("two_of_three", side, 1)
+
+    # A shift: points on one side of the mean (on the mean, or missing, is 0 and breaks it).
+    sides = [0 if v is None else (v > mean) - (v < mean) for v in span]
+    for first, last, key in _runs_of(sides, start):
+        if last - first >= run_length:
+            side = "above" if key > 0 else "below"
+            for position, index in enumerate(range(first, last), start=1):
+                if found[index] is None:
+                    found[index] = Signal("shift", side, position, last - first)
+
+    # A trend: each step up (1) or down (-1) from the point before; a run of n steps joins
+    # n + 1 points. A missing point on either side of a step, or a tie, is 0.
+    steps = [0 if a is None or b is None else (b > a) - (b < a) for a, b in pairwise(span)]
+    for first, last, key in _runs_of(steps, start):
+        points = last - first + 1
+        if points >= run_length:
+            side = "rising" if key > 0 else "falling"
+            for position, index in enumerate(range(first, last + 1), start=1):
+                if found[index] is None:
+                    found[index] = Signal("trend", side, position, points)
 
 
 def analyse(
