@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import groupby, pairwise
+from operator import sub
 
 __all__ = [
     "ASSURANCES",
@@ -190,15 +191,20 @@ def _limits(
 ) -> Limits | None:
     """Limits for indices ``start:stop`` worked out from the baseline indices ``base``."""
     first, last = base
-    figures = [v for v in values[first:last] if v is not None]
-    if len(figures) < MIN_POINTS:
-        return None
-    # Only neighbouring periods give a moving range; one across a gap would overstate the noise.
-    ranges = [
-        abs(b - a)
-        for a, b in zip(values[first : last - 1], values[first + 1 : last], strict=True)
-        if a is not None and b is not None
-    ]
+    window = values[first:last]
+    if None not in window:
+        # No gap (the usual case): every neighbouring pair gives a moving range.
+        if len(window) < MIN_POINTS:
+            return None
+        figures = window
+        ranges = list(map(abs, map(sub, window[1:], window[:-1])))
+    else:
+        figures = [v for v in window if v is not None]
+        if len(figures) < MIN_POINTS:
+            return None
+        # Only neighbouring periods give a moving range; one across a gap would overstate
+        # the noise.
+        ranges = [abs(b - a) for a, b in pairwise(window) if a is not None and b is not None]
     if not ranges:
         return None
     mean = sum(figures, Decimal(0)) / len(figures)
@@ -229,7 +235,7 @@ def _runs_of(keys: Sequence[int], start: int) -> list[tuple[int, int, int]]:
     """Maximal runs of equal non-zero keys as (start, stop, key), indices offset by ``start``."""
     runs, index = [], start
     for key, group in groupby(keys):
-        length = sum(1 for _ in group)
+        length = len(list(group))
         if key:
             runs.append((index, index + length, key))
         index += length
@@ -330,11 +336,15 @@ def analyse(
         segments.append(limits)
         _signals(series, limits, run_length, signals)
     ordered = tuple(signals)
-    points = tuple(
-        None
-        if signal is None
-        else _meaning("up" if signal.side in ("above", "rising") else "down", improvement)
-        for signal in ordered
+    points = (
+        tuple(
+            None
+            if signal is None
+            else _meaning("up" if signal.side in ("above", "rising") else "down", improvement)
+            for signal in ordered
+        )
+        if any(ordered)
+        else (None,) * size
     )
     return Analysis(
         values=series,
