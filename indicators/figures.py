@@ -146,6 +146,9 @@ class SpcSettings:
     run_length: int = 6
 
 
+DEFAULT_SPC = SpcSettings()
+
+
 @dataclass(frozen=True)
 class Figures:
     """The figures for one indicator and reporting period; Decimals unrounded, None if unknown."""
@@ -629,14 +632,15 @@ def spc_analysis(
     settings: SpcSettings | None,
 ) -> spc_rules.Analysis:
     """The XmR analysis of figures at ``slots`` under an indicator's SPC settings."""
-    settings = settings or SpcSettings()
+    settings = settings or DEFAULT_SPC
     baseline = None
     if settings.baseline_start is not None:
         end = settings.baseline_end or slots[-1]
         inside = [i for i, s in enumerate(slots) if settings.baseline_start <= s <= end]
         if inside:
             baseline = (inside[0], inside[-1] + 1)
-    recalculate = [i for i, s in enumerate(slots) if s in set(settings.recalculate_from)]
+    points = set(settings.recalculate_from)
+    recalculate = [i for i, s in enumerate(slots) if s in points] if points else []
     return spc_rules.analyse(
         values,
         IMPROVEMENT[polarity],

@@ -256,9 +256,10 @@ def _signals(
     start, stop = limits.start, limits.stop
     span = values[start:stop]
     upper, lower, mean = limits.upper, limits.lower, limits.mean
-    for offset, value in enumerate(span):
-        if value is not None and (value > upper or value < lower):
-            found[start + offset] = Signal("beyond", "above" if value > upper else "below", 1)
+    outside = [k for k, v in enumerate(span) if v is not None and (v > upper or v < lower)]
+    for offset in outside:
+        side = "above" if span[offset] > upper else "below"
+        found[start + offset] = Signal("beyond", side, 1)
 
     # 2 of 3 consecutive points beyond the same 2-sigma line (1 above, -1 below, 0 between).
     high, low = limits.upper_2sigma, limits.lower_2sigma
