@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0002_unit_help'),
+        ('indicators', '0003_national_scale_indexes'),
     ]
 
     operations = [
