@@ -22,10 +22,11 @@ and the figures module hands us Decimals already, so nothing is converted twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import groupby, pairwise
+from itertools import pairwise
 from operator import sub
 
 __all__ = [
@@ -192,7 +193,8 @@ def _limits(
     """Limits for indices ``start:stop`` worked out from the baseline indices ``base``."""
     first, last = base
     window = values[first:last]
-    if None not in window:
+    # "is None", not "None in": comparing a Decimal with None is slow.
+    if not any(v is None for v in window):
         # No gap (the usual case): every neighbouring pair gives a moving range.
         if len(window) < MIN_POINTS:
             return None
@@ -231,15 +233,14 @@ def _meaning(direction: str, improvement: str | None) -> str:
     return "improvement" if direction == improvement else "concern"
 
 
-def _runs_of(keys: Sequence[int], start: int) -> list[tuple[int, int, int]]:
-    """Maximal runs of equal non-zero keys as (start, stop, key), indices offset by ``start``."""
-    runs, index = [], start
-    for key, group in groupby(keys):
-        length = len(list(group))
-        if key:
-            runs.append((index, index + length, key))
-        index += length
-    return runs
+def _runs_of(keys: Sequence[int], start: int, shortest: int) -> list[tuple[int, int, int]]:
+    """Runs of at least ``shortest`` equal non-zero keys as (start, stop, key), offset by
+    ``start``. (A regular expression over the keys as text finds them at C speed.)"""
+    text = "".join(["-0+"[k + 1] for k in keys])
+    return [
+        (start + m.start(), start + m.end(), 1 if m.group()[0] == "+" else -1)
+        for m in re.finditer(f"\\+{{{shortest},}}|-{{{shortest},}}", text)
+    ]
 
 
 def _signals(
@@ -285,23 +286,21 @@ def _signals(
 
     # A shift: points on one side of the mean (on the mean, or missing, is 0 and breaks it).
     sides = [0 if v is None else (v > mean) - (v < mean) for v in span]
-    for first, last, key in _runs_of(sides, start):
-        if last - first >= run_length:
-            side = "above" if key > 0 else "below"
-            for position, index in enumerate(range(first, last), start=1):
-                if found[index] is None:
-                    found[index] = Signal("shift", side, position, last - first)
+    for first, last, key in _runs_of(sides, start, run_length):
+        side = "above" if key > 0 else "below"
+        for position, index in enumerate(range(first, last), start=1):
+            if found[index] is None:
+                found[index] = Signal("shift", side, position, last - first)
 
     # A trend: each step up (1) or down (-1) from the point before; a run of n steps joins
     # n + 1 points. A missing point on either side of a step, or a tie, is 0.
     steps = [0 if a is None or b is None else (b > a) - (b < a) for a, b in pairwise(span)]
-    for first, last, key in _runs_of(steps, start):
+    for first, last, key in _runs_of(steps, start, run_length - 1):
         points = last - first + 1
-        if points >= run_length:
-            side = "rising" if key > 0 else "falling"
-            for position, index in enumerate(range(first, last + 1), start=1):
-                if found[index] is None:
-                    found[index] = Signal("trend", side, position, points)
+        side = "rising" if key > 0 else "falling"
+        for position, index in enumerate(range(first, last + 1), start=1):
+            if found[index] is None:
+                found[index] = Signal("trend", side, position, points)
 
 
 def analyse(
