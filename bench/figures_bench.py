@@ -1,13 +1,16 @@
 """Figures throughput: time to compute every indicator's figures for one period, and the
 queries the comparisons API makes, for 10, 100 and 1,000 indicators.
 
-    .venv/bin/python bench/figures_bench.py [--database sqlite|postgresql]
+    .venv/bin/python bench/figures_bench.py [--database sqlite|postgresql] [--spc-only]
 
-Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page.
+Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page, and
+what statistical process control adds: 1,000 indicators with 36 months each, figures with
+and without SPC (the SPC step replaced by a stub that returns no limits).
 """
 
 import argparse
 import datetime
+import gc
 import random
 import statistics
 import sys
@@ -75,6 +78,9 @@ def timed_both(function, repeat: int = 5) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--spc-only", action="store_true", help="only what SPC adds, for 1,000 indicators"
+    )
     args = parser.parse_args()
     from _setup import django_with, postgres_fresh
 
@@ -87,6 +93,9 @@ def main() -> None:
     from indicators import charts, selectors
     from indicators.figures import compute
 
+    if args.spc_only:
+        spc_overhead(build("bench-spc", 1000))
+        return
     admin = User.objects.create(username="bench-admin", is_staff=True, is_superuser=True)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
@@ -125,6 +134,72 @@ def main() -> None:
     spec_time = timed(lambda: [charts.indicator_charts(r.indicator, r) for r in thirty], repeat=20)
     count = sum(len(charts.indicator_charts(r.indicator, r)) for r in thirty)
     print(f"Chart specs for 30 indicators ({count} charts): {spec_time * 1000:.1f} ms")
+    spc_overhead(partnership)
+
+
+def spc_overhead(partnership) -> None:
+    """Figures for 1,000 indicators with 36 months each, with and without SPC."""
+    from unittest import mock
+
+    from indicators import figures, selectors
+    from indicators.models import Actual, Indicator
+
+    rng = random.Random(36)
+    extra = [datetime.date(2016, 12, 1), *(datetime.date(2017, m, 1) for m in (1, 2, 3))]
+    Actual.objects.bulk_create(
+        (
+            Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
+            for i in Indicator.objects.filter(partnership=partnership)
+            for m in extra
+        ),
+        batch_size=5000,
+    )
+    period = extra[-1]
+    results = selectors.partnership_figures(partnership, period)
+    assert {len(r.series) for r in results} == {36}
+    assert all(r.figures.spc_points == 36 for r in results)
+    # What the SPC step gives for a period with no figure: every field empty.
+    empty = figures._Calc(selectors.spec_for(results[0].indicator), {})
+    stub = figures._spc_figures(empty, period, None, None, None)
+
+    def without(*args, **kwargs):
+        return stub
+
+    def pure():
+        return [
+            figures.compute(selectors.spec_for(r.indicator), r.series, period, r.target)
+            for r in results
+        ]
+
+    def whole():
+        return selectors.partnership_figures(partnership, period)
+
+    # Interleaved runs, CPU time of this process: the machine is shared, so wall-clock
+    # times of two runs minutes apart are not comparable.
+    runs: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(5):
+        for on in (True, False):
+            for name, function in (("pure", pure), ("whole", whole)):
+                patch = mock.patch.object(figures, "_spc_figures", without)
+                if not on:
+                    patch.start()
+                gc.collect()  # no run pays for the garbage of the one before
+                started = time.process_time()
+                function()
+                runs.setdefault((name, on), []).append(time.process_time() - started)
+                if not on:
+                    patch.stop()
+    with_pure, with_whole = (statistics.median(runs[(n, True)]) for n in ("pure", "whole"))
+    without_pure, without_whole = (statistics.median(runs[(n, False)]) for n in ("pure", "whole"))
+    print(f"SPC, {len(results)} indicators x 36 months (CPU time, median of 5 interleaved):")
+    for name, on, off in (
+        ("figures (DB + compute)", with_whole, without_whole),
+        ("compute only", with_pure, without_pure),
+    ):
+        print(
+            f"  {name:<24} without SPC {off * 1000:8.1f} ms   with SPC {on * 1000:8.1f} ms"
+            f"   SPC adds {(on / off - 1) * 100:5.1f}%"
+        )
 
 
 if __name__ == "__main__":

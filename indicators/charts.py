@@ -7,8 +7,8 @@ they survive black-and-white printing. Every chart carries its data as a table.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import periods
-from .commentary import format_number
+from . import periods, spc
+from .commentary import format_number, signal_phrase
 from .figures import Figures
 from .models import Indicator
 
@@ -166,3 +166,121 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
             )
         )
     return charts
+
+
+GREY, PURPLE = "#505A5F", "#3D3D9A"
+# Special cause differs by marker shape as well as colour: it must survive greyscale printing.
+SIGNAL_MARKERS = {
+    "improvement": ("Special cause: improvement", "triangle-up", TURQUOISE),
+    "concern": ("Special cause: concern", "square", ORANGE),
+    "neither": ("Special cause: neither better nor worse", "diamond", PURPLE),
+}
+
+
+def _signal_words(meaning: str | None, signal, frequency: str) -> str:
+    """A point's special cause as the table says it: "Concern: above the upper process limit"."""
+    if meaning is None:
+        return "Common cause"
+    head = {"improvement": "Improvement", "concern": "Concern", "neither": "Special cause"}
+    return f"{head[meaning]}: {signal_phrase(signal, frequency)}"
+
+
+def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
+    """An XmR chart: figures, mean, process limits, special-cause points by shape and colour."""
+    if not slots:
+        return None
+    places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
+    unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
+    labels = [periods.short_month_label(s) for s in slots]
+    limits = [analysis.limits_at(i) for i in range(len(slots))]
+    values = [_number(v) for v in analysis.values]
+
+    def line(name: str, attribute: str, colour: str, dash: str) -> dict:
+        return {
+            "type": "scatter",
+            "mode": "lines",
+            "name": name,
+            "x": labels,
+            "y": [_number(getattr(x, attribute)) if x else None for x in limits],
+            "line": {"color": colour, "dash": dash, "width": 2, "shape": "hvh"},
+            "hoverinfo": "skip",
+        }
+
+    data = [
+        line("Upper process limit", "upper", GREY, "dash"),
+        line("Mean", "mean", GREY, "solid"),
+        line("Lower process limit", "lower", GREY, "dash"),
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Figure",
+            "x": labels,
+            "y": values,
+            "connectgaps": False,
+            "line": {"color": DARK_BLUE, "width": 2},
+            "marker": {"color": DARK_BLUE, "size": 6, "symbol": "circle"},
+        },
+    ]
+    for meaning, (name, symbol, colour) in SIGNAL_MARKERS.items():
+        marked = [i for i, point in enumerate(analysis.points) if point == meaning]
+        if marked:
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": name,
+                    "x": [labels[i] for i in marked],
+                    "y": [values[i] for i in marked],
+                    "marker": {
+                        "color": colour,
+                        "size": 13,
+                        "symbol": symbol,
+                        "line": {"color": "#0b0c0c", "width": 1},
+                    },
+                }
+            )
+    layout = _layout(unit)
+    layout["yaxis"]["rangemode"] = "normal"
+    layout["xaxis"]["nticks"] = 12
+    layout["height"] = 360
+    layout["legend"]["y"] = -0.3
+    latest = analysis.latest
+    signals = sum(1 for p in analysis.points if p is not None)
+    span = f"{periods.month_label(slots[0])} to {periods.month_label(slots[-1])}"
+    if latest is None:
+        summary = (
+            f"There are too few figures for process limits (at least {spc.MIN_POINTS} are needed)."
+        )
+    else:
+        summary = (
+            f"The mean is {format_number(latest.mean, places + 1)}, with process limits from "
+            f"{format_number(latest.lower, places + 1)} to "
+            f"{format_number(latest.upper, places + 1)}. "
+            f"{signals or 'No'} point{'' if signals == 1 else 's'} show"
+            f"{'s' if signals == 1 else ''} special cause variation."
+        )
+    rows = []
+    for i, slot in enumerate(slots):
+        here = limits[i]
+        rows.append(
+            [
+                periods.month_label(slot),
+                _cell(analysis.values[i], places),
+                _cell(here.mean, places + 1) if here else "No limits",
+                _cell(here.lower, places + 1) if here else "No limits",
+                _cell(here.upper, places + 1) if here else "No limits",
+                ""
+                if analysis.values[i] is None or here is None
+                else _signal_words(analysis.points[i], analysis.signals[i], indicator.frequency),
+            ]
+        )
+    return Chart(
+        id=f"chart-{indicator.pk}-xmr",
+        title=f"{indicator.title}: statistical process control (XmR) chart",
+        subtitle=f"{unit}, {span}. {summary}",
+        alt=f"XmR chart of {indicator.title.lower()} from {span}. {summary} Improvement is "
+        "marked with triangles, concern with squares. The data are in the table that follows.",
+        spec={"data": data, "layout": layout},
+        headers=["Month", "Figure", "Mean", "Lower limit", "Upper limit", "Variation"],
+        rows=rows,
+    )

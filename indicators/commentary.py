@@ -12,8 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from indicators.figures import Figures, IndicatorSpec
 from indicators.periods import add_months, month_label, month_name
+from indicators.spc import Signal
 
-__all__ = ["commentary", "format_number", "format_percent"]
+__all__ = ["commentary", "format_number", "format_percent", "signal_phrase", "spc_summary"]
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
@@ -210,13 +211,67 @@ def _required_sentence(
     )
 
 
-def _variation(figures: Figures) -> str:
-    """Whether the month's figure lies inside its control limits, as a trailing phrase."""
+ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+)
+
+
+def _ordinal(number: int) -> str:
+    """ "sixth" for 6; digits with a suffix beyond twenty ("24th")."""
+    if 1 <= number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
+
+
+def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
+    """A special-cause signal named in words: "the sixth month in a row below the average"."""
+    unit = "month" if frequency == "monthly" else "quarter"
+    if signal.rule == "beyond":
+        return f"{signal.side} the {'upper' if signal.side == 'above' else 'lower'} process limit"
+    if signal.rule == "two_of_three":
+        return f"two of three {unit}s in a row well {signal.side} the average (beyond two sigma)"
+    if signal.rule == "shift":
+        where = f"{signal.side} the average"
+    else:
+        where = f"{'higher' if signal.side == 'rising' else 'lower'} than the one before"
+    if signal.run == signal.length:  # the run so far, as at its latest point
+        return f"the {_ordinal(signal.run)} {unit} in a row {where}"
+    return f"one of {signal.length} {unit}s in a row {where}"
+
+
+def _variation(figures: Figures, spec: IndicatorSpec) -> str:
+    """Whether the month's figure is more than noise, as a trailing phrase."""
     if figures.within_normal_variation is None:
         return ""
-    if not figures.within_normal_variation:
-        return ", outside the range of normal variation"
+    if figures.spc_signal is not None:
+        return f", {signal_phrase(figures.spc_signal, spec.frequency)}"
     change = figures.change
+    if not figures.within_normal_variation:
+        # Only the Poisson test gets here: a tested difference, so "significant" is earned.
+        word = "rise" if change is not None and change > 0 else "fall"
+        return f", a significant {word} (Poisson test)"
     if change is None or change == 0:
         return ", within normal variation"
     return f", a small {'rise' if change > 0 else 'fall'}, within normal variation"
@@ -234,8 +289,11 @@ def _month_sentence(
         # The year-to-date sentence already gives this month's figure; only add the noise check.
         if figures.within_normal_variation is None:
             return None
-        where = "within" if figures.within_normal_variation else "outside the range of"
-        return f"{month}'s figure is {where} normal variation."
+        if figures.spc_signal is not None:
+            return f"{month}'s figure is {signal_phrase(figures.spc_signal, spec.frequency)}."
+        if not figures.within_normal_variation:
+            return f"{month}'s figure is a significant change (Poisson test)."
+        return f"{month}'s figure is within normal variation."
     last = f"in {month_label(add_months(figures.period, -12))}"
     change = figures.change
     if spec.measure == "count":
@@ -260,7 +318,7 @@ def _month_sentence(
         else:
             higher = "higher" if change > 0 else "lower"
             comparison = f", {_difference(change, spec)} {higher} than {last}"
-    return f"{head}{comparison}{_variation(figures)}."
+    return f"{head}{comparison}{_variation(figures, spec)}."
 
 
 def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
@@ -304,3 +362,19 @@ def commentary(
         *_missing_sentences(figures, spec),
     ]
     return " ".join(p for p in parts if p)
+
+
+def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
+    """What a report prints beside the status: the variation and assurance, in words.
+
+    "Special cause improving (the sixth month in a row above the average); assurance: hit
+    and miss." Empty when there are too few figures for process limits.
+    """
+    if figures.variation is None:
+        return ""
+    text = figures.variation[0].upper() + figures.variation[1:]
+    if figures.spc_signal is not None:
+        text += f" ({signal_phrase(figures.spc_signal, spec.frequency)})"
+    if figures.assurance is not None:
+        text += f"; assurance: {figures.assurance}"
+    return f"{text}."

@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from itertools import pairwise
+from functools import lru_cache
 
+from indicators import spc as spc_rules
 from indicators.periods import (
     add_months,
     financial_year_of,
@@ -37,12 +38,12 @@ __all__ = [
     "IndicatorSpec",
     "Point",
     "Series",
-    "SpcLimits",
+    "SpcSettings",
     "TargetSpec",
     "compute",
     "point_value",
     "series_of",
-    "spc_limits",
+    "spc_series",
 ]
 
 POLARITIES = ("lower", "higher", "monitor")
@@ -55,10 +56,9 @@ DIRECTIONS = ("improving", "deteriorating", "stable", "none")
 
 HUNDRED = Decimal(100)
 THOUSAND = Decimal(1000)
-# The XmR constant: 3 / d2, with d2 = 1.128 for moving ranges of two points.
-XMR_SCALE = Decimal("2.66")
-SPC_WINDOW = 24
-SPC_MIN_POINTS = 12
+# The XmR chart looks back three years (36 months, 12 quarters) unless a baseline starts earlier.
+SPC_WINDOW = 36
+IMPROVEMENT = {"lower": "down", "higher": "up", "monitor": None}
 
 
 def _to_decimal(value: object, name: str) -> Decimal | None:
@@ -142,13 +142,16 @@ Pair = tuple[date, Decimal | None]
 
 
 @dataclass(frozen=True)
-class SpcLimits:
-    """XmR control limits: the mean and mean plus or minus 2.66 times the mean moving range."""
+class SpcSettings:
+    """An indicator's SPC settings: a fixed baseline, recalculation points, the run length."""
 
-    mean: Decimal
-    lower: Decimal
-    upper: Decimal
-    points: int
+    baseline_start: date | None = None
+    baseline_end: date | None = None
+    recalculate_from: tuple[date, ...] = ()
+    run_length: int = 6
+
+
+DEFAULT_SPC = SpcSettings()
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,15 @@ class Figures:
     spc_lower: Decimal | None
     spc_upper: Decimal | None
     spc_points: int
+    # Making Data Count: the reporting period's special cause (None if common cause), the
+    # variation icon and assurance in words, and which test decided "within normal variation"
+    # ("spc" from the XmR chart, "poisson" comparing two counts, None when untested).
+    spc_signal: spc_rules.Signal | None
+    spc_meaning: str | None
+    variation: str | None
+    assurance: str | None
+    variation_test: str | None
+    poisson_z: Decimal | None
     # Chart series, one entry per stored period of the year (12 months or 4 quarters).
     this_year: tuple[Pair, ...]
     last_year: tuple[Pair, ...]
@@ -452,6 +464,7 @@ def compute(
     series: Series,
     period: date,
     target: TargetSpec | None = None,
+    spc_settings: SpcSettings | None = None,
 ) -> Figures:
     """All the figures for ``period`` from an indicator's actuals (all years) and target."""
     calc = _Calc(spec, series)
@@ -502,13 +515,7 @@ def compute(
     ):
         required = (annual_target - ytd) / remaining_after_ytd
 
-    spc = spc_limits(
-        [(s, calc.value(s)) for s in _slots_before(slot, calc.step, SPC_WINDOW)],
-        step=calc.step,
-    )
-    within = None
-    if spc is not None and value is not None:
-        within = spc.lower <= value <= spc.upper
+    spc = _spc_figures(calc, slot, spc_settings, last_year_value, annual_target)
 
     return Figures(
         period=period,
@@ -549,11 +556,7 @@ def compute(
         quarter_previous=quarter.previous,
         quarter_previous_change=quarter.previous_change,
         quarter_previous_change_pct=quarter.previous_change_pct,
-        within_normal_variation=within,
-        spc_mean=spc.mean if spc else None,
-        spc_lower=spc.lower if spc else None,
-        spc_upper=spc.upper if spc else None,
-        spc_points=spc.points if spc else 0,
+        **spc,
         this_year=tuple((s, calc.value(s) if s <= period else None) for s in year_slots),
         last_year=tuple((s, calc.value(s)) for s in calc.slots(year - 1)),
         cumulative_this_year=tuple((s, running.get(s)) for s in year_slots),
@@ -759,19 +762,115 @@ def _direction(
     return "improving" if better else "deteriorating"
 
 
-def spc_limits(history: Sequence[tuple[date, Decimal | None]], step: int = 1) -> SpcLimits | None:
-    """XmR limits from past figures (None below 12 points or without two adjacent figures)."""
-    points = sorted((m, v) for m, v in history if v is not None)
-    if len(points) < SPC_MIN_POINTS:
+def spc_window(calc_step: int, slot: date, settings: SpcSettings | None) -> list[date]:
+    """The stored periods an XmR chart at ``slot`` covers, oldest first."""
+    count = SPC_WINDOW - 1
+    if settings is not None and settings.baseline_start is not None:
+        months = (slot.year - settings.baseline_start.year) * 12 + slot.month
+        count = max(count, (months - settings.baseline_start.month) // calc_step)
+    return list(_window(calc_step, slot, count))
+
+
+@lru_cache(maxsize=256)
+def _window(step: int, slot: date, count: int) -> tuple[date, ...]:
+    # Every indicator of a partnership shares its period: the window is worked out once.
+    return (*reversed(_slots_before(slot, step, count)), slot)
+
+
+def spc_analysis(
+    values: Sequence[Decimal | None],
+    slots: Sequence[date],
+    polarity: str,
+    settings: SpcSettings | None,
+) -> spc_rules.Analysis:
+    """The XmR analysis of figures at ``slots`` under an indicator's SPC settings."""
+    settings = settings or DEFAULT_SPC
+    baseline = None
+    if settings.baseline_start is not None:
+        end = settings.baseline_end or slots[-1]
+        inside = [i for i, s in enumerate(slots) if settings.baseline_start <= s <= end]
+        if inside:
+            baseline = (inside[0], inside[-1] + 1)
+    points = set(settings.recalculate_from)
+    recalculate = [i for i, s in enumerate(slots) if s in points] if points else []
+    return spc_rules.analyse(
+        values,
+        IMPROVEMENT[polarity],
+        baseline=baseline,
+        recalculate_at=recalculate,
+        run_length=settings.run_length,
+    )
+
+
+def _spc_figures(
+    calc: _Calc,
+    slot: date,
+    settings: SpcSettings | None,
+    last_year_value: Decimal | None,
+    annual_target: Decimal | None,
+) -> dict[str, object]:
+    """The Figures fields for statistical process control at the reporting period."""
+    slots = spc_window(calc.step, slot, settings)
+    # The chart starts at the first figure: leading empty periods are not gaps.
+    known = calc.values
+    first = next((i for i, s in enumerate(slots) if s in known), len(slots))
+    slots = slots[first:]
+    analysis = spc_analysis([known.get(s) for s in slots], slots, calc.spec.polarity, settings)
+    value = calc.value(slot)
+    limits = analysis.latest if slots and slots[-1] == slot else None
+    fields: dict[str, object] = {
+        "within_normal_variation": None,
+        "spc_mean": limits.mean if limits else None,
+        "spc_lower": limits.lower if limits else None,
+        "spc_upper": limits.upper if limits else None,
+        "spc_points": limits.points if limits else 0,
+        "spc_signal": None,
+        "spc_meaning": None,
+        "variation": None,
+        "assurance": None,
+        "variation_test": None,
+        "poisson_z": None,
+    }
+    if value is None:
+        return fields
+    if limits is not None:
+        fields.update(
+            within_normal_variation=analysis.points[-1] is None,
+            spc_signal=analysis.signals[-1],
+            spc_meaning=analysis.points[-1],
+            variation=analysis.variation,
+            assurance=analysis.assurance(_period_target(calc, annual_target)),
+            variation_test="spc",
+        )
+    elif calc.spec.measure == "count" and last_year_value is not None and value >= 0:
+        # Too little history for limits: compare the two counts with the Poisson test.
+        fields.update(
+            within_normal_variation=spc_rules.poisson_within(value, last_year_value),
+            poisson_z=spc_rules.poisson_z(value, last_year_value),
+            variation_test="poisson",
+        )
+    return fields
+
+
+def _period_target(calc: _Calc, annual_target: Decimal | None) -> Decimal | None:
+    """The target for one period, to set against the XmR limits: a level, or a count's share."""
+    if calc.spec.measure in LEVEL_MEASURES:
+        return annual_target
+    if annual_target is None:
         return None
-    mean = sum((v for _, v in points), Decimal(0)) / len(points)
-    # Only neighbouring periods give a moving range; one across a gap would overstate the noise.
-    ranges = [
-        abs(later - earlier)
-        for (month, earlier), (next_month, later) in pairwise(points)
-        if add_months(month, step) == next_month
-    ]
-    if not ranges:
-        return None
-    spread = XMR_SCALE * sum(ranges, Decimal(0)) / len(ranges)
-    return SpcLimits(mean=mean, lower=mean - spread, upper=mean + spread, points=len(points))
+    return annual_target / (12 // calc.step)
+
+
+def spc_series(
+    spec: IndicatorSpec,
+    series: Series,
+    period: date,
+    settings: SpcSettings | None = None,
+) -> tuple[list[date], spc_rules.Analysis]:
+    """The periods an XmR chart at ``period`` shows and their analysis (for charts and tables)."""
+    calc = _Calc(spec, series)
+    slots = spc_window(calc.step, calc.slot_of(month_start(period)), settings)
+    first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
+    slots = slots[first:]
+    values = [calc.value(s) for s in slots]
+    return slots, spc_analysis(values, slots, spec.polarity, settings)

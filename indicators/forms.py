@@ -12,9 +12,9 @@ from django.conf import settings
 from csp_portal.core import concurrency
 from csp_portal.core.models import ThemeGroup
 
-from . import periods
+from . import periods, spc
 from .importing import USE_THE_COMMAND
-from .models import Actual, Indicator, Target
+from .models import Actual, Indicator, SpcSetting, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
 from .validation import FigureError, check_figure, parse_number, plain_number
 
@@ -421,3 +421,107 @@ class TargetForm(forms.Form):
                 )
         cleaned["rows"] = rows
         return cleaned
+
+
+class SpcSettingsForm(forms.Form):
+    """An indicator's SPC settings: a fixed baseline, recalculation points and the run length."""
+
+    baseline_start = forms.CharField(
+        label="Baseline from",
+        required=False,
+        help_text="The first month the limits are worked out from, as YYYY-MM, e.g. 2015-04. "
+        "Leave both months empty to use every month shown.",
+    )
+    baseline_end = forms.CharField(
+        label="Baseline to",
+        required=False,
+        help_text="The last month of the baseline, as YYYY-MM. Empty: up to the latest month.",
+    )
+    recalculate_from = forms.CharField(
+        label="Recalculate the limits from",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Months where the process changed, such as a change of recording practice, "
+        "as YYYY-MM, separated by commas or on separate lines. New limits start at each.",
+    )
+    run_length = forms.TypedChoiceField(
+        label="Points in a row that count as a shift or a trend",
+        coerce=int,
+        widget=forms.RadioSelect,
+        choices=SpcSetting.RunLength.choices,
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=500,
+        help_text="Kept in the indicator's history, e.g. 'new crime recording standard'.",
+    )
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
+
+    def _month(self, name: str, label: str) -> datetime.date | None:
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return None
+        try:
+            month = periods.parse_month(text)
+        except ValueError:
+            raise forms.ValidationError(
+                f"Enter the {label} as a year and month, like 2015-04"
+            ) from None
+        if self.step == 3 and month != self._quarter_start(month):
+            raise forms.ValidationError(
+                f"Enter the {label} as the first month of a quarter, like "
+                f"{self._quarter_start(month):%Y-%m}"
+            )
+        return month
+
+    def _quarter_start(self, month: datetime.date) -> datetime.date:
+        start = self.indicator.partnership.fy_start_month
+        year = periods.financial_year_of(month, start)
+        return periods.quarter_months(year, periods.quarter_of(month, start), start)[0]
+
+    def clean_baseline_start(self):
+        return self._month("baseline_start", "first month of the baseline")
+
+    def clean_baseline_end(self):
+        return self._month("baseline_end", "last month of the baseline")
+
+    def clean_recalculate_from(self):
+        months = []
+        for text in re.split(r"[\s,;]+", self.cleaned_data.get("recalculate_from", "")):
+            if not text:
+                continue
+            try:
+                month = periods.parse_month(text)
+            except ValueError:
+                raise forms.ValidationError(
+                    f"'{text[:20]}' is not a month: enter months like 2016-04, separated by commas"
+                ) from None
+            if self.step == 3 and month != self._quarter_start(month):
+                raise forms.ValidationError(
+                    f"{text} is not the first month of a quarter: use "
+                    f"{self._quarter_start(month):%Y-%m}"
+                )
+            months.append(month)
+        return sorted(set(months))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("baseline_start"), data.get("baseline_end")
+        if end and not start and "baseline_start" not in self.errors:
+            self.add_error("baseline_start", "Enter the first month of the baseline as well")
+        elif start and end and end < start:
+            self.add_error("baseline_end", "The baseline must end after it starts")
+        elif start and end:
+            count = ((end.year - start.year) * 12 + end.month - start.month) // self.step + 1
+            unit = "quarters" if self.step == 3 else "months"
+            if count < spc.MIN_POINTS:
+                self.add_error(
+                    "baseline_end",
+                    f"A baseline needs at least {spc.MIN_POINTS} {unit}; this one has {count}",
+                )
+        return data

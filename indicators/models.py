@@ -1,5 +1,6 @@
 """Indicators, their monthly or quarterly figures (actuals), targets and the audit trail."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -188,6 +189,7 @@ class FigureChange(models.Model):
     class Subject(models.TextChoices):
         ACTUAL = "actual", "Figure"
         TARGET = "target", "Target"
+        SPC = "spc", "SPC settings"
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="changes")
     subject = models.CharField(max_length=10, choices=Subject.choices)
@@ -212,3 +214,43 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_subject_display()} change to {self.indicator.code} at {self.changed_at}"
+
+
+class SpcSetting(models.Model):
+    """How an indicator's XmR chart is drawn: a fixed baseline, recalculation points, run length.
+
+    Without a row the chart uses its defaults: limits from every point shown, run length 6.
+    """
+
+    class RunLength(models.IntegerChoices):
+        SIX = 6, "6 points (Making Data Count's default)"
+        SEVEN = 7, "7 points"
+
+    indicator = models.OneToOneField(
+        Indicator, on_delete=models.CASCADE, related_name="spc_setting"
+    )
+    baseline_start = models.DateField(
+        null=True, blank=True, help_text="First month of the baseline the limits come from."
+    )
+    baseline_end = models.DateField(null=True, blank=True, help_text="Last month of the baseline.")
+    # Months where the process changed (e.g. a change of recording practice): new limits begin.
+    recalculate_from = models.JSONField(default=list, blank=True)
+    run_length = models.PositiveSmallIntegerField(choices=RunLength.choices, default=RunLength.SIX)
+
+    class Meta:
+        verbose_name = "SPC setting"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_end__isnull=True)
+                | Q(baseline_start__isnull=False, baseline_end__gte=models.F("baseline_start")),
+                name="spc_baseline_ordered",
+            ),
+            models.CheckConstraint(condition=Q(run_length__in=[6, 7]), name="spc_run_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SPC settings for {self.indicator.code}"
+
+    @property
+    def recalculation_months(self) -> tuple[datetime.date, ...]:
+        return tuple(sorted(datetime.date.fromisoformat(m) for m in self.recalculate_from))

@@ -9,9 +9,17 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from csp_portal.core.models import Partnership
 
-from . import periods
-from .figures import Figures, IndicatorSpec, Point, TargetSpec, compute
-from .models import Actual, FigureChange, Indicator, Target
+from . import charts, periods
+from .figures import (
+    Figures,
+    IndicatorSpec,
+    Point,
+    SpcSettings,
+    TargetSpec,
+    compute,
+    spc_series,
+)
+from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 
 
 def spec_for(indicator: Indicator) -> IndicatorSpec:
@@ -22,6 +30,21 @@ def spec_for(indicator: Indicator) -> IndicatorSpec:
         tolerance_pct=indicator.tolerance,
         stability_pct=indicator.stability,
         fy_start_month=indicator.partnership.fy_start_month,
+    )
+
+
+def spc_settings_for(indicator: Indicator) -> SpcSettings | None:
+    """The indicator's SPC settings for the figures (None: the defaults); no query if the
+    indicator was read with ``select_related("spc_setting")``."""
+    try:
+        setting = indicator.spc_setting
+    except SpcSetting.DoesNotExist:
+        return None
+    return SpcSettings(
+        baseline_start=setting.baseline_start,
+        baseline_end=setting.baseline_end,
+        recalculate_from=setting.recalculation_months,
+        run_length=setting.run_length,
     )
 
 
@@ -69,7 +92,7 @@ def partnership_figures(
     if indicators is None:
         indicators = Indicator.objects.filter(partnership=partnership, active=True)
     indicator_list = list(
-        indicators.select_related("theme_group", "partnership").order_by(
+        indicators.select_related("theme_group", "partnership", "spc_setting").order_by(
             "theme_group__name", "code"
         )
     )
@@ -81,6 +104,9 @@ def partnership_figures(
     for target in targets:
         targets_by[target.indicator_id].append(target)
     start = _history_start(period, partnership.fy_start_month, targets)
+    # A fixed SPC baseline may reach further back than the figures otherwise look.
+    spc_starts = [s.baseline_start for i in indicator_list if (s := spc_settings_for(i))]
+    start = min([start, *(d for d in spc_starts if d)])
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
     # Plain tuples, not model instances: a dashboard reads tens of thousands of rows.
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
@@ -95,7 +121,7 @@ def partnership_figures(
     for indicator in indicator_list:
         series = series_by[indicator.pk]
         target = target_spec_for(targets_by[indicator.pk], fy)
-        figures = compute(spec_for(indicator), series, period, target)
+        figures = compute(spec_for(indicator), series, period, target, spc_settings_for(indicator))
         results.append(IndicatorFigures(indicator, figures, series, target))
     return results
 
@@ -215,3 +241,32 @@ def year_rows(indicator: Indicator, history: IndicatorHistory, year: int) -> lis
         change = this.value - last.value if this and last else None
         rows.append((slot, this, last, change))
     return rows
+
+
+@dataclass(frozen=True)
+class IndicatorSpc:
+    """What the indicator page shows about SPC: the XmR chart, its words and settings."""
+
+    chart: object
+    variation: str | None
+    assurance: str | None
+    has_gap: bool
+    settings: SpcSettings | None
+    limits_from: int  # figures the latest limits were worked out from (0: no limits)
+
+
+def indicator_spc(indicator: Indicator, result: IndicatorFigures) -> IndicatorSpc:
+    """The XmR chart and SPC words for an indicator's figures (no queries)."""
+    settings = spc_settings_for(result.indicator)
+    slots, analysis = spc_series(
+        spec_for(indicator), result.series, result.figures.period, settings
+    )
+    latest = analysis.latest
+    return IndicatorSpc(
+        chart=charts.xmr_chart(indicator, slots, analysis),
+        variation=result.figures.variation,
+        assurance=result.figures.assurance,
+        has_gap=analysis.has_gap,
+        settings=settings,
+        limits_from=latest.points if latest else 0,
+    )

@@ -11,7 +11,7 @@ from django.db.models import Q
 from csp_portal.core import concurrency
 
 from . import periods
-from .models import Actual, FigureChange, Indicator, Target
+from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 from .validation import plain_number, same_number
 
 
@@ -390,3 +390,50 @@ def targets_replace(
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
     FigureChange.objects.bulk_create(changes)
     return len(changes)
+
+
+def spc_snapshot(setting: SpcSetting | None) -> dict:
+    """SPC settings as the audit trail records them (no row reads as the defaults)."""
+    if setting is None:
+        setting = SpcSetting()
+    return {
+        "baseline_start": setting.baseline_start.isoformat() if setting.baseline_start else None,
+        "baseline_end": setting.baseline_end.isoformat() if setting.baseline_end else None,
+        "recalculate_from": sorted(setting.recalculate_from or []),
+        "run_length": setting.run_length,
+    }
+
+
+@transaction.atomic
+def spc_setting_save(
+    *,
+    indicator: Indicator,
+    baseline_start: datetime.date | None,
+    baseline_end: datetime.date | None,
+    recalculate_from: list[datetime.date],
+    run_length: int,
+    by: User | None,
+    reason: str = "",
+) -> bool:
+    """Store an indicator's SPC settings, audited; False (nothing written) if unchanged."""
+    current = SpcSetting.objects.select_for_update().filter(indicator=indicator).first()
+    old = spc_snapshot(current)
+    setting = current or SpcSetting(indicator=indicator)
+    setting.baseline_start, setting.baseline_end = baseline_start, baseline_end
+    setting.recalculate_from = sorted({m.isoformat() for m in recalculate_from})
+    setting.run_length = run_length
+    setting.full_clean()
+    new = spc_snapshot(setting)
+    if new == old:
+        return False
+    setting.save()
+    FigureChange.objects.create(
+        indicator=indicator,
+        subject=FigureChange.Subject.SPC,
+        old=old,
+        new=new,
+        reason=reason,
+        source="form",
+        changed_by=by,
+    )
+    return True

@@ -14,6 +14,11 @@ urlpatterns = [
         views.target_edit,
         name="target_edit",
     ),
+    path(
+        "p/<slug:slug>/indicators/<int:pk>/spc/",
+        views.spc_settings_edit,
+        name="spc_settings",
+    ),
     path("p/<slug:slug>/figures/", views.month_sheet_latest, name="month_sheet_latest"),
     path("p/<slug:slug>/figures/<str:month>/", views.month_sheet, name="month_sheet"),
     path("p/<slug:slug>/import/", views.import_upload, name="import"),

@@ -17,7 +17,14 @@ from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
 from . import charts, commentary, comparisons, importing, periods, selectors, services
-from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
+from .forms import (
+    Cell,
+    FigureGridForm,
+    ImportForm,
+    IndicatorFilterForm,
+    SpcSettingsForm,
+    TargetForm,
+)
 from .importing import registry as import_registry
 from .models import Indicator, Target
 from .tables import IndicatorTable
@@ -106,6 +113,8 @@ def indicator_detail(request, slug, pk):
             partnership, period, indicators=Indicator.objects.filter(pk=indicator.pk)
         )[0]
     rows = selectors.year_rows(indicator, history, year)
+    show_spc = request.GET.get("chart") == "spc"
+    spc_chart = selectors.indicator_spc(indicator, result) if show_spc and result else None
     return render(
         request,
         "indicators/indicator_detail.html",
@@ -123,7 +132,11 @@ def indicator_detail(request, slug, pk):
             )
             if result
             else "",
-            "chart_sets": charts.indicator_charts(indicator, result) if result else [],
+            "chart_sets": charts.indicator_charts(indicator, result)
+            if result and not show_spc
+            else [],
+            "show_spc": show_spc,
+            "spc": spc_chart,
             "family": family_ranking(indicator),
             "targets": [t for t in history.targets if t.financial_year == year],
             "other_years": sorted(set(history.years) | {year}),
@@ -306,6 +319,42 @@ def target_edit(request, slug, pk, year):
             "year_label": label,
             "form": form,
         },
+    )
+
+
+@login_required
+def spc_settings_edit(request, slug, pk):
+    indicator = _indicator(request, slug, pk, Access.EDIT)
+    current = selectors.spc_settings_for(indicator)
+    initial = {"run_length": current.run_length if current else 6}
+    if current:
+        initial |= {
+            "baseline_start": f"{current.baseline_start:%Y-%m}" if current.baseline_start else "",
+            "baseline_end": f"{current.baseline_end:%Y-%m}" if current.baseline_end else "",
+            "recalculate_from": ", ".join(f"{m:%Y-%m}" for m in current.recalculate_from),
+        }
+    form = SpcSettingsForm(request.POST or None, indicator=indicator, initial=initial)
+    url = reverse("indicators:detail", args=[slug, pk]) + "?chart=spc"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = services.spc_setting_save(
+            indicator=indicator,
+            baseline_start=data["baseline_start"],
+            baseline_end=data["baseline_end"],
+            recalculate_from=data["recalculate_from"],
+            run_length=data["run_length"],
+            by=request.user,
+            reason=data["reason"],
+        )
+        if changed:
+            messages.success(request, "Saved the SPC settings.")
+        else:
+            messages.info(request, "The SPC settings had not changed, so nothing was saved.")
+        return redirect(url)
+    return render(
+        request,
+        "indicators/spc_settings_form.html",
+        {"partnership": indicator.partnership, "indicator": indicator, "form": form, "back": url},
     )
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0003_national_scale_indexes'),
+        ('indicators', '0004_spc_settings'),
     ]
 
     operations = [

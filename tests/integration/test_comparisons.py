@@ -303,5 +303,9 @@ def test_dashboard_monitoring_only_indicator_shows_change_and_is_not_rated(
     html = re.sub(r"\s+", " ", response.content.decode())
     [row] = [r for r in re.findall(r"<tr[ >].*?</tr>", html) if "Serious acquisitive crime" in r]
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row)]
-    assert cells == ["1,149", "1,223", "−74 (−6%)", "– Not rated: monitoring only"]
+    assert cells[:3] == ["1,149", "1,223", "−74 (−6%)"]
+    # The direction, then the SPC variation in words (issue 10): neither good nor bad here.
+    direction, variation = cells[3].split(" Variation: ")
+    assert direction == "– Not rated: monitoring only"
+    assert variation == "Special cause, neither improving nor concerning"
     assert "No comparison" not in row

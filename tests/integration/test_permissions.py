@@ -253,6 +253,12 @@ URLS = [
         EDIT,
         post=lambda w: {"kind": "annual", "value": "5", "reason": "Board"},
     ),
+    Url(
+        "indicators:spc_settings",
+        lambda w: [w.p.slug, w.i.pk],
+        EDIT,
+        post=lambda w: {"run_length": "7", "recalculate_from": "2016-04", "reason": "Board"},
+    ),
     Url("indicators:month_sheet_latest", lambda w: [w.p.slug], EDIT, 302),
     Url(
         "indicators:month_sheet",

@@ -6,9 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.commentary import commentary, format_number, format_percent
+from indicators.commentary import (
+    commentary,
+    format_number,
+    format_percent,
+    signal_phrase,
+    spc_summary,
+)
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
 from indicators.periods import add_months, fy_months
+from indicators.spc import Signal
 from tests.unit.test_figures import (
     APR_2015,
     APR_2016,
@@ -335,9 +342,8 @@ def test_commentary_snapshot_latest():
             "variation.",
         ),
         (
-            17,
-            "17 crimes recorded, 5 more than in November 2015, outside the range of normal "
-            "variation.",
+            20,
+            "20 crimes recorded, 8 more than in November 2015, above the upper process limit.",
         ),
         (
             11,
@@ -350,6 +356,50 @@ def test_commentary_normal_variation(value, phrase):
     values = [10 + 2 * (i % 2) for i in range(19)] + [value]
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
     assert f"In November there were {phrase}" in text
+
+
+def test_commentary_names_a_shift():
+    values = [10, 14] * 7 + [11] * 6
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "the sixth month in a row below the average." in text
+    assert "significant" not in text
+
+
+def test_signal_phrase_inside_a_run():
+    assert (
+        signal_phrase(Signal("shift", "above", 3, 7))
+        == "one of 7 months in a row above the average"
+    )
+    assert signal_phrase(Signal("trend", "falling", 6, 6), "quarterly") == (
+        "the sixth quarter in a row lower than the one before"
+    )
+    assert signal_phrase(Signal("beyond", "below", 1)) == "below the lower process limit"
+
+
+def test_spc_summary_for_reports():
+    values = [10, 14] * 7 + [11] * 6
+    figures = compute(LOWER, monthly(APR_2015, values), NOV_2016, TargetSpec("annual", 120))
+    assert spc_summary(figures, LOWER) == (
+        "Special cause improving (the sixth month in a row below the average); "
+        "assurance: hit and miss."
+    )
+    short = compute(LOWER, monthly(APR_2015, values[:12]), add_months(APR_2015, 11))
+    assert spc_summary(short, LOWER) == ""
+
+
+def test_commentary_names_a_trend():
+    values = [10, 14] * 7 + [6, 7, 8, 9, 10, 11]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "the sixth month in a row higher than the one before." in text
+
+
+def test_commentary_poisson_significant_only_when_tested():
+    values = [100] * 8 + [None] * 11 + [64]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "36 fewer than in November 2015, a significant fall (Poisson test)." in text
+    values = [100] * 8 + [None] * 11 + [81]
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert "a small fall, within normal variation." in text
 
 
 def test_commentary_normal_variation_first_month():

@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from indicators.figures import (
     IndicatorSpec,
     Point,
+    SpcSettings,
     TargetSpec,
     compute,
     series_of,
-    spc_limits,
 )
 from indicators.periods import add_months, fy_months
 
@@ -512,34 +512,78 @@ def test_compute_direction_by_polarity(polarity, this_year, last_year, direction
     assert compute(counts(polarity), series, APR_2016).direction == direction
 
 
-def test_spc_limits_hand_worked():
-    history = [(add_months(APR_2015, i), Decimal(10 + 2 * (i % 2))) for i in range(24)]
-    limits = spc_limits(history)
-    assert limits is not None
-    assert limits.mean == 11
-    assert limits.lower == Decimal("5.68")  # 11 - 2.66 x 2
-    assert limits.upper == Decimal("16.32")
-    assert limits.points == 24
+def test_compute_spc_limits_hand_worked():
+    series = monthly(APR_2015, [10 + 2 * (i % 2) for i in range(24)])
+    figures = compute(counts(), series, add_months(APR_2015, 23))
+    assert figures.spc_mean == 11
+    assert figures.spc_lower == Decimal("5.68")  # 11 - 2.66 x 2
+    assert figures.spc_upper == Decimal("16.32")
+    assert figures.spc_points == 24
+    assert figures.variation == "common cause"
+    assert figures.variation_test == "spc"
 
 
-def test_spc_limits_too_few_points():
-    history = [(add_months(APR_2015, i), Decimal(10)) for i in range(11)]
-    assert spc_limits(history) is None
+def test_compute_spc_too_few_points_uses_poisson():
+    series = monthly(APR_2015, [100] * 12 + [64])
+    del series[add_months(APR_2015, 6)]
+    figures = compute(counts(), series, APR_2016)
+    assert figures.spc_mean is None and figures.variation is None
+    assert figures.variation_test == "poisson"
+    assert figures.poisson_z == -4  # 2 x (8 - 10)
+    assert figures.within_normal_variation is False
 
 
-def test_spc_limits_gap_breaks_moving_range():
+def test_compute_spc_gap_breaks_moving_range():
     # Alternate months missing: no neighbours, so no moving range can be trusted.
-    history = [(add_months(APR_2015, 2 * i), Decimal(10 + i)) for i in range(12)]
-    assert spc_limits(history) is None
+    series = monthly(APR_2015, [v for i in range(14) for v in (10 + i, None)])
+    figures = compute(counts(), series, add_months(APR_2015, 26))
+    assert figures.spc_mean is None
+    # Not enough for limits, so the two Novembers' counts are compared instead.
+    assert figures.variation_test == "poisson"
+    assert figures.within_normal_variation is True
 
 
-@pytest.mark.parametrize(("value", "within"), [(16, True), (17, False), (6, True), (5, False)])
-def test_compute_within_normal_variation(value, within):
+@pytest.mark.parametrize(
+    ("value", "within", "meaning"),
+    [(16, True, None), (20, False, "concern"), (6, True, None), (1, False, "improvement")],
+)
+def test_compute_within_normal_variation(value, within, meaning):
+    # The limits include the month itself (Making Data Count): 20 points.
     values = [10 + 2 * (i % 2) for i in range(19)] + [value]
     series = monthly(date(2015, 4, 1), values)
     figures = compute(counts(), series, add_months(APR_2015, 19))
-    assert figures.spc_points == 19
+    assert figures.spc_points == 20
     assert figures.within_normal_variation is within
+    assert figures.spc_meaning == meaning
+
+
+def test_compute_spc_shift_names_the_run():
+    values = [10, 14] * 8 + [11] * 6
+    figures = compute(counts(), monthly(APR_2015, values), add_months(APR_2015, 21))
+    assert figures.spc_signal.rule == "shift" and figures.spc_signal.run == 6
+    assert figures.spc_meaning == "improvement"
+    assert figures.variation == "special cause improving"
+
+
+def test_compute_spc_assurance_from_monthly_target():
+    values = [10 + 2 * (i % 2) for i in range(24)]
+    period = add_months(APR_2015, 23)
+    # Limits 5.68 to 16.32 a month: 12 x 17 a year can never be missed, 12 x 5 never met.
+    fails = compute(counts(), monthly(APR_2015, values), period, TargetSpec("annual", 60))
+    passes = compute(counts(), monthly(APR_2015, values), period, TargetSpec("annual", 204))
+    assert fails.assurance == "consistently fails"
+    assert passes.assurance == "consistently passes"
+
+
+def test_compute_spc_settings_baseline_and_run_length():
+    values = [10, 14] * 8 + [11] * 6
+    series = monthly(APR_2015, values)
+    period = add_months(APR_2015, 21)
+    seven = compute(counts(), series, period, spc_settings=SpcSettings(run_length=7))
+    assert seven.spc_signal is None
+    fixed = SpcSettings(baseline_start=APR_2015, baseline_end=add_months(APR_2015, 15))
+    baseline = compute(counts(), series, period, spc_settings=fixed)
+    assert baseline.spc_mean == 12 and baseline.spc_points == 16
 
 
 def test_point_refuses_float():
