@@ -623,3 +623,53 @@ def spc_limits(history: Sequence[tuple[date, Decimal | None]], step: int = 1) ->
         return None
     spread = XMR_SCALE * sum(ranges, Decimal(0)) / len(ranges)
     return SpcLimits(mean=mean, lower=mean - spread, upper=mean + spread, points=len(points))
+
+
+# What a report needs beyond one indicator's Figures: kept here so reports do no arithmetic.
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One period of the year as seed 002 tables it."""
+
+    period: date
+    last_year: Decimal | None
+    this_year: Decimal | None
+    change: Decimal | None
+    cumulative: Decimal | None
+    cumulative_target: Decimal | None
+
+
+def month_rows(figures: Figures) -> tuple[MonthRow, ...]:
+    """Each period of the year: last year, this year, change (this minus last), cumulatives."""
+    return tuple(
+        MonthRow(
+            period=slot,
+            last_year=last,
+            this_year=this,
+            change=_minus(this, last),
+            cumulative=cumulative,
+            cumulative_target=target,
+        )
+        for (slot, this), (_, last), (_, cumulative), (_, target) in zip(
+            figures.this_year,
+            figures.last_year,
+            figures.cumulative_this_year,
+            figures.cumulative_target,
+            strict=True,
+        )
+    )
+
+
+def direction_of(spec: IndicatorSpec, change: Decimal | None, change_pct: Decimal | None) -> str:
+    """The direction of any change (a quarter's, say) by the same rule as the year to date."""
+    return _direction(spec, change, change_pct)
+
+
+def shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
+    """Each count as a percentage of their total; None when the total is zero."""
+    total = sum(counts.values())
+    return {
+        key: (Decimal(count) / Decimal(total) * HUNDRED if total else None)
+        for key, count in counts.items()
+    }

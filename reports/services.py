@@ -1,0 +1,111 @@
+"""Writes for reports: save a draft, publish a frozen version."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import builder, rendering, selectors
+from .models import Report, ReportVersion
+
+
+@transaction.atomic
+def report_save(*, report: Report, by: User | None, covers=None) -> Report:
+    """Validate and save a report's cover sheet and editor text (a draft until published)."""
+    if report.pk is None:
+        report.created_by = by
+    report.full_clean()
+    report.save()
+    if covers is not None:
+        report.covers.set(covers)
+    return report
+
+
+def report_snapshot(report: Report, *, at: datetime.datetime | None = None) -> dict:
+    """The report as it would be published now."""
+    return builder.build_snapshot(selectors.report_inputs(report, at=at))
+
+
+def chart_specs(snapshot: dict) -> dict[str, dict]:
+    """Chart id -> plotly figure dict, for every chart the report's HTML marks."""
+    specs = {}
+    for entry in snapshot.get("indicators", {}).values():
+        for chart in entry["charts"]:
+            specs[chart["id"]] = chart["spec"]
+    return specs
+
+
+def _documents_module():
+    """The PDF and Word renderers, when they are installed (built alongside this app)."""
+    try:
+        from reports import documents
+    except ImportError:
+        return None
+    return documents
+
+
+@dataclass
+class Published:
+    version: ReportVersion
+    timings: dict[str, float]
+
+
+def report_publish(
+    *, report: Report, by: User | None, at: datetime.datetime | None = None
+) -> Published:
+    """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored."""
+    at = at or timezone.now()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    snapshot = report_snapshot(report, at=at)
+    lap("snapshot")
+    html = rendering.render_document(snapshot)
+    csv = rendering.report_csv(snapshot)
+    lap("html_csv")
+    pdf = docx = None
+    documents = _documents_module()
+    if documents is not None:
+        charts = chart_specs(snapshot)
+        title = f"{report.title}, {snapshot['period_label']}"
+        pdf = documents.render_pdf(html, title=title, charts=charts)
+        lap("pdf")
+        docx = documents.render_docx(html, title=title, charts=charts)
+        lap("docx")
+    version = _store(report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings)
+    lap("store")
+    return Published(version, timings)
+
+
+@transaction.atomic
+def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> ReportVersion:
+    # Lock the report row so two publishers cannot take the same version number.
+    Report.objects.select_for_update().filter(pk=report.pk).first()
+    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ReportVersion(
+        report=report,
+        number=number,
+        snapshot=snapshot,
+        html=html,
+        csv=csv,
+        pdf=pdf,
+        docx=docx,
+        published_at=at,
+        published_by=by,
+        timings={k: round(v, 4) for k, v in timings.items()},
+    )
+    version.full_clean(exclude=["report", "published_by"])
+    version.save()
+    return version

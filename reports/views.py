@@ -1,0 +1,253 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from csp_portal.core.models import Partnership
+from csp_portal.core.permissions import (
+    Access,
+    has_access,
+    partnership_for,
+    reports_partnership_for,
+)
+from indicators.models import Indicator
+
+from . import rendering, selectors, services
+from .forms import ReportForm
+from .models import Report, ReportVersion
+
+FILE_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _reader_partnership(request, slug) -> Partnership:
+    """Members read published reports; anyone may when the partnership makes them public.
+    Anyone else signed out is asked to sign in rather than told nothing is there."""
+    try:
+        return reports_partnership_for(request.user, slug)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise _SignIn from None
+        raise
+
+
+class _SignIn(Exception):
+    pass
+
+
+def _readable(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _SignIn:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _report(partnership, pk) -> Report:
+    try:
+        return selectors.report_for(partnership, pk)
+    except Report.DoesNotExist:
+        raise Http404("No report found") from None
+
+
+@_readable
+def report_list(request, slug):
+    partnership = _reader_partnership(request, slug)
+    can_view_live = has_access(request.user, partnership, Access.LIVE)
+    reports = selectors.report_list(partnership, drafts=can_view_live)
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "partnership": partnership,
+            "reports": reports,
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "can_view_live": can_view_live,
+        },
+    )
+
+
+def _form_for(request, partnership, report):
+    overview = report.kind == Report.Kind.OVERVIEW
+    indicators = group_names = ()
+    if report.pk and not overview:
+        indicators = Indicator.objects.filter(partnership=partnership, active=True)
+        if report.theme_group_id:
+            indicators = indicators.filter(theme_group_id=report.theme_group_id)
+            group_names = [report.theme_group.name]
+        else:
+            group_names = ["", *partnership.theme_groups.values_list("name", flat=True)]
+        indicators = indicators.order_by("theme_group__name", "code")
+    return ReportForm(
+        request.POST or None,
+        instance=report,
+        partnership=partnership,
+        indicators=indicators,
+        group_names=group_names,
+        covers=selectors.partnerships_for_overview(request.user) if overview else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request, slug):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    kind = request.GET.get("kind") or request.POST.get("kind") or Report.Kind.PARTNERSHIP
+    if kind not in Report.Kind.values:
+        raise Http404("No such kind of report")
+    report = Report(partnership=partnership, kind=kind)
+    if kind == Report.Kind.OVERVIEW:
+        report.title = "Community Safety Partnerships update"
+    form = _form_for(request, partnership, report)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_save(
+            report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
+        )
+        messages.success(request, "Report created. Add successes and comments, then preview it.")
+        return redirect("reports:edit", slug=slug, pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"partnership": partnership, "form": form, "report": report, "kind": kind},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    report = _report(partnership, pk)
+    form = _form_for(request, partnership, report)
+    if request.method == "POST" and form.is_valid():
+        services.report_save(
+            report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
+        )
+        messages.success(request, "Report saved.")
+        return redirect("reports:preview", slug=slug, pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"partnership": partnership, "form": form, "report": report, "kind": report.kind},
+    )
+
+
+@login_required
+def report_preview(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    report = _report(partnership, pk)
+    snapshot = services.report_snapshot(report)
+    return render(
+        request,
+        "reports/report_preview.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "document": mark_safe(rendering.render_document(snapshot)),
+            "snapshot": snapshot,
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "has_charts": _has_charts(snapshot),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_publish(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    report = _report(partnership, pk)
+    if request.method == "POST":
+        published = services.report_publish(report=report, by=request.user)
+        version = published.version
+        messages.success(request, f"Published version {version.number} of {report.title}.")
+        return redirect("reports:detail", slug=slug, pk=report.pk)
+    snapshot = services.report_snapshot(report)
+    context = rendering.document_context(snapshot)
+    return render(
+        request,
+        "reports/report_publish.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "red_without_action": context["red_without_action"],
+            "actions_connected": snapshot["actions"] is not None,
+            "versions": selectors.versions_of(report),
+        },
+    )
+
+
+@_readable
+def report_detail(request, slug, pk, number=None):
+    partnership = _reader_partnership(request, slug)
+    report = _report(partnership, pk)
+    versions = selectors.versions_of(report)
+    can_view_live = has_access(request.user, partnership, Access.LIVE)
+    if not versions:
+        if can_view_live:
+            return redirect("reports:preview", slug=slug, pk=pk)
+        raise Http404("No published report")
+    if number is None:
+        number = versions[0].number
+    version = selectors.version_page(report, number)
+    if version is None:
+        raise Http404("No such version")
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "version": version,
+            "versions": versions,
+            "latest": versions[0],
+            "document": mark_safe(version.html),  # rendered by our own template at publishing
+            "revisions": selectors.revision_notice(version),
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "has_charts": 'data-chart-id="' in version.html,
+            "file_sizes": {"pdf": version.pdf is not None, "docx": version.docx is not None},
+        },
+    )
+
+
+@_readable
+def report_file(request, slug, pk, kind):
+    partnership = _reader_partnership(request, slug)
+    report = _report(partnership, pk)
+    versions = selectors.versions_of(report)
+    if not versions:
+        raise Http404("No published report")
+    number = request.GET.get("version", "")
+    number = int(number) if number.isdecimal() else versions[0].number
+    version = get_object_or_404(
+        ReportVersion.objects.only("pk", "number", kind),
+        report=report,
+        number=number,
+    )
+    body = getattr(version, kind)
+    if body is None:
+        raise Http404("This file was not made when the report was published")
+    if kind == "csv":
+        body = body.encode("utf-8")
+    response = HttpResponse(bytes(body), content_type=FILE_TYPES[kind])
+    filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
+    disposition = "inline" if kind == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _has_charts(snapshot: dict) -> bool:
+    return any(e["charts"] for e in snapshot.get("indicators", {}).values())
+
+
+def report_url(report: Report) -> str:
+    return reverse("reports:detail", args=[report.partnership.slug, report.pk])
