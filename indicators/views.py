@@ -135,6 +135,9 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
     except services.FigureConflict as conflict:
         form.add_conflicts(conflict.conflicts)
         return None
+    except services.FigureLocked as locked:
+        form.add_error("reason", str(locked))
+        return None
     if result.written:
         messages.success(
             request,

@@ -34,6 +34,14 @@ def render_document(snapshot: dict) -> str:
     return render_to_string("reports/_document.html", document_context(snapshot))
 
 
+def standalone_page(html: str, *, title: str, snapshot: dict) -> str:
+    """The report's HTML as a page of its own (for the committee system's agenda pack)."""
+    return render_to_string(
+        "reports/standalone.html",
+        {"document": html, "title": title, "s": snapshot},
+    )
+
+
 CSV_FIELDS = [
     "partnership",
     "report_period",

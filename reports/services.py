@@ -11,6 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from csp_portal.core.models import Meeting, Partnership, ThemeGroup
+from indicators import periods
+
 from . import builder, rendering, selectors
 from .models import Report, ReportVersion
 
@@ -50,6 +53,27 @@ def _documents_module():
     return documents
 
 
+def report_documents(report: Report, snapshot: dict, html: str, *, lap=None):
+    """The PDF and Word files (None, None while the renderers are not installed)."""
+    documents = _documents_module()
+    if documents is None:
+        return None, None
+    lap = lap or (lambda name: None)
+    charts = chart_specs(snapshot)
+    title = f"{report.title}, {snapshot['period_label']}"
+    extra = {}
+    draw = getattr(documents, "chart_images", None)
+    if draw is not None and charts:
+        # One browser session draws every chart; both documents use the same images.
+        extra["images"] = draw(charts)
+        lap("charts")
+    pdf = documents.render_pdf(html, title=title, charts=charts, **extra)
+    lap("pdf")
+    docx = documents.render_docx(html, title=title, charts=charts, **extra)
+    lap("docx")
+    return pdf, docx
+
+
 @dataclass
 class Published:
     version: ReportVersion
@@ -75,15 +99,7 @@ def report_publish(
     html = rendering.render_document(snapshot)
     csv = rendering.report_csv(snapshot)
     lap("html_csv")
-    pdf = docx = None
-    documents = _documents_module()
-    if documents is not None:
-        charts = chart_specs(snapshot)
-        title = f"{report.title}, {snapshot['period_label']}"
-        pdf = documents.render_pdf(html, title=title, charts=charts)
-        lap("pdf")
-        docx = documents.render_docx(html, title=title, charts=charts)
-        lap("docx")
+    pdf, docx = report_documents(report, snapshot, html, lap=lap)
     version = _store(report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings)
     lap("store")
     return Published(version, timings)
@@ -109,3 +125,41 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> Report
     version.full_clean(exclude=["report", "published_by"])
     version.save()
     return version
+
+
+def report_default(
+    *,
+    partnership: Partnership,
+    period: datetime.date,
+    theme_group: ThemeGroup | None = None,
+    by: User | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    """A new draft with the default sections and cover sheet: for scheduled jobs and checks.
+
+    It goes to the partnership's next scrutiny panel (or board) after the period, if one is
+    listed, else to a scrutiny panel today.
+    """
+    today = today or timezone.localdate()
+    meetings = Meeting.objects.filter(partnership=partnership, date__gt=period).order_by("date")
+    meeting = (
+        meetings.filter(kind=Meeting.Kind.SCRUTINY_PANEL).first()
+        or meetings.filter(kind=Meeting.Kind.BOARD).first()
+    )
+    subject = theme_group.name if theme_group else partnership.name
+    report = Report(
+        partnership=partnership,
+        theme_group=theme_group,
+        period=period,
+        meeting=meeting,
+        meeting_kind="" if meeting else Meeting.Kind.SCRUTINY_PANEL,
+        meeting_date=None if meeting else today,
+        title=f"{subject} performance update",
+        report_of=theme_group.chair if theme_group else "",
+        coordinator=theme_group.coordinator if theme_group else "",
+        executive_summary=(
+            f"Performance of {subject} from the start of the financial year to "
+            f"{periods.month_label(period)}, with the figures that need the panel's attention."
+        ),
+    )
+    return report_save(report=report, by=by)
