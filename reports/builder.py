@@ -134,6 +134,7 @@ def indicator_entry(
         "polarity_label": indicator.get_polarity_display(),
         "frequency": indicator.frequency,
         "places": 0 if indicator.measure == "count" else 1,
+        "suffix": {"percentage": "%", "rate": " per 1,000"}.get(indicator.measure, ""),
         "tolerance": plain(indicator.tolerance),
         "stability": plain(indicator.stability),
         "data_source": indicator.data_source,
@@ -160,7 +161,9 @@ def indicator_entry(
                 "cumulative": plain(row.cumulative),
                 "cumulative_target": plain(row.cumulative_target),
             }
+            # The year so far: months after the reporting period are not yet due.
             for row in month_rows(figures)
+            if row.period <= figures.period
         ],
         "charts": [_chart(c) for c in charts.indicator_charts(indicator, result)]
         if with_charts
@@ -310,6 +313,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "period": report.period.isoformat(),
         "period_label": periods.month_label(report.period),
         "financial_year": periods.fy_label(fy, fy_start_month),
+        "last_financial_year": periods.fy_label(fy - 1, fy_start_month),
         "fy_start_label": periods.month_name(periods.fy_start(fy, fy_start_month)),
         "quarter": periods.quarter_of(report.period, fy_start_month),
         "cover": _cover(report),
