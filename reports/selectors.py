@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
@@ -82,10 +82,8 @@ def report_list(partnership: Partnership, *, drafts: bool) -> list[Report]:
 
 def report_for(partnership: Partnership, pk: int) -> Report:
     """One report of the partnership with its relations (404 from the caller if absent)."""
-    return (
-        Report.objects.select_related("partnership", "theme_group", "meeting")
-        .prefetch_related("covers")
-        .get(partnership=partnership, pk=pk)
+    return Report.objects.select_related("partnership", "theme_group", "meeting").get(
+        partnership=partnership, pk=pk
     )
 
 
@@ -104,6 +102,10 @@ def version_page(report: Report, number: int) -> ReportVersion | None:
     return (
         ReportVersion.objects.filter(report=report, number=number)
         .defer("pdf", "docx", "csv")
+        .annotate(
+            has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
+            has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
+        )
         .first()
     )
 

@@ -214,7 +214,7 @@ def report_detail(request, slug, pk, number=None):
             "revisions": selectors.revision_notice(version),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "has_charts": 'data-chart-id="' in version.html,
-            "file_sizes": {"pdf": version.pdf is not None, "docx": version.docx is not None},
+            "files": {"pdf": version.has_pdf, "docx": version.has_docx},
         },
     )
 
