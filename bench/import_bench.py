@@ -98,15 +98,15 @@ def run_one(database: str, folder: Path, rows: int) -> None:
 
     url = postgres_fresh("csp_bench") if database == "postgresql" else None
     django_with(url)
-    from indicators import importer
+    from indicators import importing
     from indicators.models import Actual
 
     for label in ("first import", "re-import (no changes)"):
         errors: list[str] = []
         started = time.perf_counter()
-        tables = importer.read_path(folder, errors)
+        tables = importing.read_path(folder, errors)
         assert not errors, errors
-        report = importer.import_tables(tables, by=None, source="bench")
+        report = importing.import_tables(tables, by=None, source="bench")
         seconds = time.perf_counter() - started
         print(
             f"{database:<10} {label:<24} {rows:>9,} rows in {seconds:7.1f} s = "

@@ -7,14 +7,15 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
 
-from . import charts, commentary, comparisons, importer, periods, selectors, services
+from . import charts, commentary, comparisons, importing, periods, selectors, services
 from .forms import Cell, FigureGridForm, ImportForm, IndicatorFilterForm, TargetForm
+from .importing import registry as import_registry
 from .models import Indicator, Target
 from .tables import IndicatorTable
 from .validation import plain_number
@@ -42,6 +43,7 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     )
 
 
+@require_safe
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -74,6 +76,7 @@ def indicator_list(request, slug):
     )
 
 
+@require_safe
 @login_required
 def indicator_detail(request, slug, pk):
     indicator = _indicator(request, slug, pk, Access.LIVE)
@@ -149,6 +152,7 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
     return redirect(success_url)
 
 
+@require_safe
 @login_required
 def month_sheet_latest(request, slug):
     partnership = partnership_for(request.user, slug, Access.EDIT)
@@ -327,18 +331,18 @@ def import_upload(request, slug=None):
     if slug is None:
         if not request.user.is_staff:
             raise PermissionDenied
-        partnership, allowed = None, importer.KINDS
+        partnership, allowed = None, import_registry.names()
     else:
         partnership = partnership_for(request.user, slug, Access.EDIT)
-        allowed = importer.KINDS if request.user.is_staff else ("actuals",)
+        allowed = import_registry.names() if request.user.is_staff else ("actuals",)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        tables, errors = importer.read_uploads(form.cleaned_data["files"])
+        tables, errors = importing.read_uploads(form.cleaned_data["files"])
         if not errors:
             try:
-                report = importer.import_tables(
+                report = importing.import_tables(
                     tables,
                     by=request.user,
                     scope=partnership,
@@ -346,7 +350,7 @@ def import_upload(request, slug=None):
                     dry_run=form.cleaned_data["dry_run"],
                     source="upload",
                 )
-            except importer.ImportFailed as failed:
+            except importing.ImportFailed as failed:
                 errors = failed.report.errors
         if report and not report.dry_run:
             messages.success(request, report.summary())
@@ -362,16 +366,17 @@ def import_upload(request, slug=None):
             "allowed": allowed,
             "report": report,
             "import_errors": errors,
-            "columns": {k: importer.COLUMNS[k] for k in allowed},
+            "columns": {k: import_registry.get(k).columns for k in allowed},
         },
     )
 
 
+@require_safe
 @login_required
 def export_workbook(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
     response = HttpResponse(
-        importer.export_workbook(partnership),
+        importing.export_workbook(partnership),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     filename = f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
@@ -379,6 +384,7 @@ def export_workbook(request, slug):
     return response
 
 
+@require_safe
 @login_required
 def dashboard(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)

@@ -167,10 +167,10 @@ def users_load() -> list[DemoLogin]:
 
 def extra_load() -> list[str]:
     """Load the demo figures through the same importer officers use."""
-    from indicators import importer
+    from indicators import importing
 
     data_dir = DEMO_DIR / "data"
     if not data_dir.exists():
         return []
-    report = importer.import_path(data_dir, by=None, source="demo")
+    report = importing.import_path(data_dir, by=None, source="demo")
     return [report.summary()]

@@ -3,11 +3,13 @@ import calendar
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from . import permissions, selectors
 from .models import Membership
 
 
+@require_safe
 @login_required
 def home(request):
     partnerships = selectors.partnership_list_for(request.user)
@@ -19,6 +21,7 @@ def home(request):
     return render(request, "core/home.html", {"rows": rows})
 
 
+@require_safe
 @login_required
 def partnership_detail(request, slug):
     partnership = permissions.partnership_for(request.user, slug, permissions.Access.PUBLISHED)
@@ -38,5 +41,6 @@ def partnership_detail(request, slug):
     )
 
 
+@require_safe
 def accessibility(request):
     return render(request, "core/accessibility.html")

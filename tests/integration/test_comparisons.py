@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership
-from indicators import importer
+from indicators import importing
 from tests.factories import MembershipFactory
 from tests.factories.series import hate_crime_indicator
 
@@ -146,7 +146,7 @@ def test_comparisons_api_month_without_figures_is_all_null(client, officer_a, ha
 @pytest.mark.django_db
 def test_comparisons_api_demo_targets_from_the_paper(client, officer_a, tmp_path):
     """SP 07 (cumulative profile) and SP 08 (a percentage against 90%), loaded from the demo."""
-    importer.import_path(Path(settings.BASE_DIR) / "fixtures" / "demo" / "data", by=None)
+    importing.import_path(Path(settings.BASE_DIR) / "fixtures" / "demo" / "data", by=None)
     plymouth = Partnership.objects.get(slug="safer-plymouth")
     MembershipFactory(user=officer_a, partnership=plymouth, role="officer")
     client.force_login(officer_a)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from csp_portal.core.models import Partnership, ThemeGroup
-from indicators import importer, periods
+from indicators import importing, periods
+from indicators.importing import registry
 from indicators.models import Actual, FigureChange, Indicator, Target
 from tests.factories import ActualFactory, IndicatorFactory
 
@@ -31,7 +32,7 @@ def db_counts() -> dict[str, int]:
 def write_csv(folder: Path, kind: str, rows: list[dict], columns: list[str] | None = None) -> Path:
     """One import file: the standard header (or the given one), then the rows in order."""
     folder.mkdir(parents=True, exist_ok=True)
-    columns = columns or importer.COLUMNS[kind]
+    columns = columns or registry.get(kind).columns
     path = folder / f"{kind}.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
@@ -217,8 +218,8 @@ def test_import_one_good_and_one_bad_row_writes_nothing(tmp_path, indicators_a):
     )
     before = db_counts()
 
-    with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_path(tmp_path, by=None)
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
 
     assert failed.value.report.errors == ["actuals.csv row 3: value 'N/A' is not a number"]
     assert db_counts() == before
@@ -233,8 +234,8 @@ def test_import_every_problem_is_listed_not_only_the_first(tmp_path, indicators_
         [actual(period="2016-13"), actual(period="2016-05", value="N/A"), actual(period="2016-06")],
     )
 
-    with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_path(tmp_path, by=None)
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
 
     assert failed.value.report.errors == [
         "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
@@ -325,7 +326,7 @@ def write_new_workbook(path: Path) -> Path:
     }
     for kind, rows in tables.items():
         sheet = workbook.create_sheet(kind)
-        columns = importer.COLUMNS[kind]
+        columns = registry.get(kind).columns
         sheet.append(columns)
         for row in rows:
             cells = [row.get(column, "") or None for column in columns]
@@ -434,10 +435,10 @@ def test_import_data_twice_changes_nothing_the_second_time():
 @pytest.mark.django_db
 def test_import_changed_figure_is_updated_and_audited(tmp_path, indicators_a):
     write_csv(tmp_path, "actuals", [actual(period="2016-04", value="17")])
-    importer.import_path(tmp_path, by=None)
+    importing.import_path(tmp_path, by=None)
     write_csv(tmp_path, "actuals", [actual(period="2016-04", value="19")])
 
-    report = importer.import_path(tmp_path, by=None)
+    report = importing.import_path(tmp_path, by=None)
 
     assert (report.created["actuals"], report.updated["actuals"]) == (0, 1)
     figure = Actual.objects.get()
@@ -554,11 +555,11 @@ def test_import_scoped_to_partnership_rejects_rows_of_another(
         "actuals",
         [actual(period="2016-04"), actual(partnership="partnership-b", period="2016-04")],
     )
-    tables = importer.read_path(tmp_path, [])
+    tables = importing.read_path(tmp_path, [])
     before = db_counts()
 
-    with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
 
     assert failed.value.report.errors == [
         "actuals.csv row 3: partnership 'partnership-b' is not Partnership A"
@@ -572,11 +573,11 @@ def test_import_scoped_to_actuals_rejects_indicators_file(
 ):
     write_csv(tmp_path, "indicators", [indicator_row()])
     write_csv(tmp_path, "actuals", [actual(period="2016-04")])
-    tables = importer.read_path(tmp_path, [])
+    tables = importing.read_path(tmp_path, [])
     before = db_counts()
 
-    with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(tables, by=officer_a, scope=partnership_a, allowed=("actuals",))
 
     assert failed.value.report.errors == ["indicators.csv: you can import only actuals here"]
     assert db_counts() == before
@@ -589,8 +590,8 @@ def test_import_scoped_good_rows_are_written_by_the_officer(
     ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2016, 4, 1), value=17)
     write_csv(tmp_path, "actuals", [actual(period="2016-04"), actual(period="2016-05", value="25")])
 
-    report = importer.import_tables(
-        importer.read_path(tmp_path, []),
+    report = importing.import_tables(
+        importing.read_path(tmp_path, []),
         by=officer_a,
         scope=partnership_a,
         allowed=("actuals",),
@@ -607,8 +608,10 @@ def test_import_scoped_staff_cannot_create_another_partnership(tmp_path, partner
     write_csv(tmp_path, "indicators", [indicator_row(partnership="elsewhere")])
     before = db_counts()
 
-    with pytest.raises(importer.ImportFailed) as failed:
-        importer.import_tables(importer.read_path(tmp_path, []), by=admin_user, scope=partnership_a)
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(
+            importing.read_path(tmp_path, []), by=admin_user, scope=partnership_a
+        )
 
     assert failed.value.report.errors[0] == (
         "partnerships.csv row 2: partnership 'elsewhere' is not Partnership A"
@@ -623,12 +626,12 @@ def test_export_workbook_imports_back_unchanged(client, officer_a, partnership_a
     response = client.get(reverse("indicators:export", args=[partnership_a.slug]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     errors: list[str] = []
-    tables = importer.read_workbook(response.content, errors)
+    tables = importing.read_workbook(response.content, errors)
     assert not errors
     assert set(tables) == {"partnerships", "indicators", "targets", "actuals"}
     before = db_counts()
 
-    report = importer.import_tables(tables, by=None, scope=partnership_a)
+    report = importing.import_tables(tables, by=None, scope=partnership_a)
 
     assert not any(report.created.values())
     assert not any(report.updated.values())
@@ -641,7 +644,7 @@ def test_import_note_with_tabs_newlines_and_backslashes_is_stored_exactly(tmp_pa
     note = 'revised by police:\t"see log"\nline two \\ done'
     write_csv(tmp_path, "actuals", [actual(period="2016-04", note=note)])
 
-    importer.import_path(tmp_path, by=None)
+    importing.import_path(tmp_path, by=None)
 
     stored = Actual.objects.get(period=datetime.date(2016, 4, 1))
     assert stored.note == note
@@ -661,7 +664,7 @@ def test_export_never_hands_a_spreadsheet_a_formula(tmp_path, partnership_a):
     assert rows[0]["title"] == '\'=HYPERLINK("http://x","y")'
 
     Indicator.objects.all().delete()
-    importer.import_path(tmp_path, by=None)
+    importing.import_path(tmp_path, by=None)
 
     assert Indicator.objects.get(code="X 1").title == '=HYPERLINK("http://x","y")'
 

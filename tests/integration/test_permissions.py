@@ -1,102 +1,301 @@
-"""The role-by-view matrix: every URL of partnership A, tried by every kind of user."""
+"""The role x URL matrix: every named URL of the site, tried by every kind of user.
+
+How to add a URL (read this before adding a view)
+--------------------------------------------------
+The URL list is read from the URLconf (`test_every_url_has_a_row`), so a new named
+URL fails the suite until it has exactly one row in `URLS` below. Django admin
+(`admin:`) and the `accounts/` sign-in views are left out: they have their own tests.
+
+A row is `Url(name, args, access, ok_status, query=..., post=...)`:
+
+- `args(w)` returns the URL's positional arguments from `w`, a `World`:
+  `w.p` is partnership A, `w.i` an indicator of A (with a figure for April 2016),
+  and `w.get("fixture_name")` any pytest fixture, resolved only when asked for.
+  A URL that needs another object (an action plan, a report) gets a fixture of
+  partnership A in `tests/conftest.py` (or `tests/integration/conftest.py`), e.g.
+  `action_plan_a`, and a row such as
+  `Url("actions:plan", lambda w: [w.p.slug, w.get("action_plan_a").pk], LIVE)`.
+- `access` is who may open it: PUBLIC (anyone, signed in or not: e.g. a
+  published report), SIGNED_IN (any account), PUBLISHED (members of the
+  partnership: panel members and editors), LIVE and EDIT (editors of the
+  partnership), STAFF (administrators). `USERS` says which user has which.
+- `ok_status` is the answer to a GET by a user who has the access (200, or 302
+  for a URL that redirects); everyone else gets 403 or 404 without a word of
+  partnership A, and anonymous users are sent to sign in (an API answers 401).
+- `post(w)` is the form data of a POST that writes something. Leave it out for a
+  URL that only reads: the view must then refuse POST with 405 (decorate it with
+  `require_safe`). With it, the matrix checks that the least entitled allowed
+  user's POST writes to the database, and that anonymous users, panel members,
+  officers of partnership B and outsiders are refused and nothing is written.
+- Any URL that names an object of A (it used `w.i` or `w.get(...)`) is also tried
+  with partnership B's slug by B's officer: another partnership's objects give 404.
+"""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import pytest
-from django.urls import reverse
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from indicators.models import Actual
 from tests.factories import ActualFactory, IndicatorFactory, MeetingFactory
 
-PUBLISHED, LIVE, EDIT, STAFF = "published", "live", "edit", "staff"
+PUBLIC, SIGNED_IN, PUBLISHED, LIVE, EDIT, STAFF = (
+    "public",
+    "signed in",
+    "published",
+    "live",
+    "edit",
+    "staff",
+)
 
-# (name, kwargs builder, access needed, status when allowed)
-VIEWS = [
-    ("core:partnership", lambda p, i: [p.slug], PUBLISHED, 200),
-    ("indicators:list", lambda p, i: [p.slug], LIVE, 200),
-    ("indicators:detail", lambda p, i: [p.slug, i.pk], LIVE, 200),
-    ("indicators:dashboard", lambda p, i: [p.slug], LIVE, 200),
-    ("indicators:api_comparisons", lambda p, i: [p.slug], LIVE, 200),
-    ("indicators:year_grid", lambda p, i: [p.slug, i.pk, 2016], EDIT, 200),
-    ("indicators:target_edit", lambda p, i: [p.slug, i.pk, 2016], EDIT, 200),
-    ("indicators:month_sheet_latest", lambda p, i: [p.slug], EDIT, 302),
-    ("indicators:month_sheet", lambda p, i: [p.slug, "2016-05"], EDIT, 200),
-    ("indicators:import", lambda p, i: [p.slug], EDIT, 200),
-    ("indicators:export", lambda p, i: [p.slug], LIVE, 200),
-    ("indicators:import_all", lambda p, i: [], STAFF, 200),
+# What each kind of user may do to partnership A. None is the anonymous visitor.
+USERS: dict[str | None, set[str]] = {
+    None: {PUBLIC},
+    "admin_user": {PUBLIC, SIGNED_IN, PUBLISHED, LIVE, EDIT, STAFF},
+    "officer_a": {PUBLIC, SIGNED_IN, PUBLISHED, LIVE, EDIT},
+    "panel_a": {PUBLIC, SIGNED_IN, PUBLISHED},
+    "officer_b": {PUBLIC, SIGNED_IN},
+    "outsider": {PUBLIC, SIGNED_IN},
+}
+# The user who proves a POST writes: the one with least rights that has the access.
+LEAST_ENTITLED = {
+    PUBLIC: None,
+    SIGNED_IN: "outsider",
+    PUBLISHED: "panel_a",
+    LIVE: "officer_a",
+    EDIT: "officer_a",
+    STAFF: "admin_user",
+}
+SECRET = b"Secret burglary figures"  # the title of A's indicator: must never leak
+
+
+class World:
+    """The objects a row builds its URL from; fixtures are resolved only when asked for."""
+
+    def __init__(self, request, partnership, indicator):
+        self._request = request
+        self.p = partnership
+        self._indicator = indicator
+        self.names_an_object = False  # whether the URL names more than the partnership
+
+    @property
+    def i(self):
+        self.names_an_object = True
+        return self._indicator
+
+    def get(self, fixture_name: str) -> Any:
+        self.names_an_object = True
+        return self._request.getfixturevalue(fixture_name)
+
+
+class Url(NamedTuple):
+    name: str
+    args: Callable[[World], list]
+    access: str
+    ok_status: int = 200
+    query: str = ""
+    post: Callable[[World], dict] | None = None
+
+
+def _no_args(w: World) -> list:
+    return []
+
+
+def _actuals_csv(w: World) -> dict:
+    text = f"partnership,indicator,period,value\n{w.p.slug},{w.i.code},2016-05,7\n"
+    return {"files": SimpleUploadedFile("actuals.csv", text.encode(), "text/csv")}
+
+
+URLS = [
+    Url("core:home", _no_args, SIGNED_IN),
+    Url("core:accessibility", _no_args, PUBLIC),
+    Url("core:partnership", lambda w: [w.p.slug], PUBLISHED),
+    Url("indicators:list", lambda w: [w.p.slug], LIVE),
+    Url("indicators:detail", lambda w: [w.p.slug, w.i.pk], LIVE),
+    Url("indicators:dashboard", lambda w: [w.p.slug], LIVE),
+    Url("indicators:api_comparisons", lambda w: [w.p.slug], LIVE, query="period=2016-04"),
+    Url("indicators:export", lambda w: [w.p.slug], LIVE),
+    Url(
+        "indicators:year_grid",
+        lambda w: [w.p.slug, w.i.pk, 2016],
+        EDIT,
+        post=lambda w: {"m2016-04-v": "123", "m2016-04-ver": "1", "m2016-05-v": "7"},
+    ),
+    Url(
+        "indicators:target_edit",
+        lambda w: [w.p.slug, w.i.pk, 2016],
+        EDIT,
+        post=lambda w: {"kind": "annual", "value": "5", "reason": "Board"},
+    ),
+    Url("indicators:month_sheet_latest", lambda w: [w.p.slug], EDIT, 302),
+    Url(
+        "indicators:month_sheet",
+        lambda w: [w.p.slug, "2016-05"],
+        EDIT,
+        post=lambda w: {f"i{w.i.pk}-v": "7", f"i{w.i.pk}-ver": "0"},
+    ),
+    Url("indicators:import", lambda w: [w.p.slug], EDIT, post=_actuals_csv),
+    Url("indicators:import_all", _no_args, STAFF, post=_actuals_csv),
 ]
 
-# What each kind of user may do to partnership A.
-USERS = {
-    "admin_user": {PUBLISHED, LIVE, EDIT, STAFF},
-    "officer_a": {PUBLISHED, LIVE, EDIT},
-    "panel_a": {PUBLISHED},
-    "officer_b": set(),
-    "outsider": set(),
-}
+SKIPPED_NAMESPACES = {"admin"}  # Django admin: tests/integration/test_admin.py
+SKIPPED_PREFIXES = ("accounts/",)  # Django's sign-in views: their own tests
+
+
+def url_names(patterns=None, namespace: str = "", prefix: str = "") -> set[str]:
+    """Every named URL of the URLconf, namespaced, except the skipped ones."""
+    names = set()
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(SKIPPED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner, route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def _user_id(user_fixture: str | None) -> str:
+    return user_fixture or "anonymous"
+
+
+def _ids(rows):
+    return [row.name for row in rows]
+
+
+POSTING = [row for row in URLS if row.post]
+READING = [row for row in URLS if not row.post]
 
 
 @pytest.fixture
 def indicator_a(partnership_a):
-    indicator = IndicatorFactory(partnership=partnership_a, title="Secret burglary figures")
+    indicator = IndicatorFactory(partnership=partnership_a, title=SECRET.decode())
     ActualFactory(indicator=indicator, period="2016-04-01", value=123)
     MeetingFactory(partnership=partnership_a)
     return indicator
 
 
-def _url(name, build, partnership, indicator):
-    url = reverse(name, args=build(partnership, indicator))
-    if name == "indicators:api_comparisons":
-        url += "?period=2016-04"
-    return url
+@pytest.fixture
+def world(request, partnership_a, partnership_b, indicator_a):
+    return World(request, partnership_a, indicator_a)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("user_fixture", list(USERS))
-@pytest.mark.parametrize("name, build, access, ok_status", VIEWS, ids=[v[0] for v in VIEWS])
-def test_view_access_matrix(
-    client, request, partnership_a, indicator_a, user_fixture, name, build, access, ok_status
-):
-    user = request.getfixturevalue(user_fixture)
-    client.force_login(user)
-    response = client.get(_url(name, build, partnership_a, indicator_a))
-    if access in USERS[user_fixture]:
-        assert response.status_code == ok_status
+def _url(row: Url, world: World) -> str:
+    url = reverse(row.name, args=row.args(world))
+    return f"{url}?{row.query}" if row.query else url
+
+
+def _sign_in(client, request, user_fixture):
+    if user_fixture:
+        client.force_login(request.getfixturevalue(user_fixture))
+
+
+def database_state() -> dict[str, list]:
+    """Every row of every table a request could write (not sessions or sign-in logs)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.app_label not in {"sessions", "axes"} and model._meta.managed
+    }
+
+
+def _assert_refused(response, user_fixture, name):
+    if user_fixture is None:
+        assert response.status_code in (302, 401), f"{name}: {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login"))
     else:
-        assert response.status_code in (403, 404)
-        assert b"Secret burglary figures" not in response.content
-        assert b"partnership-a" not in response.content or name == "indicators:import_all"
+        assert response.status_code in (403, 404), f"{name}: {response.status_code}"
+    assert SECRET not in response.content
+    assert b"Partnership A" not in response.content
+
+
+def test_every_url_has_a_row():
+    rows = _ids(URLS)
+    assert len(rows) == len(set(rows)), "a URL has two rows"
+    assert set(rows) - url_names() == set(), "rows for URLs that no longer exist"
+    assert url_names() - set(rows) == set(), "URLs with no row: add them to URLS"
+
+
+def test_every_row_names_a_known_access():
+    assert {row.access for row in URLS} <= set(LEAST_ENTITLED)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name, build, access, ok_status", VIEWS, ids=[v[0] for v in VIEWS])
-def test_view_anonymous_is_sent_to_sign_in(
-    client, partnership_a, indicator_a, name, build, access, ok_status
-):
-    response = client.get(_url(name, build, partnership_a, indicator_a))
-    if name == "indicators:api_comparisons":
-        assert response.status_code == 401
+@pytest.mark.parametrize("user_fixture", list(USERS), ids=_user_id)
+@pytest.mark.parametrize("row", URLS, ids=_ids(URLS))
+def test_get_matrix(client, request, world, user_fixture, row):
+    _sign_in(client, request, user_fixture)
+    response = client.get(_url(row, world))
+    if row.access in USERS[user_fixture]:
+        assert response.status_code == row.ok_status
     else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        _assert_refused(response, user_fixture, row.name)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("user_fixture", ["officer_b", "panel_a", "outsider"])
-def test_month_sheet_post_by_non_editor_changes_nothing(client, request, indicator_a, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
-    url = reverse("indicators:month_sheet", args=[indicator_a.partnership.slug, "2016-04"])
-    response = client.post(url, {f"i{indicator_a.pk}-v": "999", f"i{indicator_a.pk}-ver": "1"})
-    assert response.status_code == 404
-    assert Actual.objects.get(indicator=indicator_a).value == 123
+@pytest.mark.parametrize("user_fixture", ["admin_user", "officer_a", None], ids=_user_id)
+@pytest.mark.parametrize("row", READING, ids=_ids(READING))
+def test_post_to_reading_url_is_refused(client, request, world, user_fixture, row):
+    _sign_in(client, request, user_fixture)
+    before = database_state()
+    response = client.post(_url(row, world), {"anything": "1"})
+    assert response.status_code == 405
+    assert database_state() == before
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("user_fixture", ["officer_b", "panel_a"])
-def test_year_grid_post_by_non_editor_changes_nothing(client, request, indicator_a, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
-    url = reverse("indicators:year_grid", args=[indicator_a.partnership.slug, indicator_a.pk, 2016])
-    response = client.post(url, {"m2016-04-v": "999", "m2016-04-ver": "1"})
-    assert response.status_code == 404
-    assert Actual.objects.get(indicator=indicator_a).value == 123
+@pytest.mark.parametrize("row", POSTING, ids=_ids(POSTING))
+def test_post_by_entitled_user_writes(client, request, world, row):
+    _sign_in(client, request, LEAST_ENTITLED[row.access])
+    url = _url(row, world)
+    before = database_state()
+    response = client.post(url, row.post(world))
+    assert response.status_code in (200, 302)
+    assert database_state() != before, f"{row.name}: the row's POST data wrote nothing"
+
+
+REFUSED_POSTS = [
+    pytest.param(row, user, id=f"{row.name}-{_user_id(user)}")
+    for row in POSTING
+    for user in USERS
+    if row.access not in USERS[user]
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row, user_fixture", REFUSED_POSTS)
+def test_post_by_unentitled_user_writes_nothing(client, request, world, user_fixture, row):
+    _sign_in(client, request, user_fixture)
+    url = _url(row, world)
+    before = database_state()
+    response = client.post(url, row.post(world))
+    _assert_refused(response, user_fixture, row.name)
+    assert database_state() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", URLS, ids=_ids(URLS))
+def test_other_partnerships_object_under_own_slug_is_404(
+    client, request, world, partnership_b, officer_b, row
+):
+    """B's officer with B's slug and A's object: no such object in B."""
+    own = World(request, partnership_b, world.i)
+    url = _url(row, own)
+    if not own.names_an_object or row.access in USERS["officer_b"]:
+        pytest.skip("names no object of A, or open to B's officer anyway")
+    client.force_login(officer_b)
+    assert client.get(url).status_code == 404
+    if row.post:
+        before = database_state()
+        assert client.post(url, row.post(own)).status_code == 404
+        assert database_state() == before
 
 
 @pytest.mark.django_db
@@ -122,15 +321,3 @@ def test_inactive_member_sees_nothing(client, officer_a, partnership_a):
     client.force_login(officer_a)
     response = client.get(reverse("core:partnership", args=[partnership_a.slug]))
     assert response.status_code in (302, 404)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("user_fixture", ["officer_b", "panel_a"])
-def test_target_post_by_non_editor_changes_nothing(client, request, indicator_a, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
-    url = reverse(
-        "indicators:target_edit", args=[indicator_a.partnership.slug, indicator_a.pk, 2016]
-    )
-    response = client.post(url, {"kind": "annual", "value": "5"})
-    assert response.status_code == 404
-    assert not indicator_a.targets.exists()

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from csp_portal.core.models import Partnership
-from indicators import importer
+from indicators import importing
 
 
 class Command(BaseCommand):
@@ -17,6 +17,6 @@ class Command(BaseCommand):
         found = Partnership.objects.filter(slug=partnership).first()
         if found is None:
             raise CommandError(f"No partnership with slug '{partnership}'")
-        counts = importer.export_to_folder(found, path)
+        counts = importing.export_to_folder(found, path)
         summary = ", ".join(f"{count} {kind}" for kind, count in counts.items())
         self.stdout.write(f"Wrote {summary} to {path}")

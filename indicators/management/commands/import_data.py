@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import importer
+from indicators import importing
 
 
 class Command(BaseCommand):
@@ -21,8 +21,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         try:
-            report = importer.import_path(path, by=None, dry_run=dry_run, source="import")
-        except importer.ImportFailed as failed:
+            report = importing.import_path(path, by=None, dry_run=dry_run, source="import")
+        except importing.ImportFailed as failed:
             for line in failed.report.errors:
                 self.stderr.write(line)
             raise CommandError(failed.report.summary()) from None

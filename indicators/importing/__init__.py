@@ -1,0 +1,43 @@
+"""Bring a partnership's history in from spreadsheets, and take it out again.
+
+Each table is one CSV file or one sheet of an .xlsx workbook, each optional: the
+indicators app has partnerships.csv, indicators.csv, targets.csv and actuals.csv, and
+other apps add theirs through ``registry`` (its docstring says how). Every row is
+checked; one bad row means nothing is written. Rows are matched by natural key
+(partnership slug, indicator code, period), so importing the same files twice changes
+nothing.
+
+    registry.py   the tables, and how an app adds one
+    reading.py    files (folder, CSV, workbook, uploads) to rows
+    context.py    what checks and applies share; the report
+    checking.py   checking the indicator tables' rows
+    applying.py   writing them
+    exporting.py  a partnership's tables out as CSV files or one workbook
+    core.py       the indicator tables themselves
+    run.py        one import: check, then write in one transaction
+"""
+
+from .context import ImportContext, ImportFailed, ImportReport
+from .exporting import export_rows, export_to_folder, export_workbook
+from .reading import Row, Tables, read_path, read_uploads, read_workbook
+from .registry import Table, register, unregister
+from .run import import_path, import_tables
+
+__all__ = [
+    "ImportContext",
+    "ImportFailed",
+    "ImportReport",
+    "Row",
+    "Table",
+    "Tables",
+    "export_rows",
+    "export_to_folder",
+    "export_workbook",
+    "import_path",
+    "import_tables",
+    "read_path",
+    "read_uploads",
+    "read_workbook",
+    "register",
+    "unregister",
+]

@@ -1,0 +1,228 @@
+"""Checking the rows of the four indicator tables: each good row becomes a plain dict.
+
+Nothing here writes. Errors go to the import context (``actuals.csv row 3: ...``).
+"""
+
+from decimal import Decimal
+
+from django.utils.text import slugify
+
+from .. import periods
+from ..models import Indicator, Target
+from ..validation import FigureError, check_figure
+from .context import ImportContext
+from .reading import Row
+
+
+def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
+    items = []
+    for row in rows:
+        slug, name = row.get("slug"), row.get("name")
+        if not slug or slugify(slug) != slug:
+            ctx.error(row, f"slug '{slug}' must be lower-case words joined by -")
+            continue
+        first = ctx.repeated(row, slug)
+        if first is not None:
+            ctx.error(row, f"slug '{slug}' is repeated (first at row {first})")
+            continue
+        if ctx.scope is not None and slug != ctx.scope.slug:
+            ctx.error(row, f"partnership '{slug}' is not {ctx.scope.name}")
+            continue
+        if not name:
+            ctx.error(row, "name is blank")
+            continue
+        population = row.get("population").replace(",", "")
+        if population and not population.isdigit():
+            ctx.error(row, f"population '{population}' is not a whole number")
+            continue
+        ctx.add_partnership(slug)
+        items.append(
+            {
+                "slug": slug,
+                "name": name,
+                "population": int(population) if population else None,
+                "police_force": row.get("police_force"),
+            }
+        )
+    return items
+
+
+CHOICES = {
+    "polarity": Indicator.Polarity.values,
+    "measure": Indicator.Measure.values,
+    "frequency": Indicator.Frequency.values,
+}
+
+
+def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
+    items = []
+    for row in rows:
+        slug = ctx.check_partnership(row)
+        if slug is None:
+            continue
+        code, title = row.get("code"), row.get("title")
+        if not code or not title:
+            ctx.error(row, "code and title must not be blank")
+            continue
+        first = ctx.repeated(row, (slug, code))
+        if first is not None:
+            ctx.error(row, f"indicator '{code}' is repeated (first at row {first})")
+            continue
+        values = {name: row.get(name).lower() for name in CHOICES}
+        values["frequency"] = values["frequency"] or "monthly"
+        bad = [n for n, v in values.items() if v not in CHOICES[n]]
+        if bad:
+            for name in bad:
+                ctx.error(
+                    row, f"{name} '{row.get(name)}' must be one of {', '.join(CHOICES[name])}"
+                )
+            continue
+        numbers = ctx.numbers(row, ("tolerance",))
+        if numbers is None:
+            continue
+        tolerance = numbers[0]
+        if tolerance is not None and tolerance < 0:
+            ctx.error(row, "tolerance cannot be negative")
+            continue
+        ctx.add_indicator(slug, code, values["measure"], values["frequency"])
+        items.append(
+            {
+                "partnership": slug,
+                "code": code,
+                "title": title,
+                "theme_group": row.get("theme_group"),
+                **values,
+                "tolerance": Decimal(5) if tolerance is None else tolerance,
+                "unit": row.get("unit"),
+            }
+        )
+    return items
+
+
+def _target(row: Row, ctx: ImportContext) -> dict | None:
+    slug = ctx.check_partnership(row)
+    if slug is None or ctx.check_indicator(row, slug) is None:
+        return None
+    year = ctx.financial_year(row, "year")
+    if year is None:
+        return None
+    kind = row.get("type").lower()
+    if kind not in Target.Kind.values:
+        ctx.error(row, f"type '{row.get('type')}' must be one of {', '.join(Target.Kind.values)}")
+        return None
+    numbers = ctx.numbers(row, ("value",))
+    if numbers is None:
+        return None
+    value = numbers[0]
+    if value is None:
+        ctx.error(row, "value is blank")
+        return None
+    baseline = None
+    if kind == Target.Kind.CHANGE_PCT:
+        if not row.get("baseline_year"):
+            ctx.error(row, "a change_pct target needs a baseline_year like 2009/10")
+            return None
+        baseline = ctx.financial_year(row, "baseline_year")
+        if baseline is None:
+            return None
+    period = None
+    if kind == Target.Kind.CUMULATIVE:
+        period = ctx.period(row)
+        if period is None:
+            return None
+        if periods.financial_year_of(period, ctx.fy_start[slug]) != year:
+            ctx.error(
+                row,
+                f"period '{row.get('period')}' is outside the financial year "
+                f"{periods.fy_label(year)}",
+            )
+            return None
+    elif row.get("period"):
+        ctx.error(row, "period is only for cumulative targets")
+        return None
+    elif value < 0 and kind == Target.Kind.ANNUAL:
+        ctx.error(row, "an annual target cannot be negative")
+        return None
+    first = ctx.repeated(row, (slug, row.get("indicator"), year, period))
+    if first is not None:
+        ctx.error(row, f"target repeated (first at row {first})")
+        return None
+    return {
+        "partnership": slug,
+        "code": row.get("indicator"),
+        "financial_year": year,
+        "kind": kind,
+        "value": value,
+        "baseline_year": baseline,
+        "period": period,
+    }
+
+
+def check_targets(rows: list[Row], ctx: ImportContext) -> list[dict]:
+    return [item for item in (_target(row, ctx) for row in rows) if item is not None]
+
+
+def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
+    slug = ctx.check_partnership(row)
+    if slug is None:
+        return None
+    found = ctx.check_indicator(row, slug)
+    if found is None:
+        return None
+    measure, frequency = found
+    period = ctx.period(row)
+    if period is None:
+        return None
+    if period > this_month:
+        ctx.error(row, f"period '{row.get('period')}' is in the future")
+        return None
+    fy_start = ctx.fy_start[slug]
+    if (
+        frequency == "quarterly"
+        and period
+        != periods.quarter_months(
+            periods.financial_year_of(period, fy_start),
+            periods.quarter_of(period, fy_start),
+            fy_start,
+        )[0]
+    ):
+        ctx.error(
+            row,
+            f"indicator '{row.get('indicator')}' is quarterly: "
+            f"give the quarter's first month, not '{row.get('period')}'",
+        )
+        return None
+    numbers = ctx.numbers(row, ("value", "numerator", "denominator"))
+    if numbers is None:
+        return None
+    value, numerator, denominator = numbers
+    try:
+        value = check_figure(measure, value, numerator, denominator, label="value")
+    except FigureError as error:
+        ctx.error(row, str(error))
+        return None
+    if value is None:
+        ctx.error(row, "value is blank (leave a missing month out of the file)")
+        return None
+    first = ctx.repeated(row, (slug, row.get("indicator"), period))
+    if first is not None:
+        ctx.error(
+            row,
+            f"a second figure for '{row.get('indicator')}' in {row.get('period')} "
+            f"(first at row {first})",
+        )
+        return None
+    return {
+        "partnership": slug,
+        "code": row.get("indicator"),
+        "period": period,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "note": row.get("note"),
+    }
+
+
+def check_actuals(rows: list[Row], ctx: ImportContext) -> list[dict]:
+    this_month = periods.month_start(ctx.today)
+    return [item for item in (_actual(row, ctx, this_month) for row in rows) if item is not None]

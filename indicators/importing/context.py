@@ -1,0 +1,195 @@
+"""What every table's check and apply share during one import, and the report it gives.
+
+``ImportContext`` resolves partnerships, indicators and theme groups (in the database
+or earlier in the same import), knows the user and the upload's partnership scope,
+and collects the errors (``actuals.csv row 3: ...``).
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+
+from csp_portal.core.models import Partnership, ThemeGroup
+
+from .. import periods
+from ..models import Indicator
+from ..validation import FigureError, parse_number
+from . import registry
+from .reading import Row
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, table: str, counts: Mapping[str, int] | None) -> None:
+        for outcome, number in (counts or {}).items():
+            getattr(self, outcome)[table] += number
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"Nothing imported: {len(self.errors)} problem(s) found."
+        parts = []
+        for name in registry.names():
+            c, u, s = self.created[name], self.updated[name], self.unchanged[name]
+            if c or u or s:
+                parts.append(f"{name}: {c} new, {u} changed, {s} unchanged")
+        verb = "Would import" if self.dry_run else "Imported"
+        return f"{verb} " + ("; ".join(parts) if parts else "nothing (no rows)") + "."
+
+
+class ImportFailed(Exception):
+    def __init__(self, report: ImportReport):
+        super().__init__("; ".join(report.errors[:5]))
+        self.report = report
+
+
+class ImportContext:
+    def __init__(
+        self,
+        *,
+        user: User | None,
+        scope: Partnership | None,
+        today: datetime.date,
+        source: str,
+        dry_run: bool = False,
+    ):
+        self.user, self.scope, self.today = user, scope, today
+        self.source, self.dry_run = source, dry_run
+        self.errors: list[str] = []
+        known = Partnership.objects.all()
+        if scope is not None:
+            known = known.filter(pk=scope.pk)
+        self._partnerships = {p.slug: p for p in known}
+        # slug -> first month of the financial year, for partnerships in the database or import
+        self.fy_start: dict[str, int] = {s: p.fy_start_month for s, p in self._partnerships.items()}
+        # (slug, code) -> (measure, frequency) for indicators in the database or in this import
+        self._kinds: dict[tuple[str, str], tuple[str, str]] = {
+            (slug, code): (measure, frequency)
+            for slug, code, measure, frequency in Indicator.objects.filter(
+                partnership__in=list(self._partnerships.values())
+            ).values_list("partnership__slug", "code", "measure", "frequency")
+        }
+        self._indicators: dict[tuple[str, str], Indicator] | None = None
+        self._groups: dict[tuple[int, str], ThemeGroup] | None = None
+        self._seen: dict[str, dict[Hashable, int]] = {}
+
+    # Checking -----------------------------------------------------------------
+
+    def error(self, row: Row, message: str) -> None:
+        self.errors.append(f"{row.table}.csv row {row.number}: {message}")
+
+    def repeated(self, row: Row, key: Hashable) -> int | None:
+        """Where this key was first given in this table, or None (and remember it)."""
+        seen = self._seen.setdefault(row.table, {})
+        if key in seen:
+            return seen[key]
+        seen[key] = row.number
+        return None
+
+    def check_partnership(self, row: Row, column: str = "partnership") -> str | None:
+        """The slug in this column if it names a partnership the import may touch."""
+        slug = row.get(column)
+        if not slug:
+            self.error(row, f"{column} is blank")
+            return None
+        if slug not in self.fy_start:
+            if self.scope is not None:
+                self.error(row, f"partnership '{slug}' is not {self.scope.name}")
+            else:
+                self.error(row, f"partnership '{slug}' does not exist")
+            return None
+        return slug
+
+    def check_indicator(
+        self, row: Row, slug: str, column: str = "indicator"
+    ) -> tuple[str, str] | None:
+        """(measure, frequency) of the indicator coded in this column, or None after an error."""
+        code = row.get(column)
+        found = self._kinds.get((slug, code))
+        if found is None:
+            self.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+        return found
+
+    def numbers(self, row: Row, columns: tuple[str, ...]) -> list | None:
+        """The numbers in these columns (None for blanks), or None after reporting each bad one."""
+        values, ok = [], True
+        for column in columns:
+            try:
+                values.append(parse_number(row.get(column), label=column))
+            except FigureError:
+                self.error(row, f"{column} '{row.get(column)}' is not a number")
+                ok = False
+        return values if ok else None
+
+    def period(self, row: Row, column: str = "period") -> datetime.date | None:
+        raw = row.get(column)
+        try:
+            return periods.parse_month(raw)
+        except ValueError:
+            self.error(row, f"{column} '{raw}' is not a month like 2016-11")
+            return None
+
+    def financial_year(self, row: Row, column: str = "year") -> int | None:
+        try:
+            return periods.parse_fy_label(row.get(column))
+        except ValueError:
+            self.error(row, f"{column} '{row.get(column)}' is not a financial year like 2016/17")
+            return None
+
+    def add_partnership(self, slug: str) -> None:
+        """A partnership this import will create (checked, not yet written)."""
+        self.fy_start.setdefault(slug, 4)
+
+    def add_indicator(self, slug: str, code: str, measure: str, frequency: str) -> None:
+        """An indicator this import will create or change (checked, not yet written)."""
+        self._kinds[slug, code] = (measure, frequency)
+
+    # Applying -----------------------------------------------------------------
+
+    def partnership(self, slug: str) -> Partnership:
+        found = self._partnerships.get(slug)
+        if found is None:
+            found = self._partnerships[slug] = Partnership.objects.get(slug=slug)
+        return found
+
+    def remember_partnership(self, partnership: Partnership) -> None:
+        self._partnerships[partnership.slug] = partnership
+
+    def indicators(self) -> dict[tuple[str, str], Indicator]:
+        """(slug, code) -> Indicator for the partnerships of this import, loaded once."""
+        if self._indicators is None:
+            self._indicators = {
+                (i.partnership.slug, i.code): i
+                for i in Indicator.objects.filter(
+                    partnership__in=list(self._partnerships.values())
+                ).select_related("partnership", "theme_group")
+            }
+        return self._indicators
+
+    def indicator(self, slug: str, code: str) -> Indicator:
+        return self.indicators()[slug, code]
+
+    def theme_group(self, slug: str, name: str, *, create: bool = False) -> ThemeGroup | None:
+        """The partnership's theme group of this name (made if ``create``), or None."""
+        if not name:
+            return None
+        if self._groups is None:
+            self._groups = {
+                (g.partnership_id, g.name): g
+                for g in ThemeGroup.objects.filter(
+                    partnership__in=list(self._partnerships.values())
+                )
+            }
+        partnership = self.partnership(slug)
+        key = (partnership.pk, name)
+        if key not in self._groups and create:
+            self._groups[key] = ThemeGroup.objects.create(partnership=partnership, name=name)
+        return self._groups.get(key)

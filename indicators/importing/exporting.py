@@ -1,0 +1,132 @@
+"""A partnership's tables out again, in the form the import reads back: a folder of
+CSV files (``export_data``) or one .xlsx workbook with a sheet per table."""
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from csp_portal.core.models import Partnership
+
+from .. import periods
+from ..models import Actual, Indicator, Target
+from ..validation import plain_number, spreadsheet_safe
+from . import registry
+
+
+def cell_text(value) -> str:
+    """One exported cell: blanks for None, plain numbers, months as 2016-11."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m")
+    return str(value)
+
+
+# The four indicator tables ---------------------------------------------------
+
+
+def export_partnerships(partnership: Partnership) -> Iterator[Sequence]:
+    yield [partnership.slug, partnership.name, partnership.population, partnership.police_force]
+
+
+def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
+    indicators = (
+        Indicator.objects.filter(partnership=partnership)
+        .select_related("theme_group")
+        .order_by("code")
+    )
+    for i in indicators:
+        yield [
+            partnership.slug,
+            i.code,
+            i.title,
+            i.theme_group.name if i.theme_group else "",
+            i.polarity,
+            i.measure,
+            i.frequency,
+            i.tolerance,
+            i.unit,
+        ]
+
+
+def export_targets(partnership: Partnership) -> Iterator[Sequence]:
+    targets = (
+        Target.objects.filter(indicator__partnership=partnership)
+        .order_by("indicator__code", "financial_year", "period")
+        .values_list(
+            "indicator__code", "financial_year", "kind", "value", "baseline_year", "period"
+        )
+    )
+    for code, year, kind, value, baseline, period in targets:
+        yield [
+            partnership.slug,
+            code,
+            periods.fy_label(year),
+            kind,
+            value,
+            periods.fy_label(baseline) if baseline else "",
+            period,
+        ]
+
+
+def export_actuals(partnership: Partnership) -> Iterator[Sequence]:
+    code = dict(Indicator.objects.filter(partnership=partnership).values_list("pk", "code"))
+    actuals = (
+        Actual.objects.filter(indicator__partnership=partnership)
+        .order_by("indicator__code", "period")
+        .values_list("indicator_id", "period", "value", "numerator", "denominator", "note")
+        .iterator(chunk_size=5000)
+    )
+    for indicator_id, period, value, numerator, denominator, note in actuals:
+        yield [partnership.slug, code[indicator_id], period, value, numerator, denominator, note]
+
+
+# Writing the files -------------------------------------------------------------
+
+
+def _rows(table: registry.Table, partnership: Partnership) -> Iterator[list[str]]:
+    yield list(table.columns)
+    for row in table.export(partnership):
+        yield [spreadsheet_safe(cell_text(cell)) for cell in row]
+
+
+def export_rows(partnership: Partnership) -> dict[str, Iterable[list[str]]]:
+    """Every registered table for one partnership, as rows of text with a header."""
+    return {table.name: _rows(table, partnership) for table in registry.tables()}
+
+
+def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, rows in export_rows(partnership).items():
+        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            written = -1  # the header is not a record
+            for row in rows:
+                writer.writerow(row)
+                written += 1
+        counts[name] = written
+    return counts
+
+
+def export_workbook(partnership: Partnership) -> bytes:
+    """The same tables as sheets of one .xlsx workbook, which the import reads back.
+
+    Cells are text, as in the CSV files, so Excel does not turn periods like 2016-11
+    into dates or drop the trailing zeros of a code.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, rows in export_rows(partnership).items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""The tables an import reads and an export writes, so that any app can add its own.
+
+Each table is one CSV file (``NAME.csv``) or one sheet (``NAME``) of a workbook. The
+indicators app registers four: partnerships (order 10), indicators (20), targets (30)
+and actuals (40). To add a table from another app, in that app's
+``AppConfig.ready()``::
+
+    from indicators.importing import Table, register
+
+    register(
+        Table(
+            name="risks",                      # risks.csv, or a sheet named risks
+            columns=("partnership", "ref", "title", "rating"),  # export order
+            required=("partnership", "ref", "title"),  # a file without one is refused
+            order=60,                          # applied after lower orders; use 50 or more
+            check=check_risks,                 # (rows, ctx) -> items
+            apply=apply_risks,                 # (items, ctx) -> {"created": n, ...}
+            export=export_risks,               # (partnership) -> rows in column order
+        )
+    )
+
+``check(rows, ctx)`` gets a list of ``Row`` (``row.get("ref")`` is the stripped cell
+text, ``row.number`` the spreadsheet row). For each bad row call
+``ctx.error(row, "rating 'x' must be 1 to 5")`` (shown as ``risks.csv row 3: ...``)
+and leave the row out; return one item (anything: a dict is usual) per good row. It may
+be called several times with consecutive chunks of one file, so keep what must span
+the file on ``ctx`` (``ctx.repeated(row, key)`` finds a natural key given twice). Use
+``ctx.check_partnership(row)`` (slug or None; applies the upload's scope) and
+``ctx.check_indicator(row, slug)`` (includes indicators earlier in the same import);
+``ctx.numbers(row, ("value",))``, ``ctx.period(row)`` and ``ctx.financial_year(row)``
+read typed cells and report bad ones. Check must not write.
+
+``apply(items, ctx)`` runs only while no row of any table has an error, inside the one
+transaction of the whole import (so any error later rolls everything back, and a dry
+run rolls back at the end). Match rows by natural key so importing the same file twice
+changes nothing, and return counts: ``{"created": 1, "updated": 0, "unchanged": 4}``.
+``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
+``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
+objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``
+are for the audit.
+
+``export(partnership)`` yields one partnership's rows (lists in ``columns`` order;
+strings, numbers, Decimals, months as dates, or None). They go into ``export_data``'s
+folder and the partnership's workbook, in the form the import reads back.
+
+``tests/integration/test_import_registry.py`` registers a tiny table this way.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: Sequence[str]
+    required: Iterable[str]
+    order: int
+    check: Callable[[list, Any], list]
+    apply: Callable[[list, Any], Mapping[str, int]]
+    export: Callable[[Any], Iterable[Sequence]]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+
+_TABLES: dict[str, Table] = {}
+
+
+def register(table: Table) -> Table:
+    """Add a table (registering the same name again replaces it)."""
+    missing = set(table.required) - set(table.columns)
+    if missing:
+        raise ValueError(f"{table.name}: required column(s) {sorted(missing)} not in columns")
+    _TABLES[table.name] = table
+    return table
+
+
+def unregister(name: str) -> None:
+    _TABLES.pop(name, None)
+
+
+def tables() -> list[Table]:
+    """Every registered table, in apply order."""
+    return sorted(_TABLES.values(), key=lambda t: (t.order, t.name))
+
+
+def names() -> list[str]:
+    return [t.name for t in tables()]
+
+
+def get(name: str) -> Table:
+    return _TABLES[name]
+
+
+def listed(words: Iterable[str], last: str = "or") -> str:
+    """'a, b, c or d' for messages."""
+    words = list(words)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
