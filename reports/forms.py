@@ -119,6 +119,7 @@ class ReportForm(forms.ModelForm):
                 min_value=1,
                 max_value=len(SECTION_KEYS),
                 initial=order.get(key, SECTION_KEYS.index(key)) + 1,
+                required=False,
                 error_messages={
                     "min_value": "Give each section a position from 1 to 7",
                     "max_value": "Give each section a position from 1 to 7",
@@ -197,7 +198,8 @@ class ReportForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         positions = [data.get(f"order_{key}") for key in SECTION_KEYS]
-        if None not in positions and len(set(positions)) != len(positions):
+        given = [p for p in positions if p is not None]
+        if len(set(given)) != len(given):
             self.add_error(
                 f"order_{SECTION_KEYS[0]}", "Give each section a different position from 1 to 7"
             )
@@ -207,7 +209,8 @@ class ReportForm(forms.ModelForm):
         data = self.cleaned_data
         report = self.instance
         shown = set(data.get("shown") or [])
-        positions = {key: data.get(f"order_{key}") or 99 for key in SECTION_KEYS}
+        current = {s["key"]: i + 1 for i, s in enumerate(report.sections)}
+        positions = {key: data.get(f"order_{key}") or current.get(key, 99) for key in SECTION_KEYS}
         report.sections = [
             {"key": key, "shown": key in shown}
             for key in sorted(SECTION_KEYS, key=lambda k: (positions[k], SECTION_KEYS.index(k)))

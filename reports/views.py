@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
@@ -61,6 +61,7 @@ def _report(partnership, pk) -> Report:
         raise Http404("No report found") from None
 
 
+@require_safe
 @_readable
 def report_list(request, slug):
     partnership = _reader_partnership(request, slug)
@@ -142,6 +143,7 @@ def report_edit(request, slug, pk):
     )
 
 
+@require_safe
 @login_required
 def report_preview(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.LIVE)
@@ -186,6 +188,7 @@ def report_publish(request, slug, pk):
     )
 
 
+@require_safe
 @_readable
 def report_detail(request, slug, pk, number=None):
     partnership = _reader_partnership(request, slug)
@@ -219,6 +222,7 @@ def report_detail(request, slug, pk, number=None):
     )
 
 
+@require_safe
 @_readable
 def report_file(request, slug, pk, kind):
     partnership = _reader_partnership(request, slug)

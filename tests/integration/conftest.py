@@ -8,3 +8,22 @@ def _fast_password_hashing(settings):
     # PBKDF2 takes about 0.3 s a hash and every user fixture hashes a password; the
     # integration tests check access rules, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def report_a(partnership_a):
+    """A published report of partnership A (version 1), frozen when the fixture is made."""
+    from reports import services
+    from tests.factories import ReportFactory
+
+    report = ReportFactory(partnership=partnership_a, title="Published update")
+    services.report_publish(report=report, by=None)
+    return report
+
+
+@pytest.fixture
+def draft_a(partnership_a):
+    """A draft report of partnership A, never published."""
+    from tests.factories import ReportFactory
+
+    return ReportFactory(partnership=partnership_a, title="Secret draft title")

@@ -31,6 +31,7 @@ A row is `Url(name, args, access, ok_status, query=..., post=...)`:
   with partnership B's slug by B's officer: another partnership's objects give 404.
 """
 
+import importlib.util
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -69,6 +70,8 @@ LEAST_ENTITLED = {
     STAFF: "admin_user",
 }
 SECRET = b"Secret burglary figures"  # the title of A's indicator: must never leak
+# A report's PDF and Word files exist once their renderers (reports/documents.py) are in.
+REPORT_FILES = 200 if importlib.util.find_spec("reports.documents") else 404
 
 
 class World:
@@ -138,6 +141,42 @@ URLS = [
     ),
     Url("indicators:import", lambda w: [w.p.slug], EDIT, post=_actuals_csv),
     Url("indicators:import_all", _no_args, STAFF, post=_actuals_csv),
+    Url("reports:list", lambda w: [w.p.slug], PUBLISHED),
+    Url("reports:detail", lambda w: [w.p.slug, w.get("report_a").pk], PUBLISHED),
+    Url("reports:version", lambda w: [w.p.slug, w.get("report_a").pk, 1], PUBLISHED),
+    Url("reports:csv", lambda w: [w.p.slug, w.get("report_a").pk], PUBLISHED),
+    Url("reports:pdf", lambda w: [w.p.slug, w.get("report_a").pk], PUBLISHED, REPORT_FILES),
+    Url("reports:docx", lambda w: [w.p.slug, w.get("report_a").pk], PUBLISHED, REPORT_FILES),
+    Url("reports:preview", lambda w: [w.p.slug, w.get("draft_a").pk], LIVE),
+    Url(
+        "reports:create",
+        lambda w: [w.p.slug],
+        EDIT,
+        post=lambda w: {
+            "title": "New report",
+            "period": "2016-04",
+            "meeting_kind": "board",
+            "meeting_date": "2017-01-24",
+            "wards": "All",
+            "purpose": "noting",
+            "recommendations": "To note the update",
+        },
+    ),
+    Url(
+        "reports:edit",
+        lambda w: [w.p.slug, w.get("draft_a").pk],
+        EDIT,
+        post=lambda w: {
+            "title": "Renamed report",
+            "period": "2016-04",
+            "meeting_kind": "board",
+            "meeting_date": "2017-01-24",
+            "wards": "All",
+            "purpose": "noting",
+            "recommendations": "To note the update",
+        },
+    ),
+    Url("reports:publish", lambda w: [w.p.slug, w.get("draft_a").pk], EDIT, post=lambda w: {}),
 ]
 
 SKIPPED_NAMESPACES = {"admin"}  # Django admin: tests/integration/test_admin.py
@@ -244,8 +283,9 @@ def test_get_matrix(client, request, world, user_fixture, row):
 @pytest.mark.parametrize("row", READING, ids=_ids(READING))
 def test_post_to_reading_url_is_refused(client, request, world, user_fixture, row):
     _sign_in(client, request, user_fixture)
+    url = _url(row, world)  # first: it may make the object the URL names
     before = database_state()
-    response = client.post(_url(row, world), {"anything": "1"})
+    response = client.post(url, {"anything": "1"})
     assert response.status_code == 405
     assert database_state() == before
 
