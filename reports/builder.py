@@ -68,6 +68,7 @@ class ReportInputs:
     linked_actions: Mapping[int, list[dict]] | None = None
     action_plan: dict | None = None
     commissioning: dict | None = None
+    risk_items: dict | None = None  # open risks, issues and recommendations from action plans
     blocks: list[PartnershipBlock] = field(default_factory=list)
 
 
@@ -295,10 +296,15 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         for name in inputs.theme_group_names
         if (report.successes or {}).get(name, "").strip()
     ]
+    # Recorded risks, issues and recommendations first, then what the editor adds.
+    recorded = inputs.risk_items or {}
     risks = {
-        "risks": _lines(report.risks),
-        "issues": _lines(report.issues_for_others),
-        "recommendations": _lines(report.scrutiny_recommendations),
+        "risks": [*recorded.get("risks", []), *_lines(report.risks)],
+        "issues": [*recorded.get("issues", []), *_lines(report.issues_for_others)],
+        "recommendations": [
+            *recorded.get("recommendations", []),
+            *_lines(report.scrutiny_recommendations),
+        ],
     }
     snapshot = {
         "schema": SCHEMA,

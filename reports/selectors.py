@@ -194,8 +194,9 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             ids, covered_periods(report.period, partnership.fy_start_month), since
         ),
         linked_actions=sources.linked_actions(partnership, ids),
-        action_plan=sources.action_plan(partnership, report.theme_group, report.period, since),
-        commissioning=sources.commissioning(partnership, report.period),
+        action_plan=sources.action_plan(partnership, report.theme_group, at, since),
+        commissioning=sources.commissioning(partnership, report.period, report.theme_group),
+        risk_items=sources.risks(partnership, report.theme_group),
         blocks=blocks,
     )
 
