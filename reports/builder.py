@@ -18,7 +18,7 @@ from indicators import charts, commentary, periods
 from indicators.figures import Figures, direction_of, month_rows, shares
 from indicators.selectors import IndicatorFigures, spec_for
 
-from .models import IMPLICATION_KEYS, SECTION_KEYS, SECTION_TITLES
+from .models import IMPLICATION_KEYS, SECTION_TITLES
 
 SCHEMA = 1
 STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Monitored"}
@@ -365,5 +365,24 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     return snapshot
 
 
-def all_section_keys() -> tuple[str, ...]:
-    return SECTION_KEYS
+def shown_figures(snapshot: dict) -> dict:
+    """Each indicator's code, title and the monthly figures the report prints (both years),
+    keyed by ISO month: what a revision check compares the audit trail against."""
+    indicators = {}
+    for entry in snapshot.get("indicators", {}).values():
+        values = {}
+        for month in entry["months"]:
+            values[month["period"]] = month["this_year"]
+            last = periods.same_month_last_year(datetime.date.fromisoformat(month["period"]))
+            values[last.isoformat()] = month["last_year"]
+        indicators[str(entry["id"])] = {
+            "code": entry["code"],
+            "title": entry["title"],
+            "places": entry["places"],
+            "values": values,
+        }
+    return {
+        "period": snapshot["period"],
+        "contact_officer": snapshot["cover"]["contact_officer"],
+        "indicators": indicators,
+    }

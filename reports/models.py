@@ -153,6 +153,9 @@ class ReportVersion(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
+    # The figures the report shows, by indicator and month, and the contact officer: small,
+    # so the page can check for revisions without reading the whole snapshot.
+    shown = models.JSONField(default=dict)
     html = models.TextField()
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)

@@ -98,10 +98,10 @@ def versions_of(report: Report) -> list[ReportVersion]:
 
 
 def version_page(report: Report, number: int) -> ReportVersion | None:
-    """One version's stored page and snapshot, without its files."""
+    """One version's stored page and the figures it shows, without its files or snapshot."""
     return (
         ReportVersion.objects.filter(report=report, number=number)
-        .defer("pdf", "docx", "csv")
+        .defer("pdf", "docx", "csv", "snapshot")
         .annotate(
             has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
             has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
@@ -237,32 +237,25 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
     figure is compared with the frozen value, so a figure changed and changed back
     is not reported.
     """
-    snapshot = version.snapshot
-    indicators = snapshot.get("indicators", {})
+    indicators = (version.shown or {}).get("indicators", {})
     if not indicators:
         return []
-    shown: dict[tuple[int, str], str | None] = {}
-    for entry in indicators.values():
-        for month in entry["months"]:
-            shown[(entry["id"], month["period"])] = month["this_year"]
-            last = periods.same_month_last_year(datetime.date.fromisoformat(month["period"]))
-            shown[(entry["id"], last.isoformat())] = month["last_year"]
     changes = FigureChange.objects.filter(
         indicator_id__in=[int(k) for k in indicators],
         subject=FigureChange.Subject.ACTUAL,
         changed_at__gt=version.published_at,
-        period__lte=datetime.date.fromisoformat(snapshot["period"]),
+        period__lte=datetime.date.fromisoformat(version.shown["period"]),
     ).order_by("changed_at", "pk")
-    latest: dict[tuple[int, str], str | None] = {}
+    latest: dict[tuple[str, str], str | None] = {}
     for indicator_id, period, new in changes.values_list("indicator_id", "period", "new"):
-        key = (indicator_id, period.isoformat())
-        if key in shown:
+        key = (str(indicator_id), period.isoformat())
+        if key[1] in indicators[key[0]]["values"]:
             latest[key] = (new or {}).get("value")
     revisions = []
     for (indicator_id, period), new in sorted(latest.items()):
-        old = shown[(indicator_id, period)]
+        entry = indicators[indicator_id]
+        old = entry["values"][period]
         if not _same(old, new):
-            entry = indicators[str(indicator_id)]
             revisions.append(
                 Revision(
                     entry["code"],

@@ -114,6 +114,7 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> Report
         report=report,
         number=number,
         snapshot=snapshot,
+        shown=builder.shown_figures(snapshot),
         html=html,
         csv=csv,
         pdf=pdf,
