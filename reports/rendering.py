@@ -16,14 +16,20 @@ def document_context(snapshot: dict) -> dict:
         return [indicators[str(i)] for i in ids if str(i) in indicators]
 
     findings = snapshot["key_findings"]
+    shown = [section["key"] for section in snapshot["sections"]]
+    target = pick(snapshot["performance"]["target"])
+    monitor = pick(snapshot["performance"]["monitoring"])
     return {
         "s": snapshot,
         "cover": snapshot["cover"],
         "sections": snapshot["sections"],
         "exceptions": pick(findings["exceptions"]),
         "red_without_action": pick(findings["red_without_action"]),
-        "target_indicators": pick(snapshot["performance"]["target"]),
-        "monitor_indicators": pick(snapshot["performance"]["monitoring"]),
+        "target_indicators": target,
+        "monitor_indicators": monitor,
+        # The detail of every indicator goes to an appendix, so the main report stays short.
+        "show_appendix": "performance" in shown and bool(target or monitor),
+        "appendix_indicators": target + monitor,
         "status_labels": STATUS_LABELS,
         "direction_labels": DIRECTION_LABELS,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -80,10 +81,23 @@ class Published:
     timings: dict[str, float]
 
 
+def documents_available() -> bool:
+    """Whether the PDF and Word renderers are installed."""
+    return _documents_module() is not None
+
+
 def report_publish(
-    *, report: Report, by: User | None, at: datetime.datetime | None = None
+    *,
+    report: Report,
+    by: User | None,
+    at: datetime.datetime | None = None,
+    documents: bool = True,
 ) -> Published:
-    """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored."""
+    """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored.
+
+    With ``documents=False`` the PDF and Word files are left for
+    ``version_documents_steps`` (the publish page makes them while showing progress).
+    """
     at = at or timezone.now()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -99,7 +113,7 @@ def report_publish(
     html = rendering.render_document(snapshot)
     csv = rendering.report_csv(snapshot)
     lap("html_csv")
-    pdf, docx = report_documents(report, snapshot, html, lap=lap)
+    pdf, docx = report_documents(report, snapshot, html, lap=lap) if documents else (None, None)
     version = _store(report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings)
     lap("store")
     return Published(version, timings)
@@ -126,6 +140,40 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> Report
     version.full_clean(exclude=["report", "published_by"])
     version.save()
     return version
+
+
+DOCUMENT_STEPS = {
+    "charts": "Charts drawn",
+    "pdf": "PDF made",
+    "docx": "Word document made",
+    "store": "PDF and Word document stored",
+}
+
+
+def version_documents_steps(version: ReportVersion) -> Iterator[str]:
+    """Make a published version's PDF and Word files, yielding each step as it is done.
+
+    Only fills files that are missing, so a stored file never changes.
+    """
+    documents = _documents_module()
+    if documents is None or (version.pdf is not None and version.docx is not None):
+        return
+    snapshot = version.snapshot
+    charts = chart_specs(snapshot)
+    title = f"{version.report.title}, {snapshot['period_label']}"
+    extra = {}
+    draw = getattr(documents, "chart_images", None)
+    if draw is not None and charts:
+        extra["images"] = draw(charts)
+        yield "charts"
+    pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
+    yield "pdf"
+    docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
+    yield "docx"
+    ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True, docx__isnull=True).update(
+        pdf=pdf, docx=docx
+    )
+    yield "store"
 
 
 def report_default(

@@ -1,9 +1,13 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,6 +23,8 @@ from indicators.models import Indicator
 from . import rendering, selectors, services
 from .forms import ReportForm
 from .models import Report, ReportVersion
+
+logger = logging.getLogger(__name__)
 
 FILE_TYPES = {
     "pdf": "application/pdf",
@@ -169,10 +175,14 @@ def report_publish(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     report = _report(partnership, pk)
     if request.method == "POST":
-        published = services.report_publish(report=report, by=request.user)
-        version = published.version
-        messages.success(request, f"Published version {version.number} of {report.title}.")
-        return redirect("reports:detail", slug=slug, pk=report.pk)
+        with_files = services.documents_available()
+        # The page, figures and CSV are stored at once; the PDF and Word files, which take
+        # longer, are then made while the page shows each step (no hanging page).
+        version = services.report_publish(report=report, by=request.user, documents=False).version
+        if not with_files:
+            messages.success(request, f"Published version {version.number} of {report.title}.")
+            return redirect("reports:detail", slug=slug, pk=report.pk)
+        return StreamingHttpResponse(_publishing(request, partnership, report, version))
     snapshot = services.report_snapshot(report)
     context = rendering.document_context(snapshot)
     return render(
@@ -186,6 +196,39 @@ def report_publish(request, slug, pk):
             "versions": selectors.versions_of(report),
         },
     )
+
+
+def _publishing(request, partnership, report, version):
+    """The publishing page, sent in pieces: each step as it is done, then a link."""
+    page = render_to_string(
+        "reports/report_publishing.html",
+        {"partnership": partnership, "report": report, "version": version},
+        request=request,
+    )
+    head, rest = page.split("<!-- steps -->")
+    middle, tail = rest.split("<!-- result -->")
+    yield head
+    url = reverse("reports:detail", args=[partnership.slug, report.pk])
+    try:
+        for step in services.version_documents_steps(version):
+            yield f"<li>{services.DOCUMENT_STEPS[step]}</li>\n"
+    except Exception:
+        logger.exception("Making the PDF and Word files of %s failed", version)
+        yield middle
+        yield format_html(
+            '<p class="govuk-body">The report is published, but its PDF and Word files could '
+            'not be made. <a class="govuk-link" href="{}">Read the report</a>.</p>',
+            url,
+        )
+    else:
+        yield middle
+        yield format_html(
+            '<p class="govuk-body">Published version {}. <a class="govuk-link" href="{}">'
+            "Read the published report</a>.</p>",
+            version.number,
+            url,
+        )
+    yield tail
 
 
 @require_safe

@@ -448,3 +448,77 @@ def test_covered_periods_are_year_to_date_and_last_year():
     assert months[0] == datetime.date(2015, 4, 1)
     assert months[-1] == NOV_2016
     assert len(months) == 16
+
+
+# PDF and Word (with a stand-in renderer: the real one is tested in its own module) --------
+
+
+class FakeDocuments:
+    """Records what the publisher passes; returns fixed bytes."""
+
+    def __init__(self):
+        self.calls = []
+
+    def chart_images(self, charts):
+        self.calls.append(("charts", sorted(charts)))
+        return {chart_id: b"png" for chart_id in charts}
+
+    def render_pdf(self, html, *, title, charts, images=None):
+        self.calls.append(("pdf", title))
+        return b"%PDF-1.7 " + title.encode()
+
+    def render_docx(self, html, *, title, charts, images=None):
+        self.calls.append(("docx", title))
+        return b"PK docx " + title.encode()
+
+
+@pytest.fixture
+def fake_documents(monkeypatch):
+    import sys
+
+    import reports
+
+    fake = FakeDocuments()
+    monkeypatch.setitem(sys.modules, "reports.documents", fake)
+    monkeypatch.setattr(reports, "documents", fake, raising=False)
+    return fake
+
+
+@pytest.mark.django_db
+def test_publish_page_shows_progress_then_stores_files(
+    client, report_a, officer_a, panel_a, fake_documents
+):
+    client.force_login(officer_a)
+
+    response = client.post(reverse("reports:publish", args=["partnership-a", report_a.pk]))
+
+    assert response.status_code == 200 and response.streaming
+    page = b"".join(response.streaming_content).decode()
+    assert page.index("Charts drawn") < page.index("PDF made") < page.index("Word document made")
+    assert "Read the published report" in page
+    version = ReportVersion.objects.get(report=report_a)
+    assert bytes(version.pdf) == b"%PDF-1.7 Hate crime update, November 2016"
+    chart_ids = next(call[1] for call in fake_documents.calls if call[0] == "charts")
+    assert chart_ids and all(f'data-chart-id="{c}"' in version.html for c in chart_ids)
+
+    client.force_login(panel_a)
+    first = client.get(reverse("reports:pdf", args=["partnership-a", report_a.pk]))
+    second = client.get(reverse("reports:pdf", args=["partnership-a", report_a.pk]))
+    word = client.get(reverse("reports:docx", args=["partnership-a", report_a.pk]))
+    assert first["Content-Type"] == "application/pdf"
+    assert first.content == second.content == bytes(version.pdf)
+    assert word.content == bytes(version.docx)
+
+
+@pytest.mark.django_db
+def test_stored_files_never_change_when_made_again(report_a, hate_crime, fake_documents):
+    version = publish(report_a)
+    pdf = bytes(version.pdf)
+    change_figure(hate_crime, OCT_2016, 44)
+    report_a.title = "Another title"
+    report_a.save()
+
+    steps = list(services.version_documents_steps(ReportVersion.objects.get(pk=version.pk)))
+
+    assert steps == []
+    assert bytes(ReportVersion.objects.get(pk=version.pk).pdf) == pdf
