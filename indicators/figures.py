@@ -673,3 +673,37 @@ def shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
         key: (Decimal(count) / Decimal(total) * HUNDRED if total else None)
         for key, count in counts.items()
     }
+
+
+def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, ...]:
+    """Each stored period of financial year ``year`` with its figure, None where missing."""
+    calc = _Calc(spec, series)
+    return tuple((slot, calc.value(slot)) for slot in calc.slots(year))
+
+
+@dataclass(frozen=True)
+class Rolling:
+    """The twelve months to a period against the twelve months before them."""
+
+    end: date
+    current: Decimal | None
+    previous: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+
+
+def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
+    """Rolling year to ``period`` and the year before it; None unless every period has a figure."""
+    calc = _Calc(spec, series)
+    last = calc.slot_of(month_start(period))
+    slots = [add_months(last, -calc.step * k) for k in reversed(range(12 // calc.step))]
+    current = calc.aggregate(slots)
+    previous = calc.like_for_like(slots, -1)
+    change = _minus(current, previous)
+    return Rolling(
+        end=last,
+        current=current,
+        previous=previous,
+        change=change,
+        change_pct=_change_pct(change, previous),
+    )

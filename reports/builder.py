@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from indicators import charts, commentary, periods
-from indicators.figures import Figures, direction_of, month_rows, shares
+from indicators.figures import (
+    Figures,
+    direction_of,
+    month_rows,
+    rolling_twelve,
+    shares,
+    year_series,
+)
 from indicators.selectors import IndicatorFigures, spec_for
 
 from .models import IMPLICATION_KEYS, SECTION_TITLES
@@ -114,6 +121,26 @@ def _chart(chart: charts.Chart) -> dict:
     }
 
 
+def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
+    """The month-by-month chart with the year before last as a third, dotted line."""
+    traces = chart["spec"]["data"]
+    traces.insert(
+        0,
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": label,
+            "x": list(traces[0]["x"]),
+            "y": [None if v is None else float(v) for _, v in sorted(before.items())],
+            "line": {"color": charts.DARK_PINK, "dash": "dot", "width": 3},
+        },
+    )
+    chart["subtitle"] = chart["subtitle"].replace(
+        f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
+    )
+    chart["alt"] = chart["alt"].replace(" against ", f" against {label} and ", 1)
+
+
 def indicator_entry(
     result: IndicatorFigures,
     *,
@@ -124,6 +151,15 @@ def indicator_entry(
     """One indicator as the report shows it."""
     indicator, figures = result.indicator, result.figures
     spec = spec_for(indicator)
+    fy = periods.financial_year_of(figures.fy_start, spec.fy_start_month)
+    # Three years of months, so seasonality shows (REPORT_CHECKLIST 11).
+    before = dict(year_series(spec, result.series, fy - 2))
+    before_label = periods.fy_label(fy - 2, spec.fy_start_month)
+    rolling = rolling_twelve(spec, result.series, figures.period)
+    charts_ = [_chart(c) for c in charts.indicator_charts(indicator, result)] if with_charts else []
+    has_before = any(v is not None for v in before.values())
+    if charts_ and has_before:
+        _add_year_before(charts_[0], before, before_label)
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -156,19 +192,26 @@ def indicator_entry(
                 "label": periods.month_name(row.period)
                 if indicator.frequency == "monthly"
                 else f"Q{periods.quarter_of(row.period, spec.fy_start_month)}",
+                "year_before": plain(before.get(periods.add_months(row.period, -24))),
                 "last_year": plain(row.last_year),
                 "this_year": plain(row.this_year),
                 "change": plain(row.change),
                 "cumulative": plain(row.cumulative),
                 "cumulative_target": plain(row.cumulative_target),
+                # Months after the reporting period are not yet due: not "missing".
+                "due": row.period <= figures.period,
             }
-            # The year so far: months after the reporting period are not yet due.
             for row in month_rows(figures)
-            if row.period <= figures.period
         ],
-        "charts": [_chart(c) for c in charts.indicator_charts(indicator, result)]
-        if with_charts
-        else [],
+        "charts": charts_,
+        "year_before_label": before_label if has_before else "",
+        "rolling": {
+            "end": plain(rolling.end),
+            "current": plain(rolling.current),
+            "previous": plain(rolling.previous),
+            "change": plain(rolling.change),
+            "change_pct": plain(rolling.change_pct),
+        },
         "commentary": commentary.commentary(figures, spec, noun=indicator.noun),
         "interpretation_note": _caution(indicator),
         "editor_comment": editor_comment.strip(),

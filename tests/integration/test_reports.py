@@ -56,9 +56,13 @@ def test_snapshot_takes_every_number_from_the_figures(report_a, hate_crime):
     assert entry["figures"]["ytd_last_year"] == "219"
     assert entry["figures"]["ytd_change"] == "68"
     assert "287 hate crimes recorded, 68 more than the same period last year" in entry["commentary"]
-    november = entry["months"][-1]
+    months = {m["period"]: m for m in entry["months"]}
+    november = months["2016-11-01"]
     assert (november["last_year"], november["this_year"], november["change"]) == ("38", "35", "-3")
-    assert entry["months"][-1]["period"] == "2016-11-01"  # months after the period left out
+    assert november["due"] and not months["2016-12-01"]["due"]
+    assert months["2016-12-01"]["last_year"] == "21"  # last year's December is shown
+    # 12 months to November 2016 (December 2015 on) against the 12 before: incomplete.
+    assert entry["rolling"]["current"] == "413" and entry["rolling"]["previous"] is None
     assert entry["direction"] == "improving"
     assert entry["charts"] and entry["charts"][0]["spec"]["data"]
 
