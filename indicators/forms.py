@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django import forms
 
+from csp_portal.core import concurrency
 from csp_portal.core.models import ThemeGroup
 
 from . import periods
 from .models import Actual, Indicator, Target
-from .services import Conflict, FigureInput, TargetRow
+from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
 from .validation import FigureError, check_figure, parse_number, plain_number
 
 
@@ -43,7 +44,8 @@ def _text(number) -> str:
 
 
 # A posted figure: the cell key, then -v (value), -n (numerator) or -d (denominator).
-_FIGURE_NAME = re.compile(r"^(?P<key>[a-z][\w-]*?)-[vnd]$")
+# The hidden "initial-..." copies of what the page showed are not figures.
+_FIGURE_NAME = re.compile(r"^(?!initial-)(?P<key>[a-z][\w-]*?)-[vnd]$")
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,29 @@ class Cell:
     def ratio(self) -> bool:
         return self.indicator.needs_ratio
 
+    @property
+    def names(self) -> list[str]:
+        """The form fields of this cell: numerator and denominator, or the value."""
+        return [f"{self.key}-n", f"{self.key}-d"] if self.ratio else [f"{self.key}-v"]
+
+    def texts(self, actual: Actual | None) -> dict[str, str]:
+        """A stored figure as this cell's boxes show it."""
+        if actual is None:
+            return dict.fromkeys(self.names, "")
+        if self.ratio:
+            return {
+                self.names[0]: _text(actual.numerator),
+                self.names[1]: _text(actual.denominator),
+            }
+        return {self.names[0]: _text(actual.value)}
+
 
 class FigureGridForm(forms.Form):
-    """Inputs for many figures at once. Blank means no figure; only changed figures are saved."""
+    """Inputs for many figures at once. Blank means no figure.
+
+    Each box carries the figure the page showed (csp_portal/core/concurrency.py): only
+    the figures a person changed are saved, and only those can be in conflict.
+    """
 
     reason = forms.CharField(
         label="Reason for changing figures",
@@ -84,43 +106,65 @@ class FigureGridForm(forms.Form):
         self.today = today
         # Says why a posted figure that is not on this grid was refused.
         self.stray_message = stray_message or (lambda key: f"{key} is not on this page.")
+        # Keys of the cells the person changed, known once the form is cleaned.
+        self.changed_keys: set[str] = set()
         for cell in cells:
-            current = cell.current
-            if cell.ratio:
-                self.fields[f"{cell.key}-n"] = forms.CharField(
-                    label=f"{cell.label}: numerator",
-                    required=False,
-                    initial=_text(current.numerator) if current else "",
-                )
-                self.fields[f"{cell.key}-d"] = forms.CharField(
-                    label=f"{cell.label}: denominator",
-                    required=False,
-                    initial=_text(current.denominator) if current else "",
-                )
-            else:
-                self.fields[f"{cell.key}-v"] = forms.CharField(
-                    label=cell.label,
-                    required=False,
-                    initial=_text(current.value) if current else "",
-                )
-            self.fields[f"{cell.key}-ver"] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, initial=current.version if current else 0
+            labels = (
+                [f"{cell.label}: numerator", f"{cell.label}: denominator"]
+                if cell.ratio
+                else [cell.label]
             )
+            initial = cell.texts(cell.current)
+            for name, label in zip(cell.names, labels, strict=True):
+                self.fields[name] = forms.CharField(
+                    label=label, required=False, initial=initial[name], show_hidden_initial=True
+                )
 
     def main_field(self, cell: Cell) -> str:
-        return f"{cell.key}-n" if cell.ratio else f"{cell.key}-v"
+        return cell.names[0]
 
     def rows(self):
         """(cell, bound fields) pairs for templates."""
         for cell in self.cells:
-            names = ["n", "d"] if cell.ratio else ["v"]
-            yield cell, [self[f"{cell.key}-{n}"] for n in names], self[f"{cell.key}-ver"]
+            yield cell, [self[name] for name in cell.names]
 
     def strays(self) -> list[str]:
         """Keys of posted figures that are not cells of this grid (tampering, a stale page)."""
         keys = {c.key for c in self.cells}
         posted = {m["key"] for name in self.data if (m := _FIGURE_NAME.match(name))}
         return sorted(posted - keys)
+
+    def _figure(self, cell: Cell, texts: dict[str, object]) -> Figure:
+        """The figure these box texts stand for, or FigureError."""
+        if cell.ratio:
+            numerator = parse_number(texts[cell.names[0]], label=f"{cell.label} numerator")
+            denominator = parse_number(texts[cell.names[1]], label=f"{cell.label} denominator")
+            value = None
+        else:
+            numerator = denominator = None
+            value = parse_number(texts[cell.names[0]], label=cell.label)
+        value = check_figure(
+            cell.indicator.measure, value, numerator, denominator, label=cell.label
+        )
+        return Figure(value, numerator, denominator)
+
+    @staticmethod
+    def _read(cell: Cell, texts: dict[str, object]) -> Figure:
+        """The figure in a cell's boxes as typed, numbers read but not checked; FigureError
+        for text that is not a number."""
+        parts = [parse_number(texts[name]) for name in cell.names]
+        if cell.ratio:
+            numerator, denominator = parts
+            if numerator is None and denominator is None:
+                return NO_FIGURE
+            return Figure(None, numerator, denominator)
+        return Figure(parts[0])
+
+    def _untouched(self, cell: Cell, texts: dict[str, object], shown: Figure) -> bool:
+        try:
+            return self._read(cell, texts).same(shown)
+        except FigureError:
+            return False
 
     def clean(self):
         cleaned = super().clean()
@@ -129,25 +173,29 @@ class FigureGridForm(forms.Form):
         this_month = periods.month_start(self.today)
         entries = []
         for cell in self.cells:
+            texts = {name: cleaned.get(name) for name in cell.names}
             try:
-                if cell.ratio:
-                    numerator = parse_number(
-                        cleaned.get(f"{cell.key}-n"), label=f"{cell.label} numerator"
-                    )
-                    denominator = parse_number(
-                        cleaned.get(f"{cell.key}-d"), label=f"{cell.label} denominator"
-                    )
-                    value = None
-                else:
-                    numerator = denominator = None
-                    value = parse_number(cleaned.get(f"{cell.key}-v"), label=cell.label)
-                value = check_figure(
-                    cell.indicator.measure, value, numerator, denominator, label=cell.label
-                )
+                shown = self._read(cell, {n: concurrency.shown_value(self, n) for n in cell.names})
+            except FigureError:
+                shown = None  # not what this site renders
+            if shown is not None and self._untouched(cell, texts, shown):
+                # Not changed by this person, so never written, nor checked again (a
+                # figure stored under older rules must not stop the sheet being saved).
+                continue
+            try:
+                posted = self._figure(cell, texts)
             except FigureError as error:
                 self.add_error(self.main_field(cell), str(error))
                 continue
-            if value is not None and cell.period > this_month:
+            if shown is None:
+                self.add_error(
+                    self.main_field(cell),
+                    f"{cell.label}: this page was changed after it was opened. "
+                    "Open it again to enter figures.",
+                )
+                continue
+            self.changed_keys.add(cell.key)
+            if posted.value is not None and cell.period > this_month:
                 self.add_error(
                     self.main_field(cell),
                     f"{cell.label}: {periods.month_label(cell.period)} has not started yet.",
@@ -157,35 +205,53 @@ class FigureGridForm(forms.Form):
                 FigureInput(
                     indicator=cell.indicator,
                     period=cell.period,
-                    value=value,
-                    numerator=numerator,
-                    denominator=denominator,
-                    expected_version=cleaned.get(f"{cell.key}-ver") or 0,
+                    value=posted.value,
+                    numerator=posted.numerator,
+                    denominator=posted.denominator,
+                    shown=shown,
                 )
             )
         cleaned["entries"] = entries
         return cleaned
 
-    def add_conflicts(self, conflicts: list[Conflict]) -> None:
-        """Report figures changed by someone else, and arm the form to overwrite on resubmit."""
+    def add_conflicts(self, conflicts: list[Conflict], stored: dict) -> None:
+        """Report figures changed by someone else, and arm the form to save again.
+
+        stored: the figures stored now, by (indicator pk, period). Boxes the person did
+        not change show them; boxes in conflict keep the person's figure, so saving
+        again replaces the other edit, and only in the cells the person changed.
+        """
         by_place = {(c.indicator.pk, c.period): c for c in conflicts}
-        data = self.data.copy()
+        refresh, acknowledged = {}, {}
         for cell in self.cells:
-            conflict = by_place.get((cell.indicator.pk, cell.period))
-            if conflict is None:
-                continue
-            current = conflict.current
-            now = "removed it" if current is None else f"changed it to {_text(current.value)}"
-            who = ""
-            if current is not None and current.entered_by:
-                who = f" ({current.entered_by.get_full_name() or current.entered_by.username})"
-            self.add_error(
-                self.main_field(cell),
-                f"{cell.label}: someone else{who} {now} after you opened this page. "
-                "Check the figure and save again to replace it.",
-            )
-            data[f"{cell.key}-ver"] = str(current.version if current else 0)
-        self.data = data
+            place = (cell.indicator.pk, cell.period)
+            conflict = by_place.get(place)
+            if conflict is not None:
+                acknowledged |= cell.texts(conflict.current)
+                self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self))
+            elif cell.key not in self.changed_keys:
+                refresh |= cell.texts(stored.get(place))
+        concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
+
+
+def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> str:
+    current = conflict.current
+    if current is None:
+        now = "removed it"
+    elif cell.ratio:
+        now = f"changed it to {_text(current.numerator)} out of {_text(current.denominator)}"
+    else:
+        now = f"changed it to {_text(current.value)}"
+    who = "someone else"
+    if conflict.by is not None:
+        who = conflict.by.get_full_name() or conflict.by.username
+    mine = [str(form.data.get(name, "")).strip() for name in cell.names]
+    if any(mine):
+        yours = f"Your figure ({' out of '.join(mine)}) is still in the box: save again to use it"
+        yours += " instead, or change it."
+    else:
+        yours = "Your box is still blank: save again to remove the figure, or enter one."
+    return f"{cell.label}: {who} {now} after you opened this page. {yours}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -282,6 +348,12 @@ class TargetForm(forms.Form):
         except FigureError as error:
             self.add_error(name, str(error))
             return None
+
+    def _untouched(self, cell: Cell, texts: dict[str, object], shown: Figure) -> bool:
+        try:
+            return self._read(cell, texts).same(shown)
+        except FigureError:
+            return False
 
     def clean(self):
         cleaned = super().clean()

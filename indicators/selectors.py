@@ -160,6 +160,17 @@ def month_sheet(partnership: Partnership, month: datetime.date) -> list[SheetRow
     return rows
 
 
+def actuals_at(places: list[tuple[Indicator, datetime.date]]) -> dict:
+    """The figures stored at these (indicator, period) places, by (indicator pk, period):
+    one query."""
+    indicators = {indicator.pk for indicator, _ in places}
+    wanted = {(indicator.pk, period) for indicator, period in places}
+    found = Actual.objects.filter(
+        indicator__in=indicators, period__in={period for _, period in places}
+    ).order_by()
+    return {(a.indicator_id, a.period): a for a in found if (a.indicator_id, a.period) in wanted}
+
+
 @dataclass(frozen=True)
 class IndicatorHistory:
     actuals: dict[datetime.date, Actual]

@@ -5,12 +5,48 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+
+from csp_portal.core import concurrency
 
 from . import periods
 from .models import Actual, FigureChange, Indicator, Target
 from .validation import plain_number, same_number
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a page showed it or a person asked for it; value None is no figure."""
+
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    @classmethod
+    def of(cls, actual: Actual | None) -> "Figure":
+        if actual is None:
+            return NO_FIGURE
+        return cls(actual.value, actual.numerator, actual.denominator)
+
+    @property
+    def empty(self) -> bool:
+        return self.value is None and self.numerator is None and self.denominator is None
+
+    def same(self, other: "Figure") -> bool:
+        """Equal as numbers (12.0 is 12), compared as entered: by numerator and
+        denominator where both have them (the value derives from those), else by value
+        (a rate typed as a value is the same as that rate stored with its parts)."""
+        if self.empty or other.empty:
+            return self.empty and other.empty
+        if self.denominator is not None and other.denominator is not None:
+            return same_number(self.numerator, other.numerator) and same_number(
+                self.denominator, other.denominator
+            )
+        return same_number(self.value, other.value)
+
+
+NO_FIGURE = Figure(None)
 
 
 @dataclass(frozen=True)
@@ -22,9 +58,13 @@ class FigureInput:
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
-    # The version of the figure when the form was opened: 0 if there was none,
-    # None to skip the check (imports).
-    expected_version: int | None = None
+    # The figure the page showed when it was opened (NO_FIGURE if none), so that only a
+    # change someone else made since then is a conflict; None writes without that check.
+    shown: Figure | None = None
+
+    @property
+    def figure(self) -> Figure:
+        return Figure(self.value, self.numerator, self.denominator)
 
 
 @dataclass(frozen=True)
@@ -32,6 +72,8 @@ class Conflict:
     indicator: Indicator
     period: datetime.date
     current: Actual | None
+    # Who made the figure what it is now (who removed it, if it is gone), when known.
+    by: User | None = None
 
 
 @dataclass
@@ -103,14 +145,56 @@ def actual_snapshot(actual: Actual | None) -> dict | None:
     return figure_snapshot(actual.value, actual.numerator, actual.denominator)
 
 
-def _unchanged(actual: Actual | None, entry: FigureInput) -> bool:
-    if actual is None:
-        return entry.value is None
-    return (
-        same_number(actual.value, entry.value)
-        and same_number(actual.numerator, entry.numerator)
-        and same_number(actual.denominator, entry.denominator)
+def _decide(entry: FigureInput, current: Actual | None) -> concurrency.Outcome:
+    stored = Figure.of(current)
+    if entry.shown is None:  # no page to be stale: write whatever is different
+        return (
+            concurrency.Outcome.ALREADY if stored.same(entry.figure) else concurrency.Outcome.WRITE
+        )
+    return concurrency.decide(
+        shown=entry.shown, posted=entry.figure, stored=stored, same=Figure.same
     )
+
+
+def _conflict(entry: FigureInput, current: Actual | None) -> Conflict:
+    if current is not None:
+        by = current.entered_by
+    else:  # removed: the audit says by whom
+        last = (
+            FigureChange.objects.filter(
+                indicator=entry.indicator, subject=FigureChange.Subject.ACTUAL, period=entry.period
+            )
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")
+            .first()
+        )
+        by = last.changed_by if last else None
+    return Conflict(entry.indicator, entry.period, current, by)
+
+
+def _insert(entry: FigureInput, by: User | None) -> Actual | None:
+    """Add a figure where none was stored; None if another session added it first.
+
+    There was no row to lock, so two people can add the same figure at once: the
+    savepoint lets the loser's transaction go on, to decide again against the winner's.
+    """
+    actual = Actual(
+        indicator=entry.indicator,
+        period=entry.period,
+        value=entry.value,
+        numerator=entry.numerator,
+        denominator=entry.denominator,
+        entered_by=by,
+    )
+    _check_fields(actual)
+    try:
+        with transaction.atomic():
+            actual.save()
+    except IntegrityError:
+        if not Actual.objects.filter(indicator=entry.indicator, period=entry.period).exists():
+            raise  # another constraint: a fault, not a race
+        return None
+    return actual
 
 
 @transaction.atomic
@@ -119,30 +203,25 @@ def actuals_save(
 ) -> SaveResult:
     """Write the figures that changed; all or nothing.
 
-    Raises FigureConflict, writing nothing, when a figure was changed by someone
-    else after the form was opened and this submission would change it again.
-    A blank value removes a figure: a missing period is missing, never zero.
+    Entries carry the figure their page showed: raises FigureConflict, writing nothing,
+    when someone else changed a figure since then and this submission would change it
+    too (see csp_portal/core/concurrency.py). A blank value removes a figure: a missing
+    period is missing, never zero.
     """
     result = SaveResult()
     if not entries:
         return result
-    lookup = Q()
-    for entry in entries:
-        lookup |= Q(indicator=entry.indicator, period=entry.period)
-    existing = {
-        (a.indicator_id, a.period): a for a in Actual.objects.select_for_update().filter(lookup)
-    }
+    existing = _locked_actuals([(entry.indicator, entry.period) for entry in entries])
     plan: list[tuple[FigureInput, Actual | None]] = []
     for entry in entries:
         current = existing.get((entry.indicator.pk, entry.period))
-        if _unchanged(current, entry):
+        outcome = _decide(entry, current)
+        if outcome is concurrency.Outcome.ALREADY:
             result.unchanged += 1
-            continue
-        current_version = current.version if current else 0
-        if entry.expected_version is not None and entry.expected_version != current_version:
-            result.conflicts.append(Conflict(entry.indicator, entry.period, current))
-            continue
-        plan.append((entry, current))
+        elif outcome is concurrency.Outcome.CONFLICT:
+            result.conflicts.append(_conflict(entry, current))
+        else:
+            plan.append((entry, current))
     if result.conflicts:
         raise FigureConflict(result.conflicts)
     _check_locked(plan, reason)
@@ -155,26 +234,26 @@ def actuals_save(
             result.deleted += 1
             new = None
         elif current is None:
-            current = Actual(
-                indicator=entry.indicator,
-                period=entry.period,
-                value=entry.value,
-                numerator=entry.numerator,
-                denominator=entry.denominator,
-                entered_by=by,
-            )
-            _check_fields(current)
-            current.save()
-            result.created += 1
+            created = _insert(entry, by)
+            if created is None:
+                # Lost the race to add it: theirs is now stored, and locked for us.
+                [theirs] = _locked_actuals([(entry.indicator, entry.period)]).values()
+                outcome = _decide(entry, theirs)
+                if outcome is concurrency.Outcome.ALREADY:
+                    result.unchanged += 1
+                    continue
+                if outcome is concurrency.Outcome.CONFLICT:
+                    result.conflicts.append(_conflict(entry, theirs))
+                    continue
+                old, current = actual_snapshot(theirs), theirs
+                _update(current, entry, by)
+                result.updated += 1
+            else:
+                result.created += 1
+                current = created
             new = actual_snapshot(current)
         else:
-            current.value = entry.value
-            current.numerator = entry.numerator
-            current.denominator = entry.denominator
-            current.entered_by = by
-            current.version += 1
-            _check_fields(current)
-            current.save()
+            _update(current, entry, by)
             result.updated += 1
             new = actual_snapshot(current)
         changes.append(
@@ -192,8 +271,33 @@ def actuals_save(
                 changed_by=by,
             )
         )
+    if result.conflicts:
+        raise FigureConflict(result.conflicts)  # rolls back what was written above
     FigureChange.objects.bulk_create(changes)
     return result
+
+
+def _locked_actuals(places: list[tuple[Indicator, datetime.date]]) -> dict:
+    """The stored figures at these places, locked until the transaction ends."""
+    lookup = Q()
+    for indicator, period in places:
+        lookup |= Q(indicator=indicator, period=period)
+    return {
+        (a.indicator_id, a.period): a
+        # Own order only: a join (the default ordering) would lock indicators too, and one
+        # order for everyone keeps two sessions from locking in turn and deadlocking.
+        for a in Actual.objects.select_for_update().filter(lookup).order_by("pk")
+    }
+
+
+def _update(actual: Actual, entry: FigureInput, by: User | None) -> None:
+    actual.value = entry.value
+    actual.numerator = entry.numerator
+    actual.denominator = entry.denominator
+    actual.entered_by = by
+    actual.version += 1
+    _check_fields(actual)
+    actual.save()
 
 
 def target_snapshot(target: Target | None) -> dict | None:

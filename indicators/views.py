@@ -136,7 +136,8 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
             reason=form.cleaned_data["reason"],
         )
     except services.FigureConflict as conflict:
-        form.add_conflicts(conflict.conflicts)
+        stored = selectors.actuals_at([(cell.indicator, cell.period) for cell in form.cells])
+        form.add_conflicts(conflict.conflicts, stored)
         return None
     except services.FigureLocked as locked:
         form.add_error("reason", str(locked))
@@ -203,10 +204,7 @@ def month_sheet(request, slug, month):
             "partnership": partnership,
             "month": month,
             "form": form,
-            "grid": [
-                (cell, fields, version, last_year[cell.indicator.pk], row)
-                for (cell, fields, version), row in zip(form.rows(), rows, strict=True)
-            ],
+            "grid": [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()],
             "previous_month": periods.add_months(month, -1),
             "next_month": periods.add_months(month, 1)
             if periods.add_months(month, 1) <= periods.month_start(today)
@@ -259,10 +257,7 @@ def year_grid(request, slug, pk, year):
             "year": year,
             "year_label": label,
             "form": form,
-            "grid": [
-                (cell, fields, version, last_year[cell.period])
-                for cell, fields, version in form.rows()
-            ],
+            "grid": [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()],
         },
     )
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from csp_portal.core.models import Membership
+from indicators import services
 from indicators.models import Actual, Indicator
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import (
@@ -123,6 +124,45 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
     }
     expect(page.get_by_role("row", name="June 2017").get_by_text("1,040").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_officer_meets_a_conflict_on_the_month_sheet_and_saves_again(page, live_server, plymouth):
+    partnership, officer, hate = plymouth
+    other = MembershipFactory(
+        user=UserFactory(username="sam", first_name="Sam", last_name="Other"),
+        partnership=partnership,
+        role=Membership.Role.COORDINATOR,
+    ).user
+    asb = IndicatorFactory(
+        partnership=partnership, theme_group=hate.theme_group, code="SP 10", title="ASB incidents"
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-11"])
+    )
+    # While the sheet is open, a colleague changes hate crime and enters ASB.
+    november = datetime.date(2016, 11, 1)
+    services.actuals_save(
+        entries=[
+            services.FigureInput(hate, november, Decimal(36), shown=services.Figure(Decimal(35))),
+            services.FigureInput(asb, november, Decimal(410), shown=services.NO_FIGURE),
+        ],
+        by=other,
+    )
+    page.get_by_label("SP 09 Police recorded hate crime").fill("34")
+    page.get_by_role("button", name="Save figures").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Sam Other changed it to 36 after you opened this page")
+    expect(page.get_by_label("SP 09 Police recorded hate crime")).to_have_value("34")
+    expect(page.get_by_label("SP 10 ASB incidents")).to_have_value("410")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save figures").click()
+
+    page.wait_for_url("**/figures/2016-11/")
+    expect(page.get_by_text("Saved 1 figure")).to_be_visible()
+    assert Actual.objects.get(indicator=hate, period=november).value == 34
+    assert Actual.objects.get(indicator=asb, period=november).entered_by == other
 
 
 def test_indicator_page_shows_figures_and_charts(page, live_server, plymouth):

@@ -1,7 +1,9 @@
 """The comparisons open data: the JSON API and the export_comparisons command."""
 
 import csv
+import datetime
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from django.urls import reverse
 
 from csp_portal.core.models import Partnership
 from indicators import importing
-from tests.factories import MembershipFactory
+from tests.factories import ActualFactory, IndicatorFactory, MembershipFactory
 from tests.factories.series import hate_crime_indicator
 
 FIELDS = [
@@ -279,3 +281,27 @@ def test_dashboard_bad_period_says_so_and_shows_the_latest(client, officer_a, pa
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
     assert b"is not a month like 2016-11" in response.content
+
+
+@pytest.mark.django_db
+def test_dashboard_monitoring_only_indicator_shows_change_and_is_not_rated(
+    client, officer_a, partnership_a
+):
+    # Serious acquisitive crime, April to November: 1,149 against 1,223 the year before.
+    crime = IndicatorFactory(
+        partnership=partnership_a, code="SAC", title="Serious acquisitive crime", polarity="monitor"
+    )
+    for month, (this_year, last_year) in enumerate([(144, 153)] * 7 + [(141, 152)], start=4):
+        ActualFactory(indicator=crime, period=datetime.date(2016, month, 1), value=this_year)
+        ActualFactory(indicator=crime, period=datetime.date(2015, month, 1), value=last_year)
+    client.force_login(officer_a)
+
+    response = client.get(
+        reverse("indicators:dashboard", args=[partnership_a.slug]), {"period": "2016-11"}
+    )
+
+    html = re.sub(r"\s+", " ", response.content.decode())
+    [row] = [r for r in re.findall(r"<tr[ >].*?</tr>", html) if "Serious acquisitive crime" in r]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td.*?</td>", row)]
+    assert cells == ["1,149", "1,223", "−74 (−6%)", "– Not rated: monitoring only"]
+    assert "No comparison" not in row

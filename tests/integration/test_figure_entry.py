@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from indicators import periods, services
 from indicators.models import Actual, FigureChange, Indicator
+from indicators.services import NO_FIGURE, Figure
 from tests.factories import ActualFactory, IndicatorFactory, MembershipFactory, ThemeGroupFactory
 from tests.factories.series import hate_crime_indicator
 
@@ -88,13 +89,15 @@ def sheet_url(partnership, month="2016-11"):
 
 
 def sheet_post(count, ratio, **overrides) -> dict:
-    """The month sheet as opened for November 2016, with the figures it showed."""
+    """The month sheet as opened for November 2016, with the figures it showed
+    (initial-...) and, changed by the overrides, the figures in its boxes."""
     data = {
         f"i{count.pk}-v": "35",
-        f"i{count.pk}-ver": "1",
+        f"initial-i{count.pk}-v": "35",
         f"i{ratio.pk}-n": "",
+        f"initial-i{ratio.pk}-n": "",
         f"i{ratio.pk}-d": "",
-        f"i{ratio.pk}-ver": "0",
+        f"initial-i{ratio.pk}-d": "",
         "reason": "",
     }
     data.update(
@@ -117,10 +120,10 @@ def figures() -> set[tuple]:
 def test_actuals_save_writes_only_changed_figures_and_audits_them(sheet, officer_a):
     count, ratio = sheet
     entries = [
-        services.FigureInput(count, NOV_2015, Decimal(38), expected_version=1),  # unchanged
-        services.FigureInput(count, NOV_2016, Decimal(36), expected_version=1),  # changed
+        services.FigureInput(count, NOV_2015, Decimal(38), shown=Figure(Decimal(37))),  # already
+        services.FigureInput(count, NOV_2016, Decimal(36), shown=Figure(Decimal(35))),  # changed
         services.FigureInput(
-            ratio, NOV_2016, Decimal("88.8889"), Decimal(16), Decimal(18), expected_version=0
+            ratio, NOV_2016, Decimal("88.8889"), Decimal(16), Decimal(18), shown=NO_FIGURE
         ),  # new
     ]
 
@@ -154,7 +157,7 @@ def test_actuals_save_blank_removes_figure_and_audits_it(sheet, officer_a):
     count, _ = sheet
 
     result = services.actuals_save(
-        entries=[services.FigureInput(count, NOV_2016, None, expected_version=1)],
+        entries=[services.FigureInput(count, NOV_2016, None, shown=Figure(Decimal(35)))],
         by=officer_a,
         reason="entered in error",
     )
@@ -174,7 +177,7 @@ def test_actuals_save_figure_changed_since_opened_raises_conflict_and_writes_not
     count, ratio = sheet
     # The coordinator saves November while the officer has the sheet open at version 1.
     services.actuals_save(
-        entries=[services.FigureInput(count, NOV_2016, Decimal(40), expected_version=1)],
+        entries=[services.FigureInput(count, NOV_2016, Decimal(40), shown=Figure(Decimal(35)))],
         by=coordinator_a,
     )
     before, audit_before = figures(), FigureChange.objects.count()
@@ -182,9 +185,9 @@ def test_actuals_save_figure_changed_since_opened_raises_conflict_and_writes_not
     with pytest.raises(services.FigureConflict) as conflict:
         services.actuals_save(
             entries=[
-                services.FigureInput(count, NOV_2016, Decimal(36), expected_version=1),
+                services.FigureInput(count, NOV_2016, Decimal(36), shown=Figure(Decimal(35))),
                 services.FigureInput(
-                    ratio, NOV_2016, Decimal(90), Decimal(9), Decimal(10), expected_version=0
+                    ratio, NOV_2016, Decimal(90), Decimal(9), Decimal(10), shown=NO_FIGURE
                 ),
             ],
             by=officer_a,
@@ -197,16 +200,22 @@ def test_actuals_save_figure_changed_since_opened_raises_conflict_and_writes_not
 
 
 @pytest.mark.django_db
-def test_actuals_save_same_value_as_concurrent_edit_is_not_a_conflict(sheet, officer_a):
+def test_actuals_save_same_value_as_concurrent_edit_is_not_a_conflict(
+    sheet, officer_a, coordinator_a
+):
     count, _ = sheet
-    Actual.objects.filter(indicator=count, period=NOV_2016).update(version=5)
+    services.actuals_save(
+        entries=[services.FigureInput(count, NOV_2016, Decimal(40), shown=Figure(Decimal(35)))],
+        by=coordinator_a,
+    )
 
     result = services.actuals_save(
-        entries=[services.FigureInput(count, NOV_2016, Decimal(35), expected_version=1)],
+        entries=[services.FigureInput(count, NOV_2016, Decimal(40), shown=Figure(Decimal(35)))],
         by=officer_a,
     )
 
-    assert (result.unchanged, result.conflicts) == (1, [])
+    assert (result.unchanged, result.written, result.conflicts) == (1, 0, [])
+    assert Actual.objects.get(indicator=count, period=NOV_2016).entered_by == coordinator_a
 
 
 # The month sheet ------------------------------------------------------------------------
@@ -220,7 +229,7 @@ def test_month_sheet_shows_last_year_same_month_beside_each_input(client, office
     response = client.get(sheet_url(count.partnership))
 
     assert response.status_code == 200
-    last_year = {cell.indicator.code: last for cell, _, _, last, _ in response.context["grid"]}
+    last_year = {cell.indicator.code: last for cell, _, last in response.context["grid"]}
     assert (last_year["HC 01"].period, last_year["HC 01"].value) == (NOV_2015, 38)
     assert last_year["SAT 01"].numerator == 8
     # In the page: last year's figure in the same table row as this year's input.
@@ -334,76 +343,278 @@ def test_month_sheet_post_bad_input_shows_error_summary_and_saves_nothing(
     assert not FigureChange.objects.exists()
 
 
+def form_data(response) -> dict:
+    """What a browser would post back from the page's form: every input's name and value."""
+    data = {}
+    for tag in re.findall(r"<input [^>]*>", response.content.decode()):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            data[unescape(name.group(1))] = unescape(value.group(1)) if value else ""
+    data["reason"] = ""
+    return data
+
+
+def entered_by_other(indicator, period, figure, *, by, shown=None):
+    """Another officer saves one figure, from a page that showed `shown`."""
+    current = Actual.objects.filter(indicator=indicator, period=period).first()
+    services.actuals_save(
+        entries=[
+            services.FigureInput(
+                indicator, period, *figure, shown=shown or services.Figure.of(current)
+            )
+        ],
+        by=by,
+    )
+
+
 @pytest.mark.django_db
-def test_month_sheet_concurrent_edit_shows_conflict_then_resubmit_overwrites(
+def test_month_sheet_page_carries_the_figures_it_showed(client, officer_a, sheet):
+    count, ratio = sheet
+    client.force_login(officer_a)
+
+    page = client.get(sheet_url(count.partnership)).content.decode()
+
+    assert f'name="initial-i{count.pk}-v" value="35"' in page
+    assert f'name="initial-i{ratio.pk}-n" value=""' in page or (
+        f'name="initial-i{ratio.pk}-n" id' in page
+    )
+
+
+@pytest.mark.django_db
+def test_month_sheet_concurrent_edit_of_same_figure_is_a_conflict_naming_who(
     client, officer_a, coordinator_a, sheet
 ):
     count, ratio = sheet
     client.force_login(officer_a)
     url = sheet_url(count.partnership)
-    opened = client.get(url)
-    assert f'name="i{count.pk}-ver" value="1"' in opened.content.decode()
-    services.actuals_save(
-        entries=[services.FigureInput(count, NOV_2016, Decimal(40), expected_version=1)],
-        by=coordinator_a,
-    )
+    opened = form_data(client.get(url))
+    entered_by_other(count, NOV_2016, (Decimal(40),), by=coordinator_a)
 
     response = client.post(
-        url, sheet_post(count, ratio, **{"COUNT-v": "36", "RATIO-n": "9", "RATIO-d": "10"})
+        url, opened | {f"i{count.pk}-v": "36", f"i{ratio.pk}-n": "9", f"i{ratio.pk}-d": "10"}
     )
 
     assert response.status_code == 200
     assert error_summary(response) == [
-        "HC 01 Hate crime: someone else (Sam Other) changed it to 40 after you opened this "
-        "page. Check the figure and save again to replace it."
+        "HC 01 Hate crime: Sam Other changed it to 40 after you opened this page. "
+        "Your figure (36) is still in the box: save again to use it instead, or change it."
     ]
+    # All or nothing: the officer's other, unopposed figure is not saved either.
     assert Actual.objects.get(indicator=count, period=NOV_2016).value == 40
     assert not Actual.objects.filter(indicator=ratio, period=NOV_2016).exists()
-    # The page now carries the new version, so saving again replaces the other edit.
-    version = re.search(rf'name="i{count.pk}-ver" value="(\d+)"', response.content.decode())
-    assert version.group(1) == "2"
+    assert FigureChange.objects.count() == 1
 
-    again = client.post(
-        url,
-        sheet_post(
-            count,
-            ratio,
-            **{"COUNT-v": "36", "COUNT-ver": version.group(1), "RATIO-n": "9", "RATIO-d": "10"},
-        ),
-    )
+
+@pytest.mark.django_db
+def test_month_sheet_other_figure_saved_since_opened_is_not_a_conflict(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    # The coordinator enters the percentage while the officer has the sheet open.
+    entered_by_other(ratio, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a)
+
+    response = client.post(url, opened | {f"i{count.pk}-v": "36"})
+
+    assert response.status_code == 302
+    assert messages_of(response) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+    # The percentage the officer left alone (blank on their page) is the coordinator's still.
+    kept = Actual.objects.get(indicator=ratio, period=NOV_2016)
+    assert (kept.numerator, kept.entered_by, kept.version) == (9, coordinator_a, 1)
+    assert [c.changed_by for c in FigureChange.objects.order_by("pk")] == [
+        coordinator_a,
+        officer_a,
+    ]
+
+
+@pytest.mark.django_db
+def test_month_sheet_override_after_conflict_changes_only_the_users_cells(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    entered_by_other(count, NOV_2016, (Decimal(40),), by=coordinator_a)
+    entered_by_other(ratio, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a)
+    conflict = client.post(url, opened | {f"i{count.pk}-v": "36"})
+    assert len(error_summary(conflict)) == 1
+    shown_again = form_data(conflict)
+    # The box the officer changed keeps their figure; the one they left shows the new one.
+    assert (shown_again[f"i{count.pk}-v"], shown_again[f"initial-i{count.pk}-v"]) == ("36", "40")
+    assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("9", "10")
+
+    again = client.post(url, shown_again)
 
     assert again.status_code == 302
-    overwritten = Actual.objects.get(indicator=count, period=NOV_2016)
-    assert (overwritten.value, overwritten.version, overwritten.entered_by) == (36, 3, officer_a)
-    assert Actual.objects.get(indicator=ratio, period=NOV_2016).value == 90
+    assert messages_of(again) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    replaced = Actual.objects.get(indicator=count, period=NOV_2016)
+    assert (replaced.value, replaced.version, replaced.entered_by) == (36, 3, officer_a)
+    kept = Actual.objects.get(indicator=ratio, period=NOV_2016)
+    assert (kept.value, kept.version, kept.entered_by) == (90, 1, coordinator_a)
+    assert FigureChange.objects.filter(changed_by=officer_a).count() == 1
+
+
+@pytest.mark.django_db
+def test_month_sheet_stale_untouched_figure_is_never_written(
+    client, officer_a, coordinator_a, sheet
+):
+    count, _ratio = sheet
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    entered_by_other(count, NOV_2016, (Decimal(40),), by=coordinator_a)
+
+    # The officer changes nothing: the stale 35 in their box is not theirs to save.
+    response = client.post(url, opened)
+
+    assert messages_of(response) == ["No figures had changed, so nothing was saved."]
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 40
+
+
+@pytest.mark.django_db
+def test_month_sheet_rate_stored_with_its_parts_can_be_changed(client, officer_a, partnership_a):
+    # A rate imported with numerator and denominator shows as one value on the sheet.
+    rate = IndicatorFactory(partnership=partnership_a, code="RT 01", measure="rate")
+    ActualFactory(
+        indicator=rate, period=NOV_2016, value=Decimal("2.5"), numerator=5, denominator=2000
+    )
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+    opened = form_data(client.get(url))
+    assert opened[f"initial-i{rate.pk}-v"] == "2.5"
+
+    response = client.post(url, opened | {f"i{rate.pk}-v": "2.6"})
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=rate).value == Decimal("2.6")
+
+
+@pytest.mark.django_db
+def test_month_sheet_figure_stored_under_older_rules_does_not_stop_a_save(client, officer_a, sheet):
+    count, ratio = sheet
+    # Numerator above denominator: refused today, stored before the rule existed.
+    ActualFactory(
+        indicator=ratio, period=NOV_2016, value=Decimal(120), numerator=12, denominator=10
+    )
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+
+    response = client.post(url, form_data(client.get(url)) | {f"i{count.pk}-v": "36"})
+
+    assert response.status_code == 302
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+    assert Actual.objects.get(indicator=ratio, period=NOV_2016).numerator == 12
 
 
 @pytest.mark.django_db
 def test_month_sheet_figure_removed_since_opened_is_a_conflict(
     client, officer_a, coordinator_a, sheet
 ):
-    count, ratio = sheet
+    count, _ratio = sheet
     client.force_login(officer_a)
-    services.actuals_save(
-        entries=[services.FigureInput(count, NOV_2016, None, expected_version=1)],
-        by=coordinator_a,
-    )
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    entered_by_other(count, NOV_2016, (None,), by=coordinator_a)
 
-    response = client.post(
-        sheet_url(count.partnership), sheet_post(count, ratio, **{"COUNT-v": "36"})
-    )
+    response = client.post(url, opened | {f"i{count.pk}-v": "36"})
 
     assert error_summary(response) == [
-        "HC 01 Hate crime: someone else removed it after you opened this page. "
-        "Check the figure and save again to replace it."
+        "HC 01 Hate crime: Sam Other removed it after you opened this page. "
+        "Your figure (36) is still in the box: save again to use it instead, or change it."
     ]
     assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
-    again = client.post(
-        sheet_url(count.partnership),
-        sheet_post(count, ratio, **{"COUNT-v": "36", "COUNT-ver": "0"}),
-    )
+    again = client.post(url, form_data(response))
     assert again.status_code == 302
     assert Actual.objects.get(indicator=count, period=NOV_2016).value == 36
+
+
+@pytest.mark.django_db
+def test_month_sheet_post_without_shown_figures_cannot_overwrite(client, officer_a, sheet):
+    count, _ratio = sheet
+    client.force_login(officer_a)
+
+    # A page from before the shown figures, or a script: as if it showed blanks.
+    response = client.post(sheet_url(count.partnership), {f"i{count.pk}-v": "36"})
+
+    assert response.status_code == 200
+    assert error_summary(response)[0].startswith("HC 01 Hate crime: someone else changed it to 35")
+    assert Actual.objects.get(indicator=count, period=NOV_2016).value == 35
+
+
+@pytest.mark.django_db
+def test_actuals_save_lost_race_to_add_a_figure_is_a_conflict(
+    monkeypatch, officer_a, coordinator_a, sheet
+):
+    """The second of two people adding the same figure at once: there was no row to lock,
+    so their insert meets the other's row (IntegrityError), and that is a conflict."""
+    _, ratio = sheet
+    read = services._locked_actuals
+    calls = []
+
+    def read_before_the_other_commits(places):
+        calls.append(places)
+        if len(calls) == 1:  # the other officer's figure lands just after this read
+            entered_by_other(
+                ratio, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a
+            )
+            return {}
+        return read(places)
+
+    monkeypatch.setattr(services, "_locked_actuals", read_before_the_other_commits)
+
+    with pytest.raises(services.FigureConflict) as conflict:
+        services.actuals_save(
+            entries=[
+                services.FigureInput(
+                    ratio, NOV_2016, Decimal(80), Decimal(8), Decimal(10), shown=NO_FIGURE
+                )
+            ],
+            by=officer_a,
+        )
+
+    [found] = conflict.value.conflicts
+    assert (found.current.numerator, found.by) == (9, coordinator_a)
+    # Staged on one connection, the other's figure rolls back with this save; the
+    # threaded test in test_concurrency.py shows it kept when it is really another session.
+    assert not FigureChange.objects.filter(changed_by=officer_a).exists()
+    assert not Actual.objects.filter(entered_by=officer_a).exists()
+
+
+@pytest.mark.django_db
+def test_actuals_save_lost_race_with_the_same_figure_saves_nothing(
+    monkeypatch, officer_a, coordinator_a, sheet
+):
+    _, ratio = sheet
+    read = services._locked_actuals
+    calls = []
+
+    def read_before_the_other_commits(places):
+        calls.append(places)
+        if len(calls) == 1:
+            entered_by_other(
+                ratio, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a
+            )
+            return {}
+        return read(places)
+
+    monkeypatch.setattr(services, "_locked_actuals", read_before_the_other_commits)
+
+    result = services.actuals_save(
+        entries=[
+            services.FigureInput(
+                ratio, NOV_2016, Decimal(90), Decimal(9), Decimal(10), shown=NO_FIGURE
+            )
+        ],
+        by=officer_a,
+    )
+
+    assert (result.written, result.unchanged) == (0, 1)
+    assert [c.changed_by for c in FigureChange.objects.all()] == [coordinator_a]
 
 
 @pytest.mark.django_db
@@ -417,7 +628,7 @@ def test_month_sheet_quarterly_indicator_is_entered_at_quarter_start(
     client.force_login(officer_a)
     url = sheet_url(partnership_a, "2016-05")
 
-    [(cell, _, _, last, _)] = client.get(url).context["grid"]
+    [(cell, _, last)] = client.get(url).context["grid"]
     response = client.post(url, {f"i{referrals.pk}-v": "260", f"i{referrals.pk}-ver": "0"})
 
     assert (cell.period, last.value) == (datetime.date(2016, 4, 1), 250)
@@ -569,6 +780,33 @@ def test_year_grid_quarterly_indicator_has_four_inputs(client, officer_a, partne
 
     keys = [cell.key for cell, *_ in response.context["grid"]]
     assert keys == ["m2016-04", "m2016-07", "m2016-10", "m2017-01"]
+
+
+@pytest.mark.django_db
+def test_year_grid_conflicts_only_where_both_changed_the_same_month(
+    client, officer_a, coordinator_a, partnership_a
+):
+    indicator = hate_crime_indicator(partnership_a)
+    october = datetime.date(2016, 10, 1)
+    client.force_login(officer_a)
+    opened = form_data(client.get(grid_url(indicator)))
+    entered_by_other(indicator, NOV_2016, (Decimal(40),), by=coordinator_a)
+    entered_by_other(indicator, october, (Decimal(50),), by=coordinator_a)
+
+    response = client.post(grid_url(indicator), opened | {"m2016-11-v": "36"})
+
+    assert error_summary(response) == [
+        "November 2016: Sam Other changed it to 40 after you opened this page. "
+        "Your figure (36) is still in the box: save again to use it instead, or change it."
+    ]
+    again = client.post(grid_url(indicator), form_data(response))
+    assert again.status_code == 302
+    stored = dict(
+        Actual.objects.filter(indicator=indicator, period__in=[october, NOV_2016]).values_list(
+            "period", "value"
+        )
+    )
+    assert stored == {october: 50, NOV_2016: 36}
 
 
 # Uploads ----------------------------------------------------------------------------------
@@ -853,7 +1091,7 @@ def test_indicator_list_export_xlsx_is_a_workbook(client, officer_a, listed):
 def test_indicator_detail_shows_months_history_and_commentary(client, officer_a, partnership_a):
     indicator = hate_crime_indicator(partnership_a)
     services.actuals_save(
-        entries=[services.FigureInput(indicator, NOV_2016, Decimal(36), expected_version=1)],
+        entries=[services.FigureInput(indicator, NOV_2016, Decimal(36), shown=Figure(Decimal(35)))],
         by=officer_a,
         reason="revised by police",
     )

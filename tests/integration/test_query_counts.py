@@ -45,13 +45,14 @@ def signed_in(client, officer_a):
 
 
 def sheet_data(indicators, changes: dict) -> dict:
-    """The November 2016 sheet as it was opened, with some figures changed by pk."""
+    """The November 2016 sheet as it was opened (the figures it showed in initial-...),
+    with some figures changed by pk."""
     current = dict(Actual.objects.filter(period=NOV_2016).values_list("indicator_id", "value"))
     data = {"reason": ""}
     for indicator in indicators:
         value = changes.get(indicator.pk, current[indicator.pk])
         data[f"i{indicator.pk}-v"] = str(value)
-        data[f"i{indicator.pk}-ver"] = "1"
+        data[f"initial-i{indicator.pk}-v"] = str(current[indicator.pk])
     return data
 
 

@@ -129,6 +129,15 @@ def _widget_attrs(field: BoundField, extra_class: str = "", width: object = "") 
     return attrs
 
 
+def _with_shown(field: BoundField, widget: str) -> str:
+    """The widget, and the hidden value the page showed when the field asks for it
+    (``show_hidden_initial``, see csp_portal/core/concurrency.py), as Django's own
+    rendering of a bound field does."""
+    if field.field.show_hidden_initial:
+        return widget + field.as_hidden(only_initial=True)
+    return widget
+
+
 @register.filter
 def govuk_kind(field: BoundField) -> str:
     """`{% if field|govuk_kind == "radios" %}`: which GOV.UK pattern the field needs."""
@@ -139,7 +148,7 @@ def govuk_kind(field: BoundField) -> str:
 def govuk_widget(field: BoundField, extra_class: str = ""):
     """`{{ form.x|govuk_widget }}` or `{{ form.x|govuk_widget:"govuk-input--width-5" }}`:
     the widget with its GOV.UK class, error modifier and aria-describedby."""
-    return field.as_widget(attrs=_widget_attrs(field, extra_class))
+    return _with_shown(field, field.as_widget(attrs=_widget_attrs(field, extra_class)))
 
 
 @register.simple_tag
@@ -153,7 +162,7 @@ def govuk_widget_with(field: BoundField, width: object = "", **attrs):
     extra_class = attrs.pop("class", "")
     final = _widget_attrs(field, extra_class, width)
     final.update({name.replace("_", "-"): value for name, value in attrs.items()})
-    return field.as_widget(attrs=final)
+    return _with_shown(field, field.as_widget(attrs=final))
 
 
 @register.simple_tag
