@@ -34,6 +34,7 @@ DIRECTION_LABELS = {
     "deteriorating": "Deteriorating",
     "stable": "Stable",
     "none": "No comparison",
+    "monitor": "Not rated: monitoring only",
 }
 # Standard cautions (REPORTING.md), added when an indicator has no note of its own.
 CAUTIONS = (
@@ -227,7 +228,9 @@ def _has_figures(figures: Figures) -> bool:
 def _tally(entries: Sequence[dict], key: str, labels: Mapping[str, str]) -> list[dict]:
     counts = {name: 0 for name in labels}
     for entry in entries:
-        counts[entry[key]] += 1
+        # A monitoring-only indicator has a change but no better or worse.
+        monitored = key == "direction" and entry.get("polarity") == "monitor"
+        counts["monitor" if monitored else entry[key]] += 1
     pcts = shares(counts)
     return [
         {"key": name, "label": labels[name], "count": counts[name], "pct": plain(pcts[name])}

@@ -310,7 +310,7 @@ def test_month_sheet_locked_change_shows_error_and_writes_nothing(
     url = reverse("indicators:month_sheet", args=["partnership-a", "2016-10"])
 
     response = client.post(
-        url, {"reason": "", f"i{hate_crime.pk}-v": "44", f"i{hate_crime.pk}-ver": "1"}
+        url, {"reason": "", f"i{hate_crime.pk}-v": "44", f"initial-i{hate_crime.pk}-v": "42"}
     )
 
     assert response.status_code == 200
