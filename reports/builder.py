@@ -354,6 +354,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot = {
         "schema": SCHEMA,
+        "introduction": _lines(report.introduction),
         "kind": report.kind,
         "title": report.title,
         "partnership": {

@@ -64,8 +64,9 @@ def locked_figures(
     return locked
 
 
-def report_list(partnership: Partnership, *, drafts: bool) -> list[Report]:
-    """The partnership's reports, newest first: published ones only unless ``drafts``."""
+def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
+    """The partnership's reports, newest first: published ones only unless ``drafts``;
+    exempt ones (Schedule 12A) only with ``exempt`` (members, not the public)."""
     queryset = (
         Report.objects.filter(partnership=partnership)
         .select_related("theme_group", "meeting")
@@ -73,6 +74,8 @@ def report_list(partnership: Partnership, *, drafts: bool) -> list[Report]:
     )
     if not drafts:
         queryset = queryset.filter(versions__isnull=False)
+    if not exempt:
+        queryset = queryset.filter(exempt=False)
     return sorted(
         queryset,
         key=lambda r: (r.published_at or r.updated_at, r.pk),
@@ -171,7 +174,12 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
     """Everything the builder needs for a report, read now."""
     at = at or timezone.now()
     partnership = report.partnership
-    results = partnership_figures(partnership, report.period, indicators=_indicators_for(report))
+    # An overview sets its partnerships side by side (blocks) instead of one's indicators.
+    results = (
+        []
+        if report.kind == Report.Kind.OVERVIEW
+        else partnership_figures(partnership, report.period, indicators=_indicators_for(report))
+    )
     ids = [r.indicator.pk for r in results]
     if report.theme_group_id:
         group_names = [report.theme_group.name]

@@ -67,12 +67,24 @@ def _report(partnership, pk) -> Report:
         raise Http404("No report found") from None
 
 
+def _published_report(request, partnership, pk) -> Report:
+    """A report a reader may open: an exempt one (Schedule 12A) never reaches the public."""
+    report = _report(partnership, pk)
+    if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
+        raise Http404("No report found")
+    return report
+
+
 @require_safe
 @_readable
 def report_list(request, slug):
     partnership = _reader_partnership(request, slug)
     can_view_live = has_access(request.user, partnership, Access.LIVE)
-    reports = selectors.report_list(partnership, drafts=can_view_live)
+    reports = selectors.report_list(
+        partnership,
+        drafts=can_view_live,
+        exempt=has_access(request.user, partnership, Access.PUBLISHED),
+    )
     return render(
         request,
         "reports/report_list.html",
@@ -235,7 +247,7 @@ def _publishing(request, partnership, report, version):
 @_readable
 def report_detail(request, slug, pk, number=None):
     partnership = _reader_partnership(request, slug)
-    report = _report(partnership, pk)
+    report = _published_report(request, partnership, pk)
     versions = selectors.versions_of(report)
     can_view_live = has_access(request.user, partnership, Access.LIVE)
     if not versions:
@@ -269,7 +281,7 @@ def report_detail(request, slug, pk, number=None):
 @_readable
 def report_file(request, slug, pk, kind):
     partnership = _reader_partnership(request, slug)
-    report = _report(partnership, pk)
+    report = _published_report(request, partnership, pk)
     versions = selectors.versions_of(report)
     if not versions:
         raise Http404("No published report")

@@ -152,3 +152,20 @@ def test_another_partnerships_report_is_not_found(client, world, partnership_b, 
     response = client.get(reverse("reports:detail", args=[partnership_b.slug, world["report"].pk]))
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_exempt_report_never_reaches_the_public(client, world, panel_a):
+    world["p"].reports_public = True
+    world["p"].save()
+    Report.objects.filter(pk=world["report"].pk).update(exempt=True, exempt_paragraph="3")
+    slug, pk = world["p"].slug, world["report"].pk
+
+    listed = client.get(reverse("reports:list", args=[slug]))
+    page = client.get(reverse("reports:detail", args=[slug, pk]))
+    csv = client.get(reverse("reports:csv", args=[slug, pk]))
+
+    assert b"Published update" not in listed.content
+    assert (page.status_code, csv.status_code) == (404, 404)
+    client.force_login(panel_a)
+    assert client.get(reverse("reports:detail", args=[slug, pk])).status_code == 200

@@ -526,3 +526,36 @@ def test_stored_files_never_change_when_made_again(report_a, hate_crime, fake_do
 
     assert steps == []
     assert bytes(ReportVersion.objects.get(pk=version.pk).pdf) == pdf
+
+
+@pytest.mark.django_db
+def test_overview_report_created_on_the_site_covers_chosen_partnerships(
+    client, partnership_a, partnership_b, admin_user, hate_crime
+):
+    client.force_login(admin_user)
+    url = reverse("reports:create", args=["partnership-a"]) + "?kind=overview"
+    assert client.get(url).status_code == 200
+
+    client.post(
+        url,
+        {
+            "kind": "overview",
+            "title": "Community Safety Partnerships update",
+            "period": "2016-11",
+            "meeting_kind": "scrutiny_panel",
+            "meeting_date": "2017-01-24",
+            "wards": "All",
+            "purpose": "noting",
+            "recommendations": "To note the update",
+            "introduction": "Probation becomes a responsible authority.",
+            "covers": [partnership_a.pk, partnership_b.pk],
+        },
+    )
+
+    report = Report.objects.get()
+    assert report.kind == Report.Kind.OVERVIEW
+    assert set(report.covers.all()) == {partnership_a, partnership_b}
+    html = rendering.render_document(services.report_snapshot(report))
+    assert "Probation becomes a responsible authority." in html
+    assert "Partnership B" in html and "Police recorded hate crime" in html
+    assert "Appendix A" not in html  # an overview has no single partnership's detail
