@@ -39,7 +39,8 @@ def plymouth():
     return partnership, officer, panel
 
 
-def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, plymouth):
+def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, plymouth, settings):
+    settings.REPORTS_MAKE_DOCUMENTS = True  # the real PDF, when its renderer is installed
     partnership, officer, panel = plymouth
     sign_in(page, live_server, officer.username)
     page.goto(f"{live_server.url}/p/{partnership.slug}/reports/")

@@ -477,10 +477,12 @@ class FakeDocuments:
 
 
 @pytest.fixture
-def fake_documents(monkeypatch):
+def fake_documents(monkeypatch, settings):
     import sys
 
     import reports
+
+    settings.REPORTS_MAKE_DOCUMENTS = True
 
     fake = FakeDocuments()
     monkeypatch.setitem(sys.modules, "reports.documents", fake)
