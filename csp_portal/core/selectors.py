@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 
 from . import permissions
 from .models import Meeting, Membership, Partnership, ThemeGroup
@@ -29,6 +30,40 @@ def partnership_list_for(user: User) -> QuerySet[Partnership]:
             theme_group_count=Count("theme_groups", distinct=True),
         )
         .order_by("name")
+    )
+
+
+HOME_PAGE_SIZE = 25
+HOME_SEARCH_FROM = 10  # offer a search box to people who can open more partnerships than this
+
+
+@dataclass(frozen=True)
+class PartnershipPage:
+    page: Page  # of (partnership, the user's role in it) pairs
+    page_numbers: list  # page numbers with Paginator.ELLIPSIS where some are left out
+    search: str
+    show_search: bool
+
+
+def partnership_page_for(
+    user: User, *, search: str = "", page_number: str | int | None = 1
+) -> PartnershipPage:
+    """One page of the partnerships a user may open, those matching `search` (name or
+    area) only, each with the user's role; three queries however many there are."""
+    partnerships = partnership_list_for(user)
+    if search:
+        partnerships = partnerships.filter(Q(name__icontains=search) | Q(area__icontains=search))
+    paginator = Paginator(partnerships, HOME_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    roles = permissions.roles_by_partnership(user)
+    labels = dict(Membership.Role.choices)
+    page.object_list = [(p, labels.get(roles.get(p.pk), "Administrator")) for p in page]
+    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    return PartnershipPage(
+        page=page,
+        page_numbers=numbers,
+        search=search,
+        show_search=bool(search) or paginator.count > HOME_SEARCH_FROM,
     )
 
 

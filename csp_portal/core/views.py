@@ -6,19 +6,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import permissions, selectors
-from .models import Membership
+from .forms import PartnershipSearchForm
 
 
 @require_safe
 @login_required
 def home(request):
-    partnerships = selectors.partnership_list_for(request.user)
-    roles = permissions.roles_by_partnership(request.user)
-    rows = [
-        (p, Membership.Role(roles[p.pk]).label if p.pk in roles else "Administrator")
-        for p in partnerships
-    ]
-    return render(request, "core/home.html", {"rows": rows})
+    form = PartnershipSearchForm(request.GET)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    listing = selectors.partnership_page_for(
+        request.user, search=search, page_number=request.GET.get("page")
+    )
+    return render(request, "core/home.html", {"form": form, "listing": listing})
 
 
 @require_safe

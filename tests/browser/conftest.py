@@ -55,8 +55,68 @@ def sign_in(page, live_server, username, password="pw-for-tests-1"):
     page.wait_for_url(f"{live_server.url}/")
 
 
-def assert_accessible(page):
-    """No serious or critical axe-core violations on the page as it is now."""
+REFLOW_WIDTH = 320  # WCAG 2.2 reflow (1.4.10): 1280 px at 400% zoom
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """Fail the journey on any Content-Security-Policy violation in the browser."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    page.add_init_script(
+        """document.addEventListener("securitypolicyviolation", (e) => console.error(
+            `Content Security Policy violation: ${e.violatedDirective} blocked ` +
+            `${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));"""
+    )
+    violations = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    unprotected = []
+
+    def on_response(response):
+        # Every page the journey opens is served with the policy, so it is enforced.
+        document = response.request.resource_type == "document" and response.status < 300
+        if document and "content-security-policy" not in response.headers:
+            unprotected.append(response.url)
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    yield
+    assert not violations, "\n".join(violations)
+    assert not unprotected, f"pages without a Content-Security-Policy: {unprotected}"
+
+
+WIDTH_JS = "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+
+
+def assert_reflows(page):
+    """At a 320 px wide viewport the page itself does not scroll sideways."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+    try:
+        # Responsive charts redraw a little after the resize: give the page 3 s to fit.
+        # (Polled from here: wait_for_function would eval in the page, which the CSP forbids.)
+        for _ in range(30):
+            width = page.evaluate(WIDTH_JS)
+            if width <= REFLOW_WIDTH:
+                break
+            page.wait_for_timeout(100)
+    finally:
+        page.set_viewport_size(size)
+    assert width <= REFLOW_WIDTH, (
+        f"{page.url} is {width} px wide in a {REFLOW_WIDTH} px viewport: "
+        "it scrolls sideways (a wide table should scroll inside its own container)"
+    )
+
+
+def assert_accessible(page, *, reflow=True):
+    """No serious or critical axe-core violations on the page as it is now; and it
+    reflows at 320 px unless `reflow=False` (say why where you pass it)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -66,3 +126,5 @@ def assert_accessible(page):
         if v.get("impact") in ("serious", "critical")
     ]
     assert not bad, "\n".join(bad)
+    if reflow:
+        assert_reflows(page)

@@ -121,7 +121,7 @@ URLS = [
         "indicators:year_grid",
         lambda w: [w.p.slug, w.i.pk, 2016],
         EDIT,
-        post=lambda w: {"m2016-04-v": "123", "m2016-04-ver": "1", "m2016-05-v": "7"},
+        post=lambda w: {"m2016-05-v": "7", "initial-m2016-05-v": ""},
     ),
     Url(
         "indicators:target_edit",
@@ -134,7 +134,7 @@ URLS = [
         "indicators:month_sheet",
         lambda w: [w.p.slug, "2016-05"],
         EDIT,
-        post=lambda w: {f"i{w.i.pk}-v": "7", f"i{w.i.pk}-ver": "0"},
+        post=lambda w: {f"i{w.i.pk}-v": "7", f"initial-i{w.i.pk}-v": ""},
     ),
     Url("indicators:import", lambda w: [w.p.slug], EDIT, post=_actuals_csv),
     Url("indicators:import_all", _no_args, STAFF, post=_actuals_csv),
