@@ -194,7 +194,14 @@ def report_publish(request, slug, pk):
         if not with_files:
             messages.success(request, f"Published version {version.number} of {report.title}.")
             return redirect("reports:detail", slug=slug, pk=report.pk)
-        return StreamingHttpResponse(_publishing(request, partnership, report, version))
+        # Rendered now: the page's CSP nonce must exist before the response's headers go.
+        page = render_to_string(
+            "reports/report_publishing.html",
+            {"partnership": partnership, "report": report, "version": version},
+            request=request,
+        )
+        url = reverse("reports:detail", args=[partnership.slug, report.pk])
+        return StreamingHttpResponse(_publishing(page, version, url))
     snapshot = services.report_snapshot(report)
     context = rendering.document_context(snapshot)
     return render(
@@ -210,17 +217,11 @@ def report_publish(request, slug, pk):
     )
 
 
-def _publishing(request, partnership, report, version):
+def _publishing(page: str, version, url: str):
     """The publishing page, sent in pieces: each step as it is done, then a link."""
-    page = render_to_string(
-        "reports/report_publishing.html",
-        {"partnership": partnership, "report": report, "version": version},
-        request=request,
-    )
     head, rest = page.split("<!-- steps -->")
     middle, tail = rest.split("<!-- result -->")
     yield head
-    url = reverse("reports:detail", args=[partnership.slug, report.pk])
     try:
         for step in services.version_documents_steps(version):
             yield f"<li>{services.DOCUMENT_STEPS[step]}</li>\n"
