@@ -300,8 +300,7 @@ def report_file(request, slug, pk, kind):
         body = body.encode("utf-8")
     response = HttpResponse(bytes(body), content_type=FILE_TYPES[kind])
     filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
-    disposition = "inline" if kind == "pdf" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
