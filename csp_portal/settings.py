@@ -209,6 +209,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Report documents: kaleido, choreographer and WeasyPrint log every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("kaleido", "choreographer", "weasyprint")},
 }
 
 SERVICE_NAME = "CSP Portal"

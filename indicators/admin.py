@@ -1,7 +1,35 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from . import services
+from csp_portal.core.paginators import EstimatedCountPaginator
+
+from . import periods, services
 from .models import Actual, FigureChange, Indicator, Target
+
+
+class NationalAdmin(admin.ModelAdmin):
+    """A list that grows with every partnership in the country: count it once (from the
+    planner's estimate when unfiltered), never twice."""
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+
+class FinancialYearFilter(admin.SimpleListFilter):
+    """The last ten financial years, without reading every row for the years in use."""
+
+    title = "financial year"
+    parameter_name = "financial_year"
+
+    def lookups(self, request, model_admin):
+        latest = periods.financial_year_of(timezone.localdate())
+        return [(str(year), periods.fy_label(year)) for year in range(latest, latest - 10, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdecimal():
+            return queryset.filter(financial_year=int(value))
+        return queryset
 
 
 class TargetInline(admin.TabularInline):
@@ -19,7 +47,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(NationalAdmin):
     list_display = [
         "code",
         "title",
@@ -32,7 +60,8 @@ class IndicatorAdmin(admin.ModelAdmin):
     ]
     list_filter = ["partnership", "polarity", "measure", "frequency", "active"]
     search_fields = ["code", "title", "partnership__name", "owner"]
-    list_select_related = ["partnership", "theme_group"]
+    # The theme group's name includes its partnership's.
+    list_select_related = ["partnership", "theme_group__partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
     inlines = [TargetInline]
     fieldsets = [
@@ -59,9 +88,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(NationalAdmin):
     list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
-    list_filter = ["kind", "financial_year", "indicator__partnership"]
+    list_filter = ["kind", FinancialYearFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
@@ -82,8 +111,32 @@ class TargetAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For records only the site's services write: the admin may look, never touch."""
+class SourceFilter(admin.SimpleListFilter):
+    """Where a change came from, from a fixed list: listing the values found would read every
+    row of the country's audit trail."""
+
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("form", "Form on the site"),
+            ("upload", "Spreadsheet upload"),
+            ("import", "import_data command"),
+            ("admin", "Admin"),
+            ("demo", "Demo data"),
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(source=self.value()) if self.value() else queryset
+
+
+class ReadOnlyAdmin(NationalAdmin):
+    """For records only the site's services write: the admin may look, never touch.
+
+    These tables hold millions of rows nationally: no date hierarchy or filters that read
+    every row for their choices.
+    """
 
     def has_add_permission(self, request):
         return False
@@ -108,10 +161,9 @@ class ActualAdmin(ReadOnlyAdmin):
         "entered_by",
         "entered_at",
     ]
-    list_filter = ["indicator__partnership", "period"]
+    list_filter = ["indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
     list_select_related = ["indicator", "entered_by"]
-    date_hierarchy = "period"
 
 
 @admin.register(FigureChange)
@@ -126,7 +178,6 @@ class FigureChangeAdmin(ReadOnlyAdmin):
         "source",
         "reason",
     ]
-    list_filter = ["subject", "source", "indicator__partnership"]
+    list_filter = ["subject", SourceFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title", "reason"]
     list_select_related = ["indicator", "changed_by"]
-    date_hierarchy = "changed_at"

@@ -7,6 +7,7 @@ indicator stores each quarter's actual at the quarter's first month.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,7 +73,7 @@ def _to_decimal(value: object, name: str) -> Decimal | None:
     raise TypeError(f"{name} must be a Decimal, int or str, not {type(value).__name__}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Point:
     """One actual: the value entered for a period, with its numerator and denominator if any."""
 
@@ -81,8 +82,12 @@ class Point:
     denominator: Decimal | None = None
 
     def __post_init__(self) -> None:
+        # Rows from the database are Decimals already (a dashboard builds tens of thousands):
+        # only convert, and set, what is not.
         for name in ("value", "numerator", "denominator"):
-            object.__setattr__(self, name, _to_decimal(getattr(self, name), name))
+            number = getattr(self, name)
+            if number is not None and type(number) is not Decimal:
+                object.__setattr__(self, name, _to_decimal(number, name))
 
 
 @dataclass(frozen=True)
@@ -206,11 +211,14 @@ class Figures:
     cumulative_target: tuple[Pair, ...]
 
 
+_SCALES = {"percentage": HUNDRED, "rate": THOUSAND}
+
+
 def point_value(point: Point | None, measure: str) -> Decimal | None:
     """A point's figure: a ratio of its parts for percentages (x 100) and rates (x 1,000)."""
     if point is None:
         return None
-    scale = {"percentage": HUNDRED, "rate": THOUSAND}.get(measure)
+    scale = _SCALES.get(measure)
     if scale is not None and point.numerator is not None and point.denominator:
         return point.numerator / point.denominator * scale
     return point.value
@@ -226,7 +234,7 @@ def series_of(values: Mapping[date, Decimal | int | str | None]) -> dict[date, P
 def _normalise(series: Series) -> dict[date, Point]:
     result: dict[date, Point] = {}
     for key, point in series.items():
-        month = month_start(key)
+        month = key if key.day == 1 else month_start(key)
         if month in result:
             raise ValueError(f"two actuals fall in the same month {month.isoformat()}")
         result[month] = point
@@ -243,6 +251,70 @@ def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return None if a is None or b is None else a - b
 
 
+@dataclass(frozen=True)
+class _Calendar:
+    """The periods a computation reads for one reporting month: the same for every indicator
+    of a partnership with the same frequency, so worked out once and shared."""
+
+    year: int
+    label: str
+    year_slots: tuple[date, ...]
+    previous_slots: tuple[date, ...]
+    to_date: tuple[date, ...]
+    slot: date
+    slot_last_year: date
+    elapsed: int
+    # Per period to date: its last month, and whether it is overdue by the reporting month.
+    ends: dict[date, date]
+    quarter: int
+    in_quarter: tuple[date, ...]
+    previous_quarter: tuple[date, ...]
+    year_months: tuple[date, ...]
+
+
+@functools.lru_cache(maxsize=512)
+def _year_slots(year: int, start_month: int, step: int) -> tuple[date, ...]:
+    """The periods of a financial year at which actuals of a frequency are stored."""
+    return tuple(fy_months(year, start_month)[::step])
+
+
+@functools.lru_cache(maxsize=512)
+def _calendar(period: date, start_month: int, step: int) -> _Calendar:
+    """The reporting calendar of ``period`` (a month start) for one frequency."""
+    year = financial_year_of(period, start_month)
+    months = fy_months(year, start_month)
+    year_slots = _year_slots(year, start_month, step)
+    to_date = tuple(s for s in year_slots if s <= period)
+    if step == 1:
+        slot = period
+    else:
+        slot = quarter_months(year, quarter_of(period, start_month), start_month)[0]
+    number = quarter_of(period, start_month)
+    quarter = quarter_months(year, number, start_month)
+    prev_year, prev_number = previous_quarter(year, number)
+    prev_months = quarter_months(prev_year, prev_number, start_month)
+    previous_slots = _year_slots(year - 1, start_month, step)
+    return _Calendar(
+        year=year,
+        label=fy_label(year, start_month),
+        year_slots=year_slots,
+        previous_slots=previous_slots,
+        to_date=to_date,
+        slot=slot,
+        slot_last_year=add_months(slot, -12),
+        elapsed=len(months_to_date(period, start_month)),
+        ends={s: add_months(s, step - 1) for s in year_slots},
+        quarter=number,
+        in_quarter=tuple(s for s in year_slots if quarter[0] <= s <= quarter[-1]),
+        previous_quarter=tuple(
+            s
+            for s in (year_slots if prev_year == year else previous_slots)
+            if prev_months[0] <= s <= prev_months[-1]
+        ),
+        year_months=tuple(months),
+    )
+
+
 class _Calc:
     """The working state of one computation: the series read through the spec's rules."""
 
@@ -251,15 +323,22 @@ class _Calc:
         self.series = _normalise(series)
         self.step = 1 if spec.frequency == "monthly" else 3
         # Each period's figure, worked out once: the aggregates read them many times.
-        self.values = {
-            slot: value
-            for slot, point in self.series.items()
-            if (value := point_value(point, spec.measure)) is not None
-        }
+        if spec.measure in _SCALES:
+            self.values = {
+                slot: value
+                for slot, point in self.series.items()
+                if (value := point_value(point, spec.measure)) is not None
+            }
+        else:
+            self.values = {
+                slot: point.value for slot, point in self.series.items() if point.value is not None
+            }
+        self._years: dict[int, tuple[bool, Decimal | None]] = {}
+        self._like: dict[tuple[tuple[date, ...], int], Decimal | None] = {}
 
-    def slots(self, year: int) -> list[date]:
+    def slots(self, year: int) -> tuple[date, ...]:
         """The periods of a financial year at which actuals are stored."""
-        return fy_months(year, self.spec.fy_start_month)[:: self.step]
+        return _year_slots(year, self.spec.fy_start_month, self.step)
 
     def slot_of(self, month: date) -> date:
         """The stored period whose span contains ``month``."""
@@ -284,20 +363,51 @@ class _Calc:
 
     def aggregate(self, slots: Sequence[date]) -> Decimal | None:
         """The combined figure over periods that all have figures (None if any lack one)."""
-        if not slots or not all(self.present(s) for s in slots):
+        values = self.values
+        if not slots or not all(s in values for s in slots):
             return None
         if len(slots) == 1:
-            return self.value(slots[0])
+            return values[slots[0]]
         measure = self.spec.measure
         if measure == "count":
-            return sum((v for s in slots if (v := self.value(s)) is not None), Decimal(0))
+            return sum((values[s] for s in slots), Decimal(0))
         if measure == "snapshot":
-            return self.value(slots[-1])
+            return values[slots[-1]]
         parts = self.parts(slots)
         if parts is None or parts[1] == 0:
             return None
         scale = HUNDRED if measure == "percentage" else THOUSAND
         return parts[0] / parts[1] * scale
+
+    def running(self, slots: Sequence[date]) -> list[Decimal | None]:
+        """``aggregate(slots[:i + 1])`` for every i, in one pass."""
+        values, series, measure = self.values, self.series, self.spec.measure
+        out: list[Decimal | None] = []
+        total = numerator = denominator = Decimal(0)
+        whole = parts = True
+        for index, slot in enumerate(slots):
+            value = values.get(slot)
+            whole = whole and value is not None
+            point = series.get(slot)
+            if point is None or point.numerator is None or point.denominator is None:
+                parts = False
+            elif parts:
+                numerator += point.numerator
+                denominator += point.denominator
+            if not whole:
+                out.append(None)
+            elif index == 0 or measure == "snapshot":
+                out.append(value)
+                total += value
+            elif measure == "count":
+                total += value
+                out.append(total)
+            elif not parts or denominator == 0:
+                out.append(None)
+            else:
+                scale = HUNDRED if measure == "percentage" else THOUSAND
+                out.append(numerator / denominator * scale)
+        return out
 
     def parts(self, slots: Sequence[date]) -> tuple[Decimal, Decimal] | None:
         """Summed numerators and denominators, None unless every period has both."""
@@ -314,13 +424,27 @@ class _Calc:
         """The same periods ``years`` financial years later (earlier if negative)."""
         return [add_months(s, 12 * years) for s in slots]
 
+    def year_total(self, year: int) -> tuple[bool, Decimal | None]:
+        """Whether a financial year has every figure, and its combined figure."""
+        known = self._years.get(year)
+        if known is None:
+            slots = self.slots(year)
+            complete = all(s in self.values for s in slots)
+            known = self._years[year] = (complete, self.aggregate(slots) if complete else None)
+        return known
+
     def year_complete(self, year: int) -> bool:
         """Whether every stored period of a financial year has a figure."""
-        return all(self.present(s) for s in self.slots(year))
+        return self.year_total(year)[0]
 
     def like_for_like(self, slots: Sequence[date], years: int) -> Decimal | None:
         """The combined figure for the same periods in another year, None if it lacks any."""
-        return self.aggregate(self.shifted(slots, years)) if slots else None
+        if not slots:
+            return None
+        key = (tuple(slots), years)
+        if key not in self._like:
+            self._like[key] = self.aggregate(self.shifted(slots, years))
+        return self._like[key]
 
 
 def compute(
@@ -331,41 +455,43 @@ def compute(
 ) -> Figures:
     """All the figures for ``period`` from an indicator's actuals (all years) and target."""
     calc = _Calc(spec, series)
+    values = calc.values
     start_month = spec.fy_start_month
     period = month_start(period)
-    year = financial_year_of(period, start_month)
-    year_slots = calc.slots(year)
-    to_date = [s for s in year_slots if s <= period]
-    covered = [s for s in to_date if calc.present(s)]
+    calendar = _calendar(period, start_month, calc.step)
+    year = calendar.year
+    year_slots = calendar.year_slots
+    to_date = calendar.to_date
+    ends = calendar.ends
+    covered = [s for s in to_date if s in values]
     # A quarter still under way is not yet overdue, so it is not reported as missing.
-    missing = tuple(s for s in to_date if not calc.present(s) and calc.slot_end(s) <= period)
-    due_or_covered = [s for s in to_date if s in covered or calc.slot_end(s) <= period]
-    ytd_end = calc.slot_end(due_or_covered[-1]) if due_or_covered else None
-    elapsed = len(months_to_date(period, start_month))
+    missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
+    due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
+    ytd_end = ends[due_or_covered[-1]] if due_or_covered else None
+    elapsed = calendar.elapsed
 
-    slot = calc.slot_of(period)
-    value = calc.value(slot)
-    last_year_value = calc.value(add_months(slot, -12))
+    slot = calendar.slot
+    value = values.get(slot)
+    last_year_value = values.get(calendar.slot_last_year)
     change = _minus(value, last_year_value)
 
     ytd = calc.aggregate(covered)
+    # The running year to date at each period this year has a figure for.
+    running = dict(zip(covered, calc.running(covered), strict=True))
     # Like for like: last year counts only the periods this year has figures for.
     ytd_last_year = calc.like_for_like(covered, -1)
     ytd_change = _minus(ytd, ytd_last_year)
     ytd_change_pct = _change_pct(ytd_change, ytd_last_year)
-    ratio_parts_missing = (
-        spec.measure in ("percentage", "rate") and len(covered) > 1 and calc.parts(covered) is None
-    )
-    ytd_parts = calc.parts(covered) if spec.measure in ("percentage", "rate") else None
+    ratio = spec.measure in ("percentage", "rate")
+    ytd_parts = calc.parts(covered) if ratio else None
+    ratio_parts_missing = ratio and len(covered) > 1 and ytd_parts is None
     point = calc.series.get(slot)
 
-    quarter = _quarter_figures(calc, year, period)
+    quarter = _quarter_figures(calc, calendar, period)
     annual_target, target_to_date = _targets(calc, target, year, covered, to_date)
     target_gap = _minus(ytd, target_to_date)
 
-    remaining_after_ytd = (
-        sum(1 for m in fy_months(year, start_month) if m > ytd_end) if ytd_end else 0
-    )
+    remaining_after_ytd = sum(1 for m in calendar.year_months if m > ytd_end) if ytd_end else 0
     required = None
     if (
         spec.measure == "count"
@@ -386,7 +512,7 @@ def compute(
 
     return Figures(
         period=period,
-        financial_year=fy_label(year, start_month),
+        financial_year=calendar.label,
         value=value,
         last_year_value=last_year_value,
         change=change,
@@ -395,7 +521,7 @@ def compute(
         ytd_last_year=ytd_last_year,
         ytd_change=ytd_change,
         ytd_change_pct=ytd_change_pct,
-        quarter=quarter_of(period, start_month),
+        quarter=calendar.quarter,
         quarter_value=quarter.value,
         quarter_last_year=quarter.last_year,
         annual_target=annual_target,
@@ -430,14 +556,8 @@ def compute(
         spc_points=spc.points if spc else 0,
         this_year=tuple((s, calc.value(s) if s <= period else None) for s in year_slots),
         last_year=tuple((s, calc.value(s)) for s in calc.slots(year - 1)),
-        cumulative_this_year=tuple(
-            (s, calc.aggregate([c for c in covered if c <= s]) if s in covered else None)
-            for s in year_slots
-        ),
-        cumulative_target=tuple(
-            (s, _targets(calc, target, year, year_slots[: i + 1], year_slots[: i + 1])[1])
-            for i, s in enumerate(year_slots)
-        ),
+        cumulative_this_year=tuple((s, running.get(s)) for s in year_slots),
+        cumulative_target=_cumulative_target(calc, target, calendar, annual_target),
     )
 
 
@@ -460,24 +580,18 @@ class _Quarter:
     previous_change_pct: Decimal | None
 
 
-def _quarter_figures(calc: _Calc, year: int, period: date) -> _Quarter:
+def _quarter_figures(calc: _Calc, calendar: _Calendar, period: date) -> _Quarter:
     """The period's quarter so far against the same months last year and the whole last quarter."""
-    start_month = calc.spec.fy_start_month
-    number = quarter_of(period, start_month)
-    months = quarter_months(year, number, start_month)
-    in_quarter = [s for s in calc.slots(year) if months[0] <= s <= months[-1]]
-    so_far = [s for s in in_quarter if s <= period and calc.present(s)]
-    complete = calc.slot_end(in_quarter[-1]) <= period and all(calc.present(s) for s in in_quarter)
+    values = calc.values
+    in_quarter = calendar.in_quarter
+    so_far = [s for s in in_quarter if s <= period and s in values]
+    complete = calendar.ends[in_quarter[-1]] <= period and all(s in values for s in in_quarter)
 
     value = calc.aggregate(so_far)
     last_year = calc.like_for_like(so_far, -1)
     change = _minus(value, last_year)
 
-    prev_year, prev_number = previous_quarter(year, number)
-    prev_months = quarter_months(prev_year, prev_number, start_month)
-    previous = calc.aggregate(
-        [s for s in calc.slots(prev_year) if prev_months[0] <= s <= prev_months[-1]]
-    )
+    previous = calc.aggregate(calendar.previous_quarter)
     # Part of a quarter's count against a whole quarter's count would read as a fall.
     comparable = complete or calc.spec.measure in LEVEL_MEASURES
     previous_change = _minus(value, previous) if comparable else None
@@ -516,13 +630,51 @@ def _targets(
         return None, None
     if measure in LEVEL_MEASURES:
         return annual, annual
-    previous = calc.slots(year - 1)
-    if calc.year_complete(year - 1):
-        total = calc.aggregate(previous)
+    complete, total = calc.year_total(year - 1)
+    if complete:
         same = calc.like_for_like(covered, -1)
         if total and same is not None:
             return annual, annual * same / total
     return annual, annual * len(covered) / len(calc.slots(year))
+
+
+def _cumulative_target(
+    calc: _Calc, target: TargetSpec | None, calendar: _Calendar, annual: Decimal | None
+) -> tuple[Pair, ...]:
+    """The target to date at each period of the year, as if every period had a figure.
+
+    The same as ``_targets`` over each prefix of the year's periods, in one pass.
+    """
+    slots = calendar.year_slots
+    if target is None:
+        return tuple((s, None) for s in slots)
+    if target.kind == "cumulative":
+        return tuple((s, target.profile.get(s)) for s in slots)
+    if target.kind == "change_pct":
+        if target.value is None or target.baseline_year is None:
+            return tuple((s, None) for s in slots)
+        factor = 1 + target.value / HUNDRED
+        bases = calc.running(calc.shifted(slots, target.baseline_year - calendar.year))
+        return tuple(
+            (s, None if base is None else base * factor)
+            for s, base in zip(slots, bases, strict=True)
+        )
+    if annual is None:
+        return tuple((s, None) for s in slots)
+    if calc.spec.measure in LEVEL_MEASURES:
+        return tuple((s, annual) for s in slots)
+    complete, total = calc.year_total(calendar.year - 1)
+    same = calc.running(calc.shifted(slots, -1)) if complete else [None] * len(slots)
+    count = len(slots)
+    return tuple(
+        (
+            s,
+            annual * part / total
+            if complete and total and part is not None
+            else annual * (i + 1) / count,
+        )
+        for i, (s, part) in enumerate(zip(slots, same, strict=True))
+    )
 
 
 def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal | None:
@@ -535,7 +687,7 @@ def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal
         return target.profile.get(calc.slots(year)[-1])
     if target.value is None or target.baseline_year is None:
         return None
-    base = calc.aggregate(calc.slots(target.baseline_year))
+    base = calc.year_total(target.baseline_year)[1]
     return None if base is None else base * (1 + target.value / HUNDRED)
 
 
@@ -571,8 +723,8 @@ def _forecast(
         return None
     if calc.spec.measure in LEVEL_MEASURES:
         return ytd
-    if calc.year_complete(year - 1):
-        total = calc.aggregate(calc.slots(year - 1))
+    complete, total = calc.year_total(year - 1)
+    if complete:
         same = calc.like_for_like(covered, -1)
         if total is not None and same:
             return ytd * total / same

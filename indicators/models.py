@@ -109,7 +109,9 @@ class Actual(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["indicator", "period"]
+        # By the key, not "indicator": that would join and sort by the indicator's own
+        # ordering (its partnership's name), on every figures query in the country.
+        ordering = ["indicator_id", "period"]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="unique_actual_period"),
             models.CheckConstraint(
@@ -136,7 +138,7 @@ class Target(models.Model):
     period = models.DateField(null=True, blank=True, help_text="Cumulative profiles only.")
 
     class Meta:
-        ordering = ["indicator", "financial_year", "period"]
+        ordering = ["indicator_id", "financial_year", "period"]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "financial_year"],
@@ -179,7 +181,11 @@ class FigureChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
-        indexes = [models.Index(fields=["indicator", "-changed_at"])]
+        indexes = [
+            models.Index(fields=["indicator", "-changed_at"]),
+            # The admin's newest-first list over the whole country.
+            models.Index(fields=["-changed_at", "-id"], name="figurechange_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_subject_display()} change to {self.indicator.code} at {self.changed_at}"

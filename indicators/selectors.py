@@ -75,16 +75,21 @@ def partnership_figures(
     )
     ids = [i.pk for i in indicator_list]
     targets_by: dict[int, list[Target]] = defaultdict(list)
-    targets = list(Target.objects.filter(indicator_id__in=ids, financial_year=fy))
+    targets = list(
+        Target.objects.filter(indicator_id__in=ids, financial_year=fy).order_by("period")
+    )
     for target in targets:
         targets_by[target.indicator_id].append(target)
     start = _history_start(period, partnership.fy_start_month, targets)
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
     # Plain tuples, not model instances: a dashboard reads tens of thousands of rows.
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
-    for indicator_id, period_, value, numerator, denominator in Actual.objects.filter(
-        indicator_id__in=ids, period__gte=start, period__lte=end
-    ).values_list("indicator_id", "period", "value", "numerator", "denominator"):
+    rows = (
+        Actual.objects.filter(indicator_id__in=ids, period__gte=start, period__lte=end)
+        .order_by()
+        .values_list("indicator_id", "period", "value", "numerator", "denominator")
+    )
+    for indicator_id, period_, value, numerator, denominator in rows:
         series_by[indicator_id][period_] = Point(value, numerator, denominator)
     results = []
     for indicator in indicator_list:
@@ -144,7 +149,9 @@ def month_sheet(partnership: Partnership, month: datetime.date) -> list[SheetRow
     wanted |= {periods.same_month_last_year(p) for p in wanted}
     found = {
         (a.indicator_id, a.period): a
-        for a in Actual.objects.filter(indicator__partnership=partnership, period__in=wanted)
+        for a in Actual.objects.filter(
+            indicator__partnership=partnership, period__in=wanted
+        ).order_by()
     }
     rows = []
     for indicator in indicators:
@@ -182,7 +189,8 @@ class IndicatorHistory:
 def indicator_history(indicator: Indicator, *, changes: int = 50) -> IndicatorHistory:
     """All of an indicator's figures, its targets and its latest changes."""
     actuals = {
-        a.period: a for a in Actual.objects.filter(indicator=indicator).select_related("entered_by")
+        a.period: a
+        for a in Actual.objects.filter(indicator=indicator).select_related("entered_by").order_by()
     }
     start = indicator.partnership.fy_start_month
     years = sorted({periods.financial_year_of(p, start) for p in actuals})

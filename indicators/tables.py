@@ -1,37 +1,59 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from . import periods
 from .models import Indicator
 from .validation import spreadsheet_safe
 
+# Shown on the page only: the download keeps one column per field.
+ON_PAGE = {"exclude_from_export": True}
+# In the download only: the page shows them inside the cells above.
+DOWNLOAD_ONLY = {"visible": False}
+
 
 class IndicatorTable(tables.Table):
+    """The indicator list: four columns that fit the GOV.UK page width, and every field
+    separately in the CSV and Excel downloads.
+
+    Rows are written by `indicators/_indicator_table.html` straight from each record, not
+    cell by cell through the columns (which cost about 5 ms a row): the columns give the
+    headers, the sorting and the downloads.
+    """
+
     caption = "Indicators"
-    code = tables.Column(verbose_name="Code")
-    title = tables.Column(verbose_name="Indicator", linkify=True)
+    indicator = tables.Column(
+        verbose_name="Indicator",
+        accessor="code",
+        order_by=("code",),
+        attrs={"th": {"class": "app-indicator-col"}},
+        **ON_PAGE,
+    )
+    code = tables.Column(verbose_name="Code", **DOWNLOAD_ONLY)
+    title = tables.Column(verbose_name="Indicator", **DOWNLOAD_ONLY)
     theme_group = tables.Column(
         verbose_name="Theme group", accessor="theme_group__name", default="–"
     )
-    polarity = tables.Column(verbose_name="Polarity")
-    measure = tables.Column(verbose_name="Measure")
-    frequency = tables.Column(verbose_name="Frequency")
-    latest = tables.Column(verbose_name="Latest figure", default="None yet")
-    figure_count = tables.Column(
-        verbose_name="Figures",
-        attrs={
-            "td": {"class": "govuk-table__cell--numeric"},
-            "th": {"class": "govuk-table__header--numeric"},
-        },
+    how = tables.Column(
+        verbose_name="Measure",
+        accessor="measure",
+        order_by=("measure", "frequency"),
+        **ON_PAGE,
     )
-    owner = tables.Column(verbose_name="Owner", default="–")
+    polarity = tables.Column(verbose_name="Polarity", **DOWNLOAD_ONLY)
+    measure = tables.Column(verbose_name="Measure", **DOWNLOAD_ONLY)
+    frequency = tables.Column(verbose_name="Frequency", **DOWNLOAD_ONLY)
+    latest = tables.Column(verbose_name="Latest figure", default="None yet")
+    figure_count = tables.Column(verbose_name="Figures", **DOWNLOAD_ONLY)
+    owner = tables.Column(verbose_name="Owner", default="–", **DOWNLOAD_ONLY)
 
     class Meta:
         model = Indicator
+        template_name = "indicators/_indicator_table.html"
         fields = [
+            "indicator",
             "code",
             "title",
             "theme_group",
+            "how",
             "polarity",
             "measure",
             "frequency",
@@ -39,7 +61,7 @@ class IndicatorTable(tables.Table):
             "figure_count",
             "owner",
         ]
-        order_by = "code"
+        order_by = "indicator"
         empty_text = (
             "No indicators match. Clear the filters, or import indicators from a spreadsheet."
         )
@@ -57,15 +79,17 @@ class IndicatorTable(tables.Table):
     def value_theme_group(self, value):
         return spreadsheet_safe(value or "")
 
-    def render_latest(self, value):
-        return periods.short_month_label(value)
+    def value_polarity(self, record):
+        return record.get_polarity_display()
+
+    def value_measure(self, record):
+        return record.get_measure_display()
+
+    def value_frequency(self, record):
+        return record.get_frequency_display()
 
     def value_latest(self, value):
         return value.strftime("%Y-%m") if value else ""
 
-    def render_title(self, value, record):
-        if not record.active:
-            return format_html(
-                "{} <strong class='govuk-tag govuk-tag--grey'>Inactive</strong>", value
-            )
-        return value
+    def render_latest(self, value):
+        return periods.short_month_label(value)

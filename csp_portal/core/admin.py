@@ -71,4 +71,4 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "location", "partnership__name"]
     date_hierarchy = "date"
     autocomplete_fields = ["partnership", "theme_group"]
-    list_select_related = ["partnership", "theme_group"]
+    list_select_related = ["partnership", "theme_group__partnership"]

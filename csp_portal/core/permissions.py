@@ -30,7 +30,9 @@ def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
         return {}
     cached = getattr(user, "_csp_roles", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("partnership_id", "role"))
+        # No default ordering: it would join the partnership, organisation and user to sort.
+        memberships = Membership.objects.filter(user=user).order_by()
+        cached = dict(memberships.values_list("partnership_id", "role"))
         user._csp_roles = cached
     return cached
 

@@ -86,3 +86,68 @@ def test_admin_is_closed_to_officers(client, officer_a):
     client.force_login(officer_a)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def _populate(count: int) -> None:
+    """``count`` partnerships, each with a theme group, an indicator in it, a figure, a
+    target, a member, a meeting and an audited change."""
+    from tests.factories import PartnershipFactory, ThemeGroupFactory
+
+    for _ in range(count):
+        partnership = PartnershipFactory()
+        group = ThemeGroupFactory(partnership=partnership)
+        indicator = IndicatorFactory(partnership=partnership, theme_group=group)
+        ActualFactory(indicator=indicator)
+        TargetFactory(indicator=indicator)
+        MembershipFactory(partnership=partnership)
+        MeetingFactory(partnership=partnership, theme_group=group)
+        FigureChange.objects.create(indicator=indicator, subject="actual", source="form")
+
+
+def _changelist_queries(client, model: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS)
+def test_admin_changelist_queries_constant(client, admin_user, model):
+    client.force_login(admin_user)
+    _populate(2)
+    few = _changelist_queries(client, model)
+    _populate(10)
+    assert _changelist_queries(client, model) == few
+
+
+@pytest.mark.django_db
+def test_admin_big_lists_have_no_date_hierarchy_or_value_scans(client, admin_user, populated):
+    """Filters that list every distinct value, and date drill-downs, read the whole table."""
+    from django.contrib import admin
+    from django.contrib.admin.filters import AllValuesFieldListFilter
+    from django.db.models import BooleanField
+
+    from indicators.models import Actual, Indicator
+
+    for model in (Actual, FigureChange, Target, Indicator):
+        model_admin = admin.site._registry[model]
+        assert model_admin.date_hierarchy is None
+        assert model_admin.show_full_result_count is False
+        for item in model_admin.list_filter:
+            if isinstance(item, str) and "__" not in item:
+                field = model._meta.get_field(item)
+                assert field.choices or field.is_relation or isinstance(field, BooleanField), item
+            assert item is not AllValuesFieldListFilter
+
+
+@pytest.mark.django_db
+def test_estimated_count_paginator_counts_small_and_filtered_lists_exactly(populated):
+    from csp_portal.core.paginators import EstimatedCountPaginator
+
+    FigureChange.objects.create(indicator=populated, subject="actual", source="form")
+    assert EstimatedCountPaginator(FigureChange.objects.order_by("pk"), 10).count == 1
+    filtered = FigureChange.objects.filter(source="import").order_by("pk")
+    assert EstimatedCountPaginator(filtered, 10).count == 0

@@ -1,0 +1,529 @@
+"""A report's HTML (as cleaned by `documents.report_content`) written as a Word document.
+
+python-docx has no HTML import, so this walks the known subset of elements (see the
+contract in `documents`) and writes real Word structure: heading styles, numbered and
+bulleted list styles, tables with repeating header rows, pictures with alt text.
+"""
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+FONT = "Arial"
+TEXT = RGBColor(0x0B, 0x0C, 0x0C)
+LINK = RGBColor(0x1D, 0x70, 0xB8)
+# The status colours of portal.css; white text on each is at least 4.5:1.
+STATUS_FILL = {"green": "00703C", "amber": "B35900", "red": "D4351C"}
+HEADING_SIZES = {1: 22, 2: 17, 3: 14, 4: 12}
+PICTURE_WIDTH = Cm(16)
+TEXT_WIDTH = Cm(17)  # A4 less two 2 cm margins
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
+    "main", "nav", "ol", "p", "section", "table", "ul",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+    status: str | None = None
+
+
+@dataclass
+class Piece:
+    text: str
+    style: Style
+    line_break: bool = False
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def _is_block(element) -> bool:
+    return element.tag in BLOCK_TAGS or (
+        element.tag == "img" and element.get("data-chart-id") is not None
+    )
+
+
+def _bookmark_name(element_id: str) -> str:
+    # Word: a letter first, letters, digits and underscores, at most 40 characters.
+    return ("r_" + re.sub(r"\W", "_", element_id))[:40]
+
+
+class WordWriter:
+    def __init__(self, *, images, title, lang, resolve):
+        self.images = images
+        self.resolve = resolve
+        self.document = Document()
+        self._bookmark_id = 0
+        self._pending_ids: list[str] = []
+        self._set_up(title, lang)
+
+    # -- document set-up -------------------------------------------------------------
+    def _set_up(self, title: str, lang: str) -> None:
+        document = self.document
+        document.core_properties.title = title
+        document.core_properties.language = lang
+        document.core_properties.author = ""
+        document.core_properties.comments = ""
+        section = document.sections[0]
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2)
+        section.top_margin = section.bottom_margin = Cm(2)
+        # The language of all text, set once in the defaults every style inherits.
+        defaults = document.styles.element.find(qn("w:docDefaults"))
+        run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        language = run_defaults.find(qn("w:lang"))
+        if language is None:
+            language = OxmlElement("w:lang")
+            run_defaults.append(language)
+        for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+            language.set(qn(attribute), lang)
+        for name in ("Normal", "Title", "Caption", "Quote", "List Number", "List Bullet"):
+            self._font(document.styles[name], size=12)
+        normal = document.styles["Normal"].paragraph_format
+        normal.space_after = Pt(8)
+        normal.line_spacing = 1.15
+        for level, size in HEADING_SIZES.items():
+            style = document.styles[f"Heading {level}"]
+            self._font(style, size=size, bold=True)
+            style.font.italic = False
+            style.paragraph_format.space_before = Pt(18 if level < 3 else 12)
+            style.paragraph_format.space_after = Pt(6)
+        caption = document.styles["Caption"]
+        caption.font.bold = True
+        caption.font.italic = False
+
+    def _font(self, style, *, size, bold=None) -> None:
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.color.rgb = TEXT
+        if bold is not None:
+            style.font.bold = bold
+        # Theme fonts and colours win over named ones in Word: drop them.
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        for attribute in list(fonts.attrib):
+            if "Theme" in attribute or "theme" in attribute:
+                del fonts.attrib[attribute]
+        fonts.set(qn("w:cs"), FONT)
+        fonts.set(qn("w:eastAsia"), FONT)
+        color = style.element.rPr.find(qn("w:color"))
+        for attribute in list(color.attrib):
+            if "theme" in attribute.lower():
+                del color.attrib[attribute]
+
+    # -- blocks ----------------------------------------------------------------------
+    def write(self, root) -> None:
+        self.blocks(root, self.document)
+
+    def blocks(self, element, container, *, list_level: int = 0) -> None:
+        """Write the element's children into container (the document or a table cell)."""
+        pieces: list[Piece] = []
+        self._text(element.text, Style(), pieces)
+        for child in element:
+            if not isinstance(child.tag, str):
+                self._text(child.tail, Style(), pieces)
+                continue
+            if _is_block(child):
+                self._paragraph_from(pieces, container)
+                pieces = []
+                self.block(child, container, list_level=list_level)
+            else:
+                self.inline(child, Style(), pieces)
+            self._text(child.tail, Style(), pieces)
+        self._paragraph_from(pieces, container)
+
+    def block(self, element, container, *, list_level: int = 0) -> None:
+        tag = element.tag
+        if element.get("id"):
+            # Bookmarked at the next paragraph written, so "#id" links land here.
+            self._pending_ids.append(element.get("id"))
+        if re.fullmatch(r"h[1-6]", tag):
+            level = min(int(tag[1]), 4)
+            self._paragraph_from(
+                self.pieces(element), container, style=f"Heading {level}", force=True
+            )
+        elif tag == "p":
+            classes = _classes(element)
+            style = "Caption" if "app-details__summary" in classes else None
+            # A paragraph dressed as a heading (a chart's title) is bold, not a heading.
+            bold = any(c.startswith("govuk-heading-") for c in classes)
+            self._paragraph_from(self.pieces(element, Style(bold=bold)), container, style=style)
+        elif tag in ("ul", "ol"):
+            self.write_list(element, container, list_level=list_level)
+        elif tag == "table":
+            self.table(element, container)
+        elif tag == "dl":
+            self.definition_list(element, container)
+        elif tag == "img":
+            self.picture(element, container)
+        elif tag == "hr":
+            return
+        elif tag == "blockquote":
+            self._paragraph_from(self.pieces(element), container, style="Quote")
+        else:  # div, section, figure, li outside a list...: their children
+            self.blocks(element, container, list_level=list_level)
+
+    def write_list(self, element, container, *, list_level: int) -> None:
+        classes = _classes(element)
+        plain = "govuk-list" in classes and not {
+            "govuk-list--number",
+            "govuk-list--bullet",
+        } & set(classes)
+        numbered = element.tag == "ol" and not plain
+        depth = " 2" if list_level else ""
+        if plain:  # a GOV.UK list with no bullets or numbers (a contents list)
+            style = "List Continue" + depth if list_level else "Normal"
+        else:
+            style = ("List Number" if numbered else "List Bullet") + depth
+        number = int(element.get("start") or 1)
+        first = True
+        for item in element.iter("li"):
+            if item.getparent() is not element:
+                continue
+            if item.get("value"):
+                number, first = int(item.get("value")), True
+            # A fresh numbering instance restarts the count (Word continues it otherwise).
+            restart = number if numbered and first and not list_level else None
+            self.list_item(item, container, style=style, restart=restart, level=list_level)
+            first = False
+            number += 1
+
+    def list_item(self, item, container, *, style, restart, level) -> None:
+        pieces: list[Piece] = []
+        self._text(item.text, Style(), pieces)
+        wrote_first = False
+
+        def flush(*, force=False):
+            # The item's first paragraph carries the number; later ones continue it.
+            nonlocal pieces, wrote_first
+            block_style = "List Continue" if wrote_first else style
+            paragraph = self._paragraph_from(pieces, container, style=block_style, force=force)
+            if paragraph is not None and not wrote_first:
+                if restart is not None:
+                    self._restart_numbering(paragraph, restart)
+                wrote_first = True
+            pieces = []
+
+        for child in item:
+            if not isinstance(child.tag, str):
+                self._text(child.tail, Style(), pieces)
+                continue
+            if child.tag == "p":
+                flush()
+                pieces = self.pieces(child)
+                flush()
+            elif child.tag in ("ul", "ol"):
+                flush()
+                self.write_list(child, container, list_level=level + 1)
+            elif _is_block(child):
+                flush()
+                self.block(child, container, list_level=level + 1)
+            else:
+                self.inline(child, Style(), pieces)
+            self._text(child.tail, Style(), pieces)
+        flush(force=not wrote_first)
+
+    def _restart_numbering(self, paragraph, start: int) -> None:
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        style = self.document.styles["List Number"]
+        style_num_id = style.element.pPr.numPr.numId.val
+        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+        num = numbering.add_num(abstract_id)
+        num.add_lvlOverride(ilvl=0).add_startOverride(start)
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = num.numId
+
+    def definition_list(self, element, container) -> None:
+        key: list[Piece] = []
+        for child in element.iter("dt", "dd"):
+            if child.tag == "dt":
+                key = self.pieces(child, Style(bold=True))
+                continue
+            if any(_is_block(grandchild) for grandchild in child):
+                self._paragraph_from(key, container, keep_with_next=True)
+                self.blocks(child, container)
+            else:
+                label = [*key, Piece(": ", Style(bold=True))] if key else []
+                self._paragraph_from([*label, *self.pieces(child)], container)
+            key = []
+
+    def table(self, element, container) -> None:
+        caption = element.find("caption")
+        if self._ends_with_table(container):
+            # Word joins two tables that touch into one.
+            container.add_paragraph().paragraph_format.space_after = Pt(0)
+        if caption is not None and "govuk-visually-hidden" not in _classes(caption):
+            self._paragraph_from(
+                self.pieces(caption), container, style="Caption", keep_with_next=True
+            )
+        rows, header_rows = [], 0
+        for part in element:
+            if part.tag == "tr":
+                rows.append(part)
+            elif part.tag in ("thead", "tbody", "tfoot"):
+                part_rows = [row for row in part if row.tag == "tr"]
+                if part.tag == "thead" and len(rows) == header_rows:
+                    header_rows += len(part_rows)
+                rows.extend(part_rows)
+        if not rows:
+            return
+        if header_rows == 0 and all(cell.tag == "th" for cell in rows[0]):
+            header_rows = 1
+        columns = max(len([c for c in row if c.tag in ("th", "td")]) for row in rows)
+        table = container.add_table(rows=0, cols=columns)
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        self._cell_margins(table)
+        if caption is not None:
+            self._table_caption(table, "".join(caption.itertext()).strip())
+        for index, row in enumerate(rows):
+            word_row = table.add_row()
+            properties = word_row._tr.get_or_add_trPr()
+            properties.append(self._on("w:cantSplit"))
+            if index < header_rows:
+                properties.append(self._on("w:tblHeader"))
+            cells = [c for c in row if c.tag in ("th", "td")]
+            for cell, word_cell in zip(cells, word_row.cells, strict=False):
+                self.cell(cell, word_cell, header=index < header_rows)
+        self._column_widths(table, rows, columns)
+
+    @staticmethod
+    def _column_widths(table, rows, columns: int) -> None:
+        """Widths by content: every column fits its longest word (no word broken across
+        lines), and the width left over goes to the columns with the longest text."""
+        char, padding = Cm(0.27), Cm(0.45)  # 12pt Arial, bold at worst; cell margins
+        longest_word, longest_text = [1] * columns, [1] * columns
+        for row in rows:
+            cells = [c for c in row if c.tag in ("th", "td")]
+            for index, cell in enumerate(cells[:columns]):
+                words = "".join(cell.itertext()).split()
+                longest_word[index] = max([longest_word[index], *(len(w) for w in words)])
+                longest_text[index] = max(longest_text[index], min(len(" ".join(words)), 40))
+        least = [padding + char * n for n in longest_word]
+        wanted = [padding + char * n for n in longest_text]
+        if sum(least) >= TEXT_WIDTH:
+            widths = [w * TEXT_WIDTH / sum(least) for w in least]
+        else:
+            spare = TEXT_WIDTH - sum(least)
+            extra = [w - m for w, m in zip(wanted, least, strict=True)]
+            share = sum(extra) or 1
+            widths = [
+                m + min(e, spare * e / share) if sum(wanted) > TEXT_WIDTH else w
+                for m, e, w in zip(least, extra, wanted, strict=True)
+            ]
+        for index, width in enumerate(widths):
+            table.columns[index].width = int(width)
+            for cell in table.columns[index].cells:
+                cell.width = int(width)
+
+    def _ends_with_table(self, container) -> bool:
+        element = container._element
+        element = element.body if element.tag == qn("w:document") else element
+        last = [child for child in element if child.tag != qn("w:sectPr")][-1:]
+        return bool(last) and last[0].tag == qn("w:tbl")
+
+    def cell(self, cell, word_cell, *, header: bool) -> None:
+        start = len(word_cell.paragraphs)
+        bold = header or cell.tag == "th"
+        if any(_is_block(child) for child in cell):
+            self.blocks(cell, word_cell)
+        else:
+            self._paragraph_from(self.pieces(cell, Style(bold=bold)), word_cell, force=True)
+        paragraphs = word_cell.paragraphs
+        # A new cell holds one empty paragraph; drop it once there is real content.
+        if start == 1 and len(paragraphs) > 1 and not paragraphs[0].text:
+            paragraphs[0]._p.getparent().remove(paragraphs[0]._p)
+        numeric = any("numeric" in name for name in _classes(cell))
+        for paragraph in word_cell.paragraphs:
+            paragraph.paragraph_format.space_after = Pt(0)
+            if numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    @staticmethod
+    def _cell_margins(table) -> None:
+        margins = OxmlElement("w:tblCellMar")
+        for side, twips in (("top", 40), ("left", 100), ("bottom", 40), ("right", 100)):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), str(twips))
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        properties = table._tbl.tblPr
+        look = properties.find(qn("w:tblLook"))  # the schema puts the margins before it
+        if look is not None:
+            look.addprevious(margins)
+        else:
+            properties.append(margins)
+
+    def _table_caption(self, table, text: str) -> None:
+        # Word's table alt text (title and description), read by screen readers.
+        properties = table._tbl.tblPr
+        for name in ("w:tblCaption", "w:tblDescription"):
+            element = OxmlElement(name)
+            element.set(qn("w:val"), text[:255])
+            properties.append(element)
+
+    def picture(self, element, container) -> None:
+        png = self.images[element.get("data-chart-id")]
+        paragraph = container.add_paragraph()
+        paragraph.paragraph_format.keep_together = True
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
+        for properties in run._r.iter(qn("wp:docPr")):
+            properties.set("descr", element.get("alt", ""))
+
+    # -- inline text -----------------------------------------------------------------
+    def pieces(self, element, style: Style = Style()) -> list[Piece]:
+        pieces: list[Piece] = []
+        self._text(element.text, style, pieces)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.inline(child, style, pieces)
+            self._text(child.tail, style, pieces)
+        return pieces
+
+    def inline(self, element, style: Style, pieces: list[Piece]) -> None:
+        classes = _classes(element)
+        if element.get("aria-hidden") == "true" or "govuk-visually-hidden" in classes:
+            return
+        if element.tag == "br":
+            pieces.append(Piece("", style, line_break=True))
+            return
+        if element.tag in ("strong", "b") or "app-para__no" in classes:
+            style = replace(style, bold=True)
+        elif element.tag in ("em", "i"):
+            style = replace(style, italic=True)
+        elif element.tag == "a" and element.get("href"):
+            style = replace(style, href=element.get("href"))
+        if "govuk-tag" in classes:
+            status = next(
+                (c.removeprefix("app-status--") for c in classes if c.startswith("app-status--")),
+                None,
+            )
+            style = replace(style, bold=True, status=status)
+        self._text(element.text, style, pieces)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.inline(child, style, pieces)
+            self._text(child.tail, style, pieces)
+
+    @staticmethod
+    def _text(text: str | None, style: Style, pieces: list[Piece]) -> None:
+        if text:
+            pieces.append(Piece(text, style))
+
+    def _paragraph_from(self, pieces, container, *, style=None, force=False, keep_with_next=False):
+        """A paragraph of the pieces, with HTML's white space collapsed; None if empty."""
+        for piece in pieces:
+            piece.text = re.sub(r"\s+", " ", piece.text)
+        # Collapse spaces across pieces and trim both ends, as a browser does.
+        previous_space = True
+        for piece in pieces:
+            if piece.line_break:
+                previous_space = True
+                continue
+            if previous_space:
+                piece.text = piece.text.lstrip(" ")
+            if piece.text:
+                previous_space = piece.text.endswith(" ")
+        for piece in reversed(pieces):
+            if piece.line_break:
+                break
+            piece.text = piece.text.rstrip(" ")
+            if piece.text:
+                break
+        pieces = [p for p in pieces if p.text or p.line_break]
+        if not pieces and not force:
+            return None
+        after_table = self._ends_with_table(container)
+        paragraph = container.add_paragraph(style=style)
+        if after_table:
+            paragraph.paragraph_format.space_before = Pt(10)
+        if keep_with_next:
+            paragraph.paragraph_format.keep_with_next = True
+        for piece in pieces:
+            self._run(paragraph, piece)
+        for element_id in self._pending_ids:
+            self._bookmark(paragraph, element_id)
+        self._pending_ids = []
+        return paragraph
+
+    def _run(self, paragraph, piece: Piece) -> None:
+        if piece.line_break:
+            paragraph.add_run().add_break()
+            return
+        href = piece.style.href
+        target = None
+        if href and href.startswith("#"):
+            target = ("anchor", _bookmark_name(href[1:]))
+        elif href and re.match(r"^(https?:|mailto:|tel:)", href):
+            target = ("external", href)
+        elif href and self.resolve:
+            target = ("external", self.resolve(href))
+        if target is None:
+            run = paragraph.add_run(piece.text)
+            self._format(run, piece.style)
+            return
+        link = OxmlElement("w:hyperlink")
+        if target[0] == "anchor":
+            link.set(qn("w:anchor"), target[1])
+        else:
+            relationship = paragraph.part.relate_to(
+                target[1], RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+            )
+            link.set(qn("r:id"), relationship)
+        run = paragraph.add_run(piece.text)
+        self._format(run, piece.style)
+        run.font.color.rgb = LINK
+        run.font.underline = True
+        link.append(run._r)
+        paragraph._p.append(link)
+
+    @staticmethod
+    def _format(run, style: Style) -> None:
+        run.bold = style.bold or None
+        run.italic = style.italic or None
+        if style.status in STATUS_FILL:
+            run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:color"), "auto")
+            shading.set(qn("w:fill"), STATUS_FILL[style.status])
+            run._r.get_or_add_rPr().append(shading)
+
+    def _bookmark(self, paragraph, element_id: str) -> None:
+        self._bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmark_id))
+        start.set(qn("w:name"), _bookmark_name(element_id))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmark_id))
+        paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+        paragraph._p.append(end)
+
+    @staticmethod
+    def _on(name: str):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), "true")
+        return element
+
+
+def render_word(root, *, images: dict[str, bytes], title: str, lang: str, resolve: Callable | None):
+    """A python-docx Document of the cleaned report element."""
+    writer = WordWriter(images=images, title=title, lang=lang, resolve=resolve)
+    writer.write(root)
+    return writer.document

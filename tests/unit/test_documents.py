@@ -1,0 +1,288 @@
+"""The report's PDF and Word files, read back: headings, figures, tables, alt text, title,
+language. Charts are stand-in PNGs here (no browser); the last tests draw real ones."""
+
+import io
+import os
+import struct
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from reports import chart_images as chart_module
+from reports import documents
+from tests.factories.report_html import made_up_report
+
+WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+
+
+def _png(width=90, height=46) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def report():
+    return made_up_report(2)
+
+
+@pytest.fixture(scope="module")
+def images(report):
+    return {chart_id: _png() for chart_id in report.charts}
+
+
+@pytest.fixture(scope="module")
+def pdf(report, images):
+    data = documents.render_pdf(
+        report.html, title=report.title, charts=report.charts, images=images
+    )
+    return PdfReader(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def word(report, images):
+    data = documents.render_docx(
+        report.html, title=report.title, charts=report.charts, images=images
+    )
+    return docx.Document(io.BytesIO(data))
+
+
+def _pdf_text(reader: PdfReader) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def _structure(node, found: list) -> list:
+    """(tag, alt text) of every element in a tagged PDF's structure tree."""
+    if isinstance(node, IndirectObject):
+        node = node.get_object()
+    if isinstance(node, ArrayObject):
+        for child in node:
+            _structure(child, found)
+    elif isinstance(node, DictionaryObject) and "/S" in node:
+        found.append((str(node["/S"]), node.get("/Alt")))
+        if "/K" in node:
+            _structure(node["/K"], found)
+    return found
+
+
+def test_pdf_text_has_the_headings_and_figures(pdf, report):
+    text = _pdf_text(pdf)
+    assert report.title.split(":")[0] in text
+    for heading in ("1. Key findings", "2. Performance", "Indicators at a glance"):
+        assert heading in text
+    assert "Indicator 1: 2016/17 lower than 2015/16 so far" in text
+    assert "Apr 54 68" in text  # a chart's data table, month by month
+    assert "Amber" in text and "Deteriorating" in text
+
+
+def test_pdf_leaves_out_the_page_furniture(pdf):
+    text = _pdf_text(pdf)
+    for furniture in ("Portal header", "Portal footer", "Skip to main content", "Publish"):
+        assert furniture not in text
+
+
+def test_pdf_is_a4_tagged_with_title_and_language(pdf, report):
+    root = pdf.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert pdf.metadata.title == report.title
+    width, height = pdf.pages[0].mediabox.width, pdf.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)  # A4 in points
+    tags = _structure(root["/StructTreeRoot"]["/K"], [])
+    names = {tag for tag, _ in tags}
+    assert {"/H1", "/H2", "/H3", "/Table", "/TH", "/L", "/LI", "/Link"} <= names
+    figures = [alt for tag, alt in tags if tag == "/Figure"]
+    assert len(figures) == len(report.charts)
+    assert all(alt and alt.startswith("Line chart of") for alt in figures)
+
+
+def test_pdf_numbers_every_page(pdf):
+    last = len(pdf.pages)
+    assert last > 1
+    assert f"Page {last} of {last}" in pdf.pages[-1].extract_text()
+
+
+def test_word_has_heading_styles_title_and_language(word, report):
+    styles = [p.style.name for p in word.paragraphs]
+    assert styles[0] == "Heading 1"
+    assert word.paragraphs[0].text == report.title
+    headings = {p.text: p.style.name for p in word.paragraphs if p.style.name.startswith("Head")}
+    assert headings["1. Key findings"] == "Heading 2"
+    assert headings["Indicator 1"] == "Heading 3"
+    assert word.core_properties.title == report.title
+    assert word.core_properties.language == "en-GB"
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
+
+
+def test_word_tables_repeat_their_header_row(word):
+    assert len(word.tables) == 5  # the summary table and four chart data tables
+    for table in word.tables:
+        rows = table._tbl.tr_lst
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(row.trPr.find(qn("w:tblHeader")) is None for row in rows[1:])
+    glance = word.tables[0]
+    assert [c.text for c in glance.rows[0].cells] == [
+        "Indicator",
+        "Year to date",
+        "Last year to date",
+        "Status",
+        "Direction",
+    ]
+    assert glance.rows[1].cells[3].text == "Amber"  # the word, without the letter "A"
+    assert glance.rows[1].cells[4].text == "Deteriorating"  # without the arrow
+
+
+def test_word_pictures_have_alt_text(word, report):
+    pictures = list(word.element.body.iter(WP_DOCPR))
+    assert len(pictures) == len(report.charts)
+    assert all(p.get("descr", "").startswith("Line chart of") for p in pictures)
+
+
+def test_word_keeps_numbered_paragraphs_and_links(word):
+    numbered = [p for p in word.paragraphs if p.style.name == "List Number"]
+    assert [p.text[:20] for p in numbered[2:]] == [
+        "This update covers 2",
+        "Rises in recorded ha",
+    ]
+    # Each list restarts at its own first number instead of continuing the last list.
+    assert numbered[0]._p.pPr.numPr.numId.val != numbered[2]._p.pPr.numPr.numId.val
+    links = word.element.body.findall(f".//{qn('w:hyperlink')}")
+    anchors = {link.get(qn("w:anchor")) for link in links} - {None}
+    bookmarks = {b.get(qn("w:name")) for b in word.element.body.iter(qn("w:bookmarkStart"))}
+    assert anchors == {"r_key_findings", "r_performance"}
+    assert anchors <= bookmarks  # the contents list's links land on their headings
+
+
+def test_word_keeps_the_start_of_a_numbered_list():
+    html = '<main><h1>T</h1><ol start="4"><li><p>Fourth.</p></li><li>Fifth.</li></ol></main>'
+    data = documents.render_docx(html, title="T", charts={})
+    document = docx.Document(io.BytesIO(data))
+    num_id = document.paragraphs[1]._p.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    start = numbering.num_having_numId(num_id).find(f".//{qn('w:startOverride')}")
+    assert start.get(qn("w:val")) == "4"
+    assert [p.text for p in document.paragraphs[1:]] == ["Fourth.", "Fifth."]
+
+
+def test_word_lists_follow_their_govuk_list_style():
+    html = (
+        '<article><ul class="govuk-list"><li>Plain</li></ul>'
+        '<ul class="govuk-list govuk-list--bullet"><li>Bullet</li></ul>'
+        '<section id="s2"><p class="govuk-body app-para"><span class="app-para__no">2.1</span>'
+        " Numbered.</p></section></article>"
+    )
+    document = docx.Document(io.BytesIO(documents.render_docx(html, title="T", charts={})))
+    paragraphs = document.paragraphs
+    assert [(p.style.name, p.text) for p in paragraphs] == [
+        ("Normal", "Plain"),
+        ("List Bullet", "Bullet"),
+        ("Normal", "2.1 Numbered."),
+    ]
+    assert paragraphs[2].runs[0].bold  # the paragraph number
+    bookmark = paragraphs[2]._p.find(qn("w:bookmarkStart"))
+    assert bookmark.get(qn("w:name")) == "r_s2"  # a link to the section lands on its text
+
+
+def test_documents_take_a_fragment_as_well_as_a_page():
+    html = (
+        '<h1>Fragment</h1><p>One <strong class="govuk-tag app-status app-status--red">'
+        '<span aria-hidden="true">R</span> Red</strong> indicator.</p>'
+        '<div data-chart-id="c1" role="img" aria-label="Bar chart of one thing"></div>'
+    )
+    charts = {"c1": {"data": [{"type": "bar", "x": ["a"], "y": [1]}], "layout": {}}}
+    pdf = PdfReader(
+        io.BytesIO(documents.render_pdf(html, title="F", charts=charts, images={"c1": _png()}))
+    )
+    assert "One R Red indicator." in _pdf_text(pdf)
+    word = docx.Document(
+        io.BytesIO(documents.render_docx(html, title="F", charts=charts, images={"c1": _png()}))
+    )
+    assert word.paragraphs[1].text == "One Red indicator."
+    red = next(r for r in word.paragraphs[1].runs if r.text == "Red")
+    assert red.bold and red._r.rPr.find(qn("w:shd")).get(qn("w:fill")) == "D4351C"
+    assert next(word.element.body.iter(WP_DOCPR)).get("descr") == "Bar chart of one thing"
+
+
+@pytest.mark.parametrize(
+    ("html", "message"),
+    [
+        ('<div data-chart-id="nope" aria-label="A chart"></div>', "No chart spec"),
+        ('<div data-chart-id="c1"></div>', "no alt text"),
+    ],
+)
+def test_documents_refuse_a_chart_they_cannot_draw_or_describe(html, message):
+    charts = {"c1": {"data": [], "layout": {}}}
+    with pytest.raises(ValueError, match=message):
+        documents.render_docx(html, title="T", charts=charts, images={"c1": _png()})
+
+
+def test_documents_draw_the_charts_once_for_both_files(monkeypatch, report):
+    calls = []
+
+    def fake(charts):
+        calls.append(sorted(charts))
+        return {chart_id: _png() for chart_id in charts}
+
+    monkeypatch.setattr(documents, "_last_images", None)
+    monkeypatch.setattr(chart_module, "render_chart_images", fake)
+    documents.render_pdf(report.html, title=report.title, charts=report.charts)
+    documents.render_docx(report.html, title=report.title, charts=report.charts)
+    assert calls == [sorted(report.charts)]
+
+
+def test_print_figure_sizes_the_chart_and_leaves_the_spec_alone(report):
+    spec = next(iter(report.charts.values()))
+    printed = chart_module.print_figure(spec)
+    assert printed["layout"]["width"] == chart_module.WIDTH
+    assert printed["layout"]["font"]["size"] == chart_module.FONT_SIZE
+    assert printed["layout"]["yaxis"]["rangemode"] == "tozero"
+    assert "width" not in spec["layout"]
+
+
+def _chromium_or_skip():
+    path = chart_module.browser_path()
+    if path.exists():
+        return
+    message = (
+        f"Chromium not found at {path}: install it with `sudo apt-get install -y chromium` "
+        "to draw chart images"
+    )
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI is set, so a missing browser is a failure)")
+    pytest.skip(message)
+
+
+def test_chart_images_are_pngs_drawn_offline(report):
+    _chromium_or_skip()
+    charts = dict(list(report.charts.items())[:2])
+    images = chart_module.render_chart_images(charts)
+    assert set(images) == set(charts)
+    for png in images.values():
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", png[16:24])
+        assert (width, height) == (
+            chart_module.WIDTH * chart_module.SCALE,
+            chart_module.HEIGHT * chart_module.SCALE,
+        )
+        assert len(png) > 10_000  # lines, labels and axes, not a blank page
+
+
+def test_charts_are_drawn_with_the_smallest_local_plotly_js():
+    line = {"data": [{"type": "scatter"}, {"type": "bar"}]}
+    assert chart_module.plotly_js([line]).name == "plotly-basic.min.js"
+    assert chart_module.plotly_js([line, {"data": [{"type": "heatmap"}]}]).name == "plotly.min.js"
+
+
+def test_pdf_fetches_nothing_the_html_points_at(monkeypatch):
+    opened = []
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", lambda *a, **k: opened.append(a))
+    html = '<h1>T</h1><img src="http://169.254.169.254/latest" alt="x"><p>Text.</p>'
+    pdf = PdfReader(io.BytesIO(documents.render_pdf(html, title="T", charts={})))
+    assert "Text." in _pdf_text(pdf)
+    assert opened == []
