@@ -1,1 +1,234 @@
-"""Filled by a later issue."""
+"""Funding streams, the commissioning lines they pay for, and progress on each line."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import periods
+from indicators.models import Indicator
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class FundingStream(models.Model):
+    """Money a partnership has to commission with in one financial year (e.g. the PCC grant)."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="funding_streams"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2017 is 2017/18.")
+    source = models.CharField(
+        max_length=200, help_text='For example "Police and Crime Commissioner grant".'
+    )
+    amount = models.DecimalField("amount (£)", **MONEY)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["partnership__name", "financial_year", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "financial_year", "source"],
+                name="unique_funding_stream",
+                violation_error_code="duplicate_source",
+                violation_error_message="There is already a funding stream from this source "
+                "in this year.",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {periods.fy_label(self.financial_year)}"
+
+
+class CommissioningLine(models.Model):
+    """One thing the partnership commissions in a year, and what a stream puts towards it."""
+
+    class Contribution(models.TextChoices):
+        AMOUNT = "amount", "An amount"
+        TBC = "tbc", "To be confirmed"
+        AWAITING = "awaiting", "Awaiting confirmation"
+        # Paid for outside the partnership's recorded streams (no funding stream).
+        NONE = "", "No contribution from a funding stream"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        COMMISSIONED = "commissioned", "Commissioned"
+        ENDED = "ended", "Ended"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="commissioning_lines"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2017 is 2017/18.")
+    reference = models.CharField(max_length=30, help_text="Unique in a partnership's year.")
+    area_of_need = models.TextField()
+    recommendation = models.TextField(blank=True)
+    theme_group = models.ForeignKey(
+        ThemeGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commissioning_lines",
+    )
+    provider = models.CharField(max_length=200, blank=True)
+    funding_stream = models.ForeignKey(
+        FundingStream,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
+    contribution_status = models.CharField(
+        max_length=10, choices=Contribution.choices, blank=True, default=Contribution.AMOUNT
+    )
+    contribution = models.DecimalField("contribution (£)", null=True, blank=True, **MONEY)
+    total_budget = models.DecimalField(
+        "total budget (£)",
+        null=True,
+        blank=True,
+        help_text="The line's whole cost, which other funders may share.",
+        **MONEY,
+    )
+    start = models.DateField("contract start", null=True, blank=True)
+    end = models.DateField("contract end", null=True, blank=True)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.PROPOSED)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="commissioning_lines")
+    # Bumped on every change so a form opened earlier can detect a concurrent edit.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["partnership__name", "financial_year", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "financial_year", "reference"],
+                name="unique_commissioning_reference",
+                violation_error_code="duplicate_reference",
+                violation_error_message="A line with this reference already exists in this year.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(contribution_status="amount") & Q(contribution__isnull=False))
+                | (~Q(contribution_status="amount") & Q(contribution__isnull=True)),
+                name="contribution_amount_only_when_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="contract_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {periods.fy_label(self.financial_year)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commissioning:line", args=[self.partnership.slug, self.pk])
+
+    def clean(self) -> None:
+        """The rules a line keeps however it is written (form, import, admin)."""
+        errors = {}
+        stream = self.funding_stream
+        if stream is not None and (
+            stream.partnership_id != self.partnership_id
+            or stream.financial_year != self.financial_year
+        ):
+            errors["funding_stream"] = (
+                "Choose a funding stream of this partnership for "
+                f"{periods.fy_label(self.financial_year)}."
+            )
+        if stream is None and self.contribution_status:
+            errors["contribution_status"] = (
+                "Choose a funding stream, or say there is no contribution from one."
+            )
+        if stream is not None and not self.contribution_status:
+            errors["contribution_status"] = (
+                "Say what the funding stream contributes: an amount, to be confirmed, "
+                "or awaiting confirmation."
+            )
+        if self.contribution_status == self.Contribution.AMOUNT and self.contribution is None:
+            errors["contribution"] = "Enter the contribution in pounds."
+        if self.contribution_status != self.Contribution.AMOUNT and self.contribution is not None:
+            errors["contribution"] = "Leave the contribution blank when it is not yet confirmed."
+        if (
+            self.contribution is not None
+            and self.total_budget is not None
+            and self.contribution > self.total_budget
+        ):
+            errors["contribution"] = "The contribution cannot be more than the line's total budget."
+        if self.theme_group is not None and self.theme_group.partnership_id != self.partnership_id:
+            errors["theme_group"] = "Choose a theme group of this partnership."
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = "The contract must end on or after the day it starts."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on a line (a service level agreement update), with its outputs."""
+
+    line = models.ForeignKey(CommissioningLine, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    text = models.TextField("update")
+    reported_by = models.CharField(
+        max_length=200, blank=True, help_text="Who gave the update, for example the provider."
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["line", "-date", "-pk"]
+        indexes = [models.Index(fields=["line", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.line.reference} update {self.date:%d %B %Y}"
+
+
+class ProgressOutput(models.Model):
+    """One output reported in an update: a label and a number (clients supported: 23)."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="outputs")
+    label = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["update", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+class CommissioningChange(models.Model):
+    """One change to a stream, a line or an update: who, when, old and new."""
+
+    class Subject(models.TextChoices):
+        STREAM = "stream", "Funding stream"
+        LINE = "line", "Commissioning line"
+        UPDATE = "update", "Progress update"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="commissioning_changes"
+    )
+    subject = models.CharField(max_length=10, choices=Subject.choices)
+    object_id = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=250)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=30, default="form")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"

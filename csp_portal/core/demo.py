@@ -173,4 +173,7 @@ def extra_load() -> list[str]:
     if not data_dir.exists():
         return []
     report = importing.import_path(data_dir, by=None, source="demo")
-    return [report.summary()]
+    # Progress updates are not an import table; they come from their own file.
+    from commissioning.demo import progress_load
+
+    return [report.summary(), *progress_load(DEMO_DIR)]

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import User
 
+from commissioning.models import CommissioningLine, FundingStream, ProgressOutput, ProgressUpdate
 from csp_portal.core.models import Meeting, Membership, Organisation, Partnership, ThemeGroup
 from indicators.models import Actual, Indicator, Target
 
@@ -121,3 +122,48 @@ class ReportFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Performance update {n}")
     meeting_kind = Meeting.Kind.SCRUTINY_PANEL
     meeting_date = datetime.date(2017, 1, 24)
+class FundingStreamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingStream
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    financial_year = 2017
+    source = factory.Sequence(lambda n: f"Grant {n}")
+    amount = Decimal("400568.00")
+
+
+class CommissioningLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissioningLine
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    financial_year = 2017
+    reference = factory.Sequence(lambda n: f"CI {n:02d}")
+    area_of_need = factory.Sequence(lambda n: f"Area of need {n}")
+    recommendation = "Continue to commission"
+    funding_stream = factory.SubFactory(
+        FundingStreamFactory,
+        partnership=factory.SelfAttribute("..partnership"),
+        financial_year=factory.SelfAttribute("..financial_year"),
+    )
+    contribution_status = CommissioningLine.Contribution.AMOUNT
+    contribution = Decimal("10000.00")
+    status = CommissioningLine.Status.PROPOSED
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    line = factory.SubFactory(CommissioningLineFactory)
+    date = datetime.date(2017, 9, 30)
+    text = "Going well."
+
+
+class ProgressOutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressOutput
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    label = "Clients supported"
+    value = Decimal(23)

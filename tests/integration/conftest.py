@@ -37,3 +37,32 @@ def draft_a(partnership_a):
     from tests.factories import ReportFactory
 
     return ReportFactory(partnership=partnership_a, title="Secret draft title")
+@pytest.fixture
+def funding_stream_a(partnership_a):
+    from tests.factories import FundingStreamFactory
+
+    return FundingStreamFactory(
+        partnership=partnership_a, financial_year=2017, source="PCC grant", amount=400568
+    )
+
+
+@pytest.fixture
+def commissioning_line_a(funding_stream_a):
+    from tests.factories import CommissioningLineFactory
+
+    return CommissioningLineFactory(
+        partnership=funding_stream_a.partnership,
+        funding_stream=funding_stream_a,
+        reference="CI 01",
+        contribution=110000,
+        total_budget=501753,
+    )
+
+
+@pytest.fixture
+def progress_update_a(commissioning_line_a):
+    from tests.factories import ProgressOutputFactory, ProgressUpdateFactory
+
+    update = ProgressUpdateFactory(line=commissioning_line_a)
+    ProgressOutputFactory(update=update, label="Clients supported", value=23)
+    return update

@@ -421,13 +421,22 @@ def test_import_data_twice_changes_nothing_the_second_time():
 
     summary = stdout.getvalue()
     counts = re.findall(r"(\w+): (\d+) new, (\d+) changed, (\d+) unchanged", summary)
-    assert [kind for kind, *_ in counts] == ["partnerships", "indicators", "targets", "actuals"]
+    assert [kind for kind, *_ in counts] == [
+        "partnerships",
+        "indicators",
+        "targets",
+        "actuals",
+        "funding",
+        "commissioning",
+    ]
     assert all(new == changed == "0" for _, new, changed, _ in counts), summary
     assert dict((kind, int(same)) for kind, _, _, same in counts) == {
         "partnerships": 8,
         "indicators": 34,
         "targets": 22,
         "actuals": 163,
+        "funding": 2,
+        "commissioning": 10,
     }
     assert db_counts() == before
 
@@ -626,9 +635,17 @@ def test_export_workbook_imports_back_unchanged(client, officer_a, partnership_a
     response = client.get(reverse("indicators:export", args=[partnership_a.slug]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     errors: list[str] = []
-    tables = importing.read_workbook(response.content, errors)
+    assert response["Content-Disposition"].startswith('attachment; filename="partnership-a-')
+    tables = importing.read_workbook(b"".join(response.streaming_content), errors)
     assert not errors
-    assert set(tables) == {"partnerships", "indicators", "targets", "actuals"}
+    assert set(tables) == {
+        "partnerships",
+        "indicators",
+        "targets",
+        "actuals",
+        "funding",
+        "commissioning",
+    }
     before = db_counts()
 
     report = importing.import_tables(tables, by=None, scope=partnership_a)

@@ -83,7 +83,15 @@ def counts():
 
 
 def test_registry_lists_tables_in_apply_order(units_table):
-    assert registry.names() == ["partnerships", "indicators", "targets", "actuals", "units"]
+    assert registry.names() == [
+        "partnerships",
+        "indicators",
+        "targets",
+        "actuals",
+        "units",
+        "funding",
+        "commissioning",
+    ]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,219 @@
+"""Commissioning money: totals per funding stream and the warnings a plan shows.
+
+Pure: plain values in, plain values out, no ORM, no clock (the caller passes
+"today"). Money is Decimal pounds and pence throughout.
+
+Definitions:
+- A line's contribution is confirmed when it is an amount. "To be confirmed" and
+  "awaiting confirmation" lines are listed against their stream and never counted
+  as money.
+- A stream's confirmed total is the sum of its lines' confirmed contributions; what
+  is left unallocated is its amount minus that total (negative when over-allocated).
+- Warnings: confirmed contributions exceed the stream; a contract that is not ended
+  ends within three months of today; a contract has ended while the line is still
+  commissioned; a commissioned line has had no progress update (or, with none, no
+  start) for more than a quarter.
+"""
+
+import calendar
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+PENCE = Decimal("0.01")
+ZERO = Decimal("0.00")
+AMOUNT, TBC, AWAITING, NONE = "amount", "tbc", "awaiting", ""
+COMMISSIONED, ENDED = "commissioned", "ended"
+QUARTER_MONTHS = 3
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be stored, with a message fit for the person who typed it."""
+
+
+@dataclass(frozen=True)
+class StreamFacts:
+    key: int
+    source: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    key: int
+    reference: str
+    stream: int | None  # the funding stream's key
+    contribution_status: str  # AMOUNT, TBC, AWAITING or NONE
+    contribution: Decimal | None
+    status: str = "proposed"
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    last_update: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class StreamTotals:
+    key: int
+    source: str
+    amount: Decimal
+    confirmed: Decimal
+    unallocated: Decimal
+    confirmed_lines: tuple[int, ...]
+    unconfirmed_lines: tuple[int, ...]  # "to be confirmed" and "awaiting": never money
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.unallocated < 0
+
+
+@dataclass(frozen=True)
+class Warning:
+    kind: str  # over_allocated, ends_soon, ended_still_commissioned, no_recent_update
+    message: str
+    line: int | None = None
+    stream: int | None = None
+
+
+def parse_money(raw: object, label: str = "The amount") -> Decimal | None:
+    """Pounds and pence from what a person typed: blank is None; "£" and commas allowed."""
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        raise TypeError("money is never a float")
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").removeprefix("£")
+    if text == "":
+        return None
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise MoneyError(f"{label} must be an amount in pounds, like 12500 or 1234.50.") from None
+    if not amount.is_finite():
+        raise MoneyError(f"{label} must be an amount in pounds, like 12500 or 1234.50.")
+    if amount < 0:
+        raise MoneyError(f"{label} cannot be negative.")
+    if amount != amount.quantize(PENCE):
+        raise MoneyError(f"{label} can have at most two decimal places (pence).")
+    if amount >= Decimal(10) ** 12:
+        raise MoneyError(f"{label} must be less than £1,000,000,000,000.")
+    return amount.quantize(PENCE)
+
+
+def format_money(amount: Decimal | None) -> str:
+    """£400,568 for whole pounds, £1,234.50 where there are pence, -£500 below zero."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount).quantize(PENCE)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, at the month's last day where it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) -> list[StreamTotals]:
+    """Each stream's amount, confirmed contributions and what is left, in the order given."""
+    lines = list(lines)
+    result = []
+    for stream in streams:
+        mine = [line for line in lines if line.stream == stream.key]
+        confirmed_lines = [
+            line
+            for line in mine
+            if line.contribution_status == AMOUNT and line.contribution is not None
+        ]
+        confirmed = sum((line.contribution for line in confirmed_lines), ZERO)
+        result.append(
+            StreamTotals(
+                key=stream.key,
+                source=stream.source,
+                amount=stream.amount,
+                confirmed=confirmed,
+                unallocated=stream.amount - confirmed,
+                confirmed_lines=tuple(line.key for line in confirmed_lines),
+                unconfirmed_lines=tuple(
+                    line.key for line in mine if line.contribution_status in (TBC, AWAITING)
+                ),
+            )
+        )
+    return result
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
+    """The contract and progress warnings for one line on this day."""
+    found = []
+    if line.end and line.status != ENDED:
+        if line.end < today and line.status == COMMISSIONED:
+            found.append(
+                Warning(
+                    "ended_still_commissioned",
+                    f"{line.reference}: the contract ended on {_day(line.end)} "
+                    "but the line is still marked commissioned.",
+                    line=line.key,
+                )
+            )
+        elif today <= line.end <= add_months(today, QUARTER_MONTHS):
+            found.append(
+                Warning(
+                    "ends_soon",
+                    f"{line.reference}: the contract ends on {_day(line.end)}, "
+                    "within three months.",
+                    line=line.key,
+                )
+            )
+    if line.status == COMMISSIONED:
+        quarter_ago = add_months(today, -QUARTER_MONTHS)
+        if line.last_update is not None:
+            if line.last_update < quarter_ago:
+                found.append(
+                    Warning(
+                        "no_recent_update",
+                        f"{line.reference}: no progress update since "
+                        f"{_day(line.last_update)}, more than a quarter ago.",
+                        line=line.key,
+                    )
+                )
+        elif line.start is None or line.start < quarter_ago:
+            since = f" since the contract started on {_day(line.start)}" if line.start else ""
+            found.append(
+                Warning(
+                    "no_recent_update",
+                    f"{line.reference}: no progress update{since}.",
+                    line=line.key,
+                )
+            )
+    return found
+
+
+def plan_warnings(
+    totals: Iterable[StreamTotals], lines: Iterable[LineFacts], today: datetime.date
+) -> list[Warning]:
+    """Every warning for a year's plan: streams first, then lines in the order given."""
+    found = [
+        Warning(
+            "over_allocated",
+            f"Confirmed contributions from {t.source} ({format_money(t.confirmed)}) exceed "
+            f"its {format_money(t.amount)} by {format_money(-t.unallocated)}.",
+            stream=t.key,
+        )
+        for t in totals
+        if t.over_allocated
+    ]
+    for line in lines:
+        found.extend(line_warnings(line, today))
+    return found

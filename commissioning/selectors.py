@@ -1,0 +1,213 @@
+"""Reads for the commissioning pages and the reports app, each in a fixed number of queries.
+
+`commissioning_summary` is what a page or a report of a year's commissioning calls:
+2 queries (the year's funding streams; its lines with theme group, stream and the
+date and id of each line's latest update), and with progress=True 2 more (those
+latest updates, and their outputs): 4 in all. `line_detail` takes 3 (updates,
+outputs, indicators). The number never depends on the number of lines or updates
+(tests/integration/test_commissioning.py; bench/commissioning_bench.py).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Max, OuterRef, Prefetch, Subquery
+
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import periods
+
+from . import budget
+from .models import CommissioningLine, FundingStream, ProgressOutput, ProgressUpdate
+
+
+@dataclass(frozen=True)
+class StreamRow:
+    """A funding stream with its totals and the lines still to be confirmed against it."""
+
+    stream: FundingStream
+    totals: budget.StreamTotals
+    to_be_confirmed: list[CommissioningLine]
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """A line and its latest progress update (None if none), outputs prefetched."""
+
+    line: CommissioningLine
+    update: ProgressUpdate | None
+
+
+@dataclass(frozen=True)
+class CommissioningSummary:
+    partnership: Partnership
+    financial_year: int
+    year_label: str
+    as_at: datetime.date
+    theme_group: ThemeGroup | None
+    # The year's lines (of the theme group, if given), by reference; each has
+    # `last_update` (date or None) and `warnings` (list of budget.Warning).
+    lines: list[CommissioningLine]
+    # Every stream of the year: totals always count all the year's lines, since a
+    # stream's unallocated money is the partnership's, not one theme group's.
+    streams: list[StreamRow]
+    # Lines whose contribution is "to be confirmed" or "awaiting confirmation".
+    to_be_confirmed: list[CommissioningLine]
+    # Stream warnings first, then the lines' (of the theme group, if given).
+    warnings: list[budget.Warning]
+    # Commissioned lines with their latest update (only with progress=True).
+    progress: list[LineProgress] = field(default_factory=list)
+
+    @property
+    def confirmed_total(self):
+        return sum((row.totals.confirmed for row in self.streams), budget.ZERO)
+
+
+def line_facts(line: CommissioningLine) -> budget.LineFacts:
+    return budget.LineFacts(
+        key=line.pk,
+        reference=line.reference,
+        stream=line.funding_stream_id,
+        contribution_status=line.contribution_status,
+        contribution=line.contribution,
+        status=line.status,
+        start=line.start,
+        end=line.end,
+        last_update=getattr(line, "last_update", None),
+    )
+
+
+def stream_facts(stream: FundingStream) -> budget.StreamFacts:
+    return budget.StreamFacts(key=stream.pk, source=stream.source, amount=stream.amount)
+
+
+def _latest_update_id():
+    return Subquery(
+        ProgressUpdate.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("pk")[:1]
+    )
+
+
+def commissioning_summary(
+    partnership: Partnership,
+    financial_year: int,
+    theme_group: ThemeGroup | None = None,
+    *,
+    as_at: datetime.date,
+    progress: bool = True,
+) -> CommissioningSummary:
+    """A year's commissioning: lines, per-stream totals, unconfirmed lines, warnings, progress.
+
+    2 queries (4 with progress); `as_at` is "today" for the warnings.
+    """
+    streams = list(
+        FundingStream.objects.filter(partnership=partnership, financial_year=financial_year)
+    )
+    all_lines = list(
+        CommissioningLine.objects.filter(partnership=partnership, financial_year=financial_year)
+        .select_related("theme_group", "funding_stream")
+        .annotate(last_update=Max("updates__date"), latest_update_id=_latest_update_id())
+        .order_by("reference")
+    )
+    for line in all_lines:
+        line.partnership = partnership  # for links, without a query per line
+    totals = budget.stream_totals([stream_facts(s) for s in streams], map(line_facts, all_lines))
+    by_key = {line.pk: line for line in all_lines}
+    lines = [
+        line for line in all_lines if theme_group is None or line.theme_group_id == theme_group.pk
+    ]
+    for line in lines:
+        line.warnings = budget.line_warnings(line_facts(line), as_at)
+    stream_warnings = budget.plan_warnings(totals, [], as_at)
+    rows = [
+        StreamRow(stream, t, [by_key[key] for key in t.unconfirmed_lines])
+        for stream, t in zip(streams, totals, strict=True)
+    ]
+    summary = CommissioningSummary(
+        partnership=partnership,
+        financial_year=financial_year,
+        year_label=periods.fy_label(financial_year, partnership.fy_start_month),
+        as_at=as_at,
+        theme_group=theme_group,
+        lines=lines,
+        streams=rows,
+        to_be_confirmed=[
+            line
+            for line in lines
+            if line.contribution_status
+            in (CommissioningLine.Contribution.TBC, CommissioningLine.Contribution.AWAITING)
+        ],
+        warnings=stream_warnings + [w for line in lines for w in line.warnings],
+    )
+    if progress:
+        running = [line for line in lines if line.status == CommissioningLine.Status.COMMISSIONED]
+        wanted = [line.latest_update_id for line in running if line.latest_update_id]
+        updates = {
+            u.pk: u
+            for u in ProgressUpdate.objects.filter(pk__in=wanted).prefetch_related("outputs")
+        }
+        summary.progress.extend(
+            LineProgress(line, updates.get(line.latest_update_id)) for line in running
+        )
+    return summary
+
+
+def commissioning_years(partnership: Partnership) -> list[int]:
+    """Years with a funding stream or a line, oldest first (1 query)."""
+    streams = (
+        FundingStream.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("financial_year", flat=True)
+    )
+    lines = (
+        CommissioningLine.objects.filter(partnership=partnership)
+        .order_by()
+        .values_list("financial_year", flat=True)
+    )
+    return sorted(set(streams.union(lines)))
+
+
+@dataclass(frozen=True)
+class OutputSeries:
+    label: str
+    values: list  # Decimal or None, one per update in LineDetail.dates order
+
+
+@dataclass(frozen=True)
+class LineDetail:
+    line: CommissioningLine
+    updates: list[ProgressUpdate]  # newest first, outputs prefetched
+    indicators: list
+    dates: list[datetime.date]  # update dates, oldest first (the columns of `outputs`)
+    outputs: list[OutputSeries]  # each output label over time
+    warnings: list[budget.Warning]
+
+
+def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
+    """A line with its updates and their outputs over time (3 queries)."""
+    updates = list(
+        line.updates.select_related("entered_by").prefetch_related(
+            Prefetch("outputs", queryset=ProgressOutput.objects.order_by("position", "pk"))
+        )
+    )
+    indicators = list(line.indicators.order_by("code"))
+    oldest_first = list(reversed(updates))
+    labels: list[str] = []
+    for update in oldest_first:
+        for output in update.outputs.all():
+            if output.label not in labels:
+                labels.append(output.label)
+    outputs = []
+    for label in labels:
+        values = []
+        for update in oldest_first:
+            found = [o.value for o in update.outputs.all() if o.label == label]
+            values.append(found[0] if found else None)
+        outputs.append(OutputSeries(label, values))
+    line.last_update = updates[0].date if updates else None
+    return LineDetail(
+        line=line,
+        updates=updates,
+        indicators=indicators,
+        dates=[u.date for u in oldest_first],
+        outputs=outputs,
+        warnings=budget.line_warnings(line_facts(line), as_at),
+    )

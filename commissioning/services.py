@@ -1,0 +1,444 @@
+"""Writes to funding streams, lines and progress updates: atomic, validated, audited."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from csp_portal.core.concurrency import Outcome, decide
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import periods
+from indicators.validation import plain_number
+
+from .models import (
+    CommissioningChange,
+    CommissioningLine,
+    FundingStream,
+    ProgressOutput,
+    ProgressUpdate,
+)
+
+CONFLICT_MESSAGE = (
+    "Someone else changed this {what} after you opened the page. "
+    "Open it again to see their change, then make yours."
+)
+
+
+class EditConflict(ValidationError):
+    """A progress update changed since its form was opened (its version moved on); nothing
+    was written. Updates keep a version check: their outputs are a list of rows, which the
+    field-by-field check of lines and streams does not fit."""
+
+
+class FieldConflict(Exception):
+    """Fields someone else changed since the page was built; nothing was written.
+
+    `row` is the row as stored now; `fields` the names in conflict.
+    """
+
+    def __init__(self, row, fields: list[str]):
+        super().__init__(f"changed by someone else: {', '.join(fields)}")
+        self.row, self.fields = row, fields
+
+
+def _comparable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _decide(changes: dict[str, tuple], stored: dict) -> list[str]:
+    """The fields in conflict (see csp_portal/core/concurrency.py)."""
+    return [
+        name
+        for name, (shown, posted) in changes.items()
+        if decide(shown=shown, posted=posted, stored=stored[name]) is Outcome.CONFLICT
+    ]
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def stream_snapshot(stream: FundingStream | None) -> dict | None:
+    if stream is None or stream.pk is None:
+        return None
+    return {
+        "financial_year": stream.financial_year,
+        "source": stream.source,
+        "amount": _money(stream.amount),
+    }
+
+
+def line_snapshot(line: CommissioningLine | None) -> dict | None:
+    if line is None or line.pk is None:
+        return None
+    return {
+        "financial_year": line.financial_year,
+        "reference": line.reference,
+        "area_of_need": line.area_of_need,
+        "recommendation": line.recommendation,
+        "theme_group": line.theme_group.name if line.theme_group else None,
+        "provider": line.provider,
+        "funding_stream": line.funding_stream.source if line.funding_stream else None,
+        "contribution_status": line.contribution_status,
+        "contribution": _money(line.contribution),
+        "total_budget": _money(line.total_budget),
+        "start": _day(line.start),
+        "end": _day(line.end),
+        "status": line.status,
+    }
+
+
+def update_snapshot(update: ProgressUpdate | None, outputs=None) -> dict | None:
+    if update is None or update.pk is None:
+        return None
+    if outputs is None:
+        outputs = [(o.label, o.value) for o in update.outputs.all()]
+    return {
+        "date": _day(update.date),
+        "text": update.text,
+        "reported_by": update.reported_by,
+        "outputs": [[label, plain_number(value)] for label, value in outputs],
+    }
+
+
+def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
+    if old == new:
+        return
+    CommissioningChange.objects.create(
+        partnership=partnership,
+        subject=subject,
+        object_id=obj.pk if obj is not None else None,
+        label=label,
+        old=old,
+        new=new,
+        source=source,
+        changed_by=by,
+    )
+
+
+def _check_version(current, expected_version: int | None, what: str) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise EditConflict(CONFLICT_MESSAGE.format(what=what))
+
+
+@transaction.atomic
+def stream_save(
+    *,
+    partnership: Partnership,
+    financial_year: int,
+    source: str,
+    amount: Decimal,
+    stream: FundingStream | None = None,
+    by: User | None,
+    origin: str = "form",
+) -> FundingStream:
+    """Create a funding stream, or set every field of one (forms use stream_change)."""
+    if stream is not None:
+        stream = FundingStream.objects.select_for_update().get(
+            pk=stream.pk, partnership=partnership
+        )
+    old = stream_snapshot(stream)
+    stream = stream or FundingStream(partnership=partnership)
+    stream.financial_year = financial_year
+    stream.source = source
+    stream.amount = amount
+    stream.full_clean()
+    new = stream_snapshot(stream) if stream.pk else None
+    if stream.pk and new == old:
+        return stream
+    if stream.pk:
+        stream.version += 1
+    stream.save()
+    _audit(partnership, "stream", stream, str(stream), old, stream_snapshot(stream), by, origin)
+    return stream
+
+
+@transaction.atomic
+def stream_change(
+    *,
+    stream: FundingStream,
+    changes: dict[str, tuple],
+    by: User | None,
+    origin: str = "form",
+) -> FundingStream:
+    """Change only the fields the person changed ({field: (shown, posted)}); raises
+    FieldConflict, writing nothing, where someone else changed one of them meanwhile."""
+    stream = FundingStream.objects.select_for_update().get(pk=stream.pk)
+    stored = {name: getattr(stream, name) for name in changes}
+    clashes = _decide(changes, stored)
+    if clashes:
+        raise FieldConflict(stream, clashes)
+    posted = {name: value for name, (_, value) in changes.items()}
+    return stream_save(
+        partnership=stream.partnership,
+        financial_year=stream.financial_year,
+        source=posted.get("source", stream.source),
+        amount=posted.get("amount", stream.amount),
+        stream=stream,
+        by=by,
+        origin=origin,
+    )
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """What a person (or an import row) gives for a line."""
+
+    financial_year: int
+    reference: str
+    area_of_need: str
+    recommendation: str = ""
+    theme_group: ThemeGroup | None = None
+    provider: str = ""
+    funding_stream: FundingStream | None = None
+    contribution_status: str = CommissioningLine.Contribution.AMOUNT
+    contribution: Decimal | None = None
+    total_budget: Decimal | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    status: str = CommissioningLine.Status.PROPOSED
+    indicators: tuple | None = None  # None: leave the links as they are
+
+
+@transaction.atomic
+def line_save(
+    *,
+    partnership: Partnership,
+    data: LineInput,
+    line: CommissioningLine | None = None,
+    by: User | None,
+    origin: str = "form",
+) -> CommissioningLine:
+    """Create a line, or set every field of one (imports, copy forward; forms use
+    line_change), after every check; raises ValidationError and writes nothing."""
+    if line is not None:
+        line = (
+            CommissioningLine.objects.select_for_update(of=("self",))
+            .select_related("theme_group", "funding_stream")
+            .get(pk=line.pk, partnership=partnership)
+        )
+    old = line_snapshot(line)
+    line = line or CommissioningLine(partnership=partnership)
+    for name in LineInput.__dataclass_fields__:
+        if name != "indicators":
+            setattr(line, name, getattr(data, name))
+    line.full_clean()
+    if data.indicators is not None and any(
+        i.partnership_id != partnership.pk for i in data.indicators
+    ):
+        raise ValidationError({"indicators": "Choose indicators of this partnership."})
+    new = line_snapshot(line) if line.pk else None
+    indicators_changed = data.indicators is not None and (
+        line.pk is None
+        or {i.pk for i in data.indicators} != set(line.indicators.values_list("pk", flat=True))
+    )
+    if line.pk and new == old and not indicators_changed:
+        return line
+    if line.pk:
+        line.version += 1
+    line.save()
+    if data.indicators is not None:
+        line.indicators.set(data.indicators)
+    _audit(partnership, "line", line, str(line), old, line_snapshot(line), by, origin)
+    return line
+
+
+LINE_FIELDS = (
+    "reference",
+    "area_of_need",
+    "recommendation",
+    "theme_group",
+    "provider",
+    "funding_stream",
+    "contribution_status",
+    "contribution",
+    "total_budget",
+    "start",
+    "end",
+    "status",
+)
+
+
+@transaction.atomic
+def line_change(
+    *,
+    line: CommissioningLine,
+    changes: dict[str, tuple],
+    posted: LineInput,
+    by: User | None,
+    origin: str = "form",
+) -> CommissioningLine:
+    """Change only the fields the person changed ({field: (shown, posted)}, objects as
+    keys, indicators as a set of keys), taking their values from `posted`.
+
+    Raises FieldConflict, writing nothing, where someone else changed one of those
+    fields since the page was built; ValidationError, writing nothing, for bad input.
+    """
+    line = (
+        CommissioningLine.objects.select_for_update(of=("self",))
+        .select_related("partnership", "theme_group", "funding_stream")
+        .get(pk=line.pk)
+    )
+    stored = {name: _comparable(getattr(line, name)) for name in changes if name in LINE_FIELDS}
+    if "indicators" in changes:
+        stored["indicators"] = frozenset(line.indicators.values_list("pk", flat=True))
+    clashes = _decide(changes, stored)
+    if clashes:
+        raise FieldConflict(line, clashes)
+    current = {name: getattr(line, name) for name in LINE_FIELDS}
+    data = LineInput(
+        financial_year=line.financial_year,
+        **{
+            name: getattr(posted, name) if name in changes else current[name]
+            for name in LINE_FIELDS
+        },
+        indicators=posted.indicators if "indicators" in changes else None,
+    )
+    return line_save(partnership=line.partnership, data=data, line=line, by=by, origin=origin)
+
+
+@transaction.atomic
+def update_save(
+    *,
+    line: CommissioningLine,
+    date: datetime.date,
+    text: str,
+    reported_by: str = "",
+    outputs: list[tuple[str, Decimal]],
+    update: ProgressUpdate | None = None,
+    expected_version: int | None = None,
+    by: User | None,
+    origin: str = "form",
+) -> ProgressUpdate:
+    """Add or change a progress update and its outputs (label and number pairs)."""
+    if update is not None:
+        update = ProgressUpdate.objects.select_for_update().get(pk=update.pk, line=line)
+        _check_version(update, expected_version, "update")
+    old = update_snapshot(update)
+    update = update or ProgressUpdate(line=line, entered_by=by)
+    update.date, update.text, update.reported_by = date, text, reported_by
+    update.full_clean()
+    rows = [
+        ProgressOutput(label=label, value=value, position=i)
+        for i, (label, value) in enumerate(outputs)
+    ]
+    for row in rows:
+        row.full_clean(exclude=["update"])
+    new = update_snapshot(update, outputs) if update.pk else None
+    if update.pk and new == old:
+        return update
+    if update.pk:
+        update.version += 1
+        update.entered_by = by
+    update.save()
+    update.outputs.all().delete()
+    for row in rows:
+        row.update = update
+    ProgressOutput.objects.bulk_create(rows)
+    _audit(
+        line.partnership,
+        "update",
+        update,
+        f"{line} update {update.date.isoformat()}",
+        old,
+        update_snapshot(update, outputs),
+        by,
+        origin,
+    )
+    return update
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    lines: list[CommissioningLine]
+    streams: list[FundingStream]  # streams created in the new year, amounts as last year's
+
+
+@transaction.atomic
+def lines_copy_forward(
+    *, partnership: Partnership, from_year: int, to_year: int, by: User | None
+) -> CopyResult:
+    """Copy a year's lines into another as proposals, in one step.
+
+    Kept: area of need, recommendation, theme group, provider, contribution (amount
+    or status), total budget and linked indicators. Status becomes proposed and the
+    contract dates are cleared. Each line's stream becomes the new year's stream of
+    the same source, created with last year's amount where the new year has none.
+    Refused, writing nothing, if the new year already has a line with any of the
+    same references, or if there is nothing to copy.
+    """
+    if to_year == from_year:
+        raise ValidationError("Choose a different year to copy into.")
+    lines = list(
+        CommissioningLine.objects.filter(partnership=partnership, financial_year=from_year)
+        .select_related("funding_stream", "theme_group")
+        .prefetch_related("indicators")
+        .order_by("reference")
+    )
+    label = periods.fy_label(from_year, partnership.fy_start_month)
+    if not lines:
+        raise ValidationError(f"There are no lines in {label} to copy.")
+    clashes = sorted(
+        CommissioningLine.objects.filter(
+            partnership=partnership,
+            financial_year=to_year,
+            reference__in=[line.reference for line in lines],
+        ).values_list("reference", flat=True)
+    )
+    if clashes:
+        raise ValidationError(
+            f"{periods.fy_label(to_year, partnership.fy_start_month)} already has "
+            f"line{'s' if len(clashes) != 1 else ''} {', '.join(clashes)}, so nothing was "
+            "copied. Change or remove those lines first."
+        )
+    streams = {
+        s.source: s
+        for s in FundingStream.objects.filter(partnership=partnership, financial_year=to_year)
+    }
+    created_streams = []
+    for old_stream in {line.funding_stream for line in lines if line.funding_stream}:
+        if old_stream.source not in streams:
+            streams[old_stream.source] = stream_save(
+                partnership=partnership,
+                financial_year=to_year,
+                source=old_stream.source,
+                amount=old_stream.amount,
+                by=by,
+                origin="copy_forward",
+            )
+            created_streams.append(streams[old_stream.source])
+    copies = []
+    for line in lines:
+        copies.append(
+            line_save(
+                partnership=partnership,
+                data=LineInput(
+                    financial_year=to_year,
+                    reference=line.reference,
+                    area_of_need=line.area_of_need,
+                    recommendation=line.recommendation,
+                    theme_group=line.theme_group,
+                    provider=line.provider,
+                    funding_stream=streams[line.funding_stream.source]
+                    if line.funding_stream
+                    else None,
+                    contribution_status=line.contribution_status,
+                    contribution=line.contribution,
+                    total_budget=line.total_budget,
+                    status=CommissioningLine.Status.PROPOSED,
+                    indicators=tuple(line.indicators.all()),
+                ),
+                by=by,
+                origin="copy_forward",
+            )
+        )
+    return CopyResult(copies, sorted(created_streams, key=lambda s: s.source))

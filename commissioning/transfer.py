@@ -1,0 +1,390 @@
+"""Commissioning in and out of spreadsheets, as two tables of the import registry.
+
+Contract (these names and columns):
+- funding.csv: partnership, financial_year, source, amount
+- commissioning.csv: partnership, financial_year, reference, area_of_need,
+  recommendation, theme_group, provider, funding_source, contribution,
+  total_budget, start, end, status
+
+financial_year is a label such as 2017/18. contribution is an amount like 12500.00,
+or tbc, or awaiting, or blank for a line paid outside the recorded streams;
+funding_source names a stream of the same partnership and year, in funding.csv or
+already stored. Dates are 2017-04-01. Rows match on natural keys (partnership, year
+and source or reference), so importing the same files twice changes nothing; the
+import runs every table's checks before it keeps anything (indicators/importing).
+
+Registered in CommissioningConfig.ready(): reading and the one transaction are the
+registry's; checking, applying and exporting are here.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from django.core.exceptions import ValidationError
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from indicators.importing import Table, register
+
+from . import budget, services
+from .models import CommissioningLine, FundingStream
+
+FUNDING_COLUMNS = ("partnership", "financial_year", "source", "amount")
+COMMISSIONING_COLUMNS = (
+    "partnership",
+    "financial_year",
+    "reference",
+    "area_of_need",
+    "recommendation",
+    "theme_group",
+    "provider",
+    "funding_source",
+    "contribution",
+    "total_budget",
+    "start",
+    "end",
+    "status",
+)
+CONTRIBUTION_WORDS = {
+    "tbc": CommissioningLine.Contribution.TBC,
+    "to be confirmed": CommissioningLine.Contribution.TBC,
+    "awaiting": CommissioningLine.Contribution.AWAITING,
+    "awaiting confirmation": CommissioningLine.Contribution.AWAITING,
+}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class StreamItem:
+    slug: str
+    financial_year: int
+    source: str
+    amount: object
+
+
+@dataclass(frozen=True)
+class LineItem:
+    slug: str
+    data: services.LineInput
+    stream_source: str
+    theme_group: str
+
+
+def _file_streams(ctx) -> set:
+    """(slug, year, source) of the streams in this import's funding.csv."""
+    if not hasattr(ctx, "commissioning_streams"):
+        ctx.commissioning_streams = set()
+    return ctx.commissioning_streams
+
+
+def _year(row, ctx) -> int | None:
+    return ctx.financial_year(row, column="financial_year")
+
+
+# Checking ----------------------------------------------------------------------
+
+
+def check_funding(rows, ctx) -> list[StreamItem]:
+    items = []
+    for row in rows:
+        slug = ctx.check_partnership(row)
+        year = _year(row, ctx)
+        source = row.get("source")
+        if not source:
+            ctx.error(row, "source is blank")
+        try:
+            amount = budget.parse_money(row.get("amount"), label="The amount")
+        except budget.MoneyError as error:
+            ctx.error(row, str(error))
+            continue
+        if amount is None:
+            ctx.error(row, "amount is blank")
+            continue
+        if slug is None or year is None or not source:
+            continue
+        first = ctx.repeated(row, (slug, year, source))
+        if first is not None:
+            ctx.error(row, f"'{source}' for {periods.fy_label(year)} repeats row {first}")
+            continue
+        _file_streams(ctx).add((slug, year, source))
+        items.append(StreamItem(slug, year, source, amount))
+    return items
+
+
+def _day(text: str) -> datetime.date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _stored_streams(ctx) -> set:
+    if not hasattr(ctx, "commissioning_stored"):
+        ctx.commissioning_stored = set(
+            FundingStream.objects.values_list(
+                "partnership__slug", "financial_year", "source"
+            ).filter(partnership__slug__in=list(ctx.fy_start))
+        )
+    return ctx.commissioning_stored
+
+
+def _theme_groups(ctx) -> set:
+    if not hasattr(ctx, "commissioning_groups"):
+        from csp_portal.core.models import ThemeGroup
+
+        ctx.commissioning_groups = set(
+            ThemeGroup.objects.filter(partnership__slug__in=list(ctx.fy_start)).values_list(
+                "partnership__slug", "name"
+            )
+        )
+    return ctx.commissioning_groups
+
+
+def check_commissioning(rows, ctx) -> list[LineItem]:
+    items = []
+    for row in rows:
+        item = _check_line(row, ctx)
+        if item is None:
+            continue
+        first = ctx.repeated(row, (item.slug, item.data.financial_year, item.data.reference))
+        if first is not None:
+            ctx.error(row, f"reference '{item.data.reference}' repeats row {first}")
+            continue
+        items.append(item)
+    return items
+
+
+def _check_line(row, ctx) -> LineItem | None:
+    slug = ctx.check_partnership(row)
+    year = _year(row, ctx)
+    if slug is None or year is None:
+        return None
+    problems = []
+    reference = row.get("reference")
+    if not reference:
+        problems.append("reference is blank")
+    if not row.get("area_of_need"):
+        problems.append("area_of_need is blank")
+    group = row.get("theme_group")
+    if group and (slug, group) not in _theme_groups(ctx):
+        problems.append(f"partnership '{slug}' has no theme group '{group}'")
+    source = row.get("funding_source")
+    if source:
+        key = (slug, year, source)
+        if key not in _file_streams(ctx) and key not in _stored_streams(ctx):
+            problems.append(f"there is no funding stream '{source}' for {periods.fy_label(year)}")
+    raw = row.get("contribution")
+    status, amount = CommissioningLine.Contribution.NONE, None
+    if raw.lower() in CONTRIBUTION_WORDS:
+        status = CONTRIBUTION_WORDS[raw.lower()]
+    elif raw:
+        status = CommissioningLine.Contribution.AMOUNT
+        try:
+            amount = budget.parse_money(raw, label="The contribution")
+        except budget.MoneyError as error:
+            problems.append(f"{error} (or write tbc or awaiting)")
+    try:
+        total = budget.parse_money(row.get("total_budget"), label="The total budget")
+    except budget.MoneyError as error:
+        problems.append(str(error))
+        total = None
+    dates = {"start": None, "end": None}
+    for column in dates:
+        text = row.get(column)
+        if text:
+            try:
+                dates[column] = _day(text)
+            except ValueError:
+                problems.append(f"{column} '{text}' is not a date like 2017-04-01")
+    line_status = (row.get("status") or "proposed").lower()
+    if line_status not in CommissioningLine.Status.values:
+        problems.append(
+            f"status '{row.get('status')}' is not one of "
+            + ", ".join(CommissioningLine.Status.values)
+        )
+    if problems:
+        for problem in problems:
+            ctx.error(row, problem)
+        return None
+    data = services.LineInput(
+        financial_year=year,
+        reference=reference,
+        area_of_need=row.get("area_of_need"),
+        recommendation=row.get("recommendation"),
+        provider=row.get("provider"),
+        contribution_status=status,
+        contribution=amount,
+        total_budget=total,
+        start=dates["start"],
+        end=dates["end"],
+        status=line_status,
+    )
+    # The model's own rules (contribution within the budget, dates in order...) before
+    # anything is written: a stand-in stream of the right partnership and year.
+    probe = CommissioningLine(partnership_id=0)
+    for name in services.LineInput.__dataclass_fields__:
+        if name not in ("indicators", "theme_group", "funding_stream"):
+            setattr(probe, name, getattr(data, name))
+    if source:
+        probe.funding_stream = FundingStream(partnership_id=0, financial_year=year)
+    try:
+        probe.clean_fields(exclude=["partnership", "funding_stream", "theme_group"])
+        probe.clean()
+    except ValidationError as error:
+        for message in error.messages:
+            ctx.error(row, message)
+        return None
+    return LineItem(slug, data, source, group)
+
+
+# Applying ----------------------------------------------------------------------
+
+
+def apply_funding(items: list[StreamItem], ctx) -> Counter:
+    counts = Counter()
+    slugs = {item.slug for item in items}
+    stored = {
+        (s.partnership.slug, s.financial_year, s.source): s
+        for s in FundingStream.objects.filter(partnership__slug__in=slugs).select_related(
+            "partnership"
+        )
+    }
+    for item in items:
+        current = stored.get((item.slug, item.financial_year, item.source))
+        if current is not None and current.amount == item.amount:
+            counts["unchanged"] += 1
+            continue
+        services.stream_save(
+            partnership=ctx.partnership(item.slug),
+            financial_year=item.financial_year,
+            source=item.source,
+            amount=item.amount,
+            stream=current,
+            by=ctx.user,
+            origin=ctx.source,
+        )
+        counts["updated" if current else "created"] += 1
+    return counts
+
+
+def apply_commissioning(items: list[LineItem], ctx) -> Counter:
+    counts = Counter()
+    slugs = {item.slug for item in items}
+    streams = {
+        (s.partnership.slug, s.financial_year, s.source): s
+        for s in FundingStream.objects.filter(partnership__slug__in=slugs).select_related(
+            "partnership"
+        )
+    }
+    lines = {
+        (line.partnership.slug, line.financial_year, line.reference): line
+        for line in CommissioningLine.objects.filter(partnership__slug__in=slugs).select_related(
+            "partnership", "theme_group", "funding_stream"
+        )
+    }
+    for item in items:
+        year = item.data.financial_year
+        data = replace(
+            item.data,
+            theme_group=ctx.theme_group(item.slug, item.theme_group),
+            funding_stream=streams[item.slug, year, item.stream_source]
+            if item.stream_source
+            else None,
+        )
+        current = lines.get((item.slug, year, data.reference))
+        before = services.line_snapshot(current)
+        saved = services.line_save(
+            partnership=ctx.partnership(item.slug),
+            data=data,
+            line=current,
+            by=ctx.user,
+            origin=ctx.source,
+        )
+        if current is None:
+            counts["created"] += 1
+        elif services.line_snapshot(saved) == before:
+            counts["unchanged"] += 1
+        else:
+            counts["updated"] += 1
+    return counts
+
+
+# Export ------------------------------------------------------------------------
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def export_funding(partnership: Partnership) -> Iterator[Sequence]:
+    start = partnership.fy_start_month
+    for s in FundingStream.objects.filter(partnership=partnership).order_by(
+        "financial_year", "source"
+    ):
+        yield [
+            partnership.slug,
+            periods.fy_label(s.financial_year, start),
+            s.source,
+            _money(s.amount),
+        ]
+
+
+def contribution_cell(line: CommissioningLine) -> str:
+    if line.contribution_status == CommissioningLine.Contribution.AMOUNT:
+        return _money(line.contribution)
+    return line.contribution_status  # tbc, awaiting or blank
+
+
+def export_commissioning(partnership: Partnership) -> Iterator[Sequence]:
+    """One row per line, oldest year first (1 query). Text: the exporter keeps it as is."""
+    start = partnership.fy_start_month
+    lines = (
+        CommissioningLine.objects.filter(partnership=partnership)
+        .select_related("theme_group", "funding_stream")
+        .order_by("financial_year", "reference")
+    )
+    for line in lines:
+        yield [
+            partnership.slug,
+            periods.fy_label(line.financial_year, start),
+            line.reference,
+            line.area_of_need,
+            line.recommendation,
+            line.theme_group.name if line.theme_group else "",
+            line.provider,
+            line.funding_stream.source if line.funding_stream else "",
+            contribution_cell(line),
+            _money(line.total_budget),
+            line.start.isoformat() if line.start else "",
+            line.end.isoformat() if line.end else "",
+            line.status,
+        ]
+
+
+FUNDING = Table(
+    name="funding",
+    columns=FUNDING_COLUMNS,
+    required=FUNDING_COLUMNS,
+    order=60,
+    check=check_funding,
+    apply=apply_funding,
+    export=export_funding,
+)
+COMMISSIONING = Table(
+    name="commissioning",
+    columns=COMMISSIONING_COLUMNS,
+    required=("partnership", "financial_year", "reference", "area_of_need"),
+    order=70,
+    check=check_commissioning,
+    apply=apply_commissioning,
+    export=export_commissioning,
+)
+
+
+def register_tables() -> None:
+    register(FUNDING)
+    register(COMMISSIONING)

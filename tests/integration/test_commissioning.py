@@ -1,0 +1,761 @@
+"""Commissioning pages: the seed 002 plan, forms and their bad input, copy forward, import."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from commissioning import forms, selectors, services, transfer
+from commissioning.models import CommissioningChange, CommissioningLine, FundingStream
+from indicators import importing
+from tests.factories import (
+    CommissioningLineFactory,
+    FundingStreamFactory,
+    IndicatorFactory,
+    PartnershipFactory,
+    ProgressOutputFactory,
+    ProgressUpdateFactory,
+    ThemeGroupFactory,
+)
+
+D = Decimal
+AMOUNT, TBC, AWAITING = "amount", "tbc", "awaiting"
+SEED_002 = [
+    ("CI 01", AMOUNT, "110000", "501753"),
+    ("CI 02", AMOUNT, "25000", "75000"),
+    ("CI 03", AMOUNT, "98500", "2000000"),
+    ("CI 04", AWAITING, None, None),
+    ("CI 05", TBC, None, None),
+    ("CI 06", TBC, None, None),
+    ("CI 07", TBC, None, None),
+    ("CI 08", TBC, None, None),
+]
+
+
+@pytest.fixture
+def pcc(partnership_a):
+    return FundingStreamFactory(
+        partnership=partnership_a,
+        financial_year=2017,
+        source="Police and Crime Commissioner grant",
+        amount=D("400568"),
+    )
+
+
+@pytest.fixture
+def seed_lines(pcc):
+    return [
+        CommissioningLineFactory(
+            partnership=pcc.partnership,
+            financial_year=2017,
+            reference=reference,
+            funding_stream=pcc,
+            contribution_status=status,
+            contribution=None if amount is None else D(amount),
+            total_budget=None if total is None else D(total),
+        )
+        for reference, status, amount, total in SEED_002
+    ]
+
+
+def _plan(partnership, year=2017):
+    return reverse("commissioning:plan", args=[partnership.slug, year])
+
+
+# The plan ------------------------------------------------------------------
+
+
+def test_summary_seed_002_totals_and_unconfirmed_lines(seed_lines, pcc):
+    summary = selectors.commissioning_summary(
+        pcc.partnership, 2017, as_at=datetime.date(2017, 4, 1)
+    )
+    [row] = summary.streams
+    assert row.totals.amount == D("400568")
+    assert row.totals.confirmed == D("233500")
+    assert row.totals.unallocated == D("167068")
+    assert [line.reference for line in row.to_be_confirmed] == [
+        "CI 04",
+        "CI 05",
+        "CI 06",
+        "CI 07",
+        "CI 08",
+    ]
+    assert [line.reference for line in summary.to_be_confirmed] == [
+        line.reference for line in row.to_be_confirmed
+    ]
+    assert summary.warnings == []
+    assert summary.confirmed_total == D("233500")
+
+
+def test_summary_theme_group_keeps_stream_totals_whole(seed_lines, pcc):
+    group = ThemeGroupFactory(partnership=pcc.partnership)
+    CommissioningLine.objects.filter(reference="CI 02").update(theme_group=group)
+    summary = selectors.commissioning_summary(
+        pcc.partnership, 2017, group, as_at=datetime.date(2017, 4, 1)
+    )
+    assert [line.reference for line in summary.lines] == ["CI 02"]
+    assert summary.streams[0].totals.confirmed == D("233500")
+
+
+def test_summary_progress_gives_latest_update_with_outputs(pcc, django_assert_num_queries):
+    line = CommissioningLineFactory(
+        partnership=pcc.partnership, funding_stream=pcc, status="commissioned"
+    )
+    ProgressUpdateFactory(line=line, date=datetime.date(2017, 6, 30))
+    latest = ProgressUpdateFactory(line=line, date=datetime.date(2017, 9, 30))
+    ProgressOutputFactory(update=latest, label="Clients supported", value=23)
+    ProgressOutputFactory(update=latest, label="Partners engaged", value=12)
+    with django_assert_num_queries(4):
+        summary = selectors.commissioning_summary(
+            pcc.partnership, 2017, as_at=datetime.date(2017, 10, 1)
+        )
+        [progress] = summary.progress
+        outputs = [(o.label, o.value) for o in progress.update.outputs.all()]
+    assert progress.update == latest
+    assert outputs == [("Clients supported", 23), ("Partners engaged", 12)]
+
+
+def test_plan_page_shows_seed_002_figures(client, officer_a, seed_lines):
+    client.force_login(officer_a)
+    response = client.get(_plan(officer_a.memberships.get().partnership))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "£400,568" in text
+    assert "£233,500" in text
+    assert "£167,068" in text
+    assert "£2,000,000" in text
+    assert "Awaiting confirmation" in text
+    assert text.count("To be confirmed") >= 4
+
+
+def test_plan_page_shows_over_allocation_warning(client, officer_a, seed_lines, pcc):
+    CommissioningLineFactory(
+        partnership=pcc.partnership, funding_stream=pcc, contribution=D("167069")
+    )
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert "exceed its £400,568 by £1." in text
+    assert "Over-allocated" in text
+
+
+def test_plan_page_contract_and_progress_warnings(client, officer_a, pcc):
+    today = datetime.date.today()
+    CommissioningLineFactory(
+        partnership=pcc.partnership,
+        funding_stream=pcc,
+        reference="SLA 01",
+        status="commissioned",
+        start=datetime.date(2017, 4, 1),
+        end=datetime.date(2018, 3, 31),
+    )
+    CommissioningLineFactory(
+        partnership=pcc.partnership,
+        funding_stream=pcc,
+        reference="SLA 02",
+        status="approved",
+        end=today + datetime.timedelta(days=30),
+    )
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert "SLA 01: the contract ended on 31 March 2018 but the line is still marked" in text
+    assert "SLA 01: no progress update since the contract started on 1 April 2017." in text
+    assert "SLA 02: the contract ends on" in text and "within three months" in text
+
+
+def test_plan_page_sorts_by_contribution(client, officer_a, seed_lines, pcc):
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership) + "?sort=-contribution").content.decode()
+    assert text.index("£110,000") < text.index("£98,500") < text.index("£25,000")
+
+
+@pytest.mark.parametrize("fmt, kind", [("csv", "text/csv"), ("xlsx", "spreadsheetml")])
+def test_plan_export(client, officer_a, seed_lines, pcc, fmt, kind):
+    client.force_login(officer_a)
+    response = client.get(_plan(pcc.partnership) + f"?_export={fmt}")
+    assert response.status_code == 200
+    assert kind in response["Content-Type"]
+    if fmt == "csv":
+        text = response.content.decode()
+        assert "110000.00" in text
+        assert "To be confirmed" in text
+        assert "Recommendation" in text.splitlines()[0]
+
+
+def test_plan_page_queries_do_not_grow_with_lines(
+    client, officer_a, pcc, django_assert_max_num_queries
+):
+    client.force_login(officer_a)
+    for _ in range(3):
+        line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+        ProgressUpdateFactory(line=line)
+    with django_assert_max_num_queries(12) as few:
+        client.get(_plan(pcc.partnership))
+    for _ in range(30):
+        line = CommissioningLineFactory(
+            partnership=pcc.partnership,
+            funding_stream=pcc,
+            theme_group=ThemeGroupFactory(partnership=pcc.partnership),
+        )
+        ProgressOutputFactory(update=ProgressUpdateFactory(line=line))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(_plan(pcc.partnership))
+    assert response.content.decode().count("/commissioning/lines/") >= 33
+
+
+def test_line_page_queries_do_not_grow_with_updates(
+    client, officer_a, pcc, django_assert_max_num_queries
+):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:line", args=[pcc.partnership.slug, line.pk])
+    ProgressOutputFactory(update=ProgressUpdateFactory(line=line))
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for day in range(1, 20):
+        update = ProgressUpdateFactory(line=line, date=datetime.date(2017, 5, day))
+        ProgressOutputFactory(update=update, label="Clients supported", value=day)
+        ProgressOutputFactory(update=update, label="Partners", value=day)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_line_page_shows_outputs_over_time(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    first = ProgressUpdateFactory(line=line, date=datetime.date(2017, 6, 30))
+    ProgressOutputFactory(update=first, label="Clients supported", value=23)
+    second = ProgressUpdateFactory(line=line, date=datetime.date(2017, 9, 30))
+    ProgressOutputFactory(update=second, label="Clients supported", value=31)
+    ProgressOutputFactory(update=second, label="Partners engaged", value=12)
+    detail = selectors.line_detail(line, as_at=datetime.date(2017, 10, 1))
+    assert detail.dates == [datetime.date(2017, 6, 30), datetime.date(2017, 9, 30)]
+    assert [(s.label, s.values) for s in detail.outputs] == [
+        ("Clients supported", [23, 31]),
+        ("Partners engaged", [None, 12]),
+    ]
+    client.force_login(officer_a)
+    text = client.get(line.get_absolute_url()).content.decode()
+    assert "30 Jun 2017" in text and "30 Sep 2017" in text
+
+
+# Forms ---------------------------------------------------------------------
+
+
+def _line_post(stream, **changes):
+    data = {
+        "reference": "CI 09",
+        "area_of_need": "Hate crime awareness",
+        "recommendation": "",
+        "theme_group": "",
+        "provider": "Provider Ltd",
+        "funding_stream": stream.pk,
+        "contribution_status": "amount",
+        "contribution": "12500",
+        "total_budget": "20000",
+        "start": "1/4/2017",
+        "end": "31/3/2018",
+        "status": "approved",
+    }
+    data.update(changes)
+    return data
+
+
+def test_line_add_changes_the_stream_totals(client, officer_a, seed_lines, pcc):
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    response = client.post(url, _line_post(pcc, contribution="1,234.50"))
+    assert response.status_code == 302
+    line = CommissioningLine.objects.get(reference="CI 09")
+    assert line.contribution == D("1234.50")
+    assert line.start == datetime.date(2017, 4, 1)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert "£234,734.50" in text  # 233,500 + 1,234.50
+    assert "£165,833.50" in text  # 400,568 - 234,734.50
+    change = CommissioningChange.objects.get()
+    assert change.old is None and change.new["contribution"] == "1234.50"
+    assert change.changed_by == officer_a
+
+
+BAD_LINES = [
+    ({"contribution": "-5"}, "contribution", "The contribution cannot be negative."),
+    ({"total_budget": "-1"}, "total_budget", "The total budget cannot be negative."),
+    (
+        {"contribution": "12.345"},
+        "contribution",
+        "The contribution can have at most two decimal places (pence).",
+    ),
+    (
+        {"start": "1/4/2018", "end": "31/3/2018"},
+        "end",
+        "The contract must end on or after the day it starts.",
+    ),
+    (
+        {"contribution": "25000", "total_budget": "20000"},
+        "contribution",
+        "The contribution cannot be more than the line&#x27;s total budget.",
+    ),
+    ({"contribution": ""}, "contribution", "Enter the contribution in pounds."),
+    (
+        {"contribution_status": "tbc", "contribution": "500"},
+        "contribution",
+        "Leave the contribution blank when it is not yet confirmed.",
+    ),
+    ({"reference": "CI 01"}, "reference", "A line with this reference already exists"),
+    ({"end": "31/13/2018"}, "end", "Enter the contract end as a date"),
+    ({"area_of_need": ""}, "area_of_need", "Enter the area of need."),
+]
+
+
+@pytest.mark.parametrize("changes, field, message", BAD_LINES)
+def test_line_add_bad_input_shows_error_summary_and_saves_nothing(
+    client, officer_a, seed_lines, pcc, changes, field, message
+):
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    response = client.post(url, _line_post(pcc, **changes))
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in text
+    assert message in text
+    assert f'href="#id_{field}' in text or field == "reference"
+    assert CommissioningLine.objects.count() == len(SEED_002)
+    assert not CommissioningChange.objects.exists()
+
+
+def test_line_add_stream_of_another_partnership_refused(client, officer_a, seed_lines, pcc):
+    other = FundingStreamFactory(partnership=PartnershipFactory(), financial_year=2017)
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    text = client.post(url, _line_post(other)).content.decode()
+    assert "govuk-error-summary" in text
+    assert "Choose a funding stream of Partnership A for 2017/18." in text
+    assert CommissioningLine.objects.count() == len(SEED_002)
+
+
+def test_line_add_stream_of_another_year_refused(client, officer_a, seed_lines, pcc):
+    next_year = FundingStreamFactory(partnership=pcc.partnership, financial_year=2018)
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    text = client.post(url, _line_post(next_year)).content.decode()
+    assert "govuk-error-summary" in text
+    assert "Choose a funding stream for 2017/18" in text
+    assert CommissioningLine.objects.count() == len(SEED_002)
+
+
+def _edit_post(shown: dict, **typed) -> dict:
+    """A post of an edit page: what each box showed (initial-*) and what is in it now."""
+    data = {}
+    for name, value in shown.items():
+        data[name] = data[f"initial-{name}"] = value
+    data.update(typed)
+    return data
+
+
+def _someone_else_sets(line, **changes):
+    fields = {name: getattr(line, name) for name in services.LINE_FIELDS}
+    data = services.LineInput(financial_year=line.financial_year, **{**fields, **changes})
+    services.line_save(partnership=line.partnership, data=data, line=line, by=None)
+
+
+def test_line_edit_saves_only_what_the_person_changed(client, officer_a, seed_lines, pcc):
+    line = seed_lines[4]  # CI 05, to be confirmed
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
+    assert client.get(url).status_code == 200
+    shown = {k: v for k, v in forms.LineForm.initial_for(line).items() if k != "indicators"}
+    _someone_else_sets(line, area_of_need="Changed by someone else")
+    data = _edit_post(shown, contribution_status="amount", contribution="15000")
+    assert client.post(url, data).status_code == 302
+    line.refresh_from_db()
+    assert line.contribution == D("15000") and line.contribution_status == AMOUNT
+    assert line.area_of_need == "Changed by someone else"  # not touched, so not overwritten
+    assert line.version == 3
+
+
+def test_line_edit_conflict_writes_nothing_then_saving_again_keeps_mine(
+    client, officer_a, seed_lines, pcc
+):
+    line = seed_lines[4]
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
+    shown = {k: v for k, v in forms.LineForm.initial_for(line).items() if k != "indicators"}
+    _someone_else_sets(line, contribution_status=AWAITING, provider="Their provider")
+    data = _edit_post(shown, contribution_status="amount", contribution="15000")
+    response = client.post(url, data)
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert (
+        "Contribution from the funding stream: someone else changed this to awaiting "
+        "confirmation after you opened the page." in text
+    )
+    line.refresh_from_db()
+    assert (line.contribution_status, line.contribution) == (AWAITING, None)
+    again = response.context["form"].data  # the page as shown after the conflict
+    assert again["provider"] == "Their provider"  # untouched boxes show what is stored
+    assert client.post(url, again).status_code == 302
+    line.refresh_from_db()
+    assert (line.contribution_status, line.contribution) == (AMOUNT, D("15000"))
+    assert line.provider == "Their provider"
+
+
+def test_line_add_links_only_own_indicators(client, officer_a, pcc):
+    mine = IndicatorFactory(partnership=pcc.partnership)
+    theirs = IndicatorFactory()
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    text = client.post(url, _line_post(pcc, indicators=[theirs.pk])).content.decode()
+    assert "Choose indicators of this partnership." in text
+    assert client.post(url, _line_post(pcc, indicators=[mine.pk])).status_code == 302
+    assert list(CommissioningLine.objects.get().indicators.all()) == [mine]
+
+
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("-400568", "The amount cannot be negative."),
+        ("400568.001", "The amount can have at most two decimal places (pence)."),
+        ("lots", "The amount must be an amount in pounds"),
+        ("", "Enter the amount for the year in pounds."),
+    ],
+)
+def test_stream_add_bad_amount_changes_nothing(client, officer_a, partnership_a, amount, message):
+    client.force_login(officer_a)
+    url = reverse("commissioning:stream_add", args=[partnership_a.slug, 2017])
+    text = client.post(url, {"source": "PCC grant", "amount": amount}).content.decode()
+    assert "govuk-error-summary" in text and message in text
+    assert not FundingStream.objects.exists()
+
+
+def test_stream_add_and_edit(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    url = reverse("commissioning:stream_add", args=[partnership_a.slug, 2017])
+    assert client.post(url, {"source": "PCC grant", "amount": "£400,568"}).status_code == 302
+    stream = FundingStream.objects.get()
+    assert stream.amount == D("400568.00") and stream.financial_year == 2017
+    text = client.post(url, {"source": "PCC grant", "amount": "1"}).content.decode()
+    assert "There is already a funding stream from this source in this year." in text
+    edit = reverse("commissioning:stream_edit", args=[partnership_a.slug, stream.pk])
+    shown = {"source": "PCC grant", "amount": "400568.00"}
+    response = client.post(edit, _edit_post(shown, amount="400000"))
+    assert response.status_code == 302
+    stale = client.post(edit, _edit_post(shown, amount="1"))
+    assert "someone else changed this to £400,000 after you opened" in stale.content.decode()
+    stream.refresh_from_db()
+    assert stream.amount == D("400000.00")
+    renamed = client.post(edit, _edit_post(shown, source="PCC grant 2017-18"))
+    assert renamed.status_code == 302  # the amount was not touched: no conflict
+    stream.refresh_from_db()
+    assert (stream.source, stream.amount) == ("PCC grant 2017-18", D("400000.00"))
+
+
+def test_update_add_with_outputs(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:update_add", args=[pcc.partnership.slug, line.pk])
+    data = {
+        "date": "30/9/2017",
+        "text": "Service has met 23 clients.",
+        "reported_by": "Provider",
+        "outputs-TOTAL_FORMS": "3",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-label": "Clients supported",
+        "outputs-0-value": "23",
+        "outputs-1-label": "Partners engaged",
+        "outputs-1-value": "12",
+        "outputs-2-label": "",
+        "outputs-2-value": "",
+    }
+    assert client.post(url, data).status_code == 302
+    update = line.updates.get()
+    assert [(o.label, o.value) for o in update.outputs.all()] == [
+        ("Clients supported", 23),
+        ("Partners engaged", 12),
+    ]
+    assert update.entered_by == officer_a
+    bad = {**data, "outputs-1-value": "", "date": "1/1/2999"}
+    text = client.post(url, bad).content.decode()
+    assert "Enter the number for &#x27;Partners engaged&#x27;." in text
+    assert "The date of the update cannot be in the future." in text
+    assert line.updates.count() == 1
+    edit = reverse("commissioning:update_edit", args=[pcc.partnership.slug, line.pk, update.pk])
+    assert client.get(edit).status_code == 200
+    changed = {**data, "outputs-0-value": "25", "version": "1"}
+    assert client.post(edit, changed).status_code == 302
+    assert update.outputs.get(label="Clients supported").value == 25
+
+
+# Copy forward ----------------------------------------------------------------
+
+
+def test_copy_forward_copies_lines_as_proposals(client, officer_a, seed_lines, pcc):
+    indicator = IndicatorFactory(partnership=pcc.partnership)
+    first = seed_lines[0]
+    first.status, first.start, first.end = "commissioned", datetime.date(2017, 4, 1), None
+    first.save()
+    first.indicators.add(indicator)
+    client.force_login(officer_a)
+    url = reverse("commissioning:copy_forward", args=[pcc.partnership.slug, 2018])
+    assert "Copy 8 lines" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    copies = CommissioningLine.objects.filter(financial_year=2018).order_by("reference")
+    assert [c.reference for c in copies] == [r for r, *_ in SEED_002]
+    assert {c.status for c in copies} == {"proposed"}
+    assert all(c.start is None and c.end is None for c in copies)
+    assert [(c.contribution_status, c.contribution) for c in copies][:4] == [
+        (AMOUNT, D("110000")),
+        (AMOUNT, D("25000")),
+        (AMOUNT, D("98500")),
+        (AWAITING, None),
+    ]
+    new_stream = FundingStream.objects.get(financial_year=2018)
+    assert new_stream.amount == D("400568") and new_stream.source == pcc.source
+    assert {c.funding_stream_id for c in copies} == {new_stream.pk}
+    assert list(copies[0].indicators.all()) == [indicator]
+    summary = selectors.commissioning_summary(
+        pcc.partnership, 2018, as_at=datetime.date(2018, 4, 1)
+    )
+    assert summary.streams[0].totals.confirmed == D("233500")
+
+
+def test_copy_forward_uses_the_new_years_stream(seed_lines, pcc):
+    stream_2018 = FundingStreamFactory(
+        partnership=pcc.partnership, financial_year=2018, source=pcc.source, amount=D("390000")
+    )
+    result = services.lines_copy_forward(
+        partnership=pcc.partnership, from_year=2017, to_year=2018, by=None
+    )
+    assert result.streams == []
+    assert {line.funding_stream for line in result.lines} == {stream_2018}
+
+
+def test_copy_forward_refuses_when_a_reference_exists(client, officer_a, seed_lines, pcc):
+    CommissioningLineFactory(partnership=pcc.partnership, financial_year=2018, reference="CI 03")
+    client.force_login(officer_a)
+    url = reverse("commissioning:copy_forward", args=[pcc.partnership.slug, 2018])
+    text = client.post(url).content.decode()
+    assert "govuk-error-summary" in text
+    assert "2018/19 already has line CI 03, so nothing was copied." in text
+    assert CommissioningLine.objects.filter(financial_year=2018).count() == 1
+    assert FundingStream.objects.filter(financial_year=2018).count() == 1  # the factory's
+
+
+def test_copy_forward_with_nothing_to_copy(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    url = reverse("commissioning:copy_forward", args=[partnership_a.slug, 2018])
+    text = client.post(url).content.decode()
+    assert "There are no lines in 2017/18 to copy." in text
+
+
+# Permissions -------------------------------------------------------------------
+
+# The role x URL matrix for every commissioning URL is in test_permissions.py.
+
+
+def test_line_of_another_partnership_is_404(client, officer_a, partnership_b):
+    line = CommissioningLineFactory(partnership=partnership_b)
+    client.force_login(officer_a)
+    url = reverse("commissioning:line", args=["partnership-a", line.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_partnership_page_links_to_commissioning(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    text = client.get(partnership_a.get_absolute_url()).content.decode()
+    assert reverse("commissioning:plan_latest", args=[partnership_a.slug]) in text
+
+
+# Admin -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model", ["fundingstream", "commissioningline", "progressupdate", "commissioningchange"]
+)
+def test_admin_changelists_search_and_filter(client, admin_user, seed_lines, model):
+    client.force_login(admin_user)
+    url = reverse(f"admin:commissioning_{model}_changelist")
+    assert client.get(url + "?q=CI").status_code == 200
+    assert client.get(url + "?partnership__id__exact=1").status_code in (200, 302)
+
+
+# Import and export -----------------------------------------------------------------
+
+
+def _tables(funding: str = "", commissioning: str = "") -> importing.Tables:
+    errors: list[str] = []
+    tables = {}
+    if funding:
+        tables["funding"] = importing.reading.rows_from_csv(funding, "funding", errors)
+    if commissioning:
+        tables["commissioning"] = importing.reading.rows_from_csv(
+            commissioning, "commissioning", errors
+        )
+    assert errors == []
+    return tables
+
+
+FUNDING = """partnership,financial_year,source,amount
+partnership-a,2017/18,PCC grant,400568.00
+"""
+HEADER = ",".join(transfer.COMMISSIONING_COLUMNS)
+COMMISSIONING = f"""{HEADER}
+partnership-a,2017/18,CI 01,Domestic abuse,"Continue, as now",,Sanctuary Housing,PCC grant,\
+110000.00,501753.00,2017-04-01,2017-12-31,commissioned
+partnership-a,2017/18,CI 04,Healthy relationships,,,,PCC grant,awaiting,,,,proposed
+partnership-a,2017/18,CI 05,Awareness,,,,PCC grant,tbc,,,,proposed
+partnership-a,2017/18,SLA 01,Third sector,,,Consortium,,,,,,commissioned
+"""
+
+
+def test_import_reads_amounts_tbc_and_awaiting(partnership_a):
+    report = importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    assert report.created == {"funding": 1, "commissioning": 4}
+    lines = {line.reference: line for line in CommissioningLine.objects.all()}
+    assert lines["CI 01"].contribution == D("110000.00")
+    assert lines["CI 01"].recommendation == "Continue, as now"
+    assert lines["CI 04"].contribution_status == AWAITING
+    assert lines["CI 05"].contribution_status == TBC and lines["CI 05"].contribution is None
+    assert lines["SLA 01"].funding_stream is None and lines["SLA 01"].contribution_status == ""
+    again = importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    assert again.created == {} and again.updated == {}
+    assert again.unchanged == {"funding": 1, "commissioning": 4}
+
+
+def test_import_bad_rows_all_named_and_nothing_written(partnership_a, partnership_b):
+    bad = f"""{HEADER}
+partnership-a,2017/18,CI 01,Need,,,,PCC grant,-5,,,,proposed
+partnership-a,2017/18,CI 02,Need,,,,PCC grant,12.345,,,,proposed
+partnership-a,2017/18,CI 03,Need,,,,PCC grant,500,100,,,proposed
+partnership-a,2017/18,CI 04,Need,,,,,,,2018-01-01,2017-01-01,proposed
+partnership-a,2018/19,CI 05,Need,,,,PCC grant,tbc,,,,proposed
+partnership-a,2017/18,CI 06,Need,,,,PCC grant,lots,,,,proposed
+partnership-a,2017/18,CI 07,Need,,No such group,,,,,,,unknown
+nobody,2017/18,CI 08,Need,,,,,,,,,proposed
+partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
+partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
+"""
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(FUNDING, bad), by=None)
+    errors = "\n".join(failed.value.report.errors)
+    assert "row 2: The contribution cannot be negative" in errors
+    assert "row 3: The contribution can have at most two decimal places" in errors
+    assert "row 4: The contribution cannot be more than the line's total budget." in errors
+    assert "row 5: The contract must end on or after the day it starts." in errors
+    assert "row 6: there is no funding stream 'PCC grant' for 2018/19" in errors
+    assert "row 7: The contribution must be an amount in pounds" in errors
+    assert "row 8: partnership 'partnership-a' has no theme group 'No such group'" in errors
+    assert "row 8: status 'unknown' is not one of" in errors
+    assert "row 9: partnership 'nobody' does not exist" in errors
+    assert "row 11: reference 'CI 09' repeats row 10" in errors
+    assert not FundingStream.objects.exists()
+    assert not CommissioningLine.objects.exists()
+
+
+def test_import_scope_refuses_another_partnership(partnership_a, partnership_b):
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(FUNDING), by=None, scope=partnership_b)
+    assert "partnership 'partnership-a' is not Partnership B" in failed.value.report.errors[0]
+
+
+def _snapshot(partnership):
+    streams = sorted(
+        FundingStream.objects.filter(partnership=partnership).values_list(
+            "financial_year", "source", "amount"
+        )
+    )
+    lines = sorted(
+        CommissioningLine.objects.filter(partnership=partnership).values_list(
+            "financial_year",
+            "reference",
+            "area_of_need",
+            "recommendation",
+            "theme_group__name",
+            "provider",
+            "funding_stream__source",
+            "funding_stream__financial_year",
+            "contribution_status",
+            "contribution",
+            "total_budget",
+            "start",
+            "end",
+            "status",
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
+    return streams, lines
+
+
+def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, partnership_a):
+    group = ThemeGroupFactory(partnership=partnership_a, name="Domestic abuse")
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    CommissioningLine.objects.filter(reference="CI 04").update(
+        theme_group=group, total_budget=D("1234.50"), provider="=cmd|' /C calc'!A0"
+    )
+    FundingStreamFactory(partnership=partnership_a, financial_year=2018, amount=D("0.05"))
+    before = _snapshot(partnership_a)
+    counts = importing.export_to_folder(partnership_a, tmp_path)
+    assert counts["funding"] == 2 and counts["commissioning"] == 4
+    text = (tmp_path / "commissioning.csv").read_text()
+    assert "'=cmd" in text  # never a formula in a spreadsheet
+    assert ",awaiting," in text and ",tbc," in text and "110000.00" in text
+    CommissioningLine.objects.all().delete()
+    FundingStream.objects.all().delete()
+    report = importing.import_path(tmp_path, by=None)
+    assert report.created["funding"] == 2 and report.created["commissioning"] == 4
+    assert _snapshot(partnership_a) == before
+
+
+def test_demo_commissioning_loads_seed_002_and_000(db):
+    from csp_portal.core import demo
+
+    demo.core_load()
+    demo.extra_load()
+    plymouth = PartnershipFactory(slug="safer-plymouth")
+    summary = selectors.commissioning_summary(plymouth, 2017, as_at=datetime.date(2017, 4, 1))
+    assert len(summary.lines) == 8
+    [row] = summary.streams
+    assert (row.totals.amount, row.totals.confirmed, row.totals.unallocated) == (
+        D("400568"),
+        D("233500"),
+        D("167068"),
+    )
+    assert len(summary.to_be_confirmed) == 5
+    slas = selectors.commissioning_summary(plymouth, 2010, as_at=datetime.date(2011, 1, 31))
+    outputs = {
+        p.line.reference: {o.label: o.value for o in p.update.outputs.all()} for p in slas.progress
+    }
+    assert outputs["SLA 01"]["Clients met"] == 23
+    assert outputs["SLA 01"]["Potential partners met"] == 12
+    assert outputs["SLA 02"]["Organisations registered for brokerage"] == 333
+    # On 31 January 2011 both agreements end within three months (31 March 2011).
+    assert [w.kind for w in slas.warnings] == ["ends_soon", "ends_soon"]
+    again = demo.extra_load()
+    assert "commissioning: 0 new, 0 changed, 10 unchanged" in again[0]
+    assert again[1] == "Commissioning progress updates: 0 new or changed."
+
+
+def test_line_add_shows_every_problem_at_once(client, officer_a, pcc):
+    client.force_login(officer_a)
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+    data = _line_post(pcc, contribution="-5", start="1/4/2018", end="1/4/2017", area_of_need="")
+    text = client.post(url, data).content.decode()
+    assert "The contribution cannot be negative." in text
+    assert "The contract must end on or after the day it starts." in text
+    assert "Enter the area of need." in text
+    assert not CommissioningLine.objects.exists()
+
+
+def test_partnership_workbook_carries_commissioning_and_reads_back(partnership_a):
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    before = _snapshot(partnership_a)
+    workbook = importing.export_workbook(partnership_a)
+    errors: list[str] = []
+    tables = importing.read_workbook(workbook, errors)
+    assert errors == []
+    assert len(tables["funding"]) == 1 and len(tables["commissioning"]) == 4
+    CommissioningLine.objects.all().delete()
+    FundingStream.objects.all().delete()
+    importing.import_tables(
+        {k: tables[k] for k in ("funding", "commissioning")}, by=None, scope=partnership_a
+    )
+    assert _snapshot(partnership_a) == before
