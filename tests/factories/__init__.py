@@ -122,6 +122,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Performance update {n}")
     meeting_kind = Meeting.Kind.SCRUTINY_PANEL
     meeting_date = datetime.date(2017, 1, 24)
+
+
 class FundingStreamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FundingStream

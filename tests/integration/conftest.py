@@ -37,6 +37,8 @@ def draft_a(partnership_a):
     from tests.factories import ReportFactory
 
     return ReportFactory(partnership=partnership_a, title="Secret draft title")
+
+
 @pytest.fixture
 def funding_stream_a(partnership_a):
     from tests.factories import FundingStreamFactory
