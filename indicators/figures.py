@@ -874,3 +874,87 @@ def spc_series(
     slots = slots[first:]
     values = [calc.value(s) for s in slots]
     return slots, spc_analysis(values, slots, spec.polarity, settings)
+
+
+# What a report needs beyond one indicator's Figures: kept here so reports do no arithmetic.
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One period of the year as seed 002 tables it."""
+
+    period: date
+    last_year: Decimal | None
+    this_year: Decimal | None
+    change: Decimal | None
+    cumulative: Decimal | None
+    cumulative_target: Decimal | None
+
+
+def month_rows(figures: Figures) -> tuple[MonthRow, ...]:
+    """Each period of the year: last year, this year, change (this minus last), cumulatives."""
+    return tuple(
+        MonthRow(
+            period=slot,
+            last_year=last,
+            this_year=this,
+            change=_minus(this, last),
+            cumulative=cumulative,
+            cumulative_target=target,
+        )
+        for (slot, this), (_, last), (_, cumulative), (_, target) in zip(
+            figures.this_year,
+            figures.last_year,
+            figures.cumulative_this_year,
+            figures.cumulative_target,
+            strict=True,
+        )
+    )
+
+
+def direction_of(spec: IndicatorSpec, change: Decimal | None, change_pct: Decimal | None) -> str:
+    """The direction of any change (a quarter's, say) by the same rule as the year to date."""
+    return _direction(spec, change, change_pct)
+
+
+def shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
+    """Each count as a percentage of their total; None when the total is zero."""
+    total = sum(counts.values())
+    return {
+        key: (Decimal(count) / Decimal(total) * HUNDRED if total else None)
+        for key, count in counts.items()
+    }
+
+
+def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, ...]:
+    """Each stored period of financial year ``year`` with its figure, None where missing."""
+    calc = _Calc(spec, series)
+    return tuple((slot, calc.value(slot)) for slot in calc.slots(year))
+
+
+@dataclass(frozen=True)
+class Rolling:
+    """The twelve months to a period against the twelve months before them."""
+
+    end: date
+    current: Decimal | None
+    previous: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+
+
+def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
+    """Rolling year to ``period`` and the year before it; None unless every period has a figure."""
+    calc = _Calc(spec, series)
+    last = calc.slot_of(month_start(period))
+    slots = [add_months(last, -calc.step * k) for k in reversed(range(12 // calc.step))]
+    current = calc.aggregate(slots)
+    previous = calc.like_for_like(slots, -1)
+    change = _minus(current, previous)
+    return Rolling(
+        end=last,
+        current=current,
+        previous=previous,
+        change=change,
+        change_pct=_change_pct(change, previous),
+    )

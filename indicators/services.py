@@ -95,6 +95,33 @@ class FigureConflict(Exception):
         self.conflicts = conflicts
 
 
+class FigureLocked(Exception):
+    """A figure in a period a published report covers was changed without a reason."""
+
+    def __init__(self, locked: list):
+        self.locked = locked
+        names = ", ".join(
+            f"{indicator.code} {periods.short_month_label(period)}"
+            for indicator, period, _ in locked
+        )
+        super().__init__(
+            f"Give a reason for changing {names}: a published report covers "
+            f"{'this month' if len(locked) == 1 else 'these months'}, and the next report "
+            "will list the change as a revision"
+        )
+
+
+def _check_locked(plan: list, reason: str) -> None:
+    """Periods covered by a published report change only with a reason (reports flag them)."""
+    from reports.selectors import locked_figures  # reports build on indicators, not the reverse
+
+    if reason.strip():
+        return
+    locked = locked_figures((entry.indicator, entry.period) for entry, _ in plan)
+    if locked:
+        raise FigureLocked(locked)
+
+
 def _check_fields(actual: Actual) -> None:
     """Field checks (digits, places) without the per-row queries of full_clean: the
     indicator and user come from the database already, and constraints hold in it."""
@@ -197,6 +224,7 @@ def actuals_save(
             plan.append((entry, current))
     if result.conflicts:
         raise FigureConflict(result.conflicts)
+    _check_locked(plan, reason)
 
     changes = []
     for entry, current in plan:

@@ -159,6 +159,9 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
         stored = selectors.actuals_at([(cell.indicator, cell.period) for cell in form.cells])
         form.add_conflicts(conflict.conflicts, stored)
         return None
+    except services.FigureLocked as locked:
+        form.add_error("reason", str(locked))
+        return None
     if result.written:
         messages.success(
             request,

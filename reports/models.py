@@ -1,1 +1,180 @@
-"""Filled by a later issue."""
+"""Scrutiny-panel update reports: an editable draft and its frozen published versions."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from csp_portal.core.models import Meeting, Partnership, ThemeGroup
+from indicators import periods
+
+# The generated sections, in their default order.
+SECTION_KEYS = (
+    "key_findings",
+    "successes",
+    "performance",
+    "actions",
+    "commissioning",
+    "risks",
+    "definitions",
+)
+SECTION_TITLES = {
+    "key_findings": "Key findings",
+    "successes": "Successes and developments",
+    "performance": "Performance",
+    "actions": "Action plan",
+    "commissioning": "Commissioning",
+    "risks": "Risks, issues and recommendations",
+    "definitions": "Definitions",
+}
+# The implications a council report template asks for, each with an officer's sign-off.
+IMPLICATION_KEYS = (
+    ("financial", "Financial"),
+    ("legal", "Legal"),
+    ("equality", "Equality"),
+    ("risk", "Risk"),
+    ("crime_disorder", "Crime and disorder"),
+    ("data_protection", "Data protection"),
+)
+
+
+def default_sections() -> list[dict]:
+    return [{"key": key, "shown": True} for key in SECTION_KEYS]
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        PARTNERSHIP = "partnership", "Partnership or theme group update"
+        OVERVIEW = "overview", "Overview of several partnerships"
+
+    class Purpose(models.TextChoices):
+        DECISION = "decision", "Decision"
+        DISCUSSION = "discussion", "Discussion"
+        NOTING = "noting", "Noting"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PARTNERSHIP)
+    theme_group = models.ForeignKey(
+        ThemeGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    # An overview report also covers these partnerships (seed 004).
+    covers = models.ManyToManyField(Partnership, blank=True, related_name="overview_reports")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    meeting_kind = models.CharField(max_length=20, choices=Meeting.Kind.choices, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    period = models.DateField(help_text="The month figures run to (first of the month).")
+
+    # Cover sheet.
+    title = models.CharField(max_length=200)
+    report_of = models.CharField("report of", max_length=200, blank=True)
+    contact_officer = models.CharField(max_length=200, blank=True)
+    coordinator = models.CharField(max_length=200, blank=True)
+    priority = models.CharField("priority or objective", max_length=300, blank=True)
+    wards = models.CharField("wards affected", max_length=500, default="All")
+    exempt = models.BooleanField(default=False)
+    exempt_paragraph = models.CharField("Schedule 12A paragraph", max_length=200, blank=True)
+    executive_summary = models.TextField(blank=True)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.NOTING)
+    recommendations = models.TextField(default="To note the update")
+    implications = models.JSONField(default=dict, blank=True)
+    background_papers = models.TextField(blank=True)
+
+    # What the editor adds to the generated sections.
+    sections = models.JSONField(default=default_sections)
+    successes = models.JSONField(default=dict, blank=True)  # theme group name ("" whole) -> text
+    editor_comments = models.JSONField(default=dict, blank=True)  # indicator pk -> text
+    risks = models.TextField(blank=True)
+    issues_for_others = models.TextField("issues for other theme groups", blank=True)
+    scrutiny_recommendations = models.TextField(
+        "open scrutiny recommendations and responses", blank=True
+    )
+    # Overview reports: national developments, then news per covered partnership (pk -> text).
+    introduction = models.TextField(blank=True)
+    news = models.JSONField(default=dict, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({periods.month_label(self.period)})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.partnership.slug, self.pk])
+
+    def clean(self) -> None:
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": "The period is a month: use its first day."})
+        if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
+            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+        if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
+            raise ValidationError({"meeting": "Choose a meeting of this partnership."})
+        if not self.meeting_id and not (self.meeting_kind and self.meeting_date):
+            raise ValidationError(
+                {"meeting": "Choose a meeting, or give the kind of meeting and its date."}
+            )
+        if self.exempt and not self.exempt_paragraph.strip():
+            raise ValidationError(
+                {"exempt_paragraph": "Give the Schedule 12A paragraph that makes it exempt."}
+            )
+        keys = [s.get("key") for s in self.sections or []]
+        if sorted(keys) != sorted(SECTION_KEYS):
+            raise ValidationError({"sections": "Every section must be listed once."})
+
+    @property
+    def meeting_label(self) -> str:
+        if self.meeting_id:
+            return self.meeting.title
+        return Meeting.Kind(self.meeting_kind).label if self.meeting_kind else ""
+
+    @property
+    def date_of_meeting(self):
+        return self.meeting.date if self.meeting_id else self.meeting_date
+
+    @property
+    def shown_sections(self) -> list[str]:
+        return [s["key"] for s in self.sections if s.get("shown")]
+
+
+class ReportVersion(models.Model):
+    """A published report, frozen: what it showed, its HTML and files, never changed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    # The figures the report shows, by indicator and month, and the contact officer: small,
+    # so the page can check for revisions without reading the whole snapshot.
+    shown = models.JSONField(default=dict)
+    html = models.TextField()
+    csv = models.TextField()
+    pdf = models.BinaryField(null=True, blank=True)
+    docx = models.BinaryField(null=True, blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    timings = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="unique_report_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} version {self.number}"

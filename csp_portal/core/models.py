@@ -65,6 +65,12 @@ class Partnership(models.Model):
     organisations = models.ManyToManyField(
         Organisation, through="Membership", related_name="partnerships", blank=True
     )
+    reports_public = models.BooleanField(
+        "published reports are public",
+        default=False,
+        help_text="Anyone, signed in or not, may read this partnership's published reports "
+        "(scrutiny papers are public documents). Drafts are never public.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -66,3 +66,15 @@ def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Pa
     if not has_access(user, partnership, access):
         raise Http404("No partnership found")
     return partnership
+
+
+def reports_partnership_for(user: User | AnonymousUser, slug: str) -> Partnership:
+    """The partnership whose published reports the user may read, else Http404.
+
+    Its members may; so may anyone, signed in or not, when the partnership has made its
+    published reports public. Drafts are a matter for Access.LIVE, never for this.
+    """
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if partnership.reports_public or has_access(user, partnership, Access.PUBLISHED):
+        return partnership
+    raise Http404("No partnership found")

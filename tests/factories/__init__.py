@@ -111,6 +111,19 @@ class TargetFactory(factory.django.DjangoModelFactory):
     value = Decimal(1000)
 
 
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A draft report to November 2016 for a scrutiny panel; publish it with the service."""
+
+    class Meta:
+        model = "reports.Report"
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    period = datetime.date(2016, 11, 1)
+    title = factory.Sequence(lambda n: f"Performance update {n}")
+    meeting_kind = Meeting.Kind.SCRUTINY_PANEL
+    meeting_date = datetime.date(2017, 1, 24)
+
+
 class FundingStreamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = FundingStream

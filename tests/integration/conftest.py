@@ -10,6 +10,35 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_report_documents(settings):
+    # Making a report's PDF and Word files drives a browser for its charts (seconds each);
+    # tests that need them switch this on (or stand in a renderer).
+    settings.REPORTS_MAKE_DOCUMENTS = False
+
+
+@pytest.fixture
+def report_a(partnership_a):
+    """A published report of partnership A (version 1), frozen when the fixture is made,
+    with stand-in PDF and Word bytes."""
+    from reports import services
+    from reports.models import ReportVersion
+    from tests.factories import ReportFactory
+
+    report = ReportFactory(partnership=partnership_a, title="Published update")
+    version = services.report_publish(report=report, by=None).version
+    ReportVersion.objects.filter(pk=version.pk).update(pdf=b"%PDF-1.7 test", docx=b"PK test")
+    return report
+
+
+@pytest.fixture
+def draft_a(partnership_a):
+    """A draft report of partnership A, never published."""
+    from tests.factories import ReportFactory
+
+    return ReportFactory(partnership=partnership_a, title="Secret draft title")
+
+
 @pytest.fixture
 def funding_stream_a(partnership_a):
     from tests.factories import FundingStreamFactory

@@ -19,7 +19,9 @@ SIZES = [3, 30]
 
 MAX_QUERIES = {
     "month_sheet": 6,
-    "month_sheet_post": 11,  # one figure changed, every other figure submitted unchanged
+    # One figure changed, every other figure submitted unchanged; one query asks whether a
+    # published report covers the month (reports.selectors.locked_figures).
+    "month_sheet_post": 12,
     "month_sheet_post_invalid": 6,
     "indicator_list": 7,
     "indicator_detail": 14,  # 11, and up to 3 for the most similar group (opendata)

@@ -22,6 +22,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded {len(partnerships)} partnerships.")
         for line in demo.extra_load():
             self.stdout.write(line)
+        from reports.demo import reports_load
+
+        for line in reports_load():
+            self.stdout.write(line)
         if no_users:
             return
         logins = demo.users_load()

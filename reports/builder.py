@@ -1,0 +1,435 @@
+"""The report snapshot: everything a report shows, as plain JSON, built from figures already read.
+
+No database and no arithmetic here: every number comes from ``indicators.figures`` (and the
+action-plan and commissioning readers), every sentence from ``indicators.commentary``.
+Numbers are stored as unrounded strings; rounding happens only when the HTML is drawn.
+The snapshot is what a published version freezes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from indicators import charts, commentary, periods
+from indicators.figures import (
+    Figures,
+    direction_of,
+    month_rows,
+    rolling_twelve,
+    shares,
+    year_series,
+)
+from indicators.selectors import IndicatorFigures, spec_for
+
+from .models import IMPLICATION_KEYS, SECTION_TITLES
+
+SCHEMA = 1
+STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Monitored"}
+DIRECTION_LABELS = {
+    "improving": "Improving",
+    "deteriorating": "Deteriorating",
+    "stable": "Stable",
+    "none": "No comparison",
+    "monitor": "Not rated: monitoring only",
+}
+# Standard cautions (REPORTING.md), added when an indicator has no note of its own.
+CAUTIONS = (
+    (
+        ("domestic", "hate"),
+        "More recorded crime of this kind may reflect better recording and more confidence "
+        "to report, not more crime.",
+    ),
+    (
+        ("anti-social", "antisocial", "asb"),
+        "Anti-social behaviour figures are incidents reported to the police, not crimes.",
+    ),
+    (
+        ("crime",),
+        "Police-recorded crime measures demand on the police rather than trends in crime.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PartnershipBlock:
+    """One partnership of an overview report: its headline figures and its news."""
+
+    name: str
+    slug: str
+    results: list[IndicatorFigures]
+    news: str
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """What the builder reads, gathered by ``reports.selectors.report_inputs``."""
+
+    report: object  # reports.models.Report, already loaded with its relations
+    results: list[IndicatorFigures]
+    theme_group_names: list[str]
+    figures_as_at: datetime.datetime
+    revisions: list[dict] = field(default_factory=list)
+    linked_actions: Mapping[int, list[dict]] | None = None
+    action_plan: dict | None = None
+    commissioning: dict | None = None
+    risk_items: dict | None = None  # open risks, issues and recommendations from action plans
+    blocks: list[PartnershipBlock] = field(default_factory=list)
+
+
+def plain(value: object) -> object:
+    """A JSON-safe, unrounded form: Decimals as strings without trailing zeros, dates ISO."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value else str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    return value
+
+
+def figures_record(figures: Figures) -> dict:
+    """Every figure of an indicator, unrounded, keyed by the Figures field name."""
+    return {f.name: plain(getattr(figures, f.name)) for f in dataclasses.fields(figures)}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _caution(indicator) -> str:
+    if indicator.interpretation_note:
+        return indicator.interpretation_note
+    words = f"{indicator.title} {indicator.unit}".lower()
+    for keys, sentence in CAUTIONS:
+        if any(key in words for key in keys):
+            return sentence
+    return ""
+
+
+def _chart(chart: charts.Chart) -> dict:
+    return {
+        "id": chart.id,
+        "title": chart.title,
+        "subtitle": chart.subtitle,
+        "alt": chart.alt,
+        "spec": chart.spec,
+        "headers": chart.headers,
+        "rows": chart.rows,
+    }
+
+
+def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
+    """The month-by-month chart with the year before last as a third, dotted line."""
+    traces = chart["spec"]["data"]
+    traces.insert(
+        0,
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": label,
+            "x": list(traces[0]["x"]),
+            "y": [None if v is None else float(v) for _, v in sorted(before.items())],
+            "line": {"color": charts.DARK_PINK, "dash": "dot", "width": 3},
+        },
+    )
+    chart["subtitle"] = chart["subtitle"].replace(
+        f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
+    )
+    chart["alt"] = chart["alt"].replace(" against ", f" against {label} and ", 1)
+
+
+def indicator_entry(
+    result: IndicatorFigures,
+    *,
+    editor_comment: str = "",
+    actions: list[dict] | None = None,
+    with_charts: bool = True,
+) -> dict:
+    """One indicator as the report shows it."""
+    indicator, figures = result.indicator, result.figures
+    spec = spec_for(indicator)
+    fy = periods.financial_year_of(figures.fy_start, spec.fy_start_month)
+    # Three years of months, so seasonality shows (REPORT_CHECKLIST 11).
+    before = dict(year_series(spec, result.series, fy - 2))
+    before_label = periods.fy_label(fy - 2, spec.fy_start_month)
+    rolling = rolling_twelve(spec, result.series, figures.period)
+    charts_ = [_chart(c) for c in charts.indicator_charts(indicator, result)] if with_charts else []
+    has_before = any(v is not None for v in before.values())
+    if charts_ and has_before:
+        _add_year_before(charts_[0], before, before_label)
+    return {
+        "id": indicator.pk,
+        "code": indicator.code,
+        "title": indicator.title,
+        "theme_group": indicator.theme_group.name if indicator.theme_group else "",
+        "measure": indicator.measure,
+        "measure_label": indicator.get_measure_display(),
+        "polarity": indicator.polarity,
+        "polarity_label": indicator.get_polarity_display(),
+        "frequency": indicator.frequency,
+        "places": 0 if indicator.measure == "count" else 1,
+        "suffix": {"percentage": "%", "rate": " per 1,000"}.get(indicator.measure, ""),
+        "tolerance": plain(indicator.tolerance),
+        "stability": plain(indicator.stability),
+        "data_source": indicator.data_source,
+        "owner": indicator.owner,
+        "has_target": result.target is not None and indicator.polarity != "monitor",
+        "status": figures.status,
+        "direction": figures.direction,
+        "direction_previous_quarter": direction_of(
+            spec, figures.quarter_previous_change, figures.quarter_previous_change_pct
+        ),
+        "direction_same_quarter": direction_of(
+            spec, figures.quarter_change, figures.quarter_change_pct
+        ),
+        "figures": figures_record(figures),
+        "months": [
+            {
+                "period": row.period.isoformat(),
+                "label": periods.month_name(row.period)
+                if indicator.frequency == "monthly"
+                else f"Q{periods.quarter_of(row.period, spec.fy_start_month)}",
+                "year_before": plain(before.get(periods.add_months(row.period, -24))),
+                "last_year": plain(row.last_year),
+                "this_year": plain(row.this_year),
+                "change": plain(row.change),
+                "cumulative": plain(row.cumulative),
+                "cumulative_target": plain(row.cumulative_target),
+                # Months after the reporting period are not yet due: not "missing".
+                "due": row.period <= figures.period,
+            }
+            for row in month_rows(figures)
+        ],
+        "charts": charts_,
+        "year_before_label": before_label if has_before else "",
+        "rolling": {
+            "end": plain(rolling.end),
+            "current": plain(rolling.current),
+            "previous": plain(rolling.previous),
+            "change": plain(rolling.change),
+            "change_pct": plain(rolling.change_pct),
+        },
+        "commentary": commentary.commentary(figures, spec, noun=indicator.noun),
+        "interpretation_note": _caution(indicator),
+        "editor_comment": editor_comment.strip(),
+        "actions": actions or [],
+        "actions_known": actions is not None,
+    }
+
+
+def _has_figures(figures: Figures) -> bool:
+    return any(v is not None for _, v in figures.this_year + figures.last_year)
+
+
+def _tally(entries: Sequence[dict], key: str, labels: Mapping[str, str]) -> list[dict]:
+    counts = {name: 0 for name in labels}
+    for entry in entries:
+        # A monitoring-only indicator has a change but no better or worse.
+        monitored = key == "direction" and entry.get("polarity") == "monitor"
+        counts["monitor" if monitored else entry[key]] += 1
+    pcts = shares(counts)
+    return [
+        {"key": name, "label": labels[name], "count": counts[name], "pct": plain(pcts[name])}
+        for name in labels
+    ]
+
+
+def key_findings(entries: Sequence[dict]) -> dict:
+    """Status and direction counts with their shares, then the red and amber exceptions."""
+    exceptions = [e for e in entries if e["status"] == "red"] + [
+        e for e in entries if e["status"] == "amber"
+    ]
+    return {
+        "total": len(entries),
+        "statuses": _tally(entries, "status", STATUS_LABELS),
+        "directions": _tally(entries, "direction", DIRECTION_LABELS),
+        "exceptions": [e["id"] for e in exceptions],
+        "red_without_action": [
+            e["id"]
+            for e in entries
+            if e["status"] == "red" and not any(a.get("open", True) for a in e["actions"])
+        ],
+    }
+
+
+def _definitions(partnership, entries: Sequence[dict], figures_as_at: datetime.datetime) -> dict:
+    legend = partnership.rag_legend or {}
+    sources = sorted({e["data_source"] for e in entries if e["data_source"]})
+    return {
+        "legend": [
+            {"key": key, "label": STATUS_LABELS[key], "text": legend.get(key, "")}
+            for key in ("green", "amber", "red")
+        ],
+        "sources": sources or [f"Figures entered by {partnership.name} officers."],
+        "tolerances": sorted({e["tolerance"] for e in entries}, key=Decimal),
+        "stabilities": sorted({e["stability"] for e in entries}, key=Decimal),
+        "figures_as_at": figures_as_at.isoformat(),
+    }
+
+
+def _cover(report) -> dict:
+    implications = report.implications or {}
+    return {
+        "meeting": report.meeting_label,
+        "meeting_date": plain(report.date_of_meeting),
+        "report_of": report.report_of,
+        "contact_officer": report.contact_officer,
+        "coordinator": report.coordinator,
+        "priority": report.priority,
+        "wards": report.wards or "All",
+        "exempt": report.exempt,
+        "exempt_paragraph": report.exempt_paragraph,
+        "executive_summary": _lines(report.executive_summary),
+        "purpose": report.get_purpose_display(),
+        "recommendations": _lines(report.recommendations) or ["To note the update"],
+        "implications": [
+            {
+                "key": key,
+                "label": label,
+                "text": (implications.get(key) or {}).get("text", "").strip(),
+                "officer": (implications.get(key) or {}).get("officer", "").strip(),
+            }
+            for key, label in IMPLICATION_KEYS
+        ],
+        "background_papers": _lines(report.background_papers),
+    }
+
+
+def _number_sections(snapshot: dict, available: Mapping[str, bool]) -> list[dict]:
+    """The shown sections in the report's order, numbered, with their paragraph numbers."""
+    shown = []
+    for item in snapshot["section_order"]:
+        key = item["key"]
+        if item.get("shown") and available.get(key, False):
+            shown.append({"key": key, "title": SECTION_TITLES[key]})
+    # Section 1 is the introduction (purpose and summary); generated sections follow.
+    for number, section in enumerate(shown, start=2):
+        section["number"] = number
+    return shown
+
+
+def build_snapshot(inputs: ReportInputs) -> dict:
+    """The whole report as plain JSON, ready to render, freeze and export."""
+    report = inputs.report
+    partnership = report.partnership
+    comments = {str(k): v for k, v in (report.editor_comments or {}).items()}
+    linked = inputs.linked_actions
+    # An indicator with no figure in either year has nothing to report: it is named, not tabled.
+    reported = [r for r in inputs.results if _has_figures(r.figures)]
+    no_figures = [
+        {"code": r.indicator.code, "title": r.indicator.title}
+        for r in inputs.results
+        if not _has_figures(r.figures)
+    ]
+    entries = [
+        indicator_entry(
+            result,
+            editor_comment=comments.get(str(result.indicator.pk), ""),
+            actions=None if linked is None else list(linked.get(result.indicator.pk, [])),
+        )
+        for result in reported
+    ]
+    fy_start_month = partnership.fy_start_month
+    fy = periods.financial_year_of(report.period, fy_start_month)
+    target_entries = [e for e in entries if e["has_target"]]
+    monitor_entries = [e for e in entries if not e["has_target"]]
+    successes = [
+        {"group": name or partnership.name, "text": _lines(report.successes.get(name, ""))}
+        for name in inputs.theme_group_names
+        if (report.successes or {}).get(name, "").strip()
+    ]
+    # Recorded risks, issues and recommendations first, then what the editor adds.
+    recorded = inputs.risk_items or {}
+    risks = {
+        "risks": [*recorded.get("risks", []), *_lines(report.risks)],
+        "issues": [*recorded.get("issues", []), *_lines(report.issues_for_others)],
+        "recommendations": [
+            *recorded.get("recommendations", []),
+            *_lines(report.scrutiny_recommendations),
+        ],
+    }
+    snapshot = {
+        "schema": SCHEMA,
+        "introduction": _lines(report.introduction),
+        "kind": report.kind,
+        "title": report.title,
+        "partnership": {
+            "name": partnership.name,
+            "slug": partnership.slug,
+            "area": partnership.area,
+        },
+        "theme_group": report.theme_group.name if report.theme_group_id else "",
+        "period": report.period.isoformat(),
+        "period_label": periods.month_label(report.period),
+        "financial_year": periods.fy_label(fy, fy_start_month),
+        "last_financial_year": periods.fy_label(fy - 1, fy_start_month),
+        "fy_start_label": periods.month_name(periods.fy_start(fy, fy_start_month)),
+        "quarter": periods.quarter_of(report.period, fy_start_month),
+        "cover": _cover(report),
+        "section_order": [dict(s) for s in report.sections],
+        "key_findings": key_findings(entries),
+        "successes": successes,
+        "performance": {
+            "target": [e["id"] for e in target_entries],
+            "monitoring": [e["id"] for e in monitor_entries],
+        },
+        "indicators": {str(e["id"]): e for e in entries},
+        "indicator_order": [e["id"] for e in target_entries + monitor_entries],
+        "no_figures": no_figures,
+        "actions": inputs.action_plan,
+        "commissioning": inputs.commissioning,
+        "risks": risks,
+        "definitions": _definitions(partnership, entries, inputs.figures_as_at),
+        "revisions": list(inputs.revisions),
+        "overview": [
+            {
+                "name": block.name,
+                "slug": block.slug,
+                "news": _lines(block.news),
+                "indicators": [
+                    indicator_entry(r, with_charts=False)
+                    for r in block.results
+                    if r.figures.ytd is not None
+                ],
+            }
+            for block in inputs.blocks
+        ],
+    }
+    available = {
+        "key_findings": bool(entries),
+        "successes": bool(successes),
+        "performance": bool(entries),
+        "actions": inputs.action_plan is not None,
+        "commissioning": inputs.commissioning is not None,
+        "risks": any(risks.values()),
+        "definitions": True,
+    }
+    snapshot["sections"] = _number_sections(snapshot, available)
+    return snapshot
+
+
+def shown_figures(snapshot: dict) -> dict:
+    """Each indicator's code, title and the monthly figures the report prints (both years),
+    keyed by ISO month: what a revision check compares the audit trail against."""
+    indicators = {}
+    for entry in snapshot.get("indicators", {}).values():
+        values = {}
+        for month in entry["months"]:
+            values[month["period"]] = month["this_year"]
+            last = periods.same_month_last_year(datetime.date.fromisoformat(month["period"]))
+            values[last.isoformat()] = month["last_year"]
+        indicators[str(entry["id"])] = {
+            "code": entry["code"],
+            "title": entry["title"],
+            "places": entry["places"],
+            "values": values,
+        }
+    return {
+        "period": snapshot["period"],
+        "contact_officer": snapshot["cover"]["contact_officer"],
+        "indicators": indicators,
+    }

@@ -1,0 +1,238 @@
+"""The report form: cover sheet, sections to show and their order, and the editor's text."""
+
+from django import forms
+
+from csp_portal.core.models import Meeting
+from indicators import periods
+
+from .models import IMPLICATION_KEYS, SECTION_KEYS, SECTION_TITLES, Report
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (a month input in browsers that have one)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return periods.parse_month(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter the month figures run to as a year and month, like 2016-11"
+            ) from None
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+
+
+class ReportForm(forms.ModelForm):
+    period = MonthField(
+        label="Month the figures run to",
+        help_text="Figures run from the start of the financial year to this month, "
+        "for example 2016-11.",
+        error_messages={"required": "Enter the month the figures run to, like 2016-11"},
+    )
+    shown = forms.MultipleChoiceField(
+        label="Sections to show",
+        choices=[(key, SECTION_TITLES[key]) for key in SECTION_KEYS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="A section with nothing to show is left out anyway.",
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "title",
+            "theme_group",
+            "period",
+            "meeting",
+            "meeting_kind",
+            "meeting_date",
+            "report_of",
+            "contact_officer",
+            "coordinator",
+            "priority",
+            "wards",
+            "exempt",
+            "exempt_paragraph",
+            "executive_summary",
+            "purpose",
+            "recommendations",
+            "background_papers",
+            "risks",
+            "issues_for_others",
+            "scrutiny_recommendations",
+            "introduction",
+        ]
+        labels = {
+            "theme_group": "Theme group",
+            "meeting": "Meeting",
+            "meeting_kind": "Kind of meeting (if it is not listed)",
+            "meeting_date": "Date of the meeting (if it is not listed)",
+            "introduction": "National developments",
+        }
+        help_texts = {
+            "title": 'For example "Safe and Strong Theme Group Update".',
+            "theme_group": "Leave blank for the whole partnership.",
+            "meeting": "The meeting the report goes to.",
+            "meeting_date": "For example 2017-01-24.",
+            "report_of": "The responsible officer.",
+            "wards": '"All", or the wards by name.',
+            "exempt": "Tick only if the report is exempt from publication.",
+            "exempt_paragraph": "The paragraph of Schedule 12A to the Local Government Act 1972.",
+            "executive_summary": "One short paragraph a line.",
+            "recommendations": "One recommendation a line; they are numbered.",
+            "background_papers": "One paper a line. Leave exempt papers off.",
+            "risks": "One risk a line.",
+            "issues_for_others": "One issue a paragraph (a line each).",
+            "scrutiny_recommendations": "One recommendation and its response a line.",
+            "introduction": "National developments, one paragraph a line.",
+        }
+        widgets = {
+            "purpose": forms.RadioSelect,
+            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "title": {"required": "Enter a title for the report"},
+        }
+
+    def __init__(self, *args, partnership, indicators=(), group_names=(), covers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.instance.partnership = partnership
+        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership).order_by(
+            "-date"
+        )
+        self.fields["meeting"].label_from_instance = lambda m: f"{m.title}, {m.date:%d %B %Y}"
+        self.fields["meeting_kind"].choices = [("", "Choose a kind"), *Meeting.Kind.choices]
+        self.fields["purpose"].choices = list(Report.Purpose.choices)
+        order = {s["key"]: i for i, s in enumerate(self.instance.sections)}
+        self.fields["shown"].initial = self.instance.shown_sections
+        for key in SECTION_KEYS:
+            self.fields[f"order_{key}"] = forms.IntegerField(
+                label=f"Position of {SECTION_TITLES[key].lower()}",
+                min_value=1,
+                max_value=len(SECTION_KEYS),
+                initial=order.get(key, SECTION_KEYS.index(key)) + 1,
+                required=False,
+                error_messages={
+                    "min_value": "Give each section a position from 1 to 7",
+                    "max_value": "Give each section a position from 1 to 7",
+                    "invalid": "Give each section a position from 1 to 7",
+                    "required": "Give each section a position from 1 to 7",
+                },
+            )
+        implications = self.instance.implications or {}
+        for key, label in IMPLICATION_KEYS:
+            item = implications.get(key) or {}
+            self.fields[f"implication_{key}"] = forms.CharField(
+                label=f"{label} implications",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=item.get("text", ""),
+            )
+            self.fields[f"signoff_{key}"] = forms.CharField(
+                label=f"{label} implications signed off by",
+                required=False,
+                max_length=200,
+                initial=item.get("officer", ""),
+            )
+        self.group_names = list(group_names)
+        for index, name in enumerate(self.group_names):
+            self.fields[f"success_{index}"] = forms.CharField(
+                label=f"Successes and developments: {name or partnership.name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=(self.instance.successes or {}).get(name, ""),
+                help_text="One paragraph a line.",
+            )
+        self.indicators = list(indicators)
+        comments = {str(k): v for k, v in (self.instance.editor_comments or {}).items()}
+        for indicator in self.indicators:
+            self.fields[f"comment_{indicator.pk}"] = forms.CharField(
+                label=f"Comment on {indicator.title} ({indicator.code})",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=comments.get(str(indicator.pk), ""),
+                help_text="Printed after the generated commentary, which it adds to.",
+            )
+        self.covers_choices = covers
+        if covers is not None:
+            self.fields["covers"] = forms.ModelMultipleChoiceField(
+                label="Partnerships the overview covers",
+                queryset=covers,
+                widget=forms.CheckboxSelectMultiple,
+                initial=list(self.instance.covers.all()) if self.instance.pk else [],
+                error_messages={"required": "Choose at least one partnership to cover"},
+            )
+            news = {str(k): v for k, v in (self.instance.news or {}).items()}
+            chosen = list(self.instance.covers.all()) if self.instance.pk else []
+            for member in chosen:
+                self.fields[f"news_{member.pk}"] = forms.CharField(
+                    label=f"Summary and news: {member.name}",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    initial=news.get(str(member.pk), ""),
+                )
+
+    def section_fields(self):
+        return [self[f"order_{key}"] for key in SECTION_KEYS]
+
+    def implication_fields(self):
+        return [(self[f"implication_{k}"], self[f"signoff_{k}"]) for k, _ in IMPLICATION_KEYS]
+
+    def success_fields(self):
+        return [self[f"success_{i}"] for i in range(len(self.group_names))]
+
+    def comment_fields(self):
+        return [self[f"comment_{i.pk}"] for i in self.indicators]
+
+    def news_fields(self):
+        return [self[name] for name in self.fields if name.startswith("news_")]
+
+    def clean(self):
+        data = super().clean()
+        positions = [data.get(f"order_{key}") for key in SECTION_KEYS]
+        given = [p for p in positions if p is not None]
+        if len(set(given)) != len(given):
+            self.add_error(
+                f"order_{SECTION_KEYS[0]}", "Give each section a different position from 1 to 7"
+            )
+        return data
+
+    def _post_clean(self):
+        data = self.cleaned_data
+        report = self.instance
+        shown = set(data.get("shown") or [])
+        current = {s["key"]: i + 1 for i, s in enumerate(report.sections)}
+        positions = {key: data.get(f"order_{key}") or current.get(key, 99) for key in SECTION_KEYS}
+        report.sections = [
+            {"key": key, "shown": key in shown}
+            for key in sorted(SECTION_KEYS, key=lambda k: (positions[k], SECTION_KEYS.index(k)))
+        ]
+        report.implications = {
+            key: {
+                "text": data.get(f"implication_{key}", ""),
+                "officer": data.get(f"signoff_{key}", ""),
+            }
+            for key, _ in IMPLICATION_KEYS
+        }
+        if self.group_names:
+            report.successes = {
+                name: data.get(f"success_{i}", "") for i, name in enumerate(self.group_names)
+            }
+        if self.indicators:
+            report.editor_comments = {
+                str(i.pk): data.get(f"comment_{i.pk}", "")
+                for i in self.indicators
+                if data.get(f"comment_{i.pk}", "").strip()
+            }
+        news_names = [n for n in self.fields if n.startswith("news_")]
+        if news_names:
+            report.news = {n.removeprefix("news_"): data.get(n, "") for n in news_names}
+        super()._post_clean()

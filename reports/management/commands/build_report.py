@@ -1,0 +1,75 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from reports import rendering, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a report with the default sections and cover sheet, publish it if asked, "
+        "and write report.html, .pdf, .docx and .csv into --out. Prints the report's path."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partnership", required=True, help="The partnership's slug.")
+        parser.add_argument("--period", required=True, help="The month figures run to, YYYY-MM.")
+        parser.add_argument("--theme-group", default="", help="A theme group's name.")
+        parser.add_argument("--publish", action="store_true", help="Publish it (frozen).")
+        parser.add_argument("--out", default="", help="A folder to write the files into.")
+
+    def handle(self, *args, partnership, period, theme_group, publish, out, **options):
+        found = Partnership.objects.filter(slug=partnership).first()
+        if found is None:
+            raise CommandError(f"No partnership with slug '{partnership}'")
+        try:
+            month = periods.parse_month(period)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        group = None
+        if theme_group:
+            group = found.theme_groups.filter(name__iexact=theme_group.strip()).first()
+            if group is None:
+                names = ", ".join(found.theme_groups.values_list("name", flat=True)) or "none"
+                raise CommandError(
+                    f"{found.name} has no theme group '{theme_group}' (it has: {names})"
+                )
+        report = services.report_default(partnership=found, period=month, theme_group=group)
+        if publish:
+            version = services.report_publish(report=report, by=None).version
+            files = {
+                "html": version.html,
+                "pdf": version.pdf,
+                "docx": version.docx,
+                "csv": version.csv,
+            }
+            title, snapshot = report.title, version.snapshot
+        else:
+            snapshot = services.report_snapshot(report)
+            html = rendering.render_document(snapshot)
+            pdf, docx = services.report_documents(report, snapshot, html)
+            files = {
+                "html": html,
+                "pdf": pdf,
+                "docx": docx,
+                "csv": rendering.report_csv(snapshot),
+            }
+            title = report.title
+        if out:
+            self._write(Path(out), files, title, snapshot)
+        self.stdout.write(report.get_absolute_url())
+
+    def _write(self, folder: Path, files: dict, title: str, snapshot: dict) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        page = rendering.standalone_page(files["html"], title=title, snapshot=snapshot)
+        (folder / "report.html").write_text(page, encoding="utf-8")
+        (folder / "report.csv").write_text(files["csv"], encoding="utf-8")
+        for kind in ("pdf", "docx"):
+            if files[kind] is None:
+                self.stderr.write(
+                    f"report.{kind} not written: the {kind.upper()} renderer is not installed yet."
+                )
+                continue
+            (folder / f"report.{kind}").write_bytes(bytes(files[kind]))

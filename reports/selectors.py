@@ -1,0 +1,311 @@
+"""Reads for reports, each in a fixed number of queries whatever the number of indicators."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
+from django.utils import timezone
+
+from csp_portal.core.models import Partnership
+from indicators import periods
+from indicators.models import FigureChange, Indicator
+from indicators.selectors import partnership_figures
+
+from . import sources
+from .builder import PartnershipBlock, ReportInputs
+from .models import Report, ReportVersion
+
+# The heavy columns a list or a check never needs.
+HEAVY = ("snapshot", "html", "csv", "pdf", "docx")
+
+
+def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime.date]:
+    """The months a report to ``period`` covers: the year to date and the same months last
+    year, the comparison it prints beside them."""
+    months = periods.months_to_date(period, fy_start_month)
+    return [periods.same_month_last_year(m) for m in months] + months
+
+
+def locked_figures(
+    entries: Iterable[tuple[Indicator, datetime.date]],
+) -> list[tuple[Indicator, datetime.date, str]]:
+    """Which (indicator, period) pairs a published report covers, with that report's title.
+
+    One query. A report covers its partnership's indicators, or its theme group's only.
+    A quarterly figure is stored at its quarter's first month, which a report to any
+    later month covers.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    partnership_ids = {indicator.partnership_id for indicator, _ in entries}
+    published = list(
+        Report.objects.filter(partnership_id__in=partnership_ids, versions__isnull=False)
+        .values_list("partnership_id", "theme_group_id", "period", "title")
+        .distinct()
+    )
+    if not published:
+        return []
+    locked = []
+    for indicator, period in entries:
+        start = indicator.partnership.fy_start_month
+        for partnership_id, theme_group_id, report_period, title in published:
+            if partnership_id != indicator.partnership_id:
+                continue
+            if theme_group_id and theme_group_id != indicator.theme_group_id:
+                continue
+            if period in covered_periods(report_period, start):
+                locked.append((indicator, period, title))
+                break
+    return locked
+
+
+def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
+    """The partnership's reports, newest first: published ones only unless ``drafts``;
+    exempt ones (Schedule 12A) only with ``exempt`` (members, not the public)."""
+    queryset = (
+        Report.objects.filter(partnership=partnership)
+        .select_related("theme_group", "meeting")
+        .annotate(latest_number=Max("versions__number"), published_at=Max("versions__published_at"))
+    )
+    if not drafts:
+        queryset = queryset.filter(versions__isnull=False)
+    if not exempt:
+        queryset = queryset.filter(exempt=False)
+    return sorted(
+        queryset,
+        key=lambda r: (r.published_at or r.updated_at, r.pk),
+        reverse=True,
+    )
+
+
+def report_for(partnership: Partnership, pk: int) -> Report:
+    """One report of the partnership with its relations (404 from the caller if absent)."""
+    return Report.objects.select_related("partnership", "theme_group", "meeting").get(
+        partnership=partnership, pk=pk
+    )
+
+
+def versions_of(report: Report) -> list[ReportVersion]:
+    """Every published version, newest first, without their stored files."""
+    return list(
+        ReportVersion.objects.filter(report=report)
+        .defer(*HEAVY)
+        .select_related("published_by")
+        .order_by("-number")
+    )
+
+
+def version_page(report: Report, number: int) -> ReportVersion | None:
+    """One version's stored page and the figures it shows, without its files or snapshot."""
+    return (
+        ReportVersion.objects.filter(report=report, number=number)
+        .defer("pdf", "docx", "csv", "snapshot")
+        .annotate(
+            has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
+            has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
+        )
+        .first()
+    )
+
+
+def previous_version(report: Report) -> ReportVersion | None:
+    """The latest published version of an earlier report for the same partnership and group,
+    or this report's own latest version: what status changes and revisions count from."""
+    return (
+        ReportVersion.objects.filter(
+            Q(report=report)
+            | Q(
+                report__partnership_id=report.partnership_id,
+                report__theme_group_id=report.theme_group_id,
+                report__kind=report.kind,
+            )
+        )
+        .defer(*HEAVY)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def revisions_since(
+    indicator_ids: list[int], months: list[datetime.date], since: datetime.datetime | None
+) -> list[dict]:
+    """Changes to covered figures after ``since``: the next report flags them as revisions."""
+    if since is None or not indicator_ids:
+        return []
+    changes = (
+        FigureChange.objects.filter(
+            indicator_id__in=indicator_ids,
+            subject=FigureChange.Subject.ACTUAL,
+            period__in=months,
+            changed_at__gt=since,
+        )
+        .select_related("indicator")
+        .order_by("changed_at", "pk")
+    )
+    return [
+        {
+            "indicator": change.indicator_id,
+            "code": change.indicator.code,
+            "title": change.indicator.title,
+            "period": change.period.isoformat(),
+            "old": (change.old or {}).get("value"),
+            "new": (change.new or {}).get("value"),
+            "places": 0 if change.indicator.measure == "count" else 1,
+            "reason": change.reason,
+            "changed_at": change.changed_at.isoformat(),
+        }
+        for change in changes
+    ]
+
+
+def _indicators_for(report: Report) -> QuerySet[Indicator]:
+    queryset = Indicator.objects.filter(partnership=report.partnership, active=True)
+    if report.theme_group_id:
+        queryset = queryset.filter(theme_group_id=report.theme_group_id)
+    return queryset
+
+
+def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
+    """Everything the builder needs for a report, read now."""
+    at = at or timezone.now()
+    partnership = report.partnership
+    # An overview sets its partnerships side by side (blocks) instead of one's indicators.
+    results = (
+        []
+        if report.kind == Report.Kind.OVERVIEW
+        else partnership_figures(partnership, report.period, indicators=_indicators_for(report))
+    )
+    ids = [r.indicator.pk for r in results]
+    if report.theme_group_id:
+        group_names = [report.theme_group.name]
+    else:
+        group_names = [
+            "",
+            *partnership.theme_groups.order_by("name").values_list("name", flat=True),
+        ]
+    previous = previous_version(report)
+    since = previous.published_at if previous else None
+    blocks = []
+    if report.kind == Report.Kind.OVERVIEW:
+        blocks = overview_blocks(report)
+    return ReportInputs(
+        report=report,
+        results=results,
+        theme_group_names=group_names,
+        figures_as_at=at,
+        revisions=revisions_since(
+            ids, covered_periods(report.period, partnership.fy_start_month), since
+        ),
+        linked_actions=sources.linked_actions(partnership, ids),
+        action_plan=sources.action_plan(partnership, report.theme_group, at, since),
+        commissioning=sources.commissioning(partnership, report.period, report.theme_group),
+        risk_items=sources.risks(partnership, report.theme_group),
+        blocks=blocks,
+    )
+
+
+def overview_blocks(report: Report) -> list[PartnershipBlock]:
+    """Each covered partnership's headline figures (three queries a partnership)."""
+    news = {str(k): v for k, v in (report.news or {}).items()}
+    blocks = []
+    for partnership in sorted(report.covers.all(), key=lambda p: p.name):
+        results = partnership_figures(partnership, report.period)
+        blocks.append(
+            PartnershipBlock(
+                name=partnership.name,
+                slug=partnership.slug,
+                results=results,
+                news=news.get(str(partnership.pk), ""),
+            )
+        )
+    return blocks
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A figure the published report shows that has changed since: old and new."""
+
+    code: str
+    title: str
+    period: datetime.date
+    old: str | None
+    new: str | None
+    places: int
+
+
+def revision_notice(version: ReportVersion) -> list[Revision]:
+    """Figures of the version's period that differ now from what it showed: one query.
+
+    The audit trail gives every change after publishing; the latest change to each
+    figure is compared with the frozen value, so a figure changed and changed back
+    is not reported.
+    """
+    indicators = (version.shown or {}).get("indicators", {})
+    if not indicators:
+        return []
+    changes = FigureChange.objects.filter(
+        indicator_id__in=[int(k) for k in indicators],
+        subject=FigureChange.Subject.ACTUAL,
+        changed_at__gt=version.published_at,
+        period__lte=datetime.date.fromisoformat(version.shown["period"]),
+    ).order_by("changed_at", "pk")
+    latest: dict[tuple[str, str], str | None] = {}
+    for indicator_id, period, new in changes.values_list("indicator_id", "period", "new"):
+        key = (str(indicator_id), period.isoformat())
+        if key[1] in indicators[key[0]]["values"]:
+            latest[key] = (new or {}).get("value")
+    revisions = []
+    for (indicator_id, period), new in sorted(latest.items()):
+        entry = indicators[indicator_id]
+        old = entry["values"][period]
+        if not _same(old, new):
+            revisions.append(
+                Revision(
+                    entry["code"],
+                    entry["title"],
+                    datetime.date.fromisoformat(period),
+                    old,
+                    new,
+                    entry["places"],
+                )
+            )
+    return revisions
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return Decimal(a) == Decimal(b)
+
+
+def partnerships_for_overview(user) -> QuerySet[Partnership]:
+    """Partnerships whose live figures the user may read: what an overview may cover."""
+    from csp_portal.core import permissions
+
+    return (
+        permissions.visible_partnerships(user)
+        .filter(
+            pk__in=[
+                p.pk
+                for p in permissions.visible_partnerships(user)
+                if permissions.has_access(user, p, permissions.Access.LIVE)
+            ]
+        )
+        .order_by("name")
+    )
+
+
+def latest_versions(reports: Iterable[Report]) -> dict[int, ReportVersion]:
+    """Each report's latest version, without its stored files: one query."""
+    ids = [r.pk for r in reports]
+    found: dict[int, ReportVersion] = {}
+    for version in (
+        ReportVersion.objects.filter(report_id__in=ids).defer(*HEAVY).order_by("report", "-number")
+    ):
+        found.setdefault(version.report_id, version)
+    return found

@@ -1,0 +1,219 @@
+"""Writes for reports: save a draft, publish a frozen version."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from csp_portal.core.models import Meeting, Partnership, ThemeGroup
+from indicators import periods
+
+from . import builder, rendering, selectors
+from .models import Report, ReportVersion
+
+
+@transaction.atomic
+def report_save(*, report: Report, by: User | None, covers=None) -> Report:
+    """Validate and save a report's cover sheet and editor text (a draft until published)."""
+    if report.pk is None:
+        report.created_by = by
+    report.full_clean()
+    report.save()
+    if covers is not None:
+        report.covers.set(covers)
+    return report
+
+
+def report_snapshot(report: Report, *, at: datetime.datetime | None = None) -> dict:
+    """The report as it would be published now."""
+    return builder.build_snapshot(selectors.report_inputs(report, at=at))
+
+
+def chart_specs(snapshot: dict) -> dict[str, dict]:
+    """Chart id -> plotly figure dict, for every chart the report's HTML marks."""
+    specs = {}
+    for entry in snapshot.get("indicators", {}).values():
+        for chart in entry["charts"]:
+            specs[chart["id"]] = chart["spec"]
+    return specs
+
+
+def _documents_module():
+    """The PDF and Word renderers, when they are installed (built alongside this app) and
+    not switched off (settings.REPORTS_MAKE_DOCUMENTS, False in most tests: each drives
+    a browser to draw the charts)."""
+    if not getattr(settings, "REPORTS_MAKE_DOCUMENTS", True):
+        return None
+    try:
+        from reports import documents
+    except ImportError:
+        return None
+    return documents
+
+
+def report_documents(report: Report, snapshot: dict, html: str, *, lap=None):
+    """The PDF and Word files (None, None while the renderers are not installed)."""
+    documents = _documents_module()
+    if documents is None:
+        return None, None
+    lap = lap or (lambda name: None)
+    charts = chart_specs(snapshot)
+    title = f"{report.title}, {snapshot['period_label']}"
+    extra = {}
+    draw = getattr(documents, "chart_images", None)
+    if draw is not None and charts:
+        # One browser session draws every chart; both documents use the same images.
+        extra["images"] = draw(charts)
+        lap("charts")
+    pdf = documents.render_pdf(html, title=title, charts=charts, **extra)
+    lap("pdf")
+    docx = documents.render_docx(html, title=title, charts=charts, **extra)
+    lap("docx")
+    return pdf, docx
+
+
+@dataclass
+class Published:
+    version: ReportVersion
+    timings: dict[str, float]
+
+
+def documents_available() -> bool:
+    """Whether the PDF and Word renderers are installed."""
+    return _documents_module() is not None
+
+
+def report_publish(
+    *,
+    report: Report,
+    by: User | None,
+    at: datetime.datetime | None = None,
+    documents: bool = True,
+) -> Published:
+    """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored.
+
+    With ``documents=False`` the PDF and Word files are left for
+    ``version_documents_steps`` (the publish page makes them while showing progress).
+    """
+    at = at or timezone.now()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    snapshot = report_snapshot(report, at=at)
+    lap("snapshot")
+    html = rendering.render_document(snapshot)
+    csv = rendering.report_csv(snapshot)
+    lap("html_csv")
+    pdf, docx = report_documents(report, snapshot, html, lap=lap) if documents else (None, None)
+    version = _store(report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings)
+    lap("store")
+    return Published(version, timings)
+
+
+@transaction.atomic
+def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> ReportVersion:
+    # Lock the report row so two publishers cannot take the same version number.
+    Report.objects.select_for_update().filter(pk=report.pk).first()
+    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ReportVersion(
+        report=report,
+        number=number,
+        snapshot=snapshot,
+        shown=builder.shown_figures(snapshot),
+        html=html,
+        csv=csv,
+        pdf=pdf,
+        docx=docx,
+        published_at=at,
+        published_by=by,
+        timings={k: round(v, 4) for k, v in timings.items()},
+    )
+    version.full_clean(exclude=["report", "published_by"])
+    version.save()
+    return version
+
+
+DOCUMENT_STEPS = {
+    "charts": "Charts drawn",
+    "pdf": "PDF made",
+    "docx": "Word document made",
+    "store": "PDF and Word document stored",
+}
+
+
+def version_documents_steps(version: ReportVersion) -> Iterator[str]:
+    """Make a published version's PDF and Word files, yielding each step as it is done.
+
+    Only fills files that are missing, so a stored file never changes.
+    """
+    documents = _documents_module()
+    if documents is None or (version.pdf is not None and version.docx is not None):
+        return
+    snapshot = version.snapshot
+    charts = chart_specs(snapshot)
+    title = f"{version.report.title}, {snapshot['period_label']}"
+    extra = {}
+    draw = getattr(documents, "chart_images", None)
+    if draw is not None and charts:
+        extra["images"] = draw(charts)
+        yield "charts"
+    pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
+    yield "pdf"
+    docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
+    yield "docx"
+    ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True, docx__isnull=True).update(
+        pdf=pdf, docx=docx
+    )
+    yield "store"
+
+
+def report_default(
+    *,
+    partnership: Partnership,
+    period: datetime.date,
+    theme_group: ThemeGroup | None = None,
+    by: User | None = None,
+    today: datetime.date | None = None,
+) -> Report:
+    """A new draft with the default sections and cover sheet: for scheduled jobs and checks.
+
+    It goes to the partnership's next scrutiny panel (or board) after the period, if one is
+    listed, else to a scrutiny panel today.
+    """
+    today = today or timezone.localdate()
+    meetings = Meeting.objects.filter(partnership=partnership, date__gt=period).order_by("date")
+    meeting = (
+        meetings.filter(kind=Meeting.Kind.SCRUTINY_PANEL).first()
+        or meetings.filter(kind=Meeting.Kind.BOARD).first()
+    )
+    subject = theme_group.name if theme_group else partnership.name
+    report = Report(
+        partnership=partnership,
+        theme_group=theme_group,
+        period=period,
+        meeting=meeting,
+        meeting_kind="" if meeting else Meeting.Kind.SCRUTINY_PANEL,
+        meeting_date=None if meeting else today,
+        title=f"{subject} performance update",
+        report_of=theme_group.chair if theme_group else "",
+        coordinator=theme_group.coordinator if theme_group else "",
+        executive_summary=(
+            f"Performance of {subject} from the start of the financial year to "
+            f"{periods.month_label(period)}, with the figures that need the panel's attention."
+        ),
+    )
+    return report_save(report=report, by=by)

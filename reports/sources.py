@@ -1,0 +1,170 @@
+"""The seam to the action-plan and commissioning apps: their reads, as plain report data.
+
+Each function returns None while its app offers nothing to read (not installed yet, or
+no plan for the partnership), and the report then leaves the section out. The shapes
+returned are what ``templates/reports/_document.html`` reads. Numbers are the apps' own
+(``actions.rules``, ``commissioning.budget``), never worked out here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import periods
+
+from .builder import plain
+
+
+def _selectors(app: str):
+    try:
+        return importlib.import_module(f"{app}.selectors")
+    except ImportError:
+        return None
+
+
+def _reader(app: str, name: str):
+    return getattr(_selectors(app), name, None)
+
+
+def _action(action) -> dict:
+    return {
+        "reference": action.reference,
+        "title": f"{action.reference} {action.description}".strip(),
+        "status": action.get_status_display(),
+        "lead": getattr(action, "lead", ""),
+        "due": plain(action.due),
+        "open": not action.closed,
+    }
+
+
+def linked_actions(
+    partnership: Partnership, indicator_ids: list[int]
+) -> dict[int, list[dict]] | None:
+    """Open actions linked to each indicator, or None when there is no action plan app."""
+    reader = _reader("actions", "actions_for_indicators")
+    if reader is None:
+        return None
+    found = reader(partnership, indicator_ids)
+    return {pk: [_action(a) for a in actions] for pk, actions in found.items()}
+
+
+def action_plan(
+    partnership: Partnership,
+    theme_group: ThemeGroup | None,
+    as_at: datetime.datetime,
+    since: datetime.datetime | None,
+) -> dict | None:
+    """RAG counts, status changes since the last report and overdue actions; None if no plan."""
+    reader = _reader("actions", "plan_summary")
+    if reader is None:
+        return None
+    summary = reader(
+        partnership,
+        theme_group=theme_group,
+        as_at=as_at,
+        since=since.date() if since else None,
+    )
+    if not summary.total:
+        return None
+    words = {entry.status: entry.word for entry in summary.legend}
+    return {
+        "total": summary.total,
+        "rag_counts": [
+            {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
+            for c in summary.counts
+        ],
+        "status_changes": [
+            {
+                "title": f"{c.action.reference} {c.action.description}",
+                "old": words.get(c.before, c.before.replace("_", " ")),
+                "new": words.get(c.after, c.after.replace("_", " ")),
+                "update": c.update.text,
+            }
+            for c in summary.changes
+        ],
+        "overdue": [
+            {**_action(row.action), "status": words.get(row.status, row.status)}
+            for row in summary.overdue
+        ],
+    }
+
+
+def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | None:
+    """Open risks, issues for other theme groups and open scrutiny recommendations."""
+    open_risks = _reader("actions", "open_risks")
+    if open_risks is None:
+        return None
+    issues = _reader("actions", "open_cross_theme_issues")
+    recommendations = _reader("actions", "open_recommendations")
+    return {
+        "risks": [
+            f"{r.description}" + (f" Mitigation: {r.mitigation}" if r.mitigation else "")
+            for r in open_risks(partnership, theme_group=theme_group)
+        ],
+        "issues": [
+            f"{i.title}: {i.issue}" + (f" Asked of them: {i.ask}" if i.ask else "")
+            for i in (issues(partnership, theme_group=theme_group) if issues else [])
+        ],
+        "recommendations": [
+            f"{r.recommendation} (to {r.assigned_to}, {r.get_status_display().lower()})"
+            + (f" Response: {r.response}" if r.response else "")
+            for r in (recommendations(partnership) if recommendations else [])
+        ],
+    }
+
+
+def commissioning(
+    partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
+) -> dict | None:
+    """The year's lines and totals against the funding streams, with SLA progress.
+
+    The report's financial year, or the next one when only that has lines (a board in
+    January agrees next year's commissioning, as in seed 002).
+    """
+    reader = _reader("commissioning", "commissioning_summary")
+    if reader is None:
+        return None
+    year = periods.financial_year_of(period, partnership.fy_start_month)
+    for candidate in (year, year + 1):
+        summary = reader(partnership, candidate, theme_group, as_at=period, progress=True)
+        if summary.lines or summary.streams:
+            break
+    else:
+        return None
+    return {
+        "year_label": summary.year_label,
+        "lines": [
+            {
+                "reference": line.reference,
+                "area": line.area_of_need,
+                "provider": line.provider,
+                "contribution": plain(line.contribution),
+                "contribution_status": line.get_contribution_status_display(),
+                "total": plain(line.total_budget),
+                "status": line.get_status_display(),
+                "end": plain(line.end),
+            }
+            for line in summary.lines
+        ],
+        "streams": [
+            {
+                "name": row.stream.source,
+                "amount": plain(row.totals.amount),
+                "allocated": plain(row.totals.confirmed),
+                "unallocated": plain(row.totals.unallocated),
+            }
+            for row in summary.streams
+        ],
+        "updates": [
+            {
+                "title": f"{p.line.reference} {p.line.area_of_need}",
+                "date": plain(p.update.date),
+                "text": p.update.text,
+            }
+            for p in summary.progress
+            if p.update is not None
+        ],
+        "warnings": [w.message for w in summary.warnings],
+    }

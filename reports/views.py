@@ -1,0 +1,312 @@
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods, require_safe
+
+from csp_portal.core.models import Partnership
+from csp_portal.core.permissions import (
+    Access,
+    has_access,
+    partnership_for,
+    reports_partnership_for,
+)
+from indicators.models import Indicator
+
+from . import rendering, selectors, services
+from .forms import ReportForm
+from .models import Report, ReportVersion
+
+logger = logging.getLogger(__name__)
+
+FILE_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _reader_partnership(request, slug) -> Partnership:
+    """Members read published reports; anyone may when the partnership makes them public.
+    Anyone else signed out is asked to sign in rather than told nothing is there."""
+    try:
+        return reports_partnership_for(request.user, slug)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise _SignIn from None
+        raise
+
+
+class _SignIn(Exception):
+    pass
+
+
+def _readable(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _SignIn:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _report(partnership, pk) -> Report:
+    try:
+        return selectors.report_for(partnership, pk)
+    except Report.DoesNotExist:
+        raise Http404("No report found") from None
+
+
+def _published_report(request, partnership, pk) -> Report:
+    """A report a reader may open: an exempt one (Schedule 12A) never reaches the public."""
+    report = _report(partnership, pk)
+    if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
+        raise Http404("No report found")
+    return report
+
+
+@require_safe
+@_readable
+def report_list(request, slug):
+    partnership = _reader_partnership(request, slug)
+    can_view_live = has_access(request.user, partnership, Access.LIVE)
+    reports = selectors.report_list(
+        partnership,
+        drafts=can_view_live,
+        exempt=has_access(request.user, partnership, Access.PUBLISHED),
+    )
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "partnership": partnership,
+            "reports": reports,
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "can_view_live": can_view_live,
+        },
+    )
+
+
+def _form_for(request, partnership, report):
+    overview = report.kind == Report.Kind.OVERVIEW
+    indicators = group_names = ()
+    if report.pk and not overview:
+        indicators = Indicator.objects.filter(partnership=partnership, active=True)
+        if report.theme_group_id:
+            indicators = indicators.filter(theme_group_id=report.theme_group_id)
+            group_names = [report.theme_group.name]
+        else:
+            group_names = ["", *partnership.theme_groups.values_list("name", flat=True)]
+        indicators = indicators.order_by("theme_group__name", "code")
+    return ReportForm(
+        request.POST or None,
+        instance=report,
+        partnership=partnership,
+        indicators=indicators,
+        group_names=group_names,
+        covers=selectors.partnerships_for_overview(request.user) if overview else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request, slug):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    kind = request.GET.get("kind") or request.POST.get("kind") or Report.Kind.PARTNERSHIP
+    if kind not in Report.Kind.values:
+        raise Http404("No such kind of report")
+    report = Report(partnership=partnership, kind=kind)
+    if kind == Report.Kind.OVERVIEW:
+        report.title = "Community Safety Partnerships update"
+    form = _form_for(request, partnership, report)
+    if request.method == "POST" and form.is_valid():
+        report = services.report_save(
+            report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
+        )
+        messages.success(request, "Report created. Add successes and comments, then preview it.")
+        return redirect("reports:edit", slug=slug, pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"partnership": partnership, "form": form, "report": report, "kind": kind},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    report = _report(partnership, pk)
+    form = _form_for(request, partnership, report)
+    if request.method == "POST" and form.is_valid():
+        services.report_save(
+            report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
+        )
+        messages.success(request, "Report saved.")
+        return redirect("reports:preview", slug=slug, pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {"partnership": partnership, "form": form, "report": report, "kind": report.kind},
+    )
+
+
+@require_safe
+@login_required
+def report_preview(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.LIVE)
+    report = _report(partnership, pk)
+    snapshot = services.report_snapshot(report)
+    return render(
+        request,
+        "reports/report_preview.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "document": mark_safe(rendering.render_document(snapshot)),
+            "snapshot": snapshot,
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "has_charts": _has_charts(snapshot),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_publish(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    report = _report(partnership, pk)
+    if request.method == "POST":
+        with_files = services.documents_available()
+        # The page, figures and CSV are stored at once; the PDF and Word files, which take
+        # longer, are then made while the page shows each step (no hanging page).
+        version = services.report_publish(report=report, by=request.user, documents=False).version
+        if not with_files:
+            messages.success(request, f"Published version {version.number} of {report.title}.")
+            return redirect("reports:detail", slug=slug, pk=report.pk)
+        # Rendered now: the page's CSP nonce must exist before the response's headers go.
+        page = render_to_string(
+            "reports/report_publishing.html",
+            {"partnership": partnership, "report": report, "version": version},
+            request=request,
+        )
+        url = reverse("reports:detail", args=[partnership.slug, report.pk])
+        return StreamingHttpResponse(_publishing(page, version, url))
+    snapshot = services.report_snapshot(report)
+    context = rendering.document_context(snapshot)
+    return render(
+        request,
+        "reports/report_publish.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "red_without_action": context["red_without_action"],
+            "actions_connected": snapshot["actions"] is not None,
+            "versions": selectors.versions_of(report),
+        },
+    )
+
+
+def _publishing(page: str, version, url: str):
+    """The publishing page, sent in pieces: each step as it is done, then a link."""
+    head, rest = page.split("<!-- steps -->")
+    middle, tail = rest.split("<!-- result -->")
+    yield head
+    try:
+        for step in services.version_documents_steps(version):
+            yield f"<li>{services.DOCUMENT_STEPS[step]}</li>\n"
+    except Exception:
+        logger.exception("Making the PDF and Word files of %s failed", version)
+        yield middle
+        yield format_html(
+            '<p class="govuk-body">The report is published, but its PDF and Word files could '
+            'not be made. <a class="govuk-link" href="{}">Read the report</a>.</p>',
+            url,
+        )
+    else:
+        yield middle
+        yield format_html(
+            '<p class="govuk-body">Published version {}. <a class="govuk-link" href="{}">'
+            "Read the published report</a>.</p>",
+            version.number,
+            url,
+        )
+    yield tail
+
+
+@require_safe
+@_readable
+def report_detail(request, slug, pk, number=None):
+    partnership = _reader_partnership(request, slug)
+    report = _published_report(request, partnership, pk)
+    versions = selectors.versions_of(report)
+    can_view_live = has_access(request.user, partnership, Access.LIVE)
+    if not versions:
+        if can_view_live:
+            return redirect("reports:preview", slug=slug, pk=pk)
+        raise Http404("No published report")
+    if number is None:
+        number = versions[0].number
+    version = selectors.version_page(report, number)
+    if version is None:
+        raise Http404("No such version")
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "partnership": partnership,
+            "report": report,
+            "version": version,
+            "versions": versions,
+            "latest": versions[0],
+            "document": mark_safe(version.html),  # rendered by our own template at publishing
+            "revisions": selectors.revision_notice(version),
+            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "has_charts": 'data-chart-id="' in version.html,
+            "files": {"pdf": version.has_pdf, "docx": version.has_docx},
+        },
+    )
+
+
+@require_safe
+@_readable
+def report_file(request, slug, pk, kind):
+    partnership = _reader_partnership(request, slug)
+    report = _published_report(request, partnership, pk)
+    versions = selectors.versions_of(report)
+    if not versions:
+        raise Http404("No published report")
+    number = request.GET.get("version", "")
+    number = int(number) if number.isdecimal() else versions[0].number
+    version = get_object_or_404(
+        ReportVersion.objects.only("pk", "number", kind),
+        report=report,
+        number=number,
+    )
+    body = getattr(version, kind)
+    if body is None:
+        raise Http404("This file was not made when the report was published")
+    if kind == "csv":
+        body = body.encode("utf-8")
+    response = HttpResponse(bytes(body), content_type=FILE_TYPES[kind])
+    filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _has_charts(snapshot: dict) -> bool:
+    return any(e["charts"] for e in snapshot.get("indicators", {}).values())
+
+
+def report_url(report: Report) -> str:
+    return reverse("reports:detail", args=[report.partnership.slug, report.pk])

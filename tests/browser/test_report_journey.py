@@ -1,0 +1,98 @@
+"""A report's journey in a real browser: an officer builds and publishes it, a panel member
+reads it (and downloads the PDF when the renderer is installed). axe-core on every page."""
+
+import datetime
+import importlib.util
+
+import pytest
+from playwright.sync_api import expect
+
+from csp_portal.core.models import Membership
+from reports.models import Report, ReportVersion
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import MeetingFactory, MembershipFactory, PartnershipFactory, UserFactory
+from tests.factories.series import hate_crime_indicator
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HAS_PDF = importlib.util.find_spec("reports.documents") is not None
+
+
+@pytest.fixture
+def plymouth():
+    partnership = PartnershipFactory(name="Safer Plymouth", slug="safer-plymouth", area="Plymouth")
+    MeetingFactory(
+        partnership=partnership,
+        title="Safer Plymouth scrutiny panel",
+        date=datetime.date(2017, 1, 24),
+    )
+    officer = MembershipFactory(
+        user=UserFactory(username="olu", first_name="Olu", last_name="Officer"),
+        partnership=partnership,
+        role=Membership.Role.OFFICER,
+    ).user
+    panel = MembershipFactory(
+        user=UserFactory(username="pat", first_name="Pat", last_name="Panel"),
+        partnership=partnership,
+        role=Membership.Role.PANEL_MEMBER,
+    ).user
+    hate_crime_indicator(partnership)
+    return partnership, officer, panel
+
+
+def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, plymouth, settings):
+    settings.REPORTS_MAKE_DOCUMENTS = True  # the real PDF, when its renderer is installed
+    partnership, officer, panel = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(f"{live_server.url}/p/{partnership.slug}/reports/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Create a report").click()
+
+    # A mistake first: the error summary names it and nothing is saved.
+    page.get_by_role("button", name="Create report").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a title for the report")
+    assert_accessible(page)
+    assert not Report.objects.exists()
+
+    page.get_by_label("Title").fill("Hate crime update")
+    page.get_by_label("Month the figures run to").fill("2016-11")
+    page.get_by_label("Meeting (optional)", exact=True).select_option(
+        label="Safer Plymouth scrutiny panel, 24 January 2017"
+    )
+    page.get_by_role("button", name="Create report").click()
+    expect(page.get_by_role("heading", name="Edit the report")).to_be_visible()
+    page.get_by_label("Comment on Police recorded hate crime (SP 09)").fill(
+        "Awareness week in October brought more reports."
+    )
+    page.get_by_role("button", name="Save and preview").click()
+
+    expect(page.get_by_role("heading", name="Hate crime update", level=1)).to_be_visible()
+    expect(page.locator("#indicator-" + str(partnership.indicators.get().pk))).to_contain_text(
+        "287 hate crimes recorded, 68 more than the same period last year"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Publish").first.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish the report").click()
+    if HAS_PDF:  # the files are made while the page shows each step
+        page.get_by_role("link", name="Read the published report").click(timeout=180_000)
+    expect(page.get_by_text("Version 1, published")).to_be_visible()
+    assert ReportVersion.objects.count() == 1
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}/p/{partnership.slug}/")
+    page.get_by_role("link", name="Reports to the scrutiny panel").click()
+    page.get_by_role("link", name="Hate crime update").click()
+    expect(page.get_by_role("heading", name="Contents")).to_be_visible()
+    expect(page.locator("article")).to_contain_text("Awareness week in October")
+    expect(page.get_by_text("Edit the draft")).to_have_count(0)
+    assert_accessible(page)
+    if HAS_PDF:
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the PDF").click()
+        assert download.value.suggested_filename.endswith(".pdf")
+    else:
+        expect(page.get_by_text("PDF not yet available")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download every figure as CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")

@@ -1,0 +1,169 @@
+"""Who may read reports beyond the role x URL matrix (tests/integration/test_permissions.py).
+
+Drafts never reach panel members, anyone outside the partnership, or the public; published
+reports reach anonymous readers only when the partnership makes them public.
+"""
+
+import pytest
+from django.urls import reverse
+
+from reports import services
+from reports.models import Report, ReportVersion
+from tests.factories import ReportFactory
+from tests.factories.series import hate_crime_indicator
+
+PUBLISHED, LIVE, EDIT = "published", "live", "edit"
+# PDF and Word files are not made in these tests (settings.REPORTS_MAKE_DOCUMENTS).
+FILES = 404
+
+# (name, args builder, access needed, status when allowed). "report" is published, "draft" not.
+VIEWS = [
+    ("reports:list", lambda w: [w["p"].slug], PUBLISHED, 200),
+    ("reports:detail", lambda w: [w["p"].slug, w["report"].pk], PUBLISHED, 200),
+    ("reports:version", lambda w: [w["p"].slug, w["report"].pk, 1], PUBLISHED, 200),
+    ("reports:csv", lambda w: [w["p"].slug, w["report"].pk], PUBLISHED, 200),
+    ("reports:pdf", lambda w: [w["p"].slug, w["report"].pk], PUBLISHED, FILES),
+    ("reports:docx", lambda w: [w["p"].slug, w["report"].pk], PUBLISHED, FILES),
+    ("reports:create", lambda w: [w["p"].slug], EDIT, 200),
+    ("reports:edit", lambda w: [w["p"].slug, w["draft"].pk], EDIT, 200),
+    ("reports:preview", lambda w: [w["p"].slug, w["draft"].pk], LIVE, 200),
+    ("reports:publish", lambda w: [w["p"].slug, w["draft"].pk], EDIT, 200),
+    ("reports:detail", lambda w: [w["p"].slug, w["draft"].pk], LIVE, 302),
+]
+IDS = [f"{v[0]}-{'draft' if 'draft' in v[1].__code__.co_names else 'published'}" for v in VIEWS]
+IDS = [f"{name}{i}" for i, name in enumerate(IDS)]
+
+USERS = {
+    "admin_user": {PUBLISHED, LIVE, EDIT},
+    "officer_a": {PUBLISHED, LIVE, EDIT},
+    "panel_a": {PUBLISHED},
+    "officer_b": set(),
+    "outsider": set(),
+}
+SECRET = b"Secret draft title"
+
+
+@pytest.fixture
+def world(partnership_a):
+    hate_crime_indicator(partnership_a)
+    report = ReportFactory(partnership=partnership_a, title="Published update")
+    services.report_publish(report=report, by=None)
+    draft = ReportFactory(partnership=partnership_a, title="Secret draft title")
+    return {"p": partnership_a, "report": report, "draft": draft}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", list(USERS))
+def test_draft_report_page_reaches_editors_only(client, request, world, user_fixture):
+    """The role x URL matrix is in test_permissions.py; a draft's own page is checked here."""
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    response = client.get(reverse("reports:detail", args=[world["p"].slug, world["draft"].pk]))
+
+    if LIVE in USERS[user_fixture]:
+        assert response.status_code == 302
+        assert response["Location"].endswith("/preview/")
+    else:
+        assert response.status_code == 404
+        assert SECRET not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, build, access, ok_status", VIEWS, ids=IDS)
+def test_public_reports_reach_anonymous_readers_but_drafts_never(
+    client, world, name, build, access, ok_status
+):
+    world["p"].reports_public = True
+    world["p"].save()
+
+    response = client.get(reverse(name, args=build(world)))
+
+    if access == PUBLISHED:
+        assert response.status_code == ok_status
+    else:
+        assert response.status_code in (302, 404)
+        assert SECRET not in response.content
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_public_report_list_shows_no_drafts(client, world):
+    world["p"].reports_public = True
+    world["p"].save()
+
+    response = client.get(reverse("reports:list", args=[world["p"].slug]))
+
+    assert b"Published update" in response.content
+    assert SECRET not in response.content
+
+
+@pytest.mark.django_db
+def test_panel_member_list_shows_published_only(client, world, panel_a):
+    client.force_login(panel_a)
+
+    response = client.get(reverse("reports:list", args=[world["p"].slug]))
+
+    assert b"Published update" in response.content
+    assert SECRET not in response.content
+    assert b"Create a report" not in response.content
+
+
+@pytest.mark.django_db
+def test_officer_list_shows_drafts_too(client, world, officer_a):
+    client.force_login(officer_a)
+
+    response = client.get(reverse("reports:list", args=[world["p"].slug]))
+
+    assert SECRET in response.content
+    assert b"Draft" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", ["panel_a", "officer_b", "outsider", None])
+def test_refused_users_write_nothing(client, request, world, user_fixture):
+    if user_fixture:
+        client.force_login(request.getfixturevalue(user_fixture))
+    slug, draft = world["p"].slug, world["draft"]
+
+    client.post(reverse("reports:publish", args=[slug, draft.pk]))
+    client.post(reverse("reports:edit", args=[slug, draft.pk]), {"title": "Changed"})
+    client.post(
+        reverse("reports:create", args=[slug]),
+        {
+            "title": "New",
+            "period": "2016-11",
+            "meeting_kind": "board",
+            "meeting_date": "2017-01-01",
+        },
+    )
+
+    assert not ReportVersion.objects.filter(report=draft).exists()
+    assert Report.objects.get(pk=draft.pk).title == "Secret draft title"
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_another_partnerships_report_is_not_found(client, world, partnership_b, officer_b):
+    client.force_login(officer_b)
+
+    response = client.get(reverse("reports:detail", args=[partnership_b.slug, world["report"].pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_exempt_report_never_reaches_the_public(client, world, panel_a):
+    world["p"].reports_public = True
+    world["p"].save()
+    Report.objects.filter(pk=world["report"].pk).update(exempt=True, exempt_paragraph="3")
+    slug, pk = world["p"].slug, world["report"].pk
+
+    listed = client.get(reverse("reports:list", args=[slug]))
+    page = client.get(reverse("reports:detail", args=[slug, pk]))
+    csv = client.get(reverse("reports:csv", args=[slug, pk]))
+
+    assert b"Published update" not in listed.content
+    assert (page.status_code, csv.status_code) == (404, 404)
+    client.force_login(panel_a)
+    assert client.get(reverse("reports:detail", args=[slug, pk])).status_code == 200

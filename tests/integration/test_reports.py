@@ -1,0 +1,563 @@
+"""Reports: building, publishing a frozen version, revisions, locking, files and commands."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from indicators import services as figure_services
+from indicators.models import Actual, FigureChange, Indicator, Target
+from reports import rendering, selectors, services
+from reports.models import Report, ReportVersion
+from tests.factories import ReportFactory, ThemeGroupFactory
+from tests.factories.series import hate_crime_indicator, indicators_with_history
+
+NOV_2016 = datetime.date(2016, 11, 1)
+OCT_2016 = datetime.date(2016, 10, 1)
+
+
+@pytest.fixture
+def hate_crime(partnership_a):
+    return hate_crime_indicator(partnership_a)
+
+
+@pytest.fixture
+def report_a(partnership_a, hate_crime):
+    return ReportFactory(partnership=partnership_a, title="Hate crime update")
+
+
+def publish(report, by=None):
+    return services.report_publish(report=report, by=by).version
+
+
+def change_figure(indicator, period, value, *, by=None, reason="revised by police"):
+    current = Actual.objects.filter(indicator=indicator, period=period).first()
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, period, Decimal(value))],
+        by=by,
+        reason=reason,
+    )
+    return current
+
+
+# Building -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_snapshot_takes_every_number_from_the_figures(report_a, hate_crime):
+    snapshot = services.report_snapshot(report_a)
+
+    entry = snapshot["indicators"][str(hate_crime.pk)]
+    # Seed 002: 287 hate crimes April to November 2016 against 219 (+68, a 31% increase).
+    assert entry["figures"]["ytd"] == "287"
+    assert entry["figures"]["ytd_last_year"] == "219"
+    assert entry["figures"]["ytd_change"] == "68"
+    assert "287 hate crimes recorded, 68 more than the same period last year" in entry["commentary"]
+    months = {m["period"]: m for m in entry["months"]}
+    november = months["2016-11-01"]
+    assert (november["last_year"], november["this_year"], november["change"]) == ("38", "35", "-3")
+    assert november["due"] and not months["2016-12-01"]["due"]
+    assert months["2016-12-01"]["last_year"] == "21"  # last year's December is shown
+    # 12 months to November 2016 (December 2015 on) against the 12 before: incomplete.
+    assert entry["rolling"]["current"] == "413" and entry["rolling"]["previous"] is None
+    assert entry["direction"] == "improving"
+    assert entry["charts"] and entry["charts"][0]["spec"]["data"]
+
+
+@pytest.mark.django_db
+def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
+    red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
+    report = ReportFactory(partnership=partnership_a)
+
+    findings = services.report_snapshot(report)["key_findings"]
+
+    statuses = {row["key"]: (row["count"], row["pct"]) for row in findings["statuses"]}
+    assert statuses == {"green": (0, "0"), "amber": (0, "0"), "red": (1, "50"), "none": (1, "50")}
+    assert findings["exceptions"] == [red.pk]
+    assert findings["red_without_action"] == [red.pk]
+
+
+@pytest.mark.django_db
+def test_snapshot_theme_group_report_covers_only_its_indicators(partnership_a, hate_crime):
+    other = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    report = ReportFactory(partnership=partnership_a, theme_group=hate_crime.theme_group)
+
+    snapshot = services.report_snapshot(report)
+
+    assert set(snapshot["indicators"]) == {str(hate_crime.pk)}
+    assert str(other.pk) not in snapshot["indicators"]
+
+
+@pytest.mark.django_db
+def test_editor_comment_adds_to_the_commentary(report_a, hate_crime):
+    report_a.editor_comments = {str(hate_crime.pk): "Awareness week in October."}
+    report_a.save()
+
+    html = rendering.render_document(services.report_snapshot(report_a))
+
+    assert "287 hate crimes recorded" in html
+    assert "Awareness week in October." in html
+
+
+@pytest.mark.django_db
+def test_hidden_section_is_left_out(report_a):
+    report_a.sections = [
+        {"key": s["key"], "shown": s["key"] != "key_findings"} for s in report_a.sections
+    ]
+    report_a.save()
+
+    snapshot = services.report_snapshot(report_a)
+
+    assert "key_findings" not in [s["key"] for s in snapshot["sections"]]
+    assert "Key findings" not in rendering.render_document(snapshot)
+
+
+# Publishing and freezing ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_published_page_and_files_unchanged_when_data_changes(
+    client, report_a, hate_crime, panel_a
+):
+    version = publish(report_a)
+    client.force_login(panel_a)
+    page_before = client.get(report_a.get_absolute_url()).content.decode()
+    csv_before = client.get(reverse("reports:csv", args=["partnership-a", report_a.pk])).content
+
+    change_figure(hate_crime, NOV_2016, 50)
+    Indicator.objects.filter(pk=hate_crime.pk).update(title="Renamed indicator")
+
+    page_after = client.get(report_a.get_absolute_url()).content.decode()
+    csv_after = client.get(reverse("reports:csv", args=["partnership-a", report_a.pk])).content
+    assert version.html in page_before and version.html in page_after
+    assert csv_after == csv_before
+    assert ReportVersion.objects.get(pk=version.pk).html == version.html
+    assert "Renamed indicator" not in version.html
+
+
+@pytest.mark.django_db
+def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
+    SAT = Indicator.objects.create(
+        partnership=report_a.partnership,
+        code="SAT 01",
+        title="Satisfaction",
+        polarity="higher",
+        measure="percentage",
+    )
+    Actual.objects.create(
+        indicator=SAT, period=NOV_2016, value=Decimal("88.8889"), numerator=16, denominator=18
+    )
+
+    text = publish(report_a).csv
+
+    assert "SP 09,Police recorded hate crime" in text
+    assert ",ytd,,287\n" in text
+    assert ",month_this_year,2016-11-01,35\n" in text
+    # 16 / 18 unrounded, not 89 or 88.9.
+    assert ",ytd,,88.88888888888888888888888889\n" in text
+
+
+@pytest.mark.django_db
+def test_publishing_again_keeps_every_version(client, report_a, officer_a):
+    first = publish(report_a)
+    second = publish(report_a)
+    client.force_login(officer_a)
+
+    latest = client.get(report_a.get_absolute_url())
+    old = client.get(reverse("reports:version", args=["partnership-a", report_a.pk, 1]))
+
+    assert (first.number, second.number) == (1, 2)
+    assert latest.context["version"].number == 2
+    assert old.status_code == 200 and old.context["version"].number == 1
+    assert b"Earlier version" in old.content
+
+
+@pytest.mark.django_db
+def test_publish_page_warns_of_red_indicators_without_action(client, partnership_a, officer_a):
+    red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    response = client.get(reverse("reports:publish", args=["partnership-a", report.pk]))
+
+    assert b"1 red indicator has no open action linked to it" in response.content
+    assert red.title.encode() in response.content
+    assert not ReportVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_publish_post_stores_a_version_and_shows_it(client, report_a, officer_a):
+    client.force_login(officer_a)
+
+    response = client.post(reverse("reports:publish", args=["partnership-a", report_a.pk]))
+
+    assert response.status_code == 302
+    version = ReportVersion.objects.get(report=report_a)
+    assert version.published_by == officer_a
+    assert response["Location"] == report_a.get_absolute_url()
+
+
+# Revisions -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_revision_notice_names_changed_figures_old_and_new(client, report_a, hate_crime, panel_a):
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44)
+    client.force_login(panel_a)
+
+    response = client.get(report_a.get_absolute_url())
+
+    revisions = response.context["revisions"]
+    assert [(r.code, r.period, r.old, r.new) for r in revisions] == [
+        ("SP 09", OCT_2016, "42", "44")
+    ]
+    assert b"Figures revised" in response.content
+
+
+@pytest.mark.django_db
+def test_revision_notice_absent_when_figure_changed_back(client, report_a, hate_crime, panel_a):
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44)
+    change_figure(hate_crime, OCT_2016, 42)
+    client.force_login(panel_a)
+
+    response = client.get(report_a.get_absolute_url())
+
+    assert response.context["revisions"] == []
+    assert b"Figures revised" not in response.content
+
+
+@pytest.mark.django_db
+def test_next_report_flags_a_locked_change_as_a_revision(report_a, hate_crime):
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    later = ReportFactory(partnership=report_a.partnership, title="Next update")
+
+    snapshot = services.report_snapshot(later)
+
+    assert [(r["code"], r["old"], r["new"], r["reason"]) for r in snapshot["revisions"]] == [
+        ("SP 09", "42", "44", "late crimes added by police")
+    ]
+    assert "Figures revised since the last report" in rendering.render_document(snapshot)
+
+
+# Locking -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_locked_period_change_without_reason_is_refused(report_a, hate_crime):
+    publish(report_a)
+
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        change_figure(hate_crime, OCT_2016, 44, reason="")
+
+    assert "SP 09 Oct 2016" in str(refused.value)
+    assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 42
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_locked_period_change_with_reason_is_saved(report_a, hate_crime):
+    publish(report_a)
+
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added")
+
+    assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 44
+
+
+@pytest.mark.django_db
+def test_periods_outside_published_reports_and_drafts_are_not_locked(
+    partnership_a, report_a, hate_crime
+):
+    publish(report_a)
+    ReportFactory(partnership=partnership_a, period=datetime.date(2017, 2, 1))  # a draft
+
+    change_figure(hate_crime, datetime.date(2016, 12, 1), 40, reason="")  # after the period
+    change_figure(hate_crime, datetime.date(2017, 1, 1), 41, reason="")
+
+    assert Actual.objects.filter(indicator=hate_crime, period__gte="2016-12-01").count() == 2
+
+
+@pytest.mark.django_db
+def test_theme_group_report_locks_only_its_indicators(partnership_a, hate_crime):
+    other = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    publish(
+        ReportFactory(
+            partnership=partnership_a, theme_group=ThemeGroupFactory(partnership=partnership_a)
+        )
+    )
+    publish(ReportFactory(partnership=partnership_a, theme_group=hate_crime.theme_group))
+
+    change_figure(other, OCT_2016, 1, reason="")
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(hate_crime, OCT_2016, 1, reason="")
+
+    assert Actual.objects.get(indicator=other, period=OCT_2016).value == 1
+
+
+@pytest.mark.django_db
+def test_month_sheet_locked_change_shows_error_and_writes_nothing(
+    client, report_a, hate_crime, officer_a
+):
+    publish(report_a)
+    client.force_login(officer_a)
+    url = reverse("indicators:month_sheet", args=["partnership-a", "2016-10"])
+
+    response = client.post(
+        url, {"reason": "", f"i{hate_crime.pk}-v": "44", f"initial-i{hate_crime.pk}-v": "42"}
+    )
+
+    assert response.status_code == 200
+    assert b"govuk-error-summary" in response.content
+    assert b"a published report covers" in response.content
+    assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 42
+
+
+# Forms ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_create_report_with_bad_input_shows_errors_and_saves_nothing(
+    client, partnership_a, officer_a
+):
+    client.force_login(officer_a)
+
+    response = client.post(
+        reverse("reports:create", args=["partnership-a"]),
+        {"title": "", "period": "Nov 2016", "exempt": "on", "purpose": "noting"},
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "govuk-error-summary" in content
+    assert "Enter a title for the report" in content
+    assert "like 2016-11" in content
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_create_report_then_edit_sections_and_comments(
+    client, partnership_a, officer_a, hate_crime
+):
+    client.force_login(officer_a)
+    form = {
+        "title": "Quarterly update",
+        "period": "2016-11",
+        "meeting_kind": "scrutiny_panel",
+        "meeting_date": "2017-01-24",
+        "wards": "All",
+        "purpose": "noting",
+        "recommendations": "To note the update",
+        "shown": ["key_findings", "performance", "definitions"],
+        **{
+            f"order_{key}": str(i + 1)
+            for i, key in enumerate(
+                [
+                    "key_findings",
+                    "successes",
+                    "performance",
+                    "actions",
+                    "commissioning",
+                    "risks",
+                    "definitions",
+                ]
+            )
+        },
+    }
+    created = client.post(reverse("reports:create", args=["partnership-a"]), form)
+    report = Report.objects.get()
+    assert created["Location"] == reverse("reports:edit", args=["partnership-a", report.pk])
+
+    form |= {
+        f"comment_{hate_crime.pk}": "Awareness week.",
+        "order_definitions": "1",
+        "order_key_findings": "7",
+    }
+    client.post(reverse("reports:edit", args=["partnership-a", report.pk]), form)
+
+    report.refresh_from_db()
+    assert report.editor_comments == {str(hate_crime.pk): "Awareness week."}
+    assert report.sections[0] == {"key": "definitions", "shown": True}
+    assert report.sections[-1] == {"key": "key_findings", "shown": True}
+    assert report.created_by == officer_a
+
+
+# Overview --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_overview_report_sets_partnerships_side_by_side(partnership_a, partnership_b, hate_crime):
+    report = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW)
+    report.covers.set([partnership_a, partnership_b])
+    report.news = {str(partnership_b.pk): "New chair appointed."}
+    report.save()
+
+    version = publish(report)
+
+    names = [block["name"] for block in version.snapshot["overview"]]
+    assert names == ["Partnership A", "Partnership B"]
+    assert "Police recorded hate crime" in version.html
+    assert "New chair appointed." in version.html
+
+
+# Command ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_build_report_publishes_and_writes_files(tmp_path, partnership_a, hate_crime):
+    out = io.StringIO()
+
+    call_command(
+        "build_report",
+        "--partnership=partnership-a",
+        "--period=2016-11",
+        "--publish",
+        f"--out={tmp_path}",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+
+    report = Report.objects.get()
+    assert out.getvalue().strip() == f"/p/partnership-a/reports/{report.pk}/"
+    version = report.versions.get()
+    assert (tmp_path / "report.csv").read_text() == version.csv
+    assert version.html in (tmp_path / "report.html").read_text()
+    for kind in ("pdf", "docx"):
+        stored = getattr(version, kind)
+        if stored is not None:
+            assert (tmp_path / f"report.{kind}").read_bytes() == bytes(stored)
+
+
+@pytest.mark.django_db
+def test_build_report_unknown_theme_group_fails_clearly(partnership_a):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="has no theme group 'Nope'"):
+        call_command(
+            "build_report", "--partnership=partnership-a", "--period=2016-11", "--theme-group=Nope"
+        )
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_covered_periods_are_year_to_date_and_last_year():
+    months = selectors.covered_periods(NOV_2016, 4)
+
+    assert months[0] == datetime.date(2015, 4, 1)
+    assert months[-1] == NOV_2016
+    assert len(months) == 16
+
+
+# PDF and Word (with a stand-in renderer: the real one is tested in its own module) --------
+
+
+class FakeDocuments:
+    """Records what the publisher passes; returns fixed bytes."""
+
+    def __init__(self):
+        self.calls = []
+
+    def chart_images(self, charts):
+        self.calls.append(("charts", sorted(charts)))
+        return {chart_id: b"png" for chart_id in charts}
+
+    def render_pdf(self, html, *, title, charts, images=None):
+        self.calls.append(("pdf", title))
+        return b"%PDF-1.7 " + title.encode()
+
+    def render_docx(self, html, *, title, charts, images=None):
+        self.calls.append(("docx", title))
+        return b"PK docx " + title.encode()
+
+
+@pytest.fixture
+def fake_documents(monkeypatch, settings):
+    import sys
+
+    import reports
+
+    settings.REPORTS_MAKE_DOCUMENTS = True
+
+    fake = FakeDocuments()
+    monkeypatch.setitem(sys.modules, "reports.documents", fake)
+    monkeypatch.setattr(reports, "documents", fake, raising=False)
+    return fake
+
+
+@pytest.mark.django_db
+def test_publish_page_shows_progress_then_stores_files(
+    client, report_a, officer_a, panel_a, fake_documents
+):
+    client.force_login(officer_a)
+
+    response = client.post(reverse("reports:publish", args=["partnership-a", report_a.pk]))
+
+    assert response.status_code == 200 and response.streaming
+    page = b"".join(response.streaming_content).decode()
+    assert page.index("Charts drawn") < page.index("PDF made") < page.index("Word document made")
+    assert "Read the published report" in page
+    version = ReportVersion.objects.get(report=report_a)
+    assert bytes(version.pdf) == b"%PDF-1.7 Hate crime update, November 2016"
+    chart_ids = next(call[1] for call in fake_documents.calls if call[0] == "charts")
+    assert chart_ids and all(f'data-chart-id="{c}"' in version.html for c in chart_ids)
+
+    client.force_login(panel_a)
+    first = client.get(reverse("reports:pdf", args=["partnership-a", report_a.pk]))
+    second = client.get(reverse("reports:pdf", args=["partnership-a", report_a.pk]))
+    word = client.get(reverse("reports:docx", args=["partnership-a", report_a.pk]))
+    assert first["Content-Type"] == "application/pdf"
+    assert first.content == second.content == bytes(version.pdf)
+    assert word.content == bytes(version.docx)
+
+
+@pytest.mark.django_db
+def test_stored_files_never_change_when_made_again(report_a, hate_crime, fake_documents):
+    version = publish(report_a)
+    pdf = bytes(version.pdf)
+    change_figure(hate_crime, OCT_2016, 44)
+    report_a.title = "Another title"
+    report_a.save()
+
+    steps = list(services.version_documents_steps(ReportVersion.objects.get(pk=version.pk)))
+
+    assert steps == []
+    assert bytes(ReportVersion.objects.get(pk=version.pk).pdf) == pdf
+
+
+@pytest.mark.django_db
+def test_overview_report_created_on_the_site_covers_chosen_partnerships(
+    client, partnership_a, partnership_b, admin_user, hate_crime
+):
+    client.force_login(admin_user)
+    url = reverse("reports:create", args=["partnership-a"]) + "?kind=overview"
+    assert client.get(url).status_code == 200
+
+    client.post(
+        url,
+        {
+            "kind": "overview",
+            "title": "Community Safety Partnerships update",
+            "period": "2016-11",
+            "meeting_kind": "scrutiny_panel",
+            "meeting_date": "2017-01-24",
+            "wards": "All",
+            "purpose": "noting",
+            "recommendations": "To note the update",
+            "introduction": "Probation becomes a responsible authority.",
+            "covers": [partnership_a.pk, partnership_b.pk],
+        },
+    )
+
+    report = Report.objects.get()
+    assert report.kind == Report.Kind.OVERVIEW
+    assert set(report.covers.all()) == {partnership_a, partnership_b}
+    html = rendering.render_document(services.report_snapshot(report))
+    assert "Probation becomes a responsible authority." in html
+    assert "Partnership B" in html and "Police recorded hate crime" in html
+    assert "Appendix A" not in html  # an overview has no single partnership's detail

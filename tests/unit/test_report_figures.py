@@ -1,0 +1,205 @@
+"""What reports take from the figures module beyond Figures itself, worked by hand; and the
+pure parts of the report builder and CSV."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indicators.figures import (
+    IndicatorSpec,
+    Point,
+    compute,
+    direction_of,
+    month_rows,
+    rolling_twelve,
+    series_of,
+    shares,
+    year_series,
+)
+from indicators.periods import add_months
+
+APR_2015 = date(2015, 4, 1)
+NOV_2016 = date(2016, 11, 1)
+COUNT = IndicatorSpec(polarity="lower", measure="count")
+# Seed 002, police recorded hate crime, April 2015 to November 2016.
+HATE = [30, 25, 26, 17, 36, 25, 22, 38, 21, 20, 53, 32, 17, 25, 32, 54, 37, 45, 42, 35]
+
+
+def hate_series():
+    return series_of({add_months(APR_2015, i): v for i, v in enumerate(HATE)})
+
+
+def test_month_rows_give_change_this_minus_last_and_cumulatives():
+    figures = compute(IndicatorSpec("higher", "count"), hate_series(), NOV_2016)
+
+    rows = {row.period: row for row in month_rows(figures)}
+
+    assert len(rows) == 12
+    april = rows[date(2016, 4, 1)]
+    assert (april.last_year, april.this_year, april.change, april.cumulative) == (30, 17, -13, 17)
+    november = rows[NOV_2016]
+    assert (november.change, november.cumulative) == (-3, 287)
+    december = rows[date(2016, 12, 1)]
+    assert (december.last_year, december.this_year, december.change) == (21, None, None)
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        ({"green": 1, "red": 3}, {"green": Decimal(25), "red": Decimal(75)}),
+        ({"green": 0, "red": 0}, {"green": None, "red": None}),
+        ({"a": 1, "b": 2}, {"a": Decimal(1) / 3 * 100, "b": Decimal(2) / 3 * 100}),
+    ],
+)
+def test_shares_are_percentages_of_the_total(counts, expected):
+    assert shares(counts) == expected
+
+
+@given(st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 1000), min_size=1))
+def test_shares_add_up_to_a_hundred_or_are_none(counts):
+    result = shares(counts)
+    if sum(counts.values()) == 0:
+        assert set(result.values()) == {None}
+    else:
+        assert abs(sum(result.values()) - 100) < Decimal("1e-20")
+
+
+@pytest.mark.parametrize(
+    "polarity, change, pct, expected",
+    [
+        ("lower", Decimal(-10), Decimal(-5), "improving"),
+        ("lower", Decimal(10), Decimal(5), "deteriorating"),
+        ("higher", Decimal(10), Decimal(5), "improving"),
+        ("lower", Decimal(1), Decimal("0.5"), "stable"),  # within the 1% band
+        ("monitor", Decimal(10), Decimal(5), "none"),
+        ("lower", None, None, "none"),
+    ],
+)
+def test_direction_of_any_change_follows_the_year_to_date_rule(polarity, change, pct, expected):
+    assert direction_of(IndicatorSpec(polarity, "count"), change, pct) == expected
+
+
+def test_year_series_names_missing_months_none():
+    values = year_series(COUNT, hate_series(), 2014)
+
+    assert len(values) == 12 and all(v is None for _, v in values)
+    assert year_series(COUNT, hate_series(), 2015)[0] == (APR_2015, 30)
+
+
+@pytest.mark.parametrize(
+    "months, period, current, previous, change",
+    [
+        # 24 months, 10 to 33, ending November 2016: Dec 2015 to Nov 2016 is 22..33.
+        (24, NOV_2016, Decimal(330), Decimal(186), Decimal(144)),
+        # 23 months: the earlier year lacks December 2014, so there is no comparison.
+        (23, NOV_2016, Decimal(330), None, None),
+        # A period before the figures start: nothing.
+        (24, date(2015, 6, 1), None, None, None),
+    ],
+)
+def test_rolling_twelve_months_needs_every_month(months, period, current, previous, change):
+    start = add_months(NOV_2016, -(months - 1))
+    series = series_of({add_months(start, i): 10 + i + (24 - months) for i in range(months)})
+
+    rolling = rolling_twelve(COUNT, series, period)
+
+    assert (rolling.current, rolling.previous, rolling.change) == (current, previous, change)
+
+
+def test_rolling_twelve_for_a_percentage_divides_summed_parts():
+    spec = IndicatorSpec("higher", "percentage")
+    series = {
+        add_months(date(2014, 12, 1), i): Point(Decimal(0), Decimal(1 + i % 2), Decimal(2))
+        for i in range(24)
+    }
+
+    rolling = rolling_twelve(spec, series, NOV_2016)
+
+    assert rolling.current == rolling.previous == Decimal(18) / Decimal(24) * 100
+    assert rolling.change == 0
+
+
+# The builder's pure parts ----------------------------------------------------------------
+
+
+def entry(pk, status, direction, actions=()):
+    return {"id": pk, "status": status, "direction": direction, "actions": list(actions)}
+
+
+def test_key_findings_count_share_and_exceptions_red_first():
+    from reports.builder import key_findings
+
+    findings = key_findings(
+        [
+            entry(1, "amber", "improving"),
+            entry(2, "red", "deteriorating", [{"title": "Patrols", "open": True}]),
+            entry(3, "red", "stable"),
+            entry(4, "none", "none"),
+        ]
+    )
+
+    statuses = {row["key"]: (row["count"], row["pct"]) for row in findings["statuses"]}
+    assert statuses == {"green": (0, "0"), "amber": (1, "25"), "red": (2, "50"), "none": (1, "25")}
+    assert findings["exceptions"] == [2, 3, 1]
+    assert findings["red_without_action"] == [3]
+
+
+def test_shown_figures_index_both_years_by_month():
+    from reports.builder import shown_figures
+
+    snapshot = {
+        "period": "2016-11-01",
+        "cover": {"contact_officer": "Analyst"},
+        "indicators": {
+            "7": {
+                "id": 7,
+                "code": "SP 09",
+                "title": "Hate crime",
+                "places": 0,
+                "months": [{"period": "2016-11-01", "this_year": "35", "last_year": "38"}],
+            }
+        },
+    }
+
+    shown = shown_figures(snapshot)
+
+    assert shown["indicators"]["7"]["values"] == {"2016-11-01": "35", "2015-11-01": "38"}
+    assert shown["contact_officer"] == "Analyst"
+
+
+def test_report_csv_keeps_figures_unrounded_and_text_safe():
+    from reports.rendering import report_csv
+
+    entry_ = {
+        "code": "=SUM(A1)",
+        "title": "Satisfaction",
+        "theme_group": "",
+        "measure": "percentage",
+        "figures": {"ytd": "88.88888888888888888888888889", "this_year": [["2016-11-01", "1"]]},
+        "months": [
+            {
+                "period": "2016-11-01",
+                "year_before": None,
+                "last_year": None,
+                "this_year": "88.8889",
+                "change": None,
+                "cumulative": None,
+                "cumulative_target": None,
+            }
+        ],
+    }
+    snapshot = {
+        "partnership": {"slug": "p"},
+        "period": "2016-11-01",
+        "indicators": {"1": entry_},
+        "indicator_order": [1],
+    }
+
+    text = report_csv(snapshot)
+
+    assert "'=SUM(A1),Satisfaction,,percentage,ytd,,88.88888888888888888888888889" in text
+    assert ",month_this_year,2016-11-01,88.8889" in text
+    assert ",month_last_year,2016-11-01,\n" in text  # missing is blank, never 0
