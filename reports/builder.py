@@ -88,6 +88,8 @@ def plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
 
 
@@ -214,6 +216,7 @@ def indicator_entry(
             "change_pct": plain(rolling.change_pct),
         },
         "commentary": commentary.commentary(figures, spec, noun=indicator.noun),
+        "variation": commentary.spc_summary(figures, spec),
         "interpretation_note": _caution(indicator),
         "editor_comment": editor_comment.strip(),
         "actions": actions or [],
