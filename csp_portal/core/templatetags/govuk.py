@@ -347,3 +347,45 @@ def govuk_aria_sort(column) -> str:
 def govuk_first_cell_is_header(table) -> bool:
     """Row headers by default; a table opts out with `first_cell_is_header = False`."""
     return bool(getattr(table, "first_cell_is_header", True))
+
+
+# Status and direction markup (templates/includes/status_tag.html and direction.html
+# render these): tags, so a table row of a dashboard needs no include per cell.
+_STATUS_TAGS = {
+    "green": ("green", "G", "Green"),
+    "amber": ("amber", "A", "Amber"),
+    "red": ("red", "R", "Red"),
+}
+_DIRECTIONS = {
+    "improving": ("improving", "▲", "Improving"),
+    "deteriorating": ("deteriorating", "▼", "Deteriorating"),
+    "stable": ("stable", "►", "Stable"),
+}
+
+
+@register.simple_tag
+def govuk_status_tag(status: object) -> SafeString:
+    """`{% govuk_status_tag f.status %}`: RAG status as a GOV.UK tag, a letter in a shape
+    and the word; anything but green, amber or red (any case) is "No status"."""
+    modifier, shape, word = _STATUS_TAGS.get(str(status or "").lower(), ("none", "–", "No status"))
+    return mark_safe(
+        f'<strong class="govuk-tag app-status app-status--{modifier}"><span '
+        f'class="app-status__shape" aria-hidden="true">{shape}</span> {word}</strong>'
+    )
+
+
+@register.simple_tag
+def govuk_direction(direction: object, polarity: object = "") -> SafeString:
+    """`{% govuk_direction f.direction indicator.polarity %}`: direction of travel, an
+    arrow hidden from screen readers and the word; a monitoring-only indicator is
+    "Not rated: monitoring only", anything else unknown "No comparison"."""
+    if polarity == "monitor":
+        modifier, arrow, word = "none", "–", "Not rated: monitoring only"
+    else:
+        modifier, arrow, word = _DIRECTIONS.get(
+            str(direction or "").lower(), ("none", "–", "No comparison")
+        )
+    return mark_safe(
+        f'<span class="app-direction app-direction--{modifier}"><span '
+        f'class="app-direction__arrow" aria-hidden="true">{arrow}</span> {word}</span>'
+    )
