@@ -116,6 +116,12 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Imports through the browser must finish within a request; bigger ones are refused with
+# a message naming `python manage.py import_data`, which has no limits.
+IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))
+IMPORT_UPLOAD_MAX_ROWS = int(os.environ.get("IMPORT_UPLOAD_MAX_ROWS", "100000"))
+IMPORT_UPLOAD_MAX_SECONDS = int(os.environ.get("IMPORT_UPLOAD_MAX_SECONDS", "20"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 
 from csp_portal.core import concurrency
 from csp_portal.core.models import ThemeGroup
 
 from . import periods
+from .importing import USE_THE_COMMAND
 from .models import Actual, Indicator, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
 from .validation import FigureError, check_figure, parse_number, plain_number
@@ -284,11 +286,20 @@ class ImportForm(forms.Form):
         label="Check the files and show what would change, without saving", required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text += f" Up to {settings.IMPORT_UPLOAD_MAX_MB} MB."
+
     def clean_files(self):
         uploads = self.cleaned_data["files"]
-        for upload in uploads:
-            if upload.size > 200 * 1024 * 1024:
-                raise forms.ValidationError(f"{upload.name} is larger than 200 MB.")
+        limit = settings.IMPORT_UPLOAD_MAX_MB * 1024 * 1024
+        total = sum(upload.size for upload in uploads)
+        if total > limit:
+            what = uploads[0].name if len(uploads) == 1 else "The files together"
+            raise forms.ValidationError(
+                f"{what} is {total / 1024 / 1024:.1f} MB: an upload can be at most "
+                f"{settings.IMPORT_UPLOAD_MAX_MB} MB. {USE_THE_COMMAND}"
+            )
         return uploads
 
 

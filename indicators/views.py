@@ -1,9 +1,11 @@
 import datetime
+import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -318,6 +320,9 @@ def _target_initial(targets) -> dict:
     }
 
 
+ERRORS_SHOWN = 50  # problems listed on the import page; the rest are counted
+
+
 @login_required
 def import_upload(request, slug=None):
     if slug is None:
@@ -330,8 +335,15 @@ def import_upload(request, slug=None):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     errors: list[str] = []
+    problems = 0
     if request.method == "POST" and form.is_valid():
         tables, errors = importing.read_uploads(form.cleaned_data["files"])
+        rows = 0 if errors else importing.count_rows(tables)
+        if rows > settings.IMPORT_UPLOAD_MAX_ROWS:
+            errors = [
+                f"The files have {rows:,} rows: an upload can have at most "
+                f"{settings.IMPORT_UPLOAD_MAX_ROWS:,}. {importing.USE_THE_COMMAND}"
+            ]
         if not errors:
             try:
                 report = importing.import_tables(
@@ -341,9 +353,10 @@ def import_upload(request, slug=None):
                     allowed=allowed,
                     dry_run=form.cleaned_data["dry_run"],
                     source="upload",
+                    time_limit=settings.IMPORT_UPLOAD_MAX_SECONDS,
                 )
             except importing.ImportFailed as failed:
-                errors = failed.report.errors
+                errors, problems = failed.report.errors, failed.report.problems
         if report and not report.dry_run:
             messages.success(request, report.summary())
             if partnership:
@@ -357,7 +370,9 @@ def import_upload(request, slug=None):
             "form": form,
             "allowed": allowed,
             "report": report,
-            "import_errors": errors,
+            "import_errors": errors[:ERRORS_SHOWN],
+            "problem_count": max(problems, len(errors)),
+            "more_problems": max(problems, len(errors)) - len(errors[:ERRORS_SHOWN]),
             "columns": {k: import_registry.get(k).columns for k in allowed},
         },
     )
@@ -367,13 +382,17 @@ def import_upload(request, slug=None):
 @login_required
 def export_workbook(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    response = HttpResponse(
-        importing.export_workbook(partnership),
+    # Written row by row into a temporary file (memory stays small at any size), then
+    # streamed to the browser from it.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    importing.write_workbook(partnership, file)
+    file.seek(0)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    filename = f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_safe

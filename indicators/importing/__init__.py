@@ -12,24 +12,28 @@ nothing.
     context.py    what checks and applies share; the report
     checking.py   checking the indicator tables' rows
     applying.py   writing them
+    copying.py    bulk writes: COPY in the background on PostgreSQL
     exporting.py  a partnership's tables out as CSV files or one workbook
+    xlsx.py       a streamed .xlsx writer (text cells)
     core.py       the indicator tables themselves
     run.py        one import: check, then write in one transaction
 """
 
 from .context import ImportContext, ImportFailed, ImportReport
-from .exporting import export_rows, export_to_folder, export_workbook
-from .reading import Row, Tables, read_path, read_uploads, read_workbook
+from .exporting import export_rows, export_to_folder, export_workbook, write_workbook
+from .reading import Row, Tables, count_rows, read_path, read_uploads, read_workbook
 from .registry import Table, register, unregister
-from .run import import_path, import_tables
+from .run import USE_THE_COMMAND, import_path, import_tables
 
 __all__ = [
+    "USE_THE_COMMAND",
     "ImportContext",
     "ImportFailed",
     "ImportReport",
     "Row",
     "Table",
     "Tables",
+    "count_rows",
     "export_rows",
     "export_to_folder",
     "export_workbook",
@@ -40,4 +44,5 @@ __all__ = [
     "read_workbook",
     "register",
     "unregister",
+    "write_workbook",
 ]

@@ -4,21 +4,18 @@ Called inside the import's one transaction; each function returns its counts.
 """
 
 import datetime
-import io
-import json
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db import connections, router
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 
-from .. import periods
 from ..models import Actual, FigureChange, Indicator
 from ..services import figure_snapshot, target_set
 from ..validation import same_number
 from .context import ImportContext
+from .copying import insert_rows
 
 BATCH = 5000
 
@@ -111,53 +108,6 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
     return counts
 
 
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, dict):
-        value = json.dumps(value)
-    elif isinstance(value, datetime.date):  # datetimes too: ISO 8601 with the offset
-        value = value.isoformat()
-    elif isinstance(value, Decimal):
-        value = format(value, "f")
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """Write many new rows at once: bulk_create's per-value work dominated large imports.
-
-    PostgreSQL gets one COPY; other databases get executemany with values prepared by
-    each field's own get_db_prep_save, so they are stored exactly as the ORM would.
-    """
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    columns = [model._meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c.column) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join(_copy_text(v) for v in row))
-                buffer.write("\n")
-            buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-            return
-        prepared = [
-            [
-                column.get_db_prep_save(value, connection)
-                for column, value in zip(columns, row, strict=True)
-            ]
-            for row in rows
-        ]
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", prepared)
-
-
 ACTUAL_FIELDS = [
     "indicator",
     "period",
@@ -185,65 +135,77 @@ AUDIT_FIELDS = [
 
 def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
-    by_indicator: dict[Indicator, list[dict]] = defaultdict(list)
+    by_indicator: dict[int, list[dict]] = defaultdict(list)
+    indicators = ctx.indicators()
     for item in items:
-        by_indicator[ctx.indicator(item["partnership"], item["code"])].append(item)
-    ids = [i.pk for i in by_indicator]
-    existing: dict[tuple[int, datetime.date], Actual] = {}
-    for start in range(0, len(ids), 500):
-        for actual in Actual.objects.filter(indicator_id__in=ids[start : start + 500]).only(
-            "id", "indicator_id", "period", "value", "numerator", "denominator", "note", "version"
-        ):
-            existing[actual.indicator_id, actual.period] = actual
+        by_indicator[indicators[item["partnership"], item["code"]].pk].append(item)
+    # (indicator, period) -> (id, value, numerator, denominator, note, version): plain
+    # tuples, as a re-import compares every row and changes few.
+    existing: dict[tuple[int, datetime.date], tuple] = {}
+    if by_indicator:
+        ids = list(by_indicator)
+        months = [item["period"] for item in items]
+        for start in range(0, len(ids), 500):
+            found = Actual.objects.filter(
+                indicator_id__in=ids[start : start + 500],
+                period__gte=min(months),
+                period__lte=max(months),
+            ).values_list(
+                "indicator_id",
+                "period",
+                "id",
+                "value",
+                "numerator",
+                "denominator",
+                "note",
+                "version",
+            )
+            for indicator_id, period, *stored in found.order_by():
+                existing[indicator_id, period] = stored
     now = timezone.now()
     by_id = ctx.user.pk if ctx.user else None
+    actual_subject = FigureChange.Subject.ACTUAL.value
     new: list[tuple] = []
     changed: list[Actual] = []
     audit: list[tuple] = []
-    for indicator, group in by_indicator.items():
-        fy_start = indicator.partnership.fy_start_month
+    for pk, group in by_indicator.items():
         for item in group:
             value, numerator, denominator = item["value"], item["numerator"], item["denominator"]
-            current = existing.get((indicator.pk, item["period"]))
+            current = existing.get((pk, item["period"]))
             if current is None:
                 old = None
                 new.append(
-                    (
-                        indicator.pk,
-                        item["period"],
-                        value,
-                        numerator,
-                        denominator,
-                        item["note"],
-                        by_id,
-                        now,
-                        1,
+                    (pk, item["period"], value, numerator, denominator, item["note"], by_id, now, 1)
+                )
+            else:
+                actual_id, *stored, version = current
+                if (
+                    same_number(stored[0], value)
+                    and same_number(stored[1], numerator)
+                    and same_number(stored[2], denominator)
+                    and stored[3] == item["note"]
+                ):
+                    counts["unchanged"] += 1
+                    continue
+                old = figure_snapshot(*stored[:3])
+                changed.append(
+                    Actual(
+                        id=actual_id,
+                        value=value,
+                        numerator=numerator,
+                        denominator=denominator,
+                        note=item["note"],
+                        entered_by_id=by_id,
+                        entered_at=now,
+                        version=version + 1,
                     )
                 )
-            elif (
-                same_number(current.value, value)
-                and same_number(current.numerator, numerator)
-                and same_number(current.denominator, denominator)
-                and current.note == item["note"]
-            ):
-                counts["unchanged"] += 1
-                continue
-            else:
-                old = figure_snapshot(current.value, current.numerator, current.denominator)
-                current.value, current.numerator, current.denominator = (
-                    value,
-                    numerator,
-                    denominator,
-                )
-                current.note, current.entered_by_id, current.entered_at = item["note"], by_id, now
-                current.version += 1
-                changed.append(current)
             audit.append(
                 (
-                    indicator.pk,
-                    FigureChange.Subject.ACTUAL.value,
+                    pk,
+                    actual_subject,
                     item["period"],
-                    periods.financial_year_of(item["period"], fy_start),
+                    item["financial_year"],
                     old,
                     figure_snapshot(value, numerator, denominator),
                     "",
@@ -252,13 +214,13 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                     now,
                 )
             )
-    insert_rows(Actual, ACTUAL_FIELDS, new)
+    insert_rows(Actual, ACTUAL_FIELDS, new, background=ctx.background)
     Actual.objects.bulk_update(
         changed,
         ["value", "numerator", "denominator", "note", "version", "entered_by", "entered_at"],
         batch_size=BATCH,
     )
-    insert_rows(FigureChange, AUDIT_FIELDS, audit)
+    insert_rows(FigureChange, AUDIT_FIELDS, audit, background=ctx.background)
     counts["created"] += len(new)
     counts["updated"] += len(changed)
     return counts

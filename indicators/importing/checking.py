@@ -169,7 +169,6 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
     found = ctx.check_indicator(row, slug)
     if found is None:
         return None
-    measure, frequency = found
     period = ctx.period(row)
     if period is None:
         return None
@@ -178,7 +177,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         return None
     fy_start = ctx.fy_start[slug]
     if (
-        frequency == "quarterly"
+        found.frequency == "quarterly"
         and period
         != periods.quarter_months(
             periods.financial_year_of(period, fy_start),
@@ -197,14 +196,15 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         return None
     value, numerator, denominator = numbers
     try:
-        value = check_figure(measure, value, numerator, denominator, label="value")
+        value = check_figure(found.measure, value, numerator, denominator, label="value")
     except FigureError as error:
         ctx.error(row, str(error))
         return None
     if value is None:
         ctx.error(row, "value is blank (leave a missing month out of the file)")
         return None
-    first = ctx.repeated(row, (slug, row.get("indicator"), period))
+    # One int per figure (not a tuple of strings): a national file has millions of them.
+    first = ctx.repeated(row, found.number * 1_000_000 + period.year * 12 + period.month)
     if first is not None:
         ctx.error(
             row,
@@ -220,6 +220,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         "numerator": numerator,
         "denominator": denominator,
         "note": row.get("note"),
+        "financial_year": period.year if period.month >= fy_start else period.year - 1,
     }
 
 

@@ -9,6 +9,8 @@ import datetime
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 
@@ -18,7 +20,17 @@ from .. import periods
 from ..models import Indicator
 from ..validation import FigureError, parse_number
 from . import registry
+from .copying import BackgroundCopy
 from .reading import Row
+
+# Problems kept word for word; the rest are counted (a file of bad rows lists millions).
+MAX_ERRORS = 1000
+
+
+class IndicatorKind(NamedTuple):
+    measure: str
+    frequency: str
+    number: int  # a small number for this indicator, unique within one import (a compact key)
 
 
 @dataclass
@@ -27,7 +39,12 @@ class ImportReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS problems
+    error_count: int = 0  # every problem found (errors may hold only the first ones)
+
+    @property
+    def problems(self) -> int:
+        return max(self.error_count, len(self.errors))
 
     def add(self, table: str, counts: Mapping[str, int] | None) -> None:
         for outcome, number in (counts or {}).items():
@@ -35,7 +52,7 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return f"Nothing imported: {len(self.errors)} problem(s) found."
+            return f"Nothing imported: {self.problems:,} problem(s) found."
         parts = []
         for name in registry.names():
             c, u, s = self.created[name], self.updated[name], self.unchanged[name]
@@ -63,28 +80,40 @@ class ImportContext:
     ):
         self.user, self.scope, self.today = user, scope, today
         self.source, self.dry_run = source, dry_run
-        self.errors: list[str] = []
+        self.errors: list[str] = []  # the first MAX_ERRORS
+        self.error_count = 0
         known = Partnership.objects.all()
         if scope is not None:
             known = known.filter(pk=scope.pk)
         self._partnerships = {p.slug: p for p in known}
         # slug -> first month of the financial year, for partnerships in the database or import
         self.fy_start: dict[str, int] = {s: p.fy_start_month for s, p in self._partnerships.items()}
-        # (slug, code) -> (measure, frequency) for indicators in the database or in this import
-        self._kinds: dict[tuple[str, str], tuple[str, str]] = {
-            (slug, code): (measure, frequency)
-            for slug, code, measure, frequency in Indicator.objects.filter(
-                partnership__in=list(self._partnerships.values())
-            ).values_list("partnership__slug", "code", "measure", "frequency")
+        # (slug, code) -> its kind, for indicators in the database or in this import
+        self._kinds: dict[tuple[str, str], IndicatorKind] = {
+            (slug, code): IndicatorKind(measure, frequency, number)
+            for number, (slug, code, measure, frequency) in enumerate(
+                Indicator.objects.filter(
+                    partnership__in=list(self._partnerships.values())
+                ).values_list("partnership__slug", "code", "measure", "frequency")
+            )
         }
         self._indicators: dict[tuple[str, str], Indicator] | None = None
         self._groups: dict[tuple[int, str], ThemeGroup] | None = None
         self._seen: dict[str, dict[Hashable, int]] = {}
+        self._months: dict[str, datetime.date] = {}
+        self.background = BackgroundCopy()  # bulk writes still running (see copying.py)
 
     # Checking -----------------------------------------------------------------
 
     def error(self, row: Row, message: str) -> None:
-        self.errors.append(f"{row.table}.csv row {row.number}: {message}")
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(f"{row.table}.csv row {row.number}: {message}")
+
+    def fail(self, message: str) -> None:
+        """A problem with the import as a whole, not with one row."""
+        self.error_count += 1
+        self.errors.append(message)
 
     def repeated(self, row: Row, key: Hashable) -> int | None:
         """Where this key was first given in this table, or None (and remember it)."""
@@ -110,8 +139,9 @@ class ImportContext:
 
     def check_indicator(
         self, row: Row, slug: str, column: str = "indicator"
-    ) -> tuple[str, str] | None:
-        """(measure, frequency) of the indicator coded in this column, or None after an error."""
+    ) -> "IndicatorKind | None":
+        """The measure and frequency of the indicator coded in this column (in the database
+        or earlier in this import), or None after an error."""
         code = row.get(column)
         found = self._kinds.get((slug, code))
         if found is None:
@@ -122,8 +152,12 @@ class ImportContext:
         """The numbers in these columns (None for blanks), or None after reporting each bad one."""
         values, ok = [], True
         for column in columns:
+            text = row.get(column)
+            if not text or (text.isascii() and text.isdigit()):  # the usual cells, quickly
+                values.append(Decimal(text) if text else None)
+                continue
             try:
-                values.append(parse_number(row.get(column), label=column))
+                values.append(parse_number(text, label=column))
             except FigureError:
                 self.error(row, f"{column} '{row.get(column)}' is not a number")
                 ok = False
@@ -131,11 +165,13 @@ class ImportContext:
 
     def period(self, row: Row, column: str = "period") -> datetime.date | None:
         raw = row.get(column)
-        try:
-            return periods.parse_month(raw)
-        except ValueError:
-            self.error(row, f"{column} '{raw}' is not a month like 2016-11")
-            return None
+        month = self._months.get(raw)  # a file names the same few hundred months again and again
+        if month is None:
+            try:
+                month = self._months[raw] = periods.parse_month(raw)
+            except ValueError:
+                self.error(row, f"{column} '{raw}' is not a month like 2016-11")
+        return month
 
     def financial_year(self, row: Row, column: str = "year") -> int | None:
         try:
@@ -150,7 +186,9 @@ class ImportContext:
 
     def add_indicator(self, slug: str, code: str, measure: str, frequency: str) -> None:
         """An indicator this import will create or change (checked, not yet written)."""
-        self._kinds[slug, code] = (measure, frequency)
+        known = self._kinds.get((slug, code))
+        number = len(self._kinds) if known is None else known.number
+        self._kinds[slug, code] = IndicatorKind(measure, frequency, number)
 
     # Applying -----------------------------------------------------------------
 

@@ -7,24 +7,28 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from csp_portal.core.models import Partnership
 
 from .. import periods
 from ..models import Actual, Indicator, Target
-from ..validation import plain_number, spreadsheet_safe
+from ..validation import FORMULA_START, plain_number, spreadsheet_safe
 from . import registry
+from .xlsx import StreamedWorkbook
 
 
 def cell_text(value) -> str:
-    """One exported cell: blanks for None, plain numbers, months as 2016-11."""
+    """One exported cell: blanks for None, plain numbers, months as 2016-11; text that a
+    spreadsheet would run as a formula gets an apostrophe (see spreadsheet_safe)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return plain_number(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m")
-    return str(value)
+        return value.isoformat()[:7]
+    text = value if isinstance(value, str) else str(value)
+    return spreadsheet_safe(text) if text.startswith(FORMULA_START) else text
 
 
 # The four indicator tables ---------------------------------------------------
@@ -92,7 +96,7 @@ def export_actuals(partnership: Partnership) -> Iterator[Sequence]:
 def _rows(table: registry.Table, partnership: Partnership) -> Iterator[list[str]]:
     yield list(table.columns)
     for row in table.export(partnership):
-        yield [spreadsheet_safe(cell_text(cell)) for cell in row]
+        yield [cell_text(cell) for cell in row]
 
 
 def export_rows(partnership: Partnership) -> dict[str, Iterable[list[str]]]:
@@ -114,19 +118,19 @@ def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
     return counts
 
 
-def export_workbook(partnership: Partnership) -> bytes:
+def write_workbook(partnership: Partnership, file: BinaryIO) -> None:
     """The same tables as sheets of one .xlsx workbook, which the import reads back.
 
     Cells are text, as in the CSV files, so Excel does not turn periods like 2016-11
-    into dates or drop the trailing zeros of a code.
+    into dates or drop the trailing zeros of a code. Written a row at a time.
     """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
+    workbook = StreamedWorkbook(file)
     for name, rows in export_rows(partnership).items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
+        workbook.add_sheet(name, rows)
+    workbook.close()
+
+
+def export_workbook(partnership: Partnership) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_workbook(partnership, buffer)
     return buffer.getvalue()

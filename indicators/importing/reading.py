@@ -7,40 +7,98 @@ A file is named after its table (``actuals.csv``, or a sheet named ``actuals``);
 import csv
 import datetime
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from ..validation import spreadsheet_text
 from . import registry
 
 
-@dataclass
 class Row:
-    number: int  # the spreadsheet row: the header is row 1
-    data: dict[str, str]
-    table: str = ""
+    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent)."""
+
+    __slots__ = ("columns", "number", "table", "values")
+
+    def __init__(self, number: int, values: list[str], columns: dict[str, int], table: str):
+        self.number = number  # the spreadsheet row: the header is row 1
+        self.values = values
+        self.columns = columns  # column name -> position in values
+        self.table = table
 
     def get(self, column: str) -> str:
-        return spreadsheet_text((self.data.get(column) or "").strip())
+        try:  # called for every cell of millions of rows: the usual case first
+            text = self.values[self.columns[column]].strip()
+        except (KeyError, IndexError):  # no such column, or a short row
+            return ""
+        return spreadsheet_text(text) if text[:1] == "'" else text
+
+    @property
+    def data(self) -> dict[str, str]:
+        return {name: self.get(name) for name in self.columns}
 
 
-Tables = dict[str, list[Row]]
+# A table's rows: a list, or a CsvRows that reads its file as the rows are checked.
+Tables = dict[str, Iterable[Row]]
+
+
+def _header(cells: Iterable) -> tuple[list[str], dict[str, int]]:
+    header = [_cell(h).strip() for h in cells]
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        columns.setdefault(name, index)
+    return header, columns
 
 
 def _missing(name: str, header: list[str]) -> list[str]:
     return sorted(set(registry.get(name).required) - set(header))
 
 
-def rows_from_csv(text: str, name: str, errors: list[str]) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    reader.fieldnames = header
+class CsvRows:
+    """The rows of one CSV file, read a record at a time each time they are iterated,
+    so a file of millions of rows is never held in memory."""
+
+    def __init__(self, name: str, open_text: Callable[[], TextIO], columns: dict[str, int]):
+        self.name, self._open, self.columns = name, open_text, columns
+
+    def __iter__(self) -> Iterator[Row]:
+        with self._open() as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            for number, values in enumerate(reader, start=2):
+                if values:  # a blank line is no record (as csv.DictReader had it)
+                    yield Row(number, values, self.columns, self.name)
+
+    def __len__(self) -> int:
+        """The number of records, counted without building rows (a quick pass in C)."""
+        with self._open() as handle:
+            return sum(1 for values in csv.reader(handle) if values) - 1
+
+
+def count_rows(tables: Tables) -> int:
+    return sum(len(rows) for rows in tables.values())
+
+
+def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
+    """A CSV table after checking its header (required columns present), else []."""
+    with open_text() as handle:
+        first = next(csv.reader(handle), [])
+    if first:
+        first[0] = first[0].lstrip("\ufeff")
+    header, columns = _header(first)
     missing = _missing(name, header)
     if missing:
         errors.append(f"{name}.csv: missing column(s) {', '.join(missing)}")
         return []
-    return [Row(number, data, name) for number, data in enumerate(reader, start=2)]
+    return CsvRows(name, open_text, columns)
+
+
+def rows_from_csv(text: str, name: str, errors: list[str]) -> Iterable[Row]:
+    return csv_rows(name, lambda: io.StringIO(text.lstrip("\ufeff"), newline=""), errors)
+
+
+def _file_opener(file: Path) -> Callable[[], TextIO]:
+    return lambda: open(file, encoding="utf-8-sig", newline="")
 
 
 def _cell(value: object) -> str:
@@ -55,7 +113,7 @@ def _cell(value: object) -> str:
 
 def _rows_from_sheet(sheet, name: str, errors: list[str]) -> list[Row]:
     values = sheet.iter_rows(values_only=True)
-    header = [_cell(h).strip() for h in next(values, ())]
+    header, columns = _header(next(values, ()))
     missing = _missing(name, header)
     if missing:
         errors.append(f"{name} sheet: missing column(s) {', '.join(missing)}")
@@ -64,7 +122,7 @@ def _rows_from_sheet(sheet, name: str, errors: list[str]) -> list[Row]:
     for number, cells in enumerate(values, start=2):
         if all(c is None or c == "" for c in cells):
             continue
-        rows.append(Row(number, {h: _cell(c) for h, c in zip(header, cells, strict=False)}, name))
+        rows.append(Row(number, [_cell(c) for c in cells], columns, name))
     return rows
 
 
@@ -97,14 +155,14 @@ def read_path(path: Path, errors: list[str]) -> Tables:
         for name in known:
             file = path / f"{name}.csv"
             if file.exists():
-                tables[name] = rows_from_csv(file.read_text(encoding="utf-8-sig"), name, errors)
+                tables[name] = csv_rows(name, _file_opener(file), errors)
         if not tables:
             errors.append(f"{path}: no {registry.listed(known)} CSV file")
         return tables
     if path.suffix.lower() == ".xlsx":
         return read_workbook(path, errors)
     if path.suffix.lower() == ".csv" and path.stem in known:
-        return {path.stem: rows_from_csv(path.read_text(encoding="utf-8-sig"), path.stem, errors)}
+        return {path.stem: csv_rows(path.stem, _file_opener(path), errors)}
     errors.append(f"{path}: give a folder of CSV files or an .xlsx workbook")
     return {}
 

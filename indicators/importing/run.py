@@ -1,7 +1,9 @@
 """One import: check every table in apply order, write in one transaction, all or nothing."""
 
 import datetime
+import time
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -14,7 +16,12 @@ from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
 from .reading import Tables, read_path
 
-CHUNK = 5000  # rows checked and then written at a time
+CHUNK = 10_000  # rows checked and then written at a time
+USE_THE_COMMAND = (
+    "For an import this big, ask an administrator to run it on the server with "
+    "python manage.py import_data (a folder of CSV files or one .xlsx workbook): "
+    "the same checks, all or nothing, with no size limit."
+)
 
 
 def import_tables(
@@ -26,13 +33,18 @@ def import_tables(
     dry_run: bool = False,
     source: str = "import",
     today: datetime.date | None = None,
+    time_limit: float | None = None,
 ) -> ImportReport:
     """Check every row, then write all of them or none. Raises ImportFailed with the report.
 
-    Tables are checked in apply order, a chunk at a time; while no row has an error each
+    Tables are checked in apply order, a chunk at a time (CSV files are read as they
+    are checked, so memory does not grow with the file); while no row has an error each
     checked chunk is written at once, inside one transaction that is rolled back if any
-    row of any table turns out bad (or for a dry run).
+    row of any table turns out bad (or for a dry run). With a ``time_limit`` (seconds,
+    for a web request) an import still running then stops, writes nothing, and says to
+    use the command.
     """
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     report = ImportReport(dry_run=dry_run)
     allowed = set(registry.names() if allowed is None else allowed)
     for name in tables:
@@ -50,18 +62,30 @@ def import_tables(
             source=source,
             dry_run=dry_run,
         )
-        for table in registry.tables():
-            rows = tables.get(table.name)
-            if rows is None:
-                continue
-            for start in range(0, len(rows), CHUNK):
-                items = table.check(rows[start : start + CHUNK], ctx)
-                if not ctx.errors:
-                    report.add(table.name, table.apply(items, ctx))
+        try:
+            for table in registry.tables():
+                rows = tables.get(table.name)
+                if rows is None:
+                    continue
+                rows = iter(rows)
+                while chunk := list(islice(rows, CHUNK)):
+                    if deadline is not None and time.monotonic() > deadline:
+                        ctx.fail(
+                            f"The import was stopped after {time_limit:g} seconds and "
+                            f"nothing was saved. {USE_THE_COMMAND}"
+                        )
+                        break
+                    items = table.check(chunk, ctx)
+                    if not ctx.errors:
+                        ctx.background.wait()
+                        report.add(table.name, table.apply(items, ctx))
+                ctx.background.wait()
+        finally:
+            ctx.background.wait()  # never leave a COPY running on a connection rolled back
         if ctx.errors or dry_run:
             transaction.set_rollback(True)
     if ctx.errors:
-        report.errors = ctx.errors
+        report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
     return report
 

@@ -626,7 +626,8 @@ def test_export_workbook_imports_back_unchanged(client, officer_a, partnership_a
     response = client.get(reverse("indicators:export", args=[partnership_a.slug]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     errors: list[str] = []
-    tables = importing.read_workbook(response.content, errors)
+    assert response["Content-Disposition"].startswith('attachment; filename="partnership-a-')
+    tables = importing.read_workbook(b"".join(response.streaming_content), errors)
     assert not errors
     assert set(tables) == {"partnerships", "indicators", "targets", "actuals"}
     before = db_counts()

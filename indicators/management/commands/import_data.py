@@ -23,7 +23,10 @@ class Command(BaseCommand):
         try:
             report = importing.import_path(path, by=None, dry_run=dry_run, source="import")
         except importing.ImportFailed as failed:
-            for line in failed.report.errors:
+            report = failed.report
+            for line in report.errors:
                 self.stderr.write(line)
+            if report.problems > len(report.errors):
+                self.stderr.write(f"... and {report.problems - len(report.errors):,} more")
             raise CommandError(failed.report.summary()) from None
         self.stdout.write(report.summary())

@@ -1,0 +1,116 @@
+"""Uploads that a request cannot finish are refused with a message naming the command,
+and a flood of problems shows the first 50 and a count of the rest."""
+
+import re
+from html import unescape
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from indicators.models import Actual
+from tests.factories import IndicatorFactory
+
+HEADER = "partnership,indicator,period,value,numerator,denominator,note\n"
+COMMAND = "python manage.py import_data"
+
+
+def upload(text: str, name: str = "actuals.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+
+
+def month_rows(count: int, value: str = "5") -> str:
+    return "".join(
+        f"partnership-a,HC 01,{2000 + n // 12}-{n % 12 + 1:02d},{value},,,\n" for n in range(count)
+    )
+
+
+def summary_text(response) -> str:
+    match = re.search(
+        r'<div class="govuk-error-summary".*?</div>\s*</div>', response.content.decode(), re.DOTALL
+    )
+    assert match, "no error summary"
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(0))).split())
+
+
+@pytest.fixture
+def officer_client(client, officer_a, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    client.force_login(officer_a)
+    return client
+
+
+def post(client, *files):
+    return client.post(reverse("indicators:import", args=["partnership-a"]), {"files": files})
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_MB=1)
+def test_import_upload_over_the_size_limit_is_refused_naming_the_command(officer_client):
+    big = HEADER + month_rows(300) * 150
+    assert 1.2 * 1024 * 1024 < len(big) < 1.6 * 1024 * 1024
+
+    response = post(officer_client, upload(big))
+
+    assert response.status_code == 200
+    text = summary_text(response)
+    assert re.search(r"actuals\.csv is 1\.\d MB: an upload can be at most 1 MB\.", text)
+    assert COMMAND in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_MB=1)
+def test_import_upload_under_the_size_limit_is_imported(officer_client):
+    response = post(officer_client, upload(HEADER + month_rows(12)))
+
+    assert response.status_code == 302
+    assert Actual.objects.count() == 12
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_ROWS=10)
+def test_import_upload_with_too_many_rows_is_refused_naming_the_command(officer_client):
+    response = post(officer_client, upload(HEADER + month_rows(11)))
+
+    text = summary_text(response)
+    assert "The files have 11 rows: an upload can have at most 10." in text
+    assert COMMAND in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_SECONDS=0)
+def test_import_upload_that_runs_out_of_time_saves_nothing_and_names_the_command(
+    officer_client,
+):
+    response = post(officer_client, upload(HEADER + month_rows(5)))
+
+    text = summary_text(response)
+    assert "The import was stopped after 0 seconds and nothing was saved." in text
+    assert COMMAND in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_upload_many_problems_shows_the_first_50_and_counts_the_rest(officer_client):
+    response = post(officer_client, upload(HEADER + month_rows(1234, value="N/A")))
+
+    page = response.content.decode()
+    text = summary_text(response)
+    assert "fix these 1,234 problems" in text
+    assert page.count('<li><a href="#id_files">') == 50
+    assert "actuals.csv row 2: value 'N/A' is not a number" in text
+    assert "… and 1,184 more problems." in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_upload_a_few_problems_are_all_listed(officer_client):
+    response = post(officer_client, upload(HEADER + month_rows(3, value="N/A")))
+
+    text = summary_text(response)
+    assert "fix these 3 problems and try again" in text
+    assert response.content.decode().count('<li><a href="#id_files">') == 3
+    assert "more problem" not in text
