@@ -8,8 +8,10 @@ widget attrs. Nothing here touches the database.
 from collections.abc import Iterable, Mapping
 
 from django import forms, template
+from django.conf import settings
 from django.forms.boundfield import BoundField, BoundWidget
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -129,12 +131,68 @@ def _widget_attrs(field: BoundField, extra_class: str = "", width: object = "") 
     return attrs
 
 
+# Widgets whose HTML is Django's input.html with nothing else: `_as_widget` writes it
+# directly instead of rendering two templates per box (a month sheet has a hundred).
+_PLAIN_INPUTS = {
+    forms.TextInput: "django/forms/widgets/text.html",
+    forms.HiddenInput: "django/forms/widgets/hidden.html",
+    forms.EmailInput: "django/forms/widgets/email.html",
+    forms.NumberInput: "django/forms/widgets/number.html",
+    forms.PasswordInput: "django/forms/widgets/password.html",
+    forms.URLInput: "django/forms/widgets/url.html",
+}
+_DEFAULT_FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+
+
+def _input_html(widget: dict) -> SafeString:
+    """django/forms/widgets/input.html and attrs.html, as the templates write them."""
+    parts = [
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"'
+    ]
+    if widget["value"] is not None:
+        parts.append(f' value="{conditional_escape(str(widget["value"]))}"')
+    for name, value in widget["attrs"].items():
+        if value is False:
+            continue
+        parts.append(f" {conditional_escape(name)}")
+        if value is not True:
+            parts.append(f'="{conditional_escape(str(value))}"')
+    parts.append(">")
+    return mark_safe("".join(parts))
+
+
+def _as_widget(field: BoundField, attrs: dict | None = None, only_initial: bool = False):
+    """`field.as_widget(attrs=...)` (or `field.as_hidden(only_initial=True)`), the same
+    HTML, written without the form renderer's templates for plain text and hidden
+    inputs; any other widget, or a project form renderer, goes through Django."""
+    widget = field.field.hidden_widget() if only_initial else field.field.widget
+    if (
+        _PLAIN_INPUTS.get(type(widget)) != widget.template_name
+        or getattr(settings, "FORM_RENDERER", _DEFAULT_FORM_RENDERER) != _DEFAULT_FORM_RENDERER
+        or field.field.localize
+    ):
+        if only_initial:
+            return field.as_hidden(attrs=attrs, only_initial=True)
+        return field.as_widget(attrs=attrs)
+    # What BoundField.as_widget does before it renders.
+    attrs = field.build_widget_attrs(attrs or {}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.html_initial_id if only_initial else field.auto_id)
+    if only_initial and field.html_initial_name in field.form.data:
+        value = field.form._widget_data_value(widget, field.html_initial_name)
+    else:
+        value = field.value()
+    name = field.html_initial_name if only_initial else field.html_name
+    return _input_html(widget.get_context(name, value, attrs)["widget"])
+
+
 def _with_shown(field: BoundField, widget: str) -> str:
     """The widget, and the hidden value the page showed when the field asks for it
     (``show_hidden_initial``, see csp_portal/core/concurrency.py), as Django's own
     rendering of a bound field does."""
     if field.field.show_hidden_initial:
-        return widget + field.as_hidden(only_initial=True)
+        return widget + _as_widget(field, only_initial=True)
     return widget
 
 
@@ -148,7 +206,7 @@ def govuk_kind(field: BoundField) -> str:
 def govuk_widget(field: BoundField, extra_class: str = ""):
     """`{{ form.x|govuk_widget }}` or `{{ form.x|govuk_widget:"govuk-input--width-5" }}`:
     the widget with its GOV.UK class, error modifier and aria-describedby."""
-    return _with_shown(field, field.as_widget(attrs=_widget_attrs(field, extra_class)))
+    return _with_shown(field, _as_widget(field, _widget_attrs(field, extra_class)))
 
 
 @register.simple_tag
@@ -162,7 +220,7 @@ def govuk_widget_with(field: BoundField, width: object = "", **attrs):
     extra_class = attrs.pop("class", "")
     final = _widget_attrs(field, extra_class, width)
     final.update({name.replace("_", "-"): value for name, value in attrs.items()})
-    return _with_shown(field, field.as_widget(attrs=final))
+    return _with_shown(field, _as_widget(field, final))
 
 
 @register.simple_tag
@@ -289,3 +347,45 @@ def govuk_aria_sort(column) -> str:
 def govuk_first_cell_is_header(table) -> bool:
     """Row headers by default; a table opts out with `first_cell_is_header = False`."""
     return bool(getattr(table, "first_cell_is_header", True))
+
+
+# Status and direction markup (templates/includes/status_tag.html and direction.html
+# render these): tags, so a table row of a dashboard needs no include per cell.
+_STATUS_TAGS = {
+    "green": ("green", "G", "Green"),
+    "amber": ("amber", "A", "Amber"),
+    "red": ("red", "R", "Red"),
+}
+_DIRECTIONS = {
+    "improving": ("improving", "▲", "Improving"),
+    "deteriorating": ("deteriorating", "▼", "Deteriorating"),
+    "stable": ("stable", "►", "Stable"),
+}
+
+
+@register.simple_tag
+def govuk_status_tag(status: object) -> SafeString:
+    """`{% govuk_status_tag f.status %}`: RAG status as a GOV.UK tag, a letter in a shape
+    and the word; anything but green, amber or red (any case) is "No status"."""
+    modifier, shape, word = _STATUS_TAGS.get(str(status or "").lower(), ("none", "–", "No status"))
+    return mark_safe(
+        f'<strong class="govuk-tag app-status app-status--{modifier}"><span '
+        f'class="app-status__shape" aria-hidden="true">{shape}</span> {word}</strong>'
+    )
+
+
+@register.simple_tag
+def govuk_direction(direction: object, polarity: object = "") -> SafeString:
+    """`{% govuk_direction f.direction indicator.polarity %}`: direction of travel, an
+    arrow hidden from screen readers and the word; a monitoring-only indicator is
+    "Not rated: monitoring only", anything else unknown "No comparison"."""
+    if polarity == "monitor":
+        modifier, arrow, word = "none", "–", "Not rated: monitoring only"
+    else:
+        modifier, arrow, word = _DIRECTIONS.get(
+            str(direction or "").lower(), ("none", "–", "No comparison")
+        )
+    return mark_safe(
+        f'<span class="app-direction app-direction--{modifier}"><span '
+        f'class="app-direction__arrow" aria-hidden="true">{arrow}</span> {word}</span>'
+    )

@@ -1,0 +1,57 @@
+"""GOV.UK tags that write HTML in Python: the same markup as Django's templates wrote."""
+
+from django import forms
+from django.template import Context, Template
+
+from csp_portal.core.templatetags.govuk import _as_widget, _widget_attrs
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load govuk %}" + source).render(Context(context))
+
+
+def test_status_tag_word_and_colour_for_each_status():
+    for status, word in (("green", "Green"), ("AMBER", "Amber"), ("red", "Red")):
+        html = render("{% govuk_status_tag s %}", s=status)
+        assert f"app-status--{status.lower()}" in html
+        assert html.endswith(f"</span> {word}</strong>")
+
+
+def test_status_tag_unknown_or_missing_is_no_status():
+    for status in (None, "", "purple"):
+        assert "</span> No status</strong>" in render("{% govuk_status_tag s %}", s=status)
+
+
+def test_direction_words_and_monitoring_only():
+    assert "▲</span> Improving" in render("{% govuk_direction d %}", d="improving")
+    assert "▼</span> Deteriorating" in render("{% govuk_direction d %}", d="Deteriorating")
+    assert "►</span> Stable" in render("{% govuk_direction d %}", d="stable")
+    assert "No comparison" in render("{% govuk_direction d %}", d=None)
+    assert "Not rated: monitoring only" in render(
+        "{% govuk_direction d p %}", d="improving", p="monitor"
+    )
+
+
+def test_include_renders_the_tag():
+    html = render('{% include "includes/status_tag.html" with status="red" %}')
+    assert html == render('{% govuk_status_tag "red" %}') + "\n"
+
+
+class _Form(forms.Form):
+    name = forms.CharField(initial='a "quoted" <value>', show_hidden_initial=True)
+    email = forms.EmailField(required=False)
+    choice = forms.ChoiceField(choices=[("a", "A")])
+
+
+def test_plain_inputs_written_as_django_renders_them():
+    for data in (None, {"name": "x&y", "initial-name": "<old>", "email": "bad"}):
+        form = _Form(data)
+        for name in ("name", "email", "choice"):
+            field = form[name]
+            assert render("{% govuk_widget_with f %}", f=field) == render(
+                "{{ f|govuk_widget }}", f=field
+            )
+            attrs = _widget_attrs(field)
+            assert _as_widget(field, dict(attrs)) == field.as_widget(attrs=dict(attrs))
+            if field.field.show_hidden_initial:
+                assert _as_widget(field, only_initial=True) == field.as_hidden(only_initial=True)
