@@ -91,26 +91,26 @@ def report_for(partnership: Partnership, pk: int) -> Report:
 
 
 def versions_of(report: Report) -> list[ReportVersion]:
-    """Every published version, newest first, without their stored files."""
+    """Every published version, newest first, without their stored files, each saying
+    whether its PDF and Word files were made (``has_pdf``, ``has_docx``)."""
     return list(
         ReportVersion.objects.filter(report=report)
         .defer(*HEAVY)
         .select_related("published_by")
-        .order_by("-number")
-    )
-
-
-def version_page(report: Report, number: int) -> ReportVersion | None:
-    """One version's stored page and the figures it shows, without its files or snapshot."""
-    return (
-        ReportVersion.objects.filter(report=report, number=number)
-        .defer("pdf", "docx", "csv", "snapshot")
         .annotate(
             has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
             has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
         )
-        .first()
+        .order_by("-number")
     )
+
+
+def version_page(version: ReportVersion) -> ReportVersion:
+    """A version (from ``versions_of``) with its stored page and the figures it shows set
+    on it: one query for the two columns, no model built, the page not copied."""
+    html, shown = ReportVersion.objects.filter(pk=version.pk).values_list("html", "shown")[0]
+    version.html, version.shown = html, shown
+    return version
 
 
 def previous_version(report: Report) -> ReportVersion | None:
