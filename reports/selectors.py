@@ -64,6 +64,27 @@ def locked_figures(
     return locked
 
 
+def locked_months(
+    partnerships: Iterable[Partnership],
+) -> dict[int, list[tuple[int | None, frozenset[datetime.date], str]]]:
+    """Partnership id -> (theme group id or None, months covered, title) of each report
+    published for it: one query, whatever the number of figures checked against it."""
+    partnerships = {p.pk: p for p in partnerships}
+    if not partnerships:
+        return {}
+    published = (
+        Report.objects.filter(partnership_id__in=list(partnerships), versions__isnull=False)
+        .values_list("partnership_id", "theme_group_id", "period", "title")
+        .distinct()
+        .order_by("period", "title")
+    )
+    found: dict[int, list] = {}
+    for partnership_id, theme_group_id, period, title in published:
+        months = covered_periods(period, partnerships[partnership_id].fy_start_month)
+        found.setdefault(partnership_id, []).append((theme_group_id, frozenset(months), title))
+    return found
+
+
 def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
     """The partnership's reports, newest first: published ones only unless ``drafts``;
     exempt ones (Schedule 12A) only with ``exempt`` (members, not the public)."""

@@ -271,6 +271,61 @@ def test_locked_period_change_with_reason_is_saved(report_a, hate_crime):
     assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 44
 
 
+def _actuals_csv(folder, rows):
+    from tests.integration.test_import import write_csv
+
+    return write_csv(folder, "actuals", rows)
+
+
+@pytest.mark.django_db
+def test_import_changing_a_locked_period_fails_naming_the_report(tmp_path, report_a, hate_crime):
+    from indicators import importing
+
+    publish(report_a)
+    slug = report_a.partnership.slug
+    _actuals_csv(
+        tmp_path,
+        [
+            {"partnership": slug, "indicator": "SP 09", "period": "2014-03", "value": "5"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-11", "value": "99"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-10", "value": "42"},
+        ],
+    )
+    before = Actual.objects.filter(indicator=hate_crime).count()
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 3: 2016-11 is in the published report 'Hate crime update'; "
+        "change it on the month sheet with a reason"
+    ]
+    # All or nothing: the unlocked new month (row 2) is not written either.
+    assert Actual.objects.filter(indicator=hate_crime).count() == before
+    assert not Actual.objects.filter(indicator=hate_crime, period=datetime.date(2014, 3, 1))
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_outside_locked_periods_or_unchanged_is_saved(tmp_path, report_a, hate_crime):
+    from indicators import importing
+
+    publish(report_a)
+    slug = report_a.partnership.slug
+    unchanged = Actual.objects.get(indicator=hate_crime, period=NOV_2016).value
+    _actuals_csv(
+        tmp_path,
+        [
+            {"partnership": slug, "indicator": "SP 09", "period": "2014-03", "value": "5"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-11", "value": unchanged},
+        ],
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Actual.objects.get(indicator=hate_crime, period=datetime.date(2014, 3, 1)).value == 5
+
+
 @pytest.mark.django_db
 def test_periods_outside_published_reports_and_drafts_are_not_locked(
     partnership_a, report_a, hate_crime
