@@ -78,6 +78,7 @@ class ReportInputs:
     commissioning: dict | None = None
     risk_items: dict | None = None  # open risks, issues and recommendations from action plans
     blocks: list[PartnershipBlock] = field(default_factory=list)
+    family: list[dict] = field(default_factory=list)  # ranks in the most similar group
 
 
 def plain(value: object) -> object:
@@ -386,6 +387,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "actions": inputs.action_plan,
         "commissioning": inputs.commissioning,
         "risks": risks,
+        "family": list(inputs.family),
         "definitions": _definitions(partnership, entries, inputs.figures_as_at),
         "revisions": list(inputs.revisions),
         "overview": [

@@ -616,3 +616,42 @@ def test_overview_report_created_on_the_site_covers_chosen_partnerships(
     assert "Probation becomes a responsible authority." in html
     assert "Partnership B" in html and "Police recorded hate crime" in html
     assert "Appendix A" not in html  # an overview has no single partnership's detail
+
+
+# Comparison with similar areas ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_family_group_section_is_shown_and_frozen(partnership_a, tmp_path):
+    from opendata.models import CspOffenceCount, OffenceMapping, Peer
+    from tests.factories import IndicatorFactory
+    from tests.integration.test_family_groups import GROUP, _workbook
+
+    burglary = IndicatorFactory(partnership=partnership_a, code="BUR", title="Burglary")
+    burglary.actuals.create(period=NOV_2016, value=5)
+    OffenceMapping.objects.create(indicator=burglary, offence_groups="Burglary")
+    for name, population, _, _ in GROUP:
+        Peer.objects.create(
+            partnership=partnership_a, csp_name=name, population=population,
+            is_self=name == "Plymouth",
+        )  # fmt: skip
+    call_command("import_home_office", str(_workbook(tmp_path / "csp.xlsx")))
+    report = ReportFactory(partnership=partnership_a, title="Update")
+
+    version = publish(report)
+    CspOffenceCount.objects.all().delete()  # later data must not change a published report
+
+    assert [(r["code"], r["sentence"]) for r in version.snapshot["family"]] == [
+        ("BUR", "2nd best of 5, up 2 places")
+    ]
+    assert "Comparison with similar areas" in version.html
+    assert "2nd best of 5, up 2 places" in version.html
+    assert services.report_snapshot(report)["family"] == []
+
+
+@pytest.mark.django_db
+def test_no_family_group_no_comparison_section(report_a, hate_crime):
+    snapshot = services.report_snapshot(report_a)
+
+    assert snapshot["family"] == []
+    assert "Comparison with similar areas" not in rendering.render_document(snapshot)
