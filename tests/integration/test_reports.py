@@ -655,3 +655,22 @@ def test_no_family_group_no_comparison_section(report_a, hate_crime):
 
     assert snapshot["family"] == []
     assert "Comparison with similar areas" not in rendering.render_document(snapshot)
+
+
+@pytest.mark.django_db
+def test_recommendations_read_as_sentences(report_a, hate_crime):
+    from tests.factories.actions import RecommendationFactory
+
+    RecommendationFactory(
+        partnership=report_a.partnership,
+        recommendation="Report the SARC funding to the next panel",
+        status="in_progress",
+        response="A stakeholder group has been formed",
+    )
+
+    snapshot = services.report_snapshot(report_a)
+
+    assert snapshot["risks"]["recommendations"] == [
+        "Report the SARC funding to the next panel. For Community Safety Manager; in progress. "
+        "Response: A stakeholder group has been formed."
+    ]
