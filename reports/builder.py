@@ -436,6 +436,6 @@ def shown_figures(snapshot: dict) -> dict:
     return {
         "period": snapshot["period"],
         "contact_officer": snapshot["cover"]["contact_officer"],
-        "has_charts": any(e["charts"] for e in snapshot.get("indicators", {}).values()),
+        "has_charts": any(e.get("charts") for e in snapshot.get("indicators", {}).values()),
         "indicators": indicators,
     }
