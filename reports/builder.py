@@ -83,7 +83,10 @@ class ReportInputs:
 
 def plain(value: object) -> object:
     """A JSON-safe, unrounded form: Decimals as strings without trailing zeros, dates ISO."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value  # most of a snapshot's values: no further checks
+    if kind is Decimal or isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value else str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
