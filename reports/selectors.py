@@ -126,6 +126,23 @@ def versions_of(report: Report) -> list[ReportVersion]:
     )
 
 
+def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]:
+    """``versions_of`` for the partnership's report ``pk``, each with the report and its
+    relations already loaded (as ``report_for`` loads them): one query; empty for a draft
+    or another partnership's report."""
+    return list(
+        ReportVersion.objects.filter(report_id=pk, report__partnership=partnership)
+        .defer(*HEAVY)
+        .select_related("published_by", "report__partnership", "report__theme_group")
+        .select_related("report__meeting")
+        .annotate(
+            has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
+            has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
+        )
+        .order_by("-number")
+    )
+
+
 def version_page(version: ReportVersion) -> ReportVersion:
     """A version (from ``versions_of``) with its stored page and the figures it shows set
     on it: one query for the two columns, no model built, the page not copied."""

@@ -251,8 +251,11 @@ def _publishing(page: str, version, url: str):
 @_readable
 def report_detail(request, slug, pk, number=None):
     partnership = _reader_partnership(request, slug)
-    report = _published_report(request, partnership, pk)
-    versions = selectors.versions_of(report)
+    # The versions bring their report with them (one query); a draft has none to bring.
+    versions = selectors.published_versions(partnership, pk)
+    report = versions[0].report if versions else _report(partnership, pk)
+    if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
+        raise Http404("No report found")
     can_view_live = has_access(request.user, partnership, Access.LIVE)
     if not versions:
         if can_view_live:
