@@ -78,11 +78,15 @@ class ReportInputs:
     commissioning: dict | None = None
     risk_items: dict | None = None  # open risks, issues and recommendations from action plans
     blocks: list[PartnershipBlock] = field(default_factory=list)
+    family: list[dict] = field(default_factory=list)  # ranks in the most similar group
 
 
 def plain(value: object) -> object:
     """A JSON-safe, unrounded form: Decimals as strings without trailing zeros, dates ISO."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value  # most of a snapshot's values: no further checks
+    if kind is Decimal or isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value else str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -386,6 +390,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "actions": inputs.action_plan,
         "commissioning": inputs.commissioning,
         "risks": risks,
+        "family": list(inputs.family),
         "definitions": _definitions(partnership, entries, inputs.figures_as_at),
         "revisions": list(inputs.revisions),
         "overview": [
@@ -434,5 +439,6 @@ def shown_figures(snapshot: dict) -> dict:
     return {
         "period": snapshot["period"],
         "contact_officer": snapshot["cover"]["contact_officer"],
+        "has_charts": any(e.get("charts") for e in snapshot.get("indicators", {}).values()),
         "indicators": indicators,
     }

@@ -64,6 +64,27 @@ def locked_figures(
     return locked
 
 
+def locked_months(
+    partnerships: Iterable[Partnership],
+) -> dict[int, list[tuple[int | None, frozenset[datetime.date], str]]]:
+    """Partnership id -> (theme group id or None, months covered, title) of each report
+    published for it: one query, whatever the number of figures checked against it."""
+    partnerships = {p.pk: p for p in partnerships}
+    if not partnerships:
+        return {}
+    published = (
+        Report.objects.filter(partnership_id__in=list(partnerships), versions__isnull=False)
+        .values_list("partnership_id", "theme_group_id", "period", "title")
+        .distinct()
+        .order_by("period", "title")
+    )
+    found: dict[int, list] = {}
+    for partnership_id, theme_group_id, period, title in published:
+        months = covered_periods(period, partnerships[partnership_id].fy_start_month)
+        found.setdefault(partnership_id, []).append((theme_group_id, frozenset(months), title))
+    return found
+
+
 def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
     """The partnership's reports, newest first: published ones only unless ``drafts``;
     exempt ones (Schedule 12A) only with ``exempt`` (members, not the public)."""
@@ -91,26 +112,43 @@ def report_for(partnership: Partnership, pk: int) -> Report:
 
 
 def versions_of(report: Report) -> list[ReportVersion]:
-    """Every published version, newest first, without their stored files."""
+    """Every published version, newest first, without their stored files, each saying
+    whether its PDF and Word files were made (``has_pdf``, ``has_docx``)."""
     return list(
         ReportVersion.objects.filter(report=report)
         .defer(*HEAVY)
         .select_related("published_by")
-        .order_by("-number")
-    )
-
-
-def version_page(report: Report, number: int) -> ReportVersion | None:
-    """One version's stored page and the figures it shows, without its files or snapshot."""
-    return (
-        ReportVersion.objects.filter(report=report, number=number)
-        .defer("pdf", "docx", "csv", "snapshot")
         .annotate(
             has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
             has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
         )
-        .first()
+        .order_by("-number")
     )
+
+
+def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]:
+    """``versions_of`` for the partnership's report ``pk``, each with the report and its
+    relations already loaded (as ``report_for`` loads them): one query; empty for a draft
+    or another partnership's report."""
+    return list(
+        ReportVersion.objects.filter(report_id=pk, report__partnership=partnership)
+        .defer(*HEAVY)
+        .select_related("published_by", "report__partnership", "report__theme_group")
+        .select_related("report__meeting")
+        .annotate(
+            has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
+            has_docx=ExpressionWrapper(Q(docx__isnull=False), output_field=BooleanField()),
+        )
+        .order_by("-number")
+    )
+
+
+def version_page(version: ReportVersion) -> ReportVersion:
+    """A version (from ``versions_of``) with its stored page and the figures it shows set
+    on it: one query for the two columns, no model built, the page not copied."""
+    html, shown = ReportVersion.objects.filter(pk=version.pk).values_list("html", "shown")[0]
+    version.html, version.shown = html, shown
+    return version
 
 
 def previous_version(report: Report) -> ReportVersion | None:
@@ -206,6 +244,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group),
         blocks=blocks,
+        family=sources.family(partnership, ids) if ids else [],
     )
 
 

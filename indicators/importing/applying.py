@@ -20,6 +20,36 @@ from .copying import insert_rows
 BATCH = 5000
 
 
+def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], ctx) -> bool:
+    """Whether any figure the import would add or change is in a month a published report
+    covers: each is a row error naming the report (one query per chunk). On the month
+    sheet such a change needs a reason, which a file cannot give."""
+    from reports.selectors import locked_months  # reports build on indicators, not the reverse
+
+    if not changing:
+        return False
+    partnerships = {indicators[pk].partnership_id: indicators[pk].partnership for pk, _ in changing}
+    published = locked_months(partnerships.values())
+    if not published:
+        return False
+    found = False
+    for pk, item in changing:
+        indicator = indicators[pk]
+        for theme_group_id, months, title in published.get(indicator.partnership_id, ()):
+            if theme_group_id and theme_group_id != indicator.theme_group_id:
+                continue
+            if item["period"] in months:
+                ctx.error_at(
+                    "actuals",
+                    item["row"],
+                    f"{item['period']:%Y-%m} is in the published report '{title}'; "
+                    "change it on the month sheet with a reason",
+                )
+                found = True
+                break
+    return found
+
+
 def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     current = {p.slug: p for p in Partnership.objects.filter(slug__in=[i["slug"] for i in items])}
@@ -173,6 +203,8 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     new: list[tuple] = []
     changed: list[Actual] = []
     audit: list[tuple] = []
+    changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
+    indicators_by_pk = {i.pk: i for i in indicators.values()}
     for pk, group in by_indicator.items():
         for item in group:
             value, numerator, denominator = item["value"], item["numerator"], item["denominator"]
@@ -205,6 +237,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                         version=version + 1,
                     )
                 )
+            changing.append((pk, item))
             audit.append(
                 (
                     pk,
@@ -219,6 +252,8 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                     now,
                 )
             )
+    if _locked(changing, indicators_by_pk, ctx):
+        return counts  # the row errors roll the whole import back
     insert_rows(Actual, ACTUAL_FIELDS, new, background=ctx.background)
     Actual.objects.bulk_update(
         changed,

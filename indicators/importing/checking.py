@@ -238,6 +238,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         "denominator": denominator,
         "note": row.get("note"),
         "financial_year": period.year if period.month >= fy_start else period.year - 1,
+        "row": row.number,
     }
 
 

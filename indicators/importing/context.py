@@ -106,9 +106,13 @@ class ImportContext:
     # Checking -----------------------------------------------------------------
 
     def error(self, row: Row, message: str) -> None:
+        self.error_at(row.table, row.number, message)
+
+    def error_at(self, table: str, number: int, message: str) -> None:
+        """An error in a row known by its table and number (once the Row itself is gone)."""
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{row.table}.csv row {row.number}: {message}")
+            self.errors.append(f"{table}.csv row {number}: {message}")
 
     def fail(self, message: str) -> None:
         """A problem with the import as a whole, not with one row."""

@@ -3,6 +3,8 @@
 import datetime
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from indicators import periods
 
@@ -33,3 +35,41 @@ def iso_datetime(value: str) -> str:
 
     moment = timezone.localtime(datetime.datetime.fromisoformat(value))
     return f"{moment.day} {periods.month_label(moment.date())} at {moment:%H:%M}"
+
+
+_NUM = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+_MISSING = '<td class="govuk-table__cell govuk-table__cell--numeric app-missing">'
+
+
+@register.simple_tag
+def month_rows(e: dict):
+    """The rows of an indicator's month-by-month table, written directly: the largest
+    table of the report, which the template engine took most of a page's time over."""
+    from indicators.templatetags.figures import figure, signed
+
+    p = e["places"]
+    count = e["measure"] == "count"
+    before = bool(e.get("year_before_label"))
+    target = count and e["has_target"]
+    rows = []
+    for m in e["months"]:
+        cells = ['<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">']
+        cells.append(conditional_escape(m["label"]))
+        cells.append("</th>")
+        if before:
+            cells += [_NUM, figure(m["year_before"], p), "</td>"]
+        cells += [_NUM, figure(m["last_year"], p), "</td>"]
+        if m["due"]:
+            cells += [_NUM, figure(m["this_year"], p), "</td>"]
+            cells += [_NUM, signed(m["change"], p), "</td>"]
+            if count:
+                cells += [_NUM, figure(m["cumulative"], p), "</td>"]
+        else:
+            cells += [_MISSING, "Not yet due</td>", _MISSING, "–</td>"]
+            if count:
+                cells += [_MISSING, "–</td>"]
+        if target:
+            cells += [_NUM, figure(m["cumulative_target"], p), "</td>"]
+        cells.append("</tr>")
+        rows.append("".join(cells))
+    return mark_safe("\n".join(rows))

@@ -271,6 +271,61 @@ def test_locked_period_change_with_reason_is_saved(report_a, hate_crime):
     assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 44
 
 
+def _actuals_csv(folder, rows):
+    from tests.integration.test_import import write_csv
+
+    return write_csv(folder, "actuals", rows)
+
+
+@pytest.mark.django_db
+def test_import_changing_a_locked_period_fails_naming_the_report(tmp_path, report_a, hate_crime):
+    from indicators import importing
+
+    publish(report_a)
+    slug = report_a.partnership.slug
+    _actuals_csv(
+        tmp_path,
+        [
+            {"partnership": slug, "indicator": "SP 09", "period": "2014-03", "value": "5"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-11", "value": "99"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-10", "value": "42"},
+        ],
+    )
+    before = Actual.objects.filter(indicator=hate_crime).count()
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 3: 2016-11 is in the published report 'Hate crime update'; "
+        "change it on the month sheet with a reason"
+    ]
+    # All or nothing: the unlocked new month (row 2) is not written either.
+    assert Actual.objects.filter(indicator=hate_crime).count() == before
+    assert not Actual.objects.filter(indicator=hate_crime, period=datetime.date(2014, 3, 1))
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_outside_locked_periods_or_unchanged_is_saved(tmp_path, report_a, hate_crime):
+    from indicators import importing
+
+    publish(report_a)
+    slug = report_a.partnership.slug
+    unchanged = Actual.objects.get(indicator=hate_crime, period=NOV_2016).value
+    _actuals_csv(
+        tmp_path,
+        [
+            {"partnership": slug, "indicator": "SP 09", "period": "2014-03", "value": "5"},
+            {"partnership": slug, "indicator": "SP 09", "period": "2016-11", "value": unchanged},
+        ],
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Actual.objects.get(indicator=hate_crime, period=datetime.date(2014, 3, 1)).value == 5
+
+
 @pytest.mark.django_db
 def test_periods_outside_published_reports_and_drafts_are_not_locked(
     partnership_a, report_a, hate_crime
@@ -561,3 +616,61 @@ def test_overview_report_created_on_the_site_covers_chosen_partnerships(
     assert "Probation becomes a responsible authority." in html
     assert "Partnership B" in html and "Police recorded hate crime" in html
     assert "Appendix A" not in html  # an overview has no single partnership's detail
+
+
+# Comparison with similar areas ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_family_group_section_is_shown_and_frozen(partnership_a, tmp_path):
+    from opendata.models import CspOffenceCount, OffenceMapping, Peer
+    from tests.factories import IndicatorFactory
+    from tests.integration.test_family_groups import GROUP, _workbook
+
+    burglary = IndicatorFactory(partnership=partnership_a, code="BUR", title="Burglary")
+    burglary.actuals.create(period=NOV_2016, value=5)
+    OffenceMapping.objects.create(indicator=burglary, offence_groups="Burglary")
+    for name, population, _, _ in GROUP:
+        Peer.objects.create(
+            partnership=partnership_a, csp_name=name, population=population,
+            is_self=name == "Plymouth",
+        )  # fmt: skip
+    call_command("import_home_office", str(_workbook(tmp_path / "csp.xlsx")))
+    report = ReportFactory(partnership=partnership_a, title="Update")
+
+    version = publish(report)
+    CspOffenceCount.objects.all().delete()  # later data must not change a published report
+
+    assert [(r["code"], r["sentence"]) for r in version.snapshot["family"]] == [
+        ("BUR", "2nd best of 5, up 2 places")
+    ]
+    assert "Comparison with similar areas" in version.html
+    assert "2nd best of 5, up 2 places" in version.html
+    assert services.report_snapshot(report)["family"] == []
+
+
+@pytest.mark.django_db
+def test_no_family_group_no_comparison_section(report_a, hate_crime):
+    snapshot = services.report_snapshot(report_a)
+
+    assert snapshot["family"] == []
+    assert "Comparison with similar areas" not in rendering.render_document(snapshot)
+
+
+@pytest.mark.django_db
+def test_recommendations_read_as_sentences(report_a, hate_crime):
+    from tests.factories.actions import RecommendationFactory
+
+    RecommendationFactory(
+        partnership=report_a.partnership,
+        recommendation="Report the SARC funding to the next panel",
+        status="in_progress",
+        response="A stakeholder group has been formed",
+    )
+
+    snapshot = services.report_snapshot(report_a)
+
+    assert snapshot["risks"]["recommendations"] == [
+        "Report the SARC funding to the next panel. For Community Safety Manager; in progress. "
+        "Response: A stakeholder group has been formed."
+    ]
