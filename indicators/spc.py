@@ -15,6 +15,10 @@ No ORM, no formatting. The rules:
 - Each special-cause point is "improvement" or "concern" from the improvement direction
   ("up" or "down"), "neither" when there is none (a monitoring-only indicator).
 
+``analyse`` gives every point (the XmR chart); ``latest`` gives only what the figures need
+for every indicator (the latest limits and the last point's signal) at a third of the cost,
+and always agrees with ``analyse`` (tests/unit/test_spc.py holds the two together).
+
 Decimal, not float: the on-the-mean and on-the-limit decisions are equalities, which only
 exact decimal arithmetic gets right (a mean of 0.1 and 0.2 is 0.15, not 0.15000000000000002),
 and the figures module hands us Decimals already, so nothing is converted twice.
