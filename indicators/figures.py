@@ -777,6 +777,24 @@ def _window(step: int, slot: date, count: int) -> tuple[date, ...]:
     return (*reversed(_slots_before(slot, step, count)), slot)
 
 
+def _spc_options(
+    slots: Sequence[date], settings: SpcSettings | None
+) -> tuple[SpcSettings, tuple[int, int] | None, list[int]]:
+    """An indicator's SPC settings, its baseline and its recalculation points as indices."""
+    settings = settings or DEFAULT_SPC
+    if settings.baseline_start is None and not settings.recalculate_from:
+        return settings, None, []  # the usual case: nothing to look up
+    baseline = None
+    if settings.baseline_start is not None and slots:
+        end = settings.baseline_end or slots[-1]
+        inside = [i for i, s in enumerate(slots) if settings.baseline_start <= s <= end]
+        if inside:
+            baseline = (inside[0], inside[-1] + 1)
+    points = set(settings.recalculate_from)
+    recalculate = [i for i, s in enumerate(slots) if s in points] if points else []
+    return settings, baseline, recalculate
+
+
 def spc_analysis(
     values: Sequence[Decimal | None],
     slots: Sequence[date],
@@ -784,15 +802,7 @@ def spc_analysis(
     settings: SpcSettings | None,
 ) -> spc_rules.Analysis:
     """The XmR analysis of figures at ``slots`` under an indicator's SPC settings."""
-    settings = settings or DEFAULT_SPC
-    baseline = None
-    if settings.baseline_start is not None:
-        end = settings.baseline_end or slots[-1]
-        inside = [i for i, s in enumerate(slots) if settings.baseline_start <= s <= end]
-        if inside:
-            baseline = (inside[0], inside[-1] + 1)
-    points = set(settings.recalculate_from)
-    recalculate = [i for i, s in enumerate(slots) if s in points] if points else []
+    settings, baseline, recalculate = _spc_options(slots, settings)
     return spc_rules.analyse(
         values,
         IMPROVEMENT[polarity],
@@ -813,11 +823,21 @@ def _spc_figures(
     slots = spc_window(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
     known = calc.values
-    first = next((i for i, s in enumerate(slots) if s in known), len(slots))
-    slots = slots[first:]
-    analysis = spc_analysis([known.get(s) for s in slots], slots, calc.spec.polarity, settings)
+    values = list(map(known.get, slots))
+    if values and values[0] is None:
+        first = next((i for i, v in enumerate(values) if v is not None), len(values))
+        slots, values = slots[first:], values[first:]
+    # Only the latest point matters here (the XmR chart analyses the whole series).
+    settings, baseline, recalculate = _spc_options(slots, settings)
+    latest = spc_rules.latest(
+        values,
+        IMPROVEMENT[calc.spec.polarity],
+        baseline=baseline,
+        recalculate_at=recalculate,
+        run_length=settings.run_length,
+    )
     value = calc.value(slot)
-    limits = analysis.latest if slots and slots[-1] == slot else None
+    limits = latest.limits if slots and slots[-1] == slot else None
     fields: dict[str, object] = {
         "within_normal_variation": None,
         "spc_mean": limits.mean if limits else None,
@@ -835,11 +855,11 @@ def _spc_figures(
         return fields
     if limits is not None:
         fields.update(
-            within_normal_variation=analysis.points[-1] is None,
-            spc_signal=analysis.signals[-1],
-            spc_meaning=analysis.points[-1],
-            variation=analysis.variation,
-            assurance=analysis.assurance(_period_target(calc, annual_target)),
+            within_normal_variation=latest.meaning is None,
+            spc_signal=latest.signal,
+            spc_meaning=latest.meaning,
+            variation=spc_rules.variation_of(latest.meaning),
+            assurance=latest.assurance(_period_target(calc, annual_target)),
             variation_test="spc",
         )
     elif calc.spec.measure == "count" and last_year_value is not None and value >= 0:

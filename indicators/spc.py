@@ -15,6 +15,10 @@ No ORM, no formatting. The rules:
 - Each special-cause point is "improvement" or "concern" from the improvement direction
   ("up" or "down"), "neither" when there is none (a monitoring-only indicator).
 
+``analyse`` gives every point (the XmR chart); ``latest`` gives only what the figures need
+for every indicator (the latest limits and the last point's signal) at a third of the cost,
+and always agrees with ``analyse`` (tests/unit/test_spc.py holds the two together).
+
 Decimal, not float: the on-the-mean and on-the-limit decisions are equalities, which only
 exact decimal arithmetic gets right (a mean of 0.1 and 0.2 is 0.15, not 0.15000000000000002),
 and the figures module hands us Decimals already, so nothing is converted twice.
@@ -36,11 +40,15 @@ __all__ = [
     "RUN_LENGTHS",
     "VARIATIONS",
     "Analysis",
+    "Latest",
     "Limits",
     "Signal",
     "analyse",
+    "assurance_of",
+    "latest",
     "poisson_within",
     "poisson_z",
+    "variation_of",
 ]
 
 XMR_SCALE = Decimal("2.66")
@@ -141,30 +149,71 @@ class Analysis:
         index = _last_present(self.values)
         if index is None or self.limits_at(index) is None:
             return None
-        return {
-            None: COMMON_CAUSE,
-            "improvement": SPECIAL_IMPROVING,
-            "concern": SPECIAL_CONCERNING,
-            "neither": SPECIAL_NEITHER,
-        }[self.points[index]]
+        return variation_of(self.points[index])
 
     def assurance(self, target: Number | None) -> str | None:
         """Whether the process will meet ``target``: from the target against the latest limits."""
-        limits = self.latest
-        if target is None or limits is None or self.improvement is None:
-            return None
-        target = _decimal(target)
-        up = self.improvement == "up"
-        # The worst and the best figure the process can produce, for this direction.
-        passing, failing = (limits.lower, limits.upper) if up else (limits.upper, limits.lower)
-        better = (lambda a, b: a >= b) if up else (lambda a, b: a <= b)
-        # Every point the process can produce is at least as good as the target.
-        if better(passing, target):
-            return "consistently passes"
-        # Not even the best point the process can produce reaches the target.
-        if not better(failing, target):
-            return "consistently fails"
-        return "hit and miss"
+        return assurance_of(self.latest, self.improvement, target)
+
+
+class Latest:
+    """The latest point of a series, all the figures need: the latest limits (None without
+    them) and the last point's special cause (None for common cause or a missing point).
+
+    ``latest`` works this out without analysing the whole series; it always equals what
+    ``analyse`` gives for the last point (a property test holds the two together).
+    """
+
+    __slots__ = ("improvement", "limits", "meaning", "signal")
+
+    def __init__(
+        self,
+        limits: Limits | None,
+        signal: Signal | None,
+        meaning: str | None,
+        improvement: str | None,
+    ) -> None:
+        self.limits = limits
+        self.signal = signal
+        self.meaning = meaning
+        self.improvement = improvement
+
+    def assurance(self, target: Number | None) -> str | None:
+        """As ``Analysis.assurance``."""
+        return assurance_of(self.limits, self.improvement, target)
+
+
+_VARIATIONS = {
+    None: COMMON_CAUSE,
+    "improvement": SPECIAL_IMPROVING,
+    "concern": SPECIAL_CONCERNING,
+    "neither": SPECIAL_NEITHER,
+}
+
+
+def variation_of(meaning: str | None) -> str:
+    """The variation icon, in words, for a point's meaning (None: common cause)."""
+    return _VARIATIONS[meaning]
+
+
+def assurance_of(
+    limits: Limits | None, improvement: str | None, target: Number | None
+) -> str | None:
+    """Whether a process with ``limits`` will meet ``target``, for an improvement direction."""
+    if target is None or limits is None or improvement is None:
+        return None
+    target = _decimal(target)
+    up = improvement == "up"
+    # The worst and the best figure the process can produce, for this direction.
+    passing, failing = (limits.lower, limits.upper) if up else (limits.upper, limits.lower)
+    better = (lambda a, b: a >= b) if up else (lambda a, b: a <= b)
+    # Every point the process can produce is at least as good as the target.
+    if better(passing, target):
+        return "consistently passes"
+    # Not even the best point the process can produce reaches the target.
+    if not better(failing, target):
+        return "consistently fails"
+    return "hit and miss"
 
 
 def _decimal(value: Number) -> Decimal:
@@ -193,24 +242,27 @@ def _limits(
     """Limits for indices ``start:stop`` worked out from the baseline indices ``base``."""
     first, last = base
     window = values[first:last]
-    # "is None", not "None in": comparing a Decimal with None is slow.
-    if not any(v is None for v in window):
-        # No gap (the usual case): every neighbouring pair gives a moving range.
-        if len(window) < MIN_POINTS:
-            return None
-        figures = window
-        ranges = list(map(abs, map(sub, window[1:], window[:-1])))
-    else:
+    if len(window) < MIN_POINTS:
+        return None  # never enough figures, gap or not
+    try:
+        # No gap (the usual case): every neighbouring pair gives a moving range, summed in
+        # one pass at C speed. A missing figure makes the subtraction raise, which costs
+        # nothing when there is none (cheaper than looking for one first).
+        range_sum = sum(map(abs, map(sub, window[1:], window[:-1])), Decimal(0))
+    except TypeError:
         figures = [v for v in window if v is not None]
         if len(figures) < MIN_POINTS:
             return None
         # Only neighbouring periods give a moving range; one across a gap would overstate
         # the noise.
         ranges = [abs(b - a) for a, b in pairwise(window) if a is not None and b is not None]
-    if not ranges:
-        return None
+        if not ranges:
+            return None
+        range_sum, range_count = sum(ranges, Decimal(0)), len(ranges)
+    else:
+        figures, range_count = window, len(window) - 1
     mean = sum(figures, Decimal(0)) / len(figures)
-    moving_range = sum(ranges, Decimal(0)) / len(ranges)
+    moving_range = range_sum / range_count
     spread = XMR_SCALE * moving_range
     two_sigma = spread * 2 / 3
     return Limits(
@@ -303,6 +355,37 @@ def _signals(
                 found[index] = Signal("trend", side, position, points)
 
 
+_TYPES = frozenset((Decimal, type(None)))
+
+
+def _prepare(
+    values: Sequence[Number | None],
+    improvement: str | None,
+    recalculate_at: Sequence[int],
+    run_length: int,
+) -> tuple[tuple[Decimal | None, ...], list[int]]:
+    """The series as Decimals and the indices where its segments start (and where it stops)."""
+    if improvement not in IMPROVEMENTS:
+        raise ValueError(f"improvement must be 'up', 'down' or None, not {improvement!r}")
+    if run_length not in RUN_LENGTHS:
+        raise ValueError(f"run_length must be 6 or 7, not {run_length!r}")
+    # Decimals (what the figures pass) need no conversion: this runs for every indicator.
+    series = tuple(values)
+    if not _TYPES.issuperset(map(type, series)):
+        series = tuple(v if v is None or type(v) is Decimal else _decimal(v) for v in series)
+    size = len(series)
+    if not recalculate_at:
+        return series, [0, size] if size else [0]
+    return series, sorted({0, size, *(i for i in recalculate_at if 0 < i < size)})
+
+
+def _base(start: int, stop: int, baseline: tuple[int, int] | None) -> tuple[int, int]:
+    """The indices the limits of the segment ``start:stop`` are worked out from."""
+    if baseline is not None and start <= baseline[0] < stop:
+        return (baseline[0], min(max(baseline[1], baseline[0]), stop))
+    return (start, stop)
+
+
 def analyse(
     values: Sequence[Number | None],
     improvement: str | None,
@@ -316,21 +399,11 @@ def analyse(
     ``baseline`` (start, stop indices) fixes the points the limits of the segment it starts in
     are worked out from; ``recalculate_at`` lists the indices where new limits begin.
     """
-    if improvement not in IMPROVEMENTS:
-        raise ValueError(f"improvement must be 'up', 'down' or None, not {improvement!r}")
-    if run_length not in RUN_LENGTHS:
-        raise ValueError(f"run_length must be 6 or 7, not {run_length!r}")
-    # Decimals (what the figures pass) need no conversion: this runs for every indicator.
-    series = tuple(v if v is None or type(v) is Decimal else _decimal(v) for v in values)
-    size = len(series)
-    cuts = sorted({0, size, *(i for i in recalculate_at if 0 < i < size)})
+    series, cuts = _prepare(values, improvement, recalculate_at, run_length)
     segments: list[Limits] = []
-    signals: list[Signal | None] = [None] * size
+    signals: list[Signal | None] = [None] * len(series)
     for start, stop in pairwise(cuts):
-        base = (start, stop)
-        if baseline is not None and start <= baseline[0] < stop:
-            base = (baseline[0], min(max(baseline[1], baseline[0]), stop))
-        limits = _limits(series, start, stop, base)
+        limits = _limits(series, start, stop, _base(start, stop, baseline))
         if limits is None:
             continue
         segments.append(limits)
@@ -344,7 +417,7 @@ def analyse(
             for signal in ordered
         )
         if any(ordered)
-        else (None,) * size
+        else (None,) * len(series)
     )
     return Analysis(
         values=series,
@@ -354,6 +427,90 @@ def analyse(
         points=points,
         signals=ordered,
     )
+
+
+def latest(
+    values: Sequence[Number | None],
+    improvement: str | None,
+    *,
+    baseline: tuple[int, int] | None = None,
+    recalculate_at: Sequence[int] = (),
+    run_length: int = 6,
+) -> Latest:
+    """What ``analyse`` says about the last point, at a fraction of the cost: only the latest
+    segment's limits, and only the rules that can mark the last point.
+
+    Every rule marks the last point only through the points just before it: beyond a limit
+    (the point itself); 2 of 3 beyond a 2-sigma line (its two neighbours before it, which
+    must be present); a shift or a trend (the run the last point ends, which the rules mark
+    whole, so the last point is at place ``length`` of it). The rules' order decides as in
+    ``_signals``: beyond, then 2 of 3, then shift, then trend.
+    """
+    series, cuts = _prepare(values, improvement, recalculate_at, run_length)
+    size = len(series)
+    if size == 0:
+        return Latest(None, None, None, improvement)
+    start = cuts[-2]
+    limits = _limits(series, start, size, _base(start, size, baseline))
+    if limits is None:
+        return Latest(None, None, None, improvement)
+    signal = _last_signal(series[start:], limits, run_length)
+    if signal is None:
+        return Latest(limits, None, None, improvement)
+    up = signal.side in ("above", "rising")
+    meaning = _meaning("up" if up else "down", improvement)
+    return Latest(limits, signal, meaning, improvement)
+
+
+def _last_signal(span: Sequence[Decimal | None], limits: Limits, run_length: int) -> Signal | None:
+    """The special cause of the last point of ``span`` (one segment), as ``_signals`` finds."""
+    last = len(span) - 1
+    value = span[last]
+    if value is None:
+        return None  # a missing point is never special cause
+    if value > limits.upper:
+        return Signal("beyond", "above", 1)
+    if value < limits.lower:
+        return Signal("beyond", "below", 1)
+    # 2 of 3: the last point and one of the two before it beyond the same 2-sigma line, the
+    # three of them present (a window past the end does not count).
+    if last >= 2:
+        high, low = limits.upper_2sigma, limits.lower_2sigma
+        before, earlier = span[last - 1], span[last - 2]
+        if before is not None and earlier is not None:
+            if value > high and (before > high or earlier > high):
+                return Signal("two_of_three", "above", 1)
+            if value < low and (before < low or earlier < low):
+                return Signal("two_of_three", "below", 1)
+    # A shift: the points on the last point's side of the mean, back to the first that is
+    # not (on the mean, missing, or the other side).
+    mean = limits.mean
+    if value != mean:
+        above = value > mean
+        length = 1
+        for index in range(last - 1, -1, -1):
+            point = span[index]
+            if point is None or point == mean or (point > mean) is not above:
+                break
+            length += 1
+        if length >= run_length:
+            return Signal("shift", "above" if above else "below", length, length)
+    # A trend: the steps the same way as the last one, back to the first that is not.
+    if last >= 1:
+        before = span[last - 1]
+        if before is not None and before != value:
+            rising = value > before
+            points = 2
+            later = before
+            for index in range(last - 2, -1, -1):
+                point = span[index]
+                if point is None or point == later or (later > point) is not rising:
+                    break
+                points += 1
+                later = point
+            if points >= run_length:
+                return Signal("trend", "rising" if rising else "falling", points, points)
+    return None
 
 
 def poisson_z(a: Number, b: Number) -> Decimal:

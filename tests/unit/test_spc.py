@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.spc import Signal, analyse, poisson_within, poisson_z
+from indicators.spc import Signal, analyse, latest, poisson_within, poisson_z, variation_of
 
 FOUR = Decimal("0.0001")
 TWO = Decimal("0.01")
@@ -289,3 +289,72 @@ def test_analyse_shift_invariant(values, offset):
     assert moved.points == base.points
     if base.mean is not None:
         assert moved.mean == base.mean + offset
+
+
+# The figures use spc.latest (the last point only); it must say what the full analysis says.
+# Small values make ties, points on the mean and long runs common; shaped tails make trends,
+# shifts, and points beyond a 2-sigma line (but within the limits) after a steady start.
+tail_strategy = (
+    st.lists(st.one_of(st.none(), st.integers(min_value=0, max_value=6)), min_size=0, max_size=40)
+    | st.builds(
+        lambda head, start, steps: [
+            *head,
+            *(start + sum(steps[:i]) for i in range(len(steps) + 1)),
+        ],
+        st.lists(st.integers(min_value=0, max_value=20), min_size=8, max_size=30),
+        st.integers(min_value=0, max_value=20),
+        st.lists(st.sampled_from([-2, -1, 0, 1, 1, 2]), min_size=0, max_size=9),
+    )
+    | st.builds(
+        lambda head, level, size: [*head, *[level] * size],
+        st.lists(st.integers(min_value=0, max_value=20), min_size=8, max_size=30),
+        st.integers(min_value=5, max_value=15),
+        st.integers(min_value=4, max_value=9),
+    )
+    | st.builds(
+        lambda head, earlier, before, last: [*head, earlier, before, last],
+        st.lists(st.integers(min_value=8, max_value=12), min_size=12, max_size=30),
+        st.sampled_from([6, 10, 14]),
+        st.sampled_from([None, 6, 10, 14]),
+        st.sampled_from([6, 14]),
+    )
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(tail_strategy, values_strategy),
+    st.sampled_from(["up", "down", None]),
+    st.sampled_from([6, 7]),
+    st.lists(st.integers(min_value=-1, max_value=42), max_size=2),
+    st.none() | st.tuples(st.integers(0, 40), st.integers(0, 42)),
+    st.none() | st.integers(min_value=0, max_value=40),
+)
+def test_latest_matches_analyse(values, improvement, run_length, recalculate, baseline, target):
+    options = {"run_length": run_length, "recalculate_at": recalculate, "baseline": baseline}
+    full = analyse(values, improvement, **options)
+    last = latest(values, improvement, **options)
+    assert last.limits == full.latest
+    if full.latest is not None and values and values[-1] is not None:
+        assert last.signal == full.signals[-1]
+        assert last.meaning == full.points[-1]
+        assert variation_of(last.meaning) == full.variation
+    assert last.assurance(target) == full.assurance(target)
+
+
+def test_latest_matches_the_oracles_at_every_month():
+    for values in (ORACLE_A, ORACLE_B, ORACLE_C):
+        for end in range(1, len(values) + 1):
+            full, last = analyse(values[:end], "up"), latest(values[:end], "up")
+            assert last.limits == full.latest
+            assert (last.signal, last.meaning) == (full.signals[-1], full.points[-1])
+    b = latest(ORACLE_B, "up")
+    assert (b.signal, b.meaning) == (Signal("trend", "falling", 7, 7), "concern")
+    assert latest(ORACLE_A[:8], "down").limits is None  # fewer than 13 points
+
+
+def test_latest_missing_last_point_keeps_limits_without_signal():
+    result = latest([*ORACLE_C[:13], None], "up")
+    assert result.limits is not None
+    assert (result.signal, result.meaning) == (None, None)
+    assert latest([], "up").limits is None
