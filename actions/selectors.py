@@ -19,10 +19,11 @@ What the reports app calls (all take a Partnership; none writes):
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from django.db.models import F, Max, Q, QuerySet
+from django.urls import reverse
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import selectors as indicator_selectors
@@ -67,6 +68,7 @@ class LinkedIndicator:
     status: str  # "green", "amber", "red" or "" from indicators.figures
     direction: str  # "improving", "deteriorating", "stable" or ""
     has_figures: bool
+    url: str = ""  # the indicator's page, where a page of many links needs it
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class ActionRow:
     action: Action
     overdue: bool
     indicators: list[LinkedIndicator]
+    url: str
+    edit_url: str
 
 
 @dataclass
@@ -170,6 +174,13 @@ def linked_figures(
     }
 
 
+def _url_for(name: str, slug: str) -> Callable[[int], str]:
+    """pk -> the URL named, for a partnership: reversed once for a page of hundreds."""
+    marker = 2**62  # no real primary key; only its digits are replaced
+    head, tail = reverse(name, args=[slug, marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def plan_page(
     partnership: Partnership,
     *,
@@ -208,6 +219,9 @@ def plan_page(
     period, figures = linked_figures(
         partnership, (i.pk for a in actions for i in a.indicators.all())
     )
+    action_url = _url_for("actions:action", partnership.slug)
+    edit_url = _url_for("actions:action_edit", partnership.slug)
+    indicator_url = _url_for("indicators:detail", partnership.slug)
     blocks: dict[int, PlanBlock] = {}
     for action in actions:
         block = blocks.setdefault(action.plan_id, PlanBlock(action.plan))
@@ -216,7 +230,7 @@ def plan_page(
         ):
             block.objectives.append(ObjectiveBlock(action.objective.number, action.objective.title))
         linked = [
-            figures.get(i.pk) or LinkedIndicator(i, "", "", False)
+            replace(figures.get(i.pk) or LinkedIndicator(i, "", "", False), url=indicator_url(i.pk))
             for i in sorted(action.indicators.all(), key=lambda i: i.code)
         ]
         block.objectives[-1].rows.append(
@@ -224,6 +238,8 @@ def plan_page(
                 action,
                 rules.is_overdue(action.due, action.status, today, closed=action.closed),
                 linked,
+                action_url(action.pk),
+                edit_url(action.pk),
             )
         )
     return PlanPage(

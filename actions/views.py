@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -138,6 +140,14 @@ def _plan_view(request, partnership, action_plan):
     page = selectors.plan_page(partnership, plan=action_plan, filters=filters, today=today)
     can_edit = has_access(request.user, partnership, Access.EDIT)
     errored = next(iter(quick_forms.values()), None)
+    # One hidden token input for the page's quick update forms (one per action).
+    csrf_input = (
+        format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        if can_edit
+        else ""
+    )
     return render(
         request,
         "actions/plan.html",
@@ -149,8 +159,9 @@ def _plan_view(request, partnership, action_plan):
             "page": page,
             "form": form,
             "filters": filters,
-            "quick_forms": quick_forms,
             "errored": errored,
+            "errored_pk": next(iter(quick_forms), None),
+            "csrf_input": csrf_input,
             "can_edit": can_edit,
             "today": today,
         },
