@@ -137,7 +137,13 @@ def _plan_view(request, partnership, action_plan):
             messages.success(request, _now_message(action, quick))
             return redirect(f"{request.get_full_path()}#action-{action.pk}")
         quick_forms[action.pk] = quick
-    page = selectors.plan_page(partnership, plan=action_plan, filters=filters, today=today)
+    page = selectors.plan_page(
+        partnership,
+        plan=action_plan,
+        filters=filters,
+        today=today,
+        page_number=request.GET.get("page"),
+    )
     can_edit = has_access(request.user, partnership, Access.EDIT)
     errored = next(iter(quick_forms.values()), None)
     # One hidden token input for the page's quick update forms (one per action).

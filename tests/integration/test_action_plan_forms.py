@@ -234,3 +234,16 @@ def test_plan_forms_refused_to_other_partnership(client, officer_b, partnership_
     plan.refresh_from_db()
     objective.refresh_from_db()
     assert (plan.title, objective.title, ActionPlan.objects.count()) == ("Kept", "Kept", 1)
+
+
+def test_plan_page_shows_actions_a_page_at_a_time(signed_in, partnership_a):
+    from tests.factories.action_plans import plan_with_actions
+
+    plan = plan_with_actions(partnership_a, 60)
+    first = signed_in.get(plan.get_absolute_url())
+    second = signed_in.get(plan.get_absolute_url(), {"page": 2})
+    assert first.content.decode().count("<article") == 50
+    assert second.content.decode().count("<article") == 10
+    assert "Showing 60 of 60 actions: 51 to 60 on this page." in second.content.decode()
+    assert 'aria-label="Pages of actions"' in first.content.decode()
+    assert first.context["page"].counts == second.context["page"].counts  # every action
