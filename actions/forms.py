@@ -8,13 +8,15 @@ field and the fix.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.models import Meeting, ThemeGroup
+from indicators import periods
 from indicators.models import Indicator
 
 from . import rules
-from .models import Action, CrossThemeIssue, OpenClosed, Recommendation, Risk
+from .models import Action, ActionPlan, CrossThemeIssue, Objective, OpenClosed, Recommendation, Risk
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
 
@@ -119,6 +121,117 @@ class QuickUpdateForm(forms.Form):
         if not text:
             raise forms.ValidationError("Write what has been done and what comes next.")
         return text
+
+
+class FinancialYearField(forms.Field):
+    """A financial year typed as "2016/17" (or its start year, 2016): the start year.
+
+    Sensible means from 2000/01 to five years ahead of this one: plans are for the
+    years the partnership reports on, and a typo such as 1016 or 2106 is refused.
+    """
+
+    FIRST = 2000
+    AHEAD = 5
+
+    def __init__(self, *, start_month: int = 4, this_year: int, **kwargs):
+        self.start_month = start_month
+        self.this_year = this_year
+        super().__init__(widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}), **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return periods.fy_label(value, self.start_month)
+        return value
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        example = periods.fy_label(self.this_year, self.start_month)
+        try:
+            year = (
+                int(text)
+                if text.isdecimal() and len(text) == 4
+                else periods.parse_fy_label(text, self.start_month)
+            )
+        except ValueError:
+            raise ValidationError(
+                f"Enter the financial year like {example}.", code="invalid"
+            ) from None
+        last = self.this_year + self.AHEAD
+        if not self.FIRST <= year <= last:
+            first_label = periods.fy_label(self.FIRST, self.start_month)
+            last_label = periods.fy_label(last, self.start_month)
+            raise ValidationError(
+                f"Enter a financial year from {first_label} to {last_label}.", code="range"
+            )
+        return year
+
+
+class ActionPlanForm(_ShownValues, forms.ModelForm):
+    """Start an action plan, or change its title, theme group or year."""
+
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "financial_year", "theme_group"]
+        labels = {"title": "Title", "theme_group": "Theme group"}
+        error_messages = {"title": {"required": 'Enter a title, such as "Safer Test Valley".'}}
+
+    def __init__(self, *args, partnership, this_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.partnership = partnership
+        self.fields["financial_year"] = FinancialYearField(
+            label="Financial year",
+            start_month=partnership.fy_start_month,
+            this_year=this_year,
+            help_text=f"For example, {periods.fy_label(this_year, partnership.fy_start_month)}.",
+            error_messages={"required": "Enter the financial year the plan covers."},
+        )
+        groups = self.fields["theme_group"]
+        groups.queryset = partnership.theme_groups.order_by("name")
+        groups.empty_label = "The whole partnership"
+        groups.help_text = "Leave as the whole partnership for a plan no theme group owns."
+        groups.error_messages["invalid_choice"] = "Choose a theme group of this partnership."
+        self._track_shown()
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError('Enter a title, such as "Safer Test Valley".')
+        return title
+
+
+class ObjectiveForm(_ShownValues, forms.ModelForm):
+    """Add an objective to a plan, or change its number or title."""
+
+    class Meta:
+        model = Objective
+        fields = ["number", "title"]
+        labels = {"number": "Objective number", "title": "Objective"}
+        help_texts = {"number": "Numbers order the objectives: 1, 2, 3."}
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "number": {
+                "required": "Enter the objective's number, such as 1.",
+                "invalid": "Enter the objective's number as a whole number, such as 1.",
+                "min_value": "The objective's number must be 1 or more.",
+            },
+            "title": {"required": "Say what the objective is."},
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        self.fields["number"].min_value = 1
+        self.fields["number"].validators.append(MinValueValidator(1))
+        self.fields["number"].widget.attrs["min"] = 1
+        self._track_shown()
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Say what the objective is.")
+        return title
 
 
 class ActionForm(_ShownValues, forms.ModelForm):

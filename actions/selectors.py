@@ -19,10 +19,12 @@ What the reports app calls (all take a Partnership; none writes):
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
+from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, Q, QuerySet
+from django.urls import reverse
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import selectors as indicator_selectors
@@ -67,6 +69,7 @@ class LinkedIndicator:
     status: str  # "green", "amber", "red" or "" from indicators.figures
     direction: str  # "improving", "deteriorating", "stable" or ""
     has_figures: bool
+    url: str = ""  # the indicator's page, where a page of many links needs it
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class ActionRow:
     action: Action
     overdue: bool
     indicators: list[LinkedIndicator]
+    url: str
+    edit_url: str
 
 
 @dataclass
@@ -107,9 +112,11 @@ class PlanPage:
     counts: list[rules.RagCount]  # every action in scope, whatever the filters
     total: int
     overdue_total: int
-    plans: list[PlanBlock]
-    shown: int
+    plans: list[PlanBlock]  # the actions of this page only
+    shown: int  # every action the filters let through, on any page
     figures_period: datetime.date | None  # the month the indicator statuses are for
+    actions_page: Page | None = None  # which of the shown actions this page holds
+    page_numbers: list = field(default_factory=list)  # with Paginator.ELLIPSIS gaps
 
 
 def _lead_q(lead: str) -> Q | None:
@@ -170,12 +177,23 @@ def linked_figures(
     }
 
 
+PLAN_PAGE_SIZE = 50
+
+
+def _url_for(name: str, slug: str) -> Callable[[int], str]:
+    """pk -> the URL named, for a partnership: reversed once for a page of hundreds."""
+    marker = 2**62  # no real primary key; only its digits are replaced
+    head, tail = reverse(name, args=[slug, marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def plan_page(
     partnership: Partnership,
     *,
     plan: ActionPlan | None = None,
     filters: PlanFilters = PlanFilters(),
     today: datetime.date,
+    page_number: int | str | None = 1,
 ) -> PlanPage:
     """The action plan page: 7 queries whatever the number of actions (3 with no linked
     indicator, 4 with no figures)."""
@@ -204,19 +222,25 @@ def plan_page(
         ).prefetch_related("indicators"),
         key=_action_order,
     )
+    # A page of actions: a plan of hundreds would otherwise be a megabyte of forms.
+    paginator = Paginator(actions, PLAN_PAGE_SIZE)
+    actions_page = paginator.get_page(page_number)
     # 4 to 7: the linked indicators' figures.
     period, figures = linked_figures(
-        partnership, (i.pk for a in actions for i in a.indicators.all())
+        partnership, (i.pk for a in actions_page for i in a.indicators.all())
     )
+    action_url = _url_for("actions:action", partnership.slug)
+    edit_url = _url_for("actions:action_edit", partnership.slug)
+    indicator_url = _url_for("indicators:detail", partnership.slug)
     blocks: dict[int, PlanBlock] = {}
-    for action in actions:
+    for action in actions_page:
         block = blocks.setdefault(action.plan_id, PlanBlock(action.plan))
         if not block.objectives or block.objectives[-1].objective_number != (
             action.objective.number
         ):
             block.objectives.append(ObjectiveBlock(action.objective.number, action.objective.title))
         linked = [
-            figures.get(i.pk) or LinkedIndicator(i, "", "", False)
+            replace(figures.get(i.pk) or LinkedIndicator(i, "", "", False), url=indicator_url(i.pk))
             for i in sorted(action.indicators.all(), key=lambda i: i.code)
         ]
         block.objectives[-1].rows.append(
@@ -224,6 +248,8 @@ def plan_page(
                 action,
                 rules.is_overdue(action.due, action.status, today, closed=action.closed),
                 linked,
+                action_url(action.pk),
+                edit_url(action.pk),
             )
         )
     return PlanPage(
@@ -234,6 +260,10 @@ def plan_page(
         plans=list(blocks.values()),
         shown=len(actions),
         figures_period=period,
+        actions_page=actions_page,
+        page_numbers=list(
+            paginator.get_elided_page_range(actions_page.number, on_each_side=1, on_ends=1)
+        ),
     )
 
 

@@ -20,9 +20,18 @@ from django.db.models import Model
 
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import ThemeGroup
+from indicators import periods
 from indicators.models import Indicator
 
-from .models import Action, ActionPlan, ActionUpdate, CrossThemeIssue, Recommendation, Risk
+from .models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    CrossThemeIssue,
+    Objective,
+    Recommendation,
+    Risk,
+)
 
 Edits = dict[str, tuple[Any, Any]]  # field name -> (value the page showed, value posted)
 
@@ -117,6 +126,90 @@ def _check_indicators(plan: ActionPlan, indicators) -> None:
         raise ValidationError(
             {"indicators": f"{codes} is not an indicator of {plan.partnership.name}."}
         )
+
+
+# Plans and objectives ------------------------------------------------------
+
+
+def _posted(name: str, values: dict, edits: Edits | None) -> Any:
+    """The value a save would write to a field: the form's posted edit, or the row's."""
+    if edits is not None:
+        return edits[name][1] if name in edits else None
+    return values.get(name)
+
+
+@transaction.atomic
+def plan_save(
+    *,
+    partnership,
+    by: User | None,
+    values: dict,
+    plan: ActionPlan | None = None,
+    edits: Edits | None = None,
+) -> tuple[ActionPlan, bool]:
+    """Start an action plan (title, financial year, optional theme group) or change one.
+
+    A title names one plan of the partnership. A plan's year may not move past the due
+    date of any of its actions (each must fall on or after the year's start).
+    """
+    title = _posted("title", values, edits)
+    if title is not None:
+        taken = ActionPlan.objects.filter(partnership=partnership, title__iexact=title)
+        if plan is not None:
+            taken = taken.exclude(pk=plan.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"title": f"{partnership.name} already has a plan called {title!r}."}
+            )
+    group = _posted("theme_group", values, edits)
+    if group is not None and group.partnership_id != partnership.pk:
+        raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+    year = _posted("financial_year", values, edits)
+    if plan is not None and year is not None:
+        start = periods.fy_start(year, partnership.fy_start_month)
+        early = plan.actions.filter(due__lt=start).count()
+        if early:
+            raise ValidationError(
+                {
+                    "financial_year": (
+                        f"{early} action{'s' if early != 1 else ''} of this plan "
+                        f"{'are' if early != 1 else 'is'} due before {start.day} "
+                        f"{start:%B %Y}, when {periods.fy_label(year, partnership.fy_start_month)}"
+                        " starts: change their due dates first, or choose an earlier year."
+                    )
+                }
+            )
+    return _save(
+        ActionPlan,
+        create={**values, "partnership": partnership},
+        row=plan,
+        values=values,
+        edits=edits,
+    )
+
+
+@transaction.atomic
+def objective_save(
+    *,
+    plan: ActionPlan,
+    by: User | None,
+    values: dict,
+    objective: Objective | None = None,
+    edits: Edits | None = None,
+) -> tuple[Objective, bool]:
+    """Add a numbered objective to a plan, or change one; numbers are unique in a plan."""
+    number = _posted("number", values, edits)
+    if number is not None:
+        taken = Objective.objects.filter(plan=plan, number=number)
+        if objective is not None:
+            taken = taken.exclude(pk=objective.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"number": f"This plan already has an objective {number}: choose another number."}
+            )
+    return _save(
+        Objective, create={**values, "plan": plan}, row=objective, values=values, edits=edits
+    )
 
 
 # Actions ------------------------------------------------------------------

@@ -6,7 +6,19 @@ app_name = "actions"
 
 urlpatterns = [
     path("p/<slug:slug>/actions/", views.plans, name="plans"),
+    path("p/<slug:slug>/actions/plans/new/", views.plan_create, name="plan_create"),
     path("p/<slug:slug>/actions/plans/<int:pk>/", views.plan, name="plan"),
+    path("p/<slug:slug>/actions/plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path(
+        "p/<slug:slug>/actions/plans/<int:pk>/objectives/new/",
+        views.objective_create,
+        name="objective_create",
+    ),
+    path(
+        "p/<slug:slug>/actions/objectives/<int:pk>/edit/",
+        views.objective_edit,
+        name="objective_edit",
+    ),
     path("p/<slug:slug>/actions/plans/<int:pk>/new/", views.action_create, name="action_create"),
     path("p/<slug:slug>/actions/<int:pk>/", views.action_detail, name="action"),
     path("p/<slug:slug>/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),

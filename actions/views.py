@@ -4,30 +4,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from indicators import periods
 
 from . import rules, selectors, services
 from .forms import (
     RECOMMENDATION_STATUSES,
     RISK_STATUSES,
     ActionForm,
+    ActionPlanForm,
     IssueForm,
     ListFilterForm,
+    ObjectiveForm,
     PlanFilterForm,
     QuickUpdateForm,
     RecommendationForm,
     RiskForm,
     form_edits,
 )
-from .models import Action, ActionPlan, CrossThemeIssue, Recommendation, Risk
+from .models import Action, ActionPlan, CrossThemeIssue, Objective, Recommendation, Risk
 from .tables import IssueTable, RecommendationTable, RiskTable
 
 EXPORT_FORMATS = {"csv", "xlsx"}
@@ -132,9 +137,23 @@ def _plan_view(request, partnership, action_plan):
             messages.success(request, _now_message(action, quick))
             return redirect(f"{request.get_full_path()}#action-{action.pk}")
         quick_forms[action.pk] = quick
-    page = selectors.plan_page(partnership, plan=action_plan, filters=filters, today=today)
+    page = selectors.plan_page(
+        partnership,
+        plan=action_plan,
+        filters=filters,
+        today=today,
+        page_number=request.GET.get("page"),
+    )
     can_edit = has_access(request.user, partnership, Access.EDIT)
     errored = next(iter(quick_forms.values()), None)
+    # One hidden token input for the page's quick update forms (one per action).
+    csrf_input = (
+        format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
+        if can_edit
+        else ""
+    )
     return render(
         request,
         "actions/plan.html",
@@ -142,11 +161,13 @@ def _plan_view(request, partnership, action_plan):
             "partnership": partnership,
             "plan": action_plan,
             "plans": selectors.plans_for(partnership) if action_plan is None else [],
+            "objectives": list(action_plan.objectives.all()) if action_plan and can_edit else [],
             "page": page,
             "form": form,
             "filters": filters,
-            "quick_forms": quick_forms,
             "errored": errored,
+            "errored_pk": next(iter(quick_forms), None),
+            "csrf_input": csrf_input,
             "can_edit": can_edit,
             "today": today,
         },
@@ -176,6 +197,159 @@ def _quick_update(request, action: Action, form: QuickUpdateForm) -> bool:
 
 def _now_message(action: Action, form: QuickUpdateForm) -> str:
     return f"Action {action.reference} is now {rules.STATUS_WORDS[form.cleaned_data['status']]}."
+
+
+# Starting and changing plans and objectives --------------------------------
+
+
+def _saved_or_errors(form, save, what: str):
+    """Call the service; (saved, changed), or None with its refusal on the form."""
+    try:
+        return save()
+    except services.StaleEdit as stale:
+        _stale_message(form, stale, what)
+    except ValidationError as error:
+        _add_form_errors(form, error)
+    return None
+
+
+def _plan_form_view(request, partnership, action_plan):
+    form = ActionPlanForm(
+        request.POST or None,
+        instance=action_plan,
+        partnership=partnership,
+        this_year=periods.financial_year_of(timezone.localdate(), partnership.fy_start_month),
+    )
+    if request.method == "POST" and form.is_valid():
+        result = _saved_or_errors(
+            form,
+            lambda: services.plan_save(
+                partnership=partnership,
+                by=request.user,
+                values=dict(form.cleaned_data) if action_plan is None else {},
+                plan=action_plan,
+                edits=form_edits(form) if action_plan else None,
+            ),
+            "this action plan",
+        )
+        if result is not None:
+            saved, changed = result
+            if action_plan is None:
+                messages.success(request, f"Started {saved.title}. Now add its first objective.")
+                return redirect(
+                    reverse("actions:objective_create", args=[partnership.slug, saved.pk])
+                )
+            verb = "Saved" if changed else "Nothing changed in"
+            messages.success(request, f"{verb} {saved.title}.")
+            return redirect(saved.get_absolute_url())
+    back = (
+        action_plan.get_absolute_url()
+        if action_plan
+        else reverse("actions:plans", args=[partnership.slug])
+    )
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "partnership": partnership,
+            "plan": action_plan,
+            "form": form,
+            "page_title": "Change the plan's details" if action_plan else "Start an action plan",
+            "intro": None
+            if action_plan
+            else (
+                "Give the plan a title and the financial year it covers. Next you add its "
+                "objectives, then the actions under each."
+            ),
+            "caption": action_plan.title if action_plan else partnership.name,
+            "back_url": back,
+            "back_label": "Back to the action plan" if action_plan else "Back to action plans",
+        },
+    )
+
+
+@login_required
+def plan_create(request, slug):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    return _plan_form_view(request, partnership, None)
+
+
+@login_required
+def plan_edit(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    action_plan = get_object_or_404(
+        ActionPlan.objects.select_related("partnership", "theme_group"),
+        pk=pk,
+        partnership=partnership,
+    )
+    return _plan_form_view(request, partnership, action_plan)
+
+
+def _objective_form_view(request, partnership, action_plan, objective):
+    initial = {}
+    if objective is None:
+        numbers = list(action_plan.objectives.values_list("number", flat=True))
+        initial["number"] = max(numbers, default=0) + 1
+    form = ObjectiveForm(
+        request.POST or None, instance=objective, plan=action_plan, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        result = _saved_or_errors(
+            form,
+            lambda: services.objective_save(
+                plan=action_plan,
+                by=request.user,
+                values=dict(form.cleaned_data) if objective is None else {},
+                objective=objective,
+                edits=form_edits(form) if objective else None,
+            ),
+            f"objective {objective.number}" if objective else "this objective",
+        )
+        if result is not None:
+            saved, changed = result
+            verb = "Added" if objective is None else ("Saved" if changed else "Nothing changed in")
+            messages.success(request, f"{verb} objective {saved.number}: {saved.title}")
+            if objective is None:
+                return redirect(
+                    reverse("actions:action_create", args=[partnership.slug, action_plan.pk])
+                    + f"?objective={saved.pk}"
+                )
+            return redirect(action_plan.get_absolute_url() + "#objectives")
+    return render(
+        request,
+        "actions/form.html",
+        {
+            "partnership": partnership,
+            "plan": action_plan,
+            "form": form,
+            "page_title": f"Change objective {objective.number}"
+            if objective
+            else "Add an objective",
+            "caption": action_plan.title,
+            "back_url": action_plan.get_absolute_url(),
+            "back_label": "Back to the action plan",
+        },
+    )
+
+
+@login_required
+def objective_create(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    action_plan = get_object_or_404(
+        ActionPlan.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+    return _objective_form_view(request, partnership, action_plan, None)
+
+
+@login_required
+def objective_edit(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    objective = get_object_or_404(
+        Objective.objects.select_related("plan__partnership"),
+        pk=pk,
+        plan__partnership=partnership,
+    )
+    return _objective_form_view(request, partnership, objective.plan, objective)
 
 
 def _action(request, slug, pk, access) -> Action:
@@ -233,9 +407,12 @@ def action_detail(request, slug, pk):
 
 
 def _action_form_view(request, partnership, action_plan, action):
+    objective = request.GET.get("objective", "")
     form = ActionForm(
         request.POST or None,
         instance=action,
+        # Just after adding an objective, its actions come next.
+        initial={"objective": objective} if action is None and objective.isdecimal() else None,
         plan=action_plan,
         members=selectors.members_for(partnership),
     )

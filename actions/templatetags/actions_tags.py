@@ -2,6 +2,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -50,3 +51,31 @@ def shown_for_choices(field):
     if field.field.show_hidden_initial and widget in ("radios", "checkboxes"):
         return field.as_hidden(only_initial=True)
     return ""
+
+
+@register.simple_tag
+def quick_update_fields(pk: int, status: str, legend) -> str:
+    """The quick update's status radios and text box for one action, in plain GOV.UK
+    markup (a plan page has one per action, so it builds no Django form). Names and ids
+    match QuickUpdateForm with prefix "a<pk>"; the hidden input is the status shown."""
+    radios = "".join(
+        f'<div class="govuk-radios__item"><input class="govuk-radios__input" '
+        f'id="id_a{pk}-status_{n}" name="a{pk}-status" type="radio" value="{entry.status}"'
+        f'{" checked" if entry.status == status else ""}><label class="govuk-label '
+        f'govuk-radios__label" for="id_a{pk}-status_{n}">{_legend_label(entry)}</label></div>'
+        for n, entry in enumerate(legend)
+    )
+    return mark_safe(
+        f'<input type="hidden" name="initial-a{pk}-status" value="{escape(status)}">'
+        '<div class="govuk-form-group"><fieldset class="govuk-fieldset"><legend '
+        'class="govuk-fieldset__legend">Status</legend><div class="govuk-radios '
+        f'govuk-radios--small" data-module="govuk-radios">{radios}</div></fieldset></div>'
+        f'<div class="govuk-form-group"><label class="govuk-label" for="id_a{pk}-text">'
+        'Update and further actions</label><textarea class="govuk-textarea" '
+        f'id="id_a{pk}-text" name="a{pk}-text" rows="3"></textarea></div>'
+    )
+
+
+@lru_cache(maxsize=64)
+def _legend_label(entry) -> str:
+    return escape(f"{entry.word}: {entry.meaning}")

@@ -129,6 +129,10 @@ def test_quick_update_without_text_shows_error_summary(page, live_server, valley
         ("actions:action", "action"),
         ("actions:action_edit", "action"),
         ("actions:action_create", "plan"),
+        ("actions:plan_create", None),
+        ("actions:plan_edit", "plan"),
+        ("actions:objective_create", "plan"),
+        ("actions:objective_edit", "objective"),
         ("actions:risks", None),
         ("actions:risk_matrix", None),
         ("actions:risk_create", None),
@@ -146,11 +150,15 @@ def test_actions_pages_are_accessible(page, live_server, valley, name, with_pk):
         args.append(plan.pk)
     elif with_pk == "action":
         args.append(plan.actions.first().pk)
+    elif with_pk == "objective":
+        args.append(plan.objectives.first().pk)
     sign_in(page, live_server, officer.username)
     page.goto(live_server.url + reverse(name, args=args))
     expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
     if name.endswith("_create"):  # the same form with every error showing
+        if name == "actions:objective_create":
+            page.get_by_label("Objective number").fill("")
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         assert_accessible(page)

@@ -191,6 +191,22 @@ def _action_edit(w: World) -> dict:
     return _row_as_shown(w.get("action_a"), _action_form(w))
 
 
+def _plan_form(w: World) -> dict:
+    return {"title": "Changed plan", "financial_year": "2016/17", "theme_group": ""}
+
+
+def _plan_edit(w: World) -> dict:
+    return _row_as_shown(w.get("action_plan_a"), _plan_form(w))
+
+
+def _objective_form(w: World) -> dict:
+    return {"number": 7, "title": "Changed objective"}
+
+
+def _objective_edit(w: World) -> dict:
+    return _row_as_shown(w.get("action_a").objective, _objective_form(w))
+
+
 def _risk_edit(w: World) -> dict:
     return _row_as_shown(w.get("risk_a"), _risk_form(w))
 
@@ -364,6 +380,22 @@ URLS = [
     Url("actions:plans", lambda w: [w.p.slug], LIVE, post=_quick_update),
     Url("actions:plan", lambda w: [w.p.slug, w.get("action_plan_a").pk], LIVE, post=_quick_update),
     Url("actions:action", lambda w: [w.p.slug, w.get("action_a").pk], LIVE, post=_quick_update),
+    Url("actions:plan_create", lambda w: [w.p.slug], EDIT, post=_plan_form),
+    Url(
+        "actions:plan_edit", lambda w: [w.p.slug, w.get("action_plan_a").pk], EDIT, post=_plan_edit
+    ),
+    Url(
+        "actions:objective_create",
+        lambda w: [w.p.slug, w.get("action_plan_a").pk],
+        EDIT,
+        post=_objective_form,
+    ),
+    Url(
+        "actions:objective_edit",
+        lambda w: [w.p.slug, w.get("action_a").objective.pk],
+        EDIT,
+        post=_objective_edit,
+    ),
     Url(
         "actions:action_create",
         lambda w: [w.p.slug, w.get("action_plan_a").pk],
