@@ -126,6 +126,21 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
     assert_accessible(page)
 
 
+def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):
+    """WCAG 1.4.10: at 320 px each indicator's box sits under its name and last year's
+    figure, inside the screen, instead of off to the side of a scroll box."""
+    partnership, officer, _hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+    box = page.get_by_label("SP 09 Police recorded hate crime").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    expect(page.get_by_text("Same month last year:").first).to_be_visible()
+    assert_accessible(page)
+
+
 def test_officer_meets_a_conflict_on_the_month_sheet_and_saves_again(page, live_server, plymouth):
     partnership, officer, hate = plymouth
     other = MembershipFactory(
