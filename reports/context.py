@@ -254,3 +254,54 @@ def context_snapshot(
     present["family"] = has_family
     snapshot["parts"] = [key for key in PARTS if present[key]]
     return snapshot
+
+
+def context_csv_rows(context: dict) -> list[dict]:
+    """The context sections' figures as report CSV rows (``rendering.CSV_FIELDS``): the
+    small-area counts exactly as shown, [c] included."""
+    rows = []
+
+    def row(item, figure, value, *, period="", area="", measure="count"):
+        rows.append(
+            {
+                "indicator": item["code"],
+                "title": item["title"],
+                "measure": item.get("measure", measure),
+                "figure": figure,
+                "period": period,
+                "value": "" if value is None else value,
+                "area": area,
+            }
+        )
+
+    for item in context.get("core", []):
+        for window in ("year", "quarter"):
+            for name in ("current", "previous", "change", "change_pct"):
+                row(
+                    item, f"rolling_{window}_{name}", item[window][name], period=item[window]["end"]
+                )
+        row(item, f"rate_per_1000_{item['rate_per'] or 'none'}", item["rate"])
+        row(item, "force_change_pct", item["force_change_pct"])
+    for item in context.get("hotspots", []):
+        row(item, "lsoa_total", item["total_shown"], period=item["month"])
+        for lsoa in item["top"]:
+            row(item, "lsoa_count", lsoa["shown"], period=item["month"], area=lsoa["code"])
+        for ward in item["wards"]:
+            row(item, "ward_count", ward["shown"], period=item["month"], area=ward["name"])
+    for item in context.get("outcomes", []):
+        row(item, "crimes_with_outcome", item["total"])
+        row(item, "charged_or_summonsed", item["charged"])
+        row(item, "charged_or_summonsed_pct", item["pct"])
+    neighbours = context.get("neighbours") or {}
+    for item in neighbours.get("indicators", []):
+        for csp in item["rows"]:
+            for name in ("current", "previous", "change", "change_pct"):
+                row(item, f"home_office_4_quarters_{name}", csp[name], area=csp["name"])
+        for name in ("current", "previous", "change", "change_pct"):
+            row(
+                item,
+                f"home_office_4_quarters_{name}",
+                item["force"][name],
+                area=neighbours["force"],
+            )
+    return rows
