@@ -177,4 +177,11 @@ def extra_load() -> list[str]:
     from actions import demo as actions_demo
     from commissioning.demo import progress_load
 
-    return [report.summary(), *progress_load(DEMO_DIR), *actions_demo.load(data_dir)]
+    from opendata.demo import family_load
+
+    return [
+        report.summary(),
+        *progress_load(DEMO_DIR),
+        *actions_demo.load(data_dir),
+        *family_load(DEMO_DIR / "family_group.json"),
+    ]
