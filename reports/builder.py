@@ -369,6 +369,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             *_lines(report.scrutiny_recommendations),
         ],
     }
+    # Ranks only for the indicators the report tables (those with figures).
+    family = [f for f in inputs.family if f["code"] in {e["code"] for e in entries}]
     snapshot = {
         "schema": SCHEMA,
         "introduction": _lines(report.introduction),
@@ -400,8 +402,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "actions": inputs.action_plan,
         "commissioning": inputs.commissioning,
         "risks": risks,
-        "family": list(inputs.family),
-        "context": _context(reported, inputs.context, has_family=bool(inputs.family)),
+        "family": family,
+        "context": _context(reported, inputs.context, has_family=bool(family)),
         "definitions": _definitions(partnership, entries, inputs.figures_as_at),
         "revisions": list(inputs.revisions),
         "overview": [

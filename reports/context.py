@@ -70,8 +70,8 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
         spec = spec_for(indicator)
         year = ctx.rolling(spec, result.series, inputs.period, 12)
         quarter = ctx.rolling(spec, result.series, inputs.period, 3)
-        if year.current is None and quarter.current is None:
-            continue
+        if year.change is None and quarter.change is None:
+            continue  # nothing to compare: the table is about change
         per = indicator.rate_per if indicator.measure == "count" else "none"
         denominator = ctx.denominator_for(per, inputs.denominators)
         force = _force_window(inputs.data, indicator.crime_types, inputs.period, 12)
@@ -86,6 +86,7 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
                 "year": _window(year),
                 "quarter": _window(quarter),
                 "rate_per": RATE_LABELS.get(per, "") if denominator else "",
+                "rate_per_key": per if denominator else "",
                 "rate": plain(ctx.rate_per_1000(year.current, denominator)),
                 "rate_previous": plain(ctx.rate_per_1000(year.previous, denominator)),
                 "force_change_pct": plain(force.change_pct) if force else None,
@@ -280,7 +281,7 @@ def context_csv_rows(context: dict) -> list[dict]:
                 row(
                     item, f"rolling_{window}_{name}", item[window][name], period=item[window]["end"]
                 )
-        row(item, f"rate_per_1000_{item['rate_per'] or 'none'}", item["rate"])
+        row(item, f"rate_per_1000_{item['rate_per_key'] or 'none'}", item["rate"])
         row(item, "force_change_pct", item["force_change_pct"])
     for item in context.get("hotspots", []):
         row(item, "lsoa_total", item["total_shown"], period=item["month"])

@@ -166,7 +166,7 @@ def test_core_table_with_rate_per_households_and_the_force_change(sac):
     assert Decimal(row["quarter"]["change_pct"]) == 10  # 330 against 300
     assert Decimal(row["force_change_pct"]) == -5
     html = rendering.render_document(snapshot)
-    assert "13.2 per 1,000 households" in html
+    assert '13.2 <span class="app-report__per">per 1,000 households</span>' in html
     assert "Force change (%)" in html and "Devon &amp; Cornwall Police" in html
     assert "−5.0%" in html and "+10.0%" in html
 
