@@ -133,3 +133,12 @@ def last_complete_quarter(period: date) -> tuple[int, int]:
     if periods.quarter_months(year, quarter, 4)[2] == periods.month_start(period):
         return year, quarter
     return periods.previous_quarter(year, quarter)
+
+
+def is_recent_quarter(quarter: tuple[int, int], end: tuple[int, int], within: int = 4) -> bool:
+    """Whether ``quarter`` is one of the ``within`` quarters to ``end``: recent enough for
+    a report to ``end`` to compare on (an older one would be stale)."""
+    span = [end]
+    while len(span) < within:
+        span.append(periods.previous_quarter(*span[-1]))
+    return quarter in span

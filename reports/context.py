@@ -205,6 +205,8 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
         if data.own_csp not in by_csp:
             continue
         latest = max(by_csp[data.own_csp])
+        if not ctx.is_recent_quarter(latest, end):
+            continue  # the latest published is more than a year old: stale
         if ctx.quarters_window(by_csp[data.own_csp], latest).current is None:
             continue  # fewer than four quarters: nothing to compare yet
         force_total = ctx.summed(item for q in by_csp.values() for item in q.items())

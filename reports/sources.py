@@ -13,7 +13,7 @@ import importlib
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
-from indicators.context import last_complete_quarter
+from indicators.context import is_recent_quarter, last_complete_quarter
 
 from .builder import plain
 
@@ -215,6 +215,7 @@ def family(
         }
         for indicator, ranking in reader(partnership, up_to=up_to)
         if indicator.pk in wanted
+        and (up_to is None or is_recent_quarter((ranking.year, ranking.quarter), up_to))
     ]
 
 

@@ -176,7 +176,6 @@ def extra_load() -> list[str]:
     # Progress updates are not an import table; they come from their own file.
     from actions import demo as actions_demo
     from commissioning.demo import progress_load
-
     from opendata.demo import family_load
 
     return [

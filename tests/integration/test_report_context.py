@@ -184,7 +184,7 @@ def test_no_denominator_or_no_force_data_leaves_those_cells_out(sac):
     assert "Force change (%)" not in rendering.render_document(snapshot)
 
 
-def _home_office(force_name="Devon & Cornwall", illustrative=False):
+def _home_office(force_name="Devon & Cornwall", illustrative=False, years_later=0):
     """Eight quarters, 2014/15 Q3 to 2016/17 Q2: Plymouth 100 then 90 a quarter, Torbay 50
     then 60, in the same force; Luton (another force) is left out of the neighbours."""
     quarters = [
@@ -199,6 +199,7 @@ def _home_office(force_name="Devon & Cornwall", illustrative=False):
     ]
     rows = []
     for i, (year, quarter) in enumerate(quarters):
+        year += years_later
         for csp, before, after, force in (
             ("Plymouth", 100, 90, force_name), ("Torbay", 50, 60, force_name),
             ("Luton", 70, 70, "Bedfordshire"),
@@ -281,7 +282,7 @@ def test_context_sections_keep_page_queries_constant(
 
     partnership = imported.partnership
     Peer.objects.create(partnership=partnership, csp_name="Plymouth", population=1, is_self=True)
-    _home_office()
+    _home_office(years_later=7)  # to 2023/24 Q2, recent for a report to January 2024
 
     def add(count):
         for _ in range(count):
@@ -302,4 +303,18 @@ def test_context_sections_keep_page_queries_constant(
     add(20)
     assert count() == few
     snapshot = services.report_snapshot(report)
-    assert {"hotspots", "outcomes", "family"} <= set(snapshot["context"]["parts"])
+    assert snapshot["context"]["parts"] == ["family", "neighbours", "hotspots", "outcomes"]
+
+
+@pytest.mark.django_db
+def test_home_office_figures_over_a_year_old_are_not_compared(sac):
+    actuals_create(sac, {datetime.date(2018, 11, 1): 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=1, is_self=True
+    )
+    _home_office()  # to 2016/17 Q2
+
+    snapshot = _snapshot(sac.partnership, datetime.date(2018, 11, 1))
+
+    assert snapshot["family"] == [] and snapshot["context"]["neighbours"] is None

@@ -149,3 +149,11 @@ def test_share_and_summed():
     assert ctx.share(1, 8).pct == Decimal("12.5")
     assert ctx.share(0, 0).pct is None
     assert ctx.summed([("a", 1), ("b", 2), ("a", 3)]) == {"a": 4, "b": 2}
+
+
+@pytest.mark.parametrize(
+    ("quarter", "recent"),
+    [((2016, 2), True), ((2015, 3), True), ((2015, 2), False), ((2016, 3), False)],
+)
+def test_is_recent_quarter_is_one_of_the_four_to_the_end(quarter, recent):
+    assert ctx.is_recent_quarter(quarter, (2016, 2)) is recent
