@@ -318,3 +318,18 @@ def test_home_office_figures_over_a_year_old_are_not_compared(sac):
     snapshot = _snapshot(sac.partnership, datetime.date(2018, 11, 1))
 
     assert snapshot["family"] == [] and snapshot["context"]["neighbours"] is None
+
+
+@pytest.mark.django_db
+def test_admins_set_the_denominators(client, admin_user, sac):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    indicator_page = client.get(reverse("admin:indicators_indicator_change", args=[sac.pk]))
+    partnership_page = client.get(
+        reverse("admin:core_partnership_change", args=[sac.partnership.pk])
+    )
+
+    assert 'name="rate_per"' in indicator_page.text
+    assert 'name="households"' in partnership_page.text
+    assert 'name="businesses"' in partnership_page.text
