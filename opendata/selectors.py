@@ -280,6 +280,7 @@ class ReportContext:
     """What a report needs of the open police data, read in a fixed number of queries."""
 
     force_counts: dict[str, dict]  # crime type -> {month: count}, whole force
+    force_months: list  # months imported (a type with no row in one of them had none)
     forces: list[str]
     outcomes: dict[str, dict[str, int]]  # crime type -> {last outcome: crimes}, 12 months
     outcome_months: list  # months with outcome counts
@@ -298,14 +299,15 @@ def report_context(
 ) -> ReportContext:
     """police.uk force and outcome counts for the 24 and 12 months to ``period``, the
     month's LSOA counts with their wards, and Home Office counts for the CSPs of the
-    partnership's force: 7 queries at most, whatever the number of indicators."""
+    partnership's force: 9 queries at most, whatever the number of indicators."""
     first = periods.add_months(period, -23)
     force_counts: dict[str, dict] = {}
-    forces = set()
+    forces, force_months = set(), set()
     for force, month, crime_type, n in ForceCount.objects.filter(
         partnership=partnership, period__range=(first, period), crime_type__in=crime_types
     ).values_list("force", "period", "crime_type", "count"):
         forces.add(force)
+        force_months.add(month)
         months = force_counts.setdefault(crime_type, {})
         months[month] = months.get(month, 0) + n
     outcomes: dict[str, dict[str, int]] = {}
@@ -364,6 +366,7 @@ def report_context(
             illustrative = illustrative or made_up
     return ReportContext(
         force_counts=force_counts,
+        force_months=sorted(force_months),
         forces=sorted(forces),
         outcomes=outcomes,
         outcome_months=sorted(outcome_months),

@@ -43,20 +43,15 @@ def _window(window: ctx.Window) -> dict:
 
 
 def _force_window(data, crime_types: Sequence[str], period, months: int) -> ctx.Window | None:
-    """The force's counts of these crime types over the window; None unless every type
-    has every month (a month missing from the import is missing, not zero)."""
-    if data is None or not crime_types or not all(t in data.force_counts for t in crime_types):
+    """The force's counts of these crime types over the window; None unless every month
+    of both years was imported (a type with no row in an imported month had none)."""
+    if data is None or not crime_types or not data.force_months:
         return None
-    monthly: dict = {}
-    for crime_type in crime_types:
-        for month, n in data.force_counts[crime_type].items():
-            monthly.setdefault(month, {})[crime_type] = n
-    complete = {
-        month: sum(by_type.values())
-        for month, by_type in monthly.items()
-        if len(by_type) == len(crime_types)
+    monthly = {
+        month: sum(data.force_counts.get(t, {}).get(month, 0) for t in crime_types)
+        for month in data.force_months
     }
-    window = ctx.counts_window(complete, period, months)
+    window = ctx.counts_window(monthly, period, months)
     return window if window.change_pct is not None else None
 
 

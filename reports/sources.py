@@ -221,7 +221,7 @@ def family(
 
 def crime_context(partnership: Partnership, period: datetime.date, results: list):
     """What the crime-in-context sections read (``reports.context.ContextInputs``): the
-    partnership's denominators and its open police data, in 7 queries at most."""
+    partnership's denominators and its open police data, in 9 queries at most."""
     from .context import ContextInputs
 
     reader = _reader("opendata", "report_context")

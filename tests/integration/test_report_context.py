@@ -333,3 +333,20 @@ def test_admins_set_the_denominators(client, admin_user, sac):
     assert 'name="rate_per"' in indicator_page.text
     assert 'name="households"' in partnership_page.text
     assert 'name="businesses"' in partnership_page.text
+
+
+@pytest.mark.django_db
+def test_force_change_counts_a_type_with_no_rows_in_an_imported_month_as_none(sac):
+    first = datetime.date(2014, 12, 1)
+    months = [periods.add_months(first, i) for i in range(24)]
+    actuals_create(sac, {m: 10 for m in months})
+    # Only burglary has rows: 40 a month, then 50 (+25%); robbery and the rest had none.
+    ForceCount.objects.bulk_create(
+        ForceCount(partnership=sac.partnership, force="F", period=m, crime_type="Burglary",
+                   count=40 if i < 12 else 50)
+        for i, m in enumerate(months)
+    )  # fmt: skip
+
+    [row] = _snapshot(sac.partnership, NOV_2016)["context"]["core"]
+
+    assert Decimal(row["force_change_pct"]) == 25
