@@ -81,7 +81,7 @@ class IndicatorAdmin(NationalAdmin):
         ),
         (
             "How it is measured",
-            {"fields": ["polarity", "measure", "frequency", "tolerance", "stability"]},
+            {"fields": ["polarity", "measure", "frequency", "tolerance", "stability", "rate_per"]},
         ),
         ("Ownership", {"fields": ["owner", "data_source", "active"]}),
     ]

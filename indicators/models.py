@@ -37,6 +37,12 @@ class Indicator(models.Model):
         RATE = "rate", "Rate per 1,000 population"
         SNAPSHOT = "snapshot", "Point-in-time value"
 
+    class RatePer(models.TextChoices):
+        POPULATION = "population", "1,000 population"
+        HOUSEHOLDS = "households", "1,000 households"
+        BUSINESSES = "businesses", "1,000 businesses"
+        NONE = "none", "No rate"
+
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", "Monthly"
         QUARTERLY = "quarterly", "Quarterly"
@@ -89,6 +95,14 @@ class Indicator(models.Model):
         validators=[validate_police_uk_crime_types],
         help_text='The police.uk crime types this indicator counts, separated by ";" '
         '(e.g. "Burglary;Robbery;Vehicle crime;Theft from the person").',
+    )
+    rate_per = models.CharField(
+        "rate per",
+        max_length=12,
+        choices=RatePer.choices,
+        default=RatePer.POPULATION,
+        help_text="The denominator of a count's rate in reports: households for burglary, "
+        "businesses for business crime, population otherwise. Needs the partnership's figure.",
     )
     active = models.BooleanField(default=True)
 

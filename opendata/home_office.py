@@ -141,11 +141,18 @@ def quarter_number(text: str) -> int:
     return number
 
 
-def group_counts(rows: Iterable[dict[str, str]]) -> tuple[dict, int]:
-    """Offences by (CSP name, year start, quarter, offence group), and the rows skipped."""
+def group_counts(
+    rows: Iterable[dict[str, str]], *, forces: dict[str, str] | None = None
+) -> tuple[dict, int]:
+    """Offences by (CSP name, year start, quarter, offence group), and the rows skipped.
+
+    ``forces``, if given, is filled with each CSP's force name (the neighbours it is
+    compared with)."""
     totals: Counter = Counter()
     skipped = 0
     for row in rows:
+        if forces is not None and row.get("Force Name") and row.get("CSP Name"):
+            forces.setdefault(row["CSP Name"], row["Force Name"])
         try:
             key = (
                 row["CSP Name"],

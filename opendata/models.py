@@ -129,6 +129,10 @@ class CspOffenceCount(models.Model):
     quarter = models.PositiveSmallIntegerField()
     offence_group = models.CharField(max_length=200)
     count = models.DecimalField(max_digits=12, decimal_places=2)
+    force_name = models.CharField(max_length=200, blank=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Made-up figures for the demo: not Home Office data."
+    )
 
     class Meta:
         ordering = ["csp_name", "financial_year", "quarter", "offence_group"]
@@ -141,3 +145,54 @@ class CspOffenceCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.csp_name} {self.financial_year} Q{self.quarter} {self.offence_group}"
+
+
+class ForceCount(models.Model):
+    """police.uk rows of one crime type in one month across a whole force's file.
+
+    Kept at import beside the partnership's own counts, so a report can set the force's
+    change beside the partnership's; an import of a month replaces the month's rows.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="force_counts"
+    )
+    force = models.CharField(max_length=120, help_text='As police.uk names it ("Falls within").')
+    period = models.DateField(help_text="First day of the month.")
+    crime_type = models.CharField(max_length=60)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["partnership", "force", "period", "crime_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "force", "period", "crime_type"], name="unique_force_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force} {self.period:%Y-%m} {self.crime_type}: {self.count}"
+
+
+class OutcomeCount(models.Model):
+    """police.uk crimes of one type and month in a partnership's area by last outcome."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="outcome_counts"
+    )
+    period = models.DateField(help_text="First day of the month.")
+    crime_type = models.CharField(max_length=60)
+    outcome = models.CharField(max_length=120, help_text='"Last outcome category".')
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["partnership", "period", "crime_type", "outcome"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "period", "crime_type", "outcome"],
+                name="unique_outcome_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.crime_type} {self.outcome}: {self.count}"

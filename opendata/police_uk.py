@@ -63,6 +63,30 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 _LSOA_SUFFIX = re.compile(r" \d{3}[A-Z]\Z")
 
 Key = tuple[str, str, str]  # (month "YYYY-MM", crime type, LSOA code)
+OutcomeKey = tuple[str, str, str, str]  # (month, crime type, LSOA code, last outcome)
+ForceKey = tuple[str, str, str]  # (force, month, crime type)
+
+# "Last outcome category" values that mean a suspect was charged or summonsed: the
+# court outcomes and "awaiting court outcome" (police.uk's outcome list, data.police.uk/about).
+CHARGED_OUTCOMES = frozenset(
+    {
+        "Awaiting court outcome",
+        "Court result unavailable",
+        "Court case unable to proceed",
+        "Defendant found not guilty",
+        "Defendant sent to Crown Court",
+        "Offender deprived of property",
+        "Offender fined",
+        "Offender given a community sentence",
+        "Offender given absolute discharge",
+        "Offender given conditional discharge",
+        "Offender given suspended prison sentence",
+        "Offender ordered to pay compensation",
+        "Offender otherwise dealt with",
+        "Offender sent to prison",
+        "Suspect charged as part of another case",
+    }
+)
 
 
 class NotStreetFile(ValueError):
@@ -78,6 +102,9 @@ class StreetCounts:
     malformed: int = 0
     counts: Counter = field(default_factory=Counter)  # Key -> rows
     lsoa_names: dict[str, str] = field(default_factory=dict)
+    outcomes: Counter = field(default_factory=Counter)  # OutcomeKey -> crimes with an outcome
+    force_counts: Counter = field(default_factory=Counter)  # ForceKey -> rows, located or not
+    lsoa_forces: dict[str, str] = field(default_factory=dict)  # LSOA code -> force of its file
     files: list[str] = field(default_factory=list)
 
     @property
@@ -122,10 +149,15 @@ def read_street_csv(
     if header is None or tuple(h.strip() for h in header) != HEADER:
         raise NotStreetFile(f"{name or 'the file'} is not a police.uk street-level file")
     width = len(HEADER)
-    i_month, i_code, i_name, i_type = (HEADER.index(c) for c in HEADER[1:2] + HEADER[7:10])
+    i_month, i_force, i_code, i_name, i_type, i_outcome = (
+        HEADER.index(c) for c in (HEADER[1], HEADER[3], *HEADER[7:11])
+    )
+    # Counted with the outcome in the key, then folded: one dict update a row.
     counts = Counter()
-    names = result.lsoa_names
-    rows = no_location = malformed = 0
+    unlocated = Counter()
+    names, lsoa_forces = result.lsoa_names, result.lsoa_forces
+    force = ""
+    rows = malformed = 0
     for row in reader:
         rows += 1
         if len(row) != width:
@@ -136,21 +168,44 @@ def read_street_csv(
             continue
         code = row[i_code]
         if not code:
-            no_location += 1
+            unlocated[row[i_month], row[i_type]] += 1
             continue
-        counts[row[i_month], row[i_type], code] += 1
+        counts[row[i_month], row[i_type], code, row[i_outcome]] += 1
         if code not in names:
             names[code] = row[i_name]
+            force = force or row[i_force]
+            if code not in lsoa_forces:
+                lsoa_forces[code] = row[i_force]
     # Checked on the counts, not per row: a few keys, however long the file.
     for key in [k for k in counts if not _MONTH.match(k[0]) or k[1] not in CRIME_TYPES]:
         malformed += counts.pop(key)
-    result.counts.update(counts)
+    for key in [k for k in unlocated if not _MONTH.match(k[0]) or k[1] not in CRIME_TYPES]:
+        malformed += unlocated.pop(key)
+    _fold(result, counts, unlocated, force or _force_of(name))
     result.rows += rows
-    result.no_location += no_location
+    result.no_location += sum(unlocated.values())
     result.malformed += malformed
     if name:
         result.files.append(name)
     return result
+
+
+def _force_of(name: str) -> str:
+    """'2024-01-devon-and-cornwall-street.csv' -> 'devon-and-cornwall' (when no row says)."""
+    return re.sub(r"\A\d{4}-\d{2}-|-street\.csv\Z", "", name)
+
+
+def _fold(result: StreetCounts, counts: Counter, unlocated: Counter, force: str) -> None:
+    """Add one file's counts by month x type x LSOA x outcome to the result's counts."""
+    plain, outcomes, forces = result.counts, result.outcomes, result.force_counts
+    for key, n in counts.items():
+        month, crime_type, code, outcome = key
+        plain[month, crime_type, code] += n
+        forces[force, month, crime_type] += n
+        if outcome:
+            outcomes[key] += n
+    for (month, crime_type), n in unlocated.items():
+        forces[force, month, crime_type] += n
 
 
 def street_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -196,6 +251,10 @@ class AreaMatch:
     months: list[str]  # months with at least one row in the partnership's area
     counts: dict[Key, int]  # in the area, crime types some indicator counts
     lsoa_names: dict[str, str]
+    # (month, crime type, last outcome) -> crimes in the area of the counted types
+    outcomes: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    # (force, month, crime type) -> rows in the whole file of each force the area lies in
+    force_counts: dict[ForceKey, int] = field(default_factory=dict)
 
 
 def match_area(
@@ -229,6 +288,11 @@ def match_area(
         OUTSIDE_AREA: outside,
         TYPE_NOT_COUNTED: not_counted,
     }
+    outcomes: Counter = Counter()
+    for (month, crime_type, code, outcome), n in street.outcomes.items():
+        if crime_type in wanted_types and in_area.get(code):
+            outcomes[month, crime_type, outcome] += n
+    forces = {street.lsoa_forces.get(code) for code, inside in in_area.items() if inside}
     return AreaMatch(
         rows_read=street.rows,
         matched=sum(counts.values()),
@@ -236,6 +300,12 @@ def match_area(
         months=sorted(months),
         counts=counts,
         lsoa_names={code: street.lsoa_names[code] for _, _, code in counts},
+        outcomes=dict(outcomes),
+        force_counts={
+            key: n
+            for key, n in street.force_counts.items()
+            if key[0] in forces and key[2] in wanted_types
+        },
     )
 
 
@@ -304,6 +374,12 @@ def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
             raise ValueError(f"Row {number} has no LSOA code or no ward name.")
         rows[lsoa] = (lsoa, code, name)
     return list(rows.values())
+
+
+def charged_share(outcomes: Mapping[str, int]) -> tuple[int, int]:
+    """(crimes charged or summonsed, crimes with an outcome) from counts by last outcome."""
+    total = sum(outcomes.values())
+    return sum(n for outcome, n in outcomes.items() if outcome in CHARGED_OUTCOMES), total
 
 
 def suppressed(count: int) -> str:

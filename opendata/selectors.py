@@ -8,7 +8,15 @@ from indicators import periods
 from indicators.models import Indicator
 
 from . import family, police_uk
-from .models import CspOffenceCount, LsoaCount, LsoaWard, OffenceMapping, Peer
+from .models import (
+    CspOffenceCount,
+    ForceCount,
+    LsoaCount,
+    LsoaWard,
+    OffenceMapping,
+    OutcomeCount,
+    Peer,
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,11 @@ class FamilyRanking:
     ytd_rank: int | None
     ytd_n: int
     ytd_change: int | None
+    illustrative: bool = False  # some counts are demo figures, not Home Office data
+
+    @property
+    def own_rate(self) -> Decimal | None:
+        return next((p.rate for p in self.peers if p.is_self), None)
 
     @property
     def label(self) -> str:
@@ -145,7 +158,9 @@ def _count_rows(peers: list[Peer], groups: set[str]) -> list[tuple]:
     return list(
         CspOffenceCount.objects.filter(
             csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
-        ).values_list("csp_name", "financial_year", "quarter", "offence_group", "count")
+        ).values_list(
+            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        )
     )
 
 
@@ -165,8 +180,13 @@ def family_ranking(indicator: Indicator) -> FamilyRanking | None:
     return _ranking(indicator, mapping, peers, _count_rows(peers, groups))
 
 
-def family_rankings(partnership: Partnership) -> list[tuple[Indicator, FamilyRanking]]:
-    """family_ranking for every mapped indicator of the partnership: 3 queries."""
+def family_rankings(
+    partnership: Partnership, *, up_to: tuple[int, int] | None = None
+) -> list[tuple[Indicator, FamilyRanking]]:
+    """family_ranking for every mapped indicator of the partnership: 3 queries.
+
+    ``up_to`` (financial year, quarter): rank the latest quarter no later than it, as a
+    report for an earlier period must."""
     mappings = list(
         OffenceMapping.objects.filter(indicator__partnership=partnership, indicator__active=True)
         .select_related("indicator")
@@ -179,6 +199,8 @@ def family_rankings(partnership: Partnership) -> list[tuple[Indicator, FamilyRan
         return []
     groups = {g for m in mappings for g in police_uk.split_list(m.offence_groups)}
     rows = _count_rows(peers, groups)
+    if up_to is not None:
+        rows = [row for row in rows if (row[1], row[2]) <= up_to]
     result = []
     for mapping in mappings:
         ranking = _ranking(mapping.indicator, mapping, peers, rows)
@@ -192,9 +214,11 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     groups = police_uk.split_list(mapping.offence_groups)
     wanted = set(groups)
     totals: dict = {}
-    for name, year, quarter, group, n in count_rows:
+    illustrative = False
+    for name, year, quarter, group, n, made_up in count_rows:
         if group in wanted:
             totals[name, year, quarter] = totals.get((name, year, quarter), 0) + n
+            illustrative = illustrative or made_up
     own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
     if not own_quarters:
         return None
@@ -247,4 +271,111 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         ytd_rank=ytd_rank,
         ytd_n=ytd_n,
         ytd_change=ytd_change,
+        illustrative=illustrative,
+    )
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a report needs of the open police data, read in a fixed number of queries."""
+
+    force_counts: dict[str, dict]  # crime type -> {month: count}, whole force
+    force_months: list  # months imported (a type with no row in one of them had none)
+    forces: list[str]
+    outcomes: dict[str, dict[str, int]]  # crime type -> {last outcome: crimes}, 12 months
+    outcome_months: list  # months with outcome counts
+    lsoa_counts: list[tuple[str, str, str, int]]  # (crime type, LSOA code, name, count)
+    wards: dict[str, str]  # LSOA code -> ward name
+    own_csp: str  # the partnership as the Home Office names it, "" if unknown
+    force_name: str  # its force as the Home Office names it
+    neighbour_counts: list[tuple]  # (CSP, year, quarter, offence group, count)
+    illustrative: bool  # some neighbours' Home Office counts are demo figures
+    family_illustrative: bool  # some of the family group's counts are demo figures
+    mappings: dict[int, list[str]]  # indicator id -> offence groups
+
+
+def report_context(
+    partnership: Partnership, period, crime_types: set[str], indicator_ids: list[int]
+) -> ReportContext:
+    """police.uk force and outcome counts for the 24 and 12 months to ``period``, the
+    month's LSOA counts with their wards, and Home Office counts for the CSPs of the
+    partnership's force: 9 queries at most, whatever the number of indicators."""
+    first = periods.add_months(period, -23)
+    force_counts: dict[str, dict] = {}
+    forces, force_months = set(), set()
+    for force, month, crime_type, n in ForceCount.objects.filter(
+        partnership=partnership, period__range=(first, period), crime_type__in=crime_types
+    ).values_list("force", "period", "crime_type", "count"):
+        forces.add(force)
+        force_months.add(month)
+        months = force_counts.setdefault(crime_type, {})
+        months[month] = months.get(month, 0) + n
+    outcomes: dict[str, dict[str, int]] = {}
+    outcome_months = set()
+    for month, crime_type, outcome, n in OutcomeCount.objects.filter(
+        partnership=partnership,
+        period__range=(periods.add_months(period, -11), period),
+        crime_type__in=crime_types,
+    ).values_list("period", "crime_type", "outcome", "count"):
+        outcome_months.add(month)
+        by_outcome = outcomes.setdefault(crime_type, {})
+        by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+    lsoa_counts = list(
+        LsoaCount.objects.filter(
+            partnership=partnership, period=period, crime_type__in=crime_types
+        ).values_list("crime_type", "lsoa_code", "lsoa_name", "count")
+    )
+    wards = {}
+    if lsoa_counts:
+        wards = dict(
+            LsoaWard.objects.filter(
+                partnership=partnership, lsoa_code__in={row[1] for row in lsoa_counts}
+            ).values_list("lsoa_code", "ward_name")
+        )
+    mappings = {
+        indicator_id: police_uk.split_list(groups)
+        for indicator_id, groups in OffenceMapping.objects.filter(
+            indicator_id__in=indicator_ids
+        ).values_list("indicator_id", "offence_groups")
+    }
+    own_csp = force_name = ""
+    neighbour_counts: list[tuple] = []
+    illustrative = family_illustrative = False
+    if mappings:
+        peers = list(
+            Peer.objects.filter(partnership=partnership).values_list("csp_name", "is_self")
+        )
+        own_csp = next((name for name, is_self in peers if is_self), "")
+        family_illustrative = CspOffenceCount.objects.filter(
+            csp_name__in=[name for name, _ in peers], illustrative=True
+        ).exists()
+    if own_csp:
+        force_name = (
+            CspOffenceCount.objects.filter(csp_name=own_csp)
+            .exclude(force_name="")
+            .values_list("force_name", flat=True)
+            .first()
+        ) or ""
+    if force_name:
+        groups = {g for gs in mappings.values() for g in gs}
+        rows = CspOffenceCount.objects.filter(force_name=force_name, offence_group__in=groups)
+        for csp, year, quarter, group, n, made_up in rows.values_list(
+            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        ):
+            neighbour_counts.append((csp, year, quarter, group, n))
+            illustrative = illustrative or made_up
+    return ReportContext(
+        force_counts=force_counts,
+        force_months=sorted(force_months),
+        forces=sorted(forces),
+        outcomes=outcomes,
+        outcome_months=sorted(outcome_months),
+        lsoa_counts=lsoa_counts,
+        wards=wards,
+        own_csp=own_csp,
+        force_name=force_name,
+        neighbour_counts=neighbour_counts,
+        illustrative=illustrative,
+        family_illustrative=family_illustrative,
+        mappings=mappings,
     )

@@ -14,7 +14,14 @@ from indicators.services import Figure, FigureInput
 from indicators.validation import plain_number
 
 from . import police_uk
-from .models import CspOffenceCount, LsoaCount, LsoaWard, PoliceImport
+from .models import (
+    CspOffenceCount,
+    ForceCount,
+    LsoaCount,
+    LsoaWard,
+    OutcomeCount,
+    PoliceImport,
+)
 
 
 @dataclass
@@ -198,6 +205,29 @@ def _import(partnership, street, by, report: ImportReport) -> None:
         )
         for (month, crime_type, code), n in match.counts.items()
     )
+    OutcomeCount.objects.filter(partnership=partnership, period__in=periods).delete()
+    OutcomeCount.objects.bulk_create(
+        OutcomeCount(
+            partnership=partnership,
+            period=police_uk.month_start(month),
+            crime_type=crime_type,
+            outcome=outcome,
+            count=n,
+        )
+        for (month, crime_type, outcome), n in match.outcomes.items()
+    )
+    ForceCount.objects.filter(partnership=partnership, period__in=periods).delete()
+    ForceCount.objects.bulk_create(
+        ForceCount(
+            partnership=partnership,
+            force=force,
+            period=police_uk.month_start(month),
+            crime_type=crime_type,
+            count=n,
+        )
+        for (force, month, crime_type), n in match.force_counts.items()
+        if month in match.months
+    )
 
 
 @transaction.atomic
@@ -215,8 +245,10 @@ def lsoa_wards_replace(*, partnership: Partnership, rows: list[tuple[str, str, s
 
 
 @transaction.atomic
-def csp_counts_replace(*, counts: dict) -> dict[str, int]:
-    """Make the stored Home Office counts for each quarter in ``counts`` exactly these."""
+def csp_counts_replace(*, counts: dict, forces: dict[str, str] | None = None) -> dict[str, int]:
+    """Make the stored Home Office counts for each quarter in ``counts`` exactly these
+    (``forces``: each CSP's police force, for comparisons with neighbours)."""
+    forces = forces or {}
     quarters = {(year, quarter) for _, year, quarter, _ in counts}
     removed = 0
     for year, quarter in quarters:
@@ -224,7 +256,12 @@ def csp_counts_replace(*, counts: dict) -> dict[str, int]:
     CspOffenceCount.objects.bulk_create(
         (
             CspOffenceCount(
-                csp_name=csp, financial_year=year, quarter=quarter, offence_group=group, count=n
+                csp_name=csp,
+                financial_year=year,
+                quarter=quarter,
+                offence_group=group,
+                count=n,
+                force_name=forces.get(csp, ""),
             )
             for (csp, year, quarter, group), n in counts.items()
         ),

@@ -79,6 +79,7 @@ class ReportInputs:
     risk_items: dict | None = None  # open risks, issues and recommendations from action plans
     blocks: list[PartnershipBlock] = field(default_factory=list)
     family: list[dict] = field(default_factory=list)  # ranks in the most similar group
+    context: object | None = None  # reports.context.ContextInputs: crime in context
 
 
 def plain(value: object) -> object:
@@ -319,6 +320,15 @@ def _number_sections(snapshot: dict, available: Mapping[str, bool]) -> list[dict
     return shown
 
 
+def _context(results: list[IndicatorFigures], inputs, *, has_family: bool) -> dict:
+    """The crime-in-context sections (reports.context); empty without their inputs."""
+    if inputs is None:
+        return {"parts": ["family"] if has_family else []}
+    from .context import context_snapshot  # it reads plain() from here
+
+    return context_snapshot(results, inputs, has_family=has_family)
+
+
 def build_snapshot(inputs: ReportInputs) -> dict:
     """The whole report as plain JSON, ready to render, freeze and export."""
     report = inputs.report
@@ -359,6 +369,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             *_lines(report.scrutiny_recommendations),
         ],
     }
+    # Ranks only for the indicators the report tables (those with figures).
+    family = [f for f in inputs.family if f["code"] in {e["code"] for e in entries}]
     snapshot = {
         "schema": SCHEMA,
         "introduction": _lines(report.introduction),
@@ -390,7 +402,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "actions": inputs.action_plan,
         "commissioning": inputs.commissioning,
         "risks": risks,
-        "family": list(inputs.family),
+        "family": family,
+        "context": _context(reported, inputs.context, has_family=bool(family)),
         "definitions": _definitions(partnership, entries, inputs.figures_as_at),
         "revisions": list(inputs.revisions),
         "overview": [

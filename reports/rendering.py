@@ -6,6 +6,9 @@ import io
 from django.template.loader import render_to_string
 
 from .builder import DIRECTION_LABELS, STATUS_LABELS
+from .context import context_csv_rows
+
+SAFE = ("indicator", "title", "area")
 
 
 def document_context(snapshot: dict) -> dict:
@@ -58,6 +61,7 @@ CSV_FIELDS = [
     "figure",
     "period",
     "value",
+    "area",  # a small area (LSOA, ward) or a neighbouring partnership; blank otherwise
 ]
 
 
@@ -93,6 +97,8 @@ def report_csv(snapshot: dict) -> str:
         for month in entry["months"]:
             for name in ("last_year", "this_year", "change", "cumulative", "cumulative_target"):
                 write(entry, f"month_{name}", month["period"], month[name])
+    for row in context_csv_rows(snapshot.get("context") or {}):
+        writer.writerow({**base, **{k: _safe(v) if k in SAFE else v for k, v in row.items()}})
     return buffer.getvalue()
 
 

@@ -244,7 +244,8 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group),
         blocks=blocks,
-        family=sources.family(partnership, ids) if ids else [],
+        family=sources.family(partnership, ids, report.period) if ids else [],
+        context=sources.crime_context(partnership, report.period, results),
     )
 
 

@@ -13,6 +13,7 @@ import importlib
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
+from indicators.context import is_recent_quarter, last_complete_quarter
 
 from .builder import plain
 
@@ -183,13 +184,17 @@ def commissioning(
     }
 
 
-def family(partnership: Partnership, indicator_ids: list[int]) -> list[dict]:
+def family(
+    partnership: Partnership, indicator_ids: list[int], period: datetime.date | None = None
+) -> list[dict]:
     """Each of the report's indicators with a rank in the partnership's most similar group
-    (Home Office recorded crime per 1,000): empty when it has no family group. 3 queries."""
+    (Home Office recorded crime per 1,000): empty when it has no family group. 3 queries.
+    With ``period``, the latest quarter ranked is the last one complete by then."""
     reader = _reader("opendata", "family_rankings")
     if reader is None:
         return []
     wanted = set(indicator_ids)
+    up_to = None if period is None else last_complete_quarter(period)
     return [
         {
             "code": indicator.code,
@@ -205,7 +210,28 @@ def family(partnership: Partnership, indicator_ids: list[int]) -> list[dict]:
             "ytd_change": ranking.ytd_change,
             "ytd_sentence": ranking.ytd_sentence,
             "peers": [p.name for p in ranking.peers],
+            "rate": plain(ranking.own_rate),
+            "illustrative": ranking.illustrative,
         }
-        for indicator, ranking in reader(partnership)
+        for indicator, ranking in reader(partnership, up_to=up_to)
         if indicator.pk in wanted
+        and (up_to is None or is_recent_quarter((ranking.year, ranking.quarter), up_to))
     ]
+
+
+def crime_context(partnership: Partnership, period: datetime.date, results: list):
+    """What the crime-in-context sections read (``reports.context.ContextInputs``): the
+    partnership's denominators and its open police data, in 9 queries at most."""
+    from .context import ContextInputs
+
+    reader = _reader("opendata", "report_context")
+    denominators = {
+        "population": partnership.population,
+        "households": partnership.households,
+        "businesses": partnership.businesses,
+    }
+    data = None
+    if reader is not None and results:
+        crime_types = {t for r in results for t in r.indicator.crime_types}
+        data = reader(partnership, period, crime_types, [r.indicator.pk for r in results])
+    return ContextInputs(period=period, denominators=denominators, data=data)

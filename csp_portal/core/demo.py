@@ -176,5 +176,11 @@ def extra_load() -> list[str]:
     # Progress updates are not an import table; they come from their own file.
     from actions import demo as actions_demo
     from commissioning.demo import progress_load
+    from opendata.demo import family_load
 
-    return [report.summary(), *progress_load(DEMO_DIR), *actions_demo.load(data_dir)]
+    return [
+        report.summary(),
+        *progress_load(DEMO_DIR),
+        *actions_demo.load(data_dir),
+        *family_load(DEMO_DIR / "family_group.json"),
+    ]

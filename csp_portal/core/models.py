@@ -51,6 +51,12 @@ class Partnership(models.Model):
     population = models.PositiveIntegerField(
         null=True, blank=True, help_text="Used for rates per 1,000 population."
     )
+    households = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Used for rates per 1,000 households (burglary)."
+    )
+    businesses = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Used for rates per 1,000 businesses (business crime)."
+    )
     fy_start_month = models.PositiveSmallIntegerField(
         "financial year start month",
         default=4,

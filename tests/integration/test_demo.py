@@ -104,3 +104,39 @@ def test_load_demo_without_debug_and_no_users_loads_only_data(settings):
     assert "Demo logins" not in output
     assert Indicator.objects.filter(partnership__slug="safer-plymouth").exists()
     assert not User.objects.filter(username__in=DEMO_LOGINS).exists()
+
+
+@pytest.mark.django_db
+def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
+    from opendata.models import CspOffenceCount, Peer
+    from opendata.selectors import family_rankings
+    from reports.models import Report
+
+    load_demo("--no-users")
+    counts = CspOffenceCount.objects.count()
+    assert load_demo("--no-users").count("illustrative Home Office counts") == 0  # idempotent
+    assert CspOffenceCount.objects.count() == counts
+    assert not CspOffenceCount.objects.filter(illustrative=False).exists()
+
+    plymouth = Partnership.objects.get(slug="safer-plymouth")
+    assert Peer.objects.filter(partnership=plymouth).count() == 15
+    # Seed 000, quarter to September 2010: rate and rank as the paper reports them.
+    ranked = {i.code: r for i, r in family_rankings(plymouth, up_to=(2010, 2))}
+    assert ranked["SS 06"].sentence == "3rd best of 15, unchanged"
+    assert f"{ranked['SS 06'].own_rate:.1f}" == "20.1"
+    assert ranked["SS 07"].sentence == "10th best of 15, down 1 place"
+    assert ranked["SS 08"].sentence == "1st best of 15, unchanged"
+    assert ranked["SS 09"].sentence == "4th best of 15, up 4 places"
+    assert ranked["SS 10"].sentence == "13th best of 15, unchanged"
+
+    january_2017 = Report.objects.get(title="Safer Plymouth performance update")
+    version = january_2017.versions.get()
+    context = version.snapshot["context"]
+    assert {"core", "family", "neighbours"} <= set(context["parts"])
+    assert context["neighbours"]["quarter"] == "Q2 2016/17"
+    assert context["neighbours"]["illustrative"] and context["family_illustrative"]
+    for heading in ("Comparison with similar areas", "Comparison with neighbours"):
+        assert heading in version.html
+    assert "Illustrative demo data" in version.html
+    seed_000 = Report.objects.get(title="Safe and Strong Theme Group Update").versions.get()
+    assert "3rd best of 15, unchanged" in seed_000.html

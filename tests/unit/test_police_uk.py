@@ -193,3 +193,52 @@ def test_by_lsoa_and_by_ward_sum_the_types_asked_for():
 def test_split_list_reads_the_contract_columns():
     assert police_uk.split_list(" Plymouth; Torbay ;") == ["Plymouth", "Torbay"]
     assert police_uk.split_list("") == []
+
+
+def test_force_counts_are_the_whole_file_located_or_not():
+    street = _read(DEVON_JAN)
+    with DEVON_JAN.open(newline="", encoding="utf-8") as handle:
+        plain = Counter(row["Crime type"] for row in csv.DictReader(handle))
+
+    assert street.force_counts == Counter(
+        {("Devon & Cornwall Police", "2024-01", t): n for t, n in plain.items()}
+    )
+
+
+def test_plymouth_outcomes_and_force_counts_match_a_plain_count():
+    street = _read(DEVON_JAN)
+    types = ["Burglary", "Vehicle crime"]
+    with DEVON_JAN.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    plain = Counter(
+        (row["Crime type"], row["Last outcome category"])
+        for row in rows
+        if row["LSOA name"].startswith("Plymouth ") and row["Crime type"] in types
+    )
+    force = Counter(row["Crime type"] for row in rows if row["Crime type"] in types)
+
+    match = police_uk.match_area(street, areas=["Plymouth"], crime_types=types)
+
+    assert match.outcomes == {("2024-01", t, o): n for (t, o), n in plain.items() if o}
+    assert match.force_counts == {
+        ("Devon & Cornwall Police", "2024-01", t): force[t] for t in types
+    }
+
+
+def test_force_counts_keep_only_forces_whose_file_holds_the_area():
+    street = police_uk.read_paths([CITY_JAN, DEVON_JAN])
+
+    match = police_uk.match_area(street, areas=["Plymouth"], crime_types=["Burglary"])
+
+    assert {force for force, _, _ in match.force_counts} == {"Devon & Cornwall Police"}
+
+
+def test_charged_share_counts_charge_and_summons_outcomes():
+    outcomes = {
+        "Awaiting court outcome": 3,  # charged, not yet tried
+        "Offender sent to prison": 1,
+        "Unable to prosecute suspect": 4,
+        "Under investigation": 2,
+    }
+
+    assert police_uk.charged_share(outcomes) == (4, 10)

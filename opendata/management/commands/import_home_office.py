@@ -20,15 +20,16 @@ class Command(BaseCommand):
             if not path.exists():
                 raise CommandError(f"Not found: {path}")
         counts: dict = {}
+        forces: dict[str, str] = {}
         skipped = 0
         try:
             for path in paths:
-                found, bad = home_office.group_counts(home_office.read_table(path))
+                found, bad = home_office.group_counts(home_office.read_table(path), forces=forces)
                 counts.update(found)
                 skipped += bad
         except home_office.NotCspTable as error:
             raise CommandError(str(error)) from None
-        result = services.csp_counts_replace(counts=counts)
+        result = services.csp_counts_replace(counts=counts, forces=forces)
         self.stdout.write(
             f"{result['rows']:,} CSP x quarter x offence group counts in "
             f"{result['quarters']} quarter(s); {skipped:,} row(s) skipped (unreadable)."

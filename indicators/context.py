@@ -1,0 +1,144 @@
+"""Figures that set an indicator in context. Pure: no ORM, no formatting, no rounding.
+
+- Rolling windows: the 12 (or 3) months to a period against the same months a year
+  before (for 12 months, that is the previous 12). None unless every month of both
+  windows has a figure, as ``figures.rolling_twelve``.
+- Rates per 1,000 of the right denominator: population by default, households for
+  burglary, businesses for business crime.
+- The force's change: the same windows over a force's police.uk counts.
+- Neighbours' change: the same over Home Office quarterly counts, by CSP.
+- Charged share: crimes whose last police.uk outcome is a charge or summons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from indicators import periods
+from indicators.figures import IndicatorSpec, Series
+
+# The same aggregation rules as the rest of the report (counts summed, percentages from
+# numerators and denominators): the figures module's calculator, not a copy of it.
+from indicators.figures import _Calc as Calc
+
+HUNDRED = Decimal(100)
+THOUSAND = Decimal(1000)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of ``months`` to ``end`` against the same span a year before."""
+
+    end: date
+    months: int
+    current: Decimal | None
+    previous: Decimal | None
+    change: Decimal | None
+    change_pct: Decimal | None
+
+
+def _window(end: date, months: int, current, previous) -> Window:
+    change = None if current is None or previous is None else current - previous
+    pct = None if change is None or not previous else change / previous * HUNDRED
+    return Window(end, months, current, previous, change, pct)
+
+
+def rolling(spec: IndicatorSpec, series: Series, period: date, months: int) -> Window:
+    """The ``months`` to ``period`` against the same months a year before.
+
+    A quarterly indicator counts whole quarters: 3 months is the quarter holding
+    ``period``, 12 the four quarters to it.
+    """
+    calc = Calc(spec, series)
+    last = calc.slot_of(periods.month_start(period))
+    slots = [periods.add_months(last, -calc.step * k) for k in reversed(range(months // calc.step))]
+    return _window(
+        calc.slot_end(last), months, calc.aggregate(slots), calc.like_for_like(slots, -1)
+    )
+
+
+def counts_window(counts: Mapping[date, int | Decimal], period: date, months: int) -> Window:
+    """A plain monthly count series (a force's crimes) over the same windows as ``rolling``."""
+    span = [periods.add_months(period, -k) for k in range(months)]
+    before = [periods.add_months(m, -12) for m in span]
+
+    def total(ms: list[date]) -> Decimal | None:
+        if not all(m in counts for m in ms):
+            return None
+        return sum((Decimal(counts[m]) for m in ms), Decimal(0))
+
+    return _window(period, months, total(span), total(before))
+
+
+def quarters_window(
+    counts: Mapping[tuple[int, int], int | Decimal], end: tuple[int, int], quarters: int = 4
+) -> Window:
+    """Home Office quarterly counts, keyed (financial year, quarter): the ``quarters`` to
+    ``end`` against the same quarters a year before. The window ends with the last month
+    of ``end`` (Home Office years start in April)."""
+    span = [end]
+    while len(span) < quarters:
+        span.append(periods.previous_quarter(*span[-1]))
+    before = [(year - 1, quarter) for year, quarter in span]
+
+    def total(keys) -> Decimal | None:
+        if not all(k in counts for k in keys):
+            return None
+        return sum((Decimal(counts[k]) for k in keys), Decimal(0))
+
+    last_month = periods.quarter_months(end[0], end[1], 4)[2]
+    return _window(last_month, quarters * 3, total(span), total(before))
+
+
+def rate_per_1000(value: Decimal | int | None, denominator: int | None) -> Decimal | None:
+    """``value`` per 1,000 of the denominator; None without both (or with a zero)."""
+    if value is None or not denominator:
+        return None
+    return Decimal(value) * THOUSAND / Decimal(denominator)
+
+
+def denominator_for(rate_per: str, figures: Mapping[str, int | None]) -> int | None:
+    """The partnership's figure for an indicator's denominator ('none': no rate)."""
+    return None if rate_per == "none" else figures.get(rate_per)
+
+
+@dataclass(frozen=True)
+class Share:
+    part: int
+    total: int
+    pct: Decimal | None
+
+
+def share(part: int, total: int) -> Share:
+    """``part`` of ``total`` as a percentage; None when the total is zero."""
+    return Share(part, total, Decimal(part) / Decimal(total) * HUNDRED if total else None)
+
+
+def summed(counts: Iterable[tuple[object, int]]) -> dict:
+    """Counts with the same key added together."""
+    result: dict = {}
+    for key, n in counts:
+        result[key] = result.get(key, 0) + n
+    return result
+
+
+def last_complete_quarter(period: date) -> tuple[int, int]:
+    """(financial year, quarter) of the latest April-start quarter ending by ``period``'s
+    month: November 2016 gives Q2 2016/17 (July to September)."""
+    year = periods.financial_year_of(period, 4)
+    quarter = periods.quarter_of(period, 4)
+    if periods.quarter_months(year, quarter, 4)[2] == periods.month_start(period):
+        return year, quarter
+    return periods.previous_quarter(year, quarter)
+
+
+def is_recent_quarter(quarter: tuple[int, int], end: tuple[int, int], within: int = 4) -> bool:
+    """Whether ``quarter`` is one of the ``within`` quarters to ``end``: recent enough for
+    a report to ``end`` to compare on (an older one would be stale)."""
+    span = [end]
+    while len(span) < within:
+        span.append(periods.previous_quarter(*span[-1]))
+    return quarter in span

@@ -1,0 +1,305 @@
+"""The report's crime-in-context sections, as plain JSON: the rolling-year core table
+(with rates per 1,000 and the force's change), comparisons with similar areas and
+neighbours, and hotspots and outcomes from police.uk.
+
+No database and no arithmetic here: numbers come from ``indicators.context`` and
+``opendata.police_uk``. Small-area counts are stored only as shown (``[c]`` for 1 to 4,
+the hotspot page's rule), so a frozen report never holds a count it may not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from indicators import context as ctx
+from indicators import periods
+from indicators.selectors import IndicatorFigures, spec_for
+from opendata import police_uk
+
+from .builder import plain
+
+RATE_LABELS = {"population": "people", "households": "households", "businesses": "businesses"}
+TOP_LSOAS = 10
+
+
+@dataclass(frozen=True)
+class ContextInputs:
+    """What the context sections read, gathered by ``reports.sources.crime_context``."""
+
+    period: object  # datetime.date, the report's month
+    denominators: Mapping[str, int | None]  # population, households, businesses
+    data: object | None = None  # opendata.selectors.ReportContext, None without the app
+
+
+def _window(window: ctx.Window) -> dict:
+    return {
+        "end": plain(window.end),
+        "current": plain(window.current),
+        "previous": plain(window.previous),
+        "change": plain(window.change),
+        "change_pct": plain(window.change_pct),
+    }
+
+
+def _force_window(data, crime_types: Sequence[str], period, months: int) -> ctx.Window | None:
+    """The force's counts of these crime types over the window; None unless every month
+    of both years was imported (a type with no row in an imported month had none)."""
+    if data is None or not crime_types or not data.force_months:
+        return None
+    monthly = {
+        month: sum(data.force_counts.get(t, {}).get(month, 0) for t in crime_types)
+        for month in data.force_months
+    }
+    window = ctx.counts_window(monthly, period, months)
+    return window if window.change_pct is not None else None
+
+
+def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
+    """For each indicator: the 12 months to the period against the 12 before, with the
+    rate per 1,000 of its denominator, the 3 months against the same 3 a year before,
+    and the force's % change over the same 12 months where police.uk maps it."""
+    rows = []
+    for result in results:
+        indicator = result.indicator
+        spec = spec_for(indicator)
+        year = ctx.rolling(spec, result.series, inputs.period, 12)
+        quarter = ctx.rolling(spec, result.series, inputs.period, 3)
+        if year.change is None and quarter.change is None:
+            continue  # nothing to compare: the table is about change
+        per = indicator.rate_per if indicator.measure == "count" else "none"
+        denominator = ctx.denominator_for(per, inputs.denominators)
+        force = _force_window(inputs.data, indicator.crime_types, inputs.period, 12)
+        rows.append(
+            {
+                "id": indicator.pk,
+                "code": indicator.code,
+                "title": indicator.title,
+                "measure": indicator.measure,
+                "polarity": indicator.polarity,
+                "places": 0 if indicator.measure == "count" else 1,
+                "year": _window(year),
+                "quarter": _window(quarter),
+                "rate_per": RATE_LABELS.get(per, "") if denominator else "",
+                "rate_per_key": per if denominator else "",
+                "rate": plain(ctx.rate_per_1000(year.current, denominator)),
+                "rate_previous": plain(ctx.rate_per_1000(year.previous, denominator)),
+                "force_change_pct": plain(force.change_pct) if force else None,
+            }
+        )
+    return rows
+
+
+def _suppressed_rows(counts: Mapping[str, int], names: Mapping[str, str], wards) -> list[dict]:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "ward": wards.get(code, ""),
+            "shown": police_uk.suppressed(n),
+        }
+        for code, n in ordered
+    ]
+
+
+def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
+    """The report month's top LSOAs (count 5 or more) and, with a lookup, every ward, for
+    each indicator mapped to police.uk crime types. Counts of 1 to 4 are shown as [c]."""
+    data = inputs.data
+    if data is None or not data.lsoa_counts:
+        return []
+    month = f"{inputs.period:%Y-%m}"
+    keyed = {(month, t, code): n for t, code, _, n in data.lsoa_counts}
+    names = {code: name for _, code, name, _ in data.lsoa_counts}
+    sections = []
+    for result in results:
+        indicator = result.indicator
+        if not indicator.crime_types:
+            continue
+        lsoas = police_uk.by_lsoa(keyed, month=month, crime_types=indicator.crime_types)
+        if not lsoas:
+            continue
+        rows = _suppressed_rows(lsoas, names, data.wards)
+        named = [r for r in rows if r["shown"] != "[c]"]
+        wards = []
+        if data.wards:
+            by_ward = police_uk.by_ward(lsoas, data.wards)
+            wards = [
+                {"name": ward or "Not in the lookup", "shown": police_uk.suppressed(n)}
+                for ward, n in sorted(
+                    by_ward.items(), key=lambda item: (item[0] is None, -item[1], item[0] or "")
+                )
+            ]
+        sections.append(
+            {
+                "id": indicator.pk,
+                "code": indicator.code,
+                "title": indicator.title,
+                "month": month,
+                "month_label": periods.month_label(inputs.period),
+                "total_shown": police_uk.suppressed(sum(lsoas.values())),
+                "lsoa_count": len(lsoas),
+                "top": named[:TOP_LSOAS],
+                "small": len(rows) - len(named),
+                "wards": wards,
+            }
+        )
+    return sections
+
+
+def outcomes(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
+    """For each indicator mapped to police.uk crime types: the share of its crimes in the
+    12 months to the period whose last outcome is a charge or summons."""
+    data = inputs.data
+    if data is None or not data.outcomes:
+        return []
+    rows = []
+    for result in results:
+        indicator = result.indicator
+        crime_types = [t for t in indicator.crime_types if t in data.outcomes]
+        if not crime_types:
+            continue
+        by_outcome = ctx.summed(item for t in crime_types for item in data.outcomes[t].items())
+        charged, total = police_uk.charged_share(by_outcome)
+        if not total:
+            continue
+        result_share = ctx.share(charged, total)
+        rows.append(
+            {
+                "id": indicator.pk,
+                "code": indicator.code,
+                "title": indicator.title,
+                "charged": charged,
+                "total": total,
+                "pct": plain(result_share.pct),
+            }
+        )
+    return rows
+
+
+def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> dict | None:
+    """The partnership beside the other CSPs of its force (Home Office tables): each CSP's
+    recorded crime in the latest four quarters to the report against the four before,
+    and the force as a whole."""
+    data = inputs.data
+    if data is None or not data.force_name or not data.neighbour_counts:
+        return None
+    end = ctx.last_complete_quarter(inputs.period)
+    indicators = []
+    for result in results:
+        groups = data.mappings.get(result.indicator.pk)
+        if not groups:
+            continue
+        wanted = set(groups)
+        by_csp: dict[str, dict] = {}
+        for csp, year, quarter, group, n in data.neighbour_counts:
+            if group in wanted and (year, quarter) <= end:
+                quarters = by_csp.setdefault(csp, {})
+                quarters[year, quarter] = quarters.get((year, quarter), 0) + n
+        if data.own_csp not in by_csp:
+            continue
+        latest = max(by_csp[data.own_csp])
+        if not ctx.is_recent_quarter(latest, end):
+            continue  # the latest published is more than a year old: stale
+        if ctx.quarters_window(by_csp[data.own_csp], latest).current is None:
+            continue  # fewer than four quarters: nothing to compare yet
+        force_total = ctx.summed(item for q in by_csp.values() for item in q.items())
+        rows = []
+        for csp in sorted(by_csp, key=lambda name: (name != data.own_csp, name)):
+            window = ctx.quarters_window(by_csp[csp], latest)
+            rows.append({"name": csp, "is_self": csp == data.own_csp, **_window(window)})
+        force = ctx.quarters_window(force_total, latest)
+        indicators.append(
+            {
+                "id": result.indicator.pk,
+                "code": result.indicator.code,
+                "title": result.indicator.title,
+                "quarter": f"Q{latest[1]} {periods.fy_label(latest[0])}",
+                "rows": rows,
+                "force": _window(force),
+            }
+        )
+    if not indicators:
+        return None
+    return {
+        "force": data.force_name,
+        "quarter": indicators[0]["quarter"],
+        "illustrative": data.illustrative,
+        "indicators": indicators,
+    }
+
+
+PARTS = ("core", "family", "neighbours", "hotspots", "outcomes")
+
+
+def context_snapshot(
+    results: Sequence[IndicatorFigures], inputs: ContextInputs, *, has_family: bool = False
+) -> dict:
+    """Every context section's content, and ``parts``: the sections with something to
+    show, in order (the report numbers them)."""
+    data = inputs.data
+    snapshot = {
+        "core": core_rows(results, inputs),
+        "forces": list(data.forces) if data else [],
+        "family_illustrative": bool(data and data.family_illustrative),
+        "neighbours": neighbours(results, inputs),
+        "hotspots": hotspots(results, inputs),
+        "outcomes": outcomes(results, inputs),
+        "outcome_months": len(data.outcome_months) if data else 0,
+    }
+    present = {key: bool(snapshot.get(key)) for key in PARTS}
+    present["family"] = has_family
+    snapshot["parts"] = [key for key in PARTS if present[key]]
+    return snapshot
+
+
+def context_csv_rows(context: dict) -> list[dict]:
+    """The context sections' figures as report CSV rows (``rendering.CSV_FIELDS``): the
+    small-area counts exactly as shown, [c] included."""
+    rows = []
+
+    def row(item, figure, value, *, period="", area="", measure="count"):
+        rows.append(
+            {
+                "indicator": item["code"],
+                "title": item["title"],
+                "measure": item.get("measure", measure),
+                "figure": figure,
+                "period": period,
+                "value": "" if value is None else value,
+                "area": area,
+            }
+        )
+
+    for item in context.get("core", []):
+        for window in ("year", "quarter"):
+            for name in ("current", "previous", "change", "change_pct"):
+                row(
+                    item, f"rolling_{window}_{name}", item[window][name], period=item[window]["end"]
+                )
+        row(item, f"rate_per_1000_{item['rate_per_key'] or 'none'}", item["rate"])
+        row(item, "force_change_pct", item["force_change_pct"])
+    for item in context.get("hotspots", []):
+        row(item, "lsoa_total", item["total_shown"], period=item["month"])
+        for lsoa in item["top"]:
+            row(item, "lsoa_count", lsoa["shown"], period=item["month"], area=lsoa["code"])
+        for ward in item["wards"]:
+            row(item, "ward_count", ward["shown"], period=item["month"], area=ward["name"])
+    for item in context.get("outcomes", []):
+        row(item, "crimes_with_outcome", item["total"])
+        row(item, "charged_or_summonsed", item["charged"])
+        row(item, "charged_or_summonsed_pct", item["pct"])
+    neighbours = context.get("neighbours") or {}
+    for item in neighbours.get("indicators", []):
+        for csp in item["rows"]:
+            for name in ("current", "previous", "change", "change_pct"):
+                row(item, f"home_office_4_quarters_{name}", csp[name], area=csp["name"])
+        for name in ("current", "previous", "change", "change_pct"):
+            row(
+                item,
+                f"home_office_4_quarters_{name}",
+                item["force"][name],
+                area=neighbours["force"],
+            )
+    return rows

@@ -1,0 +1,352 @@
+"""The report's crime-in-context sections: the 12- and 3-month table with rates and the
+force's change, similar areas and neighbours, hotspots with [c] and solved crimes.
+
+Shown only when their data exists; in the HTML, the PDF, the Word file and the CSV."""
+
+import csv
+import datetime
+import io
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from indicators import periods
+from opendata.models import CspOffenceCount, ForceCount, LsoaWard, OffenceMapping, Peer
+from reports import documents, rendering, services
+from tests.factories import IndicatorFactory, ReportFactory
+from tests.factories.series import actuals_create
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "police_uk"
+JAN_2024 = datetime.date(2024, 1, 1)
+NOV_2016 = datetime.date(2016, 11, 1)
+SAC = ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
+HEADINGS = (
+    "The last 12 months and the last 3",
+    "Comparison with similar areas",
+    "Comparison with neighbours",
+    "Hotspots",
+    "Solved crimes: outcomes",
+)
+
+
+@pytest.fixture
+def plymouth(partnership_a):
+    partnership_a.local_authorities = "Plymouth"
+    partnership_a.population = 250_000
+    partnership_a.households = 100_000
+    partnership_a.save()
+    return partnership_a
+
+
+@pytest.fixture
+def sac(plymouth):
+    return IndicatorFactory(
+        partnership=plymouth, code="SAC", title="Serious acquisitive crime",
+        police_uk_crime_types=";".join(SAC),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def imported(plymouth, sac):
+    call_command("import_police_uk", str(SAMPLE), partnership=plymouth.slug, stdout=io.StringIO())
+    return sac
+
+
+def _plain(month: str, where) -> Counter:
+    """Plymouth's SAC rows of the month by LSOA code: a plain csv pass."""
+    path = SAMPLE / month / f"{month}-devon-and-cornwall-street.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        return Counter(
+            row["LSOA code"]
+            for row in csv.DictReader(handle)
+            if row["LSOA name"].startswith("Plymouth ") and row["Crime type"] in SAC and where(row)
+        )
+
+
+def _png() -> bytes:
+    """A blank stand-in for a chart image (no browser in these tests)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (90, 46), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def _snapshot(partnership, period):
+    return services.report_snapshot(ReportFactory(partnership=partnership, period=period))
+
+
+@pytest.mark.django_db
+def test_hotspots_show_top_areas_and_hide_small_counts(imported):
+    counts = _plain("2024-01", lambda row: True)
+
+    hotspots = _snapshot(imported.partnership, JAN_2024)["context"]["hotspots"]
+
+    [section] = hotspots
+    shown = [(row["code"], row["shown"]) for row in section["top"]]
+    expected = sorted(((c, n) for c, n in counts.items() if n >= 5), key=lambda i: -i[1])
+    assert [n for _, n in shown] == [str(n) for _, n in expected[:10]]
+    assert section["small"] == sum(1 for n in counts.values() if 1 <= n <= 4)
+    assert section["total_shown"] == f"{sum(counts.values()):,}"
+    assert section["month_label"] == "January 2024"
+
+
+@pytest.mark.django_db
+def test_ward_counts_of_one_to_four_are_c_in_every_output(imported):
+    counts = _plain("2024-01", lambda row: True)
+    small = next(code for code, n in counts.items() if 1 <= n <= 4)
+    big = max(counts, key=counts.get)
+    LsoaWard.objects.create(partnership=imported.partnership, lsoa_code=small, ward_name="Tiny")
+    LsoaWard.objects.create(partnership=imported.partnership, lsoa_code=big, ward_name="Busy")
+    report = ReportFactory(partnership=imported.partnership, period=JAN_2024)
+    snapshot = services.report_snapshot(report)
+    html = rendering.render_document(snapshot)
+
+    wards = {w["name"]: w["shown"] for w in snapshot["context"]["hotspots"][0]["wards"]}
+    assert wards["Tiny"] == "[c]" and wards["Busy"] == str(counts[big])
+    assert str(counts[small]) not in [w for w in wards.values()]
+    assert '>Tiny</th><td class="govuk-table__cell govuk-table__cell--numeric">[c]</td>' in html
+    text = rendering.report_csv(snapshot)
+    assert ",ward_count,2024-01,[c],Tiny\n" in text
+    assert f",ward_count,2024-01,{counts[big]},Busy\n" in text
+    charts = services.chart_specs(snapshot)
+    images = dict.fromkeys(charts, _png())
+    pdf = documents.render_pdf(html, title="T", charts=charts, images=images)
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Tiny" in pdf_text and "[c]" in pdf_text and "Hotspots" in pdf_text
+    word = docx.Document(
+        io.BytesIO(documents.render_docx(html, title="T", charts=charts, images=images))
+    )
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert "[c]" in cells and "Tiny" in cells
+    assert any(p.style.name.startswith("Heading") and "Hotspots" in p.text for p in word.paragraphs)
+
+
+@pytest.mark.django_db
+def test_solved_crimes_share_matches_a_plain_count(imported):
+    charged = sum(_plain(m, lambda r: r["Last outcome category"] in {
+        "Awaiting court outcome", "Court result unavailable", "Offender sent to prison",
+        "Suspect charged as part of another case", "Offender fined",
+    }).total() for m in ("2024-01",))  # fmt: skip
+    total = sum(_plain(m, lambda r: r["Last outcome category"] != "").total() for m in ("2024-01",))
+
+    [row] = _snapshot(imported.partnership, JAN_2024)["context"]["outcomes"]
+
+    assert (row["charged"], row["total"]) == (charged, total)
+    assert Decimal(row["pct"]) == Decimal(charged) / Decimal(total) * 100
+
+
+@pytest.mark.django_db
+def test_core_table_with_rate_per_households_and_the_force_change(sac):
+    sac.rate_per = "households"
+    sac.save()
+    # 24 months to November 2016: 100 a month, then 110 a month.
+    first = datetime.date(2014, 12, 1)
+    months = [periods.add_months(first, i) for i in range(24)]
+    actuals_create(sac, {m: 100 if i < 12 else 110 for i, m in enumerate(months)})
+    # The force: each of the four types 1,000 a month, then 950 (-5%).
+    ForceCount.objects.bulk_create(
+        ForceCount(partnership=sac.partnership, force="Devon & Cornwall Police", period=m,
+                   crime_type=t, count=1000 if i < 12 else 950)
+        for i, m in enumerate(months) for t in SAC
+    )  # fmt: skip
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    [row] = snapshot["context"]["core"]
+
+    # 12 x 110 = 1,320 against 1,200: +120, +10%; per 1,000 of 100,000 households: 13.2.
+    assert row["year"]["current"] == "1320" and row["year"]["change"] == "120"
+    assert Decimal(row["year"]["change_pct"]) == 10
+    assert Decimal(row["rate"]) == Decimal("13.2") and row["rate_per"] == "households"
+    assert Decimal(row["quarter"]["change_pct"]) == 10  # 330 against 300
+    assert Decimal(row["force_change_pct"]) == -5
+    html = rendering.render_document(snapshot)
+    assert '13.2 <span class="app-report__per">per 1,000 households</span>' in html
+    assert "Force change (%)" in html and "Devon &amp; Cornwall Police" in html
+    assert "−5.0%" in html and "+10.0%" in html
+
+
+@pytest.mark.django_db
+def test_no_denominator_or_no_force_data_leaves_those_cells_out(sac):
+    sac.partnership.population = None
+    sac.partnership.save()
+    actuals_create(sac, {periods.add_months(datetime.date(2014, 12, 1), i): 5 for i in range(24)})
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+
+    [row] = snapshot["context"]["core"]
+    assert row["rate"] is None and row["force_change_pct"] is None
+    assert "Force change (%)" not in rendering.render_document(snapshot)
+
+
+def _home_office(force_name="Devon & Cornwall", illustrative=False, years_later=0):
+    """Eight quarters, 2014/15 Q3 to 2016/17 Q2: Plymouth 100 then 90 a quarter, Torbay 50
+    then 60, in the same force; Luton (another force) is left out of the neighbours."""
+    quarters = [
+        (2014, 3),
+        (2014, 4),
+        (2015, 1),
+        (2015, 2),
+        (2015, 3),
+        (2015, 4),
+        (2016, 1),
+        (2016, 2),
+    ]
+    rows = []
+    for i, (year, quarter) in enumerate(quarters):
+        year += years_later
+        for csp, before, after, force in (
+            ("Plymouth", 100, 90, force_name), ("Torbay", 50, 60, force_name),
+            ("Luton", 70, 70, "Bedfordshire"),
+        ):  # fmt: skip
+            rows.append(
+                CspOffenceCount(
+                    csp_name=csp, financial_year=year, quarter=quarter, offence_group="Burglary",
+                    count=before if i < 4 else after, force_name=force, illustrative=illustrative,
+                )
+            )  # fmt: skip
+    CspOffenceCount.objects.bulk_create(rows)
+
+
+@pytest.mark.django_db
+def test_neighbours_are_the_other_partnerships_of_the_force(sac):
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    Peer.objects.create(partnership=sac.partnership, csp_name="Luton", population=200_000)
+    _home_office()
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    neighbours = snapshot["context"]["neighbours"]
+
+    [indicator] = neighbours["indicators"]
+    rows = {r["name"]: (r["current"], r["previous"], r["change"]) for r in indicator["rows"]}
+    # Plymouth 4 x 90 = 360 against 400; Torbay 240 against 200; the force 600 against 600.
+    assert rows == {"Plymouth": ("360", "400", "-40"), "Torbay": ("240", "200", "40")}
+    assert (indicator["force"]["current"], indicator["force"]["change_pct"]) == ("600", "0")
+    assert neighbours["quarter"] == "Q2 2016/17" and not neighbours["illustrative"]
+    # Similar areas: Plymouth 90 per 250,000 = 0.36 per 1,000; Luton 70 per 200,000 = 0.35.
+    [family] = snapshot["family"]
+    assert family["sentence"] == "2nd best of 2, unchanged"
+    html = rendering.render_document(snapshot)
+    assert "Comparison with neighbours" in html and "Comparison with similar areas" in html
+    assert "Illustrative demo data" not in html
+
+
+@pytest.mark.django_db
+def test_illustrative_home_office_figures_are_labelled(sac):
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    _home_office(illustrative=True)
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+
+    assert snapshot["context"]["neighbours"]["illustrative"]
+    assert snapshot["context"]["family_illustrative"]
+    assert rendering.render_document(snapshot).count("Illustrative demo data") == 2
+
+
+@pytest.mark.django_db
+def test_sections_are_absent_without_their_data_and_numbered_when_present(imported):
+    html_empty = rendering.render_document(_snapshot(imported.partnership, NOV_2016))
+    for heading in HEADINGS:
+        assert heading not in html_empty
+
+    snapshot = _snapshot(imported.partnership, JAN_2024)
+    html = rendering.render_document(snapshot)
+
+    assert snapshot["context"]["parts"] == ["hotspots", "outcomes"]
+    number = next(s["number"] for s in snapshot["sections"] if s["key"] == "performance")
+    assert f'<span class="app-para__no">{number}.1</span> Hotspots' in html
+    assert f'<span class="app-para__no">{number}.2</span> Solved crimes: outcomes' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["detail", "preview", "csv"])
+def test_context_sections_keep_page_queries_constant(
+    client, officer_a, imported, page, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.integration.test_report_query_counts import queries
+
+    partnership = imported.partnership
+    Peer.objects.create(partnership=partnership, csp_name="Plymouth", population=1, is_self=True)
+    _home_office(years_later=7)  # to 2023/24 Q2, recent for a report to January 2024
+
+    def add(count):
+        for _ in range(count):
+            indicator = IndicatorFactory(partnership=partnership, police_uk_crime_types="Burglary")
+            actuals_create(indicator, {JAN_2024: 5})
+            OffenceMapping.objects.create(indicator=indicator, offence_groups="Burglary")
+
+    client.force_login(officer_a)
+    add(2)
+    report = ReportFactory(partnership=partnership, period=JAN_2024)
+    url = reverse(f"reports:{page}", args=[partnership.slug, report.pk])
+
+    def count():
+        services.report_publish(report=report, by=None)
+        return queries(client, url, django_assert_max_num_queries)
+
+    few = count()
+    add(20)
+    assert count() == few
+    snapshot = services.report_snapshot(report)
+    assert snapshot["context"]["parts"] == ["family", "neighbours", "hotspots", "outcomes"]
+
+
+@pytest.mark.django_db
+def test_home_office_figures_over_a_year_old_are_not_compared(sac):
+    actuals_create(sac, {datetime.date(2018, 11, 1): 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=1, is_self=True
+    )
+    _home_office()  # to 2016/17 Q2
+
+    snapshot = _snapshot(sac.partnership, datetime.date(2018, 11, 1))
+
+    assert snapshot["family"] == [] and snapshot["context"]["neighbours"] is None
+
+
+@pytest.mark.django_db
+def test_admins_set_the_denominators(client, admin_user, sac):
+    from django.urls import reverse
+
+    client.force_login(admin_user)
+    indicator_page = client.get(reverse("admin:indicators_indicator_change", args=[sac.pk]))
+    partnership_page = client.get(
+        reverse("admin:core_partnership_change", args=[sac.partnership.pk])
+    )
+
+    assert 'name="rate_per"' in indicator_page.text
+    assert 'name="households"' in partnership_page.text
+    assert 'name="businesses"' in partnership_page.text
+
+
+@pytest.mark.django_db
+def test_force_change_counts_a_type_with_no_rows_in_an_imported_month_as_none(sac):
+    first = datetime.date(2014, 12, 1)
+    months = [periods.add_months(first, i) for i in range(24)]
+    actuals_create(sac, {m: 10 for m in months})
+    # Only burglary has rows: 40 a month, then 50 (+25%); robbery and the rest had none.
+    ForceCount.objects.bulk_create(
+        ForceCount(partnership=sac.partnership, force="F", period=m, crime_type="Burglary",
+                   count=40 if i < 12 else 50)
+        for i, m in enumerate(months)
+    )  # fmt: skip
+
+    [row] = _snapshot(sac.partnership, NOV_2016)["context"]["core"]
+
+    assert Decimal(row["force_change_pct"]) == 25
