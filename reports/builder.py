@@ -17,6 +17,8 @@ from decimal import Decimal
 from indicators import charts, commentary, periods
 from indicators.figures import (
     Figures,
+    change_test,
+    change_tests,
     direction_of,
     month_rows,
     rolling_twelve,
@@ -167,6 +169,9 @@ def indicator_entry(
     has_before = any(v is not None for v in before.values())
     if charts_ and has_before:
         _add_year_before(charts_[0], before, before_label)
+    # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
+    tests = change_tests(figures, indicator.measure, rolling)
+    counted = indicator.measure == "count"
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -207,6 +212,7 @@ def indicator_entry(
                 "cumulative_target": plain(row.cumulative_target),
                 # Months after the reporting period are not yet due: not "missing".
                 "due": row.period <= figures.period,
+                "within": change_test(row.this_year, row.last_year).within if counted else None,
             }
             for row in month_rows(figures)
         ],
@@ -219,7 +225,15 @@ def indicator_entry(
             "change": plain(rolling.change),
             "change_pct": plain(rolling.change_pct),
         },
-        "commentary": commentary.commentary(figures, spec, noun=indicator.noun),
+        "changes": {key: {"z": plain(t.z), "within": t.within} for key, t in tests.items()},
+        "commentary": " ".join(
+            part
+            for part in (
+                commentary.commentary(figures, spec, noun=indicator.noun),
+                commentary.change_variation_sentence(tests["ytd"]),
+            )
+            if part
+        ),
         "variation": commentary.spc_summary(figures, spec),
         "interpretation_note": _caution(indicator),
         "editor_comment": editor_comment.strip(),

@@ -38,6 +38,11 @@ def iso_datetime(value: str) -> str:
 
 
 _NUM = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+# A change's normal-variation label, as reports/_variation.html writes it.
+_VARIATION = {
+    True: ' <span class="app-variation">within normal variation</span>',
+    False: ' <span class="app-variation">beyond normal variation</span>',
+}
 _MISSING = '<td class="govuk-table__cell govuk-table__cell--numeric app-missing">'
 
 
@@ -61,7 +66,7 @@ def month_rows(e: dict):
         cells += [_NUM, figure(m["last_year"], p), "</td>"]
         if m["due"]:
             cells += [_NUM, figure(m["this_year"], p), "</td>"]
-            cells += [_NUM, signed(m["change"], p), "</td>"]
+            cells += [_NUM, signed(m["change"], p), _VARIATION.get(m.get("within"), ""), "</td>"]
             if count:
                 cells += [_NUM, figure(m["cumulative"], p), "</td>"]
         else:
