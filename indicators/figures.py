@@ -1010,14 +1010,22 @@ def change_tests(
     """Every change a report prints for a count indicator, tested: the year to date, the
     rolling year, the quarter against the previous quarter and against the same quarter
     last year. A rate or percentage is not a count, so none of its changes is tested."""
+    # (current, previous, the change the report prints): a change not printed is not tested.
     pairs = {
-        "ytd": (figures.ytd, figures.ytd_last_year),
-        "quarter_previous": (figures.quarter_value, figures.quarter_previous),
-        "quarter_same": (figures.quarter_value, figures.quarter_last_year),
-        "month": (figures.value, figures.last_year_value),
+        "ytd": (figures.ytd, figures.ytd_last_year, figures.ytd_change),
+        "quarter_previous": (
+            figures.quarter_value,
+            figures.quarter_previous,
+            figures.quarter_previous_change,
+        ),
+        "quarter_same": (figures.quarter_value, figures.quarter_last_year, figures.quarter_change),
+        "month": (figures.value, figures.last_year_value, figures.change),
     }
     if rolling is not None:
-        pairs["rolling"] = (rolling.current, rolling.previous)
+        pairs["rolling"] = (rolling.current, rolling.previous, rolling.change)
     if measure != "count":
         return {key: UNTESTED for key in pairs}
-    return {key: change_test(current, previous) for key, (current, previous) in pairs.items()}
+    return {
+        key: UNTESTED if change is None else change_test(current, previous)
+        for key, (current, previous, change) in pairs.items()
+    }

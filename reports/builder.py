@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,9 +28,11 @@ from indicators.figures import (
 )
 from indicators.selectors import IndicatorFigures, spec_for
 
+from . import sections as report_sections
 from .models import IMPLICATION_KEYS, SECTION_TITLES
 
 SCHEMA = 1
+APPENDIX_SECTIONS = ("definitions",)
 STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Monitored"}
 DIRECTION_LABELS = {
     "improving": "Improving",
@@ -327,8 +330,14 @@ def _number_sections(snapshot: dict, available: Mapping[str, bool]) -> list[dict
         key = item["key"]
         if item.get("shown") and available.get(key, False):
             shown.append({"key": key, "title": SECTION_TITLES[key]})
-    # Section 1 is the introduction (purpose and summary); generated sections follow.
-    for number, section in enumerate(shown, start=2):
+    # Section 1 is the introduction (purpose and summary); generated sections follow. The
+    # definitions are reference, printed as an appendix to keep the main report short.
+    number = 1
+    for section in shown:
+        if section["key"] in APPENDIX_SECTIONS:
+            section["appendix"] = True
+            continue
+        number += 1
         section["number"] = number
     return shown
 
@@ -421,9 +430,22 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             for block in inputs.blocks
         ],
     }
+    # Organised by CSP priority, and the terms the report uses (REPORT_CHECKLIST 6).
+    snapshot["priorities"] = report_sections.priorities(
+        entries,
+        inputs.theme_group_names,
+        whole_name=partnership.name,
+        successes=report.successes or {},
+        focus=getattr(report, "focus", None) or {},
+        risks=recorded.get("risks", []),
+        risk_groups=recorded.get("risk_groups", []),
+    )
+    placed = {text for item in snapshot["priorities"] for text in item["risks"]}
+    snapshot["other_risks"] = [text for text in risks["risks"] if text not in placed]
+    snapshot["glossary"] = report_sections.glossary(_words(snapshot, entries))
     available = {
         "key_findings": bool(entries),
-        "successes": bool(successes),
+        "successes": bool(snapshot["priorities"]),
         "performance": bool(entries),
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
@@ -432,6 +454,16 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot["sections"] = _number_sections(snapshot, available)
     return snapshot
+
+
+def _words(snapshot: dict, entries: Sequence[dict]) -> str:
+    """The report's text without its figures and charts: what the glossary looks through."""
+    text = {k: v for k, v in snapshot.items() if k not in ("indicators", "overview")}
+    words = [
+        (e["title"], e["commentary"], e["interpretation_note"], e["editor_comment"])
+        for e in entries
+    ]
+    return json.dumps([text, words], default=str)
 
 
 def shown_figures(snapshot: dict) -> dict:

@@ -102,12 +102,15 @@ def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | No
         return None
     issues = _reader("actions", "open_cross_theme_issues")
     recommendations = _reader("actions", "open_recommendations")
+    found = open_risks(partnership, theme_group=theme_group)
     return {
         "risks": [
             _sentence(r.description)
             + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
-            for r in open_risks(partnership, theme_group=theme_group)
+            for r in found
         ],
+        # Each risk's theme group ("" for the whole partnership): the report's priorities.
+        "risk_groups": [r.theme_group.name if r.theme_group_id else "" for r in found],
         "issues": [
             f"{_sentence(i.title)} {_sentence(i.issue)}"
             + (f" Asked of other theme groups: {_sentence(i.ask)}" if i.ask else "")
