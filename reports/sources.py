@@ -161,6 +161,7 @@ def commissioning(
                 "total": plain(line.total_budget),
                 "status": line.get_status_display(),
                 "end": plain(line.end),
+                "outcomes": _lines(getattr(line, "outcomes", "")),
             }
             for line in summary.lines
         ],
@@ -170,8 +171,15 @@ def commissioning(
                 "amount": plain(row.totals.amount),
                 "allocated": plain(row.totals.confirmed),
                 "unallocated": plain(row.totals.unallocated),
+                "allocated_by": _sentence(getattr(row.stream, "allocated_by", "")),
+                "criteria": _sentence(getattr(row.stream, "criteria", "")),
+                "monitoring": _sentence(getattr(row.stream, "monitoring", "")),
             }
             for row in summary.streams
+        ],
+        "total": _plan_total(summary.streams),
+        "no_outcomes": [
+            line.reference for line in summary.lines if not getattr(line, "outcomes", "").strip()
         ],
         "updates": [
             {
@@ -183,6 +191,24 @@ def commissioning(
             if p.update is not None
         ],
         "warnings": [w.message for w in summary.warnings],
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _plan_total(rows) -> dict | None:
+    """The year's funding over every stream (REPORT_CHECKLIST 22), from the budget module."""
+    budget = importlib.import_module("commissioning.budget")
+    if not rows:
+        return None
+    total = budget.plan_total(row.totals for row in rows)
+    return {
+        "streams": total.streams,
+        "amount": plain(total.amount),
+        "confirmed": plain(total.confirmed),
+        "unallocated": plain(total.unallocated),
     }
 
 
