@@ -61,6 +61,70 @@ def _layout(y_title: str) -> dict:
     }
 
 
+MAX_SERIES = 4
+# Line labels, in multiples of the chart's font size: the least distance between two
+# labels' centres, and the width of a character (to leave room on the right).
+LABEL_GAP, LABEL_CHAR = 1.3, 0.6
+
+
+def _plot_height(layout: dict) -> int:
+    margin = layout.get("margin", {})
+    return layout.get("height", 320) - margin.get("t", 0) - margin.get("b", 0)
+
+
+def label_lines(spec: dict) -> dict:
+    """Each line named at its last point instead of in a legend (REPORT_CHECKLIST 31).
+
+    Labels closer than LABEL_GAP lines of text are pushed apart, the lowest staying put;
+    the right margin grows to fit the longest label. Positions follow the layout's height
+    and font size: call it again after changing them (the printed images do), or after
+    adding a line. At most MAX_SERIES lines: more cannot be told apart in black and
+    white. Changes ``spec`` in place and returns it.
+    """
+    lines = [t for t in spec["data"] if "lines" in t.get("mode", "lines")]
+    if len(lines) > MAX_SERIES:
+        raise ValueError(f"a chart has {len(lines)} lines; at most {MAX_SERIES} can be read")
+    layout = spec["layout"]
+    values = [y for t in lines for y in t["y"] if y is not None]
+    top = max([*values, 0]) * 1.05 or 1  # plotly's own headroom above the highest point
+    pixels = _plot_height(layout) / top
+    size = layout.get("font", {}).get("size", 14)
+    gap = LABEL_GAP * size
+    ends = []
+    for trace in lines:
+        points = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+        if points:
+            ends.append((points[-1][1], points[-1][0], trace["name"]))
+    ends.sort(key=lambda end: end[0])
+    annotations, last = [], None
+    for y, x, name in ends:
+        at = y * pixels
+        if last is not None and at < last + gap:
+            at = last + gap
+        last = at
+        annotations.append(
+            {
+                "x": x,
+                "y": y,
+                "xref": "x",
+                "yref": "y",
+                "text": name,
+                "showarrow": False,
+                "xanchor": "left",
+                "xshift": 8,
+                "yshift": round(at - y * pixels),
+                "font": {"color": "#0b0c0c"},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
+    layout["annotations"] = annotations
+    layout["showlegend"] = False
+    longest = max((len(name) for _, _, name in ends), default=0)
+    needed = round(longest * LABEL_CHAR * size) + 16
+    layout["margin"]["r"] = max(layout["margin"].get("r", 0), needed)
+    return spec
+
+
 def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     """Month by month against last year, and cumulative against the target profile."""
     figures: Figures = result.figures
@@ -122,6 +186,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
             )
         ],
     )
+    label_lines(monthly.spec)
     charts = [monthly]
     has_target = any(v is not None for _, v in figures.cumulative_target)
     if indicator.measure == Indicator.Measure.COUNT and has_target:
@@ -165,6 +230,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
                 ],
             )
         )
+        label_lines(charts[-1].spec)
     return charts
 
 

@@ -151,6 +151,7 @@ def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
         f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
     )
     chart["alt"] = chart["alt"].replace(" against ", f" against {label} and ", 1)
+    charts.label_lines(chart["spec"])
 
 
 def indicator_entry(
