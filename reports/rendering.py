@@ -29,6 +29,11 @@ def document_context(snapshot: dict) -> dict:
         "appendices": appendices,
         "appendix_list": list(appendices.values()),
         "shown_keys": shown,
+        "implications_given": any(
+            item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
+        ),
+        # An overview's partnerships follow the numbered sections.
+        "overview_number": len(main) + 2,
         # Risks filed under a priority are printed there; the rest in the risks section.
         "other_risks": snapshot.get("other_risks", [])
         if "successes" in shown

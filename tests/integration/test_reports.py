@@ -615,7 +615,7 @@ def test_overview_report_created_on_the_site_covers_chosen_partnerships(
     html = rendering.render_document(services.report_snapshot(report))
     assert "Probation becomes a responsible authority." in html
     assert "Partnership B" in html and "Police recorded hate crime" in html
-    assert "Appendix A" not in html  # an overview has no single partnership's detail
+    assert "Performance by indicator" not in html  # no single partnership's detail
 
 
 # Comparison with similar areas ------------------------------------------------------------
