@@ -92,6 +92,12 @@ def label_lines(spec: dict) -> dict:
     gap = LABEL_GAP * size
     ends = []
     for trace in lines:
+        # A trace drawn as several lines (upper and lower limits, split by a None) names
+        # each line's end itself: meta.ends, [x, y, name] each.
+        named = (trace.get("meta") or {}).get("ends")
+        if named:
+            ends += [(y, x, name) for x, y, name in named]
+            continue
         points = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
         if points:
             ends.append((points[-1][1], points[-1][0], trace["name"]))
@@ -272,10 +278,25 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
             "hoverinfo": "skip",
         }
 
+    # Four series at most (REPORT_CHECKLIST 31): the two process limits are one dashed
+    # trace, broken between them; special cause is one trace of shapes.
+    upper, lower = line("", "upper", GREY, "dash"), line("", "lower", GREY, "dash")
+
+    def last(trace: dict, name: str) -> list:
+        points = zip(trace["x"], trace["y"], strict=True)
+        return [[x, y, name] for x, y in points if y is not None][-1:]
+
+    limit_lines = {
+        **upper,
+        "name": "Process limits",
+        "x": [*upper["x"], upper["x"][-1], *lower["x"]],
+        "y": [*upper["y"], None, *lower["y"]],
+        "connectgaps": False,
+        "meta": {"ends": last(upper, "Upper process limit") + last(lower, "Lower process limit")},
+    }
     data = [
-        line("Upper process limit", "upper", GREY, "dash"),
+        limit_lines,
         line("Mean", "mean", GREY, "solid"),
-        line("Lower process limit", "lower", GREY, "dash"),
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -287,29 +308,29 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
             "marker": {"color": DARK_BLUE, "size": 6, "symbol": "circle"},
         },
     ]
-    for meaning, (name, symbol, colour) in SIGNAL_MARKERS.items():
-        marked = [i for i, point in enumerate(analysis.points) if point == meaning]
-        if marked:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "name": name,
-                    "x": [labels[i] for i in marked],
-                    "y": [values[i] for i in marked],
-                    "marker": {
-                        "color": colour,
-                        "size": 13,
-                        "symbol": symbol,
-                        "line": {"color": "#0b0c0c", "width": 1},
-                    },
-                }
-            )
+    marked = [i for i, point in enumerate(analysis.points) if point in SIGNAL_MARKERS]
+    if marked:
+        kinds = [SIGNAL_MARKERS[analysis.points[i]] for i in marked]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Special cause",
+                "x": [labels[i] for i in marked],
+                "y": [values[i] for i in marked],
+                "hovertext": [name for name, _, _ in kinds],
+                "marker": {
+                    "color": [colour for _, _, colour in kinds],
+                    "size": 13,
+                    "symbol": [symbol for _, symbol, _ in kinds],
+                    "line": {"color": "#0b0c0c", "width": 1},
+                },
+            }
+        )
     layout = _layout(unit)
     layout["yaxis"]["rangemode"] = "normal"
     layout["xaxis"]["nticks"] = 12
     layout["height"] = 360
-    layout["legend"]["y"] = -0.3
     latest = analysis.latest
     signals = sum(1 for p in analysis.points if p is not None)
     span = f"{periods.month_label(slots[0])} to {periods.month_label(slots[-1])}"
@@ -340,13 +361,14 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
                 else _signal_words(analysis.points[i], analysis.signals[i], indicator.frequency),
             ]
         )
+    spec = label_lines({"data": data, "layout": layout})
     return Chart(
         id=f"chart-{indicator.pk}-xmr",
         title=f"{indicator.title}: statistical process control (XmR) chart",
         subtitle=f"{unit}, {span}. {summary}",
         alt=f"XmR chart of {indicator.title.lower()} from {span}. {summary} Improvement is "
         "marked with triangles, concern with squares. The data are in the table that follows.",
-        spec={"data": data, "layout": layout},
+        spec=spec,
         headers=["Month", "Figure", "Mean", "Lower limit", "Upper limit", "Variation"],
         rows=rows,
     )
