@@ -217,6 +217,11 @@ def indicator_entry(
                 # Months after the reporting period are not yet due: not "missing".
                 "due": row.period <= figures.period,
                 "within": change_test(row.this_year, row.last_year).within if counted else None,
+                **(
+                    _parts(result.series, row.period, periods.add_months(row.period, -12))
+                    if indicator.measure == "percentage"
+                    else {}
+                ),
             }
             for row in month_rows(figures)
         ],
@@ -244,6 +249,16 @@ def indicator_entry(
         "actions": actions or [],
         "actions_known": actions is not None,
     }
+
+
+def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
+    """A percentage's counts for a month and the same month last year (REPORT_CHECKLIST 16)."""
+    parts = {}
+    for key, month in (("this_parts", period), ("last_parts", last)):
+        point = series.get(month)
+        if point is not None and point.numerator is not None and point.denominator is not None:
+            parts[key] = [plain(point.numerator), plain(point.denominator)]
+    return parts
 
 
 def _has_figures(figures: Figures) -> bool:

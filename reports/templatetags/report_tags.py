@@ -46,6 +46,13 @@ _VARIATION = {
 _MISSING = '<td class="govuk-table__cell govuk-table__cell--numeric app-missing">'
 
 
+def _parts(parts: list | None) -> str:
+    """A percentage's counts beside it: " (61 of 69)"."""
+    from indicators.templatetags.figures import figure
+
+    return f" ({figure(parts[0])} of {figure(parts[1])})" if parts else ""
+
+
 @register.simple_tag
 def month_rows(e: dict):
     """The rows of an indicator's month-by-month table, written directly: the largest
@@ -63,9 +70,9 @@ def month_rows(e: dict):
         cells.append("</th>")
         if before:
             cells += [_NUM, figure(m["year_before"], p), "</td>"]
-        cells += [_NUM, figure(m["last_year"], p), "</td>"]
+        cells += [_NUM, figure(m["last_year"], p), _parts(m.get("last_parts")), "</td>"]
         if m["due"]:
-            cells += [_NUM, figure(m["this_year"], p), "</td>"]
+            cells += [_NUM, figure(m["this_year"], p), _parts(m.get("this_parts")), "</td>"]
             cells += [_NUM, signed(m["change"], p), _VARIATION.get(m.get("within"), ""), "</td>"]
             if count:
                 cells += [_NUM, figure(m["cumulative"], p), "</td>"]
