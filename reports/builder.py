@@ -176,6 +176,9 @@ def indicator_entry(
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
+    if charts_ and tests["ytd"].within and figures.ytd_change:
+        # The chart's title states a rise or fall: say when it is only normal variation.
+        charts_[0]["title"] += ", within normal variation"
     return {
         "id": indicator.pk,
         "code": indicator.code,
