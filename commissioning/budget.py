@@ -150,6 +150,27 @@ def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) ->
     return result
 
 
+@dataclass(frozen=True)
+class PlanTotal:
+    """A year's funding across all its streams."""
+
+    streams: int
+    amount: Decimal
+    confirmed: Decimal
+    unallocated: Decimal
+
+
+def plan_total(totals: Iterable[StreamTotals]) -> PlanTotal:
+    """The year's total funding, confirmed contributions and what is left, over every stream."""
+    totals = list(totals)
+    return PlanTotal(
+        streams=len(totals),
+        amount=sum((t.amount for t in totals), ZERO),
+        confirmed=sum((t.confirmed for t in totals), ZERO),
+        unallocated=sum((t.unallocated for t in totals), ZERO),
+    )
+
+
 def _day(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 

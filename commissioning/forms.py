@@ -144,6 +144,24 @@ class StreamForm(TrackedForm):
         money_label="The amount",
         error_messages={"required": "Enter the amount for the year in pounds."},
     )
+    allocated_by = forms.CharField(
+        label="Who allocates it",
+        max_length=200,
+        required=False,
+        help_text='Who decides what it pays for, for example "Partnership board".',
+    )
+    criteria = forms.CharField(
+        label="Allocation criteria",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What a project must show to be funded.",
+    )
+    monitoring = forms.CharField(
+        label="How it is monitored",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who checks spending and delivery, and how often.",
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +170,13 @@ class StreamForm(TrackedForm):
 
     @staticmethod
     def initial_for(stream) -> dict:
-        return {"source": stream.source, "amount": f"{stream.amount:.2f}"}
+        return {
+            "source": stream.source,
+            "amount": f"{stream.amount:.2f}",
+            "allocated_by": stream.allocated_by,
+            "criteria": stream.criteria,
+            "monitoring": stream.monitoring,
+        }
 
 
 class LineForm(TrackedForm):
@@ -211,6 +235,12 @@ class LineForm(TrackedForm):
     end = _date_field("Contract end")
     status = forms.ChoiceField(
         label="Status", widget=forms.RadioSelect, choices=CommissioningLine.Status.choices
+    )
+    outcomes = forms.CharField(
+        label="Outcomes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the funded work has achieved so far; the report prints it.",
     )
     indicators = forms.ModelMultipleChoiceField(
         label="Linked indicators",
@@ -288,6 +318,7 @@ class LineForm(TrackedForm):
             end=data["end"],
             status=data["status"],
             indicators=tuple(data["indicators"]),
+            outcomes=data["outcomes"].strip(),
         )
 
     @staticmethod
@@ -305,6 +336,7 @@ class LineForm(TrackedForm):
             "start": line.start.strftime("%d/%m/%Y") if line.start else "",
             "end": line.end.strftime("%d/%m/%Y") if line.end else "",
             "status": line.status,
+            "outcomes": line.outcomes,
             "indicators": [i.pk for i in line.indicators.all()],
         }
 

@@ -27,6 +27,17 @@ class FundingStream(models.Model):
         max_length=200, help_text='For example "Police and Crime Commissioner grant".'
     )
     amount = models.DecimalField("amount (£)", **MONEY)
+    # How the money is given out and watched (REPORT_CHECKLIST 22): the report prints them.
+    allocated_by = models.CharField(
+        "allocated by",
+        max_length=200,
+        blank=True,
+        help_text='Who decides what it pays for, for example "Partnership board".',
+    )
+    criteria = models.TextField("allocation criteria", blank=True)
+    monitoring = models.TextField(
+        blank=True, help_text="How spending and delivery are monitored, and how often."
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -99,6 +110,9 @@ class CommissioningLine(models.Model):
     end = models.DateField("contract end", null=True, blank=True)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.PROPOSED)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="commissioning_lines")
+    # What the funded work achieved, in words (REPORT_CHECKLIST 22); outputs are counted
+    # in progress updates.
+    outcomes = models.TextField("outcomes", blank=True)
     # Bumped on every change so a form opened earlier can detect a concurrent edit.
     version = models.PositiveIntegerField(default=1)
 

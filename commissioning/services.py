@@ -74,6 +74,9 @@ def stream_snapshot(stream: FundingStream | None) -> dict | None:
         "financial_year": stream.financial_year,
         "source": stream.source,
         "amount": _money(stream.amount),
+        "allocated_by": stream.allocated_by,
+        "criteria": stream.criteria,
+        "monitoring": stream.monitoring,
     }
 
 
@@ -94,6 +97,7 @@ def line_snapshot(line: CommissioningLine | None) -> dict | None:
         "start": _day(line.start),
         "end": _day(line.end),
         "status": line.status,
+        "outcomes": line.outcomes,
     }
 
 
@@ -137,11 +141,16 @@ def stream_save(
     financial_year: int,
     source: str,
     amount: Decimal,
+    allocated_by: str | None = None,
+    criteria: str | None = None,
+    monitoring: str | None = None,
     stream: FundingStream | None = None,
     by: User | None,
     origin: str = "form",
 ) -> FundingStream:
-    """Create a funding stream, or set every field of one (forms use stream_change)."""
+    """Create a funding stream, or set every field of one (forms use stream_change).
+    allocated_by, criteria and monitoring left as None keep what is stored (an import
+    file written before those columns existed)."""
     if stream is not None:
         stream = FundingStream.objects.select_for_update().get(
             pk=stream.pk, partnership=partnership
@@ -151,6 +160,13 @@ def stream_save(
     stream.financial_year = financial_year
     stream.source = source
     stream.amount = amount
+    for name, value in (
+        ("allocated_by", allocated_by),
+        ("criteria", criteria),
+        ("monitoring", monitoring),
+    ):
+        if value is not None:
+            setattr(stream, name, value)
     stream.full_clean()
     new = stream_snapshot(stream) if stream.pk else None
     if stream.pk and new == old:
@@ -183,6 +199,9 @@ def stream_change(
         financial_year=stream.financial_year,
         source=posted.get("source", stream.source),
         amount=posted.get("amount", stream.amount),
+        allocated_by=posted.get("allocated_by"),
+        criteria=posted.get("criteria"),
+        monitoring=posted.get("monitoring"),
         stream=stream,
         by=by,
         origin=origin,
@@ -207,6 +226,7 @@ class LineInput:
     end: datetime.date | None = None
     status: str = CommissioningLine.Status.PROPOSED
     indicators: tuple | None = None  # None: leave the links as they are
+    outcomes: str | None = None  # None: leave the stored outcomes as they are
 
 
 @transaction.atomic
@@ -229,6 +249,8 @@ def line_save(
     old = line_snapshot(line)
     line = line or CommissioningLine(partnership=partnership)
     for name in LineInput.__dataclass_fields__:
+        if name == "outcomes" and data.outcomes is None:
+            continue
         if name != "indicators":
             setattr(line, name, getattr(data, name))
     line.full_clean()
@@ -265,6 +287,7 @@ LINE_FIELDS = (
     "start",
     "end",
     "status",
+    "outcomes",
 )
 
 

@@ -1,10 +1,14 @@
 """Commissioning in and out of spreadsheets, as two tables of the import registry.
 
 Contract (these names and columns):
-- funding.csv: partnership, financial_year, source, amount
+- funding.csv: partnership, financial_year, source, amount, allocated_by, criteria,
+  monitoring
 - commissioning.csv: partnership, financial_year, reference, area_of_need,
   recommendation, theme_group, provider, funding_source, contribution,
-  total_budget, start, end, status
+  total_budget, start, end, status, outcomes
+
+The columns after amount and after status were added later and are optional: a file
+without them leaves what is stored; a blank cell clears it.
 
 financial_year is a label such as 2017/18. contribution is an amount like 12500.00,
 or tbc, or awaiting, or blank for a line paid outside the recorded streams;
@@ -31,7 +35,16 @@ from indicators.importing import Table, register
 from . import budget, services
 from .models import CommissioningLine, FundingStream
 
-FUNDING_COLUMNS = ("partnership", "financial_year", "source", "amount")
+FUNDING_COLUMNS = (
+    "partnership",
+    "financial_year",
+    "source",
+    "amount",
+    "allocated_by",
+    "criteria",
+    "monitoring",
+)
+FUNDING_DETAILS = ("allocated_by", "criteria", "monitoring")  # optional columns
 COMMISSIONING_COLUMNS = (
     "partnership",
     "financial_year",
@@ -46,6 +59,7 @@ COMMISSIONING_COLUMNS = (
     "start",
     "end",
     "status",
+    "outcomes",
 )
 CONTRIBUTION_WORDS = {
     "tbc": CommissioningLine.Contribution.TBC,
@@ -62,6 +76,7 @@ class StreamItem:
     financial_year: int
     source: str
     amount: object
+    details: dict  # allocated_by, criteria, monitoring: only the columns the file has
 
 
 @dataclass(frozen=True)
@@ -109,7 +124,8 @@ def check_funding(rows, ctx) -> list[StreamItem]:
             ctx.error(row, f"'{source}' for {periods.fy_label(year)} repeats row {first}")
             continue
         _file_streams(ctx).add((slug, year, source))
-        items.append(StreamItem(slug, year, source, amount))
+        details = {name: row.get(name) for name in FUNDING_DETAILS if name in row.columns}
+        items.append(StreamItem(slug, year, source, amount, details))
     return items
 
 
@@ -222,12 +238,13 @@ def _check_line(row, ctx) -> LineItem | None:
         start=dates["start"],
         end=dates["end"],
         status=line_status,
+        outcomes=row.get("outcomes") if "outcomes" in row.columns else None,
     )
     # The model's own rules (contribution within the budget, dates in order...) before
     # anything is written: a stand-in stream of the right partnership and year.
     probe = CommissioningLine(partnership_id=0)
     for name in services.LineInput.__dataclass_fields__:
-        if name not in ("indicators", "theme_group", "funding_stream"):
+        if name not in ("indicators", "theme_group", "funding_stream", "outcomes"):
             setattr(probe, name, getattr(data, name))
     if source:
         probe.funding_stream = FundingStream(partnership_id=0, financial_year=year)
@@ -255,7 +272,11 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
     }
     for item in items:
         current = stored.get((item.slug, item.financial_year, item.source))
-        if current is not None and current.amount == item.amount:
+        if (
+            current is not None
+            and current.amount == item.amount
+            and all(getattr(current, k) == v for k, v in item.details.items())
+        ):
             counts["unchanged"] += 1
             continue
         services.stream_save(
@@ -263,6 +284,7 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
             financial_year=item.financial_year,
             source=item.source,
             amount=item.amount,
+            **item.details,
             stream=current,
             by=ctx.user,
             origin=ctx.source,
@@ -330,6 +352,9 @@ def export_funding(partnership: Partnership) -> Iterator[Sequence]:
             periods.fy_label(s.financial_year, start),
             s.source,
             _money(s.amount),
+            s.allocated_by,
+            s.criteria,
+            s.monitoring,
         ]
 
 
@@ -362,13 +387,14 @@ def export_commissioning(partnership: Partnership) -> Iterator[Sequence]:
             line.start.isoformat() if line.start else "",
             line.end.isoformat() if line.end else "",
             line.status,
+            line.outcomes,
         ]
 
 
 FUNDING = Table(
     name="funding",
     columns=FUNDING_COLUMNS,
-    required=FUNDING_COLUMNS,
+    required=FUNDING_COLUMNS[:4],
     order=70,
     check=check_funding,
     apply=apply_funding,

@@ -170,6 +170,9 @@ def _stream_form(request, partnership, year, stream=None):
                     financial_year=year,
                     source=form.cleaned_data["source"].strip(),
                     amount=form.cleaned_data["amount"],
+                    allocated_by=form.cleaned_data["allocated_by"].strip(),
+                    criteria=form.cleaned_data["criteria"].strip(),
+                    monitoring=form.cleaned_data["monitoring"].strip(),
                     by=request.user,
                 )
             else:

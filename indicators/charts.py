@@ -61,6 +61,76 @@ def _layout(y_title: str) -> dict:
     }
 
 
+MAX_SERIES = 4
+# Line labels, in multiples of the chart's font size: the least distance between two
+# labels' centres, and the width of a character (to leave room on the right).
+LABEL_GAP, LABEL_CHAR = 1.3, 0.6
+
+
+def _plot_height(layout: dict) -> int:
+    margin = layout.get("margin", {})
+    return layout.get("height", 320) - margin.get("t", 0) - margin.get("b", 0)
+
+
+def label_lines(spec: dict) -> dict:
+    """Each line named at its last point instead of in a legend (REPORT_CHECKLIST 31).
+
+    Labels closer than LABEL_GAP lines of text are pushed apart, the lowest staying put;
+    the right margin grows to fit the longest label. Positions follow the layout's height
+    and font size: call it again after changing them (the printed images do), or after
+    adding a line. At most MAX_SERIES lines: more cannot be told apart in black and
+    white. Changes ``spec`` in place and returns it.
+    """
+    lines = [t for t in spec["data"] if "lines" in t.get("mode", "lines")]
+    if len(lines) > MAX_SERIES:
+        raise ValueError(f"a chart has {len(lines)} lines; at most {MAX_SERIES} can be read")
+    layout = spec["layout"]
+    values = [y for t in lines for y in t["y"] if y is not None]
+    top = max([*values, 0]) * 1.05 or 1  # plotly's own headroom above the highest point
+    pixels = _plot_height(layout) / top
+    size = layout.get("font", {}).get("size", 14)
+    gap = LABEL_GAP * size
+    ends = []
+    for trace in lines:
+        # A trace drawn as several lines (upper and lower limits, split by a None) names
+        # each line's end itself: meta.ends, [x, y, name] each.
+        named = (trace.get("meta") or {}).get("ends")
+        if named:
+            ends += [(y, x, name) for x, y, name in named]
+            continue
+        points = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
+        if points:
+            ends.append((points[-1][1], points[-1][0], trace["name"]))
+    ends.sort(key=lambda end: end[0])
+    annotations, last = [], None
+    for y, x, name in ends:
+        at = y * pixels
+        if last is not None and at < last + gap:
+            at = last + gap
+        last = at
+        annotations.append(
+            {
+                "x": x,
+                "y": y,
+                "xref": "x",
+                "yref": "y",
+                "text": name,
+                "showarrow": False,
+                "xanchor": "left",
+                "xshift": 8,
+                "yshift": round(at - y * pixels),
+                "font": {"color": "#0b0c0c"},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
+    layout["annotations"] = annotations
+    layout["showlegend"] = False
+    longest = max((len(name) for _, _, name in ends), default=0)
+    needed = round(longest * LABEL_CHAR * size) + 16
+    layout["margin"]["r"] = max(layout["margin"].get("r", 0), needed)
+    return spec
+
+
 def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     """Month by month against last year, and cumulative against the target profile."""
     figures: Figures = result.figures
@@ -122,6 +192,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
             )
         ],
     )
+    label_lines(monthly.spec)
     charts = [monthly]
     has_target = any(v is not None for _, v in figures.cumulative_target)
     if indicator.measure == Indicator.Measure.COUNT and has_target:
@@ -165,6 +236,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
                 ],
             )
         )
+        label_lines(charts[-1].spec)
     return charts
 
 
@@ -206,10 +278,25 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
             "hoverinfo": "skip",
         }
 
+    # Four series at most (REPORT_CHECKLIST 31): the two process limits are one dashed
+    # trace, broken between them; special cause is one trace of shapes.
+    upper, lower = line("", "upper", GREY, "dash"), line("", "lower", GREY, "dash")
+
+    def last(trace: dict, name: str) -> list:
+        points = zip(trace["x"], trace["y"], strict=True)
+        return [[x, y, name] for x, y in points if y is not None][-1:]
+
+    limit_lines = {
+        **upper,
+        "name": "Process limits",
+        "x": [*upper["x"], upper["x"][-1], *lower["x"]],
+        "y": [*upper["y"], None, *lower["y"]],
+        "connectgaps": False,
+        "meta": {"ends": last(upper, "Upper process limit") + last(lower, "Lower process limit")},
+    }
     data = [
-        line("Upper process limit", "upper", GREY, "dash"),
+        limit_lines,
         line("Mean", "mean", GREY, "solid"),
-        line("Lower process limit", "lower", GREY, "dash"),
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -221,29 +308,29 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
             "marker": {"color": DARK_BLUE, "size": 6, "symbol": "circle"},
         },
     ]
-    for meaning, (name, symbol, colour) in SIGNAL_MARKERS.items():
-        marked = [i for i, point in enumerate(analysis.points) if point == meaning]
-        if marked:
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "name": name,
-                    "x": [labels[i] for i in marked],
-                    "y": [values[i] for i in marked],
-                    "marker": {
-                        "color": colour,
-                        "size": 13,
-                        "symbol": symbol,
-                        "line": {"color": "#0b0c0c", "width": 1},
-                    },
-                }
-            )
+    marked = [i for i, point in enumerate(analysis.points) if point in SIGNAL_MARKERS]
+    if marked:
+        kinds = [SIGNAL_MARKERS[analysis.points[i]] for i in marked]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Special cause",
+                "x": [labels[i] for i in marked],
+                "y": [values[i] for i in marked],
+                "hovertext": [name for name, _, _ in kinds],
+                "marker": {
+                    "color": [colour for _, _, colour in kinds],
+                    "size": 13,
+                    "symbol": [symbol for _, symbol, _ in kinds],
+                    "line": {"color": "#0b0c0c", "width": 1},
+                },
+            }
+        )
     layout = _layout(unit)
     layout["yaxis"]["rangemode"] = "normal"
     layout["xaxis"]["nticks"] = 12
     layout["height"] = 360
-    layout["legend"]["y"] = -0.3
     latest = analysis.latest
     signals = sum(1 for p in analysis.points if p is not None)
     span = f"{periods.month_label(slots[0])} to {periods.month_label(slots[-1])}"
@@ -274,13 +361,14 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
                 else _signal_words(analysis.points[i], analysis.signals[i], indicator.frequency),
             ]
         )
+    spec = label_lines({"data": data, "layout": layout})
     return Chart(
         id=f"chart-{indicator.pk}-xmr",
         title=f"{indicator.title}: statistical process control (XmR) chart",
         subtitle=f"{unit}, {span}. {summary}",
         alt=f"XmR chart of {indicator.title.lower()} from {span}. {summary} Improvement is "
         "marked with triangles, concern with squares. The data are in the table that follows.",
-        spec={"data": data, "layout": layout},
+        spec=spec,
         headers=["Month", "Figure", "Mean", "Lower limit", "Upper limit", "Variation"],
         rows=rows,
     )

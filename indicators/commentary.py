@@ -378,3 +378,13 @@ def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
     if figures.assurance is not None:
         text += f"; assurance: {figures.assurance}"
     return f"{text}."
+
+
+def change_variation_sentence(test, what: str = "the same period last year") -> str:
+    """A sentence on whether a tested change in a count is more than normal variation."""
+    if test.within is None:
+        return ""
+    head = f"The change in the year to date against {what} is"
+    if test.within:
+        return f"{head} within normal variation."
+    return f"{head} beyond normal variation (Poisson test)."

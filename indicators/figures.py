@@ -978,3 +978,54 @@ def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling
         change=change,
         change_pct=_change_pct(change, previous),
     )
+
+
+@dataclass(frozen=True)
+class ChangeTest:
+    """A change between two counts tested against normal (Poisson) variation."""
+
+    z: Decimal | None
+    within: bool | None  # None: not tested (a missing figure, or not a count)
+
+
+UNTESTED = ChangeTest(z=None, within=None)
+
+
+def _is_count(value: Decimal | None) -> bool:
+    return value is not None and value >= 0 and value == value.to_integral_value()
+
+
+def change_test(current: Decimal | None, previous: Decimal | None) -> ChangeTest:
+    """The Poisson z of a change in a count, 2(sqrt(current) - sqrt(previous)), and whether
+    |z| < 3 (within normal variation); untested unless both are whole, non-negative counts."""
+    if not (_is_count(current) and _is_count(previous)):
+        return UNTESTED
+    z = spc_rules.poisson_z(current, previous)
+    return ChangeTest(z=z, within=abs(z) < spc_rules.POISSON_LIMIT)
+
+
+def change_tests(
+    figures: Figures, measure: str, rolling: Rolling | None = None
+) -> dict[str, ChangeTest]:
+    """Every change a report prints for a count indicator, tested: the year to date, the
+    rolling year, the quarter against the previous quarter and against the same quarter
+    last year. A rate or percentage is not a count, so none of its changes is tested."""
+    # (current, previous, the change the report prints): a change not printed is not tested.
+    pairs = {
+        "ytd": (figures.ytd, figures.ytd_last_year, figures.ytd_change),
+        "quarter_previous": (
+            figures.quarter_value,
+            figures.quarter_previous,
+            figures.quarter_previous_change,
+        ),
+        "quarter_same": (figures.quarter_value, figures.quarter_last_year, figures.quarter_change),
+        "month": (figures.value, figures.last_year_value, figures.change),
+    }
+    if rolling is not None:
+        pairs["rolling"] = (rolling.current, rolling.previous, rolling.change)
+    if measure != "count":
+        return {key: UNTESTED for key in pairs}
+    return {
+        key: UNTESTED if change is None else change_test(current, previous)
+        for key, (current, previous, change) in pairs.items()
+    }

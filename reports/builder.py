@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,6 +18,8 @@ from decimal import Decimal
 from indicators import charts, commentary, periods
 from indicators.figures import (
     Figures,
+    change_test,
+    change_tests,
     direction_of,
     month_rows,
     rolling_twelve,
@@ -25,9 +28,11 @@ from indicators.figures import (
 )
 from indicators.selectors import IndicatorFigures, spec_for
 
+from . import sections as report_sections
 from .models import IMPLICATION_KEYS, SECTION_TITLES
 
 SCHEMA = 1
+APPENDIX_SECTIONS = ("definitions",)
 STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "none": "Monitored"}
 DIRECTION_LABELS = {
     "improving": "Improving",
@@ -147,6 +152,7 @@ def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
         f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
     )
     chart["alt"] = chart["alt"].replace(" against ", f" against {label} and ", 1)
+    charts.label_lines(chart["spec"])
 
 
 def indicator_entry(
@@ -168,6 +174,12 @@ def indicator_entry(
     has_before = any(v is not None for v in before.values())
     if charts_ and has_before:
         _add_year_before(charts_[0], before, before_label)
+    # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
+    tests = change_tests(figures, indicator.measure, rolling)
+    counted = indicator.measure == "count"
+    if charts_ and tests["ytd"].within and figures.ytd_change:
+        # The chart's title states a rise or fall: say when it is only normal variation.
+        charts_[0]["title"] += ", within normal variation"
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -208,6 +220,12 @@ def indicator_entry(
                 "cumulative_target": plain(row.cumulative_target),
                 # Months after the reporting period are not yet due: not "missing".
                 "due": row.period <= figures.period,
+                "within": change_test(row.this_year, row.last_year).within if counted else None,
+                **(
+                    _parts(result.series, row.period, periods.add_months(row.period, -12))
+                    if indicator.measure == "percentage"
+                    else {}
+                ),
             }
             for row in month_rows(figures)
         ],
@@ -220,13 +238,31 @@ def indicator_entry(
             "change": plain(rolling.change),
             "change_pct": plain(rolling.change_pct),
         },
-        "commentary": commentary.commentary(figures, spec, noun=indicator.noun),
+        "changes": {key: {"z": plain(t.z), "within": t.within} for key, t in tests.items()},
+        "commentary": " ".join(
+            part
+            for part in (
+                commentary.commentary(figures, spec, noun=indicator.noun),
+                commentary.change_variation_sentence(tests["ytd"]),
+            )
+            if part
+        ),
         "variation": commentary.spc_summary(figures, spec),
         "interpretation_note": _caution(indicator),
         "editor_comment": editor_comment.strip(),
         "actions": actions or [],
         "actions_known": actions is not None,
     }
+
+
+def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
+    """A percentage's counts for a month and the same month last year (REPORT_CHECKLIST 16)."""
+    parts = {}
+    for key, month in (("this_parts", period), ("last_parts", last)):
+        point = series.get(month)
+        if point is not None and point.numerator is not None and point.denominator is not None:
+            parts[key] = [plain(point.numerator), plain(point.denominator)]
+    return parts
 
 
 def _has_figures(figures: Figures) -> bool:
@@ -314,8 +350,14 @@ def _number_sections(snapshot: dict, available: Mapping[str, bool]) -> list[dict
         key = item["key"]
         if item.get("shown") and available.get(key, False):
             shown.append({"key": key, "title": SECTION_TITLES[key]})
-    # Section 1 is the introduction (purpose and summary); generated sections follow.
-    for number, section in enumerate(shown, start=2):
+    # Section 1 is the introduction (purpose and summary); generated sections follow. The
+    # definitions are reference, printed as an appendix to keep the main report short.
+    number = 1
+    for section in shown:
+        if section["key"] in APPENDIX_SECTIONS:
+            section["appendix"] = True
+            continue
+        number += 1
         section["number"] = number
     return shown
 
@@ -420,9 +462,22 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             for block in inputs.blocks
         ],
     }
+    # Organised by CSP priority, and the terms the report uses (REPORT_CHECKLIST 6).
+    snapshot["priorities"] = report_sections.priorities(
+        entries,
+        inputs.theme_group_names,
+        whole_name=partnership.name,
+        successes=report.successes or {},
+        focus=getattr(report, "focus", None) or {},
+        risks=recorded.get("risks", []),
+        risk_groups=recorded.get("risk_groups", []),
+    )
+    placed = {text for item in snapshot["priorities"] for text in item["risks"]}
+    snapshot["other_risks"] = [text for text in risks["risks"] if text not in placed]
+    snapshot["glossary"] = report_sections.glossary(_words(snapshot, entries))
     available = {
         "key_findings": bool(entries),
-        "successes": bool(successes),
+        "successes": bool(snapshot["priorities"]),
         "performance": bool(entries),
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
@@ -431,6 +486,16 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot["sections"] = _number_sections(snapshot, available)
     return snapshot
+
+
+def _words(snapshot: dict, entries: Sequence[dict]) -> str:
+    """The report's text without its figures and charts: what the glossary looks through."""
+    text = {k: v for k, v in snapshot.items() if k not in ("indicators", "overview")}
+    words = [
+        (e["title"], e["commentary"], e["interpretation_note"], e["editor_comment"])
+        for e in entries
+    ]
+    return json.dumps([text, words], default=str)
 
 
 def shown_figures(snapshot: dict) -> dict:

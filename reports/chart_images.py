@@ -19,6 +19,8 @@ from pathlib import Path
 
 import plotly
 
+from indicators import charts
+
 # Pixels at 1x; images are rendered at 2x. At 170 mm wide on A4 (the text width of
 # print.css), 23 px text prints at about 12 pt.
 WIDTH, HEIGHT, SCALE, FONT_SIZE = 900, 460, 2, 23
@@ -67,6 +69,10 @@ def print_figure(figure: dict) -> dict:
         "tickformat": y_axis.get("tickformat", ","),
         "title": {**y_axis.get("title", {}), "standoff": 16},
     }
+    if layout.get("annotations") and layout.get("showlegend") is False:
+        # Lines labelled directly (no legend below): label again for this size and font.
+        layout["margin"]["b"] = 70
+        charts.label_lines(figure)
     return figure
 
 

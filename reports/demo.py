@@ -1,4 +1,5 @@
-"""The demo reports (fixtures/demo/reports.json): two published, one kept as a draft."""
+"""The demo reports (fixtures/demo/reports.json): three published (one an overview of
+several partnerships, in the form of seed 004), one kept as a draft."""
 
 import datetime
 import json
@@ -72,8 +73,17 @@ def _create(partnership, group, period, row) -> Report:
         recommendations=row.get("recommendations", "To note the update"),
         background_papers=row.get("background_papers", ""),
         successes=row.get("successes", {}),
+        focus=row.get("focus", {}),
+        kind=row.get("kind", Report.Kind.PARTNERSHIP),
+        introduction=row.get("introduction", ""),
+        implications=row.get("implications", {}),
         risks=row.get("risks", ""),
         issues_for_others=row.get("issues_for_others", ""),
         editor_comments=comments,
     )
-    return services.report_save(report=report, by=None)
+    covers = None
+    if row.get("covers"):
+        covers = list(Partnership.objects.filter(slug__in=row["covers"]))
+        news = row.get("news", {})
+        report.news = {str(p.pk): news.get(p.slug, "") for p in covers}
+    return services.report_save(report=report, by=None, covers=covers)

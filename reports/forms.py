@@ -151,6 +151,13 @@ class ReportForm(forms.ModelForm):
                 initial=(self.instance.successes or {}).get(name, ""),
                 help_text="One paragraph a line.",
             )
+            self.fields[f"focus_{index}"] = forms.CharField(
+                label=f"Focus for next quarter: {name or partnership.name}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=(self.instance.focus or {}).get(name, ""),
+                help_text="One paragraph a line.",
+            )
         self.indicators = list(indicators)
         comments = {str(k): v for k, v in (self.instance.editor_comments or {}).items()}
         for indicator in self.indicators:
@@ -187,7 +194,12 @@ class ReportForm(forms.ModelForm):
         return [(self[f"implication_{k}"], self[f"signoff_{k}"]) for k, _ in IMPLICATION_KEYS]
 
     def success_fields(self):
-        return [self[f"success_{i}"] for i in range(len(self.group_names))]
+        """Each priority's successes and focus for next quarter, side by side."""
+        return [
+            field
+            for i in range(len(self.group_names))
+            for field in (self[f"success_{i}"], self[f"focus_{i}"])
+        ]
 
     def comment_fields(self):
         return [self[f"comment_{i.pk}"] for i in self.indicators]
@@ -225,6 +237,9 @@ class ReportForm(forms.ModelForm):
         if self.group_names:
             report.successes = {
                 name: data.get(f"success_{i}", "") for i, name in enumerate(self.group_names)
+            }
+            report.focus = {
+                name: data.get(f"focus_{i}", "") for i, name in enumerate(self.group_names)
             }
         if self.indicators:
             report.editor_comments = {

@@ -20,7 +20,7 @@ SECTION_KEYS = (
 )
 SECTION_TITLES = {
     "key_findings": "Key findings",
-    "successes": "Successes and developments",
+    "successes": "Priorities: successes, risks and focus",
     "performance": "Performance",
     "actions": "Action plan",
     "commissioning": "Commissioning",
@@ -84,6 +84,8 @@ class Report(models.Model):
     # What the editor adds to the generated sections.
     sections = models.JSONField(default=default_sections)
     successes = models.JSONField(default=dict, blank=True)  # theme group name ("" whole) -> text
+    # The focus for next quarter of each priority (theme group name, "" whole) -> text.
+    focus = models.JSONField("focus for next quarter", default=dict, blank=True)
     editor_comments = models.JSONField(default=dict, blank=True)  # indicator pk -> text
     risks = models.TextField(blank=True)
     issues_for_others = models.TextField("issues for other theme groups", blank=True)

@@ -22,19 +22,63 @@ def document_context(snapshot: dict) -> dict:
     shown = [section["key"] for section in snapshot["sections"]]
     target = pick(snapshot["performance"]["target"])
     monitor = pick(snapshot["performance"]["monitoring"])
+    show_appendix = "performance" in shown and bool(target or monitor)
+    appendices = appendix_letters(snapshot, shown, with_indicators=show_appendix)
+    main = [section for section in snapshot["sections"] if not section.get("appendix")]
     return {
         "s": snapshot,
         "cover": snapshot["cover"],
-        "sections": snapshot["sections"],
+        "sections": main,
+        "appendices": appendices,
+        "appendix_list": list(appendices.values()),
+        "shown_keys": shown,
+        "implications_given": any(
+            item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
+        ),
+        # An overview's partnerships follow the numbered sections.
+        "overview_number": len(main) + 2,
+        # Risks filed under a priority are printed there; the rest in the risks section.
+        "other_risks": snapshot.get("other_risks", [])
+        if "successes" in shown
+        else snapshot["risks"]["risks"],
         "exceptions": pick(findings["exceptions"]),
         "red_without_action": pick(findings["red_without_action"]),
         "target_indicators": target,
         "monitor_indicators": monitor,
         # The detail of every indicator goes to an appendix, so the main report stays short.
-        "show_appendix": "performance" in shown and bool(target or monitor),
+        "show_appendix": show_appendix,
         "appendix_indicators": target + monitor,
         "status_labels": STATUS_LABELS,
         "direction_labels": DIRECTION_LABELS,
+    }
+
+
+APPENDIX_TITLES = {
+    "indicators": "Performance by indicator",
+    "overdue": "Overdue actions",
+    "commissioning": "Commissioning lines and outcomes",
+    "issues": "Issues for other theme groups and scrutiny recommendations",
+    "definitions": "Definitions and glossary",
+}
+
+
+def appendix_letters(snapshot: dict, shown: list[str], *, with_indicators: bool) -> dict:
+    """The report's appendices, lettered A, B, C in order, each present only when it has
+    something to show: the detail that keeps the main report to about five sides."""
+    actions, commissioning = snapshot.get("actions"), snapshot.get("commissioning")
+    present = {
+        "indicators": with_indicators,
+        "overdue": "actions" in shown and bool(actions and actions.get("overdue")),
+        "commissioning": "commissioning" in shown
+        and bool(commissioning and commissioning["lines"]),
+        "issues": "risks" in shown
+        and bool(snapshot["risks"]["issues"] or snapshot["risks"]["recommendations"]),
+        "definitions": "definitions" in shown,
+    }
+    keys = [key for key in APPENDIX_TITLES if present[key]]
+    return {
+        key: {"key": key, "letter": chr(ord("A") + i), "title": APPENDIX_TITLES[key]}
+        for i, key in enumerate(keys)
     }
 
 

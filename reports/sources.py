@@ -103,12 +103,15 @@ def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | No
         return None
     issues = _reader("actions", "open_cross_theme_issues")
     recommendations = _reader("actions", "open_recommendations")
+    found = open_risks(partnership, theme_group=theme_group)
     return {
         "risks": [
             _sentence(r.description)
             + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
-            for r in open_risks(partnership, theme_group=theme_group)
+            for r in found
         ],
+        # Each risk's theme group ("" for the whole partnership): the report's priorities.
+        "risk_groups": [r.theme_group.name if r.theme_group_id else "" for r in found],
         "issues": [
             f"{_sentence(i.title)} {_sentence(i.issue)}"
             + (f" Asked of other theme groups: {_sentence(i.ask)}" if i.ask else "")
@@ -159,6 +162,7 @@ def commissioning(
                 "total": plain(line.total_budget),
                 "status": line.get_status_display(),
                 "end": plain(line.end),
+                "outcomes": _lines(getattr(line, "outcomes", "")),
             }
             for line in summary.lines
         ],
@@ -168,8 +172,15 @@ def commissioning(
                 "amount": plain(row.totals.amount),
                 "allocated": plain(row.totals.confirmed),
                 "unallocated": plain(row.totals.unallocated),
+                "allocated_by": _sentence(getattr(row.stream, "allocated_by", "")),
+                "criteria": _sentence(getattr(row.stream, "criteria", "")),
+                "monitoring": _sentence(getattr(row.stream, "monitoring", "")),
             }
             for row in summary.streams
+        ],
+        "total": _plan_total(summary.streams),
+        "no_outcomes": [
+            line.reference for line in summary.lines if not getattr(line, "outcomes", "").strip()
         ],
         "updates": [
             {
@@ -181,6 +192,24 @@ def commissioning(
             if p.update is not None
         ],
         "warnings": [w.message for w in summary.warnings],
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _plan_total(rows) -> dict | None:
+    """The year's funding over every stream (REPORT_CHECKLIST 22), from the budget module."""
+    budget = importlib.import_module("commissioning.budget")
+    if not rows:
+        return None
+    total = budget.plan_total(row.totals for row in rows)
+    return {
+        "streams": total.streams,
+        "amount": plain(total.amount),
+        "confirmed": plain(total.confirmed),
+        "unallocated": plain(total.unallocated),
     }
 
 

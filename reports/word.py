@@ -153,9 +153,12 @@ class WordWriter:
             self._pending_ids.append(element.get("id"))
         if re.fullmatch(r"h[1-6]", tag):
             level = min(int(tag[1]), 4)
-            self._paragraph_from(
+            heading = self._paragraph_from(
                 self.pieces(element), container, style=f"Heading {level}", force=True
             )
+            parent = element.getparent()
+            if tag == "h2" and parent is not None and "app-report__appendix" in _classes(parent):
+                heading.paragraph_format.page_break_before = True  # each appendix a new page
         elif tag == "p":
             classes = _classes(element)
             style = "Caption" if "app-details__summary" in classes else None

@@ -38,7 +38,19 @@ def iso_datetime(value: str) -> str:
 
 
 _NUM = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+# A change's normal-variation label, as reports/_variation.html writes it.
+_VARIATION = {
+    True: ' <span class="app-variation">within normal variation</span>',
+    False: ' <span class="app-variation">beyond normal variation</span>',
+}
 _MISSING = '<td class="govuk-table__cell govuk-table__cell--numeric app-missing">'
+
+
+def _parts(parts: list | None) -> str:
+    """A percentage's counts beside it: " (61 of 69)"."""
+    from indicators.templatetags.figures import figure
+
+    return f" ({figure(parts[0])} of {figure(parts[1])})" if parts else ""
 
 
 @register.simple_tag
@@ -58,10 +70,10 @@ def month_rows(e: dict):
         cells.append("</th>")
         if before:
             cells += [_NUM, figure(m["year_before"], p), "</td>"]
-        cells += [_NUM, figure(m["last_year"], p), "</td>"]
+        cells += [_NUM, figure(m["last_year"], p), _parts(m.get("last_parts")), "</td>"]
         if m["due"]:
-            cells += [_NUM, figure(m["this_year"], p), "</td>"]
-            cells += [_NUM, signed(m["change"], p), "</td>"]
+            cells += [_NUM, figure(m["this_year"], p), _parts(m.get("this_parts")), "</td>"]
+            cells += [_NUM, signed(m["change"], p), _VARIATION.get(m.get("within"), ""), "</td>"]
             if count:
                 cells += [_NUM, figure(m["cumulative"], p), "</td>"]
         else:

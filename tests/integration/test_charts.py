@@ -67,3 +67,20 @@ def test_indicator_chart_missing_month_is_a_gap_not_zero(ist):
 def test_indicator_chart_without_last_year_does_not_claim_a_comparison(ist):
     chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
     assert "than" not in chart.title and "level with" not in chart.title
+
+
+def test_indicator_charts_label_lines_directly_in_black_and_white(ist):
+    # REPORT_CHECKLIST 31: named at the line's end, no legend, a dash per series, <= 4.
+    profile = {
+        datetime.date(2016 + (m + 3) // 12, (m + 3) % 12 + 1, 1): Decimal(v)
+        for m, v in enumerate(IST_PROFILE)
+    }
+    result = _result(ist, IST_2016, TargetSpec(kind="cumulative", profile=profile))
+    for chart in charts.indicator_charts(ist, result):
+        data, layout = chart.spec["data"], chart.spec["layout"]
+        assert layout["showlegend"] is False
+        named = {a["text"] for a in layout["annotations"]}
+        assert named == {t["name"] for t in data if any(y is not None for y in t["y"])}
+        assert len(data) <= charts.MAX_SERIES
+        assert len({t["line"].get("dash", "solid") for t in data}) == len(data)
+        go.Figure(chart.spec)

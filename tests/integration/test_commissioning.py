@@ -449,6 +449,43 @@ def test_stream_add_and_edit(client, officer_a, partnership_a):
     assert (stream.source, stream.amount) == ("PCC grant 2017-18", D("400000.00"))
 
 
+def test_stream_allocation_criteria_and_monitoring_saved_and_reported(
+    client, officer_a, partnership_a
+):
+    client.force_login(officer_a)
+    url = reverse("commissioning:stream_add", args=[partnership_a.slug, 2017])
+    posted = {
+        "source": "PCC grant",
+        "amount": "400568",
+        "allocated_by": "Partnership board",
+        "criteria": "Meets a priority of the strategic assessment",
+        "monitoring": "Quarterly returns to the board",
+    }
+    assert client.post(url, posted).status_code == 302
+    stream = FundingStream.objects.get()
+    assert stream.allocated_by == "Partnership board"
+    edit = reverse("commissioning:stream_edit", args=[partnership_a.slug, stream.pk])
+    shown = {**posted, "amount": "400568.00"}
+    assert client.post(edit, _edit_post(shown, monitoring="Monthly")).status_code == 302
+    stream.refresh_from_db()
+    assert (stream.criteria, stream.monitoring) == (posted["criteria"], "Monthly")
+    line = CommissioningLineFactory(
+        partnership=partnership_a, funding_stream=stream, outcomes="Victims supported."
+    )
+    from reports import sources
+
+    funding = sources.commissioning(partnership_a, datetime.date(2017, 6, 1))
+    [row] = funding["streams"]
+    assert (row["allocated_by"], row["criteria"], row["monitoring"]) == (
+        "Partnership board.",
+        "Meets a priority of the strategic assessment.",
+        "Monthly.",
+    )
+    assert funding["total"]["amount"] == "400568" and funding["total"]["streams"] == 1
+    assert funding["lines"][0]["outcomes"] == ["Victims supported."]
+    assert funding["no_outcomes"] == [] and line.reference
+
+
 def test_update_add_with_outputs(client, officer_a, pcc):
     line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
     client.force_login(officer_a)
@@ -660,7 +697,7 @@ def test_import_scope_refuses_another_partnership(partnership_a, partnership_b):
 def _snapshot(partnership):
     streams = sorted(
         FundingStream.objects.filter(partnership=partnership).values_list(
-            "financial_year", "source", "amount"
+            "financial_year", "source", "amount", "allocated_by", "criteria", "monitoring"
         )
     )
     lines = sorted(
@@ -679,6 +716,7 @@ def _snapshot(partnership):
             "start",
             "end",
             "status",
+            "outcomes",
         ),
         key=lambda row: (row[0], row[1]),
     )
@@ -692,6 +730,14 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, partne
         theme_group=group, total_budget=D("1234.50"), provider="=cmd|' /C calc'!A0"
     )
     FundingStreamFactory(partnership=partnership_a, financial_year=2018, amount=D("0.05"))
+    FundingStream.objects.filter(financial_year=2017).update(
+        allocated_by="Partnership board",
+        criteria="Meets a priority, with a named lead",
+        monitoring="Quarterly, to the board",
+    )
+    CommissioningLine.objects.filter(reference="CI 01").update(
+        outcomes="Victims supported.\nRisk reduced."
+    )
     before = _snapshot(partnership_a)
     counts = importing.export_to_folder(partnership_a, tmp_path)
     assert counts["funding"] == 2 and counts["commissioning"] == 4
@@ -703,6 +749,40 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, partne
     report = importing.import_path(tmp_path, by=None)
     assert report.created["funding"] == 2 and report.created["commissioning"] == 4
     assert _snapshot(partnership_a) == before
+
+
+def test_import_without_the_later_columns_keeps_funding_details_and_outcomes(partnership_a):
+    # Files written before allocated_by, criteria, monitoring and outcomes existed.
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    FundingStream.objects.update(allocated_by="Board", criteria="Need", monitoring="Quarterly")
+    CommissioningLine.objects.filter(reference="CI 01").update(outcomes="Victims supported.")
+    old_header = ",".join(transfer.COMMISSIONING_COLUMNS[:-1])
+    old_lines = COMMISSIONING.replace(HEADER, old_header)
+
+    again = importing.import_tables(_tables(FUNDING, old_lines), by=None)
+
+    assert again.unchanged == {"funding": 1, "commissioning": 4}
+    stream = FundingStream.objects.get()
+    assert (stream.allocated_by, stream.criteria, stream.monitoring) == (
+        "Board",
+        "Need",
+        "Quarterly",
+    )
+    assert CommissioningLine.objects.get(reference="CI 01").outcomes == "Victims supported."
+
+
+def test_import_with_the_later_columns_sets_funding_details(partnership_a):
+    funding = (
+        "partnership,financial_year,source,amount,allocated_by,criteria,monitoring\n"
+        'partnership-a,2017/18,PCC grant,400568.00,PCC,"Priorities, evidence",Quarterly\n'
+    )
+    importing.import_tables(_tables(funding, COMMISSIONING), by=None)
+    stream = FundingStream.objects.get()
+    assert (stream.allocated_by, stream.criteria, stream.monitoring) == (
+        "PCC",
+        "Priorities, evidence",
+        "Quarterly",
+    )
 
 
 def test_demo_commissioning_loads_seed_002_and_000(db):

@@ -68,6 +68,24 @@ def test_snapshot_takes_every_number_from_the_figures(report_a, hate_crime):
 
 
 @pytest.mark.django_db
+def test_every_printed_change_carries_its_normal_variation_test(report_a, hate_crime):
+    snapshot = services.report_snapshot(report_a)
+    entry = snapshot["indicators"][str(hate_crime.pk)]
+    # 287 against 219: z = 2(sqrt 287 - sqrt 219) = 4.28, beyond normal variation.
+    assert entry["changes"]["ytd"]["within"] is False
+    assert entry["changes"]["ytd"]["z"].startswith("4.28")
+    # November, 35 against 38: z = -0.50, within; the rolling year is incomplete: untested.
+    months = {m["period"]: m for m in entry["months"]}
+    assert months["2016-11-01"]["within"] is True
+    assert entry["changes"]["rolling"]["within"] is None
+    assert "beyond normal variation (Poisson test)" in entry["commentary"]
+    html = rendering.render_document(snapshot)
+    summary = html[html.index("app-report__summary") : html.index('id="appendix-a"')]
+    assert "+68 (+31%)" in summary and "beyond normal variation" in summary
+    assert "within normal variation" in html[html.index('id="indicator-') :]
+
+
+@pytest.mark.django_db
 def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
     red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
     Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
@@ -615,7 +633,7 @@ def test_overview_report_created_on_the_site_covers_chosen_partnerships(
     html = rendering.render_document(services.report_snapshot(report))
     assert "Probation becomes a responsible authority." in html
     assert "Partnership B" in html and "Police recorded hate crime" in html
-    assert "Appendix A" not in html  # an overview has no single partnership's detail
+    assert "Performance by indicator" not in html  # no single partnership's detail
 
 
 # Comparison with similar areas ------------------------------------------------------------

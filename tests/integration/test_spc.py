@@ -47,18 +47,19 @@ def test_indicator_page_xmr_chart_on_request(client, officer_a, hate_crime):
     assert b"Improvement: the sixth month in a row above the average" in content
     spec = _chart_spec(content, f"chart-{hate_crime.pk}-xmr")
     go.Figure(spec)  # a valid plotly figure
+    # Four series, named on the chart (no legend): limits, mean, figures, special cause.
     names = [trace["name"] for trace in spec["data"]]
-    assert names[:4] == ["Upper process limit", "Mean", "Lower process limit", "Figure"]
-    improvement = spec["data"][names.index("Special cause: improvement")]
-    assert improvement["marker"]["symbol"] == "triangle-up"
-    assert improvement["x"] == [
-        "Jun 2016",
-        "Jul 2016",
-        "Aug 2016",
-        "Sep 2016",
-        "Oct 2016",
-        "Nov 2016",
+    assert names == ["Process limits", "Mean", "Figure", "Special cause"]
+    assert spec["layout"]["showlegend"] is False
+    labels = {a["text"] for a in spec["layout"]["annotations"]}
+    assert labels == {"Upper process limit", "Lower process limit", "Mean", "Figure"}
+    special = spec["data"][3]
+    improved = [
+        x
+        for x, symbol in zip(special["x"], special["marker"]["symbol"], strict=True)
+        if symbol == "triangle-up"
     ]
+    assert improved == ["Jun 2016", "Jul 2016", "Aug 2016", "Sep 2016", "Oct 2016", "Nov 2016"]
     assert spec["data"][1]["y"][0] == 31.6
     assert b'aria-label="XmR chart of police recorded hate crime' in content
     assert b"Change the SPC settings" in content

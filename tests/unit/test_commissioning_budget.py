@@ -11,11 +11,13 @@ from commissioning.budget import (
     TBC,
     LineFacts,
     MoneyError,
+    PlanTotal,
     StreamFacts,
     add_months,
     format_money,
     line_warnings,
     parse_money,
+    plan_total,
     plan_warnings,
     stream_totals,
 )
@@ -217,3 +219,32 @@ def test_parse_money_refuses_floats():
 )
 def test_add_months_clamps_to_month_end(day, months, expected):
     assert add_months(day, months) == expected
+
+
+def test_plan_total_adds_every_stream_by_hand():
+    # Seed 002: the PCC grant, £400,568, of which £110,000 + £25,000 + £98,500 = £233,500
+    # is confirmed; a second stream of £10,000 with £2,500 confirmed.
+    totals = stream_totals(
+        [
+            StreamFacts(1, "PCC grant", D("400568")),
+            StreamFacts(2, "Council", D("10000")),
+        ],
+        [
+            LineFacts(1, "CI 01", 1, AMOUNT, D("110000")),
+            LineFacts(2, "CI 02", 1, AMOUNT, D("25000")),
+            LineFacts(3, "CI 03", 1, AMOUNT, D("98500")),
+            LineFacts(4, "CI 04", 1, AWAITING, None),
+            LineFacts(5, "L 01", 2, AMOUNT, D("2500")),
+        ],
+    )
+    total = plan_total(totals)
+    assert (total.streams, total.amount, total.confirmed, total.unallocated) == (
+        2,
+        D("410568"),
+        D("236000"),
+        D("174568"),
+    )
+
+
+def test_plan_total_of_no_streams_is_zero():
+    assert plan_total([]) == PlanTotal(0, D(0), D(0), D(0))

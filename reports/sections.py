@@ -1,0 +1,168 @@
+"""Report sections built from the snapshot's own entries: the priorities and the glossary.
+
+Pure functions over plain data (no database, no arithmetic beyond counting entries):
+``builder.build_snapshot`` calls them once the indicator entries exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+# Status and direction words for the priority sentences, in the order they are listed.
+STATUS = (("red", "red"), ("amber", "amber"), ("green", "green"))
+DIRECTIONS = ("improving", "deteriorating", "stable")
+
+# Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24). The first group is
+# always printed: the report's own tables and key use them. The rest are printed when the
+# report's text uses the abbreviation or the words it stands for.
+ALWAYS = (
+    (
+        "CSP",
+        "Community Safety Partnership: the council, police, fire and rescue, health and "
+        "probation services working together to reduce crime and disorder in an area.",
+    ),
+    (
+        "RAG",
+        "Red, amber, green: the status of an indicator against its target, or of an action "
+        "against its plan. The key in this appendix gives the thresholds.",
+    ),
+    (
+        "YTD (year to date)",
+        "From the first month of the financial year to the month the report covers.",
+    ),
+    (
+        "Direction of travel",
+        "Whether an indicator is improving or deteriorating, taking account of whether a "
+        "higher or a lower figure is better.",
+    ),
+    (
+        "SPC (statistical process control)",
+        "A method that tells a real change from the ups and downs every figure has.",
+    ),
+    (
+        "Normal variation",
+        "A change small enough to be chance: for counts, when the Poisson test statistic "
+        "2(\u221athis figure \u2212 \u221athe figure compared with) lies between \u22123 and 3.",
+    ),
+    (
+        "Monitored",
+        "An indicator reported for information, with no target and so no status.",
+    ),
+)
+# (term, abbreviation matched as a whole word in capitals, longer forms in any case, meaning)
+WHEN_USED = (
+    ("ASB", "ASB", ("anti-social behaviour", "antisocial behaviour"), "Anti-social behaviour: "
+     "incidents reported to the police, which are not all crimes."),
+    ("PCC", "PCC", ("police and crime commissioner",), "Police and Crime Commissioner: the "
+     "elected official who sets the police budget and funds community safety work."),
+    ("SLA", "SLA", ("service level agreement",), "Service level agreement: what a funded "
+     "provider agrees to deliver, and how it will be monitored."),
+    ("SARC", "SARC", ("sexual assault referral centre",), "Sexual assault referral centre."),
+    ("IOM", "IOM", ("integrated offender management",), "Integrated offender management: "
+     "partners managing the most prolific offenders together."),
+    ("MARAC", "MARAC", (), "Multi-agency risk assessment conference, for victims of domestic "
+     "abuse at high risk of serious harm."),
+    ("NI", "NI", (), "National indicator: a measure from the former national indicator set."),
+    ("LAA", "LAA", ("local area agreement",), "Local area agreement: targets agreed between "
+     "an area's partners and central government."),
+    ("MSG", "MSG", ("most similar group", "similar areas"), "Most similar group: the areas the "
+     "Home Office judges most like this one, used to compare crime rates."),
+    ("Per 1,000", None, ("per 1,000",), "A rate: the count divided by the population (or "
+     "households, or businesses) and multiplied by 1,000, so areas of different sizes can be "
+     "compared."),
+    ("[c]", None, ("[c]",), "A small count withheld so that nobody can be identified."),
+)  # fmt: skip
+
+
+def glossary(text: str) -> list[dict]:
+    """The abbreviations and terms to explain: the standing ones, then those ``text`` uses."""
+    lower = text.lower()
+    terms = [{"term": term, "meaning": meaning} for term, meaning in ALWAYS]
+    for term, abbreviation, forms, meaning in WHEN_USED:
+        used = bool(abbreviation and re.search(rf"\b{re.escape(abbreviation)}\b", text))
+        if used or any(form in lower for form in forms):
+            terms.append({"term": term, "meaning": meaning})
+    return terms
+
+
+def _counts(pairs: Sequence[tuple[str, int]]) -> str:
+    return ", ".join(f"{count} {word}" for word, count in pairs if count)
+
+
+def statistics_sentence(entries: Sequence[dict]) -> str:
+    """A priority's indicators in one sentence: "Of its 3 indicators, 1 is amber and 2 are
+    monitored; 1 is improving and 2 are deteriorating." Counts only, no percentages."""
+    if not entries:
+        return "No indicator with figures is reported under this priority."
+    total = len(entries)
+    targeted = [e for e in entries if e["has_target"]]
+    statuses = [(word, sum(1 for e in targeted if e["status"] == key)) for key, word in STATUS]
+    statuses.append(("monitored without a target", total - len(targeted)))
+    rated = [e for e in entries if e.get("polarity") != "monitor"]
+    directions = [(word, sum(1 for e in rated if e["direction"] == word)) for word in DIRECTIONS]
+    statuses, directions = _counts(statuses), _counts(directions)
+    noun = "indicator" if total == 1 else "indicators"
+    sentence = f"Of its {total} {noun}: {statuses}"
+    if directions:
+        sentence += f"; against last year, {directions}"
+    return f"{sentence}."
+
+
+def _none_reported(missing: Sequence[str]) -> str:
+    """ "No successes or focus for next quarter reported." for the parts left empty."""
+    if not missing:
+        return ""
+    words = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+    return f"No {words} reported."
+
+
+def priorities(
+    entries: Sequence[dict],
+    group_names: Sequence[str],
+    *,
+    whole_name: str,
+    successes: Mapping[str, str],
+    focus: Mapping[str, str],
+    risks: Sequence[str],
+    risk_groups: Sequence[str],
+) -> list[dict]:
+    """Each CSP priority (theme group) with its statistics, successes, current risks and
+    focus for next quarter (REPORT_CHECKLIST 6). "" is the partnership as a whole."""
+
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    items = []
+    single = len(group_names) == 1
+    for name in group_names:
+        # A theme group's own report takes all its indicators; otherwise by theme group.
+        own = list(entries) if single else [e for e in entries if e["theme_group"] == name]
+        own_risks = [
+            text for text, group in zip(risks, risk_groups, strict=False) if single or group == name
+        ]
+        item = {
+            "group": name or f"{whole_name} as a whole",
+            "statistics": statistics_sentence(own) if own else "",
+            "exceptions": [
+                {"id": e["id"], "title": e["title"], "status": e["status"]}
+                for e in own
+                if e["has_target"] and e["status"] in ("red", "amber")
+            ],
+            "successes": lines(successes.get(name, "")),
+            "risks": own_risks,
+            "focus": lines(focus.get(name, "")),
+        }
+        missing = [
+            label
+            for key, label in (
+                ("successes", "successes"),
+                ("risks", "open risks"),
+                ("focus", "focus for next quarter"),
+            )
+            if not item[key]
+        ]
+        item["not_reported"] = _none_reported(missing)
+        if own or item["successes"] or item["risks"] or item["focus"]:
+            items.append(item)
+    return items

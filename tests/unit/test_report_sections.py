@@ -1,0 +1,78 @@
+"""The report by CSP priority and its glossary (REPORT_CHECKLIST 6), worked by hand."""
+
+from reports import sections
+
+
+def _entry(pk, group, status, direction, *, target=True, polarity="higher"):
+    return {
+        "id": pk,
+        "title": f"Indicator {pk}",
+        "theme_group": group,
+        "has_target": target,
+        "status": status if target else "none",
+        "direction": direction,
+        "polarity": polarity,
+    }
+
+
+ENTRIES = [
+    _entry(1, "Hate crime", "amber", "improving"),
+    _entry(2, "Hate crime", "red", "deteriorating"),
+    _entry(3, "Hate crime", "none", "deteriorating", target=False, polarity="monitor"),
+    _entry(4, "", "green", "stable"),
+]
+
+
+def test_statistics_sentence_counts_status_and_direction():
+    # Three indicators: one red, one amber, one monitored; the monitored one has no
+    # better or worse, so only two directions are counted.
+    assert sections.statistics_sentence(ENTRIES[:3]) == (
+        "Of its 3 indicators: 1 red, 1 amber, 1 monitored without a target; "
+        "against last year, 1 improving, 1 deteriorating."
+    )
+    assert sections.statistics_sentence([]).startswith("No indicator")
+
+
+def test_priorities_by_theme_group_with_risks_successes_and_focus():
+    items = sections.priorities(
+        ENTRIES,
+        ["", "Hate crime", "Empty group"],
+        whole_name="Safer Plymouth",
+        successes={"Hate crime": "More reports.\nAwareness week."},
+        focus={"": "Explain the rise."},
+        risks=["Funding not confirmed.", "Staff shortage."],
+        risk_groups=["Hate crime", ""],
+    )
+    assert [i["group"] for i in items] == ["Safer Plymouth as a whole", "Hate crime"]
+    whole, hate = items
+    assert whole["statistics"].startswith("Of its 1 indicator: 1 green")
+    assert whole["risks"] == ["Staff shortage."] and whole["focus"] == ["Explain the rise."]
+    assert whole["not_reported"] == "No successes reported."
+    assert [e["id"] for e in hate["exceptions"]] == [1, 2]
+    assert hate["successes"] == ["More reports.", "Awareness week."]
+    assert hate["risks"] == ["Funding not confirmed."]
+    assert hate["not_reported"] == "No focus for next quarter reported."
+
+
+def test_theme_group_report_takes_all_its_indicators_and_risks():
+    [item] = sections.priorities(
+        ENTRIES[:3],
+        ["Hate crime"],
+        whole_name="P",
+        successes={},
+        focus={},
+        risks=["A risk."],
+        risk_groups=["Hate crime"],
+    )
+    assert item["not_reported"] == "No successes or focus for next quarter reported."
+    assert item["risks"] == ["A risk."]
+
+
+def test_glossary_always_explains_the_report_terms_and_adds_those_used():
+    terms = [t["term"] for t in sections.glossary("Reduce anti-social behaviour; NI 16; PCC grant")]
+    assert terms[:2] == ["CSP", "RAG"]
+    assert {"ASB", "NI", "PCC"} <= set(terms)
+    assert "SARC" not in terms and "MARAC" not in terms
+    # An abbreviation is a whole word in capitals: "nice" is no NI, "ipcc" no PCC.
+    quiet = [t["term"] for t in sections.glossary("a nice day, ipcc")]
+    assert "NI" not in quiet and "PCC" not in quiet
