@@ -55,8 +55,9 @@ def document_context(snapshot: dict) -> dict:
 
 APPENDIX_TITLES = {
     "indicators": "Performance by indicator",
+    "context": "Crime in context",
     "overdue": "Overdue actions",
-    "commissioning": "Commissioning lines and outcomes",
+    "commissioning": "Funding and commissioning lines",
     "issues": "Issues for other theme groups and scrutiny recommendations",
     "definitions": "Definitions and glossary",
 }
@@ -68,9 +69,10 @@ def appendix_letters(snapshot: dict, shown: list[str], *, with_indicators: bool)
     actions, commissioning = snapshot.get("actions"), snapshot.get("commissioning")
     present = {
         "indicators": with_indicators,
+        "context": "performance" in shown and bool((snapshot.get("context") or {}).get("parts")),
         "overdue": "actions" in shown and bool(actions and actions.get("overdue")),
         "commissioning": "commissioning" in shown
-        and bool(commissioning and commissioning["lines"]),
+        and bool(commissioning and (commissioning["lines"] or commissioning["streams"])),
         "issues": "risks" in shown
         and bool(snapshot["risks"]["issues"] or snapshot["risks"]["recommendations"]),
         "definitions": "definitions" in shown,

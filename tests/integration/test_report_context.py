@@ -266,9 +266,12 @@ def test_sections_are_absent_without_their_data_and_numbered_when_present(import
     html = rendering.render_document(snapshot)
 
     assert snapshot["context"]["parts"] == ["hotspots", "outcomes"]
-    number = next(s["number"] for s in snapshot["sections"] if s["key"] == "performance")
-    assert f'<span class="app-para__no">{number}.1</span> Hotspots' in html
-    assert f'<span class="app-para__no">{number}.2</span> Solved crimes: outcomes' in html
+    # In an appendix of their own, after the performance appendix: the main report stays short.
+    letter = rendering.document_context(snapshot)["appendices"]["context"]["letter"]
+    assert letter == "B"
+    assert "Appendix B. Crime in context" in html
+    assert '<span class="app-para__no">B.1</span> Hotspots' in html
+    assert '<span class="app-para__no">B.2</span> Solved crimes: outcomes' in html
 
 
 @pytest.mark.django_db

@@ -54,10 +54,11 @@ def test_demo_report_main_body_at_most_five_sides_then_lettered_appendices(plymo
     contents = plymouth_pdf.pages[0].extract_text() + plymouth_pdf.pages[1].extract_text()
     titles = [
         "Appendix A. Performance by indicator",
-        "Appendix B. Overdue actions",
-        "Appendix C. Commissioning lines and outcomes",
-        "Appendix D. Issues for other theme groups and scrutiny recommendations",
-        "Appendix E. Definitions and glossary",
+        "Appendix B. Crime in context",
+        "Appendix C. Overdue actions",
+        "Appendix D. Funding and commissioning lines",
+        "Appendix E. Issues for other theme groups and scrutiny recommendations",
+        "Appendix F. Definitions and glossary",
     ]
     starts = []
     for title in titles:
