@@ -1,18 +1,22 @@
 import datetime
+import json
 import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from csp_portal.core.caching import cached, cached_fragment
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
@@ -460,26 +464,37 @@ def dashboard(request, slug):
     context = {"partnership": partnership, "period": period, "period_error": period_error}
     if period:
         fy = periods.financial_year_of(period, partnership.fy_start_month)
-        rows = [
-            (
-                r,
-                commentary.commentary(
-                    r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
-                ),
-            )
-            for r in selectors.partnership_figures(partnership, period)
-        ]
-        with_figures = [row for row in rows if row[0].figures.ytd is not None]
         context |= {
             "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
-            # Indicators with a target apart from monitoring-only ones (REPORTING.md).
-            "target_rows": [row for row in with_figures if row[0].target],
-            "monitor_rows": [row for row in with_figures if not row[0].target],
-            "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
             "family": family_rankings(partnership),
         }
+        context["tables"] = cached_fragment(
+            f"dashboard:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
+            lambda: render_to_string(
+                "indicators/_dashboard_tables.html", context | _dashboard_rows(partnership, period)
+            ),
+        )
     return render(request, "indicators/dashboard.html", context)
+
+
+def _dashboard_rows(partnership, period) -> dict:
+    rows = [
+        (
+            r,
+            commentary.commentary(
+                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
+            ),
+        )
+        for r in selectors.partnership_figures(partnership, period)
+    ]
+    with_figures = [row for row in rows if row[0].figures.ytd is not None]
+    return {
+        # Indicators with a target apart from monitoring-only ones (REPORTING.md).
+        "target_rows": [row for row in with_figures if row[0].target],
+        "monitor_rows": [row for row in with_figures if not row[0].target],
+        "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+    }
 
 
 def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
@@ -507,4 +522,8 @@ def api_comparisons(request, slug):
         period = periods.parse_month(raw)
     except ValueError:
         return JsonResponse({"error": "period must be a month like 2016-11"}, status=400)
-    return JsonResponse(comparisons.records_json(partnership, period), safe=False)
+    body = cached(
+        f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
+        lambda: json.dumps(comparisons.records_json(partnership, period), cls=DjangoJSONEncoder),
+    )
+    return HttpResponse(body, content_type="application/json")
