@@ -8,6 +8,7 @@ deleting a cache entry. The token changes in the same transaction as the change:
   any path that sends Django's model signals (the figure services, forms, the admin, the
   audited import of targets, the police.uk import through the figure service), here;
 - a partnership's own save (`Partnership.save`);
+- a person's save (their name shows beside the figures they entered): every partnership;
 - writes that send no signals (COPY, ``bulk_create``, ``bulk_update``, ``update()``)
   call `data_changed` themselves, as `indicators/importing/applying.py` does.
 
@@ -19,6 +20,7 @@ import contextvars
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -95,7 +97,20 @@ def _remember_partnership(sender, instance, **kwargs) -> None:
         )
 
 
+def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """Pages name who entered and changed figures: a renamed person changes them all."""
+    if created or kwargs.get("raw"):
+        return
+    if update_fields is not None and not set(update_fields) & NAME_FIELDS:
+        return  # a sign-in's last_login, say
+    Partnership.objects.update(data_version=uuid.uuid4())
+
+
+NAME_FIELDS = {"username", "first_name", "last_name"}
+
+
 def connect() -> None:
+    post_save.connect(_user_saved, sender=User, dispatch_uid="data_version_user")
     for model in (Actual, Target, SpcSetting):
         post_save.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_{model}")
         post_delete.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_d_{model}")

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 import json
 import tempfile
 
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
@@ -79,13 +81,26 @@ def indicator_list(request, slug):
         RequestConfig(request).configure(table)
         exporter = TableExport(export_format, table, exclude_columns=())
         return exporter.response(f"{partnership.slug}-indicators.{export_format}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+
+    def table_html() -> str:
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return render_to_string(
+            "indicators/_indicator_list_table.html", {"table": table}, request=request
+        )
+
+    # The table shows figures' dates and counts, and its sort and page links carry the
+    # query string: cached for this data version and these parameters.
+    asked = hashlib.blake2b(repr(sorted(request.GET.lists())).encode(), digest_size=12)
     return render(
         request,
         "indicators/indicator_list.html",
         {
             "partnership": partnership,
-            "table": table,
+            "table": cached_fragment(
+                f"indicator-list:{partnership.pk}:{partnership.data_version.hex}:"
+                f"{asked.hexdigest()}",
+                table_html,
+            ),
             "form": form,
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "query": request.GET.urlencode(),
@@ -98,16 +113,49 @@ def indicator_list(request, slug):
 def indicator_detail(request, slug, pk):
     indicator = _indicator(request, slug, pk, Access.LIVE)
     partnership = indicator.partnership
+    year_param = request.GET.get("year", "")
+    # Not isdigit(), which lets "²" through to int(). None: the latest year with figures.
+    year = _year_or_404(int(year_param)) if year_param.isdecimal() else None
+    show_spc = request.GET.get("chart") == "spc"
+    can_edit = has_access(request.user, partnership, Access.EDIT)
+    # Everything but the family ranking (other data) is made from the partnership's
+    # figures and names: cached under its data version. Who asks matters only through
+    # can_edit (the edit links); today matters only when no year has figures.
+    key = ":".join(
+        str(part)
+        for part in (
+            "indicator",
+            partnership.pk,
+            partnership.data_version.hex,
+            indicator.pk,
+            year or timezone.localdate(),
+            int(show_spc),
+            int(can_edit),
+        )
+    )
+    parts = cached(key, lambda: _indicator_parts(indicator, year, show_spc, can_edit))
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "partnership": partnership,
+            "indicator": indicator,
+            "main": mark_safe(parts["main"]),  # our templates' output, escaped there
+            "changes": mark_safe(parts["changes"]),
+            "has_charts": parts["has_charts"],
+            "family": family_ranking(indicator),
+        },
+    )
+
+
+def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
+    """The indicator page's own HTML (before and after the family ranking)."""
+    partnership = indicator.partnership
     history = selectors.indicator_history(indicator)
     start = partnership.fy_start_month
     latest = max(history.actuals, default=None)
-    year_param = request.GET.get("year", "")
-    if year_param.isdecimal():  # not isdigit(), which lets "²" through to int()
-        year = _year_or_404(int(year_param))
-    elif latest:
-        year = periods.financial_year_of(latest, start)
-    else:
-        year = periods.financial_year_of(timezone.localdate(), start)
+    if year is None:
+        year = periods.financial_year_of(latest or timezone.localdate(), start)
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
     period = max(in_year) if in_year else None
@@ -116,37 +164,34 @@ def indicator_detail(request, slug, pk):
         result = selectors.partnership_figures(
             partnership, period, indicators=Indicator.objects.filter(pk=indicator.pk)
         )[0]
-    rows = selectors.year_rows(indicator, history, year)
-    show_spc = request.GET.get("chart") == "spc"
     spc_chart = selectors.indicator_spc(indicator, result) if show_spc and result else None
-    return render(
-        request,
-        "indicators/indicator_detail.html",
-        {
-            "partnership": partnership,
-            "indicator": indicator,
-            "history": history,
-            "year": year,
-            "year_label": periods.fy_label(year, start),
-            "last_year_label": periods.fy_label(year - 1, start),
-            "rows": rows,
-            "result": result,
-            "sentence": commentary.commentary(
-                result.figures, selectors.spec_for(indicator), noun=indicator.noun
-            )
-            if result
-            else "",
-            "chart_sets": charts.indicator_charts(indicator, result)
-            if result and not show_spc
-            else [],
-            "show_spc": show_spc,
-            "spc": spc_chart,
-            "family": family_ranking(indicator),
-            "targets": [t for t in history.targets if t.financial_year == year],
-            "other_years": sorted(set(history.years) | {year}),
-            "can_edit": has_access(request.user, partnership, Access.EDIT),
-        },
-    )
+    chart_sets = charts.indicator_charts(indicator, result) if result and not show_spc else []
+    context = {
+        "partnership": partnership,
+        "indicator": indicator,
+        "history": history,
+        "year": year,
+        "year_label": periods.fy_label(year, start),
+        "last_year_label": periods.fy_label(year - 1, start),
+        "rows": selectors.year_rows(indicator, history, year),
+        "result": result,
+        "sentence": commentary.commentary(
+            result.figures, selectors.spec_for(indicator), noun=indicator.noun
+        )
+        if result
+        else "",
+        "chart_sets": chart_sets,
+        "show_spc": show_spc,
+        "spc": spc_chart,
+        "targets": [t for t in history.targets if t.financial_year == year],
+        "other_years": sorted(set(history.years) | {year}),
+        "can_edit": can_edit,
+    }
+    return {
+        "main": render_to_string("indicators/_indicator_main.html", context),
+        "changes": render_to_string("indicators/_indicator_changes.html", context),
+        "has_charts": bool(chart_sets or (spc_chart and spc_chart.chart)),
+    }
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
