@@ -6,6 +6,7 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -241,7 +242,12 @@ def month_sheet(request, slug, month):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     month = _month_or_404(month)
     today = timezone.localdate()
-    rows = selectors.month_sheet(partnership, month)
+    # The rows of a sheet as opened (no figures typed, no errors) are cached under the
+    # data version; the form's CSRF token and reason box are outside them.
+    key = f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}:{today}"
+    opened = request.method != "POST"
+    rows_html = cache.get(key) if opened else None
+    rows = [] if rows_html is not None else selectors.month_sheet(partnership, month)
     cells = [
         Cell(
             f"i{row.indicator.pk}",
@@ -265,15 +271,27 @@ def month_sheet(request, slug, month):
         response = _grid_save(request, form, url)
         if response:
             return response
-    last_year = {row.indicator.pk: row.last_year for row in rows}
+    context = {}
+    if rows_html is None:
+        last_year = {row.indicator.pk: row.last_year for row in rows}
+        context["grid"] = [
+            (cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()
+        ]
+        rows_html = render_to_string(
+            "indicators/_month_sheet_rows.html", {"partnership": partnership, **context}
+        )
+        if opened:
+            cache.set(key, rows_html)
     return render(
         request,
         "indicators/month_sheet.html",
         {
+            **context,
             "partnership": partnership,
             "month": month,
             "form": form,
-            "grid": [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()],
+            "rows_html": mark_safe(rows_html),  # our template's output, escaped there
+            "has_rows": bool(rows_html.strip()),
             "previous_month": periods.add_months(month, -1),
             "next_month": periods.add_months(month, 1)
             if periods.add_months(month, 1) <= periods.month_start(today)
