@@ -67,42 +67,48 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    form = IndicatorFilterForm(request.GET or None, partnership=partnership)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.indicator_queryset(
-        partnership,
-        theme_group=filters.get("theme_group"),
-        polarity=filters.get("polarity", ""),
-        measure=filters.get("measure", ""),
-        search=filters.get("q", ""),
-    )
-    table = IndicatorTable(queryset)
+
+    def filtered_table() -> tuple[IndicatorFilterForm, IndicatorTable]:
+        form = IndicatorFilterForm(request.GET or None, partnership=partnership)
+        filters = form.cleaned_data if form.is_valid() else {}
+        queryset = selectors.indicator_queryset(
+            partnership,
+            theme_group=filters.get("theme_group"),
+            polarity=filters.get("polarity", ""),
+            measure=filters.get("measure", ""),
+            search=filters.get("q", ""),
+        )
+        return form, IndicatorTable(queryset)
+
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format) and export_format in {"csv", "xlsx"}:
+        _, table = filtered_table()
         RequestConfig(request).configure(table)
         exporter = TableExport(export_format, table, exclude_columns=())
         return exporter.response(f"{partnership.slug}-indicators.{export_format}")
 
-    def table_html() -> str:
+    def body() -> str:
+        form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         return render_to_string(
-            "indicators/_indicator_list_table.html", {"table": table}, request=request
+            "indicators/_indicator_list_body.html",
+            {"partnership": partnership, "form": form, "table": table},
+            request=request,
         )
 
-    # The table shows figures' dates and counts, and its sort and page links carry the
-    # query string: cached for this data version and these parameters.
+    # The filters and table show figures' dates and counts, and the sort and page links
+    # carry the query string: cached for this data version and these parameters.
     asked = hashlib.blake2b(repr(sorted(request.GET.lists())).encode(), digest_size=12)
     return render(
         request,
         "indicators/indicator_list.html",
         {
             "partnership": partnership,
-            "table": cached_fragment(
+            "body": cached_fragment(
                 f"indicator-list:{partnership.pk}:{partnership.data_version.hex}:"
                 f"{asked.hexdigest()}",
-                table_html,
+                body,
             ),
-            "form": form,
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "query": request.GET.urlencode(),
         },
