@@ -310,29 +310,40 @@ def month_sheet(request, slug, month):
 @login_required
 def year_grid(request, slug, pk, year):
     indicator = _indicator(request, slug, pk, Access.EDIT)
+    partnership = indicator.partnership
     year = _year_or_404(year)
-    start = indicator.partnership.fy_start_month
-    history = selectors.indicator_history(indicator, changes=0)
+    today = timezone.localdate()
+    start = partnership.fy_start_month
     slots = periods.fy_months(year, start)
     if indicator.frequency == Indicator.Frequency.QUARTERLY:
         slots = slots[::3]
-    cells = [
-        Cell(
-            f"m{slot:%Y-%m}",
-            indicator,
-            slot,
-            history.actuals.get(slot),
-            periods.month_label(slot)
-            if indicator.frequency == "monthly"
-            else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)",
-        )
+    labels = [
+        periods.month_label(slot)
+        if indicator.frequency == "monthly"
+        else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)"
         for slot in slots
     ]
+    # As the month sheet: the rows of the grid as opened are cached under the data version.
+    key = ":".join(
+        str(part)
+        for part in ("year-grid", partnership.pk, partnership.data_version.hex, pk, year, today)
+    )
+    opened = request.method != "POST"
+    rows_html = cache.get(key) if opened else None
+    history = None if rows_html is not None else selectors.indicator_history(indicator, changes=0)
+    cells = (
+        []
+        if history is None
+        else [
+            Cell(f"m{slot:%Y-%m}", indicator, slot, history.actuals.get(slot), label)
+            for slot, label in zip(slots, labels, strict=True)
+        ]
+    )
     label = periods.fy_label(year, start)
     form = FigureGridForm(
         request.POST or None,
         cells=cells,
-        today=timezone.localdate(),
+        today=today,
         stray_message=lambda key: f"{key[1:]} is outside the financial year {label}.",
     )
     if request.method == "POST":
@@ -340,17 +351,29 @@ def year_grid(request, slug, pk, year):
         response = _grid_save(request, form, url)
         if response:
             return response
-    last_year = {slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots}
+    context = {}
+    if rows_html is None:
+        last_year = {
+            slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots
+        }
+        context["grid"] = [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()]
+        rows_html = render_to_string(
+            "indicators/_year_grid_rows.html", {"indicator": indicator, **context}
+        )
+        if opened:
+            cache.set(key, rows_html)
     return render(
         request,
         "indicators/year_grid.html",
         {
-            "partnership": indicator.partnership,
+            **context,
+            "partnership": partnership,
             "indicator": indicator,
             "year": year,
             "year_label": label,
             "form": form,
-            "grid": [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()],
+            "rows_html": mark_safe(rows_html),  # our template's output, escaped there
+            "first_label": labels[0],
         },
     )
 
