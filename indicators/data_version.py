@@ -67,6 +67,7 @@ def batched():
         yield
     finally:
         _pending.reset(token)
+    # Not reached on an error, whose atomic block rolls the writes back.
     data_changed(partnership_ids=pending[0], indicator_ids=pending[1])
 
 
