@@ -18,7 +18,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import importing, services
 from indicators.models import Actual, Indicator, Target
 from indicators.services import FigureInput, TargetRow
-from tests.factories import IndicatorFactory, TargetFactory, UserFactory
+from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, UserFactory
 from tests.factories.series import hate_crime_indicator
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -280,3 +280,27 @@ def test_editors_cached_pages_never_reach_a_panel_member(client, officer_a, pane
     client.force_login(panel_a)
     for url in pages(own):
         assert client.get(url).status_code in (403, 404), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", [month_sheet_post, target_service, import_actuals])
+def test_draft_report_shows_a_change_at_once(client, officer_a, world, write, tmp_path):
+    own, _ = world
+    report = ReportFactory(partnership=own.partnership)
+    url = reverse("reports:preview", args=[own.partnership.slug, report.pk])
+    client.force_login(officer_a)
+    as_at = re.compile(r"Figures as at [^<]*")  # the time the draft was made: now
+
+    def draft() -> str:
+        return as_at.sub("", fetch(client, [url])[url])
+
+    before = draft()
+    assert draft() == before  # the figures now come from the cache
+
+    write(client=client, indicator=own, officer=officer_a, tmp_path=tmp_path)
+    client.get("/accessibility/")
+
+    after = draft()
+    assert after != before
+    cache.clear()
+    assert draft() == after
