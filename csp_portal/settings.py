@@ -117,7 +117,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Computed figures and figure-page fragments are cached under each partnership's data
+# Figure-page fragments are cached under each partnership's data
 # version (indicators/data_version.py), so entries never go stale: they are only evicted.
 # Memory of each worker process by default; a shared backend (Redis, memcached, the
 # database) lets workers share the work.

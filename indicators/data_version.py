@@ -1,6 +1,6 @@
 """A partnership's data version: a token that changes whenever its figures' inputs change.
 
-Cached figures and page fragments are keyed by (partnership, data version, ...), so a
+Cached fragments of the figure pages are keyed by (partnership, data version, ...), so a
 change shows on the next request of every page, in every worker, without anyone
 deleting a cache entry. The token changes in the same transaction as the change:
 

@@ -1,12 +1,10 @@
 """Reads that give the figures module its plain series, each in a fixed number of queries."""
 
 import datetime
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
 from csp_portal.core.models import Partnership
@@ -84,47 +82,6 @@ def _history_start(
 
 
 def partnership_figures(
-    partnership: Partnership,
-    period: datetime.date,
-    *,
-    indicators: QuerySet[Indicator] | None = None,
-) -> list[IndicatorFigures]:
-    """Figures for every (given) indicator of a partnership at a period: one query when
-    cached under the partnership's data version, four when not."""
-    if indicators is None:
-        indicators = Indicator.objects.filter(partnership=partnership, active=True)
-    # Read fresh (the version with them, in the same query), never from the cache.
-    indicator_list = list(
-        indicators.select_related("theme_group", "partnership", "spc_setting").order_by(
-            "theme_group__name", "code"
-        )
-    )
-    if not indicator_list:
-        return []
-    key = figures_cache_key(indicator_list, period)
-    cached = cache.get(key)
-    if cached is not None:
-        return [
-            IndicatorFigures(indicator, *entry)
-            for indicator, entry in zip(indicator_list, cached, strict=True)
-        ]
-    results = _partnership_figures(partnership, period, indicators=indicators)
-    if [r.indicator.pk for r in results] == [i.pk for i in indicator_list]:
-        cache.set(key, [(r.figures, r.series, r.target) for r in results])
-    return results
-
-
-def figures_cache_key(indicator_list: list[Indicator], period: datetime.date) -> str:
-    """Where these indicators' figures at a period are cached: the partnership, its data
-    version, the period and the indicators (a report may cover a theme group's only)."""
-    partnership = indicator_list[0].partnership
-    ids = hashlib.blake2b(
-        ",".join(str(i.pk) for i in indicator_list).encode(), digest_size=12
-    ).hexdigest()
-    return f"figures:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}:{ids}"
-
-
-def _partnership_figures(
     partnership: Partnership,
     period: datetime.date,
     *,

@@ -8,10 +8,10 @@ from django.urls import reverse
 from tests.factories.action_plans import plan_with_actions
 
 # Measured with 10 actions: session, user, partnership, membership, plan, lead choices,
-# counts, actions, their indicators, latest month, and the figures (indicators, and
-# when not cached yet indicators again, targets, actuals). The page of every plan has
-# no plan to look up but lists the plans and the theme groups to filter by: 15.
-MAX_QUERIES = 15
+# counts, actions, their indicators, latest month, and the figures (indicators,
+# targets, actuals). The page of every plan has no plan to look up but lists the plans
+# and the theme groups to filter by: 14.
+MAX_QUERIES = 14
 
 
 def _count(client, url) -> int:

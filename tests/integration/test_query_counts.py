@@ -27,7 +27,7 @@ MAX_QUERIES = {
     "indicator_list": 7,
     "indicator_detail": 14,  # 11, and up to 3 for the most similar group (opendata)
     "dashboard": 10,  # 7, and up to 3 for the most similar group (opendata)
-    "comparisons_api": 8,  # with the figures not yet cached (4 when they are)
+    "comparisons_api": 7,  # when not cached yet (4 when it is)
 }
 
 

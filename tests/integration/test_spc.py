@@ -225,7 +225,7 @@ def test_figures_read_spc_settings_without_extra_queries(
         indicator = hate_crime_indicator(partnership_a, code=f"SP 9{n}")
         SpcSetting.objects.create(indicator=indicator, run_length=7)
     actuals_create(indicator, {})
-    with django_assert_max_num_queries(4):  # not cached yet
+    with django_assert_max_num_queries(3):
         results = selectors.partnership_figures(partnership_a, datetime.date(2016, 11, 1))
     # Run length 7: June to November is only six in a row, so no signal.
     assert {r.figures.variation for r in results} == {"common cause"}
