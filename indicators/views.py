@@ -234,7 +234,7 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
 def month_sheet_latest(request, slug):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     this_month = periods.month_start(timezone.localdate())
-    latest = selectors.latest_period(partnership)
+    latest = _latest_period(partnership)
     month = (
         min(periods.add_months(latest, 1), this_month)
         if latest
@@ -589,16 +589,24 @@ def _dashboard_rows(partnership, period) -> dict:
     }
 
 
+def _latest_period(partnership) -> datetime.date | None:
+    """The latest month with figures, cached under the data version (None is read again)."""
+    return cached(
+        f"latest-period:{partnership.pk}:{partnership.data_version.hex}",
+        lambda: selectors.latest_period(partnership),
+    )
+
+
 def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     """The month asked for (?period=YYYY-MM), else the latest with figures; and any error."""
     raw = request.GET.get("period")
     if not raw:
-        return selectors.latest_period(partnership), ""
+        return _latest_period(partnership), ""
     try:
         return periods.parse_month(raw), ""
     except ValueError:
         error = f"'{raw[:20]}' is not a month like 2016-11, so the latest month is shown."
-        return selectors.latest_period(partnership), error
+        return _latest_period(partnership), error
 
 
 @require_GET
