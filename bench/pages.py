@@ -3,6 +3,7 @@
     .venv/bin/python bench/national.py              # once: the national data set in csp_perf
     .venv/bin/python bench/pages.py                 # median of 5 runs per page
     .venv/bin/python bench/pages.py --runs 9 --database sqlite:////tmp/national.sqlite3
+    .venv/bin/python bench/pages.py --cold          # every request a cache miss
 
 In-process, through Django's test Client (no HTTP server, no static files), with
 production settings (DEBUG off). Signs in through the sign-in form as `officer-000`
@@ -10,6 +11,11 @@ production settings (DEBUG off). Signs in through the sign-in form as `officer-0
 a request that does almost nothing, measured in the same run. CPU ms is this process's
 CPU time (Django's share, not the database server's): the steadier figure on a machine
 shared with other work.
+
+Figure pages cache their parts under the partnership's data version (README, "Caching"):
+the warm-up request fills the cache, so the runs measure what a page costs until the
+next change to its data. ``--cold`` empties the cache before each run: the cost of the
+first request after a change.
 """
 
 import argparse
@@ -85,9 +91,10 @@ def pages_to_measure():
     ]
 
 
-def measure(client, url: str, runs: int) -> tuple[float, float, int, int, int]:
+def measure(client, url: str, runs: int, cold: bool = False) -> tuple[float, float, int, int, int]:
     """Median seconds, median CPU seconds of this process (Django's share, without the
     database server's), queries, status and bytes of a GET (after one warm-up)."""
+    from django.core.cache import cache
     from django.db import connection
 
     queries: list[str] = []
@@ -99,6 +106,8 @@ def measure(client, url: str, runs: int) -> tuple[float, float, int, int, int]:
     client.get(url)
     times, cpu = [], []
     for _ in range(runs):
+        if cold:
+            cache.clear()
         queries.clear()
         with connection.execute_wrapper(count):
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -115,6 +124,7 @@ def main() -> None:
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="a DATABASE_URL")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    parser.add_argument("--cold", action="store_true", help="empty the cache before each run")
     args = parser.parse_args()
     production_settings()
     from _setup import django_with
@@ -128,7 +138,7 @@ def main() -> None:
     print(
         f"Database: {connection.vendor}, {Partnership.objects.count():,} partnerships, "
         f"{Actual.objects.count():,} actuals; median of {args.runs} runs, Django test Client "
-        "in-process, DEBUG off"
+        f"in-process, DEBUG off, cache {'emptied before each run' if args.cold else 'warm'}"
     )
     clients = {None: __import__("django.test").test.Client()}
     clients["officer"] = signed_in("officer-000")
@@ -141,7 +151,7 @@ def main() -> None:
     for name, who, url in pages_to_measure():
         if floor is not None and args.only and args.only not in name:
             continue
-        seconds, cpu, queries, status, size = measure(clients[who], url, args.runs)
+        seconds, cpu, queries, status, size = measure(clients[who], url, args.runs, args.cold)
         floor = floor or seconds
         cpu_floor = cpu_floor or cpu
         print(

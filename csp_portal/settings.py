@@ -117,6 +117,25 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Figure-page fragments are cached under each partnership's data
+# version (indicators/data_version.py), so entries never go stale: they are only evicted.
+# Memory of each worker process by default; a shared backend (Redis, memcached, the
+# database) lets workers share the work.
+CACHE_BACKEND = os.environ.get(
+    "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+)
+CACHES = {
+    "default": {
+        "BACKEND": CACHE_BACKEND,
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "csp-portal"),
+        "TIMEOUT": env_int("DJANGO_CACHE_SECONDS", 24 * 60 * 60),
+        # Only Django's own stores count their entries (Redis and memcached evict by memory).
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 2000)}
+        if CACHE_BACKEND.split(".")[-2] in {"locmem", "filebased", "db"}
+        else {},
+    }
+}
+
 # Imports through the browser must finish within a request; bigger ones are refused with
 # a message naming `python manage.py import_data`, which has no limits.
 IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))

@@ -6,6 +6,8 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Indicators and figures"
 
     def ready(self):
+        from . import data_version
         from .importing import core
 
         core.register_all()
+        data_version.connect()

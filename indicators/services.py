@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from csp_portal.core import concurrency
 
-from . import periods
+from . import data_version, periods
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 from .validation import plain_number, same_number
 
@@ -198,6 +198,7 @@ def _insert(entry: FigureInput, by: User | None) -> Actual | None:
 
 
 @transaction.atomic
+@data_version.batched()
 def actuals_save(
     *, entries: list[FigureInput], by: User | None, reason: str = "", source: str = "form"
 ) -> SaveResult:
@@ -312,6 +313,7 @@ def target_snapshot(target: Target | None) -> dict | None:
 
 
 @transaction.atomic
+@data_version.batched()
 def target_set(
     *,
     indicator: Indicator,
@@ -379,6 +381,7 @@ class TargetRow:
 
 
 @transaction.atomic
+@data_version.batched()
 def targets_replace(
     *,
     indicator: Indicator,

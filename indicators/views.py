@@ -1,18 +1,25 @@
 import datetime
+import hashlib
+import json
 import tempfile
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from csp_portal.core.caching import cached, cached_fragment
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
@@ -60,29 +67,48 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    form = IndicatorFilterForm(request.GET or None, partnership=partnership)
-    filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.indicator_queryset(
-        partnership,
-        theme_group=filters.get("theme_group"),
-        polarity=filters.get("polarity", ""),
-        measure=filters.get("measure", ""),
-        search=filters.get("q", ""),
-    )
-    table = IndicatorTable(queryset)
+
+    def filtered_table() -> tuple[IndicatorFilterForm, IndicatorTable]:
+        form = IndicatorFilterForm(request.GET or None, partnership=partnership)
+        filters = form.cleaned_data if form.is_valid() else {}
+        queryset = selectors.indicator_queryset(
+            partnership,
+            theme_group=filters.get("theme_group"),
+            polarity=filters.get("polarity", ""),
+            measure=filters.get("measure", ""),
+            search=filters.get("q", ""),
+        )
+        return form, IndicatorTable(queryset)
+
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format) and export_format in {"csv", "xlsx"}:
+        _, table = filtered_table()
         RequestConfig(request).configure(table)
         exporter = TableExport(export_format, table, exclude_columns=())
         return exporter.response(f"{partnership.slug}-indicators.{export_format}")
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+
+    def body() -> str:
+        form, table = filtered_table()
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        return render_to_string(
+            "indicators/_indicator_list_body.html",
+            {"partnership": partnership, "form": form, "table": table},
+            request=request,
+        )
+
+    # The filters and table show figures' dates and counts, and the sort and page links
+    # carry the query string: cached for this data version and these parameters.
+    asked = hashlib.blake2b(repr(sorted(request.GET.lists())).encode(), digest_size=12)
     return render(
         request,
         "indicators/indicator_list.html",
         {
             "partnership": partnership,
-            "table": table,
-            "form": form,
+            "body": cached_fragment(
+                f"indicator-list:{partnership.pk}:{partnership.data_version.hex}:"
+                f"{asked.hexdigest()}",
+                body,
+            ),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "query": request.GET.urlencode(),
         },
@@ -94,16 +120,49 @@ def indicator_list(request, slug):
 def indicator_detail(request, slug, pk):
     indicator = _indicator(request, slug, pk, Access.LIVE)
     partnership = indicator.partnership
+    year_param = request.GET.get("year", "")
+    # Not isdigit(), which lets "²" through to int(). None: the latest year with figures.
+    year = _year_or_404(int(year_param)) if year_param.isdecimal() else None
+    show_spc = request.GET.get("chart") == "spc"
+    can_edit = has_access(request.user, partnership, Access.EDIT)
+    # Everything but the family ranking (other data) is made from the partnership's
+    # figures and names: cached under its data version. Who asks matters only through
+    # can_edit (the edit links); today matters only when no year has figures.
+    key = ":".join(
+        str(part)
+        for part in (
+            "indicator",
+            partnership.pk,
+            partnership.data_version.hex,
+            indicator.pk,
+            year or timezone.localdate(),
+            int(show_spc),
+            int(can_edit),
+        )
+    )
+    parts = cached(key, lambda: _indicator_parts(indicator, year, show_spc, can_edit))
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "partnership": partnership,
+            "indicator": indicator,
+            "main": mark_safe(parts["main"]),  # our templates' output, escaped there
+            "changes": mark_safe(parts["changes"]),
+            "has_charts": parts["has_charts"],
+            "family": family_ranking(indicator),
+        },
+    )
+
+
+def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
+    """The indicator page's own HTML (before and after the family ranking)."""
+    partnership = indicator.partnership
     history = selectors.indicator_history(indicator)
     start = partnership.fy_start_month
     latest = max(history.actuals, default=None)
-    year_param = request.GET.get("year", "")
-    if year_param.isdecimal():  # not isdigit(), which lets "²" through to int()
-        year = _year_or_404(int(year_param))
-    elif latest:
-        year = periods.financial_year_of(latest, start)
-    else:
-        year = periods.financial_year_of(timezone.localdate(), start)
+    if year is None:
+        year = periods.financial_year_of(latest or timezone.localdate(), start)
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
     period = max(in_year) if in_year else None
@@ -112,37 +171,34 @@ def indicator_detail(request, slug, pk):
         result = selectors.partnership_figures(
             partnership, period, indicators=Indicator.objects.filter(pk=indicator.pk)
         )[0]
-    rows = selectors.year_rows(indicator, history, year)
-    show_spc = request.GET.get("chart") == "spc"
     spc_chart = selectors.indicator_spc(indicator, result) if show_spc and result else None
-    return render(
-        request,
-        "indicators/indicator_detail.html",
-        {
-            "partnership": partnership,
-            "indicator": indicator,
-            "history": history,
-            "year": year,
-            "year_label": periods.fy_label(year, start),
-            "last_year_label": periods.fy_label(year - 1, start),
-            "rows": rows,
-            "result": result,
-            "sentence": commentary.commentary(
-                result.figures, selectors.spec_for(indicator), noun=indicator.noun
-            )
-            if result
-            else "",
-            "chart_sets": charts.indicator_charts(indicator, result)
-            if result and not show_spc
-            else [],
-            "show_spc": show_spc,
-            "spc": spc_chart,
-            "family": family_ranking(indicator),
-            "targets": [t for t in history.targets if t.financial_year == year],
-            "other_years": sorted(set(history.years) | {year}),
-            "can_edit": has_access(request.user, partnership, Access.EDIT),
-        },
-    )
+    chart_sets = charts.indicator_charts(indicator, result) if result and not show_spc else []
+    context = {
+        "partnership": partnership,
+        "indicator": indicator,
+        "history": history,
+        "year": year,
+        "year_label": periods.fy_label(year, start),
+        "last_year_label": periods.fy_label(year - 1, start),
+        "rows": selectors.year_rows(indicator, history, year),
+        "result": result,
+        "sentence": commentary.commentary(
+            result.figures, selectors.spec_for(indicator), noun=indicator.noun
+        )
+        if result
+        else "",
+        "chart_sets": chart_sets,
+        "show_spc": show_spc,
+        "spc": spc_chart,
+        "targets": [t for t in history.targets if t.financial_year == year],
+        "other_years": sorted(set(history.years) | {year}),
+        "can_edit": can_edit,
+    }
+    return {
+        "main": render_to_string("indicators/_indicator_main.html", context),
+        "changes": render_to_string("indicators/_indicator_changes.html", context),
+        "has_charts": bool(chart_sets or (spc_chart and spc_chart.chart)),
+    }
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
@@ -178,7 +234,7 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
 def month_sheet_latest(request, slug):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     this_month = periods.month_start(timezone.localdate())
-    latest = selectors.latest_period(partnership)
+    latest = _latest_period(partnership)
     month = (
         min(periods.add_months(latest, 1), this_month)
         if latest
@@ -192,7 +248,12 @@ def month_sheet(request, slug, month):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     month = _month_or_404(month)
     today = timezone.localdate()
-    rows = selectors.month_sheet(partnership, month)
+    # The rows of a sheet as opened (no figures typed, no errors) are cached under the
+    # data version; the form's CSRF token and reason box are outside them.
+    key = f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}:{today}"
+    opened = request.method != "POST"
+    rows_html = cache.get(key) if opened else None
+    rows = [] if rows_html is not None else selectors.month_sheet(partnership, month)
     cells = [
         Cell(
             f"i{row.indicator.pk}",
@@ -216,15 +277,28 @@ def month_sheet(request, slug, month):
         response = _grid_save(request, form, url)
         if response:
             return response
-    last_year = {row.indicator.pk: row.last_year for row in rows}
+    context = {}
+    if rows_html is None:
+        last_year = {row.indicator.pk: row.last_year for row in rows}
+        context["grid"] = [
+            (cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()
+        ]
+        rows_html = render_to_string(
+            "indicators/_month_sheet_rows.html",
+            {"partnership": partnership, "month": month, **context},
+        )
+        if opened:
+            cache.set(key, rows_html)
     return render(
         request,
         "indicators/month_sheet.html",
         {
+            **context,
             "partnership": partnership,
             "month": month,
             "form": form,
-            "grid": [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()],
+            "rows_html": mark_safe(rows_html),  # our template's output, escaped there
+            "has_rows": bool(rows_html.strip()),
             "previous_month": periods.add_months(month, -1),
             "next_month": periods.add_months(month, 1)
             if periods.add_months(month, 1) <= periods.month_start(today)
@@ -237,29 +311,40 @@ def month_sheet(request, slug, month):
 @login_required
 def year_grid(request, slug, pk, year):
     indicator = _indicator(request, slug, pk, Access.EDIT)
+    partnership = indicator.partnership
     year = _year_or_404(year)
-    start = indicator.partnership.fy_start_month
-    history = selectors.indicator_history(indicator, changes=0)
+    today = timezone.localdate()
+    start = partnership.fy_start_month
     slots = periods.fy_months(year, start)
     if indicator.frequency == Indicator.Frequency.QUARTERLY:
         slots = slots[::3]
-    cells = [
-        Cell(
-            f"m{slot:%Y-%m}",
-            indicator,
-            slot,
-            history.actuals.get(slot),
-            periods.month_label(slot)
-            if indicator.frequency == "monthly"
-            else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)",
-        )
+    labels = [
+        periods.month_label(slot)
+        if indicator.frequency == "monthly"
+        else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)"
         for slot in slots
     ]
+    # As the month sheet: the rows of the grid as opened are cached under the data version.
+    key = ":".join(
+        str(part)
+        for part in ("year-grid", partnership.pk, partnership.data_version.hex, pk, year, today)
+    )
+    opened = request.method != "POST"
+    rows_html = cache.get(key) if opened else None
+    history = None if rows_html is not None else selectors.indicator_history(indicator, changes=0)
+    cells = (
+        []
+        if history is None
+        else [
+            Cell(f"m{slot:%Y-%m}", indicator, slot, history.actuals.get(slot), label)
+            for slot, label in zip(slots, labels, strict=True)
+        ]
+    )
     label = periods.fy_label(year, start)
     form = FigureGridForm(
         request.POST or None,
         cells=cells,
-        today=timezone.localdate(),
+        today=today,
         stray_message=lambda key: f"{key[1:]} is outside the financial year {label}.",
     )
     if request.method == "POST":
@@ -267,17 +352,29 @@ def year_grid(request, slug, pk, year):
         response = _grid_save(request, form, url)
         if response:
             return response
-    last_year = {slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots}
+    context = {}
+    if rows_html is None:
+        last_year = {
+            slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots
+        }
+        context["grid"] = [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()]
+        rows_html = render_to_string(
+            "indicators/_year_grid_rows.html", {"indicator": indicator, **context}
+        )
+        if opened:
+            cache.set(key, rows_html)
     return render(
         request,
         "indicators/year_grid.html",
         {
-            "partnership": indicator.partnership,
+            **context,
+            "partnership": partnership,
             "indicator": indicator,
             "year": year,
             "year_label": label,
             "form": form,
-            "grid": [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()],
+            "rows_html": mark_safe(rows_html),  # our template's output, escaped there
+            "first_label": labels[0],
         },
     )
 
@@ -460,38 +557,57 @@ def dashboard(request, slug):
     context = {"partnership": partnership, "period": period, "period_error": period_error}
     if period:
         fy = periods.financial_year_of(period, partnership.fy_start_month)
-        rows = [
-            (
-                r,
-                commentary.commentary(
-                    r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
-                ),
-            )
-            for r in selectors.partnership_figures(partnership, period)
-        ]
-        with_figures = [row for row in rows if row[0].figures.ytd is not None]
         context |= {
             "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
-            # Indicators with a target apart from monitoring-only ones (REPORTING.md).
-            "target_rows": [row for row in with_figures if row[0].target],
-            "monitor_rows": [row for row in with_figures if not row[0].target],
-            "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
             "family": family_rankings(partnership),
         }
+        context["tables"] = cached_fragment(
+            f"dashboard:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
+            lambda: render_to_string(
+                "indicators/_dashboard_tables.html", context | _dashboard_rows(partnership, period)
+            ),
+        )
     return render(request, "indicators/dashboard.html", context)
+
+
+def _dashboard_rows(partnership, period) -> dict:
+    rows = [
+        (
+            r,
+            commentary.commentary(
+                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
+            ),
+        )
+        for r in selectors.partnership_figures(partnership, period)
+    ]
+    with_figures = [row for row in rows if row[0].figures.ytd is not None]
+    return {
+        # Indicators with a target apart from monitoring-only ones (REPORTING.md).
+        "target_rows": [row for row in with_figures if row[0].target],
+        "monitor_rows": [row for row in with_figures if not row[0].target],
+        "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+    }
+
+
+def _latest_period(partnership) -> datetime.date | None:
+    """The latest month with figures, cached under the data version (None is read again)."""
+    return cached(
+        f"latest-period:{partnership.pk}:{partnership.data_version.hex}",
+        lambda: selectors.latest_period(partnership),
+    )
 
 
 def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     """The month asked for (?period=YYYY-MM), else the latest with figures; and any error."""
     raw = request.GET.get("period")
     if not raw:
-        return selectors.latest_period(partnership), ""
+        return _latest_period(partnership), ""
     try:
         return periods.parse_month(raw), ""
     except ValueError:
         error = f"'{raw[:20]}' is not a month like 2016-11, so the latest month is shown."
-        return selectors.latest_period(partnership), error
+        return _latest_period(partnership), error
 
 
 @require_GET
@@ -507,4 +623,8 @@ def api_comparisons(request, slug):
         period = periods.parse_month(raw)
     except ValueError:
         return JsonResponse({"error": "period must be a month like 2016-11"}, status=400)
-    return JsonResponse(comparisons.records_json(partnership, period), safe=False)
+    body = cached(
+        f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
+        lambda: json.dumps(comparisons.records_json(partnership, period), cls=DjangoJSONEncoder),
+    )
+    return HttpResponse(body, content_type="application/json")

@@ -60,3 +60,12 @@ def officer_b(partnership_b):
 @pytest.fixture
 def outsider(db):
     return _factories().UserFactory(username="outsider")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (keys are versioned; this is hygiene)."""
+    yield
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,5 +1,7 @@
 """The partnership core: partnerships, theme groups, organisations, people and meetings."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -77,12 +79,25 @@ class Partnership(models.Model):
         help_text="Anyone, signed in or not, may read this partnership's published reports "
         "(scrutiny papers are public documents). Drafts are never public.",
     )
+    # A new token, in the same transaction, whenever anything the figures or the figure
+    # pages are made from changes (indicators/data_version.py): the key of every cached
+    # figure and page fragment. A fresh random token rather than a counter, so that a
+    # rolled-back change, or a test database rolled back, never brings an old key back.
+    data_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Its name, slug, financial year and legend appear in cached pages: every save is
+        # a change (and never writes back a token read before someone else's change).
+        self.data_version = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("core:partnership", args=[self.slug])

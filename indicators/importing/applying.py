@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 
+from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator
 from ..services import figure_snapshot, target_set
 from ..validation import same_number
@@ -121,6 +122,8 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
         current.save(update_fields=changed)
         counts["updated"] += 1
     Indicator.objects.bulk_create(new, batch_size=BATCH)
+    # bulk_create sends no signals: new indicators change their partnerships' pages.
+    data_changed(partnership_ids={i.partnership_id for i in new})
     counts["created"] += len(new)
     return counts
 
@@ -261,6 +264,8 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
         batch_size=BATCH,
     )
     insert_rows(FigureChange, AUDIT_FIELDS, audit, background=ctx.background)
+    # COPY and bulk_update send no signals: the figures' version changes here.
+    data_changed(indicator_ids={pk for pk, _ in changing})
     counts["created"] += len(new)
     counts["updated"] += len(changed)
     return counts

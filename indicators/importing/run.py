@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 
+from .. import data_version
 from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
 from .reading import Tables, read_path
@@ -62,26 +63,29 @@ def import_tables(
             source=source,
             dry_run=dry_run,
         )
-        try:
-            for table in registry.tables():
-                rows = tables.get(table.name)
-                if rows is None:
-                    continue
-                rows = iter(rows)
-                while chunk := list(islice(rows, CHUNK)):
-                    if deadline is not None and time.monotonic() > deadline:
-                        ctx.fail(
-                            f"The import was stopped after {time_limit:g} seconds and "
-                            f"nothing was saved. {USE_THE_COMMAND}"
-                        )
-                        break
-                    items = table.check(chunk, ctx)
-                    if not ctx.errors:
-                        ctx.background.wait()
-                        report.add(table.name, table.apply(items, ctx))
-                ctx.background.wait()
-        finally:
-            ctx.background.wait()  # never leave a COPY running on a connection rolled back
+        # Each partnership written to gets one new data version, at the end: its row is
+        # then locked only until the commit, not for the whole import.
+        with data_version.batched():
+            try:
+                for table in registry.tables():
+                    rows = tables.get(table.name)
+                    if rows is None:
+                        continue
+                    rows = iter(rows)
+                    while chunk := list(islice(rows, CHUNK)):
+                        if deadline is not None and time.monotonic() > deadline:
+                            ctx.fail(
+                                f"The import was stopped after {time_limit:g} seconds and "
+                                f"nothing was saved. {USE_THE_COMMAND}"
+                            )
+                            break
+                        items = table.check(chunk, ctx)
+                        if not ctx.errors:
+                            ctx.background.wait()
+                            report.add(table.name, table.apply(items, ctx))
+                    ctx.background.wait()
+            finally:
+                ctx.background.wait()  # never leave a COPY running on a connection rolled back
         if ctx.errors or dry_run:
             transaction.set_rollback(True)
     if ctx.errors:

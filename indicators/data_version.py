@@ -1,0 +1,121 @@
+"""A partnership's data version: a token that changes whenever its figures' inputs change.
+
+Cached fragments of the figure pages are keyed by (partnership, data version, ...), so a
+change shows on the next request of every page, in every worker, without anyone
+deleting a cache entry. The token changes in the same transaction as the change:
+
+- saves and deletes of actuals, targets, indicators, SPC settings and theme groups, by
+  any path that sends Django's model signals (the figure services, forms, the admin, the
+  audited import of targets, the police.uk import through the figure service), here;
+- a partnership's own save (`Partnership.save`);
+- a person's save (their name shows beside the figures they entered): every partnership;
+- writes that send no signals (COPY, ``bulk_create``, ``bulk_update``, ``update()``)
+  call `data_changed` themselves, as `indicators/importing/applying.py` does.
+
+A write path added later that bypasses the signals must call `data_changed` too.
+"""
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from csp_portal.core.models import Partnership, ThemeGroup
+
+from .models import Actual, Indicator, SpcSetting, Target
+
+# Inside `batched`: the (partnership ids, indicator ids) changed so far, bumped once at the end.
+_pending: contextvars.ContextVar[tuple[set, set] | None] = contextvars.ContextVar(
+    "data_version_pending", default=None
+)
+
+
+def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable[int] = ()) -> None:
+    """Give these partnerships (and those of these indicators) a new data version."""
+    partnership_ids, indicator_ids = set(partnership_ids), set(indicator_ids)
+    pending = _pending.get()
+    if pending is not None:
+        pending[0].update(partnership_ids)
+        pending[1].update(indicator_ids)
+        return
+    if not partnership_ids and not indicator_ids:
+        return
+    where = Q(pk__in=partnership_ids)
+    if indicator_ids:
+        where |= Q(pk__in=Indicator.objects.filter(pk__in=indicator_ids).values("partnership"))
+    Partnership.objects.filter(where).update(data_version=uuid.uuid4())
+
+
+@contextlib.contextmanager
+def batched():
+    """Bump each changed partnership once, at the end, instead of once a row.
+
+    Use inside the write's ``transaction.atomic`` (as its innermost wrapper): when an
+    error leaves this block it leaves the atomic block too, whose writes roll back, so
+    nothing is bumped then.
+    """
+    if _pending.get() is not None:  # already in a batch: the outer one bumps
+        yield
+        return
+    pending: tuple[set, set] = (set(), set())
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    # Not reached on an error, whose atomic block rolls the writes back.
+    data_changed(partnership_ids=pending[0], indicator_ids=pending[1])
+
+
+def _cascaded(sender, origin) -> bool:
+    """Deleted because something above it was: that deletion bumps the version."""
+    model = getattr(origin, "model", type(origin))
+    return origin is not None and model is not sender
+
+
+def _by_indicator(sender, instance, origin=None, **kwargs) -> None:
+    if kwargs.get("raw") or (origin is not None and _cascaded(sender, origin)):
+        return
+    data_changed(indicator_ids=[instance.indicator_id])
+
+
+def _by_partnership(sender, instance, origin=None, **kwargs) -> None:
+    if kwargs.get("raw") or (origin is not None and _cascaded(sender, origin)):
+        return
+    ids = {instance.partnership_id, getattr(instance, "_partnership_before", None)}
+    data_changed(partnership_ids=ids - {None})
+
+
+def _remember_partnership(sender, instance, **kwargs) -> None:
+    """An indicator moved to another partnership changes the old one's figures too."""
+    if instance.pk and not kwargs.get("raw"):
+        instance._partnership_before = (
+            Indicator.objects.filter(pk=instance.pk).values_list("partnership", flat=True).first()
+        )
+
+
+def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """Pages name who entered and changed figures: a renamed person changes them all."""
+    if created or kwargs.get("raw"):
+        return
+    if update_fields is not None and not set(update_fields) & NAME_FIELDS:
+        return  # a sign-in's last_login, say
+    Partnership.objects.update(data_version=uuid.uuid4())
+
+
+NAME_FIELDS = {"username", "first_name", "last_name"}
+
+
+def connect() -> None:
+    post_save.connect(_user_saved, sender=User, dispatch_uid="data_version_user")
+    for model in (Actual, Target, SpcSetting):
+        post_save.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_{model}")
+        post_delete.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_d_{model}")
+    for model in (Indicator, ThemeGroup):
+        post_save.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_{model}")
+        post_delete.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_d_{model}")
+    pre_save.connect(_remember_partnership, sender=Indicator, dispatch_uid="data_version_move")

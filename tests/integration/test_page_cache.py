@@ -1,0 +1,306 @@
+"""Cached figures and page fragments (indicators/data_version.py): every write path that
+changes a figure's inputs shows on the next request of every cached page, cached pages
+are byte for byte what an empty cache gives, and nothing cached crosses partnerships or
+roles.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from csp_portal.core.models import Partnership, ThemeGroup
+from indicators import importing, services
+from indicators.models import Actual, Indicator, Target
+from indicators.services import FigureInput, TargetRow
+from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, UserFactory
+from tests.factories.series import hate_crime_indicator
+
+NOV_2016 = datetime.date(2016, 11, 1)
+
+
+@pytest.fixture
+def world(partnership_a, partnership_b, officer_a):
+    """Two partnerships with the same indicator code, different figures; a target on A's."""
+    own = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=own, financial_year=2016, kind="annual", value=Decimal(300))
+    other = hate_crime_indicator(partnership_b)
+    Actual.objects.filter(indicator=other).update(value=Decimal(7777))
+    return own, other
+
+
+def pages(indicator: Indicator) -> list[str]:
+    slug, pk = indicator.partnership.slug, indicator.pk
+    return [
+        reverse("indicators:dashboard", args=[slug]),
+        reverse("indicators:list", args=[slug]),
+        reverse("indicators:detail", args=[slug, pk]),
+        reverse("indicators:detail", args=[slug, pk]) + "?year=2016&chart=spc",
+        reverse("indicators:month_sheet", args=[slug, "2016-11"]),
+        reverse("indicators:year_grid", args=[slug, pk, 2016]),
+        reverse("indicators:api_comparisons", args=[slug]) + "?period=2016-11",
+    ]
+
+
+# What differs between two responses of the same page whatever the cache: the CSRF
+# token and the Content-Security-Policy nonce.
+PER_RESPONSE = re.compile(r'(name="csrfmiddlewaretoken" value=|nonce=)"[^"]*"')
+
+
+def fetch(client, urls: list[str]) -> dict[str, str]:
+    found = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        found[url] = PER_RESPONSE.sub(r"\1", response.content.decode())
+    return found
+
+
+def fetch_uncached(client, urls: list[str]) -> dict[str, str]:
+    cache.clear()
+    return fetch(client, urls)
+
+
+@pytest.mark.django_db
+def test_cached_pages_are_byte_identical_and_cheaper(client, officer_a, world):
+    own, _ = world
+    client.force_login(officer_a)
+    urls = pages(own)
+    cold = fetch_uncached(client, urls)
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            warm = fetch(client, [url])
+        assert warm[url] == cold[url], url
+        uncached = fetch_uncached(client, [url])
+        with CaptureQueriesContext(connection) as cold_queries:
+            fetch_uncached(client, [url])
+        assert uncached[url] == cold[url], url
+        assert len(queries) < len(cold_queries), url
+
+
+def form_fields(client, url: str) -> dict[str, str]:
+    """The form of a page as it was opened: every input's name and value."""
+    html = client.get(url).content.decode()
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) != "csrfmiddlewaretoken":
+            fields[name.group(1)] = value.group(1) if value else ""
+    fields.setdefault("reason", "")
+    return fields
+
+
+def month_sheet_post(client, indicator, value="555", **_):
+    url = reverse("indicators:month_sheet", args=[indicator.partnership.slug, "2016-11"])
+    data = form_fields(client, url)
+    data[f"i{indicator.pk}-v"] = value
+    assert client.post(url, data).status_code == 302
+
+
+def year_grid_post(client, indicator, **_):
+    url = reverse("indicators:year_grid", args=[indicator.partnership.slug, indicator.pk, 2016])
+    data = form_fields(client, url)
+    data["m2016-10-v"] = "444"
+    data["m2016-11-v"] = ""  # removed: a blank is a missing figure
+    assert client.post(url, data).status_code == 302
+
+
+def figure_service(indicator, officer, **_):
+    # The path of the police.uk import and every figure form.
+    services.actuals_save(
+        entries=[FigureInput(indicator, NOV_2016, Decimal(1))], by=officer, source="police.uk"
+    )
+
+
+def import_actuals(indicator, tmp_path, **_):
+    # Existing figures changed (bulk_update) and a new one added (COPY or bulk insert).
+    slug = indicator.partnership.slug
+    (tmp_path / "actuals.csv").write_text(
+        "partnership,indicator,period,value,numerator,denominator,note\n"
+        f"{slug},SP 09,2016-11,91,,,\n{slug},SP 09,2016-12,92,,,\n"
+    )
+    importing.import_path(tmp_path, by=None)
+
+
+def import_indicators(indicator, tmp_path, **_):
+    slug = indicator.partnership.slug
+    (tmp_path / "indicators.csv").write_text(
+        "partnership,code,title,theme_group,polarity,measure,frequency,tolerance,unit\n"
+        f"{slug},ZZ 01,Imported indicator,,lower,count,monthly,5,crimes\n"
+    )
+    importing.import_path(tmp_path, by=None)
+
+
+def target_form(client, indicator, **_):
+    url = reverse("indicators:target_edit", args=[indicator.partnership.slug, indicator.pk, 2016])
+    assert client.post(url, {"kind": "annual", "value": "150"}).status_code == 302
+
+
+def target_service(indicator, officer, **_):
+    services.targets_replace(
+        indicator=indicator,
+        financial_year=2016,
+        rows=[TargetRow(kind="change_pct", value=Decimal(-3), baseline_year=2015)],
+        by=officer,
+    )
+
+
+def target_deleted(indicator, **_):
+    Target.objects.filter(indicator=indicator).delete()  # as the admin's bulk delete
+
+
+def spc_settings(indicator, officer, **_):
+    services.spc_setting_save(
+        indicator=indicator,
+        baseline_start=datetime.date(2015, 4, 1),
+        baseline_end=datetime.date(2016, 3, 1),
+        recalculate_from=[],
+        run_length=7,
+        by=officer,
+    )
+
+
+def indicator_settings(indicator, **_):
+    indicator.polarity = Indicator.Polarity.LOWER  # as the admin's form saves it
+    indicator.title = "Hate crime, renamed"
+    indicator.save()
+
+
+def indicator_deleted(indicator, **_):
+    IndicatorFactory(partnership=indicator.partnership, code="AA 01")
+    Indicator.objects.get(pk=indicator.pk).delete()
+
+
+def actual_deleted(indicator, **_):
+    Actual.objects.get(indicator=indicator, period=NOV_2016).delete()
+
+
+def actual_edited_in_admin(indicator, **_):
+    actual = Actual.objects.get(indicator=indicator, period=NOV_2016)
+    actual.value = Decimal(2)
+    actual.save()
+
+
+def partnership_settings(indicator, **_):
+    partnership = Partnership.objects.get(pk=indicator.partnership_id)
+    partnership.name = "Partnership A, renamed"
+    partnership.rag_legend = {"red": "Red!", "amber": "Amber!", "green": "Green!"}
+    partnership.save()
+
+
+def theme_group_renamed(indicator, **_):
+    group = ThemeGroup.objects.get(pk=indicator.theme_group_id)
+    group.name = "Community cohesion, renamed"
+    group.save()
+
+
+def person_renamed(officer, **_):
+    officer.first_name = "Renamed"
+    officer.save()
+
+
+WRITES = [
+    month_sheet_post,
+    year_grid_post,
+    figure_service,
+    import_actuals,
+    import_indicators,
+    target_form,
+    target_service,
+    target_deleted,
+    spc_settings,
+    indicator_settings,
+    indicator_deleted,
+    actual_deleted,
+    actual_edited_in_admin,
+    partnership_settings,
+    theme_group_renamed,
+    person_renamed,
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", WRITES, ids=[w.__name__ for w in WRITES])
+def test_every_write_path_shows_on_the_next_request(client, officer_a, world, write, tmp_path):
+    own, other = world
+    client.force_login(officer_a)
+    month_sheet_post(client, own, value="123")  # an edit by this officer, so the pages name them
+    client.get("/accessibility/")
+    urls = pages(own)
+    other_urls = pages(other)
+    client_b = client.__class__()
+    client_b.force_login(UserFactory(is_staff=True))
+    before = fetch(client, urls)
+    fetch(client, urls)  # every page now comes from the cache
+    other_before = fetch(client_b, other_urls)
+
+    write(client=client, indicator=own, officer=officer_a, tmp_path=tmp_path)
+    client.get("/accessibility/")  # shows (and so clears) the write's "saved" message
+
+    if not Indicator.objects.filter(pk=own.pk).exists():  # the partnership's pages only
+        urls = [u for u in urls if f"/{own.pk}/" not in u]
+    after = fetch(client, urls)
+    assert after == fetch_uncached(client, urls)
+    assert after != {u: before[u] for u in urls}
+    # The other partnership's pages are as they were (a person's name is everywhere).
+    if write is not person_renamed:
+        assert fetch(client_b, other_urls) == other_before
+
+
+@pytest.mark.django_db
+def test_nothing_cached_crosses_partnerships(client, officer_a, officer_b, world):
+    own, other = world
+    client.force_login(officer_a)
+    ours = fetch(client, pages(own))
+    client.force_login(officer_b)
+    theirs = fetch(client, pages(other))
+    assert theirs == fetch_uncached(client, pages(other))
+    showing_figures = [0, 2, 3, 4, 5, 6]  # all but the indicator list
+    for url in [pages(other)[i] for i in showing_figures]:
+        assert "7777" in theirs[url].replace(",", ""), url
+    for url in pages(own):
+        assert "7777" not in ours[url].replace(",", ""), url
+        assert "Partnership B" not in ours[url], url
+    # Each reads only their own, cached or not.
+    for url in pages(own):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.django_db
+def test_editors_cached_pages_never_reach_a_panel_member(client, officer_a, panel_a, world):
+    own, _ = world
+    client.force_login(officer_a)
+    fetch(client, pages(own))  # cached for an editor
+    client.force_login(panel_a)
+    for url in pages(own):
+        assert client.get(url).status_code in (403, 404), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", [month_sheet_post, target_service, import_actuals])
+def test_draft_report_shows_a_change_at_once(client, officer_a, world, write, tmp_path):
+    own, _ = world
+    report = ReportFactory(partnership=own.partnership)
+    url = reverse("reports:preview", args=[own.partnership.slug, report.pk])
+    client.force_login(officer_a)
+    as_at = re.compile(r"Figures as at [^<]*")  # the time the draft was made: now
+
+    def draft() -> str:
+        return as_at.sub("", fetch(client, [url])[url])
+
+    before = draft()
+    assert draft() == before  # nothing else changes it (the draft itself is not cached)
+
+    write(client=client, indicator=own, officer=officer_a, tmp_path=tmp_path)
+    client.get("/accessibility/")
+
+    after = draft()
+    assert after != before
+    cache.clear()
+    assert draft() == after
