@@ -13,7 +13,7 @@ from csp_portal.core.models import Partnership
 
 from ..models import Actual, FigureChange, Indicator
 from ..services import figure_snapshot, target_set
-from ..validation import same_number
+from ..validation import plain_number, same_number
 from .context import ImportContext
 from .copying import insert_rows
 
@@ -28,7 +28,11 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
 
     if not changing:
         return False
-    partnerships = {indicators[pk].partnership_id: indicators[pk].partnership for pk, _ in changing}
+    # Per indicator, not per figure: a national import changes millions of figures.
+    partnerships = {
+        indicators[pk].partnership_id: indicators[pk].partnership
+        for pk in {pk for pk, _ in changing}
+    }
     published = locked_months(partnerships.values())
     if not published:
         return False
@@ -205,15 +209,15 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     audit: list[tuple] = []
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
     indicators_by_pk = {i.pk: i for i in indicators.values()}
+    source = ctx.source
     for pk, group in by_indicator.items():
         for item in group:
+            period = item["period"]
             value, numerator, denominator = item["value"], item["numerator"], item["denominator"]
-            current = existing.get((pk, item["period"]))
+            current = existing.get((pk, period)) if existing else None
             if current is None:
                 old = None
-                new.append(
-                    (pk, item["period"], value, numerator, denominator, item["note"], by_id, now, 1)
-                )
+                new.append((pk, period, value, numerator, denominator, item["note"], by_id, now, 1))
             else:
                 actual_id, *stored, version = current
                 if (
@@ -242,12 +246,17 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 (
                     pk,
                     actual_subject,
-                    item["period"],
+                    period,
                     item["financial_year"],
                     old,
-                    figure_snapshot(value, numerator, denominator),
+                    # figure_snapshot, without its calls for the parts most figures lack
+                    {
+                        "value": plain_number(value),
+                        "numerator": None if numerator is None else plain_number(numerator),
+                        "denominator": None if denominator is None else plain_number(denominator),
+                    },
                     "",
-                    ctx.source,
+                    source,
                     by_id,
                     now,
                 )
