@@ -328,6 +328,8 @@ class _Calendar:
     in_quarter: tuple[date, ...]
     previous_quarter: tuple[date, ...]
     year_months: tuple[date, ...]
+    # Per month of the year: how many months of the year come after it.
+    remaining_after: dict[date, int]
 
 
 @functools.lru_cache(maxsize=512)
@@ -370,6 +372,7 @@ def _calendar(period: date, start_month: int, step: int) -> _Calendar:
             if prev_months[0] <= s <= prev_months[-1]
         ),
         year_months=tuple(months),
+        remaining_after={m: len(months) - i - 1 for i, m in enumerate(months)},
     )
 
 
@@ -454,7 +457,11 @@ class _Calc:
         # The usual case, a count with no gap: running sums at C speed. (Not ``None in``
         # a list of Decimals: each comparison with None costs an isinstance check.)
         if measure == "count" and all(map(values.__contains__, slots)):
-            return list(accumulate(map(values.__getitem__, slots)))
+            # As the loop below adds them: from zero, but the first period as it is.
+            sums = list(accumulate(map(values.__getitem__, slots), initial=_ZERO))
+            if len(sums) > 1:
+                sums[1] = values[slots[0]]
+            return sums[1:]
         out: list[Decimal | None] = []
         total = numerator = denominator = Decimal(0)
         whole = parts = True
@@ -565,7 +572,7 @@ def compute(
     annual_target, target_to_date = _targets(calc, target, year, covered, to_date)
     target_gap = _minus(ytd, target_to_date)
 
-    remaining_after_ytd = sum(1 for m in calendar.year_months if m > ytd_end) if ytd_end else 0
+    remaining_after_ytd = calendar.remaining_after[ytd_end] if ytd_end else 0
     required = None
     if (
         spec.measure == "count"
@@ -737,17 +744,16 @@ def _cumulative_target(
     if calc.spec.measure in LEVEL_MEASURES:
         return tuple((s, annual) for s in slots)
     complete, total = calc.year_total(calendar.year - 1)
-    same = calc.running(calc.shifted(slots, -1)) if complete else [None] * len(slots)
     count = len(slots)
-    return tuple(
-        (
-            s,
-            annual * part / total
-            if complete and total and part is not None
-            else annual * (i + 1) / count,
-        )
-        for i, (s, part) in enumerate(zip(slots, same, strict=True))
-    )
+    if complete and total:
+        same = calc.running(calc.shifted(slots, -1))
+        path = [
+            annual * part / total if part is not None else annual * (i + 1) / count
+            for i, part in enumerate(same)
+        ]
+    else:
+        path = [annual * i / count for i in range(1, count + 1)]
+    return tuple(zip(slots, path, strict=True))
 
 
 def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal | None:
@@ -834,11 +840,16 @@ def _direction(
 
 def spc_window(calc_step: int, slot: date, settings: SpcSettings | None) -> list[date]:
     """The stored periods an XmR chart at ``slot`` covers, oldest first."""
+    return list(_spc_slots(calc_step, slot, settings))
+
+
+def _spc_slots(calc_step: int, slot: date, settings: SpcSettings | None) -> tuple[date, ...]:
+    # The shared tuple itself: the figures only read it.
     count = SPC_WINDOW - 1
     if settings is not None and settings.baseline_start is not None:
         months = (slot.year - settings.baseline_start.year) * 12 + slot.month
         count = max(count, (months - settings.baseline_start.month) // calc_step)
-    return list(_window(calc_step, slot, count))
+    return _window(calc_step, slot, count)
 
 
 @lru_cache(maxsize=256)
@@ -890,7 +901,7 @@ def _spc_figures(
     annual_target: Decimal | None,
 ) -> dict[str, object]:
     """The Figures fields for statistical process control at the reporting period."""
-    slots = spc_window(calc.step, slot, settings)
+    slots = _spc_slots(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
     known = calc.values
     values = list(map(known.get, slots))
