@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate, repeat
+from typing import NamedTuple
 
 from indicators import spc as spc_rules
 from indicators.periods import (
@@ -556,9 +557,11 @@ def compute(
     last_year_value = values.get(calendar.slot_last_year)
     change = _minus(value, last_year_value)
 
-    ytd = calc.aggregate(covered)
     # The running year to date at each period this year has a figure for.
-    running = dict(zip(covered, calc.running(covered), strict=True))
+    running_ytd = calc.running(covered)
+    running = dict(zip(covered, running_ytd, strict=True))
+    # A count's year to date is the last running total (the same sum); else worked out.
+    ytd = running_ytd[-1] if covered and spec.measure == "count" else calc.aggregate(covered)
     # Like for like: last year counts only the periods this year has figures for.
     ytd_last_year = calc.like_for_like(covered, -1)
     ytd_change = _minus(ytd, ytd_last_year)
@@ -646,8 +649,7 @@ def _slots_before(slot: date, step: int, count: int) -> list[date]:
     return [add_months(slot, -step * k) for k in range(1, count + 1)]
 
 
-@dataclass(frozen=True)
-class _Quarter:
+class _Quarter(NamedTuple):  # a tuple: made for every indicator, read once
     """The reporting quarter so far, against last year's same months and the previous quarter."""
 
     value: Decimal | None

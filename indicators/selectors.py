@@ -1,6 +1,7 @@
 """Reads that give the figures module its plain series, each in a fixed number of queries."""
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,13 +25,39 @@ from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 
 
 def spec_for(indicator: Indicator) -> IndicatorSpec:
+    return _spec(
+        indicator.polarity,
+        indicator.measure,
+        indicator.frequency,
+        # As text, so the key is exact: Decimal 5 and 5.00 are equal, and hash alike.
+        _text(indicator.tolerance),
+        _text(indicator.stability),
+        indicator.partnership.fy_start_month,
+    )
+
+
+def _text(number):
+    return None if number is None else str(number)
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(
+    polarity: str,
+    measure: str,
+    frequency: str,
+    tolerance: str | None,
+    stability: str | None,
+    fy_start_month: int,
+) -> IndicatorSpec:
+    # Specs are immutable and most indicators of a partnership share one: made (and
+    # checked) once, not for each indicator on every page.
     return IndicatorSpec(
-        polarity=indicator.polarity,
-        measure=indicator.measure,
-        frequency=indicator.frequency,
-        tolerance_pct=indicator.tolerance,
-        stability_pct=indicator.stability,
-        fy_start_month=indicator.partnership.fy_start_month,
+        polarity=polarity,
+        measure=measure,
+        frequency=frequency,
+        tolerance_pct=tolerance,
+        stability_pct=stability,
+        fy_start_month=fy_start_month,
     )
 
 
