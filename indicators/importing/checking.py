@@ -4,6 +4,7 @@ Nothing here writes. Errors go to the import context (``actuals.csv row 3: ...``
 """
 
 from decimal import Decimal
+from operator import itemgetter
 
 from django.utils.text import slugify
 
@@ -263,13 +264,26 @@ def check_actuals(rows: list[Row], ctx: ImportContext) -> list[dict]:
         return items
     columns = rows[0].columns
     where = [columns.get(name) for name in _ACTUAL_COLUMNS]
+    # The seven cells at once, at C speed (a file without some column: one at a time).
+    if None in where:
+        absent = [i for i, index in enumerate(where) if index is None]
+        present = itemgetter(*(index for index in where if index is not None))
+
+        def take(cells: list[str]) -> list[str]:
+            found = list(present(cells))
+            for i in absent:
+                found.insert(i, "")
+            return found
+
+    else:
+        take = itemgetter(*where)
     fy_start, kinds, months = ctx.fy_start, ctx._kinds, ctx._months
     seen = ctx._seen.setdefault(rows[0].table, {})
     for row in rows:
         if row.columns is not columns:  # rows of another shape: the careful path
             item = _actual(row, ctx, this_month)
         else:
-            item = _usual_actual(row, where, fy_start, kinds, months, seen, this_month)
+            item = _usual_actual(row, take, fy_start, kinds, months, seen, this_month)
             if item is None:
                 item = _actual(row, ctx, this_month)
         if item is not None:
@@ -277,14 +291,11 @@ def check_actuals(rows: list[Row], ctx: ImportContext) -> list[dict]:
     return items
 
 
-def _usual_actual(row: Row, where, fy_start, kinds, months, seen, this_month) -> dict | None:
+def _usual_actual(row: Row, take, fy_start, kinds, months, seen, this_month) -> dict | None:
     """The item for a usual row, as ``_actual`` makes it; None for any other row (which
     ``_actual`` then checks, and reports on)."""
-    cells = row.values
     try:
-        slug, code, month, value, numerator, denominator, note = (
-            "" if index is None else cells[index].strip() for index in where
-        )
+        slug, code, month, value, numerator, denominator, note = map(str.strip, take(row.values))
     except IndexError:  # a short row
         return None
     if numerator or denominator or not value or not (value.isascii() and value.isdigit()):
