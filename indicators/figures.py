@@ -59,6 +59,7 @@ STATUSES = ("green", "amber", "red", "none")
 DIRECTIONS = ("improving", "deteriorating", "stable", "none")
 
 _ZERO = Decimal(0)
+_UNKNOWN = object()
 HUNDRED = Decimal(100)
 THOUSAND = Decimal(1000)
 # The XmR chart looks back three years (36 months, 12 quarters) unless a baseline starts earlier.
@@ -503,7 +504,7 @@ class _Calc:
 
     def shifted(self, slots: Sequence[date], years: int) -> tuple[date, ...]:
         """The same periods ``years`` financial years later (earlier if negative)."""
-        return _shifted(tuple(slots), years)
+        return _shifted(slots if type(slots) is tuple else tuple(slots), years)
 
     def year_total(self, year: int) -> tuple[bool, Decimal | None]:
         """Whether a financial year has every figure, and its combined figure."""
@@ -522,10 +523,11 @@ class _Calc:
         """The combined figure for the same periods in another year, None if it lacks any."""
         if not slots:
             return None
-        key = (tuple(slots), years)
-        if key not in self._like:
-            self._like[key] = self.aggregate(self.shifted(slots, years))
-        return self._like[key]
+        key = (slots if type(slots) is tuple else tuple(slots), years)
+        known = self._like.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._like[key] = self.aggregate(self.shifted(key[0], years))
+        return known
 
 
 def compute(
@@ -545,10 +547,13 @@ def compute(
     year_slots = calendar.year_slots
     to_date = calendar.to_date
     ends = calendar.ends
-    covered = [s for s in to_date if s in values]
-    # A quarter still under way is not yet overdue, so it is not reported as missing.
-    missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
-    due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
+    if all(map(values.__contains__, to_date)):  # the usual case: no gap this year
+        covered, missing, due_or_covered = to_date, (), to_date
+    else:
+        covered = tuple(s for s in to_date if s in values)
+        # A quarter still under way is not yet overdue, so it is not reported as missing.
+        missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
+        due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
     ytd_end = ends[due_or_covered[-1]] if due_or_covered else None
     elapsed = calendar.elapsed
 
