@@ -176,8 +176,17 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     by_indicator: dict[int, list[dict]] = defaultdict(list)
     indicators = ctx.indicators()
+    # The chunk's own indicators, each looked up once (a national import has thousands).
+    pk_of: dict[tuple[str, str], int] = {}
+    indicators_by_pk: dict[int, Indicator] = {}
     for item in items:
-        by_indicator[indicators[item["partnership"], item["code"]].pk].append(item)
+        key = (item["partnership"], item["code"])
+        pk = pk_of.get(key)
+        if pk is None:
+            indicator = indicators[key]
+            pk = pk_of[key] = indicator.pk
+            indicators_by_pk[pk] = indicator
+        by_indicator[pk].append(item)
     # (indicator, period) -> (id, value, numerator, denominator, note, version): plain
     # tuples, as a re-import compares every row and changes few.
     existing: dict[tuple[int, datetime.date], tuple] = {}
@@ -208,7 +217,6 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     changed: list[Actual] = []
     audit: list[tuple] = []
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
-    indicators_by_pk = {i.pk: i for i in indicators.values()}
     source = ctx.source
     for pk, group in by_indicator.items():
         for item in group:
