@@ -13,7 +13,7 @@ from csp_portal.core.models import Partnership
 
 from ..models import Actual, FigureChange, Indicator
 from ..services import figure_snapshot, target_set
-from ..validation import plain_number, same_number
+from ..validation import same_number
 from .context import ImportContext
 from .copying import insert_rows
 
@@ -172,6 +172,19 @@ AUDIT_FIELDS = [
 ]
 
 
+def _snapshot(made: dict, value, numerator, denominator) -> dict:
+    """figure_snapshot, one object for every figure of the same value and no parts (equal
+    numbers have the same snapshot text, but for the sign of a zero): written many times,
+    encoded once (copying.py)."""
+    if numerator is not None or denominator is not None:
+        return figure_snapshot(value, numerator, denominator)
+    key = (value, value.is_signed())
+    found = made.get(key)
+    if found is None:
+        found = made[key] = figure_snapshot(value, None, None)
+    return found
+
+
 def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     by_indicator: dict[int, list[dict]] = defaultdict(list)
@@ -218,6 +231,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     audit: list[tuple] = []
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
     source = ctx.source
+    snapshots: dict = {}
     for pk, group in by_indicator.items():
         for item in group:
             period = item["period"]
@@ -257,12 +271,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                     period,
                     item["financial_year"],
                     old,
-                    # figure_snapshot, without its calls for the parts most figures lack
-                    {
-                        "value": plain_number(value),
-                        "numerator": None if numerator is None else plain_number(numerator),
-                        "denominator": None if denominator is None else plain_number(denominator),
-                    },
+                    _snapshot(snapshots, value, numerator, denominator),
                     "",
                     source,
                     by_id,

@@ -133,6 +133,21 @@ _WHOLE_COLUMN = {
 _NONE = type(None)
 
 
+def _shared_json():
+    """_json_text that encodes each object once: an import hands the same snapshot object
+    to every figure of the same value (objects, not equal values: the column holds them
+    all while it is formatted, so no id is reused meanwhile)."""
+    done: dict[int, str] = {}
+
+    def text(value) -> str:
+        found = done.get(id(value))
+        if found is None:
+            found = done[id(value)] = _json_text(value)
+        return found
+
+    return text
+
+
 def _column_text(values: tuple) -> list[str]:
     """One column's values in COPY text format: a whole column at a time, mostly in C
     (formatting value by value was most of a large import's Python time)."""
@@ -148,6 +163,8 @@ def _column_text(values: tuple) -> list[str]:
             if not nulls and not any(c in joined for c in "\\\t\n\r"):
                 return list(values)
             format_value = _escaped
+        elif kind is dict or kind is list:
+            format_value = _shared_json()
         else:
             format_value = _WHOLE_COLUMN.get(kind)
         if format_value is not None:
