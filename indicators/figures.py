@@ -8,11 +8,14 @@ indicator stores each quarter's actual at the quarter's first month.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate, repeat
+from typing import NamedTuple
 
 from indicators import spc as spc_rules
 from indicators.periods import (
@@ -44,6 +47,7 @@ __all__ = [
     "point_value",
     "series_of",
     "spc_series",
+    "stored_point",
 ]
 
 POLARITIES = ("lower", "higher", "monitor")
@@ -54,6 +58,8 @@ TARGET_KINDS = ("annual", "change_pct", "cumulative")
 STATUSES = ("green", "amber", "red", "none")
 DIRECTIONS = ("improving", "deteriorating", "stable", "none")
 
+_ZERO = Decimal(0)
+_UNKNOWN = object()
 HUNDRED = Decimal(100)
 THOUSAND = Decimal(1000)
 # The XmR chart looks back three years (36 months, 12 quarters) unless a baseline starts earlier.
@@ -88,6 +94,26 @@ class Point:
             number = getattr(self, name)
             if number is not None and type(number) is not Decimal:
                 object.__setattr__(self, name, _to_decimal(number, name))
+
+
+_new = object.__new__
+_set_value, _set_numerator, _set_denominator = (
+    Point.value.__set__,  # type: ignore[attr-defined]
+    Point.numerator.__set__,  # type: ignore[attr-defined]
+    Point.denominator.__set__,  # type: ignore[attr-defined]
+)
+
+
+def stored_point(
+    value: Decimal | None, numerator: Decimal | None, denominator: Decimal | None
+) -> Point:
+    """A Point from numbers the database gave (Decimals or None), without Point's checks:
+    a dashboard makes tens of thousands of them, and the checks cost twice the Point."""
+    point = _new(Point)
+    _set_value(point, value)
+    _set_numerator(point, numerator)
+    _set_denominator(point, denominator)
+    return point
 
 
 @dataclass(frozen=True)
@@ -223,6 +249,19 @@ class Figures:
     cumulative_target: tuple[Pair, ...]
 
 
+_FIGURE_NAMES = frozenset(Figures.__dataclass_fields__)
+
+
+def _figures(**fields: object) -> Figures:
+    """Figures from every one of its fields: what the dataclass's __init__ does, without a
+    frozen setattr per field (a third of the cost of a dashboard's figures)."""
+    if fields.keys() != _FIGURE_NAMES:
+        raise TypeError(f"Figures fields differ: {sorted(fields.keys() ^ _FIGURE_NAMES)}")
+    made = object.__new__(Figures)
+    made.__dict__.update(fields)
+    return made
+
+
 _SCALES = {"percentage": HUNDRED, "rate": THOUSAND}
 
 
@@ -243,7 +282,11 @@ def series_of(values: Mapping[date, Decimal | int | str | None]) -> dict[date, P
     }
 
 
-def _normalise(series: Series) -> dict[date, Point]:
+def _normalise(series: Series) -> Mapping[date, Point]:
+    # The selectors give month starts already (one pass over the days, at C speed): only a
+    # series keyed by other days is rebuilt, and only there can two keys share a month.
+    if type(series) is dict and _MONTH_STARTS.issuperset(map(_day, series)):
+        return series
     result: dict[date, Point] = {}
     for key, point in series.items():
         month = key if key.day == 1 else month_start(key)
@@ -251,6 +294,11 @@ def _normalise(series: Series) -> dict[date, Point]:
             raise ValueError(f"two actuals fall in the same month {month.isoformat()}")
         result[month] = point
     return result
+
+
+_MONTH_STARTS = frozenset({1})
+_value_of = operator.attrgetter("value")
+_day = operator.attrgetter("day")
 
 
 def _change_pct(change: Decimal | None, base: Decimal | None) -> Decimal | None:
@@ -282,6 +330,8 @@ class _Calendar:
     in_quarter: tuple[date, ...]
     previous_quarter: tuple[date, ...]
     year_months: tuple[date, ...]
+    # Per month of the year: how many months of the year come after it.
+    remaining_after: dict[date, int]
 
 
 @functools.lru_cache(maxsize=512)
@@ -324,7 +374,14 @@ def _calendar(period: date, start_month: int, step: int) -> _Calendar:
             if prev_months[0] <= s <= prev_months[-1]
         ),
         year_months=tuple(months),
+        remaining_after={m: len(months) - i - 1 for i, m in enumerate(months)},
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _shifted(slots: tuple[date, ...], years: int) -> tuple[date, ...]:
+    # Every indicator of a partnership shifts the same periods: worked out once.
+    return tuple(add_months(s, 12 * years) for s in slots)
 
 
 class _Calc:
@@ -342,9 +399,14 @@ class _Calc:
                 if (value := point_value(point, spec.measure)) is not None
             }
         else:
-            self.values = {
-                slot: point.value for slot, point in self.series.items() if point.value is not None
-            }
+            # At C speed unless some point has no value (then those periods are left out).
+            figures = list(map(_value_of, self.series.values()))
+            if any(map(operator.is_, figures, repeat(None))):
+                self.values = {
+                    s: v for s, v in zip(self.series, figures, strict=True) if v is not None
+                }
+            else:
+                self.values = dict(zip(self.series, figures, strict=True))
         self._years: dict[int, tuple[bool, Decimal | None]] = {}
         self._like: dict[tuple[tuple[date, ...], int], Decimal | None] = {}
 
@@ -376,13 +438,13 @@ class _Calc:
     def aggregate(self, slots: Sequence[date]) -> Decimal | None:
         """The combined figure over periods that all have figures (None if any lack one)."""
         values = self.values
-        if not slots or not all(s in values for s in slots):
+        if not slots or not all(map(values.__contains__, slots)):
             return None
         if len(slots) == 1:
             return values[slots[0]]
         measure = self.spec.measure
         if measure == "count":
-            return sum((values[s] for s in slots), Decimal(0))
+            return sum(map(values.__getitem__, slots), _ZERO)
         if measure == "snapshot":
             return values[slots[-1]]
         parts = self.parts(slots)
@@ -394,6 +456,14 @@ class _Calc:
     def running(self, slots: Sequence[date]) -> list[Decimal | None]:
         """``aggregate(slots[:i + 1])`` for every i, in one pass."""
         values, series, measure = self.values, self.series, self.spec.measure
+        # The usual case, a count with no gap: running sums at C speed. (Not ``None in``
+        # a list of Decimals: each comparison with None costs an isinstance check.)
+        if measure == "count" and all(map(values.__contains__, slots)):
+            # As the loop below adds them: from zero, but the first period as it is.
+            sums = list(accumulate(map(values.__getitem__, slots), initial=_ZERO))
+            if len(sums) > 1:
+                sums[1] = values[slots[0]]
+            return sums[1:]
         out: list[Decimal | None] = []
         total = numerator = denominator = Decimal(0)
         whole = parts = True
@@ -432,16 +502,16 @@ class _Calc:
             denominator += point.denominator
         return (numerator, denominator) if slots else None
 
-    def shifted(self, slots: Sequence[date], years: int) -> list[date]:
+    def shifted(self, slots: Sequence[date], years: int) -> tuple[date, ...]:
         """The same periods ``years`` financial years later (earlier if negative)."""
-        return [add_months(s, 12 * years) for s in slots]
+        return _shifted(slots if type(slots) is tuple else tuple(slots), years)
 
     def year_total(self, year: int) -> tuple[bool, Decimal | None]:
         """Whether a financial year has every figure, and its combined figure."""
         known = self._years.get(year)
         if known is None:
             slots = self.slots(year)
-            complete = all(s in self.values for s in slots)
+            complete = all(map(self.values.__contains__, slots))
             known = self._years[year] = (complete, self.aggregate(slots) if complete else None)
         return known
 
@@ -453,10 +523,11 @@ class _Calc:
         """The combined figure for the same periods in another year, None if it lacks any."""
         if not slots:
             return None
-        key = (tuple(slots), years)
-        if key not in self._like:
-            self._like[key] = self.aggregate(self.shifted(slots, years))
-        return self._like[key]
+        key = (slots if type(slots) is tuple else tuple(slots), years)
+        known = self._like.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = self._like[key] = self.aggregate(self.shifted(key[0], years))
+        return known
 
 
 def compute(
@@ -476,10 +547,13 @@ def compute(
     year_slots = calendar.year_slots
     to_date = calendar.to_date
     ends = calendar.ends
-    covered = [s for s in to_date if s in values]
-    # A quarter still under way is not yet overdue, so it is not reported as missing.
-    missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
-    due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
+    if all(map(values.__contains__, to_date)):  # the usual case: no gap this year
+        covered, missing, due_or_covered = to_date, (), to_date
+    else:
+        covered = tuple(s for s in to_date if s in values)
+        # A quarter still under way is not yet overdue, so it is not reported as missing.
+        missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
+        due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
     ytd_end = ends[due_or_covered[-1]] if due_or_covered else None
     elapsed = calendar.elapsed
 
@@ -488,9 +562,11 @@ def compute(
     last_year_value = values.get(calendar.slot_last_year)
     change = _minus(value, last_year_value)
 
-    ytd = calc.aggregate(covered)
     # The running year to date at each period this year has a figure for.
-    running = dict(zip(covered, calc.running(covered), strict=True))
+    running_ytd = calc.running(covered)
+    running = dict(zip(covered, running_ytd, strict=True))
+    # A count's year to date is the last running total (the same sum); else worked out.
+    ytd = running_ytd[-1] if covered and spec.measure == "count" else calc.aggregate(covered)
     # Like for like: last year counts only the periods this year has figures for.
     ytd_last_year = calc.like_for_like(covered, -1)
     ytd_change = _minus(ytd, ytd_last_year)
@@ -504,7 +580,7 @@ def compute(
     annual_target, target_to_date = _targets(calc, target, year, covered, to_date)
     target_gap = _minus(ytd, target_to_date)
 
-    remaining_after_ytd = sum(1 for m in calendar.year_months if m > ytd_end) if ytd_end else 0
+    remaining_after_ytd = calendar.remaining_after[ytd_end] if ytd_end else 0
     required = None
     if (
         spec.measure == "count"
@@ -517,7 +593,7 @@ def compute(
 
     spc = _spc_figures(calc, slot, spc_settings, last_year_value, annual_target)
 
-    return Figures(
+    return _figures(
         period=period,
         financial_year=calendar.label,
         value=value,
@@ -557,9 +633,18 @@ def compute(
         quarter_previous_change=quarter.previous_change,
         quarter_previous_change_pct=quarter.previous_change_pct,
         **spc,
-        this_year=tuple((s, calc.value(s) if s <= period else None) for s in year_slots),
-        last_year=tuple((s, calc.value(s)) for s in calc.slots(year - 1)),
-        cumulative_this_year=tuple((s, running.get(s)) for s in year_slots),
+        # Built at C speed (map and zip): the slots are in order, the year to date first.
+        this_year=tuple(
+            zip(
+                year_slots,
+                [*map(values.get, to_date), *(None,) * (len(year_slots) - len(to_date))],
+                strict=True,
+            )
+        ),
+        last_year=tuple(
+            zip(calendar.previous_slots, map(values.get, calendar.previous_slots), strict=True)
+        ),
+        cumulative_this_year=tuple(zip(year_slots, map(running.get, year_slots), strict=True)),
         cumulative_target=_cumulative_target(calc, target, calendar, annual_target),
     )
 
@@ -569,8 +654,7 @@ def _slots_before(slot: date, step: int, count: int) -> list[date]:
     return [add_months(slot, -step * k) for k in range(1, count + 1)]
 
 
-@dataclass(frozen=True)
-class _Quarter:
+class _Quarter(NamedTuple):  # a tuple: made for every indicator, read once
     """The reporting quarter so far, against last year's same months and the previous quarter."""
 
     value: Decimal | None
@@ -667,17 +751,16 @@ def _cumulative_target(
     if calc.spec.measure in LEVEL_MEASURES:
         return tuple((s, annual) for s in slots)
     complete, total = calc.year_total(calendar.year - 1)
-    same = calc.running(calc.shifted(slots, -1)) if complete else [None] * len(slots)
     count = len(slots)
-    return tuple(
-        (
-            s,
-            annual * part / total
-            if complete and total and part is not None
-            else annual * (i + 1) / count,
-        )
-        for i, (s, part) in enumerate(zip(slots, same, strict=True))
-    )
+    if complete and total:
+        same = calc.running(calc.shifted(slots, -1))
+        path = [
+            annual * part / total if part is not None else annual * (i + 1) / count
+            for i, part in enumerate(same)
+        ]
+    else:
+        path = [annual * i / count for i in range(1, count + 1)]
+    return tuple(zip(slots, path, strict=True))
 
 
 def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal | None:
@@ -764,11 +847,16 @@ def _direction(
 
 def spc_window(calc_step: int, slot: date, settings: SpcSettings | None) -> list[date]:
     """The stored periods an XmR chart at ``slot`` covers, oldest first."""
+    return list(_spc_slots(calc_step, slot, settings))
+
+
+def _spc_slots(calc_step: int, slot: date, settings: SpcSettings | None) -> tuple[date, ...]:
+    # The shared tuple itself: the figures only read it.
     count = SPC_WINDOW - 1
     if settings is not None and settings.baseline_start is not None:
         months = (slot.year - settings.baseline_start.year) * 12 + slot.month
         count = max(count, (months - settings.baseline_start.month) // calc_step)
-    return list(_window(calc_step, slot, count))
+    return _window(calc_step, slot, count)
 
 
 @lru_cache(maxsize=256)
@@ -820,7 +908,7 @@ def _spc_figures(
     annual_target: Decimal | None,
 ) -> dict[str, object]:
     """The Figures fields for statistical process control at the reporting period."""
-    slots = spc_window(calc.step, slot, settings)
+    slots = _spc_slots(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
     known = calc.values
     values = list(map(known.get, slots))

@@ -1,6 +1,7 @@
 """Reads that give the figures module its plain series, each in a fixed number of queries."""
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,18 +19,45 @@ from .figures import (
     TargetSpec,
     compute,
     spc_series,
+    stored_point,
 )
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 
 
 def spec_for(indicator: Indicator) -> IndicatorSpec:
+    return _spec(
+        indicator.polarity,
+        indicator.measure,
+        indicator.frequency,
+        # As text, so the key is exact: Decimal 5 and 5.00 are equal, and hash alike.
+        _text(indicator.tolerance),
+        _text(indicator.stability),
+        indicator.partnership.fy_start_month,
+    )
+
+
+def _text(number):
+    return None if number is None else str(number)
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(
+    polarity: str,
+    measure: str,
+    frequency: str,
+    tolerance: str | None,
+    stability: str | None,
+    fy_start_month: int,
+) -> IndicatorSpec:
+    # Specs are immutable and most indicators of a partnership share one: made (and
+    # checked) once, not for each indicator on every page.
     return IndicatorSpec(
-        polarity=indicator.polarity,
-        measure=indicator.measure,
-        frequency=indicator.frequency,
-        tolerance_pct=indicator.tolerance,
-        stability_pct=indicator.stability,
-        fy_start_month=indicator.partnership.fy_start_month,
+        polarity=polarity,
+        measure=measure,
+        frequency=frequency,
+        tolerance_pct=tolerance,
+        stability_pct=stability,
+        fy_start_month=fy_start_month,
     )
 
 
@@ -73,12 +101,31 @@ class IndicatorFigures:
 
 
 def _history_start(
-    period: datetime.date, fy_start_month: int, targets: Iterable[Target]
+    period: datetime.date, fy_start_month: int, baselines: list[int]
 ) -> datetime.date:
-    """How far back the figures look: two years before this one (for SPC), or a baseline year."""
+    """How far back the figures look: two years before this one (for SPC), or the earliest
+    baseline year of a target."""
     year = periods.financial_year_of(period, fy_start_month) - 2
-    baselines = [t.baseline_year for t in targets if t.baseline_year]
     return periods.fy_start(min([year, *baselines]), fy_start_month)
+
+
+def _target_specs(rows: Iterable[tuple], financial_year: int) -> dict[int, TargetSpec]:
+    """Each indicator's target from (indicator id, kind, value, baseline year, period) rows
+    in period order, as ``target_spec_for`` makes it from Target instances."""
+    by_indicator: dict[int, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_indicator[row[0]].append(row)
+    specs = {}
+    for indicator_id, found in by_indicator.items():
+        _, kind, value, baseline_year, _ = found[0]
+        if kind == Target.Kind.CUMULATIVE:
+            specs[indicator_id] = TargetSpec(
+                kind="cumulative",
+                profile={period: value for _, _, value, _, period in found if period},
+            )
+        else:
+            specs[indicator_id] = TargetSpec(kind=kind, value=value, baseline_year=baseline_year)
+    return specs
 
 
 def partnership_figures(
@@ -92,23 +139,32 @@ def partnership_figures(
     if indicators is None:
         indicators = Indicator.objects.filter(partnership=partnership, active=True)
     indicator_list = list(
-        indicators.select_related("theme_group", "partnership", "spc_setting").order_by(
+        indicators.select_related("theme_group", "spc_setting").order_by(
             "theme_group__name", "code"
         )
     )
+    # One Partnership for all, not a copy joined to every row (an indicator of another
+    # partnership, which no caller passes, would read its own when asked).
+    cache_partnership = Indicator.partnership.field.set_cached_value
+    for indicator in indicator_list:
+        if indicator.partnership_id == partnership.pk:
+            cache_partnership(indicator, partnership)
     ids = [i.pk for i in indicator_list]
-    targets_by: dict[int, list[Target]] = defaultdict(list)
-    targets = list(
-        Target.objects.filter(indicator_id__in=ids, financial_year=fy).order_by("period")
+    # Plain tuples, not model instances, here and below: the fewest columns, no ordering
+    # but the one that matters (a cumulative profile's periods).
+    target_rows = list(
+        Target.objects.filter(indicator_id__in=ids, financial_year=fy)
+        .order_by("period")
+        .values_list("indicator_id", "kind", "value", "baseline_year", "period")
     )
-    for target in targets:
-        targets_by[target.indicator_id].append(target)
-    start = _history_start(period, partnership.fy_start_month, targets)
+    targets = _target_specs(target_rows, fy)
+    start = _history_start(
+        period, partnership.fy_start_month, [row[3] for row in target_rows if row[3]]
+    )
     # A fixed SPC baseline may reach further back than the figures otherwise look.
     spc_starts = [s.baseline_start for i in indicator_list if (s := spc_settings_for(i))]
     start = min([start, *(d for d in spc_starts if d)])
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
-    # Plain tuples, not model instances: a dashboard reads tens of thousands of rows.
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
     rows = (
         Actual.objects.filter(indicator_id__in=ids, period__gte=start, period__lte=end)
@@ -116,11 +172,11 @@ def partnership_figures(
         .values_list("indicator_id", "period", "value", "numerator", "denominator")
     )
     for indicator_id, period_, value, numerator, denominator in rows:
-        series_by[indicator_id][period_] = Point(value, numerator, denominator)
+        series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
     results = []
     for indicator in indicator_list:
         series = series_by[indicator.pk]
-        target = target_spec_for(targets_by[indicator.pk], fy)
+        target = targets.get(indicator.pk)
         figures = compute(spec_for(indicator), series, period, target, spc_settings_for(indicator))
         results.append(IndicatorFigures(indicator, figures, series, target))
     return results

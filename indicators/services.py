@@ -197,6 +197,33 @@ def _insert(entry: FigureInput, by: User | None) -> Actual | None:
     return actual
 
 
+def _insert_all(entries: list[FigureInput], by: User | None) -> dict:
+    """Add these figures in one INSERT, keyed by (indicator pk, period); empty if another
+    session added one of them first (each is then added on its own, by ``_insert``)."""
+    actuals = [
+        Actual(
+            indicator=entry.indicator,
+            period=entry.period,
+            value=entry.value,
+            numerator=entry.numerator,
+            denominator=entry.denominator,
+            entered_by=by,
+        )
+        for entry in entries
+        if entry.value is not None
+    ]
+    if len(actuals) < 2:
+        return {}
+    for actual in actuals:
+        _check_fields(actual)
+    try:
+        with transaction.atomic():
+            Actual.objects.bulk_create(actuals)
+    except IntegrityError:
+        return {}
+    return {(actual.indicator_id, actual.period): actual for actual in actuals}
+
+
 @transaction.atomic
 @data_version.batched()
 def actuals_save(
@@ -227,6 +254,7 @@ def actuals_save(
         raise FigureConflict(result.conflicts)
     _check_locked(plan, reason)
 
+    added = _insert_all([entry for entry, current in plan if current is None], by)
     changes = []
     for entry, current in plan:
         old = actual_snapshot(current)
@@ -235,7 +263,7 @@ def actuals_save(
             result.deleted += 1
             new = None
         elif current is None:
-            created = _insert(entry, by)
+            created = added.get((entry.indicator.pk, entry.period)) or _insert(entry, by)
             if created is None:
                 # Lost the race to add it: theirs is now stored, and locked for us.
                 [theirs] = _locked_actuals([(entry.indicator, entry.period)]).values()

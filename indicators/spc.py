@@ -236,6 +236,10 @@ def _last_present(values: Sequence[Decimal | None]) -> int | None:
     return None
 
 
+_ZERO = Decimal(0)
+_new = object.__new__
+
+
 def _limits(
     values: Sequence[Decimal | None], start: int, stop: int, base: tuple[int, int]
 ) -> Limits | None:
@@ -248,7 +252,7 @@ def _limits(
         # No gap (the usual case): every neighbouring pair gives a moving range, summed in
         # one pass at C speed. A missing figure makes the subtraction raise, which costs
         # nothing when there is none (cheaper than looking for one first).
-        range_sum = sum(map(abs, map(sub, window[1:], window[:-1])), Decimal(0))
+        range_sum = sum(map(abs, map(sub, window[1:], window)), _ZERO)
     except TypeError:
         figures = [v for v in window if v is not None]
         if len(figures) < MIN_POINTS:
@@ -261,11 +265,13 @@ def _limits(
         range_sum, range_count = sum(ranges, Decimal(0)), len(ranges)
     else:
         figures, range_count = window, len(window) - 1
-    mean = sum(figures, Decimal(0)) / len(figures)
+    mean = sum(figures, _ZERO) / len(figures)
     moving_range = range_sum / range_count
     spread = XMR_SCALE * moving_range
     two_sigma = spread * 2 / 3
-    return Limits(
+    # Limits(...) without a frozen setattr per field: this runs for every indicator.
+    limits = _new(Limits)
+    limits.__dict__.update(
         start=start,
         stop=stop,
         mean=mean,
@@ -276,6 +282,7 @@ def _limits(
         mean_moving_range=moving_range,
         points=len(figures),
     )
+    return limits
 
 
 def _meaning(direction: str, improvement: str | None) -> str:

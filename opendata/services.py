@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from csp_portal.core.models import Partnership
 from indicators import services as figure_services
@@ -193,17 +193,30 @@ def _import(partnership, street, by, report: ImportReport) -> None:
         reason=f"police.uk street-level data ({', '.join(report.files) or 'upload'})",
         source=police_uk.SOURCE,
     )
-    LsoaCount.objects.filter(partnership=partnership, period__in=periods).delete()
-    LsoaCount.objects.bulk_create(
-        LsoaCount(
-            partnership=partnership,
-            period=police_uk.month_start(month),
-            crime_type=crime_type,
-            lsoa_code=code,
-            lsoa_name=match.lsoa_names[code],
-            count=n,
-        )
+    _lsoa_counts_replace(partnership, periods, match)
+
+
+LSOA_FIELDS = ("period", "crime_type", "lsoa_code", "lsoa_name", "count")
+
+
+def _lsoa_counts_replace(partnership: Partnership, periods: list, match) -> None:
+    """Make the hotspot counts of these months exactly the match's, touching only the rows
+    that differ (a re-import of an unchanged month writes nothing)."""
+    wanted = {
+        (police_uk.month_start(month), crime_type, code, match.lsoa_names[code], n)
         for (month, crime_type, code), n in match.counts.items()
+    }
+    stored = LsoaCount.objects.filter(partnership=partnership, period__in=periods).order_by()
+    gone = []
+    for pk, *row in stored.values_list("pk", *LSOA_FIELDS):
+        if tuple(row) in wanted:
+            wanted.discard(tuple(row))
+        else:
+            gone.append(pk)
+    if gone:
+        LsoaCount.objects.filter(pk__in=gone).delete()
+    _insert_rows(
+        LsoaCount, ("partnership", *LSOA_FIELDS), [(partnership.pk, *r) for r in sorted(wanted)]
     )
     OutcomeCount.objects.filter(partnership=partnership, period__in=periods).delete()
     OutcomeCount.objects.bulk_create(
@@ -228,6 +241,36 @@ def _import(partnership, street, by, report: ImportReport) -> None:
         for (force, month, crime_type), n in match.force_counts.items()
         if month in match.months
     )
+
+
+# Column types whose Python values every backend takes as they are (no adapting).
+_PASSED_AS_IS = {"CharField", "TextField", "IntegerField", "PositiveIntegerField", "ForeignKey"}
+
+
+def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """New rows in a few multi-row INSERTs: bulk_create's model instances and per-object
+    SQL cost more than the rest of a month's import."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c.column) for c in columns)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "
+    one = f"({', '.join(['%s'] * len(columns))})"
+    size = max(1, connection.ops.bulk_batch_size(columns, rows))
+    passed = [c.get_internal_type() in _PASSED_AS_IS for c in columns]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                sql + ", ".join([one] * len(batch)),
+                [
+                    value if plain else column.get_db_prep_save(value, connection)
+                    for row in batch
+                    for column, plain, value in zip(columns, passed, row, strict=True)
+                ],
+            )
 
 
 @transaction.atomic

@@ -29,7 +29,11 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
 
     if not changing:
         return False
-    partnerships = {indicators[pk].partnership_id: indicators[pk].partnership for pk, _ in changing}
+    # Per indicator, not per figure: a national import changes millions of figures.
+    partnerships = {
+        indicators[pk].partnership_id: indicators[pk].partnership
+        for pk in {pk for pk, _ in changing}
+    }
     published = locked_months(partnerships.values())
     if not published:
         return False
@@ -171,12 +175,34 @@ AUDIT_FIELDS = [
 ]
 
 
+def _snapshot(made: dict, value, numerator, denominator) -> dict:
+    """figure_snapshot, one object for every figure of the same value and no parts (equal
+    numbers have the same snapshot text, but for the sign of a zero): written many times,
+    encoded once (copying.py)."""
+    if numerator is not None or denominator is not None:
+        return figure_snapshot(value, numerator, denominator)
+    key = (value, value.is_signed())
+    found = made.get(key)
+    if found is None:
+        found = made[key] = figure_snapshot(value, None, None)
+    return found
+
+
 def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     by_indicator: dict[int, list[dict]] = defaultdict(list)
     indicators = ctx.indicators()
+    # The chunk's own indicators, each looked up once (a national import has thousands).
+    pk_of: dict[tuple[str, str], int] = {}
+    indicators_by_pk: dict[int, Indicator] = {}
     for item in items:
-        by_indicator[indicators[item["partnership"], item["code"]].pk].append(item)
+        key = (item["partnership"], item["code"])
+        pk = pk_of.get(key)
+        if pk is None:
+            indicator = indicators[key]
+            pk = pk_of[key] = indicator.pk
+            indicators_by_pk[pk] = indicator
+        by_indicator[pk].append(item)
     # (indicator, period) -> (id, value, numerator, denominator, note, version): plain
     # tuples, as a re-import compares every row and changes few.
     existing: dict[tuple[int, datetime.date], tuple] = {}
@@ -207,16 +233,16 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     changed: list[Actual] = []
     audit: list[tuple] = []
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
-    indicators_by_pk = {i.pk: i for i in indicators.values()}
+    source = ctx.source
+    snapshots: dict = {}
     for pk, group in by_indicator.items():
         for item in group:
+            period = item["period"]
             value, numerator, denominator = item["value"], item["numerator"], item["denominator"]
-            current = existing.get((pk, item["period"]))
+            current = existing.get((pk, period)) if existing else None
             if current is None:
                 old = None
-                new.append(
-                    (pk, item["period"], value, numerator, denominator, item["note"], by_id, now, 1)
-                )
+                new.append((pk, period, value, numerator, denominator, item["note"], by_id, now, 1))
             else:
                 actual_id, *stored, version = current
                 if (
@@ -245,12 +271,12 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 (
                     pk,
                     actual_subject,
-                    item["period"],
+                    period,
                     item["financial_year"],
                     old,
-                    figure_snapshot(value, numerator, denominator),
+                    _snapshot(snapshots, value, numerator, denominator),
                     "",
-                    ctx.source,
+                    source,
                     by_id,
                     now,
                 )

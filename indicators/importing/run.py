@@ -1,8 +1,10 @@
 """One import: check every table in apply order, write in one transaction, all or nothing."""
 
 import datetime
+import gc
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -55,7 +57,7 @@ def import_tables(
             )
     if report.errors:
         raise ImportFailed(report)
-    with transaction.atomic():
+    with transaction.atomic(), _collecting_rarely() as collect:
         ctx = ImportContext(
             user=by,
             scope=scope,
@@ -83,6 +85,7 @@ def import_tables(
                         if not ctx.errors:
                             ctx.background.wait()
                             report.add(table.name, table.apply(items, ctx))
+                        collect()
                     ctx.background.wait()
             finally:
                 ctx.background.wait()  # never leave a COPY running on a connection rolled back
@@ -92,6 +95,32 @@ def import_tables(
         report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
     return report
+
+
+COLLECT_EVERY = 20  # chunks between garbage collections during an import
+
+
+@contextmanager
+def _collecting_rarely():
+    """Python's cyclic garbage collector off during an import, run every COLLECT_EVERY
+    chunks instead: each chunk's rows live just long enough to be promoted, which set off
+    a full collection of the whole heap every few chunks (a third of a large import's
+    Python time). Yields the function to call after each chunk."""
+    enabled = gc.isenabled()
+    gc.disable()
+    chunks = 0
+
+    def collect() -> None:
+        nonlocal chunks
+        chunks += 1
+        if chunks % COLLECT_EVERY == 0:
+            gc.collect()
+
+    try:
+        yield collect
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def import_path(path: Path, **options) -> ImportReport:

@@ -234,7 +234,7 @@ def test_month_sheet_shows_last_year_same_month_beside_each_input(client, office
     assert last_year["SAT 01"].numerator == 8
     # In the page: last year's figure in the same table row as this year's input.
     count_row = table_row(response, f'name="i{count.pk}-v"')
-    assert 'last year: </span>38</td>' in count_row
+    assert "last year: </span>38</td>" in count_row
     assert 'value="35"' in count_row
     assert "80.0 (8/10)" in table_row(response, f'name="i{ratio.pk}-n"')
     assert "Same month last year" in page_text(response)

@@ -1,6 +1,7 @@
 """Large imports: files are read and checked a chunk at a time and written as they go,
 still all or nothing in one transaction, and a flood of bad rows is counted, not kept."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -85,3 +86,45 @@ def test_import_data_many_bad_rows_lists_the_first_and_counts_the_rest(
     lines = stderr.getvalue().splitlines()
     assert lines[0] == "actuals.csv row 2: value 'N/A' is not a number"
     assert len(lines) == 5 and lines[-1] == "... and 6 more"
+
+
+@pytest.mark.django_db
+def test_import_usual_rows_checked_quickly_as_the_careful_path_checks_them(partnership_a):
+    """check_actuals takes the usual row without _actual's calls: the same items, and every
+    other row still reported by _actual."""
+    from indicators.importing import checking
+    from indicators.importing.reading import Row
+
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    IndicatorFactory(partnership=partnership_a, code="HC 02", measure="percentage")
+    columns = {name: i for i, name in enumerate(HEADER.strip().split(","))}
+    lines = [
+        "partnership-a,HC 01,2016-04,5,,,\n",
+        "partnership-a,HC 01,2016-04,6,,,\n",  # a second figure
+        "partnership-a, HC 01 ,2016-05, 7 ,,,a note\n",
+        "partnership-a,HC 01,2016-06,'7,,,\n",
+        "partnership-a,HC 01,2016-07,7.5,,,\n",
+        "partnership-a,HC 02,2016-04,,3,4,\n",
+        "partnership-a,HC 09,2016-04,5,,,\n",
+        "partnership-a,HC 01,2016-08\n",
+    ]
+
+    def check(quick: bool):
+        ctx = context.ImportContext(
+            user=None, scope=None, today=datetime.date(2017, 1, 1), source="test"
+        )
+        rows = [
+            Row(n, line.rstrip("\n").split(","), columns, "actuals")
+            for n, line in enumerate(lines, start=2)
+        ]
+        if quick:
+            items = checking.check_actuals(rows, ctx)
+        else:
+            this_month = datetime.date(2017, 1, 1)
+            items = [i for r in rows if (i := checking._actual(r, ctx, this_month)) is not None]
+        return items, ctx.errors
+
+    assert check(quick=True) == check(quick=False)
+    items, errors = check(quick=True)
+    assert [i["row"] for i in items] == [2, 4, 7]
+    assert [e.split(":")[0] for e in errors] == [f"actuals.csv row {n}" for n in (3, 5, 6, 8, 9)]
