@@ -283,12 +283,14 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
             )
     if _locked(changing, indicators_by_pk, ctx):
         return counts  # the row errors roll the whole import back
-    insert_rows(Actual, ACTUAL_FIELDS, new, background=ctx.background)
+    # The updates first: the connection is the COPY thread's from the moment a COPY starts
+    # until the next wait() (an UPDATE sent meanwhile hung on PostgreSQL).
     Actual.objects.bulk_update(
         changed,
         ["value", "numerator", "denominator", "note", "version", "entered_by", "entered_at"],
         batch_size=BATCH,
     )
+    insert_rows(Actual, ACTUAL_FIELDS, new, background=ctx.background)
     insert_rows(FigureChange, AUDIT_FIELDS, audit, background=ctx.background)
     # COPY and bulk_update send no signals: the figures' version changes here.
     data_changed(indicator_ids={pk for pk, _ in changing})
