@@ -6,6 +6,21 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action plans, risks and recommendations"
 
     def ready(self):
+        from indicators import data_version
+
+        from . import models
+
+        # What a draft report shows changes with these: its cache key does too.
+        data_version.watch(
+            models.ActionPlan,
+            models.Objective,
+            models.Action,
+            models.ActionUpdate,
+            models.Risk,
+            models.CrossThemeIssue,
+            models.Recommendation,
+        )
+        data_version.watch_m2m(models.Action.indicators, models.CrossThemeIssue.affects)
         from . import transfer
 
         transfer.register_tables()

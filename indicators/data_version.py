@@ -13,6 +13,11 @@ deleting a cache entry. The token changes in the same transaction as the change:
   call `data_changed` themselves, as `indicators/importing/applying.py` does.
 
 A write path added later that bypasses the signals must call `data_changed` too.
+
+The other apps' data that a draft report shows (action plans, commissioning, police data,
+published versions) change the version too: each app lists its models with `watch` (and
+its many-to-many tables with `watch_m2m`) in its AppConfig.ready, and data shared by every
+partnership (the Home Office tables) calls `changed_everywhere`.
 """
 
 import contextlib
@@ -22,7 +27,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from csp_portal.core.models import Partnership, ThemeGroup
 
@@ -119,3 +124,53 @@ def connect() -> None:
         post_save.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_{model}")
         post_delete.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_d_{model}")
     pre_save.connect(_remember_partnership, sender=Indicator, dispatch_uid="data_version_move")
+
+
+def changed_everywhere() -> None:
+    """Every partnership's pages change: data they all share (the Home Office tables)."""
+    Partnership.objects.update(data_version=uuid.uuid4())
+
+
+# Where a watched row belongs: its own partnership, or its parent's, walked up these links.
+PARENT_LINKS = ("plan", "action", "line", "update", "indicator", "report")
+
+
+def partnership_of(instance) -> int | None:
+    """The partnership a row belongs to (through its parents), or None."""
+    for _ in range(4):
+        if getattr(instance, "partnership_id", None) is not None:
+            return instance.partnership_id
+        link = next((name for name in PARENT_LINKS if hasattr(instance, f"{name}_id")), None)
+        if link is None:
+            return None
+        instance = getattr(instance, link)
+    return None
+
+
+def _watched(sender, instance, origin=None, **kwargs) -> None:
+    if kwargs.get("raw") or (origin is not None and _cascaded(sender, origin)):
+        return
+    data_changed(partnership_ids={partnership_of(instance)} - {None})
+
+
+def _watched_m2m(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        data_changed(partnership_ids={partnership_of(instance)} - {None})
+
+
+def watch(*models) -> None:
+    """Saves and deletes of these models change their partnership's data version."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_watched, sender=model, dispatch_uid=f"data_version_w_{label}")
+        post_delete.connect(_watched, sender=model, dispatch_uid=f"data_version_wd_{label}")
+
+
+def watch_m2m(*fields) -> None:
+    """Links added or removed through these many-to-many fields (``Model.field``) change the
+    data version of the partnership on either side."""
+    for field in fields:
+        through = field.through
+        m2m_changed.connect(
+            _watched_m2m, sender=through, dispatch_uid=f"data_version_m2m_{through._meta.label}"
+        )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 
 from csp_portal.core.models import Partnership
+from indicators import data_version
 from indicators.models import Indicator
 
 from .models import CspOffenceCount, OffenceMapping, Peer
@@ -63,6 +64,7 @@ def family_load(path: Path = FAMILY_FILE) -> list[str]:
         return []
     stored.delete()
     CspOffenceCount.objects.bulk_create(rows)
+    data_version.changed_everywhere()
     return [
         f"Loaded {partnership.name}'s most similar group ({len(data['peers'])} areas) and "
         f"{len(rows):,} illustrative Home Office counts."

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import connections, router, transaction
 
 from csp_portal.core.models import Partnership
+from indicators import data_version
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator
 from indicators.services import Figure, FigureInput
@@ -241,6 +242,8 @@ def _lsoa_counts_replace(partnership: Partnership, periods: list, match) -> None
         for (force, month, crime_type), n in match.force_counts.items()
         if month in match.months
     )
+    # Written in bulk (no signals): the hotspots and context a draft report shows changed.
+    data_version.data_changed(partnership_ids=[partnership.pk])
 
 
 # Column types whose Python values every backend takes as they are (no adapting).
@@ -284,6 +287,7 @@ def lsoa_wards_replace(*, partnership: Partnership, rows: list[tuple[str, str, s
     for ward in wards:
         ward.clean_fields(exclude=["partnership"])
     LsoaWard.objects.bulk_create(wards)
+    data_version.data_changed(partnership_ids=[partnership.pk])  # bulk: no signals
     return len(wards)
 
 
@@ -310,4 +314,5 @@ def csp_counts_replace(*, counts: dict, forces: dict[str, str] | None = None) ->
         ),
         batch_size=5000,
     )
+    data_version.changed_everywhere()  # any partnership's similar areas may name these
     return {"quarters": len(quarters), "rows": len(counts), "replaced": removed}

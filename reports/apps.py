@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        from csp_portal.core.models import Meeting
+        from indicators import data_version
+
+        from . import models
+
+        # A new published version changes what the next draft counts changes from.
+        data_version.watch(models.ReportVersion, Meeting)
+        data_version.watch_m2m(models.Report.covers)

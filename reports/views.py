@@ -7,10 +7,12 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csp_portal.core.caching import cached
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
     Access,
@@ -169,18 +171,39 @@ def report_edit(request, slug, pk):
 def report_preview(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.LIVE)
     report = _report(partnership, pk)
-    snapshot = services.report_snapshot(report)
+    document, has_charts = cached(_draft_key(report, partnership), lambda: _draft(report))
     return render(
         request,
         "reports/report_preview.html",
         {
             "partnership": partnership,
             "report": report,
-            "document": mark_safe(rendering.render_document(snapshot)),
-            "snapshot": snapshot,
+            # Rendered by our own template (escaped there), now or when it was cached.
+            "document": mark_safe(document),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
-            "has_charts": _has_charts(snapshot),
+            "has_charts": has_charts,
         },
+    )
+
+
+def _draft(report: Report) -> tuple[str, bool]:
+    snapshot = services.report_snapshot(report)
+    return rendering.render_document(snapshot), _has_charts(snapshot)
+
+
+def _draft_key(report: Report, partnership: Partnership) -> str:
+    """Everything a draft is made from: the report's own fields (``updated_at``), the data
+    version of its partnership (figures, action plans, commissioning, police data and
+    published versions all change it: indicators/data_version.py) or of the partnerships
+    an overview covers, and today (what is overdue). Publishing always builds afresh."""
+    versions = [partnership.data_version.hex]
+    if report.kind == Report.Kind.OVERVIEW:
+        versions += [
+            v.hex for v in report.covers.order_by("pk").values_list("data_version", flat=True)
+        ]
+    return (
+        f"report-draft:{report.pk}:{report.updated_at.isoformat()}:{'.'.join(versions)}:"
+        f"{timezone.localdate()}"
     )
 
 

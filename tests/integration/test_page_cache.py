@@ -295,7 +295,7 @@ def test_draft_report_shows_a_change_at_once(client, officer_a, world, write, tm
         return as_at.sub("", fetch(client, [url])[url])
 
     before = draft()
-    assert draft() == before  # nothing else changes it (the draft itself is not cached)
+    assert draft() == before  # nothing else changes it (served from the cache)
 
     write(client=client, indicator=own, officer=officer_a, tmp_path=tmp_path)
     client.get("/accessibility/")
