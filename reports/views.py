@@ -304,7 +304,11 @@ def report_detail(request, slug, pk, number=None):
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            "revisions": selectors.revision_notice(version),
+            # Figures changed since publishing: they change only with the data version.
+            "revisions": cached(
+                f"report-revisions:{version.pk}:{partnership.data_version.hex}",
+                lambda: selectors.revision_notice(version),
+            ),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "has_charts": has_charts,
             "files": {"pdf": version.has_pdf, "docx": version.has_docx},
