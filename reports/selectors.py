@@ -21,6 +21,14 @@ from .models import Report, ReportVersion
 
 # The heavy columns a list or a check never needs.
 HEAVY = ("snapshot", "html", "csv", "pdf", "docx")
+LIST_DEFERRED = (
+    "shown",
+    "timings",
+    *(
+        f"report__{name}"
+        for name in ("implications", "successes", "focus", "editor_comments", "news")
+    ),
+)
 
 
 def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime.date]:
@@ -132,7 +140,8 @@ def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]
     or another partnership's report."""
     return list(
         ReportVersion.objects.filter(report_id=pk, report__partnership=partnership)
-        .defer(*HEAVY)
+        # The figures shown (decoded per row) and the editor's texts are not for this list.
+        .defer(*HEAVY, *LIST_DEFERRED)
         .select_related("published_by", "report__partnership", "report__theme_group")
         .select_related("report__meeting")
         .annotate(
@@ -144,10 +153,14 @@ def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]
 
 
 def version_page(version: ReportVersion) -> ReportVersion:
-    """A version (from ``versions_of``) with its stored page and the figures it shows set
-    on it: one query for the two columns, no model built, the page not copied."""
-    html, shown = ReportVersion.objects.filter(pk=version.pk).values_list("html", "shown")[0]
-    version.html, version.shown = html, shown
+    """A version (from ``versions_of``) with its stored page and what the page around it
+    needs of the figures it shows (``shown``: has_charts, contact_officer): one query, no
+    model built, the page not copied, the figures not decoded."""
+    html, has_charts, contact = ReportVersion.objects.filter(pk=version.pk).values_list(
+        "html", "shown__has_charts", "shown__contact_officer"
+    )[0]
+    version.html = html
+    version.shown = {"has_charts": has_charts, "contact_officer": contact}
     return version
 
 
@@ -279,20 +292,22 @@ class Revision:
 
 
 def revision_notice(version: ReportVersion) -> list[Revision]:
-    """Figures of the version's period that differ now from what it showed: one query.
+    """Figures of the version's period that differ now from what it showed: two queries
+    (the figures it showed, then their changes since).
 
     The audit trail gives every change after publishing; the latest change to each
     figure is compared with the frozen value, so a figure changed and changed back
     is not reported.
     """
-    indicators = (version.shown or {}).get("indicators", {})
+    shown = ReportVersion.objects.values_list("shown", flat=True).get(pk=version.pk) or {}
+    indicators = shown.get("indicators", {})
     if not indicators:
         return []
     changes = FigureChange.objects.filter(
         indicator_id__in=[int(k) for k in indicators],
         subject=FigureChange.Subject.ACTUAL,
         changed_at__gt=version.published_at,
-        period__lte=datetime.date.fromisoformat(version.shown["period"]),
+        period__lte=datetime.date.fromisoformat(shown["period"]),
     ).order_by("changed_at", "pk")
     latest: dict[tuple[str, str], str | None] = {}
     for indicator_id, period, new in changes.values_list("indicator_id", "period", "new"):
