@@ -49,8 +49,14 @@ def ordinal(n: int) -> str:
 
 
 def rank_sentence(rank: int, n: int, change: int | None) -> str:
-    """'3rd best of 15, unchanged', as seed 000 reports a most similar group."""
-    text = f"{ordinal(rank)} best of {n}"
+    """'3rd best of 15, unchanged', as seed 000 reports a most similar group; the ends
+    read 'best of 15' and '15th of 15 (worst)', never '1st best'."""
+    if rank == 1 and n > 1:
+        text = f"best of {n}"
+    elif rank == n and n > 1:
+        text = f"{ordinal(rank)} of {n} (worst)"
+    else:
+        text = f"{ordinal(rank)} best of {n}"
     if change is None:
         return text
     if change == 0:

@@ -125,7 +125,7 @@ def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
     assert ranked["SS 06"].sentence == "3rd best of 15, unchanged"
     assert f"{ranked['SS 06'].own_rate:.1f}" == "20.1"
     assert ranked["SS 07"].sentence == "10th best of 15, down 1 place"
-    assert ranked["SS 08"].sentence == "1st best of 15, unchanged"
+    assert ranked["SS 08"].sentence == "best of 15, unchanged"
     assert ranked["SS 09"].sentence == "4th best of 15, up 4 places"
     assert ranked["SS 10"].sentence == "13th best of 15, unchanged"
 

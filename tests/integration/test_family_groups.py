@@ -78,7 +78,7 @@ def test_rank_of_n_and_change_of_rank_worked_by_hand(burglary, django_assert_max
     assert ranking.sentence == "2nd best of 5, up 2 places"
     # Year to date: Bolton has no Q1, so 4 ranked; Plymouth (5430 / 263,100 = 20.64)
     # is behind Trafford (15), Luton (19.09) and Kirklees (20): 4th of 4, and 4th of 4 in Q1.
-    assert ranking.ytd_sentence == "4th best of 4, unchanged"
+    assert ranking.ytd_sentence == "4th of 4 (worst), unchanged"
     assert [(p.name, p.rank) for p in ranking.peers] == [
         ("Trafford", 1),
         ("Plymouth", 2),

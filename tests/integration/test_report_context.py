@@ -234,7 +234,7 @@ def test_neighbours_are_the_other_partnerships_of_the_force(sac):
     assert neighbours["quarter"] == "Q2 2016/17" and not neighbours["illustrative"]
     # Similar areas: Plymouth 90 per 250,000 = 0.36 per 1,000; Luton 70 per 200,000 = 0.35.
     [family] = snapshot["family"]
-    assert family["sentence"] == "2nd best of 2, unchanged"
+    assert family["sentence"] == "2nd of 2 (worst), unchanged"
     html = rendering.render_document(snapshot)
     assert "Comparison with neighbours" in html and "Comparison with similar areas" in html
     assert "Illustrative demo data" not in html

@@ -67,7 +67,9 @@ def test_change_of_rank_for_plymouth_worked_by_hand():
     ("rank", "n", "change", "text"),
     [
         (3, 15, 0, "3rd best of 15, unchanged"),
-        (1, 15, -1, "1st best of 15, down 1 place"),
+        (1, 15, -1, "best of 15, down 1 place"),
+        (15, 15, 2, "15th of 15 (worst), up 2 places"),
+        (1, 1, None, "1st best of 1"),
         (11, 15, 3, "11th best of 15, up 3 places"),
         (12, 15, None, "12th best of 15"),
         (22, 43, -4, "22nd best of 43, down 4 places"),
