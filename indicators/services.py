@@ -178,14 +178,7 @@ def _insert(entry: FigureInput, by: User | None) -> Actual | None:
     There was no row to lock, so two people can add the same figure at once: the
     savepoint lets the loser's transaction go on, to decide again against the winner's.
     """
-    actual = Actual(
-        indicator=entry.indicator,
-        period=entry.period,
-        value=entry.value,
-        numerator=entry.numerator,
-        denominator=entry.denominator,
-        entered_by=by,
-    )
+    actual = _new_actual(entry, by)
     _check_fields(actual)
     try:
         with transaction.atomic():
@@ -197,21 +190,21 @@ def _insert(entry: FigureInput, by: User | None) -> Actual | None:
     return actual
 
 
+def _new_actual(entry: FigureInput, by: User | None) -> Actual:
+    return Actual(
+        indicator=entry.indicator,
+        period=entry.period,
+        value=entry.value,
+        numerator=entry.numerator,
+        denominator=entry.denominator,
+        entered_by=by,
+    )
+
+
 def _insert_all(entries: list[FigureInput], by: User | None) -> dict:
     """Add these figures in one INSERT, keyed by (indicator pk, period); empty if another
     session added one of them first (each is then added on its own, by ``_insert``)."""
-    actuals = [
-        Actual(
-            indicator=entry.indicator,
-            period=entry.period,
-            value=entry.value,
-            numerator=entry.numerator,
-            denominator=entry.denominator,
-            entered_by=by,
-        )
-        for entry in entries
-        if entry.value is not None
-    ]
+    actuals = [_new_actual(entry, by) for entry in entries if entry.value is not None]
     if len(actuals) < 2:
         return {}
     for actual in actuals:
