@@ -1,5 +1,6 @@
 """Load: officers of different partnerships using the site at once, against gunicorn.
 
+    .venv/bin/pip install -e '.[bench]'                # once: httpx, the HTTP client
     .venv/bin/python bench/national.py                 # once: the national data set in csp_perf
     .venv/bin/python bench/load.py                     # 20 officers, 60 s, gunicorn 4 workers
 
