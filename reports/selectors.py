@@ -94,8 +94,9 @@ def locked_months(
 
 
 def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
-    """The partnership's reports, newest first: published ones only unless ``drafts``;
-    exempt ones (Schedule 12A) only with ``exempt`` (members, not the public)."""
+    """The partnership's reports, newest first (the latest figures, then the latest
+    published): published ones only unless ``drafts``; exempt ones (Schedule 12A) only
+    with ``exempt`` (members, not the public)."""
     queryset = (
         Report.objects.filter(partnership=partnership)
         .select_related("theme_group", "meeting")
@@ -107,7 +108,7 @@ def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) 
         queryset = queryset.filter(exempt=False)
     return sorted(
         queryset,
-        key=lambda r: (r.published_at or r.updated_at, r.pk),
+        key=lambda r: (r.period, r.published_at or r.updated_at, r.pk),
         reverse=True,
     )
 

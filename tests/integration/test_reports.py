@@ -695,3 +695,17 @@ def test_recommendations_read_as_sentences(report_a, hate_crime):
         "Report the SARC funding to the next panel. For Community Safety Manager; in progress. "
         "Response: A stakeholder group has been formed."
     ]
+
+
+@pytest.mark.django_db
+def test_report_list_puts_the_latest_figures_first_whatever_order_they_were_published(
+    partnership_a,
+):
+    later = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 11, 1))
+    earlier = ReportFactory(partnership=partnership_a, period=datetime.date(2010, 9, 1))
+    for report in (later, earlier):  # the older report is published last
+        services.report_publish(report=report, by=None, documents=False)
+
+    listed = selectors.report_list(partnership_a, drafts=False)
+
+    assert [r.pk for r in listed] == [later.pk, earlier.pk]
