@@ -315,6 +315,12 @@ def _objective_form_view(request, partnership, action_plan, objective):
                     + f"?objective={saved.pk}"
                 )
             return redirect(action_plan.get_absolute_url() + "#objectives")
+    title = f"Change objective {objective.number}" if objective else "Add an objective"
+    return _plan_form_page(request, partnership, action_plan, form, title)
+
+
+def _plan_form_page(request, partnership, action_plan, form, title: str):
+    """The form page of an objective or action, under its action plan."""
     return render(
         request,
         "actions/form.html",
@@ -322,9 +328,7 @@ def _objective_form_view(request, partnership, action_plan, objective):
             "partnership": partnership,
             "plan": action_plan,
             "form": form,
-            "page_title": f"Change objective {objective.number}"
-            if objective
-            else "Add an objective",
+            "page_title": title,
             "caption": action_plan.title,
             "back_url": action_plan.get_absolute_url(),
             "back_label": "Back to the action plan",
@@ -332,12 +336,16 @@ def _objective_form_view(request, partnership, action_plan, objective):
     )
 
 
+def _editable_plan(partnership, pk) -> ActionPlan:
+    return get_object_or_404(
+        ActionPlan.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+
+
 @login_required
 def objective_create(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
-    action_plan = get_object_or_404(
-        ActionPlan.objects.select_related("partnership"), pk=pk, partnership=partnership
-    )
+    action_plan = _editable_plan(partnership, pk)
     return _objective_form_view(request, partnership, action_plan, None)
 
 
@@ -448,27 +456,14 @@ def _action_form_view(request, partnership, action_plan, action):
             verb = "Added" if action is None else ("Saved" if changed else "Nothing changed in")
             messages.success(request, f"{verb} action {saved.reference}.")
             return redirect(action_plan.get_absolute_url() + f"#action-{saved.pk}")
-    return render(
-        request,
-        "actions/form.html",
-        {
-            "partnership": partnership,
-            "plan": action_plan,
-            "form": form,
-            "page_title": f"Change action {action.reference}" if action else "Add an action",
-            "caption": action_plan.title,
-            "back_url": action_plan.get_absolute_url(),
-            "back_label": "Back to the action plan",
-        },
-    )
+    title = f"Change action {action.reference}" if action else "Add an action"
+    return _plan_form_page(request, partnership, action_plan, form, title)
 
 
 @login_required
 def action_create(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
-    action_plan = get_object_or_404(
-        ActionPlan.objects.select_related("partnership"), pk=pk, partnership=partnership
-    )
+    action_plan = _editable_plan(partnership, pk)
     return _action_form_view(request, partnership, action_plan, None)
 
 
