@@ -159,7 +159,7 @@ def spc_overhead(partnership) -> None:
     assert {len(r.series) for r in results} == {36}
     assert all(r.figures.spc_points == 36 for r in results)
     # What the SPC step gives for a period with no figure: every field empty.
-    empty = figures._Calc(selectors.spec_for(results[0].indicator), {})
+    empty = figures.Calc(selectors.spec_for(results[0].indicator), {})
     stub = figures._spc_figures(empty, period, None, None, None)
 
     def without(*args, **kwargs):

@@ -18,11 +18,10 @@ from datetime import date
 from decimal import Decimal
 
 from indicators import periods
-from indicators.figures import IndicatorSpec, Series
 
-# The same aggregation rules as the rest of the report (counts summed, percentages from
-# numerators and denominators): the figures module's calculator, not a copy of it.
-from indicators.figures import _Calc as Calc
+# Calc: the same aggregation rules as the rest of the report (counts summed, percentages
+# from numerators and denominators): the figures module's calculator, not a copy of it.
+from indicators.figures import Calc, IndicatorSpec, Series
 
 HUNDRED = Decimal(100)
 THOUSAND = Decimal(1000)

@@ -384,7 +384,7 @@ def _shifted(slots: tuple[date, ...], years: int) -> tuple[date, ...]:
     return tuple(add_months(s, 12 * years) for s in slots)
 
 
-class _Calc:
+class Calc:
     """The working state of one computation: the series read through the spec's rules."""
 
     def __init__(self, spec: IndicatorSpec, series: Series) -> None:
@@ -538,7 +538,7 @@ def compute(
     spc_settings: SpcSettings | None = None,
 ) -> Figures:
     """All the figures for ``period`` from an indicator's actuals (all years) and target."""
-    calc = _Calc(spec, series)
+    calc = Calc(spec, series)
     values = calc.values
     start_month = spec.fy_start_month
     period = month_start(period)
@@ -667,7 +667,7 @@ class _Quarter(NamedTuple):  # a tuple: made for every indicator, read once
     previous_change_pct: Decimal | None
 
 
-def _quarter_figures(calc: _Calc, calendar: _Calendar, period: date) -> _Quarter:
+def _quarter_figures(calc: Calc, calendar: _Calendar, period: date) -> _Quarter:
     """The period's quarter so far against the same months last year and the whole last quarter."""
     values = calc.values
     in_quarter = calendar.in_quarter
@@ -695,7 +695,7 @@ def _quarter_figures(calc: _Calc, calendar: _Calendar, period: date) -> _Quarter
 
 
 def _targets(
-    calc: _Calc,
+    calc: Calc,
     target: TargetSpec | None,
     year: int,
     covered: Sequence[date],
@@ -726,7 +726,7 @@ def _targets(
 
 
 def _cumulative_target(
-    calc: _Calc, target: TargetSpec | None, calendar: _Calendar, annual: Decimal | None
+    calc: Calc, target: TargetSpec | None, calendar: _Calendar, annual: Decimal | None
 ) -> tuple[Pair, ...]:
     """The target to date at each period of the year, as if every period had a figure.
 
@@ -763,7 +763,7 @@ def _cumulative_target(
     return tuple(zip(slots, path, strict=True))
 
 
-def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal | None:
+def _annual_target(calc: Calc, target: TargetSpec | None, year: int) -> Decimal | None:
     """The target for the whole financial year."""
     if target is None:
         return None
@@ -778,7 +778,7 @@ def _annual_target(calc: _Calc, target: TargetSpec | None, year: int) -> Decimal
 
 
 def _profile_to_date(
-    calc: _Calc,
+    calc: Calc,
     profile: Mapping[date, Decimal],
     year: int,
     covered: Sequence[date],
@@ -802,7 +802,7 @@ def _profile_to_date(
 
 
 def _forecast(
-    calc: _Calc, year: int, covered: Sequence[date], ytd: Decimal | None
+    calc: Calc, year: int, covered: Sequence[date], ytd: Decimal | None
 ) -> Decimal | None:
     """The expected year-end figure: a count scaled up by last year's pattern, else the level."""
     if ytd is None:
@@ -901,7 +901,7 @@ def spc_analysis(
 
 
 def _spc_figures(
-    calc: _Calc,
+    calc: Calc,
     slot: date,
     settings: SpcSettings | None,
     last_year_value: Decimal | None,
@@ -960,7 +960,7 @@ def _spc_figures(
     return fields
 
 
-def _period_target(calc: _Calc, annual_target: Decimal | None) -> Decimal | None:
+def _period_target(calc: Calc, annual_target: Decimal | None) -> Decimal | None:
     """The target for one period, to set against the XmR limits: a level, or a count's share."""
     if calc.spec.measure in LEVEL_MEASURES:
         return annual_target
@@ -976,7 +976,7 @@ def spc_series(
     settings: SpcSettings | None = None,
 ) -> tuple[list[date], spc_rules.Analysis]:
     """The periods an XmR chart at ``period`` shows and their analysis (for charts and tables)."""
-    calc = _Calc(spec, series)
+    calc = Calc(spec, series)
     slots = spc_window(calc.step, calc.slot_of(month_start(period)), settings)
     first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
     slots = slots[first:]
@@ -1036,7 +1036,7 @@ def shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
 
 def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, ...]:
     """Each stored period of financial year ``year`` with its figure, None where missing."""
-    calc = _Calc(spec, series)
+    calc = Calc(spec, series)
     return tuple((slot, calc.value(slot)) for slot in calc.slots(year))
 
 
@@ -1053,7 +1053,7 @@ class Rolling:
 
 def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
     """Rolling year to ``period`` and the year before it; None unless every period has a figure."""
-    calc = _Calc(spec, series)
+    calc = Calc(spec, series)
     last = calc.slot_of(month_start(period))
     slots = [add_months(last, -calc.step * k) for k in reversed(range(12 // calc.step))]
     current = calc.aggregate(slots)
