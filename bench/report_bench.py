@@ -10,7 +10,9 @@ publishes without the PDF and Word files (seconds instead of minutes) and prints
 pages only.
 
 Goals (issue 9): draft page within 5x the floor at 30 indicators, published page within 2x,
-query counts constant in the number of indicators. Publishing steps: snapshot (figures,
+query counts constant in the number of indicators. Both floors are printed: every page of a
+partnership reads the session and the user before anything else, which the bare floor
+does not. Publishing steps: snapshot (figures,
 commentary, chart specs), html_csv, charts (images), pdf, docx, store.
 """
 
@@ -24,15 +26,19 @@ SIZES = (10, 30, 100)
 
 
 def urlpatterns_with_floor():
-    """The site's URLs plus a bare view that answers "ok" through the same middleware."""
+    """The site's URLs plus two bare views that answer "ok" through the same middleware:
+    to anyone (the floor), and to the signed-in user only (what any page of a partnership
+    must do first: read the session and the user)."""
     import types
 
+    from django.contrib.auth.decorators import login_required
     from django.http import HttpResponse
     from django.urls import include, path
 
     module = types.ModuleType("bench_urls")
     module.urlpatterns = [
         path("bench-floor/", lambda request: HttpResponse("ok")),
+        path("bench-floor-signed-in/", login_required(lambda request: HttpResponse("ok"))),
         path("", include("csp_portal.urls")),
     ]
     sys.modules["bench_urls"] = module
@@ -50,6 +56,7 @@ def main() -> None:
     django_with(postgres_fresh("csp_bench_reports") if args.database == "postgresql" else None)
     from django.conf import settings
     from django.contrib.auth.models import User
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -63,7 +70,7 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
 
-    def queries_of(url: str) -> int:
+    def queries_of(url: str, client=client) -> int:
         seen: list[str] = []
 
         def count(run, sql, *rest):
@@ -74,6 +81,22 @@ def main() -> None:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         return len(seen)
+
+    def first_view(url: str, client) -> None:
+        """A view with nothing cached: the first after a change of the data."""
+        cache.clear()
+        client.get(url)
+
+    def measure(url: str, client=client) -> dict:
+        cache.clear()
+        first_queries = queries_of(url, client)
+        n = args.repeat
+        return {
+            "first": timed_both(lambda: first_view(url, client), repeat=n),
+            "first_queries": first_queries,
+            "again": timed_both(lambda: client.get(url), repeat=4 * n),
+            "again_queries": queries_of(url, client),
+        }
 
     rows = []
     with override_settings(ROOT_URLCONF=urlpatterns_with_floor(), DEBUG=False):
@@ -88,50 +111,45 @@ def main() -> None:
                 meeting_date=build.__globals__["PERIOD"],
             )
             base = f"/p/{partnership.slug}/reports/{report.pk}"
-            draft = f"{base}/preview/"
-            published = f"{base}/"
-            draft_queries = queries_of(draft)
-            n = args.repeat
-            draft_time = timed_both(lambda u=draft: client.get(u), repeat=n)
+            draft = measure(f"{base}/preview/")
             publish = services.report_publish(
                 report=report, by=admin, documents=not args.pages_only
             )
-            published_queries = queries_of(published)
-            published_time = timed_both(lambda u=published: client.get(u), repeat=n)
-            floor = timed_both(lambda: client.get("/bench-floor/"), repeat=4 * n)
-            page = timed_both(lambda: client.get("/accessibility/"), repeat=4 * n)
-            rows.append(
-                (
-                    size,
-                    floor,
-                    page,
-                    draft_time,
-                    draft_queries,
-                    published_time,
-                    published_queries,
-                    publish.timings,
-                )
-            )
+            published = measure(f"{base}/")
+            # The same page to anyone signed out, when the partnership makes reports public.
+            partnership.reports_public = True
+            partnership.save()
+            public = measure(f"{base}/", Client(HTTP_HOST="127.0.0.1"))
+            n = 4 * args.repeat
+            floor = timed_both(lambda: client.get("/bench-floor/"), repeat=n)
+            signed_in = timed_both(lambda: client.get("/bench-floor-signed-in/"), repeat=n)
+            page = timed_both(lambda: client.get("/accessibility/"), repeat=n)
+            rows.append((size, floor, signed_in, page, draft, published, public, publish.timings))
 
     print(
-        "floor: a bare view answering 'ok' through the site's middleware (session, user).\n"
+        "floor: a bare view answering 'ok' through the site's middleware.\n"
+        "signed-in floor: the same view for the signed-in user only (reads session and user).\n"
         "page: the accessibility statement, the site's layout with no work of its own.\n"
+        "first: nothing cached (the first view after the data changed); again: every later\n"
+        "view until the next change. Queries: first/again. public: the published page to\n"
+        "someone signed out (the partnership's reports made public; no session or user).\n"
     )
     for label, which in (("wall-clock", 0), ("CPU", 1)):
         print(f"{label} ms, median:")
         print(
-            f"{'indicators':>10} {'floor':>8} {'page':>8} {'draft page':>11} {'x floor':>8} "
-            f"{'x page':>7} {'queries':>8} {'published':>10} {'x floor':>8} {'x page':>7} "
-            f"{'queries':>8}"
+            f"{'indicators':>10} {'floor':>6} {'signed-in':>9} {'page':>6} | {'':>5}"
+            f"{'first':>7} {'again':>6} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
         )
-        for size, floor, page, draft_t, draft_q, pub_t, pub_q, _ in rows:
-            floor, page, draft_t, pub_t = (t[which] for t in (floor, page, draft_t, pub_t))
-            print(
-                f"{size:>10} {floor * 1000:>5.1f} ms {page * 1000:>5.1f} ms "
-                f"{draft_t * 1000:>8.1f} ms {draft_t / floor:>7.0f}x {draft_t / page:>6.1f}x "
-                f"{draft_q:>8} {pub_t * 1000:>7.1f} ms {pub_t / floor:>7.0f}x "
-                f"{pub_t / page:>6.1f}x {pub_q:>8}"
-            )
+        for size, floor, signed_in, page, draft, published, public in (r[:7] for r in rows):
+            floor, signed_in, page = (t[which] * 1000 for t in (floor, signed_in, page))
+            for name, got in (("draft", draft), ("published", published), ("public", public)):
+                first, again = got["first"][which] * 1000, got["again"][which] * 1000
+                print(
+                    f"{size if name == 'draft' else '':>10} {floor:>6.2f} {signed_in:>9.2f} "
+                    f"{page:>6.2f} | {name:>9} {first:>6.1f} {again:>6.2f} "
+                    f"{again / floor:>6.1f}x {again / signed_in:>10.1f}x "
+                    f"{got['first_queries']:>4}/{got['again_queries']}"
+                )
         print()
     if args.pages_only:
         return

@@ -150,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Council machines are often shared: a session lasts a working day unless configured.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
+# Sessions are written to the database and read from the cache: no query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-in while a user name or an address is locked out, before any
     # password is checked.

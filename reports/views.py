@@ -3,6 +3,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -12,13 +13,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from csp_portal.core.caching import cached
+from csp_portal.core.caching import cached, page_from_cache, page_to_cache
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
     Access,
     has_access,
     partnership_for,
     reports_partnership_for,
+    roles_by_partnership,
 )
 from indicators.models import Indicator
 
@@ -170,41 +172,49 @@ def report_edit(request, slug, pk):
 @login_required
 def report_preview(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    report = _report(partnership, pk)
-    document, has_charts = cached(_draft_key(report, partnership), lambda: _draft(report))
-    return render(
-        request,
-        "reports/report_preview.html",
-        {
-            "partnership": partnership,
-            "report": report,
-            # Rendered by our own template (escaped there), now or when it was cached.
-            "document": mark_safe(document),
-            "can_edit": has_access(request.user, partnership, Access.EDIT),
-            "has_charts": has_charts,
-        },
-    )
+    # Only what names the draft: the whole report is read when the draft is rendered.
+    found = Report.objects.filter(partnership=partnership, pk=pk).values_list("updated_at", "kind")
+    if not found:
+        raise Http404("No report found")
+    key = _draft_key(pk, *found[0], partnership)
+    reader_key = f"{key}:{_reader(request.user, partnership)}"
+    report = None
+    if (layout := page_from_cache(request, reader_key)) is None:
+        report = _report(partnership, pk)
+    document, has_charts = cached(key, lambda: _draft(report or _report(partnership, pk)))
+    if layout is None:
+        layout = render_to_string(
+            "reports/report_preview.html",
+            {
+                "partnership": partnership,
+                "report": report,
+                "document": DOCUMENT_MARK,
+                "can_edit": has_access(request.user, partnership, Access.EDIT),
+                "has_charts": has_charts,
+            },
+            request=request,
+        )
+        page_to_cache(request, reader_key, layout)
+    head, tail = layout.split(DOCUMENT_MARK, 1)
+    return HttpResponse([head, document, tail])
 
 
-def _draft(report: Report) -> tuple[str, bool]:
+def _draft(report: Report) -> tuple[bytes, bool]:
+    """The draft report's HTML (rendered by our own template, escaped there) as sent."""
     snapshot = services.report_snapshot(report)
-    return rendering.render_document(snapshot), _has_charts(snapshot)
+    return rendering.render_document(snapshot).encode(), _has_charts(snapshot)
 
 
-def _draft_key(report: Report, partnership: Partnership) -> str:
+def _draft_key(pk: int, updated_at, kind: str, partnership: Partnership) -> str:
     """Everything a draft is made from: the report's own fields (``updated_at``), the data
     version of its partnership (figures, action plans, commissioning, police data and
     published versions all change it: indicators/data_version.py) or of the partnerships
     an overview covers, and today (what is overdue). Publishing always builds afresh."""
     versions = [partnership.data_version.hex]
-    if report.kind == Report.Kind.OVERVIEW:
-        versions += [
-            v.hex for v in report.covers.order_by("pk").values_list("data_version", flat=True)
-        ]
-    return (
-        f"report-draft:{report.pk}:{report.updated_at.isoformat()}:{'.'.join(versions)}:"
-        f"{timezone.localdate()}"
-    )
+    if kind == Report.Kind.OVERVIEW:
+        covered = Partnership.objects.filter(overview_reports=pk).order_by("pk")
+        versions += [v.hex for v in covered.values_list("data_version", flat=True)]
+    return f"report-draft:{pk}:{updated_at.isoformat()}:{'.'.join(versions)}:{timezone.localdate()}"
 
 
 @login_required
@@ -274,15 +284,35 @@ def _publishing(page: str, version, url: str):
 @_readable
 def report_detail(request, slug, pk, number=None):
     partnership = _reader_partnership(request, slug)
+    # The page around the stored report, for this reader, and the stored report itself:
+    # both fixed until the data version changes (publishing a version changes it too).
+    key = f"report-page:{pk}:{number}:{partnership.data_version.hex}"
+    reader_key = f"{key}:{_reader(request.user, partnership)}"
+    layout = page_from_cache(request, reader_key)
+    document = cache.get(f"{key}:document") if layout is not None else None
+    if document is None:
+        rendered = _report_detail(request, partnership, pk, number)
+        if isinstance(rendered, HttpResponse):
+            return rendered
+        layout, html = rendered
+        document = html.encode()
+        page_to_cache(request, reader_key, layout)
+        cache.set(f"{key}:document", document)
+    head, tail = layout.split(DOCUMENT_MARK, 1)
+    return HttpResponse([head, document, tail])
+
+
+def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpResponse:
+    """The page around a published version (with ``DOCUMENT_MARK`` where the stored report
+    goes) and the stored report; or where to go instead (a draft has no version yet)."""
     # The versions bring their report with them (one query); a draft has none to bring.
     versions = selectors.published_versions(partnership, pk)
     report = versions[0].report if versions else _report(partnership, pk)
     if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
         raise Http404("No report found")
-    can_view_live = has_access(request.user, partnership, Access.LIVE)
     if not versions:
-        if can_view_live:
-            return redirect("reports:preview", slug=slug, pk=pk)
+        if has_access(request.user, partnership, Access.LIVE):
+            return redirect("reports:preview", slug=partnership.slug, pk=pk)
         raise Http404("No published report")
     if number is None:
         number = versions[0].number
@@ -295,7 +325,7 @@ def report_detail(request, slug, pk, number=None):
         has_charts = 'data-chart-id="' in version.html
     # The stored page goes in after the layout is rendered: the template engine never
     # carries (or copies) half a megabyte of HTML through its blocks.
-    page = render_to_string(
+    layout = render_to_string(
         "reports/report_detail.html",
         {
             "partnership": partnership,
@@ -304,7 +334,7 @@ def report_detail(request, slug, pk, number=None):
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: they change only with the data version.
+            # Figures changed since publishing: the same for every reader.
             "revisions": cached(
                 f"report-revisions:{version.pk}:{partnership.data_version.hex}",
                 lambda: selectors.revision_notice(version),
@@ -316,8 +346,16 @@ def report_detail(request, slug, pk, number=None):
         request=request,
     )
     # Rendered by our own template at publishing, so safe as stored.
-    head, tail = page.split(DOCUMENT_MARK, 1)
-    return HttpResponse([head, version.html, tail])
+    return layout, version.html
+
+
+def _reader(user, partnership: Partnership) -> str:
+    """Who is reading, as far as a page can differ between readers: their name (in the
+    page header) and their role in the partnership."""
+    if not user.is_authenticated:
+        return "public"
+    role = "staff" if user.is_staff else roles_by_partnership(user).get(partnership.pk)
+    return f"{user.pk}:{role}:{user.is_active}"
 
 
 @require_safe

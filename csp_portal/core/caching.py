@@ -6,10 +6,14 @@ fragment must not depend on who is asking (no CSRF token, nonce or role-dependen
 link), or the key must say so.
 """
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
@@ -28,3 +32,36 @@ def cached_fragment(key: str, render: Callable[[], str]) -> SafeString:
     """The HTML stored under ``key``, rendered (and stored) if it is not there."""
     # Rendered by our own templates, escaped there.
     return mark_safe(cached(key, lambda: str(render())))
+
+
+# Stand-ins for what differs between two requests for the same page.
+NONCE_MARK = "\x00csp-nonce\x00"
+CSRF_MARK = "\x00csrf-token\x00"
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def page_from_cache(request: HttpRequest, key: str) -> str | None:
+    """The page stored under ``key`` (by `page_to_cache`) with this request's CSP nonce and
+    CSRF token put in, or None: not stored, or a flash message is waiting (it shows once,
+    so such a page is rendered afresh)."""
+    if len(messages.get_messages(request)):
+        return None
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    page = stored.replace(NONCE_MARK, str(request.csp_nonce))
+    return page.replace(CSRF_MARK, get_token(request)) if CSRF_MARK in page else page
+
+
+def page_to_cache(request: HttpRequest, key: str, page: str) -> None:
+    """Store a page rendered for ``request`` to serve again to requests with the same key.
+
+    The key must name everything the page shows, the signed-in person and their role
+    included; the request's CSP nonce and CSRF token are replaced by stand-ins.
+    """
+    if len(messages.get_messages(request)):
+        return
+    template = page.replace(str(request.csp_nonce), NONCE_MARK)
+    for token in set(_CSRF_INPUT.findall(template)):
+        template = template.replace(token, CSRF_MARK)
+    cache.set(key, template)

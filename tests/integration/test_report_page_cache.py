@@ -1,0 +1,146 @@
+"""The report pages are stored whole for each reader (csp_portal/core/caching.py
+`page_from_cache`): a later view makes three queries and renders nothing, yet every reader
+still gets their own name, role, CSP nonce and CSRF token, a waiting message still shows,
+and access is checked on every view."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.urls import reverse
+
+from csp_portal.core.models import Membership
+from reports import services
+from tests.factories import ReportFactory
+from tests.factories.series import hate_crime_indicator
+
+NONCE = re.compile(r'nonce="([^"]+)"')
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def report_a(partnership_a):
+    hate_crime_indicator(partnership_a)
+    return ReportFactory(partnership=partnership_a, title="Hate crime update")
+
+
+@pytest.fixture
+def published(report_a):
+    services.report_publish(report=report_a, by=None, documents=False)
+    return reverse("reports:detail", args=[report_a.partnership.slug, report_a.pk])
+
+
+@pytest.fixture
+def preview(report_a):
+    return reverse("reports:preview", args=[report_a.partnership.slug, report_a.pk])
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    return b"".join(response).decode() if response.streaming else response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["published", "preview"])
+def test_a_stored_page_carries_this_requests_nonce_and_token(
+    page, request, client, officer_a, django_assert_max_num_queries
+):
+    url = request.getfixturevalue(page)
+    client.force_login(officer_a)
+    first = client.get(url)
+    with django_assert_max_num_queries(4):  # user, partnership, role, the draft's key
+        again = client.get(url)
+
+    first_text, again_text = _text(first), _text(again)
+    nonces = set(NONCE.findall(again_text))
+    assert len(nonces) == 1
+    assert nonces.pop() in again["Content-Security-Policy"]
+    assert set(NONCE.findall(first_text)).isdisjoint(NONCE.findall(again_text))
+    assert TOKEN.findall(again_text), "the sign-out form keeps its CSRF token"
+    # Apart from those, the same page.
+    strip = lambda text: TOKEN.sub("", NONCE.sub("", text))  # noqa: E731
+    assert strip(first_text) == strip(again_text)
+
+
+@pytest.mark.django_db
+def test_the_sign_out_form_of_a_stored_page_works(published, client, officer_a):
+    csrf_client = type(client)(enforce_csrf_checks=True)
+    csrf_client.force_login(officer_a)
+    csrf_client.get(published)
+    token = TOKEN.findall(_text(csrf_client.get(published)))[0]
+
+    response = csrf_client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert "_auth_user_id" not in csrf_client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["published", "preview"])
+def test_each_reader_sees_their_own_name_and_links(page, request, client, officer_a, panel_a):
+    url = request.getfixturevalue(page) if page == "published" else None
+    if page == "preview":
+        url = request.getfixturevalue("preview")
+        Membership.objects.filter(user=panel_a).update(role=Membership.Role.COORDINATOR)
+    client.force_login(officer_a)
+    client.get(url)
+    officer_page = _text(client.get(url))
+    client.force_login(panel_a)
+    reader_page = _text(client.get(url))
+
+    officer, reader = officer_a.get_full_name(), panel_a.get_full_name()
+    assert officer in officer_page and officer not in reader_page
+    assert reader in reader_page
+
+
+@pytest.mark.django_db
+def test_a_changed_role_changes_the_stored_page(published, client, partnership_a, panel_a):
+    edit = reverse("reports:edit", args=[partnership_a.slug, published.split("/")[-2]])
+    client.force_login(panel_a)
+    assert edit not in _text(client.get(published))
+
+    Membership.objects.filter(user=panel_a).update(role=Membership.Role.COORDINATOR)
+
+    assert edit in _text(client.get(published))
+
+
+@pytest.mark.django_db
+def test_access_is_checked_on_every_view(published, client, panel_a):
+    client.force_login(panel_a)
+    assert client.get(published).status_code == 200
+
+    Membership.objects.filter(user=panel_a).delete()
+
+    assert client.get(published).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_waiting_message_shows_on_a_stored_page(published, client, officer_a):
+    client.force_login(officer_a)
+    client.get(published)
+    client.get(published)  # stored
+
+    # A message left by the last request (as publishing leaves one) shows once.
+    storage = CookieStorage(None)
+    client.cookies[storage.cookie_name] = storage._encode(
+        [Message(constants.SUCCESS, "Published version 1 of Hate crime update.")]
+    )
+
+    assert "Published version 1 of Hate crime update." in _text(client.get(published))
+    assert "Published version 1 of Hate crime update." not in _text(client.get(published))
+
+
+@pytest.mark.django_db
+def test_a_new_version_replaces_the_stored_page(published, report_a, client, officer_a):
+    client.force_login(officer_a)
+    assert "Version 1" in _text(client.get(published))
+    report_a.title = "Hate crime update, revised"
+    report_a.save()
+
+    services.report_publish(report=report_a, by=None, documents=False)
+
+    page = _text(client.get(published))
+    assert "Hate crime update, revised" in page
+    assert "Version 2" in page
