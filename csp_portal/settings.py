@@ -136,6 +136,10 @@ CACHES = {
     }
 }
 
+# Figures kept between requests in each worker's memory (indicators/figures_memo.py), one
+# entry an indicator and period, keyed by everything they are computed from.
+FIGURES_MEMO_ENTRIES = env_int("FIGURES_MEMO_ENTRIES", 20_000)
+
 # Imports through the browser must finish within a request; bigger ones are refused with
 # a message naming `python manage.py import_data`, which has no limits.
 IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))
