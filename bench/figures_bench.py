@@ -1,6 +1,10 @@
 """Figures throughput: time to compute every indicator's figures for one period, and the
 queries the comparisons API makes, for 10, 100 and 1,000 indicators.
 
+The figures are timed cold (the memo of indicators/figures_memo.py emptied before each
+run: every indicator computed), and stored: the memo warm (every indicator kept), and
+after one actual changed (all kept but that indicator's).
+
     .venv/bin/python bench/figures_bench.py [--database sqlite|postgresql] [--spc-only]
 
 Also times building 30 chart specs (plain dicts), the budget for a chart-heavy page, and
@@ -15,6 +19,7 @@ import random
 import statistics
 import sys
 import time
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
@@ -63,11 +68,14 @@ def timed(function, repeat: int = 5) -> float:
     return timed_both(function, repeat)[0]
 
 
-def timed_both(function, repeat: int = 5) -> tuple[float, float]:
+def timed_both(function, repeat: int = 5, before=None) -> tuple[float, float]:
     """Median wall-clock and median CPU seconds of this process (on a shared machine the CPU
-    time is the steadier figure; on SQLite it includes the database's work)."""
+    time is the steadier figure; on SQLite it includes the database's work); ``before``
+    runs ahead of each run, untimed."""
     wall, cpu = [], []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started, started_cpu = time.perf_counter(), time.process_time()
         function()
         wall.append(time.perf_counter() - started)
@@ -90,8 +98,9 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from indicators import charts, selectors
+    from indicators import charts, selectors, services
     from indicators.figures import compute
+    from indicators.figures_memo import memo_clear
 
     if args.spc_only:
         spc_overhead(build("bench-spc", 1000))
@@ -100,14 +109,27 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
     print(
-        f"{'indicators':>10} {'figures (DB + compute)':>24} {'CPU':>9} {'compute only':>14} "
-        f"{'CPU':>9} {'per indicator':>14} {'API queries':>12} {'API time':>10}"
+        f"{'indicators':>10} {'figures cold (DB + compute)':>28} {'CPU':>9} {'compute only':>14} "
+        f"{'CPU':>9} {'per indicator':>14} {'API queries':>12} {'API time':>10} "
+        f"{'stored CPU':>11} {'1 changed CPU':>14}"
     )
     for size in SIZES:
         partnership = build(f"bench-{size}", size)
         results = selectors.partnership_figures(partnership, PERIOD)
         whole, whole_cpu = timed_both(
-            lambda p=partnership: selectors.partnership_figures(p, PERIOD)
+            lambda p=partnership: selectors.partnership_figures(p, PERIOD), before=memo_clear
+        )
+        selectors.partnership_figures(partnership, PERIOD)
+        _, stored_cpu = timed_both(lambda p=partnership: selectors.partnership_figures(p, PERIOD))
+        changing = results[size // 2].indicator
+        values = iter(range(1, 100))
+
+        def one_changed(indicator=changing, values=values):
+            entry = services.FigureInput(indicator, PERIOD, Decimal(next(values)))
+            services.actuals_save(entries=[entry], by=None)
+
+        _, changed_cpu = timed_both(
+            lambda p=partnership: selectors.partnership_figures(p, PERIOD), before=one_changed
         )
         pure, pure_cpu = timed_both(
             lambda r=results: [
@@ -126,10 +148,20 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
         api = timed(lambda u=url: client.get(u), repeat=3)
         print(
-            f"{size:>10} {whole * 1000:>21.1f} ms {whole_cpu * 1000:>6.1f} ms "
+            f"{size:>10} {whole * 1000:>25.1f} ms {whole_cpu * 1000:>6.1f} ms "
             f"{pure * 1000:>11.1f} ms {pure_cpu * 1000:>6.1f} ms "
-            f"{pure_cpu / size * 1000:>11.3f} ms {len(queries):>12} {api * 1000:>7.0f} ms"
+            f"{pure_cpu / size * 1000:>11.3f} ms {len(queries):>12} {api * 1000:>7.0f} ms "
+            f"{stored_cpu * 1000:>8.1f} ms {changed_cpu * 1000:>11.1f} ms"
         )
+    memo_clear()
+    gc.collect()
+    tracemalloc.start()
+    selectors.partnership_figures(partnership, PERIOD)
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    each = kept / size / 1024
+    print(f"Memo of {size:,} indicators' figures: {kept / 2**20:.1f} MB ({each:.1f} KB each)")
     thirty = selectors.partnership_figures(partnership, PERIOD)[:30]
     spec_time = timed(lambda: [charts.indicator_charts(r.indicator, r) for r in thirty], repeat=20)
     count = sum(len(charts.indicator_charts(r.indicator, r)) for r in thirty)
@@ -141,19 +173,22 @@ def spc_overhead(partnership) -> None:
     """Figures for 1,000 indicators with 36 months each, with and without SPC."""
     from unittest import mock
 
-    from indicators import figures, selectors
+    from indicators import data_version, figures, selectors
+    from indicators.figures_memo import memo_clear
     from indicators.models import Actual, Indicator
 
     rng = random.Random(36)
     extra = [datetime.date(2016, 12, 1), *(datetime.date(2017, m, 1) for m in (1, 2, 3))]
+    indicators = list(Indicator.objects.filter(partnership=partnership))
     Actual.objects.bulk_create(
         (
             Actual(indicator=i, period=m, value=Decimal(rng.randint(50, 500)))
-            for i in Indicator.objects.filter(partnership=partnership)
+            for i in indicators
             for m in extra
         ),
         batch_size=5000,
     )
+    data_version.data_changed(indicator_ids=[i.pk for i in indicators])  # no signals
     period = extra[-1]
     results = selectors.partnership_figures(partnership, period)
     assert {len(r.series) for r in results} == {36}
@@ -183,6 +218,7 @@ def spc_overhead(partnership) -> None:
                 patch = mock.patch.object(figures, "_spc_figures", without)
                 if not on:
                     patch.start()
+                memo_clear()  # every indicator computed
                 gc.collect()  # no run pays for the garbage of the one before
                 started = time.process_time()
                 function()

@@ -136,6 +136,11 @@ CACHES = {
     }
 }
 
+# Figures kept between requests in each worker's memory (indicators/figures_memo.py), one
+# entry an indicator and period, keyed by everything they are computed from. An entry
+# holds about 16 KB (bench/figures_bench.py): 5,000 are some 80 MB a worker.
+FIGURES_MEMO_ENTRIES = env_int("FIGURES_MEMO_ENTRIES", 5_000)
+
 # Imports through the browser must finish within a request; bigger ones are refused with
 # a message naming `python manage.py import_data`, which has no limits.
 IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))

@@ -12,7 +12,10 @@ deleting a cache entry. The token changes in the same transaction as the change:
 - writes that send no signals (COPY, ``bulk_create``, ``bulk_update``, ``update()``)
   call `data_changed` themselves, as `indicators/importing/applying.py` does.
 
-A write path added later that bypasses the signals must call `data_changed` too.
+A write path added later that bypasses the signals must call `data_changed` too, with the
+ids of the indicators whose actuals, targets or SPC settings it wrote: those indicators get
+a new figures version (`Indicator.figures_version`), the key of the figures kept between
+requests (indicators/figures_memo.py).
 
 The other apps' data that a draft report shows (action plans, commissioning, police data,
 published versions) change the version too: each app lists its models with `watch` (and
@@ -40,7 +43,12 @@ _pending: contextvars.ContextVar[tuple[set, set] | None] = contextvars.ContextVa
 
 
 def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable[int] = ()) -> None:
-    """Give these partnerships (and those of these indicators) a new data version."""
+    """Give these partnerships (and those of these indicators) a new data version, and
+    these indicators a new figures version.
+
+    A write of actuals, targets or SPC settings names its indicators: their partnerships'
+    ids alone leave the indicators' figures version, and so their kept figures, as they were.
+    """
     partnership_ids, indicator_ids = set(partnership_ids), set(indicator_ids)
     pending = _pending.get()
     if pending is not None:
@@ -52,6 +60,8 @@ def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable
     where = Q(pk__in=partnership_ids)
     if indicator_ids:
         where |= Q(pk__in=Indicator.objects.filter(pk__in=indicator_ids).values("partnership"))
+        # Their figures kept between requests are keyed by this (indicators/figures_memo.py).
+        Indicator.objects.filter(pk__in=indicator_ids).update(figures_version=uuid.uuid4())
     Partnership.objects.filter(where).update(data_version=uuid.uuid4())
 
 

@@ -1,6 +1,7 @@
 """Indicators, their monthly or quarterly figures (actuals), targets and the audit trail."""
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,6 +106,11 @@ class Indicator(models.Model):
         "businesses for business crime, population otherwise. Needs the partnership's figure.",
     )
     active = models.BooleanField(default=True)
+    # A new token, in the same transaction, whenever the indicator's actuals, targets or
+    # SPC settings change (indicators/data_version.py): part of the key of its figures
+    # kept between requests (indicators/figures_memo.py). Random, as the partnership's
+    # data version is, so that a rolled-back change never brings an old key back.
+    figures_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["partnership__name", "code"]
@@ -114,6 +120,14 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        # A copy read before someone changed the figures must not write their old version
+        # back (their memo entries would be found again): every save is a new version.
+        self.figures_version = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "figures_version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:detail", args=[self.partnership.slug, self.pk])

@@ -5,6 +5,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -21,6 +22,7 @@ from .figures import (
     spc_series,
     stored_point,
 )
+from .figures_memo import memo_get_many, memo_set_many
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
 
 
@@ -128,13 +130,24 @@ def _target_specs(rows: Iterable[tuple], financial_year: int) -> dict[int, Targe
     return specs
 
 
+class _Kept(NamedTuple):
+    """What the memo keeps of one indicator's figures, and what its series was read from."""
+
+    figures: Figures
+    series: dict[datetime.date, Point]
+    target: TargetSpec | None
+    earliest_baseline: int | None  # of its target this year: how far back the series reach
+    start: datetime.date  # the first month read
+
+
 def partnership_figures(
     partnership: Partnership,
     period: datetime.date,
     *,
     indicators: QuerySet[Indicator] | None = None,
 ) -> list[IndicatorFigures]:
-    """Figures for every (given) indicator of a partnership at a period: three queries."""
+    """Figures for every (given) indicator of a partnership at a period: three queries, or
+    one for figures kept from an earlier request (indicators/figures_memo.py)."""
     fy = periods.financial_year_of(period, partnership.fy_start_month)
     if indicators is None:
         indicators = Indicator.objects.filter(partnership=partnership, active=True)
@@ -149,36 +162,59 @@ def partnership_figures(
     for indicator in indicator_list:
         if indicator.partnership_id == partnership.pk:
             cache_partnership(indicator, partnership)
-    ids = [i.pk for i in indicator_list]
+    inputs = [(spec_for(i), spc_settings_for(i)) for i in indicator_list]
+    # Everything the figures are computed from; the figures version stands for the
+    # indicator's actuals, targets and SPC settings.
+    keys = [
+        (i.pk, i.figures_version, spec, spc, period)
+        for i, (spec, spc) in zip(indicator_list, inputs, strict=True)
+    ]
+    kept: list[_Kept | None] = memo_get_many(keys)
+    missing = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
     # Plain tuples, not model instances, here and below: the fewest columns, no ordering
     # but the one that matters (a cumulative profile's periods).
     target_rows = list(
-        Target.objects.filter(indicator_id__in=ids, financial_year=fy)
+        Target.objects.filter(indicator_id__in=missing, financial_year=fy)
         .order_by("period")
         .values_list("indicator_id", "kind", "value", "baseline_year", "period")
     )
     targets = _target_specs(target_rows, fy)
-    start = _history_start(
-        period, partnership.fy_start_month, [row[3] for row in target_rows if row[3]]
-    )
+    baselines: dict[int, int] = {}
+    for row in target_rows:
+        if row[3]:
+            baselines[row[0]] = min(row[3], baselines.get(row[0], row[3]))
+    for indicator, found in zip(indicator_list, kept, strict=True):
+        if found is not None:
+            targets[indicator.pk] = found.target
+            if found.earliest_baseline is not None:
+                baselines[indicator.pk] = found.earliest_baseline
+    start = _history_start(period, partnership.fy_start_month, list(baselines.values()))
     # A fixed SPC baseline may reach further back than the figures otherwise look.
-    spc_starts = [s.baseline_start for i in indicator_list if (s := spc_settings_for(i))]
-    start = min([start, *(d for d in spc_starts if d)])
+    spc_starts = [spc.baseline_start for _, spc in inputs if spc and spc.baseline_start]
+    start = min([start, *spc_starts])
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
+    # Every series starts at the same month, as if all were read now: one kept from a
+    # call whose indicators reached further back (or less far) is read again.
+    kept = [found if found is None or found.start == start else None for found in kept]
+    reread = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
     rows = (
-        Actual.objects.filter(indicator_id__in=ids, period__gte=start, period__lte=end)
+        Actual.objects.filter(indicator_id__in=reread, period__gte=start, period__lte=end)
         .order_by()
         .values_list("indicator_id", "period", "value", "numerator", "denominator")
     )
     for indicator_id, period_, value, numerator, denominator in rows:
         series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
-    results = []
-    for indicator in indicator_list:
-        series = series_by[indicator.pk]
-        target = targets.get(indicator.pk)
-        figures = compute(spec_for(indicator), series, period, target, spc_settings_for(indicator))
-        results.append(IndicatorFigures(indicator, figures, series, target))
+    results, made = [], []
+    for indicator, key, (spec, spc), found in zip(indicator_list, keys, inputs, kept, strict=True):
+        if found is None:
+            series = series_by[indicator.pk]
+            target = targets.get(indicator.pk)
+            figures = compute(spec, series, period, target, spc)
+            found = _Kept(figures, series, target, baselines.get(indicator.pk), start)
+            made.append((key, found))
+        results.append(IndicatorFigures(indicator, found.figures, found.series, found.target))
+    memo_set_many(made)
     return results
 
 

@@ -214,6 +214,8 @@ def _insert_all(entries: list[FigureInput], by: User | None) -> dict:
             Actual.objects.bulk_create(actuals)
     except IntegrityError:
         return {}
+    # bulk_create sends no signals.
+    data_version.data_changed(indicator_ids={actual.indicator_id for actual in actuals})
     return {(actual.indicator_id, actual.period): actual for actual in actuals}
 
 

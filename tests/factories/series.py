@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from csp_portal.core.models import ThemeGroup
-from indicators import periods
+from indicators import data_version, periods
 from indicators.models import Actual, Indicator
 
 from . import IndicatorFactory, ThemeGroupFactory
@@ -25,6 +25,7 @@ def actuals_create(indicator: Indicator, values: dict[datetime.date, int | Decim
         Actual(indicator=indicator, period=period, value=Decimal(value))
         for period, value in values.items()
     )
+    data_version.data_changed(indicator_ids=[indicator.pk])  # bulk_create sends no signals
 
 
 def hate_crime_indicator(partnership, **fields) -> Indicator:
@@ -59,4 +60,5 @@ def indicators_with_history(
         for n, indicator in enumerate(indicators)
         for i, period in enumerate(span)
     )
+    data_version.data_changed(indicator_ids=[i.pk for i in indicators])
     return indicators

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
-from indicators import importing, services
+from indicators import data_version, importing, services
 from indicators.models import Actual, Indicator, Target
 from indicators.services import FigureInput, TargetRow
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, UserFactory
@@ -31,6 +31,7 @@ def world(partnership_a, partnership_b, officer_a):
     TargetFactory(indicator=own, financial_year=2016, kind="annual", value=Decimal(300))
     other = hate_crime_indicator(partnership_b)
     Actual.objects.filter(indicator=other).update(value=Decimal(7777))
+    data_version.data_changed(indicator_ids=[other.pk])  # update() sends no signals
     return own, other
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from indicators import data_version
 from indicators.models import Indicator, Target
 from reports import services
 from tests.factories import ReportFactory
@@ -34,6 +35,7 @@ def add_indicators(partnership, count):
         Target(indicator=i, financial_year=2016, kind=Target.Kind.ANNUAL, value=Decimal(1500))
         for i in built
     )
+    data_version.data_changed(indicator_ids=[i.pk for i in built])  # no signals
 
 
 @pytest.mark.django_db
