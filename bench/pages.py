@@ -3,6 +3,7 @@
     .venv/bin/python bench/national.py              # once: the national data set in csp_perf
     .venv/bin/python bench/pages.py                 # median of 5 runs per page
     .venv/bin/python bench/pages.py --runs 9 --database sqlite:////tmp/national.sqlite3
+    .venv/bin/python bench/pages.py --after-change  # every request the first after a save
     .venv/bin/python bench/pages.py --cold          # every request a cache miss
 
 In-process, through Django's test Client (no HTTP server, no static files), with
@@ -14,8 +15,11 @@ shared with other work.
 
 Figure pages cache their parts under the partnership's data version (README, "Caching"):
 the warm-up request fills the cache, so the runs measure what a page costs until the
-next change to its data. ``--cold`` empties the cache before each run: the cost of the
-first request after a change.
+next change to its data. ``--after-change`` changes one indicator's figures before each
+run, as an officer's save does: the cost of the first request after a save.
+``--cold`` empties the whole cache before each run (sessions and kept pages: the cost of
+a request just after the cache server restarted). The floor is timed just before each
+run and the ratios are the medians of each run's own ratio.
 """
 
 import argparse
@@ -68,6 +72,7 @@ def pages_to_measure():
     ]
     year = periods.financial_year_of(latest, partnership.fy_start_month)
     slug, month = partnership.slug, f"{latest:%Y-%m}"
+    pages_to_measure.indicator = indicator
     return [
         ("login page (floor)", None, "/accounts/login/"),
         ("dashboard", "officer", f"/p/{slug}/dashboard/"),
@@ -91,10 +96,12 @@ def pages_to_measure():
     ]
 
 
-def measure(client, url: str, runs: int, cold: bool = False) -> tuple[float, float, int, int, int]:
-    """Median seconds, median CPU seconds of this process (Django's share, without the
-    database server's), queries, status and bytes of a GET (after one warm-up)."""
-    from django.core.cache import cache
+def measure(client, url: str, runs: int, before=None, floor=None) -> dict:
+    """Median seconds and CPU seconds of this process (Django's share, without the database
+    server's), queries, status and bytes of a GET (after one warm-up); ``before`` runs
+    untimed before each run. With ``floor`` (a client and URL), the floor is timed just
+    before each run, and the ratios are the medians of the runs' own ratios, so a machine
+    that speeds up or slows down during the run does not skew them."""
     from django.db import connection
 
     queries: list[str] = []
@@ -103,20 +110,36 @@ def measure(client, url: str, runs: int, cold: bool = False) -> tuple[float, flo
         queries.append(sql)
         return execute(sql, *rest)
 
+    def timed(client, url):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        body = b"".join(response) if response.streaming else response.content
+        return time.perf_counter() - started, time.process_time() - started_cpu, response, body
+
     client.get(url)
-    times, cpu = [], []
+    times, cpu, floor_times, floor_cpu = [], [], [], []
     for _ in range(runs):
-        if cold:
-            cache.clear()
+        if floor:
+            wall, used, *_ = timed(*floor)
+            floor_times.append(wall)
+            floor_cpu.append(used)
+        if before:
+            before()
         queries.clear()
         with connection.execute_wrapper(count):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            body = b"".join(response) if response.streaming else response.content
-            times.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - started_cpu)
+            wall, used, response, body = timed(client, url)
+        times.append(wall)
+        cpu.append(used)
     median = statistics.median
-    return median(times), median(cpu), len(queries), response.status_code, len(body)
+    return {
+        "seconds": median(times),
+        "cpu": median(cpu),
+        "ratio": median(t / f for t, f in zip(times, floor_times, strict=True)) if floor else 1,
+        "cpu_ratio": median(t / f for t, f in zip(cpu, floor_cpu, strict=True)) if floor else 1,
+        "queries": len(queries),
+        "status": response.status_code,
+        "size": len(body),
+    }
 
 
 def main() -> None:
@@ -125,11 +148,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("--cold", action="store_true", help="empty the cache before each run")
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="change one indicator's figures before each run (as a save does)",
+    )
     args = parser.parse_args()
     production_settings()
     from _setup import django_with
 
     django_with(args.database)
+    from django.core.cache import cache
     from django.db import connection
 
     from csp_portal.core.models import Partnership
@@ -138,25 +167,44 @@ def main() -> None:
     print(
         f"Database: {connection.vendor}, {Partnership.objects.count():,} partnerships, "
         f"{Actual.objects.count():,} actuals; median of {args.runs} runs, Django test Client "
-        f"in-process, DEBUG off, cache {'emptied before each run' if args.cold else 'warm'}"
+        f"in-process, DEBUG off, "
+        + (
+            "cache emptied before each run"
+            if args.cold
+            else "one indicator's figures changed before each run"
+            if args.after_change
+            else "cache warm"
+        )
     )
     clients = {None: __import__("django.test").test.Client()}
     clients["officer"] = signed_in("officer-000")
     clients["admin"] = signed_in("bench-admin")
-    floor = cpu_floor = None
+    pages, change = pages_to_measure(), None
+    if args.after_change:
+        from indicators.data_version import data_changed
+
+        # As an officer's save of one figure does: that indicator's figures and every
+        # page of its partnership are made again; the other indicators' figures are kept.
+        changed = pages_to_measure.indicator
+
+        def change():
+            data_changed(indicator_ids=[changed.pk])
+
     print(
         f"{'page':<26} {'ms':>8} {'x floor':>8} {'CPU ms':>8} {'x floor':>8} {'queries':>8} "
         f"{'status':>6} {'KB':>7}"
     )
-    for name, who, url in pages_to_measure():
+    floor = None
+    for name, who, url in pages:
         if floor is not None and args.only and args.only not in name:
             continue
-        seconds, cpu, queries, status, size = measure(clients[who], url, args.runs, args.cold)
-        floor = floor or seconds
-        cpu_floor = cpu_floor or cpu
+        before = cache.clear if args.cold else change
+        got = measure(clients[who], url, args.runs, before if floor else None, floor)
+        floor = floor or (clients[who], url)
         print(
-            f"{name:<26} {seconds * 1000:>8.1f} {seconds / floor:>8.1f} {cpu * 1000:>8.1f} "
-            f"{cpu / cpu_floor:>8.1f} {queries:>8} {status:>6} {size / 1024:>7.0f}"
+            f"{name:<26} {got['seconds'] * 1000:>8.1f} {got['ratio']:>8.1f} "
+            f"{got['cpu'] * 1000:>8.1f} {got['cpu_ratio']:>8.1f} {got['queries']:>8} "
+            f"{got['status']:>6} {got['size'] / 1024:>7.0f}"
         )
 
 
