@@ -17,6 +17,7 @@ commentary, chart specs), html_csv, charts (images), pdf, docx, store.
 """
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def main() -> None:
     admin = User.objects.create(username="bench-admin", is_staff=True, is_superuser=True)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(admin)
+    signed_in_client = client
 
     def queries_of(url: str, client=client) -> int:
         seen: list[str] = []
@@ -87,15 +89,36 @@ def main() -> None:
         cache.clear()
         client.get(url)
 
+    def once(client, url: str) -> tuple[float, float]:
+        return timed_both(lambda: client.get(url), repeat=1)
+
     def measure(url: str, client=client) -> dict:
+        """The first view (nothing cached) and later views of a page, with both floors timed
+        just before each later view: ratios are the medians of each run's own ratio."""
         cache.clear()
         first_queries = queries_of(url, client)
-        n = args.repeat
+        first = timed_both(lambda: first_view(url, client), repeat=args.repeat)
+        runs = []
+        for _ in range(4 * args.repeat):
+            floor = once(signed_in_client, "/bench-floor/")
+            signed_in = once(signed_in_client, "/bench-floor-signed-in/")
+            runs.append((floor, signed_in, once(client, url)))
+        median = statistics.median
         return {
-            "first": timed_both(lambda: first_view(url, client), repeat=n),
+            "first": first,
             "first_queries": first_queries,
-            "again": timed_both(lambda: client.get(url), repeat=4 * n),
             "again_queries": queries_of(url, client),
+            # For wall-clock (0) and CPU (1): floor, signed-in floor, page, and the ratios.
+            **{
+                which: {
+                    "floor": median(r[0][which] for r in runs),
+                    "signed_in": median(r[1][which] for r in runs),
+                    "again": median(r[2][which] for r in runs),
+                    "x_floor": median(r[2][which] / r[0][which] for r in runs),
+                    "x_signed_in": median(r[2][which] / r[1][which] for r in runs),
+                }
+                for which in (0, 1)
+            },
         }
 
     rows = []
@@ -120,34 +143,33 @@ def main() -> None:
             partnership.reports_public = True
             partnership.save()
             public = measure(f"{base}/", Client(HTTP_HOST="127.0.0.1"))
-            n = 4 * args.repeat
-            floor = timed_both(lambda: client.get("/bench-floor/"), repeat=n)
-            signed_in = timed_both(lambda: client.get("/bench-floor-signed-in/"), repeat=n)
-            page = timed_both(lambda: client.get("/accessibility/"), repeat=n)
-            rows.append((size, floor, signed_in, page, draft, published, public, publish.timings))
+            page = measure("/accessibility/")
+            rows.append((size, page, draft, published, public, publish.timings))
 
     print(
         "floor: a bare view answering 'ok' through the site's middleware.\n"
         "signed-in floor: the same view for the signed-in user only (reads session and user).\n"
-        "page: the accessibility statement, the site's layout with no work of its own.\n"
+        "layout: the accessibility statement, the site's layout with no work of its own.\n"
         "first: nothing cached (the first view after the data changed); again: every later\n"
-        "view until the next change. Queries: first/again. public: the published page to\n"
+        "view until the next change, with both floors timed beside each run (the ratios are\n"
+        "the medians of each run's own). Queries: first/again. public: the published page to\n"
         "someone signed out (the partnership's reports made public; no session or user).\n"
     )
     for label, which in (("wall-clock", 0), ("CPU", 1)):
         print(f"{label} ms, median:")
         print(
-            f"{'indicators':>10} {'floor':>6} {'signed-in':>9} {'page':>6} | {'':>5}"
-            f"{'first':>7} {'again':>6} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
+            f"{'indicators':>10} {'':>9} {'first':>7} {'again':>6} {'floor':>6} "
+            f"{'signed-in':>9} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
         )
-        for size, floor, signed_in, page, draft, published, public in (r[:7] for r in rows):
-            floor, signed_in, page = (t[which] * 1000 for t in (floor, signed_in, page))
-            for name, got in (("draft", draft), ("published", published), ("public", public)):
-                first, again = got["first"][which] * 1000, got["again"][which] * 1000
+        for size, *pages in (r[:5] for r in rows):
+            names = ("layout", "draft", "published", "public")
+            for name, got in zip(names, pages, strict=True):
+                t = got[which]
                 print(
-                    f"{size if name == 'draft' else '':>10} {floor:>6.2f} {signed_in:>9.2f} "
-                    f"{page:>6.2f} | {name:>9} {first:>6.1f} {again:>6.2f} "
-                    f"{again / floor:>6.1f}x {again / signed_in:>10.1f}x "
+                    f"{size if name == 'layout' else '':>10} {name:>9} "
+                    f"{got['first'][which] * 1000:>7.1f} {t['again'] * 1000:>6.2f} "
+                    f"{t['floor'] * 1000:>6.2f} {t['signed_in'] * 1000:>9.2f} "
+                    f"{t['x_floor']:>6.1f}x {t['x_signed_in']:>10.1f}x "
                     f"{got['first_queries']:>4}/{got['again_queries']}"
                 )
         print()
