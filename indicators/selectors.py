@@ -279,14 +279,15 @@ def month_sheet_index(partnership: Partnership) -> list[SheetEntry]:
 def month_sheet(
     partnership: Partnership, month: datetime.date, *, indicator_ids: list[int] | None = None
 ) -> list[SheetRow]:
-    """Every active indicator (or those of ``indicator_ids``) with this month's figure and
-    last year's: two queries."""
+    """Every active indicator with this month's figure and last year's, in the sheet's
+    order with their theme groups; or only those of ``indicator_ids``, in no order and
+    without their groups (as `month_sheet_index` has them): two queries."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
-    if indicator_ids is not None:
-        indicators = indicators.filter(pk__in=indicator_ids)
-    indicators = list(
-        indicators.select_related("theme_group").order_by("theme_group__name", "code")
-    )
+    if indicator_ids is None:
+        indicators = indicators.select_related("theme_group").order_by("theme_group__name", "code")
+    else:
+        indicators = indicators.filter(pk__in=indicator_ids).order_by()
+    indicators = list(indicators)
     # One Partnership for all, not a copy joined to every row.
     for indicator in indicators:
         Indicator.partnership.field.set_cached_value(indicator, partnership)

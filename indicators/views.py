@@ -391,7 +391,8 @@ def year_grid(request, slug, pk, year):
     ]
     # The rows as opened are kept under the indicator's figures version (its settings and
     # figures: any save of either makes a new one), the year, today and the partnership's
-    # financial year (the labels); the page around them is rendered afresh.
+    # financial year (the labels), and each row under what it shows; the page around them
+    # is rendered afresh.
     key = ":".join(
         str(part)
         for part in (
@@ -430,9 +431,7 @@ def year_grid(request, slug, pk, year):
     if rows_html is None:
         last_year = {slot: actuals.get(periods.same_month_last_year(slot)) for slot in slots}
         context["grid"] = [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()]
-        rows_html = render_to_string(
-            "indicators/_year_grid_rows.html", {"indicator": indicator, **context}
-        )
+        rows_html = _grid_rows_html(indicator, context["grid"], keep=opened)
         if opened:
             cache.set(key, rows_html)
     return render(
@@ -449,6 +448,40 @@ def year_grid(request, slug, pk, year):
             "first_label": labels[0],
         },
     )
+
+
+def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
+    """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
+    kept under a key made of all it shows (the month's label and box names, the measure,
+    the figure in the box and last year's), so a saved figure rebuilds only its month."""
+    template = get_template("indicators/_year_grid_row.html")
+
+    def made(cell, fields, last) -> str:
+        return template.render(
+            {"indicator": indicator, "cell": cell, "fields": fields, "last": last}
+        )
+
+    if not keep:
+        return "".join(made(*row) for row in grid) + "\n"
+    keys = [
+        "year-grid-row:"
+        + hashlib.sha256(
+            repr(
+                (
+                    indicator.measure,
+                    cell.key,
+                    cell.label,
+                    cell.texts(cell.current),
+                    last and (last.value, last.numerator, last.denominator),
+                )
+            ).encode()
+        ).hexdigest()
+        for cell, _, last in grid
+    ]
+    found = cache.get_many(keys)
+    rows = [found.get(key) or made(*row) for key, row in zip(keys, grid, strict=True)]
+    cache.set_many({key: row for key, row in zip(keys, rows, strict=True) if key not in found})
+    return "".join(rows) + "\n"
 
 
 @login_required

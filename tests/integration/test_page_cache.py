@@ -406,18 +406,26 @@ def test_after_a_saved_figure_only_its_pieces_are_made_again(
         assert response.status_code == 200
         return [cell.indicator.pk for cell, *_ in response.context.get("grid", [])]
 
+    grid = reverse("indicators:year_grid", args=[partnership_a.slug, changed.pk, 2016])
+
+    def grid_rows_made(response) -> int:
+        assert response.status_code == 200
+        return [t.name for t in response.templates].count("indicators/_year_grid_row.html")
+
     assert len(rows_made(client.get(sheet))) == len(indicators)
     client.get(api)
     assert len(made) == len(indicators)
+    assert grid_rows_made(client.get(grid)) == 12
 
-    figure_service(changed, officer_a)
+    figure_service(changed, officer_a)  # November 2016
     made.clear()
     rebuilt = client.get(sheet)
     client.get(api)
 
     assert rows_made(rebuilt) == [changed.pk]
     assert made == [changed]
-    assert fetch(client, [sheet, api]) == fetch_uncached(client, [sheet, api])
+    assert grid_rows_made(client.get(grid)) == 1
+    assert fetch(client, [sheet, api, grid]) == fetch_uncached(client, [sheet, api, grid])
     # The records put together are the list written at once.
     whole = json.dumps(comparisons.records_json(partnership_a, NOV_2016), cls=DjangoJSONEncoder)
     assert client.get(api).content.decode() == whole
