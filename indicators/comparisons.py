@@ -40,20 +40,22 @@ _FIGURE_FIELDS = FIELDS[4:-1]
 
 def records(partnership: Partnership, period: datetime.date) -> list[dict]:
     """One record per active indicator, numbers as Decimals (None where not computable)."""
-    out = []
-    for result in selectors.partnership_figures(partnership, period):
-        figures, indicator = result.figures, result.indicator
-        record = {
-            "indicator": indicator.code,
-            "title": indicator.title,
-            "period": period.strftime("%Y-%m"),
-            "financial_year": figures.financial_year,
-        }
-        record.update({name: getattr(figures, name) for name in _FIGURE_FIELDS})
-        record["commentary"] = commentary.commentary(
-            figures, selectors.spec_for(indicator), noun=indicator.noun
-        )
-        out.append(record)
+    return [record(result, period) for result in selectors.partnership_figures(partnership, period)]
+
+
+def record(result: selectors.IndicatorFigures, period: datetime.date) -> dict:
+    """One indicator's record: its code, title and figures, and the sentence about them."""
+    figures, indicator = result.figures, result.indicator
+    out = {
+        "indicator": indicator.code,
+        "title": indicator.title,
+        "period": period.strftime("%Y-%m"),
+        "financial_year": figures.financial_year,
+    }
+    out.update({name: getattr(figures, name) for name in _FIGURE_FIELDS})
+    out["commentary"] = commentary.commentary(
+        figures, selectors.spec_for(indicator), noun=indicator.noun
+    )
     return out
 
 
@@ -65,7 +67,12 @@ def _json_number(value):
 
 
 def records_json(partnership: Partnership, period: datetime.date) -> list[dict]:
-    return [{k: _json_number(v) for k, v in r.items()} for r in records(partnership, period)]
+    return [record_json(r) for r in records(partnership, period)]
+
+
+def record_json(values: dict) -> dict:
+    """A record as JSON has it: numbers unrounded, integral ones as ints."""
+    return {k: _json_number(v) for k, v in values.items()}
 
 
 def _csv_cell(value):

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -256,19 +257,46 @@ def sheet_period(indicator: Indicator, month: datetime.date) -> datetime.date:
     return month
 
 
-def month_sheet(partnership: Partnership, month: datetime.date) -> list[SheetRow]:
-    """Every active indicator with this month's figure and last year's: two queries."""
-    indicators = list(
-        Indicator.objects.filter(partnership=partnership, active=True)
-        .select_related("theme_group", "partnership")
+class SheetEntry(NamedTuple):
+    """An active indicator's place on the month sheet, and the version of its figures."""
+
+    pk: int
+    version: uuid.UUID  # Indicator.figures_version
+    group_id: int | None
+    group_name: str | None
+
+
+def month_sheet_index(partnership: Partnership) -> list[SheetEntry]:
+    """The month sheet's indicators in order, with their theme groups: one query."""
+    return [
+        SheetEntry(*row)
+        for row in Indicator.objects.filter(partnership=partnership, active=True)
         .order_by("theme_group__name", "code")
-    )
+        .values_list("pk", "figures_version", "theme_group_id", "theme_group__name")
+    ]
+
+
+def month_sheet(
+    partnership: Partnership, month: datetime.date, *, indicator_ids: list[int] | None = None
+) -> list[SheetRow]:
+    """Every active indicator with this month's figure and last year's, in the sheet's
+    order with their theme groups; or only those of ``indicator_ids``, in no order and
+    without their groups (as `month_sheet_index` has them): two queries."""
+    indicators = Indicator.objects.filter(partnership=partnership, active=True)
+    if indicator_ids is None:
+        indicators = indicators.select_related("theme_group").order_by("theme_group__name", "code")
+    else:
+        indicators = indicators.filter(pk__in=indicator_ids).order_by()
+    indicators = list(indicators)
+    # One Partnership for all, not a copy joined to every row.
+    for indicator in indicators:
+        Indicator.partnership.field.set_cached_value(indicator, partnership)
     wanted = {sheet_period(i, month) for i in indicators}
     wanted |= {periods.same_month_last_year(p) for p in wanted}
     found = {
         (a.indicator_id, a.period): a
         for a in Actual.objects.filter(
-            indicator__partnership=partnership, period__in=wanted
+            indicator_id__in=[i.pk for i in indicators], period__in=wanted
         ).order_by()
     }
     rows = []
@@ -294,6 +322,17 @@ def actuals_at(places: list[tuple[Indicator, datetime.date]]) -> dict:
         indicator__in=indicators, period__in={period for _, period in places}
     ).order_by()
     return {(a.indicator_id, a.period): a for a in found if (a.indicator_id, a.period) in wanted}
+
+
+def year_grid_actuals(
+    indicator: Indicator, slots: list[datetime.date]
+) -> dict[datetime.date, Actual]:
+    """The indicator's figures at these months and a year before each, by month: one query."""
+    wanted = {*slots, *(periods.same_month_last_year(slot) for slot in slots)}
+    return {
+        a.period: a
+        for a in Actual.objects.filter(indicator=indicator, period__in=wanted).order_by()
+    }
 
 
 @dataclass(frozen=True)

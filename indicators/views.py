@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
@@ -248,46 +249,32 @@ def month_sheet(request, slug, month):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     month = _month_or_404(month)
     today = timezone.localdate()
-    # The rows of a sheet as opened (no figures typed, no errors) are cached under the
-    # data version; the form's CSRF token and reason box are outside them.
-    key = f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}:{today}"
-    opened = request.method != "POST"
-    rows_html = cache.get(key) if opened else None
-    rows = [] if rows_html is not None else selectors.month_sheet(partnership, month)
-    cells = [
-        Cell(
-            f"i{row.indicator.pk}",
-            row.indicator,
-            row.period,
-            row.current,
-            f"{row.indicator.code} {row.indicator.title}",
-        )
-        for row in rows
-    ]
-    form = FigureGridForm(
-        request.POST or None,
-        cells=cells,
-        today=today,
-        stray_message=lambda key: (
-            f"Figure '{key}' is not for an active indicator of {partnership.name}."
-        ),
-    )
+
+    def stray_message(key: str) -> str:
+        return f"Figure '{key}' is not for an active indicator of {partnership.name}."
+
+    context = {}
     if request.method == "POST":
+        rows = selectors.month_sheet(partnership, month)
+        form = FigureGridForm(
+            request.POST, cells=_sheet_cells(rows), today=today, stray_message=stray_message
+        )
         url = reverse("indicators:month_sheet", args=[slug, month.strftime("%Y-%m")])
         response = _grid_save(request, form, url)
         if response:
             return response
-    context = {}
-    if rows_html is None:
-        last_year = {row.indicator.pk: row.last_year for row in rows}
-        context["grid"] = [
-            (cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()
-        ]
-        rows_html = render_to_string(
-            "indicators/_month_sheet_rows.html",
-            {"partnership": partnership, "month": month, **context},
-        )
-        if opened:
+        # Shown again with the person's figures and errors: built afresh, never cached.
+        context["grid"], built = _sheet_rows(partnership, month, rows, form)
+        groups = [(row.indicator.pk, row.indicator.theme_group) for row in rows]
+        rows_html = _sheet_html([(pk, g and g.pk, g and g.name) for pk, g in groups], built)
+    else:
+        form = FigureGridForm(None, cells=[], today=today, stray_message=stray_message)
+        # The sheet as opened, whole, under the data version; on a miss, each row under its
+        # indicator's figures version, so a saved figure rebuilds only its own row.
+        key = f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}:{today}"
+        rows_html = cache.get(key)
+        if rows_html is None:
+            context["grid"], rows_html = _sheet_opened(partnership, month, today)
             cache.set(key, rows_html)
     return render(
         request,
@@ -297,7 +284,7 @@ def month_sheet(request, slug, month):
             "partnership": partnership,
             "month": month,
             "form": form,
-            "rows_html": mark_safe(rows_html),  # our template's output, escaped there
+            "rows_html": mark_safe(rows_html),  # our templates' output, escaped there
             "has_rows": bool(rows_html.strip()),
             "previous_month": periods.add_months(month, -1),
             "next_month": periods.add_months(month, 1)
@@ -306,6 +293,84 @@ def month_sheet(request, slug, month):
             "future": month > periods.month_start(today),
         },
     )
+
+
+def _sheet_cells(rows: list[selectors.SheetRow]) -> list[Cell]:
+    return [
+        Cell(
+            f"i{row.indicator.pk}",
+            row.indicator,
+            row.period,
+            row.current,
+            f"{row.indicator.code} {row.indicator.title}",
+        )
+        for row in rows
+    ]
+
+
+def _sheet_rows(partnership, month, rows, form) -> tuple[list, dict[int, str]]:
+    """The (cell, fields, last year's figure) of each row, and each row's HTML by indicator."""
+    last_year = {row.indicator.pk: row.last_year for row in rows}
+    grid = [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()]
+    template = get_template("indicators/_month_sheet_row.html")
+    built = {
+        cell.indicator.pk: template.render(
+            {
+                "partnership": partnership,
+                "month": month,
+                "cell": cell,
+                "fields": fields,
+                "last": last,
+            }
+        )
+        for cell, fields, last in grid
+    }
+    return grid, built
+
+
+def _sheet_opened(partnership, month, today) -> tuple[list, str]:
+    """The rows of a sheet as opened, each kept under a key naming all it shows: the
+    indicator's figures version (its code, title, measure, frequency and figures: any save
+    of it or of its figures makes a new one), the month, today, the partnership's slug (in
+    the links) and financial year (where a quarterly figure is stored). The theme group
+    headings, whose names only the data version follows, are put in between here. The
+    grid of the rows built (not those found kept) is returned for the page's context."""
+    entries = selectors.month_sheet_index(partnership)
+    where = f"{month:%Y-%m}:{today}:{partnership.slug}:{partnership.fy_start_month}"
+    keys = {
+        entry.pk: f"month-sheet-row:{entry.pk}:{entry.version.hex}:{where}" for entry in entries
+    }
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    built, grid = {}, []
+    if missing:
+        rows = selectors.month_sheet(partnership, month, indicator_ids=missing)
+        form = FigureGridForm(None, cells=_sheet_cells(rows), today=today)
+        grid, built = _sheet_rows(partnership, month, rows, form)
+        cache.set_many({keys[pk]: html for pk, html in built.items()})
+    # A row of an indicator changed since the index was read is built from the newer
+    # figures, and so is never older than its key.
+    html = {pk: built.get(pk) or found.get(keys[pk]) for pk in keys}
+    # One deactivated since the index was read is not built: left out.
+    shown = [(e.pk, e.group_id, e.group_name) for e in entries if html[e.pk] is not None]
+    return grid, _sheet_html(shown, html)
+
+
+def _sheet_html(entries: list[tuple[int, int | None, str | None]], rows: dict[int, str]) -> str:
+    """The rows in order, a heading before each theme group's first."""
+    parts, group = [], object()
+    for pk, group_id, group_name in entries:
+        if group_id != group:
+            group = group_id
+            parts.append(
+                format_html(
+                    '\n      <tr class="govuk-table__row app-sheet__group"><th scope="colgroup"'
+                    ' colspan="3" class="govuk-table__header">{}</th></tr>',
+                    group_name or "No theme group",
+                )
+            )
+        parts.append(rows[pk])
+    return "".join(parts) + "\n"
 
 
 @login_required
@@ -324,19 +389,29 @@ def year_grid(request, slug, pk, year):
         else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)"
         for slot in slots
     ]
-    # As the month sheet: the rows of the grid as opened are cached under the data version.
+    # The rows as opened are kept under the indicator's figures version (its settings and
+    # figures: any save of either makes a new one), the year, today and the partnership's
+    # financial year (the labels), and each row under what it shows; the page around them
+    # is rendered afresh.
     key = ":".join(
         str(part)
-        for part in ("year-grid", partnership.pk, partnership.data_version.hex, pk, year, today)
+        for part in (
+            "year-grid",
+            pk,
+            indicator.figures_version.hex,
+            year,
+            today,
+            start,
+        )
     )
     opened = request.method != "POST"
     rows_html = cache.get(key) if opened else None
-    history = None if rows_html is not None else selectors.indicator_history(indicator, changes=0)
+    actuals = None if rows_html is not None else selectors.year_grid_actuals(indicator, slots)
     cells = (
         []
-        if history is None
+        if actuals is None
         else [
-            Cell(f"m{slot:%Y-%m}", indicator, slot, history.actuals.get(slot), label)
+            Cell(f"m{slot:%Y-%m}", indicator, slot, actuals.get(slot), label)
             for slot, label in zip(slots, labels, strict=True)
         ]
     )
@@ -354,13 +429,9 @@ def year_grid(request, slug, pk, year):
             return response
     context = {}
     if rows_html is None:
-        last_year = {
-            slot: history.actuals.get(periods.same_month_last_year(slot)) for slot in slots
-        }
+        last_year = {slot: actuals.get(periods.same_month_last_year(slot)) for slot in slots}
         context["grid"] = [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()]
-        rows_html = render_to_string(
-            "indicators/_year_grid_rows.html", {"indicator": indicator, **context}
-        )
+        rows_html = _grid_rows_html(indicator, context["grid"], keep=opened)
         if opened:
             cache.set(key, rows_html)
     return render(
@@ -377,6 +448,40 @@ def year_grid(request, slug, pk, year):
             "first_label": labels[0],
         },
     )
+
+
+def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
+    """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
+    kept under a key made of all it shows (the month's label and box names, the measure,
+    the figure in the box and last year's), so a saved figure rebuilds only its month."""
+    template = get_template("indicators/_year_grid_row.html")
+
+    def made(cell, fields, last) -> str:
+        return template.render(
+            {"indicator": indicator, "cell": cell, "fields": fields, "last": last}
+        )
+
+    if not keep:
+        return "".join(made(*row) for row in grid) + "\n"
+    keys = [
+        "year-grid-row:"
+        + hashlib.sha256(
+            repr(
+                (
+                    indicator.measure,
+                    cell.key,
+                    cell.label,
+                    cell.texts(cell.current),
+                    last and (last.value, last.numerator, last.denominator),
+                )
+            ).encode()
+        ).hexdigest()
+        for cell, _, last in grid
+    ]
+    found = cache.get_many(keys)
+    rows = [found.get(key) or made(*row) for key, row in zip(keys, grid, strict=True)]
+    cache.set_many({key: row for key, row in zip(keys, rows, strict=True) if key not in found})
+    return "".join(rows) + "\n"
 
 
 @login_required
@@ -625,6 +730,44 @@ def api_comparisons(request, slug):
         return JsonResponse({"error": "period must be a month like 2016-11"}, status=400)
     body = cached(
         f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
-        lambda: json.dumps(comparisons.records_json(partnership, period), cls=DjangoJSONEncoder),
+        lambda: _comparisons_body(partnership, period),
     )
     return HttpResponse(body, content_type="application/json")
+
+
+def _comparisons_body(partnership, period: datetime.date) -> str:
+    """The records as a JSON list, each kept under a key naming all it is made from.
+
+    A record is made from the indicator's code, title and unit, its spec (its settings and
+    the partnership's financial year), and its figures, computed from its actuals, target
+    and SPC settings and from the period: the figures version changes with all of the
+    indicator's own, and the series' first month stands for how far back the figures
+    looked (how far depends on the other indicators' baselines: selectors.py). So after a
+    saved figure only that indicator's record is made again.
+    """
+    results = selectors.partnership_figures(partnership, period)
+    keys = [
+        ":".join(
+            str(part)
+            for part in (
+                "comparison",
+                result.indicator.pk,
+                result.indicator.figures_version.hex,
+                partnership.fy_start_month,
+                f"{period:%Y-%m}",
+                min(result.series, default=None),
+            )
+        )
+        for result in results
+    ]
+    found = cache.get_many(keys)
+    made = {
+        key: json.dumps(
+            comparisons.record_json(comparisons.record(result, period)), cls=DjangoJSONEncoder
+        )
+        for key, result in zip(keys, results, strict=True)
+        if key not in found
+    }
+    cache.set_many(made)
+    # As json.dumps writes a list.
+    return "[" + ", ".join(found.get(key) or made[key] for key in keys) + "]"

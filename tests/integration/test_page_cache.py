@@ -5,21 +5,24 @@ roles.
 """
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
-from indicators import data_version, importing, services
+from indicators import comparisons, data_version, importing, services
 from indicators.models import Actual, Indicator, Target
 from indicators.services import FigureInput, TargetRow
+from reports import services as report_services
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, UserFactory
-from tests.factories.series import hate_crime_indicator
+from tests.factories.series import hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
 
@@ -305,3 +308,124 @@ def test_draft_report_shows_a_change_at_once(client, officer_a, world, write, tm
     assert after != before
     cache.clear()
     assert draft() == after
+
+
+# The month sheet, the year grid and the comparisons API keep each indicator's piece (a
+# row, the grid's rows, a record) under its figures version, beside the whole page kept
+# under the data version: a write that changes the data version but not the figures
+# version (a theme group, a person, a partnership, a report) must still show.
+
+
+def figure_pages(indicator: Indicator) -> list[str]:
+    return pages(indicator)[4:]
+
+
+def report_published(indicator, **_):
+    # Locks November 2016 (the sheet refuses figures for it: tested below).
+    report = ReportFactory(partnership=indicator.partnership)
+    report_services.report_publish(report=report, by=None, documents=False)
+
+
+PIECE_WRITES = [*WRITES, report_published]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", PIECE_WRITES, ids=[w.__name__ for w in PIECE_WRITES])
+def test_pages_kept_in_pieces_are_fresh_after_every_write(
+    client, officer_a, world, write, tmp_path
+):
+    own, _ = world
+    client.force_login(officer_a)
+    month_sheet_post(client, own, value="123")
+    client.get("/accessibility/")
+    urls = figure_pages(own)
+    fetch(client, urls)
+    fetch(client, urls)  # whole and in pieces, from the cache
+
+    write(client=client, indicator=own, officer=officer_a, tmp_path=tmp_path)
+    client.get("/accessibility/")
+
+    if not Indicator.objects.filter(pk=own.pk).exists():
+        urls = [u for u in urls if f"/{own.pk}/" not in u]
+    after = fetch(client, urls)
+    uncached = fetch_uncached(client, urls)
+    for url in urls:
+        assert after[url] == uncached[url], url
+
+
+@pytest.mark.django_db
+def test_month_sheet_shows_renamed_theme_group_and_indicator(client, officer_a, world):
+    own, _ = world
+    client.force_login(officer_a)
+    sheet, api = figure_pages(own)[0], figure_pages(own)[2]
+    fetch(client, [sheet, api])
+
+    theme_group_renamed(own)
+    assert "Community cohesion, renamed" in fetch(client, [sheet])[sheet]
+    indicator_settings(Indicator.objects.get(pk=own.pk))
+    assert "Hate crime, renamed" in fetch(client, [sheet])[sheet]
+    assert "Hate crime, renamed" in fetch(client, [api])[api]
+
+
+@pytest.mark.django_db
+def test_month_sheet_kept_rows_refuse_a_month_a_report_locked(client, officer_a, world):
+    own, _ = world
+    client.force_login(officer_a)
+    sheet = figure_pages(own)[0]
+    fetch(client, [sheet])
+
+    report_published(own)
+    url = reverse("indicators:month_sheet", args=[own.partnership.slug, "2016-11"])
+    data = form_fields(client, url)
+    data[f"i{own.pk}-v"] = "555"
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "published" in response.content.decode()
+    assert not Actual.objects.filter(indicator=own, period=NOV_2016, value=555).exists()
+
+
+@pytest.mark.django_db
+def test_after_a_saved_figure_only_its_pieces_are_made_again(
+    client, officer_a, partnership_a, monkeypatch
+):
+    indicators = indicators_with_history(partnership_a, 6, last=NOV_2016)
+    changed = indicators[2]
+    client.force_login(officer_a)
+    sheet = reverse("indicators:month_sheet", args=[partnership_a.slug, "2016-11"])
+    api = reverse("indicators:api_comparisons", args=[partnership_a.slug]) + "?period=2016-11"
+    made = []
+    record = comparisons.record
+    monkeypatch.setattr(
+        comparisons,
+        "record",
+        lambda result, period: made.append(result.indicator) or record(result, period),
+    )
+
+    def rows_made(response) -> list[int]:
+        assert response.status_code == 200
+        return [cell.indicator.pk for cell, *_ in response.context.get("grid", [])]
+
+    grid = reverse("indicators:year_grid", args=[partnership_a.slug, changed.pk, 2016])
+
+    def grid_rows_made(response) -> int:
+        assert response.status_code == 200
+        return [t.name for t in response.templates].count("indicators/_year_grid_row.html")
+
+    assert len(rows_made(client.get(sheet))) == len(indicators)
+    client.get(api)
+    assert len(made) == len(indicators)
+    assert grid_rows_made(client.get(grid)) == 12
+
+    figure_service(changed, officer_a)  # November 2016
+    made.clear()
+    rebuilt = client.get(sheet)
+    client.get(api)
+
+    assert rows_made(rebuilt) == [changed.pk]
+    assert made == [changed]
+    assert grid_rows_made(client.get(grid)) == 1
+    assert fetch(client, [sheet, api, grid]) == fetch_uncached(client, [sheet, api, grid])
+    # The records put together are the list written at once.
+    whole = json.dumps(comparisons.records_json(partnership_a, NOV_2016), cls=DjangoJSONEncoder)
+    assert client.get(api).content.decode() == whole
