@@ -130,7 +130,7 @@ CACHES = {
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "csp-portal"),
         "TIMEOUT": env_int("DJANGO_CACHE_SECONDS", 24 * 60 * 60),
         # Only Django's own stores count their entries (Redis and memcached evict by memory).
-        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 2000)}
+        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 10000)}
         if CACHE_BACKEND.split(".")[-2] in {"locmem", "filebased", "db"}
         else {},
     }
