@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from csp_portal.core.caching import cached, cached_fragment
+from csp_portal.core.caching import cached, cached_fragment, cached_fragments
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
@@ -90,6 +90,10 @@ def indicator_list(request, slug):
     def body() -> str:
         form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        records = [row.record for row in table.paginated_rows]
+        pieces = [(_indicator_row_key(i), _indicator_row_maker(i)) for i in records]
+        for record, html in zip(records, cached_fragments(pieces), strict=True):
+            record.row_html = html  # the same instances the table's template iterates
         return render_to_string(
             "indicators/_indicator_list_body.html",
             {"partnership": partnership, "form": form, "table": table},
@@ -113,6 +117,18 @@ def indicator_list(request, slug):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _indicator_row_key(indicator: Indicator) -> str:
+    # A row shows the indicator's own fields, its latest figure and count of figures (all
+    # change its figures version), its theme group's name and its partnership's slug.
+    group = indicator.theme_group.name if indicator.theme_group else ""
+    named = hashlib.blake2b(f"{indicator.partnership.slug}\0{group}".encode(), digest_size=12)
+    return f"indicator-row:{indicator.pk}:{indicator.figures_version.hex}:{named.hexdigest()}"
+
+
+def _indicator_row_maker(indicator: Indicator):
+    return lambda: render_to_string("indicators/_indicator_row.html", {"indicator": indicator})
 
 
 @require_safe
@@ -572,22 +588,64 @@ def dashboard(request, slug):
 
 
 def _dashboard_rows(partnership, period) -> dict:
-    rows = [
-        (
-            r,
-            commentary.commentary(
-                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
-            ),
-        )
-        for r in selectors.partnership_figures(partnership, period)
-    ]
-    with_figures = [row for row in rows if row[0].figures.ytd is not None]
+    """Each active indicator's piece of the dashboard tables, in one cache read: after a
+    save only the changed indicators' figures are worked out and their rows rendered."""
+    listed = list(
+        Indicator.objects.filter(partnership=partnership, active=True)
+        .order_by("theme_group__name", "code")
+        .values_list("pk", "figures_version")
+    )
+    keys = {pk: _dashboard_row_key(partnership, period, pk, version) for pk, version in listed}
+    pieces = cache.get_many(list(keys.values()))
+    pieces = {pk: pieces[key] for pk, key in keys.items() if key in pieces}
+    missing = [pk for pk in keys if pk not in pieces]
+    if missing:
+        made = {}
+        for result in selectors.partnership_figures(
+            partnership, period, indicators=Indicator.objects.filter(pk__in=missing)
+        ):
+            indicator = result.indicator
+            pieces[indicator.pk] = _dashboard_row(partnership, result)
+            # Under the version the figures were read with, should a save have come between.
+            key = _dashboard_row_key(partnership, period, indicator.pk, indicator.figures_version)
+            made[key] = pieces[indicator.pk]
+        cache.set_many(made)
+    # Rendered by our own templates, escaped there.
+    found = [pieces[pk] for pk in keys if pk in pieces]  # one deleted meanwhile: left out
     return {
-        # Indicators with a target apart from monitoring-only ones (REPORTING.md).
-        "target_rows": [row for row in with_figures if row[0].target],
-        "monitor_rows": [row for row in with_figures if not row[0].target],
-        "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+        section: [mark_safe(html) for kind, html in found if kind == section]
+        for section in ("target_rows", "monitor_rows", "empty")
     }
+
+
+def _dashboard_row_key(partnership, period, pk: int, figures_version) -> str:
+    # A piece shows its indicator's settings and figures (both change its figures version,
+    # as do its targets and SPC settings), the month, and of its partnership only the
+    # slug (the link) and the financial year's first month (the figures' year).
+    return (
+        f"dashboard-row:{pk}:{figures_version.hex}:{period:%Y-%m}:"
+        f"{partnership.fy_start_month}:{partnership.slug}"
+    )
+
+
+def _dashboard_row(partnership, result) -> tuple[str, str]:
+    """One indicator's piece of the dashboard: (the section it goes in, its HTML): the rows
+    of its figures and commentary, or its line in the list of those without figures."""
+    indicator = result.indicator
+    if result.figures.ytd is None:
+        return "empty", render_to_string(
+            "indicators/_dashboard_empty.html", {"partnership": partnership, "indicator": indicator}
+        )
+    # Indicators with a target apart from monitoring-only ones (REPORTING.md).
+    with_target = bool(result.target)
+    sentence = commentary.commentary(
+        result.figures, selectors.spec_for(indicator), noun=indicator.noun
+    )
+    html = render_to_string(
+        "indicators/_dashboard_row.html",
+        {"partnership": partnership, "r": result, "sentence": sentence, "with_target": with_target},
+    )
+    return "target_rows" if with_target else "monitor_rows", html
 
 
 def _latest_period(partnership) -> datetime.date | None:
