@@ -210,11 +210,27 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "other_years": sorted(set(history.years) | {year}),
         "can_edit": can_edit,
     }
+    context["change_rows"] = cached_fragments(
+        [(_change_row_key(change), _change_row_maker(change)) for change in history.changes]
+    )
     return {
         "main": render_to_string("indicators/_indicator_main.html", context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
         "has_charts": bool(chart_sets or (spc_chart and spc_chart.chart)),
     }
+
+
+def _change_row_key(change) -> str:
+    # An audited change is never edited: its row changes only with the name of who made
+    # it (or their deletion) and the time zone its time is shown in.
+    person = change.changed_by
+    who = f"{person.pk}\0{person.get_full_name()}\0{person.username}" if person else ""
+    named = hashlib.blake2b(f"{who}\0{settings.TIME_ZONE}".encode(), digest_size=12)
+    return f"change-row:{change.pk}:{named.hexdigest()}"
+
+
+def _change_row_maker(change):
+    return lambda: render_to_string("indicators/_indicator_change_row.html", {"change": change})
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
