@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+import re
 import tempfile
 
 from django.conf import settings
@@ -91,14 +92,33 @@ def indicator_list(request, slug):
         form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         records = [row.record for row in table.paginated_rows]
-        pieces = [(_indicator_row_key(i), _indicator_row_maker(i)) for i in records]
-        for record, html in zip(records, cached_fragments(pieces), strict=True):
-            record.row_html = html  # the same instances the table's template iterates
-        return render_to_string(
-            "indicators/_indicator_list_body.html",
-            {"partnership": partnership, "form": form, "table": table},
-            request=request,
+        rows = cached_fragments([(_indicator_row_key(i), _indicator_row_maker(i)) for i in records])
+        # Around the rows, the filters, sort links and pages show the query string, the
+        # theme groups (named with their partnership), which indicators this page holds
+        # and how many match: rendered once for those, with a mark where each row goes.
+        groups = list(partnership.theme_groups.order_by("name").values_list("pk", "name"))
+        count = table.paginator.count if hasattr(table, "paginator") else len(records)
+        shape = (
+            partnership.slug,
+            str(partnership),
+            sorted(request.GET.lists()),
+            groups,
+            [i.pk for i in records],
         )
+        shape_hash = hashlib.blake2b(repr((shape, count)).encode(), digest_size=16)
+
+        def around() -> str:
+            for index, record in enumerate(records):
+                # The same instances the table's template iterates.
+                record.row_html = mark_safe(f"\x00row{index}\x00")
+            return render_to_string(
+                "indicators/_indicator_list_body.html",
+                {"partnership": partnership, "form": form, "table": table},
+                request=request,
+            )
+
+        shell = cached(f"indicator-list-around:{partnership.pk}:{shape_hash.hexdigest()}", around)
+        return _ROW_MARK.sub(lambda found: rows[int(found[1])], shell)
 
     # The filters and table show figures' dates and counts, and the sort and page links
     # carry the query string: cached for this data version and these parameters.
@@ -117,6 +137,9 @@ def indicator_list(request, slug):
             "query": request.GET.urlencode(),
         },
     )
+
+
+_ROW_MARK = re.compile("\x00row([0-9]+)\x00")
 
 
 def _indicator_row_key(indicator: Indicator) -> str:
