@@ -34,7 +34,7 @@ from .forms import (
     TargetForm,
 )
 from .importing import registry as import_registry
-from .models import Indicator, Target
+from .models import FigureChange, Indicator, Target
 from .tables import IndicatorTable
 from .validation import plain_number
 
@@ -197,7 +197,7 @@ def indicator_detail(request, slug, pk):
 def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
     """The indicator page's own HTML (before and after the family ranking)."""
     partnership = indicator.partnership
-    history = selectors.indicator_history(indicator)
+    history = selectors.indicator_history(indicator, changes=0)  # read by _change_rows
     start = partnership.fy_start_month
     latest = max(history.actuals, default=None)
     if year is None:
@@ -233,9 +233,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "other_years": sorted(set(history.years) | {year}),
         "can_edit": can_edit,
     }
-    context["change_rows"] = cached_fragments(
-        [(_change_row_key(change), _change_row_maker(change)) for change in history.changes]
-    )
+    context["change_rows"] = _change_rows(indicator)
     return {
         "main": render_to_string("indicators/_indicator_main.html", context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
@@ -243,17 +241,46 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     }
 
 
-def _change_row_key(change) -> str:
+def _change_rows(indicator: Indicator, count: int = 50) -> list[str]:
+    """The rows of the indicator's latest changes, newest first: those not cached yet read
+    in full and rendered."""
+    latest = indicator.changes.order_by("-changed_at", "-pk")[:count]
+    keys = {
+        pk: _change_row_key(pk, who)
+        for pk, *who in latest.values_list(
+            "pk",
+            "changed_by",
+            "changed_by__first_name",
+            "changed_by__last_name",
+            "changed_by__username",
+        )
+    }
+    found = cache.get_many(list(keys.values()))
+    rows = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        made = {}
+        for change in FigureChange.objects.filter(pk__in=missing).select_related("changed_by"):
+            person = change.changed_by
+            who = (
+                (person.pk, person.first_name, person.last_name, person.username) if person else ()
+            )
+            rows[change.pk] = render_to_string(
+                "indicators/_indicator_change_row.html", {"change": change}
+            )
+            # Under the name it was rendered with, should a rename have come between.
+            made[_change_row_key(change.pk, who)] = rows[change.pk]
+        cache.set_many(made)
+    # Rendered by our own templates, escaped there.
+    return [mark_safe(rows[pk]) for pk in keys if pk in rows]
+
+
+def _change_row_key(pk: int, who) -> str:
     # An audited change is never edited: its row changes only with the name of who made
     # it (or their deletion) and the time zone its time is shown in.
-    person = change.changed_by
-    who = f"{person.pk}\0{person.get_full_name()}\0{person.username}" if person else ""
-    named = hashlib.blake2b(f"{who}\0{settings.TIME_ZONE}".encode(), digest_size=12)
-    return f"change-row:{change.pk}:{named.hexdigest()}"
-
-
-def _change_row_maker(change):
-    return lambda: render_to_string("indicators/_indicator_change_row.html", {"change": change})
+    who = tuple(who) if who and who[0] is not None else ()  # () when no one (or deleted)
+    named = hashlib.blake2b(repr((who, settings.TIME_ZONE)).encode(), digest_size=12)
+    return f"change-row:{pk}:{named.hexdigest()}"
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
