@@ -1,7 +1,7 @@
 import datetime
 import hashlib
 import json
-import re
+import secrets
 import tempfile
 
 from django.conf import settings
@@ -107,18 +107,23 @@ def indicator_list(request, slug):
         )
         shape_hash = hashlib.blake2b(repr((shape, count)).encode(), digest_size=16)
 
-        def around() -> str:
+        def around() -> tuple[str, str]:
+            # The marks carry a secret, so nothing typed into the filters can pass for one.
+            secret = secrets.token_hex(8)
             for index, record in enumerate(records):
                 # The same instances the table's template iterates.
-                record.row_html = mark_safe(f"\x00row{index}\x00")
-            return render_to_string(
+                record.row_html = mark_safe(f"\x00{secret}:{index}\x00")
+            return secret, render_to_string(
                 "indicators/_indicator_list_body.html",
                 {"partnership": partnership, "form": form, "table": table},
                 request=request,
             )
 
-        shell = cached(f"indicator-list-around:{partnership.pk}:{shape_hash.hexdigest()}", around)
-        return _ROW_MARK.sub(lambda found: rows[int(found[1])], shell)
+        secret, shell = cached(
+            f"indicator-list-around:{partnership.pk}:{shape_hash.hexdigest()}", around
+        )
+        parts = shell.split(f"\x00{secret}:")
+        return parts[0] + "".join(rows[int(i)] + rest for i, rest in _marked(parts[1:]))
 
     # The filters and table show figures' dates and counts, and the sort and page links
     # carry the query string: cached for this data version and these parameters.
@@ -139,7 +144,11 @@ def indicator_list(request, slug):
     )
 
 
-_ROW_MARK = re.compile("\x00row([0-9]+)\x00")
+def _marked(parts: list[str]):
+    """(row index, what follows up to the next mark) for each part after a row's mark."""
+    for part in parts:
+        index, _, rest = part.partition("\x00")
+        yield index, rest
 
 
 def _indicator_row_key(indicator: Indicator) -> str:
