@@ -1,6 +1,7 @@
 import datetime
 import hashlib
 import json
+import secrets
 import tempfile
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from csp_portal.core.caching import cached, cached_fragment
+from csp_portal.core.caching import cached, cached_fragment, cached_fragments
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
@@ -34,7 +35,7 @@ from .forms import (
     TargetForm,
 )
 from .importing import registry as import_registry
-from .models import Indicator, Target
+from .models import FigureChange, Indicator, Target
 from .tables import IndicatorTable
 from .validation import plain_number
 
@@ -91,11 +92,39 @@ def indicator_list(request, slug):
     def body() -> str:
         form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
-        return render_to_string(
-            "indicators/_indicator_list_body.html",
-            {"partnership": partnership, "form": form, "table": table},
-            request=request,
+        records = [row.record for row in table.paginated_rows]
+        rows = cached_fragments([(_indicator_row_key(i), _indicator_row_maker(i)) for i in records])
+        # Around the rows, the filters, sort links and pages show the query string, the
+        # theme groups (named with their partnership), which indicators this page holds
+        # and how many match: rendered once for those, with a mark where each row goes.
+        groups = list(partnership.theme_groups.order_by("name").values_list("pk", "name"))
+        count = table.paginator.count if hasattr(table, "paginator") else len(records)
+        shape = (
+            partnership.slug,
+            str(partnership),
+            sorted(request.GET.lists()),
+            groups,
+            [i.pk for i in records],
         )
+        shape_hash = hashlib.blake2b(repr((shape, count)).encode(), digest_size=16)
+
+        def around() -> tuple[str, str]:
+            # The marks carry a secret, so nothing typed into the filters can pass for one.
+            secret = secrets.token_hex(8)
+            for index, record in enumerate(records):
+                # The same instances the table's template iterates.
+                record.row_html = mark_safe(f"\x00{secret}:{index}\x00")
+            return secret, render_to_string(
+                "indicators/_indicator_list_body.html",
+                {"partnership": partnership, "form": form, "table": table},
+                request=request,
+            )
+
+        secret, shell = cached(
+            f"indicator-list-around:{partnership.pk}:{shape_hash.hexdigest()}", around
+        )
+        parts = shell.split(f"\x00{secret}:")
+        return parts[0] + "".join(rows[int(i)] + rest for i, rest in _marked(parts[1:]))
 
     # The filters and table show figures' dates and counts, and the sort and page links
     # carry the query string: cached for this data version and these parameters.
@@ -114,6 +143,25 @@ def indicator_list(request, slug):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _marked(parts: list[str]):
+    """(row index, what follows up to the next mark) for each part after a row's mark."""
+    for part in parts:
+        index, _, rest = part.partition("\x00")
+        yield index, rest
+
+
+def _indicator_row_key(indicator: Indicator) -> str:
+    # A row shows the indicator's own fields, its latest figure and count of figures (all
+    # change its figures version), its theme group's name and its partnership's slug.
+    group = indicator.theme_group.name if indicator.theme_group else ""
+    named = hashlib.blake2b(f"{indicator.partnership.slug}\0{group}".encode(), digest_size=12)
+    return f"indicator-row:{indicator.pk}:{indicator.figures_version.hex}:{named.hexdigest()}"
+
+
+def _indicator_row_maker(indicator: Indicator):
+    return lambda: render_to_string("indicators/_indicator_row.html", {"indicator": indicator})
 
 
 @require_safe
@@ -159,7 +207,7 @@ def indicator_detail(request, slug, pk):
 def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
     """The indicator page's own HTML (before and after the family ranking)."""
     partnership = indicator.partnership
-    history = selectors.indicator_history(indicator)
+    history = selectors.indicator_history(indicator, changes=0)  # read by _change_rows
     start = partnership.fy_start_month
     latest = max(history.actuals, default=None)
     if year is None:
@@ -195,11 +243,54 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "other_years": sorted(set(history.years) | {year}),
         "can_edit": can_edit,
     }
+    context["change_rows"] = _change_rows(indicator)
     return {
         "main": render_to_string("indicators/_indicator_main.html", context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
         "has_charts": bool(chart_sets or (spc_chart and spc_chart.chart)),
     }
+
+
+def _change_rows(indicator: Indicator, count: int = 50) -> list[str]:
+    """The rows of the indicator's latest changes, newest first: those not cached yet read
+    in full and rendered."""
+    latest = indicator.changes.order_by("-changed_at", "-pk")[:count]
+    keys = {
+        pk: _change_row_key(pk, who)
+        for pk, *who in latest.values_list(
+            "pk",
+            "changed_by",
+            "changed_by__first_name",
+            "changed_by__last_name",
+            "changed_by__username",
+        )
+    }
+    found = cache.get_many(list(keys.values()))
+    rows = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in rows]
+    if missing:
+        made = {}
+        for change in FigureChange.objects.filter(pk__in=missing).select_related("changed_by"):
+            person = change.changed_by
+            who = (
+                (person.pk, person.first_name, person.last_name, person.username) if person else ()
+            )
+            rows[change.pk] = render_to_string(
+                "indicators/_indicator_change_row.html", {"change": change}
+            )
+            # Under the name it was rendered with, should a rename have come between.
+            made[_change_row_key(change.pk, who)] = rows[change.pk]
+        cache.set_many(made)
+    # Rendered by our own templates, escaped there.
+    return [mark_safe(rows[pk]) for pk in keys if pk in rows]
+
+
+def _change_row_key(pk: int, who) -> str:
+    # An audited change is never edited: its row changes only with the name of who made
+    # it (or their deletion) and the time zone its time is shown in.
+    who = tuple(who) if who and who[0] is not None else ()  # () when no one (or deleted)
+    named = hashlib.blake2b(repr((who, settings.TIME_ZONE)).encode(), digest_size=12)
+    return f"change-row:{pk}:{named.hexdigest()}"
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
@@ -677,22 +768,64 @@ def dashboard(request, slug):
 
 
 def _dashboard_rows(partnership, period) -> dict:
-    rows = [
-        (
-            r,
-            commentary.commentary(
-                r.figures, selectors.spec_for(r.indicator), noun=r.indicator.noun
-            ),
-        )
-        for r in selectors.partnership_figures(partnership, period)
-    ]
-    with_figures = [row for row in rows if row[0].figures.ytd is not None]
+    """Each active indicator's piece of the dashboard tables, in one cache read: after a
+    save only the changed indicators' figures are worked out and their rows rendered."""
+    listed = list(
+        Indicator.objects.filter(partnership=partnership, active=True)
+        .order_by("theme_group__name", "code")
+        .values_list("pk", "figures_version")
+    )
+    keys = {pk: _dashboard_row_key(partnership, period, pk, version) for pk, version in listed}
+    pieces = cache.get_many(list(keys.values()))
+    pieces = {pk: pieces[key] for pk, key in keys.items() if key in pieces}
+    missing = [pk for pk in keys if pk not in pieces]
+    if missing:
+        made = {}
+        for result in selectors.partnership_figures(
+            partnership, period, indicators=Indicator.objects.filter(pk__in=missing)
+        ):
+            indicator = result.indicator
+            pieces[indicator.pk] = _dashboard_row(partnership, result)
+            # Under the version the figures were read with, should a save have come between.
+            key = _dashboard_row_key(partnership, period, indicator.pk, indicator.figures_version)
+            made[key] = pieces[indicator.pk]
+        cache.set_many(made)
+    # Rendered by our own templates, escaped there.
+    found = [pieces[pk] for pk in keys if pk in pieces]  # one deleted meanwhile: left out
     return {
-        # Indicators with a target apart from monitoring-only ones (REPORTING.md).
-        "target_rows": [row for row in with_figures if row[0].target],
-        "monitor_rows": [row for row in with_figures if not row[0].target],
-        "empty": [row[0].indicator for row in rows if row[0].figures.ytd is None],
+        section: [mark_safe(html) for kind, html in found if kind == section]
+        for section in ("target_rows", "monitor_rows", "empty")
     }
+
+
+def _dashboard_row_key(partnership, period, pk: int, figures_version) -> str:
+    # A piece shows its indicator's settings and figures (both change its figures version,
+    # as do its targets and SPC settings), the month, and of its partnership only the
+    # slug (the link) and the financial year's first month (the figures' year).
+    return (
+        f"dashboard-row:{pk}:{figures_version.hex}:{period:%Y-%m}:"
+        f"{partnership.fy_start_month}:{partnership.slug}"
+    )
+
+
+def _dashboard_row(partnership, result) -> tuple[str, str]:
+    """One indicator's piece of the dashboard: (the section it goes in, its HTML): the rows
+    of its figures and commentary, or its line in the list of those without figures."""
+    indicator = result.indicator
+    if result.figures.ytd is None:
+        return "empty", render_to_string(
+            "indicators/_dashboard_empty.html", {"partnership": partnership, "indicator": indicator}
+        )
+    # Indicators with a target apart from monitoring-only ones (REPORTING.md).
+    with_target = bool(result.target)
+    sentence = commentary.commentary(
+        result.figures, selectors.spec_for(indicator), noun=indicator.noun
+    )
+    html = render_to_string(
+        "indicators/_dashboard_row.html",
+        {"partnership": partnership, "r": result, "sentence": sentence, "with_target": with_target},
+    )
+    return "target_rows" if with_target else "monitor_rows", html
 
 
 def _latest_period(partnership) -> datetime.date | None:

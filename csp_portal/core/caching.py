@@ -34,6 +34,17 @@ def cached_fragment(key: str, render: Callable[[], str]) -> SafeString:
     return mark_safe(cached(key, lambda: str(render())))
 
 
+def cached_fragments(pieces: list[tuple[str, Callable[[], str]]]) -> list[SafeString]:
+    """The HTML stored under each (key, render) piece's key, read in one go; the missing
+    pieces rendered and stored in one go."""
+    found = cache.get_many([key for key, _ in pieces])
+    made = {key: str(render()) for key, render in pieces if key not in found}
+    if made:
+        cache.set_many(made)
+    # Rendered by our own templates, escaped there.
+    return [mark_safe(found[key] if key in found else made[key]) for key, _ in pieces]
+
+
 # Stand-ins for what differs between two requests for the same page.
 NONCE_MARK = "\x00csp-nonce\x00"
 CSRF_MARK = "\x00csrf-token\x00"

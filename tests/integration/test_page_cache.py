@@ -13,11 +13,12 @@ import pytest
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.template.loader import render_to_string as django_render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
-from indicators import comparisons, data_version, importing, services
+from indicators import comparisons, data_version, importing, services, views
 from indicators.models import Actual, Indicator, Target
 from indicators.services import FigureInput, TargetRow
 from reports import services as report_services
@@ -29,8 +30,11 @@ NOV_2016 = datetime.date(2016, 11, 1)
 
 @pytest.fixture
 def world(partnership_a, partnership_b, officer_a):
-    """Two partnerships with the same indicator code, different figures; a target on A's."""
+    """Two partnerships with the same indicator code, different figures; a target on A's.
+    A has a second indicator in the same theme group, whose rows on the dashboard and the
+    indicator list stay cached when only the first one's figures change."""
     own = hate_crime_indicator(partnership_a)
+    hate_crime_indicator(partnership_a, code="SP 10", title="Neighbouring indicator")
     TargetFactory(indicator=own, financial_year=2016, kind="annual", value=Decimal(300))
     other = hate_crime_indicator(partnership_b)
     Actual.objects.filter(indicator=other).update(value=Decimal(7777))
@@ -209,6 +213,12 @@ def person_renamed(officer, **_):
     officer.save()
 
 
+def partnership_year_start(indicator, **_):
+    partnership = Partnership.objects.get(pk=indicator.partnership_id)
+    partnership.fy_start_month = 1  # the figures of every indicator move to calendar years
+    partnership.save()
+
+
 WRITES = [
     month_sheet_post,
     year_grid_post,
@@ -226,6 +236,7 @@ WRITES = [
     partnership_settings,
     theme_group_renamed,
     person_renamed,
+    partnership_year_start,
 ]
 
 
@@ -429,3 +440,35 @@ def test_after_a_saved_figure_only_its_pieces_are_made_again(
     # The records put together are the list written at once.
     whole = json.dumps(comparisons.records_json(partnership_a, NOV_2016), cls=DjangoJSONEncoder)
     assert client.get(api).content.decode() == whole
+
+
+@pytest.mark.django_db
+def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership_a, monkeypatch):
+    built = indicators_with_history(partnership_a, 5, last=NOV_2016)
+    changed = built[2]
+    client.force_login(officer_a)
+    urls = [
+        reverse("indicators:dashboard", args=[partnership_a.slug]),
+        reverse("indicators:list", args=[partnership_a.slug]),
+    ]
+    fetch(client, urls)
+    rendered = []
+
+    def render_to_string(template_name, context=None, *args, **kwargs):
+        # A list row names its indicator; a dashboard row its figures (r).
+        item = context["r"].indicator if "r" in context else context.get("indicator")
+        rendered.append((template_name, item.pk if item else None))
+        return django_render_to_string(template_name, context, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", render_to_string)
+    services.actuals_save(
+        entries=[FigureInput(changed, NOV_2016, Decimal(1))], by=officer_a, source="form"
+    )
+    after = fetch(client, urls)
+
+    rows = [r for r in rendered if r[0].endswith(("_row.html", "_empty.html"))]
+    assert sorted(rows) == [
+        ("indicators/_dashboard_row.html", changed.pk),
+        ("indicators/_indicator_row.html", changed.pk),
+    ]
+    assert after == fetch_uncached(client, urls)

@@ -27,8 +27,10 @@ MAX_QUERIES = {
     "month_sheet_post": 14,
     "month_sheet_post_invalid": 6,
     "indicator_list": 7,
-    "indicator_detail": 14,  # 11, and up to 3 for the most similar group (opendata)
-    "dashboard": 10,  # 7, and up to 3 for the most similar group (opendata)
+    # 12 (11 once its changes' rows are cached), and up to 3 for the most similar group
+    # (opendata).
+    "indicator_detail": 15,
+    "dashboard": 11,  # 8, and up to 3 for the most similar group (opendata)
     "comparisons_api": 7,  # when not cached yet (4 when it is)
 }
 
