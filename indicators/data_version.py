@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from csp_portal.core.models import Partnership, ThemeGroup
 
@@ -119,7 +119,20 @@ def _user_saved(sender, instance, created, update_fields=None, **kwargs) -> None
         return
     if update_fields is not None and not set(update_fields) & NAME_FIELDS:
         return  # a sign-in's last_login, say
+    _person_changed(instance)
+
+
+def _user_deleted(sender, instance, **kwargs) -> None:
+    """A deleted person's name leaves the figures they entered (before it does)."""
+    _person_changed(instance)
+
+
+def _person_changed(person: User) -> None:
     Partnership.objects.update(data_version=uuid.uuid4())
+    # The indicator page names who entered each figure and is kept under the figures
+    # version: those of the figures this person entered change too.
+    entered = Actual.objects.filter(entered_by=person).values("indicator")
+    Indicator.objects.filter(pk__in=entered).update(figures_version=uuid.uuid4())
 
 
 NAME_FIELDS = {"username", "first_name", "last_name"}
@@ -127,6 +140,7 @@ NAME_FIELDS = {"username", "first_name", "last_name"}
 
 def connect() -> None:
     post_save.connect(_user_saved, sender=User, dispatch_uid="data_version_user")
+    pre_delete.connect(_user_deleted, sender=User, dispatch_uid="data_version_user_deleted")
     for model in (Actual, Target, SpcSetting):
         post_save.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_{model}")
         post_delete.connect(_by_indicator, sender=model, dispatch_uid=f"data_version_d_{model}")

@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments
+from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
@@ -174,16 +175,26 @@ def indicator_detail(request, slug, pk):
     year = _year_or_404(int(year_param)) if year_param.isdecimal() else None
     show_spc = request.GET.get("chart") == "spc"
     can_edit = has_access(request.user, partnership, Access.EDIT)
-    # Everything but the family ranking (other data) is made from the partnership's
-    # figures and names: cached under its data version. Who asks matters only through
-    # can_edit (the edit links); today matters only when no year has figures.
+    # Everything but the family ranking (other data) is made from the indicator's own
+    # figures, targets, settings and the names of who entered its figures (all change its
+    # figures version, a person's rename too: indicators/data_version.py), its theme
+    # group's name and the partnership's settings: a save to another indicator leaves it
+    # cached. Who asks matters only through can_edit (the edit links); today matters only
+    # when no year has figures.
+    group = indicator.theme_group.name if indicator.theme_group else ""
+    settings_of = [
+        (f.attname, getattr(partnership, f.attname))
+        for f in Partnership._meta.concrete_fields
+        if f.attname != "data_version"
+    ]
+    named = hashlib.blake2b(repr((settings_of, group)).encode(), digest_size=12)
     key = ":".join(
         str(part)
         for part in (
             "indicator",
-            partnership.pk,
-            partnership.data_version.hex,
             indicator.pk,
+            indicator.figures_version.hex,
+            named.hexdigest(),
             year or timezone.localdate(),
             int(show_spc),
             int(can_edit),

@@ -472,3 +472,31 @@ def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership
         ("indicators/_indicator_row.html", changed.pk),
     ]
     assert after == fetch_uncached(client, urls)
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_outlives_a_save_to_another_indicator_but_not_a_name(
+    client, officer_a, partnership_a
+):
+    shown, other = indicators_with_history(partnership_a, 2, last=NOV_2016)
+    person = UserFactory(first_name="Dana", last_name="Entered")
+    services.actuals_save(
+        entries=[FigureInput(shown, NOV_2016, Decimal(5))], by=person, source="form"
+    )
+    url = reverse("indicators:detail", args=[partnership_a.slug, shown.pk])
+    client.force_login(officer_a)
+    assert "Dana Entered" in fetch(client, [url])[url]
+
+    figure_service(other, officer_a)
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, [url])
+    assert not any('"indicators_actual"' in q["sql"] for q in queries), "kept, not rebuilt"
+
+    person.first_name = "Dana renamed"
+    person.save()
+    assert "Dana renamed Entered" in fetch(client, [url])[url]
+
+    person.delete()
+    page = fetch(client, [url])[url]
+    assert "Dana renamed" not in page
+    assert page == fetch_uncached(client, [url])[url]
