@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import json
 import secrets
 import tempfile
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from csp_portal.core.caching import cached, cached_fragment, cached_fragments
+from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
@@ -107,7 +106,6 @@ def indicator_list(request, slug):
             groups,
             [i.pk for i in records],
         )
-        shape_hash = hashlib.blake2b(repr((shape, count)).encode(), digest_size=16)
 
         def around() -> tuple[str, str]:
             # The marks carry a secret, so nothing typed into the filters can pass for one.
@@ -122,22 +120,21 @@ def indicator_list(request, slug):
             )
 
         secret, shell = cached(
-            f"indicator-list-around:{partnership.pk}:{shape_hash.hexdigest()}", around
+            f"indicator-list-around:{partnership.pk}:{key_digest(shape, count)}", around
         )
         parts = shell.split(f"\x00{secret}:")
         return parts[0] + "".join(rows[int(i)] + rest for i, rest in _marked(parts[1:]))
 
     # The filters and table show figures' dates and counts, and the sort and page links
     # carry the query string: cached for this data version and these parameters.
-    asked = hashlib.blake2b(repr(sorted(request.GET.lists())).encode(), digest_size=12)
+    asked = key_digest(sorted(request.GET.lists()))
     return render(
         request,
         "indicators/indicator_list.html",
         {
             "partnership": partnership,
             "body": cached_fragment(
-                f"indicator-list:{partnership.pk}:{partnership.data_version.hex}:"
-                f"{asked.hexdigest()}",
+                f"indicator-list:{partnership.pk}:{partnership.data_version.hex}:{asked}",
                 body,
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
@@ -157,8 +154,8 @@ def _indicator_row_key(indicator: Indicator) -> str:
     # A row shows the indicator's own fields, its latest figure and count of figures (all
     # change its figures version), its theme group's name and its partnership's slug.
     group = indicator.theme_group.name if indicator.theme_group else ""
-    named = hashlib.blake2b(f"{indicator.partnership.slug}\0{group}".encode(), digest_size=12)
-    return f"indicator-row:{indicator.pk}:{indicator.figures_version.hex}:{named.hexdigest()}"
+    named = key_digest(indicator.partnership.slug, group)
+    return f"indicator-row:{indicator.pk}:{indicator.figures_version.hex}:{named}"
 
 
 def _indicator_row_maker(indicator: Indicator):
@@ -187,14 +184,13 @@ def indicator_detail(request, slug, pk):
         for f in Partnership._meta.concrete_fields
         if f.attname != "data_version"
     ]
-    named = hashlib.blake2b(repr((settings_of, group)).encode(), digest_size=12)
     key = ":".join(
         str(part)
         for part in (
             "indicator",
             indicator.pk,
             indicator.figures_version.hex,
-            named.hexdigest(),
+            key_digest(settings_of, group),
             year or timezone.localdate(),
             int(show_spc),
             int(can_edit),
@@ -300,8 +296,7 @@ def _change_row_key(pk: int, who) -> str:
     # An audited change is never edited: its row changes only with the name of who made
     # it (or their deletion) and the time zone its time is shown in.
     who = tuple(who) if who and who[0] is not None else ()  # () when no one (or deleted)
-    named = hashlib.blake2b(repr((who, settings.TIME_ZONE)).encode(), digest_size=12)
-    return f"change-row:{pk}:{named.hexdigest()}"
+    return f"change-row:{pk}:{key_digest(who, settings.TIME_ZONE)}"
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
@@ -565,24 +560,21 @@ def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
 
     if not keep:
         return "".join(made(*row) for row in grid) + "\n"
-    keys = [
-        "year-grid-row:"
-        + hashlib.sha256(
-            repr(
-                (
-                    indicator.measure,
-                    cell.key,
-                    cell.label,
-                    cell.texts(cell.current),
-                    last and (last.value, last.numerator, last.denominator),
-                )
-            ).encode()
-        ).hexdigest()
-        for cell, _, last in grid
+    pieces = [
+        (
+            "year-grid-row:"
+            + key_digest(
+                indicator.measure,
+                cell.key,
+                cell.label,
+                cell.texts(cell.current),
+                last and (last.value, last.numerator, last.denominator),
+            ),
+            lambda row=(cell, fields, last): made(*row),
+        )
+        for cell, fields, last in grid
     ]
-    found = cache.get_many(keys)
-    rows = [found.get(key) or made(*row) for key, row in zip(keys, grid, strict=True)]
-    cache.set_many({key: row for key, row in zip(keys, rows, strict=True) if key not in found})
+    rows = cached_fragments(pieces)
     return "".join(rows) + "\n"
 
 

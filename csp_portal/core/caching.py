@@ -6,6 +6,7 @@ fragment must not depend on who is asking (no CSRF token, nonce or role-dependen
 link), or the key must say so.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import TypeVar
@@ -17,6 +18,11 @@ from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
 T = TypeVar("T")
+
+
+def key_digest(*parts) -> str:
+    """A short stand-in, for a cache key, of values too long or free-form to put in it."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def cached(key: str, make: Callable[[], T]) -> T:
