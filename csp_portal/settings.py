@@ -161,7 +161,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses sign-in while a user name or an address is locked out, before any
     # password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user with a prepared statement.
+    "csp_portal.core.backends.UserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"

@@ -13,9 +13,12 @@ from enum import Enum
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from .models import Membership, Partnership
+from .prepared import PreparedGet
+
+# Nearly every request reads its partnership by slug: the SQL is built once.
+_partnership_by_slug = PreparedGet(Partnership, "slug")
 
 
 class Access(Enum):
@@ -62,8 +65,8 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
 
 def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Partnership:
     """The partnership with this slug if the user has the access, else Http404."""
-    partnership = get_object_or_404(Partnership, slug=slug)
-    if not has_access(user, partnership, access):
+    partnership = _partnership_by_slug.get(slug)
+    if partnership is None or not has_access(user, partnership, access):
         raise Http404("No partnership found")
     return partnership
 
@@ -74,7 +77,9 @@ def reports_partnership_for(user: User | AnonymousUser, slug: str) -> Partnershi
     Its members may; so may anyone, signed in or not, when the partnership has made its
     published reports public. Drafts are a matter for Access.LIVE, never for this.
     """
-    partnership = get_object_or_404(Partnership, slug=slug)
+    partnership = _partnership_by_slug.get(slug)
+    if partnership is None:
+        raise Http404("No partnership found")
     if partnership.reports_public or has_access(user, partnership, Access.PUBLISHED):
         return partnership
     raise Http404("No partnership found")

@@ -1,0 +1,63 @@
+"""The prepared lookups every request makes: the same rows as the ORM, read afresh."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from csp_portal.core.backends import UserBackend
+from csp_portal.core.models import Partnership
+from csp_portal.core.prepared import PreparedGet
+from tests.factories import PartnershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_prepared_get_reads_what_the_orm_reads_in_one_query():
+    user = UserFactory(first_name="Ann", last_name="Lee")
+    user.last_login = timezone.make_aware(datetime.datetime(2026, 11, 1, 9, 30))
+    user.save()
+    partnership = PartnershipFactory()
+    with CaptureQueriesContext(connection) as queries:
+        got_user = PreparedGet(User, "pk").get(str(user.pk))  # as the session holds it
+        got_partnership = PreparedGet(Partnership, "slug").get(partnership.slug)
+    assert len(queries) == 2
+    assert _fields(got_user) == _fields(User.objects.get(pk=user.pk))
+    assert got_user.last_login == user.last_login  # converted back to an aware datetime
+    assert _fields(got_partnership) == _fields(Partnership.objects.get(pk=partnership.pk))
+    assert not got_user._state.adding and got_user._state.db == "default"
+
+
+def test_prepared_get_answers_none_for_no_row_and_reads_each_change():
+    lookup = PreparedGet(Partnership, "slug")
+    assert lookup.get("no-such-partnership") is None
+    partnership = PartnershipFactory(name="Before")
+    assert lookup.get(partnership.slug).name == "Before"
+    Partnership.objects.filter(pk=partnership.pk).update(name="After")
+    assert lookup.get(partnership.slug).name == "After"  # nothing kept but the SQL
+
+
+def test_the_sign_in_backend_refuses_a_deactivated_or_deleted_user():
+    user = UserFactory()
+    backend = UserBackend()
+    assert backend.get_user(user.pk) == user
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert backend.get_user(user.pk) is None
+    User.objects.filter(pk=user.pk).delete()
+    assert backend.get_user(user.pk) is None
+
+
+def test_a_password_change_elsewhere_signs_the_session_out(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/").wsgi_request.user == user
+    user.set_password("a-new-password-1234")
+    user.save()
+    assert not client.get("/").wsgi_request.user.is_authenticated
