@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from indicators import row_html, selectors, spc
 from indicators.models import FigureChange, Indicator
@@ -83,6 +83,19 @@ def test_dashboard_row_names_the_variation_and_assurance(partnership_a):
 
     assert 'govuk-tag--orange app-tag--small">Special cause: concerning</strong>' in html
     assert "Assurance: hit and miss</span>" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_links_are_reversed_under_the_script_prefix(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    try:
+        for prefix in ("/", "/portal/", "/"):
+            set_script_prefix(prefix)
+            html = row_html.dashboard_empty(partnership_a, indicator)
+            url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+            assert url.startswith(prefix) and f'href="{url}"' in html
+    finally:
+        set_script_prefix("/")
 
 
 @pytest.mark.django_db
