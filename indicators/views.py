@@ -25,7 +25,7 @@ from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
-from . import charts, commentary, comparisons, importing, periods, selectors, services
+from . import charts, commentary, comparisons, importing, periods, row_html, selectors, services
 from .forms import (
     Cell,
     FigureGridForm,
@@ -282,13 +282,11 @@ def _change_rows(indicator: Indicator, count: int = 50) -> list[str]:
             who = (
                 (person.pk, person.first_name, person.last_name, person.username) if person else ()
             )
-            rows[change.pk] = render_to_string(
-                "indicators/_indicator_change_row.html", {"change": change}
-            )
+            rows[change.pk] = row_html.change_row(change)
             # Under the name it was rendered with, should a rename have come between.
             made[_change_row_key(change.pk, who)] = rows[change.pk]
         cache.set_many(made)
-    # Rendered by our own templates, escaped there.
+    # Written by row_html, escaped there.
     return [mark_safe(rows[pk]) for pk in keys if pk in rows]
 
 
@@ -793,7 +791,7 @@ def _dashboard_rows(partnership, period) -> dict:
             key = _dashboard_row_key(partnership, period, indicator.pk, indicator.figures_version)
             made[key] = pieces[indicator.pk]
         cache.set_many(made)
-    # Rendered by our own templates, escaped there.
+    # Written by row_html, escaped there.
     found = [pieces[pk] for pk in keys if pk in pieces]  # one deleted meanwhile: left out
     return {
         section: [mark_safe(html) for kind, html in found if kind == section]
@@ -816,18 +814,13 @@ def _dashboard_row(partnership, result) -> tuple[str, str]:
     of its figures and commentary, or its line in the list of those without figures."""
     indicator = result.indicator
     if result.figures.ytd is None:
-        return "empty", render_to_string(
-            "indicators/_dashboard_empty.html", {"partnership": partnership, "indicator": indicator}
-        )
+        return "empty", row_html.dashboard_empty(partnership, indicator)
     # Indicators with a target apart from monitoring-only ones (REPORTING.md).
     with_target = bool(result.target)
     sentence = commentary.commentary(
         result.figures, selectors.spec_for(indicator), noun=indicator.noun
     )
-    html = render_to_string(
-        "indicators/_dashboard_row.html",
-        {"partnership": partnership, "r": result, "sentence": sentence, "with_target": with_target},
-    )
+    html = row_html.dashboard_row(partnership, result, sentence=sentence, with_target=with_target)
     return "target_rows" if with_target else "monitor_rows", html
 
 

@@ -1,0 +1,181 @@
+"""The dashboard's rows and the indicator page's audit rows, written in Python: a page
+has one per indicator or change, some fifty, and as templates they were a quarter of a
+page made from scratch. Each writes exactly what its template did (whitespace included),
+through the same filters and tags."""
+
+import functools
+
+from django.conf import settings
+from django.template.defaultfilters import capfirst
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat
+from django.utils.formats import localize
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+
+from csp_portal.core.models import Partnership
+from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
+
+from .models import FigureChange, Indicator
+from .selectors import IndicatorFigures
+from .templatetags.figures import figure, fy_label, month_label, percent, places_for, signed
+
+_VARIATION_TAGS = {
+    "special cause improving": ("blue", "Special cause: improving"),
+    "special cause concerning": ("orange", "Special cause: concerning"),
+    "common cause": ("grey", "Common cause"),
+}
+
+
+def variation_html(variation: str | None) -> SafeString:
+    """templates/includes/variation.html (which the SPC summary still includes): the SPC
+    variation in words, in a tag whose colour is never the only signal."""
+    if variation in _VARIATION_TAGS:
+        colour, words = _VARIATION_TAGS[variation]
+    elif variation:
+        colour, words = "purple", esc(capfirst(variation))
+    else:
+        return mark_safe('<span class="app-missing">Not enough figures</span>\n')
+    # The newline is the template's last line's.
+    return mark_safe(
+        f'<strong class="govuk-tag govuk-tag--{colour} app-tag--small">{words}</strong>\n'
+    )
+
+
+def _variation_cell(f) -> str:
+    """Variation, then assurance, under a dashboard row's status or direction."""
+    assurance = (
+        f'<span class="govuk-body-s app-variation__assurance">Assurance: {esc(f.assurance)}</span>'
+        if f.assurance
+        else ""
+    )
+    return (
+        ' <span class="app-variation"><span class="govuk-visually-hidden">Variation: </span>'
+        f"{variation_html(f.variation)}{assurance}</span>\n"
+    )
+
+
+# Any indicator's id, reversed in place of the real one and then replaced by it.
+_ANY_PK = 987654321
+
+
+@functools.lru_cache(maxsize=1024)
+def _detail_url_around(slug: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
+    before, _, after = reverse(
+        "indicators:detail", args=[slug, _ANY_PK], urlconf=urlconf
+    ).rpartition(str(_ANY_PK))
+    return before, after
+
+
+def _detail_url(slug: str, pk: int) -> str:
+    """``reverse("indicators:detail", args=[slug, pk])``, reversed once a partnership
+    (under the script prefix and URLconf in force): a reverse costs as much as the rest of
+    a dashboard row."""
+    before, after = _detail_url_around(
+        slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
+    return f"{before}{pk}{after}"
+
+
+def _detail_link(partnership: Partnership, indicator: Indicator) -> str:
+    url = _detail_url(partnership.slug, indicator.pk)
+    return f'<a class="govuk-link" href="{esc(url)}">{esc(indicator.title)}</a>'
+
+
+def dashboard_row(
+    partnership: Partnership, result: IndicatorFigures, *, sentence: str, with_target: bool
+) -> SafeString:
+    """An indicator's two dashboard rows: its figures, status (with a target) and direction
+    with the SPC words, then the commentary ``sentence`` across the table."""
+    indicator, f = result.indicator, result.figures
+    p = places_for(indicator)
+    change = esc(signed(f.ytd_change, p))
+    if f.ytd_change is not None:
+        if f.change_is_points:
+            change += " points"
+        elif f.ytd_change_pct is not None:
+            change += f" ({esc(percent(f.ytd_change_pct))})"
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    target = (
+        f"{numeric}{esc(figure(f.target_to_date, p))}</td>\n"
+        f'      <td class="govuk-table__cell">{govuk_status_tag(f.status)}{_variation_cell(f)}</td>'
+        if with_target
+        else ""
+    )
+    direction = govuk_direction(f.direction, indicator.polarity)
+    if not with_target:
+        direction += _variation_cell(f)
+    return mark_safe(
+        '\n    <tr class="govuk-table__row">\n'
+        f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
+        f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
+        f"      {numeric}{esc(figure(f.ytd, p))}</td>\n"
+        f"      {numeric}{esc(figure(f.ytd_last_year, p))}</td>\n"
+        f"      {numeric}{change}</td>\n"
+        f"      {target}\n"
+        f'      <td class="govuk-table__cell">{direction}</td>\n'
+        "    </tr>\n"
+        '    <tr class="govuk-table__row app-dashboard__comment">\n'
+        f'      <td class="govuk-table__cell" colspan="{7 if with_target else 5}">'
+        f"{esc(sentence)}</td>\n"
+        "    </tr>\n  "
+    )
+
+
+def dashboard_empty(partnership: Partnership, indicator: Indicator) -> SafeString:
+    """An indicator's line in the dashboard's list of those without figures."""
+    return mark_safe(f"<li>{_detail_link(partnership, indicator)} ({esc(indicator.code)})</li>")
+
+
+def _snapshot_value(snapshot, missing: str) -> str:
+    """``{{ change.old.value }}`` as a template shows it (nothing where there is no value),
+    or the word for no figure at all."""
+    if not snapshot:
+        return f'<span class="app-missing">{missing}</span>'
+    if not isinstance(snapshot, dict) or "value" not in snapshot:
+        return ""
+    return esc(localize(snapshot["value"]))
+
+
+def change_row(change: FigureChange) -> SafeString:
+    """One row of an indicator's audit trail: when (in the current time zone), who, what,
+    the old and new figure (or SPC settings) and why; ``changed_by`` read with it."""
+    # What the date filter does with "j M Y H:i" (a format, not a setting's name).
+    when = dateformat.format(template_localtime(change.changed_at), "j M Y H:i")
+    person = change.changed_by
+    if person:
+        who = esc(person.get_full_name() or person.username)
+        if change.source != "form":
+            who += f" ({esc(change.source)})"
+    else:
+        who = f"System ({esc(change.source)})"
+    what = esc(change.get_subject_display())
+    if change.period:
+        what += f" for {esc(month_label(change.period))}"
+    elif change.financial_year:
+        what += f" for {esc(fy_label(change.financial_year))}"
+    if change.subject == "spc":
+        # Rare: SPC settings keep their template.
+        old, new = (
+            render_to_string("indicators/_spc_change.html", {"settings": spc_settings})
+            for spc_settings in (change.old, change.new)
+        )
+        values = (
+            f'\n      <td class="govuk-table__cell">{old}</td>\n'
+            f'      <td class="govuk-table__cell">{new}</td>\n      '
+        )
+    else:
+        numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+        old, new = _snapshot_value(change.old, "none"), _snapshot_value(change.new, "removed")
+        values = f"\n      {numeric}{old}</td>\n      {numeric}{new}</td>\n      "
+    return mark_safe(
+        '\n    <tr class="govuk-table__row">\n'
+        f'      <td class="govuk-table__cell">{esc(when)}</td>\n'
+        f'      <td class="govuk-table__cell">{who}</td>\n'
+        f'      <td class="govuk-table__cell">{what}</td>\n'
+        f"      {values}\n"
+        f'      <td class="govuk-table__cell">{esc(change.reason or "–")}</td>\n'
+        "    </tr>\n"
+    )

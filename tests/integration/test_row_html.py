@@ -1,0 +1,218 @@
+"""The dashboard's and the indicator page's rows as indicators/row_html.py writes them."""
+
+import dataclasses
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse, set_script_prefix
+
+from indicators import row_html, selectors, spc
+from indicators.models import FigureChange, Indicator
+from tests.factories import IndicatorFactory, TargetFactory, UserFactory
+from tests.factories.series import actuals_create, hate_crime_indicator
+
+NOV_2016 = datetime.date(2016, 11, 1)
+
+
+def figures_of(indicator):
+    [result] = selectors.partnership_figures(
+        indicator.partnership, NOV_2016, indicators=Indicator.objects.filter(pk=indicator.pk)
+    )
+    return result
+
+
+@pytest.mark.django_db
+def test_dashboard_row_with_a_target_shows_figures_status_direction_and_variation(
+    partnership_a,
+):
+    indicator = hate_crime_indicator(partnership_a, title="Hate <crime> & more")
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(300))
+    result = figures_of(indicator)
+
+    html = row_html.dashboard_row(partnership_a, result, sentence="Up & on.", with_target=True)
+
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+    assert f'<a class="govuk-link" href="{url}">Hate &lt;crime&gt; &amp; more</a>' in html
+    assert '<span class="govuk-body-s app-code">SP 09</span>' in html
+    # April to November 2016 against 2015 (tests/factories/series.py).
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">287</td>' in html
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">219</td>' in html
+    assert "+68 (+31%)</td>" in html
+    assert ">190</td>" in html  # the target to date, 300 spread over the year
+    assert '<span class="app-status__shape" aria-hidden="true">G</span> Green</strong>' in html
+    assert "app-direction--improving" in html and "</span> Improving</span>" in html
+    assert (
+        '<span class="govuk-visually-hidden">Variation: </span><strong class="govuk-tag '
+        'govuk-tag--blue app-tag--small">Special cause: improving</strong>'
+    ) in html
+    assert "Assurance: hit and miss" in html
+    assert 'colspan="7">Up &amp; on.</td>' in html
+
+
+@pytest.mark.django_db
+def test_dashboard_row_of_a_monitored_percentage_shows_points_and_no_status(partnership_a):
+    indicator = IndicatorFactory(
+        partnership=partnership_a,
+        measure=Indicator.Measure.PERCENTAGE,
+        polarity=Indicator.Polarity.MONITOR,
+    )
+    actuals_create(indicator, {datetime.date(2015, 11, 1): 40, NOV_2016: Decimal("42.25")})
+    result = figures_of(indicator)
+
+    html = row_html.dashboard_row(partnership_a, result, sentence="", with_target=False)
+
+    assert ">42.3</td>" in html and ">40.0</td>" in html  # one decimal place
+    assert "+2.3 points</td>" in html
+    assert "app-status" not in html
+    assert "Not rated: monitoring only" in html
+    assert 'colspan="5"></td>' in html
+
+
+@pytest.mark.django_db
+def test_dashboard_row_names_the_variation_and_assurance(partnership_a):
+    result = figures_of(hate_crime_indicator(partnership_a))
+    figures = dataclasses.replace(
+        result.figures, variation=spc.SPECIAL_CONCERNING, assurance="hit and miss"
+    )
+    result = dataclasses.replace(result, figures=figures)
+
+    html = row_html.dashboard_row(partnership_a, result, sentence="", with_target=False)
+
+    assert 'govuk-tag--orange app-tag--small">Special cause: concerning</strong>' in html
+    assert "Assurance: hit and miss</span>" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_links_are_reversed_under_the_script_prefix(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    try:
+        for prefix in ("/", "/portal/", "/"):
+            set_script_prefix(prefix)
+            html = row_html.dashboard_empty(partnership_a, indicator)
+            url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+            assert url.startswith(prefix) and f'href="{url}"' in html
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.django_db
+def test_dashboard_empty_links_the_indicator(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a, code="X 1", title="No <figures>")
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+
+    assert row_html.dashboard_empty(partnership_a, indicator) == (
+        f'<li><a class="govuk-link" href="{url}">No &lt;figures&gt;</a> (X 1)</li>'
+    )
+
+
+@pytest.mark.parametrize("variation", [*spc.VARIATIONS, None, "", "odd <variation>"])
+def test_variation_html_is_what_the_variation_include_renders(variation):
+    # The SPC summary (indicators/_spc.html) still includes the template.
+    assert row_html.variation_html(variation) == render_to_string(
+        "includes/variation.html", {"variation": variation}
+    )
+
+
+def change(indicator, **fields) -> FigureChange:
+    fields = {
+        "indicator": indicator,
+        "subject": FigureChange.Subject.ACTUAL,
+        "period": NOV_2016,
+        "old": {"value": "12"},
+        "new": {"value": "15"},
+        "source": "form",
+        **fields,
+    }
+    made = FigureChange.objects.create(**fields)
+    # Summer time: 23:30 UTC is 00:30 the next day in London.
+    FigureChange.objects.filter(pk=made.pk).update(
+        changed_at=datetime.datetime(2024, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    )
+    return FigureChange.objects.select_related("changed_by").get(pk=made.pk)
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r'<td class="[^"]*">(.*?)</td>', html, re.DOTALL)
+
+
+@pytest.mark.django_db
+def test_change_row_shows_when_who_what_values_and_why(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    person = UserFactory(first_name="Dana", last_name="Entered")
+
+    html = row_html.change_row(change(indicator, changed_by=person, reason="Typo <fixed>"))
+
+    assert cells(html) == [
+        "2 Jul 2024 00:30",
+        "Dana Entered",
+        "Figure for November 2016",
+        "12",
+        "15",
+        "Typo &lt;fixed&gt;",
+    ]
+
+
+@pytest.mark.django_db
+def test_change_row_without_a_person_or_figures(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    nameless = UserFactory(username="nameless", first_name="", last_name="")
+
+    by_no_one = row_html.change_row(change(indicator, old=None, source="import"))
+    by_username = row_html.change_row(change(indicator, changed_by=nameless, new=None))
+    target = row_html.change_row(
+        change(
+            indicator,
+            subject="target",
+            period=None,
+            financial_year=2016,
+            source="import",
+            changed_by=nameless,
+        )
+    )
+
+    assert cells(by_no_one)[1:] == [
+        "System (import)",
+        "Figure for November 2016",
+        '<span class="app-missing">none</span>',
+        "15",
+        "–",
+    ]
+    assert cells(by_username)[1] == "nameless"
+    assert cells(by_username)[4] == '<span class="app-missing">removed</span>'
+    assert cells(target)[1:3] == ["nameless (import)", "Target for 2016/17"]
+
+
+@pytest.mark.django_db
+def test_change_row_of_a_deleted_person_is_the_systems(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    person = UserFactory(first_name="Gone", last_name="Away")
+    made = change(indicator, changed_by=person)
+    person.delete()
+    made.refresh_from_db()
+
+    html = row_html.change_row(made)
+
+    assert "Gone" not in html
+    assert cells(html)[1] == "System (form)"
+
+
+@pytest.mark.django_db
+def test_change_row_of_spc_settings_describes_them(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    new = {
+        "baseline_start": "2019-04-01",
+        "baseline_end": None,
+        "recalculate_from": ["2020-04-01"],
+        "run_length": 7,
+    }
+
+    html = row_html.change_row(change(indicator, subject="spc", period=None, old=None, new=new))
+
+    assert cells(html)[2:5] == [
+        "SPC settings",
+        "\n",  # no settings: the template's newline alone
+        "Baseline 2019-04 to latest; recalculated from 2020-04-01; run length 7\n",
+    ]
