@@ -1,12 +1,12 @@
-"""The dashboard's rows and the indicator page's audit rows, written in Python: a page
-has one per indicator or change, some fifty, and as templates they were a quarter of a
-page made from scratch. Each writes exactly what its template did (whitespace included),
-through the same filters and tags."""
+"""The dashboard's rows, the indicator list's and the indicator page's audit rows,
+written in Python: a page has one per indicator or change, some fifty, and as templates
+they were a quarter of a page made from scratch. Each writes exactly what its template
+did (whitespace included), through the same filters and tags."""
 
 import functools
 
 from django.conf import settings
-from django.template.defaultfilters import capfirst
+from django.template.defaultfilters import capfirst, pluralize
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat
@@ -20,7 +20,15 @@ from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
-from .templatetags.figures import figure, fy_label, month_label, percent, places_for, signed
+from .templatetags.figures import (
+    figure,
+    fy_label,
+    month_label,
+    percent,
+    places_for,
+    short_month,
+    signed,
+)
 
 _VARIATION_TAGS = {
     "special cause improving": ("blue", "Special cause: improving"),
@@ -127,6 +135,38 @@ def dashboard_row(
 def dashboard_empty(partnership: Partnership, indicator: Indicator) -> SafeString:
     """An indicator's line in the dashboard's list of those without figures."""
     return mark_safe(f"<li>{_detail_link(partnership, indicator)} ({esc(indicator.code)})</li>")
+
+
+def indicator_list_row(indicator: Indicator) -> SafeString:
+    """An indicator's row of the indicator list, in the order of IndicatorTable's visible
+    columns: code and title (and whether inactive), theme group, how it is measured, and
+    its latest figure's month with its number of figures (``latest`` and
+    ``figure_count``, as selectors.indicator_queryset annotates them)."""
+    url = _detail_url(indicator.partnership.slug, indicator.pk)
+    inactive = (
+        "" if indicator.active else ' <strong class="govuk-tag govuk-tag--grey">Inactive</strong>'
+    )
+    group = indicator.theme_group.name if indicator.theme_group else ""
+    if indicator.latest:
+        count = indicator.figure_count
+        latest = (
+            f'{esc(short_month(indicator.latest))}<span class="app-table__meta">'
+            f"{esc(localize(count))} figure{pluralize(count)}</span>"
+        )
+    else:
+        latest = "None yet"
+    return mark_safe(
+        '<tr class="govuk-table__row">\n'
+        '  <th scope="row" class="govuk-table__header app-indicator-cell">'
+        f'<a class="govuk-link" href="{esc(url)}"><span class="app-indicator-code">'
+        f"{esc(indicator.code)}</span> {esc(indicator.title)}</a>{inactive}</th>\n"
+        f'  <td class="govuk-table__cell">{esc(group or "–")}</td>\n'
+        f'  <td class="govuk-table__cell">{esc(indicator.get_measure_display())}, '
+        f"{esc(indicator.get_frequency_display().lower())}"
+        f'<span class="app-table__meta">{esc(indicator.get_polarity_display())}</span></td>\n'
+        f'  <td class="govuk-table__cell">{latest}</td>\n'
+        "</tr>\n"
+    )
 
 
 def _snapshot_value(snapshot, missing: str) -> str:

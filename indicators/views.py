@@ -159,7 +159,7 @@ def _indicator_row_key(indicator: Indicator) -> str:
 
 
 def _indicator_row_maker(indicator: Indicator):
-    return lambda: render_to_string("indicators/_indicator_row.html", {"indicator": indicator})
+    return lambda: row_html.indicator_list_row(indicator)
 
 
 @require_safe

@@ -454,6 +454,7 @@ def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership
     fetch(client, urls)
     rendered = []
     row, empty_row = row_html.dashboard_row, row_html.dashboard_empty
+    list_row = row_html.indicator_list_row
 
     def render_to_string(template_name, context=None, *args, **kwargs):
         item = context.get("indicator")
@@ -464,6 +465,10 @@ def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership
         rendered.append(("dashboard row", result.indicator.pk))
         return row(partnership, result, **kwargs)
 
+    def indicator_list_row(indicator):
+        rendered.append(("list row", indicator.pk))
+        return list_row(indicator)
+
     def dashboard_empty(partnership, indicator):
         rendered.append(("dashboard empty row", indicator.pk))
         return empty_row(partnership, indicator)
@@ -471,6 +476,7 @@ def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership
     monkeypatch.setattr(views, "render_to_string", render_to_string)
     monkeypatch.setattr(row_html, "dashboard_row", dashboard_row)
     monkeypatch.setattr(row_html, "dashboard_empty", dashboard_empty)
+    monkeypatch.setattr(row_html, "indicator_list_row", indicator_list_row)
     services.actuals_save(
         entries=[FigureInput(changed, NOV_2016, Decimal(1))], by=officer_a, source="form"
     )
@@ -479,7 +485,7 @@ def test_a_saved_figure_renders_only_its_own_rows(client, officer_a, partnership
     rows = [r for r in rendered if r[0].endswith(("_row.html", " row"))]
     assert sorted(rows) == [
         ("dashboard row", changed.pk),
-        ("indicators/_indicator_row.html", changed.pk),
+        ("list row", changed.pk),
     ]
     assert after == fetch_uncached(client, urls)
 

@@ -216,3 +216,34 @@ def test_change_row_of_spc_settings_describes_them(partnership_a):
         "\n",  # no settings: the template's newline alone
         "Baseline 2019-04 to latest; recalculated from 2020-04-01; run length 7\n",
     ]
+
+
+@pytest.mark.django_db
+def test_indicator_list_row_shows_code_title_group_measure_and_latest_figure(partnership_a):
+    indicator = hate_crime_indicator(partnership_a, title="Hate <crime>")
+    [row] = selectors.indicator_queryset(partnership_a)
+
+    html = row_html.indicator_list_row(row)
+
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+    assert html.startswith('<tr class="govuk-table__row">') and html.endswith("</tr>\n")
+    assert (
+        f'<a class="govuk-link" href="{url}"><span class="app-indicator-code">SP 09</span> '
+        "Hate &lt;crime&gt;</a></th>"
+    ) in html
+    assert "Inactive" not in html
+    assert f'<td class="govuk-table__cell">{indicator.theme_group.name}</td>' in html
+    assert "Count, monthly" in html
+    assert f'Nov 2016<span class="app-table__meta">{row.figure_count} figures</span>' in html
+
+
+@pytest.mark.django_db
+def test_indicator_list_row_of_an_inactive_indicator_without_figures_or_group(partnership_a):
+    IndicatorFactory(partnership=partnership_a, theme_group=None, active=False)
+    [row] = selectors.indicator_queryset(partnership_a)
+
+    html = row_html.indicator_list_row(row)
+
+    assert ' <strong class="govuk-tag govuk-tag--grey">Inactive</strong></th>' in html
+    assert '<td class="govuk-table__cell">–</td>' in html
+    assert '<td class="govuk-table__cell">None yet</td>' in html
