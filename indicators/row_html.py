@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.defaultfilters import capfirst, pluralize
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat
+from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
@@ -182,8 +182,10 @@ def _snapshot_value(snapshot, missing: str) -> str:
 def change_row(change: FigureChange) -> SafeString:
     """One row of an indicator's audit trail: when (in the current time zone), who, what,
     the old and new figure (or SPC settings) and why; ``changed_by`` read with it."""
-    # What the date filter does with "j M Y H:i" (a format, not a setting's name).
-    when = dateformat.format(template_localtime(change.changed_at), "j M Y H:i")
+    # The date filter's "j M Y H:i" in the current time zone, written here: through
+    # dateformat it was two thirds of the row's cost.
+    at = template_localtime(change.changed_at)
+    when = f"{at.day} {str(MONTHS_3[at.month]).title()} {at.year:04d} {at:%H:%M}"
     person = change.changed_by
     if person:
         who = esc(person.get_full_name() or person.username)
