@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 
@@ -24,7 +25,7 @@ from .figures import (
     stored_point,
 )
 from .figures_memo import memo_get_many, memo_set_many
-from .models import Actual, FigureChange, Indicator, SpcSetting, Target
+from .models import Actual, Indicator, SpcSetting, Target
 
 
 def spec_for(indicator: Indicator) -> IndicatorSpec:
@@ -337,24 +338,32 @@ def year_grid_actuals(
 
 @dataclass(frozen=True)
 class IndicatorHistory:
-    actuals: dict[datetime.date, Actual]
+    year: int  # the financial year asked for, else the latest with figures (or today's)
+    actuals: dict[datetime.date, Actual]  # of that year and the year before, by month
     targets: list[Target]
-    changes: list[FigureChange]
-    years: list[int]
+    years: list[int]  # every financial year with figures
 
 
-def indicator_history(indicator: Indicator, *, changes: int = 50) -> IndicatorHistory:
-    """All of an indicator's figures, its targets and its latest changes."""
+def indicator_history(indicator: Indicator, *, year: int | None = None) -> IndicatorHistory:
+    """The indicator's figures in full for one financial year and the year before (the
+    page's table), the years it has figures for, and its targets: three queries. An
+    indicator may have ten years of figures; the page shows two."""
+    start = indicator.partnership.fy_start_month
+    months = Actual.objects.filter(indicator=indicator).order_by().values_list("period", flat=True)
+    years = sorted({periods.financial_year_of(month, start) for month in months})
+    if year is None:
+        year = years[-1] if years else periods.financial_year_of(timezone.localdate(), start)
+    shown = periods.fy_months(year - 1, start)[0], periods.fy_months(year, start)[-1]
     actuals = {
         a.period: a
-        for a in Actual.objects.filter(indicator=indicator).select_related("entered_by").order_by()
+        for a in Actual.objects.filter(indicator=indicator, period__range=shown)
+        .select_related("entered_by")
+        .order_by()
     }
-    start = indicator.partnership.fy_start_month
-    years = sorted({periods.financial_year_of(p, start) for p in actuals})
     return IndicatorHistory(
+        year=year,
         actuals=actuals,
         targets=list(indicator.targets.order_by("financial_year", "period")),
-        changes=list(indicator.changes.select_related("changed_by")[:changes]),
         years=years,
     )
 

@@ -214,11 +214,8 @@ def indicator_detail(request, slug, pk):
 def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
     """The indicator page's own HTML (before and after the family ranking)."""
     partnership = indicator.partnership
-    history = selectors.indicator_history(indicator, changes=0)  # read by _change_rows
-    start = partnership.fy_start_month
-    latest = max(history.actuals, default=None)
-    if year is None:
-        year = periods.financial_year_of(latest or timezone.localdate(), start)
+    history = selectors.indicator_history(indicator, year=year)
+    year, start = history.year, partnership.fy_start_month
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
     period = max(in_year) if in_year else None
