@@ -15,10 +15,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import Membership, Partnership
-from .prepared import PreparedGet
+from .prepared import PreparedGet, PreparedRows
 
-# Nearly every request reads its partnership by slug: the SQL is built once.
+# Nearly every request reads its partnership by slug and the user's roles: the SQL of
+# each is built once.
 _partnership_by_slug = PreparedGet(Partnership, "slug")
+_roles_of_user = PreparedRows(
+    # No default ordering: it would join the partnership, organisation and user to sort.
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id).order_by().values_list("partnership_id", "role")
+    ),
+    Membership._meta.get_field("user"),
+)
 
 
 class Access(Enum):
@@ -33,9 +41,7 @@ def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
         return {}
     cached = getattr(user, "_csp_roles", None)
     if cached is None:
-        # No default ordering: it would join the partnership, organisation and user to sort.
-        memberships = Membership.objects.filter(user=user).order_by()
-        cached = dict(memberships.values_list("partnership_id", "role"))
+        cached = dict(_roles_of_user.rows(user.pk))
         user._csp_roles = cached
     return cached
 

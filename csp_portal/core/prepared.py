@@ -1,25 +1,34 @@
-"""One row by one column, with the SQL built once per database connection.
+"""Queries every request makes, with the SQL built once per database connection.
 
-Every request reads the signed-in user by primary key and most read a partnership by
-slug. Building such a query through the ORM costs about three times running it (0.4 ms
-against 0.1 ms on SQLite), so these two lookups keep the statement, the columns and the
-value converters the ORM made the first time, and run that. The rows are read afresh
-on every call: nothing is kept but the SQL.
+Every request reads the signed-in user by primary key, the user's roles, and most read
+a partnership by slug. Building such a query through the ORM costs about three times
+running it (0.4 ms against 0.1 ms on SQLite), so these lookups keep the statement, the
+columns and the value converters the ORM made the first time, and run that with the new
+value. The rows are read afresh on every call: nothing is kept but the SQL.
 """
 
 import weakref
+from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model
+from django.db.models import Field, Model, QuerySet
+
+# Stand-ins for the value while the ORM builds the SQL, found again among its parameters.
+_SAMPLES = {int: 2_147_480_001, str: "\x00prepared\x00"}
 
 
-class PreparedGet:
-    """`PreparedGet(User, "pk").get(value)`: the instance whose column equals value, or
-    None, as `Model._default_manager.get(**{column: value})` reads it."""
+class PreparedRows:
+    """`PreparedRows(lambda v: M.objects.filter(f=v).values_list(...), M._meta.get_field("f"))`
+    and `.rows(value)`: the tuples that queryset gives for that value."""
 
-    def __init__(self, model: type[Model], lookup: str, using: str = DEFAULT_DB_ALIAS):
-        self.model = model
-        self.lookup = lookup
+    def __init__(
+        self,
+        build: Callable[[object], QuerySet],
+        field: Field,
+        using: str = DEFAULT_DB_ALIAS,
+    ):
+        self.build = build
+        self.field = field
         self.using = using
         # Per connection object: connections are per thread, and so are their converters.
         self._statements: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -27,42 +36,61 @@ class PreparedGet:
     def _statement(self, connection):
         statement = self._statements.get(connection)
         if statement is None:
-            field = (
-                self.model._meta.pk
-                if self.lookup == "pk"
-                else self.model._meta.get_field(self.lookup)
-            )
-            # Any value of the right type: only the SQL and the columns are kept.
-            sample = 0 if field.get_internal_type().endswith("AutoField") else ""
-            queryset = self.model._default_manager.using(self.using).filter(**{self.lookup: sample})
+            kind = int if self.field.get_internal_type().endswith(("AutoField", "Key")) else str
+            sample = _SAMPLES[kind]
+            queryset = self.build(sample).using(self.using)
             compiler = queryset.query.get_compiler(using=self.using)
             sql, params = compiler.as_sql()
-            if len(params) != 1:  # a default manager that filters: not for this
-                raise ValueError(f"{self.model.__name__}.{self.lookup}: not one parameter")
+            places = [index for index, param in enumerate(params) if param == sample]
+            if not places:
+                raise ValueError("the query does not use the value")
             expressions = [column for column, _, _ in compiler.select]
-            attnames = [column.target.attname for column in expressions]
             converters = [
                 (position, tuple(functions), expression)
                 for position, (functions, expression) in compiler.get_converters(
                     expressions
                 ).items()
             ]
-            statement = (sql, field, attnames, converters)
+            statement = (sql, list(params), places, expressions, converters)
             self._statements[connection] = statement
         return statement
 
-    def get(self, value) -> Model | None:
+    def _rows(self, value, *, one: bool) -> list[list]:
         connection = connections[self.using]
-        sql, field, attnames, converters = self._statement(connection)
-        parameter = field.get_db_prep_value(field.get_prep_value(value), connection)
+        sql, params, places, _, converters = self._statement(connection)
+        parameter = self.field.get_db_prep_value(self.field.get_prep_value(value), connection)
+        params = params.copy()
+        for index in places:
+            params[index] = parameter
         with connection.cursor() as cursor:
-            cursor.execute(sql, [parameter])
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        if converters:
-            row = list(row)
+            cursor.execute(sql, params)
+            rows = [cursor.fetchone()] if one else cursor.fetchall()
+        rows = [list(row) for row in rows if row is not None]
+        for row in rows:
             for position, functions, expression in converters:
                 for convert in functions:
                     row[position] = convert(row[position], expression, connection)
-        return self.model.from_db(self.using, attnames, row)
+        return rows
+
+    def rows(self, value) -> list[tuple]:
+        return [tuple(row) for row in self._rows(value, one=False)]
+
+
+class PreparedGet(PreparedRows):
+    """`PreparedGet(User, "pk").get(value)`: the instance whose column equals value, or
+    None, as `Model._default_manager.get(**{column: value})` reads it."""
+
+    def __init__(self, model: type[Model], lookup: str, using: str = DEFAULT_DB_ALIAS):
+        self.model = model
+        field = model._meta.pk if lookup == "pk" else model._meta.get_field(lookup)
+        super().__init__(
+            lambda value: model._default_manager.filter(**{lookup: value}), field, using
+        )
+
+    def get(self, value) -> Model | None:
+        rows = self._rows(value, one=True)
+        if not rows:
+            return None
+        expressions = self._statement(connections[self.using])[3]
+        attnames = [column.target.attname for column in expressions]
+        return self.model.from_db(self.using, attnames, rows[0])

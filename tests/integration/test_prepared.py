@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from csp_portal.core.backends import UserBackend
-from csp_portal.core.models import Partnership
-from csp_portal.core.prepared import PreparedGet
-from tests.factories import PartnershipFactory, UserFactory
+from csp_portal.core.models import Membership, Partnership
+from csp_portal.core.permissions import roles_by_partnership
+from csp_portal.core.prepared import PreparedGet, PreparedRows
+from tests.factories import MembershipFactory, PartnershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,34 @@ def test_prepared_get_answers_none_for_no_row_and_reads_each_change():
     assert lookup.get(partnership.slug).name == "Before"
     Partnership.objects.filter(pk=partnership.pk).update(name="After")
     assert lookup.get(partnership.slug).name == "After"  # nothing kept but the SQL
+
+
+def test_prepared_rows_give_what_the_queryset_gives_for_each_value():
+    def build(user_id):
+        return (
+            Membership.objects.filter(user_id=user_id, role__in=["officer", "panel_member"])
+            .order_by("partnership__slug")
+            .values_list("partnership__slug", "role", "user__date_joined")
+        )
+
+    lookup = PreparedRows(build, Membership._meta.get_field("user"))
+    first, second = UserFactory(), UserFactory()
+    for user in (first, second):
+        for role in ("officer", "panel_member", "chair"):
+            MembershipFactory(user=user, role=role)
+    for user in (first, second, UserFactory()):
+        assert lookup.rows(user.pk) == list(build(user.pk))  # datetimes converted alike
+        assert lookup.rows(str(user.pk)) == list(build(user.pk))
+
+
+def test_roles_are_read_afresh_for_each_request(client):
+    membership = MembershipFactory(role="officer")
+    user = User.objects.get(pk=membership.user_id)
+    assert roles_by_partnership(user) == {membership.partnership_id: "officer"}
+    Membership.objects.filter(pk=membership.pk).update(role="panel_member")
+    assert roles_by_partnership(User.objects.get(pk=user.pk)) == {
+        membership.partnership_id: "panel_member"
+    }
 
 
 def test_the_sign_in_backend_refuses_a_deactivated_or_deleted_user():
