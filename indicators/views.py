@@ -768,12 +768,9 @@ def dashboard(request, slug):
 def _dashboard_rows(partnership, period) -> dict:
     """Each active indicator's piece of the dashboard tables, in one cache read: after a
     save only the changed indicators' figures are worked out and their rows rendered."""
-    listed = list(
-        Indicator.objects.filter(partnership=partnership, active=True)
-        .order_by("theme_group__name", "code")
-        .values_list("pk", "figures_version")
-    )
-    keys = {pk: _dashboard_row_key(partnership, period, pk, version) for pk, version in listed}
+    # The active indicators in the sheet's order, which is the dashboard's too.
+    listed = selectors.month_sheet_index(partnership)
+    keys = {e.pk: _dashboard_row_key(partnership, period, e.pk, e.version) for e in listed}
     pieces = cache.get_many(list(keys.values()))
     pieces = {pk: pieces[key] for pk, key in keys.items() if key in pieces}
     missing = [pk for pk in keys if pk not in pieces]
