@@ -4,10 +4,9 @@ rendered per row cost most of a sheet made afresh."""
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from csp_portal.core.templatetags.govuk import govuk_error_id, govuk_widget_with
+from csp_portal.core.templatetags.govuk import escape_text, govuk_error_id, govuk_widget_with
 
 from .figures import figure, month_label, places_for
 
@@ -22,7 +21,7 @@ def sheet_cell_inputs(fields, cell_label) -> SafeString:
     built with show_hidden_initial also renders the hidden figure the page showed, by
     which the save tells a person's own changes from other people's
     (csp_portal/core/concurrency.py)."""
-    esc = conditional_escape
+    esc = escape_text
     parts = []
     for index, field in enumerate(fields):
         errors = field.errors
@@ -58,7 +57,7 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
     figure) triples: the indicator's code and title linked to its page, its measure (and
     the quarter a quarterly figure is stored at), the same month last year (with its
     numerator and denominator when it has them), and the boxes."""
-    esc = conditional_escape
+    esc = escape_text
     # One reverse() a sheet, not one a row (it costs half a row's boxes): the links
     # differ only in the indicator's number, which comes last.
     marker = 9_876_543_210
@@ -105,7 +104,7 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
 def year_grid_row(indicator, cell, fields, last) -> SafeString:
     """One month's (or quarter's) row of an indicator's year grid: its label, the figure
     a year before, and the boxes."""
-    esc = conditional_escape
+    esc = escape_text
     shown = esc(figure(last.value, places_for(indicator)) if last else figure(None))
     return mark_safe(
         '\n      <tr class="govuk-table__row">\n'
