@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -37,6 +37,7 @@ from .forms import (
 from .importing import registry as import_registry
 from .models import FigureChange, Indicator, Target
 from .tables import IndicatorTable
+from .templatetags.sheet import month_sheet_rows, year_grid_row
 from .validation import plain_number
 
 # What an officer may upload for their own partnership (staff may upload every table).
@@ -404,20 +405,7 @@ def _sheet_rows(partnership, month, rows, form) -> tuple[list, dict[int, str]]:
     """The (cell, fields, last year's figure) of each row, and each row's HTML by indicator."""
     last_year = {row.indicator.pk: row.last_year for row in rows}
     grid = [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()]
-    template = get_template("indicators/_month_sheet_row.html")
-    built = {
-        cell.indicator.pk: template.render(
-            {
-                "partnership": partnership,
-                "month": month,
-                "cell": cell,
-                "fields": fields,
-                "last": last,
-            }
-        )
-        for cell, fields, last in grid
-    }
-    return grid, built
+    return grid, month_sheet_rows(partnership, month, grid)
 
 
 def _sheet_opened(partnership, month, today) -> tuple[list, str]:
@@ -546,15 +534,8 @@ def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
     """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
     kept under a key made of all it shows (the month's label and box names, the measure,
     the figure in the box and last year's), so a saved figure rebuilds only its month."""
-    template = get_template("indicators/_year_grid_row.html")
-
-    def made(cell, fields, last) -> str:
-        return template.render(
-            {"indicator": indicator, "cell": cell, "fields": fields, "last": last}
-        )
-
     if not keep:
-        return "".join(made(*row) for row in grid) + "\n"
+        return "".join(year_grid_row(indicator, *row) for row in grid) + "\n"
     pieces = [
         (
             "year-grid-row:"
@@ -565,7 +546,7 @@ def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
                 cell.texts(cell.current),
                 last and (last.value, last.numerator, last.denominator),
             ),
-            lambda row=(cell, fields, last): made(*row),
+            lambda row=(cell, fields, last): year_grid_row(indicator, *row),
         )
         for cell, fields, last in grid
     ]

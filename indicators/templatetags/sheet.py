@@ -1,11 +1,14 @@
-"""The boxes of one grid cell (month sheet, year grid, target form), written in Python:
-a sheet has a cell per indicator, and an include per cell cost half its rendering."""
+"""The rows of the month sheet and the year grid, and the boxes of one grid cell (those
+and the target form), written in Python: a sheet has a row per indicator, and a template
+rendered per row cost most of a sheet made afresh."""
 
 from django import template
-from django.utils.html import conditional_escape
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from csp_portal.core.templatetags.govuk import govuk_error_id, govuk_widget_with
+from csp_portal.core.templatetags.govuk import escape_text, govuk_error_id, govuk_widget_with
+
+from .figures import figure, month_label, places_for
 
 register = template.Library()
 
@@ -18,7 +21,7 @@ def sheet_cell_inputs(fields, cell_label) -> SafeString:
     built with show_hidden_initial also renders the hidden figure the page showed, by
     which the save tells a person's own changes from other people's
     (csp_portal/core/concurrency.py)."""
-    esc = conditional_escape
+    esc = escape_text
     parts = []
     for index, field in enumerate(fields):
         errors = field.errors
@@ -47,3 +50,68 @@ def sheet_cell_inputs(fields, cell_label) -> SafeString:
         parts.append(f"\n  {widget}\n</div>\n")
     parts.append("\n")
     return mark_safe("".join(parts))
+
+
+def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
+    """Each row of the month sheet by indicator, from (cell, bound fields, last year's
+    figure) triples: the indicator's code and title linked to its page, its measure (and
+    the quarter a quarterly figure is stored at), the same month last year (with its
+    numerator and denominator when it has them), and the boxes."""
+    esc = escape_text
+    # One reverse() a sheet, not one a row (it costs half a row's boxes): the links
+    # differ only in the indicator's number, which comes last.
+    marker = 9_876_543_210
+    head, _, tail = reverse("indicators:detail", args=[partnership.slug, marker]).rpartition(
+        str(marker)
+    )
+    month_text = esc(month_label(month))
+    rows = {}
+    for cell, fields, last in grid:
+        indicator = cell.indicator
+        # A modifier for each box in error, as the row's template wrote it.
+        error = "".join(" app-sheet__row--error" for field in fields if field.errors)
+        quarter = (
+            f", quarterly: quarter starting {esc(month_label(cell.period))}"
+            if indicator.frequency == "quarterly"
+            else ""
+        )
+        if last:
+            shown = esc(figure(last.value, places_for(indicator)))
+            if last.denominator:
+                shown += f" ({esc(figure(last.numerator))}/{esc(figure(last.denominator))})"
+        else:
+            shown = esc(figure(None))
+        rows[indicator.pk] = mark_safe(
+            f'\n      <tr class="govuk-table__row{error}">\n'
+            '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
+            f'          <a class="govuk-link" href="{esc(f"{head}{indicator.pk}{tail}")}">'
+            f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
+            '          <span class="govuk-body-s app-sheet__meta">'
+            f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
+            "        </th>\n"
+            '        <td class="govuk-table__cell govuk-table__cell--numeric">'
+            f'<span class="app-sheet__small-label">Same month last year: </span>{shown}</td>\n'
+            '        <td class="govuk-table__cell">\n'
+            f'          <span class="app-sheet__small-label" aria-hidden="true">{month_text}'
+            "</span>\n"
+            f"          {sheet_cell_inputs(fields, cell.label)}\n"
+            "        </td>\n"
+            "      </tr>\n"
+        )
+    return rows
+
+
+def year_grid_row(indicator, cell, fields, last) -> SafeString:
+    """One month's (or quarter's) row of an indicator's year grid: its label, the figure
+    a year before, and the boxes."""
+    esc = escape_text
+    shown = esc(figure(last.value, places_for(indicator)) if last else figure(None))
+    return mark_safe(
+        '\n      <tr class="govuk-table__row">\n'
+        f'        <th scope="row" class="govuk-table__header">{esc(cell.label)}</th>\n'
+        f'        <td class="govuk-table__cell govuk-table__cell--numeric">{shown}</td>\n'
+        '        <td class="govuk-table__cell">\n'
+        f"          {sheet_cell_inputs(fields, cell.label)}\n"
+        "        </td>\n"
+        "      </tr>\n"
+    )

@@ -1,9 +1,14 @@
 """GOV.UK tags that write HTML in Python: the same markup as Django's templates wrote."""
 
+from decimal import Decimal
+
 from django import forms
 from django.template import Context, Template
+from django.utils.functional import lazy
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
-from csp_portal.core.templatetags.govuk import _as_widget, _widget_attrs
+from csp_portal.core.templatetags.govuk import _as_widget, _widget_attrs, escape_text
 
 
 def render(source: str, **context) -> str:
@@ -55,3 +60,18 @@ def test_plain_inputs_written_as_django_renders_them():
             assert _as_widget(field, dict(attrs)) == field.as_widget(attrs=dict(attrs))
             if field.field.show_hidden_initial:
                 assert _as_widget(field, only_initial=True) == field.as_hidden(only_initial=True)
+
+
+def test_escape_text_is_conditional_escape():
+    values = [
+        "a & <b> \"c\" 'd'",
+        mark_safe("<b>kept</b>"),
+        lazy(lambda: "<lazy>", str)(),
+        lazy(lambda: mark_safe("<safe lazy>"), str)(),
+        12,
+        Decimal("1.50"),
+        None,
+        "",
+    ]
+    for value in values:
+        assert escape_text(value) == conditional_escape(value)
