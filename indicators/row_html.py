@@ -11,11 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS_3
 from django.utils.formats import localize
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
 from csp_portal.core.models import Partnership
+from csp_portal.core.templatetags.govuk import escape_text as esc
 from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
 from .models import FigureChange, Indicator
@@ -77,7 +77,7 @@ def _detail_url_around(slug: str, script_prefix: str, urlconf: str) -> tuple[str
     return before, after
 
 
-def _detail_url(slug: str, pk: int) -> str:
+def detail_url(slug: str, pk: int) -> str:
     """``reverse("indicators:detail", args=[slug, pk])``, reversed once a partnership
     (under the script prefix and URLconf in force): a reverse costs as much as the rest of
     a dashboard row."""
@@ -88,7 +88,7 @@ def _detail_url(slug: str, pk: int) -> str:
 
 
 def _detail_link(partnership: Partnership, indicator: Indicator) -> str:
-    url = _detail_url(partnership.slug, indicator.pk)
+    url = detail_url(partnership.slug, indicator.pk)
     return f'<a class="govuk-link" href="{esc(url)}">{esc(indicator.title)}</a>'
 
 
@@ -142,7 +142,7 @@ def indicator_list_row(indicator: Indicator) -> SafeString:
     columns: code and title (and whether inactive), theme group, how it is measured, and
     its latest figure's month with its number of figures (``latest`` and
     ``figure_count``, as selectors.indicator_queryset annotates them)."""
-    url = _detail_url(indicator.partnership.slug, indicator.pk)
+    url = detail_url(indicator.partnership.slug, indicator.pk)
     inactive = (
         "" if indicator.active else ' <strong class="govuk-tag govuk-tag--grey">Inactive</strong>'
     )

@@ -3,11 +3,11 @@ and the target form), written in Python: a sheet has a row per indicator, and a 
 rendered per row cost most of a sheet made afresh."""
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from csp_portal.core.templatetags.govuk import escape_text, govuk_error_id, govuk_widget_with
 
+from ..row_html import detail_url
 from .figures import figure, month_label, places_for
 
 register = template.Library()
@@ -58,12 +58,6 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
     the quarter a quarterly figure is stored at), the same month last year (with its
     numerator and denominator when it has them), and the boxes."""
     esc = escape_text
-    # One reverse() a sheet, not one a row (it costs half a row's boxes): the links
-    # differ only in the indicator's number, which comes last.
-    marker = 9_876_543_210
-    head, _, tail = reverse("indicators:detail", args=[partnership.slug, marker]).rpartition(
-        str(marker)
-    )
     month_text = esc(month_label(month))
     rows = {}
     for cell, fields, last in grid:
@@ -81,10 +75,11 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
                 shown += f" ({esc(figure(last.numerator))}/{esc(figure(last.denominator))})"
         else:
             shown = esc(figure(None))
+        url = detail_url(partnership.slug, indicator.pk)
         rows[indicator.pk] = mark_safe(
             f'\n      <tr class="govuk-table__row{error}">\n'
             '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
-            f'          <a class="govuk-link" href="{esc(f"{head}{indicator.pk}{tail}")}">'
+            f'          <a class="govuk-link" href="{esc(url)}">'
             f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
             '          <span class="govuk-body-s app-sheet__meta">'
             f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
