@@ -59,11 +59,12 @@ def _year_or_404(year: int) -> int:
 
 def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     partnership = partnership_for(request.user, slug, access)
-    return get_object_or_404(
-        Indicator.objects.select_related("partnership", "theme_group"),
-        pk=pk,
-        partnership=partnership,
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("theme_group"), pk=pk, partnership=partnership
     )
+    # The partnership just read, not a second copy joined to the indicator's row.
+    Indicator.partnership.field.set_cached_value(indicator, partnership)
+    return indicator
 
 
 @require_safe
