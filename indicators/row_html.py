@@ -6,7 +6,7 @@ did (whitespace included), through the same filters and tags."""
 import functools
 
 from django.conf import settings
-from django.template.defaultfilters import capfirst, pluralize
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dates import MONTHS_3
@@ -16,7 +16,11 @@ from django.utils.timezone import template_localtime
 
 from csp_portal.core.models import Partnership
 from csp_portal.core.templatetags.govuk import escape_text as esc
-from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
+from csp_portal.core.templatetags.govuk import (
+    govuk_direction,
+    govuk_status_tag,
+    govuk_variation,
+)
 
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
@@ -30,27 +34,6 @@ from .templatetags.figures import (
     signed,
 )
 
-_VARIATION_TAGS = {
-    "special cause improving": ("blue", "Special cause: improving"),
-    "special cause concerning": ("orange", "Special cause: concerning"),
-    "common cause": ("grey", "Common cause"),
-}
-
-
-def variation_html(variation: str | None) -> SafeString:
-    """templates/includes/variation.html (which the SPC summary still includes): the SPC
-    variation in words, in a tag whose colour is never the only signal."""
-    if variation in _VARIATION_TAGS:
-        colour, words = _VARIATION_TAGS[variation]
-    elif variation:
-        colour, words = "purple", esc(capfirst(variation))
-    else:
-        return mark_safe('<span class="app-missing">Not enough figures</span>\n')
-    # The newline is the template's last line's.
-    return mark_safe(
-        f'<strong class="govuk-tag govuk-tag--{colour} app-tag--small">{words}</strong>\n'
-    )
-
 
 def _variation_cell(f) -> str:
     """Variation, then assurance, under a dashboard row's status or direction."""
@@ -61,7 +44,7 @@ def _variation_cell(f) -> str:
     )
     return (
         ' <span class="app-variation"><span class="govuk-visually-hidden">Variation: </span>'
-        f"{variation_html(f.variation)}{assurance}</span>\n"
+        f"{govuk_variation(f.variation)}{assurance}</span>\n"
     )
 
 

@@ -6,9 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse, set_script_prefix
 
+from csp_portal.core.templatetags.govuk import govuk_variation
 from indicators import row_html, selectors, spc
 from indicators.models import FigureChange, Indicator
 from tests.factories import IndicatorFactory, TargetFactory, UserFactory
@@ -108,12 +108,28 @@ def test_dashboard_empty_links_the_indicator(partnership_a):
     )
 
 
-@pytest.mark.parametrize("variation", [*spc.VARIATIONS, None, "", "odd <variation>"])
-def test_variation_html_is_what_the_variation_include_renders(variation):
-    # The SPC summary (indicators/_spc.html) still includes the template.
-    assert row_html.variation_html(variation) == render_to_string(
-        "includes/variation.html", {"variation": variation}
-    )
+def _tag(colour: str, words: str) -> str:
+    return f'<strong class="govuk-tag govuk-tag--{colour} app-tag--small">{words}</strong>\n'
+
+
+@pytest.mark.parametrize(
+    ("variation", "html"),
+    [
+        ("common cause", _tag("grey", "Common cause")),
+        ("special cause improving", _tag("blue", "Special cause: improving")),
+        ("special cause concerning", _tag("orange", "Special cause: concerning")),
+        (
+            "special cause, neither improving nor concerning",
+            _tag("purple", "Special cause, neither improving nor concerning"),
+        ),
+        ("odd <variation>", _tag("purple", "Odd &lt;variation&gt;")),
+        (None, '<span class="app-missing">Not enough figures</span>\n'),
+        ("", '<span class="app-missing">Not enough figures</span>\n'),
+    ],
+)
+def test_variation_words_are_what_the_variation_include_rendered(variation, html):
+    # The HTML templates/includes/variation.html wrote, which the tag replaced.
+    assert govuk_variation(variation) == html
 
 
 def change(indicator, **fields) -> FigureChange:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField, BoundWidget
+from django.template.defaultfilters import capfirst
 from django.utils.functional import Promise
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -232,6 +233,29 @@ def govuk_widget_with(field: BoundField, width: object = "", **attrs):
     final = _widget_attrs(field, extra_class, width)
     final.update({name.replace("_", "-"): value for name, value in attrs.items()})
     return _with_shown(field, _as_widget(field, final))
+
+
+_VARIATION_TAGS = {
+    "special cause improving": ("blue", "Special cause: improving"),
+    "special cause concerning": ("orange", "Special cause: concerning"),
+    "common cause": ("grey", "Common cause"),
+}
+
+
+@register.simple_tag
+def govuk_variation(variation: str | None) -> SafeString:
+    """`{% govuk_variation spc.variation %}`: SPC variation in words, in a tag whose
+    colour is never the only signal; none is "Not enough figures"."""
+    if variation in _VARIATION_TAGS:
+        colour, words = _VARIATION_TAGS[variation]
+    elif variation:
+        colour, words = "purple", escape_text(capfirst(variation))
+    else:
+        return mark_safe('<span class="app-missing">Not enough figures</span>\n')
+    # The newline is the one the include it replaced ended with.
+    return mark_safe(
+        f'<strong class="govuk-tag govuk-tag--{colour} app-tag--small">{words}</strong>\n'
+    )
 
 
 @register.simple_tag
