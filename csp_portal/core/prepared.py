@@ -45,19 +45,21 @@ class PreparedRows:
             if not places:
                 raise ValueError("the query does not use the value")
             expressions = [column for column, _, _ in compiler.select]
+            # What Model.from_db needs when the query selects a model's columns.
+            attnames = [getattr(column.target, "attname", None) for column in expressions]
             converters = [
                 (position, tuple(functions), expression)
                 for position, (functions, expression) in compiler.get_converters(
                     expressions
                 ).items()
             ]
-            statement = (sql, list(params), places, expressions, converters)
+            statement = (sql, list(params), places, attnames, converters)
             self._statements[connection] = statement
         return statement
 
-    def _rows(self, value, *, one: bool) -> list[list]:
+    def _rows(self, value, *, one: bool) -> tuple[list[list], list[str]]:
         connection = connections[self.using]
-        sql, params, places, _, converters = self._statement(connection)
+        sql, params, places, attnames, converters = self._statement(connection)
         parameter = self.field.get_db_prep_value(self.field.get_prep_value(value), connection)
         params = params.copy()
         for index in places:
@@ -70,10 +72,11 @@ class PreparedRows:
             for position, functions, expression in converters:
                 for convert in functions:
                     row[position] = convert(row[position], expression, connection)
-        return rows
+        return rows, attnames
 
     def rows(self, value) -> list[tuple]:
-        return [tuple(row) for row in self._rows(value, one=False)]
+        rows, _ = self._rows(value, one=False)
+        return [tuple(row) for row in rows]
 
 
 class PreparedGet(PreparedRows):
@@ -88,9 +91,5 @@ class PreparedGet(PreparedRows):
         )
 
     def get(self, value) -> Model | None:
-        rows = self._rows(value, one=True)
-        if not rows:
-            return None
-        expressions = self._statement(connections[self.using])[3]
-        attnames = [column.target.attname for column in expressions]
-        return self.model.from_db(self.using, attnames, rows[0])
+        rows, attnames = self._rows(value, one=True)
+        return self.model.from_db(self.using, attnames, rows[0]) if rows else None
