@@ -6,12 +6,15 @@ admin.site.site_title = "CSP Portal admin"
 admin.site.index_title = "Partnerships, people and data"
 
 urlpatterns = [
+    # First, under its own prefix: the published report is the page most read (by panel
+    # members and, where a partnership allows, the public). A URL resolved past includes at
+    # "" pays for trying each of their patterns; one under a prefix is passed over at once.
+    path("p/<slug:slug>/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("csp_portal.core.urls")),
     path("", include("indicators.urls")),
     path("", include("actions.urls")),
     path("", include("commissioning.urls")),
-    path("", include("reports.urls")),
     path("", include("opendata.urls")),
 ]
