@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -57,12 +56,18 @@ def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable
         return
     if not partnership_ids and not indicator_ids:
         return
-    where = Q(pk__in=partnership_ids)
     if indicator_ids:
-        where |= Q(pk__in=Indicator.objects.filter(pk__in=indicator_ids).values("partnership"))
         # Their figures kept between requests are keyed by this (indicators/figures_memo.py).
         Indicator.objects.filter(pk__in=indicator_ids).update(figures_version=uuid.uuid4())
-    Partnership.objects.filter(where).update(data_version=uuid.uuid4())
+        # Only figures changed in these partnerships: their context version stays.
+        owners = Indicator.objects.filter(pk__in=indicator_ids).values("partnership")
+        Partnership.objects.filter(pk__in=owners).exclude(pk__in=partnership_ids).update(
+            data_version=uuid.uuid4()
+        )
+    if partnership_ids:
+        Partnership.objects.filter(pk__in=partnership_ids).update(
+            data_version=uuid.uuid4(), context_version=uuid.uuid4()
+        )
 
 
 @contextlib.contextmanager
@@ -128,7 +133,7 @@ def _user_deleted(sender, instance, **kwargs) -> None:
 
 
 def _person_changed(person: User) -> None:
-    Partnership.objects.update(data_version=uuid.uuid4())
+    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
     # The indicator page names who entered each figure and is kept under the figures
     # version: those of the figures this person entered change too.
     entered = Actual.objects.filter(entered_by=person).values("indicator")
@@ -152,7 +157,7 @@ def connect() -> None:
 
 def changed_everywhere() -> None:
     """Every partnership's pages change: data they all share (the Home Office tables)."""
-    Partnership.objects.update(data_version=uuid.uuid4())
+    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
 
 
 # Where a watched row belongs: its own partnership, or its parent's, walked up these links.

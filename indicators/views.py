@@ -208,7 +208,7 @@ def indicator_detail(request, slug, pk):
             "main": mark_safe(parts["main"]),  # our templates' output, escaped there
             "changes": mark_safe(parts["changes"]),
             "has_charts": parts["has_charts"],
-            "family": family_ranking(indicator),
+            "family": _family_ranking(indicator),
         },
     )
 
@@ -736,7 +736,7 @@ def dashboard(request, slug):
         context |= {
             "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
-            "family": family_rankings(partnership),
+            "family": _family_rankings(partnership),
         }
         context["tables"] = cached_fragment(
             f"dashboard:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
@@ -798,6 +798,24 @@ def _dashboard_row(partnership, result) -> tuple[str, str]:
     )
     html = row_html.dashboard_row(partnership, result, sentence=sentence, with_target=with_target)
     return "target_rows" if with_target else "monitor_rows", html
+
+
+def _family_rankings(partnership):
+    """The most similar group's rankings of the partnership's indicators: made from police
+    data and the indicators' settings, not their figures, so kept under the context
+    version, which a save of figures leaves as it was."""
+    return cached(
+        f"family-rankings:{partnership.pk}:{partnership.context_version.hex}",
+        lambda: family_rankings(partnership),
+    )
+
+
+def _family_ranking(indicator):
+    """One indicator's ranking (or None: no mapping, group or counts), kept as above."""
+    partnership = indicator.partnership
+    key = f"family-ranking:{indicator.pk}:{partnership.context_version.hex}"
+    # In a tuple: None is what `cached` reads as "not stored".
+    return cached(key, lambda: (family_ranking(indicator),))[0]
 
 
 def _latest_period(partnership) -> datetime.date | None:

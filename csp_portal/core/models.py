@@ -84,6 +84,11 @@ class Partnership(models.Model):
     # figure and page fragment. A fresh random token rather than a counter, so that a
     # rolled-back change, or a test database rolled back, never brings an old key back.
     data_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    # As data_version, but kept when only figures change (actuals, targets and SPC
+    # settings, which give their indicators a new figures version instead): the key of
+    # what is made from everything else, such as the most similar group's rankings, so
+    # an officer's save of a figure leaves it cached.
+    context_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -94,9 +99,13 @@ class Partnership(models.Model):
     def save(self, *args, **kwargs):
         # Its name, slug, financial year and legend appear in cached pages: every save is
         # a change (and never writes back a token read before someone else's change).
-        self.data_version = uuid.uuid4()
+        self.data_version = self.context_version = uuid.uuid4()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "data_version"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "data_version",
+                "context_version",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

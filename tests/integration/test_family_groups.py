@@ -1,5 +1,6 @@
 """Home Office CSP tables into a most similar group: import, rank of N on the indicator page."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -129,3 +130,56 @@ def test_dashboard_shows_the_group_in_fixed_queries(
     client.force_login(officer_a)
     page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
     assert "Most similar group" in page and "2nd best of 5, up 2 places" in page
+
+
+@pytest.mark.django_db
+def test_rankings_outlive_a_saved_figure_but_not_what_they_are_made_from(
+    client, officer_a, burglary, partnership_a, tmp_path, monkeypatch
+):
+    """Kept under the partnership's context version: a save of figures leaves them as they
+    were; a change to the peers, the mapping, the Home Office counts or the indicator
+    shows on the next view of the dashboard and the indicator page."""
+    from indicators import services, views
+    from indicators.services import FigureInput
+
+    made = []
+    for name in ("family_ranking", "family_rankings"):
+        real = getattr(views, name)
+        monkeypatch.setattr(
+            views, name, lambda *args, real=real, name=name: made.append(name) or real(*args)
+        )
+    burglary.actuals.create(period="2024-01-01", value=5)
+    client.force_login(officer_a)
+    dashboard, page = f"/p/{partnership_a.slug}/dashboard/", burglary.get_absolute_url()
+
+    def views_made() -> list[str]:
+        shown = [client.get(url).content.decode() for url in (dashboard, page)]
+        assert all("Most similar group" in html for html in shown)
+        found = sorted(made)
+        made.clear()
+        return found
+
+    both = ["family_ranking", "family_rankings"]
+    assert views_made() == both
+    assert views_made() == []
+    period = datetime.date(2024, 2, 1)
+    services.actuals_save(entries=[FigureInput(burglary, period, Decimal(6))], by=officer_a)
+    assert views_made() == []  # the new figure shows; the rankings are kept
+
+    def peers_changed():
+        Peer.objects.filter(csp_name="Trafford").update(population=24_000)  # now the worst
+        Peer.objects.get(csp_name="Trafford").save()  # update() sends no signal
+
+    writes = [
+        peers_changed,
+        lambda: OffenceMapping.objects.get(indicator=burglary).save(),
+        lambda: call_command("import_home_office", str(_workbook(tmp_path / "again.xlsx"))),
+        lambda: setattr(burglary, "title", "Burglary, renamed") or burglary.save(),
+    ]
+    for write in writes:
+        write()
+        assert views_made() == both
+    page_html = client.get(page).content.decode()
+    assert "Burglary, renamed" in client.get(dashboard).content.decode()
+    # Trafford falls to the bottom: Plymouth, 2nd best before, is now the best.
+    assert "best of 5, up 2 places" in page_html and "2nd best" not in page_html

@@ -523,3 +523,35 @@ def test_the_indicator_page_outlives_a_save_to_another_indicator_but_not_a_name(
     page = fetch(client, [url])[url]
     assert "Dana renamed" not in page
     assert page == fetch_uncached(client, [url])[url]
+
+
+@pytest.mark.django_db
+def test_figures_change_the_data_version_and_all_else_the_context_version_too(world):
+    own, other = world
+    a, b = own.partnership_id, other.partnership_id
+
+    def changed(write) -> dict[int, tuple[bool, bool]]:
+        """Per partnership: (data version changed, context version changed)."""
+        fields = ("pk", "data_version", "context_version")
+        before = {pk: rest for pk, *rest in Partnership.objects.values_list(*fields)}
+        write()
+        after = {pk: rest for pk, *rest in Partnership.objects.values_list(*fields)}
+        return {pk: (after[pk][0] != old[0], after[pk][1] != old[1]) for pk, old in before.items()}
+
+    figures = changed(lambda: figure_service(own, None))
+    assert figures == {a: (True, False), b: (False, False)}
+    assert changed(lambda: data_version.data_changed(partnership_ids=[b])) == {
+        a: (False, False),
+        b: (True, True),
+    }
+
+    def both_kinds_at_once():
+        with data_version.batched():
+            data_version.data_changed(indicator_ids=[own.pk, other.pk], partnership_ids=[b])
+
+    assert changed(both_kinds_at_once) == {a: (True, False), b: (True, True)}
+    assert changed(lambda: Partnership.objects.get(pk=a).save()) == {
+        a: (True, True),
+        b: (False, False),
+    }
+    assert changed(lambda: indicator_settings(own)) == {a: (True, True), b: (False, False)}
