@@ -15,7 +15,10 @@ deleting a cache entry. The token changes in the same transaction as the change:
 A write path added later that bypasses the signals must call `data_changed` too, with the
 ids of the indicators whose actuals, targets or SPC settings it wrote: those indicators get
 a new figures version (`Indicator.figures_version`), the key of the figures kept between
-requests (indicators/figures_memo.py).
+requests (indicators/figures_memo.py). Such a write of figures alone leaves the
+partnership's context version (`Partnership.context_version`) as it was; every other change
+gives it a new one too. What is made from a partnership's data but not from its figures
+(the most similar group's rankings) is kept under the context version.
 
 The other apps' data that a draft report shows (action plans, commissioning, police data,
 published versions) change the version too: each app lists its models with `watch` (and
