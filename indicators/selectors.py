@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
@@ -92,9 +92,28 @@ def target_spec_for(targets: Iterable[Target], financial_year: int) -> TargetSpe
     return TargetSpec(kind=first.kind, value=first.value, baseline_year=first.baseline_year)
 
 
+# Each indicator's latest month, one index lookup each (not a scan of all their figures).
+_latest_periods = PreparedRows(
+    lambda partnership_id: (
+        Indicator.objects.filter(partnership_id=partnership_id)
+        .order_by()
+        .annotate(
+            latest=Subquery(
+                Actual.objects.filter(indicator=OuterRef("pk"))
+                .order_by("-period")
+                .values("period")[:1]
+            )
+        )
+        .values_list("latest")
+    ),
+    Indicator._meta.get_field("partnership"),
+)
+
+
 def latest_period(partnership: Partnership) -> datetime.date | None:
-    """The latest month any indicator of the partnership has a figure for."""
-    return Actual.objects.filter(indicator__partnership=partnership).aggregate(m=Max("period"))["m"]
+    """The latest month any indicator of the partnership has a figure for (read after
+    every save: its SQL is built once)."""
+    return max((p for (p,) in _latest_periods.rows(partnership.pk) if p is not None), default=None)
 
 
 @dataclass(frozen=True)

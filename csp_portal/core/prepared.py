@@ -46,7 +46,9 @@ class PreparedRows:
                 raise ValueError("the query does not use the value")
             expressions = [column for column, _, _ in compiler.select]
             # What Model.from_db needs when the query selects a model's columns.
-            attnames = [getattr(column.target, "attname", None) for column in expressions]
+            attnames = [
+                getattr(getattr(column, "target", None), "attname", None) for column in expressions
+            ]
             converters = [
                 (position, tuple(functions), expression)
                 for position, (functions, expression) in compiler.get_converters(

@@ -90,3 +90,29 @@ def test_a_password_change_elsewhere_signs_the_session_out(client):
     user.set_password("a-new-password-1234")
     user.save()
     assert not client.get("/").wsgi_request.user.is_authenticated
+
+
+def test_latest_period_is_the_latest_month_of_any_indicator_read_afresh():
+    from django.db.models import Max
+
+    from indicators.models import Actual
+    from indicators.selectors import latest_period
+    from tests.factories import IndicatorFactory
+
+    partnership, other = PartnershipFactory(), PartnershipFactory()
+    assert latest_period(partnership) is None  # no indicators
+    first = IndicatorFactory(partnership=partnership, code="A")
+    IndicatorFactory(partnership=partnership, code="B")  # no figures: left out
+    assert latest_period(partnership) is None
+    first.actuals.create(period=datetime.date(2016, 10, 1), value=1)
+    first.actuals.create(period=datetime.date(2016, 11, 1), value=1)
+    IndicatorFactory(partnership=other).actuals.create(period=datetime.date(2017, 3, 1), value=1)
+    assert latest_period(partnership) == datetime.date(2016, 11, 1)
+    third = IndicatorFactory(partnership=partnership, code="C")
+    third.actuals.create(period=datetime.date(2016, 12, 1), value=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert latest_period(partnership) == datetime.date(2016, 12, 1)
+    assert len(queries) == 1
+    for each in (partnership, other):
+        mine = Actual.objects.filter(indicator__partnership=each)
+        assert latest_period(each) == mine.aggregate(m=Max("period"))["m"]
