@@ -166,18 +166,20 @@ def partnership_figures(
     partnership: Partnership,
     period: datetime.date,
     *,
-    indicators: QuerySet[Indicator] | None = None,
+    indicators: QuerySet[Indicator] | list[Indicator] | None = None,
 ) -> list[IndicatorFigures]:
     """Figures for every (given) indicator of a partnership at a period: three queries, or
-    one for figures kept from an earlier request (indicators/figures_memo.py)."""
+    one for figures kept from an earlier request (indicators/figures_memo.py). The given
+    indicators may be a queryset, or a list already read (with their SPC settings, else
+    each costs a query) in the order wanted: one query fewer."""
     fy = periods.financial_year_of(period, partnership.fy_start_month)
     if indicators is None:
         indicators = Indicator.objects.filter(partnership=partnership, active=True)
-    indicator_list = list(
-        indicators.select_related("theme_group", "spc_setting").order_by(
+    if isinstance(indicators, QuerySet):
+        indicators = indicators.select_related("theme_group", "spc_setting").order_by(
             "theme_group__name", "code"
         )
-    )
+    indicator_list = list(indicators)
     # One Partnership for all, not a copy joined to every row (an indicator of another
     # partnership, which no caller passes, would read its own when asked).
     cache_partnership = Indicator.partnership.field.set_cached_value

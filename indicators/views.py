@@ -60,7 +60,9 @@ def _year_or_404(year: int) -> int:
 def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     partnership = partnership_for(request.user, slug, access)
     indicator = get_object_or_404(
-        Indicator.objects.select_related("theme_group"), pk=pk, partnership=partnership
+        Indicator.objects.select_related("theme_group", "spc_setting"),
+        pk=pk,
+        partnership=partnership,
     )
     # The partnership just read, not a second copy joined to the indicator's row.
     Indicator.partnership.field.set_cached_value(indicator, partnership)
@@ -223,9 +225,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     period = max(in_year) if in_year else None
     result = None
     if period:
-        result = selectors.partnership_figures(
-            partnership, period, indicators=Indicator.objects.filter(pk=indicator.pk)
-        )[0]
+        result = selectors.partnership_figures(partnership, period, indicators=[indicator])[0]
     spc_chart = selectors.indicator_spc(indicator, result) if show_spc and result else None
     chart_sets = charts.indicator_charts(indicator, result) if result and not show_spc else []
     context = {

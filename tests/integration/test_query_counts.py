@@ -27,9 +27,9 @@ MAX_QUERIES = {
     "month_sheet_post": 14,
     "month_sheet_post_invalid": 6,
     "indicator_list": 7,
-    # 12 (11 once its changes' rows are cached), and up to 3 for the most similar group
-    # (opendata).
-    "indicator_detail": 15,
+    # 11 (10 once its changes' rows are cached; the indicator is read once, with its SPC
+    # settings), and up to 3 for the most similar group (opendata).
+    "indicator_detail": 14,
     "dashboard": 11,  # 8, and up to 3 for the most similar group (opendata)
     "comparisons_api": 7,  # when not cached yet (4 when it is)
 }
