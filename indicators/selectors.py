@@ -162,6 +162,69 @@ class _Kept(NamedTuple):
     start: datetime.date  # the first month read
 
 
+# What partnership_figures reads, as plain tuples (not model instances): the fewest
+# columns, and no ordering but the one that matters (a cumulative profile's periods). After
+# a save, one indicator's are read: that query's SQL is built once.
+def _target_query(financial_year: int, **indicators) -> QuerySet:
+    return (
+        Target.objects.filter(financial_year=financial_year, **indicators)
+        .order_by("period")
+        .values_list("indicator_id", "kind", "value", "baseline_year", "period")
+    )
+
+
+def _series_query(start: datetime.date, end: datetime.date, **indicators) -> QuerySet:
+    return (
+        Actual.objects.filter(period__gte=start, period__lte=end, **indicators)
+        .order_by()
+        .values_list("indicator_id", "period", "value", "numerator", "denominator")
+    )
+
+
+def _indicator_query(**indicators) -> QuerySet:
+    return Indicator.objects.filter(**indicators).select_related("theme_group", "spc_setting")
+
+
+_one_target = PreparedRows(
+    lambda pk, year: _target_query(year, indicator_id=pk),
+    Target._meta.get_field("indicator"),
+    Target._meta.get_field("financial_year"),
+)
+_one_series = PreparedRows(
+    lambda pk, start, end: _series_query(start, end, indicator_id=pk),
+    Actual._meta.get_field("indicator"),
+    Actual._meta.get_field("period"),
+    Actual._meta.get_field("period"),
+)
+_one_indicator = PreparedRows(lambda pk: _indicator_query(pk=pk), Indicator._meta.pk)
+_active_indicators = PreparedRows(
+    lambda partnership_id: _indicator_query(partnership_id=partnership_id, active=True).order_by(
+        "theme_group__name", "code"
+    ),
+    Indicator._meta.get_field("partnership"),
+)
+
+
+def _target_rows(indicator_ids: list[int], financial_year: int) -> list[tuple]:
+    if len(indicator_ids) == 1:
+        return _one_target.rows(indicator_ids[0], financial_year)
+    return list(_target_query(financial_year, indicator_id__in=indicator_ids))
+
+
+def _series_rows(indicator_ids: list[int], start: datetime.date, end: datetime.date):
+    if len(indicator_ids) == 1:
+        return _one_series.rows(indicator_ids[0], start, end)
+    return _series_query(start, end, indicator_id__in=indicator_ids)
+
+
+def indicators_for_figures(indicator_ids: list[int]) -> list[Indicator]:
+    """These indicators, read as `partnership_figures` uses them (with their theme group
+    and SPC settings), in the dashboard's order: one query."""
+    if len(indicator_ids) == 1:
+        return _one_indicator.instances(indicator_ids[0])
+    return list(_indicator_query(pk__in=indicator_ids).order_by("theme_group__name", "code"))
+
+
 def partnership_figures(
     partnership: Partnership,
     period: datetime.date,
@@ -174,11 +237,11 @@ def partnership_figures(
     each costs a query) in the order wanted: one query fewer."""
     fy = periods.financial_year_of(period, partnership.fy_start_month)
     if indicators is None:
-        indicators = Indicator.objects.filter(partnership=partnership, active=True)
+        indicators = _active_indicators.instances(partnership.pk)
     if isinstance(indicators, QuerySet):
         indicators = indicators.select_related("theme_group", "spc_setting").order_by(
             "theme_group__name", "code"
-        )
+        )  # as `indicators_for_figures` reads them
     indicator_list = list(indicators)
     # One Partnership for all, not a copy joined to every row (an indicator of another
     # partnership, which no caller passes, would read its own when asked).
@@ -195,13 +258,7 @@ def partnership_figures(
     ]
     kept: list[_Kept | None] = memo_get_many(keys)
     missing = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
-    # Plain tuples, not model instances, here and below: the fewest columns, no ordering
-    # but the one that matters (a cumulative profile's periods).
-    target_rows = list(
-        Target.objects.filter(indicator_id__in=missing, financial_year=fy)
-        .order_by("period")
-        .values_list("indicator_id", "kind", "value", "baseline_year", "period")
-    )
+    target_rows = _target_rows(missing, fy)
     targets = _target_specs(target_rows, fy)
     baselines: dict[int, int] = {}
     for row in target_rows:
@@ -222,12 +279,7 @@ def partnership_figures(
     kept = [found if found is None or found.start == start else None for found in kept]
     reread = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
-    rows = (
-        Actual.objects.filter(indicator_id__in=reread, period__gte=start, period__lte=end)
-        .order_by()
-        .values_list("indicator_id", "period", "value", "numerator", "denominator")
-    )
-    for indicator_id, period_, value, numerator, denominator in rows:
+    for indicator_id, period_, value, numerator, denominator in _series_rows(reread, start, end):
         series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
     results, made = [], []
     for indicator, key, (spec, spc), found in zip(indicator_list, keys, inputs, kept, strict=True):

@@ -759,7 +759,7 @@ def _dashboard_rows(partnership, period) -> dict:
     if missing:
         made = {}
         for result in selectors.partnership_figures(
-            partnership, period, indicators=Indicator.objects.filter(pk__in=missing)
+            partnership, period, indicators=selectors.indicators_for_figures(missing)
         ):
             indicator = result.indicator
             pieces[indicator.pk] = _dashboard_row(partnership, result)

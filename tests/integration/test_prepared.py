@@ -116,3 +116,120 @@ def test_latest_period_is_the_latest_month_of_any_indicator_read_afresh():
     for each in (partnership, other):
         mine = Actual.objects.filter(indicator__partnership=each)
         assert latest_period(each) == mine.aggregate(m=Max("period"))["m"]
+
+
+def _history(count: int = 3):
+    from decimal import Decimal
+
+    from indicators.models import SpcSetting, Target
+    from tests.factories.series import indicators_with_history
+
+    partnership = PartnershipFactory(fy_start_month=4)
+    built = indicators_with_history(partnership, count, last=datetime.date(2016, 11, 1))
+    Target.objects.create(
+        indicator=built[0], financial_year=2016, kind="change_pct", value=-3, baseline_year=2014
+    )
+    for month in (datetime.date(2016, 6, 1), datetime.date(2016, 9, 1)):
+        Target.objects.create(
+            indicator=built[1],
+            financial_year=2016,
+            kind="cumulative",
+            value=Decimal(9),
+            period=month,
+        )
+    SpcSetting.objects.create(indicator=built[1], run_length=7)
+    return partnership, built
+
+
+def test_prepared_rows_take_several_values_of_each_kind():
+    from indicators.models import Actual, Indicator, Target
+
+    _, built = _history()
+
+    def series(pk, start, end):
+        return Actual.objects.filter(
+            indicator_id=pk, period__gte=start, period__lte=end
+        ).values_list("indicator_id", "period", "value")
+
+    def targets(pk, year):  # a small integer column: its stand-in is within its range
+        return Target.objects.filter(indicator_id=pk, financial_year=year).values_list("period")
+
+    by_series = PreparedRows(
+        series,
+        Actual._meta.get_field("indicator"),
+        Actual._meta.get_field("period"),
+        Actual._meta.get_field("period"),
+    )
+    by_target = PreparedRows(
+        targets, Target._meta.get_field("indicator"), Target._meta.get_field("financial_year")
+    )
+    spans = [
+        (datetime.date(2016, 1, 1), datetime.date(2016, 3, 1)),
+        (datetime.date(2015, 4, 1), datetime.date(2016, 11, 1)),
+        (datetime.date(2017, 1, 1), datetime.date(2016, 1, 1)),  # none
+    ]
+    for indicator in built:
+        for start, end in spans:
+            assert by_series.rows(indicator.pk, start, end) == list(
+                series(indicator.pk, start, end)
+            )
+        for year in (2015, 2016):
+            assert by_target.rows(indicator.pk, year) == list(targets(indicator.pk, year))
+    with pytest.raises(ValueError, match="value 1"):  # a value the query leaves out
+        PreparedRows(
+            lambda pk, code: Indicator.objects.filter(pk=pk).values_list("code"),
+            Indicator._meta.pk,
+            Indicator._meta.get_field("code"),
+        ).rows(1, "x")
+
+
+def test_prepared_instances_bring_the_related_rows_selected():
+    from indicators.models import Indicator
+
+    _, built = _history()
+    lookup = PreparedRows(
+        lambda pk: Indicator.objects.filter(pk=pk).select_related("theme_group", "spc_setting"),
+        Indicator._meta.pk,
+    )
+    for indicator in built:
+        [got] = lookup.instances(indicator.pk)
+        expected = Indicator.objects.select_related("theme_group", "spc_setting").get(
+            pk=indicator.pk
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert _fields(got) == _fields(expected)
+            assert _fields(got.theme_group) == _fields(expected.theme_group)
+            has_setting = hasattr(expected, "spc_setting")
+            assert hasattr(got, "spc_setting") == has_setting  # none, and no query to say so
+            if has_setting:
+                assert _fields(got.spc_setting) == _fields(expected.spc_setting)
+        assert len(queries) == 0
+    assert lookup.instances(0) == []
+
+
+def test_one_indicators_figures_read_alone_are_those_read_with_the_rest():
+    """After a save, one indicator's figures are read by SQL built once; they are the
+    figures the partnership's query for all its indicators gives."""
+    from indicators import selectors
+    from indicators.figures_memo import memo_clear
+
+    partnership, built = _history()
+    period = datetime.date(2016, 11, 1)
+    memo_clear()
+    together = selectors.partnership_figures(partnership, period)
+    assert [r.indicator for r in together] == selectors.indicators_for_figures(
+        [i.pk for i in built]
+    )
+    for result in together:
+        memo_clear()
+        with CaptureQueriesContext(connection) as queries:
+            [one] = selectors.indicators_for_figures([result.indicator.pk])
+            [alone] = selectors.partnership_figures(partnership, period, indicators=[one])
+        assert len(queries) == 3  # the indicator, its targets and its figures
+        assert _fields(alone.indicator) == _fields(result.indicator)
+        assert (alone.figures, alone.series, alone.target) == (
+            result.figures,
+            result.series,
+            result.target,
+        )
+    assert together[1].target.kind == "cumulative" and together[0].target.kind == "change_pct"
