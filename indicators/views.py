@@ -97,6 +97,7 @@ def indicator_list(request, slug):
         form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         records = [row.record for row in table.paginated_rows]
+        selectors.with_partnership(records, partnership)
         rows = cached_fragments([(_indicator_row_key(i), _indicator_row_maker(i)) for i in records])
         # Around the rows, the filters, sort links and pages show the query string, the
         # theme groups (named with their partnership), which indicators this page holds
