@@ -326,6 +326,30 @@ def indicator_queryset(
     return queryset
 
 
+class ListEntry(NamedTuple):
+    """An indicator's place in the indicator list's row keys."""
+
+    pk: int
+    version: uuid.UUID  # Indicator.figures_version
+    group_name: str | None
+
+
+_list_index = PreparedRows(
+    lambda partnership_id: (
+        Indicator.objects.filter(partnership_id=partnership_id)
+        .order_by()
+        .values_list("pk", "figures_version", "theme_group__name")
+    ),
+    Indicator._meta.get_field("partnership"),
+)
+
+
+def list_index(partnership: Partnership) -> dict[int, ListEntry]:
+    """Every indicator of the partnership (active or not) by id, with the version of its
+    figures and its theme group's name: one query (its SQL built once)."""
+    return {row[0]: ListEntry(*row) for row in _list_index.rows(partnership.pk)}
+
+
 def with_partnership(indicators: Iterable[Indicator], partnership: Partnership) -> None:
     """Give these indicators (of this partnership) the partnership in hand, so that
     reading ``indicator.partnership`` costs no query."""

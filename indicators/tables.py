@@ -66,6 +66,17 @@ class IndicatorTable(tables.Table):
             "No indicators match. Clear the filters, or import indicators from a spreadsheet."
         )
 
+    # Made from the figures: a save of figures changes the list's order only when it is
+    # sorted by one of these.
+    FIGURE_COLUMNS = frozenset({"latest", "figure_count"})
+
+    @classmethod
+    def sorted_by_figures(cls, query) -> bool:
+        """Whether this query string (a QueryDict) sorts the table by a figure column."""
+        field = cls._meta.prefix + cls._meta.order_by_field
+        names = {n.strip().lstrip("-") for v in query.getlist(field) for n in v.split(",")}
+        return bool(names & cls.FIGURE_COLUMNS)
+
     # Officers type these; an export must not hand Excel a formula.
     def value_code(self, value):
         return spreadsheet_safe(value)

@@ -93,15 +93,19 @@ def indicator_list(request, slug):
         exporter = TableExport(export_format, table, exclude_columns=())
         return exporter.response(f"{partnership.slug}-indicators.{export_format}")
 
-    def body() -> str:
+    made_from: dict[int, Indicator] = {}  # indicators read for the index on this request
+
+    def page_index() -> tuple[list[int], str, str]:
+        """Which indicators this page holds, in order, and what is around their rows: the
+        filters, sort links and pages, with a mark where each row goes."""
         form, table = filtered_table()
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         records = [row.record for row in table.paginated_rows]
         selectors.with_partnership(records, partnership)
-        rows = cached_fragments([(_indicator_row_key(i), _indicator_row_maker(i)) for i in records])
+        made_from.update((i.pk, i) for i in records)
         # Around the rows, the filters, sort links and pages show the query string, the
         # theme groups (named with their partnership), which indicators this page holds
-        # and how many match: rendered once for those, with a mark where each row goes.
+        # and how many match: rendered once for those.
         groups = list(partnership.theme_groups.order_by("name").values_list("pk", "name"))
         count = table.paginator.count if hasattr(table, "paginator") else len(records)
         shape = (
@@ -127,6 +131,20 @@ def indicator_list(request, slug):
         secret, shell = cached(
             f"indicator-list-around:{partnership.pk}:{key_digest(shape, count)}", around
         )
+        return [i.pk for i in records], secret, shell
+
+    def body() -> str:
+        # Which indicators match, in what order, follow the figures only when the table is
+        # sorted by them: otherwise the index is kept through a save of figures, and only
+        # the saved indicators' rows are made again.
+        if IndicatorTable.sorted_by_figures(request.GET):
+            pks, secret, shell = page_index()
+        else:
+            pks, secret, shell = cached(
+                f"indicator-list-index:{partnership.pk}:{partnership.context_version.hex}:{asked}",
+                page_index,
+            )
+        rows = _indicator_rows(partnership, pks, made_from)
         parts = shell.split(f"\x00{secret}:")
         return parts[0] + "".join(rows[int(i)] + rest for i, rest in _marked(parts[1:]))
 
@@ -155,16 +173,45 @@ def _marked(parts: list[str]):
         yield index, rest
 
 
-def _indicator_row_key(indicator: Indicator) -> str:
+def _indicator_rows(partnership, pks: list[int], read: dict[int, Indicator]) -> list[str]:
+    """The indicator list's rows of these indicators, in one cache read: those not cached
+    are made from the indicators ``read`` already, or read now (one query)."""
+    if all(pk in read for pk in pks):  # the index was made on this request
+        listed = {pk: _list_entry(read[pk]) for pk in pks}
+    else:
+        listed = selectors.list_index(partnership)
+    keys = {pk: _indicator_row_key(partnership, listed[pk]) for pk in pks if pk in listed}
+    found = cache.get_many(list(keys.values()))
+    rows = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in rows]
+    unread = [pk for pk in missing if pk not in read]
+    if unread:
+        fresh = list(selectors.indicator_queryset(partnership).filter(pk__in=unread))
+        selectors.with_partnership(fresh, partnership)
+        read = read | {i.pk: i for i in fresh}
+    made = {}
+    for pk in missing:
+        if pk not in read:  # deleted since the index was made
+            continue
+        indicator = read[pk]
+        rows[pk] = row_html.indicator_list_row(indicator)
+        # Under the version it was made from, should a save have come between.
+        made[_indicator_row_key(partnership, _list_entry(indicator))] = rows[pk]
+    cache.set_many(made)
+    # Written by row_html, escaped there; one deleted meanwhile is left out.
+    return [mark_safe(rows.get(pk, "")) for pk in pks]
+
+
+def _list_entry(indicator: Indicator) -> selectors.ListEntry:
+    group = indicator.theme_group.name if indicator.theme_group else None
+    return selectors.ListEntry(indicator.pk, indicator.figures_version, group)
+
+
+def _indicator_row_key(partnership, entry: selectors.ListEntry) -> str:
     # A row shows the indicator's own fields, its latest figure and count of figures (all
     # change its figures version), its theme group's name and its partnership's slug.
-    group = indicator.theme_group.name if indicator.theme_group else ""
-    named = key_digest(indicator.partnership.slug, group)
-    return f"indicator-row:{indicator.pk}:{indicator.figures_version.hex}:{named}"
-
-
-def _indicator_row_maker(indicator: Indicator):
-    return lambda: row_html.indicator_list_row(indicator)
+    named = key_digest(partnership.slug, entry.group_name or "")
+    return f"indicator-row:{entry.pk}:{entry.version.hex}:{named}"
 
 
 @require_safe

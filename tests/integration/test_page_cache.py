@@ -555,3 +555,50 @@ def test_figures_change_the_data_version_and_all_else_the_context_version_too(wo
         b: (False, False),
     }
     assert changed(lambda: indicator_settings(own)) == {a: (True, True), b: (False, False)}
+
+
+@pytest.mark.django_db
+def test_the_indicator_list_keeps_its_order_through_a_save_unless_sorted_by_figures(
+    client, officer_a, partnership_a
+):
+    """Which indicators a list page holds, in what order, is kept under the context
+    version: a save of figures reads no table, only the rows' versions and the saved
+    indicator. Sorted by the latest figure, the order follows the save."""
+    first, second, third = indicators_with_history(partnership_a, 3, last=NOV_2016)
+    Actual.objects.filter(indicator=first, period=NOV_2016).delete()  # latest: October
+    data_version.data_changed(indicator_ids=[first.pk])
+    client.force_login(officer_a)
+    listed = reverse("indicators:list", args=[partnership_a.slug])
+    by_latest = listed + "?sort=latest"
+
+    def order(url) -> list[str]:
+        page = client.get(url).content.decode()
+        return [i.code for i in sorted((first, second, third), key=lambda i: page.index(i.title))]
+
+    codes = sorted([first.code, second.code, third.code])
+    assert order(listed) == codes
+    assert order(by_latest)[0] == first.code  # the only one without November
+    december = datetime.date(2016, 12, 1)
+    services.actuals_save(entries=[FigureInput(first, december, Decimal(5))], by=officer_a)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert order(listed) == codes
+    read = [q["sql"] for q in queries.captured_queries]
+    assert not any("COUNT(*)" in sql for sql in read)  # the table's count of rows
+    # Its page of rows neither: the saved indicator's row alone is read.
+    [figures] = [sql for sql in read if "figure_count" in sql]
+    assert f"IN ({first.pk})" in figures
+    assert order(by_latest)[-1] == first.code  # now the only one with December
+    assert fetch(client, [listed, by_latest]) == fetch_uncached(client, [listed, by_latest])
+
+
+@pytest.mark.parametrize(
+    ("query", "by_figures"),
+    [("", False), ("sort=indicator", False), ("sort=-latest", True), ("sort=how,latest", True)],
+)
+def test_which_sorts_follow_the_figures(query, by_figures):
+    from django.http import QueryDict
+
+    from indicators.tables import IndicatorTable
+
+    assert IndicatorTable.sorted_by_figures(QueryDict(query)) is by_figures
