@@ -35,7 +35,7 @@ from .forms import (
     TargetForm,
 )
 from .importing import registry as import_registry
-from .models import FigureChange, Indicator, Target
+from .models import Indicator, Target
 from .tables import IndicatorTable
 from .templatetags.sheet import month_sheet_rows, year_grid_row
 from .validation import plain_number
@@ -305,26 +305,16 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     }
 
 
-def _change_rows(indicator: Indicator, count: int = 50) -> list[str]:
+def _change_rows(indicator: Indicator) -> list[str]:
     """The rows of the indicator's latest changes, newest first: those not cached yet read
     in full and rendered."""
-    latest = indicator.changes.order_by("-changed_at", "-pk")[:count]
-    keys = {
-        pk: _change_row_key(pk, who)
-        for pk, *who in latest.values_list(
-            "pk",
-            "changed_by",
-            "changed_by__first_name",
-            "changed_by__last_name",
-            "changed_by__username",
-        )
-    }
+    keys = {pk: _change_row_key(pk, who) for pk, *who in selectors.latest_changes(indicator)}
     found = cache.get_many(list(keys.values()))
     rows = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in rows]
     if missing:
         made = {}
-        for change in FigureChange.objects.filter(pk__in=missing).select_related("changed_by"):
+        for change in selectors.changes_in_full(missing):
             person = change.changed_by
             who = (
                 (person.pk, person.first_name, person.last_name, person.username) if person else ()
