@@ -1,7 +1,7 @@
-"""The dashboard's rows, the indicator list's and the indicator page's audit rows,
-written in Python: a page has one per indicator or change, some fifty, and as templates
-they were a quarter of a page made from scratch. Each writes exactly what its template
-did (whitespace included), through the same filters and tags."""
+"""The dashboard's rows, the indicator list's, and the indicator page's rows of figures
+and of audited changes, written in Python: a page has one per indicator, month or change,
+some fifty, and as templates they were a quarter of a page made from scratch. Each writes
+exactly what its template did (whitespace included), through the same filters and tags."""
 
 import functools
 
@@ -150,6 +150,54 @@ def indicator_list_row(indicator: Indicator) -> SafeString:
         f'  <td class="govuk-table__cell">{latest}</td>\n'
         "</tr>\n"
     )
+
+
+def _day_month_year(moment) -> str:
+    """The date filter's "j M Y" (in the current time zone), written here: through
+    dateformat it was most of a row's cost."""
+    if moment is None:
+        return ""
+    at = template_localtime(moment)
+    return f"{at.day} {str(MONTHS_3[at.month]).title()} {at.year:04d}"
+
+
+_REVISED = (
+    ' <strong class="govuk-tag govuk-tag--yellow app-tag--small" title="Changed after it was '
+    'first entered: see the history of changes">Revised</strong>'
+)
+_NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+
+
+def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
+    """The indicator page's table of a year against the last, one row per month or
+    quarter from selectors.year_rows: (month, this year's Actual with ``entered_by``
+    read, last year's, the change)."""
+    places = places_for(indicator)
+    written = []
+    for month, this, last, change in rows:
+        if this:
+            shown = esc(figure(this.value, places))
+            if this.denominator:
+                parts = f"{esc(figure(this.numerator))}/{esc(figure(this.denominator))}"
+                shown += f' <span class="app-parts">({parts})</span>'
+            if this.version > 1:
+                shown += _REVISED
+            person = this.entered_by
+            who = esc(person.get_full_name() or person.username) if person else "Imported"
+            who += f", {esc(_day_month_year(this.entered_at))}"
+        else:
+            shown, who = figure(None), ""
+        before = esc(figure(last.value, places)) if last else figure(None)
+        written.append(
+            '\n    <tr class="govuk-table__row">\n'
+            f'      <th scope="row" class="govuk-table__header">{esc(month_label(month))}</th>\n'
+            f"      {_NUMERIC}{shown}</td>\n"
+            f"      {_NUMERIC}{before}</td>\n"
+            f"      {_NUMERIC}{esc(signed(change, places))}</td>\n"
+            f'      <td class="govuk-table__cell">{who}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(written))
 
 
 def _snapshot_value(snapshot, missing: str) -> str:

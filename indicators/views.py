@@ -283,7 +283,8 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "year": year,
         "year_label": periods.fy_label(year, start),
         "last_year_label": periods.fy_label(year - 1, start),
-        "rows": selectors.year_rows(indicator, history, year),
+        "rows": (rows := selectors.year_rows(indicator, history, year)),
+        "year_rows": row_html.year_rows(indicator, rows),  # written in Python: 12 rows
         "result": result,
         "sentence": commentary.commentary(
             result.figures, selectors.spec_for(indicator), noun=indicator.noun

@@ -263,3 +263,56 @@ def test_indicator_list_row_of_an_inactive_indicator_without_figures_or_group(pa
     assert ' <strong class="govuk-tag govuk-tag--grey">Inactive</strong></th>' in html
     assert '<td class="govuk-table__cell">–</td>' in html
     assert '<td class="govuk-table__cell">None yet</td>' in html
+
+
+@pytest.mark.django_db
+def test_year_rows_show_each_month_against_last_year_and_who_entered_it(partnership_a):
+    from django.utils import timezone
+
+    from indicators.models import Actual
+
+    indicator = IndicatorFactory(
+        partnership=partnership_a, measure="percentage", frequency="monthly"
+    )
+    person = UserFactory(first_name="Ann <b>", last_name="O'Neil")
+    nameless = UserFactory(username="nameless", first_name="", last_name="")
+    entered = timezone.make_aware(datetime.datetime(2016, 12, 1, 23, 30), datetime.UTC)
+    rows_of = {
+        datetime.date(2016, 4, 1): dict(value=Decimal("12.5"), numerator=5, denominator=40),
+        datetime.date(2015, 4, 1): dict(value=Decimal("10")),
+        datetime.date(2016, 5, 1): dict(value=Decimal("1234.56"), entered_by=person),
+        datetime.date(2016, 6, 1): dict(value=Decimal("3"), entered_by=nameless),
+    }
+    for period, fields in rows_of.items():
+        Actual.objects.create(indicator=indicator, period=period, **fields)
+    Actual.objects.filter(indicator=indicator).update(entered_at=entered)
+    Actual.objects.filter(indicator=indicator, period=datetime.date(2016, 6, 1)).update(version=2)
+    history = selectors.indicator_history(indicator, year=2016)
+
+    with timezone.override("Europe/London"):
+        html = row_html.year_rows(indicator, selectors.year_rows(indicator, history, 2016))
+
+    rows = html.split("</tr>")[:-1]
+    assert len(rows) == 12 and "April 2016" in rows[0] and "March 2017" in rows[-1]
+    assert cells(rows[0]) == [
+        '12.5 <span class="app-parts">(5/40)</span>',
+        "10.0",
+        "+2.5",
+        "Imported, 1 Dec 2016",
+    ]
+    assert cells(rows[1])[0] == "1,234.6"
+    assert cells(rows[1])[1:] == [
+        '<span class="app-missing">No figure</span>',
+        '<span class="app-missing">–</span>',
+        "Ann &lt;b&gt; O&#x27;Neil, 1 Dec 2016",
+    ]
+    assert "Revised</strong>" in cells(rows[2])[0] and cells(rows[2])[3].startswith("nameless, ")
+    assert cells(rows[3]) == [
+        '<span class="app-missing">No figure</span>',
+        '<span class="app-missing">No figure</span>',
+        '<span class="app-missing">–</span>',
+        "",
+    ]
+    with timezone.override("Pacific/Auckland"):  # 2 December there
+        later = row_html.year_rows(indicator, selectors.year_rows(indicator, history, 2016))
+    assert "Imported, 2 Dec 2016" in later
