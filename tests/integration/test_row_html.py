@@ -316,3 +316,20 @@ def test_year_rows_show_each_month_against_last_year_and_who_entered_it(partners
     with timezone.override("Pacific/Auckland"):  # 2 December there
         later = row_html.year_rows(indicator, selectors.year_rows(indicator, history, 2016))
     assert "Imported, 2 Dec 2016" in later
+
+
+def test_chart_data_rows_head_each_row_and_mark_missing_figures():
+    from types import SimpleNamespace
+
+    from indicators.templatetags.figures import chart_data_rows
+
+    chart = SimpleNamespace(rows=[["April <2016>", "1,149", "No figure"], ["May 2016", 3, "–"]])
+
+    html = chart_data_rows(chart)
+
+    rows = html.split("</tr>")[:-1]
+    assert len(rows) == 2
+    assert '<th scope="row" class="govuk-table__header">April &lt;2016&gt;</th>' in rows[0]
+    assert cells(rows[0]) == ["1,149", "No figure"]
+    assert 'numeric app-missing">No figure</td>' in rows[0]
+    assert cells(rows[1]) == ["3", "–"] and "app-missing" not in rows[1]
