@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -59,13 +59,9 @@ def _year_or_404(year: int) -> int:
 
 def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
     partnership = partnership_for(request.user, slug, access)
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("theme_group", "spc_setting"),
-        pk=pk,
-        partnership=partnership,
-    )
-    # The partnership just read, not a second copy joined to the indicator's row.
-    Indicator.partnership.field.set_cached_value(indicator, partnership)
+    indicator = selectors.indicator_in(partnership, pk)
+    if indicator is None:
+        raise Http404("No indicator found")
     return indicator
 
 

@@ -45,7 +45,8 @@ class PreparedRows:
     M._meta.get_field("f"), M._meta.get_field("g"))` and `.rows(a, b)`: the tuples that
     queryset gives for those values (`.instances(a, b)` for a queryset of models). Each
     value must go into the SQL as itself (equality or comparison, not a list for ``__in``):
-    a build that does not use a value fails at once."""
+    a build that does not use a value fails at once. An integer beyond its column's range
+    gives no rows, as an equality lookup does."""
 
     def __init__(
         self,
@@ -98,9 +99,23 @@ class PreparedRows:
             self._statements[connection] = statement
         return statement
 
+    def _beyond_range(self, values, connection) -> bool:
+        """Whether an integer value lies beyond its column's range: no row can equal it
+        (the ORM answers such a lookup without asking the database, which may refuse it)."""
+        for field, value in zip(self.fields, values, strict=True):
+            kind = getattr(field, "target_field", field).get_internal_type()
+            if kind.endswith(("AutoField", "IntegerField")):
+                low, high = connection.ops.integer_field_range(kind)
+                number = field.get_prep_value(value)
+                if (low is not None and number < low) or (high is not None and number > high):
+                    return True
+        return False
+
     def _rows(self, values, *, one: bool) -> tuple[list[list], _Statement]:
         connection = connections[self.using]
         statement = self._statement(connection)
+        if self._beyond_range(values, connection):
+            return [], statement
         params = statement.params.copy()
         for at, which in statement.places:
             params[at] = self._prepared(self.fields[which], values[which], connection)

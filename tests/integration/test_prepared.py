@@ -233,3 +233,16 @@ def test_one_indicators_figures_read_alone_are_those_read_with_the_rest():
             result.target,
         )
     assert together[1].target.kind == "cumulative" and together[0].target.kind == "change_pct"
+
+
+def test_an_integer_beyond_its_column_finds_nothing(client):
+    """As the ORM answers it: no row (SQLite would refuse a number that large)."""
+    partnership = PartnershipFactory()
+    assert PreparedGet(Partnership, "pk").get(10**30) is None
+    assert PreparedGet(Partnership, "pk").get(-(10**30)) is None
+    client.force_login(UserFactory(is_staff=True))
+    for url in (
+        f"/p/{partnership.slug}/indicators/{10**30}/",
+        f"/p/{partnership.slug}/indicators/{2**63}/year/2016/",
+    ):
+        assert client.get(url).status_code == 404
