@@ -8,7 +8,7 @@ application = get_wsgi_application()
 
 # A page view allocates tens of thousands of short-lived objects. At Python's default
 # threshold (a young-generation sweep every 700 allocations) the cyclic collector ran six
-# times a page view and took about a tenth of the CPU (bench/pages.py --gc). A worker
+# times a page view and took about a tenth of the CPU (bench/gc_bench.py). A worker
 # sweeps every 10,000, and never sweeps what it loaded at start (code, settings: kept for
 # its life). DJANGO_GC_THRESHOLD=700 restores Python's default.
 gc.freeze()

@@ -170,8 +170,8 @@ _NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
 def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
     """The indicator page's table of a year against the last, one row per month or
-    quarter from selectors.year_rows: (month, this year's Actual with ``entered_by``
-    read, last year's, the change)."""
+    quarter from selectors.year_rows: (month, this year's HistoryFigure, last year's,
+    the change)."""
     places = places_for(indicator)
     written = []
     for month, this, last, change in rows:
@@ -182,8 +182,7 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
                 shown += f' <span class="app-parts">({parts})</span>'
             if this.version > 1:
                 shown += _REVISED
-            person = this.entered_by
-            who = esc(person.get_full_name() or person.username) if person else "Imported"
+            who = esc(this.entered_by) if this.entered_by else "Imported"
             who += f", {esc(_day_month_year(this.entered_at))}"
         else:
             shown, who = figure(None), ""

@@ -6,6 +6,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -475,7 +476,7 @@ def year_grid_actuals(
 @dataclass(frozen=True)
 class IndicatorHistory:
     year: int  # the financial year asked for, else the latest with figures (or today's)
-    actuals: dict[datetime.date, Actual]  # of that year and the year before, by month
+    actuals: dict[datetime.date, "HistoryFigure"]  # of that year and the year before
     targets: list[Target]
     years: list[int]  # every financial year with figures
 
@@ -490,7 +491,11 @@ def indicator_history(indicator: Indicator, *, year: int | None = None) -> Indic
     if year is None:
         year = years[-1] if years else periods.financial_year_of(timezone.localdate(), start)
     shown = periods.fy_months(year - 1, start)[0], periods.fy_months(year, start)[-1]
-    actuals = {a.period: a for a in _actuals_between.instances(indicator.pk, *shown)}
+    actuals = {}
+    for *fields, person, first, last, username in _actuals_between.rows(indicator.pk, *shown):
+        # As User.get_full_name, else the user name; None: imported, or the person deleted.
+        name = (f"{first} {last}".strip() or username) if person else None
+        actuals[fields[0]] = HistoryFigure(*fields, entered_by=name)
     return IndicatorHistory(
         year=year,
         actuals=actuals,
@@ -504,11 +509,36 @@ _months_of = PreparedRows(
     lambda pk: Actual.objects.filter(indicator_id=pk).order_by().values_list("period"),
     Actual._meta.get_field("indicator"),
 )
+
+
+class HistoryFigure(NamedTuple):
+    """A figure as the indicator page shows it (plain values: a page reads two years)."""
+
+    period: datetime.date
+    value: Decimal
+    numerator: Decimal | None
+    denominator: Decimal | None
+    version: int
+    entered_at: datetime.datetime
+    entered_by: str | None  # who entered it, by name; None: imported (or since deleted)
+
+
 _actuals_between = PreparedRows(
     lambda pk, first, last: (
         Actual.objects.filter(indicator_id=pk, period__range=(first, last))
-        .select_related("entered_by")
         .order_by()
+        .values_list(
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "version",
+            "entered_at",
+            "entered_by",
+            "entered_by__first_name",
+            "entered_by__last_name",
+            "entered_by__username",
+        )
     ),
     Actual._meta.get_field("indicator"),
     Actual._meta.get_field("period"),
