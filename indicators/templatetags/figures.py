@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
 from csp_portal.core.templatetags.govuk import escape_text as esc
@@ -69,11 +70,60 @@ def fy_label(value):
     return periods.fy_label(int(value)) if value not in (None, "") else ""
 
 
+_SOURCE_POLICE_UK = (
+    ", and counts imported from data.police.uk (Open Government Licence v3.0; see the "
+    "history of changes)"
+)
+
+
 @register.simple_tag
+def chart_figure(chart, partnership=None, indicator=None):
+    """`includes/chart.html`: a plotly chart with its title, subtitle, alt text, its spec
+    and its data as a real table, written in Python (a page has several, and as a
+    template they were a fifth of a page made afresh). The partnership names the source;
+    an indicator counting police.uk crime types names that source too."""
+    chart_id, title = esc(chart.id), esc(chart.title)
+    headers = "".join(
+        '<th scope="col" class="govuk-table__header'
+        f'{" govuk-table__header--numeric" if index else ""}">{esc(header)}</th>'
+        for index, header in enumerate(chart.headers)
+    )
+    police_uk = _SOURCE_POLICE_UK if getattr(indicator, "crime_types", None) else ""
+    return mark_safe(
+        f'<figure class="app-chart" aria-labelledby="{chart_id}-title">\n'
+        f'  <h3 class="govuk-heading-s" id="{chart_id}-title">{title}</h3>\n'
+        f'  <p class="govuk-body-s app-chart__subtitle">{esc(chart.subtitle)}</p>\n'
+        f'  <div class="app-chart__plot" id="{chart_id}" data-chart="{esc(chart.spec_id)}" '
+        f'role="img" aria-label="{esc(chart.alt)}" tabindex="0"></div>\n'
+        f"  {json_script(chart.spec, chart.spec_id)}\n"
+        '  <details class="govuk-details app-chart__data" open>\n'
+        '    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        "Data for this chart</span></summary>\n"
+        '    <div class="govuk-details__text">\n'
+        '      <div class="app-table-scroll" role="region" '
+        f'aria-label="Data for: {title}" tabindex="0">\n'
+        '      <table class="govuk-table app-table--compact">\n'
+        '        <caption class="govuk-table__caption govuk-visually-hidden">'
+        f"Data for: {title}</caption>\n"
+        '        <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+        f"          {headers}\n"
+        "        </tr></thead>\n"
+        '        <tbody class="govuk-table__body">\n'
+        f"          {chart_data_rows(chart)}\n"
+        "        </tbody>\n"
+        "      </table>\n"
+        "      </div>\n"
+        "    </div>\n"
+        "  </details>\n"
+        '  <p class="govuk-body-s app-chart__source">Source: figures entered by '
+        f"{esc(getattr(partnership, 'name', ''))} officers{police_uk}.</p>\n"
+        "</figure>"
+    )
+
+
 def chart_data_rows(chart):
-    """The rows of a chart's data table (`includes/chart.html`), written in Python: a
-    chart has a row a month, and as a template loop of cells they cost more than the rest
-    of the chart's HTML."""
+    """The rows of a chart's data table: a chart has a row a month, and as a template loop
+    of cells they cost more than the rest of the chart's HTML."""
     written = []
     for row in chart.rows:
         cells = "".join(

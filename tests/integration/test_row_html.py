@@ -333,3 +333,39 @@ def test_chart_data_rows_head_each_row_and_mark_missing_figures():
     assert cells(rows[0]) == ["1,149", "No figure"]
     assert 'numeric app-missing">No figure</td>' in rows[0]
     assert cells(rows[1]) == ["3", "–"] and "app-missing" not in rows[1]
+
+
+@pytest.mark.django_db
+def test_chart_figure_carries_title_alt_text_spec_data_and_source(partnership_a):
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from indicators.templatetags.figures import chart_figure
+
+    chart = SimpleNamespace(
+        id="c1",
+        spec_id="c1-spec",
+        title="Burglary <2016>",
+        subtitle="Per month",
+        alt='A line chart "up"',
+        spec={"data": [{"y": [1, 2]}]},
+        headers=["Month", "2016/17"],
+        rows=[["April 2016", "No figure"]],
+    )
+    partnership_a.name = "Safer <Plymouth>"
+    plain = IndicatorFactory(partnership=partnership_a)
+    police = IndicatorFactory(partnership=partnership_a, police_uk_crime_types="Burglary")
+
+    html = chart_figure(chart, partnership_a, plain)
+
+    assert html.startswith('<figure class="app-chart" aria-labelledby="c1-title">')
+    assert '<h3 class="govuk-heading-s" id="c1-title">Burglary &lt;2016&gt;</h3>' in html
+    assert 'aria-label="A line chart &quot;up&quot;"' in html
+    assert '<script id="c1-spec" type="application/json">{"data": [{"y": [1, 2]}]}</script>' in html
+    assert 'govuk-table__header govuk-table__header--numeric">2016/17</th>' in html
+    assert "entered by Safer &lt;Plymouth&gt; officers.</p>" in html
+    assert "data.police.uk" in chart_figure(chart, partnership_a, police)
+    # The include, as reports' sample pages use it without a partnership or indicator.
+    included = render_to_string("includes/chart.html", {"chart": chart})
+    assert included == f"\n{chart_figure(chart)}\n" and "entered by  officers." in included
