@@ -1,4 +1,5 @@
 import datetime
+import functools
 import json
 import secrets
 import tempfile
@@ -328,7 +329,13 @@ def _change_row_key(pk: int, who) -> str:
     # An audited change is never edited: its row changes only with the name of who made
     # it (or their deletion) and the time zone its time is shown in.
     who = tuple(who) if who and who[0] is not None else ()  # () when no one (or deleted)
-    return f"change-row:{pk}:{key_digest(who, settings.TIME_ZONE)}"
+    return f"change-row:{pk}:{_who_digest(who, settings.TIME_ZONE)}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _who_digest(who: tuple, time_zone: str) -> str:
+    # A page's fifty changes are mostly by the same few people: each digested once.
+    return key_digest(who, time_zone)
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):

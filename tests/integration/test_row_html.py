@@ -369,3 +369,34 @@ def test_chart_figure_carries_title_alt_text_spec_data_and_source(partnership_a)
     # The include, as reports' sample pages use it without a partnership or indicator.
     included = render_to_string("includes/chart.html", {"chart": chart})
     assert included == f"\n{chart_figure(chart)}\n" and "entered by  officers." in included
+
+
+@pytest.mark.django_db
+def test_indicator_headline_shows_status_direction_commentary_and_figures(partnership_a):
+    from django.template.loader import render_to_string
+
+    indicator = hate_crime_indicator(partnership_a, interpretation_note="Higher <is> better")
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(300))
+    result = figures_of(Indicator.objects.get(pk=indicator.pk))
+    context = {"indicator": indicator, "result": result, "sentence": "Up <a lot>."}
+
+    html = render_to_string("indicators/_headline.html", context)
+
+    assert html.startswith('\n\n<div class="app-headline">') and html.endswith("</div>\n\n")
+    assert "app-status--" in html and "app-direction--" in html
+    assert '<p class="govuk-body-l app-commentary">Up &lt;a lot&gt;.</p>' in html
+    assert '<div class="govuk-inset-text">Higher &lt;is&gt; better</div>' in html
+    keys = re.findall(r'<dt class="govuk-summary-list__key">(.*?)</dt>', html)
+    assert keys == [
+        "November 2016",
+        "Year to date",
+        "Same period last year",
+        "Change",
+        f"Quarter {result.figures.quarter}",
+        "Target to date",
+        "Annual target",
+        "Year-end forecast",
+    ]
+    indicator.polarity = Indicator.Polarity.MONITOR  # no status: monitoring only
+    monitored = render_to_string("indicators/_headline.html", context)
+    assert "app-status--" not in monitored and "Not rated: monitoring only" in monitored
