@@ -26,7 +26,17 @@ from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from opendata.selectors import family_ranking, family_rankings
 
-from . import charts, commentary, comparisons, importing, periods, row_html, selectors, services
+from . import (
+    charts,
+    commentary,
+    comparisons,
+    importing,
+    indicator_html,
+    periods,
+    row_html,
+    selectors,
+    services,
+)
 from .forms import (
     Cell,
     FigureGridForm,
@@ -297,7 +307,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     }
     context["change_rows"] = _change_rows(indicator)
     return {
-        "main": render_to_string("indicators/_indicator_main.html", context),
+        "main": indicator_html.main(context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
         "has_charts": bool(chart_sets or (spc_chart and spc_chart.chart)),
     }

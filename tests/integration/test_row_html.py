@@ -400,3 +400,29 @@ def test_indicator_headline_shows_status_direction_commentary_and_figures(partne
     indicator.polarity = Indicator.Polarity.MONITOR  # no status: monitoring only
     monitored = render_to_string("indicators/_headline.html", context)
     assert "app-status--" not in monitored and "Not rated: monitoring only" in monitored
+
+
+@pytest.mark.django_db
+def test_indicator_page_main_part_names_years_links_and_targets(client, officer_a, partnership_a):
+    """The part of the indicator page written by indicators/indicator_html.py."""
+    indicator = hate_crime_indicator(partnership_a, police_uk_crime_types="Burglary")
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(300))
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+    client.force_login(officer_a)
+    page = client.get(url).content.decode()
+
+    nav = re.search(r'<nav class="app-year-nav".*?</nav>', page, re.DOTALL).group(0)
+    assert "<strong>2016/17</strong>" in nav and 'href="?year=2015">2015/16</a>' in nav
+    grid = reverse("indicators:year_grid", args=[partnership_a.slug, indicator.pk, 2016])
+    assert f'<a class="govuk-button" href="{grid}">Enter or change 2016/17 figures</a>' in page
+    assert "Counts police.uk crime types: Burglary." in page and "Import police.uk data" in page
+    assert '<h2 class="govuk-heading-l">2016/17 against 2015/16</h2>' in page
+    assert '<th scope="row" class="govuk-table__header">Annual figure</th>' in page
+    assert "Change the 2016/17 target</a>" in page
+    assert "Show the statistical process control (XmR) chart" in page
+
+    monitored = hate_crime_indicator(partnership_a, code="SP 10", polarity="monitor")
+    other = client.get(reverse("indicators:detail", args=[partnership_a.slug, monitored.pk]))
+    html = other.content.decode()
+    assert "No target has been set for 2016/17. This indicator is for monitoring only." in html
+    assert "Set the 2016/17 target</a>" in html and "Counts police.uk" not in html
