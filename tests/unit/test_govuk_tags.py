@@ -65,6 +65,8 @@ def test_plain_inputs_written_as_django_renders_them():
 def test_escape_text_is_conditional_escape():
     values = [
         "a & <b> \"c\" 'd'",
+        *"&<>\"'",  # each alone
+        "plain text, 1,149 and \u2212 12.5%",
         mark_safe("<b>kept</b>"),
         lazy(lambda: "<lazy>", str)(),
         lazy(lambda: mark_safe("<safe lazy>"), str)(),
