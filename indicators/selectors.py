@@ -416,6 +416,23 @@ def month_sheet_index(partnership: Partnership) -> list[SheetEntry]:
     return [SheetEntry(*row) for row in _sheet_index.rows(partnership.pk)]
 
 
+_sheet_indicator = PreparedRows(
+    lambda pk, partnership_id: Indicator.objects.filter(
+        pk=pk, partnership_id=partnership_id, active=True
+    ),
+    Indicator._meta.pk,
+    Indicator._meta.get_field("partnership"),
+)
+_sheet_actuals = PreparedRows(
+    lambda pk, this, last: Actual.objects.filter(
+        indicator_id=pk, period__in=[this, last]
+    ).order_by(),
+    Actual._meta.get_field("indicator"),
+    Actual._meta.get_field("period"),
+    Actual._meta.get_field("period"),
+)
+
+
 def month_sheet(
     partnership: Partnership, month: datetime.date, *, indicator_ids: list[int] | None = None
 ) -> list[SheetRow]:
@@ -425,18 +442,23 @@ def month_sheet(
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if indicator_ids is None:
         indicators = indicators.select_related("theme_group").order_by("theme_group__name", "code")
+    elif len(indicator_ids) == 1:  # after a save: SQL built once
+        indicators = _sheet_indicator.instances(indicator_ids[0], partnership.pk)
     else:
         indicators = indicators.filter(pk__in=indicator_ids).order_by()
     indicators = list(indicators)
     with_partnership(indicators, partnership)  # one for all, not a copy joined to each row
-    wanted = {sheet_period(i, month) for i in indicators}
-    wanted |= {periods.same_month_last_year(p) for p in wanted}
-    found = {
-        (a.indicator_id, a.period): a
-        for a in Actual.objects.filter(
-            indicator_id__in=[i.pk for i in indicators], period__in=wanted
-        ).order_by()
-    }
+    if len(indicators) == 1:
+        [indicator] = indicators
+        this = sheet_period(indicator, month)
+        last = periods.same_month_last_year(this)
+        actuals = _sheet_actuals.instances(indicator.pk, this, last)
+    else:
+        wanted = {sheet_period(i, month) for i in indicators}
+        wanted |= {periods.same_month_last_year(p) for p in wanted}
+        ids = [i.pk for i in indicators]
+        actuals = Actual.objects.filter(indicator_id__in=ids, period__in=wanted).order_by()
+    found = {(a.indicator_id, a.period): a for a in actuals}
     rows = []
     for indicator in indicators:
         period = sheet_period(indicator, month)

@@ -246,3 +246,21 @@ def test_an_integer_beyond_its_column_finds_nothing(client):
         f"/p/{partnership.slug}/indicators/{2**63}/year/2016/",
     ):
         assert client.get(url).status_code == 404
+
+
+def test_one_indicators_month_sheet_row_read_alone_is_the_one_read_with_the_rest():
+    from indicators import selectors
+
+    partnership, built = _history()
+    november = datetime.date(2016, 11, 1)
+    together = {row.indicator.pk: row for row in selectors.month_sheet(partnership, november)}
+    for indicator in built:
+        with CaptureQueriesContext(connection) as queries:
+            [alone] = selectors.month_sheet(partnership, november, indicator_ids=[indicator.pk])
+        assert len(queries) == 2
+        row = together[indicator.pk]
+        assert (alone.indicator.pk, alone.period) == (row.indicator.pk, row.period)
+        assert _fields(alone.current) == _fields(row.current)
+        assert _fields(alone.last_year) == _fields(row.last_year)
+    other = PartnershipFactory()
+    assert selectors.month_sheet(other, november, indicator_ids=[built[0].pk]) == []
