@@ -312,18 +312,12 @@ def partnership_figures(
     return results
 
 
-def indicator_queryset(
-    partnership: Partnership, *, theme_group=None, polarity="", measure="", search=""
-) -> QuerySet[Indicator]:
-    """The indicator list, filtered, with each one's latest period and number of figures.
-
-    Each row links through the partnership's slug: `with_partnership` gives the rows read
-    the partnership already in hand (rather than a copy joined to each)."""
+def _listed(**indicators) -> QuerySet[Indicator]:
     # Per indicator, through the index on (indicator, period): no join and grouping of
     # every figure of the partnership (nor in the count of the rows).
     figures = Actual.objects.filter(indicator=OuterRef("pk")).order_by()
-    queryset = (
-        Indicator.objects.filter(partnership=partnership)
+    return (
+        Indicator.objects.filter(**indicators)
         .select_related("theme_group")
         .annotate(
             latest=Subquery(figures.order_by("-period").values("period")[:1]),
@@ -332,6 +326,35 @@ def indicator_queryset(
             ),
         )
     )
+
+
+_one_listed = PreparedRows(
+    lambda pk, partnership_id: _listed(pk=pk, partnership_id=partnership_id).order_by(),
+    Indicator._meta.pk,
+    Indicator._meta.get_field("partnership"),
+)
+
+
+def listed_indicators(partnership: Partnership, pks: list[int]) -> list[Indicator]:
+    """These indicators of the partnership as the indicator list shows them (with their
+    latest month and number of figures): one query, its SQL built once for the one
+    indicator a save changes."""
+    if len(pks) == 1:
+        found = _one_listed.instances(pks[0], partnership.pk)
+    else:
+        found = list(_listed(partnership=partnership, pk__in=pks).order_by())
+    with_partnership(found, partnership)
+    return found
+
+
+def indicator_queryset(
+    partnership: Partnership, *, theme_group=None, polarity="", measure="", search=""
+) -> QuerySet[Indicator]:
+    """The indicator list, filtered, with each one's latest period and number of figures.
+
+    Each row links through the partnership's slug: `with_partnership` gives the rows read
+    the partnership already in hand (rather than a copy joined to each)."""
+    queryset = _listed(partnership=partnership)
     if theme_group:
         queryset = queryset.filter(theme_group=theme_group)
     if polarity:

@@ -193,9 +193,7 @@ def _indicator_rows(partnership, pks: list[int], read: dict[int, Indicator]) -> 
     missing = [pk for pk in keys if pk not in rows]
     unread = [pk for pk in missing if pk not in read]
     if unread:
-        fresh = list(selectors.indicator_queryset(partnership).filter(pk__in=unread))
-        selectors.with_partnership(fresh, partnership)
-        read = read | {i.pk: i for i in fresh}
+        read = read | {i.pk: i for i in selectors.listed_indicators(partnership, unread)}
     made = {}
     for pk in missing:
         if pk not in read:  # deleted since the index was made

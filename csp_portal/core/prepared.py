@@ -38,6 +38,7 @@ class _Statement(NamedTuple):
     attnames: list[str | None]  # what Model.from_db needs when a model's columns are read
     klass_info: dict | None  # and for the related models that select_related reads
     select: list
+    annotations: dict[str, int]  # annotated values, by name, and their place in a row
 
 
 class PreparedRows:
@@ -95,6 +96,7 @@ class PreparedRows:
                 attnames,
                 compiler.klass_info,
                 compiler.select,
+                dict(compiler.annotation_col_map or {}),
             )
             self._statements[connection] = statement
         return statement
@@ -134,7 +136,8 @@ class PreparedRows:
         return [tuple(row) for row in rows]
 
     def instances(self, *values, one: bool = False) -> list[Model]:
-        """The model instances the queryset gives, with the related ones it selects."""
+        """The model instances the queryset gives, with the related ones it selects and the
+        values it annotates."""
         rows, statement = self._rows(values, one=one)
         info = statement.klass_info
         first, last = info["select_fields"][0], info["select_fields"][-1] + 1
@@ -145,6 +148,8 @@ class PreparedRows:
             instance = model.from_db(self.using, names, row[first:last])
             for populator in related:
                 populator.populate(row, instance)
+            for name, position in statement.annotations.items():
+                setattr(instance, name, row[position])
             found.append(instance)
         return found
 

@@ -264,3 +264,21 @@ def test_one_indicators_month_sheet_row_read_alone_is_the_one_read_with_the_rest
         assert _fields(alone.last_year) == _fields(row.last_year)
     other = PartnershipFactory()
     assert selectors.month_sheet(other, november, indicator_ids=[built[0].pk]) == []
+
+
+def test_a_listed_indicator_read_alone_carries_its_latest_month_and_count():
+    from indicators import selectors
+    from tests.factories import IndicatorFactory
+
+    partnership, built = _history()
+    empty = IndicatorFactory(partnership=partnership, code="ZZ")
+    shown = {i.pk: i for i in selectors.indicator_queryset(partnership)}
+    for indicator in [*built, empty]:
+        with CaptureQueriesContext(connection) as queries:
+            [alone] = selectors.listed_indicators(partnership, [indicator.pk])
+            assert alone.partnership is partnership and alone.theme_group == indicator.theme_group
+        assert len(queries) == 1
+        expected = shown[indicator.pk]
+        assert (alone.latest, alone.figure_count) == (expected.latest, expected.figure_count)
+    assert (shown[empty.pk].latest, shown[empty.pk].figure_count) == (None, 0)
+    assert selectors.listed_indicators(PartnershipFactory(), [built[0].pk]) == []
