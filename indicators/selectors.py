@@ -256,10 +256,10 @@ def partnership_figures(
     fy = periods.financial_year_of(period, partnership.fy_start_month)
     if indicators is None:
         indicators = _active_indicators.instances(partnership.pk)
-    if isinstance(indicators, QuerySet):
+    if isinstance(indicators, QuerySet):  # read as `indicators_for_figures` reads them
         indicators = indicators.select_related("theme_group", "spc_setting").order_by(
             "theme_group__name", "code"
-        )  # as `indicators_for_figures` reads them
+        )
     indicator_list = list(indicators)
     # One Partnership for all, not a copy joined to every row (an indicator of another
     # partnership, which no caller passes, would read its own when asked).
