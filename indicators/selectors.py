@@ -94,18 +94,19 @@ def target_spec_for(targets: Iterable[Target], financial_year: int) -> TargetSpe
     return TargetSpec(kind=first.kind, value=first.value, baseline_year=first.baseline_year)
 
 
-# Each indicator's latest month, one index lookup each (not a scan of all their figures).
+def _latest_month() -> Subquery:
+    """Each indicator's latest month with a figure, one index lookup each (not a scan of
+    all their figures)."""
+    return Subquery(
+        Actual.objects.filter(indicator=OuterRef("pk")).order_by("-period").values("period")[:1]
+    )
+
+
 _latest_periods = PreparedRows(
     lambda partnership_id: (
         Indicator.objects.filter(partnership_id=partnership_id)
         .order_by()
-        .annotate(
-            latest=Subquery(
-                Actual.objects.filter(indicator=OuterRef("pk"))
-                .order_by("-period")
-                .values("period")[:1]
-            )
-        )
+        .annotate(latest=_latest_month())
         .values_list("latest")
     ),
     Indicator._meta.get_field("partnership"),
@@ -320,7 +321,7 @@ def _listed(**indicators) -> QuerySet[Indicator]:
         Indicator.objects.filter(**indicators)
         .select_related("theme_group")
         .annotate(
-            latest=Subquery(figures.order_by("-period").values("period")[:1]),
+            latest=_latest_month(),
             figure_count=Coalesce(
                 Subquery(figures.values("indicator").annotate(n=Count("pk")).values("n")), 0
             ),

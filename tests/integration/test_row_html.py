@@ -373,16 +373,14 @@ def test_chart_figure_carries_title_alt_text_spec_data_and_source(partnership_a)
 
 @pytest.mark.django_db
 def test_indicator_headline_shows_status_direction_commentary_and_figures(partnership_a):
-    from django.template.loader import render_to_string
+    from indicators.indicator_html import headline
 
     indicator = hate_crime_indicator(partnership_a, interpretation_note="Higher <is> better")
     TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(300))
     result = figures_of(Indicator.objects.get(pk=indicator.pk))
-    context = {"indicator": indicator, "result": result, "sentence": "Up <a lot>."}
+    html = headline(indicator, result, "Up <a lot>.")
 
-    html = render_to_string("indicators/_headline.html", context)
-
-    assert html.startswith('\n\n<div class="app-headline">') and html.endswith("</div>\n\n")
+    assert html.startswith('<div class="app-headline">') and html.endswith("</div>")
     assert "app-status--" in html and "app-direction--" in html
     assert '<p class="govuk-body-l app-commentary">Up &lt;a lot&gt;.</p>' in html
     assert '<div class="govuk-inset-text">Higher &lt;is&gt; better</div>' in html
@@ -398,7 +396,7 @@ def test_indicator_headline_shows_status_direction_commentary_and_figures(partne
         "Year-end forecast",
     ]
     indicator.polarity = Indicator.Polarity.MONITOR  # no status: monitoring only
-    monitored = render_to_string("indicators/_headline.html", context)
+    monitored = headline(indicator, result, "Up <a lot>.")
     assert "app-status--" not in monitored and "Not rated: monitoring only" in monitored
 
 
