@@ -68,4 +68,7 @@ def _empty_cache():
     yield
     from django.core.cache import cache
 
+    from reports.views import STORED_DOCUMENTS
+
     cache.clear()
+    STORED_DOCUMENTS.clear()

@@ -8,6 +8,8 @@ link), or the key must say so.
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -49,6 +51,56 @@ def cached_fragments(pieces: list[tuple[str, Callable[[], str]]]) -> list[SafeSt
         cache.set_many(made)
     # Rendered by our own templates, escaped there.
     return [mark_safe(found[key] if key in found else made[key]) for key, _ in pieces]
+
+
+class KeptBytes:
+    """Large values kept in this process as well as in the shared cache, under keys that
+    name them for good (a data version in each). A value read from the shared cache is a new
+    copy each time: for a stored report of half a megabyte, that copy costs more than the
+    rest of the page. The oldest values go once ``limit`` bytes are kept."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+                return value
+        value = cache.get(key)
+        if value is not None:
+            self._keep(key, value)
+        return value
+
+    def set(self, key: str, value: bytes) -> None:
+        cache.set(key, value)
+        self._keep(key, value)
+
+    @property
+    def size(self) -> int:
+        """How many bytes this process keeps."""
+        return self._size
+
+    def clear(self) -> None:
+        """Forget what this process keeps (the shared cache is left as it is)."""
+        with self._lock:
+            self._kept.clear()
+            self._size = 0
+
+    def _keep(self, key: str, value: bytes) -> None:
+        if len(value) > self.limit:
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = value
+            self._size += len(value)
+            while self._size > self.limit:
+                self._size -= len(self._kept.popitem(last=False)[1])
 
 
 # Stand-ins for what differs between two requests for the same page.

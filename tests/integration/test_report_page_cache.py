@@ -146,3 +146,35 @@ def test_a_new_version_replaces_the_stored_page(published, report_a, client, off
     page = _text(client.get(published))
     assert "Hate crime update, revised" in page
     assert "Version 2" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["published", "preview"])
+def test_the_stored_report_is_sent_whole_with_its_length(page, request, client, officer_a):
+    """The page goes out in three pieces (layout, stored report, layout) that are never
+    joined on the server: each view must still send one whole page of the stated length."""
+    url = request.getfixturevalue(page)
+    client.force_login(officer_a)
+    for response in (client.get(url), client.get(url)):  # rendered, then stored
+        body = response.content
+        assert int(response["Content-Length"]) == len(body)
+        assert body.startswith(b"<!DOCTYPE html>") and body.rstrip().endswith(b"</html>")
+        assert body.count(b"<html") == 1 and b"report-document-7f3a" not in body
+        assert b"Hate crime" in body
+
+
+@pytest.mark.django_db
+def test_a_published_report_outlives_its_stored_copy(published, client, officer_a):
+    """The process keeps the stored report it last sent; the shared cache emptied (or the
+    process new) still gives the same page."""
+    from django.core.cache import cache
+
+    from reports.views import STORED_DOCUMENTS
+
+    client.force_login(officer_a)
+    first = _text(client.get(published))
+    cache.clear()
+    STORED_DOCUMENTS.clear()
+
+    strip = lambda text: TOKEN.sub("", NONCE.sub("", text))  # noqa: E731
+    assert strip(_text(client.get(published))) == strip(first)
