@@ -84,6 +84,20 @@ def main() -> None:
         assert response.status_code == 200, (url, response.status_code)
         return len(seen)
 
+    def panel_member_of(partnership) -> Client:
+        from csp_portal.core.models import Membership, Organisation
+
+        user = User.objects.create(username=f"bench-panel-{partnership.slug}")
+        Membership.objects.create(
+            user=user,
+            partnership=partnership,
+            organisation=Organisation.objects.create(name=f"Panel of {partnership.slug}"),
+            role=Membership.Role.PANEL_MEMBER,
+        )
+        member = Client(HTTP_HOST="127.0.0.1")
+        member.force_login(user)
+        return member
+
     def first_view(url: str, client) -> None:
         """A view with nothing cached: the first after a change of the data."""
         cache.clear()
@@ -139,12 +153,14 @@ def main() -> None:
                 report=report, by=admin, documents=not args.pages_only
             )
             published = measure(f"{base}/")
+            # The same page to a panel member, its usual reader (their role read as well).
+            member = measure(f"{base}/", panel_member_of(partnership))
             # The same page to anyone signed out, when the partnership makes reports public.
             partnership.reports_public = True
             partnership.save()
             public = measure(f"{base}/", Client(HTTP_HOST="127.0.0.1"))
             page = measure("/accessibility/")
-            rows.append((size, page, draft, published, public, publish.timings))
+            rows.append((size, page, draft, published, member, public, publish.timings))
 
     print(
         "floor: a bare view answering 'ok' through the site's middleware.\n"
@@ -152,7 +168,8 @@ def main() -> None:
         "layout: the accessibility statement, the site's layout with no work of its own.\n"
         "first: nothing cached (the first view after the data changed); again: every later\n"
         "view until the next change, with both floors timed beside each run (the ratios are\n"
-        "the medians of each run's own). Queries: first/again. public: the published page to\n"
+        "the medians of each run's own). Queries: first/again. published: to an admin;\n"
+        "member: to a panel member of the partnership (their role read too); public: to\n"
         "someone signed out (the partnership's reports made public; no session or user).\n"
     )
     for label, which in (("wall-clock", 0), ("CPU", 1)):
@@ -161,8 +178,8 @@ def main() -> None:
             f"{'indicators':>10} {'':>9} {'first':>7} {'again':>6} {'floor':>6} "
             f"{'signed-in':>9} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
         )
-        for size, *pages in (r[:5] for r in rows):
-            names = ("layout", "draft", "published", "public")
+        for size, *pages in (r[:6] for r in rows):
+            names = ("layout", "draft", "published", "member", "public")
             for name, got in zip(names, pages, strict=True):
                 t = got[which]
                 print(
