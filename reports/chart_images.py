@@ -24,6 +24,7 @@ from indicators import charts
 # Pixels at 1x; images are rendered at 2x. At 170 mm wide on A4 (the text width of
 # print.css), 23 px text prints at about 12 pt.
 WIDTH, HEIGHT, SCALE, FONT_SIZE = 900, 460, 2, 23
+MONTH_FONT_SIZE = 19  # about 10 pt
 FULL_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BASIC_PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"  # a static file
 BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
@@ -62,6 +63,12 @@ def print_figure(figure: dict) -> dict:
     layout["legend"] = {**layout.get("legend", {}), "orientation": "h", "y": -0.22}
     # Room for the axis title beside the tick labels; commas above 999 (ONS style).
     layout["xaxis"] = {**layout.get("xaxis", {}), "automargin": True}
+    if _short_categories(figure):
+        # Twelve month names fit level, a little smaller than the rest of the text, even
+        # when labels at the ends of lines narrow the plot; plotly would turn them upright
+        # there, and two charts of one indicator would differ.
+        layout["xaxis"]["tickangle"] = 0
+        layout["xaxis"]["tickfont"] = {"size": MONTH_FONT_SIZE}
     y_axis = layout.get("yaxis", {})
     layout["yaxis"] = {
         **y_axis,
@@ -74,6 +81,12 @@ def print_figure(figure: dict) -> dict:
         layout["margin"]["b"] = 70
         charts.label_lines(figure)
     return figure
+
+
+def _short_categories(figure: dict, longest: int = 3) -> bool:
+    """Whether every x value is a label of at most ``longest`` characters ("Apr")."""
+    values = [x for trace in figure.get("data", []) for x in trace.get("x") or []]
+    return bool(values) and all(isinstance(x, str) and len(x) <= longest for x in values)
 
 
 async def _render(figures: dict[str, dict], path: Path) -> dict[str, bytes]:

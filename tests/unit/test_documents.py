@@ -245,6 +245,17 @@ def test_print_figure_sizes_the_chart_and_leaves_the_spec_alone(report):
     assert "width" not in spec["layout"]
 
 
+def test_printed_month_labels_stay_level_and_longer_labels_may_turn():
+    def figure(labels):
+        return {"data": [{"x": labels, "y": [1] * len(labels)}], "layout": {}}
+
+    months = chart_module.print_figure(figure(["Apr", "May", "Jun"]))
+    assert months["layout"]["xaxis"]["tickangle"] == 0
+    assert months["layout"]["xaxis"]["tickfont"]["size"] < chart_module.FONT_SIZE
+    for labels in (["Apr 16", "May 16"], [2015, 2016], []):
+        assert "tickangle" not in chart_module.print_figure(figure(labels))["layout"]["xaxis"]
+
+
 def _chromium_or_skip():
     path = chart_module.browser_path()
     if path.exists():
