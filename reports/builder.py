@@ -517,6 +517,11 @@ def shown_figures(snapshot: dict) -> dict:
     return {
         "period": snapshot["period"],
         "contact_officer": snapshot["cover"]["contact_officer"],
-        "has_charts": any(e.get("charts") for e in snapshot.get("indicators", {}).values()),
+        "has_charts": has_charts(snapshot),
         "indicators": indicators,
     }
+
+
+def has_charts(snapshot: dict) -> bool:
+    """Whether the report draws any chart (its page then loads the charting script)."""
+    return any(entry.get("charts") for entry in snapshot.get("indicators", {}).values())

@@ -23,7 +23,7 @@ from csp_portal.core.permissions import (
 )
 from indicators.models import Indicator
 
-from . import rendering, selectors, services
+from . import builder, rendering, selectors, services
 from .forms import ReportForm
 from .models import Report, ReportVersion
 
@@ -203,7 +203,7 @@ def report_preview(request, slug, pk):
 def _draft(report: Report) -> tuple[bytes, bool]:
     """The draft report's HTML (rendered by our own template, escaped there) as sent."""
     snapshot = services.report_snapshot(report)
-    return rendering.render_document(snapshot).encode(), _has_charts(snapshot)
+    return rendering.render_document(snapshot).encode(), builder.has_charts(snapshot)
 
 
 def _draft_key(pk: int, updated_at, kind: str, partnership: Partnership) -> str:
@@ -394,10 +394,6 @@ def report_file(request, slug, pk, kind):
     filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _has_charts(snapshot: dict) -> bool:
-    return any(e["charts"] for e in snapshot.get("indicators", {}).values())
 
 
 def report_url(report: Report) -> str:
