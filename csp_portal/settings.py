@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "csp_portal.core.sessions.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -155,8 +155,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Council machines are often shared: a session lasts a working day unless configured.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
-# Sessions are written to the database and read from the cache: no query per request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database and are read with their user in one query a request, so
+# signing out ends a session in every server process at once (csp_portal/core/sessions.py).
+SESSION_ENGINE = "csp_portal.core.sessions"
 AUTHENTICATION_BACKENDS = [
     # Refuses sign-in while a user name or an address is locked out, before any
     # password is checked.

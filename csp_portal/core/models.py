@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -192,3 +193,19 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, {self.date:%d %B %Y}"
+
+
+class Session(AbstractBaseSession):
+    """A signed-in session, kept in the database (``csp_portal/core/sessions.py``) with the
+    user it belongs to as a column: every request reads the session and its user in one
+    query, and deleting a user ends their sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
