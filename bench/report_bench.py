@@ -12,8 +12,9 @@ pages only.
 Goals (issue 9): draft page within 5x the floor at 30 indicators, published page within 2x,
 query counts constant in the number of indicators. Both floors are printed: every page of a
 partnership reads the session and the user before anything else, which the bare floor
-does not. Publishing steps: snapshot (figures,
-commentary, chart specs), html_csv, charts (images), pdf, docx, store.
+does not. The "least" row is a page that does only what every page of a partnership must
+(`least_page`): how near any such page can come to the floor. Publishing steps: snapshot
+(figures, commentary, chart specs), html_csv, charts (images), pdf, docx, store.
 """
 
 import argparse
@@ -26,10 +27,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 SIZES = (10, 30, 100)
 
 
+def least_page(request, slug):
+    """The least any page of a partnership does for a signed-in reader, beyond the
+    signed-in floor: read the partnership and check the reader's access, and put a CSRF
+    token in (the sign-out form in the header of every signed-in page)."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from csp_portal.core.permissions import Access, partnership_for
+
+    partnership_for(request.user, slug, Access.PUBLISHED)
+    return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">')
+
+
 def urlpatterns_with_floor():
-    """The site's URLs plus two bare views that answer "ok" through the same middleware:
-    to anyone (the floor), and to the signed-in user only (what any page of a partnership
-    must do first: read the session and the user)."""
+    """The site's URLs plus bare views that answer through the same middleware: to anyone
+    (the floor), to the signed-in user only (what any page of a partnership must do first:
+    read the session and the user), and `least_page`."""
     import types
 
     from django.contrib.auth.decorators import login_required
@@ -40,6 +54,7 @@ def urlpatterns_with_floor():
     module.urlpatterns = [
         path("bench-floor/", lambda request: HttpResponse("ok")),
         path("bench-floor-signed-in/", login_required(lambda request: HttpResponse("ok"))),
+        path("bench-least/<slug:slug>/", login_required(least_page)),
         path("", include("csp_portal.urls")),
     ]
     sys.modules["bench_urls"] = module
@@ -160,11 +175,14 @@ def main() -> None:
             partnership.save()
             public = measure(f"{base}/", Client(HTTP_HOST="127.0.0.1"))
             page = measure("/accessibility/")
-            rows.append((size, page, draft, published, member, public, publish.timings))
+            least = measure(f"/bench-least/{partnership.slug}/")
+            rows.append((size, least, page, draft, published, member, public, publish.timings))
 
     print(
         "floor: a bare view answering 'ok' through the site's middleware.\n"
         "signed-in floor: the same view for the signed-in user only (reads session and user).\n"
+        "least: what any page of a partnership does for a signed-in reader beyond the\n"
+        "signed-in floor: read the partnership, check access, put a CSRF token in.\n"
         "layout: the accessibility statement, the site's layout with no work of its own.\n"
         "first: nothing cached (the first view after the data changed); again: every later\n"
         "view until the next change, with both floors timed beside each run (the ratios are\n"
@@ -178,12 +196,12 @@ def main() -> None:
             f"{'indicators':>10} {'':>9} {'first':>7} {'again':>6} {'floor':>6} "
             f"{'signed-in':>9} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
         )
-        for size, *pages in (r[:6] for r in rows):
-            names = ("layout", "draft", "published", "member", "public")
+        for size, *pages in (r[:7] for r in rows):
+            names = ("least", "layout", "draft", "published", "member", "public")
             for name, got in zip(names, pages, strict=True):
                 t = got[which]
                 print(
-                    f"{size if name == 'layout' else '':>10} {name:>9} "
+                    f"{size if name == 'least' else '':>10} {name:>9} "
                     f"{got['first'][which] * 1000:>7.1f} {t['again'] * 1000:>6.2f} "
                     f"{t['floor'] * 1000:>6.2f} {t['signed_in'] * 1000:>9.2f} "
                     f"{t['x_floor']:>6.1f}x {t['x_signed_in']:>10.1f}x "
