@@ -15,6 +15,7 @@ password hash exactly as it always does.
 """
 
 import contextvars
+import functools
 from contextlib import contextmanager
 
 from django.contrib import auth
@@ -26,22 +27,20 @@ from django.utils.functional import SimpleLazyObject
 
 from .prepared import PreparedRows
 
-_session_with_user = None  # built on first use: the model is not ready at import
-
 # The session of the request whose user Django is reading, while it reads it.
 _reading = contextvars.ContextVar("csp_session_being_read", default=None)
 
 
+@functools.cache
 def _session_by_key() -> PreparedRows:
-    global _session_with_user
-    if _session_with_user is None:
-        from .models import Session
+    """The session by its key with its user (built on first use: the models are not
+    ready when Django imports the session engine)."""
+    from .models import Session
 
-        _session_with_user = PreparedRows(
-            lambda key: Session.objects.filter(session_key=key).select_related("user"),
-            Session._meta.get_field("session_key"),
-        )
-    return _session_with_user
+    return PreparedRows(
+        lambda key: Session.objects.filter(session_key=key).select_related("user"),
+        Session._meta.get_field("session_key"),
+    )
 
 
 class SessionStore(DatabaseStore):
