@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
 
         from . import models
 
-        # A new published version changes what the next draft counts changes from.
-        data_version.watch(models.ReportVersion, Meeting)
+        # A new published version changes what the next draft counts changes from; a
+        # report's own fields (title, exempt) show around its published versions.
+        data_version.watch(models.ReportVersion, models.Report, Meeting)
         data_version.watch_m2m(models.Report.covers)

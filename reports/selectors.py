@@ -356,6 +356,24 @@ def partnerships_for_overview(user) -> QuerySet[Partnership]:
     )
 
 
+def overviews_closed_to(user, report_ids: Iterable[int]) -> set[int]:
+    """Of these overview reports, those covering a partnership whose live figures the user
+    may not read: their drafts show those figures, so the user may not open, edit or
+    publish them (an overview is limited to the user's partnerships only when saved, and
+    staff may make one covering partnerships an officer of one of them cannot read)."""
+    from csp_portal.core import permissions
+
+    report_ids = list(report_ids)
+    if not report_ids or (user.is_authenticated and user.is_active and user.is_staff):
+        return set()
+    through = Report.covers.through.objects.filter(report_id__in=report_ids)
+    return {
+        report_id
+        for report_id, partnership_id in through.values_list("report_id", "partnership_id")
+        if not permissions.has_access_to(user, partnership_id, permissions.Access.LIVE)
+    }
+
+
 def latest_versions(reports: Iterable[Report]) -> dict[int, ReportVersion]:
     """Each report's latest version, without its stored files: one query."""
     ids = [r.pk for r in reports]

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 
 from django.contrib import messages
@@ -76,6 +77,13 @@ def _report(partnership, pk) -> Report:
         raise Http404("No report found") from None
 
 
+def _check_overview(user, pk: int, kind: str) -> None:
+    """404 for an overview covering a partnership whose live figures the user may not
+    read (`selectors.overviews_closed_to`), as for any partnership they may not read."""
+    if kind == Report.Kind.OVERVIEW and selectors.overviews_closed_to(user, [pk]):
+        raise Http404("No report found")
+
+
 def _published_report(request, partnership, pk) -> Report:
     """A report a reader may open: an exempt one (Schedule 12A) never reaches the public."""
     report = _report(partnership, pk)
@@ -94,12 +102,18 @@ def report_list(request, slug):
         drafts=can_view_live,
         exempt=has_access(request.user, partnership, Access.PUBLISHED),
     )
+    # Overviews whose drafts this user may not open: listed only once published, and
+    # without an edit link.
+    closed = selectors.overviews_closed_to(
+        request.user, [r.pk for r in reports if r.kind == Report.Kind.OVERVIEW]
+    )
     return render(
         request,
         "reports/report_list.html",
         {
             "partnership": partnership,
-            "reports": reports,
+            "reports": [r for r in reports if r.pk not in closed or r.published_at],
+            "closed": closed,
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "can_view_live": can_view_live,
         },
@@ -156,6 +170,7 @@ def report_create(request, slug):
 def report_edit(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     report = _report(partnership, pk)
+    _check_overview(request.user, report.pk, report.kind)
     form = _form_for(request, partnership, report)
     if request.method == "POST" and form.is_valid():
         services.report_save(
@@ -178,8 +193,9 @@ def report_preview(request, slug, pk):
     found = Report.objects.filter(partnership=partnership, pk=pk).values_list("updated_at", "kind")
     if not found:
         raise Http404("No report found")
+    _check_overview(request.user, pk, found[0][1])
     key = _draft_key(pk, *found[0], partnership)
-    reader_key = f"{key}:{_reader(request.user, partnership)}"
+    reader_key = f"{key}:{_reader(request.user)}"
     report = None
     if (layout := page_from_cache(request, reader_key)) is None:
         report = _report(partnership, pk)
@@ -223,6 +239,7 @@ def _draft_key(pk: int, updated_at, kind: str, partnership: Partnership) -> str:
 def report_publish(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     report = _report(partnership, pk)
+    _check_overview(request.user, report.pk, report.kind)
     if request.method == "POST":
         with_files = services.documents_available()
         # The page, figures and CSV are stored at once; the PDF and Word files, which take
@@ -288,7 +305,7 @@ def report_detail(request, slug, pk, number=None):
     # The page around the stored report, for this reader, and the stored report itself:
     # both fixed until the data version changes (publishing a version changes it too).
     key = f"report-page:{pk}:{number}:{partnership.data_version.hex}"
-    reader_key = f"{key}:{_reader(request.user, partnership)}"
+    reader_key = f"{key}:{_reader(request.user)}"
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None
     if document is None:
@@ -351,7 +368,11 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
                 f"report-revisions:{version.pk}:{partnership.data_version.hex}",
                 lambda: selectors.revision_notice(version),
             ),
-            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "can_edit": has_access(request.user, partnership, Access.EDIT)
+            and not (
+                report.kind == Report.Kind.OVERVIEW
+                and selectors.overviews_closed_to(request.user, [report.pk])
+            ),
             "has_charts": has_charts,
             "files": {"pdf": version.has_pdf, "docx": version.has_docx},
         },
@@ -361,13 +382,16 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     return layout, version.html
 
 
-def _reader(user, partnership: Partnership) -> str:
+def _reader(user) -> str:
     """Who is reading, as far as a page can differ between readers: their name (in the
-    page header) and their role in the partnership."""
+    page header) and their roles (in this partnership, and in those an overview covers)."""
     if not user.is_authenticated:
         return "public"
-    role = "staff" if user.is_staff else roles_by_partnership(user).get(partnership.pk)
-    return f"{user.pk}:{role}:{user.is_active}"
+    if user.is_staff:
+        return f"{user.pk}:staff:{user.is_active}"
+    roles = sorted(roles_by_partnership(user).items())
+    digest = hashlib.blake2b(repr(roles).encode(), digest_size=8).hexdigest()
+    return f"{user.pk}:{digest}:{user.is_active}"
 
 
 @require_safe

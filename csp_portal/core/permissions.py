@@ -48,11 +48,16 @@ def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
 
 def has_access(user: User | AnonymousUser, partnership: Partnership, access: Access) -> bool:
     """Whether the user has this access to this partnership."""
+    return has_access_to(user, partnership.pk, access)
+
+
+def has_access_to(user: User | AnonymousUser, partnership_id: int, access: Access) -> bool:
+    """Whether the user has this access to the partnership with this id."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff:
         return True
-    role = roles_by_partnership(user).get(partnership.pk)
+    role = roles_by_partnership(user).get(partnership_id)
     if role is None:
         return False
     if access is Access.PUBLISHED:

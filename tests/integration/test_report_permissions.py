@@ -167,3 +167,102 @@ def test_exempt_report_never_reaches_the_public(client, world, panel_a):
     assert (page.status_code, csv.status_code) == (404, 404)
     client.force_login(panel_a)
     assert client.get(reverse("reports:detail", args=[slug, pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_report_made_exempt_after_a_public_read_leaves_the_public_page(client, world, officer_a):
+    world["p"].reports_public = True
+    world["p"].save()
+    slug, pk = world["p"].slug, world["report"].pk
+    url = reverse("reports:detail", args=[slug, pk])
+    assert client.get(url).status_code == 200  # read by the public, and kept
+
+    report = Report.objects.get(pk=pk)
+    report.exempt, report.exempt_paragraph = True, "3"
+    services.report_save(report=report, by=officer_a)  # what the edit form does
+
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reports:version", args=[slug, pk, 1])).status_code == 404
+
+
+@pytest.fixture
+def overview(partnership_a, partnership_b, admin_user):
+    """An overview of partnerships A and B, made by staff, with B's live figures in it."""
+    hate_crime_indicator(partnership_a)
+    hate_crime_indicator(partnership_b, code="B 99", title="B's unpublished indicator")
+    report = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW, title="Overview")
+    report.covers.set([partnership_a, partnership_b])
+    return report
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["reports:preview", "reports:edit", "reports:publish"])
+def test_an_overview_draft_is_closed_to_an_officer_of_only_some_partnerships(
+    client, overview, officer_a, name
+):
+    client.force_login(officer_a)
+
+    response = client.get(reverse(name, args=[overview.partnership.slug, overview.pk]))
+
+    assert response.status_code == 404
+    assert b"unpublished indicator" not in response.content
+
+
+@pytest.mark.django_db
+def test_an_officer_of_only_some_partnerships_cannot_publish_an_overview(
+    client, overview, officer_a
+):
+    client.force_login(officer_a)
+
+    response = client.post(
+        reverse("reports:publish", args=[overview.partnership.slug, overview.pk])
+    )
+    edited = client.post(
+        reverse("reports:edit", args=[overview.partnership.slug, overview.pk]),
+        {"title": "Changed"},
+    )
+
+    assert (response.status_code, edited.status_code) == (404, 404)
+    assert not ReportVersion.objects.filter(report=overview).exists()
+    assert Report.objects.get(pk=overview.pk).title == "Overview"
+
+
+@pytest.mark.django_db
+def test_the_list_shows_an_officer_only_the_overviews_they_may_open(
+    client, overview, officer_a, admin_user
+):
+    client.force_login(officer_a)
+    url = reverse("reports:list", args=[overview.partnership.slug])
+    assert b"Overview" not in client.get(url).content  # a draft they may not open
+
+    services.report_publish(report=overview, by=admin_user)
+    listed = client.get(url).content.decode()
+    page = client.get(reverse("reports:detail", args=[overview.partnership.slug, overview.pk]))
+
+    assert "Overview" in listed  # published: theirs to read, not to edit
+    assert reverse("reports:edit", args=[overview.partnership.slug, overview.pk]) not in listed
+    assert page.status_code == 200
+    assert reverse("reports:edit", args=[overview.partnership.slug, overview.pk]) not in (
+        page.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_an_officer_of_every_covered_partnership_opens_the_overview(
+    client, overview, officer_a, partnership_b
+):
+    from csp_portal.core.models import Membership
+
+    membership = Membership.objects.filter(user=officer_a).first()
+    Membership.objects.create(
+        user=officer_a,
+        partnership=partnership_b,
+        organisation=membership.organisation,
+        role=Membership.Role.OFFICER,
+    )
+    client.force_login(officer_a)
+
+    response = client.get(reverse("reports:preview", args=[overview.partnership.slug, overview.pk]))
+
+    assert response.status_code == 200
+    assert b"unpublished indicator" in response.content
