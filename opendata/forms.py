@@ -3,6 +3,8 @@ from django import forms
 from indicators.forms import MultipleFileField, MultipleFileInput
 
 MAX_UPLOAD = 200 * 1024 * 1024
+# The ONS lookup for all of England and Wales is a few megabytes.
+MAX_WARD_LOOKUP = 50 * 1024 * 1024
 
 
 class StreetUploadForm(forms.Form):
@@ -35,3 +37,11 @@ class WardLookupForm(forms.Form):
         help_text="A CSV with a header row: the ONS lookup (columns such as LSOA21CD, "
         "WD24CD, WD24NM) or the columns LSOA code, ward code, ward name.",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_WARD_LOOKUP:
+            raise forms.ValidationError(f"{upload.name} is larger than 50 MB.")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(f"{upload.name} is not a CSV file.")
+        return upload

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 
 from csp_portal.core.models import Partnership
@@ -278,14 +279,21 @@ def _insert_rows(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
 
 @transaction.atomic
 def lsoa_wards_replace(*, partnership: Partnership, rows: list[tuple[str, str, str]]) -> int:
-    """Make the partnership's LSOA-to-ward lookup exactly these (LSOA, ward code, ward name)."""
+    """Make the partnership's LSOA-to-ward lookup exactly these (LSOA, ward code, ward name).
+
+    Raises ValueError naming the first row the lookup cannot hold; nothing changes then.
+    """
     LsoaWard.objects.filter(partnership=partnership).delete()
     wards = [
         LsoaWard(partnership=partnership, lsoa_code=lsoa, ward_code=code, ward_name=name)
         for lsoa, code, name in rows
     ]
     for ward in wards:
-        ward.clean_fields(exclude=["partnership"])
+        try:
+            ward.clean_fields(exclude=["partnership"])
+        except ValidationError as error:
+            problems = " ".join(" ".join(messages) for messages in error.message_dict.values())
+            raise ValueError(f"LSOA {ward.lsoa_code[:20]!r}: {problems}") from None
     LsoaWard.objects.bulk_create(wards)
     data_version.data_changed(partnership_ids=[partnership.pk])  # bulk: no signals
     return len(wards)

@@ -77,7 +77,10 @@ def wards_upload(request, slug):
         upload = form.cleaned_data["file"]
         text = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
         try:
-            rows = police_uk.read_ward_lookup(text)
+            # All or nothing: a row the lookup cannot hold leaves the old lookup as it was.
+            count = services.lsoa_wards_replace(
+                partnership=partnership, rows=police_uk.read_ward_lookup(text)
+            )
         except (ValueError, UnicodeDecodeError) as error:
             form.add_error(
                 "file",
@@ -86,7 +89,6 @@ def wards_upload(request, slug):
                 else "The file is not a UTF-8 CSV file.",
             )
         else:
-            count = services.lsoa_wards_replace(partnership=partnership, rows=rows)
             messages.success(request, f"Loaded {count:,} LSOAs and their wards.")
             return redirect("opendata:wards", slug=partnership.slug)
         finally:

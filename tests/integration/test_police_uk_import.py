@@ -247,6 +247,35 @@ def test_ward_lookup_without_the_columns_is_refused(client, officer_a, plymouth)
 
 
 @pytest.mark.django_db
+def test_a_ward_lookup_row_too_long_is_refused_and_the_old_lookup_kept(client, officer_a, plymouth):
+    client.force_login(officer_a)
+    url = reverse("opendata:wards", args=["partnership-a"])
+    good = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    client.post(url, {"file": SimpleUploadedFile("lookup.csv", good.encode(), "text/csv")})
+    bad = good + "E01000002TOOLONGCODE,E05000002,B Ward\n"
+
+    response = client.post(
+        url, {"file": SimpleUploadedFile("lookup.csv", bad.encode(), "text/csv")}
+    )
+
+    assert response.status_code == 200
+    assert b"E01000002TOOLONGCODE" in response.content
+    assert b"at most 12 characters" in response.content
+    assert list(LsoaWard.objects.values_list("lsoa_code", flat=True)) == ["E01000001"]
+
+
+@pytest.mark.django_db
+def test_a_ward_lookup_that_is_not_a_csv_is_refused(client, officer_a, plymouth):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.xlsx", b"PK\x03\x04", "application/zip")},
+    )
+    assert response.status_code == 200 and b"lookup.xlsx is not a CSV file" in response.content
+    assert not LsoaWard.objects.exists()
+
+
+@pytest.mark.django_db
 def test_contract_columns_round_trip_through_export_data(tmp_path, plymouth, sac):
     plymouth.local_authorities = "Plymouth;Torbay"
     plymouth.save()
