@@ -150,6 +150,7 @@ def commissioning(
             break
     else:
         return None
+    budget = importlib.import_module("commissioning.budget")
     return {
         "year_label": summary.year_label,
         "lines": [
@@ -179,6 +180,12 @@ def commissioning(
             for row in summary.streams
         ],
         "total": _plan_total(summary.streams),
+        # A theme group's report lists its own lines against the partnership's streams.
+        "streams_of_partnership": theme_group is not None,
+        "line_statuses": _line_statuses(summary.lines),
+        "to_be_confirmed": sum(
+            1 for line in summary.lines if line.contribution_status in (budget.TBC, budget.AWAITING)
+        ),
         "no_outcomes": [
             line.reference for line in summary.lines if not getattr(line, "outcomes", "").strip()
         ],
@@ -193,6 +200,27 @@ def commissioning(
         ],
         "warnings": [w.message for w in summary.warnings],
     }
+
+
+def _line_statuses(lines) -> str:
+    """How many of the lines listed are at each status, as a sentence ("Of the 8 lines
+    below, 3 are commissioned and 5 proposed."), so that money allocated to a line still
+    proposed is never read as spent."""
+    if not lines:
+        return ""
+    order = [label.lower() for label in type(lines[0]).Status.labels]
+    counts = {label: 0 for label in order}
+    for line in lines:
+        counts[line.get_status_display().lower()] += 1
+    found = [(count, label) for label, count in counts.items() if count]
+    if len(lines) == 1:
+        return f"The line below is {found[0][1]}."
+    if len(found) == 1:
+        return f"All {len(lines):,} lines below are {found[0][1]}."
+    (first, label), rest = found[0], found[1:]
+    parts = [f"{first:,} {'is' if first == 1 else 'are'} {label}"]
+    parts += [f"{count:,} {label}" for count, label in rest]
+    return f"Of the {len(lines):,} lines below, {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 def _lines(text: str) -> list[str]:

@@ -839,3 +839,41 @@ def test_partnership_workbook_carries_commissioning_and_reads_back(partnership_a
         {k: tables[k] for k in ("funding", "commissioning")}, by=None, scope=partnership_a
     )
     assert _snapshot(partnership_a) == before
+
+
+@pytest.mark.django_db
+def test_the_report_says_allocated_money_is_for_proposals_until_commissioned(partnership_a):
+    from django.template.loader import render_to_string
+
+    from reports import sources
+    from tests.factories import FundingStreamFactory, ThemeGroupFactory
+
+    stream = FundingStreamFactory(
+        partnership=partnership_a, financial_year=2017, amount=Decimal("50000")
+    )
+    group = ThemeGroupFactory(partnership=partnership_a)
+    for status in ("proposed", "proposed", "commissioned"):
+        CommissioningLineFactory(partnership=partnership_a, funding_stream=stream, status=status)
+    CommissioningLineFactory(
+        partnership=partnership_a,
+        funding_stream=stream,
+        theme_group=group,
+        contribution_status=CommissioningLine.Contribution.TBC,
+        contribution=None,
+    )
+
+    def sentence(theme_group=None):
+        funding = sources.commissioning(partnership_a, datetime.date(2017, 6, 1), theme_group)
+        return " ".join(render_to_string("reports/_funding_total.html", {"c": funding}).split())
+
+    assert sentence() == (
+        "Funding totals £50,000 from 1 source: £30,000 is allocated to commissioning lines "
+        "and £20,000 is not yet allocated. Of the 4 lines below, 3 are proposed and "
+        "1 commissioned. The contribution of 1 line is still to be confirmed."
+    )
+    assert "confirmed for" not in sentence()
+    assert sentence(group) == (
+        "Across the partnership, funding totals £50,000 from 1 source: £30,000 is allocated "
+        "to commissioning lines and £20,000 is not yet allocated. The line below is "
+        "proposed. The contribution of 1 line is still to be confirmed."
+    )

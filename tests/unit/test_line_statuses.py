@@ -1,0 +1,30 @@
+"""The sentence saying how many commissioning lines are at each status (reports/sources.py)."""
+
+import pytest
+
+from commissioning.models import CommissioningLine
+from reports.sources import _line_statuses
+
+
+def lines(*statuses):
+    return [CommissioningLine(status=status) for status in statuses]
+
+
+@pytest.mark.parametrize(
+    "statuses, sentence",
+    [
+        ((), ""),
+        (("proposed",), "The line below is proposed."),
+        (("proposed",) * 8, "All 8 lines below are proposed."),
+        (
+            ("proposed", "commissioned", "proposed"),
+            "Of the 3 lines below, 2 are proposed and 1 commissioned.",
+        ),
+        (
+            ("ended", "approved", "commissioned", "commissioned", "proposed"),
+            "Of the 5 lines below, 1 is proposed, 1 approved, 2 commissioned and 1 ended.",
+        ),
+    ],
+)
+def test_line_statuses_in_words(statuses, sentence):
+    assert _line_statuses(lines(*statuses)) == sentence
