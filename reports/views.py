@@ -266,9 +266,26 @@ def report_publish(request, slug, pk):
             "report": report,
             "red_without_action": context["red_without_action"],
             "actions_connected": snapshot["actions"] is not None,
+            "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
         },
     )
+
+
+def _cover_gaps(report: Report, implications_given: bool) -> list[str]:
+    """What the cover sheet leaves out that a council report template asks for: the
+    editor is told before publishing (the report itself says "Not given")."""
+    gaps = [
+        label
+        for label, value in (
+            ("who the report is of", report.report_of),
+            ("a contact officer", report.contact_officer),
+        )
+        if not value.strip()
+    ]
+    if not implications_given:
+        gaps.append("its implications (financial, legal and the rest) and their sign-off")
+    return gaps
 
 
 def _publishing(page: str, version, url: str):

@@ -209,6 +209,23 @@ def test_publish_page_warns_of_red_indicators_without_action(client, partnership
 
 
 @pytest.mark.django_db
+def test_publish_page_names_what_the_cover_sheet_leaves_out(client, partnership_a, officer_a):
+    report = ReportFactory(partnership=partnership_a, report_of="Director of Communities")
+    client.force_login(officer_a)
+    url = reverse("reports:publish", args=["partnership-a", report.pk])
+
+    page = client.get(url).content.decode()
+
+    assert "The cover sheet does not give:" in page
+    assert "a contact officer" in page and "its implications" in page
+    assert "who the report is of" not in page
+    report.contact_officer = "A. Officer"
+    report.implications = {"financial": {"text": "Within budget", "officer": "S151 officer"}}
+    report.save()
+    assert "The cover sheet does not give" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_publish_post_stores_a_version_and_shows_it(client, report_a, officer_a):
     client.force_login(officer_a)
 
