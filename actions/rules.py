@@ -85,6 +85,31 @@ def rag_counts(statuses: Iterable[str]) -> list[RagCount]:
     ]
 
 
+COMPLETE, IN_PROGRESS = "complete", "in_progress"
+# Where an action stands, before how it is rated (REPORT_CHECKLIST 21): most done first.
+PROGRESS = (COMPLETE, IN_PROGRESS, NOT_STARTED)
+PROGRESS_WORDS = {COMPLETE: "Complete", IN_PROGRESS: "In progress", NOT_STARTED: "Not started"}
+
+
+def progress_of(status: str, closed: bool) -> str:
+    """Complete once closed; not started until an update gives it a RAG rating; else in
+    progress (its RAG rating then says how at risk its delivery is)."""
+    if closed:
+        return COMPLETE
+    return NOT_STARTED if status == NOT_STARTED else IN_PROGRESS
+
+
+def progress_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:
+    """How many actions, given as (status, closed), are complete, in progress and not
+    started, with each share of all of them (rounded as in `rag_counts`)."""
+    values = [progress_of(status, closed) for status, closed in actions]
+    return [
+        RagCount(stage, PROGRESS_WORDS[stage], n, percent_of(n, len(values)))
+        for stage in PROGRESS
+        for n in [values.count(stage)]
+    ]
+
+
 def risk_score(likelihood: int, impact: int) -> int:
     """Likelihood x impact, each 1 to 5."""
     for name, value in (("likelihood", likelihood), ("impact", impact)):

@@ -76,6 +76,13 @@ def action_plan(
             {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
             for c in summary.counts
         ],
+        # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
+        "progress_counts": [
+            {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
+            for c in importlib.import_module("actions.rules").progress_counts(
+                (row.status, row.action.closed) for row in summary.actions
+            )
+        ],
         "status_changes": [
             {
                 "title": f"{c.action.reference} {c.action.description}",

@@ -533,3 +533,20 @@ def test_partnership_page_links_to_plans(signed_in, partnership_a):
     text = signed_in.get(reverse("core:partnership", args=["partnership-a"])).content.decode()
     assert reverse("actions:plans", args=["partnership-a"]) in text
     assert reverse("actions:follow_up", args=["partnership-a"]) in text
+
+
+@pytest.mark.django_db
+def test_the_report_counts_actions_by_progress_before_their_rating(plan_a, red_action):
+    from reports import sources
+
+    objective = red_action.objective
+    ActionFactory(objective=objective, reference="2.3", description="Not begun")
+    ActionFactory(objective=objective, reference="2.4", description="Done", closed=True)
+
+    found = sources.action_plan(plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None)
+
+    assert [(row["label"], row["count"], row["pct"]) for row in found["progress_counts"]] == [
+        ("Complete", 1, "33"),
+        ("In progress", 1, "33"),
+        ("Not started", 1, "33"),
+    ]

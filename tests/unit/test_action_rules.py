@@ -104,3 +104,22 @@ def test_risk_matrix_counts_cells_highest_likelihood_first():
     assert matrix[4][4].likelihood == 1 and matrix[4][4].impact == 5 and matrix[4][4].count == 1
     assert matrix[2][2].count == 1 and matrix[2][2].band == "high"
     assert sum(cell.count for row in matrix for cell in row) == 4
+
+
+def test_progress_is_complete_once_closed_and_not_started_until_rated():
+    assert rules.progress_of(rules.NOT_STARTED, closed=False) == rules.NOT_STARTED
+    assert rules.progress_of(rules.RED, closed=False) == rules.IN_PROGRESS
+    assert rules.progress_of(rules.GREEN, closed=True) == rules.COMPLETE
+    assert rules.progress_of(rules.NOT_STARTED, closed=True) == rules.COMPLETE
+
+
+def test_progress_counts_add_up_in_order_with_shares():
+    counts = rules.progress_counts(
+        [(rules.GREEN, True), (rules.RED, False), (rules.AMBER, False), (rules.NOT_STARTED, False)]
+    )
+    assert [(c.status, c.word, c.count, c.percent) for c in counts] == [
+        ("complete", "Complete", 1, 25),
+        ("in_progress", "In progress", 2, 50),
+        ("not_started", "Not started", 1, 25),
+    ]
+    assert [c.percent for c in rules.progress_counts([])] == [None, None, None]
