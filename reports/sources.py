@@ -221,13 +221,13 @@ def _line_statuses(lines) -> str:
         counts[line.get_status_display().lower()] += 1
     found = [(count, label) for label, count in counts.items() if count]
     if len(lines) == 1:
-        return f"The line below is {found[0][1]}."
+        return f"The line is {found[0][1]}."
     if len(found) == 1:
-        return f"All {len(lines):,} lines below are {found[0][1]}."
+        return f"All {len(lines):,} lines are {found[0][1]}."
     (first, label), rest = found[0], found[1:]
     parts = [f"{first:,} {'is' if first == 1 else 'are'} {label}"]
     parts += [f"{count:,} {label}" for count, label in rest]
-    return f"Of the {len(lines):,} lines below, {', '.join(parts[:-1])} and {parts[-1]}."
+    return f"Of the {len(lines):,} lines, {', '.join(parts[:-1])} and {parts[-1]}."
 
 
 def _lines(text: str) -> list[str]:

@@ -868,12 +868,12 @@ def test_the_report_says_allocated_money_is_for_proposals_until_commissioned(par
 
     assert sentence() == (
         "Funding totals £50,000 from 1 source: £30,000 is allocated to commissioning lines "
-        "and £20,000 is not yet allocated. Of the 4 lines below, 3 are proposed and "
+        "and £20,000 is not yet allocated. Of the 4 lines, 3 are proposed and "
         "1 commissioned. The contribution of 1 line is still to be confirmed."
     )
     assert "confirmed for" not in sentence()
     assert sentence(group) == (
         "Across the partnership, funding totals £50,000 from 1 source: £30,000 is allocated "
-        "to commissioning lines and £20,000 is not yet allocated. The line below is "
+        "to commissioning lines and £20,000 is not yet allocated. The line is "
         "proposed. The contribution of 1 line is still to be confirmed."
     )

@@ -14,15 +14,15 @@ def lines(*statuses):
     "statuses, sentence",
     [
         ((), ""),
-        (("proposed",), "The line below is proposed."),
-        (("proposed",) * 8, "All 8 lines below are proposed."),
+        (("proposed",), "The line is proposed."),
+        (("proposed",) * 8, "All 8 lines are proposed."),
         (
             ("proposed", "commissioned", "proposed"),
-            "Of the 3 lines below, 2 are proposed and 1 commissioned.",
+            "Of the 3 lines, 2 are proposed and 1 commissioned.",
         ),
         (
             ("ended", "approved", "commissioned", "commissioned", "proposed"),
-            "Of the 5 lines below, 1 is proposed, 1 approved, 2 commissioned and 1 ended.",
+            "Of the 5 lines, 1 is proposed, 1 approved, 2 commissioned and 1 ended.",
         ),
     ],
 )
