@@ -6,6 +6,7 @@ they survive black-and-white printing. Every chart carries its data as a table.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from . import periods, spc
 from .commentary import format_number, signal_phrase
@@ -65,6 +66,8 @@ MAX_SERIES = 4
 # Line labels, in multiples of the chart's font size: the least distance between two
 # labels' centres, and the width of a character (to leave room on the right).
 LABEL_GAP, LABEL_CHAR = 1.3, 0.6
+LABEL_XSHIFT, LABEL_PAD = 8, 2  # pixels: a label's gap from its point, and from a line
+SCREEN_WIDTH = 700  # a chart's width on screen when the layout does not fix one
 
 
 def _plot_height(layout: dict) -> int:
@@ -72,14 +75,59 @@ def _plot_height(layout: dict) -> int:
     return layout.get("height", 320) - margin.get("t", 0) - margin.get("b", 0)
 
 
+def _runs(lines: list[dict], index: dict) -> list[list[tuple[float, float]]]:
+    """Each unbroken stretch of each line, as (category position, value) points."""
+    runs = []
+    for trace in lines:
+        run: list[tuple[float, float]] = []
+        for x, y in zip(trace["x"], trace["y"], strict=True):
+            if y is None:
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append((index[x], y))
+        if run:
+            runs.append(run)
+    return runs
+
+
+def _span(run: list[tuple[float, float]], start: float, stop: float) -> tuple | None:
+    """The lowest and highest value a line takes between two x positions, None if it
+    does not pass between them."""
+    values = []
+    for (x0, y0), (x1, y1) in pairwise(run):
+        low, high = max(x0, start), min(x1, stop)
+        if low > high or x1 == x0:
+            continue
+        values += [y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (low, high)]
+    return (min(values), max(values)) if values else None
+
+
+def _clear_of(at: float, blocked: list[tuple[float, float]], floor: float) -> float:
+    """The height nearest ``at`` outside every blocked band, not below ``floor``."""
+    moved = at
+    for _ in range(len(blocked) + 1):  # each move clears one band; bands may overlap
+        inside = [(lo, hi) for lo, hi in blocked if lo < moved < hi]
+        if not inside:
+            return moved
+        up = max(hi for _, hi in inside)
+        down = min(lo for lo, _ in inside)
+        moved = down if down >= floor and at - down < up - at else up
+    return moved
+
+
 def label_lines(spec: dict) -> dict:
     """Each line named at its last point instead of in a legend (REPORT_CHECKLIST 31).
 
-    Labels closer than LABEL_GAP lines of text are pushed apart, the lowest staying put;
-    the right margin grows to fit the longest label. Positions follow the layout's height
-    and font size: call it again after changing them (the printed images do), or after
-    adding a line. At most MAX_SERIES lines: more cannot be told apart in black and
-    white. Changes ``spec`` in place and returns it.
+    A label sits to the right of its line's end; where another line runs on through
+    that space (this year's line ends in November, last year's goes on to March), the
+    label moves just above or below it, whichever is nearer. Labels side by side closer
+    than LABEL_GAP lines of text are then pushed apart, the lowest staying put; the
+    right margin grows to fit the longest label. Positions follow the layout's size and font:
+    call it again after changing them (the printed images do), or after adding a line.
+    At most MAX_SERIES lines: more cannot be told apart in black and white. Changes
+    ``spec`` in place and returns it.
     """
     lines = [t for t in spec["data"] if "lines" in t.get("mode", "lines")]
     if len(lines) > MAX_SERIES:
@@ -89,7 +137,7 @@ def label_lines(spec: dict) -> dict:
     top = max([*values, 0]) * 1.05 or 1  # plotly's own headroom above the highest point
     pixels = _plot_height(layout) / top
     size = layout.get("font", {}).get("size", 14)
-    gap = LABEL_GAP * size
+    gap, half = LABEL_GAP * size, LABEL_GAP * size / 2
     ends = []
     for trace in lines:
         # A trace drawn as several lines (upper and lower limits, split by a None) names
@@ -101,13 +149,34 @@ def label_lines(spec: dict) -> dict:
         points = [(x, y) for x, y in zip(trace["x"], trace["y"], strict=True) if y is not None]
         if points:
             ends.append((points[-1][1], points[-1][0], trace["name"]))
-    ends.sort(key=lambda end: end[0])
-    annotations, last = [], None
+    longest = max((len(name) for _, _, name in ends), default=0)
+    needed = round(longest * LABEL_CHAR * size) + 16
+    layout["margin"]["r"] = max(layout["margin"].get("r", 0), needed)
+    # Where each label reaches, in categories: the x axis spreads them over the plot.
+    index = {x: i for i, x in enumerate(dict.fromkeys(x for t in lines for x in t["x"]))}
+    margin = layout["margin"]
+    width = layout.get("width", SCREEN_WIDTH) - margin.get("l", 0) - margin["r"]
+    step = max(width, 1) / max(len(index) - 1, 1)
+    runs = _runs(lines, index)
+    placed = []
     for y, x, name in ends:
-        at = y * pixels
-        if last is not None and at < last + gap:
-            at = last + gap
-        last = at
+        start = index[x] + LABEL_XSHIFT / step
+        stop = start + len(name) * LABEL_CHAR * size / step
+        blocked = [
+            (lo * pixels - half - LABEL_PAD, hi * pixels + half + LABEL_PAD)
+            for run in runs
+            if (span := _span(run, start, stop)) is not None
+            for lo, hi in [span]
+        ]
+        placed.append((_clear_of(y * pixels, blocked, floor=half), y, x, name, start, stop))
+    placed.sort(key=lambda label: label[0])
+    annotations, below = [], []
+    for at, y, x, name, start, stop in placed:
+        # Only labels side by side can collide: those at other places along the axis stay.
+        beside = [low for low, left, right in below if left < stop and start < right]
+        if beside and at < max(beside) + gap:
+            at = max(beside) + gap
+        below.append((at, start, stop))
         annotations.append(
             {
                 "x": x,
@@ -117,7 +186,7 @@ def label_lines(spec: dict) -> dict:
                 "text": name,
                 "showarrow": False,
                 "xanchor": "left",
-                "xshift": 8,
+                "xshift": LABEL_XSHIFT,
                 "yshift": round(at - y * pixels),
                 "font": {"color": "#0b0c0c"},
                 "bgcolor": "rgba(255,255,255,0.8)",
@@ -125,28 +194,52 @@ def label_lines(spec: dict) -> dict:
         )
     layout["annotations"] = annotations
     layout["showlegend"] = False
-    longest = max((len(name) for _, _, name in ends), default=0)
-    needed = round(longest * LABEL_CHAR * size) + 16
-    layout["margin"]["r"] = max(layout["margin"].get("r", 0), needed)
     return spec
 
 
+def measure_name(indicator: Indicator) -> str:
+    """What an indicator measures, to follow "a chart of": "the number of hate crimes"."""
+    unit = indicator.unit.strip()
+    if not unit:
+        return indicator.title
+    if indicator.measure == Indicator.Measure.COUNT and not unit.startswith("number of"):
+        return f"the number of {unit}"
+    return f"the {unit}"
+
+
+def period_label(month, *, quarterly: bool, start_month: int) -> str:
+    """A chart's x label for a stored period: "Apr", or "Q1" for a quarterly indicator."""
+    if quarterly:
+        return periods.quarter_name(month, start_month)
+    return periods.month_name(month)[:3]
+
+
 def indicator_charts(indicator: Indicator, result) -> list[Chart]:
-    """Month by month against last year, and cumulative against the target profile."""
+    """Month (or quarter) by month against last year, and cumulative against the target."""
     figures: Figures = result.figures
     places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
-    labels = [periods.short_month_label(m).split(" ")[0] for m, _ in figures.this_year]
-    this_label = f"{figures.financial_year}"
+    quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
     start_month = figures.fy_start.month
+    labels = [
+        period_label(m, quarterly=quarterly, start_month=start_month) for m, _ in figures.this_year
+    ]
+    step = "quarter by quarter" if quarterly else "month by month"
+    if quarterly:
+        first = periods.quarter_months(figures.fy_start.year, 1, start_month)
+        step += f" (Q1 is {periods.month_name(first[0])} to {periods.month_name(first[-1])})"
+    column = "Quarter" if quarterly else "Month"
+    name = measure_name(indicator)
+    this_label = f"{figures.financial_year}"
     last_year = periods.fy_label(
         periods.financial_year_of(figures.fy_start, start_month) - 1, start_month
     )
     this_values = [_number(v) for _, v in figures.this_year]
     last_values = [_number(v) for _, v in figures.last_year]
     slug = f"chart-{indicator.pk}"
+    area = indicator.partnership.area or indicator.partnership.name
     if figures.ytd_change is None:
-        finding = f"{indicator.title}: {figures.financial_year} month by month"
+        finding = f"{indicator.title}: {figures.financial_year} {step.split(' (')[0]}"
     else:
         words = (
             "higher than"
@@ -159,9 +252,8 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     monthly = Chart(
         id=f"{slug}-monthly",
         title=finding,
-        subtitle=f"{unit}, {indicator.partnership.area or indicator.partnership.name}, "
-        f"month by month, {last_year} and {figures.financial_year}",
-        alt=f"Line chart of {indicator.title.lower()} by month, {figures.financial_year} against "
+        subtitle=f"{unit}, {area}, {step}, {last_year} and {figures.financial_year}",
+        alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year} against "
         f"{last_year}. The data are in the table that follows.",
         spec={
             "data": [
@@ -184,7 +276,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
             ],
             "layout": _layout(unit),
         },
-        headers=["Month", last_year, figures.financial_year],
+        headers=[column, last_year, figures.financial_year],
         rows=[
             [label, _cell(last, places), _cell(this, places)]
             for label, (_, last), (_, this) in zip(
@@ -203,9 +295,8 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
                 id=f"{slug}-cumulative",
                 title=f"{indicator.title}: year to date against the target",
                 subtitle=f"Cumulative {unit.lower()}, {figures.financial_year}",
-                alt=f"Line chart of the cumulative {indicator.title.lower()} in "
-                f"{figures.financial_year} against the cumulative target. The data are in the "
-                "table that follows.",
+                alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
+                f"{step}, against the cumulative target. The data are in the table that follows.",
                 spec={
                     "data": [
                         {
@@ -227,7 +318,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
                     ],
                     "layout": _layout(f"Cumulative {unit.lower()}"),
                 },
-                headers=["Month", "Target to date", "Year to date"],
+                headers=[column, "Target to date", "Year to date"],
                 rows=[
                     [label, _cell(t, places), _cell(c, places)]
                     for label, (_, t), (_, c) in zip(
@@ -263,7 +354,15 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
         return None
     places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
-    labels = [periods.short_month_label(s) for s in slots]
+    quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
+    start_month = indicator.partnership.fy_start_month
+
+    def slot_label(slot, short: bool = False) -> str:
+        if quarterly:
+            return periods.quarter_label(slot, start_month)
+        return periods.short_month_label(slot) if short else periods.month_label(slot)
+
+    labels = [slot_label(s, short=True) for s in slots]
     limits = [analysis.limits_at(i) for i in range(len(slots))]
     values = [_number(v) for v in analysis.values]
 
@@ -333,7 +432,7 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
     layout["height"] = 360
     latest = analysis.latest
     signals = sum(1 for p in analysis.points if p is not None)
-    span = f"{periods.month_label(slots[0])} to {periods.month_label(slots[-1])}"
+    span = f"{slot_label(slots[0])} to {slot_label(slots[-1])}"
     if latest is None:
         summary = (
             f"There are too few figures for process limits (at least {spc.MIN_POINTS} are needed)."
@@ -351,7 +450,7 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
         here = limits[i]
         rows.append(
             [
-                periods.month_label(slot),
+                slot_label(slot),
                 _cell(analysis.values[i], places),
                 _cell(here.mean, places + 1) if here else "No limits",
                 _cell(here.lower, places + 1) if here else "No limits",
@@ -366,9 +465,16 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
         id=f"chart-{indicator.pk}-xmr",
         title=f"{indicator.title}: statistical process control (XmR) chart",
         subtitle=f"{unit}, {span}. {summary}",
-        alt=f"XmR chart of {indicator.title.lower()} from {span}. {summary} Improvement is "
+        alt=f"XmR chart of {measure_name(indicator)}, {span}. {summary} Improvement is "
         "marked with triangles, concern with squares. The data are in the table that follows.",
         spec=spec,
-        headers=["Month", "Figure", "Mean", "Lower limit", "Upper limit", "Variation"],
+        headers=[
+            "Quarter" if quarterly else "Month",
+            "Figure",
+            "Mean",
+            "Lower limit",
+            "Upper limit",
+            "Variation",
+        ],
         rows=rows,
     )

@@ -6,15 +6,24 @@ figure, so the text cannot contradict the numbers. Rounding happens here, only f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.figures import Figures, IndicatorSpec
+from indicators.figures import Figures, IndicatorSpec, change_test
 from indicators.periods import add_months, month_label, month_name
 from indicators.spc import Signal
 
-__all__ = ["commentary", "format_number", "format_percent", "signal_phrase", "spc_summary"]
+__all__ = [
+    "change_variation_sentence",
+    "commentary",
+    "format_number",
+    "format_percent",
+    "partial_ytd_only_this_month",
+    "signal_phrase",
+    "spc_summary",
+]
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
@@ -107,13 +116,97 @@ def _count_noun(value: Decimal, noun: str, noun_singular: str | None) -> str:
     return noun_singular if noun_singular and _rounded(value, 0) == 1 else noun
 
 
+def _recorded(noun: str) -> str:
+    """ " recorded" after a noun that does not already say how it was counted: "crimes
+    recorded", but "organisations registered" and "people attending sessions" as they are."""
+    outside = re.sub(r"\([^)]*\)", "", noun)
+    words = re.findall(r"[a-z]+", outside.lower())
+    said = any(len(w) > 4 and (w.endswith("ed") or w.endswith("ing")) for w in words)
+    return "" if said else " recorded"
+
+
+def _covered_in_words(figures: Figures, spec: IndicatorSpec) -> tuple[str, bool]:
+    """The periods the year to date adds up, in words, and whether there is more than one."""
+    covered = figures.ytd_periods
+    if spec.frequency == "quarterly":
+        spans = [f"{month_name(m)} to {month_name(add_months(m, 2))}" for m in covered]
+        plural = len(spans) > 1
+        return f"the quarter{'s' if plural else ''} {' and '.join(spans)}", plural
+    return _months_in_words(covered), len(covered) > 1
+
+
+def partial_ytd_only_this_month(figures: Figures, spec: IndicatorSpec) -> bool:
+    """Whether a partial year to date is just the reporting month (its own sentence says it)."""
+    return (
+        figures.ytd_partial
+        and spec.frequency == "monthly"
+        and figures.ytd_periods == (figures.period,)
+        and figures.value is not None
+    )
+
+
+def _partial_sentences(
+    figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None, has_target: bool
+) -> str:
+    """A year to date with gaps: which periods it adds up, never called the year so far."""
+    named, plural = _covered_in_words(figures, spec)
+    step = 3 if spec.frequency == "quarterly" else 1
+    ends = [figures.ytd_end, *(add_months(m, step - 1) for m in figures.missing_periods)]
+    span = f"{month_name(figures.fy_start)} to {month_name(max(ends))}"
+    has = "have figures" if plural else "has a figure"
+    status = " and no status against the target" if has_target else ""
+    head = f"Only {named} {has} so far, so there is no total for {span}{status}."
+    if partial_ytd_only_this_month(figures, spec):
+        return head
+    ytd, change = figures.ytd, figures.ytd_change
+    those = "Those months" if plural else "That month"
+    if spec.frequency == "quarterly":
+        those = "Those quarters" if plural else "That quarter"
+    compared = f"the same {'quarters' if spec.frequency == 'quarterly' else 'months'} last year"
+    if spec.measure == "count":
+        word = _count_noun(ytd, noun, noun_singular)
+        body = f"{those} had {format_number(ytd)} {word}{_recorded(noun)}"
+        if change is None:
+            return f"{head} {body}."
+        if change == 0:
+            return f"{head} {body}, the same number as {compared}."
+        more = "more" if change > 0 else "fewer"
+        tail = (
+            ", when there were none"
+            if figures.ytd_last_year == 0
+            else _relative(figures.ytd_change_pct, "increase", "reduction")
+        )
+        return f"{head} {body}, {_amount(change, 0)} {more} than {compared}{tail}."
+    body = (
+        f"Over {those.lower()} the {noun} was {_level(ytd, spec)}"
+        f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
+    )
+    if change is None:
+        return f"{head} {body}."
+    if change == 0:
+        return f"{head} {body}, the same as {compared}."
+    higher = "higher" if change > 0 else "lower"
+    tail = (
+        ""
+        if figures.change_is_points
+        else _relative(figures.ytd_change_pct, "increase", "reduction")
+    )
+    return f"{head} {body}, {_difference(change, spec)} {higher} than {compared}{tail}."
+
+
 def _ytd_sentence(
-    figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None
+    figures: Figures,
+    spec: IndicatorSpec,
+    noun: str,
+    noun_singular: str | None,
+    has_target: bool = False,
 ) -> str | None:
     """The year to date against the same period last year."""
     ytd = figures.ytd
     if ytd is None or figures.ytd_end is None:
         return None
+    if figures.ytd_partial:
+        return _partial_sentences(figures, spec, noun, noun_singular, has_target)
     single = figures.ytd_end == figures.fy_start
     start, end = month_name(figures.fy_start), month_name(figures.ytd_end)
     span = f"In {end}" if single else f"Between {start} and the end of {end}"
@@ -123,7 +216,7 @@ def _ytd_sentence(
         word = _count_noun(ytd, noun, noun_singular)
         is_one = _rounded(ytd, 0) == 1
         verb = ("was" if is_one else "were") if single else ("has been" if is_one else "have been")
-        head = f"{span} there {verb} {format_number(ytd)} {word} recorded"
+        head = f"{span} there {verb} {format_number(ytd)} {word}{_recorded(noun)}"
         if change is None:
             return f"{head}."
         if change == 0:
@@ -251,7 +344,7 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     if signal.rule == "beyond":
         return f"{signal.side} the {'upper' if signal.side == 'above' else 'lower'} process limit"
     if signal.rule == "two_of_three":
-        return f"two of three {unit}s in a row well {signal.side} the average (beyond two sigma)"
+        return f"two of the last three {unit}s well {signal.side} the average"
     if signal.rule == "shift":
         where = f"{signal.side} the average"
     else:
@@ -261,18 +354,33 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     return f"one of {signal.length} {unit}s in a row {where}"
 
 
-def _variation(figures: Figures, spec: IndicatorSpec) -> str:
-    """Whether the month's figure is more than noise, as a trailing phrase."""
-    if figures.within_normal_variation is None:
-        return ""
-    if figures.spc_signal is not None:
-        return f", {signal_phrase(figures.spc_signal, spec.frequency)}"
+def _signal_sentence(name: str, signal: Signal, frequency: str) -> str:
+    """A special cause as a sentence of its own, so it cannot read as part of a comparison:
+    "November is the seventh month in a row above the average."."""
+    phrase = signal_phrase(signal, frequency)
+    if signal.rule == "beyond":
+        return f"{name}'s figure is {phrase}, outside its usual range."
+    if signal.rule == "two_of_three":
+        unit = "months" if frequency == "monthly" else "quarters"
+        side = signal.side
+        return f"Two of the last three {unit}, {name} included, were well {side} the average."
+    return f"{name} is {phrase}."
+
+
+def _tested_change(figures: Figures, spec: IndicatorSpec) -> str:
+    """The month's change against last year with its Poisson test, as the month table has it
+    (REPORT_CHECKLIST 16): a trailing phrase. The process-control verdict on the month's level
+    is a separate sentence, so the two tests never share words."""
     change = figures.change
-    if not figures.within_normal_variation:
-        # Only the Poisson test gets here: a tested difference, so "significant" is earned.
-        word = "rise" if change is not None and change > 0 else "fall"
-        return f", a significant {word} (Poisson test)"
-    if change is None or change == 0:
+    if spec.measure != "count" or change is None:
+        return ""
+    within = change_test(figures.value, figures.last_year_value).within
+    if within is None:
+        return ""
+    if not within:
+        # A tested difference, so "significant" is earned.
+        return f", a significant {'rise' if change > 0 else 'fall'} (Poisson test)"
+    if change == 0:
         return ", within normal variation"
     return f", a small {'rise' if change > 0 else 'fall'}, within normal variation"
 
@@ -285,21 +393,28 @@ def _month_sentence(
     if value is None or spec.frequency != "monthly":
         return None
     month = month_name(figures.period)
+    signal = (
+        f" {_signal_sentence(month, figures.spc_signal, spec.frequency)}"
+        if figures.spc_signal is not None
+        else ""
+    )
+    last = f"in {month_label(add_months(figures.period, -12))}"
     if figures.period == figures.fy_start or spec.measure == "snapshot":
         # The year-to-date sentence already gives this month's figure; only add the noise check.
+        if signal:
+            return signal.strip()
+        if figures.variation_test == "spc":
+            return f"{month}'s figure is within its usual range."
         if figures.within_normal_variation is None:
             return None
-        if figures.spc_signal is not None:
-            return f"{month}'s figure is {signal_phrase(figures.spc_signal, spec.frequency)}."
         if not figures.within_normal_variation:
-            return f"{month}'s figure is a significant change (Poisson test)."
-        return f"{month}'s figure is within normal variation."
-    last = f"in {month_label(add_months(figures.period, -12))}"
+            return f"{month}'s figure is a significant change from {last[3:]} (Poisson test)."
+        return f"{month}'s change from {last[3:]} is within normal variation."
     change = figures.change
     if spec.measure == "count":
         word = _count_noun(value, noun, noun_singular)
         verb = "was" if _rounded(value, 0) == 1 else "were"
-        head = f"In {month} there {verb} {format_number(value)} {word} recorded"
+        head = f"In {month} there {verb} {format_number(value)} {word}{_recorded(noun)}"
         if change is None:
             comparison = ""
         elif change == 0:
@@ -318,7 +433,7 @@ def _month_sentence(
         else:
             higher = "higher" if change > 0 else "lower"
             comparison = f", {_difference(change, spec)} {higher} than {last}"
-    return f"{head}{comparison}{_variation(figures, spec)}."
+    return f"{head}{comparison}{_tested_change(figures, spec)}.{signal}"
 
 
 def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
@@ -334,7 +449,8 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
             named = _months_in_words(missing)
         entered = "figures have" if plural else "figure has"
         sentences.append(f"No {entered} been entered for {named}.")
-        if figures.ytd is not None and figures.ytd_last_year is not None:
+        compared = figures.ytd is not None and figures.ytd_last_year is not None
+        if compared and not partial_ytd_only_this_month(figures, spec):
             sentences.append(
                 "The comparison with last year leaves out the same months in both years."
             )
@@ -351,11 +467,22 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
 
 
 def commentary(
-    figures: Figures, spec: IndicatorSpec, *, noun: str, noun_singular: str | None = None
+    figures: Figures,
+    spec: IndicatorSpec,
+    *,
+    noun: str,
+    noun_singular: str | None = None,
+    has_target: bool | None = None,
 ) -> str:
-    """The generated commentary for an indicator's figures, in short plain-English sentences."""
+    """The generated commentary for an indicator's figures, in short plain-English sentences.
+
+    ``has_target``: whether the indicator has a target (a year to date with gaps gets no
+    target to date, so the figures alone cannot always tell); by default, whether it has an
+    annual target."""
+    if has_target is None:
+        has_target = figures.annual_target is not None and spec.polarity != "monitor"
     parts = [
-        _ytd_sentence(figures, spec, noun, noun_singular),
+        _ytd_sentence(figures, spec, noun, noun_singular, has_target),
         _target_sentence(figures, spec),
         _required_sentence(figures, spec, noun, noun_singular),
         _month_sentence(figures, spec, noun, noun_singular),
@@ -380,11 +507,13 @@ def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
     return f"{text}."
 
 
-def change_variation_sentence(test, what: str = "the same period last year") -> str:
+def change_variation_sentence(
+    test, what: str = "the same period last year", subject: str = "the year to date"
+) -> str:
     """A sentence on whether a tested change in a count is more than normal variation."""
     if test.within is None:
         return ""
-    head = f"The change in the year to date against {what} is"
+    head = f"The change in {subject} against {what} is"
     if test.within:
         return f"{head} within normal variation."
     return f"{head} beyond normal variation (Poisson test)."

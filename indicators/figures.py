@@ -210,7 +210,11 @@ class Figures:
     months_remaining: int
     # The periods the year to date adds up; last year is compared over exactly these.
     ytd_periods: tuple[date, ...]
+    # The last month the year to date covers: before the reporting month when it is missing.
     ytd_end: date | None
+    # A gap before the year to date's last figure: it is then only a total of the periods with
+    # figures, not the year so far, so it is given no target to date and no status.
+    ytd_partial: bool
     # Overdue periods with no figure: shown as gaps and named in the commentary, never zero.
     missing_periods: tuple[date, ...]
     # Percentages change in percentage points, which the commentary must say.
@@ -427,6 +431,11 @@ class Calc:
         """The last month a stored period covers."""
         return add_months(slot, self.step - 1)
 
+    def last_ended(self, month: date) -> date:
+        """The latest stored period that has ended by ``month`` (a quarter under way has not)."""
+        slot = self.slot_of(month)
+        return slot if self.slot_end(slot) <= month else add_months(slot, -self.step)
+
     def value(self, slot: date) -> Decimal | None:
         """The figure at a stored period, None where it is missing."""
         return self.values.get(slot)
@@ -548,13 +557,14 @@ def compute(
     to_date = calendar.to_date
     ends = calendar.ends
     if all(map(values.__contains__, to_date)):  # the usual case: no gap this year
-        covered, missing, due_or_covered = to_date, (), to_date
+        covered, missing = to_date, ()
     else:
         covered = tuple(s for s in to_date if s in values)
         # A quarter still under way is not yet overdue, so it is not reported as missing.
         missing = tuple(s for s in to_date if s not in values and ends[s] <= period)
-        due_or_covered = [s for s in to_date if s in values or ends[s] <= period]
-    ytd_end = ends[due_or_covered[-1]] if due_or_covered else None
+    # A missing latest month is late data: the year to date runs to the last month with one.
+    ytd_end = ends[covered[-1]] if covered else None
+    ytd_partial = spec.measure != "snapshot" and covered != year_slots[: len(covered)]
     elapsed = calendar.elapsed
 
     slot = calendar.slot
@@ -578,6 +588,8 @@ def compute(
 
     quarter = _quarter_figures(calc, calendar, period)
     annual_target, target_to_date = _targets(calc, target, year, covered, to_date)
+    if ytd_partial:
+        target_to_date = None
     target_gap = _minus(ytd, target_to_date)
 
     remaining_after_ytd = calendar.remaining_after[ytd_end] if ytd_end else 0
@@ -619,6 +631,7 @@ def compute(
         months_remaining=12 - elapsed,
         ytd_periods=tuple(covered),
         ytd_end=ytd_end,
+        ytd_partial=ytd_partial,
         missing_periods=missing,
         change_is_points=spec.measure == "percentage",
         ratio_parts_missing=ratio_parts_missing,
@@ -1044,7 +1057,7 @@ def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, .
 class Rolling:
     """The twelve months to a period against the twelve months before them."""
 
-    end: date
+    end: date  # the last month of the twelve
     current: Decimal | None
     previous: Decimal | None
     change: Decimal | None
@@ -1052,15 +1065,19 @@ class Rolling:
 
 
 def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
-    """Rolling year to ``period`` and the year before it; None unless every period has a figure."""
+    """Rolling year to ``period`` and the year before it; None unless every period has a figure.
+
+    A quarterly indicator counts the four quarters to the last one ended by ``period``;
+    ``end`` is the last month the year covers (September for a quarter stored at July).
+    """
     calc = Calc(spec, series)
-    last = calc.slot_of(month_start(period))
+    last = calc.last_ended(month_start(period))
     slots = [add_months(last, -calc.step * k) for k in reversed(range(12 // calc.step))]
     current = calc.aggregate(slots)
     previous = calc.like_for_like(slots, -1)
     change = _minus(current, previous)
     return Rolling(
-        end=last,
+        end=calc.slot_end(last),
         current=current,
         previous=previous,
         change=change,

@@ -26,7 +26,9 @@ __all__ = [
     "parse_fy_label",
     "parse_month",
     "previous_quarter",
+    "quarter_label",
     "quarter_months",
+    "quarter_name",
     "quarter_of",
     "same_month_last_year",
     "short_month_label",
@@ -178,3 +180,14 @@ def month_label(month: date) -> str:
 def short_month_label(month: date) -> str:
     """The month abbreviated to three letters with its year, e.g. "Nov 2016"."""
     return f"{month_name(month)[:3]} {month.year}"
+
+
+def quarter_name(month: date, start_month: int = 4) -> str:
+    """The financial-year quarter holding ``month``, e.g. "Q3" for November (April start)."""
+    return f"Q{quarter_of(month, start_month)}"
+
+
+def quarter_label(month: date, start_month: int = 4) -> str:
+    """The quarter holding ``month`` with its financial year, e.g. "Q3 2016/17"."""
+    year = financial_year_of(month, start_month)
+    return f"{quarter_name(month, start_month)} {fy_label(year, start_month)}"

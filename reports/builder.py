@@ -151,7 +151,10 @@ def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
     chart["subtitle"] = chart["subtitle"].replace(
         f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
     )
-    chart["alt"] = chart["alt"].replace(" against ", f" against {label} and ", 1)
+    # The years' own words, not the first " against " (a measure may contain one).
+    chart["alt"] = chart["alt"].replace(
+        f" against {traces[1]['name']}.", f" against {label} and {traces[1]['name']}.", 1
+    )
     charts.label_lines(chart["spec"])
 
 
@@ -177,6 +180,7 @@ def indicator_entry(
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
+    has_target = result.target is not None and indicator.polarity != "monitor"
     if charts_ and tests["ytd"].within and figures.ytd_change:
         # The chart's title states a rise or fall: say when it is only normal variation.
         charts_[0]["title"] += ", within normal variation"
@@ -196,7 +200,7 @@ def indicator_entry(
         "stability": plain(indicator.stability),
         "data_source": indicator.data_source,
         "owner": indicator.owner,
-        "has_target": result.target is not None and indicator.polarity != "monitor",
+        "has_target": has_target,
         "status": figures.status,
         "direction": figures.direction,
         "direction_previous_quarter": direction_of(
@@ -242,8 +246,8 @@ def indicator_entry(
         "commentary": " ".join(
             part
             for part in (
-                commentary.commentary(figures, spec, noun=indicator.noun),
-                commentary.change_variation_sentence(tests["ytd"]),
+                commentary.commentary(figures, spec, noun=indicator.noun, has_target=has_target),
+                _ytd_variation_sentence(figures, spec, tests["ytd"]),
             )
             if part
         ),
@@ -253,6 +257,21 @@ def indicator_entry(
         "actions": actions or [],
         "actions_known": actions is not None,
     }
+
+
+def _ytd_variation_sentence(figures: Figures, spec, test) -> str:
+    """The year to date's tested change; for one with gaps, the periods it adds up (and
+    nothing when that is the reporting month alone, whose own change is already tested)."""
+    if not figures.ytd_partial:
+        return commentary.change_variation_sentence(test)
+    if commentary.partial_ytd_only_this_month(figures, spec):
+        return ""
+    plural = len(figures.ytd_periods) > 1
+    unit = "quarter" if spec.frequency == "quarterly" else "month"
+    those = f"those {unit}s" if plural else f"that {unit}"
+    return commentary.change_variation_sentence(
+        test, what=f"the same {unit}{'s' if plural else ''} last year", subject=those
+    )
 
 
 def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
@@ -269,16 +288,55 @@ def _has_figures(figures: Figures) -> bool:
     return any(v is not None for _, v in figures.this_year + figures.last_year)
 
 
-def _tally(entries: Sequence[dict], key: str, labels: Mapping[str, str]) -> list[dict]:
+# Key findings: every indicator counted once in each table, and the indicators that are
+# neither rated nor compared named for why, in the same words in both tables.
+MONITORING_ONLY = "Monitoring only: no target, no better or worse"
+FINDING_STATUSES = {
+    "green": "Green",
+    "amber": "Amber",
+    "red": "Red",
+    "unrated": "Target set but not rated: figures missing",
+    "no_target": "No target set",
+    "monitor": MONITORING_ONLY,
+}
+FINDING_DIRECTIONS = {
+    "improving": "Improving",
+    "deteriorating": "Deteriorating",
+    "stable": "Stable",
+    "none": "No comparison: no figures for the same months last year",
+    "monitor": MONITORING_ONLY,
+}
+RATED = ("green", "amber", "red", "improving", "deteriorating", "stable")
+
+
+def _finding_status(entry: dict) -> str:
+    if entry.get("polarity") == "monitor":
+        return "monitor"
+    if entry["status"] != "none":
+        return entry["status"]
+    return "unrated" if entry.get("has_target") else "no_target"
+
+
+def _finding_direction(entry: dict) -> str:
+    return "monitor" if entry.get("polarity") == "monitor" else entry["direction"]
+
+
+def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[dict]:
+    """Each label's count and share of all the entries; an unrated row only when it has any."""
     counts = {name: 0 for name in labels}
     for entry in entries:
-        # A monitoring-only indicator has a change but no better or worse.
-        monitored = key == "direction" and entry.get("polarity") == "monitor"
-        counts["monitor" if monitored else entry[key]] += 1
+        counts[key_of(entry)] += 1
     pcts = shares(counts)
     return [
-        {"key": name, "label": labels[name], "count": counts[name], "pct": plain(pcts[name])}
+        {
+            "key": name,
+            "label": labels[name],
+            "rated": name in RATED,
+            "count": counts[name],
+            "pct": plain(pcts[name]),
+        }
         for name in labels
+        if name in RATED or counts[name]
     ]
 
 
@@ -289,8 +347,8 @@ def key_findings(entries: Sequence[dict]) -> dict:
     ]
     return {
         "total": len(entries),
-        "statuses": _tally(entries, "status", STATUS_LABELS),
-        "directions": _tally(entries, "direction", DIRECTION_LABELS),
+        "statuses": _tally(entries, _finding_status, FINDING_STATUSES),
+        "directions": _tally(entries, _finding_direction, FINDING_DIRECTIONS),
         "exceptions": [e["id"] for e in exceptions],
         "red_without_action": [
             e["id"]
@@ -300,17 +358,26 @@ def key_findings(entries: Sequence[dict]) -> dict:
     }
 
 
-def _definitions(partnership, entries: Sequence[dict], figures_as_at: datetime.datetime) -> dict:
+def _definitions(
+    partnership,
+    entries: Sequence[dict],
+    figures_as_at: datetime.datetime,
+    blocks: Sequence[PartnershipBlock] = (),
+) -> dict:
     legend = partnership.rag_legend or {}
     sources = sorted({e["data_source"] for e in entries if e["data_source"]})
+    # An overview has no indicators of its own: its key gives the covered partnerships' bands.
+    covered = [r.indicator for block in blocks for r in block.results]
+    tolerances = {e["tolerance"] for e in entries} | {plain(i.tolerance) for i in covered}
+    stabilities = {e["stability"] for e in entries} | {plain(i.stability) for i in covered}
     return {
         "legend": [
             {"key": key, "label": STATUS_LABELS[key], "text": legend.get(key, "")}
             for key in ("green", "amber", "red")
         ],
         "sources": sources or [f"Figures entered by {partnership.name} officers."],
-        "tolerances": sorted({e["tolerance"] for e in entries}, key=Decimal),
-        "stabilities": sorted({e["stability"] for e in entries}, key=Decimal),
+        "tolerances": sorted(tolerances, key=Decimal),
+        "stabilities": sorted(stabilities, key=Decimal),
         "figures_as_at": figures_as_at.isoformat(),
     }
 
@@ -428,7 +495,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "period_label": periods.month_label(report.period),
         "financial_year": periods.fy_label(fy, fy_start_month),
         "last_financial_year": periods.fy_label(fy - 1, fy_start_month),
-        "fy_start_label": periods.month_name(periods.fy_start(fy, fy_start_month)),
+        "fy_start_label": _start_label(periods.fy_start(fy, fy_start_month), report.period),
         "quarter": periods.quarter_of(report.period, fy_start_month),
         "cover": _cover(report),
         "section_order": [dict(s) for s in report.sections],
@@ -446,7 +513,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "risks": risks,
         "family": family,
         "context": _context(reported, inputs.context, has_family=bool(family)),
-        "definitions": _definitions(partnership, entries, inputs.figures_as_at),
+        "definitions": _definitions(partnership, entries, inputs.figures_as_at, inputs.blocks),
         "revisions": list(inputs.revisions),
         "overview": [
             {
@@ -486,6 +553,14 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot["sections"] = _number_sections(snapshot, available)
     return snapshot
+
+
+def _start_label(start: datetime.date, period: datetime.date) -> str:
+    """The first month of "<start> to <period>": "April" within a year, "April 2009" when
+    the span crosses into the next (so it never reads "April to March 2010")."""
+    if start.year == period.year:
+        return periods.month_name(start)
+    return periods.month_label(start)
 
 
 def _words(snapshot: dict, entries: Sequence[dict]) -> str:

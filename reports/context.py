@@ -181,7 +181,8 @@ def outcomes(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list
 def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> dict | None:
     """The partnership beside the other CSPs of its force (Home Office tables): each CSP's
     recorded crime in the latest four quarters to the report against the four before,
-    and the force as a whole."""
+    and the force as a whole. Always numbers of crimes, a rate indicator's too (its
+    ``is_count`` is False, so the table is titled as a count)."""
     data = inputs.data
     if data is None or not data.force_name or not data.neighbour_counts:
         return None
@@ -215,6 +216,8 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
                 "id": result.indicator.pk,
                 "code": result.indicator.code,
                 "title": result.indicator.title,
+                # The neighbours' populations are not held: a rate's table shows counts.
+                "is_count": result.indicator.measure == "count",
                 "quarter": f"Q{latest[1]} {periods.fy_label(latest[0])}",
                 "rows": rows,
                 "force": _window(force),
@@ -226,6 +229,7 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
         "force": data.force_name,
         "quarter": indicators[0]["quarter"],
         "illustrative": data.illustrative,
+        "counts_for_rates": any(not i["is_count"] for i in indicators),
         "indicators": indicators,
     }
 

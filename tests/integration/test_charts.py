@@ -84,3 +84,58 @@ def test_indicator_charts_label_lines_directly_in_black_and_white(ist):
         assert len(data) <= charts.MAX_SERIES
         assert len({t["line"].get("dash", "solid") for t in data}) == len(data)
         go.Figure(chart.spec)
+
+
+@pytest.fixture
+def referrals():
+    partnership = PartnershipFactory.build(name="Safer Plymouth", area="Plymouth")
+    return IndicatorFactory.build(
+        pk=5,
+        partnership=partnership,
+        polarity="higher",
+        title="Increase referrals to domestic abuse services",
+        unit="referrals to domestic abuse services",
+        frequency="quarterly",
+    )
+
+
+def _quarterly_result(indicator):
+    # Each quarter stored at its first month; figures to November 2016 (Q3 under way).
+    values = {datetime.date(2015, m, 1): v for m, v in ((4, 542), (7, 539), (10, 555))}
+    values |= {datetime.date(2016, 1, 1): 559, datetime.date(2016, 4, 1): 518}
+    values |= {datetime.date(2016, 7, 1): 526}
+    series = series_of(values)
+    spec = IndicatorSpec(polarity="higher", measure="count", frequency="quarterly")
+    figures = compute(spec, series, datetime.date(2016, 11, 1), None)
+    return IndicatorFigures(indicator, figures, series, None)
+
+
+def test_quarterly_indicator_chart_speaks_of_quarters(referrals):
+    chart = charts.indicator_charts(referrals, _quarterly_result(referrals))[0]
+
+    assert [t["x"] for t in chart.spec["data"]] == [["Q1", "Q2", "Q3", "Q4"]] * 2
+    assert chart.headers[0] == "Quarter"
+    assert [row[0] for row in chart.rows] == ["Q1", "Q2", "Q3", "Q4"]
+    assert "quarter by quarter (Q1 is April to June)" in chart.subtitle
+    assert "month" not in chart.subtitle + chart.alt
+
+
+def test_chart_alt_text_names_the_measure_not_a_lower_cased_title(referrals, ist):
+    quarterly = charts.indicator_charts(referrals, _quarterly_result(referrals))[0]
+    monthly = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
+
+    assert quarterly.alt.startswith(
+        "Line chart of the number of referrals to domestic abuse services in Plymouth, "
+        "quarter by quarter (Q1 is April to June), 2016/17 against 2015/16."
+    )
+    assert monthly.alt.startswith(
+        "Line chart of the number of crimes in Plymouth, month by month, 2016/17 against 2015/16."
+    )
+    assert "increase referrals" not in quarterly.alt
+
+
+def test_alt_text_falls_back_to_the_title_without_a_unit(ist):
+    ist.unit = ""
+    assert charts.measure_name(ist) == '"ist" incidents'
+    ist.unit, ist.measure = "satisfaction rate", "percentage"
+    assert charts.measure_name(ist) == "the satisfaction rate"

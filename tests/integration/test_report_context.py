@@ -241,6 +241,30 @@ def test_neighbours_are_the_other_partnerships_of_the_force(sac):
 
 
 @pytest.mark.django_db
+def test_neighbours_of_a_rate_indicator_are_titled_as_counts(sac):
+    # The table holds Home Office counts; a rate indicator's title must not head them.
+    sac.title, sac.measure = "Burglary rate per 1,000 population", "rate"
+    sac.save()
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    _home_office()
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    html = rendering.render_document(snapshot)
+
+    [indicator] = snapshot["context"]["neighbours"]["indicators"]
+    assert indicator["is_count"] is False
+    assert (
+        "Number of recorded crimes (not a rate) for Burglary rate per 1,000 population (SAC)"
+        in html
+    )
+    assert "numbers of crimes, not rates" in html and "Crimes, 4 quarters before" in html
+
+
+@pytest.mark.django_db
 def test_illustrative_home_office_figures_are_labelled(sac):
     actuals_create(sac, {NOV_2016: 5})
     OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")

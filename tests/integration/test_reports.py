@@ -94,7 +94,12 @@ def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
     findings = services.report_snapshot(report)["key_findings"]
 
     statuses = {row["key"]: (row["count"], row["pct"]) for row in findings["statuses"]}
-    assert statuses == {"green": (0, "0"), "amber": (0, "0"), "red": (1, "50"), "none": (1, "50")}
+    assert statuses == {
+        "green": (0, "0"),
+        "amber": (0, "0"),
+        "red": (1, "50"),
+        "no_target": (1, "50"),
+    }
     assert findings["exceptions"] == [red.pk]
     assert findings["red_without_action"] == [red.pk]
 
@@ -494,6 +499,56 @@ def test_overview_report_sets_partnerships_side_by_side(partnership_a, partnersh
     assert names == ["Partnership A", "Partnership B"]
     assert "Police recorded hate crime" in version.html
     assert "New chair appointed." in version.html
+
+
+@pytest.mark.django_db
+def test_overview_key_has_no_blank_thresholds(partnership_a, partnership_b):
+    # Neither partnership has an indicator: the key must still read as sentences.
+    report = ReportFactory(
+        partnership=partnership_a, kind=Report.Kind.OVERVIEW, period=datetime.date(2010, 3, 1)
+    )
+    report.covers.set([partnership_a, partnership_b])
+
+    html = rendering.render_document(services.report_snapshot(report))
+
+    assert "(% of the target" not in html
+    assert "within % " not in html
+    assert "Figures for April 2009 to March 2010" in html
+
+
+@pytest.mark.django_db
+def test_partial_year_to_date_gets_no_status_and_agrees_with_its_table(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=1)
+    Actual.objects.create(indicator=indicator, period=datetime.date(2015, 11, 1), value=150)
+    Target.objects.create(
+        indicator=indicator, financial_year=2016, kind="change_pct", value=-2, baseline_year=2015
+    )
+    report = ReportFactory(partnership=partnership_a)
+
+    snapshot = services.report_snapshot(report)
+    entry = snapshot["indicators"][str(indicator.pk)]
+    html = rendering.render_document(snapshot)
+
+    assert entry["status"] == "none"
+    assert entry["figures"]["target_to_date"] is None
+    assert all(m["cumulative_target"] is None for m in entry["months"])
+    assert "Not rated: figures are missing for part of the year so far" in html
+    assert entry["commentary"].startswith("Only November has a figure so far")
+    assert "Between April" not in entry["commentary"]
+    findings = {row["key"]: row["count"] for row in snapshot["key_findings"]["statuses"]}
+    assert findings["unrated"] == 1
+
+
+@pytest.mark.django_db
+def test_process_control_and_poisson_verdicts_use_different_words(report_a, hate_crime):
+    # Seed 002 hate crime, November 2016: special cause (six months above the average) while
+    # its change from November 2015 (-3) is within normal variation.
+    html = rendering.render_document(services.report_snapshot(report_a))
+
+    assert "November 2016's figure is outside its usual range." in html
+    assert "is outside normal variation" not in html
+    assert "within normal variation</span>" in html  # the month table's tested changes
+    assert "Usual range and normal variation" in html  # the key explains both
 
 
 # Command ---------------------------------------------------------------------------------

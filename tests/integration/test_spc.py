@@ -61,7 +61,7 @@ def test_indicator_page_xmr_chart_on_request(client, officer_a, hate_crime):
     ]
     assert improved == ["Jun 2016", "Jul 2016", "Aug 2016", "Sep 2016", "Oct 2016", "Nov 2016"]
     assert spec["data"][1]["y"][0] == 31.6
-    assert b'aria-label="XmR chart of police recorded hate crime' in content
+    assert b'aria-label="XmR chart of the number of hate crimes, ' in content
     assert b"Change the SPC settings" in content
 
 

@@ -56,3 +56,38 @@ def test_more_than_four_lines_refused():
     spec = _spec(*[(str(i), [1, 2, 3], DARK_BLUE, "solid") for i in range(5)])
     with pytest.raises(ValueError, match="at most 4"):
         label_lines(spec)
+
+
+def _quarters(last_year, this_year):
+    spec = _spec(
+        ("2015/16", last_year, TURQUOISE, "dash"),
+        ("2016/17", this_year, DARK_BLUE, "solid"),
+    )
+    for trace in spec["data"]:
+        trace["x"] = ["Q1", "Q2", "Q3", "Q4"]
+    return label_lines(spec)
+
+
+def test_label_moves_off_a_line_that_runs_on_through_it():
+    # Last year runs on at 100 past this year's end (Q2, 98). Plot 260px for 0 to 105:
+    # 2.476px a unit. The 10px label (13px tall) must clear the line by 2px: its centre
+    # at most 100 x 2.476 - 6.5 - 2 = 239.1px, against 98 x 2.476 = 242.7px. Down by
+    # 3.5px is nearer than up (above 256.1px): yshift -4 (plotly's pixels, up positive).
+    spec = _quarters([100, 100, 100, 100], [50, 98, None, None])
+    shifts = {a["text"]: a["yshift"] for a in spec["layout"]["annotations"]}
+    assert shifts == {"2015/16": 0, "2016/17": -4}
+
+
+def test_label_moves_up_when_below_would_leave_the_plot():
+    # Near zero, below the line would put the label under the x axis, so it goes above.
+    # Plot 260px for 0 to 30 x 1.05: 8.254px a unit. The line at 1 is 8.25px; the label's
+    # centre must be at least 8.25 + 8.5 = 16.75px, from 0.9 x 8.254 = 7.43px: up 9.3px.
+    spec = _quarters([30, 1, 1, 1], [30, 0.9, None, None])
+    shifts = {a["text"]: a["yshift"] for a in spec["layout"]["annotations"]}
+    assert shifts["2016/17"] == 9
+
+
+def test_label_not_moved_for_a_line_that_ends_where_it_starts():
+    # Both lines end at Q4: nothing runs on to the right of either label.
+    spec = _quarters([10, 20, 30, 100], [10, 20, 30, 60])
+    assert {a["yshift"] for a in spec["layout"]["annotations"]} == {0}

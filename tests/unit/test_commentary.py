@@ -14,7 +14,7 @@ from indicators.commentary import (
     spc_summary,
 )
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
-from indicators.periods import add_months, fy_months
+from indicators.periods import add_months, fy_months, month_name
 from indicators.spc import Signal
 from tests.unit.test_figures import (
     APR_2015,
@@ -343,7 +343,12 @@ def test_commentary_snapshot_latest():
         ),
         (
             20,
-            "20 crimes recorded, 8 more than in November 2015, above the upper process limit.",
+            # Two tests, two sentences: the change is tested against last year (Poisson), the
+            # level against its usual range (process control); a special cause is never
+            # tacked onto the comparison, where it read as describing November 2015.
+            "20 crimes recorded, 8 more than in November 2015, a small rise, within normal "
+            "variation. November's figure is above the upper process limit, outside its usual "
+            "range.",
         ),
         (
             11,
@@ -405,7 +410,7 @@ def test_commentary_poisson_significant_only_when_tested():
 def test_commentary_normal_variation_first_month():
     values = [10 + 2 * (i % 2) for i in range(12)] + [11]
     text = say(LOWER, monthly(APR_2015, values), APR_2016)
-    assert "April's figure is within normal variation." in text
+    assert "April's figure is within its usual range." in text
 
 
 def test_commentary_monitor_no_status():
@@ -448,12 +453,14 @@ def test_commentary_count_words_follow_sign(values, index, polarity):
     if figures.ytd is None:
         assert "recorded" not in text
         return
-    first = sentences(text)[0]
+    # A year to date with gaps first says which months it adds up, then compares them (or,
+    # when it is the reporting month alone, the month's own sentence does).
+    first = sentences(text)[1 if figures.ytd_partial else 0]
     up = "more than" in first or "increase" in first
     down = "fewer than" in first or "reduction" in first
     assert up is (change is not None and change > 0)
     assert down is (change is not None and change < 0)
-    if figures.ytd_change_pct is not None and change:
+    if figures.ytd_change_pct is not None and change and not first.startswith("In "):
         assert ("increase" in first) is (change > 0)
         assert ("reduction" in first) is (change < 0)
     assert " 0%" not in text
@@ -466,8 +473,11 @@ def test_commentary_count_words_follow_sign(values, index, polarity):
 )
 def test_commentary_month_words_follow_sign(values, index):
     figures = compute(LOWER, monthly(APR_2015, values), fy_months(2016)[index])
+    month = month_name(figures.period)
     month_sentences = [
-        s for s in sentences(commentary(figures, LOWER, noun="crimes")) if s.startswith("In ")
+        s
+        for s in sentences(commentary(figures, LOWER, noun="crimes"))
+        if s.startswith(f"In {month} ")
     ]
     if figures.value is None:
         assert month_sentences == []
@@ -524,3 +534,79 @@ def test_commentary_no_sentence_starts_with_numeral(values, index, annual, polar
         assert sentence[0].isupper(), sentence
         assert sentence.endswith(".")
     assert "Apr-" not in text
+
+
+def test_commentary_missing_latest_month_names_the_months_covered():
+    # Seed 001 "ist" incidents to October, reported at November with November missing: the
+    # total and the target it is set against both run to the end of October.
+    text = say(
+        HIGHER, monthly(APR_2016, IST_ACTUALS), NOV_2016, ist_target(), noun='"ist" incidents'
+    )
+    assert text.startswith(
+        'Between April and the end of October there have been 361 "ist" incidents recorded.'
+    )
+    assert "This is 14 below the target to date of 375" in text
+    assert "No figure has been entered for November." in text
+    assert "end of November" not in text
+
+
+def test_commentary_partial_year_to_date_is_not_called_the_year_so_far():
+    # Report 2: only September 2010 has a figure; its target is -2% on a baseline year with
+    # only September either.
+    series = series_of({date(2009, 9, 1): 230, date(2010, 9, 1): 169})
+    target = TargetSpec("change_pct", Decimal(-2), baseline_year=2009)
+    figures = compute(LOWER, series, date(2010, 9, 1), target)
+    text = commentary(figures, LOWER, noun="serious acquisitive crimes", has_target=True)
+    assert figures.status == "none"
+    assert figures.target_to_date is None
+    assert text.startswith(
+        "Only September has a figure so far, so there is no total for April to September and "
+        "no status against the target. In September there were 169 serious acquisitive crimes "
+        "recorded, 61 fewer than in September 2009, a significant fall (Poisson test)."
+    )
+    assert "Between April" not in text
+    assert "target to date" not in text
+    assert "leaves out the same months" not in text
+
+
+def test_commentary_partial_year_to_date_adds_up_the_months_named():
+    series = monthly(APR_2015, [20] * 12) | monthly(APR_2016, [10, None, 10, 10])
+    text = say(LOWER, series, date(2016, 7, 1), TargetSpec("annual", Decimal(100)))
+    assert text.startswith(
+        "Only April, June and July have figures so far, so there is no total for April to "
+        "July and no status against the target. Those months had 30 crimes recorded, 30 "
+        "fewer than the same months last year, a 50% reduction."
+    )
+
+
+@pytest.mark.parametrize(
+    ("noun", "expected"),
+    [
+        ("new organisations registered", "there were 8 new organisations registered."),
+        (
+            "people attending drop-in sessions",
+            "there were 8 people attending drop-in sessions.",
+        ),
+        (
+            "crimes of violence with injury (excluding domestic abuse)",
+            "there were 8 crimes of violence with injury (excluding domestic abuse) recorded.",
+        ),
+    ],
+)
+def test_commentary_recorded_only_when_the_noun_does_not_say_how_counted(noun, expected):
+    text = say(HIGHER, monthly(APR_2016, [8]), APR_2016, noun=noun)
+    assert expected in text
+
+
+def test_commentary_special_cause_is_its_own_sentence():
+    values = [10, 14] * 7 + [11] * 6
+    text = say(LOWER, monthly(APR_2015, values), NOV_2016)
+    # Not ", the sixth month in a row..." after "than in November 2015".
+    assert "November is the sixth month in a row below the average." in text
+    assert "2015, the sixth" not in text
+
+
+def test_signal_phrase_two_of_three_in_plain_words():
+    phrase = signal_phrase(Signal("two_of_three", "below", 1))
+    assert phrase == "two of the last three months well below the average"
+    assert "sigma" not in phrase

@@ -261,7 +261,12 @@ def test_compute_missing_month_not_zero():
     assert figures.ytd == 70
     assert figures.ytd_last_year == 140  # August 2015 left out too
     assert figures.ytd_change == -70
-    assert figures.target_to_date == Decimal(120) * 140 / 240
+    # A gap before the latest figure: the year to date is only the months with figures, so
+    # it is not set against a target (the report does not rate it as if it were complete).
+    assert figures.ytd_partial
+    assert figures.ytd_end == date(2016, 11, 1)
+    assert figures.target_to_date is None
+    assert figures.status == "none"
     assert figures.required_monthly_average is None
     assert dict(figures.this_year)[date(2016, 8, 1)] is None
     assert dict(figures.cumulative_this_year)[date(2016, 8, 1)] is None

@@ -15,6 +15,7 @@ from indicators.periods import (
     parse_fy_label,
     parse_month,
     previous_quarter,
+    quarter_label,
     quarter_months,
     quarter_of,
     same_month_last_year,
@@ -249,3 +250,16 @@ def test_parse_month_round_trip(month):
 @given(year=st.integers(min_value=1900, max_value=2200), start_month=start_months)
 def test_fy_label_round_trip(year, start_month):
     assert parse_fy_label(fy_label(year, start_month), start_month) == year
+
+
+@pytest.mark.parametrize(
+    ("month", "start_month", "expected"),
+    [
+        (date(2016, 11, 1), 4, "Q3 2016/17"),
+        (date(2017, 3, 1), 4, "Q4 2016/17"),
+        (date(2016, 4, 1), 4, "Q1 2016/17"),
+        (date(2016, 11, 1), 1, "Q4 2016"),
+    ],
+)
+def test_quarter_label_names_the_financial_quarter(month, start_month, expected):
+    assert quarter_label(month, start_month) == expected

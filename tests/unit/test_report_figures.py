@@ -142,7 +142,12 @@ def test_key_findings_count_share_and_exceptions_red_first():
     )
 
     statuses = {row["key"]: (row["count"], row["pct"]) for row in findings["statuses"]}
-    assert statuses == {"green": (0, "0"), "amber": (1, "25"), "red": (2, "50"), "none": (1, "25")}
+    assert statuses == {
+        "green": (0, "0"),
+        "amber": (1, "25"),
+        "red": (2, "50"),
+        "no_target": (1, "25"),
+    }
     assert findings["exceptions"] == [2, 3, 1]
     assert findings["red_without_action"] == [3]
 
@@ -203,3 +208,82 @@ def test_report_csv_keeps_figures_unrounded_and_text_safe():
     assert "'=SUM(A1),Satisfaction,,percentage,ytd,,88.88888888888888888888888889" in text
     assert ",month_this_year,2016-11-01,88.8889" in text
     assert ",month_last_year,2016-11-01,,\n" in text  # missing is blank, never 0
+
+
+QUARTERLY = IndicatorSpec("higher", "count", frequency="quarterly")
+
+
+@pytest.mark.parametrize(
+    "period, end, current, previous",
+    [
+        # November: Q3 (October to December) is under way, so the year runs to September:
+        # Q3 2015/16 to Q2 2016/17 (3 + 4 + 5 + 6) against the four before (1 + 1 + 2 + 3).
+        (NOV_2016, date(2016, 9, 1), 18, 7),
+        # September ends Q2: the same four quarters, to September.
+        (date(2016, 9, 1), date(2016, 9, 1), 18, 7),
+        # December ends Q3, which has no figure yet: the year to December has no total.
+        (date(2016, 12, 1), date(2016, 12, 1), None, 9),
+    ],
+)
+def test_rolling_twelve_for_a_quarterly_indicator_ends_at_a_quarter_end(
+    period, end, current, previous
+):
+    # Stored at each quarter's first month, Q1 2014/15 to Q2 2016/17.
+    series = series_of(
+        {
+            add_months(date(2014, 4, 1), 3 * i): n
+            for i, n in enumerate([1, 1, 1, 1, 2, 3, 3, 4, 5, 6])
+        }
+    )
+
+    rolling = rolling_twelve(QUARTERLY, series, period)
+
+    assert (rolling.end, rolling.current, rolling.previous) == (end, current, previous)
+
+
+def test_key_findings_name_each_unrated_group_once_in_the_same_words():
+    from reports.builder import MONITORING_ONLY, key_findings
+
+    findings = key_findings(
+        [
+            entry(1, "amber", "improving") | {"has_target": True, "polarity": "lower"},
+            entry(2, "none", "none") | {"has_target": False, "polarity": "lower"},
+            entry(3, "none", "improving") | {"has_target": False, "polarity": "higher"},
+            entry(4, "none", "none") | {"has_target": False, "polarity": "monitor"},
+            entry(5, "none", "none") | {"has_target": True, "polarity": "lower"},
+        ]
+    )
+
+    statuses = {row["label"]: (row["count"], row["pct"]) for row in findings["statuses"]}
+    directions = {row["label"]: (row["count"], row["pct"]) for row in findings["directions"]}
+    assert statuses == {
+        "Green": (0, "0"),
+        "Amber": (1, "20"),
+        "Red": (0, "0"),
+        "Target set but not rated: figures missing": (1, "20"),
+        "No target set": (2, "40"),
+        MONITORING_ONLY: (1, "20"),
+    }
+    assert directions == {
+        "Improving": (2, "40"),
+        "Deteriorating": (0, "0"),
+        "Stable": (0, "0"),
+        "No comparison: no figures for the same months last year": (2, "40"),
+        MONITORING_ONLY: (1, "20"),
+    }
+    # Every indicator counted exactly once in each table.
+    assert sum(c for c, _ in statuses.values()) == sum(c for c, _ in directions.values()) == 5
+
+
+@pytest.mark.parametrize(
+    ("start", "period", "expected"),
+    [
+        (date(2009, 4, 1), date(2010, 3, 1), "April 2009"),
+        (date(2016, 4, 1), date(2016, 11, 1), "April"),
+        (date(2017, 1, 1), date(2017, 3, 1), "January"),
+    ],
+)
+def test_report_span_names_the_start_year_when_it_crosses_a_year(start, period, expected):
+    from reports.builder import _start_label
+
+    assert _start_label(start, period) == expected
