@@ -82,6 +82,7 @@ def action_plan(
             for c in importlib.import_module("actions.rules").progress_counts(
                 (row.status, row.action.closed) for row in summary.actions
             )
+            if c.count
         ],
         "status_changes": [
             {

@@ -550,3 +550,14 @@ def test_the_report_counts_actions_by_progress_before_their_rating(plan_a, red_a
         ("In progress", 1, "33"),
         ("Not started", 1, "33"),
     ]
+
+
+@pytest.mark.django_db
+def test_the_report_leaves_out_progress_no_action_has(plan_a, red_action):
+    from reports import sources
+
+    found = sources.action_plan(plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None)
+
+    assert [(row["label"], row["count"]) for row in found["progress_counts"]] == [
+        ("In progress", 1)
+    ]
