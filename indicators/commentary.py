@@ -145,6 +145,34 @@ def partial_ytd_only_this_month(figures: Figures, spec: IndicatorSpec) -> bool:
     )
 
 
+def _against(head: str, figures: Figures, spec: IndicatorSpec, compared: str) -> str:
+    """The sentence ``head`` (a year to date, or the months with figures), then how it
+    compares with ``compared`` ("the same period last year"): more or fewer for a count,
+    higher or lower for a level."""
+    change = figures.ytd_change
+    if change is None:
+        return f"{head}."
+    if spec.measure == "count":
+        if change == 0:
+            return f"{head}, the same number as {compared}."
+        more = "more" if change > 0 else "fewer"
+        tail = (
+            ", when there were none"
+            if figures.ytd_last_year == 0
+            else _relative(figures.ytd_change_pct, "increase", "reduction")
+        )
+        return f"{head}, {_amount(change, 0)} {more} than {compared}{tail}."
+    if change == 0:
+        return f"{head}, the same as {compared}."
+    higher = "higher" if change > 0 else "lower"
+    tail = (
+        ""
+        if figures.change_is_points
+        else _relative(figures.ytd_change_pct, "increase", "reduction")
+    )
+    return f"{head}, {_difference(change, spec)} {higher} than {compared}{tail}."
+
+
 def _partial_sentences(
     figures: Figures, spec: IndicatorSpec, noun: str, noun_singular: str | None, has_target: bool
 ) -> str:
@@ -158,7 +186,7 @@ def _partial_sentences(
     head = f"Only {named} {has} so far, so there is no total for {span}{status}."
     if partial_ytd_only_this_month(figures, spec):
         return head
-    ytd, change = figures.ytd, figures.ytd_change
+    ytd = figures.ytd
     those = "Those months" if plural else "That month"
     if spec.frequency == "quarterly":
         those = "Those quarters" if plural else "That quarter"
@@ -166,32 +194,12 @@ def _partial_sentences(
     if spec.measure == "count":
         word = _count_noun(ytd, noun, noun_singular)
         body = f"{those} had {format_number(ytd)} {word}{_recorded(noun)}"
-        if change is None:
-            return f"{head} {body}."
-        if change == 0:
-            return f"{head} {body}, the same number as {compared}."
-        more = "more" if change > 0 else "fewer"
-        tail = (
-            ", when there were none"
-            if figures.ytd_last_year == 0
-            else _relative(figures.ytd_change_pct, "increase", "reduction")
+    else:
+        body = (
+            f"Over {those.lower()} the {noun} was {_level(ytd, spec)}"
+            f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
-        return f"{head} {body}, {_amount(change, 0)} {more} than {compared}{tail}."
-    body = (
-        f"Over {those.lower()} the {noun} was {_level(ytd, spec)}"
-        f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
-    )
-    if change is None:
-        return f"{head} {body}."
-    if change == 0:
-        return f"{head} {body}, the same as {compared}."
-    higher = "higher" if change > 0 else "lower"
-    tail = (
-        ""
-        if figures.change_is_points
-        else _relative(figures.ytd_change_pct, "increase", "reduction")
-    )
-    return f"{head} {body}, {_difference(change, spec)} {higher} than {compared}{tail}."
+    return _against(f"{head} {body}", figures, spec, compared)
 
 
 def _ytd_sentence(
@@ -210,44 +218,20 @@ def _ytd_sentence(
     single = figures.ytd_end == figures.fy_start
     start, end = month_name(figures.fy_start), month_name(figures.ytd_end)
     span = f"In {end}" if single else f"Between {start} and the end of {end}"
-    change = figures.ytd_change
-
+    compared = "a year earlier" if spec.measure == "snapshot" else "the same period last year"
     if spec.measure == "count":
         word = _count_noun(ytd, noun, noun_singular)
         is_one = _rounded(ytd, 0) == 1
         verb = ("was" if is_one else "were") if single else ("has been" if is_one else "have been")
         head = f"{span} there {verb} {format_number(ytd)} {word}{_recorded(noun)}"
-        if change is None:
-            return f"{head}."
-        if change == 0:
-            return f"{head}, the same number as the same period last year."
-        more = "more" if change > 0 else "fewer"
-        tail = (
-            ", when there were none"
-            if figures.ytd_last_year == 0
-            else _relative(figures.ytd_change_pct, "increase", "reduction")
-        )
-        return f"{head}, {_amount(change, 0)} {more} than the same period last year{tail}."
-
-    if spec.measure == "snapshot":
-        span, compared = f"At the end of {end}", "a year earlier"
     else:
-        compared = "the same period last year"
-    head = (
-        f"{span} the {noun} was {_level(ytd, spec)}"
-        f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
-    )
-    if change is None:
-        return f"{head}."
-    if change == 0:
-        return f"{head}, the same as {compared}."
-    higher = "higher" if change > 0 else "lower"
-    tail = (
-        ""
-        if figures.change_is_points
-        else _relative(figures.ytd_change_pct, "increase", "reduction")
-    )
-    return f"{head}, {_difference(change, spec)} {higher} than {compared}{tail}."
+        if spec.measure == "snapshot":
+            span = f"At the end of {end}"
+        head = (
+            f"{span} the {noun} was {_level(ytd, spec)}"
+            f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
+        )
+    return _against(head, figures, spec, compared)
 
 
 def _target_sentence(figures: Figures, spec: IndicatorSpec) -> str | None:
