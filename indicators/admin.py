@@ -95,6 +95,15 @@ class TargetAdmin(NationalAdmin):
     list_select_related = ["indicator"]
     autocomplete_fields = ["indicator"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Which target a row is stays fixed: the service sets a target by indicator, year
+        # and period, so editing them here would add a second target, not move this one.
+        return ["indicator", "financial_year", "period"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        # A target is removed on its indicator's target page, where the removal is audited.
+        return False
+
     def save_model(self, request, obj, form, change):
         # Through the service, so the change is audited like any other.
         saved, _ = services.target_set(

@@ -192,10 +192,24 @@ def _import(partnership, street, by, report: ImportReport) -> None:
     figure_services.actuals_save(
         entries=entries,
         by=by,
-        reason=f"police.uk street-level data ({', '.join(report.files) or 'upload'})",
+        reason=import_reason(report.files),
         source=police_uk.SOURCE,
     )
     _lsoa_counts_replace(partnership, periods, match)
+
+
+def import_reason(files: list[str]) -> str:
+    """The reason recorded with each figure an import writes: the file, or how many files
+    and the first and last, within the audit trail's column (a year of one force's files
+    named one by one would not fit)."""
+    if not files:
+        named = "upload"
+    elif len(files) == 1:
+        named = files[0]
+    else:
+        named = f"{len(files)} files, {min(files)} to {max(files)}"
+    limit = FigureChange._meta.get_field("reason").max_length
+    return f"police.uk street-level data ({named})"[:limit]
 
 
 LSOA_FIELDS = ("period", "crime_type", "lsoa_code", "lsoa_name", "count")

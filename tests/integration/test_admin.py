@@ -91,6 +91,33 @@ def test_admin_target_change_is_audited(client, admin_user, populated):
 
 
 @pytest.mark.django_db
+def test_admin_target_stays_where_it_is_and_is_not_deleted_unaudited(client, admin_user, populated):
+    client.force_login(admin_user)
+    target = Target.objects.get()
+    url = reverse("admin:indicators_target_change", args=[target.pk])
+
+    moved = client.post(
+        url,
+        {
+            "indicator": populated.pk,
+            "financial_year": 2017,  # read-only on a saved target: ignored
+            "kind": "annual",
+            "value": "900",
+            "baseline_year": "",
+            "period": "",
+        },
+    )
+    deleted = client.post(
+        reverse("admin:indicators_target_delete", args=[target.pk]), {"post": "yes"}
+    )
+
+    assert moved.status_code == 302
+    assert list(Target.objects.values_list("financial_year", "value")) == [(2016, 900)]
+    assert deleted.status_code == 403
+    assert Target.objects.exists()
+
+
+@pytest.mark.django_db
 def test_admin_is_closed_to_officers(client, officer_a):
     client.force_login(officer_a)
     response = client.get(reverse("admin:index"))

@@ -335,3 +335,20 @@ def test_figure_changed_during_the_import_saves_nothing(asb, sac, monkeypatch):
     assert "nothing was saved" in run.report["problems"][0]
     assert run.report["figures"] == []
     assert not LsoaCount.objects.exists()
+
+
+def test_the_import_reason_fits_the_audit_trail_for_a_year_of_files():
+    from indicators.models import FigureChange
+    from opendata.services import import_reason
+
+    files = [f"2024-{m:02d}-british-transport-police-street.csv" for m in range(1, 13)]
+    files.append("2023-12-british-transport-police-street.csv")
+
+    reason = import_reason(files)
+
+    assert len(reason) <= FigureChange._meta.get_field("reason").max_length
+    assert reason == (
+        "police.uk street-level data (13 files, 2023-12-british-transport-police-street.csv "
+        "to 2024-12-british-transport-police-street.csv)"
+    )
+    assert import_reason(files[:1]) == f"police.uk street-level data ({files[0]})"
