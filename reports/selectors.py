@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -183,22 +183,50 @@ def previous_version(report: Report) -> ReportVersion | None:
     )
 
 
+def last_published(
+    partnership_id: int, indicators: Iterable[tuple[int, int | None]]
+) -> dict[int, datetime.datetime]:
+    """For each (indicator id, theme group id), when a report that covers it (as
+    `locked_figures` decides: the partnership's, or its theme group's) was last published;
+    indicators never published are left out. One query."""
+    published = list(
+        ReportVersion.objects.filter(report__partnership_id=partnership_id)
+        .values_list("report__theme_group_id")
+        .annotate(latest=Max("published_at"))
+        .values_list("report__theme_group_id", "latest")
+    )
+    found = {}
+    for indicator_id, group_id in indicators:
+        times = [at for group, at in published if group is None or group == group_id]
+        if times:
+            found[indicator_id] = max(times)
+    return found
+
+
 def revisions_since(
-    indicator_ids: list[int], months: list[datetime.date], since: datetime.datetime | None
+    indicator_ids: list[int],
+    months: list[datetime.date],
+    since: datetime.datetime | Mapping[int, datetime.datetime] | None,
 ) -> list[dict]:
-    """Changes to covered figures after ``since``: the next report flags them as revisions."""
-    if since is None or not indicator_ids:
+    """Changes to covered figures after ``since`` (one time, or each indicator's own: when a
+    report covering it was last published): the next report flags them as revisions."""
+    if not isinstance(since, Mapping):
+        since = dict.fromkeys(indicator_ids, since) if since is not None else {}
+    indicator_ids = [pk for pk in indicator_ids if pk in since]
+    if not indicator_ids:
         return []
-    changes = (
-        FigureChange.objects.filter(
+    changes = [
+        change
+        for change in FigureChange.objects.filter(
             indicator_id__in=indicator_ids,
             subject=FigureChange.Subject.ACTUAL,
             period__in=months,
-            changed_at__gt=since,
+            changed_at__gt=min(since[pk] for pk in indicator_ids),
         )
         .select_related("indicator")
         .order_by("changed_at", "pk")
-    )
+        if change.changed_at > since[change.indicator_id]
+    ]
     return [
         {
             "indicator": change.indicator_id,
@@ -233,6 +261,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         else partnership_figures(partnership, report.period, indicators=_indicators_for(report))
     )
     ids = [r.indicator.pk for r in results]
+    group_of = {r.indicator.pk: r.indicator.theme_group_id for r in results}
     if report.theme_group_id:
         group_names = [report.theme_group.name]
     else:
@@ -250,8 +279,12 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         results=results,
         theme_group_names=group_names,
         figures_as_at=at,
+        # A figure's revisions count from when it was last given to a panel, in a report of
+        # any scope that covers it (the one that locked it), not only one of this scope.
         revisions=revisions_since(
-            ids, covered_periods(report.period, partnership.fy_start_month), since
+            ids,
+            covered_periods(report.period, partnership.fy_start_month),
+            last_published(partnership.pk, group_of.items()),
         ),
         linked_actions=sources.linked_actions(partnership, ids),
         action_plan=sources.action_plan(partnership, report.theme_group, at, since),

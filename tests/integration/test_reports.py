@@ -781,3 +781,38 @@ def test_report_list_puts_the_latest_figures_first_whatever_order_they_were_publ
     listed = selectors.report_list(partnership_a, drafts=False)
 
     assert [r.pk for r in listed] == [later.pk, earlier.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("locked_by_group", [True, False])
+def test_the_next_report_of_another_scope_flags_the_revision(
+    partnership_a, hate_crime, locked_by_group
+):
+    group = hate_crime.theme_group
+    assert group is not None
+    first = ReportFactory(partnership=partnership_a, theme_group=group if locked_by_group else None)
+    publish(first)
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    later = ReportFactory(
+        partnership=partnership_a,
+        theme_group=None if locked_by_group else group,
+        period=datetime.date(2016, 12, 1),
+    )
+
+    snapshot = services.report_snapshot(later)
+
+    assert [(r["code"], r["old"], r["new"]) for r in snapshot["revisions"]] == [
+        ("SP 09", "42", "44")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_change_made_before_the_figure_was_last_published_is_no_revision(
+    partnership_a, hate_crime
+):
+    publish(ReportFactory(partnership=partnership_a))
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    publish(ReportFactory(partnership=partnership_a, theme_group=hate_crime.theme_group))
+    later = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+
+    assert services.report_snapshot(later)["revisions"] == []
