@@ -224,7 +224,8 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     labels = [
         period_label(m, quarterly=quarterly, start_month=start_month) for m, _ in figures.this_year
     ]
-    step = "quarter by quarter" if quarterly else "month by month"
+    by = "quarter by quarter" if quarterly else "month by month"
+    step = by
     if quarterly:
         first = periods.quarter_months(figures.fy_start.year, 1, start_month)
         step += f" (Q1 is {periods.month_name(first[0])} to {periods.month_name(first[-1])})"
@@ -239,7 +240,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
     if figures.ytd_change is None:
-        finding = f"{indicator.title}: {figures.financial_year} {step.split(' (')[0]}"
+        finding = f"{indicator.title}: {figures.financial_year} {by}"
     else:
         words = (
             "higher than"

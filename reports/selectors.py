@@ -38,6 +38,12 @@ def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime
     return [periods.same_month_last_year(m) for m in months] + months
 
 
+def _covers(report_group_id: int | None, indicator_group_id: int | None) -> bool:
+    """Whether a report of this theme group (None: the whole partnership) covers an
+    indicator of that one."""
+    return report_group_id is None or report_group_id == indicator_group_id
+
+
 def locked_figures(
     entries: Iterable[tuple[Indicator, datetime.date]],
 ) -> list[tuple[Indicator, datetime.date, str]]:
@@ -64,7 +70,7 @@ def locked_figures(
         for partnership_id, theme_group_id, report_period, title in published:
             if partnership_id != indicator.partnership_id:
                 continue
-            if theme_group_id and theme_group_id != indicator.theme_group_id:
+            if not _covers(theme_group_id, indicator.theme_group_id):
                 continue
             if period in covered_periods(report_period, start):
                 locked.append((indicator, period, title))
@@ -186,9 +192,9 @@ def previous_version(report: Report) -> ReportVersion | None:
 def last_published(
     partnership_id: int, indicators: Iterable[tuple[int, int | None]]
 ) -> dict[int, datetime.datetime]:
-    """For each (indicator id, theme group id), when a report that covers it (as
-    `locked_figures` decides: the partnership's, or its theme group's) was last published;
-    indicators never published are left out. One query."""
+    """For each (indicator id, theme group id), when a report that covers it (`_covers`,
+    as for `locked_figures`) was last published; indicators never published are left out.
+    One query."""
     published = list(
         ReportVersion.objects.filter(report__partnership_id=partnership_id)
         .values_list("report__theme_group_id")
@@ -197,7 +203,7 @@ def last_published(
     )
     found = {}
     for indicator_id, group_id in indicators:
-        times = [at for group, at in published if group is None or group == group_id]
+        times = [at for group, at in published if _covers(group, group_id)]
         if times:
             found[indicator_id] = max(times)
     return found
@@ -206,12 +212,10 @@ def last_published(
 def revisions_since(
     indicator_ids: list[int],
     months: list[datetime.date],
-    since: datetime.datetime | Mapping[int, datetime.datetime] | None,
+    since: Mapping[int, datetime.datetime],
 ) -> list[dict]:
-    """Changes to covered figures after ``since`` (one time, or each indicator's own: when a
+    """Changes to covered figures made after each indicator's time in ``since`` (when a
     report covering it was last published): the next report flags them as revisions."""
-    if not isinstance(since, Mapping):
-        since = dict.fromkeys(indicator_ids, since) if since is not None else {}
     indicator_ids = [pk for pk in indicator_ids if pk in since]
     if not indicator_ids:
         return []

@@ -72,18 +72,15 @@ def action_plan(
     words = {entry.status: entry.word for entry in summary.legend}
     return {
         "total": summary.total,
-        "rag_counts": [
-            {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
-            for c in summary.counts
-        ],
+        "rag_counts": _count_rows(summary.counts),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
-        "progress_counts": [
-            {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
+        "progress_counts": _count_rows(
+            c
             for c in importlib.import_module("actions.rules").progress_counts(
                 (row.status, row.action.closed) for row in summary.actions
             )
             if c.count
-        ],
+        ),
         "status_changes": [
             {
                 "title": f"{c.action.reference} {c.action.description}",
@@ -102,6 +99,14 @@ def action_plan(
             for row in summary.overdue
         ],
     }
+
+
+def _count_rows(counts) -> list[dict]:
+    """Action counts (``actions.rules.RagCount``) as the snapshot keeps them."""
+    return [
+        {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
+        for c in counts
+    ]
 
 
 def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | None:
@@ -211,9 +216,9 @@ def commissioning(
 
 
 def _line_statuses(lines) -> str:
-    """How many of the lines listed are at each status, as a sentence ("Of the 8 lines
-    below, 3 are commissioned and 5 proposed."), so that money allocated to a line still
-    proposed is never read as spent."""
+    """How many of the lines listed are at each status, as a sentence ("Of the 8 lines,
+    5 are proposed and 3 commissioned."), so that money allocated to a line still proposed
+    is never read as spent."""
     if not lines:
         return ""
     order = [label.lower() for label in type(lines[0]).Status.labels]
