@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from csp_portal.core.paginators import EstimatedCountPaginator
@@ -87,8 +89,27 @@ class IndicatorAdmin(NationalAdmin):
     ]
 
 
+class TargetAdminForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
+
+    def clean(self):
+        data = super().clean()
+        indicator, year = data.get("indicator"), data.get("financial_year")
+        adding = self.instance.pk is None
+        if adding and indicator and year and services.target_locked_by(indicator, year):
+            label = periods.fy_label(year, indicator.partnership.fy_start_month)
+            raise ValidationError(
+                f"A published report rated {indicator.code} against its {label} target: "
+                "change it on the indicator's target page, which asks for a reason."
+            )
+        return data
+
+
 @admin.register(Target)
 class TargetAdmin(NationalAdmin):
+    form = TargetAdminForm
     list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
     list_filter = ["kind", FinancialYearFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
@@ -98,7 +119,13 @@ class TargetAdmin(NationalAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Which target a row is stays fixed: the service sets a target by indicator, year
         # and period, so editing them here would add a second target, not move this one.
-        return ["indicator", "financial_year", "period"] if obj is not None else []
+        if obj is None:
+            return []
+        if services.target_locked_by(obj.indicator, obj.financial_year):
+            # A published report rated against it: it changes on its target page, with a
+            # reason that the next report prints beside the revision.
+            return [*self.list_display]
+        return ["indicator", "financial_year", "period"]
 
     def has_delete_permission(self, request, obj=None):
         # A target is removed on its indicator's target page, where the removal is audited.

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from indicators.figures import Figures, IndicatorSpec, change_test
-from indicators.periods import add_months, month_label, month_name
+from indicators.periods import add_months, fy_label, month_label, month_name
 from indicators.spc import Signal
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "partial_ytd_only_this_month",
     "signal_phrase",
     "spc_summary",
+    "target_words",
 ]
 
 
@@ -89,11 +90,30 @@ def _months_in_words(months: Sequence[date]) -> str:
 
 def _level(value: Decimal, spec: IndicatorSpec) -> str:
     """A level as read aloud: "88%", "12.3 per 1,000", "45"."""
-    if spec.measure == "percentage":
+    return _level_of(value, spec.measure)
+
+
+def _level_of(value: Decimal, measure: str) -> str:
+    if measure == "percentage":
         return format_percent(value)
-    if spec.measure == "rate":
+    if measure == "rate":
         return f"{format_number(value, 1)} per 1,000"
     return format_number(value)
+
+
+def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> str:
+    """A target as its audit record holds it, in words: "375 for the year", "a 3%
+    reduction on 2015/16", "428 to date" (a point of a cumulative profile), "No target"."""
+    if target is None:
+        return "No target"
+    value = Decimal(target["value"])
+    if target["kind"] == "change_pct":
+        size = "reduction" if value < 0 else "increase"
+        places = 0 if value == value.to_integral() else 1
+        baseline = fy_label(target["baseline_year"], fy_start_month)
+        return f"a {format_percent(abs(value), places)} {size} on {baseline}"
+    level = _level_of(value, measure)
+    return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 
 
 def _difference(change: Decimal, spec: IndicatorSpec) -> str:

@@ -122,6 +122,35 @@ def _check_locked(plan: list, reason: str) -> None:
         raise FigureLocked(locked)
 
 
+class TargetLocked(Exception):
+    """A target a published report rated against was changed without a reason."""
+
+    def __init__(self, indicator: Indicator, financial_year: int, title: str):
+        self.indicator, self.financial_year, self.title = indicator, financial_year, title
+        label = periods.fy_label(financial_year, indicator.partnership.fy_start_month)
+        super().__init__(
+            f"Give a reason for changing the {label} target: the published report "
+            f"'{title}' rated {indicator.code} against it, and the next report will list "
+            "the change as a revision"
+        )
+
+
+def target_locked_by(indicator: Indicator, financial_year: int) -> str | None:
+    """The title of the published report that rated the indicator against this year's
+    target, or None: such a target changes only with a reason."""
+    from reports.selectors import locked_target_years  # reports build on indicators
+
+    return locked_target_years(indicator).get(financial_year)
+
+
+def _check_target_locked(indicator: Indicator, financial_year: int, reason: str) -> None:
+    if reason.strip():
+        return
+    title = target_locked_by(indicator, financial_year)
+    if title is not None:
+        raise TargetLocked(indicator, financial_year, title)
+
+
 def _check_fields(actual: Actual) -> None:
     """Field checks (digits, places) without the per-row queries of full_clean: the
     indicator and user come from the database already, and constraints hold in it."""
@@ -366,6 +395,7 @@ def target_set(
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
         return target, "unchanged"
+    _check_target_locked(indicator, financial_year, reason)
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
         Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)
@@ -442,6 +472,8 @@ def targets_replace(
             continue
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
+    if changes:  # after the writes: a refusal raises, and the atomic block takes them back
+        _check_target_locked(indicator, financial_year, reason)
     FigureChange.objects.bulk_create(changes)
     return len(changes)
 

@@ -623,18 +623,9 @@ def target_edit(request, slug, pk, year):
     )
     label = periods.fy_label(year, start)
     if request.method == "POST" and form.is_valid():
-        changed = services.targets_replace(
-            indicator=indicator,
-            financial_year=year,
-            rows=form.cleaned_data["rows"],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        if changed:
-            messages.success(request, f"Saved the {label} target.")
-        else:
-            messages.info(request, f"The {label} target had not changed, so nothing was saved.")
-        return redirect(reverse("indicators:detail", args=[slug, pk]) + f"?year={year}")
+        saved = _target_save(request, form, indicator, year)
+        if saved is not None:
+            return saved
     return render(
         request,
         "indicators/target_form.html",
@@ -644,8 +635,32 @@ def target_edit(request, slug, pk, year):
             "year": year,
             "year_label": label,
             "form": form,
+            # A published report rated the indicator against this year's target.
+            "locked_by": services.target_locked_by(indicator, year),
         },
     )
+
+
+def _target_save(request, form: TargetForm, indicator: Indicator, year: int):
+    """Save a valid target form; None when it must be shown again (a reason is needed)."""
+    try:
+        changed = services.targets_replace(
+            indicator=indicator,
+            financial_year=year,
+            rows=form.cleaned_data["rows"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except services.TargetLocked as locked:
+        form.add_error("reason", str(locked))
+        return None
+    label = periods.fy_label(year, indicator.partnership.fy_start_month)
+    if changed:
+        messages.success(request, f"Saved the {label} target.")
+    else:
+        messages.info(request, f"The {label} target had not changed, so nothing was saved.")
+    url = reverse("indicators:detail", args=[indicator.partnership.slug, indicator.pk])
+    return redirect(f"{url}?year={year}")
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 from indicators import periods
+from indicators.commentary import target_words
 from indicators.models import FigureChange, Indicator
 from indicators.selectors import partnership_figures
 
@@ -76,6 +77,24 @@ def locked_figures(
                 locked.append((indicator, period, title))
                 break
     return locked
+
+
+def locked_target_years(indicator: Indicator) -> dict[int, str]:
+    """The financial years whose target a published report covering the indicator rated it
+    against, each with that report's title (the latest published): a change to such a
+    target needs a reason, and the next report lists it as a revision. One query."""
+    start = indicator.partnership.fy_start_month
+    found: dict[int, str] = {}
+    published = (
+        Report.objects.filter(partnership_id=indicator.partnership_id, versions__isnull=False)
+        .values_list("theme_group_id", "period", "title")
+        .distinct()
+        .order_by("period", "title")
+    )
+    for theme_group_id, period, title in published:
+        if _covers(theme_group_id, indicator.theme_group_id):
+            found[periods.financial_year_of(period, start)] = title
+    return found
 
 
 def locked_months(
@@ -213,38 +232,63 @@ def revisions_since(
     indicator_ids: list[int],
     months: list[datetime.date],
     since: Mapping[int, datetime.datetime],
+    financial_year: int | None = None,
 ) -> list[dict]:
-    """Changes to covered figures made after each indicator's time in ``since`` (when a
-    report covering it was last published): the next report flags them as revisions."""
+    """Changes made after each indicator's time in ``since`` (when a report covering it
+    was last published) to the figures of ``months`` and to the targets of
+    ``financial_year``: the next report flags them as revisions. One query."""
     indicator_ids = [pk for pk in indicator_ids if pk in since]
     if not indicator_ids:
         return []
+    Subject = FigureChange.Subject
     changes = [
         change
         for change in FigureChange.objects.filter(
+            Q(subject=Subject.ACTUAL, period__in=months)
+            | Q(subject=Subject.TARGET, financial_year=financial_year),
             indicator_id__in=indicator_ids,
-            subject=FigureChange.Subject.ACTUAL,
-            period__in=months,
             changed_at__gt=min(since[pk] for pk in indicator_ids),
         )
-        .select_related("indicator")
+        .select_related("indicator__partnership")
         .order_by("changed_at", "pk")
         if change.changed_at > since[change.indicator_id]
     ]
-    return [
-        {
-            "indicator": change.indicator_id,
-            "code": change.indicator.code,
-            "title": change.indicator.title,
-            "period": change.period.isoformat(),
+    return [_revision(change) for change in changes]
+
+
+def _revision(change: FigureChange) -> dict:
+    """A revision as a report lists it: what changed (a month's figure or a target), was,
+    now and the reason given."""
+    indicator = change.indicator
+    places = 0 if indicator.measure == "count" else 1
+    revision = {
+        "indicator": change.indicator_id,
+        "code": indicator.code,
+        "title": indicator.title,
+        "period": change.period.isoformat() if change.period else None,
+        "places": places,
+        "reason": change.reason,
+        "changed_at": change.changed_at.isoformat(),
+    }
+    if change.subject == FigureChange.Subject.ACTUAL:
+        return {
+            **revision,
+            "what": periods.month_label(change.period),
             "old": (change.old or {}).get("value"),
             "new": (change.new or {}).get("value"),
-            "places": 0 if change.indicator.measure == "count" else 1,
-            "reason": change.reason,
-            "changed_at": change.changed_at.isoformat(),
         }
-        for change in changes
-    ]
+    start = indicator.partnership.fy_start_month
+    if change.period:
+        what = f"Target to {periods.month_label(change.period)}"
+    else:
+        what = f"Target for {periods.fy_label(change.financial_year, start)}"
+    return {
+        **revision,
+        "what": what,
+        "target": True,
+        "old": target_words(change.old, indicator.measure, start),
+        "new": target_words(change.new, indicator.measure, start),
+    }
 
 
 def _indicators_for(report: Report) -> QuerySet[Indicator]:
@@ -289,6 +333,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             ids,
             covered_periods(report.period, partnership.fy_start_month),
             last_published(partnership.pk, group_of.items()),
+            periods.financial_year_of(report.period, partnership.fy_start_month),
         ),
         linked_actions=sources.linked_actions(partnership, ids),
         action_plan=sources.action_plan(partnership, report.theme_group, at, since),
@@ -319,55 +364,100 @@ def overview_blocks(report: Report) -> list[PartnershipBlock]:
 
 @dataclass(frozen=True)
 class Revision:
-    """A figure the published report shows that has changed since: old and new."""
-
     code: str
     title: str
-    period: datetime.date
+    what: str  # the month of a figure, or which target
     old: str | None
     new: str | None
     places: int
+    target: bool = False  # old and new are a target in words, not figures
 
 
-def revision_notice(version: ReportVersion) -> list[Revision]:
-    """Figures of the version's period that differ now from what it showed: two queries
-    (the figures it showed, then their changes since).
+def revision_notice(version: ReportVersion, fy_start_month: int = 4) -> list[Revision]:
+    """Figures of the version's period, and targets of its year, that differ now from what
+    it showed: two queries (the figures it showed, then the changes since).
 
     The audit trail gives every change after publishing; the latest change to each
     figure is compared with the frozen value, so a figure changed and changed back
-    is not reported.
+    is not reported. A target is compared with the value its first change after
+    publishing replaced: the one the report rated against.
     """
     shown = ReportVersion.objects.values_list("shown", flat=True).get(pk=version.pk) or {}
     indicators = shown.get("indicators", {})
     if not indicators:
         return []
+    period = datetime.date.fromisoformat(shown["period"])
+    Subject = FigureChange.Subject
     changes = FigureChange.objects.filter(
+        Q(subject=Subject.ACTUAL, period__lte=period)
+        | Q(
+            subject=Subject.TARGET,
+            financial_year=periods.financial_year_of(period, fy_start_month),
+        ),
         indicator_id__in=[int(k) for k in indicators],
-        subject=FigureChange.Subject.ACTUAL,
         changed_at__gt=version.published_at,
-        period__lte=datetime.date.fromisoformat(shown["period"]),
     ).order_by("changed_at", "pk")
     latest: dict[tuple[str, str], str | None] = {}
-    for indicator_id, period, new in changes.values_list("indicator_id", "period", "new"):
-        key = (str(indicator_id), period.isoformat())
+    targets: dict[tuple[str, datetime.date | None], list] = {}
+    for subject, indicator_id, month, old, new, measure in changes.values_list(
+        "subject", "indicator_id", "period", "old", "new", "indicator__measure"
+    ):
+        if subject == Subject.TARGET:
+            targets.setdefault((str(indicator_id), month), [old, new, measure])[1] = new
+            continue
+        key = (str(indicator_id), month.isoformat())
         if key[1] in indicators[key[0]]["values"]:
             latest[key] = (new or {}).get("value")
     revisions = []
-    for (indicator_id, period), new in sorted(latest.items()):
+    for (indicator_id, month), new in sorted(latest.items()):
         entry = indicators[indicator_id]
-        old = entry["values"][period]
+        old = entry["values"][month]
         if not _same(old, new):
             revisions.append(
                 Revision(
                     entry["code"],
                     entry["title"],
-                    datetime.date.fromisoformat(period),
+                    periods.month_label(datetime.date.fromisoformat(month)),
                     old,
                     new,
                     entry["places"],
                 )
             )
+    return revisions + _target_revisions(targets, indicators, fy_start_month)
+
+
+def _target_revisions(targets: dict, indicators: dict, fy_start_month: int) -> list[Revision]:
+    """Targets changed since publishing: (indicator id, profile month or None) -> the
+    target as published, the target now (audit snapshots) and the indicator's measure."""
+    revisions = []
+    for (indicator_id, month), (old, new, measure) in sorted(
+        targets.items(), key=lambda item: (item[0][0], item[0][1] or datetime.date.min)
+    ):
+        if _same_target(old, new):
+            continue
+        entry = indicators[indicator_id]
+        revisions.append(
+            Revision(
+                entry["code"],
+                entry["title"],
+                f"Target to {periods.month_label(month)}" if month else "Target for the year",
+                target_words(old, measure, fy_start_month),
+                target_words(new, measure, fy_start_month),
+                entry["places"],
+                target=True,
+            )
+        )
     return revisions
+
+
+def _same_target(a: dict | None, b: dict | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a["kind"], a["baseline_year"], a["period"]) == (
+        b["kind"],
+        b["baseline_year"],
+        b["period"],
+    ) and _same(a["value"], b["value"])
 
 
 def _same(a: str | None, b: str | None) -> bool:

@@ -383,7 +383,7 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             # Figures changed since publishing: the same for every reader.
             "revisions": cached(
                 f"report-revisions:{version.pk}:{partnership.data_version.hex}",
-                lambda: selectors.revision_notice(version),
+                lambda: selectors.revision_notice(version, partnership.fy_start_month),
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT)
             and not (

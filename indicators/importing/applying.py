@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 
+from .. import periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator
-from ..services import figure_snapshot, target_set
+from ..services import TargetLocked, figure_snapshot, target_set
 from ..validation import same_number
 from .context import ImportContext
 from .copying import insert_rows
@@ -136,16 +137,28 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
     # Targets are few (a dozen a year at most per indicator): the audited service per row.
     counts: Counter = Counter()
     for item in items:
-        _, outcome = target_set(
-            indicator=ctx.indicator(item["partnership"], item["code"]),
-            financial_year=item["financial_year"],
-            kind=item["kind"],
-            value=item["value"],
-            baseline_year=item["baseline_year"],
-            period=item["period"],
-            by=ctx.user,
-            source=ctx.source,
-        )
+        try:
+            _, outcome = target_set(
+                indicator=ctx.indicator(item["partnership"], item["code"]),
+                financial_year=item["financial_year"],
+                kind=item["kind"],
+                value=item["value"],
+                baseline_year=item["baseline_year"],
+                period=item["period"],
+                by=ctx.user,
+                source=ctx.source,
+            )
+        except TargetLocked as locked:
+            # A file gives no reason; the row error rolls the whole import back.
+            start = locked.indicator.partnership.fy_start_month
+            label = periods.fy_label(item["financial_year"], start)
+            ctx.error_at(
+                "targets",
+                item["row"],
+                f"the {label} target is in the published report '{locked.title}'; "
+                "change it on the indicator's target page with a reason",
+            )
+            continue
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1
     return counts
 

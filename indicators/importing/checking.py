@@ -166,6 +166,7 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
         ctx.error(row, f"target repeated (first at row {first})")
         return None
     return {
+        "row": row.number,
         "partnership": slug,
         "code": row.get("indicator"),
         "financial_year": year,

@@ -254,8 +254,8 @@ def test_revision_notice_names_changed_figures_old_and_new(client, report_a, hat
     response = client.get(report_a.get_absolute_url())
 
     revisions = response.context["revisions"]
-    assert [(r.code, r.period, r.old, r.new) for r in revisions] == [
-        ("SP 09", OCT_2016, "42", "44")
+    assert [(r.code, r.what, r.old, r.new) for r in revisions] == [
+        ("SP 09", "October 2016", "42", "44")
     ]
     assert b"Figures revised" in response.content
 

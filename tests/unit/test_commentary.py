@@ -12,6 +12,7 @@ from indicators.commentary import (
     format_percent,
     signal_phrase,
     spc_summary,
+    target_words,
 )
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
 from indicators.periods import add_months, fy_months, month_name
@@ -610,3 +611,30 @@ def test_signal_phrase_two_of_three_in_plain_words():
     phrase = signal_phrase(Signal("two_of_three", "below", 1))
     assert phrase == "two of the last three months well below the average"
     assert "sigma" not in phrase
+
+
+@pytest.mark.parametrize(
+    ("target", "measure", "start", "words"),
+    [
+        (None, "count", 4, "No target"),
+        ({"kind": "annual", "value": "640", "baseline_year": None}, "count", 4, "640 for the year"),
+        ({"kind": "annual", "value": "1234.0000"}, "count", 4, "1,234 for the year"),
+        ({"kind": "annual", "value": "90"}, "percentage", 4, "90% for the year"),
+        ({"kind": "annual", "value": "12.25"}, "rate", 4, "12.3 per 1,000 for the year"),
+        ({"kind": "cumulative", "value": "428"}, "count", 4, "428 to date"),
+        (
+            {"kind": "change_pct", "value": "-3", "baseline_year": 2015},
+            "count",
+            4,
+            "a 3% reduction on 2015/16",
+        ),
+        (
+            {"kind": "change_pct", "value": "2.5", "baseline_year": 2015},
+            "count",
+            1,
+            "a 2.5% increase on 2015",
+        ),
+    ],
+)
+def test_target_words(target, measure, start, words):
+    assert target_words(target, measure, start) == words

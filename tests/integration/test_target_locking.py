@@ -1,0 +1,190 @@
+"""A target a published report rated against is locked like the report's figures: a change
+needs a reason (target page), is refused by imports and the admin, and the next report and
+the published report's own page list it as a revision."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators import importing
+from indicators import services as figure_services
+from indicators.models import FigureChange, Target
+from reports import rendering, services
+from tests.factories import ReportFactory, TargetFactory, ThemeGroupFactory
+from tests.factories.series import hate_crime_indicator
+from tests.integration.test_import import write_csv
+
+NOV_2016 = datetime.date(2016, 11, 1)
+
+
+@pytest.fixture
+def hate_crime(partnership_a):
+    indicator = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(400))
+    return indicator
+
+
+@pytest.fixture
+def published(partnership_a, hate_crime):
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    services.report_publish(report=report, by=None)
+    return report
+
+
+def set_target(indicator, value, *, year=2016, reason=""):
+    return figure_services.target_set(
+        indicator=indicator,
+        financial_year=year,
+        kind="annual",
+        value=Decimal(value),
+        by=None,
+        reason=reason,
+    )
+
+
+def target_url(indicator, year=2016):
+    return reverse("indicators:target_edit", args=[indicator.partnership.slug, indicator.pk, year])
+
+
+@pytest.mark.django_db
+def test_a_rated_target_changes_only_with_a_reason(published, hate_crime):
+    with pytest.raises(figure_services.TargetLocked) as refused:
+        set_target(hate_crime, 450)
+
+    assert str(refused.value) == (
+        "Give a reason for changing the 2016/17 target: the published report "
+        "'Hate crime update' rated SP 09 against it, and the next report will list the "
+        "change as a revision"
+    )
+    assert Target.objects.get(indicator=hate_crime).value == 400
+    assert not FigureChange.objects.exists()
+
+    set_target(hate_crime, 450, reason="agreed by the board")
+
+    assert Target.objects.get(indicator=hate_crime).value == 450
+
+
+@pytest.mark.django_db
+def test_other_years_drafts_and_other_theme_groups_leave_a_target_free(partnership_a, hate_crime):
+    ReportFactory(partnership=partnership_a, period=NOV_2016)  # a draft
+    other_group = ReportFactory(
+        partnership=partnership_a,
+        period=NOV_2016,
+        theme_group=ThemeGroupFactory(partnership=partnership_a),
+    )
+    services.report_publish(report=other_group, by=None)
+
+    set_target(hate_crime, 450)
+    set_target(hate_crime, 300, year=2017)
+
+    assert sorted(Target.objects.values_list("financial_year", "value")) == [
+        (2016, 450),
+        (2017, 300),
+    ]
+
+
+@pytest.mark.django_db
+def test_target_page_warns_and_asks_for_a_reason(client, officer_a, published, hate_crime):
+    client.force_login(officer_a)
+
+    page = client.get(target_url(hate_crime))
+    assert "The published report 'Hate crime update' rated" in page.content.decode()
+
+    refused = client.post(target_url(hate_crime), {"kind": "annual", "value": "450"})
+    assert refused.status_code == 200
+    assert "Give a reason for changing the 2016/17 target" in refused.content.decode()
+    assert Target.objects.get(indicator=hate_crime).value == 400
+
+    saved = client.post(
+        target_url(hate_crime), {"kind": "annual", "value": "450", "reason": "Board, 24 Jan"}
+    )
+    assert saved.status_code == 302
+    assert Target.objects.get(indicator=hate_crime).value == 450
+
+
+@pytest.mark.django_db
+def test_target_page_of_a_year_no_report_rated_has_no_warning(client, officer_a, hate_crime):
+    client.force_login(officer_a)
+
+    page = client.get(target_url(hate_crime))
+
+    assert page.context["locked_by"] is None
+    assert "rated this indicator" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_import_changing_a_rated_target_fails_naming_the_report(tmp_path, published, hate_crime):
+    slug = hate_crime.partnership.slug
+    row = {"partnership": slug, "indicator": "SP 09", "type": "annual"}
+    write_csv(
+        tmp_path,
+        "targets",
+        [{**row, "year": "2017/18", "value": "300"}, {**row, "year": "2016/17", "value": "450"}],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "targets.csv row 3: the 2016/17 target is in the published report "
+        "'Hate crime update'; change it on the indicator's target page with a reason"
+    ]
+    # All or nothing: the unlocked year (row 2) is not written either.
+    assert list(Target.objects.values_list("financial_year", "value")) == [(2016, 400)]
+
+
+@pytest.mark.django_db
+def test_admin_leaves_a_rated_target_to_its_target_page(client, admin_user, published, hate_crime):
+    client.force_login(admin_user)
+    target = Target.objects.get()
+
+    change = client.get(reverse("admin:indicators_target_change", args=[target.pk]))
+    assert "value" not in change.context["adminform"].form.fields
+    added = client.post(
+        reverse("admin:indicators_target_add"),
+        {
+            "indicator": hate_crime.pk,
+            "financial_year": 2016,
+            "kind": "cumulative",
+            "value": "30",
+            "period": "2016-04-01",
+        },
+    )
+
+    assert added.status_code == 200
+    assert "change it on the indicator&#x27;s target page" in added.content.decode()
+    assert Target.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_next_report_lists_a_target_change_as_a_revision(partnership_a, published, hate_crime):
+    set_target(hate_crime, 450, reason="agreed by the board")
+    later = ReportFactory(partnership=partnership_a, title="Next update", period=NOV_2016)
+
+    snapshot = services.report_snapshot(later)
+
+    assert [(r["what"], r["old"], r["new"], r["reason"]) for r in snapshot["revisions"]] == [
+        ("Target for 2016/17", "400 for the year", "450 for the year", "agreed by the board")
+    ]
+    html = rendering.render_document(snapshot)
+    assert '<td class="govuk-table__cell">Target for 2016/17</td>' in html
+    assert "450 for the year" in html
+
+
+@pytest.mark.django_db
+def test_published_page_names_a_changed_target_and_not_one_changed_back(
+    client, panel_a, published, hate_crime
+):
+    set_target(hate_crime, 450, reason="agreed by the board")
+    client.force_login(panel_a)
+
+    revisions = client.get(published.get_absolute_url()).context["revisions"]
+
+    assert [(r.what, r.old, r.new) for r in revisions] == [
+        ("Target for the year", "400 for the year", "450 for the year")
+    ]
+
+    set_target(hate_crime, 400, reason="the board changed its mind")
+    assert client.get(published.get_absolute_url()).context["revisions"] == []
