@@ -23,7 +23,7 @@ from indicators import charts
 
 # Pixels at 1x; images are rendered at 2x. At 170 mm wide on A4 (the text width of
 # print.css), 23 px text prints at about 12 pt.
-WIDTH, HEIGHT, SCALE, FONT_SIZE = 900, 460, 2, 23
+WIDTH, HEIGHT, SCALE, FONT_SIZE = 900, 360, 2, 23
 MONTH_FONT_SIZE = 19  # about 10 pt
 FULL_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BASIC_PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"  # a static file

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfReader
 
-from reports import documents, services
+from reports import chart_images, documents, services
 from reports.models import Report, ReportVersion
 
 # Side 1 is the cover sheet and contents; the report itself then has at most five sides.
@@ -18,9 +18,10 @@ MAIN_SIDES = 5
 
 
 def _chart_png() -> bytes:
-    # The size the real chart images have (reports/chart_images.py: 900 x 460 at 2x).
+    # The size the real chart images have.
+    size = (chart_images.WIDTH * chart_images.SCALE, chart_images.HEIGHT * chart_images.SCALE)
     out = io.BytesIO()
-    Image.new("RGB", (1800, 920), "white").save(out, "PNG")
+    Image.new("RGB", size, "white").save(out, "PNG")
     return out.getvalue()
 
 
