@@ -4,17 +4,61 @@
   "use strict";
   if (typeof window.Plotly === "undefined") return;
   var plots = [];
+  var NARROW = 520; // pixels: a chart narrower than this is laid out for a phone
+  var CHAR = 0.6; // a character's width in font sizes (indicators/charts.py LABEL_CHAR)
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source) return;
     var spec = JSON.parse(source.textContent);
-    window.Plotly.newPlot(element, spec.data, spec.layout, {
+    var layout = narrowed(spec, element.clientWidth);
+    window.Plotly.newPlot(element, spec.data, layout, {
       displayModeBar: false,
       responsive: true,
     });
     element._screenHeight = spec.layout && spec.layout.height;
     plots.push(element);
   });
+
+  // On a phone the plot keeps the width: the axis title goes (the subtitle above the
+  // chart names the measure), and the right margin is only what the line labels need
+  // beyond the plot's edge (the server leaves room for the longest label in full, so
+  // a label ending at October took a third of a phone's width for nothing).
+  function narrowed(spec, width) {
+    var layout = spec.layout || {};
+    if (!width || width >= NARROW) return layout;
+    var copy = JSON.parse(JSON.stringify(layout));
+    if (copy.yaxis) copy.yaxis.title = { text: "" };
+    copy.margin = Object.assign({}, copy.margin, { l: 45 });
+    var categories = [];
+    spec.data.forEach(function (trace) {
+      (trace.x || []).forEach(function (x) {
+        if (categories.indexOf(x) < 0) categories.push(x);
+      });
+    });
+    var months = categories.length > 8 && categories.every(function (x) {
+      return typeof x === "string" && x.length <= 3;
+    });
+    if (months) {
+      // Every other month named, level (plotly turned all twelve upright); the table
+      // below the chart names every month.
+      copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, dtick: 2 });
+    }
+    var labels = copy.annotations || [];
+    if (copy.showlegend !== false || !labels.length) return copy;
+    var last = Math.max(categories.length - 1, 1);
+    var size = (copy.font && copy.font.size) || 14;
+    var inner = width - copy.margin.l; // the plot's width plus the right margin
+    var right = 10;
+    labels.forEach(function (label) {
+      // Room after the label's point, as a share of the plot: r must make up the rest.
+      var after = 1 - categories.indexOf(label.x) / last;
+      var needs = (label.xshift || 0) + String(label.text).length * CHAR * size + 4;
+      if (after >= 1) return;
+      right = Math.max(right, (needs - after * inner) / (1 - after));
+    });
+    copy.margin.r = Math.ceil(right);
+    return copy;
+  }
   // Paper is narrower than most screens: draw the charts at the printed text width
   // (170 mm on A4, print.css) before printing, and at the screen's width after. A
   // little shorter too, so a chart and its twelve-month table share a page.

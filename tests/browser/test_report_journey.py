@@ -96,3 +96,34 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
     with page.expect_download() as download:
         page.get_by_role("link", name="Download every figure as CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
+
+
+def test_panel_member_reads_a_report_chart_on_a_phone(page, live_server, plymouth):
+    from reports import services
+
+    partnership, _, panel = plymouth
+    report = Report.objects.create(
+        partnership=partnership,
+        title="Hate crime update",
+        period=datetime.date(2016, 11, 1),
+        meeting_kind="scrutiny_panel",
+        meeting_date=datetime.date(2017, 1, 24),
+    )
+    services.report_publish(report=report, by=None, documents=False)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+
+    chart = page.locator("[data-chart-id]").first
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator(".xtick").first).to_be_visible()
+    # The plot keeps most of the width: line labels take only what they reach past its
+    # edge (here last year's, at March), and the axis title goes (the subtitle names the
+    # measure). It had 61%.
+    plot, width = chart.evaluate("e => [e._fullLayout._size.w, e.clientWidth]")
+    assert plot >= 0.65 * width, (plot, width)
+    # ... and its month names stay level: every other month, the table names them all.
+    ticks = chart.locator(".xtick text")
+    assert ticks.count() == 6
+    assert all("rotate" not in (t.get_attribute("transform") or "") for t in ticks.all())
+    assert_accessible(page)
