@@ -48,11 +48,12 @@ def _window(end: date, months: int, current, previous) -> Window:
 def rolling(spec: IndicatorSpec, series: Series, period: date, months: int) -> Window:
     """The ``months`` to ``period`` against the same months a year before.
 
-    A quarterly indicator counts whole quarters: 3 months is the quarter holding
-    ``period``, 12 the four quarters to it.
+    A quarterly indicator counts whole quarters ended by ``period`` (as `rolling_twelve`
+    does): 3 months is the last quarter ended, 12 the four quarters to it; the window's
+    ``end`` says which month that is.
     """
     calc = Calc(spec, series)
-    last = calc.slot_of(periods.month_start(period))
+    last = calc.last_ended(periods.month_start(period))
     slots = [periods.add_months(last, -calc.step * k) for k in reversed(range(months // calc.step))]
     return _window(
         calc.slot_end(last), months, calc.aggregate(slots), calc.like_for_like(slots, -1)

@@ -169,6 +169,31 @@ def test_core_table_with_rate_per_households_and_the_force_change(sac):
     assert '13.2 <span class="app-report__per">per 1,000 households</span>' in html
     assert "Force change (%)" in html and "Devon &amp; Cornwall Police" in html
     assert "−5.0%" in html and "+10.0%" in html
+    assert "(quarterly: to" not in html  # a monthly indicator's windows end at the period
+
+
+@pytest.mark.django_db
+def test_core_table_counts_a_quarterly_indicator_to_the_last_quarter_ended(sac):
+    sac.frequency = "quarterly"
+    sac.save()
+    # Quarters stored at their first month, July 2014 to October 2016: 300 each to July
+    # 2015, then 330. November's report: Q3 2016/17 (October to December) is under way, so
+    # the four quarters to September 2016 count, against the four before them.
+    quarters = [periods.add_months(datetime.date(2014, 7, 1), 3 * i) for i in range(10)]
+    actuals_create(sac, {q: 300 if q < datetime.date(2015, 10, 1) else 330 for q in quarters})
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    [row] = snapshot["context"]["core"]
+
+    # Oct 2015 to Sep 2016: 4 x 330 = 1,320; Oct 2014 to Sep 2015: 4 x 300 = 1,200.
+    assert (row["year"]["end"], row["year"]["current"], row["year"]["previous"]) == (
+        "2016-09-01",
+        "1320",
+        "1200",
+    )
+    # Q2 2016/17 (July to September) against Q2 2015/16: 330 against 300.
+    assert (row["quarter"]["current"], row["quarter"]["previous"]) == ("330", "300")
+    assert rendering.render_document(snapshot).count("(quarterly: to September 2016)") == 2
 
 
 @pytest.mark.django_db

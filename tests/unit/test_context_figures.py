@@ -59,12 +59,22 @@ def test_rolling_zero_last_year_has_a_change_but_no_percentage():
     assert (window.current, window.previous, window.change, window.change_pct) == (3, 0, 3, None)
 
 
-def test_rolling_quarterly_three_months_is_the_quarter_holding_the_period():
+def test_rolling_quarterly_counts_the_quarters_ended_by_the_period():
     spec = IndicatorSpec("lower", "count", frequency="quarterly")
-    series = {date(2015, 10, 1): Point(Decimal(40)), date(2016, 10, 1): Point(Decimal(50))}
+    series = {
+        date(2015, 7, 1): Point(Decimal(30)),
+        date(2015, 10, 1): Point(Decimal(40)),
+        date(2016, 7, 1): Point(Decimal(45)),
+        date(2016, 10, 1): Point(Decimal(50)),
+    }
 
-    window = ctx.rolling(spec, series, NOV_2016, 3)  # Q3 2016/17 against Q3 2015/16
+    # November: Q3 (October to December) is under way, so Q2 2016/17 against Q2 2015/16.
+    window = ctx.rolling(spec, series, NOV_2016, 3)
+    assert (window.current, window.previous, window.change_pct) == (45, 30, 50)
+    assert window.end == date(2016, 9, 1)
 
+    # December ends Q3: Q3 2016/17 against Q3 2015/16.
+    window = ctx.rolling(spec, series, date(2016, 12, 1), 3)
     assert (window.current, window.previous, window.change_pct) == (50, 40, 25)
     assert window.end == date(2016, 12, 1)
 
