@@ -597,6 +597,14 @@ def shown_figures(snapshot: dict) -> dict:
     }
 
 
+def shown_indicator_ids(snapshot: dict) -> list[int] | None:
+    """The indicators a report shows (those with figures; an overview: None, see
+    `ReportVersion.indicator_ids`)."""
+    if snapshot.get("kind") == "overview":
+        return None
+    return sorted(int(key) for key in snapshot.get("indicators", {}))
+
+
 def has_charts(snapshot: dict) -> bool:
     """Whether the report draws any chart (its page then loads the charting script)."""
     return any(entry.get("charts") for entry in snapshot.get("indicators", {}).values())

@@ -158,6 +158,10 @@ class ReportVersion(models.Model):
     # The figures the report shows, by indicator and month, and the contact officer: small,
     # so the page can check for revisions without reading the whole snapshot.
     shown = models.JSONField(default=dict)
+    # The indicators it showed: their figures of its months and targets of its year are
+    # locked (a change needs a reason and is a revision). None for an overview, which
+    # locks its partnership's indicators whole.
+    indicator_ids = models.JSONField(null=True, blank=True)
     html = models.TextField()
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)

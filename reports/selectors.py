@@ -13,8 +13,9 @@ from django.utils import timezone
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.commentary import target_words
-from indicators.models import FigureChange, Indicator
+from indicators.models import FigureChange, Indicator, Target
 from indicators.selectors import partnership_figures
+from indicators.services import target_snapshot
 
 from . import sources
 from .builder import PartnershipBlock, ReportInputs
@@ -39,82 +40,98 @@ def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime
     return [periods.same_month_last_year(m) for m in months] + months
 
 
-def _covers(report_group_id: int | None, indicator_group_id: int | None) -> bool:
-    """Whether a report of this theme group (None: the whole partnership) covers an
-    indicator of that one."""
-    return report_group_id is None or report_group_id == indicator_group_id
+@dataclass(frozen=True)
+class Frozen:
+    """What one published version froze: its indicators' figures of the months it covers
+    and their targets of its year (a change needs a reason; the next report lists it)."""
+
+    partnership_id: int
+    theme_group_id: int | None
+    indicator_ids: frozenset[int] | None  # None: every indicator of its scope (an overview)
+    period: datetime.date
+    title: str
+    published_at: datetime.datetime
+
+    def shows(self, indicator_id: int, theme_group_id: int | None) -> bool:
+        """Whether it showed this indicator: a version names those it showed (those with
+        figures then); an overview stands for its theme group's or partnership's whole."""
+        if self.indicator_ids is not None:
+            return indicator_id in self.indicator_ids
+        return self.theme_group_id is None or self.theme_group_id == theme_group_id
+
+
+def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
+    """Every version published for these partnerships, oldest report month first. One
+    query, whatever the number of figures checked against them."""
+    rows = (
+        ReportVersion.objects.filter(report__partnership_id__in=list(partnership_ids))
+        .values_list(
+            "report__partnership_id",
+            "report__theme_group_id",
+            "indicator_ids",
+            "report__period",
+            "report__title",
+            "published_at",
+        )
+        .order_by("report__period", "report__title", "number")
+    )
+    return [
+        Frozen(partnership, group, None if ids is None else frozenset(ids), period, title, at)
+        for partnership, group, ids, period, title, at in rows
+    ]
 
 
 def locked_figures(
     entries: Iterable[tuple[Indicator, datetime.date]],
 ) -> list[tuple[Indicator, datetime.date, str]]:
-    """Which (indicator, period) pairs a published report covers, with that report's title.
+    """Which (indicator, period) pairs a published report froze, with that report's title.
 
-    One query. A report covers its partnership's indicators, or its theme group's only.
-    A quarterly figure is stored at its quarter's first month, which a report to any
-    later month covers.
+    One query. A quarterly figure is stored at its quarter's first month, which a report
+    to any later month covers.
     """
     entries = list(entries)
     if not entries:
         return []
-    partnership_ids = {indicator.partnership_id for indicator, _ in entries}
-    published = list(
-        Report.objects.filter(partnership_id__in=partnership_ids, versions__isnull=False)
-        .values_list("partnership_id", "theme_group_id", "period", "title")
-        .distinct()
-    )
-    if not published:
-        return []
+    published = frozen_by({indicator.partnership_id for indicator, _ in entries})
     locked = []
     for indicator, period in entries:
         start = indicator.partnership.fy_start_month
-        for partnership_id, theme_group_id, report_period, title in published:
-            if partnership_id != indicator.partnership_id:
+        for frozen in published:
+            if frozen.partnership_id != indicator.partnership_id:
                 continue
-            if not _covers(theme_group_id, indicator.theme_group_id):
+            if not frozen.shows(indicator.pk, indicator.theme_group_id):
                 continue
-            if period in covered_periods(report_period, start):
-                locked.append((indicator, period, title))
+            if period in covered_periods(frozen.period, start):
+                locked.append((indicator, period, frozen.title))
                 break
     return locked
 
 
 def locked_target_years(indicator: Indicator) -> dict[int, str]:
-    """The financial years whose target a published report covering the indicator rated it
-    against, each with that report's title (the latest published): a change to such a
-    target needs a reason, and the next report lists it as a revision. One query."""
+    """The financial years whose target a published report rated the indicator against,
+    each with that report's title (the latest): a change to such a target needs a reason,
+    and the next report lists it as a revision. One query."""
     start = indicator.partnership.fy_start_month
-    found: dict[int, str] = {}
-    published = (
-        Report.objects.filter(partnership_id=indicator.partnership_id, versions__isnull=False)
-        .values_list("theme_group_id", "period", "title")
-        .distinct()
-        .order_by("period", "title")
-    )
-    for theme_group_id, period, title in published:
-        if _covers(theme_group_id, indicator.theme_group_id):
-            found[periods.financial_year_of(period, start)] = title
-    return found
+    return {
+        periods.financial_year_of(frozen.period, start): frozen.title
+        for frozen in frozen_by([indicator.partnership_id])
+        if frozen.shows(indicator.pk, indicator.theme_group_id)
+    }
 
 
 def locked_months(
     partnerships: Iterable[Partnership],
-) -> dict[int, list[tuple[int | None, frozenset[datetime.date], str]]]:
-    """Partnership id -> (theme group id or None, months covered, title) of each report
-    published for it: one query, whatever the number of figures checked against it."""
+) -> dict[int, list[tuple[Frozen, frozenset[datetime.date]]]]:
+    """Partnership id -> each version published for it with the months it covers: one
+    query, whatever the number of figures checked against them."""
     partnerships = {p.pk: p for p in partnerships}
     if not partnerships:
         return {}
-    published = (
-        Report.objects.filter(partnership_id__in=list(partnerships), versions__isnull=False)
-        .values_list("partnership_id", "theme_group_id", "period", "title")
-        .distinct()
-        .order_by("period", "title")
-    )
     found: dict[int, list] = {}
-    for partnership_id, theme_group_id, period, title in published:
-        months = covered_periods(period, partnerships[partnership_id].fy_start_month)
-        found.setdefault(partnership_id, []).append((theme_group_id, frozenset(months), title))
+    for frozen in frozen_by(partnerships):
+        start = partnerships[frozen.partnership_id].fy_start_month
+        months = frozenset(covered_periods(frozen.period, start))
+        found.setdefault(frozen.partnership_id, []).append((frozen, months))
     return found
 
 
@@ -208,36 +225,44 @@ def previous_version(report: Report) -> ReportVersion | None:
     )
 
 
-def last_published(
-    partnership_id: int, indicators: Iterable[tuple[int, int | None]]
-) -> dict[int, datetime.datetime]:
-    """For each (indicator id, theme group id), when a report that covers it (`_covers`,
-    as for `locked_figures`) was last published; indicators never published are left out.
-    One query."""
-    published = list(
-        ReportVersion.objects.filter(report__partnership_id=partnership_id)
-        .values_list("report__theme_group_id")
-        .annotate(latest=Max("published_at"))
-        .values_list("report__theme_group_id", "latest")
-    )
+@dataclass(frozen=True)
+class Cover:
+    """What the reports published so far froze of one indicator: the next report lists
+    changes made since the latest of them to those months' figures and years' targets."""
+
+    since: datetime.datetime
+    months: frozenset[datetime.date]
+    years: frozenset[int]
+
+
+def covers_of(partnership: Partnership, indicators: Iterable[tuple[int, int | None]]) -> dict:
+    """For each (indicator id, theme group id), its `Cover`; indicators no published
+    report showed are left out. One query."""
+    published = frozen_by([partnership.pk])
+    start = partnership.fy_start_month
     found = {}
     for indicator_id, group_id in indicators:
-        times = [at for group, at in published if _covers(group, group_id)]
-        if times:
-            found[indicator_id] = max(times)
+        showing = [f for f in published if f.shows(indicator_id, group_id)]
+        if showing:
+            found[indicator_id] = Cover(
+                since=max(f.published_at for f in showing),
+                months=frozenset(m for f in showing for m in covered_periods(f.period, start)),
+                years=frozenset(periods.financial_year_of(f.period, start) for f in showing),
+            )
     return found
 
 
 def revisions_since(
     indicator_ids: list[int],
     months: list[datetime.date],
-    since: Mapping[int, datetime.datetime],
-    financial_year: int | None = None,
+    covers: Mapping[int, Cover],
+    financial_year: int,
 ) -> list[dict]:
-    """Changes made after each indicator's time in ``since`` (when a report covering it
-    was last published) to the figures of ``months`` and to the targets of
-    ``financial_year``: the next report flags them as revisions. One query."""
-    indicator_ids = [pk for pk in indicator_ids if pk in since]
+    """Changes to what a published report froze (`Cover`), made since the last of them was
+    published, to the figures of ``months`` and the targets of ``financial_year``: the
+    next report lists them as revisions. A figure first entered since, or a year's first
+    target, is no revision. Two queries (the changes, then the targets they leave)."""
+    indicator_ids = [pk for pk in indicator_ids if pk in covers]
     if not indicator_ids:
         return []
     Subject = FigureChange.Subject
@@ -247,48 +272,119 @@ def revisions_since(
             Q(subject=Subject.ACTUAL, period__in=months)
             | Q(subject=Subject.TARGET, financial_year=financial_year),
             indicator_id__in=indicator_ids,
-            changed_at__gt=min(since[pk] for pk in indicator_ids),
+            changed_at__gt=min(covers[pk].since for pk in indicator_ids),
         )
         .select_related("indicator__partnership")
         .order_by("changed_at", "pk")
-        if change.changed_at > since[change.indicator_id]
+        if _revises(change, covers[change.indicator_id])
     ]
-    return [_revision(change) for change in changes]
-
-
-def _revision(change: FigureChange) -> dict:
-    """A revision as a report lists it: what changed (a month's figure or a target), was,
-    now and the reason given."""
-    indicator = change.indicator
-    places = 0 if indicator.measure == "count" else 1
-    revision = {
-        "indicator": change.indicator_id,
-        "code": indicator.code,
-        "title": indicator.title,
-        "period": change.period.isoformat() if change.period else None,
-        "places": places,
-        "reason": change.reason,
-        "changed_at": change.changed_at.isoformat(),
-    }
-    if change.subject == FigureChange.Subject.ACTUAL:
-        return {
-            **revision,
+    figures = [
+        {
+            **_revision_of(change.indicator),
+            "period": change.period.isoformat(),
             "what": periods.month_label(change.period),
             "old": (change.old or {}).get("value"),
             "new": (change.new or {}).get("value"),
+            "reason": change.reason,
+            "changed_at": change.changed_at.isoformat(),
         }
-    start = indicator.partnership.fy_start_month
-    if change.period:
-        what = f"Target to {periods.month_label(change.period)}"
-    else:
-        what = f"Target for {periods.fy_label(change.financial_year, start)}"
+        for change in changes
+        if change.subject == Subject.ACTUAL
+    ]
+    return figures + _target_revisions([c for c in changes if c.subject == Subject.TARGET])
+
+
+def _revises(change: FigureChange, cover: Cover) -> bool:
+    if change.changed_at <= cover.since:
+        return False
+    if change.subject == FigureChange.Subject.ACTUAL:
+        return change.period in cover.months
+    return change.financial_year in cover.years
+
+
+def _revision_of(indicator: Indicator) -> dict:
     return {
-        **revision,
-        "what": what,
-        "target": True,
-        "old": target_words(change.old, indicator.measure, start),
-        "new": target_words(change.new, indicator.measure, start),
+        "indicator": indicator.pk,
+        "code": indicator.code,
+        "title": indicator.title,
+        "places": 0 if indicator.measure == "count" else 1,
     }
+
+
+def _target_revisions(changes: list[FigureChange]) -> list[dict]:
+    """Target changes, oldest first, as revisions: a year's target as it was and as it is
+    now, in words (one row, or one per point where a profile's points changed). A change
+    of kind is one row ("400 for the year" to "a monthly profile: 640 for the year"), and
+    a target changed back is none. One query (the targets now)."""
+    if not changes:
+        return []
+    years: dict[tuple[int, int], list[FigureChange]] = {}
+    for change in changes:
+        years.setdefault((change.indicator_id, change.financial_year), []).append(change)
+    now: dict[tuple[int, int], dict] = {key: {} for key in years}
+    wanted = Q()
+    for indicator_id, year in years:
+        wanted |= Q(indicator_id=indicator_id, financial_year=year)
+    for target in Target.objects.filter(wanted):
+        now[(target.indicator_id, target.financial_year)][target.period] = target_snapshot(target)
+    revisions = []
+    for key, year_changes in years.items():
+        indicator = year_changes[0].indicator
+        before = dict(now[key])
+        for change in reversed(year_changes):  # undone newest first: the first old stays
+            if change.old is None:
+                before.pop(change.period, None)
+            else:
+                before[change.period] = change.old
+        reasons = list(dict.fromkeys(c.reason for c in year_changes if c.reason))
+        common = {
+            **_revision_of(indicator),
+            "period": None,
+            "target": True,
+            "reason": "; ".join(reasons),
+            "changed_at": year_changes[-1].changed_at.isoformat(),
+        }
+        for what, old, new in _target_differences(indicator, key[1], before, now[key]):
+            revisions.append({**common, "what": what, "old": old, "new": new})
+    return revisions
+
+
+def _target_differences(indicator: Indicator, year: int, before: dict, after: dict):
+    """(what, was, now) for each difference between two states of a year's target:
+    {profile month or None: audit snapshot}."""
+    start = indicator.partnership.fy_start_month
+    measure = indicator.measure
+    quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
+    profiles = before and after and None not in before and None not in after
+    if profiles:
+        for month in sorted(set(before) | set(after)):
+            if not _same_target(before.get(month), after.get(month)):
+                end = periods.add_months(month, 2) if quarterly else month
+                yield (
+                    f"Target to {periods.month_label(end)}",
+                    _point_words(before.get(month), measure, start),
+                    _point_words(after.get(month), measure, start),
+                )
+        return
+    was, now = (_year_words(rows, measure, quarterly, start) for rows in (before, after))
+    if was != now:
+        yield f"Target for {periods.fy_label(year, start)}", was, now
+
+
+def _point_words(point: dict | None, measure: str, start: int) -> str:
+    return "None set" if point is None else target_words(point, measure, start)
+
+
+def _year_words(rows: dict, measure: str, quarterly: bool, start: int) -> str:
+    """A year's target in words: "No target", "400 for the year", "a 3% reduction on
+    2015/16", "a monthly profile: 640 for the year" (its last point)."""
+    if not rows:
+        return "No target"
+    if None in rows:
+        return target_words(rows[None], measure, start)
+    last = rows[max(rows)]
+    whole = target_words({**last, "kind": "annual"}, measure, start)
+    return f"a {'quarterly' if quarterly else 'monthly'} profile: {whole}"
 
 
 def _indicators_for(report: Report) -> QuerySet[Indicator]:
@@ -332,7 +428,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         revisions=revisions_since(
             ids,
             covered_periods(report.period, partnership.fy_start_month),
-            last_published(partnership.pk, group_of.items()),
+            covers_of(partnership, group_of.items()),
             periods.financial_year_of(report.period, partnership.fy_start_month),
         ),
         linked_actions=sources.linked_actions(partnership, ids),
@@ -375,12 +471,13 @@ class Revision:
 
 def revision_notice(version: ReportVersion, fy_start_month: int = 4) -> list[Revision]:
     """Figures of the version's period, and targets of its year, that differ now from what
-    it showed: two queries (the figures it showed, then the changes since).
+    it showed: two queries (the figures it showed, then the changes since), and a third
+    when a target changed (the targets now).
 
     The audit trail gives every change after publishing; the latest change to each
     figure is compared with the frozen value, so a figure changed and changed back
-    is not reported. A target is compared with the value its first change after
-    publishing replaced: the one the report rated against.
+    is not reported. A target is compared with the year's target as it stood before its
+    first change after publishing: the one the report rated against.
     """
     shown = ReportVersion.objects.values_list("shown", flat=True).get(pk=version.pk) or {}
     indicators = shown.get("indicators", {})
@@ -388,26 +485,24 @@ def revision_notice(version: ReportVersion, fy_start_month: int = 4) -> list[Rev
         return []
     period = datetime.date.fromisoformat(shown["period"])
     Subject = FigureChange.Subject
-    changes = FigureChange.objects.filter(
-        Q(subject=Subject.ACTUAL, period__lte=period)
-        | Q(
-            subject=Subject.TARGET,
-            financial_year=periods.financial_year_of(period, fy_start_month),
-        ),
-        indicator_id__in=[int(k) for k in indicators],
-        changed_at__gt=version.published_at,
-    ).order_by("changed_at", "pk")
+    changes = list(
+        FigureChange.objects.filter(
+            Q(subject=Subject.ACTUAL, period__lte=period)
+            | Q(
+                subject=Subject.TARGET,
+                financial_year=periods.financial_year_of(period, fy_start_month),
+            ),
+            indicator_id__in=[int(k) for k in indicators],
+            changed_at__gt=version.published_at,
+        )
+        .select_related("indicator__partnership")
+        .order_by("changed_at", "pk")
+    )
     latest: dict[tuple[str, str], str | None] = {}
-    targets: dict[tuple[str, datetime.date | None], list] = {}
-    for subject, indicator_id, month, old, new, measure in changes.values_list(
-        "subject", "indicator_id", "period", "old", "new", "indicator__measure"
-    ):
-        if subject == Subject.TARGET:
-            targets.setdefault((str(indicator_id), month), [old, new, measure])[1] = new
-            continue
-        key = (str(indicator_id), month.isoformat())
-        if key[1] in indicators[key[0]]["values"]:
-            latest[key] = (new or {}).get("value")
+    for change in changes:
+        key = (str(change.indicator_id), change.period and change.period.isoformat())
+        if change.subject == Subject.ACTUAL and key[1] in indicators[key[0]]["values"]:
+            latest[key] = (change.new or {}).get("value")
     revisions = []
     for (indicator_id, month), new in sorted(latest.items()):
         entry = indicators[indicator_id]
@@ -423,31 +518,11 @@ def revision_notice(version: ReportVersion, fy_start_month: int = 4) -> list[Rev
                     entry["places"],
                 )
             )
-    return revisions + _target_revisions(targets, indicators, fy_start_month)
-
-
-def _target_revisions(targets: dict, indicators: dict, fy_start_month: int) -> list[Revision]:
-    """Targets changed since publishing: (indicator id, profile month or None) -> the
-    target as published, the target now (audit snapshots) and the indicator's measure."""
-    revisions = []
-    for (indicator_id, month), (old, new, measure) in sorted(
-        targets.items(), key=lambda item: (item[0][0], item[0][1] or datetime.date.min)
-    ):
-        if _same_target(old, new):
-            continue
-        entry = indicators[indicator_id]
-        revisions.append(
-            Revision(
-                entry["code"],
-                entry["title"],
-                f"Target to {periods.month_label(month)}" if month else "Target for the year",
-                target_words(old, measure, fy_start_month),
-                target_words(new, measure, fy_start_month),
-                entry["places"],
-                target=True,
-            )
-        )
-    return revisions
+    targets = _target_revisions([c for c in changes if c.subject == Subject.TARGET])
+    return revisions + [
+        Revision(r["code"], r["title"], r["what"], r["old"], r["new"], r["places"], target=True)
+        for r in targets
+    ]
 
 
 def _same_target(a: dict | None, b: dict | None) -> bool:

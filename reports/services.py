@@ -134,6 +134,7 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> Report
         number=number,
         snapshot=snapshot,
         shown=builder.shown_figures(snapshot),
+        indicator_ids=builder.shown_indicator_ids(snapshot),
         html=html,
         csv=csv,
         pdf=pdf,

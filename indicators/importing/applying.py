@@ -41,14 +41,14 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
     found = False
     for pk, item in changing:
         indicator = indicators[pk]
-        for theme_group_id, months, title in published.get(indicator.partnership_id, ()):
-            if theme_group_id and theme_group_id != indicator.theme_group_id:
+        for frozen, months in published.get(indicator.partnership_id, ()):
+            if not frozen.shows(pk, indicator.theme_group_id):
                 continue
             if item["period"] in months:
                 ctx.error_at(
                     "actuals",
                     item["row"],
-                    f"{item['period']:%Y-%m} is in the published report '{title}'; "
+                    f"{item['period']:%Y-%m} is in the published report '{frozen.title}'; "
                     "change it on the month sheet with a reason",
                 )
                 found = True

@@ -1,6 +1,8 @@
 """A target a published report rated against is locked like the report's figures: a change
 needs a reason (target page), is refused by imports and the admin, and the next report and
-the published report's own page list it as a revision."""
+the published report's own page list it as a revision. What a report never showed (a new
+indicator, a new year's first target, a month first entered since) is neither locked nor a
+revision."""
 
 import datetime
 from decimal import Decimal
@@ -10,10 +12,11 @@ from django.urls import reverse
 
 from indicators import importing
 from indicators import services as figure_services
-from indicators.models import FigureChange, Target
-from reports import rendering, services
-from tests.factories import ReportFactory, TargetFactory, ThemeGroupFactory
-from tests.factories.series import hate_crime_indicator
+from indicators.models import FigureChange, Indicator, Target
+from reports import rendering, selectors, services
+from reports.models import ReportVersion
+from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
+from tests.factories.series import actuals_create, hate_crime_indicator
 from tests.integration.test_import import write_csv
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -183,8 +186,119 @@ def test_published_page_names_a_changed_target_and_not_one_changed_back(
     revisions = client.get(published.get_absolute_url()).context["revisions"]
 
     assert [(r.what, r.old, r.new) for r in revisions] == [
-        ("Target for the year", "400 for the year", "450 for the year")
+        ("Target for 2016/17", "400 for the year", "450 for the year")
     ]
 
     set_target(hate_crime, 400, reason="the board changed its mind")
     assert client.get(published.get_absolute_url()).context["revisions"] == []
+
+
+@pytest.mark.django_db
+def test_a_years_first_target_and_a_month_first_entered_are_no_revisions(partnership_a):
+    indicator = hate_crime_indicator(partnership_a)  # figures April 2015 to November 2016
+    march = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 3, 1))
+    services.report_publish(report=march, by=None)
+    # April: the new year's target is set, and April's figure entered again (it was not
+    # in the March report): neither changes anything the panel was given.
+    set_target(indicator, 400)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, datetime.date(2016, 4, 1), Decimal(1))],
+        by=None,
+    )
+    # April 2015, which both reports show (June's beside April 2016), changed with a
+    # reason: a revision.
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, datetime.date(2015, 4, 1), Decimal(2))],
+        by=None,
+        reason="late crimes",
+    )
+    june = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 6, 1))
+
+    revisions = services.report_snapshot(june)["revisions"]
+
+    assert [(r["what"], r["new"], r["reason"]) for r in revisions] == [
+        ("April 2015", "2", "late crimes")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_change_of_kind_is_one_revision_in_words(published, hate_crime):
+    profile = [
+        figure_services.TargetRow("cumulative", Decimal(30 * n), None, datetime.date(2016, m, 1))
+        for n, m in enumerate(range(4, 13), start=1)
+    ]
+    figure_services.targets_replace(
+        indicator=hate_crime, financial_year=2016, rows=profile, by=None, reason="board"
+    )
+    version = ReportVersion.objects.get(report=published)
+
+    notice = selectors.revision_notice(version, 4)
+    later = ReportFactory(partnership=published.partnership, period=NOV_2016)
+    listed = services.report_snapshot(later)["revisions"]
+
+    expected = ("Target for 2016/17", "400 for the year", "a monthly profile: 270 for the year")
+    assert [(r.what, r.old, r.new) for r in notice] == [expected]
+    assert [(r["what"], r["old"], r["new"], r["reason"]) for r in listed] == [(*expected, "board")]
+
+
+@pytest.mark.django_db
+def test_a_quarterly_profile_point_is_named_by_its_quarters_last_month(partnership_a):
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="Q 01", frequency=Indicator.Frequency.QUARTERLY
+    )
+    actuals_create(indicator, {datetime.date(2016, 4, 1): 20, datetime.date(2016, 7, 1): 25})
+    for quarter, value in ((4, 30), (7, 60)):
+        figure_services.target_set(
+            indicator=indicator,
+            financial_year=2016,
+            kind="cumulative",
+            value=Decimal(value),
+            period=datetime.date(2016, quarter, 1),
+            by=None,
+        )
+    services.report_publish(report=ReportFactory(partnership=partnership_a), by=None)
+    figure_services.target_set(
+        indicator=indicator,
+        financial_year=2016,
+        kind="cumulative",
+        value=Decimal(40),
+        period=datetime.date(2016, 4, 1),
+        by=None,
+        reason="re-profiled",
+    )
+
+    revisions = services.report_snapshot(ReportFactory(partnership=partnership_a))["revisions"]
+
+    assert [(r["what"], r["old"], r["new"]) for r in revisions] == [
+        ("Target to June 2016", "30 to date", "40 to date")
+    ]
+
+
+@pytest.mark.django_db
+def test_an_indicator_the_report_did_not_show_is_not_locked(tmp_path, published, hate_crime):
+    # Added after the report was published, with its history and this year's target.
+    slug = hate_crime.partnership.slug
+    write_csv(
+        tmp_path,
+        "indicators",
+        [{"partnership": slug, "code": "NEW 1", "title": "New", "polarity": "lower",
+          "measure": "count"}],
+    )  # fmt: skip
+    write_csv(
+        tmp_path,
+        "targets",
+        [{"partnership": slug, "indicator": "NEW 1", "year": "2016/17", "type": "annual",
+          "value": "100"}],
+    )  # fmt: skip
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{"partnership": slug, "indicator": "NEW 1", "period": "2016-10", "value": "7"}],
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    new = Indicator.objects.get(code="NEW 1")
+    assert new.targets.get().value == 100 and new.actuals.get().value == 7
+    assert figure_services.target_locked_by(new, 2016) is None
+    assert figure_services.target_locked_by(hate_crime, 2016) == "Hate crime update"
