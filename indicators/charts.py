@@ -197,6 +197,24 @@ def label_lines(spec: dict) -> dict:
     return spec
 
 
+def _level(value: Decimal, measure: str) -> str:
+    """A figure as a title gives it: "361", "88.4%", "12.3 per 1,000"."""
+    if measure == Indicator.Measure.PERCENTAGE:
+        return f"{format_number(value, 1)}%"
+    if measure == Indicator.Measure.RATE:
+        return f"{format_number(value, 1)} per 1,000"
+    return format_number(value)
+
+
+def _against_target(figures: Figures) -> str:
+    """Where the year to date stands against the target to date, as a title says it."""
+    if figures.target_gap is None:
+        return "against the target"
+    if figures.target_gap > 0:
+        return "above the target"
+    return "below the target" if figures.target_gap < 0 else "on the target"
+
+
 def measure_name(indicator: Indicator) -> str:
     """What an indicator measures, to follow "a chart of": "the number of hate crimes"."""
     unit = indicator.unit.strip()
@@ -240,7 +258,12 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
     if figures.ytd_change is None:
+        # Nothing to compare with: the year's total so far is the finding, where it has one.
         finding = f"{indicator.title}: {figures.financial_year} {by}"
+        counted = indicator.measure != Indicator.Measure.SNAPSHOT  # a level has no total
+        if counted and figures.ytd is not None and not figures.ytd_partial:
+            so_far = _level(figures.ytd, indicator.measure)
+            finding = f"{indicator.title}: {so_far} so far in {figures.financial_year}"
     else:
         words = (
             "higher than"
@@ -294,7 +317,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         charts.append(
             Chart(
                 id=f"{slug}-cumulative",
-                title=f"{indicator.title}: year to date against the target",
+                title=f"{indicator.title}: year to date {_against_target(figures)}",
                 subtitle=f"Cumulative {unit.lower()}, {figures.financial_year}",
                 alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
                 f"{step}, against the cumulative target. The data are in the table that follows.",

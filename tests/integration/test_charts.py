@@ -67,6 +67,22 @@ def test_indicator_chart_missing_month_is_a_gap_not_zero(ist):
 def test_indicator_chart_without_last_year_does_not_claim_a_comparison(ist):
     chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
     assert "than" not in chart.title and "level with" not in chart.title
+    # Its finding is the year so far: 41 + 61 + 60 + 67 + 34 + 51 + 47 = 361.
+    assert chart.title == '"ist" incidents: 361 so far in 2016/17'
+
+
+def test_cumulative_chart_title_says_where_the_year_stands_against_the_target(ist):
+    def title(profile_scale):
+        profile = {
+            datetime.date(2016 + (m + 3) // 12, (m + 3) % 12 + 1, 1): Decimal(v * profile_scale)
+            for m, v in enumerate(IST_PROFILE)
+        }
+        result = _result(ist, IST_2016, TargetSpec(kind="cumulative", profile=profile))
+        return charts.indicator_charts(ist, result)[1].title
+
+    # 361 to October against a target to date of 375, then of 187.5.
+    assert title(1) == '"ist" incidents: year to date below the target'
+    assert title(Decimal("0.5")) == '"ist" incidents: year to date above the target'
 
 
 def test_indicator_charts_label_lines_directly_in_black_and_white(ist):
