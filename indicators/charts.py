@@ -9,7 +9,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from . import periods, spc
-from .commentary import format_number, signal_phrase
+from .commentary import format_level, format_number, signal_phrase
 from .figures import Figures
 from .models import Indicator
 
@@ -197,15 +197,6 @@ def label_lines(spec: dict) -> dict:
     return spec
 
 
-def _level(value: Decimal, measure: str) -> str:
-    """A figure as a title gives it: "361", "88.4%", "12.3 per 1,000"."""
-    if measure == Indicator.Measure.PERCENTAGE:
-        return f"{format_number(value, 1)}%"
-    if measure == Indicator.Measure.RATE:
-        return f"{format_number(value, 1)} per 1,000"
-    return format_number(value)
-
-
 def _against_target(figures: Figures) -> str:
     """Where the year to date stands against the target to date, as a title says it."""
     if figures.target_gap is None:
@@ -262,7 +253,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         finding = f"{indicator.title}: {figures.financial_year} {by}"
         counted = indicator.measure != Indicator.Measure.SNAPSHOT  # a level has no total
         if counted and figures.ytd is not None and not figures.ytd_partial:
-            so_far = _level(figures.ytd, indicator.measure)
+            so_far = format_level(figures.ytd, indicator.measure, places)
             finding = f"{indicator.title}: {so_far} so far in {figures.financial_year}"
     else:
         words = (

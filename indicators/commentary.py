@@ -18,6 +18,7 @@ from indicators.spc import Signal
 __all__ = [
     "change_variation_sentence",
     "commentary",
+    "format_level",
     "format_number",
     "format_percent",
     "partial_ytd_only_this_month",
@@ -90,12 +91,14 @@ def _months_in_words(months: Sequence[date]) -> str:
 
 def _level(value: Decimal, spec: IndicatorSpec) -> str:
     """A level as read aloud: "88%", "12.3 per 1,000", "45"."""
-    return _level_of(value, spec.measure)
+    return format_level(value, spec.measure)
 
 
-def _level_of(value: Decimal, measure: str) -> str:
+def format_level(value: Decimal, measure: str, places: int = 0) -> str:
+    """A level with its unit: "88%" (or to ``places``: "88.4%"), "12.3 per 1,000" (a
+    rate to one place), "1,149" (a count, whole)."""
     if measure == "percentage":
-        return format_percent(value)
+        return format_percent(value, places)
     if measure == "rate":
         return f"{format_number(value, 1)} per 1,000"
     return format_number(value)
@@ -107,12 +110,12 @@ def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> 
     if target is None:
         return "No target"
     value = Decimal(target["value"])
+    places = 0 if value == value.to_integral() else 1  # 90%, 88.5%
     if target["kind"] == "change_pct":
         size = "reduction" if value < 0 else "increase"
-        places = 0 if value == value.to_integral() else 1
         baseline = fy_label(target["baseline_year"], fy_start_month)
         return f"a {format_percent(abs(value), places)} {size} on {baseline}"
-    level = _level_of(value, measure)
+    level = format_level(value, measure, places)
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 
 

@@ -620,6 +620,7 @@ def test_signal_phrase_two_of_three_in_plain_words():
         ({"kind": "annual", "value": "640", "baseline_year": None}, "count", 4, "640 for the year"),
         ({"kind": "annual", "value": "1234.0000"}, "count", 4, "1,234 for the year"),
         ({"kind": "annual", "value": "90"}, "percentage", 4, "90% for the year"),
+        ({"kind": "annual", "value": "88.5"}, "percentage", 4, "88.5% for the year"),
         ({"kind": "annual", "value": "12.25"}, "rate", 4, "12.3 per 1,000 for the year"),
         ({"kind": "cumulative", "value": "428"}, "count", 4, "428 to date"),
         (
