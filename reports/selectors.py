@@ -460,6 +460,8 @@ def overview_blocks(report: Report) -> list[PartnershipBlock]:
 
 @dataclass(frozen=True)
 class Revision:
+    """A figure or target the published report shows that has changed since: old and new."""
+
     code: str
     title: str
     what: str  # the month of a figure, or which target
@@ -469,7 +471,7 @@ class Revision:
     target: bool = False  # old and new are a target in words, not figures
 
 
-def revision_notice(version: ReportVersion, fy_start_month: int = 4) -> list[Revision]:
+def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revision]:
     """Figures of the version's period, and targets of its year, that differ now from what
     it showed: two queries (the figures it showed, then the changes since), and a third
     when a target changed (the targets now).
