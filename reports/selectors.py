@@ -260,8 +260,10 @@ def revisions_since(
 ) -> list[dict]:
     """Changes to what a published report froze (`Cover`), made since the last of them was
     published, to the figures of ``months`` and the targets of ``financial_year``: the
-    next report lists them as revisions. A figure first entered since, or a year's first
-    target, is no revision. Two queries (the changes, then the targets they leave)."""
+    next report lists them as revisions, each once: as the last report gave it and as it
+    is now, with every reason given; one changed back is none. A figure first entered
+    since, or a year's first target, is no revision. Two queries (the changes, then the
+    targets they leave)."""
     indicator_ids = [pk for pk in indicator_ids if pk in covers]
     if not indicator_ids:
         return []
@@ -278,20 +280,33 @@ def revisions_since(
         .order_by("changed_at", "pk")
         if _revises(change, covers[change.indicator_id])
     ]
-    figures = [
-        {
-            **_revision_of(change.indicator),
-            "period": change.period.isoformat(),
-            "what": periods.month_label(change.period),
-            "old": (change.old or {}).get("value"),
-            "new": (change.new or {}).get("value"),
-            "reason": change.reason,
-            "changed_at": change.changed_at.isoformat(),
-        }
-        for change in changes
-        if change.subject == Subject.ACTUAL
-    ]
-    return figures + _target_revisions([c for c in changes if c.subject == Subject.TARGET])
+    figures: dict[tuple[int, datetime.date], list[FigureChange]] = {}
+    for change in changes:
+        if change.subject == Subject.ACTUAL:
+            figures.setdefault((change.indicator_id, change.period), []).append(change)
+    return [
+        revision
+        for month_changes in figures.values()
+        if (revision := _figure_revision(month_changes))
+    ] + _target_revisions([c for c in changes if c.subject == Subject.TARGET])
+
+
+def _figure_revision(changes: list[FigureChange]) -> dict | None:
+    """A month's figure as the last report gave it and as it is now, with every reason
+    given between; None when it was changed back."""
+    first, last = changes[0], changes[-1]
+    old, new = (first.old or {}).get("value"), (last.new or {}).get("value")
+    if _same(old, new):
+        return None
+    return {
+        **_revision_of(first.indicator),
+        "period": first.period.isoformat(),
+        "what": periods.month_label(first.period),
+        "old": old,
+        "new": new,
+        "reason": "; ".join(dict.fromkeys(c.reason for c in changes if c.reason)),
+        "changed_at": last.changed_at.isoformat(),
+    }
 
 
 def _revises(change: FigureChange, cover: Cover) -> bool:
@@ -336,12 +351,11 @@ def _target_revisions(changes: list[FigureChange]) -> list[dict]:
                 before.pop(change.period, None)
             else:
                 before[change.period] = change.old
-        reasons = list(dict.fromkeys(c.reason for c in year_changes if c.reason))
         common = {
             **_revision_of(indicator),
             "period": None,
             "target": True,
-            "reason": "; ".join(reasons),
+            "reason": "; ".join(dict.fromkeys(c.reason for c in year_changes if c.reason)),
             "changed_at": year_changes[-1].changed_at.isoformat(),
         }
         for what, old, new in _target_differences(indicator, key[1], before, now[key]):

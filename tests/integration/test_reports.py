@@ -287,6 +287,22 @@ def test_next_report_flags_a_locked_change_as_a_revision(report_a, hate_crime):
     assert "Figures revised since the last report" in rendering.render_document(snapshot)
 
 
+@pytest.mark.django_db
+def test_next_report_lists_a_figure_once_as_given_and_as_now(report_a, hate_crime):
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    change_figure(hate_crime, OCT_2016, 45, reason="one more found")
+    change_figure(hate_crime, NOV_2016, 1, reason="keyed in error")
+    change_figure(hate_crime, NOV_2016, 35, reason="corrected")  # as published again
+    later = ReportFactory(partnership=report_a.partnership, title="Next update")
+
+    snapshot = services.report_snapshot(later)
+
+    assert [(r["what"], r["old"], r["new"], r["reason"]) for r in snapshot["revisions"]] == [
+        ("October 2016", "42", "45", "late crimes added by police; one more found")
+    ]
+
+
 # Locking -----------------------------------------------------------------------------------
 
 
