@@ -93,6 +93,7 @@ def locked_figures(
     if not entries:
         return []
     published = frozen_by({indicator.partnership_id for indicator, _ in entries})
+    months: dict[tuple[datetime.date, int], frozenset[datetime.date]] = {}
     locked = []
     for indicator, period in entries:
         start = indicator.partnership.fy_start_month
@@ -101,7 +102,10 @@ def locked_figures(
                 continue
             if not frozen.shows(indicator.pk, indicator.theme_group_id):
                 continue
-            if period in covered_periods(frozen.period, start):
+            key = (frozen.period, start)
+            if key not in months:
+                months[key] = frozenset(covered_periods(frozen.period, start))
+            if period in months[key]:
                 locked.append((indicator, period, frozen.title))
                 break
     return locked
@@ -241,14 +245,23 @@ def covers_of(partnership: Partnership, indicators: Iterable[tuple[int, int | No
     published = frozen_by([partnership.pk])
     start = partnership.fy_start_month
     found = {}
+    # Indicators shown by the same versions (most of them: all but the newest) share one.
+    shared: dict[tuple[int, ...], Cover] = {}
     for indicator_id, group_id in indicators:
-        showing = [f for f in published if f.shows(indicator_id, group_id)]
-        if showing:
-            found[indicator_id] = Cover(
-                since=max(f.published_at for f in showing),
-                months=frozenset(m for f in showing for m in covered_periods(f.period, start)),
-                years=frozenset(periods.financial_year_of(f.period, start) for f in showing),
+        showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id, group_id))
+        if showing and showing not in shared:
+            versions = [published[i] for i in showing]
+            shared[showing] = Cover(
+                since=max(f.published_at for f in versions),
+                months=frozenset(
+                    m
+                    for period in {f.period for f in versions}
+                    for m in covered_periods(period, start)
+                ),
+                years=frozenset(periods.financial_year_of(f.period, start) for f in versions),
             )
+        if showing:
+            found[indicator_id] = shared[showing]
     return found
 
 
