@@ -231,12 +231,16 @@ def previous_version(report: Report) -> ReportVersion | None:
 
 @dataclass(frozen=True)
 class Cover:
-    """What the reports published so far froze of one indicator: the next report lists
-    changes made since the latest of them to those months' figures and years' targets."""
+    """What the reports published so far froze of one indicator: for each month whose
+    figure and each year whose target one of them showed, when the last such report was
+    published. The next report lists changes made since then."""
 
-    since: datetime.datetime
-    months: frozenset[datetime.date]
-    years: frozenset[int]
+    months: dict[datetime.date, datetime.datetime]
+    years: dict[int, datetime.datetime]
+
+    @property
+    def earliest(self) -> datetime.datetime:
+        return min([*self.months.values(), *self.years.values()])
 
 
 def covers_of(partnership: Partnership, indicators: Iterable[tuple[int, int | None]]) -> dict:
@@ -244,24 +248,25 @@ def covers_of(partnership: Partnership, indicators: Iterable[tuple[int, int | No
     report showed are left out. One query."""
     published = frozen_by([partnership.pk])
     start = partnership.fy_start_month
+    months_of = {period: covered_periods(period, start) for period in {f.period for f in published}}
     found = {}
     # Indicators shown by the same versions (most of them: all but the newest) share one.
     shared: dict[tuple[int, ...], Cover] = {}
     for indicator_id, group_id in indicators:
         showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id, group_id))
-        if showing and showing not in shared:
-            versions = [published[i] for i in showing]
-            shared[showing] = Cover(
-                since=max(f.published_at for f in versions),
-                months=frozenset(
-                    m
-                    for period in {f.period for f in versions}
-                    for m in covered_periods(period, start)
-                ),
-                years=frozenset(periods.financial_year_of(f.period, start) for f in versions),
-            )
-        if showing:
-            found[indicator_id] = shared[showing]
+        if not showing:
+            continue
+        if showing not in shared:
+            months: dict[datetime.date, datetime.datetime] = {}
+            years: dict[int, datetime.datetime] = {}
+            for frozen in (published[i] for i in showing):
+                at = frozen.published_at
+                for month in months_of[frozen.period]:
+                    months[month] = max(months.get(month, at), at)
+                year = periods.financial_year_of(frozen.period, start)
+                years[year] = max(years.get(year, at), at)
+            shared[showing] = Cover(months, years)
+        found[indicator_id] = shared[showing]
     return found
 
 
@@ -271,12 +276,12 @@ def revisions_since(
     covers: Mapping[int, Cover],
     financial_year: int,
 ) -> list[dict]:
-    """Changes to what a published report froze (`Cover`), made since the last of them was
-    published, to the figures of ``months`` and the targets of ``financial_year``: the
-    next report lists them as revisions, each once: as the last report gave it and as it
-    is now, with every reason given; one changed back is none. A figure first entered
-    since, or a year's first target, is no revision. Two queries (the changes, then the
-    targets they leave)."""
+    """Changes to what a published report froze (`Cover`), made since the last report that
+    showed that month or year, to the figures of ``months`` and the targets of
+    ``financial_year``: the next report lists them as revisions, each once: as the last
+    report gave it and as it is now, with every reason given; one changed back is none. A
+    figure first entered since, or a year's first target, is no revision. Two queries
+    (the changes, then the targets they leave)."""
     indicator_ids = [pk for pk in indicator_ids if pk in covers]
     if not indicator_ids:
         return []
@@ -287,7 +292,7 @@ def revisions_since(
             Q(subject=Subject.ACTUAL, period__in=months)
             | Q(subject=Subject.TARGET, financial_year=financial_year),
             indicator_id__in=indicator_ids,
-            changed_at__gt=min(covers[pk].since for pk in indicator_ids),
+            changed_at__gt=min(covers[pk].earliest for pk in indicator_ids),
         )
         .select_related("indicator__partnership")
         .order_by("changed_at", "pk")
@@ -323,11 +328,12 @@ def _figure_revision(changes: list[FigureChange]) -> dict | None:
 
 
 def _revises(change: FigureChange, cover: Cover) -> bool:
-    if change.changed_at <= cover.since:
-        return False
+    """Whether a change came after the last report that showed its month or year."""
     if change.subject == FigureChange.Subject.ACTUAL:
-        return change.period in cover.months
-    return change.financial_year in cover.years
+        since = cover.months.get(change.period)
+    else:
+        since = cover.years.get(change.financial_year)
+    return since is not None and change.changed_at > since
 
 
 def _revision_of(indicator: Indicator) -> dict:

@@ -302,3 +302,33 @@ def test_an_indicator_the_report_did_not_show_is_not_locked(tmp_path, published,
     assert new.targets.get().value == 100 and new.actuals.get().value == 7
     assert figure_services.target_locked_by(new, 2016) is None
     assert figure_services.target_locked_by(hate_crime, 2016) == "Hate crime update"
+
+
+@pytest.mark.django_db
+def test_a_report_of_earlier_months_published_later_leaves_newer_revisions_listed(
+    partnership_a,
+):
+    indicator = hate_crime_indicator(partnership_a)
+    october = datetime.date(2016, 10, 1)
+    november = ReportFactory(partnership=partnership_a, period=NOV_2016, title="November")
+    services.report_publish(report=november, by=None)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, october, Decimal(999))],
+        by=None,
+        reason="late crimes",
+    )
+    # Published after the change, but showing April to June only (a theme group's, or
+    # June's again): October's revision still counts from November's publication.
+    june = ReportFactory(
+        partnership=partnership_a,
+        period=datetime.date(2016, 6, 1),
+        theme_group=indicator.theme_group,
+        title="June",
+    )
+    services.report_publish(report=june, by=None)
+
+    revisions = services.report_snapshot(ReportFactory(partnership=partnership_a))["revisions"]
+
+    assert [(r["what"], r["new"], r["reason"]) for r in revisions] == [
+        ("October 2016", "999", "late crimes")
+    ]
