@@ -197,6 +197,19 @@ def label_lines(spec: dict) -> dict:
     return spec
 
 
+# REPORT_CHECKLIST 29: an active title of ten words or fewer that states the finding.
+TITLE_WORDS = 10
+
+
+def _titled(indicator: Indicator, finding: str) -> str:
+    """A chart's title: the indicator's name and the finding, or the finding alone where
+    the two run past ten words (every chart sits under its indicator's name)."""
+    titled = f"{indicator.title}: {finding}"
+    if len(titled.split()) <= TITLE_WORDS:
+        return titled
+    return finding[:1].upper() + finding[1:]
+
+
 def _against_target(figures: Figures) -> str:
     """Where the year to date stands against the target to date, as a title says it."""
     if figures.target_gap is None:
@@ -246,15 +259,18 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     )
     this_values = [_number(v) for _, v in figures.this_year]
     last_values = [_number(v) for _, v in figures.last_year]
+    # A year with no figure at all is not named as if the chart compared with it.
+    compared = any(v is not None for v in last_values)
+    years = f"{last_year} and {figures.financial_year}" if compared else figures.financial_year
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
     if figures.ytd_change is None:
         # Nothing to compare with: the year's total so far is the finding, where it has one.
-        finding = f"{indicator.title}: {figures.financial_year} {by}"
+        finding = f"{figures.financial_year} {by}"
         counted = indicator.measure != Indicator.Measure.SNAPSHOT  # a level has no total
         if counted and figures.ytd is not None and not figures.ytd_partial:
             so_far = format_level(figures.ytd, indicator.measure, places)
-            finding = f"{indicator.title}: {so_far} so far in {figures.financial_year}"
+            finding = f"{so_far} so far in {figures.financial_year}"
     else:
         words = (
             "higher than"
@@ -263,13 +279,14 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
             if figures.ytd_change < 0
             else "level with"
         )
-        finding = f"{indicator.title}: {figures.financial_year} {words} {last_year} so far"
+        finding = f"{figures.financial_year} {words} {last_year} so far"
     monthly = Chart(
         id=f"{slug}-monthly",
-        title=finding,
-        subtitle=f"{unit}, {area}, {step}, {last_year} and {figures.financial_year}",
-        alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year} against "
-        f"{last_year}. The data are in the table that follows.",
+        title=_titled(indicator, finding),
+        subtitle=f"{unit}, {area}, {step}, {years}",
+        alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year}"
+        + (f" against {last_year}" if compared else "")
+        + ". The data are in the table that follows.",
         spec={
             "data": [
                 {
@@ -308,7 +325,7 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         charts.append(
             Chart(
                 id=f"{slug}-cumulative",
-                title=f"{indicator.title}: year to date {_against_target(figures)}",
+                title=_titled(indicator, f"year to date {_against_target(figures)}"),
                 subtitle=f"Cumulative {unit.lower()}, {figures.financial_year}",
                 alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
                 f"{step}, against the cumulative target. The data are in the table that follows.",

@@ -148,13 +148,16 @@ def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
             "line": {"color": charts.DARK_PINK, "dash": "dot", "width": 3},
         },
     )
-    chart["subtitle"] = chart["subtitle"].replace(
-        f", {traces[1]['name']} and ", f", {label}, {traces[1]['name']} and "
-    )
-    # The years' own words, not the first " against " (a measure may contain one).
-    chart["alt"] = chart["alt"].replace(
-        f" against {traces[1]['name']}.", f" against {label} and {traces[1]['name']}.", 1
-    )
+    last, this = traces[1]["name"], traces[2]["name"]
+    if any(v is not None for v in traces[1]["y"]):
+        chart["subtitle"] = chart["subtitle"].replace(f", {last} and ", f", {label}, {last} and ")
+        # The years' own words, not the first " against " (a measure may contain one).
+        chart["alt"] = chart["alt"].replace(f" against {last}.", f" against {label} and {last}.", 1)
+    else:  # last year has no figure, so the chart named this year alone
+        chart["subtitle"] = chart["subtitle"].removesuffix(f", {this}") + f", {label} and {this}"
+        chart["alt"] = chart["alt"].replace(
+            f" {this}. The data", f" {this} against {label}. The data", 1
+        )
     charts.label_lines(chart["spec"])
 
 

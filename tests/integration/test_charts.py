@@ -69,6 +69,9 @@ def test_indicator_chart_without_last_year_does_not_claim_a_comparison(ist):
     assert "than" not in chart.title and "level with" not in chart.title
     # Its finding is the year so far: 41 + 61 + 60 + 67 + 34 + 51 + 47 = 361.
     assert chart.title == '"ist" incidents: 361 so far in 2016/17'
+    # Nor names a year it has no figure for.
+    assert chart.subtitle == "Number, Plymouth, month by month, 2016/17"
+    assert "against" not in chart.alt and "2015/16" not in chart.alt
 
 
 def test_cumulative_chart_title_says_where_the_year_stands_against_the_target(ist):
@@ -83,6 +86,18 @@ def test_cumulative_chart_title_says_where_the_year_stands_against_the_target(is
     # 361 to October against a target to date of 375, then of 187.5.
     assert title(1) == '"ist" incidents: year to date below the target'
     assert title(Decimal("0.5")) == '"ist" incidents: year to date above the target'
+
+
+def test_a_long_indicator_name_leaves_the_title_to_the_finding(ist):
+    # REPORT_CHECKLIST 29: ten words or fewer. The chart sits under the indicator's name.
+    ist.title = "Crimes of violence with injury (excluding domestic abuse)"
+    profile = {
+        datetime.date(2016 + (m + 3) // 12, (m + 3) % 12 + 1, 1): Decimal(v)
+        for m, v in enumerate(IST_PROFILE)
+    }
+    result = _result(ist, IST_2016, TargetSpec(kind="cumulative", profile=profile))
+    titles = [chart.title for chart in charts.indicator_charts(ist, result)]
+    assert titles == ["361 so far in 2016/17", "Year to date below the target"]
 
 
 def test_indicator_charts_label_lines_directly_in_black_and_white(ist):
@@ -144,8 +159,9 @@ def test_chart_alt_text_names_the_measure_not_a_lower_cased_title(referrals, ist
         "Line chart of the number of referrals to domestic abuse services in Plymouth, "
         "quarter by quarter (Q1 is April to June), 2016/17 against 2015/16."
     )
+    # No figure for 2015/16 here, so no comparison with it is claimed.
     assert monthly.alt.startswith(
-        "Line chart of the number of crimes in Plymouth, month by month, 2016/17 against 2015/16."
+        "Line chart of the number of crimes in Plymouth, month by month, 2016/17. The data"
     )
     assert "increase referrals" not in quarterly.alt
 
