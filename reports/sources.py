@@ -56,8 +56,12 @@ def action_plan(
     theme_group: ThemeGroup | None,
     as_at: datetime.datetime,
     since: datetime.datetime | None,
+    financial_year: int,
 ) -> dict | None:
-    """RAG counts, status changes since the last report and overdue actions; None if no plan."""
+    """RAG counts, status changes since the last report and overdue actions, of the
+    report's year's plans and of actions carried over from earlier years' plans (still
+    open, or closed since the last report); None if there are none. A later year's plan
+    is not the report's."""
     reader = _reader("actions", "plan_summary")
     if reader is None:
         return None
@@ -67,18 +71,38 @@ def action_plan(
         as_at=as_at,
         since=since.date() if since else None,
     )
-    if not summary.total:
+    changed = {change.action.pk for change in summary.changes}
+
+    def covered(row) -> bool:
+        year = row.action.plan.financial_year
+        if year == financial_year:
+            return True
+        return year < financial_year and (not row.action.closed or row.action.pk in changed)
+
+    rows = [row for row in summary.actions if covered(row)]
+    if not rows:
         return None
+    rules = importlib.import_module("actions.rules")
     words = {entry.status: entry.word for entry in summary.legend}
+    plans = {row.action.plan for row in rows}
+    shown = {row.action.pk for row in rows}
+    carried = [row for row in rows if row.action.plan.financial_year != financial_year]
     return {
-        "total": summary.total,
-        "rag_counts": _count_rows(summary.counts),
+        "total": len(rows),
+        "year": periods.fy_label(financial_year, partnership.fy_start_month),
+        "plans": sorted(p.title for p in plans if p.financial_year == financial_year),
+        "carried": len(carried),
+        "carried_plans": [
+            f"{p.title} ({periods.fy_label(p.financial_year, partnership.fy_start_month)})"
+            for p in sorted(
+                {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
+            )
+        ],
+        "rag_counts": _count_rows(rules.rag_counts(row.status for row in rows)),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c
-            for c in importlib.import_module("actions.rules").progress_counts(
-                (row.status, row.action.closed) for row in summary.actions
-            )
+            for c in rules.progress_counts((row.status, row.action.closed) for row in rows)
             if c.count
         ),
         "status_changes": [
@@ -89,6 +113,7 @@ def action_plan(
                 "update": c.update.text,
             }
             for c in summary.changes
+            if c.action.pk in shown
         ],
         "overdue": [
             {
@@ -96,7 +121,8 @@ def action_plan(
                 "status": words.get(row.status, row.status),
                 "status_key": row.status,
             }
-            for row in summary.overdue
+            for row in rows
+            if row.overdue
         ],
     }
 

@@ -543,7 +543,9 @@ def test_the_report_counts_actions_by_progress_before_their_rating(plan_a, red_a
     ActionFactory(objective=objective, reference="2.3", description="Not begun")
     ActionFactory(objective=objective, reference="2.4", description="Done", closed=True)
 
-    found = sources.action_plan(plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None)
+    found = sources.action_plan(
+        plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None, financial_year=2016
+    )
 
     assert [(row["label"], row["count"], row["pct"]) for row in found["progress_counts"]] == [
         ("Complete", 1, "33"),
@@ -556,8 +558,73 @@ def test_the_report_counts_actions_by_progress_before_their_rating(plan_a, red_a
 def test_the_report_leaves_out_progress_no_action_has(plan_a, red_action):
     from reports import sources
 
-    found = sources.action_plan(plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None)
+    found = sources.action_plan(
+        plan_a.partnership, None, as_at=DAY(2016, 11, 30), since=None, financial_year=2016
+    )
 
     assert [(row["label"], row["count"]) for row in found["progress_counts"]] == [
         ("In progress", 1)
     ]
+
+
+@pytest.fixture
+def plans_of_three_years(plan_a, red_action):
+    """Plan A is 2016/17's. An earlier plan has an action still open, one closed before
+    the last report and one closed since; a later plan has an action of its own."""
+    partnership = plan_a.partnership
+    earlier = ActionPlanFactory(
+        partnership=partnership, title="Plan of 2015/16", financial_year=2015
+    )
+    old = ObjectiveFactory(plan=earlier, number=1, title="Carried")
+    ActionFactory(objective=old, reference="1.1", description="Still open", due=DAY(2016, 3, 31))
+    ActionFactory(objective=old, reference="1.2", description="Finished long ago", closed=True)
+    closed_since = ActionFactory(
+        objective=old, reference="1.3", description="Finished since", due=DAY(2016, 3, 31)
+    )
+    services.action_update_add(
+        action=closed_since, status="green", text="Done.", by=None, date=DAY(2016, 10, 1)
+    )
+    Action.objects.filter(pk=closed_since.pk).update(closed=True)
+    later = ActionPlanFactory(partnership=partnership, title="Plan of 2017/18", financial_year=2017)
+    ActionFactory(objective=ObjectiveFactory(plan=later, number=1), description="Next year's")
+    return partnership
+
+
+@pytest.mark.django_db
+def test_a_report_gives_its_years_plans_and_the_actions_earlier_plans_carry_over(
+    plans_of_three_years,
+):
+    from reports import sources
+
+    found = sources.action_plan(
+        plans_of_three_years,
+        None,
+        as_at=DAY(2016, 11, 30),
+        since=datetime.datetime(2016, 9, 1, tzinfo=datetime.UTC),
+        financial_year=2016,
+    )
+
+    # Plan A's action, the earlier plan's open one and the one closed since the last
+    # report; not the one closed before it, nor next year's.
+    assert found["total"] == 3
+    assert (found["year"], found["plans"]) == ("2016/17", ["Community safety plan"])
+    assert (found["carried"], found["carried_plans"]) == (2, ["Plan of 2015/16 (2015/16)"])
+    assert sorted(c["title"][:3] for c in found["status_changes"]) == ["1.3", "2.2"]
+    assert sorted(a["reference"] for a in found["overdue"]) == ["1.1", "2.2"]
+    assert sum(row["count"] for row in found["rag_counts"]) == 3
+
+
+@pytest.mark.django_db
+def test_a_report_says_when_its_year_has_no_plan_and_which_plans_carry_over(plan_a, red_action):
+    from reports import services as report_services
+    from tests.factories import ReportFactory
+
+    report = ReportFactory(partnership=plan_a.partnership, period=DAY(2017, 5, 1))
+
+    html = report_services.report_publish(report=report, by=None).version.html
+
+    assert "No action plan for 2017/18 has been entered." in html
+    assert (
+        "1 action is carried over from earlier years' plans: Community safety plan (2016/17)."
+        in html
+    )
