@@ -877,3 +877,20 @@ def test_the_report_says_allocated_money_is_for_proposals_until_commissioned(par
         "to commissioning lines and £20,000 is not yet allocated. The line is "
         "proposed. The contribution of 1 line is still to be confirmed."
     )
+
+
+@pytest.mark.django_db
+def test_the_report_heads_money_against_lines_as_allocated_not_confirmed(partnership_a):
+    from reports import services as report_services
+    from tests.factories import FundingStreamFactory, ReportFactory
+
+    stream = FundingStreamFactory(
+        partnership=partnership_a, financial_year=2017, amount=Decimal("50000")
+    )
+    CommissioningLineFactory(partnership=partnership_a, funding_stream=stream)
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2017, 6, 1))
+
+    html = report_services.report_publish(report=report, by=None).version.html
+
+    assert "Allocated to lines (£)" in html
+    assert "Confirmed (£)" not in html
