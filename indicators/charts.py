@@ -25,6 +25,7 @@ class Chart:
     spec: dict
     headers: list[str]
     rows: list[list[str]]
+    finding: str = ""  # what the title states, without the indicator's name
 
     @property
     def spec_id(self) -> str:
@@ -201,7 +202,7 @@ def label_lines(spec: dict) -> dict:
 TITLE_WORDS = 10
 
 
-def _titled(indicator: Indicator, finding: str) -> str:
+def titled(indicator: Indicator, finding: str) -> str:
     """A chart's title: the indicator's name and the finding, or the finding alone where
     the two run past ten words (every chart sits under its indicator's name)."""
     titled = f"{indicator.title}: {finding}"
@@ -282,7 +283,8 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         finding = f"{figures.financial_year} {words} {last_year} so far"
     monthly = Chart(
         id=f"{slug}-monthly",
-        title=_titled(indicator, finding),
+        title=titled(indicator, finding),
+        finding=finding,
         subtitle=f"{unit}, {area}, {step}, {years}",
         alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year}"
         + (f" against {last_year}" if compared else "")
@@ -325,7 +327,8 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         charts.append(
             Chart(
                 id=f"{slug}-cumulative",
-                title=_titled(indicator, f"year to date {_against_target(figures)}"),
+                title=titled(indicator, f"year to date {_against_target(figures)}"),
+                finding=f"year to date {_against_target(figures)}",
                 subtitle=f"Cumulative {unit.lower()}, {figures.financial_year}",
                 alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
                 f"{step}, against the cumulative target. The data are in the table that follows.",

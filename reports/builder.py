@@ -176,17 +176,21 @@ def indicator_entry(
     before = dict(year_series(spec, result.series, fy - 2))
     before_label = periods.fy_label(fy - 2, spec.fy_start_month)
     rolling = rolling_twelve(spec, result.series, figures.period)
-    charts_ = [_chart(c) for c in charts.indicator_charts(indicator, result)] if with_charts else []
-    has_before = any(v is not None for v in before.values())
-    if charts_ and has_before:
-        _add_year_before(charts_[0], before, before_label)
+    built = charts.indicator_charts(indicator, result) if with_charts else []
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
     has_target = result.target is not None and indicator.polarity != "monitor"
-    if charts_ and tests["ytd"].within and figures.ytd_change:
+    if built and tests["ytd"].within and figures.ytd_change:
         # The chart's title states a rise or fall: say when it is only normal variation.
-        charts_[0]["title"] += ", within normal variation"
+        finding = f"{built[0].finding}, within normal variation"
+        built[0] = dataclasses.replace(
+            built[0], title=charts.titled(indicator, finding), finding=finding
+        )
+    charts_ = [_chart(c) for c in built]
+    has_before = any(v is not None for v in before.values())
+    if charts_ and has_before:
+        _add_year_before(charts_[0], before, before_label)
     return {
         "id": indicator.pk,
         "code": indicator.code,

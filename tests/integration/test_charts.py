@@ -171,3 +171,24 @@ def test_alt_text_falls_back_to_the_title_without_a_unit(ist):
     assert charts.measure_name(ist) == '"ist" incidents'
     ist.unit, ist.measure = "satisfaction rate", "percentage"
     assert charts.measure_name(ist) == "the satisfaction rate"
+
+
+def test_a_report_chart_title_says_within_normal_variation_in_ten_words_or_fewer(ist):
+    from reports.builder import indicator_entry
+
+    ist.title = "Crimes of violence with injury (excluding domestic abuse)"
+    last_year = [40, 60, 62, 65, 36, 50, 45, 50, 50, 50, 50, 50]
+    series = series_of(
+        {
+            datetime.date(2015 + (m + 3) // 12, (m + 3) % 12 + 1, 1): v
+            for m, v in enumerate(last_year + IST_2016)
+        }
+    )
+    spec = IndicatorSpec(polarity=ist.polarity, measure=ist.measure)
+    figures = compute(spec, series, datetime.date(2016, 10, 1), None)
+    entry = indicator_entry(IndicatorFigures(ist, figures, series, None))
+
+    # 361 against 358 so far: a rise within normal variation.
+    assert (
+        entry["charts"][0]["title"] == "2016/17 higher than 2015/16 so far, within normal variation"
+    )
