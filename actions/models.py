@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
 from indicators import periods
@@ -98,6 +99,9 @@ class Action(models.Model):
     )
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="actions")
     closed = models.BooleanField(default=False)
+    # The day it was closed (set by save): a report tells an action closed since the last
+    # report from one closed before it.
+    closed_on = models.DateField(null=True, blank=True, editable=False)
     # The latest update's status, text and date, kept by services.action_update_add so the
     # plan page filters and counts without reading the history.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -114,6 +118,16 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.description[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.closed:
+            self.closed_on = None
+        elif self.closed_on is None:
+            self.closed_on = timezone.localdate()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "closed" in fields:
+            kwargs["update_fields"] = {*fields, "closed_on"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("actions:action", args=[self.plan.partnership.slug, self.pk])

@@ -276,6 +276,17 @@ def plans_for(partnership: Partnership) -> list[ActionPlan]:
     )
 
 
+def plans_of_year(
+    partnership: Partnership, financial_year: int, *, theme_group: ThemeGroup | None = None
+) -> list[ActionPlan]:
+    """The partnership's plans for a financial year (a theme group's only, when given), as
+    `plan_summary` reads actions: one query."""
+    plans = ActionPlan.objects.filter(partnership=partnership, financial_year=financial_year)
+    if theme_group is not None:
+        plans = plans.filter(theme_group=theme_group)
+    return list(plans.order_by("title"))
+
+
 def action_history(action: Action) -> list[ActionUpdate]:
     """Every update of an action, latest first, with who wrote it: one query."""
     return list(action.updates.select_related("by"))
@@ -394,23 +405,25 @@ def plan_summary(
 
 
 def actions_for_indicators(
-    partnership: Partnership, indicator_ids: Iterable[int]
+    partnership: Partnership, indicator_ids: Iterable[int], *, financial_year: int | None = None
 ) -> dict[int, list[Action]]:
-    """Open (not closed) actions linked to each of these indicators: one query.
+    """Open (not closed) actions linked to each of these indicators: one query. With a
+    financial year, only actions of plans of that year or earlier (a report's).
 
     Every id given is a key, with an empty list when no open action serves it.
     """
     ids = list(indicator_ids)
     found: dict[int, list[Action]] = {i: [] for i in ids}
-    links = (
-        Action.indicators.through.objects.filter(
-            indicator_id__in=ids,
-            action__plan__partnership=partnership,
-            action__closed=False,
-        )
-        .select_related("action__plan", "action__objective", "action__lead_member__user")
-        .order_by("action__plan__title", "action__objective__number", "action__reference")
+    links = Action.indicators.through.objects.filter(
+        indicator_id__in=ids,
+        action__plan__partnership=partnership,
+        action__closed=False,
     )
+    if financial_year is not None:
+        links = links.filter(action__plan__financial_year__lte=financial_year)
+    links = links.select_related(
+        "action__plan", "action__objective", "action__lead_member__user"
+    ).order_by("action__plan__title", "action__objective__number", "action__reference")
     for link in links:
         found[link.indicator_id].append(link.action)
     return found

@@ -496,9 +496,16 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
             ]
         )
     spec = label_lines({"data": data, "layout": layout})
+    if latest is None:
+        finding = "XmR chart, too few figures for process limits"
+    elif signals:
+        finding = f"XmR chart, special cause variation at {signals} point{'s' * (signals != 1)}"
+    else:
+        finding = "XmR chart, no special cause variation"
     return Chart(
         id=f"chart-{indicator.pk}-xmr",
-        title=f"{indicator.title}: statistical process control (XmR) chart",
+        title=titled(indicator, finding),
+        finding=finding,
         subtitle=f"{unit}, {span}. {summary}",
         alt=f"XmR chart of {measure_name(indicator)}, {span}. {summary} Improvement is "
         "marked with triangles, concern with squares. The data are in the table that follows.",

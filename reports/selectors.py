@@ -448,6 +448,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         ]
     previous = previous_version(report)
     since = previous.published_at if previous else None
+    year = periods.financial_year_of(report.period, partnership.fy_start_month)
     blocks = []
     if report.kind == Report.Kind.OVERVIEW:
         blocks = overview_blocks(report)
@@ -462,16 +463,10 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             ids,
             covered_periods(report.period, partnership.fy_start_month),
             covers_of(partnership, group_of.items()),
-            periods.financial_year_of(report.period, partnership.fy_start_month),
+            year,
         ),
-        linked_actions=sources.linked_actions(partnership, ids),
-        action_plan=sources.action_plan(
-            partnership,
-            report.theme_group,
-            at,
-            since,
-            periods.financial_year_of(report.period, partnership.fy_start_month),
-        ),
+        linked_actions=sources.linked_actions(partnership, ids, year),
+        action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group),
         blocks=blocks,

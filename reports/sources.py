@@ -40,14 +40,20 @@ def _action(action) -> dict:
     }
 
 
+def actions_connected() -> bool:
+    """Whether reports can read action plans at all (the app is installed)."""
+    return _reader("actions", "plan_summary") is not None
+
+
 def linked_actions(
-    partnership: Partnership, indicator_ids: list[int]
+    partnership: Partnership, indicator_ids: list[int], financial_year: int
 ) -> dict[int, list[dict]] | None:
-    """Open actions linked to each indicator, or None when there is no action plan app."""
+    """Open actions linked to each indicator, of plans of the report's year or earlier (as
+    the action plan section counts them), or None when there is no action plan app."""
     reader = _reader("actions", "actions_for_indicators")
     if reader is None:
         return None
-    found = reader(partnership, indicator_ids)
+    found = reader(partnership, indicator_ids, financial_year=financial_year)
     return {pk: [_action(a) for a in actions] for pk, actions in found.items()}
 
 
@@ -58,10 +64,10 @@ def action_plan(
     since: datetime.datetime | None,
     financial_year: int,
 ) -> dict | None:
-    """RAG counts, status changes since the last report and overdue actions, of the
-    report's year's plans and of actions carried over from earlier years' plans (still
-    open, or closed since the last report); None if there are none. A later year's plan
-    is not the report's."""
+    """RAG counts, status changes and closures since the last report and overdue actions,
+    of the report's year's plans and of actions carried over from earlier years' plans
+    (still open, or changed or closed since the last report); None if there are none. A
+    later year's plan is not the report's."""
     reader = _reader("actions", "plan_summary")
     if reader is None:
         return None
@@ -71,34 +77,48 @@ def action_plan(
         as_at=as_at,
         since=since.date() if since else None,
     )
+    plans = _reader("actions", "plans_of_year")(
+        partnership, financial_year, theme_group=theme_group
+    )
     changed = {change.action.pk for change in summary.changes}
+
+    def closed_since(action) -> bool:
+        return (
+            since is not None
+            and action.closed
+            and action.closed_on is not None
+            and action.closed_on >= since.date()
+        )
 
     def covered(row) -> bool:
         year = row.action.plan.financial_year
         if year == financial_year:
             return True
-        return year < financial_year and (not row.action.closed or row.action.pk in changed)
+        action = row.action
+        return year < financial_year and (
+            not action.closed or action.pk in changed or closed_since(action)
+        )
 
     rows = [row for row in summary.actions if covered(row)]
-    if not rows:
+    if not rows and not plans:
         return None
     rules = importlib.import_module("actions.rules")
     words = {entry.status: entry.word for entry in summary.legend}
-    plans = {row.action.plan for row in rows}
     shown = {row.action.pk for row in rows}
     carried = [row for row in rows if row.action.plan.financial_year != financial_year]
+    carried_plans = sorted(
+        {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
+    )
     return {
         "total": len(rows),
         "year": periods.fy_label(financial_year, partnership.fy_start_month),
-        "plans": sorted(p.title for p in plans if p.financial_year == financial_year),
+        "plans": [plan.title for plan in plans],
         "carried": len(carried),
         "carried_plans": [
-            f"{p.title} ({periods.fy_label(p.financial_year, partnership.fy_start_month)})"
-            for p in sorted(
-                {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
-            )
+            f"{p.title}, {periods.fy_label(p.financial_year, partnership.fy_start_month)}"
+            for p in carried_plans
         ],
-        "rag_counts": _count_rows(rules.rag_counts(row.status for row in rows)),
+        "rag_counts": _count_rows(rules.rag_counts(row.status for row in rows)) if rows else [],
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c
@@ -114,6 +134,14 @@ def action_plan(
             }
             for c in summary.changes
             if c.action.pk in shown
+        ],
+        "closed_since": [
+            {
+                "title": f"{row.action.reference} {row.action.description}".strip(),
+                "date": plain(row.action.closed_on),
+            }
+            for row in rows
+            if closed_since(row.action)
         ],
         "overdue": [
             {

@@ -25,7 +25,7 @@ from csp_portal.core.permissions import (
 from csp_portal.core.prepared import PreparedRows
 from indicators.models import Indicator
 
-from . import rendering, selectors, services
+from . import rendering, selectors, services, sources
 from .forms import ReportForm
 from .models import Report, ReportVersion
 
@@ -282,7 +282,7 @@ def report_publish(request, slug, pk):
             "partnership": partnership,
             "report": report,
             "red_without_action": context["red_without_action"],
-            "actions_connected": snapshot["actions"] is not None,
+            "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
         },

@@ -577,14 +577,21 @@ def plans_of_three_years(plan_a, red_action):
     )
     old = ObjectiveFactory(plan=earlier, number=1, title="Carried")
     ActionFactory(objective=old, reference="1.1", description="Still open", due=DAY(2016, 3, 31))
-    ActionFactory(objective=old, reference="1.2", description="Finished long ago", closed=True)
+    ActionFactory(
+        objective=old,
+        reference="1.2",
+        description="Finished long ago",
+        closed=True,
+        closed_on=DAY(2016, 5, 1),
+    )
     closed_since = ActionFactory(
         objective=old, reference="1.3", description="Finished since", due=DAY(2016, 3, 31)
     )
     services.action_update_add(
         action=closed_since, status="green", text="Done.", by=None, date=DAY(2016, 10, 1)
     )
-    Action.objects.filter(pk=closed_since.pk).update(closed=True)
+    closed_since.closed = True
+    closed_since.save()  # closed today: since the last report
     later = ActionPlanFactory(partnership=partnership, title="Plan of 2017/18", financial_year=2017)
     ActionFactory(objective=ObjectiveFactory(plan=later, number=1), description="Next year's")
     return partnership
@@ -608,8 +615,9 @@ def test_a_report_gives_its_years_plans_and_the_actions_earlier_plans_carry_over
     # report; not the one closed before it, nor next year's.
     assert found["total"] == 3
     assert (found["year"], found["plans"]) == ("2016/17", ["Community safety plan"])
-    assert (found["carried"], found["carried_plans"]) == (2, ["Plan of 2015/16 (2015/16)"])
+    assert (found["carried"], found["carried_plans"]) == (2, ["Plan of 2015/16, 2015/16"])
     assert sorted(c["title"][:3] for c in found["status_changes"]) == ["1.3", "2.2"]
+    assert [c["title"] for c in found["closed_since"]] == ["1.3 Finished since"]
     assert sorted(a["reference"] for a in found["overdue"]) == ["1.1", "2.2"]
     assert sum(row["count"] for row in found["rag_counts"]) == 3
 
@@ -623,8 +631,126 @@ def test_a_report_says_when_its_year_has_no_plan_and_which_plans_carry_over(plan
 
     html = report_services.report_publish(report=report, by=None).version.html
 
-    assert "No action plan for 2017/18 has been entered." in html
     assert (
-        "1 action is carried over from earlier years' plans: Community safety plan (2016/17)."
-        in html
+        "No action plan for 2017/18 has been entered. Carried over from an earlier year&#x27;s "
+        "plan (Community safety plan, 2016/17): 1 action still open or changed since the last "
+        "report." in html
     )
+
+
+@pytest.mark.django_db
+def test_closing_an_action_records_the_day_and_reopening_clears_it(red_action):
+    red_action.closed = True
+    red_action.save(update_fields=["closed"])
+    red_action.refresh_from_db()
+    assert red_action.closed_on == datetime.date.today()
+
+    red_action.closed = False
+    red_action.save()
+    red_action.refresh_from_db()
+    assert red_action.closed_on is None
+
+
+@pytest.mark.django_db
+def test_an_earlier_plans_action_closed_since_the_last_report_with_no_update_is_reported(
+    partnership_a,
+):
+    from reports import sources
+
+    earlier = ActionPlanFactory(
+        partnership=partnership_a, title="2015/16 plan", financial_year=2015
+    )
+    action = ActionFactory(objective=ObjectiveFactory(plan=earlier), reference="1.1")
+    services.action_update_add(
+        action=action, status="green", text="Done.", by=None, date=DAY(2016, 8, 1)
+    )
+    action.refresh_from_db()
+    action.closed = True
+    action.save()  # the box ticked after the last report, with no new update
+
+    found = sources.action_plan(
+        partnership_a,
+        None,
+        as_at=DAY(2016, 11, 30),
+        since=datetime.datetime(2016, 9, 1, tzinfo=datetime.UTC),
+        financial_year=2016,
+    )
+
+    assert found["carried"] == 1
+    assert [c["title"] for c in found["closed_since"]] == [f"1.1 {action.description}"]
+
+
+@pytest.mark.django_db
+def test_a_later_years_action_is_neither_in_the_report_nor_a_red_indicators_action(
+    partnership_a,
+):
+    from indicators.models import Target
+    from reports import rendering
+    from reports import services as report_services
+    from tests.factories import ReportFactory
+    from tests.factories.series import indicators_with_history
+
+    red = indicators_with_history(partnership_a, 1, last=DAY(2016, 11, 1))[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=100)
+    later = ActionPlanFactory(partnership=partnership_a, title="Plan 2017/18", financial_year=2017)
+    action = ActionFactory(
+        objective=ObjectiveFactory(plan=later), reference="9.9", description="Next year's work"
+    )
+    action.indicators.add(red)
+
+    snapshot = report_services.report_snapshot(ReportFactory(partnership=partnership_a))
+
+    assert snapshot["actions"] is None
+    assert snapshot["key_findings"]["red_without_action"] == [red.pk]
+    assert "9.9 Next year" not in rendering.render_document(snapshot)
+
+
+@pytest.mark.django_db
+def test_the_publish_page_knows_plans_are_connected_when_none_is_the_reports(
+    client, partnership_a, officer_a
+):
+    from tests.factories import ReportFactory
+
+    later = ActionPlanFactory(partnership=partnership_a, title="Plan 2017/18", financial_year=2017)
+    ActionFactory(objective=ObjectiveFactory(plan=later))
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:publish", args=[partnership_a.slug, report.pk]))
+
+    assert page.status_code == 200
+    assert b"Action plans are not yet connected to reports" not in page.content
+
+
+@pytest.mark.django_db
+def test_a_plan_of_the_reports_year_with_no_actions_is_named(partnership_a):
+    from reports import services as report_services
+    from tests.factories import ReportFactory
+
+    ActionPlanFactory(partnership=partnership_a, title="Plan 2016/17", financial_year=2016)
+    earlier = ActionPlanFactory(
+        partnership=partnership_a, title="Plan 2015/16", financial_year=2015
+    )
+    ActionFactory(objective=ObjectiveFactory(plan=earlier))  # open: carried over
+
+    html = report_services.report_publish(
+        report=ReportFactory(partnership=partnership_a), by=None
+    ).version.html
+
+    assert (
+        "The 2016/17 action plan: Plan 2016/17. It has no actions yet. Carried over from an "
+        "earlier year&#x27;s plan (Plan 2015/16, 2015/16): 1 action still open or changed since "
+        "the last report." in html
+    )
+
+
+@pytest.mark.django_db
+def test_the_action_page_says_when_it_was_closed(client, officer_a, red_action):
+    red_action.closed = True
+    red_action.closed_on = DAY(2016, 10, 12)
+    red_action.save()
+    client.force_login(officer_a)
+
+    page = client.get(red_action.get_absolute_url())
+
+    assert "Closed</strong> on 12 October 2016" in page.content.decode()

@@ -39,7 +39,7 @@ def test_indicator_page_xmr_chart_on_request(client, officer_a, hate_crime):
     response = client.get(url, {"chart": "spc"})
     assert response.status_code == 200
     content = response.content
-    assert b"statistical process control (XmR) chart" in content
+    assert b"XmR chart, special cause variation at 6 points" in content
     assert b"Show the charts against last year" in content
     # Seed 002 hate crime, higher is better: June to November 2016 are six in a row above the
     # mean of 31.6, an improvement, marked by a triangle as well as a colour.
@@ -230,3 +230,20 @@ def test_figures_read_spc_settings_without_extra_queries(
         results = selectors.partnership_figures(partnership_a, datetime.date(2016, 11, 1))
     # Run length 7: June to November is only six in a row, so no signal.
     assert {r.figures.variation for r in results} == {"common cause"}
+
+
+@pytest.mark.django_db
+def test_the_xmr_chart_title_states_its_finding_in_ten_words_or_fewer(partnership_a):
+    from indicators import charts
+    from indicators.selectors import indicator_spc, partnership_figures
+    from tests.factories.series import indicators_with_history
+
+    indicator = indicators_with_history(partnership_a, 1, last=datetime.date(2016, 11, 1))[0]
+    indicator.title = "Crimes of violence with injury (excluding domestic abuse)"
+    indicator.save()
+    result = partnership_figures(partnership_a, datetime.date(2016, 11, 1))[0]
+
+    title = indicator_spc(result.indicator, result).chart.title
+
+    assert len(title.split()) <= charts.TITLE_WORDS
+    assert title.startswith("XmR chart, ")
