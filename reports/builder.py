@@ -216,6 +216,11 @@ def indicator_entry(
         "direction_same_quarter": direction_of(
             spec, figures.quarter_change, figures.quarter_change_pct
         ),
+        # Whether the report's quarter is over: if so, an incomplete one lacks figures.
+        "quarter_ended": periods.quarter_of(
+            periods.add_months(figures.period, 1), spec.fy_start_month
+        )
+        != periods.quarter_of(figures.period, spec.fy_start_month),
         "figures": figures_record(figures),
         "months": [
             {
@@ -393,6 +398,7 @@ def _cover(report) -> dict:
     implications = report.implications or {}
     return {
         "meeting": report.meeting_label,
+        "meeting_kind": report.meeting.kind if report.meeting_id else report.meeting_kind,
         "meeting_date": plain(report.date_of_meeting),
         "report_of": report.report_of,
         "contact_officer": report.contact_officer,

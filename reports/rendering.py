@@ -11,6 +11,9 @@ from .context import context_csv_rows
 SAFE = ("indicator", "title", "area")
 
 
+AUDIENCES = {"board": "board", "theme_group": "group", "committee": "committee"}
+
+
 def document_context(snapshot: dict) -> dict:
     """The snapshot with its indicator lists resolved, as the document template reads it."""
     indicators = snapshot.get("indicators", {})
@@ -32,6 +35,8 @@ def document_context(snapshot: dict) -> dict:
         "appendices": appendices,
         "appendix_list": list(appendices.values()),
         "shown_keys": shown,
+        # Whom the report is written to, by the kind of meeting.
+        "audience": AUDIENCES.get(snapshot["cover"].get("meeting_kind") or "", "panel"),
         "implications_given": any(
             item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
         ),

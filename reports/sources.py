@@ -283,7 +283,8 @@ def _line_statuses(lines) -> str:
     if len(lines) == 1:
         return f"The line is {found[0][1]}."
     if len(found) == 1:
-        return f"All {len(lines):,} lines are {found[0][1]}."
+        every = "Both" if len(lines) == 2 else f"All {len(lines):,}"
+        return f"{every} lines are {found[0][1]}."
     (first, label), rest = found[0], found[1:]
     parts = [f"{first:,} {'is' if first == 1 else 'are'} {label}"]
     parts += [f"{count:,} {label}" for count, label in rest]

@@ -177,7 +177,11 @@ class Meeting(models.Model):
     class Kind(models.TextChoices):
         BOARD = "board", "Board"
         THEME_GROUP = "theme_group", "Theme group"
+        # The council's crime and disorder committee (Police and Justice Act 2006, s 19-20).
         SCRUTINY_PANEL = "scrutiny_panel", "Scrutiny panel"
+        # Any other body a partnership reports to: a police authority's committee, a police
+        # and crime panel.
+        COMMITTEE = "committee", "Other committee"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
     theme_group = models.ForeignKey(

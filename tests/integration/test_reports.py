@@ -832,3 +832,58 @@ def test_a_change_made_before_the_figure_was_last_published_is_no_revision(
     later = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
 
     assert services.report_snapshot(later)["revisions"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "audience", "statutory"),
+    [
+        ("scrutiny_panel", "panel", True),
+        ("board", "board", False),
+        ("theme_group", "group", False),
+        ("committee", "committee", False),
+    ],
+)
+def test_only_a_scrutiny_panel_is_told_it_is_the_crime_and_disorder_committee(
+    partnership_a, kind, audience, statutory
+):
+    # REPORT_CHECKLIST 5: the statutory line is the council's scrutiny committee's; a
+    # partnership board or a police authority's committee is not that committee.
+    html = publish(ReportFactory(partnership=partnership_a, meeting_kind=kind)).html
+
+    assert f"It updates the {audience} on {partnership_a.name}" in html
+    assert ("acts as the crime and disorder committee" in html) is statutory
+
+
+@pytest.mark.django_db
+def test_an_implication_left_blank_beside_others_is_not_recorded_rather_than_none(
+    partnership_a,
+):
+    report = ReportFactory(
+        partnership=partnership_a,
+        implications={"financial": {"text": "Within budget.", "officer": "Finance officer"}},
+    )
+
+    html = publish(report).html
+
+    assert "Within budget." in html
+    assert "None identified" not in html and "Not recorded" in html
+
+
+@pytest.mark.django_db
+def test_an_incomplete_quarter_says_whether_it_is_under_way_or_short_of_figures(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=datetime.date(2016, 11, 1))
+    Actual.objects.filter(indicator=indicator, period=datetime.date(2016, 8, 1)).delete()
+
+    def row_words(period):
+        html = publish(ReportFactory(partnership=partnership_a, period=period)).html
+        return html[html.index(f'id="indicator-{indicator.pk}"') :]
+
+    # September 2016 ends quarter 2, but August has no figure.
+    ended = row_words(datetime.date(2016, 9, 1))
+    assert "(figures are missing for part of the quarter)" in ended
+    assert "Quarter 2, months with figures only, against the same months last year" in ended
+    # November 2016 is the second month of quarter 3.
+    under_way = row_words(datetime.date(2016, 11, 1))
+    assert "(the quarter is not over)" in under_way
+    assert "Quarter 3 so far against the same months last year" in under_way

@@ -16,6 +16,7 @@ def lines(*statuses):
         ((), ""),
         (("proposed",), "The line is proposed."),
         (("proposed",) * 8, "All 8 lines are proposed."),
+        (("commissioned",) * 2, "Both lines are commissioned."),
         (
             ("proposed", "commissioned", "proposed"),
             "Of the 3 lines, 2 are proposed and 1 commissioned.",
