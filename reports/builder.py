@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,22 +42,25 @@ DIRECTION_LABELS = {
     "none": "No comparison",
     "monitor": "Not rated: monitoring only",
 }
-# Standard cautions (REPORTING.md), added when an indicator has no note of its own.
+# Standard cautions (REPORTING.md), added when an indicator has no note of its own: the
+# first whose pattern matches the words of its title and unit.
 CAUTIONS = (
     (
-        ("domestic", "hate"),
+        re.compile(r"\bdomestic (abuse|violence)\b|\bsexual\b|\brape\b|\bhate\b|\bracially\b"),
         "More recorded crime of this kind may reflect better recording and more confidence "
         "to report, not more crime.",
     ),
     (
-        ("anti-social", "antisocial", "asb"),
+        re.compile(r"\banti-?social\b|\basb\b"),
         "Anti-social behaviour figures are incidents reported to the police, not crimes.",
     ),
     (
-        ("crime",),
+        re.compile(r"\bcrimes?\b|\boffences?\b"),
         "Police-recorded crime measures demand on the police rather than trends in crime.",
     ),
 )
+# What a measure leaves out is not what it counts ("violence (excluding domestic abuse)").
+_LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^)]*")
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,15 @@ def _lines(text: str) -> list[str]:
 
 
 def _caution(indicator) -> str:
+    """The indicator's interpretation note, else a caution its words call for. A count of
+    referrals or of people is no count of crime, and gets none."""
     if indicator.interpretation_note:
         return indicator.interpretation_note
-    words = f"{indicator.title} {indicator.unit}".lower()
-    for keys, sentence in CAUTIONS:
-        if any(key in words for key in keys):
+    words = _LEFT_OUT.sub("", f"{indicator.title} {indicator.unit}".lower())
+    if "referral" in words:
+        return ""
+    for pattern, sentence in CAUTIONS:
+        if pattern.search(words):
             return sentence
     return ""
 
