@@ -49,12 +49,15 @@ def ordinal(n: int) -> str:
 
 
 def rank_sentence(rank: int, n: int, change: int | None) -> str:
-    """'3rd best of 15, unchanged', as seed 000 reports a most similar group; the ends
-    read 'best of 15' and '15th of 15 (worst)', never '1st best'."""
+    """'3rd best of 15, unchanged', as seed 000 reports a most similar group; in the lower
+    half '13th of 15 (3rd worst)', so a low place never reads as good; the ends read
+    'best of 15' and '15th of 15 (worst)', never '1st best'."""
     if rank == 1 and n > 1:
         text = f"best of {n}"
     elif rank == n and n > 1:
         text = f"{ordinal(rank)} of {n} (worst)"
+    elif rank > (n + 1) / 2:
+        text = f"{ordinal(rank)} of {n} ({ordinal(n - rank + 1)} worst)"
     else:
         text = f"{ordinal(rank)} best of {n}"
     if change is None:

@@ -395,7 +395,12 @@ def _definitions(
             {"key": key, "label": STATUS_LABELS[key], "text": legend.get(key, "")}
             for key in ("green", "amber", "red")
         ],
-        "sources": sources or [f"Figures entered by {partnership.name} officers."],
+        "sources": sources
+        or [
+            "Figures entered by each partnership's officers."
+            if blocks
+            else f"Figures entered by {partnership.name} officers."
+        ],
         "tolerances": sorted(tolerances, key=Decimal),
         "stabilities": sorted(stabilities, key=Decimal),
         "figures_as_at": figures_as_at.isoformat(),

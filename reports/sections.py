@@ -163,6 +163,9 @@ def priorities(
             if not item[key]
         ]
         item["not_reported"] = _none_reported(missing)
+        # Its paragraphs are numbered in turn, with no gap where a part has nothing to say.
+        given = [key for key in ("statistics", "successes", "risks", "focus") if item[key]]
+        item["numbers"] = {key: number for number, key in enumerate(given, start=1)}
         if own or item["successes"] or item["risks"] or item["focus"]:
             items.append(item)
     return items

@@ -124,10 +124,11 @@ def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
     ranked = {i.code: r for i, r in family_rankings(plymouth, up_to=(2010, 2))}
     assert ranked["SS 06"].sentence == "3rd best of 15, unchanged"
     assert f"{ranked['SS 06'].own_rate:.1f}" == "20.1"
-    assert ranked["SS 07"].sentence == "10th best of 15, down 1 place"
+    # The seed says "10th of 15 (i.e. 5th worst)": 10th of 15 is the 6th worst.
+    assert ranked["SS 07"].sentence == "10th of 15 (6th worst), down 1 place"
     assert ranked["SS 08"].sentence == "best of 15, unchanged"
     assert ranked["SS 09"].sentence == "4th best of 15, up 4 places"
-    assert ranked["SS 10"].sentence == "13th best of 15, unchanged"
+    assert ranked["SS 10"].sentence == "13th of 15 (3rd worst), unchanged"
 
     january_2017 = Report.objects.get(title="Safer Plymouth performance update")
     version = january_2017.versions.get()
@@ -140,3 +141,12 @@ def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
     assert "Illustrative demo data" in version.html
     seed_000 = Report.objects.get(title="Safe and Strong Theme Group Update").versions.get()
     assert "3rd best of 15, unchanged" in seed_000.html
+    # The executive summary is typed by an editor: its counts are the report's own.
+    summary = " ".join(version.snapshot["cover"]["executive_summary"])
+    change = {
+        entry["code"]: entry["figures"]["ytd_change"]
+        for entry in version.snapshot["indicators"].values()
+    }
+    assert (change["SP 01"], change["SP 04"], change["SP 09"]) == ("570", "-1099", "68")
+    for words in ("570 higher", "fallen by 1,099", "risen by 68"):
+        assert words in summary

@@ -193,7 +193,10 @@ def test_core_table_counts_a_quarterly_indicator_to_the_last_quarter_ended(sac):
     )
     # Q2 2016/17 (July to September) against Q2 2015/16: 330 against 300.
     assert (row["quarter"]["current"], row["quarter"]["previous"]) == ("330", "300")
-    assert rendering.render_document(snapshot).count("(quarterly: to September 2016)") == 2
+    html = rendering.render_document(snapshot)
+    assert html.count("(quarterly: to September 2016)") == 2
+    # Its table is named for what it holds, to a screen reader too.
+    assert 'aria-label="Serious acquisitive crime: quarter by quarter"' in html
 
 
 @pytest.mark.django_db

@@ -530,6 +530,10 @@ def test_overview_key_has_no_blank_thresholds(partnership_a, partnership_b):
     assert "(% of the target" not in html
     assert "within % " not in html
     assert "Figures for April 2009 to March 2010" in html
+    # It is the partnerships', not the one it was filed under.
+    assert '<span class="govuk-caption-l">2 community safety partnerships</span>' in html
+    assert "Figures entered by each partnership&#x27;s officers." in html
+    assert "Figures entered by Partnership A officers" not in html
 
 
 @pytest.mark.django_db

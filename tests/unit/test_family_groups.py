@@ -70,9 +70,13 @@ def test_change_of_rank_for_plymouth_worked_by_hand():
         (1, 15, -1, "best of 15, down 1 place"),
         (15, 15, 2, "15th of 15 (worst), up 2 places"),
         (1, 1, None, "1st best of 1"),
-        (11, 15, 3, "11th best of 15, up 3 places"),
-        (12, 15, None, "12th best of 15"),
+        # The lower half counts from the bottom, as the seed does ("13th of 15 (i.e. 3rd
+        # worst)"), so a low place never reads as good.
+        (11, 15, 3, "11th of 15 (5th worst), up 3 places"),
+        (12, 15, None, "12th of 15 (4th worst)"),
+        (8, 15, None, "8th best of 15"),
         (22, 43, -4, "22nd best of 43, down 4 places"),
+        (3, 4, None, "3rd of 4 (2nd worst)"),
     ],
 )
 def test_rank_sentence_reads_as_seed_000(rank, n, change, text):

@@ -52,6 +52,9 @@ def test_priorities_by_theme_group_with_risks_successes_and_focus():
     assert hate["successes"] == ["More reports.", "Awareness week."]
     assert hate["risks"] == ["Funding not confirmed."]
     assert hate["not_reported"] == "No focus for next quarter reported."
+    # Paragraphs numbered in turn: no gap where successes are missing.
+    assert whole["numbers"] == {"statistics": 1, "risks": 2, "focus": 3}
+    assert hate["numbers"] == {"statistics": 1, "successes": 2, "risks": 3}
 
 
 def test_theme_group_report_takes_all_its_indicators_and_risks():
