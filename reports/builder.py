@@ -130,6 +130,39 @@ def _caution(indicator) -> str:
     return ""
 
 
+def _target_words(target, indicator, start: int) -> dict:
+    """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
+    for the year"), and why it may give no target to date (REPORTING: flag a missing
+    baseline or target)."""
+    measure = indicator.measure
+    if target.kind == "cumulative":
+        last = max(target.profile) if target.profile else None
+        whole = (
+            commentary.target_words(
+                {"kind": "annual", "value": target.profile[last]}, measure, start
+            )
+            if last
+            else "no points set"
+        )
+        frequency = "quarterly" if indicator.frequency == "quarterly" else "monthly"
+        return {
+            "target_words": f"a {frequency} profile: {whole}",
+            "no_target_to_date": "the profile has no point for the latest month",
+        }
+    words = commentary.target_words(
+        {"kind": target.kind, "value": target.value, "baseline_year": target.baseline_year},
+        measure,
+        start,
+    )
+    missing = (
+        f"{periods.fy_label(target.baseline_year, start)}, the baseline, has no figures for "
+        "the same months"
+        if target.kind == "change_pct"
+        else ""
+    )
+    return {"target_words": words, "no_target_to_date": missing}
+
+
 def _chart(chart: charts.Chart) -> dict:
     return {
         "id": chart.id,
@@ -216,6 +249,7 @@ def indicator_entry(
         "data_source": indicator.data_source,
         "owner": indicator.owner,
         "has_target": has_target,
+        **(_target_words(result.target, indicator, spec.fy_start_month) if has_target else {}),
         "status": figures.status,
         "direction": figures.direction,
         "direction_previous_quarter": direction_of(

@@ -891,3 +891,27 @@ def test_an_incomplete_quarter_says_whether_it_is_under_way_or_short_of_figures(
     under_way = row_words(datetime.date(2016, 11, 1))
     assert "(the quarter is not over)" in under_way
     assert "Quarter 3 so far against the same months last year" in under_way
+
+
+@pytest.mark.django_db
+def test_a_target_that_cannot_be_rated_is_stated_with_the_reason(partnership_a):
+    # REPORTING: flag a missing baseline. A 3% reduction on 2015/16, with no 2015/16 figures.
+    [indicator] = indicators_with_history(
+        partnership_a, 1, last=datetime.date(2016, 11, 1), months=8
+    )
+    Target.objects.create(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal("-3"),
+        baseline_year=2015,
+    )
+
+    html = publish(ReportFactory(partnership=partnership_a)).html
+    entry = html[html.index(f'id="indicator-{indicator.pk}"') :]
+
+    assert "Target for 2016/17</dt>" in entry and "A 3% reduction on 2015/16" in entry
+    assert (
+        "Not rated: there is no target to date, as 2015/16, the baseline, has no figures for "
+        "the same months." in entry
+    )
