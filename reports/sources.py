@@ -175,22 +175,31 @@ def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | No
         "risks": [
             _sentence(r.description)
             + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
+            + (f" Next review: {_day(r.review_date)}." if r.review_date else "")
             for r in found
         ],
         # Each risk's theme group ("" for the whole partnership): the report's priorities.
         "risk_groups": [r.theme_group.name if r.theme_group_id else "" for r in found],
+        # When each was raised or made, so the panel sees how long it has stood open.
         "issues": [
             f"{_sentence(i.title)} {_sentence(i.issue)}"
             + (f" Asked of other theme groups: {_sentence(i.ask)}" if i.ask else "")
+            + (f" Raised on {_day(i.raised_on)}." if i.raised_on else "")
             for i in (issues(partnership, theme_group=theme_group) if issues else [])
         ],
         "recommendations": [
-            f"{_sentence(r.recommendation)} For {r.assigned_to}; "
-            f"{r.get_status_display().lower()}."
+            f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
+            + (f", due by {_day(r.due)}" if r.due else "")
+            + f". For {r.assigned_to}; {r.get_status_display().lower()}."
             + (f" Response: {_sentence(r.response)}" if r.response else "")
             for r in (recommendations(partnership) if recommendations else [])
         ],
     }
+
+
+def _day(day: datetime.date) -> str:
+    """24 January 2017."""
+    return f"{day.day} {periods.month_label(day)}"
 
 
 def _sentence(text: str) -> str:

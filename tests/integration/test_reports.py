@@ -772,20 +772,46 @@ def test_no_family_group_no_comparison_section(report_a, hate_crime):
 
 @pytest.mark.django_db
 def test_recommendations_read_as_sentences(report_a, hate_crime):
-    from tests.factories.actions import RecommendationFactory
+    from tests.factories.actions import (
+        CrossThemeIssueFactory,
+        RecommendationFactory,
+        RiskFactory,
+    )
 
     RecommendationFactory(
         partnership=report_a.partnership,
         recommendation="Report the SARC funding to the next panel",
         status="in_progress",
         response="A stakeholder group has been formed",
+        meeting_date=datetime.date(2010, 1, 25),
+        due=datetime.date(2011, 4, 30),
+    )
+    CrossThemeIssueFactory(
+        partnership=report_a.partnership,
+        title="Funding",
+        issue="Not yet confirmed",
+        ask="",
+        raised_on=datetime.date(2010, 9, 30),
+    )
+
+    RiskFactory(
+        partnership=report_a.partnership,
+        description="Volunteer capacity",
+        mitigation="",
+        review_date=datetime.date(2011, 4, 20),
     )
 
     snapshot = services.report_snapshot(report_a)
 
+    # Each says when it was made or raised: the panel sees how long it has stood open.
+    assert snapshot["risks"]["risks"] == ["Volunteer capacity. Next review: 20 April 2011."]
     assert snapshot["risks"]["recommendations"] == [
-        "Report the SARC funding to the next panel. For Community Safety Manager; in progress. "
+        "Report the SARC funding to the next panel. Made on 25 January 2010, due by 30 April "
+        "2011. For Community Safety Manager; in progress. "
         "Response: A stakeholder group has been formed."
+    ]
+    assert snapshot["risks"]["issues"] == [
+        "Funding. Not yet confirmed. Raised on 30 September 2010."
     ]
 
 
