@@ -150,3 +150,9 @@ def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
     assert (change["SP 01"], change["SP 04"], change["SP 09"]) == ("570", "-1099", "68")
     for words in ("570 higher", "fallen by 1,099", "risen by 68"):
         assert words in summary
+    # Seed 004 went to a police authority's committee, not a crime and disorder committee.
+    overview = Report.objects.get(title="Community Safety Partnerships update")
+    assert overview.meeting.kind == "committee"
+    html = overview.versions.get().html
+    assert "It gives an overview of 6 partnerships" in html
+    assert "crime and disorder committee" not in html
