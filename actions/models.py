@@ -99,9 +99,9 @@ class Action(models.Model):
     )
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="actions")
     closed = models.BooleanField(default=False)
-    # The day it was closed (set by save): a report tells an action closed since the last
-    # report from one closed before it.
-    closed_on = models.DateField(null=True, blank=True, editable=False)
+    # When it was closed (set by save): a report tells an action closed since the last
+    # report was published from one closed before it.
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The latest update's status, text and date, kept by services.action_update_add so the
     # plan page filters and counts without reading the history.
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
@@ -121,12 +121,12 @@ class Action(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.closed:
-            self.closed_on = None
-        elif self.closed_on is None:
-            self.closed_on = timezone.localdate()
+            self.closed_at = None
+        elif self.closed_at is None:
+            self.closed_at = timezone.now()
         fields = kwargs.get("update_fields")
         if fields is not None and "closed" in fields:
-            kwargs["update_fields"] = {*fields, "closed_on"}
+            kwargs["update_fields"] = {*fields, "closed_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -12,7 +12,16 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from indicators.figures import Figures, IndicatorSpec, change_test
-from indicators.periods import add_months, fy_label, month_label, month_name
+from indicators.periods import (
+    add_months,
+    financial_year_of,
+    fy_label,
+    fy_start,
+    month_label,
+    month_name,
+    quarter_months,
+    quarter_of,
+)
 from indicators.spc import Signal
 
 __all__ = [
@@ -22,6 +31,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "partial_ytd_only_this_month",
+    "profile_words",
     "signal_phrase",
     "spc_summary",
     "target_words",
@@ -112,11 +122,31 @@ def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> 
     value = Decimal(target["value"])
     places = 0 if value == value.to_integral() else 1  # 90%, 88.5%
     if target["kind"] == "change_pct":
-        size = "reduction" if value < 0 else "increase"
         baseline = fy_label(target["baseline_year"], fy_start_month)
+        if value == 0:
+            return f"no change on {baseline}"
+        size = "reduction" if value < 0 else "increase"
         return f"a {format_percent(abs(value), places)} {size} on {baseline}"
     level = format_level(value, measure, places)
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
+
+
+def profile_words(
+    last: date, value: Decimal, measure: str, *, quarterly: bool, fy_start_month: int = 4
+) -> str:
+    """A cumulative profile by its last point: "a monthly profile: 640 for the year", or
+    "a monthly profile: 300 to September 2016" when its points stop before the year ends
+    (a quarterly point is named by its quarter's last month)."""
+    value = Decimal(value)
+    places = 0 if value == value.to_integral() else 1
+    year = financial_year_of(last, fy_start_month)
+    quarter = quarter_months(year, quarter_of(last, fy_start_month), fy_start_month)
+    end = quarter[-1] if quarterly else last
+    kind = "quarterly" if quarterly else "monthly"
+    level = format_level(value, measure, places)
+    if end == add_months(fy_start(year, fy_start_month), 11):
+        return f"a {kind} profile: {level} for the year"
+    return f"a {kind} profile: {level} to {month_label(end)}"
 
 
 def _difference(change: Decimal, spec: IndicatorSpec) -> str:

@@ -46,7 +46,7 @@ DIRECTION_LABELS = {
 # first whose pattern matches the words of its title and unit.
 CAUTIONS = (
     (
-        re.compile(r"\bdomestic (abuse|violence)\b|\bsexual\b|\brape\b|\bhate\b|\bracially\b"),
+        re.compile(r"\bdomestic[ -](abuse|violence)\b|\bsexual\b|\brape\b|\bhate\b|\bracially\b"),
         "More recorded crime of this kind may reflect better recording and more confidence "
         "to report, not more crime.",
     ),
@@ -60,7 +60,7 @@ CAUTIONS = (
     ),
 )
 # What a measure leaves out is not what it counts ("violence (excluding domestic abuse)").
-_LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^)]*")
+_LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^),;]*")
 
 
 @dataclass(frozen=True)
@@ -118,10 +118,11 @@ def _lines(text: str) -> list[str]:
 
 def _caution(indicator) -> str:
     """The indicator's interpretation note, else a caution its words call for. A count of
-    referrals or of people is no count of crime, and gets none."""
+    referrals is no count of crime, and gets none."""
     if indicator.interpretation_note:
         return indicator.interpretation_note
-    words = _LEFT_OUT.sub("", f"{indicator.title} {indicator.unit}".lower())
+    # The title and the unit each lose what they leave out, never each other's words.
+    words = " ".join(_LEFT_OUT.sub("", text.lower()) for text in (indicator.title, indicator.unit))
     if "referral" in words:
         return ""
     for pattern, sentence in CAUTIONS:
@@ -130,37 +131,38 @@ def _caution(indicator) -> str:
     return ""
 
 
-def _target_words(target, indicator, start: int) -> dict:
+def _target_words(target, indicator, figures: Figures, start: int) -> dict:
     """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
-    for the year"), and why it may give no target to date (REPORTING: flag a missing
-    baseline or target)."""
-    measure = indicator.measure
+    for the year"), and why it gives no target to date when it gives none (REPORTING:
+    flag a missing baseline or target)."""
+    measure, quarterly = indicator.measure, indicator.frequency == "quarterly"
     if target.kind == "cumulative":
         last = max(target.profile) if target.profile else None
-        whole = (
-            commentary.target_words(
-                {"kind": "annual", "value": target.profile[last]}, measure, start
+        words = (
+            commentary.profile_words(
+                last, target.profile[last], measure, quarterly=quarterly, fy_start_month=start
             )
             if last
-            else "no points set"
+            else "a profile with no points set"
         )
-        frequency = "quarterly" if indicator.frequency == "quarterly" else "monthly"
-        return {
-            "target_words": f"a {frequency} profile: {whole}",
-            "no_target_to_date": "the profile has no point for the latest month",
-        }
-    words = commentary.target_words(
-        {"kind": target.kind, "value": target.value, "baseline_year": target.baseline_year},
-        measure,
-        start,
-    )
-    missing = (
-        f"{periods.fy_label(target.baseline_year, start)}, the baseline, has no figures for "
-        "the same months"
-        if target.kind == "change_pct"
-        else ""
-    )
-    return {"target_words": words, "no_target_to_date": missing}
+    else:
+        words = commentary.target_words(
+            {"kind": target.kind, "value": target.value, "baseline_year": target.baseline_year},
+            measure,
+            start,
+        )
+    if figures.target_to_date is not None or figures.ytd_partial:
+        reason = ""  # rated, or not rated for want of this year's figures (said elsewhere)
+    elif figures.ytd is None:
+        reason = "there are no figures for the year yet"
+    elif target.kind == "change_pct":
+        baseline = periods.fy_label(target.baseline_year, start)
+        reason = f"{baseline}, the baseline, has no figures for the same months"
+    elif target.kind == "cumulative":
+        reason = f"the profile has no point for the latest {'quarter' if quarterly else 'month'}"
+    else:
+        reason = ""
+    return {"target_words": words, "no_target_to_date": reason}
 
 
 def _chart(chart: charts.Chart) -> dict:
@@ -249,7 +251,11 @@ def indicator_entry(
         "data_source": indicator.data_source,
         "owner": indicator.owner,
         "has_target": has_target,
-        **(_target_words(result.target, indicator, spec.fy_start_month) if has_target else {}),
+        **(
+            _target_words(result.target, indicator, figures, spec.fy_start_month)
+            if has_target
+            else {}
+        ),
         "status": figures.status,
         "direction": figures.direction,
         "direction_previous_quarter": direction_of(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 from indicators import periods
-from indicators.commentary import target_words
+from indicators.commentary import profile_words, target_words
 from indicators.models import FigureChange, Indicator, Target
 from indicators.selectors import partnership_figures
 from indicators.services import target_snapshot
@@ -415,9 +415,10 @@ def _year_words(rows: dict, measure: str, quarterly: bool, start: int) -> str:
         return "No target"
     if None in rows:
         return target_words(rows[None], measure, start)
-    last = rows[max(rows)]
-    whole = target_words({**last, "kind": "annual"}, measure, start)
-    return f"a {'quarterly' if quarterly else 'monthly'} profile: {whole}"
+    last = max(rows)
+    return profile_words(
+        last, rows[last]["value"], measure, quarterly=quarterly, fy_start_month=start
+    )
 
 
 def _indicators_for(report: Report) -> QuerySet[Indicator]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import importlib
 
+from django.utils import timezone
+
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
@@ -86,8 +88,8 @@ def action_plan(
         return (
             since is not None
             and action.closed
-            and action.closed_on is not None
-            and action.closed_on >= since.date()
+            and action.closed_at is not None
+            and action.closed_at > since
         )
 
     def covered(row) -> bool:
@@ -138,7 +140,7 @@ def action_plan(
         "closed_since": [
             {
                 "title": f"{row.action.reference} {row.action.description}".strip(),
-                "date": plain(row.action.closed_on),
+                "date": plain(timezone.localdate(row.action.closed_at)),
             }
             for row in rows
             if closed_since(row.action)

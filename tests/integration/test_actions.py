@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from actions import selectors, services
 from actions.models import Action, ActionUpdate, CrossThemeIssue, Recommendation, Risk
@@ -582,7 +583,7 @@ def plans_of_three_years(plan_a, red_action):
         reference="1.2",
         description="Finished long ago",
         closed=True,
-        closed_on=DAY(2016, 5, 1),
+        closed_at=datetime.datetime(2016, 5, 1, tzinfo=datetime.UTC),
     )
     closed_since = ActionFactory(
         objective=old, reference="1.3", description="Finished since", due=DAY(2016, 3, 31)
@@ -643,12 +644,13 @@ def test_closing_an_action_records_the_day_and_reopening_clears_it(red_action):
     red_action.closed = True
     red_action.save(update_fields=["closed"])
     red_action.refresh_from_db()
-    assert red_action.closed_on == datetime.date.today()
+    assert red_action.closed_at is not None
+    assert abs(red_action.closed_at - timezone.now()) < datetime.timedelta(minutes=1)
 
     red_action.closed = False
     red_action.save()
     red_action.refresh_from_db()
-    assert red_action.closed_on is None
+    assert red_action.closed_at is None
 
 
 @pytest.mark.django_db
@@ -709,8 +711,12 @@ def test_a_later_years_action_is_neither_in_the_report_nor_a_red_indicators_acti
 def test_the_publish_page_knows_plans_are_connected_when_none_is_the_reports(
     client, partnership_a, officer_a
 ):
+    from indicators.models import Target
     from tests.factories import ReportFactory
+    from tests.factories.series import indicators_with_history
 
+    red = indicators_with_history(partnership_a, 1, last=DAY(2016, 11, 1))[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=100)
     later = ActionPlanFactory(partnership=partnership_a, title="Plan 2017/18", financial_year=2017)
     ActionFactory(objective=ObjectiveFactory(plan=later))
     report = ReportFactory(partnership=partnership_a)
@@ -719,6 +725,8 @@ def test_the_publish_page_knows_plans_are_connected_when_none_is_the_reports(
     page = client.get(reverse("reports:publish", args=[partnership_a.slug, report.pk]))
 
     assert page.status_code == 200
+    # The red indicator has no action of the report's: the page says so, and no more.
+    assert b"Every red indicator should carry its corrective action." in page.content
     assert b"Action plans are not yet connected to reports" not in page.content
 
 
@@ -747,10 +755,36 @@ def test_a_plan_of_the_reports_year_with_no_actions_is_named(partnership_a):
 @pytest.mark.django_db
 def test_the_action_page_says_when_it_was_closed(client, officer_a, red_action):
     red_action.closed = True
-    red_action.closed_on = DAY(2016, 10, 12)
+    red_action.closed_at = datetime.datetime(2016, 10, 12, 15, 0, tzinfo=datetime.UTC)
     red_action.save()
     client.force_login(officer_a)
 
     page = client.get(red_action.get_absolute_url())
 
     assert "Closed</strong> on 12 October 2016" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_closed_since_counts_from_the_time_the_last_report_was_published(partnership_a):
+    from reports import sources
+
+    earlier = ActionPlanFactory(
+        partnership=partnership_a, title="2015/16 plan", financial_year=2015
+    )
+    objective = ObjectiveFactory(plan=earlier)
+    published = datetime.datetime(2016, 9, 1, 12, 0, tzinfo=datetime.UTC)
+    for reference, hour in (("1.1", 9), ("1.2", 15)):  # the morning before, the afternoon after
+        ActionFactory(
+            objective=objective,
+            reference=reference,
+            description="Done",
+            closed=True,
+            closed_at=published.replace(hour=hour),
+        )
+
+    found = sources.action_plan(
+        partnership_a, None, as_at=DAY(2016, 11, 30), since=published, financial_year=2016
+    )
+
+    assert [c["title"] for c in found["closed_since"]] == ["1.2 Done"]
+    assert found["carried"] == 1

@@ -941,3 +941,32 @@ def test_a_target_that_cannot_be_rated_is_stated_with_the_reason(partnership_a):
         "Not rated: there is no target to date, as 2015/16, the baseline, has no figures for "
         "the same months." in entry
     )
+
+
+@pytest.mark.django_db
+def test_a_target_with_no_figures_for_the_year_yet_blames_no_baseline(partnership_a):
+    # April 2016, before April's figure is in: the baseline year is complete.
+    [indicator] = indicators_with_history(partnership_a, 1, last=datetime.date(2016, 3, 1))
+    Target.objects.create(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal("-3"),
+        baseline_year=2015,
+    )
+
+    html = publish(ReportFactory(partnership=partnership_a, period=datetime.date(2016, 4, 1))).html
+    entry = html[html.index(f'id="indicator-{indicator.pk}"') :]
+
+    assert "there are no figures for the year yet" in entry
+    assert "the baseline, has no figures" not in entry
+
+
+@pytest.mark.django_db
+def test_an_overview_of_one_partnership_is_captioned_in_the_singular(partnership_a):
+    report = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW)
+    report.covers.set([partnership_a])
+
+    html = rendering.render_document(services.report_snapshot(report))
+
+    assert '<span class="govuk-caption-l">1 community safety partnership</span>' in html

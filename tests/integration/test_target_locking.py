@@ -236,7 +236,8 @@ def test_a_change_of_kind_is_one_revision_in_words(published, hate_crime):
     later = ReportFactory(partnership=published.partnership, period=NOV_2016)
     listed = services.report_snapshot(later)["revisions"]
 
-    expected = ("Target for 2016/17", "400 for the year", "a monthly profile: 270 for the year")
+    # Its points stop at December: 270 is the target to December, not for the year.
+    expected = ("Target for 2016/17", "400 for the year", "a monthly profile: 270 to December 2016")
     assert [(r.what, r.old, r.new) for r in notice] == [expected]
     assert [(r["what"], r["old"], r["new"], r["reason"]) for r in listed] == [(*expected, "board")]
 

@@ -19,6 +19,8 @@ DEMAND = "measures demand on the police"
         ("Rape and serious sexual offences", "offences", RECORDING),
         # What a measure leaves out is not what it counts.
         ("Violence with injury (excluding domestic abuse)", "crimes", DEMAND),
+        ("Violence against the person excluding domestic abuse", "offences", DEMAND),
+        ("Domestic-abuse related crimes", "crimes", RECORDING),
         # A domestic burglary is a burglary, not domestic abuse.
         ("Domestic burglary", "domestic burglaries", ""),
         ("Overall crime", "crimes", DEMAND),

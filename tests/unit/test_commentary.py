@@ -10,6 +10,7 @@ from indicators.commentary import (
     commentary,
     format_number,
     format_percent,
+    profile_words,
     signal_phrase,
     spc_summary,
     target_words,
@@ -639,3 +640,23 @@ def test_signal_phrase_two_of_three_in_plain_words():
 )
 def test_target_words(target, measure, start, words):
     assert target_words(target, measure, start) == words
+
+
+def test_a_zero_change_target_is_no_change():
+    target = {"kind": "change_pct", "value": "0", "baseline_year": 2015}
+    assert target_words(target, "count", 4) == "no change on 2015/16"
+
+
+@pytest.mark.parametrize(
+    ("last", "quarterly", "words"),
+    [
+        (date(2017, 3, 1), False, "a monthly profile: 640 for the year"),
+        # Points that stop before the year ends give a target to that month, not the year's.
+        (date(2016, 9, 1), False, "a monthly profile: 640 to September 2016"),
+        # A quarterly point is stored at its quarter's first month, named by its last.
+        (date(2017, 1, 1), True, "a quarterly profile: 640 for the year"),
+        (date(2016, 7, 1), True, "a quarterly profile: 640 to September 2016"),
+    ],
+)
+def test_profile_words(last, quarterly, words):
+    assert profile_words(last, Decimal(640), "count", quarterly=quarterly) == words
