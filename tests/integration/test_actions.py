@@ -568,6 +568,19 @@ def test_the_report_leaves_out_progress_no_action_has(plan_a, red_action):
     ]
 
 
+LAST_REPORT = datetime.datetime(2016, 9, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def _section_of_2016_report(partnership, since=LAST_REPORT):
+    """The action plan section of a 2016/17 report as at 30 November 2016, the last report
+    having been published at ``since``."""
+    from reports import sources
+
+    return sources.action_plan(
+        partnership, None, as_at=DAY(2016, 11, 30), since=since, financial_year=2016
+    )
+
+
 @pytest.fixture
 def plans_of_three_years(plan_a, red_action):
     """Plan A is 2016/17's. An earlier plan has an action still open, one closed before
@@ -602,15 +615,7 @@ def plans_of_three_years(plan_a, red_action):
 def test_a_report_gives_its_years_plans_and_the_actions_earlier_plans_carry_over(
     plans_of_three_years,
 ):
-    from reports import sources
-
-    found = sources.action_plan(
-        plans_of_three_years,
-        None,
-        as_at=DAY(2016, 11, 30),
-        since=datetime.datetime(2016, 9, 1, tzinfo=datetime.UTC),
-        financial_year=2016,
-    )
+    found = _section_of_2016_report(plans_of_three_years)
 
     # Plan A's action, the earlier plan's open one and the one closed since the last
     # report; not the one closed before it, nor next year's.
@@ -657,7 +662,6 @@ def test_closing_an_action_records_the_day_and_reopening_clears_it(red_action):
 def test_an_earlier_plans_action_closed_since_the_last_report_with_no_update_is_reported(
     partnership_a,
 ):
-    from reports import sources
 
     earlier = ActionPlanFactory(
         partnership=partnership_a, title="2015/16 plan", financial_year=2015
@@ -670,13 +674,7 @@ def test_an_earlier_plans_action_closed_since_the_last_report_with_no_update_is_
     action.closed = True
     action.save()  # the box ticked after the last report, with no new update
 
-    found = sources.action_plan(
-        partnership_a,
-        None,
-        as_at=DAY(2016, 11, 30),
-        since=datetime.datetime(2016, 9, 1, tzinfo=datetime.UTC),
-        financial_year=2016,
-    )
+    found = _section_of_2016_report(partnership_a)
 
     assert found["carried"] == 1
     assert [c["title"] for c in found["closed_since"]] == [f"1.1 {action.description}"]
@@ -766,13 +764,12 @@ def test_the_action_page_says_when_it_was_closed(client, officer_a, red_action):
 
 @pytest.mark.django_db
 def test_closed_since_counts_from_the_time_the_last_report_was_published(partnership_a):
-    from reports import sources
 
     earlier = ActionPlanFactory(
         partnership=partnership_a, title="2015/16 plan", financial_year=2015
     )
     objective = ObjectiveFactory(plan=earlier)
-    published = datetime.datetime(2016, 9, 1, 12, 0, tzinfo=datetime.UTC)
+    published = LAST_REPORT
     for reference, hour in (("1.1", 9), ("1.2", 15)):  # the morning before, the afternoon after
         ActionFactory(
             objective=objective,
@@ -782,9 +779,7 @@ def test_closed_since_counts_from_the_time_the_last_report_was_published(partner
             closed_at=published.replace(hour=hour),
         )
 
-    found = sources.action_plan(
-        partnership_a, None, as_at=DAY(2016, 11, 30), since=published, financial_year=2016
-    )
+    found = _section_of_2016_report(partnership_a)
 
     assert [c["title"] for c in found["closed_since"]] == ["1.2 Done"]
     assert found["carried"] == 1
