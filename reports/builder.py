@@ -153,7 +153,7 @@ def _target_words(target, indicator, figures: Figures, start: int) -> dict:
         )
     if figures.target_to_date is not None or figures.ytd_partial:
         reason = ""  # rated, or not rated for want of this year's figures (said elsewhere)
-    elif figures.ytd is None:
+    elif all(value is None for _, value in figures.this_year):
         reason = "there are no figures for the year yet"
     elif target.kind == "change_pct":
         baseline = periods.fy_label(target.baseline_year, start)
