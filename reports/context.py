@@ -252,6 +252,11 @@ def context_snapshot(
         "outcomes": outcomes(results, inputs),
         "outcome_months": len(data.outcome_months) if data else 0,
     }
+    # Whether any indicator has the 12 months before in full: else the table says why its
+    # change columns are blank.
+    snapshot["core_year_compared"] = any(
+        row["year"]["change"] is not None for row in snapshot["core"]
+    )
     present = {key: bool(snapshot.get(key)) for key in PARTS}
     present["family"] = has_family
     snapshot["parts"] = [key for key in PARTS if present[key]]

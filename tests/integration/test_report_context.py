@@ -170,6 +170,19 @@ def test_core_table_with_rate_per_households_and_the_force_change(sac):
     assert "Force change (%)" in html and "Devon &amp; Cornwall Police" in html
     assert "−5.0%" in html and "+10.0%" in html
     assert "(quarterly: to" not in html  # a monthly indicator's windows end at the period
+    assert "so no change over the year is shown" not in html
+
+
+@pytest.mark.django_db
+def test_core_table_says_why_no_change_over_the_year_is_shown(sac):
+    # 20 months: the 12 months before November 2016 are not all entered.
+    first = datetime.date(2015, 4, 1)
+    actuals_create(sac, {periods.add_months(first, i): 100 for i in range(20)})
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+
+    assert snapshot["context"]["core_year_compared"] is False
+    assert "so no change over the year is shown" in rendering.render_document(snapshot)
 
 
 @pytest.mark.django_db
