@@ -60,7 +60,7 @@ CAUTIONS = (
     ),
 )
 # What a measure leaves out is not what it counts ("violence (excluding domestic abuse)").
-_LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^),;]*")
+_LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^)]*")
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,8 @@ def _caution(indicator) -> str:
 
 def _target_words(target, indicator, figures: Figures, start: int) -> dict:
     """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
-    for the year"), and why it gives no target to date when it gives none (REPORTING:
-    flag a missing baseline or target)."""
+    for the year"), and why the indicator is not rated against it when it is not
+    (REPORTING: flag a missing baseline or target)."""
     measure, quarterly = indicator.measure, indicator.frequency == "quarterly"
     if target.kind == "cumulative":
         last = max(target.profile) if target.profile else None
@@ -151,18 +151,33 @@ def _target_words(target, indicator, figures: Figures, start: int) -> dict:
             measure,
             start,
         )
-    if figures.target_to_date is not None or figures.ytd_partial:
-        reason = ""  # rated, or not rated for want of this year's figures (said elsewhere)
+    ratio = measure in ("percentage", "rate")
+    if figures.ytd_partial:
+        unrated = ""  # said with the figures missing for part of the year
+    elif figures.ytd is None and figures.ratio_parts_missing:
+        unrated = (
+            "the numerators and denominators behind the year to date are missing for some "
+            "months, so there is no year-to-date figure to set against the target"
+        )
+    elif figures.target_to_date is not None:
+        unrated = ""  # rated
     elif all(value is None for _, value in figures.this_year):
-        reason = "there are no figures for the year yet"
+        unrated = "there are no figures for the year yet"
     elif target.kind == "change_pct":
         baseline = periods.fy_label(target.baseline_year, start)
-        reason = f"{baseline}, the baseline, has no figures for the same months"
+        parts = " (or their numerators and denominators)" if ratio else ""
+        unrated = (
+            f"there is no target to date, as {baseline}, the baseline, has no figures{parts} "
+            "for the same months"
+        )
     elif target.kind == "cumulative":
-        reason = f"the profile has no point for the latest {'quarter' if quarterly else 'month'}"
+        unrated = (
+            "there is no target to date, as the profile has no point for one or more "
+            f"{'quarters' if quarterly else 'months'} of the year so far"
+        )
     else:
-        reason = ""
-    return {"target_words": words, "no_target_to_date": reason}
+        unrated = "there is no target to date"
+    return {"target_words": words, "unrated": unrated}
 
 
 def _chart(chart: charts.Chart) -> dict:

@@ -254,8 +254,8 @@ def context_snapshot(
     }
     # Whether any indicator has the 12 months before in full: else the table says why its
     # change columns are blank.
-    snapshot["core_year_compared"] = any(
-        row["year"]["change"] is not None for row in snapshot["core"]
+    snapshot["core_has_year_before"] = any(
+        row["year"]["previous"] is not None for row in snapshot["core"]
     )
     present = {key: bool(snapshot.get(key)) for key in PARTS}
     present["family"] = has_family

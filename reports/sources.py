@@ -77,7 +77,7 @@ def action_plan(
         partnership,
         theme_group=theme_group,
         as_at=as_at,
-        since=since.date() if since else None,
+        since=timezone.localdate(since) if since else None,
     )
     plans = _reader("actions", "plans_of_year")(
         partnership, financial_year, theme_group=theme_group

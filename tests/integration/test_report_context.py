@@ -181,7 +181,7 @@ def test_core_table_says_why_no_change_over_the_year_is_shown(sac):
 
     snapshot = _snapshot(sac.partnership, NOV_2016)
 
-    assert snapshot["context"]["core_year_compared"] is False
+    assert snapshot["context"]["core_has_year_before"] is False
     assert "so no change over the year is shown" in rendering.render_document(snapshot)
 
 
@@ -418,3 +418,16 @@ def test_force_change_counts_a_type_with_no_rows_in_an_imported_month_as_none(sa
     [row] = _snapshot(sac.partnership, NOV_2016)["context"]["core"]
 
     assert Decimal(row["force_change_pct"]) == 25
+
+
+@pytest.mark.django_db
+def test_a_gap_in_the_latest_12_months_is_not_blamed_on_the_12_before(sac):
+    # December 2014 to November 2016 but February 2016: the 12 months before are whole.
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(24)]
+    months.remove(datetime.date(2016, 2, 1))
+    actuals_create(sac, {m: 100 for m in months})
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+
+    assert snapshot["context"]["core"][0]["year"]["previous"] is not None
+    assert "so no change over the year is shown" not in rendering.render_document(snapshot)

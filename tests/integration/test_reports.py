@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from indicators import data_version, periods
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator, Target
 from reports import rendering, selectors, services
 from reports.models import Report, ReportVersion
-from tests.factories import ReportFactory, ThemeGroupFactory
+from tests.factories import IndicatorFactory, ReportFactory, ThemeGroupFactory
 from tests.factories.series import hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -970,3 +971,57 @@ def test_an_overview_of_one_partnership_is_captioned_in_the_singular(partnership
     html = rendering.render_document(services.report_snapshot(report))
 
     assert '<span class="govuk-caption-l">1 community safety partnership</span>' in html
+
+
+def _percentage_with_parts_from(partnership, first_with_parts):
+    """A percentage indicator, 80% a month from April 2015 to November 2016, with its
+    numerators and denominators only from ``first_with_parts``."""
+    indicator = IndicatorFactory(
+        partnership=partnership, measure="percentage", polarity="higher", title="Cases closed"
+    )
+    months = [periods.add_months(datetime.date(2015, 4, 1), i) for i in range(20)]
+    Actual.objects.bulk_create(
+        Actual(
+            indicator=indicator,
+            period=month,
+            value=Decimal(80),
+            numerator=Decimal(80) if month >= first_with_parts else None,
+            denominator=Decimal(100) if month >= first_with_parts else None,
+        )
+        for month in months
+    )
+    data_version.data_changed(indicator_ids=[indicator.pk])
+    return indicator
+
+
+def _status_words(partnership, indicator):
+    html = publish(ReportFactory(partnership=partnership)).html
+    entry = html[html.index(f'id="indicator-{indicator.pk}"') :]
+    return entry[entry.index("Status</dt>") : entry.index("</dd>", entry.index("Status</dt>"))]
+
+
+@pytest.mark.django_db
+def test_a_percentage_without_its_counts_says_so_rather_than_no_figure(partnership_a):
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2099, 1, 1))
+    Target.objects.create(indicator=indicator, financial_year=2016, kind="annual", value=90)
+
+    status = _status_words(partnership_a, indicator)
+
+    assert "No figure" not in status
+    assert "numerators and denominators behind the year to date are missing" in status
+
+
+@pytest.mark.django_db
+def test_a_percentage_baseline_without_its_counts_is_named_as_such(partnership_a):
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2016, 4, 1))
+    Target.objects.create(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=2015,
+    )
+
+    status = _status_words(partnership_a, indicator)
+
+    assert "2015/16, the baseline, has no figures (or their numerators and denominators)" in status

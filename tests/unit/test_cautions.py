@@ -20,6 +20,11 @@ DEMAND = "measures demand on the police"
         # What a measure leaves out is not what it counts.
         ("Violence with injury (excluding domestic abuse)", "crimes", DEMAND),
         ("Violence against the person excluding domestic abuse", "offences", DEMAND),
+        (
+            "Violence (excluding domestic abuse, sexual offences and hate crime)",
+            "offences",
+            DEMAND,
+        ),
         ("Domestic-abuse related crimes", "crimes", RECORDING),
         # A domestic burglary is a burglary, not domestic abuse.
         ("Domestic burglary", "domestic burglaries", ""),
