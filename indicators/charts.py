@@ -211,6 +211,11 @@ def titled(indicator: Indicator, finding: str) -> str:
     return finding[:1].upper() + finding[1:]
 
 
+def _and(names: list[str]) -> str:
+    """ "2014/15, 2015/16 and 2016/17"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _against_target(figures: Figures) -> str:
     """Where the year to date stands against the target to date, as a title says it."""
     if figures.target_gap is None:
@@ -237,8 +242,13 @@ def period_label(month, *, quarterly: bool, start_month: int) -> str:
     return periods.month_name(month)[:3]
 
 
-def indicator_charts(indicator: Indicator, result) -> list[Chart]:
-    """Month (or quarter) by month against last year, and cumulative against the target."""
+def indicator_charts(
+    indicator: Indicator, result, year_before: tuple[str, list] | None = None
+) -> list[Chart]:
+    """Month (or quarter) by month against last year, and cumulative against the target.
+
+    ``year_before``: the year before last's label and values in the year's order, drawn as
+    a third, dotted line where it has a figure (three years show seasonality)."""
     figures: Figures = result.figures
     places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
@@ -260,9 +270,15 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
     )
     this_values = [_number(v) for _, v in figures.this_year]
     last_values = [_number(v) for _, v in figures.last_year]
+    before_label, before_values = year_before or ("", [])
+    before_values = [_number(v) for v in before_values]
     # A year with no figure at all is not named as if the chart compared with it.
-    compared = any(v is not None for v in last_values)
-    years = f"{last_year} and {figures.financial_year}" if compared else figures.financial_year
+    compared = [
+        label
+        for label, values in ((before_label, before_values), (last_year, last_values))
+        if any(v is not None for v in values)
+    ]
+    years = _and([*compared, figures.financial_year])
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
     if figures.ytd_change is None:
@@ -287,10 +303,24 @@ def indicator_charts(indicator: Indicator, result) -> list[Chart]:
         finding=finding,
         subtitle=f"{unit}, {area}, {step}, {years}",
         alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year}"
-        + (f" against {last_year}" if compared else "")
+        + (f" against {_and(compared)}" if compared else "")
         + ". The data are in the table that follows.",
         spec={
             "data": [
+                *(
+                    [
+                        {
+                            "type": "scatter",
+                            "mode": "lines+markers",
+                            "name": before_label,
+                            "x": labels,
+                            "y": before_values,
+                            "line": {"color": DARK_PINK, "dash": "dot", "width": 3},
+                        }
+                    ]
+                    if before_label in compared
+                    else []
+                ),
                 {
                     "type": "scatter",
                     "mode": "lines+markers",

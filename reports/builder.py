@@ -192,33 +192,6 @@ def _chart(chart: charts.Chart) -> dict:
     }
 
 
-def _add_year_before(chart: dict, before: Mapping, label: str) -> None:
-    """The month-by-month chart with the year before last as a third, dotted line."""
-    traces = chart["spec"]["data"]
-    traces.insert(
-        0,
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": label,
-            "x": list(traces[0]["x"]),
-            "y": [None if v is None else float(v) for _, v in sorted(before.items())],
-            "line": {"color": charts.DARK_PINK, "dash": "dot", "width": 3},
-        },
-    )
-    last, this = traces[1]["name"], traces[2]["name"]
-    if any(v is not None for v in traces[1]["y"]):
-        chart["subtitle"] = chart["subtitle"].replace(f", {last} and ", f", {label}, {last} and ")
-        # The years' own words, not the first " against " (a measure may contain one).
-        chart["alt"] = chart["alt"].replace(f" against {last}.", f" against {label} and {last}.", 1)
-    else:  # last year has no figure, so the chart named this year alone
-        chart["subtitle"] = chart["subtitle"].removesuffix(f", {this}") + f", {label} and {this}"
-        chart["alt"] = chart["alt"].replace(
-            f" {this}. The data", f" {this} against {label}. The data", 1
-        )
-    charts.label_lines(chart["spec"])
-
-
 def indicator_entry(
     result: IndicatorFigures,
     *,
@@ -230,11 +203,12 @@ def indicator_entry(
     indicator, figures = result.indicator, result.figures
     spec = spec_for(indicator)
     fy = periods.financial_year_of(figures.fy_start, spec.fy_start_month)
-    # Three years of months, so seasonality shows (REPORT_CHECKLIST 11).
     before = dict(year_series(spec, result.series, fy - 2))
     before_label = periods.fy_label(fy - 2, spec.fy_start_month)
     rolling = rolling_twelve(spec, result.series, figures.period)
-    built = charts.indicator_charts(indicator, result) if with_charts else []
+    # Three years of months where the data exist, so seasonality shows (REPORT_CHECKLIST 11).
+    year_before = (before_label, [value for _, value in sorted(before.items())])
+    built = charts.indicator_charts(indicator, result, year_before) if with_charts else []
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
@@ -247,8 +221,6 @@ def indicator_entry(
         )
     charts_ = [_chart(c) for c in built]
     has_before = any(v is not None for v in before.values())
-    if charts_ and has_before:
-        _add_year_before(charts_[0], before, before_label)
     return {
         "id": indicator.pk,
         "code": indicator.code,
@@ -466,7 +438,7 @@ def _cover(report) -> dict:
     implications = report.implications or {}
     return {
         "meeting": report.meeting_label,
-        "meeting_kind": report.meeting.kind if report.meeting_id else report.meeting_kind,
+        "meeting_kind": report.kind_of_meeting,
         "meeting_date": plain(report.date_of_meeting),
         "report_of": report.report_of,
         "contact_officer": report.contact_officer,

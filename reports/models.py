@@ -141,6 +141,10 @@ class Report(models.Model):
         return Meeting.Kind(self.meeting_kind).label if self.meeting_kind else ""
 
     @property
+    def kind_of_meeting(self) -> str:
+        return self.meeting.kind if self.meeting_id else self.meeting_kind
+
+    @property
     def date_of_meeting(self):
         return self.meeting.date if self.meeting_id else self.meeting_date
 

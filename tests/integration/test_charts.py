@@ -192,3 +192,53 @@ def test_a_report_chart_title_says_within_normal_variation_in_ten_words_or_fewer
     assert (
         entry["charts"][0]["title"] == "2016/17 higher than 2015/16 so far, within normal variation"
     )
+
+
+def _two_years(indicator, last_year, this_year):
+    months = {}
+    for year, values in ((2015, last_year), (2016, this_year)):
+        for m, v in enumerate(values):
+            if v is not None:
+                months[datetime.date(year + (m + 3) // 12, (m + 3) % 12 + 1, 1)] = v
+    series = series_of(months)
+    spec = IndicatorSpec(polarity=indicator.polarity, measure=indicator.measure)
+    figures = compute(spec, series, datetime.date(2016, 10, 1), None)
+    return IndicatorFigures(indicator, figures, series, None)
+
+
+def test_the_year_before_is_named_beside_the_years_not_inside_the_measure(ist):
+    # Three years of months (REPORT_CHECKLIST 11); a measure may itself say "against".
+    ist.unit = "violence against the person offences"
+    result = _two_years(ist, [40] * 12, IST_2016)
+
+    chart = charts.indicator_charts(ist, result, ("2014/15", [30] * 12))[0]
+
+    assert chart.alt == (
+        "Line chart of the number of violence against the person offences in Plymouth, "
+        "month by month, 2016/17 against 2014/15 and 2015/16. The data are in the table "
+        "that follows."
+    )
+    assert chart.subtitle.endswith("month by month, 2014/15, 2015/16 and 2016/17")
+    assert [t["name"] for t in chart.spec["data"]] == ["2014/15", "2015/16", "2016/17"]
+    assert chart.spec["data"][0]["line"]["dash"] == "dot"
+    go.Figure(chart.spec)
+
+
+def test_with_no_figure_last_year_the_chart_names_the_two_years_it_shows(ist):
+    ist.unit = "thefts"
+    result = _two_years(ist, [None] * 12, IST_2016)
+
+    chart = charts.indicator_charts(ist, result, ("2014/15", [30] * 12))[0]
+
+    assert chart.subtitle == "Number, Plymouth, month by month, 2014/15 and 2016/17"
+    assert chart.alt == (
+        "Line chart of the number of thefts in Plymouth, month by month, 2016/17 against "
+        "2014/15. The data are in the table that follows."
+    )
+
+
+def test_a_year_before_with_no_figure_is_no_line(ist):
+    chart = charts.indicator_charts(ist, _result(ist, IST_2016), ("2014/15", [None] * 12))[0]
+
+    assert "2014/15" not in chart.subtitle + chart.alt
+    assert [t["name"] for t in chart.spec["data"]] == ["2015/16", "2016/17"]
