@@ -7,6 +7,7 @@ selectors.family_ranking applies it to the Home Office counts of a partnership's
   admin says so, e.g. burglary). No denominator, no rate.
 - Rank: 1 is the best rate (the lowest where lower is better); equal rates share a rank
   and the next rank is skipped ("1, 2, 2, 4"); members without a rate are left out of N.
+  A shared rank reads "joint", counted from either end ("joint 3rd of 4 (joint worst)").
 - Change of rank: previous rank minus current rank, so +2 is two places better.
 """
 
@@ -35,6 +36,14 @@ def rank_of(
     return better + 1, len(known)
 
 
+def sharing(rates: Mapping[str, Decimal | None], member: str) -> int:
+    """How many members share the member's rank (itself included); 0 if it has no rate."""
+    own = rates.get(member)
+    if own is None:
+        return 0
+    return sum(1 for rate in rates.values() if rate == own)
+
+
 def rank_change(previous: int | None, current: int | None) -> int | None:
     """Places gained since the previous period (negative: lost); None if either is unknown."""
     if previous is None or current is None:
@@ -48,18 +57,26 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def rank_sentence(rank: int, n: int, change: int | None) -> str:
+def rank_sentence(rank: int, n: int, change: int | None, *, joint: int = 1) -> str:
     """'3rd best of 15, unchanged', as seed 000 reports a most similar group; in the lower
     half '13th of 15 (3rd worst)', so a low place never reads as good; the ends read
-    'best of 15' and '15th of 15 (worst)', never '1st best'."""
-    if rank == 1 and n > 1:
-        text = f"best of {n}"
-    elif rank == n and n > 1:
-        text = f"{ordinal(rank)} of {n} (worst)"
-    elif rank > (n + 1) / 2:
-        text = f"{ordinal(rank)} of {n} ({ordinal(n - rank + 1)} worst)"
+    'best of 15' and '15th of 15 (worst)', never '1st best'. ``joint``: how many share the
+    rank; they read "joint" and count from the bottom from the last of them ("joint 3rd
+    of 4 (joint worst)")."""
+    shared = "joint " if joint > 1 else ""
+    from_bottom = n - rank - joint + 2  # 1: nobody is worse
+    if n == 1:
+        text = "the only one with a rate"
+    elif joint == n:
+        text = f"all {n} level"
+    elif rank == 1 and n > 1 and from_bottom > 1:
+        text = f"{shared}best of {n}"
+    elif from_bottom == 1 and n > 1:
+        text = f"{shared}{ordinal(rank)} of {n} ({shared}worst)"
+    elif rank + (joint - 1) / 2 > (n + 1) / 2:
+        text = f"{shared}{ordinal(rank)} of {n} ({shared}{ordinal(from_bottom)} worst)"
     else:
-        text = f"{ordinal(rank)} best of {n}"
+        text = f"{shared}{ordinal(rank)} best of {n}"
     if change is None:
         return text
     if change == 0:

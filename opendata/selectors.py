@@ -127,6 +127,8 @@ class FamilyRanking:
     ytd_n: int
     ytd_change: int | None
     illustrative: bool = False  # some counts are demo figures, not Home Office data
+    joint: int = 1  # how many share the rank this quarter (1: none level with it)
+    ytd_joint: int = 1
 
     @property
     def own_rate(self) -> Decimal | None:
@@ -138,12 +140,14 @@ class FamilyRanking:
 
     @property
     def sentence(self) -> str:
-        return family.rank_sentence(self.rank, self.n, self.change) if self.rank else ""
+        if not self.rank:
+            return ""
+        return family.rank_sentence(self.rank, self.n, self.change, joint=self.joint)
 
     @property
     def ytd_sentence(self) -> str:
         return (
-            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change)
+            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change, joint=self.ytd_joint)
             if self.ytd_rank
             else ""
         )
@@ -272,6 +276,8 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         ytd_n=ytd_n,
         ytd_change=ytd_change,
         illustrative=illustrative,
+        joint=family.sharing(now, own.csp_name) or 1,
+        ytd_joint=family.sharing(ytd, own.csp_name) or 1,
     )
 
 

@@ -90,6 +90,15 @@ def test_rank_of_n_and_change_of_rank_worked_by_hand(burglary, django_assert_max
 
 
 @pytest.mark.django_db
+def test_a_rank_shared_with_others_reads_joint(burglary):
+    # Plymouth at Luton's, Kirklees' and Bolton's 10 per 1,000 in Q2: four level last of 5.
+    Peer.objects.filter(csp_name="Plymouth").update(population=263_000)
+    ranking = family_ranking(burglary)
+    assert (ranking.rank, ranking.n, ranking.joint) == (2, 5, 4)
+    assert ranking.sentence.startswith("joint 2nd of 5 (joint worst)")
+
+
+@pytest.mark.django_db
 def test_rate_per_households_where_the_admin_says_so(burglary):
     Peer.objects.filter(csp_name="Trafford").update(households=60_000)  # 30 per 1,000
     Peer.objects.exclude(csp_name="Trafford").update(households=1_000_000)

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from opendata import family
 
@@ -69,7 +71,7 @@ def test_change_of_rank_for_plymouth_worked_by_hand():
         (3, 15, 0, "3rd best of 15, unchanged"),
         (1, 15, -1, "best of 15, down 1 place"),
         (15, 15, 2, "15th of 15 (worst), up 2 places"),
-        (1, 1, None, "1st best of 1"),
+        (1, 1, None, "the only one with a rate"),
         # The lower half counts from the bottom, as the seed does ("13th of 15 (i.e. 3rd
         # worst)"), so a low place never reads as good.
         (11, 15, 3, "11th of 15 (5th worst), up 3 places"),
@@ -81,6 +83,45 @@ def test_change_of_rank_for_plymouth_worked_by_hand():
 )
 def test_rank_sentence_reads_as_seed_000(rank, n, change, text):
     assert family.rank_sentence(rank, n, change) == text
+
+
+@pytest.mark.parametrize(
+    ("rank", "n", "joint", "text"),
+    [
+        # Two level last of 4 are both the worst, not "2nd worst".
+        (3, 4, 2, "joint 3rd of 4 (joint worst)"),
+        (1, 5, 2, "joint best of 5"),
+        (2, 5, 2, "joint 2nd best of 5"),
+        (3, 5, 2, "joint 3rd of 5 (joint 2nd worst)"),
+        (4, 4, 1, "4th of 4 (worst)"),
+        (1, 3, 3, "all 3 level"),
+    ],
+)
+def test_a_shared_rank_reads_joint_from_either_end(rank, n, joint, text):
+    assert family.rank_sentence(rank, n, None, joint=joint) == text
+
+
+def test_luton_kirklees_and_bolton_share_the_worst_place_worked_by_hand():
+    rates = _rates(GROUP)
+    rank, n = family.rank_of(rates, "Luton")
+    assert family.sharing(rates, "Luton") == 3
+    assert family.rank_sentence(rank, n, None, joint=3) == "joint 3rd of 5 (joint worst)"
+    assert family.sharing(rates, "Trafford") == 1
+    assert family.sharing(_rates(PREVIOUS), "Bolton") == 0
+
+
+@given(st.lists(st.integers(min_value=0, max_value=6), min_size=2, max_size=12))
+def test_worst_is_said_only_where_no_member_is_worse(values):
+    rates = {f"m{i}": Decimal(v) for i, v in enumerate(values)}
+    for member, rate in rates.items():
+        rank, n = family.rank_of(rates, member)
+        text = family.rank_sentence(rank, n, None, joint=family.sharing(rates, member))
+        nobody_worse = all(other <= rate for other in rates.values())
+        everyone_level = len(set(values)) == 1
+        assert ("(worst)" in text or "(joint worst)" in text) == (
+            nobody_worse and not everyone_level
+        ), text
+        assert ("joint" in text) == (family.sharing(rates, member) > 1 and not everyone_level)
 
 
 def test_rank_change_is_unknown_without_both_ranks():
