@@ -391,9 +391,11 @@ class OutputForm(forms.Form):
         required=False,
         max_digits=14,
         decimal_places=2,
+        min_value=0,
         error_messages={
             "invalid": "Enter the output as a number, like 23.",
             "max_decimal_places": "An output can have at most two decimal places.",
+            "min_value": "An output cannot be negative: enter 0 or more.",
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
@@ -418,7 +420,24 @@ class OutputForm(forms.Form):
         return cleaned
 
 
-OutputFormSet = forms.formset_factory(OutputForm, extra=3)
+class BaseOutputFormSet(forms.BaseFormSet):
+    def clean(self):
+        """Each output once: the line's table of outputs over time has a row per name."""
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            label = form.cleaned_data.get("label", "")
+            if label and label.casefold() in seen:
+                form.add_error(
+                    "label",
+                    f"'{label}' is given twice in this update: give each output once, "
+                    "with its total.",
+                )
+            seen.add(label.casefold())
+
+
+OutputFormSet = forms.formset_factory(OutputForm, formset=BaseOutputFormSet, extra=3)
 
 
 def outputs_of(formset) -> list[tuple[str, Decimal]]:

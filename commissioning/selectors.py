@@ -200,7 +200,9 @@ def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
         values = []
         for update in oldest_first:
             found = [o.value for o in update.outputs.all() if o.label == label]
-            values.append(found[0] if found else None)
+            # One per update (the form refuses a name twice); an older update that gave
+            # one twice is shown with its total, never half of it.
+            values.append(sum(found) if found else None)
         outputs.append(OutputSeries(label, values))
     line.last_update = updates[0].date if updates else None
     return LineDetail(

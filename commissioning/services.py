@@ -98,6 +98,8 @@ def line_snapshot(line: CommissioningLine | None) -> dict | None:
         "end": _day(line.end),
         "status": line.status,
         "outcomes": line.outcomes,
+        # Which indicators it serves is part of the line: a change to them alone is audited.
+        "indicators": sorted(i.code for i in line.indicators.all()),
     }
 
 

@@ -223,7 +223,10 @@ def _update_form(request, line, update=None):
         initial=UpdateForm.initial_for(update) if update else {"date": today.strftime("%d/%m/%Y")},
     )
     outputs = (
-        [{"label": o.label, "value": o.value.normalize()} for o in update.outputs.all()]
+        [
+            {"label": o.label, "value": format(o.value.normalize(), "f")}
+            for o in update.outputs.all()
+        ]
         if update
         else []
     )

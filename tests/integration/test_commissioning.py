@@ -522,6 +522,44 @@ def test_update_add_with_outputs(client, officer_a, pcc):
     assert update.outputs.get(label="Clients supported").value == 25
 
 
+def test_outputs_are_not_negative_and_named_once(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:update_add", args=[pcc.partnership.slug, line.pk])
+    data = {
+        "date": "30/9/2017",
+        "text": "Sessions run.",
+        "reported_by": "Provider",
+        "outputs-TOTAL_FORMS": "2",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-label": "Clients",
+        "outputs-0-value": "-5",
+        "outputs-1-label": "clients",
+        "outputs-1-value": "7",
+    }
+    text = client.post(url, data).content.decode()
+    assert "An output cannot be negative: enter 0 or more." in text
+    text = client.post(url, {**data, "outputs-0-value": "5"}).content.decode()
+    assert "given twice in this update" in text
+    assert not line.updates.exists()
+    # A whole hundred is shown to change as 100, not 1E+2.
+    client.post(url, {**data, "outputs-0-value": "100", "outputs-1-label": "Sessions"})
+    update = line.updates.get()
+    edit = reverse("commissioning:update_edit", args=[pcc.partnership.slug, line.pk, update.pk])
+    assert 'value="100"' in client.get(edit).content.decode()
+
+
+def test_a_change_to_a_lines_indicators_alone_is_audited(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    indicator = IndicatorFactory(partnership=pcc.partnership, code="DV1")
+    client.force_login(officer_a)
+    data = {**forms.LineForm.initial_for(line), "indicators": [indicator.pk], "version": "1"}
+    edit = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
+    assert client.post(edit, data).status_code == 302
+    change = CommissioningChange.objects.filter(subject="line", object_id=line.pk).latest("pk")
+    assert change.old["indicators"] == [] and change.new["indicators"] == ["DV1"]
+
+
 # Copy forward ----------------------------------------------------------------
 
 
