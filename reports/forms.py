@@ -1,5 +1,7 @@
 """The report form: cover sheet, sections to show and their order, and the editor's text."""
 
+import datetime
+
 from django import forms
 
 from csp_portal.core.models import Meeting
@@ -14,6 +16,8 @@ class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
     def to_python(self, value):
+        if isinstance(value, datetime.date):  # the stored month, when the field is fixed
+            return value
         text = super().to_python(value)
         if not text:
             return None
@@ -98,6 +102,10 @@ class ReportForm(forms.ModelForm):
         }
         error_messages = {
             "title": {"required": "Enter a title for the report"},
+            "wards": {"required": 'Enter "All", or the wards affected by name'},
+            "recommendations": {
+                "required": 'Enter at least one recommendation, such as "To note the update"'
+            },
         }
 
     def __init__(self, *args, partnership, indicators=(), group_names=(), covers=None, **kwargs):
@@ -110,6 +118,20 @@ class ReportForm(forms.ModelForm):
         )
         self.fields["meeting"].label_from_instance = lambda m: f"{m.title}, {m.date:%d %B %Y}"
         self.fields["meeting_kind"].choices = [("", "Choose a kind"), *Meeting.Kind.choices]
+        # A meeting, or a kind and date: neither box on its own is optional.
+        self.fields["meeting"].help_text = (
+            "The meeting the report goes to. If it is not listed, give the kind of meeting "
+            "and its date below."
+        )
+        self.published = bool(self.instance.pk and self.instance.versions.exists())
+        if self.published:
+            # Its published versions lock these months for entry: a report keeps its scope.
+            for name in ("period", "theme_group"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = (
+                    "Fixed once a version is published. For another month or theme group, "
+                    "create a new report."
+                )
         self.fields["purpose"].choices = list(Report.Purpose.choices)
         order = {s["key"]: i for i, s in enumerate(self.instance.sections)}
         self.fields["shown"].initial = self.instance.shown_sections
@@ -209,6 +231,12 @@ class ReportForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.covers_choices is not None and len(data.get("covers") or ()) == 1:
+            self.add_error(
+                "covers",
+                "An overview covers at least two partnerships: choose another, or create "
+                "a partnership update instead",
+            )
         positions = [data.get(f"order_{key}") for key in SECTION_KEYS]
         given = [p for p in positions if p is not None]
         if len(set(given)) != len(given):
@@ -250,4 +278,8 @@ class ReportForm(forms.ModelForm):
         news_names = [n for n in self.fields if n.startswith("news_")]
         if news_names:
             report.news = {n.removeprefix("news_"): data.get(n, "") for n in news_names}
+        date_refused = "meeting_date" in self.errors
         super()._post_clean()
+        if date_refused and not data.get("meeting") and "meeting" in self.errors:
+            # The date typed was refused (said so beside it): not a missing meeting.
+            del self.errors["meeting"]

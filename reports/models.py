@@ -1,9 +1,12 @@
 """Scrutiny-panel update reports: an editable draft and its frozen published versions."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
 from indicators import periods
@@ -40,6 +43,42 @@ IMPLICATION_KEYS = (
 
 def default_sections() -> list[dict]:
     return [{"key": key, "shown": True} for key in SECTION_KEYS]
+
+
+# Schedule 12A to the Local Government Act 1972: paragraphs 1 to 7 in England, 12 to 18
+# in Wales.
+SCHEDULE_12A = frozenset(range(1, 8)) | frozenset(range(12, 19))
+
+
+def schedule_12a_paragraphs(text: str) -> str:
+    """ "3" or "3 and 4" from what an editor typed ("para 3", "3, 4"); ValidationError if
+    it names no paragraph of Schedule 12A."""
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if not numbers or any(n not in SCHEDULE_12A for n in numbers):
+        raise ValidationError(
+            {
+                "exempt_paragraph": "Give the paragraph of Schedule 12A by its number: 1 to 7 "
+                "in England, 12 to 18 in Wales"
+            }
+        )
+    numbers = sorted(set(numbers))
+    if len(numbers) == 1:
+        return str(numbers[0])
+    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def wards_affected(text: str) -> str:
+    """ "All", or the wards by name, one comma between each."""
+    names = [name.strip() for name in re.split(r"[,;\n]+", text or "") if name.strip()]
+    if not names or not all(re.search(r"[^\W\d_]", name) for name in names):
+        raise ValidationError({"wards": 'Enter "All", or the wards affected by name'})
+    if any(name.casefold() == "all" for name in names):
+        if len(names) > 1:
+            raise ValidationError(
+                {"wards": 'Enter "All" on its own, or the wards affected by name'}
+            )
+        return "All"
+    return ", ".join(names)
 
 
 class Report(models.Model):
@@ -118,6 +157,14 @@ class Report(models.Model):
     def clean(self) -> None:
         if self.period and self.period.day != 1:
             raise ValidationError({"period": "The period is a month: use its first day."})
+        this_month = timezone.localdate().replace(day=1)
+        if self.period and self.period > this_month:
+            raise ValidationError(
+                {
+                    "period": f"{periods.month_label(self.period)} has not started yet: "
+                    "figures can run to this month at the latest"
+                }
+            )
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
             raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
@@ -126,10 +173,24 @@ class Report(models.Model):
             raise ValidationError(
                 {"meeting": "Choose a meeting, or give the kind of meeting and its date."}
             )
+        meeting_date = self.date_of_meeting
+        if self.period and meeting_date and meeting_date < self.period:
+            raise ValidationError(
+                {
+                    "meeting" if self.meeting_id else "meeting_date": (
+                        f"The meeting ({meeting_date.day} {meeting_date:%B %Y}) is before "
+                        f"the figures' month ({periods.month_label(self.period)}): choose "
+                        "the meeting the report goes to"
+                    )
+                }
+            )
         if self.exempt and not self.exempt_paragraph.strip():
             raise ValidationError(
                 {"exempt_paragraph": "Give the Schedule 12A paragraph that makes it exempt."}
             )
+        if self.exempt:
+            self.exempt_paragraph = schedule_12a_paragraphs(self.exempt_paragraph)
+        self.wards = wards_affected(self.wards)
         keys = [s.get("key") for s in self.sections or []]
         if sorted(keys) != sorted(SECTION_KEYS):
             raise ValidationError({"sections": "Every section must be listed once."})
@@ -170,6 +231,12 @@ class ReportVersion(models.Model):
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)
     docx = models.BinaryField(null=True, blank=True)
+    # What names it in lists and on its page, as it was when published: a later edit of the
+    # draft (its title, its meeting, whether it is exempt) reaches the next version only.
+    title = models.CharField(max_length=200, blank=True)
+    exempt = models.BooleanField(default=False)
+    meeting_label = models.CharField(max_length=200, blank=True)
+    meeting_date = models.DateField(null=True, blank=True)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
@@ -70,10 +70,10 @@ def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
             "report__theme_group_id",
             "indicator_ids",
             "report__period",
-            "report__title",
+            "title",
             "published_at",
         )
-        .order_by("report__period", "report__title", "number")
+        .order_by("report__period", "title", "number")
     )
     return [
         Frozen(partnership, group, None if ids is None else frozenset(ids), period, title, at)
@@ -139,22 +139,61 @@ def locked_months(
     return found
 
 
-def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Report]:
+@dataclass(frozen=True)
+class Listed:
+    """A report in the list: named as its latest version the reader may open was
+    published (a later edit of the draft shows only to those who may read drafts)."""
+
+    report: Report
+    version: ReportVersion | None  # None: a draft never published
+
+    @property
+    def title(self) -> str:
+        return self.version.title if self.version else self.report.title
+
+    @property
+    def meeting_label(self) -> str:
+        return self.version.meeting_label if self.version else self.report.meeting_label
+
+    @property
+    def meeting_date(self):
+        return self.version.meeting_date if self.version else self.report.date_of_meeting
+
+    @property
+    def published_at(self):
+        return self.version.published_at if self.version else None
+
+    @property
+    def changed_since(self) -> bool:
+        """The draft was edited after this version was published."""
+        return self.version is not None and self.report.updated_at > self.version.published_at
+
+
+def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Listed]:
     """The partnership's reports, newest first (the latest figures, then the latest
-    published): published ones only unless ``drafts``; exempt ones (Schedule 12A) only
-    with ``exempt`` (members, not the public)."""
-    queryset = (
-        Report.objects.filter(partnership=partnership)
-        .select_related("theme_group", "meeting")
-        .annotate(latest_number=Max("versions__number"), published_at=Max("versions__published_at"))
+    published), in two queries: published ones only unless ``drafts``; exempt ones
+    (Schedule 12A: published as exempt, or the draft now says so) only with ``exempt``
+    (members, not the public)."""
+    reports = Report.objects.filter(partnership=partnership).select_related(
+        "theme_group", "meeting"
     )
-    if not drafts:
-        queryset = queryset.filter(versions__isnull=False)
     if not exempt:
-        queryset = queryset.filter(exempt=False)
+        reports = reports.filter(exempt=False)  # ticked on the draft: withdrawn from the public
+    reports = list(reports)
+    versions = ReportVersion.objects.filter(report__in=[r.pk for r in reports]).only(
+        "report_id", "number", "title", "exempt", "meeting_label", "meeting_date", "published_at"
+    )
+    if not exempt:
+        versions = versions.filter(exempt=False)
+    latest: dict[int, ReportVersion] = {}
+    for version in versions.order_by("report_id", "number"):
+        latest[version.report_id] = version
+    listed = [
+        Listed(report, latest.get(report.pk)) for report in reports if drafts or report.pk in latest
+    ]
     return sorted(
-        queryset,
-        key=lambda r: (r.period, r.published_at or r.updated_at, r.pk),
+        listed,
+        key=lambda r: (r.report.period, r.published_at or r.report.updated_at, r.report.pk),
         reverse=True,
     )
 

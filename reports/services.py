@@ -133,6 +133,10 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> Report
         report=report,
         number=number,
         snapshot=snapshot,
+        title=report.title,
+        exempt=report.exempt,
+        meeting_label=report.meeting_label,
+        meeting_date=report.date_of_meeting,
         shown=builder.shown_figures(snapshot),
         indicator_ids=builder.shown_indicator_ids(snapshot),
         html=html,
@@ -166,7 +170,7 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
         return
     snapshot = version.snapshot
     charts = chart_specs(snapshot)
-    title = f"{version.report.title}, {snapshot['period_label']}"
+    title = f"{version.title}, {snapshot['period_label']}"
     extra = {}
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:

@@ -85,12 +85,13 @@ def _check_overview(user, pk: int, kind: str) -> None:
         raise Http404("No report found")
 
 
-def _published_report(request, partnership, pk) -> Report:
-    """A report a reader may open: an exempt one (Schedule 12A) never reaches the public."""
-    report = _report(partnership, pk)
-    if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
-        raise Http404("No report found")
-    return report
+def _open_to(request, report, versions: list[ReportVersion]) -> list[ReportVersion]:
+    """The versions this reader may open. Exempt ones (Schedule 12A) reach members only:
+    a version published as exempt stays so whatever the draft now says, and ticking
+    "exempt" on the draft withdraws every version from the public at once."""
+    if has_access(request.user, report.partnership, Access.PUBLISHED):
+        return versions
+    return [] if report.exempt else [v for v in versions if not v.exempt]
 
 
 @require_safe
@@ -106,14 +107,14 @@ def report_list(request, slug):
     # Overviews whose drafts this user may not open: listed only once published, and
     # without an edit link.
     closed = selectors.overviews_closed_to(
-        request.user, [r.pk for r in reports if r.kind == Report.Kind.OVERVIEW]
+        request.user, [r.report.pk for r in reports if r.report.kind == Report.Kind.OVERVIEW]
     )
     return render(
         request,
         "reports/report_list.html",
         {
             "partnership": partnership,
-            "reports": [r for r in reports if r.pk not in closed or r.published_at],
+            "reports": [r for r in reports if r.report.pk not in closed or r.version],
             "closed": closed,
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "can_view_live": can_view_live,
@@ -369,14 +370,15 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     """The page around a published version (with ``DOCUMENT_MARK`` where the stored report
     goes) and the stored report; or where to go instead (a draft has no version yet)."""
     # The versions bring their report with them (one query); a draft has none to bring.
-    versions = selectors.published_versions(partnership, pk)
-    report = versions[0].report if versions else _report(partnership, pk)
-    if report.exempt and not has_access(request.user, partnership, Access.PUBLISHED):
-        raise Http404("No report found")
-    if not versions:
+    published = selectors.published_versions(partnership, pk)
+    report = published[0].report if published else _report(partnership, pk)
+    if not published:
         if has_access(request.user, partnership, Access.LIVE):
             return redirect("reports:preview", slug=partnership.slug, pk=pk)
         raise Http404("No published report")
+    versions = _open_to(request, report, published)
+    if not versions:
+        raise Http404("No report found")
     if number is None:
         number = versions[0].number
     version = next((v for v in versions if v.number == number), None)
@@ -433,12 +435,16 @@ def _reader(user) -> str:
 @_readable
 def report_file(request, slug, pk, kind):
     partnership = _reader_partnership(request, slug)
-    report = _published_report(request, partnership, pk)
-    versions = selectors.versions_of(report)
+    report = _report(partnership, pk)
+    versions = _open_to(request, report, selectors.versions_of(report))
     if not versions:
         raise Http404("No published report")
-    number = request.GET.get("version", "")
-    number = int(number) if number.isdecimal() else versions[0].number
+    asked = request.GET.get("version")
+    if asked is not None and not asked.isdecimal():
+        raise Http404("No such version")
+    number = int(asked) if asked else versions[0].number
+    if number not in {v.number for v in versions}:
+        raise Http404("No such version")
     version = get_object_or_404(
         ReportVersion.objects.only("pk", "number", kind),
         report=report,

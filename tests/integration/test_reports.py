@@ -827,7 +827,7 @@ def test_report_list_puts_the_latest_figures_first_whatever_order_they_were_publ
 
     listed = selectors.report_list(partnership_a, drafts=False)
 
-    assert [r.pk for r in listed] == [later.pk, earlier.pk]
+    assert [r.report.pk for r in listed] == [later.pk, earlier.pk]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
+import os
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from csp_portal.core.models import Partnership
@@ -36,7 +38,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{found.name} has no theme group '{theme_group}' (it has: {names})"
                 )
-        report = services.report_default(partnership=found, period=month, theme_group=group)
+        if out:
+            self._check_folder(Path(out))
+        try:
+            report = services.report_default(partnership=found, period=month, theme_group=group)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         if publish:
             version = services.report_publish(report=report, by=None).version
             files = {
@@ -61,8 +68,16 @@ class Command(BaseCommand):
             self._write(Path(out), files, title, snapshot)
         self.stdout.write(report.get_absolute_url())
 
+    def _check_folder(self, folder: Path) -> None:
+        """Before anything is built or published: the files must have somewhere to go."""
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"Cannot make the folder {folder}: {error.strerror}") from None
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            raise CommandError(f"Cannot write files into {folder}")
+
     def _write(self, folder: Path, files: dict, title: str, snapshot: dict) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
         page = rendering.standalone_page(files["html"], title=title, snapshot=snapshot)
         (folder / "report.html").write_text(page, encoding="utf-8")
         (folder / "report.csv").write_text(files["csv"], encoding="utf-8")

@@ -1,0 +1,231 @@
+"""What an editor may change once a report is published, and what the cover sheet accepts.
+
+A published version keeps the title, meeting and exemption it was published with: a later
+edit of the draft reaches the next version only, and never releases an exempt version to
+the public. Its month and theme group are fixed, since its versions lock those figures.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from reports import services
+from reports.models import Report, schedule_12a_paragraphs, wards_affected
+from tests.factories import ReportFactory
+from tests.factories.series import hate_crime_indicator
+
+SECTIONS = [
+    "key_findings",
+    "successes",
+    "performance",
+    "actions",
+    "commissioning",
+    "risks",
+    "definitions",
+]
+
+
+def _form(**changes) -> dict:
+    form = {
+        "title": "Quarterly update",
+        "period": "2016-11",
+        "meeting_kind": "scrutiny_panel",
+        "meeting_date": "2017-01-24",
+        "wards": "All",
+        "purpose": "noting",
+        "recommendations": "To note the update",
+        "shown": SECTIONS,
+        **{f"order_{key}": str(i + 1) for i, key in enumerate(SECTIONS)},
+    }
+    return form | changes
+
+
+@pytest.fixture
+def published(partnership_a):
+    hate_crime_indicator(partnership_a)
+    report = ReportFactory(
+        partnership=partnership_a, title="Exempt update", exempt=True, exempt_paragraph="3"
+    )
+    services.report_publish(report=report, by=None, documents=False)
+    partnership_a.reports_public = True
+    partnership_a.save()
+    return report
+
+
+@pytest.mark.django_db
+def test_unticking_exempt_on_the_draft_does_not_release_the_exempt_version(
+    client, officer_a, published
+):
+    client.force_login(officer_a)
+    edit = reverse("reports:edit", args=["partnership-a", published.pk])
+    response = client.post(edit, _form(title="Renamed draft"))
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert (published.exempt, published.title) == (False, "Renamed draft")
+    client.logout()
+
+    for name in ("reports:detail", "reports:csv"):
+        assert client.get(reverse(name, args=["partnership-a", published.pk])).status_code == 404
+    assert (
+        b"Exempt update" not in client.get(reverse("reports:list", args=["partnership-a"])).content
+    )
+
+    # Published again, not exempt: that version reaches the public, the first still not.
+    services.report_publish(report=published, by=None, documents=False)
+    assert (
+        client.get(reverse("reports:detail", args=["partnership-a", published.pk])).status_code
+        == 200
+    )
+    first = reverse("reports:version", args=["partnership-a", published.pk, 1])
+    assert client.get(first).status_code == 404
+    csv = reverse("reports:csv", args=["partnership-a", published.pk])
+    assert client.get(csv, {"version": "1"}).status_code == 404
+    assert client.get(csv, {"version": "2"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_versions_keep_their_own_title_and_meeting_in_the_list_and_page(
+    client, officer_a, panel_a, published
+):
+    Report.objects.filter(pk=published.pk).update(exempt=False)
+    client.force_login(officer_a)
+    edit = reverse("reports:edit", args=["partnership-a", published.pk])
+    client.post(
+        edit,
+        _form(title="Renamed draft", meeting_date="2017-03-01", exempt="on", exempt_paragraph="3"),
+    )
+
+    client.force_login(panel_a)
+    listed = client.get(reverse("reports:list", args=["partnership-a"])).content.decode()
+    page = client.get(
+        reverse("reports:detail", args=["partnership-a", published.pk])
+    ).content.decode()
+    assert "Exempt update" in listed and "Renamed draft" not in listed
+    assert "24 January 2017" in listed and "1 March 2017" not in listed
+    assert "<title>Exempt update" in page and "Renamed draft" not in page
+    # An editor is told the draft has changed since.
+    client.force_login(officer_a)
+    assert (
+        "Draft changed since"
+        in client.get(reverse("reports:list", args=["partnership-a"])).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_published_reports_month_and_theme_group_are_fixed(client, officer_a, published):
+    client.force_login(officer_a)
+    edit = reverse("reports:edit", args=["partnership-a", published.pk])
+    assert "Fixed once a version is published" in client.get(edit).content.decode()
+    client.post(edit, _form(period="2016-06", exempt="on", exempt_paragraph="3"))
+    published.refresh_from_db()
+    assert published.period == datetime.date(2016, 11, 1)
+
+
+@pytest.mark.django_db
+def test_an_older_version_does_not_offer_to_publish_again(client, officer_a, published):
+    from decimal import Decimal
+
+    from indicators import services as figure_services
+    from indicators.models import Indicator
+
+    services.report_publish(report=published, by=None, documents=False)
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(
+                Indicator.objects.get(), datetime.date(2016, 10, 1), Decimal(999)
+            )
+        ],
+        by=None,
+        reason="revised by police",
+    )
+    client.force_login(officer_a)
+    older = client.get(reverse("reports:version", args=["partnership-a", published.pk, 1]))
+    latest = client.get(reverse("reports:detail", args=["partnership-a", published.pk]))
+    assert b"Figures revised" in older.content and b"Figures revised" in latest.content
+    assert b"Publish a new version" not in older.content
+    assert b"Publish a new version" in latest.content
+
+
+@pytest.mark.django_db
+def test_a_version_that_is_not_a_number_is_not_found(client, officer_a, published):
+    client.force_login(officer_a)
+    csv = reverse("reports:csv", args=["partnership-a", published.pk])
+    assert client.get(csv, {"version": "-1"}).status_code == 404
+    assert client.get(csv, {"version": "x"}).status_code == 404
+    assert client.get(csv, {"version": "1"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"period": "2999-01"}, "January 2999 has not started yet"),
+        ({"meeting_date": "2011-01-20"}, "is before the figures&#x27; month (November 2016)"),
+        ({"exempt": "on", "exempt_paragraph": "99"}, "1 to 7 in England, 12 to 18 in Wales"),
+        ({"wards": ",,;;  ,"}, "Enter &quot;All&quot;, or the wards affected by name"),
+        ({"wards": "All, Stoke"}, "Enter &quot;All&quot; on its own"),
+        ({"wards": ""}, "Enter &quot;All&quot;, or the wards affected by name"),
+        ({"recommendations": ""}, "Enter at least one recommendation"),
+    ],
+)
+def test_the_cover_sheet_refuses_what_no_council_would_print(
+    client, partnership_a, officer_a, changes, message
+):
+    client.force_login(officer_a)
+    response = client.post(reverse("reports:create", args=["partnership-a"]), _form(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_date_that_is_no_date_is_said_once(client, partnership_a, officer_a):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("reports:create", args=["partnership-a"]), _form(meeting_date="2016-02-30")
+    )
+    text = response.content.decode()
+    assert "Enter a valid date" in text
+    assert "Choose a meeting, or give the kind of meeting and its date" not in text
+
+
+def test_schedule_12a_paragraphs_and_wards_are_written_one_way():
+    assert schedule_12a_paragraphs("para 3") == "3"
+    assert schedule_12a_paragraphs("3, 4") == "3 and 4"
+    assert schedule_12a_paragraphs("14") == "14"
+    assert wards_affected("all") == "All"
+    assert wards_affected("Stoke; Devonport\nPeverell") == "Stoke, Devonport, Peverell"
+
+
+@pytest.mark.django_db
+def test_an_overview_covers_at_least_two_partnerships(client, partnership_a, officer_a):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("reports:create", args=["partnership-a"]) + "?kind=overview",
+        _form(kind="overview", covers=[partnership_a.pk]),
+    )
+    assert "An overview covers at least two partnerships" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_build_report_refuses_a_future_month_and_a_folder_it_cannot_write(partnership_a, tmp_path):
+    with pytest.raises(CommandError, match="has not started yet"):
+        call_command(
+            "build_report", partnership="partnership-a", period="2999-01", stdout=io.StringIO()
+        )
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(CommandError, match="Cannot"):
+        call_command(
+            "build_report",
+            partnership="partnership-a",
+            period="2016-11",
+            publish=True,
+            out=str(blocker / "out"),
+            stdout=io.StringIO(),
+        )
+    assert not Report.objects.exists()
