@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Action,
     ActionPlan,
+    ActionsChange,
     ActionUpdate,
     CrossThemeIssue,
     Objective,
@@ -40,7 +41,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 class ActionUpdateInline(admin.TabularInline):
     model = ActionUpdate
     extra = 0
-    fields = ["date", "status", "text", "by", "source", "created_at"]
+    fields = ["date", "kind", "status", "text", "by", "source", "created_at"]
     # The history is an audit: updates are added on the site or by import, never edited.
     readonly_fields = fields
     can_delete = False
@@ -70,11 +71,11 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(admin.ModelAdmin):
-    list_display = ["action", "date", "status", "by", "source"]
-    list_filter = ["status", "source", "action__plan__partnership"]
+    list_display = ["action", "date", "kind", "status", "by", "source"]
+    list_filter = ["kind", "status", "source", "action__plan__partnership"]
     search_fields = ["text", "action__reference", "action__description"]
     list_select_related = ["action", "by"]
-    readonly_fields = ["action", "date", "status", "text", "by", "source", "created_at"]
+    readonly_fields = ["action", "date", "kind", "status", "text", "by", "source", "created_at"]
 
     def has_add_permission(self, request):
         return False
@@ -108,3 +109,18 @@ class RecommendationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "recommendation", "assigned_to", "response"]
     list_select_related = ["partnership"]
     autocomplete_fields = ["partnership", "meeting"]
+
+
+@admin.register(ActionsChange)
+class ActionsChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "partnership", "subject", "label", "source", "changed_by"]
+    list_filter = ["partnership", "subject", "source"]
+    search_fields = ["label"]
+    list_select_related = ["partnership", "changed_by"]
+    readonly_fields = [f.name for f in ActionsChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

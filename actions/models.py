@@ -1,6 +1,8 @@
 """Action plans (objectives, actions and their dated updates), risks, cross-theme issues
 and the scrutiny panel's recommendations."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +15,16 @@ from indicators import periods
 from indicators.models import Indicator
 
 from . import rules
+
+# An action due further beyond its plan's year than this is a typo (2099 for 2019).
+DUE_YEARS_AFTER = 5
+
+
+def latest_due(financial_year: int, start_month: int) -> datetime.date:
+    """The last due date an action of a plan for this year may have."""
+    return periods.fy_start(financial_year + DUE_YEARS_AFTER + 1, start_month) - datetime.timedelta(
+        days=1
+    )
 
 
 class Status(models.TextChoices):
@@ -146,11 +158,19 @@ class Action(models.Model):
         if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
             errors["lead_member"] = "Choose a member of this partnership."
         if self.due and self.plan_id:
-            start = periods.fy_start(self.plan.financial_year, self.plan.partnership.fy_start_month)
+            start_month = self.plan.partnership.fy_start_month
+            start = periods.fy_start(self.plan.financial_year, start_month)
+            latest = latest_due(self.plan.financial_year, start_month)
             if self.due < start:
                 errors["due"] = (
                     f"The due date must be on or after {start.day} {start:%B %Y}, "
                     f"when the plan's financial year {self.plan.year_label} starts."
+                )
+            elif self.due > latest:
+                errors["due"] = (
+                    f"The due date must be on or before {latest.day} {latest:%B %Y}, "
+                    f"{DUE_YEARS_AFTER} years after the plan's financial year "
+                    f"{self.plan.year_label} ends."
                 )
         if self.status not in rules.legend_statuses(self.plan.partnership.rag_legend):
             errors["status"] = "Choose a status from the partnership's legend."
@@ -159,7 +179,16 @@ class Action(models.Model):
 
 
 class ActionUpdate(models.Model):
-    """One dated, attributed update: the action's status as at that date and what was done."""
+    """One dated, attributed update: the action's status as at that date and what was done.
+
+    A closing or reopening (kind closed or reopened) joins the history to say who did it
+    and when; it carries the status the action had, and never sets or changes it.
+    """
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Reopened"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     date = models.DateField(help_text="The date the update describes.")
@@ -169,6 +198,7 @@ class ActionUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source = models.CharField(max_length=30, default="form")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -259,8 +289,13 @@ class CrossThemeIssue(models.Model):
         return self.title
 
     def clean(self) -> None:
+        errors = {}
         if self.raised_by_id and self.raised_by.partnership_id != self.partnership_id:
-            raise ValidationError({"raised_by": "Choose a theme group of this partnership."})
+            errors["raised_by"] = "Choose a theme group of this partnership."
+        if self.raised_on and self.raised_on > timezone.localdate():
+            errors["raised_on"] = "The date raised cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Recommendation(models.Model):
@@ -306,5 +341,45 @@ class Recommendation(models.Model):
         return self.status in self.OPEN
 
     def clean(self) -> None:
+        errors = {}
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
-            raise ValidationError({"meeting": "Choose a meeting of this partnership."})
+            errors["meeting"] = "Choose a meeting of this partnership."
+        if self.due and self.meeting_date and self.due < self.meeting_date:
+            errors["due"] = "The due date must be on or after the date of the meeting that made it."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActionsChange(models.Model):
+    """One change to a plan, objective, action, risk, cross-theme issue or recommendation:
+    who, when, old and new (as commissioning.CommissioningChange). An action's status
+    has its own history, its updates."""
+
+    class Subject(models.TextChoices):
+        PLAN = "plan", "Action plan"
+        OBJECTIVE = "objective", "Objective"
+        ACTION = "action", "Action"
+        RISK = "risk", "Risk"
+        ISSUE = "issue", "Cross-theme issue"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="actions_changes"
+    )
+    subject = models.CharField(max_length=20, choices=Subject.choices)
+    object_id = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=250)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=30, default="form")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["subject", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"

@@ -365,9 +365,10 @@ def plan_summary(
         ),
         key=_action_order,
     )
-    updates_q = ActionUpdate.objects.filter(action__in=actions_q, date__lte=date).select_related(
-        "by"
-    )
+    # Closings and reopenings are in an action's history but never set its status.
+    updates_q = ActionUpdate.objects.filter(
+        action__in=actions_q, date__lte=date, kind=ActionUpdate.Kind.UPDATE
+    ).select_related("by")
     if recorded_by is not None:
         updates_q = updates_q.filter(created_at__lte=recorded_by)
     by_action: dict[int, list[ActionUpdate]] = defaultdict(list)

@@ -6,7 +6,9 @@ fields the person changed, each with the value the page showed (``edits``: name 
 a field someone else changed since the page was built is a conflict (`StaleEdit`,
 nothing written), a field nobody else touched is written, and a field the person did not
 change is never written, whoever changed it since. Imports send whole rows (``values``).
-Action updates are the audit of an action: dated, attributed, never edited.
+Action updates are the audit of an action's status: dated, attributed, never edited; a
+closing or reopening joins them (kind closed or reopened, leaving the status as it is).
+Every other create or change is recorded as an ActionsChange (who, when, old and new).
 """
 
 import datetime
@@ -17,6 +19,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import ThemeGroup
@@ -24,13 +27,16 @@ from indicators import periods
 from indicators.models import Indicator
 
 from .models import (
+    DUE_YEARS_AFTER,
     Action,
     ActionPlan,
+    ActionsChange,
     ActionUpdate,
     CrossThemeIssue,
     Objective,
     Recommendation,
     Risk,
+    latest_due,
 )
 
 Edits = dict[str, tuple[Any, Any]]  # field name -> (value the page showed, value posted)
@@ -103,8 +109,65 @@ def _write(row: Model, values: dict[str, Any], *, compare: bool) -> bool:
     return True
 
 
-def _save(model, *, create: dict, row, values, edits) -> tuple[Model, bool]:
-    """Create (row None), change a whole row (values) or apply a form's edits."""
+SUBJECTS = {
+    ActionPlan: ActionsChange.Subject.PLAN,
+    Objective: ActionsChange.Subject.OBJECTIVE,
+    Action: ActionsChange.Subject.ACTION,
+    Risk: ActionsChange.Subject.RISK,
+    CrossThemeIssue: ActionsChange.Subject.ISSUE,
+    Recommendation: ActionsChange.Subject.RECOMMENDATION,
+}
+# Kept by action_update_add, whose updates are the history of an action's status.
+NOT_AUDITED = {"partnership", "plan", "status", "latest_update", "updated_on"}
+
+
+def _snapshot(row: Model | None) -> dict | None:
+    """A row's own fields as JSON: related rows by name, dates as ISO, many-to-many sorted."""
+    if row is None or row.pk is None:
+        return None
+    found = {}
+    for field in type(row)._meta.get_fields():
+        if field.auto_created or not field.concrete or not field.editable:
+            continue
+        if field.name in NOT_AUDITED:
+            continue
+        value = getattr(row, field.name)
+        if field.many_to_many:
+            found[field.name] = sorted(str(v) for v in value.all())
+        elif field.is_relation:
+            found[field.name] = str(value) if value is not None else None
+        elif isinstance(value, datetime.date):
+            found[field.name] = value.isoformat()
+        else:
+            found[field.name] = value
+    return found
+
+
+def _partnership_of(row: Model):
+    return row.plan.partnership if isinstance(row, Objective | Action) else row.partnership
+
+
+def _audit(row: Model, old: dict | None, by: User | None, source: str) -> None:
+    new = _snapshot(row)
+    if old == new:
+        return
+    ActionsChange.objects.create(
+        partnership=_partnership_of(row),
+        subject=SUBJECTS[type(row)],
+        object_id=row.pk,
+        label=str(row)[:250],
+        old=old,
+        new=new,
+        source=source,
+        changed_by=by,
+    )
+
+
+def _save(
+    model, *, create: dict, row, values, edits, by: User | None, source: str = "form"
+) -> tuple[Model, bool, dict | None]:
+    """Create (row None), change a whole row (values) or apply a form's edits, and record
+    the change; the row, whether anything changed, and the row as it was (None if new)."""
     if row is None:
         new = model(**{k: v for k, v in create.items() if not _is_m2m(model, k)})
         new.full_clean()
@@ -112,11 +175,17 @@ def _save(model, *, create: dict, row, values, edits) -> tuple[Model, bool]:
         for key, value in create.items():
             if _is_m2m(model, key):
                 getattr(new, key).set(value)
-        return new, True
+        _audit(new, None, by, source)
+        return new, True, None
     row = model.objects.select_for_update().get(pk=row.pk)
+    old = _snapshot(row)
     if edits is not None:
-        return row, _write(row, _decide_edits(row, edits), compare=False)
-    return row, _write(row, values, compare=True)
+        changed = _write(row, _decide_edits(row, edits), compare=False)
+    else:
+        changed = _write(row, values, compare=True)
+    if changed:
+        _audit(row, old, by, source)
+    return row, changed, old
 
 
 def _check_indicators(plan: ActionPlan, indicators) -> None:
@@ -168,6 +237,20 @@ def plan_save(
     if plan is not None and year is not None:
         start = periods.fy_start(year, partnership.fy_start_month)
         early = plan.actions.filter(due__lt=start).count()
+        latest = latest_due(year, partnership.fy_start_month)
+        late = plan.actions.filter(due__gt=latest).count()
+        if late:
+            raise ValidationError(
+                {
+                    "financial_year": (
+                        f"{late} action{'s' if late != 1 else ''} of this plan "
+                        f"{'are' if late != 1 else 'is'} due after {latest.day} "
+                        f"{latest:%B %Y}, {DUE_YEARS_AFTER} years after "
+                        f"{periods.fy_label(year, partnership.fy_start_month)} ends: change "
+                        "their due dates first, or choose a later year."
+                    )
+                }
+            )
         if early:
             raise ValidationError(
                 {
@@ -179,13 +262,15 @@ def plan_save(
                     )
                 }
             )
-    return _save(
+    saved, changed, _ = _save(
         ActionPlan,
         create={**values, "partnership": partnership},
         row=plan,
         values=values,
         edits=edits,
+        by=by,
     )
+    return saved, changed
 
 
 @transaction.atomic
@@ -207,9 +292,15 @@ def objective_save(
             raise ValidationError(
                 {"number": f"This plan already has an objective {number}: choose another number."}
             )
-    return _save(
-        Objective, create={**values, "plan": plan}, row=objective, values=values, edits=edits
+    saved, changed, _ = _save(
+        Objective,
+        create={**values, "plan": plan},
+        row=objective,
+        values=values,
+        edits=edits,
+        by=by,
     )
+    return saved, changed
 
 
 # Actions ------------------------------------------------------------------
@@ -239,10 +330,12 @@ def action_save(
     indicators: list[Indicator] | None = None,
     action: Action | None = None,
     edits: Edits | None = None,
+    source: str = "form",
 ) -> tuple[Action, bool]:
     """Create an action, change one (fields and indicators), or apply a form's edits.
 
-    Its status changes only through updates (action_update_add).
+    Its status changes only through updates (action_update_add). Closing or reopening it
+    adds to its history who did so and when (a closed or reopened update).
     """
     if edits is not None:
         _check_indicators(plan, edits.get("indicators", (None, []))[1])
@@ -250,7 +343,41 @@ def action_save(
         _check_indicators(plan, indicators)
     values = asdict(fields) if fields else {}
     values["indicators"] = indicators or []
-    return _save(Action, create={**values, "plan": plan}, row=action, values=values, edits=edits)
+    saved, changed, old = _save(
+        Action,
+        create={**values, "plan": plan},
+        row=action,
+        values=values,
+        edits=edits,
+        by=by,
+        source=source,
+    )
+    was_closed = old["closed"] if old else False
+    if saved.closed != was_closed:
+        if old is None:
+            where = "when it was added"
+        else:
+            where = ON_THE_PAGE if source == "form" else "by an import"
+        _closing_record(saved, by=by, where=where, source=source)
+    return saved, changed
+
+
+ON_THE_PAGE = "on the action's page"
+
+
+def _closing_record(action: Action, *, by: User | None, where: str, source: str) -> ActionUpdate:
+    """Who closed or reopened an action, and when: its status stays as it is."""
+    kind = ActionUpdate.Kind.CLOSED if action.closed else ActionUpdate.Kind.REOPENED
+    text = f"{kind.label} {where}."
+    return ActionUpdate.objects.create(
+        action=action,
+        date=timezone.localdate(),
+        status=action.status,
+        text=text,
+        by=by,
+        source=source,
+        kind=kind,
+    )
 
 
 @transaction.atomic
@@ -290,7 +417,11 @@ def action_update_add(
     action.status = status  # checked against the partnership's legend by Action.clean
     action.full_clean()
     update.save()
-    latest = action.updates.order_by("-date", "-created_at", "-pk").first()
+    latest = (
+        action.updates.filter(kind=ActionUpdate.Kind.UPDATE)
+        .order_by("-date", "-created_at", "-pk")
+        .first()
+    )
     Action.objects.filter(pk=action.pk).update(
         status=latest.status, latest_update=latest.text, updated_on=latest.date
     )
@@ -302,12 +433,37 @@ def action_update_add(
 
 @transaction.atomic
 def risk_save(
-    *, partnership, by: User | None, values: dict, risk: Risk | None = None, edits=None
+    *,
+    partnership,
+    by: User | None,
+    values: dict,
+    risk: Risk | None = None,
+    edits=None,
+    source: str = "form",
 ) -> tuple[Risk, bool]:
-    """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean)."""
-    return _save(
-        Risk, create={**values, "partnership": partnership}, row=risk, values=values, edits=edits
+    """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean); a
+    reference names one risk of the partnership."""
+    reference = _posted("reference", values, edits)
+    if reference is not None:
+        taken = Risk.objects.filter(partnership=partnership, reference__iexact=reference)
+        if risk is not None:
+            taken = taken.exclude(pk=risk.pk)
+        if taken.exists():
+            raise ValidationError({"reference": risk_reference_taken(reference)})
+    saved, changed, _ = _save(
+        Risk,
+        create={**values, "partnership": partnership},
+        row=risk,
+        values=values,
+        edits=edits,
+        by=by,
+        source=source,
     )
+    return saved, changed
+
+
+def risk_reference_taken(reference: str) -> str:
+    return f"Risk {reference} already exists in this partnership: choose another reference."
 
 
 @transaction.atomic
@@ -325,13 +481,15 @@ def issue_save(
     )
     if any(group.partnership_id != partnership.pk for group in affects or []):
         raise ValidationError({"affects": "Choose theme groups of this partnership."})
-    return _save(
+    saved, changed, _ = _save(
         CrossThemeIssue,
         create={**values, "partnership": partnership},
         row=issue,
         values=values,
         edits=edits,
+        by=by,
     )
+    return saved, changed
 
 
 @transaction.atomic
@@ -342,12 +500,16 @@ def recommendation_save(
     values: dict,
     recommendation: Recommendation | None = None,
     edits=None,
+    source: str = "form",
 ) -> tuple[Recommendation, bool]:
     """Create or change a scrutiny recommendation."""
-    return _save(
+    saved, changed, _ = _save(
         Recommendation,
         create={**values, "partnership": partnership},
         row=recommendation,
         values=values,
         edits=edits,
+        by=by,
+        source=source,
     )
+    return saved, changed

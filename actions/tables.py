@@ -188,7 +188,7 @@ class RecommendationTable(tables.Table):
     meeting_date = tables.Column(verbose_name="Meeting")
     recommendation = tables.Column(verbose_name="Recommendation", attrs=WIDE)
     assigned_to = tables.Column(verbose_name="To")
-    response = tables.Column(verbose_name="Response", default="Awaiting response", attrs=WIDE)
+    response = tables.Column(verbose_name="Response", empty_values=(), attrs=WIDE)
     status = tables.Column(verbose_name="Status")
     due = tables.Column(verbose_name="Due")
     edit = tables.Column(
@@ -228,6 +228,12 @@ class RecommendationTable(tables.Table):
 
     def value_due(self, value):
         return _iso(value)
+
+    def render_response(self, record):
+        """The response; without one, awaited only while the recommendation is open."""
+        if record.response:
+            return record.response
+        return "Awaiting response" if record.is_open else "No response recorded"
 
     def render_status(self, record):
         return render_to_string("actions/_recommendation_status.html", {"r": record})

@@ -298,7 +298,12 @@ def apply_actions(items: list[dict], ctx) -> dict[str, int]:
             )
             indicators = [ctx.indicator(slug, code) for code in item["indicators"]]
             action, changed = services.action_save(
-                plan=plan, fields=fields, indicators=indicators, by=ctx.user, action=current
+                plan=plan,
+                fields=fields,
+                indicators=indicators,
+                by=ctx.user,
+                action=current,
+                source=ctx.source,
             )
             wanted = (item["status"], item["latest_update"], item["updated_on"])
             if (action.status, action.latest_update, action.updated_on) != wanted and (
@@ -410,7 +415,11 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
         values = dict(item, theme_group=ctx.theme_group(slug, item["theme_group"]))
         current = existing.get((slug, item["reference"]))
         _, changed = services.risk_save(
-            partnership=ctx.partnership(slug), values=values, by=ctx.user, risk=current
+            partnership=ctx.partnership(slug),
+            values=values,
+            by=ctx.user,
+            risk=current,
+            source=ctx.source,
         )
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
     return counts
@@ -500,7 +509,11 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         current = existing.get((slug, item["reference"]))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
         _, changed = services.recommendation_save(
-            partnership=ctx.partnership(slug), values=values, by=ctx.user, recommendation=current
+            partnership=ctx.partnership(slug),
+            values=values,
+            by=ctx.user,
+            recommendation=current,
+            source=ctx.source,
         )
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
     return counts

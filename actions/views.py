@@ -476,14 +476,34 @@ def action_edit(request, slug, pk):
 # Risks, cross-theme issues and recommendations -----------------------------
 
 
+def _none_yet(text: str, add_url: str, add_label: str, can_edit: bool) -> str:
+    if not can_edit:
+        return text
+    return format_html('{} <a class="govuk-link" href="{}">{}</a>.', text, add_url, add_label)
+
+
 def _list_view(
-    request, slug, *, table_class, queryset_for, statuses, template, name, heading, add, current
+    request,
+    slug,
+    *,
+    table_class,
+    queryset_for,
+    statuses,
+    template,
+    name,
+    heading,
+    add,
+    empty,
+    current,
 ):
     partnership = partnership_for(request.user, slug, Access.LIVE)
     form = ListFilterForm(request.GET or None, choices=statuses)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     can_edit = has_access(request.user, partnership, Access.EDIT)
     table = table_class(queryset_for(partnership, status=status), slug=slug, can_edit=can_edit)
+    if not status:
+        # Nothing filtered out: an empty list means there are none at all.
+        table.empty_text = _none_yet(empty, reverse(add[0], args=[slug]), add[1], can_edit)
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS and TableExport.is_valid_format(export_format):
         RequestConfig(request).configure(table)
@@ -517,6 +537,7 @@ def risks(request, slug):
         name="risks",
         heading="Risks",
         add=("actions:risk_create", "Add a risk"),
+        empty="No risks recorded yet.",
         current="risks",
     )
 
@@ -554,6 +575,7 @@ def issues(request, slug):
         name="cross-theme-issues",
         heading="Cross-theme issues",
         add=("actions:issue_create", "Add a cross-theme issue"),
+        empty="No cross-theme issues recorded yet.",
         current="issues",
     )
 
@@ -571,6 +593,7 @@ def recommendations(request, slug):
         name="recommendations",
         heading="Scrutiny recommendations",
         add=("actions:recommendation_create", "Add a recommendation"),
+        empty="No recommendations recorded yet.",
         current="recommendations",
     )
 
@@ -579,12 +602,15 @@ def recommendations(request, slug):
 @login_required
 def follow_up(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
+    recommendations = selectors.open_recommendations(partnership)
     return render(
         request,
         "actions/follow_up.html",
         {
             "partnership": partnership,
-            "recommendations": selectors.open_recommendations(partnership),
+            "recommendations": recommendations,
+            # Only asked when nothing is open: none at all, or all done or rejected.
+            "any_recommendations": bool(recommendations) or partnership.recommendations.exists(),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "today": timezone.localdate(),
         },

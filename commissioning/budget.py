@@ -221,11 +221,9 @@ def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
     return found
 
 
-def plan_warnings(
-    totals: Iterable[StreamTotals], lines: Iterable[LineFacts], today: datetime.date
-) -> list[Warning]:
-    """Every warning for a year's plan: streams first, then lines in the order given."""
-    found = [
+def stream_warnings(totals: Iterable[StreamTotals]) -> list[Warning]:
+    """A warning for each stream whose confirmed contributions exceed its amount."""
+    return [
         Warning(
             "over_allocated",
             f"Confirmed contributions from {t.source} ({format_money(t.confirmed)}) exceed "
@@ -235,6 +233,13 @@ def plan_warnings(
         for t in totals
         if t.over_allocated
     ]
+
+
+def plan_warnings(
+    totals: Iterable[StreamTotals], lines: Iterable[LineFacts], today: datetime.date
+) -> list[Warning]:
+    """Every warning for a year's plan: streams first, then lines in the order given."""
+    found = stream_warnings(totals)
     for line in lines:
         found.extend(line_warnings(line, today))
     return found

@@ -51,6 +51,7 @@ def progress_load(demo_dir: Path) -> list[str]:
                 reported_by=entry.get("reported_by", ""),
                 outputs=outputs,
                 update=current,
+                expected_version=current.version if current else None,
                 by=None,
                 origin="demo",
             )

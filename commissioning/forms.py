@@ -293,10 +293,15 @@ class LineForm(TrackedForm):
         probe = CommissioningLine(partnership=self.partnership, financial_year=self.year)
         for name in [*fields, "funding_stream", "theme_group"]:
             setattr(probe, name, cleaned.get(name))
+        # A refused stream is missing from `cleaned`, not absent: the probe would say to
+        # choose one, beside the message saying why the chosen one will not do.
+        skip = {"contribution_status"} if "funding_stream" in self.errors else set()
         try:
             probe.clean()
         except ValidationError as error:
             for name, errors in error.error_dict.items():
+                if name in skip:
+                    continue
                 if name in self.fields and name not in self.errors and name in cleaned:
                     for message in errors:
                         self.add_error(name, message)

@@ -203,6 +203,26 @@ class ProgressUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.line.reference} update {self.date:%d %B %Y}"
 
+    def clean(self) -> None:
+        """An update reports on the line's year: not dated before the year starts, nor
+        before the contract starts where that is earlier (a typo such as 2001)."""
+        if self.date is None or self.line_id is None:
+            return
+        line = self.line
+        earliest = periods.fy_start(line.financial_year, line.partnership.fy_start_month)
+        when = (
+            f"when {periods.fy_label(line.financial_year, line.partnership.fy_start_month)} starts"
+        )
+        if line.start and line.start < earliest:
+            earliest, when = line.start, "when the line's contract starts"
+        if self.date < earliest:
+            raise ValidationError(
+                {
+                    "date": f"The date of the update must be on or after "
+                    f"{earliest.day} {earliest:%B %Y}, {when}."
+                }
+            )
+
 
 class ProgressOutput(models.Model):
     """One output reported in an update: a label and a number (clients supported: 23)."""

@@ -3,9 +3,9 @@
 `commissioning_summary` is what a page or a report of a year's commissioning calls:
 2 queries (the year's funding streams; its lines with theme group, stream and the
 date and id of each line's latest update), and with progress=True 2 more (those
-latest updates, and their outputs): 4 in all. `line_detail` takes 3 (updates,
-outputs, indicators). The number never depends on the number of lines or updates
-(tests/integration/test_commissioning.py; bench/commissioning_bench.py).
+latest updates, and their outputs): 4 in all. `line_detail` takes 4 (updates,
+outputs, indicators, its stream's lines). The number never depends on the number of
+lines or updates (tests/integration/test_commissioning.py; bench/commissioning_bench.py).
 """
 
 import datetime
@@ -150,6 +150,23 @@ def commissioning_summary(
     return summary
 
 
+def stream_warnings(stream: FundingStream | None) -> list[budget.Warning]:
+    """The over-allocation warning of one stream, as the plan page gives it: 1 query
+    (none without a stream)."""
+    if stream is None:
+        return []
+    lines = CommissioningLine.objects.filter(funding_stream=stream)
+    totals = budget.stream_totals([stream_facts(stream)], map(line_facts, lines))
+    return budget.stream_warnings(totals)
+
+
+def year_has_lines(partnership: Partnership, financial_year: int) -> bool:
+    """Whether the partnership has any line in the year (1 query)."""
+    return CommissioningLine.objects.filter(
+        partnership=partnership, financial_year=financial_year
+    ).exists()
+
+
 def commissioning_years(partnership: Partnership) -> list[int]:
     """Years with a funding stream or a line, oldest first (1 query)."""
     streams = (
@@ -182,7 +199,8 @@ class LineDetail:
 
 
 def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
-    """A line with its updates and their outputs over time (3 queries)."""
+    """A line with its updates and their outputs over time, and the warnings of the line
+    and of its stream (4 queries)."""
     updates = list(
         line.updates.select_related("entered_by").prefetch_related(
             Prefetch("outputs", queryset=ProgressOutput.objects.order_by("position", "pk"))
@@ -211,5 +229,6 @@ def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
         indicators=indicators,
         dates=[u.date for u in oldest_first],
         outputs=outputs,
-        warnings=budget.line_warnings(line_facts(line), as_at),
+        warnings=stream_warnings(line.funding_stream)
+        + budget.line_warnings(line_facts(line), as_at),
     )

@@ -25,6 +25,10 @@ CONFLICT_MESSAGE = (
     "Someone else changed this {what} after you opened the page. "
     "Open it again to see their change, then make yours."
 )
+NO_VERSION_MESSAGE = (
+    "This {what} could not be checked against what is stored now. "
+    "Open it again, then make your change."
+)
 
 
 class EditConflict(ValidationError):
@@ -132,7 +136,10 @@ def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
 
 
 def _check_version(current, expected_version: int | None, what: str) -> None:
-    if expected_version is not None and current.version != expected_version:
+    # A change without the version its page showed cannot be checked, so is refused.
+    if expected_version is None:
+        raise EditConflict(NO_VERSION_MESSAGE.format(what=what))
+    if current.version != expected_version:
         raise EditConflict(CONFLICT_MESSAGE.format(what=what))
 
 
@@ -344,7 +351,11 @@ def update_save(
     by: User | None,
     origin: str = "form",
 ) -> ProgressUpdate:
-    """Add or change a progress update and its outputs (label and number pairs)."""
+    """Add or change a progress update and its outputs (label and number pairs).
+
+    A change needs the version of the update its page showed (expected_version); a
+    change without one, or after someone else's, is an EditConflict.
+    """
     if update is not None:
         update = ProgressUpdate.objects.select_for_update().get(pk=update.pk, line=line)
         _check_version(update, expected_version, "update")
@@ -397,7 +408,8 @@ def lines_copy_forward(
     Kept: area of need, recommendation, theme group, provider, contribution (amount
     or status), total budget and linked indicators. Status becomes proposed and the
     contract dates are cleared. Each line's stream becomes the new year's stream of
-    the same source, created with last year's amount where the new year has none.
+    the same source, created with last year's amount, allocation, criteria and
+    monitoring where the new year has none.
     Refused, writing nothing, if the new year already has a line with any of the
     same references, or if there is nothing to copy.
     """
@@ -437,6 +449,9 @@ def lines_copy_forward(
                 financial_year=to_year,
                 source=old_stream.source,
                 amount=old_stream.amount,
+                allocated_by=old_stream.allocated_by,
+                criteria=old_stream.criteria,
+                monitoring=old_stream.monitoring,
                 by=by,
                 origin="copy_forward",
             )

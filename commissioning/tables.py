@@ -40,6 +40,8 @@ class LineTable(tables.Table):
     )
     contribution = tables.Column(verbose_name="Contribution", attrs=NUMERIC, empty_values=())
     total_budget = tables.Column(verbose_name="Budget", attrs=NUMERIC, default="–")
+    # In the downloads only: on the page the table keeps to what fits.
+    start = tables.Column(verbose_name="Starts", default="–", visible=False)
     end = tables.Column(verbose_name="Ends", default="–")
     status = tables.Column(verbose_name="Status")
     last_update = tables.Column(verbose_name="Updated", default="None")
@@ -59,6 +61,7 @@ class LineTable(tables.Table):
             "funding_stream",
             "contribution",
             "total_budget",
+            "start",
             "end",
             "status",
             "last_update",
@@ -76,6 +79,9 @@ class LineTable(tables.Table):
 
     def render_total_budget(self, value):
         return format_money(value)
+
+    def render_start(self, value):
+        return _day(value)
 
     def render_end(self, value):
         return _day(value)
@@ -121,6 +127,9 @@ class LineTable(tables.Table):
 
     def value_total_budget(self, value):
         return "" if value in (None, "") else f"{value:.2f}"
+
+    def value_start(self, value):
+        return value.isoformat() if value else ""
 
     def value_end(self, value):
         return value.isoformat() if value else ""

@@ -78,6 +78,10 @@ def plan(request, slug, year):
             "years": [(y, periods.fy_label(y, start)) for y in years],
             "next_year_label": periods.fy_label(year + 1, start),
             "last_year_label": periods.fy_label(year - 1, start),
+            # Copying last year's lines is offered only to an empty year, and only when
+            # last year has some to copy.
+            "can_copy_last_year": not summary.lines
+            and selectors.year_has_lines(partnership, year - 1),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
         },
     )
@@ -130,6 +134,9 @@ def _line_form(request, partnership, year, line=None):
             form.add_model_errors(error)
         else:
             messages.success(request, f"Saved line {saved.reference}.")
+            # Saved all the same: the plan page shows the same warning until it is put right.
+            for warning in selectors.stream_warnings(saved.funding_stream):
+                messages.warning(request, warning.message)
             return redirect(saved.get_absolute_url())
     return render(
         request,
