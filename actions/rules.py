@@ -32,8 +32,11 @@ def status_legend(rag_legend: Mapping[str, str]) -> list[LegendEntry]:
     """The statuses an action may take: the partnership's red, amber and green, then not started.
 
     A colour missing from the partnership's legend is not offered, so "a status not in
-    the legend" is one the form and the importer refuse.
+    the legend" is one the form and the importer refuse. A legend stored in another shape
+    (written around the admin's check) gives the colours no meaning, not an error page.
     """
+    if not isinstance(rag_legend, Mapping):
+        rag_legend = {}
     entries = [
         LegendEntry(status, STATUS_WORDS[status], str(rag_legend[status]))
         for status in (RED, AMBER, GREEN)

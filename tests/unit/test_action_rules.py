@@ -123,3 +123,7 @@ def test_progress_counts_add_up_in_order_with_shares():
         ("not_started", "Not started", 1, 25),
     ]
     assert [c.percent for c in rules.progress_counts([])] == [None, None, None]
+
+
+def test_a_legend_stored_in_another_shape_offers_only_not_started():
+    assert [e.status for e in rules.status_legend("text")] == [rules.NOT_STARTED]
