@@ -14,9 +14,17 @@ from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
 from .importing import USE_THE_COMMAND
+from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
-from .validation import FigureError, check_figure, parse_number, plain_number
+from .validation import (
+    FigureError,
+    check_figure,
+    check_target,
+    parse_number,
+    plain_number,
+    profile_drops,
+)
 
 
 class IndicatorFilterForm(forms.Form):
@@ -279,16 +287,19 @@ class ImportForm(forms.Form):
     files = MultipleFileField(
         label="Files",
         error_messages={"required": "Choose at least one file to import."},
-        help_text="CSV files named partnerships.csv, indicators.csv, targets.csv or actuals.csv, "
-        "or one Excel workbook (.xlsx) with sheets of those names.",
     )
     dry_run = forms.BooleanField(
         label="Check the files and show what would change, without saving", required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tables: list[str], **kwargs):
+        """tables: the names of the tables this person may import, in apply order."""
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text += f" Up to {settings.IMPORT_UPLOAD_MAX_MB} MB."
+        self.fields["files"].help_text = (
+            f"CSV files named {listed(f'{name}.csv' for name in tables)}, or one Excel "
+            "workbook (.xlsx) with sheets of those names; other sheets of a workbook are "
+            f"left out. Up to {settings.IMPORT_UPLOAD_MAX_MB} MB."
+        )
 
     def clean_files(self):
         uploads = self.cleaned_data["files"]
@@ -353,36 +364,26 @@ class TargetForm(forms.Form):
         """(label, [bound field]) for each profile point, the shape the grid partial takes."""
         return [(field.label, [field]) for field in (self[f"p-{s:%Y-%m}"] for s in self.slots)]
 
-    def _number(self, name: str, label: str) -> Decimal | None:
+    def _target(self, name: str, kind: str, label: str) -> Decimal | None:
+        """The target in this box, checked by the rules the import uses too; None when
+        blank or after adding the box's error."""
         try:
-            return parse_number(self.cleaned_data.get(name), label=label)
+            value = parse_number(self.cleaned_data.get(name), label=label)
+            if value is None:
+                return None
+            return check_target(self.indicator.measure, kind, value, label=label)
         except FigureError as error:
             self.add_error(name, str(error))
             return None
-
-    def _untouched(self, cell: Cell, texts: dict[str, object], shown: Figure) -> bool:
-        try:
-            return self._read(cell, texts).same(shown)
-        except FigureError:
-            return False
 
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         rows: list[TargetRow] = []
         if kind in (Target.Kind.ANNUAL, Target.Kind.CHANGE_PCT):
-            value = self._number("value", "The target")
+            value = self._target("value", kind, "The target")
             if value is None and "value" not in self.errors:
                 self.add_error("value", "Enter the target.")
-            elif value is not None and kind == Target.Kind.ANNUAL and value < 0:
-                self.add_error("value", "A target for the year cannot be negative.")
-            elif (
-                value is not None
-                and self.indicator.measure == Indicator.Measure.PERCENTAGE
-                and kind == Target.Kind.ANNUAL
-                and value > 100
-            ):
-                self.add_error("value", "A percentage target cannot be more than 100.")
             if kind == Target.Kind.CHANGE_PCT and cleaned.get("baseline_year") is None:
                 self.add_error("baseline_year", "Choose the baseline year the change is against.")
             if value is not None and not self.errors:
@@ -394,26 +395,19 @@ class TargetForm(forms.Form):
                     )
                 )
         elif kind == Target.Kind.CUMULATIVE:
-            previous = None
+            points = {}
             for slot in self.slots:
-                name = f"p-{slot:%Y-%m}"
-                value = self._number(name, f"The target to the end of {periods.month_label(slot)}")
-                if value is None:
-                    continue
-                if value < 0:
-                    self.add_error(name, "A target cannot be negative.")
-                elif (
-                    self.indicator.measure == Indicator.Measure.COUNT
-                    and previous is not None
-                    and value < previous
-                ):
-                    self.add_error(
-                        name,
-                        f"A cumulative target cannot go down: {periods.month_label(slot)} is "
-                        f"less than the month before.",
-                    )
-                previous = value
-                rows.append(TargetRow(kind, value, None, slot))
+                label = f"The target to the end of {periods.month_label(slot)}"
+                value = self._target(f"p-{slot:%Y-%m}", kind, label)
+                if value is not None:
+                    points[slot] = value
+            for slot in profile_drops(self.indicator.measure, points):
+                self.add_error(
+                    f"p-{slot:%Y-%m}",
+                    f"A cumulative target cannot go down: {periods.month_label(slot)} is "
+                    f"less than the month before.",
+                )
+            rows = [TargetRow(kind, value, None, slot) for slot, value in points.items()]
             if not rows and not self.errors:
                 self.add_error(
                     f"p-{self.slots[0]:%Y-%m}",

@@ -15,6 +15,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from opendata.police_uk import CRIME_TYPES, split_list
 
 from . import periods
+from .validation import FIGURE_DIGITS, FIGURE_PLACES
 
 
 def validate_police_uk_crime_types(value: str) -> None:
@@ -132,6 +133,11 @@ class Indicator(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("indicators:detail", args=[self.partnership.slug, self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.theme_group and self.theme_group.partnership_id != self.partnership_id:
+            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+
     @property
     def needs_ratio(self) -> bool:
         """Percentages are entered as numerator and denominator."""
@@ -149,9 +155,13 @@ class Indicator(models.Model):
 class Actual(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
     period = models.DateField(help_text="First day of the month (of the quarter if quarterly).")
-    value = models.DecimalField(max_digits=16, decimal_places=4)
-    numerator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    denominator = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    value = models.DecimalField(max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES)
+    numerator = models.DecimalField(
+        max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES, null=True, blank=True
+    )
     note = models.CharField(max_length=500, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -185,7 +195,7 @@ class Target(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2016 is 2016/17.")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    value = models.DecimalField(max_digits=16, decimal_places=4)
+    value = models.DecimalField(max_digits=FIGURE_DIGITS, decimal_places=FIGURE_PLACES)
     baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
     period = models.DateField(null=True, blank=True, help_text="Cumulative profiles only.")
 

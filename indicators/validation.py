@@ -3,9 +3,14 @@ and imports."""
 
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
+# Figures and targets are stored in fields of 16 digits, 4 of them after the point: the
+# models use these, and every figure typed, pasted or imported is checked against them.
+FIGURE_DIGITS = 16
+FIGURE_PLACES = 4
 # Derived values are stored to the model's 4 places; figures always recompute from the parts.
-STORED_PLACES = Decimal("0.0001")
+STORED_PLACES = Decimal(1).scaleb(-FIGURE_PLACES)
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -37,7 +42,66 @@ def parse_number(raw: object, label: str = "The figure") -> Decimal | None:
         ) from None
     if not number.is_finite():
         raise FigureError(f"{label} must be a number, like 148 or 12.5.")
+    return _trimmed(number)
+
+
+def _trimmed(number: Decimal) -> Decimal:
+    """The number without zeros beyond the stored places (12.50000 is 12.5000), so that a
+    figure typed with them fits; any other number as it is."""
+    if number.as_tuple().exponent >= -FIGURE_PLACES or number.adjusted() >= FIGURE_DIGITS:
+        return number
+    stored = number.quantize(STORED_PLACES)
+    return stored if stored == number else number
+
+
+def check_size(
+    number: Decimal | None,
+    label: str = "The figure",
+    *,
+    digits: int = FIGURE_DIGITS,
+    places: int = FIGURE_PLACES,
+) -> Decimal | None:
+    """The number if a field of these digits and places holds it (trailing zeros beyond
+    the places dropped: 12.50000 is 12.5), else FigureError saying what is too long."""
+    if number is None:
+        return None
+    whole = digits - places
+    if number.adjusted() >= whole:
+        raise FigureError(
+            f"{label} has too many digits (at most {whole} before the decimal point)."
+        )
+    if -number.as_tuple().exponent > places:
+        stored = number.quantize(Decimal(1).scaleb(-places))
+        if stored != number:
+            raise FigureError(f"{label} has too many decimal places (at most {places}).")
+        return stored
     return number
+
+
+def check_target(measure: str, kind: str, value: Decimal, *, label: str = "The target") -> Decimal:
+    """A target's value as stored, or FigureError: the rules of the target form and the
+    import alike (a profile's order is checked by ``profile_drops``)."""
+    value = check_size(value, label)
+    if kind == "change_pct":
+        if value < -100:
+            raise FigureError(
+                f"{label} is a change in per cent: a reduction cannot be more than 100%."
+            )
+        return value
+    if value < 0:
+        raise FigureError(f"{label} cannot be negative.")
+    if measure == "percentage" and value > 100:
+        raise FigureError(f"{label} is a percentage, so it cannot be more than 100.")
+    return value
+
+
+def profile_drops(measure: str, points: dict) -> list:
+    """The periods of a cumulative profile whose target is less than the period's before
+    (a count to date cannot go down); none for other measures."""
+    if measure != "count":
+        return []
+    ordered = sorted(points.items())
+    return [period for (_, before), (period, value) in pairwise(ordered) if value < before]
 
 
 def check_figure(
@@ -52,7 +116,11 @@ def check_figure(
 
     Percentages are entered as numerator and denominator and their value derived,
     so the year to date can be the sum of numerators over the sum of denominators.
+    Every number must fit the stored fields (``check_size``).
     """
+    value = check_size(value, label)
+    numerator = check_size(numerator, f"{label}: the numerator")
+    denominator = check_size(denominator, f"{label}: the denominator")
     if measure == "percentage":
         if numerator is None and denominator is None:
             if value is None:
@@ -86,7 +154,7 @@ def check_figure(
             raise FigureError(f"{label}: the denominator must be more than 0.")
     if value is None:
         if numerator is not None and denominator is not None and measure == "rate":
-            return (numerator * 1000 / denominator).quantize(STORED_PLACES)
+            return check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
         return None
     if value < 0:
         raise FigureError(f"{label} cannot be negative.")

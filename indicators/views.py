@@ -726,8 +726,12 @@ def import_upload(request, slug=None):
         partnership, allowed = None, import_registry.names()
     else:
         partnership = partnership_for(request.user, slug, Access.EDIT)
-        allowed = import_registry.names() if request.user.is_staff else OFFICER_TABLES
-    form = ImportForm(request.POST or None, request.FILES or None)
+        allowed = [
+            name
+            for name in import_registry.names()
+            if request.user.is_staff or name in OFFICER_TABLES
+        ]
+    form = ImportForm(request.POST or None, request.FILES or None, tables=allowed)
     report = None
     errors: list[str] = []
     problems = 0
@@ -801,7 +805,7 @@ def dashboard(request, slug):
         context |= {
             "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
-            "family": _family_rankings(partnership),
+            "family": _family_rankings(partnership, period),
         }
         context["tables"] = cached_fragment(
             f"dashboard:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
@@ -865,13 +869,17 @@ def _dashboard_row(partnership, result) -> tuple[str, str]:
     return "target_rows" if with_target else "monitor_rows", html
 
 
-def _family_rankings(partnership):
-    """The most similar group's rankings of the partnership's indicators: made from police
-    data and the indicators' settings, not their figures, so kept under the context
-    version, which a save of figures leaves as it was."""
+def _family_rankings(partnership, period):
+    """The most similar group's rankings of the partnership's indicators, to the last
+    quarter complete by ``period`` (as a report to it ranks): made from police data and
+    the indicators' settings, not their figures, so kept under the context version, which
+    a save of figures leaves as it was."""
+    from .context import last_complete_quarter
+
+    year, quarter = last_complete_quarter(period)
     return cached(
-        f"family-rankings:{partnership.pk}:{partnership.context_version.hex}",
-        lambda: family_rankings(partnership),
+        f"family-rankings:{partnership.pk}:{partnership.context_version.hex}:{year}q{quarter}",
+        lambda: family_rankings(partnership, up_to=(year, quarter)),
     )
 
 

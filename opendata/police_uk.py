@@ -5,6 +5,10 @@ endings, an optional byte-order mark, anti-social behaviour rows with a blank Cr
 and outcome, "No Location" rows with a blank LSOA, quoted LSOA names containing commas
 ("Bournemouth, Christchurch and Poole 016E"), and rows in other forces' areas.
 
+Each file is one force's month, and lists every crime the force recorded in it: its
+month is the one its name declares (else the one most of its rows are in), and a row of
+any other month is skipped, never counted as that month's figure.
+
 Reading keeps only counts by month x crime type x LSOA, so a million-row year is a few
 thousand keys; matching to a partnership (by the area part of the LSOA name) and to an
 indicator (by its crime types) works on those counts, never on rows again.
@@ -15,7 +19,7 @@ import datetime
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -59,7 +63,8 @@ NO_LOCATION = "no location (blank LSOA)"
 MALFORMED = "malformed row"
 OUTSIDE_AREA = "outside the partnership's local authorities"
 TYPE_NOT_COUNTED = "crime type counted by no indicator"
-SKIP_REASONS = (NO_LOCATION, MALFORMED, OUTSIDE_AREA, TYPE_NOT_COUNTED)
+OTHER_MONTH = "a month other than its file's own"
+SKIP_REASONS = (NO_LOCATION, MALFORMED, OTHER_MONTH, OUTSIDE_AREA, TYPE_NOT_COUNTED)
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
 _LSOA_SUFFIX = re.compile(r" \d{3}[A-Z]\Z")
@@ -102,6 +107,10 @@ class StreetCounts:
     rows: int = 0
     no_location: int = 0
     malformed: int = 0
+    other_month: int = 0
+    # (file, month) -> rows of a month other than the file's own, skipped
+    other_months: Counter = field(default_factory=Counter)
+    file_months: dict[str, str] = field(default_factory=dict)  # file -> its own month
     counts: Counter = field(default_factory=Counter)  # Key -> rows
     lsoa_names: dict[str, str] = field(default_factory=dict)
     outcomes: Counter = field(default_factory=Counter)  # OutcomeKey -> crimes with an outcome
@@ -180,13 +189,24 @@ def read_street_csv(
     rows = malformed + sum(named.values())
     # Checked on the keys, not per row: a few thousand, however long the file.
     bad_months = {key[0] for key in named if not _MONTH.match(key[0])}
+    by_month: Counter = Counter()
+    for key, n in named.items():
+        if key[0] not in bad_months and key[1] in _CRIME_TYPE_SET:
+            by_month[key[0]] += n
+    own = own_month(name, by_month)
+    if own is not None:
+        result.file_months[name or "the file"] = own
     force = next((key[4] for key in named if key[2]), "") or _force_of(name)
     plain, outcomes, forces = result.counts, result.outcomes, result.force_counts
     name_first, force_first = result.lsoa_names.setdefault, result.lsoa_forces.setdefault
-    no_location = 0
+    no_location = other_month = 0
     for (month, crime_type, code, lsoa_name, row_force, outcome), n in named.items():
         if month in bad_months or crime_type not in _CRIME_TYPE_SET:
             malformed += n
+            continue
+        if month != own:
+            other_month += n
+            result.other_months[name or "the file", month] += n
             continue
         forces[force, month, crime_type] += n
         if not code:
@@ -200,9 +220,19 @@ def read_street_csv(
     result.rows += rows
     result.no_location += no_location
     result.malformed += malformed
+    result.other_month += other_month
     if name:
         result.files.append(name)
     return result
+
+
+def own_month(name: str, rows_by_month: Mapping[str, int]) -> str | None:
+    """The month a file covers: the one its name declares ('2024-01-...-street.csv') if
+    it has rows of it, else the month most of its rows are in (the later of a tie)."""
+    declared = Path(name).name[:7]
+    if rows_by_month.get(declared):
+        return declared
+    return max(rows_by_month, key=lambda month: (rows_by_month[month], month), default=None)
 
 
 def _force_of(name: str) -> str:
@@ -258,6 +288,12 @@ class AreaMatch:
     # (force, month, crime type) -> rows in the whole file of each force the area lies in
     force_counts: dict[ForceKey, int] = field(default_factory=dict)
 
+    @property
+    def listed(self) -> set[tuple[str, str]]:
+        """(month, crime type) of the counted types with any row in the area's force files,
+        in the area or not: a type listed nowhere in a month is unknown, not 0."""
+        return {(month, crime_type) for _, month, crime_type in self.force_counts}
+
 
 def match_area(
     street: StreetCounts, *, areas: Iterable[str], crime_types: Iterable[str]
@@ -287,6 +323,7 @@ def match_area(
     skipped = {
         NO_LOCATION: street.no_location,
         MALFORMED: street.malformed,
+        OTHER_MONTH: street.other_month,
         OUTSIDE_AREA: outside,
         TYPE_NOT_COUNTED: not_counted,
     }
@@ -312,11 +349,20 @@ def match_area(
 
 
 def monthly_totals(
-    counts: Mapping[Key, int], *, months: Iterable[str], crime_types: Iterable[str]
+    counts: Mapping[Key, int],
+    *,
+    months: Iterable[str],
+    crime_types: Iterable[str],
+    listed: Collection[tuple[str, str]],
 ) -> dict[str, int]:
-    """An indicator's count per month: the rows of its crime types (0 where none)."""
+    """An indicator's count per month: the rows of its crime types in the area.
+
+    A force's month file lists every crime it recorded, so a type it lists but not in the
+    area is a true 0 there. A month whose files list none of the types at all (``listed``:
+    (month, crime type) with any row in the force) is left out: missing, never 0.
+    """
     types = set(crime_types)
-    totals = dict.fromkeys(months, 0)
+    totals = {m: 0 for m in months if any((m, t) in listed for t in types)}
     for (month, crime_type, _), n in counts.items():
         if crime_type in types and month in totals:
             totals[month] += n

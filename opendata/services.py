@@ -12,6 +12,7 @@ from csp_portal.core.models import Partnership
 from indicators import data_version
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator
+from indicators.periods import month_label
 from indicators.services import Figure, FigureInput
 from indicators.validation import plain_number
 
@@ -48,7 +49,8 @@ class ImportReport:
     skipped: dict[str, int] = field(default_factory=dict)
     months: list[str] = field(default_factory=list)
     figures: list[FigureLine] = field(default_factory=list)
-    not_imported: list[str] = field(default_factory=list)  # indicators left out, and why
+    # What was left without a figure (an indicator, a month, stray rows), and why.
+    not_imported: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -158,6 +160,12 @@ def _import(partnership, street, by, report: ImportReport) -> None:
     match = police_uk.match_area(street, areas=areas, crime_types=all_types)
     report.rows_read, report.matched = match.rows_read, match.matched
     report.skipped, report.months = match.skipped, match.months
+    report.not_imported += [
+        f"{file}: {n:,} {'row' if n == 1 else 'rows'} of {_month_label(month)} skipped. "
+        f"A police.uk file holds one month, and this is {_month_label(own)}'s"
+        for (file, month), n in sorted(street.other_months.items())
+        if (own := street.file_months.get(file))
+    ]
     if not match.months or not usable:
         return
     periods = [police_uk.month_start(m) for m in match.months]
@@ -167,10 +175,21 @@ def _import(partnership, street, by, report: ImportReport) -> None:
     }
     sources = _last_sources(usable, periods)
     entries = []
+    listed = match.listed
     for indicator in usable:
         totals = police_uk.monthly_totals(
-            match.counts, months=match.months, crime_types=indicator.crime_types
+            match.counts,
+            months=match.months,
+            crime_types=indicator.crime_types,
+            listed=listed,
         )
+        report.not_imported += [
+            f"{indicator.code} {indicator.title}, {_month_label(month)}: no figure. The "
+            f"force's file has no {' or '.join(indicator.crime_types)} row at all: whether "
+            "none were recorded or the file is incomplete cannot be told, and 0 would be a guess"
+            for month in match.months
+            if month not in totals
+        ]
         for month, count in totals.items():
             period = police_uk.month_start(month)
             current = stored.get((indicator.pk, period))
@@ -196,6 +215,10 @@ def _import(partnership, street, by, report: ImportReport) -> None:
         source=police_uk.SOURCE,
     )
     _lsoa_counts_replace(partnership, periods, match)
+
+
+def _month_label(month: str) -> str:
+    return month_label(police_uk.month_start(month))
 
 
 def import_reason(files: list[str]) -> str:

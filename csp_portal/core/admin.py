@@ -1,6 +1,77 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from .models import Meeting, Membership, Organisation, Partnership, ThemeGroup
+
+User = get_user_model()
+LAST_ADMINISTRATOR = "At least one active administrator must remain."
+ADMINISTRATOR_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+def _administrators():
+    """Who can still sign in to the admin and manage everyone: active staff superusers."""
+    return User.objects.filter(is_active=True, is_staff=True, is_superuser=True)
+
+
+def _removes_last_administrator(user_ids) -> bool:
+    """Whether these users are all the administrators left (none would remain without them)."""
+    return (
+        _administrators().filter(pk__in=user_ids).exists()
+        and not _administrators().exclude(pk__in=user_ids).exists()
+    )
+
+
+class UserForm(UserChangeForm):
+    def clean(self):
+        data = super().clean()
+        # The instance still holds the stored flags here (the form's go on it after clean).
+        stays = all(
+            data.get(flag) if flag in self.fields else getattr(self.instance, flag)
+            for flag in ADMINISTRATOR_FLAGS
+        )
+        if not stays and _removes_last_administrator([self.instance.pk]):
+            raise ValidationError(LAST_ADMINISTRATOR)
+        return data
+
+
+def delete_users(modeladmin, request, queryset):
+    """Django's "delete selected", unless it would delete every administrator left."""
+    if _removes_last_administrator(queryset.values("pk")):
+        modeladmin.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, which never leaves the site without an administrator."""
+
+    form = UserForm
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            # Offered as Django's own is (to those who may delete), checked first.
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_users, name, description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        user = self.get_object(request, unquote(object_id))
+        if user is not None and _removes_last_administrator([user.pk]):
+            self.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
+            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
+        return super().delete_view(request, object_id, extra_context)
 
 
 class ThemeGroupInline(admin.TabularInline):
@@ -38,6 +109,12 @@ class ThemeGroupAdmin(admin.ModelAdmin):
     list_filter = ["partnership"]
     search_fields = ["name", "partnership__name", "chair", "coordinator"]
     list_select_related = ["partnership"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A group's indicators, plans, reports and meetings belong to its partnership:
+        # moved to another, it would take them across. Made in the wrong one, it is
+        # deleted and added again.
+        return ["partnership"] if obj is not None else []
 
 
 @admin.register(Organisation)

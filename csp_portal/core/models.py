@@ -4,9 +4,12 @@ import uuid
 
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+RAG_COLOURS = ("red", "amber", "green")  # the statuses actions/rules.py reads from a legend
 
 
 def default_rag_legend() -> dict[str, str]:
@@ -15,6 +18,34 @@ def default_rag_legend() -> dict[str, str]:
         "amber": "At risk: within tolerance of the target",
         "green": "On track: the target is met or exceeded",
     }
+
+
+def rag_legend_problem(legend) -> str | None:
+    """What is wrong with a RAG legend, if anything: it maps red, amber or green (some or
+    all) to what the colour means, in words; the action pages and reports read it so.
+    An empty legend is left to the field's own check."""
+    example = (
+        'Write it as {"red": "Off track", "amber": "At risk", "green": "On track"}: '
+        "each colour and what it means."
+    )
+    if not legend:
+        return None
+    if not isinstance(legend, dict):
+        return f"The RAG legend must name colours and their meanings. {example}"
+    unknown = [str(key) for key in legend if key not in RAG_COLOURS]
+    if unknown:
+        return (
+            f"The RAG legend's colours are red, amber and green, not {', '.join(unknown)}. "
+            f"{example}"
+        )
+    unsaid = [
+        key
+        for key, meaning in legend.items()
+        if not isinstance(meaning, str) or not meaning.strip()
+    ]
+    if unsaid:
+        return f"Give {' and '.join(unsaid)} a meaning in words. {example}"
+    return None
 
 
 class Organisation(models.Model):
@@ -112,6 +143,12 @@ class Partnership(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("core:partnership", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        problem = rag_legend_problem(self.rag_legend)
+        if problem:
+            raise ValidationError({"rag_legend": problem})
+
     @property
     def local_authority_names(self) -> list[str]:
         return [a.strip() for a in self.local_authorities.split(";") if a.strip()]
@@ -197,6 +234,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, {self.date:%d %B %Y}"
+
+    def clean(self):
+        super().clean()
+        if self.theme_group and self.theme_group.partnership_id != self.partnership_id:
+            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
 
 
 class Session(AbstractBaseSession):

@@ -25,7 +25,8 @@ BATCH = 5000
 def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], ctx) -> bool:
     """Whether any figure the import would add or change is in a month a published report
     covers: each is a row error naming the report (one query per chunk). On the month
-    sheet such a change needs a reason, which a file cannot give."""
+    sheet such a change needs a reason, which a file cannot give. A note alone may change:
+    the report shows figures, not notes."""
     from reports.selectors import locked_months  # reports build on indicators, not the reverse
 
     if not changing:
@@ -246,6 +247,9 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     changed: list[Actual] = []
     audit: list[tuple] = []
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
+    # Of those, the ones whose figure changes (not only the note): a published report
+    # shows figures, not notes, so only these need a reason in a locked month.
+    refigured: list[tuple[int, dict]] = []
     source = ctx.source
     snapshots: dict = {}
     for pk, group in by_indicator.items():
@@ -256,17 +260,25 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
             if current is None:
                 old = None
                 new.append((pk, period, value, numerator, denominator, item["note"], by_id, now, 1))
+                refigured.append((pk, item))
+                snapshot = _snapshot(snapshots, value, numerator, denominator)
             else:
                 actual_id, *stored, version = current
-                if (
+                same_figure = (
                     same_number(stored[0], value)
                     and same_number(stored[1], numerator)
                     and same_number(stored[2], denominator)
-                    and stored[3] == item["note"]
-                ):
+                )
+                if same_figure and stored[3] == item["note"]:
                     counts["unchanged"] += 1
                     continue
                 old = figure_snapshot(*stored[:3])
+                snapshot = _snapshot(snapshots, value, numerator, denominator)
+                if not same_figure:
+                    refigured.append((pk, item))
+                if stored[3] != item["note"]:  # the audit keeps the notes too
+                    old = {**old, "note": stored[3]}
+                    snapshot = {**snapshot, "note": item["note"]}
                 changed.append(
                     Actual(
                         id=actual_id,
@@ -287,14 +299,14 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                     period,
                     item["financial_year"],
                     old,
-                    _snapshot(snapshots, value, numerator, denominator),
+                    snapshot,
                     "",
                     source,
                     by_id,
                     now,
                 )
             )
-    if _locked(changing, indicators_by_pk, ctx):
+    if _locked(refigured, indicators_by_pk, ctx):
         return counts  # the row errors roll the whole import back
     # The updates first: the connection is the COPY thread's from the moment a COPY starts
     # until the next wait() (an UPDATE sent meanwhile hung on PostgreSQL).

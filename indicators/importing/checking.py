@@ -12,10 +12,20 @@ from opendata import police_uk
 from opendata.police_uk import split_list
 
 from .. import periods
-from ..models import Indicator, Target
-from ..validation import FigureError, check_figure
+from ..models import Actual, Indicator, Target
+from ..validation import (
+    FIGURE_DIGITS,
+    FIGURE_PLACES,
+    FigureError,
+    check_figure,
+    check_target,
+    profile_drops,
+)
 from .context import ImportContext
 from .reading import Row
+
+NOTE_LENGTH = Actual._meta.get_field("note").max_length
+WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
 
 
 def _listed(row: Row, column: str) -> str | None:
@@ -89,7 +99,13 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
                     row, f"{name} '{row.get(name)}' must be one of {', '.join(CHOICES[name])}"
                 )
             continue
-        numbers = ctx.numbers(row, ("tolerance",))
+        tolerance_field = Indicator._meta.get_field("tolerance")
+        numbers = ctx.numbers(
+            row,
+            ("tolerance",),
+            digits=tolerance_field.max_digits,
+            places=tolerance_field.decimal_places,
+        )
         if numbers is None:
             continue
         tolerance = numbers[0]
@@ -119,7 +135,10 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
 
 def _target(row: Row, ctx: ImportContext) -> dict | None:
     slug = ctx.check_partnership(row)
-    if slug is None or ctx.check_indicator(row, slug) is None:
+    if slug is None:
+        return None
+    found = ctx.check_indicator(row, slug)
+    if found is None:
         return None
     year = ctx.financial_year(row, "year")
     if year is None:
@@ -134,6 +153,11 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
     value = numbers[0]
     if value is None:
         ctx.error(row, "value is blank")
+        return None
+    try:
+        value = check_target(found.measure, kind, value, label="value")
+    except FigureError as error:
+        ctx.error(row, str(error))
         return None
     baseline = None
     if kind == Target.Kind.CHANGE_PCT:
@@ -158,13 +182,30 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
     elif row.get("period"):
         ctx.error(row, "period is only for cumulative targets")
         return None
-    elif value < 0 and kind == Target.Kind.ANNUAL:
-        ctx.error(row, "an annual target cannot be negative")
+    code = row.get("indicator")
+    # A year has one kind of target: the service would let the last row replace the others.
+    first, first_kind = ctx.remember(row, ("kind", slug, code, year), (row.number, kind))
+    if first_kind != kind:
+        ctx.error(
+            row,
+            f"the {periods.fy_label(year)} target is {first_kind} at row {first}: "
+            "a year can have only one kind of target",
+        )
         return None
-    first = ctx.repeated(row, (slug, row.get("indicator"), year, period))
+    first = ctx.repeated(row, (slug, code, year, period))
     if first is not None:
         ctx.error(row, f"target repeated (first at row {first})")
         return None
+    if period is not None:
+        points = ctx.remember(row, ("profile", slug, code, year), {})
+        if profile_drops(found.measure, points | {period: value}):
+            ctx.error(
+                row,
+                f"a cumulative target cannot go down: the target to {row.get('period')} is "
+                "out of order with the months before or after it",
+            )
+            return None
+        points[period] = value
     return {
         "row": row.number,
         "partnership": slug,
@@ -222,6 +263,10 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
     if value is None:
         ctx.error(row, "value is blank (leave a missing month out of the file)")
         return None
+    note = row.get("note")
+    if len(note) > NOTE_LENGTH:
+        ctx.error(row, f"note is {len(note)} characters long (at most {NOTE_LENGTH})")
+        return None
     # One int per figure (not a tuple of strings): a national file has millions of them.
     first = ctx.repeated(row, found.number * 1_000_000 + period.year * 12 + period.month)
     if first is not None:
@@ -238,7 +283,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         "value": value,
         "numerator": numerator,
         "denominator": denominator,
-        "note": row.get("note"),
+        "note": note,
         "financial_year": period.year if period.month >= fy_start else period.year - 1,
         "row": row.number,
     }
@@ -301,6 +346,8 @@ def _usual_actual(row: Row, take, fy_start, kinds, months, seen, this_month) -> 
         return None
     if numerator or denominator or not value or not (value.isascii() and value.isdigit()):
         return None
+    if len(value) > WHOLE_DIGITS or len(note) > NOTE_LENGTH:
+        return None  # too long: _actual says so
     if slug[:1] == "'" or code[:1] == "'" or month[:1] == "'" or note[:1] == "'":
         return None  # text a spreadsheet would run: Row.get takes its apostrophe off
     start = fy_start.get(slug)

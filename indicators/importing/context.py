@@ -2,7 +2,8 @@
 
 ``ImportContext`` resolves partnerships, indicators and theme groups (in the database
 or earlier in the same import), knows the user and the upload's partnership scope,
-and collects the errors (``actuals.csv row 3: ...``).
+and collects the errors (``actuals.csv row 3: ...``, or ``sheet 'actuals' row 3: ...``
+for a workbook).
 """
 
 import datetime
@@ -18,7 +19,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 
 from .. import periods
 from ..models import Indicator
-from ..validation import FigureError, parse_number
+from ..validation import FIGURE_DIGITS, FIGURE_PLACES, FigureError, check_size, parse_number
 from . import registry
 from .copying import BackgroundCopy
 from .reading import Row
@@ -41,6 +42,7 @@ class ImportReport:
     unchanged: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS problems
     error_count: int = 0  # every problem found (errors may hold only the first ones)
+    notes: list[str] = field(default_factory=list)  # said with the summary (sheets left out)
 
     @property
     def problems(self) -> int:
@@ -52,14 +54,16 @@ class ImportReport:
 
     def summary(self) -> str:
         if self.errors:
-            return f"Nothing imported: {self.problems:,} problem(s) found."
+            problems = "problem" if self.problems == 1 else "problems"
+            return f"Nothing imported: {self.problems:,} {problems} found."
         parts = []
         for name in registry.names():
             c, u, s = self.created[name], self.updated[name], self.unchanged[name]
             if c or u or s:
                 parts.append(f"{name}: {c} new, {u} changed, {s} unchanged")
         verb = "Would import" if self.dry_run else "Imported"
-        return f"{verb} " + ("; ".join(parts) if parts else "nothing (no rows)") + "."
+        summary = f"{verb} " + ("; ".join(parts) if parts else "nothing (no rows)") + "."
+        return " ".join([summary, *self.notes])
 
 
 class ImportFailed(Exception):
@@ -81,6 +85,7 @@ class ImportContext:
         self.user, self.scope, self.today = user, scope, today
         self.source, self.dry_run = source, dry_run
         self.errors: list[str] = []  # the first MAX_ERRORS
+        self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
         self.error_count = 0
         known = Partnership.objects.all()
         if scope is not None:
@@ -100,6 +105,7 @@ class ImportContext:
         self._indicators: dict[tuple[str, str], Indicator] | None = None
         self._groups: dict[tuple[int, str], ThemeGroup] | None = None
         self._seen: dict[str, dict[Hashable, int]] = {}
+        self._kept: dict[tuple[str, Hashable], object] = {}
         self._months: dict[str, datetime.date] = {}
         self.background = BackgroundCopy()  # bulk writes still running (see copying.py)
 
@@ -112,7 +118,8 @@ class ImportContext:
         """An error in a row known by its table and number (once the Row itself is gone)."""
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(f"{table}.csv row {number}: {message}")
+            where = f"sheet '{table}'" if table in self.sheets else f"{table}.csv"
+            self.errors.append(f"{where} row {number}: {message}")
 
     def fail(self, message: str) -> None:
         """A problem with the import as a whole, not with one row."""
@@ -126,6 +133,11 @@ class ImportContext:
             return seen[key]
         seen[key] = row.number
         return None
+
+    def remember(self, row: Row, key: Hashable, value):
+        """What this table's rows have kept under this key in this import: ``value`` if
+        none has (and then keep it)."""
+        return self._kept.setdefault((row.table, key), value)
 
     def check_partnership(self, row: Row, column: str = "partnership") -> str | None:
         """The slug in this column if it names a partnership the import may touch."""
@@ -152,18 +164,34 @@ class ImportContext:
             self.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
         return found
 
-    def numbers(self, row: Row, columns: tuple[str, ...]) -> list | None:
-        """The numbers in these columns (None for blanks), or None after reporting each bad one."""
+    def numbers(
+        self,
+        row: Row,
+        columns: tuple[str, ...],
+        *,
+        digits: int = FIGURE_DIGITS,
+        places: int = FIGURE_PLACES,
+    ) -> list | None:
+        """The numbers in these columns (None for blanks), or None after reporting each bad
+        one: not a number, or too long for a field of these digits and places (a figure's)."""
         values, ok = [], True
+        whole = digits - places
         for column in columns:
             text = row.get(column)
-            if not text or (text.isascii() and text.isdigit()):  # the usual cells, quickly
+            # The usual cells, quickly.
+            if not text or (len(text) <= whole and text.isascii() and text.isdigit()):
                 values.append(Decimal(text) if text else None)
                 continue
             try:
-                values.append(parse_number(text, label=column))
+                number = parse_number(text, label=column)
             except FigureError:
                 self.error(row, f"{column} '{row.get(column)}' is not a number")
+                ok = False
+                continue
+            try:
+                values.append(check_size(number, column, digits=digits, places=places))
+            except FigureError as error:
+                self.error(row, str(error))
                 ok = False
         return values if ok else None
 

@@ -38,8 +38,17 @@ class Row:
         return {name: self.get(name) for name in self.columns}
 
 
-# A table's rows: a list, or a CsvRows that reads its file as the rows are checked.
+# A table's rows: a list, a SheetRows, or a CsvRows that reads its file as they are checked.
 Tables = dict[str, Iterable[Row]]
+
+
+class SheetRows(list):
+    """The rows of one sheet of a workbook: messages name the sheet, not a CSV file."""
+
+
+def place(name: str, rows: Iterable[Row] | None = None) -> str:
+    """How messages name a table: ``sheet 'actuals'`` for a workbook's, else ``actuals.csv``."""
+    return f"sheet '{name}'" if isinstance(rows, SheetRows) else f"{name}.csv"
 
 
 def _header(cells: Iterable) -> tuple[list[str], dict[str, int]]:
@@ -111,14 +120,14 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _rows_from_sheet(sheet, name: str, errors: list[str]) -> list[Row]:
+def _rows_from_sheet(sheet, name: str, errors: list[str]) -> SheetRows:
     values = sheet.iter_rows(values_only=True)
     header, columns = _header(next(values, ()))
     missing = _missing(name, header)
+    rows = SheetRows()
     if missing:
-        errors.append(f"{name} sheet: missing column(s) {', '.join(missing)}")
-        return []
-    rows = []
+        errors.append(f"sheet '{name}': missing column(s) {', '.join(missing)}")
+        return rows
     for number, cells in enumerate(values, start=2):
         if all(c is None or c == "" for c in cells):
             continue

@@ -17,7 +17,7 @@ from csp_portal.core.models import Partnership
 from .. import data_version
 from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
-from .reading import Tables, read_path
+from .reading import SheetRows, Tables, place, read_path
 
 CHUNK = 10_000  # rows checked and then written at a time
 USE_THE_COMMAND = (
@@ -50,13 +50,22 @@ def import_tables(
     deadline = None if time_limit is None else time.monotonic() + time_limit
     report = ImportReport(dry_run=dry_run)
     allowed = set(registry.names() if allowed is None else allowed)
-    for name in tables:
+    # A workbook (an export, say) may hold sheets this user does not import: they are left
+    # out, and said so; a CSV file of such a table is a mistake worth stopping for.
+    left_out = [name for name, rows in tables.items() if name not in allowed and _sheet(rows)]
+    tables = {name: rows for name, rows in tables.items() if name not in left_out}
+    for name, rows in tables.items():
         if name not in allowed:
-            report.errors.append(
-                f"{name}.csv: you can import only {', '.join(sorted(allowed))} here"
-            )
+            may = registry.listed([n for n in registry.names() if n in allowed], last="and")
+            report.errors.append(f"{place(name, rows)}: you can import only {may} here")
     if report.errors:
         raise ImportFailed(report)
+    if left_out:
+        report.notes.append(
+            f"Left out the sheet{'s' if len(left_out) > 1 else ''} "
+            f"{registry.listed(left_out, last='and')}: only an administrator imports "
+            f"{'these' if len(left_out) > 1 else 'this'}."
+        )
     with transaction.atomic(), _collecting_rarely() as collect:
         ctx = ImportContext(
             user=by,
@@ -65,6 +74,7 @@ def import_tables(
             source=source,
             dry_run=dry_run,
         )
+        ctx.sheets = {name for name, rows in tables.items() if _sheet(rows)}
         # Each partnership written to gets one new data version, at the end: its row is
         # then locked only until the commit, not for the whole import.
         with data_version.batched():
@@ -95,6 +105,10 @@ def import_tables(
         report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
     return report
+
+
+def _sheet(rows) -> bool:
+    return isinstance(rows, SheetRows)
 
 
 COLLECT_EVERY = 20  # chunks between garbage collections during an import

@@ -5,11 +5,16 @@
 
   // Excel paste helper ------------------------------------------------------
   //
-  // Pasting a block copied from a spreadsheet into an <input> inside an
-  // element with data-paste-grid fills that input and the ones after it
-  // (inputs with data-paste-cell, in page order). Excel separates cells with
-  // tabs and rows with newlines, so a row, a column or a block all work: the
-  // values are taken row by row, left to right.
+  // Pasting cells copied from a spreadsheet into a box inside an element with
+  // data-paste-grid fills that box's row of the grid and the rows after it:
+  // one figure per row (a month sheet's indicator, a year grid's month, a
+  // profile's month). Excel separates cells with tabs and rows with newlines,
+  // so a copied column gives a figure per line, and a single copied row a
+  // figure per cell. A percentage row has two boxes, numerator and
+  // denominator: its figure is two cells side by side ("72<tab>100") or one
+  // cell written "72/100". A lone number for such a row, or two cells for a
+  // one-box row, would land in the wrong box: then nothing is pasted and a
+  // message above the grid names the rows to fix.
 
   var liveRegion = null;
 
@@ -35,19 +40,105 @@
     return value.replace(/\s*%$/, '');
   }
 
+  // The clipboard as lines of cleaned cells.
   function splitClipboard(text) {
     var rows = text.replace(/\r\n?/g, '\n').split('\n');
     // Excel ends a copied range with a newline.
     while (rows.length && rows[rows.length - 1] === '') {
       rows.pop();
     }
-    var values = [];
-    rows.forEach(function (row) {
-      row.split('\t').forEach(function (cell) {
-        values.push(cleanValue(cell));
-      });
-    });
-    return values;
+    return rows.map(function (row) { return row.split('\t').map(cleanValue); });
+  }
+
+  // "72/100" -> ["72", "100"]; anything else ("N/A" too) -> null.
+  function splitRatio(cell) {
+    var parts = cell.split('/').map(cleanValue);
+    var number = /^[-+]?\d*\.?\d+$/;
+    if (parts.length !== 2 || !number.test(parts[0]) || !number.test(parts[1])) {
+      return null;
+    }
+    return parts;
+  }
+
+  // The figures pasted, one list of cells per row of the grid: a line each,
+  // or a cell each when a single line was copied (a row from Excel), except
+  // two plain cells pasted into a two-box row, which are its two parts.
+  function figuresFor(lines, firstRowBoxes) {
+    if (lines.length > 1) {
+      return lines;
+    }
+    var cells = lines[0];
+    if (firstRowBoxes === 2 && cells.length === 2 && !splitRatio(cells[0])) {
+      return [cells];
+    }
+    return cells.map(function (cell) { return [cell]; });
+  }
+
+  // What a row's boxes get from one pasted figure, or null if it does not fit.
+  function boxValues(cells, boxes) {
+    var filled = cells.filter(function (cell) { return cell !== ''; });
+    if (boxes === 1) {
+      return filled.length <= 1 ? [filled.length ? filled[0] : ''] : null;
+    }
+    if (filled.length === 0) {
+      return ['', ''];
+    }
+    if (cells.length === 2) {
+      return cells;
+    }
+    return filled.length === 1 ? splitRatio(filled[0]) : null;
+  }
+
+  function rowName(row) {
+    var heading = row && row.querySelector('th');
+    if (!heading) {
+      return 'a row';
+    }
+    var copy = heading.cloneNode(true);
+    Array.prototype.forEach.call(
+      copy.querySelectorAll('.app-sheet__meta, .govuk-visually-hidden'),
+      function (part) { part.parentNode.removeChild(part); }
+    );
+    return copy.textContent.replace(/\s+/g, ' ').trim();
+  }
+
+  // The grid's rows of boxes, in page order: each the boxes of one figure.
+  function gridRows(grid) {
+    var rows = [];
+    var byRow = [];
+    Array.prototype.forEach.call(
+      grid.querySelectorAll('input[data-paste-cell]'),
+      function (input) {
+        if (input.disabled || input.readOnly) {
+          return;
+        }
+        var row = input.closest('tr') || input;
+        var index = byRow.indexOf(row);
+        if (index === -1) {
+          byRow.push(row);
+          rows.push({ element: row, inputs: [] });
+          index = rows.length - 1;
+        }
+        rows[index].inputs.push(input);
+      }
+    );
+    return rows;
+  }
+
+  function showProblem(grid, message) {
+    var box = grid.parentNode.querySelector('[data-paste-message]');
+    if (!box && !message) {
+      return;
+    }
+    if (!box) {
+      box = document.createElement('p');
+      box.className = 'govuk-error-message';
+      box.setAttribute('data-paste-message', '');
+      box.setAttribute('role', 'alert');
+      grid.parentNode.insertBefore(box, grid);
+    }
+    box.textContent = message;
+    box.hidden = !message;
   }
 
   function fire(input, type) {
@@ -75,33 +166,60 @@
       return;
     }
     var text = clipboard.getData('text/plain') || clipboard.getData('Text') || '';
-    if (!/[\t\n\r]/.test(text)) {
-      return; // a single value: let the browser paste it
-    }
-
-    var cells = Array.prototype.filter.call(
-      grid.querySelectorAll('input[data-paste-cell]'),
-      function (input) { return !input.disabled && !input.readOnly; }
-    );
-    var start = cells.indexOf(target);
+    var rows = gridRows(grid);
+    var start = -1;
+    rows.forEach(function (row, index) {
+      if (row.inputs.indexOf(target) !== -1) {
+        start = index;
+      }
+    });
     if (start === -1) {
       return;
     }
+    var single = !/[\t\n\r]/.test(text);
+    if (single && !(rows[start].inputs.length === 2 && splitRatio(text))) {
+      return; // a single value: let the browser paste it into this box
+    }
 
     event.preventDefault();
-    var values = splitClipboard(text);
-    var targets = cells.slice(start, start + values.length);
-    targets.forEach(function (input, index) {
-      input.value = values[index];
-      fire(input, 'input');
-      fire(input, 'change');
+    var lines = splitClipboard(text);
+    if (!lines.length) {
+      return;
+    }
+    var figures = figuresFor(lines, rows[start].inputs.length);
+    var fills = [];
+    var problems = [];
+    figures.slice(0, rows.length - start).forEach(function (cells, index) {
+      var row = rows[start + index];
+      var values = boxValues(cells, row.inputs.length);
+      if (values === null) {
+        problems.push(rowName(row.element) + (row.inputs.length === 2
+          ? ' needs a numerator and a denominator, like 72/100 or two cells side by side'
+          : ' takes one figure, not ' + cells.length));
+      } else {
+        fills.push({ inputs: row.inputs, values: values });
+      }
     });
 
-    var message = 'Pasted ' + targets.length + (targets.length === 1 ? ' value' : ' values') + '.';
-    var leftOver = values.length - targets.length;
+    if (problems.length) {
+      var refused = 'Nothing was pasted: ' + problems.join('; ') + '.';
+      showProblem(grid, refused); // an alert: screen readers say it at once
+      return;
+    }
+    showProblem(grid, '');
+    fills.forEach(function (fill) {
+      fill.inputs.forEach(function (input, index) {
+        input.value = fill.values[index];
+        fire(input, 'input');
+        fire(input, 'change');
+      });
+    });
+
+    var message = 'Pasted ' + fills.length + (fills.length === 1 ? ' figure' : ' figures') + '.';
+    var leftOver = figures.length - fills.length;
     if (leftOver > 0) {
-      message += ' ' + leftOver + (leftOver === 1 ? ' value was' : ' values were') +
-        ' left out: there were no more boxes.';
+      message += ' ' + leftOver + (leftOver === 1 ? ' figure was' : ' figures were') +
+        ' left out: there were no more rows.';
     }
     announce(message);
   }
@@ -128,5 +246,7 @@
   });
 
   // Exposed for tests run in a browser.
-  window.CSPPortal = { splitClipboard: splitClipboard, cleanValue: cleanValue };
+  window.CSPPortal = {
+    splitClipboard: splitClipboard, cleanValue: cleanValue, splitRatio: splitRatio
+  };
 })();

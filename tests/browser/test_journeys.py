@@ -126,6 +126,71 @@ def test_officer_fills_month_sheet_and_pastes_a_year(page, live_server, plymouth
     assert_accessible(page)
 
 
+def paste(page, text: str) -> None:
+    """Paste this text, as a spreadsheet puts it on the clipboard, into the focused box."""
+    page.evaluate(
+        """(text) => {
+            const data = new DataTransfer();
+            data.setData('text/plain', text);
+            const event = new ClipboardEvent(
+                'paste', {clipboardData: data, bubbles: true, cancelable: true});
+            document.activeElement.dispatchEvent(event);
+        }""",
+        text,
+    )
+
+
+def test_month_sheet_paste_fills_one_row_per_line_and_both_parts_of_a_percentage(
+    page, live_server, plymouth
+):
+    partnership, officer, hate = plymouth
+    group = hate.theme_group
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 01", title="Burglary")
+    satisfaction = IndicatorFactory(
+        partnership=partnership,
+        theme_group=group,
+        code="SP 02",
+        title="Victims satisfied",
+        measure=Indicator.Measure.PERCENTAGE,
+    )
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 03", title="Robbery")
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+    numerator = page.get_by_label("Numerator for SP 02 Victims satisfied")
+    denominator = page.get_by_label("Denominator for SP 02 Victims satisfied")
+
+    # A column with a lone number on the percentage's line would shift: nothing is pasted.
+    page.get_by_label("SP 01 Burglary").focus()
+    paste(page, "150\r\n72\r\n12\r\n")
+    expect(
+        page.get_by_text("Nothing was pasted: SP 02 Victims satisfied needs a numerator")
+    ).to_be_visible()
+    expect(page.get_by_label("SP 01 Burglary")).to_have_value("")
+    expect(numerator).to_have_value("")
+    assert_accessible(page)
+
+    # Two cells side by side, or one cell like 72/100: one line per indicator.
+    paste(page, "150\r\n72\t100\r\n12\r\n29\r\n")
+    expect(page.get_by_label("SP 01 Burglary")).to_have_value("150")
+    expect(numerator).to_have_value("72")
+    expect(denominator).to_have_value("100")
+    expect(page.get_by_label("SP 03 Robbery")).to_have_value("12")
+    expect(page.get_by_label("SP 09 Police recorded hate crime")).to_have_value("29")
+    expect(page.get_by_text("Nothing was pasted")).to_be_hidden()
+    numerator.focus()
+    paste(page, "64/80\r\n13\r\n")
+    expect(numerator).to_have_value("64")
+    expect(denominator).to_have_value("80")
+    expect(page.get_by_label("SP 03 Robbery")).to_have_value("13")
+
+    page.get_by_role("button", name="Save figures").click()
+    page.wait_for_url("**/figures/2016-12/")
+    saved = Actual.objects.get(indicator=satisfaction, period=datetime.date(2016, 12, 1))
+    assert (saved.numerator, saved.denominator, saved.value) == (64, 80, 80)
+
+
 def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):
     """WCAG 1.4.10: at 320 px each indicator's box sits under its name and last year's
     figure, inside the screen, instead of off to the side of a scroll box."""

@@ -155,7 +155,11 @@ def test_rankings_outlive_a_saved_figure_but_not_what_they_are_made_from(
     for name in ("family_ranking", "family_rankings"):
         real = getattr(views, name)
         monkeypatch.setattr(
-            views, name, lambda *args, real=real, name=name: made.append(name) or real(*args)
+            views,
+            name,
+            lambda *args, real=real, name=name, **kwargs: (
+                made.append(name) or real(*args, **kwargs)
+            ),
         )
     burglary.actuals.create(period="2024-01-01", value=5)
     client.force_login(officer_a)
@@ -192,3 +196,35 @@ def test_rankings_outlive_a_saved_figure_but_not_what_they_are_made_from(
     assert "Burglary, renamed" in client.get(dashboard).content.decode()
     # Trafford falls to the bottom: Plymouth, 2nd best before, is now the best.
     assert "best of 5, up 2 places" in page_html and "2nd best" not in page_html
+
+
+def _family_section(page: str) -> str:
+    return page[page.index("Most similar group") :].split("</table>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("period", "quarter"),
+    [
+        ("2023-06", "Q1 2023/24"),  # Q1's last month: Q1 is complete
+        ("2023-08", "Q1 2023/24"),  # within Q2: Q2 is not complete yet
+        ("2023-09", "Q2 2023/24"),
+        ("2024-01", "Q2 2023/24"),  # the latest published
+    ],
+)
+def test_dashboard_of_a_month_ranks_no_quarter_after_it(
+    client, officer_a, burglary, partnership_a, period, quarter
+):
+    from opendata.selectors import family_rankings
+
+    burglary.actuals.create(period="2023-04-01", value=5)
+    year, number = int(quarter[3:7]), int(quarter[1])
+    [(_, ranking)] = family_rankings(partnership_a, up_to=(year, number))
+    client.force_login(officer_a)
+
+    page = client.get(f"/p/{partnership_a.slug}/dashboard/", {"period": period}).content.decode()
+
+    section = _family_section(page)
+    assert f"{quarter}: {ranking.sentence}" in section
+    later = {"Q1 2023/24": "Q2 2023/24", "Q2 2023/24": "Q3 2023/24"}[quarter]
+    assert later not in section

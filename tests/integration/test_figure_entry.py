@@ -862,7 +862,7 @@ def test_import_upload_officer_rows_of_other_partnership_are_refused(
     assert error_summary(response) == [
         "actuals.csv row 3: partnership 'partnership-b' is not Partnership A"
     ]
-    assert "Nothing was imported: fix these 1 problem" in page_text(response)
+    assert "Nothing was imported: fix this problem and try again" in page_text(response)
     assert not Actual.objects.exists()
 
 
@@ -881,8 +881,8 @@ def test_import_upload_officer_indicators_file_is_refused(client, officer_a, hat
 
     assert response.status_code == 200
     assert error_summary(response) == [
-        "indicators.csv: you can import only actions, actuals, commissioning, funding, "
-        "recommendations, risks here"
+        "indicators.csv: you can import only actuals, actions, risks, recommendations, "
+        "funding and commissioning here"
     ]
     assert Indicator.objects.count() == 1
 

@@ -186,7 +186,7 @@ def test_import_data_bad_row_reports_it_and_writes_nothing(tmp_path, indicators_
     before = db_counts()
     stderr = StringIO()
 
-    with pytest.raises(CommandError, match=r"Nothing imported: 1 problem\(s\) found"):
+    with pytest.raises(CommandError, match=r"Nothing imported: 1 problem found"):
         call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
 
     assert stderr.getvalue().splitlines() == [message]

@@ -80,7 +80,7 @@ def test_import_data_many_bad_rows_lists_the_first_and_counts_the_rest(
     actuals(tmp_path, months(10, value="N/A"))
     stderr = StringIO()
 
-    with pytest.raises(CommandError, match=r"Nothing imported: 10 problem\(s\) found"):
+    with pytest.raises(CommandError, match=r"Nothing imported: 10 problems found"):
         call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
 
     lines = stderr.getvalue().splitlines()

@@ -109,7 +109,7 @@ def test_target_percentage_above_100_is_refused(client, officer_a, partnership_a
     satisfaction = IndicatorFactory(partnership=partnership_a, measure="percentage")
     client.force_login(officer_a)
     response = client.post(url(satisfaction), {"kind": "annual", "value": "110"})
-    assert "A percentage target cannot be more than 100." in errors(response)
+    assert "The target is a percentage, so it cannot be more than 100." in errors(response)
     assert not Target.objects.exists()
 
 

@@ -60,7 +60,9 @@ def test_plymouth_totals_for_an_indicator_match_a_plain_count():
     sac = ["Burglary", "Robbery", "Vehicle crime", "Theft from the person"]
     match = police_uk.match_area(street, areas=["Plymouth"], crime_types=sac)
     plain = _plain_count(DEVON_JAN, "Plymouth")
-    totals = police_uk.monthly_totals(match.counts, months=match.months, crime_types=sac)
+    totals = police_uk.monthly_totals(
+        match.counts, months=match.months, crime_types=sac, listed=match.listed
+    )
     assert totals == {"2024-01": sum(plain[t] for t in sac)}
 
 

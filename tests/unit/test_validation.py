@@ -1,5 +1,6 @@
 """Reading figures typed or pasted by people."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,10 @@ import pytest
 from indicators.validation import (
     FigureError,
     check_figure,
+    check_size,
+    check_target,
     parse_number,
+    profile_drops,
     spreadsheet_safe,
     spreadsheet_text,
 )
@@ -101,3 +105,72 @@ def test_check_figure_percentage_typed_beside_its_parts_must_agree():
 def test_spreadsheet_safe_text_round_trips(text, safe):
     assert spreadsheet_safe(text) == safe
     assert spreadsheet_text(safe) == text
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("999999999999", Decimal("999999999999")),
+        ("999999999999.9999", Decimal("999999999999.9999")),
+        ("12.50000", Decimal("12.5")),
+        ("-0.0001", Decimal("-0.0001")),
+    ],
+)
+def test_check_size_takes_what_the_fields_hold(raw, expected):
+    assert check_size(parse_number(raw)) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("1000000000000", "too many digits (at most 12 before the decimal point)"),
+        ("99999999999999999999", "too many digits"),
+        ("1e20", "too many digits"),
+        ("-1e30", "too many digits"),
+        ("1.123456", "too many decimal places (at most 4)"),
+        ("1e-7", "too many decimal places"),
+    ],
+)
+def test_check_size_refuses_what_the_fields_cannot_hold(raw, message):
+    with pytest.raises(FigureError, match=re.escape(message)):
+        check_size(parse_number(raw), "SP 01")
+
+
+def test_check_figure_refuses_a_derived_rate_too_big_to_store():
+    with pytest.raises(FigureError, match="too many digits"):
+        check_figure("rate", None, Decimal("999999999999"), Decimal("0.0001"))
+
+
+@pytest.mark.parametrize(
+    "measure, kind, value, message",
+    [
+        ("count", "annual", "-1", "cannot be negative"),
+        ("count", "cumulative", "-50", "cannot be negative"),
+        ("percentage", "annual", "250", "cannot be more than 100"),
+        ("percentage", "cumulative", "500", "cannot be more than 100"),
+        ("count", "change_pct", "-150", "a reduction cannot be more than 100%"),
+        ("count", "annual", "1e20", "too many digits"),
+    ],
+)
+def test_check_target_refuses_what_cannot_be_a_target(measure, kind, value, message):
+    with pytest.raises(FigureError, match=message):
+        check_target(measure, kind, Decimal(value))
+
+
+@pytest.mark.parametrize(
+    "measure, kind, value",
+    [
+        ("count", "change_pct", "-100"),
+        ("count", "change_pct", "250"),
+        ("percentage", "annual", "100"),
+        ("rate", "annual", "250"),
+    ],
+)
+def test_check_target_takes_what_can_be_a_target(measure, kind, value):
+    assert check_target(measure, kind, Decimal(value)) == Decimal(value)
+
+
+def test_profile_drops_names_each_period_below_the_one_before_for_counts_only():
+    points = {1: Decimal(50), 3: Decimal(40), 2: Decimal(60), 4: Decimal(70)}
+    assert profile_drops("count", points) == [3]
+    assert profile_drops("percentage", points) == []
