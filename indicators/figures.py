@@ -23,6 +23,7 @@ from indicators.periods import (
     financial_year_of,
     fy_label,
     fy_months,
+    fy_start,
     month_start,
     months_to_date,
     previous_quarter,
@@ -856,6 +857,23 @@ def _direction(
         return "stable"
     better = ytd_change < 0 if spec.polarity == "lower" else ytd_change > 0
     return "improving" if better else "deteriorating"
+
+
+def history_start(
+    spec: IndicatorSpec,
+    period: date,
+    baseline_years: Sequence[int] = (),
+    settings: SpcSettings | None = None,
+) -> date:
+    """The first month an indicator's figures at ``period`` are worked out from: two
+    financial years before this one, the earliest baseline year of its targets, and the
+    whole of its XmR window, whichever is earliest. Its own alone: figures worked out with
+    other indicators' (which may reach further back) are the same as worked out alone."""
+    year = financial_year_of(period, spec.fy_start_month) - 2
+    start = fy_start(min([year, *baseline_years]), spec.fy_start_month)
+    calc = Calc(spec, {})
+    window = _spc_slots(calc.step, calc.slot_of(month_start(period)), settings)
+    return min(start, window[0])
 
 
 def spc_window(calc_step: int, slot: date, settings: SpcSettings | None) -> list[date]:

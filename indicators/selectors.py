@@ -24,6 +24,7 @@ from .figures import (
     SpcSettings,
     TargetSpec,
     compute,
+    history_start,
     spc_series,
     stored_point,
 )
@@ -125,15 +126,6 @@ class IndicatorFigures:
     figures: Figures
     series: dict[datetime.date, Point]
     target: TargetSpec | None
-
-
-def _history_start(
-    period: datetime.date, fy_start_month: int, baselines: list[int]
-) -> datetime.date:
-    """How far back the figures look: two years before this one (for SPC), or the earliest
-    baseline year of a target."""
-    year = periods.financial_year_of(period, fy_start_month) - 2
-    return periods.fy_start(min([year, *baselines]), fy_start_month)
 
 
 def _target_specs(rows: Iterable[tuple], financial_year: int) -> dict[int, TargetSpec]:
@@ -288,24 +280,34 @@ def partnership_figures(
             targets[indicator.pk] = found.target
             if found.earliest_baseline is not None:
                 baselines[indicator.pk] = found.earliest_baseline
-    start = _history_start(period, partnership.fy_start_month, list(baselines.values()))
-    # A fixed SPC baseline may reach further back than the figures otherwise look.
-    spc_starts = [spc.baseline_start for _, spc in inputs if spc and spc.baseline_start]
-    start = min([start, *spc_starts])
+    # Each indicator's series starts where its own figures need (figures.history_start),
+    # never where another's do: its figures are the same on every page, alone or not.
+    starts = {
+        i.pk: history_start(spec, period, [baselines[i.pk]] if i.pk in baselines else [], spc)
+        for i, (spec, spc) in zip(indicator_list, inputs, strict=True)
+    }
     end = periods.fy_months(fy, partnership.fy_start_month)[-1]
-    # Every series starts at the same month, as if all were read now: one kept from a
-    # call whose indicators reached further back (or less far) is read again.
-    kept = [found if found is None or found.start == start else None for found in kept]
+    # One kept from when its figures needed a different start (a target's baseline year
+    # changed) is read again.
+    kept = [
+        found if found is None or found.start == starts[i.pk] else None
+        for i, found in zip(indicator_list, kept, strict=True)
+    ]
     reread = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
+    earliest = min((starts[pk] for pk in reread), default=end)
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
-    for indicator_id, period_, value, numerator, denominator in _series_rows(reread, start, end):
-        series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
+    for indicator_id, period_, value, numerator, denominator in _series_rows(
+        reread, earliest, end
+    ):
+        if period_ >= starts[indicator_id]:
+            series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
     results, made = [], []
     for indicator, key, (spec, spc), found in zip(indicator_list, keys, inputs, kept, strict=True):
         if found is None:
             series = series_by[indicator.pk]
             target = targets.get(indicator.pk)
             figures = compute(spec, series, period, target, spc)
+            start = starts[indicator.pk]
             found = _Kept(figures, series, target, baselines.get(indicator.pk), start)
             made.append((key, found))
         results.append(IndicatorFigures(indicator, found.figures, found.series, found.target))

@@ -210,3 +210,35 @@ def test_memo_drops_the_least_recently_used_beyond_its_bound(settings):
     memo_set_many([("c", 3)])
 
     assert memo_get_many(["a", "b", "c"]) == [1, None, 3]
+
+
+@pytest.mark.django_db
+def test_an_indicators_figures_do_not_depend_on_the_others_beside_it(partnership_a):
+    """Its XmR window reaches 35 months back (December 2013 for November 2016), beyond the
+    two years before this one: read alone or beside an indicator whose target's baseline
+    reaches further still, its variation is the same (the dashboard and its page agreed
+    only when the other was computed in the same call)."""
+    from indicators import periods
+
+    own = IndicatorFactory(partnership=partnership_a, code="AA 01")
+    months = [periods.add_months(NOV_2016, -i) for i in range(36)]
+    # Low before April 2014, high since: the window's first four months hold the low ones.
+    values = {
+        m: Decimal(10 if m < datetime.date(2014, 4, 1) else 100 + (i % 3))
+        for i, m in enumerate(months)
+    }
+    services.actuals_save(entries=[FigureInput(own, m, v) for m, v in values.items()], by=None)
+    other = IndicatorFactory(partnership=partnership_a, code="BB 01")
+    TargetFactory(
+        indicator=other,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(-3),
+        baseline_year=2009,
+    )
+
+    alone = fresh(Indicator.objects.filter(pk=own.pk))[0].figures
+    beside = next(f.figures for f in fresh() if f.indicator.pk == own.pk)
+
+    assert alone.spc_points == beside.spc_points == 36
+    assert (alone.variation, alone.spc_mean) == (beside.variation, beside.spc_mean)

@@ -11,6 +11,7 @@ from indicators.figures import (
     SpcSettings,
     TargetSpec,
     compute,
+    history_start,
     series_of,
 )
 from indicators.periods import add_months, fy_months
@@ -740,3 +741,17 @@ def test_compute_status_green_iff_target_met(polarity, actuals, steps):
     assert figures.target_to_date == cumulative[len(actuals) - 1]
     assert (figures.status == "green") is met
     assert figures.status in ("green", "amber", "red")
+
+
+# How far back an indicator's figures are read -------------------------------------------
+
+
+def test_history_start_covers_the_xmr_window_worked_by_hand():
+    # November 2016: two years back is April 2014, but the 36-month window starts in
+    # December 2013; a baseline of 2009/10 reaches April 2009.
+    spec = IndicatorSpec("lower", "count")
+    assert history_start(spec, date(2016, 11, 1)) == date(2013, 12, 1)
+    assert history_start(spec, date(2016, 11, 1), [2009]) == date(2009, 4, 1)
+    # Quarterly: 36 quarters back from Q3 2016/17 (October 2016) is January 2008.
+    quarterly = IndicatorSpec("lower", "count", frequency="quarterly")
+    assert history_start(quarterly, date(2016, 11, 1)) == date(2008, 1, 1)
