@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from csp_portal.core.models import Meeting, Membership, Partnership
 from indicators import periods
+from indicators.importing import max_lengths
 
 from . import rules, services
 from .models import Action, ActionPlan, Objective, OpenClosed, Recommendation, Risk
@@ -71,6 +72,16 @@ REQUIRED = {
     "recommendations": ("partnership", "reference", "meeting_date", "recommendation"),
 }
 ORDER = {"actions": 60, "risks": 61, "recommendations": 62}
+# The text each table writes to a field of limited length, by column.
+LENGTHS = {
+    "actions": max_lengths(ActionPlan, plan="title")
+    | max_lengths(Objective, objective="title")
+    | max_lengths(Action, reference="reference", lead="lead_text", when="when"),
+    "risks": max_lengths(Risk, reference="reference", owner="owner"),
+    "recommendations": max_lengths(
+        Recommendation, reference="reference", assigned_to="assigned_to"
+    ),
+}
 
 
 # Shared cell readers ----------------------------------------------------------
@@ -149,6 +160,7 @@ def check_actions(rows, ctx) -> list[dict]:
         if not row.get("objective"):
             ctx.error(row, "objective is blank")
             ok = False
+        ok = ctx.texts_fit(row, LENGTHS["actions"]) and ok
         due_ok, due = _date(row, "due", ctx)
         updated_ok, updated_on = _date(row, "updated_on", ctx)
         ok = ok and due_ok and updated_ok
@@ -373,6 +385,7 @@ def check_risks(rows, ctx) -> list[dict]:
             if not row.get(column):
                 ctx.error(row, f"{column} is blank")
                 ok = False
+        ok = ctx.texts_fit(row, LENGTHS["risks"]) and ok
         likelihood = _scale(row, "likelihood", ctx)
         impact = _scale(row, "impact", ctx)
         status = row.get("status") or OpenClosed.OPEN
@@ -456,6 +469,7 @@ def check_recommendations(rows, ctx) -> list[dict]:
             if not row.get(column):
                 ctx.error(row, f"{column} is blank")
                 ok = False
+        ok = ctx.texts_fit(row, LENGTHS["recommendations"]) and ok
         meeting_ok, meeting_date = _date(row, "meeting_date", ctx)
         if meeting_ok and meeting_date is None:
             ctx.error(row, "meeting_date is blank")

@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 
 from csp_portal.core.models import Partnership
 from indicators import periods
-from indicators.importing import Table, register
+from indicators.importing import Table, max_lengths, register
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
@@ -68,6 +68,9 @@ CONTRIBUTION_WORDS = {
     "awaiting confirmation": CommissioningLine.Contribution.AWAITING,
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# The text each table writes to a field of limited length, by column.
+FUNDING_LENGTHS = max_lengths(FundingStream, source="source", allocated_by="allocated_by")
+LINE_LENGTHS = max_lengths(CommissioningLine, reference="reference", provider="provider")
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,7 @@ def check_funding(rows, ctx) -> list[StreamItem]:
         source = row.get("source")
         if not source:
             ctx.error(row, "source is blank")
+        fits = ctx.texts_fit(row, FUNDING_LENGTHS)
         try:
             amount = budget.parse_money(row.get("amount"), label="The amount")
         except budget.MoneyError as error:
@@ -117,7 +121,7 @@ def check_funding(rows, ctx) -> list[StreamItem]:
         if amount is None:
             ctx.error(row, "amount is blank")
             continue
-        if slug is None or year is None or not source:
+        if slug is None or year is None or not source or not fits:
             continue
         first = ctx.repeated(row, (slug, year, source))
         if first is not None:
@@ -222,7 +226,10 @@ def _check_line(row, ctx) -> LineItem | None:
             f"status '{row.get('status')}' is not one of "
             + ", ".join(CommissioningLine.Status.values)
         )
-    if problems:
+    # Said by name here: the model's check below would say "Ensure this value has at most
+    # 30 characters" without naming the column.
+    fits = ctx.texts_fit(row, LINE_LENGTHS)
+    if problems or not fits:
         for problem in problems:
             ctx.error(row, problem)
         return None

@@ -296,9 +296,7 @@ def partnership_figures(
     reread = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
     earliest = min((starts[pk] for pk in reread), default=end)
     series_by: dict[int, dict[datetime.date, Point]] = defaultdict(dict)
-    for indicator_id, period_, value, numerator, denominator in _series_rows(
-        reread, earliest, end
-    ):
+    for indicator_id, period_, value, numerator, denominator in _series_rows(reread, earliest, end):
         if period_ >= starts[indicator_id]:
             series_by[indicator_id][period_] = stored_point(value, numerator, denominator)
     results, made = [], []

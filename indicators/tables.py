@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from . import periods
 from .models import Indicator
@@ -8,6 +9,22 @@ from .validation import spreadsheet_safe
 ON_PAGE = {"exclude_from_export": True}
 # In the download only: the page shows them inside the cells above.
 DOWNLOAD_ONLY = {"visible": False}
+
+NO_MATCH = "No indicators match. Clear the filters, or import indicators from a spreadsheet."
+NONE_YET = "This partnership has no indicators yet."
+
+
+def none_yet_text(import_url: str | None) -> str:
+    """What the unfiltered list says when the partnership has no indicators: with the
+    import page's address (``import_url``) for an administrator, who imports them; without
+    it for an editor, whose import leaves indicators out."""
+    if import_url is None:
+        return f"{NONE_YET} Ask an administrator to import them from a spreadsheet."
+    return format_html(
+        '{} <a class="govuk-link" href="{}">Import indicators from a spreadsheet</a>.',
+        NONE_YET,
+        import_url,
+    )
 
 
 class IndicatorTable(tables.Table):
@@ -62,9 +79,7 @@ class IndicatorTable(tables.Table):
             "owner",
         ]
         order_by = "indicator"
-        empty_text = (
-            "No indicators match. Clear the filters, or import indicators from a spreadsheet."
-        )
+        empty_text = NO_MATCH  # the view says more when no filter is set
 
     # Made from the figures: a save of figures changes the list's order only when it is
     # sorted by one of these.

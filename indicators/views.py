@@ -1,6 +1,7 @@
 import datetime
 import functools
 import json
+import re
 import secrets
 import tempfile
 
@@ -47,7 +48,7 @@ from .forms import (
 )
 from .importing import registry as import_registry
 from .models import Indicator, Target
-from .tables import IndicatorTable
+from .tables import IndicatorTable, none_yet_text
 from .templatetags.sheet import month_sheet_rows, year_grid_row
 from .validation import plain_number
 
@@ -80,6 +81,7 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
+    staff = request.user.is_staff  # an administrator is told how to add indicators
 
     def filtered_table() -> tuple[IndicatorFilterForm, IndicatorTable]:
         form = IndicatorFilterForm(request.GET or None, partnership=partnership)
@@ -91,7 +93,11 @@ def indicator_list(request, slug):
             measure=filters.get("measure", ""),
             search=filters.get("q", ""),
         )
-        return form, IndicatorTable(queryset)
+        if any(filters.values()):
+            return form, IndicatorTable(queryset)
+        # Unfiltered, an empty table means the partnership has none: say how to add them.
+        import_url = reverse("indicators:import", args=[slug]) if staff else None
+        return form, IndicatorTable(queryset, empty_text=none_yet_text(import_url))
 
     export_format = request.GET.get("_export")
     if TableExport.is_valid_format(export_format) and export_format in {"csv", "xlsx"}:
@@ -119,6 +125,7 @@ def indicator_list(request, slug):
             partnership.slug,
             str(partnership),
             sorted(request.GET.lists()),
+            staff,
             groups,
             [i.pk for i in records],
         )
@@ -157,7 +164,7 @@ def indicator_list(request, slug):
 
     # The filters and table show figures' dates and counts, and the sort and page links
     # carry the query string: cached for this data version and these parameters.
-    asked = key_digest(sorted(request.GET.lists()))
+    asked = key_digest(sorted(request.GET.lists()), staff)
     return render(
         request,
         "indicators/indicator_list.html",
@@ -899,6 +906,17 @@ def _latest_period(partnership) -> datetime.date | None:
     )
 
 
+def _outside_the_years(raw: str) -> str | None:
+    """If periods.parse_month refused this text only for its year (9999-12), says so."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", raw.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return (
+        f"{match.group(0)} is outside the years the portal holds "
+        f"({periods.MIN_YEAR} to {periods.MAX_YEAR})"
+    )
+
+
 def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     """The month asked for (?period=YYYY-MM), else the latest with figures; and any error."""
     raw = request.GET.get("period")
@@ -907,7 +925,8 @@ def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     try:
         return periods.parse_month(raw), ""
     except ValueError:
-        error = f"'{raw[:20]}' is not a month like 2016-11, so the latest month is shown."
+        problem = _outside_the_years(raw) or f"'{raw[:20]}' is not a month like 2016-11"
+        error = f"{problem}, so the latest month is shown."
         return _latest_period(partnership), error
 
 
@@ -923,7 +942,9 @@ def api_comparisons(request, slug):
     try:
         period = periods.parse_month(raw)
     except ValueError:
-        return JsonResponse({"error": "period must be a month like 2016-11"}, status=400)
+        outside = _outside_the_years(raw)
+        error = f"period {outside}" if outside else "period must be a month like 2016-11"
+        return JsonResponse({"error": error}, status=400)
     body = cached(
         f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
         lambda: _comparisons_body(partnership, period),

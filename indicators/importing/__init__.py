@@ -19,7 +19,7 @@ nothing.
     run.py        one import: check, then write in one transaction
 """
 
-from .context import ImportContext, ImportFailed, ImportReport
+from .context import ImportContext, ImportFailed, ImportReport, max_lengths
 from .exporting import export_rows, export_to_folder, export_workbook, write_workbook
 from .reading import Row, Tables, count_rows, read_path, read_uploads, read_workbook
 from .registry import Table, register, unregister
@@ -39,6 +39,7 @@ __all__ = [
     "export_workbook",
     "import_path",
     "import_tables",
+    "max_lengths",
     "read_path",
     "read_uploads",
     "read_workbook",

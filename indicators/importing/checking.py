@@ -8,6 +8,7 @@ from operator import itemgetter
 
 from django.utils.text import slugify
 
+from csp_portal.core.models import Partnership, ThemeGroup
 from opendata import police_uk
 from opendata.police_uk import split_list
 
@@ -21,10 +22,19 @@ from ..validation import (
     check_target,
     profile_drops,
 )
-from .context import ImportContext
+from .context import ImportContext, max_lengths
 from .reading import Row
 
 NOTE_LENGTH = Actual._meta.get_field("note").max_length
+# The text each table writes, by column: a cell longer than its field is a row error.
+PARTNERSHIP_LENGTHS = max_lengths(
+    Partnership, slug="slug", name="name", police_force="police_force"
+)
+LOCAL_AUTHORITIES_LENGTH = Partnership._meta.get_field("local_authorities").max_length
+INDICATOR_LENGTHS = max_lengths(Indicator, code="code", title="title", unit="unit") | max_lengths(
+    ThemeGroup, theme_group="name"
+)
+CRIME_TYPES_LENGTH = Indicator._meta.get_field("police_uk_crime_types").max_length
 WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
 
 
@@ -56,6 +66,14 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if population and not population.isdigit():
             ctx.error(row, f"population '{population}' is not a whole number")
             continue
+        authorities = _listed(row, "local_authorities")
+        fits = ctx.texts_fit(row, PARTNERSHIP_LENGTHS)
+        if authorities is not None and ctx.too_long(
+            row, "local_authorities", authorities, LOCAL_AUTHORITIES_LENGTH
+        ):
+            fits = False
+        if not fits:
+            continue
         ctx.add_partnership(slug)
         items.append(
             {
@@ -63,7 +81,7 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
                 "name": name,
                 "population": int(population) if population else None,
                 "police_force": row.get("police_force"),
-                "local_authorities": _listed(row, "local_authorities"),
+                "local_authorities": authorities,
             }
         )
     return items
@@ -85,6 +103,8 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         code, title = row.get("code"), row.get("title")
         if not code or not title:
             ctx.error(row, "code and title must not be blank")
+            continue
+        if not ctx.texts_fit(row, INDICATOR_LENGTHS):
             continue
         first = ctx.repeated(row, (slug, code))
         if first is not None:
@@ -116,6 +136,10 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         unknown = [t for t in split_list(crime_types or "") if t not in police_uk.CRIME_TYPES]
         if unknown:
             ctx.error(row, f"police_uk_crime_types '{', '.join(unknown)}' is not a police.uk type")
+            continue
+        if crime_types is not None and ctx.too_long(
+            row, "police_uk_crime_types", crime_types, CRIME_TYPES_LENGTH
+        ):
             continue
         ctx.add_indicator(slug, code, values["measure"], values["frequency"])
         items.append(
@@ -264,8 +288,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         ctx.error(row, "value is blank (leave a missing month out of the file)")
         return None
     note = row.get("note")
-    if len(note) > NOTE_LENGTH:
-        ctx.error(row, f"note is {len(note)} characters long (at most {NOTE_LENGTH})")
+    if ctx.too_long(row, "note", note, NOTE_LENGTH):
         return None
     # One int per figure (not a tuple of strings): a national file has millions of them.
     first = ctx.repeated(row, found.number * 1_000_000 + period.year * 12 + period.month)

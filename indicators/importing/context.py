@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
+from django.db.models import Model
 
 from csp_portal.core.models import Partnership, ThemeGroup
 
@@ -26,6 +27,12 @@ from .reading import Row
 
 # Problems kept word for word; the rest are counted (a file of bad rows lists millions).
 MAX_ERRORS = 1000
+
+
+def max_lengths(model: type[Model], **fields: str) -> dict[str, int]:
+    """For each column, the max_length of the model field it is written to
+    (``max_lengths(Risk, owner="owner")``)."""
+    return {column: model._meta.get_field(name).max_length for column, name in fields.items()}
 
 
 class IndicatorKind(NamedTuple):
@@ -194,6 +201,20 @@ class ImportContext:
                 self.error(row, str(error))
                 ok = False
         return values if ok else None
+
+    def too_long(self, row: Row, column: str, text: str, most: int) -> bool:
+        """Whether this column's text is longer than its field holds (then reported):
+        SQLite keeps text of any length, PostgreSQL would stop the import part way."""
+        if len(text) <= most:
+            return False
+        self.error(row, f"{column} is {len(text):,} characters long (at most {most:,})")
+        return True
+
+    def texts_fit(self, row: Row, lengths: Mapping[str, int]) -> bool:
+        """Whether every column's cell fits its length (``max_lengths``), reporting each
+        that does not."""
+        too_long = [c for c, most in lengths.items() if self.too_long(row, c, row.get(c), most)]
+        return not too_long
 
     def period(self, row: Row, column: str = "period") -> datetime.date | None:
         raw = row.get(column)

@@ -28,7 +28,9 @@ the file on ``ctx`` (``ctx.repeated(row, key)`` finds a natural key given twice)
 ``ctx.check_partnership(row)`` (slug or None; applies the upload's scope) and
 ``ctx.check_indicator(row, slug)`` (includes indicators earlier in the same import);
 ``ctx.numbers(row, ("value",))``, ``ctx.period(row)`` and ``ctx.financial_year(row)``
-read typed cells and report bad ones. Check must not write.
+read typed cells and report bad ones; ``ctx.texts_fit(row, max_lengths(Risk,
+owner="owner"))`` reports text too long for its field (SQLite stores it, PostgreSQL
+would stop the import). Check must not write.
 
 ``apply(items, ctx)`` runs only while no row of any table has an error, inside the one
 transaction of the whole import (so any error later rolls everything back, and a dry

@@ -55,7 +55,7 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
 
     page.get_by_label("Title").fill("Hate crime update")
     page.get_by_label("Month the figures run to").fill("2016-11")
-    page.get_by_label("Meeting (optional)", exact=True).select_option(
+    page.get_by_label("Meeting", exact=True).select_option(
         label="Safer Plymouth scrutiny panel, 24 January 2017"
     )
     page.get_by_role("button", name="Create report").click()

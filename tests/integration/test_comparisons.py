@@ -176,9 +176,8 @@ def test_comparisons_api_demo_targets_from_the_paper(client, officer_a, tmp_path
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "period", ["2016-13", "Nov 2016", "2016-1", "", None, "9999-12", "0001-03"]
-)
+# A month outside the years the portal holds says so: test_indicator_messages.py.
+@pytest.mark.parametrize("period", ["2016-13", "Nov 2016", "2016-1", "", None])
 def test_comparisons_api_bad_period_is_400_json(client, officer_a, hate_crime, period):
     client.force_login(officer_a)
 
