@@ -167,6 +167,14 @@ def parse_month(text: str) -> date:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
+def outside_the_years(text: str) -> str | None:
+    """If ``parse_month`` refuses ``text`` only for its year ("9999-12"), what to say."""
+    match = _MONTH_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{match.group(0)} is outside the years the portal holds ({MIN_YEAR} to {MAX_YEAR})"
+
+
 def month_name(month: date) -> str:
     """The month's English name, e.g. "November"."""
     return MONTH_NAMES[month.month - 1]

@@ -1,7 +1,6 @@
 import datetime
 import functools
 import json
-import re
 import secrets
 import tempfile
 
@@ -906,17 +905,6 @@ def _latest_period(partnership) -> datetime.date | None:
     )
 
 
-def _outside_the_years(raw: str) -> str | None:
-    """If periods.parse_month refused this text only for its year (9999-12), says so."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", raw.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
-    return (
-        f"{match.group(0)} is outside the years the portal holds "
-        f"({periods.MIN_YEAR} to {periods.MAX_YEAR})"
-    )
-
-
 def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     """The month asked for (?period=YYYY-MM), else the latest with figures; and any error."""
     raw = request.GET.get("period")
@@ -925,7 +913,7 @@ def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     try:
         return periods.parse_month(raw), ""
     except ValueError:
-        problem = _outside_the_years(raw) or f"'{raw[:20]}' is not a month like 2016-11"
+        problem = periods.outside_the_years(raw) or f"'{raw[:20]}' is not a month like 2016-11"
         error = f"{problem}, so the latest month is shown."
         return _latest_period(partnership), error
 
@@ -942,7 +930,7 @@ def api_comparisons(request, slug):
     try:
         period = periods.parse_month(raw)
     except ValueError:
-        outside = _outside_the_years(raw)
+        outside = periods.outside_the_years(raw)
         error = f"period {outside}" if outside else "period must be a month like 2016-11"
         return JsonResponse({"error": error}, status=400)
     body = cached(

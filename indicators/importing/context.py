@@ -223,7 +223,13 @@ class ImportContext:
             try:
                 month = self._months[raw] = periods.parse_month(raw)
             except ValueError:
-                self.error(row, f"{column} '{raw}' is not a month like 2016-11")
+                outside = periods.outside_the_years(raw)
+                self.error(
+                    row,
+                    f"{column} {outside}"
+                    if outside
+                    else f"{column} '{raw}' is not a month like 2016-11",
+                )
         return month
 
     def financial_year(self, row: Row, column: str = "year") -> int | None:

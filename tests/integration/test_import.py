@@ -103,7 +103,7 @@ BAD_FILES = {
     ),
     "period_year_out_of_range": (
         {"actuals": [*GOOD_YEAR, actual(period="0001-04")]},
-        "actuals.csv row 14: period '0001-04' is not a month like 2016-11",
+        "actuals.csv row 14: period 0001-04 is outside the years the portal holds (1900 to 2999)",
     ),
     "value_not_a_number": (
         {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="N/A")]},
