@@ -53,7 +53,9 @@ SCHEDULE_12A = frozenset(range(1, 8)) | frozenset(range(12, 19))
 def schedule_12a_paragraphs(text: str) -> str:
     """ "3" or "3 and 4" from what an editor typed ("para 3", "3, 4"); ValidationError if
     it names no paragraph of Schedule 12A."""
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    # The numbers of the Schedule ("12A") and the Act ("1972") are no paragraphs.
+    named = re.sub(r"\b12\s*A\b|\b1972\b", " ", text, flags=re.IGNORECASE)
+    numbers = [int(n) for n in re.findall(r"\d+", named)]
     if not numbers or any(n not in SCHEDULE_12A for n in numbers):
         raise ValidationError(
             {
@@ -67,12 +69,19 @@ def schedule_12a_paragraphs(text: str) -> str:
     return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
+NO_WARDS = frozenset({"n/a", "na", "none", "nil", "tbc", "-"})
+
+
 def wards_affected(text: str) -> str:
     """ "All", or the wards by name, one comma between each."""
     names = [name.strip() for name in re.split(r"[,;\n]+", text or "") if name.strip()]
     if not names or not all(re.search(r"[^\W\d_]", name) for name in names):
         raise ValidationError({"wards": 'Enter "All", or the wards affected by name'})
-    if any(name.casefold() == "all" for name in names):
+    if any(name.casefold() in NO_WARDS for name in names):
+        raise ValidationError(
+            {"wards": 'Enter "All", or the wards affected by name (not "none" or "N/A")'}
+        )
+    if any(name.casefold() in ("all", "all wards") for name in names):
         if len(names) > 1:
             raise ValidationError(
                 {"wards": 'Enter "All" on its own, or the wards affected by name'}

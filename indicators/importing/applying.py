@@ -13,9 +13,9 @@ from csp_portal.core.models import Partnership
 
 from .. import periods
 from ..data_version import data_changed
-from ..models import Actual, FigureChange, Indicator
+from ..models import Actual, FigureChange, Indicator, Target
 from ..services import TargetLocked, figure_snapshot, target_set
-from ..validation import same_number
+from ..validation import profile_drops, same_number
 from .context import ImportContext
 from .copying import insert_rows
 
@@ -161,7 +161,33 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
             )
             continue
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1
+    _check_profiles(items, ctx)
     return counts
+
+
+def _check_profiles(items: list[dict], ctx: ImportContext) -> None:
+    """A cumulative profile as it stands after the import, stored points and the file's
+    together, must not go down (the target page refuses it so): a row error if it does."""
+    first_rows: dict[tuple, int] = {}
+    for item in items:
+        if item["kind"] == Target.Kind.CUMULATIVE:
+            indicator = ctx.indicator(item["partnership"], item["code"])
+            first_rows.setdefault((indicator, item["financial_year"]), item["row"])
+    for (indicator, year), row in first_rows.items():
+        points = dict(
+            Target.objects.filter(
+                indicator=indicator, financial_year=year, kind=Target.Kind.CUMULATIVE
+            ).values_list("period", "value")
+        )
+        drops = profile_drops(indicator.measure, points)
+        if drops:
+            ctx.error_at(
+                "targets",
+                row,
+                f"a cumulative target cannot go down: with the {indicator.code} profile "
+                f"already stored, the target to {periods.month_label(drops[0])} would be less "
+                "than the month before",
+            )
 
 
 ACTUAL_FIELDS = [

@@ -312,6 +312,24 @@ def test_import_count_profile_that_goes_down_is_refused_as_the_form_refuses_it(t
 
 
 @pytest.mark.django_db
+def test_import_profile_point_below_a_stored_one_before_it_is_refused(tmp_path, burglary):
+    for period, value in (("2016-04-01", 10), ("2016-05-01", 20), ("2016-06-01", 30)):
+        TargetFactory(
+            indicator=burglary, financial_year=2016, kind="cumulative", value=value, period=period
+        )
+    write_csv(
+        tmp_path, "targets", [target("SP 01", type="cumulative", value="5", period="2016-05")]
+    )
+
+    assert import_errors(tmp_path) == [
+        "targets.csv row 2: a cumulative target cannot go down: with the SP 01 profile "
+        "already stored, the target to May 2016 would be less than the month before"
+    ]
+    stored = Target.objects.filter(indicator=burglary).order_by("period")
+    assert [t.value for t in stored] == [10, 20, 30]
+
+
+@pytest.mark.django_db
 def test_import_two_kinds_of_target_for_one_year_is_a_row_error(tmp_path, burglary):
     write_csv(
         tmp_path,

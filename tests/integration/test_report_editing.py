@@ -9,6 +9,7 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -196,6 +197,13 @@ def test_schedule_12a_paragraphs_and_wards_are_written_one_way():
     assert schedule_12a_paragraphs("para 3") == "3"
     assert schedule_12a_paragraphs("3, 4") == "3 and 4"
     assert schedule_12a_paragraphs("14") == "14"
+    # The Schedule's own number and the Act's year are no paragraphs.
+    assert schedule_12a_paragraphs("Paragraph 3 of Schedule 12A") == "3"
+    assert schedule_12a_paragraphs("paragraph 3, Local Government Act 1972") == "3"
+    assert wards_affected("All wards") == "All"
+    for nothing in ("N/A", "None"):
+        with pytest.raises(ValidationError):
+            wards_affected(nothing)
     assert wards_affected("all") == "All"
     assert wards_affected("Stoke; Devonport\nPeverell") == "Stoke, Devonport, Peverell"
 
