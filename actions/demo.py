@@ -46,6 +46,7 @@ def issues_load(path: Path) -> str:
                 },
                 by=None,
                 issue=current,
+                source="demo",
             )
             created += current is None
             updated += current is not None and changed

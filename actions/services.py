@@ -215,6 +215,7 @@ def plan_save(
     values: dict,
     plan: ActionPlan | None = None,
     edits: Edits | None = None,
+    source: str = "form",
 ) -> tuple[ActionPlan, bool]:
     """Start an action plan (title, financial year, optional theme group) or change one.
 
@@ -269,6 +270,7 @@ def plan_save(
         values=values,
         edits=edits,
         by=by,
+        source=source,
     )
     return saved, changed
 
@@ -281,6 +283,7 @@ def objective_save(
     values: dict,
     objective: Objective | None = None,
     edits: Edits | None = None,
+    source: str = "form",
 ) -> tuple[Objective, bool]:
     """Add a numbered objective to a plan, or change one; numbers are unique in a plan."""
     number = _posted("number", values, edits)
@@ -299,6 +302,7 @@ def objective_save(
         values=values,
         edits=edits,
         by=by,
+        source=source,
     )
     return saved, changed
 
@@ -474,6 +478,7 @@ def issue_save(
     values: dict,
     issue: CrossThemeIssue | None = None,
     edits=None,
+    source: str = "form",
 ) -> tuple[CrossThemeIssue, bool]:
     """Create or change a cross-theme issue and the theme groups it affects."""
     affects: list[ThemeGroup] = (
@@ -488,6 +493,7 @@ def issue_save(
         values=values,
         edits=edits,
         by=by,
+        source=source,
     )
     return saved, changed
 

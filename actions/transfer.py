@@ -14,6 +14,7 @@ action's current ones.
 import datetime
 from collections.abc import Iterator, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from csp_portal.core.models import Meeting, Membership, Partnership
@@ -21,7 +22,16 @@ from indicators import periods
 from indicators.importing import max_lengths
 
 from . import rules, services
-from .models import Action, ActionPlan, Objective, OpenClosed, Recommendation, Risk
+from .models import (
+    DUE_YEARS_AFTER,
+    Action,
+    ActionPlan,
+    Objective,
+    OpenClosed,
+    Recommendation,
+    Risk,
+    latest_due,
+)
 from .selectors import reference_key
 
 COLUMNS = {
@@ -184,6 +194,15 @@ def check_actions(rows, ctx) -> list[dict]:
                 f"{periods.fy_label(year, start_month)} starts ({start.isoformat()})",
             )
             continue
+        latest = latest_due(year, start_month)
+        if due and due > latest:
+            ctx.error(
+                row,
+                f"due {due.isoformat()} is more than {DUE_YEARS_AFTER} years after the plan's "
+                f"financial year {periods.fy_label(year, start_month)} ends "
+                f"({latest.isoformat()})",
+            )
+            continue
         plan_key = (slug, plan)
         theme_group = row.get("theme_group")
         first = plans.setdefault(plan_key, (year, theme_group, row.number))
@@ -212,6 +231,7 @@ def check_actions(rows, ctx) -> list[dict]:
             continue
         items.append(
             {
+                "row": row.number,
                 "partnership": slug,
                 "plan": plan,
                 "year": year,
@@ -270,72 +290,86 @@ def apply_actions(items: list[dict], ctx) -> dict[str, int]:
             )
         }
         for item in group:
-            theme_group = ctx.theme_group(slug, item["theme_group"])
-            plan = plans.get(item["plan"])
-            if plan is None:
-                plan = plans[item["plan"]] = ActionPlan.objects.create(
-                    partnership=partnership,
-                    title=item["plan"],
-                    financial_year=item["year"],
-                    theme_group=theme_group,
-                )
-            elif (plan.financial_year, plan.theme_group_id) != (
-                item["year"],
-                theme_group.pk if theme_group else None,
-            ):
-                plan.financial_year, plan.theme_group = item["year"], theme_group
-                plan.save(update_fields=["financial_year", "theme_group"])
-            objective = objectives.get((plan.pk, item["objective_number"]))
-            if objective is None:
-                objective = objectives[plan.pk, item["objective_number"]] = (
-                    Objective.objects.create(
-                        plan=plan, number=item["objective_number"], title=item["objective"]
-                    )
-                )
-            elif objective.title != item["objective"]:
-                objective.title = item["objective"]
-                objective.save(update_fields=["title"])
-            member = members.get(item["lead"])
-            current = actions.get((plan.pk, item["reference"]))
-            fields = services.ActionFields(
-                objective_id=objective.pk,
-                reference=item["reference"],
-                description=item["description"],
-                outcome=item["outcome"],
-                lead_member_id=member.pk if member else None,
-                lead_text="" if member else item["lead"],
-                due=item["due"],
-                when=item["when"],
-                closed=current.closed if current else False,
-            )
-            indicators = [ctx.indicator(slug, code) for code in item["indicators"]]
-            action, changed = services.action_save(
-                plan=plan,
-                fields=fields,
-                indicators=indicators,
-                by=ctx.user,
-                action=current,
-                source=ctx.source,
-            )
-            wanted = (item["status"], item["latest_update"], item["updated_on"])
-            if (action.status, action.latest_update, action.updated_on) != wanted and (
-                item["status"] != rules.NOT_STARTED or item["latest_update"] or item["updated_on"]
-            ):
-                services.action_update_add(
-                    action=action,
-                    status=item["status"],
-                    text=item["latest_update"],
-                    by=ctx.user,
-                    date=item["updated_on"] or ctx.today,
-                    source=ctx.source,
-                    require_text=False,
-                )
-                changed = True
-            if current is None:
-                counts["created"] += 1
-            else:
-                counts["updated" if changed else "unchanged"] += 1
+            try:
+                outcome = _apply_action(item, ctx, partnership, members, plans, objectives, actions)
+            except ValidationError as refused:
+                _refused(ctx, "actions", item["row"], refused)
+                continue
+            counts[outcome] += 1
     return counts
+
+
+def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
+    """A rule the service keeps (a due date, a reference taken) as the row's error: the
+    import then writes nothing, as for any row error."""
+    for message in refused.messages:
+        ctx.error_at(table, row, message[:1].lower() + message[1:].rstrip("."))
+
+
+def _apply_action(item, ctx, partnership, members, plans, objectives, actions) -> str:
+    """Write one action row (its plan and objective first, through the audited services):
+    created, updated or unchanged."""
+    slug = item["partnership"]
+    theme_group = ctx.theme_group(slug, item["theme_group"])
+    plan, _ = services.plan_save(
+        partnership=partnership,
+        by=ctx.user,
+        values={
+            "title": item["plan"],
+            "financial_year": item["year"],
+            "theme_group": theme_group,
+        },
+        plan=plans.get(item["plan"]),
+        source=ctx.source,
+    )
+    plans[item["plan"]] = plan
+    objective, _ = services.objective_save(
+        plan=plan,
+        by=ctx.user,
+        values={"number": item["objective_number"], "title": item["objective"]},
+        objective=objectives.get((plan.pk, item["objective_number"])),
+        source=ctx.source,
+    )
+    objectives[plan.pk, item["objective_number"]] = objective
+    member = members.get(item["lead"])
+    current = actions.get((plan.pk, item["reference"]))
+    fields = services.ActionFields(
+        objective_id=objective.pk,
+        reference=item["reference"],
+        description=item["description"],
+        outcome=item["outcome"],
+        lead_member_id=member.pk if member else None,
+        lead_text="" if member else item["lead"],
+        due=item["due"],
+        when=item["when"],
+        closed=current.closed if current else False,
+    )
+    indicators = [ctx.indicator(slug, code) for code in item["indicators"]]
+    action, changed = services.action_save(
+        plan=plan,
+        fields=fields,
+        indicators=indicators,
+        by=ctx.user,
+        action=current,
+        source=ctx.source,
+    )
+    wanted = (item["status"], item["latest_update"], item["updated_on"])
+    if (action.status, action.latest_update, action.updated_on) != wanted and (
+        item["status"] != rules.NOT_STARTED or item["latest_update"] or item["updated_on"]
+    ):
+        services.action_update_add(
+            action=action,
+            status=item["status"],
+            text=item["latest_update"],
+            by=ctx.user,
+            date=item["updated_on"] or ctx.today,
+            source=ctx.source,
+            require_text=False,
+        )
+        changed = True
+    if current is None:
+        return "created"
+    return "updated" if changed else "unchanged"
 
 
 def export_actions(partnership: Partnership) -> Iterator[Sequence]:
@@ -395,12 +429,14 @@ def check_risks(rows, ctx) -> list[dict]:
         review_ok, review_date = _date(row, "review_date", ctx)
         if not ok or not review_ok or likelihood is None or impact is None:
             continue
-        first_at = ctx.repeated(row, ("risks", slug, row.get("reference")))
+        # A reference names one risk whatever its case (as the risk form has it).
+        first_at = ctx.repeated(row, ("risks", slug, row.get("reference").casefold()))
         if first_at is not None:
             ctx.error(row, f"a second risk '{row.get('reference')}' (first at row {first_at})")
             continue
         items.append(
             {
+                "row": row.number,
                 "partnership": slug,
                 "reference": row.get("reference"),
                 "theme_group": row.get("theme_group"),
@@ -420,20 +456,24 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     slugs = {item["partnership"] for item in items}
     existing = {
-        (r.partnership.slug, r.reference): r
+        (r.partnership.slug, r.reference.casefold()): r
         for r in Risk.objects.filter(partnership__slug__in=slugs).select_related("partnership")
     }
     for item in items:
-        slug = item.pop("partnership")
+        slug, row = item.pop("partnership"), item.pop("row")
         values = dict(item, theme_group=ctx.theme_group(slug, item["theme_group"]))
-        current = existing.get((slug, item["reference"]))
-        _, changed = services.risk_save(
-            partnership=ctx.partnership(slug),
-            values=values,
-            by=ctx.user,
-            risk=current,
-            source=ctx.source,
-        )
+        current = existing.get((slug, item["reference"].casefold()))
+        try:
+            _, changed = services.risk_save(
+                partnership=ctx.partnership(slug),
+                values=values,
+                by=ctx.user,
+                risk=current,
+                source=ctx.source,
+            )
+        except ValidationError as refused:
+            _refused(ctx, "risks", row, refused)
+            continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
     return counts
 
@@ -490,6 +530,7 @@ def check_recommendations(rows, ctx) -> list[dict]:
             continue
         items.append(
             {
+                "row": row.number,
                 "partnership": slug,
                 "reference": row.get("reference"),
                 "meeting_date": meeting_date,
@@ -519,16 +560,20 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         ).select_related("partnership")
     }
     for item in items:
-        slug = item.pop("partnership")
+        slug, row = item.pop("partnership"), item.pop("row")
         current = existing.get((slug, item["reference"]))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
-        _, changed = services.recommendation_save(
-            partnership=ctx.partnership(slug),
-            values=values,
-            by=ctx.user,
-            recommendation=current,
-            source=ctx.source,
-        )
+        try:
+            _, changed = services.recommendation_save(
+                partnership=ctx.partnership(slug),
+                values=values,
+                by=ctx.user,
+                recommendation=current,
+                source=ctx.source,
+            )
+        except ValidationError as refused:
+            _refused(ctx, "recommendations", row, refused)
+            continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
     return counts
 

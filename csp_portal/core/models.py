@@ -145,9 +145,34 @@ class Partnership(models.Model):
 
     def clean(self):
         super().clean()
-        problem = rag_legend_problem(self.rag_legend)
+        problem = rag_legend_problem(self.rag_legend) or self._colours_in_use_dropped()
         if problem:
             raise ValidationError({"rag_legend": problem})
+
+    def _colours_in_use_dropped(self) -> str | None:
+        """A colour left out of the legend while actions have it: they could not be
+        changed again (their status must be one of the legend's)."""
+        if not self.pk or not isinstance(self.rag_legend, dict) or not self.rag_legend:
+            return None
+        from django.apps import apps  # actions build on the core, not the reverse
+
+        Action = apps.get_model("actions", "Action")
+        dropped = [c for c in RAG_COLOURS if not self.rag_legend.get(c)]
+        used = sorted(
+            set(
+                Action.objects.filter(plan__partnership=self, status__in=dropped).values_list(
+                    "status", flat=True
+                )
+            ),
+            key=RAG_COLOURS.index,
+        )
+        if not used:
+            return None
+        return (
+            f"Actions of this partnership are {' and '.join(used)}: keep "
+            f"{'those colours' if len(used) > 1 else 'that colour'} in the legend, or "
+            "change those actions' status first."
+        )
 
     @property
     def local_authority_names(self) -> list[str]:

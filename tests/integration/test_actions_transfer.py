@@ -225,3 +225,72 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, valley
     importing.export_to_folder(valley, tmp_path / "second")
     assert _files(tmp_path / "second") == first
     assert Recommendation.objects.get(reference="SP-2").recommendation == "=cmd"
+
+
+# Rules the services keep are row errors too, never an error page -----------------------
+
+
+def test_import_action_due_long_after_its_plans_year_is_a_row_error(tmp_path, valley):
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace("2006-11-01", "2099-01-01"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors == [
+        "actions.csv row 2: due 2099-01-01 is more than 5 years after the plan's financial "
+        "year 2006/07 ends (2012-03-31)"
+    ]
+    assert not ActionPlan.objects.exists()
+
+
+def test_import_moving_a_plans_year_past_its_actions_is_a_row_error(tmp_path, valley):
+    _write(tmp_path, "actions", ACTION_ROWS[0])
+    _import(tmp_path)
+    # The same plan, a year after its action 1.1 is due, by a row of another action.
+    _write(tmp_path, "actions", ACTION_ROWS[2].replace("2006/07", "2008/09"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors[0].startswith(
+        "actions.csv row 2: 1 action of this plan is due before 1 April 2008"
+    )
+    assert ActionPlan.objects.get().financial_year == 2006
+
+
+def test_import_recommendation_due_before_its_meeting_is_a_row_error(tmp_path, valley):
+    _write(
+        tmp_path,
+        "recommendations",
+        "partnership-a,ZZ-1,2011-01-20,Do it,CSP,,awaiting_response,2010-12-01",
+    )
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None, dry_run=True, source="import")
+    assert failed.value.report.errors == [
+        "recommendations.csv row 2: the due date must be on or after the date of the meeting "
+        "that made it"
+    ]
+    assert not Recommendation.objects.exists()
+
+
+def test_import_risk_references_are_one_risk_whatever_their_case(tmp_path, valley):
+    _write(tmp_path, "risks", RISK_ROWS[0])
+    _import(tmp_path)
+    _write(tmp_path, "risks", RISK_ROWS[0].replace("R1", "r1").replace("Funding", "Money"))
+    _import(tmp_path)
+    assert [(r.reference, r.description) for r in Risk.objects.all()] == [("r1", "Money ends")]
+    _write(
+        tmp_path, "risks", RISK_ROWS[1].replace("R2", "ZR-9"), RISK_ROWS[1].replace("R2", "zr-9")
+    )
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert "risks.csv row 3: a second risk 'zr-9' (first at row 2)" in failed.value.report.errors
+
+
+def test_import_records_its_plans_and_objectives_as_imported(tmp_path, valley, officer_a):
+    from actions.models import ActionsChange
+
+    _write(tmp_path, "actions", ACTION_ROWS[0])
+    _import(tmp_path, by=officer_a)
+    recorded = {(c.subject, c.source, c.changed_by) for c in ActionsChange.objects.all()}
+    assert recorded == {
+        ("plan", "import", officer_a),
+        ("objective", "import", officer_a),
+        ("action", "import", officer_a),
+    }

@@ -80,6 +80,23 @@ def test_admin_takes_a_legend_of_some_colours(client, admin_user, partnership_a)
     assert partnership_a.rag_legend == legend
 
 
+@pytest.mark.django_db
+def test_admin_keeps_a_colour_that_actions_still_have(client, admin_user, partnership_a):
+    from tests.factories.actions import ActionFactory, ActionPlanFactory
+
+    ActionFactory(plan=ActionPlanFactory(partnership=partnership_a), status="amber")
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+
+    legend = json.dumps({"red": "Late", "green": "Done"})
+    response = client.post(url, _partnership_form(partnership_a, rag_legend=legend))
+
+    assert response.status_code == 200
+    assert "Actions of this partnership are amber: keep that colour" in response.content.decode()
+    partnership_a.refresh_from_db()
+    assert "amber" in partnership_a.rag_legend
+
+
 def _indicator_form(indicator, **changes) -> dict:
     return {
         "partnership": indicator.partnership_id,
