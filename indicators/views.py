@@ -774,6 +774,7 @@ def import_upload(request, slug=None):
             "partnership": partnership,
             "form": form,
             "allowed": allowed,
+            "allowed_words": import_registry.listed(allowed, last="and") if allowed else "",
             "report": report,
             "import_errors": errors[:ERRORS_SHOWN],
             "problem_count": max(problems, len(errors)),

@@ -113,6 +113,7 @@ class ReportForm(forms.ModelForm):
         self.partnership = partnership
         self.instance.partnership = partnership
         self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        self.fields["theme_group"].empty_label = "None: the whole partnership"
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership).order_by(
             "-date"
         )
