@@ -13,7 +13,7 @@ Every other create or change is recorded as an ActionsChange (who, when, old and
 
 import datetime
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -163,11 +163,17 @@ def _audit(row: Model, old: dict | None, by: User | None, source: str) -> None:
     )
 
 
+class Saved(NamedTuple):
+    row: Model
+    changed: bool
+    old: dict | None  # the row as it was; None if new
+
+
 def _save(
     model, *, create: dict, row, values, edits, by: User | None, source: str = "form"
-) -> tuple[Model, bool, dict | None]:
+) -> Saved:
     """Create (row None), change a whole row (values) or apply a form's edits, and record
-    the change; the row, whether anything changed, and the row as it was (None if new)."""
+    the change. Callers return ``[:2]``: the row and whether anything changed."""
     if row is None:
         new = model(**{k: v for k, v in create.items() if not _is_m2m(model, k)})
         new.full_clean()
@@ -176,7 +182,7 @@ def _save(
             if _is_m2m(model, key):
                 getattr(new, key).set(value)
         _audit(new, None, by, source)
-        return new, True, None
+        return Saved(new, True, None)
     row = model.objects.select_for_update().get(pk=row.pk)
     old = _snapshot(row)
     if edits is not None:
@@ -185,7 +191,7 @@ def _save(
         changed = _write(row, values, compare=True)
     if changed:
         _audit(row, old, by, source)
-    return row, changed, old
+    return Saved(row, changed, old)
 
 
 def _check_indicators(plan: ActionPlan, indicators) -> None:
@@ -236,34 +242,8 @@ def plan_save(
         raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
     year = _posted("financial_year", values, edits)
     if plan is not None and year is not None:
-        start = periods.fy_start(year, partnership.fy_start_month)
-        early = plan.actions.filter(due__lt=start).count()
-        latest = latest_due(year, partnership.fy_start_month)
-        late = plan.actions.filter(due__gt=latest).count()
-        if late:
-            raise ValidationError(
-                {
-                    "financial_year": (
-                        f"{late} action{'s' if late != 1 else ''} of this plan "
-                        f"{'are' if late != 1 else 'is'} due after {latest.day} "
-                        f"{latest:%B %Y}, {DUE_YEARS_AFTER} years after "
-                        f"{periods.fy_label(year, partnership.fy_start_month)} ends: change "
-                        "their due dates first, or choose a later year."
-                    )
-                }
-            )
-        if early:
-            raise ValidationError(
-                {
-                    "financial_year": (
-                        f"{early} action{'s' if early != 1 else ''} of this plan "
-                        f"{'are' if early != 1 else 'is'} due before {start.day} "
-                        f"{start:%B %Y}, when {periods.fy_label(year, partnership.fy_start_month)}"
-                        " starts: change their due dates first, or choose an earlier year."
-                    )
-                }
-            )
-    saved, changed, _ = _save(
+        _check_plan_year(plan, year, partnership.fy_start_month)
+    return _save(
         ActionPlan,
         create={**values, "partnership": partnership},
         row=plan,
@@ -271,8 +251,34 @@ def plan_save(
         edits=edits,
         by=by,
         source=source,
-    )
-    return saved, changed
+    )[:2]
+
+
+def _check_plan_year(plan: ActionPlan, year: int, start_month: int) -> None:
+    """A plan's year may not move past the due date of any of its actions: each falls
+    from the year's start to DUE_YEARS_AFTER years after its end."""
+    label = periods.fy_label(year, start_month)
+    start, latest = periods.fy_start(year, start_month), latest_due(year, start_month)
+    for count, when, advice in (
+        (
+            plan.actions.filter(due__gt=latest).count(),
+            f"after {latest.day} {latest:%B %Y}, {DUE_YEARS_AFTER} years after {label} ends",
+            "a later year",
+        ),
+        (
+            plan.actions.filter(due__lt=start).count(),
+            f"before {start.day} {start:%B %Y}, when {label} starts",
+            "an earlier year",
+        ),
+    ):
+        if count:
+            actions = f"{count} action{'s' if count != 1 else ''}"
+            raise ValidationError(
+                {
+                    "financial_year": f"{actions} of this plan {'are' if count != 1 else 'is'} "
+                    f"due {when}: change their due dates first, or choose {advice}."
+                }
+            )
 
 
 @transaction.atomic
@@ -295,7 +301,7 @@ def objective_save(
             raise ValidationError(
                 {"number": f"This plan already has an objective {number}: choose another number."}
             )
-    saved, changed, _ = _save(
+    return _save(
         Objective,
         create={**values, "plan": plan},
         row=objective,
@@ -303,8 +309,7 @@ def objective_save(
         edits=edits,
         by=by,
         source=source,
-    )
-    return saved, changed
+    )[:2]
 
 
 # Actions ------------------------------------------------------------------
@@ -454,7 +459,7 @@ def risk_save(
             taken = taken.exclude(pk=risk.pk)
         if taken.exists():
             raise ValidationError({"reference": risk_reference_taken(reference)})
-    saved, changed, _ = _save(
+    return _save(
         Risk,
         create={**values, "partnership": partnership},
         row=risk,
@@ -462,8 +467,7 @@ def risk_save(
         edits=edits,
         by=by,
         source=source,
-    )
-    return saved, changed
+    )[:2]
 
 
 def risk_reference_taken(reference: str) -> str:
@@ -486,7 +490,7 @@ def issue_save(
     )
     if any(group.partnership_id != partnership.pk for group in affects or []):
         raise ValidationError({"affects": "Choose theme groups of this partnership."})
-    saved, changed, _ = _save(
+    return _save(
         CrossThemeIssue,
         create={**values, "partnership": partnership},
         row=issue,
@@ -494,8 +498,7 @@ def issue_save(
         edits=edits,
         by=by,
         source=source,
-    )
-    return saved, changed
+    )[:2]
 
 
 @transaction.atomic
@@ -509,7 +512,7 @@ def recommendation_save(
     source: str = "form",
 ) -> tuple[Recommendation, bool]:
     """Create or change a scrutiny recommendation."""
-    saved, changed, _ = _save(
+    return _save(
         Recommendation,
         create={**values, "partnership": partnership},
         row=recommendation,
@@ -517,5 +520,4 @@ def recommendation_save(
         edits=edits,
         by=by,
         source=source,
-    )
-    return saved, changed
+    )[:2]
