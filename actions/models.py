@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
+from csp_portal.core.models import ChangeRecord, Meeting, Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
@@ -350,10 +350,10 @@ class Recommendation(models.Model):
             raise ValidationError(errors)
 
 
-class ActionsChange(models.Model):
-    """One change to a plan, objective, action, risk, cross-theme issue or recommendation:
-    who, when, old and new (as commissioning.CommissioningChange). An action's status
-    has its own history, its updates."""
+class ActionsChange(ChangeRecord):
+    """One change to a plan, objective, action, risk, cross-theme issue or recommendation
+    (as commissioning.CommissioningChange). An action's status has its own history, its
+    updates."""
 
     class Subject(models.TextChoices):
         PLAN = "plan", "Action plan"
@@ -367,19 +367,6 @@ class ActionsChange(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="actions_changes"
     )
     subject = models.CharField(max_length=20, choices=Subject.choices)
-    object_id = models.PositiveIntegerField(null=True, blank=True)
-    label = models.CharField(max_length=250)
-    old = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
-    source = models.CharField(max_length=30, default="form")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
+    class Meta(ChangeRecord.Meta):
         indexes = [models.Index(fields=["subject", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"

@@ -226,7 +226,7 @@ def plan_save(
     """Start an action plan (title, financial year, optional theme group) or change one.
 
     A title names one plan of the partnership. A plan's year may not move past the due
-    date of any of its actions (each must fall on or after the year's start).
+    date of any of its actions (`_check_plan_year`).
     """
     title = _posted("title", values, edits)
     if title is not None:

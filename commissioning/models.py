@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.models import ChangeRecord, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
@@ -239,8 +239,8 @@ class ProgressOutput(models.Model):
         return f"{self.label}: {self.value}"
 
 
-class CommissioningChange(models.Model):
-    """One change to a stream, a line or an update: who, when, old and new."""
+class CommissioningChange(ChangeRecord):
+    """One change to a stream, a line or an update."""
 
     class Subject(models.TextChoices):
         STREAM = "stream", "Funding stream"
@@ -251,18 +251,3 @@ class CommissioningChange(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="commissioning_changes"
     )
     subject = models.CharField(max_length=10, choices=Subject.choices)
-    object_id = models.PositiveIntegerField(null=True, blank=True)
-    label = models.CharField(max_length=250)
-    old = models.JSONField(null=True, blank=True)
-    new = models.JSONField(null=True, blank=True)
-    source = models.CharField(max_length=30, default="form")
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"

@@ -179,6 +179,28 @@ class Partnership(models.Model):
         return [a.strip() for a in self.local_authorities.split(";") if a.strip()]
 
 
+class ChangeRecord(models.Model):
+    """One change to a row of a partnership: who, when, old and new (the rows as JSON). Each
+    app's record (commissioning, action plans) names its subjects and its partnership."""
+
+    object_id = models.PositiveIntegerField(null=True, blank=True)
+    label = models.CharField(max_length=250)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=30, default="form")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"
+
+
 class ThemeGroup(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="theme_groups"
