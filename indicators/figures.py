@@ -658,7 +658,7 @@ def compute(
         last_year=tuple(
             zip(calendar.previous_slots, map(values.get, calendar.previous_slots), strict=True)
         ),
-        cumulative_this_year=tuple(zip(year_slots, map(running.get, year_slots), strict=True)),
+        cumulative_this_year=_cumulative_this_year(calc, year_slots, to_date, covered, running),
         cumulative_target=_cumulative_target(calc, target, calendar, annual_target),
     )
 
@@ -737,6 +737,20 @@ def _targets(
         if total and same is not None:
             return annual, annual * same / total
     return annual, annual * len(covered) / len(calc.slots(year))
+
+
+def _cumulative_this_year(
+    calc: Calc,
+    year_slots: Sequence[date],
+    to_date: Sequence[date],
+    covered: Sequence[date],
+    running: Mapping[date, Decimal | None],
+) -> tuple[Pair, ...]:
+    """The running total at each period of the year: none from the first period without a
+    figure on (a missing month is missing, never a zero in the total beside the target)."""
+    if tuple(covered) != tuple(to_date):
+        running = dict(zip(to_date, calc.running(to_date), strict=True))
+    return tuple(zip(year_slots, map(running.get, year_slots), strict=True))
 
 
 def _cumulative_target(

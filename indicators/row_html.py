@@ -85,10 +85,16 @@ def dashboard_row(
     change = esc(signed(f.ytd_change, p))
     if f.ytd_change is not None:
         if f.change_is_points:
-            change += " points"
+            change += " percentage points"
         elif f.ytd_change_pct is not None:
             change += f" ({esc(percent(f.ytd_change_pct))})"
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    # A total of fewer months than the column names (one is missing, or late) says so.
+    partial = (
+        ' <span class="app-variation">months with figures only</span>'
+        if f.ytd_partial and f.ytd is not None
+        else ""
+    )
     target = (
         f"{numeric}{esc(figure(f.target_to_date, p))}</td>\n"
         f'      <td class="govuk-table__cell">{govuk_status_tag(f.status)}{_variation_cell(f)}</td>'
@@ -102,8 +108,8 @@ def dashboard_row(
         '\n    <tr class="govuk-table__row">\n'
         f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
-        f"      {numeric}{esc(figure(f.ytd, p))}</td>\n"
-        f"      {numeric}{esc(figure(f.ytd_last_year, p))}</td>\n"
+        f"      {numeric}{esc(figure(f.ytd, p))}{partial}</td>\n"
+        f"      {numeric}{esc(figure(f.ytd_last_year, p))}{partial}</td>\n"
         f"      {numeric}{change}</td>\n"
         f"      {target}\n"
         f'      <td class="govuk-table__cell">{direction}</td>\n'

@@ -270,8 +270,11 @@ def test_compute_missing_month_not_zero():
     assert figures.status == "none"
     assert figures.required_monthly_average is None
     assert dict(figures.this_year)[date(2016, 8, 1)] is None
+    # No running total from the gap on: 50 beside a target to date that counts August
+    # would read as if August were nought.
+    assert dict(figures.cumulative_this_year)[date(2016, 7, 1)] == 40
     assert dict(figures.cumulative_this_year)[date(2016, 8, 1)] is None
-    assert dict(figures.cumulative_this_year)[date(2016, 9, 1)] == 50
+    assert dict(figures.cumulative_this_year)[date(2016, 9, 1)] is None
 
 
 def test_compute_missing_last_year_month_no_comparison():
