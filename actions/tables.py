@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from indicators.validation import spreadsheet_safe
+from csp_portal.core.tables import ExportTable
 
 from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk
@@ -34,7 +34,7 @@ def _change_link(url: str, hidden: str):
     )
 
 
-class RiskTable(tables.Table):
+class RiskTable(ExportTable):
     caption = "Risks"
     reference = tables.Column(verbose_name="Ref")
     description = tables.Column(verbose_name="Risk", attrs=WIDE)
@@ -102,22 +102,22 @@ class RiskTable(tables.Table):
         return _change_link(url, f"risk {record.reference}")
 
     def value_reference(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_description(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_theme_group(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_owner(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_mitigation(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
 
-class IssueTable(tables.Table):
+class IssueTable(ExportTable):
     caption = "Issues that will impact on other theme groups"
     title = tables.Column(verbose_name="Issue")
     raised_by = tables.Column(verbose_name="Raised by", accessor="raised_by__name", default="–")
@@ -151,7 +151,7 @@ class IssueTable(tables.Table):
         return self._affects(record)
 
     def value_affects(self, record):
-        return spreadsheet_safe(self._affects(record))
+        return self._affects(record)
 
     def render_status(self, record):
         return render_to_string("actions/_open_closed.html", {"status": record.status})
@@ -170,19 +170,19 @@ class IssueTable(tables.Table):
         return _change_link(url, record.title)
 
     def value_title(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_raised_by(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_issue(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_ask(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
 
-class RecommendationTable(tables.Table):
+class RecommendationTable(ExportTable):
     caption = "Scrutiny recommendations"
     reference = tables.Column(verbose_name="Ref")
     meeting_date = tables.Column(verbose_name="Meeting")
@@ -246,13 +246,13 @@ class RecommendationTable(tables.Table):
         return _change_link(url, f"recommendation {record.reference}")
 
     def value_reference(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_recommendation(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_assigned_to(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_response(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""

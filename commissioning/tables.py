@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from indicators.validation import spreadsheet_safe
+from csp_portal.core.tables import ExportTable
 
 from .budget import format_money
 from .models import CommissioningLine
@@ -18,7 +18,7 @@ def _day(value) -> str:
     return f"{value.day} {value:%b %Y}" if value else "–"
 
 
-class LineTable(tables.Table):
+class LineTable(ExportTable):
     """A year's lines (model instances from the summary selector: sorted in Python)."""
 
     caption = "Lines"
@@ -103,22 +103,22 @@ class LineTable(tables.Table):
 
     # Exports: plain values a spreadsheet reads back; text never runs as a formula.
     def value_reference(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_area_of_need(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_recommendation(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_theme_group(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_provider(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_funding_stream(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_contribution(self, record):
         if record.contribution_status == "amount":

@@ -1,9 +1,10 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from csp_portal.core.tables import ExportTable
+
 from . import periods
 from .models import Indicator
-from .validation import spreadsheet_safe
 
 # Shown on the page only: the download keeps one column per field.
 ON_PAGE = {"exclude_from_export": True}
@@ -27,7 +28,7 @@ def none_yet_text(import_url: str | None) -> str:
     )
 
 
-class IndicatorTable(tables.Table):
+class IndicatorTable(ExportTable):
     """The indicator list: four columns that fit the GOV.UK page width, and every field
     separately in the CSV and Excel downloads.
 
@@ -94,16 +95,16 @@ class IndicatorTable(tables.Table):
 
     # Officers type these; an export must not hand Excel a formula.
     def value_code(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_title(self, value):
-        return spreadsheet_safe(value)
+        return value
 
     def value_owner(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_theme_group(self, value):
-        return spreadsheet_safe(value or "")
+        return value or ""
 
     def value_polarity(self, record):
         return record.get_polarity_display()

@@ -180,17 +180,25 @@ def plain_number(number: Decimal | None) -> str | None:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Apostrophes then a formula's first character: what an import takes one apostrophe off.
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
+
+
 def spreadsheet_safe(text: str) -> str:
-    """Text that a spreadsheet shows as text, never runs as a formula (numbers stay numbers)."""
+    """Text that a spreadsheet shows as text, never runs as a formula (numbers stay numbers);
+    text that already starts with apostrophes before such a character gets one more, so an
+    import gives it back as it was (``spreadsheet_text``)."""
+    if _ESCAPED.match(text):
+        return "'" + text
     if not text.startswith(FORMULA_START):
         return text
     try:
-        Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return "'" + text
-    return text
+    return text if number.is_finite() else "'" + text  # "-Infinity" is no number to Excel
 
 
 def spreadsheet_text(text: str) -> str:
     """Text as it was before spreadsheet_safe."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+    return text[1:] if _ESCAPED.match(text) else text

@@ -2,7 +2,9 @@
 over-allocation warned on saving, updates dated in the line's year, the version an edit
 needs, copy forward offered only when there is something to copy, the Starts column."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -177,3 +179,20 @@ def test_plan_export_has_starts_beside_ends(signed_in, pcc):
     assert columns[columns.index("Starts") + 1] == "Ends"
     assert "2017-04-01,2018-03-31" in row
     assert ">Starts<" not in signed_in.get(url).content.decode()  # the downloads only
+
+
+def test_plan_export_shows_no_cell_as_a_formula_warnings_included(signed_in, pcc):
+    CommissioningLineFactory(
+        partnership=pcc.partnership,
+        funding_stream=pcc,
+        reference="=1+1",
+        status="commissioned",
+        start=datetime.date(2017, 4, 1),
+        end=datetime.date(2018, 3, 31),
+    )
+    url = reverse("commissioning:plan", args=[pcc.partnership.slug, 2017])
+    rows = list(csv.reader(io.StringIO(signed_in.get(url + "?_export=csv").content.decode())))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'=1+1" in cells
+    assert any(cell.startswith("'=1+1: the contract ended") for cell in cells)
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

@@ -4,6 +4,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indicators.validation import (
     FigureError,
@@ -100,11 +102,20 @@ def test_check_figure_percentage_typed_beside_its_parts_must_agree():
         ("-12.5", "-12.5"),
         ("Hate crime", "Hate crime"),
         ("", ""),
+        # Text that already starts with an apostrophe before a formula's first character
+        # keeps it through an export and an import.
+        ("'=A1 is the cell", "''=A1 is the cell"),
+        ("'quoted", "'quoted"),
     ],
 )
 def test_spreadsheet_safe_text_round_trips(text, safe):
     assert spreadsheet_safe(text) == safe
     assert spreadsheet_text(safe) == text
+
+
+@given(st.text(max_size=12))
+def test_spreadsheet_safe_text_always_round_trips(text):
+    assert spreadsheet_text(spreadsheet_safe(text)) == text
 
 
 @pytest.mark.parametrize(
