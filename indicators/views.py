@@ -742,7 +742,9 @@ def import_upload(request, slug=None):
     errors: list[str] = []
     problems = 0
     if request.method == "POST" and form.is_valid():
-        tables, errors = importing.read_uploads(form.cleaned_data["files"])
+        tables, errors = importing.read_uploads(
+            form.cleaned_data["files"], max_rows=settings.IMPORT_UPLOAD_MAX_ROWS
+        )
         rows = 0 if errors else importing.count_rows(tables)
         if rows > settings.IMPORT_UPLOAD_MAX_ROWS:
             errors = [

@@ -420,6 +420,8 @@ def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
             raise ValueError(f"Row {number} has too few cells.") from None
         if not lsoa or not name:
             raise ValueError(f"Row {number} has no LSOA code or no ward name.")
+        if "\x00" in lsoa + code + name:
+            raise ValueError(f"Row {number} holds a NUL character, which no field can store.")
         rows[lsoa] = (lsoa, code, name)
     return list(rows.values())
 

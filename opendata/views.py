@@ -82,11 +82,12 @@ def wards_upload(request, slug):
                 partnership=partnership, rows=police_uk.read_ward_lookup(text)
             )
         except (ValueError, UnicodeDecodeError) as error:
+            # (A UnicodeDecodeError is a ValueError too, with Python's words.)
             form.add_error(
                 "file",
-                str(error)
-                if isinstance(error, ValueError)
-                else "The file is not a UTF-8 CSV file.",
+                "The file is not a UTF-8 CSV file: save it as CSV UTF-8 and try again."
+                if isinstance(error, UnicodeDecodeError)
+                else str(error),
             )
         else:
             messages.success(request, f"Loaded {count:,} LSOAs and their wards.")

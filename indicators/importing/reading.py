@@ -14,6 +14,12 @@ from typing import TextIO
 from ..validation import spreadsheet_text
 from . import registry
 
+USE_THE_COMMAND = (
+    "For an import this big, ask an administrator to run it on the server with "
+    "python manage.py import_data (a folder of CSV files or one .xlsx workbook): "
+    "the same checks, all or nothing, with no size limit."
+)
+
 
 class Row:
     """One record of a table: ``get(column)`` is its stripped cell text ('' if absent)."""
@@ -88,8 +94,29 @@ def count_rows(tables: Tables) -> int:
     return sum(len(rows) for rows in tables.values())
 
 
+def _nul_line(open_text: Callable[[], TextIO]) -> int | None:
+    """The first line holding a NUL character, which no field (nor PostgreSQL) can store;
+    found a block at a time, at C speed."""
+    line = 1
+    with open_text() as handle:
+        while block := handle.read(1 << 20):
+            at = block.find("\x00")
+            if at >= 0:
+                return line + block.count("\n", 0, at)
+            line += block.count("\n")
+    return None
+
+
 def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
-    """A CSV table after checking its header (required columns present), else []."""
+    """A CSV table after checking its header (required columns present) and that it holds
+    no NUL character, else []."""
+    nul = _nul_line(open_text)
+    if nul is not None:
+        errors.append(
+            f"{name}.csv line {nul}: a NUL character, which no field can hold: remove it "
+            "and import again"
+        )
+        return []
     with open_text() as handle:
         first = next(csv.reader(handle), [])
     if first:
@@ -120,7 +147,13 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _rows_from_sheet(sheet, name: str, errors: list[str]) -> SheetRows:
+class TooManyRows(Exception):
+    """A workbook holds more rows than may be read (reading stops at the limit)."""
+
+
+def _rows_from_sheet(sheet, name: str, errors: list[str], budget: list[int]) -> SheetRows:
+    """The sheet's rows; ``budget`` ([rows still allowed]) stops a sheet of millions of
+    rows (a small file can hold them) before it is all in memory."""
     values = sheet.iter_rows(values_only=True)
     header, columns = _header(next(values, ()))
     missing = _missing(name, header)
@@ -131,11 +164,16 @@ def _rows_from_sheet(sheet, name: str, errors: list[str]) -> SheetRows:
     for number, cells in enumerate(values, start=2):
         if all(c is None or c == "" for c in cells):
             continue
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise TooManyRows
         rows.append(Row(number, [_cell(c) for c in cells], columns, name))
     return rows
 
 
-def read_workbook(data: bytes | Path, errors: list[str]) -> Tables:
+def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = None) -> Tables:
+    """The workbook's sheets named after tables. With ``max_rows``, reading stops once the
+    sheets hold more rows than that (an error says so)."""
     from openpyxl import load_workbook
 
     source = io.BytesIO(data) if isinstance(data, bytes) else data
@@ -146,11 +184,17 @@ def read_workbook(data: bytes | Path, errors: list[str]) -> Tables:
         return {}
     known = registry.names()
     tables: Tables = {}
-    for sheet in workbook.worksheets:
-        name = sheet.title.strip().lower().removesuffix(".csv")
-        if name in known:
-            tables[name] = _rows_from_sheet(sheet, name, errors)
-    workbook.close()
+    budget = [max_rows if max_rows is not None else float("inf")]
+    try:
+        for sheet in workbook.worksheets:
+            name = sheet.title.strip().lower().removesuffix(".csv")
+            if name in known:
+                tables[name] = _rows_from_sheet(sheet, name, errors, budget)
+    except TooManyRows:
+        errors.append(f"The workbook has more than {max_rows:,} rows. {USE_THE_COMMAND}")
+        return {}
+    finally:
+        workbook.close()
     if not tables and not errors:
         errors.append(f"The workbook has no sheet named {registry.listed(known)}.")
     return tables
@@ -176,8 +220,9 @@ def read_path(path: Path, errors: list[str]) -> Tables:
     return {}
 
 
-def read_uploads(files: Iterable) -> tuple[Tables, list[str]]:
-    """Tables from uploaded files (Django UploadedFile): named CSVs or one workbook."""
+def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, list[str]]:
+    """Tables from uploaded files (Django UploadedFile): named CSVs or one workbook (read
+    no further than ``max_rows`` rows)."""
     known = registry.names()
     errors: list[str] = []
     tables: Tables = {}
@@ -185,7 +230,7 @@ def read_uploads(files: Iterable) -> tuple[Tables, list[str]]:
         name = Path(upload.name).name.lower()
         raw = upload.read()
         if name.endswith(".xlsx"):
-            tables.update(read_workbook(raw, errors))
+            tables.update(read_workbook(raw, errors, max_rows))
         elif name.endswith(".csv") and name.removesuffix(".csv") in known:
             table = name.removesuffix(".csv")
             try:

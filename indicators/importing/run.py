@@ -17,14 +17,9 @@ from csp_portal.core.models import Partnership
 from .. import data_version
 from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
-from .reading import SheetRows, Tables, place, read_path
+from .reading import USE_THE_COMMAND, SheetRows, Tables, place, read_path
 
 CHUNK = 10_000  # rows checked and then written at a time
-USE_THE_COMMAND = (
-    "For an import this big, ask an administrator to run it on the server with "
-    "python manage.py import_data (a folder of CSV files or one .xlsx workbook): "
-    "the same checks, all or nothing, with no size limit."
-)
 
 
 def import_tables(

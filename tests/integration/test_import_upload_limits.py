@@ -114,3 +114,47 @@ def test_import_upload_a_few_problems_are_all_listed(officer_client):
     assert "fix these 3 problems and try again" in text
     assert response.content.decode().count('<li><a href="#id_files">') == 3
     assert "more problem" not in text
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_ROWS=10)
+def test_a_workbook_of_too_many_rows_is_refused_before_it_is_all_read(officer_client):
+    """A small .xlsx can hold a million rows: reading stops at the limit."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from indicators import importing
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "actuals"
+    sheet.append(HEADER.strip().split(","))
+    for n in range(50):
+        sheet.append(["partnership-a", "HC 01", f"{2000 + n // 12}-{n % 12 + 1:02d}", 5])
+    data = BytesIO()
+    workbook.save(data)
+
+    errors: list[str] = []
+    assert importing.read_workbook(data.getvalue(), errors, max_rows=10) == {}
+    assert errors[0].startswith("The workbook has more than 10 rows.")
+    response = post(
+        officer_client,
+        SimpleUploadedFile(
+            "figures.xlsx", data.getvalue(), content_type="application/octet-stream"
+        ),
+    )
+    text = summary_text(response)
+    assert "The workbook has more than 10 rows." in text and COMMAND in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_naming_its_line(officer_client):
+    response = post(
+        officer_client, upload(HEADER + month_rows(2) + "partnership-a,HC 01,2001-01,5,,,a\x00b\n")
+    )
+
+    text = summary_text(response)
+    assert "actuals.csv line 4: a NUL character, which no field can hold" in text
+    assert not Actual.objects.exists()

@@ -265,6 +265,27 @@ def test_a_ward_lookup_row_too_long_is_refused_and_the_old_lookup_kept(client, o
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"LSOA21CD,WD24CD,WD24NM\nE01000001,E05\x00001,A Ward\n", b"Row 2 holds a NUL character"),
+        (b"LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,Caf\xe9 Ward\n", b"save it as CSV UTF-8"),
+    ],
+)
+def test_a_ward_lookup_with_what_no_field_holds_is_refused_plainly(
+    client, officer_a, plymouth, body, message
+):
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.csv", body, "text/csv")},
+    )
+    assert response.status_code == 200 and message in response.content
+    assert b"codec" not in response.content
+    assert not LsoaWard.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_ward_lookup_that_is_not_a_csv_is_refused(client, officer_a, plymouth):
     client.force_login(officer_a)
     response = client.post(
