@@ -278,8 +278,12 @@ def headline(indicator, result, sentence) -> str:
     rows.append("\n    ")
     if f.annual_target is not None:
         annual = shown(f.annual_target)
-        if f.required_monthly_average is not None:
-            annual += f"; {shown(f.required_monthly_average)} a month needed from now on"
+        required = f.required_monthly_average
+        if required is not None and required > 0:
+            annual += f"; {shown(required)} a month needed from now on"
+        elif required is not None:  # never a negative average
+            met = "already met" if indicator.polarity == "higher" else "already exceeded"
+            annual += f"; the year to date has {met} it"
         rows += ["\n", _summary_row("Annual target", annual), "    "]
     rows += ["\n", _summary_row("Year-end forecast", shown(f.forecast))]
     warning = ""
