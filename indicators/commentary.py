@@ -496,6 +496,12 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
             "The year-to-date figure cannot be worked out because some months have no "
             "numerator and denominator."
         )
+    if figures.ytd_rates_averaged:
+        periods_word = "quarters'" if spec.frequency == "quarterly" else "months'"
+        sentences.append(
+            f"The year to date is the average of the {periods_word} rates, as their counts "
+            "and populations were not entered."
+        )
     if figures.ytd is not None and figures.ytd_last_year is None:
         sentences.append("There is no figure for the same period last year to compare with.")
     if figures.ytd is None and not missing and not figures.ratio_parts_missing:

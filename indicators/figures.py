@@ -222,6 +222,9 @@ class Figures:
     change_is_points: bool
     # A ratio year to date needs every month's numerator and denominator; flagged when absent.
     ratio_parts_missing: bool
+    # A rate entered with no counts and populations at all: its year to date is the mean of
+    # its periods' rates (the same as from the parts when the population is the same).
+    ytd_rates_averaged: bool
     numerator: Decimal | None
     denominator: Decimal | None
     ytd_numerator: Decimal | None
@@ -458,6 +461,8 @@ class Calc:
         if measure == "snapshot":
             return values[slots[-1]]
         parts = self.parts(slots)
+        if parts is None and measure == "rate" and self.without_parts(slots):
+            return sum(map(values.__getitem__, slots), _ZERO) / len(slots)
         if parts is None or parts[1] == 0:
             return None
         scale = HUNDRED if measure == "percentage" else THOUSAND
@@ -494,6 +499,9 @@ class Calc:
             elif measure == "count":
                 total += value
                 out.append(total)
+            elif not parts and measure == "rate" and self.without_parts(slots[: index + 1]):
+                total += value
+                out.append(total / (index + 1))
             elif not parts or denominator == 0:
                 out.append(None)
             else:
@@ -511,6 +519,14 @@ class Calc:
             numerator += point.numerator
             denominator += point.denominator
         return (numerator, denominator) if slots else None
+
+    def without_parts(self, slots: Sequence[date]) -> bool:
+        """No period has a numerator or a denominator (a rate entered as rates alone)."""
+        series = self.series
+        return not any(
+            point is not None and (point.numerator is not None or point.denominator is not None)
+            for point in map(series.get, slots)
+        )
 
     def shifted(self, slots: Sequence[date], years: int) -> tuple[date, ...]:
         """The same periods ``years`` financial years later (earlier if negative)."""
@@ -584,7 +600,10 @@ def compute(
     ytd_change_pct = _change_pct(ytd_change, ytd_last_year)
     ratio = spec.measure in ("percentage", "rate")
     ytd_parts = calc.parts(covered) if ratio else None
-    ratio_parts_missing = ratio and len(covered) > 1 and ytd_parts is None
+    rates_averaged = (
+        spec.measure == "rate" and len(covered) > 1 and ytd_parts is None and ytd is not None
+    )
+    ratio_parts_missing = ratio and len(covered) > 1 and ytd_parts is None and not rates_averaged
     point = calc.series.get(slot)
 
     quarter = _quarter_figures(calc, calendar, period)
@@ -636,6 +655,7 @@ def compute(
         missing_periods=missing,
         change_is_points=spec.measure == "percentage",
         ratio_parts_missing=ratio_parts_missing,
+        ytd_rates_averaged=rates_averaged,
         numerator=point.numerator if point is not None else None,
         denominator=point.denominator if point is not None else None,
         ytd_numerator=ytd_parts[0] if ytd_parts else None,

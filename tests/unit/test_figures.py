@@ -415,6 +415,32 @@ def test_compute_rate_per_thousand():
     assert not figures.change_is_points
 
 
+def test_compute_rate_entered_as_rates_alone_averages_them_worked_by_hand():
+    # SS 06, quarterly, per 1,000 population: 21.0 and 19.0 with no counts or populations.
+    # With the same population each quarter the year to date from the parts would be their
+    # mean, 20.0; it is set against the annual target of 20 (a level) and rated green.
+    series = {
+        date(2010, 4, 1): Point(Decimal(21)),
+        date(2010, 7, 1): Point(Decimal(19)),
+    }
+    spec = IndicatorSpec("lower", "rate", frequency="quarterly")
+    figures = compute(spec, series, date(2010, 9, 1), TargetSpec("annual", Decimal(20)))
+    assert figures.ytd == 20
+    assert figures.ytd_rates_averaged and not figures.ratio_parts_missing
+    assert figures.status == "green"
+    assert dict(figures.cumulative_this_year)[date(2010, 7, 1)] == 20
+
+
+def test_compute_rate_with_parts_for_some_periods_only_has_no_ytd():
+    series = {
+        APR_2016: Point(None, numerator=Decimal(30), denominator=Decimal(10000)),
+        date(2016, 5, 1): Point(Decimal(5)),
+    }
+    figures = compute(IndicatorSpec("lower", "rate"), series, date(2016, 5, 1))
+    assert figures.ytd is None
+    assert figures.ratio_parts_missing and not figures.ytd_rates_averaged
+
+
 def test_compute_snapshot_latest():
     series = monthly(APR_2015, [40, 41, 42, 43]) | monthly(APR_2016, [50, 48, None, 45])
     figures = compute(IndicatorSpec("lower", "snapshot"), series, date(2016, 7, 1))
