@@ -18,6 +18,15 @@ from . import periods
 from .validation import FIGURE_DIGITS, FIGURE_PLACES
 
 
+def changed_under_figures(measure: str, frequency: str) -> str:
+    """Why an indicator with figures keeps its measure and frequency."""
+    return (
+        f"This indicator has figures entered as a {frequency} {measure}, which would be read "
+        "wrongly as anything else: keep its measure and frequency, or make a new indicator "
+        "for the new measure."
+    )
+
+
 def validate_police_uk_crime_types(value: str) -> None:
     unknown = [t for t in split_list(value) if t not in CRIME_TYPES]
     if unknown:
@@ -137,6 +146,15 @@ class Indicator(models.Model):
         super().clean()
         if self.theme_group and self.theme_group.partnership_id != self.partnership_id:
             raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+        if self.pk:
+            stored = Indicator.objects.filter(pk=self.pk).values("measure", "frequency").first()
+            kind = (self.measure, self.frequency)
+            changed = stored and kind != (stored["measure"], stored["frequency"])
+            if changed and self.actuals.exists():
+                field = "measure" if self.measure != stored["measure"] else "frequency"
+                raise ValidationError(
+                    {field: changed_under_figures(stored["measure"], stored["frequency"])}
+                )
 
     @property
     def needs_ratio(self) -> bool:

@@ -13,7 +13,7 @@ from opendata import police_uk
 from opendata.police_uk import split_list
 
 from .. import periods
-from ..models import Actual, Indicator, Target
+from ..models import Actual, Indicator, Target, changed_under_figures
 from ..validation import (
     FIGURE_DIGITS,
     FIGURE_PLACES,
@@ -140,6 +140,13 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if crime_types is not None and ctx.too_long(
             row, "police_uk_crime_types", crime_types, CRIME_TYPES_LENGTH
         ):
+            continue
+        stored = ctx.stored_kind_with_figures(slug, code)
+        if stored is not None and (stored.measure, stored.frequency) != (
+            values["measure"],
+            values["frequency"],
+        ):
+            ctx.error(row, changed_under_figures(stored.measure, stored.frequency))
             continue
         ctx.add_indicator(slug, code, values["measure"], values["frequency"])
         items.append(

@@ -19,7 +19,7 @@ from django.db.models import Model
 from csp_portal.core.models import Partnership, ThemeGroup
 
 from .. import periods
-from ..models import Indicator
+from ..models import Actual, Indicator
 from ..validation import FIGURE_DIGITS, FIGURE_PLACES, FigureError, check_size, parse_number
 from . import registry
 from .copying import BackgroundCopy
@@ -110,6 +110,7 @@ class ImportContext:
             )
         }
         self._indicators: dict[tuple[str, str], Indicator] | None = None
+        self._with_figures: set[tuple[str, str]] | None = None
         self._groups: dict[tuple[int, str], ThemeGroup] | None = None
         self._seen: dict[str, dict[Hashable, int]] = {}
         self._kept: dict[tuple[str, Hashable], object] = {}
@@ -242,6 +243,18 @@ class ImportContext:
     def add_partnership(self, slug: str) -> None:
         """A partnership this import will create (checked, not yet written)."""
         self.fy_start.setdefault(slug, 4)
+
+    def stored_kind_with_figures(self, slug: str, code: str) -> "IndicatorKind | None":
+        """The measure and frequency of an indicator stored with figures (they are read as
+        its measure and frequency say: neither can change under them), else None."""
+        if self._with_figures is None:
+            self._with_figures = set(
+                Indicator.objects.filter(
+                    partnership__in=list(self._partnerships.values()),
+                    pk__in=Actual.objects.values("indicator_id"),
+                ).values_list("partnership__slug", "code")
+            )
+        return self._kinds.get((slug, code)) if (slug, code) in self._with_figures else None
 
     def add_indicator(self, slug: str, code: str, measure: str, frequency: str) -> None:
         """An indicator this import will create or change (checked, not yet written)."""

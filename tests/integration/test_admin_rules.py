@@ -141,6 +141,49 @@ def test_admin_refuses_another_partnerships_theme_group_for_an_indicator(
 
 
 @pytest.mark.django_db
+def test_an_indicator_with_figures_keeps_its_measure_and_frequency(
+    client, admin_user, partnership_a, tmp_path
+):
+    import datetime
+
+    from indicators import importing
+    from tests.factories.series import actuals_create
+    from tests.integration.test_import import write_csv
+
+    indicator = IndicatorFactory(partnership=partnership_a, code="RJ X")
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    # Before any figure, it may change.
+    assert client.post(url, _indicator_form(indicator, frequency="quarterly")).status_code == 302
+    indicator.refresh_from_db()
+    actuals_create(indicator, {datetime.date(2016, 4, 1): 10})
+
+    refused = client.post(url, _indicator_form(indicator, frequency="monthly"))
+
+    assert refused.status_code == 200
+    assert "has figures entered as a quarterly count" in refused.content.decode()
+    indicator.refresh_from_db()
+    assert indicator.frequency == "quarterly"
+    write_csv(
+        tmp_path,
+        "indicators",
+        [
+            {
+                "partnership": "partnership-a",
+                "code": "RJ X",
+                "title": indicator.title,
+                "polarity": indicator.polarity,
+                "measure": "percentage",
+                "frequency": "quarterly",
+            }
+        ],
+    )
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=admin_user)
+    assert "has figures entered as a quarterly count" in failed.value.report.errors[0]
+
+
+@pytest.mark.django_db
 def test_a_meeting_takes_only_a_theme_group_of_its_partnership(
     client, admin_user, partnership_a, partnership_b
 ):
