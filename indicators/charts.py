@@ -4,7 +4,8 @@ Colours are the Analysis Function palette; series differ by dash as well as colo
 they survive black-and-white printing. Every chart carries its data as a table.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -204,11 +205,40 @@ TITLE_WORDS = 10
 
 def titled(indicator: Indicator, finding: str) -> str:
     """A chart's title: the indicator's name and the finding, or the finding alone where
-    the two run past ten words (every chart sits under its indicator's name)."""
+    the two run past ten words (the subtitle then names the indicator, see `named`)."""
     titled = f"{indicator.title}: {finding}"
     if len(titled.split()) <= TITLE_WORDS:
         return titled
     return finding[:1].upper() + finding[1:]
+
+
+def named(indicator: Indicator, title: str, subtitle: str) -> str:
+    """The subtitle, led by the indicator's name when the title leaves it out: a chart
+    printed on a page of its own still says what it shows."""
+    if title.startswith(f"{indicator.title}:") or subtitle.startswith(f"{indicator.title}:"):
+        return subtitle
+    return f"{indicator.title}: {subtitle[:1].lower()}{subtitle[1:]}"
+
+
+def retitled(chart: Chart, indicator: Indicator, finding: str) -> Chart:
+    """The chart with a new finding: its title, and its subtitle naming the indicator
+    when the new title no longer does."""
+    title = titled(indicator, finding)
+    subtitle = chart.subtitle.removeprefix(f"{indicator.title}: ")
+    if subtitle != chart.subtitle:
+        subtitle = subtitle[:1].upper() + subtitle[1:]
+    return replace(chart, title=title, finding=finding, subtitle=named(indicator, title, subtitle))
+
+
+def shown_places(measure: str, values: Iterable[Decimal | None]) -> int:
+    """Decimals a series is shown to: none for a count, nor for a point-in-time level
+    whose every value is whole (a snapshot of a count: 333, not 333.0); one otherwise."""
+    if measure == Indicator.Measure.COUNT:
+        return 0
+    whole = [v == v.to_integral_value() for v in values if v is not None]
+    if measure == Indicator.Measure.SNAPSHOT and whole and all(whole):
+        return 0
+    return 1
 
 
 def _and(names: list[str]) -> str:
@@ -250,7 +280,8 @@ def indicator_charts(
     ``year_before``: the year before last's label and values in the year's order, drawn as
     a third, dotted line where it has a figure (three years show seasonality)."""
     figures: Figures = result.figures
-    places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
+    values = [v for _, v in figures.this_year + figures.last_year]
+    places = shown_places(indicator.measure, values)
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
     quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
     start_month = figures.fy_start.month
@@ -281,13 +312,16 @@ def indicator_charts(
     years = _and([*compared, figures.financial_year])
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
+    # No finding starts with a numeral (REPORTING: none at the start of a sentence), as a
+    # title that drops the indicator's name would.
     if figures.ytd_change is None:
         # Nothing to compare with: the year's total so far is the finding, where it has one.
-        finding = f"{figures.financial_year} {by}"
+        finding = f"{by}, {figures.financial_year}"
         counted = indicator.measure != Indicator.Measure.SNAPSHOT  # a level has no total
         if counted and figures.ytd is not None and not figures.ytd_partial:
             so_far = format_level(figures.ytd, indicator.measure, places)
-            finding = f"{so_far} so far in {figures.financial_year}"
+            what = "total" if indicator.measure == Indicator.Measure.COUNT else "level"
+            finding = f"a {what} of {so_far} so far in {figures.financial_year}"
     else:
         words = (
             "higher than"
@@ -296,12 +330,13 @@ def indicator_charts(
             if figures.ytd_change < 0
             else "level with"
         )
-        finding = f"{figures.financial_year} {words} {last_year} so far"
+        finding = f"{words} {last_year} so far"
+    title = titled(indicator, finding)
     monthly = Chart(
         id=f"{slug}-monthly",
-        title=titled(indicator, finding),
+        title=title,
         finding=finding,
-        subtitle=f"{unit}, {area}, {step}, {years}",
+        subtitle=named(indicator, title, f"{unit}, {area}, {step}, {years}"),
         alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year}"
         + (f" against {_and(compared)}" if compared else "")
         + ". The data are in the table that follows.",
@@ -354,12 +389,16 @@ def indicator_charts(
     if indicator.measure == Indicator.Measure.COUNT and has_target:
         cumulative = [_number(v) for _, v in figures.cumulative_this_year]
         target = [_number(v) for _, v in figures.cumulative_target]
+        finding = f"year to date {_against_target(figures)}"
+        title = titled(indicator, finding)
         charts.append(
             Chart(
                 id=f"{slug}-cumulative",
-                title=titled(indicator, f"year to date {_against_target(figures)}"),
-                finding=f"year to date {_against_target(figures)}",
-                subtitle=f"Cumulative {unit.lower()}, {figures.financial_year}",
+                title=title,
+                finding=finding,
+                subtitle=named(
+                    indicator, title, f"Cumulative {unit.lower()}, {figures.financial_year}"
+                ),
                 alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
                 f"{step}, against the cumulative target. The data are in the table that follows.",
                 spec={
@@ -417,7 +456,7 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
     """An XmR chart: figures, mean, process limits, special-cause points by shape and colour."""
     if not slots:
         return None
-    places = 1 if indicator.measure != Indicator.Measure.COUNT else 0
+    places = shown_places(indicator.measure, analysis.values)
     unit = {"percentage": "Per cent", "rate": "Rate per 1,000"}.get(indicator.measure, "Number")
     quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
     start_month = indicator.partnership.fy_start_month
@@ -536,7 +575,7 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
         id=f"chart-{indicator.pk}-xmr",
         title=titled(indicator, finding),
         finding=finding,
-        subtitle=f"{unit}, {span}. {summary}",
+        subtitle=named(indicator, titled(indicator, finding), f"{unit}, {span}. {summary}"),
         alt=f"XmR chart of {measure_name(indicator)}, {span}. {summary} Improvement is "
         "marked with triangles, concern with squares. The data are in the table that follows.",
         spec=spec,

@@ -71,6 +71,9 @@ class PartnershipBlock:
     slug: str
     results: list[IndicatorFigures]
     news: str
+    # Open actions linked to each indicator (as ReportInputs.linked_actions), so a red
+    # indicator carries its corrective action here too; None without the action plan app.
+    linked_actions: Mapping[int, list[dict]] | None = None
 
 
 @dataclass(frozen=True)
@@ -215,9 +218,8 @@ def indicator_entry(
     has_target = result.target is not None and indicator.polarity != "monitor"
     if built and tests["ytd"].within and figures.ytd_change:
         # The chart's title states a rise or fall: say when it is only normal variation.
-        finding = f"{built[0].finding}, within normal variation"
-        built[0] = dataclasses.replace(
-            built[0], title=charts.titled(indicator, finding), finding=finding
+        built[0] = charts.retitled(
+            built[0], indicator, f"{built[0].finding}, within normal variation"
         )
     charts_ = [_chart(c) for c in built]
     has_before = any(v is not None for v in before.values())
@@ -231,7 +233,11 @@ def indicator_entry(
         "polarity": indicator.polarity,
         "polarity_label": indicator.get_polarity_display(),
         "frequency": indicator.frequency,
-        "places": 0 if indicator.measure == "count" else 1,
+        # A snapshot of a count (every value whole) shows no decimals: 333, not 333.0.
+        "places": charts.shown_places(
+            indicator.measure,
+            [v for _, v in figures.this_year + figures.last_year] + list(before.values()),
+        ),
         "suffix": {"percentage": "%", "rate": " per 1,000"}.get(indicator.measure, ""),
         "tolerance": plain(indicator.tolerance),
         "stability": plain(indicator.stability),
@@ -350,6 +356,7 @@ FINDING_DIRECTIONS = {
     "improving": "Improving",
     "deteriorating": "Deteriorating",
     "stable": "Stable",
+    "none_this_year": "No comparison: no figures this year yet",
     "none": "No comparison: no figures for the same months last year",
     "monitor": MONITORING_ONLY,
 }
@@ -365,7 +372,14 @@ def _finding_status(entry: dict) -> str:
 
 
 def _finding_direction(entry: dict) -> str:
-    return "monitor" if entry.get("polarity") == "monitor" else entry["direction"]
+    """The direction's key; with no comparison, whether this year or last year lacks figures."""
+    if entry.get("polarity") == "monitor":
+        return "monitor"
+    this_year = (entry.get("figures") or {}).get("this_year")
+    has_this_year = this_year is None or any(value is not None for _, value in this_year)
+    if entry["direction"] == "none" and not has_this_year:
+        return "none_this_year"
+    return entry["direction"]
 
 
 def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[dict]:
@@ -574,7 +588,13 @@ def build_snapshot(inputs: ReportInputs) -> dict:
                 "slug": block.slug,
                 "news": _lines(block.news),
                 "indicators": [
-                    indicator_entry(r, with_charts=False)
+                    indicator_entry(
+                        r,
+                        with_charts=False,
+                        actions=None
+                        if block.linked_actions is None
+                        else list(block.linked_actions.get(r.indicator.pk, [])),
+                    )
                     for r in block.results
                     if r.figures.ytd is not None
                 ],
@@ -592,8 +612,10 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         risks=recorded.get("risks", []),
         risk_groups=recorded.get("risk_groups", []),
     )
-    placed = {text for item in snapshot["priorities"] for text in item["risks"]}
-    snapshot["other_risks"] = [text for text in risks["risks"] if text not in placed]
+    placed = [text for item in snapshot["priorities"] for text in item["risks"]]
+    snapshot["other_risks"] = [
+        text for text in risks["risks"] if not any(same_risk(text, p) for p in placed)
+    ]
     snapshot["glossary"] = report_sections.glossary(_words(snapshot, entries))
     available = {
         "key_findings": bool(entries),
@@ -606,6 +628,29 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot["sections"] = _number_sections(snapshot, available)
     return snapshot
+
+
+_WORD = re.compile(r"[a-z0-9/']+")
+_SMALL_WORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in",
+    "is", "it", "its", "of", "on", "or", "the", "their", "this", "to", "was", "were", "will",
+    "with",
+))  # fmt: skip
+
+
+def _risk_words(text: str) -> set[str]:
+    # Singular and plural alike ("agreement", "agreements").
+    return {w.removesuffix("s") for w in _WORD.findall(text.lower()) if w not in _SMALL_WORDS}
+
+
+def same_risk(text: str, recorded: str) -> bool:
+    """Whether a risk the editor typed restates one recorded on a priority: at least half
+    its words are the recorded risk's. The editor's line is usually the shorter, a summary
+    of the register's entry, so it is printed once, under its priority."""
+    if text == recorded:
+        return True
+    words = _risk_words(text)
+    return bool(words) and len(words & _risk_words(recorded)) * 2 >= len(words)
 
 
 def _start_label(start: datetime.date, period: datetime.date) -> str:

@@ -1,12 +1,16 @@
 """A snapshot drawn as the report's HTML, and written out as CSV. No queries."""
 
 import csv
+import html
 import io
+import re
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
+from .sections import glossary
 
 SAFE = ("indicator", "title", "area")
 
@@ -55,7 +59,70 @@ def document_context(snapshot: dict) -> dict:
         "appendix_indicators": target + monitor,
         "status_labels": STATUS_LABELS,
         "direction_labels": DIRECTION_LABELS,
+        # Paragraph numbers drawn in turn by the `para` tag, section by section.
+        "para_counts": {},
+        "national_codes": _national_codes(snapshot, target + monitor),
+        "sla_used": any(
+            u.get("title", "").startswith("SLA")
+            for u in (snapshot.get("commissioning") or {}).get("updates", [])
+        ),
+        **_context_contents(snapshot),
+        "risk_paragraphs": _risk_paragraphs(snapshot, main) if "successes" in shown else [],
+        "glossary_html": GLOSSARY_MARK,
     }
+
+
+def _national_codes(snapshot: dict, entries: list[dict]) -> str:
+    """Where the report first prints an "NI" code, to spell it out there: the performance
+    section's first paragraph (the key findings name codes only of red and amber ones)."""
+    if any(e["code"].startswith("NI ") for e in entries):
+        return "performance"
+    return ""
+
+
+# What the crime-in-context appendix holds, part by part, as the performance section says it.
+CONTEXT_WORDS = {
+    "core": "the last 12 months and the last 3 against the year before",
+    "hotspots": "hotspots",
+    "outcomes": "solved crimes",
+}
+
+
+def _context_contents(snapshot: dict) -> dict:
+    """ "Comparisons with similar areas and neighbours": only what the appendix has, with
+    "and" before the last item."""
+    parts = (snapshot.get("context") or {}).get("parts", [])
+    items = [CONTEXT_WORDS[part] for part in ("core",) if part in parts]
+    compared = [w for part, w in (("family", "similar areas"), ("neighbours", "neighbours"))
+                if part in parts]  # fmt: skip
+    if compared:
+        noun = "comparisons" if len(compared) > 1 else "a comparison"
+        items.append(f"{noun} with {' and '.join(compared)}")
+    items += [CONTEXT_WORDS[part] for part in ("hotspots", "outcomes") if part in parts]
+    if not items:
+        return {"context_contents": "", "context_contents_plural": False}
+    # The core table's words hold an "and" of their own: a list with it takes semicolons.
+    if len(items) == 1:
+        text = items[0]
+    elif "core" in parts:
+        text = f"{'; '.join(items[:-1])}; and {items[-1]}"
+    else:
+        text = f"{', '.join(items[:-1])} and {items[-1]}"
+    plural = len(items) > 1 or not items[0].startswith("a comparison")
+    return {"context_contents": text, "context_contents_plural": plural}
+
+
+def _risk_paragraphs(snapshot: dict, main: list[dict]) -> list[str]:
+    """The numbers of the priorities' "Current risks" paragraphs ("3.1.3"), as
+    reports/_priorities.html numbers them."""
+    number = next((s["number"] for s in main if s["key"] == "successes"), None)
+    if number is None:
+        return []
+    return [
+        f"{number}.{m}.{item['numbers'].get('risks', 3)}"
+        for m, item in enumerate(snapshot.get("priorities", []), start=1)
+        if item["risks"]
+    ]
 
 
 APPENDIX_TITLES = {
@@ -89,9 +156,23 @@ def appendix_letters(snapshot: dict, shown: list[str], *, with_indicators: bool)
     }
 
 
+GLOSSARY_MARK = mark_safe("<!-- app-glossary -->")
+_TAGS = re.compile(r"<script\b.*?</script>|<[^>]+>", re.S)
+
+
 def render_document(snapshot: dict) -> str:
-    """The report's body HTML: what a version stores and every page and file is made from."""
-    return render_to_string("reports/_document.html", document_context(snapshot))
+    """The report's body HTML: what a version stores and every page and file is made from.
+
+    The glossary lists only the abbreviations and terms the drawn text uses, so it is
+    written last, from the rest of the document's words."""
+    document = render_to_string("reports/_document.html", document_context(snapshot))
+    if GLOSSARY_MARK not in document:
+        return document
+    words = html.unescape(_TAGS.sub(" ", document))
+    terms = glossary(words)
+    return document.replace(
+        GLOSSARY_MARK, render_to_string("reports/_glossary.html", {"terms": terms})
+    )
 
 
 def standalone_page(html: str, *, title: str, snapshot: dict) -> str:

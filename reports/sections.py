@@ -13,61 +13,45 @@ from collections.abc import Mapping, Sequence
 STATUS = (("red", "red"), ("amber", "amber"), ("green", "green"))
 DIRECTIONS = ("improving", "deteriorating", "stable")
 
-# Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24). The first group is
-# always printed: the report's own tables and key use them. The rest are printed when the
-# report's text uses the abbreviation or the words it stands for.
+# Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24), each listed only when
+# the report's text uses it: an abbreviation when it is printed (a whole word in capitals),
+# a term when its words are. (term, abbreviation as a pattern or None, words, meaning)
 ALWAYS = (
-    (
-        "CSP",
-        "Community Safety Partnership: the council, police, fire and rescue, health and "
-        "probation services working together to reduce crime and disorder in an area.",
-    ),
-    (
-        "RAG",
-        "Red, amber, green: the status of an indicator against its target, or of an action "
-        "against its plan. The key in this appendix gives the thresholds.",
-    ),
-    (
-        "YTD (year to date)",
-        "From the first month of the financial year to the month the report covers.",
-    ),
-    (
-        "Direction of travel",
-        "Whether an indicator is improving or deteriorating, taking account of whether a "
-        "higher or a lower figure is better.",
-    ),
-    (
-        "SPC (statistical process control)",
-        "A method that tells a real change from the ups and downs every figure has.",
-    ),
-    (
-        "Normal variation",
-        "A change small enough to be chance: for counts, when the Poisson test statistic "
-        "2(\u221athis figure \u2212 \u221athe figure compared with) lies between \u22123 and 3.",
-    ),
-    (
-        "Monitored",
-        "An indicator reported for information, with no target and so no status.",
-    ),
-)
-# (term, abbreviation matched as a whole word in capitals, longer forms in any case, meaning)
+    ("CSP", "CSPs?", (), "Community Safety Partnership: the council, police, fire and "
+     "rescue, health and probation services working together to reduce crime and disorder "
+     "in an area."),
+    ("RAG", "RAG", (), "Red, amber, green: the status of an indicator against its target, or "
+     "of an action against its plan. The key in this appendix gives the thresholds."),
+    ("YTD (year to date)", "YTD", (), "From the first month of the financial year to the "
+     "month the report covers."),
+    ("Direction of travel", None, ("direction of travel",), "Whether an indicator is "
+     "improving or deteriorating, taking account of whether a higher or a lower figure is "
+     "better."),
+    ("SPC (statistical process control)", "SPC", (), "A method that tells a real change from "
+     "the ups and downs every figure has."),
+    ("Normal variation", None, ("normal variation",), "A change small enough to be chance: "
+     "for counts, when the Poisson test statistic 2(\u221athis figure \u2212 \u221athe "
+     "figure compared with) lies between \u22123 and 3."),
+    ("Monitored", None, ("monitored",), "An indicator reported for information, with no "
+     "target and so no status."),
+)  # fmt: skip
 WHEN_USED = (
-    ("ASB", "ASB", ("anti-social behaviour", "antisocial behaviour"), "Anti-social behaviour: "
-     "incidents reported to the police, which are not all crimes."),
-    ("PCC", "PCC", ("police and crime commissioner",), "Police and Crime Commissioner: the "
-     "elected official who sets the police budget and funds community safety work."),
-    ("SLA", "SLA", ("service level agreement",), "Service level agreement: what a funded "
-     "provider agrees to deliver, and how it will be monitored."),
-    ("SARC", "SARC", ("sexual assault referral centre",), "Sexual assault referral centre."),
-    ("IOM", "IOM", ("integrated offender management",), "Integrated offender management: "
-     "partners managing the most prolific offenders together."),
+    ("ASB", "ASB", (), "Anti-social behaviour: incidents reported to the police, which are "
+     "not all crimes."),
+    ("PCC", "PCC", (), "Police and Crime Commissioner: the elected official who sets the "
+     "police budget and funds community safety work."),
+    ("SLA", "SLAs?", (), "Service level agreement: what a funded provider agrees to deliver, "
+     "and how it will be monitored."),
+    ("SARC", "SARC", (), "Sexual assault referral centre."),
+    ("IOM", "IOM", (), "Integrated offender management: partners managing the most prolific "
+     "offenders together."),
     ("MARAC", "MARAC", (), "Multi-agency risk assessment conference, for victims of domestic "
      "abuse at high risk of serious harm."),
     ("NI", "NI", (), "National indicator: a measure from the former national indicator set."),
-    ("LAA", "LAA", ("local area agreement",), "Local area agreement: targets agreed between "
-     "an area's partners and central government."),
-    ("MSG", "MSG", ("most similar group", "similar areas"), "Most similar group: the areas the "
-     "Home Office judges most like this one, used to compare crime rates."),
+    ("LAA", "LAA", (), "Local area agreement: targets agreed between an area's partners and "
+     "central government."),
+    ("MSG", "MSG", (), "Most similar group: the areas the Home Office judges most like this "
+     "one, used to compare crime rates."),
     ("Per 1,000", None, ("per 1,000",), "A rate: the count divided by the population (or "
      "households, or businesses) and multiplied by 1,000, so areas of different sizes can be "
      "compared."),
@@ -76,12 +60,15 @@ WHEN_USED = (
 
 
 def glossary(text: str) -> list[dict]:
-    """The abbreviations and terms to explain: the standing ones, then those ``text`` uses."""
+    """The abbreviations and terms ``text`` uses, the report's standing ones first."""
     lower = text.lower()
-    terms = [{"term": term, "meaning": meaning} for term, meaning in ALWAYS]
-    for term, abbreviation, forms, meaning in WHEN_USED:
-        used = bool(abbreviation and re.search(rf"\b{re.escape(abbreviation)}\b", text))
-        if used or any(form in lower for form in forms):
+    terms = []
+    for term, abbreviation, forms, meaning in ALWAYS + WHEN_USED:
+        if abbreviation:
+            used = bool(re.search(rf"\b{abbreviation}\b", text))
+        else:
+            used = any(form in lower for form in forms)
+        if used:
             terms.append({"term": term, "meaning": meaning})
     return terms
 
@@ -164,7 +151,8 @@ def priorities(
         ]
         item["not_reported"] = _none_reported(missing)
         # Its paragraphs are numbered in turn, with no gap where a part has nothing to say.
-        given = [key for key in ("statistics", "successes", "risks", "focus") if item[key]]
+        parts = ("statistics", "successes", "risks", "focus", "not_reported")
+        given = [key for key in parts if item[key]]
         item["numbers"] = {key: number for number, key in enumerate(given, start=1)}
         if own or item["successes"] or item["risks"] or item["focus"]:
             items.append(item)

@@ -516,17 +516,22 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
 
 
 def overview_blocks(report: Report) -> list[PartnershipBlock]:
-    """Each covered partnership's headline figures (three queries a partnership)."""
+    """Each covered partnership's headline figures (three queries a partnership, and one
+    more for the actions of its red indicators)."""
     news = {str(k): v for k, v in (report.news or {}).items()}
     blocks = []
     for partnership in sorted(report.covers.all(), key=lambda p: p.name):
         results = partnership_figures(partnership, report.period)
+        year = periods.financial_year_of(report.period, partnership.fy_start_month)
+        # Only a red indicator's actions are printed: read them for those alone.
+        red = [r.indicator.pk for r in results if r.figures.status == "red"]
         blocks.append(
             PartnershipBlock(
                 name=partnership.name,
                 slug=partnership.slug,
                 results=results,
                 news=news.get(str(partnership.pk), ""),
+                linked_actions=sources.linked_actions(partnership, red, year) if red else {},
             )
         )
     return blocks

@@ -1,9 +1,11 @@
 """Presenting a report snapshot: ISO dates back to words. No queries, no arithmetic."""
 
 import datetime
+import re
+from decimal import Decimal
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from indicators import periods
@@ -85,3 +87,89 @@ def month_rows(e: dict):
         cells.append("</tr>")
         rows.append("".join(cells))
     return mark_safe("\n".join(rows))
+
+
+def _rounds_to_zero(value: Decimal, places: int) -> bool:
+    return value != 0 and abs(value) < Decimal("0.5").scaleb(-places)
+
+
+@register.filter
+def change_pct(value, places=0):
+    """A percentage change: "+27%"; one that rounds to nothing keeps a decimal ("+0.2%"),
+    or says so ("a rise of less than 0.1%"): a change never reads as zero when it is not."""
+    from indicators.templatetags.figures import percent
+
+    if value is None:
+        return percent(None)
+    value, places = Decimal(value), int(places)
+    if _rounds_to_zero(value, places):
+        places += 1
+        if _rounds_to_zero(value, places):
+            word = "rise" if value > 0 else "fall"
+            return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
+    return percent(value, places)
+
+
+@register.filter
+def points_change(value, places=1):
+    """A change between two percentages, in words: "+1.5 percentage points", "no change",
+    "a rise of less than 0.1 percentage points" (REPORTING: percentage points)."""
+    from indicators.templatetags.figures import signed
+
+    if value is None:
+        return signed(None)
+    value, places = Decimal(value), int(places)
+    if value == 0:
+        return "no change"
+    if _rounds_to_zero(value, places):
+        word = "rise" if value > 0 else "fall"
+        return f"a {word} of less than {Decimal(1).scaleb(-places)} percentage points"
+    return f"{signed(value, places)} percentage points"
+
+
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@register.filter
+def number_words(value) -> str:
+    """One to nine in words, larger numbers as figures with commas (ONS style): "six",
+    "12"; capitalise it with ``capfirst`` at the start of a sentence."""
+    number = int(value)
+    if 1 <= number <= 9:
+        return _NUMBER_WORDS[number - 1]
+    return f"{number:,}"
+
+
+@register.simple_tag(takes_context=True)
+def para(context, *prefix) -> str:
+    """The next paragraph number under ``prefix`` ("4" gives 4.1, 4.2...): numbered in
+    the order the paragraphs are drawn, so a paragraph left out leaves no gap. The
+    counts live in the document context's ``para_counts`` (one per rendering)."""
+    counts = context.get("para_counts")
+    if counts is None:
+        counts = context["para_counts"] = {}
+    key = ".".join(str(part) for part in prefix)
+    counts[key] = counts.get(key, 0) + 1
+    return format_html('<span class="app-para__no">{}.{}</span>', key, counts[key])
+
+
+@register.filter
+def and_list(items) -> str:
+    """ "SLA 01", "SLA 01 and SLA 02", "A, B and C": a list as prose."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+_LAST_BRACKET = re.compile(r"(.*?)\s*\(([^()]*)\)")
+
+
+@register.simple_tag
+def crimes_behind(title: str, code: str) -> str:
+    """A rate indicator's neighbours table, which counts crimes: "Recorded crimes behind
+    Total crime rate per 1,000 population (SS 06), most similar group"."""
+    found = _LAST_BRACKET.fullmatch(title)
+    if found:
+        return f"Recorded crimes behind {found[1]} ({code}), {found[2]}"
+    return f"Recorded crimes behind {title} ({code})"

@@ -68,7 +68,7 @@ def test_indicator_chart_without_last_year_does_not_claim_a_comparison(ist):
     chart = charts.indicator_charts(ist, _result(ist, IST_2016))[0]
     assert "than" not in chart.title and "level with" not in chart.title
     # Its finding is the year so far: 41 + 61 + 60 + 67 + 34 + 51 + 47 = 361.
-    assert chart.title == '"ist" incidents: 361 so far in 2016/17'
+    assert chart.title == '"ist" incidents: a total of 361 so far in 2016/17'
     # Nor names a year it has no figure for.
     assert chart.subtitle == "Number, Plymouth, month by month, 2016/17"
     assert "against" not in chart.alt and "2015/16" not in chart.alt
@@ -97,7 +97,7 @@ def test_a_long_indicator_name_leaves_the_title_to_the_finding(ist):
     }
     result = _result(ist, IST_2016, TargetSpec(kind="cumulative", profile=profile))
     titles = [chart.title for chart in charts.indicator_charts(ist, result)]
-    assert titles == ["361 so far in 2016/17", "Year to date below the target"]
+    assert titles == ["A total of 361 so far in 2016/17", "Year to date below the target"]
 
 
 def test_indicator_charts_label_lines_directly_in_black_and_white(ist):
@@ -189,9 +189,10 @@ def test_a_report_chart_title_says_within_normal_variation_in_ten_words_or_fewer
     entry = indicator_entry(IndicatorFigures(ist, figures, series, None))
 
     # 361 against 358 so far: a rise within normal variation.
-    assert (
-        entry["charts"][0]["title"] == "2016/17 higher than 2015/16 so far, within normal variation"
-    )
+    chart = entry["charts"][0]
+    assert chart["title"] == "Higher than 2015/16 so far, within normal variation"
+    # The title lost the indicator's name: the subtitle carries it.
+    assert chart["subtitle"].startswith(f"{ist.title}: number, ")
 
 
 def _two_years(indicator, last_year, this_year):

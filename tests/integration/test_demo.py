@@ -154,5 +154,5 @@ def test_demo_reports_compare_with_similar_areas_and_neighbours(debug_on):
     overview = Report.objects.get(title="Community Safety Partnerships update")
     assert overview.meeting.kind == "committee"
     html = overview.versions.get().html
-    assert "It gives an overview of 6 partnerships" in html
+    assert "It gives an overview of six partnerships" in html
     assert "crime and disorder committee" not in html

@@ -168,7 +168,8 @@ def test_core_table_with_rate_per_households_and_the_force_change(sac):
     html = rendering.render_document(snapshot)
     assert '13.2 <span class="app-report__per">per 1,000 households</span>' in html
     assert "Force change (%)" in html and "Devon &amp; Cornwall Police" in html
-    assert "−5.0%" in html and "+10.0%" in html
+    # Changes to no decimals, as everywhere else in the report.
+    assert "−5%" in html and "+10%" in html
     assert "(quarterly: to" not in html  # a monthly indicator's windows end at the period
     assert "so no change over the year is shown" not in html
 
@@ -298,10 +299,7 @@ def test_neighbours_of_a_rate_indicator_are_titled_as_counts(sac):
 
     [indicator] = snapshot["context"]["neighbours"]["indicators"]
     assert indicator["is_count"] is False
-    assert (
-        "Number of recorded crimes (not a rate) for Burglary rate per 1,000 population (SAC)"
-        in html
-    )
+    assert "Recorded crimes behind Burglary rate per 1,000 population (SAC)" in html
     assert "numbers of crimes, not rates" in html and "Crimes, 4 quarters before" in html
 
 

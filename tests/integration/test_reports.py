@@ -532,7 +532,7 @@ def test_overview_key_has_no_blank_thresholds(partnership_a, partnership_b):
     assert "within % " not in html
     assert "Figures for April 2009 to March 2010" in html
     # It is the partnerships', not the one it was filed under.
-    assert '<span class="govuk-caption-l">2 community safety partnerships</span>' in html
+    assert '<span class="govuk-caption-l">Two community safety partnerships</span>' in html
     assert "Figures entered by each partnership&#x27;s officers." in html
     assert "Figures entered by Partnership A officers" not in html
 
@@ -970,7 +970,7 @@ def test_an_overview_of_one_partnership_is_captioned_in_the_singular(partnership
 
     html = rendering.render_document(services.report_snapshot(report))
 
-    assert '<span class="govuk-caption-l">1 community safety partnership</span>' in html
+    assert '<span class="govuk-caption-l">One community safety partnership</span>' in html
 
 
 def _percentage_with_parts_from(partnership, first_with_parts):

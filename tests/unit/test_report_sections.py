@@ -53,8 +53,8 @@ def test_priorities_by_theme_group_with_risks_successes_and_focus():
     assert hate["risks"] == ["Funding not confirmed."]
     assert hate["not_reported"] == "No focus for next quarter reported."
     # Paragraphs numbered in turn: no gap where successes are missing.
-    assert whole["numbers"] == {"statistics": 1, "risks": 2, "focus": 3}
-    assert hate["numbers"] == {"statistics": 1, "successes": 2, "risks": 3}
+    assert whole["numbers"] == {"statistics": 1, "risks": 2, "focus": 3, "not_reported": 4}
+    assert hate["numbers"] == {"statistics": 1, "successes": 2, "risks": 3, "not_reported": 4}
 
 
 def test_theme_group_report_takes_all_its_indicators_and_risks():
@@ -71,11 +71,18 @@ def test_theme_group_report_takes_all_its_indicators_and_risks():
     assert item["risks"] == ["A risk."]
 
 
-def test_glossary_always_explains_the_report_terms_and_adds_those_used():
+def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     terms = [t["term"] for t in sections.glossary("Reduce anti-social behaviour; NI 16; PCC grant")]
-    assert terms[:2] == ["CSP", "RAG"]
-    assert {"ASB", "NI", "PCC"} <= set(terms)
-    assert "SARC" not in terms and "MARAC" not in terms
+    # The words "anti-social behaviour" are no use of the abbreviation ASB.
+    assert terms == ["PCC", "NI"]
+    used = sections.glossary("RAG status; CSPs; direction of travel; normal variation; SLA 01")
+    assert [t["term"] for t in used] == [
+        "CSP",
+        "RAG",
+        "Direction of travel",
+        "Normal variation",
+        "SLA",
+    ]
     # An abbreviation is a whole word in capitals: "nice" is no NI, "ipcc" no PCC.
     quiet = [t["term"] for t in sections.glossary("a nice day, ipcc")]
     assert "NI" not in quiet and "PCC" not in quiet

@@ -1,0 +1,293 @@
+"""The report's wording, worked from the demo reports' review: the overview's marks and
+warnings, how changes and snapshots are written, chart titles, risks printed once,
+numbered paragraphs and abbreviations spelled out."""
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from indicators import charts
+from indicators.models import Actual, Indicator, Target
+from reports import rendering, services
+from reports.builder import _finding_direction, same_risk
+from reports.models import Report
+from reports.templatetags.report_tags import (
+    and_list,
+    change_pct,
+    crimes_behind,
+    number_words,
+    points_change,
+)
+from tests.factories import ReportFactory
+from tests.factories.series import hate_crime_indicator, indicators_with_history
+
+NOV_2016 = datetime.date(2016, 11, 1)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _overview(*partnerships):
+    report = ReportFactory(partnership=partnerships[0], kind=Report.Kind.OVERVIEW)
+    report.covers.set(partnerships)
+    return rendering.render_document(services.report_snapshot(report))
+
+
+# 1 and 2: the overview's headline table -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_overview_marks_a_partial_year_and_says_why_there_is_no_status(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=1)
+    Actual.objects.create(indicator=indicator, period=datetime.date(2015, 11, 1), value=150)
+    Target.objects.create(
+        indicator=indicator, financial_year=2016, kind="change_pct", value=-2, baseline_year=2015
+    )
+
+    text = _text(_overview(partnership_a))
+
+    assert "100 (months with figures only)" in text
+    assert "No status Not rated: figures are missing for part of the year so far" in text
+
+
+@pytest.mark.django_db
+def test_overview_warns_of_a_red_indicator_with_no_corrective_action(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=24)
+    # Lower is better: 828 so far against a target of 8 to date is red.
+    Target.objects.create(indicator=indicator, financial_year=2016, kind="annual", value=12)
+
+    html = _overview(partnership_a)
+
+    assert "Red" in html
+    assert (
+        f"2.2.1</span> {indicator.title}: <strong>No corrective action is linked to this red "
+        "indicator.</strong>" in html
+    )
+
+
+# 3: changes in the tables ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        ("27.4", 0, "+27%"),
+        ("-6.5", 0, "\u22127%"),
+        ("0.245", 0, "+0.2%"),  # rounds to nothing: one decimal
+        ("-0.2", 0, "\u22120.2%"),
+        ("0.04", 0, "a rise of less than 0.1%"),
+        ("0", 0, "0%"),
+    ],
+)
+def test_a_small_percentage_change_never_reads_as_zero(value, places, shown):
+    assert change_pct(value, places) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("1.5", "+1.5 percentage points"),
+        ("-2", "\u22122.0 percentage points"),
+        ("0", "no change"),
+        ("0.02", "a rise of less than 0.1 percentage points"),
+    ],
+)
+def test_a_change_between_percentages_is_in_percentage_points(value, shown):
+    assert points_change(value, 1) == shown
+
+
+@pytest.mark.django_db
+def test_overview_prints_the_unit_of_last_year_and_percentage_points(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=0)
+    indicator.measure = Indicator.Measure.PERCENTAGE
+    indicator.save()
+    for month in range(20):  # April 2015 to November 2016: 80% then 81.5%
+        period = datetime.date(2015 + (month + 3) // 12, (month + 3) % 12 + 1, 1)
+        numerator = 160 if period < datetime.date(2016, 4, 1) else 163
+        Actual.objects.create(
+            indicator=indicator,
+            period=period,
+            value=Decimal(numerator) / 2,
+            numerator=numerator,
+            denominator=200,
+        )
+
+    text = _text(_overview(partnership_a))
+
+    assert "81.5% (1,304 of 1,600) 80.0% +1.5 percentage points" in text
+
+
+# 4: a snapshot of a count -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("measure", "values", "places"),
+    [
+        ("count", [Decimal("1.5")], 0),
+        ("snapshot", [Decimal(333), None, Decimal(330)], 0),
+        ("snapshot", [Decimal("333.5"), Decimal(330)], 1),
+        ("snapshot", [None], 1),
+        ("rate", [Decimal(20)], 1),
+        ("percentage", [Decimal(84)], 1),
+    ],
+)
+def test_a_snapshot_of_whole_numbers_shows_no_decimals(measure, values, places):
+    assert charts.shown_places(measure, values) == places
+
+
+@pytest.mark.django_db
+def test_report_prints_a_snapshot_count_without_decimals(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=3)
+    indicator.measure = Indicator.Measure.SNAPSHOT
+    indicator.save()
+
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+
+    assert snapshot["indicators"][str(indicator.pk)]["places"] == 0
+    html = re.sub(r"<script\b.*?</script>", "", rendering.render_document(snapshot), flags=re.S)
+    assert "100.0" not in html and "100" in html
+
+
+# 5: why there is no direction -------------------------------------------------------------
+
+
+def test_no_comparison_says_whether_this_year_or_last_year_lacks_figures():
+    none_this_year = {"direction": "none", "figures": {"this_year": [["2016-04-01", None]]}}
+    none_last_year = {"direction": "none", "figures": {"this_year": [["2016-04-01", "5"]]}}
+
+    assert _finding_direction(none_this_year) == "none_this_year"
+    assert _finding_direction(none_last_year) == "none"
+
+
+# 6: what Appendix B holds -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parts", "words"),
+    [
+        (["family", "neighbours"], "comparisons with similar areas and neighbours"),
+        (["family"], "a comparison with similar areas"),
+        (
+            ["core", "family", "hotspots"],
+            "the last 12 months and the last 3 against the year before; a comparison with "
+            "similar areas; and hotspots",
+        ),
+        (["hotspots", "outcomes"], "hotspots and solved crimes"),
+        (
+            ["core", "family", "neighbours"],
+            "the last 12 months and the last 3 against the year before; and comparisons with "
+            "similar areas and neighbours",
+        ),
+    ],
+)
+def test_the_performance_section_names_only_what_appendix_b_holds(parts, words):
+    found = rendering._context_contents({"context": {"parts": parts}})
+    assert found["context_contents"] == words
+
+
+# 7: charts in print -----------------------------------------------------------------------
+
+
+def test_no_chart_finding_starts_with_a_numeral():
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    findings = re.findall(r'finding = f"([^"]*)"', source)
+    assert findings and not [f for f in findings if re.match(r"\{(figures|so_far)", f)]
+
+
+def test_print_keeps_an_indicator_heading_with_what_follows_and_a_chart_whole():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
+    assert ".app-report__indicator > h3 { break-after: avoid; }" in css
+    assert ".app-report__chart { break-inside: avoid; }" in css
+
+
+# 8: risks printed once --------------------------------------------------------------------
+
+
+def test_a_risk_restated_by_the_editor_is_the_recorded_one():
+    recorded = (
+        "Capacity of the Volunteer Centre to meet a potential increase in volunteering "
+        "activity. Next review: 20 April 2011."
+    )
+    assert same_risk("Capacity of the volunteer centre if volunteering grows", recorded)
+    assert not same_risk("Capacity of the third sector to respond to new demands", recorded)
+
+
+# 9: the partial mark ------------------------------------------------------------------------
+
+
+def test_the_partial_mark_is_bracketed_and_says_quarters_for_a_quarterly_indicator():
+    html = render_to_string(
+        "reports/_partial.html", {"e": {"frequency": "quarterly"}, "f": {"ytd_partial": True}}
+    )
+    assert _text(html).strip() == "(quarters with figures only)"
+
+
+# 10: a rate's neighbours table --------------------------------------------------------------
+
+
+def test_a_rate_indicators_neighbours_table_counts_the_crimes_behind_it():
+    title = "Total crime rate per 1,000 population (most similar group)"
+    assert crimes_behind(title, "SS 06") == (
+        "Recorded crimes behind Total crime rate per 1,000 population (SS 06), most similar group"
+    )
+
+
+# 11 and 12: numbered paragraphs, numbers and abbreviations ----------------------------------
+
+
+@pytest.mark.django_db
+def test_every_paragraph_of_the_main_sections_is_numbered(partnership_a):
+    hate_crime_indicator(partnership_a)
+    html = rendering.render_document(
+        services.report_snapshot(ReportFactory(partnership=partnership_a))
+    )
+    main = html[html.index('id="section-1"') : html.index('id="appendix-a"')]
+
+    unnumbered = [
+        p
+        for p in re.findall(r'<p class="govuk-body[^"]*">(.*?)</p>', main, re.S)
+        if "app-para__no" not in p
+    ]
+    assert unnumbered == []
+    assert re.search(r'<span class="app-para__no">(\d+)\.1</span> The months of 2016/17', html)
+
+
+@pytest.mark.django_db
+def test_the_panel_is_named_the_same_way_throughout(partnership_a):
+    hate_crime_indicator(partnership_a)
+    html = rendering.render_document(
+        services.report_snapshot(ReportFactory(partnership=partnership_a))
+    )
+    assert "updates the panel on" in html and "The panel acts as the crime" in html
+
+
+def test_small_numbers_are_words_and_lists_end_with_and():
+    assert [number_words(n) for n in (1, 6, 9, 10, 1200)] == ["one", "six", "nine", "10", "1,200"]
+    assert and_list(["SLA 01", "SLA 02"]) == "SLA 01 and SLA 02"
+    assert and_list(["A", "B", "C"]) == "A, B and C"
+
+
+@pytest.mark.django_db
+def test_overview_counts_its_partnerships_in_words(partnership_a, partnership_b):
+    html = _overview(partnership_a, partnership_b)
+    assert '<span class="govuk-caption-l">Two community safety partnerships</span>' in html
+    assert "It gives an overview of two partnerships" in html
+
+
+@pytest.mark.django_db
+def test_the_glossary_lists_only_what_the_report_uses(partnership_a):
+    hate_crime_indicator(partnership_a)
+    html = rendering.render_document(
+        services.report_snapshot(ReportFactory(partnership=partnership_a))
+    )
+    glossary = _text(html[html.index('id="glossary"') :])
+
+    assert "Direction of travel" in glossary
+    for unused in ("CSP", "YTD", "SLA", "MARAC"):
+        assert not re.search(rf"\b{unused}\b", glossary)
