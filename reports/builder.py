@@ -630,27 +630,16 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     return snapshot
 
 
-_WORD = re.compile(r"[a-z0-9/']+")
-_SMALL_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in",
-    "is", "it", "its", "of", "on", "or", "the", "their", "this", "to", "was", "were", "will",
-    "with",
-))  # fmt: skip
-
-
-def _risk_words(text: str) -> set[str]:
-    # Singular and plural alike ("agreement", "agreements").
-    return {w.removesuffix("s") for w in _WORD.findall(text.lower()) if w not in _SMALL_WORDS}
-
-
 def same_risk(text: str, recorded: str) -> bool:
-    """Whether a risk the editor typed restates one recorded on a priority: at least half
-    its words are the recorded risk's. The editor's line is usually the shorter, a summary
-    of the register's entry, so it is printed once, under its priority."""
-    if text == recorded:
-        return True
-    words = _risk_words(text)
-    return bool(words) and len(words & _risk_words(recorded)) * 2 >= len(words)
+    """Whether a risk the editor typed is one recorded on a priority, as it is printed there
+    (case, spacing and a closing full stop aside): it is then printed once, under its
+    priority. A line in other words is the editor's own and always printed: no guess ever
+    leaves out what someone wrote."""
+    return _plain(text) == _plain(recorded)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
 
 
 def _start_label(start: datetime.date, period: datetime.date) -> str:
