@@ -137,10 +137,15 @@ class TargetLocked(Exception):
 
 def target_locked_by(indicator: Indicator, financial_year: int) -> str | None:
     """The title of the published report that rated the indicator against this year's
-    target, or None: such a target changes only with a reason."""
+    target, or None: such a target changes only with a reason. A year with no target has
+    none a report rated against (it printed none): its first is set freely."""
     from reports.selectors import locked_target_years  # reports build on indicators
 
-    return locked_target_years(indicator).get(financial_year)
+    title = locked_target_years(indicator).get(financial_year)
+    if title is None:
+        return None
+    has_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
+    return title if has_one else None
 
 
 def _check_target_locked(indicator: Indicator, financial_year: int, reason: str) -> None:
@@ -395,7 +400,7 @@ def target_set(
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
         return target, "unchanged"
-    _check_target_locked(indicator, financial_year, reason)
+    _check_target_locked(indicator, financial_year, reason)  # before any write
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
         Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)
@@ -452,6 +457,7 @@ def targets_replace(
         )
     }
     wanted = {row.period: row for row in rows}
+    year_had_one = bool(existing)  # a year's first target changes nothing a report rated
     audit = {"by": by, "reason": reason, "source": source}
     changes = []
     # Rows that go, or change kind, are removed first so the year never mixes kinds.
@@ -472,7 +478,7 @@ def targets_replace(
             continue
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
-    if changes:  # after the writes: a refusal raises, and the atomic block takes them back
+    if changes and year_had_one:  # after the writes: a refusal takes them back
         _check_target_locked(indicator, financial_year, reason)
     FigureChange.objects.bulk_create(changes)
     return len(changes)

@@ -34,10 +34,33 @@ LIST_DEFERRED = (
 
 
 def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime.date]:
-    """The months a report to ``period`` covers: the year to date and the same months last
-    year, the comparison it prints beside them."""
-    months = periods.months_to_date(period, fy_start_month)
-    return [periods.same_month_last_year(m) for m in months] + months
+    """The months a report to ``period`` covers: the year to date and the whole of last
+    year, which its month-by-month tables print beside them."""
+    year = periods.financial_year_of(period, fy_start_month)
+    return periods.fy_months(year - 1, fy_start_month) + periods.months_to_date(
+        period, fy_start_month
+    )
+
+
+def baseline_years(indicator_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+    """(indicator id, financial year) -> the earlier year its target for that year is a
+    change on: a report that rated the indicator against it printed a target worked out
+    from that year's figures, so they are locked as its own months are. One query."""
+    return {
+        (indicator_id, year): baseline
+        for indicator_id, year, baseline in Target.objects.filter(
+            indicator_id__in=list(indicator_ids),
+            kind=Target.Kind.CHANGE_PCT,
+            baseline_year__isnull=False,
+        ).values_list("indicator_id", "financial_year", "baseline_year")
+    }
+
+
+def _baseline_months(
+    frozen: Frozen, indicator_id: int, start: int, baselines: Mapping[tuple[int, int], int]
+) -> frozenset[datetime.date]:
+    baseline = baselines.get((indicator_id, periods.financial_year_of(frozen.period, start)))
+    return frozenset(periods.fy_months(baseline, start)) if baseline is not None else frozenset()
 
 
 @dataclass(frozen=True)
@@ -93,6 +116,9 @@ def locked_figures(
     if not entries:
         return []
     published = frozen_by({indicator.partnership_id for indicator, _ in entries})
+    if not published:
+        return []
+    baselines = baseline_years({indicator.pk for indicator, _ in entries})
     months: dict[tuple[datetime.date, int], frozenset[datetime.date]] = {}
     locked = []
     for indicator, period in entries:
@@ -105,7 +131,9 @@ def locked_figures(
             key = (frozen.period, start)
             if key not in months:
                 months[key] = frozenset(covered_periods(frozen.period, start))
-            if period in months[key]:
+            if period in months[key] or period in _baseline_months(
+                frozen, indicator.pk, start, baselines
+            ):
                 locked.append((indicator, period, frozen.title))
                 break
     return locked
@@ -127,7 +155,8 @@ def locked_months(
     partnerships: Iterable[Partnership],
 ) -> dict[int, list[tuple[Frozen, frozenset[datetime.date]]]]:
     """Partnership id -> each version published for it with the months it covers: one
-    query, whatever the number of figures checked against them."""
+    query, whatever the number of figures checked against them. (A rated target's baseline
+    year is locked too: `locked_baseline`.)"""
     partnerships = {p.pk: p for p in partnerships}
     if not partnerships:
         return {}
@@ -137,6 +166,13 @@ def locked_months(
         months = frozenset(covered_periods(frozen.period, start))
         found.setdefault(frozen.partnership_id, []).append((frozen, months))
     return found
+
+
+def locked_baseline(frozen: Frozen, indicator: Indicator, period: datetime.date, baselines) -> bool:
+    """Whether ``period`` is in the baseline year of the target this version rated the
+    indicator against (``baselines``: `baseline_years`)."""
+    start = indicator.partnership.fy_start_month
+    return period in _baseline_months(frozen, indicator.pk, start, baselines)
 
 
 @dataclass(frozen=True)

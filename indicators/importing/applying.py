@@ -27,7 +27,8 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
     covers: each is a row error naming the report (one query per chunk). On the month
     sheet such a change needs a reason, which a file cannot give. A note alone may change:
     the report shows figures, not notes."""
-    from reports.selectors import locked_months  # reports build on indicators, not the reverse
+    # Reports build on indicators, not the reverse.
+    from reports.selectors import baseline_years, locked_baseline, locked_months
 
     if not changing:
         return False
@@ -39,13 +40,16 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
     published = locked_months(partnerships.values())
     if not published:
         return False
+    baselines = baseline_years({pk for pk, _ in changing})
     found = False
     for pk, item in changing:
         indicator = indicators[pk]
         for frozen, months in published.get(indicator.partnership_id, ()):
             if not frozen.shows(pk, indicator.theme_group_id):
                 continue
-            if item["period"] in months:
+            if item["period"] in months or locked_baseline(
+                frozen, indicator, item["period"], baselines
+            ):
                 ctx.error_at(
                     "actuals",
                     item["row"],

@@ -13,7 +13,7 @@ from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator, Target
 from reports import rendering, selectors, services
 from reports.models import Report, ReportVersion
-from tests.factories import IndicatorFactory, ReportFactory, ThemeGroupFactory
+from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
 from tests.factories.series import hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -612,12 +612,39 @@ def test_build_report_unknown_theme_group_fails_clearly(partnership_a):
 
 
 @pytest.mark.django_db
-def test_covered_periods_are_year_to_date_and_last_year():
+def test_covered_periods_are_year_to_date_and_the_whole_of_last_year():
+    # Its month-by-month tables print every month of last year beside this year's.
     months = selectors.covered_periods(NOV_2016, 4)
 
     assert months[0] == datetime.date(2015, 4, 1)
+    assert datetime.date(2016, 3, 1) in months
     assert months[-1] == NOV_2016
-    assert len(months) == 16
+    assert len(months) == 20
+
+
+@pytest.mark.django_db
+def test_a_rated_change_targets_baseline_year_is_locked_and_other_years_are_not(
+    partnership_a, hate_crime
+):
+    # Rated against "5% more than 2014/15": the target to date it printed came from
+    # 2014/15's figures, which are then locked as its own months are.
+    TargetFactory(
+        indicator=hate_crime,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=2014,
+    )
+    publish(ReportFactory(partnership=partnership_a))
+    entries = [
+        (hate_crime, datetime.date(2014, 6, 1)),  # the baseline year
+        (hate_crime, datetime.date(2016, 2, 1)),  # last year, after November
+        (hate_crime, datetime.date(2013, 6, 1)),  # neither
+    ]
+
+    locked = {period for _, period, _ in selectors.locked_figures(entries)}
+
+    assert locked == {datetime.date(2014, 6, 1), datetime.date(2016, 2, 1)}
 
 
 # PDF and Word (with a stand-in renderer: the real one is tested in its own module) --------

@@ -333,3 +333,22 @@ def test_a_report_of_earlier_months_published_later_leaves_newer_revisions_liste
     assert [(r["what"], r["new"], r["reason"]) for r in revisions] == [
         ("October 2016", "999", "late crimes")
     ]
+
+
+@pytest.mark.django_db
+def test_a_first_target_for_a_year_the_report_showed_without_one_needs_no_reason(
+    client, officer_a, published, hate_crime
+):
+    # The report showed SP 09 against a 2016/17 target, and nothing for 2017/18 or for a
+    # monitored indicator of 2016/17: their first targets are set freely, as no revision.
+    Target.objects.filter(indicator=hate_crime).delete()
+    client.force_login(officer_a)
+    page = client.get(target_url(hate_crime)).content.decode()
+    assert "rated SP 09 against it" not in page
+
+    target, outcome = set_target(hate_crime, 420)
+
+    assert outcome == "created" and target.value == 420
+    # Once there is one, a change needs a reason again.
+    with pytest.raises(figure_services.TargetLocked):
+        set_target(hate_crime, 430)
