@@ -318,30 +318,41 @@ class Cover:
         return min([*self.months.values(), *self.years.values()])
 
 
-def covers_of(partnership: Partnership, indicators: Iterable[tuple[int, int | None]]) -> dict:
+def covers_of(
+    partnership: Partnership,
+    indicators: Iterable[tuple[int, int | None]],
+    baselines: Mapping[tuple[int, int], int] | None = None,
+) -> dict:
     """For each (indicator id, theme group id), its `Cover`; indicators no published
-    report showed are left out. One query."""
+    report showed are left out. One query. With ``baselines`` (`baseline_years`), a
+    rated change target's baseline year counts as covered too."""
     published = frozen_by([partnership.pk])
     start = partnership.fy_start_month
     months_of = {period: covered_periods(period, start) for period in {f.period for f in published}}
+    baselines = baselines or {}
     found = {}
-    # Indicators shown by the same versions (most of them: all but the newest) share one.
-    shared: dict[tuple[int, ...], Cover] = {}
+    # Indicators shown by the same versions (most of them: all but the newest) and with the
+    # same baseline years share one.
+    shared: dict[tuple, Cover] = {}
     for indicator_id, group_id in indicators:
         showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id, group_id))
         if not showing:
             continue
-        if showing not in shared:
+        extra = tuple(
+            _baseline_months(published[i], indicator_id, start, baselines) for i in showing
+        )
+        key = (showing, extra)
+        if key not in shared:
             months: dict[datetime.date, datetime.datetime] = {}
             years: dict[int, datetime.datetime] = {}
-            for frozen in (published[i] for i in showing):
+            for frozen, baseline in zip((published[i] for i in showing), extra, strict=True):
                 at = frozen.published_at
-                for month in months_of[frozen.period]:
+                for month in (*months_of[frozen.period], *baseline):
                     months[month] = max(months.get(month, at), at)
                 year = periods.financial_year_of(frozen.period, start)
                 years[year] = max(years.get(year, at), at)
-            shared[showing] = Cover(months, years)
-        found[indicator_id] = shared[showing]
+            shared[key] = Cover(months, years)
+        found[indicator_id] = shared[key]
     return found
 
 
@@ -525,6 +536,20 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
     previous = previous_version(report)
     since = previous.published_at if previous else None
     year = periods.financial_year_of(report.period, partnership.fy_start_month)
+    # This year's change targets and their baseline years, read with the figures: revisions
+    # to a baseline year's figures are listed as those of the report's own months are.
+    baselines = {
+        (r.indicator.pk, year): r.target.baseline_year
+        for r in results
+        if r.target is not None and r.target.kind == "change_pct" and r.target.baseline_year
+    }
+    baseline_months = sorted(
+        {
+            m
+            for b in set(baselines.values())
+            for m in periods.fy_months(b, partnership.fy_start_month)
+        }
+    )
     blocks = []
     if report.kind == Report.Kind.OVERVIEW:
         blocks = overview_blocks(report)
@@ -537,8 +562,8 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         # any scope that covers it (the one that locked it), not only one of this scope.
         revisions=revisions_since(
             ids,
-            covered_periods(report.period, partnership.fy_start_month),
-            covers_of(partnership, group_of.items()),
+            [*covered_periods(report.period, partnership.fy_start_month), *baseline_months],
+            covers_of(partnership, group_of.items(), baselines),
             year,
         ),
         linked_actions=sources.linked_actions(partnership, ids, year),

@@ -881,6 +881,28 @@ def test_the_next_report_of_another_scope_flags_the_revision(
 
 
 @pytest.mark.django_db
+def test_the_next_report_lists_a_revised_baseline_figure(partnership_a, hate_crime):
+    from tests.factories.series import actuals_create
+
+    june_2014 = datetime.date(2014, 6, 1)
+    actuals_create(hate_crime, {june_2014: 30})
+    TargetFactory(
+        indicator=hate_crime,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=2014,
+    )
+    publish(ReportFactory(partnership=partnership_a))
+    change_figure(hate_crime, june_2014, 33, reason="recount")
+    later = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+
+    revisions = services.report_snapshot(later)["revisions"]
+
+    assert [(r["code"], r["old"], r["new"]) for r in revisions] == [("SP 09", "30", "33")]
+
+
+@pytest.mark.django_db
 def test_a_change_made_before_the_figure_was_last_published_is_no_revision(
     partnership_a, hate_crime
 ):
