@@ -271,6 +271,7 @@ class ActionForm(_ShownValues, forms.ModelForm):
         self.fields["objective"].error_messages["invalid_choice"] = (
             "Choose an objective of this action plan."
         )
+        self.fields["objective"].error_messages["required"] = "Choose the action's objective."
         self.fields["lead_member"].queryset = members
         self.fields["lead_member"].label_from_instance = lambda m: (
             m.user.get_full_name() or m.user.username

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
+
+from csp_portal.core.signin import SignInForm
 
 admin.site.site_header = "CSP Portal administration"
 admin.site.site_title = "CSP Portal admin"
@@ -11,6 +14,7 @@ urlpatterns = [
     # "" pays for trying each of their patterns; one under a prefix is passed over at once.
     path("p/<slug:slug>/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("csp_portal.core.urls")),
     path("", include("indicators.urls")),

@@ -5,6 +5,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 
 
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, saying which box is empty in words (GOV.UK style)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
 def client_address(request) -> str:
     """The address the request came from, behind TRUSTED_PROXY_COUNT proxies.
 
@@ -27,9 +36,7 @@ def locked_out(request, original_response=None, credentials=None):
         request,
         "registration/login.html",
         {
-            "form": AuthenticationForm(
-                request, initial={"username": request.POST.get("username", "")}
-            ),
+            "form": SignInForm(request, initial={"username": request.POST.get("username", "")}),
             "lockout_errors": [
                 (
                     "id_username",

@@ -14,13 +14,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def sheet_cell_inputs(fields, cell_label) -> SafeString:
+def sheet_cell_inputs(fields, cell_label, when: str = "") -> SafeString:
     """`{% sheet_cell_inputs fields cell.label %}`: one box, or numerator and denominator
     for a percentage, each a GOV.UK form group with its label (visually hidden for a
     single box; the cell label names the boxes for screen readers) and errors. A field
     built with show_hidden_initial also renders the hidden figure the page showed, by
     which the save tells a person's own changes from other people's
-    (csp_portal/core/concurrency.py)."""
+    (csp_portal/core/concurrency.py). ``when``: the month the page shows above the boxes
+    on a small screen, which the boxes' names then include (speech input says it)."""
     esc = escape_text
     parts = []
     for index, field in enumerate(fields):
@@ -30,13 +31,14 @@ def sheet_cell_inputs(fields, cell_label) -> SafeString:
         if len(fields) == 1:
             parts.append(
                 f'\n  <label class="govuk-label govuk-visually-hidden" '
-                f'for="{esc(field.id_for_label)}">{esc(field.label)}</label>\n  '
+                f'for="{esc(field.id_for_label)}">{esc(field.label)}{when}</label>\n  '
             )
         else:
             part = "Numerator" if index == 0 else "Denominator"
             parts.append(
                 f'\n  <label class="govuk-label" for="{esc(field.id_for_label)}">{part}'
-                f'<span class="govuk-visually-hidden"> for {esc(cell_label)}</span></label>\n  '
+                f'<span class="govuk-visually-hidden"> for {esc(cell_label)}{when}</span>'
+                "</label>\n  "
             )
         parts.append("\n  ")
         for error in errors:
@@ -89,7 +91,7 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             '        <td class="govuk-table__cell">\n'
             f'          <span class="app-sheet__small-label" aria-hidden="true">{month_text}'
             "</span>\n"
-            f"          {sheet_cell_inputs(fields, cell.label)}\n"
+            f"          {sheet_cell_inputs(fields, cell.label, f', {month_text}')}\n"
             "        </td>\n"
             "      </tr>\n"
         )
@@ -106,7 +108,8 @@ def year_grid_row(indicator, cell, fields, last) -> SafeString:
         f'        <th scope="row" class="govuk-table__header">{esc(cell.label)}</th>\n'
         f'        <td class="govuk-table__cell govuk-table__cell--numeric">{shown}</td>\n'
         '        <td class="govuk-table__cell">\n'
-        f"          {sheet_cell_inputs(fields, cell.label)}\n"
+        # Each box named by its month and its indicator, as the month sheet's are.
+        f"          {sheet_cell_inputs(fields, cell.label, f', {esc(indicator.code)}')}\n"
         "        </td>\n"
         "      </tr>\n"
     )

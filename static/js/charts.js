@@ -35,28 +35,32 @@
         if (categories.indexOf(x) < 0) categories.push(x);
       });
     });
+    var size = (copy.font && copy.font.size) || 14;
+    var labels = copy.annotations || [];
+    if (copy.showlegend === false && labels.length) {
+      var last = Math.max(categories.length - 1, 1);
+      var inner = width - copy.margin.l; // the plot's width plus the right margin
+      var right = 10;
+      labels.forEach(function (label) {
+        // Room after the label's point, as a share of the plot: r must make up the rest.
+        var after = 1 - categories.indexOf(label.x) / last;
+        var needs = (label.xshift || 0) + String(label.text).length * CHAR * size + 4;
+        if (after >= 1) return;
+        right = Math.max(right, (needs - after * inner) / (1 - after));
+      });
+      copy.margin.r = Math.ceil(right);
+    }
     var months = categories.length > 8 && categories.every(function (x) {
       return typeof x === "string" && x.length <= 3;
     });
     if (months) {
-      // Every other month named, level (plotly turned all twelve upright); the table
-      // below the chart names every month.
-      copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, dtick: 2 });
+      // As many month names as fit level, every other month at the least (plotly turned
+      // all twelve upright); the table below the chart names every month.
+      var plot = width - copy.margin.l - ((copy.margin && copy.margin.r) || 0);
+      var perName = 3 * CHAR * size + 10;
+      var step = Math.max(2, Math.ceil((categories.length * perName) / Math.max(plot, 1)));
+      copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, dtick: step });
     }
-    var labels = copy.annotations || [];
-    if (copy.showlegend !== false || !labels.length) return copy;
-    var last = Math.max(categories.length - 1, 1);
-    var size = (copy.font && copy.font.size) || 14;
-    var inner = width - copy.margin.l; // the plot's width plus the right margin
-    var right = 10;
-    labels.forEach(function (label) {
-      // Room after the label's point, as a share of the plot: r must make up the rest.
-      var after = 1 - categories.indexOf(label.x) / last;
-      var needs = (label.xshift || 0) + String(label.text).length * CHAR * size + 4;
-      if (after >= 1) return;
-      right = Math.max(right, (needs - after * inner) / (1 - after));
-    });
-    copy.margin.r = Math.ceil(right);
     return copy;
   }
   // Paper is narrower than most screens: draw the charts at the printed text width

@@ -48,7 +48,7 @@ def grid(data=None):
 BOXES_OF_HC01 = (
     '          \n<div class="govuk-form-group app-sheet__input">\n  \n'
     '  <label class="govuk-label govuk-visually-hidden" for="id_i7-v">'
-    "HC 01 Hate &amp; &lt;crime&gt;</label>\n  \n  \n"
+    "HC 01 Hate &amp; &lt;crime&gt;, November 2016</label>\n  \n  \n"
     '  <input type="text" name="i7-v" value="35" class="govuk-input govuk-input--width-10"'
     ' inputmode="decimal" autocomplete="off" data-paste-cell="" id="id_i7-v">'
     '<input type="hidden" name="initial-i7-v" value="35" id="initial-id_i7-v">\n'
@@ -98,7 +98,7 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         "</span>\n"
         '          \n<div class="govuk-form-group app-sheet__input govuk-form-group--error">\n'
         '  \n  <label class="govuk-label" for="id_i8-n">Numerator<span class="govuk-visually-'
-        'hidden"> for SAT 01 Victim satisfaction</span></label>\n  \n'
+        'hidden"> for SAT 01 Victim satisfaction, November 2016</span></label>\n  \n'
         '  <p class="govuk-error-message" id="id_i8-n-error"><span class="govuk-visually-'
         'hidden">Error:</span> SAT 01 Victim satisfaction numerator must be a number, like 148'
         " or 12.5 (&#x27;x&#x27; is not a number). Leave it blank if there is no figure yet."
@@ -111,7 +111,7 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         "</div>\n\n"
         '<div class="govuk-form-group app-sheet__input">\n  \n'
         '  <label class="govuk-label" for="id_i8-d">Denominator<span class="govuk-visually-'
-        'hidden"> for SAT 01 Victim satisfaction</span></label>\n  \n  \n'
+        'hidden"> for SAT 01 Victim satisfaction, November 2016</span></label>\n  \n  \n'
         '  <input type="text" name="i8-d" value="9" class="govuk-input govuk-input--width-10"'
         ' inputmode="decimal" autocomplete="off" data-paste-cell="" id="id_i8-d">'
         '<input type="hidden" name="initial-i8-d" id="initial-id_i8-d">\n'
@@ -141,7 +141,9 @@ def test_year_grid_row_shows_the_label_last_year_and_the_boxes():
         '\n      <tr class="govuk-table__row">\n'
         '        <th scope="row" class="govuk-table__header">HC 01 Hate &amp; &lt;crime&gt;</th>\n'
         '        <td class="govuk-table__cell govuk-table__cell--numeric">1,149</td>\n'
-        '        <td class="govuk-table__cell">\n' + BOXES_OF_HC01 + "        </td>\n"
+        '        <td class="govuk-table__cell">\n'
+        + BOXES_OF_HC01.replace(", November 2016", ", HC 01")
+        + "        </td>\n"
         "      </tr>\n"
     )
     assert 'numeric"><span class="app-missing">No figure</span></td>' in year_grid_row(

@@ -370,12 +370,27 @@ def govuk_attrs(attrs, **defaults):
 
 @register.filter
 def govuk_aria_sort(column) -> str:
-    """aria-sort for a django-tables2 bound column: ascending, descending or none."""
+    """aria-sort for a django-tables2 bound column: ascending, descending or none. Only the
+    column the rows are sorted by says so, not one that only breaks its ties."""
     if not column.orderable:
         return ""
-    if not column.is_ordered:
+    if not _sorted_by(column):
         return "none"
     return "descending" if column.order_by_alias.is_descending else "ascending"
+
+
+def _sorted_by(column) -> bool:
+    ordering = column._table.order_by or ()
+    return bool(ordering) and ordering[0].bare == column.name
+
+
+@register.filter
+def govuk_sort_next(column) -> str:
+    """Where a column's sort link goes: the other way for the column the rows are sorted
+    by, else that column ascending (first click, as a reader expects)."""
+    if _sorted_by(column):
+        return column.order_by_alias.next
+    return column.name
 
 
 @register.filter

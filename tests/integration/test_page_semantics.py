@@ -1,0 +1,24 @@
+"""What assistive technology is told: names of boxes, which column a table is sorted by,
+which box of a form is empty."""
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_sign_in_says_which_box_is_empty(client):
+    page = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert "Enter your username" in page and "Enter your password" in page
+    assert "This field is required." not in page
+
+
+@pytest.mark.django_db
+def test_a_table_sorted_by_one_column_says_so_of_that_column_alone(
+    client, officer_a, partnership_a
+):
+    client.force_login(officer_a)
+    page = client.get(f"/p/{partnership_a.slug}/risks/").content.decode()
+    # Sorted by score, ties by reference: only the score column is announced as sorted,
+    # and the reference column's link sorts it ascending first.
+    assert page.count('aria-sort="descending"') == 1 and 'aria-sort="ascending"' not in page
+    assert "?sort=reference" in page
