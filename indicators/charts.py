@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from . import periods, spc
 from .commentary import format_level, format_number, signal_phrase
-from .figures import Figures
+from .figures import DEFAULT_SPC, Figures, year_series
 from .models import Indicator
 
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE = "#12436D", "#28A197", "#801650", "#F46A25"
@@ -270,6 +270,16 @@ def period_label(month, *, quarterly: bool, start_month: int) -> str:
     if quarterly:
         return periods.quarter_name(month, start_month)
     return periods.month_name(month)[:3]
+
+
+def year_before(spec, result) -> tuple[str, list]:
+    """The year before last's label and values in the year's order, from the series the
+    figures were worked out from (it reaches back two years: figures.history_start), as
+    ``indicator_charts`` takes them."""
+    start = spec.fy_start_month
+    year = periods.financial_year_of(result.figures.fy_start, start) - 2
+    values = [value for _, value in year_series(spec, result.series, year)]
+    return periods.fy_label(year, start), values
 
 
 def indicator_charts(
@@ -589,3 +599,61 @@ def xmr_chart(indicator: Indicator, slots, analysis) -> Chart | None:
         ],
         rows=rows,
     )
+
+
+def spc_limits_words(indicator: Indicator, slots, analysis, settings) -> str:
+    """What the XmR chart's latest limits were worked out from, as the chart used them:
+    a baseline or recalculation point set where there are no figures is said to be unused,
+    never printed as if it had been."""
+    quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
+    start_month = indicator.partnership.fy_start_month
+
+    def label(slot) -> str:
+        return periods.quarter_label(slot, start_month) if quarterly else periods.month_label(slot)
+
+    settings = settings or DEFAULT_SPC
+    latest = analysis.latest
+    inside = set(slots[1:])  # new limits at the first figure change nothing
+    cuts = [
+        i for i, slot in enumerate(slots) if slot in inside and slot in settings.recalculate_from
+    ]
+    segment = (cuts[-1] if cuts else 0, len(slots))  # the latest limits' periods
+    # As figures.spc_analysis applies it: to the segment its first period falls in.
+    baseline = [
+        i
+        for i, slot in enumerate(slots)
+        if settings.baseline_start is not None
+        and settings.baseline_start <= slot <= (settings.baseline_end or slots[-1])
+    ]
+    if baseline and not segment[0] <= baseline[0] < segment[1]:
+        baseline = []
+    base = (baseline[0], min(baseline[-1] + 1, segment[1])) if baseline else segment
+    shown = [slots[i] for i in range(*base) if analysis.values[i] is not None]
+    named = "the baseline " if baseline else ""
+    if latest is not None:
+        words = f"{latest.points} figures, {named}from {label(shown[0])} to {label(shown[-1])}"
+    elif baseline:
+        count = len(shown)
+        words = (
+            f"No limits: the baseline, from {label(slots[base[0]])} to "
+            f"{label(slots[base[1] - 1])}, has {count} figure{'' if count == 1 else 's'} "
+            f"and at least {spc.MIN_POINTS} are needed"
+        )
+    else:
+        words = f"No limits yet: at least {spc.MIN_POINTS} figures are needed"
+    if settings.baseline_start is not None and not baseline:
+        end = f" to {label(settings.baseline_end)}" if settings.baseline_end else ""
+        words += (
+            f"; the baseline set, from {label(settings.baseline_start)}{end}, "
+            "is not used for these limits"
+        )
+    used = [m for m in settings.recalculate_from if m in inside]
+    unused = [m for m in settings.recalculate_from if m not in inside]
+    if used:
+        words += f"; recalculated from {_and([label(m) for m in used])}"
+    if unused:
+        words += (
+            f"; recalculation from {_and([label(m) for m in unused])} is not used: "
+            "it falls outside the figures charted"
+        )
+    return words

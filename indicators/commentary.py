@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicators.figures import Figures, IndicatorSpec, change_test
+from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test
 from indicators.periods import (
     add_months,
     financial_year_of,
@@ -34,6 +34,7 @@ __all__ = [
     "profile_words",
     "signal_phrase",
     "spc_summary",
+    "target_status_words",
     "target_words",
 ]
 
@@ -147,6 +148,63 @@ def profile_words(
     if end == add_months(fy_start(year, fy_start_month), 11):
         return f"a {kind} profile: {level} for the year"
     return f"a {kind} profile: {level} to {month_label(end)}"
+
+
+def target_status_words(
+    target: TargetSpec, figures: Figures, measure: str, *, quarterly: bool, fy_start_month: int
+) -> dict[str, str]:
+    """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
+    for the year") as ``target_words``, and as ``unrated`` why the indicator is not rated
+    against it when it is not ("" when it is, or when the missing figures say why):
+    REPORTING, flag a missing baseline or target. The report and the indicator page both
+    say it from here."""
+    if target.kind == "cumulative":
+        last = max(target.profile) if target.profile else None
+        words = (
+            profile_words(
+                last,
+                target.profile[last],
+                measure,
+                quarterly=quarterly,
+                fy_start_month=fy_start_month,
+            )
+            if last
+            else "a profile with no points set"
+        )
+    else:
+        words = target_words(
+            {"kind": target.kind, "value": target.value, "baseline_year": target.baseline_year},
+            measure,
+            fy_start_month,
+        )
+    if figures.ytd_partial:
+        unrated = ""  # said with the figures missing for part of the year
+    elif figures.ytd is None and figures.ratio_parts_missing:
+        unrated = (
+            "the numerators and denominators behind the year to date are missing for some "
+            "months, so there is no year-to-date figure to set against the target"
+        )
+    elif figures.target_to_date is not None:
+        unrated = ""  # rated
+    elif all(value is None for _, value in figures.this_year):
+        unrated = "there are no figures for the year yet"
+    elif target.kind == "change_pct":
+        baseline = fy_label(target.baseline_year, fy_start_month)
+        parts = (
+            " (or their numerators and denominators)" if measure in ("percentage", "rate") else ""
+        )
+        unrated = (
+            f"there is no target to date, as {baseline}, the baseline, has no figures{parts} "
+            "for the same months"
+        )
+    elif target.kind == "cumulative":
+        unrated = (
+            "there is no target to date, as the profile has no point for one or more "
+            f"{'quarters' if quarterly else 'months'} of the year so far"
+        )
+    else:
+        unrated = "there is no target to date"
+    return {"target_words": words, "unrated": unrated}
 
 
 def _difference(change: Decimal, spec: IndicatorSpec) -> str:
@@ -473,6 +531,29 @@ def _month_sentence(
     return f"{head}{comparison}{_tested_change(figures, spec)}.{signal}"
 
 
+def _no_comparison_sentence(figures: Figures, spec: IndicatorSpec) -> str:
+    """Why the year to date has no comparison: last year lacks a period this year has
+    (DESIGN: like for like, and say why there is none)."""
+    covered = [
+        (before, last)
+        for (slot, this), (before, last) in zip(figures.this_year, figures.last_year, strict=True)
+        if slot <= figures.period and this is not None
+    ]
+    lacking = [before for before, last in covered if last is None]
+    if not lacking or len(lacking) == len(covered):  # none at all: nothing to name
+        return "There is no figure for the same period last year to compare with."
+    if spec.frequency == "quarterly":
+        spans = [f"{month_name(m)} to {month_label(add_months(m, 2))}" for m in lacking]
+        named = f"the quarter{'s' if len(spans) > 1 else ''} {' and '.join(spans)}"
+    else:
+        labels = [month_label(m) for m in lacking]
+        named = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    return (
+        f"There is no comparison with the same period last year, as {named} "
+        f"{'has no figure' if len(lacking) == 1 else 'have no figures'}."
+    )
+
+
 def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
     """Data problems the reader must know about: missing periods and incomplete parts."""
     sentences = []
@@ -503,7 +584,7 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
             "and populations were not entered."
         )
     if figures.ytd is not None and figures.ytd_last_year is None:
-        sentences.append("There is no figure for the same period last year to compare with.")
+        sentences.append(_no_comparison_sentence(figures, spec))
     if figures.ytd is None and not missing and not figures.ratio_parts_missing:
         sentences.append(f"There are no figures yet for {figures.financial_year}.")
     return sentences

@@ -2,7 +2,7 @@
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from csp_portal.core import concurrency
 from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
+from .figures import SpcSettings, spc_window
 from .importing import USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
@@ -354,10 +355,14 @@ class TargetForm(forms.Form):
             (y, periods.fy_label(y, start)) for y in range(year - 1, year - 11, -1)
         ]
         step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
+        self.unit = "quarter" if step == 3 else "month"
+        # A quarter's profile point is at the end of its last month.
+        self.ends = {
+            slot: periods.month_label(periods.add_months(slot, step - 1)) for slot in slots
+        }
         for slot in slots:
-            end = periods.add_months(slot, step - 1)  # a quarter's profile point is at its end
             self.fields[f"p-{slot:%Y-%m}"] = forms.CharField(
-                label=f"To the end of {periods.month_label(end)}", required=False
+                label=f"To the end of {self.ends[slot]}", required=False
             )
 
     def profile_rows(self):
@@ -397,21 +402,21 @@ class TargetForm(forms.Form):
         elif kind == Target.Kind.CUMULATIVE:
             points = {}
             for slot in self.slots:
-                label = f"The target to the end of {periods.month_label(slot)}"
+                label = f"The target to the end of {self.ends[slot]}"
                 value = self._target(f"p-{slot:%Y-%m}", kind, label)
                 if value is not None:
                     points[slot] = value
             for slot in profile_drops(self.indicator.measure, points):
                 self.add_error(
                     f"p-{slot:%Y-%m}",
-                    f"A cumulative target cannot go down: {periods.month_label(slot)} is "
-                    f"less than the month before.",
+                    f"A cumulative target cannot go down: the target to the end of "
+                    f"{self.ends[slot]} is less than the {self.unit} before.",
                 )
             rows = [TargetRow(kind, value, None, slot) for slot, value in points.items()]
             if not rows and not self.errors:
                 self.add_error(
                     f"p-{self.slots[0]:%Y-%m}",
-                    "Enter the cumulative target for at least one month.",
+                    f"Enter the cumulative target for at least one {self.unit}.",
                 )
         cleaned["rows"] = rows
         return cleaned
@@ -451,9 +456,12 @@ class SpcSettingsForm(forms.Form):
         help_text="Kept in the indicator's history, e.g. 'new crime recording standard'.",
     )
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(
+        self, *args, indicator: Indicator, figure_months: Iterable[datetime.date] = (), **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.figure_months = figure_months  # the periods with a figure; read when checked
         self.step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
 
     def _month(self, name: str, label: str) -> datetime.date | None:
@@ -503,19 +511,66 @@ class SpcSettingsForm(forms.Form):
             months.append(month)
         return sorted(set(months))
 
+    def _charted(self, baseline_start: datetime.date | None) -> list[datetime.date]:
+        """The periods with figures an XmR chart at the latest figure would use: its
+        window reaches back to the baseline's start."""
+        months = sorted(set(self.figure_months))
+        if not months:
+            return []
+        settings = SpcSettings(baseline_start=baseline_start)
+        first = spc_window(self.step, months[-1], settings)[0]
+        return [month for month in months if month >= first]
+
+    def _span(self, months: list[datetime.date]) -> str:
+        if not months:
+            return "there are no figures yet"
+        return (
+            f"the figures run from {periods.month_label(months[0])} "
+            f"to {periods.month_label(months[-1])}"
+        )
+
     def clean(self):
         data = super().clean()
         start, end = data.get("baseline_start"), data.get("baseline_end")
+        unit = "quarters" if self.step == 3 else "months"
         if end and not start and "baseline_start" not in self.errors:
             self.add_error("baseline_start", "Enter the first month of the baseline as well")
         elif start and end and end < start:
             self.add_error("baseline_end", "The baseline must end after it starts")
         elif start and end:
             count = ((end.year - start.year) * 12 + end.month - start.month) // self.step + 1
-            unit = "quarters" if self.step == 3 else "months"
             if count < spc.MIN_POINTS:
                 self.add_error(
                     "baseline_end",
                     f"A baseline needs at least {spc.MIN_POINTS} {unit}; this one has {count}",
                 )
+        if self.errors:
+            return data
+        charted = self._charted(start)
+        if start:
+            # The limits are worked out from the figures in the baseline, not its months:
+            # too few of them and the chart would quietly use every figure instead.
+            last = end or (charted[-1] if charted else start)
+            inside = [month for month in charted if start <= month <= last]
+            if len(inside) < spc.MIN_POINTS:
+                to = f"to {periods.month_label(end)}" if end else "to the latest figure"
+                self.add_error(
+                    "baseline_end" if end else "baseline_start",
+                    f"A baseline needs at least {spc.MIN_POINTS} figures; there "
+                    f"{'is' if len(inside) == 1 else 'are'} {len(inside) or 'none'} from "
+                    f"{periods.month_label(start)} {to} ({self._span(charted)})",
+                )
+        outside = [
+            month
+            for month in data.get("recalculate_from", [])
+            if not charted or not charted[0] < month <= charted[-1]
+        ]
+        if outside:
+            months = ", ".join(periods.month_label(month) for month in outside)
+            self.add_error(
+                "recalculate_from",
+                f"New limits can start only after the first figure and no later than the "
+                f"last: {months} {'is' if len(outside) == 1 else 'are'} outside them "
+                f"({self._span(charted)})",
+            )
         return data

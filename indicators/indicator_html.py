@@ -10,14 +10,18 @@ from django.urls import reverse
 from csp_portal.core.templatetags.govuk import escape_text as esc
 from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
+from . import commentary
 from .templatetags.figures import (
     chart_figure,
     figure,
     fy_label,
     month_label,
     percent,
+    period_words,
     places_for,
+    quarter_end,
     signed,
+    target_places,
 )
 
 _HOW_TO_READ = (
@@ -181,16 +185,26 @@ def _targets(context: dict, year_label: str) -> str:
             f"{monitoring}</p>\n\n"
         )
     rows = []
+    indicator = context["indicator"]
+    quarterly = indicator.frequency == "quarterly"
     for target in targets:
-        period = f"To {esc(month_label(target.period))}" if target.period else "Whole year"
+        # A quarterly profile point is stored at its quarter's first month: it runs to the
+        # end of the quarter's last.
+        end = (
+            quarter_end(target.period, indicator.partnership.fy_start_month)
+            if target.period and quarterly
+            else target.period
+        )
+        period = f"To the end of {esc(month_label(end))}" if end else "Whole year"
         percent = "%" if target.kind == "change_pct" else ""
+        places = target_places(indicator.measure, target.kind, target.value)
         rows.append(
             '\n    <tr class="govuk-table__row">\n'
             f'      <th scope="row" class="govuk-table__header">'
             f"{esc(target.get_kind_display())}</th>\n"
             f'      <td class="govuk-table__cell">{period}</td>\n'
             '      <td class="govuk-table__cell govuk-table__cell--numeric">'
-            f"{esc(figure(target.value, 1))}{percent}</td>\n"
+            f"{esc(figure(target.value, places))}{percent}</td>\n"
             f'      <td class="govuk-table__cell">{esc(fy_label(target.baseline_year) or "–")}'
             "</td>\n"
             "    </tr>\n  "
@@ -231,6 +245,28 @@ def _summary_row(key: str, value: str) -> str:
     )
 
 
+def _unrated(indicator, result) -> str:
+    """Beside "No status", why there is none (REPORTING: flag a missing baseline or
+    target), in the words the report uses."""
+    f = result.figures
+    if f.status in ("green", "amber", "red"):
+        return ""
+    if result.target is None:
+        reason = "no target has been set for the year"
+    else:
+        reason = commentary.target_status_words(
+            result.target,
+            f,
+            indicator.measure,
+            quarterly=indicator.frequency == "quarterly",
+            fy_start_month=indicator.partnership.fy_start_month,
+        )["unrated"]
+        if not reason and f.ytd_partial:
+            reason = "figures are missing for part of the year so far"
+        reason = reason or "there is no target to date"
+    return f' <span class="govuk-body-s app-unrated">Not rated: {esc(reason)}.</span>'
+
+
 def headline(indicator, result, sentence) -> str:
     """The indicator page's status, direction, commentary and headline figures."""
     f, p = result.figures, places_for(indicator)
@@ -241,7 +277,11 @@ def headline(indicator, result, sentence) -> str:
     def change(value) -> str:
         return esc(signed(value, p))
 
-    status = f"{govuk_status_tag(f.status)}\n" if indicator.polarity != "monitor" else ""
+    status = (
+        f"{govuk_status_tag(f.status)}{_unrated(indicator, result)}\n"
+        if indicator.polarity != "monitor"
+        else ""
+    )
     note = indicator.interpretation_note
     note = f'<div class="govuk-inset-text">{esc(note)}</div>' if note else ""
     points = " points" if f.change_is_points else ""
@@ -258,7 +298,7 @@ def headline(indicator, result, sentence) -> str:
         ytd_change = ""
     rows = [
         _summary_row(
-            esc(month_label(f.period)),
+            esc(period_words(indicator, f.period)),
             f"{shown(f.value)} (last year {shown(f.last_year_value)}, "
             f"change {change(f.change)}{points})",
         ),

@@ -22,6 +22,7 @@ from csp_portal.core.templatetags.govuk import (
     govuk_variation,
 )
 
+from . import commentary
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
@@ -29,7 +30,9 @@ from .templatetags.figures import (
     fy_label,
     month_label,
     percent,
+    period_words,
     places_for,
+    quarter_end,
     short_month,
     signed,
 )
@@ -215,9 +218,33 @@ def _snapshot_value(snapshot, missing: str) -> str:
     return esc(localize(snapshot["value"]))
 
 
-def change_row(change: FigureChange) -> SafeString:
+def _target_value(snapshot, missing: str, indicator: Indicator) -> str:
+    """A target as its audit record holds it, in words ("a 5% reduction on 2014/15"), so
+    that a change of its kind or baseline year shows, not only of its value."""
+    if not snapshot or not isinstance(snapshot, dict) or "kind" not in snapshot:
+        return _snapshot_value(snapshot, missing)
+    if snapshot["kind"] == "change_pct" and snapshot.get("baseline_year") is None:
+        return _snapshot_value(snapshot, missing)
+    start = indicator.partnership.fy_start_month
+    return esc(commentary.target_words(snapshot, indicator.measure, start))
+
+
+def _changed_period(indicator: Indicator, change: FigureChange) -> str:
+    """What period a change is for: a month, or a quarterly indicator's quarter; a point
+    of a cumulative profile runs to the end of its month (or quarter)."""
+    if change.subject == "target":
+        end = change.period
+        if indicator.frequency == "quarterly":
+            end = quarter_end(end, indicator.partnership.fy_start_month)
+        return f" to the end of {month_label(end)}"
+    return f" for {period_words(indicator, change.period)}"
+
+
+def change_row(change: FigureChange, indicator: Indicator | None = None) -> SafeString:
     """One row of an indicator's audit trail: when (in the current time zone), who, what,
-    the old and new figure (or SPC settings) and why; ``changed_by`` read with it."""
+    the old and new figure, target (in words) or SPC settings, and why; ``changed_by``
+    read with it, and its ``indicator`` (with its partnership) given or read."""
+    indicator = indicator or change.indicator
     # The date filter's "j M Y H:i" in the current time zone, written here: through
     # dateformat it was two thirds of the row's cost.
     at = template_localtime(change.changed_at)
@@ -231,7 +258,7 @@ def change_row(change: FigureChange) -> SafeString:
         who = f"System ({esc(change.source)})"
     what = esc(change.get_subject_display())
     if change.period:
-        what += f" for {esc(month_label(change.period))}"
+        what += esc(_changed_period(indicator, change))
     elif change.financial_year:
         what += f" for {esc(fy_label(change.financial_year))}"
     if change.subject == "spc":
@@ -244,6 +271,11 @@ def change_row(change: FigureChange) -> SafeString:
             f'\n      <td class="govuk-table__cell">{old}</td>\n'
             f'      <td class="govuk-table__cell">{new}</td>\n      '
         )
+    elif change.subject == "target":
+        cell = '<td class="govuk-table__cell">'
+        old = _target_value(change.old, "none", indicator)
+        new = _target_value(change.new, "removed", indicator)
+        values = f"\n      {cell}{old}</td>\n      {cell}{new}</td>\n      "
     else:
         numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
         old, new = _snapshot_value(change.old, "none"), _snapshot_value(change.new, "removed")

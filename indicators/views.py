@@ -30,6 +30,7 @@ from . import (
     charts,
     commentary,
     comparisons,
+    figures,
     importing,
     indicator_html,
     periods,
@@ -286,7 +287,11 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     if period:
         result = selectors.partnership_figures(partnership, period, indicators=[indicator])[0]
     spc_chart = selectors.indicator_spc(indicator, result) if show_spc and result else None
-    chart_sets = charts.indicator_charts(indicator, result) if result and not show_spc else []
+    chart_sets = []
+    if result and not show_spc:
+        # Three years where the figures exist, as the report draws them (seasonality shows).
+        before = charts.year_before(selectors.spec_for(indicator), result)
+        chart_sets = charts.indicator_charts(indicator, result, before)
     context = {
         "partnership": partnership,
         "indicator": indicator,
@@ -305,6 +310,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "chart_sets": chart_sets,
         "show_spc": show_spc,
         "spc": spc_chart,
+        "spc_limits": _spc_limits(indicator, result) if spc_chart else "",
         "targets": [t for t in history.targets if t.financial_year == year],
         "other_years": sorted(set(history.years) | {year}),
         "can_edit": can_edit,
@@ -317,10 +323,22 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     }
 
 
+def _spc_limits(indicator: Indicator, result) -> str:
+    """What the XmR chart's limits were worked out from (no queries: the figures are read)."""
+    settings = selectors.spc_settings_for(indicator)
+    slots, analysis = figures.spc_series(
+        selectors.spec_for(indicator), result.series, result.figures.period, settings
+    )
+    return charts.spc_limits_words(indicator, slots, analysis, settings)
+
+
 def _change_rows(indicator: Indicator) -> list[str]:
     """The rows of the indicator's latest changes, newest first: those not cached yet read
     in full and rendered."""
-    keys = {pk: _change_row_key(pk, who) for pk, *who in selectors.latest_changes(indicator)}
+    # A row names its period and words its targets by the indicator's frequency, measure
+    # and financial year.
+    shape = (indicator.frequency, indicator.measure, indicator.partnership.fy_start_month)
+    keys = {pk: _change_row_key(pk, who, shape) for pk, *who in selectors.latest_changes(indicator)}
     found = cache.get_many(list(keys.values()))
     rows = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in rows]
@@ -331,25 +349,26 @@ def _change_rows(indicator: Indicator) -> list[str]:
             who = (
                 (person.pk, person.first_name, person.last_name, person.username) if person else ()
             )
-            rows[change.pk] = row_html.change_row(change)
+            rows[change.pk] = row_html.change_row(change, indicator)
             # Under the name it was rendered with, should a rename have come between.
-            made[_change_row_key(change.pk, who)] = rows[change.pk]
+            made[_change_row_key(change.pk, who, shape)] = rows[change.pk]
         cache.set_many(made)
     # Written by row_html, escaped there.
     return [mark_safe(rows[pk]) for pk in keys if pk in rows]
 
 
-def _change_row_key(pk: int, who) -> str:
+def _change_row_key(pk: int, who, shape: tuple) -> str:
     # An audited change is never edited: its row changes only with the name of who made
-    # it (or their deletion) and the time zone its time is shown in.
+    # it (or their deletion), the time zone its time is shown in and how its indicator
+    # names periods and targets.
     who = tuple(who) if who and who[0] is not None else ()  # () when no one (or deleted)
-    return f"change-row:{pk}:{_who_digest(who, settings.TIME_ZONE)}"
+    return f"change-row:{pk}:{_who_digest(who, settings.TIME_ZONE, shape)}"
 
 
 @functools.lru_cache(maxsize=1024)
-def _who_digest(who: tuple, time_zone: str) -> str:
+def _who_digest(who: tuple, time_zone: str, shape: tuple) -> str:
     # A page's fifty changes are mostly by the same few people: each digested once.
-    return key_digest(who, time_zone)
+    return key_digest(who, time_zone, shape)
 
 
 def _grid_save(request, form: FigureGridForm, success_url: str):
@@ -661,7 +680,9 @@ def _target_save(request, form: TargetForm, indicator: Indicator, year: int):
         form.add_error("reason", str(locked))
         return None
     label = periods.fy_label(year, indicator.partnership.fy_start_month)
-    if changed:
+    if changed and not form.cleaned_data["rows"]:
+        messages.success(request, f"Removed the {label} target.")
+    elif changed:
         messages.success(request, f"Saved the {label} target.")
     else:
         messages.info(request, f"The {label} target had not changed, so nothing was saved.")
@@ -680,7 +701,13 @@ def spc_settings_edit(request, slug, pk):
             "baseline_end": f"{current.baseline_end:%Y-%m}" if current.baseline_end else "",
             "recalculate_from": ", ".join(f"{m:%Y-%m}" for m in current.recalculate_from),
         }
-    form = SpcSettingsForm(request.POST or None, indicator=indicator, initial=initial)
+    form = SpcSettingsForm(
+        request.POST or None,
+        indicator=indicator,
+        initial=initial,
+        # Read only when a posted form is checked: the months that have a figure.
+        figure_months=indicator.actuals.values_list("period", flat=True),
+    )
     url = reverse("indicators:detail", args=[slug, pk]) + "?chart=spc"
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

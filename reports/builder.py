@@ -134,55 +134,6 @@ def _caution(indicator) -> str:
     return ""
 
 
-def _target_words(target, indicator, figures: Figures, start: int) -> dict:
-    """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
-    for the year"), and why the indicator is not rated against it when it is not
-    (REPORTING: flag a missing baseline or target)."""
-    measure, quarterly = indicator.measure, indicator.frequency == "quarterly"
-    if target.kind == "cumulative":
-        last = max(target.profile) if target.profile else None
-        words = (
-            commentary.profile_words(
-                last, target.profile[last], measure, quarterly=quarterly, fy_start_month=start
-            )
-            if last
-            else "a profile with no points set"
-        )
-    else:
-        words = commentary.target_words(
-            {"kind": target.kind, "value": target.value, "baseline_year": target.baseline_year},
-            measure,
-            start,
-        )
-    ratio = measure in ("percentage", "rate")
-    if figures.ytd_partial:
-        unrated = ""  # said with the figures missing for part of the year
-    elif figures.ytd is None and figures.ratio_parts_missing:
-        unrated = (
-            "the numerators and denominators behind the year to date are missing for some "
-            "months, so there is no year-to-date figure to set against the target"
-        )
-    elif figures.target_to_date is not None:
-        unrated = ""  # rated
-    elif all(value is None for _, value in figures.this_year):
-        unrated = "there are no figures for the year yet"
-    elif target.kind == "change_pct":
-        baseline = periods.fy_label(target.baseline_year, start)
-        parts = " (or their numerators and denominators)" if ratio else ""
-        unrated = (
-            f"there is no target to date, as {baseline}, the baseline, has no figures{parts} "
-            "for the same months"
-        )
-    elif target.kind == "cumulative":
-        unrated = (
-            "there is no target to date, as the profile has no point for one or more "
-            f"{'quarters' if quarterly else 'months'} of the year so far"
-        )
-    else:
-        unrated = "there is no target to date"
-    return {"target_words": words, "unrated": unrated}
-
-
 def _chart(chart: charts.Chart) -> dict:
     return {
         "id": chart.id,
@@ -245,7 +196,13 @@ def indicator_entry(
         "owner": indicator.owner,
         "has_target": has_target,
         **(
-            _target_words(result.target, indicator, figures, spec.fy_start_month)
+            commentary.target_status_words(
+                result.target,
+                figures,
+                indicator.measure,
+                quarterly=indicator.frequency == "quarterly",
+                fy_start_month=spec.fy_start_month,
+            )
             if has_target
             else {}
         ),

@@ -30,6 +30,14 @@ def signed(value, places=0):
         return mark_safe('<span class="app-missing">–</span>')
     value = Decimal(value)
     text = format_number(abs(value), int(places))
+    return _sign(value, text)
+
+
+def _sign(value: Decimal, text: str) -> str:
+    """The text of ``abs(value)`` with the value's sign, none where it rounds to nought
+    ("0.0", never "−0.0")."""
+    if not any(digit in text for digit in "123456789"):
+        return text
     if value > 0:
         return f"+{text}"
     if value < 0:
@@ -42,12 +50,7 @@ def percent(value, places=0):
     if value is None:
         return mark_safe('<span class="app-missing">–</span>')
     value = Decimal(value)
-    text = format_number(abs(value), int(places)) + "%"
-    if value > 0:
-        return f"+{text}"
-    if value < 0:
-        return f"{MINUS}{text}"
-    return text
+    return _sign(value, format_number(abs(value), int(places)) + "%")
 
 
 @register.filter
@@ -58,6 +61,41 @@ def places_for(indicator) -> int:
 @register.filter
 def month_label(value):
     return periods.month_label(value) if value else ""
+
+
+def quarter_words(month, start_month: int = 4) -> str:
+    """The quarter holding ``month`` by its number and months: "Quarter 2 (July to
+    September 2016)"."""
+    year = periods.financial_year_of(month, start_month)
+    quarter = periods.quarter_of(month, start_month)
+    first, *_, last = periods.quarter_months(year, quarter, start_month)
+    named = periods.month_name(first) if first.year == last.year else periods.month_label(first)
+    return f"Quarter {quarter} ({named} to {periods.month_label(last)})"
+
+
+def quarter_end(month, start_month: int = 4):
+    """The last month of the quarter holding ``month``: a quarterly figure or target is
+    stored at its quarter's first month but runs to the end of its last."""
+    year = periods.financial_year_of(month, start_month)
+    quarter = periods.quarter_of(month, start_month)
+    return periods.quarter_months(year, quarter, start_month)[-1]
+
+
+def period_words(indicator, month) -> str:
+    """A stored period as the indicator counts it: "November 2016", or for a quarterly
+    indicator "Quarter 2 (July to September 2016)"."""
+    if indicator.frequency == "quarterly":
+        return quarter_words(month, indicator.partnership.fy_start_month)
+    return periods.month_label(month)
+
+
+def target_places(measure: str, kind: str, value) -> int:
+    """Decimals for a target's value: a count's, or a change's per cent, is shown whole
+    unless it has a fraction (1,000, not 1,000.0); a level of a percentage, a rate or a
+    point-in-time value to one place, as its figures are."""
+    if measure == "count" or kind == "change_pct":
+        return 0 if value is None or Decimal(value) == Decimal(value).to_integral() else 1
+    return 1
 
 
 @register.filter

@@ -273,7 +273,7 @@ URLS = [
         "indicators:spc_settings",
         lambda w: [w.p.slug, w.i.pk],
         EDIT,
-        post=lambda w: {"run_length": "7", "recalculate_from": "2016-04", "reason": "Board"},
+        post=lambda w: {"run_length": "7", "reason": "Board"},
     ),
     Url("indicators:month_sheet_latest", lambda w: [w.p.slug], EDIT, 302),
     Url(
