@@ -322,8 +322,13 @@ def headline(indicator, result, sentence) -> str:
         if required is not None and required > 0:
             annual += f"; {shown(required)} a month needed from now on"
         elif required is not None:  # never a negative average
-            met = "already met" if indicator.polarity == "higher" else "already exceeded"
-            annual += f"; the year to date has {met} it"
+            if required == 0:
+                met = "already equals"
+            elif indicator.polarity == "higher":
+                met = "has already met"
+            else:
+                met = "has already exceeded"
+            annual += f"; the year to date {met} it"
         rows += ["\n", _summary_row("Annual target", annual), "    "]
     rows += ["\n", _summary_row("Year-end forecast", shown(f.forecast))]
     warning = ""

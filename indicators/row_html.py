@@ -112,7 +112,8 @@ def dashboard_row(
         f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
         f"      {numeric}{esc(figure(f.ytd, p))}{partial}</td>\n"
-        f"      {numeric}{esc(figure(f.ytd_last_year, p))}{partial}</td>\n"
+        f"      {numeric}{esc(figure(f.ytd_last_year, p))}"
+        f"{partial if f.ytd_last_year is not None else ''}</td>\n"
         f"      {numeric}{change}</td>\n"
         f"      {target}\n"
         f'      <td class="govuk-table__cell">{direction}</td>\n'

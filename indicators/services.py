@@ -382,10 +382,13 @@ def target_set(
     by: User | None,
     reason: str = "",
     source: str = "form",
+    year_was_free: bool = False,
 ) -> tuple[Target, str]:
     """Create or change one target (one profile point for cumulative targets), audited.
 
     Returns the target and what happened to it: "created", "updated" or "unchanged".
+    ``year_was_free``: the year had no target when the caller began (an import setting a
+    year's first profile a point at a time), so no report rated against one.
     """
     existing = (
         Target.objects.select_for_update()
@@ -400,7 +403,8 @@ def target_set(
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
         return target, "unchanged"
-    _check_target_locked(indicator, financial_year, reason)  # before any write
+    if not year_was_free:
+        _check_target_locked(indicator, financial_year, reason)  # before any write
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
         Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)

@@ -359,9 +359,16 @@ def test_import_indicator_crime_types_too_long_once_tidied_is_a_row_error(tmp_pa
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("polarity", "words"), [("lower", "exceeded"), ("higher", "met")])
+@pytest.mark.parametrize(
+    ("polarity", "target", "words"),
+    [
+        ("lower", 600, "has already exceeded"),
+        ("higher", 600, "has already met"),
+        ("lower", 1000, "already equals"),
+    ],
+)
 def test_an_annual_target_already_passed_gives_no_negative_monthly_average(
-    client, officer_a, partnership_a, polarity, words
+    client, officer_a, partnership_a, polarity, target, words
 ):
     import datetime
     from decimal import Decimal
@@ -371,10 +378,10 @@ def test_an_annual_target_already_passed_gives_no_negative_monthly_average(
 
     indicator = IndicatorFactory(partnership=partnership_a, polarity=polarity)
     actuals_create(indicator, {datetime.date(2016, 4, 1): 500, datetime.date(2016, 5, 1): 500})
-    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(600))
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(target))
     client.force_login(officer_a)
 
     page = client.get(indicator.get_absolute_url() + "?period=2016-05").content.decode()
 
-    assert f"the year to date has already {words} it" in page
+    assert f"the year to date {words} it" in page
     assert "a month needed from now on" not in page

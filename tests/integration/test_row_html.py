@@ -426,3 +426,14 @@ def test_indicator_page_main_part_names_years_links_and_targets(client, officer_
     html = other.content.decode()
     assert "No target has been set for 2016/17. This indicator is for monitoring only." in html
     assert "Set the 2016/17 target</a>" in html and "Counts police.uk" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_row_marks_only_a_figure_of_fewer_months(partnership_a):
+    # A year to date of fewer months, and no figure last year: "No figure" unmarked.
+    indicator = IndicatorFactory(partnership=partnership_a)
+    actuals_create(indicator, {datetime.date(2016, 4, 1): 5, NOV_2016: 7})
+    html = row_html.dashboard_row(
+        partnership_a, figures_of(indicator), sentence="", with_target=False
+    )
+    assert html.count("months with figures only") == 1

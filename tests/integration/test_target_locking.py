@@ -352,3 +352,27 @@ def test_a_first_target_for_a_year_the_report_showed_without_one_needs_no_reason
     # Once there is one, a change needs a reason again.
     with pytest.raises(figure_services.TargetLocked):
         set_target(hate_crime, 430)
+
+
+@pytest.mark.django_db
+def test_import_sets_a_years_first_profile_a_point_at_a_time(tmp_path, published, hate_crime):
+    # 2016/17 rated against the annual target; another indicator the report showed had no
+    # target, so its first profile imports without a reason, every point of it.
+    other = IndicatorFactory(partnership=hate_crime.partnership, code="SP 10")
+    actuals_create(other, {datetime.date(2016, 10, 1): 5})
+    services.report_publish(
+        report=ReportFactory(partnership=hate_crime.partnership, period=NOV_2016), by=None
+    )
+    row = {"partnership": hate_crime.partnership.slug, "indicator": "SP 10", "year": "2016/17"}
+    write_csv(
+        tmp_path,
+        "targets",
+        [
+            {**row, "type": "cumulative", "value": str(10 * n), "period": f"2016-0{n + 3}"}
+            for n in (1, 2, 3)
+        ],
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Target.objects.filter(indicator=other).count() == 3

@@ -660,3 +660,19 @@ def test_a_zero_change_target_is_no_change():
 )
 def test_profile_words(last, quarterly, words):
     assert profile_words(last, Decimal(640), "count", quarterly=quarterly) == words
+
+
+def test_a_quarter_across_a_new_year_names_both_years():
+    # A year starting in May: its third quarter runs November 2015 to January 2016.
+    spec = IndicatorSpec("lower", "count", frequency="quarterly", fy_start_month=5)
+    series = series_of(
+        {
+            date(2015, 5, 1): 10,
+            date(2015, 8, 1): 12,
+            date(2016, 5, 1): 11,
+            date(2016, 8, 1): 13,
+            date(2016, 11, 1): 9,
+        }
+    )
+    text = commentary(compute(spec, series, date(2017, 1, 1)), spec, noun="burglaries")
+    assert "the quarter November 2015 to January 2016 has no figure" in text
