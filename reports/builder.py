@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -573,7 +572,6 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     snapshot["other_risks"] = [
         text for text in risks["risks"] if not any(same_risk(text, p) for p in placed)
     ]
-    snapshot["glossary"] = report_sections.glossary(_words(snapshot, entries))
     available = {
         "key_findings": bool(entries),
         "successes": bool(snapshot["priorities"]),
@@ -605,16 +603,6 @@ def _start_label(start: datetime.date, period: datetime.date) -> str:
     if start.year == period.year:
         return periods.month_name(start)
     return periods.month_label(start)
-
-
-def _words(snapshot: dict, entries: Sequence[dict]) -> str:
-    """The report's text without its figures and charts: what the glossary looks through."""
-    text = {k: v for k, v in snapshot.items() if k not in ("indicators", "overview")}
-    words = [
-        (e["title"], e["commentary"], e["interpretation_note"], e["editor_comment"])
-        for e in entries
-    ]
-    return json.dumps([text, words], default=str)
 
 
 def shown_figures(snapshot: dict) -> dict:
