@@ -173,32 +173,3 @@ def same_number(a: Decimal | None, b: Decimal | None) -> bool:
 def plain_number(number: Decimal | None) -> str | None:
     """A number as a person would write it back: no exponent, no trailing zeros."""
     return None if number is None else format(number.normalize(), "f")
-
-
-# Text a spreadsheet would run as a formula (CSV injection): exports prefix it with an
-# apostrophe, which Excel shows as plain text, and imports take the apostrophe off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-# Apostrophes then a formula's first character: what an import takes one apostrophe off.
-_ESCAPED = re.compile(r"'+[=+\-@\t\r]")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text that a spreadsheet shows as text, never runs as a formula (numbers stay numbers);
-    text that already starts with apostrophes before such a character gets one more, so an
-    import gives it back as it was (``spreadsheet_text``)."""
-    if _ESCAPED.match(text):
-        return "'" + text
-    if not text.startswith(FORMULA_START):
-        return text
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return "'" + text
-    return text if number.is_finite() else "'" + text  # "-Infinity" is no number to Excel
-
-
-def spreadsheet_text(text: str) -> str:
-    """Text as it was before spreadsheet_safe."""
-    return text[1:] if _ESCAPED.match(text) else text

@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 
-from indicators.validation import spreadsheet_safe
+from .spreadsheet import spreadsheet_safe
 
 
 class ExportTable(tables.Table):

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from csp_portal.core.models import Partnership
+from csp_portal.core.spreadsheet import MAY_CHANGE, spreadsheet_safe
 
 from .. import periods
 from ..models import Actual, Indicator, Target
-from ..validation import FORMULA_START, plain_number, spreadsheet_safe
+from ..validation import plain_number
 from . import registry
 from .xlsx import StreamedWorkbook
 
@@ -28,7 +29,7 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()[:7]
     text = value if isinstance(value, str) else str(value)
-    return spreadsheet_safe(text) if text.startswith(FORMULA_START) else text
+    return spreadsheet_safe(text) if text.startswith(MAY_CHANGE) else text
 
 
 # The four indicator tables ---------------------------------------------------

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ..validation import spreadsheet_text
+from csp_portal.core.spreadsheet import spreadsheet_text
+
 from . import registry
 
 USE_THE_COMMAND = (

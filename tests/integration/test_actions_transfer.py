@@ -294,3 +294,14 @@ def test_import_records_its_plans_and_objectives_as_imported(tmp_path, valley, o
         ("objective", "import", officer_a),
         ("action", "import", officer_a),
     }
+
+
+def test_text_starting_with_an_apostrophe_survives_the_workbook_round_trip(valley):
+    # Typed as it is: an apostrophe before "=", which an import takes off an escaped cell.
+    Risk.objects.create(
+        partnership=valley, reference="R9", description="'=A1 is the cell", likelihood=1, impact=1
+    )
+    errors: list[str] = []
+    tables = importing.read_workbook(importing.export_workbook(valley), errors)
+    descriptions = [row.get("description") for row in tables["risks"]]
+    assert not errors and descriptions == ["'=A1 is the cell"]

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csp_portal.core.spreadsheet import spreadsheet_safe, spreadsheet_text
 from indicators.validation import (
     FigureError,
     check_figure,
@@ -14,8 +15,6 @@ from indicators.validation import (
     check_target,
     parse_number,
     profile_drops,
-    spreadsheet_safe,
-    spreadsheet_text,
 )
 
 
