@@ -17,7 +17,6 @@ from indicators.models import Indicator
 
 from . import rules
 from .models import Action, ActionPlan, CrossThemeIssue, Objective, OpenClosed, Recommendation, Risk
-from .services import risk_reference_taken
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
 
@@ -354,15 +353,6 @@ class RiskForm(_ShownValues, forms.ModelForm):
         self.fields["theme_group"].error_messages["invalid_choice"] = (
             "Choose a theme group of this partnership."
         )
-
-    def clean_reference(self):
-        reference = self.cleaned_data["reference"].strip()
-        taken = Risk.objects.filter(
-            partnership=self.instance.partnership, reference__iexact=reference
-        ).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise ValidationError(risk_reference_taken(reference))
-        return reference
 
 
 class IssueForm(_ShownValues, forms.ModelForm):

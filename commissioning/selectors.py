@@ -116,7 +116,7 @@ def commissioning_summary(
     ]
     for line in lines:
         line.warnings = budget.line_warnings(line_facts(line), as_at)
-    stream_warnings = budget.plan_warnings(totals, [], as_at)
+    over_allocated = budget.stream_warnings(totals)
     rows = [
         StreamRow(stream, t, [by_key[key] for key in t.unconfirmed_lines])
         for stream, t in zip(streams, totals, strict=True)
@@ -135,7 +135,7 @@ def commissioning_summary(
             if line.contribution_status
             in (CommissioningLine.Contribution.TBC, CommissioningLine.Contribution.AWAITING)
         ],
-        warnings=stream_warnings + [w for line in lines for w in line.warnings],
+        warnings=over_allocated + [w for line in lines for w in line.warnings],
     )
     if progress:
         running = [line for line in lines if line.status == CommissioningLine.Status.COMMISSIONED]

@@ -101,7 +101,7 @@ class LineTable(ExportTable):
             "" if count == 1 else "s",
         )
 
-    # Exports: plain values a spreadsheet reads back; text never runs as a formula.
+    # Exports: plain values a spreadsheet reads back (ExportTable makes text formula-safe).
     def value_reference(self, value):
         return value
 

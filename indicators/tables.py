@@ -93,7 +93,7 @@ class IndicatorTable(ExportTable):
         names = {n.strip().lstrip("-") for v in query.getlist(field) for n in v.split(",")}
         return bool(names & cls.FIGURE_COLUMNS)
 
-    # Officers type these; an export must not hand Excel a formula.
+    # Exports: the stored text, not the page's markup (ExportTable makes it formula-safe).
     def value_code(self, value):
         return value
 
