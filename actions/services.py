@@ -148,16 +148,13 @@ def _partnership_of(row: Model):
 
 
 def _audit(row: Model, old: dict | None, by: User | None, source: str) -> None:
-    new = _snapshot(row)
-    if old == new:
-        return
-    ActionsChange.objects.create(
+    ActionsChange.record(
+        old=old,
+        new=_snapshot(row),
+        label=str(row),
         partnership=_partnership_of(row),
         subject=SUBJECTS[type(row)],
         object_id=row.pk,
-        label=str(row)[:250],
-        old=old,
-        new=new,
         source=source,
         changed_by=by,
     )

@@ -121,15 +121,13 @@ def update_snapshot(update: ProgressUpdate | None, outputs=None) -> dict | None:
 
 
 def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
-    if old == new:
-        return
-    CommissioningChange.objects.create(
+    CommissioningChange.record(
+        old=old,
+        new=new,
+        label=label,
         partnership=partnership,
         subject=subject,
         object_id=obj.pk if obj is not None else None,
-        label=label,
-        old=old,
-        new=new,
         source=source,
         changed_by=by,
     )

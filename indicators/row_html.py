@@ -92,9 +92,11 @@ def dashboard_row(
         elif f.ytd_change_pct is not None:
             change += f" ({esc(percent(f.ytd_change_pct))})"
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
-    # A total of fewer months than the column names (one is missing, or late) says so.
+    # A total of fewer periods than the column names (one is missing, or late) says so, in
+    # the words and brackets of the report's mark (templates/reports/_partial.html).
+    periods_word = "quarters" if indicator.frequency == "quarterly" else "months"
     partial = (
-        ' <span class="app-variation">months with figures only</span>'
+        f' <span class="app-variation">({periods_word} with figures only)</span>'
         if f.ytd_partial and f.ytd is not None
         else ""
     )

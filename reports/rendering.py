@@ -61,7 +61,7 @@ def document_context(snapshot: dict) -> dict:
         "direction_labels": DIRECTION_LABELS,
         # Paragraph numbers drawn in turn by the `para` tag, section by section.
         "para_counts": {},
-        "national_codes": _national_codes(snapshot, target + monitor),
+        "national_codes": _uses_national_codes(target + monitor),
         "sla_used": any(
             u.get("title", "").startswith("SLA")
             for u in (snapshot.get("commissioning") or {}).get("updates", [])
@@ -72,12 +72,10 @@ def document_context(snapshot: dict) -> dict:
     }
 
 
-def _national_codes(snapshot: dict, entries: list[dict]) -> str:
-    """Where the report first prints an "NI" code, to spell it out there: the performance
-    section's first paragraph (the key findings name codes only of red and amber ones)."""
-    if any(e["code"].startswith("NI ") for e in entries):
-        return "performance"
-    return ""
+def _uses_national_codes(entries: list[dict]) -> bool:
+    """Whether the report prints an "NI" code: spelled out in the performance section's
+    first paragraph (the key findings name codes only of red and amber ones)."""
+    return any(e["code"].startswith("NI ") for e in entries)
 
 
 # What the crime-in-context appendix holds, part by part, as the performance section says it.

@@ -1,8 +1,6 @@
-"""Report sections built from the snapshot's own entries: the priorities and the glossary.
-
-Pure functions over plain data (no database, no arithmetic beyond counting entries):
-``builder.build_snapshot`` calls them once the indicator entries exist.
-"""
+"""Report sections from plain data: the priorities (``builder.build_snapshot`` builds them
+once the indicator entries exist) and the glossary (``rendering.render_document`` builds it
+from the rendered text). Pure: no database, no arithmetic beyond counting entries."""
 
 from __future__ import annotations
 
@@ -16,7 +14,8 @@ DIRECTIONS = ("improving", "deteriorating", "stable")
 # Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24), each listed only when
 # the report's text uses it: an abbreviation when it is printed (a whole word in capitals),
 # a term when its words are. (term, abbreviation as a pattern or None, words, meaning)
-ALWAYS = (
+# Those every report is likely to use, listed first:
+STANDING = (
     ("CSP", "CSPs?", (), "Community Safety Partnership: the council, police, fire and "
      "rescue, health and probation services working together to reduce crime and disorder "
      "in an area."),
@@ -64,7 +63,7 @@ WHEN_USED = (
 _ABBREVIATIONS = re.compile(
     "|".join(
         rf"\b(?P<t{i}>{abbreviation})\b"
-        for i, (_, abbreviation, _, _) in enumerate(ALWAYS + WHEN_USED)
+        for i, (_, abbreviation, _, _) in enumerate(STANDING + WHEN_USED)
         if abbreviation
     )
 )
@@ -75,7 +74,7 @@ def glossary(text: str) -> list[dict]:
     lower = text.lower()
     found = {match.lastgroup for match in _ABBREVIATIONS.finditer(text)}
     terms = []
-    for i, (term, abbreviation, forms, meaning) in enumerate(ALWAYS + WHEN_USED):
+    for i, (term, abbreviation, forms, meaning) in enumerate(STANDING + WHEN_USED):
         used = f"t{i}" in found if abbreviation else any(form in lower for form in forms)
         if used:
             terms.append({"term": term, "meaning": meaning})

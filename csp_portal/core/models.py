@@ -200,6 +200,15 @@ class ChangeRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.get_subject_display()} {self.label} changed at {self.changed_at}"
 
+    @classmethod
+    def record(cls, *, old, new, label: str, **fields) -> None:
+        """Record a change, if anything changed (old and new: the rows as JSON, None for
+        one created or removed); the label cut to what the column holds."""
+        if old == new:
+            return
+        size = cls._meta.get_field("label").max_length
+        cls.objects.create(old=old, new=new, label=label[:size], **fields)
+
 
 class ThemeGroup(models.Model):
     partnership = models.ForeignKey(
