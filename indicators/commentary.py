@@ -155,9 +155,8 @@ def target_status_words(
 ) -> dict[str, str]:
     """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
     for the year") as ``target_words``, and as ``unrated`` why the indicator is not rated
-    against it when it is not ("" when it is, or when the missing figures say why):
-    REPORTING, flag a missing baseline or target. The report and the indicator page both
-    say it from here."""
+    against it when it is not ("" when it is): REPORTING, flag a missing baseline or
+    target. The report and the indicator page both say it from here."""
     if target.kind == "cumulative":
         last = max(target.profile) if target.profile else None
         words = (
@@ -178,7 +177,10 @@ def target_status_words(
             fy_start_month,
         )
     if figures.ytd_partial:
-        unrated = ""  # said with the figures missing for part of the year
+        unrated = (
+            "figures are missing for part of the year so far, so there is no year-to-date "
+            "total to set against the target"
+        )
     elif figures.ytd is None and figures.ratio_parts_missing:
         unrated = (
             "the numerators and denominators behind the year to date are missing for some "

@@ -254,16 +254,16 @@ def _unrated(indicator, result) -> str:
     if result.target is None:
         reason = "no target has been set for the year"
     else:
-        reason = commentary.target_status_words(
-            result.target,
-            f,
-            indicator.measure,
-            quarterly=indicator.frequency == "quarterly",
-            fy_start_month=indicator.partnership.fy_start_month,
-        )["unrated"]
-        if not reason and f.ytd_partial:
-            reason = "figures are missing for part of the year so far"
-        reason = reason or "there is no target to date"
+        reason = (
+            commentary.target_status_words(
+                result.target,
+                f,
+                indicator.measure,
+                quarterly=indicator.frequency == "quarterly",
+                fy_start_month=indicator.partnership.fy_start_month,
+            )["unrated"]
+            or "there is no target to date"
+        )
     return f' <span class="govuk-body-s app-unrated">Not rated: {esc(reason)}.</span>'
 
 
