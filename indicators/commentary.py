@@ -21,6 +21,7 @@ from indicators.periods import (
     month_name,
     quarter_months,
     quarter_of,
+    quarter_span,
 )
 from indicators.spc import Signal
 
@@ -238,21 +239,11 @@ def _recorded(noun: str) -> str:
     return "" if said else " recorded"
 
 
-def _quarter_span(start: date, *, year: bool) -> str:
-    """A quarter's months: "July to September", with ``year`` "July to September 2016",
-    and "November 2015 to January 2016" across a new year."""
-    end = add_months(start, 2)
-    if not year:
-        return f"{month_name(start)} to {month_name(end)}"
-    first = month_label(start) if start.year != end.year else month_name(start)
-    return f"{first} to {month_label(end)}"
-
-
 def _covered_in_words(figures: Figures, spec: IndicatorSpec) -> tuple[str, bool]:
     """The periods the year to date adds up, in words, and whether there is more than one."""
     covered = figures.ytd_periods
     if spec.frequency == "quarterly":
-        spans = [_quarter_span(m, year=False) for m in covered]
+        spans = [f"{month_name(m)} to {month_name(add_months(m, 2))}" for m in covered]
         plural = len(spans) > 1
         return f"the quarter{'s' if plural else ''} {' and '.join(spans)}", plural
     return _months_in_words(covered), len(covered) > 1
@@ -555,7 +546,7 @@ def _no_comparison_sentence(figures: Figures, spec: IndicatorSpec) -> str:
     if not lacking or len(lacking) == len(covered):  # none at all: nothing to name
         return "There is no figure for the same period last year to compare with."
     if spec.frequency == "quarterly":
-        spans = [_quarter_span(m, year=True) for m in lacking]
+        spans = [quarter_span(m) for m in lacking]
         named = f"the quarter{'s' if len(spans) > 1 else ''} {' and '.join(spans)}"
     else:
         labels = [month_label(m) for m in lacking]
@@ -573,7 +564,7 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
     if missing:
         plural = len(missing) > 1
         if spec.frequency == "quarterly":
-            spans = [_quarter_span(m, year=False) for m in missing]
+            spans = [f"{month_name(m)} to {month_name(add_months(m, 2))}" for m in missing]
             named = f"the quarter{'s' if plural else ''} {' and '.join(spans)}"
         else:
             named = _months_in_words(missing)

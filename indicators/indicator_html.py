@@ -10,7 +10,7 @@ from django.urls import reverse
 from csp_portal.core.templatetags.govuk import escape_text as esc
 from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
-from . import commentary
+from . import commentary, periods
 from .templatetags.figures import (
     chart_figure,
     figure,
@@ -19,7 +19,6 @@ from .templatetags.figures import (
     percent,
     period_words,
     places_for,
-    quarter_end,
     signed,
     target_places,
 )
@@ -191,7 +190,7 @@ def _targets(context: dict, year_label: str) -> str:
         # A quarterly profile point is stored at its quarter's first month: it runs to the
         # end of the quarter's last.
         end = (
-            quarter_end(target.period, indicator.partnership.fy_start_month)
+            periods.quarter_end(target.period, indicator.partnership.fy_start_month)
             if target.period and quarterly
             else target.period
         )

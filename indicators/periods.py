@@ -199,3 +199,27 @@ def quarter_label(month: date, start_month: int = 4) -> str:
     """The quarter holding ``month`` with its financial year, e.g. "Q3 2016/17"."""
     year = financial_year_of(month, start_month)
     return f"{quarter_name(month, start_month)} {fy_label(year, start_month)}"
+
+
+def quarter_span(first: date) -> str:
+    """A quarter's months in words from its first month: "July to September 2016", and
+    "November 2015 to January 2016" across a new year."""
+    last = add_months(first, 2)
+    named = month_name(first) if first.year == last.year else month_label(first)
+    return f"{named} to {month_label(last)}"
+
+
+def quarter_words(month: date, start_month: int = 4) -> str:
+    """The quarter holding ``month`` by its number and months: "Quarter 2 (July to
+    September 2016)"."""
+    year = financial_year_of(month, start_month)
+    quarter = quarter_of(month, start_month)
+    first = quarter_months(year, quarter, start_month)[0]
+    return f"Quarter {quarter} ({quarter_span(first)})"
+
+
+def quarter_end(month: date, start_month: int = 4) -> date:
+    """The last month of the quarter holding ``month``: a quarterly figure or target is
+    stored at its quarter's first month but runs to the end of its last."""
+    year = financial_year_of(month, start_month)
+    return quarter_months(year, quarter_of(month, start_month), start_month)[-1]

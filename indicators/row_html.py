@@ -22,7 +22,7 @@ from csp_portal.core.templatetags.govuk import (
     govuk_variation,
 )
 
-from . import commentary
+from . import commentary, periods
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
@@ -32,7 +32,6 @@ from .templatetags.figures import (
     percent,
     period_words,
     places_for,
-    quarter_end,
     short_month,
     signed,
 )
@@ -238,7 +237,7 @@ def _changed_period(indicator: Indicator, change: FigureChange) -> str:
     if change.subject == "target":
         end = change.period
         if indicator.frequency == "quarterly":
-            end = quarter_end(end, indicator.partnership.fy_start_month)
+            end = periods.quarter_end(end, indicator.partnership.fy_start_month)
         return f" to the end of {month_label(end)}"
     return f" for {period_words(indicator, change.period)}"
 

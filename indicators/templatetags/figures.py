@@ -63,29 +63,11 @@ def month_label(value):
     return periods.month_label(value) if value else ""
 
 
-def quarter_words(month, start_month: int = 4) -> str:
-    """The quarter holding ``month`` by its number and months: "Quarter 2 (July to
-    September 2016)"."""
-    year = periods.financial_year_of(month, start_month)
-    quarter = periods.quarter_of(month, start_month)
-    first, *_, last = periods.quarter_months(year, quarter, start_month)
-    named = periods.month_name(first) if first.year == last.year else periods.month_label(first)
-    return f"Quarter {quarter} ({named} to {periods.month_label(last)})"
-
-
-def quarter_end(month, start_month: int = 4):
-    """The last month of the quarter holding ``month``: a quarterly figure or target is
-    stored at its quarter's first month but runs to the end of its last."""
-    year = periods.financial_year_of(month, start_month)
-    quarter = periods.quarter_of(month, start_month)
-    return periods.quarter_months(year, quarter, start_month)[-1]
-
-
 def period_words(indicator, month) -> str:
     """A stored period as the indicator counts it: "November 2016", or for a quarterly
     indicator "Quarter 2 (July to September 2016)"."""
     if indicator.frequency == "quarterly":
-        return quarter_words(month, indicator.partnership.fy_start_month)
+        return periods.quarter_words(month, indicator.partnership.fy_start_month)
     return periods.month_label(month)
 
 
