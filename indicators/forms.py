@@ -24,6 +24,7 @@ from .validation import (
     check_target,
     parse_number,
     plain_number,
+    profile_drop_words,
     profile_drops,
 )
 
@@ -409,8 +410,13 @@ class TargetForm(forms.Form):
             for slot in profile_drops(self.indicator.measure, points):
                 self.add_error(
                     f"p-{slot:%Y-%m}",
-                    f"A cumulative target cannot go down: the target to the end of "
-                    f"{self.ends[slot]} is less than the {self.unit} before.",
+                    "A cumulative target cannot go down: "
+                    + profile_drop_words(
+                        slot,
+                        quarterly=self.unit == "quarter",
+                        start_month=self.indicator.partnership.fy_start_month,
+                    )
+                    + ".",
                 )
             rows = [TargetRow(kind, value, None, slot) for slot, value in points.items()]
             if not rows and not self.errors:

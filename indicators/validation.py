@@ -5,6 +5,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
+from . import periods
+
 # Figures and targets are stored in fields of 16 digits, 4 of them after the point: the
 # models use these, and every figure typed, pasted or imported is checked against them.
 FIGURE_DIGITS = 16
@@ -93,6 +95,14 @@ def check_target(measure: str, kind: str, value: Decimal, *, label: str = "The t
     if measure == "percentage" and value > 100:
         raise FigureError(f"{label} is a percentage, so it cannot be more than 100.")
     return value
+
+
+def profile_drop_words(slot, *, quarterly: bool, start_month: int) -> str:
+    """Why a profile point is refused, as the form and the import say it: "the target to
+    the end of September 2016 is less than the quarter before"."""
+    end = periods.quarter_end(slot, start_month) if quarterly else slot
+    before = "quarter" if quarterly else "month"
+    return f"the target to the end of {periods.month_label(end)} is less than the {before} before"
 
 
 def profile_drops(measure: str, points: dict) -> list:

@@ -15,7 +15,7 @@ from .. import periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
 from ..services import TargetLocked, figure_snapshot, target_set
-from ..validation import profile_drops, same_number
+from ..validation import profile_drop_words, profile_drops, same_number
 from .context import ImportContext
 from .copying import insert_rows
 
@@ -198,8 +198,12 @@ def _check_profiles(items: list[dict], ctx: ImportContext) -> None:
                 "targets",
                 row,
                 f"a cumulative target cannot go down: with the {indicator.code} profile "
-                f"already stored, the target to {periods.month_label(drops[0])} would be less "
-                "than the month before",
+                "already stored, "
+                + profile_drop_words(
+                    drops[0],
+                    quarterly=indicator.frequency == "quarterly",
+                    start_month=indicator.partnership.fy_start_month,
+                ),
             )
 
 

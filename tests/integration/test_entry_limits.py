@@ -323,7 +323,7 @@ def test_import_profile_point_below_a_stored_one_before_it_is_refused(tmp_path, 
 
     assert import_errors(tmp_path) == [
         "targets.csv row 2: a cumulative target cannot go down: with the SP 01 profile "
-        "already stored, the target to May 2016 would be less than the month before"
+        "already stored, the target to the end of May 2016 is less than the month before"
     ]
     stored = Target.objects.filter(indicator=burglary).order_by("period")
     assert [t.value for t in stored] == [10, 20, 30]
