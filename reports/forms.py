@@ -98,7 +98,7 @@ class ReportForm(forms.ModelForm):
         }
         widgets = {
             "purpose": forms.RadioSelect,
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Enter a title for the report"},

@@ -22,3 +22,21 @@ def test_a_table_sorted_by_one_column_says_so_of_that_column_alone(
     # and the reference column's link sorts it ascending first.
     assert page.count('aria-sort="descending"') == 1 and 'aria-sort="ascending"' not in page
     assert "?sort=reference" in page
+
+
+@pytest.mark.django_db
+def test_date_boxes_show_their_dates_as_a_browser_reads_them(client, officer_a, partnership_a):
+    """A date box (type="date") takes only ISO dates: one written day first shows as no
+    date in a browser, and saving the form then removed it."""
+    from tests.factories import ReportFactory
+    from tests.factories.actions import ActionFactory, ActionPlanFactory
+
+    action = ActionFactory(plan=ActionPlanFactory(partnership=partnership_a))
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    action_page = client.get(reverse("actions:action_edit", args=[partnership_a.slug, action.pk]))
+    report_page = client.get(reverse("reports:edit", args=[partnership_a.slug, report.pk]))
+
+    assert 'type="date" name="due" value="2016-09-30"' in action_page.content.decode()
+    assert 'value="2017-01-24"' in report_page.content.decode()
