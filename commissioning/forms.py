@@ -257,8 +257,10 @@ class LineForm(TrackedForm):
             self.track()
         label = periods.fy_label(year, partnership.fy_start_month)
         self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
-        # Every stream of the partnership, so a stream of another year is named as such.
-        self.fields["funding_stream"].queryset = partnership.funding_streams.all()
+        # Only the year's streams are offered: one of another year is refused as no choice.
+        self.fields["funding_stream"].queryset = partnership.funding_streams.filter(
+            financial_year=year
+        )
         self.fields["funding_stream"].error_messages["invalid_choice"] = (
             f"Choose a funding stream of {partnership.name} for {label}."
         )
@@ -389,9 +391,18 @@ class UpdateForm(VersionedForm):
         }
 
 
+class NumberField(forms.DecimalField):
+    """A number typed with or without thousands separators: 1204 or 1,204."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").strip()
+        return super().to_python(value)
+
+
 class OutputForm(forms.Form):
     label = forms.CharField(label="Output", max_length=200, required=False)
-    value = forms.DecimalField(
+    value = NumberField(
         label="Number",
         required=False,
         max_digits=14,

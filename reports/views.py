@@ -286,6 +286,7 @@ def report_publish(request, slug, pk):
             "partnership": partnership,
             "report": report,
             "red_without_action": context["red_without_action"],
+            "any_red": any(e["status"] == "red" for e in snapshot["indicators"].values()),
             "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),

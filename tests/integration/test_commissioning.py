@@ -339,8 +339,11 @@ def test_line_add_stream_of_another_year_refused(client, officer_a, seed_lines, 
     url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
     text = client.post(url, _line_post(next_year)).content.decode()
     assert "govuk-error-summary" in text
-    assert "Choose a funding stream for 2017/18" in text
+    assert "Choose a funding stream of Partnership A for 2017/18" in text
     assert CommissioningLine.objects.count() == len(SEED_002)
+    # Only the year's streams are offered.
+    page = client.get(url).content.decode()
+    assert f'value="{pcc.pk}"' in page and f'value="{next_year.pk}"' not in page
 
 
 def _edit_post(shown: dict, **typed) -> dict:
@@ -542,6 +545,10 @@ def test_outputs_are_not_negative_and_named_once(client, officer_a, pcc):
     text = client.post(url, {**data, "outputs-0-value": "5"}).content.decode()
     assert "given twice in this update" in text
     assert not line.updates.exists()
+    # Thousands may be typed with a comma, as money can.
+    client.post(url, {**data, "outputs-0-value": "1,204", "outputs-1-label": "Sessions"})
+    assert line.updates.get().outputs.get(label="Clients").value == 1204
+    line.updates.all().delete()
     # A whole hundred is shown to change as 100, not 1E+2.
     client.post(url, {**data, "outputs-0-value": "100", "outputs-1-label": "Sessions"})
     update = line.updates.get()

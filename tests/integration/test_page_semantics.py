@@ -40,3 +40,20 @@ def test_date_boxes_show_their_dates_as_a_browser_reads_them(client, officer_a, 
 
     assert 'type="date" name="due" value="2016-09-30"' in action_page.content.decode()
     assert 'value="2017-01-24"' in report_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_publish_page_does_not_vouch_for_red_indicators_there_are_none_of(
+    client, officer_a, partnership_a
+):
+    from tests.factories import ReportFactory
+    from tests.factories.series import hate_crime_indicator
+
+    hate_crime_indicator(partnership_a)  # monitored: no status
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:publish", args=[partnership_a.slug, report.pk]))
+
+    text = page.content.decode()
+    assert "No indicator is red" in text and "Every red indicator has" not in text
