@@ -8,6 +8,8 @@ import re
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from csp_portal.core.spreadsheet import spreadsheet_safe
+
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
 from .sections import glossary
@@ -206,9 +208,9 @@ def report_csv(snapshot: dict) -> str:
         writer.writerow(
             {
                 **base,
-                "indicator": _safe(entry["code"]),
-                "title": _safe(entry["title"]),
-                "theme_group": _safe(entry["theme_group"]),
+                "indicator": spreadsheet_safe(entry["code"] or ""),
+                "title": spreadsheet_safe(entry["title"] or ""),
+                "theme_group": spreadsheet_safe(entry["theme_group"] or ""),
                 "measure": entry["measure"],
                 "figure": figure,
                 "period": period or "",
@@ -221,19 +223,14 @@ def report_csv(snapshot: dict) -> str:
         entries += block["indicators"]
     for entry in entries:
         for name, value in entry["figures"].items():
-            if isinstance(value, list):
-                continue  # the series follow, one row a period
+            if isinstance(value, list | bool):
+                continue  # the series follow, one row a period; flags are no figures
             write(entry, name, "", value)
         for month in entry["months"]:
             for name in ("last_year", "this_year", "change", "cumulative", "cumulative_target"):
                 write(entry, f"month_{name}", month["period"], month[name])
     for row in context_csv_rows(snapshot.get("context") or {}):
-        writer.writerow({**base, **{k: _safe(v) if k in SAFE else v for k, v in row.items()}})
+        writer.writerow(
+            {**base, **{k: spreadsheet_safe(v or "") if k in SAFE else v for k, v in row.items()}}
+        )
     return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
