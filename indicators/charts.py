@@ -272,7 +272,7 @@ def period_label(month, *, quarterly: bool, start_month: int) -> str:
     return periods.month_name(month)[:3]
 
 
-def year_before(spec, result) -> tuple[str, list]:
+def year_before_last(spec, result) -> tuple[str, list]:
     """The year before last's label and values in the year's order, from the series the
     figures were worked out from (it reaches back two years: figures.history_start), as
     ``indicator_charts`` takes them."""

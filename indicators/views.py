@@ -290,7 +290,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     chart_sets = []
     if result and not show_spc:
         # Three years where the figures exist, as the report draws them (seasonality shows).
-        before = charts.year_before(selectors.spec_for(indicator), result)
+        before = charts.year_before_last(selectors.spec_for(indicator), result)
         chart_sets = charts.indicator_charts(indicator, result, before)
     context = {
         "partnership": partnership,

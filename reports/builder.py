@@ -157,10 +157,10 @@ def indicator_entry(
     spec = spec_for(indicator)
     fy = periods.financial_year_of(figures.fy_start, spec.fy_start_month)
     before = dict(year_series(spec, result.series, fy - 2))
-    before_label = periods.fy_label(fy - 2, spec.fy_start_month)
     rolling = rolling_twelve(spec, result.series, figures.period)
     # Three years of months where the data exist, so seasonality shows (REPORT_CHECKLIST 11).
-    year_before = (before_label, [value for _, value in sorted(before.items())])
+    year_before = charts.year_before_last(spec, result)
+    before_label = year_before[0]
     built = charts.indicator_charts(indicator, result, year_before) if with_charts else []
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
