@@ -29,7 +29,7 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         # A date box takes and shows ISO dates whatever the language: a day-first value
         # is shown as no date, and saving the form then removed it.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text or "For example, 2007-08-25.",
+        help_text=help_text or "For example, 25 8 2007.",
         error_messages={
             "invalid": f"Enter the {label.lower()} as a real date, like 2007-08-25.",
             "required": f"Enter the {label.lower()}.",
