@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
 
+from csp_portal.core.text import joined
+
 from . import periods, spc
 from .commentary import format_level, format_number, signal_phrase
 from .figures import DEFAULT_SPC, Figures, year_series
@@ -241,11 +243,6 @@ def shown_places(measure: str, values: Iterable[Decimal | None]) -> int:
     return 1
 
 
-def _and(names: list[str]) -> str:
-    """ "2014/15, 2015/16 and 2016/17"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _against_target(figures: Figures) -> str:
     """Where the year to date stands against the target to date, as a title says it."""
     if figures.target_gap is None:
@@ -319,7 +316,7 @@ def indicator_charts(
         for label, values in ((before_label, before_values), (last_year, last_values))
         if any(v is not None for v in values)
     ]
-    years = _and([*compared, figures.financial_year])
+    years = joined([*compared, figures.financial_year])
     slug = f"chart-{indicator.pk}"
     area = indicator.partnership.area or indicator.partnership.name
     # No finding starts with a numeral (REPORTING: none at the start of a sentence), as a
@@ -348,7 +345,7 @@ def indicator_charts(
         finding=finding,
         subtitle=named(indicator, title, f"{unit}, {area}, {step}, {years}"),
         alt=f"Line chart of {name} in {area}, {step}, {figures.financial_year}"
-        + (f" against {_and(compared)}" if compared else "")
+        + (f" against {joined(compared)}" if compared else "")
         + ". The data are in the table that follows.",
         spec={
             "data": [
@@ -650,10 +647,10 @@ def spc_limits_words(indicator: Indicator, slots, analysis, settings) -> str:
     used = [m for m in settings.recalculate_from if m in inside]
     unused = [m for m in settings.recalculate_from if m not in inside]
     if used:
-        words += f"; recalculated from {_and([label(m) for m in used])}"
+        words += f"; recalculated from {joined([label(m) for m in used])}"
     if unused:
         words += (
-            f"; recalculation from {_and([label(m) for m in unused])} is not used: "
+            f"; recalculation from {joined([label(m) for m in unused])} is not used: "
             "it falls outside the figures charted"
         )
     return words

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from csp_portal.core.text import joined
 from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test
 from indicators.periods import (
     add_months,
@@ -549,8 +550,7 @@ def _no_comparison_sentence(figures: Figures, spec: IndicatorSpec) -> str:
         spans = [quarter_span(m) for m in lacking]
         named = f"the quarter{'s' if len(spans) > 1 else ''} {' and '.join(spans)}"
     else:
-        labels = [month_label(m) for m in lacking]
-        named = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        named = joined(month_label(m) for m in lacking)
     return (
         f"There is no comparison with the same period last year, as {named} "
         f"{'has no figure' if len(lacking) == 1 else 'have no figures'}."

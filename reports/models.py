@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
+from csp_portal.core.text import joined
 from indicators import periods
 
 # The generated sections, in their default order.
@@ -63,10 +64,7 @@ def schedule_12a_paragraphs(text: str) -> str:
                 "in England, 12 to 18 in Wales"
             }
         )
-    numbers = sorted(set(numbers))
-    if len(numbers) == 1:
-        return str(numbers[0])
-    return ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    return joined(sorted(set(numbers)))
 
 
 NO_WARDS = frozenset({"n/a", "na", "none", "nil", "tbc", "-"})

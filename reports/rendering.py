@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from csp_portal.core.spreadsheet import spreadsheet_safe
+from csp_portal.core.text import joined
 
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
@@ -102,12 +103,7 @@ def _context_contents(snapshot: dict) -> dict:
     if not items:
         return {"context_contents": "", "context_contents_plural": False}
     # The core table's words hold an "and" of their own: a list with it takes semicolons.
-    if len(items) == 1:
-        text = items[0]
-    elif "core" in parts:
-        text = f"{'; '.join(items[:-1])}; and {items[-1]}"
-    else:
-        text = f"{', '.join(items[:-1])} and {items[-1]}"
+    text = joined(items, between="; " if "core" in parts else ", ")
     plural = len(items) > 1 or not items[0].startswith("a comparison")
     return {"context_contents": text, "context_contents_plural": plural}
 

@@ -52,6 +52,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from csp_portal.core.text import joined
+
 
 @dataclass(frozen=True)
 class Table:
@@ -99,5 +101,4 @@ def get(name: str) -> Table:
 
 def listed(words: Iterable[str], last: str = "or") -> str:
     """'a, b, c or d' for messages."""
-    words = list(words)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+    return joined(words, last)

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from csp_portal.core.text import joined
 from indicators import periods
 
 register = template.Library()
@@ -156,10 +157,7 @@ def para(context, *prefix) -> str:
 @register.filter
 def and_list(items) -> str:
     """ "SLA 01", "SLA 01 and SLA 02", "A, B and C": a list as prose."""
-    items = [str(item) for item in items]
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    return joined(items)
 
 
 _LAST_BRACKET = re.compile(r"(.*?)\s*\(([^()]*)\)")

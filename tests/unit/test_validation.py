@@ -184,3 +184,19 @@ def test_profile_drops_names_each_period_below_the_one_before_for_counts_only():
     points = {1: Decimal(50), 3: Decimal(40), 2: Decimal(60), 4: Decimal(70)}
     assert profile_drops("count", points) == [3]
     assert profile_drops("percentage", points) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "kwargs", "text"),
+    [
+        ([], {}, ""),
+        (["A"], {}, "A"),
+        (["A", "B"], {}, "A and B"),
+        (["A", "B", "C"], {"last": "or"}, "A, B or C"),
+        (["A", "B and C", "D"], {"between": "; "}, "A; B and C; and D"),
+    ],
+)
+def test_lists_are_written_one_way(words, kwargs, text):
+    from csp_portal.core.text import joined
+
+    assert joined(words, **kwargs) == text
