@@ -18,7 +18,7 @@ from indicators.models import Indicator
 from . import rules
 from .models import Action, ActionPlan, CrossThemeIssue, Objective, OpenClosed, Recommendation, Risk
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
 
 
 def _date_field(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
@@ -31,7 +31,7 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=help_text or "For example, 25 8 2007.",
         error_messages={
-            "invalid": f"Enter the {label.lower()} as a real date, like 2007-08-25.",
+            "invalid": f"Enter the {label.lower()} as a real date, like 25 8 2007.",
             "required": f"Enter the {label.lower()}.",
         },
     )

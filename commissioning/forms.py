@@ -1,6 +1,7 @@
 """Forms for funding streams, lines and progress updates; rules live in the model and services."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import forms
@@ -391,12 +392,20 @@ class UpdateForm(VersionedForm):
         }
 
 
+# Thousands separated by commas, as money is typed: 1,204 or 12,345.50 (never 2,5).
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 class NumberField(forms.DecimalField):
-    """A number typed with or without thousands separators: 1204 or 1,204."""
+    """A number typed with or without thousands separators: 1204 or 1,204. A comma
+    anywhere else ("2,5") is refused, never read as a larger number."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace(",", "").strip()
+        if isinstance(value, str) and "," in value:
+            text = value.strip()
+            if not _THOUSANDS.fullmatch(text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            value = text.replace(",", "")
         return super().to_python(value)
 
 

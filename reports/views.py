@@ -279,19 +279,28 @@ def report_publish(request, slug, pk):
         return StreamingHttpResponse(_publishing(page, version, url))
     snapshot = services.report_snapshot(report)
     context = rendering.document_context(snapshot)
+    # An overview's indicators are its partnerships': their reds count as the report's own.
+    covered = [e for block in snapshot.get("overview", []) for e in block["indicators"]]
+    red = [e for e in [*snapshot["indicators"].values(), *covered] if e["status"] == "red"]
     return render(
         request,
         "reports/report_publish.html",
         {
             "partnership": partnership,
             "report": report,
-            "red_without_action": context["red_without_action"],
-            "any_red": any(e["status"] == "red" for e in snapshot["indicators"].values()),
+            "red_without_action": context["red_without_action"]
+            + [e for e in covered if e["status"] == "red" and not _open_action(e)],
+            "any_red": bool(red),
             "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
         },
     )
+
+
+def _open_action(entry: dict) -> bool:
+    """Whether an indicator entry has an open action linked to it."""
+    return any(action.get("open", True) for action in entry.get("actions") or [])
 
 
 def _cover_gaps(report: Report, implications_given: bool) -> list[str]:

@@ -1,6 +1,8 @@
 """What assistive technology is told: names of boxes, which column a table is sorted by,
 which box of a form is empty."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -57,3 +59,50 @@ def test_the_publish_page_does_not_vouch_for_red_indicators_there_are_none_of(
 
     text = page.content.decode()
     assert "No indicator is red" in text and "Every red indicator has" not in text
+
+
+@pytest.mark.django_db
+def test_an_overviews_publish_page_counts_its_partnerships_red_indicators(
+    client, admin_user, partnership_a, partnership_b
+):
+    import datetime
+    from decimal import Decimal
+
+    from reports.models import Report
+    from tests.factories import IndicatorFactory, ReportFactory, TargetFactory
+    from tests.factories.series import actuals_create
+
+    red = IndicatorFactory(partnership=partnership_b, code="ZZ 1", title="Burglary")
+    actuals_create(red, {datetime.date(2016, m, 1): 100 for m in range(4, 12)})
+    TargetFactory(indicator=red, financial_year=2016, kind="annual", value=Decimal(10))
+    report = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW)
+    report.covers.set([partnership_a, partnership_b])
+    client.force_login(admin_user)
+
+    text = client.get(reverse("reports:publish", args=[partnership_a.slug, report.pk]))
+    text = text.content.decode()
+
+    assert "No indicator is red" not in text
+    assert "Burglary (ZZ 1)" in text
+
+
+def test_numbers_take_commas_only_between_thousands():
+    from commissioning.forms import OutputForm
+
+    def cleaned(value):
+        form = OutputForm(data={"label": "People helped", "value": value})
+        return form.cleaned_data["value"] if form.is_valid() else None
+
+    assert cleaned("1,204") == 1204
+    assert cleaned("12,345.50") == Decimal("12345.50")
+    assert cleaned("2,5") is None and cleaned("1,2,3") is None and cleaned("12,50") is None
+
+
+def test_an_action_date_takes_the_form_its_hint_gives():
+    import datetime
+
+    from actions.forms import _date_field
+
+    field = _date_field("Due date")
+    assert field.clean("25 8 2007") == datetime.date(2007, 8, 25)
+    assert "25 8 2007" in field.help_text
