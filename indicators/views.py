@@ -402,7 +402,18 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
 @require_safe
 @login_required
 def month_sheet_latest(request, slug):
+    """The month sheet of the month asked for (?month=YYYY-MM, the sheet's own picker), else
+    of the month after the latest with figures."""
     partnership = partnership_for(request.user, slug, Access.EDIT)
+    asked = request.GET.get("month", "")
+    if asked:
+        try:
+            month = periods.parse_month(asked)
+        except ValueError:
+            problem = periods.outside_the_years(asked) or f"'{asked[:20]}' is not a month"
+            messages.error(request, f"{problem}: choose a month like 2016-11.")
+        else:
+            return redirect("indicators:month_sheet", slug=slug, month=month.strftime("%Y-%m"))
     this_month = periods.month_start(timezone.localdate())
     latest = _latest_period(partnership)
     month = (

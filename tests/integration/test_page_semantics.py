@@ -106,3 +106,17 @@ def test_an_action_date_takes_the_form_its_hint_gives():
     field = _date_field("Due date")
     assert field.clean("25 8 2007") == datetime.date(2007, 8, 25)
     assert "25 8 2007" in field.help_text
+
+
+@pytest.mark.django_db
+def test_the_month_sheet_goes_to_the_month_asked_for(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    url = reverse("indicators:month_sheet_latest", args=[partnership_a.slug])
+
+    chosen = client.get(url, {"month": "2016-11"})
+    page = client.get(chosen["Location"]).content.decode()
+    wrong = client.get(url, {"month": "Nov"}, follow=True).content.decode()
+
+    assert chosen["Location"].endswith("/figures/2016-11/")
+    assert 'name="month" type="month" value="2016-11"' in page
+    assert "&#x27;Nov&#x27; is not a month: choose a month like 2016-11." in wrong
