@@ -186,13 +186,18 @@ def _check_profiles(items: list[dict], ctx: ImportContext) -> None:
         if item["kind"] == Target.Kind.CUMULATIVE:
             indicator = ctx.indicator(item["partnership"], item["code"])
             first_rows.setdefault((indicator, item["financial_year"]), item["row"])
+    if not first_rows:
+        return
+    # Every profile the file touched, read in one query (not one per indicator and year).
+    stored: dict[tuple[int, int], dict] = defaultdict(dict)
+    for indicator_id, year, period, value in Target.objects.filter(
+        indicator__in={indicator for indicator, _ in first_rows},
+        financial_year__in={year for _, year in first_rows},
+        kind=Target.Kind.CUMULATIVE,
+    ).values_list("indicator_id", "financial_year", "period", "value"):
+        stored[indicator_id, year][period] = value
     for (indicator, year), row in first_rows.items():
-        points = dict(
-            Target.objects.filter(
-                indicator=indicator, financial_year=year, kind=Target.Kind.CUMULATIVE
-            ).values_list("period", "value")
-        )
-        drops = profile_drops(indicator.measure, points)
+        drops = profile_drops(indicator.measure, stored[indicator.pk, year])
         if drops:
             ctx.error_at(
                 "targets",
