@@ -67,6 +67,10 @@ OTHER_MONTH = "a month other than its file's own"
 SKIP_REASONS = (NO_LOCATION, MALFORMED, OTHER_MONTH, OUTSIDE_AREA, TYPE_NOT_COUNTED)
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z")
+# The longest LSOA code, and LSOA name, force or outcome, that opendata/models.py keeps:
+# a row with a longer one is malformed (police.uk's own are far shorter).
+LSOA_CODE_LENGTH = 12
+NAME_LENGTH = 120
 _LSOA_SUFFIX = re.compile(r" \d{3}[A-Z]\Z")
 
 Key = tuple[str, str, str]  # (month "YYYY-MM", crime type, LSOA code)
@@ -189,19 +193,21 @@ def read_street_csv(
     rows = malformed + sum(named.values())
     # Checked on the keys, not per row: a few thousand, however long the file.
     bad_months = {key[0] for key in named if not _MONTH.match(key[0])}
+    too_long = {key for key in named if _too_long(key)}
     by_month: Counter = Counter()
     for key, n in named.items():
-        if key[0] not in bad_months and key[1] in _CRIME_TYPE_SET:
+        if key[0] not in bad_months and key[1] in _CRIME_TYPE_SET and key not in too_long:
             by_month[key[0]] += n
     own = own_month(name, by_month)
     if own is not None:
         result.file_months[name or "the file"] = own
-    force = next((key[4] for key in named if key[2]), "") or _force_of(name)
+    force = next((key[4] for key in named if key[2] and key not in too_long), "") or _force_of(name)
     plain, outcomes, forces = result.counts, result.outcomes, result.force_counts
     name_first, force_first = result.lsoa_names.setdefault, result.lsoa_forces.setdefault
     no_location = other_month = 0
-    for (month, crime_type, code, lsoa_name, row_force, outcome), n in named.items():
-        if month in bad_months or crime_type not in _CRIME_TYPE_SET:
+    for key, n in named.items():
+        month, crime_type, code, lsoa_name, row_force, outcome = key
+        if month in bad_months or crime_type not in _CRIME_TYPE_SET or key in too_long:
             malformed += n
             continue
         if month != own:
@@ -224,6 +230,12 @@ def read_street_csv(
     if name:
         result.files.append(name)
     return result
+
+
+def _too_long(key: tuple[str, str, str, str, str, str]) -> bool:
+    """Whether a row's LSOA code, LSOA name, force or outcome is longer than is kept."""
+    _, _, code, lsoa_name, force, outcome = key
+    return len(code) > LSOA_CODE_LENGTH or max(map(len, (lsoa_name, force, outcome))) > NAME_LENGTH
 
 
 def own_month(name: str, rows_by_month: Mapping[str, int]) -> str | None:

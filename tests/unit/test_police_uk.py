@@ -157,6 +157,18 @@ def test_malformed_rows_are_counted_not_fatal():
     assert sum(street.counts.values()) == 1
 
 
+def test_rows_with_fields_longer_than_kept_are_malformed_not_a_database_error():
+    long_outcome = _row().replace("Under investigation", "x" * 121)
+    street = police_uk.read_street_csv(
+        _text(_row(), _row(code="E" * 13), _row(name="N" * 121), long_outcome, newline="\n")
+    )
+    assert street.rows == 4 and street.malformed == 3
+    assert list(street.counts.values()) == [1]
+    assert not street.outcomes.keys() - {
+        ("2024-01", "Burglary", "E01000001", "Under investigation")
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "area"),
     [
