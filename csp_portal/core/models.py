@@ -48,6 +48,14 @@ def rag_legend_problem(legend) -> str | None:
     return None
 
 
+# A partnership's population, households or businesses: more than any area holds is a
+# typing slip (and past 2,147,483,647 PostgreSQL refuses it outright).
+MOST_IN_AN_AREA = 100_000_000
+AREA_COUNT_LIMIT = MaxValueValidator(
+    MOST_IN_AN_AREA, f"This is more than any area holds (at most {MOST_IN_AN_AREA:,})."
+)
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         POLICE = "police", "Police"
@@ -83,13 +91,22 @@ class Partnership(models.Model):
         '(e.g. "Plymouth" or "Plymouth;Torbay"), as police.uk names them in LSOA names.',
     )
     population = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Used for rates per 1,000 population."
+        null=True,
+        blank=True,
+        validators=[AREA_COUNT_LIMIT],
+        help_text="Used for rates per 1,000 population.",
     )
     households = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Used for rates per 1,000 households (burglary)."
+        null=True,
+        blank=True,
+        validators=[AREA_COUNT_LIMIT],
+        help_text="Used for rates per 1,000 households (burglary).",
     )
     businesses = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Used for rates per 1,000 businesses (business crime)."
+        null=True,
+        blank=True,
+        validators=[AREA_COUNT_LIMIT],
+        help_text="Used for rates per 1,000 businesses (business crime).",
     )
     fy_start_month = models.PositiveSmallIntegerField(
         "financial year start month",

@@ -8,7 +8,7 @@ from operator import itemgetter
 
 from django.utils.text import slugify
 
-from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.models import MOST_IN_AN_AREA, Partnership, ThemeGroup
 from opendata import police_uk
 from opendata.police_uk import split_list
 
@@ -63,8 +63,11 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
             ctx.error(row, "name is blank")
             continue
         population = row.get("population").replace(",", "")
-        if population and not population.isdigit():
+        if population and not (population.isascii() and population.isdigit()):
             ctx.error(row, f"population '{population}' is not a whole number")
+            continue
+        if population and int(population) > MOST_IN_AN_AREA:
+            ctx.error(row, f"population {population} is more than any area holds")
             continue
         authorities = _listed(row, "local_authorities")
         fits = ctx.texts_fit(row, PARTNERSHIP_LENGTHS)

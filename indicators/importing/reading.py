@@ -59,7 +59,8 @@ def place(name: str, rows: Iterable[Row] | None = None) -> str:
 
 
 def _header(cells: Iterable) -> tuple[list[str], dict[str, int]]:
-    header = [_cell(h).strip() for h in cells]
+    # Column names are lower case: "Period" from a spreadsheet is the period column.
+    header = [_cell(h).strip().lower() for h in cells]
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         columns.setdefault(name, index)

@@ -209,6 +209,17 @@ def test_import_data_missing_required_column_writes_nothing(tmp_path, indicators
 
 
 @pytest.mark.django_db
+def test_import_column_names_are_read_whatever_their_case(tmp_path, indicators_a):
+    (tmp_path / "actuals.csv").write_text(
+        "Partnership,Indicator, PERIOD ,Value\npartnership-a,HC 01,2016-04,17\n", encoding="utf-8"
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Actual.objects.get(indicator__code="HC 01", period=datetime.date(2016, 4, 1)).value == 17
+
+
+@pytest.mark.django_db
 def test_import_one_good_and_one_bad_row_writes_nothing(tmp_path, indicators_a):
     write_csv(tmp_path, "indicators", [indicator_row(code="NEW 01")])
     write_csv(
@@ -224,6 +235,21 @@ def test_import_one_good_and_one_bad_row_writes_nothing(tmp_path, indicators_a):
     assert failed.value.report.errors == ["actuals.csv row 3: value 'N/A' is not a number"]
     assert db_counts() == before
     assert not Indicator.objects.filter(code="NEW 01").exists()
+
+
+@pytest.mark.django_db
+def test_import_a_population_more_than_any_area_holds_is_refused_not_a_database_error(
+    tmp_path,
+):
+    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], "population": "3000000000"}])
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "partnerships.csv row 2: population 3000000000 is more than any area holds"
+    ]
+    assert not Partnership.objects.filter(slug="new-csp").exists()
 
 
 @pytest.mark.django_db
