@@ -136,11 +136,13 @@ def _user_deleted(sender, instance, **kwargs) -> None:
 
 
 def _person_changed(person: User) -> None:
-    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
     # The indicator page names who entered each figure and is kept under the figures
-    # version: those of the figures this person entered change too.
+    # version: those of the figures this person entered change too. Indicators before
+    # partnerships, the order a figure's save locks them in (`data_changed`): the other
+    # order deadlocks with a month sheet saved at the same moment.
     entered = Actual.objects.filter(entered_by=person).values("indicator")
     Indicator.objects.filter(pk__in=entered).update(figures_version=uuid.uuid4())
+    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
 
 
 NAME_FIELDS = {"username", "first_name", "last_name"}

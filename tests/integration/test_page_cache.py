@@ -526,6 +526,29 @@ def test_the_indicator_page_outlives_a_save_to_another_indicator_but_not_a_name(
 
 
 @pytest.mark.django_db
+def test_a_renamed_person_locks_indicators_before_partnerships_as_a_figure_save_does(
+    partnership_a,
+):
+    """The other order deadlocks on PostgreSQL with a month sheet saved at that moment."""
+    shown = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    person = UserFactory()
+    services.actuals_save(
+        entries=[FigureInput(shown, NOV_2016, Decimal(5))], by=person, source="form"
+    )
+    person.first_name = "Renamed"
+    with CaptureQueriesContext(connection) as queries:
+        person.save()
+    updated = [
+        table
+        for q in queries
+        if q["sql"].startswith("UPDATE")
+        for table in ("indicators_indicator", "core_partnership")
+        if f'"{table}"' in q["sql"].split(" SET ")[0]
+    ]
+    assert updated == ["indicators_indicator", "core_partnership"]
+
+
+@pytest.mark.django_db
 def test_figures_change_the_data_version_and_all_else_the_context_version_too(world):
     own, other = world
     a, b = own.partnership_id, other.partnership_id
