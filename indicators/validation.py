@@ -13,6 +13,10 @@ FIGURE_DIGITS = 16
 FIGURE_PLACES = 4
 # Derived values are stored to the model's 4 places; figures always recompute from the parts.
 STORED_PLACES = Decimal(1).scaleb(-FIGURE_PLACES)
+# SQLite keeps a decimal as a double, which holds 15 significant digits exactly: a longer
+# figure would come back changed (or, rounded up past the field, not at all). The same
+# rule on every database, so a file PostgreSQL takes is one SQLite takes too.
+SIGNIFICANT_DIGITS = 15
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -72,6 +76,8 @@ def check_size(
         raise FigureError(
             f"{label} has too many digits (at most {whole} before the decimal point)."
         )
+    if len(number.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS:
+        raise FigureError(f"{label} has too many digits (at most {SIGNIFICANT_DIGITS} in all).")
     if -number.as_tuple().exponent > places:
         stored = number.quantize(Decimal(1).scaleb(-places))
         if stored != number:

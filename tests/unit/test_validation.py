@@ -121,7 +121,8 @@ def test_spreadsheet_safe_text_always_round_trips(text):
     "raw, expected",
     [
         ("999999999999", Decimal("999999999999")),
-        ("999999999999.9999", Decimal("999999999999.9999")),
+        ("999999999999.999", Decimal("999999999999.999")),
+        ("12345678.1234", Decimal("12345678.1234")),
         ("12.50000", Decimal("12.5")),
         ("-0.0001", Decimal("-0.0001")),
     ],
@@ -134,6 +135,7 @@ def test_check_size_takes_what_the_fields_hold(raw, expected):
     "raw, message",
     [
         ("1000000000000", "too many digits (at most 12 before the decimal point)"),
+        ("999999999999.9999", "too many digits (at most 15 in all)"),
         ("99999999999999999999", "too many digits"),
         ("1e20", "too many digits"),
         ("-1e30", "too many digits"),
