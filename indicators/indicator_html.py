@@ -295,6 +295,18 @@ def headline(indicator, result, sentence) -> str:
         ytd_change = f" ({esc(percent(f.ytd_change_pct))})"
     else:
         ytd_change = ""
+    if f.quarter_complete:
+        quarter_row = _summary_row(
+            f"Quarter {esc(f.quarter)}",
+            f"{shown(f.quarter_value)} (same quarter last year {shown(f.quarter_last_year)}; "
+            f"previous quarter {shown(f.quarter_previous)})",
+        )
+    else:  # last year's figure covers the same months only
+        quarter_row = _summary_row(
+            f"Quarter {esc(f.quarter)} so far",
+            f"{shown(f.quarter_value)} (same months last year {shown(f.quarter_last_year)}; "
+            f"whole previous quarter {shown(f.quarter_previous)})",
+        )
     rows = [
         _summary_row(
             esc(period_words(indicator, f.period)),
@@ -304,11 +316,7 @@ def headline(indicator, result, sentence) -> str:
         _summary_row("Year to date", f"{shown(f.ytd)}{parts}"),
         _summary_row("Same period last year", shown(f.ytd_last_year)),
         _summary_row("Change", f"{change(f.ytd_change)}{ytd_change}"),
-        _summary_row(
-            f"Quarter {esc(f.quarter)}",
-            f"{shown(f.quarter_value)} (same quarter last year {shown(f.quarter_last_year)}; "
-            f"previous quarter {shown(f.quarter_previous)})",
-        ),
+        quarter_row,
         "    ",
     ]
     if f.target_to_date is not None:

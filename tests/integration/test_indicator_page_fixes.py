@@ -290,3 +290,16 @@ def test_no_comparison_names_the_missing_month_last_year(partnership_a):
         "There is no comparison with the same period last year, as August 2015 has no figure."
         in text
     )
+
+
+@pytest.mark.django_db
+def test_a_quarter_not_over_is_set_beside_the_same_months_last_year(client, officer_a, hate_crime):
+    """November is two months of the third quarter: last year's figure is October and
+    November 2015, which the page must not call the whole quarter."""
+    client.force_login(officer_a)
+    page = _text(client.get(hate_crime.get_absolute_url()).content.decode())
+    f = _figures_of(hate_crime).figures
+    assert not f.quarter_complete
+    assert f"Quarter 3 so far {f.quarter_value:,.0f} (same months last year " in page
+    assert "whole previous quarter" in page
+    assert "same quarter last year" not in page
