@@ -1159,3 +1159,17 @@ def test_month_sheet_post_for_another_partnerships_indicator_is_refused(
         f"Figure 'i{other.pk}' is not for an active indicator of Partnership A."
     ]
     assert figures() == before
+
+
+@pytest.mark.django_db
+def test_an_empty_month_sheet_sends_officers_to_an_administrator_not_to_an_import_they_cannot_use(
+    client, officer_a, admin_user, partnership_a
+):
+    client.force_login(officer_a)
+    officer_page = page_text(client.get(sheet_url(partnership_a)))
+    client.force_login(admin_user)
+    admin_page = client.get(sheet_url(partnership_a)).content.decode()
+
+    assert "Ask an administrator to add them" in officer_page
+    assert "Import indicators" not in officer_page
+    assert reverse("indicators:import", args=[partnership_a.slug]) in admin_page
