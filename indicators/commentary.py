@@ -215,7 +215,7 @@ def _difference(change: Decimal, spec: IndicatorSpec) -> str:
     """The size of a change in a level: "2 percentage points", "0.4", "3"."""
     amount = _amount(change, _places(spec))
     if spec.measure == "percentage":
-        single = amount == "1"
+        single = amount in ("1", "less than 1")  # "less than 1 percentage point"
         return f"{amount} percentage point{'' if single else 's'}"
     return amount
 

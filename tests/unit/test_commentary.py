@@ -306,6 +306,15 @@ def test_commentary_one_percentage_point():
     assert "1 percentage point higher" in text
 
 
+def test_commentary_less_than_one_percentage_point_is_singular():
+    series = {
+        APR_2015: Point(None, numerator=Decimal(800), denominator=Decimal(1000)),
+        APR_2016: Point(None, numerator=Decimal(803), denominator=Decimal(1000)),
+    }
+    text = say(IndicatorSpec("higher", "percentage"), series, APR_2016, noun="rate")
+    assert "less than 1 percentage point higher" in text
+
+
 def test_commentary_percentage_parts_missing():
     series = series_of({APR_2016: 90, add_months(APR_2016, 1): 80})
     text = say(IndicatorSpec("higher", "percentage"), series, date(2016, 5, 1), noun="rate")
