@@ -268,25 +268,31 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     # (indicator, period) -> (id, value, numerator, denominator, note, version): plain
     # tuples, as a re-import compares every row and changes few.
     existing: dict[tuple[int, datetime.date], tuple] = {}
+    # Locked until the import commits: a figure saved on the month sheet meanwhile waits,
+    # rather than being overwritten by a value compared with what it replaced.
     if by_indicator:
         ids = list(by_indicator)
         months = [item["period"] for item in items]
         for start in range(0, len(ids), 500):
-            found = Actual.objects.filter(
-                indicator_id__in=ids[start : start + 500],
-                period__gte=min(months),
-                period__lte=max(months),
-            ).values_list(
-                "indicator_id",
-                "period",
-                "id",
-                "value",
-                "numerator",
-                "denominator",
-                "note",
-                "version",
+            found = (
+                Actual.objects.select_for_update()
+                .filter(
+                    indicator_id__in=ids[start : start + 500],
+                    period__gte=min(months),
+                    period__lte=max(months),
+                )
+                .values_list(
+                    "indicator_id",
+                    "period",
+                    "id",
+                    "value",
+                    "numerator",
+                    "denominator",
+                    "note",
+                    "version",
+                )
             )
-            for indicator_id, period, *stored in found.order_by():
+            for indicator_id, period, *stored in found.order_by("id"):  # locked in one order
                 existing[indicator_id, period] = stored
     now = timezone.now()
     by_id = ctx.user.pk if ctx.user else None

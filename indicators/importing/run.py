@@ -9,7 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
@@ -42,7 +42,6 @@ def import_tables(
     for a web request) an import still running then stops, writes nothing, and says to
     use the command.
     """
-    deadline = None if time_limit is None else time.monotonic() + time_limit
     report = ImportReport(dry_run=dry_run)
     allowed = set(registry.names() if allowed is None else allowed)
     # A workbook (an export, say) may hold sheets this user does not import: they are left
@@ -61,45 +60,62 @@ def import_tables(
             f"{registry.listed(left_out, last='and')}: only an administrator imports "
             f"{'these' if len(left_out) > 1 else 'this'}."
         )
-    with transaction.atomic(), _collecting_rarely() as collect:
-        ctx = ImportContext(
-            user=by,
-            scope=scope,
-            today=today or timezone.localdate(),
-            source=source,
-            dry_run=dry_run,
-        )
-        ctx.sheets = {name for name, rows in tables.items() if _sheet(rows)}
-        # Each partnership written to gets one new data version, at the end: its row is
-        # then locked only until the commit, not for the whole import.
-        with data_version.batched():
-            try:
-                for table in registry.tables():
-                    rows = tables.get(table.name)
-                    if rows is None:
-                        continue
-                    rows = iter(rows)
-                    while chunk := list(islice(rows, CHUNK)):
-                        if deadline is not None and time.monotonic() > deadline:
-                            ctx.fail(
-                                f"The import was stopped after {time_limit:g} seconds and "
-                                f"nothing was saved. {USE_THE_COMMAND}"
-                            )
-                            break
-                        items = table.check(chunk, ctx)
-                        if not ctx.errors:
-                            ctx.background.wait()
-                            report.add(table.name, table.apply(items, ctx))
-                        collect()
-                    ctx.background.wait()
-            finally:
-                ctx.background.wait()  # never leave a COPY running on a connection rolled back
-        if ctx.errors or dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic(), _collecting_rarely() as collect:
+            ctx = ImportContext(
+                user=by,
+                scope=scope,
+                today=today or timezone.localdate(),
+                source=source,
+                dry_run=dry_run,
+            )
+            ctx.sheets = {name for name, rows in tables.items() if _sheet(rows)}
+            # Each partnership written to gets one new data version, at the end: its row is
+            # then locked only until the commit, not for the whole import.
+            with data_version.batched():
+                try:
+                    _write(tables, ctx, report, collect=collect, time_limit=time_limit)
+                finally:
+                    ctx.background.wait()  # never leave a COPY running on a connection rolled back
+            if ctx.errors or dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # A figure this import adds was added by someone else after it was checked.
+        report.errors = [
+            "Someone saved figures for these indicators while the import ran, so nothing was "
+            "saved. Import the files again: figures that now match are left as they are."
+        ]
+        raise ImportFailed(report) from None
     if ctx.errors:
         report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
     return report
+
+
+def _write(
+    tables: Tables, ctx: ImportContext, report: ImportReport, *, collect, time_limit: float | None
+) -> None:
+    """Each table in apply order, a chunk at a time: checked, then written while no row
+    has an error; stopped, with nothing saved, after ``time_limit`` seconds."""
+    deadline = None if time_limit is None else time.monotonic() + time_limit
+    for table in registry.tables():
+        rows = tables.get(table.name)
+        if rows is None:
+            continue
+        rows = iter(rows)
+        while chunk := list(islice(rows, CHUNK)):
+            if deadline is not None and time.monotonic() > deadline:
+                ctx.fail(
+                    f"The import was stopped after {time_limit:g} seconds and nothing was "
+                    f"saved. {USE_THE_COMMAND}"
+                )
+                return
+            items = table.check(chunk, ctx)
+            if not ctx.errors:
+                ctx.background.wait()
+                report.add(table.name, table.apply(items, ctx))
+            collect()
+        ctx.background.wait()
 
 
 def _sheet(rows) -> bool:

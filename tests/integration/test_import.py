@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import importing, periods
-from indicators.importing import registry
+from indicators.importing import applying, registry
 from indicators.models import Actual, FigureChange, Indicator, Target
 from tests.factories import ActualFactory, IndicatorFactory
 
@@ -217,6 +217,33 @@ def test_import_column_names_are_read_whatever_their_case(tmp_path, indicators_a
     importing.import_path(tmp_path, by=None)
 
     assert Actual.objects.get(indicator__code="HC 01", period=datetime.date(2016, 4, 1)).value == 17
+
+
+@pytest.mark.django_db
+def test_import_of_a_figure_someone_added_meanwhile_says_so_and_writes_nothing(
+    tmp_path, indicators_a, monkeypatch
+):
+    """The month sheet adds a figure after the import checked its rows and before it writes
+    them: the import's insert meets the unique constraint."""
+    write_csv(tmp_path, "actuals", [actual(period="2016-04"), actual(period="2016-05")])
+    insert_rows = applying.insert_rows
+
+    def sheet_saves_first(model, fields, rows, **kwargs):
+        if model is Actual:
+            ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2016, 5, 1))
+        insert_rows(model, fields, rows, **kwargs)
+
+    monkeypatch.setattr(applying, "insert_rows", sheet_saves_first)
+    before = db_counts()
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "Someone saved figures for these indicators while the import ran, so nothing was "
+        "saved. Import the files again: figures that now match are left as they are."
+    ]
+    assert db_counts() == before
 
 
 @pytest.mark.django_db
