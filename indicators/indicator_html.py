@@ -18,7 +18,7 @@ from .templatetags.figures import (
     month_label,
     percent,
     period_words,
-    places_for,
+    places_of_figures,
     signed,
     target_places,
 )
@@ -268,7 +268,8 @@ def _unrated(indicator, result) -> str:
 
 def headline(indicator, result, sentence) -> str:
     """The indicator page's status, direction, commentary and headline figures."""
-    f, p = result.figures, places_for(indicator)
+    f = result.figures
+    p = places_of_figures(indicator, f)
 
     def shown(value, places=p) -> str:
         return esc(figure(value, places))

@@ -23,6 +23,7 @@ from csp_portal.core.templatetags.govuk import (
 )
 
 from . import commentary, periods
+from .charts import shown_places
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
@@ -31,7 +32,7 @@ from .templatetags.figures import (
     month_label,
     percent,
     period_words,
-    places_for,
+    places_of_figures,
     short_month,
     signed,
 )
@@ -83,7 +84,7 @@ def dashboard_row(
     """An indicator's two dashboard rows: its figures, status (with a target) and direction
     with the SPC words, then the commentary ``sentence`` across the table."""
     indicator, f = result.indicator, result.figures
-    p = places_for(indicator)
+    p = places_of_figures(indicator, f)
     change = esc(signed(f.ytd_change, p))
     if f.ytd_change is not None:
         if f.change_is_points:
@@ -183,7 +184,10 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
     """The indicator page's table of a year against the last, one row per month or
     quarter from selectors.year_rows: (month, this year's HistoryFigure, last year's,
     the change)."""
-    places = places_for(indicator)
+    places = shown_places(
+        indicator.measure,
+        [kept.value for _, this, last, _ in rows for kept in (this, last) if kept],
+    )
     written = []
     for month, this, last, change in rows:
         if this:

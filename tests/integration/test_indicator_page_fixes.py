@@ -303,3 +303,21 @@ def test_a_quarter_not_over_is_set_beside_the_same_months_last_year(client, offi
     assert f"Quarter 3 so far {f.quarter_value:,.0f} (same months last year " in page
     assert "whole previous quarter" in page
     assert "same quarter last year" not in page
+
+
+@pytest.mark.django_db
+def test_a_point_in_time_count_shows_whole_numbers_as_the_report_does(
+    client, officer_a, partnership_a
+):
+    cases = IndicatorFactory(
+        partnership=partnership_a, measure="snapshot", polarity="monitor", title="Open cases"
+    )
+    actuals_create(cases, {datetime.date(2015, 11, 1): 131, NOV_2016: 128})
+    client.force_login(officer_a)
+    dashboard = client.get(
+        reverse("indicators:dashboard", args=[partnership_a.slug]), {"period": "2016-11"}
+    ).content.decode()
+    page = _text(client.get(cases.get_absolute_url()).content.decode())
+
+    assert "128.0" not in dashboard and "128" in dashboard
+    assert "Year to date 128 " in page and "128.0" not in page
