@@ -44,6 +44,9 @@ class TargetInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator")  # each row's name
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -121,7 +124,11 @@ class TargetAdmin(NationalAdmin):
         # and period, so editing them here would add a second target, not move this one.
         if obj is None:
             return []
-        if services.target_locked_by(obj.indicator, obj.financial_year):
+        # Asked several times a request by Django: the published reports read once.
+        asked = request.__dict__.setdefault("_target_locked", {})
+        if obj.pk not in asked:
+            asked[obj.pk] = services.target_locked_by(obj.indicator, obj.financial_year)
+        if asked[obj.pk]:
             # A published report rated against it: it changes on its target page, with a
             # reason that the next report prints beside the revision.
             return [*self.list_display]

@@ -93,6 +93,19 @@ class MeetingInline(admin.TabularInline):
     fields = ["date", "kind", "title", "theme_group", "location"]
     ordering = ["-date"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The partnership's own theme groups: not every group in the country, each
+        # named with its partnership by a query of its own, in every meeting's row.
+        if db_field.name == "theme_group":
+            partnership_id = request.resolver_match.kwargs.get("object_id")
+            groups = ThemeGroup.objects.select_related("partnership")
+            kwargs["queryset"] = (
+                groups.filter(partnership_id=unquote(partnership_id))
+                if partnership_id
+                else groups.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import FigureChange, Target
@@ -11,7 +13,9 @@ from tests.factories import (
     IndicatorFactory,
     MeetingFactory,
     MembershipFactory,
+    PartnershipFactory,
     TargetFactory,
+    ThemeGroupFactory,
 )
 
 MODELS = [
@@ -60,6 +64,49 @@ def test_admin_partnership_form_has_inlines(client, admin_user, populated):
     assert response.status_code == 200
     assert b"Theme groups" in response.content
     assert b"Memberships" in response.content
+
+
+def _admin_page_queries(client, url, grow, django_assert_max_num_queries) -> int:
+    """The queries of an admin page, asserted not to grow when ``grow()`` adds rows."""
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    grow()
+    with django_assert_max_num_queries(len(before)):
+        assert client.get(url).status_code == 200
+    return len(before)
+
+
+@pytest.mark.django_db
+def test_admin_partnership_page_offers_its_meetings_only_its_own_theme_groups(
+    client, admin_user, populated, django_assert_max_num_queries
+):
+    partnership = populated.partnership
+    own = ThemeGroupFactory(partnership=partnership, name="Own group")
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership.pk])
+
+    def other_partnerships_groups():
+        for _ in range(5):
+            ThemeGroupFactory.create_batch(3, partnership=PartnershipFactory())
+
+    _admin_page_queries(client, url, other_partnerships_groups, django_assert_max_num_queries)
+    page = client.get(url).content.decode()
+    assert f'<option value="{own.pk}">' in page
+    assert "Theme 1 (" not in page  # no other partnership's group
+
+
+@pytest.mark.django_db
+def test_admin_indicator_page_does_not_read_each_target_again(
+    client, admin_user, populated, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_indicator_change", args=[populated.pk])
+
+    def more_targets():
+        for year in range(2010, 2016):
+            TargetFactory(indicator=populated, financial_year=year)
+
+    _admin_page_queries(client, url, more_targets, django_assert_max_num_queries)
 
 
 @pytest.mark.django_db
@@ -183,9 +230,6 @@ def _populate(count: int) -> None:
 
 
 def _changelist_queries(client, model: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
     return len(captured)
