@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .models import Meeting, Membership, Organisation, Partnership, ThemeGroup
+from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
 
 User = get_user_model()
 LAST_ADMINISTRATOR = "At least one active administrator must remain."
@@ -114,6 +114,14 @@ class PartnershipAdmin(admin.ModelAdmin):
     search_fields = ["name", "area", "police_force", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeGroupInline, MembershipInline, MeetingInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "rag_legend":  # not Django's bare "Enter a valid JSON."
+            field.error_messages["invalid"] = (
+                f"The RAG legend is not written right. {RAG_LEGEND_EXAMPLE}"
+            )
+        return field
 
 
 @admin.register(ThemeGroup)

@@ -20,14 +20,17 @@ def default_rag_legend() -> dict[str, str]:
     }
 
 
+RAG_LEGEND_EXAMPLE = (
+    'Write it as {"red": "Off track", "amber": "At risk", "green": "On track"}: '
+    "each colour and what it means."
+)
+
+
 def rag_legend_problem(legend) -> str | None:
     """What is wrong with a RAG legend, if anything: it maps red, amber or green (some or
     all) to what the colour means, in words; the action pages and reports read it so.
     An empty legend is left to the field's own check."""
-    example = (
-        'Write it as {"red": "Off track", "amber": "At risk", "green": "On track"}: '
-        "each colour and what it means."
-    )
+    example = RAG_LEGEND_EXAMPLE
     if not legend:
         return None
     if not isinstance(legend, dict):
@@ -117,7 +120,9 @@ class Partnership(models.Model):
     rag_legend = models.JSONField(
         "RAG legend",
         default=default_rag_legend,
-        help_text="What red, amber and green mean for this partnership.",
+        help_text="What red, amber and green mean for this partnership's actions, written "
+        'as {"red": "Off track", "amber": "At risk", "green": "On track"}. The key to '
+        "indicator status prints these words beside its own target thresholds.",
     )
     organisations = models.ManyToManyField(
         Organisation, through="Membership", related_name="partnerships", blank=True

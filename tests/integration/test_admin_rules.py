@@ -45,6 +45,7 @@ def _partnership_form(partnership, **changes) -> dict:
     ("legend", "message"),
     [
         ('"text"', "must name colours and their meanings"),
+        ("red: Off track", "is not written right. Write it as {&quot;red&quot;"),
         ('["red", "green"]', "must name colours and their meanings"),
         ('{"blue": "Fine"}', "are red, amber and green, not blue"),
         ('{"red": 5}', "Give red a meaning in words"),
