@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import selectors as indicator_selectors
@@ -352,8 +353,10 @@ def plan_summary(
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
     if as_at is None:
-        as_at = datetime.date.today()
-    date = as_at.date() if isinstance(as_at, datetime.datetime) else as_at
+        as_at = timezone.localdate()
+    # The day in the site's time zone: a UTC moment's own date is the day before between
+    # midnight and 1 a.m. in summer.
+    date = timezone.localdate(as_at) if isinstance(as_at, datetime.datetime) else as_at
     actions_q = Action.objects.filter(plan__partnership=partnership)
     if theme_group is not None:
         actions_q = actions_q.filter(plan__theme_group=theme_group)

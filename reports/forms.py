@@ -1,13 +1,22 @@
-"""The report form: cover sheet, sections to show and their order, and the editor's text."""
+"""The report form: cover sheet, sections to show and their order, and the editor's text.
+
+Editing a stored report, every field carries the value the page showed
+(``show_hidden_initial``, csp_portal/core/concurrency.py): ``edits()`` gives the service
+only what the person changed, so it never writes back what someone else changed since.
+"""
 
 import datetime
+from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from csp_portal.core.concurrency import shown_value
 from csp_portal.core.models import Meeting
 from indicators import periods
 
 from .models import IMPLICATION_KEYS, SECTION_KEYS, SECTION_TITLES, Report
+from .services import Edits, Part
 
 
 class MonthField(forms.CharField):
@@ -124,6 +133,9 @@ class ReportForm(forms.ModelForm):
             "The meeting the report goes to. If it is not listed, give the kind of meeting "
             "and its date below."
         )
+        # What of the report each field edits (services.report_part).
+        self.parts: dict[str, Part] = {name: (name,) for name in self.fields}
+        self.parts["shown"] = ("sections", "shown")
         self.published = bool(self.instance.pk and self.instance.versions.exists())
         if self.published:
             # Its published versions lock these months for entry: a report keeps its scope.
@@ -150,6 +162,7 @@ class ReportForm(forms.ModelForm):
                     "required": "Give each section a position from 1 to 7",
                 },
             )
+            self.parts[f"order_{key}"] = ("sections", key)
         implications = self.instance.implications or {}
         for key, label in IMPLICATION_KEYS:
             item = implications.get(key) or {}
@@ -165,6 +178,8 @@ class ReportForm(forms.ModelForm):
                 max_length=200,
                 initial=item.get("officer", ""),
             )
+            self.parts[f"implication_{key}"] = ("implications", key, "text")
+            self.parts[f"signoff_{key}"] = ("implications", key, "officer")
         self.group_names = list(group_names)
         for index, name in enumerate(self.group_names):
             self.fields[f"success_{index}"] = forms.CharField(
@@ -181,6 +196,8 @@ class ReportForm(forms.ModelForm):
                 initial=(self.instance.focus or {}).get(name, ""),
                 help_text="One paragraph a line.",
             )
+            self.parts[f"success_{index}"] = ("successes", name)
+            self.parts[f"focus_{index}"] = ("focus", name)
         self.indicators = list(indicators)
         comments = {str(k): v for k, v in (self.instance.editor_comments or {}).items()}
         for indicator in self.indicators:
@@ -191,6 +208,7 @@ class ReportForm(forms.ModelForm):
                 initial=comments.get(str(indicator.pk), ""),
                 help_text="Printed after the generated commentary, which it adds to.",
             )
+            self.parts[f"comment_{indicator.pk}"] = ("editor_comments", str(indicator.pk))
         self.covers_choices = covers
         if covers is not None:
             self.fields["covers"] = forms.ModelMultipleChoiceField(
@@ -200,6 +218,7 @@ class ReportForm(forms.ModelForm):
                 initial=list(self.instance.covers.all()) if self.instance.pk else [],
                 error_messages={"required": "Choose at least one partnership to cover"},
             )
+            self.parts["covers"] = ("covers",)
             news = {str(k): v for k, v in (self.instance.news or {}).items()}
             chosen = list(self.instance.covers.all()) if self.instance.pk else []
             for member in chosen:
@@ -209,6 +228,25 @@ class ReportForm(forms.ModelForm):
                     widget=forms.Textarea(attrs={"rows": 4}),
                     initial=news.get(str(member.pk), ""),
                 )
+                self.parts[f"news_{member.pk}"] = ("news", str(member.pk))
+        if self.instance.pk:
+            for field in self.fields.values():
+                field.show_hidden_initial = True
+
+    def edits(self) -> Edits:
+        """{part of the report: (value the page showed, value posted)} for each field the
+        person changed; lists as sets."""
+        edits = {}
+        for name in self.changed_data:
+            posted = self.cleaned_data[name]
+            if posted is None and name.startswith("order_"):
+                continue  # a position left blank keeps the section where it is
+            try:
+                shown = self.fields[name].clean(shown_value(self, name))
+            except ValidationError:  # shown blank in a required field, or no shown value
+                shown = None
+            edits[self.parts[name]] = (_as_set(shown), _as_set(posted))
+        return edits
 
     def section_fields(self):
         return [self[f"order_{key}"] for key in SECTION_KEYS]
@@ -284,3 +322,12 @@ class ReportForm(forms.ModelForm):
         if date_refused and not data.get("meeting") and "meeting" in self.errors:
             # The date typed was refused (said so beside it): not a missing meeting.
             del self.errors["meeting"]
+
+
+def _as_set(value: Any) -> Any:
+    """Several choices (section keys, partnerships) as a set of keys; others as they are."""
+    if isinstance(value, list):
+        return frozenset(value)
+    if hasattr(value, "values_list"):  # the chosen partnerships
+        return frozenset(value.values_list("pk", flat=True))
+    return value

@@ -1,4 +1,11 @@
-"""Writes for reports: save a draft, publish a frozen version."""
+"""Writes for reports: save a draft, publish a frozen version.
+
+An edit of a stored draft writes only the parts the person changed, each with the value
+their page showed (``Edits``); the row is locked and each part decided by
+csp_portal.core.concurrency: a part someone else changed since the page was built is a
+conflict (`StaleEdit`, nothing written). Publishing locks the row too, and refuses a
+version asked for from a page that showed an older latest version (`PublishedMeanwhile`).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +13,26 @@ import datetime
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F
 from django.utils import timezone
 
+from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
 from indicators import periods
 
 from . import builder, rendering, selectors
-from .models import Report, ReportVersion
+from .models import SECTION_KEYS, Report, ReportVersion
+
+# What of a report a form field edits: a field, ("title",); a key of one of its JSON
+# fields, ("successes", "Safe and Strong"), ("implications", "legal", "officer"); the
+# sections shown, ("sections", "shown"), or one section's position, ("sections", "risks").
+Part = tuple[str, ...]
+Edits = dict[Part, tuple[Any, Any]]  # part -> (value the page showed, value posted)
 
 
 @transaction.atomic
@@ -30,6 +45,100 @@ def report_save(*, report: Report, by: User | None, covers=None) -> Report:
     if covers is not None:
         report.covers.set(covers)
     return report
+
+
+class StaleEdit(Exception):
+    """Someone else changed these parts of the report after the form was opened."""
+
+    def __init__(self, current: Report, parts: list[Part]):
+        super().__init__(f"{current}: {', '.join(map(str, parts))} changed by someone else")
+        self.current = current
+        self.parts = parts
+
+
+def report_part(report: Report, part: Part) -> Any:
+    """The stored value of a part, as the form cleans it (sets for several choices)."""
+    name, *keys = part
+    if name == "covers":
+        return frozenset(report.covers.values_list("pk", flat=True))
+    if name == "sections":
+        if keys == ["shown"]:
+            return frozenset(report.shown_sections)
+        return [s["key"] for s in report.sections].index(keys[0]) + 1
+    value = getattr(report, name)
+    if not keys:
+        return value
+    for key in keys:
+        value = (value or {}).get(key)
+    return value or ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Texts compare as a browser sends them back (line ends, spaces at either end)."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+    return a == b
+
+
+def _set_part(report: Report, part: Part, value: Any) -> None:
+    name, *keys = part
+    if not keys:
+        setattr(report, name, value)
+        return
+    stored = dict(getattr(report, name) or {})
+    if name == "implications":
+        key, item = keys
+        stored[key] = {"text": "", "officer": "", **stored.get(key, {}), item: value}
+    elif name == "editor_comments" and not value.strip():
+        stored.pop(keys[0], None)  # a blank comment is no comment
+    else:
+        stored[keys[0]] = value
+    setattr(report, name, stored)
+
+
+def _sections(report: Report, writes: dict[Part, Any]) -> list[dict]:
+    """The stored sections with the shown set and positions written."""
+    positions = {s["key"]: i + 1 for i, s in enumerate(report.sections)}
+    shown = set(report.shown_sections)
+    for (name, *keys), value in writes.items():
+        if name != "sections":
+            continue
+        if keys == ["shown"]:
+            shown = set(value)
+        else:
+            positions[keys[0]] = value
+    order = sorted(SECTION_KEYS, key=lambda k: (positions.get(k, 99), SECTION_KEYS.index(k)))
+    return [{"key": key, "shown": key in shown} for key in order]
+
+
+@transaction.atomic
+def report_edit(*, report: Report, edits: Edits) -> tuple[Report, bool]:
+    """Write the parts of a stored draft the person changed; whether anything changed.
+
+    StaleEdit, writing nothing, if someone else changed any of them since the page was
+    built; ValidationError if the report as it would be is invalid.
+    """
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    writes, conflicts = {}, []
+    for part, (shown, posted) in edits.items():
+        outcome = decide(shown=shown, posted=posted, stored=report_part(report, part), same=_same)
+        if outcome is Outcome.CONFLICT:
+            conflicts.append(part)
+        elif outcome is Outcome.WRITE:
+            writes[part] = posted
+    if conflicts:
+        raise StaleEdit(report, conflicts)
+    if not writes:
+        return report, False
+    for part, value in writes.items():
+        if part[0] not in ("sections", "covers"):
+            _set_part(report, part, value)
+    report.sections = _sections(report, writes)
+    report.full_clean()
+    report.save()
+    if ("covers",) in writes:
+        report.covers.set(writes[("covers",)])
+    return report, True
 
 
 def report_snapshot(report: Report, *, at: datetime.datetime | None = None) -> dict:
@@ -91,17 +200,29 @@ def documents_available() -> bool:
     return _documents_module() is not None
 
 
+class PublishedMeanwhile(Exception):
+    """A version later than the one the person saw was published before theirs."""
+
+    def __init__(self, version: ReportVersion):
+        super().__init__(f"{version} was published meanwhile")
+        self.version = version
+
+
 def report_publish(
     *,
     report: Report,
     by: User | None,
     at: datetime.datetime | None = None,
     documents: bool = True,
+    seen: int | None = None,
 ) -> Published:
     """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored.
 
     With ``documents=False`` the PDF and Word files are left for
     ``version_documents_steps`` (the publish page makes them while showing progress).
+    ``seen``: the latest version number the publish page showed (0 for none). If a later
+    one is stored by the time the row is locked (someone else, or a second click),
+    PublishedMeanwhile is raised and nothing is stored.
     """
     at = at or timezone.now()
     timings: dict[str, float] = {}
@@ -119,16 +240,26 @@ def report_publish(
     csv = rendering.report_csv(snapshot)
     lap("html_csv")
     pdf, docx = report_documents(report, snapshot, html, lap=lap) if documents else (None, None)
-    version = _store(report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings)
+    version = _store(
+        report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings, seen=seen
+    )
     lap("store")
     return Published(version, timings)
 
 
 @transaction.atomic
-def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings) -> ReportVersion:
-    # Lock the report row so two publishers cannot take the same version number.
-    Report.objects.select_for_update().filter(pk=report.pk).first()
-    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen) -> ReportVersion:
+    # Lock the report's row: a second publisher waits here, then finds the first's version.
+    # An update locks it on both databases. SQLite ignores select_for_update, and there a
+    # transaction that has read cannot then write while another is writing ("database is
+    # locked"); one that starts by writing waits its turn.
+    Report.objects.filter(pk=report.pk).update(updated_at=F("updated_at"))
+    latest = (
+        report.versions.only("number", "published_at", "published_by").order_by("-number").first()
+    )
+    if seen is not None and latest is not None and latest.number > seen:
+        raise PublishedMeanwhile(latest)
+    number = (latest.number if latest else 0) + 1
     version = ReportVersion(
         report=report,
         number=number,

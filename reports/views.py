@@ -4,6 +4,8 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +25,7 @@ from csp_portal.core.permissions import (
     roles_by_partnership,
 )
 from csp_portal.core.prepared import PreparedRows
+from csp_portal.core.text import joined
 from indicators.models import Indicator
 
 from . import rendering, selectors, services, sources
@@ -122,7 +125,7 @@ def report_list(request, slug):
     )
 
 
-def _form_for(request, partnership, report):
+def _form_for(request, partnership, report, data=None):
     overview = report.kind == Report.Kind.OVERVIEW
     indicators = group_names = ()
     if report.pk and not overview:
@@ -132,9 +135,10 @@ def _form_for(request, partnership, report):
             group_names = [report.theme_group.name]
         else:
             group_names = ["", *partnership.theme_groups.values_list("name", flat=True)]
-        indicators = indicators.order_by("theme_group__name", "code")
+        # Indicators of no theme group first, on every database.
+        indicators = indicators.order_by(F("theme_group__name").asc(nulls_first=True), "code")
     return ReportForm(
-        request.POST or None,
+        data,
         instance=report,
         partnership=partnership,
         indicators=indicators,
@@ -153,7 +157,7 @@ def report_create(request, slug):
     report = Report(partnership=partnership, kind=kind)
     if kind == Report.Kind.OVERVIEW:
         report.title = "Community Safety Partnerships update"
-    form = _form_for(request, partnership, report)
+    form = _form_for(request, partnership, report, request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = services.report_save(
             report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
@@ -173,18 +177,61 @@ def report_edit(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     report = _report(partnership, pk)
     _check_overview(request.user, report.pk, report.kind)
-    form = _form_for(request, partnership, report)
+    form = _form_for(request, partnership, report, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.report_save(
-            report=form.instance, by=request.user, covers=form.cleaned_data.get("covers")
-        )
-        messages.success(request, "Report saved.")
-        return redirect("reports:preview", slug=slug, pk=report.pk)
+        try:
+            _, changed = services.report_edit(report=report, edits=form.edits())
+        except services.StaleEdit as stale:
+            _stale_message(request, form, stale)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "Report saved." if changed else "Nothing changed.")
+            return redirect("reports:preview", slug=slug, pk=report.pk)
     return render(
         request,
         "reports/report_form.html",
         {"partnership": partnership, "form": form, "report": report, "kind": report.kind},
     )
+
+
+def _stale_message(request, form: ReportForm, stale: services.StaleEdit) -> None:
+    """Someone changed the same parts first: say which, and show what is stored now,
+    keeping the person's own changes in their boxes, so saving again replaces theirs
+    (as csp_portal.core.concurrency.rebase, with lists for the checkbox groups)."""
+    fields = [name for name, part in form.parts.items() if part in stale.parts]
+    labels = [str(form.fields[name].label) for name in fields]
+    form.add_error(
+        None,
+        f"Someone else changed the {joined(label[:1].lower() + label[1:] for label in labels)} "
+        "of this report since you opened this page. The page now shows what is stored, with "
+        "your changes kept: check them and save again to replace theirs.",
+    )
+    stored = _form_for(request, form.partnership, stale.current)
+    changed = set(form.changed_data)
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        if name not in stored.fields or field.disabled:
+            continue
+        if name in fields:
+            keys = [form[name].html_initial_name]  # told about theirs; their own value stays
+        elif name not in changed:
+            keys = [form[name].html_name, form[name].html_initial_name]
+        else:
+            continue
+        value = stored[name].value()
+        raw = [str(v) for v in value] if isinstance(value, list) else _raw(value)
+        for key in keys:
+            data.setlist(key, raw if isinstance(raw, list) else [raw])
+    form.data = data
+
+
+def _raw(value) -> str:
+    """A stored value as a box posts it."""
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 @require_safe
@@ -265,7 +312,13 @@ def report_publish(request, slug, pk):
         with_files = services.documents_available()
         # The page, figures and CSV are stored at once; the PDF and Word files, which take
         # longer, are then made while the page shows each step (no hanging page).
-        version = services.report_publish(report=report, by=request.user, documents=False).version
+        try:
+            version = services.report_publish(
+                report=report, by=request.user, documents=False, seen=_seen(request)
+            ).version
+        except services.PublishedMeanwhile as meanwhile:
+            messages.error(request, _published_meanwhile(meanwhile.version))
+            return redirect("reports:detail", slug=slug, pk=report.pk)
         if not with_files:
             messages.success(request, f"Published version {version.number} of {report.title}.")
             return redirect("reports:detail", slug=slug, pk=report.pk)
@@ -295,6 +348,26 @@ def report_publish(request, slug, pk):
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
         },
+    )
+
+
+def _seen(request) -> int:
+    """The latest version the publish page showed: 0 for none, or for a post without it."""
+    seen = request.POST.get("seen", "")
+    return int(seen) if seen.isdecimal() and len(seen) < 10 else 0
+
+
+def _published_meanwhile(version: ReportVersion) -> str:
+    """Why a publish was refused: who published which version when."""
+    moment = timezone.localtime(version.published_at)
+    when = f"{moment:%H:%M}"
+    if moment.date() != timezone.localdate():
+        when += f" on {moment.day} {moment:%B %Y}"
+    by = version.published_by
+    who = f" by {by.get_full_name() or by.get_username()}" if by else ""
+    return (
+        f"Version {version.number} was published{who} at {when} while you were looking at "
+        "this page. Check it before publishing again."
     )
 
 

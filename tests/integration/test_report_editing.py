@@ -44,6 +44,11 @@ def _form(**changes) -> dict:
     return form | changes
 
 
+def _shown(**stored) -> dict:
+    """What the edit page of the published fixture showed (initial-*), posted back with it."""
+    return {f"initial-{k}": v for k, v in _form(title="Exempt update", **stored).items()}
+
+
 @pytest.fixture
 def published(partnership_a):
     hate_crime_indicator(partnership_a)
@@ -62,7 +67,9 @@ def test_unticking_exempt_on_the_draft_does_not_release_the_exempt_version(
 ):
     client.force_login(officer_a)
     edit = reverse("reports:edit", args=["partnership-a", published.pk])
-    response = client.post(edit, _form(title="Renamed draft"))
+    response = client.post(
+        edit, _form(title="Renamed draft") | _shown(exempt="True", exempt_paragraph="3")
+    )
     assert response.status_code == 302
     published.refresh_from_db()
     assert (published.exempt, published.title) == (False, "Renamed draft")
@@ -96,7 +103,8 @@ def test_versions_keep_their_own_title_and_meeting_in_the_list_and_page(
     edit = reverse("reports:edit", args=["partnership-a", published.pk])
     client.post(
         edit,
-        _form(title="Renamed draft", meeting_date="2017-03-01", exempt="on", exempt_paragraph="3"),
+        _form(title="Renamed draft", meeting_date="2017-03-01", exempt="on", exempt_paragraph="3")
+        | _shown(),
     )
 
     client.force_login(panel_a)

@@ -486,7 +486,8 @@ def test_create_report_then_edit_sections_and_comments(
     report = Report.objects.get()
     assert created["Location"] == reverse("reports:edit", args=["partnership-a", report.pk])
 
-    form |= {
+    shown = {f"initial-{k}": v for k, v in form.items()}  # what the edit page shows
+    form |= shown | {
         f"comment_{hate_crime.pk}": "Awareness week.",
         "order_definitions": "1",
         "order_key_findings": "7",
