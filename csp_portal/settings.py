@@ -115,6 +115,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database: two people saving at once queue for the write lock (taken
+    # when a transaction begins, waited for up to 20 seconds) rather than one of them
+    # getting "database is locked" part-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Figure-page fragments are cached under each partnership's data
