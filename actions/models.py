@@ -280,7 +280,12 @@ class CrossThemeIssue(models.Model):
     raised_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["partnership__name", "-raised_on", "title"]
+        # Latest first; those with no date last on every database, as SQLite has them.
+        ordering = [
+            "partnership__name",
+            models.F("raised_on").desc(nulls_last=True),
+            "title",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "title"], name="unique_cross_theme")
         ]

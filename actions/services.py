@@ -9,6 +9,8 @@ change is never written, whoever changed it since. Imports send whole rows (``va
 Action updates are the audit of an action's status: dated, attributed, never edited; a
 closing or reopening joins them (kind closed or reopened, leaving the status as it is).
 Every other create or change is recorded as an ActionsChange (who, when, old and new).
+A title, number or reference already taken is refused with a message naming it, also when
+another session takes it between the check and the write (a double click).
 """
 
 import datetime
@@ -17,8 +19,8 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Model
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
@@ -166,11 +168,54 @@ class Saved(NamedTuple):
     old: dict | None  # the row as it was; None if new
 
 
+class Taken(NamedTuple):
+    """The rows that already have a title, number or reference one row alone may have, and
+    the error that refuses it."""
+
+    rows: QuerySet
+    error: dict[str, str]
+
+
+def _refuse_taken(taken: Taken | None, row: Model | None) -> None:
+    if taken is None:
+        return
+    others = taken.rows if row is None else taken.rows.exclude(pk=row.pk)
+    if others.exists():
+        raise ValidationError(taken.error)
+
+
 def _save(
-    model, *, create: dict, row, values, edits, by: User | None, source: str = "form"
+    model,
+    *,
+    create: dict,
+    row,
+    values,
+    edits,
+    by: User | None,
+    source: str = "form",
+    taken: Taken | None = None,
 ) -> Saved:
     """Create (row None), change a whole row (values) or apply a form's edits, and record
-    the change. Callers return ``[:2]``: the row and whether anything changed."""
+    the change. Callers return ``[:2]``: the row and whether anything changed.
+
+    taken: asked before writing. Two saves of the same title, number or reference at once (a
+    double click) both find it free, and the second's write then fails: full_clean finds
+    the first's row (with Django's wording), or the insert meets the database's unique
+    constraint. The write runs in a savepoint, so that it is asked again and refused with
+    the same message as the first check.
+    """
+    _refuse_taken(taken, row)
+    try:
+        with transaction.atomic():
+            return _write_saved(
+                model, create=create, row=row, values=values, edits=edits, by=by, source=source
+            )
+    except (IntegrityError, ValidationError):
+        _refuse_taken(taken, row)
+        raise  # nothing taken meanwhile: another fault
+
+
+def _write_saved(model, *, create: dict, row, values, edits, by: User | None, source) -> Saved:
     if row is None:
         new = model(**{k: v for k, v in create.items() if not _is_m2m(model, k)})
         new.full_clean()
@@ -226,14 +271,12 @@ def plan_save(
     date of any of its actions (`_check_plan_year`).
     """
     title = _posted("title", values, edits)
+    taken = None
     if title is not None:
-        taken = ActionPlan.objects.filter(partnership=partnership, title__iexact=title)
-        if plan is not None:
-            taken = taken.exclude(pk=plan.pk)
-        if taken.exists():
-            raise ValidationError(
-                {"title": f"{partnership.name} already has a plan called {title!r}."}
-            )
+        taken = Taken(
+            ActionPlan.objects.filter(partnership=partnership, title__iexact=title),
+            {"title": f"{partnership.name} already has a plan called {title!r}."},
+        )
     group = _posted("theme_group", values, edits)
     if group is not None and group.partnership_id != partnership.pk:
         raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
@@ -248,6 +291,7 @@ def plan_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )[:2]
 
 
@@ -290,14 +334,12 @@ def objective_save(
 ) -> tuple[Objective, bool]:
     """Add a numbered objective to a plan, or change one; numbers are unique in a plan."""
     number = _posted("number", values, edits)
+    taken = None
     if number is not None:
-        taken = Objective.objects.filter(plan=plan, number=number)
-        if objective is not None:
-            taken = taken.exclude(pk=objective.pk)
-        if taken.exists():
-            raise ValidationError(
-                {"number": f"This plan already has an objective {number}: choose another number."}
-            )
+        taken = Taken(
+            Objective.objects.filter(plan=plan, number=number),
+            {"number": f"This plan already has an objective {number}: choose another number."},
+        )
     return _save(
         Objective,
         create={**values, "plan": plan},
@@ -306,6 +348,7 @@ def objective_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )[:2]
 
 
@@ -349,6 +392,16 @@ def action_save(
         _check_indicators(plan, indicators)
     values = asdict(fields) if fields else {}
     values["indicators"] = indicators or []
+    reference = _posted("reference", values, edits)
+    taken = None
+    if reference is not None:
+        taken = Taken(
+            Action.objects.filter(plan=plan, reference=reference),
+            {
+                "reference": f"This plan already has an action {reference}: "
+                "choose another reference."
+            },
+        )
     saved, changed, old = _save(
         Action,
         create={**values, "plan": plan},
@@ -357,6 +410,7 @@ def action_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )
     was_closed = old["closed"] if old else False
     if saved.closed != was_closed:
@@ -450,12 +504,12 @@ def risk_save(
     """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean); a
     reference names one risk of the partnership."""
     reference = _posted("reference", values, edits)
+    taken = None
     if reference is not None:
-        taken = Risk.objects.filter(partnership=partnership, reference__iexact=reference)
-        if risk is not None:
-            taken = taken.exclude(pk=risk.pk)
-        if taken.exists():
-            raise ValidationError({"reference": risk_reference_taken(reference)})
+        taken = Taken(
+            Risk.objects.filter(partnership=partnership, reference__iexact=reference),
+            {"reference": risk_reference_taken(reference)},
+        )
     return _save(
         Risk,
         create={**values, "partnership": partnership},
@@ -464,6 +518,7 @@ def risk_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )[:2]
 
 
@@ -487,6 +542,16 @@ def issue_save(
     )
     if any(group.partnership_id != partnership.pk for group in affects or []):
         raise ValidationError({"affects": "Choose theme groups of this partnership."})
+    title = _posted("title", values, edits)
+    taken = None
+    if title is not None:
+        taken = Taken(
+            CrossThemeIssue.objects.filter(partnership=partnership, title=title),
+            {
+                "title": f"{partnership.name} already has a cross-theme issue called "
+                f"{title!r}: choose another title."
+            },
+        )
     return _save(
         CrossThemeIssue,
         create={**values, "partnership": partnership},
@@ -495,6 +560,7 @@ def issue_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )[:2]
 
 
@@ -508,7 +574,18 @@ def recommendation_save(
     edits=None,
     source: str = "form",
 ) -> tuple[Recommendation, bool]:
-    """Create or change a scrutiny recommendation."""
+    """Create or change a scrutiny recommendation; a reference names one recommendation of
+    the partnership."""
+    reference = _posted("reference", values, edits)
+    taken = None
+    if reference is not None:
+        taken = Taken(
+            Recommendation.objects.filter(partnership=partnership, reference=reference),
+            {
+                "reference": f"Recommendation {reference} already exists in this partnership: "
+                "choose another reference."
+            },
+        )
     return _save(
         Recommendation,
         create={**values, "partnership": partnership},
@@ -517,4 +594,5 @@ def recommendation_save(
         edits=edits,
         by=by,
         source=source,
+        taken=taken,
     )[:2]

@@ -1,5 +1,13 @@
 """django-tables2 tables for risks, cross-theme issues and recommendations (sortable,
-exported to CSV and Excel with no formulas)."""
+exported to CSV and Excel with no formulas).
+
+Every column sorts last by the row's reference (an issue's title), unique in a
+partnership: rows that tie would otherwise come in any order the database likes, which
+PostgreSQL changes from one page's query to the next (some rows shown on two pages, some
+on none). Reversing a column reverses its tie-breaker too, so a column shown latest or
+highest first by default declares its tie-breaker descending: the references then read
+ascending in the default order.
+"""
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
@@ -7,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from csp_portal.core.tables import ExportTable
+from indicators.tables import BlanksFirstColumn
 
 from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk
@@ -37,18 +46,34 @@ def _change_link(url: str, hidden: str):
 class RiskTable(ExportTable):
     caption = "Risks"
     reference = tables.Column(verbose_name="Ref")
-    description = tables.Column(verbose_name="Risk", attrs=WIDE)
-    theme_group = tables.Column(
-        verbose_name="Theme group", accessor="theme_group__name", default="–"
+    description = tables.Column(
+        verbose_name="Risk", order_by=("description", "reference"), attrs=WIDE
     )
-    owner = tables.Column(verbose_name="Owner", default="–")
-    likelihood = tables.Column(verbose_name="Likelihood", attrs=NUMERIC)
-    impact = tables.Column(verbose_name="Impact", attrs=NUMERIC)
-    score_value = tables.Column(verbose_name="Score", attrs=NUMERIC)
-    band = tables.Column(verbose_name="Band", accessor="score_value", order_by="score_value")
-    mitigation = tables.Column(verbose_name="Mitigation", default="–", attrs=WIDE)
-    status = tables.Column(verbose_name="Status")
-    review_date = tables.Column(verbose_name="Review date")
+    theme_group = BlanksFirstColumn(
+        verbose_name="Theme group",
+        accessor="theme_group__name",
+        order_by=("theme_group__name", "reference"),
+        default="–",
+    )
+    owner = tables.Column(verbose_name="Owner", order_by=("owner", "reference"), default="–")
+    likelihood = tables.Column(
+        verbose_name="Likelihood", order_by=("likelihood", "reference"), attrs=NUMERIC
+    )
+    impact = tables.Column(verbose_name="Impact", order_by=("impact", "reference"), attrs=NUMERIC)
+    # Highest first by default.
+    score_value = tables.Column(
+        verbose_name="Score", order_by=("score_value", "-reference"), attrs=NUMERIC
+    )
+    band = tables.Column(
+        verbose_name="Band", accessor="score_value", order_by=("score_value", "-reference")
+    )
+    mitigation = tables.Column(
+        verbose_name="Mitigation", order_by=("mitigation", "reference"), default="–", attrs=WIDE
+    )
+    status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
+    review_date = BlanksFirstColumn(
+        verbose_name="Review date", order_by=("review_date", "reference")
+    )
     edit = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
     )
@@ -120,12 +145,20 @@ class RiskTable(ExportTable):
 class IssueTable(ExportTable):
     caption = "Issues that will impact on other theme groups"
     title = tables.Column(verbose_name="Issue")
-    raised_by = tables.Column(verbose_name="Raised by", accessor="raised_by__name", default="–")
+    raised_by = BlanksFirstColumn(
+        verbose_name="Raised by",
+        accessor="raised_by__name",
+        order_by=("raised_by__name", "title"),
+        default="–",
+    )
     affects = tables.Column(verbose_name="Affects", empty_values=(), orderable=False)
-    issue = tables.Column(verbose_name="Detail", attrs=WIDE)
-    ask = tables.Column(verbose_name="What is asked of them", default="–", attrs=WIDE)
-    status = tables.Column(verbose_name="Status")
-    raised_on = tables.Column(verbose_name="Raised")
+    issue = tables.Column(verbose_name="Detail", order_by=("issue", "title"), attrs=WIDE)
+    ask = tables.Column(
+        verbose_name="What is asked of them", order_by=("ask", "title"), default="–", attrs=WIDE
+    )
+    status = tables.Column(verbose_name="Status", order_by=("status", "title"))
+    # Latest first by default.
+    raised_on = BlanksFirstColumn(verbose_name="Raised", order_by=("raised_on", "-title"))
     edit = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
     )
@@ -185,12 +218,20 @@ class IssueTable(ExportTable):
 class RecommendationTable(ExportTable):
     caption = "Scrutiny recommendations"
     reference = tables.Column(verbose_name="Ref")
-    meeting_date = tables.Column(verbose_name="Meeting")
-    recommendation = tables.Column(verbose_name="Recommendation", attrs=WIDE)
-    assigned_to = tables.Column(verbose_name="To")
-    response = tables.Column(verbose_name="Response", empty_values=(), attrs=WIDE)
-    status = tables.Column(verbose_name="Status")
-    due = tables.Column(verbose_name="Due")
+    # Latest first by default.
+    meeting_date = tables.Column(verbose_name="Meeting", order_by=("meeting_date", "-reference"))
+    recommendation = tables.Column(
+        verbose_name="Recommendation", order_by=("recommendation", "reference"), attrs=WIDE
+    )
+    assigned_to = tables.Column(verbose_name="To", order_by=("assigned_to", "reference"))
+    response = tables.Column(
+        verbose_name="Response",
+        order_by=("response", "reference"),
+        empty_values=(),
+        attrs=WIDE,
+    )
+    status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
+    due = BlanksFirstColumn(verbose_name="Due", order_by=("due", "reference"))
     edit = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
     )

@@ -82,6 +82,9 @@ REQUIRED = {
     "recommendations": ("partnership", "reference", "meeting_date", "recommendation"),
 }
 ORDER = {"actions": 60, "risks": 61, "recommendations": 62}
+# The largest objective number a small integer column holds on PostgreSQL (SQLite would
+# take more, so a file that loads in one would fail in the other).
+OBJECTIVE_NUMBER_MAX = 32767
 # The text each table writes to a field of limited length, by column.
 LENGTHS = {
     "actions": max_lengths(ActionPlan, plan="title")
@@ -164,8 +167,12 @@ def check_actions(rows, ctx) -> list[dict]:
             ok, year = False, None
         ok = _theme_group_known(ctx, row, slug) and ok
         number_text = row.get("objective_number")
-        if not number_text.isdecimal() or int(number_text) < 1:
-            ctx.error(row, f"objective_number '{number_text}' must be a whole number from 1")
+        if not number_text.isdecimal() or not 1 <= int(number_text) <= OBJECTIVE_NUMBER_MAX:
+            ctx.error(
+                row,
+                f"objective_number '{number_text}' must be a whole number from 1 to "
+                f"{OBJECTIVE_NUMBER_MAX}",
+            )
             ok = False
         if not row.get("objective"):
             ctx.error(row, "objective is blank")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,6 +30,10 @@ from .figures import (
 )
 from .figures_memo import memo_get_many, memo_set_many
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
+
+# The dashboard's and the month sheet's order: by theme group, those with none first on
+# every database (PostgreSQL would put them last, SQLite first), then by code.
+BY_THEME_GROUP = (F("theme_group__name").asc(nulls_first=True), "code")
 
 
 def spec_for(indicator: Indicator) -> IndicatorSpec:
@@ -194,7 +198,7 @@ _one_series = PreparedRows(
 _one_indicator = PreparedRows(lambda pk: _indicator_query(pk=pk), Indicator._meta.pk)
 _active_indicators = PreparedRows(
     lambda partnership_id: _indicator_query(partnership_id=partnership_id, active=True).order_by(
-        "theme_group__name", "code"
+        *BY_THEME_GROUP
     ),
     Indicator._meta.get_field("partnership"),
 )
@@ -233,7 +237,7 @@ def indicators_for_figures(indicator_ids: list[int]) -> list[Indicator]:
     and SPC settings), in the dashboard's order: one query."""
     if len(indicator_ids) == 1:
         return _one_indicator.instances(indicator_ids[0])
-    return list(_indicator_query(pk__in=indicator_ids).order_by("theme_group__name", "code"))
+    return list(_indicator_query(pk__in=indicator_ids).order_by(*BY_THEME_GROUP))
 
 
 def partnership_figures(
@@ -251,7 +255,7 @@ def partnership_figures(
         indicators = _active_indicators.instances(partnership.pk)
     if isinstance(indicators, QuerySet):  # read as `indicators_for_figures` reads them
         indicators = indicators.select_related("theme_group", "spc_setting").order_by(
-            "theme_group__name", "code"
+            *BY_THEME_GROUP
         )
     indicator_list = list(indicators)
     # One Partnership for all, not a copy joined to every row (an indicator of another
@@ -427,7 +431,7 @@ class SheetEntry(NamedTuple):
 _sheet_index = PreparedRows(
     lambda partnership_id: (
         Indicator.objects.filter(partnership_id=partnership_id, active=True)
-        .order_by("theme_group__name", "code")
+        .order_by(*BY_THEME_GROUP)
         .values_list("pk", "figures_version", "theme_group_id", "theme_group__name")
     ),
     Indicator._meta.get_field("partnership"),
@@ -465,7 +469,7 @@ def month_sheet(
     without their groups (as `month_sheet_index` has them): two queries."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if indicator_ids is None:
-        indicators = indicators.select_related("theme_group").order_by("theme_group__name", "code")
+        indicators = indicators.select_related("theme_group").order_by(*BY_THEME_GROUP)
     elif len(indicator_ids) == 1:  # after a save: SQL built once
         indicators = _sheet_indicator.instances(indicator_ids[0], partnership.pk)
     else:

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.utils.html import format_html
 
 from csp_portal.core.tables import ExportTable
@@ -28,6 +29,22 @@ def none_yet_text(import_url: str | None) -> str:
     )
 
 
+class BlanksFirstColumn(tables.Column):
+    """A column that may be blank (NULL): blanks sort as the smallest value on every
+    database, first and last when reversed, as SQLite has them (PostgreSQL puts them the
+    other way round). Sorted by its order_by, each key reversed with the column."""
+
+    def order(self, queryset, is_descending):
+        return queryset.order_by(
+            *(
+                F(key.bare).desc(nulls_last=True)
+                if key.is_descending != is_descending
+                else F(key.bare).asc(nulls_first=True)
+                for key in self.order_by
+            )
+        ), True
+
+
 class IndicatorTable(ExportTable):
     """The indicator list: four columns that fit the GOV.UK page width, and every field
     separately in the CSV and Excel downloads.
@@ -35,6 +52,10 @@ class IndicatorTable(ExportTable):
     Rows are written by `indicators/_indicator_table.html` straight from each record, not
     cell by cell through the columns (which cost about 5 ms a row): the columns give the
     headers, the sorting and the downloads.
+
+    Every column sorts last by the code, which is unique in a partnership: rows that tie
+    would otherwise come in any order the database likes, which PostgreSQL changes from one
+    page's query to the next (some rows shown on two pages, some on none).
     """
 
     caption = "Indicators"
@@ -46,22 +67,35 @@ class IndicatorTable(ExportTable):
         **ON_PAGE,
     )
     code = tables.Column(verbose_name="Code", **DOWNLOAD_ONLY)
-    title = tables.Column(verbose_name="Indicator", **DOWNLOAD_ONLY)
-    theme_group = tables.Column(
-        verbose_name="Theme group", accessor="theme_group__name", default="–"
+    title = tables.Column(verbose_name="Indicator", order_by=("title", "code"), **DOWNLOAD_ONLY)
+    theme_group = BlanksFirstColumn(
+        verbose_name="Theme group",
+        accessor="theme_group__name",
+        order_by=("theme_group__name", "code"),
+        default="–",
     )
     how = tables.Column(
         verbose_name="Measure",
         accessor="measure",
-        order_by=("measure", "frequency"),
+        order_by=("measure", "frequency", "code"),
         **ON_PAGE,
     )
-    polarity = tables.Column(verbose_name="Polarity", **DOWNLOAD_ONLY)
-    measure = tables.Column(verbose_name="Measure", **DOWNLOAD_ONLY)
-    frequency = tables.Column(verbose_name="Frequency", **DOWNLOAD_ONLY)
-    latest = tables.Column(verbose_name="Latest figure", default="None yet")
-    figure_count = tables.Column(verbose_name="Figures", **DOWNLOAD_ONLY)
-    owner = tables.Column(verbose_name="Owner", default="–", **DOWNLOAD_ONLY)
+    polarity = tables.Column(
+        verbose_name="Polarity", order_by=("polarity", "code"), **DOWNLOAD_ONLY
+    )
+    measure = tables.Column(verbose_name="Measure", order_by=("measure", "code"), **DOWNLOAD_ONLY)
+    frequency = tables.Column(
+        verbose_name="Frequency", order_by=("frequency", "code"), **DOWNLOAD_ONLY
+    )
+    latest = BlanksFirstColumn(
+        verbose_name="Latest figure", order_by=("latest", "code"), default="None yet"
+    )
+    figure_count = tables.Column(
+        verbose_name="Figures", order_by=("figure_count", "code"), **DOWNLOAD_ONLY
+    )
+    owner = tables.Column(
+        verbose_name="Owner", order_by=("owner", "code"), default="–", **DOWNLOAD_ONLY
+    )
 
     class Meta:
         model = Indicator
