@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -133,6 +133,19 @@ def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
     )
 
 
+def _save_checked(row: FundingStream | CommissioningLine) -> None:
+    """Save a row full_clean found free of its unique constraints (a stream's source, a
+    line's reference, in its year). Another session may have taken the same one since (a
+    double click): the save runs in a savepoint, so that the constraints are checked again
+    and the row refused with their message."""
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        row.validate_constraints()
+        raise  # nothing taken meanwhile: a fault
+
+
 def _check_version(current, expected_version: int | None, what: str) -> None:
     # A change without the version its page showed cannot be checked, so is refused.
     if expected_version is None:
@@ -180,7 +193,7 @@ def stream_save(
         return stream
     if stream.pk:
         stream.version += 1
-    stream.save()
+    _save_checked(stream)
     _audit(partnership, "stream", stream, str(stream), old, stream_snapshot(stream), by, origin)
     return stream
 
@@ -274,7 +287,7 @@ def line_save(
         return line
     if line.pk:
         line.version += 1
-    line.save()
+    _save_checked(line)
     if data.indicators is not None:
         line.indicators.set(data.indicators)
     _audit(partnership, "line", line, str(line), old, line_snapshot(line), by, origin)
