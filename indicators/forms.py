@@ -17,7 +17,7 @@ from .figures import SpcSettings, spc_window
 from .importing import USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
-from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetRow
+from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetConflict, TargetRow
 from .validation import (
     FigureError,
     check_figure,
@@ -318,7 +318,12 @@ class ImportForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    """An indicator's target for one financial year, in any of the three kinds."""
+    """An indicator's target for one financial year, in any of the three kinds.
+
+    Its boxes carry the values the page showed (csp_portal/core/concurrency.py), read back
+    as the target shown (`shown_rows`): the year's target is saved as one value, written
+    only if the person changed it, and refused if someone else changed it meanwhile.
+    """
 
     NONE = "none"
     kind = forms.ChoiceField(
@@ -366,6 +371,107 @@ class TargetForm(forms.Form):
             self.fields[f"p-{slot:%Y-%m}"] = forms.CharField(
                 label=f"To the end of {self.ends[slot]}", required=False
             )
+        self.target_fields = [name for name in self.fields if name != "reason"]
+        for name in self.target_fields:
+            self.fields[name].show_hidden_initial = True
+
+    @staticmethod
+    def initial_for(targets: list[Target]) -> dict:
+        """The form's values for a year's stored target rows."""
+        if not targets:
+            return {"kind": TargetForm.NONE}
+        first = targets[0]
+        if first.kind == Target.Kind.CUMULATIVE:
+            initial = {"kind": first.kind}
+            initial.update({f"p-{t.period:%Y-%m}": plain_number(t.value) for t in targets})
+            return initial
+        return {
+            "kind": first.kind,
+            "value": plain_number(first.value),
+            "baseline_year": first.baseline_year,
+        }
+
+    def shown_rows(self) -> list[TargetRow]:
+        """The target the page showed, read from the values beside its boxes. A post
+        without them (a script, a page from before they were kept) showed no target, so
+        that it cannot overwrite one."""
+
+        def number(name: str) -> Decimal | None:
+            try:
+                return parse_number(concurrency.shown_value(self, name))
+            except FigureError:  # not what this site renders
+                return None
+
+        kind = concurrency.shown_value(self, "kind")
+        if kind in (Target.Kind.ANNUAL, Target.Kind.CHANGE_PCT):
+            value = number("value")
+            baseline = str(concurrency.shown_value(self, "baseline_year") or "")
+            if value is None:
+                return []
+            if kind == Target.Kind.ANNUAL or not baseline.isdecimal():
+                return [TargetRow(kind, value)]
+            return [TargetRow(kind, value, int(baseline))]
+        if kind == Target.Kind.CUMULATIVE:
+            points = {slot: number(f"p-{slot:%Y-%m}") for slot in self.slots}
+            return [TargetRow(kind, v, None, slot) for slot, v in points.items() if v is not None]
+        return []
+
+    def same_target(self, a: list[TargetRow], b: list[TargetRow]) -> bool:
+        """Whether two targets read the same on this form: it shows a baseline only for a
+        change, and a profile's points only where it has a box (a quarterly profile imported
+        at other months shows none)."""
+
+        def as_shown(rows: list[TargetRow]) -> set[TargetRow]:
+            return {
+                TargetRow(
+                    row.kind,
+                    row.value,
+                    row.baseline_year if row.kind == Target.Kind.CHANGE_PCT else None,
+                    row.period,
+                )
+                for row in rows
+                if row.period is None or row.period in self.slots
+            }
+
+        return as_shown(a) == as_shown(b)
+
+    def add_conflict(self, conflict: TargetConflict) -> None:
+        """Say who changed the target to what, and arm the form to save again: boxes the
+        person did not change show the stored target; those they changed keep their values,
+        so saving again replaces the other change with theirs."""
+        start = self.indicator.partnership.fy_start_month
+        who = "Someone else"
+        if conflict.by is not None:
+            who = conflict.by.get_full_name() or conflict.by.username
+        self.add_error(
+            None,
+            f"{who} changed the {periods.fy_label(self.year, start)} target after you opened "
+            f"this page: it is now {self._words(conflict.current)}. Your target is still in "
+            "the boxes: save again to use it instead, or change it.",
+        )
+        stored = self.initial_for(conflict.current)
+        texts = {name: str(stored.get(name) or "") for name in self.target_fields}
+        changed = set(self.changed_data)
+        concurrency.rebase(
+            self,
+            refresh={name: text for name, text in texts.items() if name not in changed},
+            conflicts={name: text for name, text in texts.items() if name in changed},
+        )
+
+    def _words(self, targets: list[Target]) -> str:
+        """A stored target in words: "a figure for the year of 640"."""
+        if not targets:
+            return "no target"
+        last = max(targets, key=lambda t: t.period or datetime.date.min)
+        value = plain_number(last.value)
+        if last.kind == Target.Kind.ANNUAL:
+            return f"a figure for the year of {value}"
+        if last.kind == Target.Kind.CHANGE_PCT:
+            start = self.indicator.partnership.fy_start_month
+            against = f" against {periods.fy_label(last.baseline_year, start)}"
+            return f"a change of {value}%{against if last.baseline_year else ''}"
+        end = self.ends.get(last.period) or periods.month_label(last.period)
+        return f"a cumulative profile, {value} by the end of {end}"
 
     def profile_rows(self):
         """(label, [bound field]) for each profile point, the shape the grid partial takes."""

@@ -1,6 +1,7 @@
 """Writes to figures and targets: atomic, validated, audited. Views and imports call these."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -441,6 +442,26 @@ class TargetRow:
     baseline_year: int | None = None
     period: datetime.date | None = None
 
+    @classmethod
+    def of(cls, target: Target) -> "TargetRow":
+        return cls(target.kind, target.value, target.baseline_year, target.period)
+
+
+def same_rows(a: list[TargetRow], b: list[TargetRow]) -> bool:
+    """The same target: the same rows, numbers equal as numbers (35 is 35.0)."""
+    return set(a) == set(b)
+
+
+class TargetConflict(Exception):
+    """Someone else changed the year's target after the form was opened; nothing was written.
+
+    ``current``: the year's target rows as stored now; ``by``: who changed it last, if known.
+    """
+
+    def __init__(self, current: list[Target], by: User | None):
+        super().__init__("target changed by someone else")
+        self.current, self.by = current, by
+
 
 @transaction.atomic
 @data_version.batched()
@@ -452,14 +473,34 @@ def targets_replace(
     by: User | None,
     reason: str = "",
     source: str = "form",
+    shown: list[TargetRow] | None = None,
+    same: Callable[[list[TargetRow], list[TargetRow]], bool] = same_rows,
 ) -> int:
-    """Make a year's target exactly these rows (none: no target), audited; the number changed."""
+    """Make a year's target exactly these rows (none: no target), audited; the number changed.
+
+    shown: the target the form showed (csp_portal/core/concurrency.py), the year's target as
+    one value: left as shown, nothing is written, whoever changed it since; changed, and
+    someone else changed it too since the page was built, TargetConflict and nothing is
+    written. None writes without that check. same: whether two targets are the same, as
+    the form compares them.
+    """
     existing = {
         t.period: t
         for t in Target.objects.select_for_update().filter(
             indicator=indicator, financial_year=financial_year
         )
     }
+    if shown is not None:
+        if same(rows, shown):
+            return 0
+        stored = [TargetRow.of(t) for t in existing.values()]
+        outcome = concurrency.decide(shown=shown, posted=rows, stored=stored, same=same)
+        if outcome is concurrency.Outcome.ALREADY:
+            return 0
+        if outcome is concurrency.Outcome.CONFLICT:
+            raise TargetConflict(
+                list(existing.values()), _target_changed_by(indicator, financial_year)
+            )
     wanted = {row.period: row for row in rows}
     year_had_one = bool(existing)  # a year's first target changes nothing a report rated
     audit = {"by": by, "reason": reason, "source": source}
@@ -486,6 +527,21 @@ def targets_replace(
         _check_target_locked(indicator, financial_year, reason)
     FigureChange.objects.bulk_create(changes)
     return len(changes)
+
+
+def _target_changed_by(indicator: Indicator, financial_year: int) -> User | None:
+    """Who last changed the year's target, as its history records it."""
+    last = (
+        FigureChange.objects.filter(
+            indicator=indicator,
+            subject=FigureChange.Subject.TARGET,
+            financial_year=financial_year,
+        )
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    return last.changed_by if last else None
 
 
 def spc_snapshot(setting: SpcSetting | None) -> dict:

@@ -47,10 +47,9 @@ from .forms import (
     TargetForm,
 )
 from .importing import registry as import_registry
-from .models import Indicator, Target
+from .models import Indicator
 from .tables import IndicatorTable, none_yet_text
 from .templatetags.sheet import month_sheet_rows, year_grid_row
-from .validation import plain_number
 
 # What an officer may upload for their own partnership (staff may upload every table).
 OFFICER_TABLES = ("actuals", "actions", "risks", "recommendations", "funding", "commissioning")
@@ -655,7 +654,7 @@ def target_edit(request, slug, pk, year):
         indicator=indicator,
         year=year,
         slots=slots,
-        initial=_target_initial(current),
+        initial=TargetForm.initial_for(current),
     )
     label = periods.fy_label(year, start)
     if request.method == "POST" and form.is_valid():
@@ -678,7 +677,8 @@ def target_edit(request, slug, pk, year):
 
 
 def _target_save(request, form: TargetForm, indicator: Indicator, year: int):
-    """Save a valid target form; None when it must be shown again (a reason is needed)."""
+    """Save a valid target form; None when it must be shown again (a reason is needed, or
+    someone else changed the target meanwhile)."""
     try:
         changed = services.targets_replace(
             indicator=indicator,
@@ -686,9 +686,14 @@ def _target_save(request, form: TargetForm, indicator: Indicator, year: int):
             rows=form.cleaned_data["rows"],
             by=request.user,
             reason=form.cleaned_data["reason"],
+            shown=form.shown_rows(),
+            same=form.same_target,
         )
     except services.TargetLocked as locked:
         form.add_error("reason", str(locked))
+        return None
+    except services.TargetConflict as conflict:
+        form.add_conflict(conflict)
         return None
     label = periods.fy_label(year, indicator.partnership.fy_start_month)
     if changed and not form.cleaned_data["rows"]:
@@ -741,22 +746,6 @@ def spc_settings_edit(request, slug, pk):
         "indicators/spc_settings_form.html",
         {"partnership": indicator.partnership, "indicator": indicator, "form": form, "back": url},
     )
-
-
-def _target_initial(targets) -> dict:
-    """The form's starting values from a year's stored target rows."""
-    if not targets:
-        return {"kind": TargetForm.NONE}
-    first = targets[0]
-    if first.kind == Target.Kind.CUMULATIVE:
-        initial = {"kind": first.kind}
-        initial.update({f"p-{t.period:%Y-%m}": plain_number(t.value) for t in targets})
-        return initial
-    return {
-        "kind": first.kind,
-        "value": plain_number(first.value),
-        "baseline_year": first.baseline_year,
-    }
 
 
 ERRORS_SHOWN = 50  # problems listed on the import page; the rest are counted

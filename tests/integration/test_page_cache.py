@@ -24,6 +24,7 @@ from indicators.services import FigureInput, TargetRow
 from reports import services as report_services
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, UserFactory
 from tests.factories.series import hate_crime_indicator, indicators_with_history
+from tests.integration.target_pages import shown_target
 
 NOV_2016 = datetime.date(2016, 11, 1)
 
@@ -147,7 +148,8 @@ def import_indicators(indicator, tmp_path, **_):
 
 def target_form(client, indicator, **_):
     url = reverse("indicators:target_edit", args=[indicator.partnership.slug, indicator.pk, 2016])
-    assert client.post(url, {"kind": "annual", "value": "150"}).status_code == 302
+    data = {**shown_target(client, url), "kind": "annual", "value": "150"}
+    assert client.post(url, data).status_code == 302
 
 
 def target_service(indicator, officer, **_):

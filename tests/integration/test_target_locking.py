@@ -17,6 +17,7 @@ from reports import rendering, selectors, services
 from reports.models import ReportVersion
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
 from tests.factories.series import actuals_create, hate_crime_indicator
+from tests.integration.target_pages import shown_target
 from tests.integration.test_import import write_csv
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -95,13 +96,15 @@ def test_target_page_warns_and_asks_for_a_reason(client, officer_a, published, h
     page = client.get(target_url(hate_crime))
     assert "The published report 'Hate crime update' rated" in page.content.decode()
 
-    refused = client.post(target_url(hate_crime), {"kind": "annual", "value": "450"})
+    shown = shown_target(client, target_url(hate_crime))
+    refused = client.post(target_url(hate_crime), {**shown, "kind": "annual", "value": "450"})
     assert refused.status_code == 200
     assert "Give a reason for changing the 2016/17 target" in refused.content.decode()
     assert Target.objects.get(indicator=hate_crime).value == 400
 
     saved = client.post(
-        target_url(hate_crime), {"kind": "annual", "value": "450", "reason": "Board, 24 Jan"}
+        target_url(hate_crime),
+        {**shown, "kind": "annual", "value": "450", "reason": "Board, 24 Jan"},
     )
     assert saved.status_code == 302
     assert Target.objects.get(indicator=hate_crime).value == 450

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators.models import FigureChange, Target
 from tests.factories import IndicatorFactory, TargetFactory
+from tests.integration.target_pages import shown_target
 
 PROFILE = [55, 108, 162, 214, 268, 321, 375, 428, 482, 536, 588, 640]
 
@@ -57,7 +58,7 @@ def test_target_cumulative_profile_then_annual_replaces_every_row(client, office
     assert Target.objects.filter(kind="cumulative").count() == 12
     assert FigureChange.objects.count() == 12
 
-    client.post(url(ist), {"kind": "annual", "value": "640"})
+    client.post(url(ist), {**shown_target(client, url(ist)), "kind": "annual", "value": "640"})
 
     assert list(Target.objects.values_list("kind", "value")) == [("annual", 640)]
     removed = FigureChange.objects.filter(new__isnull=True)
@@ -68,7 +69,7 @@ def test_target_cumulative_profile_then_annual_replaces_every_row(client, office
 def test_target_none_removes_the_target(client, officer_a, ist):
     TargetFactory(indicator=ist, value=Decimal(640))
     client.force_login(officer_a)
-    client.post(url(ist), {"kind": "none"})
+    client.post(url(ist), {**shown_target(client, url(ist)), "kind": "none"})
     assert not Target.objects.exists()
     assert FigureChange.objects.get().new is None
 
