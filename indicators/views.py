@@ -311,7 +311,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "spc": spc_chart,
         "spc_limits": _spc_limits(indicator, result) if spc_chart else "",
         "targets": [t for t in history.targets if t.financial_year == year],
-        "other_years": sorted(set(history.years) | {year}),
+        "other_years": _years_offered(history.years, year),
         "can_edit": can_edit,
     }
     context["change_rows"] = _change_rows(indicator)
@@ -612,8 +612,23 @@ def year_grid(request, slug, pk, year):
             "form": form,
             "rows_html": mark_safe(rows_html),  # our template's output, escaped there
             "first_label": labels[0],
+            "year_before": (year - 1, periods.fy_label(year - 1, start))
+            if year > periods.MIN_YEAR
+            else None,
+            "year_after": (year + 1, periods.fy_label(year + 1, start))
+            if periods.fy_start(year + 1, start) <= today
+            else None,
         },
     )
+
+
+def _years_offered(years_with_figures, year: int) -> list[int]:
+    """The financial years an indicator page links to: those with figures, the one shown,
+    and the year before the earliest, so a new indicator's last year can be entered (a
+    year's comparisons need it)."""
+    years = set(years_with_figures) | {year}
+    before = min(years) - 1
+    return sorted(years | ({before} if before >= periods.MIN_YEAR else set()))
 
 
 def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:

@@ -1173,3 +1173,22 @@ def test_an_empty_month_sheet_sends_officers_to_an_administrator_not_to_an_impor
     assert "Ask an administrator to add them" in officer_page
     assert "Import indicators" not in officer_page
     assert reverse("indicators:import", args=[partnership_a.slug]) in admin_page
+
+
+@pytest.mark.django_db
+def test_a_new_indicator_offers_the_year_before_so_last_year_can_be_entered(
+    client, officer_a, partnership_a
+):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+    this_year = periods.financial_year_of(timezone.localdate())
+
+    page = page_text(client.get(indicator.get_absolute_url()))
+    grid = client.get(grid_url(indicator, this_year)).content.decode()
+    earlier = client.get(grid_url(indicator, this_year - 1)).content.decode()
+
+    before, now = periods.fy_label(this_year - 1), periods.fy_label(this_year)
+    assert re.search(rf"Financial year: <a [^>]*>{before}</a> · <strong>{now}</strong>", page)
+    assert grid_url(indicator, this_year - 1) in grid
+    assert grid_url(indicator, this_year + 1) not in grid  # a year not begun
+    assert grid_url(indicator, this_year) in earlier
