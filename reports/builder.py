@@ -41,8 +41,9 @@ DIRECTION_LABELS = {
     "none": "No comparison",
     "monitor": "Not rated: monitoring only",
 }
-# Standard cautions (REPORTING.md), added when an indicator has no note of its own: the
-# first whose pattern matches the words of its title and unit.
+# Standard cautions (REPORTING.md), added when an indicator has no note of its own and
+# counts recorded crimes or incidents: the first whose pattern matches the words of its
+# title and unit.
 CAUTIONS = (
     (
         re.compile(r"\bdomestic[ -](abuse|violence)\b|\bsexual\b|\brape\b|\bhate\b|\bracially\b"),
@@ -57,6 +58,14 @@ CAUTIONS = (
         re.compile(r"\bcrimes?\b|\boffences?\b"),
         "Police-recorded crime measures demand on the police rather than trends in crime.",
     ),
+)
+# What a count of recorded crime or incidents names ("hate crimes", "ASB rate").
+_RECORDED = re.compile(r"\b(crimes?|offences?|incidents?|rapes?|anti-?social behaviour|asb)\b")
+# Other things counted about a kind of crime: the cautions say nothing of them.
+_NOT_RECORDED = re.compile(
+    r"\b(arrests?|cases?|victims?|survivors?|offenders?|perpetrators?|outcomes?|referrals?"
+    r"|satisf\w*|charged?|charges|convict\w*|detect\w*|solved|sanctions?|brought to justice"
+    r"|people|clients?)\b"
 )
 # What a measure leaves out is not what it counts ("violence (excluding domestic abuse)").
 _LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\b[^)]*")
@@ -119,13 +128,17 @@ def _lines(text: str) -> list[str]:
 
 
 def _caution(indicator) -> str:
-    """The indicator's interpretation note, else a caution its words call for. A count of
-    referrals is no count of crime, and gets none."""
+    """The indicator's interpretation note, else the standard caution for a count (or
+    rate) of recorded crimes or incidents of its kind. Arrests, cases, victims, outcomes,
+    referrals and satisfaction are not recorded crime, and a percentage is no count: they
+    get none."""
     if indicator.interpretation_note:
         return indicator.interpretation_note
+    if indicator.measure == indicator.Measure.PERCENTAGE:
+        return ""
     # The title and the unit each lose what they leave out, never each other's words.
     words = " ".join(_LEFT_OUT.sub("", text.lower()) for text in (indicator.title, indicator.unit))
-    if "referral" in words:
+    if not _RECORDED.search(words) or _NOT_RECORDED.search(words):
         return ""
     for pattern, sentence in CAUTIONS:
         if pattern.search(words):
