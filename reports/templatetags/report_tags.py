@@ -128,6 +128,21 @@ def points_change(value, places=1):
     return f"{signed(value, places)} percentage points"
 
 
+@register.filter
+def money_places(c: dict | None) -> int:
+    """The decimals of the commissioning money (c, the snapshot's commissioning): pence for
+    every amount when any has pence, else whole pounds. Each part then adds up to its
+    total as printed: £105,500.50 allocated and £14,499.50 not make £120,000.00, where
+    whole pounds made £105,501 and £14,500 of £120,000."""
+    if not c:
+        return 0
+    rows = [c.get("total") or {}, *c.get("streams", [])]
+    keys = ("amount", "confirmed", "allocated", "unallocated")
+    amounts = [row.get(key) for row in rows for key in keys]
+    amounts += [line.get(key) for line in c.get("lines", []) for key in ("contribution", "total")]
+    return 2 if any(Decimal(a) % 1 for a in amounts if a is not None) else 0
+
+
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
