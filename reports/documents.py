@@ -60,6 +60,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
@@ -220,4 +221,15 @@ def render_docx(
         lang=lang,
         resolve=(lambda href: urljoin(base_url, href)) if base_url else None,
     ).save(out)
+    return _undated(out.getvalue())
+
+
+def _undated(docx: bytes) -> bytes:
+    """The .docx with every part dated the zip format's first day (1 January 1980), not
+    the moment it was saved: the same report makes the same bytes whenever it is made."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            target.writestr(part, source.read(item), compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

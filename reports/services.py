@@ -294,7 +294,8 @@ DOCUMENT_STEPS = {
 def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     """Make a published version's PDF and Word files, yielding each step as it is done.
 
-    Only fills files that are missing, so a stored file never changes.
+    Only fills files that are missing, so a stored file never changes. They are made from
+    what the version stored, so they come out the same whenever they are made.
     """
     documents = _documents_module()
     if documents is None or (version.pdf is not None and version.docx is not None):
@@ -310,11 +311,27 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
     yield "pdf"
     docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
-    yield "docx"
+    # Stored before the step is shown: a page closed now loses none of the work.
     ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True, docx__isnull=True).update(
         pdf=pdf, docx=docx
     )
+    yield "docx"
     yield "store"
+
+
+@transaction.atomic
+def version_documents_fill(*, version: ReportVersion) -> ReportVersion:
+    """Make and store a published version's missing PDF and Word files, as publishing
+    does: the publish page makes them while it is open, and closing it early (or a
+    dropped connection) leaves them unmade. Returns the version with its files (still
+    None while the renderers are not installed).
+
+    The row is locked first (an update, as `_store` explains), so two downloads at once
+    make them once: the second waits, then finds them stored."""
+    ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
+    for _ in version_documents_steps(ReportVersion.objects.get(pk=version.pk)):
+        pass
+    return ReportVersion.objects.only("pk", "number", "pdf", "docx").get(pk=version.pk)
 
 
 def report_default(

@@ -45,6 +45,7 @@ FILE_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv; charset=utf-8",
 }
+FILE_NAMES = {"pdf": "PDF", "docx": "Word document"}
 
 
 def _reader_partnership(request, slug) -> Partnership:
@@ -405,7 +406,8 @@ def _publishing(page: str, version, url: str):
         yield middle
         yield format_html(
             '<p class="govuk-body">The report is published, but its PDF and Word files could '
-            'not be made. <a class="govuk-link" href="{}">Read the report</a>.</p>',
+            "not be made. They are made again when someone downloads them. "
+            '<a class="govuk-link" href="{}">Read the report</a>.</p>',
             url,
         )
     else:
@@ -497,7 +499,11 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
                 and selectors.overviews_closed_to(request.user, [report.pk])
             ),
             "has_charts": has_charts,
-            "files": {"pdf": version.has_pdf, "docx": version.has_docx},
+            # Files not made at publishing are made when first downloaded.
+            "files": {
+                "pdf": version.has_pdf or services.documents_available(),
+                "docx": version.has_docx or services.documents_available(),
+            },
         },
         request=request,
     )
@@ -537,6 +543,19 @@ def report_file(request, slug, pk, kind):
         number=number,
     )
     body = getattr(version, kind)
+    if body is None:
+        # Publishing makes the PDF and Word files while its page is open: one closed early
+        # left them to be made now, from what the version stored.
+        try:
+            body = getattr(services.version_documents_fill(version=version), kind)
+        except Exception:
+            logger.exception("Making the PDF and Word files of %s on download failed", version)
+            messages.error(
+                request,
+                f"The {FILE_NAMES[kind]} of this report could not be made. Try again in a few "
+                "minutes, or ask the contact officer for a copy.",
+            )
+            return redirect("reports:version", slug=slug, pk=report.pk, number=version.number)
     if body is None:
         raise Http404("This file was not made when the report was published")
     if kind == "csv":
