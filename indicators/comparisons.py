@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 from csp_portal.core.models import Partnership
+from csp_portal.core.spreadsheet import spreadsheet_safe
 
 from . import commentary, selectors
 
@@ -81,7 +82,8 @@ def _csv_cell(value):
     if isinstance(value, Decimal):
         # Normalised, so a stored 35.0000 reads 35, as it does in the JSON.
         return format(value.normalize(), "f")
-    return value
+    # Titles, codes and sentences: an open-data file read in Excel must not run them.
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def records_csv(partnership: Partnership, period: datetime.date) -> str:

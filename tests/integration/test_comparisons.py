@@ -264,6 +264,16 @@ def test_export_comparisons_csv_is_the_api_records(api_records):
 
 
 @pytest.mark.django_db
+def test_export_comparisons_csv_never_hands_excel_a_formula(hate_crime):
+    hate_crime.title = '=HYPERLINK("http://evil.example","Click")'
+    hate_crime.save()
+
+    [row] = csv.DictReader(StringIO(_export("csv")))
+
+    assert row["title"] == "'" + hate_crime.title
+
+
+@pytest.mark.django_db
 def test_export_comparisons_unknown_partnership_or_bad_period_is_an_error(hate_crime):
     with pytest.raises(CommandError, match="No partnership with slug 'nowhere'"):
         _export("json", slug="nowhere")
