@@ -139,11 +139,16 @@ def _file_opener(file: Path) -> Callable[[], TextIO]:
     return lambda: open(file, encoding="utf-8-sig", newline="")
 
 
-def _cell(value: object) -> str:
+# Columns whose dates are months ("2016-11"): a date Excel holds in any other column
+# (a due date retyped in a cell, say) is a day ("2016-11-25").
+MONTH_COLUMNS = ("period",)
+
+
+def _cell(value: object, month: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%Y-%m")
+        return value.strftime("%Y-%m" if month else "%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -160,6 +165,7 @@ def _rows_from_sheet(sheet, name: str, errors: list[str], budget: list[int]) -> 
     header, columns = _header(next(values, ()))
     missing = _missing(name, header)
     rows = SheetRows()
+    months = {columns[c] for c in MONTH_COLUMNS if c in columns}
     if missing:
         errors.append(f"sheet '{name}': missing column(s) {', '.join(missing)}")
         return rows
@@ -169,7 +175,8 @@ def _rows_from_sheet(sheet, name: str, errors: list[str], budget: list[int]) -> 
         budget[0] -= 1
         if budget[0] < 0:
             raise TooManyRows
-        rows.append(Row(number, [_cell(c) for c in cells], columns, name))
+        texts = [_cell(c, index in months) for index, c in enumerate(cells)]
+        rows.append(Row(number, texts, columns, name))
     return rows
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import importing, periods
-from indicators.importing import applying, registry
+from indicators.importing import applying, reading, registry
 from indicators.models import Actual, FigureChange, Indicator, Target
 from tests.factories import ActualFactory, IndicatorFactory
 
@@ -752,3 +752,24 @@ def test_indicator_list_excel_export_has_no_formulas(client, officer_a, partners
     sheet = load_workbook(BytesIO(response.content)).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["'=1+1"]
+
+
+def test_a_day_excel_holds_as_a_date_is_read_as_that_day_and_a_period_as_its_month():
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    risks = workbook.create_sheet("risks")
+    columns = list(registry.get("risks").columns)
+    risks.append(columns)
+    risks.append([datetime.datetime(2011, 5, 20) if c == "review_date" else "x" for c in columns])
+    actuals = workbook.create_sheet("actuals")
+    actuals.append(list(registry.get("actuals").columns))
+    actuals.append(["partnership-a", "HC 01", datetime.datetime(2016, 4, 1), 17])
+    data = BytesIO()
+    workbook.save(data)
+    errors = []
+
+    tables = reading.read_workbook(data.getvalue(), errors)
+
+    assert not errors
+    assert [row.get("review_date") for row in tables["risks"]] == ["2011-05-20"]
+    assert [row.get("period") for row in tables["actuals"]] == ["2016-04"]
