@@ -107,6 +107,7 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
             values["unit"] = item["unit"]
         if item["police_uk_crime_types"] is not None:
             values["police_uk_crime_types"] = item["police_uk_crime_types"]
+        values.update(item["extras"])
         current = indicators.get((item["partnership"], item["code"]))
         if current is None:
             created = Indicator(

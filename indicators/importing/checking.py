@@ -31,9 +31,11 @@ PARTNERSHIP_LENGTHS = max_lengths(
     Partnership, slug="slug", name="name", police_force="police_force"
 )
 LOCAL_AUTHORITIES_LENGTH = Partnership._meta.get_field("local_authorities").max_length
-INDICATOR_LENGTHS = max_lengths(Indicator, code="code", title="title", unit="unit") | max_lengths(
-    ThemeGroup, theme_group="name"
-)
+INDICATOR_LENGTHS = max_lengths(
+    Indicator, code="code", title="title", unit="unit", owner="owner", data_source="data_source"
+) | max_lengths(ThemeGroup, theme_group="name")
+# The optional last columns of indicators.csv: absent from a file, what is stored stays.
+YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 CRIME_TYPES_LENGTH = Indicator._meta.get_field("police_uk_crime_types").max_length
 WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
 
@@ -97,6 +99,41 @@ CHOICES = {
 }
 
 
+def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
+    """The optional columns the file has, as stored (blank: the field's default); None
+    after reporting a bad one."""
+    extras = {}
+    if "rate_per" in row.data:
+        rate_per = row.get("rate_per").lower() or Indicator.RatePer.POPULATION
+        if rate_per not in Indicator.RatePer.values:
+            ctx.error(
+                row, f"rate_per '{rate_per}' must be one of {', '.join(Indicator.RatePer.values)}"
+            )
+            return None
+        extras["rate_per"] = rate_per
+    if "stability" in row.data:
+        field = Indicator._meta.get_field("stability")
+        numbers = ctx.numbers(
+            row, ("stability",), digits=field.max_digits, places=field.decimal_places
+        )
+        if numbers is None:
+            return None
+        if numbers[0] is not None and numbers[0] < 0:
+            ctx.error(row, "stability cannot be negative")
+            return None
+        extras["stability"] = field.default if numbers[0] is None else numbers[0]
+    if "active" in row.data:
+        active = row.get("active").lower() or "yes"
+        if active not in YES + NO:
+            ctx.error(row, f"active '{row.get('active')}' must be yes or no")
+            return None
+        extras["active"] = active in YES
+    for name in ("owner", "data_source", "interpretation_note"):
+        if name in row.data:
+            extras[name] = row.get(name)
+    return extras
+
+
 def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
     items = []
     for row in rows:
@@ -151,6 +188,9 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         ):
             ctx.error(row, changed_under_figures(stored.measure, stored.frequency))
             continue
+        extras = _indicator_extras(row, ctx)
+        if extras is None:
+            continue
         ctx.add_indicator(slug, code, values["measure"], values["frequency"])
         items.append(
             {
@@ -162,6 +202,7 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
                 "tolerance": Decimal(5) if tolerance is None else tolerance,
                 "unit": row.get("unit"),
                 "police_uk_crime_types": crime_types,
+                "extras": extras,
             }
         )
     return items

@@ -25,6 +25,13 @@ INDICATORS = Table(
         "tolerance",
         "unit",
         "police_uk_crime_types",
+        # Added later, so optional: a file without them leaves what is stored.
+        "rate_per",
+        "stability",
+        "active",
+        "owner",
+        "data_source",
+        "interpretation_note",
     ),
     required=("partnership", "code", "title", "polarity", "measure"),
     order=20,

@@ -63,6 +63,12 @@ def export_indicators(partnership: Partnership) -> Iterator[Sequence]:
             i.tolerance,
             i.unit,
             i.police_uk_crime_types,
+            i.rate_per,
+            i.stability,
+            "yes" if i.active else "no",
+            i.owner,
+            i.data_source,
+            i.interpretation_note,
         ]
 
 

@@ -773,3 +773,62 @@ def test_a_day_excel_holds_as_a_date_is_read_as_that_day_and_a_period_as_its_mon
     assert not errors
     assert [row.get("review_date") for row in tables["risks"]] == ["2011-05-20"]
     assert [row.get("period") for row in tables["actuals"]] == ["2016-04"]
+
+
+@pytest.mark.django_db
+def test_an_indicators_settings_go_out_and_come_back_and_an_older_file_leaves_them(
+    tmp_path, indicators_a
+):
+    settings = {
+        "rate_per": "households",
+        "stability": Decimal("2.5"),
+        "active": False,
+        "owner": "DI Smith",
+        "data_source": "Police recorded crime",
+        "interpretation_note": "Counted by the victim's home address.",
+    }
+    Indicator.objects.filter(code="HC 01").update(**settings)
+    call_command(
+        "export_data", str(tmp_path / "out"), partnership="partnership-a", stdout=StringIO()
+    )
+    Indicator.objects.filter(code="HC 01").update(
+        rate_per="population",
+        stability=1,
+        active=True,
+        owner="",
+        data_source="",
+        interpretation_note="",
+    )
+
+    call_command("import_data", str(tmp_path / "out"), stdout=StringIO())
+    stored = Indicator.objects.filter(code="HC 01").values(*settings).get()
+    assert stored == settings
+
+    write_csv(
+        tmp_path / "older",
+        "indicators",
+        [indicator_row(code="HC 01", title="Hate crime")],
+        columns=list(registry.get("indicators").columns[:10]),
+    )
+    call_command("import_data", str(tmp_path / "older"), stdout=StringIO())
+    assert Indicator.objects.filter(code="HC 01").values(*settings).get() == settings
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("rate_per", "people", "rate_per 'people' must be one of population, households"),
+        ("stability", "-1", "stability cannot be negative"),
+        ("active", "maybe", "active 'maybe' must be yes or no"),
+    ],
+)
+def test_an_indicators_optional_settings_are_checked(
+    tmp_path, indicators_a, column, value, message
+):
+    write_csv(tmp_path, "indicators", [indicator_row(**{column: value})])
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert message in failed.value.report.errors[0]
