@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "csp_portal.core.sessions.AuthenticationMiddleware",
+    "csp_portal.core.sessions.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,7 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Council machines are often shared: a session lasts a working day unless configured.
+# Council machines are often shared: a session lasts a working day from the last request
+# (csp_portal/core/sessions.py, SlidingSessionMiddleware) unless configured.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
 # Sessions live in the database and are read with their user in one query a request, so
 # signing out ends a session in every server process at once (csp_portal/core/sessions.py).
@@ -174,7 +176,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -225,6 +226,9 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page names the time sign-in reopens: trying again before then must not
+# move it (django-axes would start the cool-off again at each refused attempt).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "csp_portal.core.signin.locked_out"
 AXES_CLIENT_IP_CALLABLE = "csp_portal.core.signin.client_address"
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -105,3 +105,40 @@ class AuthenticationMiddleware(DjangoAuthentication):
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user(request))
+
+
+# A signed-in session is renewed (saved, so its expiry starts again) at most this often.
+RENEW_EVERY_SECONDS = 5 * 60
+
+
+class SlidingSessionMiddleware:
+    """A signed-in session lasts ``SESSION_COOKIE_AGE`` from the person's last request,
+    not from sign-in: someone writing a report all afternoon is not signed out under it.
+
+    Only a session the request read anyway is looked at, and it is saved again at most
+    every ``RENEW_EVERY_SECONDS``, so most requests write nothing. Place it after
+    ``SessionMiddleware``: its save runs after this has marked the session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        signed_in = session is not None and session.accessed and SESSION_KEY in session
+        if signed_in and _now() - session.get(RENEWED, 0) >= RENEW_EVERY_SECONDS:
+            session[RENEWED] = _now()  # modified: SessionMiddleware saves it
+        return response
+
+
+RENEWED = "_renewed"  # the session key of when it was last saved for its expiry's sake
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+def signed_in(sender, request, user, **kwargs) -> None:
+    """A session begins renewed: the sign-in's own save sets its expiry."""
+    request.session[RENEWED] = _now()

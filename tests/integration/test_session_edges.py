@@ -1,0 +1,101 @@
+"""What people meet at the edges of a session: it lasts from their last request, signing
+out says so, a stale form gets a page that says what to do, and the lockout keeps the
+time it names."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from csp_portal.core import sessions
+from csp_portal.core.models import Session
+from tests.factories import IndicatorFactory
+from tests.integration.test_signin import LOCKED, fail, sign_in
+
+
+def _expiry(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_a_session_lasts_from_the_last_request_renewed_at_most_every_few_minutes(
+    client, officer_a, partnership_a, monkeypatch
+):
+    client.force_login(officer_a)
+    page = reverse("core:partnership", args=[partnership_a.slug])
+    client.get(page)
+    first = _expiry(client)
+
+    client.get(page)
+    assert _expiry(client) == first  # within five minutes: nothing written
+
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(sessions.timezone, "now", lambda: later)
+    client.get(page)
+    assert _expiry(client) > first + datetime.timedelta(hours=2)
+
+
+@pytest.mark.django_db
+def test_signing_out_says_so_and_a_typed_sign_out_address_offers_the_button(client, officer_a):
+    client.force_login(officer_a)
+    offered = client.get(reverse("logout"))
+    assert offered.status_code == 200
+    assert b"Anything you have not saved" in offered.content
+    assert "_auth_user_id" in client.session  # a GET signs nobody out
+
+    signed_out = client.post(reverse("logout"))
+    assert signed_out.status_code == 200
+    assert b"You have signed out" in signed_out.content
+    assert b"You have signed out</h1>" in client.get(reverse("logout")).content
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_its_security_cookie_gets_a_page_saying_what_to_do(officer_a):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "officer-a", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be sent" in page and "Nothing was saved" in page
+    assert "govuk-template" in page  # the site's layout, not Django's bare page
+
+
+@pytest.mark.django_db
+def test_a_bad_request_gets_the_sites_page(client, settings):
+    settings.DEBUG = False
+    response = client.get("/", HTTP_HOST="not-this-site.example")
+    assert response.status_code == 400
+    assert b"the address was not understood" in response.content
+
+
+@pytest.mark.django_db
+def test_sign_in_from_a_page_says_why(client):
+    page = client.get(reverse("login"), {"next": "/p/partnership-a/"}).content.decode()
+    assert "Sign in to go on to the page you asked for." in page
+
+
+@pytest.mark.django_db
+def test_a_password_change_error_summary_says_there_is_a_problem(client, officer_a):
+    client.force_login(officer_a)
+    page = client.post(reverse("password_change"), {}).content.decode()
+    assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in page
+
+
+@pytest.mark.django_db
+def test_trying_again_during_a_lockout_does_not_start_it_again(client, officer_a, settings):
+    fail(client, "officer-a", 5)
+    assert sign_in(client, "officer-a", "pw-for-tests-1").status_code == 429
+    locked_at = AccessAttempt.objects.get(username="officer-a").attempt_time
+    fail(client, "officer-a", 1)
+    assert AccessAttempt.objects.get(username="officer-a").attempt_time == locked_at
+    assert LOCKED in sign_in(client, "officer-a", "wrong").content
+
+
+@pytest.mark.django_db
+def test_the_month_sheet_tab_goes_box_to_box(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+    page = client.get(reverse("indicators:month_sheet", args=[partnership_a.slug, "2016-11"]))
+    assert f'href="{indicator.get_absolute_url()}" tabindex="-1"' in page.content.decode()
