@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LogoutView
 from django.shortcuts import render
 
 
@@ -49,3 +50,15 @@ def locked_out(request, original_response=None, credentials=None):
         },
         status=429,
     )
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out (a POST, from the header's button), and for a typed or
+    bookmarked address a page with the button, not a bare "405 Method Not Allowed"."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return render(request, "registration/logged_out.html")
+        return render(request, "registration/logout_confirm.html")
