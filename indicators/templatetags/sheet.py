@@ -81,7 +81,9 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
         rows[indicator.pk] = mark_safe(
             f'\n      <tr class="govuk-table__row{error}">\n'
             '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
-            f'          <a class="govuk-link" href="{esc(url)}">'
+            # Out of the Tab order: Tab goes box to box, as in a spreadsheet (the
+            # indicator list links every indicator too).
+            f'          <a class="govuk-link" href="{esc(url)}" tabindex="-1">'
             f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
             '          <span class="govuk-body-s app-sheet__meta">'
             f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
