@@ -66,7 +66,7 @@ def _comparable(model: type[Model], name: str, value: Any) -> Any:
 
 def _stored(row: Model, name: str) -> Any:
     if _is_m2m(type(row), name):
-        return frozenset(getattr(row, name).values_list("pk", flat=True))
+        return frozenset(v.pk for v in getattr(row, name).all())  # a prefetch, if made
     return getattr(row, name)
 
 
@@ -88,17 +88,32 @@ def _decide_edits(row: Model, edits: Edits) -> dict[str, Any]:
     return writes
 
 
+def _differences(row: Model, values: dict[str, Any]) -> dict[str, Any]:
+    """The values that differ from the row's stored ones."""
+    model = type(row)
+    return {k: v for k, v in values.items() if _stored(row, k) != _comparable(model, k, v)}
+
+
+def unchanged(row: Model, values: dict[str, Any]) -> bool:
+    """Whether saving this whole row (as an import sends it) would leave it as it is.
+
+    Reads only what the row has loaded: an import reads its rows in bulk, with the related
+    rows they name and many-to-many prefetched, and skips the unchanged ones without a
+    query each.
+    """
+    return not _differences(row, values)
+
+
 def _write(row: Model, values: dict[str, Any], *, compare: bool) -> bool:
     """Set the values (many-to-many after saving), validate, save; whether anything changed.
 
     compare: leave out values equal to the stored ones (imports send whole rows).
     """
+    if compare and row.pk:
+        values = _differences(row, values)
     model = type(row)
     plain = {k: v for k, v in values.items() if not _is_m2m(model, k)}
     related = {k: v for k, v in values.items() if _is_m2m(model, k)}
-    if compare and row.pk:
-        plain = {k: v for k, v in plain.items() if getattr(row, k) != v}
-        related = {k: v for k, v in related.items() if _stored(row, k) != _comparable(model, k, v)}
     if not plain and not related and row.pk:
         return False
     for key, value in plain.items():
@@ -121,6 +136,17 @@ SUBJECTS = {
 }
 # Kept by action_update_add, whose updates are the history of an action's status.
 NOT_AUDITED = {"partnership", "plan", "status", "latest_update", "updated_on"}
+# What _snapshot and _audit read of a row's relations (names, and the partnership), read
+# with the row a change locks rather than a query each.
+JOINED = {
+    ActionPlan: ("partnership", "theme_group__partnership"),
+    Objective: ("plan__partnership",),
+    Action: ("plan__partnership", "objective", "lead_member__user", "lead_member__partnership"),
+    Risk: ("partnership", "theme_group__partnership"),
+    CrossThemeIssue: ("partnership", "raised_by__partnership"),
+    Recommendation: ("partnership", "meeting"),
+}
+PREFETCHED = {Action: ("indicators",), CrossThemeIssue: ("affects__partnership",)}
 
 
 def _snapshot(row: Model | None) -> dict | None:
@@ -225,7 +251,12 @@ def _write_saved(model, *, create: dict, row, values, edits, by: User | None, so
                 getattr(new, key).set(value)
         _audit(new, None, by, source)
         return Saved(new, True, None)
-    row = model.objects.select_for_update().get(pk=row.pk)
+    row = (
+        model.objects.select_for_update(of=("self",))
+        .select_related(*JOINED[model])
+        .prefetch_related(*PREFETCHED.get(model, ()))
+        .get(pk=row.pk)
+    )
     old = _snapshot(row)
     if edits is not None:
         changed = _write(row, _decide_edits(row, edits), compare=False)

@@ -9,13 +9,19 @@ risks and recommendations, so importing the same file twice changes nothing. An
 action's status, latest update and its date become an update in the action's history,
 attributed to the importing user with source "import", when they differ from the
 action's current ones.
+
+What is stored is read in bulk up front: a row that matches it is counted unchanged
+without a query of its own, and a plan or objective is saved (or refused) once, at the
+first row that names it, so re-importing an export costs the same however long it is.
 """
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from csp_portal.core.models import Meeting, Membership, Partnership
 from indicators import periods
@@ -277,28 +283,47 @@ def _members_by_name(partnership: Partnership) -> dict[str, Membership]:
     return found
 
 
+class _Stored(NamedTuple):
+    """A partnership's plans, objectives, actions and members, read once for the rows."""
+
+    partnership: Partnership
+    members: dict[str, Membership]
+    plans: dict[str, ActionPlan]
+    objectives: dict[tuple[int, int], Objective]
+    actions: dict[tuple[int, str], Action]
+    # ("plan", title) or ("objective", plan id, number) -> the row saved, or its refusal
+    saved: dict[tuple, Model | ValidationError]
+
+
+def _stored(partnership: Partnership) -> _Stored:
+    return _Stored(
+        partnership=partnership,
+        members=_members_by_name(partnership),
+        plans={p.title: p for p in partnership.action_plans.select_related("theme_group")},
+        objectives={
+            (o.plan_id, o.number): o
+            for o in Objective.objects.filter(plan__partnership=partnership)
+        },
+        actions={
+            (a.plan_id, a.reference): a
+            for a in Action.objects.filter(plan__partnership=partnership).prefetch_related(
+                "indicators"
+            )
+        },
+        saved={},
+    )
+
+
 def apply_actions(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     by_partnership: dict[str, list[dict]] = {}
     for item in items:
         by_partnership.setdefault(item["partnership"], []).append(item)
     for slug, group in by_partnership.items():
-        partnership = ctx.partnership(slug)
-        members = _members_by_name(partnership)
-        plans = {p.title: p for p in ActionPlan.objects.filter(partnership=partnership)}
-        objectives = {
-            (o.plan_id, o.number): o
-            for o in Objective.objects.filter(plan__partnership=partnership)
-        }
-        actions = {
-            (a.plan_id, a.reference): a
-            for a in Action.objects.filter(plan__partnership=partnership).prefetch_related(
-                "indicators"
-            )
-        }
+        stored = _stored(ctx.partnership(slug))
         for item in group:
             try:
-                outcome = _apply_action(item, ctx, partnership, members, plans, objectives, actions)
+                outcome = _apply_action(item, ctx, stored)
             except ValidationError as refused:
                 _refused(ctx, "actions", item["row"], refused)
                 continue
@@ -313,33 +338,59 @@ def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
         ctx.error_at(table, row, message[:1].lower() + message[1:].rstrip("."))
 
 
-def _apply_action(item, ctx, partnership, members, plans, objectives, actions) -> str:
+def _once(stored: _Stored, key: tuple, save: Callable[[], Model]) -> Model:
+    """The plan or objective a row names, saved at the first row that names it: each later
+    row of it gets the same row, or the same refusal, without saving it again."""
+    if key not in stored.saved:
+        try:
+            stored.saved[key] = save()
+        except ValidationError as refused:
+            stored.saved[key] = refused
+    found = stored.saved[key]
+    if isinstance(found, ValidationError):
+        raise found
+    return found
+
+
+def _plan(item, ctx, stored: _Stored) -> ActionPlan:
+    current = stored.plans.get(item["plan"])
+    values = {
+        "title": item["plan"],
+        "financial_year": item["year"],
+        "theme_group": ctx.theme_group(item["partnership"], item["theme_group"]),
+    }
+    if current is not None and services.unchanged(current, values):
+        return current
+    return services.plan_save(
+        partnership=stored.partnership,
+        by=ctx.user,
+        values=values,
+        plan=current,
+        source=ctx.source,
+    )[0]
+
+
+def _objective(item, ctx, stored: _Stored, plan: ActionPlan) -> Objective:
+    current = stored.objectives.get((plan.pk, item["objective_number"]))
+    values = {"number": item["objective_number"], "title": item["objective"]}
+    if current is not None and services.unchanged(current, values):
+        return current
+    return services.objective_save(
+        plan=plan, by=ctx.user, values=values, objective=current, source=ctx.source
+    )[0]
+
+
+def _apply_action(item, ctx, stored: _Stored) -> str:
     """Write one action row (its plan and objective first, through the audited services):
-    created, updated or unchanged."""
-    slug = item["partnership"]
-    theme_group = ctx.theme_group(slug, item["theme_group"])
-    plan, _ = services.plan_save(
-        partnership=partnership,
-        by=ctx.user,
-        values={
-            "title": item["plan"],
-            "financial_year": item["year"],
-            "theme_group": theme_group,
-        },
-        plan=plans.get(item["plan"]),
-        source=ctx.source,
+    created, updated or unchanged. A row that changes nothing writes and reads nothing."""
+    plan = _once(stored, ("plan", item["plan"]), lambda: _plan(item, ctx, stored))
+    objective = _once(
+        stored,
+        ("objective", plan.pk, item["objective_number"]),
+        lambda: _objective(item, ctx, stored, plan),
     )
-    plans[item["plan"]] = plan
-    objective, _ = services.objective_save(
-        plan=plan,
-        by=ctx.user,
-        values={"number": item["objective_number"], "title": item["objective"]},
-        objective=objectives.get((plan.pk, item["objective_number"])),
-        source=ctx.source,
-    )
-    objectives[plan.pk, item["objective_number"]] = objective
-    member = members.get(item["lead"])
-    current = actions.get((plan.pk, item["reference"]))
+    member = stored.members.get(item["lead"])
+    current = stored.actions.get((plan.pk, item["reference"]))
     fields = services.ActionFields(
         objective_id=objective.pk,
         reference=item["reference"],
@@ -351,15 +402,19 @@ def _apply_action(item, ctx, partnership, members, plans, objectives, actions) -
         when=item["when"],
         closed=current.closed if current else False,
     )
-    indicators = [ctx.indicator(slug, code) for code in item["indicators"]]
-    action, changed = services.action_save(
-        plan=plan,
-        fields=fields,
-        indicators=indicators,
-        by=ctx.user,
-        action=current,
-        source=ctx.source,
-    )
+    indicators = [ctx.indicator(item["partnership"], code) for code in item["indicators"]]
+    action, changed = current, False
+    if current is None or not services.unchanged(
+        current, {**asdict(fields), "indicators": indicators}
+    ):
+        action, changed = services.action_save(
+            plan=plan,
+            fields=fields,
+            indicators=indicators,
+            by=ctx.user,
+            action=current,
+            source=ctx.source,
+        )
     wanted = (item["status"], item["latest_update"], item["updated_on"])
     if (action.status, action.latest_update, action.updated_on) != wanted and (
         item["status"] != rules.NOT_STARTED or item["latest_update"] or item["updated_on"]
@@ -464,12 +519,17 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     slugs = {item["partnership"] for item in items}
     existing = {
         (r.partnership.slug, r.reference.casefold()): r
-        for r in Risk.objects.filter(partnership__slug__in=slugs).select_related("partnership")
+        for r in Risk.objects.filter(partnership__slug__in=slugs).select_related(
+            "partnership", "theme_group"
+        )
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
         values = dict(item, theme_group=ctx.theme_group(slug, item["theme_group"]))
         current = existing.get((slug, item["reference"].casefold()))
+        if current is not None and services.unchanged(current, values):
+            counts["unchanged"] += 1
+            continue
         try:
             _, changed = services.risk_save(
                 partnership=ctx.partnership(slug),
@@ -557,7 +617,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     existing = {
         (r.partnership.slug, r.reference): r
         for r in Recommendation.objects.filter(partnership__slug__in=slugs).select_related(
-            "partnership"
+            "partnership", "meeting"
         )
     }
     meetings = {
@@ -570,6 +630,9 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         slug, row = item.pop("partnership"), item.pop("row")
         current = existing.get((slug, item["reference"]))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
+        if current is not None and services.unchanged(current, values):
+            counts["unchanged"] += 1
+            continue
         try:
             _, changed = services.recommendation_save(
                 partnership=ctx.partnership(slug),

@@ -249,6 +249,28 @@ class LineInput:
     outcomes: str | None = None  # None: leave the stored outcomes as they are
 
 
+def _line_values(data: LineInput) -> dict:
+    """The fields line_save sets from the input: outcomes only if given, indicators apart."""
+    return {
+        name: getattr(data, name)
+        for name in LineInput.__dataclass_fields__
+        if name != "indicators" and not (name == "outcomes" and data.outcomes is None)
+    }
+
+
+def line_unchanged(line: CommissioningLine, data: LineInput) -> bool:
+    """Whether line_save would leave the stored line as it is.
+
+    Reads only what the line has loaded: an import reads its lines in bulk, with their
+    theme groups and streams, and skips the unchanged ones without a query each.
+    """
+    if any(getattr(line, name) != value for name, value in _line_values(data).items()):
+        return False
+    return data.indicators is None or {i.pk for i in data.indicators} == {
+        i.pk for i in line.indicators.all()
+    }
+
+
 @transaction.atomic
 def line_save(
     *,
@@ -264,15 +286,13 @@ def line_save(
         line = (
             CommissioningLine.objects.select_for_update(of=("self",))
             .select_related("theme_group", "funding_stream")
+            .prefetch_related("indicators")  # for its snapshots, before and after
             .get(pk=line.pk, partnership=partnership)
         )
     old = line_snapshot(line)
     line = line or CommissioningLine(partnership=partnership)
-    for name in LineInput.__dataclass_fields__:
-        if name == "outcomes" and data.outcomes is None:
-            continue
-        if name != "indicators":
-            setattr(line, name, getattr(data, name))
+    for name, value in _line_values(data).items():
+        setattr(line, name, value)
     line.full_clean()
     if data.indicators is not None and any(
         i.partnership_id != partnership.pk for i in data.indicators

@@ -325,20 +325,17 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
             else None,
         )
         current = lines.get((item.slug, year, data.reference))
-        before = services.line_snapshot(current)
-        saved = services.line_save(
+        if current is not None and services.line_unchanged(current, data):
+            counts["unchanged"] += 1
+            continue
+        services.line_save(
             partnership=ctx.partnership(item.slug),
             data=data,
             line=current,
             by=ctx.user,
             origin=ctx.source,
         )
-        if current is None:
-            counts["created"] += 1
-        elif services.line_snapshot(saved) == before:
-            counts["unchanged"] += 1
-        else:
-            counts["updated"] += 1
+        counts["updated" if current else "created"] += 1
     return counts
 
 
