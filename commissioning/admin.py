@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+
+from csp_portal.core.models import ThemeGroup
 
 from .models import (
     CommissioningChange,
@@ -17,6 +20,30 @@ class FundingStreamAdmin(admin.ModelAdmin):
     exclude = ["version"]
 
 
+def _object_id(request) -> str | None:
+    """The primary key of the row a change page shows; None on an add page."""
+    object_id = request.resolver_match.kwargs.get("object_id")
+    return unquote(object_id) if object_id else None
+
+
+def _with_partnership(row) -> str:
+    # Streams and lines are named by source or reference and year, which many partnerships
+    # share ("Grant 2025/26"): the option says whose it is.
+    return f"{row} ({row.partnership})"
+
+
+class ThemeGroupFilter(admin.RelatedFieldListFilter):
+    """The theme groups of the partnership filtered by: every group in the country is too
+    many to list, each named with its partnership by a query of its own."""
+
+    def field_choices(self, field, request, model_admin):
+        partnership = request.GET.get("partnership__id__exact", "")
+        if not partnership.isdecimal():
+            return []
+        groups = ThemeGroup.objects.filter(partnership_id=partnership).order_by("name")
+        return [(group.pk, group.name) for group in groups]
+
+
 @admin.register(CommissioningLine)
 class CommissioningLineAdmin(admin.ModelAdmin):
     list_display = [
@@ -31,11 +58,31 @@ class CommissioningLineAdmin(admin.ModelAdmin):
         "end",
         "status",
     ]
-    list_filter = ["partnership", "financial_year", "status", "contribution_status", "theme_group"]
+    list_filter = [
+        "partnership",
+        "financial_year",
+        "status",
+        "contribution_status",
+        ("theme_group", ThemeGroupFilter),
+    ]
     search_fields = ["reference", "area_of_need", "recommendation", "provider"]
     list_select_related = ["partnership", "funding_stream"]
     autocomplete_fields = ["indicators"]
     exclude = ["version"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A line's page offers its partnership's own theme groups and streams; a new line's,
+        # every partnership's, read with their partnership in one query.
+        if db_field.name in ("theme_group", "funding_stream"):
+            rows = db_field.related_model.objects.select_related("partnership")
+            line = _object_id(request)
+            if line:
+                rows = rows.filter(partnership__commissioning_lines=line)
+            kwargs["queryset"] = rows
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "funding_stream":
+            field.label_from_instance = _with_partnership
+        return field
 
 
 class ProgressOutputInline(admin.TabularInline):
@@ -51,6 +98,20 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_select_related = ["line", "entered_by"]
     inlines = [ProgressOutputInline]
     exclude = ["version", "entered_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An update's page offers the lines of its line's partnership; a new update's, every
+        # partnership's.
+        if db_field.name == "line":
+            lines = CommissioningLine.objects.select_related("partnership")
+            update = _object_id(request)
+            if update:
+                lines = lines.filter(partnership__commissioning_lines__updates=update)
+            kwargs["queryset"] = lines
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "line":
+            field.label_from_instance = _with_partnership
+        return field
 
 
 @admin.register(CommissioningChange)
