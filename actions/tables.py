@@ -14,8 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from csp_portal.core.tables import ExportTable
-from indicators.tables import BlanksFirstColumn
+from csp_portal.core.tables import BlanksFirstColumn, ExportTable
 
 from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk

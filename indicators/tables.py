@@ -1,8 +1,7 @@
 import django_tables2 as tables
-from django.db.models import F
 from django.utils.html import format_html
 
-from csp_portal.core.tables import ExportTable
+from csp_portal.core.tables import BlanksFirstColumn, ExportTable
 
 from . import periods
 from .models import Indicator
@@ -27,22 +26,6 @@ def none_yet_text(import_url: str | None) -> str:
         NONE_YET,
         import_url,
     )
-
-
-class BlanksFirstColumn(tables.Column):
-    """A column that may be blank (NULL): blanks sort as the smallest value on every
-    database, first and last when reversed, as SQLite has them (PostgreSQL puts them the
-    other way round). Sorted by its order_by, each key reversed with the column."""
-
-    def order(self, queryset, is_descending):
-        return queryset.order_by(
-            *(
-                F(key.bare).desc(nulls_last=True)
-                if key.is_descending != is_descending
-                else F(key.bare).asc(nulls_first=True)
-                for key in self.order_by
-            )
-        ), True
 
 
 class IndicatorTable(ExportTable):

@@ -41,18 +41,6 @@ def direction_tag(direction):
     return mark_safe(_partial("includes/direction.html", "direction", str(direction or "")))
 
 
-@register.filter
-def shown_for_choices(field):
-    """The hidden value a page showed for radios or checkboxes (field.html renders them
-    option by option, so not through the widget tags that add it for other inputs)."""
-    from csp_portal.core.templatetags.govuk import widget_kind
-
-    widget = widget_kind(field.field.widget)
-    if field.field.show_hidden_initial and widget in ("radios", "checkboxes"):
-        return field.as_hidden(only_initial=True)
-    return ""
-
-
 @register.simple_tag
 def quick_update_fields(pk: int, status: str, legend) -> str:
     """The quick update's status radios and text box for one action, in plain GOV.UK

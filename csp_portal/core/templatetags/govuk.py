@@ -235,6 +235,16 @@ def govuk_widget_with(field: BoundField, width: object = "", **attrs):
     return _with_shown(field, _as_widget(field, final))
 
 
+@register.filter
+def govuk_shown_for_choices(field: BoundField) -> str:
+    """The hidden value a page showed for radios or checkboxes (field.html renders them
+    option by option, so not through the widget filters that add it for other inputs)."""
+    widget = widget_kind(field.field.widget)
+    if field.field.show_hidden_initial and widget in ("radios", "checkboxes"):
+        return field.as_hidden(only_initial=True)
+    return ""
+
+
 _VARIATION_TAGS = {
     "special cause improving": ("blue", "Special cause: improving"),
     "special cause concerning": ("orange", "Special cause: concerning"),
