@@ -1,5 +1,6 @@
 # The two commands: `make run` and `make test`. Everything else is plumbing.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,10 +17,10 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --url http://127.0.0.1:$(PORT)/
 	@echo ""
-	@echo "Serving the CSP Portal on http://127.0.0.1:8000/ (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving the CSP Portal on http://127.0.0.1:$(PORT)/ (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -226,6 +226,7 @@ AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # not its banner on every command and worker start
 # The lockout page names the time sign-in reopens: trying again before then must not
 # move it (django-axes would start the cool-off again at each refused attempt).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -256,7 +257,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Report documents: kaleido, choreographer and WeasyPrint log every step at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("kaleido", "choreographer", "weasyprint")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("kaleido", "choreographer", "weasyprint")},
+        # Django's own console handler (DEBUG) would print each of its lines a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 SERVICE_NAME = "CSP Portal"

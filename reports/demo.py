@@ -11,7 +11,7 @@ from csp_portal.core.models import Meeting, Partnership
 from indicators import periods
 from indicators.models import Indicator
 
-from . import services
+from . import chart_images, services
 from .models import Report
 
 REPORTS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "reports.json"
@@ -36,8 +36,16 @@ def reports_load(path: Path = REPORTS_FILE) -> list[str]:
         if report is None:
             report = _create(partnership, group, period, row)
         if row.get("publish") and not report.versions.exists():
-            services.report_publish(report=report, by=None)
+            # Without Chromium (a machine set up for the site alone) the demo still loads:
+            # the PDF and Word files are made at the first download once it is installed.
+            documents = chart_images.browser_path().exists()
+            services.report_publish(report=report, by=None, documents=documents)
             lines.append(f"Published the demo report '{report.title}'.")
+            if not documents:
+                lines.append(
+                    f"  Its PDF and Word files are not made: no Chromium at "
+                    f"{chart_images.browser_path()} (install Debian's chromium)."
+                )
         elif not row.get("publish"):
             lines.append(f"Kept the demo report '{report.title}' as a draft.")
     return lines

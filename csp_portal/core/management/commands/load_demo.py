@@ -11,8 +11,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-users", action="store_true", help="Do not create the demo logins."
         )
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="Where the site is served."
+        )
 
-    def handle(self, *args, no_users=False, **options):
+    def handle(self, *args, no_users=False, url="http://127.0.0.1:8000/", **options):
         if not no_users and not settings.DEBUG:
             raise CommandError(
                 "Refusing to create demo logins with DJANGO_DEBUG off. "
@@ -30,7 +33,7 @@ class Command(BaseCommand):
             return
         logins = demo.users_load()
         self.stdout.write("")
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/):")
+        self.stdout.write(f"Demo logins ({url}):")
         for login in logins:
             self.stdout.write(
                 f"  {login.username:<8} password {login.password:<10} {login.description}"
