@@ -8,7 +8,8 @@ Natural keys: partnership + plan + reference for actions, partnership + referenc
 risks and recommendations, so importing the same file twice changes nothing. An
 action's status, latest update and its date become an update in the action's history,
 attributed to the importing user with source "import", when they differ from the
-action's current ones.
+action's current ones. Its closed column closes or reopens it as the action's page does
+(services.action_save), so its history says who did so, and when.
 
 What is stored is read in bulk up front: a row that matches it is counted unchanged
 without a query of its own, and a plan or objective is saved (or refused) once, at the
@@ -26,6 +27,7 @@ from django.db.models import Model, Q
 from csp_portal.core.models import Meeting, Membership, Partnership
 from indicators import periods
 from indicators.importing import max_lengths
+from indicators.importing.checking import NO, YES
 
 from . import rules, services
 from .models import (
@@ -58,6 +60,8 @@ COLUMNS = {
         "indicators",
         "latest_update",
         "updated_on",
+        # Added later, so optional: a file without it leaves each action open or closed.
+        "closed",
     ),
     "risks": (
         "partnership",
@@ -116,6 +120,19 @@ def _date(row, column: str, ctx) -> tuple[bool, datetime.date | None]:
     except ValueError:
         ctx.error(row, f"{column} '{raw}' is not a date like 2007-08-25")
         return False, None
+
+
+def _yes_no(row, column: str, ctx) -> tuple[bool, bool | None]:
+    """(ok, yes or no, a blank cell no; None when the file has no such column); reports
+    any other answer."""
+    if column not in row.columns:
+        return True, None
+    raw = row.get(column)
+    answer = raw.lower() or "no"
+    if answer not in YES + NO:
+        ctx.error(row, f"{column} '{raw}' must be yes or no")
+        return False, None
+    return True, answer in YES
 
 
 def _theme_group_known(ctx, row, slug: str) -> bool:
@@ -186,7 +203,8 @@ def check_actions(rows, ctx) -> list[dict]:
         ok = ctx.texts_fit(row, LENGTHS["actions"]) and ok
         due_ok, due = _date(row, "due", ctx)
         updated_ok, updated_on = _date(row, "updated_on", ctx)
-        ok = ok and due_ok and updated_ok
+        closed_ok, closed = _yes_no(row, "closed", ctx)
+        ok = ok and due_ok and updated_ok and closed_ok
         status = row.get("status") or rules.NOT_STARTED
         allowed = rules.legend_statuses(_legend(ctx, slug))
         if status not in allowed:
@@ -261,6 +279,7 @@ def check_actions(rows, ctx) -> list[dict]:
                 "indicators": codes,
                 "latest_update": row.get("latest_update"),
                 "updated_on": updated_on,
+                "closed": closed,
             }
         )
     return items
@@ -391,6 +410,9 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
     )
     member = stored.members.get(item["lead"])
     current = stored.actions.get((plan.pk, item["reference"]))
+    closed = item["closed"]
+    if closed is None:  # a file without the column
+        closed = current.closed if current else False
     fields = services.ActionFields(
         objective_id=objective.pk,
         reference=item["reference"],
@@ -400,7 +422,7 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         lead_text="" if member else item["lead"],
         due=item["due"],
         when=item["when"],
-        closed=current.closed if current else False,
+        closed=closed,
     )
     indicators = [ctx.indicator(item["partnership"], code) for code in item["indicators"]]
     action, changed = current, False
@@ -460,6 +482,7 @@ def export_actions(partnership: Partnership) -> Iterator[Sequence]:
             ";".join(sorted(i.code for i in a.indicators.all())),
             a.latest_update,
             a.updated_on.isoformat() if a.updated_on else "",
+            "yes" if a.closed else "no",
         ]
 
 

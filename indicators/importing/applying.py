@@ -65,26 +65,24 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     current = {p.slug: p for p in Partnership.objects.filter(slug__in=[i["slug"] for i in items])}
     for item in items:
-        fields = ["name", "population", "police_force"]
+        values = {
+            "name": item["name"],
+            "population": item["population"],
+            "police_force": item["police_force"],
+            **item["extras"],
+        }
         if item["local_authorities"] is not None:
-            fields.append("local_authorities")
+            values["local_authorities"] = item["local_authorities"]
         found = current.get(item["slug"])
         if found is None:
-            found = Partnership.objects.create(
-                slug=item["slug"],
-                name=item["name"],
-                area=item["name"],
-                population=item["population"],
-                police_force=item["police_force"],
-                local_authorities=item["local_authorities"] or "",
-            )
+            found = Partnership.objects.create(slug=item["slug"], area=item["name"], **values)
             counts["created"] += 1
-        elif all(getattr(found, f) == item[f] for f in fields):
+        elif all(getattr(found, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
         else:
-            for f in fields:
-                setattr(found, f, item[f])
-            found.save(update_fields=fields)
+            for f, v in values.items():
+                setattr(found, f, v)
+            found.save(update_fields=list(values))
             counts["updated"] += 1
         ctx.remember_partnership(found)
     return counts

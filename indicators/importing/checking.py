@@ -31,6 +31,7 @@ PARTNERSHIP_LENGTHS = max_lengths(
     Partnership, slug="slug", name="name", police_force="police_force"
 )
 LOCAL_AUTHORITIES_LENGTH = Partnership._meta.get_field("local_authorities").max_length
+FY_START_MONTH_DEFAULT = Partnership._meta.get_field("fy_start_month").default
 INDICATOR_LENGTHS = max_lengths(
     Indicator, code="code", title="title", unit="unit", owner="owner", data_source="data_source"
 ) | max_lengths(ThemeGroup, theme_group="name")
@@ -45,6 +46,50 @@ def _listed(row: Row, column: str) -> str | None:
     if column not in row.data:
         return None  # an older file: leave what is stored
     return police_uk.join_list(split_list(row.get(column)))
+
+
+def _area_count(row: Row, column: str, ctx: ImportContext) -> tuple[bool, int | None]:
+    """(ok, the number of people, households or businesses; None for a blank cell);
+    reports a bad one."""
+    text = row.get(column).replace(",", "")
+    if not text:
+        return True, None
+    if not (text.isascii() and text.isdigit()):
+        ctx.error(row, f"{column} '{text}' is not a whole number")
+        return False, None
+    if int(text) > MOST_IN_AN_AREA:
+        ctx.error(row, f"{column} {text} is more than any area holds (at most {MOST_IN_AN_AREA:,})")
+        return False, None
+    return True, int(text)
+
+
+def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
+    """The optional columns the file has, as stored (blank: the field's default); None
+    after reporting a bad one."""
+    extras = {}
+    for column in ("households", "businesses"):
+        if column in row.columns:
+            ok, count = _area_count(row, column, ctx)
+            if not ok:
+                return None
+            extras[column] = count
+    if "fy_start_month" in row.columns:
+        month = row.get("fy_start_month") or str(FY_START_MONTH_DEFAULT)
+        if not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12):
+            ctx.error(
+                row,
+                f"fy_start_month '{month}' must be the number of the financial year's first "
+                "month, from 1 (January) to 12 (December)",
+            )
+            return None
+        extras["fy_start_month"] = int(month)
+    if "reports_public" in row.columns:
+        answer = row.get("reports_public").lower() or "no"
+        if answer not in YES + NO:
+            ctx.error(row, f"reports_public '{row.get('reports_public')}' must be yes or no")
+            return None
+        extras["reports_public"] = answer in YES
+    return extras
 
 
 def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
@@ -64,12 +109,8 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if not name:
             ctx.error(row, "name is blank")
             continue
-        population = row.get("population").replace(",", "")
-        if population and not (population.isascii() and population.isdigit()):
-            ctx.error(row, f"population '{population}' is not a whole number")
-            continue
-        if population and int(population) > MOST_IN_AN_AREA:
-            ctx.error(row, f"population {population} is more than any area holds")
+        population_ok, population = _area_count(row, "population", ctx)
+        if not population_ok:
             continue
         authorities = _listed(row, "local_authorities")
         fits = ctx.texts_fit(row, PARTNERSHIP_LENGTHS)
@@ -79,14 +120,20 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
             fits = False
         if not fits:
             continue
+        extras = _partnership_extras(row, ctx)
+        if extras is None:
+            continue
         ctx.add_partnership(slug)
+        if "fy_start_month" in extras:  # the later tables' years are read by it
+            ctx.fy_start[slug] = extras["fy_start_month"]
         items.append(
             {
                 "slug": slug,
                 "name": name,
-                "population": int(population) if population else None,
+                "population": population,
                 "police_force": row.get("police_force"),
                 "local_authorities": authorities,
+                "extras": extras,
             }
         )
     return items

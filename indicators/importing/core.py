@@ -5,7 +5,18 @@ from .registry import Table, register
 
 PARTNERSHIPS = Table(
     name="partnerships",
-    columns=("slug", "name", "population", "police_force", "local_authorities"),
+    columns=(
+        "slug",
+        "name",
+        "population",
+        "police_force",
+        "local_authorities",
+        # Added later, so optional: a file without them leaves what is stored.
+        "households",
+        "businesses",
+        "fy_start_month",
+        "reports_public",
+    ),
     required=("slug", "name"),
     order=10,
     check=checking.check_partnerships,

@@ -42,6 +42,10 @@ def export_partnerships(partnership: Partnership) -> Iterator[Sequence]:
         partnership.population,
         partnership.police_force,
         partnership.local_authorities,
+        partnership.households,
+        partnership.businesses,
+        partnership.fy_start_month,
+        "yes" if partnership.reports_public else "no",
     ]
 
 

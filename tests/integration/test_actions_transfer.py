@@ -6,9 +6,17 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from actions import transfer
-from actions.models import Action, ActionPlan, ActionUpdate, Recommendation, Risk
+from actions.models import (
+    Action,
+    ActionPlan,
+    ActionsChange,
+    ActionUpdate,
+    Recommendation,
+    Risk,
+)
 from csp_portal.core.models import Partnership
 from indicators import importing
 from tests.factories import IndicatorFactory, ThemeGroupFactory
@@ -120,6 +128,7 @@ def test_import_actions_new_status_adds_to_history(tmp_path, valley, officer_a):
             ACTION_ROWS[0].replace(",1.1,", ",2.2,"),
             "a second action '2.2' in plan 'Plan' (first at row 2)",
         ),
+        (ACTION_ROWS[0] + ",maybe", "closed 'maybe' must be yes or no"),
         (ACTION_ROWS[0].replace("Reduce crime", "Criminal damage").replace(",1,", ",2,"), None),
     ],
 )
@@ -225,6 +234,109 @@ def test_export_then_import_into_empty_database_gives_same_rows(tmp_path, valley
     importing.export_to_folder(valley, tmp_path / "second")
     assert _files(tmp_path / "second") == first
     assert Recommendation.objects.get(reference="SP-2").recommendation == "=cmd"
+
+
+def test_export_then_import_into_empty_database_gives_the_same_partnership(
+    tmp_path, partnership_a, officer_a
+):
+    """A closed action and the partnership's own settings come back as they went out."""
+    settings = {
+        "households": 50_000,
+        "businesses": 3_000,
+        "fy_start_month": 1,  # calendar years: the plan's year is "2006"
+        "reports_public": True,
+    }
+    Partnership.objects.filter(pk=partnership_a.pk).update(**settings)
+    group = ThemeGroupFactory(partnership=partnership_a, name="Delivery Group")
+    for code in ("TV 01", "TV 02"):
+        IndicatorFactory(partnership=partnership_a, code=code, theme_group=group)
+    rows = [row.replace("2006/07", "2006") for row in ACTION_ROWS[:2]]
+    _write(tmp_path, "actions", rows[0] + ",yes", rows[1])
+    _import(tmp_path, by=officer_a)
+    assert Action.objects.get(reference="1.1").closed
+    importing.export_to_folder(Partnership.objects.get(), tmp_path / "first")
+
+    Partnership.objects.all().delete()
+    assert not Action.objects.exists()
+    _import(tmp_path / "first", by=officer_a)
+    partnership = Partnership.objects.get()
+    importing.export_to_folder(partnership, tmp_path / "second")
+
+    assert _folder(tmp_path / "second") == _folder(tmp_path / "first")
+    assert Partnership.objects.values(*settings).get() == settings
+    closed = Action.objects.get(reference="1.1")
+    assert closed.closed and closed.closed_at is not None
+    assert not Action.objects.get(reference="2.2").closed
+
+
+def _folder(folder: Path) -> dict[str, str]:
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.iterdir())}
+
+
+# Closing and reopening by an import -------------------------------------------------
+
+
+def test_import_closes_and_reopens_an_action_as_its_page_does(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes")
+    report = _import(tmp_path, by=officer_a)
+    action.refresh_from_db()
+    assert report.updated["actions"] == 1
+    assert action.closed and action.closed_at is not None
+    closing = action.updates.get(kind=ActionUpdate.Kind.CLOSED)
+    assert (closing.text, closing.by, closing.source, closing.date) == (
+        "Closed by an import.",
+        officer_a,
+        "import",
+        timezone.localdate(),
+    )
+    assert closing.status == "red"  # the status it had, unchanged
+    change = ActionsChange.objects.filter(subject="action", object_id=action.pk).first()
+    assert (change.old["closed"], change.new["closed"]) == (False, True)
+    assert (change.changed_by, change.source) == (officer_a, "import")
+
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",no")
+    _import(tmp_path, by=officer_a)
+    action.refresh_from_db()
+    assert not action.closed and action.closed_at is None
+    reopening = action.updates.get(kind=ActionUpdate.Kind.REOPENED)
+    assert (reopening.text, reopening.by, reopening.source) == (
+        "Reopened by an import.",
+        officer_a,
+        "import",
+    )
+
+
+def test_import_of_a_closed_actions_own_row_changes_nothing(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes")
+    _import(tmp_path, by=officer_a)
+    closed_at = Action.objects.get().closed_at
+    updates = ActionUpdate.objects.count()
+
+    report = _import(tmp_path, by=officer_a)
+
+    assert report.unchanged["actions"] == 1 and not report.updated["actions"]
+    assert ActionUpdate.objects.count() == updates
+    assert Action.objects.get().closed_at == closed_at
+
+
+def test_import_of_an_older_file_without_closed_leaves_each_action_as_it_is(
+    tmp_path, valley, officer_a
+):
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes", ACTION_ROWS[2])
+    _import(tmp_path, by=officer_a)
+    older = ",".join(transfer.COLUMNS["actions"][:-1])
+    (tmp_path / "actions.csv").write_text(
+        "\n".join([older, ACTION_ROWS[1], ACTION_ROWS[2]]) + "\n", encoding="utf-8"
+    )
+
+    report = _import(tmp_path, by=officer_a)
+
+    assert report.unchanged["actions"] == 2
+    assert {a.reference: a.closed for a in Action.objects.all()} == {"2.2": True, "2.3": False}
 
 
 # Rules the services keep are row errors too, never an error page -----------------------

@@ -265,16 +265,16 @@ def test_import_one_good_and_one_bad_row_writes_nothing(tmp_path, indicators_a):
 
 
 @pytest.mark.django_db
-def test_import_a_population_more_than_any_area_holds_is_refused_not_a_database_error(
-    tmp_path,
-):
-    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], "population": "3000000000"}])
+@pytest.mark.parametrize("column", ["population", "households", "businesses"])
+def test_import_a_count_more_than_any_area_holds_is_refused_not_a_database_error(tmp_path, column):
+    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], column: "3000000000"}])
 
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
     assert failed.value.report.errors == [
-        "partnerships.csv row 2: population 3000000000 is more than any area holds"
+        f"partnerships.csv row 2: {column} 3000000000 is more than any area holds "
+        "(at most 100,000,000)"
     ]
     assert not Partnership.objects.filter(slug="new-csp").exists()
 
@@ -832,3 +832,82 @@ def test_an_indicators_optional_settings_are_checked(
         importing.import_path(tmp_path, by=None)
 
     assert message in failed.value.report.errors[0]
+
+
+PARTNERSHIP_SETTINGS = {
+    "households": 50_000,
+    "businesses": 3_000,
+    "fy_start_month": 1,
+    "reports_public": True,
+}
+
+
+@pytest.mark.django_db
+def test_a_partnerships_settings_go_out_and_come_back_and_an_older_file_leaves_them(
+    tmp_path, partnership_a
+):
+    Partnership.objects.filter(pk=partnership_a.pk).update(**PARTNERSHIP_SETTINGS)
+    call_command(
+        "export_data", str(tmp_path / "out"), partnership="partnership-a", stdout=StringIO()
+    )
+    Partnership.objects.filter(pk=partnership_a.pk).update(
+        households=None, businesses=None, fy_start_month=4, reports_public=False
+    )
+
+    call_command("import_data", str(tmp_path / "out"), stdout=StringIO())
+    stored = Partnership.objects.filter(pk=partnership_a.pk).values(*PARTNERSHIP_SETTINGS)
+    assert stored.get() == PARTNERSHIP_SETTINGS
+
+    write_csv(
+        tmp_path / "older",
+        "partnerships",
+        [{"slug": "partnership-a", "name": "Partnership A"}],
+        columns=list(registry.get("partnerships").columns[:5]),
+    )
+    call_command("import_data", str(tmp_path / "older"), stdout=StringIO())
+    assert stored.get() == PARTNERSHIP_SETTINGS
+
+
+@pytest.mark.django_db
+def test_a_new_partnerships_financial_year_reads_the_years_of_its_other_tables(tmp_path):
+    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], "fy_start_month": "1"}])
+    write_csv(tmp_path, "indicators", NEW_INDICATORS[:1])
+    write_csv(tmp_path, "actuals", [actual(partnership="new-csp", period="2016-02")])
+
+    importing.import_path(tmp_path, by=None)
+
+    stored = Actual.objects.get(indicator__partnership__slug="new-csp")
+    assert stored.indicator.partnership.fy_start_month == 1
+    # February 2016 is in the calendar year 2016, not the April year 2015/16.
+    assert FigureChange.objects.get().financial_year == 2016
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("households", "lots", "households 'lots' is not a whole number"),
+        ("businesses", "-3", "businesses '-3' is not a whole number"),
+        (
+            "fy_start_month",
+            "13",
+            "fy_start_month '13' must be the number of the financial year's first month, "
+            "from 1 (January) to 12 (December)",
+        ),
+        (
+            "fy_start_month",
+            "April",
+            "fy_start_month 'April' must be the number of the financial year's first month, "
+            "from 1 (January) to 12 (December)",
+        ),
+        ("reports_public", "maybe", "reports_public 'maybe' must be yes or no"),
+    ],
+)
+def test_a_partnerships_optional_settings_are_checked(tmp_path, column, value, message):
+    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], column: value}])
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [f"partnerships.csv row 2: {message}"]
+    assert not Partnership.objects.filter(slug="new-csp").exists()
