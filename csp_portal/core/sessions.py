@@ -16,14 +16,19 @@ password hash exactly as it always does.
 
 import contextvars
 import functools
+import time
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import http_date
 
 from .prepared import PreparedRows
 
@@ -109,6 +114,9 @@ class AuthenticationMiddleware(DjangoAuthentication):
 
 # A signed-in session is renewed (saved, so its expiry starts again) at most this often.
 RENEW_EVERY_SECONDS = 5 * 60
+# How long a renewal waits for SQLite's write lock (an import may hold it for minutes):
+# a busy database skips it, and a later request renews the session.
+RENEW_WAIT_MS = 200
 
 
 class SlidingSessionMiddleware:
@@ -116,8 +124,10 @@ class SlidingSessionMiddleware:
     not from sign-in: someone writing a report all afternoon is not signed out under it.
 
     Only a session the request read anyway is looked at, and it is saved again at most
-    every ``RENEW_EVERY_SECONDS``, so most requests write nothing. Place it after
-    ``SessionMiddleware``: its save runs after this has marked the session.
+    every ``RENEW_EVERY_SECONDS``, so most requests write nothing. The renewal is best
+    effort: a page is never held up, nor failed, for it. Place it after
+    ``SessionMiddleware``, whose own save (of a session changed for other reasons)
+    then renews it as well.
     """
 
     def __init__(self, get_response):
@@ -127,9 +137,49 @@ class SlidingSessionMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         signed_in = session is not None and session.accessed and SESSION_KEY in session
-        if signed_in and _now() - session.get(RENEWED, 0) >= RENEW_EVERY_SECONDS:
-            session[RENEWED] = _now()  # modified: SessionMiddleware saves it
+        if not signed_in or _now() - session.get(RENEWED, 0) < RENEW_EVERY_SECONDS:
+            return response
+        changed = session.modified  # SessionMiddleware saves it, and sets the cookie
+        session[RENEWED] = _now()
+        if changed:
+            return response
+        try:
+            with _waiting_briefly():
+                session.save()
+        except (DatabaseError, UpdateError):
+            return response  # busy, or signed out meanwhile: nothing renewed
+        finally:
+            session.modified = False  # saved here, or not at all
+        max_age = session.get_expiry_age()
+        response.set_cookie(
+            settings.SESSION_COOKIE_NAME,
+            session.session_key,
+            max_age=max_age,
+            expires=http_date(time.time() + max_age),
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            path=settings.SESSION_COOKIE_PATH,
+            secure=settings.SESSION_COOKIE_SECURE or None,
+            httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+            samesite=settings.SESSION_COOKIE_SAMESITE,
+        )
         return response
+
+
+@contextmanager
+def _waiting_briefly():
+    """SQLite waits ``RENEW_WAIT_MS`` for its write lock, not the site's 20 seconds."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {RENEW_WAIT_MS}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 RENEWED = "_renewed"  # the session key of when it was last saved for its expiry's sake

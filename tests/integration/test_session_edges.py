@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -99,3 +100,26 @@ def test_the_month_sheet_tab_goes_box_to_box(client, officer_a, partnership_a):
     client.force_login(officer_a)
     page = client.get(reverse("indicators:month_sheet", args=[partnership_a.slug, "2016-11"]))
     assert f'href="{indicator.get_absolute_url()}" tabindex="-1"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_renewal_the_database_is_too_busy_for_is_skipped_not_an_error(
+    client, officer_a, partnership_a, monkeypatch
+):
+    client.force_login(officer_a)
+    page = reverse("core:partnership", args=[partnership_a.slug])
+    first = _expiry(client)
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(sessions.timezone, "now", lambda: later)
+
+    def locked(self, must_create=False):
+        raise OperationalError("database is locked")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sessions.SessionStore, "save", locked)
+        busy = client.get(page)
+    assert busy.status_code == 200 and _expiry(client) == first
+
+    renewed = client.get(page)
+    assert _expiry(client) > first
+    assert renewed.cookies["sessionid"]["max-age"] == 8 * 60 * 60
