@@ -109,6 +109,13 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if not name:
             ctx.error(row, "name is blank")
             continue
+        first = ctx.repeated(row, ("name", name))
+        if first is not None:
+            ctx.error(row, f"name '{name}' is repeated (first at row {first})")
+            continue
+        if Partnership.objects.filter(name=name).exclude(slug=slug).exists():
+            ctx.error(row, f"name '{name}' is another partnership's")
+            continue
         population_ok, population = _area_count(row, "population", ctx)
         if not population_ok:
             continue

@@ -79,7 +79,9 @@ def import_tables(
                     ctx.background.wait()  # never leave a COPY running on a connection rolled back
             if ctx.errors or dry_run:
                 transaction.set_rollback(True)
-    except IntegrityError:
+    except IntegrityError as error:
+        if not _figure_added_meanwhile(error):
+            raise
         # A figure this import adds was added by someone else after it was checked.
         report.errors = [
             "Someone saved figures for these indicators while the import ran, so nothing was "
@@ -116,6 +118,13 @@ def _write(
                 report.add(table.name, table.apply(items, ctx))
             collect()
         ctx.background.wait()
+
+
+def _figure_added_meanwhile(error: IntegrityError) -> bool:
+    """Whether the error is a figure's (indicator, month) already stored: PostgreSQL names
+    the constraint, SQLite its columns."""
+    text = str(error)
+    return "unique_actual_period" in text or "indicators_actual.indicator_id" in text
 
 
 def _sheet(rows) -> bool:

@@ -911,3 +911,15 @@ def test_a_partnerships_optional_settings_are_checked(tmp_path, column, value, m
 
     assert failed.value.report.errors == [f"partnerships.csv row 2: {message}"]
     assert not Partnership.objects.filter(slug="new-csp").exists()
+
+
+@pytest.mark.django_db
+def test_import_a_partnership_named_as_another_is_a_row_error(tmp_path, partnership_a):
+    write_csv(tmp_path, "partnerships", [{**NEW_PARTNERSHIP[0], "name": partnership_a.name}])
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        f"partnerships.csv row 2: name '{partnership_a.name}' is another partnership's"
+    ]
