@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -319,19 +319,29 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     yield "store"
 
 
-@transaction.atomic
 def version_documents_fill(*, version: ReportVersion) -> ReportVersion:
     """Make and store a published version's missing PDF and Word files, as publishing
     does: the publish page makes them while it is open, and closing it early (or a
     dropped connection) leaves them unmade. Returns the version with its files (still
     None while the renderers are not installed).
 
-    The row is locked first (an update, as `_store` explains), so two downloads at once
-    make them once: the second waits, then finds them stored."""
-    ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
-    for _ in version_documents_steps(ReportVersion.objects.get(pk=version.pk)):
-        pass
+    On PostgreSQL the version's row is locked first (an update, as `_store` explains), so
+    two downloads at once make them once: the second waits, then finds them stored. SQLite
+    would lock the whole database for the seconds the files take, stopping every save in
+    the site: there two first downloads at once may both make them, the same bytes, and
+    the first stored is kept (`version_documents_steps` fills only what is missing)."""
+    if connection.vendor == "sqlite":
+        _fill(version.pk)
+    else:
+        with transaction.atomic():
+            ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
+            _fill(version.pk)
     return ReportVersion.objects.only("pk", "number", "pdf", "docx").get(pk=version.pk)
+
+
+def _fill(pk: int) -> None:
+    for _ in version_documents_steps(ReportVersion.objects.get(pk=pk)):
+        pass
 
 
 def report_default(
