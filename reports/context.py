@@ -18,6 +18,7 @@ from indicators.selectors import IndicatorFigures, spec_for
 from opendata import police_uk
 
 from .builder import plain
+from .csv_rows import csv_month
 
 RATE_LABELS = {"population": "people", "households": "households", "businesses": "businesses"}
 TOP_LSOAS = 10
@@ -263,9 +264,14 @@ def context_snapshot(
     return snapshot
 
 
+def _csv_count(shown: str) -> str:
+    """A count as the report shows it ("1,234", "[c]") as a CSV cell: no thousands comma."""
+    return shown.replace(",", "")
+
+
 def context_csv_rows(context: dict) -> list[dict]:
     """The context sections' figures as report CSV rows (``rendering.CSV_FIELDS``): the
-    small-area counts exactly as shown, [c] included."""
+    small-area counts exactly as shown, [c] included; months as YYYY-MM."""
     rows = []
 
     def row(item, figure, value, *, period="", area="", measure="count"):
@@ -284,21 +290,26 @@ def context_csv_rows(context: dict) -> list[dict]:
     for item in context.get("core", []):
         for window in ("year", "quarter"):
             for name in ("current", "previous", "change", "change_pct"):
-                row(
-                    item, f"rolling_{window}_{name}", item[window][name], period=item[window]["end"]
-                )
+                end = csv_month(item[window]["end"])
+                row(item, f"rolling_{window}_{name}", item[window][name], period=end)
         row(item, f"rate_per_1000_{item['rate_per_key'] or 'none'}", item["rate"])
         row(item, "force_change_pct", item["force_change_pct"])
     for item in context.get("hotspots", []):
-        row(item, "lsoa_total", item["total_shown"], period=item["month"])
+        month = item["month"]
+        row(item, "lsoa_total", _csv_count(item["total_shown"]), period=month)
         for lsoa in item["top"]:
-            row(item, "lsoa_count", lsoa["shown"], period=item["month"], area=lsoa["code"])
+            row(item, "lsoa_count", _csv_count(lsoa["shown"]), period=month, area=lsoa["code"])
         for ward in item["wards"]:
-            row(item, "ward_count", ward["shown"], period=item["month"], area=ward["name"])
+            row(item, "ward_count", _csv_count(ward["shown"]), period=month, area=ward["name"])
+        row(item, "lsoas_shown_as_c", item["small"], period=month)
     for item in context.get("outcomes", []):
         row(item, "crimes_with_outcome", item["total"])
         row(item, "charged_or_summonsed", item["charged"])
         row(item, "charged_or_summonsed_pct", item["pct"])
+    if context.get("outcomes"):
+        rows.append(
+            {"figure": "outcome_months", "measure": "count", "value": context["outcome_months"]}
+        )
     neighbours = context.get("neighbours") or {}
     for item in neighbours.get("indicators", []):
         for csp in item["rows"]:

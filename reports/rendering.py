@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from csp_portal.core.spreadsheet import spreadsheet_safe
 from csp_portal.core.text import joined
 
+from . import csv_rows
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
 from .sections import glossary
@@ -194,39 +195,37 @@ CSV_FIELDS = [
 
 
 def report_csv(snapshot: dict) -> str:
-    """Every figure the report shows, unrounded, one per row (long format)."""
+    """Every figure the report shows, unrounded, one per row (long format): each indicator's
+    figures and months, the crime-in-context tables, then the report's own figures
+    (``csv_rows.report_rows``). Months are written YYYY-MM."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
-    base = {"partnership": snapshot["partnership"]["slug"], "report_period": snapshot["period"]}
+    own = snapshot["partnership"]["slug"]
+    base = {"partnership": own, "report_period": csv_rows.csv_month(snapshot["period"])}
 
-    def write(entry, figure, period, value):
-        writer.writerow(
-            {
-                **base,
-                "indicator": spreadsheet_safe(entry["code"] or ""),
-                "title": spreadsheet_safe(entry["title"] or ""),
-                "theme_group": spreadsheet_safe(entry["theme_group"] or ""),
-                "measure": entry["measure"],
-                "figure": figure,
-                "period": period or "",
-                "value": "" if value is None else value,
-            }
-        )
+    def write(entry, slug):
+        named = {
+            **base,
+            "partnership": slug,
+            "indicator": spreadsheet_safe(entry["code"] or ""),
+            "title": spreadsheet_safe(entry["title"] or ""),
+            "theme_group": spreadsheet_safe(entry["theme_group"] or ""),
+            "measure": entry["measure"],
+        }
+        for figure, period, value in csv_rows.indicator_rows(entry):
+            writer.writerow({**named, "figure": figure, "period": period, "value": value})
 
-    entries = [snapshot["indicators"][str(i)] for i in snapshot["indicator_order"]]
+    for i in snapshot["indicator_order"]:
+        write(snapshot["indicators"][str(i)], own)
+    # An overview's indicators are each of their own partnership's.
     for block in snapshot.get("overview", []):
-        entries += block["indicators"]
-    for entry in entries:
-        for name, value in entry["figures"].items():
-            if isinstance(value, list | bool):
-                continue  # the series follow, one row a period; flags are no figures
-            write(entry, name, "", value)
-        for month in entry["months"]:
-            for name in ("last_year", "this_year", "change", "cumulative", "cumulative_target"):
-                write(entry, f"month_{name}", month["period"], month[name])
+        for entry in block["indicators"]:
+            write(entry, block["slug"])
     for row in context_csv_rows(snapshot.get("context") or {}):
         writer.writerow(
             {**base, **{k: spreadsheet_safe(v or "") if k in SAFE else v for k, v in row.items()}}
         )
+    for row in csv_rows.report_rows(snapshot):
+        writer.writerow({**base, **row})
     return buffer.getvalue()

@@ -3,7 +3,7 @@
 Each function returns None while its app offers nothing to read (not installed yet, or
 no plan for the partnership), and the report then leaves the section out. The shapes
 returned are what ``templates/reports/_document.html`` reads. Numbers are the apps' own
-(``actions.rules``, ``commissioning.budget``), never worked out here.
+(``actions.rules``, ``commissioning.budget``) or the figures module's, never worked out here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import timezone
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
+from indicators.figures import shares
 
 from .builder import plain
 
@@ -158,9 +159,18 @@ def action_plan(
 
 
 def _count_rows(counts) -> list[dict]:
-    """Action counts (``actions.rules.RagCount``) as the snapshot keeps them."""
+    """Action counts (``actions.rules.RagCount``) as the snapshot keeps them: ``pct`` rounded
+    to a whole per cent as the action plan prints it, ``share`` unrounded for the CSV."""
+    counts = list(counts)
+    unrounded = shares({c.status: c.count for c in counts})
     return [
-        {"key": c.status, "label": c.word, "count": c.count, "pct": plain(c.percent)}
+        {
+            "key": c.status,
+            "label": c.word,
+            "count": c.count,
+            "pct": plain(c.percent),
+            "share": plain(unrounded[c.status]),
+        }
         for c in counts
     ]
 

@@ -1,0 +1,260 @@
+"""The report CSV's rows (``rendering.CSV_FIELDS``) from a snapshot: every figure the report
+prints, unrounded, one a row. No queries and no arithmetic beyond counting what a list
+holds, as the report counts it.
+
+What the columns hold for rows other than an indicator's own figures: ``figure`` names the
+section and what is counted ("key_findings_status_red_count", "funding_stream_amount");
+``title`` the thing counted as the report names it (a status, a funding stream, a line);
+``measure`` what the value is: count, percentage, pounds, rank or rate (blank for a word);
+``period`` a month as YYYY-MM, a quarter or a financial year where the figure is for one.
+A value is blank when missing, "true" or "false" for a yes or no.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+from csp_portal.core.spreadsheet import spreadsheet_safe
+from indicators.figures import Figures
+from indicators.spc import Signal
+
+# An indicator's figures in the order of Figures: a snapshot read back from PostgreSQL
+# (jsonb) has its keys in another order, and the CSV is the same whichever it is made from.
+FIGURE_NAMES = tuple(f.name for f in dataclasses.fields(Figures))
+# An indicator's figures whose values are months (lists of months: one row each).
+MONTH_FIGURES = frozenset({"period", "fy_start", "ytd_end", "ytd_periods", "missing_periods"})
+# Its series of (period, value) pairs: written month by month after its other figures.
+SERIES = frozenset({"this_year", "last_year", "cumulative_this_year", "cumulative_target"})
+# The SPC signal's rule is written as "spc_signal", each other field of it beside it.
+SIGNAL_DETAILS = tuple(f.name for f in dataclasses.fields(Signal) if f.name != "rule")
+MONTH_COLUMNS = ("last_year", "this_year", "change", "cumulative", "cumulative_target")
+
+
+def csv_month(value: str | None) -> str:
+    """An ISO date of a month ("2016-11-01") as the month, "2016-11": how the API, the data
+    export and every import write months."""
+    return value[:7] if value else ""
+
+
+def csv_value(value: object) -> object:
+    """A value as a cell: blank when missing, "true" or "false" for a yes or no."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _figure(name: str, value: object) -> Iterator[tuple[str, object]]:
+    """(figure, value) for one of an indicator's figures (``builder.figures_record``)."""
+    if name in SERIES:
+        return
+    if name == "spc_signal":
+        signal = value or {}
+        yield name, signal.get("rule")
+        for key in SIGNAL_DETAILS:
+            yield f"{name}_{key}", signal.get(key)
+    elif name in MONTH_FIGURES:
+        for month in value if isinstance(value, list) else [value]:
+            yield name, csv_month(month)
+    else:
+        yield name, value
+
+
+def indicator_rows(entry: dict) -> Iterator[tuple[str, str, object]]:
+    """(figure, period, value) for everything the report prints of one indicator."""
+    figures = entry["figures"]
+    for name in FIGURE_NAMES:
+        if name in figures:
+            for figure, shown in _figure(name, figures[name]):
+                yield figure, "", csv_value(shown)
+    for key in ("direction_previous_quarter", "direction_same_quarter"):
+        if key in entry:
+            yield key, "", entry[key]
+    rolling = entry.get("rolling")
+    if rolling:
+        for name in ("current", "previous", "change", "change_pct"):
+            yield f"rolling_12_months_{name}", csv_month(rolling["end"]), csv_value(rolling[name])
+    changes = entry.get("changes") or {}
+    for key in sorted(changes):
+        yield f"change_within_normal_variation_{key}", "", csv_value(changes[key]["within"])
+    percentage = entry["measure"] == "percentage"
+    for month in entry["months"]:
+        period = csv_month(month["period"])
+        for name in MONTH_COLUMNS:
+            yield f"month_{name}", period, csv_value(month[name])
+        yield "month_year_before", period, csv_value(month.get("year_before"))
+        yield "month_change_within_normal_variation", period, csv_value(month.get("within"))
+        if percentage:
+            # The counts printed beside a percentage: [numerator, denominator].
+            for year in ("this", "last"):
+                parts = month.get(f"{year}_parts") or [None, None]
+                yield f"month_{year}_year_numerator", period, csv_value(parts[0])
+                yield f"month_{year}_year_denominator", period, csv_value(parts[1])
+
+
+def row(
+    figure: str,
+    value: object,
+    *,
+    measure: str = "count",
+    title: str = "",
+    period: str = "",
+    indicator: str = "",
+) -> dict:
+    """A row of the report's own figures (not one indicator's month by month)."""
+    shown = csv_value(value)
+    return {
+        "indicator": spreadsheet_safe(indicator),
+        "title": spreadsheet_safe(title),
+        "theme_group": "",
+        "measure": measure,
+        "figure": figure,
+        "period": period,
+        "value": spreadsheet_safe(shown) if isinstance(shown, str) else shown,
+        "area": "",
+    }
+
+
+def key_findings_rows(findings: dict) -> list[dict]:
+    """How many indicators, and how many and what share of them have each status and
+    direction (the key findings' two tables)."""
+    rows = [row("key_findings_indicators", findings["total"])]
+    for kind, items in (("status", findings["statuses"]), ("direction", findings["directions"])):
+        for item in items:
+            name, label = f"key_findings_{kind}_{item['key']}", item["label"]
+            rows.append(row(f"{name}_count", item["count"], title=label))
+            rows.append(row(f"{name}_pct", item["pct"], measure="percentage", title=label))
+    return rows
+
+
+def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
+    """Figures revised since the last report, as they were and as they are: a month's
+    figure by its month, a target (in words) by what of it changed."""
+    rows = []
+    for r in revisions:
+        target = r.get("target", False)
+        measure = "" if target else indicators.get(str(r["indicator"]), {}).get("measure", "")
+        common = {
+            "measure": measure,
+            "indicator": r["code"],
+            "title": r["title"],
+            "period": r["what"] if target else csv_month(r["period"]),
+        }
+        name = "revised_target" if target else "revised_figure"
+        rows.append(row(f"{name}_was", r["old"], **common))
+        rows.append(row(f"{name}_now", r["new"], **common))
+    return rows
+
+
+def action_rows(actions: dict | None) -> list[dict]:
+    """The action plan section: actions counted by RAG status and by progress, each with
+    its share unrounded; status changes, closures and overdue actions counted."""
+    if not actions:
+        return []
+    rows = [
+        row("actions_total", actions["total"]),
+        row("actions_carried_over", actions["carried"]),
+    ]
+    for kind in ("rag", "progress"):
+        for item in actions[f"{kind}_counts"]:
+            name, label = f"actions_{kind}_{item['key']}", item["label"]
+            rows.append(row(f"{name}_count", item["count"], title=label))
+            rows.append(row(f"{name}_pct", item["share"], measure="percentage", title=label))
+    rows += [
+        row("actions_status_changes", len(actions["status_changes"])),
+        row("actions_closed_since_last_report", len(actions["closed_since"])),
+        row("actions_overdue", len(actions["overdue"])),
+    ]
+    return rows
+
+
+def commissioning_rows(commissioning: dict | None) -> list[dict]:
+    """Funding in total and by stream (amount, allocated to lines, not allocated), and each
+    commissioning line's contribution, total budget and status, for the year they are for."""
+    if not commissioning:
+        return []
+    year = commissioning["year_label"]
+    rows = []
+    total = commissioning["total"]
+    if total:
+        rows.append(row("funding_total_streams", total["streams"], period=year))
+        # "Allocated": confirmed against lines, whatever their status (_funding_total.html).
+        for name, key in (
+            ("amount", "amount"),
+            ("allocated", "confirmed"),
+            ("unallocated", "unallocated"),
+        ):
+            rows.append(row(f"funding_total_{name}", total[key], measure="pounds", period=year))
+    for stream in commissioning["streams"]:
+        for name in ("amount", "allocated", "unallocated"):
+            rows.append(
+                row(
+                    f"funding_stream_{name}",
+                    stream[name],
+                    measure="pounds",
+                    title=stream["name"],
+                    period=year,
+                )
+            )
+    rows.append(row("commissioning_lines", len(commissioning["lines"]), period=year))
+    rows.append(
+        row("commissioning_lines_to_be_confirmed", commissioning["to_be_confirmed"], period=year)
+    )
+    for line in commissioning["lines"]:
+        title = f"{line['reference']} {line['area']}".strip()
+        for name, value, measure in (
+            ("contribution", line["contribution"], "pounds"),
+            ("contribution_status", line["contribution_status"], ""),
+            ("total_budget", line["total"], "pounds"),
+            ("status", line["status"], ""),
+        ):
+            rows.append(
+                row(f"commissioning_line_{name}", value, measure=measure, title=title, period=year)
+            )
+    return rows
+
+
+def risk_rows(risks: dict) -> list[dict]:
+    """How many issues for other theme groups and open scrutiny recommendations."""
+    return [
+        row("open_issues_for_other_theme_groups", len(risks["issues"])),
+        row("open_scrutiny_recommendations", len(risks["recommendations"])),
+    ]
+
+
+def family_rows(family: list[dict]) -> list[dict]:
+    """Each indicator's rate per 1,000 in the most similar group, its rank (1 is the best
+    rate) among how many areas, and the places it moved (up positive), in the latest
+    quarter and over the year to date."""
+    rows = []
+    for r in family:
+        common = {"indicator": r["code"], "title": r["title"], "period": r["quarter"]}
+        rate = f"family_group_rate_per_1000_{r['per']}"
+        rows.append(row(rate, r["rate"], measure="rate", **common))
+        for prefix, key in (("family_group", ""), ("family_group_ytd", "ytd_")):
+            rows += [
+                row(f"{prefix}_rank", r[f"{key}rank"], measure="rank", **common),
+                row(f"{prefix}_areas", r[f"{key}n"], **common),
+                row(f"{prefix}_rank_change", r[f"{key}change"], measure="rank", **common),
+            ]
+    return rows
+
+
+def report_rows(snapshot: dict) -> list[dict]:
+    """Every figure of the report beyond each indicator's own and the crime-in-context tables."""
+    rows = []
+    if snapshot.get("key_findings"):
+        rows += key_findings_rows(snapshot["key_findings"])
+    rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
+    rows += action_rows(snapshot.get("actions"))
+    rows += commissioning_rows(snapshot.get("commissioning"))
+    if snapshot.get("risks"):
+        rows += risk_rows(snapshot["risks"])
+    rows += family_rows(snapshot.get("family", []))
+    rows.append(row("indicators_without_figures", len(snapshot.get("no_figures", []))))
+    as_at = (snapshot.get("definitions") or {}).get("figures_as_at")
+    if as_at:
+        rows.append(row("figures_as_at", as_at, measure=""))
+    return rows

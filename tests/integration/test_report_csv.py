@@ -1,0 +1,134 @@
+"""report.csv against the demo's published reports: every figure the report prints, unrounded,
+months as YYYY-MM, made from what the version stored; and build_report making only the
+files someone receives."""
+
+import csv
+import io
+import sys
+import time
+
+import pytest
+from django.core.management import call_command
+
+import reports
+from reports import rendering, services
+from reports.models import Report, ReportVersion
+from tests.integration.test_reports import FakeDocuments
+
+
+def _rows(text: str) -> dict[tuple[str, str, str, str], str]:
+    """(indicator or title, figure, period, area) -> value."""
+    return {
+        (r["indicator"] or r["title"], r["figure"], r["period"], r["area"]): r["value"]
+        for r in csv.DictReader(io.StringIO(text))
+    }
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", "--no-users", stdout=io.StringIO())
+
+
+def _version(title: str) -> ReportVersion:
+    return Report.objects.get(title=title).versions.get()
+
+
+@pytest.mark.django_db
+def test_demo_csv_holds_the_figures_report_1_prints(demo):
+    version = _version("Safer Plymouth performance update")
+    rows = _rows(version.csv)
+
+    # Funding of £400,568: £233,500 allocated, £167,068 not allocated (for 2017/18).
+    assert rows["", "funding_total_amount", "2017/18", ""] == "400568"
+    assert rows["", "funding_total_allocated", "2017/18", ""] == "233500"
+    assert rows["", "funding_total_unallocated", "2017/18", ""] == "167068"
+    stream = "Police and Crime Commissioner grant"
+    assert rows[stream, "funding_stream_unallocated", "2017/18", ""] == "167068"
+    # Actions: 4 red, printed as 67%, written unrounded.
+    assert rows["Red", "actions_rag_red_count", "", ""] == "4"
+    assert rows["Red", "actions_rag_red_pct", "", ""] == "66.66666666666666666666666667"
+    assert rows["", "actions_overdue", "", ""] == str(len(version.snapshot["actions"]["overdue"]))
+    # Key findings: each count and its share as the tables print them, unrounded.
+    for item in version.snapshot["key_findings"]["statuses"]:
+        name = f"key_findings_status_{item['key']}"
+        assert rows[item["label"], f"{name}_count", "", ""] == str(item["count"])
+        assert rows[item["label"], f"{name}_pct", "", ""] == item["pct"]
+    assert rows["Amber", "key_findings_status_amber_pct", "", ""] == "22.22222222222222222222222222"
+    # SP 01's special cause, a field a cell.
+    assert rows["SP 01", "spc_signal", "", ""] == "shift"
+    assert rows["SP 01", "spc_signal_side", "", ""] == "above"
+
+
+@pytest.mark.django_db
+def test_demo_csv_holds_the_family_group_ranks_report_2_prints(demo):
+    rows = _rows(_version("Safe and Strong Theme Group Update").csv)
+
+    # "3rd best of 15, unchanged" in Q2 2010/11, at the rate stored unrounded.
+    quarter = "Q2 2010/11"
+    assert rows["SS 06", "family_group_rate_per_1000_population", quarter, ""].startswith(
+        "20.0988217407829722538958570"
+    )
+    assert rows["SS 06", "family_group_rank", quarter, ""] == "3"
+    assert rows["SS 06", "family_group_areas", quarter, ""] == "15"
+    assert rows["SS 06", "family_group_rank_change", quarter, ""] == "0"
+    assert rows["SS 07", "family_group_rank_change", quarter, ""] == "-1"
+
+
+@pytest.mark.django_db
+def test_demo_csv_writes_months_yyyy_mm_and_is_made_from_the_stored_snapshot(demo):
+    for version in ReportVersion.objects.all():
+        stored = ReportVersion.objects.get(pk=version.pk)  # the snapshot as read back
+        assert stored.csv == rendering.report_csv(stored.snapshot)
+        for row in csv.DictReader(io.StringIO(stored.csv)):
+            assert len(row["report_period"]) == 7
+            assert not (row["period"][:4].isdigit() and len(row["period"]) > 7), row
+            if row["figure"] in ("period", "fy_start", "ytd_end") and row["value"]:
+                assert len(row["value"]) == 7, row
+
+
+# build_report -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_documents(monkeypatch, settings):
+    settings.REPORTS_MAKE_DOCUMENTS = True
+    fake = FakeDocuments()
+    monkeypatch.setitem(sys.modules, "reports.documents", fake)
+    monkeypatch.setattr(reports, "documents", fake, raising=False)
+    return fake
+
+
+def _build_report(*args) -> str:
+    out = io.StringIO()
+    call_command(
+        "build_report", "--partnership=safer-plymouth", "--period=2016-11", *args, stdout=out
+    )
+    return out.getvalue().strip()
+
+
+@pytest.mark.django_db
+def test_build_report_without_publish_or_out_makes_no_files(demo, fake_documents, monkeypatch):
+    def not_wanted(*args, **kwargs):
+        raise AssertionError("built for nobody")
+
+    monkeypatch.setattr(services, "report_snapshot", not_wanted)
+    drafts = Report.objects.count()
+
+    start = time.perf_counter()
+    path = _build_report()
+
+    assert time.perf_counter() - start < 2
+    assert fake_documents.calls == []
+    assert Report.objects.count() == drafts + 1
+    assert path == Report.objects.latest("pk").get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_build_report_with_out_writes_the_drafts_files(demo, fake_documents, tmp_path):
+    _build_report(f"--out={tmp_path}")
+
+    assert [kind for kind, _ in fake_documents.calls] == ["charts", "pdf", "docx"]
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "report.docx").read_bytes().startswith(b"PK")
+    rows = _rows((tmp_path / "report.csv").read_text())
+    assert rows["", "funding_total_amount", "2017/18", ""] == "400568"

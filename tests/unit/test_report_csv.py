@@ -1,0 +1,296 @@
+"""The report CSV as a tool reads it: one scalar a cell, months as YYYY-MM, and a row for
+every figure the report prints, worked from hand-made snapshots."""
+
+import csv
+import io
+import logging
+
+from reports.context import context_csv_rows
+from reports.csv_rows import (
+    commissioning_rows,
+    family_rows,
+    indicator_rows,
+    key_findings_rows,
+    revision_rows,
+)
+from reports.rendering import report_csv
+
+
+def _entry(**figures):
+    return {
+        "code": "SP 01",
+        "title": "Overall crime",
+        "theme_group": "",
+        "measure": "count",
+        "figures": {
+            "period": "2016-11-01",
+            "fy_start": "2016-04-01",
+            "ytd_end": "2016-11-01",
+            "ytd_periods": ["2016-10-01", "2016-11-01"],
+            "ytd_partial": False,
+            "within_normal_variation": None,
+            "spc_signal": {"rule": "shift", "side": "above", "run": 7, "length": 7},
+            "this_year": [["2016-11-01", "1530"]],
+            **figures,
+        },
+        "rolling": {
+            "end": "2016-11-01",
+            "current": "18177",
+            "previous": None,
+            "change": None,
+            "change_pct": None,
+        },
+        "changes": {"ytd": {"z": "4.2", "within": False}},
+        "months": [
+            {
+                "period": "2016-11-01",
+                "year_before": "1400",
+                "last_year": "1500",
+                "this_year": "1530",
+                "change": "30",
+                "cumulative": "12000",
+                "cumulative_target": None,
+                "within": True,
+            }
+        ],
+    }
+
+
+def _snapshot(entry, **more):
+    return {
+        "partnership": {"slug": "safer-plymouth"},
+        "period": "2016-11-01",
+        "indicators": {"1": entry},
+        "indicator_order": [1],
+        **more,
+    }
+
+
+def _rows(snapshot) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(report_csv(snapshot))))
+
+
+def _values(rows, figure) -> list[str]:
+    return [row["value"] for row in rows if row["figure"] == figure]
+
+
+def test_spc_signal_is_written_field_by_field():
+    rows = dict(((f, p), v) for f, p, v in indicator_rows(_entry()))
+
+    assert rows["spc_signal", ""] == "shift"
+    assert rows["spc_signal_side", ""] == "above"
+    assert (rows["spc_signal_run", ""], rows["spc_signal_length", ""]) == (7, 7)
+
+
+def test_no_spc_signal_gives_the_same_rows_blank():
+    rows = dict(((f, p), v) for f, p, v in indicator_rows(_entry(spc_signal=None)))
+
+    for name in ("spc_signal", "spc_signal_side", "spc_signal_run", "spc_signal_length"):
+        assert rows[name, ""] == ""
+
+
+def test_every_value_is_one_scalar_a_tool_can_read():
+    rows = _rows(_snapshot(_entry()))
+
+    assert not [r for r in rows if r["value"][:1] in ("{", "[", "(") and r["value"] != "[c]"]
+    # Yes or no as JSON writes them; unknown is blank.
+    assert _values(rows, "ytd_partial") == ["false"]
+    assert _values(rows, "within_normal_variation") == [""]
+    assert _values(rows, "change_within_normal_variation_ytd") == ["false"]
+    assert _values(rows, "month_change_within_normal_variation") == ["true"]
+    # A list of months is a row a month; a series is the month rows, not a cell.
+    assert _values(rows, "ytd_periods") == ["2016-10", "2016-11"]
+    assert _values(rows, "this_year") == []
+
+
+def test_months_are_written_yyyy_mm():
+    rows = _rows(_snapshot(_entry()))
+
+    assert {r["report_period"] for r in rows} == {"2016-11"}
+    assert _values(rows, "period") == ["2016-11"]
+    assert _values(rows, "fy_start") == ["2016-04"]
+    assert _values(rows, "ytd_end") == ["2016-11"]
+    month = {r["figure"]: r for r in rows if r["period"] == "2016-11"}
+    assert month["month_this_year"]["value"] == "1530"
+    assert month["month_year_before"]["value"] == "1400"
+    assert month["rolling_12_months_current"]["value"] == "18177"
+
+
+def test_a_percentages_counts_are_written_for_each_month():
+    entry = _entry()
+    entry["measure"] = "percentage"
+    entry["months"][0] |= {"this_parts": ["16", "18"]}
+
+    rows = {r["figure"]: r["value"] for r in _rows(_snapshot(entry)) if r["period"] == "2016-11"}
+
+    assert (rows["month_this_year_numerator"], rows["month_this_year_denominator"]) == ("16", "18")
+    assert rows["month_last_year_numerator"] == ""  # missing is blank, never 0
+
+
+def test_key_findings_give_each_count_and_its_share_unrounded():
+    findings = {
+        "total": 9,
+        "statuses": [{"key": "amber", "label": "Amber", "count": 2, "pct": "22.2222222"}],
+        "directions": [{"key": "improving", "label": "Improving", "count": 1, "pct": "11.1"}],
+    }
+
+    rows = {r["figure"]: r for r in key_findings_rows(findings)}
+
+    assert rows["key_findings_indicators"]["value"] == 9
+    assert rows["key_findings_status_amber_count"]["value"] == 2
+    assert rows["key_findings_status_amber_pct"]["value"] == "22.2222222"
+    assert rows["key_findings_status_amber_pct"]["measure"] == "percentage"
+    assert rows["key_findings_direction_improving_count"]["title"] == "Improving"
+
+
+def test_funding_rows_per_stream_and_in_total_for_their_year():
+    commissioning = {
+        "year_label": "2017/18",
+        "total": {"streams": 1, "amount": "400568", "confirmed": "233500", "unallocated": "167068"},
+        "streams": [
+            {
+                "name": "=PCC grant",
+                "amount": "400568",
+                "allocated": "233500",
+                "unallocated": "167068",
+            }
+        ],
+        "lines": [
+            {
+                "reference": "CI 04",
+                "area": "Awareness work",
+                "contribution": None,
+                "contribution_status": "Awaiting confirmation",
+                "total": None,
+                "status": "Proposed",
+            }
+        ],
+        "to_be_confirmed": 1,
+    }
+
+    rows = {(r["figure"], r["title"]): r for r in commissioning_rows(commissioning)}
+
+    assert rows["funding_total_unallocated", ""]["value"] == "167068"
+    assert rows["funding_total_allocated", ""]["measure"] == "pounds"
+    assert rows["funding_stream_amount", "'=PCC grant"]["period"] == "2017/18"
+    line = "CI 04 Awareness work"
+    assert rows["commissioning_line_contribution", line]["value"] == ""
+    assert rows["commissioning_line_contribution_status", line]["value"] == "Awaiting confirmation"
+    assert rows["commissioning_lines", ""]["value"] == 1
+
+
+def test_family_group_rate_and_ranks_for_the_quarter_and_year_to_date():
+    family = [
+        {
+            "code": "SS 06",
+            "title": "Total crime rate",
+            "quarter": "Q2 2010/11",
+            "per": "population",
+            "rank": 3,
+            "n": 15,
+            "change": 0,
+            "ytd_rank": 1,
+            "ytd_n": 15,
+            "ytd_change": 2,
+            "rate": "20.09882174078297225389585709",
+        }
+    ]
+
+    rows = {r["figure"]: r["value"] for r in family_rows(family)}
+
+    assert rows["family_group_rate_per_1000_population"] == "20.09882174078297225389585709"
+    assert (rows["family_group_rank"], rows["family_group_areas"]) == (3, 15)
+    assert rows["family_group_rank_change"] == 0
+    assert (rows["family_group_ytd_rank"], rows["family_group_ytd_rank_change"]) == (1, 2)
+
+
+def test_revised_figures_as_they_were_and_are_by_month_and_targets_in_words():
+    common = {"indicator": 1, "code": "SP 09", "title": "Hate crime", "places": 0}
+    revisions = [
+        common | {"period": "2016-10-01", "what": "October 2016", "old": "42", "new": "45"},
+        common | {"period": None, "target": True, "what": "2016/17", "old": "400", "new": "450"},
+    ]
+
+    rows = revision_rows(revisions, {"1": {"measure": "count"}})
+
+    figure = {r["figure"]: r for r in rows if r["period"] == "2016-10"}
+    assert (figure["revised_figure_was"]["value"], figure["revised_figure_now"]["value"]) == (
+        "42",
+        "45",
+    )
+    assert figure["revised_figure_now"]["measure"] == "count"
+    target = {r["figure"]: r["value"] for r in rows if r["period"] == "2016/17"}
+    assert target == {"revised_target_was": "400", "revised_target_now": "450"}
+
+
+def test_hotspot_counts_lose_their_thousands_comma_and_keep_c():
+    context = {
+        "hotspots": [
+            {
+                "code": "SP 01",
+                "title": "Overall crime",
+                "month": "2016-11",
+                "total_shown": "1,234",
+                "top": [{"code": "E01015000", "shown": "1,001"}],
+                "wards": [{"name": "Tiny", "shown": "[c]"}],
+                "small": 3,
+            }
+        ]
+    }
+
+    rows = {(r["figure"], r["area"]): r["value"] for r in context_csv_rows(context)}
+
+    assert rows["lsoa_total", ""] == "1234"
+    assert rows["lsoa_count", "E01015000"] == "1001"
+    assert rows["ward_count", "Tiny"] == "[c]"
+    assert rows["lsoas_shown_as_c", ""] == 3
+
+
+def test_rolling_year_rows_of_the_context_tables_are_months():
+    window = {"end": "2016-09-01", "current": "10", "previous": "8", "change": "2"}
+    core = {
+        "code": "SP 02",
+        "title": "Burglary",
+        "measure": "count",
+        "year": window | {"change_pct": "25"},
+        "quarter": window | {"change_pct": "25"},
+        "rate_per_key": "",
+        "rate": None,
+        "force_change_pct": None,
+    }
+
+    periods = {r["period"] for r in context_csv_rows({"core": [core]}) if r["period"]}
+
+    assert periods == {"2016-09"}
+
+
+def test_drawing_charts_keeps_the_browsers_closing_message_off_stderr(caplog):
+    from reports import chart_images
+    from tests.unit.test_documents import _chromium_or_skip
+
+    _chromium_or_skip()
+    chart = {"data": [{"type": "scatter", "x": ["Apr", "May"], "y": [1, 2]}], "layout": {}}
+    assert set(chart_images.render_chart_images({"c": chart})) == {"c"}
+
+    # What choreographer logs when the browser closes mid-message: dropped; the rest kept.
+    logger = logging.getLogger("choreographer.channels.pipe")
+    for message in ("JSONError decoding message. Ignoring", "Error in run_read_loop."):
+        try:
+            raise ValueError("half a message")
+        except ValueError:
+            logger.exception(message)
+    assert "JSONError" not in caplog.text
+    assert "Error in run_read_loop." in caplog.text
+
+
+def test_an_overviews_indicators_are_written_under_their_own_partnership():
+    snapshot = _snapshot(_entry()) | {
+        "partnership": {"slug": "safer-gateshead"},
+        "indicators": {},
+        "indicator_order": [],
+        "overview": [{"slug": "safe-newcastle", "indicators": [_entry()]}],
+    }
+
+    rows = _rows(snapshot)
+
+    assert {r["partnership"] for r in rows if r["indicator"] == "SP 01"} == {"safe-newcastle"}
