@@ -14,6 +14,7 @@ full bundle instead.
 import asyncio
 import concurrent.futures
 import copy
+import logging
 import os
 from pathlib import Path
 
@@ -31,6 +32,16 @@ BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
 # A port nothing listens on: any http(s) request fails at once instead of going out.
 NO_NETWORK_PROXY = "127.0.0.1:9"
 TIMEOUT_SECONDS = 60
+
+
+def _not_the_closing_message(record: logging.LogRecord) -> bool:
+    """False for choreographer's "JSONError decoding message. Ignoring", logged with a
+    traceback when the browser is closed after the last chart. Closing the pipe while
+    Chromium is still writing its last event leaves the read thread a part of a message
+    (choreographer 1.4 ``Pipe.read_jsons``: an OSError mid-read falls through to decoding
+    what was read), which it then ignores. Every image is drawn by then; a message lost
+    while drawing would time out ``calc_fig`` and raise ChartImageError instead."""
+    return not record.getMessage().startswith("JSONError decoding message")
 
 
 class ChartImageError(RuntimeError):
@@ -91,6 +102,10 @@ def _short_categories(figure: dict, longest: int = 3) -> bool:
 
 async def _render(figures: dict[str, dict], path: Path) -> dict[str, bytes]:
     import kaleido  # imported here: it pulls in choreographer and logging set-up
+
+    # Only once choreographer has made its logger: one made here first would lack
+    # logistro's methods (``debug2``), and every chart would fail.
+    logging.getLogger("choreographer.channels.pipe").addFilter(_not_the_closing_message)
 
     options = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": SCALE}
     async with kaleido.Kaleido(

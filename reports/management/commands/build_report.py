@@ -12,7 +12,8 @@ from reports import rendering, services
 class Command(BaseCommand):
     help = (
         "Build a report with the default sections and cover sheet, publish it if asked, "
-        "and write report.html, .pdf, .docx and .csv into --out. Prints the report's path."
+        "and write report.html, .pdf, .docx and .csv into --out. Prints the report's path. "
+        "Without --publish or --out it saves the draft only: its page builds it when read."
     )
 
     def add_arguments(self, parser):
@@ -46,26 +47,16 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         if publish:
             version = services.report_publish(report=report, by=None).version
-            files = {
-                "html": version.html,
-                "pdf": version.pdf,
-                "docx": version.docx,
-                "csv": version.csv,
-            }
-            title, snapshot = report.title, version.snapshot
-        else:
+            if out:
+                files = {kind: getattr(version, kind) for kind in ("html", "pdf", "docx", "csv")}
+                self._write(Path(out), files, report.title, version.snapshot)
+        elif out:
+            # A draft's files are made only to be written out: nobody else receives them.
             snapshot = services.report_snapshot(report)
             html = rendering.render_document(snapshot)
             pdf, docx = services.report_documents(report, snapshot, html)
-            files = {
-                "html": html,
-                "pdf": pdf,
-                "docx": docx,
-                "csv": rendering.report_csv(snapshot),
-            }
-            title = report.title
-        if out:
-            self._write(Path(out), files, title, snapshot)
+            files = {"html": html, "pdf": pdf, "docx": docx, "csv": rendering.report_csv(snapshot)}
+            self._write(Path(out), files, report.title, snapshot)
         self.stdout.write(report.get_absolute_url())
 
     def _check_folder(self, folder: Path) -> None:
