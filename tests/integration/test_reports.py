@@ -613,6 +613,22 @@ def test_build_report_unknown_theme_group_fails_clearly(partnership_a):
 
 
 @pytest.mark.django_db
+def test_build_report_without_chromium_fails_clearly_and_leaves_no_draft(
+    partnership_a, monkeypatch
+):
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    from reports import chart_images
+
+    monkeypatch.setattr(chart_images, "browser_path", lambda: Path("/nowhere/chromium"))
+    with pytest.raises(CommandError, match="No Chromium at /nowhere/chromium"):
+        call_command("build_report", "--partnership=partnership-a", "--period=2016-11", "--publish")
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
 def test_covered_periods_are_year_to_date_and_the_whole_of_last_year():
     # Its month-by-month tables print every month of last year beside this year's.
     months = selectors.covered_periods(NOV_2016, 4)

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from csp_portal.core.models import Partnership
 from indicators import periods
-from reports import rendering, services
+from reports import chart_images, rendering, services
 
 
 class Command(BaseCommand):
@@ -41,6 +41,12 @@ class Command(BaseCommand):
                 )
         if out:
             self._check_folder(Path(out))
+        if (publish or out) and not chart_images.browser_path().exists():
+            # Checked before the draft is saved: a failure half-way would leave one behind.
+            raise CommandError(
+                f"No Chromium at {chart_images.browser_path()} to draw the charts of the PDF "
+                "and Word files: install Debian's chromium, or set BROWSER_PATH"
+            )
         try:
             report = services.report_default(partnership=found, period=month, theme_group=group)
         except ValidationError as error:
