@@ -64,7 +64,7 @@ def test_month_sheet_row_of_a_count_links_its_page_and_shows_last_year():
     assert html == (
         '\n      <tr class="govuk-table__row">\n'
         '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
-        '          <a class="govuk-link" href="/p/safer-town/indicators/7/">HC 01</a>'
+        '          <a class="govuk-link" href="/p/safer-town/indicators/7/" tabindex="-1">HC 01</a>'
         " Hate &amp; &lt;crime&gt;\n"
         '          <span class="govuk-body-s app-sheet__meta">Count</span>\n'
         "        </th>\n"
@@ -86,7 +86,8 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
     assert html == (
         '\n      <tr class="govuk-table__row app-sheet__row--error">\n'
         '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
-        '          <a class="govuk-link" href="/p/safer-town/indicators/8/">SAT 01</a>'
+        '          <a class="govuk-link" href="/p/safer-town/indicators/8/" tabindex="-1">'
+        "SAT 01</a>"
         " Victim satisfaction\n"
         '          <span class="govuk-body-s app-sheet__meta">'
         "Percentage, quarterly: quarter starting October 2016</span>\n"
