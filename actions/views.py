@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.tables import table_download
 from indicators import periods
 
 from . import rules, selectors, services
@@ -505,10 +505,9 @@ def _list_view(
         # Nothing filtered out: an empty list means there are none at all.
         table.empty_text = _none_yet(empty, reverse(add[0], args=[slug]), add[1], can_edit)
     export_format = request.GET.get("_export")
-    if export_format in EXPORT_FORMATS and TableExport.is_valid_format(export_format):
+    if export_format in EXPORT_FORMATS:
         RequestConfig(request).configure(table)
-        exporter = TableExport(export_format, table)
-        return exporter.response(f"{partnership.slug}-{name}.{export_format}")
+        return table_download(table, export_format, f"{partnership.slug}-{name}.{export_format}")
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "partnership": partnership,

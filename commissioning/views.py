@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.tables import table_download
 from indicators import periods
 
 from . import selectors, services
@@ -62,8 +62,8 @@ def plan(request, slug, year):
     export_format = request.GET.get("_export")
     if export_format in {"csv", "xlsx"}:
         RequestConfig(request).configure(table)
-        exporter = TableExport(export_format, table)
-        return exporter.response(f"{partnership.slug}-commissioning-{year}.{export_format}")
+        filename = f"{partnership.slug}-commissioning-{year}.{export_format}"
+        return table_download(table, export_format, filename)
     RequestConfig(request, paginate=False).configure(table)
     years = sorted(set(selectors.commissioning_years(partnership)) | {year})
     start = partnership.fy_start_month

@@ -19,11 +19,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_safe
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.tables import table_download
 from opendata.selectors import family_ranking, family_rankings
 
 from . import (
@@ -99,11 +99,12 @@ def indicator_list(request, slug):
         return form, IndicatorTable(queryset, empty_text=none_yet_text(import_url))
 
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format) and export_format in {"csv", "xlsx"}:
+    if export_format in {"csv", "xlsx"}:
         _, table = filtered_table()
         RequestConfig(request).configure(table)
-        exporter = TableExport(export_format, table, exclude_columns=())
-        return exporter.response(f"{partnership.slug}-indicators.{export_format}")
+        return table_download(
+            table, export_format, f"{partnership.slug}-indicators.{export_format}"
+        )
 
     made_from: dict[int, Indicator] = {}  # indicators read for the index on this request
 

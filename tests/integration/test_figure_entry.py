@@ -1192,3 +1192,15 @@ def test_a_new_indicator_offers_the_year_before_so_last_year_can_be_entered(
     assert grid_url(indicator, this_year - 1) in grid
     assert grid_url(indicator, this_year + 1) not in grid  # a year not begun
     assert grid_url(indicator, this_year) in earlier
+
+
+@pytest.mark.django_db
+def test_a_csv_download_tells_excel_it_is_utf8(client, officer_a, listed):
+    Indicator.objects.filter(code="HC 01").update(title="Hate crime – £ spent")
+    client.force_login(officer_a)
+
+    content = client.get(list_url("?_export=csv")).content
+
+    assert content.startswith("\ufeff".encode())
+    assert "Hate crime – £ spent" in content.decode("utf-8-sig")
+    assert not client.get(list_url("?_export=xlsx")).content.startswith("\ufeff".encode())
