@@ -27,7 +27,7 @@ from django.db.models import Model, Q
 from csp_portal.core.models import Meeting, Membership, Partnership
 from indicators import periods
 from indicators.importing import max_lengths
-from indicators.importing.checking import NO, YES
+from indicators.importing.checking import yes_no
 
 from . import rules, services
 from .models import (
@@ -122,19 +122,6 @@ def _date(row, column: str, ctx) -> tuple[bool, datetime.date | None]:
         return False, None
 
 
-def _yes_no(row, column: str, ctx) -> tuple[bool, bool | None]:
-    """(ok, yes or no, a blank cell no; None when the file has no such column); reports
-    any other answer."""
-    if column not in row.columns:
-        return True, None
-    raw = row.get(column)
-    answer = raw.lower() or "no"
-    if answer not in YES + NO:
-        ctx.error(row, f"{column} '{raw}' must be yes or no")
-        return False, None
-    return True, answer in YES
-
-
 def _theme_group_known(ctx, row, slug: str) -> bool:
     name = row.get("theme_group")
     if name and ctx.theme_group(slug, name) is None:
@@ -203,7 +190,7 @@ def check_actions(rows, ctx) -> list[dict]:
         ok = ctx.texts_fit(row, LENGTHS["actions"]) and ok
         due_ok, due = _date(row, "due", ctx)
         updated_ok, updated_on = _date(row, "updated_on", ctx)
-        closed_ok, closed = _yes_no(row, "closed", ctx)
+        closed_ok, closed = yes_no(row, "closed", ctx)
         ok = ok and due_ok and updated_ok and closed_ok
         status = row.get("status") or rules.NOT_STARTED
         allowed = rules.legend_statuses(_legend(ctx, slug))

@@ -35,7 +35,6 @@ FY_START_MONTH_DEFAULT = Partnership._meta.get_field("fy_start_month").default
 INDICATOR_LENGTHS = max_lengths(
     Indicator, code="code", title="title", unit="unit", owner="owner", data_source="data_source"
 ) | max_lengths(ThemeGroup, theme_group="name")
-# The optional last columns of indicators.csv: absent from a file, what is stored stays.
 YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0")
 CRIME_TYPES_LENGTH = Indicator._meta.get_field("police_uk_crime_types").max_length
 WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
@@ -43,9 +42,23 @@ WHOLE_DIGITS = FIGURE_DIGITS - FIGURE_PLACES
 
 def _listed(row: Row, column: str) -> str | None:
     """A ;-separated list column, tidied; None when the file has no such column."""
-    if column not in row.data:
+    if column not in row.columns:
         return None  # an older file: leave what is stored
     return police_uk.join_list(split_list(row.get(column)))
+
+
+def yes_no(row: Row, column: str, ctx: ImportContext, *, blank: bool = False):
+    """(ok, the cell's yes or no, ``blank`` for an empty one; None when the file has no
+    such column, an optional one added later); reports any other answer."""
+    if column not in row.columns:
+        return True, None
+    raw = row.get(column)
+    if not raw:
+        return True, blank
+    if raw.lower() not in YES + NO:
+        ctx.error(row, f"{column} '{raw}' must be yes or no")
+        return False, None
+    return True, raw.lower() in YES
 
 
 def _area_count(row: Row, column: str, ctx: ImportContext) -> tuple[bool, int | None]:
@@ -83,12 +96,11 @@ def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
             )
             return None
         extras["fy_start_month"] = int(month)
-    if "reports_public" in row.columns:
-        answer = row.get("reports_public").lower() or "no"
-        if answer not in YES + NO:
-            ctx.error(row, f"reports_public '{row.get('reports_public')}' must be yes or no")
-            return None
-        extras["reports_public"] = answer in YES
+    ok, public = yes_no(row, "reports_public", ctx)
+    if not ok:
+        return None
+    if public is not None:
+        extras["reports_public"] = public
     return extras
 
 
@@ -157,7 +169,7 @@ def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
     """The optional columns the file has, as stored (blank: the field's default); None
     after reporting a bad one."""
     extras = {}
-    if "rate_per" in row.data:
+    if "rate_per" in row.columns:
         rate_per = row.get("rate_per").lower() or Indicator.RatePer.POPULATION
         if rate_per not in Indicator.RatePer.values:
             ctx.error(
@@ -165,7 +177,7 @@ def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
             )
             return None
         extras["rate_per"] = rate_per
-    if "stability" in row.data:
+    if "stability" in row.columns:
         field = Indicator._meta.get_field("stability")
         numbers = ctx.numbers(
             row, ("stability",), digits=field.max_digits, places=field.decimal_places
@@ -176,14 +188,13 @@ def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
             ctx.error(row, "stability cannot be negative")
             return None
         extras["stability"] = field.default if numbers[0] is None else numbers[0]
-    if "active" in row.data:
-        active = row.get("active").lower() or "yes"
-        if active not in YES + NO:
-            ctx.error(row, f"active '{row.get('active')}' must be yes or no")
-            return None
-        extras["active"] = active in YES
+    ok, active = yes_no(row, "active", ctx, blank=True)
+    if not ok:
+        return None
+    if active is not None:
+        extras["active"] = active
     for name in ("owner", "data_source", "interpretation_note"):
-        if name in row.data:
+        if name in row.columns:
             extras[name] = row.get(name)
     return extras
 
