@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from csp_portal.core import concurrency
 from csp_portal.core.caching import KeptBytes, cached, page_from_cache, page_to_cache
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
@@ -200,7 +201,7 @@ def report_edit(request, slug, pk):
 def _stale_message(request, form: ReportForm, stale: services.StaleEdit) -> None:
     """Someone changed the same parts first: say which, and show what is stored now,
     keeping the person's own changes in their boxes, so saving again replaces theirs
-    (as csp_portal.core.concurrency.rebase, with lists for the checkbox groups)."""
+    (csp_portal.core.concurrency.rebase)."""
     fields = [name for name, part in form.parts.items() if part in stale.parts]
     labels = [str(form.fields[name].label) for name in fields]
     form.add_error(
@@ -211,25 +212,22 @@ def _stale_message(request, form: ReportForm, stale: services.StaleEdit) -> None
     )
     stored = _form_for(request, form.partnership, stale.current)
     changed = set(form.changed_data)
-    data = form.data.copy()
-    for name, field in form.fields.items():
-        if name not in stored.fields or field.disabled:
-            continue
-        if name in fields:
-            keys = [form[name].html_initial_name]  # told about theirs; their own value stays
-        elif name not in changed:
-            keys = [form[name].html_name, form[name].html_initial_name]
-        else:
-            continue
-        value = stored[name].value()
-        raw = [str(v) for v in value] if isinstance(value, list) else _raw(value)
-        for key in keys:
-            data.setlist(key, raw if isinstance(raw, list) else [raw])
-    form.data = data
+    now = {
+        name: _raw(stored[name].value())
+        for name, field in form.fields.items()
+        if name in stored.fields and not field.disabled
+    }
+    concurrency.rebase(
+        form,
+        refresh={name: raw for name, raw in now.items() if name not in changed | set(fields)},
+        conflicts={name: raw for name, raw in now.items() if name in fields},
+    )
 
 
-def _raw(value) -> str:
-    """A stored value as a box posts it."""
+def _raw(value) -> str | list[str]:
+    """A stored value as a box (or a group of checkboxes) posts it."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
     if value is None:
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -90,13 +90,21 @@ def rebase(form: forms.Form, *, refresh: Mapping[str, str], conflicts: Mapping[s
     shown value). conflicts: fields in conflict, to the stored value the person is told
     about (the shown value only: their own value stays in the box). Fields in neither
     keep the value first shown, so a change someone makes to them meanwhile is still
-    caught on the next save.
+    caught on the next save. A value is the text a box posts, or a list of them (a group
+    of checkboxes).
     """
     data = form.data.copy()
+
+    def put(key: str, value) -> None:
+        if isinstance(value, list):
+            data.setlist(key, value)
+        else:
+            data[key] = value
+
     for name, value in refresh.items():
         bound = form[name]
-        data[bound.html_name] = value
-        data[bound.html_initial_name] = value
+        put(bound.html_name, value)
+        put(bound.html_initial_name, value)
     for name, value in conflicts.items():
-        data[form[name].html_initial_name] = value
+        put(form[name].html_initial_name, value)
     form.data = data
