@@ -106,6 +106,12 @@ def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
 
 def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
     items = []
+    # Names already stored, with their partnership's slug: one query for the chunk.
+    named = dict(
+        Partnership.objects.filter(name__in=[row.get("name") for row in rows]).values_list(
+            "name", "slug"
+        )
+    )
     for row in rows:
         slug, name = row.get("slug"), row.get("name")
         if not slug or slugify(slug) != slug:
@@ -125,7 +131,7 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if first is not None:
             ctx.error(row, f"name '{name}' is repeated (first at row {first})")
             continue
-        if Partnership.objects.filter(name=name).exclude(slug=slug).exists():
+        if named.get(name, slug) != slug:
             ctx.error(row, f"name '{name}' is another partnership's")
             continue
         population_ok, population = _area_count(row, "population", ctx)
