@@ -114,6 +114,7 @@ class AuthenticationMiddleware(DjangoAuthentication):
 
 # A signed-in session is renewed (saved, so its expiry starts again) at most this often.
 RENEW_EVERY_SECONDS = 5 * 60
+RENEWED = "_renewed"  # the session key of when it was last saved for its expiry's sake
 # How long a renewal waits for SQLite's write lock (an import may hold it for minutes):
 # a busy database skips it, and a later request renews the session.
 RENEW_WAIT_MS = 200
@@ -125,7 +126,7 @@ class SlidingSessionMiddleware:
 
     Only a session the request read anyway is looked at, and it is saved again at most
     every ``RENEW_EVERY_SECONDS``, so most requests write nothing. The renewal is best
-    effort: a page is never held up, nor failed, for it. Place it after
+    effort: a page never fails for it, and waits at most ``RENEW_WAIT_MS``. Place it after
     ``SessionMiddleware``, whose own save (of a session changed for other reasons)
     then renews it as well.
     """
@@ -180,9 +181,6 @@ def _waiting_briefly():
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {int(usual)}")
-
-
-RENEWED = "_renewed"  # the session key of when it was last saved for its expiry's sake
 
 
 def _now() -> int:
