@@ -123,3 +123,71 @@ def test_a_renewal_the_database_is_too_busy_for_is_skipped_not_an_error(
     renewed = client.get(page)
     assert _expiry(client) > first
     assert renewed.cookies["sessionid"]["max-age"] == 8 * 60 * 60
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Origin": "http://testserver"},
+        {"Origin": "https://portal.example.gov.uk"},  # a trusted origin (CSRF_TRUSTED_ORIGINS)
+    ],
+)
+def test_the_headers_sign_out_button_needs_no_token_from_this_site(headers, officer_a, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://portal.example.gov.uk"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_a)
+
+    response = client.post(reverse("logout"), headers=headers)
+
+    assert b"You have signed out" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # another site of the same domain
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},  # the browser's word
+        {"Origin": "https://elsewhere.example"},
+        {"Origin": "null"},
+        {},  # neither header, nor a token
+    ],
+)
+def test_a_sign_out_from_another_site_gets_the_confirmation_page_signed_in_still(
+    headers, officer_a
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_a)
+
+    response = client.post(reverse("logout"), headers=headers)
+
+    assert response.status_code == 200
+    assert b"Anything you have not saved" in response.content
+    assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_the_confirmation_pages_button_signs_out_with_its_token(officer_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer_a)
+    page = client.get(reverse("logout"))
+    token = str(page.context["csrf_token"])
+
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+
+    assert b"You have signed out" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_signed_in_page_with_no_form_sends_no_csrf_token_or_cookie(client, officer_a):
+    client.force_login(officer_a)
+
+    response = client.get(reverse("core:accessibility"))
+
+    assert b"csrfmiddlewaretoken" not in response.content
+    assert "csrftoken" not in response.cookies
