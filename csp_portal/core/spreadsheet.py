@@ -28,6 +28,14 @@ def spreadsheet_safe(text: str) -> str:
     return text if number.is_finite() else "'" + text  # "-Infinity" is no number to Excel
 
 
+def workbook_text(text: str) -> str:
+    """Text for a workbook's text cell, which a spreadsheet shows as it is and never runs:
+    only text starting with apostrophes before a formula's first character gets one
+    more, so an import, which reads workbooks and CSV files alike, gives it back as it was
+    (``spreadsheet_text``). Workbooks written with ``spreadsheet_safe`` still read back."""
+    return "'" + text if _ESCAPED.match(text) else text
+
+
 def spreadsheet_text(text: str) -> str:
     """Text as it was before spreadsheet_safe."""
     return text[1:] if _ESCAPED.match(text) else text

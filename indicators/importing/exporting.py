@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from csp_portal.core.models import Partnership
-from csp_portal.core.spreadsheet import MAY_CHANGE, spreadsheet_safe
+from csp_portal.core.spreadsheet import MAY_CHANGE, spreadsheet_safe, workbook_text
 
 from .. import periods
 from ..models import Actual, Indicator, Target
@@ -19,9 +19,10 @@ from . import registry
 from .xlsx import StreamedWorkbook
 
 
-def cell_text(value) -> str:
+def cell_text(value, escape=spreadsheet_safe) -> str:
     """One exported cell: blanks for None, plain numbers, months as 2016-11; text that a
-    spreadsheet would run as a formula gets an apostrophe (see spreadsheet_safe)."""
+    spreadsheet would run as a formula gets an apostrophe (see spreadsheet_safe; a
+    workbook's text cells need only ``workbook_text``)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -29,7 +30,7 @@ def cell_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()[:7]
     text = value if isinstance(value, str) else str(value)
-    return spreadsheet_safe(text) if text.startswith(MAY_CHANGE) else text
+    return escape(text) if text.startswith(MAY_CHANGE) else text
 
 
 # The four indicator tables ---------------------------------------------------
@@ -111,15 +112,17 @@ def export_actuals(partnership: Partnership) -> Iterator[Sequence]:
 # Writing the files -------------------------------------------------------------
 
 
-def _rows(table: registry.Table, partnership: Partnership) -> Iterator[list[str]]:
+def _rows(table: registry.Table, partnership: Partnership, escape) -> Iterator[list[str]]:
     yield list(table.columns)
     for row in table.export(partnership):
-        yield [cell_text(cell) for cell in row]
+        yield [cell_text(cell, escape) for cell in row]
 
 
-def export_rows(partnership: Partnership) -> dict[str, Iterable[list[str]]]:
+def export_rows(
+    partnership: Partnership, escape=spreadsheet_safe
+) -> dict[str, Iterable[list[str]]]:
     """Every registered table for one partnership, as rows of text with a header."""
-    return {table.name: _rows(table, partnership) for table in registry.tables()}
+    return {table.name: _rows(table, partnership, escape) for table in registry.tables()}
 
 
 def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
@@ -140,10 +143,12 @@ def write_workbook(partnership: Partnership, file: BinaryIO) -> None:
     """The same tables as sheets of one .xlsx workbook, which the import reads back.
 
     Cells are text, as in the CSV files, so Excel does not turn periods like 2016-11
-    into dates or drop the trailing zeros of a code. Written a row at a time.
+    into dates or drop the trailing zeros of a code; and as text cells are never run,
+    text starting "=" or "-" is written as it is, with no apostrophe before it. Written a
+    row at a time.
     """
     workbook = StreamedWorkbook(file)
-    for name, rows in export_rows(partnership).items():
+    for name, rows in export_rows(partnership, escape=workbook_text).items():
         workbook.add_sheet(name, rows)
     workbook.close()
 

@@ -750,8 +750,37 @@ def test_indicator_list_excel_export_has_no_formulas(client, officer_a, partners
         reverse("indicators:list", args=[partnership_a.slug]), {"_export": "xlsx"}
     )
     sheet = load_workbook(BytesIO(response.content)).active
-    titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert titles == ["'=1+1"]
+    titles = [row[1] for row in sheet.iter_rows(min_row=2)]
+    # A text cell, shown as it was: no apostrophe, and never run as a formula.
+    assert [(cell.value, cell.data_type) for cell in titles] == [("=1+1", "s")]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+@pytest.mark.django_db
+def test_the_export_workbook_shows_formula_like_text_as_it_is_and_imports_it_back(
+    client, officer_a, partnership_a
+):
+    from openpyxl import load_workbook
+
+    titles = {"X 1": '=HYPERLINK("http://x","y")', "X 2": "-5% on last year", "X 3": "'=quoted"}
+    for code, title in titles.items():
+        IndicatorFactory(partnership=partnership_a, code=code, title=title)
+    client.force_login(officer_a)
+    response = client.get(reverse("indicators:export", args=[partnership_a.slug]))
+    data = b"".join(response.streaming_content)
+
+    sheet = load_workbook(BytesIO(data))["indicators"]
+    shown = {row[1].value: (row[2].value, row[2].data_type) for row in sheet.iter_rows(min_row=2)}
+    assert shown["X 1"] == ('=HYPERLINK("http://x","y")', "s")
+    assert shown["X 2"] == ("-5% on last year", "s")
+    assert shown["X 3"] == ("''=quoted", "s")  # one apostrophe more, which the import takes off
+
+    Indicator.objects.all().delete()
+    errors = []
+    importing.import_tables(importing.read_workbook(data, errors), by=None, scope=partnership_a)
+
+    assert not errors
+    assert dict(Indicator.objects.values_list("code", "title")) == titles
 
 
 def test_a_day_excel_holds_as_a_date_is_read_as_that_day_and_a_period_as_its_month():
