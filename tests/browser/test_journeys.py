@@ -67,6 +67,20 @@ def test_officer_signs_in_and_opens_partnership(page, live_server, plymouth):
     assert_accessible(page)
 
 
+def test_the_headers_sign_out_button_signs_out_at_once(page, live_server, plymouth):
+    _, officer, _ = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(f"{live_server.url}/p/safer-plymouth/")
+    assert page.locator('input[name="csrfmiddlewaretoken"]').count() == 0  # none needed
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
+    page.goto(f"{live_server.url}/p/safer-plymouth/")
+    assert "/accounts/login/" in page.url
+    assert_accessible(page)
+
+
 def test_sign_in_with_wrong_password_shows_error_summary(page, live_server, plymouth):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("olu")
