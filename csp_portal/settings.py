@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "csp_portal.core.sessions.AuthenticationMiddleware",
     "csp_portal.core.sessions.SlidingSessionMiddleware",
+    "csp_portal.core.sessions.PartnershipWithSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -16,10 +16,12 @@ from django.http import Http404
 
 from .models import Membership, Partnership
 from .prepared import PreparedGet, PreparedRows
+from .sessions import NOT_READ, partnership_read_with_session
 
 # Nearly every request reads its partnership by slug and the user's roles: the SQL of
-# each is built once.
-_partnership_by_slug = PreparedGet(Partnership, "slug")
+# each is built once. A signed-in reader's partnership usually comes with the session
+# (csp_portal/core/sessions.py).
+partnership_by_slug = PreparedGet(Partnership, "slug")
 _roles_of_user = PreparedRows(
     # No default ordering: it would join the partnership, organisation and user to sort.
     lambda user_id: (
@@ -74,9 +76,14 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
     return Partnership.objects.filter(pk__in=roles_by_partnership(user).keys())
 
 
+def _partnership(slug: str) -> Partnership | None:
+    found = partnership_read_with_session(slug)
+    return partnership_by_slug.get(slug) if found is NOT_READ else found
+
+
 def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Partnership:
     """The partnership with this slug if the user has the access, else Http404."""
-    partnership = _partnership_by_slug.get(slug)
+    partnership = _partnership(slug)
     if partnership is None or not has_access(user, partnership, access):
         raise Http404("No partnership found")
     return partnership
@@ -88,7 +95,7 @@ def reports_partnership_for(user: User | AnonymousUser, slug: str) -> Partnershi
     Its members may; so may anyone, signed in or not, when the partnership has made its
     published reports public. Drafts are a matter for Access.LIVE, never for this.
     """
-    partnership = _partnership_by_slug.get(slug)
+    partnership = _partnership(slug)
     if partnership is None:
         raise Http404("No partnership found")
     if partnership.reports_public or has_access(user, partnership, Access.PUBLISHED):

@@ -8,6 +8,11 @@ in the others until it expired. So the session row is read on every request, and
 row comes with it (``user`` is a column of ``core.Session``, set whenever the session is
 saved): one query, as few as before, and signing out ends the session everywhere at once.
 
+On a page of a partnership (a URL naming its slug), ``PartnershipWithSessionMiddleware``
+reads the partnership in that same query, before the view asks for it
+(`partnership_read_with_session`): a signed-in reader's page of a partnership starts with
+one query, not two. Nothing is kept between requests.
+
 ``AuthenticationMiddleware`` hands the user read with the session to
 ``UserBackend.get_user`` (``csp_portal/core/backends.py``) for the length of
 Django's own ``auth.get_user``, which still verifies the session against the user's
@@ -30,10 +35,13 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
-from .prepared import PreparedRows
+from .prepared import PreparedPair, PreparedRows
 
 # The session of the request whose user Django is reading, while it reads it.
 _reading = contextvars.ContextVar("csp_session_being_read", default=None)
+# The partnerships read with this request's session, by slug (None where there is none).
+_partnerships_read = contextvars.ContextVar("csp_partnerships_read", default=None)
+NOT_READ = object()
 
 
 @functools.cache
@@ -48,16 +56,45 @@ def _session_by_key() -> PreparedRows:
     )
 
 
+@functools.cache
+def _session_and_partnership() -> PreparedPair:
+    """The session by its key with its user, and beside them the partnership by its slug."""
+    from .permissions import partnership_by_slug
+
+    return PreparedPair(_session_by_key(), partnership_by_slug)
+
+
 class SessionStore(DatabaseStore):
+    _partnership_slug = None  # while a read takes the partnership with this slug too
+
     @classmethod
     def get_model_class(cls):
         from .models import Session
 
         return Session
 
+    def read_with_partnership(self, slug: str) -> None:
+        """Read the session now, if it is not read yet, and with it the partnership with
+        this slug (`partnership_read_with_session`)."""
+        if hasattr(self, "_session_cache") or self.session_key is None:
+            return
+        self._partnership_slug = slug
+        try:
+            self._get_session()
+        finally:
+            self._partnership_slug = None
+
     def _get_session_from_db(self):
-        found = _session_by_key().instances(self.session_key, one=True)
-        session = found[0] if found else None
+        slug = self._partnership_slug
+        if slug is None:
+            found = _session_by_key().instances(self.session_key, one=True)
+            session = found[0] if found else None
+        else:
+            pair = _session_and_partnership().instances((self.session_key,), (slug,))
+            session = pair[0] if pair else None
+            read = _partnerships_read.get()
+            if pair and read is not None:
+                read[slug] = pair[1]
         if session is None or session.expire_date <= timezone.now():
             self._session_key = None
             self._user_read = None
@@ -77,6 +114,36 @@ class SessionStore(DatabaseStore):
         """The user read with this session if it is the one asked for, else None."""
         user = getattr(self, "_user_read", None)
         return user if user is not None and str(user.pk) == str(user_id) else None
+
+
+def partnership_read_with_session(slug: str):
+    """The partnership with this slug as this request read it with its session (None if
+    there is none), or NOT_READ. Given once: a second asker reads it afresh, since the
+    view may have changed it meanwhile."""
+    read = _partnerships_read.get()
+    return NOT_READ if read is None else read.pop(slug, NOT_READ)
+
+
+class PartnershipWithSessionMiddleware:
+    """For a page of a partnership (its URL names the slug), reads the session, its user
+    and the partnership in one query before the view runs. Place it after
+    ``AuthenticationMiddleware``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _partnerships_read.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _partnerships_read.reset(token)
+
+    def process_view(self, request, view, args, kwargs):
+        slug = kwargs.get("slug")
+        session = getattr(request, "session", None)
+        if isinstance(slug, str) and isinstance(session, SessionStore):
+            session.read_with_partnership(slug)
 
 
 def user_read_with_session(user_id):

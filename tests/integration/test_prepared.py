@@ -282,3 +282,75 @@ def test_a_listed_indicator_read_alone_carries_its_latest_month_and_count():
         assert (alone.latest, alone.figure_count) == (expected.latest, expected.figure_count)
     assert (shown[empty.pk].latest, shown[empty.pk].figure_count) == (None, 0)
     assert selectors.listed_indicators(PartnershipFactory(), [built[0].pk]) == []
+
+
+def test_a_prepared_pair_reads_both_rows_in_one_query_as_the_orm_reads_them():
+    from csp_portal.core.prepared import PreparedPair
+
+    user, partnership = UserFactory(first_name="Ann"), PartnershipFactory()
+    users = PreparedGet(User, "pk")
+    pair = PreparedPair(users, PreparedGet(Partnership, "slug"))
+
+    with CaptureQueriesContext(connection) as queries:
+        got_user, got_partnership = pair.instances((user.pk,), (partnership.slug,))
+        alone, nothing = pair.instances((user.pk,), ("no-such-partnership",))
+        missing = pair.instances((user.pk + 1000,), (partnership.slug,))
+    assert len(queries) == 3
+    assert _fields(got_user) == _fields(alone) == _fields(User.objects.get(pk=user.pk))
+    assert _fields(got_partnership) == _fields(Partnership.objects.get(pk=partnership.pk))
+    assert got_partnership.data_version == partnership.data_version  # a UUID again
+    assert nothing is None and missing is None  # no first row: nothing of either
+
+
+def test_a_signed_in_page_of_a_partnership_reads_session_user_and_partnership_at_once(client):
+    membership = MembershipFactory(role="officer")
+    client.force_login(membership.user)
+    url = f"/p/{membership.partnership.slug}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    first = queries.captured_queries[0]["sql"]
+    assert "core_session" in first and "auth_user" in first and "core_partnership" in first
+
+
+def test_the_partnership_read_with_the_session_is_given_once_then_read_afresh(rf):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    from csp_portal.core import sessions
+    from csp_portal.core.permissions import Access, partnership_for
+
+    membership = MembershipFactory(role="officer")
+    partnership, user = membership.partnership, membership.user
+    store = sessions.SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store.create()
+    seen = []
+
+    def view(request):
+        first = partnership_for(user, partnership.slug, Access.EDIT)
+        Partnership.objects.filter(pk=partnership.pk).update(name="Renamed meanwhile")
+        again = partnership_for(user, partnership.slug, Access.EDIT)
+        seen.extend([first.name, again.name])
+        return None
+
+    request = rf.get("/")
+    request.COOKIES["sessionid"] = store.session_key
+    SessionMiddleware(lambda r: None).process_request(request)
+    middleware = sessions.PartnershipWithSessionMiddleware(
+        lambda r: middleware.process_view(r, view, (), {"slug": partnership.slug}) or view(r)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        middleware(request)
+
+    assert seen == [partnership.name, "Renamed meanwhile"]
+    assert "core_partnership" in queries.captured_queries[0]["sql"]  # with the session
+    assert sessions.partnership_read_with_session(partnership.slug) is sessions.NOT_READ
+
+
+def test_a_signed_out_reader_of_a_public_report_list_reads_the_partnership_alone(client):
+    partnership = PartnershipFactory(reports_public=True)
+    response = client.get(f"/p/{partnership.slug}/reports/")
+    assert response.status_code == 200
