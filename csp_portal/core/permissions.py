@@ -11,7 +11,8 @@
 from enum import Enum
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from .models import Membership, Partnership
@@ -38,7 +39,8 @@ class Access(Enum):
 
 
 def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
-    """The user's role in each partnership, cached on the user for the request."""
+    """The user's role in each partnership, cached on the user for the request (read with
+    the session, usually: `roles_subquery`)."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, "_csp_roles", None)
@@ -46,6 +48,37 @@ def roles_by_partnership(user: User | AnonymousUser) -> dict[int, str]:
         cached = dict(_roles_of_user.rows(user.pk))
         user._csp_roles = cached
     return cached
+
+
+class _Joined(Aggregate):
+    """Texts joined with commas, on SQLite and PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "%(function)s(%(expressions)s, ',')"
+        return self.as_sql(compiler, connection, function="STRING_AGG", template=template)
+
+
+def roles_subquery(user_id: str = "user_id") -> Subquery:
+    """The roles of the user whose id is in the outer query's ``user_id`` column, as one
+    text ("12:officer,15:panel_member"): read with the session, so that a request needs
+    no query of its own for them (`remember_roles`)."""
+    pair = Concat(Cast("partnership_id", CharField()), Value(":"), "role")
+    return Subquery(
+        Membership.objects.filter(user_id=OuterRef(user_id))
+        .order_by()
+        .values("user_id")
+        .annotate(roles=_Joined(pair, output_field=TextField()))
+        .values("roles")
+    )
+
+
+def remember_roles(user: User, roles: str | None) -> None:
+    """Keep for this request the roles ``roles_subquery`` read with the user."""
+    pairs = (pair.partition(":") for pair in (roles or "").split(",") if pair)
+    user._csp_roles = {int(partnership): role for partnership, _, role in pairs}
 
 
 def has_access(user: User | AnonymousUser, partnership: Partnership, access: Access) -> bool:

@@ -1,7 +1,8 @@
 """Sessions in the database, read with their user in one query (``SESSION_ENGINE``).
 
 Every request of a signed-in user must read both: the session, to know who it is, and the
-user, to know they may still sign in and their password has not changed. A session kept in
+user, to know they may still sign in and their password has not changed; and nearly
+every page then asks the user's roles, which come in the same query. A session kept in
 each server process's memory (Django's ``cached_db`` with the default local-memory cache)
 would save the first read, but signing out in one process would leave the session valid
 in the others until it expired. So the session row is read on every request, and the user
@@ -46,12 +47,17 @@ NOT_READ = object()
 
 @functools.cache
 def _session_by_key() -> PreparedRows:
-    """The session by its key with its user (built on first use: the models are not
-    ready when Django imports the session engine)."""
+    """The session by its key with its user and the user's roles (built on first use: the
+    models are not ready when Django imports the session engine)."""
     from .models import Session
+    from .permissions import roles_subquery
 
     return PreparedRows(
-        lambda key: Session.objects.filter(session_key=key).select_related("user"),
+        lambda key: (
+            Session.objects.filter(session_key=key)
+            .select_related("user")
+            .annotate(user_roles=roles_subquery())
+        ),
         Session._meta.get_field("session_key"),
     )
 
@@ -100,6 +106,10 @@ class SessionStore(DatabaseStore):
             self._user_read = None
             return None
         self._user_read = session.user
+        if session.user is not None:
+            from .permissions import remember_roles
+
+            remember_roles(session.user, session.user_roles)
         return session
 
     def create_model_instance(self, data):

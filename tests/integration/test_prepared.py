@@ -354,3 +354,34 @@ def test_a_signed_out_reader_of_a_public_report_list_reads_the_partnership_alone
     partnership = PartnershipFactory(reports_public=True)
     response = client.get(f"/p/{partnership.slug}/reports/")
     assert response.status_code == 200
+
+
+def test_a_members_roles_come_with_the_session_and_are_read_afresh_each_request(client):
+    membership = MembershipFactory(role="officer")
+    other = MembershipFactory(user=membership.user, role="panel_member")
+    client.force_login(membership.user)
+    url = f"/p/{membership.partnership.slug}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert roles_by_partnership(response.wsgi_request.user) == {
+        membership.partnership_id: "officer",
+        other.partnership_id: "panel_member",
+    }
+    assert "core_membership" in queries.captured_queries[0]["sql"]
+    assert not any(
+        q["sql"].startswith('SELECT "core_membership"."partnership_id", "core_membership"."role"')
+        for q in queries.captured_queries
+    ), "the roles are not read a second time"
+
+    Membership.objects.filter(pk=membership.pk).update(role="panel_member")
+    again = client.get(url).wsgi_request.user
+    assert roles_by_partnership(again)[membership.partnership_id] == "panel_member"
+
+
+def test_a_user_with_no_membership_reads_no_roles_with_the_session(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert roles_by_partnership(client.get("/").wsgi_request.user) == {}
