@@ -142,7 +142,7 @@ def _person_changed(person: User) -> None:
     # order deadlocks with a month sheet saved at the same moment.
     entered = Actual.objects.filter(entered_by=person).values("indicator")
     Indicator.objects.filter(pk__in=entered).update(figures_version=uuid.uuid4())
-    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
+    _new_versions_everywhere()
 
 
 NAME_FIELDS = {"username", "first_name", "last_name"}
@@ -162,7 +162,19 @@ def connect() -> None:
 
 def changed_everywhere() -> None:
     """Every partnership's pages change: data they all share (the Home Office tables)."""
-    Partnership.objects.update(data_version=uuid.uuid4(), context_version=uuid.uuid4())
+    _new_versions_everywhere()
+
+
+def _new_versions_everywhere() -> None:
+    """New versions for every partnership, each its own (one UUID for all would make every
+    partnership's version the same, and a cache key without its partnership would then
+    serve one's page for another's). One statement, in the order of their keys."""
+    partnerships = list(Partnership.objects.order_by("pk").only("pk"))
+    for partnership in partnerships:
+        partnership.data_version, partnership.context_version = uuid.uuid4(), uuid.uuid4()
+    Partnership.objects.bulk_update(
+        partnerships, ["data_version", "context_version"], batch_size=500
+    )
 
 
 # Where a watched row belongs: its own partnership, or its parent's, walked up these links.

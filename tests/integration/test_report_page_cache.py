@@ -181,3 +181,35 @@ def test_a_published_report_outlives_its_stored_copy(published, client, officer_
 
     strip = lambda text: TOKEN.sub("", NONCE.sub("", text))  # noqa: E731
     assert strip(_text(client.get(published))) == strip(first)
+
+
+@pytest.mark.django_db
+def test_a_report_is_never_served_under_another_partnerships_address(
+    published, report_a, client, partnership_a, partnership_b
+):
+    from django.contrib.auth.models import User
+
+    from tests.factories import UserFactory
+
+    Partnership = type(partnership_a)
+    Partnership.objects.filter(pk__in=[partnership_a.pk, partnership_b.pk]).update(
+        reports_public=True
+    )
+    # A person renamed, or the Home Office tables changed: every partnership's pages change.
+    person = UserFactory()
+    User.objects.filter(pk=person.pk).update(first_name="Renamed")
+    person.refresh_from_db()
+    person.first_name = "Renamed again"
+    person.save()
+    a, b = (Partnership.objects.get(pk=p.pk) for p in (partnership_a, partnership_b))
+    assert a.data_version != b.data_version  # each its own, never one for all
+    # And were they ever the same, the stored page is still kept under its partnership.
+    Partnership.objects.filter(pk=b.pk).update(data_version=a.data_version)
+
+    elsewhere = reverse("reports:detail", args=[partnership_b.slug, report_a.pk])
+    assert client.get(published).status_code == 200  # stored for the public
+    assert client.get(elsewhere).status_code == 404
+    report_a.exempt = True
+    report_a.save()
+    assert client.get(published).status_code == 404
+    assert client.get(elsewhere).status_code == 404
