@@ -23,7 +23,7 @@ from django_tables2 import RequestConfig
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import Access, has_access, partnership_for
-from csp_portal.core.tables import table_download
+from csp_portal.core.tables import XLSX_TYPE, table_download
 from opendata.selectors import family_ranking, family_rankings
 
 from . import (
@@ -842,7 +842,7 @@ def export_workbook(request, slug):
         file,
         as_attachment=True,
         filename=f"{partnership.slug}-{timezone.localdate():%Y-%m-%d}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
 
 

@@ -61,16 +61,16 @@ class _Joined(Aggregate):
         return self.as_sql(compiler, connection, function="STRING_AGG", template=template)
 
 
-def roles_subquery(user_id: str = "user_id") -> Subquery:
+def roles_subquery() -> Subquery:
     """The roles of the user whose id is in the outer query's ``user_id`` column, as one
     text ("12:officer,15:panel_member"): read with the session, so that a request needs
     no query of its own for them (`remember_roles`)."""
     pair = Concat(Cast("partnership_id", CharField()), Value(":"), "role")
     return Subquery(
-        Membership.objects.filter(user_id=OuterRef(user_id))
+        Membership.objects.filter(user_id=OuterRef("user_id"))
         .order_by()
         .values("user_id")
-        .annotate(roles=_Joined(pair, output_field=TextField()))
+        .annotate(roles=_Joined(pair))
         .values("roles")
     )
 
