@@ -165,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Council machines are often shared: a session lasts a working day from the last request
 # (csp_portal/core/sessions.py, SlidingSessionMiddleware) unless configured.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
+# However busy it is, a session ends this long after sign-in: a long working day.
+SESSION_MAX_SECONDS = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
 # Sessions live in the database and are read with their user in one query a request, so
 # signing out ends a session in every server process at once (csp_portal/core/sessions.py).
 SESSION_ENGINE = "csp_portal.core.sessions"

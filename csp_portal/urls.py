@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from csp_portal.core.signin import SignInForm, SignOutView
+from csp_portal.core.signin import SignInView, SignOutView
 
 admin.site.site_header = "CSP Portal administration"
 admin.site.site_title = "CSP Portal admin"
@@ -14,7 +13,7 @@ urlpatterns = [
     # "" pays for trying each of their patterns; one under a prefix is passed over at once.
     path("p/<slug:slug>/reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("csp_portal.core.urls")),

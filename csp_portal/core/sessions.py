@@ -21,6 +21,7 @@ password hash exactly as it always does.
 """
 
 import contextvars
+import datetime
 import functools
 import time
 from contextlib import contextmanager
@@ -192,6 +193,7 @@ class AuthenticationMiddleware(DjangoAuthentication):
 # A signed-in session is renewed (saved, so its expiry starts again) at most this often.
 RENEW_EVERY_SECONDS = 5 * 60
 RENEWED = "_renewed"  # the session key of when it was last saved for its expiry's sake
+SIGNED_IN = "_signed_in"  # and of when its person signed in
 # How long a renewal waits for SQLite's write lock (an import may hold it for minutes):
 # a busy database skips it, and a later request renews the session.
 RENEW_WAIT_MS = 200
@@ -200,6 +202,8 @@ RENEW_WAIT_MS = 200
 class SlidingSessionMiddleware:
     """A signed-in session lasts ``SESSION_COOKIE_AGE`` from the person's last request,
     not from sign-in: someone writing a report all afternoon is not signed out under it.
+    It never lasts beyond ``SESSION_MAX_SECONDS`` from sign-in (`_capped`), so a session
+    taken from a shared machine, or one kept alive by a forgotten open tab, still ends.
 
     Only a session the request read anyway is looked at, and it is saved again at most
     every ``RENEW_EVERY_SECONDS``, so most requests write nothing. The renewal is best
@@ -219,6 +223,7 @@ class SlidingSessionMiddleware:
             return response
         changed = session.modified  # SessionMiddleware saves it, and sets the cookie
         session[RENEWED] = _now()
+        _capped(session)
         if changed:
             return response
         try:
@@ -264,6 +269,18 @@ def _now() -> int:
     return int(timezone.now().timestamp())
 
 
+def _capped(session) -> None:
+    """Where the session's usual expiry, ``SESSION_COOKIE_AGE`` from now, would fall
+    after ``SESSION_MAX_SECONDS`` from sign-in, it ends then instead. The expiry is the
+    session row's, which every read checks: nothing more is read on any request. A
+    session from before this was kept counts from its first renewal."""
+    ends = session.setdefault(SIGNED_IN, _now()) + settings.SESSION_MAX_SECONDS
+    if _now() + settings.SESSION_COOKIE_AGE > ends:
+        session.set_expiry(datetime.datetime.fromtimestamp(ends, tz=datetime.UTC))
+
+
 def signed_in(sender, request, user, **kwargs) -> None:
-    """A session begins renewed: the sign-in's own save sets its expiry."""
-    request.session[RENEWED] = _now()
+    """A session begins renewed, and counts its longest life from now: the sign-in's own
+    save sets its expiry."""
+    request.session[SIGNED_IN] = request.session[RENEWED] = _now()
+    _capped(request.session)

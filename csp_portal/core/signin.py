@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LogoutView
+from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import DisallowedHost
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -19,6 +19,28 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SignInView(LoginView):
+    """Django's sign-in page, saying how long a sign-in lasts to someone sent back to it."""
+
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            idle_limit=_duration(settings.SESSION_COOKIE_AGE),
+            longest=_duration(settings.SESSION_MAX_SECONDS),
+            **kwargs,
+        )
+
+
+def _duration(seconds: int) -> str:
+    """A length of time in words: 8 hours, 1 hour, 90 minutes."""
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'' if hours == 1 else 's'}"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
 
 
 def client_address(request) -> str:

@@ -40,6 +40,54 @@ def test_a_session_lasts_from_the_last_request_renewed_at_most_every_few_minutes
 
 
 @pytest.mark.django_db
+def test_a_session_in_use_all_day_still_ends_the_longest_time_after_sign_in(
+    client, officer_a, partnership_a, monkeypatch
+):
+    client.force_login(officer_a)
+    signed_in_at = timezone.now()
+    page = reverse("core:partnership", args=[partnership_a.slug])
+    longest = signed_in_at + datetime.timedelta(hours=12)
+
+    for hours in (3, 6, 9, 11.9):  # a request every few hours: never idle for long
+        later = signed_in_at + datetime.timedelta(hours=hours)
+        monkeypatch.setattr(sessions.timezone, "now", lambda later=later: later)
+        response = client.get(page)
+        assert response.status_code == 200, hours
+    assert abs((_expiry(client) - longest).total_seconds()) <= 1
+
+    later = longest + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(sessions.timezone, "now", lambda: later)
+    response = client.get(page)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    sign_in_page = client.get(response.url).content.decode()
+    assert "a sign-in ends after 8 hours without using the site, and 12 hours after" in (
+        sign_in_page
+    )
+
+
+@pytest.mark.django_db
+def test_the_renewal_that_reaches_the_longest_time_sets_the_cookie_to_end_then(
+    client, officer_a, partnership_a, monkeypatch
+):
+    client.force_login(officer_a)
+    signed_in_at = timezone.now()
+    later = signed_in_at + datetime.timedelta(hours=5)  # 8 hours more would pass 12
+    monkeypatch.setattr(sessions.timezone, "now", lambda: later)
+
+    renewed = client.get(reverse("core:partnership", args=[partnership_a.slug]))
+
+    assert abs(renewed.cookies["sessionid"]["max-age"] - 7 * 60 * 60) <= 1
+
+
+@pytest.mark.django_db
+def test_a_longest_time_shorter_than_the_idle_time_holds_from_sign_in(client, officer_a, settings):
+    settings.SESSION_MAX_SECONDS = 60 * 60
+    client.force_login(officer_a)
+    left = (_expiry(client) - timezone.now()).total_seconds()
+    assert 60 * 60 - 5 <= left <= 60 * 60
+
+
+@pytest.mark.django_db
 def test_signing_out_says_so_and_a_typed_sign_out_address_offers_the_button(client, officer_a):
     client.force_login(officer_a)
     offered = client.get(reverse("logout"))
