@@ -3,12 +3,20 @@
 Nothing here writes. Errors go to the import context (``actuals.csv row 3: ...``).
 """
 
+import json
 from decimal import Decimal
 from operator import itemgetter
 
 from django.utils.text import slugify
 
-from csp_portal.core.models import MOST_IN_AN_AREA, Partnership, ThemeGroup
+from csp_portal.core.models import (
+    MOST_IN_AN_AREA,
+    RAG_LEGEND_EXAMPLE,
+    Partnership,
+    ThemeGroup,
+    default_rag_legend,
+    rag_legend_problem,
+)
 from opendata import police_uk
 from opendata.police_uk import split_list
 
@@ -101,7 +109,34 @@ def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
         return None
     if public is not None:
         extras["reports_public"] = public
+    if "rag_legend" in row.columns:
+        ok, legend = _rag_legend(row, ctx)
+        if not ok:
+            return None
+        extras["rag_legend"] = legend
     return extras
+
+
+def _rag_legend(row: Row, ctx: ImportContext) -> tuple[bool, dict | None]:
+    """(ok, the legend: JSON as the admin takes it, the default where blank); reports a
+    bad one in the admin's words."""
+    text = row.get("rag_legend")
+    if not text:
+        return True, default_rag_legend()
+    try:
+        legend = json.loads(text)
+    except ValueError:
+        ctx.error(row, f"rag_legend is not written right. {RAG_LEGEND_EXAMPLE}")
+        return False, None
+    problem = (
+        rag_legend_problem(legend)
+        if legend
+        else (f"The RAG legend must name colours and their meanings. {RAG_LEGEND_EXAMPLE}")
+    )
+    if problem:
+        ctx.error(row, f"rag_legend: {problem}")
+        return False, None
+    return True, legend
 
 
 def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:

@@ -16,6 +16,7 @@ PARTNERSHIPS = Table(
         "businesses",
         "fy_start_month",
         "reports_public",
+        "rag_legend",
     ),
     required=("slug", "name"),
     order=10,

@@ -4,6 +4,7 @@ CSV files (``export_data``) or one .xlsx workbook with a sheet per table."""
 import csv
 import datetime
 import io
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +48,7 @@ def export_partnerships(partnership: Partnership) -> Iterator[Sequence]:
         partnership.businesses,
         partnership.fy_start_month,
         "yes" if partnership.reports_public else "no",
+        json.dumps(partnership.rag_legend, ensure_ascii=False),
     ]
 
 

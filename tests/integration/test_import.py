@@ -15,7 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.models import (
+    RAG_LEGEND_EXAMPLE,
+    Partnership,
+    ThemeGroup,
+    default_rag_legend,
+)
 from indicators import importing, periods
 from indicators.importing import applying, reading, registry
 from indicators.models import Actual, FigureChange, Indicator, Target
@@ -868,6 +873,7 @@ PARTNERSHIP_SETTINGS = {
     "businesses": 3_000,
     "fy_start_month": 1,
     "reports_public": True,
+    "rag_legend": {"red": "Stalled – needs the board", "green": "Done, or on track"},
 }
 
 
@@ -880,7 +886,11 @@ def test_a_partnerships_settings_go_out_and_come_back_and_an_older_file_leaves_t
         "export_data", str(tmp_path / "out"), partnership="partnership-a", stdout=StringIO()
     )
     Partnership.objects.filter(pk=partnership_a.pk).update(
-        households=None, businesses=None, fy_start_month=4, reports_public=False
+        households=None,
+        businesses=None,
+        fy_start_month=4,
+        reports_public=False,
+        rag_legend=default_rag_legend(),
     )
 
     call_command("import_data", str(tmp_path / "out"), stdout=StringIO())
@@ -895,6 +905,20 @@ def test_a_partnerships_settings_go_out_and_come_back_and_an_older_file_leaves_t
     )
     call_command("import_data", str(tmp_path / "older"), stdout=StringIO())
     assert stored.get() == PARTNERSHIP_SETTINGS
+
+
+@pytest.mark.django_db
+def test_a_blank_rag_legend_is_the_standard_one(tmp_path, partnership_a):
+    Partnership.objects.filter(pk=partnership_a.pk).update(rag_legend={"red": "Late"})
+    write_csv(
+        tmp_path,
+        "partnerships",
+        [{"slug": "partnership-a", "name": partnership_a.name, "rag_legend": ""}],
+    )
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Partnership.objects.get(pk=partnership_a.pk).rag_legend == default_rag_legend()
 
 
 @pytest.mark.django_db
@@ -930,6 +954,15 @@ def test_a_new_partnerships_financial_year_reads_the_years_of_its_other_tables(t
             "from 1 (January) to 12 (December)",
         ),
         ("reports_public", "maybe", "reports_public 'maybe' must be yes or no"),
+        ("rag_legend", "red: off track", f"rag_legend is not written right. {RAG_LEGEND_EXAMPLE}"),
+        (
+            "rag_legend",
+            '{"blue": "Not started"}',
+            "rag_legend: The RAG legend's colours are red, amber and green, not blue.",
+        ),
+        ("rag_legend", '{"red": " "}', "rag_legend: Give red a meaning in words."),
+        ("rag_legend", "{}", "rag_legend: The RAG legend must name colours and their meanings."),
+        ("rag_legend", '["red"]', "rag_legend: The RAG legend must name colours"),
     ],
 )
 def test_a_partnerships_optional_settings_are_checked(tmp_path, column, value, message):
@@ -938,7 +971,8 @@ def test_a_partnerships_optional_settings_are_checked(tmp_path, column, value, m
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
-    assert failed.value.report.errors == [f"partnerships.csv row 2: {message}"]
+    [error] = failed.value.report.errors
+    assert error.startswith(f"partnerships.csv row 2: {message}")
     assert not Partnership.objects.filter(slug="new-csp").exists()
 
 
