@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
+from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import Actual, Indicator
 
@@ -162,9 +163,16 @@ def linked_figures(
     ids = sorted(set(indicator_ids))
     if not ids:
         return None, {}
-    period = Actual.objects.filter(
-        indicator_id__in=ids, indicator__partnership=partnership
-    ).aggregate(latest=Max("period"))["latest"]
+    # To the end of the latest period with a figure (a quarterly figure's third month).
+    latest = (
+        Actual.objects.filter(indicator_id__in=ids, indicator__partnership=partnership)
+        .values_list("indicator__frequency")
+        .annotate(latest=Max("period"))
+        .order_by()
+    )
+    period = max(
+        (periods.last_month_of(month, frequency) for frequency, month in latest), default=None
+    )
     if period is None:
         return None, {}
     results = indicator_selectors.partnership_figures(

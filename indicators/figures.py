@@ -418,6 +418,14 @@ class Calc:
         self._years: dict[int, tuple[bool, Decimal | None]] = {}
         self._like: dict[tuple[tuple[date, ...], int], Decimal | None] = {}
 
+    def forget(self, slot: date) -> None:
+        """Leave out a period's figure: that of a quarter still under way at the reporting
+        month. Entered once the quarter ends, it counts months after that month, so a
+        report to November never counts October to December."""
+        if slot in self.series:
+            self.series = {s: p for s, p in self.series.items() if s != slot}
+            self.values = {s: v for s, v in self.values.items() if s != slot}
+
     def slots(self, year: int) -> tuple[date, ...]:
         """The periods of a financial year at which actuals are stored."""
         return _year_slots(year, self.spec.fy_start_month, self.step)
@@ -565,10 +573,12 @@ def compute(
 ) -> Figures:
     """All the figures for ``period`` from an indicator's actuals (all years) and target."""
     calc = Calc(spec, series)
-    values = calc.values
     start_month = spec.fy_start_month
     period = month_start(period)
     calendar = _calendar(period, start_month, calc.step)
+    if calendar.ends[calendar.slot] > period:
+        calc.forget(calendar.slot)
+    values = calc.values
     year = calendar.year
     year_slots = calendar.year_slots
     to_date = calendar.to_date
@@ -1042,7 +1052,11 @@ def spc_series(
 ) -> tuple[list[date], spc_rules.Analysis]:
     """The periods an XmR chart at ``period`` shows and their analysis (for charts and tables)."""
     calc = Calc(spec, series)
-    slots = spc_window(calc.step, calc.slot_of(month_start(period)), settings)
+    period = month_start(period)
+    slot = calc.slot_of(period)
+    if calc.slot_end(slot) > period:
+        calc.forget(slot)  # as `compute` does
+    slots = spc_window(calc.step, slot, settings)
     first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
     slots = slots[first:]
     values = [calc.value(s) for s in slots]

@@ -75,6 +75,12 @@ def add_months(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def last_month_of(period: date, frequency: str) -> date:
+    """The last month a figure stored at ``period`` covers: the month itself, or the third
+    month of a quarterly figure's quarter (stored at its first)."""
+    return add_months(period, 2) if frequency == "quarterly" else period
+
+
 def financial_year_of(month: date, start_month: int = 4) -> int:
     """The calendar year in which the financial year containing ``month`` starts."""
     _check_start_month(start_month)

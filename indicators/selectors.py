@@ -112,16 +112,23 @@ _latest_periods = PreparedRows(
         Indicator.objects.filter(partnership_id=partnership_id)
         .order_by()
         .annotate(latest=_latest_month())
-        .values_list("latest")
+        .values_list("latest", "frequency")
     ),
     Indicator._meta.get_field("partnership"),
 )
 
 
 def latest_period(partnership: Partnership) -> datetime.date | None:
-    """The latest month any indicator of the partnership has a figure for (read after
-    every save: its SQL is built once)."""
-    return max((p for (p,) in _latest_periods.rows(partnership.pk) if p is not None), default=None)
+    """The latest month any indicator of the partnership has a figure to: a quarterly
+    figure's is its quarter's last month (read after every save: its SQL is built once)."""
+    return max(
+        (
+            periods.last_month_of(latest, frequency)
+            for latest, frequency in _latest_periods.rows(partnership.pk)
+            if latest is not None
+        ),
+        default=None,
+    )
 
 
 @dataclass(frozen=True)

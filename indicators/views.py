@@ -282,7 +282,8 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     year, start = history.year, partnership.fy_start_month
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
-    period = max(in_year) if in_year else None
+    # To the end of the latest period with a figure (a quarter's third month).
+    period = periods.last_month_of(max(in_year), indicator.frequency) if in_year else None
     result = None
     if period:
         result = selectors.partnership_figures(partnership, period, indicators=[indicator])[0]

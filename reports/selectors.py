@@ -109,8 +109,8 @@ def locked_figures(
 ) -> list[tuple[Indicator, datetime.date, str]]:
     """Which (indicator, period) pairs a published report froze, with that report's title.
 
-    One query. A quarterly figure is stored at its quarter's first month, which a report
-    to any later month covers.
+    One query. A quarterly figure is stored at its quarter's first month; a report covers
+    it once the quarter has ended by the report's month (it counts no quarter under way).
     """
     entries = list(entries)
     if not entries:
@@ -131,7 +131,8 @@ def locked_figures(
             key = (frozen.period, start)
             if key not in months:
                 months[key] = frozenset(covered_periods(frozen.period, start))
-            if period in months[key] or period in _baseline_months(
+            ends = periods.last_month_of(period, indicator.frequency)
+            if ends in months[key] or period in _baseline_months(
                 frozen, indicator.pk, start, baselines
             ):
                 locked.append((indicator, period, frozen.title))

@@ -47,9 +47,8 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
         for frozen, months in published.get(indicator.partnership_id, ()):
             if not frozen.shows(pk, indicator.theme_group_id):
                 continue
-            if item["period"] in months or locked_baseline(
-                frozen, indicator, item["period"], baselines
-            ):
+            ends = periods.last_month_of(item["period"], indicator.frequency)
+            if ends in months or locked_baseline(frozen, indicator, item["period"], baselines):
                 ctx.error_at(
                     "actuals",
                     item["row"],

@@ -13,6 +13,7 @@ from indicators.figures import (
     compute,
     history_start,
     series_of,
+    spc_series,
 )
 from indicators.periods import add_months, fy_months
 
@@ -203,6 +204,32 @@ def test_compute_referrals_quarter_under_way():
     # Last year complete: 2,200 spread by last year's first two quarters (1,081 of 2,175).
     assert figures.target_to_date == Decimal(2200) * 1081 / 2175
     assert figures.required_monthly_average == (Decimal(2200) - 1044) / 6
+
+
+def test_compute_a_quarter_under_way_leaves_out_its_figure_entered_early():
+    """Review finding: a figure for October to December, entered once December ended,
+    turned the report to November's 3% fall (1,044 against 1,081) into a rise."""
+    spec = IndicatorSpec("higher", "count", frequency="quarterly")
+    with_q3 = series_of({**REFERRALS, date(2016, 10, 1): 600})
+    target = TargetSpec("annual", Decimal(2200))
+
+    november = compute(spec, with_q3, NOV_2016, target)
+    assert november == compute(spec, series_of(REFERRALS), NOV_2016, target)
+    assert november.ytd == 1044 and november.ytd_end == date(2016, 9, 1)
+    assert november.value is None and november.quarter_value is None
+    assert dict(november.this_year)[date(2016, 10, 1)] is None
+
+    december = compute(spec, with_q3, date(2016, 12, 1), target)
+    assert december.ytd == 1644 and december.ytd_end == date(2016, 12, 1)
+    assert december.value == 600 and december.quarter_value == 600
+
+
+def test_spc_series_leaves_out_a_quarter_under_way():
+    spec = IndicatorSpec("higher", "count", frequency="quarterly")
+    with_q3 = series_of({**REFERRALS, date(2016, 10, 1): 600})
+    slots, analysis = spc_series(spec, with_q3, NOV_2016)
+    assert slots == spc_series(spec, series_of(REFERRALS), NOV_2016)[0]
+    assert 600 not in [point for point in analysis.values if point is not None]
 
 
 @pytest.mark.parametrize(
@@ -675,6 +702,30 @@ def test_compute_ytd_is_sum_of_present_months(values, index):
     present = [v for v in values[12 : 13 + index] if v is not None]
     assert figures.ytd == (sum(present) if present else None)
     assert len(figures.ytd_periods) + len(figures.missing_periods) == index + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    frequency=st.sampled_from(["monthly", "quarterly"]),
+    values=st.lists(st.integers(min_value=0, max_value=5000), min_size=36, max_size=36),
+    later=st.lists(st.integers(min_value=0, max_value=5000), min_size=12, max_size=12),
+    index=month_index,
+)
+def test_compute_reads_nothing_of_a_period_ending_after_the_reporting_month(
+    frequency, values, later, index
+):
+    """A report to a month is the same whatever is entered for periods that end after
+    it: later months, and a quarter still under way."""
+    step = 1 if frequency == "monthly" else 3
+    spec = IndicatorSpec("lower", "count", frequency=frequency)
+    period = fy_months(2016)[index]
+    slots = [add_months(date(2014, 4, 1), i) for i in range(0, 36, step)]
+    known = {
+        slot: values[i] for i, slot in enumerate(slots) if add_months(slot, step - 1) <= period
+    }
+    after = [slot for slot in slots if add_months(slot, step - 1) > period]
+    with_later = {**known, **dict(zip(after, later, strict=False))}
+    assert compute(spec, series_of(with_later), period) == compute(spec, series_of(known), period)
 
 
 @settings(max_examples=200, deadline=None)
