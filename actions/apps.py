@@ -24,3 +24,11 @@ class ActionsConfig(AppConfig):
         from . import transfer
 
         transfer.register_tables()
+        from django.db.models.signals import pre_delete
+
+        from csp_portal.core.models import Membership
+
+        from .services import keep_leads_of
+
+        # An action led by a member keeps its lead's name when the membership goes.
+        pre_delete.connect(keep_leads_of, sender=Membership, dispatch_uid="actions_keep_leads")

@@ -24,7 +24,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
-from csp_portal.core.models import ThemeGroup
+from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
@@ -627,3 +627,23 @@ def recommendation_save(
         source=source,
         taken=taken,
     )[:2]
+
+
+def keep_leads_of(sender, instance: Membership, origin=None, **kwargs) -> None:
+    """Before a membership is deleted (in the admin, or with its person or organisation),
+    each action it leads keeps its lead by name, as text: a plan, and every report after,
+    still says who led it. Recorded in the plan's history as a change by "membership
+    removed". Nothing to keep when the partnership itself is being deleted."""
+    going = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if going is Partnership:
+        return
+    name = instance.user.get_full_name() or instance.user.get_username()
+    size = Action._meta.get_field("lead_text").max_length
+    for action in Action.objects.filter(lead_member=instance).select_related(
+        "plan__partnership", "objective"
+    ):
+        old = _snapshot(action)
+        action.lead_member = None
+        action.lead_text = name[:size]
+        action.save(update_fields=["lead_member", "lead_text"])
+        _audit(action, old, None, "membership removed")

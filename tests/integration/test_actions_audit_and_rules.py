@@ -285,3 +285,42 @@ def test_recommendation_without_response_awaited_only_while_open(signed_in, part
         "B": "No response recorded",
         "C": "No response recorded",
     }
+
+
+# A lead who is no longer a member ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("removed", ["membership", "user"])
+def test_an_action_keeps_its_leads_name_when_the_membership_goes(
+    removed, partnership_a, officer_a, admin_user
+):
+    """Review finding: deleting a member in the admin left their actions' lead blank
+    ("Not given"), with nothing in the plan's history."""
+    officer_a.first_name, officer_a.last_name = "Tom", "Hargreaves"
+    officer_a.save()
+    membership = officer_a.memberships.get()
+    plan = ActionPlanFactory(partnership=partnership_a)
+    action = ActionFactory(objective=ObjectiveFactory(plan=plan), lead_member=membership)
+
+    if removed == "membership":
+        membership.delete()
+    else:
+        officer_a.delete()
+
+    action.refresh_from_db()
+    assert action.lead_member is None and action.lead == "Tom Hargreaves"
+    change = ActionsChange.objects.get(object_id=action.pk, source="membership removed")
+    assert change.old["lead_member"].startswith("Tom Hargreaves")
+    assert change.new["lead_text"] == "Tom Hargreaves" and change.new["lead_member"] is None
+
+
+@pytest.mark.django_db
+def test_deleting_a_partnership_with_led_actions_deletes_them_with_it(partnership_a, officer_a):
+    plan = ActionPlanFactory(partnership=partnership_a)
+    ActionFactory(objective=ObjectiveFactory(plan=plan), lead_member=officer_a.memberships.get())
+
+    partnership_a.delete()
+
+    assert not ActionsChange.objects.exists()
+    assert not plan.__class__.objects.exists()
