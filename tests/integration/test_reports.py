@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from indicators import data_version, periods
+from indicators import selectors as indicator_selectors
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator, Target
 from reports import rendering, selectors, services
@@ -637,6 +638,35 @@ def test_covered_periods_are_year_to_date_and_the_whole_of_last_year():
     assert datetime.date(2016, 3, 1) in months
     assert months[-1] == NOV_2016
     assert len(months) == 20
+
+
+@pytest.mark.django_db
+def test_a_quarter_under_way_at_a_published_reports_month_is_not_locked(partnership_a):
+    """Review finding: a report to November counted, and so locked, October to December.
+    It counts only quarters ended by November: the third quarter's figure is entered
+    freely once December is over; the second quarter's stays locked."""
+    quarterly = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    change_figure(quarterly, datetime.date(2016, 7, 1), 526, reason="")
+    publish(ReportFactory(partnership=partnership_a))
+
+    locked = selectors.locked_figures(
+        [(quarterly, datetime.date(2016, 7, 1)), (quarterly, datetime.date(2016, 10, 1))]
+    )
+    assert [period for _, period, _ in locked] == [datetime.date(2016, 7, 1)]
+
+    change_figure(quarterly, datetime.date(2016, 10, 1), 600, reason="")
+    assert Actual.objects.get(indicator=quarterly, period=datetime.date(2016, 10, 1)).value == 600
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(quarterly, datetime.date(2016, 7, 1), 527, reason="")
+
+
+@pytest.mark.django_db
+def test_the_latest_period_with_figures_runs_to_a_quarters_last_month(partnership_a, hate_crime):
+    quarterly = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    change_figure(quarterly, datetime.date(2016, 10, 1), 600, reason="")
+
+    # Monthly figures run to November; the quarter to December.
+    assert indicator_selectors.latest_period(partnership_a) == datetime.date(2016, 12, 1)
 
 
 @pytest.mark.django_db
