@@ -35,6 +35,7 @@ from .templatetags.figures import (
     places_of_figures,
     short_month,
     signed,
+    ytd_mark,
 )
 
 
@@ -94,12 +95,8 @@ def dashboard_row(
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
     # A total of fewer periods than the column names (one is missing, or late) says so, in
     # the words and brackets of the report's mark (templates/reports/_partial.html).
-    periods_word = "quarters" if indicator.frequency == "quarterly" else "months"
-    partial = (
-        f' <span class="app-variation">({periods_word} with figures only)</span>'
-        if f.ytd_partial and f.ytd is not None
-        else ""
-    )
+    mark = ytd_mark(f, indicator.frequency)
+    partial = f' <span class="app-variation">({esc(mark)})</span>' if mark else ""
     target = (
         f"{numeric}{esc(figure(f.target_to_date, p))}</td>\n"
         f'      <td class="govuk-table__cell">{govuk_status_tag(f.status)}{_variation_cell(f)}</td>'

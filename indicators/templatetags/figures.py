@@ -1,5 +1,7 @@
 """Presenting figures: rounding happens here, at the last step, never in stored figures."""
 
+import datetime
+import functools
 from decimal import Decimal
 
 from django import template
@@ -48,10 +50,15 @@ def _sign(value: Decimal, text: str) -> str:
 
 @register.filter
 def percent(value, places=0):
+    """+5% or −12%; a change that rounds to nought is "<1%" (or "<0.1%"), never "0%": the
+    sentence beside it says "less than 1%"."""
     if value is None:
         return mark_safe('<span class="app-missing">–</span>')
-    value = Decimal(value)
-    return _sign(value, format_number(abs(value), int(places)) + "%")
+    value, places = Decimal(value), int(places)
+    text = format_number(abs(value), places)
+    if value and not any(digit in text for digit in "123456789"):
+        return f"<{format_number(Decimal(1).scaleb(-places), places)}%"
+    return _sign(value, text + "%")
 
 
 @register.filter
@@ -70,6 +77,29 @@ def places_of_figures(indicator, figures) -> int:
 @register.filter
 def month_label(value):
     return periods.month_label(value) if value else ""
+
+
+@register.filter
+def ytd_mark(figures, frequency: str) -> str:
+    """What a year to date of fewer periods than its column names says, in brackets after
+    it: "months with figures only" where some are missing, "to October 2016" where it stops
+    before the reporting month (a late month, or a quarter still under way); both where
+    both; "" for a whole year to date. ``figures``: Figures, or a report's record of them
+    (a dict, dates in ISO)."""
+    read = figures.get if isinstance(figures, dict) else functools.partial(getattr, figures)
+    if read("ytd") is None:
+        return ""
+    marks = []
+    if read("ytd_partial"):
+        marks.append(f"{'quarters' if frequency == 'quarterly' else 'months'} with figures only")
+    end, period = (_date(read(name)) for name in ("ytd_end", "period"))
+    if end is not None and end < period:
+        marks.append(f"to {periods.short_month_label(end)}")
+    return ", ".join(marks)
+
+
+def _date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def period_words(indicator, month) -> str:

@@ -268,8 +268,10 @@ def test_signed_never_shows_a_negative_zero(value, shown):
     assert signed(value, 1) == shown
 
 
-def test_percent_never_shows_a_negative_zero():
-    assert percent(Decimal("-0.2")) == "0%"
+def test_percent_never_shows_a_negative_zero_or_nought_for_a_change():
+    assert percent(Decimal("-0.2")) == "<1%"
+    assert percent(Decimal("0.04"), 1) == "<0.1%"
+    assert percent(Decimal(0)) == "0%"
 
 
 @pytest.mark.django_db

@@ -220,11 +220,28 @@ def test_a_risk_the_editor_typed_is_left_out_only_when_it_is_the_recorded_one():
 # 9: the partial mark ------------------------------------------------------------------------
 
 
-def test_the_partial_mark_is_bracketed_and_says_quarters_for_a_quarterly_indicator():
+def _mark(frequency: str, **figures) -> str:
+    record = {"ytd": "10", "ytd_partial": False, "ytd_end": "2016-11-01", "period": "2016-11-01"}
     html = render_to_string(
-        "reports/_partial.html", {"e": {"frequency": "quarterly"}, "f": {"ytd_partial": True}}
+        "reports/_partial.html", {"e": {"frequency": frequency}, "f": {**record, **figures}}
     )
-    assert _text(html).strip() == "(quarters with figures only)"
+    return _text(html).strip()
+
+
+def test_the_partial_mark_is_bracketed_and_says_quarters_for_a_quarterly_indicator():
+    assert _mark("quarterly", ytd_partial=True) == "(quarters with figures only)"
+    assert _mark("monthly") == ""
+
+
+def test_a_year_to_date_that_stops_before_the_reports_month_says_where():
+    """Review finding: a year to date to October (November late) sat under "April to
+    November 2016" with no mark."""
+    assert _mark("monthly", ytd_end="2016-10-01") == "(to Oct 2016)"
+    assert _mark("quarterly", ytd_end="2016-09-01") == "(to Sep 2016)"
+    assert _mark("monthly", ytd_end="2016-10-01", ytd_partial=True) == (
+        "(months with figures only, to Oct 2016)"
+    )
+    assert _mark("monthly", ytd=None, ytd_end=None) == ""
 
 
 # 10: a rate's neighbours table --------------------------------------------------------------
