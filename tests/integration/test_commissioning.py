@@ -182,6 +182,21 @@ def test_plan_export(client, officer_a, seed_lines, pcc, fmt, kind):
         assert "Recommendation" in text.splitlines()[0]
 
 
+def test_plan_line_without_an_update_is_a_marked_blank(client, officer_a, pcc):
+    updated = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    ProgressUpdateFactory(line=updated, date=datetime.date(2017, 9, 4))
+    CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert "4 Sep 2017" in text
+    assert text.count('<span class="app-missing">No update yet</span>') == 1
+    assert ">None<" not in text
+    # The download keeps a blank cell, which a spreadsheet reads as no date.
+    rows = client.get(_plan(pcc.partnership) + "?_export=csv").content.decode().splitlines()
+    updated_column = rows[0].split(",").index("Updated")
+    assert sorted(row.split(",")[updated_column] for row in rows[1:]) == ["", "2017-09-04"]
+
+
 def test_plan_page_queries_do_not_grow_with_lines(
     client, officer_a, pcc, django_assert_max_num_queries
 ):
