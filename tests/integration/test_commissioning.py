@@ -136,7 +136,18 @@ def test_plan_page_shows_over_allocation_warning(client, officer_a, seed_lines, 
     client.force_login(officer_a)
     text = client.get(_plan(pcc.partnership)).content.decode()
     assert "exceed its £400,568 by £1." in text
-    assert "Over-allocated" in text
+    # The amount over, worded and positive: never "Over-allocated -£1".
+    assert "Over-allocated</strong> by £1</dd>" in text
+    assert "-£" not in text
+
+
+def test_plan_page_keeps_unallocated_amount_when_not_over_allocated(
+    client, officer_a, seed_lines, pcc
+):
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert 'data-total="unallocated">£167,068</dd>' in text
+    assert "Over-allocated" not in text
 
 
 def test_plan_page_contract_and_progress_warnings(client, officer_a, pcc):
