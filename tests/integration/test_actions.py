@@ -494,6 +494,39 @@ def test_recommendation_create_and_follow_up(signed_in, partnership_a):
     assert Recommendation.objects.get().is_open
 
 
+def test_recommendation_saved_message_shortens_at_a_word(signed_in, partnership_a):
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    data = {
+        "meeting_date": "2011-01-20",
+        "reference": "CC-2011-02",
+        "recommendation": "Include the family group position for violence with injury, and "
+        "the actions to improve it, in every update",
+        "assigned_to": "Priya Shah",
+        "status": "awaiting_response",
+    }
+    response = signed_in.post(url, data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Added recommendation CC-2011-02 Include the family group position for violence "
+        "with injury…"
+    ]
+    assert str(Recommendation.objects.get()) == (
+        "CC-2011-02 Include the family group position for violence with injury…"
+    )
+
+
+def test_risk_and_action_named_by_shortened_text(partnership_a, red_action):
+    risk = RiskFactory(
+        partnership=partnership_a,
+        reference="R7",
+        description="Funding for the independent domestic violence advisers ends in March",
+    )
+    red_action.description = (
+        "Draft a proposal on false vandalism reports with the police, the council"
+    )
+    assert str(risk) == "R7 Funding for the independent domestic violence advisers ends…"
+    assert str(red_action) == "2.2 Draft a proposal on false vandalism reports with the police…"
+
+
 @pytest.mark.parametrize("name", ["risks", "issues", "recommendations"])
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
 def test_lists_export(signed_in, partnership_a, name, export):
