@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 
+from .forms import affects_another_group
 from .models import (
     Action,
     ActionPlan,
@@ -93,8 +95,16 @@ class RiskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["partnership", "theme_group"]
 
 
+class CrossThemeIssueAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        affects_another_group(self)
+        return cleaned
+
+
 @admin.register(CrossThemeIssue)
 class CrossThemeIssueAdmin(admin.ModelAdmin):
+    form = CrossThemeIssueAdminForm
     list_display = ["title", "partnership", "raised_by", "status", "raised_on"]
     list_filter = ["partnership", "status"]
     search_fields = ["title", "issue", "ask", "raised_by__name"]

@@ -387,6 +387,21 @@ class IssueForm(_ShownValues, forms.ModelForm):
                 "Choose theme groups of this partnership."
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        affects_another_group(self)
+        return cleaned
+
+
+def affects_another_group(form: forms.ModelForm) -> None:
+    """Refuse, on its "affects" field, a cross-theme issue that affects only the theme
+    group that raised it (this form and the admin's)."""
+    raised_by, affects = form.cleaned_data.get("raised_by"), form.cleaned_data.get("affects")
+    if raised_by is None or affects is None:  # refused already, or none raised it
+        return
+    if rules.affects_only_its_raiser(raised_by.pk, [group.pk for group in affects]):
+        form.add_error("affects", rules.ISSUE_AFFECTS_ANOTHER)
+
 
 class RecommendationForm(_ShownValues, forms.ModelForm):
     meeting_date = _date_field("Meeting date", required=True)

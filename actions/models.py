@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import ChangeRecord, Meeting, Membership, Partnership, ThemeGroup
+from csp_portal.core.text import shortened
 from indicators import periods
 from indicators.models import Indicator
 
@@ -129,7 +130,7 @@ class Action(models.Model):
         indexes = [models.Index(fields=["plan", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.description[:60]}"
+        return f"{self.reference} {shortened(self.description)}"
 
     def save(self, *args, **kwargs) -> None:
         if not self.closed:
@@ -244,7 +245,7 @@ class Risk(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.description[:60]}"
+        return f"{self.reference} {shortened(self.description)}"
 
     @property
     def score(self) -> int:
@@ -339,7 +340,7 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.recommendation[:60]}"
+        return f"{self.reference} {shortened(self.recommendation)}"
 
     @property
     def is_open(self) -> bool:

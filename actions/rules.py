@@ -1,4 +1,5 @@
-"""Pure rules for action plans and risks: statuses, the overdue rule, RAG counts, risk bands.
+"""Pure rules for action plans, risks and issues: statuses, the overdue rule, RAG counts,
+risk bands, the theme groups a cross-theme issue affects.
 
 No ORM and no Django here, so the rules are tested without a database and the pages,
 the importer and the reports all read them from one place.
@@ -149,3 +150,15 @@ def risk_matrix(pairs: Iterable[tuple[int, int]]) -> list[list[MatrixCell]]:
         ]
         for lk in reversed(LIKELIHOOD_IMPACT)
     ]
+
+
+ISSUE_AFFECTS_ANOTHER = (
+    "A cross-theme issue must affect at least one theme group other than the one that raised it."
+)
+
+
+def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object]) -> bool:
+    """Whether a cross-theme issue affects no theme group but the one that raised it (keys
+    of theme groups): then it is no cross-theme issue. One that names none it affects yet
+    is allowed, as the groups may not be known when it is raised."""
+    return raised_by is not None and set(affects) == {raised_by}

@@ -28,6 +28,7 @@ from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
+from . import rules
 from .models import (
     DUE_YEARS_AFTER,
     Action,
@@ -567,12 +568,27 @@ def issue_save(
     edits=None,
     source: str = "form",
 ) -> tuple[CrossThemeIssue, bool]:
-    """Create or change a cross-theme issue and the theme groups it affects."""
+    """Create or change a cross-theme issue and the theme groups it affects: where it
+    names any, at least one other than the group that raised it (the form, the admin and
+    the demo load all come here or check the same rule; a model's clean cannot see the
+    groups it affects before it is saved)."""
     affects: list[ThemeGroup] = (
         edits["affects"][1] if edits and "affects" in edits else values.get("affects", [])
     )
     if any(group.partnership_id != partnership.pk for group in affects or []):
         raise ValidationError({"affects": "Choose theme groups of this partnership."})
+    # The groups it would affect and who raised it once saved: a form's edits change only
+    # what the person changed, the rest stays as stored.
+    if edits is not None:
+        raised_by = edits["raised_by"][1] if "raised_by" in edits else issue.raised_by
+        if "affects" not in edits:
+            affects = list(issue.affects.all())
+    else:
+        raised_by = values.get("raised_by")
+    if rules.affects_only_its_raiser(
+        raised_by.pk if raised_by else None, [group.pk for group in affects or []]
+    ):
+        raise ValidationError({"affects": rules.ISSUE_AFFECTS_ANOTHER})
     title = _posted("title", values, edits)
     taken = None
     if title is not None:

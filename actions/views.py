@@ -15,6 +15,7 @@ from django_tables2 import RequestConfig
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.tables import table_download
+from csp_portal.core.text import ended
 from indicators import periods
 
 from . import rules, selectors, services
@@ -235,12 +236,14 @@ def _plan_form_view(request, partnership, action_plan):
         if result is not None:
             saved, changed = result
             if action_plan is None:
-                messages.success(request, f"Started {saved.title}. Now add its first objective.")
+                messages.success(
+                    request, f"Started {ended(saved.title)} Now add its first objective."
+                )
                 return redirect(
                     reverse("actions:objective_create", args=[partnership.slug, saved.pk])
                 )
             verb = "Saved" if changed else "Nothing changed in"
-            messages.success(request, f"{verb} {saved.title}.")
+            messages.success(request, ended(f"{verb} {saved.title}"))
             return redirect(saved.get_absolute_url())
     back = (
         action_plan.get_absolute_url()
@@ -308,7 +311,7 @@ def _objective_form_view(request, partnership, action_plan, objective):
         if result is not None:
             saved, changed = result
             verb = "Added" if objective is None else ("Saved" if changed else "Nothing changed in")
-            messages.success(request, f"{verb} objective {saved.number}: {saved.title}")
+            messages.success(request, ended(f"{verb} objective {saved.number}: {saved.title}"))
             if objective is None:
                 return redirect(
                     reverse("actions:action_create", args=[partnership.slug, action_plan.pk])
@@ -636,7 +639,8 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             _add_form_errors(form, error)
         else:
             verb = "Added" if row is None else ("Saved" if changed else "Nothing changed in")
-            messages.success(request, f"{verb} {label} {saved}.")
+            # A risk, issue or recommendation is named by its shortened text, which may end "…".
+            messages.success(request, ended(f"{verb} {label} {saved}"))
             return redirect(reverse(list_url, args=[slug]))
     noun = "cross-theme issue" if label == "issue" else label
     return render(

@@ -68,6 +68,11 @@ class StreamTotals:
     def over_allocated(self) -> bool:
         return self.unallocated < 0
 
+    @property
+    def over_allocated_by(self) -> Decimal:
+        """How far confirmed contributions exceed the amount, as a positive sum (else 0)."""
+        return -self.unallocated if self.over_allocated else ZERO
+
 
 @dataclass(frozen=True)
 class Warning:
@@ -227,7 +232,7 @@ def stream_warnings(totals: Iterable[StreamTotals]) -> list[Warning]:
         Warning(
             "over_allocated",
             f"Confirmed contributions from {t.source} ({format_money(t.confirmed)}) exceed "
-            f"its {format_money(t.amount)} by {format_money(-t.unallocated)}.",
+            f"its {format_money(t.amount)} by {format_money(t.over_allocated_by)}.",
             stream=t.key,
         )
         for t in totals

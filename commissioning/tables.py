@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from csp_portal.core.tables import ExportTable
@@ -12,6 +13,8 @@ NUMERIC = {
     "td": {"class": "govuk-table__cell--numeric"},
     "th": {"class": "govuk-table__header--numeric"},
 }
+
+NO_UPDATE = mark_safe('<span class="app-missing">No update yet</span>')
 
 
 def _day(value) -> str:
@@ -44,7 +47,8 @@ class LineTable(ExportTable):
     start = tables.Column(verbose_name="Starts", default="–", visible=False)
     end = tables.Column(verbose_name="Ends", default="–")
     status = tables.Column(verbose_name="Status")
-    last_update = tables.Column(verbose_name="Updated", default="None")
+    # A line with no progress update says so as a marked blank, as the action plan does.
+    last_update = tables.Column(verbose_name="Updated", default=NO_UPDATE)
     warnings = tables.Column(
         verbose_name="Warnings", orderable=False, empty_values=(), visible=False
     )

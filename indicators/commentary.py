@@ -76,11 +76,21 @@ def _amount(value: Decimal, places: int) -> str:
     return format_number(size, places)
 
 
-def _article(number_text: str) -> str:
-    """ "an" before numbers spoken with a vowel sound (8, 11, 18, 80...), else "a"."""
-    digits = number_text.replace(",", "").split(".")[0]
-    eleven_or_eighteen = len(digits) % 3 == 2 and digits[:2] in ("11", "18")
-    return "an" if digits.startswith("8") or eleven_or_eighteen else "a"
+def _with_article(phrase: str) -> str:
+    """The phrase after "a" or "an", chosen by how its first word is spoken: "an 8%
+    increase", "an 11% reduction", "a 1% reduction", "an increase", "a reduction".
+
+    A number takes "an" when said with a vowel sound (8, 11, 18, 80, 11,000...); a word
+    takes "an" when it starts with a vowel (none of the words put here is said otherwise,
+    as "unit" or "one" would be)."""
+    number = re.match(r"[\d,]+", phrase)  # the whole part: "11,000" of "11,000.5%"
+    if number:
+        digits = number.group().replace(",", "")
+        eleven_or_eighteen = len(digits) % 3 == 2 and digits[:2] in ("11", "18")
+        vowel = digits.startswith("8") or eleven_or_eighteen
+    else:
+        vowel = phrase[:1].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {phrase}"
 
 
 def _relative(pct: Decimal | None, up: str, down: str) -> str:
@@ -89,9 +99,8 @@ def _relative(pct: Decimal | None, up: str, down: str) -> str:
         return ""
     word = up if pct > 0 else down
     if _rounded(abs(pct), 0) == 0:
-        return f", {_article('0')} {word} of less than 1%"
-    text = format_number(abs(pct))
-    return f", {_article(text)} {text}% {word}"
+        return f", {_with_article(f'{word} of less than 1%')}"
+    return f", {_with_article(f'{format_number(abs(pct))}% {word}')}"
 
 
 def _months_in_words(months: Sequence[date]) -> str:
@@ -129,7 +138,7 @@ def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> 
         if value == 0:
             return f"no change on {baseline}"
         size = "reduction" if value < 0 else "increase"
-        return f"a {format_percent(abs(value), places)} {size} on {baseline}"
+        return f"{_with_article(f'{format_percent(abs(value), places)} {size}')} on {baseline}"
     level = format_level(value, measure, places)
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 

@@ -22,6 +22,7 @@ from .validation import (
     FigureError,
     check_figure,
     check_target,
+    number_example,
     parse_number,
     plain_number,
     profile_drop_words,
@@ -149,13 +150,24 @@ class FigureGridForm(forms.Form):
 
     def _figure(self, cell: Cell, texts: dict[str, object]) -> Figure:
         """The figure these box texts stand for, or FigureError."""
+        # A blank box is no figure. A numerator and a denominator are counts, which the
+        # default example fits.
         if cell.ratio:
-            numerator = parse_number(texts[cell.names[0]], label=f"{cell.label} numerator")
-            denominator = parse_number(texts[cell.names[1]], label=f"{cell.label} denominator")
+            numerator = parse_number(
+                texts[cell.names[0]], label=f"{cell.label} numerator", blank_is_no_figure=True
+            )
+            denominator = parse_number(
+                texts[cell.names[1]], label=f"{cell.label} denominator", blank_is_no_figure=True
+            )
             value = None
         else:
             numerator = denominator = None
-            value = parse_number(texts[cell.names[0]], label=cell.label)
+            value = parse_number(
+                texts[cell.names[0]],
+                label=cell.label,
+                example=number_example(cell.indicator.measure),
+                blank_is_no_figure=True,
+            )
         value = check_figure(
             cell.indicator.measure, value, numerator, denominator, label=cell.label
         )
@@ -481,7 +493,13 @@ class TargetForm(forms.Form):
         """The target in this box, checked by the rules the import uses too; None when
         blank or after adding the box's error."""
         try:
-            value = parse_number(self.cleaned_data.get(name), label=label)
+            # A blank target box is no target, not a missing figure: no advice to leave it.
+            example = (
+                "-3 or 5"
+                if kind == Target.Kind.CHANGE_PCT
+                else number_example(self.indicator.measure)
+            )
+            value = parse_number(self.cleaned_data.get(name), label=label, example=example)
             if value is None:
                 return None
             return check_target(self.indicator.measure, kind, value, label=label)

@@ -24,8 +24,28 @@ class FigureError(ValueError):
     """A figure that cannot be stored, with a message fit to show the person who typed it."""
 
 
-def parse_number(raw: object, label: str = "The figure") -> Decimal | None:
-    """A Decimal from what a person typed: blank is None (missing); commas and % allowed."""
+# An example in a message is one the box takes: a count is whole, a rate or percentage a
+# level with decimals, a point-in-time value either.
+_EXAMPLES = {"count": "148", "percentage": "12.5", "rate": "12.5", "snapshot": "148 or 12.5"}
+
+
+def number_example(measure: str) -> str:
+    """A number like those a figure of this measure takes, for a message: "148", "12.5"."""
+    return _EXAMPLES.get(measure, "148")
+
+
+def parse_number(
+    raw: object,
+    label: str = "The figure",
+    *,
+    example: str = "148",
+    blank_is_no_figure: bool = False,
+) -> Decimal | None:
+    """A Decimal from what a person typed: blank is None (missing); commas and % allowed.
+
+    Text that is not a number is a FigureError naming ``example`` (``number_example``);
+    where a blank box is how a person says there is no figure (figure entry, not a
+    target), the message says so."""
     if raw is None:
         return None
     if isinstance(raw, Decimal):
@@ -42,12 +62,12 @@ def parse_number(raw: object, label: str = "The figure") -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():  # "nan" and "inf" are no figures either
+        blank = " Leave it blank if there is no figure yet." if blank_is_no_figure else ""
         raise FigureError(
-            f"{label} must be a number, like 148 or 12.5 ('{raw}' is not a number). "
-            "Leave it blank if there is no figure yet."
-        ) from None
-    if not number.is_finite():
-        raise FigureError(f"{label} must be a number, like 148 or 12.5.")
+            f"{label} must be a number, like {example} ('{raw}' is not a number).{blank}"
+        )
     return _trimmed(number)
 
 

@@ -1,4 +1,4 @@
-"""Words for lists, the same everywhere the site writes them."""
+"""Words for lists and shortened text, the same everywhere the site writes them."""
 
 from collections.abc import Iterable
 
@@ -12,3 +12,25 @@ def joined(words: Iterable[object], last: str = "and", *, between: str = ", ") -
     if between == ", ":
         return f"{', '.join(words[:-1])} {last} {words[-1]}"
     return f"{between.join(words[:-1])}{between}{last} {words[-1]}"
+
+
+ELLIPSIS = "\u2026"
+
+
+def shortened(text: str, most: int = 60) -> str:
+    """The text on one line, as it is when it has at most ``most`` characters; else cut
+    after the last whole word that fits, with no comma or stop left hanging, and an
+    ellipsis added: "Include the family group position for violence with…"."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    # The character after the cut tells whether the cut falls between words.
+    words = text[: most + 1].rsplit(" ", 1)[0] if " " in text[: most + 1] else text[:most]
+    return f"{words.rstrip(' ,;:.-–—') or text[:most]}{ELLIPSIS}"
+
+
+def ended(text: str) -> str:
+    """The text with a full stop, unless it already ends as a sentence does (".", "?",
+    "!" or an ellipsis): a message ending in a shortened title never reads "…." or ".."."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", ELLIPSIS)) else f"{text}."

@@ -479,6 +479,75 @@ def test_issue_create_with_affected_groups(signed_in, partnership_a, partnership
     assert list(CrossThemeIssue.objects.get().affects.all()) == [group]
 
 
+def test_issue_affecting_only_the_group_that_raised_it_refused(signed_in, partnership_a):
+    raiser = ThemeGroupFactory(partnership=partnership_a, name="Safe and Strong")
+    other = ThemeGroupFactory(partnership=partnership_a, name="Domestic abuse")
+    url = reverse("actions:issue_create", args=["partnership-a"])
+    data = {
+        "title": "Alcohol",
+        "issue": "Harm",
+        "status": "open",
+        "raised_by": raiser.pk,
+        "affects": [raiser.pk],
+    }
+    response = signed_in.post(url, data)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert response.context["form"].errors["affects"] == [
+        "A cross-theme issue must affect at least one theme group other than the one that "
+        "raised it."
+    ]
+    assert not CrossThemeIssue.objects.exists()
+    data["affects"] = [raiser.pk, other.pk]
+    assert signed_in.post(url, data).status_code == 302
+    assert set(CrossThemeIssue.objects.get().affects.all()) == {raiser, other}
+
+
+def test_issue_edit_to_affect_only_its_raiser_refused(signed_in, partnership_a):
+    raiser = ThemeGroupFactory(partnership=partnership_a)
+    other = ThemeGroupFactory(partnership=partnership_a)
+    issue = CrossThemeIssueFactory(partnership=partnership_a, raised_by=raiser)
+    issue.affects.set([other])
+    shown = {
+        "title": issue.title,
+        "issue": issue.issue,
+        "status": "open",
+        "raised_by": str(raiser.pk),
+        "affects": [str(other.pk)],
+    }
+    data = {**shown, "affects": [str(raiser.pk)]}
+    data.update({f"initial-{k}": v for k, v in shown.items()})
+    url = reverse("actions:issue_edit", args=["partnership-a", issue.pk])
+    response = signed_in.post(url, data)
+    assert response.status_code == 200
+    assert "must affect at least one theme group other than" in response.content.decode()
+    assert list(issue.affects.all()) == [other]
+
+
+def test_issue_save_refuses_an_issue_affecting_only_its_raiser(partnership_a, officer_a):
+    raiser = ThemeGroupFactory(partnership=partnership_a)
+    other = ThemeGroupFactory(partnership=partnership_a)
+    values = {"title": "Alcohol", "issue": "Harm", "raised_by": raiser, "affects": [raiser]}
+    with pytest.raises(ValidationError) as error:
+        services.issue_save(partnership=partnership_a, by=officer_a, values=values)
+    assert "affects" in error.value.message_dict
+    # A change to who raised it alone is checked against the groups it already affects.
+    issue, _ = services.issue_save(
+        partnership=partnership_a, by=officer_a, values={**values, "raised_by": other}
+    )
+    with pytest.raises(ValidationError) as error:
+        services.issue_save(
+            partnership=partnership_a,
+            by=officer_a,
+            values={},
+            issue=issue,
+            edits={"raised_by": (other, raiser)},
+        )
+    assert "affects" in error.value.message_dict
+    issue.refresh_from_db()
+    assert issue.raised_by == other
+
+
 def test_recommendation_create_and_follow_up(signed_in, partnership_a):
     url = reverse("actions:recommendation_create", args=["partnership-a"])
     data = {
@@ -492,6 +561,39 @@ def test_recommendation_create_and_follow_up(signed_in, partnership_a):
     follow = signed_in.get(reverse("actions:follow_up", args=["partnership-a"]))
     assert "Report SARC funding" in follow.content.decode()
     assert Recommendation.objects.get().is_open
+
+
+def test_recommendation_saved_message_shortens_at_a_word(signed_in, partnership_a):
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    data = {
+        "meeting_date": "2011-01-20",
+        "reference": "CC-2011-02",
+        "recommendation": "Include the family group position for violence with injury, and "
+        "the actions to improve it, in every update",
+        "assigned_to": "Priya Shah",
+        "status": "awaiting_response",
+    }
+    response = signed_in.post(url, data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Added recommendation CC-2011-02 Include the family group position for violence "
+        "with injury…"
+    ]
+    assert str(Recommendation.objects.get()) == (
+        "CC-2011-02 Include the family group position for violence with injury…"
+    )
+
+
+def test_risk_and_action_named_by_shortened_text(partnership_a, red_action):
+    risk = RiskFactory(
+        partnership=partnership_a,
+        reference="R7",
+        description="Funding for the independent domestic violence advisers ends in March",
+    )
+    red_action.description = (
+        "Draft a proposal on false vandalism reports with the police, the council"
+    )
+    assert str(risk) == "R7 Funding for the independent domestic violence advisers ends…"
+    assert str(red_action) == "2.2 Draft a proposal on false vandalism reports with the police…"
 
 
 @pytest.mark.parametrize("name", ["risks", "issues", "recommendations"])

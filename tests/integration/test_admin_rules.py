@@ -329,3 +329,34 @@ def test_users_are_deleted_while_an_administrator_remains(client, admin_user, of
 
     assert one.status_code == 302 and bulk.status_code == 302
     assert list(User.objects.values_list("username", flat=True)) == [admin_user.username]
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_an_issue_affecting_only_the_group_that_raised_it(
+    client, admin_user, partnership_a
+):
+    from actions.models import CrossThemeIssue
+
+    raiser = ThemeGroupFactory(partnership=partnership_a)
+    other = ThemeGroupFactory(partnership=partnership_a)
+    client.force_login(admin_user)
+    url = reverse("admin:actions_crossthemeissue_add")
+    data = {
+        "partnership": partnership_a.pk,
+        "title": "Alcohol",
+        "issue": "Harm",
+        "status": "open",
+        "raised_by": raiser.pk,
+        "affects": [raiser.pk],
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["affects"] == [
+        "A cross-theme issue must affect at least one theme group other than the one that "
+        "raised it."
+    ]
+    assert not CrossThemeIssue.objects.exists()
+    assert client.post(url, {**data, "affects": [raiser.pk, other.pk]}).status_code == 302
+    assert set(CrossThemeIssue.objects.get().affects.all()) == {raiser, other}

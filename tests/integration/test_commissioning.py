@@ -136,7 +136,18 @@ def test_plan_page_shows_over_allocation_warning(client, officer_a, seed_lines, 
     client.force_login(officer_a)
     text = client.get(_plan(pcc.partnership)).content.decode()
     assert "exceed its £400,568 by £1." in text
-    assert "Over-allocated" in text
+    # The amount over, worded and positive: never "Over-allocated -£1".
+    assert "Over-allocated</strong> by £1</dd>" in text
+    assert "-£" not in text
+
+
+def test_plan_page_keeps_unallocated_amount_when_not_over_allocated(
+    client, officer_a, seed_lines, pcc
+):
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert 'data-total="unallocated">£167,068</dd>' in text
+    assert "Over-allocated" not in text
 
 
 def test_plan_page_contract_and_progress_warnings(client, officer_a, pcc):
@@ -180,6 +191,21 @@ def test_plan_export(client, officer_a, seed_lines, pcc, fmt, kind):
         assert "110000.00" in text
         assert "To be confirmed" in text
         assert "Recommendation" in text.splitlines()[0]
+
+
+def test_plan_line_without_an_update_is_a_marked_blank(client, officer_a, pcc):
+    updated = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    ProgressUpdateFactory(line=updated, date=datetime.date(2017, 9, 4))
+    CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    text = client.get(_plan(pcc.partnership)).content.decode()
+    assert "4 Sep 2017" in text
+    assert text.count('<span class="app-missing">No update yet</span>') == 1
+    assert ">None<" not in text
+    # The download keeps a blank cell, which a spreadsheet reads as no date.
+    rows = client.get(_plan(pcc.partnership) + "?_export=csv").content.decode().splitlines()
+    updated_column = rows[0].split(",").index("Updated")
+    assert sorted(row.split(",")[updated_column] for row in rows[1:]) == ["", "2017-09-04"]
 
 
 def test_plan_page_queries_do_not_grow_with_lines(

@@ -288,7 +288,7 @@ def test_month_sheet_post_blank_removes_figure(client, officer_a, sheet):
 BAD_INPUT = {
     "not_a_number": (
         {"COUNT-v": "N/A"},
-        "HC 01 Hate crime must be a number, like 148 or 12.5 ('N/A' is not a number). "
+        "HC 01 Hate crime must be a number, like 148 ('N/A' is not a number). "
         "Leave it blank if there is no figure yet.",
     ),
     "negative": ({"COUNT-v": "-3"}, "HC 01 Hate crime cannot be negative."),

@@ -106,6 +106,35 @@ def test_target_bad_input_is_explained_and_saves_nothing(client, officer_a, ist,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "measure, data, message",
+    [
+        ("count", {"kind": "annual", "value": "N/A"}, "like 148 ('N/A' is not a number)."),
+        ("rate", {"kind": "annual", "value": "N/A"}, "like 12.5 ('N/A' is not a number)."),
+        (
+            "count",
+            {"kind": "change_pct", "value": "N/A", "baseline_year": "2015"},
+            "like -3 or 5 ('N/A' is not a number).",
+        ),
+        (
+            "count",
+            {"kind": "cumulative", **profile_data(["N/A"])},
+            "The target to the end of April 2016 must be a number, like 148 ('N/A' is not a "
+            "number).",
+        ),
+    ],
+)
+def test_target_not_a_number_gives_an_example_and_no_figure_entry_advice(
+    client, officer_a, partnership_a, measure, data, message
+):
+    indicator = IndicatorFactory(partnership=partnership_a, measure=measure)
+    client.force_login(officer_a)
+    found = errors(client.post(url(indicator), data))
+    assert any(e.endswith(message) for e in found), found
+    assert not any("Leave it blank" in e for e in found)
+
+
+@pytest.mark.django_db
 def test_target_percentage_above_100_is_refused(client, officer_a, partnership_a):
     satisfaction = IndicatorFactory(partnership=partnership_a, measure="percentage")
     client.force_login(officer_a)

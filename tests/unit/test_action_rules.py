@@ -127,3 +127,18 @@ def test_progress_counts_add_up_in_order_with_shares():
 
 def test_a_legend_stored_in_another_shape_offers_only_not_started():
     assert [e.status for e in rules.status_legend("text")] == [rules.NOT_STARTED]
+
+
+@pytest.mark.parametrize(
+    "raised_by, affects, only_its_raiser",
+    [
+        (1, [1], True),
+        (1, [1, 1], True),
+        (1, [2], False),
+        (1, [1, 2], False),  # the raiser among others is still cross-theme
+        (1, [], False),  # the groups it affects not known yet
+        (None, [1], False),
+    ],
+)
+def test_affects_only_its_raiser(raised_by, affects, only_its_raiser):
+    assert rules.affects_only_its_raiser(raised_by, affects) is only_its_raiser

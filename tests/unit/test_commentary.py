@@ -249,9 +249,22 @@ def test_commentary_less_than_one_percent():
     )
 
 
+def test_commentary_less_than_one_percent_increase_takes_an():
+    series = series_of({APR_2015: 1000, APR_2016: 1004})
+    first = sentences(say(HIGHER, series, APR_2016))[0]
+    assert first == (
+        "In April there were 1,004 crimes recorded, 4 more than the same period last year, "
+        "an increase of less than 1%."
+    )
+
+
 @pytest.mark.parametrize(
     ("this_year", "phrase"),
     [
+        (89, "an 11% reduction"),
+        (82, "an 18% reduction"),
+        (92, "an 8% reduction"),
+        (99, "a 1% reduction"),
         (108, "an 8% increase"),
         (111, "an 11% increase"),
         (118, "an 18% increase"),
@@ -644,6 +657,24 @@ def test_signal_phrase_two_of_three_in_plain_words():
             "count",
             1,
             "a 2.5% increase on 2015",
+        ),
+        (
+            {"kind": "change_pct", "value": "-8", "baseline_year": 2015},
+            "count",
+            4,
+            "an 8% reduction on 2015/16",
+        ),
+        (
+            {"kind": "change_pct", "value": "11", "baseline_year": 2015},
+            "count",
+            4,
+            "an 11% increase on 2015/16",
+        ),
+        (
+            {"kind": "change_pct", "value": "18.5", "baseline_year": 2015},
+            "count",
+            4,
+            "an 18.5% increase on 2015/16",
         ),
     ],
 )

@@ -52,6 +52,7 @@ def test_stream_totals_seed_002_count_only_amounts():
     assert totals.confirmed_lines == (1, 2, 3)
     assert totals.unconfirmed_lines == (4, 5, 6, 7, 8)
     assert not totals.over_allocated
+    assert totals.over_allocated_by == 0
 
 
 def test_stream_totals_tbc_and_awaiting_lines_never_count_as_money():
@@ -81,6 +82,7 @@ def test_plan_warnings_over_allocation_names_the_excess():
     lines = [*SEED_002, _line(9, "CI 09", AMOUNT, "167069")]
     totals = stream_totals([PCC], lines)
     assert totals[0].unallocated == D("-1")
+    assert totals[0].over_allocated_by == D("1")
     warnings = plan_warnings(totals, lines, datetime.date(2017, 4, 1))
     assert [w.kind for w in warnings] == ["over_allocated"]
     assert warnings[0].message == (

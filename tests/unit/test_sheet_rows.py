@@ -102,7 +102,7 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         'hidden"> for SAT 01 Victim satisfaction, November 2016</span></label>\n  \n'
         '  <p class="govuk-error-message" id="id_i8-n-error"><span class="govuk-visually-'
         'hidden">Error:</span> SAT 01 Victim satisfaction numerator must be a number, like 148'
-        " or 12.5 (&#x27;x&#x27; is not a number). Leave it blank if there is no figure yet."
+        " (&#x27;x&#x27; is not a number). Leave it blank if there is no figure yet."
         "</p>\n"
         '  <input type="text" name="i8-n" value="x" class="govuk-input govuk-input--error'
         ' govuk-input--width-10" aria-describedby="id_i8-n-error" inputmode="decimal"'

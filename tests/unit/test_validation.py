@@ -13,6 +13,7 @@ from indicators.validation import (
     check_figure,
     check_size,
     check_target,
+    number_example,
     parse_number,
     profile_drops,
 )
@@ -48,6 +49,25 @@ def test_parse_number_error_names_the_field_and_the_input():
         parse_number("N/A", label="SP 09 Police recorded hate crime")
     assert "SP 09 Police recorded hate crime" in str(error.value)
     assert "'N/A'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "measure, example",
+    [("count", "148"), ("percentage", "12.5"), ("rate", "12.5"), ("snapshot", "148 or 12.5")],
+)
+def test_parse_number_error_gives_an_example_the_measure_takes(measure, example):
+    with pytest.raises(FigureError) as error:
+        parse_number("N/A", label="April", example=number_example(measure))
+    assert str(error.value) == f"April must be a number, like {example} ('N/A' is not a number)."
+
+
+def test_parse_number_says_leave_it_blank_only_where_blank_is_no_figure():
+    with pytest.raises(FigureError) as error:
+        parse_number("inf", label="April", blank_is_no_figure=True)
+    assert str(error.value) == (
+        "April must be a number, like 148 ('inf' is not a number). "
+        "Leave it blank if there is no figure yet."
+    )
 
 
 @pytest.mark.parametrize(
