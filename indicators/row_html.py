@@ -93,13 +93,18 @@ def dashboard_row(
         elif f.ytd_change_pct is not None:
             change += f" ({esc(percent(f.ytd_change_pct))})"
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+
+    def label(text: str) -> str:  # shown where the table stacks, on a small screen
+        return f'<span class="app-stack__label">{text}: </span>'
+
     # A total of fewer periods than the column names (one is missing, or late) says so, in
     # the words and brackets of the report's mark (templates/reports/_partial.html).
     mark = ytd_mark(f, indicator.frequency)
     partial = f' <span class="app-variation">({esc(mark)})</span>' if mark else ""
     target = (
-        f"{numeric}{esc(figure(f.target_to_date, p))}</td>\n"
-        f'      <td class="govuk-table__cell">{govuk_status_tag(f.status)}{_variation_cell(f)}</td>'
+        f"{numeric}{label('Target to date')}{esc(figure(f.target_to_date, p))}</td>\n"
+        f'      <td class="govuk-table__cell">{label("Status")}{govuk_status_tag(f.status)}'
+        f"{_variation_cell(f)}</td>"
         if with_target
         else ""
     )
@@ -110,12 +115,12 @@ def dashboard_row(
         '\n    <tr class="govuk-table__row">\n'
         f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
-        f"      {numeric}{esc(figure(f.ytd, p))}{partial}</td>\n"
-        f"      {numeric}{esc(figure(f.ytd_last_year, p))}"
+        f"      {numeric}{label('Year to date')}{esc(figure(f.ytd, p))}{partial}</td>\n"
+        f"      {numeric}{label('Same period last year')}{esc(figure(f.ytd_last_year, p))}"
         f"{partial if f.ytd_last_year is not None else ''}</td>\n"
-        f"      {numeric}{change}</td>\n"
+        f"      {numeric}{label('Change')}{change}</td>\n"
         f"      {target}\n"
-        f'      <td class="govuk-table__cell">{direction}</td>\n'
+        f'      <td class="govuk-table__cell">{label("Direction")}{direction}</td>\n'
         "    </tr>\n"
         '    <tr class="govuk-table__row app-dashboard__comment">\n'
         f'      <td class="govuk-table__cell" colspan="{7 if with_target else 5}">'

@@ -89,9 +89,9 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
             "        </th>\n"
             '        <td class="govuk-table__cell govuk-table__cell--numeric">'
-            f'<span class="app-sheet__small-label">Same month last year: </span>{shown}</td>\n'
+            f'<span class="app-stack__label">Same month last year: </span>{shown}</td>\n'
             '        <td class="govuk-table__cell">\n'
-            f'          <span class="app-sheet__small-label" aria-hidden="true">{month_text}'
+            f'          <span class="app-stack__label" aria-hidden="true">{month_text}'
             "</span>\n"
             f"          {sheet_cell_inputs(fields, cell.label, f', {month_text}')}\n"
             "        </td>\n"

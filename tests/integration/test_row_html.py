@@ -38,8 +38,12 @@ def test_dashboard_row_with_a_target_shows_figures_status_direction_and_variatio
     assert f'<a class="govuk-link" href="{url}">Hate &lt;crime&gt; &amp; more</a>' in html
     assert '<span class="govuk-body-s app-code">SP 09</span>' in html
     # April to November 2016 against 2015 (tests/factories/series.py).
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">287</td>' in html
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">219</td>' in html
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    # Each cell names its column too, shown where the table stacks on a small screen.
+    assert f'{numeric}<span class="app-stack__label">Year to date: </span>287</td>' in html
+    assert f'{numeric}<span class="app-stack__label">Same period last year: </span>219</td>' in (
+        html
+    )
     assert "+68 (+31%)</td>" in html
     assert ">190</td>" in html  # the target to date, 300 spread over the year
     assert '<span class="app-status__shape" aria-hidden="true">G</span> Green</strong>' in html

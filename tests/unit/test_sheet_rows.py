@@ -69,9 +69,9 @@ def test_month_sheet_row_of_a_count_links_its_page_and_shows_last_year():
         '          <span class="govuk-body-s app-sheet__meta">Count</span>\n'
         "        </th>\n"
         '        <td class="govuk-table__cell govuk-table__cell--numeric">'
-        '<span class="app-sheet__small-label">Same month last year: </span>1,149</td>\n'
+        '<span class="app-stack__label">Same month last year: </span>1,149</td>\n'
         '        <td class="govuk-table__cell">\n'
-        '          <span class="app-sheet__small-label" aria-hidden="true">November 2016'
+        '          <span class="app-stack__label" aria-hidden="true">November 2016'
         "</span>\n" + BOXES_OF_HC01 + "        </td>\n"
         "      </tr>\n"
     )
@@ -93,9 +93,9 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         "Percentage, quarterly: quarter starting October 2016</span>\n"
         "        </th>\n"
         '        <td class="govuk-table__cell govuk-table__cell--numeric">'
-        '<span class="app-sheet__small-label">Same month last year: </span>87.5 (7/8)</td>\n'
+        '<span class="app-stack__label">Same month last year: </span>87.5 (7/8)</td>\n'
         '        <td class="govuk-table__cell">\n'
-        '          <span class="app-sheet__small-label" aria-hidden="true">November 2016'
+        '          <span class="app-stack__label" aria-hidden="true">November 2016'
         "</span>\n"
         '          \n<div class="govuk-form-group app-sheet__input govuk-form-group--error">\n'
         '  \n  <label class="govuk-label" for="id_i8-n">Numerator<span class="govuk-visually-'
