@@ -486,10 +486,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: the same for every reader. ("2": the form
-            # that names what changed, a month's figure or a target.)
+            # Figures changed since publishing: the same for every reader. ("3": the form
+            # that names what changed, a month's figure or a target, with its unit and counts.)
             "revisions": cached(
-                f"report-revisions:2:{version.pk}:{partnership.data_version.hex}",
+                f"report-revisions:3:{version.pk}:{partnership.data_version.hex}",
                 lambda: selectors.revision_notice(version, partnership.fy_start_month),
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT)

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -302,6 +303,69 @@ def test_next_report_lists_a_figure_once_as_given_and_as_now(report_a, hate_crim
     assert [(r["what"], r["old"], r["new"], r["reason"]) for r in snapshot["revisions"]] == [
         ("October 2016", "42", "45", "late crimes added by police; one more found")
     ]
+
+
+def change_percentage(indicator, period, numerator, denominator, reason="survey re-weighted"):
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(
+                indicator, period, value, Decimal(numerator), Decimal(denominator)
+            )
+        ],
+        by=None,
+        reason=reason,
+    )
+
+
+@pytest.mark.django_db
+def test_revision_notice_prints_a_percentage_with_its_unit_and_counts(
+    client, partnership_a, panel_a
+):
+    # It read "No figure → 50.0" and "80.0 → 50.0": no unit, no counts.
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2015, 4, 1))
+    Actual.objects.filter(indicator=indicator, period=OCT_2016).delete()
+    report = ReportFactory(partnership=partnership_a)
+    publish(report)
+    change_percentage(indicator, OCT_2016, 5, 10)
+    change_percentage(indicator, NOV_2016, 6, 10)
+    client.force_login(panel_a)
+
+    page = client.get(report.get_absolute_url()).content.decode()
+
+    notice = page[page.index("Figures changed since publishing") : page.index("</table>")]
+    rows = [" ".join(_text(row).split()) for row in re.findall(r"<tr\b.*?</tr>", notice)[1:]]
+    assert rows == [
+        f"Cases closed ({indicator.code}) October 2016 No figure 50.0% (5 of 10)",
+        f"Cases closed ({indicator.code}) November 2016 80.0% (80 of 100) 60.0% (6 of 10)",
+    ]
+    # A wide table scrolls in its own box rather than the page on a phone.
+    assert (
+        '<div class="app-table-scroll" role="region" aria-label="Figures changed since '
+        'publishing" tabindex="0"><table' in page
+    )
+
+
+@pytest.mark.django_db
+def test_next_report_prints_a_revised_percentage_with_its_unit_and_counts(partnership_a):
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2015, 4, 1))
+    publish(ReportFactory(partnership=partnership_a))
+    change_percentage(indicator, OCT_2016, 5, 10)
+
+    html = rendering.render_document(
+        services.report_snapshot(ReportFactory(partnership=partnership_a, title="Next update"))
+    )
+
+    table = html[html.index('id="revised-figures"') :]
+    row = " ".join(_text(table[: table.index("</tr>", table.index("<tbody"))]).split())
+    assert row.endswith(
+        f"Cases closed ({indicator.code}) October 2016 80.0% (80 of 100) 50.0% (5 of 10) "
+        "survey re-weighted"
+    )
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ")
 
 
 # Locking -----------------------------------------------------------------------------------
