@@ -593,7 +593,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     available = {
         "key_findings": bool(entries),
         "successes": bool(snapshot["priorities"]),
-        "performance": bool(entries),
+        # Without a figure for the period the section stays, to say so: the report never
+        # drops its performance silently. (An overview's figures are its partnerships'.)
+        "performance": bool(entries) or report.kind != "overview",
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
         "risks": any(risks.values()),

@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from csp_portal.core.models import Partnership
+from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.commentary import profile_words, target_words
-from indicators.models import FigureChange, Indicator, Target
+from indicators.models import Actual, FigureChange, Indicator, Target
 from indicators.selectors import partnership_figures
 from indicators.services import target_snapshot
 
@@ -528,6 +528,21 @@ def _indicators_for(report: Report) -> QuerySet[Indicator]:
     if report.theme_group_id:
         queryset = queryset.filter(theme_group_id=report.theme_group_id)
     return queryset
+
+
+def figures_entered(
+    partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
+) -> bool:
+    """Whether any indicator a report to ``period`` shows has a figure in the months it
+    covers (`covered_periods`): a report without one has no performance to tell. One
+    query."""
+    indicators = Indicator.objects.filter(partnership=partnership, active=True)
+    if theme_group is not None:
+        indicators = indicators.filter(theme_group=theme_group)
+    return Actual.objects.filter(
+        indicator__in=indicators,
+        period__in=covered_periods(period, partnership.fy_start_month),
+    ).exists()
 
 
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:

@@ -343,6 +343,9 @@ def report_publish(request, slug, pk):
             "red_without_action": context["red_without_action"]
             + [e for e in covered if e["status"] == "red" and not _open_action(e)],
             "any_red": bool(red),
+            # A report with no figure for its period has no findings: warn, not refuse.
+            "no_figures": not snapshot["indicators"] and report.kind != Report.Kind.OVERVIEW,
+            "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
