@@ -53,3 +53,39 @@ def test_a_long_address_wraps_onto_the_page_rather_than_off_it(body):
     for address in (EMAIL, URL):
         if address in body:
             assert address in _unspaced(page)
+
+
+def _head_and_body(page: str) -> tuple[str, str]:
+    """A page's running head (its first line: the section it is in) and the rest."""
+    head, _, body = page.strip().partition("\n")
+    return head.strip(), body
+
+
+def _section(number: int, name: str, paragraphs: int, *, new_page: bool = False) -> str:
+    heading = f'<h2 class="govuk-heading-l">{number}. {name}</h2>'
+    text = "".join(f"<p>{name} paragraph {i}.</p>" for i in range(1, paragraphs + 1))
+    if new_page:
+        return f'<section class="app-page-break">{heading}{text}</section>'
+    return heading + text
+
+
+def test_the_running_head_names_the_section_a_page_is_in():
+    # It named the section starting on the page: a page opening halfway through section 1
+    # and starting section 2 was headed "2. Beta".
+    pages = _pages(
+        '<h1 class="govuk-heading-xl">Report</h1>'
+        + _section(1, "Alpha", 40)
+        + _section(2, "Beta", 40)
+        + _section(3, "Gamma", 5, new_page=True)
+    )
+    # The first page has no running head.
+    second, third, fourth = (_head_and_body(page) for page in pages[1:] if page.strip())
+
+    head, body = second
+    assert body.split()[:2] == ["Alpha", "paragraph"] and "2. Beta" in body
+    assert head == "1. Alpha"
+    head, body = third
+    assert body.split()[:2] == ["Beta", "paragraph"] and head == "2. Beta"
+    # A page opening with a section's heading is headed by that section.
+    head, body = fourth
+    assert body.split()[:2] == ["3.", "Gamma"] and head == "3. Gamma"
