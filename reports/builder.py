@@ -118,6 +118,11 @@ def plain(value: object) -> object:
     return value
 
 
+def unit_suffix(measure: str) -> str:
+    """What follows a figure of this measure as printed: "%", " per 1,000" or nothing."""
+    return {"percentage": "%", "rate": " per 1,000"}.get(measure, "")
+
+
 def figures_record(figures: Figures) -> dict:
     """Every figure of an indicator, unrounded, keyed by the Figures field name."""
     return {f.name: plain(getattr(figures, f.name)) for f in dataclasses.fields(figures)}
@@ -201,7 +206,7 @@ def indicator_entry(
             indicator.measure,
             [v for _, v in figures.this_year + figures.last_year] + list(before.values()),
         ),
-        "suffix": {"percentage": "%", "rate": " per 1,000"}.get(indicator.measure, ""),
+        "suffix": unit_suffix(indicator.measure),
         "tolerance": plain(indicator.tolerance),
         "stability": plain(indicator.stability),
         "data_source": indicator.data_source,
@@ -588,7 +593,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     available = {
         "key_findings": bool(entries),
         "successes": bool(snapshot["priorities"]),
-        "performance": bool(entries),
+        # Without a figure for the period the section stays, to say so: the report never
+        # drops its performance silently. (An overview's figures are its partnerships'.)
+        "performance": bool(entries) or report.kind != "overview",
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
         "risks": any(risks.values()),

@@ -276,6 +276,15 @@ class ReportForm(forms.ModelForm):
                 "An overview covers at least two partnerships: choose another, or create "
                 "a partnership update instead",
             )
+        # A sign-off vouches for an assessment: the report would print one for nothing.
+        for key, label in IMPLICATION_KEYS:
+            officer = (data.get(f"signoff_{key}") or "").strip()
+            if officer and not (data.get(f"implication_{key}") or "").strip():
+                self.add_error(
+                    f"signoff_{key}",
+                    f"Enter the {label.lower()} implications that {officer} signed off, "
+                    "or remove the sign-off",
+                )
         positions = [data.get(f"order_{key}") for key in SECTION_KEYS]
         given = [p for p in positions if p is not None]
         if len(set(given)) != len(given):

@@ -10,15 +10,15 @@ from decimal import Decimal
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
-from csp_portal.core.models import Partnership
+from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.commentary import profile_words, target_words
-from indicators.models import FigureChange, Indicator, Target
+from indicators.models import Actual, FigureChange, Indicator, Target
 from indicators.selectors import partnership_figures
 from indicators.services import target_snapshot
 
 from . import sources
-from .builder import PartnershipBlock, ReportInputs
+from .builder import PartnershipBlock, ReportInputs, unit_suffix
 from .models import Report, ReportVersion
 
 # The heavy columns a list or a check never needs.
@@ -403,12 +403,15 @@ def _figure_revision(changes: list[FigureChange]) -> dict | None:
     old, new = (first.old or {}).get("value"), (last.new or {}).get("value")
     if _same(old, new):
         return None
+    measure = first.indicator.measure
     return {
         **_revision_of(first.indicator),
         "period": first.period.isoformat(),
         "what": periods.month_label(first.period),
         "old": old,
         "new": new,
+        "old_parts": _parts_of(first.old, measure),
+        "new_parts": _parts_of(last.new, measure),
         "reason": "; ".join(dict.fromkeys(c.reason for c in changes if c.reason)),
         "changed_at": last.changed_at.isoformat(),
     }
@@ -429,7 +432,19 @@ def _revision_of(indicator: Indicator) -> dict:
         "code": indicator.code,
         "title": indicator.title,
         "places": 0 if indicator.measure == "count" else 1,
+        "suffix": unit_suffix(indicator.measure),
     }
+
+
+def _parts_of(figure: dict | None, measure: str) -> list[str] | None:
+    """A percentage's counts as the audit trail holds them, [numerator, denominator],
+    printed beside it as the report's other tables do ("50.0% (5 of 10)"); None for
+    another measure or a figure given without them."""
+    figure = figure or {}
+    numerator, denominator = figure.get("numerator"), figure.get("denominator")
+    if measure != Indicator.Measure.PERCENTAGE or numerator is None or denominator is None:
+        return None
+    return [numerator, denominator]
 
 
 def _target_revisions(changes: list[FigureChange]) -> list[dict]:
@@ -513,6 +528,21 @@ def _indicators_for(report: Report) -> QuerySet[Indicator]:
     if report.theme_group_id:
         queryset = queryset.filter(theme_group_id=report.theme_group_id)
     return queryset
+
+
+def figures_entered(
+    partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
+) -> bool:
+    """Whether any indicator a report to ``period`` shows has a figure in the months it
+    covers (`covered_periods`): a report without one has no performance to tell. One
+    query."""
+    indicators = Indicator.objects.filter(partnership=partnership, active=True)
+    if theme_group is not None:
+        indicators = indicators.filter(theme_group=theme_group)
+    return Actual.objects.filter(
+        indicator__in=indicators,
+        period__in=covered_periods(period, partnership.fy_start_month),
+    ).exists()
 
 
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
@@ -610,6 +640,9 @@ class Revision:
     new: str | None
     places: int
     target: bool = False  # old and new are a target in words, not figures
+    suffix: str = ""  # the unit printed after a figure: "%", " per 1,000"
+    old_parts: list[str] | None = None  # a percentage's [numerator, denominator]
+    new_parts: list[str] | None = None
 
 
 def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revision]:
@@ -641,26 +674,37 @@ def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revisio
         .select_related("indicator__partnership")
         .order_by("changed_at", "pk")
     )
-    latest: dict[tuple[str, str], str | None] = {}
+    first: dict[tuple[str, str], FigureChange] = {}
+    latest: dict[tuple[str, str], FigureChange] = {}
     for change in changes:
         key = (str(change.indicator_id), change.period and change.period.isoformat())
         if change.subject == Subject.ACTUAL and key[1] in indicators[key[0]]["values"]:
-            latest[key] = (change.new or {}).get("value")
+            first.setdefault(key, change)
+            latest[key] = change
     revisions = []
-    for (indicator_id, month), new in sorted(latest.items()):
-        entry = indicators[indicator_id]
-        old = entry["values"][month]
-        if not _same(old, new):
-            revisions.append(
-                Revision(
-                    entry["code"],
-                    entry["title"],
-                    periods.month_label(datetime.date.fromisoformat(month)),
-                    old,
-                    new,
-                    entry["places"],
-                )
+    for key in sorted(latest):
+        entry, last = indicators[key[0]], latest[key]
+        old, new = entry["values"][key[1]], (last.new or {}).get("value")
+        if _same(old, new):
+            continue
+        measure = last.indicator.measure
+        # The counts as published are those the first change since replaced (the version
+        # froze the figure alone), unless the figure had changed before it was published.
+        before = first[key].old
+        published = _same(old, (before or {}).get("value"))
+        revisions.append(
+            Revision(
+                entry["code"],
+                entry["title"],
+                periods.month_label(datetime.date.fromisoformat(key[1])),
+                old,
+                new,
+                entry["places"],
+                suffix=unit_suffix(measure),
+                old_parts=_parts_of(before, measure) if published else None,
+                new_parts=_parts_of(last.new, measure),
             )
+        )
     targets = _target_revisions([c for c in changes if c.subject == Subject.TARGET])
     return revisions + [
         Revision(r["code"], r["title"], r["what"], r["old"], r["new"], r["places"], target=True)

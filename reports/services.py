@@ -364,6 +364,12 @@ def report_default(
         or meetings.filter(kind=Meeting.Kind.BOARD).first()
     )
     subject = theme_group.name if theme_group else partnership.name
+    span = f"{subject} from the start of the financial year to {periods.month_label(period)}"
+    # The summary claims figures only where there are some (the report then says so too).
+    if selectors.figures_entered(partnership, period, theme_group):
+        summary = f"Performance of {span}, with the figures that need the panel's attention."
+    else:
+        summary = f"No figures have been entered for {span}, or for the year before."
     report = Report(
         partnership=partnership,
         theme_group=theme_group,
@@ -374,9 +380,6 @@ def report_default(
         title=f"{subject} performance update",
         report_of=theme_group.chair if theme_group else "",
         coordinator=theme_group.coordinator if theme_group else "",
-        executive_summary=(
-            f"Performance of {subject} from the start of the financial year to "
-            f"{periods.month_label(period)}, with the figures that need the panel's attention."
-        ),
+        executive_summary=summary,
     )
     return report_save(report=report, by=by)

@@ -343,6 +343,9 @@ def report_publish(request, slug, pk):
             "red_without_action": context["red_without_action"]
             + [e for e in covered if e["status"] == "red" and not _open_action(e)],
             "any_red": bool(red),
+            # A report with no figure for its period has no findings: warn, not refuse.
+            "no_figures": not snapshot["indicators"] and report.kind != Report.Kind.OVERVIEW,
+            "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
             "versions": selectors.versions_of(report),
@@ -486,10 +489,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: the same for every reader. ("2": the form
-            # that names what changed, a month's figure or a target.)
+            # Figures changed since publishing: the same for every reader. ("3": the form
+            # that names what changed, a month's figure or a target, with its unit and counts.)
             "revisions": cached(
-                f"report-revisions:2:{version.pk}:{partnership.data_version.hex}",
+                f"report-revisions:3:{version.pk}:{partnership.data_version.hex}",
                 lambda: selectors.revision_notice(version, partnership.fy_start_month),
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT)

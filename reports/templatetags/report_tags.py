@@ -56,6 +56,13 @@ def _parts(parts: list | None) -> str:
     return f" ({figure(parts[0])} of {figure(parts[1])})" if parts else ""
 
 
+@register.filter
+def parts(value: list | None) -> str:
+    """A percentage's counts, [numerator, denominator], printed after it: " (5 of 10)";
+    nothing without them."""
+    return _parts(value)
+
+
 @register.simple_tag
 def month_rows(e: dict):
     """The rows of an indicator's month-by-month table, written directly: the largest

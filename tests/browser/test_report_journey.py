@@ -127,3 +127,83 @@ def test_panel_member_reads_a_report_chart_on_a_phone(page, live_server, plymout
     assert ticks.count() == 6
     assert all("rotate" not in (t.get_attribute("transform") or "") for t in ticks.all())
     assert_accessible(page)
+
+
+LONG_URL = (
+    "https://www.plymouth.gov.uk/documents/scrutiny?id="
+    + "averyveryverylongdocumentidentifier" * 3
+    + "&format=pdf"
+)
+LONG_EMAIL = "jane.averyveryverylongsurname.community.safety.analyst@plymouth.gov.uk"
+PHONE_WIDTH = 375
+
+
+def test_long_addresses_in_a_report_wrap_on_a_phone(page, live_server, plymouth):
+    # A contact officer's long e-mail address and a long web address in the summary and
+    # background papers pushed the page to 1,509 px wide at 375 px.
+    from reports import services
+
+    partnership, _, panel = plymouth
+    report = Report.objects.create(
+        partnership=partnership,
+        title="Hate crime update",
+        period=datetime.date(2016, 11, 1),
+        meeting_kind="scrutiny_panel",
+        meeting_date=datetime.date(2017, 1, 24),
+        contact_officer=LONG_EMAIL,
+        executive_summary=f"The strategy is at {LONG_URL}",
+        background_papers=LONG_URL,
+    )
+    services.report_publish(report=report, by=None, documents=False)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    expect(page.locator("article")).to_contain_text(LONG_EMAIL)
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH + 2, f"the report is {width} px wide at {PHONE_WIDTH} px"
+
+
+def test_the_revision_notice_fits_a_phone(page, live_server, plymouth):
+    # Its table, outside the wrapper every other table has, widened the page.
+    from decimal import Decimal
+
+    from indicators import services as figure_services
+    from reports import services
+    from tests.factories import IndicatorFactory
+
+    partnership, _, panel = plymouth
+    satisfaction = IndicatorFactory(
+        partnership=partnership,
+        code="SP 08",
+        title='Level Two Indicator: "ist" incidents satisfaction rate',
+        measure="percentage",
+    )
+    october, november = datetime.date(2016, 10, 1), datetime.date(2016, 11, 1)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(satisfaction, november, Decimal(80), 800, 1000)],
+        by=None,
+    )
+    report = Report.objects.create(
+        partnership=partnership,
+        title="Hate crime update",
+        period=november,
+        meeting_kind="scrutiny_panel",
+        meeting_date=datetime.date(2017, 1, 24),
+    )
+    services.report_publish(report=report, by=None, documents=False)
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(satisfaction, october, Decimal(50), 5, 10),
+            figure_services.FigureInput(satisfaction, november, Decimal("80.5"), 805, 1000),
+        ],
+        by=None,
+        reason="Late survey returns",
+    )
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    expect(page.get_by_role("heading", name="Figures revised")).to_be_visible()
+
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH + 2, f"the report is {width} px wide at {PHONE_WIDTH} px"

@@ -80,6 +80,7 @@ def test_two_editors_changing_different_parts_both_keep_their_changes(editors, d
     first_post = page_1 | {
         "executive_summary": "Summary by the first.",
         focus: "Focus by the first.",
+        "implication_legal": "None.",
         "signoff_legal": "Legal officer",
     }
     assert first.post(url, first_post).status_code == 302
@@ -101,7 +102,7 @@ def test_two_editors_changing_different_parts_both_keep_their_changes(editors, d
         "Success by the second.",
         "Focus by the first.",
     )
-    assert report.implications["legal"] == {"text": "", "officer": "Legal officer"}
+    assert report.implications["legal"] == {"text": "None.", "officer": "Legal officer"}
 
 
 @pytest.mark.django_db

@@ -228,6 +228,31 @@ def test_an_overview_covers_at_least_two_partnerships(client, partnership_a, off
 
 
 @pytest.mark.django_db
+def test_a_sign_off_without_the_implication_it_signs_off_is_refused(
+    client, partnership_a, officer_a
+):
+    # It was saved, and printed "Financial | Not recorded | Bob".
+    client.force_login(officer_a)
+    create = reverse("reports:create", args=["partnership-a"])
+
+    response = client.post(create, _form(signoff_financial="Bob", implication_financial=" "))
+
+    assert response.status_code == 200 and not Report.objects.exists()
+    form = response.context["form"]
+    message = "Enter the financial implications that Bob signed off, or remove the sign-off"
+    assert form.errors == {"signoff_financial": [message]}
+    page = response.content.decode()
+    assert '<a href="#id_signoff_financial">' + message in page  # the error summary
+    assert '<p id="id_signoff_financial-error" class="govuk-error-message">' in page
+    # With the implication it signs off, it is saved.
+    client.post(create, _form(signoff_financial="Bob", implication_financial="Within budget."))
+    assert Report.objects.get().implications["financial"] == {
+        "text": "Within budget.",
+        "officer": "Bob",
+    }
+
+
+@pytest.mark.django_db
 def test_build_report_refuses_a_future_month_and_a_folder_it_cannot_write(partnership_a, tmp_path):
     with pytest.raises(CommandError, match="has not started yet"):
         call_command(

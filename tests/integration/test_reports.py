@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -43,6 +44,12 @@ def change_figure(indicator, period, value, *, by=None, reason="revised by polic
         reason=reason,
     )
     return current
+
+
+def _words(html: str) -> str:
+    """The text of some HTML as it reads: tags gone, one space between words."""
+    words = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return re.sub(r" ([.,:;)])", r"\1", words)
 
 
 # Building -------------------------------------------------------------------------------
@@ -232,6 +239,70 @@ def test_publish_page_names_what_the_cover_sheet_leaves_out(client, partnership_
     assert "The cover sheet does not give" not in client.get(url).content.decode()
 
 
+JUN_2020 = datetime.date(2020, 6, 1)
+
+
+@pytest.mark.django_db
+def test_a_report_without_figures_for_its_period_says_so_where_performance_would_be(
+    partnership_a, hate_crime
+):
+    # The key findings and performance sections went, with no word of why: the contents
+    # jumped from 1 to the priorities.
+    report = ReportFactory(partnership=partnership_a, period=JUN_2020)
+
+    snapshot = services.report_snapshot(report)
+    html = rendering.render_document(snapshot)
+
+    numbered = {s["key"]: s["number"] for s in snapshot["sections"] if "number" in s}
+    assert "key_findings" not in numbered
+    n = numbered["performance"]
+    assert f'<a class="govuk-link" href="#section-{n}">{n}. Performance</a>' in html
+    section = html[html.index(f'id="section-{n}"') :]
+    assert _words(section[: section.index("</p>")]).endswith(
+        f"{n}. Performance {n}.1 No figures have been entered for April to June 2020, nor for "
+        "2019/20 to compare them with, so this report has no key findings and no tables of "
+        'performance. The one indicator without figures is listed under "Missing figures" '
+        "in Appendix A."
+    )
+    assert "Appendix A. Performance by indicator" not in html
+    assert "with figures from April to June 2020" not in html
+
+
+@pytest.mark.django_db
+def test_a_default_report_without_figures_claims_none_in_its_summary(partnership_a, hate_crime):
+    summaries = [
+        services.report_default(partnership=partnership_a, period=month).executive_summary
+        for month in (NOV_2016, JUN_2020)
+    ]
+
+    assert summaries == [
+        "Performance of Partnership A from the start of the financial year to November 2016, "
+        "with the figures that need the panel's attention.",
+        "No figures have been entered for Partnership A from the start of the financial year "
+        "to June 2020, or for the year before.",
+    ]
+
+
+@pytest.mark.django_db
+def test_publish_page_warns_of_a_report_without_figures_but_publishes_it(
+    client, partnership_a, hate_crime, officer_a
+):
+    report = ReportFactory(partnership=partnership_a, period=JUN_2020)
+    client.force_login(officer_a)
+    url = reverse("reports:publish", args=["partnership-a", report.pk])
+
+    page = _words(client.get(url).content.decode())
+
+    assert (
+        "Warning No figures have been entered for April to June 2020, nor for 2019/20: the "
+        "report has no key findings and no tables of performance, and says so."
+    ) in page
+    assert "Enter the figures for June 2020, or publish the report without them." in page
+    assert "No indicator is red" not in page
+    assert client.post(url).status_code == 302
+    assert ReportVersion.objects.filter(report=report).exists()
+
+
 @pytest.mark.django_db
 def test_publish_post_stores_a_version_and_shows_it(client, report_a, officer_a):
     client.force_login(officer_a)
@@ -303,6 +374,65 @@ def test_next_report_lists_a_figure_once_as_given_and_as_now(report_a, hate_crim
     assert [(r["what"], r["old"], r["new"], r["reason"]) for r in snapshot["revisions"]] == [
         ("October 2016", "42", "45", "late crimes added by police; one more found")
     ]
+
+
+def change_percentage(indicator, period, numerator, denominator, reason="survey re-weighted"):
+    value = Decimal(numerator) * 100 / Decimal(denominator)
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(
+                indicator, period, value, Decimal(numerator), Decimal(denominator)
+            )
+        ],
+        by=None,
+        reason=reason,
+    )
+
+
+@pytest.mark.django_db
+def test_revision_notice_prints_a_percentage_with_its_unit_and_counts(
+    client, partnership_a, panel_a
+):
+    # It read "No figure → 50.0" and "80.0 → 50.0": no unit, no counts.
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2015, 4, 1))
+    Actual.objects.filter(indicator=indicator, period=OCT_2016).delete()
+    report = ReportFactory(partnership=partnership_a)
+    publish(report)
+    change_percentage(indicator, OCT_2016, 5, 10)
+    change_percentage(indicator, NOV_2016, 6, 10)
+    client.force_login(panel_a)
+
+    page = client.get(report.get_absolute_url()).content.decode()
+
+    notice = page[page.index("Figures changed since publishing") : page.index("</table>")]
+    rows = [_words(row) for row in re.findall(r"<tr\b.*?</tr>", notice)[1:]]
+    assert rows == [
+        f"Cases closed ({indicator.code}) October 2016 No figure 50.0% (5 of 10)",
+        f"Cases closed ({indicator.code}) November 2016 80.0% (80 of 100) 60.0% (6 of 10)",
+    ]
+    # A wide table scrolls in its own box rather than the page on a phone.
+    assert (
+        '<div class="app-table-scroll" role="region" aria-label="Figures changed since '
+        'publishing" tabindex="0"><table' in page
+    )
+
+
+@pytest.mark.django_db
+def test_next_report_prints_a_revised_percentage_with_its_unit_and_counts(partnership_a):
+    indicator = _percentage_with_parts_from(partnership_a, datetime.date(2015, 4, 1))
+    publish(ReportFactory(partnership=partnership_a))
+    change_percentage(indicator, OCT_2016, 5, 10)
+
+    html = rendering.render_document(
+        services.report_snapshot(ReportFactory(partnership=partnership_a, title="Next update"))
+    )
+
+    table = html[html.index('id="revised-figures"') :]
+    row = _words(table[: table.index("</tr>", table.index("<tbody"))])
+    assert row.endswith(
+        f"Cases closed ({indicator.code}) October 2016 80.0% (80 of 100) 50.0% (5 of 10) "
+        "survey re-weighted"
+    )
 
 
 # Locking -----------------------------------------------------------------------------------
