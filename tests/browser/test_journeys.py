@@ -275,6 +275,23 @@ def test_indicator_page_shows_figures_and_charts(page, live_server, plymouth):
     assert_accessible(page)
 
 
+def test_the_dashboard_stacks_on_a_phone(page, live_server, plymouth):
+    """Review finding: at 375 px the dashboard was a 735 px table in a scroll box, every
+    line of its sentences running off the screen. Now nothing in it scrolls sideways."""
+    partnership, officer, _ = plymouth
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, officer.username)
+    page.goto(live_server.url + reverse("indicators:dashboard", args=[partnership.slug]))
+    sentence = page.get_by_text("68 more than the same period last year").first
+    expect(sentence).to_be_visible()
+    expect(page.get_by_text("Year to date:").first).to_be_visible()
+    for table in page.locator(".app-dashboard").all():
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    box = sentence.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert_accessible(page)
+
+
 def test_panel_member_reads_partnership_but_not_live_figures(page, live_server, plymouth):
     partnership, _, hate = plymouth
     MembershipFactory(
