@@ -6,15 +6,17 @@
   var plots = [];
   var NARROW = 520; // pixels: a chart narrower than this is laid out for a phone
   var CHAR = 0.6; // a character's width in font sizes (indicators/charts.py LABEL_CHAR)
+  var TICK_CHAR = 0.75; // a month name's letters are wider than the labels' digits
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source) return;
     var spec = JSON.parse(source.textContent);
     var layout = narrowed(spec, element.clientWidth);
-    window.Plotly.newPlot(element, spec.data, layout, {
+    var drawn = window.Plotly.newPlot(element, spec.data, layout, {
       displayModeBar: false,
       responsive: true,
     });
+    if (layout !== spec.layout) drawn.then(separate);
     element._screenHeight = spec.layout && spec.layout.height;
     plots.push(element);
   });
@@ -57,12 +59,39 @@
       // As many month names as fit level, every other month at the least (plotly turned
       // all twelve upright); the table below the chart names every month.
       var plot = width - copy.margin.l - ((copy.margin && copy.margin.r) || 0);
-      var perName = 3 * CHAR * size + 10;
+      var perName = 3 * TICK_CHAR * size + 14;
       var step = Math.max(2, Math.ceil((categories.length * perName) / Math.max(plot, 1)));
       copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, dtick: step });
     }
     return copy;
   }
+  // The server placed the line labels for a chart 700 pixels wide: on a phone a label
+  // at November can run into one at March. Once drawn, labels that overlap are pushed
+  // apart, measured as drawn (the lower stays put), as indicators/charts.py label_lines
+  // does at the width it knows.
+  function separate(element) {
+    var drawn = Array.prototype.slice.call(element.querySelectorAll(".annotation"));
+    var boxes = drawn.map(function (node) {
+      var index = Number(node.getAttribute("data-index"));
+      return { index: index, box: node.getBoundingClientRect(), shift: 0 };
+    });
+    boxes.sort(function (a, b) { return b.box.bottom - a.box.bottom; }); // lowest first
+    var changes = {};
+    boxes.forEach(function (one, i) {
+      boxes.slice(0, i).forEach(function (lower) {
+        var top = lower.box.top - lower.shift;
+        var across = one.box.left < lower.box.right && lower.box.left < one.box.right;
+        var bottom = one.box.bottom - one.shift;
+        if (across && bottom + 2 > top) one.shift += bottom + 2 - top;
+      });
+      if (one.shift) {
+        var label = element.layout.annotations[one.index];
+        changes["annotations[" + one.index + "].yshift"] = (label.yshift || 0) + Math.ceil(one.shift);
+      }
+    });
+    if (Object.keys(changes).length) window.Plotly.relayout(element, changes);
+  }
+
   // Paper is narrower than most screens: draw the charts at the printed text width
   // (170 mm on A4, print.css) before printing, and at the screen's width after. A
   // little shorter too, so a chart and its twelve-month table share a page.
