@@ -443,11 +443,15 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
     return "updated" if changed else "unchanged"
 
 
-def export_actions(partnership: Partnership) -> Iterator[Sequence]:
+def export_actions(partnership: Partnership, plan: ActionPlan | None = None) -> Iterator[Sequence]:
+    """The partnership's actions (one plan's, if given) as rows of actions.csv."""
+    found = Action.objects.filter(plan__partnership=partnership)
+    if plan is not None:
+        found = found.filter(plan=plan)
     actions = sorted(
-        Action.objects.filter(plan__partnership=partnership)
-        .select_related("plan__theme_group", "objective", "lead_member__user")
-        .prefetch_related("indicators"),
+        found.select_related(
+            "plan__theme_group", "objective", "lead_member__user"
+        ).prefetch_related("indicators"),
         key=lambda a: (a.plan.title, a.objective.number, _ref_key(a.reference)),
     )
     start_month = partnership.fy_start_month

@@ -1,24 +1,32 @@
 """Action plan, risk, cross-theme issue and recommendation pages (officers and editors)."""
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
-from csp_portal.core.tables import table_download
+from csp_portal.core.spreadsheet import spreadsheet_safe, workbook_text
+from csp_portal.core.tables import UTF8_BOM, XLSX_TYPE, table_download
 from csp_portal.core.text import ended
 from indicators import periods
+from indicators.importing.exporting import cell_text
+from indicators.importing.xlsx import StreamedWorkbook
 
-from . import rules, selectors, services
+from . import rules, selectors, services, transfer
 from .forms import (
     RECOMMENDATION_STATUSES,
     RISK_STATUSES,
@@ -105,7 +113,37 @@ def plan(request, slug, pk):
         pk=pk,
         partnership=partnership,
     )
+    export_format = request.GET.get("_export")
+    if request.method == "GET" and export_format in EXPORT_FORMATS:
+        return _plan_download(partnership, action_plan, export_format)
     return _plan_view(request, partnership, action_plan)
+
+
+def _plan_download(partnership, action_plan: ActionPlan, export_format: str) -> HttpResponse:
+    """The plan's actions as actions.csv (or a workbook with an "actions" sheet): the
+    import's own columns, so the file, updated in a spreadsheet, imports back."""
+    escape = workbook_text if export_format == "xlsx" else spreadsheet_safe
+    rows = [
+        list(transfer.COLUMNS["actions"]),
+        *(
+            [cell_text(cell, escape) for cell in row]
+            for row in transfer.export_actions(partnership, plan=action_plan)
+        ),
+    ]
+    name = f"{partnership.slug}-{slugify(action_plan.title)[:60] or 'plan'}-actions"
+    if export_format == "xlsx":
+        data = io.BytesIO()
+        workbook = StreamedWorkbook(data)
+        workbook.add_sheet("actions", rows)
+        workbook.close()
+        response = HttpResponse(data.getvalue(), content_type=XLSX_TYPE)
+    else:
+        text = io.StringIO()
+        text.write(UTF8_BOM)  # Excel then reads it as UTF-8; the import reads past it
+        csv.writer(text, lineterminator="\n").writerows(rows)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
+    return response
 
 
 def _plan_view(request, partnership, action_plan):

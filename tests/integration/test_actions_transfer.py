@@ -417,3 +417,64 @@ def test_text_starting_with_an_apostrophe_survives_the_workbook_round_trip(valle
     tables = importing.read_workbook(importing.export_workbook(valley), errors)
     descriptions = [row.get("description") for row in tables["risks"]]
     assert not errors and descriptions == ["'=A1 is the cell"]
+
+
+# A plan's own download ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_a_plans_download_holds_its_actions_and_imports_back(
+    client, tmp_path, valley, officer_a, export_format
+):
+    """Review finding: an action plan had no download of its own. It gives the import's
+    columns, this plan's actions only, and an edited copy imports back."""
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _write(
+        tmp_path,
+        "actions",
+        *ACTION_ROWS,
+        "partnership-a,Other plan,2006/07,,1,Elsewhere,9.9,Not in the download,,,,,red,,,",
+    )
+    _import(tmp_path, by=officer_a)
+    plan = ActionPlan.objects.get(title="Plan")
+    client.force_login(officer_a)
+
+    response = client.get(f"{plan.get_absolute_url()}?_export={export_format}")
+
+    assert response.status_code == 200
+    assert (
+        f'filename="partnership-a-plan-actions.{export_format}"'
+        in (response["Content-Disposition"])
+    )
+    folder = tmp_path / "download"
+    folder.mkdir()
+    if export_format == "csv":
+        text = response.content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == list(transfer.COLUMNS["actions"])
+        assert sorted(row[6] for row in rows[1:]) == ["1.1", "2.2", "2.3"]
+        edited = text.replace("Not progressed.", "Now under way.").replace(",red,", ",amber,")
+        (folder / "actions.csv").write_text(edited, encoding="utf-8")
+    else:
+        errors: list[str] = []
+        tables = importing.read_workbook(response.content, errors)
+        assert not errors and sorted(r.get("reference") for r in tables["actions"]) == [
+            "1.1",
+            "2.2",
+            "2.3",
+        ]
+        folder = folder / "plan.xlsx"
+        folder.write_bytes(response.content)
+
+    _import(folder, by=officer_a)
+
+    action = Action.objects.get(plan=plan, reference="2.2")
+    if export_format == "csv":
+        assert (action.status, action.latest_update) == ("amber", "Now under way.")
+    assert Action.objects.filter(plan=plan).count() == 3
+
+
+def test_a_plans_download_is_its_partnerships_own(client, valley, officer_b):
+    plan = ActionPlan.objects.create(partnership=valley, title="Plan", financial_year=2006)
+    client.force_login(officer_b)
+    assert client.get(f"{plan.get_absolute_url()}?_export=csv").status_code == 404
