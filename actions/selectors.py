@@ -28,7 +28,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
-from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import Actual, Indicator
 
@@ -170,9 +169,7 @@ def linked_figures(
         .annotate(latest=Max("period"))
         .order_by()
     )
-    period = max(
-        (periods.last_month_of(month, frequency) for frequency, month in latest), default=None
-    )
+    period = indicator_selectors.reported_to((month, frequency) for frequency, month in latest)
     if period is None:
         return None, {}
     results = indicator_selectors.partnership_figures(

@@ -119,16 +119,22 @@ _latest_periods = PreparedRows(
 
 
 def latest_period(partnership: Partnership) -> datetime.date | None:
-    """The latest month any indicator of the partnership has a figure to: a quarterly
-    figure's is its quarter's last month (read after every save: its SQL is built once)."""
-    return max(
-        (
-            periods.last_month_of(latest, frequency)
-            for latest, frequency in _latest_periods.rows(partnership.pk)
-            if latest is not None
-        ),
-        default=None,
+    """The latest month any indicator of the partnership has a figure to (read after
+    every save: its SQL is built once). See `reported_to`."""
+    return reported_to(
+        (latest, frequency)
+        for latest, frequency in _latest_periods.rows(partnership.pk)
+        if latest is not None
     )
+
+
+def reported_to(latest: Iterable[tuple[datetime.date, str]]) -> datetime.date | None:
+    """The month a page reports to by default, from each indicator's latest stored period
+    and frequency: a quarterly figure's runs to its quarter's last month, but never past
+    this month (a quarter's figure entered before it ends)."""
+    this_month = periods.month_start(timezone.localdate())
+    ends = [periods.last_month_of(period, frequency) for period, frequency in latest]
+    return min(max(ends), this_month) if ends else None
 
 
 @dataclass(frozen=True)

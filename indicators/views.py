@@ -255,7 +255,8 @@ def indicator_detail(request, slug, pk):
             indicator.pk,
             indicator.figures_version.hex,
             key_digest(settings_of, group),
-            year or timezone.localdate(),
+            year,
+            timezone.localdate(),  # the default year, and the month it reports to
             int(show_spc),
             int(can_edit),
         )
@@ -283,7 +284,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
     # To the end of the latest period with a figure (a quarter's third month).
-    period = periods.last_month_of(max(in_year), indicator.frequency) if in_year else None
+    period = selectors.reported_to([(max(in_year), indicator.frequency)]) if in_year else None
     result = None
     if period:
         result = selectors.partnership_figures(partnership, period, indicators=[indicator])[0]

@@ -417,10 +417,16 @@ def _figure_revision(changes: list[FigureChange]) -> dict | None:
     }
 
 
+def _under_way(change: FigureChange, period: datetime.date) -> bool:
+    """Whether a figure's period (a quarter) had not ended by a report's month."""
+    return periods.last_month_of(change.period, change.indicator.frequency) > period
+
+
 def _revises(change: FigureChange, cover: Cover) -> bool:
-    """Whether a change came after the last report that showed its month or year."""
+    """Whether a change came after the last report that showed its month or year. A
+    quarter's figure was shown once a report's month reached its third month."""
     if change.subject == FigureChange.Subject.ACTUAL:
-        since = cover.months.get(change.period)
+        since = cover.months.get(periods.last_month_of(change.period, change.indicator.frequency))
     else:
         since = cover.years.get(change.financial_year)
     return since is not None and change.changed_at > since
@@ -534,15 +540,21 @@ def figures_entered(
     partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
 ) -> bool:
     """Whether any indicator a report to ``period`` shows has a figure in the months it
-    covers (`covered_periods`): a report without one has no performance to tell. One
-    query."""
+    covers (`covered_periods`; a quarter's once it has ended by ``period``): a report
+    without one has no performance to tell. One query."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
-    return Actual.objects.filter(
-        indicator__in=indicators,
-        period__in=covered_periods(period, partnership.fy_start_month),
-    ).exists()
+    months = covered_periods(period, partnership.fy_start_month)
+    ended = [month for month in months if periods.add_months(month, 2) <= period]
+    return (
+        Actual.objects.filter(indicator__in=indicators)
+        .filter(
+            Q(period__in=months) & ~Q(indicator__frequency="quarterly")
+            | Q(period__in=ended, indicator__frequency="quarterly")
+        )
+        .exists()
+    )
 
 
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
@@ -678,6 +690,8 @@ def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revisio
     latest: dict[tuple[str, str], FigureChange] = {}
     for change in changes:
         key = (str(change.indicator_id), change.period and change.period.isoformat())
+        if change.subject == Subject.ACTUAL and _under_way(change, period):
+            continue  # a quarter still under way: the report counted no figure of it
         if change.subject == Subject.ACTUAL and key[1] in indicators[key[0]]["values"]:
             first.setdefault(key, change)
             latest[key] = change
