@@ -29,6 +29,7 @@ from .selectors import IndicatorFigures
 from .templatetags.figures import (
     figure,
     fy_label,
+    gaps_words,
     month_label,
     percent,
     period_words,
@@ -101,6 +102,9 @@ def dashboard_row(
     # the words and brackets of the report's mark (templates/reports/_partial.html).
     mark = ytd_mark(f, indicator.frequency)
     partial = f' <span class="app-variation">({esc(mark)})</span>' if mark else ""
+    # Last year's total is of the same months: it shares the gaps, not this year's date.
+    gaps = gaps_words(indicator.frequency)
+    same_months = f' <span class="app-variation">({gaps})</span>' if f.ytd_partial else ""
     target = (
         f"{numeric}{label('Target to date')}{esc(figure(f.target_to_date, p))}</td>\n"
         f'      <td class="govuk-table__cell">{label("Status")}{govuk_status_tag(f.status)}'
@@ -117,7 +121,7 @@ def dashboard_row(
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
         f"      {numeric}{label('Year to date')}{esc(figure(f.ytd, p))}{partial}</td>\n"
         f"      {numeric}{label('Same period last year')}{esc(figure(f.ytd_last_year, p))}"
-        f"{partial if f.ytd_last_year is not None else ''}</td>\n"
+        f"{same_months if f.ytd_last_year is not None else ''}</td>\n"
         f"      {numeric}{label('Change')}{change}</td>\n"
         f"      {target}\n"
         f'      <td class="govuk-table__cell">{label("Direction")}{direction}</td>\n'

@@ -91,11 +91,16 @@ def ytd_mark(figures, frequency: str) -> str:
         return ""
     marks = []
     if read("ytd_partial"):
-        marks.append(f"{'quarters' if frequency == 'quarterly' else 'months'} with figures only")
+        marks.append(gaps_words(frequency))
     end, period = (_date(read(name)) for name in ("ytd_end", "period"))
     if end is not None and end < period:
         marks.append(f"to {periods.short_month_label(end)}")
     return ", ".join(marks)
+
+
+def gaps_words(frequency: str) -> str:
+    """The mark of a total that leaves out missing periods (and of last year's same ones)."""
+    return f"{'quarters' if frequency == 'quarterly' else 'months'} with figures only"
 
 
 def _date(value) -> datetime.date | None:

@@ -441,3 +441,17 @@ def test_dashboard_row_marks_only_a_figure_of_fewer_months(partnership_a):
         partnership_a, figures_of(indicator), sentence="", with_target=False
     )
     assert html.count("months with figures only") == 1
+
+
+@pytest.mark.django_db
+def test_a_late_month_marks_this_years_total_with_its_end_and_not_last_years(partnership_a):
+    """Review finding: last year's cell said "(to Oct 2016)" too."""
+    indicator = hate_crime_indicator(partnership_a)
+    indicator.actuals.filter(period=NOV_2016).delete()
+
+    html = row_html.dashboard_row(
+        partnership_a, figures_of(indicator), sentence="", with_target=False
+    )
+
+    [this_year, last_year] = re.findall(r"<td[^>]*numeric\">(.*?)</td>", html)[:2]
+    assert "(to Oct 2016)" in this_year and "(to " not in last_year
