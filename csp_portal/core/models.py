@@ -167,11 +167,11 @@ class Partnership(models.Model):
 
     def clean(self):
         super().clean()
-        problem = rag_legend_problem(self.rag_legend) or self._colours_in_use_dropped()
+        problem = rag_legend_problem(self.rag_legend) or self.colours_in_use_dropped()
         if problem:
             raise ValidationError({"rag_legend": problem})
 
-    def _colours_in_use_dropped(self) -> str | None:
+    def colours_in_use_dropped(self) -> str | None:
         """A colour left out of the legend while actions have it: they could not be
         changed again (their status must be one of the legend's)."""
         if not self.pk or not isinstance(self.rag_legend, dict) or not self.rag_legend:

@@ -117,6 +117,19 @@ def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
     return extras
 
 
+def _legend_keeps_colours(row: Row, slug: str, extras: dict, ctx: ImportContext) -> bool:
+    """Whether a stored partnership's new legend keeps every colour its actions have, as
+    the admin checks (a query, for a row that gives a legend); reports it if not."""
+    stored = Partnership.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if stored is None:
+        return True
+    problem = Partnership(pk=stored, rag_legend=extras["rag_legend"]).colours_in_use_dropped()
+    if problem:
+        ctx.error(row, f"rag_legend: {problem}")
+        return False
+    return True
+
+
 def _rag_legend(row: Row, ctx: ImportContext) -> tuple[bool, dict | None]:
     """(ok, the legend: JSON as the admin takes it, the default where blank); reports a
     bad one in the admin's words."""
@@ -182,6 +195,8 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
             continue
         extras = _partnership_extras(row, ctx)
         if extras is None:
+            continue
+        if "rag_legend" in extras and not _legend_keeps_colours(row, slug, extras, ctx):
             continue
         ctx.add_partnership(slug)
         if "fy_start_month" in extras:  # the later tables' years are read by it

@@ -908,6 +908,33 @@ def test_a_partnerships_settings_go_out_and_come_back_and_an_older_file_leaves_t
 
 
 @pytest.mark.django_db
+def test_a_rag_legend_dropping_a_colour_actions_have_is_refused_as_in_the_admin(
+    tmp_path, partnership_a
+):
+    """Review finding: the import stored a legend without amber while actions were amber,
+    which then could not be changed; the admin refuses it."""
+    from tests.factories.actions import ActionFactory
+
+    action = ActionFactory(objective__plan__partnership=partnership_a)
+    action.__class__.objects.filter(pk=action.pk).update(status="amber")
+    legend = '{"red": "Off", "green": "On"}'
+    write_csv(
+        tmp_path,
+        "partnerships",
+        [{"slug": "partnership-a", "name": partnership_a.name, "rag_legend": legend}],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "partnerships.csv row 2: rag_legend: Actions of this partnership are amber: keep that "
+        "colour in the legend, or change those actions' status first."
+    ]
+    assert Partnership.objects.get(pk=partnership_a.pk).rag_legend == default_rag_legend()
+
+
+@pytest.mark.django_db
 def test_a_blank_rag_legend_is_the_standard_one(tmp_path, partnership_a):
     Partnership.objects.filter(pk=partnership_a.pk).update(rag_legend={"red": "Late"})
     write_csv(
