@@ -201,6 +201,18 @@ class Report(models.Model):
         keys = [s.get("key") for s in self.sections or []]
         if sorted(keys) != sorted(SECTION_KEYS):
             raise ValidationError({"sections": "Every section must be listed once."})
+        # A sign-off vouches for an assessment (the form says so on its field; this holds
+        # for two editors' changes merged, one taking the text away, one signing it off).
+        for key, label in IMPLICATION_KEYS:
+            given = (self.implications or {}).get(key) or {}
+            officer = (given.get("officer") or "").strip()
+            if officer and not (given.get("text") or "").strip():
+                raise ValidationError(
+                    {
+                        "implications": f"Enter the {label.lower()} implications that "
+                        f"{officer} signed off, or remove the sign-off"
+                    }
+                )
 
     @property
     def meeting_label(self) -> str:

@@ -253,6 +253,24 @@ def test_a_sign_off_without_the_implication_it_signs_off_is_refused(
 
 
 @pytest.mark.django_db
+def test_two_editors_cannot_merge_a_sign_off_onto_an_implication_taken_away(partnership_a):
+    """Review finding: one editor cleared the financial implications while another, whose
+    page still showed them, signed them off; the merge stored a sign-off of nothing."""
+    report = ReportFactory(
+        partnership=partnership_a,
+        implications={"financial": {"text": "Within budget.", "officer": ""}},
+    )
+    report.implications = {"financial": {"text": "", "officer": "Bob"}}
+
+    with pytest.raises(ValidationError) as refused:
+        report.full_clean()
+
+    assert refused.value.message_dict["implications"] == [
+        "Enter the financial implications that Bob signed off, or remove the sign-off"
+    ]
+
+
+@pytest.mark.django_db
 def test_build_report_refuses_a_future_month_and_a_folder_it_cannot_write(partnership_a, tmp_path):
     with pytest.raises(CommandError, match="has not started yet"):
         call_command(
