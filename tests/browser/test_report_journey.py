@@ -99,21 +99,31 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
     assert download.value.suggested_filename.endswith(".csv")
 
 
-def test_panel_member_reads_a_report_chart_on_a_phone(page, live_server, plymouth):
+def _published(partnership, **fields) -> Report:
+    """A hate crime update to November 2016, published (without its PDF and Word)."""
     from reports import services
 
-    partnership, _, panel = plymouth
     report = Report.objects.create(
         partnership=partnership,
         title="Hate crime update",
         period=datetime.date(2016, 11, 1),
         meeting_kind="scrutiny_panel",
         meeting_date=datetime.date(2017, 1, 24),
+        **fields,
     )
     services.report_publish(report=report, by=None, documents=False)
-    page.set_viewport_size({"width": 375, "height": 800})
-    sign_in(page, live_server, panel.username)
+    return report
+
+
+def _on_a_phone(page, live_server, username, report, width=375) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server, username)
     page.goto(f"{live_server.url}{report.get_absolute_url()}")
+
+
+def test_panel_member_reads_a_report_chart_on_a_phone(page, live_server, plymouth):
+    partnership, _, panel = plymouth
+    _on_a_phone(page, live_server, panel.username, _published(partnership))
 
     chart = page.locator("[data-chart-id]").first
     chart.scroll_into_view_if_needed()
@@ -152,23 +162,14 @@ PHONE_WIDTH = 375
 def test_long_addresses_in_a_report_wrap_on_a_phone(page, live_server, plymouth):
     # A contact officer's long e-mail address and a long web address in the summary and
     # background papers pushed the page to 1,509 px wide at 375 px.
-    from reports import services
-
     partnership, _, panel = plymouth
-    report = Report.objects.create(
-        partnership=partnership,
-        title="Hate crime update",
-        period=datetime.date(2016, 11, 1),
-        meeting_kind="scrutiny_panel",
-        meeting_date=datetime.date(2017, 1, 24),
+    report = _published(
+        partnership,
         contact_officer=LONG_EMAIL,
         executive_summary=f"The strategy is at {LONG_URL}",
         background_papers=LONG_URL,
     )
-    services.report_publish(report=report, by=None, documents=False)
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
-    sign_in(page, live_server, panel.username)
-    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    _on_a_phone(page, live_server, panel.username, report, PHONE_WIDTH)
     expect(page.locator("article")).to_contain_text(LONG_EMAIL)
 
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -180,7 +181,6 @@ def test_the_revision_notice_fits_a_phone(page, live_server, plymouth):
     from decimal import Decimal
 
     from indicators import services as figure_services
-    from reports import services
     from tests.factories import IndicatorFactory
 
     partnership, _, panel = plymouth
@@ -195,14 +195,7 @@ def test_the_revision_notice_fits_a_phone(page, live_server, plymouth):
         entries=[figure_services.FigureInput(satisfaction, november, Decimal(80), 800, 1000)],
         by=None,
     )
-    report = Report.objects.create(
-        partnership=partnership,
-        title="Hate crime update",
-        period=november,
-        meeting_kind="scrutiny_panel",
-        meeting_date=datetime.date(2017, 1, 24),
-    )
-    services.report_publish(report=report, by=None, documents=False)
+    report = _published(partnership)
     figure_services.actuals_save(
         entries=[
             figure_services.FigureInput(satisfaction, october, Decimal(50), 5, 10),
@@ -211,9 +204,7 @@ def test_the_revision_notice_fits_a_phone(page, live_server, plymouth):
         by=None,
         reason="Late survey returns",
     )
-    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
-    sign_in(page, live_server, panel.username)
-    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    _on_a_phone(page, live_server, panel.username, report, PHONE_WIDTH)
     expect(page.get_by_role("heading", name="Figures revised")).to_be_visible()
 
     width = page.evaluate("document.documentElement.scrollWidth")
