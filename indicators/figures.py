@@ -842,8 +842,12 @@ def _profile_to_date(
     covered: Sequence[date],
     to_date: Sequence[date],
 ) -> Decimal | None:
-    """A cumulative profile's target to date, leaving out the steps of any missing periods."""
-    if calc.spec.measure in LEVEL_MEASURES or list(covered) == list(to_date):
+    """A cumulative profile's target to date, leaving out the steps of any missing periods.
+    A level (a percentage, a rate) is held to the profile's point at the last period the
+    year to date covers: not a later month with no figure yet, nor a quarter under way."""
+    if calc.spec.measure in LEVEL_MEASURES:
+        return profile.get(covered[-1])
+    if list(covered) == list(to_date):
         return profile.get(to_date[-1])
     # A count with gaps: add up the profile's own step for each period that has a figure, so a
     # missing month lowers the target as it lowers the actual.

@@ -421,6 +421,43 @@ def test_compute_percentage_level_target_and_points():
     assert figures.forecast == 87
 
 
+@pytest.mark.parametrize(
+    ("frequency", "figures", "profile", "expected"),
+    [
+        # Figures to September, November late: held to September's point, not November's.
+        (
+            "monthly",
+            {date(2016, m, 1): (61, 69) for m in range(4, 10)},
+            {date(2016, 9, 1): 85, date(2016, 10, 1): 95, date(2016, 11, 1): 96},
+            85,
+        ),
+        # Two quarters, the third under way at November: the second quarter's point.
+        (
+            "quarterly",
+            {APR_2016: (85, 100), date(2016, 7, 1): (86, 100)},
+            {APR_2016: 80, date(2016, 7, 1): 82, date(2016, 10, 1): 95, date(2017, 1, 1): 96},
+            82,
+        ),
+    ],
+)
+def test_compute_a_levels_profile_target_is_that_of_the_last_period_with_a_figure(
+    frequency, figures, profile, expected
+):
+    """Review finding: a percentage was held to November's point (95, red) while its year
+    to date ran to September (85.5 against 82: green)."""
+    series = {
+        month: Point(None, numerator=Decimal(n), denominator=Decimal(d))
+        for month, (n, d) in figures.items()
+    }
+    spec = IndicatorSpec("higher", "percentage", frequency=frequency)
+    target = TargetSpec("cumulative", profile={m: Decimal(v) for m, v in profile.items()})
+
+    result = compute(spec, series, NOV_2016, target)
+
+    assert result.target_to_date == expected
+    assert result.status == "green"
+
+
 def test_compute_percentage_stable_within_one_point():
     def month(n: int) -> Point:
         return Point(None, numerator=Decimal(n), denominator=Decimal(1000))
