@@ -428,8 +428,11 @@ def report_detail(request, slug, pk, number=None):
     partnership = _reader_partnership(request, slug)
     # The page around the stored report, for this reader, and the stored report itself:
     # both fixed until the data version changes (publishing a version changes it too).
-    # Under this partnership's own key: it was checked that the report is its own.
-    key = f"report-page:{partnership.pk}:{pk}:{number}:{partnership.data_version.hex}"
+    # Under this partnership's own key: it was checked that the report is its own. Which
+    # version is the latest depends on who reads (`_open_to`: the public never opens an
+    # exempt one), so the key says which versions this reader may open.
+    opens = "all" if has_access(request.user, partnership, Access.PUBLISHED) else "public"
+    key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{partnership.data_version.hex}"
     reader_key = f"{key}:{_reader(request.user)}"
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None

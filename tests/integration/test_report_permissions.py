@@ -5,6 +5,7 @@ reports reach anonymous readers only when the partnership makes them public.
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reports import services
@@ -183,6 +184,36 @@ def test_a_report_made_exempt_after_a_public_read_leaves_the_public_page(client,
 
     assert client.get(url).status_code == 404
     assert client.get(reverse("reports:version", args=[slug, pk, 1])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("first", ["member", "public"])
+def test_the_public_never_gets_an_exempt_version_a_member_read_first(
+    client, world, panel_a, officer_a, first
+):
+    """Review finding: version 2 was published exempt, then the draft made public again.
+    After a panel member read the latest (version 2), the public's latest (version 1)
+    came with version 2's stored body, exempt content and all; and the other way round."""
+    world["p"].reports_public = True
+    world["p"].save()
+    report = Report.objects.get(pk=world["report"].pk)
+    report.exempt, report.exempt_paragraph = True, "3"
+    services.report_save(report=report, by=officer_a)
+    services.report_publish(report=report, by=officer_a)  # version 2, exempt
+    report.exempt, report.exempt_paragraph = False, ""
+    services.report_save(report=report, by=officer_a)
+    url = reverse("reports:detail", args=[world["p"].slug, report.pk])
+    member = Client()
+    member.force_login(panel_a)
+    exempt_words = b"Exempt under paragraph 3"
+
+    reads = [member, client] if first == "member" else [client, member]
+    for reader in reads + reads:
+        page = reader.get(url).content
+        if reader is client:
+            assert b"Version 1" in page and exempt_words not in page
+        else:
+            assert b"Version 2" in page and exempt_words in page
 
 
 @pytest.fixture
