@@ -64,6 +64,7 @@ def import_detail(request, slug, pk):
             "run": run,
             "report": run.report,
             "conflicts": [f for f in run.report.get("figures", []) if f["outcome"] == "conflict"],
+            "locked": [f for f in run.report.get("figures", []) if f["outcome"] == "locked"],
             "can_edit": has_access(request.user, partnership, Access.EDIT),
         },
     )
