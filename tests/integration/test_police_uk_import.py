@@ -279,6 +279,53 @@ def _upload(client, path=DEVON_JAN, **data):
     )
 
 
+def _copy_of_devon_jan(folder: Path) -> Path:
+    """The January file as a second download of it is saved ("... (1).csv")."""
+    copy = folder / "2024-01-devon-and-cornwall-street (1).csv"
+    copy.write_bytes(DEVON_JAN.read_bytes())
+    return copy
+
+
+@pytest.mark.django_db
+def test_command_refuses_a_second_file_of_a_forces_month_and_imports_nothing(asb, sac, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        _import(DEVON_JAN, _copy_of_devon_jan(tmp_path))
+    assert str(refused.value) == (
+        "2024-01-devon-and-cornwall-street.csv and 2024-01-devon-and-cornwall-street (1).csv "
+        "are both Devon & Cornwall Police's file for January 2024: import only one of them "
+        "(read together, each crime counts twice)"
+    )
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "second, named",
+    [
+        (DEVON_JAN.name, "2024-01-devon-and-cornwall-street.csv is chosen twice"),
+        (
+            "2024-01-devon-and-cornwall-street (1).csv",
+            "2024-01-devon-and-cornwall-street.csv and "
+            "2024-01-devon-and-cornwall-street (1).csv are both",
+        ),
+    ],
+)
+def test_upload_of_a_forces_month_twice_is_refused_and_imports_nothing(
+    client, officer_a, asb, sac, second, named
+):
+    client.force_login(officer_a)
+    files = [
+        SimpleUploadedFile(name, DEVON_JAN.read_bytes(), "text/csv")
+        for name in (DEVON_JAN.name, second)
+    ]
+    response = client.post(reverse("opendata:upload", args=["partnership-a"]), {"files": files})
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert named in page
+    assert "Devon &amp; Cornwall Police's file for January 2024" in page
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
+
+
 @pytest.mark.django_db
 def test_officer_uploads_a_month_and_sees_the_report(client, officer_a, asb, sac):
     client.force_login(officer_a)

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError("No partnership names its local authorities.")
         try:
             street = police_uk.read_paths(paths)
-        except (police_uk.NotStreetFile, UnicodeDecodeError) as error:
+        except (police_uk.NotStreetFile, police_uk.RepeatedMonth, UnicodeDecodeError) as error:
             raise CommandError(str(error)) from None
         if not street.files:
             raise CommandError("No street-level CSV files (*-street.csv) found.")
