@@ -104,6 +104,10 @@ class NotStreetFile(ValueError):
     """The file is not a police.uk street-level file (its header differs)."""
 
 
+class RepeatedMonth(ValueError):
+    """A second file of a force's month: read with the first, each crime would count twice."""
+
+
 @dataclass
 class StreetCounts:
     """What one or more street-level files hold, as counts."""
@@ -115,6 +119,7 @@ class StreetCounts:
     # (file, month) -> rows of a month other than the file's own, skipped
     other_months: Counter = field(default_factory=Counter)
     file_months: dict[str, str] = field(default_factory=dict)  # file -> its own month
+    force_months: dict[tuple[str, str], str] = field(default_factory=dict)  # -> its file
     counts: Counter = field(default_factory=Counter)  # Key -> rows
     lsoa_names: dict[str, str] = field(default_factory=dict)
     outcomes: Counter = field(default_factory=Counter)  # OutcomeKey -> crimes with an outcome
@@ -154,7 +159,8 @@ def read_street_csv(
 
     ``lines`` is the file opened as text with ``newline=""`` (or any iterable of lines:
     csv copes with CRLF and LF alike). Raises NotStreetFile if the header is not
-    police.uk's.
+    police.uk's, and RepeatedMonth (adding nothing) if ``into`` holds the same force's
+    month already, from a file of any name (a download kept twice, "... (1).csv").
     """
     result = into if into is not None else StreetCounts()
     reader = csv.reader(lines)
@@ -199,9 +205,13 @@ def read_street_csv(
         if key[0] not in bad_months and key[1] in _CRIME_TYPE_SET and key not in too_long:
             by_month[key[0]] += n
     own = own_month(name, by_month)
-    if own is not None:
-        result.file_months[name or "the file"] = own
     force = next((key[4] for key in named if key[2] and key not in too_long), "") or _force_of(name)
+    if own is not None:
+        if (force, own) in result.force_months:
+            earlier = result.force_months[force, own]
+            raise RepeatedMonth(_repeated(name or "the file", earlier, force, own))
+        result.force_months[force, own] = name or "the file"
+        result.file_months[name or "the file"] = own
     plain, outcomes, forces = result.counts, result.outcomes, result.force_counts
     name_first, force_first = result.lsoa_names.setdefault, result.lsoa_forces.setdefault
     no_location = other_month = 0
@@ -230,6 +240,17 @@ def read_street_csv(
     if name:
         result.files.append(name)
     return result
+
+
+def _repeated(name: str, earlier: str, force: str, month: str) -> str:
+    """Why a second file of a force's month is refused, naming both files."""
+    what = f"{force}'s file for {month_start(month):%B %Y}"
+    if name == earlier:
+        return f"{name} is chosen twice: import {what} once (read twice, each crime counts twice)"
+    return (
+        f"{earlier} and {name} are both {what}: import only one of them (read together, "
+        "each crime counts twice)"
+    )
 
 
 def _too_long(key: tuple[str, str, str, str, str, str]) -> bool:

@@ -36,9 +36,10 @@ class FigureLine:
     title: str
     month: str
     count: int
-    outcome: str  # created, updated, unchanged, conflict
-    current: str | None = None  # the stored figure, for a conflict
+    outcome: str  # created, updated, unchanged, conflict, locked
+    current: str | None = None  # the stored figure, if any
     current_source: str | None = None
+    report: str | None = None  # the published report whose month it is, when locked
 
 
 @dataclass
@@ -61,11 +62,16 @@ class ImportReport:
     def conflicts(self) -> list[FigureLine]:
         return [line for line in self.figures if line.outcome == "conflict"]
 
+    @property
+    def locked(self) -> list[FigureLine]:
+        return [line for line in self.figures if line.outcome == "locked"]
+
     def summary(self) -> str:
         return (
             f"{self.rows_read:,} rows read, {self.matched:,} matched; figures: "
             f"{self.count('created')} added, {self.count('updated')} replaced, "
-            f"{self.count('unchanged')} unchanged, {self.count('conflict')} left as entered"
+            f"{self.count('unchanged')} unchanged, {self.count('conflict')} left as entered, "
+            f"{self.count('locked')} left in a published report"
         )
 
     def as_json(self) -> dict:
@@ -112,8 +118,10 @@ def police_uk_import(
 
     A month's police.uk figure is replaced by a re-import (unchanged if the count is the
     same); a figure whose latest change came from anywhere else (typed in, a spreadsheet
-    import) is left as it is and listed as a conflict. Hotspot counts for each month read
-    are replaced. The run and its report are kept (a dry run writes only the run).
+    import) is left as it is and listed as a conflict. A figure in a month a published
+    report covers is left as it is too (added or changed only on the month sheet, with a
+    person's reason) and listed with that report. Hotspot counts for each month read are
+    replaced. The run and its report are kept (a dry run writes only the run).
     """
     report = ImportReport(files=list(street.files), dry_run=dry_run)
     try:
@@ -195,12 +203,13 @@ def _import(partnership, street, by, report: ImportReport) -> None:
             current = stored.get((indicator.pk, period))
             line = FigureLine(indicator.pk, indicator.code, indicator.title, month, count, "")
             figure = Figure(Decimal(count))
-            if current is not None and Figure.of(current).same(figure):
-                line.outcome = "unchanged"
-            elif current is not None and sources.get((indicator.pk, period)) != police_uk.SOURCE:
-                line.outcome = "conflict"
+            if current is not None:
                 line.current = plain_number(current.value)
                 line.current_source = sources.get((indicator.pk, period))
+            if current is not None and Figure.of(current).same(figure):
+                line.outcome = "unchanged"
+            elif current is not None and line.current_source != police_uk.SOURCE:
+                line.outcome = "conflict"
             else:
                 line.outcome = "updated" if current is not None else "created"
                 # What we read now: a change made meanwhile is a conflict, not overwritten.
@@ -208,6 +217,7 @@ def _import(partnership, street, by, report: ImportReport) -> None:
                     FigureInput(indicator, period, Decimal(count), shown=Figure.of(current))
                 )
             report.figures.append(line)
+    entries = _leave_locked(usable, report.figures, entries)
     figure_services.actuals_save(
         entries=entries,
         by=by,
@@ -215,6 +225,34 @@ def _import(partnership, street, by, report: ImportReport) -> None:
         source=police_uk.SOURCE,
     )
     _lsoa_counts_replace(partnership, periods, match)
+
+
+def _leave_locked(
+    indicators: list[Indicator], lines: list[FigureLine], entries: list[FigureInput]
+) -> list[FigureInput]:
+    """The entries to write: those in no month a published report covers. A figure the
+    import would add or change there (a conflict too) is left as it is, its line naming the
+    report: the import's reason names a file, which is no person's reason for revising what
+    the panel was given. That is for the month sheet, as a spreadsheet import refuses such a
+    change (indicators/importing)."""
+    # Reports build on indicators and open data, not the reverse.
+    from reports.selectors import locked_figures
+
+    by_pk = {indicator.pk: indicator for indicator in indicators}
+    changing = [line for line in lines if line.outcome in ("created", "updated", "conflict")]
+    locked = {
+        (indicator.pk, period): title
+        for indicator, period, title in locked_figures(
+            (by_pk[line.indicator_id], police_uk.month_start(line.month)) for line in changing
+        )
+    }
+    if not locked:
+        return entries
+    for line in changing:
+        title = locked.get((line.indicator_id, police_uk.month_start(line.month)))
+        if title is not None:
+            line.outcome, line.report = "locked", title
+    return [e for e in entries if (e.indicator.pk, e.period) not in locked]
 
 
 def _month_label(month: str) -> str:

@@ -31,6 +31,8 @@ def upload(request, slug):
             form.add_error(
                 "files", f"{message}: its first line must be {','.join(police_uk.HEADER)}."
             )
+        except police_uk.RepeatedMonth as error:
+            form.add_error("files", f"{error}.")
         else:
             run = services.police_uk_import(
                 partnership=partnership,
@@ -64,6 +66,7 @@ def import_detail(request, slug, pk):
             "run": run,
             "report": run.report,
             "conflicts": [f for f in run.report.get("figures", []) if f["outcome"] == "conflict"],
+            "locked": [f for f in run.report.get("figures", []) if f["outcome"] == "locked"],
             "can_edit": has_access(request.user, partnership, Access.EDIT),
         },
     )

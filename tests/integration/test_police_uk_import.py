@@ -14,7 +14,7 @@ from django.urls import reverse
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange
 from opendata.models import LsoaCount, LsoaWard, PoliceImport
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, ReportFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "police_uk"
 DEVON_JAN = SAMPLE / "2024-01" / "2024-01-devon-and-cornwall-street.csv"
@@ -137,6 +137,108 @@ def test_police_uk_figure_changed_by_hand_is_not_overwritten(asb, sac, officer_a
     assert [f["code"] for f in run.report["figures"] if f["outcome"] == "conflict"] == ["SAC"]
 
 
+def _month_copy(folder: Path, month: str, *, drop: str | None = None) -> Path:
+    """The January 2024 Devon and Cornwall file as another month's (its Month column and
+    name changed), without the Plymouth rows of the crime type ``drop`` if given."""
+    lines = DEVON_JAN.read_text().splitlines(keepends=True)
+    kept = [
+        line for line in lines[1:] if not (drop and ",Plymouth " in line and f",{drop}," in line)
+    ]
+    path = folder / DEVON_JAN.name.replace("2024-01", month)
+    path.write_text(lines[0] + "".join(line.replace(",2024-01,", f",{month},", 1) for line in kept))
+    return path
+
+
+def _publish_to_november_2016(partnership):
+    """A report covering April 2015 to November 2016, published (as the demo's is)."""
+    from reports import services as report_services
+
+    report = ReportFactory(partnership=partnership, title="Panel update")
+    report_services.report_publish(report=report, by=None)
+    return report
+
+
+@pytest.mark.django_db
+def test_import_leaves_a_month_a_published_report_covers_and_lists_it(
+    asb, sac, officer_a, tmp_path
+):
+    may_2016 = datetime.date(2016, 5, 1)
+    # Figures the report shows: ASB's in November 2016, SAC's typed in for May 2016.
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(asb, datetime.date(2016, 11, 1), Decimal(50)),
+            figure_services.FigureInput(sac, may_2016, Decimal(7)),
+        ],
+        by=officer_a,
+    )
+    _publish_to_november_2016(asb.partnership)
+    changes = FigureChange.objects.count()
+
+    run = _import(_month_copy(tmp_path, "2016-05"), DEVON_JAN)
+
+    assert not Actual.objects.filter(indicator=asb, period=may_2016).exists()
+    assert _value(sac, may_2016) == 7
+    locked = {f["code"]: f for f in run.report["figures"] if f["outcome"] == "locked"}
+    assert {(code, f["month"], f["report"]) for code, f in locked.items()} == {
+        ("ASB", "2016-05", "Panel update"),
+        ("SAC", "2016-05", "Panel update"),
+    }
+    # Typed in, it would be a conflict anyway: the published report is why it is left.
+    assert (locked["SAC"]["current"], locked["SAC"]["current_source"]) == ("7", "form")
+    # The rest of the import goes ahead: January 2024 is in no published report.
+    assert _value(sac) == _plain(DEVON_JAN, "Plymouth", SAC)
+    assert FigureChange.objects.count() == changes + 2
+
+
+@pytest.mark.django_db
+def test_import_does_not_replace_a_police_uk_figure_in_a_published_month(
+    client, officer_a, asb, sac, tmp_path
+):
+    may_2016 = datetime.date(2016, 5, 1)
+    _import(_month_copy(tmp_path, "2016-05"))
+    before = int(_value(sac, may_2016))
+    _publish_to_november_2016(asb.partnership)
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+    out = io.StringIO()
+
+    call_command(
+        "import_police_uk",
+        str(_month_copy(corrected, "2016-05", drop="Burglary")),
+        partnership="partnership-a",
+        stdout=out,
+    )
+
+    assert _value(sac, may_2016) == before
+    run = PoliceImport.objects.first()
+    outcomes = {f["code"]: f["outcome"] for f in run.report["figures"]}
+    assert outcomes == {"ASB": "unchanged", "SAC": "locked"}
+    assert (
+        f"SAC 2016-05: {before - _plain(DEVON_JAN, 'Plymouth', ['Burglary']):,} locked "
+        f"(stored {before} from police.uk, left as it is: it is in the published report "
+        "'Panel update'; "
+        "change it on the month sheet with a reason)"
+    ) in out.getvalue()
+    client.force_login(officer_a)
+    page = client.get(run.get_absolute_url()).content.decode()
+    assert "Figures in a published report (1)" in page and "Panel update" in page
+    assert reverse("indicators:month_sheet", args=["partnership-a", "2016-05"]) in page
+
+
+@pytest.mark.django_db
+def test_dry_run_lists_a_month_a_published_report_covers(asb, sac, tmp_path):
+    may_2016 = datetime.date(2016, 5, 1)
+    _import(_month_copy(tmp_path, "2016-05"))
+    _publish_to_november_2016(asb.partnership)
+    corrected = tmp_path / "corrected"
+    corrected.mkdir()
+
+    run = _import(_month_copy(corrected, "2016-05", drop="Burglary"), dry_run=True)
+
+    assert [f["outcome"] for f in run.report["figures"] if f["code"] == "SAC"] == ["locked"]
+    assert FigureChange.objects.filter(period=may_2016, indicator=sac).count() == 1
+
+
 @pytest.mark.django_db
 def test_dry_run_writes_no_figure(asb, sac):
     run = _import(DEVON_JAN, dry_run=True)
@@ -175,6 +277,53 @@ def _upload(client, path=DEVON_JAN, **data):
     return client.post(
         reverse("opendata:upload", args=["partnership-a"]), {"files": upload, **data}
     )
+
+
+def _copy_of_devon_jan(folder: Path) -> Path:
+    """The January file as a second download of it is saved ("... (1).csv")."""
+    copy = folder / "2024-01-devon-and-cornwall-street (1).csv"
+    copy.write_bytes(DEVON_JAN.read_bytes())
+    return copy
+
+
+@pytest.mark.django_db
+def test_command_refuses_a_second_file_of_a_forces_month_and_imports_nothing(asb, sac, tmp_path):
+    with pytest.raises(CommandError) as refused:
+        _import(DEVON_JAN, _copy_of_devon_jan(tmp_path))
+    assert str(refused.value) == (
+        "2024-01-devon-and-cornwall-street.csv and 2024-01-devon-and-cornwall-street (1).csv "
+        "are both Devon & Cornwall Police's file for January 2024: import only one of them "
+        "(read together, each crime counts twice)"
+    )
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "second, named",
+    [
+        (DEVON_JAN.name, "2024-01-devon-and-cornwall-street.csv is chosen twice"),
+        (
+            "2024-01-devon-and-cornwall-street (1).csv",
+            "2024-01-devon-and-cornwall-street.csv and "
+            "2024-01-devon-and-cornwall-street (1).csv are both",
+        ),
+    ],
+)
+def test_upload_of_a_forces_month_twice_is_refused_and_imports_nothing(
+    client, officer_a, asb, sac, second, named
+):
+    client.force_login(officer_a)
+    files = [
+        SimpleUploadedFile(name, DEVON_JAN.read_bytes(), "text/csv")
+        for name in (DEVON_JAN.name, second)
+    ]
+    response = client.post(reverse("opendata:upload", args=["partnership-a"]), {"files": files})
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert named in page
+    assert "Devon &amp; Cornwall Police's file for January 2024" in page
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
 
 
 @pytest.mark.django_db

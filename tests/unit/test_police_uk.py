@@ -144,6 +144,27 @@ def test_the_same_file_named_twice_is_read_once(tmp_path):
     assert street.rows == 1  # the re-published copy, given last, replaces the first
 
 
+def test_a_second_file_of_a_forces_month_is_refused_naming_both(tmp_path):
+    copy = tmp_path / "2024-01-city-of-london-street (1).csv"
+    copy.write_bytes(CITY_JAN.read_bytes())
+    with pytest.raises(police_uk.RepeatedMonth) as refused:
+        police_uk.read_paths([CITY_JAN, copy])
+    assert str(refused.value) == (
+        "2024-01-city-of-london-street.csv and 2024-01-city-of-london-street (1).csv are "
+        "both City of London Police's file for January 2024: import only one of them "
+        "(read together, each crime counts twice)"
+    )
+
+
+def test_files_of_other_forces_or_months_are_not_repeats():
+    street = police_uk.read_paths([CITY_JAN, DEVON_JAN, SAMPLE / "2024-02"])
+    assert sorted(street.force_months) == [
+        ("City of London Police", "2024-01"),
+        ("City of London Police", "2024-02"),
+        ("Devon & Cornwall Police", "2024-01"),
+    ]
+
+
 def test_a_file_with_another_header_is_refused():
     with pytest.raises(police_uk.NotStreetFile):
         police_uk.read_street_csv(io.StringIO("partnership,indicator,period,value\n"))

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Import data.police.uk street-level CSVs (files, or folders such as an archive's "
         "month folders) into the indicators mapped to police.uk crime types. Re-importing "
-        "a month replaces its police.uk figures; figures entered by hand are left and listed."
+        "a month replaces its police.uk figures; figures entered by hand, and those of months "
+        "a published report covers, are left and listed."
     )
 
     def add_arguments(self, parser):
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError("No partnership names its local authorities.")
         try:
             street = police_uk.read_paths(paths)
-        except (police_uk.NotStreetFile, UnicodeDecodeError) as error:
+        except (police_uk.NotStreetFile, police_uk.RepeatedMonth, UnicodeDecodeError) as error:
             raise CommandError(str(error)) from None
         if not street.files:
             raise CommandError("No street-level CSV files (*-street.csv) found.")
@@ -55,12 +56,19 @@ class Command(BaseCommand):
             for problem in report["problems"] + report["not_imported"]:
                 self.stdout.write(f"  {problem}")
             for line in report["figures"]:
-                extra = (
-                    f" (stored {line['current']} from {line['current_source'] or 'unknown'}"
-                    ", left for an editor)"
-                    if line["outcome"] == "conflict"
-                    else ""
+                stored = (
+                    f"stored {line['current']} from {line['current_source'] or 'unknown'}"
+                    if line["current"] is not None
+                    else "none stored"
                 )
+                extra = ""
+                if line["outcome"] == "conflict":
+                    extra = f" ({stored}, left for an editor)"
+                elif line["outcome"] == "locked":
+                    extra = (
+                        f" ({stored}, left as it is: it is in the published report "
+                        f"'{line['report']}'; change it on the month sheet with a reason)"
+                    )
                 self.stdout.write(
                     f"  {line['code']} {line['month']}: {line['count']:,} {line['outcome']}{extra}"
                 )
