@@ -136,23 +136,32 @@ class TargetLocked(Exception):
         )
 
 
-def target_locked_by(indicator: Indicator, financial_year: int) -> str | None:
+def target_locked_by(
+    indicator: Indicator, financial_year: int, *, had_one: bool | None = None
+) -> str | None:
     """The title of the published report that rated the indicator against this year's
     target, or None: such a target changes only with a reason. A year with no target has
-    none a report rated against (it printed none): its first is set freely."""
+    none a report rated against (it printed none): its first is set freely.
+
+    ``had_one``: whether the year had a target before the change being checked, when the
+    caller has already written it (a removal leaves none, but needed a reason all the
+    same); None reads it from the database."""
     from reports.selectors import locked_target_years  # reports build on indicators
 
     title = locked_target_years(indicator).get(financial_year)
     if title is None:
         return None
-    has_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
-    return title if has_one else None
+    if had_one is None:
+        had_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
+    return title if had_one else None
 
 
-def _check_target_locked(indicator: Indicator, financial_year: int, reason: str) -> None:
+def _check_target_locked(
+    indicator: Indicator, financial_year: int, reason: str, *, had_one: bool | None = None
+) -> None:
     if reason.strip():
         return
-    title = target_locked_by(indicator, financial_year)
+    title = target_locked_by(indicator, financial_year, had_one=had_one)
     if title is not None:
         raise TargetLocked(indicator, financial_year, title)
 
@@ -524,7 +533,8 @@ def targets_replace(
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
     if changes and year_had_one:  # after the writes: a refusal takes them back
-        _check_target_locked(indicator, financial_year, reason)
+        # Checked as the year stood before them: removing the target leaves none now.
+        _check_target_locked(indicator, financial_year, reason, had_one=True)
     FigureChange.objects.bulk_create(changes)
     return len(changes)
 

@@ -111,6 +111,34 @@ def test_target_page_warns_and_asks_for_a_reason(client, officer_a, published, h
 
 
 @pytest.mark.django_db
+def test_removing_a_rated_target_needs_a_reason(published, hate_crime):
+    with pytest.raises(figure_services.TargetLocked):
+        figure_services.targets_replace(indicator=hate_crime, financial_year=2016, rows=[], by=None)
+
+    assert Target.objects.get(indicator=hate_crime).value == 400
+    assert not FigureChange.objects.exists()
+
+    figure_services.targets_replace(
+        indicator=hate_crime, financial_year=2016, rows=[], by=None, reason="dropped by the board"
+    )
+
+    assert not Target.objects.filter(indicator=hate_crime).exists()
+    assert FigureChange.objects.get().reason == "dropped by the board"
+
+
+@pytest.mark.django_db
+def test_target_page_refuses_no_target_without_a_reason(client, officer_a, published, hate_crime):
+    client.force_login(officer_a)
+    shown = shown_target(client, target_url(hate_crime))
+
+    refused = client.post(target_url(hate_crime), {**shown, "kind": "none"})
+
+    assert refused.status_code == 200
+    assert "Give a reason for changing the 2016/17 target" in refused.content.decode()
+    assert Target.objects.get(indicator=hate_crime).value == 400
+
+
+@pytest.mark.django_db
 def test_target_page_of_a_year_no_report_rated_has_no_warning(client, officer_a, hate_crime):
     client.force_login(officer_a)
 
