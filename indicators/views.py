@@ -691,7 +691,8 @@ def target_edit(request, slug, pk, year):
             "year": year,
             "year_label": label,
             "form": form,
-            # A published report rated the indicator against this year's target.
+            # Why a change to this year's target needs a reason (a published report
+            # showed the indicator for the year), or None.
             "locked_by": services.target_locked_by(indicator, year),
         },
     )
