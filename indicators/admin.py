@@ -101,11 +101,17 @@ class TargetAdminForm(forms.ModelForm):
         data = super().clean()
         indicator, year = data.get("indicator"), data.get("financial_year")
         adding = self.instance.pk is None
-        if adding and indicator and year and services.target_locked_by(indicator, year):
+        lock = adding and indicator and year and services.target_locked_by(indicator, year)
+        if lock:
             label = periods.fy_label(year, indicator.partnership.fy_start_month)
+            what = (
+                f"rated {indicator.code} against its {label} target"
+                if lock.rated
+                else f"showed {indicator.code} with no {label} target"
+            )
             raise ValidationError(
-                f"A published report rated {indicator.code} against its {label} target: "
-                "change it on the indicator's target page, which asks for a reason."
+                f"A published report {what}: change it on the indicator's target page, "
+                "which asks for a reason."
             )
         return data
 

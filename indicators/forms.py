@@ -375,6 +375,13 @@ class TargetForm(forms.Form):
         ]
         step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
         self.unit = "quarter" if step == 3 else "month"
+        # A quarterly indicator's profile has a point a quarter, as its boxes show.
+        self.fields["kind"].choices = [
+            (kind, f"A cumulative profile, {self.unit} by {self.unit}")
+            if kind == Target.Kind.CUMULATIVE
+            else (kind, label)
+            for kind, label in self.fields["kind"].choices
+        ]
         # A quarter's profile point is at the end of its last month.
         self.ends = {
             slot: periods.month_label(periods.add_months(slot, step - 1)) for slot in slots

@@ -123,38 +123,69 @@ def _check_locked(plan: list, reason: str) -> None:
         raise FigureLocked(locked)
 
 
+@dataclass(frozen=True)
+class TargetLock:
+    """Why a year's target changes only with a reason: the published report ``title``
+    showed the indicator for that year, and the year has a target. ``rated``: the report
+    printed that target and rated the indicator against it; False, it showed the indicator
+    with none (the target was set since, or the indicator was for monitoring only)."""
+
+    title: str
+    rated: bool
+
+
 class TargetLocked(Exception):
-    """A target a published report rated against was changed without a reason."""
+    """A target a published report rated against, or set since a published report showed
+    its year without one, was changed without a reason."""
 
-    def __init__(self, indicator: Indicator, financial_year: int, title: str):
-        self.indicator, self.financial_year, self.title = indicator, financial_year, title
+    def __init__(self, indicator: Indicator, financial_year: int, lock: TargetLock):
+        self.indicator, self.financial_year, self.lock = indicator, financial_year, lock
+        self.title = lock.title
         label = periods.fy_label(financial_year, indicator.partnership.fy_start_month)
-        super().__init__(
-            f"Give a reason for changing the {label} target: the published report "
-            f"'{title}' rated {indicator.code} against it, and the next report will list "
-            "the change as a revision"
-        )
+        if lock.rated:
+            why = (
+                f"the published report '{lock.title}' rated {indicator.code} against it, and "
+                "the next report will list the change as a revision"
+            )
+        else:
+            why = (
+                f"the published report '{lock.title}' showed {indicator.code} with no target "
+                f"for {label}, and the next report will list the change as a revision"
+            )
+        super().__init__(f"Give a reason for changing the {label} target: {why}")
 
 
-def target_locked_by(indicator: Indicator, financial_year: int) -> str | None:
-    """The title of the published report that rated the indicator against this year's
-    target, or None: such a target changes only with a reason. A year with no target has
-    none a report rated against (it printed none): its first is set freely."""
-    from reports.selectors import locked_target_years  # reports build on indicators
+def target_locked_by(
+    indicator: Indicator, financial_year: int, *, had_one: bool | None = None
+) -> TargetLock | None:
+    """Why this year's target changes only with a reason, or None: a published report
+    showed the indicator for the year (rating it against the year's target, or with none)
+    and the year has a target. A year with no target is free: its first target is set
+    without a reason (though the next report lists it as a revision).
 
-    title = locked_target_years(indicator).get(financial_year)
-    if title is None:
+    ``had_one``: whether the year had a target before the change being checked, when the
+    caller has already written it (a removal leaves none, but needed a reason all the
+    same); None reads it from the database."""
+    from reports.selectors import locked_target_years, printed_target  # reports build on us
+
+    frozen = locked_target_years(indicator).get(financial_year)
+    if frozen is None:
         return None
-    has_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
-    return title if has_one else None
+    if had_one is None:
+        had_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
+    if not had_one:
+        return None
+    return TargetLock(frozen.title, printed_target(frozen, indicator.pk))
 
 
-def _check_target_locked(indicator: Indicator, financial_year: int, reason: str) -> None:
+def _check_target_locked(
+    indicator: Indicator, financial_year: int, reason: str, *, had_one: bool | None = None
+) -> None:
     if reason.strip():
         return
-    title = target_locked_by(indicator, financial_year)
-    if title is not None:
-        raise TargetLocked(indicator, financial_year, title)
+    lock = target_locked_by(indicator, financial_year, had_one=had_one)
+    if lock is not None:
+        raise TargetLocked(indicator, financial_year, lock)
 
 
 def _check_fields(actual: Actual) -> None:
@@ -524,7 +555,8 @@ def targets_replace(
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
     if changes and year_had_one:  # after the writes: a refusal takes them back
-        _check_target_locked(indicator, financial_year, reason)
+        # Checked as the year stood before them: removing the target leaves none now.
+        _check_target_locked(indicator, financial_year, reason, had_one=True)
     FigureChange.objects.bulk_create(changes)
     return len(changes)
 

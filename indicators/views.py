@@ -636,14 +636,17 @@ def _years_offered(years_with_figures, year: int) -> list[int]:
 
 def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
     """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
-    kept under a key made of all it shows (the month's label and box names, the measure,
-    the figure in the box and last year's), so a saved figure rebuilds only its month."""
+    kept under a key made of all it shows (the month's label and box names, the indicator's
+    code that names its boxes, the measure, the figure in the box and last year's), so a
+    saved figure rebuilds only its month. Without the code, another indicator's blank month
+    would lend its row, boxes named by the wrong indicator."""
     if not keep:
         return "".join(year_grid_row(indicator, *row) for row in grid) + "\n"
     pieces = [
         (
             "year-grid-row:"
             + key_digest(
+                indicator.code,
                 indicator.measure,
                 cell.key,
                 cell.label,
@@ -688,7 +691,8 @@ def target_edit(request, slug, pk, year):
             "year": year,
             "year_label": label,
             "form": form,
-            # A published report rated the indicator against this year's target.
+            # Why a change to this year's target needs a reason (a published report
+            # showed the indicator for the year), or None.
             "locked_by": services.target_locked_by(indicator, year),
         },
     )

@@ -74,6 +74,7 @@ class Frozen:
     period: datetime.date
     title: str
     published_at: datetime.datetime
+    version_id: int
 
     def shows(self, indicator_id: int, theme_group_id: int | None) -> bool:
         """Whether it showed this indicator: a version names those it showed (those with
@@ -95,12 +96,13 @@ def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
             "report__period",
             "title",
             "published_at",
+            "pk",
         )
         .order_by("report__period", "title", "number")
     )
     return [
-        Frozen(partnership, group, None if ids is None else frozenset(ids), period, title, at)
-        for partnership, group, ids, period, title, at in rows
+        Frozen(partnership, group, None if ids is None else frozenset(ids), period, title, at, pk)
+        for partnership, group, ids, period, title, at, pk in rows
     ]
 
 
@@ -140,16 +142,34 @@ def locked_figures(
     return locked
 
 
-def locked_target_years(indicator: Indicator) -> dict[int, str]:
-    """The financial years whose target a published report rated the indicator against,
-    each with that report's title (the latest): a change to such a target needs a reason,
-    and the next report lists it as a revision. One query."""
+def locked_target_years(indicator: Indicator) -> dict[int, Frozen]:
+    """The financial years a published report showed the indicator for, each with that
+    report (the latest): a change to such a year's target needs a reason, and the next
+    report lists it as a revision. One query. (Whether the report printed a target for
+    the year, or showed the indicator without one: `printed_target`.)"""
     start = indicator.partnership.fy_start_month
     return {
-        periods.financial_year_of(frozen.period, start): frozen.title
+        periods.financial_year_of(frozen.period, start): frozen
         for frozen in frozen_by([indicator.partnership_id])
         if frozen.shows(indicator.pk, indicator.theme_group_id)
     }
+
+
+def printed_target(frozen: Frozen, indicator_id: int) -> bool:
+    """Whether a published version printed the indicator's target of its year, rating the
+    indicator against it: False where it showed the indicator without one (no target then,
+    or monitoring only). One query, reading that version's snapshot."""
+    snapshot = ReportVersion.objects.values_list("snapshot", flat=True).get(pk=frozen.version_id)
+    entries = [
+        snapshot.get("indicators", {}).get(str(indicator_id)),
+        *(
+            entry
+            for block in snapshot.get("overview", [])
+            for entry in block.get("indicators", [])
+            if entry.get("id") == indicator_id
+        ),
+    ]
+    return any(entry and entry.get("has_target") for entry in entries)
 
 
 def locked_months(

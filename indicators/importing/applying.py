@@ -164,11 +164,17 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
             # A file gives no reason; the row error rolls the whole import back.
             start = locked.indicator.partnership.fy_start_month
             label = periods.fy_label(item["financial_year"], start)
+            if locked.lock.rated:
+                why = f"the {label} target is in the published report '{locked.title}'"
+            else:
+                why = (
+                    f"the published report '{locked.title}' showed {locked.indicator.code} "
+                    f"with no target for {label}"
+                )
             ctx.error_at(
                 "targets",
                 item["row"],
-                f"the {label} target is in the published report '{locked.title}'; "
-                "change it on the indicator's target page with a reason",
+                f"{why}; change it on the indicator's target page with a reason",
             )
             continue
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1

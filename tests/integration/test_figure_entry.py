@@ -772,6 +772,23 @@ def test_indicator_detail_year_not_a_number_shows_latest_year(
 
 
 @pytest.mark.django_db
+def test_year_grid_boxes_name_their_own_indicator_beside_another_with_blank_months(
+    client, officer_a, partnership_a
+):
+    # The same measure, no figures: rows alike but for the code naming their boxes.
+    first = IndicatorFactory(partnership=partnership_a, code="SP 01", measure="count")
+    second = IndicatorFactory(partnership=partnership_a, code="SP 02", measure="count")
+    client.force_login(officer_a)
+
+    pages = [client.get(grid_url(indicator)).content.decode() for indicator in (first, second)]
+
+    labels = [re.findall(r'<label [^>]*for="id_m[^>]*>([^<]*)</label>', p) for p in pages]
+    assert len(labels[0]) == len(labels[1]) == 12
+    codes = [{label.split(", ")[-1] for label in page_labels} for page_labels in labels]
+    assert codes == [{"SP 01"}, {"SP 02"}]
+
+
+@pytest.mark.django_db
 def test_year_grid_quarterly_indicator_has_four_inputs(client, officer_a, partnership_a):
     indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
     client.force_login(officer_a)

@@ -6,6 +6,7 @@ revision."""
 
 import datetime
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from indicators import importing
 from indicators import services as figure_services
 from indicators.models import FigureChange, Indicator, Target
 from reports import rendering, selectors, services
-from reports.models import ReportVersion
+from reports.models import Report, ReportVersion
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
 from tests.factories.series import actuals_create, hate_crime_indicator
 from tests.integration.target_pages import shown_target
@@ -108,6 +109,34 @@ def test_target_page_warns_and_asks_for_a_reason(client, officer_a, published, h
     )
     assert saved.status_code == 302
     assert Target.objects.get(indicator=hate_crime).value == 450
+
+
+@pytest.mark.django_db
+def test_removing_a_rated_target_needs_a_reason(published, hate_crime):
+    with pytest.raises(figure_services.TargetLocked):
+        figure_services.targets_replace(indicator=hate_crime, financial_year=2016, rows=[], by=None)
+
+    assert Target.objects.get(indicator=hate_crime).value == 400
+    assert not FigureChange.objects.exists()
+
+    figure_services.targets_replace(
+        indicator=hate_crime, financial_year=2016, rows=[], by=None, reason="dropped by the board"
+    )
+
+    assert not Target.objects.filter(indicator=hate_crime).exists()
+    assert FigureChange.objects.get().reason == "dropped by the board"
+
+
+@pytest.mark.django_db
+def test_target_page_refuses_no_target_without_a_reason(client, officer_a, published, hate_crime):
+    client.force_login(officer_a)
+    shown = shown_target(client, target_url(hate_crime))
+
+    refused = client.post(target_url(hate_crime), {**shown, "kind": "none"})
+
+    assert refused.status_code == 200
+    assert "Give a reason for changing the 2016/17 target" in refused.content.decode()
+    assert Target.objects.get(indicator=hate_crime).value == 400
 
 
 @pytest.mark.django_db
@@ -305,7 +334,7 @@ def test_an_indicator_the_report_did_not_show_is_not_locked(tmp_path, published,
     new = Indicator.objects.get(code="NEW 1")
     assert new.targets.get().value == 100 and new.actuals.get().value == 7
     assert figure_services.target_locked_by(new, 2016) is None
-    assert figure_services.target_locked_by(hate_crime, 2016) == "Hate crime update"
+    assert figure_services.target_locked_by(hate_crime, 2016).title == "Hate crime update"
 
 
 @pytest.mark.django_db
@@ -355,6 +384,74 @@ def test_a_first_target_for_a_year_the_report_showed_without_one_needs_no_reason
     # Once there is one, a change needs a reason again.
     with pytest.raises(figure_services.TargetLocked):
         set_target(hate_crime, 430)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("polarity", ["higher", "monitor"])
+def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
+    tmp_path, client, officer_a, admin_user, partnership_a, polarity
+):
+    # The report showed SP 10 for 2016/17 with no target: none then, or monitoring only
+    # (a target kept, not printed). A target set, or kept, since changes only with a reason,
+    # but the words must not say the report rated SP 10 against it.
+    other = IndicatorFactory(partnership=partnership_a, code="SP 10", polarity=polarity)
+    actuals_create(other, {datetime.date(2016, 10, 1): 5})
+    if polarity == "monitor":
+        TargetFactory(indicator=other, financial_year=2016, kind="annual", value=Decimal(40))
+    report = ReportFactory(partnership=partnership_a, title="Update", period=NOV_2016)
+    services.report_publish(report=report, by=None)
+    if polarity == "higher":
+        set_target(other, 40)  # free: the report printed none
+
+    with pytest.raises(figure_services.TargetLocked) as refused:
+        set_target(other, 60)
+
+    assert str(refused.value) == (
+        "Give a reason for changing the 2016/17 target: the published report 'Update' "
+        "showed SP 10 with no target for 2016/17, and the next report will list the change "
+        "as a revision"
+    )
+    client.force_login(officer_a)
+    page = client.get(target_url(other)).content.decode()
+    assert (
+        "The published report 'Update' showed this indicator with no 2016/17 target. A change "
+        "to its target needs a reason, and the next report will list it as a revision."
+    ) in page
+    assert "rated this indicator" not in page
+    client.force_login(admin_user)
+    added = client.post(
+        reverse("admin:indicators_target_add"),
+        {"indicator": other.pk, "financial_year": 2016, "kind": "annual", "value": "60"},
+    )
+    assert "A published report showed SP 10 with no 2016/17 target: change it" in unescape(
+        added.content.decode()
+    )
+    write_csv(
+        tmp_path,
+        "targets",
+        [{"partnership": partnership_a.slug, "indicator": "SP 10", "year": "2016/17",
+          "type": "annual", "value": "60"}],
+    )  # fmt: skip
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+    assert failed.value.report.errors == [
+        "targets.csv row 2: the published report 'Update' showed SP 10 with no target for "
+        "2016/17; change it on the indicator's target page with a reason"
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [Report.Kind.PARTNERSHIP, Report.Kind.OVERVIEW])
+def test_a_report_or_overview_that_printed_the_target_rated_against_it(
+    partnership_a, hate_crime, kind
+):
+    report = ReportFactory(partnership=partnership_a, title="Update", kind=kind)
+    report.covers.set([partnership_a])
+    services.report_publish(report=report, by=None)
+
+    assert figure_services.target_locked_by(hate_crime, 2016) == figure_services.TargetLock(
+        "Update", rated=True
+    )
 
 
 @pytest.mark.django_db

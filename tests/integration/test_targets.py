@@ -149,3 +149,18 @@ def test_target_change_against_baseline_drives_the_figures(client, officer_a, is
     client.post(url(ist), {"kind": "change_pct", "value": "-3", "baseline_year": "2015"})
     target = Target.objects.get()
     assert (target.kind, target.value, target.baseline_year) == ("change_pct", -3, 2015)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("frequency", "offered"), [("monthly", "month"), ("quarterly", "quarter")])
+def test_target_profile_is_offered_by_the_indicators_own_period(
+    client, officer_a, partnership_a, frequency, offered
+):
+    indicator = IndicatorFactory(partnership=partnership_a, frequency=frequency)
+    client.force_login(officer_a)
+
+    page = client.get(url(indicator))
+
+    choices = dict(page.context["form"].fields["kind"].choices)
+    assert choices[Target.Kind.CUMULATIVE] == f"A cumulative profile, {offered} by {offered}"
+    assert f"A cumulative profile, {offered} by {offered}" in page.content.decode()
