@@ -248,6 +248,14 @@ def report_rows(snapshot: dict) -> list[dict]:
     if snapshot.get("key_findings"):
         rows += key_findings_rows(snapshot["key_findings"])
     rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
+    # An overview's revisions are each of their own partnership's, as its figures are.
+    for block in snapshot.get("overview", []):
+        if block.get("revisions"):
+            shown = {str(entry["id"]): entry for entry in block["indicators"]}
+            rows += [
+                {**revised, "partnership": block["slug"]}
+                for revised in revision_rows(block["revisions"], shown)
+            ]
     rows += action_rows(snapshot.get("actions"))
     rows += commissioning_rows(snapshot.get("commissioning"))
     if snapshot.get("risks"):
