@@ -603,7 +603,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "performance": bool(entries) or report.kind != "overview",
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
-        "risks": any(risks.values()),
+        # An overview's risks would be those of the partnership it is filed under.
+        "risks": any(risks.values()) and report.kind != "overview",
         "definitions": True,
     }
     snapshot["sections"] = _number_sections(snapshot, available)

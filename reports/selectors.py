@@ -577,13 +577,18 @@ def figures_entered(
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
     """Everything the builder needs for a report, read now."""
     at = at or timezone.now()
+    if report.kind == Report.Kind.OVERVIEW:
+        # It sets its partnerships side by side (blocks): the priorities, action plan,
+        # commissioning and risks of the partnership it is filed under are not its own.
+        return ReportInputs(
+            report=report,
+            results=[],
+            theme_group_names=[],
+            figures_as_at=at,
+            blocks=overview_blocks(report),
+        )
     partnership = report.partnership
-    # An overview sets its partnerships side by side (blocks) instead of one's indicators.
-    results = (
-        []
-        if report.kind == Report.Kind.OVERVIEW
-        else partnership_figures(partnership, report.period, indicators=_indicators_for(report))
-    )
+    results = partnership_figures(partnership, report.period, indicators=_indicators_for(report))
     ids = [r.indicator.pk for r in results]
     if report.theme_group_id:
         group_names = [report.theme_group.name]
@@ -595,9 +600,6 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
     previous = previous_version(report)
     since = previous.published_at if previous else None
     year = periods.financial_year_of(report.period, partnership.fy_start_month)
-    blocks = []
-    if report.kind == Report.Kind.OVERVIEW:
-        blocks = overview_blocks(report)
     return ReportInputs(
         report=report,
         results=results,
@@ -608,7 +610,6 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group),
-        blocks=blocks,
         family=sources.family(partnership, ids, report.period) if ids else [],
         context=sources.crime_context(partnership, report.period, results),
     )

@@ -268,3 +268,31 @@ def test_overview_versions_published_before_are_filled_in_with_what_they_showed(
     assert filled.shown == stored.shown
     assert set(filled.partnerships_shown.all()) == {partnership_a, partnership_b}
     assert list(ordinary.partnerships_shown.all()) == [partnership_a]
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--no-users", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_an_overview_prints_none_of_the_sections_of_the_partnership_it_is_filed_under(demo):
+    from csp_portal.core.models import Partnership
+
+    slugs = ("test-valley-csp", "safer-plymouth", "safer-sunderland")
+    test_valley, plymouth, sunderland = (Partnership.objects.get(slug=s) for s in slugs)
+    report = overview(test_valley, plymouth, sunderland)
+
+    snapshot = services.report_snapshot(report)
+
+    # Its introduction (section 1), its partnerships, then the definitions.
+    assert [s["key"] for s in snapshot["sections"]] == ["definitions"]
+    assert snapshot["actions"] is None and snapshot["commissioning"] is None
+    assert snapshot["priorities"] == [] and snapshot["risks"]["risks"] == []
+    text = rendering.render_document(snapshot)
+    assert "Test Valley" not in text
+    assert "2. Partnerships" in text
+    for title in ("Action plan", "Commissioning", "Risks, issues and", "Priorities: successes"):
+        assert title not in text
