@@ -48,8 +48,10 @@ def document_context(snapshot: dict) -> dict:
         "implications_given": any(
             item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
         ),
-        # An overview's partnerships follow the numbered sections.
+        # An overview's partnerships follow the numbered sections, each a paragraph after
+        # the national developments (x.1) if there are any, else from x.1.
         "overview_number": len(main) + 2,
+        "overview_offset": 1 if snapshot.get("introduction") else 0,
         # Risks filed under a priority are printed there; the rest in the risks section.
         "other_risks": snapshot.get("other_risks", [])
         if "successes" in shown

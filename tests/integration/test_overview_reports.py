@@ -7,6 +7,7 @@ import csv
 import datetime
 import importlib
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -296,3 +297,18 @@ def test_an_overview_prints_none_of_the_sections_of_the_partnership_it_is_filed_
     assert "2. Partnerships" in text
     for title in ("Action plan", "Commissioning", "Risks, issues and", "Priorities: successes"):
         assert title not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("introduction", ["", "The Probation Service joins every partnership."])
+def test_an_overviews_partnerships_are_numbered_from_x_1_after_any_national_developments(
+    partnership_a, partnership_b, introduction
+):
+    report = overview(partnership_a, partnership_a, partnership_b)
+    report.introduction = introduction
+    report.save()
+
+    html = rendering.render_document(services.report_snapshot(report))
+
+    numbers = re.findall(r'id="(?:national-developments|partnership-[\w-]+)">([\d.]+) ', html)
+    assert numbers == (["2.1", "2.2", "2.3"] if introduction else ["2.1", "2.2"])
