@@ -75,6 +75,7 @@ _LEFT_OUT = re.compile(r"\b(excluding|excludes|except|not including|other than)\
 class PartnershipBlock:
     """One partnership of an overview report: its headline figures and its news."""
 
+    partnership_id: int
     name: str
     slug: str
     results: list[IndicatorFigures]
@@ -82,6 +83,8 @@ class PartnershipBlock:
     # Open actions linked to each indicator (as ReportInputs.linked_actions), so a red
     # indicator carries its corrective action here too; None without the action plan app.
     linked_actions: Mapping[int, list[dict]] | None = None
+    # Its figures revised since a published report showed them (as ReportInputs.revisions).
+    revisions: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -558,9 +561,11 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "revisions": list(inputs.revisions),
         "overview": [
             {
+                "partnership_id": block.partnership_id,
                 "name": block.name,
                 "slug": block.slug,
                 "news": _lines(block.news),
+                "revisions": list(block.revisions),
                 "indicators": [
                     indicator_entry(
                         r,
@@ -598,7 +603,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "performance": bool(entries) or report.kind != "overview",
         "actions": inputs.action_plan is not None,
         "commissioning": inputs.commissioning is not None,
-        "risks": any(risks.values()),
+        # An overview's risks would be those of the partnership it is filed under.
+        "risks": any(risks.values()) and report.kind != "overview",
         "definitions": True,
     }
     snapshot["sections"] = _number_sections(snapshot, available)
@@ -625,11 +631,20 @@ def _start_label(start: datetime.date, period: datetime.date) -> str:
     return periods.month_label(start)
 
 
+def shown_entries(snapshot: dict) -> list[dict]:
+    """Every indicator the report shows figures of: its own, and an overview's in each
+    covered partnership's block (an indicator belongs to one partnership: no id twice)."""
+    return [
+        *snapshot.get("indicators", {}).values(),
+        *(entry for block in snapshot.get("overview", []) for entry in block["indicators"]),
+    ]
+
+
 def shown_figures(snapshot: dict) -> dict:
     """Each indicator's code, title and the monthly figures the report prints (both years),
     keyed by ISO month: what a revision check compares the audit trail against."""
     indicators = {}
-    for entry in snapshot.get("indicators", {}).values():
+    for entry in shown_entries(snapshot):
         values = {}
         for month in entry["months"]:
             values[month["period"]] = month["this_year"]
@@ -649,12 +664,20 @@ def shown_figures(snapshot: dict) -> dict:
     }
 
 
-def shown_indicator_ids(snapshot: dict) -> list[int] | None:
-    """The indicators a report shows (those with figures; an overview: None, see
-    `ReportVersion.indicator_ids`)."""
-    if snapshot.get("kind") == "overview":
-        return None
-    return sorted(int(key) for key in snapshot.get("indicators", {}))
+def shown_indicator_ids(snapshot: dict) -> list[int]:
+    """The indicators a report shows (those with figures; an overview's, those its blocks
+    show): `ReportVersion.indicator_ids`."""
+    return sorted(int(entry["id"]) for entry in shown_entries(snapshot))
+
+
+def shown_partnership_ids(snapshot: dict, own: int) -> list[int]:
+    """The partnerships whose figures a report shows (`ReportVersion.partnerships_shown`):
+    an overview's, those of its blocks with a figure shown; any other report's, its own."""
+    if snapshot.get("kind") != "overview":
+        return [own]
+    return sorted(
+        {block["partnership_id"] for block in snapshot.get("overview", []) if block["indicators"]}
+    )
 
 
 def has_charts(snapshot: dict) -> bool:

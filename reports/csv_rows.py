@@ -242,18 +242,56 @@ def family_rows(family: list[dict]) -> list[dict]:
     return rows
 
 
+def printed_sections(snapshot: dict) -> set[str]:
+    """The sections the report prints: those the editor left shown that have something to
+    show (``snapshot["sections"]``). Its CSV holds their figures and no others."""
+    return {section["key"] for section in snapshot["sections"]}
+
+
+def printed_indicators(snapshot: dict) -> list[int]:
+    """The report's own indicators whose figures it prints: every one, in the performance
+    section's tables; without that section, the red and amber ones its key findings tell
+    of; without either, none."""
+    printed = printed_sections(snapshot)
+    if "performance" in printed:
+        return snapshot["indicator_order"]
+    if "key_findings" in printed:
+        told = set(snapshot["key_findings"]["exceptions"])
+        return [i for i in snapshot["indicator_order"] if i in told]
+    return []
+
+
 def report_rows(snapshot: dict) -> list[dict]:
-    """Every figure of the report beyond each indicator's own and the crime-in-context tables."""
+    """Every figure of the report beyond each indicator's own and the crime-in-context
+    tables, of the sections it prints: none of a section the editor hid, or that the
+    report does not have (an overview's key findings)."""
+    printed = printed_sections(snapshot)
     rows = []
-    if snapshot.get("key_findings"):
+    if "key_findings" in printed and snapshot.get("key_findings"):
         rows += key_findings_rows(snapshot["key_findings"])
-    rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
-    rows += action_rows(snapshot.get("actions"))
-    rows += commissioning_rows(snapshot.get("commissioning"))
-    if snapshot.get("risks"):
+    if "performance" in printed:  # the revised figures' table is in it
+        rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
+    # An overview's revisions are each of their own partnership's, as its figures are.
+    for block in snapshot.get("overview", []):
+        if block.get("revisions"):
+            shown = {str(entry["id"]): entry for entry in block["indicators"]}
+            rows += [
+                {**revised, "partnership": block["slug"]}
+                for revised in revision_rows(block["revisions"], shown)
+            ]
+    if "actions" in printed:
+        rows += action_rows(snapshot.get("actions"))
+    if "commissioning" in printed:
+        rows += commissioning_rows(snapshot.get("commissioning"))
+    if "risks" in printed and snapshot.get("risks"):
         rows += risk_rows(snapshot["risks"])
-    rows += family_rows(snapshot.get("family", []))
-    rows.append(row("indicators_without_figures", len(snapshot.get("no_figures", []))))
+    if "performance" in printed:  # the crime-in-context appendix goes with it
+        rows += family_rows(snapshot.get("family", []))
+    # Those left out are counted in the performance section and named in the definitions.
+    no_figures = snapshot.get("no_figures", [])
+    if "performance" in printed or (no_figures and "definitions" in printed):
+        rows.append(row("indicators_without_figures", len(no_figures)))
+    # When the figures were read: what every row of the file is as at.
     as_at = (snapshot.get("definitions") or {}).get("figures_as_at")
     if as_at:
         rows.append(row("figures_as_at", as_at, measure=""))

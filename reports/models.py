@@ -243,9 +243,13 @@ class ReportVersion(models.Model):
     # so the page can check for revisions without reading the whole snapshot.
     shown = models.JSONField(default=dict)
     # The indicators it showed: their figures of its months and targets of its year are
-    # locked (a change needs a reason and is a revision). None for an overview, which
-    # locks its partnership's indicators whole.
+    # locked (a change needs a reason and is a revision). An overview's are those of the
+    # partnerships it covers that its blocks showed.
     indicator_ids = models.JSONField(null=True, blank=True)
+    # Whose figures it showed: its own partnership's, or an overview's covered partnerships
+    # with a figure in its blocks (not the one it was filed under, unless it covers it).
+    # What a check of one partnership's figures looks its locking versions up by.
+    partnerships_shown = models.ManyToManyField(Partnership, blank=True, related_name="+")
     html = models.TextField()
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)

@@ -48,8 +48,10 @@ def document_context(snapshot: dict) -> dict:
         "implications_given": any(
             item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
         ),
-        # An overview's partnerships follow the numbered sections.
+        # An overview's partnerships follow the numbered sections, each a paragraph after
+        # the national developments (x.1) if there are any, else from x.1.
         "overview_number": len(main) + 2,
+        "overview_offset": 1 if snapshot.get("introduction") else 0,
         # Risks filed under a priority are printed there; the rest in the risks section.
         "other_risks": snapshot.get("other_risks", [])
         if "successes" in shown
@@ -197,7 +199,8 @@ CSV_FIELDS = [
 def report_csv(snapshot: dict) -> str:
     """Every figure the report shows, unrounded, one per row (long format): each indicator's
     figures and months, the crime-in-context tables, then the report's own figures
-    (``csv_rows.report_rows``). Months are written YYYY-MM."""
+    (``csv_rows.report_rows``); none of a section it does not print. Months are written
+    YYYY-MM."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -216,13 +219,16 @@ def report_csv(snapshot: dict) -> str:
         for figure, period, value in csv_rows.indicator_rows(entry):
             writer.writerow({**named, "figure": figure, "period": period, "value": value})
 
-    for i in snapshot["indicator_order"]:
+    for i in csv_rows.printed_indicators(snapshot):
         write(snapshot["indicators"][str(i)], own)
     # An overview's indicators are each of their own partnership's.
     for block in snapshot.get("overview", []):
         for entry in block["indicators"]:
             write(entry, block["slug"])
-    for row in context_csv_rows(snapshot.get("context") or {}):
+    context = snapshot.get("context") or {}
+    if "performance" not in csv_rows.printed_sections(snapshot):
+        context = {}  # the crime-in-context appendix is printed with the performance section
+    for row in context_csv_rows(context):
         writer.writerow(
             {**base, **{k: spreadsheet_safe(v or "") if k in SAFE else v for k, v in row.items()}}
         )

@@ -14,7 +14,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.commentary import profile_words, target_words
 from indicators.models import Actual, FigureChange, Indicator, Target
-from indicators.selectors import partnership_figures
+from indicators.selectors import IndicatorFigures, partnership_figures
 from indicators.services import target_snapshot
 
 from . import sources
@@ -65,44 +65,44 @@ def _baseline_months(
 
 @dataclass(frozen=True)
 class Frozen:
-    """What one published version froze: its indicators' figures of the months it covers
-    and their targets of its year (a change needs a reason; the next report lists it)."""
+    """What one published version froze of one partnership's figures: those of the
+    indicators it showed, of the months it covers, and their targets of its year (a change
+    needs a reason; the next report lists it). An overview freezes each partnership it
+    showed figures of, each by that partnership's own financial year."""
 
     partnership_id: int
-    theme_group_id: int | None
-    indicator_ids: frozenset[int] | None  # None: every indicator of its scope (an overview)
+    indicator_ids: frozenset[int]
     period: datetime.date
     title: str
     published_at: datetime.datetime
     version_id: int
 
-    def shows(self, indicator_id: int, theme_group_id: int | None) -> bool:
-        """Whether it showed this indicator: a version names those it showed (those with
-        figures then); an overview stands for its theme group's or partnership's whole."""
-        if self.indicator_ids is not None:
-            return indicator_id in self.indicator_ids
-        return self.theme_group_id is None or self.theme_group_id == theme_group_id
+    def shows(self, indicator_id: int) -> bool:
+        """Whether it showed this indicator (one with figures then): the version names them."""
+        return indicator_id in self.indicator_ids
 
 
 def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
-    """Every version published for these partnerships, oldest report month first. One
-    query, whatever the number of figures checked against them."""
+    """Every version published that showed figures of these partnerships (its own report,
+    or an overview covering them, whichever partnership it was filed under), oldest report
+    month first. One query, whatever the number of figures checked against them."""
     rows = (
-        ReportVersion.objects.filter(report__partnership_id__in=list(partnership_ids))
-        .values_list(
-            "report__partnership_id",
-            "report__theme_group_id",
-            "indicator_ids",
-            "report__period",
-            "title",
-            "published_at",
-            "pk",
+        ReportVersion.partnerships_shown.through.objects.filter(
+            partnership_id__in=list(partnership_ids)
         )
-        .order_by("report__period", "title", "number")
+        .values_list(
+            "partnership_id",
+            "reportversion__indicator_ids",
+            "reportversion__report__period",
+            "reportversion__title",
+            "reportversion__published_at",
+            "reportversion_id",
+        )
+        .order_by("reportversion__report__period", "reportversion__title", "reportversion__number")
     )
     return [
-        Frozen(partnership, group, None if ids is None else frozenset(ids), period, title, at, pk)
-        for partnership, group, ids, period, title, at, pk in rows
+        Frozen(partnership, frozenset(ids or ()), period, title, at, version)
+        for partnership, ids, period, title, at, version in rows
     ]
 
 
@@ -128,7 +128,7 @@ def locked_figures(
         for frozen in published:
             if frozen.partnership_id != indicator.partnership_id:
                 continue
-            if not frozen.shows(indicator.pk, indicator.theme_group_id):
+            if not frozen.shows(indicator.pk):
                 continue
             key = (frozen.period, start)
             if key not in months:
@@ -151,7 +151,7 @@ def locked_target_years(indicator: Indicator) -> dict[int, Frozen]:
     return {
         periods.financial_year_of(frozen.period, start): frozen
         for frozen in frozen_by([indicator.partnership_id])
-        if frozen.shows(indicator.pk, indicator.theme_group_id)
+        if frozen.shows(indicator.pk)
     }
 
 
@@ -175,9 +175,10 @@ def printed_target(frozen: Frozen, indicator_id: int) -> bool:
 def locked_months(
     partnerships: Iterable[Partnership],
 ) -> dict[int, list[tuple[Frozen, frozenset[datetime.date]]]]:
-    """Partnership id -> each version published for it with the months it covers: one
-    query, whatever the number of figures checked against them. (A rated target's baseline
-    year is locked too: `locked_baseline`.)"""
+    """Partnership id -> each version published that showed its figures, with the months
+    it covers by that partnership's financial year: one query, whatever the number of
+    figures checked against them. (A rated target's baseline year is locked too:
+    `locked_baseline`.)"""
     partnerships = {p.pk: p for p in partnerships}
     if not partnerships:
         return {}
@@ -307,6 +308,21 @@ def version_page(version: ReportVersion) -> ReportVersion:
     return version
 
 
+def data_versions_shown_by(report_id: int, partnership: Partnership) -> list:
+    """The data versions of the other partnerships whose figures the report's published
+    versions showed (an overview's), by pk: its published page changes with them (its
+    revision notice). One query; empty for a partnership's own report."""
+    shown = ReportVersion.partnerships_shown.through.objects.filter(
+        reportversion__report_id=report_id
+    ).values("partnership_id")
+    return list(
+        Partnership.objects.filter(pk__in=shown)
+        .exclude(pk=partnership.pk)
+        .order_by("pk")
+        .values_list("data_version", flat=True)
+    )
+
+
 def previous_version(report: Report) -> ReportVersion | None:
     """The latest published version of an earlier report for the same partnership and group,
     or this report's own latest version: what status changes and revisions count from."""
@@ -341,12 +357,13 @@ class Cover:
 
 def covers_of(
     partnership: Partnership,
-    indicators: Iterable[tuple[int, int | None]],
+    indicator_ids: Iterable[int],
     baselines: Mapping[tuple[int, int], int] | None = None,
 ) -> dict:
-    """For each (indicator id, theme group id), its `Cover`; indicators no published
-    report showed are left out. One query. With ``baselines`` (`baseline_years`), a
-    rated change target's baseline year counts as covered too."""
+    """For each of the partnership's indicators, its `Cover`: from every published report
+    that showed it, the partnership's own or an overview; indicators none showed are left
+    out. One query. With ``baselines`` (`baseline_years`), a rated change target's
+    baseline year counts as covered too."""
     published = frozen_by([partnership.pk])
     start = partnership.fy_start_month
     months_of = {period: covered_periods(period, start) for period in {f.period for f in published}}
@@ -355,8 +372,8 @@ def covers_of(
     # Indicators shown by the same versions (most of them: all but the newest) and with the
     # same baseline years share one.
     shared: dict[tuple, Cover] = {}
-    for indicator_id, group_id in indicators:
-        showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id, group_id))
+    for indicator_id in indicator_ids:
+        showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id))
         if not showing:
             continue
         extra = tuple(
@@ -580,15 +597,19 @@ def figures_entered(
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
     """Everything the builder needs for a report, read now."""
     at = at or timezone.now()
+    if report.kind == Report.Kind.OVERVIEW:
+        # It sets its partnerships side by side (blocks): the priorities, action plan,
+        # commissioning and risks of the partnership it is filed under are not its own.
+        return ReportInputs(
+            report=report,
+            results=[],
+            theme_group_names=[],
+            figures_as_at=at,
+            blocks=overview_blocks(report),
+        )
     partnership = report.partnership
-    # An overview sets its partnerships side by side (blocks) instead of one's indicators.
-    results = (
-        []
-        if report.kind == Report.Kind.OVERVIEW
-        else partnership_figures(partnership, report.period, indicators=_indicators_for(report))
-    )
+    results = partnership_figures(partnership, report.period, indicators=_indicators_for(report))
     ids = [r.indicator.pk for r in results]
-    group_of = {r.indicator.pk: r.indicator.theme_group_id for r in results}
     if report.theme_group_id:
         group_names = [report.theme_group.name]
     else:
@@ -599,6 +620,32 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
     previous = previous_version(report)
     since = previous.published_at if previous else None
     year = periods.financial_year_of(report.period, partnership.fy_start_month)
+    return ReportInputs(
+        report=report,
+        results=results,
+        theme_group_names=group_names,
+        figures_as_at=at,
+        revisions=_revisions(partnership, report.period, results),
+        linked_actions=sources.linked_actions(partnership, ids, year),
+        action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
+        commissioning=sources.commissioning(partnership, report.period, report.theme_group),
+        risk_items=sources.risks(partnership, report.theme_group),
+        family=sources.family(partnership, ids, report.period) if ids else [],
+        context=sources.crime_context(partnership, report.period, results),
+    )
+
+
+def _revisions(
+    partnership: Partnership, period: datetime.date, results: list[IndicatorFigures]
+) -> list[dict]:
+    """The revisions a report to ``period`` lists of the partnership's figures (`results`):
+    a figure's revisions count from when it was last given to a panel, in a report of any
+    scope that showed it (the one that locked it, an overview too), not only one of this
+    scope. Up to three queries; none without indicators."""
+    if not results:
+        return []
+    start = partnership.fy_start_month
+    year = periods.financial_year_of(period, start)
     # This year's change targets and their baseline years, read with the figures: revisions
     # to a baseline year's figures are listed as those of the report's own months are.
     baselines = {
@@ -607,41 +654,21 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         if r.target is not None and r.target.kind == "change_pct" and r.target.baseline_year
     }
     baseline_months = sorted(
-        {
-            m
-            for b in set(baselines.values())
-            for m in periods.fy_months(b, partnership.fy_start_month)
-        }
+        {m for b in set(baselines.values()) for m in periods.fy_months(b, start)}
     )
-    blocks = []
-    if report.kind == Report.Kind.OVERVIEW:
-        blocks = overview_blocks(report)
-    return ReportInputs(
-        report=report,
-        results=results,
-        theme_group_names=group_names,
-        figures_as_at=at,
-        # A figure's revisions count from when it was last given to a panel, in a report of
-        # any scope that covers it (the one that locked it), not only one of this scope.
-        revisions=revisions_since(
-            ids,
-            [*covered_periods(report.period, partnership.fy_start_month), *baseline_months],
-            covers_of(partnership, group_of.items(), baselines),
-            year,
-        ),
-        linked_actions=sources.linked_actions(partnership, ids, year),
-        action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
-        commissioning=sources.commissioning(partnership, report.period, report.theme_group),
-        risk_items=sources.risks(partnership, report.theme_group),
-        blocks=blocks,
-        family=sources.family(partnership, ids, report.period) if ids else [],
-        context=sources.crime_context(partnership, report.period, results),
+    ids = [r.indicator.pk for r in results]
+    return revisions_since(
+        ids,
+        [*covered_periods(period, start), *baseline_months],
+        covers_of(partnership, ids, baselines),
+        year,
     )
 
 
 def overview_blocks(report: Report) -> list[PartnershipBlock]:
-    """Each covered partnership's headline figures (three queries a partnership, and one
-    more for the actions of its red indicators)."""
+    """Each covered partnership's headline figures and their revisions since a report
+    showed them (up to six queries a partnership, and one more for the actions of its red
+    indicators)."""
     news = {str(k): v for k, v in (report.news or {}).items()}
     blocks = []
     for partnership in sorted(report.covers.all(), key=lambda p: p.name):
@@ -651,11 +678,13 @@ def overview_blocks(report: Report) -> list[PartnershipBlock]:
         red = [r.indicator.pk for r in results if r.figures.status == "red"]
         blocks.append(
             PartnershipBlock(
+                partnership_id=partnership.pk,
                 name=partnership.name,
                 slug=partnership.slug,
                 results=results,
                 news=news.get(str(partnership.pk), ""),
                 linked_actions=sources.linked_actions(partnership, red, year) if red else {},
+                revisions=_revisions(partnership, report.period, results),
             )
         )
     return blocks
@@ -677,10 +706,11 @@ class Revision:
     new_parts: list[str] | None = None
 
 
-def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revision]:
+def revision_notice(version: ReportVersion) -> list[Revision]:
     """Figures of the version's period, and targets of its year, that differ now from what
-    it showed: two queries (the figures it showed, then the changes since), and a third
-    when a target changed (the targets now).
+    it showed (an overview: the figures of every partnership it showed, each year by that
+    partnership's financial year): two queries (the figures it showed, then the changes
+    since), and a third when a target changed (the targets now).
 
     The audit trail gives every change after publishing; the latest change to each
     figure is compared with the frozen value, so a figure changed and changed back
@@ -693,19 +723,23 @@ def revision_notice(version: ReportVersion, fy_start_month: int) -> list[Revisio
         return []
     period = datetime.date.fromisoformat(shown["period"])
     Subject = FigureChange.Subject
-    changes = list(
-        FigureChange.objects.filter(
+    # The report's financial year is its month's calendar year or the one before, by the
+    # partnership's start month: a target change is kept if of its own partnership's year.
+    years = [period.year - 1, period.year]
+    changes = [
+        change
+        for change in FigureChange.objects.filter(
             Q(subject=Subject.ACTUAL, period__lte=period)
-            | Q(
-                subject=Subject.TARGET,
-                financial_year=periods.financial_year_of(period, fy_start_month),
-            ),
+            | Q(subject=Subject.TARGET, financial_year__in=years),
             indicator_id__in=[int(k) for k in indicators],
             changed_at__gt=version.published_at,
         )
         .select_related("indicator__partnership")
         .order_by("changed_at", "pk")
-    )
+        if change.subject == Subject.ACTUAL
+        or change.financial_year
+        == periods.financial_year_of(period, change.indicator.partnership.fy_start_month)
+    ]
     first: dict[tuple[str, str], FigureChange] = {}
     latest: dict[tuple[str, str], FigureChange] = {}
     for change in changes:

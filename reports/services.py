@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
-from indicators import periods
+from indicators import data_version, periods
 
 from . import builder, rendering, selectors
 from .models import SECTION_KEYS, Report, ReportVersion
@@ -280,6 +280,12 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen) -> 
     )
     version.full_clean(exclude=["report", "published_by"])
     version.save()
+    # Whose figures it froze: an overview locks those of the partnerships it covers, whose
+    # drafts now count revisions from it (their data version changes; its own changed with
+    # the save).
+    shown = builder.shown_partnership_ids(snapshot, report.partnership_id)
+    version.partnerships_shown.add(*shown)
+    data_version.data_changed(partnership_ids=set(shown) - {report.partnership_id})
     return version
 
 

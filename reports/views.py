@@ -432,12 +432,15 @@ def report_detail(request, slug, pk, number=None):
     # version is the latest depends on who reads (`_open_to`: the public never opens an
     # exempt one), so the key says which versions this reader may open.
     opens = "all" if has_access(request.user, partnership, Access.PUBLISHED) else "public"
-    key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{partnership.data_version.hex}"
+    # An overview's revision notice follows the figures of the partnerships it showed too.
+    versions = [partnership.data_version, *selectors.data_versions_shown_by(pk, partnership)]
+    data = hashlib.blake2b(".".join(v.hex for v in versions).encode(), digest_size=16).hexdigest()
+    key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{data}"
     reader_key = f"{key}:{_reader(request.user)}"
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None
     if document is None:
-        rendered = _report_detail(request, partnership, pk, number)
+        rendered = _report_detail(request, partnership, pk, number, data)
         if isinstance(rendered, HttpResponse):
             return rendered
         layout, html = rendered
@@ -459,9 +462,10 @@ def _page(layout: str, document: bytes) -> HttpResponse:
     return response
 
 
-def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpResponse:
+def _report_detail(request, partnership, pk, number, data) -> tuple[str, str] | HttpResponse:
     """The page around a published version (with ``DOCUMENT_MARK`` where the stored report
-    goes) and the stored report; or where to go instead (a draft has no version yet)."""
+    goes) and the stored report; or where to go instead (a draft has no version yet).
+    ``data``: a digest of the data versions its figures come from."""
     # The versions bring their report with them (one query); a draft has none to bring.
     published = selectors.published_versions(partnership, pk)
     report = published[0].report if published else _report(partnership, pk)
@@ -492,11 +496,12 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: the same for every reader. ("3": the form
-            # that names what changed, a month's figure or a target, with its unit and counts.)
+            # Figures changed since publishing: the same for every reader. ("4": the form
+            # that names what changed, a month's figure or a target, with its unit and counts,
+            # of every partnership the version showed.)
             "revisions": cached(
-                f"report-revisions:3:{version.pk}:{partnership.data_version.hex}",
-                lambda: selectors.revision_notice(version, partnership.fy_start_month),
+                f"report-revisions:4:{version.pk}:{data}",
+                lambda: selectors.revision_notice(version),
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT)
             and not (

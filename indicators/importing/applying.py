@@ -45,7 +45,7 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
     for pk, item in changing:
         indicator = indicators[pk]
         for frozen, months in published.get(indicator.partnership_id, ()):
-            if not frozen.shows(pk, indicator.theme_group_id):
+            if not frozen.shows(pk):
                 continue
             ends = periods.last_month_of(item["period"], indicator.frequency)
             if ends in months or locked_baseline(frozen, indicator, item["period"], baselines):

@@ -58,7 +58,7 @@ def test_a_change_to_a_quarter_under_way_is_no_revision(partnership_a, quarterly
     )
     assert services.report_snapshot(december)["revisions"] == []
     version = november.versions.get()
-    assert selectors.revision_notice(version, partnership_a.fy_start_month) == []
+    assert selectors.revision_notice(version) == []
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ months as YYYY-MM, made from what the version stored; and build_report making on
 files someone receives."""
 
 import csv
+import datetime
 import io
 import sys
 import time
@@ -84,6 +85,56 @@ def test_demo_csv_writes_months_yyyy_mm_and_is_made_from_the_stored_snapshot(dem
             assert not (row["period"][:4].isdigit() and len(row["period"]) > 7), row
             if row["figure"] in ("period", "fy_start", "ytd_end") and row["value"]:
                 assert len(row["value"]) == 7, row
+
+
+@pytest.mark.django_db
+def test_a_section_the_editor_hid_is_not_in_the_csv(demo):
+    report = Report.objects.get(title="Safer Plymouth performance update")
+    before = _rows(report.versions.get().csv)
+    hidden = {"actions", "commissioning", "risks"}
+    report.sections = [{**s, "shown": s["key"] not in hidden} for s in report.sections]
+    report.save()
+
+    version = services.report_publish(report=report, by=None, documents=False).version
+
+    figures = {figure for _, figure, _, _ in _rows(version.csv)}
+    for figure in (
+        "actions_total",
+        "actions_overdue",
+        "funding_total_amount",
+        "funding_stream_amount",
+        "commissioning_lines",
+        "commissioning_line_contribution",
+        "open_issues_for_other_theme_groups",
+        "open_scrutiny_recommendations",
+    ):
+        assert figure in {figure for _, figure, _, _ in before}
+        assert figure not in figures, figure
+    # What it prints is still there.
+    assert "key_findings_status_amber_count" in figures
+    assert _rows(version.csv)["SP 01", "spc_signal", "", ""] == "shift"
+
+
+@pytest.mark.django_db
+def test_an_overviews_csv_has_no_key_findings_it_does_not_print(demo):
+    from csp_portal.core.models import Partnership
+
+    report = Report.objects.create(
+        partnership=Partnership.objects.get(slug="test-valley-csp"),
+        kind=Report.Kind.OVERVIEW,
+        title="Overview",
+        period=datetime.date(2016, 11, 1),
+        meeting_kind="scrutiny_panel",
+        meeting_date=datetime.date(2017, 1, 24),
+    )
+    report.covers.set(Partnership.objects.filter(slug__in=["safer-plymouth", "safer-sunderland"]))
+
+    text = rendering.report_csv(services.report_snapshot(report))
+
+    figures = {figure for _, figure, _, _ in _rows(text)}
+    assert not [f for f in figures if f.startswith(("key_findings", "actions_", "funding_"))]
+    assert "indicators_without_figures" not in figures
+    assert "spc_signal" in figures  # its partnerships' figures, which it prints
 
 
 # build_report -----------------------------------------------------------------------------

@@ -288,3 +288,20 @@ def test_build_report_refuses_a_future_month_and_a_folder_it_cannot_write(partne
             stdout=io.StringIO(),
         )
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_build_report_refused_for_a_future_month_makes_no_folder(partnership_a, tmp_path):
+    out = tmp_path / "reports" / "2027-01"
+
+    with pytest.raises(CommandError, match="has not started yet"):
+        call_command(
+            "build_report",
+            partnership="partnership-a",
+            period="2999-01",
+            out=str(out),
+            stdout=io.StringIO(),
+        )
+
+    assert list(tmp_path.iterdir()) == []
+    assert not Report.objects.exists()

@@ -66,7 +66,7 @@ def test_overview_warns_of_a_red_indicator_with_no_corrective_action(partnership
 
     assert "Red" in html
     assert (
-        f"2.2.1</span> {indicator.title}: <strong>No corrective action is linked to this red "
+        f"2.1.1</span> {indicator.title}: <strong>No corrective action is linked to this red "
         "indicator.</strong>" in html
     )
 

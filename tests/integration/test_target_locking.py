@@ -264,7 +264,7 @@ def test_a_change_of_kind_is_one_revision_in_words(published, hate_crime):
     )
     version = ReportVersion.objects.get(report=published)
 
-    notice = selectors.revision_notice(version, 4)
+    notice = selectors.revision_notice(version)
     later = ReportFactory(partnership=published.partnership, period=NOV_2016)
     listed = services.report_snapshot(later)["revisions"]
 

@@ -62,6 +62,7 @@ def _snapshot(entry, **more):
         "period": "2016-11-01",
         "indicators": {"1": entry},
         "indicator_order": [1],
+        "sections": [{"key": "performance"}, {"key": "definitions"}],
         **more,
     }
 
@@ -294,3 +295,41 @@ def test_an_overviews_indicators_are_written_under_their_own_partnership():
     rows = _rows(snapshot)
 
     assert {r["partnership"] for r in rows if r["indicator"] == "SP 01"} == {"safe-newcastle"}
+
+
+def test_a_hidden_performance_section_takes_its_revisions_and_comparisons_with_it():
+    common = {"indicator": 1, "code": "SP 01", "title": "Overall crime", "places": 0}
+    family = {
+        "code": "SP 01",
+        "title": "Overall crime",
+        "quarter": "Q2 2016/17",
+        "per": "population",
+        "rate": "20.1",
+        **{key: 1 for key in ("rank", "n", "change", "ytd_rank", "ytd_n", "ytd_change")},
+    }
+    more = {
+        "revisions": [common | {"period": "2016-10-01", "what": "", "old": "1", "new": "2"}],
+        "family": [family],
+        "context": {"parts": ["family"]},
+    }
+    shown = _snapshot(_entry(), **more)
+    hidden = _snapshot(_entry(), **more, sections=[{"key": "definitions"}])
+
+    assert {"revised_figure_was", "family_group_rank"} <= {r["figure"] for r in _rows(shown)}
+    figures = {r["figure"] for r in _rows(hidden)}
+    assert not [f for f in figures if f.startswith(("revised_", "family_group"))]
+
+
+def test_without_the_performance_section_only_the_key_findings_exceptions_figures_are_written():
+    entries = {str(i): _entry() | {"code": f"SP 0{i}"} for i in (1, 2, 3)}
+    more = {"indicators": entries, "indicator_order": [1, 2, 3]}
+    findings = {"total": 3, "statuses": [], "directions": [], "exceptions": [3, 1]}
+
+    def written(*keys):
+        sections = [{"key": key} for key in keys]
+        snapshot = _snapshot(_entry(), **more, key_findings=findings, sections=sections)
+        return sorted({r["indicator"] for r in _rows(snapshot) if r["indicator"]})
+
+    assert written("performance") == ["SP 01", "SP 02", "SP 03"]
+    assert written("key_findings", "definitions") == ["SP 01", "SP 03"]
+    assert written("definitions") == []

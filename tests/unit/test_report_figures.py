@@ -201,6 +201,7 @@ def test_report_csv_keeps_figures_unrounded_and_text_safe():
         "period": "2016-11-01",
         "indicators": {"1": entry_},
         "indicator_order": [1],
+        "sections": [{"key": "performance"}],
     }
 
     text = report_csv(snapshot)

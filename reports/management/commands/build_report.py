@@ -66,15 +66,22 @@ class Command(BaseCommand):
         self.stdout.write(report.get_absolute_url())
 
     def _check_folder(self, folder: Path) -> None:
-        """Before anything is built or published: the files must have somewhere to go."""
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CommandError(f"Cannot make the folder {folder}: {error.strerror}") from None
-        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-            raise CommandError(f"Cannot write files into {folder}")
+        """Before anything is built or published: the files must have somewhere to go. The
+        folder is only made when they are written, so a command refused later (a month not
+        begun yet) leaves nothing behind."""
+        if folder.exists():
+            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+                raise CommandError(f"Cannot write files into {folder}")
+            return
+        # The nearest folder above it that exists is where it would be made.
+        above = next(parent for parent in folder.absolute().parents if parent.exists())
+        if not above.is_dir():
+            raise CommandError(f"Cannot make the folder {folder}: {above} is not a folder")
+        if not os.access(above, os.W_OK | os.X_OK):
+            raise CommandError(f"Cannot make the folder {folder}: {above} is not writable")
 
     def _write(self, folder: Path, files: dict, title: str, snapshot: dict) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
         page = rendering.standalone_page(files["html"], title=title, snapshot=snapshot)
         (folder / "report.html").write_text(page, encoding="utf-8")
         (folder / "report.csv").write_text(files["csv"], encoding="utf-8")

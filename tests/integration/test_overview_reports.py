@@ -1,0 +1,316 @@
+"""Overview reports (seed 004): filed under one partnership, they show each covered
+partnership's headline figures. What they show is frozen as any published report's is:
+locked (a change needs a reason; imports refuse it) and listed as a revision, by the
+partnership whose figures they are; what they do not show is not."""
+
+import csv
+import datetime
+import importlib
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+
+from indicators import importing
+from indicators import services as figure_services
+from indicators.models import Actual, FigureChange, Indicator
+from reports import rendering, selectors, services
+from reports.builder import plain
+from reports.models import Report, ReportVersion
+from tests.factories import PartnershipFactory, ReportFactory
+from tests.factories.series import actuals_create, indicators_with_history
+from tests.integration.test_import import write_csv
+
+NOV_2016 = datetime.date(2016, 11, 1)
+OCT_2016 = datetime.date(2016, 10, 1)
+
+
+def overview(owner, *covers, title="Partnerships overview", period=NOV_2016) -> Report:
+    report = ReportFactory(partnership=owner, kind=Report.Kind.OVERVIEW, title=title, period=period)
+    report.covers.set(covers)
+    return report
+
+
+def _csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def publish(report):
+    return services.report_publish(report=report, by=None, documents=False).version
+
+
+def change_figure(indicator, period, value, *, reason):
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, period, Decimal(value))],
+        by=None,
+        reason=reason,
+    )
+
+
+def import_actual(folder, indicator, period, value):
+    write_csv(
+        folder,
+        "actuals",
+        [
+            {
+                "partnership": indicator.partnership.slug,
+                "indicator": indicator.code,
+                "period": f"{period:%Y-%m}",
+                "value": str(value),
+            }
+        ],
+    )
+    return importing.import_path(folder, by=None)
+
+
+@pytest.fixture
+def covered(partnership_b):
+    """An indicator of a partnership the overview covers, filed under another."""
+    return indicators_with_history(partnership_b, 1, last=NOV_2016)[0]
+
+
+@pytest.fixture
+def own(partnership_a):
+    return indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+
+
+@pytest.mark.django_db
+def test_an_overview_locks_the_figures_it_shows_of_a_covered_partnership(
+    partnership_a, partnership_b, own, covered
+):
+    publish(overview(partnership_a, partnership_a, partnership_b))
+
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(covered, OCT_2016, 500, reason="")
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(own, OCT_2016, 500, reason="")
+
+    assert Actual.objects.get(indicator=covered, period=OCT_2016).value != 500
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_changing_a_figure_an_overview_showed_is_refused_naming_it(
+    tmp_path, partnership_a, partnership_b, covered
+):
+    publish(overview(partnership_a, partnership_a, partnership_b, title="CSP overview"))
+    before = Actual.objects.get(indicator=covered, period=OCT_2016).value
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        import_actual(tmp_path, covered, OCT_2016, 500)
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 2: 2016-10 is in the published report 'CSP overview'; "
+        "change it on the month sheet with a reason"
+    ]
+    assert Actual.objects.get(indicator=covered, period=OCT_2016).value == before
+
+
+@pytest.mark.django_db
+def test_an_overview_locks_nothing_of_the_partnership_it_is_filed_under_unless_it_covers_it(
+    tmp_path, partnership_a, partnership_b, own, covered
+):
+    third = PartnershipFactory(slug="partnership-c", name="Partnership C")
+    indicators_with_history(third, 1, last=NOV_2016)
+    publish(overview(partnership_a, partnership_b, third))
+
+    change_figure(own, OCT_2016, 500, reason="")
+    import_actual(tmp_path, own, datetime.date(2016, 9, 1), 96)
+
+    assert Actual.objects.get(indicator=own, period=OCT_2016).value == 500
+    assert Actual.objects.get(indicator=own, period=datetime.date(2016, 9, 1)).value == 96
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(covered, OCT_2016, 500, reason="")
+
+
+@pytest.mark.django_db
+def test_an_overview_locks_only_the_indicators_its_blocks_show(partnership_a, partnership_b):
+    shown = indicators_with_history(partnership_b, 1, last=NOV_2016)[0]
+    # No figure this year: the overview leaves it out of its block.
+    old = indicators_with_history(partnership_b, 1, last=datetime.date(2016, 1, 1), months=6)[0]
+    publish(overview(partnership_a, partnership_a, partnership_b))
+
+    change_figure(old, datetime.date(2015, 12, 1), 1, reason="")
+
+    assert Actual.objects.get(indicator=old, period=datetime.date(2015, 12, 1)).value == 1
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(shown, datetime.date(2015, 12, 1), 1, reason="")
+
+
+@pytest.mark.django_db
+def test_an_overview_locks_a_quarter_only_once_it_has_ended_by_its_month(
+    partnership_a, partnership_b
+):
+    quarterly = indicators_with_history(partnership_b, 1, last=NOV_2016)[0]
+    Indicator.objects.filter(pk=quarterly.pk).update(frequency=Indicator.Frequency.QUARTERLY)
+    Actual.objects.filter(indicator=quarterly).delete()
+    actuals_create(
+        quarterly,
+        {datetime.date(2016, 4, 1): 300, datetime.date(2016, 7, 1): 310, OCT_2016: 320},
+    )
+    quarterly.refresh_from_db()
+    publish(overview(partnership_a, partnership_a, partnership_b))
+
+    change_figure(quarterly, OCT_2016, 330, reason="")  # October to December: under way
+
+    with pytest.raises(figure_services.FigureLocked):
+        change_figure(quarterly, datetime.date(2016, 7, 1), 330, reason="")
+
+
+@pytest.mark.django_db
+def test_a_target_an_overview_rated_a_covered_indicator_against_is_locked(
+    partnership_a, partnership_b, covered
+):
+    figure_services.target_set(
+        indicator=covered, financial_year=2016, kind="annual", value=Decimal(1500), by=None
+    )
+    publish(overview(partnership_a, partnership_a, partnership_b, title="CSP overview"))
+
+    assert figure_services.target_locked_by(covered, 2016) == figure_services.TargetLock(
+        "CSP overview", rated=True
+    )
+
+
+@pytest.mark.django_db
+def test_a_published_overview_gives_notice_of_a_covered_figure_revised_since(
+    client, partnership_a, partnership_b, covered, panel_a
+):
+    report = overview(partnership_a, partnership_a, partnership_b)
+    publish(report)
+    client.force_login(panel_a)
+    assert b"Figures revised" not in client.get(report.get_absolute_url()).content
+    was = plain(Actual.objects.get(indicator=covered, period=OCT_2016).value)
+
+    change_figure(covered, OCT_2016, 500, reason="late crimes added")
+    response = client.get(report.get_absolute_url())
+
+    assert [(r.code, r.what, r.old, r.new) for r in response.context["revisions"]] == [
+        (covered.code, "October 2016", was, "500")
+    ]
+    assert b"Figures revised" in response.content
+
+
+@pytest.mark.django_db
+def test_the_next_overview_lists_a_covered_figure_revised_since_the_last(
+    partnership_a, partnership_b, covered
+):
+    publish(overview(partnership_a, partnership_a, partnership_b))
+    was = plain(Actual.objects.get(indicator=covered, period=OCT_2016).value)
+    change_figure(covered, OCT_2016, 500, reason="late crimes added")
+    later = overview(partnership_a, partnership_a, partnership_b, period=datetime.date(2016, 12, 1))
+
+    snapshot = services.report_snapshot(later)
+
+    blocks = {block["slug"]: block["revisions"] for block in snapshot["overview"]}
+    assert blocks["partnership-a"] == []
+    assert [(r["code"], r["old"], r["new"], r["reason"]) for r in blocks["partnership-b"]] == [
+        (covered.code, was, "500", "late crimes added")
+    ]
+    html = rendering.render_document(snapshot)
+    assert html.count("Figures revised since the last report") == 1
+    assert 'aria-label="Revised figures for Partnership B"' in html
+    revised = [
+        (row["partnership"], row["figure"], row["value"])
+        for row in _csv_rows(rendering.report_csv(snapshot))
+        if row["figure"].startswith("revised_")
+    ]
+    assert revised == [
+        ("partnership-b", "revised_figure_was", was),
+        ("partnership-b", "revised_figure_now", "500"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_partnerships_own_next_report_lists_a_figure_an_overview_showed_and_revised(
+    partnership_a, partnership_b, covered
+):
+    publish(overview(partnership_a, partnership_a, partnership_b))
+    change_figure(covered, OCT_2016, 500, reason="late crimes added")
+    own_report = ReportFactory(partnership=partnership_b, period=datetime.date(2016, 12, 1))
+
+    snapshot = services.report_snapshot(own_report)
+
+    assert [(r["code"], r["new"]) for r in snapshot["revisions"]] == [(covered.code, "500")]
+
+
+@pytest.mark.django_db
+def test_looking_up_what_published_overviews_froze_is_one_query(
+    partnership_a, partnership_b, covered, django_assert_num_queries
+):
+    for _ in range(3):
+        publish(overview(partnership_a, partnership_a, partnership_b))
+
+    with django_assert_num_queries(1):
+        frozen = selectors.frozen_by([partnership_b.pk])
+
+    assert len(frozen) == 3
+    assert all(f.partnership_id == partnership_b.pk and f.shows(covered.pk) for f in frozen)
+
+
+@pytest.mark.django_db
+def test_overview_versions_published_before_are_filled_in_with_what_they_showed(
+    partnership_a, partnership_b, own, covered
+):
+    migration = importlib.import_module("reports.migrations.0006_reportversion_partnerships_shown")
+    version = publish(overview(partnership_b, partnership_a, partnership_b))
+    ordinary = publish(ReportFactory(partnership=partnership_a))
+    stored = ReportVersion.objects.get(pk=version.pk)
+    # As the versions were: an overview named no indicator and no figure; no version said
+    # whose figures it showed.
+    ReportVersion.partnerships_shown.through.objects.all().delete()
+    ReportVersion.objects.filter(pk=version.pk).update(
+        indicator_ids=None, shown={**stored.shown, "indicators": {}}
+    )
+
+    migration.fill(apps, None)
+
+    filled = ReportVersion.objects.get(pk=version.pk)
+    assert filled.indicator_ids == sorted([own.pk, covered.pk])
+    assert filled.shown == stored.shown
+    assert set(filled.partnerships_shown.all()) == {partnership_a, partnership_b}
+    assert list(ordinary.partnerships_shown.all()) == [partnership_a]
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--no-users", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_an_overview_prints_none_of_the_sections_of_the_partnership_it_is_filed_under(demo):
+    from csp_portal.core.models import Partnership
+
+    slugs = ("test-valley-csp", "safer-plymouth", "safer-sunderland")
+    test_valley, plymouth, sunderland = (Partnership.objects.get(slug=s) for s in slugs)
+    report = overview(test_valley, plymouth, sunderland)
+
+    snapshot = services.report_snapshot(report)
+
+    # Its introduction (section 1), its partnerships, then the definitions.
+    assert [s["key"] for s in snapshot["sections"]] == ["definitions"]
+    assert snapshot["actions"] is None and snapshot["commissioning"] is None
+    assert snapshot["priorities"] == [] and snapshot["risks"]["risks"] == []
+    text = rendering.render_document(snapshot)
+    assert "Test Valley" not in text
+    assert "2. Partnerships" in text
+    for title in ("Action plan", "Commissioning", "Risks, issues and", "Priorities: successes"):
+        assert title not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("introduction", ["", "The Probation Service joins every partnership."])
+def test_an_overviews_partnerships_are_numbered_from_x_1_after_any_national_developments(
+    partnership_a, partnership_b, introduction
+):
+    report = overview(partnership_a, partnership_a, partnership_b)
+    report.introduction = introduction
+    report.save()
+
+    html = rendering.render_document(services.report_snapshot(report))
+
+    numbers = re.findall(r'id="(?:national-developments|partnership-[\w-]+)">([\d.]+) ', html)
+    assert numbers == (["2.1", "2.2", "2.3"] if introduction else ["2.1", "2.2"])
