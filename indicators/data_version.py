@@ -29,7 +29,7 @@ partnership (the Home Office tables) calls `changed_everywhere`.
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.models import User
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -42,6 +42,19 @@ from .models import Actual, Indicator, SpcSetting, Target
 _pending: contextvars.ContextVar[tuple[set, set] | None] = contextvars.ContextVar(
     "data_version_pending", default=None
 )
+
+
+# Finders of the partnerships whose pages show other partnerships' data too, given the
+# ids of those changed (reports: the partnerships that filed a published overview of
+# them). Registered by the apps that know (`followed_by`); asked on each change, which
+# keeps the pages' reads to their own partnership's version.
+_followers: list[Callable[[set[int]], Iterable[int]]] = []
+
+
+def followed_by(find: Callable[[set[int]], Iterable[int]]) -> None:
+    """Register a finder of partnerships whose data version changes with others'."""
+    if find not in _followers:
+        _followers.append(find)
 
 
 def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable[int] = ()) -> None:
@@ -59,18 +72,24 @@ def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable
         return
     if not partnership_ids and not indicator_ids:
         return
+    owners: set[int] = set()
     if indicator_ids:
         # Their figures kept between requests are keyed by this (indicators/figures_memo.py).
         Indicator.objects.filter(pk__in=indicator_ids).update(figures_version=uuid.uuid4())
         # Only figures changed in these partnerships: their context version stays.
-        owners = Indicator.objects.filter(pk__in=indicator_ids).values("partnership")
-        Partnership.objects.filter(pk__in=owners).exclude(pk__in=partnership_ids).update(
-            data_version=uuid.uuid4()
+        owners = set(
+            Indicator.objects.filter(pk__in=indicator_ids).values_list("partnership", flat=True)
         )
+        owners -= partnership_ids
+        Partnership.objects.filter(pk__in=owners).update(data_version=uuid.uuid4())
     if partnership_ids:
         Partnership.objects.filter(pk__in=partnership_ids).update(
             data_version=uuid.uuid4(), context_version=uuid.uuid4()
         )
+    changed = partnership_ids | owners
+    following = {pk for find in _followers for pk in find(changed)} - changed
+    if following:
+        Partnership.objects.filter(pk__in=following).update(data_version=uuid.uuid4())
 
 
 @contextlib.contextmanager

@@ -308,18 +308,13 @@ def version_page(version: ReportVersion) -> ReportVersion:
     return version
 
 
-def data_versions_shown_by(report_id: int, partnership: Partnership) -> list:
-    """The data versions of the other partnerships whose figures the report's published
-    versions showed (an overview's), by pk: its published page changes with them (its
-    revision notice). One query; empty for a partnership's own report."""
-    shown = ReportVersion.partnerships_shown.through.objects.filter(
-        reportversion__report_id=report_id
-    ).values("partnership_id")
+def overview_filers(partnership_ids: set[int]) -> list[int]:
+    """The partnerships that filed a published version showing figures of any of these
+    (an overview's: an ordinary report shows only its own partnership's). One query."""
     return list(
-        Partnership.objects.filter(pk__in=shown)
-        .exclude(pk=partnership.pk)
-        .order_by("pk")
-        .values_list("data_version", flat=True)
+        ReportVersion.partnerships_shown.through.objects.filter(partnership_id__in=partnership_ids)
+        .values_list("reportversion__report__partnership_id", flat=True)
+        .distinct()
     )
 
 
@@ -704,6 +699,7 @@ class Revision:
     suffix: str = ""  # the unit printed after a figure: "%", " per 1,000"
     old_parts: list[str] | None = None  # a percentage's [numerator, denominator]
     new_parts: list[str] | None = None
+    partnership: str = ""  # whose figure, in an overview (its partnerships share codes)
 
 
 def revision_notice(version: ReportVersion) -> list[Revision]:
@@ -717,7 +713,8 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
     is not reported. A target is compared with the year's target as it stood before its
     first change after publishing: the one the report rated against.
     """
-    shown = ReportVersion.objects.values_list("shown", flat=True).get(pk=version.pk) or {}
+    shown, kind = ReportVersion.objects.values_list("shown", "report__kind").get(pk=version.pk)
+    shown = shown or {}
     indicators = shown.get("indicators", {})
     if not indicators:
         return []
@@ -749,6 +746,12 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
         if change.subject == Subject.ACTUAL and key[1] in indicators[key[0]]["values"]:
             first.setdefault(key, change)
             latest[key] = change
+    # An overview's figures are several partnerships': each line names its own.
+    whose = {
+        change.indicator_id: change.indicator.partnership.name
+        for change in changes
+        if kind == Report.Kind.OVERVIEW
+    }
     revisions = []
     for key in sorted(latest):
         entry, last = indicators[key[0]], latest[key]
@@ -771,11 +774,21 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
                 suffix=unit_suffix(measure),
                 old_parts=_parts_of(before, measure) if published else None,
                 new_parts=_parts_of(last.new, measure),
+                partnership=whose.get(last.indicator_id, ""),
             )
         )
     targets = _target_revisions([c for c in changes if c.subject == Subject.TARGET])
     return revisions + [
-        Revision(r["code"], r["title"], r["what"], r["old"], r["new"], r["places"], target=True)
+        Revision(
+            r["code"],
+            r["title"],
+            r["what"],
+            r["old"],
+            r["new"],
+            r["places"],
+            target=True,
+            partnership=whose.get(r["indicator"], ""),
+        )
         for r in targets
     ]
 

@@ -432,9 +432,9 @@ def report_detail(request, slug, pk, number=None):
     # version is the latest depends on who reads (`_open_to`: the public never opens an
     # exempt one), so the key says which versions this reader may open.
     opens = "all" if has_access(request.user, partnership, Access.PUBLISHED) else "public"
-    # An overview's revision notice follows the figures of the partnerships it showed too.
-    versions = [partnership.data_version, *selectors.data_versions_shown_by(pk, partnership)]
-    data = hashlib.blake2b(".".join(v.hex for v in versions).encode(), digest_size=16).hexdigest()
+    # (An overview's revision notice follows the figures of the partnerships it showed:
+    # a change to them gives its filing partnership a new version too, `overview_filers`.)
+    data = partnership.data_version.hex
     key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{data}"
     reader_key = f"{key}:{_reader(request.user)}"
     layout = page_from_cache(request, reader_key)

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
+from csp_portal.core.models import Partnership
 from indicators import importing
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator
@@ -190,6 +191,25 @@ def test_a_published_overview_gives_notice_of_a_covered_figure_revised_since(
         (covered.code, "October 2016", was, "500")
     ]
     assert b"Figures revised" in response.content
+    # Its partnerships share indicator codes: each line names whose figure it is.
+    assert f"{covered.title} ({covered.code}), {partnership_b.name}</th>" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_change_gives_the_filing_partnership_a_new_version(
+    partnership_a, partnership_b, covered
+):
+    """The overview's page is kept under its own partnership's version alone, as any
+    report page; a change to a partnership it showed renews that version
+    (indicators.data_version.followed_by)."""
+    publish(overview(partnership_a, partnership_a, partnership_b))
+    before = Partnership.objects.get(pk=partnership_a.pk).data_version
+
+    change_figure(covered, OCT_2016, 500, reason="late crimes added")
+
+    assert Partnership.objects.get(pk=partnership_a.pk).data_version != before
 
 
 @pytest.mark.django_db
