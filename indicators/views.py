@@ -950,9 +950,11 @@ def _family_ranking(indicator):
 
 
 def _latest_period(partnership) -> datetime.date | None:
-    """The latest month with figures, cached under the data version (None is read again)."""
+    """The latest month with figures, cached under the data version and this month (it
+    never runs past this month: `selectors.reported_to`). None is read again."""
     return cached(
-        f"latest-period:{partnership.pk}:{partnership.data_version.hex}",
+        f"latest-period:{partnership.pk}:{partnership.data_version.hex}:"
+        f"{timezone.localdate():%Y-%m}",
         lambda: selectors.latest_period(partnership),
     )
 

@@ -105,3 +105,24 @@ def test_the_default_month_never_runs_past_this_month(partnership_a):
     _save(quarterly, quarter, 300)
 
     assert indicator_selectors.latest_period(partnership_a) == this_month
+
+
+@pytest.mark.django_db
+def test_the_default_month_moves_on_when_the_month_does(
+    client, officer_a, partnership_a, monkeypatch
+):
+    """Review finding: the capped month was kept under the data version alone, so on
+    1 December the dashboard still reported to November until someone saved a figure."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    for period in (datetime.date(2016, 4, 1), datetime.date(2016, 7, 1), OCT_2016):
+        _save(indicator, period, 300)
+    client.force_login(officer_a)
+    dashboard = reverse("indicators:dashboard", args=[partnership_a.slug])
+
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2016, 11, 30))
+    assert "Performance to November 2016" in client.get(dashboard).content.decode()
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2016, 12, 1))
+    assert "Performance to December 2016" in client.get(dashboard).content.decode()
