@@ -581,6 +581,8 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             for block in inputs.blocks
         ],
     }
+    # Whether the report prints any figure at all (an overview: in any partnership's block).
+    snapshot["has_figures"] = bool(entries) or any(b["indicators"] for b in snapshot["overview"])
     # Organised by CSP priority, and the terms the report uses (REPORT_CHECKLIST 6).
     snapshot["priorities"] = report_sections.priorities(
         entries,

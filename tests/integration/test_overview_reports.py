@@ -334,3 +334,21 @@ def test_an_overviews_partnerships_are_numbered_from_x_1_after_any_national_deve
 
     numbers = re.findall(r'id="(?:national-developments|partnership-[\w-]+)">([\d.]+) ', html)
     assert numbers == (["2.1", "2.2", "2.3"] if introduction else ["2.1", "2.2"])
+
+
+@pytest.mark.django_db
+def test_an_overview_claims_figures_only_where_its_partnerships_have_some(
+    partnership_a, partnership_b, covered
+):
+    """The demo's overview (seed 004's, no figures) said "with figures from April 2009 to
+    March 2010"."""
+    with_figures = rendering.render_document(
+        services.report_snapshot(overview(partnership_a, partnership_a, partnership_b))
+    )
+    empty = PartnershipFactory(slug="partnership-c", name="Partnership C")
+    without = rendering.render_document(
+        services.report_snapshot(overview(partnership_a, empty, partnership_a, title="Empty"))
+    )
+
+    assert "with figures from April to November 2016" in with_figures
+    assert "covering April to November 2016" in without
