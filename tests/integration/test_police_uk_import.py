@@ -522,3 +522,23 @@ def test_the_import_reason_fits_the_audit_trail_for_a_year_of_files():
         "to 2024-12-british-transport-police-street.csv)"
     )
     assert import_reason(files[:1]) == f"police.uk street-level data ({files[0]})"
+
+
+def test_a_figure_left_as_it_is_shows_a_stored_nought_as_nought():
+    from django.template.loader import render_to_string
+
+    line = {
+        "code": "SP 02",
+        "title": "Serious acquisitive crime",
+        "month": "2016-05",
+        "report": "Safer Plymouth performance update",
+        "current": 0,
+        "current_source": "form",
+        "count": 119,
+    }
+    html = render_to_string(
+        "opendata/_left_figures.html",
+        {"lines": [line], "caption": "Figures in a published report", "with_report": True},
+    )
+    assert ">0 <span" in html and "None" not in html
+    assert "May 2016" in html and "Safer Plymouth performance update" in html
