@@ -115,3 +115,37 @@ def recommendation_a(partnership_a):
     from tests.factories.actions import RecommendationFactory
 
     return RecommendationFactory(partnership=partnership_a)
+
+
+# A stand-in for the report's PDF and Word renderer (the real one is tested on its own).
+class FakeDocuments:
+    """Records what the publisher passes; returns fixed bytes."""
+
+    def __init__(self):
+        self.calls = []
+
+    def chart_images(self, charts):
+        self.calls.append(("charts", sorted(charts)))
+        return {chart_id: b"png" for chart_id in charts}
+
+    def render_pdf(self, html, *, title, charts, images=None):
+        self.calls.append(("pdf", title))
+        return b"%PDF-1.7 " + title.encode()
+
+    def render_docx(self, html, *, title, charts, images=None):
+        self.calls.append(("docx", title))
+        return b"PK docx " + title.encode()
+
+
+@pytest.fixture
+def fake_documents(monkeypatch, settings):
+    import sys
+
+    import reports
+
+    settings.REPORTS_MAKE_DOCUMENTS = True
+
+    fake = FakeDocuments()
+    monkeypatch.setitem(sys.modules, "reports.documents", fake)
+    monkeypatch.setattr(reports, "documents", fake, raising=False)
+    return fake

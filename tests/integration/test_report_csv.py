@@ -5,16 +5,13 @@ files someone receives."""
 import csv
 import datetime
 import io
-import sys
 import time
 
 import pytest
 from django.core.management import call_command
 
-import reports
 from reports import rendering, services
 from reports.models import Report, ReportVersion
-from tests.integration.test_reports import FakeDocuments
 
 
 def _rows(text: str) -> dict[tuple[str, str, str, str], str]:
@@ -138,15 +135,6 @@ def test_an_overviews_csv_has_no_key_findings_it_does_not_print(demo):
 
 
 # build_report -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake_documents(monkeypatch, settings):
-    settings.REPORTS_MAKE_DOCUMENTS = True
-    fake = FakeDocuments()
-    monkeypatch.setitem(sys.modules, "reports.documents", fake)
-    monkeypatch.setattr(reports, "documents", fake, raising=False)
-    return fake
 
 
 def _build_report(*args) -> str:

@@ -824,40 +824,7 @@ def test_a_rated_change_targets_baseline_year_is_locked_and_other_years_are_not(
     assert locked == {datetime.date(2014, 6, 1), datetime.date(2016, 2, 1)}
 
 
-# PDF and Word (with a stand-in renderer: the real one is tested in its own module) --------
-
-
-class FakeDocuments:
-    """Records what the publisher passes; returns fixed bytes."""
-
-    def __init__(self):
-        self.calls = []
-
-    def chart_images(self, charts):
-        self.calls.append(("charts", sorted(charts)))
-        return {chart_id: b"png" for chart_id in charts}
-
-    def render_pdf(self, html, *, title, charts, images=None):
-        self.calls.append(("pdf", title))
-        return b"%PDF-1.7 " + title.encode()
-
-    def render_docx(self, html, *, title, charts, images=None):
-        self.calls.append(("docx", title))
-        return b"PK docx " + title.encode()
-
-
-@pytest.fixture
-def fake_documents(monkeypatch, settings):
-    import sys
-
-    import reports
-
-    settings.REPORTS_MAKE_DOCUMENTS = True
-
-    fake = FakeDocuments()
-    monkeypatch.setitem(sys.modules, "reports.documents", fake)
-    monkeypatch.setattr(reports, "documents", fake, raising=False)
-    return fake
+# PDF and Word (with the stand-in renderer of conftest.py) ---------------------------------
 
 
 @pytest.mark.django_db
