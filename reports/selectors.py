@@ -578,7 +578,7 @@ def figures_entered(
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
     months = covered_periods(period, partnership.fy_start_month)
-    ended = [month for month in months if periods.add_months(month, 2) <= period]
+    ended = [month for month in months if periods.last_month_of(month, "quarterly") <= period]
     return (
         Actual.objects.filter(indicator__in=indicators)
         .filter(

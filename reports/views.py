@@ -434,13 +434,12 @@ def report_detail(request, slug, pk, number=None):
     opens = "all" if has_access(request.user, partnership, Access.PUBLISHED) else "public"
     # (An overview's revision notice follows the figures of the partnerships it showed:
     # a change to them gives its filing partnership a new version too, `overview_filers`.)
-    data = partnership.data_version.hex
-    key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{data}"
+    key = f"report-page:{partnership.pk}:{pk}:{number}:{opens}:{partnership.data_version.hex}"
     reader_key = f"{key}:{_reader(request.user)}"
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None
     if document is None:
-        rendered = _report_detail(request, partnership, pk, number, data)
+        rendered = _report_detail(request, partnership, pk, number)
         if isinstance(rendered, HttpResponse):
             return rendered
         layout, html = rendered
@@ -462,10 +461,9 @@ def _page(layout: str, document: bytes) -> HttpResponse:
     return response
 
 
-def _report_detail(request, partnership, pk, number, data) -> tuple[str, str] | HttpResponse:
+def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpResponse:
     """The page around a published version (with ``DOCUMENT_MARK`` where the stored report
-    goes) and the stored report; or where to go instead (a draft has no version yet).
-    ``data``: a digest of the data versions its figures come from."""
+    goes) and the stored report; or where to go instead (a draft has no version yet)."""
     # The versions bring their report with them (one query); a draft has none to bring.
     published = selectors.published_versions(partnership, pk)
     report = published[0].report if published else _report(partnership, pk)
@@ -496,11 +494,11 @@ def _report_detail(request, partnership, pk, number, data) -> tuple[str, str] | 
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: the same for every reader. ("4": the form
+            # Figures changed since publishing: the same for every reader. ("5": the form
             # that names what changed, a month's figure or a target, with its unit and counts,
-            # of every partnership the version showed.)
+            # of every partnership the version showed, and whose.)
             "revisions": cached(
-                f"report-revisions:4:{version.pk}:{data}",
+                f"report-revisions:5:{version.pk}:{partnership.data_version.hex}",
                 lambda: selectors.revision_notice(version),
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT)
