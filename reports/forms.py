@@ -15,7 +15,13 @@ from csp_portal.core.concurrency import shown_value
 from csp_portal.core.models import Meeting
 from indicators import periods
 
-from .models import IMPLICATION_KEYS, SECTION_KEYS, SECTION_TITLES, Report
+from .models import (
+    IMPLICATION_KEYS,
+    OVERVIEW_SECTION_KEYS,
+    SECTION_KEYS,
+    SECTION_TITLES,
+    Report,
+)
 from .services import Edits, Part
 
 
@@ -135,7 +141,16 @@ class ReportForm(forms.ModelForm):
         )
         # What of the report each field edits (services.report_part).
         self.parts: dict[str, Part] = {name: (name,) for name in self.fields}
-        self.parts["shown"] = ("sections", "shown")
+        # An overview offers only the sections it can print; it keeps the others as stored.
+        overview = self.instance.kind == Report.Kind.OVERVIEW
+        self.offered = OVERVIEW_SECTION_KEYS if overview else SECTION_KEYS
+        self.parts["shown"] = ("sections", "shown", *(self.offered if overview else ()))
+        self.fields["shown"].choices = [(key, SECTION_TITLES[key]) for key in self.offered]
+        if overview:
+            self.fields["shown"].help_text = (
+                "An overview prints each partnership's headline figures and news, "
+                "then these sections."
+            )
         self.published = bool(self.instance.pk and self.instance.versions.exists())
         if self.published:
             # Its published versions lock these months for entry: a report keeps its scope.
@@ -147,8 +162,10 @@ class ReportForm(forms.ModelForm):
                 )
         self.fields["purpose"].choices = list(Report.Purpose.choices)
         order = {s["key"]: i for i, s in enumerate(self.instance.sections)}
-        self.fields["shown"].initial = self.instance.shown_sections
-        for key in SECTION_KEYS:
+        self.fields["shown"].initial = [
+            key for key in self.instance.shown_sections if key in self.offered
+        ]
+        for key in self.offered if len(self.offered) > 1 else ():
             self.fields[f"order_{key}"] = forms.IntegerField(
                 label=f"Position of {SECTION_TITLES[key].lower()}",
                 min_value=1,
@@ -249,7 +266,7 @@ class ReportForm(forms.ModelForm):
         return edits
 
     def section_fields(self):
-        return [self[f"order_{key}"] for key in SECTION_KEYS]
+        return [self[f"order_{key}"] for key in SECTION_KEYS if f"order_{key}" in self.fields]
 
     def implication_fields(self):
         return [(self[f"implication_{k}"], self[f"signoff_{k}"]) for k, _ in IMPLICATION_KEYS]
@@ -296,7 +313,9 @@ class ReportForm(forms.ModelForm):
     def _post_clean(self):
         data = self.cleaned_data
         report = self.instance
-        shown = set(data.get("shown") or [])
+        shown = set(data.get("shown") or []) | {
+            key for key in report.shown_sections if key not in self.offered
+        }
         current = {s["key"]: i + 1 for i, s in enumerate(report.sections)}
         positions = {key: data.get(f"order_{key}") or current.get(key, 99) for key in SECTION_KEYS}
         report.sections = [

@@ -31,6 +31,9 @@ SECTION_TITLES = {
     "risks": "Risks, issues and recommendations",
     "definitions": "Definitions",
 }
+# The sections an overview can print: it sets its partnerships side by side, each with its
+# own headline figures and news, so the others (a partnership's own) have nothing in it.
+OVERVIEW_SECTION_KEYS = ("definitions",)
 # The implications a council report template asks for, each with an officer's sign-off.
 IMPLICATION_KEYS = (
     ("financial", "Financial"),

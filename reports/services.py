@@ -30,7 +30,8 @@ from .models import SECTION_KEYS, Report, ReportVersion
 
 # What of a report a form field edits: a field, ("title",); a key of one of its JSON
 # fields, ("successes", "Safe and Strong"), ("implications", "legal", "officer"); the
-# sections shown, ("sections", "shown"), or one section's position, ("sections", "risks").
+# sections shown, ("sections", "shown"), or shown among some ("sections", "shown",
+# "definitions"), or one section's position, ("sections", "risks").
 Part = tuple[str, ...]
 Edits = dict[Part, tuple[Any, Any]]  # part -> (value the page showed, value posted)
 
@@ -62,8 +63,9 @@ def report_part(report: Report, part: Part) -> Any:
     if name == "covers":
         return frozenset(report.covers.values_list("pk", flat=True))
     if name == "sections":
-        if keys == ["shown"]:
-            return frozenset(report.shown_sections)
+        if keys[0] == "shown":
+            among = keys[1:] or SECTION_KEYS
+            return frozenset(key for key in report.shown_sections if key in among)
         return [s["key"] for s in report.sections].index(keys[0]) + 1
     value = getattr(report, name)
     if not keys:
@@ -103,8 +105,8 @@ def _sections(report: Report, writes: dict[Part, Any]) -> list[dict]:
     for (name, *keys), value in writes.items():
         if name != "sections":
             continue
-        if keys == ["shown"]:
-            shown = set(value)
+        if keys[0] == "shown":
+            shown = (shown - set(keys[1:] or SECTION_KEYS)) | set(value)
         else:
             positions[keys[0]] = value
     order = sorted(SECTION_KEYS, key=lambda k: (positions.get(k, 99), SECTION_KEYS.index(k)))

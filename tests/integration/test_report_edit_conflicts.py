@@ -11,7 +11,7 @@ from django.utils import timezone
 from lxml import html
 
 from reports import services
-from reports.models import Report, ReportVersion
+from reports.models import SECTION_KEYS, Report, ReportVersion
 from tests.factories import IndicatorFactory, MembershipFactory, ReportFactory, UserFactory
 
 
@@ -304,3 +304,38 @@ def test_two_editors_of_an_overview_keep_each_others_news(admin_user, partnershi
     assert overview.introduction == "National news."
     assert overview.news == {str(partnership_a.pk): "A.", str(partnership_b.pk): "B."}
     assert set(overview.covers.all()) == {partnership_a, partnership_b}
+
+
+@pytest.mark.django_db
+def test_an_overview_offers_only_the_sections_it_prints_and_keeps_the_others(
+    admin_user, partnership_a, partnership_b
+):
+    overview = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW)
+    overview.covers.set([partnership_a, partnership_b])
+    client = Client()
+    client.force_login(admin_user)
+    url = edit_url(overview)
+    page = client.get(url)
+    boxes = html.fromstring(page.content).xpath("//input[@name='shown']/@value")
+    assert boxes == ["definitions"]
+    assert not [name for name in posted_back(page) if name.startswith("order_")]
+    assert "in order of position" not in page.content.decode()
+
+    posted = posted_back(page)
+    posted.pop("shown")  # the definitions box cleared
+    assert client.post(url, posted).status_code == 302
+
+    overview.refresh_from_db()
+    shown = set(overview.shown_sections)
+    assert "definitions" not in shown
+    assert shown == set(SECTION_KEYS) - {"definitions"}
+    assert [s["key"] for s in overview.sections] == list(SECTION_KEYS)
+
+
+@pytest.mark.django_db
+def test_a_partnership_report_still_offers_every_section_and_its_position(editors, draft):
+    (first, _), (report, _, _) = editors, draft
+    page = first.get(edit_url(report))
+    boxes = html.fromstring(page.content).xpath("//input[@name='shown']/@value")
+    assert boxes == list(SECTION_KEYS)
+    assert len([name for name in posted_back(page) if name.startswith("order_")]) == 7
