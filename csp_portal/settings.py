@@ -228,7 +228,10 @@ if not DEBUG:
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Not django-axes's reset on success, which clears the address's failures as well as
+# the user name's: signing in as yourself would clear your guesses at someone else's
+# password. A sign-in clears its own user name's failures (core.signin.failures_clear).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False  # not its banner on every command and worker start
 # The lockout page names the time sign-in reopens: trying again before then must not
 # move it (django-axes would start the cool-off again at each refused attempt).

@@ -1,5 +1,7 @@
-"""Sign-in throttling hooks for django-axes: whose address, and what a locked-out user sees."""
+"""Sign-in throttling hooks for django-axes: whose address, whose failures a success
+clears, and what a locked-out user sees."""
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView
@@ -56,6 +58,21 @@ def client_address(request) -> str:
     if count and len(forwarded) >= count:
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def failures_clear(username: str) -> int:
+    """Forget the failed sign-ins recorded against this user name, from every address,
+    and no one else's: how many records went.
+
+    django-axes's own ``AXES_RESET_ON_SUCCESS`` deletes the failures of the user name
+    *or* the address, so anyone could try four passwords for ``admin``, sign in as
+    themselves from the same address, and try four more, for ever."""
+    return reset(username=username)
+
+
+def failures_cleared_on_sign_in(sender, request, user, **kwargs) -> None:
+    """A successful sign-in clears its own user name's failures (``user_logged_in``)."""
+    failures_clear(user.get_username())
 
 
 def locked_out(request, original_response=None, credentials=None):

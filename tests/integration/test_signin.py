@@ -106,3 +106,30 @@ def test_client_address_behind_trusted_proxies(settings, count, forwarded, expec
     settings.TRUSTED_PROXY_COUNT = count
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def _failed_minutes_ago(minutes: float, **lock) -> None:
+    when = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=minutes)
+    AccessAttempt.objects.filter(**lock).update(attempt_time=when)
+
+
+@pytest.mark.django_db
+def test_signin_as_yourself_does_not_clear_guesses_at_another_user_name(client, officer_a, panel_a):
+    fail(client, "officer-a", 4, address="10.0.0.7")
+    assert sign_in(Client(), "panel-a", "pw-for-tests-1", "10.0.0.7").status_code == 302
+    fail(client, "officer-a", 1, address="10.0.0.7")
+
+    assert sign_in(client, "officer-a", "pw-for-tests-1", "10.9.9.9").status_code == 429
+
+
+@pytest.mark.django_db
+def test_signin_clears_your_own_failures_from_every_address(client, officer_a, panel_a):
+    fail(client, "officer-a", 2, address="10.0.0.1")
+    fail(client, "officer-a", 2, address="10.0.0.2")
+    fail(client, "panel-a", 1, address="10.0.0.1")
+
+    assert sign_in(Client(), "officer-a", "pw-for-tests-1", "10.0.0.3").status_code == 302
+
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["panel-a"]
+    fail(client, "officer-a", 4, address="10.0.0.2")  # 6 for the name and the address, kept
+    assert sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.2").status_code == 302
