@@ -1,6 +1,11 @@
 """Sign-in throttling hooks for django-axes: whose address, whose failures a success
 clears, and what a locked-out user sees."""
 
+import datetime
+import math
+from collections.abc import Iterable
+
+from axes.helpers import get_client_parameters, get_client_username, get_cool_off, get_failure_limit
 from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,6 +13,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import DisallowedHost
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -75,9 +81,78 @@ def failures_cleared_on_sign_in(sender, request, user, **kwargs) -> None:
     failures_clear(user.get_username())
 
 
+def lock_ends(
+    failures: Iterable[tuple[datetime.datetime, int]], *, limit: int, cool_off: datetime.timedelta
+) -> datetime.datetime | None:
+    """When a lock lifts, or None if these failures set none.
+
+    Each failure is a record's latest time and how many failures it holds, as
+    django-axes keeps them: all of a record's failures count until ``cool_off`` after
+    its latest, and sign-in is locked while those counting reach ``limit``.
+    """
+    failures = sorted(failures)
+    counting = sum(count for _, count in failures)
+    if counting < limit:
+        return None
+    for latest, count in failures:  # records stop counting oldest first
+        counting -= count
+        if counting < limit:
+            return latest + cool_off
+    return None  # only with a limit of 0, which django-axes does not take
+
+
+def _lock_ends(request, credentials) -> datetime.datetime:
+    """When this request's sign-in opens again: the latest any of its locks (its user
+    name's, its address's) lifts."""
+    from axes.models import AccessAttempt
+
+    now = request.axes_attempt_time or timezone.now()
+    cool_off = get_cool_off(request)
+    limit = get_failure_limit(request, credentials)
+    counting = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
+    ends = []
+    for lock in get_client_parameters(
+        get_client_username(request, credentials),
+        request.axes_ip_address,
+        request.axes_user_agent,
+        request,
+        credentials,
+    ):
+        failures = counting.filter(**lock).values_list("attempt_time", "failures_since_start")
+        ends.append(lock_ends(failures, limit=limit, cool_off=cool_off))
+    return max((end for end in ends if end is not None), default=now + cool_off)
+
+
+def try_again(ends: datetime.datetime, now: datetime.datetime) -> str:
+    """When a lock ending at ``ends`` lets someone try again, in words: "in 12 minutes"
+    within the hour (rounded up: never "0 minutes"), else a clock time ("at 4:05pm",
+    with the day if it is not today)."""
+    minutes = max(1, math.ceil((ends - now).total_seconds() / 60))
+    if minutes <= 60:
+        return f"in {minutes} minute{'' if minutes == 1 else 's'}"
+    # Rounded up to a whole minute, so that trying at the time said always works.
+    at = timezone.localtime(ends)
+    if at.second or at.microsecond:
+        at = at.replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    clock = _clock(at)
+    if at.date() != timezone.localtime(now).date():
+        clock += f" on {at.day} {at:%B}"
+    return f"at {clock}"
+
+
+def _clock(at: datetime.datetime) -> str:
+    """A time of day as GOV.UK writes it: 9am, 4:05pm, midday, midnight."""
+    if at.minute == 0 and at.hour in (0, 12):
+        return "midnight" if at.hour == 0 else "midday"
+    minutes = "" if at.minute == 0 else f":{at.minute:02d}"
+    return f"{at.hour % 12 or 12}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
 def locked_out(request, original_response=None, credentials=None):
-    """The sign-in page with a GOV.UK error summary saying why sign-in is refused."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    """The sign-in page with a GOV.UK error summary saying why sign-in is refused, and
+    when it opens again."""
+    now = request.axes_attempt_time or timezone.now()
+    when = try_again(_lock_ends(request, credentials), now)
     return render(
         request,
         "registration/login.html",
@@ -87,7 +162,7 @@ def locked_out(request, original_response=None, credentials=None):
                 (
                     "id_username",
                     "There have been too many failed attempts to sign in to this account "
-                    f"or from your network. You can try again in {minutes} minutes, or ask "
+                    f"or from your network. You can try again {when}, or ask "
                     "a portal administrator to unlock your account.",
                 )
             ],

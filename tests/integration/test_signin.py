@@ -133,3 +133,51 @@ def test_signin_clears_your_own_failures_from_every_address(client, officer_a, p
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["panel-a"]
     fail(client, "officer-a", 4, address="10.0.0.2")  # 6 for the name and the address, kept
     assert sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.2").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("minutes_ago", "message"),
+    [
+        (0, b"You can try again in 30 minutes"),
+        (18, b"You can try again in 12 minutes"),
+        (29.9, b"You can try again in 1 minute,"),
+    ],
+)
+def test_signin_lockout_says_how_long_is_left(client, officer_a, minutes_ago, message):
+    fail(client, "officer-a", 5)
+    _failed_minutes_ago(minutes_ago)
+
+    response = sign_in(client, "officer-a", "pw-for-tests-1")
+
+    assert response.status_code == 429
+    assert message in response.content
+
+
+@pytest.mark.django_db
+def test_signin_lockout_ends_when_enough_failures_stop_counting(client, officer_a):
+    # Three failures 20 minutes ago and two 5 minutes ago lock the name; when the three
+    # stop counting, in 10 minutes, the two left are under the limit.
+    fail(client, "officer-a", 3, address="10.0.0.1")
+    _failed_minutes_ago(20)
+    fail(client, "officer-a", 2, address="10.0.0.2")
+    _failed_minutes_ago(5, ip_address="10.0.0.2")
+
+    locked = sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.3")
+    _failed_minutes_ago(31, ip_address="10.0.0.1")
+
+    assert b"You can try again in 10 minutes" in locked.content
+    assert sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.3").status_code == 302
+
+
+@pytest.mark.django_db
+def test_signin_lockout_names_the_later_of_a_user_names_and_an_addresss_locks(client, officer_a):
+    fail(client, "officer-a", 5, address="10.0.0.2")
+    _failed_minutes_ago(25, username="officer-a")
+    for number in range(5):
+        fail(client, f"guess-{number}", 1, address="10.0.0.1")
+    _failed_minutes_ago(10, ip_address="10.0.0.1")
+
+    response = sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.1")
+
+    assert b"You can try again in 20 minutes" in response.content
