@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from csp_portal.core.passwords import (
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from csp_portal.core.signin import SignInView, SignOutView
 
 admin.site.site_header = "CSP Portal administration"
@@ -15,6 +20,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    # Before Django's own, which the rest of accounts/ still are.
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("csp_portal.core.urls")),
     path("", include("indicators.urls")),

@@ -1,0 +1,91 @@
+"""Changing and resetting a password (csp_portal/core/passwords.py): errors that say which
+box is empty, and a completed reset that unlocks its user name."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+NEW_PASSWORD = "Brand-new-pass-9876"
+
+
+def reset_link_form(client: Client, email: str) -> str:
+    """Ask for a reset link, open it, and return the address of its new-password form."""
+    assert client.post(reverse("password_reset"), {"email": email}).status_code == 302
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[-1].body).group(1)
+    return client.get(link, follow=True).redirect_chain[-1][0]
+
+
+def sign_in(username: str, password: str, address: str = "10.0.0.1") -> int:
+    response = Client().post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+    return response.status_code
+
+
+def fail(username: str, times: int, address: str = "10.0.0.1") -> None:
+    for _ in range(times):
+        assert sign_in(username, "wrong", address) in (200, 429)
+
+
+@pytest.mark.django_db
+def test_password_change_says_which_box_is_empty(client, officer_a):
+    client.force_login(officer_a)
+
+    page = client.post(reverse("password_change"), {}).content.decode()
+
+    for message in (
+        "Enter your current password",
+        "Enter a new password",
+        "Enter the new password again",
+    ):
+        assert message in page
+    assert "This field is required" not in page
+    assert "Current password" in page
+
+
+@pytest.mark.django_db
+def test_password_change_still_changes_the_password(client, officer_a):
+    client.force_login(officer_a)
+    data = {
+        "old_password": "pw-for-tests-1",
+        "new_password1": NEW_PASSWORD,
+        "new_password2": NEW_PASSWORD,
+    }
+
+    response = client.post(reverse("password_change"), data)
+
+    assert response["Location"] == reverse("password_change_done")
+    officer_a.refresh_from_db()
+    assert officer_a.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("", "Enter your email address"),
+        ("officer-a", "Enter an email address in the correct format, like name@example.org"),
+    ],
+)
+def test_password_reset_says_what_is_wrong_with_the_email(client, officer_a, email, message):
+    response = client.post(reverse("password_reset"), {"email": email})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "This field is required" not in response.content.decode()
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_new_password_from_a_reset_link_says_which_box_is_empty(client, officer_a):
+    form = reset_link_form(client, officer_a.email)
+
+    page = client.post(form, {}).content.decode()
+
+    assert "Enter a new password" in page and "Enter the new password again" in page
+    assert "This field is required" not in page
+    officer_a.refresh_from_db()
+    assert officer_a.check_password("pw-for-tests-1")
