@@ -224,7 +224,8 @@ if not DEBUG:
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one
 # user name, or from one address, sign-in is refused for that name or address for
 # the cool-off time, even with the right password. An admin unlocks from
-# "Access attempts" in the admin, or with `manage.py axes_reset_username NAME`.
+# "Access attempts" in the admin, or with `manage.py axes_reset_username NAME`; a
+# completed password reset unlocks its user name (core/passwords.py).
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

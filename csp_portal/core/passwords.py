@@ -1,8 +1,10 @@
 """Django's password change and reset, with errors that say which box is empty (GOV.UK
-style, as the sign-in form's do)."""
+style, as the sign-in form's do); a completed reset also unlocks its user name."""
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+
+from .signin import failures_clear
 
 NEW_PASSWORD_REQUIRED = {
     "new_password1": "Enter a new password",
@@ -57,4 +59,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password from a reset link, which proves the person holds the
+    account's email address: their user name's failed sign-ins are cleared, so that
+    "You can now sign in with your new password" is true even if they were locked out."""
+
     form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        failures_clear(form.user.get_username())
+        return response

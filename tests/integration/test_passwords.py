@@ -89,3 +89,28 @@ def test_new_password_from_a_reset_link_says_which_box_is_empty(client, officer_
     assert "This field is required" not in page
     officer_a.refresh_from_db()
     assert officer_a.check_password("pw-for-tests-1")
+
+
+@pytest.mark.django_db
+def test_a_completed_reset_unlocks_its_user_name_only(client, officer_a, panel_a):
+    fail("officer-a", 5, address="10.0.0.1")
+    fail("panel-a", 5, address="10.0.0.2")
+    assert sign_in("officer-a", "pw-for-tests-1", "10.0.0.3") == 429
+    form = reset_link_form(client, officer_a.email)
+
+    done = client.post(form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert done["Location"] == reverse("password_reset_complete")
+    assert sign_in("officer-a", NEW_PASSWORD, "10.0.0.1") == 302
+    assert sign_in("panel-a", "pw-for-tests-1", "10.0.0.3") == 429
+
+
+@pytest.mark.django_db
+def test_a_reset_refused_leaves_the_lock(client, officer_a):
+    fail("officer-a", 5)
+    form = reset_link_form(client, officer_a.email)
+
+    refused = client.post(form, {"new_password1": NEW_PASSWORD, "new_password2": "other"})
+
+    assert refused.status_code == 200
+    assert sign_in("officer-a", "pw-for-tests-1", "10.0.0.3") == 429
