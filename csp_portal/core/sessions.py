@@ -279,6 +279,16 @@ def _capped(session) -> None:
         session.set_expiry(datetime.datetime.fromtimestamp(ends, tz=datetime.UTC))
 
 
+def inactive_user_signed_out(sender, instance, **kwargs) -> None:
+    """A user saved inactive (in the admin or anywhere else) loses their sessions: a
+    session only pauses while its user is inactive (``UserBackend.get_user`` refuses it),
+    and made active again, the old cookie would sign them back in without a password."""
+    if not instance.is_active:
+        from .models import Session
+
+        Session.objects.filter(user=instance).delete()
+
+
 def signed_in(sender, request, user, **kwargs) -> None:
     """A session begins renewed, and counts its longest life from now: the sign-in's own
     save sets its expiry."""

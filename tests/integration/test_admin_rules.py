@@ -6,6 +6,7 @@ import json
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from csp_portal.core.admin import LAST_ADMINISTRATOR
@@ -290,6 +291,37 @@ def test_a_user_who_is_no_administrator_is_changed_as_before(client, admin_user,
     assert response.status_code == 302
     officer_a.refresh_from_db()
     assert not officer_a.is_active
+
+
+@pytest.mark.django_db
+def test_a_user_deactivated_in_the_admin_stays_signed_out_when_reactivated(
+    client, admin_user, officer_a
+):
+    officer = Client()
+    officer.force_login(officer_a)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[officer_a.pk])
+
+    client.post(url, _user_form(officer_a, is_active=None))
+    officer_a.refresh_from_db()
+    client.post(url, _user_form(officer_a, is_active="on"))
+
+    officer_a.refresh_from_db()
+    assert officer_a.is_active
+    assert officer.get("/").status_code == 302  # to sign in
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_deactivates_themselves_is_signed_out(client, admin_user):
+    UserFactory(username="second", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[admin_user.pk])
+
+    response = client.post(url, _user_form(admin_user, is_active=None))
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
 
 
 @pytest.mark.django_db

@@ -85,6 +85,20 @@ def test_a_changed_password_or_deactivation_still_signs_out(officer_a, panel_a):
 
 
 @pytest.mark.django_db
+def test_deactivating_a_user_ends_their_sessions_for_good(officer_a, panel_a):
+    phone, laptop, other = signed_in(officer_a), signed_in(officer_a), signed_in(panel_a)
+
+    officer_a.is_active = False
+    officer_a.save()
+    officer_a.is_active = True
+    officer_a.save()
+
+    assert not is_signed_in(phone) and not is_signed_in(laptop)
+    assert is_signed_in(other)
+    assert list(Session.objects.values_list("user_id", flat=True)) == [panel_a.pk]
+
+
+@pytest.mark.django_db
 def test_an_expired_session_is_refused(officer_a):
     client = signed_in(officer_a)
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
