@@ -3,7 +3,8 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,8 +17,11 @@ ADMINISTRATOR_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 def _administrators():
-    """Who can still sign in to the admin and manage everyone: active staff superusers."""
-    return User.objects.filter(is_active=True, is_staff=True, is_superuser=True)
+    """Who can still sign in to the admin and manage everyone: active staff superusers
+    with a password (one disabled in the admin cannot even be reset by email)."""
+    return User.objects.filter(is_active=True, is_staff=True, is_superuser=True).exclude(
+        password__startswith=UNUSABLE_PASSWORD_PREFIX
+    )
 
 
 def _removes_last_administrator(user_ids) -> bool:
@@ -41,6 +45,24 @@ class UserForm(UserChangeForm):
         return data
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """The admin's "Change password", which cannot disable the password of the last
+    administrator, and says which box is empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].error_messages["required"] = "Enter a new password"
+        self.fields["password2"].error_messages["required"] = "Enter the new password again"
+
+    def clean(self):
+        data = super().clean()
+        disables = data.get("set_usable_password") is False
+        if disables and _removes_last_administrator([self.user.pk]):
+            # Django's template shows only the fields' errors: this is the choice's.
+            self.add_error("usable_password", LAST_ADMINISTRATOR)
+        return data
+
+
 def delete_users(modeladmin, request, queryset):
     """Django's "delete selected", unless it would delete every administrator left."""
     if _removes_last_administrator(queryset.values("pk")):
@@ -57,6 +79,7 @@ class UserAdmin(DjangoUserAdmin):
     """Django's user admin, which never leaves the site without an administrator."""
 
     form = UserForm
+    change_password_form = PasswordForm
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -363,6 +363,75 @@ def test_users_are_deleted_while_an_administrator_remains(client, admin_user, of
     assert list(User.objects.values_list("username", flat=True)) == [admin_user.username]
 
 
+DISABLE_PASSWORD = {"usable_password": "false", "unset-password": "Disable"}
+
+
+@pytest.mark.django_db
+def test_the_last_administrator_cannot_disable_their_password(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[admin_user.pk])
+
+    response = client.post(url, DISABLE_PASSWORD)
+
+    assert response.status_code == 200
+    assert LAST_ADMINISTRATOR in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("pw-for-tests-1")
+
+
+@pytest.mark.django_db
+def test_an_administrator_without_a_password_is_not_one_who_remains(client, admin_user):
+    second = UserFactory(username="second", is_staff=True, is_superuser=True)
+    second.set_unusable_password()
+    second.save()
+    client.force_login(admin_user)
+
+    disabled = client.post(
+        reverse("admin:auth_user_password_change", args=[admin_user.pk]), DISABLE_PASSWORD
+    )
+    deleted = client.post(
+        reverse("admin:auth_user_delete", args=[admin_user.pk]), {"post": "yes"}, follow=True
+    )
+
+    assert LAST_ADMINISTRATOR in disabled.content.decode()
+    assert LAST_ADMINISTRATOR in deleted.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_an_administrators_password_is_disabled_while_another_can_sign_in(client, admin_user):
+    UserFactory(username="second", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[admin_user.pk])
+
+    response = client.post(url, DISABLE_PASSWORD)
+
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert not admin_user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_the_last_administrator_still_changes_their_password(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_password_change", args=[admin_user.pk])
+
+    empty = client.post(url, {"usable_password": "true"})
+    changed = client.post(
+        url,
+        {"usable_password": "true", "password1": "Brand-new-9876", "password2": "Brand-new-9876"},
+    )
+
+    assert empty.context["form"].errors == {
+        "password1": ["Enter a new password"],
+        "password2": ["Enter the new password again"],
+    }
+    assert changed.status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("Brand-new-9876")
+
+
 @pytest.mark.django_db
 def test_the_admin_refuses_an_issue_affecting_only_the_group_that_raised_it(
     client, admin_user, partnership_a
