@@ -1,0 +1,140 @@
+"""A partnership's settings that what is stored depends on stay fixed (its financial
+year's start month, its slug), whether changed in the admin or by importing
+partnerships.csv; every change that is made is kept in the admin's history."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from indicators import importing
+from tests.factories import IndicatorFactory, TargetFactory
+from tests.factories.series import actuals_create
+from tests.integration.test_admin_rules import _partnership_form
+from tests.integration.test_import import write_csv
+
+
+def _import_partnership(folder, partnership, by, **changes):
+    row = {
+        "slug": partnership.slug,
+        "name": partnership.name,
+        "population": partnership.population,
+        "police_force": partnership.police_force,
+        "fy_start_month": partnership.fy_start_month,
+        **changes,
+    }
+    write_csv(folder, "partnerships", [row])
+    return importing.import_path(folder, by=by)
+
+
+def _with_figures(partnership):
+    actuals_create(IndicatorFactory(partnership=partnership), {datetime.date(2016, 4, 1): 10})
+
+
+def _with_targets(partnership):
+    TargetFactory(indicator=IndicatorFactory(partnership=partnership))
+
+
+def _with_a_published_report(partnership):
+    from reports import services
+    from tests.factories import ReportFactory
+
+    services.report_publish(report=ReportFactory(partnership=partnership), by=None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "held"),
+    [
+        (_with_figures, "figures"),
+        (_with_targets, "targets"),
+        (_with_a_published_report, "published reports"),
+    ],
+)
+def test_a_partnership_keeps_its_financial_year_start_once_anything_is_read_by_it(
+    client, admin_user, partnership_a, tmp_path, make, held
+):
+    make(partnership_a)
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+    message = (
+        f"This partnership has {held} for financial years that start in April, which would "
+        "be read wrongly with any other start: keep its financial year start month."
+    )
+
+    refused = client.post(url, _partnership_form(partnership_a, fy_start_month=1))
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import_partnership(tmp_path, partnership_a, admin_user, fy_start_month="1")
+
+    assert refused.status_code == 200
+    assert message in refused.content.decode()
+    assert failed.value.report.errors == [f"partnerships.csv row 2: fy_start_month: {message}"]
+    partnership_a.refresh_from_db()
+    assert partnership_a.fy_start_month == 4
+
+
+@pytest.mark.django_db
+def test_a_partnership_names_all_it_holds_by_its_financial_years(partnership_a, report_a):
+    _with_figures(partnership_a)
+    _with_targets(partnership_a)
+
+    assert partnership_a.held_by_financial_year() == ["figures", "targets", "published reports"]
+
+
+@pytest.mark.django_db
+def test_an_overview_that_showed_a_partnership_keeps_its_financial_year_start(
+    partnership_a, partnership_b
+):
+    from reports.models import ReportVersion
+
+    version = ReportVersion.objects.create(
+        report=_report(partnership_b),
+        number=1,
+        snapshot={},
+        html="",
+        csv="",
+        published_at=datetime.datetime(2017, 1, 1, tzinfo=datetime.UTC),
+    )
+    version.partnerships_shown.add(partnership_a)
+
+    assert partnership_a.held_by_financial_year() == ["published reports"]
+
+
+def _report(partnership):
+    from tests.factories import ReportFactory
+
+    return ReportFactory(partnership=partnership)
+
+
+@pytest.mark.django_db
+def test_a_partnership_with_nothing_stored_may_change_its_financial_year_start(
+    client, admin_user, partnership_a, partnership_b, tmp_path
+):
+    _report(partnership_a)  # a draft is not published: it holds nothing by the years yet
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+
+    response = client.post(url, _partnership_form(partnership_a, fy_start_month=1))
+    _import_partnership(tmp_path, partnership_b, admin_user, fy_start_month="7")
+
+    assert response.status_code == 302
+    partnership_a.refresh_from_db()
+    partnership_b.refresh_from_db()
+    assert (partnership_a.fy_start_month, partnership_b.fy_start_month) == (1, 7)
+
+
+@pytest.mark.django_db
+def test_a_partnership_with_figures_may_change_everything_but_its_financial_year_start(
+    client, admin_user, partnership_a, tmp_path
+):
+    _with_figures(partnership_a)
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+
+    response = client.post(url, _partnership_form(partnership_a, population=260_000))
+    partnership_a.refresh_from_db()
+    _import_partnership(tmp_path, partnership_a, admin_user, police_force="New Police")
+
+    assert response.status_code == 302
+    partnership_a.refresh_from_db()
+    assert (partnership_a.population, partnership_a.police_force) == (260_000, "New Police")
