@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from . import selectors
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
+from .text import joined
 
 User = get_user_model()
 LAST_ADMINISTRATOR = "At least one active administrator must remain."
@@ -41,37 +43,68 @@ class UserForm(UserChangeForm):
         return data
 
 
-def delete_users(modeladmin, request, queryset):
-    """Django's "delete selected", unless it would delete every administrator left."""
-    if _removes_last_administrator(queryset.values("pk")):
-        modeladmin.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
-        return None
-    return delete_selected(modeladmin, request, queryset)
+def delete_unless_refused(modeladmin, request, queryset):
+    """Django's "delete selected", unless the admin refuses to delete any of them: then
+    none is deleted, and each refusal is said."""
+    refusals = modeladmin.deletion_refusals(list(queryset))
+    for refusal in refusals:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+    return None if refusals else delete_selected(modeladmin, request, queryset)
 
 
-admin.site.unregister(User)
+class RefusesDeletion:
+    """A model admin that refuses to delete an object, or selected ones, while
+    ``deletion_refusals`` gives a reason (before Django's confirmation page)."""
 
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Django's user admin, which never leaves the site without an administrator."""
-
-    form = UserForm
+    def deletion_refusals(self, objs: list) -> list[str]:
+        return []
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if "delete_selected" in actions:
             # Offered as Django's own is (to those who may delete), checked first.
             _, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (delete_users, name, description)
+            actions["delete_selected"] = (delete_unless_refused, name, description)
         return actions
 
     def delete_view(self, request, object_id, extra_context=None):
-        user = self.get_object(request, unquote(object_id))
-        if user is not None and _removes_last_administrator([user.pk]):
-            self.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
-            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
+        obj = self.get_object(request, unquote(object_id))
+        refusals = self.deletion_refusals([obj]) if obj is not None else []
+        if refusals:
+            for refusal in refusals:
+                self.message_user(request, refusal, messages.ERROR)
+            opts = self.opts
+            return redirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
         return super().delete_view(request, object_id, extra_context)
+
+
+def user_on_record(user, records: list[str]) -> str:
+    """Why a user the site's records name is kept (deactivated, not deleted)."""
+    return (
+        f"You cannot delete {user.get_username()} because the site's records name them "
+        f'({joined(records)}), which would then lose who did what. Untick "Active" on '
+        "their page instead: they can no longer sign in, and the records keep their name."
+    )
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(RefusesDeletion, DjangoUserAdmin):
+    """Django's user admin, which never leaves the site without an administrator, nor
+    deletes anyone the site's records name."""
+
+    form = UserForm
+
+    def deletion_refusals(self, users):
+        ids = [user.pk for user in users]
+        if _removes_last_administrator(ids):
+            return [LAST_ADMINISTRATOR]
+        named = selectors.users_on_record(ids)
+        return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
 
 
 class ThemeGroupInline(admin.TabularInline):
