@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -113,8 +114,25 @@ class ThemeGroupInline(admin.TabularInline):
     fields = ["name", "chair", "coordinator"]
 
 
+# Whose membership of which partnership a row is: fixed once it is made. Actions name
+# their lead by membership: moved to another partnership, a lead would no longer be one of
+# their partnership's members (and their action could not be saved again); given to
+# another person, every action they lead would silently change hands. Made wrong, a
+# membership is deleted and added again.
+MEMBERSHIP_FIXED = ["user", "partnership"]
+
+
+class MembershipInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in MEMBERSHIP_FIXED:
+            if self.instance.pk is not None and name in self.fields:
+                self.fields[name].disabled = True
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipInlineForm
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
@@ -193,6 +211,9 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["user", "partnership", "organisation"]
     list_select_related = ["user", "partnership", "organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return MEMBERSHIP_FIXED if obj is not None else []
 
 
 @admin.register(Meeting)

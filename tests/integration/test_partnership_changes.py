@@ -138,3 +138,62 @@ def test_a_partnership_with_figures_may_change_everything_but_its_financial_year
     assert response.status_code == 302
     partnership_a.refresh_from_db()
     assert (partnership_a.population, partnership_a.police_force) == (260_000, "New Police")
+
+
+@pytest.mark.django_db
+def test_a_membership_stays_whose_and_of_which_partnership_it_is(
+    client, admin_user, officer_a, outsider, partnership_b
+):
+    membership = officer_a.memberships.get()
+    client.force_login(admin_user)
+    url = reverse("admin:core_membership_change", args=[membership.pk])
+    form = {
+        "user": outsider.pk,
+        "partnership": partnership_b.pk,
+        "organisation": membership.organisation_id,
+        "role": "chair",
+        "job_title": "Chair",
+    }
+
+    page = client.get(url).content.decode()
+    response = client.post(url, form)
+
+    assert 'name="partnership"' not in page and 'name="user"' not in page
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.user, membership.partnership.slug) == (officer_a, "partnership-a")
+    assert membership.role == "chair"
+    add = client.get(reverse("admin:core_membership_add")).content.decode()
+    assert 'name="partnership"' in add and 'name="user"' in add
+
+
+@pytest.mark.django_db
+def test_a_partnerships_membership_rows_keep_their_people(
+    client, admin_user, partnership_a, officer_a, outsider
+):
+    from tests.factories import OrganisationFactory
+
+    membership = officer_a.memberships.get()
+    other = OrganisationFactory()
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+    rows = {
+        "memberships-TOTAL_FORMS": 2,
+        "memberships-INITIAL_FORMS": 1,
+        "memberships-0-id": membership.pk,
+        "memberships-0-partnership": partnership_a.pk,
+        "memberships-0-user": outsider.pk,
+        "memberships-0-organisation": other.pk,
+        "memberships-0-role": "coordinator",
+        "memberships-1-partnership": partnership_a.pk,
+        "memberships-1-user": outsider.pk,
+        "memberships-1-organisation": other.pk,
+        "memberships-1-role": "panel_member",
+    }
+
+    response = client.post(url, _partnership_form(partnership_a, **rows))
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.user, membership.role) == (officer_a, "coordinator")
+    assert outsider.memberships.get().role == "panel_member"  # a new row names anyone
