@@ -166,6 +166,14 @@ class PartnershipAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeGroupInline, MembershipInline, MeetingInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every link to the partnership's pages holds its slug, published reports' too, and
+        # imports find it by it: fixed once it is made.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "rag_legend":  # not Django's bare "Enter a valid JSON."

@@ -197,3 +197,27 @@ def test_a_partnerships_membership_rows_keep_their_people(
     membership.refresh_from_db()
     assert (membership.user, membership.role) == (officer_a, "coordinator")
     assert outsider.memberships.get().role == "panel_member"  # a new row names anyone
+
+
+@pytest.mark.django_db
+def test_a_partnerships_slug_is_fixed_once_it_is_made(
+    client, admin_user, partnership_a, report_a, tmp_path
+):
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, _partnership_form(partnership_a, slug="renamed", area="Moved"))
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import_partnership(tmp_path, partnership_a, admin_user, slug="renamed")
+
+    assert 'name="slug"' not in page
+    assert response.status_code == 302
+    partnership_a.refresh_from_db()
+    assert (partnership_a.slug, partnership_a.area) == ("partnership-a", "Moved")
+    # An import finds a partnership by its slug: a new one under the same name is refused.
+    assert failed.value.report.errors == [
+        f"partnerships.csv row 2: name '{partnership_a.name}' is another partnership's"
+    ]
+    assert client.get(f"/p/partnership-a/reports/{report_a.pk}/").status_code == 200
+    assert 'name="slug"' in client.get(reverse("admin:core_partnership_add")).content.decode()
