@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -84,9 +85,9 @@ class RefusesDeletion:
 def user_on_record(user, records: list[str]) -> str:
     """Why a user the site's records name is kept (deactivated, not deleted)."""
     return (
-        f"You cannot delete {user.get_username()} because the site's records name them "
-        f'({joined(records)}), which would then lose who did what. Untick "Active" on '
-        "their page instead: they can no longer sign in, and the records keep their name."
+        f"You cannot delete the user “{user.get_username()}” because the site's records "
+        f'name them ({joined(records)}), which would then lose who did what. Untick "Active" '
+        "on their page instead: they can no longer sign in, and the records keep their name."
     )
 
 
@@ -108,8 +109,38 @@ class UserAdmin(RefusesDeletion, DjangoUserAdmin):
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
 
 
+def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
+    """Why a theme group that anything still belongs to is kept."""
+    return (
+        f"You cannot delete the theme group “{group.name}” because it still has "
+        f"{joined(uses)}: move them to another theme group, or delete them, first."
+    )
+
+
+def theme_groups_kept(groups: list[ThemeGroup]) -> list[str]:
+    """Why each of these theme groups cannot be deleted, for those that cannot: deleted, a
+    group would leave its indicators, lines, plans, risks and meetings in no group, and
+    an issue affecting only it affecting every group."""
+    in_use = selectors.theme_groups_in_use([group.pk for group in groups])
+    return [theme_group_in_use(group, in_use[group.pk]) for group in groups if group.pk in in_use]
+
+
+class ThemeGroupFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        deleted = [
+            form.instance
+            for form in self.forms
+            if form.instance.pk is not None and self._should_delete_form(form)
+        ]
+        refusals = theme_groups_kept(deleted) if deleted else []
+        if refusals:
+            raise ValidationError(refusals)
+
+
 class ThemeGroupInline(admin.TabularInline):
     model = ThemeGroup
+    formset = ThemeGroupFormSet
     extra = 0
     fields = ["name", "chair", "coordinator"]
 
@@ -184,7 +215,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(admin.ModelAdmin):
+class ThemeGroupAdmin(RefusesDeletion, admin.ModelAdmin):
     list_display = ["name", "partnership", "chair", "coordinator"]
     list_filter = ["partnership"]
     search_fields = ["name", "partnership__name", "chair", "coordinator"]
@@ -195,6 +226,9 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         # moved to another, it would take them across. Made in the wrong one, it is
         # deleted and added again.
         return ["partnership"] if obj is not None else []
+
+    def deletion_refusals(self, groups):
+        return theme_groups_kept(groups)
 
 
 @admin.register(Organisation)
