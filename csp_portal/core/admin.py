@@ -10,7 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import selectors
+from . import history, selectors
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
 from .text import joined
 
@@ -204,6 +204,15 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if not add and form.changed_data:
+            # Django's first entry names the fields changed: name their values too.
+            old = {name: form.initial.get(name) for name in form.changed_data}
+            new = {name: form.cleaned_data.get(name) for name in form.changed_data}
+            message[0]["changed"]["fields"] = history.changes_described(Partnership, old, new)
+        return message
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -3,8 +3,10 @@ year's start month, its slug), whether changed in the admin or by importing
 partnerships.csv; every change that is made is kept in the admin's history."""
 
 import datetime
+import json
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.urls import reverse
 
 from indicators import importing
@@ -221,3 +223,65 @@ def test_a_partnerships_slug_is_fixed_once_it_is_made(
     ]
     assert client.get(f"/p/partnership-a/reports/{report_a.pk}/").status_code == 200
     assert 'name="slug"' in client.get(reverse("admin:core_partnership_add")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_import_that_changes_a_partnership_is_in_the_admins_history(
+    admin_user, partnership_a, tmp_path
+):
+    _import_partnership(
+        tmp_path, partnership_a, admin_user, population="260000", reports_public="yes"
+    )
+    partnership_a.refresh_from_db()
+    _import_partnership(tmp_path / "again", partnership_a, admin_user, reports_public="yes")
+    _import_partnership(tmp_path / "anyone", partnership_a, None, police_force="Any Police")
+
+    [entry] = LogEntry.objects.all()
+    assert (entry.user, entry.object_id, entry.action_flag) == (
+        admin_user,
+        str(partnership_a.pk),
+        CHANGE,
+    )
+    assert entry.get_change_message() == (
+        "Changed by an import: Population from 250000 to 260000; and Published reports are "
+        "public from no to yes."
+    )
+
+
+@pytest.mark.django_db
+def test_an_import_that_adds_a_partnership_is_in_the_admins_history(admin_user, tmp_path):
+    write_csv(tmp_path, "partnerships", [{"slug": "new-csp", "name": "New CSP"}])
+
+    importing.import_path(tmp_path, by=admin_user, dry_run=True)
+    assert not LogEntry.objects.exists()
+    importing.import_path(tmp_path, by=admin_user)
+
+    [entry] = LogEntry.objects.all()
+    assert (entry.object_repr, entry.action_flag) == ("New CSP", ADDITION)
+    assert entry.get_change_message() == "Added by an import."
+
+
+@pytest.mark.django_db
+def test_the_admins_history_of_a_partnership_names_old_and_new_values(
+    client, admin_user, partnership_a
+):
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+    legend = {"red": "Late", "green": "Done"}
+
+    client.post(
+        url,
+        _partnership_form(
+            partnership_a, name="Safer A", population="", rag_legend=json.dumps(legend)
+        ),
+    )
+
+    entry = LogEntry.objects.get()
+    assert entry.get_change_message() == (
+        "Changed Name from “Partnership A” to “Safer A”, Population from 250000 to blank and "
+        'RAG legend from {"red": "Off track: the target will not be met without '
+        'intervention", "amber": "At risk: within tolerance of the target", "green": "On '
+        'track: the target is met or exceeded"} to {"red": "Late", "green": "Done"}.'
+    )
+    history = client.get(reverse("admin:core_partnership_history", args=[partnership_a.pk]))
+    assert "Population from 250000 to blank" in history.content.decode()
