@@ -32,19 +32,6 @@ def _removes_last_administrator(user_ids) -> bool:
     )
 
 
-class UserForm(UserChangeForm):
-    def clean(self):
-        data = super().clean()
-        # The instance still holds the stored flags here (the form's go on it after clean).
-        stays = all(
-            data.get(flag) if flag in self.fields else getattr(self.instance, flag)
-            for flag in ADMINISTRATOR_FLAGS
-        )
-        if not stays and _removes_last_administrator([self.instance.pk]):
-            raise ValidationError(LAST_ADMINISTRATOR)
-        return data
-
-
 def delete_unless_refused(modeladmin, request, queryset):
     """Django's "delete selected", unless the admin refuses to delete any of them: then
     none is deleted, and each refusal is said."""
@@ -89,6 +76,19 @@ def user_on_record(user, records: list[str]) -> str:
         f'name them ({joined(records)}), which would then lose who did what. Untick "Active" '
         "on their page instead: they can no longer sign in, and the records keep their name."
     )
+
+
+class UserForm(UserChangeForm):
+    def clean(self):
+        data = super().clean()
+        # The instance still holds the stored flags here (the form's go on it after clean).
+        stays = all(
+            data.get(flag) if flag in self.fields else getattr(self.instance, flag)
+            for flag in ADMINISTRATOR_FLAGS
+        )
+        if not stays and _removes_last_administrator([self.instance.pk]):
+            raise ValidationError(LAST_ADMINISTRATOR)
+        return data
 
 
 admin.site.unregister(User)
