@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -6,10 +7,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from . import history, selectors
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
+from .text import joined
 
 User = get_user_model()
 LAST_ADMINISTRATOR = "At least one active administrator must remain."
@@ -29,6 +33,52 @@ def _removes_last_administrator(user_ids) -> bool:
     return (
         _administrators().filter(pk__in=user_ids).exists()
         and not _administrators().exclude(pk__in=user_ids).exists()
+    )
+
+
+def delete_unless_refused(modeladmin, request, queryset):
+    """Django's "delete selected", unless the admin refuses to delete any of them: then
+    none is deleted, and each refusal is said."""
+    refusals = modeladmin.deletion_refusals(list(queryset))
+    for refusal in refusals:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+    return None if refusals else delete_selected(modeladmin, request, queryset)
+
+
+class RefusesDeletion:
+    """A model admin that refuses to delete an object, or selected ones, while
+    ``deletion_refusals`` gives a reason (before Django's confirmation page)."""
+
+    def deletion_refusals(self, objs: list) -> list[str]:
+        return []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            # Offered as Django's own is (to those who may delete), checked first.
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_unless_refused, name, description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        refusals = self.deletion_refusals([obj]) if obj is not None else []
+        if refusals:
+            for refusal in refusals:
+                self.message_user(request, refusal, messages.ERROR)
+            opts = self.opts
+            return redirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+
+def user_on_record(user, records: list[str]) -> str:
+    """Why a user the site's records name is kept (deactivated, not deleted)."""
+    return (
+        f"You cannot delete the user “{user.get_username()}” because the site's records "
+        f'name them ({joined(records)}), which would then lose who did what. Untick "Active" '
+        "on their page instead: they can no longer sign in, and the records keep their name."
     )
 
 
@@ -63,48 +113,80 @@ class PasswordForm(AdminPasswordChangeForm):
         return data
 
 
-def delete_users(modeladmin, request, queryset):
-    """Django's "delete selected", unless it would delete every administrator left."""
-    if _removes_last_administrator(queryset.values("pk")):
-        modeladmin.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
-        return None
-    return delete_selected(modeladmin, request, queryset)
-
-
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    """Django's user admin, which never leaves the site without an administrator."""
+class UserAdmin(RefusesDeletion, DjangoUserAdmin):
+    """Django's user admin, which never leaves the site without an administrator, nor
+    deletes anyone the site's records name."""
 
     form = UserForm
     change_password_form = PasswordForm
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            # Offered as Django's own is (to those who may delete), checked first.
-            _, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (delete_users, name, description)
-        return actions
+    def deletion_refusals(self, users):
+        ids = [user.pk for user in users]
+        if _removes_last_administrator(ids):
+            return [LAST_ADMINISTRATOR]
+        named = selectors.users_on_record(ids)
+        return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
 
-    def delete_view(self, request, object_id, extra_context=None):
-        user = self.get_object(request, unquote(object_id))
-        if user is not None and _removes_last_administrator([user.pk]):
-            self.message_user(request, LAST_ADMINISTRATOR, messages.ERROR)
-            return redirect(reverse("admin:auth_user_change", args=[user.pk]))
-        return super().delete_view(request, object_id, extra_context)
+
+def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
+    """Why a theme group that anything still belongs to is kept."""
+    return (
+        f"You cannot delete the theme group “{group.name}” because it still has "
+        f"{joined(uses)}: move them to another theme group, or delete them, first."
+    )
+
+
+def theme_groups_kept(groups: list[ThemeGroup]) -> list[str]:
+    """Why each of these theme groups cannot be deleted, for those that cannot: deleted, a
+    group would leave its indicators, lines, plans, risks and meetings in no group, and
+    an issue affecting only it affecting every group."""
+    in_use = selectors.theme_groups_in_use([group.pk for group in groups])
+    return [theme_group_in_use(group, in_use[group.pk]) for group in groups if group.pk in in_use]
+
+
+class ThemeGroupFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        deleted = [
+            form.instance
+            for form in self.forms
+            if form.instance.pk is not None and self._should_delete_form(form)
+        ]
+        refusals = theme_groups_kept(deleted) if deleted else []
+        if refusals:
+            raise ValidationError(refusals)
 
 
 class ThemeGroupInline(admin.TabularInline):
     model = ThemeGroup
+    formset = ThemeGroupFormSet
     extra = 0
     fields = ["name", "chair", "coordinator"]
 
 
+# Whose membership of which partnership a row is: fixed once it is made. Actions name
+# their lead by membership: moved to another partnership, a lead would no longer be one of
+# their partnership's members (and their action could not be saved again); given to
+# another person, every action they lead would silently change hands. Made wrong, a
+# membership is deleted and added again.
+MEMBERSHIP_FIXED = ["user", "partnership"]
+
+
+class MembershipInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in MEMBERSHIP_FIXED:
+            if self.instance.pk is not None and name in self.fields:
+                self.fields[name].disabled = True
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = MembershipInlineForm
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
@@ -138,6 +220,23 @@ class PartnershipAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeGroupInline, MembershipInline, MeetingInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Every link to the partnership's pages holds its slug, published reports' too, and
+        # imports find it by it: fixed once it is made.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if not add and form.changed_data:
+            # Django's first entry names the fields changed: name their values too.
+            old = {name: form.initial.get(name) for name in form.changed_data}
+            new = {name: form.cleaned_data.get(name) for name in form.changed_data}
+            message[0]["changed"]["fields"] = history.changes_described(Partnership, old, new)
+        return message
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "rag_legend":  # not Django's bare "Enter a valid JSON."
@@ -148,7 +247,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(admin.ModelAdmin):
+class ThemeGroupAdmin(RefusesDeletion, admin.ModelAdmin):
     list_display = ["name", "partnership", "chair", "coordinator"]
     list_filter = ["partnership"]
     search_fields = ["name", "partnership__name", "chair", "coordinator"]
@@ -159,6 +258,9 @@ class ThemeGroupAdmin(admin.ModelAdmin):
         # moved to another, it would take them across. Made in the wrong one, it is
         # deleted and added again.
         return ["partnership"] if obj is not None else []
+
+    def deletion_refusals(self, groups):
+        return theme_groups_kept(groups)
 
 
 @admin.register(Organisation)
@@ -183,6 +285,9 @@ class MembershipAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["user", "partnership", "organisation"]
     list_select_related = ["user", "partnership", "organisation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return MEMBERSHIP_FIXED if obj is not None else []
 
 
 @admin.register(Meeting)

@@ -8,6 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.dates import MONTHS
+
+from .text import joined
 
 RAG_COLOURS = ("red", "amber", "green")  # the statuses actions/rules.py reads from a legend
 
@@ -24,6 +27,15 @@ RAG_LEGEND_EXAMPLE = (
     'Write it as {"red": "Off track", "amber": "At risk", "green": "On track"}: '
     "each colour and what it means."
 )
+
+
+def fy_start_kept(month: int, held: list[str]) -> str:
+    """Why a partnership with figures keeps the month its financial years start in."""
+    return (
+        f"This partnership has {joined(held)} "
+        f"for financial years that start in {MONTHS[month]}, which would be read wrongly "
+        "with any other start: keep its financial year start month."
+    )
 
 
 def rag_legend_problem(legend) -> str | None:
@@ -170,6 +182,33 @@ class Partnership(models.Model):
         problem = rag_legend_problem(self.rag_legend) or self.colours_in_use_dropped()
         if problem:
             raise ValidationError({"rag_legend": problem})
+        stored = (
+            Partnership.objects.filter(pk=self.pk).values_list("fy_start_month", flat=True).first()
+            if self.pk
+            else None
+        )
+        if stored is not None and stored != self.fy_start_month:
+            held = self.held_by_financial_year()
+            if held:
+                raise ValidationError({"fy_start_month": fy_start_kept(stored, held)})
+
+    def held_by_financial_year(self) -> list[str]:
+        """What this partnership has stored by its financial years (figures, targets,
+        published reports): read by the start month, which cannot change under them."""
+        from django.apps import apps  # indicators and reports build on the core
+
+        Actual = apps.get_model("indicators", "Actual")
+        Target = apps.get_model("indicators", "Target")
+        ReportVersion = apps.get_model("reports", "ReportVersion")
+        published = ReportVersion.objects.filter(
+            models.Q(report__partnership=self) | models.Q(partnerships_shown=self)
+        )
+        found = {
+            "figures": Actual.objects.filter(indicator__partnership=self),
+            "targets": Target.objects.filter(indicator__partnership=self),
+            "published reports": published,
+        }
+        return [what for what, rows in found.items() if rows.exists()]
 
     def colours_in_use_dropped(self) -> str | None:
         """A colour left out of the legend while actions have it: they could not be

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
+from django.db.models.fields.reverse_related import ForeignObjectRel
 
 from . import permissions
 from .models import Meeting, Membership, Partnership, ThemeGroup
@@ -89,3 +90,95 @@ def partnership_overview(partnership: Partnership, *, today: datetime.date) -> P
         upcoming_meetings=[m for m in meetings if m.date >= today],
         past_meetings=[m for m in reversed(meetings) if m.date < today][:5],
     )
+
+
+def _relations_to(
+    model: type[Model], first: list
+) -> list[tuple[tuple[str, str], ForeignObjectRel]]:
+    """Every foreign key and many-to-many field of any model that points at this one (those
+    hidden by ``related_name="+"`` too, not the tables Django makes for a many-to-many
+    field), each keyed by (model label, field name): the keys in ``first`` in their
+    order, then the rest."""
+    keyed = [
+        ((field.related_model._meta.label_lower, field.field.name), field)
+        for field in model._meta.get_fields(include_hidden=True)
+        if isinstance(field, ForeignObjectRel) and not field.related_model._meta.auto_created
+    ]
+    return sorted(keyed, key=lambda item: first.index(item[0]) if item[0] in first else len(first))
+
+
+# Where the site's records name a user (who entered, changed, published or imported what),
+# as a refusal to delete them says it; any other relation is named by its model.
+USER_RECORDS = {
+    ("admin.logentry", "user"): "the admin's history",
+    ("indicators.actual", "entered_by"): "figures",
+    ("indicators.figurechange", "changed_by"): "the history of figures",
+    ("actions.actionupdate", "by"): "action updates",
+    ("actions.actionschange", "changed_by"): "the history of action plans",
+    ("commissioning.progressupdate", "entered_by"): "commissioning progress updates",
+    ("commissioning.commissioningchange", "changed_by"): "the history of commissioning",
+    ("reports.report", "created_by"): "reports",
+    ("reports.reportversion", "published_by"): "published reports",
+    ("opendata.policeimport", "imported_by"): "police.uk imports",
+}
+# What is the user's own and goes with them: no record of anything they did.
+USER_OWN = {("core.membership", "user"), ("core.session", "user")}
+
+
+def users_on_record(user_ids: list[int]) -> dict[int, list[str]]:
+    """User id -> where the site's records name them (``USER_RECORDS``), for those named
+    anywhere: deleting them would leave those records naming no one, and take their
+    entries out of the admin's history. One query a kind of record."""
+    named: dict[int, list[str]] = defaultdict(list)
+    for key, relation in _relations_to(User, list(USER_RECORDS)):
+        if key in USER_OWN:
+            continue
+        records = relation.related_model._default_manager.filter(
+            **{f"{relation.field.name}__in": user_ids}
+        )
+        words = USER_RECORDS.get(key, relation.related_model._meta.verbose_name_plural)
+        for user_id in set(records.values_list(relation.field.name, flat=True).distinct()):
+            named[user_id].append(words)
+    return dict(named)
+
+
+# What may belong to a theme group or name it, as a refusal to delete it counts them (one,
+# many); any other relation is named by its model.
+THEME_GROUP_USES = {
+    ("indicators.indicator", "theme_group"): ("indicator", "indicators"),
+    ("commissioning.commissioningline", "theme_group"): (
+        "commissioning line",
+        "commissioning lines",
+    ),
+    ("actions.actionplan", "theme_group"): ("action plan", "action plans"),
+    ("actions.risk", "theme_group"): ("risk", "risks"),
+    ("actions.crossthemeissue", "raised_by"): (
+        "cross-theme issue it raised",
+        "cross-theme issues it raised",
+    ),
+    ("actions.crossthemeissue", "affects"): (
+        "cross-theme issue affecting it",
+        "cross-theme issues affecting it",
+    ),
+    ("core.meeting", "theme_group"): ("meeting", "meetings"),
+    ("reports.report", "theme_group"): ("report", "reports"),
+}
+
+
+def theme_groups_in_use(group_ids: list[int]) -> dict[int, list[str]]:
+    """Theme group id -> what still belongs to it or names it ("3 indicators"), for those
+    with anything: deleting one would leave its indicators, lines and the rest in no
+    group, and an issue affecting only it affecting every group. One query a kind."""
+    uses: dict[int, list[str]] = defaultdict(list)
+    for key, relation in _relations_to(ThemeGroup, list(THEME_GROUP_USES)):
+        meta, name = relation.related_model._meta, relation.field.name
+        one, many = THEME_GROUP_USES.get(key, (meta.verbose_name, meta.verbose_name_plural))
+        counts = (
+            relation.related_model._default_manager.filter(**{f"{name}__in": group_ids})
+            .values_list(name)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by()
+        )
+        for group_id, count in counts:
+            uses[group_id].append(f"{count:,} {one if count == 1 else many}")
+    return dict(uses)

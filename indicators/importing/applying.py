@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from csp_portal.core.history import changes_described, partnership_import_logged
 from csp_portal.core.models import Partnership
 
 from .. import periods
@@ -75,13 +76,17 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
         found = current.get(item["slug"])
         if found is None:
             found = Partnership.objects.create(slug=item["slug"], area=item["name"], **values)
+            partnership_import_logged(partnership=found, by=ctx.user, changes=None)
             counts["created"] += 1
         elif all(getattr(found, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
         else:
+            old = {f: getattr(found, f) for f in values}
             for f, v in values.items():
                 setattr(found, f, v)
             found.save(update_fields=list(values))
+            changes = changes_described(Partnership, old, values)
+            partnership_import_logged(partnership=found, by=ctx.user, changes=changes)
             counts["updated"] += 1
         ctx.remember_partnership(found)
     return counts

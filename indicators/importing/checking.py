@@ -15,6 +15,7 @@ from csp_portal.core.models import (
     Partnership,
     ThemeGroup,
     default_rag_legend,
+    fy_start_kept,
     rag_legend_problem,
 )
 from opendata import police_uk
@@ -130,6 +131,20 @@ def _legend_keeps_colours(row: Row, slug: str, extras: dict, ctx: ImportContext)
     return True
 
 
+def _fy_start_kept(
+    row: Row, stored: tuple[int, int] | None, month: int, ctx: ImportContext
+) -> bool:
+    """Whether a stored partnership keeps its financial year start month, or may change it
+    (it has nothing read by its years yet), as the admin checks; reports it if not."""
+    if stored is None or stored[1] == month:
+        return True
+    held = Partnership(pk=stored[0]).held_by_financial_year()
+    if held:
+        ctx.error(row, f"fy_start_month: {fy_start_kept(stored[1], held)}")
+        return False
+    return True
+
+
 def _rag_legend(row: Row, ctx: ImportContext) -> tuple[bool, dict | None]:
     """(ok, the legend: JSON as the admin takes it, the default where blank); reports a
     bad one in the admin's words."""
@@ -160,6 +175,13 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
             "name", "slug"
         )
     )
+    # The stored partnerships' ids and financial year start months, by slug.
+    stored = {
+        slug: (pk, month)
+        for slug, pk, month in Partnership.objects.filter(
+            slug__in=[row.get("slug") for row in rows]
+        ).values_list("slug", "pk", "fy_start_month")
+    }
     for row in rows:
         slug, name = row.get("slug"), row.get("name")
         if not slug or slugify(slug) != slug:
@@ -197,6 +219,9 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if extras is None:
             continue
         if "rag_legend" in extras and not _legend_keeps_colours(row, slug, extras, ctx):
+            continue
+        month = extras.get("fy_start_month")
+        if month is not None and not _fy_start_kept(row, stored.get(slug), month, ctx):
             continue
         ctx.add_partnership(slug)
         if "fy_start_month" in extras:  # the later tables' years are read by it

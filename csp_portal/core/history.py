@@ -1,0 +1,51 @@
+"""The admin's history (its LogEntry rows) of partnerships: each change names its fields
+with their old and new values, made in the admin or by an import."""
+
+import json
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth.models import User
+from django.db.models import Model
+from django.utils.text import capfirst
+
+from .models import Partnership
+from .text import joined
+
+
+def value_words(value) -> str:
+    """A field's value as the history says it: text in quotes, "blank" for none."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return f"“{value}”"
+    return str(value)
+
+
+def changes_described(model: type[Model], old: dict, new: dict) -> list[str]:
+    """'Population from 26310 to 263100', for each field whose value changed, in the
+    order of ``new``, named as the admin names the field."""
+    return [
+        f"{capfirst(model._meta.get_field(name).verbose_name)} from {value_words(old[name])} "
+        f"to {value_words(value)}"
+        for name, value in new.items()
+        if old[name] != value
+    ]
+
+
+def partnership_import_logged(
+    *, partnership: Partnership, by: User | None, changes: list[str] | None
+) -> None:
+    """An entry in the admin's history of a partnership an import added (``changes``
+    None) or changed, by the person who imported it (the import_data command names no
+    one: it writes none)."""
+    if by is None:
+        return
+    if changes is None:
+        flag, message = ADDITION, "Added by an import."
+    else:
+        flag, message = CHANGE, f"Changed by an import: {joined(changes, between='; ')}."
+    LogEntry.objects.log_actions(by.pk, [partnership], flag, message, single_object=True)
