@@ -1,11 +1,13 @@
 """Home Office CSP tables into a most similar group: import, rank of N on the indicator page."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
+from django.core.management.base import CommandError
+from openpyxl import Workbook, load_workbook
 
 from opendata import home_office
 from opendata.models import CspOffenceCount, OffenceMapping, Peer
@@ -68,6 +70,33 @@ def test_import_stores_counts_by_quarter_and_group(burglary):
 def test_reimport_replaces_the_quarter(burglary, tmp_path):
     call_command("import_home_office", str(_workbook(tmp_path / "again.xlsx")))
     assert CspOffenceCount.objects.count() == 14  # 9 burglary + 5 shoplifting, no duplicates
+
+
+@pytest.mark.django_db
+def test_an_import_with_a_count_it_cannot_read_changes_nothing(burglary, tmp_path):
+    path = _workbook(tmp_path / "again.xlsx")
+    workbook = load_workbook(path)
+    workbook.active["I3"] = "[x]"  # Plymouth's Q2 burglaries
+    workbook.active["I4"] = None
+    workbook.save(path)
+    before = list(CspOffenceCount.objects.values_list("csp_name", "quarter", "count"))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_home_office", str(path))
+    assert str(refused.value).splitlines()[1:] == [
+        "again.xlsx, sheet 2023-24, row 3: Offence Count '[x]' is not a number",
+        "again.xlsx, sheet 2023-24, row 4: Offence Count is blank",
+    ]
+    assert list(CspOffenceCount.objects.values_list("csp_name", "quarter", "count")) == before
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_file_that_is_no_spreadsheet(tmp_path):
+    (tmp_path / "csp.csv").write_text("Financial Year,Financial Quarter\n")
+    (tmp_path / "csp.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(CommandError, match=re.escape("csp.csv is not an .xlsx or .ods file")):
+        call_command("import_home_office", str(tmp_path / "csp.csv"))
+    with pytest.raises(CommandError, match=re.escape("csp.xlsx cannot be read as an .xlsx file")):
+        call_command("import_home_office", str(tmp_path / "csp.xlsx"))
 
 
 @pytest.mark.django_db
