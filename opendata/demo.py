@@ -29,6 +29,13 @@ def family_load(path: Path = FAMILY_FILE) -> list[str]:
     partnership = Partnership.objects.filter(slug=data["partnership"]).first()
     if partnership is None:
         return []
+    selves = [peer["csp_name"] for peer in data["peers"] if peer["is_self"]]
+    if len(selves) != 1:
+        raise ValueError(f"{path.name}: name one peer as the partnership, not {len(selves)}")
+    # A group has one member that is the partnership (a constraint): untick any other first.
+    Peer.objects.filter(partnership=partnership, is_self=True).exclude(csp_name=selves[0]).update(
+        is_self=False
+    )
     for peer in data["peers"]:
         Peer.objects.update_or_create(
             partnership=partnership,

@@ -1,6 +1,7 @@
 """Open police data kept beside the figures: street counts by LSOA, ward lookups, import runs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -91,17 +92,46 @@ class Peer(models.Model):
         null=True, blank=True, help_text="For rates per 1,000 households (burglary)."
     )
     is_self = models.BooleanField(
-        "this partnership", default=False, help_text="The row that is the partnership itself."
+        "this partnership",
+        default=False,
+        help_text="The row that is the partnership itself: one in each group.",
     )
 
     class Meta:
         ordering = ["partnership", "csp_name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "csp_name"], name="unique_peer")
+            models.UniqueConstraint(fields=["partnership", "csp_name"], name="unique_peer"),
+            # Two would rank whichever came first as the partnership.
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(is_self=True),
+                name="one_self_peer",
+                violation_error_message=(
+                    "Another member of this group is already this partnership: untick it first."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.csp_name} (peer of {self.partnership})"
+
+    def clean(self):
+        # Names the member ticked already, which the constraint's own message cannot.
+        if not self.is_self or self.partnership_id is None:
+            return
+        other = (
+            Peer.objects.filter(partnership_id=self.partnership_id, is_self=True)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "is_self": f"You cannot tick this for {self.csp_name or 'this member'}, "
+                    f"because {other.csp_name} is already this partnership in the group: "
+                    f"untick it there first."
+                }
+            )
 
 
 class OffenceMapping(models.Model):

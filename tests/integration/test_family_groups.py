@@ -1,18 +1,22 @@
 """Home Office CSP tables into a most similar group: import, rank of N on the indicator page."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from opendata import home_office
+from opendata.demo import family_load
 from opendata.models import CspOffenceCount, OffenceMapping, Peer
 from opendata.selectors import family_ranking
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, PartnershipFactory
 
 # (CSP, population, burglaries in Q1 and Q2 of 2023/24); rates per 1,000 worked by hand.
 GROUP = [
@@ -97,6 +101,67 @@ def test_import_refuses_a_file_that_is_no_spreadsheet(tmp_path):
         call_command("import_home_office", str(tmp_path / "csp.csv"))
     with pytest.raises(CommandError, match=re.escape("csp.xlsx cannot be read as an .xlsx file")):
         call_command("import_home_office", str(tmp_path / "csp.xlsx"))
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_second_member_ticked_as_this_partnership(
+    client, admin_user, burglary, partnership_a
+):
+    client.force_login(admin_user)
+    luton = Peer.objects.get(csp_name="Luton")
+    response = client.post(
+        reverse("admin:opendata_peer_change", args=[luton.pk]),
+        {
+            "partnership": partnership_a.pk,
+            "csp_name": "Luton",
+            "population": 220_000,
+            "households": "",
+            "is_self": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "You cannot tick this for Luton, because Plymouth is already this partnership in the "
+        "group: untick it there first."
+    ) in response.content.decode()
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == [
+        "Plymouth"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_one_member_as_this_partnership(burglary, partnership_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Peer.objects.create(
+            partnership=partnership_a, csp_name="Bradford", population=1, is_self=True
+        )
+    Peer.objects.create(partnership=partnership_a, csp_name="Bradford", population=1)
+
+
+@pytest.mark.django_db
+def test_the_demo_group_moves_this_partnership_to_the_member_it_names(partnership_a, tmp_path):
+    # Ticked before, and in the group no longer.
+    Peer.objects.create(partnership=partnership_a, csp_name="Oldham", population=1, is_self=True)
+    path = tmp_path / "family_group.json"
+    path.write_text(
+        json.dumps(
+            {
+                "partnership": partnership_a.slug,
+                "groups": [],
+                "mappings": {},
+                "peers": [
+                    {"csp_name": n, "force": "F", "population": 1, "is_self": n == "Plymouth"}
+                    for n in ("Luton", "Plymouth")
+                ],
+                "neighbours": [],
+                "counts": {},
+            }
+        )
+    )
+    family_load(path)
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == [
+        "Plymouth"
+    ]
 
 
 @pytest.mark.django_db
@@ -257,3 +322,31 @@ def test_dashboard_of_a_month_ranks_no_quarter_after_it(
     assert f"{quarter}: {ranking.sentence}" in section
     later = {"Q1 2023/24": "Q2 2023/24", "Q2 2023/24": "Q3 2023/24"}[quarter]
     assert later not in section
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_unticks_a_group_with_two_members_ticked_as_this_partnership():
+    """Which of the two is the partnership cannot be told: the group shows no rank until an
+    admin ticks the right one, rather than the rank of whichever sorts first."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("opendata", "0003_force_outcome_counts")],
+        [("opendata", "0004_one_self_peer_per_partnership")],
+    )
+    doubled, single = PartnershipFactory(), PartnershipFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    peers = old.get_model("opendata", "Peer").objects
+    for name in ("Luton", "Plymouth", "Trafford"):
+        peers.create(
+            partnership_id=doubled.pk, csp_name=name, population=1, is_self=name != "Luton"
+        )
+    peers.create(partnership_id=single.pk, csp_name="Torbay", population=1, is_self=True)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == ["Torbay"]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # as the other tests expect
