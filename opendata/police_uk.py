@@ -487,7 +487,8 @@ def _ward_rows(reader) -> list[tuple[str, str, str]]:
                 "(LSOA21CD, WD24CD, WD24NM or LSOA code, ward code, ward name)."
             )
         where[key] = found[0]
-    rows = {}
+    rows: dict[str, tuple[str, str, str]] = {}
+    first_row: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):
         if not any(row):
             continue
@@ -499,8 +500,25 @@ def _ward_rows(reader) -> list[tuple[str, str, str]]:
             raise ValueError(f"Row {number} has no LSOA code or no ward name.")
         if "\x00" in lsoa + code + name:
             raise ValueError(f"Row {number} holds a NUL character, which no field can store.")
-        rows[lsoa] = (lsoa, code, name)
+        earlier = rows.get(lsoa)
+        if earlier is not None and earlier != (lsoa, code, name):
+            raise ValueError(
+                f"LSOA {lsoa} is in two wards: {_ward(earlier)} in row {first_row[lsoa]} and "
+                f"{_ward((lsoa, code, name))} in row {number}. Keep one row for it."
+            )
+        rows.setdefault(lsoa, (lsoa, code, name))
+        first_row.setdefault(lsoa, number)
+    if not rows:
+        raise ValueError(
+            "The file has a header but no rows of LSOAs and their wards, so the lookup "
+            "loaded before is kept."
+        )
     return list(rows.values())
+
+
+def _ward(row: tuple[str, str, str]) -> str:
+    _, code, name = row
+    return f"{name} ({code})" if code else name
 
 
 def charged_share(outcomes: Mapping[str, int]) -> tuple[int, int]:

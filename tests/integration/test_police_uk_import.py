@@ -501,6 +501,45 @@ def test_a_ward_lookup_csv_cannot_parse_is_refused_and_the_old_lookup_kept(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("", "The file has a header but no rows of LSOAs and their wards"),
+        (",,\n", "The file has a header but no rows of LSOAs and their wards"),
+        (
+            "E01000002,E05000002,B Ward\nE01000003,E05000002,B Ward\nE01000002,E05000003,C Ward\n",
+            "LSOA E01000002 is in two wards: B Ward (E05000002) in row 2 and C Ward (E05000003) "
+            "in row 4. Keep one row for it.",
+        ),
+    ],
+    ids=["header-only", "blank-rows", "lsoa-twice"],
+)
+def test_a_ward_lookup_without_rows_or_with_an_lsoa_twice_is_refused_and_the_old_kept(
+    client, officer_a, plymouth, rows, message
+):
+    client.force_login(officer_a)
+    url = reverse("opendata:wards", args=["partnership-a"])
+    good = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    client.post(url, {"file": SimpleUploadedFile("lookup.csv", good.encode(), "text/csv")})
+    bad = "LSOA21CD,WD24CD,WD24NM\n" + rows
+    response = client.post(url, {"file": SimpleUploadedFile("l.csv", bad.encode(), "text/csv")})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert list(LsoaWard.objects.values_list("lsoa_code", flat=True)) == ["E01000001"]
+
+
+@pytest.mark.django_db
+def test_a_ward_lookup_may_list_an_lsoa_twice_in_the_same_ward(client, officer_a, plymouth):
+    client.force_login(officer_a)
+    text = "LSOA code,ward code,ward name\nE01000001,E05000001,A Ward\nE01000001,E05000001,A Ward\n"
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.csv", text.encode(), "text/csv")},
+    )
+    assert response.status_code == 302
+    assert list(LsoaWard.objects.values_list("lsoa_code", "ward_name")) == [("E01000001", "A Ward")]
+
+
+@pytest.mark.django_db
 def test_a_ward_lookup_that_is_not_a_csv_is_refused(client, officer_a, plymouth):
     client.force_login(officer_a)
     response = client.post(
