@@ -236,6 +236,30 @@ def test_dashboard_shows_the_group_in_fixed_queries(
 
 
 @pytest.mark.django_db
+def test_dashboard_warns_of_illustrative_figures_in_any_ranking_and_marks_its_row(
+    client, officer_a, burglary, partnership_a
+):
+    robbery = IndicatorFactory(partnership=partnership_a, code="ROB", title="Robbery")
+    OffenceMapping.objects.create(indicator=robbery, offence_groups="Robbery")
+    for name, *_ in GROUP:  # made up, after BUR's Home Office counts in the list
+        CspOffenceCount.objects.create(
+            csp_name=name,
+            financial_year=2023,
+            quarter=2,
+            offence_group="Robbery",
+            count=10,
+            illustrative=True,
+        )
+    burglary.actuals.create(period="2024-01-01", value=5)
+    client.force_login(officer_a)
+    page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
+    assert "Illustrative demo data: the rankings marked “Illustrative”" in page
+    rows = _family_section(page).split("</tr>")
+    assert "(BUR)" in rows[1] and "Illustrative" not in rows[1]
+    assert "(ROB)" in rows[2] and ">Illustrative</strong>" in rows[2]
+
+
+@pytest.mark.django_db
 def test_rankings_outlive_a_saved_figure_but_not_what_they_are_made_from(
     client, officer_a, burglary, partnership_a, tmp_path, monkeypatch
 ):
