@@ -103,12 +103,19 @@ def ward_lookup_size(partnership: Partnership) -> int:
     return LsoaWard.objects.filter(partnership=partnership).count()
 
 
+# Why a member of the group has no rate for the quarter.
+NO_DENOMINATOR = {"population": "no population figure", "households": "no households figure"}
+NO_COUNTS = "no Home Office counts under this name"
+NOT_PUBLISHED = "not published"
+
+
 @dataclass(frozen=True)
 class PeerRate:
     name: str
     rate: Decimal | None
     rank: int | None
     is_self: bool
+    missing: str = ""  # why there is no rate (NO_DENOMINATOR, NO_COUNTS, NOT_PUBLISHED)
 
 
 @dataclass
@@ -129,10 +136,16 @@ class FamilyRanking:
     illustrative: bool = False  # some counts are demo figures, not Home Office data
     joint: int = 1  # how many share the rank this quarter (1: none level with it)
     ytd_joint: int = 1
+    ytd_rate: Decimal | None = None  # the partnership's own, for the year to date
 
     @property
     def own_rate(self) -> Decimal | None:
         return next((p.rate for p in self.peers if p.is_self), None)
+
+    @property
+    def own_missing(self) -> str:
+        """Why the partnership has no rate this quarter ("" when it has one)."""
+        return next((p.missing for p in self.peers if p.is_self), "")
 
     @property
     def label(self) -> str:
@@ -140,20 +153,46 @@ class FamilyRanking:
 
     @property
     def sentence(self) -> str:
-        if not self.rank:
-            return ""
-        return family.rank_sentence(self.rank, self.n, self.change, joint=self.joint)
+        """The rank in words; "" when the partnership has no rate."""
+        if self.rank:
+            return family.rank_sentence(self.rank, self.n, self.change, joint=self.joint)
+        return _UNRANKED if self.own_rate is not None else ""
 
     @property
     def ytd_sentence(self) -> str:
-        return (
-            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change, joint=self.ytd_joint)
-            if self.ytd_rank
-            else ""
-        )
+        """The year to date's rank in words; "" when not every quarter has a rate."""
+        if self.ytd_rank:
+            return family.rank_sentence(
+                self.ytd_rank, self.ytd_n, self.ytd_change, joint=self.ytd_joint
+            )
+        return _UNRANKED if self.ytd_rate is not None else ""
+
+    @property
+    def ytd_missing(self) -> str:
+        """Why the partnership has no rate for the year to date ("" when it has one)."""
+        if self.ytd_rate is not None:
+            return ""
+        if self.own_missing in NO_DENOMINATOR.values():
+            return self.own_missing
+        return "not every quarter is published yet"
+
+    @property
+    def gaps(self) -> list[tuple[str, list[str]]]:
+        """(why, members) for the members without a rate this quarter, the partnership
+        included: those an admin can mend (a denominator, a name) first."""
+        order = [*NO_DENOMINATOR.values(), NO_COUNTS, NOT_PUBLISHED]
+        by_reason: dict[str, list[str]] = {}
+        for peer in self.peers:
+            if peer.missing:
+                by_reason.setdefault(peer.missing, []).append(peer.name)
+        return sorted(by_reason.items(), key=lambda item: order.index(item[0]))
+
+
+_UNRANKED = "not ranked: no other member of the group has a rate"
 
 
 def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
+    """(rank, N): no rank without a rate of its own or another to rank it against."""
     ranked = family.rank_of(rates, own, lower_is_better=lower)
     return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
 
@@ -251,23 +290,30 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     if quarter > 1:
         ytd_before, _ = _ranks(rates(year, range(1, quarter)), own.csp_name, lower)
         ytd_change = family.rank_change(ytd_before, ytd_rank)
-    rows = [
-        PeerRate(
-            p.csp_name,
-            now[p.csp_name],
-            family.rank_of(now, p.csp_name, lower_is_better=lower)[0]
-            if now[p.csp_name] is not None
-            else None,
-            p.is_self,
+    per = "households" if mapping.per_households else "population"
+    named = {name for name, _, _ in totals}
+
+    def missing(peer) -> str:
+        if now[peer.csp_name] is not None:
+            return ""
+        if not denominator(peer):
+            return NO_DENOMINATOR[per]
+        return NOT_PUBLISHED if peer.csp_name in named else NO_COUNTS
+
+    rows = []
+    for p in peers:
+        ranked = family.rank_of(now, p.csp_name, lower_is_better=lower)
+        rows.append(
+            PeerRate(
+                p.csp_name, now[p.csp_name], ranked[0] if ranked else None, p.is_self, missing(p)
+            )
         )
-        for p in peers
-    ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
     return FamilyRanking(
         year=year,
         quarter=quarter,
         offence_groups=groups,
-        per="households" if mapping.per_households else "population",
+        per=per,
         peers=rows,
         rank=rank,
         n=n,
@@ -278,6 +324,7 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         illustrative=illustrative,
         joint=family.sharing(now, own.csp_name) or 1,
         ytd_joint=family.sharing(ytd, own.csp_name) or 1,
+        ytd_rate=ytd[own.csp_name],
     )
 
 

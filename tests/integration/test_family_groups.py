@@ -203,6 +203,54 @@ def test_rate_per_households_where_the_admin_says_so(burglary):
 
 
 @pytest.mark.django_db
+def test_households_for_this_partnership_only_gives_no_rank_and_names_the_gaps(
+    client, officer_a, burglary
+):
+    Peer.objects.filter(csp_name="Plymouth").update(households=110_000)
+    OffenceMapping.objects.filter(indicator=burglary).update(per_households=True)
+    ranking = family_ranking(burglary)
+    assert (ranking.rank, ranking.n, ranking.ytd_rank) == (None, 1, None)
+    assert ranking.sentence == "not ranked: no other member of the group has a rate"
+    assert ranking.ytd_sentence == "not ranked: no other member of the group has a rate"
+    assert [(p.name, p.rank, p.missing) for p in ranking.peers] == [
+        ("Bolton", None, "no households figure"),
+        ("Kirklees", None, "no households figure"),
+        ("Luton", None, "no households figure"),
+        ("Plymouth", None, ""),
+        ("Trafford", None, "no households figure"),
+    ]
+    client.force_login(officer_a)
+    page = client.get(burglary.get_absolute_url()).content.decode()
+    assert "No households figure: Bolton, Kirklees, Luton, Trafford." in page
+    assert "the only one with a rate" not in page and "not published" not in page
+
+
+@pytest.mark.django_db
+def test_a_member_named_unlike_the_home_office_and_one_unpublished_say_which(
+    client, officer_a, burglary
+):
+    Peer.objects.filter(csp_name="Trafford").update(csp_name="Trafford MBC")
+    Peer.objects.filter(csp_name="Plymouth").update(households=None)
+    ranking = family_ranking(burglary)
+    assert {p.name: p.missing for p in ranking.peers if p.missing} == {
+        "Trafford MBC": "no Home Office counts under this name"
+    }
+    CspOffenceCount.objects.filter(csp_name="Luton", quarter=2).delete()  # Q1 only
+    OffenceMapping.objects.filter(indicator=burglary).update(per_households=True)
+    Peer.objects.exclude(csp_name="Plymouth").update(households=100_000)
+    ranking = family_ranking(burglary)
+    assert ranking.gaps == [
+        ("no households figure", ["Plymouth"]),
+        ("no Home Office counts under this name", ["Trafford MBC"]),
+        ("not published", ["Luton"]),
+    ]
+    client.force_login(officer_a)
+    page = client.get(burglary.get_absolute_url()).content.decode()
+    assert "No rate for this partnership: no households figure" in page
+    assert "No Home Office counts under this name: Trafford MBC (check each is named" in page
+
+
+@pytest.mark.django_db
 def test_indicator_page_shows_the_group(client, officer_a, burglary):
     client.force_login(officer_a)
     page = client.get(burglary.get_absolute_url()).content.decode()
