@@ -237,7 +237,7 @@ def _quoted(text: str) -> str:
 class TableCounts:
     """What one or more CSP tables hold, as counts."""
 
-    # (CSP name, year start, quarter, offence group) -> offences
+    # (CSP name, year start, quarter, offence group, offence subgroup) -> offences
     counts: Counter = field(default_factory=Counter)
     forces: dict[str, str] = field(default_factory=dict)  # CSP name -> its force's name
     notes: int = 0  # rows naming no CSP and no offence (notes, totals), passed over
@@ -259,7 +259,7 @@ def _row_problems(cells: dict[str, str]) -> list[str]:
     for column in ("CSP Name", "Offence Group"):
         if not cells[column]:
             problems.append(f"{column} is blank")
-    for column in ("CSP Name", "Force Name", "Offence Group"):
+    for column in ("CSP Name", "Force Name", "Offence Group", "Offence Subgroup"):
         if len(cells[column]) > NAME_LENGTH:
             problems.append(f"{column} is longer than {NAME_LENGTH} characters")
     try:
@@ -272,7 +272,8 @@ def _row_problems(cells: dict[str, str]) -> list[str]:
 
 
 def group_counts(rows: Iterable[TableRow], *, into: TableCounts | None = None) -> TableCounts:
-    """Offences by (CSP name, year start, quarter, offence group), with each CSP's force.
+    """Offences by (CSP name, year start, quarter, offence group, offence subgroup), with
+    each CSP's force.
 
     A row naming no CSP and no offence (a note, a total) is passed over and counted; any
     other row must be read whole, or it is listed in ``problems`` ("where: what")."""
@@ -291,6 +292,7 @@ def group_counts(rows: Iterable[TableRow], *, into: TableCounts | None = None) -
             year_start(cells["Financial Year"]),
             quarter_number(cells["Financial Quarter"]),
             cells["Offence Group"],
+            cells["Offence Subgroup"],
         )
         result.counts[key] += offence_count(cells["Offence Count"])
         if cells["Force Name"]:

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+from django.db.models.functions import Lower
+
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -197,12 +200,48 @@ def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
     return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
 
 
-def _count_rows(peers: list[Peer], groups: set[str]) -> list[tuple]:
+def offence_names(text: str) -> set[str]:
+    """A mapping's offence groups or subgroups as they are matched: in lower case."""
+    return {name.lower() for name in police_uk.split_list(text)}
+
+
+def _counts_named(names: set[str]):
+    """The counts whose offence group or subgroup is one of these (lower case) names."""
+    return CspOffenceCount.objects.alias(
+        group_name=Lower("offence_group"), subgroup_name=Lower("offence_subgroup")
+    ).filter(Q(group_name__in=names) | Q(subgroup_name__in=names))
+
+
+def _named(names: set[str], group: str, subgroup: str) -> bool:
+    return group.lower() in names or subgroup.lower() in names
+
+
+def offence_names_unknown(text: str) -> list[str]:
+    """The names of a mapping (offence groups or subgroups) that no stored Home Office count
+    has as its group or subgroup, in any case: 1 query."""
+    names = police_uk.split_list(text)
+    known: set[str] = set()
+    for group, subgroup in (
+        _counts_named({n.lower() for n in names})
+        .values_list("offence_group", "offence_subgroup")
+        .distinct()
+    ):
+        known |= {group.lower(), subgroup.lower()}
+    return [name for name in names if name.lower() not in known]
+
+
+def _count_rows(peers: list[Peer], names: set[str]) -> list[tuple]:
     return list(
-        CspOffenceCount.objects.filter(
-            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
-        ).values_list(
-            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        _counts_named(names)
+        .filter(csp_name__in=[p.csp_name for p in peers])
+        .values_list(
+            "csp_name",
+            "financial_year",
+            "quarter",
+            "offence_group",
+            "offence_subgroup",
+            "count",
+            "illustrative",
         )
     )
 
@@ -219,8 +258,9 @@ def family_ranking(indicator: Indicator) -> FamilyRanking | None:
     peers = list(Peer.objects.filter(partnership_id=indicator.partnership_id))
     if not any(p.is_self for p in peers):
         return None
-    groups = set(police_uk.split_list(mapping.offence_groups))
-    return _ranking(indicator, mapping, peers, _count_rows(peers, groups))
+    return _ranking(
+        indicator, mapping, peers, _count_rows(peers, offence_names(mapping.offence_groups))
+    )
 
 
 def family_rankings(
@@ -240,8 +280,8 @@ def family_rankings(
     peers = list(Peer.objects.filter(partnership=partnership))
     if not any(p.is_self for p in peers):
         return []
-    groups = {g for m in mappings for g in police_uk.split_list(m.offence_groups)}
-    rows = _count_rows(peers, groups)
+    names = {name for m in mappings for name in offence_names(m.offence_groups)}
+    rows = _count_rows(peers, names)
     if up_to is not None:
         rows = [row for row in rows if (row[1], row[2]) <= up_to]
     result = []
@@ -254,12 +294,11 @@ def family_rankings(
 
 def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     own = next(p for p in peers if p.is_self)
-    groups = police_uk.split_list(mapping.offence_groups)
-    wanted = set(groups)
+    wanted = offence_names(mapping.offence_groups)
     totals: dict = {}
     illustrative = False
-    for name, year, quarter, group, n, made_up in count_rows:
-        if group in wanted:
+    for name, year, quarter, group, subgroup, n, made_up in count_rows:
+        if _named(wanted, group, subgroup):  # once, were both its group and subgroup named
             totals[name, year, quarter] = totals.get((name, year, quarter), 0) + n
             illustrative = illustrative or made_up
     own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
@@ -312,7 +351,7 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     return FamilyRanking(
         year=year,
         quarter=quarter,
-        offence_groups=groups,
+        offence_groups=police_uk.split_list(mapping.offence_groups),
         per=per,
         peers=rows,
         rank=rank,
@@ -341,10 +380,10 @@ class ReportContext:
     wards: dict[str, str]  # LSOA code -> ward name
     own_csp: str  # the partnership as the Home Office names it, "" if unknown
     force_name: str  # its force as the Home Office names it
-    neighbour_counts: list[tuple]  # (CSP, year, quarter, offence group, count)
+    # indicator id -> (CSP, year, quarter, count) of the offences its mapping names
+    neighbour_counts: dict[int, list[tuple]]
     illustrative: bool  # some neighbours' Home Office counts are demo figures
     family_illustrative: bool  # some of the family group's counts are demo figures
-    mappings: dict[int, list[str]]  # indicator id -> offence groups
 
 
 def report_context(
@@ -386,13 +425,13 @@ def report_context(
             ).values_list("lsoa_code", "ward_name")
         )
     mappings = {
-        indicator_id: police_uk.split_list(groups)
+        indicator_id: offence_names(groups)
         for indicator_id, groups in OffenceMapping.objects.filter(
             indicator_id__in=indicator_ids
         ).values_list("indicator_id", "offence_groups")
     }
     own_csp = force_name = ""
-    neighbour_counts: list[tuple] = []
+    neighbour_counts: dict[int, list[tuple]] = {}
     illustrative = family_illustrative = False
     if mappings:
         peers = list(
@@ -410,12 +449,19 @@ def report_context(
             .first()
         ) or ""
     if force_name:
-        groups = {g for gs in mappings.values() for g in gs}
-        rows = CspOffenceCount.objects.filter(force_name=force_name, offence_group__in=groups)
-        for csp, year, quarter, group, n, made_up in rows.values_list(
-            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        rows = _counts_named(set().union(*mappings.values())).filter(force_name=force_name)
+        for csp, year, quarter, group, subgroup, n, made_up in rows.values_list(
+            "csp_name",
+            "financial_year",
+            "quarter",
+            "offence_group",
+            "offence_subgroup",
+            "count",
+            "illustrative",
         ):
-            neighbour_counts.append((csp, year, quarter, group, n))
+            for indicator_id, names in mappings.items():
+                if _named(names, group, subgroup):
+                    neighbour_counts.setdefault(indicator_id, []).append((csp, year, quarter, n))
             illustrative = illustrative or made_up
     return ReportContext(
         force_counts=force_counts,
@@ -430,5 +476,4 @@ def report_context(
         neighbour_counts=neighbour_counts,
         illustrative=illustrative,
         family_illustrative=family_illustrative,
-        mappings=mappings,
     )

@@ -251,6 +251,50 @@ def test_a_member_named_unlike_the_home_office_and_one_unpublished_say_which(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "names",
+    [
+        "Domestic burglary",  # the subgroup, as real tables have "Violence with injury"
+        "BURGLARY",  # the group, in another case
+        "Burglary; domestic burglary",  # both: each count once
+    ],
+)
+def test_a_mapping_names_a_group_or_a_subgroup_in_any_case(burglary, names):
+    OffenceMapping.objects.filter(indicator=burglary).update(offence_groups=names)
+    ranking = family_ranking(burglary)
+    assert ranking.sentence == "2nd best of 5, up 2 places"
+    assert ranking.own_rate == Decimal(2630) * 1000 / 263_100
+
+
+@pytest.mark.django_db
+def test_import_keeps_the_subgroup(burglary):
+    assert CspOffenceCount.objects.get(
+        csp_name="Plymouth", quarter=2, offence_subgroup="Domestic burglary"
+    ).count == Decimal(2630)
+
+
+@pytest.mark.django_db
+def test_mapping_admin_warns_of_names_no_stored_count_has(client, admin_user, burglary):
+    client.force_login(admin_user)
+    mapping = OffenceMapping.objects.get(indicator=burglary)
+    url = reverse("admin:opendata_offencemapping_change", args=[mapping.pk])
+    response = client.post(
+        url,
+        {"indicator": burglary.pk, "offence_groups": "domestic burglary; Burglery"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert (
+        "No Home Office count stored has “Burglery” as its offence group or subgroup, so it "
+        "adds nothing to the ranking."
+    ) in page
+    assert "domestic burglary”" not in page
+    mapping.refresh_from_db()
+    assert mapping.offence_groups == "domestic burglary; Burglery"  # saved all the same
+    assert '<div class="readonly">Burglery</div>' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_indicator_page_shows_the_group(client, officer_a, burglary):
     client.force_login(officer_a)
     page = client.get(burglary.get_absolute_url()).content.decode()

@@ -119,14 +119,14 @@ def test_reads_the_table_sheets_and_passes_over_notes(tmp_path, make):
 
 
 @pytest.mark.parametrize("make", [_xlsx, _ods], ids=["xlsx", "ods"])
-def test_group_counts_sum_each_offence_group(tmp_path, make):
+def test_group_counts_sum_each_offence_group_and_subgroup(tmp_path, make):
     path = make(tmp_path / f"csp.{make.__name__[1:]}")
     table = home_office.read_counts([path])
     assert table.counts == {
-        ("Plymouth", 2023, 1, "Theft offences"): Decimal(120),
-        ("Plymouth", 2023, 1, "Robbery"): Decimal(30),
-        ("Plymouth", 2023, 2, "Theft offences"): Decimal(110),
-        ("Luton", 2023, 1, "Theft offences"): Decimal(95),
+        ("Plymouth", 2023, 1, "Theft offences", "Burglary"): Decimal(120),
+        ("Plymouth", 2023, 1, "Robbery", "Robbery"): Decimal(30),
+        ("Plymouth", 2023, 2, "Theft offences", "Burglary"): Decimal(110),
+        ("Luton", 2023, 1, "Theft offences", "Burglary"): Decimal(95),
     }
     assert table.forces == {"Plymouth": "Devon and Cornwall", "Luton": "Bedfordshire"}
     assert (table.notes, table.problems) == (0, [])
@@ -202,7 +202,7 @@ def test_blank_rows_notes_and_totals_are_passed_over(tmp_path):
         ],
     )
     table = home_office.read_counts([path])
-    assert table.counts == {("Plymouth", 2023, 1, "Robbery"): Decimal(30)}
+    assert table.counts == {("Plymouth", 2023, 1, "Robbery", "Robbery"): Decimal(30)}
     assert table.notes == 2
 
 
