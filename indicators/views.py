@@ -860,10 +860,13 @@ def dashboard(request, slug):
     context = {"partnership": partnership, "period": period, "period_error": period_error}
     if period:
         fy = periods.financial_year_of(period, partnership.fy_start_month)
+        family = _family_rankings(partnership, period)
         context |= {
             "year_label": periods.fy_label(fy, partnership.fy_start_month),
             "start_label": periods.month_name(periods.fy_start(fy, partnership.fy_start_month)),
-            "family": _family_rankings(partnership, period),
+            "family": family,
+            # Any ranking shown, not the first: the rows that are marked say which.
+            "family_illustrative": any(ranking.illustrative for _, ranking in family),
         }
         context["tables"] = cached_fragment(
             f"dashboard:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",

@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .models import OffenceMapping, Peer, PoliceImport
+from .selectors import offence_names_unknown
 
 
 @admin.register(PoliceImport)
@@ -24,3 +25,21 @@ class PeerAdmin(admin.ModelAdmin):
 class OffenceMappingAdmin(admin.ModelAdmin):
     list_display = ["indicator", "offence_groups", "per_households"]
     autocomplete_fields = ["indicator"]
+    readonly_fields = ["unknown_names"]
+
+    @admin.display(description="Names no Home Office count has")
+    def unknown_names(self, mapping):
+        return ", ".join(offence_names_unknown(mapping.offence_groups)) or "None"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Saved all the same: the counts may be imported after the mapping is made.
+        unknown = offence_names_unknown(obj.offence_groups)
+        if unknown:
+            quoted = ", ".join(f"“{name}”" for name in unknown)
+            messages.warning(
+                request,
+                f"No Home Office count stored has {quoted} as its offence group or subgroup, "
+                "so it adds nothing to the ranking. Check the spelling against the tables, "
+                "or import them first (import_home_office).",
+            )

@@ -6,7 +6,8 @@ selectors.family_ranking applies it to the Home Office counts of a partnership's
 - Rate: offences x 1,000 / denominator (population by default; households where an
   admin says so, e.g. burglary). No denominator, no rate.
 - Rank: 1 is the best rate (the lowest where lower is better); equal rates share a rank
-  and the next rank is skipped ("1, 2, 2, 4"); members without a rate are left out of N.
+  and the next rank is skipped ("1, 2, 2, 4"); members without a rate are left out of N,
+  and with fewer than two rates nobody is ranked (first of one says nothing).
   A shared rank reads "joint", counted from either end ("joint 3rd of 4 (joint worst)").
 - Change of rank: previous rank minus current rank, so +2 is two places better.
 """
@@ -27,10 +28,11 @@ def rate_per_1000(count: int | Decimal | None, denominator: int | Decimal | None
 def rank_of(
     rates: Mapping[str, Decimal | None], member: str, *, lower_is_better: bool = True
 ) -> tuple[int, int] | None:
-    """(rank, N) of one member among the group's rates; None if it has no rate."""
+    """(rank, N) of one member among the group's rates; None if it has no rate, or no
+    other member has one to rank it against."""
     known = {name: rate for name, rate in rates.items() if rate is not None}
     own = known.get(member)
-    if own is None:
+    if own is None or len(known) < 2:
         return None
     better = sum(1 for rate in known.values() if (rate < own if lower_is_better else rate > own))
     return better + 1, len(known)

@@ -1,6 +1,7 @@
 """Open police data kept beside the figures: street counts by LSOA, ward lookups, import runs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -91,27 +92,60 @@ class Peer(models.Model):
         null=True, blank=True, help_text="For rates per 1,000 households (burglary)."
     )
     is_self = models.BooleanField(
-        "this partnership", default=False, help_text="The row that is the partnership itself."
+        "this partnership",
+        default=False,
+        help_text="The row that is the partnership itself: one in each group.",
     )
 
     class Meta:
         ordering = ["partnership", "csp_name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "csp_name"], name="unique_peer")
+            models.UniqueConstraint(fields=["partnership", "csp_name"], name="unique_peer"),
+            # Two would rank whichever came first as the partnership.
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(is_self=True),
+                name="one_self_peer",
+                violation_error_message=(
+                    "Another member of this group is already this partnership: untick it first."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.csp_name} (peer of {self.partnership})"
 
+    def clean(self):
+        # Names the member ticked already, which the constraint's own message cannot.
+        if not self.is_self or self.partnership_id is None:
+            return
+        other = (
+            Peer.objects.filter(partnership_id=self.partnership_id, is_self=True)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "is_self": f"You cannot tick this for {self.csp_name or 'this member'}, "
+                    f"because {other.csp_name} is already this partnership in the group: "
+                    f"untick it there first."
+                }
+            )
+
 
 class OffenceMapping(models.Model):
-    """Which Home Office offence groups an indicator compares across its family group."""
+    """Which Home Office offence groups or subgroups an indicator compares across its family
+    group (a count is one of them if its group or its subgroup is named, in any case)."""
 
     indicator = models.OneToOneField(
         "indicators.Indicator", on_delete=models.CASCADE, related_name="offence_mapping"
     )
     offence_groups = models.CharField(
-        max_length=500, help_text='Home Office offence groups, separated by ";".'
+        "offence groups or subgroups",
+        max_length=500,
+        help_text='As the Home Office tables name them, separated by ";": groups such as '
+        '"Robbery", subgroups such as "Violence with injury".',
     )
     per_households = models.BooleanField(
         "rate per 1,000 households", default=False, help_text="Otherwise per 1,000 population."
@@ -122,12 +156,15 @@ class OffenceMapping(models.Model):
 
 
 class CspOffenceCount(models.Model):
-    """Home Office recorded crime for one CSP, quarter and offence group."""
+    """Home Office recorded crime for one CSP, quarter, offence group and subgroup."""
 
     csp_name = models.CharField("CSP name", max_length=200)
     financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2023 is 2023/24.")
     quarter = models.PositiveSmallIntegerField()
     offence_group = models.CharField(max_length=200)
+    offence_subgroup = models.CharField(
+        max_length=200, blank=True, help_text="Blank in counts imported before it was kept."
+    )
     count = models.DecimalField(max_digits=12, decimal_places=2)
     force_name = models.CharField(max_length=200, blank=True)
     illustrative = models.BooleanField(
@@ -135,16 +172,23 @@ class CspOffenceCount(models.Model):
     )
 
     class Meta:
-        ordering = ["csp_name", "financial_year", "quarter", "offence_group"]
+        ordering = ["csp_name", "financial_year", "quarter", "offence_group", "offence_subgroup"]
         constraints = [
             models.UniqueConstraint(
-                fields=["csp_name", "financial_year", "quarter", "offence_group"],
-                name="unique_csp_offence_count",
+                fields=[
+                    "csp_name",
+                    "financial_year",
+                    "quarter",
+                    "offence_group",
+                    "offence_subgroup",
+                ],
+                name="unique_csp_offence_subgroup_count",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.csp_name} {self.financial_year} Q{self.quarter} {self.offence_group}"
+        offence = " / ".join(filter(None, (self.offence_group, self.offence_subgroup)))
+        return f"{self.csp_name} {self.financial_year} Q{self.quarter} {offence}"
 
 
 class ForceCount(models.Model):

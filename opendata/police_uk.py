@@ -108,6 +108,27 @@ class RepeatedMonth(ValueError):
     """A second file of a force's month: read with the first, each crime would count twice."""
 
 
+class DamagedFile(ValueError):
+    """A file csv cannot parse, or one holding a NUL character no field can store."""
+
+
+def csv_trouble(error: csv.Error, line: int) -> str:
+    """Why csv gave up on a file, in plain words, with the line it stopped at: a cell past
+    csv's limit comes of a quotation mark never closed, most often."""
+    if "field limit" in str(error):
+        what = f"a cell runs on past {csv.field_size_limit():,} characters"
+    else:
+        what = str(error)
+    return f"it stops at line {line:,}, where {what}"
+
+
+def _unparsable(name: str, line: int, error: csv.Error) -> DamagedFile:
+    return DamagedFile(
+        f"{name} cannot be read as CSV: {csv_trouble(error, line)}. The file is damaged, "
+        "perhaps by a quotation mark that is never closed: download it again from data.police.uk"
+    )
+
+
 @dataclass
 class StreetCounts:
     """What one or more street-level files hold, as counts."""
@@ -164,7 +185,10 @@ def read_street_csv(
     """
     result = into if into is not None else StreetCounts()
     reader = csv.reader(lines)
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise _unparsable(name or "the file", reader.line_num, error) from None
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     if header is None or tuple(h.strip() for h in header) != HEADER:
@@ -190,12 +214,22 @@ def read_street_csv(
     named: dict[tuple[str, str, str, str, str, str], int] = {}
     seen = named.get
     malformed = 0
-    for row in reader:
-        if len(row) == width:
-            key = key_of(row)
-            named[key] = seen(key, 0) + 1
-        elif row:  # a blank line (a trailing one, usually) is no row
-            malformed += 1
+    try:
+        for row in reader:
+            if len(row) == width:
+                key = key_of(row)
+                named[key] = seen(key, 0) + 1
+            elif row:  # a blank line (a trailing one, usually) is no row
+                malformed += 1
+    except csv.Error as error:
+        raise _unparsable(name or "the file", reader.line_num, error) from None
+    nul = next((key for key in named if any("\x00" in part for part in key)), None)
+    if nul is not None:
+        raise DamagedFile(
+            f"{name or 'the file'} holds a NUL character, which no field can store (in a "
+            f"{nul[1].replace(chr(0), '')!r} row of {nul[0].replace(chr(0), '')!r}): the file "
+            "is damaged. Download it again from data.police.uk"
+        )
     rows = malformed + sum(named.values())
     # Checked on the keys, not per row: a few thousand, however long the file.
     bad_months = {key[0] for key in named if not _MONTH.match(key[0])}
@@ -433,6 +467,16 @@ def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
     Raises ValueError naming what is missing.
     """
     reader = csv.reader(lines)
+    try:
+        return _ward_rows(reader)
+    except csv.Error as error:
+        raise ValueError(
+            f"The file cannot be read as CSV: {csv_trouble(error, reader.line_num)}. It may "
+            "have a quotation mark that is never closed."
+        ) from None
+
+
+def _ward_rows(reader) -> list[tuple[str, str, str]]:
     header = [h.lstrip("\ufeff").strip() for h in next(reader, [])]
     where = {}
     for key, pattern in _WARD_COLUMNS.items():
@@ -443,7 +487,8 @@ def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
                 "(LSOA21CD, WD24CD, WD24NM or LSOA code, ward code, ward name)."
             )
         where[key] = found[0]
-    rows = {}
+    rows: dict[str, tuple[str, str, str]] = {}
+    first_row: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):
         if not any(row):
             continue
@@ -455,8 +500,25 @@ def read_ward_lookup(lines: Iterable[str]) -> list[tuple[str, str, str]]:
             raise ValueError(f"Row {number} has no LSOA code or no ward name.")
         if "\x00" in lsoa + code + name:
             raise ValueError(f"Row {number} holds a NUL character, which no field can store.")
-        rows[lsoa] = (lsoa, code, name)
+        earlier = rows.get(lsoa)
+        if earlier is not None and earlier != (lsoa, code, name):
+            raise ValueError(
+                f"LSOA {lsoa} is in two wards: {_ward(earlier)} in row {first_row[lsoa]} and "
+                f"{_ward((lsoa, code, name))} in row {number}. Keep one row for it."
+            )
+        rows.setdefault(lsoa, (lsoa, code, name))
+        first_row.setdefault(lsoa, number)
+    if not rows:
+        raise ValueError(
+            "The file has a header but no rows of LSOAs and their wards, so the lookup "
+            "loaded before is kept."
+        )
     return list(rows.values())
+
+
+def _ward(row: tuple[str, str, str]) -> str:
+    _, code, name = row
+    return f"{name} ({code})" if code else name
 
 
 def charged_share(outcomes: Mapping[str, int]) -> tuple[int, int]:

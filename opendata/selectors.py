@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+from django.db.models.functions import Lower
+
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -103,12 +106,19 @@ def ward_lookup_size(partnership: Partnership) -> int:
     return LsoaWard.objects.filter(partnership=partnership).count()
 
 
+# Why a member of the group has no rate for the quarter.
+NO_DENOMINATOR = {"population": "no population figure", "households": "no households figure"}
+NO_COUNTS = "no Home Office counts under this name"
+NOT_PUBLISHED = "not published"
+
+
 @dataclass(frozen=True)
 class PeerRate:
     name: str
     rate: Decimal | None
     rank: int | None
     is_self: bool
+    missing: str = ""  # why there is no rate (NO_DENOMINATOR, NO_COUNTS, NOT_PUBLISHED)
 
 
 @dataclass
@@ -129,10 +139,16 @@ class FamilyRanking:
     illustrative: bool = False  # some counts are demo figures, not Home Office data
     joint: int = 1  # how many share the rank this quarter (1: none level with it)
     ytd_joint: int = 1
+    ytd_rate: Decimal | None = None  # the partnership's own, for the year to date
 
     @property
     def own_rate(self) -> Decimal | None:
         return next((p.rate for p in self.peers if p.is_self), None)
+
+    @property
+    def own_missing(self) -> str:
+        """Why the partnership has no rate this quarter ("" when it has one)."""
+        return next((p.missing for p in self.peers if p.is_self), "")
 
     @property
     def label(self) -> str:
@@ -140,30 +156,92 @@ class FamilyRanking:
 
     @property
     def sentence(self) -> str:
-        if not self.rank:
-            return ""
-        return family.rank_sentence(self.rank, self.n, self.change, joint=self.joint)
+        """The rank in words; "" when the partnership has no rate."""
+        if self.rank:
+            return family.rank_sentence(self.rank, self.n, self.change, joint=self.joint)
+        return _UNRANKED if self.own_rate is not None else ""
 
     @property
     def ytd_sentence(self) -> str:
-        return (
-            family.rank_sentence(self.ytd_rank, self.ytd_n, self.ytd_change, joint=self.ytd_joint)
-            if self.ytd_rank
-            else ""
-        )
+        """The year to date's rank in words; "" when not every quarter has a rate."""
+        if self.ytd_rank:
+            return family.rank_sentence(
+                self.ytd_rank, self.ytd_n, self.ytd_change, joint=self.ytd_joint
+            )
+        return _UNRANKED if self.ytd_rate is not None else ""
+
+    @property
+    def ytd_missing(self) -> str:
+        """Why the partnership has no rate for the year to date ("" when it has one)."""
+        if self.ytd_rate is not None:
+            return ""
+        if self.own_missing in NO_DENOMINATOR.values():
+            return self.own_missing
+        return "not every quarter is published yet"
+
+    @property
+    def gaps(self) -> list[tuple[str, list[str]]]:
+        """(why, members) for the members without a rate this quarter, the partnership
+        included: those an admin can mend (a denominator, a name) first."""
+        order = [*NO_DENOMINATOR.values(), NO_COUNTS, NOT_PUBLISHED]
+        by_reason: dict[str, list[str]] = {}
+        for peer in self.peers:
+            if peer.missing:
+                by_reason.setdefault(peer.missing, []).append(peer.name)
+        return sorted(by_reason.items(), key=lambda item: order.index(item[0]))
+
+
+_UNRANKED = "not ranked: no other member of the group has a rate"
 
 
 def _ranks(rates: dict, own: str, lower: bool) -> tuple[int | None, int]:
+    """(rank, N): no rank without a rate of its own or another to rank it against."""
     ranked = family.rank_of(rates, own, lower_is_better=lower)
     return ranked if ranked else (None, sum(1 for r in rates.values() if r is not None))
 
 
-def _count_rows(peers: list[Peer], groups: set[str]) -> list[tuple]:
+def offence_names(text: str) -> set[str]:
+    """A mapping's offence groups or subgroups as they are matched: in lower case."""
+    return {name.lower() for name in police_uk.split_list(text)}
+
+
+def _counts_named(names: set[str]):
+    """The counts whose offence group or subgroup is one of these (lower case) names."""
+    return CspOffenceCount.objects.alias(
+        group_name=Lower("offence_group"), subgroup_name=Lower("offence_subgroup")
+    ).filter(Q(group_name__in=names) | Q(subgroup_name__in=names))
+
+
+def _named(names: set[str], group: str, subgroup: str) -> bool:
+    return group.lower() in names or subgroup.lower() in names
+
+
+def offence_names_unknown(text: str) -> list[str]:
+    """The names of a mapping (offence groups or subgroups) that no stored Home Office count
+    has as its group or subgroup, in any case: 1 query."""
+    names = police_uk.split_list(text)
+    known: set[str] = set()
+    for group, subgroup in (
+        _counts_named({n.lower() for n in names})
+        .values_list("offence_group", "offence_subgroup")
+        .distinct()
+    ):
+        known |= {group.lower(), subgroup.lower()}
+    return [name for name in names if name.lower() not in known]
+
+
+def _count_rows(peers: list[Peer], names: set[str]) -> list[tuple]:
     return list(
-        CspOffenceCount.objects.filter(
-            csp_name__in=[p.csp_name for p in peers], offence_group__in=groups
-        ).values_list(
-            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        _counts_named(names)
+        .filter(csp_name__in=[p.csp_name for p in peers])
+        .values_list(
+            "csp_name",
+            "financial_year",
+            "quarter",
+            "offence_group",
+            "offence_subgroup",
+            "count",
+            "illustrative",
         )
     )
 
@@ -180,8 +258,9 @@ def family_ranking(indicator: Indicator) -> FamilyRanking | None:
     peers = list(Peer.objects.filter(partnership_id=indicator.partnership_id))
     if not any(p.is_self for p in peers):
         return None
-    groups = set(police_uk.split_list(mapping.offence_groups))
-    return _ranking(indicator, mapping, peers, _count_rows(peers, groups))
+    return _ranking(
+        indicator, mapping, peers, _count_rows(peers, offence_names(mapping.offence_groups))
+    )
 
 
 def family_rankings(
@@ -201,8 +280,8 @@ def family_rankings(
     peers = list(Peer.objects.filter(partnership=partnership))
     if not any(p.is_self for p in peers):
         return []
-    groups = {g for m in mappings for g in police_uk.split_list(m.offence_groups)}
-    rows = _count_rows(peers, groups)
+    names = {name for m in mappings for name in offence_names(m.offence_groups)}
+    rows = _count_rows(peers, names)
     if up_to is not None:
         rows = [row for row in rows if (row[1], row[2]) <= up_to]
     result = []
@@ -215,12 +294,11 @@ def family_rankings(
 
 def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     own = next(p for p in peers if p.is_self)
-    groups = police_uk.split_list(mapping.offence_groups)
-    wanted = set(groups)
+    wanted = offence_names(mapping.offence_groups)
     totals: dict = {}
     illustrative = False
-    for name, year, quarter, group, n, made_up in count_rows:
-        if group in wanted:
+    for name, year, quarter, group, subgroup, n, made_up in count_rows:
+        if _named(wanted, group, subgroup):  # once, were both its group and subgroup named
             totals[name, year, quarter] = totals.get((name, year, quarter), 0) + n
             illustrative = illustrative or made_up
     own_quarters = sorted((y, q) for name, y, q in totals if name == own.csp_name)
@@ -251,23 +329,30 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
     if quarter > 1:
         ytd_before, _ = _ranks(rates(year, range(1, quarter)), own.csp_name, lower)
         ytd_change = family.rank_change(ytd_before, ytd_rank)
-    rows = [
-        PeerRate(
-            p.csp_name,
-            now[p.csp_name],
-            family.rank_of(now, p.csp_name, lower_is_better=lower)[0]
-            if now[p.csp_name] is not None
-            else None,
-            p.is_self,
+    per = "households" if mapping.per_households else "population"
+    named = {name for name, _, _ in totals}
+
+    def missing(peer) -> str:
+        if now[peer.csp_name] is not None:
+            return ""
+        if not denominator(peer):
+            return NO_DENOMINATOR[per]
+        return NOT_PUBLISHED if peer.csp_name in named else NO_COUNTS
+
+    rows = []
+    for p in peers:
+        ranked = family.rank_of(now, p.csp_name, lower_is_better=lower)
+        rows.append(
+            PeerRate(
+                p.csp_name, now[p.csp_name], ranked[0] if ranked else None, p.is_self, missing(p)
+            )
         )
-        for p in peers
-    ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.name))
     return FamilyRanking(
         year=year,
         quarter=quarter,
-        offence_groups=groups,
-        per="households" if mapping.per_households else "population",
+        offence_groups=police_uk.split_list(mapping.offence_groups),
+        per=per,
         peers=rows,
         rank=rank,
         n=n,
@@ -278,6 +363,7 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         illustrative=illustrative,
         joint=family.sharing(now, own.csp_name) or 1,
         ytd_joint=family.sharing(ytd, own.csp_name) or 1,
+        ytd_rate=ytd[own.csp_name],
     )
 
 
@@ -294,10 +380,10 @@ class ReportContext:
     wards: dict[str, str]  # LSOA code -> ward name
     own_csp: str  # the partnership as the Home Office names it, "" if unknown
     force_name: str  # its force as the Home Office names it
-    neighbour_counts: list[tuple]  # (CSP, year, quarter, offence group, count)
+    # indicator id -> (CSP, year, quarter, count) of the offences its mapping names
+    neighbour_counts: dict[int, list[tuple]]
     illustrative: bool  # some neighbours' Home Office counts are demo figures
     family_illustrative: bool  # some of the family group's counts are demo figures
-    mappings: dict[int, list[str]]  # indicator id -> offence groups
 
 
 def report_context(
@@ -339,13 +425,13 @@ def report_context(
             ).values_list("lsoa_code", "ward_name")
         )
     mappings = {
-        indicator_id: police_uk.split_list(groups)
+        indicator_id: offence_names(groups)
         for indicator_id, groups in OffenceMapping.objects.filter(
             indicator_id__in=indicator_ids
         ).values_list("indicator_id", "offence_groups")
     }
     own_csp = force_name = ""
-    neighbour_counts: list[tuple] = []
+    neighbour_counts: dict[int, list[tuple]] = {}
     illustrative = family_illustrative = False
     if mappings:
         peers = list(
@@ -363,12 +449,19 @@ def report_context(
             .first()
         ) or ""
     if force_name:
-        groups = {g for gs in mappings.values() for g in gs}
-        rows = CspOffenceCount.objects.filter(force_name=force_name, offence_group__in=groups)
-        for csp, year, quarter, group, n, made_up in rows.values_list(
-            "csp_name", "financial_year", "quarter", "offence_group", "count", "illustrative"
+        rows = _counts_named(set().union(*mappings.values())).filter(force_name=force_name)
+        for csp, year, quarter, group, subgroup, n, made_up in rows.values_list(
+            "csp_name",
+            "financial_year",
+            "quarter",
+            "offence_group",
+            "offence_subgroup",
+            "count",
+            "illustrative",
         ):
-            neighbour_counts.append((csp, year, quarter, group, n))
+            for indicator_id, names in mappings.items():
+                if _named(names, group, subgroup):
+                    neighbour_counts.setdefault(indicator_id, []).append((csp, year, quarter, n))
             illustrative = illustrative or made_up
     return ReportContext(
         force_counts=force_counts,
@@ -383,5 +476,4 @@ def report_context(
         neighbour_counts=neighbour_counts,
         illustrative=illustrative,
         family_illustrative=family_illustrative,
-        mappings=mappings,
     )

@@ -379,7 +379,7 @@ def csp_counts_replace(*, counts: dict, forces: dict[str, str] | None = None) ->
     """Make the stored Home Office counts for each quarter in ``counts`` exactly these
     (``forces``: each CSP's police force, for comparisons with neighbours)."""
     forces = forces or {}
-    quarters = {(year, quarter) for _, year, quarter, _ in counts}
+    quarters = {(year, quarter) for _, year, quarter, _, _ in counts}
     removed = 0
     for year, quarter in quarters:
         removed += CspOffenceCount.objects.filter(financial_year=year, quarter=quarter).delete()[0]
@@ -390,10 +390,11 @@ def csp_counts_replace(*, counts: dict, forces: dict[str, str] | None = None) ->
                 financial_year=year,
                 quarter=quarter,
                 offence_group=group,
+                offence_subgroup=subgroup,
                 count=n,
                 force_name=forces.get(csp, ""),
             )
-            for (csp, year, quarter, group), n in counts.items()
+            for (csp, year, quarter, group, subgroup), n in counts.items()
         ),
         batch_size=5000,
     )

@@ -31,7 +31,7 @@ def upload(request, slug):
             form.add_error(
                 "files", f"{message}: its first line must be {','.join(police_uk.HEADER)}."
             )
-        except police_uk.RepeatedMonth as error:
+        except (police_uk.RepeatedMonth, police_uk.DamagedFile) as error:
             form.add_error("files", f"{error}.")
         else:
             run = services.police_uk_import(

@@ -190,13 +190,9 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
     end = ctx.last_complete_quarter(inputs.period)
     indicators = []
     for result in results:
-        groups = data.mappings.get(result.indicator.pk)
-        if not groups:
-            continue
-        wanted = set(groups)
         by_csp: dict[str, dict] = {}
-        for csp, year, quarter, group, n in data.neighbour_counts:
-            if group in wanted and (year, quarter) <= end:
+        for csp, year, quarter, n in data.neighbour_counts.get(result.indicator.pk, []):
+            if (year, quarter) <= end:
                 quarters = by_csp.setdefault(csp, {})
                 quarters[year, quarter] = quarters.get((year, quarter), 0) + n
         if data.own_csp not in by_csp:

@@ -1,16 +1,22 @@
 """Home Office CSP tables into a most similar group: import, rank of N on the indicator page."""
 
 import datetime
+import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from openpyxl import Workbook
+from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from opendata import home_office
+from opendata.demo import family_load
 from opendata.models import CspOffenceCount, OffenceMapping, Peer
 from opendata.selectors import family_ranking
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, PartnershipFactory
 
 # (CSP, population, burglaries in Q1 and Q2 of 2023/24); rates per 1,000 worked by hand.
 GROUP = [
@@ -71,6 +77,94 @@ def test_reimport_replaces_the_quarter(burglary, tmp_path):
 
 
 @pytest.mark.django_db
+def test_an_import_with_a_count_it_cannot_read_changes_nothing(burglary, tmp_path):
+    path = _workbook(tmp_path / "again.xlsx")
+    workbook = load_workbook(path)
+    workbook.active["I3"] = "[x]"  # Plymouth's Q2 burglaries
+    workbook.active["I4"] = None
+    workbook.save(path)
+    before = list(CspOffenceCount.objects.values_list("csp_name", "quarter", "count"))
+    with pytest.raises(CommandError) as refused:
+        call_command("import_home_office", str(path))
+    assert str(refused.value).splitlines()[1:] == [
+        "again.xlsx, sheet 2023-24, row 3: Offence Count '[x]' is not a number",
+        "again.xlsx, sheet 2023-24, row 4: Offence Count is blank",
+    ]
+    assert list(CspOffenceCount.objects.values_list("csp_name", "quarter", "count")) == before
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_file_that_is_no_spreadsheet(tmp_path):
+    (tmp_path / "csp.csv").write_text("Financial Year,Financial Quarter\n")
+    (tmp_path / "csp.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(CommandError, match=re.escape("csp.csv is not an .xlsx or .ods file")):
+        call_command("import_home_office", str(tmp_path / "csp.csv"))
+    with pytest.raises(CommandError, match=re.escape("csp.xlsx cannot be read as an .xlsx file")):
+        call_command("import_home_office", str(tmp_path / "csp.xlsx"))
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_second_member_ticked_as_this_partnership(
+    client, admin_user, burglary, partnership_a
+):
+    client.force_login(admin_user)
+    luton = Peer.objects.get(csp_name="Luton")
+    response = client.post(
+        reverse("admin:opendata_peer_change", args=[luton.pk]),
+        {
+            "partnership": partnership_a.pk,
+            "csp_name": "Luton",
+            "population": 220_000,
+            "households": "",
+            "is_self": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "You cannot tick this for Luton, because Plymouth is already this partnership in the "
+        "group: untick it there first."
+    ) in response.content.decode()
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == [
+        "Plymouth"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_one_member_as_this_partnership(burglary, partnership_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Peer.objects.create(
+            partnership=partnership_a, csp_name="Bradford", population=1, is_self=True
+        )
+    Peer.objects.create(partnership=partnership_a, csp_name="Bradford", population=1)
+
+
+@pytest.mark.django_db
+def test_the_demo_group_moves_this_partnership_to_the_member_it_names(partnership_a, tmp_path):
+    # Ticked before, and in the group no longer.
+    Peer.objects.create(partnership=partnership_a, csp_name="Oldham", population=1, is_self=True)
+    path = tmp_path / "family_group.json"
+    path.write_text(
+        json.dumps(
+            {
+                "partnership": partnership_a.slug,
+                "groups": [],
+                "mappings": {},
+                "peers": [
+                    {"csp_name": n, "force": "F", "population": 1, "is_self": n == "Plymouth"}
+                    for n in ("Luton", "Plymouth")
+                ],
+                "neighbours": [],
+                "counts": {},
+            }
+        )
+    )
+    family_load(path)
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == [
+        "Plymouth"
+    ]
+
+
+@pytest.mark.django_db
 def test_rank_of_n_and_change_of_rank_worked_by_hand(burglary, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         ranking = family_ranking(burglary)
@@ -109,6 +203,98 @@ def test_rate_per_households_where_the_admin_says_so(burglary):
 
 
 @pytest.mark.django_db
+def test_households_for_this_partnership_only_gives_no_rank_and_names_the_gaps(
+    client, officer_a, burglary
+):
+    Peer.objects.filter(csp_name="Plymouth").update(households=110_000)
+    OffenceMapping.objects.filter(indicator=burglary).update(per_households=True)
+    ranking = family_ranking(burglary)
+    assert (ranking.rank, ranking.n, ranking.ytd_rank) == (None, 1, None)
+    assert ranking.sentence == "not ranked: no other member of the group has a rate"
+    assert ranking.ytd_sentence == "not ranked: no other member of the group has a rate"
+    assert [(p.name, p.rank, p.missing) for p in ranking.peers] == [
+        ("Bolton", None, "no households figure"),
+        ("Kirklees", None, "no households figure"),
+        ("Luton", None, "no households figure"),
+        ("Plymouth", None, ""),
+        ("Trafford", None, "no households figure"),
+    ]
+    client.force_login(officer_a)
+    page = client.get(burglary.get_absolute_url()).content.decode()
+    assert "No households figure: Bolton, Kirklees, Luton, Trafford." in page
+    assert "the only one with a rate" not in page and "not published" not in page
+
+
+@pytest.mark.django_db
+def test_a_member_named_unlike_the_home_office_and_one_unpublished_say_which(
+    client, officer_a, burglary
+):
+    Peer.objects.filter(csp_name="Trafford").update(csp_name="Trafford MBC")
+    Peer.objects.filter(csp_name="Plymouth").update(households=None)
+    ranking = family_ranking(burglary)
+    assert {p.name: p.missing for p in ranking.peers if p.missing} == {
+        "Trafford MBC": "no Home Office counts under this name"
+    }
+    CspOffenceCount.objects.filter(csp_name="Luton", quarter=2).delete()  # Q1 only
+    OffenceMapping.objects.filter(indicator=burglary).update(per_households=True)
+    Peer.objects.exclude(csp_name="Plymouth").update(households=100_000)
+    ranking = family_ranking(burglary)
+    assert ranking.gaps == [
+        ("no households figure", ["Plymouth"]),
+        ("no Home Office counts under this name", ["Trafford MBC"]),
+        ("not published", ["Luton"]),
+    ]
+    client.force_login(officer_a)
+    page = client.get(burglary.get_absolute_url()).content.decode()
+    assert "No rate for this partnership: no households figure" in page
+    assert "No Home Office counts under this name: Trafford MBC (check each is named" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "names",
+    [
+        "Domestic burglary",  # the subgroup, as real tables have "Violence with injury"
+        "BURGLARY",  # the group, in another case
+        "Burglary; domestic burglary",  # both: each count once
+    ],
+)
+def test_a_mapping_names_a_group_or_a_subgroup_in_any_case(burglary, names):
+    OffenceMapping.objects.filter(indicator=burglary).update(offence_groups=names)
+    ranking = family_ranking(burglary)
+    assert ranking.sentence == "2nd best of 5, up 2 places"
+    assert ranking.own_rate == Decimal(2630) * 1000 / 263_100
+
+
+@pytest.mark.django_db
+def test_import_keeps_the_subgroup(burglary):
+    assert CspOffenceCount.objects.get(
+        csp_name="Plymouth", quarter=2, offence_subgroup="Domestic burglary"
+    ).count == Decimal(2630)
+
+
+@pytest.mark.django_db
+def test_mapping_admin_warns_of_names_no_stored_count_has(client, admin_user, burglary):
+    client.force_login(admin_user)
+    mapping = OffenceMapping.objects.get(indicator=burglary)
+    url = reverse("admin:opendata_offencemapping_change", args=[mapping.pk])
+    response = client.post(
+        url,
+        {"indicator": burglary.pk, "offence_groups": "domestic burglary; Burglery"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert (
+        "No Home Office count stored has “Burglery” as its offence group or subgroup, so it "
+        "adds nothing to the ranking."
+    ) in page
+    assert "domestic burglary”" not in page
+    mapping.refresh_from_db()
+    assert mapping.offence_groups == "domestic burglary; Burglery"  # saved all the same
+    assert '<div class="readonly">Burglery</div>' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_indicator_page_shows_the_group(client, officer_a, burglary):
     client.force_login(officer_a)
     page = client.get(burglary.get_absolute_url()).content.decode()
@@ -139,6 +325,30 @@ def test_dashboard_shows_the_group_in_fixed_queries(
     client.force_login(officer_a)
     page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
     assert "Most similar group" in page and "2nd best of 5, up 2 places" in page
+
+
+@pytest.mark.django_db
+def test_dashboard_warns_of_illustrative_figures_in_any_ranking_and_marks_its_row(
+    client, officer_a, burglary, partnership_a
+):
+    robbery = IndicatorFactory(partnership=partnership_a, code="ROB", title="Robbery")
+    OffenceMapping.objects.create(indicator=robbery, offence_groups="Robbery")
+    for name, *_ in GROUP:  # made up, after BUR's Home Office counts in the list
+        CspOffenceCount.objects.create(
+            csp_name=name,
+            financial_year=2023,
+            quarter=2,
+            offence_group="Robbery",
+            count=10,
+            illustrative=True,
+        )
+    burglary.actuals.create(period="2024-01-01", value=5)
+    client.force_login(officer_a)
+    page = client.get(f"/p/{partnership_a.slug}/dashboard/").content.decode()
+    assert "Illustrative demo data: the rankings marked “Illustrative”" in page
+    rows = _family_section(page).split("</tr>")
+    assert "(BUR)" in rows[1] and "Illustrative" not in rows[1]
+    assert "(ROB)" in rows[2] and ">Illustrative</strong>" in rows[2]
 
 
 @pytest.mark.django_db
@@ -228,3 +438,31 @@ def test_dashboard_of_a_month_ranks_no_quarter_after_it(
     assert f"{quarter}: {ranking.sentence}" in section
     later = {"Q1 2023/24": "Q2 2023/24", "Q2 2023/24": "Q3 2023/24"}[quarter]
     assert later not in section
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_unticks_a_group_with_two_members_ticked_as_this_partnership():
+    """Which of the two is the partnership cannot be told: the group shows no rank until an
+    admin ticks the right one, rather than the rank of whichever sorts first."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("opendata", "0003_force_outcome_counts")],
+        [("opendata", "0004_one_self_peer_per_partnership")],
+    )
+    doubled, single = PartnershipFactory(), PartnershipFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    peers = old.get_model("opendata", "Peer").objects
+    for name in ("Luton", "Plymouth", "Trafford"):
+        peers.create(
+            partnership_id=doubled.pk, csp_name=name, population=1, is_self=name != "Luton"
+        )
+    peers.create(partnership_id=single.pk, csp_name="Torbay", population=1, is_self=True)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == ["Torbay"]
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # as the other tests expect

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -353,6 +354,51 @@ def test_upload_of_another_kind_of_file_changes_nothing(client, officer_a, asb):
     assert not PoliceImport.objects.exists()
 
 
+_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context\n"
+)
+_ROW = (
+    "e6c0,2024-01,Devon & Cornwall Police,Devon & Cornwall Police,-4.12,50.42,On or near X,"
+    "E01015025,Plymouth 001A,Burglary,{outcome},\n"
+)
+DAMAGED = [
+    # A quotation mark never closed: csv reads the rest of the file as one field.
+    (
+        _HEADER + _ROW.format(outcome="Under investigation") + '"' + "x" * 140_000 + "\n",
+        "2024-01-devon-and-cornwall-street.csv cannot be read as CSV: it stops at line 3, "
+        "where a cell runs on past 131,072 characters",
+    ),
+    (
+        _HEADER + _ROW.format(outcome="Under\x00investigation"),
+        "2024-01-devon-and-cornwall-street.csv holds a NUL character, which no field can store",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("body", "message"), DAMAGED, ids=["field-limit", "nul"])
+def test_upload_of_a_damaged_file_is_refused_plainly_and_imports_nothing(
+    client, officer_a, asb, sac, body, message
+):
+    client.force_login(officer_a)
+    upload = SimpleUploadedFile(DEVON_JAN.name, body.encode(), "text/csv")
+    response = client.post(reverse("opendata:upload", args=["partnership-a"]), {"files": upload})
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("body", "message"), DAMAGED, ids=["field-limit", "nul"])
+def test_command_refuses_a_damaged_file_and_imports_nothing(asb, sac, tmp_path, body, message):
+    path = tmp_path / DEVON_JAN.name
+    path.write_text(body, newline="")
+    with pytest.raises(CommandError, match=re.escape(message)):
+        _import(path)
+    assert not PoliceImport.objects.exists() and not Actual.objects.exists()
+
+
 @pytest.mark.django_db
 def test_hotspots_suppress_counts_of_one_to_four(client, officer_a, asb):
     _import(DEVON_JAN)
@@ -432,6 +478,65 @@ def test_a_ward_lookup_with_what_no_field_holds_is_refused_plainly(
     assert response.status_code == 200 and message in response.content
     assert b"codec" not in response.content
     assert not LsoaWard.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_ward_lookup_csv_cannot_parse_is_refused_and_the_old_lookup_kept(
+    client, officer_a, plymouth
+):
+    client.force_login(officer_a)
+    url = reverse("opendata:wards", args=["partnership-a"])
+    good = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    client.post(url, {"file": SimpleUploadedFile("lookup.csv", good.encode(), "text/csv")})
+    bad = good + 'E01000002,E05000002,"B Ward\n' + "x" * 140_000 + "\n"
+    response = client.post(
+        url, {"file": SimpleUploadedFile("lookup.csv", bad.encode(), "text/csv")}
+    )
+    assert response.status_code == 200
+    assert (
+        b"cannot be read as CSV: it stops at line 4, where a cell runs on past 131,072 characters"
+        in response.content
+    )
+    assert list(LsoaWard.objects.values_list("lsoa_code", flat=True)) == ["E01000001"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("", "The file has a header but no rows of LSOAs and their wards"),
+        (",,\n", "The file has a header but no rows of LSOAs and their wards"),
+        (
+            "E01000002,E05000002,B Ward\nE01000003,E05000002,B Ward\nE01000002,E05000003,C Ward\n",
+            "LSOA E01000002 is in two wards: B Ward (E05000002) in row 2 and C Ward (E05000003) "
+            "in row 4. Keep one row for it.",
+        ),
+    ],
+    ids=["header-only", "blank-rows", "lsoa-twice"],
+)
+def test_a_ward_lookup_without_rows_or_with_an_lsoa_twice_is_refused_and_the_old_kept(
+    client, officer_a, plymouth, rows, message
+):
+    client.force_login(officer_a)
+    url = reverse("opendata:wards", args=["partnership-a"])
+    good = "LSOA21CD,WD24CD,WD24NM\nE01000001,E05000001,A Ward\n"
+    client.post(url, {"file": SimpleUploadedFile("lookup.csv", good.encode(), "text/csv")})
+    bad = "LSOA21CD,WD24CD,WD24NM\n" + rows
+    response = client.post(url, {"file": SimpleUploadedFile("l.csv", bad.encode(), "text/csv")})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert list(LsoaWard.objects.values_list("lsoa_code", flat=True)) == ["E01000001"]
+
+
+@pytest.mark.django_db
+def test_a_ward_lookup_may_list_an_lsoa_twice_in_the_same_ward(client, officer_a, plymouth):
+    client.force_login(officer_a)
+    text = "LSOA code,ward code,ward name\nE01000001,E05000001,A Ward\nE01000001,E05000001,A Ward\n"
+    response = client.post(
+        reverse("opendata:wards", args=["partnership-a"]),
+        {"file": SimpleUploadedFile("lookup.csv", text.encode(), "text/csv")},
+    )
+    assert response.status_code == 302
+    assert list(LsoaWard.objects.values_list("lsoa_code", "ward_name")) == [("E01000001", "A Ward")]
 
 
 @pytest.mark.django_db

@@ -249,16 +249,19 @@ def _home_office(force_name="Devon & Cornwall", illustrative=False, years_later=
             rows.append(
                 CspOffenceCount(
                     csp_name=csp, financial_year=year, quarter=quarter, offence_group="Burglary",
-                    count=before if i < 4 else after, force_name=force, illustrative=illustrative,
+                    offence_subgroup="Domestic burglary", count=before if i < 4 else after,
+                    force_name=force, illustrative=illustrative,
                 )
             )  # fmt: skip
     CspOffenceCount.objects.bulk_create(rows)
 
 
 @pytest.mark.django_db
-def test_neighbours_are_the_other_partnerships_of_the_force(sac):
+# A group or subgroup, in any case; named both ways, each count once.
+@pytest.mark.parametrize("names", ["Burglary", "domestic BURGLARY", "Domestic burglary;burglary"])
+def test_neighbours_are_the_other_partnerships_of_the_force(sac, names):
     actuals_create(sac, {NOV_2016: 5})
-    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    OffenceMapping.objects.create(indicator=sac, offence_groups=names)
     Peer.objects.create(
         partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
     )

@@ -100,7 +100,9 @@ def family_peer(partnership, indicator, report):
 
 def home_office_counts(partnership, indicator, report):
     # Data every partnership shares: all of them change.
-    opendata_services.csp_counts_replace(counts={("Somewhere Else", 2016, 2, "Burglary"): 10})
+    opendata_services.csp_counts_replace(
+        counts={("Somewhere Else", 2016, 2, "Theft offences", "Domestic burglary"): 10}
+    )
     return None
 
 

@@ -127,3 +127,8 @@ def test_worst_is_said_only_where_no_member_is_worse(values):
 def test_rank_change_is_unknown_without_both_ranks():
     assert family.rank_change(None, 3) is None
     assert family.rank_change(3, None) is None
+
+
+def test_no_rank_with_fewer_than_two_rates():
+    assert family.rank_of({"Plymouth": Decimal(3), "Luton": None}, "Plymouth") is None
+    assert family.rank_of({"Plymouth": Decimal(3), "Luton": Decimal(4)}, "Plymouth") == (1, 2)

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = (
         "Import the Home Office 'police recorded crime by Community Safety Partnership' "
         "tables (.xlsx or .ods, one sheet per financial year). Each quarter in the files "
-        "replaces that quarter's stored counts."
+        "replaces that quarter's stored counts; a row that cannot be read imports nothing."
     )
 
     def add_arguments(self, parser):
@@ -17,20 +17,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, **options):
         for path in paths:
-            if not path.exists():
+            if not path.is_file():
                 raise CommandError(f"Not found: {path}")
-        counts: dict = {}
-        forces: dict[str, str] = {}
-        skipped = 0
         try:
-            for path in paths:
-                found, bad = home_office.group_counts(home_office.read_table(path), forces=forces)
-                counts.update(found)
-                skipped += bad
-        except home_office.NotCspTable as error:
+            table = home_office.read_counts(paths)
+        except home_office.TableError as error:
             raise CommandError(str(error)) from None
-        result = services.csp_counts_replace(counts=counts, forces=forces)
+        result = services.csp_counts_replace(counts=table.counts, forces=table.forces)
+        passed = (
+            f"; {table.notes:,} row(s) naming no CSP or offence passed over (notes, totals)"
+            if table.notes
+            else ""
+        )
         self.stdout.write(
             f"{result['rows']:,} CSP x quarter x offence group counts in "
-            f"{result['quarters']} quarter(s); {skipped:,} row(s) skipped (unreadable)."
+            f"{result['quarters']} quarter(s){passed}."
         )

@@ -39,7 +39,12 @@ class Command(BaseCommand):
                 raise CommandError("No partnership names its local authorities.")
         try:
             street = police_uk.read_paths(paths)
-        except (police_uk.NotStreetFile, police_uk.RepeatedMonth, UnicodeDecodeError) as error:
+        except (
+            police_uk.NotStreetFile,
+            police_uk.RepeatedMonth,
+            police_uk.DamagedFile,
+            UnicodeDecodeError,
+        ) as error:
             raise CommandError(str(error)) from None
         if not street.files:
             raise CommandError("No street-level CSV files (*-street.csv) found.")
