@@ -193,12 +193,21 @@ def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = 
         return {}
     known = registry.names()
     tables: Tables = {}
+    titles: dict[str, str] = {}
     budget = [max_rows if max_rows is not None else float("inf")]
     try:
         for sheet in workbook.worksheets:
             name = sheet.title.strip().lower().removesuffix(".csv")
-            if name in known:
-                tables[name] = _rows_from_sheet(sheet, name, errors, budget)
+            if name not in known:
+                continue
+            if name in titles:  # "actuals" and "Actuals.csv": one would be left out
+                errors.append(
+                    f"The workbook has two sheets of {name} ('{titles[name]}' and "
+                    f"'{sheet.title}'): keep only one, or copy the rows into one."
+                )
+                continue
+            titles[name] = sheet.title
+            tables[name] = _rows_from_sheet(sheet, name, errors, budget)
     except TooManyRows:
         errors.append(f"The workbook has more than {max_rows:,} rows. {USE_THE_COMMAND}")
         return {}
@@ -209,15 +218,33 @@ def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = 
     return tables
 
 
+def _twice(table: str, first: str, second: str, keep: str = "upload") -> str:
+    """Why a table given by two files is refused (read together, one would be left out)."""
+    if first == second:
+        return f"{first} is chosen twice: choose it once."
+    return (
+        f"Two files give {table} ({first}, {second}): {keep} only one, or copy the rows "
+        "into one file."
+    )
+
+
 def read_path(path: Path, errors: list[str]) -> Tables:
     """Tables from a folder of CSV files or one .xlsx workbook."""
     known = registry.names()
     if path.is_dir():
         tables = {}
-        for name in known:
-            file = path / f"{name}.csv"
-            if file.exists():
-                tables[name] = csv_rows(name, _file_opener(file), errors)
+        found: dict[str, Path] = {}
+        for file in sorted(path.iterdir()):
+            name = file.name.lower().removesuffix(".csv")
+            if not file.name.lower().endswith(".csv") or name not in known or file.is_dir():
+                continue
+            if name in found:  # actuals.csv and Actuals.csv
+                errors.append(f"{path}: {_twice(name, found[name].name, file.name, 'keep')}")
+                continue
+            found[name] = file
+        for name in known:  # in apply order
+            if name in found:
+                tables[name] = csv_rows(name, _file_opener(found[name]), errors)
         if not tables:
             errors.append(f"{path}: no {registry.listed(known)} CSV file")
         return tables
@@ -235,11 +262,23 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
     known = registry.names()
     errors: list[str] = []
     tables: Tables = {}
+    given_by: dict[str, str] = {}  # table -> the file that gave it
+
+    def add(table: str, rows: Iterable[Row], file: str) -> None:
+        if table in given_by:
+            problem = _twice(table, given_by[table], file)
+            if problem not in errors:  # a workbook chosen twice: said once, not per sheet
+                errors.append(problem)
+            return
+        given_by[table] = file
+        tables[table] = rows
+
     for upload in files:
         name = Path(upload.name).name.lower()
         raw = upload.read()
         if name.endswith(".xlsx"):
-            tables.update(read_workbook(raw, errors, max_rows))
+            for table, rows in read_workbook(raw, errors, max_rows).items():
+                add(table, rows, Path(upload.name).name)
         elif name.endswith(".csv") and name.removesuffix(".csv") in known:
             table = name.removesuffix(".csv")
             try:
@@ -247,7 +286,7 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
             except UnicodeDecodeError:
                 errors.append(f"{name}: save the file as CSV UTF-8 and try again")
                 continue
-            tables[table] = rows_from_csv(text, table, errors)
+            add(table, rows_from_csv(text, table, errors), Path(upload.name).name)
         else:
             files_named = registry.listed(f"{n}.csv" for n in known)
             errors.append(
