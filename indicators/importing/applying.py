@@ -65,12 +65,7 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     current = {p.slug: p for p in Partnership.objects.filter(slug__in=[i["slug"] for i in items])}
     for item in items:
-        values = {
-            "name": item["name"],
-            "population": item["population"],
-            "police_force": item["police_force"],
-            **item["extras"],
-        }
+        values = {"name": item["name"], **item["extras"]}
         if item["local_authorities"] is not None:
             values["local_authorities"] = item["local_authorities"]
         found = current.get(item["slug"])
@@ -97,18 +92,17 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
     indicators = ctx.indicators()
     new: list[Indicator] = []
     for item in items:
-        values = {
-            "title": item["title"],
-            "theme_group": ctx.theme_group(item["partnership"], item["theme_group"], create=True),
-            "polarity": item["polarity"],
-            "measure": item["measure"],
-            "frequency": item["frequency"],
-            "tolerance": item["tolerance"],
-        }
+        values = {"title": item["title"], "polarity": item["polarity"], "measure": item["measure"]}
+        # None: the file has no such column, and what is stored stays.
+        if item["theme_group"] is not None:
+            values["theme_group"] = ctx.theme_group(
+                item["partnership"], item["theme_group"], create=True
+            )
+        for field in ("frequency", "tolerance", "police_uk_crime_types"):
+            if item[field] is not None:
+                values[field] = item[field]
         if item["unit"]:
             values["unit"] = item["unit"]
-        if item["police_uk_crime_types"] is not None:
-            values["police_uk_crime_types"] = item["police_uk_crime_types"]
         values.update(item["extras"])
         current = indicators.get((item["partnership"], item["code"]))
         if current is None:
@@ -319,36 +313,44 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
         for item in group:
             period = item["period"]
             value, numerator, denominator = item["value"], item["numerator"], item["denominator"]
+            note = item["note"]  # None: the file has no note column
             current = existing.get((pk, period)) if existing else None
             if current is None:
                 old = None
-                new.append((pk, period, value, numerator, denominator, item["note"], by_id, now, 1))
+                note = note or ""
+                new.append((pk, period, value, numerator, denominator, note, by_id, now, 1))
                 refigured.append((pk, item))
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
             else:
                 actual_id, *stored, version = current
+                # A column the file lacks leaves what is stored: the note, and the parts of
+                # a figure whose value it gives unchanged (a new value replaces them).
+                if note is None:
+                    note = stored[3]
+                if not item["parts"] and same_number(stored[0], value):
+                    numerator, denominator = stored[1], stored[2]
                 same_figure = (
                     same_number(stored[0], value)
                     and same_number(stored[1], numerator)
                     and same_number(stored[2], denominator)
                 )
-                if same_figure and stored[3] == item["note"]:
+                if same_figure and stored[3] == note:
                     counts["unchanged"] += 1
                     continue
                 old = figure_snapshot(*stored[:3])
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
                 if not same_figure:
                     refigured.append((pk, item))
-                if stored[3] != item["note"]:  # the audit keeps the notes too
+                if stored[3] != note:  # the audit keeps the notes too
                     old = {**old, "note": stored[3]}
-                    snapshot = {**snapshot, "note": item["note"]}
+                    snapshot = {**snapshot, "note": note}
                 changed.append(
                     Actual(
                         id=actual_id,
                         value=value,
                         numerator=numerator,
                         denominator=denominator,
-                        note=item["note"],
+                        note=note,
                         entered_by_id=by_id,
                         entered_at=now,
                         version=version + 1,

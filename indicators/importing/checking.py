@@ -87,14 +87,16 @@ def _area_count(row: Row, column: str, ctx: ImportContext) -> tuple[bool, int | 
 
 def _partnership_extras(row: Row, ctx: ImportContext) -> dict | None:
     """The optional columns the file has, as stored (blank: the field's default); None
-    after reporting a bad one."""
+    after reporting a bad one. A column the file lacks leaves what is stored."""
     extras = {}
-    for column in ("households", "businesses"):
+    for column in ("population", "households", "businesses"):
         if column in row.columns:
             ok, count = _area_count(row, column, ctx)
             if not ok:
                 return None
             extras[column] = count
+    if "police_force" in row.columns:
+        extras["police_force"] = row.get("police_force")
     if "fy_start_month" in row.columns:
         month = row.get("fy_start_month") or str(FY_START_MONTH_DEFAULT)
         if not (month.isascii() and month.isdigit() and 1 <= int(month) <= 12):
@@ -204,9 +206,6 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if named.get(name, slug) != slug:
             ctx.error(row, f"name '{name}' is another partnership's")
             continue
-        population_ok, population = _area_count(row, "population", ctx)
-        if not population_ok:
-            continue
         authorities = _listed(row, "local_authorities")
         fits = ctx.texts_fit(row, PARTNERSHIP_LENGTHS)
         if authorities is not None and ctx.too_long(
@@ -230,8 +229,6 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
             {
                 "slug": slug,
                 "name": name,
-                "population": population,
-                "police_force": row.get("police_force"),
                 "local_authorities": authorities,
                 "extras": extras,
             }
@@ -296,8 +293,9 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if first is not None:
             ctx.error(row, f"indicator '{code}' is repeated (first at row {first})")
             continue
-        values = {name: row.get(name).lower() for name in CHOICES}
-        values["frequency"] = values["frequency"] or "monthly"
+        values = {name: row.get(name).lower() for name in CHOICES if name in row.columns}
+        if "frequency" in values:
+            values["frequency"] = values["frequency"] or "monthly"
         bad = [n for n, v in values.items() if v not in CHOICES[n]]
         if bad:
             for name in bad:
@@ -318,6 +316,8 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if tolerance is not None and tolerance < 0:
             ctx.error(row, "tolerance cannot be negative")
             continue
+        if tolerance is None and "tolerance" in row.columns:
+            tolerance = Decimal(5)  # a blank tolerance is the usual one
         crime_types = _listed(row, "police_uk_crime_types")
         unknown = [t for t in split_list(crime_types or "") if t not in police_uk.CRIME_TYPES]
         if unknown:
@@ -327,25 +327,31 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
             row, "police_uk_crime_types", crime_types, CRIME_TYPES_LENGTH
         ):
             continue
+        # A file without the column leaves a stored indicator's frequency as it is.
+        known = ctx.kind(slug, code)
+        frequency = values.get("frequency") or (known.frequency if known else "monthly")
         stored = ctx.stored_kind_with_figures(slug, code)
         if stored is not None and (stored.measure, stored.frequency) != (
             values["measure"],
-            values["frequency"],
+            frequency,
         ):
             ctx.error(row, changed_under_figures(stored.measure, stored.frequency))
             continue
         extras = _indicator_extras(row, ctx)
         if extras is None:
             continue
-        ctx.add_indicator(slug, code, values["measure"], values["frequency"])
+        ctx.add_indicator(slug, code, values["measure"], frequency)
+        # None for a column the file lacks: what is stored is left as it is.
         items.append(
             {
                 "partnership": slug,
                 "code": code,
                 "title": title,
-                "theme_group": row.get("theme_group"),
-                **values,
-                "tolerance": Decimal(5) if tolerance is None else tolerance,
+                "theme_group": row.get("theme_group") if "theme_group" in row.columns else None,
+                "polarity": values["polarity"],
+                "measure": values["measure"],
+                "frequency": values.get("frequency"),
+                "tolerance": tolerance,
                 "unit": row.get("unit"),
                 "police_uk_crime_types": crime_types,
                 "extras": extras,
@@ -484,8 +490,8 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
     if value is None:
         ctx.error(row, "value is blank (leave a missing month out of the file)")
         return None
-    note = row.get("note")
-    if ctx.too_long(row, "note", note, NOTE_LENGTH):
+    note = row.get("note") if "note" in row.columns else None  # None: keep the stored note
+    if note is not None and ctx.too_long(row, "note", note, NOTE_LENGTH):
         return None
     # One int per figure (not a tuple of strings): a national file has millions of them.
     first = ctx.repeated(row, found.number * 1_000_000 + period.year * 12 + period.month)
@@ -504,6 +510,8 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         "numerator": numerator,
         "denominator": denominator,
         "note": note,
+        # False: the file has neither column, and a figure of the same value keeps its parts.
+        "parts": "numerator" in row.columns or "denominator" in row.columns,
         "financial_year": period.year if period.month >= fy_start else period.year - 1,
         "row": row.number,
     }
@@ -545,11 +553,12 @@ def check_actuals(rows: list[Row], ctx: ImportContext) -> list[dict]:
         take = itemgetter(*where)
     fy_start, kinds, months = ctx.fy_start, ctx._kinds, ctx._months
     seen = ctx._seen.setdefault(rows[0].table, {})
+    given = ("note" in columns, "numerator" in columns or "denominator" in columns)
     for row in rows:
         if row.columns is not columns:  # rows of another shape: the careful path
             item = _actual(row, ctx, this_month)
         else:
-            item = _usual_actual(row, take, fy_start, kinds, months, seen, this_month)
+            item = _usual_actual(row, take, fy_start, kinds, months, seen, this_month, given)
             if item is None:
                 item = _actual(row, ctx, this_month)
         if item is not None:
@@ -557,9 +566,12 @@ def check_actuals(rows: list[Row], ctx: ImportContext) -> list[dict]:
     return items
 
 
-def _usual_actual(row: Row, take, fy_start, kinds, months, seen, this_month) -> dict | None:
+def _usual_actual(
+    row: Row, take, fy_start, kinds, months, seen, this_month, given: tuple[bool, bool]
+) -> dict | None:
     """The item for a usual row, as ``_actual`` makes it; None for any other row (which
-    ``_actual`` then checks, and reports on)."""
+    ``_actual`` then checks, and reports on). ``given``: whether the file has a note
+    column, and a numerator or denominator column."""
     try:
         slug, code, month, value, numerator, denominator, note = map(str.strip, take(row.values))
     except IndexError:  # a short row
@@ -593,7 +605,8 @@ def _usual_actual(row: Row, take, fy_start, kinds, months, seen, this_month) -> 
         "value": Decimal(value),
         "numerator": None,
         "denominator": None,
-        "note": note,
+        "note": note if given[0] else None,
+        "parts": given[1],
         "financial_year": period.year if period.month >= start else period.year - 1,
         "row": row.number,
     }

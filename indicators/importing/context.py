@@ -256,6 +256,11 @@ class ImportContext:
             )
         return self._kinds.get((slug, code)) if (slug, code) in self._with_figures else None
 
+    def kind(self, slug: str, code: str) -> "IndicatorKind | None":
+        """The measure and frequency of this indicator, in the database or earlier in this
+        import; None for an indicator neither holds."""
+        return self._kinds.get((slug, code))
+
     def add_indicator(self, slug: str, code: str, measure: str, frequency: str) -> None:
         """An indicator this import will create or change (checked, not yet written)."""
         known = self._kinds.get((slug, code))
