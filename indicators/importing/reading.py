@@ -4,6 +4,7 @@ A file is named after its table (``actuals.csv``, or a sheet named ``actuals``);
 ``registry``. Reading checks only the header; the rows are checked by each table.
 """
 
+import codecs
 import csv
 import datetime
 import io
@@ -75,8 +76,10 @@ class CsvRows:
     """The rows of one CSV file, read a record at a time each time they are iterated,
     so a file of millions of rows is never held in memory."""
 
-    def __init__(self, name: str, open_text: Callable[[], TextIO], columns: dict[str, int]):
-        self.name, self._open, self.columns = name, open_text, columns
+    def __init__(
+        self, name: str, open_text: Callable[[], TextIO], columns: dict[str, int], count: int
+    ):
+        self.name, self._open, self.columns, self._count = name, open_text, columns, count
 
     def __iter__(self) -> Iterator[Row]:
         with self._open() as handle:
@@ -87,9 +90,8 @@ class CsvRows:
                     yield Row(number, values, self.columns, self.name)
 
     def __len__(self) -> int:
-        """The number of records, counted without building rows (a quick pass in C)."""
-        with self._open() as handle:
-            return sum(1 for values in csv.reader(handle) if values) - 1
+        """The number of records (counted when the file was first read through)."""
+        return self._count
 
 
 def count_rows(tables: Tables) -> int:
@@ -109,9 +111,37 @@ def _nul_line(open_text: Callable[[], TextIO]) -> int | None:
     return None
 
 
+def _read_through(
+    name: str, open_text: Callable[[], TextIO], errors: list[str]
+) -> tuple[list[str], int] | None:
+    """The header and the number of records after it, read through once (in C but for a
+    line a record); None after reporting a record the csv module cannot read."""
+    with open_text() as handle:
+        reader = csv.reader(handle)
+        count, start = 0, 1  # start: the line the record being read starts on
+        try:
+            first = next(reader, [])
+            start = reader.line_num + 1
+            for values in reader:
+                count += bool(values)  # a blank line is no record
+                start = reader.line_num + 1
+        except csv.Error as error:
+            line = start
+            if "field limit" in str(error):  # the usual cause: a quote opens and never closes
+                errors.append(
+                    f"{name}.csv line {line}: a cell here is longer than "
+                    f"{csv.field_size_limit():,} characters. Check that each double quote "
+                    '(") that opens a cell is closed, and import again'
+                )
+            else:
+                errors.append(f"{name}.csv line {line}: this cannot be read as CSV ({error})")
+            return None
+    return first, count
+
+
 def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
-    """A CSV table after checking its header (required columns present) and that it holds
-    no NUL character, else []."""
+    """A CSV table after checking its header (required columns present), that it holds
+    no NUL character and that every record can be read, else []."""
     nul = _nul_line(open_text)
     if nul is not None:
         errors.append(
@@ -119,8 +149,10 @@ def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> I
             "and import again"
         )
         return []
-    with open_text() as handle:
-        first = next(csv.reader(handle), [])
+    read = _read_through(name, open_text, errors)
+    if read is None:
+        return []
+    first, count = read
     if first:
         first[0] = first[0].lstrip("\ufeff")
     header, columns = _header(first)
@@ -128,7 +160,7 @@ def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> I
     if missing:
         errors.append(f"{name}.csv: missing column(s) {', '.join(missing)}")
         return []
-    return CsvRows(name, open_text, columns)
+    return CsvRows(name, open_text, columns, count)
 
 
 def rows_from_csv(text: str, name: str, errors: list[str]) -> Iterable[Row]:
@@ -137,6 +169,36 @@ def rows_from_csv(text: str, name: str, errors: list[str]) -> Iterable[Row]:
 
 def _file_opener(file: Path) -> Callable[[], TextIO]:
     return lambda: open(file, encoding="utf-8-sig", newline="")
+
+
+def _not_utf8(name: str, line: int) -> str:
+    return f"{name}.csv line {line}: the file is not UTF-8 text: save it as CSV UTF-8 and try again"
+
+
+def _not_utf8_line(file: Path) -> int | None:
+    """The first line of the file that is not UTF-8 text, found a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(file, "rb") as handle:
+        try:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+                line += block.count(b"\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            # error.object is the block with the few bytes of a character cut off before it
+            # (never a newline): the lines before the bad byte are this block's.
+            return line + error.object.count(b"\n", 0, error.start)
+    return None
+
+
+def _file_rows(name: str, file: Path, errors: list[str]) -> Iterable[Row]:
+    """csv_rows of a file on disk, after checking that it is UTF-8 text."""
+    line = _not_utf8_line(file)
+    if line is not None:
+        errors.append(_not_utf8(name, line))
+        return []
+    return csv_rows(name, _file_opener(file), errors)
 
 
 # Columns whose dates are months ("2016-11"): a date Excel holds in any other column
@@ -244,14 +306,14 @@ def read_path(path: Path, errors: list[str]) -> Tables:
             found[name] = file
         for name in known:  # in apply order
             if name in found:
-                tables[name] = csv_rows(name, _file_opener(found[name]), errors)
+                tables[name] = _file_rows(name, found[name], errors)
         if not tables:
             errors.append(f"{path}: no {registry.listed(known)} CSV file")
         return tables
     if path.suffix.lower() == ".xlsx":
         return read_workbook(path, errors)
     if path.suffix.lower() == ".csv" and path.stem in known:
-        return {path.stem: csv_rows(path.stem, _file_opener(path), errors)}
+        return {path.stem: _file_rows(path.stem, path, errors)}
     errors.append(f"{path}: give a folder of CSV files or an .xlsx workbook")
     return {}
 
@@ -283,8 +345,8 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
             table = name.removesuffix(".csv")
             try:
                 text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                errors.append(f"{name}: save the file as CSV UTF-8 and try again")
+            except UnicodeDecodeError as error:
+                errors.append(_not_utf8(table, raw.count(b"\n", 0, error.start) + 1))
                 continue
             add(table, rows_from_csv(text, table, errors), Path(upload.name).name)
         else:

@@ -946,7 +946,9 @@ def test_import_upload_file_not_utf8_is_refused(client, officer_a, hate_crime_a)
         {"files": [SimpleUploadedFile("actuals.csv", text.encode("cp1252"))]},
     )
 
-    assert error_summary(response) == ["actuals.csv: save the file as CSV UTF-8 and try again"]
+    assert error_summary(response) == [
+        "actuals.csv line 2: the file is not UTF-8 text: save it as CSV UTF-8 and try again"
+    ]
     assert not Actual.objects.exists()
 
 

@@ -123,3 +123,77 @@ def test_a_folder_with_a_table_twice_is_refused_by_the_command(tmp_path, partner
         "copy the rows into one file."
     ]
     assert not Actual.objects.exists()
+
+
+# Files that cannot be read ----------------------------------------------------------------
+
+OPEN_QUOTE = (
+    HEADER
+    + "partnership-a,HC 01,2016-04,5,,,ok\n"
+    + 'partnership-a,HC 01,2016-05,5,,,"'
+    + ("x" * 140_000)
+)
+FIELD_LIMIT = (
+    "actuals.csv line 3: a cell here is longer than 131,072 characters. Check that each "
+    'double quote (") that opens a cell is closed, and import again'
+)
+NOT_UTF8 = "actuals.csv line 3: the file is not UTF-8 text: save it as CSV UTF-8 and try again"
+LATIN = HEADER + "partnership-a,HC 01,2016-04,5,,,\npartnership-a,HC 01,2016-05,5,,,Café\n"
+
+
+@pytest.mark.django_db
+def test_an_upload_with_a_cell_over_the_field_limit_is_refused_naming_its_line(officer_client):
+    response = post(officer_client, csv_file("actuals.csv", OPEN_QUOTE))
+
+    assert response.status_code == 200
+    assert FIELD_LIMIT in summary_text(response)
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_not_in_utf8_is_refused_naming_its_line(officer_client):
+    response = post(
+        officer_client,
+        SimpleUploadedFile("actuals.csv", LATIN.encode("cp1252"), content_type="text/csv"),
+    )
+
+    assert NOT_UTF8 in summary_text(response)
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(OPEN_QUOTE.encode(), FIELD_LIMIT), (LATIN.encode("cp1252"), NOT_UTF8)],
+    ids=["field_limit", "not_utf8"],
+)
+@pytest.mark.parametrize("as_folder", [True, False], ids=["folder", "file"])
+def test_the_command_refuses_a_file_it_cannot_read_naming_its_line(
+    tmp_path, partnership_a, content, message, as_folder
+):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    (tmp_path / "actuals.csv").write_bytes(content)
+    stderr = StringIO()
+
+    with pytest.raises(CommandError, match="Nothing imported: 1 problem found"):
+        call_command(
+            "import_data",
+            str(tmp_path if as_folder else tmp_path / "actuals.csv"),
+            stdout=StringIO(),
+            stderr=stderr,
+        )
+
+    assert stderr.getvalue().splitlines() == [message]
+    assert not Actual.objects.exists()
+
+
+def test_a_character_cut_off_at_the_end_of_a_block_is_read_whole(tmp_path):
+    from indicators.importing import reading
+
+    file = tmp_path / "actuals.csv"
+    # "é" is two bytes: the first block of a megabyte ends between them.
+    file.write_bytes(b"a\n" + b"x" * ((1 << 20) - 3) + "é\nnext\n".encode())
+
+    assert reading._not_utf8_line(file) is None
+    file.write_bytes(b"a\n" + b"x" * ((1 << 20) - 3) + "é\n".encode() + b"\xe9\n")
+    assert reading._not_utf8_line(file) == 3
