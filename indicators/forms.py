@@ -19,6 +19,7 @@ from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetConflict, TargetRow
 from .validation import (
+    BASELINE_YEARS,
     FigureError,
     check_figure,
     check_target,
@@ -371,7 +372,7 @@ class TargetForm(forms.Form):
         self.indicator, self.year, self.slots = indicator, year, slots
         start = indicator.partnership.fy_start_month
         self.fields["baseline_year"].choices = [("", "Choose a year")] + [
-            (y, periods.fy_label(y, start)) for y in range(year - 1, year - 11, -1)
+            (y, periods.fy_label(y, start)) for y in range(year - 1, year - BASELINE_YEARS - 1, -1)
         ]
         step = 3 if indicator.frequency == Indicator.Frequency.QUARTERLY else 1
         self.unit = "quarter" if step == 3 else "month"

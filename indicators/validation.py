@@ -17,6 +17,9 @@ STORED_PLACES = Decimal(1).scaleb(-FIGURE_PLACES)
 # figure would come back changed (or, rounded up past the field, not at all). The same
 # rule on every database, so a file PostgreSQL takes is one SQLite takes too.
 SIGNIFICANT_DIGITS = 15
+# A change target is against one of the ten years before its own (the target page's
+# choice, and the import's rule).
+BASELINE_YEARS = 10
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 

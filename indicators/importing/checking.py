@@ -24,6 +24,7 @@ from opendata.police_uk import split_list
 from .. import periods
 from ..models import Actual, Indicator, Target, changed_under_figures
 from ..validation import (
+    BASELINE_YEARS,
     FIGURE_DIGITS,
     FIGURE_PLACES,
     FigureError,
@@ -360,6 +361,22 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
     return items
 
 
+def _quarter_start_if_quarterly(row: Row, found, period, fy_start: int, ctx) -> bool:
+    """Whether the row's period is a quarter's first month, as a quarterly indicator's
+    figures and profile points are kept (any month for a monthly one); reports it if not."""
+    if found.frequency != "quarterly":
+        return True
+    year = periods.financial_year_of(period, fy_start)
+    if period == periods.quarter_months(year, periods.quarter_of(period, fy_start), fy_start)[0]:
+        return True
+    ctx.error(
+        row,
+        f"indicator '{row.get('indicator')}' is quarterly: "
+        f"give the quarter's first month, not '{row.get('period')}'",
+    )
+    return False
+
+
 def _target(row: Row, ctx: ImportContext) -> dict | None:
     slug = ctx.check_partnership(row)
     if slug is None:
@@ -394,6 +411,15 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
         baseline = ctx.financial_year(row, "baseline_year")
         if baseline is None:
             return None
+        # The years the target page offers.
+        if not year - BASELINE_YEARS <= baseline < year:
+            ctx.error(
+                row,
+                f"baseline_year '{row.get('baseline_year')}' must be one of the "
+                f"{BASELINE_YEARS} years before {periods.fy_label(year)}, from "
+                f"{periods.fy_label(year - BASELINE_YEARS)} to {periods.fy_label(year - 1)}",
+            )
+            return None
     period = None
     if kind == Target.Kind.CUMULATIVE:
         period = ctx.period(row)
@@ -405,6 +431,8 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
                 f"period '{row.get('period')}' is outside the financial year "
                 f"{periods.fy_label(year)}",
             )
+            return None
+        if not _quarter_start_if_quarterly(row, found, period, ctx.fy_start[slug], ctx):
             return None
     elif row.get("period"):
         ctx.error(row, "period is only for cumulative targets")
@@ -463,20 +491,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         ctx.error(row, f"period '{row.get('period')}' is in the future")
         return None
     fy_start = ctx.fy_start[slug]
-    if (
-        found.frequency == "quarterly"
-        and period
-        != periods.quarter_months(
-            periods.financial_year_of(period, fy_start),
-            periods.quarter_of(period, fy_start),
-            fy_start,
-        )[0]
-    ):
-        ctx.error(
-            row,
-            f"indicator '{row.get('indicator')}' is quarterly: "
-            f"give the quarter's first month, not '{row.get('period')}'",
-        )
+    if not _quarter_start_if_quarterly(row, found, period, fy_start, ctx):
         return None
     numbers = ctx.numbers(row, ("value", "numerator", "denominator"))
     if numbers is None:

@@ -173,6 +173,41 @@ BAD_FILES = {
         {"actuals": GOOD_YEAR, "targets": [target(type="change_pct", value="-2")]},
         "targets.csv row 2: a change_pct target needs a baseline_year like 2009/10",
     ),
+    "change_pct_baseline_the_same_year": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="change_pct", value="-2", baseline_year="2016/17")],
+        },
+        "targets.csv row 2: baseline_year '2016/17' must be one of the 10 years before "
+        "2016/17, from 2006/07 to 2015/16",
+    ),
+    "change_pct_baseline_a_later_year": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="change_pct", value="-2", baseline_year="2018/19")],
+        },
+        "targets.csv row 2: baseline_year '2018/19' must be one of the 10 years before "
+        "2016/17, from 2006/07 to 2015/16",
+    ),
+    "change_pct_baseline_more_than_ten_years_before": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="change_pct", value="-2", baseline_year="2005/06")],
+        },
+        "targets.csv row 2: baseline_year '2005/06' must be one of the 10 years before "
+        "2016/17, from 2006/07 to 2015/16",
+    ),
+    "cumulative_quarterly_mid_quarter": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [
+                target(indicator="REF 01", type="cumulative", value="5", period="2016-04"),
+                target(indicator="REF 01", type="cumulative", value="9", period="2016-08"),
+            ],
+        },
+        "targets.csv row 3: indicator 'REF 01' is quarterly: "
+        "give the quarter's first month, not '2016-08'",
+    ),
     "cumulative_period_outside_year": (
         {
             "actuals": GOOD_YEAR,
