@@ -791,8 +791,10 @@ def import_upload(request, slug=None):
     errors: list[str] = []
     problems = 0
     if request.method == "POST" and form.is_valid():
+        # One time limit for reading the files and importing them.
+        deadline = importing.Deadline(settings.IMPORT_UPLOAD_MAX_SECONDS)
         tables, errors = importing.read_uploads(
-            form.cleaned_data["files"], max_rows=settings.IMPORT_UPLOAD_MAX_ROWS
+            form.cleaned_data["files"], max_rows=settings.IMPORT_UPLOAD_MAX_ROWS, deadline=deadline
         )
         rows = 0 if errors else importing.count_rows(tables)
         if rows > settings.IMPORT_UPLOAD_MAX_ROWS:
@@ -809,7 +811,7 @@ def import_upload(request, slug=None):
                     allowed=allowed,
                     dry_run=form.cleaned_data["dry_run"],
                     source="upload",
-                    time_limit=settings.IMPORT_UPLOAD_MAX_SECONDS,
+                    deadline=deadline,
                 )
             except importing.ImportFailed as failed:
                 errors, problems = failed.report.errors, failed.report.problems

@@ -21,12 +21,22 @@ nothing.
 
 from .context import ImportContext, ImportFailed, ImportReport, max_lengths
 from .exporting import export_rows, export_to_folder, export_workbook, write_workbook
-from .reading import Row, Tables, count_rows, read_path, read_uploads, read_workbook
+from .reading import (
+    USE_THE_COMMAND,
+    Deadline,
+    Row,
+    Tables,
+    count_rows,
+    read_path,
+    read_uploads,
+    read_workbook,
+)
 from .registry import Table, register, unregister
-from .run import USE_THE_COMMAND, import_path, import_tables
+from .run import import_path, import_tables
 
 __all__ = [
     "USE_THE_COMMAND",
+    "Deadline",
     "ImportContext",
     "ImportFailed",
     "ImportReport",

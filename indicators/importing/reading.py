@@ -8,6 +8,7 @@ import codecs
 import csv
 import datetime
 import io
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
@@ -216,35 +217,65 @@ def _cell(value: object, month: bool = False) -> str:
     return str(value)
 
 
-class TooManyRows(Exception):
-    """A workbook holds more rows than may be read (reading stops at the limit)."""
+class Deadline:
+    """When an upload must be read and imported by: ``seconds`` from when it is made."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self._at = time.monotonic() + seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() > self._at
+
+    def message(self) -> str:
+        unit = "second" if self.seconds == 1 else "seconds"
+        return (
+            f"The import was stopped after {self.seconds:g} {unit} and nothing was saved. "
+            f"{USE_THE_COMMAND}"
+        )
 
 
-def _rows_from_sheet(sheet, name: str, errors: list[str], budget: list[int]) -> SheetRows:
-    """The sheet's rows; ``budget`` ([rows still allowed]) stops a sheet of millions of
-    rows (a small file can hold them) before it is all in memory."""
-    values = sheet.iter_rows(values_only=True)
-    header, columns = _header(next(values, ()))
+class StopReading(Exception):
+    """Reading a workbook stopped: more rows than may be read, or out of time."""
+
+
+def _rows_from_sheet(
+    sheet, name: str, errors: list[str], budget: list[int], deadline: Deadline | None
+) -> SheetRows:
+    """The sheet's rows. Every row read, empty or not, spends ``budget`` ([rows still
+    allowed]): a small file can hold millions of rows, empty ones too, and reading stops
+    at the limit (or the ``deadline``) rather than holding them all in memory."""
+    first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    width = max((i + 1 for i, c in enumerate(first) if c is not None and c != ""), default=0)
+    header, columns = _header(first[:width])
     missing = _missing(name, header)
     rows = SheetRows()
     months = {columns[c] for c in MONTH_COLUMNS if c in columns}
     if missing:
         errors.append(f"sheet '{name}': missing column(s) {', '.join(missing)}")
         return rows
+    # Cells right of the header belong to no column: not read into rows.
+    values = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
     for number, cells in enumerate(values, start=2):
+        budget[0] -= 1
+        if budget[0] < 0 or (deadline is not None and deadline.passed()):
+            raise StopReading
         if all(c is None or c == "" for c in cells):
             continue
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise TooManyRows
         texts = [_cell(c, index in months) for index, c in enumerate(cells)]
         rows.append(Row(number, texts, columns, name))
     return rows
 
 
-def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = None) -> Tables:
+def read_workbook(
+    data: bytes | Path,
+    errors: list[str],
+    max_rows: int | None = None,
+    deadline: Deadline | None = None,
+) -> Tables:
     """The workbook's sheets named after tables. With ``max_rows``, reading stops once the
-    sheets hold more rows than that (an error says so)."""
+    sheets have more rows than that, empty ones included; with a ``deadline``, once it
+    has passed (an error says which)."""
     from openpyxl import load_workbook
 
     source = io.BytesIO(data) if isinstance(data, bytes) else data
@@ -269,9 +300,15 @@ def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = 
                 )
                 continue
             titles[name] = sheet.title
-            tables[name] = _rows_from_sheet(sheet, name, errors, budget)
-    except TooManyRows:
-        errors.append(f"The workbook has more than {max_rows:,} rows. {USE_THE_COMMAND}")
+            tables[name] = _rows_from_sheet(sheet, name, errors, budget, deadline)
+    except StopReading:
+        if budget[0] < 0:
+            errors.append(
+                f"The workbook has more than {max_rows:,} rows, counting empty ones (delete "
+                f"any empty rows below the last row of figures). {USE_THE_COMMAND}"
+            )
+        else:
+            errors.append(deadline.message())
         return {}
     finally:
         workbook.close()
@@ -318,9 +355,11 @@ def read_path(path: Path, errors: list[str]) -> Tables:
     return {}
 
 
-def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, list[str]]:
-    """Tables from uploaded files (Django UploadedFile): named CSVs or one workbook (read
-    no further than ``max_rows`` rows)."""
+def read_uploads(
+    files: Iterable, max_rows: int | None = None, deadline: Deadline | None = None
+) -> tuple[Tables, list[str]]:
+    """Tables from uploaded files (Django UploadedFile): named CSVs or workbooks (each
+    read no further than ``max_rows`` rows, nor past the ``deadline``)."""
     known = registry.names()
     errors: list[str] = []
     tables: Tables = {}
@@ -339,7 +378,7 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
         name = Path(upload.name).name.lower()
         raw = upload.read()
         if name.endswith(".xlsx"):
-            for table, rows in read_workbook(raw, errors, max_rows).items():
+            for table, rows in read_workbook(raw, errors, max_rows, deadline).items():
                 add(table, rows, Path(upload.name).name)
         elif name.endswith(".csv") and name.removesuffix(".csv") in known:
             table = name.removesuffix(".csv")

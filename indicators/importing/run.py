@@ -2,7 +2,6 @@
 
 import datetime
 import gc
-import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from itertools import islice
@@ -17,7 +16,7 @@ from csp_portal.core.models import Partnership
 from .. import data_version
 from . import registry
 from .context import ImportContext, ImportFailed, ImportReport
-from .reading import USE_THE_COMMAND, SheetRows, Tables, place, read_path
+from .reading import Deadline, SheetRows, Tables, place, read_path
 
 CHUNK = 10_000  # rows checked and then written at a time
 
@@ -31,16 +30,16 @@ def import_tables(
     dry_run: bool = False,
     source: str = "import",
     today: datetime.date | None = None,
-    time_limit: float | None = None,
+    deadline: Deadline | None = None,
 ) -> ImportReport:
     """Check every row, then write all of them or none. Raises ImportFailed with the report.
 
     Tables are checked in apply order, a chunk at a time (CSV files are read as they
     are checked, so memory does not grow with the file); while no row has an error each
     checked chunk is written at once, inside one transaction that is rolled back if any
-    row of any table turns out bad (or for a dry run). With a ``time_limit`` (seconds,
-    for a web request) an import still running then stops, writes nothing, and says to
-    use the command.
+    row of any table turns out bad (or for a dry run). With a ``deadline`` (a web
+    request's, which its reading spent too) an import still running then stops, writes
+    nothing, and says to use the command.
     """
     report = ImportReport(dry_run=dry_run)
     allowed = set(registry.names() if allowed is None else allowed)
@@ -74,7 +73,7 @@ def import_tables(
             # then locked only until the commit, not for the whole import.
             with data_version.batched():
                 try:
-                    _write(tables, ctx, report, collect=collect, time_limit=time_limit)
+                    _write(tables, ctx, report, collect=collect, deadline=deadline)
                 finally:
                     ctx.background.wait()  # never leave a COPY running on a connection rolled back
             if ctx.errors or dry_run:
@@ -95,22 +94,18 @@ def import_tables(
 
 
 def _write(
-    tables: Tables, ctx: ImportContext, report: ImportReport, *, collect, time_limit: float | None
+    tables: Tables, ctx: ImportContext, report: ImportReport, *, collect, deadline: Deadline | None
 ) -> None:
     """Each table in apply order, a chunk at a time: checked, then written while no row
-    has an error; stopped, with nothing saved, after ``time_limit`` seconds."""
-    deadline = None if time_limit is None else time.monotonic() + time_limit
+    has an error; stopped, with nothing saved, once the ``deadline`` has passed."""
     for table in registry.tables():
         rows = tables.get(table.name)
         if rows is None:
             continue
         rows = iter(rows)
         while chunk := list(islice(rows, CHUNK)):
-            if deadline is not None and time.monotonic() > deadline:
-                ctx.fail(
-                    f"The import was stopped after {time_limit:g} seconds and nothing was "
-                    f"saved. {USE_THE_COMMAND}"
-                )
+            if deadline is not None and deadline.passed():
+                ctx.fail(deadline.message())
                 return
             items = table.check(chunk, ctx)
             if not ctx.errors:

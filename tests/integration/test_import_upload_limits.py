@@ -137,7 +137,7 @@ def test_a_workbook_of_too_many_rows_is_refused_before_it_is_all_read(officer_cl
 
     errors: list[str] = []
     assert importing.read_workbook(data.getvalue(), errors, max_rows=10) == {}
-    assert errors[0].startswith("The workbook has more than 10 rows.")
+    assert errors[0].startswith("The workbook has more than 10 rows, counting empty ones")
     response = post(
         officer_client,
         SimpleUploadedFile(
@@ -145,7 +145,7 @@ def test_a_workbook_of_too_many_rows_is_refused_before_it_is_all_read(officer_cl
         ),
     )
     text = summary_text(response)
-    assert "The workbook has more than 10 rows." in text and COMMAND in text
+    assert "The workbook has more than 10 rows, counting empty ones" in text and COMMAND in text
     assert not Actual.objects.exists()
 
 
@@ -157,4 +157,105 @@ def test_a_nul_character_is_refused_naming_its_line(officer_client):
 
     text = summary_text(response)
     assert "actuals.csv line 4: a NUL character, which no field can hold" in text
+    assert not Actual.objects.exists()
+
+
+def empty_rows_workbook(count: int, cells: int = 4) -> bytes:
+    """An actuals sheet of a header and ``count`` rows of empty cells (a small file can hold
+    a great many: only the header says anything)."""
+    from io import BytesIO
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "actuals"
+    workbook.active.append(HEADER.strip().split(","))
+    data = BytesIO()
+    workbook.save(data)
+    # openpyxl writes no empty cells: put them into the sheet's XML directly.
+    empty = "<row>" + "<c/>" * cells + "</row>"
+    out = BytesIO()
+    with ZipFile(BytesIO(data.getvalue())) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</row>", b"</row>" + (empty * count).encode(), 1)
+                # No used range: read as it comes (a range would stop reading at its end).
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_ROWS=1000)
+def test_a_workbook_of_many_empty_rows_is_refused_at_the_row_limit(officer_client):
+    """Empty rows count: 200,000 of them in a 165 KB file took 48 s to read, to import
+    nothing."""
+    response = post(
+        officer_client,
+        SimpleUploadedFile("figures.xlsx", empty_rows_workbook(1001), content_type="x/y"),
+    )
+
+    text = summary_text(response)
+    assert "The workbook has more than 1,000 rows, counting empty ones (delete any empty " in text
+    assert COMMAND in text
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_ROWS=1000)
+def test_a_workbook_with_empty_rows_within_the_limit_is_read(officer_client):
+    response = post(
+        officer_client,
+        SimpleUploadedFile("figures.xlsx", empty_rows_workbook(1000), content_type="x/y"),
+    )
+
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_reading_a_workbook_stops_at_the_deadline(officer_client):
+    from indicators import importing
+
+    errors: list[str] = []
+    deadline = importing.Deadline(0)
+    tables = importing.read_workbook(empty_rows_workbook(10), errors, deadline=deadline)
+
+    assert tables == {}
+    assert errors == [deadline.message()]
+    assert errors[0].startswith("The import was stopped after 0 seconds and nothing was saved.")
+
+
+@pytest.mark.django_db
+@override_settings(IMPORT_UPLOAD_MAX_SECONDS=1)
+def test_the_time_limit_counts_the_reading_of_the_files(officer_client, monkeypatch):
+    """The limit runs from when the upload is read, not from when its rows are checked."""
+    import time
+
+    from indicators.importing import reading
+
+    read_workbook = reading.read_workbook
+
+    def slow_reading(*args, **kwargs):
+        time.sleep(1.1)
+        return read_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_workbook", slow_reading)
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "actuals"
+    workbook.active.append(HEADER.strip().split(","))
+    workbook.active.append(["partnership-a", "HC 01", "2016-04", 5])
+    from io import BytesIO
+
+    data = BytesIO()
+    workbook.save(data)
+
+    response = post(
+        officer_client, SimpleUploadedFile("figures.xlsx", data.getvalue(), content_type="x/y")
+    )
+
+    assert "The import was stopped after 1 second and nothing was saved." in summary_text(response)
     assert not Actual.objects.exists()
