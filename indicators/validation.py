@@ -27,6 +27,11 @@ class FigureError(ValueError):
     """A figure that cannot be stored, with a message fit to show the person who typed it."""
 
 
+class TooPrecise(FigureError):
+    """A figure with more digits after the point, or in all, than are kept: rounded, it
+    would fit."""
+
+
 # An example in a message is one the box takes: a count is whole, a rate or percentage a
 # level with decimals, a point-in-time value either.
 _EXAMPLES = {"count": "148", "percentage": "12.5", "rate": "12.5", "snapshot": "148 or 12.5"}
@@ -100,11 +105,11 @@ def check_size(
             f"{label} has too many digits (at most {whole} before the decimal point)."
         )
     if len(number.normalize().as_tuple().digits) > SIGNIFICANT_DIGITS:
-        raise FigureError(f"{label} has too many digits (at most {SIGNIFICANT_DIGITS} in all).")
+        raise TooPrecise(f"{label} has too many digits (at most {SIGNIFICANT_DIGITS} in all).")
     if -number.as_tuple().exponent > places:
         stored = number.quantize(Decimal(1).scaleb(-places))
         if stored != number:
-            raise FigureError(f"{label} has too many decimal places (at most {places}).")
+            raise TooPrecise(f"{label} has too many decimal places (at most {places}).")
         return stored
     return number
 

@@ -20,7 +20,14 @@ from csp_portal.core.models import Partnership, ThemeGroup
 
 from .. import periods
 from ..models import Actual, Indicator
-from ..validation import FIGURE_DIGITS, FIGURE_PLACES, FigureError, check_size, parse_number
+from ..validation import (
+    FIGURE_DIGITS,
+    FIGURE_PLACES,
+    FigureError,
+    TooPrecise,
+    check_size,
+    parse_number,
+)
 from . import registry
 from .copying import BackgroundCopy
 from .reading import Row
@@ -198,6 +205,16 @@ class ImportContext:
                 continue
             try:
                 values.append(check_size(number, column, digits=digits, places=places))
+            except TooPrecise as error:
+                # A workbook's cell may hold more than it shows (=10/3 shows 3.33).
+                hint = (
+                    f" The cell holds {text}, which Excel may show rounded: round it in Excel "
+                    "(type the figure, or use ROUND) and import again."
+                    if row.table in self.sheets
+                    else ""
+                )
+                self.error(row, f"{error}{hint}")
+                ok = False
             except FigureError as error:
                 self.error(row, str(error))
                 ok = False

@@ -10,6 +10,7 @@ import datetime
 import io
 import time
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
@@ -212,8 +213,12 @@ def _cell(value: object, month: bool = False) -> str:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m" if month else "%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # Excel keeps 15 significant digits, and shows no more: a formula's result is read
+        # as that (=0.1+0.2 is 0.3, not the 0.30000000000000004 the cell's binary holds).
+        return f"{Decimal(format(value, '.15g')):f}"
     return str(value)
 
 

@@ -1,6 +1,7 @@
 """What an import reads from its files: each table from one file only, and a file it cannot
 read refused with a message naming the file and line, never a server error."""
 
+from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
@@ -197,3 +198,62 @@ def test_a_character_cut_off_at_the_end_of_a_block_is_read_whole(tmp_path):
     assert reading._not_utf8_line(file) is None
     file.write_bytes(b"a\n" + b"x" * ((1 << 20) - 3) + "é\n".encode() + b"\xe9\n")
     assert reading._not_utf8_line(file) == 3
+
+
+# Numbers a workbook holds -------------------------------------------------------------
+
+
+def import_workbook_figure(stored: str, partnership):
+    """Import a figure from a workbook whose cell holds this number, written as Excel writes
+    a formula's result (all 17 digits of the binary; openpyxl would write fewer)."""
+    from zipfile import ZipFile
+
+    from indicators import importing
+
+    IndicatorFactory(partnership=partnership, code="RT 01", measure="rate")
+    upload = workbook(
+        "figures.xlsx",
+        {"actuals": [HEADER.strip().split(","), ["partnership-a", "RT 01", "2016-04", 12345]]},
+    )
+    data = BytesIO()
+    with ZipFile(BytesIO(upload.read())) as source, ZipFile(data, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, content.replace(b"<v>12345</v>", f"<v>{stored}</v>".encode()))
+    errors: list[str] = []
+    tables = importing.read_workbook(data.getvalue(), errors)
+    assert not errors
+    return importing.import_tables(tables, by=None)
+
+
+@pytest.mark.django_db
+def test_a_formulas_result_is_read_to_the_15_digits_excel_keeps(partnership_a):
+    import_workbook_figure("0.30000000000000004", partnership_a)  # =0.1+0.2
+
+    assert Actual.objects.get().value == Decimal("0.3")
+
+
+@pytest.mark.django_db
+def test_a_formulas_result_with_more_places_than_kept_says_to_round_it_in_excel(partnership_a):
+    from indicators import importing
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        import_workbook_figure("3.3333333333333335", partnership_a)  # =10/3, shown as 3.33
+
+    assert failed.value.report.errors == [
+        "sheet 'actuals' row 2: value has too many decimal places (at most 4). The cell holds "
+        "3.33333333333333, which Excel may show rounded: round it in Excel (type the figure, "
+        "or use ROUND) and import again."
+    ]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_csv_figure_with_more_places_than_kept_is_refused_as_typed(officer_client):
+    response = post(
+        officer_client, csv_file("actuals.csv", HEADER + "partnership-a,HC 01,2016-04,3.33333,,,\n")
+    )
+
+    text = summary_text(response)
+    assert "actuals.csv row 2: value has too many decimal places (at most 4)." in text
+    assert "Excel" not in text
