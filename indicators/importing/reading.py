@@ -17,6 +17,7 @@ from typing import TextIO
 from csp_portal.core.spreadsheet import spreadsheet_text
 
 from . import registry
+from .xlsx import NOT_IN_XML
 
 USE_THE_COMMAND = (
     "For an import this big, ask an administrator to run it on the server with "
@@ -100,33 +101,58 @@ def count_rows(tables: Tables) -> int:
     return sum(len(rows) for rows in tables.values())
 
 
-def _nul_line(open_text: Callable[[], TextIO]) -> int | None:
-    """The first line holding a NUL character, which no field (nor PostgreSQL) can store;
-    found a block at a time, at C speed."""
-    line = 1
+def _scan(open_text: Callable[[], TextIO]) -> tuple[int | None, bool]:
+    """(The first line holding a NUL character, which no field (nor PostgreSQL) can store;
+    whether any other character a workbook cannot hold is there), found a block at a
+    time, at C speed."""
+    line, controls = 1, False
     with open_text() as handle:
         while block := handle.read(1 << 20):
             at = block.find("\x00")
             if at >= 0:
-                return line + block.count("\n", 0, at)
+                return line + block.count("\n", 0, at), controls
+            controls = controls or NOT_IN_XML.search(block) is not None
             line += block.count("\n")
-    return None
+    return None, controls
+
+
+def _control_cells(name: str, number: int, values: list[str], header: list[str]) -> list[str]:
+    """Why each cell of this record holding a control character is refused: the export's
+    workbook cannot hold one, so the file would not read back the same."""
+    problems = []
+    for index, value in enumerate(values):
+        found = NOT_IN_XML.search(value)
+        if found:
+            column = header[index].strip() if index < len(header) else f"column {index + 1}"
+            problems.append(
+                f"{name}.csv row {number}: {column} holds an invisible control character "
+                f"(U+{ord(found.group()):04X}), which a spreadsheet cannot hold: remove it "
+                "(Excel's CLEAN function does) and import again"
+            )
+    return problems
+
+
+MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
 
 def _read_through(
-    name: str, open_text: Callable[[], TextIO], errors: list[str]
+    name: str, open_text: Callable[[], TextIO], errors: list[str], controls: bool = False
 ) -> tuple[list[str], int] | None:
     """The header and the number of records after it, read through once (in C but for a
-    line a record); None after reporting a record the csv module cannot read."""
+    line a record); None after reporting a record the csv module cannot read, or (when
+    ``controls`` says the file holds some) each cell holding a control character."""
+    refused: list[str] = []
     with open_text() as handle:
         reader = csv.reader(handle)
         count, start = 0, 1  # start: the line the record being read starts on
         try:
             first = next(reader, [])
             start = reader.line_num + 1
-            for values in reader:
+            for number, values in enumerate(reader, start=2):
                 count += bool(values)  # a blank line is no record
                 start = reader.line_num + 1
+                if controls and len(refused) <= MAX_CONTROL_CELLS:
+                    refused += _control_cells(name, number, values, first)
         except csv.Error as error:
             line = start
             if "field limit" in str(error):  # the usual cause: a quote opens and never closes
@@ -138,20 +164,28 @@ def _read_through(
             else:
                 errors.append(f"{name}.csv line {line}: this cannot be read as CSV ({error})")
             return None
+    if refused:
+        errors += refused[:MAX_CONTROL_CELLS]
+        if len(refused) > MAX_CONTROL_CELLS:
+            errors.append(
+                f"{name}.csv: more cells hold control characters: remove them all and import again"
+            )
+        return None
     return first, count
 
 
 def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
     """A CSV table after checking its header (required columns present), that it holds
-    no NUL character and that every record can be read, else []."""
-    nul = _nul_line(open_text)
+    no NUL or other control character (but tab and line ends) and that every record can
+    be read, else []."""
+    nul, controls = _scan(open_text)
     if nul is not None:
         errors.append(
             f"{name}.csv line {nul}: a NUL character, which no field can hold: remove it "
             "and import again"
         )
         return []
-    read = _read_through(name, open_text, errors)
+    read = _read_through(name, open_text, errors, controls)
     if read is None:
         return []
     first, count = read

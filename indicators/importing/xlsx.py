@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-# Characters XML 1.0 cannot hold (a pasted control character would break the file).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold (a pasted control character would break the file): left
+# out of an export, and refused by an import (reading.py), so that one reads the other back.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _COLUMNS = list(_LETTERS) + [a + b for a in _LETTERS for b in _LETTERS]
 _ROWS_PER_WRITE = 1000
@@ -35,7 +36,7 @@ _SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _cell(column: str, row: int, text: str) -> str:
     if _SPECIAL.search(text):  # most cells are plain words and numbers
-        text = escape(_ILLEGAL.sub("", text))
+        text = escape(NOT_IN_XML.sub("", text))
     return f'<c r="{column}{row}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

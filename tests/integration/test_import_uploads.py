@@ -257,3 +257,44 @@ def test_a_csv_figure_with_more_places_than_kept_is_refused_as_typed(officer_cli
     text = summary_text(response)
     assert "actuals.csv row 2: value has too many decimal places (at most 4)." in text
     assert "Excel" not in text
+
+
+# Characters a spreadsheet cannot hold -------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_control_character_is_refused_naming_its_row_and_column(officer_client):
+    """The export's workbook cannot hold one (it leaves it out), so a note imported with
+    one would not read back the same."""
+    response = post(
+        officer_client,
+        csv_file(
+            "actuals.csv",
+            HEADER
+            + "partnership-a,HC 01,2016-04,5,,,fine\ttabbed\n"
+            + 'partnership-a,HC 01,2016-05,5,,,"two\nlines"\n'
+            + "partnership-a,HC 01,2016-06,5,,,bell\x07 and \x01\n",
+        ),
+    )
+
+    assert response.status_code == 200
+    text = summary_text(response)
+    assert "fix this problem" in text
+    assert (
+        "actuals.csv row 4: note holds an invisible control character (U+0007), which a "
+        "spreadsheet cannot hold: remove it (Excel's CLEAN function does) and import again"
+    ) in text
+    assert not Actual.objects.exists()
+
+
+def test_control_characters_past_the_first_hundred_are_said_in_one_line():
+    from indicators.importing import reading
+
+    errors: list[str] = []
+    text = HEADER + "partnership-a,HC 01,2016-04,\x01,,,\n" * 150
+
+    assert reading.rows_from_csv(text, "actuals", errors) == []
+    assert len(errors) == 101
+    assert errors[-1] == (
+        "actuals.csv: more cells hold control characters: remove them all and import again"
+    )
