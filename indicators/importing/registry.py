@@ -32,10 +32,14 @@ read typed cells and report bad ones; ``ctx.texts_fit(row, max_lengths(Risk,
 owner="owner"))`` reports text too long for its field (SQLite stores it, PostgreSQL
 would stop the import). Check must not write.
 
-``apply(items, ctx)`` runs only while no row of any table has an error, inside the one
-transaction of the whole import (so any error later rolls everything back, and a dry
-run rolls back at the end). Match rows by natural key so importing the same file twice
-changes nothing, and return counts: ``{"created": 1, "updated": 0, "unchanged": 4}``.
+``apply(items, ctx)`` gets each chunk's good rows, inside the one transaction of the
+whole import, which is rolled back at the end if any row of any table has an error (or
+for a dry run). It runs even after a bad row, so that a rule only writing can check (a
+service's refusal: report it with ``ctx.error_at(table, row_number, message)``) is listed
+with every other problem at once; it must not rely on an earlier table's rows all being
+good (each table's check leaves out rows naming what an earlier one left out). Match
+rows by natural key so importing the same file twice changes nothing, and return
+counts: ``{"created": 1, "updated": 0, "unchanged": 4}``.
 ``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
 ``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
 objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``

@@ -35,9 +35,11 @@ def import_tables(
     """Check every row, then write all of them or none. Raises ImportFailed with the report.
 
     Tables are checked in apply order, a chunk at a time (CSV files are read as they
-    are checked, so memory does not grow with the file); while no row has an error each
-    checked chunk is written at once, inside one transaction that is rolled back if any
-    row of any table turns out bad (or for a dry run). With a ``deadline`` (a web
+    are checked, so memory does not grow with the file); each checked chunk's good rows
+    are written at once, inside one transaction that is rolled back if any row of any
+    table turns out bad (or for a dry run). They are written even after a bad row, so
+    that what only writing finds (a figure in a published month, a locked target) is
+    listed with every other problem, at once. With a ``deadline`` (a web
     request's, which its reading spent too) an import still running then stops, writes
     nothing, and says to use the command.
     """
@@ -96,8 +98,9 @@ def import_tables(
 def _write(
     tables: Tables, ctx: ImportContext, report: ImportReport, *, collect, deadline: Deadline | None
 ) -> None:
-    """Each table in apply order, a chunk at a time: checked, then written while no row
-    has an error; stopped, with nothing saved, once the ``deadline`` has passed."""
+    """Each table in apply order, a chunk at a time: checked, then its good rows written
+    (all rolled back if any row has an error); stopped, with nothing saved, once the
+    ``deadline`` has passed."""
     for table in registry.tables():
         rows = tables.get(table.name)
         if rows is None:
@@ -108,9 +111,8 @@ def _write(
                 ctx.fail(deadline.message())
                 return
             items = table.check(chunk, ctx)
-            if not ctx.errors:
-                ctx.background.wait()
-                report.add(table.name, table.apply(items, ctx))
+            ctx.background.wait()
+            report.add(table.name, table.apply(items, ctx))
             collect()
         ctx.background.wait()
 

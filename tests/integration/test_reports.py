@@ -495,6 +495,42 @@ def test_import_changing_a_locked_period_fails_naming_the_report(tmp_path, repor
 
 
 @pytest.mark.django_db
+def test_import_lists_a_locked_month_with_every_other_problem_at_once(
+    tmp_path, report_a, hate_crime
+):
+    """Review finding: the published month was found only once no row had an error, so a
+    file with it and three bad rows listed the three, then, fixed, the fourth."""
+    from indicators import importing
+
+    publish(report_a)
+    row = {"partnership": report_a.partnership.slug, "indicator": "SP 09"}
+    _actuals_csv(
+        tmp_path,
+        [
+            {**row, "period": "2016-13", "value": "5"},
+            {**row, "period": "2016-11", "value": "99"},
+            {**row, "period": "2014-03", "value": "N/A"},
+            {**row, "period": "2014-04", "value": "-1"},
+        ],
+    )
+    before = Actual.objects.filter(indicator=hate_crime).count()
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert sorted(failed.value.report.errors) == [
+        "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
+        "actuals.csv row 3: 2016-11 is in the published report 'Hate crime update'; "
+        "change it on the month sheet with a reason",
+        "actuals.csv row 4: value 'N/A' is not a number",
+        "actuals.csv row 5: value cannot be negative.",
+    ]
+    assert Actual.objects.filter(indicator=hate_crime).count() == before
+    assert Actual.objects.get(indicator=hate_crime, period=NOV_2016).value != 99
+    assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
 def test_import_outside_locked_periods_or_unchanged_is_saved(tmp_path, report_a, hate_crime):
     from indicators import importing
 

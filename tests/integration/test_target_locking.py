@@ -171,6 +171,54 @@ def test_import_changing_a_rated_target_fails_naming_the_report(tmp_path, publis
 
 
 @pytest.mark.django_db
+def test_import_lists_a_locked_target_and_a_falling_profile_with_other_problems(
+    tmp_path, published, hate_crime
+):
+    """Review finding: the target locks and the stored profile were checked only once no
+    row of any file had an error, so they were listed only after the others were fixed."""
+    other = IndicatorFactory(partnership=hate_crime.partnership, code="SP 10")
+    TargetFactory(
+        indicator=other,
+        financial_year=2017,
+        kind="cumulative",
+        period=datetime.date(2017, 6, 1),
+        value=Decimal(30),
+    )
+    slug = hate_crime.partnership.slug
+    write_csv(
+        tmp_path,
+        "targets",
+        [
+            {"partnership": slug, "indicator": "SP 09", "year": "2016/17", "type": "annual"}
+            | {"value": "450"},
+            {"partnership": slug, "indicator": "SP 10", "year": "2017/18", "type": "cumulative"}
+            | {"value": "20", "period": "2017-07"},
+            {"partnership": slug, "indicator": "SP 09", "year": "2018/19", "type": "annual"}
+            | {"value": "lots"},
+        ],
+    )
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{"partnership": slug, "indicator": "SP 09", "period": "2016-13", "value": "5"}],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "targets.csv row 4: value 'lots' is not a number",
+        "targets.csv row 2: the 2016/17 target is in the published report "
+        "'Hate crime update'; change it on the indicator's target page with a reason",
+        "targets.csv row 3: a cumulative target cannot go down: with the SP 10 profile "
+        "already stored, the target to the end of July 2017 is less than the month before",
+        "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
+    ]
+    assert list(Target.objects.filter(indicator=hate_crime).values_list("value")) == [(400,)]
+    assert Target.objects.filter(indicator=other).count() == 1
+
+
+@pytest.mark.django_db
 def test_admin_leaves_a_rated_target_to_its_target_page(client, admin_user, published, hate_crime):
     client.force_login(admin_user)
     target = Target.objects.get()
