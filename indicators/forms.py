@@ -222,10 +222,10 @@ class FigureGridForm(forms.Form):
                 continue
             self.changed_keys.add(cell.key)
             if posted.value is not None and cell.period > this_month:
-                self.add_error(
-                    self.main_field(cell),
-                    f"{cell.label}: {periods.month_label(cell.period)} has not started yet.",
-                )
+                month = periods.month_label(cell.period)
+                # A year grid's cell is named by its month (or quarter): said once.
+                when = cell.label if month in cell.label else f"{cell.label}: {month}"
+                self.add_error(self.main_field(cell), f"{when} has not started yet.")
                 continue
             entries.append(
                 FigureInput(

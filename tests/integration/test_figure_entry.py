@@ -727,8 +727,26 @@ def test_year_grid_post_future_month_is_rejected(client, officer_a, partnership_
     )
 
     assert response.status_code == 200
+    assert error_summary(response) == [f"{periods.month_label(future)} has not started yet."]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_year_grid_post_future_quarter_names_it_once(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="REF 01", title="Referrals", frequency="quarterly"
+    )
+    client.force_login(officer_a)
+    this_month = periods.month_start(timezone.localdate())
+    year = periods.financial_year_of(this_month) + 1
+    first = periods.fy_start(year)
+
+    response = client.post(
+        grid_url(indicator, year), {f"m{first:%Y-%m}-v": "5", f"m{first:%Y-%m}-ver": "0"}
+    )
+
     assert error_summary(response) == [
-        f"{periods.month_label(future)}: {periods.month_label(future)} has not started yet."
+        f"Q1 ({periods.month_label(first)} quarter) has not started yet."
     ]
     assert not Actual.objects.exists()
 
