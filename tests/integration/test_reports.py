@@ -932,6 +932,12 @@ def test_family_group_section_is_shown_and_frozen(partnership_a, tmp_path):
     assert "Comparison with similar areas" in version.html
     assert "2nd best of 5, up 2 places" in version.html
     assert services.report_snapshot(report)["family"] == []
+    # Sources named only the officers' figures.
+    assert version.snapshot["definitions"]["sources"][-1] == (
+        "Home Office police recorded crime by Community Safety Partnership area, to "
+        "Q2 2023/24: the comparisons with other areas."
+    )
+    assert "Home Office police recorded crime by Community Safety Partnership" in version.html
 
 
 @pytest.mark.django_db
@@ -940,6 +946,7 @@ def test_no_family_group_no_comparison_section(report_a, hate_crime):
 
     assert snapshot["family"] == []
     assert "Comparison with similar areas" not in rendering.render_document(snapshot)
+    assert not any("Home Office" in s for s in snapshot["definitions"]["sources"])
 
 
 @pytest.mark.django_db
