@@ -169,7 +169,8 @@ def test_build_report_with_out_writes_the_drafts_files(demo, fake_documents, tmp
     assert [kind for kind, _ in fake_documents.calls] == ["charts", "pdf", "docx"]
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "report.docx").read_bytes().startswith(b"PK")
-    rows = _rows((tmp_path / "report.csv").read_text())
+    assert (tmp_path / "report.csv").read_bytes().startswith(b"\xef\xbb\xbfpartnership,")
+    rows = _rows((tmp_path / "report.csv").read_text(encoding="utf-8-sig"))
     assert rows["", "funding_total_amount", "2017/18", ""] == "400568"
 
 

@@ -172,6 +172,27 @@ def test_published_page_and_files_unchanged_when_data_changes(
 
 
 @pytest.mark.django_db
+def test_csv_download_starts_with_a_byte_order_mark_and_an_older_version_stays_as_stored(
+    client, report_a, panel_a
+):
+    # Excel read report.csv as Windows-1252 without it: "£" became "Â£", dashes garbled.
+    older = publish(report_a)
+    ReportVersion.objects.filter(pk=older.pk).update(csv="partnership,title\na,Hate – £5\n")
+    newer = publish(report_a)
+    client.force_login(panel_a)
+    url = reverse("reports:csv", args=["partnership-a", report_a.pk])
+
+    downloads = [client.get(url).content, client.get(url).content]
+    old = [client.get(f"{url}?version={older.number}").content for _ in range(2)]
+
+    assert downloads[0] == downloads[1] == newer.csv.encode("utf-8")
+    assert downloads[0].startswith(b"\xef\xbb\xbfpartnership,")
+    assert downloads[0].count(b"\xef\xbb\xbf") == 1
+    # Published before the mark: the same bytes every time, without one.
+    assert old[0] == old[1] == "partnership,title\na,Hate – £5\n".encode()
+
+
+@pytest.mark.django_db
 def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
     SAT = Indicator.objects.create(
         partnership=report_a.partnership,
@@ -725,6 +746,7 @@ def test_build_report_publishes_and_writes_files(tmp_path, partnership_a, hate_c
     assert out.getvalue().strip() == f"/p/partnership-a/reports/{report.pk}/"
     version = report.versions.get()
     assert (tmp_path / "report.csv").read_text() == version.csv
+    assert (tmp_path / "report.csv").read_bytes().startswith(b"\xef\xbb\xbfpartnership,")
     assert version.html in (tmp_path / "report.html").read_text()
     for kind in ("pdf", "docx"):
         stored = getattr(version, kind)
