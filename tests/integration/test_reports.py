@@ -1247,3 +1247,24 @@ def test_a_percentage_baseline_without_its_counts_is_named_as_such(partnership_a
     status = _status_words(partnership_a, indicator)
 
     assert "2015/16, the baseline, has no figures (or their numerators and denominators)" in status
+
+
+@pytest.mark.django_db
+def test_the_another_format_statement_is_in_the_document_once(client, report_a, panel_a):
+    # It was on the web page only, never in the PDF or Word file.
+    Report.objects.filter(pk=report_a.pk).update(contact_officer="Jo Bloggs, 01752 000000")
+    report_a.refresh_from_db()
+    version = publish(report_a)
+    client.force_login(panel_a)
+
+    page = client.get(report_a.get_absolute_url()).content.decode()
+
+    statement = "If you need this report in another format, such as large print or audio"
+    assert f"{statement}, ask the contact officer (Jo Bloggs, 01752 000000)." in version.html
+    assert page.count(statement) == 1
+    # A version published before it was in the document keeps it on the page.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        html=version.html.split('<p class="govuk-body app-report__formats">')[0]
+    )
+    page = client.get(report_a.get_absolute_url()).content.decode()
+    assert page.count(statement) == 1

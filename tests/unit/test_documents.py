@@ -330,3 +330,18 @@ def test_word_numbers_its_pages_in_the_footer_with_the_title(word, report):
     assert paragraph.text.startswith(f"{report.title}\tPage ")
     assert not footer.is_linked_to_previous
     assert " of " in "".join(t.text for t in paragraph._p.iter(qn("w:t")))
+
+
+def test_word_carries_the_another_format_statement():
+    html = (
+        '<article><h1>T</h1><p class="govuk-body app-report__formats">If you need this '
+        "report in another format, ask the contact officer (Jo Bloggs).</p></article>"
+    )
+    text = [
+        p.text
+        for p in docx.Document(
+            io.BytesIO(documents.render_docx(html, title="T", charts={}))
+        ).paragraphs
+    ]
+
+    assert "If you need this report in another format, ask the contact officer (Jo Bloggs)." in text
