@@ -401,7 +401,11 @@ def _definitions(
     entries: Sequence[dict],
     figures_as_at: datetime.datetime,
     blocks: Sequence[PartnershipBlock] = (),
+    *,
+    compared: Sequence[str] = (),
 ) -> dict:
+    """The definitions appendix. ``compared``: the quarters ("Q2 2016/17") of the Home
+    Office figures the crime-in-context appendix prints (similar areas, neighbours)."""
     legend = partnership.rag_legend or {}
     sources = sorted({e["data_source"] for e in entries if e["data_source"]})
     # An overview has no indicators of its own: its key gives the covered partnerships' bands.
@@ -413,16 +417,43 @@ def _definitions(
             {"key": key, "label": STATUS_LABELS[key], "text": legend.get(key, "")}
             for key in ("green", "amber", "red")
         ],
-        "sources": sources
-        or [
-            "Figures entered by each partnership's officers."
-            if blocks
-            else f"Figures entered by {partnership.name} officers."
-        ],
+        "sources": (
+            sources
+            or [
+                "Figures entered by each partnership's officers."
+                if blocks
+                else f"Figures entered by {partnership.name} officers."
+            ]
+        )
+        + _home_office_source(compared),
         "tolerances": sorted(tolerances, key=Decimal),
         "stabilities": sorted(stabilities, key=Decimal),
         "figures_as_at": figures_as_at.isoformat(),
     }
+
+
+def _home_office_source(quarters: Sequence[str]) -> list[str]:
+    """The Home Office's figures as a source, to the latest of the quarters compared."""
+    if not quarters:
+        return []
+    # "Q2 2016/17": by financial year, then quarter.
+    latest = max(quarters, key=lambda label: (label.split()[-1], label))
+    return [
+        "Home Office police recorded crime by Community Safety Partnership area, to "
+        f"{latest}: the comparisons with other areas."
+    ]
+
+
+def _compared_quarters(context: dict, family: list[dict], shown: list[str]) -> list[str]:
+    """The quarters of Home Office figures the crime-in-context appendix prints: it is
+    printed with the performance section."""
+    if "performance" not in shown:
+        return []
+    parts = context.get("parts", [])
+    quarters = [row["quarter"] for row in family] if "family" in parts else []
+    if "neighbours" in parts and context.get("neighbours"):
+        quarters += [i["quarter"] for i in context["neighbours"]["indicators"]]
+    return quarters
 
 
 def _cover(report) -> dict:
@@ -524,6 +555,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     # Ranks only for the indicators the report tables (those with figures).
     family = [f for f in inputs.family if f["code"] in {e["code"] for e in entries}]
+    context = _context(reported, inputs.context, has_family=bool(family))
     snapshot = {
         "schema": SCHEMA,
         "introduction": _lines(report.introduction),
@@ -556,8 +588,14 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "commissioning": inputs.commissioning,
         "risks": risks,
         "family": family,
-        "context": _context(reported, inputs.context, has_family=bool(family)),
-        "definitions": _definitions(partnership, entries, inputs.figures_as_at, inputs.blocks),
+        "context": context,
+        "definitions": _definitions(
+            partnership,
+            entries,
+            inputs.figures_as_at,
+            inputs.blocks,
+            compared=_compared_quarters(context, family, report.shown_sections),
+        ),
         "revisions": list(inputs.revisions),
         "overview": [
             {

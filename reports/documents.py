@@ -175,6 +175,23 @@ def render_pdf(
     base_url: str | None = None,
 ) -> bytes:
     """The report as an A4, tagged (PDF/UA-1) PDF with its charts as images."""
+    document = pdf_layout(
+        html, title=title, charts=charts, lang=lang, images=images, base_url=base_url
+    )
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def pdf_layout(
+    html: str,
+    *,
+    title: str,
+    charts: dict[str, dict],
+    lang: str = "en-GB",
+    images: dict[str, bytes] | None = None,
+    base_url: str | None = None,
+):
+    """The PDF's pages as WeasyPrint laid them out (a `weasyprint.Document`), before they
+    are written: where each box is, for checking what fits the page."""
     import base64
 
     # Imported here: WeasyPrint loads Pango when imported.
@@ -198,7 +215,7 @@ def render_pdf(
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
     stylesheet = CSS(string=_print_css().read_text(encoding="utf-8"), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+    return document.render(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
 
 
 def render_docx(

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from csp_portal.core.spreadsheet import spreadsheet_safe
+from csp_portal.core.tables import UTF8_BOM
 from csp_portal.core.text import joined
 
 from . import csv_rows
@@ -200,8 +201,13 @@ def report_csv(snapshot: dict) -> str:
     """Every figure the report shows, unrounded, one per row (long format): each indicator's
     figures and months, the crime-in-context tables, then the report's own figures
     (``csv_rows.report_rows``); none of a section it does not print. Months are written
-    YYYY-MM."""
+    YYYY-MM.
+
+    It starts with a byte-order mark, as the site's other CSV downloads do, so Excel reads
+    it as UTF-8 (curly quotes, dashes, £). A version stores the text made at publishing and
+    is served as stored, so versions published before the mark came stay without it."""
     buffer = io.StringIO()
+    buffer.write(UTF8_BOM)
     writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()
     own = snapshot["partnership"]["slug"]

@@ -507,6 +507,9 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
                 and selectors.overviews_closed_to(request.user, [report.pk])
             ),
             "has_charts": has_charts,
+            # The "another format" statement: in the document (and so its PDF and Word
+            # files) since it was put there; the page gives it for versions before.
+            "formats_in_document": 'class="govuk-body app-report__formats"' in version.html,
             # Files not made at publishing are made when first downloaded.
             "files": {
                 "pdf": version.has_pdf or services.documents_available(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -70,7 +70,11 @@ class WordWriter:
         self.document = Document()
         self._bookmark_id = 0
         self._pending_ids: list[str] = []
+        # Inside a chart's figure, up to its picture: its title and subtitle are kept on
+        # the picture's page.
+        self._keep_with_picture = False
         self._set_up(title, lang)
+        self._footer(title)
 
     # -- document set-up -------------------------------------------------------------
     def _set_up(self, title: str, lang: str) -> None:
@@ -106,6 +110,30 @@ class WordWriter:
         caption = document.styles["Caption"]
         caption.font.bold = True
         caption.font.italic = False
+
+    def _footer(self, title: str) -> None:
+        """Each page's foot, as in the PDF: the report's title, and "Page X of Y" at the
+        right (Word's PAGE and NUMPAGES fields, counted when the file is opened)."""
+        self._font(self.document.styles["Footer"], size=12)
+        paragraph = self.document.sections[0].footer.paragraphs[0]
+        paragraph.style = self.document.styles["Footer"]
+        stops = paragraph.paragraph_format.tab_stops
+        stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+        paragraph.add_run(f"{title}\tPage ")
+        self._field(paragraph, "PAGE")
+        paragraph.add_run(" of ")
+        self._field(paragraph, "NUMPAGES")
+
+    @staticmethod
+    def _field(paragraph, instruction: str) -> None:
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), instruction)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "1"  # shown until Word updates the field
+        run.append(text)
+        field.append(run)
+        paragraph._p.append(field)
 
     def _font(self, style, *, size, bold=None) -> None:
         style.font.name = FONT
@@ -177,6 +205,10 @@ class WordWriter:
             return
         elif tag == "blockquote":
             self._paragraph_from(self.pieces(element), container, style="Quote")
+        elif tag == "figure" and element.find(".//img[@data-chart-id]") is not None:
+            self._keep_with_picture = True
+            self.blocks(element, container, list_level=list_level)
+            self._keep_with_picture = False
         else:  # div, section, figure, li outside a list...: their children
             self.blocks(element, container, list_level=list_level)
 
@@ -382,6 +414,7 @@ class WordWriter:
 
     def picture(self, element, container) -> None:
         png = self.images[element.get("data-chart-id")]
+        self._keep_with_picture = False  # its source, after it, may go to the next page
         paragraph = container.add_paragraph()
         paragraph.paragraph_format.keep_together = True
         run = paragraph.add_run()
@@ -456,7 +489,7 @@ class WordWriter:
         paragraph = container.add_paragraph(style=style)
         if after_table:
             paragraph.paragraph_format.space_before = Pt(10)
-        if keep_with_next:
+        if keep_with_next or self._keep_with_picture:
             paragraph.paragraph_format.keep_with_next = True
         for piece in pieces:
             self._run(paragraph, piece)

@@ -35,7 +35,8 @@ def overview(owner, *covers, title="Partnerships overview", period=NOV_2016) -> 
 
 
 def _csv_rows(text: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(text)))
+    # Read past the byte-order mark, as Excel and the imports do.
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def publish(report):

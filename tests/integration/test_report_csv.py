@@ -169,5 +169,29 @@ def test_build_report_with_out_writes_the_drafts_files(demo, fake_documents, tmp
     assert [kind for kind, _ in fake_documents.calls] == ["charts", "pdf", "docx"]
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "report.docx").read_bytes().startswith(b"PK")
-    rows = _rows((tmp_path / "report.csv").read_text())
+    assert (tmp_path / "report.csv").read_bytes().startswith(b"\xef\xbb\xbfpartnership,")
+    rows = _rows((tmp_path / "report.csv").read_text(encoding="utf-8-sig"))
     assert rows["", "funding_total_amount", "2017/18", ""] == "400568"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("args", [["--publish"], ["--out={out}"]])
+def test_build_report_that_cannot_draw_its_charts_stops_and_leaves_nothing(
+    demo, fake_documents, monkeypatch, tmp_path, args
+):
+    # With BROWSER_PATH=/bin/false it ended in a ChartImageError traceback, a draft saved.
+    from django.core.management.base import CommandError
+
+    from reports.chart_images import ChartImageError
+
+    def cannot_draw(charts):
+        raise ChartImageError("the browser closed")
+
+    monkeypatch.setattr(fake_documents, "chart_images", cannot_draw)
+    reports, versions = Report.objects.count(), ReportVersion.objects.count()
+
+    with pytest.raises(CommandError, match=r"could not be drawn .* nothing was saved"):
+        _build_report(*(a.format(out=tmp_path / "files") for a in args))
+
+    assert (Report.objects.count(), ReportVersion.objects.count()) == (reports, versions)
+    assert not (tmp_path / "files").exists()

@@ -172,6 +172,27 @@ def test_published_page_and_files_unchanged_when_data_changes(
 
 
 @pytest.mark.django_db
+def test_csv_download_starts_with_a_byte_order_mark_and_an_older_version_stays_as_stored(
+    client, report_a, panel_a
+):
+    # Excel read report.csv as Windows-1252 without it: "£" became "Â£", dashes garbled.
+    older = publish(report_a)
+    ReportVersion.objects.filter(pk=older.pk).update(csv="partnership,title\na,Hate – £5\n")
+    newer = publish(report_a)
+    client.force_login(panel_a)
+    url = reverse("reports:csv", args=["partnership-a", report_a.pk])
+
+    downloads = [client.get(url).content, client.get(url).content]
+    old = [client.get(f"{url}?version={older.number}").content for _ in range(2)]
+
+    assert downloads[0] == downloads[1] == newer.csv.encode("utf-8")
+    assert downloads[0].startswith(b"\xef\xbb\xbfpartnership,")
+    assert downloads[0].count(b"\xef\xbb\xbf") == 1
+    # Published before the mark: the same bytes every time, without one.
+    assert old[0] == old[1] == "partnership,title\na,Hate – £5\n".encode()
+
+
+@pytest.mark.django_db
 def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
     SAT = Indicator.objects.create(
         partnership=report_a.partnership,
@@ -761,6 +782,7 @@ def test_build_report_publishes_and_writes_files(tmp_path, partnership_a, hate_c
     assert out.getvalue().strip() == f"/p/partnership-a/reports/{report.pk}/"
     version = report.versions.get()
     assert (tmp_path / "report.csv").read_text() == version.csv
+    assert (tmp_path / "report.csv").read_bytes().startswith(b"\xef\xbb\xbfpartnership,")
     assert version.html in (tmp_path / "report.html").read_text()
     for kind in ("pdf", "docx"):
         stored = getattr(version, kind)
@@ -968,6 +990,12 @@ def test_family_group_section_is_shown_and_frozen(partnership_a, tmp_path):
     assert "Comparison with similar areas" in version.html
     assert "2nd best of 5, up 2 places" in version.html
     assert services.report_snapshot(report)["family"] == []
+    # Sources named only the officers' figures.
+    assert version.snapshot["definitions"]["sources"][-1] == (
+        "Home Office police recorded crime by Community Safety Partnership area, to "
+        "Q2 2023/24: the comparisons with other areas."
+    )
+    assert "Home Office police recorded crime by Community Safety Partnership" in version.html
 
 
 @pytest.mark.django_db
@@ -976,6 +1004,7 @@ def test_no_family_group_no_comparison_section(report_a, hate_crime):
 
     assert snapshot["family"] == []
     assert "Comparison with similar areas" not in rendering.render_document(snapshot)
+    assert not any("Home Office" in s for s in snapshot["definitions"]["sources"])
 
 
 @pytest.mark.django_db
@@ -1254,3 +1283,24 @@ def test_a_percentage_baseline_without_its_counts_is_named_as_such(partnership_a
     status = _status_words(partnership_a, indicator)
 
     assert "2015/16, the baseline, has no figures (or their numerators and denominators)" in status
+
+
+@pytest.mark.django_db
+def test_the_another_format_statement_is_in_the_document_once(client, report_a, panel_a):
+    # It was on the web page only, never in the PDF or Word file.
+    Report.objects.filter(pk=report_a.pk).update(contact_officer="Jo Bloggs, 01752 000000")
+    report_a.refresh_from_db()
+    version = publish(report_a)
+    client.force_login(panel_a)
+
+    page = client.get(report_a.get_absolute_url()).content.decode()
+
+    statement = "If you need this report in another format, such as large print or audio"
+    assert f"{statement}, ask the contact officer (Jo Bloggs, 01752 000000)." in version.html
+    assert page.count(statement) == 1
+    # A version published before it was in the document keeps it on the page.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        html=version.html.split('<p class="govuk-body app-report__formats">')[0]
+    )
+    page = client.get(report_a.get_absolute_url()).content.decode()
+    assert page.count(statement) == 1

@@ -297,3 +297,51 @@ def test_pdf_fetches_nothing_the_html_points_at(monkeypatch):
     pdf = PdfReader(io.BytesIO(documents.render_pdf(html, title="T", charts={})))
     assert "Text." in _pdf_text(pdf)
     assert opened == []
+
+
+CHART_FIGURE = (
+    '<h1>T</h1><figure class="app-chart app-report__chart">'
+    '<p class="govuk-heading-s app-chart__title">Hate crime rose</p>'
+    '<p class="govuk-body-s app-chart__subtitle">Offences a month, Safer Plymouth</p>'
+    '<div class="app-chart__plot" data-chart-id="c1" role="img" aria-label="Line chart"></div>'
+    '<p class="govuk-body-s app-chart__source">Source: police.</p></figure>'
+    "<p>After the chart.</p>"
+)
+
+
+def test_word_keeps_a_charts_title_and_subtitle_with_its_picture():
+    # They were free to end a page, leaving the picture alone at the top of the next.
+    data = documents.render_docx(CHART_FIGURE, title="T", charts={"c1": {}}, images={"c1": _png()})
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    kept = {p.text: p.paragraph_format.keep_with_next for p in paragraphs}
+
+    assert kept["Hate crime rose"] is True
+    assert kept["Offences a month, Safer Plymouth"] is True
+    assert not kept["Source: police."] and not kept["After the chart."]
+
+
+def test_word_numbers_its_pages_in_the_footer_with_the_title(word, report):
+    # The .docx had an empty footer.
+    footer = word.sections[0].footer
+    [paragraph] = footer.paragraphs
+    fields = [f.get(qn("w:instr")) for f in paragraph._p.iter(qn("w:fldSimple"))]
+
+    assert fields == ["PAGE", "NUMPAGES"]
+    assert paragraph.text.startswith(f"{report.title}\tPage ")
+    assert not footer.is_linked_to_previous
+    assert " of " in "".join(t.text for t in paragraph._p.iter(qn("w:t")))
+
+
+def test_word_carries_the_another_format_statement():
+    html = (
+        '<article><h1>T</h1><p class="govuk-body app-report__formats">If you need this '
+        "report in another format, ask the contact officer (Jo Bloggs).</p></article>"
+    )
+    text = [
+        p.text
+        for p in docx.Document(
+            io.BytesIO(documents.render_docx(html, title="T", charts={}))
+        ).paragraphs
+    ]
+
+    assert "If you need this report in another format, ask the contact officer (Jo Bloggs)." in text

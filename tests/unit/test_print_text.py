@@ -1,6 +1,7 @@
 """What print.css keeps on the page, read back from the PDF as pdftotext reads it: text
 outside the page box is cut off there, as on paper."""
 
+import re
 import shutil
 import subprocess
 
@@ -89,3 +90,10 @@ def test_the_running_head_names_the_section_a_page_is_in():
     # A page opening with a section's heading is headed by that section.
     head, body = fourth
     assert body.split()[:2] == ["3.", "Gamma"] and head == "3. Gamma"
+
+
+def test_no_printed_text_is_smaller_than_12pt():
+    # The overview's "Not rated" reason printed at 10pt, under the stylesheet's own minimum.
+    sizes = re.findall(r"font-size:\s*([\d.]+)pt", documents._print_css().read_text())
+
+    assert sizes and all(float(size) >= 12 for size in sizes), sizes

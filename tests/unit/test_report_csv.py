@@ -68,7 +68,8 @@ def _snapshot(entry, **more):
 
 
 def _rows(snapshot) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(report_csv(snapshot))))
+    # Read as Excel and the imports read it: past its byte-order mark.
+    return list(csv.DictReader(io.StringIO(report_csv(snapshot).removeprefix("\ufeff"))))
 
 
 def _values(rows, figure) -> list[str]:

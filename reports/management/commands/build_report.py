@@ -51,19 +51,36 @@ class Command(BaseCommand):
             report = services.report_default(partnership=found, period=month, theme_group=group)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        try:
+            files = self._files(report, publish=publish, out=out)
+        except chart_images.ChartImageError as error:
+            # Nothing is published: the documents are made before the version is stored.
+            # The draft goes too, as the command promises a failure leaves nothing.
+            report.delete()
+            raise CommandError(
+                f"The charts of the PDF and Word files could not be drawn with the browser "
+                f"at {chart_images.browser_path()}, so nothing was saved: {error}"
+            ) from None
+        if files:
+            self._write(Path(out), files, report.title, files["snapshot"])
+        self.stdout.write(report.get_absolute_url())
+
+    def _files(self, report, *, publish: bool, out: str) -> dict | None:
+        """Publish the report if asked; its files, when they are to be written out."""
         if publish:
             version = services.report_publish(report=report, by=None).version
-            if out:
-                files = {kind: getattr(version, kind) for kind in ("html", "pdf", "docx", "csv")}
-                self._write(Path(out), files, report.title, version.snapshot)
-        elif out:
-            # A draft's files are made only to be written out: nobody else receives them.
-            snapshot = services.report_snapshot(report)
-            html = rendering.render_document(snapshot)
-            pdf, docx = services.report_documents(report, snapshot, html)
-            files = {"html": html, "pdf": pdf, "docx": docx, "csv": rendering.report_csv(snapshot)}
-            self._write(Path(out), files, report.title, snapshot)
-        self.stdout.write(report.get_absolute_url())
+            if not out:
+                return None
+            files = {kind: getattr(version, kind) for kind in ("html", "pdf", "docx", "csv")}
+            return {**files, "snapshot": version.snapshot}
+        if not out:
+            return None
+        # A draft's files are made only to be written out: nobody else receives them.
+        snapshot = services.report_snapshot(report)
+        html = rendering.render_document(snapshot)
+        pdf, docx = services.report_documents(report, snapshot, html)
+        csv = rendering.report_csv(snapshot)
+        return {"html": html, "pdf": pdf, "docx": docx, "csv": csv, "snapshot": snapshot}
 
     def _check_folder(self, folder: Path) -> None:
         """Before anything is built or published: the files must have somewhere to go. The
