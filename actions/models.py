@@ -209,6 +209,11 @@ class ActionUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.action.reference} {self.date}: {self.get_status_display()}"
 
+    def clean(self) -> None:
+        # A future update would stay the latest, and so the action's status, for good.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "The date of the update cannot be in the future."})
+
 
 class OpenClosed(models.TextChoices):
     OPEN = "open", "Open"

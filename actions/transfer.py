@@ -190,6 +190,15 @@ def check_actions(rows, ctx) -> list[dict]:
         ok = ctx.texts_fit(row, LENGTHS["actions"]) and ok
         due_ok, due = _date(row, "due", ctx)
         updated_ok, updated_on = _date(row, "updated_on", ctx)
+        if updated_on and updated_on > ctx.today:
+            # A future update would stay the latest one, so no later update could change
+            # the action's status.
+            ctx.error(
+                row,
+                f"updated_on {updated_on.isoformat()} is in the future: an update cannot be "
+                f"dated after today ({ctx.today.isoformat()})",
+            )
+            updated_ok = False
         closed_ok, closed = yes_no(row, "closed", ctx)
         ok = ok and due_ok and updated_ok and closed_ok
         status = row.get("status") or rules.NOT_STARTED
