@@ -78,7 +78,7 @@ def action_plan(
         partnership,
         theme_group=theme_group,
         as_at=as_at,
-        since=timezone.localdate(since) if since else None,
+        since=since,
     )
     plans = _reader("actions", "plans_of_year")(
         partnership, financial_year, theme_group=theme_group
@@ -113,6 +113,8 @@ def action_plan(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
     )
     return {
+        # No earlier report to compare with: it says so rather than "no change since".
+        "first": since is None,
         "total": len(rows),
         "year": periods.fy_label(financial_year, partnership.fy_start_month),
         "plans": [plan.title for plan in plans],

@@ -51,3 +51,75 @@ def test_an_update_dated_in_the_future_is_refused(partnership_a, officer_a):
         "date": ["The date of the update cannot be in the future."]
     }
     assert not ActionUpdate.objects.exists()
+
+
+# Status changes since the last report ----------------------------------------------------
+
+PUBLISHED = datetime.datetime(2016, 9, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+def _update_recorded(action, *, status, day, recorded):
+    update = services.action_update_add(
+        action=action, status=status, text=f"{status} update.", by=None, date=day
+    )
+    ActionUpdate.objects.filter(pk=update.pk).update(created_at=recorded)
+
+
+def test_a_status_changed_on_the_day_the_last_report_was_published_is_a_change(
+    partnership_a,
+):
+    from reports import sources
+
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016)
+    action = ActionFactory(objective=ObjectiveFactory(plan=plan), reference="1.1")
+    day = timezone.localdate(PUBLISHED)
+    _update_recorded(
+        action, status="red", day=day, recorded=PUBLISHED - datetime.timedelta(hours=2)
+    )
+    _update_recorded(
+        action, status="green", day=day, recorded=PUBLISHED + datetime.timedelta(hours=3)
+    )
+
+    found = sources.action_plan(
+        partnership_a,
+        None,
+        as_at=datetime.date(2016, 11, 30),
+        since=PUBLISHED,
+        financial_year=2016,
+    )
+
+    assert [(c["old"], c["new"]) for c in found["status_changes"]] == [("Red", "Green")]
+    assert found["first"] is False
+
+
+def test_an_update_recorded_before_the_last_report_is_not_a_change_since(partnership_a):
+    from actions import selectors
+
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016)
+    action = ActionFactory(objective=ObjectiveFactory(plan=plan), reference="1.1")
+    _update_recorded(
+        action,
+        status="green",
+        day=timezone.localdate(PUBLISHED),
+        recorded=PUBLISHED - datetime.timedelta(hours=1),
+    )
+
+    summary = selectors.plan_summary(
+        partnership_a, as_at=datetime.date(2016, 11, 30), since=PUBLISHED
+    )
+
+    assert (summary.changes, summary.updates) == ([], [])
+
+
+def test_a_first_report_says_it_has_no_earlier_report_to_compare_with(partnership_a):
+    from reports import services as report_services
+    from tests.factories import ReportFactory
+
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016)
+    ActionFactory(objective=ObjectiveFactory(plan=plan), reference="1.1")
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 9, 1))
+
+    html = report_services.report_publish(report=report, by=None).version.html
+
+    assert "This is the first report, so there is no earlier report to compare" in html
+    assert "No action has changed status since the last report" not in html
