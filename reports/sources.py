@@ -329,6 +329,9 @@ def _plan_total(rows) -> dict | None:
         "amount": plain(total.amount),
         "confirmed": plain(total.confirmed),
         "unallocated": plain(total.unallocated),
+        "over_allocated": [
+            {"name": source, "by": plain(by)} for source, by in total.over_allocated
+        ],
     }
 
 
