@@ -92,6 +92,7 @@ class ImportContext:
         self.user, self.scope, self.today = user, scope, today
         self.source, self.dry_run = source, dry_run
         self.errors: list[str] = []  # the first MAX_ERRORS
+        self.notes: list[str] = []  # said with the summary of an import that succeeds
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
         self.error_count = 0
         known = Partnership.objects.all()

@@ -13,6 +13,8 @@ from tests.factories import IndicatorFactory, ThemeGroupFactory
 from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
 from tests.integration.test_actions_transfer import ACTION_ROWS, _import, _write
 
+DAY = datetime.date
+
 
 @pytest.fixture
 def valley(partnership_a):
@@ -123,3 +125,51 @@ def test_a_first_report_says_it_has_no_earlier_report_to_compare_with(partnershi
 
     assert "This is the first report, so there is no earlier report to compare" in html
     assert "No action has changed status since the last report" not in html
+
+
+# Re-importing an action's update ---------------------------------------------------------
+
+
+def test_reimporting_a_back_dated_update_adds_it_once(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    services.action_update_add(
+        action=action, status="amber", text="Under way.", by=officer_a, date=DAY(2007, 3, 1)
+    )
+    older = ACTION_ROWS[1].replace("red", "green").replace("2007-01-25", "2007-02-10")
+    _write(tmp_path, "actions", older)
+
+    first = _import(tmp_path, by=officer_a)
+    again = _import(tmp_path, by=officer_a)
+
+    action.refresh_from_db()
+    assert (action.status, action.latest_update) == ("amber", "Under way.")
+    assert [(u.date, u.status) for u in action.updates.all()] == [
+        (DAY(2007, 3, 1), "amber"),
+        (DAY(2007, 2, 10), "green"),
+        (DAY(2007, 1, 25), "red"),
+    ]
+    assert first.updated["actions"] == 1
+    assert (
+        "actions.csv row 2: the update of 2007-02-10 was added to action 2.2's history but "
+        "does not change its status, as its latest update is of 2007-03-01."
+    ) in first.summary()
+    assert (again.updated["actions"], again.unchanged["actions"]) == (0, 1)
+    assert "history" not in again.summary()
+
+
+def test_reimporting_an_export_taken_before_a_later_update_changes_nothing(
+    tmp_path, valley, officer_a
+):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    services.action_update_add(
+        action=action, status="amber", text="Under way.", by=officer_a, date=DAY(2007, 3, 1)
+    )
+
+    report = _import(tmp_path, by=officer_a)
+
+    assert report.updated["actions"] == 0 and report.unchanged["actions"] == 3
+    assert action.updates.count() == 2
