@@ -1,7 +1,9 @@
 """Files to rows: a folder of CSV files, one CSV file, an .xlsx workbook, or uploads.
 
 A file is named after its table (``actuals.csv``, or a sheet named ``actuals``); see
-``registry``. Reading checks only the header; the rows are checked by each table.
+``registry``. A CSV file's name may start with more before a hyphen, as a download's does
+(``safer-plymouth-plan-actions.csv``), so a download updated in a spreadsheet imports back.
+Reading checks only the header; the rows are checked by each table.
 """
 
 import csv
@@ -209,6 +211,17 @@ def read_workbook(data: bytes | Path, errors: list[str], max_rows: int | None = 
     return tables
 
 
+def csv_table(filename: str, known: Iterable[str]) -> str | None:
+    """The table a CSV file's name gives: ``actions.csv`` or ``...-actions.csv``, any case."""
+    stem = filename.lower().removesuffix(".csv")
+    if stem == filename.lower():
+        return None
+    for table in known:
+        if stem == table or stem.endswith(f"-{table}"):
+            return table
+    return None
+
+
 def read_path(path: Path, errors: list[str]) -> Tables:
     """Tables from a folder of CSV files or one .xlsx workbook."""
     known = registry.names()
@@ -223,8 +236,9 @@ def read_path(path: Path, errors: list[str]) -> Tables:
         return tables
     if path.suffix.lower() == ".xlsx":
         return read_workbook(path, errors)
-    if path.suffix.lower() == ".csv" and path.stem in known:
-        return {path.stem: csv_rows(path.stem, _file_opener(path), errors)}
+    table = csv_table(path.name, known)
+    if table is not None:
+        return {table: csv_rows(table, _file_opener(path), errors)}
     errors.append(f"{path}: give a folder of CSV files or an .xlsx workbook")
     return {}
 
@@ -240,8 +254,7 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
         raw = upload.read()
         if name.endswith(".xlsx"):
             tables.update(read_workbook(raw, errors, max_rows))
-        elif name.endswith(".csv") and name.removesuffix(".csv") in known:
-            table = name.removesuffix(".csv")
+        elif table := csv_table(name, known):
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
@@ -251,6 +264,7 @@ def read_uploads(files: Iterable, max_rows: int | None = None) -> tuple[Tables, 
         else:
             files_named = registry.listed(f"{n}.csv" for n in known)
             errors.append(
-                f"{upload.name}: name CSV files {files_named}, or upload one .xlsx workbook"
+                f"{upload.name}: name CSV files {files_named} (a name may start with more, "
+                "as in plan-actions.csv), or upload one .xlsx workbook"
             )
     return tables, errors

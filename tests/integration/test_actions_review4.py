@@ -173,3 +173,43 @@ def test_reimporting_an_export_taken_before_a_later_update_changes_nothing(
 
     assert report.updated["actions"] == 0 and report.unchanged["actions"] == 3
     assert action.updates.count() == 2
+
+
+# A plan's CSV download imports back under its own name ----------------------------------
+
+
+def test_a_plans_csv_download_uploads_back_under_the_name_it_was_given(
+    client, tmp_path, valley, officer_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from actions.models import ActionPlan
+
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    plan = ActionPlan.objects.get(title="Plan")
+    client.force_login(officer_a)
+    download = client.get(f"{plan.get_absolute_url()}?_export=csv")
+    name = download["Content-Disposition"].split('filename="')[1].rstrip('"')
+    edited = download.content.decode("utf-8-sig").replace("Not progressed.", "Under way.")
+
+    response = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile(name, edited.encode("utf-8"), "text/csv")]},
+        follow=True,
+    )
+
+    assert name == "partnership-a-plan-actions.csv"
+    assert response.status_code == 200
+    assert Action.objects.get(reference="2.2").latest_update == "Under way."
+
+
+def test_a_csv_named_for_no_table_is_still_refused():
+    from indicators.importing.reading import csv_table
+
+    known = ["actuals", "actions", "risks"]
+    assert csv_table("Plan-Actions.csv", known) == "actions"
+    assert csv_table("actuals.CSV", known) == "actuals"
+    assert csv_table("transactions.csv", known) is None  # no hyphen before the table
+    assert csv_table("plan-actions.xlsx", known) is None
