@@ -355,6 +355,12 @@ class Recommendation(models.Model):
         errors = {}
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
             errors["meeting"] = "Choose a meeting of this partnership."
+        elif self.meeting_id and self.meeting_date and self.meeting.date != self.meeting_date:
+            # recommendations.csv finds the meeting by its date: another date loses it.
+            errors["meeting_date"] = (
+                "The meeting date must be the date of the meeting chosen "
+                f"({self.meeting.date.day} {self.meeting.date:%B %Y})."
+            )
         if self.due and self.meeting_date and self.due < self.meeting_date:
             errors["due"] = "The due date must be on or after the date of the meeting that made it."
         if errors:

@@ -295,11 +295,16 @@ def _legend(ctx, slug: str) -> dict:
 
 
 def _members_by_name(partnership: Partnership) -> dict[str, Membership]:
+    """Members by full name, then by username: a lead with no full name is exported as
+    their username (Action.lead), so it must import back as them."""
+    members = list(Membership.objects.filter(partnership=partnership).select_related("user"))
     found = {}
-    for membership in Membership.objects.filter(partnership=partnership).select_related("user"):
+    for membership in members:
         name = membership.user.get_full_name()
         if name:
             found.setdefault(name, membership)
+    for membership in members:
+        found.setdefault(membership.user.get_username(), membership)
     return found
 
 

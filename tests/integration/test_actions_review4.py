@@ -213,3 +213,52 @@ def test_a_csv_named_for_no_table_is_still_refused():
     assert csv_table("actuals.CSV", known) == "actuals"
     assert csv_table("transactions.csv", known) is None  # no hyphen before the table
     assert csv_table("plan-actions.xlsx", known) is None
+
+
+# Export then import keeps what is stored ---------------------------------------------------
+
+
+def test_a_recommendation_cannot_name_a_meeting_of_another_date(client, officer_a, partnership_a):
+    from django.urls import reverse
+
+    from actions.models import Recommendation
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(partnership=partnership_a, date=DAY(2017, 3, 2))
+    client.force_login(officer_a)
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    data = {
+        "meeting": meeting.pk,
+        "meeting_date": "2017-06-01",
+        "reference": "SP-1",
+        "recommendation": "Review the CCTV contract",
+        "assigned_to": "Community Safety Manager",
+        "response": "",
+        "status": "awaiting_response",
+        "due": "",
+    }
+
+    text = client.post(url, data).content.decode()
+
+    assert "The meeting date must be the date of the meeting chosen (2 March 2017)." in text
+    assert not Recommendation.objects.exists()
+    assert client.post(url, {**data, "meeting_date": "2017-03-02"}).status_code == 302
+    assert Recommendation.objects.get().meeting == meeting
+
+
+def test_a_lead_with_no_full_name_exports_and_imports_back_as_themselves(
+    tmp_path, valley, officer_a
+):
+    from actions import transfer
+    from tests.factories import MembershipFactory, UserFactory
+
+    nameless = MembershipFactory(
+        partnership=valley, user=UserFactory(username="jbloggs", first_name="", last_name="")
+    )
+    _write(tmp_path, "actions", ACTION_ROWS[1].replace(",Someone,", ",jbloggs,"))
+
+    _import(tmp_path, by=officer_a)
+
+    action = Action.objects.get(reference="2.2")
+    assert (action.lead_member, action.lead_text) == (nameless, "")
+    assert [row[9] for row in transfer.export_actions(valley)] == ["jbloggs"]
