@@ -262,3 +262,34 @@ def test_a_lead_with_no_full_name_exports_and_imports_back_as_themselves(
     action = Action.objects.get(reference="2.2")
     assert (action.lead_member, action.lead_text) == (nameless, "")
     assert [row[9] for row in transfer.export_actions(valley)] == ["jbloggs"]
+
+
+# The report's commissioning warnings ---------------------------------------------------------
+
+
+def test_a_reports_commissioning_warnings_are_as_at_the_end_of_its_month(partnership_a):
+    from commissioning.models import CommissioningLine
+    from reports import sources
+    from tests.factories import CommissioningLineFactory, ProgressUpdateFactory
+
+    commissioned = CommissioningLine.Status.COMMISSIONED
+    ending = CommissioningLineFactory(
+        partnership=partnership_a,
+        reference="CI 01",
+        status=commissioned,
+        start=DAY(2017, 4, 1),
+        end=DAY(2017, 9, 15),
+    )
+    ProgressUpdateFactory(line=ending, date=DAY(2017, 9, 10))
+    quiet = CommissioningLineFactory(
+        partnership=partnership_a, reference="CI 02", status=commissioned, start=DAY(2017, 4, 1)
+    )
+    ProgressUpdateFactory(line=quiet, date=DAY(2017, 12, 1))  # after the report's month
+
+    found = sources.commissioning(partnership_a, DAY(2017, 9, 1))
+
+    assert found["warnings"] == [
+        "CI 01: the contract ended on 15 September 2017 but the line is still marked commissioned.",
+        "CI 02: no progress update since the contract started on 1 April 2017.",
+    ]
+    assert [u["title"][:5] for u in found["updates"]] == ["CI 01"]
