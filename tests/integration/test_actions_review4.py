@@ -293,3 +293,36 @@ def test_a_reports_commissioning_warnings_are_as_at_the_end_of_its_month(partner
         "CI 02: no progress update since the contract started on 1 April 2017.",
     ]
     assert [u["title"][:5] for u in found["updates"]] == ["CI 01"]
+
+
+# The quick update's message ----------------------------------------------------------------
+
+
+def test_the_quick_updates_message_gives_the_status_saved_not_the_one_posted(
+    client, partnership_a, officer_a
+):
+    from django.contrib.messages import get_messages
+
+    action = ActionFactory(
+        objective=ObjectiveFactory(plan=ActionPlanFactory(partnership=partnership_a))
+    )
+    today = timezone.localdate()
+    services.action_update_add(action=action, status="red", text="Late.", by=None, date=today)
+    shown = "red"  # the page showed red; someone then saves green
+    services.action_update_add(action=action, status="green", text="Done.", by=None, date=today)
+    client.force_login(officer_a)
+
+    response = client.post(
+        action.get_absolute_url(),
+        {
+            f"initial-a{action.pk}-status": shown,
+            f"a{action.pk}-status": shown,  # left as shown: the stored status stands
+            f"a{action.pk}-text": "Checked the figures.",
+        },
+    )
+
+    action.refresh_from_db()
+    assert response.status_code == 302 and action.status == "green"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Action {action.reference} is now Green."
+    ]
