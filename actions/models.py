@@ -57,7 +57,7 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({periods.fy_label(self.financial_year)})"
+        return f"{self.title} ({self.year_label})"
 
     def get_absolute_url(self) -> str:
         return reverse("actions:plan", args=[self.partnership.slug, self.pk])

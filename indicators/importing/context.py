@@ -234,11 +234,15 @@ class ImportContext:
                 )
         return month
 
-    def financial_year(self, row: Row, column: str = "year") -> int | None:
+    def financial_year(self, row: Row, column: str = "year", slug: str | None = None) -> int | None:
+        """The start year a cell names, labelled as the partnership ``slug`` labels its years
+        ("2016" where they are calendar years), else as April years."""
+        start_month = self.fy_start.get(slug, 4) if slug else 4
         try:
-            return periods.parse_fy_label(row.get(column))
+            return periods.parse_fy_label(row.get(column), start_month)
         except ValueError:
-            self.error(row, f"{column} '{row.get(column)}' is not a financial year like 2016/17")
+            example = periods.fy_label(2016, start_month)
+            self.error(row, f"{column} '{row.get(column)}' is not a financial year like {example}")
             return None
 
     def add_partnership(self, slug: str) -> None:

@@ -326,3 +326,47 @@ def test_the_quick_updates_message_gives_the_status_saved_not_the_one_posted(
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         f"Action {action.reference} is now Green."
     ]
+
+
+# Calendar-year partnerships -----------------------------------------------------------------
+
+
+@pytest.fixture
+def calendar_year(partnership_a):
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+    return partnership_a
+
+
+def test_a_calendar_year_partnerships_streams_lines_and_plans_say_the_year_as_it_does(
+    calendar_year,
+):
+    from tests.factories import CommissioningLineFactory, FundingStreamFactory
+
+    stream = FundingStreamFactory(
+        partnership=calendar_year, source="PCC grant", financial_year=2024
+    )
+    line = CommissioningLineFactory(
+        partnership=calendar_year, funding_stream=stream, reference="CI 01", financial_year=2024
+    )
+    plan = ActionPlanFactory(partnership=calendar_year, title="Plan", financial_year=2024)
+
+    assert (str(stream), str(line), str(plan)) == ("PCC grant 2024", "CI 01 2024", "Plan (2024)")
+
+
+def test_a_calendar_year_partnerships_commissioning_import_names_its_year(calendar_year):
+    from tests.integration.test_commissioning import _tables
+
+    funding = "partnership,financial_year,source,amount\npartnership-a,2024,PCC grant,1000\n"
+    lines = (
+        "partnership,financial_year,reference,area_of_need,recommendation,theme_group,"
+        "provider,funding_source,contribution,total_budget,start,end,status\n"
+        "partnership-a,2025,CI 01,Need,,,,PCC grant,tbc,,,,proposed\n"
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(funding, lines), by=None)
+
+    assert "commissioning.csv row 2: there is no funding stream 'PCC grant' for 2025" in (
+        failed.value.report.errors
+    )
