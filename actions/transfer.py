@@ -372,9 +372,11 @@ def apply_actions(items: list[dict], ctx) -> dict[str, int]:
 
 def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
     """A rule the service keeps (a due date, a reference taken) as the row's error: the
-    import then writes nothing, as for any row error."""
+    import then writes nothing, as for any row error. The message is the service's own
+    sentence, capital and all (as commissioning.csv gives them): lower-casing its first
+    letter made "Safer Plymouth" "safer Plymouth"."""
     for message in refused.messages:
-        ctx.error_at(table, row, message[:1].lower() + message[1:].rstrip("."))
+        ctx.error_at(table, row, message.rstrip("."))
 
 
 def _once(stored: _Stored, key: tuple, save: Callable[[], Model]) -> Model:

@@ -370,3 +370,21 @@ def test_a_calendar_year_partnerships_commissioning_import_names_its_year(calend
     assert "commissioning.csv row 2: there is no funding stream 'PCC grant' for 2025" in (
         failed.value.report.errors
     )
+
+
+# Import errors keep proper names ------------------------------------------------------------
+
+
+def test_an_import_refusal_keeps_the_partnerships_name_as_it_is_written(
+    tmp_path, valley, officer_a
+):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",PLAN,"))
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path, by=officer_a)
+
+    assert failed.value.report.errors == [
+        "actions.csv row 2: Partnership A already has a plan called 'PLAN'"
+    ]
