@@ -36,7 +36,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "plan"]
     list_filter = ["plan__partnership"]
     search_fields = ["title", "plan__title"]
-    list_select_related = ["plan"]
+    list_select_related = ["plan__partnership"]
     autocomplete_fields = ["plan"]
 
 
@@ -64,7 +64,7 @@ class ActionAdmin(admin.ModelAdmin):
         "plan__title",
         "plan__theme_group__name",
     ]
-    list_select_related = ["plan"]
+    list_select_related = ["plan__partnership"]
     autocomplete_fields = ["plan", "objective", "lead_member", "indicators"]
     # Status and the latest update come from the update history (services.action_update_add).
     readonly_fields = ["status", "latest_update", "updated_on"]

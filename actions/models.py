@@ -57,7 +57,7 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({periods.fy_label(self.financial_year)})"
+        return f"{self.title} ({self.year_label})"
 
     def get_absolute_url(self) -> str:
         return reverse("actions:plan", args=[self.partnership.slug, self.pk])
@@ -209,6 +209,11 @@ class ActionUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.action.reference} {self.date}: {self.get_status_display()}"
 
+    def clean(self) -> None:
+        # A future update would stay the latest, and so the action's status, for good.
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "The date of the update cannot be in the future."})
+
 
 class OpenClosed(models.TextChoices):
     OPEN = "open", "Open"
@@ -350,6 +355,12 @@ class Recommendation(models.Model):
         errors = {}
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
             errors["meeting"] = "Choose a meeting of this partnership."
+        elif self.meeting_id and self.meeting_date and self.meeting.date != self.meeting_date:
+            # recommendations.csv finds the meeting by its date: another date loses it.
+            errors["meeting_date"] = (
+                "The meeting date must be the date of the meeting chosen "
+                f"({self.meeting.date.day} {self.meeting.date:%B %Y})."
+            )
         if self.due and self.meeting_date and self.due < self.meeting_date:
             errors["due"] = "The due date must be on or after the date of the meeting that made it."
         if errors:

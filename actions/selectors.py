@@ -320,7 +320,7 @@ class StatusChange:
 @dataclass(frozen=True)
 class PlanSummary:
     as_at: datetime.date
-    since: datetime.date | None
+    since: datetime.date | datetime.datetime | None
     legend: list[rules.LegendEntry]
     counts: list[rules.RagCount]
     total: int
@@ -340,23 +340,33 @@ def _status_as_at(
     return rules.NOT_STARTED, None
 
 
+def _seen_at(update: ActionUpdate, since: datetime.date | datetime.datetime) -> bool:
+    """Whether an update stood at `since`: dated by then and, for a moment, recorded by it."""
+    if isinstance(since, datetime.datetime):
+        return update.date <= timezone.localdate(since) and update.created_at <= since
+    return update.date <= since
+
+
 def plan_summary(
     partnership: Partnership,
     *,
     theme_group: ThemeGroup | None = None,
     plan: ActionPlan | None = None,
     as_at: datetime.date | datetime.datetime | None = None,
-    since: datetime.date | None = None,
+    since: datetime.date | datetime.datetime | None = None,
 ) -> PlanSummary:
     """The partnership's actions as they stood at a date: 3 queries.
 
     `as_at` defaults to today. A datetime also leaves out updates recorded after it, so
     a report built at that moment can be rebuilt exactly later. An action's status at
     a date is its latest update dated on or before it; with no update by then it is
-    not started. Overdue is judged at `as_at`. `since` (a date) fills `changes`
-    and `updates` for "changed since the last report".
+    not started. Overdue is judged at `as_at`. `since` fills `changes` and `updates`
+    for "changed since the last report": a date takes every update dated on or before
+    it as before; a datetime (when the last report was published) only those recorded
+    by then, so a change made later on the day of publishing is a change since.
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
+    since_day = timezone.localdate(since) if isinstance(since, datetime.datetime) else since
     if as_at is None:
         as_at = timezone.localdate()
     # The day in the site's time zone: a UTC moment's own date is the day before between
@@ -395,10 +405,11 @@ def plan_summary(
             )
         )
         if since is not None:
-            before, _ = _status_as_at(history, since)
+            seen = [u for u in history if _seen_at(u, since)]
+            before, _ = _status_as_at(seen, since_day)
             if update is not None and before != status:
                 changes.append(StatusChange(action, before, status, update))
-            window.extend(u for u in history if since < u.date <= date)
+            window.extend(u for u in history if not _seen_at(u, since))
     window.sort(key=lambda u: (u.date, u.created_at, u.pk), reverse=True)
     return PlanSummary(
         as_at=date,

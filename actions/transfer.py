@@ -7,8 +7,10 @@ partnership workbook carry them with the indicator tables. Columns are a contrac
 Natural keys: partnership + plan + reference for actions, partnership + reference for
 risks and recommendations, so importing the same file twice changes nothing. An
 action's status, latest update and its date become an update in the action's history,
-attributed to the importing user with source "import", when they differ from the
-action's current ones. Its closed column closes or reopens it as the action's page does
+attributed to the importing user with source "import", unless the history already holds
+that update (so re-importing an old file adds nothing); one dated before the action's
+latest update joins the history without changing its status, and the import says so.
+Its closed column closes or reopens it as the action's page does
 (services.action_save), so its history says who did so, and when.
 
 What is stored is read in bulk up front: a row that matches it is counted unchanged
@@ -34,6 +36,7 @@ from .models import (
     DUE_YEARS_AFTER,
     Action,
     ActionPlan,
+    ActionUpdate,
     Objective,
     OpenClosed,
     Recommendation,
@@ -95,6 +98,8 @@ ORDER = {"actions": 60, "risks": 61, "recommendations": 62}
 # The largest objective number a small integer column holds on PostgreSQL (SQLite would
 # take more, so a file that loads in one would fail in the other).
 OBJECTIVE_NUMBER_MAX = 32767
+# The rows an import names whose update is older than their action's latest; more are counted.
+OLDER_NOTES = 5
 # The text each table writes to a field of limited length, by column.
 LENGTHS = {
     "actions": max_lengths(ActionPlan, plan="title")
@@ -190,6 +195,15 @@ def check_actions(rows, ctx) -> list[dict]:
         ok = ctx.texts_fit(row, LENGTHS["actions"]) and ok
         due_ok, due = _date(row, "due", ctx)
         updated_ok, updated_on = _date(row, "updated_on", ctx)
+        if updated_on and updated_on > ctx.today:
+            # A future update would stay the latest one, so no later update could change
+            # the action's status.
+            ctx.error(
+                row,
+                f"updated_on {updated_on.isoformat()} is in the future: an update cannot be "
+                f"dated after today ({ctx.today.isoformat()})",
+            )
+            updated_ok = False
         closed_ok, closed = yes_no(row, "closed", ctx)
         ok = ok and due_ok and updated_ok and closed_ok
         status = row.get("status") or rules.NOT_STARTED
@@ -281,11 +295,16 @@ def _legend(ctx, slug: str) -> dict:
 
 
 def _members_by_name(partnership: Partnership) -> dict[str, Membership]:
+    """Members by full name, then by username: a lead with no full name is exported as
+    their username (Action.lead), so it must import back as them."""
+    members = list(Membership.objects.filter(partnership=partnership).select_related("user"))
     found = {}
-    for membership in Membership.objects.filter(partnership=partnership).select_related("user"):
+    for membership in members:
         name = membership.user.get_full_name()
         if name:
             found.setdefault(name, membership)
+    for membership in members:
+        found.setdefault(membership.user.get_username(), membership)
     return found
 
 
@@ -297,6 +316,8 @@ class _Stored(NamedTuple):
     plans: dict[str, ActionPlan]
     objectives: dict[tuple[int, int], Objective]
     actions: dict[tuple[int, str], Action]
+    # Each action's updates as (date, status, text): a row repeating one adds nothing.
+    history: dict[int, set[tuple[datetime.date, str, str]]]
     # ("plan", title) or ("objective", plan id, number) -> the row saved, or its refusal
     saved: dict[tuple, Model | ValidationError]
 
@@ -316,8 +337,19 @@ def _stored(partnership: Partnership) -> _Stored:
                 "indicators"
             )
         },
+        history=_histories(partnership),
         saved={},
     )
+
+
+def _histories(partnership: Partnership) -> dict[int, set[tuple[datetime.date, str, str]]]:
+    found: dict[int, set] = {}
+    updates = ActionUpdate.objects.filter(
+        action__plan__partnership=partnership, kind=ActionUpdate.Kind.UPDATE
+    ).values_list("action_id", "date", "status", "text")
+    for action_id, date, status, text in updates:
+        found.setdefault(action_id, set()).add((date, status, text))
+    return found
 
 
 def apply_actions(items: list[dict], ctx) -> dict[str, int]:
@@ -334,14 +366,17 @@ def apply_actions(items: list[dict], ctx) -> dict[str, int]:
                 _refused(ctx, "actions", item["row"], refused)
                 continue
             counts[outcome] += 1
+    _older_updates_note(ctx)
     return counts
 
 
 def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
     """A rule the service keeps (a due date, a reference taken) as the row's error: the
-    import then writes nothing, as for any row error."""
+    import then writes nothing, as for any row error. The message is the service's own
+    sentence, capital and all (as commissioning.csv gives them): lower-casing its first
+    letter made "Safer Plymouth" "safer Plymouth"."""
     for message in refused.messages:
-        ctx.error_at(table, row, message[:1].lower() + message[1:].rstrip("."))
+        ctx.error_at(table, row, message.rstrip("."))
 
 
 def _once(stored: _Stored, key: tuple, save: Callable[[], Model]) -> Model:
@@ -424,23 +459,55 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
             action=current,
             source=ctx.source,
         )
-    wanted = (item["status"], item["latest_update"], item["updated_on"])
-    if (action.status, action.latest_update, action.updated_on) != wanted and (
-        item["status"] != rules.NOT_STARTED or item["latest_update"] or item["updated_on"]
-    ):
+    if _update_wanted(item, action, stored):
+        date = item["updated_on"] or ctx.today
         services.action_update_add(
             action=action,
             status=item["status"],
             text=item["latest_update"],
             by=ctx.user,
-            date=item["updated_on"] or ctx.today,
+            date=date,
             source=ctx.source,
             require_text=False,
         )
+        if action.updated_on is not None and date < action.updated_on:
+            _state(ctx, "older")[item["row"]] = (action.reference, date, action.updated_on)
         changed = True
     if current is None:
         return "created"
     return "updated" if changed else "unchanged"
+
+
+def _update_wanted(item, action: Action, stored: _Stored) -> bool:
+    """Whether a row's status, latest update and date are an update the action has not
+    had. A dated one it already has, latest or not, is not added again (re-importing an
+    old file); an undated one is the action's current status if it matches that."""
+    status, text, date = item["status"], item["latest_update"].strip(), item["updated_on"]
+    if status == rules.NOT_STARTED and not text and date is None:
+        return False
+    if date is None:
+        return (action.status, action.latest_update) != (status, text)
+    return (date, status, text) not in stored.history.get(action.pk, ())
+
+
+def _older_updates_note(ctx) -> None:
+    """Say which rows' updates joined an action's history without changing its status,
+    as a later update is its latest (services.action_update_add keeps the latest)."""
+    older = _state(ctx, "older")
+    for row in sorted(older)[:OLDER_NOTES]:
+        reference, day, latest = older[row]
+        ctx.notes.append(
+            f"actions.csv row {row}: the update of {day.isoformat()} was added to action "
+            f"{reference}'s history but does not change its status, as its latest update "
+            f"is of {latest.isoformat()}."
+        )
+    if len(older) > OLDER_NOTES:
+        more = len(older) - OLDER_NOTES
+        ctx.notes.append(
+            f"{more:,} more update{'s' if more > 1 else ''} dated before their action's "
+            "latest joined its history without changing its status."
+        )
+    older.clear()
 
 
 def export_actions(partnership: Partnership, plan: ActionPlan | None = None) -> Iterator[Sequence]:

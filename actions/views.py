@@ -173,7 +173,7 @@ def _plan_view(request, partnership, action_plan):
         action = get_object_or_404(actions, pk=int(action_id) if valid else 0)
         quick = QuickUpdateForm(request.POST, partnership=partnership, prefix=f"a{action.pk}")
         if _quick_update(request, action, quick):
-            messages.success(request, _now_message(action, quick))
+            messages.success(request, _now_message(action))
             return redirect(f"{request.get_full_path()}#action-{action.pk}")
         quick_forms[action.pk] = quick
     page = selectors.plan_page(
@@ -234,8 +234,11 @@ def _quick_update(request, action: Action, form: QuickUpdateForm) -> bool:
     return True
 
 
-def _now_message(action: Action, form: QuickUpdateForm) -> str:
-    return f"Action {action.reference} is now {rules.STATUS_WORDS[form.cleaned_data['status']]}."
+def _now_message(action: Action) -> str:
+    """The status stored after the update, which may not be the one posted: a status left
+    as the page showed it keeps one someone else saved meanwhile."""
+    action.refresh_from_db(fields=["status"])
+    return f"Action {action.reference} is now {rules.STATUS_WORDS[action.status]}."
 
 
 # Starting and changing plans and objectives --------------------------------
@@ -426,7 +429,7 @@ def action_detail(request, slug, pk):
             initial={"status": action.status},
         )
         if request.method == "POST" and _quick_update(request, action, form):
-            messages.success(request, _now_message(action, form))
+            messages.success(request, _now_message(action))
             return redirect(action.get_absolute_url())
     period, figures = selectors.linked_figures(
         partnership, action.indicators.values_list("pk", flat=True)

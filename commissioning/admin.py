@@ -66,7 +66,7 @@ class CommissioningLineAdmin(admin.ModelAdmin):
         ("theme_group", ThemeGroupFilter),
     ]
     search_fields = ["reference", "area_of_need", "recommendation", "provider"]
-    list_select_related = ["partnership", "funding_stream"]
+    list_select_related = ["partnership", "funding_stream__partnership"]
     autocomplete_fields = ["indicators"]
     exclude = ["version"]
 
@@ -95,7 +95,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_display = ["line", "date", "reported_by", "entered_by"]
     list_filter = ["line__partnership", "date"]
     search_fields = ["text", "reported_by", "line__reference"]
-    list_select_related = ["line", "entered_by"]
+    list_select_related = ["line__partnership", "entered_by"]
     inlines = [ProgressOutputInline]
     exclude = ["version", "entered_by"]
 

@@ -9,6 +9,8 @@ Definitions:
   as money.
 - A stream's confirmed total is the sum of its lines' confirmed contributions; what
   is left unallocated is its amount minus that total (negative when over-allocated).
+  Over a year's streams, what is left is the sum of the streams with money left; the
+  over-allocated ones are named with how far each is over.
 - Warnings: confirmed contributions exceed the stream; a contract that is not ended
   ends within three months of today; a contract has ended while the line is still
   commissioned; a commissioned line has had no progress update (or, with none, no
@@ -162,17 +164,24 @@ class PlanTotal:
     streams: int
     amount: Decimal
     confirmed: Decimal
-    unallocated: Decimal
+    unallocated: Decimal  # what the streams not over-allocated have left, never below 0
+    # Each over-allocated stream's source and how far its confirmed contributions exceed it.
+    over_allocated: tuple[tuple[str, Decimal], ...] = ()
 
 
 def plan_total(totals: Iterable[StreamTotals]) -> PlanTotal:
-    """The year's total funding, confirmed contributions and what is left, over every stream."""
+    """The year's total funding, confirmed contributions and what is left, over every stream.
+
+    What is left adds up only the streams with money left: one stream's spare money cannot
+    pay for another's over-allocation, which is given stream by stream instead.
+    """
     totals = list(totals)
     return PlanTotal(
         streams=len(totals),
         amount=sum((t.amount for t in totals), ZERO),
         confirmed=sum((t.confirmed for t in totals), ZERO),
-        unallocated=sum((t.unallocated for t in totals), ZERO),
+        unallocated=sum((t.unallocated for t in totals if not t.over_allocated), ZERO),
+        over_allocated=tuple((t.source, t.over_allocated_by) for t in totals if t.over_allocated),
     )
 
 

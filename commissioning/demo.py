@@ -33,7 +33,9 @@ def progress_load(demo_dir: Path) -> list[str]:
         partnership = Partnership.objects.get(slug=item["partnership"])
         line = CommissioningLine.objects.get(
             partnership=partnership,
-            financial_year=periods.parse_fy_label(item["financial_year"]),
+            financial_year=periods.parse_fy_label(
+                item["financial_year"], partnership.fy_start_month
+            ),
             reference=item["reference"],
         )
         if item.get("indicators"):

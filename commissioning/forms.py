@@ -266,7 +266,7 @@ class LineForm(TrackedForm):
             f"Choose a funding stream of {partnership.name} for {label}."
         )
         self.fields["funding_stream"].label_from_instance = lambda s: (
-            f"{s.source} ({budget.format_money(s.amount)}, {periods.fy_label(s.financial_year)})"
+            f"{s.source} ({budget.format_money(s.amount)}, {label})"
         )
         self.fields["indicators"].queryset = Indicator.objects.filter(
             partnership=partnership
@@ -284,7 +284,8 @@ class LineForm(TrackedForm):
                 "funding_stream",
                 f"Choose a funding stream for "
                 f"{periods.fy_label(self.year, self.partnership.fy_start_month)}: "
-                f"{stream.source} is for {periods.fy_label(stream.financial_year)}.",
+                f"{stream.source} is for "
+                f"{periods.fy_label(stream.financial_year, self.partnership.fy_start_month)}.",
             )
         self._check_model_rules(cleaned)
         return cleaned

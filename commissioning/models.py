@@ -54,7 +54,12 @@ class FundingStream(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} {periods.fy_label(self.financial_year)}"
+        return f"{self.source} {self.year_label}"
+
+    @property
+    def year_label(self) -> str:
+        """The financial year as the partnership labels it ("2024" for a calendar year)."""
+        return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
 
 
 class CommissioningLine(models.Model):
@@ -137,10 +142,15 @@ class CommissioningLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {periods.fy_label(self.financial_year)}"
+        return f"{self.reference} {self.year_label}"
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:line", args=[self.partnership.slug, self.pk])
+
+    @property
+    def year_label(self) -> str:
+        """The financial year as the partnership labels it ("2024" for a calendar year)."""
+        return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
 
     def clean(self) -> None:
         """The rules a line keeps however it is written (form, import, admin)."""
@@ -151,8 +161,7 @@ class CommissioningLine(models.Model):
             or stream.financial_year != self.financial_year
         ):
             errors["funding_stream"] = (
-                "Choose a funding stream of this partnership for "
-                f"{periods.fy_label(self.financial_year)}."
+                f"Choose a funding stream of this partnership for {self.year_label}."
             )
         if stream is None and self.contribution_status:
             errors["contribution_status"] = (

@@ -11,7 +11,7 @@ lines or updates (tests/integration/test_commissioning.py; bench/commissioning_b
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
@@ -80,9 +80,11 @@ def stream_facts(stream: FundingStream) -> budget.StreamFacts:
     return budget.StreamFacts(key=stream.pk, source=stream.source, amount=stream.amount)
 
 
-def _latest_update_id():
+def _latest_update_id(as_at: datetime.date):
     return Subquery(
-        ProgressUpdate.objects.filter(line=OuterRef("pk")).order_by("-date", "-pk").values("pk")[:1]
+        ProgressUpdate.objects.filter(line=OuterRef("pk"), date__lte=as_at)
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
     )
 
 
@@ -96,7 +98,8 @@ def commissioning_summary(
 ) -> CommissioningSummary:
     """A year's commissioning: lines, per-stream totals, unconfirmed lines, warnings, progress.
 
-    2 queries (4 with progress); `as_at` is "today" for the warnings.
+    2 queries (4 with progress); `as_at` is "today" for the warnings, and a line's latest
+    progress update is its latest dated by then (a report's is as at its month's end).
     """
     streams = list(
         FundingStream.objects.filter(partnership=partnership, financial_year=financial_year)
@@ -104,7 +107,10 @@ def commissioning_summary(
     all_lines = list(
         CommissioningLine.objects.filter(partnership=partnership, financial_year=financial_year)
         .select_related("theme_group", "funding_stream")
-        .annotate(last_update=Max("updates__date"), latest_update_id=_latest_update_id())
+        .annotate(
+            last_update=Max("updates__date", filter=Q(updates__date__lte=as_at)),
+            latest_update_id=_latest_update_id(as_at),
+        )
         .order_by("reference")
     )
     for line in all_lines:

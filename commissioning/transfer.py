@@ -97,8 +97,8 @@ def _file_streams(ctx) -> set:
     return ctx.commissioning_streams
 
 
-def _year(row, ctx) -> int | None:
-    return ctx.financial_year(row, column="financial_year")
+def _year(row, ctx, slug: str | None) -> int | None:
+    return ctx.financial_year(row, column="financial_year", slug=slug)
 
 
 # Checking ----------------------------------------------------------------------
@@ -108,7 +108,7 @@ def check_funding(rows, ctx) -> list[StreamItem]:
     items = []
     for row in rows:
         slug = ctx.check_partnership(row)
-        year = _year(row, ctx)
+        year = _year(row, ctx, slug)
         source = row.get("source")
         if not source:
             ctx.error(row, "source is blank")
@@ -125,7 +125,10 @@ def check_funding(rows, ctx) -> list[StreamItem]:
             continue
         first = ctx.repeated(row, (slug, year, source))
         if first is not None:
-            ctx.error(row, f"'{source}' for {periods.fy_label(year)} repeats row {first}")
+            ctx.error(
+                row,
+                f"'{source}' for {periods.fy_label(year, ctx.fy_start[slug])} repeats row {first}",
+            )
             continue
         _file_streams(ctx).add((slug, year, source))
         details = {name: row.get(name) for name in FUNDING_DETAILS if name in row.columns}
@@ -180,7 +183,7 @@ def check_commissioning(rows, ctx) -> list[LineItem]:
 
 def _check_line(row, ctx) -> LineItem | None:
     slug = ctx.check_partnership(row)
-    year = _year(row, ctx)
+    year = _year(row, ctx, slug)
     if slug is None or year is None:
         return None
     problems = []
@@ -196,7 +199,8 @@ def _check_line(row, ctx) -> LineItem | None:
     if source:
         key = (slug, year, source)
         if key not in _file_streams(ctx) and key not in _stored_streams(ctx):
-            problems.append(f"there is no funding stream '{source}' for {periods.fy_label(year)}")
+            label = periods.fy_label(year, ctx.fy_start[slug])
+            problems.append(f"there is no funding stream '{source}' for {label}")
     raw = row.get("contribution")
     status, amount = CommissioningLine.Contribution.NONE, None
     if raw.lower() in CONTRIBUTION_WORDS:

@@ -78,7 +78,7 @@ def action_plan(
         partnership,
         theme_group=theme_group,
         as_at=as_at,
-        since=timezone.localdate(since) if since else None,
+        since=since,
     )
     plans = _reader("actions", "plans_of_year")(
         partnership, financial_year, theme_group=theme_group
@@ -113,6 +113,8 @@ def action_plan(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
     )
     return {
+        # No earlier report to compare with: it says so rather than "no change since".
+        "first": since is None,
         "total": len(rows),
         "year": periods.fy_label(financial_year, partnership.fy_start_month),
         "plans": [plan.title for plan in plans],
@@ -232,8 +234,11 @@ def commissioning(
     if reader is None:
         return None
     year = periods.financial_year_of(period, partnership.fy_start_month)
+    # Warnings as at the report month's last day: a contract ending mid-month has not
+    # ended "within three months" of the month's first day, it ends in the report's month.
+    month_end = periods.add_months(periods.month_start(period), 1) - datetime.timedelta(days=1)
     for candidate in (year, year + 1):
-        summary = reader(partnership, candidate, theme_group, as_at=period, progress=True)
+        summary = reader(partnership, candidate, theme_group, as_at=month_end, progress=True)
         if summary.lines or summary.streams:
             break
     else:
@@ -327,6 +332,9 @@ def _plan_total(rows) -> dict | None:
         "amount": plain(total.amount),
         "confirmed": plain(total.confirmed),
         "unallocated": plain(total.unallocated),
+        "over_allocated": [
+            {"name": source, "by": plain(by)} for source, by in total.over_allocated
+        ],
     }
 
 

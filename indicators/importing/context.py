@@ -99,6 +99,7 @@ class ImportContext:
         self.user, self.scope, self.today = user, scope, today
         self.source, self.dry_run = source, dry_run
         self.errors: list[str] = []  # the first MAX_ERRORS
+        self.notes: list[str] = []  # said with the summary of an import that succeeds
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
         self.error_count = 0
         known = Partnership.objects.all()
@@ -250,11 +251,15 @@ class ImportContext:
                 )
         return month
 
-    def financial_year(self, row: Row, column: str = "year") -> int | None:
+    def financial_year(self, row: Row, column: str = "year", slug: str | None = None) -> int | None:
+        """The start year a cell names, labelled as the partnership ``slug`` labels its years
+        ("2016" where they are calendar years), else as April years."""
+        start_month = self.fy_start.get(slug, 4) if slug else 4
         try:
-            return periods.parse_fy_label(row.get(column))
+            return periods.parse_fy_label(row.get(column), start_month)
         except ValueError:
-            self.error(row, f"{column} '{row.get(column)}' is not a financial year like 2016/17")
+            example = periods.fy_label(2016, start_month)
+            self.error(row, f"{column} '{row.get(column)}' is not a financial year like {example}")
             return None
 
     def add_partnership(self, slug: str) -> None:

@@ -1,7 +1,9 @@
 """Files to rows: a folder of CSV files, one CSV file, an .xlsx workbook, or uploads.
 
 A file is named after its table (``actuals.csv``, or a sheet named ``actuals``); see
-``registry``. Reading checks only the header; the rows are checked by each table.
+``registry``. A CSV file's name may start with more before a hyphen, as a download's does
+(``safer-plymouth-plan-actions.csv``), so a download updated in a spreadsheet imports back.
+Reading checks only the header; the rows are checked by each table.
 """
 
 import codecs
@@ -366,6 +368,17 @@ def _twice(table: str, first: str, second: str, keep: str = "upload") -> str:
     )
 
 
+def csv_table(filename: str, known: Iterable[str]) -> str | None:
+    """The table a CSV file's name gives: ``actions.csv`` or ``...-actions.csv``, any case."""
+    stem = filename.lower().removesuffix(".csv")
+    if stem == filename.lower():
+        return None
+    for table in known:
+        if stem == table or stem.endswith(f"-{table}"):
+            return table
+    return None
+
+
 def read_path(path: Path, errors: list[str]) -> Tables:
     """Tables from a folder of CSV files or one .xlsx workbook."""
     known = registry.names()
@@ -373,8 +386,8 @@ def read_path(path: Path, errors: list[str]) -> Tables:
         tables = {}
         found: dict[str, Path] = {}
         for file in sorted(path.iterdir()):
-            name = file.name.lower().removesuffix(".csv")
-            if not file.name.lower().endswith(".csv") or name not in known or file.is_dir():
+            name = csv_table(file.name, known)
+            if name is None or file.is_dir():
                 continue
             if name in found:  # actuals.csv and Actuals.csv
                 errors.append(f"{path}: {_twice(name, found[name].name, file.name, 'keep')}")
@@ -388,8 +401,9 @@ def read_path(path: Path, errors: list[str]) -> Tables:
         return tables
     if path.suffix.lower() == ".xlsx":
         return read_workbook(path, errors)
-    if path.suffix.lower() == ".csv" and path.stem in known:
-        return {path.stem: _file_rows(path.stem, path, errors)}
+    table = csv_table(path.name, known)
+    if table is not None:
+        return {table: _file_rows(table, path, errors)}
     errors.append(f"{path}: give a folder of CSV files or an .xlsx workbook")
     return {}
 
@@ -419,8 +433,7 @@ def read_uploads(
         if name.endswith(".xlsx"):
             for table, rows in read_workbook(raw, errors, max_rows, deadline).items():
                 add(table, rows, Path(upload.name).name)
-        elif name.endswith(".csv") and name.removesuffix(".csv") in known:
-            table = name.removesuffix(".csv")
+        elif table := csv_table(name, known):
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError as error:
@@ -430,6 +443,7 @@ def read_uploads(
         else:
             files_named = registry.listed(f"{n}.csv" for n in known)
             errors.append(
-                f"{upload.name}: name CSV files {files_named}, or upload one .xlsx workbook"
+                f"{upload.name}: name CSV files {files_named} (a name may start with more, "
+                "as in plan-actions.csv), or upload one .xlsx workbook"
             )
     return tables, errors

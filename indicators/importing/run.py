@@ -92,6 +92,7 @@ def import_tables(
     if ctx.errors:
         report.errors, report.error_count = ctx.errors, ctx.error_count
         raise ImportFailed(report)
+    report.notes.extend(ctx.notes)
     return report
 
 

@@ -375,7 +375,7 @@ def test_import_recommendation_due_before_its_meeting_is_a_row_error(tmp_path, v
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None, dry_run=True, source="import")
     assert failed.value.report.errors == [
-        "recommendations.csv row 2: the due date must be on or after the date of the meeting "
+        "recommendations.csv row 2: The due date must be on or after the date of the meeting "
         "that made it"
     ]
     assert not Recommendation.objects.exists()

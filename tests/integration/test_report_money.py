@@ -70,3 +70,24 @@ def test_whole_pounds_stay_whole(partnership_a):
 )
 def test_pence_anywhere_give_pence_everywhere(commissioning, places):
     assert money_places(commissioning) == places
+
+
+@pytest.mark.django_db
+def test_over_allocation_is_named_not_netted_against_other_streams(partnership_a):
+    over = FundingStreamFactory(
+        partnership=partnership_a, source="PCC grant", amount=Decimal("192067.50")
+    )
+    FundingStreamFactory(partnership=partnership_a, source="Council", amount=Decimal("75000"))
+    CommissioningLineFactory(
+        partnership=partnership_a, funding_stream=over, contribution=Decimal("300000")
+    )
+    report = ReportFactory(partnership=partnership_a, period=JUNE_2017)
+
+    text = _text(rendering.render_document(services.report_snapshot(report)))
+
+    assert (
+        "Funding totals £267,067.50 from 2 sources: £300,000.00 is allocated to commissioning "
+        "lines and £75,000.00 is not yet allocated. £107,932.50 is over-allocated on PCC "
+        "grant: more is allocated to lines than that stream holds."
+    ) in text
+    assert "£-" not in text

@@ -248,5 +248,23 @@ def test_plan_total_adds_every_stream_by_hand():
     )
 
 
+def test_plan_total_never_lets_one_streams_spare_money_hide_anothers_over_allocation():
+    # £300,000 of the £192,067.50 PCC grant is confirmed (£107,932.50 over); the council's
+    # £75,000 has £75,000 left. Netted, £32,932.50 over would have hidden both.
+    totals = stream_totals(
+        [
+            StreamFacts(1, "PCC grant", D("192067.50")),
+            StreamFacts(2, "Council", D("75000")),
+        ],
+        [LineFacts(1, "CI 01", 1, AMOUNT, D("300000"))],
+    )
+    total = plan_total(totals)
+    assert (total.confirmed, total.unallocated, total.over_allocated) == (
+        D("300000"),
+        D("75000"),
+        (("PCC grant", D("107932.50")),),
+    )
+
+
 def test_plan_total_of_no_streams_is_zero():
     assert plan_total([]) == PlanTotal(0, D(0), D(0), D(0))
