@@ -7,6 +7,7 @@ from csp_portal.core.paginators import EstimatedCountPaginator
 
 from . import periods, services
 from .models import Actual, FigureChange, Indicator, Target
+from .validation import BASELINE_YEARS
 
 
 class NationalAdmin(admin.ModelAdmin):
@@ -100,6 +101,11 @@ class TargetAdminForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         indicator, year = data.get("indicator"), data.get("financial_year")
+        self._check_baseline(
+            data,
+            indicator or getattr(self.instance, "indicator", None),
+            year or self.instance.financial_year,
+        )
         adding = self.instance.pk is None
         lock = adding and indicator and year and services.target_locked_by(indicator, year)
         if lock:
@@ -114,6 +120,28 @@ class TargetAdminForm(forms.ModelForm):
                 "which asks for a reason."
             )
         return data
+
+    def _check_baseline(self, data, indicator, year) -> None:
+        """The baseline years the target page offers: one of the ten before the target's
+        year, for a change against a baseline only (as the import checks too)."""
+        kind, baseline = data.get("kind"), data.get("baseline_year")
+        if kind != Target.Kind.CHANGE_PCT:
+            if baseline is not None:
+                self.add_error(
+                    "baseline_year", "Leave the baseline year blank: only a change has one"
+                )
+            return
+        if year is None:
+            return
+        start = indicator.partnership.fy_start_month if indicator else 4
+        if baseline is None or not year - BASELINE_YEARS <= baseline < year:
+            self.add_error(
+                "baseline_year",
+                f"Enter a baseline year from {year - BASELINE_YEARS} to {year - 1} (that is "
+                f"{periods.fy_label(year - BASELINE_YEARS, start)} to "
+                f"{periods.fy_label(year - 1, start)}): one of the {BASELINE_YEARS} years "
+                "before the target's",
+            )
 
 
 @admin.register(Target)

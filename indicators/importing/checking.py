@@ -384,7 +384,8 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
     found = ctx.check_indicator(row, slug)
     if found is None:
         return None
-    year = ctx.financial_year(row, "year")
+    start = ctx.fy_start[slug]  # its years are labelled as its financial year starts
+    year = ctx.financial_year(row, "year", slug=slug)
     if year is None:
         return None
     kind = row.get("type").lower()
@@ -406,9 +407,10 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
     baseline = None
     if kind == Target.Kind.CHANGE_PCT:
         if not row.get("baseline_year"):
-            ctx.error(row, "a change_pct target needs a baseline_year like 2009/10")
+            example = periods.fy_label(year - 1, start)
+            ctx.error(row, f"a change_pct target needs a baseline_year like {example}")
             return None
-        baseline = ctx.financial_year(row, "baseline_year")
+        baseline = ctx.financial_year(row, "baseline_year", slug=slug)
         if baseline is None:
             return None
         # The years the target page offers.
@@ -416,8 +418,9 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
             ctx.error(
                 row,
                 f"baseline_year '{row.get('baseline_year')}' must be one of the "
-                f"{BASELINE_YEARS} years before {periods.fy_label(year)}, from "
-                f"{periods.fy_label(year - BASELINE_YEARS)} to {periods.fy_label(year - 1)}",
+                f"{BASELINE_YEARS} years before {periods.fy_label(year, start)}, from "
+                f"{periods.fy_label(year - BASELINE_YEARS, start)} to "
+                f"{periods.fy_label(year - 1, start)}",
             )
             return None
     period = None
@@ -425,14 +428,14 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
         period = ctx.period(row)
         if period is None:
             return None
-        if periods.financial_year_of(period, ctx.fy_start[slug]) != year:
+        if periods.financial_year_of(period, start) != year:
             ctx.error(
                 row,
                 f"period '{row.get('period')}' is outside the financial year "
-                f"{periods.fy_label(year)}",
+                f"{periods.fy_label(year, start)}",
             )
             return None
-        if not _quarter_start_if_quarterly(row, found, period, ctx.fy_start[slug], ctx):
+        if not _quarter_start_if_quarterly(row, found, period, start, ctx):
             return None
     elif row.get("period"):
         ctx.error(row, "period is only for cumulative targets")

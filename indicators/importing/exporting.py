@@ -91,10 +91,10 @@ def export_targets(partnership: Partnership) -> Iterator[Sequence]:
         yield [
             partnership.slug,
             code,
-            periods.fy_label(year),
+            periods.fy_label(year, partnership.fy_start_month),
             kind,
             value,
-            periods.fy_label(baseline) if baseline else "",
+            periods.fy_label(baseline, partnership.fy_start_month) if baseline else "",
             period,
         ]
 

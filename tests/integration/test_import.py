@@ -1048,3 +1048,32 @@ def test_import_a_partnership_named_as_another_is_a_row_error(tmp_path, partners
     assert failed.value.report.errors == [
         f"partnerships.csv row 2: name '{partnership_a.name}' is another partnership's"
     ]
+
+
+@pytest.mark.django_db
+def test_a_calendar_year_partnerships_targets_are_read_and_written_as_it_names_its_years(
+    tmp_path, partnership_a, indicators_a
+):
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+    write_csv(
+        tmp_path,
+        "targets",
+        [target(year="2016", type="change_pct", value="-5", baseline_year="2015")],
+    )
+    call_command("import_data", str(tmp_path), stdout=StringIO())
+    stored = Target.objects.get(indicator=indicators_a["HC 01"])
+    assert (stored.financial_year, stored.baseline_year) == (2016, 2015)
+
+    call_command(
+        "export_data", str(tmp_path / "out"), partnership="partnership-a", stdout=StringIO()
+    )
+    with open(tmp_path / "out" / "targets.csv", encoding="utf-8-sig") as file:
+        (row,) = csv.DictReader(file)
+    assert (row["year"], row["baseline_year"]) == ("2016", "2015")
+
+    write_csv(tmp_path, "targets", [target(year="2016/17", type="annual", value="10")])
+    stderr = StringIO()
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
+    assert "year '2016/17' is not a financial year like 2016" in stderr.getvalue()

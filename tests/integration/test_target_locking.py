@@ -524,3 +524,37 @@ def test_import_sets_a_years_first_profile_a_point_at_a_time(tmp_path, published
     importing.import_path(tmp_path, by=None)
 
     assert Target.objects.filter(indicator=other).count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "baseline", "refused"),
+    [
+        ("change_pct", "2017", "Enter a baseline year from 2007 to 2016"),
+        ("change_pct", "2006", "Enter a baseline year from 2007 to 2016"),
+        ("change_pct", "", "Enter a baseline year from 2007 to 2016"),
+        ("annual", "2016", "Leave the baseline year blank: only a change has one"),
+        ("change_pct", "2016", None),
+    ],
+)
+def test_the_admin_takes_the_baseline_years_the_target_page_offers(
+    client, admin_user, hate_crime, kind, baseline, refused
+):
+    client.force_login(admin_user)
+    added = client.post(
+        reverse("admin:indicators_target_add"),
+        {
+            "indicator": hate_crime.pk,
+            "financial_year": 2017,
+            "kind": kind,
+            "value": "-5",
+            "baseline_year": baseline,
+        },
+    )
+
+    if refused:
+        assert refused in unescape(added.content.decode())
+        assert not Target.objects.filter(financial_year=2017).exists()
+    else:
+        assert added.status_code == 302
+        assert Target.objects.get(financial_year=2017).baseline_year == 2016
