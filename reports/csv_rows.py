@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from decimal import Decimal
 
 from csp_portal.core.spreadsheet import spreadsheet_safe
 from indicators.figures import Figures
@@ -187,6 +188,10 @@ def commissioning_rows(commissioning: dict | None) -> list[dict]:
             ("unallocated", "unallocated"),
         ):
             rows.append(row(f"funding_total_{name}", total[key], measure="pounds", period=year))
+        if "over_allocated" in total:  # snapshots from before it was kept have no such figure
+            over = sum((Decimal(o["by"]) for o in total["over_allocated"]), Decimal(0))
+            over = format(over.normalize(), "f")  # as the snapshot writes money: unrounded
+            rows.append(row("funding_total_over_allocated", over, measure="pounds", period=year))
     for stream in commissioning["streams"]:
         for name in ("amount", "allocated", "unallocated"):
             rows.append(

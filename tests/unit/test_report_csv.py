@@ -334,3 +334,28 @@ def test_without_the_performance_section_only_the_key_findings_exceptions_figure
     assert written("performance") == ["SP 01", "SP 02", "SP 03"]
     assert written("key_findings", "definitions") == ["SP 01", "SP 03"]
     assert written("definitions") == []
+
+
+def test_funding_over_allocated_is_its_own_total_beside_what_is_not_yet_allocated():
+    commissioning = {
+        "year_label": "2017/18",
+        "total": {
+            "streams": 3,
+            "amount": "600000",
+            "confirmed": "632932.50",
+            "unallocated": "75000",
+            "over_allocated": [
+                {"name": "PCC grant", "by": "107932.50"},
+                {"name": "Council grant", "by": "0.25"},
+            ],
+        },
+        "streams": [],
+        "lines": [],
+        "to_be_confirmed": 0,
+    }
+
+    rows = {r["figure"]: r for r in commissioning_rows(commissioning)}
+
+    assert rows["funding_total_unallocated"]["value"] == "75000"
+    assert rows["funding_total_over_allocated"]["value"] == "107932.75"
+    assert rows["funding_total_over_allocated"]["measure"] == "pounds"
