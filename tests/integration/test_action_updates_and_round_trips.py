@@ -1,4 +1,5 @@
-"""Review 4 of action plans: future updates, repeated imports, round trips, messages."""
+"""Action plans and commissioning: future and repeated updates, status changes since the
+last report, export round trips, messages and calendar-year labels."""
 
 import datetime
 
