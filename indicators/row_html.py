@@ -4,6 +4,7 @@ some fifty, and as templates they were a quarter of a page made from scratch. Ea
 exactly what its template did (whitespace included), through the same filters and tags."""
 
 import functools
+from decimal import Decimal
 
 from django.conf import settings
 from django.template.defaultfilters import pluralize
@@ -220,23 +221,34 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
     return mark_safe("".join(written))
 
 
-def _snapshot_value(snapshot, missing: str) -> str:
-    """``{{ change.old.value }}`` as a template shows it (nothing where there is no value),
-    or the word for no figure at all."""
+def _snapshot_value(snapshot, missing: str, measure: str) -> str:
+    """A figure as its audit record holds it, as the year table shows it: rounded, with
+    its unit and the counts behind it ("85.7% (12 of 14)"), so a change of those shows
+    even where the value is the same; nothing where there is no value, or the word for no
+    figure at all."""
     if not snapshot:
         return f'<span class="app-missing">{missing}</span>'
-    if not isinstance(snapshot, dict) or "value" not in snapshot:
+    if not isinstance(snapshot, dict) or snapshot.get("value") in (None, ""):
         return ""
-    return esc(localize(snapshot["value"]))
+    value = Decimal(snapshot["value"])
+    places = shown_places(measure, [value])
+    if measure in ("percentage", "rate"):
+        shown = commentary.format_level(value, measure, places)
+    else:
+        shown = figure(value, places)
+    numerator, denominator = snapshot.get("numerator"), snapshot.get("denominator")
+    if numerator not in (None, "") and denominator not in (None, ""):
+        shown += f" ({figure(numerator)} of {figure(denominator)})"
+    return esc(shown)
 
 
 def _target_value(snapshot, missing: str, indicator: Indicator) -> str:
     """A target as its audit record holds it, in words ("a 5% reduction on 2014/15"), so
     that a change of its kind or baseline year shows, not only of its value."""
     if not snapshot or not isinstance(snapshot, dict) or "kind" not in snapshot:
-        return _snapshot_value(snapshot, missing)
+        return _snapshot_value(snapshot, missing, indicator.measure)
     if snapshot["kind"] == "change_pct" and snapshot.get("baseline_year") is None:
-        return _snapshot_value(snapshot, missing)
+        return _snapshot_value(snapshot, missing, indicator.measure)
     start = indicator.partnership.fy_start_month
     return esc(commentary.target_words(snapshot, indicator.measure, start))
 
@@ -290,7 +302,8 @@ def change_row(change: FigureChange, indicator: Indicator | None = None) -> Safe
         values = f"\n      {cell}{old}</td>\n      {cell}{new}</td>\n      "
     else:
         numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
-        old, new = _snapshot_value(change.old, "none"), _snapshot_value(change.new, "removed")
+        old = _snapshot_value(change.old, "none", indicator.measure)
+        new = _snapshot_value(change.new, "removed", indicator.measure)
         values = f"\n      {numeric}{old}</td>\n      {numeric}{new}</td>\n      "
     return mark_safe(
         '\n    <tr class="govuk-table__row">\n'
