@@ -16,7 +16,7 @@ from django.utils import timezone
 from csp_portal.core.models import Partnership
 from csp_portal.core.prepared import PreparedRows
 
-from . import charts, periods
+from . import charts, commentary, periods
 from .figures import (
     Figures,
     IndicatorSpec,
@@ -143,6 +143,24 @@ class IndicatorFigures:
     figures: Figures
     series: dict[datetime.date, Point]
     target: TargetSpec | None
+
+    @property
+    def has_target(self) -> bool:
+        """Whether the indicator is rated against a target (a monitored one never is): its
+        sentence then says when the target cannot be rated yet."""
+        return self.target is not None and self.indicator.polarity != "monitor"
+
+    def commentary(self) -> str:
+        """The sentence about these figures, worded alike on every page, the API and the
+        report: the indicator's unit, and its singular for a count of one."""
+        noun = self.indicator.noun
+        return commentary.commentary(
+            self.figures,
+            spec_for(self.indicator),
+            noun=noun,
+            noun_singular=commentary.singular_noun(noun),
+            has_target=self.has_target,
+        )
 
 
 def _target_specs(rows: Iterable[tuple], financial_year: int) -> dict[int, TargetSpec]:

@@ -28,7 +28,6 @@ from opendata.selectors import family_ranking, family_rankings
 
 from . import (
     charts,
-    commentary,
     comparisons,
     figures,
     importing,
@@ -310,11 +309,7 @@ def _indicator_parts(
         "rows": (rows := selectors.year_rows(indicator, history, year)),
         "year_rows": row_html.year_rows(indicator, rows),  # written in Python: 12 rows
         "result": result,
-        "sentence": commentary.commentary(
-            result.figures, selectors.spec_for(indicator), noun=indicator.noun
-        )
-        if result
-        else "",
+        "sentence": result.commentary() if result else "",
         "chart_sets": chart_sets,
         "show_spc": show_spc,
         "spc": spc_chart,
@@ -946,9 +941,7 @@ def _dashboard_row(partnership, result) -> tuple[str, str]:
         return "empty", row_html.dashboard_empty(partnership, indicator)
     # Indicators with a target apart from monitoring-only ones (REPORTING.md).
     with_target = bool(result.target)
-    sentence = commentary.commentary(
-        result.figures, selectors.spec_for(indicator), noun=indicator.noun
-    )
+    sentence = result.commentary()
     html = row_html.dashboard_row(partnership, result, sentence=sentence, with_target=with_target)
     return "target_rows" if with_target else "monitor_rows", html
 

@@ -186,7 +186,7 @@ def indicator_entry(
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
-    has_target = result.target is not None and indicator.polarity != "monitor"
+    has_target = result.has_target
     if built and tests["ytd"].within and figures.ytd_change:
         # The chart's title states a rise or fall: say when it is only normal variation.
         built[0] = charts.retitled(
@@ -276,7 +276,7 @@ def indicator_entry(
         "commentary": " ".join(
             part
             for part in (
-                commentary.commentary(figures, spec, noun=indicator.noun, has_target=has_target),
+                result.commentary(),
                 _ytd_variation_sentence(figures, spec, tests["ytd"]),
             )
             if part

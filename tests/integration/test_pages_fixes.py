@@ -7,8 +7,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from indicators.models import FigureChange
-from tests.factories import IndicatorFactory
+from indicators import selectors
+from indicators.models import FigureChange, Indicator
+from reports import builder
+from tests.factories import IndicatorFactory, TargetFactory
+from tests.factories.series import actuals_create
 
 NOV_2016 = datetime.date(2016, 11, 1)
 
@@ -67,3 +70,44 @@ def test_history_of_changes_that_fits_a_page_says_nothing_of_pages(
 
     assert "change 2" in text and "change 0" in text
     assert "Showing changes" not in text and "Older changes" not in text
+
+
+@pytest.fixture
+def one_hate_crime(partnership_a):
+    """One hate crime in April 2016, none entered for May, none in June, against a 5% rise
+    on 2015/16, which has no figures: a target that exists but cannot be rated."""
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="HC 1", unit="hate crimes", polarity="higher"
+    )
+    actuals_create(indicator, {datetime.date(2016, 4, 1): 1, datetime.date(2016, 6, 1): 0})
+    TargetFactory(
+        indicator=indicator, kind="change_pct", value=5, baseline_year=2015, financial_year=2016
+    )
+    return indicator
+
+
+@pytest.mark.django_db
+def test_every_page_words_the_sentence_as_the_report_does(client, officer_a, one_hate_crime):
+    partnership = one_hate_crime.partnership
+    [result] = selectors.partnership_figures(
+        partnership, datetime.date(2016, 6, 1), indicators=Indicator.objects.all()
+    )
+    report = builder.indicator_entry(result)["commentary"]
+    client.force_login(officer_a)
+
+    dashboard = client.get(
+        reverse("indicators:dashboard", args=[partnership.slug]), {"period": "2016-06"}
+    )
+    api = client.get(
+        reverse("indicators:api_comparisons", args=[partnership.slug]), {"period": "2016-06"}
+    )
+
+    assert report.startswith(
+        "Only April and June have figures so far, so there is no total for April to June "
+        "and no status against the target. Those months had 1 hate crime recorded"
+    )
+    assert result.commentary() in report
+    assert result.commentary() in _text(dashboard.content.decode())
+    assert api.json()[0]["commentary"] == result.commentary()
+    page = client.get(reverse("indicators:detail", args=[partnership.slug, one_hate_crime.pk]))
+    assert page.context["sentence"] == result.commentary()

@@ -12,6 +12,7 @@ from indicators.commentary import (
     format_percent,
     profile_words,
     signal_phrase,
+    singular_noun,
     spc_summary,
     target_words,
 )
@@ -716,3 +717,47 @@ def test_a_quarter_across_a_new_year_names_both_years():
     )
     text = commentary(compute(spec, series, date(2017, 1, 1)), spec, noun="burglaries")
     assert "the quarter November 2015 to January 2016 has no figure" in text
+
+
+@pytest.mark.parametrize(
+    ("unit", "one"),
+    [
+        ("hate crimes", "hate crime"),
+        ("incidents of anti-social behaviour", "incident of anti-social behaviour"),
+        ("repeat victims", "repeat victim"),
+        ("people attending drop-in sessions", "person attending drop-in sessions"),
+        ("people accessing the brokerage", "person accessing the brokerage"),
+        ("criminal damage offences", "criminal damage offence"),
+        ("referrals to domestic abuse services", "referral to domestic abuse services"),
+        ("new volunteering opportunities", "new volunteering opportunity"),
+        ("new organisations registered", "new organisation registered"),
+        (
+            "domestic violence incidents recorded by police",
+            "domestic violence incident recorded by police",
+        ),
+        ("domestic abuse crimes and incidents", "domestic abuse crime or incident"),
+        ("thefts from vehicles", "theft from vehicles"),
+        ("assaults with less serious injury", "assault with less serious injury"),
+        (
+            "crimes of violence with injury (excluding domestic abuse)",
+            "crime of violence with injury (excluding domestic abuse)",
+        ),
+        ('"ist" incidents', '"ist" incident'),
+        ("businesses", "business"),
+        ("woundings", "wounding"),
+        # No plural head: commentary words a count of one another way.
+        ("anti-social behaviour", None),
+        ("number of registered organisations", None),
+        ("satisfaction rate", None),
+    ],
+)
+def test_singular_noun_makes_the_head_noun_singular(unit, one):
+    assert singular_noun(unit) == one
+
+
+def test_commentary_of_one_without_a_singular_is_still_grammatical():
+    series = series_of({APR_2015: 3, add_months(APR_2015, 1): 2, APR_2016: 0, date(2016, 5, 1): 1})
+    text = say(HIGHER, series, date(2016, 5, 1), noun="anti-social behaviour")
+
+    assert "In May the number of anti-social behaviour recorded was 1, 1 fewer than" in text
+    assert "1 anti-social behaviour" not in text
