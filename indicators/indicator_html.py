@@ -38,7 +38,7 @@ def main(context: dict) -> str:
     return "".join(
         (
             _heading(indicator),
-            _year_nav(context["other_years"], year),
+            _year_nav(context["other_years"], year, context["partnership"].fy_start_month),
             _police_uk(indicator, partnership, can_edit),
             _enter_figures(indicator, partnership, year, year_label) if can_edit else "\n",
             '\n<h2 class="govuk-heading-l">Performance</h2>\n',
@@ -63,10 +63,10 @@ def _heading(indicator) -> str:
     )
 
 
-def _year_nav(years, year) -> str:
+def _year_nav(years, year, start_month: int) -> str:
     items = []
     for index, each in enumerate(years):
-        label = esc(fy_label(each))
+        label = esc(fy_label(each, start_month))
         item = (
             f"<strong>{label}</strong>"
             if each == year
@@ -186,6 +186,7 @@ def _targets(context: dict, year_label: str) -> str:
     rows = []
     indicator = context["indicator"]
     quarterly = indicator.frequency == "quarterly"
+    start = indicator.partnership.fy_start_month
     for target in targets:
         # A quarterly profile point is stored at its quarter's first month: it runs to the
         # end of the quarter's last.
@@ -204,8 +205,8 @@ def _targets(context: dict, year_label: str) -> str:
             f'      <td class="govuk-table__cell">{period}</td>\n'
             '      <td class="govuk-table__cell govuk-table__cell--numeric">'
             f"{esc(figure(target.value, places))}{percent}</td>\n"
-            f'      <td class="govuk-table__cell">{esc(fy_label(target.baseline_year) or "–")}'
-            "</td>\n"
+            '      <td class="govuk-table__cell">'
+            f"{esc(fy_label(target.baseline_year, start) or '–')}</td>\n"
             "    </tr>\n  "
         )
     return (

@@ -284,7 +284,8 @@ def change_row(change: FigureChange, indicator: Indicator | None = None) -> Safe
     if change.period:
         what += esc(_changed_period(indicator, change))
     elif change.financial_year:
-        what += f" for {esc(fy_label(change.financial_year))}"
+        start = indicator.partnership.fy_start_month
+        what += f" for {esc(fy_label(change.financial_year, start))}"
     if change.subject == "spc":
         # Rare: SPC settings keep their template.
         old, new = (

@@ -130,8 +130,10 @@ def short_month(value):
 
 
 @register.filter
-def fy_label(value):
-    return periods.fy_label(int(value)) if value not in (None, "") else ""
+def fy_label(value, start_month=4):
+    """ "2016/17" (or "2016" for a year starting in January): pass the partnership's
+    fy_start_month."""
+    return periods.fy_label(int(value), int(start_month)) if value not in (None, "") else ""
 
 
 _SOURCE_POLICE_UK = (

@@ -111,3 +111,34 @@ def test_every_page_words_the_sentence_as_the_report_does(client, officer_a, one
     assert api.json()[0]["commentary"] == result.commentary()
     page = client.get(reverse("indicators:detail", args=[partnership.slug, one_hate_crime.pk]))
     assert page.context["sentence"] == result.commentary()
+
+
+@pytest.mark.django_db
+def test_a_calendar_year_partnership_names_its_years_by_the_calendar(
+    client, officer_a, partnership_a
+):
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+    indicator = IndicatorFactory(partnership=partnership_a, unit="crimes")
+    actuals_create(indicator, {datetime.date(2016, 3, 1): 10, datetime.date(2015, 3, 1): 12})
+    TargetFactory(
+        indicator=indicator, kind="change_pct", value=-5, baseline_year=2015, financial_year=2016
+    )
+    FigureChange.objects.create(
+        indicator=indicator,
+        subject=FigureChange.Subject.TARGET,
+        financial_year=2016,
+        old=None,
+        new={"kind": "change_pct", "value": "-5", "baseline_year": 2015},
+        source="form",
+    )
+    client.force_login(officer_a)
+
+    text = _text(
+        client.get(
+            reverse("indicators:detail", args=[partnership_a.slug, indicator.pk]), {"year": 2016}
+        ).content.decode()
+    )
+
+    assert "Target for 2016 " in text and "a 5% reduction on 2015" in text
+    assert "2016/17" not in text and "2015/16" not in text
