@@ -12,6 +12,7 @@ from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
 from . import commentary, periods
 from .templatetags.figures import (
+    change_unit,
     chart_figure,
     figure,
     fy_label,
@@ -21,6 +22,7 @@ from .templatetags.figures import (
     places_of_figures,
     signed,
     target_places,
+    with_unit,
 )
 
 _HOW_TO_READ = (
@@ -272,11 +274,15 @@ def headline(indicator, result, sentence) -> str:
     f = result.figures
     p = places_of_figures(indicator, f)
 
-    def shown(value, places=p) -> str:
-        return esc(figure(value, places))
+    measure = indicator.measure
 
-    def change(value) -> str:
-        return esc(signed(value, p))
+    def shown(value, places=p) -> str:  # with its unit, as the report prints it
+        return esc(with_unit(value, measure, places))
+
+    def change(value, *, points: bool) -> str:
+        if value is None:
+            return esc(signed(value, p))
+        return esc(signed(value, p)) + change_unit(measure, points=points)
 
     status = (
         f"{govuk_status_tag(f.status)}{_unrated(indicator, result)}\n"
@@ -285,18 +291,15 @@ def headline(indicator, result, sentence) -> str:
     )
     note = indicator.interpretation_note
     note = f'<div class="govuk-inset-text">{esc(note)}</div>' if note else ""
-    points = " points" if f.change_is_points else ""
+    points = measure == "percentage"  # a change between percentages is in points
     parts = (
-        f" ({shown(f.ytd_numerator, 0)} of {shown(f.ytd_denominator, 0)})"
-        if f.ytd_numerator is not None
+        f" ({esc(figure(f.ytd_numerator))} of {esc(figure(f.ytd_denominator))})"
+        if f.ytd_numerator is not None and f.ytd_denominator is not None and f.ytd is not None
         else ""
     )
-    if f.change_is_points:
-        ytd_change = " percentage points"
-    elif f.ytd_change_pct is not None:
-        ytd_change = f" ({esc(percent(f.ytd_change_pct))})"
-    else:
-        ytd_change = ""
+    ytd_change = change(f.ytd_change, points=f.change_is_points)
+    if f.ytd_change_pct is not None and not f.change_is_points:
+        ytd_change += f" ({esc(percent(f.ytd_change_pct))})"
     if f.quarter_complete:
         quarter_row = _summary_row(
             f"Quarter {esc(f.quarter)}",
@@ -313,16 +316,16 @@ def headline(indicator, result, sentence) -> str:
         _summary_row(
             esc(period_words(indicator, f.period)),
             f"{shown(f.value)} (last year {shown(f.last_year_value)}, "
-            f"change {change(f.change)}{points})",
+            f"change {change(f.change, points=points)})",
         ),
         _summary_row("Year to date", f"{shown(f.ytd)}{parts}"),
         _summary_row("Same period last year", shown(f.ytd_last_year)),
-        _summary_row("Change", f"{change(f.ytd_change)}{ytd_change}"),
+        _summary_row("Change", ytd_change),
         quarter_row,
         "    ",
     ]
     if f.target_to_date is not None:
-        target = f"{shown(f.target_to_date)} (gap {change(f.target_gap)})"
+        target = f"{shown(f.target_to_date)} (gap {change(f.target_gap, points=points)})"
         rows += ["\n", _summary_row("Target to date", target), "    "]
     rows.append("\n    ")
     if f.annual_target is not None:

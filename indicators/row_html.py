@@ -28,6 +28,7 @@ from .charts import shown_places
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
+    change_unit,
     figure,
     fy_label,
     gaps_words,
@@ -37,6 +38,7 @@ from .templatetags.figures import (
     places_of_figures,
     short_month,
     signed,
+    with_unit,
     ytd_mark,
 )
 
@@ -87,13 +89,21 @@ def dashboard_row(
     """An indicator's two dashboard rows: its figures, status (with a target) and direction
     with the SPC words, then the commentary ``sentence`` across the table."""
     indicator, f = result.indicator, result.figures
-    p = places_of_figures(indicator, f)
+    p, measure = places_of_figures(indicator, f), indicator.measure
     change = esc(signed(f.ytd_change, p))
     if f.ytd_change is not None:
-        if f.change_is_points:
-            change += " percentage points"
-        elif f.ytd_change_pct is not None:
+        change += change_unit(measure, points=f.change_is_points)
+        if f.ytd_change_pct is not None and not f.change_is_points:
             change += f" ({esc(percent(f.ytd_change_pct))})"
+    # The counts behind a percentage, as the report gives them: "88.4% (61 of 69)".
+    parts = (
+        f" ({esc(figure(f.ytd_numerator))} of {esc(figure(f.ytd_denominator))})"
+        if measure == "percentage"
+        and f.ytd is not None
+        and f.ytd_numerator is not None
+        and f.ytd_denominator is not None
+        else ""
+    )
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
     def label(text: str) -> str:  # shown where the table stacks, on a small screen
@@ -107,7 +117,7 @@ def dashboard_row(
     gaps = gaps_words(indicator.frequency)
     same_months = f' <span class="app-variation">({gaps})</span>' if f.ytd_partial else ""
     target = (
-        f"{numeric}{label('Target to date')}{esc(figure(f.target_to_date, p))}</td>\n"
+        f"{numeric}{label('Target to date')}{esc(with_unit(f.target_to_date, measure, p))}</td>\n"
         f'      <td class="govuk-table__cell">{label("Status")}{govuk_status_tag(f.status)}'
         f"{_variation_cell(f)}</td>"
         if with_target
@@ -120,8 +130,10 @@ def dashboard_row(
         '\n    <tr class="govuk-table__row">\n'
         f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
-        f"      {numeric}{label('Year to date')}{esc(figure(f.ytd, p))}{partial}</td>\n"
-        f"      {numeric}{label('Same period last year')}{esc(figure(f.ytd_last_year, p))}"
+        f"      {numeric}{label('Year to date')}{esc(with_unit(f.ytd, measure, p))}{parts}"
+        f"{partial}</td>\n"
+        f"      {numeric}{label('Same period last year')}"
+        f"{esc(with_unit(f.ytd_last_year, measure, p))}"
         f"{same_months if f.ytd_last_year is not None else ''}</td>\n"
         f"      {numeric}{label('Change')}{change}</td>\n"
         f"      {target}\n"

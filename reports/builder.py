@@ -27,6 +27,7 @@ from indicators.figures import (
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
+from indicators.templatetags.figures import unit_suffix
 
 from . import sections as report_sections
 from .models import IMPLICATION_KEYS, SECTION_TITLES
@@ -119,11 +120,6 @@ def plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     return value
-
-
-def unit_suffix(measure: str) -> str:
-    """What follows a figure of this measure as printed: "%", " per 1,000" or nothing."""
-    return {"percentage": "%", "rate": " per 1,000"}.get(measure, "")
 
 
 def figures_record(figures: Figures) -> dict:

@@ -3,12 +3,13 @@ whole history of changes, figures with their units, sentences as the report has 
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from indicators import selectors
-from indicators.models import FigureChange, Indicator
+from indicators import data_version, selectors
+from indicators.models import Actual, FigureChange, Indicator
 from reports import builder
 from tests.factories import IndicatorFactory, TargetFactory
 from tests.factories.series import actuals_create
@@ -142,3 +143,52 @@ def test_a_calendar_year_partnership_names_its_years_by_the_calendar(
 
     assert "Target for 2016 " in text and "a 5% reduction on 2015" in text
     assert "2016/17" not in text and "2015/16" not in text
+
+
+@pytest.fixture
+def satisfaction(partnership_a):
+    """A percentage: 61 of 69 (88.4%) this year to date, 45 of 50 (90%) last year, against
+    a 90% target."""
+    indicator = IndicatorFactory(
+        partnership=partnership_a, measure="percentage", polarity="higher", code="SAT 1"
+    )
+    Actual.objects.bulk_create(
+        Actual(
+            indicator=indicator,
+            period=period,
+            value=Decimal(num) * 100 / Decimal(den),
+            numerator=num,
+            denominator=den,
+        )
+        for period, num, den in [
+            (datetime.date(2015, 4, 1), 45, 50),
+            (datetime.date(2016, 4, 1), 61, 69),
+        ]
+    )
+    TargetFactory(indicator=indicator, kind="annual", value=90, financial_year=2016)
+    data_version.data_changed(indicator_ids=[indicator.pk])
+    return indicator
+
+
+@pytest.mark.django_db
+def test_dashboard_and_indicator_page_give_each_figure_its_unit(client, officer_a, satisfaction):
+    partnership = satisfaction.partnership
+    client.force_login(officer_a)
+
+    dashboard = _text(
+        client.get(
+            reverse("indicators:dashboard", args=[partnership.slug]), {"period": "2016-04"}
+        ).content.decode()
+    )
+    page = _text(
+        client.get(
+            reverse("indicators:detail", args=[partnership.slug, satisfaction.pk])
+        ).content.decode()
+    )
+
+    assert "Year to date: 88.4% (61 of 69)" in dashboard
+    assert "Same period last year: 90.0%" in dashboard
+    assert "Target to date: 90.0%" in dashboard
+    assert "−1.6 percentage points" in dashboard
+    assert "88.4% (61 of 69)" in page
+    assert "90.0% (gap −1.6 percentage points)" in page

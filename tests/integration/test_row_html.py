@@ -70,7 +70,7 @@ def test_dashboard_row_of_a_monitored_percentage_shows_points_and_no_status(part
 
     # One decimal place; November alone, so the totals say they are of fewer months.
     partial = ' <span class="app-variation">(months with figures only)</span></td>'
-    assert f">42.3{partial}" in html and f">40.0{partial}" in html
+    assert f">42.3%{partial}" in html and f">40.0%{partial}" in html
     assert "+2.3 percentage points</td>" in html
     assert "app-status" not in html
     assert "Not rated: monitoring only" in html
