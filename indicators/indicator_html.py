@@ -345,7 +345,8 @@ def headline(indicator, result, sentence) -> str:
     rows += ["\n", _summary_row("Year-end forecast", shown(f.forecast))]
     warning = ""
     if f.missing_periods:
-        months = ", ".join(esc(month_label(m)) for m in f.missing_periods)
+        # A quarterly indicator's missing period is a quarter: "Quarter 1 (April to June 2010)".
+        months = ", ".join(esc(period_words(indicator, m)) for m in f.missing_periods)
         them = esc(pluralize(len(f.missing_periods), "it,them"))
         warning = (
             '\n  <div class="govuk-warning-text">\n'

@@ -192,3 +192,21 @@ def test_dashboard_and_indicator_page_give_each_figure_its_unit(client, officer_
     assert "−1.6 percentage points" in dashboard
     assert "88.4% (61 of 69)" in page
     assert "90.0% (gap −1.6 percentage points)" in page
+
+
+@pytest.mark.django_db
+def test_a_quarterly_indicators_missing_period_is_named_as_its_quarter(
+    client, officer_a, partnership_a
+):
+    indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    actuals_create(indicator, {datetime.date(2016, 7, 1): 5, datetime.date(2015, 7, 1): 4})
+    client.force_login(officer_a)
+
+    text = _text(
+        client.get(
+            reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+        ).content.decode()
+    )
+
+    assert "No figure for Quarter 1 (April to June 2016): the year to date leaves it out." in text
+    assert "No figure for April 2016" not in text
