@@ -984,11 +984,21 @@ def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     if not raw:
         return _latest_period(partnership), ""
     try:
-        return periods.parse_month(raw), ""
+        month = periods.parse_month(raw)
     except ValueError:
         problem = periods.outside_the_years(raw) or f"'{raw[:20]}' is not a month like 2016-11"
-        error = f"{problem}, so the latest month is shown."
-        return _latest_period(partnership), error
+    else:
+        problem = _not_begun(month)
+        if not problem:
+            return month, ""
+    return _latest_period(partnership), f"{problem}, so the latest month is shown."
+
+
+def _not_begun(month: datetime.date) -> str:
+    """Why a month cannot be reported on yet ("" when it can): it has not begun."""
+    if month > periods.month_start(timezone.localdate()):
+        return f"{periods.month_label(month)} has not begun yet"
+    return ""
 
 
 @require_GET
@@ -1006,6 +1016,10 @@ def api_comparisons(request, slug):
         outside = periods.outside_the_years(raw)
         error = f"period {outside}" if outside else "period must be a month like 2016-11"
         return JsonResponse({"error": error}, status=400)
+    if not_begun := _not_begun(period):
+        return JsonResponse(
+            {"error": f"period {not_begun}: choose a month up to this one"}, status=400
+        )
     body = cached(
         f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
         lambda: _comparisons_body(partnership, period),

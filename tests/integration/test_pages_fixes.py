@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from indicators import data_version, selectors
+from indicators import data_version, periods, selectors
 from indicators.models import Actual, FigureChange, Indicator
 from reports import builder
 from tests.factories import IndicatorFactory, TargetFactory
@@ -210,3 +211,28 @@ def test_a_quarterly_indicators_missing_period_is_named_as_its_quarter(
 
     assert "No figure for Quarter 1 (April to June 2016): the year to date leaves it out." in text
     assert "No figure for April 2016" not in text
+
+
+def _month_after_this() -> str:
+    return f"{periods.add_months(periods.month_start(timezone.localdate()), 1):%Y-%m}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["2030-01", "next"])
+def test_a_month_not_begun_is_refused_by_the_api_and_the_dashboard(
+    client, officer_a, partnership_a, asked
+):
+    asked = _month_after_this() if asked == "next" else asked
+    client.force_login(officer_a)
+
+    api = client.get(
+        reverse("indicators:api_comparisons", args=[partnership_a.slug]), {"period": asked}
+    )
+    dashboard = client.get(
+        reverse("indicators:dashboard", args=[partnership_a.slug]), {"period": asked}
+    )
+
+    assert api.status_code == 400
+    assert "has not begun yet" in api.json()["error"]
+    assert "has not begun yet, so the latest month is shown." in dashboard.context["period_error"]
+    assert "govuk-error-summary" in dashboard.content.decode()
