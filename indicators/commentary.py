@@ -65,8 +65,10 @@ def _plain(value: Decimal) -> str:
 
 
 def _places(spec: IndicatorSpec) -> int:
-    """Decimals shown for the measure: rates per 1,000 are small, so they keep one."""
-    return 1 if spec.measure == "rate" else 0
+    """Decimals shown for the measure: one for a percentage or a rate, as the tables show
+    them (a level of 89.6% rounded to "90%" would read as meeting a 90% target), none for
+    a count."""
+    return 1 if spec.measure in ("rate", "percentage") else 0
 
 
 def _amount(value: Decimal, places: int) -> str:
@@ -112,9 +114,13 @@ def _months_in_words(months: Sequence[date]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _level(value: Decimal, spec: IndicatorSpec) -> str:
-    """A level as read aloud: "88%", "12.3 per 1,000", "45"."""
-    return format_level(value, spec.measure)
+def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
+    """A level as read aloud: "88.4%", "12.3 per 1,000", "45"; a rate's number alone
+    after a noun that already says "per 1,000" ("the crime rate per 1,000 population was
+    20.1")."""
+    if spec.measure == "rate" and "per 1,000" in noun:
+        return format_number(value, 1)
+    return format_level(value, spec.measure, _places(spec))
 
 
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:
@@ -390,7 +396,7 @@ def _partial_sentences(
         body = f"{those} had {format_number(ytd)} {word}{_recorded(noun)}"
     else:
         body = (
-            f"Over {those.lower()} the {noun} was {_level(ytd, spec)}"
+            f"Over {those.lower()} the {noun} was {_level(ytd, spec, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(f"{head} {body}", figures, spec, compared)
@@ -424,7 +430,7 @@ def _ytd_sentence(
         if spec.measure == "snapshot":
             span = f"At the end of {end}"
         head = (
-            f"{span} the {noun} was {_level(ytd, spec)}"
+            f"{span} the {noun} was {_level(ytd, spec, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(head, figures, spec, compared)
@@ -611,7 +617,7 @@ def _month_sentence(
             comparison = f", {_amount(change, 0)} {'more' if change > 0 else 'fewer'} than {last}"
     else:
         head = (
-            f"In {month} the {noun} was {_level(value, spec)}"
+            f"In {month} the {noun} was {_level(value, spec, noun)}"
             f"{_parts(figures.numerator, figures.denominator)}"
         )
         if change is None:
