@@ -236,3 +236,16 @@ def test_a_month_not_begun_is_refused_by_the_api_and_the_dashboard(
     assert "has not begun yet" in api.json()["error"]
     assert "has not begun yet, so the latest month is shown." in dashboard.context["period_error"]
     assert "govuk-error-summary" in dashboard.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_dashboard_with_no_indicators_says_so_for_a_chosen_month(
+    client, officer_a, partnership_a
+):
+    client.force_login(officer_a)
+
+    response = client.get(
+        reverse("indicators:dashboard", args=[partnership_a.slug]), {"period": "2016-11"}
+    )
+
+    assert "This partnership has no active indicators yet." in _text(response.content.decode())
