@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
@@ -1001,8 +1002,17 @@ def _not_begun(month: datetime.date) -> str:
     return ""
 
 
-@require_GET
+# Read-only: any other method is answered in JSON, not refused first as a form post
+# without a CSRF token would be (a 403 page of HTML).
+@csrf_exempt
 def api_comparisons(request, slug):
+    if request.method != "GET":
+        refused = JsonResponse(
+            {"error": f"{request.method[:20]} is not allowed: read comparisons with GET."},
+            status=405,
+        )
+        refused["Allow"] = "GET"
+        return refused
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Sign in to read comparisons."}, status=401)
     try:

@@ -249,3 +249,29 @@ def test_a_dashboard_with_no_indicators_says_so_for_a_chosen_month(
     )
 
     assert "This partnership has no active indicators yet." in _text(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "head", "put", "delete"])
+def test_the_api_refuses_other_methods_in_json(client, officer_a, partnership_a, method):
+    client.force_login(officer_a)
+    client.handler.enforce_csrf_checks = True
+    url = reverse("indicators:api_comparisons", args=[partnership_a.slug])
+
+    response = getattr(client, method)(url + "?period=2016-11")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET"
+    if method != "head":
+        assert "is not allowed: read comparisons with GET" in response.json()["error"]
+
+
+def test_the_readme_documents_every_api_field():
+    from pathlib import Path
+
+    from indicators.comparisons import FIELDS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for field in FIELDS:
+        assert f"| `{field}` |" in readme
