@@ -35,6 +35,7 @@ __all__ = [
     "partial_ytd_only_this_month",
     "profile_words",
     "signal_phrase",
+    "singular_noun",
     "spc_summary",
     "target_status_words",
     "target_words",
@@ -64,8 +65,10 @@ def _plain(value: Decimal) -> str:
 
 
 def _places(spec: IndicatorSpec) -> int:
-    """Decimals shown for the measure: rates per 1,000 are small, so they keep one."""
-    return 1 if spec.measure == "rate" else 0
+    """Decimals shown for the measure: one for a percentage or a rate, as the tables show
+    them (a level of 89.6% rounded to "90%" would read as meeting a 90% target), none for
+    a count."""
+    return 1 if spec.measure in ("rate", "percentage") else 0
 
 
 def _amount(value: Decimal, places: int) -> str:
@@ -111,9 +114,13 @@ def _months_in_words(months: Sequence[date]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _level(value: Decimal, spec: IndicatorSpec) -> str:
-    """A level as read aloud: "88%", "12.3 per 1,000", "45"."""
-    return format_level(value, spec.measure)
+def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
+    """A level as read aloud: "88.4%", "12.3 per 1,000", "45"; a rate's number alone
+    after a noun that already says "per 1,000" ("the crime rate per 1,000 population was
+    20.1")."""
+    if spec.measure == "rate" and "per 1,000" in noun:
+        return format_number(value, 1)
+    return format_level(value, spec.measure, _places(spec))
 
 
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:
@@ -240,6 +247,73 @@ def _count_noun(value: Decimal, noun: str, noun_singular: str | None) -> str:
     return noun_singular if noun_singular and _rounded(value, 0) == 1 else noun
 
 
+def _one_unnamed(value: Decimal, noun_singular: str | None) -> bool:
+    """Whether a count is 1 of a noun with no singular: "1 hate crimes" would be wrong, so
+    the sentence says "the number of ... was 1" instead."""
+    return not noun_singular and _rounded(value, 0) == 1
+
+
+def _number_of(noun: str) -> str:
+    """ "the number of hate crimes recorded" (a noun that already names a number as it is)."""
+    named = noun if re.match(r"(number|count|total) of ", noun) else f"number of {noun}"
+    return f"the {named}{_recorded(noun)}"
+
+
+# Plurals that do not end in "s", and their singulars.
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman"}
+# Words that begin what follows a head noun: "incidents of ...", "people accessing ...".
+_AFTER_HEAD = {
+    "of", "with", "without", "in", "to", "from", "for", "on", "by", "at", "against",
+    "involving", "under", "over", "who", "that", "which", "where", "per", "excluding",
+    "including",
+}  # fmt: skip
+
+
+def _singular_word(word: str) -> str | None:
+    """A plural word's singular ("crimes" -> "crime", "opportunities" -> "opportunity",
+    "people" -> "person"), or None when it is not a regular plural."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return word[0] + _IRREGULAR[lower][1:] if word[:1].isupper() else _IRREGULAR[lower]
+    if len(lower) < 3 or not lower.endswith("s") or lower.endswith(("ss", "us", "is")):
+        return None
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def singular_noun(noun: str) -> str | None:
+    """A count's unit for one of it, its head noun made singular: "hate crimes" -> "hate
+    crime", "incidents of anti-social behaviour" -> "incident of anti-social behaviour",
+    "people attending sessions" -> "person attending sessions", "crimes and incidents" ->
+    "crime or incident". None when there is no plural head to make singular (commentary
+    then words a count of 1 another way)."""
+    words = noun.split(" ")
+    head = len(words) - 1
+    for index, word in enumerate(words[1:], start=1):
+        bare = word.strip("()\"'").lower()
+        # The head ends before a preposition, a participle ("recorded", "attending") or a
+        # bracket.
+        if (
+            bare in _AFTER_HEAD
+            or word.startswith("(")
+            or (len(bare) > 4 and bare.endswith(("ed", "ing")) and _singular_word(words[index - 1]))
+        ):
+            head = index - 1
+            break
+    words = list(words)
+    one = _singular_word(words[head])
+    if one is None:
+        return None
+    words[head] = one
+    # "crimes and incidents": either is one.
+    if head >= 2 and words[head - 1] == "and" and (other := _singular_word(words[head - 2])):
+        words[head - 2 : head] = [other, "or"]
+    return " ".join(words)
+
+
 def _recorded(noun: str) -> str:
     """ " recorded" after a noun that does not already say how it was counted: "crimes
     recorded", but "organisations registered" and "people attending sessions" as they are."""
@@ -315,12 +389,14 @@ def _partial_sentences(
     if spec.frequency == "quarterly":
         those = "Those quarters" if plural else "That quarter"
     compared = f"the same {'quarters' if spec.frequency == 'quarterly' else 'months'} last year"
-    if spec.measure == "count":
+    if spec.measure == "count" and _one_unnamed(ytd, noun_singular):
+        body = f"In {those.lower()} {_number_of(noun)} was {format_number(ytd)}"
+    elif spec.measure == "count":
         word = _count_noun(ytd, noun, noun_singular)
         body = f"{those} had {format_number(ytd)} {word}{_recorded(noun)}"
     else:
         body = (
-            f"Over {those.lower()} the {noun} was {_level(ytd, spec)}"
+            f"Over {those.lower()} the {noun} was {_level(ytd, spec, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(f"{head} {body}", figures, spec, compared)
@@ -343,7 +419,9 @@ def _ytd_sentence(
     start, end = month_name(figures.fy_start), month_name(figures.ytd_end)
     span = f"In {end}" if single else f"Between {start} and the end of {end}"
     compared = "a year earlier" if spec.measure == "snapshot" else "the same period last year"
-    if spec.measure == "count":
+    if spec.measure == "count" and _one_unnamed(ytd, noun_singular):
+        head = f"{span} {_number_of(noun)} was {format_number(ytd)}"
+    elif spec.measure == "count":
         word = _count_noun(ytd, noun, noun_singular)
         is_one = _rounded(ytd, 0) == 1
         verb = ("was" if is_one else "were") if single else ("has been" if is_one else "have been")
@@ -352,7 +430,7 @@ def _ytd_sentence(
         if spec.measure == "snapshot":
             span = f"At the end of {end}"
         head = (
-            f"{span} the {noun} was {_level(ytd, spec)}"
+            f"{span} the {noun} was {_level(ytd, spec, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(head, figures, spec, compared)
@@ -401,7 +479,13 @@ def _required_sentence(
             return f"The annual target of {annual_text} has already been met."
         position = "already equals" if required == 0 else "is already above"
         return f"The year to date {position} the annual target of {annual_text}."
-    average = f"{format_number(required)} {_count_noun(required, noun, noun_singular)} per month"
+    # "an average of 1 per month" where the noun has no singular.
+    named = (
+        ""
+        if _one_unnamed(required, noun_singular)
+        else f" {_count_noun(required, noun, noun_singular)}"
+    )
+    average = f"{format_number(required)}{named} per month"
     if spec.polarity == "higher":
         return (
             f"To meet the annual target of {annual_text}, an average of {average} is needed {when}."
@@ -523,6 +607,8 @@ def _month_sentence(
         word = _count_noun(value, noun, noun_singular)
         verb = "was" if _rounded(value, 0) == 1 else "were"
         head = f"In {month} there {verb} {format_number(value)} {word}{_recorded(noun)}"
+        if _one_unnamed(value, noun_singular):
+            head = f"In {month} {_number_of(noun)} was {format_number(value)}"
         if change is None:
             comparison = ""
         elif change == 0:
@@ -531,7 +617,7 @@ def _month_sentence(
             comparison = f", {_amount(change, 0)} {'more' if change > 0 else 'fewer'} than {last}"
     else:
         head = (
-            f"In {month} the {noun} was {_level(value, spec)}"
+            f"In {month} the {noun} was {_level(value, spec, noun)}"
             f"{_parts(figures.numerator, figures.denominator)}"
         )
         if change is None:

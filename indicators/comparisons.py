@@ -8,7 +8,7 @@ from decimal import Decimal
 from csp_portal.core.models import Partnership
 from csp_portal.core.spreadsheet import spreadsheet_safe
 
-from . import commentary, selectors
+from . import selectors
 
 FIELDS = [
     "indicator",
@@ -54,9 +54,7 @@ def record(result: selectors.IndicatorFigures, period: datetime.date) -> dict:
         "financial_year": figures.financial_year,
     }
     out.update({name: getattr(figures, name) for name in _FIGURE_FIELDS})
-    out["commentary"] = commentary.commentary(
-        figures, selectors.spec_for(indicator), noun=indicator.noun
-    )
+    out["commentary"] = result.commentary()
     return out
 
 

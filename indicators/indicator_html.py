@@ -12,6 +12,7 @@ from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
 
 from . import commentary, periods
 from .templatetags.figures import (
+    change_unit,
     chart_figure,
     figure,
     fy_label,
@@ -21,6 +22,7 @@ from .templatetags.figures import (
     places_of_figures,
     signed,
     target_places,
+    with_unit,
 )
 
 _HOW_TO_READ = (
@@ -38,7 +40,7 @@ def main(context: dict) -> str:
     return "".join(
         (
             _heading(indicator),
-            _year_nav(context["other_years"], year),
+            _year_nav(context["other_years"], year, context["partnership"].fy_start_month),
             _police_uk(indicator, partnership, can_edit),
             _enter_figures(indicator, partnership, year, year_label) if can_edit else "\n",
             '\n<h2 class="govuk-heading-l">Performance</h2>\n',
@@ -63,10 +65,10 @@ def _heading(indicator) -> str:
     )
 
 
-def _year_nav(years, year) -> str:
+def _year_nav(years, year, start_month: int) -> str:
     items = []
     for index, each in enumerate(years):
-        label = esc(fy_label(each))
+        label = esc(fy_label(each, start_month))
         item = (
             f"<strong>{label}</strong>"
             if each == year
@@ -186,6 +188,7 @@ def _targets(context: dict, year_label: str) -> str:
     rows = []
     indicator = context["indicator"]
     quarterly = indicator.frequency == "quarterly"
+    start = indicator.partnership.fy_start_month
     for target in targets:
         # A quarterly profile point is stored at its quarter's first month: it runs to the
         # end of the quarter's last.
@@ -204,8 +207,8 @@ def _targets(context: dict, year_label: str) -> str:
             f'      <td class="govuk-table__cell">{period}</td>\n'
             '      <td class="govuk-table__cell govuk-table__cell--numeric">'
             f"{esc(figure(target.value, places))}{percent}</td>\n"
-            f'      <td class="govuk-table__cell">{esc(fy_label(target.baseline_year) or "–")}'
-            "</td>\n"
+            '      <td class="govuk-table__cell">'
+            f"{esc(fy_label(target.baseline_year, start) or '–')}</td>\n"
             "    </tr>\n  "
         )
     return (
@@ -271,11 +274,15 @@ def headline(indicator, result, sentence) -> str:
     f = result.figures
     p = places_of_figures(indicator, f)
 
-    def shown(value, places=p) -> str:
-        return esc(figure(value, places))
+    measure = indicator.measure
 
-    def change(value) -> str:
-        return esc(signed(value, p))
+    def shown(value, places=p) -> str:  # with its unit, as the report prints it
+        return esc(with_unit(value, measure, places))
+
+    def change(value, *, points: bool) -> str:
+        if value is None:
+            return esc(signed(value, p))
+        return esc(signed(value, p)) + change_unit(measure, points=points)
 
     status = (
         f"{govuk_status_tag(f.status)}{_unrated(indicator, result)}\n"
@@ -284,18 +291,15 @@ def headline(indicator, result, sentence) -> str:
     )
     note = indicator.interpretation_note
     note = f'<div class="govuk-inset-text">{esc(note)}</div>' if note else ""
-    points = " points" if f.change_is_points else ""
+    points = measure == "percentage"  # a change between percentages is in points
     parts = (
-        f" ({shown(f.ytd_numerator, 0)} of {shown(f.ytd_denominator, 0)})"
-        if f.ytd_numerator is not None
+        f" ({esc(figure(f.ytd_numerator))} of {esc(figure(f.ytd_denominator))})"
+        if f.ytd_numerator is not None and f.ytd_denominator is not None and f.ytd is not None
         else ""
     )
-    if f.change_is_points:
-        ytd_change = " percentage points"
-    elif f.ytd_change_pct is not None:
-        ytd_change = f" ({esc(percent(f.ytd_change_pct))})"
-    else:
-        ytd_change = ""
+    ytd_change = change(f.ytd_change, points=f.change_is_points)
+    if f.ytd_change_pct is not None and not f.change_is_points:
+        ytd_change += f" ({esc(percent(f.ytd_change_pct))})"
     if f.quarter_complete:
         quarter_row = _summary_row(
             f"Quarter {esc(f.quarter)}",
@@ -312,16 +316,16 @@ def headline(indicator, result, sentence) -> str:
         _summary_row(
             esc(period_words(indicator, f.period)),
             f"{shown(f.value)} (last year {shown(f.last_year_value)}, "
-            f"change {change(f.change)}{points})",
+            f"change {change(f.change, points=points)})",
         ),
         _summary_row("Year to date", f"{shown(f.ytd)}{parts}"),
         _summary_row("Same period last year", shown(f.ytd_last_year)),
-        _summary_row("Change", f"{change(f.ytd_change)}{ytd_change}"),
+        _summary_row("Change", ytd_change),
         quarter_row,
         "    ",
     ]
     if f.target_to_date is not None:
-        target = f"{shown(f.target_to_date)} (gap {change(f.target_gap)})"
+        target = f"{shown(f.target_to_date)} (gap {change(f.target_gap, points=points)})"
         rows += ["\n", _summary_row("Target to date", target), "    "]
     rows.append("\n    ")
     if f.annual_target is not None:
@@ -341,7 +345,8 @@ def headline(indicator, result, sentence) -> str:
     rows += ["\n", _summary_row("Year-end forecast", shown(f.forecast))]
     warning = ""
     if f.missing_periods:
-        months = ", ".join(esc(month_label(m)) for m in f.missing_periods)
+        # A quarterly indicator's missing period is a quarter: "Quarter 1 (April to June 2010)".
+        months = ", ".join(esc(period_words(indicator, m)) for m in f.missing_periods)
         them = esc(pluralize(len(f.missing_periods), "it,them"))
         warning = (
             '\n  <div class="govuk-warning-text">\n'

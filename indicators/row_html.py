@@ -4,6 +4,7 @@ some fifty, and as templates they were a quarter of a page made from scratch. Ea
 exactly what its template did (whitespace included), through the same filters and tags."""
 
 import functools
+from decimal import Decimal
 
 from django.conf import settings
 from django.template.defaultfilters import pluralize
@@ -27,6 +28,7 @@ from .charts import shown_places
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
+    change_unit,
     figure,
     fy_label,
     gaps_words,
@@ -36,6 +38,7 @@ from .templatetags.figures import (
     places_of_figures,
     short_month,
     signed,
+    with_unit,
     ytd_mark,
 )
 
@@ -86,13 +89,21 @@ def dashboard_row(
     """An indicator's two dashboard rows: its figures, status (with a target) and direction
     with the SPC words, then the commentary ``sentence`` across the table."""
     indicator, f = result.indicator, result.figures
-    p = places_of_figures(indicator, f)
+    p, measure = places_of_figures(indicator, f), indicator.measure
     change = esc(signed(f.ytd_change, p))
     if f.ytd_change is not None:
-        if f.change_is_points:
-            change += " percentage points"
-        elif f.ytd_change_pct is not None:
+        change += change_unit(measure, points=f.change_is_points)
+        if f.ytd_change_pct is not None and not f.change_is_points:
             change += f" ({esc(percent(f.ytd_change_pct))})"
+    # The counts behind a percentage, as the report gives them: "88.4% (61 of 69)".
+    parts = (
+        f" ({esc(figure(f.ytd_numerator))} of {esc(figure(f.ytd_denominator))})"
+        if measure == "percentage"
+        and f.ytd is not None
+        and f.ytd_numerator is not None
+        and f.ytd_denominator is not None
+        else ""
+    )
     numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
     def label(text: str) -> str:  # shown where the table stacks, on a small screen
@@ -106,7 +117,7 @@ def dashboard_row(
     gaps = gaps_words(indicator.frequency)
     same_months = f' <span class="app-variation">({gaps})</span>' if f.ytd_partial else ""
     target = (
-        f"{numeric}{label('Target to date')}{esc(figure(f.target_to_date, p))}</td>\n"
+        f"{numeric}{label('Target to date')}{esc(with_unit(f.target_to_date, measure, p))}</td>\n"
         f'      <td class="govuk-table__cell">{label("Status")}{govuk_status_tag(f.status)}'
         f"{_variation_cell(f)}</td>"
         if with_target
@@ -119,8 +130,10 @@ def dashboard_row(
         '\n    <tr class="govuk-table__row">\n'
         f'      <th scope="row" class="govuk-table__header">{_detail_link(partnership, indicator)}'
         f' <span class="govuk-body-s app-code">{esc(indicator.code)}</span></th>\n'
-        f"      {numeric}{label('Year to date')}{esc(figure(f.ytd, p))}{partial}</td>\n"
-        f"      {numeric}{label('Same period last year')}{esc(figure(f.ytd_last_year, p))}"
+        f"      {numeric}{label('Year to date')}{esc(with_unit(f.ytd, measure, p))}{parts}"
+        f"{partial}</td>\n"
+        f"      {numeric}{label('Same period last year')}"
+        f"{esc(with_unit(f.ytd_last_year, measure, p))}"
         f"{same_months if f.ytd_last_year is not None else ''}</td>\n"
         f"      {numeric}{label('Change')}{change}</td>\n"
         f"      {target}\n"
@@ -220,23 +233,34 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
     return mark_safe("".join(written))
 
 
-def _snapshot_value(snapshot, missing: str) -> str:
-    """``{{ change.old.value }}`` as a template shows it (nothing where there is no value),
-    or the word for no figure at all."""
+def _snapshot_value(snapshot, missing: str, measure: str) -> str:
+    """A figure as its audit record holds it, as the year table shows it: rounded, with
+    its unit and the counts behind it ("85.7% (12 of 14)"), so a change of those shows
+    even where the value is the same; nothing where there is no value, or the word for no
+    figure at all."""
     if not snapshot:
         return f'<span class="app-missing">{missing}</span>'
-    if not isinstance(snapshot, dict) or "value" not in snapshot:
+    if not isinstance(snapshot, dict) or snapshot.get("value") in (None, ""):
         return ""
-    return esc(localize(snapshot["value"]))
+    value = Decimal(snapshot["value"])
+    places = shown_places(measure, [value])
+    if measure in ("percentage", "rate"):
+        shown = commentary.format_level(value, measure, places)
+    else:
+        shown = figure(value, places)
+    numerator, denominator = snapshot.get("numerator"), snapshot.get("denominator")
+    if numerator not in (None, "") and denominator not in (None, ""):
+        shown += f" ({figure(numerator)} of {figure(denominator)})"
+    return esc(shown)
 
 
 def _target_value(snapshot, missing: str, indicator: Indicator) -> str:
     """A target as its audit record holds it, in words ("a 5% reduction on 2014/15"), so
     that a change of its kind or baseline year shows, not only of its value."""
     if not snapshot or not isinstance(snapshot, dict) or "kind" not in snapshot:
-        return _snapshot_value(snapshot, missing)
+        return _snapshot_value(snapshot, missing, indicator.measure)
     if snapshot["kind"] == "change_pct" and snapshot.get("baseline_year") is None:
-        return _snapshot_value(snapshot, missing)
+        return _snapshot_value(snapshot, missing, indicator.measure)
     start = indicator.partnership.fy_start_month
     return esc(commentary.target_words(snapshot, indicator.measure, start))
 
@@ -272,7 +296,8 @@ def change_row(change: FigureChange, indicator: Indicator | None = None) -> Safe
     if change.period:
         what += esc(_changed_period(indicator, change))
     elif change.financial_year:
-        what += f" for {esc(fy_label(change.financial_year))}"
+        start = indicator.partnership.fy_start_month
+        what += f" for {esc(fy_label(change.financial_year, start))}"
     if change.subject == "spc":
         # Rare: SPC settings keep their template.
         old, new = (
@@ -290,7 +315,8 @@ def change_row(change: FigureChange, indicator: Indicator | None = None) -> Safe
         values = f"\n      {cell}{old}</td>\n      {cell}{new}</td>\n      "
     else:
         numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
-        old, new = _snapshot_value(change.old, "none"), _snapshot_value(change.new, "removed")
+        old = _snapshot_value(change.old, "none", indicator.measure)
+        new = _snapshot_value(change.new, "removed", indicator.measure)
         values = f"\n      {numeric}{old}</td>\n      {numeric}{new}</td>\n      "
     return mark_safe(
         '\n    <tr class="govuk-table__row">\n'

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 from csp_portal.core.prepared import PreparedRows
 
-from . import charts, periods
+from . import charts, commentary, periods
 from .figures import (
     Figures,
     IndicatorSpec,
@@ -143,6 +143,24 @@ class IndicatorFigures:
     figures: Figures
     series: dict[datetime.date, Point]
     target: TargetSpec | None
+
+    @property
+    def has_target(self) -> bool:
+        """Whether the indicator is rated against a target (a monitored one never is): its
+        sentence then says when the target cannot be rated yet."""
+        return self.target is not None and self.indicator.polarity != "monitor"
+
+    def commentary(self) -> str:
+        """The sentence about these figures, worded alike on every page, the API and the
+        report: the indicator's unit, and its singular for a count of one."""
+        noun = self.indicator.noun
+        return commentary.commentary(
+            self.figures,
+            spec_for(self.indicator),
+            noun=noun,
+            noun_singular=commentary.singular_noun(noun),
+            has_target=self.has_target,
+        )
 
 
 def _target_specs(rows: Iterable[tuple], financial_year: int) -> dict[int, TargetSpec]:
@@ -613,10 +631,14 @@ _targets_of = PreparedRows(
 )
 
 
-_CHANGES_SHOWN = 50
-_latest_changes = PreparedRows(
-    lambda pk: (
+CHANGES_SHOWN = 50  # a page of an indicator's history of changes
+
+
+def _changes_of(pk):
+    # Each row carries how many changes there are in all: the page and its count in one query.
+    return (
         FigureChange.objects.filter(indicator_id=pk)
+        .annotate(total=Window(Count("pk")))
         .order_by("-changed_at", "-pk")
         .values_list(
             "pk",
@@ -624,9 +646,13 @@ _latest_changes = PreparedRows(
             "changed_by__first_name",
             "changed_by__last_name",
             "changed_by__username",
-        )[:_CHANGES_SHOWN]
-    ),
-    FigureChange._meta.get_field("indicator"),
+            "total",
+        )
+    )
+
+
+_latest_changes = PreparedRows(
+    lambda pk: _changes_of(pk)[:CHANGES_SHOWN], FigureChange._meta.get_field("indicator")
 )
 _one_change = PreparedRows(
     lambda pk: FigureChange.objects.filter(pk=pk).select_related("changed_by"),
@@ -634,10 +660,25 @@ _one_change = PreparedRows(
 )
 
 
-def latest_changes(indicator: Indicator) -> list[tuple]:
-    """(id, who made it: id, first name, last name, user name) of the indicator's latest
-    50 audited changes, newest first: one query (its SQL built once)."""
-    return _latest_changes.rows(indicator.pk)
+class ChangesPage(NamedTuple):
+    """A page of an indicator's audited changes, newest first."""
+
+    rows: list[tuple]  # (id, who made it: id, first name, last name, user name)
+    page: int  # from 1
+    total: int  # changes in all
+
+
+def changes_page(indicator: Indicator, page: int = 1) -> ChangesPage:
+    """The ``page``-th 50 of the indicator's audited changes, newest first, and how many
+    there are in all: one query (its SQL built once for the first page)."""
+    page = max(page, 1)
+    if page == 1:
+        found = _latest_changes.rows(indicator.pk)
+    else:
+        first = (page - 1) * CHANGES_SHOWN
+        found = list(_changes_of(indicator.pk)[first : first + CHANGES_SHOWN])
+    total = found[0][-1] if found else 0
+    return ChangesPage([row[:-1] for row in found], page, total)
 
 
 def changes_in_full(pks: list[int]) -> list[FigureChange]:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
@@ -28,7 +29,6 @@ from opendata.selectors import family_ranking, family_rankings
 
 from . import (
     charts,
-    commentary,
     comparisons,
     figures,
     importing,
@@ -235,6 +235,9 @@ def indicator_detail(request, slug, pk):
     # Not isdigit(), which lets "²" through to int(). None: the latest year with figures.
     year = _year_or_404(int(year_param)) if year_param.isdecimal() else None
     show_spc = request.GET.get("chart") == "spc"
+    changes_param = request.GET.get("changes", "")
+    # The page of the history of changes (its first by default: the latest 50).
+    changes_page = int(changes_param) if changes_param.isdecimal() else 1
     can_edit = has_access(request.user, partnership, Access.EDIT)
     # Everything but the family ranking (other data) is made from the indicator's own
     # figures, targets, settings and the names of who entered its figures (all change its
@@ -259,9 +262,10 @@ def indicator_detail(request, slug, pk):
             timezone.localdate(),  # the default year, and the month it reports to
             int(show_spc),
             int(can_edit),
+            changes_page,
         )
     )
-    parts = cached(key, lambda: _indicator_parts(indicator, year, show_spc, can_edit))
+    parts = cached(key, lambda: _indicator_parts(indicator, year, show_spc, can_edit, changes_page))
     return render(
         request,
         "indicators/indicator_detail.html",
@@ -276,7 +280,9 @@ def indicator_detail(request, slug, pk):
     )
 
 
-def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool):
+def _indicator_parts(
+    indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool, changes_page: int = 1
+):
     """The indicator page's own HTML (before and after the family ranking)."""
     partnership = indicator.partnership
     history = selectors.indicator_history(indicator, year=year)
@@ -304,11 +310,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "rows": (rows := selectors.year_rows(indicator, history, year)),
         "year_rows": row_html.year_rows(indicator, rows),  # written in Python: 12 rows
         "result": result,
-        "sentence": commentary.commentary(
-            result.figures, selectors.spec_for(indicator), noun=indicator.noun
-        )
-        if result
-        else "",
+        "sentence": result.commentary() if result else "",
         "chart_sets": chart_sets,
         "show_spc": show_spc,
         "spc": spc_chart,
@@ -317,7 +319,7 @@ def _indicator_parts(indicator: Indicator, year: int | None, show_spc: bool, can
         "other_years": _years_offered(history.years, year),
         "can_edit": can_edit,
     }
-    context["change_rows"] = _change_rows(indicator)
+    context |= _change_rows(indicator, changes_page, year_param=year)
     return {
         "main": indicator_html.main(context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
@@ -334,13 +336,17 @@ def _spc_limits(indicator: Indicator, result) -> str:
     return charts.spc_limits_words(indicator, slots, analysis, settings)
 
 
-def _change_rows(indicator: Indicator) -> list[str]:
-    """The rows of the indicator's latest changes, newest first: those not cached yet read
-    in full and rendered."""
+def _change_rows(indicator: Indicator, page: int, *, year_param: int) -> dict:
+    """The rows of a page of the indicator's changes, newest first (those not cached yet
+    read in full and rendered), which of how many they are, and links to the pages newer
+    and older."""
     # A row names its period and words its targets by the indicator's frequency, measure
     # and financial year.
     shape = (indicator.frequency, indicator.measure, indicator.partnership.fy_start_month)
-    keys = {pk: _change_row_key(pk, who, shape) for pk, *who in selectors.latest_changes(indicator)}
+    shown = selectors.changes_page(indicator, page)
+    if not shown.rows and page > 1:  # past the last page: the latest changes instead
+        shown = selectors.changes_page(indicator, 1)
+    keys = {pk: _change_row_key(pk, who, shape) for pk, *who in shown.rows}
     found = cache.get_many(list(keys.values()))
     rows = {pk: found[key] for pk, key in keys.items() if key in found}
     missing = [pk for pk in keys if pk not in rows]
@@ -355,8 +361,21 @@ def _change_rows(indicator: Indicator) -> list[str]:
             # Under the name it was rendered with, should a rename have come between.
             made[_change_row_key(change.pk, who, shape)] = rows[change.pk]
         cache.set_many(made)
-    # Written by row_html, escaped there.
-    return [mark_safe(rows[pk]) for pk in keys if pk in rows]
+    first = (shown.page - 1) * selectors.CHANGES_SHOWN + 1
+    url = reverse("indicators:detail", args=[indicator.partnership.slug, indicator.pk])
+
+    def page_url(number: int) -> str:
+        return f"{url}?year={year_param}&changes={number}#history"
+
+    return {
+        # Written by row_html, escaped there.
+        "change_rows": [mark_safe(rows[pk]) for pk in keys if pk in rows],
+        "changes_total": shown.total,
+        "changes_first": first,
+        "changes_last": first + len(keys) - 1,
+        "newer_changes": page_url(shown.page - 1) if shown.page > 1 else "",
+        "older_changes": page_url(shown.page + 1) if first + len(keys) - 1 < shown.total else "",
+    }
 
 
 def _change_row_key(pk: int, who, shape: tuple) -> str:
@@ -925,9 +944,7 @@ def _dashboard_row(partnership, result) -> tuple[str, str]:
         return "empty", row_html.dashboard_empty(partnership, indicator)
     # Indicators with a target apart from monitoring-only ones (REPORTING.md).
     with_target = bool(result.target)
-    sentence = commentary.commentary(
-        result.figures, selectors.spec_for(indicator), noun=indicator.noun
-    )
+    sentence = result.commentary()
     html = row_html.dashboard_row(partnership, result, sentence=sentence, with_target=with_target)
     return "target_rows" if with_target else "monitor_rows", html
 
@@ -970,15 +987,34 @@ def _requested_period(request, partnership) -> tuple[datetime.date | None, str]:
     if not raw:
         return _latest_period(partnership), ""
     try:
-        return periods.parse_month(raw), ""
+        month = periods.parse_month(raw)
     except ValueError:
         problem = periods.outside_the_years(raw) or f"'{raw[:20]}' is not a month like 2016-11"
-        error = f"{problem}, so the latest month is shown."
-        return _latest_period(partnership), error
+    else:
+        problem = _not_begun(month)
+        if not problem:
+            return month, ""
+    return _latest_period(partnership), f"{problem}, so the latest month is shown."
 
 
-@require_GET
+def _not_begun(month: datetime.date) -> str:
+    """Why a month cannot be reported on yet ("" when it can): it has not begun."""
+    if month > periods.month_start(timezone.localdate()):
+        return f"{periods.month_label(month)} has not begun yet"
+    return ""
+
+
+# Read-only: any other method is answered in JSON, not refused first as a form post
+# without a CSRF token would be (a 403 page of HTML).
+@csrf_exempt
 def api_comparisons(request, slug):
+    if request.method != "GET":
+        refused = JsonResponse(
+            {"error": f"{request.method[:20]} is not allowed: read comparisons with GET."},
+            status=405,
+        )
+        refused["Allow"] = "GET"
+        return refused
     if not request.user.is_authenticated:
         return JsonResponse({"error": "Sign in to read comparisons."}, status=401)
     try:
@@ -992,6 +1028,10 @@ def api_comparisons(request, slug):
         outside = periods.outside_the_years(raw)
         error = f"period {outside}" if outside else "period must be a month like 2016-11"
         return JsonResponse({"error": error}, status=400)
+    if not_begun := _not_begun(period):
+        return JsonResponse(
+            {"error": f"period {not_begun}: choose a month up to this one"}, status=400
+        )
     body = cached(
         f"comparisons:{partnership.pk}:{partnership.data_version.hex}:{period:%Y-%m}",
         lambda: _comparisons_body(partnership, period),

@@ -27,6 +27,7 @@ from indicators.figures import (
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
+from indicators.templatetags.figures import unit_suffix
 
 from . import sections as report_sections
 from .models import IMPLICATION_KEYS, SECTION_TITLES
@@ -121,11 +122,6 @@ def plain(value: object) -> object:
     return value
 
 
-def unit_suffix(measure: str) -> str:
-    """What follows a figure of this measure as printed: "%", " per 1,000" or nothing."""
-    return {"percentage": "%", "rate": " per 1,000"}.get(measure, "")
-
-
 def figures_record(figures: Figures) -> dict:
     """Every figure of an indicator, unrounded, keyed by the Figures field name."""
     return {f.name: plain(getattr(figures, f.name)) for f in dataclasses.fields(figures)}
@@ -186,7 +182,7 @@ def indicator_entry(
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
-    has_target = result.target is not None and indicator.polarity != "monitor"
+    has_target = result.has_target
     if built and tests["ytd"].within and figures.ytd_change:
         # The chart's title states a rise or fall: say when it is only normal variation.
         built[0] = charts.retitled(
@@ -276,7 +272,7 @@ def indicator_entry(
         "commentary": " ".join(
             part
             for part in (
-                commentary.commentary(figures, spec, noun=indicator.noun, has_target=has_target),
+                result.commentary(),
                 _ytd_variation_sentence(figures, spec, tests["ytd"]),
             )
             if part

@@ -26,6 +26,28 @@ def figure(value, places=0):
     return format_number(Decimal(value), int(places))
 
 
+def unit_suffix(measure: str) -> str:
+    """What follows a figure of this measure as printed: "%", " per 1,000" or nothing."""
+    return {"percentage": "%", "rate": " per 1,000"}.get(measure, "")
+
+
+@register.filter
+def with_unit(value, measure: str, places=0):
+    """A figure with its measure's unit, as a report prints it: "88.4%", "20.1 per 1,000",
+    "1,149"; the marked blank when missing."""
+    if value is None or value == "":
+        return figure(value)
+    return figure(value, places) + unit_suffix(measure)
+
+
+def change_unit(measure: str, *, points: bool) -> str:
+    """What follows a change in a level: " percentage points" between two percentages,
+    " per 1,000" for a rate, nothing for a count (its relative change follows it)."""
+    if points:
+        return " percentage points"
+    return " per 1,000" if measure == "rate" else ""
+
+
 @register.filter
 def signed(value, places=0):
     """+68 or −74: a change, always this year minus last."""
@@ -130,8 +152,10 @@ def short_month(value):
 
 
 @register.filter
-def fy_label(value):
-    return periods.fy_label(int(value)) if value not in (None, "") else ""
+def fy_label(value, start_month=4):
+    """ "2016/17" (or "2016" for a year starting in January): pass the partnership's
+    fy_start_month."""
+    return periods.fy_label(int(value), int(start_month)) if value not in (None, "") else ""
 
 
 _SOURCE_POLICE_UK = (

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from csp_portal.core.templatetags.govuk import escape_text, govuk_error_id, govuk_widget_with
 
+from .. import periods
 from ..row_html import detail_url
 from .figures import figure, month_label, places_for
 
@@ -66,11 +67,17 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
         indicator = cell.indicator
         # A modifier for each box in error, as the row's template wrote it.
         error = "".join(" app-sheet__row--error" for field in fields if field.errors)
+        quarterly = indicator.frequency == "quarterly"
         quarter = (
-            f", quarterly: quarter starting {esc(month_label(cell.period))}"
-            if indicator.frequency == "quarterly"
-            else ""
+            f", quarterly: quarter starting {esc(month_label(cell.period))}" if quarterly else ""
         )
+        # A quarterly figure is the quarter's: its box and last year's figure say so.
+        when = (
+            esc(periods.quarter_words(cell.period, partnership.fy_start_month))
+            if quarterly
+            else month_text
+        )
+        same = "Same quarter last year" if quarterly else "Same month last year"
         if last:
             shown = esc(figure(last.value, places_for(indicator)))
             if last.denominator:
@@ -89,11 +96,11 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
             "        </th>\n"
             '        <td class="govuk-table__cell govuk-table__cell--numeric">'
-            f'<span class="app-stack__label">Same month last year: </span>{shown}</td>\n'
+            f'<span class="app-stack__label">{same}: </span>{shown}</td>\n'
             '        <td class="govuk-table__cell">\n'
-            f'          <span class="app-stack__label" aria-hidden="true">{month_text}'
+            f'          <span class="app-stack__label" aria-hidden="true">{when}'
             "</span>\n"
-            f"          {sheet_cell_inputs(fields, cell.label, f', {month_text}')}\n"
+            f"          {sheet_cell_inputs(fields, cell.label, f', {when}')}\n"
             "        </td>\n"
             "      </tr>\n"
         )

@@ -43,25 +43,48 @@
       var last = Math.max(categories.length - 1, 1);
       var inner = width - copy.margin.l; // the plot's width plus the right margin
       var right = 10;
+      copy.annotations = labels = labels.map(function (label) {
+        // "Upper process limit" is "Upper limit" on a phone: the subtitle and table say more.
+        var text = String(label.text).replace(" process limit", " limit");
+        var shown = Object.assign({}, label, { text: text });
+        if (categories.indexOf(label.x) === categories.length - 1) {
+          // A label at the last point sits inside the plot, above its line's end, and
+          // takes no margin from the plot.
+          return Object.assign(shown, { xanchor: "right", xshift: -2, yshift: (label.yshift || 0) + Math.round(size * 0.8) });
+        }
+        return shown;
+      });
       labels.forEach(function (label) {
         // Room after the label's point, as a share of the plot: r must make up the rest.
         var after = 1 - categories.indexOf(label.x) / last;
+        if (label.xanchor === "right" || after >= 1) return;
         var needs = (label.xshift || 0) + String(label.text).length * CHAR * size + 4;
-        if (after >= 1) return;
         right = Math.max(right, (needs - after * inner) / (1 - after));
       });
       copy.margin.r = Math.ceil(right);
     }
-    var months = categories.length > 8 && categories.every(function (x) {
-      return typeof x === "string" && x.length <= 3;
+    var monthly = categories.length > 8 && categories.every(function (x) {
+      return typeof x === "string" && /^[A-Z][a-z]{2}( \d{4})?$/.test(x);
     });
-    if (months) {
+    if (monthly) {
       // As many month names as fit level, every other month at the least (plotly turned
-      // all twelve upright); the table below the chart names every month.
+      // them upright); "Apr 2016" is shortened to "Apr 16". The table below the chart
+      // names every month.
       var plot = width - copy.margin.l - ((copy.margin && copy.margin.r) || 0);
-      var perName = 3 * TICK_CHAR * size + 14;
+      var longest = Math.max.apply(null, categories.map(function (x) { return x.length; }));
+      var chars = longest > 3 ? 6 : 3;
+      var perName = chars * TICK_CHAR * size + 14;
       var step = Math.max(2, Math.ceil((categories.length * perName) / Math.max(plot, 1)));
-      copy.xaxis = Object.assign({}, copy.xaxis, { tickangle: 0, dtick: step });
+      // Counted back from the latest month, which is always named.
+      var shownAt = categories.filter(function (x, i) {
+        return (categories.length - 1 - i) % step === 0;
+      });
+      copy.xaxis = Object.assign({}, copy.xaxis, {
+        tickangle: 0,
+        tickmode: "array",
+        tickvals: shownAt,
+        ticktext: shownAt.map(function (x) { return x.replace(/ \d\d(\d\d)$/, " $1"); }),
+      });
     }
     return copy;
   }

@@ -292,6 +292,32 @@ def test_the_dashboard_stacks_on_a_phone(page, live_server, plymouth):
     assert_accessible(page)
 
 
+def test_the_xmr_chart_keeps_most_of_a_phones_width(page, live_server, plymouth):
+    """Review finding: at 375 px the XmR chart kept a 172 px right margin for "Upper
+    process limit" and turned its "Apr 2015" ticks upright. Now the plot keeps most of the
+    width, the limits are named short inside it and the ticks are thinned and level."""
+    partnership, officer, hate = plymouth
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url
+        + reverse("indicators:detail", args=[partnership.slug, hate.pk])
+        + "?chart=spc"
+    )
+    plot = page.locator(".app-chart__plot").first
+    expect(plot.locator(".main-svg").first).to_be_visible()
+    layout = plot.evaluate(
+        """e => ({plot: e._fullLayout.xaxis._length, width: e._fullLayout.width,
+        ticks: [...e.querySelectorAll('.xtick text')].map(t => t.textContent),
+        angle: e._fullLayout.xaxis.tickangle,
+        notes: [...e.querySelectorAll('.annotation-text')].map(t => t.textContent)})"""
+    )
+    assert layout["plot"] >= 0.75 * layout["width"]
+    assert "Upper limit" in layout["notes"] and "Upper process limit" not in layout["notes"]
+    assert layout["angle"] == 0 and 2 <= len(layout["ticks"]) <= 6
+    assert all(len(tick) <= 6 for tick in layout["ticks"])  # "Nov 16"
+
+
 def test_panel_member_reads_partnership_but_not_live_figures(page, live_server, plymouth):
     partnership, _, hate = plymouth
     MembershipFactory(

@@ -70,7 +70,7 @@ def test_dashboard_row_of_a_monitored_percentage_shows_points_and_no_status(part
 
     # One decimal place; November alone, so the totals say they are of fewer months.
     partial = ' <span class="app-variation">(months with figures only)</span></td>'
-    assert f">42.3{partial}" in html and f">40.0{partial}" in html
+    assert f">42.3%{partial}" in html and f">40.0%{partial}" in html
     assert "+2.3 percentage points</td>" in html
     assert "app-status" not in html
     assert "Not rated: monitoring only" in html
@@ -455,3 +455,17 @@ def test_a_late_month_marks_this_years_total_with_its_end_and_not_last_years(par
 
     [this_year, last_year] = re.findall(r"<td[^>]*numeric\">(.*?)</td>", html)[:2]
     assert "(to Oct 2016)" in this_year and "(to " not in last_year
+
+
+@pytest.mark.django_db
+def test_change_row_of_a_percentage_shows_what_changed_in_its_counts(partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a, measure="percentage")
+    corrected = change(
+        indicator,
+        old={"value": "85.7142857143", "numerator": "12", "denominator": "14"},
+        new={"value": "85.7142857143", "numerator": "6", "denominator": "7"},
+    )
+    rate = IndicatorFactory(partnership=partnership_a, measure="rate", code="R 1")
+
+    assert cells(row_html.change_row(corrected))[3:5] == ["85.7% (12 of 14)", "85.7% (6 of 7)"]
+    assert cells(row_html.change_row(change(rate, new={"value": "20.14"})))[4] == "20.1 per 1,000"

@@ -12,6 +12,7 @@ from indicators.commentary import (
     format_percent,
     profile_words,
     signal_phrase,
+    singular_noun,
     spc_summary,
     target_words,
 )
@@ -300,12 +301,12 @@ def test_commentary_percentage_points():
         spec, series, date(2016, 5, 1), TargetSpec("annual", Decimal(90)), noun="satisfaction rate"
     )
     assert sentences(text)[:2] == [
-        "Between April and the end of May the satisfaction rate was 87% (87 of 100), "
-        "3 percentage points lower than the same period last year.",
-        "This is 3 percentage points below the target of 90%, within the 5% tolerance (amber).",
+        "Between April and the end of May the satisfaction rate was 87.0% (87 of 100), "
+        "3.0 percentage points lower than the same period last year.",
+        "This is 3.0 percentage points below the target of 90.0%, within the 5% tolerance (amber).",
     ]
     assert (
-        "In May the satisfaction rate was 88% (44 of 50), 2 percentage points lower than "
+        "In May the satisfaction rate was 88.0% (44 of 50), 2.0 percentage points lower than "
         "in May 2015." in text
     )
 
@@ -316,16 +317,36 @@ def test_commentary_one_percentage_point():
 
     series = {APR_2015: month(80), APR_2016: month(81)}
     text = say(IndicatorSpec("higher", "percentage"), series, APR_2016, noun="rate")
-    assert "1 percentage point higher" in text
+    assert "81.0% (81 of 100), 1.0 percentage points higher" in text
 
 
-def test_commentary_less_than_one_percentage_point_is_singular():
+def test_commentary_a_fraction_of_a_percentage_point_shows_to_one_place():
     series = {
         APR_2015: Point(None, numerator=Decimal(800), denominator=Decimal(1000)),
         APR_2016: Point(None, numerator=Decimal(803), denominator=Decimal(1000)),
     }
     text = say(IndicatorSpec("higher", "percentage"), series, APR_2016, noun="rate")
-    assert "less than 1 percentage point higher" in text
+    assert "80.3% (803 of 1,000), 0.3 percentage points higher" in text
+
+
+def test_commentary_a_level_just_below_its_target_does_not_round_up_to_it():
+    # 89.6% against 90% is amber: "90%" would read as the target met.
+    series = {APR_2015: Point(None, Decimal(88), Decimal(100))}
+    series[APR_2016] = Point(None, Decimal(896), Decimal(1000))
+    spec = IndicatorSpec("higher", "percentage")
+    text = say(spec, series, APR_2016, TargetSpec("annual", Decimal(90)), noun="satisfaction rate")
+
+    assert "the satisfaction rate was 89.6% (896 of 1,000)" in text
+    assert "0.4 percentage points below the target of 90.0%" in text
+
+
+def test_commentary_of_a_rate_named_per_1000_says_it_once():
+    series = series_of({APR_2015: "21.3", APR_2016: "20.14"})
+    spec = IndicatorSpec("lower", "rate")
+    text = say(spec, series, APR_2016, noun="total crime rate per 1,000 population")
+
+    assert "the total crime rate per 1,000 population was 20.1," in text
+    assert "per 1,000 population was 20.1 per 1,000" not in text
 
 
 def test_commentary_percentage_parts_missing():
@@ -716,3 +737,47 @@ def test_a_quarter_across_a_new_year_names_both_years():
     )
     text = commentary(compute(spec, series, date(2017, 1, 1)), spec, noun="burglaries")
     assert "the quarter November 2015 to January 2016 has no figure" in text
+
+
+@pytest.mark.parametrize(
+    ("unit", "one"),
+    [
+        ("hate crimes", "hate crime"),
+        ("incidents of anti-social behaviour", "incident of anti-social behaviour"),
+        ("repeat victims", "repeat victim"),
+        ("people attending drop-in sessions", "person attending drop-in sessions"),
+        ("people accessing the brokerage", "person accessing the brokerage"),
+        ("criminal damage offences", "criminal damage offence"),
+        ("referrals to domestic abuse services", "referral to domestic abuse services"),
+        ("new volunteering opportunities", "new volunteering opportunity"),
+        ("new organisations registered", "new organisation registered"),
+        (
+            "domestic violence incidents recorded by police",
+            "domestic violence incident recorded by police",
+        ),
+        ("domestic abuse crimes and incidents", "domestic abuse crime or incident"),
+        ("thefts from vehicles", "theft from vehicles"),
+        ("assaults with less serious injury", "assault with less serious injury"),
+        (
+            "crimes of violence with injury (excluding domestic abuse)",
+            "crime of violence with injury (excluding domestic abuse)",
+        ),
+        ('"ist" incidents', '"ist" incident'),
+        ("businesses", "business"),
+        ("woundings", "wounding"),
+        # No plural head: commentary words a count of one another way.
+        ("anti-social behaviour", None),
+        ("number of registered organisations", None),
+        ("satisfaction rate", None),
+    ],
+)
+def test_singular_noun_makes_the_head_noun_singular(unit, one):
+    assert singular_noun(unit) == one
+
+
+def test_commentary_of_one_without_a_singular_is_still_grammatical():
+    series = series_of({APR_2015: 3, add_months(APR_2015, 1): 2, APR_2016: 0, date(2016, 5, 1): 1})
+    text = say(HIGHER, series, date(2016, 5, 1), noun="anti-social behaviour")
+
+    assert "In May the number of anti-social behaviour recorded was 1, 1 fewer than" in text
+    assert "1 anti-social behaviour" not in text

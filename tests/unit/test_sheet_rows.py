@@ -93,13 +93,15 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         "Percentage, quarterly: quarter starting October 2016</span>\n"
         "        </th>\n"
         '        <td class="govuk-table__cell govuk-table__cell--numeric">'
-        '<span class="app-stack__label">Same month last year: </span>87.5 (7/8)</td>\n'
+        '<span class="app-stack__label">Same quarter last year: </span>87.5 (7/8)</td>\n'
         '        <td class="govuk-table__cell">\n'
-        '          <span class="app-stack__label" aria-hidden="true">November 2016'
+        '          <span class="app-stack__label" aria-hidden="true">'
+        "Quarter 3 (October to December 2016)"
         "</span>\n"
         '          \n<div class="govuk-form-group app-sheet__input govuk-form-group--error">\n'
         '  \n  <label class="govuk-label" for="id_i8-n">Numerator<span class="govuk-visually-'
-        'hidden"> for SAT 01 Victim satisfaction, November 2016</span></label>\n  \n'
+        'hidden"> for SAT 01 Victim satisfaction, Quarter 3 (October to December 2016)'
+        "</span></label>\n  \n"
         '  <p class="govuk-error-message" id="id_i8-n-error"><span class="govuk-visually-'
         'hidden">Error:</span> SAT 01 Victim satisfaction numerator must be a number, like 148'
         " (&#x27;x&#x27; is not a number). Leave it blank if there is no figure yet."
@@ -112,7 +114,8 @@ def test_month_sheet_row_of_a_quarterly_percentage_in_error():
         "</div>\n\n"
         '<div class="govuk-form-group app-sheet__input">\n  \n'
         '  <label class="govuk-label" for="id_i8-d">Denominator<span class="govuk-visually-'
-        'hidden"> for SAT 01 Victim satisfaction, November 2016</span></label>\n  \n  \n'
+        'hidden"> for SAT 01 Victim satisfaction, Quarter 3 (October to December 2016)'
+        "</span></label>\n  \n  \n"
         '  <input type="text" name="i8-d" value="9" class="govuk-input govuk-input--width-10"'
         ' inputmode="decimal" autocomplete="off" data-paste-cell="" id="id_i8-d">'
         '<input type="hidden" name="initial-i8-d" id="initial-id_i8-d">\n'
