@@ -133,10 +133,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHE_BACKEND = os.environ.get(
     "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
 )
+
+
+def code_version() -> str:
+    """A digest of the code and templates that make the cached fragments: a new release
+    reads none of the fragments an older one wrote to a shared cache (their data version
+    is the same, their wording may not be)."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=6)
+    for app in ("csp_portal", "indicators", "actions", "commissioning", "reports", "opendata"):
+        for path in sorted((BASE_DIR / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                digest.update(path.read_bytes())
+    for path in sorted((BASE_DIR / "templates").rglob("*.html")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 CACHES = {
     "default": {
         "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "csp-portal"),
+        "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX") or code_version(),
         "TIMEOUT": env_int("DJANGO_CACHE_SECONDS", 24 * 60 * 60),
         # Only Django's own stores count their entries (Redis and memcached evict by memory).
         "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 10000)}
