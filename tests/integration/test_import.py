@@ -171,7 +171,7 @@ BAD_FILES = {
     ),
     "change_pct_without_baseline": (
         {"actuals": GOOD_YEAR, "targets": [target(type="change_pct", value="-2")]},
-        "targets.csv row 2: a change_pct target needs a baseline_year like 2009/10",
+        "targets.csv row 2: a change_pct target needs a baseline_year like 2015/16",
     ),
     "change_pct_baseline_the_same_year": (
         {
