@@ -97,7 +97,8 @@ def dashboard_row(
             change += f" ({esc(percent(f.ytd_change_pct))})"
     # The counts behind a percentage, as the report gives them: "88.4% (61 of 69)".
     parts = (
-        f" ({esc(figure(f.ytd_numerator))} of {esc(figure(f.ytd_denominator))})"
+        f' <span class="app-parts">({esc(figure(f.ytd_numerator))} of '
+        f"{esc(figure(f.ytd_denominator))})</span>"
         if measure == "percentage"
         and f.ytd is not None
         and f.ytd_numerator is not None
