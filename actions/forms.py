@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
 from csp_portal.core.concurrency import shown_value
+from csp_portal.core.forms import PlainTextMixin
 from csp_portal.core.models import Meeting, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
@@ -94,7 +95,7 @@ class PlanFilterForm(forms.Form):
             del self.fields["theme_group"]
 
 
-class QuickUpdateForm(forms.Form):
+class QuickUpdateForm(PlainTextMixin, forms.Form):
     """Set an action's status and write its update in one step, from the plan page."""
 
     status = forms.ChoiceField(
@@ -170,7 +171,7 @@ class FinancialYearField(forms.Field):
         return year
 
 
-class ActionPlanForm(_ShownValues, forms.ModelForm):
+class ActionPlanForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     """Start an action plan, or change its title, theme group or year."""
 
     class Meta:
@@ -203,7 +204,7 @@ class ActionPlanForm(_ShownValues, forms.ModelForm):
         return title
 
 
-class ObjectiveForm(_ShownValues, forms.ModelForm):
+class ObjectiveForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     """Add an objective to a plan, or change its number or title."""
 
     class Meta:
@@ -236,7 +237,7 @@ class ObjectiveForm(_ShownValues, forms.ModelForm):
         return title
 
 
-class ActionForm(_ShownValues, forms.ModelForm):
+class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     due = _date_field("Due date")
 
     class Meta:
@@ -298,7 +299,7 @@ class ActionForm(_ShownValues, forms.ModelForm):
         return data
 
 
-class RiskForm(_ShownValues, forms.ModelForm):
+class RiskForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     SCALE = [(n, str(n)) for n in rules.LIKELIHOOD_IMPACT]
     likelihood = forms.TypedChoiceField(
         label="Likelihood",
@@ -357,7 +358,7 @@ class RiskForm(_ShownValues, forms.ModelForm):
         )
 
 
-class IssueForm(_ShownValues, forms.ModelForm):
+class IssueForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     raised_on = _date_field("Date raised")
 
     class Meta:
@@ -403,7 +404,7 @@ def affects_another_group(form: forms.ModelForm) -> None:
         form.add_error("affects", rules.ISSUE_AFFECTS_ANOTHER)
 
 
-class RecommendationForm(_ShownValues, forms.ModelForm):
+class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     meeting_date = _date_field("Meeting date", required=True)
     due = _date_field("Due date")
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from csp_portal.core import concurrency
+from csp_portal.core.forms import PlainTextMixin
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -63,7 +64,7 @@ class ModelErrorsMixin:
                     self.add_error(name if name in self.fields else None, one)
 
 
-class VersionedForm(ModelErrorsMixin, forms.Form):
+class VersionedForm(PlainTextMixin, ModelErrorsMixin, forms.Form):
     """Carries the row's version, so a save after someone else's change is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -80,7 +81,7 @@ def comparable(value):
     return value
 
 
-class TrackedForm(ModelErrorsMixin, forms.Form):
+class TrackedForm(PlainTextMixin, ModelErrorsMixin, forms.Form):
     """An edit form whose boxes carry the value they showed (csp_portal/core/concurrency.py):
     only what the person changed is saved, and only a change someone else made to the
     same field since the page was built is a conflict."""
@@ -410,7 +411,7 @@ class NumberField(forms.DecimalField):
         return super().to_python(value)
 
 
-class OutputForm(forms.Form):
+class OutputForm(PlainTextMixin, forms.Form):
     label = forms.CharField(label="Output", max_length=200, required=False)
     value = NumberField(
         label="Number",

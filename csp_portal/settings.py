@@ -174,6 +174,9 @@ FIGURES_MEMO_ENTRIES = env_int("FIGURES_MEMO_ENTRIES", 5_000)
 IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))
 IMPORT_UPLOAD_MAX_ROWS = int(os.environ.get("IMPORT_UPLOAD_MAX_ROWS", "100000"))
 IMPORT_UPLOAD_MAX_SECONDS = int(os.environ.get("IMPORT_UPLOAD_MAX_SECONDS", "20"))
+# What an uploaded workbook may unpack to (a zip of a few MB can unpack to gigabytes,
+# which openpyxl would read whole before the first row): csp_portal/core/zips.py.
+IMPORT_UPLOAD_MAX_UNZIPPED_MB = env_int("IMPORT_UPLOAD_MAX_UNZIPPED_MB", 200)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

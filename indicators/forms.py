@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 
 from csp_portal.core import concurrency
+from csp_portal.core.forms import PlainTextMixin
 from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
@@ -93,7 +94,7 @@ class Cell:
         return {self.names[0]: _text(actual.value)}
 
 
-class FigureGridForm(forms.Form):
+class FigureGridForm(PlainTextMixin, forms.Form):
     """Inputs for many figures at once. Blank means no figure.
 
     Each box carries the figure the page showed (csp_portal/core/concurrency.py): only
@@ -330,7 +331,7 @@ class ImportForm(forms.Form):
         return uploads
 
 
-class TargetForm(forms.Form):
+class TargetForm(PlainTextMixin, forms.Form):
     """An indicator's target for one financial year, in any of the three kinds.
 
     Its boxes carry the values the page showed (csp_portal/core/concurrency.py), read back
@@ -561,7 +562,7 @@ class TargetForm(forms.Form):
         return cleaned
 
 
-class SpcSettingsForm(forms.Form):
+class SpcSettingsForm(PlainTextMixin, forms.Form):
     """An indicator's SPC settings: a fixed baseline, recalculation points and the run length."""
 
     baseline_start = forms.CharField(

@@ -813,7 +813,10 @@ def import_upload(request, slug=None):
         # One time limit for reading the files and importing them.
         deadline = importing.Deadline(settings.IMPORT_UPLOAD_MAX_SECONDS)
         tables, errors = importing.read_uploads(
-            form.cleaned_data["files"], max_rows=settings.IMPORT_UPLOAD_MAX_ROWS, deadline=deadline
+            form.cleaned_data["files"],
+            max_rows=settings.IMPORT_UPLOAD_MAX_ROWS,
+            deadline=deadline,
+            max_unzipped=settings.IMPORT_UPLOAD_MAX_UNZIPPED_MB * 1024 * 1024,
         )
         rows = 0 if errors else importing.count_rows(tables)
         if rows > settings.IMPORT_UPLOAD_MAX_ROWS:

@@ -24,6 +24,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from xml.etree import ElementTree
 
+from csp_portal.core.zips import zip_problem
+
 HEADER = (
     "Financial Year",
     "Financial Quarter",
@@ -170,6 +172,9 @@ def read_table(path: Path) -> Iterator[TableRow]:
             f"{path.name} is not an .xlsx or .ods file: import the Home Office table as "
             "published (.ods), or saved as .xlsx."
         )
+    problem = zip_problem(path, what=path.name)
+    if problem:
+        raise UnreadableFile(problem)
     sheets = ods_sheets(path) if kind == ".ods" else xlsx_sheets(path)
     found = False
     try:

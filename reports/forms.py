@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from csp_portal.core.concurrency import shown_value
+from csp_portal.core.forms import PlainTextMixin
 from csp_portal.core.models import Meeting
 from indicators import periods
 
@@ -47,7 +48,7 @@ class MonthField(forms.CharField):
         return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PlainTextMixin, forms.ModelForm):
     period = MonthField(
         label="Month the figures run to",
         help_text="Figures run from the start of the financial year to this month, "

@@ -257,6 +257,9 @@ class ReportVersion(models.Model):
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)
     docx = models.BinaryField(null=True, blank=True)
+    # When making a missing file last failed: downloads wait FILES_RETRY before trying again
+    # (services.version_documents_fill), rather than each redoing seconds of work to fail.
+    files_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # What names it in lists and on its page, as it was when published: a later edit of the
     # draft (its title, its meeting, whether it is exempt) reaches the next version only.
     title = models.CharField(max_length=200, blank=True)

@@ -303,7 +303,8 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     """Make a published version's PDF and Word files, yielding each step as it is done.
 
     Only fills files that are missing, so a stored file never changes. They are made from
-    what the version stored, so they come out the same whenever they are made.
+    what the version stored, so they come out the same whenever they are made. Each is
+    stored as soon as it is made: a Word file that fails leaves the PDF stored.
     """
     documents = _documents_module()
     if documents is None or (version.pdf is not None and version.docx is not None):
@@ -316,40 +317,65 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     if draw is not None and charts:
         extra["images"] = draw(charts)
         yield "charts"
-    pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
-    yield "pdf"
-    docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
     # Stored before the step is shown: a page closed now loses none of the work.
-    ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True, docx__isnull=True).update(
-        pdf=pdf, docx=docx
-    )
+    if version.pdf is None:
+        pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
+        ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=pdf)
+    yield "pdf"
+    if version.docx is None:
+        docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
+        ReportVersion.objects.filter(pk=version.pk, docx__isnull=True).update(docx=docx)
     yield "docx"
     yield "store"
 
 
-def version_documents_fill(*, version: ReportVersion) -> ReportVersion:
+# How long after making a missing file failed a download tries again (an editor's at once).
+FILES_RETRY = datetime.timedelta(minutes=5)
+
+
+def version_documents_fill(*, version: ReportVersion, now_allowed: bool = False) -> ReportVersion:
     """Make and store a published version's missing PDF and Word files, as publishing
     does: the publish page makes them while it is open, and closing it early (or a
     dropped connection) leaves them unmade. Returns the version with its files (still
-    None while the renderers are not installed).
+    None while the renderers are not installed, or while they failed within FILES_RETRY,
+    unless ``now_allowed``: an editor asking).
+
+    A failure is recorded on the version (``files_failed_at``) and raised: downloads in the
+    next FILES_RETRY do not redo seconds of work only to fail again.
 
     On PostgreSQL the version's row is locked first (an update, as `_store` explains), so
     two downloads at once make them once: the second waits, then finds them stored. SQLite
     would lock the whole database for the seconds the files take, stopping every save in
     the site: there two first downloads at once may both make them, the same bytes, and
     the first stored is kept (`version_documents_steps` fills only what is missing)."""
-    if connection.vendor == "sqlite":
-        _fill(version.pk)
-    else:
-        with transaction.atomic():
-            ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
-            _fill(version.pk)
-    return ReportVersion.objects.only("pk", "number", "pdf", "docx").get(pk=version.pk)
+    failed_at = (
+        ReportVersion.objects.filter(pk=version.pk).values_list("files_failed_at", flat=True).get()
+    )
+    if now_allowed or failed_at is None or timezone.now() - failed_at >= FILES_RETRY:
+        if connection.vendor == "sqlite":
+            failure = _fill(version.pk)
+        else:
+            with transaction.atomic():  # committed even when one file failed: the other is kept
+                ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
+                failure = _fill(version.pk)
+        if failure is not None:
+            ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=timezone.now())
+            raise failure
+        if failed_at is not None:
+            ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=None)
+    return ReportVersion.objects.only("pk", "number", "pdf", "docx", "files_failed_at").get(
+        pk=version.pk
+    )
 
 
-def _fill(pk: int) -> None:
-    for _ in version_documents_steps(ReportVersion.objects.get(pk=pk)):
-        pass
+def _fill(pk: int) -> Exception | None:
+    """Makes the missing files; what stopped making one, if anything did."""
+    try:
+        for _ in version_documents_steps(ReportVersion.objects.get(pk=pk)):
+            pass
+    except Exception as error:  # the renderers' failures are many kinds
+        return error
+    return None
 
 
 def report_default(

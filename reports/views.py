@@ -556,15 +556,21 @@ def report_file(request, slug, pk, kind):
     body = getattr(version, kind)
     if body is None:
         # Publishing makes the PDF and Word files while its page is open: one closed early
-        # left them to be made now, from what the version stored.
+        # left them to be made now, from what the version stored. After a failure, readers'
+        # downloads wait a few minutes before trying again; an editor's try at once.
+        editor = has_access(request.user, partnership, Access.EDIT)
         try:
-            body = getattr(services.version_documents_fill(version=version), kind)
+            made = services.version_documents_fill(version=version, now_allowed=editor)
         except Exception:
             logger.exception("Making the PDF and Word files of %s on download failed", version)
+            # Each file is stored once made: the one asked for may be there all the same.
+            made = ReportVersion.objects.only(kind, "files_failed_at").get(pk=version.pk)
+        body = getattr(made, kind)
+        if body is None and made.files_failed_at is not None:
             messages.error(
                 request,
-                f"The {FILE_NAMES[kind]} of this report could not be made. Try again in a few "
-                "minutes, or ask the contact officer for a copy.",
+                f"The {FILE_NAMES[kind]} of this report is not available yet. Try again in a "
+                "few minutes, or ask the contact officer for a copy.",
             )
             return redirect("reports:version", slug=slug, pk=report.pk, number=version.number)
     if body is None:

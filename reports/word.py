@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from csp_portal.core.text import NOT_IN_XML, xml_safe
+
 FONT = "Arial"
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
 LINK = RGBColor(0x1D, 0x70, 0xB8)
@@ -560,6 +562,22 @@ class WordWriter:
 
 def render_word(root, *, images: dict[str, bytes], title: str, lang: str, resolve: Callable | None):
     """A python-docx Document of the cleaned report element."""
-    writer = WordWriter(images=images, title=title, lang=lang, resolve=resolve)
+    _without_control_characters(root)
+    writer = WordWriter(images=images, title=xml_safe(title), lang=lang, resolve=resolve)
     writer.write(root)
     return writer.document
+
+
+def _without_control_characters(root) -> None:
+    """Takes out of the element's text and attributes what XML cannot hold: python-docx
+    refuses a run holding one ("All strings must be XML compatible"), which would stop the
+    file being made. The forms refuse them; this keeps text saved before that, or written
+    some other way, from breaking the document."""
+    for element in root.iter():
+        if element.text and NOT_IN_XML.search(element.text):
+            element.text = xml_safe(element.text)
+        if element.tail and NOT_IN_XML.search(element.tail):
+            element.tail = xml_safe(element.tail)
+        for name, value in element.attrib.items():
+            if NOT_IN_XML.search(value):
+                element.set(name, xml_safe(value))

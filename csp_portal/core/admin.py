@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import history, selectors
+from .forms import PlainTextModelForm
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
 from .text import joined
 
@@ -194,6 +195,7 @@ class MembershipInline(admin.TabularInline):
 
 class MeetingInline(admin.TabularInline):
     model = Meeting
+    form = PlainTextModelForm
     extra = 0
     fields = ["date", "kind", "title", "theme_group", "location"]
     ordering = ["-date"]
@@ -214,6 +216,7 @@ class MeetingInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["name", "area", "police_force", "population", "fy_start_month"]
     list_filter = ["police_force"]
     search_fields = ["name", "area", "police_force", "slug"]
@@ -292,6 +295,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["title", "date", "kind", "partnership", "theme_group", "location"]
     list_filter = ["kind", "partnership"]
     search_fields = ["title", "location", "partnership__name"]

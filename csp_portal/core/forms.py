@@ -1,4 +1,7 @@
 from django import forms
+from django.forms.utils import pretty_name
+
+from .text import NOT_IN_XML
 
 
 class PartnershipSearchForm(forms.Form):
@@ -9,3 +12,33 @@ class PartnershipSearchForm(forms.Form):
         max_length=100,
         strip=True,
     )
+
+
+class PlainTextMixin:
+    """Refuses, in every text box of the form, the invisible control characters that XML
+    cannot hold (``NOT_IN_XML``: pasted from a PDF, say), naming the box: saved, one would
+    stop the report's Word file and the exports being made. Tab, line feed and carriage
+    return are allowed. Checked after the fields are cleaned, so boxes a form adds in its
+    ``__init__`` are checked too."""
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name, value in list(getattr(self, "cleaned_data", {}).items()):
+            found = NOT_IN_XML.search(value) if isinstance(value, str) else None
+            if found and name in self.fields:
+                self.add_error(name, control_character_message(self, name, found.group()))
+
+
+def control_character_message(form: forms.BaseForm, name: str, character: str) -> str:
+    label = form.fields[name].label or pretty_name(name)
+    return (
+        f"{label} holds an invisible control character (U+{ord(character):04X}), often "
+        "pasted from a PDF, which documents and spreadsheets cannot hold: delete it, or "
+        "type that part of the text again"
+    )
+
+
+class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
+    """An admin page's form, with its text boxes checked as the site's forms are."""

@@ -1,6 +1,17 @@
 """Words for lists and shortened text, the same everywhere the site writes them."""
 
+import re
 from collections.abc import Iterable
+
+# Characters XML 1.0 cannot hold (tab, line feed and carriage return it can): a pasted
+# control character would break a workbook or a Word file. Exports leave them out,
+# imports and the site's forms refuse them.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """The text without the characters XML cannot hold."""
+    return NOT_IN_XML.sub("", text)
 
 
 def joined(words: Iterable[object], last: str = "and", *, between: str = ", ") -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from csp_portal.core.spreadsheet import spreadsheet_text
+from csp_portal.core.zips import zip_problem
 
 from . import registry
 from .xlsx import NOT_IN_XML
@@ -313,13 +314,20 @@ def read_workbook(
     errors: list[str],
     max_rows: int | None = None,
     deadline: Deadline | None = None,
+    max_unzipped: int | None = None,
 ) -> Tables:
     """The workbook's sheets named after tables. With ``max_rows``, reading stops once the
     sheets have more rows than that, empty ones included; with a ``deadline``, once it
-    has passed (an error says which)."""
+    has passed (an error says which). A workbook that unpacks to more than
+    ``max_unzipped`` bytes, or looks made to unpack to far more than it holds, is refused
+    before openpyxl reads any of it (csp_portal/core/zips.py)."""
     from openpyxl import load_workbook
 
     source = io.BytesIO(data) if isinstance(data, bytes) else data
+    problem = zip_problem(source, max_bytes=max_unzipped, instead=USE_THE_COMMAND)
+    if problem:
+        errors.append(problem)
+        return {}
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # openpyxl raises several kinds for a file that is not a workbook
@@ -409,10 +417,14 @@ def read_path(path: Path, errors: list[str]) -> Tables:
 
 
 def read_uploads(
-    files: Iterable, max_rows: int | None = None, deadline: Deadline | None = None
+    files: Iterable,
+    max_rows: int | None = None,
+    deadline: Deadline | None = None,
+    max_unzipped: int | None = None,
 ) -> tuple[Tables, list[str]]:
     """Tables from uploaded files (Django UploadedFile): named CSVs or workbooks (each
-    read no further than ``max_rows`` rows, nor past the ``deadline``)."""
+    read no further than ``max_rows`` rows, nor past the ``deadline``; a workbook that
+    unpacks to more than ``max_unzipped`` bytes is not read)."""
     known = registry.names()
     errors: list[str] = []
     tables: Tables = {}
@@ -431,7 +443,7 @@ def read_uploads(
         name = Path(upload.name).name.lower()
         raw = upload.read()
         if name.endswith(".xlsx"):
-            for table, rows in read_workbook(raw, errors, max_rows, deadline).items():
+            for table, rows in read_workbook(raw, errors, max_rows, deadline, max_unzipped).items():
                 add(table, rows, Path(upload.name).name)
         elif table := csv_table(name, known):
             try:

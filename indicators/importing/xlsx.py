@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-# Characters XML 1.0 cannot hold (a pasted control character would break the file): left
-# out of an export, and refused by an import (reading.py), so that one reads the other back.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from csp_portal.core.text import NOT_IN_XML
+
+# NOT_IN_XML is left out of an export, and refused by an import (reading.py), so that one
+# reads the other back.
+__all__ = ["NOT_IN_XML", "StreamedWorkbook"]
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _COLUMNS = list(_LETTERS) + [a + b for a in _LETTERS for b in _LETTERS]
 _ROWS_PER_WRITE = 1000

@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
@@ -125,28 +126,72 @@ def test_without_the_renderers_a_missing_file_is_not_found(client, panel_a, vers
 
 
 @pytest.mark.django_db
-def test_a_file_that_cannot_be_made_is_explained_and_tried_again(
+def test_a_word_file_that_cannot_be_made_leaves_the_pdf_stored_and_served(
+    client, panel_a, version, renderers, monkeypatch
+):
+    client.force_login(panel_a)
+
+    def broken(html, **kwargs):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(documents, "render_docx", broken)
+    response = client.get(_url(version, "pdf"))
+
+    assert response.content.startswith(b"%PDF")
+    stored = ReportVersion.objects.get(pk=version.pk)
+    assert stored.pdf is not None and stored.docx is None
+    assert stored.files_failed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_be_made_is_explained_and_not_remade_on_every_download(
     client, panel_a, version, renderers, monkeypatch
 ):
     client.force_login(panel_a)
     real = documents.render_docx
 
     def broken(html, **kwargs):
-        raise ValueError("Chart x has no alt text")
+        raise ValueError("All strings must be XML compatible")
 
     monkeypatch.setattr(documents, "render_docx", broken)
-    response = client.get(_url(version, "pdf"))
+    response = client.get(_url(version, "docx"))
 
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "reports:version", args=["partnership-a", version.report.pk, version.number]
     )
     message = str(next(iter(get_messages(response.wsgi_request))))
-    assert message.startswith("The PDF of this report could not be made. Try again")
-    assert ReportVersion.objects.get(pk=version.pk).pdf is None  # nothing half-stored
+    assert message == (
+        "The Word document of this report is not available yet. Try again in a few minutes, "
+        "or ask the contact officer for a copy."
+    )
+    assert renderers == ["render_pdf"]
 
+    # The next downloads within a few minutes say so again, making nothing.
     monkeypatch.setattr(documents, "render_docx", real)
-    assert client.get(_url(version, "pdf")).content.startswith(b"%PDF")
+    again = client.get(_url(version, "docx"))
+    assert again.status_code == 302
+    assert "not available yet" in str(next(iter(get_messages(again.wsgi_request))))
+    assert renderers == ["render_pdf"]
+
+    # Past the wait, a download tries again.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        files_failed_at=timezone.now() - services.FILES_RETRY
+    )
+    assert client.get(_url(version, "docx")).content.startswith(b"PK")
+    assert renderers == ["render_pdf", "render_docx"]
+    assert ReportVersion.objects.get(pk=version.pk).files_failed_at is None
+
+
+@pytest.mark.django_db
+def test_an_editor_downloading_tries_again_at_once(
+    client, officer_a, version, renderers, monkeypatch
+):
+    ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=timezone.now())
+    client.force_login(officer_a)
+
+    assert client.get(_url(version, "docx")).content.startswith(b"PK")
+    assert renderers == ["render_pdf", "render_docx"]
 
 
 @pytest.mark.django_db

@@ -345,3 +345,22 @@ def test_word_carries_the_another_format_statement():
     ]
 
     assert "If you need this report in another format, ask the contact officer (Jo Bloggs)." in text
+
+
+def test_word_leaves_out_characters_xml_cannot_hold():
+    """A control character pasted into a report's text before the forms refused them
+    must not stop the Word file being made."""
+    html = (
+        "<main><h1>Crime\x01 update</h1><p>Overall crime fell by 5\x02 per cent.\x1f</p>"
+        '<p><a href="#s1" title="To\x0b the section">Tab\tkept</a></p></main>'
+    )
+
+    data = documents.render_docx(html, title="Quarterly\x0c update", charts={})
+
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs] == [
+        "Crime update",
+        "Overall crime fell by 5 per cent.",
+        "Tab kept",
+    ]
+    assert document.core_properties.title == "Quarterly update"
