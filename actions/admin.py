@@ -1,5 +1,6 @@
-from django import forms
 from django.contrib import admin
+
+from csp_portal.core.forms import PlainTextModelForm
 
 from .forms import affects_another_group
 from .models import (
@@ -15,6 +16,7 @@ from .models import (
 
 
 class ObjectiveInline(admin.TabularInline):
+    form = PlainTextModelForm
     model = Objective
     extra = 0
     fields = ["number", "title"]
@@ -22,6 +24,7 @@ class ObjectiveInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["title", "partnership", "theme_group", "financial_year"]
     # No theme group filter: its choices name each group's partnership, a query apiece.
     list_filter = ["partnership"]
@@ -33,6 +36,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["number", "title", "plan"]
     list_filter = ["plan__partnership"]
     search_fields = ["title", "plan__title"]
@@ -41,6 +45,7 @@ class ObjectiveAdmin(admin.ModelAdmin):
 
 
 class ActionUpdateInline(admin.TabularInline):
+    form = PlainTextModelForm
     model = ActionUpdate
     extra = 0
     fields = ["date", "kind", "status", "text", "by", "source", "created_at"]
@@ -54,6 +59,7 @@ class ActionUpdateInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["reference", "description", "plan", "status", "due", "closed"]
     list_filter = ["plan__partnership", "status", "closed"]
     search_fields = [
@@ -73,6 +79,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["action", "date", "kind", "status", "by", "source"]
     list_filter = ["kind", "status", "source", "action__plan__partnership"]
     search_fields = ["text", "action__reference", "action__description"]
@@ -88,6 +95,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 
 @admin.register(Risk)
 class RiskAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["reference", "description", "partnership", "likelihood", "impact", "status"]
     list_filter = ["partnership", "status"]
     search_fields = ["reference", "description", "owner", "mitigation", "theme_group__name"]
@@ -95,7 +103,7 @@ class RiskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["partnership", "theme_group"]
 
 
-class CrossThemeIssueAdminForm(forms.ModelForm):
+class CrossThemeIssueAdminForm(PlainTextModelForm):
     def clean(self):
         cleaned = super().clean()
         affects_another_group(self)
@@ -114,6 +122,7 @@ class CrossThemeIssueAdmin(admin.ModelAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["reference", "partnership", "meeting_date", "assigned_to", "status", "due"]
     list_filter = ["partnership", "status", "meeting_date"]
     search_fields = ["reference", "recommendation", "assigned_to", "response"]

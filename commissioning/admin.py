@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 
+from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
 
 @admin.register(FundingStream)
 class FundingStreamAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["source", "partnership", "financial_year", "amount"]
     list_filter = ["partnership", "financial_year"]
     search_fields = ["source", "partnership__name"]
@@ -46,6 +48,7 @@ class ThemeGroupFilter(admin.RelatedFieldListFilter):
 
 @admin.register(CommissioningLine)
 class CommissioningLineAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = [
         "reference",
         "partnership",
@@ -86,12 +89,14 @@ class CommissioningLineAdmin(admin.ModelAdmin):
 
 
 class ProgressOutputInline(admin.TabularInline):
+    form = PlainTextModelForm
     model = ProgressOutput
     extra = 1
 
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["line", "date", "reported_by", "entered_by"]
     list_filter = ["line__partnership", "date"]
     search_fields = ["text", "reported_by", "line__reference"]

@@ -1,8 +1,8 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.paginators import EstimatedCountPaginator
 
 from . import periods, services
@@ -36,6 +36,7 @@ class FinancialYearFilter(admin.SimpleListFilter):
 
 
 class TargetInline(admin.TabularInline):
+    form = PlainTextModelForm
     model = Target
     extra = 0
     fields = ["financial_year", "kind", "value", "baseline_year", "period"]
@@ -54,6 +55,7 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(NationalAdmin):
+    form = PlainTextModelForm
     list_display = [
         "code",
         "title",
@@ -93,7 +95,7 @@ class IndicatorAdmin(NationalAdmin):
     ]
 
 
-class TargetAdminForm(forms.ModelForm):
+class TargetAdminForm(PlainTextModelForm):
     class Meta:
         model = Target
         fields = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]

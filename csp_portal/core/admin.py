@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
@@ -163,6 +162,7 @@ class ThemeGroupFormSet(BaseInlineFormSet):
 
 
 class ThemeGroupInline(admin.TabularInline):
+    form = PlainTextModelForm
     model = ThemeGroup
     formset = ThemeGroupFormSet
     extra = 0
@@ -177,7 +177,7 @@ class ThemeGroupInline(admin.TabularInline):
 MEMBERSHIP_FIXED = ["user", "partnership"]
 
 
-class MembershipInlineForm(forms.ModelForm):
+class MembershipInlineForm(PlainTextModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in MEMBERSHIP_FIXED:
@@ -251,6 +251,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(ThemeGroup)
 class ThemeGroupAdmin(RefusesDeletion, admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["name", "partnership", "chair", "coordinator"]
     list_filter = ["partnership"]
     search_fields = ["name", "partnership__name", "chair", "coordinator"]
@@ -268,6 +269,7 @@ class ThemeGroupAdmin(RefusesDeletion, admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["name", "kind", "statutory"]
     list_filter = ["kind", "statutory"]
     search_fields = ["name"]
@@ -275,6 +277,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = PlainTextModelForm
     list_display = ["user", "partnership", "organisation", "role", "job_title"]
     list_filter = ["role", "partnership", "organisation__kind"]
     search_fields = [

@@ -107,3 +107,28 @@ def test_a_meeting_with_a_control_character_is_refused_in_the_admin(admin_client
     assert response.status_code == 200
     assert "holds an invisible control character (U+0007)" in response.content.decode()
     assert not partnership_a.meetings.exists()
+
+
+def test_every_admin_page_that_saves_text_checks_it():
+    """Each model admin and inline of the site's own models edits through a form that refuses
+    control characters (the user admin has Django's own forms, which hold no free text)."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    # The audit trails' pages only read.
+    read_only = {
+        "ActualAdmin",
+        "FigureChangeAdmin",
+        "ActionsChangeAdmin",
+        "CommissioningChangeAdmin",
+    }
+    unchecked = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"core", "indicators", "actions", "commissioning"}:
+            continue
+        if model is get_user_model() or type(model_admin).__name__ in read_only:
+            continue
+        for page in [model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)]:
+            if not issubclass(page.form, PlainTextMixin):
+                unchecked.append(type(page).__name__)
+    assert unchecked == []
