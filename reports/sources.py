@@ -236,9 +236,11 @@ def commissioning(
     year = periods.financial_year_of(period, partnership.fy_start_month)
     # Warnings as at the report month's last day: a contract ending mid-month has not
     # ended "within three months" of the month's first day, it ends in the report's month.
+    # A report of this month is as at today: what ends later this month has not ended yet.
     month_end = periods.add_months(periods.month_start(period), 1) - datetime.timedelta(days=1)
+    as_at = min(month_end, timezone.localdate())
     for candidate in (year, year + 1):
-        summary = reader(partnership, candidate, theme_group, as_at=month_end, progress=True)
+        summary = reader(partnership, candidate, theme_group, as_at=as_at, progress=True)
         if summary.lines or summary.streams:
             break
     else:

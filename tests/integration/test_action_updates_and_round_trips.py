@@ -296,6 +296,28 @@ def test_a_reports_commissioning_warnings_are_as_at_the_end_of_its_month(partner
     assert [u["title"][:5] for u in found["updates"]] == ["CI 01"]
 
 
+def test_a_report_of_this_month_judges_its_contracts_as_at_today(partnership_a, monkeypatch):
+    from commissioning.models import CommissioningLine
+    from reports import sources
+    from tests.factories import CommissioningLineFactory, ProgressUpdateFactory
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: DAY(2017, 9, 10))
+    line = CommissioningLineFactory(
+        partnership=partnership_a,
+        reference="CI 01",
+        status=CommissioningLine.Status.COMMISSIONED,
+        start=DAY(2017, 4, 1),
+        end=DAY(2017, 9, 20),
+    )
+    ProgressUpdateFactory(line=line, date=DAY(2017, 9, 1))
+
+    found = sources.commissioning(partnership_a, DAY(2017, 9, 1))
+
+    assert found["warnings"] == [
+        "CI 01: the contract ends on 20 September 2017, within three months."
+    ]
+
+
 # The quick update's message ----------------------------------------------------------------
 
 
