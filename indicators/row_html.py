@@ -41,6 +41,7 @@ from .templatetags.figures import (
     with_unit,
     ytd_mark,
 )
+from .validation import FIGURE_PLACES
 
 
 def _variation_cell(f) -> str:
@@ -234,19 +235,40 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
     return mark_safe("".join(written))
 
 
-def _snapshot_value(snapshot, missing: str, measure: str) -> str:
-    """A figure as its audit record holds it, as the year table shows it: rounded, with
-    its unit and the counts behind it ("85.7% (12 of 14)"), so a change of those shows
-    even where the value is the same; nothing where there is no value, or the word for no
-    figure at all."""
+def _stored_value(snapshot) -> Decimal | None:
+    if not isinstance(snapshot, dict) or snapshot.get("value") in (None, ""):
+        return None
+    return Decimal(snapshot["value"])
+
+
+def _places_telling_apart(old: Decimal | None, new: Decimal | None, measure: str) -> int:
+    """The places the year table shows a figure to, or more where two different figures
+    would round alike ("4.12 per 1,000 → 4.14 per 1,000", not "4.1 → 4.1")."""
+    values = [v for v in (old, new) if v is not None]
+    places = shown_places(measure, values)
+    if old is None or new is None or old == new:
+        return places
+    while round(old, places) == round(new, places) and places < FIGURE_PLACES:
+        places += 1
+    return places
+
+
+def _snapshot_value(snapshot, missing: str, measure: str, places: int | None = None) -> str:
+    """A figure as its audit record holds it, as the year table shows it: rounded (to
+    ``places`` if given), with its unit and the counts behind it ("85.7% (12 of 14)"), so a
+    change of those shows even where the value is the same; nothing where there is no
+    value, or the word for no figure at all."""
     if not snapshot:
         return f'<span class="app-missing">{missing}</span>'
-    if not isinstance(snapshot, dict) or snapshot.get("value") in (None, ""):
+    value = _stored_value(snapshot)
+    if value is None:
         return ""
-    value = Decimal(snapshot["value"])
-    places = shown_places(measure, [value])
-    if measure in ("percentage", "rate"):
+    if places is None:
+        places = shown_places(measure, [value])
+    if measure == "percentage":
         shown = commentary.format_level(value, measure, places)
+    elif measure == "rate":
+        shown = f"{figure(value, places)} per 1,000"
     else:
         shown = figure(value, places)
     numerator, denominator = snapshot.get("numerator"), snapshot.get("denominator")
@@ -316,8 +338,11 @@ def change_row(change: FigureChange, indicator: Indicator | None = None) -> Safe
         values = f"\n      {cell}{old}</td>\n      {cell}{new}</td>\n      "
     else:
         numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
-        old = _snapshot_value(change.old, "none", indicator.measure)
-        new = _snapshot_value(change.new, "removed", indicator.measure)
+        places = _places_telling_apart(
+            _stored_value(change.old), _stored_value(change.new), indicator.measure
+        )
+        old = _snapshot_value(change.old, "none", indicator.measure, places)
+        new = _snapshot_value(change.new, "removed", indicator.measure, places)
         values = f"\n      {numeric}{old}</td>\n      {numeric}{new}</td>\n      "
     return mark_safe(
         '\n    <tr class="govuk-table__row">\n'

@@ -469,3 +469,19 @@ def test_change_row_of_a_percentage_shows_what_changed_in_its_counts(partnership
 
     assert cells(row_html.change_row(corrected))[3:5] == ["85.7% (12 of 14)", "85.7% (6 of 7)"]
     assert cells(row_html.change_row(change(rate, new={"value": "20.14"})))[4] == "20.1 per 1,000"
+
+
+@pytest.mark.django_db
+def test_change_row_gives_the_places_that_tell_a_correction_apart(partnership_a):
+    rate = IndicatorFactory(partnership=partnership_a, measure="rate", code="R 1")
+    share = IndicatorFactory(partnership=partnership_a, measure="percentage", code="P 1")
+    count = IndicatorFactory(partnership=partnership_a, code="C 1")
+
+    def shown(indicator, old, new):
+        row = row_html.change_row(change(indicator, old={"value": old}, new={"value": new}))
+        return cells(row)[3:5]
+
+    assert shown(rate, "4.12", "4.14") == ["4.12 per 1,000", "4.14 per 1,000"]
+    assert shown(share, "85.71", "85.74") == ["85.71%", "85.74%"]
+    assert shown(rate, "4.12", "5.31") == ["4.1 per 1,000", "5.3 per 1,000"]
+    assert shown(count, "148", "150") == ["148", "150"]
