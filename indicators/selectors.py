@@ -154,11 +154,16 @@ class IndicatorFigures:
         """The sentence about these figures, worded alike on every page, the API and the
         report: the indicator's unit, and its singular for a count of one."""
         noun = self.indicator.noun
+        singular = commentary.singular_noun(noun)
+        if singular is None and not self.indicator.unit:
+            # No unit: the noun is the title, which names one ("domestic homicide") as
+            # often as many; as it is, it reads as before for a count of one.
+            singular = noun
         return commentary.commentary(
             self.figures,
             spec_for(self.indicator),
             noun=noun,
-            noun_singular=commentary.singular_noun(noun),
+            noun_singular=singular,
             has_target=self.has_target,
         )
 

@@ -74,6 +74,22 @@ def test_history_of_changes_that_fits_a_page_says_nothing_of_pages(
     assert "Showing changes" not in text and "Older changes" not in text
 
 
+@pytest.mark.django_db
+def test_a_count_with_no_unit_names_one_by_its_title(partnership_a):
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="DH 1", title="Domestic homicide", unit=""
+    )
+    actuals_create(indicator, {datetime.date(2016, 4, 1): 1})
+    [result] = selectors.partnership_figures(
+        partnership_a, datetime.date(2016, 4, 1), indicators=Indicator.objects.all()
+    )
+
+    sentence = result.commentary()
+
+    assert "1 domestic homicide recorded" in sentence
+    assert "the number of" not in sentence
+
+
 @pytest.fixture
 def one_hate_crime(partnership_a):
     """One hate crime in April 2016, none entered for May, none in June, against a 5% rise
