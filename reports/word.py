@@ -116,9 +116,13 @@ class WordWriter:
     def _footer(self, title: str) -> None:
         """Each page's foot, as in the PDF: the report's title, and "Page X of Y" at the
         right (Word's PAGE and NUMPAGES fields, counted when the file is opened)."""
-        self._font(self.document.styles["Footer"], size=12)
+        style = self.document.styles["Footer"]
+        self._font(style, size=12)
+        # The template's centre and right stops fall short of this text width: a short title
+        # would tab to the middle of the foot.
+        style.paragraph_format.tab_stops.clear_all()
         paragraph = self.document.sections[0].footer.paragraphs[0]
-        paragraph.style = self.document.styles["Footer"]
+        paragraph.style = style
         stops = paragraph.paragraph_format.tab_stops
         stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
         paragraph.add_run(f"{title}\tPage ")

@@ -7,6 +7,7 @@ import struct
 
 import docx
 import pytest
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from PIL import Image
 from pypdf import PdfReader
@@ -14,6 +15,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from reports import chart_images as chart_module
 from reports import documents
+from reports import word as word_module
 from tests.factories.report_html import made_up_report
 
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -330,6 +332,12 @@ def test_word_numbers_its_pages_in_the_footer_with_the_title(word, report):
     assert paragraph.text.startswith(f"{report.title}\tPage ")
     assert not footer.is_linked_to_previous
     assert " of " in "".join(t.text for t in paragraph._p.iter(qn("w:t")))
+    # The page number's tab is the only one: the Footer style's own stops are cleared, so a
+    # short title does not send it to the middle of the foot.
+    stops = [*paragraph.style.paragraph_format.tab_stops, *paragraph.paragraph_format.tab_stops]
+    [stop] = stops
+    assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT
+    assert abs(stop.position - word_module.TEXT_WIDTH) <= 635  # stored in whole twips
 
 
 def test_word_carries_the_another_format_statement():
