@@ -333,6 +333,12 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
 FILES_RETRY = datetime.timedelta(minutes=5)
 
 
+def version_documents_failed(version: ReportVersion) -> None:
+    """Record that making a version's files failed now: downloads in the next FILES_RETRY
+    do not try again (`version_documents_fill`)."""
+    ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=timezone.now())
+
+
 def version_documents_fill(*, version: ReportVersion, now_allowed: bool = False) -> ReportVersion:
     """Make and store a published version's missing PDF and Word files, as publishing
     does: the publish page makes them while it is open, and closing it early (or a
@@ -359,7 +365,7 @@ def version_documents_fill(*, version: ReportVersion, now_allowed: bool = False)
                 ReportVersion.objects.filter(pk=version.pk).update(number=F("number"))
                 failure = _fill(version.pk)
         if failure is not None:
-            ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=timezone.now())
+            version_documents_failed(version)
             raise failure
         if failed_at is not None:
             ReportVersion.objects.filter(pk=version.pk).update(files_failed_at=None)

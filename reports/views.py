@@ -404,10 +404,12 @@ def _publishing(page: str, version, url: str):
             yield f"<li>{services.DOCUMENT_STEPS[step]}</li>\n"
     except Exception:
         logger.exception("Making the PDF and Word files of %s failed", version)
+        services.version_documents_failed(version)
         yield middle
         yield format_html(
             '<p class="govuk-body">The report is published, but its PDF and Word files could '
-            "not be made. They are made again when someone downloads them. "
+            "not be made. A download tries again after a few minutes, or at once when an "
+            "editor asks. "
             '<a class="govuk-link" href="{}">Read the report</a>.</p>',
             url,
         )

@@ -195,6 +195,29 @@ def test_an_editor_downloading_tries_again_at_once(
 
 
 @pytest.mark.django_db
+def test_files_the_publish_page_could_not_make_are_not_remade_by_every_download(
+    client, partnership_a, officer_a, panel_a, renderers, monkeypatch
+):
+    hate_crime_indicator(partnership_a)
+    report = ReportFactory(partnership=partnership_a, title="Update")
+    client.force_login(officer_a)
+
+    def broken(html, **kwargs):
+        raise ValueError("All strings must be XML compatible")
+
+    monkeypatch.setattr(documents, "render_docx", broken)
+    response = client.post(reverse("reports:publish", args=["partnership-a", report.pk]))
+    page = b"".join(response.streaming_content).decode()
+
+    assert "its PDF and Word files could not be made" in page
+    version = ReportVersion.objects.get(report=report)
+    assert version.files_failed_at is not None
+    client.force_login(panel_a)
+    assert client.get(_url(version, "docx")).status_code == 302
+    assert renderers == ["render_pdf"]  # by the publish page; the download made nothing
+
+
+@pytest.mark.django_db
 def test_publish_page_closed_early_leaves_the_version_whole(
     client, partnership_a, officer_a, panel_a, renderers, monkeypatch
 ):
