@@ -496,7 +496,9 @@ def action_update_add(
         .select_for_update(of=("self",))
         .get(pk=action.pk)
     )
-    text = text.strip()
+    # One kind of line break, as a workbook gives it back (a browser posts \r\n): so the
+    # update reads the same in an export, and re-importing it adds nothing.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if require_text and not text:
         raise ValidationError({"text": "Write what has been done and what comes next."})
     if shown_status is not None:
