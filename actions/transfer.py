@@ -274,6 +274,7 @@ def check_actions(rows, ctx) -> list[dict]:
         items.append(
             {
                 "row": row.number,
+                "table": row.table,
                 "partnership": slug,
                 "plan": plan,
                 "year": year,
@@ -468,7 +469,8 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
             require_text=False,
         )
         if action.updated_on is not None and date < action.updated_on:
-            _state(ctx, "older")[item["row"]] = (action.reference, date, action.updated_on)
+            older = _state(ctx, "older")
+            older[(item["table"], item["row"])] = (action.reference, date, action.updated_on)
         changed = True
     if current is None:
         return "created"
@@ -544,18 +546,20 @@ def _older_updates_note(ctx) -> None:
     """Say which rows' updates joined an action's history without changing its status,
     as a later update is its latest (services.action_update_add keeps the latest)."""
     older = _state(ctx, "older")
-    for row in sorted(older)[:OLDER_NOTES]:
-        reference, day, latest = older[row]
+    added = "would be added" if ctx.dry_run else "was added"
+    for table, row in sorted(older)[:OLDER_NOTES]:
+        reference, day, latest = older[table, row]
         ctx.notes.append(
-            f"actions.csv row {row}: the update of {day.isoformat()} was added to action "
-            f"{reference}'s history but does not change its status, as its latest update "
-            f"is of {latest.isoformat()}."
+            f"{ctx.where(table)} row {row}: the update of {day.isoformat()} {added} to "
+            f"action {reference}'s history but does not change its status, as its latest "
+            f"update is of {latest.isoformat()}."
         )
     if len(older) > OLDER_NOTES:
         more = len(older) - OLDER_NOTES
         ctx.notes.append(
             f"{more:,} more update{'s' if more > 1 else ''} dated before their action's "
-            "latest joined its history without changing its status."
+            f"latest {'would join' if ctx.dry_run else 'joined'} its history without "
+            "changing its status."
         )
     older.clear()
 
