@@ -470,3 +470,43 @@ def test_the_older_update_note_names_a_workbooks_sheet(tmp_path, valley, officer
     report = _import(path, by=officer_a)
 
     assert "sheet 'actions' row 2: the update of 2007-02-10 was added" in report.summary()
+
+
+# A recommendation's meeting date follows its meeting -------------------------------------
+
+
+def test_moving_a_meeting_in_the_admin_moves_its_recommendations(client, admin_user, partnership_a):
+    from django.urls import reverse
+
+    from actions.models import ActionsChange, Recommendation
+    from tests.factories import MeetingFactory
+    from tests.factories.actions import RecommendationFactory
+
+    meeting = MeetingFactory(partnership=partnership_a, date=DAY(2017, 3, 2))
+    made_there = RecommendationFactory(
+        partnership=partnership_a, meeting=meeting, meeting_date=meeting.date
+    )
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:core_meeting_change", args=[meeting.pk]),
+        {
+            "partnership": partnership_a.pk,
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "date": "2017-03-09",
+            "location": "",
+            "theme_group": "",
+        },
+    )
+
+    assert response.status_code == 302
+    made_there = Recommendation.objects.get(pk=made_there.pk)
+    assert made_there.meeting_date == DAY(2017, 3, 9)
+    made_there.full_clean()  # it can be saved again as it is
+    change = ActionsChange.objects.get(object_id=made_there.pk)
+    assert (change.source, change.old["meeting_date"], change.new["meeting_date"]) == (
+        "meeting date changed",
+        "2017-03-02",
+        "2017-03-09",
+    )
