@@ -33,6 +33,11 @@ class ActionPlanAdmin(admin.ModelAdmin):
     autocomplete_fields = ["partnership", "theme_group"]
     inlines = [ObjectiveInline]
 
+    def get_queryset(self, request):
+        # A plan's name gives its year as its partnership labels it: the autocomplete of
+        # objectives' and actions' plan boxes names each result without a query apiece.
+        return super().get_queryset(request).select_related("partnership")
+
 
 @admin.register(Objective)
 class ObjectiveAdmin(admin.ModelAdmin):

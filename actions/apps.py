@@ -24,11 +24,15 @@ class ActionsConfig(AppConfig):
         from . import transfer
 
         transfer.register_tables()
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_save, pre_delete
 
-        from csp_portal.core.models import Membership
+        from csp_portal.core.models import Meeting, Membership
 
-        from .services import keep_leads_of
+        from .services import follow_meeting_date, keep_leads_of
 
         # An action led by a member keeps its lead's name when the membership goes.
         pre_delete.connect(keep_leads_of, sender=Membership, dispatch_uid="actions_keep_leads")
+        # A recommendation's meeting date is its meeting's, whichever page moves the meeting.
+        post_save.connect(
+            follow_meeting_date, sender=Meeting, dispatch_uid="actions_follow_meeting_date"
+        )

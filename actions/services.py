@@ -24,7 +24,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
-from csp_portal.core.models import Membership, Partnership, ThemeGroup
+from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
@@ -496,7 +496,9 @@ def action_update_add(
         .select_for_update(of=("self",))
         .get(pk=action.pk)
     )
-    text = text.strip()
+    # One kind of line break, as a workbook gives it back (a browser posts \r\n): so the
+    # update reads the same in an export, and re-importing it adds nothing.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if require_text and not text:
         raise ValidationError({"text": "Write what has been done and what comes next."})
     if shown_status is not None:
@@ -663,3 +665,19 @@ def keep_leads_of(sender, instance: Membership, origin=None, **kwargs) -> None:
         action.lead_text = name[:size]
         action.save(update_fields=["lead_member", "lead_text"])
         _audit(action, old, None, "membership removed")
+
+
+def follow_meeting_date(sender, instance: Meeting, raw: bool = False, **kwargs) -> None:
+    """After a meeting is saved (in the admin, or with its partnership's meetings), each
+    recommendation made at it takes its date: a recommendation's meeting date is its
+    meeting's (Recommendation.clean), so one left behind could not be saved again, and an
+    import of recommendations.csv would unlink it. Recorded in each one's history as a
+    change by "meeting date changed"."""
+    if raw:  # loading a fixture: the recommendations come with their own dates
+        return
+    moved = Recommendation.objects.filter(meeting=instance).exclude(meeting_date=instance.date)
+    for recommendation in moved.select_related(*JOINED[Recommendation]):
+        old = _snapshot(recommendation)
+        recommendation.meeting_date = instance.date
+        recommendation.save(update_fields=["meeting_date"])
+        _audit(recommendation, old, None, "meeting date changed")

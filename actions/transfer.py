@@ -13,6 +13,10 @@ latest update joins the history without changing its status, and the import says
 Its closed column closes or reopens it as the action's page does
 (services.action_save), so its history says who did so, and when.
 
+An optional column a file leaves out leaves what is stored (an action's lead, due date,
+outcome and indicators, a risk's owner, a recommendation's response...); a blank cell
+clears it.
+
 What is stored is read in bulk up front: a row that matches it is counted unchanged
 without a query of its own, and a plan or objective is saved (or refused) once, at the
 first row that names it, so re-importing an export costs the same however long it is.
@@ -145,6 +149,12 @@ def _known_indicator(ctx, slug: str, code: str) -> bool:
     return (slug, code) in ctx._kinds
 
 
+def _given(values: dict, row) -> dict:
+    """The values of the columns the row's file has: a column it lacks leaves what is
+    stored (a new row's default), where a blank cell clears it."""
+    return {column: value for column, value in values.items() if column in row.columns}
+
+
 def _scale(row, column: str, ctx) -> int | None:
     raw = row.get(column)
     if raw.isdecimal() and int(raw) in rules.LIKELIHOOD_IMPACT:
@@ -264,6 +274,7 @@ def check_actions(rows, ctx) -> list[dict]:
         items.append(
             {
                 "row": row.number,
+                "table": row.table,
                 "partnership": slug,
                 "plan": plan,
                 "year": year,
@@ -281,6 +292,8 @@ def check_actions(rows, ctx) -> list[dict]:
                 "latest_update": row.get("latest_update"),
                 "updated_on": updated_on,
                 "closed": closed,
+                # Which columns the file has: one it lacks leaves what is stored.
+                "columns": row.columns,
             }
         )
     return items
@@ -395,11 +408,9 @@ def _once(stored: _Stored, key: tuple, save: Callable[[], Model]) -> Model:
 
 def _plan(item, ctx, stored: _Stored) -> ActionPlan:
     current = stored.plans.get(item["plan"])
-    values = {
-        "title": item["plan"],
-        "financial_year": item["year"],
-        "theme_group": ctx.theme_group(item["partnership"], item["theme_group"]),
-    }
+    values = {"title": item["plan"], "financial_year": item["year"]}
+    if "theme_group" in item["columns"] or current is None:
+        values["theme_group"] = ctx.theme_group(item["partnership"], item["theme_group"])
     if current is not None and services.unchanged(current, values):
         return current
     return services.plan_save(
@@ -430,23 +441,8 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         ("objective", plan.pk, item["objective_number"]),
         lambda: _objective(item, ctx, stored, plan),
     )
-    member = stored.members.get(item["lead"])
     current = stored.actions.get((plan.pk, item["reference"]))
-    closed = item["closed"]
-    if closed is None:  # a file without the column
-        closed = current.closed if current else False
-    fields = services.ActionFields(
-        objective_id=objective.pk,
-        reference=item["reference"],
-        description=item["description"],
-        outcome=item["outcome"],
-        lead_member_id=member.pk if member else None,
-        lead_text="" if member else item["lead"],
-        due=item["due"],
-        when=item["when"],
-        closed=closed,
-    )
-    indicators = [ctx.indicator(item["partnership"], code) for code in item["indicators"]]
+    fields, indicators = _action_fields(item, ctx, stored, objective, current)
     action, changed = current, False
     if current is None or not services.unchanged(
         current, {**asdict(fields), "indicators": indicators}
@@ -459,53 +455,111 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
             action=current,
             source=ctx.source,
         )
-    if _update_wanted(item, action, stored):
+    update = _update_wanted(item, action, stored)
+    if update is not None:
+        status, text = update
         date = item["updated_on"] or ctx.today
         services.action_update_add(
             action=action,
-            status=item["status"],
-            text=item["latest_update"],
+            status=status,
+            text=text,
             by=ctx.user,
             date=date,
             source=ctx.source,
             require_text=False,
         )
         if action.updated_on is not None and date < action.updated_on:
-            _state(ctx, "older")[item["row"]] = (action.reference, date, action.updated_on)
+            older = _state(ctx, "older")
+            older[(item["table"], item["row"])] = (action.reference, date, action.updated_on)
         changed = True
     if current is None:
         return "created"
     return "updated" if changed else "unchanged"
 
 
-def _update_wanted(item, action: Action, stored: _Stored) -> bool:
-    """Whether a row's status, latest update and date are an update the action has not
-    had. A dated one it already has, latest or not, is not added again (re-importing an
-    old file); an undated one is the action's current status if it matches that."""
-    status, text, date = item["status"], item["latest_update"].strip(), item["updated_on"]
+def _action_fields(
+    item, ctx, stored: _Stored, objective: Objective, current: Action | None
+) -> tuple[services.ActionFields, list]:
+    """The action a row describes, and its indicators: a column the file lacks keeps the
+    stored action's value (a new action's default)."""
+    columns = item["columns"]
+    values = {
+        "objective_id": objective.pk,
+        "reference": item["reference"],
+        "description": item["description"],
+    }
+    for column, field in (("outcome", "outcome"), ("due", "due"), ("when", "when")):
+        if column in columns:
+            values[field] = item[column]
+        elif current is not None:
+            values[field] = getattr(current, field)
+    if "lead" in columns:
+        member = stored.members.get(item["lead"])
+        values["lead_member_id"] = member.pk if member else None
+        values["lead_text"] = "" if member else item["lead"]
+    elif current is not None:
+        values["lead_member_id"] = current.lead_member_id
+        values["lead_text"] = current.lead_text
+    if item["closed"] is not None:
+        values["closed"] = item["closed"]
+    elif current is not None:  # a file without the column
+        values["closed"] = current.closed
+    if "indicators" in columns:
+        indicators = [ctx.indicator(item["partnership"], code) for code in item["indicators"]]
+    else:
+        indicators = list(current.indicators.all()) if current is not None else []
+    return services.ActionFields(**values), indicators
+
+
+def _plain(text: str) -> str:
+    """An update's text as compared: a workbook gives back a line break typed on the site
+    (\r\n) as \n, and cells lose their surrounding spaces."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _update_wanted(item, action: Action, stored: _Stored) -> tuple[str, str] | None:
+    """The (status, text) of a row's update if the action has not had it, else None. A
+    dated one it already has, latest or not, is not added again (re-importing an old
+    file); an undated one is the action's current status if it matches that. A file
+    without a status column keeps the action's status; without latest_update, an update
+    is only its status."""
+    columns = item["columns"]
+    has_status, has_text = "status" in columns, "latest_update" in columns
+    if not (has_status or has_text):
+        return None
+    status = item["status"] if has_status else action.status
+    text, date = _plain(item["latest_update"]), item["updated_on"]
     if status == rules.NOT_STARTED and not text and date is None:
-        return False
+        return None
     if date is None:
-        return (action.status, action.latest_update) != (status, text)
-    return (date, status, text) not in stored.history.get(action.pk, ())
+        wanted = action.status != status or (has_text and _plain(action.latest_update) != text)
+    else:
+        history = stored.history.get(action.pk, ())
+        wanted = not any(
+            (day, was) == (date, status) and (not has_text or _plain(said) == text)
+            for day, was, said in history
+        )
+    return (status, text) if wanted else None
 
 
 def _older_updates_note(ctx) -> None:
     """Say which rows' updates joined an action's history without changing its status,
     as a later update is its latest (services.action_update_add keeps the latest)."""
     older = _state(ctx, "older")
-    for row in sorted(older)[:OLDER_NOTES]:
-        reference, day, latest = older[row]
+    added = "would be added" if ctx.dry_run else "was added"
+    for table, row in sorted(older)[:OLDER_NOTES]:
+        reference, day, latest = older[table, row]
         ctx.notes.append(
-            f"actions.csv row {row}: the update of {day.isoformat()} was added to action "
-            f"{reference}'s history but does not change its status, as its latest update "
-            f"is of {latest.isoformat()}."
+            f"{ctx.where(table)} row {row}: the update of {day.isoformat()} {added} to "
+            f"action {reference}'s history but does not change its status, as its latest "
+            f"update is of {latest.isoformat()}."
         )
     if len(older) > OLDER_NOTES:
         more = len(older) - OLDER_NOTES
         ctx.notes.append(
             f"{more:,} more update{'s' if more > 1 else ''} dated before their action's "
-            "latest joined its history without changing its status."
+            f"latest {'would join' if ctx.dry_run else 'joined'} its history without "
+            "changing its status."
         )
     older.clear()
 
@@ -577,19 +631,22 @@ def check_risks(rows, ctx) -> list[dict]:
         if first_at is not None:
             ctx.error(row, f"a second risk '{row.get('reference')}' (first at row {first_at})")
             continue
+        optional = {
+            "theme_group": row.get("theme_group"),
+            "owner": row.get("owner"),
+            "mitigation": row.get("mitigation"),
+            "status": status,
+            "review_date": review_date,
+        }
         items.append(
             {
                 "row": row.number,
                 "partnership": slug,
                 "reference": row.get("reference"),
-                "theme_group": row.get("theme_group"),
                 "description": row.get("description"),
-                "owner": row.get("owner"),
                 "likelihood": likelihood,
                 "impact": impact,
-                "mitigation": row.get("mitigation"),
-                "status": status,
-                "review_date": review_date,
+                **_given(optional, row),
             }
         )
     return items
@@ -606,7 +663,9 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
-        values = dict(item, theme_group=ctx.theme_group(slug, item["theme_group"]))
+        values = dict(item)
+        if "theme_group" in item:
+            values["theme_group"] = ctx.theme_group(slug, item["theme_group"])
         current = existing.get((slug, item["reference"].casefold()))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
@@ -676,6 +735,7 @@ def check_recommendations(rows, ctx) -> list[dict]:
                 f"a second recommendation '{row.get('reference')}' (first at row {first_at})",
             )
             continue
+        optional = {"response": row.get("response"), "status": status, "due": due}
         items.append(
             {
                 "row": row.number,
@@ -684,9 +744,7 @@ def check_recommendations(rows, ctx) -> list[dict]:
                 "meeting_date": meeting_date,
                 "recommendation": row.get("recommendation"),
                 "assigned_to": row.get("assigned_to"),
-                "response": row.get("response"),
-                "status": status,
-                "due": due,
+                **_given(optional, row),
             }
         )
     return items

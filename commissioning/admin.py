@@ -21,6 +21,10 @@ class FundingStreamAdmin(admin.ModelAdmin):
     search_fields = ["source", "partnership__name"]
     exclude = ["version"]
 
+    def get_queryset(self, request):
+        # A stream's name gives its year as its partnership labels it.
+        return super().get_queryset(request).select_related("partnership")
+
 
 def _object_id(request) -> str | None:
     """The primary key of the row a change page shows; None on an add page."""

@@ -7,8 +7,9 @@ Contract (these names and columns):
   recommendation, theme_group, provider, funding_source, contribution,
   total_budget, start, end, status, outcomes
 
-The columns after amount and after status were added later and are optional: a file
-without them leaves what is stored; a blank cell clears it.
+Columns other than the required ones (partnership, financial_year, source and amount;
+partnership, financial_year, reference and area_of_need) are optional: a file without
+one leaves what is stored; a blank cell clears it.
 
 financial_year is a label such as 2017/18. contribution is an amount like 12500.00,
 or tbc, or awaiting, or blank for a line paid outside the recorded streams;
@@ -82,12 +83,29 @@ class StreamItem:
     details: dict  # allocated_by, criteria, monitoring: only the columns the file has
 
 
+# A commissioning.csv column, and the fields of a line it gives.
+LINE_COLUMN_FIELDS = {
+    "recommendation": ("recommendation",),
+    "theme_group": ("theme_group",),
+    "provider": ("provider",),
+    "funding_source": ("funding_stream",),
+    "contribution": ("contribution_status", "contribution"),
+    "total_budget": ("total_budget",),
+    "start": ("start",),
+    "end": ("end",),
+    "status": ("status",),
+}
+
+
 @dataclass(frozen=True)
 class LineItem:
     slug: str
     data: services.LineInput
     stream_source: str
     theme_group: str
+    row: int = 0
+    # The optional columns the file lacks: a stored line keeps those fields.
+    kept: tuple[str, ...] = ()
 
 
 def _file_streams(ctx) -> set:
@@ -266,7 +284,8 @@ def _check_line(row, ctx) -> LineItem | None:
         for message in error.messages:
             ctx.error(row, message)
         return None
-    return LineItem(slug, data, source, group)
+    kept = tuple(column for column in LINE_COLUMN_FIELDS if column not in row.columns)
+    return LineItem(slug, data, source, group, row=row.number, kept=kept)
 
 
 # Applying ----------------------------------------------------------------------
@@ -329,16 +348,26 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
             else None,
         )
         current = lines.get((item.slug, year, data.reference))
+        if current is not None and item.kept:
+            kept = [field for column in item.kept for field in LINE_COLUMN_FIELDS[column]]
+            data = replace(data, **{field: getattr(current, field) for field in kept})
         if current is not None and services.line_unchanged(current, data):
             counts["unchanged"] += 1
             continue
-        services.line_save(
-            partnership=ctx.partnership(item.slug),
-            data=data,
-            line=current,
-            by=ctx.user,
-            origin=ctx.source,
-        )
+        try:
+            services.line_save(
+                partnership=ctx.partnership(item.slug),
+                data=data,
+                line=current,
+                by=ctx.user,
+                origin=ctx.source,
+            )
+        except ValidationError as refused:
+            # A rule the stored values a file leaves out break with the ones it gives (a
+            # contribution above the stored total budget): the row's error.
+            for message in refused.messages:
+                ctx.error_at("commissioning", item.row, message.rstrip("."))
+            continue
         counts["updated" if current else "created"] += 1
     return counts
 

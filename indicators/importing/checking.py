@@ -446,7 +446,7 @@ def _target(row: Row, ctx: ImportContext) -> dict | None:
     if first_kind != kind:
         ctx.error(
             row,
-            f"the {periods.fy_label(year)} target is {first_kind} at row {first}: "
+            f"the {periods.fy_label(year, start)} target is {first_kind} at row {first}: "
             "a year can have only one kind of target",
         )
         return None

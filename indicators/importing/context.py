@@ -134,8 +134,11 @@ class ImportContext:
         """An error in a row known by its table and number (once the Row itself is gone)."""
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
-            where = f"sheet '{table}'" if table in self.sheets else f"{table}.csv"
-            self.errors.append(f"{where} row {number}: {message}")
+            self.errors.append(f"{self.where(table)} row {number}: {message}")
+
+    def where(self, table: str) -> str:
+        """How messages name a table: ``sheet 'actions'`` for a workbook's, else actions.csv."""
+        return f"sheet '{table}'" if table in self.sheets else f"{table}.csv"
 
     def fail(self, message: str) -> None:
         """A problem with the import as a whole, not with one row."""

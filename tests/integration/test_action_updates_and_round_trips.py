@@ -1,6 +1,7 @@
 """Action plans and commissioning: future and repeated updates, status changes since the
 last report, export round trips, messages and calendar-year labels."""
 
+import csv
 import datetime
 
 import pytest
@@ -411,3 +412,123 @@ def test_an_import_refusal_keeps_the_partnerships_name_as_it_is_written(
     assert failed.value.report.errors == [
         "actions.csv row 2: Partnership A already has a plan called 'PLAN'"
     ]
+
+
+# Line breaks and where the older-update note points ----------------------------------------
+
+
+def test_an_update_typed_with_windows_line_breaks_imports_back_as_the_same(
+    tmp_path, valley, officer_a
+):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    # As a browser posts it, stored before updates kept one kind of line break.
+    ActionUpdate.objects.filter(action=action).update(text="Not progressed.\r\nReview in March. ")
+    Action.objects.filter(pk=action.pk).update(latest_update="Not progressed.\r\nReview in March.")
+    row = ACTION_ROWS[1].replace("Not progressed.", '"Not progressed.\nReview in March."')
+    _write(tmp_path, "actions", row)
+
+    report = _import(tmp_path, by=officer_a)
+
+    assert (report.updated["actions"], report.unchanged["actions"]) == (0, 1)
+    assert action.updates.count() == 1
+
+
+def test_an_update_is_stored_with_one_kind_of_line_break(valley, officer_a):
+    action = ActionFactory(objective__plan__partnership=valley)
+
+    update = services.action_update_add(
+        action=action,
+        status="green",
+        text="Agreed.\r\nNext: review.\r\n",
+        by=officer_a,
+        date=DAY(2016, 6, 1),
+    )
+
+    assert update.text == "Agreed.\nNext: review."
+
+
+def _older_row() -> str:
+    return ACTION_ROWS[1].replace("red", "green").replace("2007-01-25", "2007-02-10")
+
+
+def test_a_dry_run_says_an_older_update_would_be_added(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    services.action_update_add(
+        action=action, status="amber", text="Under way.", by=officer_a, date=DAY(2007, 3, 1)
+    )
+    _write(tmp_path, "actions", _older_row())
+
+    report = importing.import_path(tmp_path, by=officer_a, source="import", dry_run=True)
+
+    assert (
+        "actions.csv row 2: the update of 2007-02-10 would be added to action 2.2's history "
+        "but does not change its status, as its latest update is of 2007-03-01."
+    ) in report.summary()
+
+
+def test_the_older_update_note_names_a_workbooks_sheet(tmp_path, valley, officer_a):
+    from openpyxl import Workbook
+
+    from actions.transfer import COLUMNS
+
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    services.action_update_add(
+        action=action, status="amber", text="Under way.", by=officer_a, date=DAY(2007, 3, 1)
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "actions"
+    sheet.append(COLUMNS["actions"])
+    sheet.append(next(csv.reader([_older_row()])))
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+
+    report = _import(path, by=officer_a)
+
+    assert "sheet 'actions' row 2: the update of 2007-02-10 was added" in report.summary()
+
+
+# A recommendation's meeting date follows its meeting -------------------------------------
+
+
+def test_moving_a_meeting_in_the_admin_moves_its_recommendations(client, admin_user, partnership_a):
+    from django.urls import reverse
+
+    from actions.models import ActionsChange, Recommendation
+    from tests.factories import MeetingFactory
+    from tests.factories.actions import RecommendationFactory
+
+    meeting = MeetingFactory(partnership=partnership_a, date=DAY(2017, 3, 2))
+    made_there = RecommendationFactory(
+        partnership=partnership_a, meeting=meeting, meeting_date=meeting.date
+    )
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:core_meeting_change", args=[meeting.pk]),
+        {
+            "partnership": partnership_a.pk,
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "date": "2017-03-09",
+            "location": "",
+            "theme_group": "",
+        },
+    )
+
+    assert response.status_code == 302
+    made_there = Recommendation.objects.get(pk=made_there.pk)
+    assert made_there.meeting_date == DAY(2017, 3, 9)
+    made_there.full_clean()  # it can be saved again as it is
+    change = ActionsChange.objects.get(object_id=made_there.pk)
+    assert (change.source, change.old["meeting_date"], change.new["meeting_date"]) == (
+        "meeting date changed",
+        "2017-03-02",
+        "2017-03-09",
+    )

@@ -45,3 +45,29 @@ def test_plan_page_filtered_queries_constant(
     url = reverse("actions:plan", args=["partnership-a", plan.pk])
     with django_assert_max_num_queries(MAX_QUERIES):
         client.get(url, {"status": "red", "overdue": "on", "lead": "text:Lead 3"})
+
+
+def _autocomplete_queries(client, model: str, field: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "actions", "model_name": model, "field_name": field, "term": ""},
+        )
+    assert response.status_code == 200
+    return len(response.json()["results"]), len(queries)
+
+
+@pytest.mark.django_db
+def test_the_admins_plan_autocomplete_names_plans_in_a_fixed_number_of_queries(client, admin_user):
+    from tests.factories import PartnershipFactory
+    from tests.factories.actions import ActionPlanFactory
+
+    client.force_login(admin_user)
+    ActionPlanFactory(partnership=PartnershipFactory())
+    one = _autocomplete_queries(client, "objective", "plan")
+    for _ in range(5):
+        ActionPlanFactory(partnership=PartnershipFactory())
+    six = _autocomplete_queries(client, "objective", "plan")
+
+    assert (one[0], six[0]) == (1, 6)
+    assert one[1] == six[1]

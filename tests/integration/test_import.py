@@ -1077,3 +1077,27 @@ def test_a_calendar_year_partnerships_targets_are_read_and_written_as_it_names_i
     with pytest.raises(CommandError, match="Nothing imported"):
         call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
     assert "year '2016/17' is not a financial year like 2016" in stderr.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_calendar_year_partnerships_target_of_two_kinds_is_refused_naming_its_year(
+    tmp_path, partnership_a, indicators_a
+):
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+    write_csv(
+        tmp_path,
+        "targets",
+        [
+            target(year="2016", type="annual", value="100"),
+            target(year="2016", type="change_pct", value="-5", baseline_year="2015"),
+        ],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    assert failed.value.report.errors == [
+        "targets.csv row 3: the 2016 target is annual at row 2: a year can have only one kind "
+        "of target"
+    ]
