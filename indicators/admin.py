@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from csp_portal.core.forms import PlainTextModelForm
+from csp_portal.core.models import Partnership
 from csp_portal.core.paginators import EstimatedCountPaginator
 
 from . import periods, services
@@ -26,7 +27,12 @@ class FinancialYearFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         latest = periods.financial_year_of(timezone.localdate())
-        return [(str(year), periods.fy_label(year)) for year in range(latest, latest - 10, -1)]
+        starts = set(Partnership.objects.values_list("fy_start_month", flat=True).distinct())
+        years = range(latest, latest - 10, -1)
+        if len(starts) == 1:  # every partnership names its years alike: "2016/17", or "2016"
+            return [(str(year), periods.fy_label(year, *starts)) for year in years]
+        # "2016/17" to some, "2016" to others: the year each starts in is theirs alike.
+        return [(str(year), f"Starting in {year}") for year in years]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -47,7 +53,8 @@ class TargetInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("indicator")  # each row's name
+        # Each row's name, which gives the year as its partnership does.
+        return super().get_queryset(request).select_related("indicator__partnership")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -152,7 +159,7 @@ class TargetAdmin(NationalAdmin):
     list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
     list_filter = ["kind", FinancialYearFilter, "indicator__partnership"]
     search_fields = ["indicator__code", "indicator__title"]
-    list_select_related = ["indicator"]
+    list_select_related = ["indicator__partnership"]  # a target's name gives its year as theirs
     autocomplete_fields = ["indicator"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -233,7 +233,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = periods.fy_label(self.financial_year)
+        label = periods.fy_label(self.financial_year, self.indicator.partnership.fy_start_month)
         if self.period:
             return f"{self.indicator.code} {label} to {periods.short_month_label(self.period)}"
         return f"{self.indicator.code} {label} {self.get_kind_display().lower()}"

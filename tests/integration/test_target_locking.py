@@ -558,3 +558,38 @@ def test_the_admin_takes_the_baseline_years_the_target_page_offers(
     else:
         assert added.status_code == 302
         assert Target.objects.get(financial_year=2017).baseline_year == 2016
+
+
+@pytest.mark.django_db
+def test_the_target_admin_names_years_as_their_partnerships_do(
+    admin_client, partnership_a, hate_crime, django_assert_max_num_queries
+):
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+    for code in ("HC 2", "HC 3", "HC 4"):
+        TargetFactory(
+            indicator=IndicatorFactory(partnership=partnership_a, code=code),
+            financial_year=2016,
+            kind="annual",
+            value=Decimal(10),
+        )
+
+    assert str(Target.objects.get(indicator=hate_crime)).endswith(" 2016 annual figure")
+    with django_assert_max_num_queries(10):
+        page = admin_client.get(reverse("admin:indicators_target_changelist"))
+    text = unescape(page.content.decode())
+    assert "2016/17" not in text and "2016" in text
+
+
+@pytest.mark.django_db
+def test_the_admins_year_filter_says_years_as_every_partnership_does(
+    admin_client, partnership_a, partnership_b
+):
+    url = reverse("admin:indicators_target_changelist")
+    assert "2020/21" in unescape(admin_client.get(url).content.decode())
+
+    partnership_a.fy_start_month = 1
+    partnership_a.save()
+
+    text = unescape(admin_client.get(url).content.decode())
+    assert "2020/21" not in text and "Starting in 2020" in text
