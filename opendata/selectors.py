@@ -230,19 +230,23 @@ def offence_names_unknown(text: str) -> list[str]:
     return [name for name in names if name.lower() not in known]
 
 
+# What a count row gives its readers, in the order they unpack it.
+COUNT_COLUMNS = (
+    "csp_name",
+    "financial_year",
+    "quarter",
+    "offence_group",
+    "offence_subgroup",
+    "count",
+    "illustrative",
+)
+
+
 def _count_rows(peers: list[Peer], names: set[str]) -> list[tuple]:
     return list(
         _counts_named(names)
         .filter(csp_name__in=[p.csp_name for p in peers])
-        .values_list(
-            "csp_name",
-            "financial_year",
-            "quarter",
-            "offence_group",
-            "offence_subgroup",
-            "count",
-            "illustrative",
-        )
+        .values_list(*COUNT_COLUMNS)
     )
 
 
@@ -450,15 +454,7 @@ def report_context(
         ) or ""
     if force_name:
         rows = _counts_named(set().union(*mappings.values())).filter(force_name=force_name)
-        for csp, year, quarter, group, subgroup, n, made_up in rows.values_list(
-            "csp_name",
-            "financial_year",
-            "quarter",
-            "offence_group",
-            "offence_subgroup",
-            "count",
-            "illustrative",
-        ):
+        for csp, year, quarter, group, subgroup, n, made_up in rows.values_list(*COUNT_COLUMNS):
             for indicator_id, names in mappings.items():
                 if _named(names, group, subgroup):
                     neighbour_counts.setdefault(indicator_id, []).append((csp, year, quarter, n))
