@@ -121,7 +121,10 @@ def report_list(request, slug):
             "partnership": partnership,
             "reports": [r for r in reports if r.report.pk not in closed or r.version],
             "closed": closed,
-            "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "can_edit": (can_edit := has_access(request.user, partnership, Access.EDIT)),
+            # An overview covers two partnerships at least, of those the editor reads.
+            "can_overview": can_edit
+            and selectors.partnerships_for_overview(request.user)[:2].count() == 2,
             "can_view_live": can_view_live,
         },
     )

@@ -926,6 +926,20 @@ def test_stored_files_never_change_when_made_again(report_a, hate_crime, fake_do
 
 
 @pytest.mark.django_db
+def test_only_an_editor_of_two_partnerships_is_offered_an_overview(
+    client, partnership_a, partnership_b, officer_a, admin_user
+):
+    offer = "Create an overview of several partnerships"
+    url = reverse("reports:list", args=["partnership-a"])
+    client.force_login(officer_a)  # reads the live figures of partnership A only
+    page = client.get(url).content.decode()
+    assert "Create a report" in page and offer not in page
+
+    client.force_login(admin_user)
+    assert offer in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
 def test_overview_report_created_on_the_site_covers_chosen_partnerships(
     client, partnership_a, partnership_b, admin_user, hate_crime
 ):
