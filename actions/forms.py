@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 
 from csp_portal.core.concurrency import shown_value
-from csp_portal.core.forms import PlainTextMixin
+from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import Meeting, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
@@ -90,7 +90,7 @@ class PlanFilterForm(forms.Form):
         self.fields["lead"].choices = [("", "All leads"), *leads]
         self.fields["lead"].error_messages["invalid_choice"] = "Choose a lead from the list."
         if theme_groups:
-            self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+            partnership_theme_groups(self.fields["theme_group"], partnership)
         else:
             del self.fields["theme_group"]
 
@@ -191,7 +191,7 @@ class ActionPlanForm(PlainTextMixin, _ShownValues, forms.ModelForm):
             error_messages={"required": "Enter the financial year the plan covers."},
         )
         groups = self.fields["theme_group"]
-        groups.queryset = partnership.theme_groups.order_by("name")
+        partnership_theme_groups(groups, partnership)
         groups.empty_label = "The whole partnership"
         groups.help_text = "Leave as the whole partnership for a plan no theme group owns."
         groups.error_messages["invalid_choice"] = "Choose a theme group of this partnership."
@@ -352,7 +352,7 @@ class RiskForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
         self._track_shown()
-        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        partnership_theme_groups(self.fields["theme_group"], partnership)
         self.fields["theme_group"].error_messages["invalid_choice"] = (
             "Choose a theme group of this partnership."
         )
@@ -380,10 +380,8 @@ class IssueForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
         self._track_shown()
-        groups = partnership.theme_groups.order_by("name")
-        self.fields["raised_by"].queryset = groups
-        self.fields["affects"].queryset = groups
         for name in ("raised_by", "affects"):
+            partnership_theme_groups(self.fields[name], partnership)
             self.fields[name].error_messages["invalid_choice"] = (
                 "Choose theme groups of this partnership."
             )

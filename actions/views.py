@@ -690,7 +690,10 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
         {
             "partnership": partnership,
             "form": form,
-            "page_title": f"Change {noun}" if row else f"Add a {noun}",
+            # "Change risk SS-R1", as an action's page names its action.
+            "page_title": f"Change {noun} {getattr(row, 'reference', '')}".rstrip()
+            if row
+            else f"Add a {noun}",
             "caption": partnership.name,
             "back_url": reverse(list_url, args=[slug]),
             "back_label": "Back to the list",

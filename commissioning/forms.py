@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from csp_portal.core import concurrency
-from csp_portal.core.forms import PlainTextMixin
+from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
@@ -258,7 +258,7 @@ class LineForm(TrackedForm):
         if editing:
             self.track()
         label = periods.fy_label(year, partnership.fy_start_month)
-        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        partnership_theme_groups(self.fields["theme_group"], partnership)
         # Only the year's streams are offered: one of another year is refused as no choice.
         self.fields["funding_stream"].queryset = partnership.funding_streams.filter(
             financial_year=year

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 
 from csp_portal.core import concurrency
-from csp_portal.core.forms import PlainTextMixin
+from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
@@ -51,7 +51,7 @@ class IndicatorFilterForm(forms.Form):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        partnership_theme_groups(self.fields["theme_group"], partnership)
 
 
 def _text(number) -> str:

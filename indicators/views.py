@@ -898,6 +898,9 @@ def dashboard(request, slug):
                 "indicators/_dashboard_tables.html", context | _dashboard_rows(partnership, period)
             ),
         )
+    else:  # no month has figures: say whether there is anything to enter them for
+        context["has_indicators"] = partnership.indicators.filter(active=True).exists()
+        context["can_edit"] = has_access(request.user, partnership, Access.EDIT)
     return render(request, "indicators/dashboard.html", context)
 
 

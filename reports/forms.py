@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from csp_portal.core.concurrency import shown_value
-from csp_portal.core.forms import PlainTextMixin
+from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import Meeting
 from indicators import periods
 
@@ -128,7 +128,7 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         self.instance.partnership = partnership
-        self.fields["theme_group"].queryset = partnership.theme_groups.order_by("name")
+        partnership_theme_groups(self.fields["theme_group"], partnership)
         self.fields["theme_group"].empty_label = "None: the whole partnership"
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership).order_by(
             "-date"

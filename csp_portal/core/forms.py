@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django import forms
 from django.forms.utils import pretty_name
 
@@ -42,3 +44,10 @@ def control_character_message(form: forms.BaseForm, name: str, character: str) -
 
 class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
     """An admin page's form, with its text boxes checked as the site's forms are."""
+
+
+def partnership_theme_groups(field, partnership) -> None:
+    """A choice among the partnership's theme groups, each by its name alone: the page
+    names the partnership (a theme group's own name adds it in brackets)."""
+    field.queryset = partnership.theme_groups.order_by("name")
+    field.label_from_instance = attrgetter("name")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators import data_version, periods, selectors
 from indicators.models import Actual, FigureChange, Indicator
 from reports import builder
-from tests.factories import IndicatorFactory, TargetFactory
+from tests.factories import IndicatorFactory, TargetFactory, ThemeGroupFactory
 from tests.factories.series import actuals_create
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -291,3 +291,28 @@ def test_the_readme_documents_every_api_field():
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     for field in FIELDS:
         assert f"| `{field}` |" in readme
+
+
+@pytest.mark.django_db
+def test_a_partnerships_pages_offer_its_theme_groups_by_name_alone(client, officer_a):
+    group = ThemeGroupFactory(partnership=officer_a.memberships.get().partnership, name="Safe")
+    client.force_login(officer_a)
+
+    page = client.get(reverse("actions:risk_create", args=[group.partnership.slug]))
+
+    assert ">Safe</option>" in page.content.decode()
+    assert f"Safe ({group.partnership})" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_dashboard_with_nothing_entered_says_whether_there_are_indicators(
+    client, officer_a, partnership_a
+):
+    client.force_login(officer_a)
+    url = reverse("indicators:dashboard", args=[partnership_a.slug])
+    assert "has no active indicators yet" in client.get(url).content.decode()
+
+    IndicatorFactory(partnership=partnership_a)
+    page = client.get(url).content.decode()
+    assert "No figures have been entered for this partnership yet" in page
+    assert "Enter monthly figures" in page
