@@ -20,6 +20,7 @@ from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk
 
 WIDE = {"td": {"class": "app-col-wide"}}  # long text: keep it readable, let the table scroll
+REF = {"td": {"class": "app-col-ref"}}  # a reference, never broken at its hyphen
 NUMERIC = {
     "td": {"class": "govuk-table__cell--numeric"},
     "th": {"class": "govuk-table__header--numeric"},
@@ -44,7 +45,7 @@ def _change_link(url: str, hidden: str):
 
 class RiskTable(ExportTable):
     caption = "Risks"
-    reference = tables.Column(verbose_name="Ref")
+    reference = tables.Column(verbose_name="Ref", attrs=REF)
     description = tables.Column(
         verbose_name="Risk", order_by=("description", "reference"), attrs=WIDE
     )
@@ -80,7 +81,9 @@ class RiskTable(ExportTable):
     class Meta:
         model = Risk
         fields = []
+        # The change link first: the table is wider than most screens, and it scrolls.
         sequence = [
+            "edit",
             "reference",
             "description",
             "theme_group",
@@ -92,7 +95,6 @@ class RiskTable(ExportTable):
             "mitigation",
             "status",
             "review_date",
-            "edit",
         ]
         order_by = ("-score_value", "reference")
         empty_text = "No risks match. Clear the filter, or add a risk."
@@ -165,7 +167,8 @@ class IssueTable(ExportTable):
     class Meta:
         model = CrossThemeIssue
         fields = []
-        sequence = ["title", "raised_by", "affects", "issue", "ask", "status", "raised_on", "edit"]
+        # The change link first: the table is wider than most screens, and it scrolls.
+        sequence = ["edit", "title", "raised_by", "affects", "issue", "ask", "status", "raised_on"]
         order_by = ("-raised_on", "title")
         empty_text = "No cross-theme issues match. Clear the filter, or add an issue."
 
@@ -216,7 +219,7 @@ class IssueTable(ExportTable):
 
 class RecommendationTable(ExportTable):
     caption = "Scrutiny recommendations"
-    reference = tables.Column(verbose_name="Ref")
+    reference = tables.Column(verbose_name="Ref", attrs=REF)
     # Latest first by default.
     meeting_date = tables.Column(verbose_name="Meeting", order_by=("meeting_date", "-reference"))
     recommendation = tables.Column(
@@ -238,7 +241,9 @@ class RecommendationTable(ExportTable):
     class Meta:
         model = Recommendation
         fields = []
+        # The change link first: the table is wider than most screens, and it scrolls.
         sequence = [
+            "edit",
             "reference",
             "meeting_date",
             "recommendation",
@@ -246,7 +251,6 @@ class RecommendationTable(ExportTable):
             "response",
             "status",
             "due",
-            "edit",
         ]
         order_by = ("-meeting_date", "reference")
         empty_text = "No recommendations match. Clear the filter, or add a recommendation."
