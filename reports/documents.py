@@ -165,20 +165,10 @@ def _print_css() -> Path:
     return Path(found) if found else Path(settings.BASE_DIR) / "static" / "css" / "print.css"
 
 
-def render_pdf(
-    html: str,
-    *,
-    title: str,
-    charts: dict[str, dict],
-    lang: str = "en-GB",
-    images: dict[str, bytes] | None = None,
-    base_url: str | None = None,
-) -> bytes:
-    """The report as an A4, tagged (PDF/UA-1) PDF with its charts as images."""
-    document = pdf_layout(
-        html, title=title, charts=charts, lang=lang, images=images, base_url=base_url
-    )
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+def render_pdf(html: str, **layout) -> bytes:
+    """The report as an A4, tagged (PDF/UA-1) PDF with its charts as images, laid out as
+    `pdf_layout` lays it out (its keywords: title, charts, lang, images, base_url)."""
+    return pdf_layout(html, **layout).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_layout(

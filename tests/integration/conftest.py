@@ -149,3 +149,13 @@ def fake_documents(monkeypatch, settings):
     monkeypatch.setitem(sys.modules, "reports.documents", fake)
     monkeypatch.setattr(reports, "documents", fake, raising=False)
     return fake
+
+
+@pytest.fixture
+def officer_client(client, officer_a, partnership_a):
+    """Partnership A's officer signed in, with its indicator HC 01 to import figures of."""
+    from tests.factories import IndicatorFactory
+
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    client.force_login(officer_a)
+    return client

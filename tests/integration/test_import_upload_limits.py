@@ -10,7 +10,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from indicators.models import Actual
-from tests.factories import IndicatorFactory
 
 HEADER = "partnership,indicator,period,value,numerator,denominator,note\n"
 COMMAND = "python manage.py import_data"
@@ -32,13 +31,6 @@ def summary_text(response) -> str:
     )
     assert match, "no error summary"
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(0))).split())
-
-
-@pytest.fixture
-def officer_client(client, officer_a, partnership_a):
-    IndicatorFactory(partnership=partnership_a, code="HC 01")
-    client.force_login(officer_a)
-    return client
 
 
 def post(client, *files):

@@ -7,12 +7,11 @@ from io import BytesIO, StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
 from openpyxl import Workbook
 
 from indicators.models import Actual
 from tests.factories import IndicatorFactory
-from tests.integration.test_import_upload_limits import summary_text
+from tests.integration.test_import_upload_limits import post, summary_text
 
 HEADER = "partnership,indicator,period,value,numerator,denominator,note\n"
 
@@ -35,17 +34,6 @@ def workbook(name: str, sheets: dict[str, list[list]]) -> SimpleUploadedFile:
 
 def actuals_sheet(*months: str) -> list[list]:
     return [HEADER.strip().split(","), *(["partnership-a", "HC 01", m, 5] for m in months)]
-
-
-@pytest.fixture
-def officer_client(client, officer_a, partnership_a):
-    IndicatorFactory(partnership=partnership_a, code="HC 01")
-    client.force_login(officer_a)
-    return client
-
-
-def post(client, *files):
-    return client.post(reverse("indicators:import", args=["partnership-a"]), {"files": files})
 
 
 # One file a table -----------------------------------------------------------------------

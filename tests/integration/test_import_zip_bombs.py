@@ -15,7 +15,6 @@ from django.urls import reverse
 from indicators import importing
 from indicators.models import Actual
 from opendata import home_office
-from tests.factories import IndicatorFactory
 
 COMMAND = "python manage.py import_data"
 PARTS = {
@@ -77,13 +76,6 @@ def post(client, data: bytes, name: str = "figures.xlsx"):
     return client.post(
         reverse("indicators:import", args=["partnership-a"]), {"files": [upload], "dry_run": "on"}
     )
-
-
-@pytest.fixture
-def officer_client(client, officer_a, partnership_a):
-    IndicatorFactory(partnership=partnership_a, code="HC 01")
-    client.force_login(officer_a)
-    return client
 
 
 @pytest.mark.django_db
