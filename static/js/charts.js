@@ -89,30 +89,55 @@
     return copy;
   }
   // The server placed the line labels for a chart 700 pixels wide: on a phone a label
-  // at November can run into one at March. Once drawn, labels that overlap are pushed
-  // apart, measured as drawn (the lower stays put), as indicators/charts.py label_lines
-  // does at the width it knows.
+  // at November can run into one at March, and a label set above its line's last point
+  // can cover the points before it. Once drawn, each label (the lowest first) moves up or
+  // down by the least that clears the points and the labels already placed, measured as
+  // drawn and staying within the chart, as indicators/charts.py label_lines does at the
+  // width it knows. Where nothing within reach is clear, it clears the labels only.
+  var REACH = 80; // pixels a label may move
   function separate(element) {
-    var drawn = Array.prototype.slice.call(element.querySelectorAll(".annotation"));
-    var boxes = drawn.map(function (node) {
-      var index = Number(node.getAttribute("data-index"));
-      return { index: index, box: node.getBoundingClientRect(), shift: 0 };
+    var chart = element.getBoundingClientRect();
+    var points = Array.prototype.map.call(
+      element.querySelectorAll(".scatterlayer .point"),
+      function (node) { return node.getBoundingClientRect(); }
+    );
+    var labels = Array.prototype.map.call(element.querySelectorAll(".annotation"), function (node) {
+      return { index: Number(node.getAttribute("data-index")), box: node.getBoundingClientRect() };
     });
-    boxes.sort(function (a, b) { return b.box.bottom - a.box.bottom; }); // lowest first
+    labels.sort(function (a, b) { return b.box.bottom - a.box.bottom; }); // lowest first
+    var placed = [];
     var changes = {};
-    boxes.forEach(function (one, i) {
-      boxes.slice(0, i).forEach(function (lower) {
-        var top = lower.box.top - lower.shift;
-        var across = one.box.left < lower.box.right && lower.box.left < one.box.right;
-        var bottom = one.box.bottom - one.shift;
-        if (across && bottom + 2 > top) one.shift += bottom + 2 - top;
-      });
-      if (one.shift) {
+    labels.forEach(function (one) {
+      var up = leastMove(one.box, placed.concat(points), chart);
+      if (up === null) up = leastMove(one.box, placed, null) || 0;
+      placed.push(moved(one.box, up));
+      if (up) {
         var label = element.layout.annotations[one.index];
-        changes["annotations[" + one.index + "].yshift"] = (label.yshift || 0) + Math.ceil(one.shift);
+        changes["annotations[" + one.index + "].yshift"] = (label.yshift || 0) + up;
       }
     });
     if (Object.keys(changes).length) window.Plotly.relayout(element, changes);
+  }
+  // The least move up (positive) or down that keeps a box off all the others (and within
+  // the chart, when given), or null when no move within REACH does.
+  function leastMove(box, others, chart) {
+    for (var distance = 0; distance <= REACH; distance += 2) {
+      var tries = distance ? [distance, -distance] : [0];
+      for (var i = 0; i < tries.length; i++) {
+        var there = moved(box, tries[i]);
+        var inside = !chart || (there.top >= chart.top && there.bottom <= chart.bottom);
+        if (inside && !others.some(function (other) { return meets(there, other); })) {
+          return tries[i];
+        }
+      }
+    }
+    return null;
+  }
+  function moved(box, up) {
+    return { left: box.left, right: box.right, top: box.top - up, bottom: box.bottom - up };
+  }
+  function meets(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom + 1 && b.top < a.bottom + 1;
   }
 
   // Paper is narrower than most screens: draw the charts at the printed text width

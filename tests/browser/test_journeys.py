@@ -292,6 +292,15 @@ def test_the_dashboard_stacks_on_a_phone(page, live_server, plymouth):
     assert_accessible(page)
 
 
+COVERS_NO_POINT = """chart => {
+    const box = node => node.getBoundingClientRect();
+    const points = [...chart.querySelectorAll(".scatterlayer .point")].map(box);
+    return [...chart.querySelectorAll(".annotation")].map(box).every(label => points.every(
+        point => !(label.left < point.right && point.left < label.right
+                   && label.top < point.bottom && point.top < label.bottom)));
+}"""
+
+
 def test_the_xmr_chart_keeps_most_of_a_phones_width(page, live_server, plymouth):
     """Review finding: at 375 px the XmR chart kept a 172 px right margin for "Upper
     process limit" and turned its "Apr 2015" ticks upright. Now the plot keeps most of the
@@ -316,6 +325,9 @@ def test_the_xmr_chart_keeps_most_of_a_phones_width(page, live_server, plymouth)
     assert "Upper limit" in layout["notes"] and "Upper process limit" not in layout["notes"]
     assert layout["angle"] == 0 and 2 <= len(layout["ticks"]) <= 6
     assert all(len(tick) <= 6 for tick in layout["ticks"])  # "Nov 16"
+    # No line label covers a point once the labels are placed: "Figure", set above its
+    # line's last point, covered the points before it, and "Lower limit" a low point.
+    page.wait_for_function(COVERS_NO_POINT, arg=plot.element_handle(), timeout=5000)
 
 
 def test_panel_member_reads_partnership_but_not_live_figures(page, live_server, plymouth):
