@@ -7,7 +7,7 @@ deleting a cache entry. The token changes in the same transaction as the change:
 - saves and deletes of actuals, targets, indicators, SPC settings and theme groups, by
   any path that sends Django's model signals (the figure services, forms, the admin, the
   audited import of targets, the police.uk import through the figure service), here;
-- a partnership's own save (`Partnership.save`);
+- a partnership's own save (`Partnership.save`), and of those following it, here;
 - a person's save (their name shows beside the figures they entered): every partnership;
 - writes that send no signals (COPY, ``bulk_create``, ``bulk_update``, ``update()``)
   call `data_changed` themselves, as `indicators/importing/applying.py` does.
@@ -86,7 +86,11 @@ def data_changed(*, partnership_ids: Iterable[int] = (), indicator_ids: Iterable
         Partnership.objects.filter(pk__in=partnership_ids).update(
             data_version=uuid.uuid4(), context_version=uuid.uuid4()
         )
-    changed = partnership_ids | owners
+    _followers_changed(partnership_ids | owners)
+
+
+def _followers_changed(changed: set[int]) -> None:
+    """New data versions for the partnerships whose pages show these ones' data too."""
     following = {pk for find in _followers for pk in find(changed)} - changed
     if following:
         Partnership.objects.filter(pk__in=following).update(data_version=uuid.uuid4())
@@ -130,6 +134,19 @@ def _by_partnership(sender, instance, origin=None, **kwargs) -> None:
         return
     ids = {instance.partnership_id, getattr(instance, "_partnership_before", None)}
     data_changed(partnership_ids=ids - {None})
+
+
+def _partnership_saved(sender, instance, created, **kwargs) -> None:
+    """A partnership's save gives it new versions itself (`Partnership.save`); the
+    partnerships that follow it (an overview of it, whose readers its choices decide)
+    get new ones here."""
+    if created or kwargs.get("raw"):
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending[0].add(instance.pk)
+        return
+    _followers_changed({instance.pk})
 
 
 def _remember_partnership(sender, instance, **kwargs) -> None:
@@ -176,6 +193,7 @@ def connect() -> None:
     for model in (Indicator, ThemeGroup):
         post_save.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_{model}")
         post_delete.connect(_by_partnership, sender=model, dispatch_uid=f"data_version_d_{model}")
+    post_save.connect(_partnership_saved, sender=Partnership, dispatch_uid="data_version_p")
     pre_save.connect(_remember_partnership, sender=Indicator, dispatch_uid="data_version_move")
 
 

@@ -237,12 +237,14 @@ def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) 
     )
     if not exempt:
         reports = reports.filter(exempt=False)  # ticked on the draft: withdrawn from the public
+        # An overview of a partnership whose reports are not public is not public either.
+        reports = reports.exclude(covers__reports_public=False)
     reports = list(reports)
     versions = ReportVersion.objects.filter(report__in=[r.pk for r in reports]).only(
         "report_id", "number", "title", "exempt", "meeting_label", "meeting_date", "published_at"
     )
     if not exempt:
-        versions = versions.filter(exempt=False)
+        versions = versions.filter(exempt=False).exclude(partnerships_shown__reports_public=False)
     latest: dict[int, ReportVersion] = {}
     for version in versions.order_by("report_id", "number"):
         latest[version.report_id] = version
@@ -309,13 +311,31 @@ def version_page(version: ReportVersion) -> ReportVersion:
 
 
 def overview_filers(partnership_ids: set[int]) -> list[int]:
-    """The partnerships that filed a published version showing figures of any of these
-    (an overview's: an ordinary report shows only its own partnership's). One query."""
-    return list(
-        ReportVersion.partnerships_shown.through.objects.filter(partnership_id__in=partnership_ids)
-        .values_list("reportversion__report__partnership_id", flat=True)
-        .distinct()
+    """The partnerships that filed a published version showing figures of any of these, or
+    a published overview covering any of them (whether the public may read it follows
+    theirs, `overview_versions_public`). An ordinary report shows only its own partnership's.
+    One query."""
+    shown = ReportVersion.partnerships_shown.through.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values_list("reportversion__report__partnership_id", flat=True)
+    covered = Report.covers.through.objects.filter(
+        partnership_id__in=partnership_ids, report__versions__isnull=False
+    ).values_list("report__partnership_id", flat=True)
+    return list(set(shown.union(covered)))
+
+
+def overview_versions_public(report: Report, versions: list[ReportVersion]) -> list[ReportVersion]:
+    """Those of an overview's published versions the public may read: every partnership
+    the overview covers, and every one whose figures a version showed, makes its reports
+    public. Scrutiny papers are public documents, but only where each partnership chose."""
+    if report.covers.filter(reports_public=False).exists():
+        return []
+    closed = set(
+        ReportVersion.partnerships_shown.through.objects.filter(
+            reportversion__in=[v.pk for v in versions], partnership__reports_public=False
+        ).values_list("reportversion_id", flat=True)
     )
+    return [v for v in versions if v.pk not in closed]
 
 
 def previous_version(report: Report) -> ReportVersion | None:

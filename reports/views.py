@@ -93,10 +93,16 @@ def _check_overview(user, pk: int, kind: str) -> None:
 def _open_to(request, report, versions: list[ReportVersion]) -> list[ReportVersion]:
     """The versions this reader may open. Exempt ones (Schedule 12A) reach members only:
     a version published as exempt stays so whatever the draft now says, and ticking
-    "exempt" on the draft withdraws every version from the public at once."""
+    "exempt" on the draft withdraws every version from the public at once. An overview
+    reaches the public only while every partnership it covers makes its reports public
+    (`selectors.overview_versions_public`)."""
     if has_access(request.user, report.partnership, Access.PUBLISHED):
         return versions
-    return [] if report.exempt else [v for v in versions if not v.exempt]
+    if report.exempt:
+        return []
+    if report.kind == Report.Kind.OVERVIEW:
+        versions = selectors.overview_versions_public(report, versions)
+    return [v for v in versions if not v.exempt]
 
 
 @require_safe

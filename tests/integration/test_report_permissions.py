@@ -297,3 +297,45 @@ def test_an_officer_of_every_covered_partnership_opens_the_overview(
 
     assert response.status_code == 200
     assert b"unpublished indicator" in response.content
+
+
+OVERVIEW_URLS = ["reports:detail", "reports:csv"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OVERVIEW_URLS)
+def test_a_public_partnerships_overview_of_one_not_public_stays_with_members(
+    client, overview, admin_user, partnership_b, name
+):
+    """Review finding: an overview filed under a partnership whose reports are public
+    showed a partnership whose reports are not (B's figures, 1,381 CSV rows) to anyone
+    signed out. It reaches the public only when every partnership it covers is public."""
+    services.report_publish(report=overview, by=admin_user)
+    overview.partnership.reports_public = True
+    overview.partnership.save()
+    url = reverse(name, args=[overview.partnership.slug, overview.pk])
+    listed = reverse("reports:list", args=[overview.partnership.slug])
+
+    closed, closed_list = client.get(url), client.get(listed).content
+    partnership_b.reports_public = True
+    partnership_b.save()
+    opened, opened_list = client.get(url), client.get(listed).content
+    partnership_b.reports_public = False
+    partnership_b.save()
+    closed_again = client.get(url)
+
+    assert (closed.status_code, opened.status_code, closed_again.status_code) == (404, 200, 404)
+    assert b"unpublished indicator" not in closed.content + closed_again.content
+    assert b"Overview" not in closed_list and b"Overview" in opened_list
+
+
+@pytest.mark.django_db
+def test_a_public_overview_stays_public_to_members_of_its_partnership(
+    client, overview, admin_user, panel_a
+):
+    services.report_publish(report=overview, by=admin_user)
+    client.force_login(panel_a)
+
+    response = client.get(reverse("reports:detail", args=[overview.partnership.slug, overview.pk]))
+
+    assert response.status_code == 200
