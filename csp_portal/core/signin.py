@@ -27,6 +27,9 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # Not Django's autofocus: a screen reader would begin inside the form, past the
+        # page's heading and the reason for signing in (GOV.UK advises against it).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 class SignInView(LoginView):
@@ -158,12 +161,13 @@ def locked_out(request, original_response=None, credentials=None):
         "registration/login.html",
         {
             "form": SignInForm(request, initial={"username": request.POST.get("username", "")}),
+            # No link: the sentence is about the account, not an answer in a box.
             "lockout_errors": [
                 (
-                    "id_username",
+                    "",
                     "There have been too many failed attempts to sign in to this account "
-                    f"or from your network. You can try again {when}, or ask "
-                    "a portal administrator to unlock your account.",
+                    f"or from your network. You can try again {when}, reset your password "
+                    "(which unlocks the account), or ask a portal administrator to unlock it.",
                 )
             ],
             "next": request.POST.get("next", request.GET.get("next", "")),

@@ -245,6 +245,19 @@
     openedForPrint = [];
   });
 
+  // Tables that scroll sideways ------------------------------------------
+  //
+  // A link or button reached by Tab inside a table scrolled sideways may show
+  // only its edge: the browser scrolls nothing into view that already shows a
+  // little. Bring the whole of it into view (WCAG 2.4.11, focus not obscured).
+
+  document.addEventListener('focusin', function (event) {
+    if (event.target.closest && event.target.closest('.app-table-scroll') &&
+        !event.target.classList.contains('app-table-scroll')) {
+      event.target.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    }
+  });
+
   // Exposed for tests run in a browser.
   window.CSPPortal = {
     splitClipboard: splitClipboard, cleanValue: cleanValue, splitRatio: splitRatio

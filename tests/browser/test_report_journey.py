@@ -209,3 +209,82 @@ def test_the_revision_notice_fits_a_phone(page, live_server, plymouth):
 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH + 2, f"the report is {width} px wide at {PHONE_WIDTH} px"
+
+
+def _satisfaction(partnership):
+    """A percentage with a target, as seed 000's SP 08: its figures read "88.4% (61 of 69)"."""
+    from decimal import Decimal
+
+    from indicators.models import Indicator
+    from tests.factories import ActualFactory, IndicatorFactory, TargetFactory
+
+    indicator = IndicatorFactory(
+        partnership=partnership,
+        code="SP 08",
+        title="Victims satisfied with the service they received from the police",
+        unit="",
+        measure=Indicator.Measure.PERCENTAGE,
+        polarity=Indicator.Polarity.HIGHER,
+    )
+    for year in (2015, 2016):
+        for month in range(4, 12):
+            ActualFactory(
+                indicator=indicator,
+                period=datetime.date(year, month, 1),
+                value=Decimal(100 * (7 + month % 3)) / 9,
+                numerator=Decimal(7 + month % 3),
+                denominator=Decimal(9),
+            )
+    TargetFactory(indicator=indicator, financial_year=2016, value=Decimal(90))
+
+
+def test_a_printed_report_keeps_each_figure_in_its_column(page, live_server, plymouth):
+    """Review finding: printed from the browser, the summary tables' fixed columns kept
+    figures on one line, so "88.4% (61 of 69)" ran over the next column's "No figure"."""
+    partnership, _, panel = plymouth
+    _satisfaction(partnership)
+    report = _published(partnership)
+    page.set_viewport_size({"width": 643, "height": 900})  # A4's text width in print.css
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    page.emulate_media(media="print")
+
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll(
+            '.app-report__summary td, .app-report__summary th,'
+            + ' .app-report__table td, .app-report__table th')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent.trim())"""
+    )
+
+    assert overflowing == []
+
+
+def test_a_link_tabbed_to_in_a_sideways_table_is_in_view(page, live_server, plymouth):
+    """Review finding: at 375 px, Tab from one row's link to the next left the second
+    link scrolled almost out of its table (2 of 115 px showed), the browser scrolling
+    nothing into view that already shows a little."""
+    partnership, officer, _ = plymouth
+    for _ in range(2):
+        _published(partnership)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server, officer.username)
+    page.goto(f"{live_server.url}/p/{partnership.slug}/reports/")
+    first = page.locator(".app-table-scroll a").first
+    first.focus()
+
+    hidden = []
+    for _ in range(page.locator(".app-table-scroll a").count()):
+        hidden += page.evaluate(
+            """() => {
+                const focused = document.activeElement;
+                const table = focused.closest('.app-table-scroll');
+                if (!table) return [];
+                const box = focused.getBoundingClientRect(), view = table.getBoundingClientRect();
+                const shown = box.left >= view.left - 1 && box.right <= view.right + 1;
+                return shown ? [] : [focused.textContent.trim()];
+            }"""
+        )
+        page.keyboard.press("Tab")
+
+    assert hidden == []

@@ -181,3 +181,25 @@ def test_signin_lockout_names_the_later_of_a_user_names_and_an_addresss_locks(cl
     response = sign_in(client, "officer-a", "pw-for-tests-1", "10.0.0.1")
 
     assert b"You can try again in 20 minutes" in response.content
+
+
+@pytest.mark.django_db
+def test_signin_lockout_message_links_nowhere_and_names_the_password_reset(client, officer_a):
+    """Review finding: the lockout sentence linked to the user name box, which showed no
+    error, and did not say that resetting the password unlocks the account."""
+    fail(client, "officer-a", 5)
+
+    page = sign_in(client, "officer-a", "pw-for-tests-1").content.decode()
+
+    assert 'href="#id_username"' not in page
+    assert "reset your password" in page
+
+
+@pytest.mark.django_db
+def test_signin_page_does_not_move_focus_past_its_heading(client):
+    """Review finding: the user name box took the focus on load, so a screen reader began
+    inside the form, past the heading and the reason for signing in (GOV.UK advises
+    against autofocus)."""
+    page = client.get(reverse("login")).content.decode()
+
+    assert 'name="username"' in page and "autofocus" not in page
