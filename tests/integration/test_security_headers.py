@@ -90,3 +90,18 @@ def test_templates_have_no_inline_handlers_styles_or_unnonced_scripts():
                 f"{path.relative_to(TEMPLATES)}: {m.group(0)}" for m in re.finditer(pattern, text)
             ]
     assert not problems
+
+
+@pytest.mark.django_db
+def test_only_the_admins_pages_let_in_inline_styles_and_never_inline_scripts(client, admin_user):
+    """The admin's autocomplete boxes size themselves with inline styles, which the site's
+    policy blocked; its scripts stay under the site's policy, and so does every other page."""
+    client.force_login(admin_user)
+
+    admin = directives(client.get("/admin/actions/action/add/")["Content-Security-Policy"])
+    site = directives(client.get("/")["Content-Security-Policy"])
+
+    assert admin["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert site["style-src"] == ["'self'"]
+    assert admin["script-src"] == ["'self'"]
+    assert not [source for source in site["script-src"] if "unsafe" in source]
