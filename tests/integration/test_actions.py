@@ -1,6 +1,7 @@
 """Action plans, risks, issues and recommendations: services, selectors and pages."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -610,6 +611,47 @@ def test_lists_export(signed_in, partnership_a, name, export):
     if export == "csv" and name == "risks":
         text = response.content.decode()
         assert "'=HYPERLINK(1)" in text and ",3,3,9,High," in text
+
+
+def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
+    signed_in, partnership_a
+):
+    """The risk's short facts are columns; its theme group, likelihood, impact and
+    mitigation are named in a row under it (the table was 1,842 px wide on a 1,100 px
+    screen). The download keeps them all as columns."""
+    RiskFactory(
+        partnership=partnership_a,
+        reference="SS-R4",
+        theme_group=ThemeGroupFactory(partnership=partnership_a, name="Safe and Strong"),
+        likelihood=4,
+        impact=3,
+        mitigation="Task and finish group to address the issues.",
+    )
+    url = reverse("actions:risks", args=["partnership-a"])
+    page = signed_in.get(url).content.decode()
+
+    headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<a[^>]*>)?([^<]*)<', page)
+    assert [h.strip() for h in headers] == [
+        "",
+        "Ref",
+        "Risk",
+        "Owner",
+        "Score",
+        "Status",
+        "Review date",
+    ]
+    details = re.findall(r"<dt>([^<]*)</dt> <dd>([^<]*)</dd>", page)
+    assert details == [
+        ("Theme group:", "Safe and Strong"),
+        ("Likelihood:", "4"),
+        ("Impact:", "3"),
+        ("Mitigation:", "Task and finish group to address the issues."),
+    ]
+    download = signed_in.get(url, {"_export": "csv"}).content.decode()
+    assert download.splitlines()[0] == (
+        "\ufeffRef,Risk,Theme group,Owner,Likelihood,Impact,Score,Band,Mitigation,Status,"
+        "Review date"
+    )
 
 
 def test_risk_list_sorts_by_score(signed_in, partnership_a):

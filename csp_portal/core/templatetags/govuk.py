@@ -409,6 +409,21 @@ def govuk_first_cell_is_header(table) -> bool:
     return bool(getattr(table, "first_cell_is_header", True))
 
 
+@register.filter
+def govuk_stacks(table) -> bool:
+    """Whether the table's rows stack below the tablet width (`stacks = True`)."""
+    return bool(getattr(table, "stacks", False))
+
+
+@register.filter
+def govuk_row_details(row) -> list:
+    """(column, rendered cell) for each column the row's table shows under the row
+    (`details`, as csp_portal.core.tables.DetailsTable has them)."""
+    return [
+        (row.table.columns[name], row.get_cell(name)) for name in getattr(row.table, "details", ())
+    ]
+
+
 # Status and direction markup (templates/includes/status_tag.html and direction.html
 # render these): tags, so a table row of a dashboard needs no include per cell.
 _STATUS_TAGS = {
