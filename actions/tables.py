@@ -47,6 +47,7 @@ def _change_link(url: str, hidden: str):
 class RiskTable(DetailsTable):
     caption = "Risks"
     details = ("theme_group", "likelihood", "impact", "mitigation")
+    row_header = "reference"  # each row named by its risk, not by its Change link
     reference = tables.Column(verbose_name="Ref", attrs=REF)
     description = tables.Column(
         verbose_name="Risk", order_by=("description", "reference"), attrs=TEXT
@@ -156,6 +157,7 @@ class RiskTable(DetailsTable):
 class IssueTable(DetailsTable):
     caption = "Issues that will impact on other theme groups"
     details = ("issue", "ask")
+    row_header = "title"
     title = tables.Column(verbose_name="Issue", attrs=TEXT)
     raised_by = BlanksFirstColumn(
         verbose_name="Raised by",
@@ -233,6 +235,7 @@ class IssueTable(DetailsTable):
 class RecommendationTable(DetailsTable):
     caption = "Scrutiny recommendations"
     details = ("response",)
+    row_header = "reference"
     reference = tables.Column(verbose_name="Ref", attrs=REF)
     # Latest first by default.
     meeting_date = tables.Column(

@@ -654,6 +654,32 @@ def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
     )
 
 
+@pytest.mark.parametrize(
+    "name, make, header",
+    [
+        ("risks", lambda p: RiskFactory(partnership=p, reference="SS-R4"), "SS-R4"),
+        ("issues", lambda p: CrossThemeIssueFactory(partnership=p, title="Alcohol"), "Alcohol"),
+        (
+            "recommendations",
+            lambda p: RecommendationFactory(partnership=p, reference="CC-01"),
+            "CC-01",
+        ),
+    ],
+)
+def test_each_row_is_headed_by_its_reference_not_its_change_link(
+    signed_in, partnership_a, name, make, header
+):
+    """A screen reader names each row by its header cell: that was "Change" on every row
+    once the Change link came first."""
+    make(partnership_a)
+    page = signed_in.get(reverse(f"actions:{name}", args=["partnership-a"])).content.decode()
+
+    row_headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)
+    shown = [re.sub(r'<span class="app-stack__label">[^<]*</span>', "", h) for h in row_headers]
+    assert [re.sub(r"<[^>]+>", "", h).strip() for h in shown] == [header]
+    assert re.search(r'<td class="[^"]*app-col-edit[^"]*"><a class="govuk-link"', page)
+
+
 def test_risk_list_sorts_by_score(signed_in, partnership_a):
     RiskFactory(partnership=partnership_a, reference="LOW", likelihood=1, impact=1)
     RiskFactory(partnership=partnership_a, reference="HIGH", likelihood=5, impact=5)
