@@ -1,5 +1,7 @@
 """django-tables2 tables for risks, cross-theme issues and recommendations (sortable,
-exported to CSV and Excel with no formulas).
+exported to CSV and Excel with no formulas). Each fits the page: its long text (a
+risk's mitigation, an issue's detail and ask, a recommendation's response) is shown
+under its row, not in a column (DetailsTable); its downloads keep every column.
 
 Every column sorts last by the row's reference (an issue's title), unique in a
 partnership: rows that tie would otherwise come in any order the database likes, which
@@ -14,17 +16,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
-from csp_portal.core.tables import BlanksFirstColumn, ExportTable
+from csp_portal.core.tables import BlanksFirstColumn, DetailsTable
 
 from . import rules
 from .models import CrossThemeIssue, Recommendation, Risk
 
-WIDE = {"td": {"class": "app-col-wide"}}  # long text: keep it readable, let the table scroll
+TEXT = {"td": {"class": "app-col-text"}}  # what a row is about: wraps in a column of its own
+LONG = {"td": {"class": "app-table__detail--long"}}  # long text under a row: a line of its own
 REF = {"td": {"class": "app-col-ref"}}  # a reference, never broken at its hyphen
-NUMERIC = {
-    "td": {"class": "govuk-table__cell--numeric"},
-    "th": {"class": "govuk-table__header--numeric"},
-}
+NOWRAP = {"td": {"class": "app-nowrap"}}  # a date, or a score and its band, on one line
+EDIT = {"th": {"class": "app-col-edit"}, "td": {"class": "app-col-edit"}}  # not printed
 
 
 def _date(value) -> str:
@@ -43,11 +44,13 @@ def _change_link(url: str, hidden: str):
     )
 
 
-class RiskTable(ExportTable):
+class RiskTable(DetailsTable):
     caption = "Risks"
+    details = ("theme_group", "likelihood", "impact", "mitigation")
+    row_header = "reference"  # each row named by its risk, not by its Change link
     reference = tables.Column(verbose_name="Ref", attrs=REF)
     description = tables.Column(
-        verbose_name="Risk", order_by=("description", "reference"), attrs=WIDE
+        verbose_name="Risk", order_by=("description", "reference"), attrs=TEXT
     )
     theme_group = BlanksFirstColumn(
         verbose_name="Theme group",
@@ -56,32 +59,33 @@ class RiskTable(ExportTable):
         default="–",
     )
     owner = tables.Column(verbose_name="Owner", order_by=("owner", "reference"), default="–")
-    likelihood = tables.Column(
-        verbose_name="Likelihood", order_by=("likelihood", "reference"), attrs=NUMERIC
-    )
-    impact = tables.Column(verbose_name="Impact", order_by=("impact", "reference"), attrs=NUMERIC)
-    # Highest first by default.
+    likelihood = tables.Column(verbose_name="Likelihood", order_by=("likelihood", "reference"))
+    impact = tables.Column(verbose_name="Impact", order_by=("impact", "reference"))
+    # Highest first by default. Shown with its band, which sorts the same.
     score_value = tables.Column(
-        verbose_name="Score", order_by=("score_value", "-reference"), attrs=NUMERIC
+        verbose_name="Score", order_by=("score_value", "-reference"), attrs=NOWRAP
     )
     band = tables.Column(
-        verbose_name="Band", accessor="score_value", order_by=("score_value", "-reference")
+        verbose_name="Band",
+        accessor="score_value",
+        order_by=("score_value", "-reference"),
+        visible=False,
     )
     mitigation = tables.Column(
-        verbose_name="Mitigation", order_by=("mitigation", "reference"), default="–", attrs=WIDE
+        verbose_name="Mitigation", order_by=("mitigation", "reference"), default="–", attrs=LONG
     )
     status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
     review_date = BlanksFirstColumn(
-        verbose_name="Review date", order_by=("review_date", "reference")
+        verbose_name="Review date", order_by=("review_date", "reference"), attrs=NOWRAP
     )
     edit = tables.Column(
-        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, attrs=EDIT
     )
 
     class Meta:
         model = Risk
         fields = []
-        # The change link first: the table is wider than most screens, and it scrolls.
+        # The change link first, in sight on any screen. (The downloads' column order.)
         sequence = [
             "edit",
             "reference",
@@ -105,8 +109,15 @@ class RiskTable(ExportTable):
         if not can_edit:
             self.columns.hide("edit")
 
-    def render_band(self, value):
-        return render_to_string("actions/_risk_band.html", {"band": rules.risk_band(value)})
+    def render_score_value(self, value):
+        return format_html(
+            "{} {}",
+            value,
+            render_to_string("actions/_risk_band.html", {"band": rules.risk_band(value)}),
+        )
+
+    def value_score_value(self, value):
+        return value
 
     def value_band(self, value):
         return rules.RISK_BAND_WORDS[rules.risk_band(value)]
@@ -143,9 +154,11 @@ class RiskTable(ExportTable):
         return value or ""
 
 
-class IssueTable(ExportTable):
+class IssueTable(DetailsTable):
     caption = "Issues that will impact on other theme groups"
-    title = tables.Column(verbose_name="Issue")
+    details = ("issue", "ask")
+    row_header = "title"
+    title = tables.Column(verbose_name="Issue", attrs=TEXT)
     raised_by = BlanksFirstColumn(
         verbose_name="Raised by",
         accessor="raised_by__name",
@@ -153,21 +166,23 @@ class IssueTable(ExportTable):
         default="–",
     )
     affects = tables.Column(verbose_name="Affects", empty_values=(), orderable=False)
-    issue = tables.Column(verbose_name="Detail", order_by=("issue", "title"), attrs=WIDE)
+    issue = tables.Column(verbose_name="Detail", order_by=("issue", "title"), attrs=LONG)
     ask = tables.Column(
-        verbose_name="What is asked of them", order_by=("ask", "title"), default="–", attrs=WIDE
+        verbose_name="What is asked of them", order_by=("ask", "title"), default="–", attrs=LONG
     )
     status = tables.Column(verbose_name="Status", order_by=("status", "title"))
     # Latest first by default.
-    raised_on = BlanksFirstColumn(verbose_name="Raised", order_by=("raised_on", "-title"))
+    raised_on = BlanksFirstColumn(
+        verbose_name="Raised", order_by=("raised_on", "-title"), attrs=NOWRAP
+    )
     edit = tables.Column(
-        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, attrs=EDIT
     )
 
     class Meta:
         model = CrossThemeIssue
         fields = []
-        # The change link first: the table is wider than most screens, and it scrolls.
+        # The change link first, in sight on any screen. (The downloads' column order.)
         sequence = ["edit", "title", "raised_by", "affects", "issue", "ask", "status", "raised_on"]
         order_by = ("-raised_on", "title")
         empty_text = "No cross-theme issues match. Clear the filter, or add an issue."
@@ -217,31 +232,35 @@ class IssueTable(ExportTable):
         return value or ""
 
 
-class RecommendationTable(ExportTable):
+class RecommendationTable(DetailsTable):
     caption = "Scrutiny recommendations"
+    details = ("response",)
+    row_header = "reference"
     reference = tables.Column(verbose_name="Ref", attrs=REF)
     # Latest first by default.
-    meeting_date = tables.Column(verbose_name="Meeting", order_by=("meeting_date", "-reference"))
+    meeting_date = tables.Column(
+        verbose_name="Meeting", order_by=("meeting_date", "-reference"), attrs=NOWRAP
+    )
     recommendation = tables.Column(
-        verbose_name="Recommendation", order_by=("recommendation", "reference"), attrs=WIDE
+        verbose_name="Recommendation", order_by=("recommendation", "reference"), attrs=TEXT
     )
     assigned_to = tables.Column(verbose_name="To", order_by=("assigned_to", "reference"))
     response = tables.Column(
         verbose_name="Response",
         order_by=("response", "reference"),
         empty_values=(),
-        attrs=WIDE,
+        attrs=LONG,
     )
     status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
-    due = BlanksFirstColumn(verbose_name="Due", order_by=("due", "reference"))
+    due = BlanksFirstColumn(verbose_name="Due", order_by=("due", "reference"), attrs=NOWRAP)
     edit = tables.Column(
-        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, attrs=EDIT
     )
 
     class Meta:
         model = Recommendation
         fields = []
-        # The change link first: the table is wider than most screens, and it scrolls.
+        # The change link first, in sight on any screen. (The downloads' column order.)
         sequence = [
             "edit",
             "reference",

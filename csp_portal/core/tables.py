@@ -1,4 +1,5 @@
-"""What the site's tables share: downloads without formulas, blanks sorted first."""
+"""What the site's tables share: downloads without formulas, blanks sorted first, and
+long text under each row rather than in a column of its own."""
 
 import io
 
@@ -24,6 +25,21 @@ class ExportTable(tables.Table):
 
     def as_plain_values(self, exclude_columns=None):
         return super().as_values(exclude_columns=exclude_columns)
+
+
+class DetailsTable(ExportTable):
+    """A table of records with long text that fits the page: the columns `details` names
+    are shown in a row under each record's own (templates/includes/table.html), each
+    named, rather than as columns, and below the tablet width each row stacks, each cell
+    named. Its downloads keep every column, in the order the table declares them."""
+
+    details: tuple[str, ...] = ()
+    stacks = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.details:
+            self.columns.hide(name)
 
 
 # Excel reads a CSV file as Windows-1252 unless it starts with this: "£" would show as "Â£".

@@ -1,6 +1,7 @@
 """Action plans, risks, issues and recommendations: services, selectors and pages."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -610,6 +611,73 @@ def test_lists_export(signed_in, partnership_a, name, export):
     if export == "csv" and name == "risks":
         text = response.content.decode()
         assert "'=HYPERLINK(1)" in text and ",3,3,9,High," in text
+
+
+def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
+    signed_in, partnership_a
+):
+    """The risk's short facts are columns; its theme group, likelihood, impact and
+    mitigation are named in a row under it (the table was 1,842 px wide on a 1,100 px
+    screen). The download keeps them all as columns."""
+    RiskFactory(
+        partnership=partnership_a,
+        reference="SS-R4",
+        theme_group=ThemeGroupFactory(partnership=partnership_a, name="Safe and Strong"),
+        likelihood=4,
+        impact=3,
+        mitigation="Task and finish group to address the issues.",
+    )
+    url = reverse("actions:risks", args=["partnership-a"])
+    page = signed_in.get(url).content.decode()
+
+    headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<a[^>]*>)?([^<]*)<', page)
+    assert [h.strip() for h in headers] == [
+        "",
+        "Ref",
+        "Risk",
+        "Owner",
+        "Score",
+        "Status",
+        "Review date",
+    ]
+    details = re.findall(r"<dt>([^<]*)</dt> <dd>([^<]*)</dd>", page)
+    assert details == [
+        ("Theme group:", "Safe and Strong"),
+        ("Likelihood:", "4"),
+        ("Impact:", "3"),
+        ("Mitigation:", "Task and finish group to address the issues."),
+    ]
+    download = signed_in.get(url, {"_export": "csv"}).content.decode()
+    assert download.splitlines()[0] == (
+        "\ufeffRef,Risk,Theme group,Owner,Likelihood,Impact,Score,Band,Mitigation,Status,"
+        "Review date"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, make, header",
+    [
+        ("risks", lambda p: RiskFactory(partnership=p, reference="SS-R4"), "SS-R4"),
+        ("issues", lambda p: CrossThemeIssueFactory(partnership=p, title="Alcohol"), "Alcohol"),
+        (
+            "recommendations",
+            lambda p: RecommendationFactory(partnership=p, reference="CC-01"),
+            "CC-01",
+        ),
+    ],
+)
+def test_each_row_is_headed_by_its_reference_not_its_change_link(
+    signed_in, partnership_a, name, make, header
+):
+    """A screen reader names each row by its header cell: that was "Change" on every row
+    once the Change link came first."""
+    make(partnership_a)
+    page = signed_in.get(reverse(f"actions:{name}", args=["partnership-a"])).content.decode()
+
+    row_headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)
+    shown = [re.sub(r'<span class="app-stack__label">[^<]*</span>', "", h) for h in row_headers]
+    assert [re.sub(r"<[^>]+>", "", h).strip() for h in shown] == [header]
+    assert re.search(r'<td class="[^"]*app-col-edit[^"]*"><a class="govuk-link"', page)
 
 
 def test_risk_list_sorts_by_score(signed_in, partnership_a):

@@ -404,9 +404,30 @@ def govuk_sort_next(column) -> str:
 
 
 @register.filter
-def govuk_first_cell_is_header(table) -> bool:
-    """Row headers by default; a table opts out with `first_cell_is_header = False`."""
-    return bool(getattr(table, "first_cell_is_header", True))
+def govuk_row_header(table) -> str:
+    """The name of the column whose cells head their rows: the first shown by default, the
+    one a table names in `row_header`, none with `first_cell_is_header = False`."""
+    if not getattr(table, "first_cell_is_header", True):
+        return ""
+    if named := getattr(table, "row_header", ""):
+        return named
+    first = next(iter(table.columns), None)
+    return first.name if first else ""
+
+
+@register.filter
+def govuk_stacks(table) -> bool:
+    """Whether the table's rows stack below the tablet width (`stacks = True`)."""
+    return bool(getattr(table, "stacks", False))
+
+
+@register.filter
+def govuk_row_details(row) -> list:
+    """(column, rendered cell) for each column the row's table shows under the row
+    (`details`, as csp_portal.core.tables.DetailsTable has them)."""
+    return [
+        (row.table.columns[name], row.get_cell(name)) for name in getattr(row.table, "details", ())
+    ]
 
 
 # Status and direction markup (templates/includes/status_tag.html and direction.html
