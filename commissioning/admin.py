@@ -25,6 +25,16 @@ class FundingStreamAdmin(admin.ModelAdmin):
         # A stream's name gives its year as its partnership labels it.
         return super().get_queryset(request).select_related("partnership")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its lines are paid from a stream of their partnership and year: a stream that
+        # pays for any keeps both (FundingStream.clean). Asked several times a request.
+        if obj is None:
+            return []
+        asked = request.__dict__.setdefault("_stream_has_lines", {})
+        if obj.pk not in asked:
+            asked[obj.pk] = obj.lines.exists()
+        return ["partnership", "financial_year"] if asked[obj.pk] else []
+
 
 def _object_id(request) -> str | None:
     """The primary key of the row a change page shows; None on an add page."""
