@@ -125,6 +125,34 @@ def test_admin_change_of_an_updates_outputs_alone_joins_its_history(
 
 
 @pytest.mark.django_db
+def test_admin_add_of_an_update_joins_its_history_entered_by_the_admin_user(
+    signed_in, admin_user, commissioning_line_a
+):
+    url = reverse("admin:commissioning_progressupdate_add")
+    prefix = signed_in.get(url).context["inline_admin_formsets"][0].formset.prefix
+    data = {
+        "line": commissioning_line_a.pk,
+        "date": "2017-10-31",
+        "text": "Opened the service.",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-label": "Clients supported",
+        f"{prefix}-0-value": "12",
+        f"{prefix}-0-position": "0",
+    }
+
+    response = signed_in.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    update = ProgressUpdate.objects.get()
+    assert update.entered_by == admin_user
+    change = CommissioningChange.objects.get()
+    assert (change.subject, change.object_id, change.old) == ("update", update.pk, None)
+    assert change.label == "CI 01 2017/18 update 2017-10-31"
+    assert change.new["outputs"] == [["Clients supported", "12"]]
+
+
+@pytest.mark.django_db
 def test_admin_deletion_of_a_line_joins_the_history_with_its_updates(
     signed_in, admin_user, commissioning_line_a
 ):
