@@ -27,7 +27,17 @@ class FundingStreamAdmin(CommissioningAdmin):
     list_display = ["source", "partnership", "financial_year", "amount"]
     list_filter = ["partnership", "financial_year"]
     search_fields = ["source", "partnership__name"]
-    exclude = ["version"]
+    # In this order when the partnership and year are read-only too (which Django would
+    # otherwise move to the end).
+    fields = [
+        "partnership",
+        "financial_year",
+        "source",
+        "amount",
+        "allocated_by",
+        "criteria",
+        "monitoring",
+    ]
 
     def get_queryset(self, request):
         # A stream's name gives its year as its partnership labels it.
