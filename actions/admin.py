@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from csp_portal.core.admin import KeepsHistory
 from csp_portal.core.forms import PlainTextModelForm
 
+from . import services
 from .forms import affects_another_group
 from .models import (
     Action,
@@ -15,6 +17,12 @@ from .models import (
 )
 
 
+class ActionsAdmin(KeepsHistory, admin.ModelAdmin):
+    """Changes made here join the history of action plans, as the site's do."""
+
+    history = services.HISTORY
+
+
 class ObjectiveInline(admin.TabularInline):
     form = PlainTextModelForm
     model = Objective
@@ -23,7 +31,7 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["title", "partnership", "theme_group", "financial_year"]
     # No theme group filter: its choices name each group's partnership, a query apiece.
@@ -40,7 +48,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["number", "title", "plan"]
     list_filter = ["plan__partnership"]
@@ -63,7 +71,7 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["reference", "description", "plan", "status", "due", "closed"]
     list_filter = ["plan__partnership", "status", "closed"]
@@ -99,7 +107,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(admin.ModelAdmin):
+class RiskAdmin(ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["reference", "description", "partnership", "likelihood", "impact", "status"]
     list_filter = ["partnership", "status"]
@@ -116,7 +124,7 @@ class CrossThemeIssueAdminForm(PlainTextModelForm):
 
 
 @admin.register(CrossThemeIssue)
-class CrossThemeIssueAdmin(admin.ModelAdmin):
+class CrossThemeIssueAdmin(ActionsAdmin):
     form = CrossThemeIssueAdminForm
     list_display = ["title", "partnership", "raised_by", "status", "raised_on"]
     list_filter = ["partnership", "status"]
@@ -126,7 +134,7 @@ class CrossThemeIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["reference", "partnership", "meeting_date", "assigned_to", "status", "due"]
     list_filter = ["partnership", "status", "meeting_date"]

@@ -260,10 +260,6 @@ class Risk(models.Model):
     def band(self) -> str:
         return rules.risk_band(self.score)
 
-    @property
-    def band_word(self) -> str:
-        return rules.RISK_BAND_WORDS[self.band]
-
     def clean(self) -> None:
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
             raise ValidationError({"theme_group": "Choose a theme group of this partnership."})

@@ -24,6 +24,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
+from csp_portal.core.history import History
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
@@ -177,9 +178,13 @@ def _partnership_of(row: Model):
 
 
 def _audit(row: Model, old: dict | None, by: User | None, source: str) -> None:
+    _change_record(row, old=old, new=_snapshot(row), by=by, source=source)
+
+
+def _change_record(row: Model, *, old: dict | None, new: dict | None, by, source: str) -> None:
     ActionsChange.record(
         old=old,
-        new=_snapshot(row),
+        new=new,
         label=str(row),
         partnership=_partnership_of(row),
         subject=SUBJECTS[type(row)],
@@ -187,6 +192,20 @@ def _audit(row: Model, old: dict | None, by: User | None, source: str) -> None:
         source=source,
         changed_by=by,
     )
+
+
+def _recorded(row: Model, *, old: dict | None, new: dict | None, by, source: str) -> None:
+    """A change made outside these services (the admin). An action closed or reopened
+    there joins its updates too, as one closed on its page does (action_save)."""
+    _change_record(row, old=old, new=new, by=by, source=source)
+    if not isinstance(row, Action) or new is None:
+        return
+    if new["closed"] != (old["closed"] if old else False):
+        where = "when it was added" if old is None else "in the admin"
+        _closing_record(row, by=by, where=where, source=source)
+
+
+HISTORY = History(models=frozenset(SUBJECTS), snapshot=_snapshot, record=_recorded)
 
 
 class Saved(NamedTuple):

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 
+from csp_portal.core.admin import KeepsHistory
 from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
+from . import services
 from .models import (
     CommissioningChange,
     CommissioningLine,
@@ -13,17 +15,43 @@ from .models import (
 )
 
 
+class CommissioningAdmin(KeepsHistory, admin.ModelAdmin):
+    """Changes made here join the history of commissioning, as the site's do."""
+
+    history = services.HISTORY
+
+
 @admin.register(FundingStream)
-class FundingStreamAdmin(admin.ModelAdmin):
+class FundingStreamAdmin(CommissioningAdmin):
     form = PlainTextModelForm
     list_display = ["source", "partnership", "financial_year", "amount"]
     list_filter = ["partnership", "financial_year"]
     search_fields = ["source", "partnership__name"]
-    exclude = ["version"]
+    # In this order when the partnership and year are read-only too (which Django would
+    # otherwise move to the end).
+    fields = [
+        "partnership",
+        "financial_year",
+        "source",
+        "amount",
+        "allocated_by",
+        "criteria",
+        "monitoring",
+    ]
 
     def get_queryset(self, request):
         # A stream's name gives its year as its partnership labels it.
         return super().get_queryset(request).select_related("partnership")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its lines are paid from a stream of their partnership and year: a stream that
+        # pays for any keeps both (FundingStream.clean). Asked several times a request.
+        if obj is None:
+            return []
+        asked = request.__dict__.setdefault("_stream_has_lines", {})
+        if obj.pk not in asked:
+            asked[obj.pk] = obj.lines.exists()
+        return ["partnership", "financial_year"] if asked[obj.pk] else []
 
 
 def _object_id(request) -> str | None:
@@ -51,7 +79,7 @@ class ThemeGroupFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(CommissioningLine)
-class CommissioningLineAdmin(admin.ModelAdmin):
+class CommissioningLineAdmin(CommissioningAdmin):
     form = PlainTextModelForm
     list_display = [
         "reference",
@@ -99,7 +127,7 @@ class ProgressOutputInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(CommissioningAdmin):
     form = PlainTextModelForm
     list_display = ["line", "date", "reported_by", "entered_by"]
     list_filter = ["line__partnership", "date"]
@@ -107,6 +135,12 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_select_related = ["line__partnership", "entered_by"]
     inlines = [ProgressOutputInline]
     exclude = ["version", "entered_by"]
+
+    def save_model(self, request, obj, form, change):
+        # Who entered it, as the site's update form says (services.update_save).
+        if form.has_changed() or not change:
+            obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # An update's page offers the lines of its line's partnership; a new update's, every

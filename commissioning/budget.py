@@ -247,13 +247,3 @@ def stream_warnings(totals: Iterable[StreamTotals]) -> list[Warning]:
         for t in totals
         if t.over_allocated
     ]
-
-
-def plan_warnings(
-    totals: Iterable[StreamTotals], lines: Iterable[LineFacts], today: datetime.date
-) -> list[Warning]:
-    """Every warning for a year's plan: streams first, then lines in the order given."""
-    found = stream_warnings(totals)
-    for line in lines:
-        found.extend(line_warnings(line, today))
-    return found

@@ -61,6 +61,33 @@ class FundingStream(models.Model):
         """The financial year as the partnership labels it ("2024" for a calendar year)."""
         return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
 
+    def clean(self) -> None:
+        """A stream that pays for lines keeps its partnership and year, however it is
+        changed (form, import, admin): its lines are paid from a stream of theirs."""
+        stored = (
+            FundingStream.objects.select_related("partnership").filter(pk=self.pk).first()
+            if self.pk
+            else None
+        )
+        if stored is None:
+            return
+        if stored.partnership_id != self.partnership_id:
+            field, problem = "partnership", stream_kept(f"of {stored.partnership}", "partnership")
+        elif stored.financial_year != self.financial_year:
+            field, problem = "financial_year", stream_kept(f"in {stored.year_label}", "year")
+        else:
+            return
+        if stored.lines.exists():
+            raise ValidationError({field: problem})
+
+
+def stream_kept(lines: str, what: str) -> str:
+    """Why a stream with lines keeps its partnership or year."""
+    return (
+        f"This stream pays for commissioning lines {lines}: keep its {what}, or add a stream "
+        f"for the other {what}."
+    )
+
 
 class CommissioningLine(models.Model):
     """One thing the partnership commissions in a year, and what a stream puts towards it."""

@@ -57,10 +57,6 @@ class CommissioningSummary:
     # Commissioned lines with their latest update (only with progress=True).
     progress: list[LineProgress] = field(default_factory=list)
 
-    @property
-    def confirmed_total(self):
-        return sum((row.totals.confirmed for row in self.streams), budget.ZERO)
-
 
 def line_facts(line: CommissioningLine) -> budget.LineFacts:
     return budget.LineFacts(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from csp_portal.core.concurrency import Outcome, decide
+from csp_portal.core.history import History
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.validation import plain_number
@@ -131,6 +132,38 @@ def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
         source=source,
         changed_by=by,
     )
+
+
+def _update_label(line: CommissioningLine, update: ProgressUpdate) -> str:
+    return f"{line} update {update.date.isoformat()}"
+
+
+SUBJECTS = {
+    FundingStream: CommissioningChange.Subject.STREAM,
+    CommissioningLine: CommissioningChange.Subject.LINE,
+    ProgressUpdate: CommissioningChange.Subject.UPDATE,
+}
+SNAPSHOTS = {
+    FundingStream: stream_snapshot,
+    CommissioningLine: line_snapshot,
+    ProgressUpdate: update_snapshot,
+}
+
+
+def _recorded(row, *, old: dict | None, new: dict | None, by: User | None, source: str) -> None:
+    """A change to a stream, line or update made outside these services (the admin)."""
+    if isinstance(row, ProgressUpdate):
+        partnership, label = row.line.partnership, _update_label(row.line, row)
+    else:
+        partnership, label = row.partnership, str(row)
+    _audit(partnership, SUBJECTS[type(row)], row, label, old, new, by, source)
+
+
+HISTORY = History(
+    models=frozenset(SUBJECTS),
+    snapshot=lambda row: SNAPSHOTS[type(row)](row),
+    record=_recorded,
+)
 
 
 def _save_checked(row: FundingStream | CommissioningLine) -> None:
@@ -415,7 +448,7 @@ def update_save(
         line.partnership,
         "update",
         update,
-        f"{line} update {update.date.isoformat()}",
+        _update_label(line, update),
         old,
         update_snapshot(update, outputs),
         by,

@@ -549,10 +549,6 @@ class Calc:
             known = self._years[year] = (complete, self.aggregate(slots) if complete else None)
         return known
 
-    def year_complete(self, year: int) -> bool:
-        """Whether every stored period of a financial year has a figure."""
-        return self.year_total(year)[0]
-
     def like_for_like(self, slots: Sequence[date], years: int) -> Decimal | None:
         """The combined figure for the same periods in another year, None if it lacks any."""
         if not slots:

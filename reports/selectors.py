@@ -862,14 +862,3 @@ def overviews_closed_to(user, report_ids: Iterable[int]) -> set[int]:
         for report_id, partnership_id in through.values_list("report_id", "partnership_id")
         if not permissions.has_access_to(user, partnership_id, permissions.Access.LIVE)
     }
-
-
-def latest_versions(reports: Iterable[Report]) -> dict[int, ReportVersion]:
-    """Each report's latest version, without its stored files: one query."""
-    ids = [r.pk for r in reports]
-    found: dict[int, ReportVersion] = {}
-    for version in (
-        ReportVersion.objects.filter(report_id__in=ids).defer(*HEAVY).order_by("report", "-number")
-    ):
-        found.setdefault(version.report_id, version)
-    return found

@@ -592,7 +592,3 @@ def report_file(request, slug, pk, kind):
     filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def report_url(report: Report) -> str:
-    return reverse("reports:detail", args=[report.partnership.slug, report.pk])

@@ -35,12 +35,6 @@ def status_tag(status):
     return mark_safe(_partial("includes/status_tag.html", "status", str(status or "")))
 
 
-@register.filter
-def direction_tag(direction):
-    """A direction of travel as its arrow and word (includes/direction.html)."""
-    return mark_safe(_partial("includes/direction.html", "direction", str(direction or "")))
-
-
 @register.simple_tag
 def quick_update_fields(pk: int, status: str, legend) -> str:
     """The quick update's status radios and text box for one action, in plain GOV.UK

@@ -1,17 +1,20 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import history, selectors
 from .forms import PlainTextModelForm
+from .history import History
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
 from .text import joined
 
@@ -71,6 +74,79 @@ class RefusesDeletion:
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             )
         return super().delete_view(request, object_id, extra_context)
+
+
+def _history_pending(request) -> dict:
+    """The rows saved in this request, as they were before (by the id of the instance),
+    until their many-to-many fields and inlines are saved too."""
+    return request.__dict__.setdefault("_history_before", {})
+
+
+class KeepsHistory:
+    """A model admin whose adds, changes and deletions, its inlines' too, join the site's
+    own history of those rows (`History`), as the site's forms record theirs: who (the
+    admin user), the row before and after, source "admin". A deletion records each row
+    of the history's models that goes with it (a plan's objectives and actions). A row
+    with a version (which the site's forms check) gets a new one when it changes."""
+
+    history: History
+    SOURCE = "admin"
+
+    def _stored(self, obj) -> dict | None:
+        # The form has already set its values on obj: the row as it was is read afresh.
+        return self.history.snapshot(type(obj)._default_manager.get(pk=obj.pk))
+
+    def _record(self, request, obj, old: dict | None) -> None:
+        new = self.history.snapshot(obj)
+        if new == old:
+            return
+        self.history.record(obj, old=old, new=new, by=request.user, source=self.SOURCE)
+        if old is not None and any(f.name == "version" for f in obj._meta.concrete_fields):
+            type(obj)._default_manager.filter(pk=obj.pk).update(version=F("version") + 1)
+
+    def _record_deletions(self, request, objs) -> None:
+        found = NestedObjects(using=router.db_for_write(self.model))
+        found.collect(objs)
+        for model, rows in found.data.items():
+            if model not in self.history.models:
+                continue
+            for row in sorted(rows, key=lambda row: row.pk):
+                old = self.history.snapshot(row)
+                self.history.record(row, old=old, new=None, by=request.user, source=self.SOURCE)
+
+    def save_model(self, request, obj, form, change):
+        old = self._stored(obj) if change else None
+        super().save_model(request, obj, form, change)
+        _history_pending(request)[id(obj)] = old
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        self._record(request, obj, _history_pending(request).pop(id(obj), None))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in self.history.models:
+            return super().save_formset(request, form, formset, change)
+        going = [f.instance for f in formset.deleted_forms if f.instance.pk is not None]
+        old = {
+            f.instance.pk: self._stored(f.instance)
+            for f in formset.initial_forms
+            if f.instance.pk is not None and f.has_changed() and f.instance not in going
+        }
+        self._record_deletions(request, going)
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            self._record(request, obj, None)
+        for obj, _ in formset.changed_objects:
+            self._record(request, obj, old[obj.pk])
+
+    def delete_model(self, request, obj):
+        self._record_deletions(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_deletions(request, list(queryset))
+        super().delete_queryset(request, queryset)
 
 
 def user_on_record(user, records: list[str]) -> str:

@@ -1,7 +1,11 @@
 """The admin's history (its LogEntry rows) of partnerships: each change names its fields
-with their old and new values, made in the admin or by an import."""
+with their old and new values, made in the admin or by an import. And how the apps that
+keep a history of their own rows (commissioning, action plans: `ChangeRecord`) record the
+changes made to them in the admin (`History`)."""
 
 import json
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import User
@@ -10,6 +14,17 @@ from django.utils.text import capfirst
 
 from .models import Partnership
 from .text import joined
+
+
+class History(NamedTuple):
+    """How an app records changes to its rows made outside its services (the admin), as
+    its services record their own."""
+
+    models: frozenset  # the models whose rows it keeps a history of
+    snapshot: Callable[[Model], dict | None]  # a row as its history shows it
+    # record(row, *, old, new, by, source): old None for a row added, new None for one
+    # about to be deleted (the row still stored, for its label and partnership).
+    record: Callable[..., None]
 
 
 def value_words(value) -> str:

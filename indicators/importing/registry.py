@@ -69,10 +69,6 @@ class Table:
     apply: Callable[[list, Any], Mapping[str, int]]
     export: Callable[[Any], Iterable[Sequence]]
 
-    @property
-    def file_name(self) -> str:
-        return f"{self.name}.csv"
-
 
 _TABLES: dict[str, Table] = {}
 

@@ -18,8 +18,8 @@ from commissioning.budget import (
     line_warnings,
     parse_money,
     plan_total,
-    plan_warnings,
     stream_totals,
+    stream_warnings,
 )
 
 D = Decimal
@@ -77,13 +77,13 @@ def test_stream_totals_with_no_lines_leaves_all_unallocated():
     assert totals.confirmed == 0 and totals.unallocated == D("400568")
 
 
-def test_plan_warnings_over_allocation_names_the_excess():
+def test_stream_warnings_over_allocation_names_the_excess():
     # A ninth line of £167,069 puts confirmed at 400,569: £1 over the grant.
     lines = [*SEED_002, _line(9, "CI 09", AMOUNT, "167069")]
     totals = stream_totals([PCC], lines)
     assert totals[0].unallocated == D("-1")
     assert totals[0].over_allocated_by == D("1")
-    warnings = plan_warnings(totals, lines, datetime.date(2017, 4, 1))
+    warnings = stream_warnings(totals)
     assert [w.kind for w in warnings] == ["over_allocated"]
     assert warnings[0].message == (
         "Confirmed contributions from Police and Crime Commissioner grant (£400,569) "
@@ -91,11 +91,11 @@ def test_plan_warnings_over_allocation_names_the_excess():
     )
 
 
-def test_plan_warnings_exactly_allocated_is_no_warning():
+def test_stream_warnings_exactly_allocated_is_no_warning():
     lines = [*SEED_002, _line(9, "CI 09", AMOUNT, "167068")]
     totals = stream_totals([PCC], lines)
     assert totals[0].unallocated == 0
-    assert plan_warnings(totals, lines, datetime.date(2017, 4, 1)) == []
+    assert stream_warnings(totals) == []
 
 
 TODAY = datetime.date(2017, 10, 15)
