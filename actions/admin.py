@@ -156,3 +156,6 @@ class ActionsChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of who changed what is kept, as the figures' is

@@ -169,3 +169,6 @@ class CommissioningChangeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of who changed what is kept, as the figures' is

@@ -310,3 +310,19 @@ def test_admin_add_of_a_risk_joins_its_history(signed_in, admin_user, partnershi
     change = ActionsChange.objects.get()
     assert (change.subject, change.old, change.changed_by) == ("risk", None, admin_user)
     assert change.new["reference"] == "R9"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["actions.ActionsChange", "commissioning.CommissioningChange"])
+def test_the_admin_cannot_delete_the_history(client, admin_user, model):
+    """Review finding: an administrator could delete history rows in the admin, and so
+    erase who changed what (the figures' history was already read-only)."""
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    model_admin = django_admin.site._registry[apps.get_model(model)]
+
+    assert not model_admin.has_delete_permission(request)
