@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from csp_portal.core.admin import KeepsHistory
-from csp_portal.core.forms import PlainTextModelForm
+from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
 from . import services
 from .forms import affects_another_group
@@ -70,9 +70,15 @@ class ActionUpdateInline(admin.TabularInline):
         return False
 
 
+class ActionForm(LinkedIndicatorsForm):
+    def partnership_of(self, data):
+        plan = data.get("plan")
+        return plan.partnership if plan is not None else None
+
+
 @admin.register(Action)
 class ActionAdmin(ActionsAdmin):
-    form = PlainTextModelForm
+    form = ActionForm
     list_display = ["reference", "description", "plan", "status", "due", "closed"]
     list_filter = ["plan__partnership", "status", "closed"]
     search_fields = [

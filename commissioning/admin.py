@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 
 from csp_portal.core.admin import KeepsHistory
-from csp_portal.core.forms import PlainTextModelForm
+from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
 from . import services
@@ -78,9 +78,14 @@ class ThemeGroupFilter(admin.RelatedFieldListFilter):
         return [(group.pk, group.name) for group in groups]
 
 
+class LineForm(LinkedIndicatorsForm):
+    def partnership_of(self, data):
+        return data.get("partnership")
+
+
 @admin.register(CommissioningLine)
 class CommissioningLineAdmin(CommissioningAdmin):
-    form = PlainTextModelForm
+    form = LineForm
     list_display = [
         "reference",
         "partnership",

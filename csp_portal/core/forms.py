@@ -46,6 +46,31 @@ class PlainTextModelForm(PlainTextMixin, forms.ModelForm):
     """An admin page's form, with its text boxes checked as the site's forms are."""
 
 
+class LinkedIndicatorsForm(PlainTextModelForm):
+    """An admin page's form for a row linked to indicators, which must be of the row's own
+    partnership, as the site's forms require (the admin's box offers every partnership's).
+    ``partnership_of`` says whose the row is, from the form's cleaned data."""
+
+    def partnership_of(self, data: dict):
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        partnership = self.partnership_of(data)
+        others = [
+            indicator.code
+            for indicator in data.get("indicators") or []
+            if partnership is not None and indicator.partnership_id != partnership.pk
+        ]
+        if others:
+            self.add_error(
+                "indicators",
+                f"Choose indicators of {partnership.name}: {', '.join(others)} "
+                f"{'is' if len(others) == 1 else 'are'} another partnership's.",
+            )
+        return data
+
+
 def partnership_theme_groups(field, partnership) -> None:
     """A choice among the partnership's theme groups, each by its name alone: the page
     names the partnership (a theme group's own name adds it in brackets)."""

@@ -326,3 +326,29 @@ def test_the_admin_cannot_delete_the_history(client, admin_user, model):
     model_admin = django_admin.site._registry[apps.get_model(model)]
 
     assert not model_admin.has_delete_permission(request)
+
+
+@pytest.mark.django_db
+def test_admin_links_only_indicators_of_the_rows_own_partnership(
+    signed_in, partnership_a, partnership_b, commissioning_line_a
+):
+    """Review finding: the admin's action and line pages linked another partnership's
+    indicators, which the site's forms refuse (its box offers every partnership's)."""
+    from tests.factories import IndicatorFactory
+
+    theirs = IndicatorFactory(partnership=partnership_b, code="B 01")
+    action = ActionFactory(
+        objective=ObjectiveFactory(plan=ActionPlanFactory(partnership=partnership_a))
+    )
+    refused = []
+    for row in (action, commissioning_line_a):
+        url = _admin_url(row)
+        page = signed_in.get(url)
+        response = signed_in.post(url, {**_untouched(page), "indicators": [theirs.pk]})
+        refused.append(response.context["adminform"].form.errors.get("indicators"))
+        assert not row.indicators.exists()
+
+    assert (
+        refused
+        == [[f"Choose indicators of {partnership_a.name}: B 01 is another partnership's."]] * 2
+    )
