@@ -17,7 +17,13 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 
 from . import budget
-from .models import CommissioningLine, FundingStream, ProgressOutput, ProgressUpdate
+from .models import (
+    CommissioningLine,
+    CommissioningPlan,
+    FundingStream,
+    ProgressOutput,
+    ProgressUpdate,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,10 @@ class CommissioningSummary:
     @property
     def confirmed_total(self):
         return sum((row.totals.confirmed for row in self.streams), budget.ZERO)
+
+    @property
+    def plan(self) -> CommissioningPlan:
+        return CommissioningPlan(self.partnership, self.financial_year)
 
 
 def line_facts(line: CommissioningLine) -> budget.LineFacts:
