@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from csp_portal.core.breadcrumbs import Crumb
 from csp_portal.core.models import ChangeRecord, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
@@ -38,6 +39,10 @@ class CommissioningPlan:
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:plan", args=[self.partnership.slug, self.financial_year])
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.title, self.get_absolute_url(), self.partnership.crumb)
 
 
 class FundingStream(models.Model):
@@ -174,6 +179,15 @@ class CommissioningLine(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("commissioning:line", args=[self.partnership.slug, self.pk])
+
+    @property
+    def heading(self) -> str:
+        """Its page's heading: the reference and the provider ("CI 01: Victim Support")."""
+        return f"{self.reference}: {self.provider}" if self.provider else self.reference
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.heading, self.get_absolute_url(), self.plan.crumb)
 
     @property
     def year_label(self) -> str:
