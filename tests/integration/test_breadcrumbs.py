@@ -153,3 +153,15 @@ def test_each_crumb_says_what_the_page_it_links_to_calls_itself(client, officer_
         if text not in names:
             wrong.append((text, link, names))
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_a_public_reports_trail_leaves_out_the_pages_a_sign_in_opens(
+    client, partnership_a, report_a
+):
+    partnership_a.reports_public = True
+    partnership_a.save()
+
+    doc = _page(client, reverse("reports:detail", args=[partnership_a.slug, report_a.pk]))
+
+    assert _trail(doc) == [("Reports", reverse("reports:list", args=[partnership_a.slug]))]
