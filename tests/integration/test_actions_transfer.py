@@ -201,7 +201,9 @@ def test_import_scope_refuses_another_partnership(tmp_path, valley, partnership_
 
 def _files(folder: Path) -> dict[str, list[list[str]]]:
     return {
-        name: list(csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8"))))
+        name: list(
+            csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8-sig")))
+        )
         for name in transfer.COLUMNS
     }
 
