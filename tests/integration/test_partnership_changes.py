@@ -291,9 +291,10 @@ def test_the_admins_history_of_a_partnership_names_old_and_new_values(
 
 
 def _import_data(folder, *options) -> str:
-    stdout = StringIO()
-    call_command("import_data", str(folder), *options, stdout=stdout)
-    return stdout.getvalue()
+    """What the command says: its summary, then any warning."""
+    stdout, stderr = StringIO(), StringIO()
+    call_command("import_data", str(folder), *options, stdout=stdout, stderr=stderr)
+    return stdout.getvalue() + stderr.getvalue()
 
 
 def _population_and_figure(folder, partnership):

@@ -41,11 +41,12 @@ class Command(BaseCommand):
         partnerships = report.created["partnerships"] + report.updated["partnerships"]
         if by is None and partnerships and not dry_run:
             # The admin's history names a person for every entry (LogEntry.user).
-            self.stdout.write(
+            self.stderr.write(
                 f"{partnerships} partnership{'s' if partnerships > 1 else ''} added or "
                 f"changed {'are' if partnerships > 1 else 'is'} not in the admin's history, "
                 "which names who made each change: give --user USERNAME to record who "
-                "imported."
+                "imported.",
+                style_func=self.style.WARNING,
             )
 
 
