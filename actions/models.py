@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from csp_portal.core.breadcrumbs import Crumb, section
 from csp_portal.core.models import ChangeRecord, Meeting, Membership, Partnership, ThemeGroup
 from csp_portal.core.text import shortened
 from indicators import periods
@@ -61,6 +62,11 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actions:plan", args=[self.partnership.slug, self.pk])
+
+    @property
+    def crumb(self) -> Crumb:
+        plans = section(self.partnership, "actions:plans")
+        return Crumb(self.title, self.get_absolute_url(), plans)
 
     @property
     def year_label(self) -> str:
@@ -144,6 +150,11 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actions:action", args=[self.plan.partnership.slug, self.pk])
+
+    @property
+    def crumb(self) -> Crumb:
+        # "Action 1.1", as its page's title names it (its heading is its whole text).
+        return Crumb(f"Action {self.reference}", self.get_absolute_url(), self.plan.crumb)
 
     @property
     def lead(self) -> str:

@@ -138,6 +138,8 @@ SUBJECTS = {
 }
 # Kept by action_update_add, whose updates are the history of an action's status.
 NOT_AUDITED = {"partnership", "plan", "status", "latest_update", "updated_on"}
+# Set by saving, not on a form, yet changed by an import (closed_on): audited all the same.
+AUDITED_UNEDITABLE = {"closed_at"}
 # What _snapshot and _audit read of a row's relations (names, and the partnership), read
 # with the row a change locks rather than a query each.
 JOINED = {
@@ -157,7 +159,9 @@ def _snapshot(row: Model | None) -> dict | None:
         return None
     found = {}
     for field in type(row)._meta.get_fields():
-        if field.auto_created or not field.concrete or not field.editable:
+        if field.auto_created or not field.concrete:
+            continue
+        if not field.editable and field.name not in AUDITED_UNEDITABLE:
             continue
         if field.name in NOT_AUDITED:
             continue
@@ -419,6 +423,8 @@ class ActionFields:
     due: datetime.date | None = None
     when: str = ""
     closed: bool = False
+    # When it was closed (an import's closed_on); None: now, if it is closed.
+    closed_at: datetime.datetime | None = None
 
 
 @transaction.atomic

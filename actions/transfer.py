@@ -11,7 +11,8 @@ attributed to the importing user with source "import", unless the history alread
 that update (so re-importing an old file adds nothing); one dated before the action's
 latest update joins the history without changing its status, and the import says so.
 Its closed column closes or reopens it as the action's page does
-(services.action_save), so its history says who did so, and when.
+(services.action_save), so its history says who did so, and when; closed_on gives the day
+it was closed (a blank cell keeps the day stored, or is today for an action the row closes).
 
 An optional column a file leaves out leaves what is stored (an action's lead, due date,
 outcome and indicators, a risk's owner, a recommendation's response...); a blank cell
@@ -29,6 +30,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
+from django.utils import timezone
 
 from csp_portal.core.models import Meeting, Membership, Partnership
 from indicators import periods
@@ -69,6 +71,8 @@ COLUMNS = {
         "updated_on",
         # Added later, so optional: a file without it leaves each action open or closed.
         "closed",
+        # The day a closed action was closed, as its page says; optional as closed is.
+        "closed_on",
     ),
     "risks": (
         "partnership",
@@ -215,7 +219,18 @@ def check_actions(rows, ctx) -> list[dict]:
             )
             updated_ok = False
         closed_ok, closed = yes_no(row, "closed", ctx)
-        ok = ok and due_ok and updated_ok and closed_ok
+        closed_on_ok, closed_on = _date(row, "closed_on", ctx)
+        if closed_on and closed_on > ctx.today:
+            ctx.error(
+                row,
+                f"closed_on {closed_on.isoformat()} is in the future: an action cannot be "
+                "closed after today",
+            )
+            closed_on_ok = False
+        elif closed_on and closed is False:
+            ctx.error(row, f"closed_on {closed_on.isoformat()} is given but closed is no")
+            closed_on_ok = False
+        ok = ok and due_ok and updated_ok and closed_ok and closed_on_ok
         status = row.get("status") or rules.NOT_STARTED
         allowed = rules.legend_statuses(_legend(ctx, slug))
         if status not in allowed:
@@ -292,6 +307,7 @@ def check_actions(rows, ctx) -> list[dict]:
                 "latest_update": row.get("latest_update"),
                 "updated_on": updated_on,
                 "closed": closed,
+                "closed_on": closed_on,
                 # Which columns the file has: one it lacks leaves what is stored.
                 "columns": row.columns,
             }
@@ -504,11 +520,23 @@ def _action_fields(
         values["closed"] = item["closed"]
     elif current is not None:  # a file without the column
         values["closed"] = current.closed
+    values["closed_at"] = _closed_at(item, current) if values.get("closed") else None
     if "indicators" in columns:
         indicators = [ctx.indicator(item["partnership"], code) for code in item["indicators"]]
     else:
         indicators = list(current.indicators.all()) if current is not None else []
     return services.ActionFields(**values), indicators
+
+
+def _closed_at(item, current: Action | None) -> datetime.datetime | None:
+    """When a closed action was closed: the stored moment while its day is the row's, or
+    the row leaves the day out (no column, or a blank cell); else the start of the row's
+    day. None for an action the row closes without a day: saving it closes it now."""
+    stored = current.closed_at if current is not None and current.closed else None
+    day = item["closed_on"]
+    if day is None or (stored is not None and timezone.localdate(stored) == day):
+        return stored
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _plain(text: str) -> str:
@@ -595,6 +623,7 @@ def export_actions(partnership: Partnership, plan: ActionPlan | None = None) -> 
             a.latest_update,
             a.updated_on.isoformat() if a.updated_on else "",
             "yes" if a.closed else "no",
+            timezone.localdate(a.closed_at).isoformat() if a.closed and a.closed_at else "",
         ]
 
 

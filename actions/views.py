@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
+from csp_portal.core.breadcrumbs import section
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.spreadsheet import spreadsheet_safe, workbook_text
@@ -298,6 +299,7 @@ def _plan_form_view(request, partnership, action_plan):
             "partnership": partnership,
             "plan": action_plan,
             "form": form,
+            "parent": action_plan or section(partnership, "actions:plans"),
             "page_title": "Change the plan's details" if action_plan else "Start an action plan",
             "intro": None
             if action_plan
@@ -363,14 +365,16 @@ def _objective_form_view(request, partnership, action_plan, objective):
     return _plan_form_page(request, partnership, action_plan, form, title)
 
 
-def _plan_form_page(request, partnership, action_plan, form, title: str):
-    """The form page of an objective or action, under its action plan."""
+def _plan_form_page(request, partnership, action_plan, form, title: str, action=None):
+    """The form page of an objective or action, under its action plan (a change of an action
+    under the action's own page)."""
     return render(
         request,
         "actions/form.html",
         {
             "partnership": partnership,
             "plan": action_plan,
+            "parent": action or action_plan,
             "form": form,
             "page_title": title,
             "caption": action_plan.title,
@@ -501,7 +505,7 @@ def _action_form_view(request, partnership, action_plan, action):
             messages.success(request, f"{verb} action {saved.reference}.")
             return redirect(action_plan.get_absolute_url() + f"#action-{saved.pk}")
     title = f"Change action {action.reference}" if action else "Add an action"
-    return _plan_form_page(request, partnership, action_plan, form, title)
+    return _plan_form_page(request, partnership, action_plan, form, title, action)
 
 
 @login_required
@@ -695,6 +699,7 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             if row
             else f"Add a {noun}",
             "caption": partnership.name,
+            "parent": section(partnership, list_url),
             "back_url": reverse(list_url, args=[slug]),
             "back_label": "Back to the list",
         },

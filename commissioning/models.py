@@ -1,5 +1,6 @@
 """Funding streams, the commissioning lines they pay for, and progress on each line."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,11 +10,39 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from csp_portal.core.breadcrumbs import Crumb
 from csp_portal.core.models import ChangeRecord, Partnership, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+@dataclass(frozen=True)
+class CommissioningPlan:
+    """A partnership's commissioning in one financial year: its funding streams and lines.
+    Not a table of its own (the year's page is the plan); what every page calls it."""
+
+    partnership: Partnership
+    financial_year: int
+
+    @property
+    def year_label(self) -> str:
+        """The financial year as the partnership labels it ("2024" for a calendar year)."""
+        return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
+
+    @property
+    def title(self) -> str:
+        """Its one name, on its page and in links, breadcrumbs and reports: "Commissioning
+        plan 2017/18"."""
+        return f"Commissioning plan {self.year_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("commissioning:plan", args=[self.partnership.slug, self.financial_year])
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.title, self.get_absolute_url(), self.partnership.crumb)
 
 
 class FundingStream(models.Model):
@@ -60,6 +89,10 @@ class FundingStream(models.Model):
     def year_label(self) -> str:
         """The financial year as the partnership labels it ("2024" for a calendar year)."""
         return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
+
+    @property
+    def plan(self) -> CommissioningPlan:
+        return CommissioningPlan(self.partnership, self.financial_year)
 
     def clean(self) -> None:
         """A stream that pays for lines keeps its partnership and year, however it is
@@ -175,9 +208,22 @@ class CommissioningLine(models.Model):
         return reverse("commissioning:line", args=[self.partnership.slug, self.pk])
 
     @property
+    def heading(self) -> str:
+        """Its page's heading: the reference and the provider ("CI 01: Victim Support")."""
+        return f"{self.reference}: {self.provider}" if self.provider else self.reference
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.heading, self.get_absolute_url(), self.plan.crumb)
+
+    @property
     def year_label(self) -> str:
         """The financial year as the partnership labels it ("2024" for a calendar year)."""
         return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
+
+    @property
+    def plan(self) -> CommissioningPlan:
+        return CommissioningPlan(self.partnership, self.financial_year)
 
     def clean(self) -> None:
         """The rules a line keeps however it is written (form, import, admin)."""

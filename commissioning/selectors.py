@@ -17,7 +17,13 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 
 from . import budget
-from .models import CommissioningLine, FundingStream, ProgressOutput, ProgressUpdate
+from .models import (
+    CommissioningLine,
+    CommissioningPlan,
+    FundingStream,
+    ProgressOutput,
+    ProgressUpdate,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,10 @@ class CommissioningSummary:
     warnings: list[budget.Warning]
     # Commissioned lines with their latest update (only with progress=True).
     progress: list[LineProgress] = field(default_factory=list)
+
+    @property
+    def plan(self) -> CommissioningPlan:
+        return CommissioningPlan(self.partnership, self.financial_year)
 
 
 def line_facts(line: CommissioningLine) -> budget.LineFacts:

@@ -21,7 +21,7 @@ from .forms import (
     outputs_of,
     stream_value_words,
 )
-from .models import CommissioningLine, FundingStream, ProgressUpdate
+from .models import CommissioningLine, CommissioningPlan, FundingStream, ProgressUpdate
 from .tables import LineTable
 
 
@@ -99,7 +99,6 @@ def line_detail(request, slug, pk):
             "partnership": line.partnership,
             "line": line,
             "detail": detail,
-            "year_label": periods.fy_label(line.financial_year, line.partnership.fy_start_month),
             "can_edit": has_access(request.user, line.partnership, Access.EDIT),
         },
     )
@@ -146,7 +145,7 @@ def _line_form(request, partnership, year, line=None):
             "line": line,
             "form": form,
             "year": year,
-            "year_label": periods.fy_label(year, partnership.fy_start_month),
+            "commissioning_plan": CommissioningPlan(partnership, year),
         },
     )
 
@@ -204,7 +203,7 @@ def _stream_form(request, partnership, year, stream=None):
             "stream": stream,
             "form": form,
             "year": year,
-            "year_label": periods.fy_label(year, partnership.fy_start_month),
+            "commissioning_plan": CommissioningPlan(partnership, year),
         },
     )
 
@@ -317,6 +316,7 @@ def copy_forward(request, slug, year):
             "partnership": partnership,
             "year": year,
             "year_label": periods.fy_label(year, start),
+            "commissioning_plan": CommissioningPlan(partnership, year),
             "previous": previous,
             "errors": errors,
         },

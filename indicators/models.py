@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from csp_portal.core.breadcrumbs import Crumb, section
 from csp_portal.core.models import Partnership, ThemeGroup
 from opendata.police_uk import CRIME_TYPES, split_list
 
@@ -141,6 +142,15 @@ class Indicator(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:detail", args=[self.partnership.slug, self.pk])
+
+    @property
+    def crumb(self) -> Crumb:
+        # "SP 01 Overall crime", as its page's title names it.
+        return Crumb(
+            f"{self.code} {self.title}",
+            self.get_absolute_url(),
+            section(self.partnership, "indicators:list"),
+        )
 
     def clean(self):
         super().clean()

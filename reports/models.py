@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from csp_portal.core.breadcrumbs import Crumb, section
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
 from csp_portal.core.text import joined
 from indicators import periods
@@ -163,6 +164,10 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:detail", args=[self.partnership.slug, self.pk])
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.title, self.get_absolute_url(), section(self.partnership, "reports:list"))
 
     def clean(self) -> None:
         if self.period and self.period.day != 1:

@@ -248,6 +248,7 @@ def commissioning(
     budget = importlib.import_module("commissioning.budget")
     return {
         "year_label": summary.year_label,
+        "title": summary.plan.title,
         "lines": [
             {
                 "reference": line.reference,

@@ -51,16 +51,22 @@ def changes_described(model: type[Model], old: dict, new: dict) -> list[str]:
     ]
 
 
+# What made an import, as the admin's history says it (an upload on the site is "an import").
+IMPORTED_BY = {"import": "the import_data command"}
+
+
 def partnership_import_logged(
-    *, partnership: Partnership, by: User | None, changes: list[str] | None
+    *, partnership: Partnership, by: User | None, changes: list[str] | None, source: str
 ) -> None:
     """An entry in the admin's history of a partnership an import added (``changes``
-    None) or changed, by the person who imported it (the import_data command names no
-    one: it writes none)."""
+    None) or changed, by the person who imported it, naming the command when it came
+    from import_data. An entry must name a person: an import by no one (import_data
+    without --user, the demo) writes none."""
     if by is None:
         return
+    what = IMPORTED_BY.get(source, "an import")
     if changes is None:
-        flag, message = ADDITION, "Added by an import."
+        flag, message = ADDITION, f"Added by {what}."
     else:
-        flag, message = CHANGE, f"Changed by an import: {joined(changes, between='; ')}."
+        flag, message = CHANGE, f"Changed by {what}: {joined(changes, between='; ')}."
     LogEntry.objects.log_actions(by.pk, [partnership], flag, message, single_object=True)

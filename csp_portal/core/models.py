@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.dates import MONTHS
 
+from .breadcrumbs import Crumb, home
 from .text import joined
 
 RAG_COLOURS = ("red", "amber", "green")  # the statuses actions/rules.py reads from a legend
@@ -176,6 +177,10 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("core:partnership", args=[self.slug])
+
+    @property
+    def crumb(self) -> Crumb:
+        return Crumb(self.name, self.get_absolute_url(), home(), signed_in_only=True)
 
     def clean(self):
         super().clean()

@@ -71,7 +71,9 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
         found = current.get(item["slug"])
         if found is None:
             found = Partnership.objects.create(slug=item["slug"], area=item["name"], **values)
-            partnership_import_logged(partnership=found, by=ctx.user, changes=None)
+            partnership_import_logged(
+                partnership=found, by=ctx.user, changes=None, source=ctx.source
+            )
             counts["created"] += 1
         elif all(getattr(found, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
@@ -81,7 +83,9 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
                 setattr(found, f, v)
             found.save(update_fields=list(values))
             changes = changes_described(Partnership, old, values)
-            partnership_import_logged(partnership=found, by=ctx.user, changes=changes)
+            partnership_import_logged(
+                partnership=found, by=ctx.user, changes=changes, source=ctx.source
+            )
             counts["updated"] += 1
         ctx.remember_partnership(found)
     return counts

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from csp_portal.core.models import Partnership
 from csp_portal.core.spreadsheet import MAY_CHANGE, spreadsheet_safe, workbook_text
+from csp_portal.core.tables import UTF8_BOM
 
 from .. import periods
 from ..models import Actual, Indicator, Target
@@ -128,10 +129,13 @@ def export_rows(
 
 
 def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
+    """Each table as NAME.csv, starting with a byte-order mark as the site's CSV downloads
+    do, so Excel opens it as UTF-8 ("£", not "Â£"); the import reads past the mark."""
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, rows in export_rows(partnership).items():
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
+            handle.write(UTF8_BOM)
             writer = csv.writer(handle, lineterminator="\n")
             written = -1  # the header is not a record
             for row in rows:

@@ -111,7 +111,7 @@ def test_officer_adds_a_line_and_sees_the_stream_totals_change(page, live_server
     expect(page.get_by_text("Saved line CI 09")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Commissioning 2017/18").click()
+    page.get_by_role("link", name="Commissioning plan 2017/18").click()
     expect(_total(page, "confirmed")).to_contain_text("£246,000.50")
     expect(_total(page, "unallocated")).to_contain_text("£154,567.50")
     expect(page.get_by_role("link", name="CI 09")).to_be_visible()

@@ -201,7 +201,9 @@ def test_import_scope_refuses_another_partnership(tmp_path, valley, partnership_
 
 def _files(folder: Path) -> dict[str, list[list[str]]]:
     return {
-        name: list(csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8"))))
+        name: list(
+            csv.reader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8-sig")))
+        )
         for name in transfer.COLUMNS
     }
 
@@ -328,7 +330,7 @@ def test_import_of_an_older_file_without_closed_leaves_each_action_as_it_is(
 ):
     _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes", ACTION_ROWS[2])
     _import(tmp_path, by=officer_a)
-    older = ",".join(transfer.COLUMNS["actions"][:-1])
+    older = ",".join(transfer.COLUMNS["actions"][:-2])  # before closed and closed_on
     (tmp_path / "actions.csv").write_text(
         "\n".join([older, ACTION_ROWS[1], ACTION_ROWS[2]]) + "\n", encoding="utf-8"
     )
@@ -478,3 +480,105 @@ def test_a_plans_download_is_its_partnerships_own(client, valley, officer_b):
     plan = ActionPlan.objects.create(partnership=valley, title="Plan", financial_year=2006)
     client.force_login(officer_b)
     assert client.get(f"{plan.get_absolute_url()}?_export=csv").status_code == 404
+
+
+# The day an action was closed ------------------------------------------------------------
+
+
+def _closed_on(action: Action) -> datetime.date | None:
+    return timezone.localdate(action.closed_at) if action.closed_at else None
+
+
+@pytest.mark.parametrize("export_format", ["folder", "csv", "xlsx"])
+def test_the_actions_exports_carry_the_day_each_action_was_closed(
+    client, tmp_path, valley, officer_a, export_format
+):
+    """export_data, the partnership's workbook and a plan's download all carry closed_on:
+    the day the action's page says it was closed, blank for an open action."""
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes", ACTION_ROWS[2])
+    _import(tmp_path, by=officer_a)
+    closed = Action.objects.get(reference="2.2")
+    Action.objects.filter(pk=closed.pk).update(
+        closed_at=datetime.datetime(2007, 2, 3, 23, 30, tzinfo=datetime.UTC)
+    )
+    if export_format == "folder":
+        importing.export_to_folder(valley, tmp_path / "out")
+        rows = _files(tmp_path / "out")["actions"]
+    elif export_format == "csv":
+        client.force_login(officer_a)
+        response = client.get(f"{closed.plan.get_absolute_url()}?_export=csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    else:
+        errors: list[str] = []
+        tables = importing.read_workbook(importing.export_workbook(valley), errors)
+        rows = [list(transfer.COLUMNS["actions"])] + [
+            [row.get(column) for column in transfer.COLUMNS["actions"]] for row in tables["actions"]
+        ]
+    by_reference = {row[6]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    # Half past eleven at night in UTC is the next morning in summer time; in February,
+    # London keeps UTC.
+    assert by_reference["2.2"]["closed"] == "yes"
+    assert by_reference["2.2"]["closed_on"] == "2007-02-03"
+    assert (by_reference["2.3"]["closed"], by_reference["2.3"]["closed_on"]) == ("no", "")
+
+
+def test_import_takes_the_day_an_action_was_closed_and_records_it(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes,2007-01-20", ACTION_ROWS[2])
+    report = _import(tmp_path, by=officer_a)
+    action = Action.objects.get(reference="2.2")
+    assert report.created["actions"] == 2
+    assert action.closed and _closed_on(action) == datetime.date(2007, 1, 20)
+
+    # The same file again changes nothing; another day is a change, in the history.
+    assert _import(tmp_path, by=officer_a).unchanged["actions"] == 2
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes,2007-01-22")
+    assert _import(tmp_path, by=officer_a).updated["actions"] == 1
+    action.refresh_from_db()
+    assert _closed_on(action) == datetime.date(2007, 1, 22)
+    change = ActionsChange.objects.filter(subject="action", object_id=action.pk).first()
+    assert (change.old["closed_at"][:10], change.new["closed_at"][:10]) == (
+        "2007-01-20",
+        "2007-01-22",
+    )
+    assert (change.changed_by, change.source) == (officer_a, "import")
+
+
+def test_import_without_a_closing_day_keeps_the_one_stored(tmp_path, valley, officer_a):
+    """A file without the column, or a closed action's blank cell, keeps the day it was
+    closed; an action the file closes with a blank cell is closed today, as on its page."""
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes,2007-01-20")
+    _import(tmp_path, by=officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes,", ACTION_ROWS[2] + ",yes,")
+    report = _import(tmp_path, by=officer_a)
+    assert (report.unchanged["actions"], report.created["actions"]) == (1, 1)
+    without = ",".join(transfer.COLUMNS["actions"][:-1])
+    (tmp_path / "actions.csv").write_text(
+        "\n".join([without, ACTION_ROWS[1] + ",yes"]) + "\n", encoding="utf-8"
+    )
+    assert _import(tmp_path, by=officer_a).unchanged["actions"] == 1
+
+    closing = {a.reference: _closed_on(a) for a in Action.objects.all()}
+    assert closing == {"2.2": datetime.date(2007, 1, 20), "2.3": timezone.localdate()}
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            ACTION_ROWS[1] + ",yes,20/01/2007",
+            "closed_on '20/01/2007' is not a date like 2007-08-25",
+        ),
+        (ACTION_ROWS[1] + ",no,2007-01-20", "closed_on 2007-01-20 is given but closed is no"),
+        (ACTION_ROWS[1] + ",,2007-01-20", "closed_on 2007-01-20 is given but closed is no"),
+        (
+            ACTION_ROWS[1] + ",yes,2999-01-01",
+            "closed_on 2999-01-01 is in the future: an action cannot be closed after today",
+        ),
+    ],
+)
+def test_import_refuses_a_closing_day_that_cannot_be(tmp_path, valley, row, message):
+    _write(tmp_path, "actions", row)
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors == [f"actions.csv row 2: {message}"]
+    assert not Action.objects.exists()

@@ -964,3 +964,48 @@ def test_the_report_heads_money_against_lines_as_allocated_not_confirmed(partner
 
     assert "Allocated to lines (£)" in html
     assert "Confirmed (£)" not in html
+
+
+@pytest.mark.parametrize(
+    ("fy_start_month", "name", "next_name"),
+    [
+        (4, "Commissioning plan 2017/18", "Commissioning plan 2018/19"),
+        (1, "Commissioning plan 2017", "Commissioning plan 2018"),
+    ],
+)
+@pytest.mark.django_db
+def test_every_page_calls_a_years_commissioning_by_one_name(
+    client, officer_a, partnership_a, fy_start_month, name, next_name
+):
+    """The plan's page, its lines and streams, their breadcrumbs and the report all
+    call it "Commissioning plan 2017/18" ("Commissioning plan 2017" for a partnership whose
+    year starts in January): never "Commissioning 2017/18"."""
+    import re
+
+    from reports.services import report_default
+
+    partnership_a.fy_start_month = fy_start_month
+    partnership_a.save()
+    stream = FundingStreamFactory(partnership=partnership_a, financial_year=2017)
+    line = CommissioningLineFactory(partnership=partnership_a, funding_stream=stream)
+    report = report_default(partnership=partnership_a, period=datetime.date(2017, 11, 1))
+    slug = partnership_a.slug
+    client.force_login(officer_a)
+
+    pages = [
+        reverse("commissioning:plan", args=[slug, 2017]),
+        reverse("commissioning:line", args=[slug, line.pk]),
+        reverse("commissioning:line_edit", args=[slug, line.pk]),
+        reverse("commissioning:line_add", args=[slug, 2017]),
+        reverse("commissioning:stream_add", args=[slug, 2017]),
+        reverse("commissioning:stream_edit", args=[slug, stream.pk]),
+        reverse("reports:preview", args=[slug, report.pk]),
+    ]
+    for url in pages:
+        text = client.get(url).content.decode()
+        assert name in text, url
+        assert not re.search(r"Commissioning (for )?\d{4}", text), url
+        if fy_start_month == 1:
+            assert "2017/18" not in text, url
+    copy = client.get(reverse("commissioning:copy_forward", args=[slug, 2018])).content.decode()
+    assert next_name in copy

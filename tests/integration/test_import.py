@@ -1101,3 +1101,56 @@ def test_a_calendar_year_partnerships_target_of_two_kinds_is_refused_naming_its_
         "targets.csv row 3: the 2016 target is annual at row 2: a year can have only one kind "
         "of target"
     ]
+
+
+def _nothing_changed(summary: str) -> bool:
+    counts = re.findall(r"(\d+) new, (\d+) changed", summary)
+    return bool(counts) and all(count == ("0", "0") for count in counts)
+
+
+def _audit_counts() -> dict[str, int]:
+    from django.contrib.admin.models import LogEntry
+
+    from actions.models import ActionsChange, ActionUpdate
+    from commissioning.models import CommissioningChange
+
+    models = (LogEntry, FigureChange, ActionsChange, ActionUpdate, CommissioningChange)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_export_data_files_start_with_a_byte_order_mark_and_read_back_changing_nothing(
+    tmp_path, client, admin_user
+):
+    """Excel opens a CSV file without the mark as Windows-1252, showing "£" as "Â£" and
+    mangling accented names: export_data's files start with one, as the site's downloads
+    do. The command and the import page read them back, with the mark or without it (as
+    another program may save them), and change nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bom = "\ufeff".encode()
+    call_command("import_data", str(DEMO_DATA), stdout=StringIO())
+    out = tmp_path / "out"
+    call_command("export_data", str(out), partnership="safer-plymouth", stdout=StringIO())
+    files = sorted(out.glob("*.csv"))
+    assert {f.stem for f in files} == set(registry.names())
+    assert all(f.read_bytes().startswith(bom) for f in files)
+    before = _audit_counts()
+
+    stdout = StringIO()
+    call_command("import_data", str(out), stdout=stdout)
+    assert _nothing_changed(stdout.getvalue()), stdout.getvalue()
+
+    for f in files:
+        f.write_bytes(f.read_bytes().removeprefix(bom))
+    stdout = StringIO()
+    call_command("import_data", str(out), stdout=stdout)
+    assert _nothing_changed(stdout.getvalue()), stdout.getvalue()
+
+    client.force_login(admin_user)
+    for mark in (bom, b""):
+        uploads = [SimpleUploadedFile(f.name, mark + f.read_bytes()) for f in files]
+        response = client.post(reverse("indicators:import_all"), {"files": uploads}, follow=True)
+        [message] = [str(m) for m in response.context["messages"]]
+        assert _nothing_changed(message), message
+    assert _audit_counts() == before

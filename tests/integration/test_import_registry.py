@@ -151,7 +151,7 @@ def test_registered_table_export_imports_back_unchanged(tmp_path, units_table, p
     sheets = load_workbook(BytesIO(importing.export_workbook(partnership_a)), read_only=True)
 
     assert (tmp_path / "units.csv").read_text(encoding="utf-8") == (
-        "partnership,indicator,unit\npartnership-a,HC 01,crimes\n"
+        "\ufeffpartnership,indicator,unit\npartnership-a,HC 01,crimes\n"
     )
     assert "units" in sheets.sheetnames
     report = importing.import_path(tmp_path, by=None)

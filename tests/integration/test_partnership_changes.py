@@ -4,12 +4,15 @@ partnerships.csv; every change that is made is kept in the admin's history."""
 
 import datetime
 import json
+from io import StringIO
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from indicators import importing
+from indicators.models import FigureChange
 from tests.factories import IndicatorFactory, TargetFactory
 from tests.factories.series import actuals_create
 from tests.integration.test_admin_rules import _partnership_form
@@ -26,7 +29,7 @@ def _import_partnership(folder, partnership, by, **changes):
         **changes,
     }
     write_csv(folder, "partnerships", [row])
-    return importing.import_path(folder, by=by)
+    return importing.import_path(folder, by=by, source="upload")  # as the import page does
 
 
 def _with_figures(partnership):
@@ -252,9 +255,9 @@ def test_an_import_that_changes_a_partnership_is_in_the_admins_history(
 def test_an_import_that_adds_a_partnership_is_in_the_admins_history(admin_user, tmp_path):
     write_csv(tmp_path, "partnerships", [{"slug": "new-csp", "name": "New CSP"}])
 
-    importing.import_path(tmp_path, by=admin_user, dry_run=True)
+    importing.import_path(tmp_path, by=admin_user, dry_run=True, source="upload")
     assert not LogEntry.objects.exists()
-    importing.import_path(tmp_path, by=admin_user)
+    importing.import_path(tmp_path, by=admin_user, source="upload")
 
     [entry] = LogEntry.objects.all()
     assert (entry.object_repr, entry.action_flag) == ("New CSP", ADDITION)
@@ -285,3 +288,76 @@ def test_the_admins_history_of_a_partnership_names_old_and_new_values(
     )
     history = client.get(reverse("admin:core_partnership_history", args=[partnership_a.pk]))
     assert "Population from 250000 to blank" in history.content.decode()
+
+
+def _import_data(folder, *options) -> str:
+    """What the command says: its summary, then any warning."""
+    stdout, stderr = StringIO(), StringIO()
+    call_command("import_data", str(folder), *options, stdout=stdout, stderr=stderr)
+    return stdout.getvalue() + stderr.getvalue()
+
+
+def _population_and_figure(folder, partnership):
+    """Files that change the partnership's population and add a figure of its HC 01."""
+    IndicatorFactory(partnership=partnership, code="HC 01")
+    write_csv(
+        folder,
+        "partnerships",
+        [{"slug": partnership.slug, "name": partnership.name, "population": "270000"}],
+        columns=["slug", "name", "population"],
+    )
+    figure = {"partnership": partnership.slug, "indicator": "HC 01", "period": "2016-04"}
+    write_csv(folder, "actuals", [{**figure, "value": "17"}])
+
+
+@pytest.mark.django_db
+def test_import_data_with_a_user_records_them_and_names_the_command(
+    admin_user, partnership_a, tmp_path
+):
+    """As an import on the site does: the admin's history of each partnership changed and
+    the figures' history name who imported, and say it came from the command."""
+    _population_and_figure(tmp_path, partnership_a)
+
+    _import_data(tmp_path, "--user", admin_user.username)
+
+    [entry] = LogEntry.objects.all()
+    assert (entry.user, entry.object_id, entry.action_flag) == (
+        admin_user,
+        str(partnership_a.pk),
+        CHANGE,
+    )
+    assert entry.get_change_message() == (
+        "Changed by the import_data command: Population from 250000 to 270000."
+    )
+    change = FigureChange.objects.get()
+    assert (change.changed_by, change.source) == (admin_user, "import")
+
+
+@pytest.mark.django_db
+def test_import_data_without_a_user_records_its_changes_as_the_systems(partnership_a, tmp_path):
+    """As the site's other changes by no one: the figures' history says "System (import)".
+    The admin's history needs a person, so the command says the partnership is not in it."""
+    _population_and_figure(tmp_path, partnership_a)
+
+    out = _import_data(tmp_path)
+
+    assert not LogEntry.objects.exists()
+    change = FigureChange.objects.get()
+    assert (change.changed_by, change.source) == (None, "import")
+    assert "1 partnership added or changed is not in the admin's history" in out
+    assert "--user" in out
+
+
+@pytest.mark.django_db
+def test_import_data_refuses_a_user_it_cannot_name(admin_user, partnership_a, tmp_path):
+    _population_and_figure(tmp_path, partnership_a)
+
+    with pytest.raises(CommandError, match="No user with the username 'nobody'"):
+        _import_data(tmp_path, "--user", "nobody")
+    admin_user.is_active = False
+    admin_user.save()
+    with pytest.raises(CommandError, match="'admin-user' is deactivated"):
+        _import_data(tmp_path, "--user", admin_user.username)
+
+    partnership_a.refresh_from_db()
+    assert partnership_a.population == 250_000 and not FigureChange.objects.exists()

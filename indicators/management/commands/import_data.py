@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import importing
@@ -16,12 +17,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change and write nothing."
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who is importing: every change recorded names them, as an import on the "
+            "site does. Without it the changes are recorded as the system's.",
+        )
 
-    def handle(self, *args, path, dry_run, **options):
+    def handle(self, *args, path, dry_run, user, **options):
         if not path.exists():
             raise CommandError(f"{path} does not exist")
+        by = _user(user) if user else None
         try:
-            report = importing.import_path(path, by=None, dry_run=dry_run, source="import")
+            report = importing.import_path(path, by=by, dry_run=dry_run, source="import")
         except importing.ImportFailed as failed:
             report = failed.report
             for line in report.errors:
@@ -30,3 +38,22 @@ class Command(BaseCommand):
                 self.stderr.write(f"... and {report.problems - len(report.errors):,} more")
             raise CommandError(failed.report.summary()) from None
         self.stdout.write(report.summary())
+        partnerships = report.created["partnerships"] + report.updated["partnerships"]
+        if by is None and partnerships and not dry_run:
+            # The admin's history names a person for every entry (LogEntry.user).
+            self.stderr.write(
+                f"{partnerships} partnership{'s' if partnerships > 1 else ''} added or "
+                f"changed {'are' if partnerships > 1 else 'is'} not in the admin's history, "
+                "which names who made each change: give --user USERNAME to record who "
+                "imported.",
+                style_func=self.style.WARNING,
+            )
+
+
+def _user(username: str):
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        raise CommandError(f"No user with the username '{username}'")
+    if not found.is_active:
+        raise CommandError(f"'{username}' is deactivated: name an active user with --user")
+    return found
