@@ -159,8 +159,10 @@ def check_figure(
     """The value to store for these inputs, or FigureError saying what is wrong.
 
     Percentages are entered as numerator and denominator and their value derived,
-    so the year to date can be the sum of numerators over the sum of denominators.
-    Every number must fit the stored fields (``check_size``).
+    so the year to date can be the sum of numerators over the sum of denominators. A
+    rate given with its parts is theirs too (the figures compute it from them); a value
+    typed beside parts must agree with them (``_check_agrees``). Every number must fit
+    the stored fields (``check_size``).
     """
     value = check_size(value, label)
     numerator = check_size(numerator, f"{label}: the numerator")
@@ -184,27 +186,46 @@ def check_figure(
                 f"the denominator ({denominator.normalize():f})."
             )
         derived = (numerator * 100 / denominator).quantize(STORED_PLACES)
-        # A percentage typed beside its parts must agree with them (to rounding).
-        if value is not None and abs(value - derived) >= 1:
-            raise FigureError(
-                f"{label}: {value.normalize():f}% does not match the numerator and "
-                f"denominator, which give {derived.quantize(Decimal('0.1'))}%."
-            )
+        _check_agrees(value, derived, "%", label)
         return derived
     if numerator is not None or denominator is not None:
         if numerator is None or denominator is None:
             raise FigureError(f"{label}: enter both the numerator and the denominator, or neither.")
         if denominator <= 0:
             raise FigureError(f"{label}: the denominator must be more than 0.")
+        if measure == "rate":
+            if numerator < 0:
+                raise FigureError(f"{label}: the numerator cannot be negative.")
+            # As a percentage: the figures compute the rate from the parts, so a value
+            # stored beside them is theirs, and one typed must agree.
+            derived = check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
+            _check_agrees(value, derived, " per 1,000", label)
+            return derived
     if value is None:
-        if numerator is not None and denominator is not None and measure == "rate":
-            return check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
         return None
     if value < 0:
         raise FigureError(f"{label} cannot be negative.")
     if measure == "count" and value != value.to_integral_value():
         raise FigureError(f"{label} is a count, so it must be a whole number.")
     return value
+
+
+# Pages show percentages and rates to one place: a value typed beside its parts agrees with
+# them if it is theirs to that, or to the places it gives where it gives fewer.
+_SHOWN_PLACE = Decimal("0.1")
+
+
+def _check_agrees(value: Decimal | None, derived: Decimal, unit: str, label: str) -> None:
+    """FigureError unless a value typed beside its parts is theirs, shown or typed as
+    a spreadsheet rounds or cuts it: 88 or 88.9 for 88.8889%, not 87 or 88.7."""
+    if value is None:
+        return
+    last_place = Decimal(1).scaleb(min(value.as_tuple().exponent, 0))
+    if abs(value - derived) >= max(last_place, _SHOWN_PLACE):
+        raise FigureError(
+            f"{label}: {value.normalize():f}{unit} does not match the numerator and "
+            f"denominator, which give {derived.quantize(_SHOWN_PLACE)}{unit}."
+        )
 
 
 def same_number(a: Decimal | None, b: Decimal | None) -> bool:

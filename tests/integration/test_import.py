@@ -92,6 +92,9 @@ def indicators_a(partnership_a):
             polarity="higher",
             frequency="quarterly",
         ),
+        "CR 01": IndicatorFactory(
+            partnership=partnership_a, code="CR 01", title="Crime rate", measure="rate"
+        ),
     }
 
 
@@ -128,6 +131,23 @@ BAD_FILES = {
             ]
         },
         "actuals.csv row 14: value: the numerator (12) cannot be more than the denominator (10).",
+    ),
+    # Review finding: stored as 5 beside parts giving 100, and pages showed both.
+    "rate_disagreeing_with_its_parts": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="CR 01",
+                    period="2016-04",
+                    value="5",
+                    numerator="100",
+                    denominator="1000",
+                ),
+            ]
+        },
+        "actuals.csv row 14: value: 5 per 1,000 does not match the numerator and denominator, "
+        "which give 100.0 per 1,000.",
     ),
     "unknown_partnership": (
         {"actuals": [*GOOD_YEAR, actual(partnership="nowhere-csp", period="2016-04")]},
@@ -1101,3 +1121,27 @@ def test_a_calendar_year_partnerships_target_of_two_kinds_is_refused_naming_its_
         "targets.csv row 3: the 2016 target is annual at row 2: a year can have only one kind "
         "of target"
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", "100", "100.0"])
+def test_import_a_rate_with_its_parts_stores_the_parts_rate(tmp_path, indicators_a, value):
+    """One number: the value stored is the rate the figures compute from the parts."""
+    write_csv(
+        tmp_path,
+        "actuals",
+        [
+            actual(
+                indicator="CR 01",
+                period="2016-04",
+                value=value,
+                numerator="100",
+                denominator="1000",
+            )
+        ],
+    )
+
+    call_command("import_data", str(tmp_path), stdout=StringIO())
+
+    stored = Actual.objects.get(indicator=indicators_a["CR 01"])
+    assert (stored.value, stored.numerator, stored.denominator) == (100, 100, 1000)

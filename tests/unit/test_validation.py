@@ -82,6 +82,7 @@ def test_parse_number_says_leave_it_blank_only_where_blank_is_no_figure():
         ("percentage", None, Decimal(-1), Decimal(10), "numerator cannot be negative"),
         ("percentage", Decimal(88), None, None, "not only the percentage"),
         ("rate", None, Decimal(5), None, "or neither"),
+        ("rate", None, Decimal(-5), Decimal(1000), "numerator cannot be negative"),
     ],
 )
 def test_check_figure_refuses_impossible_figures(measure, value, numerator, denominator, message):
@@ -109,6 +110,79 @@ def test_check_figure_percentage_typed_beside_its_parts_must_agree():
     assert check_figure("percentage", Decimal(88), Decimal(8), Decimal(9)) == Decimal("88.8889")
     with pytest.raises(FigureError, match="does not match the numerator and denominator"):
         check_figure("percentage", Decimal(50), Decimal(8), Decimal(9))
+
+
+# A rate is numerator / denominator x 1,000. Worked by hand: 100 of 1,000 is 100 per 1,000;
+# 263 of 263,100 is 0.99961..., stored to 4 places as 0.9996. A value typed beside the parts
+# is checked against them to the last place it gives (1 is 0.9996 to whole numbers, 0.9 to
+# one place, as Excel would show it rounded or cut), then the parts' rate is stored.
+@pytest.mark.parametrize(
+    "value, numerator, denominator, expected",
+    [
+        (None, "100", "1000", "100"),
+        ("100", "100", "1000", "100"),
+        ("100.0", "100", "1000", "100"),
+        ("100.04", "100", "1000", "100"),
+        ("1", "263", "263100", "0.9996"),
+        ("0.9", "263", "263100", "0.9996"),
+        ("0.9996", "263", "263100", "0.9996"),
+        ("0.99", "263", "263100", "0.9996"),
+    ],
+)
+def test_check_figure_rate_with_its_parts_stores_the_parts_rate(
+    value, numerator, denominator, expected
+):
+    value = None if value is None else Decimal(value)
+    stored = check_figure("rate", value, Decimal(numerator), Decimal(denominator))
+    assert stored == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "value, numerator, denominator, message",
+    [
+        # Review finding: imported as 5, shown as 5 in one place and 100 in another.
+        (
+            "5",
+            "100",
+            "1000",
+            "5 per 1,000 does not match the numerator and denominator, which give 100.0 per 1,000.",
+        ),
+        (
+            "101",
+            "100",
+            "1000",
+            "101 per 1,000 does not match the numerator and denominator, "
+            "which give 100.0 per 1,000.",
+        ),
+        (
+            "100.1",
+            "100",
+            "1000",
+            "100.1 per 1,000 does not match the numerator and "
+            "denominator, which give 100.0 per 1,000.",
+        ),
+        (
+            "0.8",
+            "263",
+            "263100",
+            "0.8 per 1,000 does not match the numerator and denominator, which give 1.0 per 1,000.",
+        ),
+        (
+            "2",
+            "263",
+            "263100",
+            "2 per 1,000 does not match the numerator and denominator, which give 1.0 per 1,000.",
+        ),
+    ],
+)
+def test_check_figure_rate_typed_beside_its_parts_must_agree(
+    value, numerator, denominator, message
+):
+    with pytest.raises(FigureError) as error:
+        check_figure(
+            "rate", Decimal(value), Decimal(numerator), Decimal(denominator), label="SS 06"
+        )
+    assert str(error.value) == f"SS 06: {message}"
 
 
 @pytest.mark.parametrize(
