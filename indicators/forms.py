@@ -25,6 +25,7 @@ from .validation import (
     check_figure,
     check_target,
     number_example,
+    parse_figure,
     parse_number,
     plain_number,
     profile_drop_words,
@@ -154,21 +155,23 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         """The figure these box texts stand for, or FigureError."""
         # A blank box is no figure. A numerator and a denominator are counts, which the
         # default example fits.
+        measure = cell.indicator.measure
         if cell.ratio:
-            numerator = parse_number(
-                texts[cell.names[0]], label=f"{cell.label} numerator", blank_is_no_figure=True
-            )
-            denominator = parse_number(
-                texts[cell.names[1]], label=f"{cell.label} denominator", blank_is_no_figure=True
+            numerator, denominator = (
+                parse_figure(
+                    texts[name],
+                    label=f"{cell.label} {part}",
+                    measure=measure,
+                    part=True,
+                    blank_is_no_figure=True,
+                )
+                for name, part in zip(cell.names, ("numerator", "denominator"), strict=True)
             )
             value = None
         else:
             numerator = denominator = None
-            value = parse_number(
-                texts[cell.names[0]],
-                label=cell.label,
-                example=number_example(cell.indicator.measure),
-                blank_is_no_figure=True,
+            value = parse_figure(
+                texts[cell.names[0]], label=cell.label, measure=measure, blank_is_no_figure=True
             )
         value = check_figure(
             cell.indicator.measure, value, numerator, denominator, label=cell.label
@@ -178,8 +181,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
     @staticmethod
     def _read(cell: Cell, texts: dict[str, object]) -> Figure:
         """The figure in a cell's boxes as typed, numbers read but not checked; FigureError
-        for text that is not a number."""
-        parts = [parse_number(texts[name]) for name in cell.names]
+        for text that is not a number (nor a figure: "50%" is not 50)."""
+        measure = cell.indicator.measure
+        parts = [parse_figure(texts[name], measure=measure, part=cell.ratio) for name in cell.names]
         if cell.ratio:
             numerator, denominator = parts
             if numerator is None and denominator is None:

@@ -31,13 +31,16 @@
     window.setTimeout(function () { liveRegion.textContent = message; }, 50);
   }
 
-  // "1,234" -> "1234", "12.5%" -> "12.5"; blanks stay blank (missing, not 0).
+  // "1,234" -> "1234"; blanks stay blank (missing, not 0). A "%" stays, for the
+  // page to say whether the box takes it: a target's does, a figure's never (a
+  // percentage is its numerator and denominator), and a dropped one turned 50%
+  // into a count of 50.
   function cleanValue(raw) {
     var value = raw.replace(/\u00a0/g, ' ').trim();
     if (/^[-+]?[\d,]*\.?\d+%?$/.test(value.replace(/\s/g, ''))) {
       value = value.replace(/\s/g, '').replace(/,/g, '');
     }
-    return value.replace(/\s*%$/, '');
+    return value;
   }
 
   // The clipboard as lines of cleaned cells.

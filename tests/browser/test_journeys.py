@@ -205,6 +205,28 @@ def test_month_sheet_paste_fills_one_row_per_line_and_both_parts_of_a_percentage
     assert (saved.numerator, saved.denominator, saved.value) == (64, 80, 80)
 
 
+def test_month_sheet_paste_keeps_a_percent_sign_for_the_page_to_refuse(page, live_server, plymouth):
+    """Review finding: the paste dropped "%", so 36% copied from Excel was saved as a
+    count of 36 hate crimes without a word."""
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+    box = page.get_by_label("SP 09 Police recorded hate crime")
+    box.focus()
+
+    paste(page, "1,036%\r\n")
+    expect(box).to_have_value("1036%")
+    page.get_by_role("button", name="Save figures").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "SP 09 Police recorded hate crime is a count: enter 1036, not 1036%."
+    )
+    assert not Actual.objects.filter(indicator=hate, period=datetime.date(2016, 12, 1)).exists()
+    assert_accessible(page)
+
+
 def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):
     """WCAG 1.4.10: at 320 px each indicator's box sits under its name and last year's
     figure, inside the screen, instead of off to the side of a scroll box."""

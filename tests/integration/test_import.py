@@ -149,6 +149,49 @@ BAD_FILES = {
         "actuals.csv row 14: value: 5 per 1,000 does not match the numerator and denominator, "
         "which give 100.0 per 1,000.",
     ),
+    "percent_sign_on_a_count": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="12%")]},
+        "actuals.csv row 14: value is a count: enter 12, not 12%.",
+    ),
+    "percent_sign_on_a_percentage": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="SAT 01",
+                    period="2016-04",
+                    value="90%",
+                    numerator="9",
+                    denominator="10",
+                ),
+            ]
+        },
+        "actuals.csv row 14: value is a percentage: enter its numerator and denominator, not 90%.",
+    ),
+    "percent_sign_on_a_numerator": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="SAT 01", period="2016-04", value="", numerator="9%", denominator="10"
+                ),
+            ]
+        },
+        "actuals.csv row 14: numerator is a count: enter 9, not 9% (the percentage is "
+        "worked out from the numerator and denominator).",
+    ),
+    "value_with_an_exponent": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="1e3")]},
+        "actuals.csv row 14: value '1e3' is not a number",
+    ),
+    "value_with_an_underscore": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="1_000")]},
+        "actuals.csv row 14: value '1_000' is not a number",
+    ),
+    "value_in_other_digits": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="\u0661\u0662")]},
+        "actuals.csv row 14: value '\u0661\u0662' is not a number",
+    ),
     "unknown_partnership": (
         {"actuals": [*GOOD_YEAR, actual(partnership="nowhere-csp", period="2016-04")]},
         "actuals.csv row 14: partnership 'nowhere-csp' does not exist",

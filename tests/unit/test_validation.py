@@ -14,6 +14,7 @@ from indicators.validation import (
     check_size,
     check_target,
     number_example,
+    parse_figure,
     parse_number,
     profile_drops,
 )
@@ -38,7 +39,28 @@ def test_parse_number_reads_what_people_type(raw, expected):
     assert parse_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["N/A", "n/a", "twelve", "1,14,9", "1.2.3", "nan", "inf", "--"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "N/A",
+        "n/a",
+        "twelve",
+        "1,14,9",
+        "1.2.3",
+        "nan",
+        "inf",
+        "--",
+        # Decimal() reads these; a person typing them means something else, or a typo.
+        "1e3",
+        "1E3",
+        "1_000",
+        "\u0661\u0662",  # Arabic-Indic digits
+        "\uff11\uff12",  # full-width digits
+        "1,\u0662\u0663\u0664",
+        ".",
+        "-",
+    ],
+)
 def test_parse_number_non_number_is_a_clear_error(raw):
     with pytest.raises(FigureError, match="must be a number"):
         parse_number(raw, label="April")
@@ -186,6 +208,64 @@ def test_check_figure_rate_typed_beside_its_parts_must_agree(
 
 
 @pytest.mark.parametrize(
+    "raw, measure, expected",
+    [
+        ("50", "count", Decimal(50)),
+        ("1,149", "count", Decimal(1149)),
+        ("", "count", None),
+        ("12.5", "rate", Decimal("12.5")),
+        ("-3", "count", Decimal(-3)),  # read, then refused as negative by check_figure
+    ],
+)
+def test_parse_figure_reads_a_figure(raw, measure, expected):
+    assert parse_figure(raw, "SP 01", measure=measure) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, measure, part, message",
+    [
+        ("50%", "count", False, "SP 01 is a count: enter 50, not 50%."),
+        ("1,234 %", "count", False, "SP 01 is a count: enter 1,234, not 1,234%."),
+        ("12.5%", "rate", False, "SP 01 is a rate per 1,000: enter 12.5, not 12.5%."),
+        ("40%", "snapshot", False, "SP 01 is a point-in-time value: enter 40, not 40%."),
+        (
+            "88%",
+            "percentage",
+            False,
+            "SP 01 is a percentage: enter its numerator and denominator, not 88%.",
+        ),
+        (
+            "50%",
+            "percentage",
+            True,
+            "SP 01 is a count: enter 50, not 50% (the percentage is worked out from the "
+            "numerator and denominator).",
+        ),
+        ("50%", "rate", True, "SP 01 is a count: enter 50, not 50%."),
+    ],
+)
+def test_parse_figure_refuses_a_percent_sign_saying_what_to_enter(raw, measure, part, message):
+    with pytest.raises(FigureError) as error:
+        parse_figure(raw, "SP 01", measure=measure, part=part)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("raw", ["1e3", "1_000", "\u0661\u0662", "+5", "x%", "%"])
+def test_parse_figure_refuses_what_is_not_plainly_a_number(raw):
+    with pytest.raises(FigureError) as error:
+        parse_figure(raw, "SP 01", measure="count", blank_is_no_figure=True)
+    assert str(error.value) == (
+        f"SP 01 must be a number, like 148 ('{raw}' is not a number). "
+        "Leave it blank if there is no figure yet."
+    )
+
+
+def test_parse_number_still_reads_a_target_typed_with_a_percent_sign():
+    assert parse_number("-5%", label="The target") == Decimal(-5)
+    assert parse_number("12.5 %", label="The target") == Decimal("12.5")
+
+
+@pytest.mark.parametrize(
     "text, safe",
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
@@ -231,10 +311,10 @@ def test_check_size_takes_what_the_fields_hold(raw, expected):
         ("1000000000000", "too many digits (at most 12 before the decimal point)"),
         ("999999999999.9999", "too many digits (at most 15 in all)"),
         ("99999999999999999999", "too many digits"),
-        ("1e20", "too many digits"),
-        ("-1e30", "too many digits"),
         ("1.123456", "too many decimal places (at most 4)"),
-        ("1e-7", "too many decimal places"),
+        (Decimal("1e20"), "too many digits"),
+        (Decimal("-1e30"), "too many digits"),
+        (Decimal("1e-7"), "too many decimal places"),
     ],
 )
 def test_check_size_refuses_what_the_fields_cannot_hold(raw, message):
