@@ -141,9 +141,20 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         return cell.names[0]
 
     def rows(self):
-        """(cell, bound fields) pairs for templates."""
+        """(cell, bound fields) pairs for templates: no fields for a cell not open yet,
+        unless a figure posted there is refused (then shown with its error)."""
         for cell in self.cells:
-            yield cell, [self[name] for name in cell.names]
+            fields = [self[name] for name in cell.names]
+            if self.not_open(cell) and not any(field.errors for field in fields):
+                fields = []
+            yield cell, fields
+
+    def not_open(self, cell: Cell) -> bool:
+        """Whether the cell takes no figure yet: a figure is entered from its period's last
+        month on, a month's from that month, a quarter's from its third (a report to a
+        month counts no quarter under way)."""
+        this_month = periods.month_start(self.today)
+        return not periods.ended_by(cell.period, cell.indicator.frequency, this_month)
 
     def strays(self) -> list[str]:
         """Keys of posted figures that are not cells of this grid (tampering, a stale page)."""
@@ -232,6 +243,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
                 when = cell.label if month in cell.label else f"{cell.label}: {month}"
                 self.add_error(self.main_field(cell), f"{when} has not started yet.")
                 continue
+            if posted.value is not None and self.not_open(cell):  # a quarter under way
+                self.add_error(self.main_field(cell), _not_ended(cell))
+                continue
             entries.append(
                 FigureInput(
                     indicator=cell.indicator,
@@ -263,6 +277,15 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             elif cell.key not in self.changed_keys:
                 refresh |= cell.texts(stored.get(place))
         concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
+
+
+def _not_ended(cell: Cell) -> str:
+    """Why a quarter under way takes no figure: "REF 01 Referrals is quarterly: October to
+    December 2016 has not ended yet."; a year grid's cell, named by its quarter, "Q3
+    (October 2016 quarter) has not ended yet." """
+    if periods.month_label(cell.period) in cell.label:
+        return f"{cell.label} has not ended yet."
+    return f"{cell.label} is quarterly: {periods.quarter_span(cell.period)} has not ended yet."
 
 
 def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> str:

@@ -227,6 +227,49 @@ def test_month_sheet_paste_keeps_a_percent_sign_for_the_page_to_refuse(page, liv
     assert_accessible(page)
 
 
+def test_month_sheet_paste_keeps_a_quarter_under_way_in_its_place(
+    page, live_server, plymouth, monkeypatch
+):
+    """A quarter under way has no box, but a pasted column keeps a line for it: a figure
+    there is refused, not pasted into the next indicator's box."""
+    from django.utils import timezone
+
+    partnership, officer, hate = plymouth
+    group = hate.theme_group
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 01", title="Burglary")
+    IndicatorFactory(
+        partnership=partnership,
+        theme_group=group,
+        code="SP 05",
+        title="Referrals",
+        frequency=Indicator.Frequency.QUARTERLY,
+    )
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 07", title="Robbery")
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, tz=None: datetime.date(2016, 11, 30) if value is None else real(value),
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-11"])
+    )
+    expect(page.get_by_text("Not open yet: the quarter ends in December 2016.")).to_be_visible()
+    burglary, robbery = page.get_by_label("SP 01 Burglary"), page.get_by_label("SP 07 Robbery")
+
+    burglary.focus()
+    paste(page, "150\r\n7\r\n12\r\n")
+    expect(page.get_by_text("Nothing was pasted: SP 05 Referrals is not open yet.")).to_be_visible()
+    expect(robbery).to_have_value("")
+
+    paste(page, "150\r\n\r\n12\r\n")
+    expect(burglary).to_have_value("150")
+    expect(robbery).to_have_value("12")
+    expect(page.get_by_text("Nothing was pasted")).to_be_hidden()
+    assert_accessible(page)
+
+
 def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):
     """WCAG 1.4.10: at 320 px each indicator's box sits under its name and last year's
     figure, inside the screen, instead of off to the side of a scroll box."""
