@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
+from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators.models import Actual, Indicator
 
@@ -162,9 +163,18 @@ def linked_figures(
     ids = sorted(set(indicator_ids))
     if not ids:
         return None, {}
-    # To the end of the latest period with a figure (a quarterly figure's third month).
+    # To the end of the latest period with a figure (a quarterly figure's third month)
+    # that has ended: not a quarter under way (`periods.ended_by`).
+    this_month = periods.month_start(timezone.localdate())
     latest = (
         Actual.objects.filter(indicator_id__in=ids, indicator__partnership=partnership)
+        .filter(
+            Q(indicator__frequency=Indicator.Frequency.MONTHLY, period__lte=this_month)
+            | Q(
+                indicator__frequency=Indicator.Frequency.QUARTERLY,
+                period__lte=periods.add_months(this_month, -2),
+            )
+        )
         .values_list("indicator__frequency")
         .annotate(latest=Max("period"))
         .order_by()

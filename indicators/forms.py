@@ -25,6 +25,7 @@ from .validation import (
     check_figure,
     check_target,
     number_example,
+    parse_figure,
     parse_number,
     plain_number,
     profile_drop_words,
@@ -140,9 +141,20 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         return cell.names[0]
 
     def rows(self):
-        """(cell, bound fields) pairs for templates."""
+        """(cell, bound fields) pairs for templates: no fields for a cell not open yet,
+        unless a figure posted there is refused (then shown with its error)."""
         for cell in self.cells:
-            yield cell, [self[name] for name in cell.names]
+            fields = [self[name] for name in cell.names]
+            if self.not_open(cell) and not any(field.errors for field in fields):
+                fields = []
+            yield cell, fields
+
+    def not_open(self, cell: Cell) -> bool:
+        """Whether the cell takes no figure yet: a figure is entered from its period's last
+        month on, a month's from that month, a quarter's from its third (a report to a
+        month counts no quarter under way)."""
+        this_month = periods.month_start(self.today)
+        return not periods.ended_by(cell.period, cell.indicator.frequency, this_month)
 
     def strays(self) -> list[str]:
         """Keys of posted figures that are not cells of this grid (tampering, a stale page)."""
@@ -154,21 +166,23 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         """The figure these box texts stand for, or FigureError."""
         # A blank box is no figure. A numerator and a denominator are counts, which the
         # default example fits.
+        measure = cell.indicator.measure
         if cell.ratio:
-            numerator = parse_number(
-                texts[cell.names[0]], label=f"{cell.label} numerator", blank_is_no_figure=True
-            )
-            denominator = parse_number(
-                texts[cell.names[1]], label=f"{cell.label} denominator", blank_is_no_figure=True
+            numerator, denominator = (
+                parse_figure(
+                    texts[name],
+                    label=f"{cell.label} {part}",
+                    measure=measure,
+                    part=True,
+                    blank_is_no_figure=True,
+                )
+                for name, part in zip(cell.names, ("numerator", "denominator"), strict=True)
             )
             value = None
         else:
             numerator = denominator = None
-            value = parse_number(
-                texts[cell.names[0]],
-                label=cell.label,
-                example=number_example(cell.indicator.measure),
-                blank_is_no_figure=True,
+            value = parse_figure(
+                texts[cell.names[0]], label=cell.label, measure=measure, blank_is_no_figure=True
             )
         value = check_figure(
             cell.indicator.measure, value, numerator, denominator, label=cell.label
@@ -178,8 +192,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
     @staticmethod
     def _read(cell: Cell, texts: dict[str, object]) -> Figure:
         """The figure in a cell's boxes as typed, numbers read but not checked; FigureError
-        for text that is not a number."""
-        parts = [parse_number(texts[name]) for name in cell.names]
+        for text that is not a number (nor a figure: "50%" is not 50)."""
+        measure = cell.indicator.measure
+        parts = [parse_figure(texts[name], measure=measure, part=cell.ratio) for name in cell.names]
         if cell.ratio:
             numerator, denominator = parts
             if numerator is None and denominator is None:
@@ -228,6 +243,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
                 when = cell.label if month in cell.label else f"{cell.label}: {month}"
                 self.add_error(self.main_field(cell), f"{when} has not started yet.")
                 continue
+            if posted.value is not None and self.not_open(cell):  # a quarter under way
+                self.add_error(self.main_field(cell), _not_ended(cell))
+                continue
             entries.append(
                 FigureInput(
                     indicator=cell.indicator,
@@ -259,6 +277,15 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             elif cell.key not in self.changed_keys:
                 refresh |= cell.texts(stored.get(place))
         concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
+
+
+def _not_ended(cell: Cell) -> str:
+    """Why a quarter under way takes no figure: "REF 01 Referrals is quarterly: October to
+    December 2016 has not ended yet."; a year grid's cell, named by its quarter, "Q3
+    (October 2016 quarter) has not ended yet." """
+    if periods.month_label(cell.period) in cell.label:
+        return f"{cell.label} has not ended yet."
+    return f"{cell.label} is quarterly: {periods.quarter_span(cell.period)} has not ended yet."
 
 
 def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> str:

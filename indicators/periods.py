@@ -15,6 +15,7 @@ __all__ = [
     "MIN_YEAR",
     "MONTH_NAMES",
     "add_months",
+    "ended_by",
     "financial_year_of",
     "fy_label",
     "fy_months",
@@ -79,6 +80,13 @@ def last_month_of(period: date, frequency: str) -> date:
     """The last month a figure stored at ``period`` covers: the month itself, or the third
     month of a quarterly figure's quarter (stored at its first)."""
     return add_months(period, 2) if frequency == "quarterly" else period
+
+
+def ended_by(period: date, frequency: str, month: date) -> bool:
+    """Whether a figure stored at ``period`` is one a report to ``month`` counts, and one
+    that can be entered in ``month``: its last month has come (a month's figure in that
+    month, a quarter's in its third: a quarter under way has not ended)."""
+    return last_month_of(period, frequency) <= month
 
 
 def financial_year_of(month: date, start_month: int = 4) -> int:

@@ -99,42 +99,53 @@ def target_spec_for(targets: Iterable[Target], financial_year: int) -> TargetSpe
     return TargetSpec(kind=first.kind, value=first.value, baseline_year=first.baseline_year)
 
 
-def _latest_month() -> Subquery:
-    """Each indicator's latest month with a figure, one index lookup each (not a scan of
-    all their figures)."""
-    return Subquery(
-        Actual.objects.filter(indicator=OuterRef("pk")).order_by("-period").values("period")[:1]
-    )
+def _latest_month(until: datetime.date | None = None) -> Subquery:
+    """Each indicator's latest month with a figure (to ``until``), one index lookup each
+    (not a scan of all their figures)."""
+    actuals = Actual.objects.filter(indicator=OuterRef("pk"))
+    if until is not None:
+        actuals = actuals.filter(period__lte=until)
+    return Subquery(actuals.order_by("-period").values("period")[:1])
 
 
+# Each indicator's latest figure that has ended by a month: a month's to that month, a
+# quarter's stored two months before it at the latest (`periods.ended_by`).
 _latest_periods = PreparedRows(
-    lambda partnership_id: (
+    lambda partnership_id, month, quarter: (
         Indicator.objects.filter(partnership_id=partnership_id)
         .order_by()
-        .annotate(latest=_latest_month())
-        .values_list("latest", "frequency")
+        .annotate(monthly=_latest_month(month), quarterly=_latest_month(quarter))
+        .values_list("monthly", "quarterly", "frequency")
     ),
     Indicator._meta.get_field("partnership"),
+    Actual._meta.get_field("period"),
+    Actual._meta.get_field("period"),
 )
 
 
 def latest_period(partnership: Partnership) -> datetime.date | None:
     """The latest month any indicator of the partnership has a figure to (read after
     every save: its SQL is built once). See `reported_to`."""
+    this_month = periods.month_start(timezone.localdate())
+    rows = _latest_periods.rows(partnership.pk, this_month, periods.add_months(this_month, -2))
     return reported_to(
-        (latest, frequency)
-        for latest, frequency in _latest_periods.rows(partnership.pk)
-        if latest is not None
+        (quarterly if frequency == Indicator.Frequency.QUARTERLY else monthly, frequency)
+        for monthly, quarterly, frequency in rows
     )
 
 
-def reported_to(latest: Iterable[tuple[datetime.date, str]]) -> datetime.date | None:
-    """The month a page reports to by default, from each indicator's latest stored period
-    and frequency: a quarterly figure's runs to its quarter's last month, but never past
-    this month (a quarter's figure entered before it ends)."""
+def reported_to(stored: Iterable[tuple[datetime.date | None, str]]) -> datetime.date | None:
+    """The month a page reports to by default, from stored periods and their frequencies:
+    the last month of the latest that has ended by this month (a quarterly figure runs to
+    its quarter's third month; a quarter under way, whose figure a report to this month
+    leaves out, is passed over, as a period still to come would be)."""
     this_month = periods.month_start(timezone.localdate())
-    ends = [periods.last_month_of(period, frequency) for period, frequency in latest]
-    return min(max(ends), this_month) if ends else None
+    ends = [
+        periods.last_month_of(period, frequency)
+        for period, frequency in stored
+        if period is not None and periods.ended_by(period, frequency, this_month)
+    ]
+    return max(ends, default=None)
 
 
 @dataclass(frozen=True)

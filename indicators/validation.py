@@ -2,7 +2,7 @@
 and imports."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from itertools import pairwise
 
 from . import periods
@@ -20,11 +20,17 @@ SIGNIFICANT_DIGITS = 15
 # A change target is against one of the ten years before its own (the target page's
 # choice, and the import's rule).
 BASELINE_YEARS = 10
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# A number as people write one: ASCII digits, commas between thousands, at most one point,
+# a sign in front. Not what Decimal() reads besides (1e3, 1_000, other scripts' digits).
+_NUMBER = re.compile(r"[+-]?(?=\.?[0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?", re.ASCII)
 
 
 class FigureError(ValueError):
     """A figure that cannot be stored, with a message fit to show the person who typed it."""
+
+
+class PercentSign(FigureError):
+    """A figure given with a "%": the message says what to enter instead."""
 
 
 class TooPrecise(FigureError):
@@ -49,7 +55,8 @@ def parse_number(
     example: str = "148",
     blank_is_no_figure: bool = False,
 ) -> Decimal | None:
-    """A Decimal from what a person typed: blank is None (missing); commas and % allowed.
+    """A Decimal from what a person typed: blank is None (missing); thousands commas and a
+    trailing % allowed (a target's "5%"; a figure's box refuses it: ``parse_figure``).
 
     Text that is not a number is a FigureError naming ``example`` (``number_example``);
     where a blank box is how a person says there is no figure (figure entry, not a
@@ -60,23 +67,71 @@ def parse_number(
         return raw
     if isinstance(raw, int | float):
         return Decimal(str(raw))
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    text = _squeezed(raw)
     if text == "":
         return None
-    if text.endswith("%"):
-        text = text[:-1]
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():  # "nan" and "inf" are no figures either
-        blank = " Leave it blank if there is no figure yet." if blank_is_no_figure else ""
-        raise FigureError(
-            f"{label} must be a number, like {example} ('{raw}' is not a number).{blank}"
-        )
+    number = _read(text[:-1] if text.endswith("%") else text)
+    if number is None:
+        raise FigureError(_not_a_number(raw, label, example, blank_is_no_figure))
     return _trimmed(number)
+
+
+def _squeezed(raw: object) -> str:
+    return str(raw).strip().replace("\u00a0", "").replace(" ", "")
+
+
+def _read(text: str) -> Decimal | None:
+    """The number ``text`` writes as ``_NUMBER`` has it, else None."""
+    return Decimal(text.replace(",", "")) if _NUMBER.fullmatch(text) else None
+
+
+def _not_a_number(raw: object, label: str, example: str, blank_is_no_figure: bool) -> str:
+    blank = " Leave it blank if there is no figure yet." if blank_is_no_figure else ""
+    return f"{label} must be a number, like {example} ('{raw}' is not a number).{blank}"
+
+
+_MEASURE_WORDS = {
+    "count": "a count",
+    "rate": "a rate per 1,000",
+    "snapshot": "a point-in-time value",
+    "percentage": "a percentage",
+}
+
+
+def parse_figure(
+    raw: object,
+    label: str = "The figure",
+    *,
+    measure: str,
+    part: bool = False,
+    blank_is_no_figure: bool = False,
+) -> Decimal | None:
+    """``parse_number`` for a figure of an indicator of ``measure`` (``part``: its
+    numerator or denominator, a count), typed in a box or read from a file's cell.
+
+    A percentage is entered as its numerator and denominator, so a "%" is never right
+    here: it is refused, saying what to enter, as is a sign other than a minus (a
+    negative figure is refused by ``check_figure``, saying so)."""
+    text = "" if raw is None or isinstance(raw, Decimal | int | float) else _squeezed(raw)
+    example = "148" if part else number_example(measure)
+    if text.endswith("%") and _read(text[:-1]) is not None:
+        typed = text[:-1]
+        if part:
+            hint = (
+                " (the percentage is worked out from the numerator and denominator)"
+                if measure == "percentage"
+                else ""
+            )
+            raise PercentSign(f"{label} is a count: enter {typed}, not {text}{hint}.")
+        if measure == "percentage":
+            raise PercentSign(
+                f"{label} is a percentage: enter its numerator and denominator, not {text}."
+            )
+        words = _MEASURE_WORDS.get(measure, "a figure")
+        raise PercentSign(f"{label} is {words}: enter {typed}, not {text}.")
+    if text.startswith("+") or text.endswith("%"):
+        raise FigureError(_not_a_number(raw, label, example, blank_is_no_figure))
+    return parse_number(raw, label, example=example, blank_is_no_figure=blank_is_no_figure)
 
 
 def _trimmed(number: Decimal) -> Decimal:
@@ -159,8 +214,10 @@ def check_figure(
     """The value to store for these inputs, or FigureError saying what is wrong.
 
     Percentages are entered as numerator and denominator and their value derived,
-    so the year to date can be the sum of numerators over the sum of denominators.
-    Every number must fit the stored fields (``check_size``).
+    so the year to date can be the sum of numerators over the sum of denominators. A
+    rate given with its parts is theirs too (the figures compute it from them); a value
+    typed beside parts must agree with them (``_check_agrees``). Every number must fit
+    the stored fields (``check_size``).
     """
     value = check_size(value, label)
     numerator = check_size(numerator, f"{label}: the numerator")
@@ -184,27 +241,46 @@ def check_figure(
                 f"the denominator ({denominator.normalize():f})."
             )
         derived = (numerator * 100 / denominator).quantize(STORED_PLACES)
-        # A percentage typed beside its parts must agree with them (to rounding).
-        if value is not None and abs(value - derived) >= 1:
-            raise FigureError(
-                f"{label}: {value.normalize():f}% does not match the numerator and "
-                f"denominator, which give {derived.quantize(Decimal('0.1'))}%."
-            )
+        _check_agrees(value, derived, "%", label)
         return derived
     if numerator is not None or denominator is not None:
         if numerator is None or denominator is None:
             raise FigureError(f"{label}: enter both the numerator and the denominator, or neither.")
         if denominator <= 0:
             raise FigureError(f"{label}: the denominator must be more than 0.")
+        if measure == "rate":
+            if numerator < 0:
+                raise FigureError(f"{label}: the numerator cannot be negative.")
+            # As a percentage: the figures compute the rate from the parts, so a value
+            # stored beside them is theirs, and one typed must agree.
+            derived = check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
+            _check_agrees(value, derived, " per 1,000", label)
+            return derived
     if value is None:
-        if numerator is not None and denominator is not None and measure == "rate":
-            return check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
         return None
     if value < 0:
         raise FigureError(f"{label} cannot be negative.")
     if measure == "count" and value != value.to_integral_value():
         raise FigureError(f"{label} is a count, so it must be a whole number.")
     return value
+
+
+# Pages show percentages and rates to one place: a value typed beside its parts agrees with
+# them if it is theirs to that, or to the places it gives where it gives fewer.
+_SHOWN_PLACE = Decimal("0.1")
+
+
+def _check_agrees(value: Decimal | None, derived: Decimal, unit: str, label: str) -> None:
+    """FigureError unless a value typed beside its parts is theirs, shown or typed as
+    a spreadsheet rounds or cuts it: 88 or 88.9 for 88.8889%, not 87 or 88.7."""
+    if value is None:
+        return
+    last_place = Decimal(1).scaleb(min(value.as_tuple().exponent, 0))
+    if abs(value - derived) >= max(last_place, _SHOWN_PLACE):
+        raise FigureError(
+            f"{label}: {value.normalize():f}{unit} does not match the numerator and "
+            f"denominator, which give {derived.quantize(_SHOWN_PLACE)}{unit}."
+        )
 
 
 def same_number(a: Decimal | None, b: Decimal | None) -> bool:

@@ -289,8 +289,9 @@ def _indicator_parts(
     year, start = history.year, partnership.fy_start_month
     months = periods.fy_months(year, start)
     in_year = [p for p in history.actuals if p in months]
-    # To the end of the latest period with a figure (a quarter's third month).
-    period = selectors.reported_to([(max(in_year), indicator.frequency)]) if in_year else None
+    # To the end of the latest period with a figure (a quarter's third month) that has
+    # ended (not a quarter under way).
+    period = selectors.reported_to((p, indicator.frequency) for p in in_year)
     result = None
     if period:
         result = selectors.partnership_figures(partnership, period, indicators=[indicator])[0]
@@ -656,8 +657,9 @@ def _years_offered(years_with_figures, year: int) -> list[int]:
 def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
     """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
     kept under a key made of all it shows (the month's label and box names, the indicator's
-    code that names its boxes, the measure, the figure in the box and last year's), so a
-    saved figure rebuilds only its month. Without the code, another indicator's blank month
+    code that names its boxes, the measure, the figure in the box and last year's, and
+    whether it has boxes: a quarter under way has none), so a saved figure rebuilds only
+    its month. Without the code, another indicator's blank month
     would lend its row, boxes named by the wrong indicator."""
     if not keep:
         return "".join(year_grid_row(indicator, *row) for row in grid) + "\n"
@@ -671,6 +673,7 @@ def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
                 cell.label,
                 cell.texts(cell.current),
                 last and (last.value, last.numerator, last.denominator),
+                bool(fields),  # none for a quarter under way, not open yet
             ),
             lambda row=(cell, fields, last): year_grid_row(indicator, *row),
         )

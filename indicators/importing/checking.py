@@ -496,7 +496,14 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
     fy_start = ctx.fy_start[slug]
     if not _quarter_start_if_quarterly(row, found, period, fy_start, ctx):
         return None
-    numbers = ctx.numbers(row, ("value", "numerator", "denominator"))
+    if not periods.ended_by(period, found.frequency, this_month):  # a quarter under way
+        ctx.error(
+            row,
+            f"indicator '{row.get('indicator')}' is quarterly: "
+            f"{periods.quarter_span(period)} has not ended yet",
+        )
+        return None
+    numbers = ctx.numbers(row, ("value", "numerator", "denominator"), measure=found.measure)
     if numbers is None:
         return None
     value, numerator, denominator = numbers

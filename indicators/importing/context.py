@@ -24,8 +24,10 @@ from ..validation import (
     FIGURE_DIGITS,
     FIGURE_PLACES,
     FigureError,
+    PercentSign,
     TooPrecise,
     check_size,
+    parse_figure,
     parse_number,
 )
 from . import registry
@@ -190,9 +192,12 @@ class ImportContext:
         *,
         digits: int = FIGURE_DIGITS,
         places: int = FIGURE_PLACES,
+        measure: str | None = None,
     ) -> list | None:
         """The numbers in these columns (None for blanks), or None after reporting each bad
-        one: not a number, or too long for a field of these digits and places (a figure's)."""
+        one: not a number, or too long for a field of these digits and places (a figure's).
+        With ``measure``, they are a figure of an indicator of that measure, its value and
+        parts, which take no "%" (``parse_figure``)."""
         values, ok = [], True
         whole = digits - places
         for column in columns:
@@ -202,7 +207,15 @@ class ImportContext:
                 values.append(Decimal(text) if text else None)
                 continue
             try:
-                number = parse_number(text, label=column)
+                if measure is None:
+                    number = parse_number(text, label=column)
+                else:
+                    part = column != "value"
+                    number = parse_figure(text, label=column, measure=measure, part=part)
+            except PercentSign as error:
+                self.error(row, str(error))
+                ok = False
+                continue
             except FigureError:
                 self.error(row, f"{column} '{row.get(column)}' is not a number")
                 ok = False

@@ -55,6 +55,22 @@ def sheet_cell_inputs(fields, cell_label, when: str = "") -> SafeString:
     return mark_safe("".join(parts))
 
 
+def _boxes_or_not_open(cell, fields, when: str) -> str:
+    """The cell's boxes, or, where the form gives none (a month not begun, a quarter not
+    ended), when it opens: a figure is entered from its period's last month on."""
+    if fields:
+        return sheet_cell_inputs(fields, cell.label, when)
+    if cell.indicator.frequency == "quarterly":
+        end = periods.last_month_of(cell.period, cell.indicator.frequency)
+        words = f"the quarter ends in {month_label(end)}"
+    else:
+        words = f"{month_label(cell.period)} has not started"
+    return (
+        '<p class="govuk-body-s app-sheet__closed" data-paste-closed>'
+        f"Not open yet: {escape_text(words)}.</p>"
+    )
+
+
 def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
     """Each row of the month sheet by indicator, from (cell, bound fields, last year's
     figure) triples: the indicator's code and title linked to its page, its measure (and
@@ -100,7 +116,7 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             '        <td class="govuk-table__cell">\n'
             f'          <span class="app-stack__label" aria-hidden="true">{when}'
             "</span>\n"
-            f"          {sheet_cell_inputs(fields, cell.label, f', {when}')}\n"
+            f"          {_boxes_or_not_open(cell, fields, f', {when}')}\n"
             "        </td>\n"
             "      </tr>\n"
         )
@@ -118,7 +134,7 @@ def year_grid_row(indicator, cell, fields, last) -> SafeString:
         f'        <td class="govuk-table__cell govuk-table__cell--numeric">{shown}</td>\n'
         '        <td class="govuk-table__cell">\n'
         # Each box named by its month and its indicator, as the month sheet's are.
-        f"          {sheet_cell_inputs(fields, cell.label, f', {esc(indicator.code)}')}\n"
+        f"          {_boxes_or_not_open(cell, fields, f', {esc(indicator.code)}')}\n"
         "        </td>\n"
         "      </tr>\n"
     )

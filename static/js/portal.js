@@ -14,7 +14,9 @@
   // denominator: its figure is two cells side by side ("72<tab>100") or one
   // cell written "72/100". A lone number for such a row, or two cells for a
   // one-box row, would land in the wrong box: then nothing is pasted and a
-  // message above the grid names the rows to fix.
+  // message above the grid names the rows to fix. A row not open yet (a
+  // month not begun, a quarter not ended) has no boxes but keeps its place: a
+  // figure for it is refused too, and a blank passes over it.
 
   var liveRegion = null;
 
@@ -31,13 +33,16 @@
     window.setTimeout(function () { liveRegion.textContent = message; }, 50);
   }
 
-  // "1,234" -> "1234", "12.5%" -> "12.5"; blanks stay blank (missing, not 0).
+  // "1,234" -> "1234"; blanks stay blank (missing, not 0). A "%" stays, for the
+  // page to say whether the box takes it: a target's does, a figure's never (a
+  // percentage is its numerator and denominator), and a dropped one turned 50%
+  // into a count of 50.
   function cleanValue(raw) {
     var value = raw.replace(/\u00a0/g, ' ').trim();
     if (/^[-+]?[\d,]*\.?\d+%?$/.test(value.replace(/\s/g, ''))) {
       value = value.replace(/\s/g, '').replace(/,/g, '');
     }
-    return value.replace(/\s*%$/, '');
+    return value;
   }
 
   // The clipboard as lines of cleaned cells.
@@ -77,6 +82,9 @@
   // What a row's boxes get from one pasted figure, or null if it does not fit.
   function boxValues(cells, boxes) {
     var filled = cells.filter(function (cell) { return cell !== ''; });
+    if (boxes === 0) {
+      return filled.length ? null : [];
+    }
     if (boxes === 1) {
       return filled.length <= 1 ? [filled.length ? filled[0] : ''] : null;
     }
@@ -102,12 +110,13 @@
     return copy.textContent.replace(/\s+/g, ' ').trim();
   }
 
-  // The grid's rows of boxes, in page order: each the boxes of one figure.
+  // The grid's rows of boxes, in page order: each the boxes of one figure
+  // (none for a row not open yet).
   function gridRows(grid) {
     var rows = [];
     var byRow = [];
     Array.prototype.forEach.call(
-      grid.querySelectorAll('input[data-paste-cell]'),
+      grid.querySelectorAll('input[data-paste-cell], [data-paste-closed]'),
       function (input) {
         if (input.disabled || input.readOnly) {
           return;
@@ -119,7 +128,9 @@
           rows.push({ element: row, inputs: [] });
           index = rows.length - 1;
         }
-        rows[index].inputs.push(input);
+        if (input.tagName === 'INPUT') {
+          rows[index].inputs.push(input);
+        }
       }
     );
     return rows;
@@ -187,16 +198,19 @@
       return;
     }
     var figures = figuresFor(lines, rows[start].inputs.length);
+    var placed = figures.slice(0, rows.length - start);
     var fills = [];
     var problems = [];
-    figures.slice(0, rows.length - start).forEach(function (cells, index) {
+    placed.forEach(function (cells, index) {
       var row = rows[start + index];
       var values = boxValues(cells, row.inputs.length);
       if (values === null) {
-        problems.push(rowName(row.element) + (row.inputs.length === 2
-          ? ' needs a numerator and a denominator, like 72/100 or two cells side by side'
-          : ' takes one figure, not ' + cells.length));
-      } else {
+        problems.push(rowName(row.element) + [
+          ' is not open yet',
+          ' takes one figure, not ' + cells.length,
+          ' needs a numerator and a denominator, like 72/100 or two cells side by side'
+        ][row.inputs.length]);
+      } else if (row.inputs.length) {
         fills.push({ inputs: row.inputs, values: values });
       }
     });
@@ -216,7 +230,7 @@
     });
 
     var message = 'Pasted ' + fills.length + (fills.length === 1 ? ' figure' : ' figures') + '.';
-    var leftOver = figures.length - fills.length;
+    var leftOver = figures.length - placed.length;
     if (leftOver > 0) {
       message += ' ' + leftOver + (leftOver === 1 ? ' figure was' : ' figures were') +
         ' left out: there were no more rows.';

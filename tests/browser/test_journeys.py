@@ -205,6 +205,71 @@ def test_month_sheet_paste_fills_one_row_per_line_and_both_parts_of_a_percentage
     assert (saved.numerator, saved.denominator, saved.value) == (64, 80, 80)
 
 
+def test_month_sheet_paste_keeps_a_percent_sign_for_the_page_to_refuse(page, live_server, plymouth):
+    """Review finding: the paste dropped "%", so 36% copied from Excel was saved as a
+    count of 36 hate crimes without a word."""
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+    box = page.get_by_label("SP 09 Police recorded hate crime")
+    box.focus()
+
+    paste(page, "1,036%\r\n")
+    expect(box).to_have_value("1036%")
+    page.get_by_role("button", name="Save figures").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "SP 09 Police recorded hate crime is a count: enter 1036, not 1036%."
+    )
+    assert not Actual.objects.filter(indicator=hate, period=datetime.date(2016, 12, 1)).exists()
+    assert_accessible(page)
+
+
+def test_month_sheet_paste_keeps_a_quarter_under_way_in_its_place(
+    page, live_server, plymouth, monkeypatch
+):
+    """A quarter under way has no box, but a pasted column keeps a line for it: a figure
+    there is refused, not pasted into the next indicator's box."""
+    from django.utils import timezone
+
+    partnership, officer, hate = plymouth
+    group = hate.theme_group
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 01", title="Burglary")
+    IndicatorFactory(
+        partnership=partnership,
+        theme_group=group,
+        code="SP 05",
+        title="Referrals",
+        frequency=Indicator.Frequency.QUARTERLY,
+    )
+    IndicatorFactory(partnership=partnership, theme_group=group, code="SP 07", title="Robbery")
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, tz=None: datetime.date(2016, 11, 30) if value is None else real(value),
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-11"])
+    )
+    expect(page.get_by_text("Not open yet: the quarter ends in December 2016.")).to_be_visible()
+    burglary, robbery = page.get_by_label("SP 01 Burglary"), page.get_by_label("SP 07 Robbery")
+
+    burglary.focus()
+    paste(page, "150\r\n7\r\n12\r\n")
+    expect(page.get_by_text("Nothing was pasted: SP 05 Referrals is not open yet.")).to_be_visible()
+    expect(robbery).to_have_value("")
+
+    paste(page, "150\r\n\r\n12\r\n")
+    expect(burglary).to_have_value("150")
+    expect(robbery).to_have_value("12")
+    expect(page.get_by_text("Nothing was pasted")).to_be_hidden()
+    assert_accessible(page)
+
+
 def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):
     """WCAG 1.4.10: at 320 px each indicator's box sits under its name and last year's
     figure, inside the screen, instead of off to the side of a scroll box."""

@@ -64,10 +64,8 @@ def import_errors(folder) -> list[str]:
             actual("SP 01", value="99999999999999999999"),
             "actuals.csv row 2: value has too many digits (at most 12 before the decimal point).",
         ),
-        (
-            actual("SP 01", value="1e20"),
-            "actuals.csv row 2: value has too many digits (at most 12 before the decimal point).",
-        ),
+        # An exponent is not read (Decimal would, as a number past the field).
+        (actual("SP 01", value="1e20"), "actuals.csv row 2: value '1e20' is not a number"),
         (
             actual("SS 06", value="1.123456"),
             "actuals.csv row 2: value has too many decimal places (at most 4).",
@@ -145,7 +143,8 @@ def sheet_url(month="2016-12"):
         ),
         (
             {"i{burglary}-v": "1e20"},
-            "SP 01 Burglary has too many digits (at most 12 before the decimal point).",
+            "SP 01 Burglary must be a number, like 148 ('1e20' is not a number). "
+            "Leave it blank if there is no figure yet.",
         ),
         (
             {"i{satisfaction}-n": "1", "i{satisfaction}-d": "3.123456789"},
@@ -209,8 +208,12 @@ def form_errors(response) -> list[str]:
             "The target has too many decimal places (at most 4).",
         ),
         (
-            {"kind": "change_pct", "value": "-1e30", "baseline_year": "2016"},
+            {"kind": "change_pct", "value": "-9999999999999", "baseline_year": "2016"},
             "The target has too many digits (at most 12 before the decimal point).",
+        ),
+        (
+            {"kind": "change_pct", "value": "-1e30", "baseline_year": "2016"},
+            "The target must be a number, like -3 or 5 ('-1e30' is not a number).",
         ),
         (
             {"kind": "change_pct", "value": "-150", "baseline_year": "2016"},

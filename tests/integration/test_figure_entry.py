@@ -292,6 +292,33 @@ BAD_INPUT = {
         "Leave it blank if there is no figure yet.",
     ),
     "negative": ({"COUNT-v": "-3"}, "HC 01 Hate crime cannot be negative."),
+    # Review finding: "%" was dropped, so 36% was stored as a count of 36.
+    "percent_sign_on_a_count": (
+        {"COUNT-v": "36%"},
+        "HC 01 Hate crime is a count: enter 36, not 36%.",
+    ),
+    "percent_sign_beside_the_figure_shown": (
+        {"COUNT-v": "35%"},
+        "HC 01 Hate crime is a count: enter 35, not 35%.",
+    ),
+    "percent_sign_on_a_numerator": (
+        {"RATIO-n": "9%", "RATIO-d": "10"},
+        "SAT 01 Victim satisfaction numerator is a count: enter 9, not 9% (the percentage is "
+        "worked out from the numerator and denominator).",
+    ),
+    # Decimal() reads these; nobody typing a count means them.
+    **{
+        name: (
+            {"COUNT-v": typed},
+            f"HC 01 Hate crime must be a number, like 148 ('{typed}' is not a number). "
+            "Leave it blank if there is no figure yet.",
+        )
+        for name, typed in (
+            ("exponent", "1e3"),
+            ("underscore", "1_000"),
+            ("other_digits", "\u0663\u0666"),
+        )
+    },
     "fraction_of_a_count": (
         {"COUNT-v": "35.5"},
         "HC 01 Hate crime is a count, so it must be a whole number.",

@@ -92,6 +92,9 @@ def indicators_a(partnership_a):
             polarity="higher",
             frequency="quarterly",
         ),
+        "CR 01": IndicatorFactory(
+            partnership=partnership_a, code="CR 01", title="Crime rate", measure="rate"
+        ),
     }
 
 
@@ -128,6 +131,66 @@ BAD_FILES = {
             ]
         },
         "actuals.csv row 14: value: the numerator (12) cannot be more than the denominator (10).",
+    ),
+    # Review finding: stored as 5 beside parts giving 100, and pages showed both.
+    "rate_disagreeing_with_its_parts": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="CR 01",
+                    period="2016-04",
+                    value="5",
+                    numerator="100",
+                    denominator="1000",
+                ),
+            ]
+        },
+        "actuals.csv row 14: value: 5 per 1,000 does not match the numerator and denominator, "
+        "which give 100.0 per 1,000.",
+    ),
+    "percent_sign_on_a_count": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="12%")]},
+        "actuals.csv row 14: value is a count: enter 12, not 12%.",
+    ),
+    "percent_sign_on_a_percentage": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="SAT 01",
+                    period="2016-04",
+                    value="90%",
+                    numerator="9",
+                    denominator="10",
+                ),
+            ]
+        },
+        "actuals.csv row 14: value is a percentage: enter its numerator and denominator, not 90%.",
+    ),
+    "percent_sign_on_a_numerator": (
+        {
+            "actuals": [
+                *GOOD_YEAR,
+                actual(
+                    indicator="SAT 01", period="2016-04", value="", numerator="9%", denominator="10"
+                ),
+            ]
+        },
+        "actuals.csv row 14: numerator is a count: enter 9, not 9% (the percentage is "
+        "worked out from the numerator and denominator).",
+    ),
+    "value_with_an_exponent": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="1e3")]},
+        "actuals.csv row 14: value '1e3' is not a number",
+    ),
+    "value_with_an_underscore": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="1_000")]},
+        "actuals.csv row 14: value '1_000' is not a number",
+    ),
+    "value_in_other_digits": (
+        {"actuals": [*GOOD_YEAR, actual(period="2016-04", value="\u0661\u0662")]},
+        "actuals.csv row 14: value '\u0661\u0662' is not a number",
     ),
     "unknown_partnership": (
         {"actuals": [*GOOD_YEAR, actual(partnership="nowhere-csp", period="2016-04")]},
@@ -1154,3 +1217,27 @@ def test_export_data_files_start_with_a_byte_order_mark_and_read_back_changing_n
         [message] = [str(m) for m in response.context["messages"]]
         assert _nothing_changed(message), message
     assert _audit_counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", "100", "100.0"])
+def test_import_a_rate_with_its_parts_stores_the_parts_rate(tmp_path, indicators_a, value):
+    """One number: the value stored is the rate the figures compute from the parts."""
+    write_csv(
+        tmp_path,
+        "actuals",
+        [
+            actual(
+                indicator="CR 01",
+                period="2016-04",
+                value=value,
+                numerator="100",
+                denominator="1000",
+            )
+        ],
+    )
+
+    call_command("import_data", str(tmp_path), stdout=StringIO())
+
+    stored = Actual.objects.get(indicator=indicators_a["CR 01"])
+    assert (stored.value, stored.numerator, stored.denominator) == (100, 100, 1000)

@@ -4,6 +4,7 @@ counts it as a figure entered; and no page reports to a month not yet begun beca
 quarter's figure was entered before the quarter ended."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -111,8 +112,10 @@ def test_the_default_month_never_runs_past_this_month(partnership_a):
 def test_the_default_month_moves_on_when_the_month_does(
     client, officer_a, partnership_a, monkeypatch
 ):
-    """Review finding: the capped month was kept under the data version alone, so on
-    1 December the dashboard still reported to November until someone saved a figure."""
+    """Review finding: the month was kept under the data version alone, so on 1 December
+    the dashboard did not move on until someone saved a figure. (October to December,
+    entered before it ended, counts from December: to 30 November the dashboard reports to
+    the last quarter ended.)"""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -123,6 +126,223 @@ def test_the_default_month_moves_on_when_the_month_does(
     dashboard = reverse("indicators:dashboard", args=[partnership_a.slug])
 
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2016, 11, 30))
-    assert "Performance to November 2016" in client.get(dashboard).content.decode()
+    assert "Performance to September 2016" in client.get(dashboard).content.decode()
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2016, 12, 1))
     assert "Performance to December 2016" in client.get(dashboard).content.decode()
+
+
+# Entering a quarter under way ------------------------------------------------------------
+# Review finding: on the month sheet for November, a quarterly indicator offered its box
+# for October to December, and 7 saved there was left out of every figure (the quarter
+# had not ended), so the indicator page said "No figure" above a table showing 7, and the
+# dashboard reported to November with no figures at all. A quarter's figure is entered
+# from its last month on, as a month's is from that month on.
+
+NOV_30_2016 = datetime.date(2016, 11, 30)
+DEC_2016 = datetime.date(2016, 12, 1)
+
+
+def _today(monkeypatch, day: datetime.date) -> None:
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, tz=None: day if value is None else real(value)
+    )
+
+
+@pytest.fixture
+def referrals(partnership_a):
+    indicator = IndicatorFactory(
+        partnership=partnership_a, code="REF 01", title="Referrals", frequency="quarterly"
+    )
+    _save(indicator, datetime.date(2016, 4, 1), 500)
+    _save(indicator, datetime.date(2016, 7, 1), 510)
+    return indicator
+
+
+def _url(name: str, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(f"indicators:{name}", args=args)
+
+
+def _summary(response) -> list[str]:
+    from tests.integration.test_figure_entry import error_summary
+
+    return error_summary(response)
+
+
+@pytest.mark.django_db
+def test_the_month_sheet_shows_a_quarter_under_way_as_not_open(
+    client, officer_a, partnership_a, referrals, monkeypatch
+):
+    _today(monkeypatch, NOV_30_2016)
+    hate = IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+    client.force_login(officer_a)
+
+    page = client.get(_url("month_sheet", partnership_a.slug, "2016-11")).content.decode()
+
+    assert f'name="i{hate.pk}-v"' in page
+    assert f'name="i{referrals.pk}-v"' not in page
+    assert "Not open yet: the quarter ends in December 2016." in page
+    # As a month not begun is.
+    december = client.get(_url("month_sheet", partnership_a.slug, "2016-12")).content.decode()
+    assert f'name="i{hate.pk}-v"' not in december
+    assert "Not open yet: December 2016 has not started." in december
+
+
+@pytest.mark.django_db
+def test_the_month_sheet_refuses_a_figure_for_a_quarter_under_way(
+    client, officer_a, partnership_a, referrals, monkeypatch
+):
+    _today(monkeypatch, NOV_30_2016)
+    client.force_login(officer_a)
+    box = f"i{referrals.pk}-v"
+
+    # A page opened before the rule, or a script: the box is posted all the same.
+    response = client.post(
+        _url("month_sheet", partnership_a.slug, "2016-11"), {box: "7", f"initial-{box}": ""}
+    )
+
+    assert response.status_code == 200
+    assert _summary(response) == [
+        "REF 01 Referrals is quarterly: October to December 2016 has not ended yet."
+    ]
+    assert f'name="{box}" value="7"' in response.content.decode()  # shown to be cleared
+    assert not referrals.actuals.filter(period=OCT_2016).exists()
+
+
+@pytest.mark.django_db
+def test_the_year_grid_shows_and_refuses_a_quarter_under_way(
+    client, officer_a, partnership_a, referrals, monkeypatch
+):
+    _today(monkeypatch, NOV_30_2016)
+    client.force_login(officer_a)
+    url = _url("year_grid", partnership_a.slug, referrals.pk, 2016)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"m2016-10-v": "7", "initial-m2016-10-v": ""})
+
+    assert 'name="m2016-07-v"' in page
+    assert 'name="m2016-10-v"' not in page
+    assert "Not open yet: the quarter ends in December 2016." in page
+    # As a quarter not begun is (refused on saving as "not started").
+    assert 'name="m2017-01-v"' not in page
+    assert "Not open yet: the quarter ends in March 2017." in page
+    assert _summary(response) == ["Q3 (October 2016 quarter) has not ended yet."]
+    assert not referrals.actuals.filter(period=OCT_2016).exists()
+
+
+@pytest.mark.django_db
+def test_the_year_grid_opens_a_quarter_when_its_last_month_comes(
+    client, officer_a, partnership_a, referrals, monkeypatch
+):
+    """Each row is kept under what it shows: the row kept on 30 November, without a box,
+    is not the row shown on 1 December."""
+    client.force_login(officer_a)
+    url = _url("year_grid", partnership_a.slug, referrals.pk, 2016)
+
+    _today(monkeypatch, NOV_30_2016)
+    assert 'name="m2016-10-v"' not in client.get(url).content.decode()
+    _today(monkeypatch, DEC_2016)
+    assert 'name="m2016-10-v"' in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_quarter_is_entered_from_its_last_month(
+    client, officer_a, partnership_a, referrals, monkeypatch
+):
+    """As a month's figure is entered from that month on (a report to December counts
+    October to December)."""
+    _today(monkeypatch, DEC_2016)
+    client.force_login(officer_a)
+    box = f"i{referrals.pk}-v"
+
+    page = client.get(_url("month_sheet", partnership_a.slug, "2016-12")).content.decode()
+    response = client.post(
+        _url("month_sheet", partnership_a.slug, "2016-12"), {box: "7", f"initial-{box}": ""}
+    )
+
+    assert f'name="{box}"' in page
+    assert response.status_code == 302
+    assert referrals.actuals.get(period=OCT_2016).value == 7
+
+
+@pytest.mark.django_db
+def test_an_import_refuses_a_figure_for_a_quarter_under_way(
+    tmp_path, partnership_a, referrals, monkeypatch
+):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from tests.integration.test_import import write_csv
+
+    _today(monkeypatch, NOV_30_2016)
+    row = {"partnership": partnership_a.slug, "indicator": "REF 01", "period": "2016-10"}
+    write_csv(tmp_path, "actuals", [row | {"value": "7"}])
+    stderr = StringIO()
+
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [
+        "actuals.csv row 2: indicator 'REF 01' is quarterly: "
+        "October to December 2016 has not ended yet"
+    ]
+    assert not referrals.actuals.filter(period=OCT_2016).exists()
+
+
+@pytest.fixture
+def entered_under_way(partnership_a, referrals):
+    """A monthly indicator to August 2016, and October to December 2016 entered before
+    this rule, while it was under way."""
+    hate = IndicatorFactory(partnership=partnership_a, code="HC 01", title="Hate crime")
+    for month in periods.months_to_date(datetime.date(2016, 8, 1)):
+        _save(hate, month, 20)
+    _save(referrals, OCT_2016, 7)
+    return referrals
+
+
+@pytest.mark.django_db
+def test_the_default_month_leaves_out_a_quarter_under_way(
+    client, officer_a, partnership_a, entered_under_way, monkeypatch
+):
+    """Review finding: the dashboard reported to November, where no figure counts."""
+    _today(monkeypatch, NOV_30_2016)
+    client.force_login(officer_a)
+
+    assert indicator_selectors.latest_period(partnership_a) == datetime.date(2016, 9, 1)
+    dashboard = client.get(_url("dashboard", partnership_a.slug)).content.decode()
+    assert "Performance to September 2016" in dashboard
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_reports_to_the_last_quarter_ended(
+    client, officer_a, partnership_a, entered_under_way, monkeypatch
+):
+    """Review finding: its headline said 'Quarter 3 (October to December 2016): No figure'
+    above a table showing October's 7."""
+    _today(monkeypatch, NOV_30_2016)
+    client.force_login(officer_a)
+
+    response = client.get(_url("detail", partnership_a.slug, entered_under_way.pk))
+
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    assert "Quarter 3 (October to December 2016) No figure" not in text
+    assert "Between April and the end of September" in text
+    assert "Quarter 2 (July to September 2016) 510" in text
+
+
+@pytest.mark.django_db
+def test_an_action_plans_indicators_are_judged_at_the_last_quarter_ended(
+    partnership_a, entered_under_way, monkeypatch
+):
+    from actions.selectors import linked_figures
+
+    _today(monkeypatch, NOV_30_2016)
+
+    period, _ = linked_figures(partnership_a, [entered_under_way.pk])
+
+    assert period == datetime.date(2016, 9, 1)
