@@ -63,6 +63,20 @@ def _text(number) -> str:
 _FIGURE_NAME = re.compile(r"^(?!initial-)(?P<key>[a-z][\w-]*?)-[vnd]$")
 
 
+def same_number(text: object, other: object) -> bool:
+    """Whether two boxes' texts are the same figure ("35" and "35.0", blank and blank)."""
+    try:
+        return parse_number(text) == parse_number(other)
+    except FigureError:
+        return str(text or "").strip() == str(other or "").strip()
+
+
+def typed_text(texts: Iterable[object]) -> str:
+    """A figure's boxes as typed, for a message: "36", "9 out of 10"; "" when blank."""
+    texts = [str(text or "").strip() for text in texts]
+    return " out of ".join(text or "blank" for text in texts) if any(texts) else ""
+
+
 @dataclass(frozen=True)
 class Cell:
     """One figure on a grid: an indicator and the period it is stored at."""
@@ -114,14 +128,15 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         *args,
         cells: list[Cell],
         today: datetime.date,
-        stray_message: Callable[[str], str] | None = None,
+        stray_message: Callable[[str, str], str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.cells = cells
         self.today = today
-        # Says why a posted figure that is not on this grid was refused.
-        self.stray_message = stray_message or (lambda key: f"{key} is not on this page.")
+        # Says why a posted figure that is not on this grid was refused, given its key
+        # and what was typed for it (typed_text).
+        self.stray_message = stray_message or (lambda key, typed: f"{key} is not on this page.")
         # Keys of the cells the person changed, known once the form is cleaned.
         self.changed_keys: set[str] = set()
         for cell in cells:
@@ -149,6 +164,16 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         keys = {c.key for c in self.cells}
         posted = {m["key"] for name in self.data if (m := _FIGURE_NAME.match(name))}
         return sorted(posted - keys)
+
+    def stray_typed(self, key: str) -> str | None:
+        """What was typed for a posted figure that is not on this grid (typed_text), or
+        None when its boxes still hold what the page showed (nothing is lost)."""
+        names = [name for part in "vnd" if (name := f"{key}-{part}") in self.data]
+        texts = [self.data.get(name) for name in names]
+        shown = [self.data.get(f"initial-{name}") for name in names]
+        if None not in shown and all(map(same_number, texts, shown)):
+            return None
+        return typed_text(texts)
 
     def _figure(self, cell: Cell, texts: dict[str, object]) -> Figure:
         """The figure these box texts stand for, or FigureError."""
@@ -196,7 +221,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         for key in self.strays():
-            self.add_error(None, self.stray_message(key))
+            typed = self.stray_typed(key)
+            if typed is not None:
+                self.add_error(None, self.stray_message(key, typed))
         this_month = periods.month_start(self.today)
         entries = []
         for cell in self.cells:

@@ -1192,10 +1192,85 @@ def test_month_sheet_post_for_another_partnerships_indicator_is_refused(
     )
 
     assert response.status_code == 200
+    # Another partnership's indicator is never named, nor its key shown.
     assert error_summary(response) == [
-        f"Figure 'i{other.pk}' is not for an active indicator of Partnership A."
+        "A figure sent with this page is not for an active indicator of Partnership A, "
+        "so it was not saved."
     ]
     assert figures() == before
+
+
+@pytest.mark.parametrize(
+    ("measure", "typed", "said"),
+    [
+        ("count", {"v": "50"}, "so your figure (50) was not saved"),
+        ("percentage", {"n": "9", "d": "10"}, "so your figure (9 out of 10) was not saved"),
+        ("count", {"v": ""}, "so its figure was not removed"),
+    ],
+)
+@pytest.mark.django_db
+def test_month_sheet_figure_for_an_indicator_deactivated_while_open_names_it_and_keeps_the_rest(
+    client, officer_a, sheet, measure, typed, said
+):
+    count, ratio = sheet
+    reporting = IndicatorFactory(
+        partnership=count.partnership,
+        theme_group=count.theme_group,
+        code="HC 07",
+        title="Increase reporting of hate crime",
+        measure=measure,
+        polarity="higher",
+    )
+    parts = {"numerator": 4, "denominator": 10} if measure == "percentage" else {}
+    ActualFactory(indicator=reporting, period=NOV_2016, value=40, **parts)
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    # An administrator deactivates it while the officer has the sheet open.
+    reporting.active = False
+    reporting.save()
+    before = figures()
+
+    response = client.post(
+        url,
+        opened
+        | {f"i{count.pk}-v": "36", f"i{ratio.pk}-n": "8", f"i{ratio.pk}-d": "9"}
+        | {f"i{reporting.pk}-{part}": text for part, text in typed.items()},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        f"HC 07 Increase reporting of hate crime is no longer active, {said}."
+    ]
+    assert figures() == before
+    # The figures typed for the rest of the sheet are still in their boxes.
+    shown_again = form_data(response)
+    assert shown_again[f"i{count.pk}-v"] == "36"
+    assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("8", "9")
+    assert f"i{reporting.pk}-v" not in shown_again
+
+    again = client.post(url, shown_again)
+
+    assert messages_of(again) == ["Saved 2 figures (1 new, 1 changed, 0 removed)."]
+
+
+@pytest.mark.django_db
+def test_month_sheet_untouched_figure_of_an_indicator_deactivated_while_open_does_not_stop_a_save(
+    client, officer_a, sheet
+):
+    count, _ratio = sheet
+    reporting = IndicatorFactory(partnership=count.partnership, code="HC 07")
+    ActualFactory(indicator=reporting, period=NOV_2016, value=40)
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    reporting.active = False
+    reporting.save()
+
+    response = client.post(url, opened | {f"i{count.pk}-v": "36"})
+
+    assert messages_of(response) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    assert Actual.objects.get(indicator=reporting, period=NOV_2016).value == 40
 
 
 @pytest.mark.django_db
