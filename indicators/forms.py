@@ -273,7 +273,10 @@ class FigureGridForm(PlainTextMixin, forms.Form):
 
         stored: the figures stored now, by (indicator pk, period). Boxes the person did
         not change show them; boxes in conflict keep the person's figure, so saving
-        again replaces the other edit, and only in the cells the person changed.
+        again replaces the other edit, and only in the cells the person changed. Of a
+        percentage, only the box the person changed is theirs: had they changed only
+        the denominator, the numerator in their box would be the one they were shown,
+        and saving again would undo the other person's numerator.
         """
         by_place = {(c.indicator.pk, c.period): c for c in conflicts}
         refresh, acknowledged = {}, {}
@@ -281,14 +284,23 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             place = (cell.indicator.pk, cell.period)
             conflict = by_place.get(place)
             if conflict is not None:
-                acknowledged |= cell.texts(conflict.current)
-                self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self))
+                now = cell.texts(conflict.current)
+                mine = [name for name in cell.names if self._box_changed(name)]
+                if len(mine) != 1:
+                    mine = cell.names  # a figure of one box, or both boxes changed
+                self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self, mine))
+                acknowledged |= {name: now[name] for name in mine}
+                refresh |= {name: now[name] for name in cell.names if name not in mine}
             elif cell.key not in self.changed_keys:
                 refresh |= cell.texts(stored.get(place))
         concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
 
+    def _box_changed(self, name: str) -> bool:
+        return not same_number(self.data.get(name), concurrency.shown_value(self, name))
 
-def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> str:
+
+def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm, mine: list[str]) -> str:
+    """mine: the boxes that keep the person's figure (the others take the stored one)."""
     current = conflict.current
     if current is None:
         now = "removed it"
@@ -299,13 +311,42 @@ def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> s
     who = "someone else"
     if conflict.by is not None:
         who = conflict.by.get_full_name() or conflict.by.username
-    mine = [str(form.data.get(name, "")).strip() for name in cell.names]
-    if any(mine):
-        yours = f"Your figure ({' out of '.join(mine)}) is still in the box: save again to use it"
+    typed = [str(form.data.get(name, "")).strip() for name in cell.names]
+    if len(mine) < len(cell.names):
+        yours = _one_box_kept(cell, form, typed, cell.texts(current), mine[0])
+    elif any(typed):
+        yours = f"Your figure ({typed_text(typed)}) is still in the box: save again to use it"
         yours += " instead, or change it."
     else:
         yours = "Your box is still blank: save again to remove the figure, or enter one."
     return f"{cell.label}: {who} {now} after you opened this page. {yours}"
+
+
+def _one_box_kept(
+    cell: Cell, form: FigureGridForm, typed: list[str], now: dict[str, str], kept: str
+) -> str:
+    """What a percentage's boxes hold after a conflict when the person changed one."""
+    parts = ["numerator", "denominator"]
+    index = cell.names.index(kept)
+    part, other = parts[index], parts[1 - index]
+    other_name = cell.names[1 - index]
+    stored = now[other_name]
+    yours = (
+        f"Your {part} ({typed[index]}) is still in its box"
+        if typed[index]
+        else f"Your {part} box is still blank"
+    )
+    if not stored:
+        return (
+            f"{yours}; the {other} box is now blank, as stored: enter a {other} and save "
+            f"again, or clear the {part} to leave the figure removed."
+        )
+    still = same_number(stored, concurrency.shown_value(form, other_name))
+    figure = [typed[index], stored] if index == 0 else [stored, typed[index]]
+    return (
+        f"{yours}; the {other} is {'still' if still else 'now'} {stored}, as stored: save "
+        f"again to use {typed_text(figure)} instead, or change it."
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -10,6 +10,7 @@ from io import BytesIO
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -457,6 +458,62 @@ def test_month_sheet_override_after_conflict_changes_only_the_users_cells(
     kept = Actual.objects.get(indicator=ratio, period=NOV_2016)
     assert (kept.value, kept.version, kept.entered_by) == (90, 1, coordinator_a)
     assert FigureChange.objects.filter(changed_by=officer_a).count() == 1
+
+
+@pytest.mark.django_db
+def test_month_sheet_conflict_on_one_box_of_a_percentage_keeps_the_other_persons_box(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    ActualFactory(indicator=ratio, period=NOV_2016, value=50, numerator=5, denominator=10)
+    url = sheet_url(count.partnership)
+    client.force_login(officer_a)
+    colleague = Client()
+    colleague.force_login(coordinator_a)
+    opened, colleague_opened = form_data(client.get(url)), form_data(colleague.get(url))
+    numerator, denominator = f"i{ratio.pk}-n", f"i{ratio.pk}-d"
+    # The colleague changes only the numerator, then the officer only the denominator.
+    assert colleague.post(url, colleague_opened | {numerator: "7"}).status_code == 302
+
+    conflict = client.post(url, opened | {denominator: "20"})
+
+    assert error_summary(conflict) == [
+        "SAT 01 Victim satisfaction: Sam Other changed it to 7 out of 10 after you opened "
+        "this page. Your denominator (20) is still in its box; the numerator is now 7, as "
+        "stored: save again to use 7 out of 20 instead, or change it."
+    ]
+    shown_again = form_data(conflict)
+    assert (shown_again[numerator], shown_again[denominator]) == ("7", "20")
+
+    again = client.post(url, shown_again)
+
+    assert messages_of(again) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    saved = Actual.objects.get(indicator=ratio, period=NOV_2016)
+    assert (saved.numerator, saved.denominator, saved.value) == (7, 20, 35)
+
+
+@pytest.mark.django_db
+def test_month_sheet_conflict_on_one_box_of_a_percentage_removed_since_opened(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    ActualFactory(indicator=ratio, period=NOV_2016, value=50, numerator=5, denominator=10)
+    url = sheet_url(count.partnership)
+    client.force_login(officer_a)
+    opened = form_data(client.get(url))
+    entered_by_other(ratio, NOV_2016, (None, None, None), by=coordinator_a)
+
+    conflict = client.post(url, opened | {f"i{ratio.pk}-d": "20"})
+
+    assert error_summary(conflict) == [
+        "SAT 01 Victim satisfaction: Sam Other removed it after you opened this page. Your "
+        "denominator (20) is still in its box; the numerator box is now blank, as stored: "
+        "enter a numerator and save again, or clear the denominator to leave the figure "
+        "removed."
+    ]
+    shown_again = form_data(conflict)
+    assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("", "20")
+    assert not Actual.objects.filter(indicator=ratio, period=NOV_2016).exists()
 
 
 @pytest.mark.django_db
