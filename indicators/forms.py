@@ -64,6 +64,20 @@ def _text(number) -> str:
 _FIGURE_NAME = re.compile(r"^(?!initial-)(?P<key>[a-z][\w-]*?)-[vnd]$")
 
 
+def same_number(text: object, other: object) -> bool:
+    """Whether two boxes' texts are the same figure ("35" and "35.0", blank and blank)."""
+    try:
+        return parse_number(text) == parse_number(other)
+    except FigureError:
+        return str(text or "").strip() == str(other or "").strip()
+
+
+def typed_text(texts: Iterable[object]) -> str:
+    """A figure's boxes as typed, for a message: "36", "9 out of 10"; "" when blank."""
+    texts = [str(text or "").strip() for text in texts]
+    return " out of ".join(text or "blank" for text in texts) if any(texts) else ""
+
+
 @dataclass(frozen=True)
 class Cell:
     """One figure on a grid: an indicator and the period it is stored at."""
@@ -115,14 +129,15 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         *args,
         cells: list[Cell],
         today: datetime.date,
-        stray_message: Callable[[str], str] | None = None,
+        stray_message: Callable[[str, str], str] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.cells = cells
         self.today = today
-        # Says why a posted figure that is not on this grid was refused.
-        self.stray_message = stray_message or (lambda key: f"{key} is not on this page.")
+        # Says why a posted figure that is not on this grid was refused, given its key
+        # and what was typed for it (typed_text).
+        self.stray_message = stray_message or (lambda key, typed: f"{key} is not on this page.")
         # Keys of the cells the person changed, known once the form is cleaned.
         self.changed_keys: set[str] = set()
         for cell in cells:
@@ -161,6 +176,16 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         keys = {c.key for c in self.cells}
         posted = {m["key"] for name in self.data if (m := _FIGURE_NAME.match(name))}
         return sorted(posted - keys)
+
+    def stray_typed(self, key: str) -> str | None:
+        """What was typed for a posted figure that is not on this grid (typed_text), or
+        None when its boxes still hold what the page showed (nothing is lost)."""
+        names = [name for part in "vnd" if (name := f"{key}-{part}") in self.data]
+        texts = [self.data.get(name) for name in names]
+        shown = [self.data.get(f"initial-{name}") for name in names]
+        if None not in shown and all(map(same_number, texts, shown)):
+            return None
+        return typed_text(texts)
 
     def _figure(self, cell: Cell, texts: dict[str, object]) -> Figure:
         """The figure these box texts stand for, or FigureError."""
@@ -211,7 +236,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         for key in self.strays():
-            self.add_error(None, self.stray_message(key))
+            typed = self.stray_typed(key)
+            if typed is not None:
+                self.add_error(None, self.stray_message(key, typed))
         this_month = periods.month_start(self.today)
         entries = []
         for cell in self.cells:
@@ -264,7 +291,10 @@ class FigureGridForm(PlainTextMixin, forms.Form):
 
         stored: the figures stored now, by (indicator pk, period). Boxes the person did
         not change show them; boxes in conflict keep the person's figure, so saving
-        again replaces the other edit, and only in the cells the person changed.
+        again replaces the other edit, and only in the cells the person changed. Of a
+        percentage, only the box the person changed is theirs: had they changed only
+        the denominator, the numerator in their box would be the one they were shown,
+        and saving again would undo the other person's numerator.
         """
         by_place = {(c.indicator.pk, c.period): c for c in conflicts}
         refresh, acknowledged = {}, {}
@@ -272,11 +302,19 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             place = (cell.indicator.pk, cell.period)
             conflict = by_place.get(place)
             if conflict is not None:
-                acknowledged |= cell.texts(conflict.current)
-                self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self))
+                now = cell.texts(conflict.current)
+                mine = [name for name in cell.names if self._box_changed(name)]
+                if len(mine) != 1:
+                    mine = cell.names  # a figure of one box, or both boxes changed
+                self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self, mine))
+                acknowledged |= {name: now[name] for name in mine}
+                refresh |= {name: now[name] for name in cell.names if name not in mine}
             elif cell.key not in self.changed_keys:
                 refresh |= cell.texts(stored.get(place))
         concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
+
+    def _box_changed(self, name: str) -> bool:
+        return not same_number(self.data.get(name), concurrency.shown_value(self, name))
 
 
 def _not_ended(cell: Cell) -> str:
@@ -288,7 +326,8 @@ def _not_ended(cell: Cell) -> str:
     return f"{cell.label} is quarterly: {periods.quarter_span(cell.period)} has not ended yet."
 
 
-def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> str:
+def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm, mine: list[str]) -> str:
+    """mine: the boxes that keep the person's figure (the others take the stored one)."""
     current = conflict.current
     if current is None:
         now = "removed it"
@@ -299,13 +338,42 @@ def _conflict_message(cell: Cell, conflict: Conflict, form: FigureGridForm) -> s
     who = "someone else"
     if conflict.by is not None:
         who = conflict.by.get_full_name() or conflict.by.username
-    mine = [str(form.data.get(name, "")).strip() for name in cell.names]
-    if any(mine):
-        yours = f"Your figure ({' out of '.join(mine)}) is still in the box: save again to use it"
+    typed = [str(form.data.get(name, "")).strip() for name in cell.names]
+    if len(mine) < len(cell.names):
+        yours = _one_box_kept(cell, form, typed, cell.texts(current), mine[0])
+    elif any(typed):
+        yours = f"Your figure ({typed_text(typed)}) is still in the box: save again to use it"
         yours += " instead, or change it."
     else:
         yours = "Your box is still blank: save again to remove the figure, or enter one."
     return f"{cell.label}: {who} {now} after you opened this page. {yours}"
+
+
+def _one_box_kept(
+    cell: Cell, form: FigureGridForm, typed: list[str], now: dict[str, str], kept: str
+) -> str:
+    """What a percentage's boxes hold after a conflict when the person changed one."""
+    parts = ["numerator", "denominator"]
+    index = cell.names.index(kept)
+    part, other = parts[index], parts[1 - index]
+    other_name = cell.names[1 - index]
+    stored = now[other_name]
+    yours = (
+        f"Your {part} ({typed[index]}) is still in its box"
+        if typed[index]
+        else f"Your {part} box is still blank"
+    )
+    if not stored:
+        return (
+            f"{yours}; the {other} box is now blank, as stored: enter a {other} and save "
+            f"again, or clear the {part} to leave the figure removed."
+        )
+    still = same_number(stored, concurrency.shown_value(form, other_name))
+    figure = [typed[index], stored] if index == 0 else [stored, typed[index]]
+    return (
+        f"{yours}; the {other} is {'still' if still else 'now'} {stored}, as stored: save "
+        f"again to use {typed_text(figure)} instead, or change it."
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

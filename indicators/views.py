@@ -1,6 +1,7 @@
 import datetime
 import functools
 import json
+import re
 import secrets
 import tempfile
 
@@ -452,8 +453,17 @@ def month_sheet(request, slug, month):
     month = _month_or_404(month)
     today = timezone.localdate()
 
-    def stray_message(key: str) -> str:
-        return f"Figure '{key}' is not for an active indicator of {partnership.name}."
+    def stray_message(key: str, typed: str) -> str:
+        # Named only if it is this partnership's: a key is any number a post sends.
+        pk = re.fullmatch(r"i(\d{1,18})", key)
+        gone = pk and selectors.indicator_in(partnership, int(pk[1]))
+        if not gone or gone.active:
+            return (
+                "A figure sent with this page is not for an active indicator of "
+                f"{partnership.name}, so it was not saved."
+            )
+        lost = f"your figure ({typed}) was not saved" if typed else "its figure was not removed"
+        return f"{gone.code} {gone.title} is no longer active, so {lost}."
 
     context = {}
     if request.method == "POST":
@@ -609,7 +619,7 @@ def year_grid(request, slug, pk, year):
         request.POST or None,
         cells=cells,
         today=today,
-        stray_message=lambda key: f"{key[1:]} is outside the financial year {label}.",
+        stray_message=lambda key, _typed: f"{key[1:]} is outside the financial year {label}.",
     )
     if request.method == "POST":
         url = reverse("indicators:detail", args=[slug, pk]) + f"?year={year}"

@@ -17,6 +17,11 @@
   // message above the grid names the rows to fix. A row not open yet (a
   // month not begun, a quarter not ended) has no boxes but keeps its place: a
   // figure for it is refused too, and a blank passes over it.
+  // A grid of quarters (data-paste-quarterly, its indicator's code) takes no
+  // more figures than it has quarters left: a row of twelve months would fill
+  // them with April to July, so nothing is pasted. Otherwise a message says
+  // how many figures were pasted, and how many were left out when there were
+  // more figures than rows.
 
   var liveRegion = null;
 
@@ -121,7 +126,10 @@
         if (input.disabled || input.readOnly) {
           return;
         }
-        var row = input.closest('tr') || input;
+        var row = input.closest('tr');
+        if (!row) {
+          return;
+        }
         var index = byRow.indexOf(row);
         if (index === -1) {
           byRow.push(row);
@@ -136,20 +144,36 @@
     return rows;
   }
 
-  function showProblem(grid, message) {
-    var box = grid.parentNode.querySelector('[data-paste-message]');
-    if (!box && !message) {
-      return;
+  // The message about a paste, in a row of its own under the row pasted into,
+  // where the person is looking (the top of a long sheet may be off screen);
+  // shown afresh for each paste. A problem is an alert, which screen readers
+  // say at once; a result is said politely.
+  function showMessage(grid, row, message, isProblem) {
+    var old = grid.querySelector('[data-paste-message-row]');
+    if (old) {
+      old.parentNode.removeChild(old);
     }
-    if (!box) {
-      box = document.createElement('p');
-      box.className = 'govuk-error-message';
-      box.setAttribute('data-paste-message', '');
-      box.setAttribute('role', 'alert');
-      grid.parentNode.insertBefore(box, grid);
-    }
+    var box = document.createElement('p');
+    box.setAttribute('data-paste-message', '');
     box.textContent = message;
-    box.hidden = !message;
+    if (isProblem) {
+      box.className = 'govuk-error-message govuk-!-margin-bottom-0';
+      box.setAttribute('role', 'alert');
+    } else {
+      box.className = 'govuk-inset-text govuk-!-margin-0';
+      announce(message);
+    }
+    var holder = document.createElement('tr');
+    holder.className = 'govuk-table__row';
+    holder.setAttribute('data-paste-message-row', '');
+    var cell = document.createElement('td');
+    cell.className = 'govuk-table__cell';
+    cell.colSpan = Array.prototype.reduce.call(
+      row.element.cells, function (sum, each) { return sum + each.colSpan; }, 0
+    );
+    cell.appendChild(box);
+    holder.appendChild(cell);
+    row.element.parentNode.insertBefore(holder, row.element.nextSibling);
   }
 
   function fire(input, type) {
@@ -198,7 +222,14 @@
       return;
     }
     var figures = figuresFor(lines, rows[start].inputs.length);
-    var placed = figures.slice(0, rows.length - start);
+    var quarterly = grid.getAttribute('data-paste-quarterly');
+    var room = rows.length - start;
+    if (quarterly && figures.length > room) {
+      showMessage(grid, rows[start], 'Nothing was pasted. ' + quarterly + ' is quarterly: ' +
+        'paste one figure per quarter (' + room + ' at most), not ' + figures.length + '.', true);
+      return;
+    }
+    var placed = figures.slice(0, room);
     var fills = [];
     var problems = [];
     placed.forEach(function (cells, index) {
@@ -216,11 +247,9 @@
     });
 
     if (problems.length) {
-      var refused = 'Nothing was pasted: ' + problems.join('; ') + '.';
-      showProblem(grid, refused); // an alert: screen readers say it at once
+      showMessage(grid, rows[start], 'Nothing was pasted: ' + problems.join('; ') + '.', true);
       return;
     }
-    showProblem(grid, '');
     fills.forEach(function (fill) {
       fill.inputs.forEach(function (input, index) {
         input.value = fill.values[index];
@@ -235,7 +264,7 @@
       message += ' ' + leftOver + (leftOver === 1 ? ' figure was' : ' figures were') +
         ' left out: there were no more rows.';
     }
-    announce(message);
+    showMessage(grid, rows[start], message, false);
   }
 
   document.addEventListener('paste', onPaste);

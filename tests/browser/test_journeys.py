@@ -205,6 +205,77 @@ def test_month_sheet_paste_fills_one_row_per_line_and_both_parts_of_a_percentage
     assert (saved.numerator, saved.denominator, saved.value) == (64, 80, 80)
 
 
+def test_year_grid_of_a_quarterly_indicator_refuses_a_row_of_months_on_screen(
+    page, live_server, plymouth
+):
+    partnership, officer, hate = plymouth
+    referrals = IndicatorFactory(
+        partnership=partnership,
+        theme_group=hate.theme_group,
+        code="SP 05",
+        title="Referrals to domestic abuse services",
+        frequency=Indicator.Frequency.QUARTERLY,
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url
+        + reverse("indicators:year_grid", args=[partnership.slug, referrals.pk, 2016])
+    )
+    first = page.get_by_label("Q1 (April 2016 quarter)")
+    message = page.locator("[data-paste-message]")
+
+    # Twelve monthly figures would fill the quarters with April to July: refused, visibly.
+    first.focus()
+    paste(page, "\t".join(str(10 + month) for month in range(12)))
+    expect(message).to_have_text(
+        "Nothing was pasted. SP 05 is quarterly: paste one figure per quarter (4 at most), not 12."
+    )
+    expect(message).to_be_in_viewport()
+    for box in page.locator("input[data-paste-cell]").all():
+        expect(box).to_have_value("")
+    # From the third quarter on there are two quarters left.
+    page.get_by_label("Q3 (October 2016 quarter)").focus()
+    paste(page, "7\t8\t9")
+    expect(message).to_contain_text("(2 at most), not 3.")
+    assert_accessible(page)
+
+    # One figure per quarter is pasted, and the page says so.
+    first.focus()
+    paste(page, "31\t28\t40\t35")
+    expect(page.get_by_label("Q4 (January 2017 quarter)")).to_have_value("35")
+    expect(message).to_have_text("Pasted 4 figures.")
+    expect(message).to_be_in_viewport()
+
+
+def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_out(
+    page, live_server, plymouth
+):
+    partnership, officer, hate = plymouth
+    # A sheet long enough that its top is off screen when its last rows are.
+    for number in range(10, 40):
+        IndicatorFactory(
+            partnership=partnership,
+            theme_group=hate.theme_group,
+            code=f"SP {number}",
+            title=f"Indicator {number}",
+        )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-12"])
+    )
+
+    page.get_by_label("SP 38 Indicator 38").focus()
+    paste(page, "29\r\n410\r\n12\r\n13\r\n")
+
+    expect(page.get_by_label("SP 39 Indicator 39")).to_have_value("410")
+    message = page.locator("[data-paste-message]")
+    expect(message).to_have_text(
+        "Pasted 2 figures. 2 figures were left out: there were no more rows."
+    )
+    expect(message).to_be_in_viewport()
+    assert_accessible(page)
+
+
 def test_month_sheet_paste_keeps_a_percent_sign_for_the_page_to_refuse(page, live_server, plymouth):
     """Review finding: the paste dropped "%", so 36% copied from Excel was saved as a
     count of 36 hate crimes without a word."""

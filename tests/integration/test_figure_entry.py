@@ -10,6 +10,7 @@ from io import BytesIO
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -484,6 +485,62 @@ def test_month_sheet_override_after_conflict_changes_only_the_users_cells(
     kept = Actual.objects.get(indicator=ratio, period=NOV_2016)
     assert (kept.value, kept.version, kept.entered_by) == (90, 1, coordinator_a)
     assert FigureChange.objects.filter(changed_by=officer_a).count() == 1
+
+
+@pytest.mark.django_db
+def test_month_sheet_conflict_on_one_box_of_a_percentage_keeps_the_other_persons_box(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    ActualFactory(indicator=ratio, period=NOV_2016, value=50, numerator=5, denominator=10)
+    url = sheet_url(count.partnership)
+    client.force_login(officer_a)
+    colleague = Client()
+    colleague.force_login(coordinator_a)
+    opened, colleague_opened = form_data(client.get(url)), form_data(colleague.get(url))
+    numerator, denominator = f"i{ratio.pk}-n", f"i{ratio.pk}-d"
+    # The colleague changes only the numerator, then the officer only the denominator.
+    assert colleague.post(url, colleague_opened | {numerator: "7"}).status_code == 302
+
+    conflict = client.post(url, opened | {denominator: "20"})
+
+    assert error_summary(conflict) == [
+        "SAT 01 Victim satisfaction: Sam Other changed it to 7 out of 10 after you opened "
+        "this page. Your denominator (20) is still in its box; the numerator is now 7, as "
+        "stored: save again to use 7 out of 20 instead, or change it."
+    ]
+    shown_again = form_data(conflict)
+    assert (shown_again[numerator], shown_again[denominator]) == ("7", "20")
+
+    again = client.post(url, shown_again)
+
+    assert messages_of(again) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    saved = Actual.objects.get(indicator=ratio, period=NOV_2016)
+    assert (saved.numerator, saved.denominator, saved.value) == (7, 20, 35)
+
+
+@pytest.mark.django_db
+def test_month_sheet_conflict_on_one_box_of_a_percentage_removed_since_opened(
+    client, officer_a, coordinator_a, sheet
+):
+    count, ratio = sheet
+    ActualFactory(indicator=ratio, period=NOV_2016, value=50, numerator=5, denominator=10)
+    url = sheet_url(count.partnership)
+    client.force_login(officer_a)
+    opened = form_data(client.get(url))
+    entered_by_other(ratio, NOV_2016, (None, None, None), by=coordinator_a)
+
+    conflict = client.post(url, opened | {f"i{ratio.pk}-d": "20"})
+
+    assert error_summary(conflict) == [
+        "SAT 01 Victim satisfaction: Sam Other removed it after you opened this page. Your "
+        "denominator (20) is still in its box; the numerator box is now blank, as stored: "
+        "enter a numerator and save again, or clear the denominator to leave the figure "
+        "removed."
+    ]
+    shown_again = form_data(conflict)
+    assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("", "20")
+    assert not Actual.objects.filter(indicator=ratio, period=NOV_2016).exists()
 
 
 @pytest.mark.django_db
@@ -1219,10 +1276,85 @@ def test_month_sheet_post_for_another_partnerships_indicator_is_refused(
     )
 
     assert response.status_code == 200
+    # Another partnership's indicator is never named, nor its key shown.
     assert error_summary(response) == [
-        f"Figure 'i{other.pk}' is not for an active indicator of Partnership A."
+        "A figure sent with this page is not for an active indicator of Partnership A, "
+        "so it was not saved."
     ]
     assert figures() == before
+
+
+@pytest.mark.parametrize(
+    ("measure", "typed", "said"),
+    [
+        ("count", {"v": "50"}, "so your figure (50) was not saved"),
+        ("percentage", {"n": "9", "d": "10"}, "so your figure (9 out of 10) was not saved"),
+        ("count", {"v": ""}, "so its figure was not removed"),
+    ],
+)
+@pytest.mark.django_db
+def test_month_sheet_figure_for_an_indicator_deactivated_while_open_names_it_and_keeps_the_rest(
+    client, officer_a, sheet, measure, typed, said
+):
+    count, ratio = sheet
+    reporting = IndicatorFactory(
+        partnership=count.partnership,
+        theme_group=count.theme_group,
+        code="HC 07",
+        title="Increase reporting of hate crime",
+        measure=measure,
+        polarity="higher",
+    )
+    parts = {"numerator": 4, "denominator": 10} if measure == "percentage" else {}
+    ActualFactory(indicator=reporting, period=NOV_2016, value=40, **parts)
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    # An administrator deactivates it while the officer has the sheet open.
+    reporting.active = False
+    reporting.save()
+    before = figures()
+
+    response = client.post(
+        url,
+        opened
+        | {f"i{count.pk}-v": "36", f"i{ratio.pk}-n": "8", f"i{ratio.pk}-d": "9"}
+        | {f"i{reporting.pk}-{part}": text for part, text in typed.items()},
+    )
+
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        f"HC 07 Increase reporting of hate crime is no longer active, {said}."
+    ]
+    assert figures() == before
+    # The figures typed for the rest of the sheet are still in their boxes.
+    shown_again = form_data(response)
+    assert shown_again[f"i{count.pk}-v"] == "36"
+    assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("8", "9")
+    assert f"i{reporting.pk}-v" not in shown_again
+
+    again = client.post(url, shown_again)
+
+    assert messages_of(again) == ["Saved 2 figures (1 new, 1 changed, 0 removed)."]
+
+
+@pytest.mark.django_db
+def test_month_sheet_untouched_figure_of_an_indicator_deactivated_while_open_does_not_stop_a_save(
+    client, officer_a, sheet
+):
+    count, _ratio = sheet
+    reporting = IndicatorFactory(partnership=count.partnership, code="HC 07")
+    ActualFactory(indicator=reporting, period=NOV_2016, value=40)
+    client.force_login(officer_a)
+    url = sheet_url(count.partnership)
+    opened = form_data(client.get(url))
+    reporting.active = False
+    reporting.save()
+
+    response = client.post(url, opened | {f"i{count.pk}-v": "36"})
+
+    assert messages_of(response) == ["Saved 1 figure (0 new, 1 changed, 0 removed)."]
+    assert Actual.objects.get(indicator=reporting, period=NOV_2016).value == 40
 
 
 @pytest.mark.django_db
