@@ -248,8 +248,9 @@ def indicator_entry(
                 "change": plain(row.change),
                 "cumulative": plain(row.cumulative),
                 "cumulative_target": plain(row.cumulative_target),
-                # Months after the reporting period are not yet due: not "missing".
-                "due": row.period <= figures.period,
+                # A period not over by the reporting month is not yet due, not "missing": a
+                # quarter is due once its last month is (October to December in December).
+                "due": periods.last_month_of(row.period, indicator.frequency) <= figures.period,
                 "within": change_test(row.this_year, row.last_year).within if counted else None,
                 **(
                     _parts(result.series, row.period, periods.add_months(row.period, -12))
