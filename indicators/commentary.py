@@ -35,10 +35,12 @@ __all__ = [
     "partial_ytd_only_this_month",
     "profile_words",
     "signal_phrase",
+    "signal_sentence",
     "singular_noun",
     "spc_summary",
     "target_status_words",
     "target_words",
+    "usual_range_sentence",
 ]
 
 
@@ -534,9 +536,9 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     """A special-cause signal named in words: "the sixth month in a row below the average"."""
     unit = "month" if frequency == "monthly" else "quarter"
     if signal.rule == "beyond":
-        return f"{signal.side} the {'upper' if signal.side == 'above' else 'lower'} process limit"
+        return f"{signal.side} the {_limit(signal.side)}"
     if signal.rule == "two_of_three":
-        return f"two of the last three {unit}s well {signal.side} the average"
+        return f"two of the last three {unit}s near the {_limit(signal.side)}"
     if signal.rule == "shift":
         where = f"{signal.side} the average"
     else:
@@ -546,17 +548,39 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     return f"one of {signal.length} {unit}s in a row {where}"
 
 
-def _signal_sentence(name: str, signal: Signal, frequency: str) -> str:
-    """A special cause as a sentence of its own, so it cannot read as part of a comparison:
-    "November is the seventh month in a row above the average."."""
-    phrase = signal_phrase(signal, frequency)
+def _limit(side: str) -> str:
+    return f"{'upper' if side == 'above' else 'lower'} process limit"
+
+
+def signal_sentence(name: str, signal: Signal, frequency: str = "monthly") -> str:
+    """A special cause as a sentence of its own (so it cannot read as part of a comparison),
+    worded by its rule: only a figure beyond a process limit is outside its usual range; a
+    run, a trend or two of three near a limit is special cause within the limits. "November's
+    figure is within the process limits, but it is the seventh month in a row above the
+    average (special cause variation)."."""
     if signal.rule == "beyond":
-        return f"{name}'s figure is {phrase}, outside its usual range."
+        return (
+            f"{name}'s figure is outside its usual range: {signal_phrase(signal, frequency)} "
+            "(special cause variation)."
+        )
     if signal.rule == "two_of_three":
-        unit = "months" if frequency == "monthly" else "quarters"
-        side = signal.side
-        return f"Two of the last three {unit}, {name} included, were well {side} the average."
-    return f"{name} is {phrase}."
+        unit = "month" if frequency == "monthly" else "quarter"
+        which = f"two of the last three {unit}s, {name} included, are near the "
+        said = which + _limit(signal.side)
+    else:
+        said = f"it is {signal_phrase(signal, frequency)}"
+    return f"{name}'s figure is within the process limits, but {said} (special cause variation)."
+
+
+def usual_range_sentence(figures: Figures, spec: IndicatorSpec, name: str) -> str:
+    """Process control's verdict on the period's level, ``name`` its period ("November
+    2016"): the special cause in words (``signal_sentence``), or that it is within its usual
+    range. Empty when process control did not judge it (too few figures for limits)."""
+    if figures.variation_test != "spc":
+        return ""
+    if figures.spc_signal is not None:
+        return signal_sentence(name, figures.spc_signal, spec.frequency)
+    return f"{name}'s figure is within its usual range: no sign of a real change in its level."
 
 
 def _tested_change(figures: Figures, spec: IndicatorSpec) -> str:
@@ -586,7 +610,7 @@ def _month_sentence(
         return None
     month = month_name(figures.period)
     signal = (
-        f" {_signal_sentence(month, figures.spc_signal, spec.frequency)}"
+        f" {signal_sentence(month, figures.spc_signal, spec.frequency)}"
         if figures.spc_signal is not None
         else ""
     )
@@ -714,16 +738,15 @@ def commentary(
 
 
 def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
-    """What a report prints beside the status: the variation and assurance, in words.
+    """What a report prints after ``usual_range_sentence`` (which names the signal): the
+    variation and assurance, in words.
 
-    "Special cause improving (the sixth month in a row above the average); assurance: hit
-    and miss." Empty when there are too few figures for process limits.
+    "Special cause improving; assurance: hit and miss." Empty when there are too few figures
+    for process limits.
     """
     if figures.variation is None:
         return ""
     text = figures.variation[0].upper() + figures.variation[1:]
-    if figures.spc_signal is not None:
-        text += f" ({signal_phrase(figures.spc_signal, spec.frequency)})"
     if figures.assurance is not None:
         text += f"; assurance: {figures.assurance}"
     return f"{text}."

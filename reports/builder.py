@@ -278,6 +278,11 @@ def indicator_entry(
             )
             if part
         ),
+        # Process control's verdict on the period's level, worded by its signal, then the
+        # variation and assurance.
+        "usual_range": commentary.usual_range_sentence(
+            figures, spec, periods.month_label(figures.period)
+        ),
         "variation": commentary.spc_summary(figures, spec),
         "interpretation_note": _caution(indicator),
         "editor_comment": editor_comment.strip(),

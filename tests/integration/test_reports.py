@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -755,10 +756,36 @@ def test_process_control_and_poisson_verdicts_use_different_words(report_a, hate
     # its change from November 2015 (-3) is within normal variation.
     html = rendering.render_document(services.report_snapshot(report_a))
 
-    assert "November 2016's figure is outside its usual range." in html
+    # Review finding: it said "November 2016's figure is outside its usual range" of a
+    # figure inside its process limits, whose signal is a run: the words now name the signal.
+    row = unescape(_words(html[html.index("Usual range (statistical process control)") :]))
+    assert row.startswith(
+        "Usual range (statistical process control) November 2016's figure is within the "
+        "process limits, but it is the sixth month in a row above the average (special cause "
+        "variation). Special cause improving."
+    )
+    assert "outside its usual range" not in html.split('id="appendix-')[0]
     assert "is outside normal variation" not in html
     assert "within normal variation</span>" in html  # the month table's tested changes
     assert "Usual range and normal variation" in html  # the key explains both
+
+
+@pytest.mark.django_db
+def test_a_change_within_normal_variation_is_not_said_to_be_no_change(partnership_a):
+    """Review finding: "within normal variation (Poisson test): not a real change" claimed
+    more than the test shows."""
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=1)
+    Actual.objects.create(indicator=indicator, period=datetime.date(2015, 11, 1), value=110)
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    assert snapshot["indicators"][str(indicator.pk)]["figures"]["variation_test"] == "poisson"
+
+    text = _words(rendering.render_document(snapshot))
+
+    assert (
+        "November 2016 against the same period last year The change is within normal "
+        "variation (Poisson test): not enough to show a real change." in text
+    )
+    assert "not a real change" not in text
 
 
 # Command ---------------------------------------------------------------------------------
