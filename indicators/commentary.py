@@ -7,7 +7,7 @@ figure, so the text cannot contradict the numbers. Rounding happens here, only f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,6 +34,7 @@ __all__ = [
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "shared_places",
     "signal_phrase",
     "signal_sentence",
     "singular_noun",
@@ -125,6 +126,17 @@ def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
     return format_level(value, spec.measure, _places(spec))
 
 
+def shared_places(values: Iterable[Decimal | str | None], places: int = 0) -> int:
+    """The decimals a column (or series) of percentage changes is printed to, chosen once for
+    all of it (REPORTING: the same decimals along a series): ``places``, or one more when a
+    change that is not nothing would read as nothing at ``places``. A column of -6.2, 3.1
+    and -0.4 is printed -6.2%, +3.1%, -0.4%, not -6%, +3%, -0.4%."""
+    for value in values:
+        if value is not None and Decimal(value) and _rounded(Decimal(value), places) == 0:
+            return places + 1
+    return places
+
+
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:
     """A level with its unit: "88%" (or to ``places``: "88.4%"), "12.3 per 1,000" (a
     rate to one place), "1,149" (a count, whole)."""
@@ -135,20 +147,27 @@ def format_level(value: Decimal, measure: str, places: int = 0) -> str:
     return format_number(value)
 
 
+# A target level's decimals: a percentage's one, as its figures and the commentary's "the
+# target of 90.0%" (``_places``); a rate always has one and a count none (``format_level``).
+TARGET_PLACES = 1
+
+
 def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> str:
     """A target as its audit record holds it, in words: "375 for the year", "a 3%
     reduction on 2015/16", "428 to date" (a point of a cumulative profile), "No target"."""
     if target is None:
         return "No target"
     value = Decimal(target["value"])
-    places = 0 if value == value.to_integral() else 1  # 90%, 88.5%
+    places = 0 if value == value.to_integral() else 1  # a 3% reduction, a 2.5% increase
     if target["kind"] == "change_pct":
         baseline = fy_label(target["baseline_year"], fy_start_month)
         if value == 0:
             return f"no change on {baseline}"
         size = "reduction" if value < 0 else "increase"
         return f"{_with_article(f'{format_percent(abs(value), places)} {size}')} on {baseline}"
-    level = format_level(value, measure, places)
+    # A level to the decimals its figures and target to date are printed to: "90.0%" (as
+    # beside "88.4%"), never "90%" a few lines from "90.0%".
+    level = format_level(value, measure, TARGET_PLACES)
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 
 
@@ -159,12 +178,11 @@ def profile_words(
     "a monthly profile: 300 to September 2016" when its points stop before the year ends
     (a quarterly point is named by its quarter's last month)."""
     value = Decimal(value)
-    places = 0 if value == value.to_integral() else 1
     year = financial_year_of(last, fy_start_month)
     quarter = quarter_months(year, quarter_of(last, fy_start_month), fy_start_month)
     end = quarter[-1] if quarterly else last
     kind = "quarterly" if quarterly else "monthly"
-    level = format_level(value, measure, places)
+    level = format_level(value, measure, TARGET_PLACES)
     if end == add_months(fy_start(year, fy_start_month), 11):
         return f"a {kind} profile: {level} for the year"
     return f"a {kind} profile: {level} to {month_label(end)}"

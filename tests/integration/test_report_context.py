@@ -529,3 +529,37 @@ def test_neighbours_changes_carry_their_normal_variation_test(sac):
         ("Torbay", "true"),
         ("Devon & Cornwall", "false"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_change_pct_column_has_one_number_of_decimals(sac):
+    """Review finding: one neighbours table's "Change (%)" column held −6%, +3%, +13% and
+    −0.4% (a decimal only where the change rounded to 0%)."""
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    _home_office()
+    # Exeter 250 a quarter, then 249: 996 against 1,000 (−0.4%); the force 1,596 against
+    # 1,600 (−0.25%). Plymouth 360 against 400 (−10%), Torbay 240 against 200 (+20%).
+    CspOffenceCount.objects.bulk_create(
+        CspOffenceCount(csp_name="Exeter", financial_year=year, quarter=quarter,
+                        offence_group="Burglary", offence_subgroup="Domestic burglary",
+                        count=249 if (year, quarter) >= (2015, 3) else 250,
+                        force_name="Devon & Cornwall")
+        for year, quarter in ((2014, 3), (2014, 4), (2015, 1), (2015, 2), (2015, 3), (2015, 4),
+                              (2016, 1), (2016, 2))
+    )  # fmt: skip
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    html = rendering.render_document(snapshot)
+
+    table = html[html.index('id="neighbours"') :]
+    table = table[: table.index("</table>")]
+    cells = [
+        cell.split("<")[0]
+        for cell in table.split('govuk-table__cell--numeric">')[1:]
+        if cell.split("<")[0].endswith("%")
+    ]
+    assert cells == ["−10.0%", "−0.4%", "+20.0%", "−0.3%"]

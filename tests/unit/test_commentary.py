@@ -720,7 +720,8 @@ def test_signal_phrase_two_of_three_in_plain_words():
         (None, "count", 4, "No target"),
         ({"kind": "annual", "value": "640", "baseline_year": None}, "count", 4, "640 for the year"),
         ({"kind": "annual", "value": "1234.0000"}, "count", 4, "1,234 for the year"),
-        ({"kind": "annual", "value": "90"}, "percentage", 4, "90% for the year"),
+        # A percentage's target to one decimal, as its figures and target to date.
+        ({"kind": "annual", "value": "90"}, "percentage", 4, "90.0% for the year"),
         ({"kind": "annual", "value": "88.5"}, "percentage", 4, "88.5% for the year"),
         ({"kind": "annual", "value": "12.25"}, "rate", 4, "12.3 per 1,000 for the year"),
         ({"kind": "cumulative", "value": "428"}, "count", 4, "428 to date"),
@@ -778,6 +779,11 @@ def test_a_zero_change_target_is_no_change():
 )
 def test_profile_words(last, quarterly, words):
     assert profile_words(last, Decimal(640), "count", quarterly=quarterly) == words
+
+
+def test_a_percentage_profile_has_one_decimal():
+    words = profile_words(date(2017, 3, 1), Decimal(90), "percentage", quarterly=False)
+    assert words == "a monthly profile: 90.0% for the year"
 
 
 def test_a_quarter_across_a_new_year_names_both_years():
