@@ -7,7 +7,7 @@ figure, so the text cannot contradict the numbers. Rounding happens here, only f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -34,11 +34,14 @@ __all__ = [
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "shared_places",
     "signal_phrase",
+    "signal_sentence",
     "singular_noun",
     "spc_summary",
     "target_status_words",
     "target_words",
+    "usual_range_sentence",
 ]
 
 
@@ -123,6 +126,17 @@ def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
     return format_level(value, spec.measure, _places(spec))
 
 
+def shared_places(values: Iterable[Decimal | str | None], places: int = 0) -> int:
+    """The decimals a column (or series) of percentage changes is printed to, chosen once for
+    all of it (REPORTING: the same decimals along a series): ``places``, or one more when a
+    change that is not nothing would read as nothing at ``places``. A column of -6.2, 3.1
+    and -0.4 is printed -6.2%, +3.1%, -0.4%, not -6%, +3%, -0.4%."""
+    for value in values:
+        if value is not None and Decimal(value) and _rounded(Decimal(value), places) == 0:
+            return places + 1
+    return places
+
+
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:
     """A level with its unit: "88%" (or to ``places``: "88.4%"), "12.3 per 1,000" (a
     rate to one place), "1,149" (a count, whole)."""
@@ -133,20 +147,27 @@ def format_level(value: Decimal, measure: str, places: int = 0) -> str:
     return format_number(value)
 
 
+# A target level's decimals: a percentage's one, as its figures and the commentary's "the
+# target of 90.0%" (``_places``); a rate always has one and a count none (``format_level``).
+TARGET_PLACES = 1
+
+
 def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> str:
     """A target as its audit record holds it, in words: "375 for the year", "a 3%
     reduction on 2015/16", "428 to date" (a point of a cumulative profile), "No target"."""
     if target is None:
         return "No target"
     value = Decimal(target["value"])
-    places = 0 if value == value.to_integral() else 1  # 90%, 88.5%
+    places = 0 if value == value.to_integral() else 1  # a 3% reduction, a 2.5% increase
     if target["kind"] == "change_pct":
         baseline = fy_label(target["baseline_year"], fy_start_month)
         if value == 0:
             return f"no change on {baseline}"
         size = "reduction" if value < 0 else "increase"
         return f"{_with_article(f'{format_percent(abs(value), places)} {size}')} on {baseline}"
-    level = format_level(value, measure, places)
+    # A level to the decimals its figures and target to date are printed to: "90.0%" (as
+    # beside "88.4%"), never "90%" a few lines from "90.0%".
+    level = format_level(value, measure, TARGET_PLACES)
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 
 
@@ -157,12 +178,11 @@ def profile_words(
     "a monthly profile: 300 to September 2016" when its points stop before the year ends
     (a quarterly point is named by its quarter's last month)."""
     value = Decimal(value)
-    places = 0 if value == value.to_integral() else 1
     year = financial_year_of(last, fy_start_month)
     quarter = quarter_months(year, quarter_of(last, fy_start_month), fy_start_month)
     end = quarter[-1] if quarterly else last
     kind = "quarterly" if quarterly else "monthly"
-    level = format_level(value, measure, places)
+    level = format_level(value, measure, TARGET_PLACES)
     if end == add_months(fy_start(year, fy_start_month), 11):
         return f"a {kind} profile: {level} for the year"
     return f"a {kind} profile: {level} to {month_label(end)}"
@@ -534,9 +554,9 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     """A special-cause signal named in words: "the sixth month in a row below the average"."""
     unit = "month" if frequency == "monthly" else "quarter"
     if signal.rule == "beyond":
-        return f"{signal.side} the {'upper' if signal.side == 'above' else 'lower'} process limit"
+        return f"{signal.side} the {_limit(signal.side)}"
     if signal.rule == "two_of_three":
-        return f"two of the last three {unit}s well {signal.side} the average"
+        return f"two of the last three {unit}s near the {_limit(signal.side)}"
     if signal.rule == "shift":
         where = f"{signal.side} the average"
     else:
@@ -546,17 +566,39 @@ def signal_phrase(signal: Signal, frequency: str = "monthly") -> str:
     return f"one of {signal.length} {unit}s in a row {where}"
 
 
-def _signal_sentence(name: str, signal: Signal, frequency: str) -> str:
-    """A special cause as a sentence of its own, so it cannot read as part of a comparison:
-    "November is the seventh month in a row above the average."."""
-    phrase = signal_phrase(signal, frequency)
+def _limit(side: str) -> str:
+    return f"{'upper' if side == 'above' else 'lower'} process limit"
+
+
+def signal_sentence(name: str, signal: Signal, frequency: str = "monthly") -> str:
+    """A special cause as a sentence of its own (so it cannot read as part of a comparison),
+    worded by its rule: only a figure beyond a process limit is outside its usual range; a
+    run, a trend or two of three near a limit is special cause within the limits. "November's
+    figure is within the process limits, but it is the seventh month in a row above the
+    average (special cause variation)."."""
     if signal.rule == "beyond":
-        return f"{name}'s figure is {phrase}, outside its usual range."
+        return (
+            f"{name}'s figure is outside its usual range: {signal_phrase(signal, frequency)} "
+            "(special cause variation)."
+        )
     if signal.rule == "two_of_three":
-        unit = "months" if frequency == "monthly" else "quarters"
-        side = signal.side
-        return f"Two of the last three {unit}, {name} included, were well {side} the average."
-    return f"{name} is {phrase}."
+        unit = "month" if frequency == "monthly" else "quarter"
+        which = f"two of the last three {unit}s, {name} included, are near the "
+        said = which + _limit(signal.side)
+    else:
+        said = f"it is {signal_phrase(signal, frequency)}"
+    return f"{name}'s figure is within the process limits, but {said} (special cause variation)."
+
+
+def usual_range_sentence(figures: Figures, spec: IndicatorSpec, name: str) -> str:
+    """Process control's verdict on the period's level, ``name`` its period ("November
+    2016"): the special cause in words (``signal_sentence``), or that it is within its usual
+    range. Empty when process control did not judge it (too few figures for limits)."""
+    if figures.variation_test != "spc":
+        return ""
+    if figures.spc_signal is not None:
+        return signal_sentence(name, figures.spc_signal, spec.frequency)
+    return f"{name}'s figure is within its usual range: no sign of a real change in its level."
 
 
 def _tested_change(figures: Figures, spec: IndicatorSpec) -> str:
@@ -586,7 +628,7 @@ def _month_sentence(
         return None
     month = month_name(figures.period)
     signal = (
-        f" {_signal_sentence(month, figures.spc_signal, spec.frequency)}"
+        f" {signal_sentence(month, figures.spc_signal, spec.frequency)}"
         if figures.spc_signal is not None
         else ""
     )
@@ -714,16 +756,15 @@ def commentary(
 
 
 def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
-    """What a report prints beside the status: the variation and assurance, in words.
+    """What a report prints after ``usual_range_sentence`` (which names the signal): the
+    variation and assurance, in words.
 
-    "Special cause improving (the sixth month in a row above the average); assurance: hit
-    and miss." Empty when there are too few figures for process limits.
+    "Special cause improving; assurance: hit and miss." Empty when there are too few figures
+    for process limits.
     """
     if figures.variation is None:
         return ""
     text = figures.variation[0].upper() + figures.variation[1:]
-    if figures.spc_signal is not None:
-        text += f" ({signal_phrase(figures.spc_signal, spec.frequency)})"
     if figures.assurance is not None:
         text += f"; assurance: {figures.assurance}"
     return f"{text}."

@@ -265,22 +265,25 @@ def _limits(
         range_sum, range_count = sum(ranges, Decimal(0)), len(ranges)
     else:
         figures, range_count = window, len(window) - 1
-    mean = sum(figures, _ZERO) / len(figures)
-    moving_range = range_sum / range_count
-    spread = XMR_SCALE * moving_range
-    two_sigma = spread * 2 / 3
+    total, count = sum(figures, _ZERO), len(figures)
+    # Each line is one division of exact sums: mean +/- 2.66 x (range sum / ranges) is
+    # (total x ranges +/- 2.66 x range sum x count) / (count x ranges). Dividing first rounded
+    # the moving range, so limits of 0.38 and 62.82 came out 0.3799...9 and 62.82...01.
+    centre = total * range_count
+    spread = XMR_SCALE * range_sum * count
+    both = count * range_count
     # Limits(...) without a frozen setattr per field: this runs for every indicator.
     limits = _new(Limits)
     limits.__dict__.update(
         start=start,
         stop=stop,
-        mean=mean,
-        upper=mean + spread,
-        lower=mean - spread,
-        upper_2sigma=mean + two_sigma,
-        lower_2sigma=mean - two_sigma,
-        mean_moving_range=moving_range,
-        points=len(figures),
+        mean=total / count,
+        upper=(centre + spread) / both,
+        lower=(centre - spread) / both,
+        upper_2sigma=(3 * centre + 2 * spread) / (3 * both),
+        lower_2sigma=(3 * centre - 2 * spread) / (3 * both),
+        mean_moving_range=range_sum / range_count,
+        points=count,
     )
     return limits
 

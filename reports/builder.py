@@ -248,8 +248,9 @@ def indicator_entry(
                 "change": plain(row.change),
                 "cumulative": plain(row.cumulative),
                 "cumulative_target": plain(row.cumulative_target),
-                # Months after the reporting period are not yet due: not "missing".
-                "due": row.period <= figures.period,
+                # A period not over by the reporting month is not yet due, not "missing": a
+                # quarter is due once its last month is (October to December in December).
+                "due": periods.last_month_of(row.period, indicator.frequency) <= figures.period,
                 "within": change_test(row.this_year, row.last_year).within if counted else None,
                 **(
                     _parts(result.series, row.period, periods.add_months(row.period, -12))
@@ -276,6 +277,11 @@ def indicator_entry(
                 _ytd_variation_sentence(figures, spec, tests["ytd"]),
             )
             if part
+        ),
+        # Process control's verdict on the period's level, worded by its signal, then the
+        # variation and assurance.
+        "usual_range": commentary.usual_range_sentence(
+            figures, spec, periods.month_label(figures.period)
         ),
         "variation": commentary.spc_summary(figures, spec),
         "interpretation_note": _caution(indicator),
@@ -576,6 +582,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "performance": {
             "target": [e["id"] for e in target_entries],
             "monitoring": [e["id"] for e in monitor_entries],
+            # The decimals of each summary table's percentage changes, one for the column.
+            "target_pct_places": ytd_pct_places(target_entries),
+            "monitoring_pct_places": ytd_pct_places(monitor_entries),
         },
         "indicators": {str(e["id"]): e for e in entries},
         "indicator_order": [e["id"] for e in target_entries + monitor_entries],
@@ -600,19 +609,10 @@ def build_snapshot(inputs: ReportInputs) -> dict:
                 "slug": block.slug,
                 "news": _lines(block.news),
                 "revisions": list(block.revisions),
-                "indicators": [
-                    indicator_entry(
-                        r,
-                        with_charts=False,
-                        actions=None
-                        if block.linked_actions is None
-                        else list(block.linked_actions.get(r.indicator.pk, [])),
-                    )
-                    for r in block.results
-                    if r.figures.ytd is not None
-                ],
+                "indicators": indicators,
+                "pct_places": ytd_pct_places(indicators),
             }
-            for block in inputs.blocks
+            for block, indicators in ((block, _block_entries(block)) for block in inputs.blocks)
         ],
     }
     # Whether the report prints any figure at all (an overview: in any partnership's block).
@@ -645,6 +645,29 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     snapshot["sections"] = _number_sections(snapshot, available)
     return snapshot
+
+
+def _block_entries(block: PartnershipBlock) -> list[dict]:
+    """An overview's headline indicators of one covered partnership: those with a year to date."""
+    return [
+        indicator_entry(
+            r,
+            with_charts=False,
+            actions=None
+            if block.linked_actions is None
+            else list(block.linked_actions.get(r.indicator.pk, [])),
+        )
+        for r in block.results
+        if r.figures.ytd is not None
+    ]
+
+
+def ytd_pct_places(entries: Sequence[dict]) -> int:
+    """The decimals of a table's column of year-to-date percentage changes (a percentage's
+    change is in points, not in it)."""
+    return commentary.shared_places(
+        e["figures"]["ytd_change_pct"] for e in entries if not e["figures"]["change_is_points"]
+    )
 
 
 def same_risk(text: str, recorded: str) -> bool:

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from indicators import context as ctx
 from indicators import periods
+from indicators.commentary import shared_places
+from indicators.figures import change_test
 from indicators.selectors import IndicatorFigures, spec_for
 from opendata import police_uk
 
 from .builder import plain
-from .csv_rows import csv_month
+from .csv_rows import csv_month, csv_value
 
 RATE_LABELS = {"population": "people", "households": "households", "businesses": "businesses"}
 TOP_LSOAS = 10
@@ -33,14 +35,22 @@ class ContextInputs:
     data: object | None = None  # opendata.selectors.ReportContext, None without the app
 
 
-def _window(window: ctx.Window) -> dict:
+def _window(window: ctx.Window, *, counted: bool = True) -> dict:
+    """A window's figures, and whether its change is within normal variation (REPORT_CHECKLIST
+    16: the Poisson test every change in a count the report prints carries; None for a rate
+    or a percentage, or with a figure missing)."""
     return {
         "end": plain(window.end),
         "current": plain(window.current),
         "previous": plain(window.previous),
         "change": plain(window.change),
         "change_pct": plain(window.change_pct),
+        "within": _within(window.current, window.previous) if counted else None,
     }
+
+
+def _within(current, previous) -> bool | None:
+    return change_test(current, previous).within
 
 
 def _force_window(data, crime_types: Sequence[str], period, months: int) -> ctx.Window | None:
@@ -71,6 +81,7 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
         per = indicator.rate_per if indicator.measure == "count" else "none"
         denominator = ctx.denominator_for(per, inputs.denominators)
         force = _force_window(inputs.data, indicator.crime_types, inputs.period, 12)
+        counted = indicator.measure == "count"
         rows.append(
             {
                 "id": indicator.pk,
@@ -79,13 +90,17 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
                 "measure": indicator.measure,
                 "polarity": indicator.polarity,
                 "places": 0 if indicator.measure == "count" else 1,
-                "year": _window(year),
-                "quarter": _window(quarter),
+                "year": _window(year, counted=counted),
+                "quarter": _window(quarter, counted=counted),
                 "rate_per": RATE_LABELS.get(per, "") if denominator else "",
                 "rate_per_key": per if denominator else "",
                 "rate": plain(ctx.rate_per_1000(year.current, denominator)),
                 "rate_previous": plain(ctx.rate_per_1000(year.previous, denominator)),
                 "force_change_pct": plain(force.change_pct) if force else None,
+                # The force's crimes are counts, whatever the indicator measures.
+                "force_variation": {
+                    "within": _within(force.current, force.previous) if force else None
+                },
             }
         )
     return rows
@@ -218,6 +233,10 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
                 "quarter": f"Q{latest[1]} {periods.fy_label(latest[0])}",
                 "rows": rows,
                 "force": _window(force),
+                # Its column of percentage changes, to one number of decimals.
+                "pct_places": shared_places(
+                    [*(row["change_pct"] for row in rows), force.change_pct]
+                ),
             }
         )
     if not indicators:
@@ -248,6 +267,13 @@ def context_snapshot(
         "hotspots": hotspots(results, inputs),
         "outcomes": outcomes(results, inputs),
         "outcome_months": len(data.outcome_months) if data else 0,
+    }
+    # The decimals of each column of percentage changes, chosen once for the column.
+    changed = [row for row in snapshot["core"] if row["measure"] != "percentage"]
+    snapshot["core_pct_places"] = {
+        "year": shared_places(row["year"]["change_pct"] for row in changed),
+        "quarter": shared_places(row["quarter"]["change_pct"] for row in changed),
+        "force": shared_places(row["force_change_pct"] for row in snapshot["core"]),
     }
     # Whether any indicator has the 12 months before in full: else the table says why its
     # change columns are blank.
@@ -290,6 +316,13 @@ def context_csv_rows(context: dict) -> list[dict]:
                 row(item, f"rolling_{window}_{name}", item[window][name], period=end)
         row(item, f"rate_per_1000_{item['rate_per_key'] or 'none'}", item["rate"])
         row(item, "force_change_pct", item["force_change_pct"])
+        # After the figures above, so the rows before keep their places.
+        for window in ("year", "quarter"):
+            within = csv_value(item[window].get("within"))
+            end = csv_month(item[window]["end"])
+            row(item, f"rolling_{window}_change_within_normal_variation", within, period=end)
+        force = csv_value((item.get("force_variation") or {}).get("within"))
+        row(item, "force_change_within_normal_variation", force)
     for item in context.get("hotspots", []):
         month = item["month"]
         row(item, "lsoa_total", _csv_count(item["total_shown"]), period=month)
@@ -308,14 +341,10 @@ def context_csv_rows(context: dict) -> list[dict]:
         )
     neighbours = context.get("neighbours") or {}
     for item in neighbours.get("indicators", []):
-        for csp in item["rows"]:
+        for csp in [*item["rows"], {**item["force"], "name": neighbours["force"]}]:
             for name in ("current", "previous", "change", "change_pct"):
                 row(item, f"home_office_4_quarters_{name}", csp[name], area=csp["name"])
-        for name in ("current", "previous", "change", "change_pct"):
-            row(
-                item,
-                f"home_office_4_quarters_{name}",
-                item["force"][name],
-                area=neighbours["force"],
-            )
+            within = csv_value(csp.get("within"))
+            name = "home_office_4_quarters_change_within_normal_variation"
+            row(item, name, within, area=csp["name"])
     return rows

@@ -8,6 +8,8 @@
 `images` is optional: without it each call draws the charts itself (the last set drawn
 is remembered, so the second call reuses the first call's images). `base_url`
 (optional) makes relative links absolute; without it they are kept as plain text.
+`author` and `published` (optional) are both files' properties: who they are by, and
+created and modified at that moment (without it, no dates).
 Errors: ValueError for HTML that breaks the contract below, ChartImageError when the
 charts cannot be drawn (no Chromium, or a chart failed).
 
@@ -56,6 +58,7 @@ The report page itself links `static/css/print.css` with `media="print"` after
 portal.css; `static/js/charts.js` redraws its charts at paper width before printing.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -179,6 +182,8 @@ def pdf_layout(
     lang: str = "en-GB",
     images: dict[str, bytes] | None = None,
     base_url: str | None = None,
+    author: str = "",
+    published: datetime.datetime | None = None,
 ):
     """The PDF's pages as WeasyPrint laid them out (a `weasyprint.Document`), before they
     are written: where each box is, for checking what fits the page."""
@@ -195,9 +200,17 @@ def pdf_layout(
         if chart_id:
             image.set("src", "data:image/png;base64," + base64.b64encode(pngs[chart_id]).decode())
     body = lxml.html.tostring(root, encoding="unicode")
+    # The file's properties: its author, and created and modified when it was published.
+    properties = f'<meta name="author" content="{escape(author)}">' if author else ""
+    if published is not None:
+        when = _w3c(published)
+        properties += (
+            f'<meta name="dcterms.created" content="{when}">'
+            f'<meta name="dcterms.modified" content="{when}">'
+        )
     page = (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title></head>"
+        f"<title>{escape(title)}</title>{properties}</head>"
         f'<body class="app-document">{body}</body></html>'
     )
     # The page brings everything it shows (charts as data: URIs, the stylesheet read
@@ -216,6 +229,8 @@ def render_docx(
     lang: str = "en-GB",
     images: dict[str, bytes] | None = None,
     base_url: str | None = None,
+    author: str = "",
+    published: datetime.datetime | None = None,
 ) -> bytes:
     """The report as a Word document (.docx) with its charts as pictures."""
     root = report_content(html)
@@ -227,8 +242,15 @@ def render_docx(
         title=title,
         lang=lang,
         resolve=(lambda href: urljoin(base_url, href)) if base_url else None,
+        author=author,
+        published=published,
     ).save(out)
     return _undated(out.getvalue())
+
+
+def _w3c(moment: datetime.datetime) -> str:
+    """A moment as both files' properties hold it: UTC, to the second ("2016-12-14T09:30:15Z")."""
+    return f"{moment.astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%S}Z"
 
 
 def _undated(docx: bytes) -> bytes:

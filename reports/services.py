@@ -170,23 +170,41 @@ def _documents_module():
     return documents
 
 
-def report_documents(report: Report, snapshot: dict, html: str, *, lap=None):
-    """The PDF and Word files (None, None while the renderers are not installed)."""
+def document_properties(title: str, snapshot: dict, published: datetime.datetime) -> dict:
+    """What the PDF and the Word file say of themselves: the title (with the month), the
+    partnership as author, created and modified when published. The same whenever a
+    version's files are made, at publishing or at a later download."""
+    return {
+        "title": f"{title}, {snapshot['period_label']}",
+        "author": snapshot["partnership"]["name"],
+        "published": published,
+    }
+
+
+def report_documents(
+    report: Report,
+    snapshot: dict,
+    html: str,
+    *,
+    published: datetime.datetime | None = None,
+    lap=None,
+):
+    """The PDF and Word files (None, None while the renderers are not installed), made
+    as published at ``published`` (by default now, for a draft's that build_report writes)."""
     documents = _documents_module()
     if documents is None:
         return None, None
     lap = lap or (lambda name: None)
     charts = chart_specs(snapshot)
-    title = f"{report.title}, {snapshot['period_label']}"
-    extra = {}
+    extra = document_properties(report.title, snapshot, published or timezone.now())
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:
         # One browser session draws every chart; both documents use the same images.
         extra["images"] = draw(charts)
         lap("charts")
-    pdf = documents.render_pdf(html, title=title, charts=charts, **extra)
+    pdf = documents.render_pdf(html, charts=charts, **extra)
     lap("pdf")
-    docx = documents.render_docx(html, title=title, charts=charts, **extra)
+    docx = documents.render_docx(html, charts=charts, **extra)
     lap("docx")
     return pdf, docx
 
@@ -241,7 +259,11 @@ def report_publish(
     html = rendering.render_document(snapshot)
     csv = rendering.report_csv(snapshot)
     lap("html_csv")
-    pdf, docx = report_documents(report, snapshot, html, lap=lap) if documents else (None, None)
+    pdf, docx = (
+        report_documents(report, snapshot, html, published=at, lap=lap)
+        if documents
+        else (None, None)
+    )
     version = _store(
         report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings, seen=seen
     )
@@ -311,19 +333,18 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
         return
     snapshot = version.snapshot
     charts = chart_specs(snapshot)
-    title = f"{version.title}, {snapshot['period_label']}"
-    extra = {}
+    extra = document_properties(version.title, snapshot, version.published_at)
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:
         extra["images"] = draw(charts)
         yield "charts"
     # Stored before the step is shown: a page closed now loses none of the work.
     if version.pdf is None:
-        pdf = documents.render_pdf(version.html, title=title, charts=charts, **extra)
+        pdf = documents.render_pdf(version.html, charts=charts, **extra)
         ReportVersion.objects.filter(pk=version.pk, pdf__isnull=True).update(pdf=pdf)
     yield "pdf"
     if version.docx is None:
-        docx = documents.render_docx(version.html, title=title, charts=charts, **extra)
+        docx = documents.render_docx(version.html, charts=charts, **extra)
         ReportVersion.objects.filter(pk=version.pk, docx__isnull=True).update(docx=docx)
     yield "docx"
     yield "store"

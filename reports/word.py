@@ -5,6 +5,7 @@ contract in `documents`) and writes real Word structure: heading styles, numbere
 bulleted list styles, tables with repeating header rows, pictures with alt text.
 """
 
+import datetime
 import io
 import re
 from collections.abc import Callable
@@ -66,7 +67,7 @@ def _bookmark_name(element_id: str) -> str:
 
 
 class WordWriter:
-    def __init__(self, *, images, title, lang, resolve):
+    def __init__(self, *, images, title, lang, resolve, author="", published=None):
         self.images = images
         self.resolve = resolve
         self.document = Document()
@@ -76,14 +77,29 @@ class WordWriter:
         # the picture's page.
         self._keep_with_picture = False
         self._set_up(title, lang)
+        self._properties(author, published)
         self._footer(title)
 
     # -- document set-up -------------------------------------------------------------
+    def _properties(self, author: str, published: datetime.datetime | None) -> None:
+        """Who the file is by and when it was made, as the PDF says: created and modified
+        when the version was published (to the second, in UTC), not the dates python-docx's
+        template carries (23 December 2013)."""
+        properties = self.document.core_properties
+        properties.author = properties.last_modified_by = author
+        if published is None:
+            element = properties._element  # python-docx has no way to unset a date
+            for name in ("dcterms:created", "dcterms:modified"):
+                for date in element.findall(qn(name)):
+                    element.remove(date)
+            return
+        moment = published.astimezone(datetime.UTC).replace(microsecond=0, tzinfo=None)
+        properties.created = properties.modified = moment
+
     def _set_up(self, title: str, lang: str) -> None:
         document = self.document
         document.core_properties.title = title
         document.core_properties.language = lang
-        document.core_properties.author = ""
         document.core_properties.comments = ""
         section = document.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21.0)
@@ -564,10 +580,27 @@ class WordWriter:
         return element
 
 
-def render_word(root, *, images: dict[str, bytes], title: str, lang: str, resolve: Callable | None):
-    """A python-docx Document of the cleaned report element."""
+def render_word(
+    root,
+    *,
+    images: dict[str, bytes],
+    title: str,
+    lang: str,
+    resolve: Callable | None,
+    author: str = "",
+    published: datetime.datetime | None = None,
+):
+    """A python-docx Document of the cleaned report element; ``author`` and ``published``
+    are its properties (who by, created and modified)."""
     _without_control_characters(root)
-    writer = WordWriter(images=images, title=xml_safe(title), lang=lang, resolve=resolve)
+    writer = WordWriter(
+        images=images,
+        title=xml_safe(title),
+        lang=lang,
+        resolve=resolve,
+        author=xml_safe(author),
+        published=published,
+    )
     writer.write(root)
     return writer.document
 

@@ -119,6 +119,23 @@ def change_pct(value, places=0):
 
 
 @register.filter
+def change_pct_column(value, places=0):
+    """A percentage change in a table's column, to the column's decimals
+    (``commentary.shared_places`` chose them once for all of it): "+12.0%" above "−0.4%".
+    One too small even for those says so ("a rise of less than 0.1%"), never taking a
+    decimal of its own."""
+    from indicators.templatetags.figures import percent
+
+    if value is None:
+        return percent(None)
+    value, places = Decimal(value), int(places or 0)
+    if _rounds_to_zero(value, places):
+        word = "rise" if value > 0 else "fall"
+        return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
+    return percent(value, places)
+
+
+@register.filter
 def points_change(value, places=1):
     """A change between two percentages, in words: "+1.5 percentage points", "no change",
     "a rise of less than 0.1 percentage points" (REPORTING: percentage points)."""

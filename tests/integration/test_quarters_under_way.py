@@ -346,3 +346,52 @@ def test_an_action_plans_indicators_are_judged_at_the_last_quarter_ended(
     period, _ = linked_figures(partnership_a, [entered_under_way.pk])
 
     assert period == datetime.date(2016, 9, 1)
+
+
+def _quarter_rows(html: str) -> dict[str, list[str]]:
+    """The quarter-by-quarter table's rows of a rendered report: label -> cells as text."""
+    import re
+
+    table = html[html.index("quarter by quarter, 2016/17</caption>") :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
+        cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.split(r"</t[hd]>", row)]
+        if cells[0].startswith("Q"):
+            rows[cells[0]] = cells[1:-1]
+    return rows
+
+
+@pytest.mark.django_db
+def test_a_quarter_under_way_is_not_yet_due_in_the_report(partnership_a, quarterly):
+    """Review finding: a November report printed Q3 (October to December) as "No figure",
+    which the report defines as a missing figure; the quarter ends in December."""
+    from reports import rendering
+
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    entry = snapshot["indicators"][str(quarterly.pk)]
+    due = {m["label"]: m["due"] for m in entry["months"]}
+    assert due == {"Q1": True, "Q2": True, "Q3": False, "Q4": False}
+    assert entry["figures"]["missing_periods"] == []
+
+    rows = _quarter_rows(rendering.render_document(snapshot))
+    assert rows["Q2"][:3] == ["500", "500", "0 within normal variation"]
+    assert rows["Q3"] == ["500", "Not yet due", "–", "–"]
+    assert "No figure" not in " ".join(rows["Q3"])
+
+
+@pytest.mark.django_db
+def test_a_quarter_ended_without_a_figure_is_missing_in_the_report(partnership_a, quarterly):
+    """Once its last month is within the period, a quarter with no figure is missing."""
+    from indicators.models import Actual
+    from reports import rendering
+
+    Actual.objects.filter(indicator=quarterly, period=OCT_2016).delete()
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+    snapshot = services.report_snapshot(report)
+    entry = snapshot["indicators"][str(quarterly.pk)]
+    assert {m["label"]: m["due"] for m in entry["months"]}["Q3"] is True
+    assert entry["figures"]["missing_periods"] == ["2016-10-01"]
+
+    rows = _quarter_rows(rendering.render_document(snapshot))
+    assert rows["Q3"][:2] == ["500", "No figure"]

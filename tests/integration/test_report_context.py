@@ -432,3 +432,134 @@ def test_a_gap_in_the_latest_12_months_is_not_blamed_on_the_12_before(sac):
 
     assert snapshot["context"]["core"][0]["year"]["previous"] is not None
     assert "so no change over the year is shown" not in rendering.render_document(snapshot)
+
+
+def _csv_values(snapshot, figure: str) -> list[tuple[str, str]]:
+    """(area, value) of each report.csv row of ``figure``, in order."""
+    text = rendering.report_csv(snapshot).lstrip("\ufeff")
+    return [
+        (r["area"], r["value"]) for r in csv.DictReader(io.StringIO(text)) if r["figure"] == figure
+    ]
+
+
+@pytest.mark.django_db
+def test_core_table_changes_carry_their_normal_variation_test(sac):
+    """Review finding: the 12- and 3-month tables printed changes in counts with no
+    normal-variation label, though Appendix F says every such change is labelled."""
+    first = datetime.date(2014, 12, 1)
+    months = [periods.add_months(first, i) for i in range(24)]
+    actuals_create(sac, {m: 100 if i < 12 else 110 for i, m in enumerate(months)})
+    ForceCount.objects.bulk_create(
+        ForceCount(partnership=sac.partnership, force="Devon & Cornwall Police", period=m,
+                   crime_type=t, count=1000 if i < 12 else 950)
+        for i, m in enumerate(months) for t in SAC
+    )  # fmt: skip
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    [row] = snapshot["context"]["core"]
+
+    # 1,320 against 1,200: z = 2(36.33 - 34.64) = 3.38; 330 against 300: z = 1.69; the
+    # force, 45,600 against 48,000: z = -11.1.
+    assert (row["year"]["within"], row["quarter"]["within"]) == (False, True)
+    assert row["force_variation"]["within"] is False
+    html = rendering.render_document(snapshot)
+    core = html[html.index('id="rolling-year"') : html.index("Percentages change in percentage")]
+    assert '+120 <span class="app-variation">beyond normal variation</span>' in core
+    assert '+30 <span class="app-variation">within normal variation</span>' in core
+    assert '−5% <span class="app-variation">beyond normal variation</span>' in core
+    # Appendix F says which changes are tested, these among them.
+    assert "the last 12 months and the last 3, the force's change and each" in html
+    assert _csv_values(snapshot, "rolling_year_change_within_normal_variation") == [("", "false")]
+    assert _csv_values(snapshot, "rolling_quarter_change_within_normal_variation") == [("", "true")]
+    assert _csv_values(snapshot, "force_change_within_normal_variation") == [("", "false")]
+
+
+@pytest.mark.django_db
+def test_a_rate_or_percentage_in_the_core_table_is_not_tested(sac):
+    sac.measure = "rate"
+    sac.save()
+    first = datetime.date(2014, 12, 1)
+    actuals_create(sac, {periods.add_months(first, i): 100 if i < 12 else 110 for i in range(24)})
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    [row] = snapshot["context"]["core"]
+
+    assert row["year"]["within"] is None and row["quarter"]["within"] is None
+    core = rendering.render_document(snapshot)
+    core = core[core.index('id="rolling-year"') : core.index("Percentages change in percentage")]
+    assert "normal variation" not in core
+    assert _csv_values(snapshot, "rolling_year_change_within_normal_variation") == [("", "")]
+
+
+@pytest.mark.django_db
+def test_neighbours_changes_carry_their_normal_variation_test(sac):
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    _home_office()
+    # Torbay's last four quarters 60 each, 240 against 200; another partnership, 300
+    # against 200: z = 2(17.32 - 14.14) = 6.36, beyond normal variation.
+    CspOffenceCount.objects.bulk_create(
+        CspOffenceCount(csp_name="Exeter", financial_year=year, quarter=quarter,
+                        offence_group="Burglary", offence_subgroup="Domestic burglary",
+                        count=75 if (year, quarter) >= (2015, 3) else 50,
+                        force_name="Devon & Cornwall")
+        for year, quarter in ((2014, 3), (2014, 4), (2015, 1), (2015, 2), (2015, 3), (2015, 4),
+                              (2016, 1), (2016, 2))
+    )  # fmt: skip
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    [indicator] = snapshot["context"]["neighbours"]["indicators"]
+
+    # Plymouth 360 against 400 (z = -2.05), Torbay 240 against 200 (z = 2.70): within;
+    # the force, 900 against 800: z = 2(30 - 28.28) = 3.43, beyond.
+    within = {r["name"]: r["within"] for r in indicator["rows"]}
+    assert within == {"Plymouth": True, "Exeter": False, "Torbay": True}
+    assert indicator["force"]["within"] is False
+    html = rendering.render_document(snapshot)
+    table = html[html.index('id="neighbours"') :]
+    table = table[: table.index("</table>")]
+    assert '−40 <span class="app-variation">within normal variation</span>' in table
+    assert table.count('+100 <span class="app-variation">beyond normal variation</span>') == 2
+    assert _csv_values(snapshot, "home_office_4_quarters_change_within_normal_variation") == [
+        ("Plymouth", "true"),
+        ("Exeter", "false"),
+        ("Torbay", "true"),
+        ("Devon & Cornwall", "false"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_change_pct_column_has_one_number_of_decimals(sac):
+    """Review finding: one neighbours table's "Change (%)" column held −6%, +3%, +13% and
+    −0.4% (a decimal only where the change rounded to 0%)."""
+    actuals_create(sac, {NOV_2016: 5})
+    OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
+    Peer.objects.create(
+        partnership=sac.partnership, csp_name="Plymouth", population=250_000, is_self=True
+    )
+    _home_office()
+    # Exeter 250 a quarter, then 249: 996 against 1,000 (−0.4%); the force 1,596 against
+    # 1,600 (−0.25%). Plymouth 360 against 400 (−10%), Torbay 240 against 200 (+20%).
+    CspOffenceCount.objects.bulk_create(
+        CspOffenceCount(csp_name="Exeter", financial_year=year, quarter=quarter,
+                        offence_group="Burglary", offence_subgroup="Domestic burglary",
+                        count=249 if (year, quarter) >= (2015, 3) else 250,
+                        force_name="Devon & Cornwall")
+        for year, quarter in ((2014, 3), (2014, 4), (2015, 1), (2015, 2), (2015, 3), (2015, 4),
+                              (2016, 1), (2016, 2))
+    )  # fmt: skip
+
+    snapshot = _snapshot(sac.partnership, NOV_2016)
+    html = rendering.render_document(snapshot)
+
+    table = html[html.index('id="neighbours"') :]
+    table = table[: table.index("</table>")]
+    cells = [
+        cell.split("<")[0]
+        for cell in table.split('govuk-table__cell--numeric">')[1:]
+        if cell.split("<")[0].endswith("%")
+    ]
+    assert cells == ["−10.0%", "−0.4%", "+20.0%", "−0.3%"]

@@ -97,11 +97,11 @@ def test_files_made_on_download_are_the_bytes_publishing_makes(client, panel_a, 
     word = client.get(_url(version, "docx")).content
 
     stored = ReportVersion.objects.get(pk=version.pk)
-    title = f"{stored.title}, {stored.snapshot['period_label']}"
+    made = services.document_properties(stored.title, stored.snapshot, stored.published_at)
     charts = services.chart_specs(stored.snapshot)
-    images = documents.chart_images(charts)
-    assert pdf == documents.render_pdf(stored.html, title=title, charts=charts, images=images)
-    assert word == documents.render_docx(stored.html, title=title, charts=charts, images=images)
+    made.update(charts=charts, images=documents.chart_images(charts))
+    assert pdf == documents.render_pdf(stored.html, **made)
+    assert word == documents.render_docx(stored.html, **made)
 
 
 @pytest.mark.django_db
@@ -299,3 +299,48 @@ class Download(threading.Thread):
         if self.error:
             raise self.error
         return self.response
+
+
+def _properties(pdf: bytes, word: bytes) -> list[tuple]:
+    """(title, author, created, modified) of the PDF, then of the Word file; language too."""
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    core = docx.Document(io.BytesIO(word)).core_properties
+    return [
+        (info.title, info.author, info.creation_date, info.modification_date),
+        (core.title, core.author, core.created, core.modified),
+        core.language,
+    ]
+
+
+@pytest.mark.django_db
+def test_the_files_say_who_published_them_and_when(partnership_a, renderers):
+    """Review finding: the Word file said it was created and modified on 23 December 2013
+    (python-docx's template) by no one, and the PDF gave no author or dates."""
+    import datetime
+
+    hate_crime_indicator(partnership_a)
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update")
+    at = datetime.datetime(2016, 12, 14, 9, 30, 15, 250000, tzinfo=datetime.UTC)
+
+    version = services.report_publish(report=report, by=None, at=at).version
+
+    when = datetime.datetime(2016, 12, 14, 9, 30, 15, tzinfo=datetime.UTC)
+    title = "Hate crime update, November 2016"
+    pdf, word, language = _properties(bytes(version.pdf), bytes(version.docx))
+    assert word == (title, partnership_a.name, when, when)
+    assert pdf == word
+    assert language == "en-GB"
+
+
+@pytest.mark.django_db
+def test_files_made_on_download_say_when_the_version_was_published(
+    client, panel_a, version, renderers
+):
+    client.force_login(panel_a)
+
+    pdf = client.get(_url(version, "pdf")).content
+    word = client.get(_url(version, "docx")).content
+
+    published = version.published_at.replace(microsecond=0)
+    [pdf_properties, word_properties, _] = _properties(pdf, word)
+    assert pdf_properties[1:] == word_properties[1:] == ("Partnership A", published, published)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from indicators import charts
+from indicators.commentary import shared_places
 from indicators.models import Actual, Indicator, Target
 from reports import rendering, services
 from reports.builder import _finding_direction, same_risk
@@ -19,6 +20,7 @@ from reports.models import Report
 from reports.templatetags.report_tags import (
     and_list,
     change_pct,
+    change_pct_column,
     crimes_behind,
     number_words,
     points_change,
@@ -87,6 +89,38 @@ def test_overview_warns_of_a_red_indicator_with_no_corrective_action(partnership
 )
 def test_a_small_percentage_change_never_reads_as_zero(value, places, shown):
     assert change_pct(value, places) == shown
+
+
+# 4: one number of decimals down a column ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "places"),
+    [
+        (["-6.2", "3.1", "12.9", "-0.4"], 1),  # -0.4 would read 0%: the column takes one
+        (["-6.2", "3.1", "0.5", None], 0),  # 0.5 rounds to 1%
+        (["0", "-12"], 0),  # no change is 0%
+        (["0.04", "7"], 1),  # too small even for one decimal: it says so
+        ([None], 0),
+    ],
+)
+def test_a_column_of_percentage_changes_has_one_number_of_decimals(values, places):
+    assert shared_places(Decimal(v) if v else None for v in values) == places
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        ("-6.2", 1, "\u22126.2%"),
+        ("12", 1, "+12.0%"),
+        ("-0.4", 1, "\u22120.4%"),
+        ("0.04", 1, "a rise of less than 0.1%"),  # never a second decimal in the column
+        ("27.4", 0, "+27%"),
+        (None, 0, "\u2013"),
+    ],
+)
+def test_a_percentage_change_in_a_column_takes_the_columns_decimals(value, places, shown):
+    assert _text(change_pct_column(value, places)).strip() == shown
 
 
 @pytest.mark.parametrize(

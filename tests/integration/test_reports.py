@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -16,7 +17,7 @@ from indicators.models import Actual, FigureChange, Indicator, Target
 from reports import rendering, selectors, services
 from reports.models import Report, ReportVersion
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
-from tests.factories.series import hate_crime_indicator, indicators_with_history
+from tests.factories.series import actuals_create, hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
 OCT_2016 = datetime.date(2016, 10, 1)
@@ -755,10 +756,76 @@ def test_process_control_and_poisson_verdicts_use_different_words(report_a, hate
     # its change from November 2015 (-3) is within normal variation.
     html = rendering.render_document(services.report_snapshot(report_a))
 
-    assert "November 2016's figure is outside its usual range." in html
+    # Review finding: it said "November 2016's figure is outside its usual range" of a
+    # figure inside its process limits, whose signal is a run: the words now name the signal.
+    row = unescape(_words(html[html.index("Usual range (statistical process control)") :]))
+    assert row.startswith(
+        "Usual range (statistical process control) November 2016's figure is within the "
+        "process limits, but it is the sixth month in a row above the average (special cause "
+        "variation). Special cause improving."
+    )
+    assert "outside its usual range" not in html.split('id="appendix-')[0]
     assert "is outside normal variation" not in html
     assert "within normal variation</span>" in html  # the month table's tested changes
     assert "Usual range and normal variation" in html  # the key explains both
+
+
+@pytest.mark.django_db
+def test_a_change_within_normal_variation_is_not_said_to_be_no_change(partnership_a):
+    """Review finding: "within normal variation (Poisson test): not a real change" claimed
+    more than the test shows."""
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=1)
+    Actual.objects.create(indicator=indicator, period=datetime.date(2015, 11, 1), value=110)
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    assert snapshot["indicators"][str(indicator.pk)]["figures"]["variation_test"] == "poisson"
+
+    text = _words(rendering.render_document(snapshot))
+
+    assert (
+        "November 2016 against the same period last year The change is within normal "
+        "variation (Poisson test): not enough to show a real change." in text
+    )
+    assert "not a real change" not in text
+
+
+@pytest.mark.django_db
+def test_a_summary_tables_change_pct_column_has_one_number_of_decimals(partnership_a):
+    """Review finding: a decimal was added only to a change that rounded to 0%."""
+    big, small = IndicatorFactory.create_batch(2, partnership=partnership_a)
+    months = [periods.add_months(datetime.date(2015, 4, 1), i) for i in range(20)]
+    # April to November: 960 against 800 (+20%), 8,024 against 8,000 (+0.3%).
+    actuals_create(big, {m: 100 if m.year == 2015 and m.month > 3 else 120 for m in months})
+    actuals_create(small, {m: 1000 if i < 12 else 1003 for i, m in enumerate(months)})
+
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+
+    summary = _words(html[html.index("Monitored indicators (no target)") :])
+    summary = summary[: summary.index("A.1")]
+    assert "+160 (+20.0%)" in summary and "+24 (+0.3%)" in summary
+
+
+@pytest.mark.django_db
+def test_a_percentage_target_has_one_format_throughout(partnership_a):
+    """Review finding: one target read "90.0%" and "90%" lines apart."""
+    indicator = IndicatorFactory(
+        partnership=partnership_a, measure="percentage", polarity="higher", code="SAT 1"
+    )
+    figures = [(datetime.date(2015, 4, 1), 45, 50), (datetime.date(2016, 4, 1), 61, 69)]
+    Actual.objects.bulk_create(
+        Actual(indicator=indicator, period=period, value=Decimal(n) * 100 / Decimal(d),
+               numerator=n, denominator=d)
+        for period, n, d in figures
+    )  # fmt: skip
+    Target.objects.create(indicator=indicator, financial_year=2016, kind="annual", value=90)
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 4, 1))
+
+    text = _words(rendering.render_document(services.report_snapshot(report)))
+
+    assert "Target for 2016/17 90.0% for the year" in text
+    assert "against a target to date of 90.0%" in text
+    assert "the target of 90.0%" in text
+    assert not re.search(r"\b90%", text)
 
 
 # Command ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from indicators.commentary import (
     singular_noun,
     spc_summary,
     target_words,
+    usual_range_sentence,
 )
 from indicators.figures import IndicatorSpec, Point, TargetSpec, compute, series_of
 from indicators.periods import add_months, fy_months, month_name
@@ -392,8 +393,8 @@ def test_commentary_snapshot_latest():
             # level against its usual range (process control); a special cause is never
             # tacked onto the comparison, where it read as describing November 2015.
             "20 crimes recorded, 8 more than in November 2015, a small rise, within normal "
-            "variation. November's figure is above the upper process limit, outside its usual "
-            "range.",
+            "variation. November's figure is outside its usual range: above the upper process "
+            "limit (special cause variation).",
         ),
         (
             11,
@@ -411,7 +412,7 @@ def test_commentary_normal_variation(value, phrase):
 def test_commentary_names_a_shift():
     values = [10, 14] * 7 + [11] * 6
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
-    assert "the sixth month in a row below the average." in text
+    assert "the sixth month in a row below the average (special cause variation)." in text
     assert "significant" not in text
 
 
@@ -429,10 +430,8 @@ def test_signal_phrase_inside_a_run():
 def test_spc_summary_for_reports():
     values = [10, 14] * 7 + [11] * 6
     figures = compute(LOWER, monthly(APR_2015, values), NOV_2016, TargetSpec("annual", 120))
-    assert spc_summary(figures, LOWER) == (
-        "Special cause improving (the sixth month in a row below the average); "
-        "assurance: hit and miss."
-    )
+    # The signal is named in the sentence before it (usual_range_sentence).
+    assert spc_summary(figures, LOWER) == "Special cause improving; assurance: hit and miss."
     short = compute(LOWER, monthly(APR_2015, values[:12]), add_months(APR_2015, 11))
     assert spc_summary(short, LOWER) == ""
 
@@ -440,7 +439,62 @@ def test_spc_summary_for_reports():
 def test_commentary_names_a_trend():
     values = [10, 14] * 7 + [6, 7, 8, 9, 10, 11]
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
-    assert "the sixth month in a row higher than the one before." in text
+    assert "the sixth month in a row higher than the one before (special cause variation)." in text
+
+
+# Each special cause worded by its rule (review finding: the report said "November 2016's
+# figure is outside its usual range" of SP 01's 1,575, inside its limits of 1,263 to 1,756,
+# whose signal was a run above the average). Lower is better; November 2016 is the 20th month.
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        (
+            # Limits 4.96 to 17.84: 20 is beyond the upper one.
+            [10, 12] * 9 + [10, 20],
+            "{name}'s figure is outside its usual range: above the upper process limit "
+            "(special cause variation).",
+        ),
+        (
+            # Limits 4.00 to 19.40: 11 is within them, the sixth in a row below the mean 11.7.
+            [10, 14] * 7 + [11] * 6,
+            "{name}'s figure is within the process limits, but it is the sixth month in a row "
+            "below the average (special cause variation).",
+        ),
+        (
+            [10, 14] * 7 + [6, 7, 8, 9, 10, 11],
+            "{name}'s figure is within the process limits, but it is the sixth month in a row "
+            "higher than the one before (special cause variation).",
+        ),
+        (
+            # Mean 12.9, upper limit 24.24, two-thirds of the way to it 20.46: 21 twice.
+            [10, 14] * 7 + [12, 12, 12, 21, 12, 21],
+            "{name}'s figure is within the process limits, but two of the last three months, "
+            "{name} included, are near the upper process limit (special cause variation).",
+        ),
+        (
+            [10 + 2 * (i % 2) for i in range(19)] + [11],
+            "{name}'s figure is within its usual range: no sign of a real change in its level.",
+        ),
+    ],
+)
+def test_process_control_is_worded_by_its_signal(values, words):
+    figures = compute(LOWER, monthly(APR_2015, values), NOV_2016)
+    assert figures.variation_test == "spc"
+    # The report's "Usual range" row, and the same sentence in the commentary every page
+    # shows (the indicator page, the dashboard, the report); common cause is not named there.
+    assert usual_range_sentence(figures, LOWER, "November 2016") == words.format(
+        name="November 2016"
+    )
+    text = commentary(figures, LOWER, noun="crimes")
+    if figures.spc_signal is not None:
+        assert text.endswith(words.format(name="November"))
+    assert "outside its usual range" not in text or figures.spc_signal.rule == "beyond"
+
+
+def test_usual_range_sentence_is_empty_without_limits():
+    figures = compute(LOWER, monthly(APR_2015, [10, 12, 11]), add_months(APR_2015, 2))
+    assert figures.variation_test is None
+    assert usual_range_sentence(figures, LOWER, "June 2015") == ""
 
 
 def test_commentary_poisson_significant_only_when_tested():
@@ -647,13 +701,16 @@ def test_commentary_special_cause_is_its_own_sentence():
     values = [10, 14] * 7 + [11] * 6
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
     # Not ", the sixth month in a row..." after "than in November 2015".
-    assert "November is the sixth month in a row below the average." in text
+    assert (
+        "November's figure is within the process limits, but it is the sixth month in a row "
+        "below the average (special cause variation)." in text
+    )
     assert "2015, the sixth" not in text
 
 
 def test_signal_phrase_two_of_three_in_plain_words():
     phrase = signal_phrase(Signal("two_of_three", "below", 1))
-    assert phrase == "two of the last three months well below the average"
+    assert phrase == "two of the last three months near the lower process limit"
     assert "sigma" not in phrase
 
 
@@ -663,7 +720,8 @@ def test_signal_phrase_two_of_three_in_plain_words():
         (None, "count", 4, "No target"),
         ({"kind": "annual", "value": "640", "baseline_year": None}, "count", 4, "640 for the year"),
         ({"kind": "annual", "value": "1234.0000"}, "count", 4, "1,234 for the year"),
-        ({"kind": "annual", "value": "90"}, "percentage", 4, "90% for the year"),
+        # A percentage's target to one decimal, as its figures and target to date.
+        ({"kind": "annual", "value": "90"}, "percentage", 4, "90.0% for the year"),
         ({"kind": "annual", "value": "88.5"}, "percentage", 4, "88.5% for the year"),
         ({"kind": "annual", "value": "12.25"}, "rate", 4, "12.3 per 1,000 for the year"),
         ({"kind": "cumulative", "value": "428"}, "count", 4, "428 to date"),
@@ -721,6 +779,11 @@ def test_a_zero_change_target_is_no_change():
 )
 def test_profile_words(last, quarterly, words):
     assert profile_words(last, Decimal(640), "count", quarterly=quarterly) == words
+
+
+def test_a_percentage_profile_has_one_decimal():
+    words = profile_words(date(2017, 3, 1), Decimal(90), "percentage", quarterly=False)
+    assert words == "a monthly profile: 90.0% for the year"
 
 
 def test_a_quarter_across_a_new_year_names_both_years():

@@ -200,6 +200,27 @@ def test_analyse_decimal_decides_on_the_mean_exactly():
     assert result.mean == Decimal("0.15")
 
 
+# Worked by hand. 10, 11 seven times, then 9: 15 points summing 156 (mean 10.4); 14 moving
+# ranges, thirteen of 1 and one of 2, summing 15, so the mean moving range is 15/14 (no
+# exact decimal) but 2.66 x 15/14 = 2.85 is: limits 10.4 +/- 2.85, 2-sigma lines 10.4 +/- 1.9.
+# 10, 12 nine times, then 10, 13: 20 points summing 221 (mean 11.05); 19 ranges summing 39
+# (39/19 has no exact decimal), 2.66 x 39/19 = 5.46, 2/3 of it 3.64. (So the demo's SP 09:
+# mean 31.6, 19 ranges summing 223, limits 31.6 +/- 31.22.)
+@pytest.mark.parametrize(
+    ("values", "lines"),
+    [
+        ([10, 11] * 7 + [9], ("10.4", "7.55", "13.25", "8.5", "12.3")),
+        ([10, 12] * 9 + [10, 13], ("11.05", "5.59", "16.51", "7.41", "14.69")),
+    ],
+)
+def test_limits_that_are_exact_decimals_come_out_exact(values, lines):
+    """Review finding: report.csv gave SP 09's limits as 0.37999999999999999999999999 and
+    62.82000000000000000000000001: the moving range was divided before it was scaled."""
+    for limits in (analyse(values, "up").latest, latest(values, "up").limits):
+        shown = (limits.mean, limits.lower, limits.upper, limits.lower_2sigma, limits.upper_2sigma)
+        assert [format(v.normalize(), "f") for v in shown] == list(lines)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
