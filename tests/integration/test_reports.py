@@ -1318,3 +1318,23 @@ def test_the_another_format_statement_is_in_the_document_once(client, report_a, 
     )
     page = client.get(report_a.get_absolute_url()).content.decode()
     assert page.count(statement) == 1
+
+
+@pytest.mark.django_db
+def test_the_another_format_statement_names_someone_to_ask_without_a_contact_officer(
+    partnership_a, hate_crime
+):
+    # It ended "ask the contact officer." with nobody named.
+    statement = "If you need this report in another format, such as large print or audio, ask"
+    report = ReportFactory(partnership=partnership_a, coordinator="Theme group coordinator")
+    assert f"{statement} the coordinator (Theme group coordinator)." in publish(report).html
+
+    Report.objects.filter(pk=report.pk).update(coordinator="", report_of="Chair of A")
+    report.refresh_from_db()
+    assert f"{statement} the responsible officer (Chair of A)." in publish(report).html
+
+    Report.objects.filter(pk=report.pk).update(report_of="")
+    report.refresh_from_db()
+    html = publish(report).html
+    assert f"{statement} Partnership A." in html
+    assert "contact officer." not in html
