@@ -195,6 +195,9 @@ CSV_FIELDS = [
     "period",
     "value",
     "area",  # a small area (LSOA, ward) or a neighbouring partnership; blank otherwise
+    # Added later, so last: "true" for a recommendation or risk review overdue at the
+    # meeting, "false" for one that was not; blank on every other row.
+    "overdue",
 ]
 
 

@@ -208,10 +208,10 @@ def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
     text = publish(report_a).csv
 
     assert "SP 09,Police recorded hate crime" in text
-    assert ",ytd,,287,\n" in text
-    assert ",month_this_year,2016-11,35,\n" in text
+    assert ",ytd,,287,,\n" in text
+    assert ",month_this_year,2016-11,35,,\n" in text
     # 16 / 18 unrounded, not 89 or 88.9.
-    assert ",ytd,,88.88888888888888888888888889,\n" in text
+    assert ",ytd,,88.88888888888888888888888889,,\n" in text
 
 
 @pytest.mark.django_db
@@ -1054,11 +1054,14 @@ def test_recommendations_read_as_sentences(report_a, hate_crime):
 
     snapshot = services.report_snapshot(report_a)
 
-    # Each says when it was made or raised: the panel sees how long it has stood open.
-    assert snapshot["risks"]["risks"] == ["Volunteer capacity. Next review: 20 April 2011."]
+    # Each says when it was made or raised: the panel sees how long it has stood open; and
+    # what was overdue at the meeting (24 January 2017) says so.
+    assert snapshot["risks"]["risks"] == [
+        "Review overdue: Volunteer capacity. Next review: 20 April 2011."
+    ]
     assert snapshot["risks"]["recommendations"] == [
-        "Report the SARC funding to the next panel. Made on 25 January 2010, due by 30 April "
-        "2011. For Community Safety Manager; in progress. "
+        "Overdue: Report the SARC funding to the next panel. Made on 25 January 2010, due by "
+        "30 April 2011. For Community Safety Manager; in progress. "
         "Response: A stakeholder group has been formed."
     ]
     assert snapshot["risks"]["issues"] == [
