@@ -60,12 +60,6 @@ def is_overdue(
     return due < today
 
 
-def date_passed(day: datetime.date | None, as_at: datetime.date, *, still_open: bool) -> bool:
-    """Overdue: a recommendation still open whose due date, or an open risk whose review
-    date, was before ``as_at`` (today on the action plan's pages, the meeting in a report)."""
-    return still_open and day is not None and day < as_at
-
-
 @dataclass(frozen=True)
 class RagCount:
     status: str

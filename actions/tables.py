@@ -14,13 +14,12 @@ ascending in the default order.
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from csp_portal.core.tables import BlanksFirstColumn, DetailsTable
 
 from . import rules
-from .models import CrossThemeIssue, OpenClosed, Recommendation, Risk
+from .models import CrossThemeIssue, Recommendation, Risk
 
 TEXT = {"td": {"class": "app-col-text"}}  # what a row is about: wraps in a column of its own
 LONG = {"td": {"class": "app-table__detail--long"}}  # long text under a row: a line of its own
@@ -35,14 +34,6 @@ def _date(value) -> str:
 
 def _iso(value) -> str:
     return value.isoformat() if value else ""
-
-
-def _with_overdue(day, still_open: bool, word: str):
-    """A date, marked in words (and a tag's colour) once it has passed while still open: a
-    recommendation's due date, a risk's review date (the follow-up list marks them so too)."""
-    if not rules.date_passed(day, timezone.localdate(), still_open=still_open):
-        return _date(day)
-    return format_html('{} <strong class="govuk-tag app-overdue">{}</strong>', _date(day), word)
 
 
 def _change_link(url: str, hidden: str):
@@ -137,8 +128,8 @@ class RiskTable(DetailsTable):
     def value_status(self, value):
         return value
 
-    def render_review_date(self, record, value):
-        return _with_overdue(value, record.status == OpenClosed.OPEN, "Review overdue")
+    def render_review_date(self, value):
+        return _date(value)
 
     def value_review_date(self, value):
         return _iso(value)
@@ -295,8 +286,8 @@ class RecommendationTable(DetailsTable):
     def value_meeting_date(self, value):
         return _iso(value)
 
-    def render_due(self, record, value):
-        return _with_overdue(value, record.is_open, "Overdue")
+    def render_due(self, value):
+        return _date(value)
 
     def value_due(self, value):
         return _iso(value)

@@ -617,9 +617,6 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     }
     # Whether the report prints any figure at all (an overview: in any partnership's block).
     snapshot["has_figures"] = bool(entries) or any(b["indicators"] for b in snapshot["overview"])
-    # The recorded recommendations' due dates and risks' review dates, and whether they
-    # were overdue at the meeting: report.csv's "overdue" column (csv_rows.follow_up_rows).
-    snapshot["follow_up"] = recorded.get("follow_up") or {"recommendations": [], "risks": []}
     # Organised by CSP priority, and the terms the report uses (REPORT_CHECKLIST 6).
     snapshot["priorities"] = report_sections.priorities(
         entries,

@@ -229,32 +229,6 @@ def risk_rows(risks: dict) -> list[dict]:
     ]
 
 
-def follow_up_rows(follow_up: dict, printed: set[str]) -> list[dict]:
-    """Each recorded scrutiny recommendation's due date and each open risk's review date
-    (ISO), with whether it was overdue at the report's meeting in the ``overdue`` column,
-    then how many were: the recommendations with the risks section, the risks with it or
-    with the priorities they are printed under."""
-    parts = []
-    if "risks" in printed:
-        parts.append(
-            ("recommendations", "scrutiny_recommendation_due", "due", "scrutiny_recommendations")
-        )
-    if printed & {"risks", "successes"}:
-        parts.append(("risks", "risk_review_date", "review_date", "risks_review"))
-    rows = []
-    for key, figure, date, count in parts:
-        items = follow_up.get(key, [])
-        for item in items:
-            rows.append(
-                {
-                    **row(figure, item[date], measure="", title=item["title"]),
-                    "overdue": csv_value(item["overdue"]),
-                }
-            )
-        rows.append(row(f"open_{count}_overdue", sum(1 for item in items if item["overdue"])))
-    return rows
-
-
 def family_rows(family: list[dict]) -> list[dict]:
     """Each indicator's rate per 1,000 in the most similar group, its rank (1 is the best
     rate) among how many areas, and the places it moved (up positive), in the latest
@@ -316,8 +290,6 @@ def report_rows(snapshot: dict) -> list[dict]:
         rows += commissioning_rows(snapshot.get("commissioning"))
     if "risks" in printed and snapshot.get("risks"):
         rows += risk_rows(snapshot["risks"])
-    if "follow_up" in snapshot:  # snapshots from before it was kept have none
-        rows += follow_up_rows(snapshot["follow_up"], printed)
     if "performance" in printed:  # the crime-in-context appendix goes with it
         rows += family_rows(snapshot.get("family", []))
     # Those left out are counted in the performance section and named in the definitions.

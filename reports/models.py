@@ -1,6 +1,5 @@
 """Scrutiny-panel update reports: an editable draft and its frozen published versions."""
 
-import datetime
 import re
 
 from django.conf import settings
@@ -236,14 +235,6 @@ class Report(models.Model):
     @property
     def date_of_meeting(self):
         return self.meeting.date if self.meeting_id else self.meeting_date
-
-    @property
-    def overdue_as_at(self) -> datetime.date:
-        """The day what the report lists is judged overdue at: its meeting's, when the panel
-        reads it, else the last day of its month."""
-        return self.date_of_meeting or periods.add_months(self.period, 1) - datetime.timedelta(
-            days=1
-        )
 
     @property
     def shown_sections(self) -> list[str]:

@@ -15,7 +15,7 @@ from csp_portal.core.text import joined
 from . import csv_rows
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
-from .sections import formats_contact, glossary
+from .sections import glossary
 
 SAFE = ("indicator", "title", "area")
 
@@ -76,7 +76,6 @@ def document_context(snapshot: dict) -> dict:
         **_context_contents(snapshot),
         "risk_paragraphs": _risk_paragraphs(snapshot, main) if "successes" in shown else [],
         "glossary_html": GLOSSARY_MARK,
-        "formats_contact": formats_contact(snapshot["cover"], snapshot["partnership"]["name"]),
     }
 
 
@@ -195,9 +194,6 @@ CSV_FIELDS = [
     "period",
     "value",
     "area",  # a small area (LSOA, ward) or a neighbouring partnership; blank otherwise
-    # Added later, so last: "true" for a recommendation or risk review overdue at the
-    # meeting, "false" for one that was not; blank on every other row.
-    "overdue",
 ]
 
 

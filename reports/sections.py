@@ -81,25 +81,6 @@ def glossary(text: str) -> list[dict]:
     return terms
 
 
-# Whom a reader asks for the report in another format, in this order (REPORT_CHECKLIST 35).
-FORMATS_CONTACTS = (
-    ("contact_officer", "the contact officer"),
-    ("coordinator", "the coordinator"),
-    ("report_of", "the responsible officer"),
-)
-
-
-def formats_contact(cover: Mapping, partnership: str) -> str:
-    """Whom the "another format" statement tells a reader to ask: the contact officer, else
-    the coordinator, else the officer the report is of, each by name; with none named, the
-    partnership, so that it never points to nobody."""
-    for key, who in FORMATS_CONTACTS:
-        name = (cover.get(key) or "").strip()
-        if name:
-            return f"{who} ({name})"
-    return partnership
-
-
 def _counts(pairs: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{count} {word}" for word, count in pairs if count)
 

@@ -177,26 +177,17 @@ def _count_rows(counts) -> list[dict]:
     ]
 
 
-def risks(
-    partnership: Partnership, theme_group: ThemeGroup | None, *, as_at: datetime.date
-) -> dict | None:
-    """Open risks, issues for other theme groups and open scrutiny recommendations. A
-    recommendation due, or a risk's review, before ``as_at`` (the report's meeting) is
-    marked overdue in words, so the PDF and Word files say so too."""
+def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | None:
+    """Open risks, issues for other theme groups and open scrutiny recommendations."""
     open_risks = _reader("actions", "open_risks")
     if open_risks is None:
         return None
     issues = _reader("actions", "open_cross_theme_issues")
     recommendations = _reader("actions", "open_recommendations")
     found = open_risks(partnership, theme_group=theme_group)
-    recommended = recommendations(partnership) if recommendations else []
-    passed = importlib.import_module("actions.rules").date_passed
-    late_review = {r.pk: passed(r.review_date, as_at, still_open=True) for r in found}
-    late = {r.pk: passed(r.due, as_at, still_open=r.is_open) for r in recommended}
     return {
         "risks": [
-            ("Review overdue: " if late_review[r.pk] else "")
-            + _sentence(r.description)
+            _sentence(r.description)
             + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
             + (f" Next review: {_day(r.review_date)}." if r.review_date else "")
             for r in found
@@ -211,34 +202,12 @@ def risks(
             for i in (issues(partnership, theme_group=theme_group) if issues else [])
         ],
         "recommendations": [
-            ("Overdue: " if late[r.pk] else "")
-            + f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
+            f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
             + (f", due by {_day(r.due)}" if r.due else "")
             + f". For {r.assigned_to}; {r.get_status_display().lower()}."
             + (f" Response: {_sentence(r.response)}" if r.response else "")
-            for r in recommended
+            for r in (recommendations(partnership) if recommendations else [])
         ],
-        # Their dates, and whether overdue at the meeting, for report.csv.
-        "follow_up": {
-            "recommendations": [
-                {
-                    "title": f"{r.reference} {r.recommendation}".strip(),
-                    "due": plain(r.due),
-                    "overdue": late[r.pk],
-                }
-                for r in recommended
-                if r.due
-            ],
-            "risks": [
-                {
-                    "title": f"{r.reference} {r.description}".strip(),
-                    "review_date": plain(r.review_date),
-                    "overdue": late_review[r.pk],
-                }
-                for r in found
-                if r.review_date
-            ],
-        },
     }
 
 

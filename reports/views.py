@@ -32,7 +32,6 @@ from indicators.models import Indicator
 from . import rendering, selectors, services, sources
 from .forms import ReportForm
 from .models import Report, ReportVersion
-from .sections import formats_contact
 
 logger = logging.getLogger(__name__)
 
@@ -579,16 +578,10 @@ def report_file(request, slug, pk, kind):
             made = ReportVersion.objects.only(kind, "files_failed_at").get(pk=version.pk)
         body = getattr(made, kind)
         if body is None and made.files_failed_at is not None:
-            cover = (
-                ReportVersion.objects.filter(pk=version.pk)
-                .values_list("snapshot__cover", flat=True)
-                .get()
-            )
             messages.error(
                 request,
                 f"The {FILE_NAMES[kind]} of this report is not available yet. Try again in a "
-                f"few minutes, or ask {formats_contact(cover or {}, partnership.name)} for a "
-                "copy.",
+                "few minutes, or ask the contact officer for a copy.",
             )
             return redirect("reports:version", slug=slug, pk=report.pk, number=version.number)
     if body is None:

@@ -142,16 +142,3 @@ def test_a_legend_stored_in_another_shape_offers_only_not_started():
 )
 def test_affects_only_its_raiser(raised_by, affects, only_its_raiser):
     assert rules.affects_only_its_raiser(raised_by, affects) is only_its_raiser
-
-
-@pytest.mark.parametrize(
-    "due, still_open, overdue",
-    [
-        (datetime.date(2016, 11, 30), True, True),
-        (datetime.date(2016, 12, 1), True, False),  # due that day is not yet overdue
-        (datetime.date(2016, 11, 30), False, False),  # done or rejected, however late
-        (None, True, False),  # no due date
-    ],
-)
-def test_a_recommendation_or_review_is_overdue_once_its_date_has_passed(due, still_open, overdue):
-    assert rules.date_passed(due, TODAY, still_open=still_open) is overdue

@@ -86,22 +86,3 @@ def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     # An abbreviation is a whole word in capitals: "nice" is no NI, "ipcc" no PCC.
     quiet = [t["term"] for t in sections.glossary("a nice day, ipcc")]
     assert "NI" not in quiet and "PCC" not in quiet
-
-
-def test_whom_to_ask_for_another_format_falls_back_to_someone_named():
-    cover = {
-        "contact_officer": "Jo Bloggs, 01752 000000",
-        "coordinator": "Theme group coordinator",
-        "report_of": "Chair of Safer Plymouth",
-    }
-    ask = sections.formats_contact
-
-    assert ask(cover, "Safer Plymouth") == "the contact officer (Jo Bloggs, 01752 000000)"
-    assert ask({**cover, "contact_officer": " "}, "Safer Plymouth") == (
-        "the coordinator (Theme group coordinator)"
-    )
-    assert ask({**cover, "contact_officer": "", "coordinator": ""}, "Safer Plymouth") == (
-        "the responsible officer (Chair of Safer Plymouth)"
-    )
-    # Nobody named: the partnership, never "the contact officer" with nobody behind it.
-    assert ask({"contact_officer": "", "report_of": ""}, "Safer Plymouth") == "Safer Plymouth"
