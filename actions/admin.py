@@ -1,10 +1,10 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from csp_portal.core.admin import KeepsHistory
+from csp_portal.core.admin import KeepsHistory, OwnThemeGroups
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
 from . import services
-from .forms import affects_another_group
 from .models import (
     Action,
     ActionPlan,
@@ -30,9 +30,21 @@ class ObjectiveInline(admin.TabularInline):
     fields = ["number", "title"]
 
 
+class ActionPlanForm(PlainTextModelForm):
+    def clean(self):
+        data = super().clean()
+        plan, year = self.instance, data.get("financial_year")
+        if plan.pk is not None and year is not None and "financial_year" in self.changed_data:
+            try:
+                services.plan_year_check(plan, year, plan.partnership.fy_start_month)
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
 @admin.register(ActionPlan)
-class ActionPlanAdmin(ActionsAdmin):
-    form = PlainTextModelForm
+class ActionPlanAdmin(OwnThemeGroups, ActionsAdmin):
+    form = ActionPlanForm
     list_display = ["title", "partnership", "theme_group", "financial_year"]
     # No theme group filter: its choices name each group's partnership, a query apiece.
     list_filter = ["partnership"]
@@ -46,6 +58,12 @@ class ActionPlanAdmin(ActionsAdmin):
         # objectives' and actions' plan boxes names each result without a query apiece.
         return super().get_queryset(request).select_related("partnership")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Its actions' leads and indicators are its partnership's: moved to another, they
+        # would be another's (as the site's pages never move a plan). Made in the wrong
+        # one, it is deleted and added again.
+        return ["partnership"] if obj is not None else []
+
 
 @admin.register(Objective)
 class ObjectiveAdmin(ActionsAdmin):
@@ -55,6 +73,11 @@ class ObjectiveAdmin(ActionsAdmin):
     search_fields = ["title", "plan__title"]
     list_select_related = ["plan__partnership"]
     autocomplete_fields = ["plan"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its actions are its plan's: moved to another, they would be in one plan and
+        # their objective in another (the site's pages never move an objective).
+        return ["plan"] if obj is not None else []
 
 
 class ActionUpdateInline(admin.TabularInline):
@@ -113,7 +136,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Risk)
-class RiskAdmin(ActionsAdmin):
+class RiskAdmin(OwnThemeGroups, ActionsAdmin):
     form = PlainTextModelForm
     list_display = ["reference", "description", "partnership", "likelihood", "impact", "status"]
     list_filter = ["partnership", "status"]
@@ -125,13 +148,22 @@ class RiskAdmin(ActionsAdmin):
 class CrossThemeIssueAdminForm(PlainTextModelForm):
     def clean(self):
         cleaned = super().clean()
-        affects_another_group(self)
+        partnership = cleaned.get("partnership") or getattr(self.instance, "partnership", None)
+        affects = cleaned.get("affects")
+        if partnership is not None and affects is not None:
+            try:
+                services.issue_groups_check(
+                    partnership=partnership, raised_by=cleaned.get("raised_by"), affects=affects
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
 @admin.register(CrossThemeIssue)
-class CrossThemeIssueAdmin(ActionsAdmin):
+class CrossThemeIssueAdmin(OwnThemeGroups, ActionsAdmin):
     form = CrossThemeIssueAdminForm
+    theme_group_fields = ("raised_by", "affects")
     list_display = ["title", "partnership", "raised_by", "status", "raised_on"]
     list_filter = ["partnership", "status"]
     search_fields = ["title", "issue", "ask", "raised_by__name"]

@@ -394,7 +394,7 @@ class IssueForm(PlainTextMixin, _ShownValues, forms.ModelForm):
 
 def affects_another_group(form: forms.ModelForm) -> None:
     """Refuse, on its "affects" field, a cross-theme issue that affects only the theme
-    group that raised it (this form and the admin's)."""
+    group that raised it, beside the form's other errors (the service asks again)."""
     raised_by, affects = form.cleaned_data.get("raised_by"), form.cleaned_data.get("affects")
     if raised_by is None or affects is None:  # refused already, or none raised it
         return

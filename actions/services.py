@@ -323,7 +323,7 @@ def plan_save(
     """Start an action plan (title, financial year, optional theme group) or change one.
 
     A title names one plan of the partnership. A plan's year may not move past the due
-    date of any of its actions (`_check_plan_year`).
+    date of any of its actions (`plan_year_check`).
     """
     title = _posted("title", values, edits)
     taken = None
@@ -337,7 +337,7 @@ def plan_save(
         raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
     year = _posted("financial_year", values, edits)
     if plan is not None and year is not None:
-        _check_plan_year(plan, year, partnership.fy_start_month)
+        plan_year_check(plan, year, partnership.fy_start_month)
     return _save(
         ActionPlan,
         create={**values, "partnership": partnership},
@@ -350,9 +350,10 @@ def plan_save(
     )[:2]
 
 
-def _check_plan_year(plan: ActionPlan, year: int, start_month: int) -> None:
+def plan_year_check(plan: ActionPlan, year: int, start_month: int) -> None:
     """A plan's year may not move past the due date of any of its actions: each falls
-    from the year's start to DUE_YEARS_AFTER years after its end."""
+    from the year's start to DUE_YEARS_AFTER years after its end (the site's form and the
+    admin both ask)."""
     label = periods.fy_label(year, start_month)
     start, latest = periods.fy_start(year, start_month), latest_due(year, start_month)
     for count, when, advice in (
@@ -602,8 +603,6 @@ def issue_save(
     affects: list[ThemeGroup] = (
         edits["affects"][1] if edits and "affects" in edits else values.get("affects", [])
     )
-    if any(group.partnership_id != partnership.pk for group in affects or []):
-        raise ValidationError({"affects": "Choose theme groups of this partnership."})
     # The groups it would affect and who raised it once saved: a form's edits change only
     # what the person changed, the rest stays as stored.
     if edits is not None:
@@ -612,10 +611,7 @@ def issue_save(
             affects = list(issue.affects.all())
     else:
         raised_by = values.get("raised_by")
-    if rules.affects_only_its_raiser(
-        raised_by.pk if raised_by else None, [group.pk for group in affects or []]
-    ):
-        raise ValidationError({"affects": rules.ISSUE_AFFECTS_ANOTHER})
+    issue_groups_check(partnership=partnership, raised_by=raised_by, affects=affects or [])
     title = _posted("title", values, edits)
     taken = None
     if title is not None:
@@ -636,6 +632,18 @@ def issue_save(
         source=source,
         taken=taken,
     )[:2]
+
+
+def issue_groups_check(*, partnership, raised_by: ThemeGroup | None, affects) -> None:
+    """The theme groups an issue affects are its partnership's and, where it names any, at
+    least one other than the group that raised it (the site's form and the admin both ask;
+    a model's clean cannot see the groups it affects before it is saved)."""
+    if any(group.partnership_id != partnership.pk for group in affects):
+        raise ValidationError({"affects": "Choose theme groups of this partnership."})
+    if rules.affects_only_its_raiser(
+        raised_by.pk if raised_by else None, [group.pk for group in affects]
+    ):
+        raise ValidationError({"affects": rules.ISSUE_AFFECTS_ANOTHER})
 
 
 @transaction.atomic

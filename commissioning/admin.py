@@ -1,7 +1,6 @@
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 
-from csp_portal.core.admin import KeepsHistory
+from csp_portal.core.admin import KeepsHistory, object_id_of
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
@@ -52,12 +51,6 @@ class FundingStreamAdmin(CommissioningAdmin):
         if obj.pk not in asked:
             asked[obj.pk] = obj.lines.exists()
         return ["partnership", "financial_year"] if asked[obj.pk] else []
-
-
-def _object_id(request) -> str | None:
-    """The primary key of the row a change page shows; None on an add page."""
-    object_id = request.resolver_match.kwargs.get("object_id")
-    return unquote(object_id) if object_id else None
 
 
 def _with_partnership(row) -> str:
@@ -115,7 +108,7 @@ class CommissioningLineAdmin(CommissioningAdmin):
         # every partnership's, read with their partnership in one query.
         if db_field.name in ("theme_group", "funding_stream"):
             rows = db_field.related_model.objects.select_related("partnership")
-            line = _object_id(request)
+            line = object_id_of(request)
             if line:
                 rows = rows.filter(partnership__commissioning_lines=line)
             kwargs["queryset"] = rows
@@ -152,7 +145,7 @@ class ProgressUpdateAdmin(CommissioningAdmin):
         # partnership's.
         if db_field.name == "line":
             lines = CommissioningLine.objects.select_related("partnership")
-            update = _object_id(request)
+            update = object_id_of(request)
             if update:
                 lines = lines.filter(partnership__commissioning_lines__updates=update)
             kwargs["queryset"] = lines

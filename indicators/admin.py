@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from csp_portal.core.admin import OwnThemeGroups, RefusesDeletion
 from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.models import Partnership
 from csp_portal.core.paginators import EstimatedCountPaginator
+from csp_portal.core.text import joined
 
-from . import periods, services
+from . import periods, selectors, services
 from .models import Actual, FigureChange, Indicator, Target
 from .validation import BASELINE_YEARS
 
@@ -60,8 +62,25 @@ class TargetInline(admin.TabularInline):
         return False
 
 
+def indicator_in_use(indicator: Indicator, uses: dict[tuple[str, str], str]) -> str:
+    """Why an indicator that anything still names is kept: deleted, it would take its
+    figures and their history with it, and unlink its actions and lines without a word in
+    their history."""
+    if uses.keys() & selectors.WITH_FIGURES:
+        advice = (
+            'untick "Active" on its page instead: it leaves the partnership\'s lists, and '
+            "its figures and their history are kept."
+        )
+    else:
+        advice = "unlink it from them, or delete them, first."
+    return (
+        f"You cannot delete the indicator “{indicator}” because it still has "
+        f"{joined(uses.values())}: {advice}"
+    )
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(NationalAdmin):
+class IndicatorAdmin(RefusesDeletion, OwnThemeGroups, NationalAdmin):
     form = PlainTextModelForm
     list_display = [
         "code",
@@ -100,6 +119,16 @@ class IndicatorAdmin(NationalAdmin):
         ),
         ("Ownership", {"fields": ["owner", "data_source", "active"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Its figures, targets and the actions and lines linking it are its partnership's:
+        # moved to another, it would take them across. Made in the wrong one, it is
+        # deleted and added again.
+        return ["partnership"] if obj is not None else []
+
+    def deletion_refusals(self, indicators):
+        in_use = selectors.indicators_in_use([indicator.pk for indicator in indicators])
+        return [indicator_in_use(i, in_use[i.pk]) for i in indicators if i.pk in in_use]
 
 
 class TargetAdminForm(PlainTextModelForm):

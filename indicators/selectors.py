@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from csp_portal.core.models import Partnership
 from csp_portal.core.prepared import PreparedRows
+from csp_portal.core.selectors import rows_naming
 
 from . import charts, commentary, periods
 from .figures import (
@@ -747,3 +748,38 @@ def indicator_spc(indicator: Indicator, result: IndicatorFigures) -> IndicatorSp
         settings=settings,
         limits_from=latest.points if latest else 0,
     )
+
+
+# What keeps an indicator from being deleted, as a refusal counts it (one, many): its figures
+# and their history (kept: an inactive indicator leaves the lists), and the actions and
+# commissioning lines linking it (which would lose the link without a word in their history).
+INDICATOR_USES = {
+    ("indicators.actual", "indicator"): ("figure", "figures"),
+    ("indicators.figurechange", "indicator"): (
+        "change in the history of its figures",
+        "changes in the history of its figures",
+    ),
+    ("actions.action", "indicators"): ("action linked to it", "actions linked to it"),
+    ("commissioning.commissioningline", "indicators"): (
+        "commissioning line linked to it",
+        "commissioning lines linked to it",
+    ),
+}
+# What is the indicator's own and goes with it.
+INDICATOR_OWN = frozenset(
+    {
+        ("indicators.target", "indicator"),
+        ("indicators.spcsetting", "indicator"),
+        ("opendata.offencemapping", "indicator"),
+    }
+)
+# Of those, its figures and their history.
+WITH_FIGURES = frozenset(
+    {("indicators.actual", "indicator"), ("indicators.figurechange", "indicator")}
+)
+
+
+def indicators_in_use(indicator_ids: list[int]) -> dict[int, dict[tuple[str, str], str]]:
+    """Indicator id -> what still names it, by relation ("24 figures", "2 actions linked to
+    it"), for those with anything. One query a kind."""
+    return rows_naming(Indicator, indicator_ids, INDICATOR_USES, own=INDICATOR_OWN)

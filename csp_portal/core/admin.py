@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import history, selectors
-from .forms import PlainTextModelForm
+from .forms import PlainTextModelForm, partnership_theme_groups
 from .history import History
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
 from .text import joined
@@ -74,6 +74,56 @@ class RefusesDeletion:
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             )
         return super().delete_view(request, object_id, extra_context)
+
+
+def object_id_of(request) -> str | None:
+    """The primary key of the row a change page shows; None on an add page."""
+    object_id = request.resolver_match.kwargs.get("object_id")
+    return unquote(object_id) if object_id else None
+
+
+class OwnThemeGroups:
+    """A model admin whose change page offers, in its theme group boxes, its row's
+    partnership's own theme groups, by name, as the site's forms do (``partnership_theme_
+    groups``), and refuses any other naming the box. An add page, whose partnership is not
+    chosen yet, looks groups up among every partnership's; the model (or the service, for
+    an issue's groups) refuses another partnership's."""
+
+    theme_group_fields = ("theme_group",)
+    OTHER_GROUP = "Choose a theme group of this partnership."
+    OTHER_GROUPS = "Choose theme groups of this partnership."
+
+    def _partnership_shown(self, request) -> Partnership | None:
+        """The partnership of the row the change page shows, read once a request."""
+        object_id = object_id_of(request)
+        if object_id is None:
+            return None
+        asked = request.__dict__.setdefault("_partnership_shown", {})
+        if object_id not in asked:
+            rows = self.model._default_manager.filter(pk=object_id).values("partnership")
+            asked[object_id] = Partnership.objects.filter(pk__in=rows).first()
+        return asked[object_id]
+
+    def get_autocomplete_fields(self, request):
+        fields = super().get_autocomplete_fields(request)
+        if self._partnership_shown(request) is None:
+            return fields
+        return [name for name in fields if name not in self.theme_group_fields]
+
+    def _own_groups(self, field, db_field, request, message: str):
+        partnership = self._partnership_shown(request)
+        if field is not None and db_field.name in self.theme_group_fields and partnership:
+            partnership_theme_groups(field, partnership)
+            field.error_messages["invalid_choice"] = message
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._own_groups(field, db_field, request, self.OTHER_GROUP)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._own_groups(field, db_field, request, self.OTHER_GROUPS)
 
 
 def _history_pending(request) -> dict:
@@ -280,12 +330,10 @@ class MeetingInline(admin.TabularInline):
         # The partnership's own theme groups: not every group in the country, each
         # named with its partnership by a query of its own, in every meeting's row.
         if db_field.name == "theme_group":
-            partnership_id = request.resolver_match.kwargs.get("object_id")
+            partnership_id = object_id_of(request)
             groups = ThemeGroup.objects.select_related("partnership")
             kwargs["queryset"] = (
-                groups.filter(partnership_id=unquote(partnership_id))
-                if partnership_id
-                else groups.none()
+                groups.filter(partnership_id=partnership_id) if partnership_id else groups.none()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -373,7 +421,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(OwnThemeGroups, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["title", "date", "kind", "partnership", "theme_group", "location"]
     list_filter = ["kind", "partnership"]

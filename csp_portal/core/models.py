@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.dates import MONTHS
+from django.utils.text import slugify
 
 from .breadcrumbs import Crumb, home
 from .text import joined
@@ -72,6 +73,20 @@ AREA_COUNT_LIMIT = MaxValueValidator(
 )
 
 
+def is_partnership_slug(slug: str) -> bool:
+    """Whether a slug is lower-case words joined by "-", as the import finds partnerships by
+    it (and writes it in every export)."""
+    return bool(slug) and slugify(slug) == slug
+
+
+def validate_partnership_slug(slug: str) -> None:
+    if not is_partnership_slug(slug):
+        raise ValidationError(
+            "The slug must be lower-case words joined by -, such as test-valley.",
+            code="invalid",
+        )
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         POLICE = "police", "Police"
@@ -97,7 +112,7 @@ class Organisation(models.Model):
 
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_partnership_slug])
     area = models.CharField(max_length=200, blank=True)
     police_force = models.CharField(max_length=200, blank=True)
     local_authorities = models.CharField(

@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
@@ -169,16 +170,33 @@ def theme_groups_in_use(group_ids: list[int]) -> dict[int, list[str]]:
     """Theme group id -> what still belongs to it or names it ("3 indicators"), for those
     with anything: deleting one would leave its indicators, lines and the rest in no
     group, and an issue affecting only it affecting every group. One query a kind."""
-    uses: dict[int, list[str]] = defaultdict(list)
-    for key, relation in _relations_to(ThemeGroup, list(THEME_GROUP_USES)):
+    named = rows_naming(ThemeGroup, group_ids, THEME_GROUP_USES)
+    return {group_id: list(uses.values()) for group_id, uses in named.items()}
+
+
+def rows_naming(
+    model: type[Model],
+    ids: list,
+    words: dict[tuple[str, str], tuple[str, str]],
+    *,
+    own: frozenset[tuple[str, str]] = frozenset(),
+) -> dict[Any, dict[tuple[str, str], str]]:
+    """Id -> the rows of other models that name that row of ``model``, by relation (model
+    label, field name), counted in words ("3 indicators": ``words`` gives one and many; any
+    other relation is named by its model), for the rows any names. Relations in ``own``
+    (rows that go with it) are not counted. One query a kind of row."""
+    uses: dict = defaultdict(dict)
+    for key, relation in _relations_to(model, list(words)):
+        if key in own:
+            continue
         meta, name = relation.related_model._meta, relation.field.name
-        one, many = THEME_GROUP_USES.get(key, (meta.verbose_name, meta.verbose_name_plural))
+        one, many = words.get(key, (meta.verbose_name, meta.verbose_name_plural))
         counts = (
-            relation.related_model._default_manager.filter(**{f"{name}__in": group_ids})
+            relation.related_model._default_manager.filter(**{f"{name}__in": ids})
             .values_list(name)
             .annotate(count=Count("pk", distinct=True))
             .order_by()
         )
-        for group_id, count in counts:
-            uses[group_id].append(f"{count:,} {one if count == 1 else many}")
+        for row_id, count in counts:
+            uses[row_id][key] = f"{count:,} {one if count == 1 else many}"
     return dict(uses)

@@ -7,8 +7,6 @@ import json
 from decimal import Decimal
 from operator import itemgetter
 
-from django.utils.text import slugify
-
 from csp_portal.core.models import (
     MOST_IN_AN_AREA,
     RAG_LEGEND_EXAMPLE,
@@ -16,6 +14,7 @@ from csp_portal.core.models import (
     ThemeGroup,
     default_rag_legend,
     fy_start_kept,
+    is_partnership_slug,
     rag_legend_problem,
 )
 from opendata import police_uk
@@ -187,7 +186,7 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
     }
     for row in rows:
         slug, name = row.get("slug"), row.get("name")
-        if not slug or slugify(slug) != slug:
+        if not is_partnership_slug(slug):
             ctx.error(row, f"slug '{slug}' must be lower-case words joined by -")
             continue
         first = ctx.repeated(row, slug)

@@ -302,3 +302,93 @@ def test_everything_that_may_belong_to_a_theme_group_has_words_for_the_refusal()
     relations = {key for key, _ in selectors._relations_to(ThemeGroup, [])}
 
     assert relations == set(selectors.THEME_GROUP_USES)
+
+
+@pytest.fixture
+def linked_indicator(partnership_a):
+    """An indicator with no figures that two actions and a commissioning line link."""
+    from tests.factories import CommissioningLineFactory
+    from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
+
+    indicator = IndicatorFactory(partnership=partnership_a, code="CS 01", title="Burglary")
+    objective = ObjectiveFactory(plan=ActionPlanFactory(partnership=partnership_a))
+    for action in ActionFactory.create_batch(2, objective=objective):
+        action.indicators.add(indicator)
+    CommissioningLineFactory(partnership=partnership_a).indicators.add(indicator)
+    return indicator
+
+
+LINKED = (
+    "You cannot delete the indicator “CS 01 Burglary” because it still has 2 actions linked "
+    "to it and 1 commissioning line linked to it: unlink it from them, or delete them, first."
+)
+
+
+@pytest.mark.django_db
+def test_an_indicator_actions_or_lines_link_is_not_deleted(client, admin_user, linked_indicator):
+    """Review finding: deleting an indicator in the admin unlinked the actions and lines that
+    linked it, with no word in their history."""
+    client.force_login(admin_user)
+    delete = reverse("admin:indicators_indicator_delete", args=[linked_indicator.pk])
+
+    confirm = client.get(delete, follow=True)
+    deleted = client.post(delete, {"post": "yes"}, follow=True)
+    bulk = client.post(
+        reverse("admin:indicators_indicator_changelist"),
+        {"action": "delete_selected", "_selected_action": [linked_indicator.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert confirm.redirect_chain == [
+        (reverse("admin:indicators_indicator_change", args=[linked_indicator.pk]), 302)
+    ]
+    for response in (confirm, deleted, bulk):
+        assert [str(m) for m in response.context["messages"]] == [LINKED]
+    assert linked_indicator.actions.count() == 2
+    assert linked_indicator.commissioning_lines.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_indicator_with_figures_is_not_deleted(client, admin_user, partnership_a):
+    """Its figures and their history would go with it: it is made inactive instead."""
+    indicator = IndicatorFactory(partnership=partnership_a, code="CS 02", title="Robbery")
+    ActualFactory(indicator=indicator)
+    _figure_change(admin_user)
+    FigureChange.objects.update(indicator=indicator)
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:indicators_indicator_delete", args=[indicator.pk]),
+        {"post": "yes"},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "You cannot delete the indicator “CS 02 Robbery” because it still has 1 figure and 1 "
+        'change in the history of its figures: untick "Active" on its page instead: it leaves '
+        "the partnership's lists, and its figures and their history are kept."
+    ]
+    assert indicator.actuals.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_indicator_nothing_names_is_deleted(client, admin_user, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    client.force_login(admin_user)
+    delete = reverse("admin:indicators_indicator_delete", args=[indicator.pk])
+
+    confirm = client.get(delete)
+    deleted = client.post(delete, {"post": "yes"})
+
+    assert confirm.status_code == 200
+    assert deleted.status_code == 302
+    assert not partnership_a.indicators.exists()
+
+
+def test_everything_that_may_name_an_indicator_keeps_it_or_goes_with_it():
+    from indicators.models import Indicator
+    from indicators.selectors import INDICATOR_OWN, INDICATOR_USES
+
+    relations = {key for key, _ in selectors._relations_to(Indicator, [])}
+
+    assert relations == set(INDICATOR_USES) | INDICATOR_OWN

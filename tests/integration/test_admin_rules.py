@@ -1,6 +1,7 @@
 """The admin keeps the partnership's rules: a RAG legend the pages can read, theme groups
 within their partnership, and at least one administrator."""
 
+import datetime
 import json
 
 import pytest
@@ -461,3 +462,197 @@ def test_the_admin_refuses_an_issue_affecting_only_the_group_that_raised_it(
     assert not CrossThemeIssue.objects.exists()
     assert client.post(url, {**data, "affects": [raiser.pk, other.pk]}).status_code == 302
     assert set(CrossThemeIssue.objects.get().affects.all()) == {raiser, other}
+
+
+def _plan_page_form(client, url, **changes) -> dict:
+    from tests.integration.test_admin_history import _untouched
+
+    return {**_untouched(client.get(url)), **changes}
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_plan_year_its_actions_are_not_due_in(client, admin_user, partnership_a):
+    """Review finding: the admin moved a plan to a year its actions' due dates fall outside,
+    which the plan's page refuses (services.plan_year_check)."""
+    from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
+
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016)
+    ActionFactory(objective=ObjectiveFactory(plan=plan), due=datetime.date(2016, 9, 30))
+    client.force_login(admin_user)
+    url = reverse("admin:actions_actionplan_change", args=[plan.pk])
+
+    refused = client.post(url, _plan_page_form(client, url, financial_year="2017"))
+    plan.refresh_from_db()
+    kept = plan.financial_year
+    taken = client.post(url, _plan_page_form(client, url, financial_year="2015"))
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["financial_year"] == [
+        "1 action of this plan is due before 1 April 2017, when 2017/18 starts: change their "
+        "due dates first, or choose an earlier year."
+    ]
+    assert kept == 2016
+    assert taken.status_code == 302
+    plan.refresh_from_db()
+    assert plan.financial_year == 2015
+
+
+@pytest.mark.django_db
+def test_a_plans_partnership_and_an_objectives_plan_are_fixed_once_made(
+    client, admin_user, partnership_a, partnership_b
+):
+    """Review finding: the admin moved a plan to another partnership (its actions' leads and
+    indicators then another's) and an objective to another plan (its actions then in one
+    plan, their objective in another); the site's pages move neither."""
+    from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
+
+    plan = ActionPlanFactory(partnership=partnership_a)
+    objective = ObjectiveFactory(plan=plan)
+    ActionFactory(objective=objective)
+    other = ActionPlanFactory(partnership=partnership_b)
+    client.force_login(admin_user)
+    plan_url = reverse("admin:actions_actionplan_change", args=[plan.pk])
+    objective_url = reverse("admin:actions_objective_change", args=[objective.pk])
+
+    plan_page = client.get(plan_url).content.decode()
+    objective_page = client.get(objective_url).content.decode()
+    client.post(plan_url, _plan_page_form(client, plan_url, partnership=partnership_b.pk))
+    client.post(objective_url, {"plan": other.pk, "number": objective.number, "title": "Moved"})
+
+    assert 'name="partnership"' not in plan_page
+    assert 'name="plan"' not in objective_page
+    plan.refresh_from_db()
+    objective.refresh_from_db()
+    assert plan.partnership == partnership_a
+    assert objective.plan == plan and objective.title == "Moved"
+    add_page = client.get(reverse("admin:actions_actionplan_add")).content.decode()
+    assert 'name="partnership"' in add_page
+
+
+@pytest.mark.django_db
+def test_an_indicators_partnership_is_fixed_once_it_is_made(
+    client, admin_user, partnership_a, partnership_b
+):
+    """Review finding: the admin moved an indicator, with its figures and the actions and
+    lines linking it, to another partnership."""
+    indicator = IndicatorFactory(partnership=partnership_a)
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url, _indicator_form(indicator, partnership=partnership_b.pk, theme_group="")
+    )
+
+    assert 'name="partnership"' not in page
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.partnership == partnership_a
+
+
+def _own_groups_case(partnership):
+    from tests.factories.actions import (
+        ActionPlanFactory,
+        CrossThemeIssueFactory,
+        RiskFactory,
+    )
+
+    return {
+        "indicator": (IndicatorFactory(partnership=partnership), ["theme_group"]),
+        "plan": (ActionPlanFactory(partnership=partnership), ["theme_group"]),
+        "risk": (RiskFactory(partnership=partnership), ["theme_group"]),
+        "issue": (CrossThemeIssueFactory(partnership=partnership), ["raised_by", "affects"]),
+        "meeting": (MeetingFactory(partnership=partnership), ["theme_group"]),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["indicator", "plan", "risk", "issue", "meeting"])
+def test_admin_change_pages_offer_only_the_partnerships_theme_groups(
+    client, admin_user, partnership_a, partnership_b, kind
+):
+    """Review finding: the admin's theme group boxes looked groups up among every
+    partnership's, where the site's forms offer the partnership's own."""
+    from tests.integration.test_admin_history import _untouched
+
+    row, names = _own_groups_case(partnership_a)[kind]
+    ThemeGroupFactory(partnership=partnership_a, name="Violence")
+    other = ThemeGroupFactory(partnership=partnership_b, name="Burglary")
+    own = list(partnership_a.theme_groups.order_by("name"))
+    client.force_login(admin_user)
+    opts = row._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+
+    page = client.get(url)
+    form = page.context["adminform"].form
+    offered = {name: list(form.fields[name].queryset) for name in names}
+    posted = _untouched(page)
+    for name in names:
+        posted[name] = [other.pk] if name == "affects" else other.pk
+    refused = client.post(url, posted)
+
+    assert offered == {name: own for name in names}
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    for name in names:
+        assert errors[name] == [
+            "Choose theme groups of this partnership."
+            if name == "affects"
+            else "Choose a theme group of this partnership."
+        ]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_an_issue_affecting_another_partnerships_theme_group(
+    client, admin_user, partnership_a, partnership_b
+):
+    """Review finding: an issue added in the admin affected another partnership's theme
+    group, which the site's form and the service refuse (services.issue_groups_check)."""
+    from actions.models import CrossThemeIssue
+
+    own = ThemeGroupFactory(partnership=partnership_a)
+    other = ThemeGroupFactory(partnership=partnership_b)
+    client.force_login(admin_user)
+    url = reverse("admin:actions_crossthemeissue_add")
+    data = {
+        "partnership": partnership_a.pk,
+        "title": "Alcohol",
+        "issue": "Harm",
+        "status": "open",
+        "affects": [own.pk, other.pk],
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["affects"] == [
+        "Choose theme groups of this partnership."
+    ]
+    assert not CrossThemeIssue.objects.exists()
+    assert client.post(url, {**data, "affects": [own.pk]}).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["Test-Valley", "test--valley", "-test-valley", "_test_valley"])
+def test_admin_refuses_a_slug_the_import_would_not_find(client, admin_user, slug):
+    """Review finding: the admin made partnerships with slugs such as "Test-Valley", which
+    the import refuses ("must be lower-case words joined by -"): no file could update them."""
+    from csp_portal.core.models import Partnership
+
+    client.force_login(admin_user)
+    form = {
+        "name": "Test Valley",
+        "fy_start_month": 4,
+        "rag_legend": json.dumps({"red": "Late"}),
+        **NO_INLINES,
+    }
+
+    refused = client.post(reverse("admin:core_partnership_add"), {**form, "slug": slug})
+    taken = client.post(reverse("admin:core_partnership_add"), {**form, "slug": "test-valley"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["slug"][-1] == (
+        "The slug must be lower-case words joined by -, such as test-valley."
+    )
+    assert taken.status_code == 302
+    assert list(Partnership.objects.values_list("slug", flat=True)) == ["test-valley"]
