@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -720,6 +720,8 @@ class Revision:
     old_parts: list[str] | None = None  # a percentage's [numerator, denominator]
     new_parts: list[str] | None = None
     partnership: str = ""  # whose figure, in an overview (its partnerships share codes)
+    partnership_id: int | None = None  # whose live figure ``new`` is (`revision_notice_for`)
+    withheld: bool = False  # ``new`` left out: the reader may not read live figures
 
 
 def revision_notice(version: ReportVersion) -> list[Revision]:
@@ -795,9 +797,11 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
                 old_parts=_parts_of(before, measure) if published else None,
                 new_parts=_parts_of(last.new, measure),
                 partnership=whose.get(last.indicator_id, ""),
+                partnership_id=last.indicator.partnership_id,
             )
         )
     targets = _target_revisions([c for c in changes if c.subject == Subject.TARGET])
+    owner = {change.indicator_id: change.indicator.partnership_id for change in changes}
     return revisions + [
         Revision(
             r["code"],
@@ -808,8 +812,25 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
             r["places"],
             target=True,
             partnership=whose.get(r["indicator"], ""),
+            partnership_id=owner[r["indicator"]],
         )
         for r in targets
+    ]
+
+
+def revision_notice_for(user, revisions: list[Revision]) -> list[Revision]:
+    """The revision notice (`revision_notice`, the same for every reader) as this reader
+    may read it. Every reader is told which figures changed and what they were as
+    published; what a figure is now is a live figure, so it goes only to a reader who may
+    read its own partnership's live figures (an overview's, each of its partnerships'). No
+    query: the reader's roles came with the page's access check."""
+    from csp_portal.core import permissions
+
+    return [
+        revision
+        if permissions.has_access_to(user, revision.partnership_id, permissions.Access.LIVE)
+        else replace(revision, new=None, new_parts=None, withheld=True)
+        for revision in revisions
     ]
 
 

@@ -491,6 +491,17 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     if version is None:
         raise Http404("No such version")
     version = selectors.version_page(version)
+    # Figures changed since publishing: worked out once for every reader. ("6": the form
+    # that names what changed, a month's figure or a target, with its unit and counts, of
+    # every partnership the version showed, and whose.) What each is now is a live figure,
+    # left out for a reader who may not read it: the page is stored for each reader.
+    revisions = selectors.revision_notice_for(
+        request.user,
+        cached(
+            f"report-revisions:6:{version.pk}:{partnership.data_version.hex}",
+            lambda: selectors.revision_notice(version),
+        ),
+    )
     has_charts = version.shown.get("has_charts")
     if has_charts is None:  # published before the stored figures said so
         has_charts = 'data-chart-id="' in version.html
@@ -505,13 +516,8 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            # Figures changed since publishing: the same for every reader. ("5": the form
-            # that names what changed, a month's figure or a target, with its unit and counts,
-            # of every partnership the version showed, and whose.)
-            "revisions": cached(
-                f"report-revisions:5:{version.pk}:{partnership.data_version.hex}",
-                lambda: selectors.revision_notice(version),
-            ),
+            "revisions": revisions,
+            "revisions_withheld": any(revision.withheld for revision in revisions),
             "can_edit": has_access(request.user, partnership, Access.EDIT)
             and not (
                 report.kind == Report.Kind.OVERVIEW

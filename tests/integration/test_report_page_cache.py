@@ -4,16 +4,20 @@ still gets their own name, role and CSP nonce (and no CSRF token: a report page 
 that needs one, the header's sign-out included), a waiting message still shows,
 and access is checked on every view."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from csp_portal.core.models import Membership
+from indicators import services as figure_services
 from reports import services
 from tests.factories import ReportFactory
 from tests.factories.series import hate_crime_indicator
@@ -213,3 +217,31 @@ def test_a_report_is_never_served_under_another_partnerships_address(
     report_a.save()
     assert client.get(published).status_code == 404
     assert client.get(elsewhere).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_editors_stored_page_never_reaches_the_panel_or_the_public(
+    published, client, report_a, officer_a, panel_a
+):
+    """The figure now of a revision is for editors (reports.selectors.revision_notice_for):
+    the page stored after an editor read it never goes to a panel member or the public."""
+    partnership = report_a.partnership
+    partnership.reports_public = True
+    partnership.save()
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(
+                partnership.indicators.get(code="SP 09"), datetime.date(2016, 10, 1), Decimal(98765)
+            )
+        ],
+        by=None,
+        reason="late crimes added by police",
+    )
+    editor, member = Client(), Client()
+    editor.force_login(officer_a)
+    member.force_login(panel_a)
+
+    for reader in [editor, member, client, editor, member, client]:
+        page = _text(reader.get(published))
+        assert "Figures revised" in page
+        assert ("98,765" in page) is (reader is editor)

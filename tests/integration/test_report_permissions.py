@@ -4,10 +4,16 @@ Drafts never reach panel members, anyone outside the partnership, or the public;
 reports reach anonymous readers only when the partnership makes them public.
 """
 
+import datetime
+import re
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from indicators import services as figure_services
+from indicators.models import Indicator
 from reports import services
 from reports.models import Report, ReportVersion
 from tests.factories import ReportFactory
@@ -339,3 +345,105 @@ def test_a_public_overview_stays_public_to_members_of_its_partnership(
     response = client.get(reverse("reports:detail", args=[overview.partnership.slug, overview.pk]))
 
     assert response.status_code == 200
+
+
+# The notice of figures revised since publishing -------------------------------------------
+# Every reader is told which figures were revised; the figure now is a live figure, shown
+# only to a reader who may read that partnership's live figures (Access.LIVE).
+
+OCT_2016 = datetime.date(2016, 10, 1)
+WITHHELD = "Revised since publication"
+
+
+def _revise(indicator, value, period=OCT_2016):
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(indicator, period, Decimal(value))],
+        by=None,
+        reason="late crimes added by police",
+    )
+
+
+def _notice(response) -> str:
+    """The revision notice's text as it reads (the page around the stored report)."""
+    assert response.status_code == 200
+    page = response.content.decode()
+    start = page.index('id="revised-title"')
+    return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</table>", start)]).split())
+
+
+@pytest.fixture
+def revised(world):
+    """The published report's October 2016 hate crime figure (as published: 42), now 98,765."""
+    _revise(world["p"].indicators.get(code="SP 09"), 98765)
+    return reverse("reports:detail", args=[world["p"].slug, world["report"].pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", ["admin_user", "officer_a", "panel_a", None])
+def test_the_figure_now_of_a_revision_reaches_live_readers_only(
+    client, request, world, revised, user_fixture
+):
+    """Review finding: the notice showed every reader the live figure ("As published 169,
+    Now 999"), the public included where reports are public."""
+    world["p"].reports_public = True
+    world["p"].save()
+    if user_fixture:
+        client.force_login(request.getfixturevalue(user_fixture))
+
+    notice = _notice(client.get(revised))
+
+    assert "Police recorded hate crime (SP 09) October 2016 42" in notice
+    if user_fixture and LIVE in USERS[user_fixture]:
+        assert "98,765" in notice and WITHHELD not in notice
+    else:
+        assert "98,765" not in notice and "98765" not in notice
+        assert f"October 2016 42 {WITHHELD}" in notice
+        assert "A new version of the report will show the revised figures." in notice
+
+
+@pytest.mark.django_db
+def test_an_overviews_notice_shows_each_partnerships_figure_now_to_its_live_readers(
+    client, overview, admin_user, officer_a, panel_a
+):
+    """Review finding: A's panel member read B's new, unpublished figure in the notice of
+    an overview filed in A covering B. Each figure now goes to who may read its own
+    partnership's live figures: A's officer reads A's, not B's."""
+    services.report_publish(report=overview, by=admin_user, documents=False)
+    _revise(overview.partnership.indicators.get(code="SP 09"), 87654)
+    _revise(Indicator.objects.get(code="B 99"), 98765)
+    url = reverse("reports:detail", args=[overview.partnership.slug, overview.pk])
+    seen = {}
+    for name, user in [("panel_a", panel_a), ("officer_a", officer_a), ("admin", admin_user)]:
+        client.force_login(user)
+        notice = _notice(client.get(url))
+        seen[name] = ("87,654" in notice, "98,765" in notice, notice.count(WITHHELD))
+
+    assert seen == {
+        "panel_a": (False, False, 2),
+        "officer_a": (True, False, 1),
+        "admin": (True, True, 0),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", ["panel_a", None])
+def test_a_revised_figure_reaches_no_other_published_page(
+    client, request, world, revised, user_fixture
+):
+    """The version's CSV is the one stored when it was published, and the list of reports
+    and of versions says nothing of figures changed since (its "Draft changed since" tag
+    is for editors)."""
+    world["p"].reports_public = True
+    world["p"].save()
+    if user_fixture:
+        client.force_login(request.getfixturevalue(user_fixture))
+    slug, pk = world["p"].slug, world["report"].pk
+    stored = ReportVersion.objects.get(report=world["report"]).csv
+
+    csv = client.get(reverse("reports:csv", args=[slug, pk]))
+    version = client.get(reverse("reports:version", args=[slug, pk, 1]))
+    listed = client.get(reverse("reports:list", args=[slug]))
+
+    assert csv.content.decode() == stored and "98765" not in stored
+    assert b"98,765" not in version.content
+    assert b"Draft changed since" not in listed.content and b"98,765" not in listed.content

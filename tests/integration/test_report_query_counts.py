@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 
 from indicators import data_version
+from indicators import services as figure_services
 from indicators.models import Indicator, Target
-from reports import services
+from reports import selectors, services
 from tests.factories import ReportFactory
 from tests.factories.series import indicators_with_history
 
@@ -60,3 +61,38 @@ def test_report_page_queries_do_not_grow_with_indicators(
 
     assert Indicator.objects.count() == 30
     assert with_3 == with_30
+
+
+@pytest.mark.django_db
+def test_the_revision_notice_is_worked_out_once_and_costs_every_reader_the_same(
+    client,
+    admin_user,
+    officer_a,
+    panel_a,
+    partnership_a,
+    monkeypatch,
+    django_assert_max_num_queries,
+):
+    """What each reader may read of the notice (the figure now for an editor, not for the
+    panel) is taken from the one notice kept for every reader, with no query of its own."""
+    add_indicators(partnership_a, 3)
+    report = ReportFactory(partnership=partnership_a)
+    services.report_publish(report=report, by=None)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(Indicator.objects.first(), NOV_2016, Decimal(9999))],
+        by=None,
+        reason="late crimes added by police",
+    )
+    made, notice = [], selectors.revision_notice
+    monkeypatch.setattr(selectors, "revision_notice", lambda v: made.append(v) or notice(v))
+    url = reverse("reports:detail", args=[partnership_a.slug, report.pk])
+    client.force_login(admin_user)
+    assert b"9,999" in client.get(url).content  # the notice is worked out, and kept
+
+    counts = {}
+    for reader in (officer_a, panel_a):
+        client.force_login(reader)
+        counts[reader] = queries(client, url, django_assert_max_num_queries)
+
+    assert len(made) == 1
+    assert counts[officer_a] == counts[panel_a]

@@ -341,10 +341,12 @@ def test_publish_post_stores_a_version_and_shows_it(client, report_a, officer_a)
 
 
 @pytest.mark.django_db
-def test_revision_notice_names_changed_figures_old_and_new(client, report_a, hate_crime, panel_a):
+def test_revision_notice_names_changed_figures_old_and_new(
+    client, report_a, hate_crime, officer_a, panel_a
+):
     publish(report_a)
     change_figure(hate_crime, OCT_2016, 44)
-    client.force_login(panel_a)
+    client.force_login(officer_a)
 
     response = client.get(report_a.get_absolute_url())
 
@@ -353,6 +355,12 @@ def test_revision_notice_names_changed_figures_old_and_new(client, report_a, hat
         ("SP 09", "October 2016", "42", "44")
     ]
     assert b"Figures revised" in response.content
+    # The figure now is a live figure: the panel is told only that it was revised.
+    client.force_login(panel_a)
+    revisions = client.get(report_a.get_absolute_url()).context["revisions"]
+    assert [(r.code, r.what, r.old, r.new, r.withheld) for r in revisions] == [
+        ("SP 09", "October 2016", "42", None, True)
+    ]
 
 
 @pytest.mark.django_db
@@ -413,7 +421,7 @@ def change_percentage(indicator, period, numerator, denominator, reason="survey 
 
 @pytest.mark.django_db
 def test_revision_notice_prints_a_percentage_with_its_unit_and_counts(
-    client, partnership_a, panel_a
+    client, partnership_a, officer_a
 ):
     # It read "No figure → 50.0" and "80.0 → 50.0": no unit, no counts.
     indicator = _percentage_with_parts_from(partnership_a, datetime.date(2015, 4, 1))
@@ -422,7 +430,7 @@ def test_revision_notice_prints_a_percentage_with_its_unit_and_counts(
     publish(report)
     change_percentage(indicator, OCT_2016, 5, 10)
     change_percentage(indicator, NOV_2016, 6, 10)
-    client.force_login(panel_a)
+    client.force_login(officer_a)
 
     page = client.get(report.get_absolute_url()).content.decode()
 

@@ -258,16 +258,24 @@ def test_next_report_lists_a_target_change_as_a_revision(partnership_a, publishe
 
 @pytest.mark.django_db
 def test_published_page_names_a_changed_target_and_not_one_changed_back(
-    client, panel_a, published, hate_crime
+    client, officer_a, panel_a, published, hate_crime
 ):
     set_target(hate_crime, 450, reason="agreed by the board")
-    client.force_login(panel_a)
+    client.force_login(officer_a)
 
     revisions = client.get(published.get_absolute_url()).context["revisions"]
 
     assert [(r.what, r.old, r.new) for r in revisions] == [
         ("Target for 2016/17", "400 for the year", "450 for the year")
     ]
+    # The target now is not yet published: the panel is told only that it was revised.
+    client.force_login(panel_a)
+    page = client.get(published.get_absolute_url())
+    assert [(r.what, r.old, r.new) for r in page.context["revisions"]] == [
+        ("Target for 2016/17", "400 for the year", None)
+    ]
+    assert b"450 for the year" not in page.content
+    assert b"Revised since publication" in page.content
 
     set_target(hate_crime, 400, reason="the board changed its mind")
     assert client.get(published.get_absolute_url()).context["revisions"] == []
