@@ -209,10 +209,10 @@ def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
     text = publish(report_a).csv
 
     assert "SP 09,Police recorded hate crime" in text
-    assert ",ytd,,287,\n" in text
-    assert ",month_this_year,2016-11,35,\n" in text
+    assert ",ytd,,287,,\n" in text
+    assert ",month_this_year,2016-11,35,,\n" in text
     # 16 / 18 unrounded, not 89 or 88.9.
-    assert ",ytd,,88.88888888888888888888888889,\n" in text
+    assert ",ytd,,88.88888888888888888888888889,,\n" in text
 
 
 @pytest.mark.django_db
