@@ -15,7 +15,7 @@ from csp_portal.core.text import joined
 from . import csv_rows
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
-from .sections import glossary
+from .sections import formats_contact, glossary
 
 SAFE = ("indicator", "title", "area")
 
@@ -81,6 +81,11 @@ def document_context(snapshot: dict) -> dict:
             item["overdue"] for item in (snapshot.get("follow_up") or {}).get("recommendations", [])
         ),
         "glossary_html": GLOSSARY_MARK,
+        "formats_contact": formats_contact(
+            snapshot["cover"],
+            snapshot["partnership"]["name"],
+            [block["name"] for block in snapshot.get("overview", [])],
+        ),
     }
 
 
