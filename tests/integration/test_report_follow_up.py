@@ -211,6 +211,13 @@ def test_the_action_plans_lists_mark_overdue_recommendations_and_reviews(
     # Judged at today: K2's review, 1 December 2016, has long passed too.
     assert "Review overdue" in rows["K2"]
     assert follow.content.decode().count('class="govuk-tag app-overdue">Overdue<') == 2
+    # Each list says what the mark means, as the action plan does.
+    assert "An open risk is overdue for review when its review date has passed." in (
+        risks.content.decode()
+    )
+    assert "One is overdue when its due date has passed and it is not yet done" in (
+        recommendations.content.decode()
+    )
     # The download keeps the date alone, to import back.
     text = client.get(
         reverse("actions:risks", args=["partnership-a"]), {"_export": "csv"}
