@@ -271,6 +271,15 @@ class Risk(models.Model):
     def band(self) -> str:
         return rules.risk_band(self.score)
 
+    def review_overdue_at(self, as_at: datetime.date) -> bool:
+        """Whether the review date had passed by ``as_at`` while the risk was open."""
+        return rules.is_past_due(self.review_date, as_at, closed=self.status != OpenClosed.OPEN)
+
+    @property
+    def review_overdue(self) -> bool:
+        """Overdue for review today (the live pages)."""
+        return self.review_overdue_at(timezone.localdate())
+
     def clean(self) -> None:
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
             raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
@@ -357,6 +366,15 @@ class Recommendation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def overdue_at(self, as_at: datetime.date) -> bool:
+        """Whether the due date had passed by ``as_at`` while it was still open."""
+        return rules.is_past_due(self.due, as_at, closed=not self.is_open)
+
+    @property
+    def overdue(self) -> bool:
+        """Overdue today (the live pages)."""
+        return self.overdue_at(timezone.localdate())
 
     def clean(self) -> None:
         errors = {}

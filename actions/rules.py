@@ -55,9 +55,14 @@ def is_overdue(
     due: datetime.date | None, status: str, today: datetime.date, *, closed: bool = False
 ) -> bool:
     """Overdue: the due date has passed (before today) and the action is not green or closed."""
-    if due is None or closed or status == GREEN:
-        return False
-    return due < today
+    return status != GREEN and is_past_due(due, today, closed=closed)
+
+
+def is_past_due(day: datetime.date | None, as_at: datetime.date, *, closed: bool) -> bool:
+    """Overdue: a date to act by (an action's or scrutiny recommendation's due date, a
+    risk's review date) was before ``as_at`` and the record is still open. ``as_at`` is
+    today on the live pages, a report's month end (or today, if sooner) in a report."""
+    return day is not None and not closed and day < as_at
 
 
 @dataclass(frozen=True)

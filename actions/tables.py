@@ -25,11 +25,26 @@ TEXT = {"td": {"class": "app-col-text"}}  # what a row is about: wraps in a colu
 LONG = {"td": {"class": "app-table__detail--long"}}  # long text under a row: a line of its own
 REF = {"td": {"class": "app-col-ref"}}  # a reference, never broken at its hyphen
 NOWRAP = {"td": {"class": "app-nowrap"}}  # a date, or a score and its band, on one line
+# A date to act by: on one line, with an "Overdue" tag that wraps under it (never wider).
+DUE = {"td": {"class": "app-col-due"}}
 EDIT = {"th": {"class": "app-col-edit"}, "td": {"class": "app-col-edit"}}  # not printed
 
 
 def _date(value) -> str:
     return value.strftime("%-d %b %Y") if value else "–"
+
+
+def _due_date(value, overdue: bool, word: str):
+    """A date to act by, with a tag under it once it has passed on an open record (as the
+    action plan marks its overdue actions), in the date's own cell so the table keeps its
+    width."""
+    if not overdue:
+        return format_html('<span class="app-nowrap">{}</span>', _date(value))
+    return format_html(
+        '<span class="app-nowrap">{}</span> <strong class="govuk-tag app-overdue">{}</strong>',
+        _date(value),
+        word,
+    )
 
 
 def _iso(value) -> str:
@@ -76,7 +91,7 @@ class RiskTable(DetailsTable):
     )
     status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
     review_date = BlanksFirstColumn(
-        verbose_name="Review date", order_by=("review_date", "reference"), attrs=NOWRAP
+        verbose_name="Review date", order_by=("review_date", "reference"), attrs=DUE
     )
     edit = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, attrs=EDIT
@@ -128,8 +143,8 @@ class RiskTable(DetailsTable):
     def value_status(self, value):
         return value
 
-    def render_review_date(self, value):
-        return _date(value)
+    def render_review_date(self, record, value):
+        return _due_date(value, record.review_overdue, "Review overdue")
 
     def value_review_date(self, value):
         return _iso(value)
@@ -252,7 +267,7 @@ class RecommendationTable(DetailsTable):
         attrs=LONG,
     )
     status = tables.Column(verbose_name="Status", order_by=("status", "reference"))
-    due = BlanksFirstColumn(verbose_name="Due", order_by=("due", "reference"), attrs=NOWRAP)
+    due = BlanksFirstColumn(verbose_name="Due", order_by=("due", "reference"), attrs=DUE)
     edit = tables.Column(
         verbose_name="", empty_values=(), orderable=False, exclude_from_export=True, attrs=EDIT
     )
@@ -286,8 +301,8 @@ class RecommendationTable(DetailsTable):
     def value_meeting_date(self, value):
         return _iso(value)
 
-    def render_due(self, value):
-        return _date(value)
+    def render_due(self, record, value):
+        return _due_date(value, record.overdue, "Overdue")
 
     def value_due(self, value):
         return _iso(value)

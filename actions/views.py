@@ -659,7 +659,6 @@ def follow_up(request, slug):
             # Only asked when nothing is open: none at all, or all done or rejected.
             "any_recommendations": bool(recommendations) or partnership.recommendations.exists(),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
-            "today": timezone.localdate(),
         },
     )
 

@@ -592,6 +592,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "actions": inputs.action_plan,
         "commissioning": inputs.commissioning,
         "risks": risks,
+        # The recorded risks' review dates and recommendations' due dates, and whether each
+        # was overdue at the report's month end: marked where printed, and in report.csv.
+        "follow_up": recorded.get("follow_up"),
         "family": family,
         "context": context,
         "definitions": _definitions(

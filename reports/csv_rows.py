@@ -7,7 +7,9 @@ section and what is counted ("key_findings_status_red_count", "funding_stream_am
 ``title`` the thing counted as the report names it (a status, a funding stream, a line);
 ``measure`` what the value is: count, percentage, pounds, rank or rate (blank for a word);
 ``period`` a month as YYYY-MM, a quarter or a financial year where the figure is for one.
-A value is blank when missing, "true" or "false" for a yes or no.
+A value is blank when missing, "true" or "false" for a yes or no. ``overdue``, the last
+column, is "true" or "false" on the row of a recorded risk's review date or scrutiny
+recommendation's due date (overdue at the report's month end or not), blank on the others.
 """
 
 from __future__ import annotations
@@ -229,6 +231,45 @@ def risk_rows(risks: dict) -> list[dict]:
     ]
 
 
+def follow_up_rows(snapshot: dict, printed: set[str]) -> list[dict]:
+    """Each recorded risk's review date and scrutiny recommendation's due date the report
+    prints, with whether it was overdue at the report's month end, then how many were:
+    the risks in the risks section or under their priorities, the recommendations with
+    the risks section (its appendix)."""
+    follow_up = snapshot.get("follow_up")
+    if not follow_up:  # published before dates were kept, or no action plans
+        return []
+    if "risks" in printed:
+        risks = set(snapshot["risks"]["risks"])
+    elif "successes" in printed:
+        risks = {text for item in snapshot["priorities"] for text in item["risks"]}
+    else:
+        risks = set()
+    parts = [
+        ("risk_review_date", "open_risks_review_overdue", "risks", risks),
+        (
+            "scrutiny_recommendation_due",
+            "open_scrutiny_recommendations_overdue",
+            "recommendations",
+            set(snapshot["risks"]["recommendations"]) if "risks" in printed else set(),
+        ),
+    ]
+    rows = []
+    for figure, count, key, texts in parts:
+        items = [item for item in follow_up[key] if item["text"] in texts]
+        if not items:
+            continue
+        rows += [
+            {
+                **row(figure, item["date"], measure="", title=item["title"]),
+                "overdue": csv_value(item["overdue"]),
+            }
+            for item in items
+        ]
+        rows.append(row(count, sum(item["overdue"] for item in items)))
+    return rows
+
+
 def family_rows(family: list[dict]) -> list[dict]:
     """Each indicator's rate per 1,000 in the most similar group, its rank (1 is the best
     rate) among how many areas, and the places it moved (up positive), in the latest
@@ -290,6 +331,7 @@ def report_rows(snapshot: dict) -> list[dict]:
         rows += commissioning_rows(snapshot.get("commissioning"))
     if "risks" in printed and snapshot.get("risks"):
         rows += risk_rows(snapshot["risks"])
+    rows += follow_up_rows(snapshot, printed)
     if "performance" in printed:  # the crime-in-context appendix goes with it
         rows += family_rows(snapshot.get("family", []))
     # Those left out are counted in the performance section and named in the definitions.

@@ -15,7 +15,7 @@ from csp_portal.core.text import joined
 from . import csv_rows
 from .builder import DIRECTION_LABELS, STATUS_LABELS
 from .context import context_csv_rows
-from .sections import glossary
+from .sections import formats_contact, glossary
 
 SAFE = ("indicator", "title", "area")
 
@@ -75,7 +75,17 @@ def document_context(snapshot: dict) -> dict:
         ),
         **_context_contents(snapshot),
         "risk_paragraphs": _risk_paragraphs(snapshot, main) if "successes" in shown else [],
+        "overdue_risks": overdue_texts(snapshot, "risks"),
+        "overdue_recommendations": overdue_texts(snapshot, "recommendations"),
+        "recommendations_overdue": sum(
+            item["overdue"] for item in (snapshot.get("follow_up") or {}).get("recommendations", [])
+        ),
         "glossary_html": GLOSSARY_MARK,
+        "formats_contact": formats_contact(
+            snapshot["cover"],
+            snapshot["partnership"]["name"],
+            [block["name"] for block in snapshot.get("overview", [])],
+        ),
     }
 
 
@@ -110,6 +120,14 @@ def _context_contents(snapshot: dict) -> dict:
     text = joined(items, between="; " if "core" in parts else ", ")
     plural = len(items) > 1 or not items[0].startswith("a comparison")
     return {"context_contents": text, "context_contents_plural": plural}
+
+
+def overdue_texts(snapshot: dict, kind: str) -> set[str]:
+    """The recorded risks (``kind`` "risks") or scrutiny recommendations as printed that
+    were overdue at the report's month end: each is marked where it is printed. Versions
+    published before they were marked have none."""
+    follow_up = snapshot.get("follow_up") or {}
+    return {item["text"] for item in follow_up.get(kind, []) if item["overdue"]}
 
 
 def _risk_paragraphs(snapshot: dict, main: list[dict]) -> list[str]:
@@ -194,6 +212,9 @@ CSV_FIELDS = [
     "period",
     "value",
     "area",  # a small area (LSOA, ward) or a neighbouring partnership; blank otherwise
+    # Added later, so last (the columns are only ever added to, at the end): "true" or
+    # "false" on a risk's review date or a recommendation's due date, blank otherwise.
+    "overdue",
 ]
 
 

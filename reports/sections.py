@@ -81,6 +81,23 @@ def glossary(text: str) -> list[dict]:
     return terms
 
 
+def formats_contact(cover: Mapping, partnership: str, covered: Sequence[str] = ()) -> str:
+    """Whom the "another format" statement asks a reader to go to: the contact officer,
+    else the responsible officer the report is of, each by name; with neither, the
+    partnership by name, or for an overview of several partnerships (``covered``) any of
+    them. Never "the contact officer" with nobody named."""
+    for key, who in (
+        ("contact_officer", "the contact officer"),
+        ("report_of", "the responsible officer"),
+    ):
+        name = (cover.get(key) or "").strip()
+        if name:
+            return f"{who} ({name})"
+    if len(covered) > 1:
+        return "any of the partnerships this report covers"
+    return covered[0] if covered else partnership
+
+
 def _counts(pairs: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{count} {word}" for word, count in pairs if count)
 

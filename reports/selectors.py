@@ -644,7 +644,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         linked_actions=sources.linked_actions(partnership, ids, year),
         action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
-        risk_items=sources.risks(partnership, report.theme_group),
+        risk_items=sources.risks(partnership, report.theme_group, report.period),
         family=sources.family(partnership, ids, report.period) if ids else [],
         context=sources.crime_context(partnership, report.period, results),
     )

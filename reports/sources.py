@@ -177,21 +177,44 @@ def _count_rows(counts) -> list[dict]:
     ]
 
 
-def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | None:
-    """Open risks, issues for other theme groups and open scrutiny recommendations."""
+def as_at_month_end(period: datetime.date) -> datetime.date:
+    """The day a report judges what is due at: its month's last day (a contract ending
+    mid-month ends in the report's month; a review due on the 20th is overdue by the
+    month's end), or today for a report of this month (what falls later is not yet due)."""
+    month_end = periods.add_months(periods.month_start(period), 1) - datetime.timedelta(days=1)
+    return min(month_end, timezone.localdate())
+
+
+def risks(
+    partnership: Partnership, theme_group: ThemeGroup | None, period: datetime.date
+) -> dict | None:
+    """Open risks, issues for other theme groups and open scrutiny recommendations; and,
+    under ``follow_up``, each risk's review date and each recommendation's due date with
+    whether it was overdue at the report's month end (``as_at_month_end``), by the rule
+    the action plan's pages use (``Risk.review_overdue_at``, ``Recommendation.overdue_at``)."""
     open_risks = _reader("actions", "open_risks")
     if open_risks is None:
         return None
     issues = _reader("actions", "open_cross_theme_issues")
     recommendations = _reader("actions", "open_recommendations")
     found = open_risks(partnership, theme_group=theme_group)
+    recommended = recommendations(partnership) if recommendations else []
+    as_at = as_at_month_end(period)
+    risk_texts = [
+        _sentence(r.description)
+        + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
+        + (f" Next review: {_day(r.review_date)}." if r.review_date else "")
+        for r in found
+    ]
+    recommendation_texts = [
+        f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
+        + (f", due by {_day(r.due)}" if r.due else "")
+        + f". For {r.assigned_to}; {r.get_status_display().lower()}."
+        + (f" Response: {_sentence(r.response)}" if r.response else "")
+        for r in recommended
+    ]
     return {
-        "risks": [
-            _sentence(r.description)
-            + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
-            + (f" Next review: {_day(r.review_date)}." if r.review_date else "")
-            for r in found
-        ],
+        "risks": risk_texts,
         # Each risk's theme group ("" for the whole partnership): the report's priorities.
         "risk_groups": [r.theme_group.name if r.theme_group_id else "" for r in found],
         # When each was raised or made, so the panel sees how long it has stood open.
@@ -201,13 +224,30 @@ def risks(partnership: Partnership, theme_group: ThemeGroup | None) -> dict | No
             + (f" Raised on {_day(i.raised_on)}." if i.raised_on else "")
             for i in (issues(partnership, theme_group=theme_group) if issues else [])
         ],
-        "recommendations": [
-            f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
-            + (f", due by {_day(r.due)}" if r.due else "")
-            + f". For {r.assigned_to}; {r.get_status_display().lower()}."
-            + (f" Response: {_sentence(r.response)}" if r.response else "")
-            for r in (recommendations(partnership) if recommendations else [])
-        ],
+        "recommendations": recommendation_texts,
+        # The dates to act by, marked in the report beside the text printed for each and
+        # given in report.csv's "overdue" column.
+        "follow_up": {
+            "as_at": plain(as_at),
+            "risks": [
+                {
+                    "title": f"{r.reference} {r.description}".strip(),
+                    "text": text,
+                    "date": plain(r.review_date),
+                    "overdue": r.review_overdue_at(as_at),
+                }
+                for r, text in zip(found, risk_texts, strict=True)
+            ],
+            "recommendations": [
+                {
+                    "title": f"{r.reference} {r.recommendation}".strip(),
+                    "text": text,
+                    "date": plain(r.due),
+                    "overdue": r.overdue_at(as_at),
+                }
+                for r, text in zip(recommended, recommendation_texts, strict=True)
+            ],
+        },
     }
 
 
@@ -236,9 +276,7 @@ def commissioning(
     year = periods.financial_year_of(period, partnership.fy_start_month)
     # Warnings as at the report month's last day: a contract ending mid-month has not
     # ended "within three months" of the month's first day, it ends in the report's month.
-    # A report of this month is as at today: what ends later this month has not ended yet.
-    month_end = periods.add_months(periods.month_start(period), 1) - datetime.timedelta(days=1)
-    as_at = min(month_end, timezone.localdate())
+    as_at = as_at_month_end(period)
     for candidate in (year, year + 1):
         summary = reader(partnership, candidate, theme_group, as_at=as_at, progress=True)
         if summary.lines or summary.streams:

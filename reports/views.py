@@ -32,6 +32,7 @@ from indicators.models import Indicator
 from . import rendering, selectors, services, sources
 from .forms import ReportForm
 from .models import Report, ReportVersion
+from .sections import formats_contact
 
 logger = logging.getLogger(__name__)
 
@@ -460,6 +461,20 @@ def report_detail(request, slug, pk, number=None):
     return _page(layout, document)
 
 
+def _formats_contact(version: ReportVersion, partnership) -> str:
+    """Whom a reader of the version asks for another format (``sections.formats_contact``),
+    from the cover it was published with: one query, two for an overview."""
+    cover, kind = (
+        ReportVersion.objects.filter(pk=version.pk)
+        .values_list("snapshot__cover", "snapshot__kind")
+        .get()
+    )
+    covered = []
+    if kind == Report.Kind.OVERVIEW:
+        covered = list(version.partnerships_shown.order_by("name").values_list("name", flat=True))
+    return formats_contact(cover or {}, partnership.name, covered)
+
+
 def _page(layout: str, document: bytes) -> HttpResponse:
     """The layout with the stored document where its mark is. The document (half a
     megabyte for 30 indicators) is sent as it is, never copied into one body: the server
@@ -505,6 +520,9 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     has_charts = version.shown.get("has_charts")
     if has_charts is None:  # published before the stored figures said so
         has_charts = 'data-chart-id="' in version.html
+    # The "another format" statement: in the document (and so its PDF and Word files) since
+    # it was put there; the page gives it for versions before.
+    formats_in_document = 'class="govuk-body app-report__formats"' in version.html
     # The stored page goes in after the layout is rendered: the template engine never
     # carries (or copies) half a megabyte of HTML through its blocks.
     layout = render_to_string(
@@ -524,9 +542,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
                 and selectors.overviews_closed_to(request.user, [report.pk])
             ),
             "has_charts": has_charts,
-            # The "another format" statement: in the document (and so its PDF and Word
-            # files) since it was put there; the page gives it for versions before.
-            "formats_in_document": 'class="govuk-body app-report__formats"' in version.html,
+            "formats_in_document": formats_in_document,
+            "formats_contact": ""
+            if formats_in_document
+            else _formats_contact(version, partnership),
             # Files not made at publishing are made when first downloaded.
             "files": {
                 "pdf": version.has_pdf or services.documents_available(),
@@ -587,7 +606,7 @@ def report_file(request, slug, pk, kind):
             messages.error(
                 request,
                 f"The {FILE_NAMES[kind]} of this report is not available yet. Try again in a "
-                "few minutes, or ask the contact officer for a copy.",
+                f"few minutes, or ask {_formats_contact(version, partnership)} for a copy.",
             )
             return redirect("reports:version", slug=slug, pk=report.pk, number=version.number)
     if body is None:

@@ -353,3 +353,17 @@ def test_an_overview_claims_figures_only_where_its_partnerships_have_some(
 
     assert "with figures from April to November 2016" in with_figures
     assert "covering April to November 2016" in without
+
+
+@pytest.mark.django_db
+def test_an_overview_without_a_contact_officer_asks_any_partnership_it_covers(
+    partnership_a, partnership_b
+):
+    report = overview(partnership_a, partnership_a, partnership_b)
+
+    html = publish(report).html
+
+    assert (
+        "If you need this report in another format, such as large print or audio, ask any of "
+        "the partnerships this report covers."
+    ) in html

@@ -112,8 +112,8 @@ def test_ward_counts_of_one_to_four_are_c_in_every_output(imported):
     assert str(counts[small]) not in [w for w in wards.values()]
     assert '>Tiny</th><td class="govuk-table__cell govuk-table__cell--numeric">[c]</td>' in html
     text = rendering.report_csv(snapshot)
-    assert ",ward_count,2024-01,[c],Tiny\n" in text
-    assert f",ward_count,2024-01,{counts[big]},Busy\n" in text
+    assert ",ward_count,2024-01,[c],Tiny,\n" in text
+    assert f",ward_count,2024-01,{counts[big]},Busy,\n" in text
     charts = services.chart_specs(snapshot)
     images = dict.fromkeys(charts, _png())
     pdf = documents.render_pdf(html, title="T", charts=charts, images=images)

@@ -163,7 +163,7 @@ def test_a_file_that_cannot_be_made_is_explained_and_not_remade_on_every_downloa
     message = str(next(iter(get_messages(response.wsgi_request))))
     assert message == (
         "The Word document of this report is not available yet. Try again in a few minutes, "
-        "or ask the contact officer for a copy."
+        "or ask Partnership A for a copy."
     )
     assert renderers == ["render_pdf"]
 

@@ -209,10 +209,10 @@ def test_csv_holds_every_figure_unrounded(report_a, hate_crime):
     text = publish(report_a).csv
 
     assert "SP 09,Police recorded hate crime" in text
-    assert ",ytd,,287,\n" in text
-    assert ",month_this_year,2016-11,35,\n" in text
+    assert ",ytd,,287,,\n" in text
+    assert ",month_this_year,2016-11,35,,\n" in text
     # 16 / 18 unrounded, not 89 or 88.9.
-    assert ",ytd,,88.88888888888888888888888889,\n" in text
+    assert ",ytd,,88.88888888888888888888888889,,\n" in text
 
 
 @pytest.mark.django_db
@@ -1393,3 +1393,28 @@ def test_the_another_format_statement_is_in_the_document_once(client, report_a, 
     )
     page = client.get(report_a.get_absolute_url()).content.decode()
     assert page.count(statement) == 1
+
+
+@pytest.mark.django_db
+def test_the_another_format_statement_names_someone_to_ask_without_a_contact_officer(
+    client, report_a, panel_a
+):
+    # It ended "ask the contact officer." with nobody named.
+    statement = "If you need this report in another format, such as large print or audio, ask"
+    Report.objects.filter(pk=report_a.pk).update(contact_officer="", report_of="Chair of A")
+    report_a.refresh_from_db()
+    assert f"{statement} the responsible officer (Chair of A)." in publish(report_a).html
+
+    Report.objects.filter(pk=report_a.pk).update(report_of="")
+    report_a.refresh_from_db()
+    version = publish(report_a)
+    assert f"{statement} Partnership A." in version.html
+    assert "contact officer" not in version.html
+
+    # A version published before the statement was in the document: the page says it.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        html=version.html.split('<p class="govuk-body app-report__formats">')[0]
+    )
+    client.force_login(panel_a)
+    page = client.get(report_a.get_absolute_url()).content.decode()
+    assert f"{statement} Partnership A. See the" in page

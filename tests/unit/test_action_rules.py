@@ -142,3 +142,16 @@ def test_a_legend_stored_in_another_shape_offers_only_not_started():
 )
 def test_affects_only_its_raiser(raised_by, affects, only_its_raiser):
     assert rules.affects_only_its_raiser(raised_by, affects) is only_its_raiser
+
+
+@pytest.mark.parametrize(
+    "day, closed, overdue",
+    [
+        (datetime.date(2016, 11, 30), False, True),
+        (datetime.date(2016, 12, 1), False, False),  # due that day is not yet overdue
+        (datetime.date(2016, 11, 30), True, False),  # done, rejected or closed, however late
+        (None, False, False),  # no date to act by
+    ],
+)
+def test_a_recommendation_or_review_is_overdue_once_its_date_has_passed(day, closed, overdue):
+    assert rules.is_past_due(day, TODAY, closed=closed) is overdue

@@ -208,7 +208,7 @@ def test_report_csv_keeps_figures_unrounded_and_text_safe():
 
     assert "'=SUM(A1),Satisfaction,,percentage,ytd,,88.88888888888888888888888889" in text
     assert ",month_this_year,2016-11,88.8889" in text
-    assert ",month_last_year,2016-11,,\n" in text  # missing is blank, never 0
+    assert ",month_last_year,2016-11,,,\n" in text  # missing is blank, never 0
 
 
 QUARTERLY = IndicatorSpec("higher", "count", frequency="quarterly")

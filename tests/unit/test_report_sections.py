@@ -86,3 +86,24 @@ def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     # An abbreviation is a whole word in capitals: "nice" is no NI, "ipcc" no PCC.
     quiet = [t["term"] for t in sections.glossary("a nice day, ipcc")]
     assert "NI" not in quiet and "PCC" not in quiet
+
+
+def test_whom_to_ask_for_another_format_is_always_someone_named():
+    cover = {"contact_officer": "Jo Bloggs, 01752 000000", "report_of": "Chair of A"}
+    ask = sections.formats_contact
+
+    assert ask(cover, "Safer Plymouth") == "the contact officer (Jo Bloggs, 01752 000000)"
+    # No contact officer: the responsible officer the report is of.
+    assert ask({**cover, "contact_officer": " "}, "Safer Plymouth") == (
+        "the responsible officer (Chair of A)"
+    )
+    # Neither: the partnership by name, never "the contact officer" with nobody behind it.
+    assert ask({"contact_officer": "", "report_of": ""}, "Safer Plymouth") == "Safer Plymouth"
+    # An overview of several partnerships: any of them; of one, that one.
+    assert ask({}, "Safer Gateshead", ["Safer Gateshead", "Safer Plymouth"]) == (
+        "any of the partnerships this report covers"
+    )
+    assert ask({}, "Safer Gateshead", ["Safer Plymouth"]) == "Safer Plymouth"
+    assert ask(cover, "Safer Gateshead", ["Safer Gateshead", "Safer Plymouth"]) == (
+        "the contact officer (Jo Bloggs, 01752 000000)"
+    )
