@@ -604,14 +604,14 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             inputs.blocks,
             compared=_compared_quarters(context, family, report.shown_sections),
         ),
-        "revisions": list(inputs.revisions),
+        **_revisions_and_late(inputs.revisions),
         "overview": [
             {
                 "partnership_id": block.partnership_id,
                 "name": block.name,
                 "slug": block.slug,
                 "news": _lines(block.news),
-                "revisions": list(block.revisions),
+                **_revisions_and_late(block.revisions),
                 "indicators": indicators,
                 "pct_places": ytd_pct_places(indicators),
             }
@@ -745,3 +745,11 @@ def shown_partnership_ids(snapshot: dict, own: int) -> list[int]:
 def has_charts(snapshot: dict) -> bool:
     """Whether the report draws any chart (its page then loads the charting script)."""
     return any(entry.get("charts") for entry in snapshot.get("indicators", {}).values())
+
+
+def _revisions_and_late(revisions: Sequence[dict]) -> dict:
+    """Figures changed since the last report showed them (``revisions``), and apart from
+    them figures that report had none of (``late_figures``): late returns are no revision,
+    and REPORT_CHECKLIST point 20 flags the two separately."""
+    late = [r for r in revisions if not r.get("target") and r["old"] is None]
+    return {"revisions": [r for r in revisions if r not in late], "late_figures": late}

@@ -151,6 +151,21 @@ def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
     return rows
 
 
+def late_rows(late: list[dict], indicators: dict) -> list[dict]:
+    """Figures the last report had none of, entered since: late returns, no revision."""
+    return [
+        row(
+            "late_figure",
+            r["new"],
+            measure=indicators.get(str(r["indicator"]), {}).get("measure", ""),
+            indicator=r["code"],
+            title=r["title"],
+            period=csv_month(r["period"]),
+        )
+        for r in late
+    ]
+
+
 def action_rows(actions: dict | None) -> list[dict]:
     """The action plan section: actions counted by RAG status and by progress, each with
     its share unrounded; status changes, closures and overdue actions counted."""
@@ -317,6 +332,7 @@ def report_rows(snapshot: dict) -> list[dict]:
         rows += key_findings_rows(snapshot["key_findings"])
     if "performance" in printed:  # the revised figures' table is in it
         rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
+        rows += late_rows(snapshot.get("late_figures", []), snapshot.get("indicators", {}))
     # An overview's revisions are each of their own partnership's, as its figures are.
     for block in snapshot.get("overview", []):
         if block.get("revisions"):
@@ -324,6 +340,12 @@ def report_rows(snapshot: dict) -> list[dict]:
             rows += [
                 {**revised, "partnership": block["slug"]}
                 for revised in revision_rows(block["revisions"], shown)
+            ]
+        if block.get("late_figures"):
+            shown = {str(entry["id"]): entry for entry in block["indicators"]}
+            rows += [
+                {**late, "partnership": block["slug"]}
+                for late in late_rows(block["late_figures"], shown)
             ]
     if "actions" in printed:
         rows += action_rows(snapshot.get("actions"))

@@ -14,7 +14,7 @@ from indicators import data_version, periods
 from indicators import selectors as indicator_selectors
 from indicators import services as figure_services
 from indicators.models import Actual, FigureChange, Indicator, Target
-from reports import rendering, selectors, services
+from reports import csv_rows, rendering, selectors, services
 from reports.models import Report, ReportVersion
 from tests.factories import IndicatorFactory, ReportFactory, TargetFactory, ThemeGroupFactory
 from tests.factories.series import actuals_create, hate_crime_indicator, indicators_with_history
@@ -388,6 +388,35 @@ def test_next_report_flags_a_locked_change_as_a_revision(report_a, hate_crime):
         ("SP 09", "42", "44", "late crimes added by police")
     ]
     assert "Figures revised since the last report" in rendering.render_document(snapshot)
+
+
+@pytest.mark.django_db
+def test_a_figure_the_last_report_had_none_of_is_a_late_return_not_a_revision(report_a, hate_crime):
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)  # November: "No figure"
+    change_figure(hate_crime, NOV_2016, 36, reason="police return came in late")
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    later = ReportFactory(partnership=report_a.partnership, title="Next update")
+
+    snapshot = services.report_snapshot(later)
+
+    assert [(r["what"], r["old"], r["new"]) for r in snapshot["revisions"]] == [
+        ("October 2016", "42", "44")
+    ]
+    assert [(r["what"], r["new"], r["reason"]) for r in snapshot["late_figures"]] == [
+        ("November 2016", "36", "police return came in late")
+    ]
+    words = _words(rendering.render_document(snapshot))
+    assert "Figures received since the last report" in words
+    assert "it has come in since and is a late return, not a revision." in words
+    rows = [
+        r for r in csv_rows.report_rows(snapshot) if r["figure"].startswith(("late", "revised"))
+    ]
+    assert [(r["figure"], r["period"], r["value"]) for r in rows] == [
+        ("revised_figure_was", "2016-10", "42"),
+        ("revised_figure_now", "2016-10", "44"),
+        ("late_figure", "2016-11", "36"),
+    ]
 
 
 @pytest.mark.django_db
