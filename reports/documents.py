@@ -9,7 +9,10 @@
 is remembered, so the second call reuses the first call's images). `base_url`
 (optional) makes relative links absolute; without it they are kept as plain text.
 `author` and `published` (optional) are both files' properties: who they are by, and
-created and modified at that moment (without it, no dates).
+created and modified at that moment (without it, no dates). `version` (optional, with
+`published`): the published version's number; both files then say "Version 2, published
+14 December 2016" under their `h1` and in their properties (the PDF's subject; Word's
+subject, version and revision), so two versions' files can be told apart from inside.
 Errors: ValueError for HTML that breaks the contract below, ChartImageError when the
 charts cannot be drawn (no Chromium, or a chart failed).
 
@@ -22,7 +25,8 @@ The HTML contract (what the report template must produce)
   hides it when the page is printed too).
 - Headings `h1` to `h4` in order, one `h1`. They are the PDF's tagged headings and
   Word's Heading 1 to 4; in the PDF the `h1` is the title in each page's foot and the
-  current `h2` the running head. A paragraph styled as a heading
+  current `h2` the running head. A status tag in a heading is printed but left out of
+  the PDF's bookmarks. A paragraph styled as a heading
   (`<p class="govuk-heading-s">`, a chart's title) stays a paragraph, in bold.
 - Any element's `id` becomes a Word bookmark at its first paragraph, so `<a href="#id">`
   (a contents list) works in both documents.
@@ -33,8 +37,9 @@ The HTML contract (what the report template must produce)
 - Lists: `<ul>`/`<ol>`; `class="govuk-list"` with no `--bullet`/`--number` modifier
   is plain (no bullets or numbers), as on screen.
 - Inline: `strong`/`b`, `em`/`i`, `a href`, `br`, `span`, `abbr`, `code`.
-- Tables: `<table>`, an optional `<caption>` (a visually hidden one stays hidden and
-  becomes the table's alt text in Word), header rows in `<thead>` (or a first row of
+- Tables: `<table>`, an optional `<caption>` (printed, a visually hidden one too: on
+  paper the caption names the table for every reader; in Word it is the table's alt
+  text as well), header rows in `<thead>` (or a first row of
   `<th>` only), body rows in `<tbody>`, `<th scope="row">` row headers; a cell whose
   class contains "numeric" is right-aligned. No merged cells (colspan and rowspan
   are ignored). Header rows repeat on every page in both documents; rows never split.
@@ -139,6 +144,41 @@ def report_content(html: str):
     return root
 
 
+def edition(version: int, published: datetime.datetime) -> str:
+    """What a published version's files say of themselves ("Version 2, published 14
+    December 2016"): the day in the site's time zone, as the report page gives it."""
+    from django.utils import timezone
+
+    day = timezone.localtime(published)
+    return f"Version {version}, published {day.day} {day:%B %Y}"
+
+
+def _add_edition(root, line: str) -> None:
+    """Put the edition line on the cover, under the title (the first `h1`)."""
+    paragraph = etree.Element("p")
+    paragraph.set("class", "govuk-body app-report__edition")
+    paragraph.text = line
+    title = next(root.iter("h1"), None)
+    if title is None:
+        root.insert(0, paragraph)
+    else:
+        paragraph.tail, title.tail = title.tail, "\n"
+        title.addnext(paragraph)
+
+
+def _bookmark_labels(root) -> None:
+    """A heading holding a status tag is bookmarked without it ("2.2 Hate crime SP 07",
+    not "... SP 07 A Amber"): print.css takes the label from data-bookmark-label."""
+    for heading in root.iter("h1", "h2", "h3", "h4"):
+        tags = [el for el in heading.iter(etree.Element) if _has_class(el, "govuk-tag")]
+        if not tags:
+            continue
+        copy = lxml.html.fromstring(lxml.html.tostring(heading))
+        for tag in [el for el in copy.iter(etree.Element) if _has_class(el, "govuk-tag")]:
+            tag.drop_tree()
+        heading.set("data-bookmark-label", " ".join(copy.text_content().split()))
+
+
 def _replace_charts(root, images: dict[str, bytes] | None, charts: dict[str, dict]) -> dict:
     """Swap each chart placeholder for an <img data-chart-id> and return its PNG bytes."""
     placeholders = [(el, _chart_id(el)) for el in root.iter(etree.Element) if _chart_id(el)]
@@ -184,6 +224,7 @@ def pdf_layout(
     base_url: str | None = None,
     author: str = "",
     published: datetime.datetime | None = None,
+    version: int | None = None,
 ):
     """The PDF's pages as WeasyPrint laid them out (a `weasyprint.Document`), before they
     are written: where each box is, for checking what fits the page."""
@@ -194,6 +235,10 @@ def pdf_layout(
     from weasyprint.urls import URLFetcher
 
     root = report_content(html)
+    line = edition(version, published) if version and published else ""
+    if line:
+        _add_edition(root, line)
+    _bookmark_labels(root)
     pngs = _replace_charts(root, images, charts)
     for image in root.iter("img"):
         chart_id = image.get("data-chart-id")
@@ -202,6 +247,8 @@ def pdf_layout(
     body = lxml.html.tostring(root, encoding="unicode")
     # The file's properties: its author, and created and modified when it was published.
     properties = f'<meta name="author" content="{escape(author)}">' if author else ""
+    if line:
+        properties += f'<meta name="description" content="{escape(line)}">'
     if published is not None:
         when = _w3c(published)
         properties += (
@@ -231,9 +278,13 @@ def render_docx(
     base_url: str | None = None,
     author: str = "",
     published: datetime.datetime | None = None,
+    version: int | None = None,
 ) -> bytes:
     """The report as a Word document (.docx) with its charts as pictures."""
     root = report_content(html)
+    line = edition(version, published) if version and published else ""
+    if line:
+        _add_edition(root, line)
     pngs = _replace_charts(root, images, charts)
     out = io.BytesIO()
     render_word(
@@ -244,6 +295,8 @@ def render_docx(
         resolve=(lambda href: urljoin(base_url, href)) if base_url else None,
         author=author,
         published=published,
+        version=version,
+        edition=line,
     ).save(out)
     return _undated(out.getvalue())
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
@@ -170,14 +170,18 @@ def _documents_module():
     return documents
 
 
-def document_properties(title: str, snapshot: dict, published: datetime.datetime) -> dict:
+def document_properties(
+    title: str, snapshot: dict, published: datetime.datetime, *, number: int | None = None
+) -> dict:
     """What the PDF and the Word file say of themselves: the title (with the month), the
-    partnership as author, created and modified when published. The same whenever a
-    version's files are made, at publishing or at a later download."""
+    partnership as author, created and modified when published, and which version they
+    are (``number``; None for a draft's). The same whenever a version's files are made, at
+    publishing or at a later download."""
     return {
         "title": f"{title}, {snapshot['period_label']}",
         "author": snapshot["partnership"]["name"],
         "published": published,
+        "version": number,
     }
 
 
@@ -187,16 +191,18 @@ def report_documents(
     html: str,
     *,
     published: datetime.datetime | None = None,
+    number: int | None = None,
     lap=None,
 ):
     """The PDF and Word files (None, None while the renderers are not installed), made
-    as published at ``published`` (by default now, for a draft's that build_report writes)."""
+    as version ``number`` published at ``published`` (by default a draft's, now, that
+    build_report writes)."""
     documents = _documents_module()
     if documents is None:
         return None, None
     lap = lap or (lambda name: None)
     charts = chart_specs(snapshot)
-    extra = document_properties(report.title, snapshot, published or timezone.now())
+    extra = document_properties(report.title, snapshot, published or timezone.now(), number=number)
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:
         # One browser session draws every chart; both documents use the same images.
@@ -259,20 +265,40 @@ def report_publish(
     html = rendering.render_document(snapshot)
     csv = rendering.report_csv(snapshot)
     lap("html_csv")
+    # The files say which version they are: the number this one will take, checked when
+    # it is stored (`_store`).
+    number = _next_number(report)
     pdf, docx = (
-        report_documents(report, snapshot, html, published=at, lap=lap)
+        report_documents(report, snapshot, html, published=at, number=number, lap=lap)
         if documents
         else (None, None)
     )
     version = _store(
-        report, snapshot, html, csv, pdf, docx, by=by, at=at, timings=timings, seen=seen
+        report,
+        snapshot,
+        html,
+        csv,
+        pdf,
+        docx,
+        by=by,
+        at=at,
+        timings=timings,
+        seen=seen,
+        number=number,
     )
     lap("store")
     return Published(version, timings)
 
 
+def _next_number(report: Report) -> int:
+    latest = report.versions.aggregate(latest=Max("number"))["latest"]
+    return (latest or 0) + 1
+
+
 @transaction.atomic
-def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen) -> ReportVersion:
+def _store(
+    report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen, number
+) -> ReportVersion:
     # Lock the report's row: a second publisher waits here, then finds the first's version.
     # An update locks it on both databases. SQLite ignores select_for_update, and there a
     # transaction that has read cannot then write while another is writing ("database is
@@ -283,7 +309,10 @@ def _store(report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen) -> 
     )
     if seen is not None and latest is not None and latest.number > seen:
         raise PublishedMeanwhile(latest)
-    number = (latest.number if latest else 0) + 1
+    if (latest.number if latest else 0) + 1 != number:
+        # Another version was stored while these files were made: theirs is the wrong
+        # number. They are left to be made on the first download (`version_documents_fill`).
+        number, pdf, docx = (latest.number if latest else 0) + 1, None, None
     version = ReportVersion(
         report=report,
         number=number,
@@ -333,7 +362,9 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
         return
     snapshot = version.snapshot
     charts = chart_specs(snapshot)
-    extra = document_properties(version.title, snapshot, version.published_at)
+    extra = document_properties(
+        version.title, snapshot, version.published_at, number=version.number
+    )
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:
         extra["images"] = draw(charts)

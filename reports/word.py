@@ -67,7 +67,9 @@ def _bookmark_name(element_id: str) -> str:
 
 
 class WordWriter:
-    def __init__(self, *, images, title, lang, resolve, author="", published=None):
+    def __init__(
+        self, *, images, title, lang, resolve, author="", published=None, version=None, edition=""
+    ):
         self.images = images
         self.resolve = resolve
         self.document = Document()
@@ -78,6 +80,12 @@ class WordWriter:
         self._keep_with_picture = False
         self._set_up(title, lang)
         self._properties(author, published)
+        if version:
+            # Which published version this is, as its cover says (`documents.edition`).
+            properties = self.document.core_properties
+            properties.subject = edition
+            properties.version = str(version)
+            properties.revision = version
         self._footer(title)
 
     # -- document set-up -------------------------------------------------------------
@@ -114,6 +122,12 @@ class WordWriter:
             run_defaults.append(language)
         for attribute in ("w:val", "w:eastAsia", "w:bidi"):
             language.set(qn(attribute), lang)
+        # The template's theme fonts are for US English (and Japanese): Word offers their
+        # language to text typed into the file.
+        theme_language = document.settings.element.find(qn("w:themeFontLang"))
+        if theme_language is not None:
+            theme_language.attrib.clear()
+            theme_language.set(qn("w:val"), lang)
         for name in ("Normal", "Title", "Caption", "Quote", "List Number", "List Bullet"):
             self._font(document.styles[name], size=12)
         normal = document.styles["Normal"].paragraph_format
@@ -310,6 +324,11 @@ class WordWriter:
         for child in element.iter("dt", "dd"):
             if child.tag == "dt":
                 key = self.pieces(child, Style(bold=True))
+                # The key's trailing white space ("Green\n") would come before its colon.
+                for piece in reversed(key):
+                    piece.text = piece.text.rstrip()
+                    if piece.text or piece.line_break:
+                        break
                 continue
             if any(_is_block(grandchild) for grandchild in child):
                 self._paragraph_from(key, container, keep_with_next=True)
@@ -324,7 +343,9 @@ class WordWriter:
         if self._ends_with_table(container):
             # Word joins two tables that touch into one.
             container.add_paragraph().paragraph_format.space_after = Pt(0)
-        if caption is not None and "govuk-visually-hidden" not in _classes(caption):
+        if caption is not None:
+            # A visually hidden caption too: on paper it names the table for every reader,
+            # as the PDF prints it (print.css).
             self._paragraph_from(
                 self.pieces(caption), container, style="Caption", keep_with_next=True
             )
@@ -589,9 +610,12 @@ def render_word(
     resolve: Callable | None,
     author: str = "",
     published: datetime.datetime | None = None,
+    version: int | None = None,
+    edition: str = "",
 ):
     """A python-docx Document of the cleaned report element; ``author`` and ``published``
-    are its properties (who by, created and modified)."""
+    are its properties (who by, created and modified), ``version`` and ``edition`` which
+    published version it is (the number, and the line its cover carries)."""
     _without_control_characters(root)
     writer = WordWriter(
         images=images,
@@ -600,6 +624,8 @@ def render_word(
         resolve=resolve,
         author=xml_safe(author),
         published=published,
+        version=version,
+        edition=xml_safe(edition),
     )
     writer.write(root)
     return writer.document

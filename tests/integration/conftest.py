@@ -128,11 +128,11 @@ class FakeDocuments:
         self.calls.append(("charts", sorted(charts)))
         return {chart_id: b"png" for chart_id in charts}
 
-    def render_pdf(self, html, *, title, charts, images=None, author="", published=None):
+    def render_pdf(self, html, *, title, charts, images=None, author="", **properties):
         self.calls.append(("pdf", title))
         return b"%PDF-1.7 " + title.encode()
 
-    def render_docx(self, html, *, title, charts, images=None, author="", published=None):
+    def render_docx(self, html, *, title, charts, images=None, author="", **properties):
         self.calls.append(("docx", title))
         return b"PK docx " + title.encode()
 

@@ -97,11 +97,43 @@ def test_files_made_on_download_are_the_bytes_publishing_makes(client, panel_a, 
     word = client.get(_url(version, "docx")).content
 
     stored = ReportVersion.objects.get(pk=version.pk)
-    made = services.document_properties(stored.title, stored.snapshot, stored.published_at)
+    made = services.document_properties(
+        stored.title, stored.snapshot, stored.published_at, number=stored.number
+    )
     charts = services.chart_specs(stored.snapshot)
     made.update(charts=charts, images=documents.chart_images(charts))
     assert pdf == documents.render_pdf(stored.html, **made)
     assert word == documents.render_docx(stored.html, **made)
+
+
+@pytest.mark.django_db
+def test_each_versions_files_say_which_version_they_are(client, panel_a, version, renderers):
+    client.force_login(panel_a)
+    later = services.report_publish(report=version.report, by=None).version  # files made now
+
+    first = client.get(_url(version, "pdf")).content  # made on download
+    second = client.get(_url(later, "pdf")).content
+    word = docx.Document(io.BytesIO(client.get(_url(later, "docx")).content))
+
+    day = f"{timezone.localtime(later.published_at):%-d %B %Y}"
+    assert "Version 1, published" in _pdf_text(first)
+    assert f"Version 2, published {day}" in _pdf_text(second)
+    assert PdfReader(io.BytesIO(second)).metadata.subject == f"Version 2, published {day}"
+    assert f"Version 2, published {day}" in [p.text for p in word.paragraphs[:4]]
+    assert word.core_properties.version == "2"
+    assert client.get(_url(later, "pdf")).content == second  # the stored bytes, every time
+
+
+@pytest.mark.django_db
+def test_files_made_while_another_version_was_stored_are_left_to_be_made(
+    panel_a, version, renderers, monkeypatch
+):
+    real = services._next_number
+    monkeypatch.setattr(services, "_next_number", lambda report: real(report) - 1)
+
+    later = services.report_publish(report=version.report, by=None).version
+
+    assert later.number == 2 and later.pdf is None and later.docx is None
 
 
 @pytest.mark.django_db

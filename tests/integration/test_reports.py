@@ -7,8 +7,10 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators import data_version, periods
 from indicators import selectors as indicator_selectors
@@ -1447,3 +1449,64 @@ def test_the_another_format_statement_names_someone_to_ask_without_a_contact_off
     client.force_login(panel_a)
     page = client.get(report_a.get_absolute_url()).content.decode()
     assert f"{statement} Partnership A. See the" in page
+
+
+def _printed(html: str) -> str:
+    """The page's words that reach paper: without what print.css hides (app-no-print)."""
+    from reports.documents import report_content
+
+    return " ".join(report_content(html).text_content().split())
+
+
+@pytest.mark.django_db
+def test_report_page_prints_its_version_and_its_banners_without_their_links(
+    client, report_a, hate_crime, officer_a
+):
+    publish(report_a)
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44)
+    client.force_login(officer_a)
+
+    old = client.get(reverse("reports:version", args=["partnership-a", report_a.pk, 1]))
+    latest = client.get(report_a.get_absolute_url())
+
+    printed = _printed(old.text)
+    assert "Earlier version This is version 1." in printed
+    assert "Figures revised" in printed
+    assert "Version 1, published" in printed
+    for link in ("Read the latest version", "Download every figure", "Edit for a new version"):
+        assert link in old.text and link not in printed
+    assert "Publish a new version with the revised figures" in latest.text
+    css = (settings.BASE_DIR / "static" / "css" / "print.css").read_text()
+    assert ".govuk-notification-banner.app-report__notice" in css  # portal.css hides banners
+    # The banner's link to publish again is hidden on paper by print.css, not app-no-print.
+    assert ".app-revision-notice .govuk-body:has(> .govuk-notification-banner__link)" in css
+
+
+@pytest.mark.django_db
+def test_report_page_says_its_files_are_the_version_as_published(client, report_a, panel_a):
+    version = publish(report_a)
+    client.force_login(panel_a)
+
+    page = _words(client.get(report_a.get_absolute_url()).text)
+
+    day = f"{timezone.localtime(version.published_at):%-d %B %Y}"
+    assert f"The PDF, Word and CSV files are version 1 as published on {day}." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "last", "shown"), [("", "", "Partnership A"), ("Ann", "Lee", "Ann Lee")]
+)
+def test_report_page_never_shows_the_publishers_username(
+    client, report_a, officer_a, panel_a, first, last, shown
+):
+    officer_a.first_name, officer_a.last_name = first, last
+    officer_a.save()
+    publish(report_a, by=officer_a)
+
+    client.force_login(panel_a)  # a reader
+    page = _words(client.get(report_a.get_absolute_url()).text)
+
+    assert "officer-a" not in page
+    assert re.search(rf"Version 1, published \d+ \w+ \d{{4}} at \d\d:\d\d by {shown}\.", page)

@@ -1,9 +1,11 @@
 """The report's PDF and Word files, read back: headings, figures, tables, alt text, title,
 language. Charts are stand-in PNGs here (no browser); the last tests draw real ones."""
 
+import datetime
 import io
 import os
 import struct
+import zipfile
 
 import docx
 import pytest
@@ -372,3 +374,99 @@ def test_word_leaves_out_characters_xml_cannot_hold():
         "Tab kept",
     ]
     assert document.core_properties.title == "Quarterly update"
+
+
+PUBLISHED = datetime.datetime(2016, 12, 14, 9, 30, 15, tzinfo=datetime.UTC)
+
+
+def _files(html: str, **extra) -> tuple[PdfReader, docx.Document]:
+    pdf = documents.render_pdf(html, title="T", charts={}, **extra)
+    word = documents.render_docx(html, title="T", charts={}, **extra)
+    return PdfReader(io.BytesIO(pdf)), docx.Document(io.BytesIO(word))
+
+
+def test_documents_say_their_version_on_the_cover_and_in_their_properties():
+    html = "<h1>Safer Plymouth update</h1><p>Figures for April to November 2016.</p>"
+
+    pdf, word = _files(html, version=2, published=PUBLISHED, author="Safer Plymouth")
+
+    line = "Version 2, published 14 December 2016"
+    assert f"Safer Plymouth update {line} Figures for" in _pdf_text(pdf)
+    assert pdf.metadata.subject == line
+    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", line]
+    assert word.core_properties.subject == line
+    assert word.core_properties.version == "2"
+    assert word.core_properties.revision == 2
+
+
+def test_documents_without_a_version_say_none():
+    pdf, word = _files("<h1>Draft</h1><p>Text.</p>")
+
+    assert "Version" not in _pdf_text(pdf) and not pdf.metadata.subject
+    assert [p.text for p in word.paragraphs] == ["Draft", "Text."]
+    assert word.core_properties.subject == "" and word.core_properties.version == ""
+
+
+HIDDEN_CAPTION = (
+    "<h1>T</h1><table><caption class='govuk-table__caption govuk-visually-hidden'>"
+    "Rate and rank in the most similar group</caption><thead><tr><th>Indicator</th>"
+    "<th>Rate</th></tr></thead><tbody><tr><th>Crime</th><td>1.2</td></tr></tbody></table>"
+)
+
+
+def test_pdf_prints_a_visually_hidden_caption_apart_from_the_header_row():
+    pdf, _ = _files(HIDDEN_CAPTION)
+
+    text = pdf.pages[0].extract_text()
+    assert "Rate and rank in the most similar group\nIndicator" in text
+    assert ("/Caption", None) in _structure(pdf.trailer["/Root"]["/StructTreeRoot"]["/K"], [])
+
+
+def test_word_captions_every_table_a_visually_hidden_caption_too():
+    _, word = _files(HIDDEN_CAPTION)
+
+    caption = word.paragraphs[1]
+    assert caption.text == "Rate and rank in the most similar group"
+    assert caption.style.name == "Caption"
+    table = word.tables[0]._tbl.tblPr
+    assert table.find(qn("w:tblCaption")).get(qn("w:val")) == caption.text
+
+
+def test_word_puts_no_space_before_a_status_keys_colon():
+    html = (
+        '<dl><div><dt>\n<strong class="govuk-tag app-status app-status--green">'
+        '<span aria-hidden="true">G</span> Green</strong>\n</dt><dd>On track.</dd></div></dl>'
+    )
+    _, word = _files(html)
+
+    assert word.paragraphs[0].text == "Green: On track."
+
+
+def test_word_settings_give_the_theme_fonts_british_english():
+    data = documents.render_docx("<h1>T</h1>", title="T", charts={})
+
+    with zipfile.ZipFile(io.BytesIO(data)) as files:
+        settings = files.read("word/settings.xml").decode()
+    assert '<w:themeFontLang w:val="en-GB"' in settings
+    assert "en-US" not in settings
+
+
+def test_pdf_bookmarks_leave_out_status_badges():
+    html = (
+        "<h1>Report</h1><h2>2. Key findings</h2><h4><span class='app-para__no'>2.2</span> "
+        "<a href='#i1'>Increase reporting</a> <span class='app-code'>SP 07</span> "
+        '<strong class="govuk-tag app-status app-status--amber">'
+        '<span aria-hidden="true">A</span> Amber</strong></h4><p id="i1">Text.</p>'
+    )
+    pdf, _ = _files(html)
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    assert list(titles(pdf.outline)) == [
+        "Report",
+        "2. Key findings",
+        "2.2 Increase reporting SP 07",
+    ]
+    assert "SP 07 A Amber" in _pdf_text(pdf)  # the badge is still printed
