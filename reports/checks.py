@@ -180,14 +180,15 @@ _APPOSITION = re.compile(r"^\s*(?:an?|which is an?)\b", re.IGNORECASE)
 # What an indicator's title begins or ends with that a sentence leaves out: "Reduce",
 # "Increase reporting of", "Police recorded"; "incidents".
 _AIM = re.compile(
-    r"^(?:(?:increase|reduce|decrease|improve|maintain|raise|lower|cut|prevent|tackle)\s+)?"
+    r"^(?:(?:increase|reduce|reduction|decrease|improve|maintain|raise|lower|cut|prevent"
+    r"|tackle)(?:\s+in)?\s+)?"
     r"(?:(?:the\s+)?(?:number|rate|level|percentage|proportion|reporting|reports|count)"
     r"\s+of\s+)?(?:police[- ]recorded\s+|recorded\s+|reported\s+)?"
 )
 _COUNTED = re.compile(r"\s+(?:incidents|offences|crimes)$")
 
 
-def _short_title(title: str) -> str:
+def short_title(title: str) -> str:
     """An indicator's title as a sentence names it: "Police recorded hate crime" is "hate
     crime"; "Reduce Violence with Injury - Excluding Domestic Abuse" is "violence with
     injury"."""
@@ -208,7 +209,7 @@ def _names(entries: Sequence[dict]) -> list[tuple[re.Pattern, frozenset[int]]]:
     same title in two partnerships names both)."""
     named: dict[str, set[int]] = {}
     for entry in entries:
-        forms = {entry["title"].lower(), _short_title(entry["title"])}
+        forms = {entry["title"].lower(), short_title(entry["title"])}
         if entry.get("code"):
             forms.add(entry["code"].lower())
         for form in forms:
@@ -456,7 +457,7 @@ class _FigureChecker:
             entry = subjects[0]
             self._warn(
                 where,
-                f"{number.written} is not a figure the report shows for {entry['title']}: "
+                f"{number.written} is not a figure the report shows for {_named(entry)}: "
                 f"{figures_words(entry)}.",
             )
         # A number about nothing the report measures ("4 groups were set up") is let be;
@@ -479,8 +480,8 @@ class _FigureChecker:
         shown = "rose" if changes[0][2] > 0 else "fell"
         self._warn(
             where,
-            f'"{word}" says {entry["title"]} {said}, but the figures show it {shown}: '
-            f"{figures_words(entry)}.",
+            f'"{word}" says {short_title(entry["title"])} {said}, but the figures of '
+            f"{entry.get('code') or entry['title']} show it {shown}: {figures_words(entry)}.",
         )
 
 

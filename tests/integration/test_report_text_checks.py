@@ -18,8 +18,8 @@ from tests.factories.series import hate_crime_indicator
 # Seed 002's hate crime: 287 in April to November 2016, 68 more than 2015 (+31%). The
 # paper's fault, the other way round: the text calls the rise a fall.
 WRONG_SUMMARY = "Police recorded hate crime fell by 68, a 31% reduction. The CCG helped."
-FELL = '"fell" says Police recorded hate crime went down, but the figures show it rose'
-REDUCED = '"reduced" says Police recorded hate crime went down'
+FELL = '"fell" says hate crime went down, but the figures of SP 09 show it rose'
+REDUCED = '"reduced" says hate crime went down'
 CCG = "CCG is not explained in the glossary: add it under Other terms."
 
 

@@ -81,12 +81,12 @@ def test_seed_fault_summary_is_warned_of_numbers_and_direction():
     )
 
     assert messages(snap) == [
-        "Executive summary: 68 is not a figure the report shows for Hate crime: the year to "
-        "date is 281, 63 more than the same months last year (+29%).",
-        'Executive summary: "fell" says Hate crime went down, but the figures show it rose: '
-        "the year to date is 281, 63 more than the same months last year (+29%).",
-        "Executive summary: 31% is not a figure the report shows for Hate crime: the year to "
-        "date is 281, 63 more than the same months last year (+29%).",
+        "Executive summary: 68 is not a figure the report shows for SS 01 Hate crime: the "
+        "year to date is 281, 63 more than the same months last year (+29%).",
+        'Executive summary: "fell" says hate crime went down, but the figures of SS 01 show '
+        "it rose: the year to date is 281, 63 more than the same months last year (+29%).",
+        "Executive summary: 31% is not a figure the report shows for SS 01 Hate crime: the "
+        "year to date is 281, 63 more than the same months last year (+29%).",
     ]
 
 
@@ -94,8 +94,9 @@ def test_seed_fault_comment_saying_reduced_is_warned():
     snap = snapshot(entry(**HATE, comment="Reporting has reduced."))
 
     assert messages(snap) == [
-        'Comment on SS 01 Hate crime: "reduced" says Hate crime went down, but the figures '
-        "show it rose: the year to date is 281, 63 more than the same months last year (+29%)."
+        'Comment on SS 01 Hate crime: "reduced" says hate crime went down, but the figures of '
+        "SS 01 show it rose: the year to date is 281, 63 more than the same months last year "
+        "(+29%)."
     ]
 
 
@@ -110,9 +111,9 @@ def test_a_percentage_level_that_fell_is_described_in_points():
     snap = snapshot(satisfaction, summary=["The satisfaction rate rose."])
 
     assert messages(snap) == [
-        'Executive summary: "rose" says Satisfaction rate went up, but the figures show it '
-        "fell: the year to date is 88.5%, 1.5 percentage points lower than the same months "
-        "last year."
+        'Executive summary: "rose" says satisfaction rate went up, but the figures of SP 08 '
+        "show it fell: the year to date is 88.5%, 1.5 percentage points lower than the same "
+        "months last year."
     ]
 
 
@@ -193,6 +194,21 @@ def test_text_outside_the_figures_is_not_checked_for_numbers():
     snap = snapshot(entry(**HATE), risks=["Hate crime fell by 90% in the pilot area."])
 
     assert messages(snap) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("Police recorded hate crime", "hate crime"),
+        ("Reduce Violence with Injury - Excluding Domestic Abuse", "violence with injury"),
+        ("Increase reporting of Domestic Violence (Crimes and Incidents)", "domestic violence"),
+        ("Reduce rate of Anti-social Behaviour incidents", "anti-social behaviour"),
+        ("Reduction in anti-social behaviour", "anti-social behaviour"),
+        ("Overall Crime", "overall crime"),
+    ],
+)
+def test_an_indicator_is_named_in_a_sentence_by_its_title_without_its_aim(title, short):
+    assert checks.short_title(title) == short
 
 
 @pytest.mark.parametrize(
