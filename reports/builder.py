@@ -30,7 +30,7 @@ from indicators.selectors import IndicatorFigures, spec_for
 from indicators.templatetags.figures import unit_suffix
 
 from . import sections as report_sections
-from .models import IMPLICATION_KEYS, SECTION_TITLES
+from .models import IMPLICATION_KEYS, SECTION_TITLES, other_terms
 
 SCHEMA = 1
 APPENDIX_SECTIONS = ("definitions",)
@@ -405,9 +405,11 @@ def _definitions(
     blocks: Sequence[PartnershipBlock] = (),
     *,
     compared: Sequence[str] = (),
+    terms: Sequence[dict] = (),
 ) -> dict:
     """The definitions appendix. ``compared``: the quarters ("Q2 2016/17") of the Home
-    Office figures the crime-in-context appendix prints (similar areas, neighbours)."""
+    Office figures the crime-in-context appendix prints (similar areas, neighbours);
+    ``terms``: the editor's own for the glossary (``models.other_terms``)."""
     legend = partnership.rag_legend or {}
     sources = sorted({e["data_source"] for e in entries if e["data_source"]})
     # An overview has no indicators of its own: its key gives the covered partnerships' bands.
@@ -431,6 +433,7 @@ def _definitions(
         "tolerances": sorted(tolerances, key=Decimal),
         "stabilities": sorted(stabilities, key=Decimal),
         "figures_as_at": figures_as_at.isoformat(),
+        "other_terms": list(terms),
     }
 
 
@@ -603,6 +606,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             inputs.figures_as_at,
             inputs.blocks,
             compared=_compared_quarters(context, family, report.shown_sections),
+            terms=other_terms(getattr(report, "other_terms", "")),
         ),
         **_revisions_and_late(inputs.revisions),
         "overview": [

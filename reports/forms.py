@@ -83,6 +83,7 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "purpose",
             "recommendations",
             "background_papers",
+            "other_terms",
             "risks",
             "issues_for_others",
             "scrutiny_recommendations",
@@ -94,6 +95,7 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "meeting_kind": "Kind of meeting (if it is not listed)",
             "meeting_date": "Date of the meeting (if it is not listed)",
             "introduction": "National developments",
+            "other_terms": "Other terms",
         }
         help_texts = {
             "title": 'For example "Safe and Strong Theme Group Update".',
@@ -111,9 +113,13 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "issues_for_others": "One issue a paragraph (a line each).",
             "scrutiny_recommendations": "One recommendation and its response a line.",
             "introduction": "National developments, one paragraph a line.",
+            "other_terms": "Abbreviations and terms the report uses that its glossary does "
+            'not already explain, one a line, as "CCG: clinical commissioning group". They '
+            "are printed in the glossary.",
         }
         widgets = {
             "purpose": forms.RadioSelect,
+            "other_terms": forms.Textarea(attrs={"rows": 3}),
             "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {

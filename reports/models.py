@@ -92,6 +92,25 @@ def wards_affected(text: str) -> str:
     return ", ".join(names)
 
 
+def other_terms(text: str) -> list[dict]:
+    """The terms an editor explains for the glossary, one "TERM: meaning" a line (blank
+    lines skipped); ValidationError naming the first line that is not in that form."""
+    terms = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        term, colon, meaning = line.partition(":")
+        if not (colon and term.strip() and meaning.strip()):
+            raise ValidationError(
+                {
+                    "other_terms": f'Line {number} ("{line.strip()}") is not a term and its '
+                    'meaning: write one a line, as "CCG: clinical commissioning group"'
+                }
+            )
+        terms.append({"term": " ".join(term.split()), "meaning": " ".join(meaning.split())})
+    return terms
+
+
 class Report(models.Model):
     class Kind(models.TextChoices):
         PARTNERSHIP = "partnership", "Partnership or theme group update"
@@ -130,6 +149,8 @@ class Report(models.Model):
     recommendations = models.TextField(default="To note the update")
     implications = models.JSONField(default=dict, blank=True)
     background_papers = models.TextField(blank=True)
+    # Abbreviations and terms the editor explains, printed in the glossary ("TERM: meaning").
+    other_terms = models.TextField(blank=True)
 
     # What the editor adds to the generated sections.
     sections = models.JSONField(default=default_sections)
@@ -206,6 +227,7 @@ class Report(models.Model):
         if self.exempt:
             self.exempt_paragraph = schedule_12a_paragraphs(self.exempt_paragraph)
         self.wards = wards_affected(self.wards)
+        other_terms(self.other_terms)
         keys = [s.get("key") for s in self.sections or []]
         if sorted(keys) != sorted(SECTION_KEYS):
             raise ValidationError({"sections": "Every section must be listed once."})

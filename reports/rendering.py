@@ -187,7 +187,7 @@ def render_document(snapshot: dict) -> str:
     if GLOSSARY_MARK not in document:
         return document
     words = html.unescape(_TAGS.sub(" ", document))
-    terms = glossary(words)
+    terms = glossary(words, snapshot.get("definitions", {}).get("other_terms", []))
     return document.replace(
         GLOSSARY_MARK, render_to_string("reports/_glossary.html", {"terms": terms})
     )

@@ -69,16 +69,36 @@ _ABBREVIATIONS = re.compile(
 )
 
 
-def glossary(text: str) -> list[dict]:
-    """The abbreviations and terms ``text`` uses, the report's standing ones first."""
+def glossary(text: str, own: Sequence[dict] = ()) -> list[dict]:
+    """The abbreviations and terms ``text`` uses, the report's standing ones first, then
+    the editor's ``own`` (``Report.other_terms``), each printed whether used or not. An
+    editor's term for an abbreviation listed here is printed instead of ours."""
     lower = text.lower()
     found = {match.lastgroup for match in _ABBREVIATIONS.finditer(text)}
+    replaced = {abbreviation for item in own for abbreviation in abbreviations(item["term"])}
     terms = []
     for i, (term, abbreviation, forms, meaning) in enumerate(STANDING + WHEN_USED):
         used = f"t{i}" in found if abbreviation else any(form in lower for form in forms)
-        if used:
+        if used and not (abbreviations(term) & replaced):
             terms.append({"term": term, "meaning": meaning})
-    return terms
+    return terms + [{"term": item["term"], "meaning": item["meaning"]} for item in own]
+
+
+# An abbreviation: two or more capitals (digits may follow the first), with a plural "s"
+# ("CCGs", "NI16"). A run of such words is shouting ("FOR MONITORING ONLY"), not one.
+ABBREVIATION = re.compile(r"(?<![\w'’-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?(?![\w'’-])")
+
+
+def abbreviations(text: str) -> set[str]:
+    """The abbreviations ``text`` uses, each without its plural "s"."""
+    return {match.group(1) for match in ABBREVIATION.finditer(text)}
+
+
+def explained_abbreviations(own: Sequence[dict] = ()) -> set[str]:
+    """The abbreviations the glossary explains wherever the report uses them: ours and the
+    editor's own terms (``Report.other_terms``)."""
+    ours = {term for term, abbreviation, _, _ in STANDING + WHEN_USED if abbreviation}
+    return {a for text in [*ours, *(item["term"] for item in own)] for a in abbreviations(text)}
 
 
 def formats_contact(cover: Mapping, partnership: str, covered: Sequence[str] = ()) -> str:

@@ -4,6 +4,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -29,7 +30,7 @@ from csp_portal.core.prepared import PreparedRows
 from csp_portal.core.text import joined
 from indicators.models import Indicator
 
-from . import rendering, selectors, services, sources
+from . import checks, rendering, selectors, services, sources
 from .forms import ReportForm
 from .models import Report, ReportVersion
 from .sections import formats_contact
@@ -261,7 +262,7 @@ def report_preview(request, slug, pk):
     # which the shared cache would copy on every view.
     document = STORED_DOCUMENTS.get(f"{key}:document")
     if document is None:
-        document = _draft(report or _report(partnership, pk))
+        document = _draft(report or _report(partnership, pk), f"{key}:checks")
         STORED_DOCUMENTS.set(f"{key}:document", document)
     if layout is None:
         layout = render_to_string(
@@ -272,6 +273,11 @@ def report_preview(request, slug, pk):
                 "document": DOCUMENT_MARK,
                 "can_edit": has_access(request.user, partnership, Access.EDIT),
                 "has_charts": b'data-chart-id="' in document,
+                # Made with the draft; made again only if the cache has let them go.
+                "text_warnings": cached(
+                    f"{key}:checks",
+                    lambda: checks.report_warnings(services.report_snapshot(report)),
+                ),
             },
             request=request,
         )
@@ -291,9 +297,12 @@ _draft_names = PreparedRows(
 )
 
 
-def _draft(report: Report) -> bytes:
-    """The draft report's HTML (rendered by our own template, escaped there) as sent."""
-    return rendering.render_document(services.report_snapshot(report)).encode()
+def _draft(report: Report, checks_key: str) -> bytes:
+    """The draft report's HTML (rendered by our own template, escaped there) as sent; the
+    warnings about its text are stored under ``checks_key`` from the same snapshot."""
+    snapshot = services.report_snapshot(report)
+    cache.set(checks_key, checks.report_warnings(snapshot))
+    return rendering.render_document(snapshot).encode()
 
 
 def _draft_key(pk: int, updated_at, kind: str, partnership: Partnership) -> str:
@@ -358,6 +367,7 @@ def report_publish(request, slug, pk):
             "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
             "cover_gaps": _cover_gaps(report, context["implications_given"]),
+            "text_warnings": checks.report_warnings(snapshot),
             "versions": selectors.versions_of(report),
         },
     )

@@ -1,0 +1,541 @@
+"""What the editor wrote, checked against the report before it is published.
+
+Two checks, each a list of warnings the editor sees on the preview and the publish page
+(they never stop publishing: the editor may know better):
+
+- a number, or a rise or fall, that the report's figures do not bear out ("hate crime
+  fell by 68, a 31% reduction" where the figures show 63 more, +29%);
+- an abbreviation that the glossary does not explain.
+
+Pure: they read a snapshot (``builder.build_snapshot``), never the database. Both are
+cautious: where it is unclear what a sentence is about, or it speaks of another period,
+a target or a hope, nothing is said. A false alarm on every report would teach editors
+to skip the warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from csp_portal.core.text import joined
+from indicators.commentary import format_level, format_number, format_percent, shared_places
+
+from .sections import ABBREVIATION, explained_abbreviations
+
+
+@dataclass(frozen=True)
+class TextWarning:
+    """Where in the report the text is, and what is wrong with it, in plain English."""
+
+    where: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _Text:
+    where: str
+    text: str
+    # Whether its numbers and words of direction are checked (a risk or a plan is not
+    # about the figures); the indicator it is about (an indicator's comment); and the
+    # indicators a sentence in it may name.
+    figures: bool = False
+    subject: dict | None = None
+    entries: Sequence[dict] = field(default_factory=list)
+
+
+def report_warnings(snapshot: dict) -> list[TextWarning]:
+    """Every warning about the editor's text of a report: figures first, then glossary."""
+    texts = editor_texts(snapshot)
+    return [*figure_warnings(snapshot, texts), *abbreviation_warnings(snapshot, texts)]
+
+
+def _entries(snapshot: dict) -> list[dict]:
+    return [
+        *snapshot.get("indicators", {}).values(),
+        *(entry for block in snapshot.get("overview", []) for entry in block["indicators"]),
+    ]
+
+
+def _named(entry: dict) -> str:
+    return f"{entry['code']} {entry['title']}" if entry.get("code") else entry["title"]
+
+
+def editor_texts(snapshot: dict) -> list[_Text]:
+    """The free text the report prints, each with where it is: what people wrote (the
+    cover sheet, successes, comments, risks, news) and the indicators' titles and notes."""
+    shown = {section["key"] for section in snapshot.get("sections", [])}
+    entries = _entries(snapshot)
+    cover = snapshot["cover"]
+    texts = [
+        _Text("Title", snapshot.get("title", "")),
+        _Text("Priority or objective", cover.get("priority", "")),
+        *(_Text("Executive summary", line, True, entries=entries)
+          for line in cover.get("executive_summary", [])),
+        *(_Text("Recommendations", line) for line in cover.get("recommendations", [])),
+        *(_Text(f"{item['label']} implications", item["text"])
+          for item in cover.get("implications", [])),
+        *(_Text("Background papers", line) for line in cover.get("background_papers", [])),
+    ]  # fmt: skip
+    if "successes" in shown:
+        for item in snapshot.get("priorities", []):
+            texts += [
+                _Text(f"Successes: {item['group']}", line, True, entries=entries)
+                for line in item["successes"]
+            ]
+            texts += [
+                _Text(f"Focus for next quarter: {item['group']}", line) for line in item["focus"]
+            ]
+    if "risks" in shown:
+        risks = snapshot.get("risks", {})
+        texts += [_Text("Risks", line) for line in risks.get("risks", [])]
+        texts += [_Text("Issues for other theme groups", line) for line in risks.get("issues", [])]
+        texts += [
+            _Text("Scrutiny recommendations", line) for line in risks.get("recommendations", [])
+        ]
+    texts += [_Text("National developments", line) for line in snapshot.get("introduction", [])]
+    for block in snapshot.get("overview", []):
+        texts += [
+            _Text(f"News: {block['name']}", line, True, entries=block["indicators"])
+            for line in block["news"]
+        ]
+    own = list(snapshot.get("indicators", {}).values()) if "performance" in shown else []
+    for entry in own:
+        if entry.get("editor_comment"):
+            texts.append(
+                _Text(
+                    f"Comment on {_named(entry)}",
+                    entry["editor_comment"],
+                    True,
+                    subject=entry,
+                    entries=entries,
+                )
+            )
+    for entry in entries:
+        texts.append(_Text(f"Indicator title: {_named(entry)}", entry["title"]))
+        if entry.get("interpretation_note"):
+            texts.append(_Text(f"Note on {_named(entry)}", entry["interpretation_note"]))
+    return [text for text in texts if text.text.strip()]
+
+
+# --- Figures -----------------------------------------------------------------------------
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# A clause that speaks of a hope, an aim, a target or another place: nothing in it is
+# checked. One that denies, or speaks of another period (a month, a quarter, a rate, a
+# year): its rise or fall is not checked against the year to date.
+_HEDGED = re.compile(
+    r"\b(?:if|unless|whether|aim\w*|target\w*|hop\w*|expect\w*|forecast\w*|predict\w*"
+    r"|plan\w*|want\w*|should|would|could|might|may|will|can|need\w*|likely|tbc|force"
+    r"|national\w*|england|wales|region\w*|similar|average|other|neighbour\w*)\b|\?",
+    re.IGNORECASE,
+)
+_OTHER_THAN_THE_YEAR = re.compile(
+    r"\b(?:not|no|never|nor|without|month|quarter\w*|week\w*|since|rolling|rates?"
+    rf"|{_MONTHS})\b|n't\b|\bper 1,000\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_UP = (
+    r"rose|risen|rising|increased|increasing|grew|grown|growing|climbed|doubled|higher"
+    r"|more\b(?! than \d)[^,;]*\bthan|(?:went|gone|go|is|are|was|were|been) up|up (?:by|on|from)"
+)
+_DOWN = (
+    r"fell|fallen|falling|decreased|decreasing|reduced|reductions?|dropped|declined|declining"
+    r"|halved|lower|fewer|less\b[^,;]*\bthan|(?:went|gone|go|is|are|was|were|been) down"
+    r"|down (?:by|on|from)"
+)
+# Words that name a change, or ask for one ("to increase reporting"): only the first.
+_UP_ASKED = r"rises?|increases?|growth"
+_DOWN_ASKED = r"falls?|drops?|declines?|decreases?"
+_ASKING = r"(?<!\bto )(?<!\bmust )"
+_DIRECTION = re.compile(
+    rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN})|{_ASKING}(?P<up_noun>{_UP_ASKED})"
+    rf"|{_ASKING}(?P<down_noun>{_DOWN_ASKED}))\b",
+    re.IGNORECASE,
+)
+# What a polarity says is better is no claim of a rise or fall.
+_POLARITY_WORDS = re.compile(r"\b(?:higher|lower) is better\b", re.IGNORECASE)
+
+# A number as written: "1,099", "68", "31.5", with "%" or "per cent" after a percentage.
+_NUMBER = re.compile(
+    r"(?<![\w.,£$€/:])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?"
+    r"(?P<percent>\s*(?:%|per ?cent\b))?",
+    re.IGNORECASE,
+)
+_NOT_A_FIGURE_AFTER = re.compile(r"^(?:[\w/:\-–]|[.,]\d)")  # 2016/17, 12-month, 3rd, 10:30
+_NOT_A_FIGURE_BEFORE = re.compile(rf"(?:[£$€]\s?|\bper |\b(?:{_MONTHS}) )$", re.IGNORECASE)
+_CODE_BEFORE = re.compile(r"(?:\b[A-Z]{2,4} ?|\bQ)$")  # "SP 09", "NI 16", "Q3"
+_BEFORE_MONTH = re.compile(rf"^ (?:{_MONTHS})\b", re.IGNORECASE)
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_CLAUSE = re.compile(r";|:|,\s|\s(?:and|but|while|whereas|although|though)\s", re.IGNORECASE)
+# A clause that only adds to the one before: ", a 31% reduction".
+_APPOSITION = re.compile(r"^\s*(?:an?|which is an?)\b", re.IGNORECASE)
+
+# What an indicator's title begins or ends with that a sentence leaves out: "Reduce",
+# "Increase reporting of", "Police recorded"; "incidents".
+_AIM = re.compile(
+    r"^(?:(?:increase|reduce|reduction|decrease|improve|maintain|raise|lower|cut|prevent"
+    r"|tackle)(?:\s+in)?\s+)?"
+    r"(?:(?:the\s+)?(?:number|rate|level|percentage|proportion|reporting|reports|count)"
+    r"\s+of\s+)?(?:police[- ]recorded\s+|recorded\s+|reported\s+)?"
+)
+_COUNTED = re.compile(r"\s+(?:incidents|offences|crimes)$")
+
+
+def short_title(title: str) -> str:
+    """An indicator's title as a sentence names it: "Police recorded hate crime" is "hate
+    crime"; "Reduce Violence with Injury - Excluding Domestic Abuse" is "violence with
+    injury"."""
+    text = re.sub(r"\([^)]*\)|[\"“”]", " ", title.lower())
+    text = re.split(r"\s[-–—]\s|[,:;]", text)[0]
+    text = _AIM.sub("", " ".join(text.split()))
+    shorter = _COUNTED.sub("", text)
+    return shorter if " " in shorter else text
+
+
+def _phrase(words: str) -> re.Pattern:
+    parts = [re.escape(part) for part in re.split(r"[\s-]+", words.strip()) if part]
+    return re.compile(r"\b" + r"[\s-]+".join(parts) + r"s?\b", re.IGNORECASE)
+
+
+def _names(entries: Sequence[dict]) -> list[tuple[re.Pattern, frozenset[int]]]:
+    """Each way a sentence may name the indicators, with the indicators it names (the
+    same title in two partnerships names both)."""
+    named: dict[str, set[int]] = {}
+    for entry in entries:
+        forms = {entry["title"].lower(), short_title(entry["title"])}
+        if entry.get("code"):
+            forms.add(entry["code"].lower())
+        for form in forms:
+            if len(form) >= 4 or (entry.get("code") or "").lower() == form:
+                named.setdefault(form, set()).add(entry["id"])
+    return [(_phrase(form), frozenset(ids)) for form, ids in named.items() if form.strip()]
+
+
+def _mentions(text: str, names) -> list[tuple[int, int, frozenset[int]]]:
+    """Where ``text`` names indicators: the longest names first, none overlapping."""
+    found = sorted(
+        ((m.start(), m.end(), ids) for pattern, ids in names for m in pattern.finditer(text)),
+        key=lambda item: item[0] - item[1],
+    )
+    kept: list[tuple[int, int, frozenset[int]]] = []
+    for start, end, ids in found:
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, ids))
+    return sorted(kept)
+
+
+def _blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _CLAUSE.finditer(sentence):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(sentence)))
+    return bounds
+
+
+@dataclass(frozen=True)
+class _Number:
+    written: str
+    value: Decimal
+    places: int
+    percent: bool
+
+
+def numbers_in(text: str) -> list[_Number]:
+    """The numbers ``text`` gives as figures: none that is a year (2016, 2016/17), a date,
+    money, a code ("SP 09", "Q3"), part of a word ("12-month", "3rd"), a rate's base
+    ("per 1,000"), or a count below 10 (more often "3 groups" than a figure)."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        before, after = text[: match.start()], text[match.end() :]
+        whole, decimals = match["number"], match["decimals"] or ""
+        percent = bool(match["percent"])
+        if not percent and _NOT_A_FIGURE_AFTER.match(after):
+            continue
+        if _NOT_A_FIGURE_BEFORE.search(before) or _CODE_BEFORE.search(before):
+            continue
+        if _BEFORE_MONTH.match(after):
+            continue
+        if len(whole) > 1 and whole.startswith("0"):
+            continue
+        value = Decimal(whole.replace(",", "") + decimals)
+        year = "," not in whole and 1900 <= value <= 2100
+        if not percent and not decimals and (year or value < 10):
+            continue
+        written = match.group().strip()
+        places = len(decimals) - 1 if decimals else 0
+        found.append(_Number(written, value, places, percent))
+    return found
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return abs(number) if number.is_finite() else None
+
+
+def _walk(value: object, *, percent_keys: bool = False, under_pct: bool = False):
+    """Every number in a snapshot part (only those under a "pct" key, if asked)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(
+                item, percent_keys=percent_keys, under_pct=under_pct or "pct" in str(key)
+            )
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _walk(item, percent_keys=percent_keys, under_pct=under_pct)
+    elif not percent_keys or under_pct:
+        number = _decimal(value)
+        if number is not None:
+            yield number
+
+
+@dataclass(frozen=True)
+class _Pool:
+    counts: frozenset[Decimal]
+    percents: frozenset[Decimal]
+
+    def shows(self, number: _Number) -> bool:
+        """Whether a figure reads as ``number`` at the decimals it is written to (the
+        report's rounding, and rounding the other way, both tolerated)."""
+        step = Decimal(1).scaleb(-number.places)
+        pool = self.percents if number.percent else self.counts
+        return any(abs(figure - number.value) < step for figure in pool)
+
+
+def _pool(parts: Iterable[tuple[object, bool]]) -> _Pool:
+    counts, percents = set(), set()
+    for part, is_percentage in parts:
+        numbers = set(_walk(part))
+        counts |= numbers
+        percents |= numbers if is_percentage else set(_walk(part, percent_keys=True))
+    return _Pool(frozenset(counts), frozenset(percents))
+
+
+def _entry_parts(entry: dict, context: dict) -> list[tuple[object, bool]]:
+    """What of the snapshot holds an indicator's figures: its own record, months and
+    rolling year, and its rows in the crime-in-context tables."""
+    percentage = entry.get("measure") == "percentage"
+    rows = [
+        row
+        for key in ("core", "outcomes")
+        for row in context.get(key) or []
+        if row.get("id") == entry["id"]
+    ]
+    return [
+        (entry.get("figures", {}), percentage),
+        (entry.get("months", []), percentage),
+        (entry.get("rolling", {}), percentage),
+        (rows, False),
+    ]
+
+
+def _ytd(entry: dict) -> tuple[Decimal, Decimal, Decimal, Decimal | None] | None:
+    figures = entry.get("figures") or {}
+    try:
+        ytd, last, change = (Decimal(figures[k]) for k in ("ytd", "ytd_last_year", "ytd_change"))
+    except (KeyError, TypeError, InvalidOperation):
+        return None
+    pct = figures.get("ytd_change_pct")
+    return ytd, last, change, None if pct is None else Decimal(pct)
+
+
+def figures_words(entry: dict) -> str:
+    """What the figures show of an indicator's year to date, as the report gives it: "the
+    year to date is 281, 63 more than the same months last year (+29%)"."""
+    ytd = _ytd(entry)
+    if ytd is None:
+        return "the report has no year to date compared with last year for it"
+    value, _, change, pct = ytd
+    measure = entry.get("measure", "count")
+    places = int(entry.get("places") or 0)
+    level = format_level(value, measure, places)
+    if change == 0:
+        return f"the year to date is {level}, the same as the same months last year"
+    if measure == "percentage":
+        points = format_number(abs(change), max(places, 1))
+        size = f"{points} percentage points {'higher' if change > 0 else 'lower'}"
+    elif measure == "count":
+        size = f"{format_number(abs(change), places)} {'more' if change > 0 else 'fewer'}"
+    else:
+        size = f"{format_number(abs(change), 1)} {'higher' if change > 0 else 'lower'}"
+    relative = ""
+    if pct is not None and measure != "percentage":
+        relative = f" ({'+' if pct > 0 else '−'}{format_percent(abs(pct), shared_places([pct]))})"
+    return f"the year to date is {level}, {size} than the same months last year{relative}"
+
+
+def _direction(clause: str) -> tuple[str, str] | None:
+    """The one direction a clause gives ("up" or "down") and the word that gives it; None
+    for none, or both."""
+    words = {}
+    for match in _DIRECTION.finditer(_POLARITY_WORDS.sub(" ", clause)):
+        way = "up" if match["up"] or match["up_noun"] else "down"
+        said = match.group()
+        words.setdefault(way, said if len(said.split()) <= 2 else said.split()[0])
+    if len(words) != 1:
+        return None
+    return next(iter(words.items()))
+
+
+def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
+    """Numbers no figure of the report shows, and rises or falls the figures contradict,
+    in the text about the figures."""
+    checker = _FigureChecker(snapshot)
+    names_by_list: dict[int, list] = {}
+    for text in texts:
+        if not text.figures:
+            continue
+        names = names_by_list.setdefault(id(text.entries), _names(text.entries))
+        for sentence in _SENTENCE.split(text.text):
+            mentions = _mentions(sentence, names)
+            plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
+            # What each clause is about: the indicators it names, else the one the text
+            # is a comment on, else (", a 31% reduction") what the clause before named.
+            about: frozenset[int] = frozenset()
+            single = False
+            for start, end in _clauses(plain):
+                clause = plain[start:end]
+                named = {ids for s, e, ids in mentions if s >= start and e <= end}
+                if named:
+                    about, single = frozenset().union(*named), len(named) == 1
+                elif text.subject is not None:
+                    about, single = frozenset({text.subject["id"]}), True
+                elif not _APPOSITION.match(clause):
+                    about, single = frozenset(), False
+                if not _HEDGED.search(clause):
+                    checker.check(text.where, clause, about, single=single)
+    return checker.warnings
+
+
+class _FigureChecker:
+    def __init__(self, snapshot: dict):
+        context = snapshot.get("context") or {}
+        self.entries = {entry["id"]: entry for entry in _entries(snapshot)}
+        parts = {i: _entry_parts(entry, context) for i, entry in self.entries.items()}
+        self.pools = {i: _pool(own) for i, own in parts.items()}
+        self.everything = _pool(
+            [part for own in parts.values() for part in own] + [(snapshot.get("family"), False)]
+        )
+        self.warnings: list[TextWarning] = []
+        self._directions: set[tuple[str, int]] = set()
+
+    def _warn(self, where: str, message: str) -> None:
+        if TextWarning(where, message) not in self.warnings:
+            self.warnings.append(TextWarning(where, message))
+
+    def check(self, where: str, clause: str, about: frozenset[int], *, single: bool) -> None:
+        """A clause's numbers, and its rise or fall if it is about one indicator."""
+        direction = _direction(clause)
+        subjects = [self.entries[i] for i in sorted(about) if i in self.entries]
+        for number in numbers_in(clause):
+            self._number(where, number, subjects, direction is not None)
+        if single and subjects and direction and not _OTHER_THAN_THE_YEAR.search(clause):
+            self._direction(where, direction, subjects)
+
+    def _number(self, where: str, number: _Number, subjects: list[dict], moved: bool) -> None:
+        if any(self.pools[entry["id"]].shows(number) for entry in subjects):
+            return
+        if len(subjects) == 1:
+            entry = subjects[0]
+            self._warn(
+                where,
+                f"{number.written} is not a figure the report shows for {_named(entry)}: "
+                f"{figures_words(entry)}.",
+            )
+        # A number about nothing the report measures ("4 groups were set up") is let be;
+        # a percentage rise or fall is checked against every figure.
+        elif (subjects or (number.percent and moved)) and not self.everything.shows(number):
+            self._warn(where, f"{number.written} is not a figure the report shows.")
+
+    def _direction(self, where: str, direction: tuple[str, str], subjects: list[dict]) -> None:
+        way, word = direction
+        changes = [_ytd(entry) for entry in subjects]
+        if any(change is None or change[2] == 0 for change in changes):
+            return
+        if any((change[2] > 0) == (way == "up") for change in changes):
+            return
+        entry = subjects[0]
+        if (where, entry["id"]) in self._directions:
+            return  # one contradiction of an indicator a text is enough to send them back
+        self._directions.add((where, entry["id"]))
+        said = "went up" if way == "up" else "went down"
+        shown = "rose" if changes[0][2] > 0 else "fell"
+        self._warn(
+            where,
+            f'"{word}" says {short_title(entry["title"])} {said}, but the figures of '
+            f"{entry.get('code') or entry['title']} show it {shown}: {figures_words(entry)}.",
+        )
+
+
+# --- Abbreviations -----------------------------------------------------------------------
+
+# Abbreviations readers know without a glossary (GOV.UK style spells none of them out).
+WELL_KNOWN = frozenset({"UK", "EU", "BBC", "NHS", "TV", "PDF", "OK", "GP", "AM", "PM"})
+# A run of capitals is shouting ("FOR MONITORING ONLY"); a code ("SP 09", "NI 16") is a code.
+_SHOUTING = re.compile(r"\b[A-Z]{2,}(?:[\s,/-]+[A-Z]{2,}\b)+")
+_CODE = re.compile(r"\b[A-Z]{1,4} ?\d+\b")
+
+
+_SPELLED_OUT = re.compile(
+    r"\(([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?\)|\b([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s? \([a-z]"
+)
+
+
+def _spelled_out(texts: Sequence[_Text]) -> set[str]:
+    """Abbreviations a text explains where it uses them: "ABC (in words)" or "in words
+    (ABC)"."""
+    joined = "\n".join(text.text for text in texts)
+    return {match.group(1) or match.group(2) for match in _SPELLED_OUT.finditer(joined)}
+
+
+def abbreviations_used(texts: Sequence[_Text]) -> dict[str, str]:
+    """Each abbreviation the texts use, and where it is first used."""
+    used: dict[str, str] = {}
+    for text in texts:
+        plain = _CODE.sub(" ", _SHOUTING.sub(" ", text.text))
+        for match in ABBREVIATION.finditer(plain):
+            used.setdefault(match.group(1), text.where)
+    return used
+
+
+def abbreviation_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
+    """Abbreviations used in the text that neither the glossary nor the text explains."""
+    definitions = snapshot.get("definitions") or {}
+    shown = {section["key"] for section in snapshot.get("sections", [])}
+    known = WELL_KNOWN | _spelled_out(texts)
+    used = {a: where for a, where in abbreviations_used(texts).items() if a not in known}
+    if "definitions" not in shown:
+        if not used:
+            return []
+        return [
+            TextWarning(
+                "Definitions",
+                f"The definitions section, with the glossary, is not shown, so "
+                f"{joined(used)} {'is' if len(used) == 1 else 'are'} not explained: show "
+                "the section, or spell them out where first used.",
+            )
+        ]
+    explained = explained_abbreviations(definitions.get("other_terms", []))
+    return [
+        TextWarning(where, f"{a} is not explained in the glossary: add it under Other terms.")
+        for a, where in used.items()
+        if a not in explained
+    ]

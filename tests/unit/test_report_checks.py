@@ -1,0 +1,323 @@
+"""Checks of the editor's text against the report's figures and glossary (reports/checks.py).
+
+Snapshots are built by hand, with only what the checks read. The hate crime figures are
+those the brief's report showed: 281 this year to date against 218, +63 (+29%),
+improving (higher is better), while the summary and a comment said it fell.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from reports import checks
+from reports.models import other_terms
+from reports.sections import glossary
+
+
+def entry(pk, code, title, ytd, last, *, measure="count", comment="", note="", months=()):
+    change = Decimal(ytd) - Decimal(last)
+    pct = change / Decimal(last) * 100
+    return {
+        "id": pk,
+        "code": code,
+        "title": title,
+        "measure": measure,
+        "places": 1 if measure == "percentage" else 0,
+        "figures": {
+            "ytd": ytd,
+            "ytd_last_year": last,
+            "ytd_change": str(change),
+            "ytd_change_pct": str(pct),
+            "change_is_points": measure == "percentage",
+        },
+        "months": [{"this_year": value, "last_year": None} for value in months],
+        "rolling": {},
+        "editor_comment": comment,
+        "interpretation_note": note,
+    }
+
+
+HATE = dict(pk=1, code="SS 01", title="Hate crime", ytd="281", last="218")
+ASB = dict(pk=2, code="SP 06", title="Reduce rate of Anti-social Behaviour incidents")
+
+
+def snapshot(
+    *entries,
+    summary=(),
+    successes=(),
+    terms=(),
+    shown=("key_findings", "successes", "performance", "definitions"),
+    risks=(),
+):
+    return {
+        "title": "Performance update",
+        "cover": {
+            "priority": "",
+            "executive_summary": list(summary),
+            "recommendations": ["To note the update"],
+            "implications": [],
+            "background_papers": [],
+        },
+        "sections": [{"key": key} for key in shown],
+        "priorities": [{"group": "Safe and Strong", "successes": list(successes), "focus": []}],
+        "risks": {"risks": list(risks), "issues": [], "recommendations": []},
+        "indicators": {str(e["id"]): e for e in entries},
+        "definitions": {"other_terms": list(terms)},
+    }
+
+
+def messages(snap) -> list[str]:
+    return [f"{w.where}: {w.message}" for w in checks.report_warnings(snap)]
+
+
+# The seed fault: the text says hate crime fell, the figures that it rose.
+
+
+def test_seed_fault_summary_is_warned_of_numbers_and_direction():
+    snap = snapshot(
+        entry(**HATE),
+        summary=["Hate crime fell by 68 compared with last year, a 31% reduction."],
+    )
+
+    assert messages(snap) == [
+        "Executive summary: 68 is not a figure the report shows for SS 01 Hate crime: the "
+        "year to date is 281, 63 more than the same months last year (+29%).",
+        'Executive summary: "fell" says hate crime went down, but the figures of SS 01 show '
+        "it rose: the year to date is 281, 63 more than the same months last year (+29%).",
+        "Executive summary: 31% is not a figure the report shows for SS 01 Hate crime: the "
+        "year to date is 281, 63 more than the same months last year (+29%).",
+    ]
+
+
+def test_seed_fault_comment_saying_reduced_is_warned():
+    snap = snapshot(entry(**HATE, comment="Reporting has reduced."))
+
+    assert messages(snap) == [
+        'Comment on SS 01 Hate crime: "reduced" says hate crime went down, but the figures of '
+        "SS 01 show it rose: the year to date is 281, 63 more than the same months last year "
+        "(+29%)."
+    ]
+
+
+def test_a_fall_named_by_the_indicators_code_is_warned():
+    snap = snapshot(entry(**HATE), successes=["SS 01 is down by 63 on last year."])
+
+    assert [w.where for w in checks.report_warnings(snap)] == ["Successes: Safe and Strong"]
+
+
+def test_a_percentage_level_that_fell_is_described_in_points():
+    satisfaction = entry(3, "SP 08", "Satisfaction rate", "88.5", "90", measure="percentage")
+    snap = snapshot(satisfaction, summary=["The satisfaction rate rose."])
+
+    assert messages(snap) == [
+        'Executive summary: "rose" says satisfaction rate went up, but the figures of SP 08 '
+        "show it fell: the year to date is 88.5%, 1.5 percentage points lower than the same "
+        "months last year."
+    ]
+
+
+# What the figures bear out, however it is written: no warning.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hate crime rose by 63 (+29%) in the year to date.",
+        "Hate crime has risen by 63, a 29% increase.",
+        "Hate crime rose by 63, a 28.9 per cent increase.",
+        "More hate crimes were reported than in the same months last year.",
+        "Reporting of hate crime is up by 63 on last year, which the partnership wants.",
+        "There were 281 hate crimes, against 218 last year.",
+        # Other periods, hopes, targets and denials are not checked against the year.
+        "Hate crime fell in November.",
+        "Hate crime fell this month.",
+        "Hate crime fell in the last quarter.",
+        "Hate crime did not fall.",
+        "We want hate crime reporting to increase by 40%.",
+        "The target is a 5% reduction in hate crime.",
+        "Hate crime has fallen since 2014.",
+        # Higher is better for hate crime: a word of polarity is no claim.
+        "For hate crime higher is better.",
+        # Numbers that are no figures.
+        "Four groups were set up in 2016/17, and 3 campaigns ran.",
+        "The £400,568 grant runs to March 2017 and funds a 12-month plan.",
+        "A rate per 1,000 is given for SS 01.",
+        # A rise and a fall in one breath: unsure, so nothing.
+        "Hate crime rose, then fell back.",
+    ],
+)
+def test_text_the_figures_bear_out_is_not_warned(text):
+    assert messages(snapshot(entry(**HATE), summary=[text])) == []
+
+
+def test_a_fall_of_another_indicator_in_the_same_sentence_is_its_own():
+    asb = entry(**ASB, ytd="6803", last="7170")  # fell by 367
+    snap = snapshot(
+        entry(**HATE),
+        asb,
+        summary=["Hate crime rose by 63, while anti-social behaviour fell by 367 (5%)."],
+    )
+
+    assert messages(snap) == []
+
+
+def test_a_comment_naming_another_indicator_is_checked_against_that_one():
+    asb = entry(**ASB, ytd="6803", last="7170")
+    snap = snapshot(entry(**HATE, comment="Anti-social behaviour fell, as patrols moved."), asb)
+
+    assert messages(snap) == []
+
+
+def test_a_number_matches_a_monthly_figure_of_the_indicator():
+    snap = snapshot(entry(**HATE, months=["41"]), summary=["Hate crime reached 41 reports."])
+
+    assert messages(snap) == []
+
+
+def test_a_number_about_nothing_measured_is_let_be():
+    snap = snapshot(entry(**HATE), summary=["The partnership trained 250 officers."])
+
+    assert messages(snap) == []
+
+
+def test_thousands_separators_and_rounding_are_tolerated():
+    asb = entry(**ASB, ytd="7170", last="6803")  # +367, +5.39%
+    snap = snapshot(
+        asb, summary=["Anti-social behaviour rose to 7,170 incidents, up by 367 (5.4%)."]
+    )
+
+    assert messages(snap) == []
+
+
+def test_text_outside_the_figures_is_not_checked_for_numbers():
+    snap = snapshot(entry(**HATE), risks=["Hate crime fell by 90% in the pilot area."])
+
+    assert messages(snap) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "short"),
+    [
+        ("Police recorded hate crime", "hate crime"),
+        ("Reduce Violence with Injury - Excluding Domestic Abuse", "violence with injury"),
+        ("Increase reporting of Domestic Violence (Crimes and Incidents)", "domestic violence"),
+        ("Reduce rate of Anti-social Behaviour incidents", "anti-social behaviour"),
+        ("Reduction in anti-social behaviour", "anti-social behaviour"),
+        ("Overall Crime", "overall crime"),
+    ],
+)
+def test_an_indicator_is_named_in_a_sentence_by_its_title_without_its_aim(title, short):
+    assert checks.short_title(title) == short
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("1,099 fewer", [("1,099", Decimal(1099), False)]),
+        ("a 31% rise", [("31%", Decimal(31), True)]),
+        ("31 per cent", [("31 per cent", Decimal(31), True)]),
+        ("5.4% (−25%)", [("5.4%", Decimal("5.4"), True), ("25%", Decimal(25), True)]),
+        ("in 2016/17 and 2017", []),
+        ("£400,568 and $12", []),
+        ("SP 09 and NI 16, Q3", []),
+        ("24 January, March 12", []),
+        ("a 12-month plan, the 3rd, at 10:30", []),
+        ("3 groups", []),
+        ("per 1,000 people", []),
+    ],
+)
+def test_numbers_in_text(text, found):
+    assert [(n.written, n.value, n.percent) for n in checks.numbers_in(text)] == found
+
+
+# Abbreviations
+
+
+def test_an_unexplained_abbreviation_is_warned_once_where_first_used():
+    snap = snapshot(
+        entry(**HATE),
+        summary=["The CCG joined the partnership."],
+        successes=["The CCG funded two posts."],
+    )
+
+    assert messages(snap) == [
+        "Executive summary: CCG is not explained in the glossary: add it under Other terms."
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASB and the PCC grant: both in the glossary.",
+        "The CSPs and their SLAs.",
+        "NHS and UK are known to everyone.",
+        "The clinical commissioning group (CCG) joined.",
+        "The CCG (clinical commissioning group) joined.",
+        "SS 01 and NI 16 are codes.",
+    ],
+)
+def test_explained_or_known_abbreviations_are_not_warned(text):
+    assert messages(snapshot(entry(**HATE), summary=[text])) == []
+
+
+def test_an_other_term_explains_an_abbreviation():
+    terms = other_terms("CCG: clinical commissioning group")
+    snap = snapshot(entry(**HATE), summary=["The CCGs joined."], terms=terms)
+
+    assert messages(snap) == []
+
+
+def test_an_indicator_title_and_note_are_checked_but_shouting_is_not():
+    title = "Reduce Serious Acquisitive Crime, FOR MONITORING ONLY"
+    snap = snapshot(
+        entry(3, "SP 02", title, "1149", "1223", note="Counted by the OCU."),
+        summary=[],
+    )
+
+    assert messages(snap) == [
+        "Note on SP 02 Reduce Serious Acquisitive Crime, FOR MONITORING ONLY: OCU is not "
+        "explained in the glossary: add it under Other terms."
+    ]
+
+
+def test_without_the_glossary_abbreviations_are_named_once():
+    snap = snapshot(
+        entry(**HATE), summary=["The CCG and ASB."], shown=("key_findings", "performance")
+    )
+
+    assert messages(snap) == [
+        "Definitions: The definitions section, with the glossary, is not shown, so CCG and "
+        "ASB are not explained: show the section, or spell them out where first used."
+    ]
+
+
+# Other terms: parsed, refused, and printed in the glossary
+
+
+def test_other_terms_are_read_one_a_line():
+    text = "CCG: clinical commissioning group\n\n  MAPPA :  multi-agency public protection\n"
+
+    assert other_terms(text) == [
+        {"term": "CCG", "meaning": "clinical commissioning group"},
+        {"term": "MAPPA", "meaning": "multi-agency public protection"},
+    ]
+
+
+@pytest.mark.parametrize("line", ["CCG clinical commissioning group", "CCG:", ": a meaning"])
+def test_an_other_terms_line_without_a_term_and_meaning_is_refused(line):
+    with pytest.raises(ValidationError) as refused:
+        other_terms(f"ASB: anti-social behaviour\n{line}")
+
+    message = refused.value.message_dict["other_terms"][0]
+    assert message.startswith(f'Line 2 ("{line.strip()}") is not a term and its meaning')
+    assert '"CCG: clinical commissioning group"' in message
+
+
+def test_glossary_prints_other_terms_and_they_replace_ours():
+    own = other_terms("CCG: clinical commissioning group\nASB: anti-social behaviour here")
+
+    terms = glossary("The CSP and ASB", own)
+
+    assert [t["term"] for t in terms] == ["CSP", "CCG", "ASB"]
+    assert terms[-1]["meaning"] == "anti-social behaviour here"
