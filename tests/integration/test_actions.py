@@ -953,3 +953,63 @@ def test_closed_since_counts_from_the_time_the_last_report_was_published(partner
 
     assert [c["title"] for c in found["closed_since"]] == ["1.2 Done"]
     assert found["carried"] == 1
+
+
+# A closed action takes no update -------------------------------------------------------
+
+CLOSED_REFUSAL = "Action 2.2 is closed: reopen it to update its status."
+
+
+def _closed(action):
+    services.action_save(plan=action.plan, by=None, action=action, edits={"closed": (False, True)})
+    action.refresh_from_db()
+    return action
+
+
+def test_an_update_to_a_closed_action_is_refused(red_action, officer_a):
+    action = _closed(red_action)
+    updates = action.updates.count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.action_update_add(
+            action=action, status="amber", text="Late news.", by=officer_a, date=DAY(2016, 12, 1)
+        )
+
+    assert refused.value.messages == [CLOSED_REFUSAL]
+    assert action.updates.count() == updates
+    assert Action.objects.get(pk=action.pk).status == "red"
+
+
+def test_a_closed_actions_page_offers_no_update_and_says_how_to_reopen(signed_in, red_action):
+    action = _closed(red_action)
+    url = reverse("actions:action", args=["partnership-a", action.pk])
+
+    page = signed_in.get(url)
+
+    assert page.context["form"] is None
+    text = page.content.decode()
+    assert "Update this action" not in text
+    assert "To update its status, reopen it" in text
+
+    posted = signed_in.post(url, _quick(action, status="red"))
+
+    assert posted.status_code == 200
+    assert "govuk-error-summary" in posted.content.decode()
+    assert CLOSED_REFUSAL in posted.content.decode()
+    assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1
+
+
+def test_the_plan_page_offers_no_quick_update_for_a_closed_action(signed_in, plan_a, red_action):
+    action = _closed(red_action)
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+
+    text = signed_in.get(url).content.decode()
+
+    assert "Update action 2.2" not in text
+    assert "To update its status, reopen it" in text
+
+    posted = signed_in.post(url, _quick(action, status="red"))
+
+    assert posted.status_code == 200
+    assert CLOSED_REFUSAL in posted.content.decode()
+    assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1
