@@ -564,6 +564,48 @@ def test_recommendation_create_and_follow_up(signed_in, partnership_a):
     assert Recommendation.objects.get().is_open
 
 
+def test_recommendation_made_at_a_future_meeting_is_refused(signed_in, partnership_a):
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {
+        "meeting_date": tomorrow.isoformat(),
+        "reference": "SP-1",
+        "recommendation": "Report SARC funding",
+        "assigned_to": "Chair",
+        "status": "awaiting_response",
+    }
+
+    response = signed_in.post(url, data)
+
+    assert response.status_code == 200
+    assert "The meeting date cannot be in the future." in response.content.decode()
+    assert not Recommendation.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        RecommendationFactory.build(partnership=partnership_a, meeting_date=tomorrow).full_clean()
+    assert refused.value.message_dict["meeting_date"] == [
+        "The meeting date cannot be in the future."
+    ]
+
+
+def test_a_new_recommendation_is_offered_only_meetings_held(signed_in, partnership_a):
+    from tests.factories import MeetingFactory
+
+    today = timezone.localdate()
+    held = MeetingFactory(partnership=partnership_a, date=today - datetime.timedelta(days=7))
+    later = MeetingFactory(partnership=partnership_a, date=today + datetime.timedelta(days=30))
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+
+    offered = signed_in.get(url).context["form"].fields["meeting"].queryset
+
+    assert list(offered) == [held]
+    # A recommendation already linked to a later meeting (stored before this rule) still
+    # shows it when changed.
+    stored = RecommendationFactory(partnership=partnership_a, meeting_date=later.date)
+    Recommendation.objects.filter(pk=stored.pk).update(meeting=later)
+    edit = reverse("actions:recommendation_edit", args=["partnership-a", stored.pk])
+    assert set(signed_in.get(edit).context["form"].fields["meeting"].queryset) == {held, later}
+
+
 def test_recommendation_saved_message_shortens_at_a_word(signed_in, partnership_a):
     url = reverse("actions:recommendation_create", args=["partnership-a"])
     data = {

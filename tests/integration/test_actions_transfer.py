@@ -383,6 +383,22 @@ def test_import_recommendation_due_before_its_meeting_is_a_row_error(tmp_path, v
     assert not Recommendation.objects.exists()
 
 
+def test_import_recommendation_made_at_a_future_meeting_is_a_row_error(tmp_path, valley):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    _write(
+        tmp_path,
+        "recommendations",
+        "partnership-a,ZZ-1,2011-01-20,Do it,CSP,,awaiting_response,",
+        f"partnership-a,ZZ-2,{tomorrow},Do it later,CSP,,awaiting_response,",
+    )
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors == [
+        "recommendations.csv row 3: The meeting date cannot be in the future"
+    ]
+    assert not Recommendation.objects.exists()
+
+
 def test_import_risk_references_are_one_risk_whatever_their_case(tmp_path, valley):
     _write(tmp_path, "risks", RISK_ROWS[0])
     _import(tmp_path)
