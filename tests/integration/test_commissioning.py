@@ -813,6 +813,48 @@ partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
     assert not CommissioningLine.objects.exists()
 
 
+def test_import_refuses_money_written_as_decimal_would_read_it(partnership_a):
+    """1e3 is £1,000 to Decimal(), not to the person who wrote it: each row is refused
+    with its line, and nothing is kept."""
+    funding = """partnership,financial_year,source,amount
+partnership-a,2017/18,PCC grant,400568.00
+partnership-a,2017/18,Council grant,1e3
+"""
+    lines = f"""{HEADER}
+partnership-a,2017/18,CI 01,Need,,,,PCC grant,1_000,,,,proposed
+partnership-a,2017/18,CI 02,Need,,,,PCC grant,500,2e-2,,,proposed
+partnership-a,2017/18,CI 03,Need,,,,PCC grant,\u0661\u0662\u0663,,,,proposed
+"""
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(funding, lines), by=None)
+
+    errors = "\n".join(failed.value.report.errors)
+    assert (
+        "funding.csv row 3: The amount must be an amount in pounds, like 1000 or 1,000.50 "
+        "('1e3' is not an amount)"
+    ) in errors
+    assert "commissioning.csv row 2: The contribution must be an amount" in errors
+    assert "('1_000' is not an amount)" in errors
+    assert "commissioning.csv row 3: The total budget must be an amount" in errors
+    assert "commissioning.csv row 4: The contribution must be an amount" in errors
+    assert not FundingStream.objects.exists()
+    assert not CommissioningLine.objects.exists()
+
+
+def test_money_box_refuses_an_exponent(client, officer_a, pcc):
+    client.force_login(officer_a)
+    url = reverse("commissioning:stream_edit", args=[pcc.partnership.slug, pcc.pk])
+    page = client.get(url)
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+
+    response = client.post(url, {**data, "source": pcc.source, "amount": "1e3"})
+
+    assert response.status_code == 200
+    assert "is not an amount" in response.content.decode()
+    pcc.refresh_from_db()
+    assert pcc.amount == D("400568")
+
+
 def test_import_scope_refuses_another_partnership(partnership_a, partnership_b):
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_tables(_tables(FUNDING), by=None, scope=partnership_b)
