@@ -9,6 +9,8 @@ field and the fix.
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models import Q
+from django.utils import timezone
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
@@ -434,7 +436,12 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         self.instance.partnership = partnership
         self._track_shown()
         meeting = self.fields["meeting"]
-        meeting.queryset = partnership.meetings.filter(kind=Meeting.Kind.SCRUTINY_PANEL)
+        # Meetings held by today (a recommendation is made at one); on a change, also the
+        # meeting already chosen, so the form shows what is stored.
+        held = Q(date__lte=timezone.localdate())
+        if self.instance.meeting_id:
+            held |= Q(pk=self.instance.meeting_id)
+        meeting.queryset = partnership.meetings.filter(held, kind=Meeting.Kind.SCRUTINY_PANEL)
         meeting.required = False
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
 

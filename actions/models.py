@@ -386,6 +386,9 @@ class Recommendation(models.Model):
                 "The meeting date must be the date of the meeting chosen "
                 f"({self.meeting.date.day} {self.meeting.date:%B %Y})."
             )
+        if self.meeting_date and self.meeting_date > timezone.localdate():
+            # Made at a meeting that has taken place, as an issue is raised by today.
+            errors.setdefault("meeting_date", "The meeting date cannot be in the future.")
         if self.due and self.meeting_date and self.due < self.meeting_date:
             errors["due"] = "The due date must be on or after the date of the meeting that made it."
         if errors:

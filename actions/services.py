@@ -516,12 +516,19 @@ def action_update_add(
     update keeps the status stored now (someone may have changed it meanwhile); if they
     changed it and so did someone else, StaleEdit. An update dated before the latest
     one joins the history without changing the current status.
+
+    A closed action is complete: a status given it then would count it as complete and
+    red (or amber) at once, so it must be reopened (action_save) first.
     """
     action = (
         Action.objects.select_related("plan__partnership")
         .select_for_update(of=("self",))
         .get(pk=action.pk)
     )
+    if action.closed:
+        raise ValidationError(
+            f"Action {action.reference} is closed: reopen it to update its status."
+        )
     # One kind of line break, as a workbook gives it back (a browser posts \r\n): so the
     # update reads the same in an export, and re-importing it adds nothing.
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -25,7 +25,7 @@ first row that names it, so re-importing an export costs the same however long i
 
 import datetime
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -459,13 +459,17 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
     )
     current = stored.actions.get((plan.pk, item["reference"]))
     fields, indicators = _action_fields(item, ctx, stored, objective, current)
+    # A closed action takes no update (services.action_update_add): a row that closes
+    # one gives its update first, as someone on the site would, then closes it.
+    closes = fields.closed and not (current is not None and current.closed)
+    first = replace(fields, closed=False, closed_at=None) if closes else fields
     action, changed = current, False
     if current is None or not services.unchanged(
-        current, {**asdict(fields), "indicators": indicators}
+        current, {**asdict(first), "indicators": indicators}
     ):
         action, changed = services.action_save(
             plan=plan,
-            fields=fields,
+            fields=first,
             indicators=indicators,
             by=ctx.user,
             action=current,
@@ -487,6 +491,16 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         if action.updated_on is not None and date < action.updated_on:
             older = _state(ctx, "older")
             older[(item["table"], item["row"])] = (action.reference, date, action.updated_on)
+        changed = True
+    if closes:
+        action = services.action_save(
+            plan=plan,
+            fields=fields,
+            indicators=indicators,
+            by=ctx.user,
+            action=action,
+            source=ctx.source,
+        )[0]
         changed = True
     if current is None:
         return "created"

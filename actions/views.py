@@ -1,8 +1,5 @@
 """Action plan, risk, cross-theme issue and recommendation pages (officers and editors)."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,12 +17,10 @@ from django_tables2 import RequestConfig
 from csp_portal.core.breadcrumbs import section
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
-from csp_portal.core.spreadsheet import spreadsheet_safe, workbook_text
-from csp_portal.core.tables import UTF8_BOM, XLSX_TYPE, table_download
+from csp_portal.core.tables import XLSX_TYPE, table_download
 from csp_portal.core.text import ended
 from indicators import periods
-from indicators.importing.exporting import cell_text
-from indicators.importing.xlsx import StreamedWorkbook
+from indicators.importing.exporting import table_file
 
 from . import rules, selectors, services, transfer
 from .forms import (
@@ -123,26 +118,11 @@ def plan(request, slug, pk):
 def _plan_download(partnership, action_plan: ActionPlan, export_format: str) -> HttpResponse:
     """The plan's actions as actions.csv (or a workbook with an "actions" sheet): the
     import's own columns, so the file, updated in a spreadsheet, imports back."""
-    escape = workbook_text if export_format == "xlsx" else spreadsheet_safe
-    rows = [
-        list(transfer.COLUMNS["actions"]),
-        *(
-            [cell_text(cell, escape) for cell in row]
-            for row in transfer.export_actions(partnership, plan=action_plan)
-        ),
-    ]
+    rows = transfer.export_actions(partnership, plan=action_plan)
+    data = table_file("actions", transfer.COLUMNS["actions"], rows, export_format)
     name = f"{partnership.slug}-{slugify(action_plan.title)[:60] or 'plan'}-actions"
-    if export_format == "xlsx":
-        data = io.BytesIO()
-        workbook = StreamedWorkbook(data)
-        workbook.add_sheet("actions", rows)
-        workbook.close()
-        response = HttpResponse(data.getvalue(), content_type=XLSX_TYPE)
-    else:
-        text = io.StringIO()
-        text.write(UTF8_BOM)  # Excel then reads it as UTF-8; the import reads past it
-        csv.writer(text, lineterminator="\n").writerows(rows)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    content_type = XLSX_TYPE if export_format == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
     return response
 
@@ -425,7 +405,9 @@ def action_detail(request, slug, pk):
     partnership = action.plan.partnership
     can_edit = has_access(request.user, partnership, Access.EDIT)
     form = None
-    if can_edit:
+    # A closed action takes no update: its page offers none, and the service refuses one
+    # posted from a page opened before it was closed (its error summary says why).
+    if can_edit and (request.method == "POST" or not action.closed):
         form = QuickUpdateForm(
             request.POST or None,
             partnership=partnership,

@@ -19,17 +19,17 @@ Definitions:
 
 import calendar
 import datetime
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+
+from indicators.validation import read_number
 
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
 AMOUNT, TBC, AWAITING, NONE = "amount", "tbc", "awaiting", ""
 COMMISSIONED, ENDED = "commissioned", "ended"
 QUARTER_MONTHS = 3
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 class MoneyError(ValueError):
@@ -85,23 +85,25 @@ class Warning:
 
 
 def parse_money(raw: object, label: str = "The amount") -> Decimal | None:
-    """Pounds and pence from what a person typed: blank is None; "£" and commas allowed."""
+    """Pounds and pence from what a person typed: blank is None; digits with commas between
+    thousands, a point and up to two decimals, "£" before them (read_number, as figures
+    are read: never 1e3, 1_000 or other scripts' digits). Money is never negative."""
     if raw is None:
         return None
     if isinstance(raw, float):
         raise TypeError("money is never a float")
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").removeprefix("£")
-    if text == "":
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    negative = text.startswith("-")
+    text = text.removeprefix("-").removeprefix("£")
+    if text == "" and not negative:
         return None
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise MoneyError(f"{label} must be an amount in pounds, like 12500 or 1234.50.") from None
-    if not amount.is_finite():
-        raise MoneyError(f"{label} must be an amount in pounds, like 12500 or 1234.50.")
-    if amount < 0:
+    amount = None if text.startswith(("+", "-")) else read_number(text)
+    if amount is None or not amount.is_finite():
+        raise MoneyError(
+            f"{label} must be an amount in pounds, like 1000 or 1,000.50 ('{raw}' is not an "
+            "amount)."
+        )
+    if negative and amount:
         raise MoneyError(f"{label} cannot be negative.")
     if amount != amount.quantize(PENCE):
         raise MoneyError(f"{label} can have at most two decimal places (pence).")

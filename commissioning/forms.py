@@ -15,7 +15,7 @@ from indicators import periods
 from indicators.models import Indicator
 
 from . import budget
-from .models import CommissioningLine, ProgressUpdate
+from .models import CommissioningLine, ProgressUpdate, output_key
 from .services import LineInput
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
@@ -455,13 +455,13 @@ class BaseOutputFormSet(forms.BaseFormSet):
         seen = set()
         for form in self.forms:
             label = form.cleaned_data.get("label", "")
-            if label and label.casefold() in seen:
+            if label and output_key(label) in seen:
                 form.add_error(
                     "label",
                     f"'{label}' is given twice in this update: give each output once, "
                     "with its total.",
                 )
-            seen.add(label.casefold())
+            seen.add(output_key(label))
 
 
 OutputFormSet = forms.formset_factory(OutputForm, formset=BaseOutputFormSet, extra=3)

@@ -306,6 +306,12 @@ class ProgressUpdate(models.Model):
             )
 
 
+def output_key(label: str) -> str:
+    """What makes two outputs the same: their names, ignoring case and spaces around and
+    between words ("Clients  supported" is "clients supported")."""
+    return " ".join(label.split()).casefold()
+
+
 class ProgressOutput(models.Model):
     """One output reported in an update: a label and a number (clients supported: 23)."""
 

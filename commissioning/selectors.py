@@ -23,6 +23,7 @@ from .models import (
     FundingStream,
     ProgressOutput,
     ProgressUpdate,
+    output_key,
 )
 
 
@@ -220,16 +221,18 @@ def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
     )
     indicators = list(line.indicators.order_by("code"))
     oldest_first = list(reversed(updates))
-    labels: list[str] = []
+    # One row per output, however its name was typed (output_key, as an update's form
+    # compares them), in the order they were first reported; the row is named as the
+    # latest update spells it, which is how the line reports it now.
+    labels: dict[str, str] = {}
     for update in oldest_first:
         for output in update.outputs.all():
-            if output.label not in labels:
-                labels.append(output.label)
+            labels[output_key(output.label)] = output.label
     outputs = []
-    for label in labels:
+    for key, label in labels.items():
         values = []
         for update in oldest_first:
-            found = [o.value for o in update.outputs.all() if o.label == label]
+            found = [o.value for o in update.outputs.all() if output_key(o.label) == key]
             # One per update (the form refuses a name twice); an older update that gave
             # one twice is shown with its total, never half of it.
             values.append(sum(found) if found else None)

@@ -401,13 +401,15 @@ def contribution_cell(line: CommissioningLine) -> str:
     return line.contribution_status  # tbc, awaiting or blank
 
 
-def export_commissioning(partnership: Partnership) -> Iterator[Sequence]:
-    """One row per line, oldest year first (1 query). Text: the exporter keeps it as is."""
+def export_commissioning(partnership: Partnership, year: int | None = None) -> Iterator[Sequence]:
+    """One row per line (of one financial year, if given), oldest year first (1 query).
+    Text: the exporter keeps it as is."""
     start = partnership.fy_start_month
-    lines = (
-        CommissioningLine.objects.filter(partnership=partnership)
-        .select_related("theme_group", "funding_stream")
-        .order_by("financial_year", "reference")
+    lines = CommissioningLine.objects.filter(partnership=partnership)
+    if year is not None:
+        lines = lines.filter(financial_year=year)
+    lines = lines.select_related("theme_group", "funding_stream").order_by(
+        "financial_year", "reference"
     )
     for line in lines:
         yield [

@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
-from csp_portal.core.tables import table_download
+from csp_portal.core.tables import XLSX_TYPE
 from indicators import periods
+from indicators.importing.exporting import table_file
 
-from . import selectors, services
+from . import selectors, services, transfer
 from .forms import (
     LineForm,
     OutputFormSet,
@@ -55,15 +56,13 @@ def plan_latest(request, slug):
 def plan(request, slug, year):
     partnership = partnership_for(request.user, slug, Access.LIVE)
     year = _year_or_404(year)
+    export_format = request.GET.get("_export")
+    if export_format in {"csv", "xlsx"}:
+        return _plan_download(partnership, year, export_format)
     summary = selectors.commissioning_summary(
         partnership, year, as_at=timezone.localdate(), progress=False
     )
     table = LineTable(summary.lines)
-    export_format = request.GET.get("_export")
-    if export_format in {"csv", "xlsx"}:
-        RequestConfig(request).configure(table)
-        filename = f"{partnership.slug}-commissioning-{year}.{export_format}"
-        return table_download(table, export_format, filename)
     RequestConfig(request, paginate=False).configure(table)
     years = sorted(set(selectors.commissioning_years(partnership)) | {year})
     start = partnership.fy_start_month
@@ -85,6 +84,18 @@ def plan(request, slug, year):
             "can_edit": has_access(request.user, partnership, Access.EDIT),
         },
     )
+
+
+def _plan_download(partnership, year: int, export_format: str) -> HttpResponse:
+    """The year's lines as commissioning.csv (or a workbook with a "commissioning" sheet):
+    the import's own columns, so the file, changed in a spreadsheet, imports back."""
+    rows = transfer.export_commissioning(partnership, year)
+    data = table_file("commissioning", transfer.COMMISSIONING_COLUMNS, rows, export_format)
+    content_type = XLSX_TYPE if export_format == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{partnership.slug}-{year}-commissioning.{export_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe

@@ -85,6 +85,13 @@ def _read(text: str) -> Decimal | None:
     return Decimal(text.replace(",", "")) if _NUMBER.fullmatch(text) else None
 
 
+def read_number(text: str) -> Decimal | None:
+    """A number written as people write one (``_NUMBER``: digits, commas between
+    thousands, a point, a sign), else None: never 1e3, 1_000 or other scripts' digits,
+    which Decimal() would read. For other kinds of number, such as money."""
+    return _read(text)
+
+
 def _not_a_number(raw: object, label: str, example: str, blank_is_no_figure: bool) -> str:
     blank = " Leave it blank if there is no figure yet." if blank_is_no_figure else ""
     return f"{label} must be a number, like {example} ('{raw}' is not a number).{blank}"

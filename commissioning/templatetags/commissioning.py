@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from commissioning import budget
+from indicators.commentary import format_number
 
 register = template.Library()
 
@@ -25,6 +26,23 @@ STATUS_COLOURS = {
 def money(amount) -> str:
     """£400,568 or £1,234.50 (formatting only: the figure comes from budget)."""
     return budget.format_money(amount)
+
+
+@register.filter
+def output_places(values) -> int:
+    """Decimals that show every output given exactly (an output has at most two): a
+    series shown to the same decimals all along."""
+    if not isinstance(values, list | tuple):
+        values = [values]
+    exponents = [v.normalize().as_tuple().exponent for v in values if v is not None]
+    return min(max([0, *(-e for e in exponents)]), 2)
+
+
+@register.filter
+def output(value, places=None) -> str:
+    """An output's number as the figures are shown, commas above 999 ("1,450"), to the
+    decimals given, or to those it has."""
+    return format_number(value, output_places(value) if places is None else int(places))
 
 
 def contribution_html(line) -> str:

@@ -163,3 +163,22 @@ def export_workbook(partnership: Partnership) -> bytes:
     buffer = io.BytesIO()
     write_workbook(partnership, buffer)
     return buffer.getvalue()
+
+
+def table_file(
+    name: str, columns: Sequence[str], rows: Iterable[Sequence], export_format: str
+) -> bytes:
+    """One table's rows as NAME's own file (a page's download of part of it): CSV with a
+    byte-order mark, or a workbook with a sheet called NAME. Both import back."""
+    escape = workbook_text if export_format == "xlsx" else spreadsheet_safe
+    lines = [list(columns), *([cell_text(cell, escape) for cell in row] for row in rows)]
+    if export_format == "xlsx":
+        data = io.BytesIO()
+        workbook = StreamedWorkbook(data)
+        workbook.add_sheet(name, lines)
+        workbook.close()
+        return data.getvalue()
+    text = io.StringIO()
+    text.write(UTF8_BOM)  # Excel then reads it as UTF-8; the import reads past it
+    csv.writer(text, lineterminator="\n").writerows(lines)
+    return text.getvalue().encode("utf-8")

@@ -564,6 +564,48 @@ def test_recommendation_create_and_follow_up(signed_in, partnership_a):
     assert Recommendation.objects.get().is_open
 
 
+def test_recommendation_made_at_a_future_meeting_is_refused(signed_in, partnership_a):
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    data = {
+        "meeting_date": tomorrow.isoformat(),
+        "reference": "SP-1",
+        "recommendation": "Report SARC funding",
+        "assigned_to": "Chair",
+        "status": "awaiting_response",
+    }
+
+    response = signed_in.post(url, data)
+
+    assert response.status_code == 200
+    assert "The meeting date cannot be in the future." in response.content.decode()
+    assert not Recommendation.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        RecommendationFactory.build(partnership=partnership_a, meeting_date=tomorrow).full_clean()
+    assert refused.value.message_dict["meeting_date"] == [
+        "The meeting date cannot be in the future."
+    ]
+
+
+def test_a_new_recommendation_is_offered_only_meetings_held(signed_in, partnership_a):
+    from tests.factories import MeetingFactory
+
+    today = timezone.localdate()
+    held = MeetingFactory(partnership=partnership_a, date=today - datetime.timedelta(days=7))
+    later = MeetingFactory(partnership=partnership_a, date=today + datetime.timedelta(days=30))
+    url = reverse("actions:recommendation_create", args=["partnership-a"])
+
+    offered = signed_in.get(url).context["form"].fields["meeting"].queryset
+
+    assert list(offered) == [held]
+    # A recommendation already linked to a later meeting (stored before this rule) still
+    # shows it when changed.
+    stored = RecommendationFactory(partnership=partnership_a, meeting_date=later.date)
+    Recommendation.objects.filter(pk=stored.pk).update(meeting=later)
+    edit = reverse("actions:recommendation_edit", args=["partnership-a", stored.pk])
+    assert set(signed_in.get(edit).context["form"].fields["meeting"].queryset) == {held, later}
+
+
 def test_recommendation_saved_message_shortens_at_a_word(signed_in, partnership_a):
     url = reverse("actions:recommendation_create", args=["partnership-a"])
     data = {
@@ -953,3 +995,63 @@ def test_closed_since_counts_from_the_time_the_last_report_was_published(partner
 
     assert [c["title"] for c in found["closed_since"]] == ["1.2 Done"]
     assert found["carried"] == 1
+
+
+# A closed action takes no update -------------------------------------------------------
+
+CLOSED_REFUSAL = "Action 2.2 is closed: reopen it to update its status."
+
+
+def _closed(action):
+    services.action_save(plan=action.plan, by=None, action=action, edits={"closed": (False, True)})
+    action.refresh_from_db()
+    return action
+
+
+def test_an_update_to_a_closed_action_is_refused(red_action, officer_a):
+    action = _closed(red_action)
+    updates = action.updates.count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.action_update_add(
+            action=action, status="amber", text="Late news.", by=officer_a, date=DAY(2016, 12, 1)
+        )
+
+    assert refused.value.messages == [CLOSED_REFUSAL]
+    assert action.updates.count() == updates
+    assert Action.objects.get(pk=action.pk).status == "red"
+
+
+def test_a_closed_actions_page_offers_no_update_and_says_how_to_reopen(signed_in, red_action):
+    action = _closed(red_action)
+    url = reverse("actions:action", args=["partnership-a", action.pk])
+
+    page = signed_in.get(url)
+
+    assert page.context["form"] is None
+    text = page.content.decode()
+    assert "Update this action" not in text
+    assert "To update its status, reopen it" in text
+
+    posted = signed_in.post(url, _quick(action, status="red"))
+
+    assert posted.status_code == 200
+    assert "govuk-error-summary" in posted.content.decode()
+    assert CLOSED_REFUSAL in posted.content.decode()
+    assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1
+
+
+def test_the_plan_page_offers_no_quick_update_for_a_closed_action(signed_in, plan_a, red_action):
+    action = _closed(red_action)
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+
+    text = signed_in.get(url).content.decode()
+
+    assert "Update action 2.2" not in text
+    assert "To update its status, reopen it" in text
+
+    posted = signed_in.post(url, _quick(action, status="red"))
+
+    assert posted.status_code == 200
+    assert CLOSED_REFUSAL in posted.content.decode()
+    assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1

@@ -83,16 +83,24 @@ def test_action_closed_and_reopened_on_its_page_joins_its_history(
 def test_closing_an_action_never_changes_its_status_or_latest_update(
     signed_in, officer_a, green_action
 ):
+    before = (green_action.status, green_action.latest_update)
     url = reverse("actions:action_edit", args=["partnership-a", green_action.pk])
     signed_in.post(url, _action_post(green_action, closed="on"))
-    # An update dated before the closing still becomes the current status.
-    services.action_update_add(
-        action=green_action, status="amber", text="Slipped.", by=officer_a, date=DAY(2016, 10, 1)
-    )
+    # Closed, it takes no update, even one dated before the closing: it stays complete
+    # and as it was rated, never counted complete and amber at once.
+    with pytest.raises(ValidationError):
+        services.action_update_add(
+            action=green_action,
+            status="amber",
+            text="Slipped.",
+            by=officer_a,
+            date=DAY(2016, 10, 1),
+        )
     green_action.refresh_from_db()
-    assert (green_action.status, green_action.latest_update) == ("amber", "Slipped.")
+    assert green_action.closed
+    assert (green_action.status, green_action.latest_update) == before
     summary = selectors.plan_summary(green_action.plan.partnership, as_at=timezone.localdate())
-    assert [(row.status, row.update.text) for row in summary.actions] == [("amber", "Slipped.")]
+    assert [row.status for row in summary.actions] == [before[0]]
 
 
 def test_action_added_closed_says_so(signed_in, officer_a, green_action):

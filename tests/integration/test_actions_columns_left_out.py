@@ -88,7 +88,14 @@ def test_an_actions_file_of_the_key_columns_leaves_every_other_field(tmp_path, a
     assert ActionUpdate.objects.filter(action=action).count() == 0
 
 
+def _reopened(action: Action) -> Action:
+    """The action open: a closed one takes no update (services.action_update_add)."""
+    Action.objects.filter(pk=action.pk).update(closed=False)
+    return action
+
+
 def test_an_actions_file_changes_only_the_columns_it_has(tmp_path, action):
+    _reopened(action)
     write_csv(
         tmp_path,
         "actions",
@@ -106,10 +113,11 @@ def test_an_actions_file_changes_only_the_columns_it_has(tmp_path, action):
     # An update of its status only: the file has no latest_update column.
     assert ActionUpdate.objects.get(action=action).text == ""
     assert state[1] == action.lead_member_id and state[4] == "Quarterly"
-    assert state[7] is True and state[8] == ["TV 01"] and state[9] == "Delivery Group"
+    assert state[7] is False and state[8] == ["TV 01"] and state[9] == "Delivery Group"
 
 
 def test_an_actions_file_without_a_status_column_keeps_the_status_of_a_new_update(tmp_path, action):
+    _reopened(action)
     write_csv(
         tmp_path,
         "actions",

@@ -383,6 +383,22 @@ def test_import_recommendation_due_before_its_meeting_is_a_row_error(tmp_path, v
     assert not Recommendation.objects.exists()
 
 
+def test_import_recommendation_made_at_a_future_meeting_is_a_row_error(tmp_path, valley):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    _write(
+        tmp_path,
+        "recommendations",
+        "partnership-a,ZZ-1,2011-01-20,Do it,CSP,,awaiting_response,",
+        f"partnership-a,ZZ-2,{tomorrow},Do it later,CSP,,awaiting_response,",
+    )
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+    assert failed.value.report.errors == [
+        "recommendations.csv row 3: The meeting date cannot be in the future"
+    ]
+    assert not Recommendation.objects.exists()
+
+
 def test_import_risk_references_are_one_risk_whatever_their_case(tmp_path, valley):
     _write(tmp_path, "risks", RISK_ROWS[0])
     _import(tmp_path)
@@ -582,3 +598,50 @@ def test_import_refuses_a_closing_day_that_cannot_be(tmp_path, valley, row, mess
         _import(tmp_path)
     assert failed.value.report.errors == [f"actions.csv row 2: {message}"]
     assert not Action.objects.exists()
+
+
+def test_import_refuses_an_update_to_a_closed_action_and_writes_nothing(
+    tmp_path, valley, officer_a
+):
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes", ACTION_ROWS[2])
+    _import(tmp_path, by=officer_a)
+    updates = ActionUpdate.objects.count()
+    later = ACTION_ROWS[1].replace("red,,Not progressed.,2007-01-25", "amber,,Moving.,2007-02-01")
+    _write(tmp_path, "actions", later + ",yes", ACTION_ROWS[2].replace("Campaign", "Campaigns"))
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path, by=officer_a)
+
+    assert (
+        "actions.csv row 2: Action 2.2 is closed: reopen it to update its status"
+        in failed.value.report.errors
+    )
+    assert ActionUpdate.objects.count() == updates
+    assert Action.objects.get(reference="2.2").status == "red"
+    assert Action.objects.get(reference="2.3").description == "Campaign"  # all or nothing
+
+
+def test_import_row_that_closes_an_action_gives_its_update_first(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", ACTION_ROWS[1])
+    _import(tmp_path, by=officer_a)
+    done = ACTION_ROWS[1].replace("red,,Not progressed.,2007-01-25", "green,,Done.,2007-02-01")
+    _write(tmp_path, "actions", done + ",yes")
+
+    _import(tmp_path, by=officer_a)
+
+    action = Action.objects.get(reference="2.2")
+    assert action.closed and (action.status, action.latest_update) == ("green", "Done.")
+    kinds = list(action.updates.order_by("created_at", "pk").values_list("kind", "status"))
+    assert kinds[-2:] == [("update", "green"), ("closed", "green")]
+
+
+def test_import_reopens_a_closed_action_before_its_update(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", ACTION_ROWS[1] + ",yes")
+    _import(tmp_path, by=officer_a)
+    later = ACTION_ROWS[1].replace("red,,Not progressed.,2007-01-25", "amber,,Moving.,2007-02-01")
+    _write(tmp_path, "actions", later + ",no")
+
+    _import(tmp_path, by=officer_a)
+
+    action = Action.objects.get(reference="2.2")
+    assert not action.closed and action.status == "amber"

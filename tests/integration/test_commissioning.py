@@ -1,6 +1,8 @@
 """Commissioning pages: the seed 002 plan, forms and their bad input, copy forward, import."""
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -186,10 +188,10 @@ def test_plan_export(client, officer_a, seed_lines, pcc, fmt, kind):
     assert response.status_code == 200
     assert kind in response["Content-Type"]
     if fmt == "csv":
-        text = response.content.decode()
+        text = response.content.decode("utf-8-sig")
         assert "110000.00" in text
-        assert "To be confirmed" in text
-        assert "Recommendation" in text.splitlines()[0]
+        assert ",tbc," in text
+        assert text.splitlines()[0] == ",".join(transfer.COMMISSIONING_COLUMNS)
 
 
 def test_plan_line_without_an_update_is_a_marked_blank(client, officer_a, pcc):
@@ -201,10 +203,6 @@ def test_plan_line_without_an_update_is_a_marked_blank(client, officer_a, pcc):
     assert "4 Sep 2017" in text
     assert text.count('<span class="app-missing">No update yet</span>') == 1
     assert ">None<" not in text
-    # The download keeps a blank cell, which a spreadsheet reads as no date.
-    rows = client.get(_plan(pcc.partnership) + "?_export=csv").content.decode().splitlines()
-    updated_column = rows[0].split(",").index("Updated")
-    assert sorted(row.split(",")[updated_column] for row in rows[1:]) == ["", "2017-09-04"]
 
 
 def test_plan_page_queries_do_not_grow_with_lines(
@@ -262,6 +260,63 @@ def test_line_page_shows_outputs_over_time(client, officer_a, pcc):
     client.force_login(officer_a)
     text = client.get(line.get_absolute_url()).content.decode()
     assert "30 Jun 2017" in text and "30 Sep 2017" in text
+
+
+def test_outputs_over_time_are_one_row_whatever_the_case_or_spaces(client, officer_a, pcc):
+    """ "Clients supported" and " clients  supported" are one output, as an update's form
+    takes them; the row is named as the latest update spells it."""
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    first = ProgressUpdateFactory(line=line, date=datetime.date(2017, 6, 30))
+    ProgressOutputFactory(update=first, label="Clients supported", value=120)
+    ProgressOutputFactory(update=first, label="Partners", value=3)
+    second = ProgressUpdateFactory(line=line, date=datetime.date(2017, 9, 30))
+    ProgressOutputFactory(update=second, label=" clients  supported", value=95)
+
+    detail = selectors.line_detail(line, as_at=datetime.date(2017, 10, 1))
+
+    assert [(s.label, s.values) for s in detail.outputs] == [
+        (" clients  supported", [120, 95]),
+        ("Partners", [3, None]),
+    ]
+
+
+def test_an_update_names_an_output_once_whatever_its_spaces(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:update_add", args=[pcc.partnership.slug, line.pk])
+    data = {
+        "date": "30/9/2017",
+        "text": "Sessions run.",
+        "outputs-TOTAL_FORMS": "2",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-label": "Clients supported",
+        "outputs-0-value": "5",
+        "outputs-1-label": "clients   Supported",
+        "outputs-1-value": "7",
+    }
+
+    text = client.post(url, data).content.decode()
+
+    assert "given twice in this update" in text
+    assert not line.updates.exists()
+
+
+def test_line_page_shows_outputs_with_thousands_separated(client, officer_a, pcc):
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    first = ProgressUpdateFactory(line=line, date=datetime.date(2017, 6, 30))
+    ProgressOutputFactory(update=first, label="Clients supported", value=D("1450"))
+    ProgressOutputFactory(update=first, label="Hours", value=D("1000.00"))
+    second = ProgressUpdateFactory(line=line, date=datetime.date(2017, 9, 30))
+    ProgressOutputFactory(update=second, label="Hours", value=D("12.5"))
+    client.force_login(officer_a)
+
+    text = client.get(line.get_absolute_url()).content.decode()
+
+    assert ">1,450</td>" in text  # outputs over time
+    assert "Clients supported: 1,450</li>" in text  # the update's own list
+    assert ">1,000.0</td>" in text and ">12.5</td>" in text  # one series, one decimals
+    assert "Hours: 1,000</li>" in text and "Hours: 12.5</li>" in text
+    assert "1E+3" not in text and "1450<" not in text
 
 
 # Forms ---------------------------------------------------------------------
@@ -758,6 +813,48 @@ partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
     assert not CommissioningLine.objects.exists()
 
 
+def test_import_refuses_money_written_as_decimal_would_read_it(partnership_a):
+    """1e3 is £1,000 to Decimal(), not to the person who wrote it: each row is refused
+    with its line, and nothing is kept."""
+    funding = """partnership,financial_year,source,amount
+partnership-a,2017/18,PCC grant,400568.00
+partnership-a,2017/18,Council grant,1e3
+"""
+    lines = f"""{HEADER}
+partnership-a,2017/18,CI 01,Need,,,,PCC grant,1_000,,,,proposed
+partnership-a,2017/18,CI 02,Need,,,,PCC grant,500,2e-2,,,proposed
+partnership-a,2017/18,CI 03,Need,,,,PCC grant,\u0661\u0662\u0663,,,,proposed
+"""
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(funding, lines), by=None)
+
+    errors = "\n".join(failed.value.report.errors)
+    assert (
+        "funding.csv row 3: The amount must be an amount in pounds, like 1000 or 1,000.50 "
+        "('1e3' is not an amount)"
+    ) in errors
+    assert "commissioning.csv row 2: The contribution must be an amount" in errors
+    assert "('1_000' is not an amount)" in errors
+    assert "commissioning.csv row 3: The total budget must be an amount" in errors
+    assert "commissioning.csv row 4: The contribution must be an amount" in errors
+    assert not FundingStream.objects.exists()
+    assert not CommissioningLine.objects.exists()
+
+
+def test_money_box_refuses_an_exponent(client, officer_a, pcc):
+    client.force_login(officer_a)
+    url = reverse("commissioning:stream_edit", args=[pcc.partnership.slug, pcc.pk])
+    page = client.get(url)
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+
+    response = client.post(url, {**data, "source": pcc.source, "amount": "1e3"})
+
+    assert response.status_code == 200
+    assert "is not an amount" in response.content.decode()
+    pcc.refresh_from_db()
+    assert pcc.amount == D("400568")
+
+
 def test_import_scope_refuses_another_partnership(partnership_a, partnership_b):
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_tables(_tables(FUNDING), by=None, scope=partnership_b)
@@ -1009,3 +1106,44 @@ def test_every_page_calls_a_years_commissioning_by_one_name(
             assert "2017/18" not in text, url
     copy = client.get(reverse("commissioning:copy_forward", args=[slug, 2018])).content.decode()
     assert next_name in copy
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_plan_download_imports_back_unchanged_with_outcomes(
+    client, tmp_path, officer_a, partnership_a, fmt
+):
+    """The plan page's download is its year's commissioning.csv: importing it, as it was
+    downloaded, changes nothing and adds nothing to the history."""
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    CommissioningLine.objects.filter(reference="CI 01").update(
+        outcomes="Victims supported.\nRisk reduced.", provider="=cmd|' /C calc'!A0"
+    )
+    next_year = FundingStreamFactory(partnership=partnership_a, financial_year=2018)
+    CommissioningLineFactory(
+        partnership=partnership_a, funding_stream=next_year, financial_year=2018, reference="N 01"
+    )
+    changes = CommissioningChange.objects.count()
+    client.force_login(officer_a)
+
+    download = client.get(_plan(partnership_a) + f"?_export={fmt}")
+
+    name = download["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert name == f"partnership-a-2017-commissioning.{fmt}"
+    if fmt == "csv":
+        folder = tmp_path / "upload"
+        folder.mkdir()
+        (folder / name).write_bytes(download.content)
+        rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+        assert rows[0] == list(transfer.COMMISSIONING_COLUMNS)
+        assert {row[2] for row in rows[1:]} == {"CI 01", "CI 04", "CI 05", "SLA 01"}
+        assert "Victims supported.\nRisk reduced." in [row[-1] for row in rows]
+        path = folder
+    else:
+        path = tmp_path / name
+        path.write_bytes(download.content)
+
+    report = importing.import_path(path, by=officer_a)
+
+    assert report.unchanged["commissioning"] == 4
+    assert not report.created.get("commissioning") and not report.updated.get("commissioning")
+    assert CommissioningChange.objects.count() == changes

@@ -182,6 +182,9 @@ def test_format_money(amount, text):
         ("£400,568", D("400568.00")),
         ("1,234.5", D("1234.50")),
         ("0", D("0.00")),
+        ("1,000.50", D("1000.50")),
+        ("£ 12 500", D("12500.00")),
+        (".5", D("0.50")),
         ("", None),
         ("  ", None),
     ],
@@ -198,6 +201,16 @@ def test_parse_money_reads_pounds_and_pence(raw, amount):
         ("tbc", "must be an amount"),
         ("NaN", "must be an amount"),
         ("1e3x", "must be an amount"),
+        # What Decimal() reads but people do not write as money.
+        ("1e3", "like 1000 or 1,000.50 \\('1e3' is not an amount\\)"),
+        ("2e-2", "must be an amount"),
+        ("1_000", "must be an amount"),
+        ("\u0661\u0662\u0663", "must be an amount"),  # Arabic-Indic digits
+        ("Infinity", "must be an amount"),
+        ("+5", "must be an amount"),
+        ("1,00", "must be an amount"),
+        ("£-5", "must be an amount"),
+        ("-£5", "cannot be negative"),
     ],
 )
 def test_parse_money_refuses_bad_amounts(raw, message):
