@@ -100,8 +100,7 @@ def parse_money(raw: object, label: str = "The amount") -> Decimal | None:
     amount = None if text.startswith(("+", "-")) else read_number(text)
     if amount is None or not amount.is_finite():
         raise MoneyError(
-            f"{label} must be an amount in pounds, like 1000 or 1,000.50 ('{raw}' is not an "
-            "amount)."
+            f"{label} must be given in pounds, like 1000 or 1,000.50 ('{raw}' is not an amount)."
         )
     if negative and amount:
         raise MoneyError(f"{label} cannot be negative.")

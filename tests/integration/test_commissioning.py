@@ -498,7 +498,7 @@ def test_line_add_links_only_own_indicators(client, officer_a, pcc):
     [
         ("-400568", "The amount cannot be negative."),
         ("400568.001", "The amount can have at most two decimal places (pence)."),
-        ("lots", "The amount must be an amount in pounds"),
+        ("lots", "The amount must be given in pounds"),
         ("", "Enter the amount for the year in pounds."),
     ],
 )
@@ -804,7 +804,7 @@ partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
     assert "row 4: The contribution cannot be more than the line's total budget." in errors
     assert "row 5: The contract must end on or after the day it starts." in errors
     assert "row 6: there is no funding stream 'PCC grant' for 2018/19" in errors
-    assert "row 7: The contribution must be an amount in pounds" in errors
+    assert "row 7: The contribution must be given in pounds" in errors
     assert "row 8: partnership 'partnership-a' has no theme group 'No such group'" in errors
     assert "row 8: status 'unknown' is not one of" in errors
     assert "row 9: partnership 'nobody' does not exist" in errors
@@ -830,13 +830,13 @@ partnership-a,2017/18,CI 03,Need,,,,PCC grant,\u0661\u0662\u0663,,,,proposed
 
     errors = "\n".join(failed.value.report.errors)
     assert (
-        "funding.csv row 3: The amount must be an amount in pounds, like 1000 or 1,000.50 "
+        "funding.csv row 3: The amount must be given in pounds, like 1000 or 1,000.50 "
         "('1e3' is not an amount)"
     ) in errors
-    assert "commissioning.csv row 2: The contribution must be an amount" in errors
+    assert "commissioning.csv row 2: The contribution must be given in pounds" in errors
     assert "('1_000' is not an amount)" in errors
-    assert "commissioning.csv row 3: The total budget must be an amount" in errors
-    assert "commissioning.csv row 4: The contribution must be an amount" in errors
+    assert "commissioning.csv row 3: The total budget must be given in pounds" in errors
+    assert "commissioning.csv row 4: The contribution must be given in pounds" in errors
     assert not FundingStream.objects.exists()
     assert not CommissioningLine.objects.exists()
 

@@ -198,18 +198,18 @@ def test_parse_money_reads_pounds_and_pence(raw, amount):
     [
         ("-5", "cannot be negative"),
         ("12.345", "at most two decimal places"),
-        ("tbc", "must be an amount"),
-        ("NaN", "must be an amount"),
-        ("1e3x", "must be an amount"),
+        ("tbc", "must be given in pounds"),
+        ("NaN", "must be given in pounds"),
+        ("1e3x", "must be given in pounds"),
         # What Decimal() reads but people do not write as money.
         ("1e3", "like 1000 or 1,000.50 \\('1e3' is not an amount\\)"),
-        ("2e-2", "must be an amount"),
-        ("1_000", "must be an amount"),
-        ("\u0661\u0662\u0663", "must be an amount"),  # Arabic-Indic digits
-        ("Infinity", "must be an amount"),
-        ("+5", "must be an amount"),
-        ("1,00", "must be an amount"),
-        ("£-5", "must be an amount"),
+        ("2e-2", "must be given in pounds"),
+        ("1_000", "must be given in pounds"),
+        ("\u0661\u0662\u0663", "must be given in pounds"),  # Arabic-Indic digits
+        ("Infinity", "must be given in pounds"),
+        ("+5", "must be given in pounds"),
+        ("1,00", "must be given in pounds"),
+        ("£-5", "must be given in pounds"),
         ("-£5", "cannot be negative"),
     ],
 )
