@@ -98,11 +98,11 @@ def _runs(lines: list[dict], index: dict) -> list[list[tuple[float, float]]]:
 
 def _span(run: list[tuple[float, float]], start: float, stop: float) -> tuple | None:
     """The lowest and highest value a line takes between two x positions, None if it
-    does not pass between them."""
+    does not pass between them (a line that only ends at ``start`` does not)."""
     values = []
     for (x0, y0), (x1, y1) in pairwise(run):
         low, high = max(x0, start), min(x1, stop)
-        if low > high or x1 == x0:
+        if low >= high:
             continue
         values += [y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (low, high)]
     return (min(values), max(values)) if values else None
@@ -126,7 +126,8 @@ def label_lines(spec: dict) -> dict:
 
     A label sits to the right of its line's end; where another line runs on through
     that space (this year's line ends in November, last year's goes on to March), the
-    label moves just above or below it, whichever is nearer. Labels side by side closer
+    label moves just above or below it, whichever is nearer: above or below its point
+    at the label's x too, where its marker reaches under the label. Labels side by side closer
     than LABEL_GAP lines of text are then pushed apart, the lowest staying put; the
     right margin grows to fit the longest label. Positions follow the layout's size and font:
     call it again after changing them (the printed images do), or after adding a line.
@@ -156,20 +157,26 @@ def label_lines(spec: dict) -> dict:
     longest = max((len(name) for _, _, name in ends), default=0)
     needed = round(longest * LABEL_CHAR * size) + 16
     layout["margin"]["r"] = max(layout["margin"].get("r", 0), needed)
-    # Where each label reaches, in categories: the x axis spreads them over the plot.
+    # Where each label reaches, in categories: the x axis spreads them over the plot, or
+    # over the range it is given (the printed images fix it: plotly would otherwise
+    # widen it to hold the labels, and the categories come closer than reckoned here).
     index = {x: i for i, x in enumerate(dict.fromkeys(x for t in lines for x in t["x"]))}
     margin = layout["margin"]
     width = layout.get("width", SCREEN_WIDTH) - margin.get("l", 0) - margin["r"]
-    step = max(width, 1) / max(len(index) - 1, 1)
+    first, last = layout.get("xaxis", {}).get("range") or (0, len(index) - 1)
+    step = max(width, 1) / max(last - first, 1)
     runs = _runs(lines, index)
     placed = []
     for y, x, name in ends:
         start = index[x] + LABEL_XSHIFT / step
         stop = start + len(name) * LABEL_CHAR * size / step
+        # From the label's point, not its text: another line's marker there reaches
+        # under the text's first letters (hate crime's "2016/17" sat on last year's
+        # November point).
         blocked = [
             (lo * pixels - half - LABEL_PAD, hi * pixels + half + LABEL_PAD)
             for run in runs
-            if (span := _span(run, start, stop)) is not None
+            if (span := _span(run, index[x], stop)) is not None
             for lo, hi in [span]
         ]
         placed.append((_clear_of(y * pixels, blocked, floor=half), y, x, name, start, stop))

@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import copy
 import logging
+import math
 import os
 from pathlib import Path
 
@@ -22,10 +23,22 @@ import plotly
 
 from indicators import charts
 
-# Pixels at 1x; images are rendered at 2x. At 170 mm wide on A4 (the text width of
-# print.css), 23 px text prints at about 12 pt.
-WIDTH, HEIGHT, SCALE, FONT_SIZE = 900, 360, 2, 23
-MONTH_FONT_SIZE = 19  # about 10 pt
+from .word import PICTURE_WIDTH
+
+# Pixels at 1x; images are rendered at 2x.
+WIDTH, HEIGHT, SCALE = 900, 360, 2
+# Every text at least 12 pt where the image is placed (REPORT_CHECKLIST 37): 17 cm wide in
+# the PDF (print.css's text width, 481.9 pt), 16 cm in Word (word.PICTURE_WIDTH, 453.5 pt).
+# At the narrower a pixel prints at 453.5 / 900 = 0.504 pt, so 12 pt takes 12 / 0.504 =
+# 23.8 px: 24 px, for the month names too.
+MIN_TEXT_PT = 12
+PDF_WIDTH_PT = 170 / 25.4 * 72
+FONT_SIZE = math.ceil(MIN_TEXT_PT * WIDTH / min(PDF_WIDTH_PT, PICTURE_WIDTH.pt))
+# A month name's width, in font sizes, and the least space between two (as charts.js
+# reckons them on a phone): where twelve do not fit level, every other is named.
+TICK_CHAR, TICK_GAP = 0.75, 14
+# The x axis of categories runs this far (in categories) beyond the first and last.
+X_PAD = 0.3
 FULL_PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 BASIC_PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"  # a static file
 BASIC_TRACE_TYPES = {"scatter", "bar", "pie"}
@@ -74,12 +87,11 @@ def print_figure(figure: dict) -> dict:
     layout["legend"] = {**layout.get("legend", {}), "orientation": "h", "y": -0.22}
     # Room for the axis title beside the tick labels; commas above 999 (ONS style).
     layout["xaxis"] = {**layout.get("xaxis", {}), "automargin": True}
-    if _short_categories(figure):
-        # Twelve month names fit level, a little smaller than the rest of the text, even
-        # when labels at the ends of lines narrow the plot; plotly would turn them upright
-        # there, and two charts of one indicator would differ.
-        layout["xaxis"]["tickangle"] = 0
-        layout["xaxis"]["tickfont"] = {"size": MONTH_FONT_SIZE}
+    categories = _categories(figure)
+    if categories:
+        # A set range: plotly widened it to hold the line labels, which then fell
+        # elsewhere than label_lines reckons, on the lines they should clear.
+        layout["xaxis"]["range"] = [-X_PAD, len(categories) - 1 + X_PAD]
     y_axis = layout.get("yaxis", {})
     layout["yaxis"] = {
         **y_axis,
@@ -91,13 +103,30 @@ def print_figure(figure: dict) -> dict:
         # Lines labelled directly (no legend below): label again for this size and font.
         layout["margin"]["b"] = 70
         charts.label_lines(figure)
+    if categories and max(len(x) for x in categories) <= 3:
+        _name_months(layout, categories)
     return figure
 
 
-def _short_categories(figure: dict, longest: int = 3) -> bool:
-    """Whether every x value is a label of at most ``longest`` characters ("Apr")."""
+def _categories(figure: dict) -> list[str]:
+    """The x axis's categories in order ("Apr", "Q1"), none if any x is not a label."""
     values = [x for trace in figure.get("data", []) for x in trace.get("x") or []]
-    return bool(values) and all(isinstance(x, str) and len(x) <= longest for x in values)
+    if not all(isinstance(x, str) for x in values):
+        return []
+    return list(dict.fromkeys(values))
+
+
+def _name_months(layout: dict, categories: list[str]) -> None:
+    """Short names ("Apr", "Q1") level, as wide as the rest of the text: all of them
+    where they fit beside the line labels, else every other, counted back from the last
+    (the table below the chart names every month). Plotly would turn them upright, and
+    two charts of one indicator would differ."""
+    margin = layout["margin"]
+    plot = max(WIDTH - margin["l"] - margin["r"], 1)
+    each = max(len(x) for x in categories) * TICK_CHAR * FONT_SIZE + TICK_GAP
+    every = math.ceil(len(categories) * each / plot)
+    shown = [x for i, x in enumerate(reversed(categories)) if i % every == 0][::-1]
+    layout["xaxis"].update(tickangle=0, tickmode="array", tickvals=shown, ticktext=shown)
 
 
 async def _render(figures: dict[str, dict], path: Path) -> dict[str, bytes]:

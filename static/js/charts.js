@@ -6,7 +6,7 @@
   var plots = [];
   var NARROW = 520; // pixels: a chart narrower than this is laid out for a phone
   var CHAR = 0.6; // a character's width in font sizes (indicators/charts.py LABEL_CHAR)
-  var TICK_CHAR = 0.75; // a month name's letters are wider than the labels' digits
+  var TICK_CHAR = 0.75; // a month name's letters are wider than the labels' digits (reports/chart_images.py)
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-chart"));
     if (!source) return;

@@ -174,3 +174,55 @@ def test_the_overviews_headline_tables_fit_the_page(demo):
 
     assert "app-report__headline" in version.html
     assert _overruns(_layout(version.html, version.snapshot)) == []
+
+
+def _page_ends(document) -> list[tuple[int, str, str]]:
+    """Each page's last block of text: its page number, tag and classes."""
+    ends = []
+    for number, page in enumerate(document.pages, start=1):
+        # The page's flow, not its margin boxes (the running head, the page number).
+        [flow] = [b for b in page._page_box.children if type(b).__name__ != "MarginBox"]
+        last = None
+        for box in _descendants(flow):
+            if type(box).__name__ == "TextBox" and box.text.strip():
+                last = box
+        block = last
+        while block is not None and not _is_block(block):
+            block = _parent(flow, block)
+        if block is not None:
+            ends.append((number, block.element_tag, block.element.get("class") or ""))
+    return ends
+
+
+def _is_block(box) -> bool:
+    return type(box).__name__ in {"BlockBox", "TableCellBox", "TableCaptionBox"}
+
+
+def _parent(root, target):
+    for box in _descendants(root):
+        if target in (getattr(box, "children", None) or []):
+            return box
+    return None
+
+
+def test_no_page_of_the_report_ends_with_a_heading_or_a_tables_lead_in(demo):
+    # Review finding: page 26 of the demo report ended with B.2's heading, its intro and
+    # the illustrative data warning, the table starting page 27; page 27 the same with
+    # B.3. Images the charts' shape (900 by 360), as published.
+    version = ReportVersion.objects.filter(report__title=PLYMOUTH).first()
+    charts = services.chart_specs(version.snapshot)
+    out = io.BytesIO()
+    Image.new("RGB", (1800, 720), "white").save(out, "PNG")
+    document = documents.pdf_layout(
+        version.html,
+        title="Breaks",
+        charts=charts,
+        images={chart_id: out.getvalue() for chart_id in charts},
+    )
+
+    stranded = [
+        (number, tag, classes)
+        for number, tag, classes in _page_ends(document)[:-1]
+        if tag in {"h2", "h3", "h4"} or "govuk-warning-text" in classes
+    ]
+    assert stranded == []

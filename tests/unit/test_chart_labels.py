@@ -91,3 +91,26 @@ def test_label_not_moved_for_a_line_that_ends_where_it_starts():
     # Both lines end at Q4: nothing runs on to the right of either label.
     spec = _quarters([10, 20, 30, 100], [10, 20, 30, 60])
     assert {a["yshift"] for a in spec["layout"]["annotations"]} == {0}
+
+
+def test_label_clears_another_lines_point_at_its_own_month():
+    # Review finding: hate crime's "2016/17" (ending at 35 in November) sat on 2015/16's
+    # November point (38), the dashed line falling away under its first letters. Plot
+    # 360 - 20 - 70 = 270px for 0 to 54 x 1.05: 4.762px a unit. The 24px label (31.2px
+    # tall) clears 38 by 2px: its centre at least 38 x 4.762 + 15.6 + 2 = 198.6px.
+    months = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+    spec = _spec(
+        ("2015/16", [30, 25, 26, 17, 36, 25, 22, 38, 21, 20, 53, 32], TURQUOISE, "dash"),
+        ("2016/17", [17, 25, 32, 54, 37, 45, 42, 35, None, None, None, None], DARK_BLUE, "solid"),
+        height=360,
+        size=24,
+    )
+    for trace in spec["data"]:
+        trace["x"] = months
+    spec["layout"].update(width=900, margin={"l": 90, "r": 30, "t": 20, "b": 70})
+    spec["layout"]["xaxis"] = {"range": [-0.3, 11.3]}
+    label_lines(spec)
+
+    pixels = 270 / (54 * 1.05)
+    [label] = [a for a in spec["layout"]["annotations"] if a["text"] == "2016/17"]
+    assert 35 * pixels + label["yshift"] >= 38 * pixels + 1.3 * 24 / 2 + 2

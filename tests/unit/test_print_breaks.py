@@ -64,3 +64,31 @@ def test_an_indicators_heading_stays_with_its_whole_summary():
     pages = _pages(body)
 
     assert _page_of(pages, "A.9 Hate crime") == _page_of(pages, "Fact1") == _page_of(pages, "Fact6")
+
+
+WARNING = (
+    '<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">'
+    '!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">'
+    "Warning</span>Illustrative demo data: made up for the demonstration.</strong></div>"
+)
+
+
+# Review finding: in the demo report's PDF, B.2's heading, its intro and the illustrative
+# data warning ended a page, its table starting the next. Without the rule, each of these
+# spacers left the heading on the first page and the table on the second.
+@pytest.mark.parametrize("mm", [170, 185, 200])
+@pytest.mark.parametrize("css_class", ["app-keep-together", "app-report__table"])
+def test_a_heading_its_intro_and_warning_stay_with_their_table(mm, css_class):
+    body = (
+        SPACER.format(mm=mm) + '<h3 class="govuk-heading-m">B.2 Similar areas</h3>'
+        '<p class="govuk-body app-para">Recorded crime per 1,000 people in the group.</p>'
+        + WARNING
+        + f'<div class="app-table-scroll">{_table(css_class, 8)}</div>'
+    )
+    pages = _pages(body)
+
+    assert (
+        _page_of(pages, "B.2 Similar areas")
+        == _page_of(pages, "Illustrative")
+        == _page_of(pages, "Row02")
+    )
