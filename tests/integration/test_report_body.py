@@ -166,3 +166,19 @@ def test_a_chart_with_no_figure_last_year_says_so_in_its_title():
     [chart] = charts.indicator_charts(indicator, result)
 
     assert chart.title == "Serious violence: no 2009/10 figures to compare with"
+
+
+@pytest.mark.django_db
+def test_a_default_reports_summary_and_body_agree_on_figures_entered(partnership_a):
+    # Last year's figures alone: the body names the indicator under "Missing figures", so
+    # the summary claims no figures either; a quarter under way is no figure yet.
+    [last_year_only] = indicators_with_history(partnership_a, 1, last=NOV_2016, months=0)
+    actuals_create(last_year_only, {datetime.date(2015, 11, 1): 40})
+    quarterly = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    actuals_create(quarterly, {datetime.date(2016, 10, 1): 600})
+
+    report = services.report_default(partnership=partnership_a, period=NOV_2016)
+    snapshot = services.report_snapshot(report)
+
+    assert report.executive_summary.startswith("No figures have been entered")
+    assert snapshot["indicators"] == {}

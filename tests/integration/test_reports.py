@@ -301,7 +301,7 @@ def test_a_default_report_without_figures_claims_none_in_its_summary(partnership
         "Performance of Partnership A from the start of the financial year to November 2016, "
         "with the figures that need the panel's attention.",
         "No figures have been entered for Partnership A from the start of the financial year "
-        "to June 2020, or for the year before.",
+        "to June 2020.",
     ]
 
 
@@ -316,8 +316,8 @@ def test_publish_page_warns_of_a_report_without_figures_but_publishes_it(
     page = _words(client.get(url).content.decode())
 
     assert (
-        "Warning No figures have been entered for April to June 2020, nor for 2019/20: the "
-        "report has no key findings and no tables of performance, and says so."
+        "Warning No figures have been entered for April to June 2020: the report has no key "
+        "findings and no tables of performance, and says so."
     ) in page
     assert "Enter the figures for June 2020, or publish the report without them." in page
     assert "No indicator is red" not in page
