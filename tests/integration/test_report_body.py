@@ -4,16 +4,18 @@ named, not tabled; background papers always listed; quarterly indicators spoken 
 quarters; no chart titled with a period alone."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
+import docx
 import pytest
 
 from indicators import charts
 from indicators.figures import IndicatorSpec, compute, series_of
 from indicators.models import Actual, Target
 from indicators.selectors import IndicatorFigures
-from reports import rendering, services
+from reports import documents, rendering, services
 from reports.models import Report
 from tests.factories import IndicatorFactory, PartnershipFactory, ReportFactory
 from tests.factories.series import actuals_create, indicators_with_history
@@ -182,3 +184,18 @@ def test_a_default_reports_summary_and_body_agree_on_figures_entered(partnership
 
     assert report.executive_summary.startswith("No figures have been entered")
     assert snapshot["indicators"] == {}
+
+
+@pytest.mark.django_db
+def test_word_carries_the_overviews_tables_cautions_and_background_papers(partnership_a):
+    [indicator] = indicators_with_history(partnership_a, 1, last=NOV_2016)
+    report = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW)
+    report.covers.set([partnership_a])
+
+    word = docx.Document(io.BytesIO(documents.render_docx(_document(report), title="T", charts={})))
+
+    paragraphs = [p.text for p in word.paragraphs]
+    cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
+    assert f"{indicator.title} {indicator.code}" in cells
+    assert any(DEMAND in text for text in paragraphs)
+    assert paragraphs[paragraphs.index("Background papers") + 1] == "None"
