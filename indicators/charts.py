@@ -317,6 +317,8 @@ def indicator_charts(
     last_values = [_number(v) for _, v in figures.last_year]
     before_label, before_values = year_before or ("", [])
     before_values = [_number(v) for v in before_values]
+    if all(v is None for v in this_values + last_values + before_values):
+        return []  # an empty chart shows nothing: the table's "No figure" says so
     # A year with no figure at all is not named as if the chart compared with it.
     compared = [
         label
@@ -328,9 +330,15 @@ def indicator_charts(
     area = indicator.partnership.area or indicator.partnership.name
     # No finding starts with a numeral (REPORTING: none at the start of a sentence), as a
     # title that drops the indicator's name would.
-    if figures.ytd_change is None:
-        # Nothing to compare with: the year's total so far is the finding, where it has one.
+    if all(v is None for v in this_values):
+        # Last year (or the year before) drawn alone: the finding is that this year has none.
+        finding = f"no figures yet for {figures.financial_year}"
+    elif figures.ytd_change is None:
+        # Nothing to compare with: the year's total so far is the finding, where it has one,
+        # else that last year has nothing to set beside it.
         finding = f"{by}, {figures.financial_year}"
+        if figures.ytd is not None:
+            finding = f"no {last_year} figures to compare with"
         counted = indicator.measure != Indicator.Measure.SNAPSHOT  # a level has no total
         if counted and figures.ytd is not None and not figures.ytd_partial:
             so_far = format_level(figures.ytd, indicator.measure, places)

@@ -317,7 +317,15 @@ def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
 
 
 def _has_figures(figures: Figures) -> bool:
-    return any(v is not None for _, v in figures.this_year + figures.last_year)
+    """Whether an indicator has anything to report: a figure for the year so far. One with
+    none (even with last year's) is named under "Missing figures", not tabled: a row of
+    "No figure" pads the main report and compares nothing."""
+    return any(v is not None for _, v in figures.this_year)
+
+
+def by_target(entries: Sequence[dict]) -> tuple[list[dict], list[dict]]:
+    """The indicators with a target, then those monitored (REPORT_CHECKLIST 12: apart)."""
+    return [e for e in entries if e["has_target"]], [e for e in entries if not e["has_target"]]
 
 
 # Key findings: every indicator counted once in each table, and the indicators that are
@@ -541,8 +549,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
     ]
     fy_start_month = partnership.fy_start_month
     fy = periods.financial_year_of(report.period, fy_start_month)
-    target_entries = [e for e in entries if e["has_target"]]
-    monitor_entries = [e for e in entries if not e["has_target"]]
+    target_entries, monitor_entries = by_target(entries)
     successes = [
         {"group": name or partnership.name, "text": _lines(report.successes.get(name, ""))}
         for name in inputs.theme_group_names
@@ -655,18 +662,22 @@ def build_snapshot(inputs: ReportInputs) -> dict:
 
 
 def _block_entries(block: PartnershipBlock) -> list[dict]:
-    """An overview's headline indicators of one covered partnership: those with a year to date."""
-    return [
-        indicator_entry(
-            r,
-            with_charts=False,
-            actions=None
-            if block.linked_actions is None
-            else list(block.linked_actions.get(r.indicator.pk, [])),
-        )
-        for r in block.results
-        if r.figures.ytd is not None
-    ]
+    """An overview's headline indicators of one covered partnership: those with figures, as
+    a partnership report tables them, those with a target first."""
+    target, monitored = by_target(
+        [
+            indicator_entry(
+                r,
+                with_charts=False,
+                actions=None
+                if block.linked_actions is None
+                else list(block.linked_actions.get(r.indicator.pk, [])),
+            )
+            for r in block.results
+            if _has_figures(r.figures)
+        ]
+    )
+    return target + monitored
 
 
 def ytd_pct_places(entries: Sequence[dict]) -> int:

@@ -13,7 +13,7 @@ from csp_portal.core.tables import UTF8_BOM
 from csp_portal.core.text import joined
 
 from . import csv_rows
-from .builder import DIRECTION_LABELS, STATUS_LABELS
+from .builder import DIRECTION_LABELS, STATUS_LABELS, by_target
 from .context import context_csv_rows
 from .sections import formats_contact, glossary
 
@@ -53,6 +53,7 @@ def document_context(snapshot: dict) -> dict:
         # the national developments (x.1) if there are any, else from x.1.
         "overview_number": len(main) + 2,
         "overview_offset": 1 if snapshot.get("introduction") else 0,
+        "overview_blocks": [_overview_block(block) for block in snapshot.get("overview", [])],
         # Risks filed under a priority are printed there; the rest in the risks section.
         "other_risks": snapshot.get("other_risks", [])
         if "successes" in shown
@@ -86,6 +87,24 @@ def document_context(snapshot: dict) -> dict:
             snapshot["partnership"]["name"],
             [block["name"] for block in snapshot.get("overview", [])],
         ),
+    }
+
+
+def _overview_block(block: dict) -> dict:
+    """An overview's partnership as a partnership report tables it: indicators with targets,
+    then those monitored; and each note on reading them once, naming the indicators it
+    applies to (the cautions a partnership report prints in its appendix A)."""
+    target, monitored = by_target(block["indicators"])
+    notes: dict[str, list[str]] = {}
+    for entry in target + monitored:
+        if entry.get("interpretation_note"):
+            name = f"{entry['title']} ({entry['code']})" if entry["code"] else entry["title"]
+            notes.setdefault(entry["interpretation_note"], []).append(name)
+    return {
+        **block,
+        "target": target,
+        "monitored": monitored,
+        "notes": [{"text": text, "names": names} for text, names in notes.items()],
     }
 
 

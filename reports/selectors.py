@@ -591,13 +591,14 @@ def _indicators_for(report: Report) -> QuerySet[Indicator]:
 def figures_entered(
     partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
 ) -> bool:
-    """Whether any indicator a report to ``period`` shows has a figure in the months it
-    covers (`covered_periods`; a quarter's once it has ended by ``period``): a report
-    without one has no performance to tell. One query."""
+    """Whether any indicator a report to ``period`` shows has a figure in the year to date
+    (a quarter's once it has ended by ``period``): a report without one has no performance
+    to tell, as the report leaves out an indicator without (`builder._has_figures`). One
+    query."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
-    months = covered_periods(period, partnership.fy_start_month)
+    months = periods.months_to_date(period, partnership.fy_start_month)
     ended = [month for month in months if periods.last_month_of(month, "quarterly") <= period]
     return (
         Actual.objects.filter(indicator__in=indicators)

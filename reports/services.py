@@ -461,7 +461,7 @@ def report_default(
     if selectors.figures_entered(partnership, period, theme_group):
         summary = f"Performance of {span}, with the figures that need the panel's attention."
     else:
-        summary = f"No figures have been entered for {span}, or for the year before."
+        summary = f"No figures have been entered for {span}."
     report = Report(
         partnership=partnership,
         theme_group=theme_group,
