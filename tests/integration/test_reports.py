@@ -1511,3 +1511,31 @@ def test_report_page_never_shows_the_publishers_username(
 
     assert "officer-a" not in page
     assert re.search(rf"Version 1, published \d+ \w+ \d{{4}} at \d\d:\d\d by {shown}\.", page)
+
+
+@pytest.mark.django_db
+def test_a_printed_preview_says_it_is_a_draft(client, report_a, officer_a):
+    report_a.executive_summary = "The CCG agreed the plan."
+    report_a.save()
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:preview", args=["partnership-a", report_a.pk])).text
+
+    # Printed as the published report is (print.css), with its Draft notice on paper.
+    assert 'href="/static/css/print.css" media="print"' in page
+    printed = _printed(page)
+    assert "Draft This is the report as it will be published" in printed
+    assert "It is not published yet" in printed
+    # The editor's warnings and buttons are for the screen.
+    assert "not explained in the glossary" in page
+    assert "not explained in the glossary" not in printed
+
+
+@pytest.mark.django_db
+def test_an_overdue_mark_prints_black_on_white():
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    printed = css[css.index("@media print", css.index(".app-overdue {")) :]
+    rule = printed[
+        printed.index(".app-overdue {") : printed.index("}", printed.index(".app-overdue {"))
+    ]
+    assert "color: #0b0c0c" in rule and "outline: 2px solid #0b0c0c" in rule
