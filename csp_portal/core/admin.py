@@ -208,7 +208,32 @@ def user_on_record(user, records: list[str]) -> str:
     )
 
 
+# What each flag grants on this site (Django's own help speaks only of its admin).
+FLAG_HELP = {
+    "is_staff": (
+        "Lets this person sign in to this admin, to do here only what their groups and "
+        "permissions below allow. On the site they see only the partnerships they are a "
+        "member of."
+    ),
+    "is_superuser": (
+        "Makes this person an administrator: every permission in this admin (with Staff "
+        "status), and on the site every partnership, its live figures and drafts, and "
+        "imports of any file."
+    ),
+}
+
+
+def _explain_flags(form) -> None:
+    for name, text in FLAG_HELP.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+
+
 class UserForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain_flags(self)
+
     def clean(self):
         data = super().clean()
         # The instance still holds the stored flags here (the form's go on it after clean).

@@ -656,3 +656,14 @@ def test_admin_refuses_a_slug_the_import_would_not_find(client, admin_user, slug
     )
     assert taken.status_code == 302
     assert list(Partnership.objects.values_list("slug", flat=True)) == ["test-valley"]
+
+
+@pytest.mark.django_db
+def test_user_page_says_what_staff_and_superuser_status_grant_here(client, admin_user, officer_a):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:auth_user_change", args=[officer_a.pk])).content.decode()
+
+    assert "Designates whether the user can log into this admin site." not in page
+    assert "On the site they see only the partnerships they are a member of." in page
+    assert "on the site every partnership" in page
