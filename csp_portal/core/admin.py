@@ -3,7 +3,11 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import router
@@ -25,7 +29,8 @@ ADMINISTRATOR_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 def _administrators():
     """Who can still sign in to the admin and manage everyone: active staff superusers
-    with a password (one disabled in the admin cannot even be reset by email)."""
+    with a password (one disabled in the admin must first choose one from an emailed
+    link, which may never arrive)."""
     return User.objects.filter(is_active=True, is_staff=True, is_superuser=True).exclude(
         password__startswith=UNUSABLE_PASSWORD_PREFIX
     )
@@ -246,9 +251,32 @@ class UserForm(UserChangeForm):
         return data
 
 
+# This site signs people in by password only (Django's help speaks of Single Sign-On).
+NO_PASSWORD_HELP = (
+    "Disabled: the person chooses their own password from a link emailed to them "
+    "(“Forgotten your password?” on the sign-in page), so give their email address. "
+    "To stop someone signing in, untick “Active” instead."
+)
+
+
+class AddUserForm(AdminUserCreationForm):
+    """The admin's "Add user": with the person's email address and name, so that someone
+    added without a password can be sent the link to choose one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["usable_password"].help_text = NO_PASSWORD_HELP
+
+
 class PasswordForm(AdminPasswordChangeForm):
     """The admin's "Change password", which cannot disable the password of the last
     administrator, and says which box is empty."""
+
+    # Django's warning, shown by its script when "Disabled" is chosen, keeps its id.
+    usable_password_help_text = NO_PASSWORD_HELP + (
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "If disabled, the current password for this user will be lost.</li></ul>"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -273,7 +301,25 @@ class UserAdmin(RefusesDeletion, DjangoUserAdmin):
     deletes anyone the site's records name."""
 
     form = UserForm
+    add_form = AddUserForm
     change_password_form = PasswordForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
 
     def deletion_refusals(self, users):
         ids = [user.pk for user in users]
