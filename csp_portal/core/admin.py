@@ -302,6 +302,16 @@ class UserAdmin(RefusesDeletion, DjangoUserAdmin):
 
     form = UserForm
     add_form = AddUserForm
+    # Who can sign in, and who administers every partnership, at a glance.
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ]
     change_password_form = PasswordForm
     add_fieldsets = (
         (
