@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, unquote
@@ -11,7 +12,7 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import F
+from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -129,6 +130,53 @@ class OwnThemeGroups:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return self._own_groups(field, db_field, request, self.OTHER_GROUPS)
+
+
+def _shown(field: forms.Field, value) -> object:
+    """A form's value as the admin's history says it: a choice by its label, a row by its
+    name, several rows by their names joined."""
+    if isinstance(field, forms.ModelMultipleChoiceField):  # rows, before and after
+        return joined(sorted(str(row) for row in value or []))
+    if isinstance(field, forms.ModelChoiceField):  # a primary key before, a row after
+        if value in field.empty_values:
+            return ""
+        return str(value if isinstance(value, Model) else field.to_python(value))
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    return value
+
+
+def _fields_described(form) -> list[str]:
+    """'Role from “Officer” to “Chair”' for each field of this model form whose value
+    changed (a field the form calls changed whose value is the same is left out)."""
+    model = form._meta.model
+    names = [name for name in form.changed_data if name in form.fields]
+    old = {name: _shown(form.fields[name], form.initial.get(name)) for name in names}
+    new = {name: _shown(form.fields[name], form.cleaned_data.get(name)) for name in names}
+    return history.changes_described(model, old, new)
+
+
+class NamesOldAndNew:
+    """A model admin whose history says each change with its old and new values, for the
+    row and for the rows of its inlines (Django's names the fields only)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or not isinstance(form, forms.ModelForm):  # a password change: no values
+            return message
+        # Django's "changed" entries come in this order: the row's, then each inline's.
+        changed = [form] if form.changed_data else []
+        for formset in formsets or []:
+            by_instance = {id(f.instance): f for f in formset.initial_forms}
+            changed += [by_instance[id(obj)] for obj, _ in formset.changed_objects]
+        described = []
+        for entry in message:
+            if "changed" in entry:
+                entry["changed"]["fields"] = _fields_described(changed.pop(0))
+                if not entry["changed"]["fields"]:
+                    continue
+            described.append(entry)
+        return described
 
 
 def _history_pending(request) -> dict:
@@ -296,7 +344,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(RefusesDeletion, DjangoUserAdmin):
+class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
     """Django's user admin, which never leaves the site without an administrator, nor
     deletes anyone the site's records name."""
 
@@ -420,7 +468,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(NamesOldAndNew, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["name", "area", "police_force", "population", "fy_start_month"]
     list_filter = ["police_force"]
@@ -435,15 +483,6 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        message = super().construct_change_message(request, form, formsets, add)
-        if not add and form.changed_data:
-            # Django's first entry names the fields changed: name their values too.
-            old = {name: form.initial.get(name) for name in form.changed_data}
-            new = {name: form.cleaned_data.get(name) for name in form.changed_data}
-            message[0]["changed"]["fields"] = history.changes_described(Partnership, old, new)
-        return message
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -481,7 +520,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NamesOldAndNew, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["user", "partnership", "organisation", "role", "job_title"]
     list_filter = ["role", "partnership", "organisation__kind"]
