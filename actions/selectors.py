@@ -530,11 +530,13 @@ def recommendation_queryset(partnership: Partnership, *, status: str = "") -> Qu
     return recommendations.filter(status=status) if status else recommendations
 
 
-def members_for(partnership: Partnership) -> QuerySet[Membership]:
-    """Members who may lead an action (anyone but panel members)."""
+def members_for(partnership: Partnership, *, keep: int | None = None) -> QuerySet[Membership]:
+    """Members who may lead an action: anyone but panel members, with an active account,
+    and the membership ``keep`` (an action's lead, still its lead if deactivated)."""
+    may_lead = Q(user__is_active=True) & ~Q(role=Membership.Role.PANEL_MEMBER)
     return (
         Membership.objects.filter(partnership=partnership)
-        .exclude(role=Membership.Role.PANEL_MEMBER)
+        .filter(may_lead | Q(pk=keep) if keep else may_lead)
         .select_related("user")
         .order_by("user__first_name", "user__last_name")
     )

@@ -452,7 +452,7 @@ def _action_form_view(request, partnership, action_plan, action):
         # Just after adding an objective, its actions come next.
         initial={"objective": objective} if action is None and objective.isdecimal() else None,
         plan=action_plan,
-        members=selectors.members_for(partnership),
+        members=selectors.members_for(partnership, keep=action.lead_member_id if action else None),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

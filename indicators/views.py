@@ -24,7 +24,7 @@ from django_tables2 import RequestConfig
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
 from csp_portal.core.models import Partnership
-from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.permissions import Access, has_access, is_site_admin, partnership_for
 from csp_portal.core.tables import XLSX_TYPE, table_download
 from opendata.selectors import family_ranking, family_rankings
 
@@ -52,7 +52,7 @@ from .models import Indicator
 from .tables import IndicatorTable, none_yet_text
 from .templatetags.sheet import month_sheet_rows, year_grid_row
 
-# What an officer may upload for their own partnership (staff may upload every table).
+# What an officer may upload for their own partnership (an administrator, every table).
 OFFICER_TABLES = ("actuals", "actions", "risks", "recommendations", "funding", "commissioning")
 
 
@@ -81,7 +81,7 @@ def _indicator(request, slug: str, pk: int, access: Access) -> Indicator:
 @login_required
 def indicator_list(request, slug):
     partnership = partnership_for(request.user, slug, Access.LIVE)
-    staff = request.user.is_staff  # an administrator is told how to add indicators
+    staff = is_site_admin(request.user)  # an administrator is told how to add indicators
 
     def filtered_table() -> tuple[IndicatorFilterForm, IndicatorTable]:
         form = IndicatorFilterForm(request.GET or None, partnership=partnership)
@@ -808,7 +808,7 @@ ERRORS_SHOWN = 50  # problems listed on the import page; the rest are counted
 @login_required
 def import_upload(request, slug=None):
     if slug is None:
-        if not request.user.is_staff:
+        if not is_site_admin(request.user):
             raise PermissionDenied
         partnership, allowed = None, import_registry.names()
     else:
@@ -816,7 +816,7 @@ def import_upload(request, slug=None):
         allowed = [
             name
             for name in import_registry.names()
-            if request.user.is_staff or name in OFFICER_TABLES
+            if is_site_admin(request.user) or name in OFFICER_TABLES
         ]
     form = ImportForm(request.POST or None, request.FILES or None, tables=allowed)
     report = None

@@ -872,11 +872,11 @@ def overviews_closed_to(user, report_ids: Iterable[int]) -> set[int]:
     """Of these overview reports, those covering a partnership whose live figures the user
     may not read: their drafts show those figures, so the user may not open, edit or
     publish them (an overview is limited to the user's partnerships only when saved, and
-    staff may make one covering partnerships an officer of one of them cannot read)."""
+    an administrator may make one covering partnerships an officer of one of them cannot read)."""
     from csp_portal.core import permissions
 
     report_ids = list(report_ids)
-    if not report_ids or (user.is_authenticated and user.is_active and user.is_staff):
+    if not report_ids or permissions.is_site_admin(user):
         return set()
     through = Report.covers.through.objects.filter(report_id__in=report_ids)
     return {

@@ -22,6 +22,7 @@ from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
     Access,
     has_access,
+    is_site_admin,
     partnership_for,
     reports_partnership_for,
     roles_by_partnership,
@@ -573,8 +574,8 @@ def _reader(user) -> str:
     page header) and their roles (in this partnership, and in those an overview covers)."""
     if not user.is_authenticated:
         return "public"
-    if user.is_staff:
-        return f"{user.pk}:staff:{user.is_active}"
+    if is_site_admin(user):
+        return f"{user.pk}:admin:{user.is_active}"
     roles = sorted(roles_by_partnership(user).items())
     digest = hashlib.blake2b(repr(roles).encode(), digest_size=8).hexdigest()
     return f"{user.pk}:{digest}:{user.is_active}"

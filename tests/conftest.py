@@ -28,6 +28,13 @@ def admin_user(db):
 
 
 @pytest.fixture
+def staff_only(db):
+    """Ticked "Staff status" only: into the admin, with no permissions there, and a
+    member of no partnership."""
+    return _factories().UserFactory(username="staff-only", is_staff=True)
+
+
+@pytest.fixture
 def officer_a(partnership_a):
     f = _factories()
     return f.MembershipFactory(

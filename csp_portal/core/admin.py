@@ -1,13 +1,18 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import F
+from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -25,7 +30,8 @@ ADMINISTRATOR_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 def _administrators():
     """Who can still sign in to the admin and manage everyone: active staff superusers
-    with a password (one disabled in the admin cannot even be reset by email)."""
+    with a password (one disabled in the admin must first choose one from an emailed
+    link, which may never arrive)."""
     return User.objects.filter(is_active=True, is_staff=True, is_superuser=True).exclude(
         password__startswith=UNUSABLE_PASSWORD_PREFIX
     )
@@ -126,6 +132,53 @@ class OwnThemeGroups:
         return self._own_groups(field, db_field, request, self.OTHER_GROUPS)
 
 
+def _shown(field: forms.Field, value) -> object:
+    """A form's value as the admin's history says it: a choice by its label, a row by its
+    name, several rows by their names joined."""
+    if isinstance(field, forms.ModelMultipleChoiceField):  # rows, before and after
+        return joined(sorted(str(row) for row in value or []))
+    if isinstance(field, forms.ModelChoiceField):  # a primary key before, a row after
+        if value in field.empty_values:
+            return ""
+        return str(value if isinstance(value, Model) else field.to_python(value))
+    if isinstance(field, forms.ChoiceField):
+        return dict(field.choices).get(value, value)
+    return value
+
+
+def _fields_described(form) -> list[str]:
+    """'Role from “Officer” to “Chair”' for each field of this model form whose value
+    changed (a field the form calls changed whose value is the same is left out)."""
+    model = form._meta.model
+    names = [name for name in form.changed_data if name in form.fields]
+    old = {name: _shown(form.fields[name], form.initial.get(name)) for name in names}
+    new = {name: _shown(form.fields[name], form.cleaned_data.get(name)) for name in names}
+    return history.changes_described(model, old, new)
+
+
+class NamesOldAndNew:
+    """A model admin whose history says each change with its old and new values, for the
+    row and for the rows of its inlines (Django's names the fields only)."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or not isinstance(form, forms.ModelForm):  # a password change: no values
+            return message
+        # Django's "changed" entries come in this order: the row's, then each inline's.
+        changed = [form] if form.changed_data else []
+        for formset in formsets or []:
+            by_instance = {id(f.instance): f for f in formset.initial_forms}
+            changed += [by_instance[id(obj)] for obj, _ in formset.changed_objects]
+        described = []
+        for entry in message:
+            if "changed" in entry:
+                entry["changed"]["fields"] = _fields_described(changed.pop(0))
+                if not entry["changed"]["fields"]:
+                    continue
+            described.append(entry)
+        return described
+
+
 def _history_pending(request) -> dict:
     """The rows saved in this request, as they were before (by the id of the instance),
     until their many-to-many fields and inlines are saved too."""
@@ -208,7 +261,32 @@ def user_on_record(user, records: list[str]) -> str:
     )
 
 
+# What each flag grants on this site (Django's own help speaks only of its admin).
+FLAG_HELP = {
+    "is_staff": (
+        "Lets this person sign in to this admin, to do here only what their groups and "
+        "permissions below allow. On the site they see only the partnerships they are a "
+        "member of."
+    ),
+    "is_superuser": (
+        "Makes this person an administrator: every permission in this admin (with Staff "
+        "status), and on the site every partnership, its live figures and drafts, and "
+        "imports of any file."
+    ),
+}
+
+
+def _explain_flags(form) -> None:
+    for name, text in FLAG_HELP.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
+
+
 class UserForm(UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain_flags(self)
+
     def clean(self):
         data = super().clean()
         # The instance still holds the stored flags here (the form's go on it after clean).
@@ -221,9 +299,32 @@ class UserForm(UserChangeForm):
         return data
 
 
+# This site signs people in by password only (Django's help speaks of Single Sign-On).
+NO_PASSWORD_HELP = (
+    "Disabled: the person chooses their own password from a link emailed to them "
+    "(“Forgotten your password?” on the sign-in page), so give their email address. "
+    "To stop someone signing in, untick “Active” instead."
+)
+
+
+class AddUserForm(AdminUserCreationForm):
+    """The admin's "Add user": with the person's email address and name, so that someone
+    added without a password can be sent the link to choose one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["usable_password"].help_text = NO_PASSWORD_HELP
+
+
 class PasswordForm(AdminPasswordChangeForm):
     """The admin's "Change password", which cannot disable the password of the last
     administrator, and says which box is empty."""
+
+    # Django's warning, shown by its script when "Disabled" is chosen, keeps its id.
+    usable_password_help_text = NO_PASSWORD_HELP + (
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "If disabled, the current password for this user will be lost.</li></ul>"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,12 +344,40 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(RefusesDeletion, DjangoUserAdmin):
+class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
     """Django's user admin, which never leaves the site without an administrator, nor
     deletes anyone the site's records name."""
 
     form = UserForm
+    add_form = AddUserForm
+    # Who can sign in, and who administers every partnership, at a glance.
+    list_display = [
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    ]
     change_password_form = PasswordForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
 
     def deletion_refusals(self, users):
         ids = [user.pk for user in users]
@@ -339,7 +468,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(NamesOldAndNew, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["name", "area", "police_force", "population", "fy_start_month"]
     list_filter = ["police_force"]
@@ -354,15 +483,6 @@ class PartnershipAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        message = super().construct_change_message(request, form, formsets, add)
-        if not add and form.changed_data:
-            # Django's first entry names the fields changed: name their values too.
-            old = {name: form.initial.get(name) for name in form.changed_data}
-            new = {name: form.cleaned_data.get(name) for name in form.changed_data}
-            message[0]["changed"]["fields"] = history.changes_described(Partnership, old, new)
-        return message
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -400,7 +520,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(NamesOldAndNew, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["user", "partnership", "organisation", "role", "job_title"]
     list_filter = ["role", "partnership", "organisation__kind"]

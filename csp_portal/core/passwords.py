@@ -1,15 +1,29 @@
 """Django's password change and reset, with errors that say which box is empty (GOV.UK
 style, as the sign-in form's do); a completed reset also unlocks its user name."""
 
+import unicodedata
+
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 
 from .signin import failures_clear
+
+User = get_user_model()
 
 NEW_PASSWORD_REQUIRED = {
     "new_password1": "Enter a new password",
     "new_password2": "Enter the new password again",
 }
+
+
+def _same_email(asked: str, stored: str) -> bool:
+    """Whether two addresses are the same, as Django's reset compares them (a database's
+    case-insensitive match may take a look-alike letter for another)."""
+    return (
+        unicodedata.normalize("NFKC", asked).casefold()
+        == unicodedata.normalize("NFKC", stored).casefold()
+    )
 
 
 def _say_what_is_missing(form, required: dict[str, str]) -> None:
@@ -39,7 +53,8 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Asking for a reset link."""
+    """Asking for a reset link: also how someone an administrator added without a password
+    chooses their first (Django sends none to a user whose password is unusable)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,6 +63,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
+
+    def get_users(self, email):
+        """Active users with this email address, with a password or without one yet."""
+        field = User.get_email_field_name()
+        users = User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
+        return (user for user in users if _same_email(email, getattr(user, field)))
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

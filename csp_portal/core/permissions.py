@@ -1,6 +1,8 @@
 """Who may do what. Every view asks this module; nothing else decides access.
 
-- Staff (admins) may do everything.
+- Administrators (active superusers: `is_site_admin`) may do everything, in every
+  partnership. "Staff status" alone lets someone into Django's admin, to do there what
+  their admin permissions allow; on the site they have only their memberships.
 - Editors (chair, vice chair, coordinator, officer) of a partnership read its live,
   unpublished figures and write its data.
 - Panel members of a partnership read its published material only.
@@ -81,6 +83,11 @@ def remember_roles(user: User, roles: str | None) -> None:
     user._csp_roles = {int(partnership): role for partnership, _, role in pairs}
 
 
+def is_site_admin(user: User | AnonymousUser) -> bool:
+    """Whether the user administers the site: every partnership, every import."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
 def has_access(user: User | AnonymousUser, partnership: Partnership, access: Access) -> bool:
     """Whether the user has this access to this partnership."""
     return has_access_to(user, partnership.pk, access)
@@ -90,7 +97,7 @@ def has_access_to(user: User | AnonymousUser, partnership_id: int, access: Acces
     """Whether the user has this access to the partnership with this id."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
+    if is_site_admin(user):
         return True
     role = roles_by_partnership(user).get(partnership_id)
     if role is None:
@@ -104,7 +111,7 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
     """Partnerships the user may open at all (published material at least)."""
     if not user.is_authenticated or not user.is_active:
         return Partnership.objects.none()
-    if user.is_staff:
+    if is_site_admin(user):
         return Partnership.objects.all()
     return Partnership.objects.filter(pk__in=roles_by_partnership(user).keys())
 

@@ -18,17 +18,20 @@ from .models import Meeting, Membership, Partnership, ThemeGroup
 class PartnershipOverview:
     partnership: Partnership
     theme_groups: list[ThemeGroup]
-    members_by_organisation: list[tuple[str, list[Membership]]]
+    members_by_organisation: list[tuple[str, list[Membership]]]  # active accounts only
+    inactive_members: list[Membership]  # whose accounts an administrator deactivated
     upcoming_meetings: list[Meeting]
     past_meetings: list[Meeting]
 
 
 def partnership_list_for(user: User) -> QuerySet[Partnership]:
-    """The partnerships a user may open, with member counts, by name."""
+    """The partnerships a user may open, with member counts (of active accounts), by name."""
     return (
         permissions.visible_partnerships(user)
         .annotate(
-            member_count=Count("memberships", distinct=True),
+            member_count=Count(
+                "memberships", filter=Q(memberships__user__is_active=True), distinct=True
+            ),
             theme_group_count=Count("theme_groups", distinct=True),
         )
         .order_by("name")
@@ -70,15 +73,20 @@ def partnership_page_for(
 
 
 def partnership_overview(partnership: Partnership, *, today: datetime.date) -> PartnershipOverview:
-    """Theme groups, members grouped by organisation and meetings either side of today."""
+    """Theme groups, members grouped by organisation (those whose accounts are inactive
+    apart) and meetings either side of today."""
     memberships = (
         Membership.objects.filter(partnership=partnership)
         .select_related("user", "organisation")
         .order_by("organisation__name", "role", "user__last_name", "user__first_name")
     )
     grouped: dict[str, list[Membership]] = defaultdict(list)
+    inactive = []
     for membership in memberships:
-        grouped[membership.organisation.name].append(membership)
+        if membership.user.is_active:
+            grouped[membership.organisation.name].append(membership)
+        else:
+            inactive.append(membership)
     meetings = list(
         Meeting.objects.filter(partnership=partnership)
         .select_related("theme_group")
@@ -88,6 +96,7 @@ def partnership_overview(partnership: Partnership, *, today: datetime.date) -> P
         partnership=partnership,
         theme_groups=list(partnership.theme_groups.order_by("name")),
         members_by_organisation=sorted(grouped.items()),
+        inactive_members=inactive,
         upcoming_meetings=[m for m in meetings if m.date >= today],
         past_meetings=[m for m in reversed(meetings) if m.date < today][:5],
     )

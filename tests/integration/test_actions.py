@@ -1055,3 +1055,29 @@ def test_the_plan_page_offers_no_quick_update_for_a_closed_action(signed_in, pla
     assert posted.status_code == 200
     assert CLOSED_REFUSAL in posted.content.decode()
     assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1
+
+
+@pytest.fixture
+def inactive_officer(partnership_a):
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username="gone", first_name="Gwen", last_name="Gone", is_active=False)
+    return MembershipFactory(user=user, partnership=partnership_a, role="officer")
+
+
+def test_new_action_offers_only_active_members_as_lead(signed_in, plan_a, inactive_officer):
+    url = reverse("actions:action_create", args=["partnership-a", plan_a.pk])
+    leads = signed_in.get(url).context["form"].fields["lead_member"].queryset
+    assert inactive_officer not in leads
+    assert leads.exists()
+
+
+def test_action_edit_keeps_an_inactive_lead(signed_in, red_action, inactive_officer):
+    red_action.lead_member, red_action.lead_text = inactive_officer, ""
+    red_action.save()
+    url = reverse("actions:action_edit", args=["partnership-a", red_action.pk])
+    assert inactive_officer in signed_in.get(url).context["form"].fields["lead_member"].queryset
+    data = _action_post(red_action, lead_member=inactive_officer.pk, lead_text="", when="Monthly")
+    assert signed_in.post(url, data).status_code == 302
+    red_action.refresh_from_db()
+    assert red_action.lead_member == inactive_officer

@@ -352,3 +352,70 @@ def test_admin_links_only_indicators_of_the_rows_own_partnership(
         refused
         == [[f"Choose indicators of {partnership_a.name}: B 01 is another partnership's."]] * 2
     )
+
+
+# Users and memberships ------------------------------------------------------------
+
+
+def _last_change_message() -> str:
+    from django.contrib.admin.models import LogEntry
+
+    return LogEntry.objects.order_by("-pk").first().get_change_message()
+
+
+@pytest.mark.django_db
+def test_a_users_history_names_old_and_new_flags_and_groups(signed_in, officer_a):
+    from django.contrib.auth.models import Group
+
+    from tests.integration.test_admin_rules import _user_form
+
+    editors = Group.objects.create(name="Editors")
+    officer_a.date_joined = officer_a.date_joined.replace(microsecond=0)  # as the form shows it
+    officer_a.save()
+    url = reverse("admin:auth_user_change", args=[officer_a.pk])
+
+    form = _user_form(officer_a, is_active=None, is_staff="on", groups=[editors.pk])
+    assert signed_in.post(url, form).status_code == 302
+
+    assert _last_change_message() == (
+        "Changed Active from yes to no, Staff status from no to yes and Groups from blank "
+        "to “Editors”."
+    )
+
+
+@pytest.mark.django_db
+def test_a_memberships_history_names_old_and_new_role_and_organisation(signed_in, officer_a):
+    from tests.factories import OrganisationFactory
+
+    membership = officer_a.memberships.get()
+    before = membership.organisation.name
+    other = OrganisationFactory(name="Devon Police")
+
+    _change(signed_in, _admin_url(membership), role="chair", organisation=other.pk)
+
+    assert _last_change_message() == (
+        f"Changed Organisation from “{before}” to “Devon Police” and Role from “Officer” "
+        "to “Chair”."
+    )
+
+
+@pytest.mark.django_db
+def test_a_membership_changed_on_its_partnerships_page_names_old_and_new_role(
+    signed_in, partnership_a, officer_a
+):
+    membership = officer_a.memberships.get()
+    page = signed_in.get(_admin_url(partnership_a))
+    prefix = next(
+        inline.formset.prefix
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model._meta.model_name == "membership"
+    )
+    row = next(f.prefix for f in page.context["inline_admin_formsets"][1].formset if f.instance.pk)
+    assert row.startswith(prefix)
+
+    _change(signed_in, _admin_url(partnership_a), **{f"{row}-role": "coordinator"})
+
+    membership.refresh_from_db()
+    assert _last_change_message() == (
+        f"Changed Role from “Officer” to “Coordinator” for membership “{membership}”."
+    )

@@ -656,3 +656,24 @@ def test_admin_refuses_a_slug_the_import_would_not_find(client, admin_user, slug
     )
     assert taken.status_code == 302
     assert list(Partnership.objects.values_list("slug", flat=True)) == ["test-valley"]
+
+
+@pytest.mark.django_db
+def test_user_page_says_what_staff_and_superuser_status_grant_here(client, admin_user, officer_a):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:auth_user_change", args=[officer_a.pk])).content.decode()
+
+    assert "Designates whether the user can log into this admin site." not in page
+    assert "On the site they see only the partnerships they are a member of." in page
+    assert "on the site every partnership" in page
+
+
+@pytest.mark.django_db
+def test_user_list_shows_who_is_active(client, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:auth_user_changelist"))
+
+    assert "is_active" in response.context["cl"].list_display
+    assert "column-is_active" in response.content.decode()

@@ -76,7 +76,7 @@ def test_load_demo_logins_have_their_roles(client, debug_on):
     dashboard = reverse("indicators:dashboard", args=["safer-plymouth"])
     sheet = reverse("indicators:month_sheet", args=["safer-plymouth", "2016-11"])
 
-    assert User.objects.get(username="admin").is_staff
+    assert User.objects.get(username="admin").is_superuser
     expected = {"admin": (200, 200), "officer": (200, 200), "panel": (404, 404)}
     for username, statuses in expected.items():
         client.force_login(User.objects.get(username=username))

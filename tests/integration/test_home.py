@@ -94,3 +94,37 @@ def test_home_query_count_does_not_grow_with_partnerships(
         with django_assert_max_num_queries(6):
             response = client.get(reverse("core:home"), {"page": 2})
         assert len(names(response)) == HOME_PAGE_SIZE
+
+
+@pytest.fixture
+def gone(partnership_a):
+    """A member of A whose account an administrator deactivated."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="gone", first_name="Gwen", last_name="Gone", is_active=False)
+    return MembershipFactory(user=user, partnership=partnership_a, role="officer")
+
+
+@pytest.mark.django_db
+def test_home_counts_only_active_members(client, officer_a, gone):
+    client.force_login(officer_a)
+    response = client.get(reverse("core:home"))
+    assert response.context["listing"].page.object_list[0][0].member_count == 1
+
+
+@pytest.mark.django_db
+def test_partnership_page_leaves_inactive_accounts_out_of_members(client, panel_a, gone):
+    client.force_login(panel_a)
+    page = client.get(reverse("core:partnership", args=["partnership-a"])).content.decode()
+    assert "Gwen Gone" not in page
+
+
+@pytest.mark.django_db
+def test_partnership_page_tells_editors_of_inactive_accounts(client, officer_a, gone):
+    client.force_login(officer_a)
+    response = client.get(reverse("core:partnership", args=["partnership-a"]))
+    members = [m for _, ms in response.context["overview"].members_by_organisation for m in ms]
+    assert gone not in members
+    page = response.content.decode()
+    assert "Inactive accounts" in page
+    assert "Gwen Gone" in page

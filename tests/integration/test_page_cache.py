@@ -252,7 +252,7 @@ def test_every_write_path_shows_on_the_next_request(client, officer_a, world, wr
     urls = pages(own)
     other_urls = pages(other)
     client_b = client.__class__()
-    client_b.force_login(UserFactory(is_staff=True))
+    client_b.force_login(UserFactory(is_staff=True, is_superuser=True))
     before = fetch(client, urls)
     fetch(client, urls)  # every page now comes from the cache
     other_before = fetch(client_b, other_urls)

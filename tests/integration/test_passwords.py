@@ -4,6 +4,7 @@ box is empty, and a completed reset that unlocks its user name."""
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -114,3 +115,71 @@ def test_a_reset_refused_leaves_the_lock(client, officer_a):
 
     assert refused.status_code == 200
     assert sign_in("officer-a", "pw-for-tests-1", "10.0.0.3") == 429
+
+
+@pytest.mark.django_db
+def test_a_user_added_without_a_password_sets_their_first_by_reset(client, officer_a):
+    """An administrator invites someone by adding them with password-based authentication
+    disabled: the reset link is how they choose their first password."""
+    officer_a.set_unusable_password()
+    officer_a.save()
+
+    form = reset_link_form(client, officer_a.email)
+    response = client.post(form, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert sign_in("officer-a", NEW_PASSWORD) == 302
+
+
+@pytest.mark.django_db
+def test_an_inactive_user_gets_no_reset_link(client, officer_a):
+    officer_a.set_unusable_password()
+    officer_a.is_active = False
+    officer_a.save()
+
+    assert client.post(reverse("password_reset"), {"email": officer_a.email}).status_code == 302
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_reset_done_page_sends_to_an_administrator(client):
+    page = client.get(reverse("password_reset_done")).content.decode()
+
+    assert "ask a portal administrator" in page
+    assert "coordinator" not in page
+
+
+@pytest.mark.django_db
+def test_admin_adds_a_user_with_their_email_and_name(client, admin_user):
+    client.force_login(admin_user)
+    form = {
+        "username": "newcomer",
+        "email": "newcomer@example.org",
+        "first_name": "Nia",
+        "last_name": "Newcomer",
+        "usable_password": "false",
+        "password1": "",
+        "password2": "",
+    }
+
+    response = client.post(reverse("admin:auth_user_add"), form)
+
+    assert response.status_code == 302
+    user = User.objects.get(username="newcomer")
+    assert (user.email, user.first_name, user.last_name) == (
+        "newcomer@example.org",
+        "Nia",
+        "Newcomer",
+    )
+    assert not user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_admin_add_user_page_says_how_someone_without_a_password_gets_in(client, admin_user):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:auth_user_add")).content.decode()
+
+    assert "Single Sign-On" not in page
+    assert "Forgotten your password?" in page
+    assert 'name="email"' in page

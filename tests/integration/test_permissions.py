@@ -21,7 +21,7 @@ A row is `Url(name, args, access, ok_status, query=..., post=...)`:
 - `access` is who may open it: PUBLIC (anyone, signed in or not: e.g. a
   published report), SIGNED_IN (any account), PUBLISHED (members of the
   partnership: panel members and editors), LIVE and EDIT (editors of the
-  partnership), STAFF (administrators). `USERS` says which user has which.
+  partnership), STAFF (administrators: active superusers). `USERS` says which user has which.
 - `ok_status` is the answer to a GET by a user who has the access (200, or 302
   for a URL that redirects); everyone else gets 403 or 404 without a word of
   partnership A, and anonymous users are sent to sign in (an API answers 401).
@@ -62,6 +62,8 @@ USERS: dict[str | None, set[str]] = {
     "panel_a": {PUBLIC, SIGNED_IN, PUBLISHED},
     "officer_b": {PUBLIC, SIGNED_IN},
     "outsider": {PUBLIC, SIGNED_IN},
+    # Staff status lets someone into the admin: on the site they are nobody's member.
+    "staff_only": {PUBLIC, SIGNED_IN},
 }
 # The user who proves a POST writes: the one with least rights that has the access.
 LEAST_ENTITLED = {
@@ -614,3 +616,21 @@ def test_inactive_member_sees_nothing(client, officer_a, partnership_a):
     client.force_login(officer_a)
     response = client.get(reverse("core:partnership", args=[partnership_a.slug]))
     assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_home_for_staff_only_user_lists_no_partnership(client, staff_only, partnership_a):
+    client.force_login(staff_only)
+    response = client.get(reverse("core:home"))
+    assert b"Partnership A" not in response.content
+
+
+@pytest.mark.django_db
+def test_staff_only_user_cannot_change_partnership_by_import(client, staff_only, partnership_a):
+    client.force_login(staff_only)
+    text = f"slug,name,reports_public\n{partnership_a.slug},Partnership A,yes\n"
+    upload = SimpleUploadedFile("partnerships.csv", text.encode(), "text/csv")
+    response = client.post(reverse("indicators:import_all"), {"files": upload})
+    assert response.status_code == 403
+    partnership_a.refresh_from_db()
+    assert not partnership_a.reports_public

@@ -240,7 +240,7 @@ def test_an_integer_beyond_its_column_finds_nothing(client):
     partnership = PartnershipFactory()
     assert PreparedGet(Partnership, "pk").get(10**30) is None
     assert PreparedGet(Partnership, "pk").get(-(10**30)) is None
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     for url in (
         f"/p/{partnership.slug}/indicators/{10**30}/",
         f"/p/{partnership.slug}/indicators/{2**63}/year/2016/",
