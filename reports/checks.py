@@ -155,6 +155,7 @@ _DENIED_OR_A_RATE = re.compile(
 
 
 def _another_period(clause: str) -> bool:
+    """Whether a clause speaks of a period other than the year to date."""
     return bool(_ANOTHER_PERIOD.search(clause) or _LAST_YEAR_AS_A_TIME.search(clause))
 
 
@@ -355,7 +356,8 @@ def _walk(value: object, keys: tuple[str, ...] = ()):
 
 
 # Figures the report does not print as numbers (process limits are drawn, not written;
-# the forecast is not shown): a number in the text that only they match is no figure.
+# the forecast is not shown) or that number periods: a number in the text that only they
+# match is no figure.
 _NOT_PRINTED = frozenset(
     {"spc_mean", "spc_lower", "spc_upper", "spc_points", "forecast", "months_elapsed",
      "months_remaining", "quarter"}
