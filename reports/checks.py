@@ -126,27 +126,50 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-# A clause that speaks of a hope, an aim, a target or another place: nothing in it is
-# checked. One that denies, or speaks of another period (a month, a quarter, a rate, a
-# year): its rise or fall is not checked against the year to date.
+# A clause that speaks of a hope, an aim, a target, another place, or a share of the
+# indicator ("more than half of ...", "a higher share"): nothing in it is checked.
 _HEDGED = re.compile(
     r"\b(?:if|unless|whether|aim\w*|target\w*|hop\w*|expect\w*|forecast\w*|predict\w*"
     r"|plan\w*|want\w*|should|would|could|might|may|will|can|need\w*|likely|tbc|force"
-    r"|national\w*|england|wales|region\w*|similar|average|other|neighbour\w*)\b|\?",
+    r"|national\w*|england|wales|region\w*|similar|average|other|neighbour\w*"
+    r"|share|proportion|half)\b|\?",
     re.IGNORECASE,
 )
-_OTHER_THAN_THE_YEAR = re.compile(
-    r"\b(?:not|no|never|nor|without|month|quarter\w*|week\w*|since|rolling|rates?"
-    rf"|{_MONTHS})\b|n't\b|\bper 1,000\b|\b(?:19|20)\d\d\b",
+# A clause that speaks of another period (a month, a quarter, a year, "two years ago"):
+# neither its numbers nor its rise or fall are the year to date's.
+_ANOTHER_PERIOD = re.compile(
+    rf"\b(?:month|quarter\w*|week\w*|since|rolling|{_MONTHS}|years? ago"
+    r"|(?:two|three|four|five|\d+) years)\b|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+# "Last year" is the year to date's comparison only after "than", "with", "on" ...;
+# otherwise ("increased last year", "overall last year crimes ...") it is a time of its own.
+_LAST_YEAR_AS_A_TIME = re.compile(
+    r"^(?:(?!\b(?:than|with|on|against|from|versus|vs)\b).)*\blast year\b",
+    re.IGNORECASE | re.DOTALL,
+)
+# A clause that denies, or speaks of a rate: its rise or fall is not checked.
+_DENIED_OR_A_RATE = re.compile(
+    r"\b(?:not|no|never|nor|without|rates?)\b|n't\b|\bper 1,000\b", re.IGNORECASE
+)
+
+
+def _another_period(clause: str) -> bool:
+    """Whether a clause speaks of a period other than the year to date."""
+    return bool(_ANOTHER_PERIOD.search(clause) or _LAST_YEAR_AS_A_TIME.search(clause))
+
+
+# "More than half", "fewer than 10": an amount, not a comparison with last year.
+_THAN_AN_AMOUNT = r"(?!\s+than\s+(?:half|a\s+(?:third|quarter|fifth|tenth)|one|two|three|\d))"
 _UP = (
     r"rose|risen|rising|increased|increasing|grew|grown|growing|climbed|doubled|higher"
-    r"|more\b(?! than \d)[^,;]*\bthan|(?:went|gone|go|is|are|was|were|been) up|up (?:by|on|from)"
+    rf"|more\b{_THAN_AN_AMOUNT}[^,;]*\bthan|(?:went|gone|go|is|are|was|were|been) up"
+    r"|up (?:by|on|from)"
 )
 _DOWN = (
     r"fell|fallen|falling|decreased|decreasing|reduced|reductions?|dropped|declined|declining"
-    r"|halved|lower|fewer|less\b[^,;]*\bthan|(?:went|gone|go|is|are|was|were|been) down"
+    rf"|halved|lower|fewer{_THAN_AN_AMOUNT}|less\b{_THAN_AN_AMOUNT}[^,;]*\bthan"
+    r"|(?:went|gone|go|is|are|was|were|been) down"
     r"|down (?:by|on|from)"
 )
 # Words that name a change, or ask for one ("to increase reporting"): only the first.
@@ -171,11 +194,35 @@ _NOT_A_FIGURE_AFTER = re.compile(r"^(?:[\w/:\-–]|[.,]\d)")  # 2016/17, 12-mont
 _NOT_A_FIGURE_BEFORE = re.compile(rf"(?:[£$€]\s?|\bper |\b(?:{_MONTHS}) )$", re.IGNORECASE)
 _CODE_BEFORE = re.compile(r"(?:\b[A-Z]{2,4} ?|\bQ)$")  # "SP 09", "NI 16", "Q3"
 _BEFORE_MONTH = re.compile(rf"^ (?:{_MONTHS})\b", re.IGNORECASE)
+# A number beside a word of rise or fall, or signed, is the size of a change: "rose by 68",
+# "down 40%", "(+31%)"; "223 fewer", "a 31% reduction". ("Rose to 7,170" is a level.)
+_CHANGED_BY = re.compile(
+    r"(?:\b(?:rose|risen|rising|increased|increasing|grew|grown|growing|climbed|fell|fallen"
+    r"|falling|decreased|decreasing|reduced|dropped|declined|declining|up|down)(?:\s+by)?"
+    r"(?:\s+(?:almost|nearly|about|around|over|some))?\s+|(?:^|[\s(])[+−-]\s?)$",
+    re.IGNORECASE,
+)
+_CHANGE_AFTER = re.compile(
+    r"^\s*(?:more|fewer|less|higher|lower|rises?|increases?|growth|falls?|drops?|declines?"
+    r"|decreases?|reductions?)\b",
+    re.IGNORECASE,
+)
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r";|:|,\s|\s(?:and|but|while|whereas|although|though)\s", re.IGNORECASE)
 # A clause that only adds to the one before: ", a 31% reduction".
 _APPOSITION = re.compile(r"^\s*(?:an?|which is an?)\b", re.IGNORECASE)
+# What may come before the claim of a clause in a comment that names nothing, for it to be
+# about the indicator commented on: a pronoun, or a word for what it counts ("Reporting
+# has reduced", "It rose by 68"). Anything else ("Shoplifting accounts for 300", "Repeat
+# victims fell") is a sub-category or a related measure, whose numbers are let be.
+_ITSELF = frozenset({
+    "it", "its", "this", "that", "these", "those", "they", "there", "the", "a", "an", "our",
+    "overall", "reporting", "reports", "recorded", "figure", "figures", "number", "numbers",
+    "total", "level", "levels", "count", "crimes", "incidents", "offences",
+    "year", "to", "date", "so", "far", "now", "still", "also", "again",
+    "has", "have", "had", "is", "are", "was", "were", "been",
+})  # fmt: skip
 
 # What an indicator's title begins or ends with that a sentence leaves out: "Reduce",
 # "Increase reporting of", "Police recorded"; "incidents".
@@ -252,12 +299,14 @@ class _Number:
     value: Decimal
     places: int
     percent: bool
+    change: bool = False
 
 
 def numbers_in(text: str) -> list[_Number]:
     """The numbers ``text`` gives as figures: none that is a year (2016, 2016/17), a date,
     money, a code ("SP 09", "Q3"), part of a word ("12-month", "3rd"), a rate's base
-    ("per 1,000"), or a count below 10 (more often "3 groups" than a figure)."""
+    ("per 1,000"), or a count below 10 (more often "3 groups" than a figure). Each says
+    whether it is the size of a change ("rose by 68")."""
     found = []
     for match in _NUMBER.finditer(text):
         before, after = text[: match.start()], text[match.end() :]
@@ -277,7 +326,8 @@ def numbers_in(text: str) -> list[_Number]:
             continue
         written = match.group().strip()
         places = len(decimals) - 1 if decimals else 0
-        found.append(_Number(written, value, places, percent))
+        change = bool(_CHANGED_BY.search(before) or _CHANGE_AFTER.match(after))
+        found.append(_Number(written, value, places, percent, change))
     return found
 
 
@@ -291,20 +341,27 @@ def _decimal(value: object) -> Decimal | None:
     return abs(number) if number.is_finite() else None
 
 
-def _walk(value: object, *, percent_keys: bool = False, under_pct: bool = False):
-    """Every number in a snapshot part (only those under a "pct" key, if asked)."""
+def _walk(value: object, keys: tuple[str, ...] = ()):
+    """Every number in a snapshot part, with the keys it is under."""
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk(
-                item, percent_keys=percent_keys, under_pct=under_pct or "pct" in str(key)
-            )
+            yield from _walk(item, (*keys, str(key)))
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _walk(item, percent_keys=percent_keys, under_pct=under_pct)
-    elif not percent_keys or under_pct:
+            yield from _walk(item, keys)
+    else:
         number = _decimal(value)
         if number is not None:
-            yield number
+            yield keys, number
+
+
+# Figures the report does not print as numbers (process limits are drawn, not written;
+# the forecast is not shown) or that number periods: a number in the text that only they
+# match is no figure.
+_NOT_PRINTED = frozenset(
+    {"spc_mean", "spc_lower", "spc_upper", "spc_points", "forecast", "months_elapsed",
+     "months_remaining", "quarter"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -320,18 +377,47 @@ class _Pool:
         return any(abs(figure - number.value) < step for figure in pool)
 
 
-def _pool(parts: Iterable[tuple[object, bool]]) -> _Pool:
+def _pool(parts: Iterable[tuple[object, bool]], *, changes: bool = False) -> _Pool:
+    """The printed figures of snapshot parts (only the changes, if asked): all of them as
+    counts; as percentages, those of a percentage measure and those under a "pct" key."""
     counts, percents = set(), set()
     for part, is_percentage in parts:
-        numbers = set(_walk(part))
-        counts |= numbers
-        percents |= numbers if is_percentage else set(_walk(part, percent_keys=True))
+        for keys, number in _walk(part):
+            if keys and keys[-1] in _NOT_PRINTED:
+                continue
+            if changes and not any("change" in key for key in keys):
+                continue
+            counts.add(number)
+            if is_percentage or any("pct" in key for key in keys):
+                percents.add(number)
     return _Pool(frozenset(counts), frozenset(percents))
 
 
-def _entry_parts(entry: dict, context: dict) -> list[tuple[object, bool]]:
-    """What of the snapshot holds an indicator's figures: its own record, months and
-    rolling year, and its rows in the crime-in-context tables."""
+@dataclass(frozen=True)
+class _Shown:
+    """What the report prints of some indicators: all their figures, and their changes."""
+
+    figures: _Pool
+    changes: _Pool
+
+    def shows(self, number: _Number) -> bool:
+        """Whether the report prints ``number``: the size of a change only as a change."""
+        return (self.changes if number.change else self.figures).shows(number)
+
+
+_Parts = list[tuple[object, bool]]  # snapshot parts, each with whether it is a percentage
+
+
+def _shown(changing: _Parts, others: _Parts) -> _Shown:
+    """What the parts print: every figure; changes only from the ``changing`` parts."""
+    return _Shown(_pool(changing + others), _pool(changing, changes=True))
+
+
+def _entry_parts(entry: dict, context: dict) -> tuple[_Parts, _Parts]:
+    """What of the snapshot holds an indicator's figures: what holds the changes a sentence
+    speaks of (its own record and rolling year), then the rest: its months (a month's
+    change is the month's, and a clause naming a month is not checked) and its rows in the
+    crime-in-context tables (another source, over other quarters)."""
     percentage = entry.get("measure") == "percentage"
     rows = [
         row
@@ -339,12 +425,8 @@ def _entry_parts(entry: dict, context: dict) -> list[tuple[object, bool]]:
         for row in context.get(key) or []
         if row.get("id") == entry["id"]
     ]
-    return [
-        (entry.get("figures", {}), percentage),
-        (entry.get("months", []), percentage),
-        (entry.get("rolling", {}), percentage),
-        (rows, False),
-    ]
+    changing = [(entry.get("figures", {}), percentage), (entry.get("rolling", {}), percentage)]
+    return changing, [(entry.get("months", []), percentage), (rows, False)]
 
 
 def _ytd(entry: dict) -> tuple[Decimal, Decimal, Decimal, Decimal | None] | None:
@@ -395,6 +477,13 @@ def _direction(clause: str) -> tuple[str, str] | None:
     return next(iter(words.items()))
 
 
+def _about_itself(clause: str) -> bool:
+    """Whether a clause of a comment that names no indicator is about the one it is on."""
+    claims = [m.start() for m in (_DIRECTION.search(clause), _NUMBER.search(clause)) if m]
+    lead = clause[: min(claims)] if claims else clause
+    return all(word in _ITSELF for word in re.findall(r"[\w'’-]+", lead.lower()))
+
+
 def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
     """Numbers no figure of the report shows, and rises or falls the figures contradict,
     in the text about the figures."""
@@ -407,20 +496,28 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
         for sentence in _SENTENCE.split(text.text):
             mentions = _mentions(sentence, names)
             plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
-            # What each clause is about: the indicators it names, else the one the text
-            # is a comment on, else (", a 31% reduction") what the clause before named.
-            about: frozenset[int] = frozenset()
-            single = False
+            # What each clause is about: the indicators it names; else (", a 31%
+            # reduction") what the clause before was about; else, in a comment, the
+            # indicator it is on if the clause speaks of it, or something else (None).
+            about: frozenset[int] | None = frozenset()
+            single = elsewhen = False
             for start, end in _clauses(plain):
                 clause = plain[start:end]
+                # Once a sentence speaks of another period, so may the rest of it
+                # ("last year crimes and incidents reduced by 3%").
+                elsewhen = elsewhen or _another_period(clause)
                 named = {ids for s, e, ids in mentions if s >= start and e <= end}
                 if named:
                     about, single = frozenset().union(*named), len(named) == 1
-                elif text.subject is not None:
-                    about, single = frozenset({text.subject["id"]}), True
-                elif not _APPOSITION.match(clause):
+                elif start > 0 and _APPOSITION.match(clause):
+                    pass
+                elif text.subject is None:
                     about, single = frozenset(), False
-                if not _HEDGED.search(clause):
+                elif _about_itself(clause):
+                    about, single = frozenset({text.subject["id"]}), True
+                else:
+                    about, single = None, False
+                if about is not None and not elsewhen and not _HEDGED.search(clause):
                     checker.check(text.where, clause, about, single=single)
     return checker.warnings
 
@@ -430,9 +527,11 @@ class _FigureChecker:
         context = snapshot.get("context") or {}
         self.entries = {entry["id"]: entry for entry in _entries(snapshot)}
         parts = {i: _entry_parts(entry, context) for i, entry in self.entries.items()}
-        self.pools = {i: _pool(own) for i, own in parts.items()}
-        self.everything = _pool(
-            [part for own in parts.values() for part in own] + [(snapshot.get("family"), False)]
+        self.shown = {i: _shown(*own) for i, own in parts.items()}
+        self.everything = _shown(
+            [part for changing, _ in parts.values() for part in changing],
+            [part for _, others in parts.values() for part in others]
+            + [(snapshot.get("family"), False)],
         )
         self.warnings: list[TextWarning] = []
         self._directions: set[tuple[str, int]] = set()
@@ -447,11 +546,11 @@ class _FigureChecker:
         subjects = [self.entries[i] for i in sorted(about) if i in self.entries]
         for number in numbers_in(clause):
             self._number(where, number, subjects, direction is not None)
-        if single and subjects and direction and not _OTHER_THAN_THE_YEAR.search(clause):
+        if single and subjects and direction and not _DENIED_OR_A_RATE.search(clause):
             self._direction(where, direction, subjects)
 
     def _number(self, where: str, number: _Number, subjects: list[dict], moved: bool) -> None:
-        if any(self.pools[entry["id"]].shows(number) for entry in subjects):
+        if any(self.shown[entry["id"]].shows(number) for entry in subjects):
             return
         if len(subjects) == 1:
             entry = subjects[0]
@@ -495,13 +594,13 @@ _CODE = re.compile(r"\b[A-Z]{1,4} ?\d+\b")
 
 
 _SPELLED_OUT = re.compile(
-    r"\(([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?\)|\b([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s? \([a-z]"
+    r"\(([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?\)|\b([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s? \([A-Za-z][a-z]"
 )
 
 
 def _spelled_out(texts: Sequence[_Text]) -> set[str]:
-    """Abbreviations a text explains where it uses them: "ABC (in words)" or "in words
-    (ABC)"."""
+    """Abbreviations a text explains where it uses them: "ABC (in words)", "ABC (In
+    Words)" or "in words (ABC)"; not "ABC (SP 01)"."""
     joined = "\n".join(text.text for text in texts)
     return {match.group(1) or match.group(2) for match in _SPELLED_OUT.finditer(joined)}
 

@@ -254,6 +254,7 @@ def test_an_unexplained_abbreviation_is_warned_once_where_first_used():
         "NHS and UK are known to everyone.",
         "The clinical commissioning group (CCG) joined.",
         "The CCG (clinical commissioning group) joined.",
+        "Figures are from the CSEW (Crime Survey for England and Wales).",
         "SS 01 and NI 16 are codes.",
     ],
 )
@@ -321,3 +322,104 @@ def test_glossary_prints_other_terms_and_they_replace_ours():
 
     assert [t["term"] for t in terms] == ["CSP", "CCG", "ASB"]
     assert terms[-1]["meaning"] == "anti-social behaviour here"
+
+
+# The Safer Plymouth report of November 2016 (year to date), as the demo shows it, with
+# the figures a wrong number used to match: hate crime's process limit (62.82), forecast
+# (452.1) and quarter last year (60); serious acquisitive crime's month of 80 and its
+# change of 80 in the crime-in-context table (police.uk's quarter, not the record's).
+PLYMOUTH = {
+    "SP 01": entry(11, "SP 01", "Overall crime", "12586", "12016"),
+    "SP 02": entry(12, "SP 02", "Reduce serious acquisitive crime", "1149", "1223", months=["80"]),
+    "SP 03": entry(
+        13, "SP 03", "Reduce violence with injury (excluding domestic abuse)", "1375", "1280"
+    ),
+    "SP 04": entry(
+        14,
+        "SP 04",
+        "Increase reporting of domestic violence (crimes and incidents)",
+        "3230",
+        "4329",
+    ),
+    "SP 06": entry(16, "SP 06", "Reduce anti-social behaviour incidents", "7170", "6803"),
+    "SP 07": entry(
+        17, "SP 07", 'Increase reporting of Level Two Indicator: "ist" incidents', "150", "140"
+    ),
+    "SP 09": entry(19, "SP 09", "Police recorded hate crime", "287", "219"),
+}
+PLYMOUTH["SP 09"]["figures"].update(spc_upper="62.82", forecast="452.1", quarter_last_year="60")
+
+
+def plymouth_comment(code: str, comment: str) -> list[str]:
+    """The figure warnings of an editor's comment on one of the indicators."""
+    entries = [dict(e, editor_comment=comment if c == code else "") for c, e in PLYMOUTH.items()]
+    snap = snapshot(*entries)
+    snap["context"] = {"core": [{"id": 12, "quarter": {"this": "214", "change": "-80"}}]}
+    warnings = checks.figure_warnings(snap, checks.editor_texts(snap))
+    return [f"{w.where}: {w.message}" for w in warnings]
+
+
+@pytest.mark.parametrize(
+    ("code", "comment"),
+    [
+        # A sub-category or a related measure is not the indicator the comment is on.
+        ("SP 02", "Despite a small rise in dwelling burglary, serious acquisitive crime has "
+         "fallen by 74 crimes."),
+        ("SP 06", "Anti-social behaviour incidents increased by 5% but repeat callers fell "
+         "by 12%."),
+        ("SP 06", "ASB rose by 367 (5%). Youth-related ASB fell, but neighbour disputes "
+         "increased."),
+        ("SP 06", "Anti-social behaviour rose 5%. Calls about noise were lower than last year."),
+        ("SP 03", "Violence with injury rose by 95. Repeat victims fell from 120 to 96."),
+        ("SP 03", "Violence with injury rose, and violence rose 20% in the city centre."),
+        ("SP 01", "Shoplifting accounts for 300 of the increase."),
+        ("SP 02", "Serious acquisitive crime fell, helped by Operation Vortex which saw 45 "
+         "arrests."),
+        ("SP 09", "Third party reporting centres received 24 reports."),
+        # Another period: a month, "last year" as a time, two years ago.
+        ("SP 07", "Police reports also down 40% for August."),
+        ("SP 04", "overall last year crimes and incidents reduced by 3% (223 fewer incidents)."),
+        ("SP 04", "The number of DA crimes recorded increased last year but…"),
+        ("SP 06", "ASB is 5% higher than last year, although still lower than two years ago."),
+        # A share is no rise or fall of the indicator.
+        ("SP 02", "More than half of serious acquisitive crimes were thefts from vehicles."),
+        ("SP 02", "Thefts from vehicles make up a higher share than last year."),
+        # What the figures bear out.
+        ("SP 09", "Hate crime rose by 68 crimes (+31%)."),
+        ("SP 02", "Serious acquisitive crime fell by 74 crimes, a 6% reduction."),
+        ("SP 04", "Reporting fell by 1,099 (25%)."),
+    ],
+)  # fmt: skip
+def test_plymouth_comment_the_figures_do_not_contradict_is_not_warned(code, comment):
+    assert plymouth_comment(code, comment) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "comment", "written"),
+    [
+        # A change is compared with the changes, not with any figure of the indicator.
+        ("SP 09", "Hate crime rose by 62 crimes.", "62"),
+        ("SP 09", "Hate crime rose by 452 crimes.", "452"),
+        ("SP 09", "Hate crime rose by 60 (+31%).", "60"),
+        ("SP 02", "Serious acquisitive crime fell by 80 crimes.", "80"),
+        # Of the indicator itself, by a pronoun or a word for what it counts.
+        ("SP 09", "It rose by 62 on last year.", "62"),
+        ("SP 02", "Crimes fell by 80.", "80"),
+    ],
+)
+def test_plymouth_comment_with_a_wrong_change_is_warned(code, comment, written):
+    entry = PLYMOUTH[code]
+
+    assert plymouth_comment(code, comment) == [
+        f"Comment on {code} {entry['title']}: {written} is not a figure the report shows for "
+        f"{code} {entry['title']}: {checks.figures_words(entry)}."
+    ]
+
+
+def test_a_comment_whose_words_for_the_measure_contradict_it_is_warned():
+    warnings = plymouth_comment("SP 06", "Incidents have fallen again.")
+
+    assert [w.split(" but ")[0] for w in warnings] == [
+        'Comment on SP 06 Reduce anti-social behaviour incidents: "fallen" says anti-social '
+        "behaviour went down,"
+    ]
