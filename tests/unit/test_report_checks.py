@@ -423,3 +423,10 @@ def test_a_comment_whose_words_for_the_measure_contradict_it_is_warned():
         'Comment on SP 06 Reduce anti-social behaviour incidents: "fallen" says anti-social '
         "behaviour went down,"
     ]
+
+
+def test_a_summary_percentage_about_nothing_the_report_names_is_let_be():
+    # Shoplifting is no indicator of the report: its 12% may be right, so nothing is said.
+    snap = snapshot(entry(**HATE), summary=["Shoplifting rose by 12% in the city centre."])
+
+    assert messages(snap) == []
