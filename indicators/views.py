@@ -822,6 +822,7 @@ def import_upload(request, slug=None):
     report = None
     errors: list[str] = []
     problems = 0
+    other_partnerships = False  # rows of other partnerships, refused here
     if request.method == "POST" and form.is_valid():
         # One time limit for reading the files and importing them.
         deadline = importing.Deadline(settings.IMPORT_UPLOAD_MAX_SECONDS)
@@ -850,6 +851,7 @@ def import_upload(request, slug=None):
                 )
             except importing.ImportFailed as failed:
                 errors, problems = failed.report.errors, failed.report.problems
+                other_partnerships = failed.report.other_partnerships
         if report and not report.dry_run:
             messages.success(request, report.summary())
             if partnership:
@@ -868,6 +870,8 @@ def import_upload(request, slug=None):
             "problem_count": max(problems, len(errors)),
             "more_problems": max(problems, len(errors)) - len(errors[:ERRORS_SHOWN]),
             "columns": {k: import_registry.get(k).columns for k in allowed},
+            # The site's import takes several partnerships' files, for those who may use it.
+            "import_all_hint": other_partnerships and is_site_admin(request.user),
         },
     )
 

@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -456,19 +458,37 @@ class MeetingInline(admin.TabularInline):
     ordering = ["-date"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # The partnership's own theme groups: not every group in the country, each
-        # named with its partnership by a query of its own, in every meeting's row.
+        # The partnership's own theme groups: not every group in the country, in every
+        # meeting's row.
         if db_field.name == "theme_group":
             partnership_id = object_id_of(request)
-            groups = ThemeGroup.objects.select_related("partnership")
+            groups = ThemeGroup.objects.order_by("name")
             kwargs["queryset"] = (
                 groups.filter(partnership_id=partnership_id) if partnership_id else groups.none()
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "theme_group":
+            # By name alone: the page is the partnership's (its own name, in brackets,
+            # would repeat it in every meeting's row and widen the table past the screen).
+            field.label_from_instance = attrgetter("name")
+        return field
+
+
+def partnerships_kept(partnerships: list[Partnership]) -> list[str]:
+    """Why each of these partnerships cannot be deleted, for those that cannot: deleted,
+    one would take its figures, targets and the histories of its changes with it, which
+    the admin deletes for no one."""
+    kept = selectors.partnerships_kept([p.pk for p in partnerships])
+    return [
+        f"{p.name} has figures and history, so it is kept: figures, targets and the "
+        f"history of changes are never deleted, and it has {joined(kept[p.pk])}."
+        for p in partnerships
+        if p.pk in kept
+    ]
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(NamesOldAndNew, admin.ModelAdmin):
+class PartnershipAdmin(NamesOldAndNew, RefusesDeletion, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["name", "area", "police_force", "population", "fy_start_month"]
     list_filter = ["police_force"]
@@ -483,6 +503,9 @@ class PartnershipAdmin(NamesOldAndNew, admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
+
+    def deletion_refusals(self, partnerships):
+        return partnerships_kept(partnerships)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -5,6 +5,7 @@ changes made to them in the admin (`History`)."""
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -12,7 +13,6 @@ from django.contrib.auth.models import User
 from django.db.models import Model
 from django.utils.text import capfirst
 
-from .models import Partnership
 from .text import joined
 
 
@@ -28,11 +28,14 @@ class History(NamedTuple):
 
 
 def value_words(value) -> str:
-    """A field's value as the history says it: text in quotes, "blank" for none."""
+    """A field's value as the history says it: text in quotes, numbers with separators,
+    "blank" for none."""
     if value is None or value == "":
         return "blank"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int | Decimal):
+        return f"{value:,}"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
@@ -41,27 +44,30 @@ def value_words(value) -> str:
 
 
 def changes_described(model: type[Model], old: dict, new: dict) -> list[str]:
-    """'Population from 26310 to 263100', for each field whose value changed, in the
-    order of ``new``, named as the admin names the field."""
-    return [
-        f"{capfirst(model._meta.get_field(name).verbose_name)} from {value_words(old[name])} "
-        f"to {value_words(value)}"
-        for name, value in new.items()
-        if old[name] != value
-    ]
+    """'Population from 26,310 to 263,100', for each field whose value changed, in the
+    order of ``new``, named as the admin names the field (a choice by its label)."""
+    described = []
+    for name, value in new.items():
+        if old[name] == value:
+            continue
+        field = model._meta.get_field(name)
+        labels = dict(field.flatchoices) if field.choices else {}
+        before, after = (labels.get(v, v) if labels else v for v in (old[name], value))
+        described.append(
+            f"{capfirst(field.verbose_name)} from {value_words(before)} to {value_words(after)}"
+        )
+    return described
 
 
 # What made an import, as the admin's history says it (an upload on the site is "an import").
 IMPORTED_BY = {"import": "the import_data command"}
 
 
-def partnership_import_logged(
-    *, partnership: Partnership, by: User | None, changes: list[str] | None, source: str
-) -> None:
-    """An entry in the admin's history of a partnership an import added (``changes``
-    None) or changed, by the person who imported it, naming the command when it came
-    from import_data. An entry must name a person: an import by no one (import_data
-    without --user, the demo) writes none."""
+def import_logged(*, row: Model, by: User | None, changes: list[str] | None, source: str) -> None:
+    """An entry in the admin's history of a partnership or theme group an import added
+    (``changes`` None) or changed, by the person who imported it, naming the command when
+    it came from import_data. An entry must name a person: an import by no one
+    (import_data without --user, the demo) writes none."""
     if by is None:
         return
     what = IMPORTED_BY.get(source, "an import")
@@ -69,4 +75,4 @@ def partnership_import_logged(
         flag, message = ADDITION, f"Added by {what}."
     else:
         flag, message = CHANGE, f"Changed by {what}: {joined(changes, between='; ')}."
-    LogEntry.objects.log_actions(by.pk, [partnership], flag, message, single_object=True)
+    LogEntry.objects.log_actions(by.pk, [row], flag, message, single_object=True)

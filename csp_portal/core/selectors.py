@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, Q, QuerySet
@@ -181,6 +182,44 @@ def theme_groups_in_use(group_ids: list[int]) -> dict[int, list[str]]:
     group, and an issue affecting only it affecting every group. One query a kind."""
     named = rows_naming(ThemeGroup, group_ids, THEME_GROUP_USES)
     return {group_id: list(uses.values()) for group_id, uses in named.items()}
+
+
+# What keeps a partnership from being deleted, as a refusal counts it (one, many): its
+# figures, targets and the histories of its changes, which the admin deletes for no one
+# (their own pages refuse to), by the path from each to the partnership.
+PARTNERSHIP_KEPT = {
+    ("indicators.actual", "indicator__partnership"): ("figure", "figures"),
+    ("indicators.target", "indicator__partnership"): ("target", "targets"),
+    ("indicators.figurechange", "indicator__partnership"): (
+        "change in the history of its figures",
+        "changes in the history of its figures",
+    ),
+    ("actions.actionschange", "partnership"): (
+        "change in the history of its action plans",
+        "changes in the history of its action plans",
+    ),
+    ("commissioning.commissioningchange", "partnership"): (
+        "change in the history of its commissioning",
+        "changes in the history of its commissioning",
+    ),
+}
+
+
+def partnerships_kept(partnership_ids: list[int]) -> dict[int, list[str]]:
+    """Partnership id -> what it holds that is never deleted ("24 figures"), for those
+    with anything. One query a kind."""
+    kept: dict[int, list[str]] = defaultdict(list)
+    for (label, path), (one, many) in PARTNERSHIP_KEPT.items():
+        model = apps.get_model(label)
+        counts = (
+            model._default_manager.filter(**{f"{path}__in": partnership_ids})
+            .values_list(path)
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for partnership_id, count in counts:
+            kept[partnership_id].append(f"{count:,} {one if count == 1 else many}")
+    return dict(kept)
 
 
 def rows_naming(

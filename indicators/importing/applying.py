@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from csp_portal.core.history import changes_described, partnership_import_logged
-from csp_portal.core.models import Partnership
+from csp_portal.core.history import changes_described, import_logged, value_words
+from csp_portal.core.models import Partnership, ThemeGroup
 
 from .. import periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
 from ..services import TargetLocked, figure_snapshot, target_set
-from ..validation import profile_drop_words, profile_drops, same_number
+from ..validation import plain_number, profile_drop_words, profile_drops, same_number
 from .context import ImportContext
 from .copying import insert_rows
 
@@ -71,9 +71,8 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
         found = current.get(item["slug"])
         if found is None:
             found = Partnership.objects.create(slug=item["slug"], area=item["name"], **values)
-            partnership_import_logged(
-                partnership=found, by=ctx.user, changes=None, source=ctx.source
-            )
+            import_logged(row=found, by=ctx.user, changes=None, source=ctx.source)
+            ctx.row_changed("partnerships", found.slug)
             counts["created"] += 1
         elif all(getattr(found, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
@@ -83,9 +82,8 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
                 setattr(found, f, v)
             found.save(update_fields=list(values))
             changes = changes_described(Partnership, old, values)
-            partnership_import_logged(
-                partnership=found, by=ctx.user, changes=changes, source=ctx.source
-            )
+            import_logged(row=found, by=ctx.user, changes=changes, source=ctx.source)
+            ctx.row_changed("partnerships", found.slug, changes)
             counts["updated"] += 1
         ctx.remember_partnership(found)
     return counts
@@ -115,6 +113,7 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
             )
             indicators[item["partnership"], item["code"]] = created
             new.append(created)
+            ctx.row_changed("indicators", ctx.row_key(item["partnership"], item["code"]))
             continue
         changed = [
             f
@@ -128,6 +127,12 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
         if not changed:
             counts["unchanged"] += 1
             continue
+        if ctx.wants_rows("indicators"):
+            ctx.row_changed(
+                "indicators",
+                ctx.row_key(item["partnership"], item["code"]),
+                _indicator_changes(current, {f: values[f] for f in changed}),
+            )
         for f in changed:
             setattr(current, f, values[f])
         current.save(update_fields=changed)
@@ -137,6 +142,16 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
     data_changed(partnership_ids={i.partnership_id for i in new})
     counts["created"] += len(new)
     return counts
+
+
+def _indicator_changes(indicator: Indicator, values: dict) -> list[str]:
+    """The report's words for an indicator's changed fields (a theme group by its name)."""
+
+    def words(value):
+        return value.name if isinstance(value, ThemeGroup) else value
+
+    old = {f: words(getattr(indicator, f)) for f in values}
+    return changes_described(Indicator, old, {f: words(v) for f, v in values.items()})
 
 
 def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
@@ -180,6 +195,12 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
                 f"{why}; change it on the indicator's target page with a reason",
             )
             continue
+        if outcome in ("created", "updated"):
+            start = indicator.partnership.fy_start_month
+            key = f"{indicator.code} {periods.fy_label(item['financial_year'], start)}"
+            if item["period"]:
+                key += f" {periods.month_label(item['period'])}"
+            ctx.row_changed("targets", ctx.row_key(item["partnership"], key))
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1
     _check_profiles(items, ctx)
     return counts
@@ -257,6 +278,32 @@ def _snapshot(made: dict, value, numerator, denominator) -> dict:
     return found
 
 
+def _figure_key(indicator: Indicator, period: datetime.date, ctx: ImportContext) -> str:
+    """A figure as the report names it: "SP 01 October 2016"."""
+    key = f"{indicator.code} {periods.month_label(period)}"
+    return ctx.row_key(indicator.partnership.slug, key)
+
+
+def _figure_changes(stored: list, value, numerator, denominator, note: str) -> list[str]:
+    """The report's words for a stored figure an import changes."""
+
+    def words(number: Decimal | None) -> str:
+        return value_words(None if number is None else Decimal(plain_number(number)))
+
+    changes = [
+        f"{label} from {words(was)} to {words(now)}"
+        for label, was, now in (
+            ("Value", stored[0], value),
+            ("Numerator", stored[1], numerator),
+            ("Denominator", stored[2], denominator),
+        )
+        if not same_number(was, now)
+    ]
+    if stored[3] != note:
+        changes.append(f"Note from {value_words(stored[3])} to {value_words(note)}")
+    return changes
+
+
 def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     by_indicator: dict[int, list[dict]] = defaultdict(list)
@@ -324,6 +371,8 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 note = note or ""
                 new.append((pk, period, value, numerator, denominator, note, by_id, now, 1))
                 refigured.append((pk, item))
+                if ctx.wants_rows("actuals"):
+                    ctx.row_changed("actuals", _figure_key(indicators_by_pk[pk], period, ctx))
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
             else:
                 actual_id, *stored, version = current
@@ -348,6 +397,12 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 if stored[3] != note:  # the audit keeps the notes too
                     old = {**old, "note": stored[3]}
                     snapshot = {**snapshot, "note": note}
+                if ctx.wants_rows("actuals"):
+                    ctx.row_changed(
+                        "actuals",
+                        _figure_key(indicators_by_pk[pk], period, ctx),
+                        _figure_changes(stored, value, numerator, denominator, note),
+                    )
                 changed.append(
                     Actual(
                         id=actual_id,

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.contrib.auth.models import User
 from django.db.models import Model
 
+from csp_portal.core.history import import_logged
 from csp_portal.core.models import Partnership, ThemeGroup
 
 from .. import periods
@@ -36,12 +37,21 @@ from .reading import Row
 
 # Problems kept word for word; the rest are counted (a file of bad rows lists millions).
 MAX_ERRORS = 1000
+# New and changed rows named in the report, per table; the rest are counted.
+ROWS_NAMED = 50
 
 
 def max_lengths(model: type[Model], **fields: str) -> dict[str, int]:
     """For each column, the max_length of the model field it is written to
     (``max_lengths(Risk, owner="owner")``)."""
     return {column: model._meta.get_field(name).max_length for column, name in fields.items()}
+
+
+class RowChange(NamedTuple):
+    """A row an import adds (``changes`` empty) or changes, as its report names it."""
+
+    key: str  # the row's natural key in words: "safer-plymouth", "SP 01 October 2016"
+    changes: tuple[str, ...]  # "Population from 263,100 to 26,310"
 
 
 class IndicatorKind(NamedTuple):
@@ -59,6 +69,9 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS problems
     error_count: int = 0  # every problem found (errors may hold only the first ones)
     notes: list[str] = field(default_factory=list)  # said with the summary (sheets left out)
+    # table -> the first ROWS_NAMED rows it adds or changes
+    rows: dict[str, list[RowChange]] = field(default_factory=dict)
+    other_partnerships: bool = False  # a partnership's import refused another's rows
 
     @property
     def problems(self) -> int:
@@ -81,6 +94,17 @@ class ImportReport:
         summary = f"{verb} " + ("; ".join(parts) if parts else "nothing (no rows)") + "."
         return " ".join([summary, *self.notes])
 
+    def rows_named(self) -> list[tuple[str, list[RowChange], int]]:
+        """(table, the rows named, how many more it adds or changes) for each table with
+        new or changed rows, in apply order."""
+        named = []
+        for name in registry.names():
+            rows = self.rows.get(name, [])
+            more = self.created[name] + self.updated[name] - len(rows)
+            if rows or more > 0:
+                named.append((name, rows, max(more, 0)))
+        return named
+
 
 class ImportFailed(Exception):
     def __init__(self, report: ImportReport):
@@ -102,6 +126,9 @@ class ImportContext:
         self.source, self.dry_run = source, dry_run
         self.errors: list[str] = []  # the first MAX_ERRORS
         self.notes: list[str] = []  # said with the summary of an import that succeeds
+        self.rows: dict[str, list[RowChange]] = {}  # the report's (ImportReport.rows)
+        self.new_groups: list[str] = []  # theme groups this import creates
+        self.other_partnerships = False  # a row of a partnership outside the scope
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
         self.error_count = 0
         known = Partnership.objects.all()
@@ -168,6 +195,7 @@ class ImportContext:
             return None
         if slug not in self.fy_start:
             if self.scope is not None:
+                self.other_partnerships = True
                 self.error(row, f"partnership '{slug}' is not {self.scope.name}")
             else:
                 self.error(row, f"partnership '{slug}' does not exist")
@@ -307,6 +335,23 @@ class ImportContext:
 
     # Applying -----------------------------------------------------------------
 
+    def row_changed(self, table: str, key: str, changes: list[str] | None = None) -> None:
+        """A row this import adds (no ``changes``) or changes, for the report to name (the
+        first ROWS_NAMED of each table; the counts give the rest)."""
+        named = self.rows.setdefault(table, [])
+        if len(named) < ROWS_NAMED:
+            named.append(RowChange(key, tuple(changes or ())))
+
+    def wants_rows(self, table: str) -> bool:
+        """Whether the report still names this table's rows (checked before working out
+        a row's words, in a table of millions)."""
+        return len(self.rows.get(table, ())) < ROWS_NAMED
+
+    def row_key(self, slug: str, key: str) -> str:
+        """A row's key as the report names it: with its partnership's slug in an import
+        that may hold several partnerships."""
+        return key if self.scope is not None else f"{slug} {key}"
+
     def partnership(self, slug: str) -> Partnership:
         found = self._partnerships.get(slug)
         if found is None:
@@ -331,18 +376,25 @@ class ImportContext:
         return self.indicators()[slug, code]
 
     def theme_group(self, slug: str, name: str, *, create: bool = False) -> ThemeGroup | None:
-        """The partnership's theme group of this name (made if ``create``), or None."""
+        """The partnership's theme group of this name, in any case ("Safer streets" is
+        "Safer Streets"), made if ``create`` (and logged in its history), or None."""
+        name = name.strip()
         if not name:
             return None
         if self._groups is None:
-            self._groups = {
-                (g.partnership_id, g.name): g
-                for g in ThemeGroup.objects.filter(
-                    partnership__in=list(self._partnerships.values())
-                )
-            }
+            self._groups = {}
+            for g in ThemeGroup.objects.filter(
+                partnership__in=list(self._partnerships.values())
+            ).order_by("pk"):
+                # Of two stored in different cases (made before names were matched so),
+                # the first made.
+                self._groups.setdefault((g.partnership_id, g.name.strip().casefold()), g)
         partnership = self.partnership(slug)
-        key = (partnership.pk, name)
+        key = (partnership.pk, name.casefold())
         if key not in self._groups and create:
-            self._groups[key] = ThemeGroup.objects.create(partnership=partnership, name=name)
+            group = self._groups[key] = ThemeGroup.objects.create(
+                partnership=partnership, name=name
+            )
+            import_logged(row=group, by=self.user, changes=None, source=self.source)
+            self.new_groups.append(name if self.scope else f"{name} ({partnership.name})")
         return self._groups.get(key)

@@ -39,7 +39,10 @@ service's refusal: report it with ``ctx.error_at(table, row_number, message)``) 
 with every other problem at once; it must not rely on an earlier table's rows all being
 good (each table's check leaves out rows naming what an earlier one left out). Match
 rows by natural key so importing the same file twice changes nothing, and return
-counts: ``{"created": 1, "updated": 0, "unchanged": 4}``.
+counts: ``{"created": 1, "updated": 0, "unchanged": 4}``. A check run ("check only")
+names the rows an import adds or changes that ``ctx.row_changed(table, key, changes)``
+is told of (``changes`` like "Title from “A” to “B”", none for a new row); a table that
+tells it of none is only counted.
 ``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
 ``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
 objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``

@@ -91,8 +91,13 @@ def import_tables(
         raise ImportFailed(report) from None
     if ctx.errors:
         report.errors, report.error_count = ctx.errors, ctx.error_count
+        report.other_partnerships = ctx.other_partnerships
         raise ImportFailed(report)
     report.notes.extend(ctx.notes)
+    if ctx.new_groups:
+        groups = "theme groups" if len(ctx.new_groups) > 1 else "theme group"
+        report.notes.append(f"New {groups}: {registry.listed(ctx.new_groups, last='and')}.")
+    report.rows = ctx.rows
     return report
 
 

@@ -28,3 +28,35 @@ def test_admin_pages_have_no_serious_accessibility_problems(page, live_server, a
     page.wait_for_load_state("load")
 
     assert_accessible(page, reflow=False)
+
+
+def test_a_partnerships_change_page_fits_a_1280_pixel_screen(
+    page, live_server, admin_user, partnership_a, officer_a
+):
+    """Review finding: at 1,280 pixels the page scrolled sideways (to 1,394-1,695 px), its
+    meetings' Location and Delete columns and memberships' Job title and Delete columns
+    off the screen, each meeting's theme group box naming the partnership again."""
+    from csp_portal.core.models import Meeting, Membership, ThemeGroup
+
+    group = ThemeGroup.objects.create(
+        partnership=partnership_a, name="Safer Streets and Night-Time Economy"
+    )
+    Meeting.objects.create(
+        partnership=partnership_a,
+        theme_group=group,
+        kind=Meeting.Kind.choices[0][0],
+        title="Quarterly performance review of the partnership plan",
+        date="2016-10-12",
+        location="Council House, Committee Room 2",
+    )
+    Membership.objects.filter(user=officer_a).update(
+        job_title="Community Safety Partnership Coordinator"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, admin_user.username)
+    page.goto(f"{live_server.url}/admin/core/partnership/{partnership_a.pk}/change/")
+    page.wait_for_load_state("load")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    shown = page.locator("select[name='meetings-0-theme_group'] option:checked").inner_text()
+    assert shown == "Safer Streets and Night-Time Economy"

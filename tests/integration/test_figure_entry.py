@@ -1095,7 +1095,7 @@ def test_import_upload_admin_imports_every_file(client, admin_user):
     assert messages_of(response) == [
         "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 1 new, 0 changed, 0 unchanged; targets: 1 new, 0 changed, 0 unchanged; "
-        "actuals: 1 new, 0 changed, 0 unchanged."
+        "actuals: 1 new, 0 changed, 0 unchanged. New theme group: Cohesion (New CSP)."
     ]
     indicator = Indicator.objects.get(partnership__slug="new-csp", code="HC 01")
     assert indicator.targets.get().value == 300

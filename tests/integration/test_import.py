@@ -522,7 +522,8 @@ def test_import_data_good_files_write_everything(tmp_path, source):
         "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
-        "actuals: 3 new, 0 changed, 0 unchanged."
+        "actuals: 3 new, 0 changed, 0 unchanged. "
+        "New theme group: Cohesion (New CSP)."
     )
     partnership = Partnership.objects.get(slug="new-csp")
     assert (partnership.name, partnership.population) == ("New CSP", 120_000)
@@ -705,7 +706,8 @@ def test_import_data_dry_run_reports_changes_and_writes_nothing(tmp_path):
         "Would import partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
-        "actuals: 3 new, 0 changed, 0 unchanged."
+        "actuals: 3 new, 0 changed, 0 unchanged. "
+        "New theme group: Cohesion (New CSP)."
     )
     assert db_counts() == before
 

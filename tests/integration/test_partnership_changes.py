@@ -246,7 +246,7 @@ def test_an_import_that_changes_a_partnership_is_in_the_admins_history(
         CHANGE,
     )
     assert entry.get_change_message() == (
-        "Changed by an import: Population from 250000 to 260000; and Published reports are "
+        "Changed by an import: Population from 250,000 to 260,000; and Published reports are "
         "public from no to yes."
     )
 
@@ -281,13 +281,13 @@ def test_the_admins_history_of_a_partnership_names_old_and_new_values(
 
     entry = LogEntry.objects.get()
     assert entry.get_change_message() == (
-        "Changed Name from “Partnership A” to “Safer A”, Population from 250000 to blank and "
+        "Changed Name from “Partnership A” to “Safer A”, Population from 250,000 to blank and "
         'RAG legend from {"red": "Off track: the target will not be met without '
         'intervention", "amber": "At risk: within tolerance of the target", "green": "On '
         'track: the target is met or exceeded"} to {"red": "Late", "green": "Done"}.'
     )
     history = client.get(reverse("admin:core_partnership_history", args=[partnership_a.pk]))
-    assert "Population from 250000 to blank" in history.content.decode()
+    assert "Population from 250,000 to blank" in history.content.decode()
 
 
 def _import_data(folder, *options) -> str:
@@ -327,7 +327,7 @@ def test_import_data_with_a_user_records_them_and_names_the_command(
         CHANGE,
     )
     assert entry.get_change_message() == (
-        "Changed by the import_data command: Population from 250000 to 270000."
+        "Changed by the import_data command: Population from 250,000 to 270,000."
     )
     change = FigureChange.objects.get()
     assert (change.changed_by, change.source) == (admin_user, "import")
