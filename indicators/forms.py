@@ -120,8 +120,8 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         label="Reason for changing figures",
         required=False,
         max_length=500,
-        help_text="Needed to change a month a published report covers; kept in the history "
-        "of each figure you change, for example 'revised by police'.",
+        help_text="Needed to change or add a figure for a period a published report covers; "
+        "kept in the history of each figure you change, for example 'revised by police'.",
     )
 
     def __init__(

@@ -26,6 +26,7 @@ __all__ = [
     "months_to_date",
     "parse_fy_label",
     "parse_month",
+    "period_label",
     "previous_quarter",
     "quarter_label",
     "quarter_months",
@@ -213,6 +214,14 @@ def quarter_label(month: date, start_month: int = 4) -> str:
     """The quarter holding ``month`` with its financial year, e.g. "Q3 2016/17"."""
     year = financial_year_of(month, start_month)
     return f"{quarter_name(month, start_month)} {fy_label(year, start_month)}"
+
+
+def period_label(period: date, frequency: str, start_month: int = 4) -> str:
+    """A figure's period in words: its month ("October 2016"), or a quarterly figure's
+    quarter ("Q3 2016/17", stored at its first month)."""
+    if frequency == "quarterly":
+        return quarter_label(period, start_month)
+    return month_label(period)
 
 
 def quarter_span(first: date) -> str:

@@ -97,19 +97,38 @@ class FigureConflict(Exception):
 
 
 class FigureLocked(Exception):
-    """A figure in a period a published report covers was changed without a reason."""
+    """A figure in a period a published report covers was changed, or entered late (the
+    report had none: ``late``, the (indicator pk, period) pairs stored with no figure),
+    without a reason. Its message is the reason prompt the figure pages show."""
 
-    def __init__(self, locked: list):
+    def __init__(self, locked: list, late: frozenset = frozenset()):
         self.locked = locked
-        names = ", ".join(
-            f"{indicator.code} {periods.short_month_label(period)}"
-            for indicator, period, _ in locked
-        )
+        changed = [(i, p) for i, p, _ in locked if (i.pk, p) not in late]
+        entered = [(i, p) for i, p, _ in locked if (i.pk, p) in late]
+        asks, lists = [], []
+        if changed:
+            names = ", ".join(f"{i.code} {periods.short_month_label(p)}" for i, p in changed)
+            asks.append(f"changing {names}")
+            lists.append(_plural(changed, "the change as a revision", "the changes as revisions"))
+        if entered:
+            names = ", ".join(
+                f"{i.code} {periods.period_label(p, i.frequency, i.partnership.fy_start_month)}"
+                for i, p in entered
+            )
+            asks.append(_plural(entered, "the late figure", "the late figures") + f" for {names}")
+            it = ("the late figure", "the late figures") if changed else ("it", "them")
+            lists.append(_plural(entered, f"{it[0]} as a late return", f"{it[1]} as late returns"))
+        quarterly = any(i.frequency == Indicator.Frequency.QUARTERLY for i, _, _ in locked)
+        noun = "period" if quarterly else "month"
+        covers = f"this {noun}" if len(locked) == 1 else f"these {noun}s"
         super().__init__(
-            f"Give a reason for changing {names}: a published report covers "
-            f"{'this month' if len(locked) == 1 else 'these months'}, and the next report "
-            "will list the change as a revision"
+            f"Give a reason for {' and for '.join(asks)}: a published report covers {covers}, "
+            f"and the next report will list {' and '.join(lists)}"
         )
+
+
+def _plural(items: list, one: str, many: str) -> str:
+    return one if len(items) == 1 else many
 
 
 def _check_locked(plan: list, reason: str) -> None:
@@ -120,7 +139,10 @@ def _check_locked(plan: list, reason: str) -> None:
         return
     locked = locked_figures((entry.indicator, entry.period) for entry, _ in plan)
     if locked:
-        raise FigureLocked(locked)
+        late = frozenset(
+            (entry.indicator.pk, entry.period) for entry, current in plan if current is None
+        )
+        raise FigureLocked(locked, late)
 
 
 @dataclass(frozen=True)

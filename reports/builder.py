@@ -762,9 +762,16 @@ def has_charts(snapshot: dict) -> bool:
     return any(entry.get("charts") for entry in snapshot.get("indicators", {}).values())
 
 
+def is_late_return(old: str | None, *, target: bool = False) -> bool:
+    """Whether a change to what a report showed is a late return, not a revision: a figure
+    (not a target) the report had none of (``old``). One rule for the next report and for
+    the published report's notice."""
+    return not target and old is None
+
+
 def _revisions_and_late(revisions: Sequence[dict]) -> dict:
     """Figures changed since the last report showed them (``revisions``), and apart from
     them figures that report had none of (``late_figures``): late returns are no revision,
     and REPORT_CHECKLIST point 20 flags the two separately."""
-    late = [r for r in revisions if not r.get("target") and r["old"] is None]
+    late = [r for r in revisions if is_late_return(r["old"], target=r.get("target", False))]
     return {"revisions": [r for r in revisions if r not in late], "late_figures": late}

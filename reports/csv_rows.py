@@ -40,6 +40,12 @@ def csv_month(value: str | None) -> str:
     return value[:7] if value else ""
 
 
+def figure_period(revision: dict) -> str:
+    """A revised or late figure's period: a quarterly figure's quarter ("Q3 2016/17", as
+    the CSV names quarters), else its month."""
+    return revision.get("quarter") or csv_month(revision["period"])
+
+
 def csv_value(value: object) -> object:
     """A value as a cell: blank when missing, "true" or "false" for a yes or no."""
     if value is None:
@@ -143,7 +149,7 @@ def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
             "measure": measure,
             "indicator": r["code"],
             "title": r["title"],
-            "period": r["what"] if target else csv_month(r["period"]),
+            "period": r["what"] if target else figure_period(r),
         }
         name = "revised_target" if target else "revised_figure"
         rows.append(row(f"{name}_was", r["old"], **common))
@@ -160,7 +166,7 @@ def late_rows(late: list[dict], indicators: dict) -> list[dict]:
             measure=indicators.get(str(r["indicator"]), {}).get("measure", ""),
             indicator=r["code"],
             title=r["title"],
-            period=csv_month(r["period"]),
+            period=figure_period(r),
         )
         for r in late
     ]

@@ -18,7 +18,7 @@ from indicators.selectors import IndicatorFigures, partnership_figures
 from indicators.services import target_snapshot
 
 from . import sources
-from .builder import PartnershipBlock, ReportInputs, unit_suffix
+from .builder import PartnershipBlock, ReportInputs, is_late_return, unit_suffix
 from .models import Report, ReportVersion
 
 # The heavy columns a list or a check never needs.
@@ -455,15 +455,19 @@ def _figure_revision(changes: list[FigureChange]) -> dict | None:
     old, new = (first.old or {}).get("value"), (last.new or {}).get("value")
     if _same(old, new):
         return None
-    measure = first.indicator.measure
+    indicator = first.indicator
+    start = indicator.partnership.fy_start_month
+    quarterly = indicator.frequency == Indicator.Frequency.QUARTERLY
     return {
-        **_revision_of(first.indicator),
+        **_revision_of(indicator),
         "period": first.period.isoformat(),
-        "what": periods.month_label(first.period),
+        "what": periods.period_label(first.period, indicator.frequency, start),
+        # A quarterly figure's period as the CSV names a quarter ("" for a month's).
+        "quarter": periods.quarter_label(first.period, start) if quarterly else "",
         "old": old,
         "new": new,
-        "old_parts": _parts_of(first.old, measure),
-        "new_parts": _parts_of(last.new, measure),
+        "old_parts": _parts_of(first.old, indicator.measure),
+        "new_parts": _parts_of(last.new, indicator.measure),
         "reason": "; ".join(dict.fromkeys(c.reason for c in changes if c.reason)),
         "changed_at": last.changed_at.isoformat(),
     }
@@ -724,6 +728,11 @@ class Revision:
     partnership_id: int | None = None  # whose live figure ``new`` is (`revision_notice_for`)
     withheld: bool = False  # ``new`` left out: the reader may not read live figures
 
+    @property
+    def late(self) -> bool:
+        """A figure the report had none of, come in since: a late return, not a revision."""
+        return is_late_return(self.old, target=self.target)
+
 
 def revision_notice(version: ReportVersion) -> list[Revision]:
     """Figures of the version's period, and targets of its year, that differ now from what
@@ -790,7 +799,11 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
             Revision(
                 entry["code"],
                 entry["title"],
-                periods.month_label(datetime.date.fromisoformat(key[1])),
+                periods.period_label(
+                    datetime.date.fromisoformat(key[1]),
+                    last.indicator.frequency,
+                    last.indicator.partnership.fy_start_month,
+                ),
                 old,
                 new,
                 entry["places"],

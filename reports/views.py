@@ -519,12 +519,13 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     version = selectors.version_page(version)
     # Figures changed since publishing: worked out once for every reader. ("6": the form
     # that names what changed, a month's figure or a target, with its unit and counts, of
-    # every partnership the version showed, and whose.) What each is now is a live figure,
-    # left out for a reader who may not read it: the page is stored for each reader.
-    revisions = selectors.revision_notice_for(
+    # every partnership the version showed, and whose; "7": a quarter's by its quarter.)
+    # What each is now is a live figure, left out for a reader who may not read it: the
+    # page is stored for each reader. Late returns are told apart from revisions.
+    notice = selectors.revision_notice_for(
         request.user,
         cached(
-            f"report-revisions:6:{version.pk}:{partnership.data_version.hex}",
+            f"report-revisions:7:{version.pk}:{partnership.data_version.hex}",
             lambda: selectors.revision_notice(version),
         ),
     )
@@ -545,8 +546,9 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            "revisions": revisions,
-            "revisions_withheld": any(revision.withheld for revision in revisions),
+            "revisions": [revision for revision in notice if not revision.late],
+            "late_figures": [revision for revision in notice if revision.late],
+            "revisions_withheld": any(revision.withheld for revision in notice),
             "can_edit": has_access(request.user, partnership, Access.EDIT)
             and not (
                 report.kind == Report.Kind.OVERVIEW

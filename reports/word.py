@@ -343,9 +343,10 @@ class WordWriter:
         if self._ends_with_table(container):
             # Word joins two tables that touch into one.
             container.add_paragraph().paragraph_format.space_after = Pt(0)
-        if caption is not None:
+        if caption is not None and "app-caption--headed" not in caption.get("class", "").split():
             # A visually hidden caption too: on paper it names the table for every reader,
-            # as the PDF prints it (print.css).
+            # as the PDF prints it (print.css), unless a heading of the same words is
+            # just above.
             self._paragraph_from(
                 self.pieces(caption), container, style="Caption", keep_with_next=True
             )

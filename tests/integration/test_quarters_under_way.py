@@ -13,6 +13,7 @@ from indicators import periods
 from indicators import selectors as indicator_selectors
 from indicators import services as figure_services
 from reports import selectors, services
+from reports.models import ReportVersion
 from tests.factories import IndicatorFactory, ReportFactory, ThemeGroupFactory
 from tests.factories.series import indicators_with_history
 
@@ -395,3 +396,70 @@ def test_a_quarter_ended_without_a_figure_is_missing_in_the_report(partnership_a
 
     rows = _quarter_rows(rendering.render_document(snapshot))
     assert rows["Q3"][:2] == ["500", "No figure"]
+
+
+# Late returns of a quarter ---------------------------------------------------------------
+# Review finding: a quarterly indicator's late figure was labelled by its first month:
+# July to September 2016 showed as "July 2016", the paragraph said "no figure for this
+# month" and the CSV had "late_figure,2016-07".
+
+JUL_2016 = datetime.date(2016, 7, 1)
+
+
+@pytest.fixture
+def quarter_missing(partnership_a, quarterly):
+    """The November report published with no figure for July to September 2016."""
+    quarterly.actuals.filter(period=JUL_2016).delete()
+    services.report_publish(report=ReportFactory(partnership=partnership_a), by=None)
+    return quarterly
+
+
+@pytest.mark.django_db
+def test_a_late_quarterly_figure_is_named_by_its_quarter(partnership_a, quarter_missing):
+    from reports import csv_rows, rendering
+
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        _save(quarter_missing, JUL_2016, 480)
+    assert str(refused.value).startswith(
+        f"Give a reason for the late figure for {quarter_missing.code} Q2 2016/17: "
+        "a published report covers this period, and the next report will list it as a "
+        "late return"
+    )
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(quarter_missing, JUL_2016, Decimal(480))],
+        by=None,
+        reason="service return came in late",
+    )
+
+    december = ReportFactory(
+        partnership=partnership_a, period=datetime.date(2016, 12, 1), title="December"
+    )
+    snapshot = services.report_snapshot(december)
+
+    assert [(r["what"], r["new"]) for r in snapshot["late_figures"]] == [("Q2 2016/17", "480")]
+    words = " ".join(re.sub(r"<[^>]+>", " ", rendering.render_document(snapshot)).split())
+    assert "The last report had no figure for this period: it has come in since" in words
+    rows = [r for r in csv_rows.report_rows(snapshot) if r["figure"] == "late_figure"]
+    assert [(r["period"], r["value"]) for r in rows] == [("Q2 2016/17", "480")]
+    [notice] = selectors.revision_notice(ReportVersion.objects.get(report__period=NOV_2016))
+    assert (notice.what, notice.late) == ("Q2 2016/17", True)
+
+
+@pytest.mark.django_db
+def test_a_revised_quarterly_figure_is_named_by_its_quarter_in_the_csv(partnership_a, quarterly):
+    from reports import csv_rows
+
+    services.report_publish(report=ReportFactory(partnership=partnership_a), by=None)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(quarterly, JUL_2016, Decimal(510))],
+        by=None,
+        reason="revised by the service",
+    )
+    december = ReportFactory(
+        partnership=partnership_a, period=datetime.date(2016, 12, 1), title="December"
+    )
+    snapshot = services.report_snapshot(december)
+
+    assert [r["what"] for r in snapshot["revisions"]] == ["Q2 2016/17"]
+    rows = [r for r in csv_rows.report_rows(snapshot) if r["figure"].startswith("revised")]
+    assert [r["period"] for r in rows] == ["Q2 2016/17", "Q2 2016/17"]

@@ -398,7 +398,10 @@ def test_the_figure_now_of_a_revision_reaches_live_readers_only(
     else:
         assert "98,765" not in notice and "98765" not in notice
         assert f"October 2016 42 {WITHHELD}" in notice
-        assert "A new version of the report will show the revised figures." in notice
+        assert (
+            "Officers can see the figures now; the partnership may publish a new version "
+            "with them." in notice
+        )
 
 
 @pytest.mark.django_db

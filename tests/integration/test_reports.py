@@ -379,6 +379,111 @@ def test_revision_notice_absent_when_figure_changed_back(client, report_a, hate_
 
 
 @pytest.mark.django_db
+def test_revision_notice_tells_late_returns_apart_from_revisions(
+    client, report_a, hate_crime, officer_a, panel_a
+):
+    """Review finding: a figure the published report had none of, entered since, was
+    counted as a revision: "2 figures in this report have changed since it was published"."""
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)  # November: "No figure"
+    change_figure(hate_crime, NOV_2016, 36, reason="police return came in late")
+    change_figure(hate_crime, OCT_2016, 44)
+    client.force_login(officer_a)
+
+    response = client.get(report_a.get_absolute_url())
+
+    assert [(r.what, r.old, r.new) for r in response.context["revisions"]] == [
+        ("October 2016", "42", "44")
+    ]
+    assert [(r.what, r.new) for r in response.context["late_figures"]] == [("November 2016", "36")]
+    page = _words(response.content.decode())
+    assert "1 figure in this report has changed since it was published" in page
+    assert "1 figure has come in since (a late return)." in page
+    assert "Police recorded hate crime (SP 09) November 2016 36" in page
+    # What came in is a live figure: the panel is told only that it came in.
+    client.force_login(panel_a)
+    page = _words(client.get(report_a.get_absolute_url()).content.decode())
+    assert "November 2016 Received since publication" in page
+    assert "Officers can see the figures now; the partnership may publish a new version" in page
+    assert "A new version of the report will show" not in page
+
+
+@pytest.mark.django_db
+def test_revision_notice_names_an_indicator_without_a_code_without_brackets(
+    client, report_a, hate_crime, officer_a
+):
+    """Review finding: "Police recorded hate crime ()"."""
+    Indicator.objects.filter(pk=hate_crime.pk).update(code="")
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44)
+    client.force_login(officer_a)
+
+    page = _words(client.get(report_a.get_absolute_url()).content.decode())
+
+    assert "Police recorded hate crime October 2016 42 44" in page
+    assert "hate crime ()" not in page
+
+
+@pytest.mark.django_db
+def test_a_late_figure_in_a_locked_month_asks_for_a_reason_for_a_late_figure(report_a, hate_crime):
+    """Review finding: it asked for a reason "for changing SP 09 Nov 2016" and said the next
+    report would list "the change as a revision", though the report had no figure."""
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)
+
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        change_figure(hate_crime, NOV_2016, 36, reason="")
+
+    assert str(refused.value) == (
+        "Give a reason for the late figure for SP 09 November 2016: a published report "
+        "covers this month, and the next report will list it as a late return"
+    )
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        figure_services.actuals_save(
+            entries=[
+                figure_services.FigureInput(hate_crime, OCT_2016, Decimal(44)),
+                figure_services.FigureInput(hate_crime, NOV_2016, Decimal(36)),
+            ],
+            by=None,
+        )
+    assert str(refused.value) == (
+        "Give a reason for changing SP 09 Oct 2016 and for the late figure for SP 09 "
+        "November 2016: a published report covers these months, and the next report will "
+        "list the change as a revision and the late figure as a late return"
+    )
+
+
+@pytest.mark.django_db
+def test_late_figures_table_heads_its_columns_and_names_an_indicator_without_a_code(
+    report_a, hate_crime
+):
+    """Review finding: "Received since" headed the figures and "Figure" the months, and an
+    indicator without a code was named "Title ()"."""
+    hate_crime.code = ""
+    hate_crime.save()
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)
+    change_figure(hate_crime, NOV_2016, 36, reason="police return came in late")
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+    later = ReportFactory(partnership=report_a.partnership, title="Next update")
+
+    html = rendering.render_document(services.report_snapshot(later))
+
+    late = html[html.index('id="late-figures"') :]
+    late = late[: late.index("</table>")]
+    assert re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', late) == [
+        "Indicator",
+        "Period",
+        "Figure received",
+        "Reason given",
+    ]
+    assert "Police recorded hate crime November 2016 36 police return came in late" in _words(late)
+    revised = html[html.index('id="revised-figures"') : html.index('id="late-figures"')]
+    assert "Police recorded hate crime October 2016 42 44" in _words(revised)
+    assert "()" not in _words(html)
+
+
+@pytest.mark.django_db
 def test_next_report_flags_a_locked_change_as_a_revision(report_a, hate_crime):
     publish(report_a)
     change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
@@ -410,7 +515,10 @@ def test_a_figure_the_last_report_had_none_of_is_a_late_return_not_a_revision(re
     ]
     words = _words(rendering.render_document(snapshot))
     assert "Figures received since the last report" in words
-    assert "it has come in since and is a late return, not a revision." in words
+    assert (
+        "The last report had no figure for this period: it has come in since and is a late "
+        "return, not a revision." in words
+    )
     rows = [
         r for r in csv_rows.report_rows(snapshot) if r["figure"].startswith(("late", "revised"))
     ]
@@ -468,9 +576,13 @@ def test_revision_notice_prints_a_percentage_with_its_unit_and_counts(
     notice = page[page.index("Figures changed since publishing") : page.index("</table>")]
     rows = [_words(row) for row in re.findall(r"<tr\b.*?</tr>", notice)[1:]]
     assert rows == [
-        f"Cases closed ({indicator.code}) October 2016 No figure 50.0% (5 of 10)",
         f"Cases closed ({indicator.code}) November 2016 80.0% (80 of 100) 60.0% (6 of 10)",
     ]
+    # October had no figure: it came in since, a late return.
+    late = page[page.index("Figures received since publishing") :]
+    late = late[: late.index("</table>")]
+    rows = [_words(row) for row in re.findall(r"<tr\b.*?</tr>", late)[1:]]
+    assert rows == [f"Cases closed ({indicator.code}) October 2016 50.0% (5 of 10)"]
     # A wide table scrolls in its own box rather than the page on a phone.
     assert (
         '<div class="app-table-scroll" role="region" aria-label="Figures changed since '

@@ -506,3 +506,62 @@ def test_pdf_bookmarks_leave_out_status_badges():
         "2.2 Increase reporting SP 07",
     ]
     assert "SP 07 A Amber" in _pdf_text(pdf)  # the badge is still printed
+
+
+def _headed_tables() -> str:
+    """A late figures table under its heading, and the overdue actions appendix, as the
+    report prints them."""
+    from django.template.loader import render_to_string
+
+    late = [
+        {
+            "title": "Hate crime",
+            "code": "SP 09",
+            "what": "November 2016",
+            "new": "36",
+            "places": 0,
+            "suffix": "",
+            "new_parts": None,
+            "reason": "came in late",
+        }
+    ]
+    heading = '<h3 class="govuk-heading-m">Figures received since the last report</h3>'
+    return (
+        "<h1>T</h1>"
+        + heading
+        + render_to_string("reports/_late_figures.html", {"late": late, "headed": True})
+        + render_to_string(
+            "reports/_appendices.html",
+            {
+                "appendices": {"overdue": {"letter": "C", "title": "Overdue actions"}},
+                "s": {
+                    "actions": {
+                        "overdue": [
+                            {
+                                "title": "Fix it",
+                                "lead": "Ann",
+                                "due": "2016-10-01",
+                                "status": "Red",
+                                "status_key": "red",
+                            }
+                        ]
+                    }
+                },
+                "status_labels": {},
+            },
+        )
+    )
+
+
+def test_documents_print_no_caption_a_heading_just_above_already_says():
+    """Review finding: with hidden captions printed, "Figures received since the last
+    report" and "Overdue actions" each came twice: the heading, then the caption."""
+    pdf, word = _files(_headed_tables())
+
+    text = _pdf_text(pdf)
+    assert text.count("Figures received since the last report") == 1
+    assert "Appendix C. Overdue actions Action Lead Due Status" in text
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs.count("Figures received since the last report") == 1
+    assert not [p for p in word.paragraphs if p.style.name == "Caption"]
+    assert "Appendix C. Overdue actions" in paragraphs
