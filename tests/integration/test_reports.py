@@ -1585,6 +1585,8 @@ def test_report_page_prints_its_version_and_its_banners_without_their_links(
 
     printed = _printed(old.text)
     assert "Earlier version This is version 1." in printed
+    # On paper too, a reader learns a later version exists.
+    assert re.search(r"The latest is version 2, published \d+ \w+ \d{4}\.", printed)
     assert "Figures revised" in printed
     assert "Version 1, published" in printed
     for link in ("Read the latest version", "Download every figure", "Edit for a new version"):
