@@ -1055,3 +1055,21 @@ def test_the_plan_page_offers_no_quick_update_for_a_closed_action(signed_in, pla
     assert posted.status_code == 200
     assert CLOSED_REFUSAL in posted.content.decode()
     assert Action.objects.get(pk=action.pk).updates.filter(kind="update").count() == 1
+
+
+@pytest.mark.parametrize("text", ["Late news.", ""])
+def test_the_plan_pages_error_summary_for_a_closed_action_links_to_the_action(
+    signed_in, plan_a, red_action, text
+):
+    action = _closed(red_action)
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+
+    # An update posted from a page opened before the action was closed.
+    text = signed_in.post(url, _quick(action, status="red", text=text)).content.decode()
+
+    summary = text[text.index("govuk-error-summary__list") :]
+    targets = re.findall(r'<li><a href="#([^"]+)">', summary[: summary.index("</ul>")])
+    assert targets
+    for target in targets:
+        assert f'id="{target}"' in text
+        assert text.index(f'id="{target}"') >= text.index(f'id="action-{action.pk}"')
