@@ -643,7 +643,16 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         figures_as_at=at,
         revisions=_revisions(partnership, report.period, results),
         linked_actions=sources.linked_actions(partnership, ids, year),
-        action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
+        # Statuses as the build found them; overdue at the report's month end, the day its
+        # risks and recommendations are judged at.
+        action_plan=sources.action_plan(
+            partnership,
+            report.theme_group,
+            at,
+            since,
+            year,
+            overdue_at=sources.as_at_month_end(report.period),
+        ),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group, report.period),
         family=sources.family(partnership, ids, report.period) if ids else [],
