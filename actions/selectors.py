@@ -2,9 +2,10 @@
 
 What the reports app calls (all take a Partnership; none writes):
 
-- ``plan_summary(partnership, *, theme_group=None, plan=None, as_at=None, since=None)``
-  -> PlanSummary: RAG counts, every action with its status as at a date, the overdue
-  ones, and the status changes since an earlier date. 3 queries.
+- ``plan_summary(partnership, *, theme_group=None, plan=None, as_at=None, since=None,
+  overdue_at=None)`` -> PlanSummary: RAG counts, every action with its status as at a
+  date, the overdue ones (at ``overdue_at``, by default that date), and the status
+  changes since an earlier date. 3 queries.
 - ``actions_for_indicators(partnership, indicator_ids)`` -> {indicator id: [Action]}:
   the open actions linked to each indicator (seed 001's "planned interventions for
   failing targets"). 1 query.
@@ -364,16 +365,19 @@ def plan_summary(
     plan: ActionPlan | None = None,
     as_at: datetime.date | datetime.datetime | None = None,
     since: datetime.date | datetime.datetime | None = None,
+    overdue_at: datetime.date | None = None,
 ) -> PlanSummary:
     """The partnership's actions as they stood at a date: 3 queries.
 
     `as_at` defaults to today. A datetime also leaves out updates recorded after it, so
     a report built at that moment can be rebuilt exactly later. An action's status at
     a date is its latest update dated on or before it; with no update by then it is
-    not started. Overdue is judged at `as_at`. `since` fills `changes` and `updates`
-    for "changed since the last report": a date takes every update dated on or before
-    it as before; a datetime (when the last report was published) only those recorded
-    by then, so a change made later on the day of publishing is a change since.
+    not started. Overdue is judged at `overdue_at`, by default `as_at`'s day (a report
+    judges it at its month's end, as it does risks and recommendations). `since` fills
+    `changes` and `updates` for "changed since the last report": a date takes every
+    update dated on or before it as before; a datetime (when the last report was
+    published) only those recorded by then, so a change made later on the day of
+    publishing is a change since.
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
     since_day = timezone.localdate(since) if isinstance(since, datetime.datetime) else since
@@ -411,7 +415,7 @@ def plan_summary(
                 action,
                 status,
                 update,
-                rules.is_overdue(action.due, status, date, closed=action.closed),
+                rules.is_overdue(action.due, status, overdue_at or date, closed=action.closed),
             )
         )
         if since is not None:

@@ -145,6 +145,7 @@ def _plan_view(request, partnership, action_plan):
             overdue=data["overdue"],
         )
     quick_forms = {}
+    closed_errors = []
     if request.method == "POST":
         actions = Action.objects.filter(plan__partnership=partnership)
         if action_plan is not None:
@@ -157,6 +158,14 @@ def _plan_view(request, partnership, action_plan):
             messages.success(request, _now_message(action))
             return redirect(f"{request.get_full_path()}#action-{action.pk}")
         quick_forms[action.pk] = quick
+        if action.closed:
+            # Closed since the page was opened: its row has no form now, so the error
+            # summary links to the row, which says how to reopen it.
+            closed_errors = [
+                (f"action-{action.pk}", message)
+                for messages in quick.errors.values()
+                for message in messages
+            ]
     page = selectors.plan_page(
         partnership,
         plan=action_plan,
@@ -187,6 +196,7 @@ def _plan_view(request, partnership, action_plan):
             "filters": filters,
             "errored": errored,
             "errored_pk": next(iter(quick_forms), None),
+            "closed_errors": closed_errors,
             "csrf_input": csrf_input,
             "can_edit": can_edit,
             "today": today,

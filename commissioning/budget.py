@@ -85,16 +85,20 @@ class Warning:
 
 
 def parse_money(raw: object, label: str = "The amount") -> Decimal | None:
-    """Pounds and pence from what a person typed: blank is None; digits with commas between
-    thousands, a point and up to two decimals, "£" before them (read_number, as figures
-    are read: never 1e3, 1_000 or other scripts' digits). Money is never negative."""
+    """Pounds and pence from what a person typed: blank is None; digits with commas or
+    spaces between thousands, a point and up to two decimals, "£" before them (read_number,
+    as figures are read: never 1e3, 1_000, "12 50" or other scripts' digits). Money is
+    never negative, whether the minus comes before the "£" or after it."""
     if raw is None:
         return None
     if isinstance(raw, float):
         raise TypeError("money is never a float")
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    text = str(raw).strip()
     negative = text.startswith("-")
-    text = text.removeprefix("-").removeprefix("£")
+    text = text.removeprefix("-").removeprefix("£").lstrip()
+    if not negative and text.startswith("-"):  # "£-5" is as negative as "-£5"
+        negative = True
+        text = text.removeprefix("-")
     if text == "" and not negative:
         return None
     amount = None if text.startswith(("+", "-")) else read_number(text)

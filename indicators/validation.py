@@ -23,6 +23,11 @@ BASELINE_YEARS = 10
 # A number as people write one: ASCII digits, commas between thousands, at most one point,
 # a sign in front. Not what Decimal() reads besides (1e3, 1_000, other scripts' digits).
 _NUMBER = re.compile(r"[+-]?(?=\.?[0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?", re.ASCII)
+# Spaces people put in a number: between thousands ("1 250", a non-breaking space as
+# spreadsheets copy it) and before a "%". Any other space is a typo, never squeezed out:
+# "12 50" is not 1250.
+_SPACED_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(?: [0-9]{3})+(?:\.[0-9]*)?", re.ASCII)
+_SPACES = re.compile(r"[\u00a0\u202f]")
 
 
 class FigureError(ValueError):
@@ -77,7 +82,13 @@ def parse_number(
 
 
 def _squeezed(raw: object) -> str:
-    return str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    """What was typed, trimmed, without the spaces between thousands or before a "%"; any
+    other space is left in, for ``_read`` to refuse."""
+    text = _SPACES.sub(" ", str(raw)).strip()
+    number, percent = (text[:-1].rstrip(), "%") if text.endswith("%") else (text, "")
+    if _SPACED_THOUSANDS.fullmatch(number):
+        number = number.replace(" ", "")
+    return number + percent
 
 
 def _read(text: str) -> Decimal | None:
@@ -86,10 +97,10 @@ def _read(text: str) -> Decimal | None:
 
 
 def read_number(text: str) -> Decimal | None:
-    """A number written as people write one (``_NUMBER``: digits, commas between
-    thousands, a point, a sign), else None: never 1e3, 1_000 or other scripts' digits,
-    which Decimal() would read. For other kinds of number, such as money."""
-    return _read(text)
+    """A number written as people write one (``_NUMBER``: digits, commas or spaces between
+    thousands, a point, a sign), else None: never 1e3, 1_000, "12 50" or other scripts'
+    digits, which Decimal() would read. For other kinds of number, such as money."""
+    return _read(_squeezed(text))
 
 
 def _not_a_number(raw: object, label: str, example: str, blank_is_no_figure: bool) -> str:

@@ -317,10 +317,13 @@ def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
 
 
 def _has_figures(figures: Figures) -> bool:
-    """Whether an indicator has anything to report: a figure for the year so far. One with
-    none (even with last year's) is named under "Missing figures", not tabled: a row of
-    "No figure" pads the main report and compares nothing."""
-    return any(v is not None for _, v in figures.this_year)
+    """Whether a report tables an indicator: it has a figure for the year so far, or none
+    is due yet (no period of the year has ended by the report's month: a quarterly one
+    before its first quarter ends, tabled with last year's figures). One whose figures
+    are all overdue (even with last year's) is named under "Missing figures", not tabled:
+    a row of "No figure" pads the main report and compares nothing. The rule
+    ``selectors.figures_entered`` reads in the database."""
+    return any(v is not None for _, v in figures.this_year) or not figures.missing_periods
 
 
 def by_target(entries: Sequence[dict]) -> tuple[list[dict], list[dict]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -595,23 +595,23 @@ def _indicators_for(report: Report) -> QuerySet[Indicator]:
 def figures_entered(
     partnership: Partnership, period: datetime.date, theme_group: ThemeGroup | None = None
 ) -> bool:
-    """Whether any indicator a report to ``period`` shows has a figure in the year to date
-    (a quarter's once it has ended by ``period``): a report without one has no performance
-    to tell, as the report leaves out an indicator without (`builder._has_figures`). One
-    query."""
+    """Whether a report to ``period`` tables any indicator (`builder._has_figures`): one
+    with a figure in the year to date (a quarter's once it has ended by ``period``), or a
+    quarterly one before the year's first quarter has ended, when none is due yet. A
+    report without one has no performance to tell. One query."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
     months = periods.months_to_date(period, partnership.fy_start_month)
     ended = [month for month in months if periods.last_month_of(month, "quarterly") <= period]
-    return (
-        Actual.objects.filter(indicator__in=indicators)
-        .filter(
-            Q(period__in=months) & ~Q(indicator__frequency="quarterly")
-            | Q(period__in=ended, indicator__frequency="quarterly")
-        )
-        .exists()
+    counted = Actual.objects.filter(indicator=OuterRef("pk")).filter(
+        Q(period__in=months) & ~Q(indicator__frequency="quarterly")
+        | Q(period__in=ended, indicator__frequency="quarterly")
     )
+    tabled = Q(Exists(counted))
+    if not ended:
+        tabled |= Q(frequency="quarterly")
+    return indicators.filter(tabled).exists()
 
 
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
@@ -647,7 +647,16 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         figures_as_at=at,
         revisions=_revisions(partnership, report.period, results),
         linked_actions=sources.linked_actions(partnership, ids, year),
-        action_plan=sources.action_plan(partnership, report.theme_group, at, since, year),
+        # Statuses as the build found them; overdue at the report's month end, the day its
+        # risks and recommendations are judged at.
+        action_plan=sources.action_plan(
+            partnership,
+            report.theme_group,
+            at,
+            since,
+            year,
+            overdue_at=sources.as_at_month_end(report.period),
+        ),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
         risk_items=sources.risks(partnership, report.theme_group, report.period),
         family=sources.family(partnership, ids, report.period) if ids else [],

@@ -66,11 +66,13 @@ def action_plan(
     as_at: datetime.datetime,
     since: datetime.datetime | None,
     financial_year: int,
+    overdue_at: datetime.date | None = None,
 ) -> dict | None:
     """RAG counts, status changes and closures since the last report and overdue actions,
     of the report's year's plans and of actions carried over from earlier years' plans
     (still open, or changed or closed since the last report); None if there are none. A
-    later year's plan is not the report's."""
+    later year's plan is not the report's. Statuses are as at ``as_at``; overdue is judged
+    at ``overdue_at`` (a report's ``as_at_month_end``, as for risks), by default ``as_at``."""
     reader = _reader("actions", "plan_summary")
     if reader is None:
         return None
@@ -79,6 +81,7 @@ def action_plan(
         theme_group=theme_group,
         as_at=as_at,
         since=since,
+        overdue_at=overdue_at,
     )
     plans = _reader("actions", "plans_of_year")(
         partnership, financial_year, theme_group=theme_group

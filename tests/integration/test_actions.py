@@ -1081,3 +1081,21 @@ def test_action_edit_keeps_an_inactive_lead(signed_in, red_action, inactive_offi
     assert signed_in.post(url, data).status_code == 302
     red_action.refresh_from_db()
     assert red_action.lead_member == inactive_officer
+
+
+@pytest.mark.parametrize("text", ["Late news.", ""])
+def test_the_plan_pages_error_summary_for_a_closed_action_links_to_the_action(
+    signed_in, plan_a, red_action, text
+):
+    action = _closed(red_action)
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+
+    # An update posted from a page opened before the action was closed.
+    text = signed_in.post(url, _quick(action, status="red", text=text)).content.decode()
+
+    summary = text[text.index("govuk-error-summary__list") :]
+    targets = re.findall(r'<li><a href="#([^"]+)">', summary[: summary.index("</ul>")])
+    assert targets
+    for target in targets:
+        assert f'id="{target}"' in text
+        assert text.index(f'id="{target}"') >= text.index(f'id="action-{action.pk}"')

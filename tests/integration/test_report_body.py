@@ -15,9 +15,14 @@ from indicators import charts
 from indicators.figures import IndicatorSpec, compute, series_of
 from indicators.models import Actual, Target
 from indicators.selectors import IndicatorFigures
-from reports import documents, rendering, services
+from reports import documents, rendering, selectors, services
 from reports.models import Report
-from tests.factories import IndicatorFactory, PartnershipFactory, ReportFactory
+from tests.factories import (
+    IndicatorFactory,
+    PartnershipFactory,
+    ReportFactory,
+    ThemeGroupFactory,
+)
 from tests.factories.series import actuals_create, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -91,6 +96,32 @@ def test_overview_and_partnership_report_leave_out_the_same_indicators(partnersh
     [block] = services.report_snapshot(overview)["overview"]
 
     assert own["indicators"] == {} and block["indicators"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("month", "missing"), [(5, False), (7, True)])
+def test_a_quarterly_indicator_is_missing_only_once_its_first_quarter_has_ended(
+    partnership_a, month, missing
+):
+    # Last year's quarters only: in May no 2016/17 quarter has ended, so none is due and
+    # the indicator is tabled (with last year's figures); in July April to June is missing.
+    group = ThemeGroupFactory(partnership=partnership_a)
+    quarterly = IndicatorFactory(
+        partnership=partnership_a, theme_group=group, frequency="quarterly"
+    )
+    actuals_create(quarterly, {datetime.date(2015, m, 1): 500 for m in (4, 7, 10)})
+    period = datetime.date(2016, month, 1)
+    overview = ReportFactory(partnership=partnership_a, kind=Report.Kind.OVERVIEW, period=period)
+    overview.covers.set([partnership_a])
+
+    own = services.report_snapshot(ReportFactory(partnership=partnership_a, period=period))
+    [block] = services.report_snapshot(overview)["overview"]
+
+    named = {"code": quarterly.code, "title": quarterly.title}
+    assert (own["no_figures"] == [named]) is missing
+    assert (str(quarterly.pk) in own["indicators"]) is not missing
+    assert bool(block["indicators"]) is not missing
+    assert selectors.figures_entered(partnership_a, period, group) is not missing
 
 
 @pytest.mark.django_db

@@ -14,7 +14,12 @@ from django.urls import reverse
 from reports import rendering, services
 from reports.models import Report
 from tests.factories import ReportFactory
-from tests.factories.actions import RecommendationFactory, RiskFactory
+from tests.factories.actions import (
+    ActionFactory,
+    ObjectiveFactory,
+    RecommendationFactory,
+    RiskFactory,
+)
 
 # ReportFactory's reports are of November 2016: overdue is judged at 30 November 2016.
 MONTH_END = datetime.date(2016, 11, 30)
@@ -248,3 +253,22 @@ def test_the_demo_report_marks_its_overdue_recommendations_and_reviews(db):
     assert f"{REVIEW}Continued funding for 2011/12" in version.html
     overdue = [r for r in _csv_rows(version.csv) if r["overdue"] == "true"]
     assert {r["figure"] for r in overdue} == {"scrutiny_recommendation_due", "risk_review_date"}
+
+
+@pytest.mark.django_db
+def test_actions_recommendations_and_risks_are_overdue_by_one_day(partnership_a):
+    # All three due after November's end (and before today): not yet overdue in a report
+    # of November 2016, however long after it is built; all overdue in one of December.
+    due = datetime.date(2016, 12, 15)
+    ActionFactory(objective=ObjectiveFactory(plan__partnership=partnership_a), due=due)
+    RecommendationFactory(partnership=partnership_a, status="in_progress", due=due)
+    RiskFactory(partnership=partnership_a, review_date=due)
+
+    for month, overdue in [(11, False), (12, True)]:
+        report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, month, 1))
+        snapshot = services.report_snapshot(report)
+
+        follow_up = snapshot["follow_up"]
+        assert [bool(snapshot["actions"]["overdue"])] == [overdue]
+        assert [i["overdue"] for i in follow_up["recommendations"]] == [overdue]
+        assert [i["overdue"] for i in follow_up["risks"]] == [overdue]

@@ -184,6 +184,8 @@ def test_format_money(amount, text):
         ("0", D("0.00")),
         ("1,000.50", D("1000.50")),
         ("£ 12 500", D("12500.00")),
+        ("1 250.50", D("1250.50")),
+        ("£1\u00a0000\u00a0000", D("1000000.00")),  # non-breaking spaces between thousands
         (".5", D("0.50")),
         ("", None),
         ("  ", None),
@@ -209,8 +211,13 @@ def test_parse_money_reads_pounds_and_pence(raw, amount):
         ("Infinity", "must be given in pounds"),
         ("+5", "must be given in pounds"),
         ("1,00", "must be given in pounds"),
-        ("£-5", "must be given in pounds"),
+        ("£-5", "cannot be negative"),
         ("-£5", "cannot be negative"),
+        ("--5", "must be given in pounds"),
+        # A space is a thousands separator only between groups of three digits.
+        ("12 50", "like 1000 or 1,000.50 \\('12 50' is not an amount\\)"),
+        ("1 500 00", "must be given in pounds"),
+        ("1 500.5 0", "must be given in pounds"),
     ],
 )
 def test_parse_money_refuses_bad_amounts(raw, message):

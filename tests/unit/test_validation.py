@@ -33,6 +33,11 @@ from indicators.validation import (
         ("12,586.0", Decimal("12586.0")),
         ("-3", Decimal(-3)),
         (7, Decimal(7)),
+        # Spaces between groups of three digits are thousands separators, as commas are.
+        ("1 250", Decimal(1250)),
+        ("1\u00a0250", Decimal(1250)),  # a non-breaking space, as spreadsheets copy it
+        ("12 345 678.5", Decimal("12345678.5")),
+        ("-1 250", Decimal(-1250)),
     ],
 )
 def test_parse_number_reads_what_people_type(raw, expected):
@@ -59,6 +64,13 @@ def test_parse_number_reads_what_people_type(raw, expected):
         "1,\u0662\u0663\u0664",
         ".",
         "-",
+        # A space anywhere else is not a thousands separator: "12 50" is not 1250.
+        "12 50",
+        "1 500 00",
+        "1250 000",
+        "1 2",
+        "- 5",
+        "1 250.5 0",
     ],
 )
 def test_parse_number_non_number_is_a_clear_error(raw):
