@@ -103,28 +103,40 @@ class FigureLocked(Exception):
 
     def __init__(self, locked: list, late: frozenset = frozenset()):
         self.locked = locked
-        changed = [(i, p) for i, p, _ in locked if (i.pk, p) not in late]
-        entered = [(i, p) for i, p, _ in locked if (i.pk, p) in late]
+        named = _named(locked)
+        changed = [(key, name) for key, name in named if key not in late]
+        entered = [(key, name) for key, name in named if key in late]
         asks, lists = [], []
         if changed:
-            names = ", ".join(f"{i.code} {periods.short_month_label(p)}" for i, p in changed)
-            asks.append(f"changing {names}")
+            asks.append(f"changing {', '.join(name for _, name in changed)}")
             lists.append(_plural(changed, "the change as a revision", "the changes as revisions"))
         if entered:
-            names = ", ".join(
-                f"{i.code} {periods.period_label(p, i.frequency, i.partnership.fy_start_month)}"
-                for i, p in entered
-            )
+            names = ", ".join(name for _, name in entered)
             asks.append(_plural(entered, "the late figure", "the late figures") + f" for {names}")
             it = ("the late figure", "the late figures") if changed else ("it", "them")
             lists.append(_plural(entered, f"{it[0]} as a late return", f"{it[1]} as late returns"))
         quarterly = any(i.frequency == Indicator.Frequency.QUARTERLY for i, _, _ in locked)
         noun = "period" if quarterly else "month"
         covers = f"this {noun}" if len(locked) == 1 else f"these {noun}s"
+        # One reason box: the report prints its reason against revisions and late returns
+        # alike, so an officer giving one for both is told so.
+        both = ", each with the reason you give" if changed and entered else ""
         super().__init__(
             f"Give a reason for {' and for '.join(asks)}: a published report covers {covers}, "
-            f"and the next report will list {' and '.join(lists)}"
+            f"and the next report will list {' and '.join(lists)}{both}"
         )
+
+
+def _named(locked: list) -> list[tuple[tuple[int, datetime.date], str]]:
+    """Each locked figure's (indicator pk, period) and its name in words: "SP 09 November
+    2016", or a quarter's "SP 09 Q2 2016/17"."""
+    return [
+        (
+            (i.pk, p),
+            f"{i.code} {periods.period_label(p, i.frequency, i.partnership.fy_start_month)}",
+        )
+        for i, p, _ in locked
+    ]
 
 
 def _plural(items: list, one: str, many: str) -> str:
@@ -132,15 +144,26 @@ def _plural(items: list, one: str, many: str) -> str:
 
 
 def _check_locked(plan: list, reason: str) -> None:
-    """Periods covered by a published report change only with a reason (reports flag them)."""
-    from reports.selectors import locked_figures  # reports build on indicators, not the reverse
+    """Periods covered by a published report change only with a reason (reports flag them).
+    A figure the last such report printed none of comes in late, whether or not one is
+    stored now: the next report lists it as a late return, not a revision."""
+    # Reports build on indicators, not the reverse.
+    from reports.builder import is_late_return
+    from reports.selectors import locked_figures_printed
 
     if reason.strip():
         return
-    locked = locked_figures((entry.indicator, entry.period) for entry, _ in plan)
+    locked, printed = locked_figures_printed((entry.indicator, entry.period) for entry, _ in plan)
     if locked:
         late = frozenset(
-            (entry.indicator.pk, entry.period) for entry, current in plan if current is None
+            (entry.indicator.pk, entry.period)
+            for entry, current in plan
+            # Removing a figure the report lacked leaves nothing to list: no late return.
+            if entry.value is not None
+            and is_late_return(
+                # A period the report did not print (a baseline year): by what is stored.
+                printed.get((entry.indicator.pk, entry.period), current and current.value)
+            )
         )
         raise FigureLocked(locked, late)
 

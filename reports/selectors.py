@@ -114,6 +114,36 @@ def locked_figures(
     One query. A quarterly figure is stored at its quarter's first month; a report covers
     it once the quarter has ended by the report's month (it counts no quarter under way).
     """
+    return [(indicator, period, first.title) for indicator, period, first, _ in _locking(entries)]
+
+
+def locked_figures_printed(
+    entries: Iterable[tuple[Indicator, datetime.date]],
+) -> tuple[list[tuple[Indicator, datetime.date, str]], dict[tuple[int, datetime.date], object]]:
+    """`locked_figures`, and for each locked pair the figure the last report covering it
+    printed (None for a blank: a figure entered now is a late return, `is_late_return`),
+    keyed by (indicator id, period); a period it did not print (a rated target's baseline
+    year) is left out. The next report lists a change against that report's figures.
+    Two queries, and one more when any pair is locked (what those reports printed)."""
+    locking = _locking(entries)
+    if not locking:
+        return [], {}
+    versions = {last.version_id for _, _, _, last in locking}
+    shown = dict(ReportVersion.objects.filter(pk__in=versions).values_list("pk", "shown"))
+    printed = {}
+    for indicator, period, _, last in locking:
+        entry = ((shown[last.version_id] or {}).get("indicators") or {}).get(str(indicator.pk))
+        values = (entry or {}).get("values", {})
+        if period.isoformat() in values:
+            printed[(indicator.pk, period)] = values[period.isoformat()]
+    return [(i, p, first.title) for i, p, first, _ in locking], printed
+
+
+def _locking(
+    entries: Iterable[tuple[Indicator, datetime.date]],
+) -> list[tuple[Indicator, datetime.date, Frozen, Frozen]]:
+    """Each locked (indicator, period) pair with the first and the last (latest published)
+    versions covering it. Two queries, none when nothing was published."""
     entries = list(entries)
     if not entries:
         return []
@@ -125,6 +155,8 @@ def locked_figures(
     locked = []
     for indicator, period in entries:
         start = indicator.partnership.fy_start_month
+        ends = periods.last_month_of(period, indicator.frequency)
+        covering = []
         for frozen in published:
             if frozen.partnership_id != indicator.partnership_id:
                 continue
@@ -133,12 +165,13 @@ def locked_figures(
             key = (frozen.period, start)
             if key not in months:
                 months[key] = frozenset(covered_periods(frozen.period, start))
-            ends = periods.last_month_of(period, indicator.frequency)
             if ends in months[key] or period in _baseline_months(
                 frozen, indicator.pk, start, baselines
             ):
-                locked.append((indicator, period, frozen.title))
-                break
+                covering.append(frozen)
+        if covering:
+            last = max(covering, key=lambda frozen: frozen.published_at)
+            locked.append((indicator, period, covering[0], last))
     return locked
 
 

@@ -447,9 +447,51 @@ def test_a_late_figure_in_a_locked_month_asks_for_a_reason_for_a_late_figure(rep
             by=None,
         )
     assert str(refused.value) == (
-        "Give a reason for changing SP 09 Oct 2016 and for the late figure for SP 09 "
+        "Give a reason for changing SP 09 October 2016 and for the late figure for SP 09 "
         "November 2016: a published report covers these months, and the next report will "
-        "list the change as a revision and the late figure as a late return"
+        "list the change as a revision and the late figure as a late return, each with the "
+        "reason you give"
+    )
+
+
+@pytest.mark.django_db
+def test_a_late_figure_changed_again_is_still_a_late_figure(report_a, hate_crime):
+    """Review finding: once a late figure was stored, changing it asked for a reason "for
+    changing SP 09 Nov 2016" as "a revision", though the next report lists a late return."""
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)
+    change_figure(hate_crime, NOV_2016, 36, reason="came in late")
+
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        change_figure(hate_crime, NOV_2016, 38, reason="")
+
+    assert str(refused.value) == (
+        "Give a reason for the late figure for SP 09 November 2016: a published report "
+        "covers this month, and the next report will list it as a late return"
+    )
+    change_figure(hate_crime, NOV_2016, 38, reason="corrected")
+    snapshot = services.report_snapshot(ReportFactory(partnership=report_a.partnership))
+    assert [r["what"] for r in snapshot["late_figures"]] == ["November 2016"]
+    assert snapshot["revisions"] == []
+
+
+@pytest.mark.django_db
+def test_a_removed_figure_entered_again_is_a_change_not_a_late_figure(report_a, hate_crime):
+    """Review finding: re-entering a figure the report showed, since removed, was called a
+    late figure, though the next report lists it as a revision."""
+    publish(report_a)
+    figure_services.actuals_save(
+        entries=[figure_services.FigureInput(hate_crime, NOV_2016, None)],
+        by=None,
+        reason="withdrawn",
+    )
+
+    with pytest.raises(figure_services.FigureLocked) as refused:
+        change_figure(hate_crime, NOV_2016, 40, reason="")
+
+    assert str(refused.value) == (
+        "Give a reason for changing SP 09 November 2016: a published report covers this "
+        "month, and the next report will list the change as a revision"
     )
 
 
@@ -618,7 +660,7 @@ def test_locked_period_change_without_reason_is_refused(report_a, hate_crime):
     with pytest.raises(figure_services.FigureLocked) as refused:
         change_figure(hate_crime, OCT_2016, 44, reason="")
 
-    assert "SP 09 Oct 2016" in str(refused.value)
+    assert "SP 09 October 2016" in str(refused.value)
     assert Actual.objects.get(indicator=hate_crime, period=OCT_2016).value == 42
     assert not FigureChange.objects.exists()
 
