@@ -23,11 +23,11 @@ from .copying import insert_rows
 BATCH = 5000
 
 
-def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], ctx) -> bool:
-    """Whether any figure the import would add or change is in a month a published report
-    covers: each is a row error naming the report (one query per chunk). On the month
-    sheet such a change needs a reason, which a file cannot give. A note alone may change:
-    the report shows figures, not notes."""
+def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indicator], ctx) -> bool:
+    """Whether any figure the import would add (``changing``'s flag) or change is in a month
+    a published report covers: each is a row error naming the report (one query per chunk),
+    in row order. On the month sheet such a change needs a reason, which a file cannot
+    give. A note alone may change: the report shows figures, not notes."""
     # Reports build on indicators, not the reverse.
     from reports.selectors import baseline_years, locked_baseline, locked_months
 
@@ -36,24 +36,29 @@ def _locked(changing: list[tuple[int, dict]], indicators: dict[int, Indicator], 
     # Per indicator, not per figure: a national import changes millions of figures.
     partnerships = {
         indicators[pk].partnership_id: indicators[pk].partnership
-        for pk in {pk for pk, _ in changing}
+        for pk in {pk for pk, _, _ in changing}
     }
     published = locked_months(partnerships.values())
     if not published:
         return False
-    baselines = baseline_years({pk for pk, _ in changing})
+    baselines = baseline_years({pk for pk, _, _ in changing})
     found = False
-    for pk, item in changing:
+    # Grouped by indicator to be written: the errors go by row, as the file has them.
+    for pk, item, added in sorted(changing, key=lambda change: change[1]["row"]):
         indicator = indicators[pk]
         for frozen, months in published.get(indicator.partnership_id, ()):
             if not frozen.shows(pk):
                 continue
             ends = periods.last_month_of(item["period"], indicator.frequency)
             if ends in months or locked_baseline(frozen, indicator, item["period"], baselines):
+                where = f"{indicator.code} {item['period']:%Y-%m}"
                 ctx.error_at(
                     "actuals",
                     item["row"],
-                    f"{item['period']:%Y-%m} is in the published report '{frozen.title}'; "
+                    f"{where} has no figure in the published report '{frozen.title}'; "
+                    "enter it on the month sheet with a reason (a late figure)"
+                    if added
+                    else f"{where} is in the published report '{frozen.title}'; "
                     "change it on the month sheet with a reason",
                 )
                 found = True
@@ -357,7 +362,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     changing: list[tuple[int, dict]] = []  # (indicator pk, item) of every figure written
     # Of those, the ones whose figure changes (not only the note): a published report
     # shows figures, not notes, so only these need a reason in a locked month.
-    refigured: list[tuple[int, dict]] = []
+    refigured: list[tuple[int, dict, bool]] = []  # and whether it is a new figure
     source = ctx.source
     snapshots: dict = {}
     for pk, group in by_indicator.items():
@@ -370,7 +375,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 old = None
                 note = note or ""
                 new.append((pk, period, value, numerator, denominator, note, by_id, now, 1))
-                refigured.append((pk, item))
+                refigured.append((pk, item, True))
                 if ctx.wants_rows("actuals"):
                     ctx.row_changed("actuals", _figure_key(indicators_by_pk[pk], period, ctx))
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
@@ -393,7 +398,7 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 old = figure_snapshot(*stored[:3])
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
                 if not same_figure:
-                    refigured.append((pk, item))
+                    refigured.append((pk, item, False))
                 if stored[3] != note:  # the audit keeps the notes too
                     old = {**old, "note": stored[3]}
                     snapshot = {**snapshot, "note": note}

@@ -106,6 +106,12 @@ class ImportReport:
         return named
 
 
+def _table_order(table: str | None) -> int:
+    """Where a table's rows come in the apply order (None, the whole import: last)."""
+    names = registry.names()
+    return names.index(table) if table in names else len(names)
+
+
 class ImportFailed(Exception):
     def __init__(self, report: ImportReport):
         super().__init__("; ".join(report.errors[:5]))
@@ -131,6 +137,7 @@ class ImportContext:
         self.other_partnerships = False  # a row of a partnership outside the scope
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
         self.error_count = 0
+        self._error_places: list[tuple[int, int]] = []  # each error's (table order, row)
         known = Partnership.objects.all()
         if scope is not None:
             known = known.filter(pk=scope.pk)
@@ -164,6 +171,13 @@ class ImportContext:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(f"{self.where(table)} row {number}: {message}")
+            self._error_places.append((_table_order(table), number))
+
+    def errors_in_order(self) -> list[str]:
+        """The errors by file and row, as the files have them (they are found a check at a
+        time: a locked month only once its chunk is written), the whole import's last."""
+        order = sorted(range(len(self.errors)), key=self._error_places.__getitem__)
+        return [self.errors[i] for i in order]
 
     def where(self, table: str) -> str:
         """How messages name a table: ``sheet 'actions'`` for a workbook's, else actions.csv."""
@@ -173,6 +187,7 @@ class ImportContext:
         """A problem with the import as a whole, not with one row."""
         self.error_count += 1
         self.errors.append(message)
+        self._error_places.append((_table_order(None), 0))
 
     def repeated(self, row: Row, key: Hashable) -> int | None:
         """Where this key was first given in this table, or None (and remember it)."""

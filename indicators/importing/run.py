@@ -90,7 +90,7 @@ def import_tables(
         ]
         raise ImportFailed(report) from None
     if ctx.errors:
-        report.errors, report.error_count = ctx.errors, ctx.error_count
+        report.errors, report.error_count = ctx.errors_in_order(), ctx.error_count
         report.other_partnerships = ctx.other_partnerships
         raise ImportFailed(report)
     report.notes.extend(ctx.notes)

@@ -104,7 +104,7 @@ def test_an_import_changing_a_figure_an_overview_showed_is_refused_naming_it(
         import_actual(tmp_path, covered, OCT_2016, 500)
 
     assert failed.value.report.errors == [
-        "actuals.csv row 2: 2016-10 is in the published report 'CSP overview'; "
+        f"actuals.csv row 2: {covered.code} 2016-10 is in the published report 'CSP overview'; "
         "change it on the month sheet with a reason"
     ]
     assert Actual.objects.get(indicator=covered, period=OCT_2016).value == before

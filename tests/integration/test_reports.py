@@ -700,7 +700,7 @@ def test_import_changing_a_locked_period_fails_naming_the_report(tmp_path, repor
         importing.import_path(tmp_path, by=None)
 
     assert failed.value.report.errors == [
-        "actuals.csv row 3: 2016-11 is in the published report 'Hate crime update'; "
+        "actuals.csv row 3: SP 09 2016-11 is in the published report 'Hate crime update'; "
         "change it on the month sheet with a reason"
     ]
     # All or nothing: the unlocked new month (row 2) is not written either.
@@ -733,9 +733,9 @@ def test_import_lists_a_locked_month_with_every_other_problem_at_once(
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
-    assert sorted(failed.value.report.errors) == [
+    assert failed.value.report.errors == [
         "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
-        "actuals.csv row 3: 2016-11 is in the published report 'Hate crime update'; "
+        "actuals.csv row 3: SP 09 2016-11 is in the published report 'Hate crime update'; "
         "change it on the month sheet with a reason",
         "actuals.csv row 4: value 'N/A' is not a number",
         "actuals.csv row 5: value cannot be negative.",
@@ -743,6 +743,40 @@ def test_import_lists_a_locked_month_with_every_other_problem_at_once(
     assert Actual.objects.filter(indicator=hate_crime).count() == before
     assert Actual.objects.get(indicator=hate_crime, period=NOV_2016).value != 99
     assert not FigureChange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_import_of_a_figure_a_published_report_lacked_says_to_enter_it_late(
+    tmp_path, report_a, hate_crime
+):
+    """Review finding: a new figure for a month the report had none of was told to "change
+    it on the month sheet", named no indicator, and the rows came out of order."""
+    from indicators import importing
+
+    Actual.objects.filter(indicator=hate_crime, period__in=[OCT_2016, NOV_2016]).delete()
+    publish(report_a)
+    row = {"partnership": report_a.partnership.slug, "indicator": "SP 09"}
+    _actuals_csv(
+        tmp_path,
+        [
+            {**row, "period": "2016-11", "value": "36"},
+            {**row, "period": "2016-09", "value": "99"},
+            {**row, "period": "2016-10", "value": "40"},
+        ],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    late = "enter it on the month sheet with a reason (a late figure)"
+    assert failed.value.report.errors == [
+        f"actuals.csv row 2: SP 09 2016-11 has no figure in the published report "
+        f"'Hate crime update'; {late}",
+        "actuals.csv row 3: SP 09 2016-09 is in the published report 'Hate crime update'; "
+        "change it on the month sheet with a reason",
+        f"actuals.csv row 4: SP 09 2016-10 has no figure in the published report "
+        f"'Hate crime update'; {late}",
+    ]
 
 
 @pytest.mark.django_db
