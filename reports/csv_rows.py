@@ -111,13 +111,14 @@ def row(
     title: str = "",
     period: str = "",
     indicator: str = "",
+    theme_group: str | None = "",
 ) -> dict:
     """A row of the report's own figures (not one indicator's month by month)."""
     shown = csv_value(value)
     return {
         "indicator": spreadsheet_safe(indicator),
         "title": spreadsheet_safe(title),
-        "theme_group": "",
+        "theme_group": spreadsheet_safe(theme_group or ""),
         "measure": measure,
         "figure": figure,
         "period": period,
@@ -144,11 +145,12 @@ def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
     rows = []
     for r in revisions:
         target = r.get("target", False)
-        measure = "" if target else indicators.get(str(r["indicator"]), {}).get("measure", "")
+        entry = indicators.get(str(r["indicator"]), {})
         common = {
-            "measure": measure,
+            "measure": "" if target else entry.get("measure", ""),
             "indicator": r["code"],
             "title": r["title"],
+            "theme_group": entry.get("theme_group"),  # as the indicator's other rows
             "period": r["what"] if target else figure_period(r),
         }
         name = "revised_target" if target else "revised_figure"
@@ -159,17 +161,21 @@ def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
 
 def late_rows(late: list[dict], indicators: dict) -> list[dict]:
     """Figures the last report had none of, entered since: late returns, no revision."""
-    return [
-        row(
-            "late_figure",
-            r["new"],
-            measure=indicators.get(str(r["indicator"]), {}).get("measure", ""),
-            indicator=r["code"],
-            title=r["title"],
-            period=figure_period(r),
+    rows = []
+    for r in late:
+        entry = indicators.get(str(r["indicator"]), {})
+        rows.append(
+            row(
+                "late_figure",
+                r["new"],
+                measure=entry.get("measure", ""),
+                indicator=r["code"],
+                title=r["title"],
+                period=figure_period(r),
+                theme_group=entry.get("theme_group"),
+            )
         )
-        for r in late
-    ]
+    return rows
 
 
 def action_rows(actions: dict | None) -> list[dict]:

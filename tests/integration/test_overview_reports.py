@@ -20,7 +20,7 @@ from indicators.models import Actual, FigureChange, Indicator
 from reports import rendering, selectors, services
 from reports.builder import plain
 from reports.models import Report, ReportVersion
-from tests.factories import PartnershipFactory, ReportFactory
+from tests.factories import PartnershipFactory, ReportFactory, ThemeGroupFactory
 from tests.factories.series import actuals_create, indicators_with_history
 from tests.integration.test_import import write_csv
 
@@ -217,6 +217,9 @@ def test_a_covered_partnerships_change_gives_the_filing_partnership_a_new_versio
 def test_the_next_overview_lists_a_covered_figure_revised_since_the_last(
     partnership_a, partnership_b, covered
 ):
+    Indicator.objects.filter(pk=covered.pk).update(
+        theme_group=ThemeGroupFactory(partnership=partnership_b, name="Safer streets")
+    )
     publish(overview(partnership_a, partnership_a, partnership_b))
     was = plain(Actual.objects.get(indicator=covered, period=OCT_2016).value)
     change_figure(covered, OCT_2016, 500, reason="late crimes added")
@@ -233,13 +236,13 @@ def test_the_next_overview_lists_a_covered_figure_revised_since_the_last(
     assert html.count("Figures revised since the last report") == 1
     assert 'aria-label="Revised figures for Partnership B"' in html
     revised = [
-        (row["partnership"], row["figure"], row["value"])
+        (row["partnership"], row["figure"], row["value"], row["theme_group"])
         for row in _csv_rows(rendering.report_csv(snapshot))
         if row["figure"].startswith("revised_")
     ]
     assert revised == [
-        ("partnership-b", "revised_figure_was", was),
-        ("partnership-b", "revised_figure_now", "500"),
+        ("partnership-b", "revised_figure_was", was, "Safer streets"),
+        ("partnership-b", "revised_figure_now", "500", "Safer streets"),
     ]
 
 

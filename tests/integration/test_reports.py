@@ -572,6 +572,29 @@ def test_a_figure_the_last_report_had_none_of_is_a_late_return_not_a_revision(re
 
 
 @pytest.mark.django_db
+def test_revised_and_late_csv_rows_name_the_indicators_theme_group(report_a, hate_crime):
+    """Review finding: every other row of SP 09 gave its theme group, these left it empty."""
+    Indicator.objects.filter(pk=hate_crime.pk).update(
+        theme_group=ThemeGroupFactory(partnership=report_a.partnership, name="Safer streets")
+    )
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).delete()
+    publish(report_a)
+    change_figure(hate_crime, NOV_2016, 36, reason="police return came in late")
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
+
+    snapshot = services.report_snapshot(ReportFactory(partnership=report_a.partnership))
+
+    rows = [
+        r for r in csv_rows.report_rows(snapshot) if r["figure"].startswith(("late", "revised"))
+    ]
+    assert [(r["figure"], r["theme_group"]) for r in rows] == [
+        ("revised_figure_was", "Safer streets"),
+        ("revised_figure_now", "Safer streets"),
+        ("late_figure", "Safer streets"),
+    ]
+
+
+@pytest.mark.django_db
 def test_next_report_lists_a_figure_once_as_given_and_as_now(report_a, hate_crime):
     publish(report_a)
     change_figure(hate_crime, OCT_2016, 44, reason="late crimes added by police")
