@@ -379,6 +379,24 @@ def test_revision_notice_absent_when_figure_changed_back(client, report_a, hate_
 
 
 @pytest.mark.django_db
+def test_revised_figures_tables_head_the_month_column_period(
+    client, report_a, hate_crime, officer_a
+):
+    """Review finding: the revised tables headed the month "Figure", the late one "Period"."""
+    publish(report_a)
+    change_figure(hate_crime, OCT_2016, 44, reason="late crimes added")
+    client.force_login(officer_a)
+
+    page = _words(client.get(report_a.get_absolute_url()).content.decode())
+    snapshot = services.report_snapshot(ReportFactory(partnership=report_a.partnership))
+    document = _words(rendering.render_document(snapshot))
+
+    assert "Indicator Period As published Now" in page
+    assert "Indicator Period Was Now Reason given" in document
+    assert "Indicator Figure" not in page + document
+
+
+@pytest.mark.django_db
 def test_revision_notice_tells_late_returns_apart_from_revisions(
     client, report_a, hate_crime, officer_a, panel_a
 ):
