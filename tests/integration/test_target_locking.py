@@ -206,12 +206,12 @@ def test_import_lists_a_locked_target_and_a_falling_profile_with_other_problems(
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
-    assert failed.value.report.errors == [
-        "targets.csv row 4: value 'lots' is not a number",
+    assert failed.value.report.errors == [  # by file and row, as the files have them
         "targets.csv row 2: the 2016/17 target is in the published report "
         "'Hate crime update'; change it on the indicator's target page with a reason",
         "targets.csv row 3: a cumulative target cannot go down: with the SP 10 profile "
         "already stored, the target to the end of July 2017 is less than the month before",
+        "targets.csv row 4: value 'lots' is not a number",
         "actuals.csv row 2: period '2016-13' is not a month like 2016-11",
     ]
     assert list(Target.objects.filter(indicator=hate_crime).values_list("value")) == [(400,)]
