@@ -198,3 +198,24 @@ def test_dry_run_names_new_and_changed_commissioning_lines(officer_client, partn
     assert "CI 06 2017/18 : Status from “Proposed” to “Commissioned”" in text
     assert "CI 07 2017/18 : new" in text
     assert "more." not in text
+
+
+@pytest.mark.django_db
+def test_dry_run_says_a_percentage_is_stored_from_its_parts(officer_client, partnership_a):
+    # 89 is within rounding of 16 of 18 (88.89%): the parts' value is what is stored.
+    IndicatorFactory(partnership=partnership_a, code="SP 08", measure="percentage")
+
+    response = check(
+        officer_client,
+        upload(
+            "actuals",
+            "partnership,indicator,period,value,numerator,denominator\n"
+            "partnership-a,SP 08,2016-10,89,16,18\n"
+            "partnership-a,SP 08,2016-11,50,9,18\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    assert "SP 08 October 2016 : new; value 89 stored as 88.8889 from 16 of 18" in text
+    assert "SP 08 November 2016 : new Nothing has been saved" in text  # 50 is 9 of 18
