@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from csp_portal.core.concurrency import Outcome, decide
-from csp_portal.core.history import History
+from csp_portal.core.history import History, changes_described
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.validation import plain_number
@@ -302,6 +302,13 @@ def line_unchanged(line: CommissioningLine, data: LineInput) -> bool:
     return data.indicators is None or {i.pk for i in data.indicators} == {
         i.pk for i in line.indicators.all()
     }
+
+
+def line_changes(line: CommissioningLine, data: LineInput) -> list[str]:
+    """What line_save would change in the stored line, in words ("Status from Proposed to
+    Commissioned"), as an import's check run names it; linked indicators apart."""
+    new = _line_values(data)
+    return changes_described(CommissioningLine, {name: getattr(line, name) for name in new}, new)
 
 
 @transaction.atomic

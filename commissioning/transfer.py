@@ -15,7 +15,8 @@ financial_year is a label such as 2017/18. contribution is an amount like 12500.
 or tbc, or awaiting, or blank for a line paid outside the recorded streams;
 funding_source names a stream of the same partnership and year, in funding.csv or
 already stored. Dates are 2017-04-01. Rows match on natural keys (partnership, year
-and source or reference), so importing the same files twice changes nothing; the
+and source or reference; a reference differing only in case from a stored line's is
+refused, not added beside it), so importing the same files twice changes nothing; the
 import runs every table's checks before it keeps anything (indicators/importing).
 
 Registered in CommissioningConfig.ready(): reading and the one transaction are the
@@ -185,15 +186,40 @@ def _theme_groups(ctx) -> set:
     return ctx.commissioning_groups
 
 
+def _stored_references(ctx) -> dict:
+    """(slug, year, reference in lower case) -> the references stored that way."""
+    if not hasattr(ctx, "commissioning_references"):
+        ctx.commissioning_references = {}
+        for slug, year, reference in CommissioningLine.objects.filter(
+            partnership__slug__in=list(ctx.fy_start)
+        ).values_list("partnership__slug", "financial_year", "reference"):
+            key = (slug, year, reference.casefold())
+            ctx.commissioning_references.setdefault(key, set()).add(reference)
+    return ctx.commissioning_references
+
+
 def check_commissioning(rows, ctx) -> list[LineItem]:
     items = []
     for row in rows:
         item = _check_line(row, ctx)
         if item is None:
             continue
-        first = ctx.repeated(row, (item.slug, item.data.financial_year, item.data.reference))
+        year, reference = item.data.financial_year, item.data.reference
+        # References match exactly; one differing only in case from a stored line would
+        # add a second line beside it ("ci 06" and "CI 06"), so it is refused.
+        stored = _stored_references(ctx).get((item.slug, year, reference.casefold()), set())
+        if stored and reference not in stored:
+            same = min(stored)
+            label = periods.fy_label(year, ctx.fy_start[item.slug])
+            ctx.error(
+                row,
+                f"reference '{reference}' differs only in case from the line '{same}' "
+                f"stored for {label}: write it as '{same}' to change that line",
+            )
+            continue
+        first = ctx.repeated(row, (item.slug, year, reference.casefold()))
         if first is not None:
-            ctx.error(row, f"reference '{item.data.reference}' repeats row {first}")
+            ctx.error(row, f"reference '{reference}' repeats row {first}")
             continue
         items.append(item)
     return items
@@ -354,6 +380,9 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
         if current is not None and services.line_unchanged(current, data):
             counts["unchanged"] += 1
             continue
+        changes = None
+        if current is not None and ctx.wants_rows("commissioning"):
+            changes = services.line_changes(current, data)  # before line_save sets them
         try:
             services.line_save(
                 partnership=ctx.partnership(item.slug),
@@ -369,6 +398,10 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
                 ctx.error_at("commissioning", item.row, message.rstrip("."))
             continue
         counts["updated" if current else "created"] += 1
+        if ctx.wants_rows("commissioning"):
+            label = periods.fy_label(year, ctx.fy_start[item.slug])
+            key = ctx.row_key(item.slug, f"{data.reference} {label}")
+            ctx.row_changed("commissioning", key, changes)
     return counts
 
 

@@ -353,14 +353,6 @@ FINDING_DIRECTIONS = {
 RATED = ("green", "amber", "red", "improving", "deteriorating", "stable")
 
 
-def _finding_status(entry: dict) -> str:
-    if entry.get("polarity") == "monitor":
-        return "monitor"
-    if entry["status"] != "none":
-        return entry["status"]
-    return "unrated" if entry.get("has_target") else "no_target"
-
-
 def _finding_direction(entry: dict) -> str:
     """The direction's key; with no comparison, whether this year or last year lacks figures."""
     if entry.get("polarity") == "monitor":
@@ -398,7 +390,7 @@ def key_findings(entries: Sequence[dict]) -> dict:
     ]
     return {
         "total": len(entries),
-        "statuses": _tally(entries, _finding_status, FINDING_STATUSES),
+        "statuses": _tally(entries, report_sections.finding_status, FINDING_STATUSES),
         "directions": _tally(entries, _finding_direction, FINDING_DIRECTIONS),
         "exceptions": [e["id"] for e in exceptions],
         "red_without_action": [

@@ -7,8 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-# Status and direction words for the priority sentences, in the order they are listed.
-STATUS = (("red", "red"), ("amber", "amber"), ("green", "green"))
+# Status and direction words for the priority sentences, in the order they are listed:
+# every indicator in one status group, as the key findings count them (finding_status).
+STATUS = (
+    ("red", "red"),
+    ("amber", "amber"),
+    ("green", "green"),
+    ("unrated", "with a target but not rated (figures missing)"),
+    ("no_target", "with no target set"),
+    ("monitor", "monitored without a target"),
+)
 DIRECTIONS = ("improving", "deteriorating", "stable")
 
 # Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24), each listed only when
@@ -122,15 +130,26 @@ def _counts(pairs: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{count} {word}" for word, count in pairs if count)
 
 
+def finding_status(entry: Mapping) -> str:
+    """An indicator's one status group: its status; else, not rated though it has a target
+    ("unrated"), no target set, or monitoring only. The key findings and the priorities'
+    statistics both count by it, so their counts agree."""
+    if entry.get("polarity") == "monitor":
+        return "monitor"
+    if entry["status"] != "none":
+        return entry["status"]
+    return "unrated" if entry.get("has_target") else "no_target"
+
+
 def statistics_sentence(entries: Sequence[dict]) -> str:
-    """A priority's indicators in one sentence: "Of its 3 indicators, 1 is amber and 2 are
-    monitored; 1 is improving and 2 are deteriorating." Counts only, no percentages."""
+    """A priority's indicators in one sentence: "Of its 3 indicators: 1 amber, 2 monitored
+    without a target; against last year, 1 improving." Every indicator is counted in one
+    status group. Counts only, no percentages."""
     if not entries:
         return "No indicator with figures is reported under this priority."
     total = len(entries)
-    targeted = [e for e in entries if e["has_target"]]
-    statuses = [(word, sum(1 for e in targeted if e["status"] == key)) for key, word in STATUS]
-    statuses.append(("monitored without a target", total - len(targeted)))
+    groups = [finding_status(e) for e in entries]
+    statuses = [(word, groups.count(key)) for key, word in STATUS]
     rated = [e for e in entries if e.get("polarity") != "monitor"]
     directions = [(word, sum(1 for e in rated if e["direction"] == word)) for word in DIRECTIONS]
     statuses, directions = _counts(statuses), _counts(directions)

@@ -309,6 +309,18 @@ def _figure_changes(stored: list, value, numerator, denominator, note: str) -> l
     return changes
 
 
+def _stored_from_parts(item: dict) -> list[str]:
+    """ "value 89 stored as 88.8889 from 16 of 18": a file's value within rounding of its
+    parts', which is what is stored (none when the file's value is the one stored)."""
+    given = item.get("given")
+    if given is None:
+        return []
+    value, numerator, denominator = (
+        plain_number(item[name]) for name in ("value", "numerator", "denominator")
+    )
+    return [f"value {plain_number(given)} stored as {value} from {numerator} of {denominator}"]
+
+
 def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     by_indicator: dict[int, list[dict]] = defaultdict(list)
@@ -377,7 +389,12 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 new.append((pk, period, value, numerator, denominator, note, by_id, now, 1))
                 refigured.append((pk, item, True))
                 if ctx.wants_rows("actuals"):
-                    ctx.row_changed("actuals", _figure_key(indicators_by_pk[pk], period, ctx))
+                    stored_as = _stored_from_parts(item)
+                    ctx.row_changed(
+                        "actuals",
+                        _figure_key(indicators_by_pk[pk], period, ctx),
+                        ["new", *stored_as] if stored_as else None,
+                    )
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
             else:
                 actual_id, *stored, version = current
@@ -406,7 +423,8 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                     ctx.row_changed(
                         "actuals",
                         _figure_key(indicators_by_pk[pk], period, ctx),
-                        _figure_changes(stored, value, numerator, denominator, note),
+                        _figure_changes(stored, value, numerator, denominator, note)
+                        + _stored_from_parts(item),
                     )
                 changed.append(
                     Actual(

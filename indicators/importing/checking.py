@@ -505,9 +505,9 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
     numbers = ctx.numbers(row, ("value", "numerator", "denominator"), measure=found.measure)
     if numbers is None:
         return None
-    value, numerator, denominator = numbers
+    given, numerator, denominator = numbers
     try:
-        value = check_figure(found.measure, value, numerator, denominator, label="value")
+        value = check_figure(found.measure, given, numerator, denominator, label="value")
     except FigureError as error:
         ctx.error(row, str(error))
         return None
@@ -526,7 +526,7 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
             f"(first at row {first})",
         )
         return None
-    return {
+    item = {
         "partnership": slug,
         "code": row.get("indicator"),
         "period": period,
@@ -539,6 +539,10 @@ def _actual(row: Row, ctx: ImportContext, this_month) -> dict | None:
         "financial_year": period.year if period.month >= fy_start else period.year - 1,
         "row": row.number,
     }
+    if given is not None and given != value:
+        # Within rounding of its parts' value, which is stored: the check run says so.
+        item["given"] = given
+    return item
 
 
 _ACTUAL_COLUMNS = (

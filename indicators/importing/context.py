@@ -60,6 +60,22 @@ class IndicatorKind(NamedTuple):
     number: int  # a small number for this indicator, unique within one import (a compact key)
 
 
+class TableRows(NamedTuple):
+    """A table's new and changed rows as a check run names them."""
+
+    table: str
+    rows: list[RowChange]  # the first ROWS_NAMED, or none for a table that names none
+    more: int  # how many more it adds or changes than ``rows`` names
+    unlisted: str  # with no row named: "1 new and 2 changed rows (not listed)"
+
+
+def rows_counted(created: int, updated: int) -> str:
+    """ "1 new and 2 changed rows (not listed)", for a table whose rows are only counted."""
+    parts = [f"{n:,} {word}" for n, word in ((created, "new"), (updated, "changed")) if n]
+    rows = "row" if created + updated == 1 else "rows"
+    return f"{' and '.join(parts)} {rows} (not listed)"
+
+
 @dataclass
 class ImportReport:
     dry_run: bool = False
@@ -94,15 +110,17 @@ class ImportReport:
         summary = f"{verb} " + ("; ".join(parts) if parts else "nothing (no rows)") + "."
         return " ".join([summary, *self.notes])
 
-    def rows_named(self) -> list[tuple[str, list[RowChange], int]]:
-        """(table, the rows named, how many more it adds or changes) for each table with
-        new or changed rows, in apply order."""
+    def rows_named(self) -> list[TableRows]:
+        """Each table with new or changed rows, in apply order: the rows named and how many
+        more; a table that names none (its importer tells ``row_changed`` of none) counted."""
         named = []
         for name in registry.names():
             rows = self.rows.get(name, [])
-            more = self.created[name] + self.updated[name] - len(rows)
+            created, updated = self.created[name], self.updated[name]
+            more = created + updated - len(rows)
             if rows or more > 0:
-                named.append((name, rows, max(more, 0)))
+                unlisted = "" if rows else rows_counted(created, updated)
+                named.append(TableRows(name, rows, max(more, 0), unlisted))
         return named
 
 

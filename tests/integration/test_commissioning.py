@@ -938,6 +938,25 @@ def test_import_without_the_later_columns_keeps_funding_details_and_outcomes(par
     assert CommissioningLine.objects.get(reference="CI 01").outcomes == "Victims supported."
 
 
+def test_import_refuses_a_reference_differing_only_in_case_from_a_stored_one(partnership_a):
+    importing.import_tables(_tables(FUNDING, COMMISSIONING), by=None)
+    lower = f"""{HEADER}
+partnership-a,2017/18,ci 04,Healthy relationships,,,,PCC grant,awaiting,,,,approved
+partnership-a,2017/18,CI 09,Third sector,,,Consortium,,,,,,commissioned
+partnership-a,2017/18,ci 09,Third sector,,,Consortium,,,,,,commissioned
+"""
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(FUNDING, lower), by=None)
+
+    assert failed.value.report.errors == [
+        "commissioning.csv row 2: reference 'ci 04' differs only in case from the line "
+        "'CI 04' stored for 2017/18: write it as 'CI 04' to change that line",
+        "commissioning.csv row 4: reference 'ci 09' repeats row 3",
+    ]
+    assert CommissioningLine.objects.count() == 4
+
+
 def test_import_with_the_later_columns_sets_funding_details(partnership_a):
     funding = (
         "partnership,financial_year,source,amount,allocated_by,criteria,monitoring\n"

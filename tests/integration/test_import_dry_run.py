@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators.models import Actual, Indicator
-from tests.factories import ActualFactory, IndicatorFactory
+from tests.factories import ActualFactory, CommissioningLineFactory, IndicatorFactory
 
 
 def upload(name: str, text: str) -> SimpleUploadedFile:
@@ -154,3 +154,68 @@ def test_a_partnerships_import_refusing_anothers_rows_points_administrators_to_t
     assert "partnership 'partnership-b' is not Partnership A" in text
     link = f'href="{reverse("indicators:import_all")}"'
     assert (link in response.content.decode()) == (who == "admin_user")
+
+
+@pytest.mark.django_db
+def test_dry_run_counts_the_rows_of_a_table_that_names_none(officer_client, partnership_a):
+    # Risks are only counted: no heading over an empty list, no "… and 2 more".
+    response = check(
+        officer_client,
+        upload(
+            "risks",
+            "partnership,reference,description,likelihood,impact\n"
+            "partnership-a,R1,Funding not confirmed,3,4\n"
+            "partnership-a,R2,Staff shortage,2,2\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    html = response.content.decode()
+    assert "What would change in risks 2 new rows (not listed)." in text
+    assert "more." not in text
+    assert not re.search(r'<ul class="govuk-list govuk-list--bullet">\s*</ul>', html)
+
+
+@pytest.mark.django_db
+def test_dry_run_names_new_and_changed_commissioning_lines(officer_client, partnership_a):
+    CommissioningLineFactory(
+        partnership=partnership_a, reference="CI 06", area_of_need="Need", status="proposed"
+    )
+    header = "partnership,financial_year,reference,area_of_need,status\n"
+
+    response = check(
+        officer_client,
+        upload(
+            "commissioning",
+            header + "partnership-a,2017/18,CI 06,Need,commissioned\n"
+            "partnership-a,2017/18,CI 07,Need,proposed\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    assert "CI 06 2017/18 : Status from “Proposed” to “Commissioned”" in text
+    assert "CI 07 2017/18 : new" in text
+    assert "more." not in text
+
+
+@pytest.mark.django_db
+def test_dry_run_says_a_percentage_is_stored_from_its_parts(officer_client, partnership_a):
+    # 89 is within rounding of 16 of 18 (88.89%): the parts' value is what is stored.
+    IndicatorFactory(partnership=partnership_a, code="SP 08", measure="percentage")
+
+    response = check(
+        officer_client,
+        upload(
+            "actuals",
+            "partnership,indicator,period,value,numerator,denominator\n"
+            "partnership-a,SP 08,2016-10,89,16,18\n"
+            "partnership-a,SP 08,2016-11,50,9,18\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    assert "SP 08 October 2016 : new; value 89 stored as 88.8889 from 16 of 18" in text
+    assert "SP 08 November 2016 : new Nothing has been saved" in text  # 50 is 9 of 18

@@ -26,6 +26,7 @@ from reports.templatetags.report_tags import (
     points_change,
 )
 from tests.factories import ReportFactory
+from tests.factories.actions import ActionFactory
 from tests.factories.series import hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -68,9 +69,24 @@ def test_overview_warns_of_a_red_indicator_with_no_corrective_action(partnership
 
     assert "Red" in html
     assert (
-        f"2.1.1</span> {indicator.title}: <strong>No corrective action is linked to this red "
-        "indicator.</strong>" in html
+        f"2.1.1</span> {indicator.title} ({indicator.code}): <strong>No corrective action is "
+        "linked to this red indicator.</strong>" in html
     )
+
+
+@pytest.mark.django_db
+def test_overview_names_a_red_indicator_by_code_only_when_it_has_one(partnership_a):
+    indicator, planned = indicators_with_history(partnership_a, 2, last=NOV_2016, months=24)
+    for each in (indicator, planned):
+        Target.objects.create(indicator=each, financial_year=2016, kind="annual", value=12)
+    Indicator.objects.filter(pk=indicator.pk).update(code="")
+    action = ActionFactory(objective__plan__partnership=partnership_a, description="Extra patrols")
+    action.indicators.add(planned)
+
+    text = _text(_overview(partnership_a))
+
+    assert f"{indicator.title}: No corrective action" in text
+    assert f"Planned interventions for {planned.title} ({planned.code}, red):" in text
 
 
 # 3: changes in the tables ---------------------------------------------------------------

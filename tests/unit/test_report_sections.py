@@ -1,6 +1,6 @@
 """The report by CSP priority and its glossary (REPORT_CHECKLIST 6), worked by hand."""
 
-from reports import sections
+from reports import builder, sections
 
 
 def _entry(pk, group, status, direction, *, target=True, polarity="higher"):
@@ -31,6 +31,26 @@ def test_statistics_sentence_counts_status_and_direction():
         "against last year, 1 improving, 1 deteriorating."
     )
     assert sections.statistics_sentence([]).startswith("No indicator")
+
+
+def test_statistics_sentence_counts_every_indicator_as_the_key_findings_do():
+    # Demo report 2: a target but no status (figures missing) was left out of the count.
+    entries = [
+        _entry(1, "", "none", "none"),  # a target, not rated
+        _entry(2, "", "none", "none"),
+        _entry(3, "", "none", "improving", target=False),  # rated polarity, no target set
+        _entry(4, "", "none", "stable", target=False, polarity="monitor"),
+    ]
+    assert sections.statistics_sentence(entries) == (
+        "Of its 4 indicators: 2 with a target but not rated (figures missing), "
+        "1 with no target set, 1 monitored without a target; against last year, 1 improving."
+    )
+    statuses = builder.key_findings([{**e, "actions": []} for e in entries])["statuses"]
+    assert {s["key"]: s["count"] for s in statuses if s["count"]} == {
+        "unrated": 2,
+        "no_target": 1,
+        "monitor": 1,
+    }
 
 
 def test_priorities_by_theme_group_with_risks_successes_and_focus():
