@@ -308,6 +308,26 @@ class ThemeGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.partnership})"
 
+    def clean(self) -> None:
+        # Imports find a theme group by its name in any case (indicators/importing/
+        # context.py): a second one differing only in capitals would split its indicators.
+        if not self.partnership_id or not self.name:
+            return
+        same = (
+            ThemeGroup.objects.filter(partnership_id=self.partnership_id)
+            .filter(name__iexact=self.name.strip())
+            .exclude(pk=self.pk)
+            .values_list("name", flat=True)
+            .first()
+        )
+        if same is not None and same != self.name:
+            raise ValidationError(
+                {
+                    "name": f"This partnership already has the theme group “{same}”: "
+                    "use that one, or a name that differs by more than capitals."
+                }
+            )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

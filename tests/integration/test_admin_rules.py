@@ -677,3 +677,28 @@ def test_user_list_shows_who_is_active(client, admin_user):
 
     assert "is_active" in response.context["cl"].list_display
     assert "column-is_active" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_theme_group_differing_only_in_capitals(client, admin_user, partnership_a):
+    """Review finding: imports match theme groups in any case, but the admin took a
+    second "Safer streets" beside "Safer Streets"."""
+    from csp_portal.core.models import ThemeGroup
+
+    ThemeGroup.objects.create(partnership=partnership_a, name="Safer Streets")
+    client.force_login(admin_user)
+    form = {"partnership": partnership_a.pk, "chair": "", "coordinator": ""}
+
+    refused = client.post(reverse("admin:core_themegroup_add"), {**form, "name": "safer streets"})
+    other = client.post(reverse("admin:core_themegroup_add"), {**form, "name": "Safer Homes"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["name"] == [
+        "This partnership already has the theme group “Safer Streets”: use that one, or a "
+        "name that differs by more than capitals."
+    ]
+    assert other.status_code == 302
+    assert sorted(partnership_a.theme_groups.values_list("name", flat=True)) == [
+        "Safer Homes",
+        "Safer Streets",
+    ]
