@@ -831,6 +831,7 @@ def import_upload(request, slug=None):
             max_rows=settings.IMPORT_UPLOAD_MAX_ROWS,
             deadline=deadline,
             max_unzipped=settings.IMPORT_UPLOAD_MAX_UNZIPPED_MB * 1024 * 1024,
+            allowed=allowed,
         )
         rows = 0 if errors else importing.count_rows(tables)
         if rows > settings.IMPORT_UPLOAD_MAX_ROWS:

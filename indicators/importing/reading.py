@@ -421,11 +421,15 @@ def read_uploads(
     max_rows: int | None = None,
     deadline: Deadline | None = None,
     max_unzipped: int | None = None,
+    allowed: Iterable[str] | None = None,
 ) -> tuple[Tables, list[str]]:
     """Tables from uploaded files (Django UploadedFile): named CSVs or workbooks (each
     read no further than ``max_rows`` rows, nor past the ``deadline``; a workbook that
-    unpacks to more than ``max_unzipped`` bytes is not read)."""
+    unpacks to more than ``max_unzipped`` bytes is not read). A file of no table's name is
+    told the names of those ``allowed`` (the tables this person may import; every one
+    by default)."""
     known = registry.names()
+    allowed = known if allowed is None else [name for name in known if name in set(allowed)]
     errors: list[str] = []
     tables: Tables = {}
     given_by: dict[str, str] = {}  # table -> the file that gave it
@@ -453,7 +457,7 @@ def read_uploads(
                 continue
             add(table, rows_from_csv(text, table, errors), Path(upload.name).name)
         else:
-            files_named = registry.listed(f"{n}.csv" for n in known)
+            files_named = registry.listed(f"{n}.csv" for n in allowed)
             errors.append(
                 f"{upload.name}: name CSV files {files_named} (a name may start with more, "
                 "as in plan-actions.csv), or upload one .xlsx workbook"

@@ -1016,7 +1016,10 @@ def test_import_upload_badly_named_file_is_refused(client, officer_a, hate_crime
     )
 
     assert response.status_code == 200
-    assert error_summary(response)[0].startswith("figures.csv: name CSV files partnerships.csv")
+    # An officer is told the names of the files they may import, as the form's hint says.
+    message = error_summary(response)[0]
+    assert message.startswith("figures.csv: name CSV files actuals.csv, actions.csv")
+    assert "partnerships.csv" not in message
 
 
 @pytest.mark.django_db
