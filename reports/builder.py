@@ -768,5 +768,8 @@ def _revisions_and_late(revisions: Sequence[dict]) -> dict:
     """Figures changed since the last report showed them (``revisions``), and apart from
     them figures that report had none of (``late_figures``): late returns are no revision,
     and REPORT_CHECKLIST point 20 flags the two separately."""
-    late = [r for r in revisions if is_late_return(r["old"], target=r.get("target", False))]
-    return {"revisions": [r for r in revisions if r not in late], "late_figures": late}
+    parts: dict[str, list[dict]] = {"revisions": [], "late_figures": []}
+    for r in revisions:
+        late = is_late_return(r["old"], target=r.get("target", False))
+        parts["late_figures" if late else "revisions"].append(r)
+    return parts
