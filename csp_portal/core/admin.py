@@ -22,7 +22,15 @@ from django.urls import reverse
 from . import history, selectors
 from .forms import PlainTextModelForm, partnership_theme_groups
 from .history import History
-from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
+from .models import (
+    RAG_LEGEND_EXAMPLE,
+    Meeting,
+    Membership,
+    Organisation,
+    Partnership,
+    ThemeGroup,
+    theme_group_key,
+)
 from .text import joined
 
 User = get_user_model()
@@ -405,9 +413,18 @@ def theme_groups_kept(groups: list[ThemeGroup]) -> list[str]:
     return [theme_group_in_use(group, in_use[group.pk]) for group in groups if group.pk in in_use]
 
 
+def theme_group_named_twice(first: str) -> str:
+    """Why a partnership's page cannot give two rows one theme group's name."""
+    return (
+        f"Another row already names the theme group “{first}”: give each theme group one "
+        "row, with names that differ by more than capitals."
+    )
+
+
 class ThemeGroupFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
+        self._refuse_names_given_twice()
         deleted = [
             form.instance
             for form in self.forms
@@ -416,6 +433,21 @@ class ThemeGroupFormSet(BaseInlineFormSet):
         refusals = theme_groups_kept(deleted) if deleted else []
         if refusals:
             raise ValidationError(refusals)
+
+    def _refuse_names_given_twice(self) -> None:
+        # Each row's own check (ThemeGroup.clean) compares it with the groups stored, not
+        # with the other rows of the page, which are saved together (a new partnership's
+        # all at once): two of them in one name's capitals would break the constraint.
+        first_named: dict[str, str] = {}
+        for form in self.forms:
+            name = getattr(form, "cleaned_data", {}).get("name")
+            if not name or self._should_delete_form(form):
+                continue
+            key = theme_group_key(name)
+            if key in first_named:
+                form.add_error("name", theme_group_named_twice(first_named[key]))
+            else:
+                first_named[key] = name
 
 
 class ThemeGroupInline(admin.TabularInline):

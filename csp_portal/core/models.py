@@ -7,6 +7,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.text import slugify
@@ -291,6 +292,26 @@ class ChangeRecord(models.Model):
         cls.objects.create(old=old, new=new, label=label[:size], **fields)
 
 
+def theme_group_key(name: str) -> str:
+    """What makes two theme group names of a partnership the same group: imports find a
+    group by its name in any case, spaces around it aside ("Safer streets" is "Safer
+    Streets")."""
+    return name.strip().casefold()
+
+
+def theme_group_name_taken(stored: str, name: str) -> str:
+    """Why a theme group cannot take a name: its partnership has ``stored`` already."""
+    if stored == name.strip():
+        return (
+            f"This partnership already has the theme group “{stored}”: use that one, or "
+            "choose another name."
+        )
+    return (
+        f"This partnership already has the theme group “{stored}”: use that one, or a "
+        "name that differs by more than capitals."
+    )
+
+
 class ThemeGroup(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="theme_groups"
@@ -302,31 +323,38 @@ class ThemeGroup(models.Model):
     class Meta:
         ordering = ["partnership__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "name"], name="unique_theme_group_name")
+            # Imports find a group by its name in any case: a second differing only in
+            # capitals would split its indicators, and leave the import to guess between
+            # them. ``clean`` says which group has the name; this keeps every other way in.
+            models.UniqueConstraint(
+                "partnership",
+                Lower("name"),
+                name="unique_theme_group_name_any_case",
+                violation_error_message=(
+                    "This partnership already has a theme group of this name, in these or "
+                    "other capitals: use that one, or a name that differs by more than "
+                    "capitals."
+                ),
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.partnership})"
 
-    def clean(self) -> None:
-        # Imports find a theme group by its name in any case (indicators/importing/
-        # context.py): a second one differing only in capitals would split its indicators.
+    def namesake(self) -> str | None:
+        """The name of another theme group of this partnership that this one's name would
+        be taken for (the first made), or None."""
         if not self.partnership_id or not self.name:
-            return
-        same = (
-            ThemeGroup.objects.filter(partnership_id=self.partnership_id)
-            .filter(name__iexact=self.name.strip())
-            .exclude(pk=self.pk)
-            .values_list("name", flat=True)
-            .first()
-        )
-        if same is not None and same != self.name:
-            raise ValidationError(
-                {
-                    "name": f"This partnership already has the theme group “{same}”: "
-                    "use that one, or a name that differs by more than capitals."
-                }
-            )
+            return None
+        key = theme_group_key(self.name)
+        others = ThemeGroup.objects.filter(partnership_id=self.partnership_id).exclude(pk=self.pk)
+        names = others.order_by("pk").values_list("name", flat=True)
+        return next((name for name in names if theme_group_key(name) == key), None)
+
+    def clean(self) -> None:
+        same = self.namesake()
+        if same is not None:
+            raise ValidationError({"name": theme_group_name_taken(same, self.name)})
 
 
 class Membership(models.Model):
