@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from .models import Meeting, Membership, Organisation, Partnership, ThemeGroup
+from .models import Meeting, Membership, Organisation, Partnership, ThemeGroup, theme_group_key
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_USERS = ("admin", "officer", "panel")
@@ -51,16 +51,7 @@ def core_load(path: Path = DEMO_DIR / "core.json") -> list[Partnership]:
             defaults["rag_legend"] = row["rag_legend"]
         partnership, _ = Partnership.objects.update_or_create(slug=row["slug"], defaults=defaults)
         partnerships.append(partnership)
-        groups = {}
-        for group in row.get("theme_groups", []):
-            groups[group["name"]], _ = ThemeGroup.objects.update_or_create(
-                partnership=partnership,
-                name=group["name"],
-                defaults={
-                    "chair": group.get("chair", ""),
-                    "coordinator": group.get("coordinator", ""),
-                },
-            )
+        groups = _theme_groups_load(partnership, row.get("theme_groups", []))
         for member in row.get("members", []):
             user = _person(member)
             Membership.objects.update_or_create(
@@ -84,6 +75,23 @@ def core_load(path: Path = DEMO_DIR / "core.json") -> list[Partnership]:
                 },
             )
     return partnerships
+
+
+def _theme_groups_load(partnership: Partnership, rows: list[dict]) -> dict[str, ThemeGroup]:
+    """The partnership's theme groups the file names, by the file's names: each found by
+    its name in any case, as imports find them (one of its name in other capitals, made in
+    the admin, is the file's group: it keeps its name), or made."""
+    stored: dict[str, ThemeGroup] = {}
+    for group in partnership.theme_groups.order_by("-pk"):  # the first made, of any two
+        stored[theme_group_key(group.name)] = group
+    groups = {}
+    for row in rows:
+        key = theme_group_key(row["name"])
+        group = stored.get(key) or ThemeGroup(partnership=partnership, name=row["name"])
+        group.chair, group.coordinator = row.get("chair", ""), row.get("coordinator", "")
+        group.save()
+        groups[row["name"]] = stored[key] = group
+    return groups
 
 
 def _person(member: dict) -> User:

@@ -14,10 +14,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Value
+from django.db.models.functions import Lower
 
 from csp_portal.core.history import import_logged
-from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.models import Partnership, ThemeGroup, theme_group_key
 
 from .. import periods
 from ..models import Actual, Indicator
@@ -419,15 +421,29 @@ class ImportContext:
             for g in ThemeGroup.objects.filter(
                 partnership__in=list(self._partnerships.values())
             ).order_by("pk"):
-                # Of two stored in different cases (made before names were matched so),
-                # the first made.
-                self._groups.setdefault((g.partnership_id, g.name.strip().casefold()), g)
+                self._groups.setdefault((g.partnership_id, theme_group_key(g.name)), g)
         partnership = self.partnership(slug)
-        key = (partnership.pk, name.casefold())
+        key = (partnership.pk, theme_group_key(name))
         if key not in self._groups and create:
-            group = self._groups[key] = ThemeGroup.objects.create(
-                partnership=partnership, name=name
-            )
-            import_logged(row=group, by=self.user, changes=None, source=self.source)
-            self.new_groups.append(name if self.scope else f"{name} ({partnership.name})")
+            self._groups[key] = self._theme_group_made(partnership, name)
         return self._groups.get(key)
+
+    def _theme_group_made(self, partnership: Partnership, name: str) -> ThemeGroup:
+        """A new theme group of this name, or the one in its capitals (the database's
+        constraint) that someone added since this import read the partnership's groups."""
+        try:
+            with transaction.atomic():
+                group = ThemeGroup.objects.create(partnership=partnership, name=name)
+        except IntegrityError:
+            group = (
+                partnership.theme_groups.alias(lower=Lower("name"))
+                .filter(lower=Lower(Value(name)))
+                .order_by("pk")
+                .first()
+            )
+            if group is None:
+                raise
+            return group
+        import_logged(row=group, by=self.user, changes=None, source=self.source)
+        self.new_groups.append(name if self.scope else f"{name} ({partnership.name})")
+        return group

@@ -11,8 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from csp_portal.core.models import Partnership, ThemeGroup
+from indicators.importing.context import ImportContext
+from indicators.models import Indicator
 from tests.factories import PartnershipFactory
 from tests.integration.test_admin_rules import _partnership_form
+from tests.integration.test_import_dry_run import upload
 
 BEFORE = [("core", "0011_theme_group_names_differ_by_more_than_case")]
 BEFORE_RENAMING = [("core", "0010_partnership_slug_words")]
@@ -194,3 +197,54 @@ def test_a_new_partnerships_page_refuses_two_rows_of_one_theme_group(client, adm
     assert refused.status_code == 200
     assert _inline_errors(refused) == [{}, {"name": [NAMED_TWICE]}]
     assert not Partnership.objects.filter(slug="safer-torbay").exists()
+
+
+@pytest.mark.django_db
+def test_an_import_takes_a_theme_group_added_in_other_capitals_while_it_ran(
+    client, admin_user, partnership_a, monkeypatch
+):
+    """Another way in (an administrator, another import) adds the group after the import
+    read the partnership's groups: the import takes it, as it takes any group in any case."""
+    read = ImportContext.theme_group
+
+    def added_meanwhile(ctx, slug, name, *, create=False):
+        if create and not ThemeGroup.objects.exists():
+            read(ctx, slug, name)  # the import reads the groups stored: none yet
+            ThemeGroup.objects.create(partnership=partnership_a, name="SAFER STREETS")
+        return read(ctx, slug, name, create=create)
+
+    monkeypatch.setattr(ImportContext, "theme_group", added_meanwhile)
+    client.force_login(admin_user)
+    text = "partnership,code,title,theme_group,polarity,measure\n" + (
+        "partnership-a,HC 01,Hate crime,Safer streets,lower,count\n"
+    )
+
+    response = client.post(
+        reverse("indicators:import_all"), {"files": [upload("indicators", text)]}
+    )
+
+    assert response.status_code == 302
+    [group] = ThemeGroup.objects.all()
+    assert group.name == "SAFER STREETS"
+    assert Indicator.objects.get(code="HC 01").theme_group == group
+
+
+@pytest.mark.django_db
+def test_demo_loading_takes_a_theme_group_stored_in_other_capitals(tmp_path):
+    from csp_portal.core import demo
+
+    plymouth = PartnershipFactory(slug="safer-plymouth")
+    stored = ThemeGroup.objects.create(partnership=plymouth, name="safe and strong")
+    data = json.loads((demo.DEMO_DIR / "core.json").read_text(encoding="utf-8"))
+    [row] = [p for p in data["partnerships"] if p["slug"] == "safer-plymouth"]
+    row["theme_groups"].append({"name": "SAFE AND STRONG", "chair": "Another chair"})
+    row["meetings"] = [{**row["meetings"][0], "theme_group": "Safe and Strong"}]
+    path = tmp_path / "core.json"
+    path.write_text(json.dumps({**data, "partnerships": [row]}), encoding="utf-8")
+
+    demo.core_load(path)
+
+    assert plymouth.theme_groups.filter(name__iexact="safe and strong").count() == 1
+    stored.refresh_from_db()
+    assert (stored.name, stored.chair) == ("safe and strong", "Another chair")
+    assert plymouth.meetings.get().theme_group == stored
