@@ -32,7 +32,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from csp_portal.core.models import Meeting, Membership, Partnership
+from csp_portal.core.history import changes_described, value_words
+from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.importing import max_lengths
 from indicators.importing.checking import yes_no
@@ -408,6 +409,22 @@ def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
         ctx.error_at(table, row, message.rstrip("."))
 
 
+def _changes(current: Model | None, values: dict) -> list[str] | None:
+    """What saving these values changes in the stored row, in words, as a check run names
+    it ("Status from “Open” to “Closed”"); None for a new row. A theme group by its name."""
+    if current is None:
+        return None
+
+    def plain(value):
+        return value.name if isinstance(value, ThemeGroup) else value
+
+    return changes_described(
+        type(current),
+        {name: plain(getattr(current, name)) for name in values},
+        {name: plain(value) for name, value in values.items()},
+    )
+
+
 def _once(stored: _Stored, key: tuple, save: Callable[[], Model]) -> Model:
     """The plan or objective a row names, saved at the first row that names it: each later
     row of it gets the same row, or the same refusal, without saving it again."""
@@ -503,8 +520,85 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         )[0]
         changed = True
     if current is None:
+        ctx.row_changed("actions", _action_key(item, ctx))
         return "created"
+    if changed and ctx.wants_rows("actions"):
+        day = item["updated_on"] or ctx.today
+        changes = _action_changes(current, objective, fields, indicators, update, day, ctx, stored)
+        ctx.row_changed("actions", _action_key(item, ctx), changes)
     return "updated" if changed else "unchanged"
+
+
+def _action_key(item, ctx) -> str:
+    """An action as a check run names it: "1.2 (Community Safety Plan)"."""
+    return ctx.row_key(item["partnership"], f"{item['reference']} ({item['plan']})")
+
+
+def _action_changes(
+    current: Action,
+    objective: Objective,
+    fields: services.ActionFields,
+    indicators: list,
+    update: tuple[str, str] | None,
+    day: datetime.date,
+    ctx,
+    stored: _Stored,
+) -> list[str]:
+    """What a row changes in a stored action (``current``, as it was read: the services
+    write the row they read again), in words: its fields, then its status, latest update
+    and its date, or an older update joining its history (which changes none of them)."""
+    members = {m.pk: m for m in stored.members.values()}
+
+    def lead(member_id: int | None, text: str) -> str:
+        user = members[member_id].user if member_id in members else None
+        return (user.get_full_name() or user.get_username()) if user else text
+
+    def closed_on(closed: bool, at: datetime.datetime | None) -> datetime.date | None:
+        return timezone.localdate(at) if closed and at else None
+
+    def codes(rows) -> str:
+        return ", ".join(sorted(i.code for i in rows))
+
+    was_closed_on = closed_on(current.closed, current.closed_at)
+    now_closed_on = closed_on(fields.closed, fields.closed_at)
+    if fields.closed and now_closed_on is None:  # closed by this import: today
+        now_closed_on = was_closed_on if current.closed else ctx.today
+    old = {
+        # The row's objective unless it moves the action (then one query for the old one).
+        "objective": str(objective if current.objective_id == objective.pk else current.objective),
+        "description": current.description,
+        "outcome": current.outcome,
+        "lead": current.lead,
+        "due": current.due,
+        "when": current.when,
+        "indicators": codes(current.indicators.all()),
+        "closed": current.closed,
+        "closed_at": was_closed_on,
+    }
+    new = {
+        "objective": str(objective),
+        "description": fields.description,
+        "outcome": fields.outcome,
+        "lead": lead(fields.lead_member_id, fields.lead_text),
+        "due": fields.due,
+        "when": fields.when,
+        "indicators": codes(indicators),
+        "closed": fields.closed,
+        "closed_at": now_closed_on,
+    }
+    older = update is not None and current.updated_on is not None and day < current.updated_on
+    if update is not None and not older:
+        old.update(
+            status=current.status,
+            latest_update=_plain(current.latest_update),
+            updated_on=current.updated_on,
+        )
+        new.update(status=update[0], latest_update=update[1], updated_on=day)
+    labels = {"lead": "lead", "closed_at": "closed on", "updated_on": "date of the latest update"}
+    changes = changes_described(Action, old, new, labels=labels)
+    if older:
+        changes.append(f"An update of {value_words(day)} joins its history (not its latest)")
+    return changes
 
 
 def _action_fields(
@@ -713,6 +807,7 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue
+        changes = _changes(current, values) if ctx.wants_rows("risks") else None
         try:
             _, changed = services.risk_save(
                 partnership=ctx.partnership(slug),
@@ -725,6 +820,8 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
             _refused(ctx, "risks", row, refused)
             continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
+        if changed and ctx.wants_rows("risks"):
+            ctx.row_changed("risks", ctx.row_key(slug, item["reference"]), changes)
     return counts
 
 
@@ -815,6 +912,8 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue
+        # The meeting follows the meeting date, which is named.
+        changes = _changes(current, dict(item)) if ctx.wants_rows("recommendations") else None
         try:
             _, changed = services.recommendation_save(
                 partnership=ctx.partnership(slug),
@@ -827,6 +926,8 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
             _refused(ctx, "recommendations", row, refused)
             continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
+        if changed and ctx.wants_rows("recommendations"):
+            ctx.row_changed("recommendations", ctx.row_key(slug, item["reference"]), changes)
     return counts
 
 

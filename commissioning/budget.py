@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from csp_portal.core.text import format_money
 from indicators.validation import read_number
 
 PENCE = Decimal("0.01")
@@ -113,17 +114,6 @@ def parse_money(raw: object, label: str = "The amount") -> Decimal | None:
     if amount >= Decimal(10) ** 12:
         raise MoneyError(f"{label} must be less than £1,000,000,000,000.")
     return amount.quantize(PENCE)
-
-
-def format_money(amount: Decimal | None) -> str:
-    """£400,568 for whole pounds, £1,234.50 where there are pence, -£500 below zero."""
-    if amount is None:
-        return ""
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount).quantize(PENCE)
-    if amount == amount.to_integral_value():
-        return f"{sign}£{amount:,.0f}"
-    return f"{sign}£{amount:,.2f}"
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -231,6 +231,13 @@ def stream_save(
     return stream
 
 
+def stream_changes(stream: FundingStream, amount: Decimal, details: dict) -> list[str]:
+    """What stream_save would change in the stored stream, in words ("Amount from £1,250
+    to £2,000"), as an import's check run names it; details the file leaves out apart."""
+    new = {"amount": amount, **details}
+    return changes_described(FundingStream, {name: getattr(stream, name) for name in new}, new)
+
+
 @transaction.atomic
 def stream_change(
     *,

@@ -335,6 +335,9 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         ):
             counts["unchanged"] += 1
             continue
+        changes = None
+        if current is not None and ctx.wants_rows("funding"):
+            changes = services.stream_changes(current, item.amount, item.details)
         services.stream_save(
             partnership=ctx.partnership(item.slug),
             financial_year=item.financial_year,
@@ -346,6 +349,9 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
             origin=ctx.source,
         )
         counts["updated" if current else "created"] += 1
+        if ctx.wants_rows("funding"):
+            label = periods.fy_label(item.financial_year, ctx.fy_start[item.slug])
+            ctx.row_changed("funding", ctx.row_key(item.slug, f"{item.source} {label}"), changes)
     return counts
 
 

@@ -3,17 +3,18 @@ with their old and new values, made in the admin or by an import. And how the ap
 keep a history of their own rows (commissioning, action plans: `ChangeRecord`) record the
 changes made to them in the admin (`History`)."""
 
+import datetime
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.models import User
-from django.db.models import Model
+from django.db.models import DecimalField, Model
 from django.utils.text import capfirst
 
-from .text import joined
+from .text import format_money, joined
 
 
 class History(NamedTuple):
@@ -29,7 +30,7 @@ class History(NamedTuple):
 
 def value_words(value) -> str:
     """A field's value as the history says it: text in quotes, numbers with separators,
-    "blank" for none."""
+    days as the site writes them ("1 April 2017"), "blank" for none."""
     if value is None or value == "":
         return "blank"
     if isinstance(value, bool):
@@ -40,22 +41,40 @@ def value_words(value) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str):
         return f"“{value}”"
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return f"{value.day} {value:%B %Y}"
     return str(value)
 
 
-def changes_described(model: type[Model], old: dict, new: dict) -> list[str]:
+# A field of money is a decimal named in pounds, as "amount (£)".
+POUNDS = " (£)"
+
+
+def money_words(value: Decimal | None) -> str:
+    """An amount of money as the history says it: "£1,250", "£2,000.50", "blank"."""
+    return "blank" if value is None else format_money(value)
+
+
+def changes_described(
+    model: type[Model], old: dict, new: dict, *, labels: Mapping[str, str] | None = None
+) -> list[str]:
     """'Population from 26,310 to 263,100', for each field whose value changed, in the
-    order of ``new``, named as the admin names the field (a choice by its label)."""
+    order of ``new``, named as the admin names the field (a choice by its label, money
+    as the site writes it: "Amount from £1,250 to £2,000.50"). ``labels`` names what the
+    model holds no field for, or names otherwise (an action's lead, whoever it is)."""
+    labels = labels or {}
     described = []
     for name, value in new.items():
         if old[name] == value:
             continue
-        field = model._meta.get_field(name)
-        labels = dict(field.flatchoices) if field.choices else {}
-        before, after = (labels.get(v, v) if labels else v for v in (old[name], value))
-        described.append(
-            f"{capfirst(field.verbose_name)} from {value_words(before)} to {value_words(after)}"
-        )
+        field = None if name in labels else model._meta.get_field(name)
+        label = labels.get(name) or str(field.verbose_name)
+        words = value_words
+        if isinstance(field, DecimalField) and label.endswith(POUNDS):
+            label, words = label.removesuffix(POUNDS), money_words
+        choices = dict(field.flatchoices) if field is not None and field.choices else {}
+        before, after = (words(choices.get(v, v) if choices else v) for v in (old[name], value))
+        described.append(f"{capfirst(label)} from {before} to {after}")
     return described
 
 

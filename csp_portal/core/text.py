@@ -1,7 +1,8 @@
-"""Words for lists and shortened text, the same everywhere the site writes them."""
+"""Words for lists, shortened text and money, the same everywhere the site writes them."""
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 # Characters XML 1.0 cannot hold (tab, line feed and carriage return it can): a pasted
 # control character would break a workbook or a Word file. Exports leave them out,
@@ -45,3 +46,17 @@ def ended(text: str) -> str:
     "!" or an ellipsis): a message ending in a shortened title never reads "…." or ".."."""
     text = text.rstrip()
     return text if text.endswith((".", "?", "!", ELLIPSIS)) else f"{text}."
+
+
+PENCE = Decimal("0.01")
+
+
+def format_money(amount: Decimal | None) -> str:
+    """£400,568 for whole pounds, £1,234.50 where there are pence, -£500 below zero."""
+    if amount is None:
+        return ""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount).quantize(PENCE)
+    if amount == amount.to_integral_value():
+        return f"{sign}£{amount:,.0f}"
+    return f"{sign}£{amount:,.2f}"

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Value
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 
 from csp_portal.core.history import import_logged
 from csp_portal.core.models import Partnership, ThemeGroup, theme_group_key
@@ -55,6 +56,11 @@ class RowChange(NamedTuple):
     key: str  # the row's natural key in words: "safer-plymouth", "SP 01 October 2016"
     changes: tuple[str, ...]  # "Population from 263,100 to 26,310"
 
+    @property
+    def words(self) -> str:
+        """What the import does to the row: "new", or its changes."""
+        return "; ".join(self.changes) if self.changes else "new"
+
 
 class IndicatorKind(NamedTuple):
     measure: str
@@ -69,6 +75,17 @@ class TableRows(NamedTuple):
     rows: list[RowChange]  # the first ROWS_NAMED, or none for a table that names none
     more: int  # how many more it adds or changes than ``rows`` names
     unlisted: str  # with no row named: "1 new and 2 changed rows (not listed)"
+
+    def lines(self) -> list[str]:
+        """The table's part of a check run in plain text, line by line as the import
+        page shows it (import_data --dry-run prints them)."""
+        if not self.rows:
+            return [f"What would change in {self.table}:", f"{capfirst(self.unlisted)}."]
+        return [
+            f"What would change in {self.table}:",
+            *(f"- {row.key}: {row.words}" for row in self.rows),
+            *([f"… and {self.more:,} more."] if self.more else []),
+        ]
 
 
 def rows_counted(created: int, updated: int) -> str:
@@ -371,10 +388,13 @@ class ImportContext:
     # Applying -----------------------------------------------------------------
 
     def row_changed(self, table: str, key: str, changes: list[str] | None = None) -> None:
-        """A row this import adds (no ``changes``) or changes, for the report to name (the
-        first ROWS_NAMED of each table; the counts give the rest)."""
+        """A row this import adds (``changes`` None) or changes, for the report to name (the
+        first ROWS_NAMED of each table; the counts give the rest). A change none of whose
+        words differ (a lead now a member of the same name) is "changed", never "new"."""
         named = self.rows.setdefault(table, [])
         if len(named) < ROWS_NAMED:
+            if changes is not None and not changes:
+                changes = ["changed"]
             named.append(RowChange(key, tuple(changes or ())))
 
     def wants_rows(self, table: str) -> bool:

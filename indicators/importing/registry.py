@@ -41,8 +41,9 @@ good (each table's check leaves out rows naming what an earlier one left out). M
 rows by natural key so importing the same file twice changes nothing, and return
 counts: ``{"created": 1, "updated": 0, "unchanged": 4}``. A check run ("check only")
 names the rows an import adds or changes that ``ctx.row_changed(table, key, changes)``
-is told of (``changes`` like "Title from “A” to “B”", none for a new row); a table that
-tells it of none is only counted.
+is told of (``changes`` like "Title from “A” to “B”" from
+``csp_portal.core.history.changes_described``, None for a new row), on the site and
+under ``import_data --dry-run``'s summary; a table that tells it of none is only counted.
 ``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
 ``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
 objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``

@@ -702,13 +702,15 @@ def test_import_data_dry_run_reports_changes_and_writes_nothing(tmp_path):
 
     call_command("import_data", str(path), "--dry-run", stdout=stdout)
 
-    assert stdout.getvalue().strip() == (
+    summary, *named = stdout.getvalue().splitlines()
+    assert summary == (
         "Would import partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
         "actuals: 3 new, 0 changed, 0 unchanged. "
         "New theme group: Cohesion (New CSP)."
     )
+    assert named[:2] == ["What would change in partnerships:", "- new-csp: new"]
     assert db_counts() == before
 
 

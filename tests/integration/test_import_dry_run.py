@@ -1,17 +1,38 @@
 """What the import's check says would change, row by row; theme groups matched in any
 case; the site's import found from the home page and from a partnership's import."""
 
+import datetime
 import re
+from decimal import Decimal
 from html import unescape
+from io import StringIO
 
 import pytest
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from actions import transfer
+from actions.models import (
+    Action,
+    ActionPlan,
+    ActionsChange,
+    ActionUpdate,
+    Objective,
+    Recommendation,
+    Risk,
+)
+from commissioning.models import CommissioningChange, CommissioningLine, FundingStream
 from csp_portal.core.models import Partnership, ThemeGroup
-from indicators.models import Actual, Indicator
-from tests.factories import ActualFactory, CommissioningLineFactory, IndicatorFactory
+from indicators.models import Actual, FigureChange, Indicator
+from tests.factories import (
+    ActualFactory,
+    CommissioningLineFactory,
+    FundingStreamFactory,
+    IndicatorFactory,
+)
+from tests.factories.actions import RecommendationFactory, RiskFactory
 
 
 def upload(name: str, text: str) -> SimpleUploadedFile:
@@ -156,25 +177,173 @@ def test_a_partnerships_import_refusing_anothers_rows_points_administrators_to_t
     assert (link in response.content.decode()) == (who == "admin_user")
 
 
+ACTIONS_HEADER = ",".join(transfer.COLUMNS["actions"])
+STARTED = (
+    "partnership-a,Plan,2006/07,,1,Reduce crime,1.1,Wardens,,All,2006-11-01,,amber,,"
+    "Started.,2007-01-25,no,"
+)
+OPEN = "partnership-a,Plan,2006/07,,1,Reduce crime,1.2,Patrols,,All,,,red,,Late.,2007-01-25,no,"
+
+
+def history_counts() -> dict[str, int]:
+    """The rows an import writes, with every history and audit table."""
+    models = (
+        Action,
+        ActionUpdate,
+        ActionsChange,
+        Risk,
+        Recommendation,
+        FundingStream,
+        CommissioningLine,
+        CommissioningChange,
+        Actual,
+        FigureChange,
+        LogEntry,
+        ActionPlan,
+        Objective,
+        ThemeGroup,
+    )
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def two_actions(officer_client, partnership_a):
+    """Actions 1.1 (amber, due 1 November 2006) and 1.2 (red, open), imported."""
+    response = officer_client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [upload("actions", "\n".join([ACTIONS_HEADER, STARTED, OPEN]) + "\n")]},
+    )
+    assert response.status_code == 302
+    return Action.objects.order_by("reference")
+
+
 @pytest.mark.django_db
-def test_dry_run_counts_the_rows_of_a_table_that_names_none(officer_client, partnership_a):
-    # Risks are only counted: no heading over an empty list, no "… and 2 more".
+def test_dry_run_names_new_and_changed_actions_and_writes_nothing(officer_client, two_actions):
+    before = history_counts()
+    rows = [
+        ACTIONS_HEADER,
+        STARTED.replace("2006-11-01", "2006-12-01")
+        .replace("amber", "green")
+        .replace("Started.,2007-01-25", "Done.,2007-02-01"),
+        OPEN.replace(",no,", ",yes,2007-01-30"),
+        "partnership-a,Plan,2006/07,,1,Reduce crime,1.3,Leaflets,,All,,,not_started,,,,no,",
+    ]
+
+    response = check(
+        officer_client, upload("actions", "\n".join(rows) + "\n"), slug="partnership-a"
+    )
+
+    text = page_text(response)
+    assert "Would import actions: 1 new, 2 changed, 0 unchanged." in text
+    assert (
+        "1.1 (Plan) : Due date from 1 November 2006 to 1 December 2006; "
+        "Status from “Amber” to “Green”; Latest update from “Started.” to “Done.”; "
+        "Date of the latest update from 25 January 2007 to 1 February 2007"
+    ) in text
+    assert "1.2 (Plan) : Closed from no to yes; Closed on from blank to 30 January 2007" in text
+    assert "1.3 (Plan) : new" in text
+    assert "not listed" not in text
+    assert history_counts() == before
+    assert [(a.status, a.closed, a.due) for a in two_actions] == [
+        ("amber", False, datetime.date(2006, 11, 1)),
+        ("red", False, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_dry_run_says_an_older_update_joins_an_actions_history(officer_client, two_actions):
+    older = STARTED.replace("amber", "red").replace("Started.,2007-01-25", "Planned.,2007-01-10")
+
+    response = check(
+        officer_client, upload("actions", f"{ACTIONS_HEADER}\n{older}\n"), slug="partnership-a"
+    )
+
+    assert (
+        "1.1 (Plan) : An update of 10 January 2007 joins its history (not its latest)"
+    ) in page_text(response)
+
+
+@pytest.mark.django_db
+def test_dry_run_names_new_and_changed_risks_and_writes_nothing(officer_client, partnership_a):
+    RiskFactory(partnership=partnership_a, reference="R1", description="Funding", likelihood=3)
+    before = history_counts()
+
     response = check(
         officer_client,
         upload(
             "risks",
-            "partnership,reference,description,likelihood,impact\n"
-            "partnership-a,R1,Funding not confirmed,3,4\n"
-            "partnership-a,R2,Staff shortage,2,2\n",
+            "partnership,reference,description,likelihood,impact,status,review_date\n"
+            "partnership-a,R1,Funding,4,3,closed,2017-03-01\n"
+            "partnership-a,R2,Staff shortage,2,2,open,\n",
         ),
         slug="partnership-a",
     )
 
     text = page_text(response)
-    html = response.content.decode()
-    assert "What would change in risks 2 new rows (not listed)." in text
-    assert "more." not in text
-    assert not re.search(r'<ul class="govuk-list govuk-list--bullet">\s*</ul>', html)
+    assert (
+        "R1 : Likelihood from 3 to 4; Status from “Open” to “Closed”; "
+        "Review date from blank to 1 March 2017"
+    ) in text
+    assert "R2 : new" in text
+    assert "not listed" not in text
+    assert history_counts() == before
+    assert Risk.objects.get().likelihood == 3
+
+
+@pytest.mark.django_db
+def test_dry_run_names_new_and_changed_recommendations_and_writes_nothing(
+    officer_client, partnership_a
+):
+    RecommendationFactory(partnership=partnership_a, reference="REC-1", recommendation="Do it")
+    before = history_counts()
+
+    response = check(
+        officer_client,
+        upload(
+            "recommendations",
+            "partnership,reference,meeting_date,recommendation,assigned_to,status,due\n"
+            "partnership-a,REC-1,2016-12-01,Do it,Community Safety Manager,accepted,"
+            "2017-02-28\n"
+            "partnership-a,REC-2,2016-12-01,Do more,Chair,awaiting_response,\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    assert (
+        "REC-1 : Status from “Awaiting response” to “Accepted”; "
+        "Due date from blank to 28 February 2017"
+    ) in text
+    assert "REC-2 : new" in text
+    assert history_counts() == before
+    assert Recommendation.objects.get().status == "awaiting_response"
+
+
+@pytest.mark.django_db
+def test_dry_run_names_new_and_changed_funding_in_pounds_and_writes_nothing(
+    officer_client, partnership_a
+):
+    FundingStreamFactory(partnership=partnership_a, source="PCC grant", amount=Decimal(1000))
+    before = history_counts()
+
+    response = check(
+        officer_client,
+        upload(
+            "funding",
+            "partnership,financial_year,source,amount,allocated_by\n"
+            "partnership-a,2017/18,PCC grant,1250.50,Board\n"
+            "partnership-a,2017/18,Council,500,\n",
+        ),
+        slug="partnership-a",
+    )
+
+    text = page_text(response)
+    assert (
+        "PCC grant 2017/18 : Amount from £1,000 to £1,250.50; Allocated by from blank to “Board”"
+    ) in text
+    assert "Council 2017/18 : new" in text
+    assert history_counts() == before
+    assert FundingStream.objects.get().amount == 1000
 
 
 @pytest.mark.django_db
@@ -219,3 +388,59 @@ def test_dry_run_says_a_percentage_is_stored_from_its_parts(officer_client, part
     text = page_text(response)
     assert "SP 08 October 2016 : new; value 89 stored as 88.8889 from 16 of 18" in text
     assert "SP 08 November 2016 : new Nothing has been saved" in text  # 50 is 9 of 18
+
+
+@pytest.mark.django_db
+def test_import_data_dry_run_prints_the_named_rows_under_its_summary(tmp_path, two_actions):
+    partnership = Partnership.objects.get(slug="partnership-a")
+    RiskFactory(partnership=partnership, reference="R1", description="Funding", likelihood=3)
+    FundingStreamFactory(partnership=partnership, source="PCC grant", amount=Decimal(1000))
+    files = {
+        "actions": f"{ACTIONS_HEADER}\n{STARTED.replace('amber', 'green')}\n{OPEN}\n",
+        "risks": "partnership,reference,description,likelihood,impact\n"
+        "partnership-a,R1,Funding,4,3\npartnership-a,R2,Staff shortage,2,2\n",
+        "recommendations": "partnership,reference,meeting_date,recommendation,assigned_to\n"
+        "partnership-a,REC-1,2016-12-01,Do it,Chair\n",
+        "funding": "partnership,financial_year,source,amount\n"
+        "partnership-a,2017/18,PCC grant,1250\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    before = history_counts()
+    stdout = StringIO()
+
+    call_command("import_data", str(tmp_path), "--dry-run", stdout=stdout)
+
+    assert stdout.getvalue().splitlines() == [
+        "Would import actions: 0 new, 1 changed, 1 unchanged; "
+        "risks: 1 new, 1 changed, 0 unchanged; recommendations: 1 new, 0 changed, 0 unchanged; "
+        "funding: 0 new, 1 changed, 0 unchanged.",
+        "What would change in actions:",
+        "- partnership-a 1.1 (Plan): Status from “Amber” to “Green”",
+        "What would change in risks:",
+        "- partnership-a R1: Likelihood from 3 to 4",
+        "- partnership-a R2: new",
+        "What would change in recommendations:",
+        "- partnership-a REC-1: new",
+        "What would change in funding:",
+        "- partnership-a PCC grant 2017/18: Amount from £1,000 to £1,250",
+    ]
+    assert history_counts() == before
+
+
+@pytest.mark.django_db
+def test_import_data_dry_run_says_how_many_more_rows_than_it_names(tmp_path, partnership_a):
+    rows = "".join(f"partnership-a,R{n},Risk {n},2,2\n" for n in range(1, 53))
+    (tmp_path / "risks.csv").write_text(
+        "partnership,reference,description,likelihood,impact\n" + rows, encoding="utf-8"
+    )
+    stdout = StringIO()
+
+    call_command("import_data", str(tmp_path), "--dry-run", stdout=stdout)
+
+    lines = stdout.getvalue().splitlines()
+    assert lines[0] == "Would import risks: 52 new, 0 changed, 0 unchanged."
+    assert lines[1] == "What would change in risks:"
+    assert lines[2:4] == ["- partnership-a R1: new", "- partnership-a R2: new"]
+    assert lines[51:] == ["- partnership-a R50: new", "… and 2 more."]
+    assert not Risk.objects.exists()

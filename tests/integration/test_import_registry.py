@@ -159,3 +159,19 @@ def test_registered_table_export_imports_back_unchanged(tmp_path, units_table, p
     errors: list[str] = []
     tables = importing.read_workbook(importing.export_workbook(partnership_a), errors)
     assert not errors and len(tables["units"]) == 1
+
+
+@pytest.mark.django_db
+def test_a_check_run_counts_the_rows_of_a_table_that_names_none(
+    tmp_path, units_table, partnership_a
+):
+    # Its apply tells ctx.row_changed of none: counted, with no "… and 2 more".
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    IndicatorFactory(partnership=partnership_a, code="HC 02")
+    write(tmp_path, "units", [["partnership-a", "HC 01", "kg"], ["partnership-a", "HC 02", "kg"]])
+
+    report = importing.import_path(tmp_path, by=None, dry_run=True, source="import")
+
+    assert [table.lines() for table in report.rows_named()] == [
+        ["What would change in units:", "2 changed rows (not listed)."]
+    ]
