@@ -23,7 +23,7 @@ from . import history, selectors
 from .forms import PlainTextModelForm, partnership_theme_groups
 from .history import History
 from .models import RAG_LEGEND_EXAMPLE, Meeting, Membership, Organisation, Partnership, ThemeGroup
-from .text import joined
+from .text import joined, name_key
 
 User = get_user_model()
 LAST_ADMINISTRATOR = "At least one active administrator must remain."
@@ -416,6 +416,24 @@ class ThemeGroupFormSet(BaseInlineFormSet):
         refusals = theme_groups_kept(deleted) if deleted else []
         if refusals:
             raise ValidationError(refusals)
+        self._refuse_names_differing_only_in_capitals()
+
+    def _refuse_names_differing_only_in_capitals(self):
+        # Each row's clean() compares it with the groups already stored, not with the
+        # other rows of this form: two new rows "Safer Streets" and "safer streets" would
+        # both be saved, and imports would then find only one of them.
+        seen = {}
+        for form in self.forms:
+            name = getattr(form, "cleaned_data", {}).get("name")
+            if not name or self._should_delete_form(form):
+                continue
+            first = seen.setdefault(name_key(name), name)
+            if first != name:
+                form.add_error(
+                    "name",
+                    f"“{name}” is the theme group “{first}” in other capitals: give it "
+                    "once, or use a name that differs by more than capitals.",
+                )
 
 
 class ThemeGroupInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.utils.dates import MONTHS
 from django.utils.text import slugify
 
 from .breadcrumbs import Crumb, home
-from .text import joined
+from .text import joined, name_key
 
 RAG_COLOURS = ("red", "amber", "green")  # the statuses actions/rules.py reads from a legend
 
@@ -311,19 +311,23 @@ class ThemeGroup(models.Model):
     def clean(self) -> None:
         # Imports find a theme group by its name in any case (indicators/importing/
         # context.py): a second one differing only in capitals would split its indicators.
+        # Compared here rather than with iexact, which on SQLite ignores case for ASCII only.
         if not self.partnership_id or not self.name:
             return
-        same = (
-            ThemeGroup.objects.filter(partnership_id=self.partnership_id)
-            .filter(name__iexact=self.name.strip())
+        key = name_key(self.name)
+        same = [
+            name
+            for name in ThemeGroup.objects.filter(partnership_id=self.partnership_id)
             .exclude(pk=self.pk)
+            .order_by("pk")
             .values_list("name", flat=True)
-            .first()
-        )
-        if same is not None and same != self.name:
+            if name_key(name) == key
+        ]
+        # The very same name is refused by the unique constraint, in its own words.
+        if same and self.name not in same:
             raise ValidationError(
                 {
-                    "name": f"This partnership already has the theme group “{same}”: "
+                    "name": f"This partnership already has the theme group “{same[0]}”: "
                     "use that one, or a name that differs by more than capitals."
                 }
             )

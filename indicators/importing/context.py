@@ -18,6 +18,7 @@ from django.db.models import Model
 
 from csp_portal.core.history import import_logged
 from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.text import name_key
 
 from .. import periods
 from ..models import Actual, Indicator
@@ -409,8 +410,9 @@ class ImportContext:
         return self.indicators()[slug, code]
 
     def theme_group(self, slug: str, name: str, *, create: bool = False) -> ThemeGroup | None:
-        """The partnership's theme group of this name, in any case ("Safer streets" is
-        "Safer Streets"), made if ``create`` (and logged in its history), or None."""
+        """The partnership's theme group of this name, in any case and spacing ("Safer
+        streets" is "Safer  Streets"), made if ``create`` (and logged in its history), or
+        None."""
         name = name.strip()
         if not name:
             return None
@@ -421,9 +423,9 @@ class ImportContext:
             ).order_by("pk"):
                 # Of two stored in different cases (made before names were matched so),
                 # the first made.
-                self._groups.setdefault((g.partnership_id, g.name.strip().casefold()), g)
+                self._groups.setdefault((g.partnership_id, name_key(g.name)), g)
         partnership = self.partnership(slug)
-        key = (partnership.pk, name.casefold())
+        key = (partnership.pk, name_key(name))
         if key not in self._groups and create:
             group = self._groups[key] = ThemeGroup.objects.create(
                 partnership=partnership, name=name
