@@ -159,19 +159,20 @@ _DENIED_OR_A_RATE = re.compile(
 
 def year_to_date_words(snapshot: dict) -> re.Pattern | None:
     """How a sentence may name the report's year to date by its months: "since April" and
-    "(from) April to November" in a year starting in April reported to November (with or
-    without years). None where the snapshot does not say when its year starts."""
+    "(from) April to November" in a year starting in April reported to November, with no
+    year or this one's ("since April 2014" is another period). None where the snapshot does
+    not say when its year starts."""
     try:
         start = MONTH_NAMES.index(snapshot["fy_start_label"].split()[0]) + 1
-        end = datetime.date.fromisoformat(snapshot["period"]).month
+        period = datetime.date.fromisoformat(snapshot["period"])
     except (KeyError, AttributeError, IndexError, ValueError):
         return None
-    first, last = _MONTH_WORDS[start - 1], _MONTH_WORDS[end - 1]
-    year = r"(?:\s+(?:19|20)\d\d)?"
+    first_year = period.year if start <= period.month else period.year - 1
+    first = rf"(?:{_MONTH_WORDS[start - 1]})(?:\s+{first_year})?"
+    last = rf"(?:{_MONTH_WORDS[period.month - 1]})(?:\s+{period.year})?"
     return re.compile(
-        rf"\bsince\s+(?:the\s+start\s+of\s+)?(?:{first}){year}\b"
-        rf"|\b(?:from\s+|between\s+)?(?:{first}){year}\s*(?:to|until|till|and|-|–)\s*"
-        rf"(?:{last}){year}\b",
+        rf"\bsince\s+(?:the\s+start\s+of\s+)?{first}\b"
+        rf"|\b(?:from\s+|between\s+)?{first}\s*(?:to|until|till|and|-|–)\s*{last}\b",
         re.IGNORECASE,
     )
 
@@ -350,7 +351,7 @@ def numbers_in(text: str, named: Iterable[int] = ()) -> list[_Number]:
     ``named``)."""
     named = set(named)
     found: list[_Number] = []
-    previous_end = None
+    previous_end = 0
     for match in _NUMBER.finditer(text):
         before, after = text[: match.start()], text[match.end() :]
         whole, decimals = match["number"], match["decimals"] or ""
@@ -372,12 +373,7 @@ def numbers_in(text: str, named: Iterable[int] = ()) -> list[_Number]:
         change = bool(
             _CHANGED_BY.search(before)
             or _CHANGE_AFTER.match(after)
-            or (
-                found
-                and found[-1].change
-                and previous_end is not None
-                and _BRACKETED.match(text[previous_end : match.start()])
-            )
+            or (found and found[-1].change and _BRACKETED.match(text[previous_end : match.start()]))
         )
         level = bool(
             _LEVEL_BEFORE.search(before)

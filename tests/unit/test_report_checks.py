@@ -206,6 +206,8 @@ def test_the_year_to_date_named_by_its_months_is_checked(text):
         "Hate crime fell from April to October.",
         "Hate crime fell in November.",
         "Hate crime has fallen since 2014.",
+        "Hate crime has fallen since April 2014.",
+        "Hate crime fell from April 2015 to November 2015.",
     ],
 )
 def test_another_span_of_months_is_not_checked_against_the_year(text):
