@@ -658,7 +658,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
 
 def _block_entries(block: PartnershipBlock) -> list[dict]:
     """An overview's headline indicators of one covered partnership: those with figures, as
-    a partnership report tables them, those with a target first."""
+    a partnership report tables them, those with a target first. An overview has no
+    month-by-month table, so one with no year to date in either year (a quarterly one
+    before its first quarter ends) would be a row of "No figure": it is left out."""
     target, monitored = by_target(
         [
             indicator_entry(
@@ -670,6 +672,7 @@ def _block_entries(block: PartnershipBlock) -> list[dict]:
             )
             for r in block.results
             if _has_figures(r.figures)
+            and (r.figures.ytd is not None or r.figures.ytd_last_year is not None)
         ]
     )
     return target + monitored

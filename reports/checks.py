@@ -15,6 +15,7 @@ to skip the warnings.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from csp_portal.core.text import joined
 from indicators.commentary import format_level, format_number, format_percent, shared_places
+from indicators.periods import MONTH_NAMES
 
 from .sections import ABBREVIATION, explained_abbreviations
 
@@ -122,17 +124,18 @@ def editor_texts(snapshot: dict) -> list[_Text]:
 
 # --- Figures -----------------------------------------------------------------------------
 
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
+_MONTH_WORDS = (
+    "jan(?:uary)?", "feb(?:ruary)?", "mar(?:ch)?", "apr(?:il)?", "may", "june?", "july?",
+    "aug(?:ust)?", "sep(?:t(?:ember)?)?", "oct(?:ober)?", "nov(?:ember)?", "dec(?:ember)?",
+)  # fmt: skip
+_MONTHS = "|".join(_MONTH_WORDS)
 # A clause that speaks of a hope, an aim, a target, another place, or a share of the
 # indicator ("more than half of ...", "a higher share"): nothing in it is checked.
 _HEDGED = re.compile(
     r"\b(?:if|unless|whether|aim\w*|target\w*|hop\w*|expect\w*|forecast\w*|predict\w*"
     r"|plan\w*|want\w*|should|would|could|might|may|will|can|need\w*|likely|tbc|force"
     r"|national\w*|england|wales|region\w*|similar|average|other|neighbour\w*"
-    r"|share|proportion|half)\b|\?",
+    r"|share|proportion|half|of all|of total)\b|\?",
     re.IGNORECASE,
 )
 # A clause that speaks of another period (a month, a quarter, a year, "two years ago"):
@@ -152,6 +155,26 @@ _LAST_YEAR_AS_A_TIME = re.compile(
 _DENIED_OR_A_RATE = re.compile(
     r"\b(?:not|no|never|nor|without|rates?)\b|n't\b|\bper 1,000\b", re.IGNORECASE
 )
+
+
+def year_to_date_words(snapshot: dict) -> re.Pattern | None:
+    """How a sentence may name the report's year to date by its months: "since April" and
+    "(from) April to November" in a year starting in April reported to November, with no
+    year or this one's ("since April 2014" is another period). None where the snapshot does
+    not say when its year starts."""
+    try:
+        start = MONTH_NAMES.index(snapshot["fy_start_label"].split()[0]) + 1
+        period = datetime.date.fromisoformat(snapshot["period"])
+    except (KeyError, AttributeError, IndexError, ValueError):
+        return None
+    first_year = period.year if start <= period.month else period.year - 1
+    first = rf"(?:{_MONTH_WORDS[start - 1]})(?:\s+{first_year})?"
+    last = rf"(?:{_MONTH_WORDS[period.month - 1]})(?:\s+{period.year})?"
+    return re.compile(
+        rf"\bsince\s+(?:the\s+start\s+of\s+)?{first}\b"
+        rf"|\b(?:from\s+|between\s+)?{first}\s*(?:to|until|till|and|-|–)\s*{last}\b",
+        re.IGNORECASE,
+    )
 
 
 def _another_period(clause: str) -> bool:
@@ -207,6 +230,22 @@ _CHANGE_AFTER = re.compile(
     r"|decreases?|reductions?)\b",
     re.IGNORECASE,
 )
+
+# A number that is a level of the indicator: after "is", "was", "to" or "at" ("rose to
+# 7,170", "is now 281"), or before a word for what it counts ("41 reports", "80 crimes").
+# Other numbers beside the indicator's name are most often counts of something else ("after
+# 12 new centres opened", "across 12 wards"), and are let be.
+_LEVEL_BEFORE = re.compile(
+    r"\b(?:is|was|to|at)\s+(?:(?:now|still|almost|nearly|about|around|over|some|just)\s+)?$",
+    re.IGNORECASE,
+)
+_COUNTED_AFTER = re.compile(
+    r"^\s+(?:(?:recorded|reported|police[- ]recorded)\s+)?"
+    r"(?:incidents?|offences?|crimes?|reports?|cases?)\b",
+    re.IGNORECASE,
+)
+# "Fell by 1,099 (25%)": a figure in brackets after a change is the same change.
+_BRACKETED = re.compile(r"^\s*\(\s*$")
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _CLAUSE = re.compile(r";|:|,\s|\s(?:and|but|while|whereas|although|though)\s", re.IGNORECASE)
@@ -300,14 +339,19 @@ class _Number:
     places: int
     percent: bool
     change: bool = False
+    level: bool = False
 
 
-def numbers_in(text: str) -> list[_Number]:
+def numbers_in(text: str, named: Iterable[int] = ()) -> list[_Number]:
     """The numbers ``text`` gives as figures: none that is a year (2016, 2016/17), a date,
     money, a code ("SP 09", "Q3"), part of a word ("12-month", "3rd"), a rate's base
     ("per 1,000"), or a count below 10 (more often "3 groups" than a figure). Each says
-    whether it is the size of a change ("rose by 68")."""
-    found = []
+    whether it is the size of a change ("rose by 68"), or a level ("rose to 281", "281
+    crimes", or "281 hate crimes" where an indicator's name starts at an offset in
+    ``named``)."""
+    named = set(named)
+    found: list[_Number] = []
+    previous_end = 0
     for match in _NUMBER.finditer(text):
         before, after = text[: match.start()], text[match.end() :]
         whole, decimals = match["number"], match["decimals"] or ""
@@ -326,8 +370,18 @@ def numbers_in(text: str) -> list[_Number]:
             continue
         written = match.group().strip()
         places = len(decimals) - 1 if decimals else 0
-        change = bool(_CHANGED_BY.search(before) or _CHANGE_AFTER.match(after))
-        found.append(_Number(written, value, places, percent, change))
+        change = bool(
+            _CHANGED_BY.search(before)
+            or _CHANGE_AFTER.match(after)
+            or (found and found[-1].change and _BRACKETED.match(text[previous_end : match.start()]))
+        )
+        level = bool(
+            _LEVEL_BEFORE.search(before)
+            or _COUNTED_AFTER.match(after)
+            or any(n > match.end() and not text[match.end() : n].strip() for n in named)
+        )
+        found.append(_Number(written, value, places, percent, change, level))
+        previous_end = match.end()
     return found
 
 
@@ -488,6 +542,7 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
     """Numbers no figure of the report shows, and rises or falls the figures contradict,
     in the text about the figures."""
     checker = _FigureChecker(snapshot)
+    year_to_date = year_to_date_words(snapshot)
     names_by_list: dict[int, list] = {}
     for text in texts:
         if not text.figures:
@@ -496,6 +551,10 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
         for sentence in _SENTENCE.split(text.text):
             mentions = _mentions(sentence, names)
             plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
+            # "Since April", "April to November": the year to date by its months, not
+            # another period (a month's name otherwise says the clause is about one).
+            if year_to_date is not None:
+                plain = _blanked(plain, [m.span() for m in year_to_date.finditer(plain)])
             # What each clause is about: the indicators it names; else (", a 31%
             # reduction") what the clause before was about; else, in a comment, the
             # indicator it is on if the clause speaks of it, or something else (None).
@@ -518,7 +577,8 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
                 else:
                     about, single = None, False
                 if about is not None and not elsewhen and not _HEDGED.search(clause):
-                    checker.check(text.where, clause, about, single=single)
+                    starts = [s - start for s, e, _ in mentions if s >= start and e <= end]
+                    checker.check(text.where, clause, about, single=single, named=starts)
     return checker.warnings
 
 
@@ -540,12 +600,22 @@ class _FigureChecker:
         if TextWarning(where, message) not in self.warnings:
             self.warnings.append(TextWarning(where, message))
 
-    def check(self, where: str, clause: str, about: frozenset[int], *, single: bool) -> None:
-        """A clause's numbers, and its rise or fall if it is about one indicator."""
+    def check(
+        self,
+        where: str,
+        clause: str,
+        about: frozenset[int],
+        *,
+        single: bool,
+        named: Iterable[int] = (),
+    ) -> None:
+        """A clause's numbers, and its rise or fall if it is about one indicator (whose
+        names start at the offsets ``named``)."""
         direction = _direction(clause)
         subjects = [self.entries[i] for i in sorted(about) if i in self.entries]
-        for number in numbers_in(clause):
-            self._number(where, number, subjects)
+        for number in numbers_in(clause, named):
+            if number.change or number.level:
+                self._number(where, number, subjects)
         if single and subjects and direction and not _DENIED_OR_A_RATE.search(clause):
             self._direction(where, direction, subjects)
 

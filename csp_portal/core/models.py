@@ -13,7 +13,7 @@ from django.utils.dates import MONTHS
 from django.utils.text import slugify
 
 from .breadcrumbs import Crumb, home
-from .text import joined
+from .text import joined, name_key
 
 RAG_COLOURS = ("red", "amber", "green")  # the statuses actions/rules.py reads from a legend
 
@@ -294,9 +294,9 @@ class ChangeRecord(models.Model):
 
 def theme_group_key(name: str) -> str:
     """What makes two theme group names of a partnership the same group: imports find a
-    group by its name in any case, spaces around it aside ("Safer streets" is "Safer
-    Streets")."""
-    return name.strip().casefold()
+    group by its name in any case and spacing (`name_key`: "Safer  streets" is "Safer
+    Streets", "équipe" is "Équipe")."""
+    return name_key(name)
 
 
 def theme_group_name_taken(stored: str, name: str) -> str:

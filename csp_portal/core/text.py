@@ -26,6 +26,12 @@ def joined(words: Iterable[object], last: str = "and", *, between: str = ", ") -
     return f"{between.join(words[:-1])}{between}{last} {words[-1]}"
 
 
+def name_key(name: str) -> str:
+    """What makes two names one: the name ignoring case, in any script, and spaces around
+    and between words ("Safer  streets" is "Safer Streets", "équipe" is "Équipe")."""
+    return " ".join(name.split()).casefold()
+
+
 ELLIPSIS = "\u2026"
 
 

@@ -431,8 +431,9 @@ class ImportContext:
         return self.indicators()[slug, code]
 
     def theme_group(self, slug: str, name: str, *, create: bool = False) -> ThemeGroup | None:
-        """The partnership's theme group of this name, in any case ("Safer streets" is
-        "Safer Streets"), made if ``create`` (and logged in its history), or None."""
+        """The partnership's theme group of this name, in any case and spacing ("Safer
+        streets" is "Safer  Streets"), made if ``create`` (and logged in its history), or
+        None."""
         name = name.strip()
         if not name:
             return None

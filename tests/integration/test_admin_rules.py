@@ -702,3 +702,51 @@ def test_admin_refuses_a_theme_group_differing_only_in_capitals(client, admin_us
         "Safer Homes",
         "Safer Streets",
     ]
+
+
+@pytest.mark.django_db
+def test_admin_refuses_two_new_theme_groups_differing_only_in_capitals(
+    client, admin_user, partnership_a
+):
+    """Review finding: each row was compared with the groups stored, not with the other
+    rows of the same partnership form, so both were saved."""
+    client.force_login(admin_user)
+    url = reverse("admin:core_partnership_change", args=[partnership_a.pk])
+    rows = {"theme_groups-TOTAL_FORMS": 3, "theme_groups-INITIAL_FORMS": 0}
+    for n, name in enumerate(["Safer Streets", "Safer Homes", "safer  streets"]):
+        rows |= {f"theme_groups-{n}-partnership": partnership_a.pk, f"theme_groups-{n}-name": name}
+
+    response = client.post(url, _partnership_form(partnership_a, **rows))
+
+    assert response.status_code == 200
+    forms = response.context["inline_admin_formsets"][0].formset.forms
+    assert [form.errors.get("name") for form in forms] == [
+        None,
+        None,
+        [
+            "Another row already names the theme group “Safer Streets”: give each theme "
+            "group one row, with names that differ by more than capitals."
+        ],
+    ]
+    assert not partnership_a.theme_groups.exists()
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_theme_group_differing_only_in_capitals_beyond_ascii(
+    client, admin_user, partnership_a
+):
+    """Review finding: iexact on SQLite ignores case for ASCII letters only."""
+    from csp_portal.core.models import ThemeGroup
+
+    ThemeGroup.objects.create(partnership=partnership_a, name="Équipe jeunesse")
+    client.force_login(admin_user)
+    form = {"partnership": partnership_a.pk, "chair": "", "coordinator": "", "name": ""}
+
+    refused = client.post(reverse("admin:core_themegroup_add"), {**form, "name": "équipe jeunesse"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["name"] == [
+        "This partnership already has the theme group “Équipe jeunesse”: use that one, or a "
+        "name that differs by more than capitals."
+    ]
+    assert list(partnership_a.theme_groups.values_list("name", flat=True)) == ["Équipe jeunesse"]

@@ -783,6 +783,20 @@ def test_import_reads_amounts_tbc_and_awaiting(partnership_a):
     assert again.unchanged == {"funding": 1, "commissioning": 4}
 
 
+def test_import_finds_the_theme_group_in_any_case(partnership_a):
+    """Review finding: commissioning.csv refused "safer streets" for "Safer Streets", which
+    the indicators, actions and risks imports take."""
+    streets = ThemeGroupFactory(partnership=partnership_a, name="Safer Streets")
+    lines = f"""{HEADER}
+partnership-a,2017/18,CI 01,Need,,safer streets,,,,,,,proposed
+partnership-a,2017/18,CI 02,Need,, SAFER  Streets ,,,,,,,proposed
+"""
+    report = importing.import_tables(_tables(commissioning=lines), by=None)
+
+    assert report.created == {"commissioning": 2}
+    assert {line.theme_group for line in CommissioningLine.objects.all()} == {streets}
+
+
 def test_import_bad_rows_all_named_and_nothing_written(partnership_a, partnership_b):
     bad = f"""{HEADER}
 partnership-a,2017/18,CI 01,Need,,,,PCC grant,-5,,,,proposed

@@ -126,6 +126,7 @@ def test_theme_groups_are_matched_ignoring_case_and_spaces(admin_client, partner
         "partnership-a,HC 01,Hate crime,Safer streets,lower,count\n"
         "partnership-a,HC 02,Burglary, safer streets ,lower,count\n"
         "partnership-a,HC 03,Drug offences,Drugs,lower,count\n"
+        "partnership-a,HC 04,Vehicle crime,safer  STREETS,lower,count\n"
     )
 
     checked = page_text(check(admin_client, upload("indicators", text)))
@@ -138,7 +139,9 @@ def test_theme_groups_are_matched_ignoring_case_and_spaces(admin_client, partner
     assert response.status_code == 302
     assert set(ThemeGroup.objects.values_list("name", flat=True)) == {"Safer Streets", "Drugs"}
     assert set(
-        Indicator.objects.filter(code__in=["HC 01", "HC 02"]).values_list("theme_group", flat=True)
+        Indicator.objects.filter(code__in=["HC 01", "HC 02", "HC 04"]).values_list(
+            "theme_group", flat=True
+        )
     ) == {streets.pk}
     shown = page_text(admin_client.get(reverse("core:home")))
     assert "New theme group: Drugs (Partnership A)." in shown

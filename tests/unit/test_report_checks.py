@@ -145,10 +145,73 @@ def test_a_percentage_level_that_fell_is_described_in_points():
         "A rate per 1,000 is given for SS 01.",
         # A rise and a fall in one breath: unsure, so nothing.
         "Hate crime rose, then fell back.",
+        # Counts of something else, and a share of another total, are no figures of it.
+        "Hate crime rose by 63 after 12 new reporting centres opened.",
+        "Hate crime rose by 63 across 12 wards.",
+        "Hate crime makes up 5% of all recorded crime.",
+        "Hate crime is 2% of total crime.",
     ],
 )
 def test_text_the_figures_bear_out_is_not_warned(text):
     assert messages(snapshot(entry(**HATE), summary=[text])) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        # A level: after "is", "to", "at", or before a word for what the indicator counts.
+        ("There were 290 hate crimes, against 218 last year.", "290"),
+        ("Hate crime is 290.", "290"),
+        ("Hate crime rose to 290.", "290"),
+        ("Hate crime stands at 290.", "290"),
+        ("Hate crime reached 290 reports.", "290"),
+        # The change in brackets after a change.
+        ("Hate crime rose by 63 (31%).", "31%"),
+    ],
+)
+def test_a_level_or_change_the_figures_do_not_show_is_warned(text, written):
+    assert messages(snapshot(entry(**HATE), summary=[text])) == [
+        f"Executive summary: {written} is not a figure the report shows for SS 01 Hate crime: "
+        "the year to date is 281, 63 more than the same months last year (+29%)."
+    ]
+
+
+def _to_november(text: str) -> list[str]:
+    """The warnings of a summary line in a year from April reported to November 2016."""
+    snap = snapshot(entry(**HATE), summary=[text])
+    snap |= {"period": "2016-11-01", "fy_start_label": "April"}
+    return messages(snap)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hate crime fell by 63 since April.",
+        "Since April 2016, hate crime fell.",
+        "Hate crime fell by 63 from April to November.",
+        "Hate crime fell between April and November 2016.",
+        "Hate crime fell (Apr-Nov).",
+    ],
+)
+def test_the_year_to_date_named_by_its_months_is_checked(text):
+    assert [m.split(" but ")[0] for m in _to_november(text)] == [
+        'Executive summary: "fell" says hate crime went down,'
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hate crime fell since May.",
+        "Hate crime fell from April to October.",
+        "Hate crime fell in November.",
+        "Hate crime has fallen since 2014.",
+        "Hate crime has fallen since April 2014.",
+        "Hate crime fell from April 2015 to November 2015.",
+    ],
+)
+def test_another_span_of_months_is_not_checked_against_the_year(text):
+    assert _to_november(text) == []
 
 
 def test_a_fall_of_another_indicator_in_the_same_sentence_is_its_own():
