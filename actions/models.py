@@ -169,6 +169,8 @@ class Action(models.Model):
             errors["objective"] = "Choose an objective of this action plan."
         if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
             errors["lead_member"] = "Choose a member of this partnership."
+        if self.lead_member_id and self.lead_text.strip():
+            errors["lead_text"] = rules.LEAD_NOT_BOTH
         if self.due and self.plan_id:
             start_month = self.plan.partnership.fy_start_month
             start = periods.fy_start(self.plan.financial_year, start_month)

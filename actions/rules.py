@@ -167,3 +167,7 @@ def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object])
     of theme groups): then it is no cross-theme issue. One that names none it affects yet
     is allowed, as the groups may not be known when it is raised."""
     return raised_by is not None and set(affects) == {raised_by}
+
+
+# An action's lead is a member of the partnership or a name written in, never both.
+LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
