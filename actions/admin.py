@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from csp_portal.core.admin import KeepsHistory, OwnThemeGroups
+from csp_portal.core.admin import KeepsHistory, LooksUpInItsPartnership, OwnThemeGroups
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
 from . import services
@@ -100,8 +100,10 @@ class ActionForm(LinkedIndicatorsForm):
 
 
 @admin.register(Action)
-class ActionAdmin(ActionsAdmin):
+class ActionAdmin(LooksUpInItsPartnership, ActionsAdmin):
     form = ActionForm
+    partnership_boxes = ("lead_member",)
+    partnership_path = "plan__partnership"
     list_display = ["reference", "description", "plan", "status", "due", "closed"]
     list_filter = ["plan__partnership", "status", "closed"]
     search_fields = [
@@ -172,8 +174,9 @@ class CrossThemeIssueAdmin(OwnThemeGroups, ActionsAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ActionsAdmin):
+class RecommendationAdmin(LooksUpInItsPartnership, ActionsAdmin):
     form = PlainTextModelForm
+    partnership_boxes = ("meeting",)
     list_display = ["reference", "partnership", "meeting_date", "assigned_to", "status", "due"]
     list_filter = ["partnership", "status", "meeting_date"]
     search_fields = ["reference", "recommendation", "assigned_to", "response"]

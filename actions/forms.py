@@ -294,12 +294,6 @@ class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         )
         self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.title}"
 
-    def clean(self):
-        data = super().clean()
-        if data.get("lead_member") and data.get("lead_text"):
-            self.add_error("lead_text", "Choose a member or write a lead, not both.")
-        return data
-
 
 class RiskForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     SCALE = [(n, str(n)) for n in rules.LIKELIHOOD_IMPACT]

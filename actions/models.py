@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +21,24 @@ from . import rules
 
 # An action due further beyond its plan's year than this is a typo (2099 for 2019).
 DUE_YEARS_AFTER = 5
+
+
+def stored_in_any_case(
+    model: type[models.Model], field: str, value: str, *, partnership_id: int, pk: int | None
+) -> str | None:
+    """The value another row of the partnership has in ``field`` that equals ``value``
+    whatever its capitals (a plan's title, a risk's reference), or None."""
+    if not partnership_id or not value:
+        return None
+    # Folded as the database folds them for the unique constraints.
+    return (
+        model.objects.filter(partnership_id=partnership_id)
+        .annotate(folded=Lower(field))
+        .filter(folded=Lower(models.Value(value)))
+        .exclude(pk=pk)
+        .values_list(field, flat=True)
+        .first()
+    )
 
 
 def latest_due(financial_year: int, start_month: int) -> datetime.date:
@@ -54,7 +73,14 @@ class ActionPlan(models.Model):
     class Meta:
         ordering = ["partnership__name", "-financial_year", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "title"], name="unique_action_plan")
+            # Imports find a plan by its title: two differing only in capitals would be
+            # one plan to them. clean() names the plan that has it; this stops a race.
+            models.UniqueConstraint(
+                Lower("title"),
+                "partnership",
+                name="unique_action_plan_title_any_case",
+                violation_error_message="This partnership already has a plan with this title.",
+            )
         ]
 
     def __str__(self) -> str:
@@ -73,8 +99,16 @@ class ActionPlan(models.Model):
         return periods.fy_label(self.financial_year, self.partnership.fy_start_month)
 
     def clean(self) -> None:
+        errors = {}
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
-            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+            errors["theme_group"] = "Choose a theme group of this partnership."
+        stored = stored_in_any_case(
+            ActionPlan, "title", self.title, partnership_id=self.partnership_id, pk=self.pk
+        )
+        if stored is not None:
+            errors["title"] = rules.plan_title_taken(self.partnership.name, self.title, stored)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Objective(models.Model):
@@ -169,6 +203,8 @@ class Action(models.Model):
             errors["objective"] = "Choose an objective of this action plan."
         if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
             errors["lead_member"] = "Choose a member of this partnership."
+        if self.lead_member_id and self.lead_text.strip():
+            errors["lead_text"] = rules.LEAD_NOT_BOTH
         if self.due and self.plan_id:
             start_month = self.plan.partnership.fy_start_month
             start = periods.fy_start(self.plan.financial_year, start_month)
@@ -252,7 +288,13 @@ class Risk(models.Model):
     class Meta:
         ordering = ["partnership__name", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"], name="unique_risk"),
+            # Imports find a risk by its reference in any capitals (as clean() refuses).
+            models.UniqueConstraint(
+                Lower("reference"),
+                "partnership",
+                name="unique_risk_reference_any_case",
+                violation_error_message="This partnership already has a risk with this reference.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(likelihood__gte=1, likelihood__lte=5)
                 & models.Q(impact__gte=1, impact__lte=5),
@@ -281,8 +323,16 @@ class Risk(models.Model):
         return self.review_overdue_at(timezone.localdate())
 
     def clean(self) -> None:
+        errors = {}
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
-            raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+            errors["theme_group"] = "Choose a theme group of this partnership."
+        stored = stored_in_any_case(
+            Risk, "reference", self.reference, partnership_id=self.partnership_id, pk=self.pk
+        )
+        if stored is not None:
+            errors["reference"] = rules.risk_reference_taken(self.reference, stored)
+        if errors:
+            raise ValidationError(errors)
 
 
 class CrossThemeIssue(models.Model):

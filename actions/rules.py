@@ -167,3 +167,29 @@ def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object])
     of theme groups): then it is no cross-theme issue. One that names none it affects yet
     is allowed, as the groups may not be known when it is raised."""
     return raised_by is not None and set(affects) == {raised_by}
+
+
+# An action's lead is a member of the partnership or a name written in, never both.
+LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
+
+
+def plan_title_taken(partnership: str, title: str, stored: str) -> str:
+    """Why a plan may not be called ``title``: the partnership's plan ``stored`` has that
+    title, in these capitals or others (imports find a plan by its title)."""
+    if stored == title:
+        return f"{partnership} already has a plan called {title!r}."
+    return (
+        f"{partnership} already has a plan called {stored!r}, which differs from "
+        f"{title!r} only in capitals: use that plan, or choose another title."
+    )
+
+
+def risk_reference_taken(reference: str, stored: str) -> str:
+    """Why a risk may not have ``reference``: the partnership's risk ``stored`` has it, in
+    these capitals or others (imports find a risk by its reference in any capitals)."""
+    if stored == reference:
+        return f"Risk {reference} already exists in this partnership: choose another reference."
+    return (
+        f"Risk {stored} already exists in this partnership, and {reference} differs from it "
+        "only in capitals: choose another reference."
+    )

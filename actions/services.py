@@ -14,6 +14,7 @@ another session takes it between the check and the write (a double click).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
@@ -220,18 +221,20 @@ class Saved(NamedTuple):
 
 class Taken(NamedTuple):
     """The rows that already have a title, number or reference one row alone may have, and
-    the error that refuses it."""
+    the error that refuses it (or how to word it from the row that has it)."""
 
     rows: QuerySet
-    error: dict[str, str]
+    error: dict[str, str] | Callable[[Model], dict[str, str]]
 
 
 def _refuse_taken(taken: Taken | None, row: Model | None) -> None:
     if taken is None:
         return
     others = taken.rows if row is None else taken.rows.exclude(pk=row.pk)
-    if others.exists():
-        raise ValidationError(taken.error)
+    found = others.order_by("pk").first()  # by key: no join to sort by
+    if found is not None:
+        error = taken.error
+        raise ValidationError(error(found) if callable(error) else error)
 
 
 def _save(
@@ -330,7 +333,7 @@ def plan_save(
     if title is not None:
         taken = Taken(
             ActionPlan.objects.filter(partnership=partnership, title__iexact=title),
-            {"title": f"{partnership.name} already has a plan called {title!r}."},
+            lambda plan: {"title": rules.plan_title_taken(partnership.name, title, plan.title)},
         )
     group = _posted("theme_group", values, edits)
     if group is not None and group.partnership_id != partnership.pk:
@@ -575,7 +578,7 @@ def risk_save(
     if reference is not None:
         taken = Taken(
             Risk.objects.filter(partnership=partnership, reference__iexact=reference),
-            {"reference": risk_reference_taken(reference)},
+            lambda risk: {"reference": rules.risk_reference_taken(reference, risk.reference)},
         )
     return _save(
         Risk,
@@ -587,10 +590,6 @@ def risk_save(
         source=source,
         taken=taken,
     )[:2]
-
-
-def risk_reference_taken(reference: str) -> str:
-    return f"Risk {reference} already exists in this partnership: choose another reference."
 
 
 @transaction.atomic

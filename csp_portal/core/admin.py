@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
@@ -18,8 +19,9 @@ from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from . import history, selectors
+from . import history, permissions, selectors
 from .forms import PlainTextModelForm, partnership_theme_groups
 from .history import History
 from .models import (
@@ -96,6 +98,72 @@ def object_id_of(request) -> str | None:
     """The primary key of the row a change page shows; None on an add page."""
     object_id = request.resolver_match.kwargs.get("object_id")
     return unquote(object_id) if object_id else None
+
+
+# The partnership whose rows a look-up box offers: a query parameter of the box's URL.
+PARTNERSHIP_PARAMETER = "partnership"
+
+
+class PartnershipAutocomplete(AutocompleteSelect):
+    """An autocomplete box that asks for the rows of one partnership (that of the row the
+    page shows), or, on an add page, of every partnership its user may administer."""
+
+    def __init__(self, *args, partnership_id: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership_id = partnership_id
+
+    def get_url(self) -> str:
+        url = super().get_url()
+        if self.partnership_id is None:
+            return url
+        return f"{url}?{urlencode({PARTNERSHIP_PARAMETER: self.partnership_id})}"
+
+
+class LooksUpInItsPartnership:
+    """A model admin whose look-up boxes for rows of a partnership (``partnership_boxes``:
+    an action's lead, a recommendation's meeting) ask, on a row's page, for that row's
+    partnership's only (``partnership_path`` leads from the row to it). The boxes' admin
+    (`OffersOwnPartnerships`) answers."""
+
+    partnership_boxes: tuple[str, ...] = ()
+    partnership_path = "partnership"
+
+    def _partnership_id_shown(self, request) -> int | None:
+        object_id = object_id_of(request)
+        if object_id is None:
+            return None
+        rows = self.model._default_manager.filter(pk=object_id)
+        return rows.values_list(self.partnership_path, flat=True).first()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.partnership_boxes and "widget" not in kwargs:
+            kwargs["widget"] = PartnershipAutocomplete(
+                db_field,
+                self.admin_site,
+                using=kwargs.get("using"),
+                partnership_id=self._partnership_id_shown(request),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OffersOwnPartnerships:
+    """A model admin (members, meetings) whose rows the admin's look-up boxes offer only
+    from the partnerships the person may administer (`permissions.administered_
+    partnership_ids`), and only from the one a box asks for (`PartnershipAutocomplete`):
+    a staff user of one partnership is never shown another's people or meetings."""
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match is None or match.url_name != "autocomplete":
+            return queryset, distinct
+        allowed = permissions.administered_partnership_ids(request.user)
+        if allowed is not None:
+            queryset = queryset.filter(partnership_id__in=allowed)
+        asked = request.GET.get(PARTNERSHIP_PARAMETER, "")
+        if asked.isdecimal():
+            queryset = queryset.filter(partnership_id=int(asked))
+        return queryset, distinct
 
 
 class OwnThemeGroups:
@@ -575,7 +643,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NamesOldAndNew, admin.ModelAdmin):
+class MembershipAdmin(OffersOwnPartnerships, NamesOldAndNew, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["user", "partnership", "organisation", "role", "job_title"]
     list_filter = ["role", "partnership", "organisation__kind"]
@@ -596,7 +664,7 @@ class MembershipAdmin(NamesOldAndNew, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(OwnThemeGroups, admin.ModelAdmin):
+class MeetingAdmin(OffersOwnPartnerships, OwnThemeGroups, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["title", "date", "kind", "partnership", "theme_group", "location"]
     list_filter = ["kind", "partnership"]

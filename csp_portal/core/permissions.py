@@ -6,6 +6,9 @@
 - Editors (chair, vice chair, coordinator, officer) of a partnership read its live,
   unpublished figures and write its data.
 - Panel members of a partnership read its published material only.
+- In Django's admin, the boxes that look up an action's lead or a recommendation's
+  meeting offer a staff user only the partnerships they edit (every one to an
+  administrator), and on a row's page only that row's partnership.
 - Anyone else gets nothing of that partnership: views answer 404, so the
   existence of another partnership's drafts is not revealed.
 """
@@ -114,6 +117,22 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
     if is_site_admin(user):
         return Partnership.objects.all()
     return Partnership.objects.filter(pk__in=roles_by_partnership(user).keys())
+
+
+def administered_partnership_ids(user: User | AnonymousUser) -> set[int] | None:
+    """The ids of the partnerships whose rows the admin's look-up boxes (an action's lead,
+    a recommendation's meeting) offer the user: None, meaning every one, for an
+    administrator; else those the user may write to (Access.EDIT). Staff status alone
+    grants none: the admin's boxes must not name another partnership's people."""
+    if is_site_admin(user):
+        return None
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return {
+        partnership_id
+        for partnership_id, role in roles_by_partnership(user).items()
+        if role in Membership.EDITOR_ROLES
+    }
 
 
 def _partnership(slug: str) -> Partnership | None:

@@ -410,7 +410,8 @@ def test_an_import_refusal_keeps_the_partnerships_name_as_it_is_written(
         _import(tmp_path, by=officer_a)
 
     assert failed.value.report.errors == [
-        "actions.csv row 2: Partnership A already has a plan called 'PLAN'"
+        "actions.csv row 2: Partnership A already has a plan called 'Plan', which differs "
+        "from 'PLAN' only in capitals: use that plan, or choose another title"
     ]
 
 

@@ -199,7 +199,10 @@ def test_duplicate_risk_reference_named_on_the_reference(signed_in, partnership_
     )
     with pytest.raises(ValidationError) as refused:
         services.risk_save(partnership=partnership_a, by=None, values={**data, "reference": "r3"})
-    assert "Risk r3 already exists" in str(refused.value)
+    assert refused.value.message_dict["reference"] == [
+        "Risk R3 already exists in this partnership, and r3 differs from it only in capitals: "
+        "choose another reference."
+    ]
     assert Risk.objects.count() == 1
 
 
