@@ -150,8 +150,8 @@ def test_the_report_counts_ratings_of_open_actions_and_closings_as_complete(
 
     words = _words(rendering.render_document(snapshot))
     assert (
-        "RAG ratings of the 1 open action: the red, amber, green (RAG) rating of the risk to "
-        "delivery. The 2 complete actions are not rated"
+        "RAG ratings (red, amber, green: the risk to delivery) of the 1 open action; the 2 "
+        "complete actions are not rated"
     ) in words
     day = timezone.localdate()
     on = f"closed on {day.day} {day:%B %Y}"
@@ -180,7 +180,7 @@ def test_the_draft_preview_reads_complete_for_an_action_closed_since(
     words = _words(client.get(url).content.decode())
 
     assert "1.1 Closed while red: Red to Complete, closed on" in words
-    assert "RAG ratings of the 1 open action" in words
+    assert "the risk to delivery) of the 1 open action" in words
 
 
 @pytest.mark.django_db
@@ -197,6 +197,6 @@ def test_a_snapshot_published_before_renders_as_it_did(report_after_closings):
     words = _words(rendering.render_document(snapshot))
 
     assert "Actions by status: the red, amber, green (RAG) rating of the risk to delivery" in words
-    assert "RAG ratings of the" not in words
+    assert "RAG ratings" not in words
     assert "Closed since the last report: 1.1 Closed while red (closed on" in words
     assert "actions_open" not in {r["figure"] for r in csv_rows.action_rows(a)}
