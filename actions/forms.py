@@ -87,8 +87,10 @@ class PlanFilterForm(forms.Form):
         self.fields["status"].choices = [
             ("", "All statuses"),
             *[(e.status, e.word) for e in rules.status_legend(partnership.rag_legend)],
+            # Closed actions: counted as complete, not under the rating they last had.
+            (rules.COMPLETE, rules.PROGRESS_WORDS[rules.COMPLETE]),
         ]
-        self.fields["status"].error_messages["invalid_choice"] = "Choose a status from the legend."
+        self.fields["status"].error_messages["invalid_choice"] = "Choose a status from the list."
         self.fields["lead"].choices = [("", "All leads"), *leads]
         self.fields["lead"].error_messages["invalid_choice"] = "Choose a lead from the list."
         if theme_groups:

@@ -70,7 +70,7 @@ class RagCount:
     status: str
     word: str
     count: int
-    percent: Decimal | None  # whole per cent of all actions; None when there are none
+    percent: Decimal | None  # whole per cent of the actions counted; None when there are none
 
 
 def percent_of(part: int, whole: int) -> Decimal | None:
@@ -80,17 +80,21 @@ def percent_of(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
-def rag_counts(statuses: Iterable[str]) -> list[RagCount]:
-    """How many actions have each status, and the share of all of them, in STATUSES order.
+def rag_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:
+    """How many of the open actions, given as (status, closed), have each status, and the
+    share of the open ones, in STATUSES order.
 
-    Percentages are each rounded, so they may add to 99 or 101; the counts always add up.
+    A RAG rating is the risk to delivery (REPORT_CHECKLIST 21): a closed action has no
+    delivery left at risk, so it is counted only as complete (`progress_counts`), never
+    under the rating it last had. Percentages are each rounded, so they may add to 99 or
+    101; the counts always add up to the open actions.
     """
-    values = list(statuses)
+    values = [status for status, closed in actions if not closed]
     total = len(values)
     return [
         RagCount(status, STATUS_WORDS[status], n, percent_of(n, total))
         for status in STATUSES
-        for n in [sum(1 for v in values if v == status)]
+        for n in [values.count(status)]
     ]
 
 
@@ -106,6 +110,21 @@ def progress_of(status: str, closed: bool) -> str:
     if closed:
         return COMPLETE
     return NOT_STARTED if status == NOT_STARTED else IN_PROGRESS
+
+
+def status_word(status: str, closed: bool) -> str:
+    """How an action's status reads wherever it is listed: its RAG word while open; once
+    closed "Complete", with the rating it last had kept as information ("Complete (last
+    rated Red)"), as a complete action has no delivery left at risk."""
+    if not closed:
+        return STATUS_WORDS.get(status, status.replace("_", " "))
+    last = last_rating(status)
+    return f"{PROGRESS_WORDS[COMPLETE]} (last rated {last})" if last else PROGRESS_WORDS[COMPLETE]
+
+
+def last_rating(status: str) -> str:
+    """The RAG word a closed action keeps as information: "" for one never rated."""
+    return STATUS_WORDS[status] if status in (RED, AMBER, GREEN) else ""
 
 
 def progress_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:

@@ -3,9 +3,9 @@
 What the reports app calls (all take a Partnership; none writes):
 
 - ``plan_summary(partnership, *, theme_group=None, plan=None, as_at=None, since=None,
-  overdue_at=None)`` -> PlanSummary: RAG counts, every action with its status as at a
-  date, the overdue ones (at ``overdue_at``, by default that date), and the status
-  changes since an earlier date. 3 queries.
+  overdue_at=None)`` -> PlanSummary: RAG counts of the open actions, every action with
+  its status as at a date, the overdue ones (at ``overdue_at``, by default that date),
+  and the status changes since an earlier date, closings among them. 3 queries.
 - ``actions_for_indicators(partnership, indicator_ids)`` -> {indicator id: [Action]}:
   the open actions linked to each indicator (seed 001's "planned interventions for
   failing targets"). 1 query.
@@ -99,7 +99,7 @@ class PlanBlock:
 
 @dataclass(frozen=True)
 class PlanFilters:
-    status: str = ""
+    status: str = ""  # a RAG status (open actions only) or rules.COMPLETE (closed ones)
     lead: str = ""  # "member:<membership pk>" or "text:<lead text>"
     theme_group: ThemeGroup | None = None
     overdue: bool = False
@@ -112,7 +112,7 @@ class PlanFilters:
 @dataclass(frozen=True)
 class PlanPage:
     legend: list[rules.LegendEntry]
-    counts: list[rules.RagCount]  # every action in scope, whatever the filters
+    counts: list[rules.RagCount]  # the open actions in scope, whatever the filters
     total: int
     overdue_total: int
     plans: list[PlanBlock]  # the actions of this page only
@@ -120,6 +120,13 @@ class PlanPage:
     figures_period: datetime.date | None  # the month the indicator statuses are for
     actions_page: Page | None = None  # which of the shown actions this page holds
     page_numbers: list = field(default_factory=list)  # with Paginator.ELLIPSIS gaps
+    # Closed actions in scope: complete, so counted apart from the RAG counts.
+    complete: int = 0
+
+    @property
+    def open_total(self) -> int:
+        """The actions the RAG counts cover."""
+        return self.total - self.complete
 
 
 def _lead_q(lead: str) -> Q | None:
@@ -221,13 +228,16 @@ def plan_page(
         scope = scope.filter(plan__theme_group=filters.theme_group)
     # 1: the counts at the top cover every action in scope, whatever else is filtered.
     everything = list(scope.values_list("status", "due", "closed"))
-    counts = rules.rag_counts(status for status, _, _ in everything)
+    counts = rules.rag_counts((status, closed) for status, _, closed in everything)
     overdue_total = sum(
         rules.is_overdue(due, status, today, closed=closed) for status, due, closed in everything
     )
     shown = scope
-    if filters.status:
-        shown = shown.filter(status=filters.status)
+    # As the counts count: a RAG status is of the open actions, complete the closed ones.
+    if filters.status == rules.COMPLETE:
+        shown = shown.filter(closed=True)
+    elif filters.status:
+        shown = shown.filter(status=filters.status, closed=False)
     if filters.lead and (lead_q := _lead_q(filters.lead)) is not None:
         shown = shown.filter(lead_q)
     if filters.overdue:
@@ -273,6 +283,7 @@ def plan_page(
         legend=rules.status_legend(partnership.rag_legend),
         counts=counts,
         total=len(everything),
+        complete=sum(1 for _, _, closed in everything if closed),
         overdue_total=overdue_total,
         plans=list(blocks.values()),
         shown=len(actions),
@@ -324,8 +335,10 @@ class ActionAsAt:
 class StatusChange:
     action: Action
     before: str  # status as at `since`
-    after: str  # status as at `as_at`
-    update: ActionUpdate  # the update that set `after`
+    after: str  # status as at `as_at`: a closed action's last rating
+    update: ActionUpdate | None  # the update since that set `after`; None if none did
+    # Closed since `since`: complete now, whatever `after` was (rules.status_word).
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -333,11 +346,11 @@ class PlanSummary:
     as_at: datetime.date
     since: datetime.date | datetime.datetime | None
     legend: list[rules.LegendEntry]
-    counts: list[rules.RagCount]
+    counts: list[rules.RagCount]  # of the open actions
     total: int
     actions: list[ActionAsAt]  # plan, objective and reference order
     overdue: list[ActionAsAt]
-    changes: list[StatusChange]  # status different at as_at from at since
+    changes: list[StatusChange]  # status different at as_at from at since, or closed since
     updates: list[ActionUpdate]  # every update dated after since up to as_at
 
 
@@ -356,6 +369,16 @@ def _seen_at(update: ActionUpdate, since: datetime.date | datetime.datetime) -> 
     if isinstance(since, datetime.datetime):
         return update.date <= timezone.localdate(since) and update.created_at <= since
     return update.date <= since
+
+
+def closed_since(action: Action, since: datetime.date | datetime.datetime | None) -> bool:
+    """Whether an action was closed after `since`: a moment (when the last report was
+    published), or a day (closed on a later day)."""
+    if since is None or not action.closed or action.closed_at is None:
+        return False
+    if isinstance(since, datetime.datetime):
+        return action.closed_at > since
+    return timezone.localdate(action.closed_at) > since
 
 
 def plan_summary(
@@ -377,7 +400,8 @@ def plan_summary(
     `changes` and `updates` for "changed since the last report": a date takes every
     update dated on or before it as before; a datetime (when the last report was
     published) only those recorded by then, so a change made later on the day of
-    publishing is a change since.
+    publishing is a change since. An action closed since is a change too (to complete),
+    whether or not its rating changed; one closed before `since` changed nothing.
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
     since_day = timezone.localdate(since) if isinstance(since, datetime.datetime) else since
@@ -421,7 +445,12 @@ def plan_summary(
         if since is not None:
             seen = [u for u in history if _seen_at(u, since)]
             before, _ = _status_as_at(seen, since_day)
-            if update is not None and before != status:
+            rated = update is not None and before != status
+            if closed_since(action, since):
+                changes.append(
+                    StatusChange(action, before, status, update if rated else None, True)
+                )
+            elif rated and not action.closed:
                 changes.append(StatusChange(action, before, status, update))
             window.extend(u for u in history if not _seen_at(u, since))
     window.sort(key=lambda u: (u.date, u.created_at, u.pk), reverse=True)
@@ -429,7 +458,7 @@ def plan_summary(
         as_at=date,
         since=since,
         legend=rules.status_legend(partnership.rag_legend),
-        counts=rules.rag_counts(row.status for row in rows),
+        counts=rules.rag_counts((row.status, row.action.closed) for row in rows),
         total=len(rows),
         actions=rows,
         overdue=[row for row in rows if row.overdue],

@@ -180,7 +180,9 @@ def late_rows(late: list[dict], indicators: dict) -> list[dict]:
 
 def action_rows(actions: dict | None) -> list[dict]:
     """The action plan section: actions counted by RAG status and by progress, each with
-    its share unrounded; status changes, closures and overdue actions counted."""
+    its share unrounded; status changes, closures and overdue actions counted. Since
+    "open_total", the RAG counts and shares are of the open actions (``actions_open``,
+    last): a closed action is counted only as complete."""
     if not actions:
         return []
     rows = [
@@ -197,6 +199,8 @@ def action_rows(actions: dict | None) -> list[dict]:
         row("actions_closed_since_last_report", len(actions["closed_since"])),
         row("actions_overdue", len(actions["overdue"])),
     ]
+    if "open_total" in actions:
+        rows.append(row("actions_open", actions["open_total"], title="Open actions"))
     return rows
 
 

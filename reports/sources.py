@@ -33,10 +33,12 @@ def _reader(app: str, name: str):
 
 
 def _action(action) -> dict:
+    rules = importlib.import_module("actions.rules")
     return {
         "reference": action.reference,
         "title": f"{action.reference} {action.description}".strip(),
-        "status": action.get_status_display(),
+        # "Complete (last rated Red)" once closed: a complete action is never "Red".
+        "status": rules.status_word(action.status, action.closed),
         "lead": getattr(action, "lead", ""),
         "due": plain(action.due),
         "open": not action.closed,
@@ -68,7 +70,9 @@ def action_plan(
     financial_year: int,
     overdue_at: datetime.date | None = None,
 ) -> dict | None:
-    """RAG counts, status changes and closures since the last report and overdue actions,
+    """RAG counts of the open actions, how many are complete, in progress and not started,
+    status changes (closures among them, "Red to Complete") since the last report and
+    overdue actions,
     of the report's year's plans and of actions carried over from earlier years' plans
     (still open, or changed or closed since the last report); None if there are none. A
     later year's plan is not the report's. Statuses are as at ``as_at``; overdue is judged
@@ -86,24 +90,16 @@ def action_plan(
     plans = _reader("actions", "plans_of_year")(
         partnership, financial_year, theme_group=theme_group
     )
+    # Closings since are among the changes (StatusChange.closed).
     changed = {change.action.pk for change in summary.changes}
-
-    def closed_since(action) -> bool:
-        return (
-            since is not None
-            and action.closed
-            and action.closed_at is not None
-            and action.closed_at > since
-        )
+    closed_since = {change.action.pk for change in summary.changes if change.closed}
 
     def covered(row) -> bool:
         year = row.action.plan.financial_year
         if year == financial_year:
             return True
         action = row.action
-        return year < financial_year and (
-            not action.closed or action.pk in changed or closed_since(action)
-        )
+        return year < financial_year and (not action.closed or action.pk in changed)
 
     rows = [row for row in summary.actions if covered(row)]
     if not rows and not plans:
@@ -111,6 +107,7 @@ def action_plan(
     rules = importlib.import_module("actions.rules")
     words = {entry.status: entry.word for entry in summary.legend}
     shown = {row.action.pk for row in rows}
+    open_rows = [(row.status, row.action.closed) for row in rows if not row.action.closed]
     carried = [row for row in rows if row.action.plan.financial_year != financial_year]
     carried_plans = sorted(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
@@ -126,7 +123,11 @@ def action_plan(
             f"{p.title}, {periods.fy_label(p.financial_year, partnership.fy_start_month)}"
             for p in carried_plans
         ],
-        "rag_counts": _count_rows(rules.rag_counts(row.status for row in rows)) if rows else [],
+        # The RAG rating is the risk to delivery: of the open actions only. A closed one
+        # is counted as complete in "progress_counts", so the two add up to "total".
+        "rag_counts": _count_rows(rules.rag_counts(open_rows)) if open_rows else [],
+        "open_total": len(open_rows),
+        "complete_total": len(rows) - len(open_rows),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c
@@ -134,32 +135,50 @@ def action_plan(
             if c.count
         ),
         "status_changes": [
-            {
-                "title": f"{c.action.reference} {c.action.description}",
-                "old": words.get(c.before, c.before.replace("_", " ")),
-                "new": words.get(c.after, c.after.replace("_", " ")),
-                "update": c.update.text,
-            }
-            for c in summary.changes
-            if c.action.pk in shown
+            _status_change(c, words, rules) for c in summary.changes if c.action.pk in shown
         ],
+        # Each also among the status changes ("Red to Complete"), which say so since
+        # "closings_in_changes"; versions published before list them apart.
+        "closings_in_changes": True,
         "closed_since": [
             {
                 "title": f"{row.action.reference} {row.action.description}".strip(),
                 "date": plain(timezone.localdate(row.action.closed_at)),
             }
             for row in rows
-            if closed_since(row.action)
+            if row.action.pk in closed_since
         ],
         "overdue": [
             {
                 **_action(row.action),
-                "status": words.get(row.status, row.status),
+                "status": rules.status_word(row.status, row.action.closed),
                 "status_key": row.status,
             }
             for row in rows
             if row.overdue
         ],
+    }
+
+
+def _status_change(change, words: dict, rules) -> dict:
+    """A status change since the last report as the report prints it: "Red to Green", or
+    for an action closed since, "Red to Complete" (its last rating kept where it changed:
+    "Red to Complete (last rated Green)") with the day it was closed."""
+
+    def word(status: str) -> str:
+        return words.get(status, status.replace("_", " "))
+
+    new = word(change.after)
+    if change.closed:
+        new = rules.status_word(change.after, True)
+        if change.after == change.before:
+            new = rules.PROGRESS_WORDS[rules.COMPLETE]
+    return {
+        "title": f"{change.action.reference} {change.action.description}",
+        "old": word(change.before),
+        "new": new,
+        "update": change.update.text if change.update is not None else "",
+        "closed_on": plain(timezone.localdate(change.action.closed_at)) if change.closed else None,
     }
 
 

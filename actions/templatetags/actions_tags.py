@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from actions import rules
+
 register = template.Library()
 
 
@@ -24,9 +26,17 @@ def _partial(name: str, key: str, value: str) -> str:
 
 
 @register.filter
-def action_status_tag(status):
-    """An action's status as its word and colour (actions/_action_status.html)."""
-    return mark_safe(_partial("actions/_action_status.html", "status", str(status or "")))
+def action_status_tag(status, closed=False):
+    """An action's status as its word and colour (actions/_action_status.html); with
+    ``closed`` (``{{ action.status|action_status_tag:action.closed }}``) a closed action's
+    "Complete", with the rating it last had as information."""
+    return mark_safe(_status_partial(str(status or ""), bool(closed)))
+
+
+@lru_cache(maxsize=64)
+def _status_partial(status: str, closed: bool) -> str:
+    context = {"status": status, "closed": closed, "last_rated": rules.last_rating(status)}
+    return render_to_string("actions/_action_status.html", context).strip()
 
 
 @register.filter

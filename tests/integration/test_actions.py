@@ -837,7 +837,9 @@ def test_a_report_gives_its_years_plans_and_the_actions_earlier_plans_carry_over
     assert sorted(c["title"][:3] for c in found["status_changes"]) == ["1.3", "2.2"]
     assert [c["title"] for c in found["closed_since"]] == ["1.3 Finished since"]
     assert sorted(a["reference"] for a in found["overdue"]) == ["1.1", "2.2"]
-    assert sum(row["count"] for row in found["rag_counts"]) == 3
+    # The one closed since is complete: rated no longer, so the RAG counts are of the others.
+    assert sum(row["count"] for row in found["rag_counts"]) == found["open_total"] == 2
+    assert found["complete_total"] == 1
 
 
 @pytest.mark.django_db
@@ -971,7 +973,11 @@ def test_the_action_page_says_when_it_was_closed(client, officer_a, red_action):
 
     page = client.get(red_action.get_absolute_url())
 
-    assert "Closed</strong> on 12 October 2016" in page.content.decode()
+    status = re.search(r'<p class="govuk-body">(.*?)</p>', page.content.decode()).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", " ", status).split())
+    # Complete, the rating it last had kept as information: never a plain "Red".
+    assert words == "✓ Complete (last rated Red) Closed on 12 October 2016."
+    assert "app-status--red" not in status
 
 
 @pytest.mark.django_db

@@ -58,7 +58,8 @@ def test_is_overdue_rule(due, status, closed, overdue):
 
 
 def test_rag_counts_count_and_percentage():
-    counts = rules.rag_counts(["red", "red", "amber", "green", "green", "green", "not_started"])
+    statuses = ["red", "red", "amber", "green", "green", "green", "not_started"]
+    counts = rules.rag_counts((status, False) for status in statuses)
     assert [(c.status, c.count, c.percent) for c in counts] == [
         ("red", 2, Decimal(29)),  # 28.57
         ("amber", 1, Decimal(14)),  # 14.29
@@ -68,12 +69,50 @@ def test_rag_counts_count_and_percentage():
 
 
 def test_rag_counts_half_rounds_up():
-    counts = {c.status: c.percent for c in rules.rag_counts(["red"] + ["green"] * 7)}
+    open_ = [("red", False)] + [("green", False)] * 7
+    counts = {c.status: c.percent for c in rules.rag_counts(open_)}
     assert counts["red"] == Decimal(13)  # 12.5
 
 
 def test_rag_counts_no_actions_has_no_percentages():
     assert all(c.count == 0 and c.percent is None for c in rules.rag_counts([]))
+
+
+def test_rag_counts_cover_open_actions_only():
+    # A closed action has no delivery at risk: complete, never counted under its last rating.
+    counts = rules.rag_counts(
+        [("red", True), ("red", False), ("amber", True), ("green", False), ("not_started", True)]
+    )
+    assert [(c.status, c.count, c.percent) for c in counts] == [
+        ("red", 1, Decimal(50)),
+        ("amber", 0, Decimal(0)),
+        ("green", 1, Decimal(50)),
+        ("not_started", 0, Decimal(0)),
+    ]
+    progress = rules.progress_counts(
+        [("red", True), ("red", False), ("amber", True), ("green", False), ("not_started", True)]
+    )
+    assert (progress[0].status, progress[0].count) == ("complete", 3)
+
+
+def test_rag_counts_all_closed_have_no_percentages():
+    counts = rules.rag_counts([("red", True), ("green", True)])
+    assert all(c.count == 0 and c.percent is None for c in counts)
+
+
+@pytest.mark.parametrize(
+    "status, closed, word",
+    [
+        ("red", False, "Red"),
+        ("not_started", False, "Not started"),
+        ("red", True, "Complete (last rated Red)"),
+        ("amber", True, "Complete (last rated Amber)"),
+        ("green", True, "Complete (last rated Green)"),
+        ("not_started", True, "Complete"),  # closed with no rating ever given
+    ],
+)
+def test_status_word_reads_complete_once_closed(status, closed, word):
+    assert rules.status_word(status, closed) == word
 
 
 def test_status_legend_follows_the_partnerships_words():

@@ -1,0 +1,202 @@
+"""A closed action is complete: it reads "Complete" (its last rating kept as information),
+is counted only as complete and never under a RAG rating (the risk to delivery), and is
+never overdue, on the action plan pages and in the report alike."""
+
+import copy
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions import services
+from reports import csv_rows, rendering
+from reports import services as report_services
+from tests.factories import ReportFactory
+from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
+
+DAY = datetime.date
+
+
+def _words(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+PAST_DUE = DAY(2016, 10, 31)
+
+
+def _rated(objective, reference, description, status):
+    action = ActionFactory(
+        objective=objective, reference=reference, description=description, due=PAST_DUE
+    )
+    services.action_update_add(
+        action=action, status=status, text=f"Rated {status}.", by=None, date=DAY(2016, 10, 1)
+    )
+    action.refresh_from_db()
+    return action
+
+
+def _close(action):
+    action.closed = True
+    action.save()
+
+
+@pytest.fixture
+def objective(partnership_a):
+    plan = ActionPlanFactory(partnership=partnership_a, title="Community safety plan")
+    return ObjectiveFactory(plan=plan, number=1, title="Reduce criminal damage")
+
+
+@pytest.fixture
+def closed_red(objective):
+    """A red action closed, past its due date; a red one open, past its due date; a green
+    one open."""
+    closed = _rated(objective, "1.1", "Closed while red", "red")
+    _rated(objective, "1.2", "Still red", "red")
+    _rated(objective, "1.3", "On track", "green")
+    _close(closed)
+    return closed
+
+
+# The action plan page ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_plan_page_counts_a_closed_action_only_as_complete(client, officer_a, closed_red):
+    client.force_login(officer_a)
+
+    response = client.get(reverse("actions:plan", args=["partnership-a", closed_red.plan.pk]))
+
+    page = response.context["page"]
+    counts = {c.status: (c.count, c.percent) for c in page.counts}
+    assert counts["red"] == (1, 50) and counts["green"] == (1, 50)
+    assert (page.total, page.open_total, page.complete, page.overdue_total) == (3, 2, 1, 1)
+    text = response.content.decode()
+    # The numbers visibly add up: open actions by rating, then the complete ones.
+    assert "RAG ratings of the 2 open actions; 1 complete." in _words(text)
+    table = _words(re.search(r'<table[^>]*id="rag-counts".*?</table>', text, re.S).group(0))
+    assert "Open actions 2 100% ✓ Complete 1 All actions 3 Overdue 1" in table
+
+
+@pytest.mark.django_db
+def test_the_plan_page_lists_a_closed_action_as_complete_never_red(client, officer_a, closed_red):
+    client.force_login(officer_a)
+
+    text = client.get(reverse("actions:plans", args=["partnership-a"])).content.decode()
+
+    article = re.search(rf'<article[^>]*id="action-{closed_red.pk}".*?</article>', text, re.S)
+    tags = re.search(r'<p class="app-action__tags">(.*?)</p>', article.group(0)).group(1)
+    assert _words(tags) == "✓ Complete (last rated Red)"  # past due, yet not overdue
+    assert 'data-status="complete"' in article.group(0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status, shown", [("red", ["1.2"]), ("complete", ["1.1"])])
+def test_the_plan_page_filters_as_it_counts(client, officer_a, closed_red, status, shown):
+    client.force_login(officer_a)
+
+    page = client.get(reverse("actions:plans", args=["partnership-a"]), {"status": status})
+
+    rows = [r for b in page.context["page"].plans for o in b.objectives for r in o.rows]
+    assert [r.action.reference for r in rows] == shown
+
+
+# The report --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_after_closings(partnership_a, objective):
+    """A report published once; since then an action red then was closed with no new
+    rating, and one amber then was rated green and closed; one red action stays open."""
+    was_red = _rated(objective, "1.1", "Closed while red", "red")
+    was_amber = _rated(objective, "1.2", "Finished", "amber")
+    _rated(objective, "1.3", "Still red", "red")
+    report = ReportFactory(partnership=partnership_a)
+    report_services.report_publish(report=report, by=None)
+    _close(was_red)
+    services.action_update_add(
+        action=was_amber, status="green", text="Done.", by=None, date=timezone.localdate()
+    )
+    was_amber.refresh_from_db()
+    _close(was_amber)
+    return report
+
+
+@pytest.mark.django_db
+def test_the_report_counts_ratings_of_open_actions_and_closings_as_complete(
+    report_after_closings,
+):
+    snapshot = report_services.report_snapshot(report_after_closings)
+
+    a = snapshot["actions"]
+    assert [(r["key"], r["count"], r["pct"]) for r in a["rag_counts"]] == [
+        ("red", 1, "100"),
+        ("amber", 0, "0"),
+        ("green", 0, "0"),
+        ("not_started", 0, "0"),
+    ]
+    assert (a["total"], a["open_total"], a["complete_total"]) == (3, 1, 2)
+    assert [(r["label"], r["count"]) for r in a["progress_counts"]] == [
+        ("Complete", 2),
+        ("In progress", 1),
+    ]
+    today = timezone.localdate().isoformat()
+    assert [(c["title"], c["old"], c["new"], c["closed_on"]) for c in a["status_changes"]] == [
+        ("1.1 Closed while red", "Red", "Complete", today),
+        ("1.2 Finished", "Amber", "Complete (last rated Green)", today),
+    ]
+    assert [o["reference"] for o in a["overdue"]] == ["1.3"]  # closed is never overdue
+
+    words = _words(rendering.render_document(snapshot))
+    assert (
+        "RAG ratings (red, amber, green: the risk to delivery) of the 1 open action; the 2 "
+        "complete actions are not rated"
+    ) in words
+    day = timezone.localdate()
+    on = f"closed on {day.day} {day:%B %Y}"
+    assert f"1.1 Closed while red: Red to Complete, {on}. Rated red." not in words
+    assert f"1.1 Closed while red: Red to Complete, {on}" in words
+    assert f"1.2 Finished: Amber to Complete (last rated Green), {on}. Done." in words
+    assert "Two actions have changed status since the last report" in words
+    # Listed once, among the changes: not again under "Closed since the last report".
+    assert "Closed since the last report" not in words
+
+    rows = {r["figure"]: r["value"] for r in csv_rows.action_rows(a)}
+    assert rows["actions_rag_red_count"] == 1
+    assert rows["actions_progress_complete_count"] == 2
+    assert rows["actions_open"] == 1
+    assert rows["actions_closed_since_last_report"] == 2
+    assert list(rows)[-1] == "actions_open"  # a new row goes last
+
+
+@pytest.mark.django_db
+def test_the_draft_preview_reads_complete_for_an_action_closed_since(
+    client, officer_a, report_after_closings
+):
+    client.force_login(officer_a)
+    url = reverse("reports:preview", args=["partnership-a", report_after_closings.pk])
+
+    words = _words(client.get(url).content.decode())
+
+    assert "1.1 Closed while red: Red to Complete, closed on" in words
+    assert "the risk to delivery) of the 1 open action" in words
+
+
+@pytest.mark.django_db
+def test_a_snapshot_published_before_renders_as_it_did(report_after_closings):
+    """A version published before the change keeps its words: counts of every action and
+    closings listed apart (its stored page is served as stored; this is its snapshot)."""
+    snapshot = copy.deepcopy(report_services.report_snapshot(report_after_closings))
+    a = snapshot["actions"]
+    for key in ("open_total", "complete_total", "closings_in_changes"):
+        del a[key]
+    for change in a["status_changes"]:
+        del change["closed_on"]
+
+    words = _words(rendering.render_document(snapshot))
+
+    assert "Actions by status: the red, amber, green (RAG) rating of the risk to delivery" in words
+    assert "RAG ratings" not in words
+    assert "Closed since the last report: 1.1 Closed while red (closed on" in words
+    assert "actions_open" not in {r["figure"] for r in csv_rows.action_rows(a)}
