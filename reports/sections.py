@@ -47,6 +47,8 @@ WHEN_USED = (
      "not all crimes."),
     ("PCC", "PCC", (), "Police and Crime Commissioner: the elected official who sets the "
      "police budget and funds community safety work."),
+    ("CCG", "CCGs?", (), "Clinical Commissioning Group: the NHS body that plans and buys "
+     "health services for an area, and a partner in community safety work."),
     ("SLA", "SLAs?", (), "Service level agreement: what a funded provider agrees to deliver, "
      "and how it will be monitored."),
     ("SARC", "SARC", (), "Sexual assault referral centre."),

@@ -1746,7 +1746,7 @@ def test_report_page_never_shows_the_publishers_username(
 
 @pytest.mark.django_db
 def test_a_printed_preview_says_it_is_a_draft(client, report_a, officer_a):
-    report_a.executive_summary = "The CCG agreed the plan."
+    report_a.executive_summary = "The MAPPA agreed the plan."
     report_a.save()
     client.force_login(officer_a)
 
