@@ -65,6 +65,9 @@ WHEN_USED = (
      "households, or businesses) and multiplied by 1,000, so areas of different sizes can be "
      "compared."),
     ("[c]", None, ("[c]",), "A small count withheld so that nobody can be identified."),
+    ("[r]", None, ("[r]",), "A revised figure: changed since a report gave it. The figures "
+     "revised since the last report are listed as they were and as they are, with the "
+     "reasons given."),
 )  # fmt: skip
 
 

@@ -585,6 +585,7 @@ def test_a_figure_the_last_report_had_none_of_is_a_late_return_not_a_revision(re
     assert [(r["figure"], r["period"], r["value"]) for r in rows] == [
         ("revised_figure_was", "2016-10", "42"),
         ("revised_figure_now", "2016-10", "44"),
+        ("revised_figure_reason", "2016-10", "late crimes added by police"),
         ("late_figure", "2016-11", "36"),
     ]
 
@@ -608,6 +609,7 @@ def test_revised_and_late_csv_rows_name_the_indicators_theme_group(report_a, hat
     assert [(r["figure"], r["theme_group"]) for r in rows] == [
         ("revised_figure_was", "Safer streets"),
         ("revised_figure_now", "Safer streets"),
+        ("revised_figure_reason", "Safer streets"),
         ("late_figure", "Safer streets"),
     ]
 
