@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from indicators import services as figure_services
 from indicators.models import Actual
@@ -24,6 +25,8 @@ from tests.factories.series import hate_crime_indicator
 
 OCT_2016 = datetime.date(2016, 10, 1)
 REASON = "late crimes added by police"
+WITHHELD = "Revised since publication"
+STALE = "Officers can see the figures now; the partnership may publish a new version with them."
 
 
 @pytest.fixture
@@ -127,6 +130,65 @@ def test_a_report_without_revisions_has_no_mark(report_a, hate_crime):
         for chart in entry["charts"]
         for trace in chart["spec"]["data"]
     )
+
+
+# The earlier version's notice ------------------------------------------------------------
+
+
+@pytest.fixture
+def republished(report_a, hate_crime):
+    """Version 1 gave October as 42; the figure became 44, and version 2 published it."""
+    publish(report_a)
+    change_figure(hate_crime, 44)
+    publish(report_a)
+    return reverse("reports:version", args=["partnership-a", report_a.pk, 1])
+
+
+@pytest.mark.django_db
+def test_version_1_says_version_2_includes_the_revised_figure(client, panel_a, republished):
+    client.force_login(panel_a)
+
+    response = client.get(republished)
+    notice = _notice(response)
+
+    assert "Version 2 includes this revised figure." in notice
+    assert "Police recorded hate crime (SP 09) October 2016 42 44 ( in version 2 )" in notice
+    assert WITHHELD not in notice and STALE not in notice
+    link = reverse("reports:version", args=["partnership-a", republished.split("/")[-4], 2])
+    assert response.content.decode().count(f'href="{link}"') >= 2
+
+
+@pytest.mark.django_db
+def test_a_figure_revised_again_after_version_2_stays_withheld_from_the_panel(
+    client, panel_a, officer_a, hate_crime, republished
+):
+    change_figure(hate_crime, 45, reason="one more found")
+
+    client.force_login(panel_a)
+    panel = _notice(client.get(republished))
+    client.force_login(officer_a)
+    officer = _notice(client.get(republished))
+
+    assert f"October 2016 42 {WITHHELD}" in panel and STALE in panel
+    assert "Version 2 includes" not in panel and "45" not in panel
+    assert "October 2016 42 45" in officer and "in version 2" not in officer
+
+
+@pytest.mark.django_db
+def test_an_exempt_version_2_is_not_named_to_the_public(client, report_a, hate_crime):
+    """The public never opens an exempt version: its figure stays withheld from them."""
+    report_a.partnership.reports_public = True
+    report_a.partnership.save()
+    publish(report_a)
+    change_figure(hate_crime, 44)
+    Report.objects.filter(pk=report_a.pk).update(exempt=True)
+    publish(report_a)  # version 2, exempt: for members only
+    Report.objects.filter(pk=report_a.pk).update(exempt=False)
+
+    notice = _notice(client.get(reverse("reports:detail", args=["partnership-a", report_a.pk])))
+
+    assert f"October 2016 42 {WITHHELD}" in notice
+    assert "Version 2" not in notice and "44" not in notice
 
 
 @pytest.mark.django_db
