@@ -4,7 +4,8 @@ Colours are the Analysis Function palette; series differ by dash as well as colo
 they survive black-and-white printing. Every chart carries its data as a table.
 """
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import pairwise
@@ -286,13 +287,31 @@ def year_before_last(spec, result) -> tuple[str, list]:
     return periods.fy_label(year, start), values
 
 
+# The GSS mark of a revised figure, beside it in a table and above its point in a chart.
+REVISED_MARK = "[r]"
+
+
+def marked_revised(trace: dict, months: Iterable, revised: Collection) -> dict:
+    """A line with "[r]" above each point whose month (or quarter) is in ``revised``: the
+    figures changed since a published report gave them. The line as it was without any."""
+    marks = [REVISED_MARK if month in revised else "" for month in months]
+    if not any(marks):
+        return trace
+    return {**trace, "mode": "lines+markers+text", "text": marks, "textposition": "top center"}
+
+
 def indicator_charts(
-    indicator: Indicator, result, year_before: tuple[str, list] | None = None
+    indicator: Indicator,
+    result,
+    year_before: tuple[str, list] | None = None,
+    *,
+    revised: Collection[datetime.date] = (),
 ) -> list[Chart]:
     """Month (or quarter) by month against last year, and cumulative against the target.
 
     ``year_before``: the year before last's label and values in the year's order, drawn as
-    a third, dotted line where it has a figure (three years show seasonality)."""
+    a third, dotted line where it has a figure (three years show seasonality). ``revised``:
+    the months whose figures were revised since a report gave them, marked "[r]"."""
     figures: Figures = result.figures
     values = [v for _, v in figures.this_year + figures.last_year]
     places = shown_places(indicator.measure, values)
@@ -366,34 +385,46 @@ def indicator_charts(
             "data": [
                 *(
                     [
-                        {
-                            "type": "scatter",
-                            "mode": "lines+markers",
-                            "name": before_label,
-                            "x": labels,
-                            "y": before_values,
-                            "line": {"color": DARK_PINK, "dash": "dot", "width": 3},
-                        }
+                        marked_revised(
+                            {
+                                "type": "scatter",
+                                "mode": "lines+markers",
+                                "name": before_label,
+                                "x": labels,
+                                "y": before_values,
+                                "line": {"color": DARK_PINK, "dash": "dot", "width": 3},
+                            },
+                            [periods.add_months(m, -24) for m, _ in figures.this_year],
+                            revised,
+                        )
                     ]
                     if before_label in compared
                     else []
                 ),
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": last_year,
-                    "x": labels,
-                    "y": last_values,
-                    "line": {"color": TURQUOISE, "dash": "dash", "width": 3},
-                },
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": this_label,
-                    "x": labels,
-                    "y": this_values,
-                    "line": {"color": DARK_BLUE, "width": 3},
-                },
+                marked_revised(
+                    {
+                        "type": "scatter",
+                        "mode": "lines+markers",
+                        "name": last_year,
+                        "x": labels,
+                        "y": last_values,
+                        "line": {"color": TURQUOISE, "dash": "dash", "width": 3},
+                    },
+                    [m for m, _ in figures.last_year],
+                    revised,
+                ),
+                marked_revised(
+                    {
+                        "type": "scatter",
+                        "mode": "lines+markers",
+                        "name": this_label,
+                        "x": labels,
+                        "y": this_values,
+                        "line": {"color": DARK_BLUE, "width": 3},
+                    },
+                    [m for m, _ in figures.this_year],
+                    revised,
+                ),
             ],
             "layout": _layout(unit),
         },

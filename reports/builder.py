@@ -168,8 +168,10 @@ def indicator_entry(
     editor_comment: str = "",
     actions: list[dict] | None = None,
     with_charts: bool = True,
+    revised: Sequence[str] = (),
 ) -> dict:
-    """One indicator as the report shows it."""
+    """One indicator as the report shows it. ``revised``: the months (ISO) whose figures
+    were revised since a report gave them, marked "[r]" where the report prints them."""
     indicator, figures = result.indicator, result.figures
     spec = spec_for(indicator)
     fy = periods.financial_year_of(figures.fy_start, spec.fy_start_month)
@@ -178,7 +180,12 @@ def indicator_entry(
     # Three years of months where the data exist, so seasonality shows (REPORT_CHECKLIST 11).
     year_before = charts.year_before_last(spec, result)
     before_label = year_before[0]
-    built = charts.indicator_charts(indicator, result, year_before) if with_charts else []
+    revised_months = {datetime.date.fromisoformat(month) for month in revised}
+    built = (
+        charts.indicator_charts(indicator, result, year_before, revised=revised_months)
+        if with_charts
+        else []
+    )
     # Every change the report prints carries its normal-variation test (REPORT_CHECKLIST 16).
     tests = change_tests(figures, indicator.measure, rolling)
     counted = indicator.measure == "count"
@@ -261,6 +268,7 @@ def indicator_entry(
             for row in month_rows(figures)
         ],
         "charts": charts_,
+        "revised": sorted(revised),
         "year_before_label": before_label if has_before else "",
         "rolling": {
             "end": plain(rolling.end),
@@ -534,11 +542,13 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         for r in inputs.results
         if not _has_figures(r.figures)
     ]
+    revised = revised_months(inputs.revisions)
     entries = [
         indicator_entry(
             result,
             editor_comment=comments.get(str(result.indicator.pk), ""),
             actions=None if linked is None else list(linked.get(result.indicator.pk, [])),
+            revised=revised.get(result.indicator.pk, ()),
         )
         for result in reported
     ]
@@ -765,6 +775,16 @@ def is_late_return(old: str | None, *, target: bool = False) -> bool:
     (not a target) the report had none of (``old``). One rule for the next report and for
     the published report's notice."""
     return not target and old is None
+
+
+def revised_months(revisions: Sequence[dict]) -> dict[int, list[str]]:
+    """Each indicator's months (ISO) whose figures were revised since a report gave them
+    (``ReportInputs.revisions``; not late returns, not targets)."""
+    months: dict[int, list[str]] = {}
+    for r in revisions:
+        if not r.get("target") and not is_late_return(r["old"]):
+            months.setdefault(r["indicator"], []).append(r["period"])
+    return months
 
 
 def _revisions_and_late(revisions: Sequence[dict]) -> dict:

@@ -1,10 +1,12 @@
 """What the editor wrote, checked against the report before it is published.
 
-Two checks, each a list of warnings the editor sees on the preview and the publish page
+Three checks, each a list of warnings the editor sees on the preview and the publish page
 (they never stop publishing: the editor may know better):
 
 - a number, or a rise or fall, that the report's figures do not bear out ("hate crime
   fell by 68, a 31% reduction" where the figures show 63 more, +29%);
+- a change told as REPORTING.md says it must not be: "significantly" of a change the
+  report finds within normal variation, or a percentage without its count;
 - an abbreviation that the glossary does not explain.
 
 Pure: they read a snapshot (``builder.build_snapshot``), never the database. Both are
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -51,7 +53,11 @@ class _Text:
 def report_warnings(snapshot: dict) -> list[TextWarning]:
     """Every warning about the editor's text of a report: figures first, then glossary."""
     texts = editor_texts(snapshot)
-    return [*figure_warnings(snapshot, texts), *abbreviation_warnings(snapshot, texts)]
+    return [
+        *figure_warnings(snapshot, texts),
+        *wording_warnings(snapshot, texts),
+        *abbreviation_warnings(snapshot, texts),
+    ]
 
 
 def _entries(snapshot: dict) -> list[dict]:
@@ -119,7 +125,66 @@ def editor_texts(snapshot: dict) -> list[_Text]:
         texts.append(_Text(f"Indicator title: {_named(entry)}", entry["title"]))
         if entry.get("interpretation_note"):
             texts.append(_Text(f"Note on {_named(entry)}", entry["interpretation_note"]))
+    texts += record_texts(snapshot, shown, own)
     return [text for text in texts if text.text.strip()]
+
+
+def record_texts(snapshot: dict, shown: set[str], own: Sequence[dict]) -> list[_Text]:
+    """The text the report prints from records kept elsewhere in the portal, each with
+    where it is: funding streams, commissioning lines and their progress, and actions. Not
+    the editor's words, so only its abbreviations are checked (an abbreviation in a funding
+    stream's criteria needs explaining as much as one in the summary)."""
+    texts = []
+    commissioning = snapshot.get("commissioning") or {}
+    if "commissioning" in shown and commissioning:
+        texts.append(_Text("Commissioning", commissioning.get("title", "")))
+        for stream in commissioning.get("streams", []):
+            texts += [
+                _Text(f"Funding stream: {stream['name']}", text)
+                for text in (
+                    stream["name"],
+                    stream.get("allocated_by", ""),
+                    stream.get("criteria", ""),
+                    stream.get("monitoring", ""),
+                )
+            ]
+        for line in commissioning.get("lines", []):
+            where = f"Commissioning line: {line['reference']}"
+            texts += [
+                _Text(where, text)
+                for text in (
+                    line.get("area", ""),
+                    line.get("provider", ""),
+                    *line.get("outcomes", []),
+                )
+            ]
+        texts += [
+            _Text(f"Progress: {update['title']}", text)
+            for update in commissioning.get("updates", [])
+            for text in (update["title"], update["text"])
+        ]
+    actions = snapshot.get("actions") or {}
+    if "actions" in shown and actions:
+        texts += [_Text("Action plan", plan) for plan in actions.get("plans", [])]
+        for change in actions.get("status_changes", []):
+            texts += [
+                _Text(f"Action: {change['title']}", text)
+                for text in (change["title"], change.get("update", ""))
+            ]
+        texts += [
+            _Text(f"Action: {item['title']}", text)
+            for item in [*actions.get("closed_since", []), *actions.get("overdue", [])]
+            for text in (item["title"], item.get("lead", ""))
+        ]
+    # Actions linked to an indicator are printed under it (and an overview's red ones).
+    linked = [*own, *(e for block in snapshot.get("overview", []) for e in block["indicators"])]
+    texts += [
+        _Text(f"Action: {action['title']}", text)
+        for entry in linked
+        for action in entry.get("actions") or []
+        for text in (action["title"], action.get("lead", ""))
+    ]
+    return texts
 
 
 # --- Figures -----------------------------------------------------------------------------
@@ -652,6 +717,133 @@ class _FigureChecker:
             f'"{word}" says {short_title(entry["title"])} {said}, but the figures of '
             f"{entry.get('code') or entry['title']} show it {shown}: {figures_words(entry)}.",
         )
+
+
+# --- How a change is told ---------------------------------------------------------------
+
+# "Significant", "significantly"; not "non-significant" or "insignificant".
+_SIGNIFICANT = re.compile(r"(?<![\w-])significant(?:ly)?\b", re.IGNORECASE)
+_A_CHANGE = re.compile(r"\b(?:changes?|changed|difference)\b", re.IGNORECASE)
+# A count in words beside a percentage: "five more (20%)".
+_COUNT_WORDS = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A clause of the text about the figures, with what it is about (as ``figure_warnings``
+    reads it) and the sentence it is in, and the one before (a count may be given there)."""
+
+    where: str
+    clause: str
+    about: list[dict]
+    sentence: str
+    before: str
+    elsewhen: bool  # the sentence speaks of a period other than the year to date
+
+
+def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
+    """Each clause of the text about the figures that is about indicators the report
+    shows, and speaks of no hope, aim, target or other place."""
+    entries = {entry["id"]: entry for entry in _entries(snapshot)}
+    names_by_list: dict[int, list] = {}
+    for text in texts:
+        if not text.figures:
+            continue
+        names = names_by_list.setdefault(id(text.entries), _names(text.entries))
+        sentences = _SENTENCE.split(text.text)
+        for number, sentence in enumerate(sentences):
+            mentions = _mentions(sentence, names)
+            plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
+            about: frozenset[int] = frozenset()
+            elsewhen = False
+            for start, end in _clauses(plain):
+                clause = plain[start:end]
+                elsewhen = elsewhen or _another_period(clause)
+                named = {ids for s, e, ids in mentions if s >= start and e <= end}
+                if named:
+                    about = frozenset().union(*named)
+                elif start > 0 and _APPOSITION.match(clause):
+                    pass
+                elif text.subject is not None and _about_itself(clause):
+                    about = frozenset({text.subject["id"]})
+                else:
+                    about = frozenset()
+                if about and not _HEDGED.search(clause):
+                    yield _Claim(
+                        text.where,
+                        clause,
+                        [entries[i] for i in sorted(about) if i in entries],
+                        sentence,
+                        sentences[number - 1] if number else "",
+                        elsewhen,
+                    )
+
+
+def _gives_a_count(text: str) -> bool:
+    """Whether ``text`` gives a count: a number that is no percentage, year, date, money,
+    code or rate's base, or one in words."""
+    for match in _NUMBER.finditer(text):
+        before, after = text[: match.start()], text[match.end() :]
+        if match["percent"] or _NOT_A_FIGURE_AFTER.match(after) or _BEFORE_MONTH.match(after):
+            continue
+        if _NOT_A_FIGURE_BEFORE.search(before) or _CODE_BEFORE.search(before):
+            continue
+        whole = match["number"]
+        if "," not in whole and not match["decimals"] and 1900 <= int(whole) <= 2100:
+            continue
+        return True
+    return bool(_COUNT_WORDS.search(text))
+
+
+def wording_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
+    """Changes told as REPORTING.md says they must not be, in the text about the figures:
+    "significant" of a year to date the report finds within normal variation, and a
+    percentage change of a count given without the count (in its sentence or the one
+    before)."""
+    warnings: list[TextWarning] = []
+
+    def warn(where: str, message: str) -> None:
+        if TextWarning(where, message) not in warnings:
+            warnings.append(TextWarning(where, message))
+
+    for claim in _claims(snapshot, texts):
+        if not claim.about:
+            continue
+        significant = _SIGNIFICANT.search(claim.clause)
+        if (
+            significant
+            and not claim.elsewhen
+            and not _DENIED_OR_A_RATE.search(claim.clause)
+            and (_DIRECTION.search(claim.clause) or _A_CHANGE.search(claim.clause))
+        ):
+            for entry in claim.about:
+                if ((entry.get("changes") or {}).get("ytd") or {}).get("within") is True:
+                    warn(
+                        claim.where,
+                        f'"{significant.group()}": the report finds the change in '
+                        f"{_named(entry)} within normal variation: {figures_words(entry)}. "
+                        'Keep "significant" for a change beyond normal variation, or say '
+                        "the change is within it.",
+                    )
+        if not all(entry.get("measure") == "count" for entry in claim.about):
+            continue  # a percentage's change is in points, a rate's has no count
+        if _gives_a_count(claim.sentence) or _gives_a_count(claim.before):
+            continue
+        for number in numbers_in(claim.clause):
+            if number.percent and number.change:
+                figures = (
+                    f" For {_named(claim.about[0])}, {figures_words(claim.about[0])}."
+                    if len(claim.about) == 1 and not claim.elsewhen
+                    else ""
+                )
+                warn(
+                    claim.where,
+                    f"{number.written} is a percentage without its count: give the number "
+                    f"as well.{figures}",
+                )
+    return warnings
 
 
 # --- Abbreviations -----------------------------------------------------------------------

@@ -140,8 +140,9 @@ def key_findings_rows(findings: dict) -> list[dict]:
 
 
 def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
-    """Figures revised since the last report, as they were and as they are: a month's
-    figure by its month, a target (in words) by what of it changed."""
+    """Figures revised since the last report, as they were and as they are, and the
+    reasons given (blank where none was): a month's figure by its month, a target (in
+    words) by what of it changed."""
     rows = []
     for r in revisions:
         target = r.get("target", False)
@@ -156,6 +157,7 @@ def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
         name = "revised_target" if target else "revised_figure"
         rows.append(row(f"{name}_was", r["old"], **common))
         rows.append(row(f"{name}_now", r["new"], **common))
+        rows.append(row(f"{name}_reason", r.get("reason", ""), **{**common, "measure": ""}))
     return rows
 
 

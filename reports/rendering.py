@@ -65,6 +65,8 @@ def document_context(snapshot: dict) -> dict:
         # The detail of every indicator goes to an appendix, so the main report stays short.
         "show_appendix": show_appendix,
         "appendix_indicators": target + monitor,
+        # Figures revised since the last report, marked [r] in Appendix A (builder.revised_months).
+        "revised_marked": show_appendix and any(e.get("revised") for e in target + monitor),
         "status_labels": STATUS_LABELS,
         "direction_labels": DIRECTION_LABELS,
         # Paragraph numbers drawn in turn by the `para` tag, section by section.

@@ -47,6 +47,8 @@ WHEN_USED = (
      "not all crimes."),
     ("PCC", "PCC", (), "Police and Crime Commissioner: the elected official who sets the "
      "police budget and funds community safety work."),
+    ("CCG", "CCGs?", (), "Clinical Commissioning Group: the NHS body that plans and buys "
+     "health services for an area, and a partner in community safety work."),
     ("SLA", "SLAs?", (), "Service level agreement: what a funded provider agrees to deliver, "
      "and how it will be monitored."),
     ("SARC", "SARC", (), "Sexual assault referral centre."),
@@ -63,6 +65,9 @@ WHEN_USED = (
      "households, or businesses) and multiplied by 1,000, so areas of different sizes can be "
      "compared."),
     ("[c]", None, ("[c]",), "A small count withheld so that nobody can be identified."),
+    ("[r]", None, ("[r]",), "A revised figure: changed since a report gave it. The figures "
+     "revised since the last report are listed as they were and as they are, with the "
+     "reasons given."),
 )  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -769,6 +769,11 @@ class Revision:
     partnership: str = ""  # whose figure, in an overview (its partnerships share codes)
     partnership_id: int | None = None  # whose live figure ``new`` is (`revision_notice_for`)
     withheld: bool = False  # ``new`` left out: the reader may not read live figures
+    indicator_id: int | None = None  # a figure's indicator and month (ISO), not a target's
+    period: str = ""
+    # A later published version that gives the figure as it is now: ``new`` is then public
+    # to whoever may read that version (`revisions_published_later`).
+    published_in: int | None = None
 
     @property
     def late(self) -> bool:
@@ -854,6 +859,8 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
                 new_parts=_parts_of(last.new, measure),
                 partnership=whose.get(last.indicator_id, ""),
                 partnership_id=last.indicator.partnership_id,
+                indicator_id=last.indicator_id,
+                period=key[1],
             )
         )
     targets = _target_revisions([c for c in changes if c.subject == Subject.TARGET])
@@ -874,20 +881,53 @@ def revision_notice(version: ReportVersion) -> list[Revision]:
     ]
 
 
+def revisions_published_later(
+    revisions: list[Revision], later: Sequence[ReportVersion]
+) -> list[Revision]:
+    """The revision notice with each figure that a later published version (of ``later``,
+    those this reader may open) gives as it is now marked with the first such version
+    (``published_in``). One query, none without a later version or a revised figure."""
+    figures = [r for r in revisions if r.indicator_id is not None]
+    if not later or not figures:
+        return revisions
+    shown = ReportVersion.objects.filter(pk__in=[v.pk for v in later]).values_list(
+        "number", "shown__indicators"
+    )
+    given: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for number, indicators in sorted(shown):
+        for revision in figures:
+            values = ((indicators or {}).get(str(revision.indicator_id)) or {}).get("values")
+            if (values or {}).get(revision.period) is not None:
+                key = (str(revision.indicator_id), revision.period)
+                given.setdefault(key, []).append((number, values[revision.period]))
+    marked = []
+    for revision in revisions:
+        key = (str(revision.indicator_id), revision.period)
+        first = next(
+            (number for number, value in given.get(key, []) if _same(value, revision.new)), None
+        )
+        marked.append(replace(revision, published_in=first) if first else revision)
+    return marked
+
+
 def revision_notice_for(user, revisions: list[Revision]) -> list[Revision]:
     """The revision notice (`revision_notice`, the same for every reader) as this reader
     may read it. Every reader is told which figures changed and what they were as
     published; what a figure is now is a live figure, so it goes only to a reader who may
-    read its own partnership's live figures (an overview's, each of its partnerships'). No
-    query: the reader's roles came with the page's access check."""
+    read its own partnership's live figures (an overview's, each of its partnerships'),
+    unless a later version this reader may open publishes it (``published_in``: the figure
+    alone, as the version froze it, not its counts now). No query: the reader's roles came
+    with the page's access check."""
     from csp_portal.core import permissions
 
-    return [
-        revision
-        if permissions.has_access_to(user, revision.partnership_id, permissions.Access.LIVE)
-        else replace(revision, new=None, new_parts=None, withheld=True)
-        for revision in revisions
-    ]
+    def as_read(revision: Revision) -> Revision:
+        if permissions.has_access_to(user, revision.partnership_id, permissions.Access.LIVE):
+            return revision
+        if revision.published_in:
+            return replace(revision, new_parts=None)
+        return replace(revision, new=None, new_parts=None, withheld=True)
+
+    return [as_read(revision) for revision in revisions]
 
 
 def _same_target(a: dict | None, b: dict | None) -> bool:

@@ -1,5 +1,6 @@
 import hashlib
 import logging
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -519,16 +520,28 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     version = selectors.version_page(version)
     # Figures changed since publishing: worked out once for every reader. ("6": the form
     # that names what changed, a month's figure or a target, with its unit and counts, of
-    # every partnership the version showed, and whose; "7": a quarter's by its quarter.)
-    # What each is now is a live figure, left out for a reader who may not read it: the
-    # page is stored for each reader. Late returns are told apart from revisions.
+    # every partnership the version showed, and whose; "7": a quarter's by its quarter;
+    # "8": a figure's indicator and month.) What each is now is a live figure, left out for
+    # a reader who may not read it, unless a later version this reader may open gives it:
+    # the page is stored for each reader. Late returns are told apart from revisions.
     notice = selectors.revision_notice_for(
         request.user,
-        cached(
-            f"report-revisions:7:{version.pk}:{partnership.data_version.hex}",
-            lambda: selectors.revision_notice(version),
+        selectors.revisions_published_later(
+            cached(
+                f"report-revisions:8:{version.pk}:{partnership.data_version.hex}",
+                lambda: selectors.revision_notice(version),
+            ),
+            [v for v in versions if v.number > version.number],
         ),
     )
+    revisions = [revision for revision in notice if not revision.late]
+    # Each later version holding revised figures, and how many of them.
+    published_later = [
+        {"number": number, "count": count, "all": count == len(revisions)}
+        for number, count in sorted(
+            Counter(r.published_in for r in revisions if r.published_in).items()
+        )
+    ]
     has_charts = version.shown.get("has_charts")
     if has_charts is None:  # published before the stored figures said so
         has_charts = 'data-chart-id="' in version.html
@@ -546,9 +559,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "versions": versions,
             "latest": versions[0],
             "document": DOCUMENT_MARK,
-            "revisions": [revision for revision in notice if not revision.late],
+            "revisions": revisions,
             "late_figures": [revision for revision in notice if revision.late],
             "revisions_withheld": any(revision.withheld for revision in notice),
+            "published_later": published_later,
             "can_edit": has_access(request.user, partnership, Access.EDIT)
             and not (
                 report.kind == Report.Kind.OVERVIEW

@@ -63,6 +63,14 @@ def parts(value: list | None) -> str:
     return _parts(value)
 
 
+# A revised figure's mark (the GSS "[r]"), as the chart marks its point.
+_REVISED = ' <span class="app-revised">[r]</span>'
+
+
+def _revised(month: datetime.date, revised: set[str]) -> str:
+    return _REVISED if month.isoformat() in revised else ""
+
+
 @register.simple_tag
 def month_rows(e: dict):
     """The rows of an indicator's month-by-month table, written directly: the largest
@@ -73,16 +81,25 @@ def month_rows(e: dict):
     count = e["measure"] == "count"
     before = bool(e.get("year_before_label"))
     target = count and e["has_target"]
+    revised = set(e.get("revised") or ())
     rows = []
     for m in e["months"]:
+        this = last = first = ""
+        if revised:
+            month = datetime.date.fromisoformat(m["period"])
+            this, last, first = (
+                _revised(periods.add_months(month, back), revised) for back in (0, -12, -24)
+            )
         cells = ['<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">']
         cells.append(conditional_escape(m["label"]))
         cells.append("</th>")
         if before:
-            cells += [_NUM, figure(m["year_before"], p), "</td>"]
-        cells += [_NUM, figure(m["last_year"], p), _parts(m.get("last_parts")), "</td>"]
+            cells += [_NUM, figure(m["year_before"], p), first, "</td>"]
+        cells += [_NUM, figure(m["last_year"], p), _parts(m.get("last_parts")), last, "</td>"]
         if m["due"]:
-            cells += [_NUM, figure(m["this_year"], p), _parts(m.get("this_parts")), "</td>"]
+            cells += [
+                _NUM, figure(m["this_year"], p), _parts(m.get("this_parts")), this, "</td>"
+            ]  # fmt: skip
             cells += [_NUM, signed(m["change"], p), _VARIATION.get(m.get("within"), ""), "</td>"]
             if count:
                 cells += [_NUM, figure(m["cumulative"], p), "</td>"]

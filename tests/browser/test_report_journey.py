@@ -62,7 +62,7 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
     page.get_by_role("button", name="Create report").click()
     expect(page.get_by_role("heading", name="Edit the report")).to_be_visible()
     page.get_by_label("Comment on Police recorded hate crime (SP 09)").fill(
-        "Awareness week in October brought more reports; the CCG helped."
+        "Awareness week in October brought more reports; the MAPPA helped."
     )
     page.get_by_role("button", name="Save and preview").click()
 
@@ -71,7 +71,7 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
         "287 hate crimes recorded, 68 more than the same period last year"
     )
     # The editor is told of what the glossary leaves unexplained, and may publish anyway.
-    unexplained = "CCG is not explained in the glossary: add it under Other terms."
+    unexplained = "MAPPA is not explained in the glossary: add it under Other terms."
     expect(page.locator(".app-text-warnings + ul")).to_contain_text(unexplained)
     assert_accessible(page)
     page.get_by_role("link", name="Publish").first.click()

@@ -243,6 +243,7 @@ def test_the_next_overview_lists_a_covered_figure_revised_since_the_last(
     assert revised == [
         ("partnership-b", "revised_figure_was", was, "Safer streets"),
         ("partnership-b", "revised_figure_now", "500", "Safer streets"),
+        ("partnership-b", "revised_figure_reason", "late crimes added", "Safer streets"),
     ]
 
 

@@ -462,4 +462,12 @@ def test_a_revised_quarterly_figure_is_named_by_its_quarter_in_the_csv(partnersh
 
     assert [r["what"] for r in snapshot["revisions"]] == ["Q2 2016/17"]
     rows = [r for r in csv_rows.report_rows(snapshot) if r["figure"].startswith("revised")]
-    assert [r["period"] for r in rows] == ["Q2 2016/17", "Q2 2016/17"]
+    assert [(r["figure"], r["period"]) for r in rows] == [
+        ("revised_figure_was", "Q2 2016/17"),
+        ("revised_figure_now", "Q2 2016/17"),
+        ("revised_figure_reason", "Q2 2016/17"),
+    ]
+    # The quarter's figure is marked where the report prints it.
+    months = snapshot["indicators"][str(quarterly.pk)]["months"]
+    assert snapshot["indicators"][str(quarterly.pk)]["revised"] == [JUL_2016.isoformat()]
+    assert [m["label"] for m in months if m["period"] == JUL_2016.isoformat()] == ["Q2"]

@@ -17,10 +17,10 @@ from tests.factories.series import hate_crime_indicator
 
 # Seed 002's hate crime: 287 in April to November 2016, 68 more than 2015 (+31%). The
 # paper's fault, the other way round: the text calls the rise a fall.
-WRONG_SUMMARY = "Police recorded hate crime fell by 68, a 31% reduction. The CCG helped."
+WRONG_SUMMARY = "Police recorded hate crime fell by 68, a 31% reduction. The MAPPA helped."
 FELL = '"fell" says hate crime went down, but the figures of SP 09 show it rose'
 REDUCED = '"reduced" says hate crime went down'
-CCG = "CCG is not explained in the glossary: add it under Other terms."
+MAPPA = "MAPPA is not explained in the glossary: add it under Other terms."
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_publish_page_warns_of_text_the_figures_contradict_but_publishes(
     assert "Check the report's text: 3 things in it do not match the figures" in page
     assert f"Executive summary: {FELL}: the year to date is 287, 68 more" in page
     assert f"Comment on SP 09 Police recorded hate crime: {REDUCED}" in page
-    assert f"Executive summary: {CCG}" in page
+    assert f"Executive summary: {MAPPA}" in page
     assert "68 is not a figure" not in page and "31% is not a figure" not in page
     client.post(url, {"seen": "0"})
     assert ReportVersion.objects.filter(report=wrong_report).count() == 1
@@ -79,7 +79,7 @@ def test_preview_warns_of_the_same_text(client, officer_a, wrong_report):
     for page in (first, cached):
         assert f"Executive summary: {FELL}" in page
         assert f"Comment on SP 09 Police recorded hate crime: {REDUCED}" in page
-        assert f"Executive summary: {CCG}" in page
+        assert f"Executive summary: {MAPPA}" in page
     # The warnings are for the editor: the report itself does not carry them.
     html = rendering.render_document(services.report_snapshot(wrong_report))
     assert "not explained in the glossary" not in html and FELL not in unescape(html)
@@ -102,24 +102,24 @@ def test_text_the_figures_bear_out_gets_no_warning(client, officer_a, partnershi
 def test_other_terms_explain_an_abbreviation_in_the_published_page_and_word_file(
     client, officer_a, wrong_report
 ):
-    wrong_report.other_terms = "CCG: clinical commissioning group, which buys local health care"
+    wrong_report.other_terms = "MAPPA: public protection panels, for violent offenders"
     wrong_report.save()
     client.force_login(officer_a)
 
     page = _text(client.get(reverse("reports:publish", args=["partnership-a", wrong_report.pk])))
-    assert CCG not in page
+    assert MAPPA not in page
     version = services.report_publish(report=wrong_report, by=None).version
 
     glossary = version.html.split('id="glossary"')[1]
-    assert '<dt class="govuk-summary-list__key">CCG</dt>' in glossary
-    assert "clinical commissioning group, which buys local health care" in glossary
+    assert '<dt class="govuk-summary-list__key">MAPPA</dt>' in glossary
+    assert "public protection panels, for violent offenders" in glossary
     charts = services.chart_specs(version.snapshot)
     images = dict.fromkeys(charts, _png())
     word = docx.Document(
         io.BytesIO(documents.render_docx(version.html, title="T", charts=charts, images=images))
     )
     paragraphs = [p.text for p in word.paragraphs]
-    assert "CCG: clinical commissioning group, which buys local health care" in paragraphs
+    assert "MAPPA: public protection panels, for violent offenders" in paragraphs
 
 
 @pytest.mark.django_db
@@ -136,12 +136,12 @@ def test_report_form_saves_other_terms_and_refuses_a_bad_line(client, officer_a,
     data["period"] = "2016-11"
     data["initial-period"] = "2016-11"
 
-    refused = client.post(url, {**data, "other_terms": "CCG clinical commissioning group"})
-    saved = client.post(url, {**data, "other_terms": "CCG: clinical commissioning group"})
+    refused = client.post(url, {**data, "other_terms": "MAPPA public protection panels"})
+    saved = client.post(url, {**data, "other_terms": "MAPPA: public protection panels"})
 
-    assert 'Line 1 ("CCG clinical commissioning group") is not a term and its meaning' in (
+    assert 'Line 1 ("MAPPA public protection panels") is not a term and its meaning' in (
         unescape(refused.content.decode())
     )
     assert saved.status_code == 302
     report = Report.objects.get(pk=wrong_report.pk)
-    assert report.other_terms == "CCG: clinical commissioning group"
+    assert report.other_terms == "MAPPA: public protection panels"

@@ -585,6 +585,7 @@ def test_a_figure_the_last_report_had_none_of_is_a_late_return_not_a_revision(re
     assert [(r["figure"], r["period"], r["value"]) for r in rows] == [
         ("revised_figure_was", "2016-10", "42"),
         ("revised_figure_now", "2016-10", "44"),
+        ("revised_figure_reason", "2016-10", "late crimes added by police"),
         ("late_figure", "2016-11", "36"),
     ]
 
@@ -608,6 +609,7 @@ def test_revised_and_late_csv_rows_name_the_indicators_theme_group(report_a, hat
     assert [(r["figure"], r["theme_group"]) for r in rows] == [
         ("revised_figure_was", "Safer streets"),
         ("revised_figure_now", "Safer streets"),
+        ("revised_figure_reason", "Safer streets"),
         ("late_figure", "Safer streets"),
     ]
 
@@ -1746,7 +1748,7 @@ def test_report_page_never_shows_the_publishers_username(
 
 @pytest.mark.django_db
 def test_a_printed_preview_says_it_is_a_draft(client, report_a, officer_a):
-    report_a.executive_summary = "The CCG agreed the plan."
+    report_a.executive_summary = "The MAPPA agreed the plan."
     report_a.save()
     client.force_login(officer_a)
 

@@ -209,7 +209,9 @@ def test_family_group_rate_and_ranks_for_the_quarter_and_year_to_date():
 def test_revised_figures_as_they_were_and_are_by_month_and_targets_in_words():
     common = {"indicator": 1, "code": "SP 09", "title": "Hate crime", "places": 0}
     revisions = [
-        common | {"period": "2016-10-01", "what": "October 2016", "old": "42", "new": "45"},
+        common
+        | {"period": "2016-10-01", "what": "October 2016", "old": "42", "new": "45"}
+        | {"reason": "late crimes added"},
         common | {"period": None, "target": True, "what": "2016/17", "old": "400", "new": "450"},
     ]
 
@@ -221,8 +223,28 @@ def test_revised_figures_as_they_were_and_are_by_month_and_targets_in_words():
         "45",
     )
     assert figure["revised_figure_now"]["measure"] == "count"
+    # The reason given, after them (blank where none was), as text.
+    assert (
+        figure["revised_figure_reason"]["value"],
+        figure["revised_figure_reason"]["measure"],
+    ) == (
+        "late crimes added",
+        "",
+    )
+    assert [r["figure"] for r in rows] == [
+        "revised_figure_was",
+        "revised_figure_now",
+        "revised_figure_reason",
+        "revised_target_was",
+        "revised_target_now",
+        "revised_target_reason",
+    ]
     target = {r["figure"]: r["value"] for r in rows if r["period"] == "2016/17"}
-    assert target == {"revised_target_was": "400", "revised_target_now": "450"}
+    assert target == {
+        "revised_target_was": "400",
+        "revised_target_now": "450",
+        "revised_target_reason": "",
+    }
 
 
 def test_hotspot_counts_lose_their_thousands_comma_and_keep_c():
