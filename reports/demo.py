@@ -87,6 +87,7 @@ def _create(partnership, group, period, row) -> Report:
         implications=row.get("implications", {}),
         risks=row.get("risks", ""),
         issues_for_others=row.get("issues_for_others", ""),
+        other_terms=row.get("other_terms", ""),
         editor_comments=comments,
     )
     covers = None
