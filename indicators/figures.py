@@ -719,8 +719,10 @@ def _quarter_figures(calc: Calc, calendar: _Calendar, period: date) -> _Quarter:
     change = _minus(value, last_year)
 
     previous = calc.aggregate(calendar.previous_quarter)
-    # Part of a quarter's count against a whole quarter's count would read as a fall.
-    comparable = complete or calc.spec.measure in LEVEL_MEASURES
+    # Part of a quarter against a whole quarter compares different months: a count would
+    # read as a fall, and a percentage or a rate of the months with figures is not the
+    # quarter's. Only a point-in-time level, the latest value, stands for the quarter so far.
+    comparable = complete or calc.spec.measure == "snapshot"
     previous_change = _minus(value, previous) if comparable else None
     return _Quarter(
         value=value,
