@@ -199,14 +199,39 @@ def and_list(items) -> str:
     return joined(items)
 
 
-_LAST_BRACKET = re.compile(r"(.*?)\s*\(([^()]*)\)")
+# What an indicator's name says of the comparison it is measured in ("(most similar group)",
+# "(iQuanta family)"), and a rate's denominator ("per 1,000 population"): the neighbours
+# table compares the force's partnerships, in numbers of crimes, so neither is its label.
+_COMPARISON = re.compile(
+    r"\s*\((?:[^()]*\b(?:most similar|similar (?:group|areas?)|msg|family|iquanta|peers?"
+    r"|compared|comparison)\b[^()]*)\)",
+    re.IGNORECASE,
+)
+_PER_THOUSAND = re.compile(r"\s*per\s+1,?000\b(?:\s+(?:of\s+)?(?:the\s+)?[a-z]+)?", re.IGNORECASE)
+
+
+def _in_sentence(name: str) -> str:
+    """A name as it reads after other words: "total crime rate", but "ASB rate" and "NI 16"
+    keep their capitals (a first word in capitals is an abbreviation)."""
+    first = name.split(" ", 1)[0]
+    if first[1:] and not first[1:].islower():
+        return name
+    return name[:1].lower() + name[1:]
 
 
 @register.simple_tag
-def crimes_behind(title: str, code: str) -> str:
-    """A rate indicator's neighbours table, which counts crimes: "Recorded crimes behind
-    Total crime rate per 1,000 population (SS 06), most similar group"."""
-    found = _LAST_BRACKET.fullmatch(title)
-    if found:
-        return f"Recorded crimes behind {found[1]} ({code}), {found[2]}"
-    return f"Recorded crimes behind {title} ({code})"
+def neighbours_caption(indicator: dict, force: str) -> str:
+    """The caption of a neighbours table, which compares the force's partnerships' recorded
+    crimes: "Domestic burglary (SLA 04): Devon & Cornwall partnerships, four quarters to Q2
+    2016/17"; a rate indicator's table counts the crimes behind it: "Recorded crimes behind
+    total crime rate (SS 06): ...". What the indicator's name says of another comparison
+    (its most similar group) or of a rate's denominator is left out: not this table's."""
+    title = _COMPARISON.sub("", indicator["title"]).strip()
+    if indicator["is_count"]:
+        name = title or indicator["title"]
+    else:
+        name = f"Recorded crimes behind {_in_sentence(_PER_THOUSAND.sub('', title).strip())}"
+    return (
+        f"{name} ({indicator['code']}): {force} partnerships, four quarters to "
+        f"{indicator['quarter']}"
+    )

@@ -302,7 +302,7 @@ def test_neighbours_of_a_rate_indicator_are_titled_as_counts(sac):
 
     [indicator] = snapshot["context"]["neighbours"]["indicators"]
     assert indicator["is_count"] is False
-    assert "Recorded crimes behind Burglary rate per 1,000 population (SAC)" in html
+    assert "Recorded crimes behind burglary rate (SAC): Devon &amp; Cornwall partnerships" in html
     assert "numbers of crimes, not rates" in html and "Crimes, 4 quarters before" in html
 
 

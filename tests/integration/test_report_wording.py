@@ -21,7 +21,7 @@ from reports.templatetags.report_tags import (
     and_list,
     change_pct,
     change_pct_column,
-    crimes_behind,
+    neighbours_caption,
     number_words,
     points_change,
 )
@@ -297,11 +297,45 @@ def test_a_year_to_date_that_stops_before_the_reports_month_says_where():
 # 10: a rate's neighbours table --------------------------------------------------------------
 
 
-def test_a_rate_indicators_neighbours_table_counts_the_crimes_behind_it():
-    title = "Total crime rate per 1,000 population (most similar group)"
-    assert crimes_behind(title, "SS 06") == (
-        "Recorded crimes behind Total crime rate per 1,000 population (SS 06), most similar group"
-    )
+@pytest.mark.parametrize(
+    ("title", "code", "is_count", "caption"),
+    [
+        (
+            "Total crime rate per 1,000 population (most similar group)",
+            "SS 06",
+            False,
+            "Recorded crimes behind total crime rate (SS 06): Devon & Cornwall partnerships, "
+            "four quarters to Q2 2010/11",
+        ),
+        (
+            "ASB rate per 1,000 households",
+            "ASB 2",
+            False,
+            "Recorded crimes behind ASB rate (ASB 2): Devon & Cornwall partnerships, "
+            "four quarters to Q2 2010/11",
+        ),
+        (
+            "Violence with injury (excluding domestic abuse)",
+            "SP 03",
+            True,
+            "Violence with injury (excluding domestic abuse) (SP 03): Devon & Cornwall "
+            "partnerships, four quarters to Q2 2010/11",
+        ),
+        (
+            "Domestic burglary (iQuanta most similar group)",
+            "SLA 04",
+            True,
+            "Domestic burglary (SLA 04): Devon & Cornwall partnerships, four quarters to "
+            "Q2 2010/11",
+        ),
+    ],
+)
+def test_a_neighbours_tables_caption_says_what_the_table_compares(title, code, is_count, caption):
+    """Review finding: "Recorded crimes behind Total crime rate per 1,000 population
+    (SS 06), most similar group, Devon & Cornwall": the table compares the force's
+    partnerships, not the most similar group; the words came from the indicator's name."""
+    indicator = {"title": title, "code": code, "is_count": is_count, "quarter": "Q2 2010/11"}
+    assert neighbours_caption(indicator, "Devon & Cornwall") == caption
 
 
 # 11 and 12: numbered paragraphs, numbers and abbreviations ----------------------------------
