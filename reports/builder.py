@@ -24,6 +24,7 @@ from indicators.figures import (
     month_rows,
     rolling_twelve,
     shares,
+    shares_add_to_hundred,
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
@@ -388,10 +389,15 @@ def key_findings(entries: Sequence[dict]) -> dict:
     exceptions = [e for e in entries if e["status"] == "red"] + [
         e for e in entries if e["status"] == "amber"
     ]
+    statuses = _tally(entries, report_sections.finding_status, FINDING_STATUSES)
+    directions = _tally(entries, _finding_direction, FINDING_DIRECTIONS)
     return {
         "total": len(entries),
-        "statuses": _tally(entries, report_sections.finding_status, FINDING_STATUSES),
-        "directions": _tally(entries, _finding_direction, FINDING_DIRECTIONS),
+        "statuses": statuses,
+        "directions": directions,
+        # Whether each table's shares, printed whole, miss 100: it then says why.
+        "statuses_rounding_note": not shares_add_to_hundred(row["pct"] for row in statuses),
+        "directions_rounding_note": not shares_add_to_hundred(row["pct"] for row in directions),
         "exceptions": [e["id"] for e in exceptions],
         "red_without_action": [
             e["id"]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
-from indicators.figures import shares
+from indicators.figures import shares, shares_add_to_hundred
 
 from .builder import plain
 
@@ -115,6 +115,7 @@ def action_plan(
     carried_plans = sorted(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
     )
+    rag_counts = _count_rows(rules.rag_counts(row.status for row in rows)) if rows else []
     return {
         # No earlier report to compare with: it says so rather than "no change since".
         "first": since is None,
@@ -126,7 +127,9 @@ def action_plan(
             f"{p.title}, {periods.fy_label(p.financial_year, partnership.fy_start_month)}"
             for p in carried_plans
         ],
-        "rag_counts": _count_rows(rules.rag_counts(row.status for row in rows)) if rows else [],
+        "rag_counts": rag_counts,
+        # Whether the RAG table's shares, printed whole, miss 100: it then says why.
+        "rag_rounding_note": not shares_add_to_hundred(row["pct"] for row in rag_counts),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c

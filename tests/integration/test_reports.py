@@ -116,6 +116,76 @@ def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
     assert findings["red_without_action"] == [red.pk]
 
 
+ROUNDING_NOTE = "Percentages may not add to 100 because of rounding."
+
+
+@pytest.mark.django_db
+def test_a_share_table_that_misses_100_as_printed_says_why(partnership_a):
+    """Review finding: the direction of travel read 11% + 44% + 0% + 22% + 22% with no
+    note. Three indicators, improving, deteriorating and monitored: 33% + 33% + 0% + 33%
+    (99) under direction; 67% + 33% (100) under status, which has no note."""
+    _improving, deteriorating, monitored = indicators_with_history(partnership_a, 3, last=NOV_2016)
+    Indicator.objects.filter(pk=deteriorating.pk).update(polarity="higher")
+    Indicator.objects.filter(pk=monitored.pk).update(polarity="monitor")
+    data_version.data_changed(indicator_ids=[deteriorating.pk, monitored.pk])
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+
+    findings = html[
+        html.index('<div class="app-report__tallies">') : html.index(
+            '<h3 class="govuk-heading-m">By exception'
+        )
+    ]
+    status, direction = findings.split('aria-label="Direction of travel"')
+    assert ROUNDING_NOTE not in status
+    assert direction.count(ROUNDING_NOTE) == 1
+    assert direction.index("</table>") < direction.index(ROUNDING_NOTE)
+
+    from docx import Document
+
+    from reports import documents
+
+    word = Document(
+        io.BytesIO(documents.render_docx(f"<main>{findings}</main>", title="T", charts={}))
+    )
+    assert [p.text for p in word.paragraphs].count(ROUNDING_NOTE) == 1
+
+
+@pytest.mark.django_db
+def test_the_action_plans_rag_table_says_when_its_shares_miss_100(partnership_a, officer_a):
+    from actions import services as action_services
+    from tests.factories.actions import ActionFactory, ObjectiveFactory
+
+    objective = ObjectiveFactory(plan__partnership=partnership_a)
+    for status in ("red", "amber", "green"):  # 33% each: 99
+        action_services.action_update_add(
+            action=ActionFactory(objective=objective),
+            status=status,
+            text="Reviewed.",
+            by=officer_a,
+            date=datetime.date(2016, 10, 1),
+        )
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+
+    assert snapshot["actions"]["rag_rounding_note"] is True
+    table = html[html.index('aria-label="Actions by status"') :]
+    table = table[: table.index("</div>")]
+    assert table.index("</table>") < table.index(ROUNDING_NOTE)
+
+    # One more green: 25% + 25% + 50%, no note.
+    action_services.action_update_add(
+        action=ActionFactory(objective=objective),
+        status="green",
+        text="Reviewed.",
+        by=officer_a,
+        date=datetime.date(2016, 10, 1),
+    )
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    assert snapshot["actions"]["rag_rounding_note"] is False
+    assert ROUNDING_NOTE not in rendering.render_document(snapshot)
+
+
 @pytest.mark.django_db
 def test_snapshot_theme_group_report_covers_only_its_indicators(partnership_a, hate_crime):
     other = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
