@@ -593,9 +593,10 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "performance": {
             "target": [e["id"] for e in target_entries],
             "monitoring": [e["id"] for e in monitor_entries],
-            # The decimals of each summary table's percentage changes, one for the column.
-            "target_pct_places": ytd_pct_places(target_entries),
-            "monitoring_pct_places": ytd_pct_places(monitor_entries),
+            # The decimals of each summary table's percentage changes: the report's one
+            # precision (snapshots made before it chose them for each column).
+            "target_pct_places": commentary.CHANGE_PCT_PLACES,
+            "monitoring_pct_places": commentary.CHANGE_PCT_PLACES,
         },
         "indicators": {str(e["id"]): e for e in entries},
         "indicator_order": [e["id"] for e in target_entries + monitor_entries],
@@ -625,7 +626,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
                 "news": _lines(block.news),
                 **_revisions_and_late(block.revisions),
                 "indicators": indicators,
-                "pct_places": ytd_pct_places(indicators),
+                "pct_places": commentary.CHANGE_PCT_PLACES,
             }
             for block, indicators in ((block, _block_entries(block)) for block in inputs.blocks)
         ],
@@ -679,14 +680,6 @@ def _block_entries(block: PartnershipBlock) -> list[dict]:
         ]
     )
     return target + monitored
-
-
-def ytd_pct_places(entries: Sequence[dict]) -> int:
-    """The decimals of a table's column of year-to-date percentage changes (a percentage's
-    change is in points, not in it)."""
-    return commentary.shared_places(
-        e["figures"]["ytd_change_pct"] for e in entries if not e["figures"]["change_is_points"]
-    )
 
 
 def same_risk(text: str, recorded: str) -> bool:

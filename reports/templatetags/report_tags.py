@@ -101,38 +101,28 @@ def _rounds_to_zero(value: Decimal, places: int) -> bool:
     return value != 0 and abs(value) < Decimal("0.5").scaleb(-places)
 
 
-@register.filter
-def change_pct(value, places=0):
-    """A percentage change: "+27%"; one that rounds to nothing keeps a decimal ("+0.2%"),
-    or says so ("a rise of less than 0.1%"): a change never reads as zero when it is not."""
+def _change_pct(value, places: int) -> str:
+    from indicators.commentary import format_change_pct
     from indicators.templatetags.figures import percent
 
-    if value is None:
-        return percent(None)
-    value, places = Decimal(value), int(places)
-    if _rounds_to_zero(value, places):
-        places += 1
-        if _rounds_to_zero(value, places):
-            word = "rise" if value > 0 else "fall"
-            return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
-    return percent(value, places)
+    return percent(None) if value is None else format_change_pct(Decimal(value), places)
 
 
 @register.filter
-def change_pct_column(value, places=0):
-    """A percentage change in a table's column, to the column's decimals
-    (``commentary.shared_places`` chose them once for all of it): "+12.0%" above "−0.4%".
-    One too small even for those says so ("a rise of less than 0.1%"), never taking a
-    decimal of its own."""
-    from indicators.templatetags.figures import percent
+def change_pct(value):
+    """A percentage change as every table and sentence of a report prints it
+    (``commentary.format_change_pct``): "+27%", "−31%", "a rise of less than 1%"."""
+    from indicators.commentary import CHANGE_PCT_PLACES
 
-    if value is None:
-        return percent(None)
-    value, places = Decimal(value), int(places or 0)
-    if _rounds_to_zero(value, places):
-        word = "rise" if value > 0 else "fall"
-        return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
-    return percent(value, places)
+    return _change_pct(value, CHANGE_PCT_PLACES)
+
+
+@register.filter
+def change_pct_column(value, places):
+    """A percentage change in a table's column, to the decimals the snapshot stored for
+    the column: the report's one precision, as ``change_pct``; a snapshot made before that
+    rule chose them for each column ("+12.0%" above "−0.4%"), and renders as it did."""
+    return _change_pct(value, int(places or 0))
 
 
 @register.filter

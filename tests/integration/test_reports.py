@@ -1127,8 +1127,10 @@ def test_a_change_within_normal_variation_is_not_said_to_be_no_change(partnershi
 
 
 @pytest.mark.django_db
-def test_a_summary_tables_change_pct_column_has_one_number_of_decimals(partnership_a):
-    """Review finding: a decimal was added only to a change that rounded to 0%."""
+def test_a_summary_tables_percentage_changes_are_whole(partnership_a):
+    """Review findings: a decimal was added only to a change that rounded to 0%; then the
+    whole column took one, so the table read +20.0% where the indicator's own summary
+    read +20%. Every percentage change is whole; one that would read 0% says so."""
     big, small = IndicatorFactory.create_batch(2, partnership=partnership_a)
     months = [periods.add_months(datetime.date(2015, 4, 1), i) for i in range(20)]
     # April to November: 960 against 800 (+20%), 8,024 against 8,000 (+0.3%).
@@ -1140,7 +1142,33 @@ def test_a_summary_tables_change_pct_column_has_one_number_of_decimals(partnersh
 
     summary = _words(html[html.index("Monitored indicators (no target)") :])
     summary = summary[: summary.index("A.1")]
-    assert "+160 (+20.0%)" in summary and "+24 (+0.3%)" in summary
+    assert "+160 (+20%)" in summary and "+24 (a rise of less than 1%)" in summary
+
+
+@pytest.mark.django_db
+def test_one_figure_has_one_precision_throughout_the_report(partnership_a):
+    """Review finding: October to December 2016 against the same months of 2015 read +6%
+    in Appendix A and +6.1% in Appendix B.1, whose column took a decimal for another
+    indicator's +0.1%."""
+    rising, steady = IndicatorFactory.create_batch(2, partnership=partnership_a)
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(25)]
+    autumn = {datetime.date(2016, m, 1) for m in (10, 11, 12)}
+    # 1,000 a month; October to December 2016 1,061 (+6.1%) and 1,001 (+0.1%) a month.
+    actuals_create(rising, {m: 1061 if m in autumn else 1000 for m in months})
+    actuals_create(steady, {m: 1001 if m in autumn else 1000 for m in months})
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+
+    text = _words(rendering.render_document(services.report_snapshot(report)))
+
+    core = text[text.index("B.1 The last 12 months") :]
+    core = core[: core.index("Appendix C")]
+    appendix_a = text[text.index("Appendix A") : text.index("B.1 The last 12 months")]
+    assert "against the same months last year ▼ Deteriorating (+183, +6%)" in appendix_a
+    assert "against the same months last year ► Stable (+3, a rise of less than 1%)" in appendix_a
+    quarter = core[core.index("3 months to December 2016 against") :]
+    assert "+183 beyond normal variation +6%" in quarter
+    assert "+3 within normal variation a rise of less than 1%" in quarter
+    assert not re.search(r"[+\u2212]\d+\.\d%", text)  # no percentage change with a decimal
 
 
 @pytest.mark.django_db
