@@ -1172,6 +1172,30 @@ def test_one_figure_has_one_precision_throughout_the_report(partnership_a):
 
 
 @pytest.mark.django_db
+def test_a_snapshot_made_before_these_rules_renders_as_it_did(partnership_a):
+    """A stored snapshot from before: each column's decimals of its own, no rounding note
+    flags. It still renders, its columns to the decimals it stored."""
+    rising, steady = IndicatorFactory.create_batch(2, partnership=partnership_a)
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(25)]
+    autumn = {datetime.date(2016, m, 1) for m in (10, 11, 12)}
+    actuals_create(rising, {m: 1061 if m in autumn else 1000 for m in months})
+    actuals_create(steady, {m: 1001 if m in autumn else 1000 for m in months})
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+    snapshot = services.report_snapshot(report)
+    snapshot["context"]["core_pct_places"] = {"year": 1, "quarter": 1, "force": 0}
+    snapshot["performance"]["monitoring_pct_places"] = 1
+    del snapshot["key_findings"]["statuses_rounding_note"]
+    del snapshot["key_findings"]["directions_rounding_note"]
+
+    text = _words(rendering.render_document(snapshot))
+
+    core = text[text.index("B.1 The last 12 months") :]
+    assert "+183 beyond normal variation +6.1%" in core
+    assert "+3 within normal variation +0.1%" in core
+    assert "Percentages may not add to 100" not in text
+
+
+@pytest.mark.django_db
 def test_a_percentage_target_has_one_format_throughout(partnership_a):
     """Review finding: one target read "90.0%" and "90%" lines apart."""
     indicator = IndicatorFactory(
