@@ -59,6 +59,9 @@ def _layout(y_title: str) -> dict:
         "yaxis": {
             "title": {"text": y_title},
             "rangemode": "tozero",
+            # Commas above 999 (ONS style), as the tables: 1,500 not 1500. A percentage's
+            # axis runs 0 to 100 and reads the same; its title says "Per cent".
+            "tickformat": ",",
             "gridcolor": "#e5e6e7",
             "fixedrange": True,
         },

@@ -7,7 +7,7 @@ figure, so the text cannot contradict the numbers. Rounding happens here, only f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,12 +29,12 @@ from indicators.spc import Signal
 __all__ = [
     "change_variation_sentence",
     "commentary",
+    "format_change_pct",
     "format_level",
     "format_number",
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
-    "shared_places",
     "signal_phrase",
     "signal_sentence",
     "singular_noun",
@@ -126,15 +126,25 @@ def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
     return format_level(value, spec.measure, _places(spec))
 
 
-def shared_places(values: Iterable[Decimal | str | None], places: int = 0) -> int:
-    """The decimals a column (or series) of percentage changes is printed to, chosen once for
-    all of it (REPORTING: the same decimals along a series): ``places``, or one more when a
-    change that is not nothing would read as nothing at ``places``. A column of -6.2, 3.1
-    and -0.4 is printed -6.2%, +3.1%, -0.4%, not -6%, +3%, -0.4%."""
-    for value in values:
-        if value is not None and Decimal(value) and _rounded(Decimal(value), places) == 0:
-            return places + 1
-    return places
+# The decimals of every percentage change a report prints (``format_change_pct``).
+CHANGE_PCT_PLACES = 0
+
+
+def format_change_pct(value: Decimal, places: int = CHANGE_PCT_PLACES) -> str:
+    """A percentage change as a report prints it, in every table and sentence: to a whole
+    per cent, so one figure reads the same throughout (REPORTING: the same decimals along a
+    series; ONS: round consistently, at the precision a panel needs): "+27%", "−31%",
+    "0%". One that is not nothing but would read 0% says so, "a rise of less than 1%",
+    never taking a decimal that the same figure elsewhere lacks. ``places`` other than
+    ``CHANGE_PCT_PLACES`` only for a column of a snapshot made before this rule, which
+    chose decimals for each column."""
+    if value and _rounded(value, places) == 0:
+        word = "rise" if value > 0 else "fall"
+        return f"a {word} of less than {format_number(Decimal(1).scaleb(-places), places)}%"
+    text = format_percent(abs(value), places)
+    if value > 0:
+        return f"+{text}"
+    return f"\u2212{text}" if value < 0 else text
 
 
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import NamedTuple
@@ -719,8 +719,10 @@ def _quarter_figures(calc: Calc, calendar: _Calendar, period: date) -> _Quarter:
     change = _minus(value, last_year)
 
     previous = calc.aggregate(calendar.previous_quarter)
-    # Part of a quarter's count against a whole quarter's count would read as a fall.
-    comparable = complete or calc.spec.measure in LEVEL_MEASURES
+    # Part of a quarter against a whole quarter compares different months: a count would
+    # read as a fall, and a percentage or a rate of the months with figures is not the
+    # quarter's. Only a point-in-time level, the latest value, stands for the quarter so far.
+    comparable = complete or calc.spec.measure == "snapshot"
     previous_change = _minus(value, previous) if comparable else None
     return _Quarter(
         value=value,
@@ -1111,6 +1113,16 @@ def shares(counts: Mapping[str, int]) -> dict[str, Decimal | None]:
         key: (Decimal(count) / Decimal(total) * HUNDRED if total else None)
         for key, count in counts.items()
     }
+
+
+def shares_add_to_hundred(pcts: Iterable[Decimal | str | None], places: int = 0) -> bool:
+    """Whether these shares, each rounded to ``places`` decimals as a table prints them
+    (halves away from zero), add to 100: else the table carries the note that they may not
+    because of rounding (ONS). 11.1 + 44.4 + 0 + 22.2 + 22.2 print 11 + 44 + 0 + 22 + 22,
+    99. True with none to add (a total of nought has no shares)."""
+    unit = Decimal(1).scaleb(-places)
+    shown = [Decimal(p).quantize(unit, rounding=ROUND_HALF_UP) for p in pcts if p is not None]
+    return not shown or sum(shown) == HUNDRED
 
 
 def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, ...]:

@@ -24,6 +24,7 @@ from indicators.figures import (
     month_rows,
     rolling_twelve,
     shares,
+    shares_add_to_hundred,
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
@@ -396,10 +397,15 @@ def key_findings(entries: Sequence[dict]) -> dict:
     exceptions = [e for e in entries if e["status"] == "red"] + [
         e for e in entries if e["status"] == "amber"
     ]
+    statuses = _tally(entries, report_sections.finding_status, FINDING_STATUSES)
+    directions = _tally(entries, _finding_direction, FINDING_DIRECTIONS)
     return {
         "total": len(entries),
-        "statuses": _tally(entries, report_sections.finding_status, FINDING_STATUSES),
-        "directions": _tally(entries, _finding_direction, FINDING_DIRECTIONS),
+        "statuses": statuses,
+        "directions": directions,
+        # Whether each table's shares, printed whole, miss 100: it then says why.
+        "statuses_rounding_note": not shares_add_to_hundred(row["pct"] for row in statuses),
+        "directions_rounding_note": not shares_add_to_hundred(row["pct"] for row in directions),
         "exceptions": [e["id"] for e in exceptions],
         "red_without_action": [
             e["id"]
@@ -597,9 +603,10 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "performance": {
             "target": [e["id"] for e in target_entries],
             "monitoring": [e["id"] for e in monitor_entries],
-            # The decimals of each summary table's percentage changes, one for the column.
-            "target_pct_places": ytd_pct_places(target_entries),
-            "monitoring_pct_places": ytd_pct_places(monitor_entries),
+            # The decimals of each summary table's percentage changes: the report's one
+            # precision (snapshots made before it chose them for each column).
+            "target_pct_places": commentary.CHANGE_PCT_PLACES,
+            "monitoring_pct_places": commentary.CHANGE_PCT_PLACES,
         },
         "indicators": {str(e["id"]): e for e in entries},
         "indicator_order": [e["id"] for e in target_entries + monitor_entries],
@@ -629,7 +636,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
                 "news": _lines(block.news),
                 **_revisions_and_late(block.revisions),
                 "indicators": indicators,
-                "pct_places": ytd_pct_places(indicators),
+                "pct_places": commentary.CHANGE_PCT_PLACES,
             }
             for block, indicators in ((block, _block_entries(block)) for block in inputs.blocks)
         ],
@@ -686,14 +693,6 @@ def _block_entries(block: PartnershipBlock) -> list[dict]:
         ]
     )
     return target + monitored
-
-
-def ytd_pct_places(entries: Sequence[dict]) -> int:
-    """The decimals of a table's column of year-to-date percentage changes (a percentage's
-    change is in points, not in it)."""
-    return commentary.shared_places(
-        e["figures"]["ytd_change_pct"] for e in entries if not e["figures"]["change_is_points"]
-    )
 
 
 def same_risk(text: str, recorded: str) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from csp_portal.core.text import joined
-from indicators.commentary import format_level, format_number, format_percent, shared_places
+from indicators.commentary import format_change_pct, format_level, format_number
 from indicators.periods import MONTH_NAMES
 
 from .sections import ABBREVIATION, explained_abbreviations
@@ -579,7 +579,7 @@ def figures_words(entry: dict) -> str:
         size = f"{format_number(abs(change), 1)} {'higher' if change > 0 else 'lower'}"
     relative = ""
     if pct is not None and measure != "percentage":
-        relative = f" ({'+' if pct > 0 else '−'}{format_percent(abs(pct), shared_places([pct]))})"
+        relative = f" ({format_change_pct(pct)})"
     return f"the year to date is {level}, {size} than the same months last year{relative}"
 
 

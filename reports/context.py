@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from indicators import context as ctx
 from indicators import periods
-from indicators.commentary import shared_places
+from indicators.commentary import CHANGE_PCT_PLACES
 from indicators.figures import change_test
 from indicators.selectors import IndicatorFigures, spec_for
 from opendata import police_uk
@@ -233,10 +233,8 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
                 "quarter": f"Q{latest[1]} {periods.fy_label(latest[0])}",
                 "rows": rows,
                 "force": _window(force),
-                # Its column of percentage changes, to one number of decimals.
-                "pct_places": shared_places(
-                    [*(row["change_pct"] for row in rows), force.change_pct]
-                ),
+                # Its column of percentage changes' decimals: the report's one precision.
+                "pct_places": CHANGE_PCT_PLACES,
             }
         )
     if not indicators:
@@ -268,13 +266,9 @@ def context_snapshot(
         "outcomes": outcomes(results, inputs),
         "outcome_months": len(data.outcome_months) if data else 0,
     }
-    # The decimals of each column of percentage changes, chosen once for the column.
-    changed = [row for row in snapshot["core"] if row["measure"] != "percentage"]
-    snapshot["core_pct_places"] = {
-        "year": shared_places(row["year"]["change_pct"] for row in changed),
-        "quarter": shared_places(row["quarter"]["change_pct"] for row in changed),
-        "force": shared_places(row["force_change_pct"] for row in snapshot["core"]),
-    }
+    # The decimals of each column of percentage changes: the report's one precision
+    # (snapshots made before it chose them for each column).
+    snapshot["core_pct_places"] = dict.fromkeys(("year", "quarter", "force"), CHANGE_PCT_PLACES)
     # Whether any indicator has the 12 months before in full: else the table says why its
     # change columns are blank.
     snapshot["core_has_year_before"] = any(

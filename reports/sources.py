@@ -16,7 +16,7 @@ from django.utils import timezone
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
-from indicators.figures import shares
+from indicators.figures import shares, shares_add_to_hundred
 
 from .builder import plain
 
@@ -112,6 +112,7 @@ def action_plan(
     carried_plans = sorted(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
     )
+    rag_counts = _count_rows(rules.rag_counts(open_rows)) if open_rows else []
     return {
         # No earlier report to compare with: it says so rather than "no change since".
         "first": since is None,
@@ -125,9 +126,11 @@ def action_plan(
         ],
         # The RAG rating is the risk to delivery: of the open actions only. A closed one
         # is counted as complete in "progress_counts", so the two add up to "total".
-        "rag_counts": _count_rows(rules.rag_counts(open_rows)) if open_rows else [],
+        "rag_counts": rag_counts,
         "open_total": len(open_rows),
         "complete_total": len(rows) - len(open_rows),
+        # Whether the RAG table's shares, printed whole, miss 100: it then says why.
+        "rag_rounding_note": not shares_add_to_hundred(row["pct"] for row in rag_counts),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c

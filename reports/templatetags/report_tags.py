@@ -118,38 +118,28 @@ def _rounds_to_zero(value: Decimal, places: int) -> bool:
     return value != 0 and abs(value) < Decimal("0.5").scaleb(-places)
 
 
-@register.filter
-def change_pct(value, places=0):
-    """A percentage change: "+27%"; one that rounds to nothing keeps a decimal ("+0.2%"),
-    or says so ("a rise of less than 0.1%"): a change never reads as zero when it is not."""
+def _change_pct(value, places: int) -> str:
+    from indicators.commentary import format_change_pct
     from indicators.templatetags.figures import percent
 
-    if value is None:
-        return percent(None)
-    value, places = Decimal(value), int(places)
-    if _rounds_to_zero(value, places):
-        places += 1
-        if _rounds_to_zero(value, places):
-            word = "rise" if value > 0 else "fall"
-            return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
-    return percent(value, places)
+    return percent(None) if value is None else format_change_pct(Decimal(value), places)
 
 
 @register.filter
-def change_pct_column(value, places=0):
-    """A percentage change in a table's column, to the column's decimals
-    (``commentary.shared_places`` chose them once for all of it): "+12.0%" above "−0.4%".
-    One too small even for those says so ("a rise of less than 0.1%"), never taking a
-    decimal of its own."""
-    from indicators.templatetags.figures import percent
+def change_pct(value):
+    """A percentage change as every table and sentence of a report prints it
+    (``commentary.format_change_pct``): "+27%", "−31%", "a rise of less than 1%"."""
+    from indicators.commentary import CHANGE_PCT_PLACES
 
-    if value is None:
-        return percent(None)
-    value, places = Decimal(value), int(places or 0)
-    if _rounds_to_zero(value, places):
-        word = "rise" if value > 0 else "fall"
-        return f"a {word} of less than {Decimal(1).scaleb(-places)}%"
-    return percent(value, places)
+    return _change_pct(value, CHANGE_PCT_PLACES)
+
+
+@register.filter
+def change_pct_column(value, places):
+    """A percentage change in a table's column, to the decimals the snapshot stored for
+    the column: the report's one precision, as ``change_pct``; a snapshot made before that
+    rule chose them for each column ("+12.0%" above "−0.4%"), and renders as it did."""
+    return _change_pct(value, int(places or 0))
 
 
 @register.filter
@@ -216,14 +206,39 @@ def and_list(items) -> str:
     return joined(items)
 
 
-_LAST_BRACKET = re.compile(r"(.*?)\s*\(([^()]*)\)")
+# What an indicator's name says of the comparison it is measured in ("(most similar group)",
+# "(iQuanta family)"), and a rate's denominator ("per 1,000 population"): the neighbours
+# table compares the force's partnerships, in numbers of crimes, so neither is its label.
+_COMPARISON = re.compile(
+    r"\s*\((?:[^()]*\b(?:most similar|similar (?:group|areas?)|msg|family|iquanta|peers?"
+    r"|compared|comparison)\b[^()]*)\)",
+    re.IGNORECASE,
+)
+_PER_THOUSAND = re.compile(r"\s*per\s+1,?000\b(?:\s+(?:of\s+)?(?:the\s+)?[a-z]+)?", re.IGNORECASE)
+
+
+def _in_sentence(name: str) -> str:
+    """A name as it reads after other words: "total crime rate", but "ASB rate" and "NI 16"
+    keep their capitals (a first word in capitals is an abbreviation)."""
+    first = name.split(" ", 1)[0]
+    if first[1:] and not first[1:].islower():
+        return name
+    return name[:1].lower() + name[1:]
 
 
 @register.simple_tag
-def crimes_behind(title: str, code: str) -> str:
-    """A rate indicator's neighbours table, which counts crimes: "Recorded crimes behind
-    Total crime rate per 1,000 population (SS 06), most similar group"."""
-    found = _LAST_BRACKET.fullmatch(title)
-    if found:
-        return f"Recorded crimes behind {found[1]} ({code}), {found[2]}"
-    return f"Recorded crimes behind {title} ({code})"
+def neighbours_caption(indicator: dict, force: str) -> str:
+    """The caption of a neighbours table, which compares the force's partnerships' recorded
+    crimes: "Domestic burglary (SLA 04): Devon & Cornwall partnerships, four quarters to Q2
+    2016/17"; a rate indicator's table counts the crimes behind it: "Recorded crimes behind
+    total crime rate (SS 06): ...". What the indicator's name says of another comparison
+    (its most similar group) or of a rate's denominator is left out: not this table's."""
+    title = _COMPARISON.sub("", indicator["title"]).strip()
+    if indicator["is_count"]:
+        name = title or indicator["title"]
+    else:
+        name = f"Recorded crimes behind {_in_sentence(_PER_THOUSAND.sub('', title).strip())}"
+    return (
+        f"{name} ({indicator['code']}): {force} partnerships, four quarters to "
+        f"{indicator['quarter']}"
+    )

@@ -243,3 +243,24 @@ def test_a_year_before_with_no_figure_is_no_line(ist):
 
     assert "2014/15" not in chart.subtitle + chart.alt
     assert [t["name"] for t in chart.spec["data"]] == ["2015/16", "2016/17"]
+
+
+@pytest.mark.parametrize("measure", ["count", "percentage"])
+def test_every_charts_axis_numbers_have_commas_above_999(measure):
+    """Review finding: on screen the axis read 1500 where the table beside it read 1,500
+    (only the printed charts set the format)."""
+    from indicators.figures import spc_series
+
+    indicator = IndicatorFactory.build(pk=8, polarity="higher", measure=measure, title="Crime")
+    values = [1500 if measure == "count" else 88 for _ in range(7)]
+    result = _result(indicator, values)
+    slots, analysis = spc_series(
+        IndicatorSpec(polarity="higher", measure=measure), result.series, result.figures.period
+    )
+    built = [
+        *charts.indicator_charts(indicator, result),
+        charts.xmr_chart(indicator, slots, analysis),
+    ]
+    for chart in built:
+        assert chart.spec["layout"]["yaxis"]["tickformat"] == ","
+        go.Figure(chart.spec)

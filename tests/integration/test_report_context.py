@@ -302,7 +302,7 @@ def test_neighbours_of_a_rate_indicator_are_titled_as_counts(sac):
 
     [indicator] = snapshot["context"]["neighbours"]["indicators"]
     assert indicator["is_count"] is False
-    assert "Recorded crimes behind Burglary rate per 1,000 population (SAC)" in html
+    assert "Recorded crimes behind burglary rate (SAC): Devon &amp; Cornwall partnerships" in html
     assert "numbers of crimes, not rates" in html and "Crimes, 4 quarters before" in html
 
 
@@ -532,9 +532,11 @@ def test_neighbours_changes_carry_their_normal_variation_test(sac):
 
 
 @pytest.mark.django_db
-def test_a_change_pct_column_has_one_number_of_decimals(sac):
-    """Review finding: one neighbours table's "Change (%)" column held −6%, +3%, +13% and
-    −0.4% (a decimal only where the change rounded to 0%)."""
+def test_a_change_pct_column_is_whole_throughout(sac):
+    """Review findings: one neighbours table's "Change (%)" column held −6%, +3%, +13% and
+    −0.4% (a decimal only where the change rounded to 0%); then each column took a decimal
+    for one such row, so one figure read +6% in one table and +6.1% in another. Whole
+    throughout: a change that would read 0% says so."""
     actuals_create(sac, {NOV_2016: 5})
     OffenceMapping.objects.create(indicator=sac, offence_groups="Burglary")
     Peer.objects.create(
@@ -558,8 +560,8 @@ def test_a_change_pct_column_has_one_number_of_decimals(sac):
     table = html[html.index('id="neighbours"') :]
     table = table[: table.index("</table>")]
     cells = [
-        cell.split("<")[0]
+        cell.split("</td>")[0]
         for cell in table.split('govuk-table__cell--numeric">')[1:]
-        if cell.split("<")[0].endswith("%")
+        if "%" in cell.split("</td>")[0]
     ]
-    assert cells == ["−10.0%", "−0.4%", "+20.0%", "−0.3%"]
+    assert cells == ["−10%", "a fall of less than 1%", "+20%", "a fall of less than 1%"]

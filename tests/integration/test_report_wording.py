@@ -12,7 +12,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from indicators import charts
-from indicators.commentary import shared_places
 from indicators.models import Actual, Indicator, Target
 from reports import rendering, services
 from reports.builder import _finding_direction, same_risk
@@ -21,7 +20,7 @@ from reports.templatetags.report_tags import (
     and_list,
     change_pct,
     change_pct_column,
-    crimes_behind,
+    neighbours_caption,
     number_words,
     points_change,
 )
@@ -89,39 +88,28 @@ def test_overview_names_a_red_indicator_by_code_only_when_it_has_one(partnership
     assert f"Planned interventions for {planned.title} ({planned.code}, red):" in text
 
 
-# 3: changes in the tables ---------------------------------------------------------------
+# 3 and 4: percentage changes, whole throughout ----------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("value", "places", "shown"),
+    ("value", "shown"),
     [
-        ("27.4", 0, "+27%"),
-        ("-6.5", 0, "\u22127%"),
-        ("0.245", 0, "+0.2%"),  # rounds to nothing: one decimal
-        ("-0.2", 0, "\u22120.2%"),
-        ("0.04", 0, "a rise of less than 0.1%"),
-        ("0", 0, "0%"),
+        ("27.4", "+27%"),
+        ("-6.5", "\u22127%"),
+        ("-31.0", "\u221231%"),
+        ("0.5", "+1%"),  # halves away from zero
+        ("0.245", "a rise of less than 1%"),  # would read 0%: says so, with no decimal
+        ("-0.2", "a fall of less than 1%"),
+        ("0.04", "a rise of less than 1%"),
+        ("0", "0%"),
     ],
 )
-def test_a_small_percentage_change_never_reads_as_zero(value, places, shown):
-    assert change_pct(value, places) == shown
-
-
-# 4: one number of decimals down a column ------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("values", "places"),
-    [
-        (["-6.2", "3.1", "12.9", "-0.4"], 1),  # -0.4 would read 0%: the column takes one
-        (["-6.2", "3.1", "0.5", None], 0),  # 0.5 rounds to 1%
-        (["0", "-12"], 0),  # no change is 0%
-        (["0.04", "7"], 1),  # too small even for one decimal: it says so
-        ([None], 0),
-    ],
-)
-def test_a_column_of_percentage_changes_has_one_number_of_decimals(values, places):
-    assert shared_places(Decimal(v) if v else None for v in values) == places
+def test_a_percentage_change_is_whole_and_never_reads_as_zero(value, shown):
+    """Review finding: one figure printed "+6%" in an indicator's summary and "+6.1%" in
+    Appendix B.1, whose column took a decimal for another row's +0.1%. Prose and every
+    table's column print it alike."""
+    assert change_pct(value) == shown
+    assert _text(change_pct_column(value, 0)).strip() == shown
 
 
 @pytest.mark.parametrize(
@@ -130,12 +118,14 @@ def test_a_column_of_percentage_changes_has_one_number_of_decimals(values, place
         ("-6.2", 1, "\u22126.2%"),
         ("12", 1, "+12.0%"),
         ("-0.4", 1, "\u22120.4%"),
-        ("0.04", 1, "a rise of less than 0.1%"),  # never a second decimal in the column
+        ("0.04", 1, "a rise of less than 0.1%"),
         ("27.4", 0, "+27%"),
         (None, 0, "\u2013"),
     ],
 )
-def test_a_percentage_change_in_a_column_takes_the_columns_decimals(value, places, shown):
+def test_a_column_of_a_snapshot_made_before_keeps_its_stored_decimals(value, places, shown):
+    """A snapshot made before the whole-per-cent rule stored its column's decimals: it
+    renders as it did."""
     assert _text(change_pct_column(value, places)).strip() == shown
 
 
@@ -297,11 +287,45 @@ def test_a_year_to_date_that_stops_before_the_reports_month_says_where():
 # 10: a rate's neighbours table --------------------------------------------------------------
 
 
-def test_a_rate_indicators_neighbours_table_counts_the_crimes_behind_it():
-    title = "Total crime rate per 1,000 population (most similar group)"
-    assert crimes_behind(title, "SS 06") == (
-        "Recorded crimes behind Total crime rate per 1,000 population (SS 06), most similar group"
-    )
+@pytest.mark.parametrize(
+    ("title", "code", "is_count", "caption"),
+    [
+        (
+            "Total crime rate per 1,000 population (most similar group)",
+            "SS 06",
+            False,
+            "Recorded crimes behind total crime rate (SS 06): Devon & Cornwall partnerships, "
+            "four quarters to Q2 2010/11",
+        ),
+        (
+            "ASB rate per 1,000 households",
+            "ASB 2",
+            False,
+            "Recorded crimes behind ASB rate (ASB 2): Devon & Cornwall partnerships, "
+            "four quarters to Q2 2010/11",
+        ),
+        (
+            "Violence with injury (excluding domestic abuse)",
+            "SP 03",
+            True,
+            "Violence with injury (excluding domestic abuse) (SP 03): Devon & Cornwall "
+            "partnerships, four quarters to Q2 2010/11",
+        ),
+        (
+            "Domestic burglary (iQuanta most similar group)",
+            "SLA 04",
+            True,
+            "Domestic burglary (SLA 04): Devon & Cornwall partnerships, four quarters to "
+            "Q2 2010/11",
+        ),
+    ],
+)
+def test_a_neighbours_tables_caption_says_what_the_table_compares(title, code, is_count, caption):
+    """Review finding: "Recorded crimes behind Total crime rate per 1,000 population
+    (SS 06), most similar group, Devon & Cornwall": the table compares the force's
+    partnerships, not the most similar group; the words came from the indicator's name."""
+    indicator = {"title": title, "code": code, "is_count": is_count, "quarter": "Q2 2010/11"}
+    assert neighbours_caption(indicator, "Devon & Cornwall") == caption
 
 
 # 11 and 12: numbered paragraphs, numbers and abbreviations ----------------------------------

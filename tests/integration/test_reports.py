@@ -116,6 +116,76 @@ def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
     assert findings["red_without_action"] == [red.pk]
 
 
+ROUNDING_NOTE = "Percentages may not add to 100 because of rounding."
+
+
+@pytest.mark.django_db
+def test_a_share_table_that_misses_100_as_printed_says_why(partnership_a):
+    """Review finding: the direction of travel read 11% + 44% + 0% + 22% + 22% with no
+    note. Three indicators, improving, deteriorating and monitored: 33% + 33% + 0% + 33%
+    (99) under direction; 67% + 33% (100) under status, which has no note."""
+    _improving, deteriorating, monitored = indicators_with_history(partnership_a, 3, last=NOV_2016)
+    Indicator.objects.filter(pk=deteriorating.pk).update(polarity="higher")
+    Indicator.objects.filter(pk=monitored.pk).update(polarity="monitor")
+    data_version.data_changed(indicator_ids=[deteriorating.pk, monitored.pk])
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+
+    findings = html[
+        html.index('<div class="app-report__tallies">') : html.index(
+            '<h3 class="govuk-heading-m">By exception'
+        )
+    ]
+    status, direction = findings.split('aria-label="Direction of travel"')
+    assert ROUNDING_NOTE not in status
+    assert direction.count(ROUNDING_NOTE) == 1
+    assert direction.index("</table>") < direction.index(ROUNDING_NOTE)
+
+    from docx import Document
+
+    from reports import documents
+
+    word = Document(
+        io.BytesIO(documents.render_docx(f"<main>{findings}</main>", title="T", charts={}))
+    )
+    assert [p.text for p in word.paragraphs].count(ROUNDING_NOTE) == 1
+
+
+@pytest.mark.django_db
+def test_the_action_plans_rag_table_says_when_its_shares_miss_100(partnership_a, officer_a):
+    from actions import services as action_services
+    from tests.factories.actions import ActionFactory, ObjectiveFactory
+
+    objective = ObjectiveFactory(plan__partnership=partnership_a)
+    for status in ("red", "amber", "green"):  # 33% each: 99
+        action_services.action_update_add(
+            action=ActionFactory(objective=objective),
+            status=status,
+            text="Reviewed.",
+            by=officer_a,
+            date=datetime.date(2016, 10, 1),
+        )
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+
+    assert snapshot["actions"]["rag_rounding_note"] is True
+    table = html[html.index('aria-label="Actions by status"') :]
+    table = table[: table.index("</div>")]
+    assert table.index("</table>") < table.index(ROUNDING_NOTE)
+
+    # One more green: 25% + 25% + 50%, no note.
+    action_services.action_update_add(
+        action=ActionFactory(objective=objective),
+        status="green",
+        text="Reviewed.",
+        by=officer_a,
+        date=datetime.date(2016, 10, 1),
+    )
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    assert snapshot["actions"]["rag_rounding_note"] is False
+    assert ROUNDING_NOTE not in rendering.render_document(snapshot)
+
+
 @pytest.mark.django_db
 def test_snapshot_theme_group_report_covers_only_its_indicators(partnership_a, hate_crime):
     other = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
@@ -1059,8 +1129,10 @@ def test_a_change_within_normal_variation_is_not_said_to_be_no_change(partnershi
 
 
 @pytest.mark.django_db
-def test_a_summary_tables_change_pct_column_has_one_number_of_decimals(partnership_a):
-    """Review finding: a decimal was added only to a change that rounded to 0%."""
+def test_a_summary_tables_percentage_changes_are_whole(partnership_a):
+    """Review findings: a decimal was added only to a change that rounded to 0%; then the
+    whole column took one, so the table read +20.0% where the indicator's own summary
+    read +20%. Every percentage change is whole; one that would read 0% says so."""
     big, small = IndicatorFactory.create_batch(2, partnership=partnership_a)
     months = [periods.add_months(datetime.date(2015, 4, 1), i) for i in range(20)]
     # April to November: 960 against 800 (+20%), 8,024 against 8,000 (+0.3%).
@@ -1072,7 +1144,57 @@ def test_a_summary_tables_change_pct_column_has_one_number_of_decimals(partnersh
 
     summary = _words(html[html.index("Monitored indicators (no target)") :])
     summary = summary[: summary.index("A.1")]
-    assert "+160 (+20.0%)" in summary and "+24 (+0.3%)" in summary
+    assert "+160 (+20%)" in summary and "+24 (a rise of less than 1%)" in summary
+
+
+@pytest.mark.django_db
+def test_one_figure_has_one_precision_throughout_the_report(partnership_a):
+    """Review finding: October to December 2016 against the same months of 2015 read +6%
+    in Appendix A and +6.1% in Appendix B.1, whose column took a decimal for another
+    indicator's +0.1%."""
+    rising, steady = IndicatorFactory.create_batch(2, partnership=partnership_a)
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(25)]
+    autumn = {datetime.date(2016, m, 1) for m in (10, 11, 12)}
+    # 1,000 a month; October to December 2016 1,061 (+6.1%) and 1,001 (+0.1%) a month.
+    actuals_create(rising, {m: 1061 if m in autumn else 1000 for m in months})
+    actuals_create(steady, {m: 1001 if m in autumn else 1000 for m in months})
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+
+    text = _words(rendering.render_document(services.report_snapshot(report)))
+
+    core = text[text.index("B.1 The last 12 months") :]
+    core = core[: core.index("Appendix C")]
+    appendix_a = text[text.index("Appendix A") : text.index("B.1 The last 12 months")]
+    assert "against the same months last year ▼ Deteriorating (+183, +6%)" in appendix_a
+    assert "against the same months last year ► Stable (+3, a rise of less than 1%)" in appendix_a
+    quarter = core[core.index("3 months to December 2016 against") :]
+    assert "+183 beyond normal variation +6%" in quarter
+    assert "+3 within normal variation a rise of less than 1%" in quarter
+    assert not re.search(r"[+\u2212]\d+\.\d%", text)  # no percentage change with a decimal
+
+
+@pytest.mark.django_db
+def test_a_snapshot_made_before_these_rules_renders_as_it_did(partnership_a):
+    """A stored snapshot from before: each column's decimals of its own, no rounding note
+    flags. It still renders, its columns to the decimals it stored."""
+    rising, steady = IndicatorFactory.create_batch(2, partnership=partnership_a)
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(25)]
+    autumn = {datetime.date(2016, m, 1) for m in (10, 11, 12)}
+    actuals_create(rising, {m: 1061 if m in autumn else 1000 for m in months})
+    actuals_create(steady, {m: 1001 if m in autumn else 1000 for m in months})
+    report = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+    snapshot = services.report_snapshot(report)
+    snapshot["context"]["core_pct_places"] = {"year": 1, "quarter": 1, "force": 0}
+    snapshot["performance"]["monitoring_pct_places"] = 1
+    del snapshot["key_findings"]["statuses_rounding_note"]
+    del snapshot["key_findings"]["directions_rounding_note"]
+
+    text = _words(rendering.render_document(snapshot))
+
+    core = text[text.index("B.1 The last 12 months") :]
+    assert "+183 beyond normal variation +6.1%" in core
+    assert "+3 within normal variation +0.1%" in core
+    assert "Percentages may not add to 100" not in text
 
 
 @pytest.mark.django_db

@@ -872,3 +872,68 @@ def test_history_start_covers_the_xmr_window_worked_by_hand():
     # Quarterly: 36 quarters back from Q3 2016/17 (October 2016) is January 2008.
     quarterly = IndicatorSpec("lower", "count", frequency="quarterly")
     assert history_start(quarterly, date(2016, 11, 1)) == date(2008, 1, 1)
+
+
+# A part-quarter against the previous quarter -----------------------------------------------
+
+
+def _ratios(months: dict[date, tuple[int, int]]) -> dict[date, Point]:
+    """A percentage's (or rate's) months from their parts; a month not given is missing."""
+    return {
+        month: Point(None, numerator, denominator)
+        for month, (numerator, denominator) in months.items()
+    }
+
+
+# July to September 2016 whole (24 of 30, 80%); October and November blank; December 9 of 10
+# (90%); the same months last year: December 2015 7 of 10 (70%).
+PART_QUARTER = {
+    date(2016, 7, 1): (8, 10),
+    date(2016, 8, 1): (8, 10),
+    date(2016, 9, 1): (8, 10),
+    date(2016, 12, 1): (9, 10),
+    date(2015, 12, 1): (7, 10),
+}
+
+
+@pytest.mark.parametrize("measure", ["percentage", "rate"])
+def test_a_ratios_part_quarter_is_not_set_against_the_whole_previous_quarter(measure):
+    """Review finding: SP 08 (a percentage) blank for October and November, December 9 of
+    10: its December quarter (90%) was set against July to September (80%) and called
+    improving, where a count in the same state had no comparison."""
+    spec = IndicatorSpec("higher", measure)
+    figures = compute(spec, _ratios(PART_QUARTER), date(2016, 12, 1))
+    scale = 100 if measure == "percentage" else 1000
+    assert not figures.quarter_complete
+    assert figures.quarter_value == Decimal(9) / 10 * scale
+    assert figures.quarter_previous == Decimal(24) / 30 * scale
+    assert figures.quarter_previous_change is None
+    assert figures.quarter_previous_change_pct is None
+    # Against the same months last year the months are like for like: December only.
+    assert figures.quarter_last_year == Decimal(7) / 10 * scale
+    assert figures.quarter_change == Decimal(2) / 10 * scale
+
+
+def test_a_percentages_whole_quarter_is_set_against_the_previous_quarter():
+    whole = {**PART_QUARTER, date(2016, 10, 1): (7, 10), date(2016, 11, 1): (8, 10)}
+    figures = compute(IndicatorSpec("higher", "percentage"), _ratios(whole), date(2016, 12, 1))
+    # October to December 24 of 30 (80%) against July to September 24 of 30 (80%).
+    assert figures.quarter_complete
+    assert figures.quarter_value == 80
+    assert figures.quarter_previous_change == 0
+
+
+def test_a_point_in_time_levels_part_quarter_is_its_latest_level():
+    # 128 open cases at the end of September, 140 in December (October and November blank).
+    series = series_of(
+        {
+            date(2016, 7, 1): 120,
+            date(2016, 8, 1): 125,
+            date(2016, 9, 1): 128,
+            date(2016, 12, 1): 140,
+        }
+    )
+    figures = compute(IndicatorSpec("lower", "snapshot"), series, date(2016, 12, 1))
+    assert not figures.quarter_complete
+    assert (figures.quarter_value, figures.quarter_previous) == (140, 128)
+    assert figures.quarter_previous_change == 12

@@ -682,3 +682,13 @@ def test_ccg_is_in_the_glossary():
         "Other terms.",
     ]
     assert [t["term"] for t in glossary("NEW Devon CCG funds it.")] == ["CCG"]
+
+
+@pytest.mark.parametrize(
+    ("ytd", "last", "relative"),
+    [("8024", "8000", "(a rise of less than 1%)"), ("9183", "9000", "(+2%)")],
+)
+def test_a_warning_gives_a_percentage_change_as_the_report_prints_it(ytd, last, relative):
+    """Whole, as every table and sentence of the report (not "+0.3%" or "+2.0%")."""
+    words = checks.figures_words(entry(9, "SP 06", "ASB", ytd, last))
+    assert words.endswith(f"than the same months last year {relative}")

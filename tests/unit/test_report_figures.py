@@ -17,6 +17,7 @@ from indicators.figures import (
     rolling_twelve,
     series_of,
     shares,
+    shares_add_to_hundred,
     year_series,
 )
 from indicators.periods import add_months
@@ -288,3 +289,51 @@ def test_report_span_names_the_start_year_when_it_crosses_a_year(start, period, 
     from reports.builder import _start_label
 
     assert _start_label(start, period) == expected
+
+
+# Shares that add to 100 as printed ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "adds_up"),
+    [
+        # 1, 4, 0, 2, 2 of 9: 11.1, 44.4, 0, 22.2, 22.2 print 11, 44, 0, 22, 22: 99.
+        ({"a": 1, "b": 4, "c": 0, "d": 2, "e": 2}, False),
+        ({"a": 1, "b": 1, "c": 1}, False),  # 33 + 33 + 33 = 99
+        ({"a": 1, "b": 2}, True),  # 33.3 and 66.7 print 33 and 67
+        ({"a": 1, "b": 7}, False),  # 12.5 and 87.5 print 13 and 88 (halves up): 101
+        ({"a": 1, "b": 1, "c": 2}, True),  # 25, 25, 50
+        ({"a": 0, "b": 0}, True),  # no total: no shares
+    ],
+)
+def test_shares_add_to_hundred_as_printed_worked_by_hand(counts, adds_up):
+    assert shares_add_to_hundred(shares(counts).values()) is adds_up
+
+
+def test_shares_add_to_hundred_at_the_places_printed():
+    # 1 of 3 and 2 of 3 to one place: 33.3 + 66.7 = 100.0; 1, 1, 1 of 3: 99.9.
+    assert shares_add_to_hundred(["33.333", "66.667"], places=1)
+    assert not shares_add_to_hundred(["33.333"] * 3, places=1)
+    assert shares_add_to_hundred(["12", "88"])  # stored strings, as a snapshot keeps them
+
+
+def test_key_findings_say_which_tables_shares_miss_100():
+    """Review finding: the direction table's shares read 11% + 44% + 0% + 22% + 22%
+    with no note."""
+    from reports.builder import key_findings
+
+    entries = [
+        *(entry(i, "none", "improving") for i in range(1)),
+        *(entry(i, "none", "deteriorating") for i in range(1, 5)),
+        *(entry(i, "none", "none") for i in range(5, 9)),
+    ]
+    findings = key_findings([{**e, "has_target": False} for e in entries])
+
+    directions = {row["key"]: row["pct"] for row in findings["directions"]}
+    assert [round(Decimal(directions[k])) for k in ("improving", "deteriorating", "none")] == [
+        11,
+        44,
+        44,
+    ]
+    assert findings["directions_rounding_note"] is True  # 11 + 44 + 0 + 44 = 99
+    assert findings["statuses_rounding_note"] is False  # 9 of 9 with no target: 100
