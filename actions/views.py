@@ -119,8 +119,15 @@ def _plan_download(partnership, action_plan: ActionPlan, export_format: str) -> 
     """The plan's actions as actions.csv (or a workbook with an "actions" sheet): the
     import's own columns, so the file, updated in a spreadsheet, imports back."""
     rows = transfer.export_actions(partnership, plan=action_plan)
-    data = table_file("actions", transfer.COLUMNS["actions"], rows, export_format)
     name = f"{partnership.slug}-{slugify(action_plan.title)[:60] or 'plan'}-actions"
+    return _import_file_download("actions", rows, export_format, name)
+
+
+def _import_file_download(table: str, rows, export_format: str, name: str) -> HttpResponse:
+    """Rows of an import table as its own file, NAME.csv or NAME.xlsx: the import's columns,
+    so the file, updated in a spreadsheet, imports back (a name ending "-TABLE" is read as
+    TABLE's file)."""
+    data = table_file(table, transfer.COLUMNS[table], rows, export_format)
     content_type = XLSX_TYPE if export_format == "xlsx" else "text/csv; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
@@ -535,16 +542,24 @@ def _list_view(
     add,
     empty,
     current,
+    export=None,
 ):
+    """``export``: the list's rows as an import table's rows (transfer.EXPORT's), for a
+    list whose download is that table's file, to import back; None downloads the table
+    as shown."""
     partnership = partnership_for(request.user, slug, Access.LIVE)
     form = ListFilterForm(request.GET or None, choices=statuses)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     can_edit = has_access(request.user, partnership, Access.EDIT)
-    table = table_class(queryset_for(partnership, status=status), slug=slug, can_edit=can_edit)
+    listed = queryset_for(partnership, status=status)
+    table = table_class(listed, slug=slug, can_edit=can_edit)
     if not status:
         # Nothing filtered out: an empty list means there are none at all.
         table.empty_text = _none_yet(empty, reverse(add[0], args=[slug]), add[1], can_edit)
     export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS and export is not None:
+        rows = export(partnership, listed)
+        return _import_file_download(name, rows, export_format, f"{partnership.slug}-{name}")
     if export_format in EXPORT_FORMATS:
         RequestConfig(request).configure(table)
         return table_download(table, export_format, f"{partnership.slug}-{name}.{export_format}")
@@ -559,6 +574,7 @@ def _list_view(
         "add_url": reverse(add[0], args=[slug]),
         "add_label": add[1],
         "current": current,
+        "import_table": name if export is not None else "",
     }
     return render(request, template, context)
 
@@ -578,6 +594,7 @@ def risks(request, slug):
         add=("actions:risk_create", "Add a risk"),
         empty="No risks recorded yet.",
         current="risks",
+        export=transfer.export_risks,
     )
 
 
@@ -634,6 +651,7 @@ def recommendations(request, slug):
         add=("actions:recommendation_create", "Add a recommendation"),
         empty="No recommendations recorded yet.",
         current="recommendations",
+        export=transfer.export_recommendations,
     )
 
 

@@ -650,9 +650,9 @@ def test_lists_export(signed_in, partnership_a, name, export):
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'.{export}"')
-    if export == "csv" and name == "risks":
+    if export == "csv" and name == "risks":  # risks.csv, a spreadsheet's formula escaped
         text = response.content.decode()
-        assert "'=HYPERLINK(1)" in text and ",3,3,9,High," in text
+        assert "'=HYPERLINK(1)" in text and ",3,3," in text
 
 
 def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
@@ -660,7 +660,7 @@ def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
 ):
     """The risk's short facts are columns; its theme group, likelihood, impact and
     mitigation are named in a row under it (the table was 1,842 px wide on a 1,100 px
-    screen). The download keeps them all as columns."""
+    screen). The download keeps them all as columns: risks.csv's, to import back."""
     RiskFactory(
         partnership=partnership_a,
         reference="SS-R4",
@@ -691,8 +691,8 @@ def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
     ]
     download = signed_in.get(url, {"_export": "csv"}).content.decode()
     assert download.splitlines()[0] == (
-        "\ufeffRef,Risk,Theme group,Owner,Likelihood,Impact,Score,Band,Mitigation,Status,"
-        "Review date"
+        "\ufeffpartnership,reference,theme_group,description,owner,likelihood,impact,"
+        "mitigation,status,review_date"
     )
 
 
