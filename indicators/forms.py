@@ -15,7 +15,7 @@ from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
 from .figures import SpcSettings, spc_window
-from .importing import USE_THE_COMMAND
+from .importing import NAME_RULE, USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetConflict, TargetRow
@@ -408,9 +408,9 @@ class ImportForm(forms.Form):
         """tables: the names of the tables this person may import, in apply order."""
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = (
-            f"CSV files named {listed(f'{name}.csv' for name in tables)} (a name may start "
-            "with more, as the site's downloads do: plan-actions.csv), or one Excel workbook "
-            "(.xlsx) with sheets of those names; other sheets of a workbook are "
+            f"CSV files named {listed(f'{name}.csv' for name in tables)} ({NAME_RULE}), "
+            "or one Excel workbook (.xlsx) with sheets of those names; other sheets of a "
+            "workbook are "
             f"left out. Up to {settings.IMPORT_UPLOAD_MAX_MB} MB."
         )
 
