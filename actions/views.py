@@ -18,7 +18,7 @@ from csp_portal.core.breadcrumbs import section
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.tables import XLSX_TYPE, table_download
-from csp_portal.core.text import ended
+from csp_portal.core.text import ended, joined
 from indicators import periods
 from indicators.importing.exporting import table_file
 
@@ -56,15 +56,41 @@ def _add_form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# What a conflict message calls a field whose label is no noun phrase ("the what is asked of
+# them" would not read); any other field is "the" and its label.
+CONFLICT_NOUNS = {
+    "ask": "what is asked of other theme groups",
+    "raised_by": "the theme group that raised it",
+    "affects": "the theme groups it affects",
+    "when": "when it will be done",
+    "lead_member": "the lead",
+    "lead_text": "the lead",
+    "closed": "whether it is closed",
+    "assigned_to": "who it is assigned to",
+    "text": "the update",
+}
+
+
 def _stale_message(form, stale: services.StaleEdit, what: str) -> None:
-    """Someone changed the same fields first: say which, show what is stored now (keeping
-    the person's own changes in their boxes), so saving again replaces theirs."""
-    labels = [str(form.fields[name].label).lower() for name in stale.fields if name in form.fields]
+    """Someone changed the same fields first: say who and which, show what is stored now
+    (keeping the person's own changes in their boxes), so saving again replaces theirs.
+    ``what``: the row, "action 2.2", or "this risk" on the row's own page (then not said)."""
+    nouns = []
+    for name in stale.fields:
+        if name in form.fields:
+            noun = CONFLICT_NOUNS.get(name, f"the {str(form.fields[name].label).lower()}")
+            if noun not in nouns:
+                nouns.append(noun)
+    who = "Someone else"
+    if stale.by is not None:
+        who = stale.by.get_full_name() or stale.by.username
+    changed = joined(nouns) or "the same details"
+    if not what.startswith("this "):
+        changed += f" of {what}"
     form.add_error(
         None,
-        f"Someone else changed the {', '.join(labels) or 'same details'} of {what} since you "
-        "opened this page. The page now shows what is stored, with your changes kept: "
-        "check them and save again to replace theirs.",
+        f"{who} changed {changed} since you opened this page. The page now shows what is "
+        "stored, with your changes kept: check them and save again to replace theirs.",
     )
     stored = model_to_dict(stale.current, fields=list(form.fields))
     changed = set(form.changed_data)
