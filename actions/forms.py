@@ -32,9 +32,11 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         # A date box takes and shows ISO dates whatever the language: a day-first value
         # is shown as no date, and saving the form then removed it.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text or "For example, 25 8 2007.",
+        # As the box shows a date in a UK browser (day, month and year, each in full),
+        # and as a browser without a date box takes it typed.
+        help_text=help_text or "For example, 25/08/2007.",
         error_messages={
-            "invalid": f"Enter the {label.lower()} as a real date, like 25 8 2007.",
+            "invalid": f"Enter the {label.lower()} as a real date, like 25/08/2007.",
             "required": f"Enter the {label.lower()}.",
         },
     )
