@@ -110,8 +110,7 @@ def test_the_section_writes_all_its_money_alike_with_a_true_minus(partnership_a)
 
     assert "£32,932.00 is over-allocated on PCC grant" in text
     assert (
-        "Confirmed contributions from PCC grant (£433,500.00) exceed its £400,568.00 by "
-        "£32,932.00."
+        "Confirmed contributions from PCC grant (£433,500.00) exceed its £400,568.00 by £32,932.00."
     ) in text
     assert "PCC grant 400,568.00 433,500.00 \u221232,932.00" in text  # the funding table
     assert "-32,932" not in text and "£32,932 " not in text
