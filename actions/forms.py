@@ -18,7 +18,7 @@ from csp_portal.core.models import Meeting, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
-from . import rules
+from . import rules, services
 from .models import Action, ActionPlan, CrossThemeIssue, Objective, OpenClosed, Recommendation, Risk
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
@@ -300,6 +300,13 @@ class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         data = super().clean()
         if data.get("lead_member") and data.get("lead_text"):
             self.add_error("lead_text", "Choose a member or write a lead, not both.")
+        # Said with the form's other problems, not in a round of its own once they are
+        # fixed (the service checks again as it saves, for two saves at once).
+        reference = data.get("reference")
+        if reference:
+            others = Action.objects.filter(plan=self.instance.plan, reference=reference)
+            if others.exclude(pk=self.instance.pk).exists():
+                self.add_error("reference", services.action_reference_taken(reference))
         return data
 
 

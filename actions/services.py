@@ -468,10 +468,7 @@ def action_save(
     if reference is not None:
         taken = Taken(
             Action.objects.filter(plan=plan, reference=reference),
-            {
-                "reference": f"This plan already has an action {reference}: "
-                "choose another reference."
-            },
+            {"reference": action_reference_taken(reference)},
         )
     saved, changed, old = _save(
         Action,
@@ -601,6 +598,10 @@ def risk_save(
         source=source,
         taken=taken,
     )[:2]
+
+
+def action_reference_taken(reference: str) -> str:
+    return f"This plan already has an action {reference}: choose another reference."
 
 
 def risk_reference_taken(reference: str) -> str:

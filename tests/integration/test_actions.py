@@ -406,6 +406,27 @@ def test_action_create_adds_to_plan(signed_in, plan_a):
     assert Action.objects.get().status == "not_started"
 
 
+def test_action_form_names_a_taken_reference_with_its_other_problems(signed_in, plan_a, red_action):
+    """Review finding: a taken reference was said only once every other problem was fixed,
+    a second round of errors."""
+    url = reverse("actions:action_create", args=["partnership-a", plan_a.pk])
+    data = {
+        "objective": red_action.objective_id,
+        "reference": red_action.reference,
+        "description": "",
+    }
+
+    response = signed_in.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["reference"] == [
+        f"This plan already has an action {red_action.reference}: choose another reference."
+    ]
+    assert errors["description"] == ["Describe the action."]
+    assert Action.objects.count() == 1
+
+
 def _risk_post(**changes):
     data = {"reference": "R1", "description": "Funding ends", "likelihood": "4", "impact": "5"}
     data.update(changes)
