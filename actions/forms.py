@@ -18,7 +18,7 @@ from csp_portal.core.models import Meeting, ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
-from . import rules
+from . import rules, services
 from .models import Action, ActionPlan, CrossThemeIssue, Objective, OpenClosed, Recommendation, Risk
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
@@ -32,9 +32,11 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
         # A date box takes and shows ISO dates whatever the language: a day-first value
         # is shown as no date, and saving the form then removed it.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=help_text or "For example, 25 8 2007.",
+        # As the box shows a date in a UK browser (day, month and year, each in full),
+        # and as a browser without a date box takes it typed.
+        help_text=help_text or "For example, 25/08/2007.",
         error_messages={
-            "invalid": f"Enter the {label.lower()} as a real date, like 25 8 2007.",
+            "invalid": f"Enter the {label.lower()} as a real date, like 25/08/2007.",
             "required": f"Enter the {label.lower()}.",
         },
     )
@@ -295,6 +297,17 @@ class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
             f"Choose indicators of {partnership.name}: '%(pk)s' is not one of them."
         )
         self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.title}"
+
+    def clean(self):
+        data = super().clean()
+        # Said with the form's other problems, not in a round of its own once they are
+        # fixed (the service checks again as it saves, for two saves at once).
+        reference = data.get("reference")
+        if reference:
+            others = Action.objects.filter(plan=self.instance.plan, reference=reference)
+            if others.exclude(pk=self.instance.pk).exists():
+                self.add_error("reference", services.action_reference_taken(reference))
+        return data
 
 
 class RiskForm(PlainTextMixin, _ShownValues, forms.ModelForm):

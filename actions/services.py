@@ -48,12 +48,25 @@ Edits = dict[str, tuple[Any, Any]]  # field name -> (value the page showed, valu
 
 
 class StaleEdit(Exception):
-    """Someone else changed these fields of the row after the form was opened."""
+    """Someone else changed these fields of the row after the form was opened; ``by``: who
+    changed the row last, as its history records it (None: not known)."""
 
-    def __init__(self, current: Model, fields: list[str]):
+    def __init__(self, current: Model, fields: list[str], by: User | None = None):
         super().__init__(f"{current}: {', '.join(fields)} changed by someone else")
         self.current = current
         self.fields = fields
+        self.by = by
+
+
+def _last_editor(row: Model) -> User | None:
+    """Who changed the row last, as its ActionsChange history records it."""
+    last = (
+        ActionsChange.objects.filter(subject=SUBJECTS[type(row)], object_id=row.pk)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
+    return last.changed_by if last else None
 
 
 def _is_m2m(model: type[Model], name: str) -> bool:
@@ -87,7 +100,7 @@ def _decide_edits(row: Model, edits: Edits) -> dict[str, Any]:
         elif outcome is Outcome.WRITE:
             writes[name] = posted
     if conflicts:
-        raise StaleEdit(row, conflicts)
+        raise StaleEdit(row, conflicts, _last_editor(row))
     return writes
 
 
@@ -458,10 +471,7 @@ def action_save(
     if reference is not None:
         taken = Taken(
             Action.objects.filter(plan=plan, reference=reference),
-            {
-                "reference": f"This plan already has an action {reference}: "
-                "choose another reference."
-            },
+            {"reference": action_reference_taken(reference)},
         )
     saved, changed, old = _save(
         Action,
@@ -541,7 +551,8 @@ def action_update_add(
         if status == shown_status:
             status = action.status
         elif decide(shown=shown_status, posted=status, stored=action.status) is Outcome.CONFLICT:
-            raise StaleEdit(action, ["status"])
+            latest = action.updates.select_related("by").order_by("-created_at", "-pk").first()
+            raise StaleEdit(action, ["status"], latest.by if latest else None)
     update = ActionUpdate(action=action, date=date, status=status, text=text, by=by, source=source)
     update.full_clean(exclude=["action", "by"])
     action.status = status  # checked against the partnership's legend by Action.clean
@@ -590,6 +601,10 @@ def risk_save(
         source=source,
         taken=taken,
     )[:2]
+
+
+def action_reference_taken(reference: str) -> str:
+    return f"This plan already has an action {reference}: choose another reference."
 
 
 @transaction.atomic

@@ -825,8 +825,12 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     return counts
 
 
-def export_risks(partnership: Partnership) -> Iterator[Sequence]:
-    for r in Risk.objects.filter(partnership=partnership).select_related("theme_group"):
+def export_risks(partnership: Partnership, risks=None) -> Iterator[Sequence]:
+    """The partnership's risks (or those of ``risks``, a queryset of them: the risk
+    list as filtered) as rows of risks.csv."""
+    if risks is None:
+        risks = Risk.objects.filter(partnership=partnership)
+    for r in risks.select_related("theme_group"):
         yield [
             partnership.slug,
             r.reference,
@@ -931,10 +935,12 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     return counts
 
 
-def export_recommendations(partnership: Partnership) -> Iterator[Sequence]:
-    for r in Recommendation.objects.filter(partnership=partnership).order_by(
-        "meeting_date", "reference"
-    ):
+def export_recommendations(partnership: Partnership, recommendations=None) -> Iterator[Sequence]:
+    """The partnership's recommendations (or those of ``recommendations``, a queryset of
+    them: the list as filtered) as rows of recommendations.csv."""
+    if recommendations is None:
+        recommendations = Recommendation.objects.filter(partnership=partnership)
+    for r in recommendations.order_by("meeting_date", "reference"):
         yield [
             partnership.slug,
             r.reference,

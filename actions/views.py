@@ -18,7 +18,7 @@ from csp_portal.core.breadcrumbs import section
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.tables import XLSX_TYPE, table_download
-from csp_portal.core.text import ended
+from csp_portal.core.text import ended, joined
 from indicators import periods
 from indicators.importing.exporting import table_file
 
@@ -56,15 +56,41 @@ def _add_form_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+# What a conflict message calls a field whose label is no noun phrase ("the what is asked of
+# them" would not read); any other field is "the" and its label.
+CONFLICT_NOUNS = {
+    "ask": "what is asked of other theme groups",
+    "raised_by": "the theme group that raised it",
+    "affects": "the theme groups it affects",
+    "when": "when it will be done",
+    "lead_member": "the lead",
+    "lead_text": "the lead",
+    "closed": "whether it is closed",
+    "assigned_to": "who it is assigned to",
+    "text": "the update",
+}
+
+
 def _stale_message(form, stale: services.StaleEdit, what: str) -> None:
-    """Someone changed the same fields first: say which, show what is stored now (keeping
-    the person's own changes in their boxes), so saving again replaces theirs."""
-    labels = [str(form.fields[name].label).lower() for name in stale.fields if name in form.fields]
+    """Someone changed the same fields first: say who and which, show what is stored now
+    (keeping the person's own changes in their boxes), so saving again replaces theirs.
+    ``what``: the row, "action 2.2", or "this risk" on the row's own page (then not said)."""
+    nouns = []
+    for name in stale.fields:
+        if name in form.fields:
+            noun = CONFLICT_NOUNS.get(name, f"the {str(form.fields[name].label).lower()}")
+            if noun not in nouns:
+                nouns.append(noun)
+    who = "Someone else"
+    if stale.by is not None:
+        who = stale.by.get_full_name() or stale.by.username
+    changed = joined(nouns) or "the same details"
+    if not what.startswith("this "):
+        changed += f" of {what}"
     form.add_error(
         None,
-        f"Someone else changed the {', '.join(labels) or 'same details'} of {what} since you "
-        "opened this page. The page now shows what is stored, with your changes kept: "
-        "check them and save again to replace theirs.",
+        f"{who} changed {changed} since you opened this page. The page now shows what is "
+        "stored, with your changes kept: check them and save again to replace theirs.",
     )
     stored = model_to_dict(stale.current, fields=list(form.fields))
     changed = set(form.changed_data)
@@ -119,8 +145,15 @@ def _plan_download(partnership, action_plan: ActionPlan, export_format: str) -> 
     """The plan's actions as actions.csv (or a workbook with an "actions" sheet): the
     import's own columns, so the file, updated in a spreadsheet, imports back."""
     rows = transfer.export_actions(partnership, plan=action_plan)
-    data = table_file("actions", transfer.COLUMNS["actions"], rows, export_format)
     name = f"{partnership.slug}-{slugify(action_plan.title)[:60] or 'plan'}-actions"
+    return _import_file_download("actions", rows, export_format, name)
+
+
+def _import_file_download(table: str, rows, export_format: str, name: str) -> HttpResponse:
+    """Rows of an import table as its own file, NAME.csv or NAME.xlsx: the import's columns,
+    so the file, updated in a spreadsheet, imports back (a name ending "-TABLE" is read as
+    TABLE's file)."""
+    data = table_file(table, transfer.COLUMNS[table], rows, export_format)
     content_type = XLSX_TYPE if export_format == "xlsx" else "text/csv; charset=utf-8"
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{export_format}"'
@@ -535,16 +568,24 @@ def _list_view(
     add,
     empty,
     current,
+    export=None,
 ):
+    """``export``: the list's rows as an import table's rows (transfer.EXPORT's), for a
+    list whose download is that table's file, to import back; None downloads the table
+    as shown."""
     partnership = partnership_for(request.user, slug, Access.LIVE)
     form = ListFilterForm(request.GET or None, choices=statuses)
     status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
     can_edit = has_access(request.user, partnership, Access.EDIT)
-    table = table_class(queryset_for(partnership, status=status), slug=slug, can_edit=can_edit)
+    listed = queryset_for(partnership, status=status)
+    table = table_class(listed, slug=slug, can_edit=can_edit)
     if not status:
         # Nothing filtered out: an empty list means there are none at all.
         table.empty_text = _none_yet(empty, reverse(add[0], args=[slug]), add[1], can_edit)
     export_format = request.GET.get("_export")
+    if export_format in EXPORT_FORMATS and export is not None:
+        rows = export(partnership, listed)
+        return _import_file_download(name, rows, export_format, f"{partnership.slug}-{name}")
     if export_format in EXPORT_FORMATS:
         RequestConfig(request).configure(table)
         return table_download(table, export_format, f"{partnership.slug}-{name}.{export_format}")
@@ -559,6 +600,7 @@ def _list_view(
         "add_url": reverse(add[0], args=[slug]),
         "add_label": add[1],
         "current": current,
+        "import_table": name if export is not None else "",
     }
     return render(request, template, context)
 
@@ -578,6 +620,7 @@ def risks(request, slug):
         add=("actions:risk_create", "Add a risk"),
         empty="No risks recorded yet.",
         current="risks",
+        export=transfer.export_risks,
     )
 
 
@@ -634,6 +677,7 @@ def recommendations(request, slug):
         add=("actions:recommendation_create", "Add a recommendation"),
         empty="No recommendations recorded yet.",
         current="recommendations",
+        export=transfer.export_recommendations,
     )
 
 

@@ -19,7 +19,7 @@ Definitions:
 
 import calendar
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -230,13 +230,17 @@ def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
     return found
 
 
-def stream_warnings(totals: Iterable[StreamTotals]) -> list[Warning]:
-    """A warning for each stream whose confirmed contributions exceed its amount."""
+def stream_warnings(
+    totals: Iterable[StreamTotals], money: Callable[[Decimal], str] = format_money
+) -> list[Warning]:
+    """A warning for each stream whose confirmed contributions exceed its amount.
+    ``money``: how an amount is written (a report writes all of its money to the same
+    decimals: reports' ``money_places``)."""
     return [
         Warning(
             "over_allocated",
-            f"Confirmed contributions from {t.source} ({format_money(t.confirmed)}) exceed "
-            f"its {format_money(t.amount)} by {format_money(t.over_allocated_by)}.",
+            f"Confirmed contributions from {t.source} ({money(t.confirmed)}) exceed "
+            f"its {money(t.amount)} by {money(t.over_allocated_by)}.",
             stream=t.key,
         )
         for t in totals

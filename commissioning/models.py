@@ -283,7 +283,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["line", "-date"])]
 
     def __str__(self) -> str:
-        return f"{self.line.reference} update {self.date:%d %B %Y}"
+        return f"{self.line.reference} update {self.date.day} {self.date:%B %Y}"
 
     def clean(self) -> None:
         """An update reports on the line's year: not dated before the year starts, nor

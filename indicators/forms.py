@@ -15,7 +15,7 @@ from csp_portal.core.models import ThemeGroup
 
 from . import periods, spc
 from .figures import SpcSettings, spc_window
-from .importing import USE_THE_COMMAND
+from .importing import NAME_RULE, USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
 from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetConflict, TargetRow
@@ -155,6 +155,12 @@ class FigureGridForm(PlainTextMixin, forms.Form):
     def main_field(self, cell: Cell) -> str:
         return cell.names[0]
 
+    def error_field(self, cell: Cell, error: FigureError) -> str:
+        """The box a figure's error marks: the denominator's for an error in it alone."""
+        if cell.ratio and error.part == "denominator":
+            return cell.names[1]
+        return self.main_field(cell)
+
     def rows(self):
         """(cell, bound fields) pairs for templates: no fields for a cell not open yet,
         unless a figure posted there is refused (then shown with its error)."""
@@ -194,13 +200,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         measure = cell.indicator.measure
         if cell.ratio:
             numerator, denominator = (
-                parse_figure(
-                    texts[name],
-                    label=f"{cell.label} {part}",
-                    measure=measure,
-                    part=True,
-                    blank_is_no_figure=True,
-                )
+                _parsed_part(texts[name], f"{cell.label} {part}", measure, part)
                 for name, part in zip(cell.names, ("numerator", "denominator"), strict=True)
             )
             value = None
@@ -254,7 +254,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             try:
                 posted = self._figure(cell, texts)
             except FigureError as error:
-                self.add_error(self.main_field(cell), str(error))
+                self.add_error(self.error_field(cell, error), str(error))
                 continue
             if shown is None:
                 self.add_error(
@@ -315,6 +315,15 @@ class FigureGridForm(PlainTextMixin, forms.Form):
 
     def _box_changed(self, name: str) -> bool:
         return not same_number(self.data.get(name), concurrency.shown_value(self, name))
+
+
+def _parsed_part(text, label: str, measure: str, part: str) -> Decimal | None:
+    """A numerator or denominator as typed (blank: none), its FigureError saying which."""
+    try:
+        return parse_figure(text, label=label, measure=measure, part=True, blank_is_no_figure=True)
+    except FigureError as error:
+        error.part = part
+        raise
 
 
 def _not_ended(cell: Cell) -> str:
@@ -408,9 +417,9 @@ class ImportForm(forms.Form):
         """tables: the names of the tables this person may import, in apply order."""
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = (
-            f"CSV files named {listed(f'{name}.csv' for name in tables)} (a name may start "
-            "with more, as the site's downloads do: plan-actions.csv), or one Excel workbook "
-            "(.xlsx) with sheets of those names; other sheets of a workbook are "
+            f"CSV files named {listed(f'{name}.csv' for name in tables)} ({NAME_RULE}), "
+            "or one Excel workbook (.xlsx) with sheets of those names; other sheets of a "
+            "workbook are "
             f"left out. Up to {settings.IMPORT_UPLOAD_MAX_MB} MB."
         )
 

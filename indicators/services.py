@@ -171,17 +171,17 @@ def _check_locked(plan: list, reason: str) -> None:
 @dataclass(frozen=True)
 class TargetLock:
     """Why a year's target changes only with a reason: the published report ``title``
-    showed the indicator for that year, and the year has a target. ``rated``: the report
-    printed that target and rated the indicator against it; False, it showed the indicator
-    with none (the target was set since, or the indicator was for monitoring only)."""
+    showed the indicator for that year. ``rated``: the report printed the year's target
+    and rated the indicator against it; False, it showed the indicator with none (no
+    target then, or monitoring only), so setting one is a change the panel was not given."""
 
     title: str
     rated: bool
 
 
 class TargetLocked(Exception):
-    """A target a published report rated against, or set since a published report showed
-    its year without one, was changed without a reason."""
+    """A target of a year a published report showed the indicator for was set, changed or
+    removed without a reason."""
 
     def __init__(self, indicator: Indicator, financial_year: int, lock: TargetLock):
         self.indicator, self.financial_year, self.lock = indicator, financial_year, lock
@@ -200,35 +200,23 @@ class TargetLocked(Exception):
         super().__init__(f"Give a reason for changing the {label} target: {why}")
 
 
-def target_locked_by(
-    indicator: Indicator, financial_year: int, *, had_one: bool | None = None
-) -> TargetLock | None:
+def target_locked_by(indicator: Indicator, financial_year: int) -> TargetLock | None:
     """Why this year's target changes only with a reason, or None: a published report
-    showed the indicator for the year (rating it against the year's target, or with none)
-    and the year has a target. A year with no target is free: its first target is set
-    without a reason (though the next report lists it as a revision).
-
-    ``had_one``: whether the year had a target before the change being checked, when the
-    caller has already written it (a removal leaves none, but needed a reason all the
-    same); None reads it from the database."""
+    showed the indicator for the year, rating it against the year's target or showing it
+    with none. Either way the year is frozen: its first target too needs a reason, as the
+    next report lists it as a revision."""
     from reports.selectors import locked_target_years, printed_target  # reports build on us
 
     frozen = locked_target_years(indicator).get(financial_year)
     if frozen is None:
         return None
-    if had_one is None:
-        had_one = Target.objects.filter(indicator=indicator, financial_year=financial_year).exists()
-    if not had_one:
-        return None
     return TargetLock(frozen.title, printed_target(frozen, indicator.pk))
 
 
-def _check_target_locked(
-    indicator: Indicator, financial_year: int, reason: str, *, had_one: bool | None = None
-) -> None:
+def _check_target_locked(indicator: Indicator, financial_year: int, reason: str) -> None:
     if reason.strip():
         return
-    lock = target_locked_by(indicator, financial_year, had_one=had_one)
+    lock = target_locked_by(indicator, financial_year)
     if lock is not None:
         raise TargetLocked(indicator, financial_year, lock)
 
@@ -459,13 +447,10 @@ def target_set(
     by: User | None,
     reason: str = "",
     source: str = "form",
-    year_was_free: bool = False,
 ) -> tuple[Target, str]:
     """Create or change one target (one profile point for cumulative targets), audited.
 
     Returns the target and what happened to it: "created", "updated" or "unchanged".
-    ``year_was_free``: the year had no target when the caller began (an import setting a
-    year's first profile a point at a time), so no report rated against one.
     """
     existing = (
         Target.objects.select_for_update()
@@ -480,8 +465,7 @@ def target_set(
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
         return target, "unchanged"
-    if not year_was_free:
-        _check_target_locked(indicator, financial_year, reason)  # before any write
+    _check_target_locked(indicator, financial_year, reason)  # before any write
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
         Target.objects.filter(indicator=indicator, financial_year=financial_year).exclude(kind=kind)
@@ -578,7 +562,6 @@ def targets_replace(
                 list(existing.values()), _target_changed_by(indicator, financial_year)
             )
     wanted = {row.period: row for row in rows}
-    year_had_one = bool(existing)  # a year's first target changes nothing a report rated
     audit = {"by": by, "reason": reason, "source": source}
     changes = []
     # Rows that go, or change kind, are removed first so the year never mixes kinds.
@@ -599,9 +582,8 @@ def targets_replace(
             continue
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
-    if changes and year_had_one:  # after the writes: a refusal takes them back
-        # Checked as the year stood before them: removing the target leaves none now.
-        _check_target_locked(indicator, financial_year, reason, had_one=True)
+    if changes:  # after the writes: a refusal takes them back
+        _check_target_locked(indicator, financial_year, reason)
     FigureChange.objects.bulk_create(changes)
     return len(changes)
 

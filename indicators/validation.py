@@ -31,7 +31,13 @@ _SPACES = re.compile(r"[\u00a0\u202f]")
 
 
 class FigureError(ValueError):
-    """A figure that cannot be stored, with a message fit to show the person who typed it."""
+    """A figure that cannot be stored, with a message fit to show the person who typed it.
+    ``part``: "numerator" or "denominator" when that part alone is wrong (its box is the
+    one a form marks), else None."""
+
+    def __init__(self, message: str = "", *, part: str | None = None):
+        super().__init__(message)
+        self.part = part
 
 
 class PercentSign(FigureError):
@@ -238,8 +244,9 @@ def check_figure(
     the stored fields (``check_size``).
     """
     value = check_size(value, label)
-    numerator = check_size(numerator, f"{label}: the numerator")
-    denominator = check_size(denominator, f"{label}: the denominator")
+    numerator = _part_size(numerator, label, "numerator")
+    denominator = _part_size(denominator, label, "denominator")
+    missing = "numerator" if numerator is None else "denominator"
     if measure == "percentage":
         if numerator is None and denominator is None:
             if value is None:
@@ -248,11 +255,13 @@ def check_figure(
                 f"{label}: enter the numerator and denominator, not only the percentage."
             )
         if numerator is None or denominator is None:
-            raise FigureError(f"{label}: enter both the numerator and the denominator.")
+            raise FigureError(
+                f"{label}: enter both the numerator and the denominator.", part=missing
+            )
         if numerator < 0:
-            raise FigureError(f"{label}: the numerator cannot be negative.")
+            raise FigureError(f"{label}: the numerator cannot be negative.", part="numerator")
         if denominator <= 0:
-            raise FigureError(f"{label}: the denominator must be more than 0.")
+            raise FigureError(f"{label}: the denominator must be more than 0.", part="denominator")
         if numerator > denominator:
             raise FigureError(
                 f"{label}: the numerator ({numerator.normalize():f}) cannot be more than "
@@ -263,12 +272,15 @@ def check_figure(
         return derived
     if numerator is not None or denominator is not None:
         if numerator is None or denominator is None:
-            raise FigureError(f"{label}: enter both the numerator and the denominator, or neither.")
+            raise FigureError(
+                f"{label}: enter both the numerator and the denominator, or neither.",
+                part=missing,
+            )
         if denominator <= 0:
-            raise FigureError(f"{label}: the denominator must be more than 0.")
+            raise FigureError(f"{label}: the denominator must be more than 0.", part="denominator")
         if measure == "rate":
             if numerator < 0:
-                raise FigureError(f"{label}: the numerator cannot be negative.")
+                raise FigureError(f"{label}: the numerator cannot be negative.", part="numerator")
             # As a percentage: the figures compute the rate from the parts, so a value
             # stored beside them is theirs, and one typed must agree.
             derived = check_size((numerator * 1000 / denominator).quantize(STORED_PLACES), label)
@@ -281,6 +293,15 @@ def check_figure(
     if measure == "count" and value != value.to_integral_value():
         raise FigureError(f"{label} is a count, so it must be a whole number.")
     return value
+
+
+def _part_size(number: Decimal | None, label: str, part: str) -> Decimal | None:
+    """check_size of a numerator or denominator, its FigureError saying which part."""
+    try:
+        return check_size(number, f"{label}: the {part}")
+    except FigureError as error:
+        error.part = part
+        raise
 
 
 # Pages show percentages and rates to one place: a value typed beside its parts agrees with

@@ -139,7 +139,9 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership).order_by(
             "-date"
         )
-        self.fields["meeting"].label_from_instance = lambda m: f"{m.title}, {m.date:%d %B %Y}"
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.title}, {m.date.day} {m.date:%B %Y}"
+        )
         self.fields["meeting_kind"].choices = [("", "Choose a kind"), *Meeting.Kind.choices]
         # A meeting, or a kind and date: neither box on its own is optional.
         self.fields["meeting"].help_text = (

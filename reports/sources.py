@@ -9,6 +9,7 @@ returned are what ``templates/reports/_document.html`` reads. Numbers are the ap
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 
 from django.utils import timezone
@@ -19,6 +20,7 @@ from indicators.context import is_recent_quarter, last_complete_quarter
 from indicators.figures import shares, shares_add_to_hundred
 
 from .builder import plain
+from .templatetags.report_tags import money_places, pounds
 
 
 def _selectors(app: str):
@@ -309,7 +311,7 @@ def commissioning(
     else:
         return None
     budget = importlib.import_module("commissioning.budget")
-    return {
+    found = {
         "year_label": summary.year_label,
         "title": summary.plan.title,
         "lines": [
@@ -357,8 +359,23 @@ def commissioning(
             for p in summary.progress
             if p.update is not None
         ],
-        "warnings": [w.message for w in summary.warnings],
     }
+    found["warnings"] = _commissioning_warnings(summary, budget, money_places(found))
+    return found
+
+
+def _commissioning_warnings(summary, budget, places: int) -> list[str]:
+    """The plan's warnings, an over-allocated stream's money written as the section writes
+    all of its money (to the same decimals, a true minus), not as the plan page does."""
+    totals = {row.totals.key: row.totals for row in summary.streams}
+
+    def written(warning) -> str:
+        if warning.kind != "over_allocated" or warning.stream not in totals:
+            return warning.message
+        money = functools.partial(pounds, places=places)
+        return budget.stream_warnings([totals[warning.stream]], money=money)[0].message
+
+    return [written(w) for w in summary.warnings]
 
 
 def _line_statuses(lines) -> str:

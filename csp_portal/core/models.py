@@ -418,7 +418,7 @@ class Meeting(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.title}, {self.date:%d %B %Y}"
+        return f"{self.title}, {self.date.day} {self.date:%B %Y}"  # "9 December 2026"
 
     def clean(self):
         super().clean()

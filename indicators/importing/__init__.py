@@ -22,6 +22,7 @@ nothing.
 from .context import ImportContext, ImportFailed, ImportReport, max_lengths
 from .exporting import export_rows, export_to_folder, export_workbook, write_workbook
 from .reading import (
+    NAME_RULE,
     USE_THE_COMMAND,
     Deadline,
     Row,
@@ -35,6 +36,7 @@ from .registry import Table, register, unregister
 from .run import import_path, import_tables
 
 __all__ = [
+    "NAME_RULE",
     "USE_THE_COMMAND",
     "Deadline",
     "ImportContext",

@@ -162,13 +162,6 @@ def _indicator_changes(indicator: Indicator, values: dict) -> list[str]:
 def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
     # Targets are few (a dozen a year at most per indicator): the audited service per row.
     counts: Counter = Counter()
-    # The years each indicator had a target for before this import: a year with none is
-    # free (no report rated against one), through all of its rows.
-    held = set(
-        Target.objects.filter(
-            indicator__in={ctx.indicator(i["partnership"], i["code"]) for i in items}
-        ).values_list("indicator_id", "financial_year")
-    )
     for item in items:
         indicator = ctx.indicator(item["partnership"], item["code"])
         try:
@@ -181,7 +174,6 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
                 period=item["period"],
                 by=ctx.user,
                 source=ctx.source,
-                year_was_free=(indicator.pk, item["financial_year"]) not in held,
             )
         except TargetLocked as locked:
             # A file gives no reason; the row error rolls the whole import back.

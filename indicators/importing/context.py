@@ -173,6 +173,7 @@ class ImportContext:
         self.new_groups: list[str] = []  # theme groups this import creates
         self.other_partnerships = False  # a row of a partnership outside the scope
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
+        self.files: dict[str, str] = {}  # table -> its CSV file's name, as uploaded
         self.error_count = 0
         self._error_places: list[tuple[int, int]] = []  # each error's (table order, row)
         known = Partnership.objects.all()
@@ -217,8 +218,11 @@ class ImportContext:
         return [self.errors[i] for i in order]
 
     def where(self, table: str) -> str:
-        """How messages name a table: ``sheet 'actions'`` for a workbook's, else actions.csv."""
-        return f"sheet '{table}'" if table in self.sheets else f"{table}.csv"
+        """How messages name a table: ``sheet 'actions'`` for a workbook's, else its CSV
+        file as named (``plan-actions.csv``; ``actions.csv`` when not known)."""
+        if table in self.sheets:
+            return f"sheet '{table}'"
+        return self.files.get(table, f"{table}.csv")
 
     def fail(self, message: str) -> None:
         """A problem with the import as a whole, not with one row."""

@@ -1,15 +1,18 @@
 """Files to rows: a folder of CSV files, one CSV file, an .xlsx workbook, or uploads.
 
 A file is named after its table (``actuals.csv``, or a sheet named ``actuals``); see
-``registry``. A CSV file's name may start with more before a hyphen, as a download's does
-(``safer-plymouth-plan-actions.csv``), so a download updated in a spreadsheet imports back.
-Reading checks only the header; the rows are checked by each table.
+``registry``. A CSV file's name may start with more ending in a hyphen, underscore or
+space, as a download's does (``safer-plymouth-plan-actions.csv``, ``Q3_actuals.csv``), and
+end with a browser's copy number (``actuals (1).csv``), so a download updated in a
+spreadsheet imports back (`NAME_RULE`). Messages name a CSV file as it was named. Reading
+checks only the header; the rows are checked by each table.
 """
 
 import codecs
 import csv
 import datetime
 import io
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -21,6 +24,12 @@ from csp_portal.core.zips import zip_problem
 
 from . import registry
 from .xlsx import NOT_IN_XML
+
+# How a CSV file may be named, for the messages that say it (csv_table applies it).
+NAME_RULE = (
+    "a name may start with more ending in a hyphen, underscore or space, as in "
+    "plan-actions.csv or Q3 actuals.csv, and end with a copy's number, as in actuals (1).csv"
+)
 
 USE_THE_COMMAND = (
     "For an import this big, ask an administrator to run it on the server with "
@@ -61,8 +70,11 @@ class SheetRows(list):
 
 
 def place(name: str, rows: Iterable[Row] | None = None) -> str:
-    """How messages name a table: ``sheet 'actuals'`` for a workbook's, else ``actuals.csv``."""
-    return f"sheet '{name}'" if isinstance(rows, SheetRows) else f"{name}.csv"
+    """How messages name a table: ``sheet 'actuals'`` for a workbook's, else its CSV file
+    as named (``q3-actuals.csv``; ``actuals.csv`` when not known)."""
+    if isinstance(rows, SheetRows):
+        return f"sheet '{name}'"
+    return getattr(rows, "file", None) or f"{name}.csv"
 
 
 def _header(cells: Iterable) -> tuple[list[str], dict[str, int]]:
@@ -83,9 +95,15 @@ class CsvRows:
     so a file of millions of rows is never held in memory."""
 
     def __init__(
-        self, name: str, open_text: Callable[[], TextIO], columns: dict[str, int], count: int
+        self,
+        name: str,
+        open_text: Callable[[], TextIO],
+        columns: dict[str, int],
+        count: int,
+        file: str | None = None,
     ):
         self.name, self._open, self.columns, self._count = name, open_text, columns, count
+        self.file = file or f"{name}.csv"  # the file's name, as messages give it
 
     def __iter__(self) -> Iterator[Row]:
         with self._open() as handle:
@@ -119,7 +137,7 @@ def _scan(open_text: Callable[[], TextIO]) -> tuple[int | None, bool]:
     return None, controls
 
 
-def _control_cells(name: str, number: int, values: list[str], header: list[str]) -> list[str]:
+def _control_cells(file: str, number: int, values: list[str], header: list[str]) -> list[str]:
     """Why each cell of this record holding a control character is refused: the export's
     workbook cannot hold one, so the file would not read back the same."""
     problems = []
@@ -128,7 +146,7 @@ def _control_cells(name: str, number: int, values: list[str], header: list[str])
         if found:
             column = header[index].strip() if index < len(header) else f"column {index + 1}"
             problems.append(
-                f"{name}.csv row {number}: {column} holds an invisible control character "
+                f"{file} row {number}: {column} holds an invisible control character "
                 f"(U+{ord(found.group()):04X}), which a spreadsheet cannot hold: remove it "
                 "(Excel's CLEAN function does) and import again"
             )
@@ -139,7 +157,7 @@ MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
 
 def _read_through(
-    name: str, open_text: Callable[[], TextIO], errors: list[str], controls: bool = False
+    file: str, open_text: Callable[[], TextIO], errors: list[str], controls: bool = False
 ) -> tuple[list[str], int] | None:
     """The header and the number of records after it, read through once (in C but for a
     line a record); None after reporting a record the csv module cannot read, or (when
@@ -155,40 +173,43 @@ def _read_through(
                 count += bool(values)  # a blank line is no record
                 start = reader.line_num + 1
                 if controls and len(refused) <= MAX_CONTROL_CELLS:
-                    refused += _control_cells(name, number, values, first)
+                    refused += _control_cells(file, number, values, first)
         except csv.Error as error:
             line = start
             if "field limit" in str(error):  # the usual cause: a quote opens and never closes
                 errors.append(
-                    f"{name}.csv line {line}: a cell here is longer than "
+                    f"{file} line {line}: a cell here is longer than "
                     f"{csv.field_size_limit():,} characters. Check that each double quote "
                     '(") that opens a cell is closed, and import again'
                 )
             else:
-                errors.append(f"{name}.csv line {line}: this cannot be read as CSV ({error})")
+                errors.append(f"{file} line {line}: this cannot be read as CSV ({error})")
             return None
     if refused:
         errors += refused[:MAX_CONTROL_CELLS]
         if len(refused) > MAX_CONTROL_CELLS:
             errors.append(
-                f"{name}.csv: more cells hold control characters: remove them all and import again"
+                f"{file}: more cells hold control characters: remove them all and import again"
             )
         return None
     return first, count
 
 
-def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> Iterable[Row]:
+def csv_rows(
+    name: str, open_text: Callable[[], TextIO], errors: list[str], file: str | None = None
+) -> Iterable[Row]:
     """A CSV table after checking its header (required columns present), that it holds
     no NUL or other control character (but tab and line ends) and that every record can
-    be read, else []."""
+    be read, else []. ``file``: the file's name, as messages give it (``NAME.csv``)."""
+    file = file or f"{name}.csv"
     nul, controls = _scan(open_text)
     if nul is not None:
         errors.append(
-            f"{name}.csv line {nul}: a NUL character, which no field can hold: remove it "
+            f"{file} line {nul}: a NUL character, which no field can hold: remove it "
             "and import again"
         )
         return []
-    read = _read_through(name, open_text, errors, controls)
+    read = _read_through(file, open_text, errors, controls)
     if read is None:
         return []
     first, count = read
@@ -197,21 +218,23 @@ def csv_rows(name: str, open_text: Callable[[], TextIO], errors: list[str]) -> I
     header, columns = _header(first)
     missing = _missing(name, header)
     if missing:
-        errors.append(f"{name}.csv: missing column(s) {', '.join(missing)}")
+        errors.append(f"{file}: missing column(s) {', '.join(missing)}")
         return []
-    return CsvRows(name, open_text, columns, count)
+    return CsvRows(name, open_text, columns, count, file)
 
 
-def rows_from_csv(text: str, name: str, errors: list[str]) -> Iterable[Row]:
-    return csv_rows(name, lambda: io.StringIO(text.lstrip("\ufeff"), newline=""), errors)
+def rows_from_csv(
+    text: str, name: str, errors: list[str], file: str | None = None
+) -> Iterable[Row]:
+    return csv_rows(name, lambda: io.StringIO(text.lstrip("\ufeff"), newline=""), errors, file)
 
 
 def _file_opener(file: Path) -> Callable[[], TextIO]:
     return lambda: open(file, encoding="utf-8-sig", newline="")
 
 
-def _not_utf8(name: str, line: int) -> str:
-    return f"{name}.csv line {line}: the file is not UTF-8 text: save it as CSV UTF-8 and try again"
+def _not_utf8(file: str, line: int) -> str:
+    return f"{file} line {line}: the file is not UTF-8 text: save it as CSV UTF-8 and try again"
 
 
 def _not_utf8_line(file: Path) -> int | None:
@@ -235,9 +258,9 @@ def _file_rows(name: str, file: Path, errors: list[str]) -> Iterable[Row]:
     """csv_rows of a file on disk, after checking that it is UTF-8 text."""
     line = _not_utf8_line(file)
     if line is not None:
-        errors.append(_not_utf8(name, line))
+        errors.append(_not_utf8(file.name, line))
         return []
-    return csv_rows(name, _file_opener(file), errors)
+    return csv_rows(name, _file_opener(file), errors, file.name)
 
 
 # Columns whose dates are months ("2016-11"): a date Excel holds in any other column
@@ -377,12 +400,15 @@ def _twice(table: str, first: str, second: str, keep: str = "upload") -> str:
 
 
 def csv_table(filename: str, known: Iterable[str]) -> str | None:
-    """The table a CSV file's name gives: ``actions.csv`` or ``...-actions.csv``, any case."""
+    """The table a CSV file's name gives, in any case (`NAME_RULE`): ``actions.csv``, with
+    more before it ending in a hyphen, underscore or space (``plan-actions.csv``,
+    ``Q3_actions.csv``, ``q3 actions.csv``), and a browser's copy number after it
+    (``actions (1).csv``)."""
     stem = filename.lower().removesuffix(".csv")
     if stem == filename.lower():
         return None
     for table in known:
-        if stem == table or stem.endswith(f"-{table}"):
+        if re.fullmatch(rf"(.*[-_ ])?{re.escape(table)}( \(\d+\))?", stem):
             return table
     return None
 
@@ -453,13 +479,16 @@ def read_uploads(
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError as error:
-                errors.append(_not_utf8(table, raw.count(b"\n", 0, error.start) + 1))
+                errors.append(
+                    _not_utf8(Path(upload.name).name, raw.count(b"\n", 0, error.start) + 1)
+                )
                 continue
-            add(table, rows_from_csv(text, table, errors), Path(upload.name).name)
+            file = Path(upload.name).name
+            add(table, rows_from_csv(text, table, errors, file), file)
         else:
             files_named = registry.listed(f"{n}.csv" for n in allowed)
             errors.append(
-                f"{upload.name}: name CSV files {files_named} (a name may start with more, "
-                "as in plan-actions.csv), or upload one .xlsx workbook"
+                f"{upload.name}: name CSV files {files_named} ({NAME_RULE}), or upload one "
+                ".xlsx workbook"
             )
     return tables, errors

@@ -71,6 +71,7 @@ def import_tables(
                 dry_run=dry_run,
             )
             ctx.sheets = {name for name, rows in tables.items() if _sheet(rows)}
+            ctx.files = {name: place(name, rows) for name, rows in tables.items()}
             # Each partnership written to gets one new data version, at the end: its row is
             # then locked only until the commit, not for the whole import.
             with data_version.batched():

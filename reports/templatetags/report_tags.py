@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from csp_portal.core.text import joined
 from indicators import periods
+from indicators.commentary import format_number
 
 register = template.Library()
 
@@ -157,6 +158,27 @@ def points_change(value, places=1):
         word = "rise" if value > 0 else "fall"
         return f"a {word} of less than {Decimal(1).scaleb(-places)} percentage points"
     return f"{signed(value, places)} percentage points"
+
+
+MINUS = "\u2212"
+
+
+@register.filter
+def money_figure(value, places=0) -> str:
+    """An amount of the commissioning section as printed: commas, the section's decimals
+    (``money_places``) and a true minus below zero ("−32,932.00"), as ``signed`` writes
+    one; put "£" before it in a sentence."""
+    if value is None or value == "":
+        return mark_safe('<span class="app-missing">No figure</span>')
+    amount = Decimal(value)
+    text = format_number(abs(amount), int(places))
+    return f"{MINUS}{text}" if amount < 0 and any(d in text for d in "123456789") else text
+
+
+def pounds(value, places=0) -> str:
+    """An amount in a sentence: "£433,500.00", "−£500" below zero."""
+    text = money_figure(value, places)
+    return f"{MINUS}£{text[1:]}" if text.startswith(MINUS) else f"£{text}"
 
 
 @register.filter

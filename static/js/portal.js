@@ -19,9 +19,12 @@
   // figure for it is refused too, and a blank passes over it.
   // A grid of quarters (data-paste-quarterly, its indicator's code) takes no
   // more figures than it has quarters left: a row of twelve months would fill
-  // them with April to July, so nothing is pasted. Otherwise a message says
-  // how many figures were pasted, and how many were left out when there were
-  // more figures than rows.
+  // them with April to July, so nothing is pasted. A blank cell (Excel's
+  // empty cells at the end of a row) pastes nothing: a box holding a figure
+  // keeps it, as clearing one is done by deleting it in its box. Otherwise a
+  // message says how many figures were pasted, which rows blank cells left as
+  // they were, and how many figures were left out when there were more
+  // figures than rows.
 
   var liveRegion = null;
 
@@ -100,6 +103,18 @@
       return cells;
     }
     return filled.length === 1 ? splitRatio(filled[0]) : null;
+  }
+
+  function isFilled(value) {
+    return value !== '';
+  }
+
+  // ["April", "May", "June"] -> "April, May and June"
+  function listed(names) {
+    if (names.length < 2) {
+      return names.join('');
+    }
+    return names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
   function rowName(row) {
@@ -231,6 +246,7 @@
     }
     var placed = figures.slice(0, room);
     var fills = [];
+    var kept = []; // the rows holding a figure that a blank cell left as they were
     var problems = [];
     placed.forEach(function (cells, index) {
       var row = rows[start + index];
@@ -241,8 +257,10 @@
           ' takes one figure, not ' + cells.length,
           ' needs a numerator and a denominator, like 72/100 or two cells side by side'
         ][row.inputs.length]);
-      } else if (row.inputs.length) {
+      } else if (values.some(isFilled)) {
         fills.push({ inputs: row.inputs, values: values });
+      } else if (row.inputs.some(function (input) { return isFilled(input.value); })) {
+        kept.push(rowName(row.element));
       }
     });
 
@@ -252,14 +270,25 @@
     }
     fills.forEach(function (fill) {
       fill.inputs.forEach(function (input, index) {
+        if (!isFilled(fill.values[index])) {
+          return; // a blank part of a figure leaves its box as it was
+        }
         input.value = fill.values[index];
         fire(input, 'input');
         fire(input, 'change');
       });
     });
 
-    var message = 'Pasted ' + fills.length + (fills.length === 1 ? ' figure' : ' figures') + '.';
-    var leftOver = figures.length - placed.length;
+    var message = fills.length ? 'Pasted ' + fills.length +
+      (fills.length === 1 ? ' figure.' : ' figures.') : 'No figures were pasted.';
+    if (kept.length) {
+      message += ' ' + kept.length + (kept.length === 1 ? ' blank cell left ' : ' blank cells left ') +
+        listed(kept) + (kept.length === 1 ? ' as it was' : ' as they were') +
+        ': to clear a figure, delete it in its box.';
+    }
+    var leftOver = figures.slice(placed.length).filter(function (cells) {
+      return cells.some(isFilled);
+    }).length;
     if (leftOver > 0) {
       message += ' ' + leftOver + (leftOver === 1 ? ' figure was' : ' figures were') +
         ' left out: there were no more rows.';

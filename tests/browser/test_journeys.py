@@ -247,6 +247,44 @@ def test_year_grid_of_a_quarterly_indicator_refuses_a_row_of_months_on_screen(
     expect(message).to_be_in_viewport()
 
 
+def test_year_grid_paste_with_blank_cells_keeps_the_figures_they_land_on(
+    page, live_server, plymouth
+):
+    """Review finding: a row copied from Excel with empty cells at its end cleared the
+    saved figures of February and March, and the page said "Pasted 12 figures."."""
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:year_grid", args=[partnership.slug, hate.pk, 2015])
+    )
+    expect(page.get_by_label("February 2016")).to_have_value("53")
+
+    page.get_by_label("April 2015").focus()
+    paste(page, "\t".join(str(40 + month) for month in range(10)) + "\t\t\r\n")
+
+    expect(page.get_by_label("January 2016")).to_have_value("49")
+    expect(page.get_by_label("February 2016")).to_have_value("53")
+    expect(page.get_by_label("March 2016")).to_have_value("32")
+    said = (
+        "Pasted 10 figures. 2 blank cells left February 2016 and March 2016 as they were: "
+        "to clear a figure, delete it in its box."
+    )
+    expect(page.locator("[data-paste-message]")).to_have_text(said)
+    expect(page.get_by_role("status")).to_have_text(said)  # said to screen readers too
+    page.get_by_role("button", name="Save figures").click()
+    page.wait_for_url(f"**/indicators/{hate.pk}/?year=2015")
+    values = dict(
+        Actual.objects.filter(indicator=hate, period__year=2016, period__month__lte=3).values_list(
+            "period", "value"
+        )
+    )
+    assert values == {
+        datetime.date(2016, 1, 1): Decimal(49),
+        datetime.date(2016, 2, 1): Decimal(53),
+        datetime.date(2016, 3, 1): Decimal(32),
+    }
+
+
 def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_out(
     page, live_server, plymouth
 ):

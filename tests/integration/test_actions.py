@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from actions import selectors, services
 from actions.models import Action, ActionUpdate, CrossThemeIssue, Recommendation, Risk
-from tests.factories import ActualFactory, IndicatorFactory, ThemeGroupFactory
+from tests.factories import ActualFactory, IndicatorFactory, ThemeGroupFactory, UserFactory
 from tests.factories.actions import (
     ActionFactory,
     ActionPlanFactory,
@@ -316,7 +317,10 @@ def test_quick_update_stale_page_refused(signed_in, plan_a, red_action, officer_
     )
     url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
     response = signed_in.post(url, data)
-    assert "Someone else changed the status of action 2.2" in response.content.decode()
+    who = officer_a.get_full_name()
+    assert f"{who} changed the status of action 2.2 since you opened this page" in unescape(
+        response.content.decode()
+    )  # named as the month sheet names who changed a figure
     assert Action.objects.get(pk=red_action.pk).status == "amber"
 
 
@@ -402,6 +406,27 @@ def test_action_create_adds_to_plan(signed_in, plan_a):
     assert Action.objects.get().status == "not_started"
 
 
+def test_action_form_names_a_taken_reference_with_its_other_problems(signed_in, plan_a, red_action):
+    """Review finding: a taken reference was said only once every other problem was fixed,
+    a second round of errors."""
+    url = reverse("actions:action_create", args=["partnership-a", plan_a.pk])
+    data = {
+        "objective": red_action.objective_id,
+        "reference": red_action.reference,
+        "description": "",
+    }
+
+    response = signed_in.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["reference"] == [
+        f"This plan already has an action {red_action.reference}: choose another reference."
+    ]
+    assert errors["description"] == ["Describe the action."]
+    assert Action.objects.count() == 1
+
+
 def _risk_post(**changes):
     data = {"reference": "R1", "description": "Funding ends", "likelihood": "4", "impact": "5"}
     data.update(changes)
@@ -450,7 +475,8 @@ def test_risk_edit_over_someone_elses_change_refused_then_override(signed_in, pa
     data = _risk_edit_post(risk, {"description": "As first shown"}, description="Mine")
     response = signed_in.post(edit, data)
     text = response.content.decode()
-    assert "Someone else changed the description of this risk" in text
+    # No history names who: the risk was made by a factory, not through the site.
+    assert "Someone else changed the description since you opened this page" in text
     assert Risk.objects.get().description == "Changed by someone else"
     # Saving the page as shown again (theirs now shown, mine still in the box) overrides.
     form = response.context["form"]
@@ -523,6 +549,40 @@ def test_issue_edit_to_affect_only_its_raiser_refused(signed_in, partnership_a):
     assert response.status_code == 200
     assert "must affect at least one theme group other than" in response.content.decode()
     assert list(issue.affects.all()) == [other]
+
+
+def test_issue_edit_over_someone_elses_change_names_them_and_what_they_changed(
+    signed_in, partnership_a
+):
+    """Review finding: "Someone else changed the what is asked of them of this issue since
+    you opened this page." Each field is named by a noun phrase, and the editor by name."""
+    raiser = ThemeGroupFactory(partnership=partnership_a)
+    other = ThemeGroupFactory(partnership=partnership_a)
+    olu = UserFactory(username="olu", first_name="Olu", last_name="Officer")
+    issue, _ = services.issue_save(
+        partnership=partnership_a,
+        by=olu,
+        values={"title": "Alcohol", "issue": "Late licences", "raised_by": raiser,
+                "affects": [other], "ask": "Their ask", "status": "open"},
+    )  # fmt: skip
+    shown = {
+        "title": "Alcohol",
+        "issue": "Late licences",
+        "status": "open",
+        "raised_by": str(raiser.pk),
+        "affects": [str(other.pk)],
+        "ask": "The ask first shown",
+    }
+    data = {**shown, "ask": "My ask"}
+    data.update({f"initial-{k}": v for k, v in shown.items()})
+
+    response = signed_in.post(reverse("actions:issue_edit", args=["partnership-a", issue.pk]), data)
+
+    assert (
+        "Olu Officer changed what is asked of other theme groups since you opened this page. "
+        "The page now shows what is stored"
+    ) in response.content.decode()
+    assert CrossThemeIssue.objects.get().ask == "Their ask"
 
 
 def test_issue_save_refuses_an_issue_affecting_only_its_raiser(partnership_a, officer_a):
@@ -650,9 +710,9 @@ def test_lists_export(signed_in, partnership_a, name, export):
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith(f'.{export}"')
-    if export == "csv" and name == "risks":
+    if export == "csv" and name == "risks":  # risks.csv, a spreadsheet's formula escaped
         text = response.content.decode()
-        assert "'=HYPERLINK(1)" in text and ",3,3,9,High," in text
+        assert "'=HYPERLINK(1)" in text and ",3,3," in text
 
 
 def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
@@ -660,7 +720,7 @@ def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
 ):
     """The risk's short facts are columns; its theme group, likelihood, impact and
     mitigation are named in a row under it (the table was 1,842 px wide on a 1,100 px
-    screen). The download keeps them all as columns."""
+    screen). The download keeps them all as columns: risks.csv's, to import back."""
     RiskFactory(
         partnership=partnership_a,
         reference="SS-R4",
@@ -691,8 +751,8 @@ def test_risk_list_shows_long_text_under_each_row_and_downloads_every_column(
     ]
     download = signed_in.get(url, {"_export": "csv"}).content.decode()
     assert download.splitlines()[0] == (
-        "\ufeffRef,Risk,Theme group,Owner,Likelihood,Impact,Score,Band,Mitigation,Status,"
-        "Review date"
+        "\ufeffpartnership,reference,theme_group,description,owner,likelihood,impact,"
+        "mitigation,status,review_date"
     )
 
 

@@ -645,3 +645,65 @@ def test_import_reopens_a_closed_action_before_its_update(tmp_path, valley, offi
 
     action = Action.objects.get(reference="2.2")
     assert not action.closed and action.status == "amber"
+
+
+# The risk and recommendation lists' downloads -------------------------------------------
+
+RECOMMENDATION_ROWS = [
+    "partnership-a,CC-01,2011-01-20,Include the family group position,Chair,Agreed,accepted,"
+    "2011-06-30",
+    "partnership-a,CC-02,2011-01-20,Report on hate crime,=Officer,,awaiting_response,",
+]
+
+
+@pytest.mark.parametrize("table", ["risks", "recommendations"])
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_risk_and_recommendation_lists_download_files_that_import_back(
+    client, tmp_path, valley, officer_a, table, export_format
+):
+    """Review finding: the lists' downloads had the table's headings (Ref, Risk, Theme
+    group...), so uploading one was refused for missing columns. Each is now its import
+    table's file, the columns in the README's order, and a check of it changes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    _write(tmp_path, table, *(RISK_ROWS if table == "risks" else RECOMMENDATION_ROWS))
+    _import(tmp_path, by=officer_a)
+    client.force_login(officer_a)
+
+    download = client.get(
+        reverse(f"actions:{table}", args=["partnership-a"]), {"_export": export_format}
+    )
+
+    name = download["Content-Disposition"].split('filename="')[1].rstrip('"')
+    assert name == f"partnership-a-{table}.{export_format}"
+    if export_format == "csv":
+        rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    else:
+        errors: list[str] = []
+        rows = importing.read_workbook(download.content, errors)[table]
+        assert not errors
+        rows = [
+            list(transfer.COLUMNS[table]),
+            *([r.get(c) for c in transfer.COLUMNS[table]] for r in rows),
+        ]
+    assert rows[0] == list(transfer.COLUMNS[table])
+    assert len(rows) == 3
+    checked = client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile(name, download.content)], "dry_run": "on"},
+    )
+    report = checked.context["report"]
+    assert checked.context["import_errors"] == [] and report is not None
+    assert (report.created[table], report.updated[table], report.unchanged[table]) == (0, 0, 2)
+
+
+def test_the_filtered_risk_list_downloads_the_risks_it_shows(client, tmp_path, valley, officer_a):
+    _write(tmp_path, "risks", *RISK_ROWS)
+    _import(tmp_path, by=officer_a)
+    client.force_login(officer_a)
+
+    download = client.get("/p/partnership-a/risks/", {"status": "open", "_export": "csv"})
+
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["R1"]

@@ -422,7 +422,7 @@ def test_import_form_hint_names_only_what_the_person_may_import(client, officer_
     text = hint.fields["files"].help_text
     assert text.startswith("CSV files named actuals.csv, actions.csv, risks.csv")
     assert "partnerships.csv" not in text and "targets.csv" not in text
-    assert "(a name may start with more, as the site's downloads do: plan-actions.csv)" in text
+    assert "(a name may start with more ending in a hyphen, underscore or space" in text
 
     client.force_login(admin_user)
     hint = client.get(reverse("indicators:import_all")).context["form"]

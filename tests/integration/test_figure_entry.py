@@ -340,13 +340,32 @@ BAD_INPUT = {
         {"RATIO-n": "0", "RATIO-d": "0"},
         "SAT 01 Victim satisfaction: the denominator must be more than 0.",
     ),
+    # Review finding: the summary's link and the red box were the numerator's.
+    "denominator_zero_beside_a_numerator": (
+        {"RATIO-n": "10", "RATIO-d": "0"},
+        "SAT 01 Victim satisfaction: the denominator must be more than 0.",
+    ),
+    "denominator_not_a_number": (
+        {"RATIO-n": "9", "RATIO-d": "ten"},
+        "SAT 01 Victim satisfaction denominator must be a number, like 148 ('ten' is not a "
+        "number). Leave it blank if there is no figure yet.",
+    ),
+}
+# The cases whose error is the denominator's alone: its box is marked, not the numerator's.
+DENOMINATOR_ERRORS = {
+    "denominator_missing",
+    "denominator_zero",
+    "denominator_zero_beside_a_numerator",
+    "denominator_not_a_number",
 }
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("bad, message", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+@pytest.mark.parametrize(
+    "case, bad, message", [(k, *v) for k, v in BAD_INPUT.items()], ids=BAD_INPUT.keys()
+)
 def test_month_sheet_post_bad_input_shows_error_summary_and_saves_nothing(
-    client, officer_a, sheet, bad, message
+    client, officer_a, sheet, case, bad, message
 ):
     count, ratio = sheet
     client.force_login(officer_a)
@@ -359,12 +378,14 @@ def test_month_sheet_post_bad_input_shows_error_summary_and_saves_nothing(
     assert response.status_code == 200
     assert error_summary(response) == [message]
     # The same message beside the input, which keeps what was typed.
-    field = f"i{count.pk}-v" if "COUNT-v" in bad else f"i{ratio.pk}-n"
+    part = "d" if case in DENOMINATOR_ERRORS else "n"
+    field = f"i{count.pk}-v" if "COUNT-v" in bad else f"i{ratio.pk}-{part}"
     assert response.context["form"].errors[field] == [message]
+    assert f'href="#id_{field}"' in response.content.decode()  # the summary's link
     row = unescape(table_row(response, f'name="{field}"'))
     assert f'<p class="govuk-error-message" id="id_{field}-error">' in row
     assert message in row
-    typed = bad.get("COUNT-v", bad.get("RATIO-n", ""))
+    typed = bad.get("COUNT-v", bad.get(f"RATIO-{part}", ""))
     assert f'value="{typed}"' in row or typed == ""
     assert "<title>Error: Figures for November 2016" in page_text(response)
     assert figures() == before

@@ -286,3 +286,36 @@ def test_control_characters_past_the_first_hundred_are_said_in_one_line():
     assert errors[-1] == (
         "actuals.csv: more cells hold control characters: remove them all and import again"
     )
+
+
+# What a CSV file may be called -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    ["q3-actuals.csv", "Q3_actuals.csv", "q3 actuals.csv", "actuals (1).csv", "ACTUALS.CSV"],
+)
+def test_a_csv_named_as_the_rule_says_is_read_and_its_row_errors_name_it(officer_client, name):
+    """Review finding: Q3_actuals.csv, "q3 actuals.csv" and "actuals (1).csv" (a browser's
+    second download) were refused, and a row error named actuals.csv, not the file."""
+    good = csv_file(name, HEADER + "partnership-a,HC 01,2016-04,5,,,\n")
+    assert post(officer_client, good).status_code == 302
+    assert Actual.objects.get().value == 5
+
+    bad = csv_file(name, HEADER + "partnership-a,HC 01,2016-13,5,,,\n")
+    assert f"{name} row 2: period '2016-13'" in summary_text(post(officer_client, bad))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["transactions.csv", "actuals-2016.csv", "actuals (a).csv"])
+def test_a_csv_named_for_no_table_is_refused_saying_the_rule(officer_client, name):
+    response = post(officer_client, csv_file(name, HEADER + "partnership-a,HC 01,2016-04,5,,,\n"))
+
+    assert (
+        f"{name}: name CSV files actuals.csv, actions.csv, risks.csv, recommendations.csv, "
+        "funding.csv or commissioning.csv (a name may start with more ending in a hyphen, "
+        "underscore or space, as in plan-actions.csv or Q3 actuals.csv, and end with a "
+        "copy's number, as in actuals (1).csv), or upload one .xlsx workbook"
+    ) in summary_text(response)
+    assert not Actual.objects.exists()

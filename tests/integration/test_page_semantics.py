@@ -1,6 +1,7 @@
 """What assistive technology is told: names of boxes, which column a table is sorted by,
 which box of a form is empty."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -99,13 +100,35 @@ def test_numbers_take_commas_only_between_thousands():
 
 
 def test_an_action_date_takes_the_form_its_hint_gives():
+    """Review finding: a date box (type=date, shown as dd/mm/yyyy in a UK browser) was
+    hinted "For example, 25 8 2007", which it cannot show."""
     import datetime
 
     from actions.forms import _date_field
 
     field = _date_field("Due date")
-    assert field.clean("25 8 2007") == datetime.date(2007, 8, 25)
-    assert "25 8 2007" in field.help_text
+    assert field.widget.input_type == "date"
+    assert field.help_text == "For example, 25/08/2007."
+    # Typed so where a browser has no date box, and posted as ISO where it has one.
+    assert field.clean("25/08/2007") == datetime.date(2007, 8, 25)
+    assert field.clean("2007-08-25") == datetime.date(2007, 8, 25)
+
+
+@pytest.mark.django_db
+def test_a_meeting_and_an_update_are_named_by_their_day_as_the_site_writes_it(partnership_a):
+    """Review finding: "Scrutiny panel, 09 December 2026", where the site writes "9 December
+    2026"."""
+    from commissioning.models import ProgressUpdate
+    from csp_portal.core.models import Meeting
+    from tests.factories import CommissioningLineFactory
+
+    meeting = Meeting(
+        partnership=partnership_a, title="Scrutiny panel", date=datetime.date(2026, 12, 9)
+    )
+    assert str(meeting) == "Scrutiny panel, 9 December 2026"
+    line = CommissioningLineFactory(partnership=partnership_a, reference="C1")
+    update = ProgressUpdate(line=line, date=datetime.date(2017, 3, 1))
+    assert str(update) == "C1 update 1 March 2017"
 
 
 @pytest.mark.django_db

@@ -91,3 +91,26 @@ def test_over_allocation_is_named_not_netted_against_other_streams(partnership_a
         "grant: more is allocated to lines than that stream holds."
     ) in text
     assert "£-" not in text
+
+
+@pytest.mark.django_db
+def test_the_section_writes_all_its_money_alike_with_a_true_minus(partnership_a):
+    """Review finding: the warning wrote "(£433,500) exceed its £400,568 by £32,932" beside
+    "£433,500.00 ... £32,932.00 is over-allocated", and the funding table "-32,932.00"."""
+    over = FundingStreamFactory(
+        partnership=partnership_a, source="PCC grant", amount=Decimal("400568")
+    )
+    FundingStreamFactory(partnership=partnership_a, source="Council", amount=Decimal("75000.50"))
+    CommissioningLineFactory(
+        partnership=partnership_a, funding_stream=over, contribution=Decimal("433500")
+    )
+    report = ReportFactory(partnership=partnership_a, period=JUNE_2017)
+
+    text = _text(rendering.render_document(services.report_snapshot(report)))
+
+    assert "£32,932.00 is over-allocated on PCC grant" in text
+    assert (
+        "Confirmed contributions from PCC grant (£433,500.00) exceed its £400,568.00 by £32,932.00."
+    ) in text
+    assert "PCC grant 400,568.00 433,500.00 \u221232,932.00" in text  # the funding table
+    assert "-32,932" not in text and "£32,932 " not in text

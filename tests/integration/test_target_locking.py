@@ -424,22 +424,35 @@ def test_a_report_of_earlier_months_published_later_leaves_newer_revisions_liste
 
 
 @pytest.mark.django_db
-def test_a_first_target_for_a_year_the_report_showed_without_one_needs_no_reason(
-    client, officer_a, published, hate_crime
+def test_a_first_target_for_a_year_the_report_showed_without_one_needs_a_reason(
+    client, officer_a, partnership_a
 ):
-    # The report showed SP 09 against a 2016/17 target, and nothing for 2017/18 or for a
-    # monitored indicator of 2016/17: their first targets are set freely, as no revision.
-    Target.objects.filter(indicator=hate_crime).delete()
+    # The report showed SP 10 for 2016/17 with no target. The year is frozen all the same:
+    # its first target is a change the panel was not given, listed by the next report as a
+    # revision, so it needs a reason like any other (and the page says so beforehand).
+    other = IndicatorFactory(partnership=partnership_a, code="SP 10")
+    actuals_create(other, {datetime.date(2016, 10, 1): 5})
+    report = ReportFactory(partnership=partnership_a, title="Update", period=NOV_2016)
+    services.report_publish(report=report, by=None)
     client.force_login(officer_a)
-    page = client.get(target_url(hate_crime)).content.decode()
-    assert "rated SP 09 against it" not in page
+    page = client.get(target_url(other)).content.decode()
+    assert (
+        "The published report 'Update' showed this indicator with no 2016/17 target. Setting "
+        "or changing its target needs a reason"
+    ) in page
 
-    target, outcome = set_target(hate_crime, 420)
+    with pytest.raises(figure_services.TargetLocked):
+        set_target(other, 420)
+    refused = client.post(target_url(other), {"kind": "annual", "value": "420"})
+    assert "Give a reason for changing the 2016/17 target" in unescape(refused.content.decode())
+    assert not Target.objects.filter(indicator=other).exists()
+
+    target, outcome = set_target(other, 420, reason="the board set one in December")
 
     assert outcome == "created" and target.value == 420
-    # Once there is one, a change needs a reason again.
-    with pytest.raises(figure_services.TargetLocked):
-        set_target(hate_crime, 430)
+    later = ReportFactory(partnership=partnership_a, period=datetime.date(2017, 1, 1))
+    revisions = services.report_snapshot(later)["revisions"]
+    assert [r["reason"] for r in revisions] == ["the board set one in December"]
 
 
 @pytest.mark.django_db
@@ -457,7 +470,7 @@ def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
     report = ReportFactory(partnership=partnership_a, title="Update", period=NOV_2016)
     services.report_publish(report=report, by=None)
     if polarity == "higher":
-        set_target(other, 40)  # free: the report printed none
+        set_target(other, 40, reason="set in December")  # the report printed none
 
     with pytest.raises(figure_services.TargetLocked) as refused:
         set_target(other, 60)
@@ -470,8 +483,8 @@ def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
     client.force_login(officer_a)
     page = client.get(target_url(other)).content.decode()
     assert (
-        "The published report 'Update' showed this indicator with no 2016/17 target. A change "
-        "to its target needs a reason, and the next report will list it as a revision."
+        "The published report 'Update' showed this indicator with no 2016/17 target. Setting "
+        "or changing its target needs a reason, and the next report will list it as a revision."
     ) in page
     assert "rated this indicator" not in page
     client.force_login(admin_user)
@@ -511,13 +524,16 @@ def test_a_report_or_overview_that_printed_the_target_rated_against_it(
 
 
 @pytest.mark.django_db
-def test_import_sets_a_years_first_profile_a_point_at_a_time(tmp_path, published, hate_crime):
-    # 2016/17 rated against the annual target; another indicator the report showed had no
-    # target, so its first profile imports without a reason, every point of it.
+def test_import_of_a_years_first_profile_the_report_showed_without_one_is_refused(
+    tmp_path, published, hate_crime
+):
+    # Another indicator the report showed for 2016/17 had no target: a file (which gives no
+    # reason) may not set its first profile, as the target page would not without one.
     other = IndicatorFactory(partnership=hate_crime.partnership, code="SP 10")
     actuals_create(other, {datetime.date(2016, 10, 1): 5})
     services.report_publish(
-        report=ReportFactory(partnership=hate_crime.partnership, period=NOV_2016), by=None
+        report=ReportFactory(partnership=hate_crime.partnership, title="Update", period=NOV_2016),
+        by=None,
     )
     row = {"partnership": hate_crime.partnership.slug, "indicator": "SP 10", "year": "2016/17"}
     write_csv(
@@ -529,9 +545,20 @@ def test_import_sets_a_years_first_profile_a_point_at_a_time(tmp_path, published
         ],
     )
 
-    importing.import_path(tmp_path, by=None)
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None, dry_run=True)
 
-    assert Target.objects.filter(indicator=other).count() == 3
+    assert failed.value.report.errors[0].startswith(
+        "targets.csv row 2: the published report 'Update' showed SP 10 with no target for "
+        "2016/17; change it on the indicator's target page with a reason"
+    )
+    with pytest.raises(importing.ImportFailed):
+        importing.import_path(tmp_path, by=None)
+    assert not Target.objects.filter(indicator=other).exists()
+    # A year no report showed takes its first target from a file as before.
+    write_csv(tmp_path, "targets", [{**row, "year": "2017/18", "type": "annual", "value": "9"}])
+    importing.import_path(tmp_path, by=None)
+    assert Target.objects.filter(indicator=other, financial_year=2017).count() == 1
 
 
 @pytest.mark.django_db
