@@ -16,7 +16,9 @@
   // one-box row, would land in the wrong box: then nothing is pasted and a
   // message above the grid names the rows to fix. A row not open yet (a
   // month not begun, a quarter not ended) has no boxes but keeps its place: a
-  // figure for it is refused too, and a blank passes over it.
+  // figure for it is refused too, and a blank passes over it. A two-box row
+  // given one part and a blank is refused too: the blank would keep the other
+  // box's stored part, pairing it with a new one.
   // A grid of quarters (data-paste-quarterly, its indicator's code) takes no
   // more figures than it has quarters left: a row of twelve months would fill
   // them with April to July, so nothing is pasted. A blank cell (Excel's
@@ -100,7 +102,8 @@
       return ['', ''];
     }
     if (cells.length === 2) {
-      return cells;
+      // One part alone would be paired with the other box's stored part.
+      return filled.length === 2 ? cells : null;
     }
     return filled.length === 1 ? splitRatio(filled[0]) : null;
   }

@@ -285,6 +285,58 @@ def test_year_grid_paste_with_blank_cells_keeps_the_figures_they_land_on(
     }
 
 
+def test_year_grid_paste_refuses_a_percentage_row_with_one_part_blank(page, live_server, plymouth):
+    """Review finding: a row pasted with its numerator and a blank denominator kept the
+    stored denominator, so June's 8/9 became 5/9 without a word."""
+    partnership, officer, hate = plymouth
+    referred = IndicatorFactory(
+        partnership=partnership,
+        theme_group=hate.theme_group,
+        code="SP 08",
+        title="Victims referred to support",
+        measure=Indicator.Measure.PERCENTAGE,
+    )
+    ActualFactory(
+        indicator=referred,
+        period=datetime.date(2016, 6, 1),
+        numerator=8,
+        denominator=9,
+        value=Decimal("88.9"),
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url
+        + reverse("indicators:year_grid", args=[partnership.slug, referred.pk, 2016])
+    )
+    numerator = page.get_by_label("Numerator for June 2016")
+    denominator = page.get_by_label("Denominator for June 2016")
+    expect(numerator).to_have_value("8")
+    message = page.locator("[data-paste-message]")
+
+    page.get_by_label("Numerator for April 2016").focus()
+    paste(page, "\t\r\n\t\r\n5\t\r\n")
+    expect(message).to_have_text(
+        "Nothing was pasted: June 2016 needs a numerator and a denominator, "
+        "like 72/100 or two cells side by side."
+    )
+    expect(numerator).to_have_value("8")
+    expect(denominator).to_have_value("9")
+    paste(page, "\t\r\n\t\r\n\t9\r\n")
+    expect(message).to_contain_text("June 2016 needs a numerator and a denominator")
+    expect(numerator).to_have_value("8")
+
+    # Both parts blank leave June as it was; July, given both, takes them.
+    paste(page, "\t\r\n\t\r\n\t\r\n6\t7\r\n")
+    expect(numerator).to_have_value("8")
+    expect(denominator).to_have_value("9")
+    expect(page.get_by_label("Numerator for July 2016")).to_have_value("6")
+    expect(message).to_have_text(
+        "Pasted 1 figure. 1 blank cell left June 2016 as it was: "
+        "to clear a figure, delete it in its box."
+    )
+    assert_accessible(page)
+
+
 def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_out(
     page, live_server, plymouth
 ):
