@@ -20,8 +20,9 @@
   // given one part and a blank is refused too: the blank would keep the other
   // box's stored part, pairing it with a new one.
   // A grid of quarters (data-paste-quarterly, its indicator's code) takes no
-  // more figures than it has quarters left: a row of twelve months would fill
-  // them with April to July, so nothing is pasted. A blank cell (Excel's
+  // more figures than it has quarters left (blank cells after the last figure
+  // not counted): a row of twelve months would fill them with April to July,
+  // so nothing is pasted. A blank cell (Excel's
   // empty cells at the end of a row) pastes nothing: a box holding a figure
   // keeps it, as clearing one is done by deleting it in its box. Otherwise a
   // message says how many figures were pasted, which rows blank cells left as
@@ -242,9 +243,17 @@
     var figures = figuresFor(lines, rows[start].inputs.length);
     var quarterly = grid.getAttribute('data-paste-quarterly');
     var room = rows.length - start;
-    if (quarterly && figures.length > room) {
+    var reach = figures.length; // the rows up to the last figure: trailing blank cells fill none
+    while (reach > 0 && !figures[reach - 1].some(isFilled)) {
+      reach -= 1;
+    }
+    if (quarterly && reach > room) {
+      var blanks = reach - figures.slice(0, reach).filter(function (cells) {
+        return cells.some(isFilled);
+      }).length;
       showMessage(grid, rows[start], 'Nothing was pasted. ' + quarterly + ' is quarterly: ' +
-        'paste one figure per quarter (' + room + ' at most), not ' + figures.length + '.', true);
+        'paste one figure per quarter (' + room + ' at most), not ' + reach +
+        (blanks ? ' cells, ' + blanks + ' of them blank.' : '.'), true);
       return;
     }
     var placed = figures.slice(0, room);

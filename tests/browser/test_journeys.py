@@ -337,6 +337,40 @@ def test_year_grid_paste_refuses_a_percentage_row_with_one_part_blank(page, live
     assert_accessible(page)
 
 
+def test_year_grid_of_a_quarterly_indicator_does_not_count_blank_cells_after_the_figures(
+    page, live_server, plymouth
+):
+    """Review finding: a row of six cells, one a figure, was refused as six quarterly
+    figures ("not 6"), though its blank cells paste nothing."""
+    partnership, officer, hate = plymouth
+    referrals = IndicatorFactory(
+        partnership=partnership,
+        theme_group=hate.theme_group,
+        code="SP 05",
+        title="Referrals to domestic abuse services",
+        frequency=Indicator.Frequency.QUARTERLY,
+    )
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url
+        + reverse("indicators:year_grid", args=[partnership.slug, referrals.pk, 2016])
+    )
+    message = page.locator("[data-paste-message]")
+
+    page.get_by_label("Q1 (April 2016 quarter)").focus()
+    paste(page, "\t\t\t9\t\t")
+    expect(page.get_by_label("Q4 (January 2017 quarter)")).to_have_value("9")
+    expect(message).to_have_text("Pasted 1 figure.")
+
+    # A figure past the last quarter is still refused, the blank cells before it named.
+    paste(page, "\t\t\t\t7\t")
+    expect(message).to_have_text(
+        "Nothing was pasted. SP 05 is quarterly: "
+        "paste one figure per quarter (4 at most), not 5 cells, 4 of them blank."
+    )
+    expect(page.get_by_label("Q4 (January 2017 quarter)")).to_have_value("9")
+
+
 def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_out(
     page, live_server, plymouth
 ):
