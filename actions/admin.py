@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from csp_portal.core.admin import KeepsHistory, LooksUpInItsPartnership, OwnThemeGroups
+from csp_portal.core.admin import (
+    InAdministeredPartnerships,
+    KeepsHistory,
+    LooksUpInItsPartnership,
+    OwnThemeGroups,
+)
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
 from . import services
@@ -17,8 +22,9 @@ from .models import (
 )
 
 
-class ActionsAdmin(KeepsHistory, admin.ModelAdmin):
-    """Changes made here join the history of action plans, as the site's do."""
+class ActionsAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
+    """Changes made here join the history of action plans, as the site's do; a staff user
+    sees only the rows of the partnerships they edit."""
 
     history = services.HISTORY
 
@@ -67,6 +73,7 @@ class ActionPlanAdmin(OwnThemeGroups, ActionsAdmin):
 
 @admin.register(Objective)
 class ObjectiveAdmin(ActionsAdmin):
+    partnership_path = "plan__partnership"
     form = PlainTextModelForm
     list_display = ["number", "title", "plan"]
     list_filter = ["plan__partnership"]
@@ -122,7 +129,8 @@ class ActionAdmin(LooksUpInItsPartnership, ActionsAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(InAdministeredPartnerships, admin.ModelAdmin):
+    partnership_path = "action__plan__partnership"
     form = PlainTextModelForm
     list_display = ["action", "date", "kind", "status", "by", "source"]
     list_filter = ["kind", "status", "source", "action__plan__partnership"]
@@ -185,7 +193,7 @@ class RecommendationAdmin(LooksUpInItsPartnership, ActionsAdmin):
 
 
 @admin.register(ActionsChange)
-class ActionsChangeAdmin(admin.ModelAdmin):
+class ActionsChangeAdmin(InAdministeredPartnerships, admin.ModelAdmin):
     list_display = ["changed_at", "partnership", "subject", "label", "source", "changed_by"]
     list_filter = ["partnership", "subject", "source"]
     search_fields = ["label"]

@@ -33,7 +33,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from csp_portal.core.history import changes_described, value_words
-from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
+from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup, theme_group_key
 from indicators import periods
 from indicators.importing import max_lengths
 from indicators.importing.checking import yes_no
@@ -263,8 +263,10 @@ def check_actions(rows, ctx) -> list[dict]:
             continue
         plan_key = (slug, plan)
         theme_group = row.get("theme_group")
-        first = plans.setdefault(plan_key, (year, theme_group, row.number))
-        if first[:2] != (year, theme_group):
+        # One group in any capitals and spacing, as the import finds it (`theme_group_key`).
+        group_key = theme_group_key(theme_group or "")
+        first = plans.setdefault(plan_key, (year, group_key, row.number))
+        if first[:2] != (year, group_key):
             ctx.error(
                 row,
                 f"plan '{plan}' has a different financial_year or theme_group at row {first[2]}",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from csp_portal.core.admin import KeepsHistory, object_id_of
+from csp_portal.core.admin import InAdministeredPartnerships, KeepsHistory, object_id_of
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
@@ -14,8 +14,9 @@ from .models import (
 )
 
 
-class CommissioningAdmin(KeepsHistory, admin.ModelAdmin):
-    """Changes made here join the history of commissioning, as the site's do."""
+class CommissioningAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
+    """Changes made here join the history of commissioning, as the site's do; a staff user
+    sees only the rows of the partnerships they edit."""
 
     history = services.HISTORY
 
@@ -126,6 +127,7 @@ class ProgressOutputInline(admin.TabularInline):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(CommissioningAdmin):
+    partnership_path = "line__partnership"
     form = PlainTextModelForm
     list_display = ["line", "date", "reported_by", "entered_by"]
     list_filter = ["line__partnership", "date"]
@@ -156,7 +158,7 @@ class ProgressUpdateAdmin(CommissioningAdmin):
 
 
 @admin.register(CommissioningChange)
-class CommissioningChangeAdmin(admin.ModelAdmin):
+class CommissioningChangeAdmin(InAdministeredPartnerships, admin.ModelAdmin):
     list_display = ["changed_at", "partnership", "subject", "label", "source", "changed_by"]
     list_filter = ["partnership", "subject", "source"]
     search_fields = ["label"]

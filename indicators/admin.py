@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from csp_portal.core.admin import OwnThemeGroups, RefusesDeletion
+from csp_portal.core.admin import InAdministeredPartnerships, OwnThemeGroups, RefusesDeletion
 from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.models import Partnership
 from csp_portal.core.paginators import EstimatedCountPaginator
@@ -13,9 +13,10 @@ from .models import Actual, FigureChange, Indicator, Target
 from .validation import BASELINE_YEARS
 
 
-class NationalAdmin(admin.ModelAdmin):
+class NationalAdmin(InAdministeredPartnerships, admin.ModelAdmin):
     """A list that grows with every partnership in the country: count it once (from the
-    planner's estimate when unfiltered), never twice."""
+    planner's estimate when unfiltered), never twice. A staff user sees only the rows of
+    the partnerships they edit."""
 
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -184,6 +185,7 @@ class TargetAdminForm(PlainTextModelForm):
 
 @admin.register(Target)
 class TargetAdmin(NationalAdmin):
+    partnership_path = "indicator__partnership"
     form = TargetAdminForm
     list_display = ["indicator", "financial_year", "kind", "value", "baseline_year", "period"]
     list_filter = ["kind", FinancialYearFilter, "indicator__partnership"]
@@ -267,6 +269,7 @@ class ReadOnlyAdmin(NationalAdmin):
 class ActualAdmin(ReadOnlyAdmin):
     """Read-only: figures are entered on the site, where edits are checked and audited."""
 
+    partnership_path = "indicator__partnership"
     list_display = [
         "indicator",
         "period",
@@ -283,6 +286,7 @@ class ActualAdmin(ReadOnlyAdmin):
 
 @admin.register(FigureChange)
 class FigureChangeAdmin(ReadOnlyAdmin):
+    partnership_path = "indicator__partnership"
     list_display = [
         "changed_at",
         "indicator",

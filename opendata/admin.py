@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 
+from csp_portal.core.admin import InAdministeredPartnerships
+
 from .models import OffenceMapping, Peer, PoliceImport
 from .selectors import offence_names_unknown
 
 
 @admin.register(PoliceImport)
-class PoliceImportAdmin(admin.ModelAdmin):
+class PoliceImportAdmin(InAdministeredPartnerships, admin.ModelAdmin):
     list_display = ["imported_at", "partnership", "imported_by", "dry_run"]
     list_filter = ["partnership", "dry_run"]
     readonly_fields = ["partnership", "files", "report", "dry_run", "imported_by", "imported_at"]
@@ -15,14 +17,15 @@ class PoliceImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Peer)
-class PeerAdmin(admin.ModelAdmin):
+class PeerAdmin(InAdministeredPartnerships, admin.ModelAdmin):
     list_display = ["csp_name", "partnership", "population", "households", "is_self"]
     list_filter = ["partnership"]
     search_fields = ["csp_name", "partnership__name"]
 
 
 @admin.register(OffenceMapping)
-class OffenceMappingAdmin(admin.ModelAdmin):
+class OffenceMappingAdmin(InAdministeredPartnerships, admin.ModelAdmin):
+    partnership_path = "indicator__partnership"
     list_display = ["indicator", "offence_groups", "per_households"]
     autocomplete_fields = ["indicator"]
     readonly_fields = ["unknown_names"]

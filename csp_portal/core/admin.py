@@ -146,20 +146,59 @@ class LooksUpInItsPartnership:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class OffersOwnPartnerships:
+def in_administered_partnerships(rows, user, partnership_path: str):
+    """These rows, less those of partnerships the user does not administer
+    (`permissions.administered_partnership_ids`); ``partnership_path`` leads from a row to
+    its partnership ("pk" for partnerships themselves)."""
+    allowed = permissions.administered_partnership_ids(user)
+    if allowed is None:
+        return rows
+    return rows.filter(**{f"{partnership_path}__in": allowed})
+
+
+class InAdministeredPartnerships:
+    """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
+    row to it): a staff user who is not an administrator lists, opens, changes, deletes and
+    reads the history of only the rows of the partnerships they edit (`permissions.
+    administered_partnership_ids`): another's row is answered as if it did not exist. The
+    boxes of its pages offer, and accept, only those partnerships' rows of every admin that
+    is one too (a row's partnership, plan, indicators, line)."""
+
+    partnership_path = "partnership"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return in_administered_partnerships(rows, request.user, self.partnership_path)
+
+    def _administered_choices(self, field, db_field, request):
+        chosen_from = self.admin_site._registry.get(db_field.related_model)
+        if field is None or not isinstance(chosen_from, InAdministeredPartnerships):
+            return field
+        field.queryset = in_administered_partnerships(
+            field.queryset, request.user, chosen_from.partnership_path
+        )
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._administered_choices(field, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._administered_choices(field, db_field, request)
+
+
+class OffersOwnPartnerships(InAdministeredPartnerships):
     """A model admin (members, meetings) whose rows the admin's look-up boxes offer only
-    from the partnerships the person may administer (`permissions.administered_
-    partnership_ids`), and only from the one a box asks for (`PartnershipAutocomplete`):
-    a staff user of one partnership is never shown another's people or meetings."""
+    from the partnerships the person may administer (`InAdministeredPartnerships`), and
+    only from the one a box asks for (`PartnershipAutocomplete`): a staff user of one
+    partnership is never shown another's people or meetings."""
 
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
         match = request.resolver_match
         if match is None or match.url_name != "autocomplete":
             return queryset, distinct
-        allowed = permissions.administered_partnership_ids(request.user)
-        if allowed is not None:
-            queryset = queryset.filter(partnership_id__in=allowed)
         asked = request.GET.get(PARTNERSHIP_PARAMETER, "")
         if asked.isdecimal():
             queryset = queryset.filter(partnership_id=int(asked))
@@ -588,8 +627,11 @@ def partnerships_kept(partnerships: list[Partnership]) -> list[str]:
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(NamesOldAndNew, RefusesDeletion, admin.ModelAdmin):
+class PartnershipAdmin(
+    InAdministeredPartnerships, NamesOldAndNew, RefusesDeletion, admin.ModelAdmin
+):
     form = PlainTextModelForm
+    partnership_path = "pk"  # a partnership is its own
     list_display = ["name", "area", "police_force", "population", "fy_start_month"]
     list_filter = ["police_force"]
     search_fields = ["name", "area", "police_force", "slug"]
@@ -617,7 +659,7 @@ class PartnershipAdmin(NamesOldAndNew, RefusesDeletion, admin.ModelAdmin):
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(RefusesDeletion, admin.ModelAdmin):
+class ThemeGroupAdmin(InAdministeredPartnerships, RefusesDeletion, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["name", "partnership", "chair", "coordinator"]
     list_filter = ["partnership"]

@@ -6,9 +6,10 @@
 - Editors (chair, vice chair, coordinator, officer) of a partnership read its live,
   unpublished figures and write its data.
 - Panel members of a partnership read its published material only.
-- In Django's admin, the boxes that look up an action's lead or a recommendation's
-  meeting offer a staff user only the partnerships they edit (every one to an
-  administrator), and on a row's page only that row's partnership.
+- In Django's admin, a staff user lists, opens and changes only the rows of the
+  partnerships they edit (every one to an administrator), and its boxes offer only
+  those partnerships' rows (the boxes that look up an action's lead or a recommendation's
+  meeting, on a row's page, only that row's partnership's).
 - Anyone else gets nothing of that partnership: views answer 404, so the
   existence of another partnership's drafts is not revealed.
 """
@@ -120,10 +121,10 @@ def visible_partnerships(user: User | AnonymousUser) -> QuerySet[Partnership]:
 
 
 def administered_partnership_ids(user: User | AnonymousUser) -> set[int] | None:
-    """The ids of the partnerships whose rows the admin's look-up boxes (an action's lead,
-    a recommendation's meeting) offer the user: None, meaning every one, for an
-    administrator; else those the user may write to (Access.EDIT). Staff status alone
-    grants none: the admin's boxes must not name another partnership's people."""
+    """The ids of the partnerships whose rows the admin lists, opens and offers in its
+    boxes (an action's lead, a recommendation's meeting) to the user: None, meaning every
+    one, for an administrator; else those the user may write to (Access.EDIT). Staff
+    status alone grants none: the admin must not name another partnership's people."""
     if is_site_admin(user):
         return None
     if not user.is_authenticated or not user.is_active:

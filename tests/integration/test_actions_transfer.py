@@ -413,6 +413,34 @@ def test_import_risk_references_are_one_risk_whatever_their_case(tmp_path, valle
     assert "risks.csv row 3: a second risk 'zr-9' (first at row 2)" in failed.value.report.errors
 
 
+def test_import_plans_theme_group_is_one_group_in_any_capitals(tmp_path, valley, officer_a):
+    """Review finding: a later row naming the plan's group in other capitals than its first
+    row ("delivery  GROUP" for "Delivery Group") was refused as a different theme group,
+    though the import finds the group in any capitals."""
+    rows = [*ACTION_ROWS[:2], ACTION_ROWS[2].replace("Delivery Group", "delivery  GROUP")]
+    _write(tmp_path, "actions", *rows)
+
+    _import(tmp_path, by=officer_a)
+
+    plan = ActionPlan.objects.get()
+    assert plan.theme_group.name == "Delivery Group"
+    assert plan.actions.count() == 3
+
+
+def test_import_plans_second_theme_group_is_still_refused(tmp_path, valley, officer_a):
+    ThemeGroupFactory(partnership=valley, name="Other Group")
+    rows = [*ACTION_ROWS[:2], ACTION_ROWS[2].replace("Delivery Group", "Other Group")]
+    _write(tmp_path, "actions", *rows)
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path, by=officer_a)
+
+    assert (
+        "actions.csv row 4: plan 'Plan' has a different financial_year or theme_group at row 2"
+    ) in failed.value.report.errors
+    assert not ActionPlan.objects.exists()
+
+
 def test_import_records_its_plans_and_objectives_as_imported(tmp_path, valley, officer_a):
     from actions.models import ActionsChange
 
