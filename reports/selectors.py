@@ -774,6 +774,10 @@ class Revision:
     # A later published version that gives the figure as it is now: ``new`` is then public
     # to whoever may read that version (`revisions_published_later`).
     published_in: int | None = None
+    # Else a later published version that gave a revised figure, revised again since:
+    # its figure (``revised_value``), public to whoever may read that version.
+    revised_in: int | None = None
+    revised_value: str | None = None
 
     @property
     def late(self) -> bool:
@@ -886,7 +890,9 @@ def revisions_published_later(
 ) -> list[Revision]:
     """The revision notice with each figure that a later published version (of ``later``,
     those this reader may open) gives as it is now marked with the first such version
-    (``published_in``). One query, none without a later version or a revised figure."""
+    (``published_in``); a figure a later version revised, and revised again since, with
+    the latest such version and its figure (``revised_in``, ``revised_value``). One
+    query, none without a later version or a revised figure."""
     figures = [r for r in revisions if r.indicator_id is not None]
     if not later or not figures:
         return revisions
@@ -902,11 +908,16 @@ def revisions_published_later(
                 given.setdefault(key, []).append((number, values[revision.period]))
     marked = []
     for revision in revisions:
-        key = (str(revision.indicator_id), revision.period)
-        first = next(
-            (number for number, value in given.get(key, []) if _same(value, revision.new)), None
-        )
-        marked.append(replace(revision, published_in=first) if first else revision)
+        gave = given.get((str(revision.indicator_id), revision.period), [])
+        first = next((number for number, value in gave if _same(value, revision.new)), None)
+        revised = [(number, value) for number, value in gave if not _same(value, revision.old)]
+        if first:
+            marked.append(replace(revision, published_in=first))
+        elif revised:
+            number, value = revised[-1]
+            marked.append(replace(revision, revised_in=number, revised_value=value))
+        else:
+            marked.append(revision)
     return marked
 
 

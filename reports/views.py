@@ -537,9 +537,13 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
     revisions = [revision for revision in notice if not revision.late]
     # Each later version holding revised figures, and how many of them.
     published_later = [
-        {"number": number, "count": count, "all": count == len(revisions)}
-        for number, count in sorted(
-            Counter(r.published_in for r in revisions if r.published_in).items()
+        {"number": number, "count": count, "all": count == len(revisions), "again": again}
+        for (number, again), count in sorted(
+            Counter(
+                (r.published_in or r.revised_in, not r.published_in)
+                for r in revisions
+                if r.published_in or r.revised_in
+            ).items()
         )
     ]
     has_charts = version.shown.get("has_charts")

@@ -162,6 +162,9 @@ def test_version_1_says_version_2_includes_the_revised_figure(client, panel_a, r
 def test_a_figure_revised_again_after_version_2_stays_withheld_from_the_panel(
     client, panel_a, officer_a, hate_crime, republished
 ):
+    """Review finding: the panel was then told no later version gave a revised figure, and
+    that the partnership "may publish" one, though version 2 had; it is named with its
+    figure, and the figure now stays withheld."""
     change_figure(hate_crime, 45, reason="one more found")
 
     client.force_login(panel_a)
@@ -171,7 +174,10 @@ def test_a_figure_revised_again_after_version_2_stays_withheld_from_the_panel(
 
     assert f"October 2016 42 {WITHHELD}" in panel and STALE in panel
     assert "Version 2 includes" not in panel and "45" not in panel
-    assert "October 2016 42 45" in officer and "in version 2" not in officer
+    again = "Version 2 gives a revised figure that has been revised again since."
+    assert again in panel and again in officer
+    assert "( version 2 gives 44, revised again since)" in panel
+    assert "October 2016 42 45 ( version 2 gives 44, revised again since)" in officer
 
 
 @pytest.mark.django_db
