@@ -603,17 +603,34 @@ def _about_itself(clause: str) -> bool:
     return all(word in _ITSELF for word in re.findall(r"[\w'’-]+", lead.lower()))
 
 
-def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
-    """Numbers no figure of the report shows, and rises or falls the figures contradict,
-    in the text about the figures."""
-    checker = _FigureChecker(snapshot)
+@dataclass(frozen=True)
+class _Claim:
+    """A clause of the text about the figures that is about indicators the report shows
+    and speaks of no hope, aim or target, with the sentence it is in and the one before (a
+    count may be given there)."""
+
+    where: str
+    clause: str
+    about: list[dict]
+    single: bool  # it names one indicator, or is a comment speaking of its own
+    named: tuple[int, ...]  # where in the clause the indicators' names start
+    sentence: str
+    before: str
+    elsewhen: bool  # the sentence speaks of a period other than the year to date
+
+
+def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
+    """Each clause of the text about the figures that is about indicators the report
+    shows (the one walk both figure and wording checks read)."""
+    entries = {entry["id"]: entry for entry in _entries(snapshot)}
     year_to_date = year_to_date_words(snapshot)
     names_by_list: dict[int, list] = {}
     for text in texts:
         if not text.figures:
             continue
         names = names_by_list.setdefault(id(text.entries), _names(text.entries))
-        for sentence in _SENTENCE.split(text.text):
+        sentences = _SENTENCE.split(text.text)
+        for number, sentence in enumerate(sentences):
             mentions = _mentions(sentence, names)
             plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
             # "Since April", "April to November": the year to date by its months, not
@@ -622,8 +639,8 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
                 plain = _blanked(plain, [m.span() for m in year_to_date.finditer(plain)])
             # What each clause is about: the indicators it names; else (", a 31%
             # reduction") what the clause before was about; else, in a comment, the
-            # indicator it is on if the clause speaks of it, or something else (None).
-            about: frozenset[int] | None = frozenset()
+            # indicator it is on if the clause speaks of it, or something else.
+            about: frozenset[int] = frozenset()
             single = elsewhen = False
             for start, end in _clauses(plain):
                 clause = plain[start:end]
@@ -635,23 +652,39 @@ def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]
                     about, single = frozenset().union(*named), len(named) == 1
                 elif start > 0 and _APPOSITION.match(clause):
                     pass
-                elif text.subject is None:
-                    about, single = frozenset(), False
-                elif _about_itself(clause):
+                elif text.subject is not None and _about_itself(clause):
                     about, single = frozenset({text.subject["id"]}), True
                 else:
-                    about, single = None, False
-                if about is not None and not elsewhen and not _HEDGED.search(clause):
-                    starts = [s - start for s, e, _ in mentions if s >= start and e <= end]
-                    checker.check(text.where, clause, about, single=single, named=starts)
+                    about, single = frozenset(), False
+                subjects = [entries[i] for i in sorted(about) if i in entries]
+                if subjects and not _HEDGED.search(clause):
+                    yield _Claim(
+                        text.where,
+                        clause,
+                        subjects,
+                        single,
+                        tuple(s - start for s, e, _ in mentions if s >= start and e <= end),
+                        sentence,
+                        sentences[number - 1] if number else "",
+                        elsewhen,
+                    )
+
+
+def figure_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
+    """Numbers no figure of the report shows, and rises or falls the figures contradict,
+    in the text about the figures."""
+    checker = _FigureChecker(snapshot)
+    for claim in _claims(snapshot, texts):
+        if not claim.elsewhen:
+            checker.check(claim)
     return checker.warnings
 
 
 class _FigureChecker:
     def __init__(self, snapshot: dict):
         context = snapshot.get("context") or {}
-        self.entries = {entry["id"]: entry for entry in _entries(snapshot)}
-        parts = {i: _entry_parts(entry, context) for i, entry in self.entries.items()}
+        entries = {entry["id"]: entry for entry in _entries(snapshot)}
+        parts = {i: _entry_parts(entry, context) for i, entry in entries.items()}
         self.shown = {i: _shown(*own) for i, own in parts.items()}
         self.everything = _shown(
             [part for changing, _ in parts.values() for part in changing],
@@ -665,24 +698,14 @@ class _FigureChecker:
         if TextWarning(where, message) not in self.warnings:
             self.warnings.append(TextWarning(where, message))
 
-    def check(
-        self,
-        where: str,
-        clause: str,
-        about: frozenset[int],
-        *,
-        single: bool,
-        named: Iterable[int] = (),
-    ) -> None:
-        """A clause's numbers, and its rise or fall if it is about one indicator (whose
-        names start at the offsets ``named``)."""
-        direction = _direction(clause)
-        subjects = [self.entries[i] for i in sorted(about) if i in self.entries]
-        for number in numbers_in(clause, named):
+    def check(self, claim: _Claim) -> None:
+        """A clause's numbers, and its rise or fall if it is about one indicator."""
+        for number in numbers_in(claim.clause, claim.named):
             if number.change or number.level:
-                self._number(where, number, subjects)
-        if single and subjects and direction and not _DENIED_OR_A_RATE.search(clause):
-            self._direction(where, direction, subjects)
+                self._number(claim.where, number, claim.about)
+        direction = _direction(claim.clause)
+        if claim.single and direction and not _DENIED_OR_A_RATE.search(claim.clause):
+            self._direction(claim.where, direction, claim.about)
 
     def _number(self, where: str, number: _Number, subjects: list[dict]) -> None:
         if any(self.shown[entry["id"]].shows(number) for entry in subjects):
@@ -730,57 +753,6 @@ _COUNT_WORDS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Claim:
-    """A clause of the text about the figures, with what it is about (as ``figure_warnings``
-    reads it) and the sentence it is in, and the one before (a count may be given there)."""
-
-    where: str
-    clause: str
-    about: list[dict]
-    sentence: str
-    before: str
-    elsewhen: bool  # the sentence speaks of a period other than the year to date
-
-
-def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
-    """Each clause of the text about the figures that is about indicators the report
-    shows, and speaks of no hope, aim, target or other place."""
-    entries = {entry["id"]: entry for entry in _entries(snapshot)}
-    names_by_list: dict[int, list] = {}
-    for text in texts:
-        if not text.figures:
-            continue
-        names = names_by_list.setdefault(id(text.entries), _names(text.entries))
-        sentences = _SENTENCE.split(text.text)
-        for number, sentence in enumerate(sentences):
-            mentions = _mentions(sentence, names)
-            plain = _blanked(sentence, [(start, end) for start, end, _ in mentions])
-            about: frozenset[int] = frozenset()
-            elsewhen = False
-            for start, end in _clauses(plain):
-                clause = plain[start:end]
-                elsewhen = elsewhen or _another_period(clause)
-                named = {ids for s, e, ids in mentions if s >= start and e <= end}
-                if named:
-                    about = frozenset().union(*named)
-                elif start > 0 and _APPOSITION.match(clause):
-                    pass
-                elif text.subject is not None and _about_itself(clause):
-                    about = frozenset({text.subject["id"]})
-                else:
-                    about = frozenset()
-                if about and not _HEDGED.search(clause):
-                    yield _Claim(
-                        text.where,
-                        clause,
-                        [entries[i] for i in sorted(about) if i in entries],
-                        sentence,
-                        sentences[number - 1] if number else "",
-                        elsewhen,
-                    )
-
-
 def _gives_a_count(text: str) -> bool:
     """Whether ``text`` gives a count: a number that is no percentage, year, date, money,
     code or rate's base, or one in words."""
@@ -809,8 +781,6 @@ def wording_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning
             warnings.append(TextWarning(where, message))
 
     for claim in _claims(snapshot, texts):
-        if not claim.about:
-            continue
         significant = _SIGNIFICANT.search(claim.clause)
         if (
             significant

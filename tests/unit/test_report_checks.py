@@ -692,3 +692,30 @@ def test_a_warning_gives_a_percentage_change_as_the_report_prints_it(ytd, last, 
     """Whole, as every table and sentence of the report (not "+0.3%" or "+2.0%")."""
     words = checks.figures_words(entry(9, "SP 06", "ASB", ytd, last))
     assert words.endswith(f"than the same months last year {relative}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Serious acquisitive crime fell significantly since April.",
+        "Serious acquisitive crime fell significantly from April to November.",
+    ],
+)
+def test_significantly_of_the_year_to_date_named_by_its_months_is_warned(text):
+    # The wording check reads the year to date by its months as the figure check does
+    # (one walk of the clauses serves both): "since April" is not another period.
+    snap = snapshot(with_ytd_test(entry(**SAC), within=True), summary=[text])
+    snap |= {"period": "2016-11-01", "fy_start_label": "April"}
+
+    assert [m.split(":")[1].strip() for m in messages(snap)] == ['"significantly"']
+
+
+def test_a_percentage_alone_since_april_is_warned_with_the_year_to_date():
+    snap = snapshot(entry(**HATE), summary=["Hate crime reports rose by 29% since April."])
+    snap |= {"period": "2016-11-01", "fy_start_label": "April"}
+
+    assert messages(snap) == [
+        "Executive summary: 29% is a percentage without its count: give the number as well. "
+        "For SS 01 Hate crime, the year to date is 281, 63 more than the same months last "
+        "year (+29%)."
+    ]
