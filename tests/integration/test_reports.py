@@ -1249,27 +1249,6 @@ def test_build_report_publishes_and_writes_files(tmp_path, partnership_a, hate_c
             assert (tmp_path / f"report.{kind}").read_bytes() == bytes(stored)
 
 
-@pytest.mark.django_db
-def test_build_report_warns_of_what_the_publish_page_warns_of(partnership_a, hate_crime):
-    # Review finding: a scheduled job publishing with --publish was told nothing of a cover
-    # sheet with no author or implications, which the publish page warns of.
-    out, err = io.StringIO(), io.StringIO()
-
-    call_command(
-        "build_report", "--partnership=partnership-a", "--period=2016-11", stdout=out, stderr=err
-    )
-
-    report = Report.objects.get()
-    assert out.getvalue().strip() == f"/p/partnership-a/reports/{report.pk}/"
-    found = services.publish_checks(report, services.report_snapshot(report))
-    assert found["cover_gaps"]
-    assert err.getvalue().splitlines() == [
-        f"Warning: {line}"
-        for line in services.publish_check_lines(found, services.report_snapshot(report))
-    ]
-    assert "Warning: The cover sheet does not give: who the report is of; " in err.getvalue()
-
-
 def test_publish_check_lines_name_each_finding():
     from reports.checks import TextWarning
 
