@@ -250,13 +250,30 @@ class ImportContext:
             self.error(row, f"{column} is blank")
             return None
         if slug not in self.fy_start:
-            if self.scope is not None:
+            named = self._named(slug)
+            if named is not None:
+                # "Safer Plymouth" in the column: the partnership, by its name, not its slug.
+                self.error(
+                    row,
+                    f"partnership '{slug}' must be given by its short name, as in its web "
+                    f"address: {named.slug}",
+                )
+            elif self.scope is not None:
                 self.other_partnerships = True
                 self.error(row, f"partnership '{slug}' is not {self.scope.name}")
             else:
                 self.error(row, f"partnership '{slug}' does not exist")
             return None
         return slug
+
+    def _named(self, written: str) -> Partnership | None:
+        """The partnership the import may touch whose name ``written`` is, in any capitals
+        and spacing."""
+        key = " ".join(written.split()).casefold()
+        return next(
+            (p for p in self._partnerships.values() if " ".join(p.name.split()).casefold() == key),
+            None,
+        )
 
     def check_indicator(
         self, row: Row, slug: str, column: str = "indicator"
