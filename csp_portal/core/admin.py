@@ -3,7 +3,7 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import NestedObjects, unquote
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -156,13 +156,40 @@ def in_administered_partnerships(rows, user, partnership_path: str):
     return rows.filter(**{f"{partnership_path}__in": allowed})
 
 
+def administered_rows(rows, user, admin_site):
+    """These rows, less another partnership's when their model's admin keeps to the user's
+    partnerships (`InAdministeredPartnerships`); all of them for a model of no partnership."""
+    chosen_from = admin_site._registry.get(rows.model)
+    if not isinstance(chosen_from, InAdministeredPartnerships):
+        return rows
+    return in_administered_partnerships(rows, user, chosen_from.partnership_path)
+
+
+class AdministeredRelatedFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter by a related row (a partnership, a theme group) that offers only the
+    rows the user may administer (`administered_rows`): Django's lists every row of the
+    table, and so named every partnership to a staff user of one."""
+
+    def rows_offered(self, field, request, model_admin):
+        rows = field.related_model._default_manager.all()
+        return administered_rows(rows, request.user, model_admin.admin_site)
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        offered = self.rows_offered(field, request, model_admin).values("pk")
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": offered}, ordering=ordering
+        )
+
+
 class InAdministeredPartnerships:
     """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
     row to it): a staff user who is not an administrator lists, opens, changes, deletes and
     reads the history of only the rows of the partnerships they edit (`permissions.
     administered_partnership_ids`): another's row is answered as if it did not exist. The
     boxes of its pages offer, and accept, only those partnerships' rows of every admin that
-    is one too (a row's partnership, plan, indicators, line)."""
+    is one too (a row's partnership, plan, indicators, line), and so do the filters of its
+    list (`AdministeredRelatedFilter`)."""
 
     partnership_path = "partnership"
 
@@ -170,13 +197,19 @@ class InAdministeredPartnerships:
         rows = super().get_queryset(request)
         return in_administered_partnerships(rows, request.user, self.partnership_path)
 
+    def get_list_filter(self, request):
+        # Each filter by a related row as Django would make it (`FieldListFilter.create`
+        # takes any relation first), offering only the user's partnerships' rows.
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+                item = (item, AdministeredRelatedFilter)
+            filters.append(item)
+        return filters
+
     def _administered_choices(self, field, db_field, request):
-        chosen_from = self.admin_site._registry.get(db_field.related_model)
-        if field is None or not isinstance(chosen_from, InAdministeredPartnerships):
-            return field
-        field.queryset = in_administered_partnerships(
-            field.queryset, request.user, chosen_from.partnership_path
-        )
+        if field is not None:
+            field.queryset = administered_rows(field.queryset, request.user, self.admin_site)
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
