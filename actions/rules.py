@@ -6,7 +6,7 @@ the importer and the reports all read them from one place.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -125,6 +125,21 @@ def status_word(status: str, closed: bool) -> str:
 def last_rating(status: str) -> str:
     """The RAG word a closed action keeps as information: "" for one never rated."""
     return STATUS_WORDS[status] if status in (RED, AMBER, GREEN) else ""
+
+
+CLOSED, REOPENED = "closed", "reopened"  # an action's closings in its history
+
+
+def closed_then(closings_since: Sequence[str], *, closed: bool, closed_since: bool) -> bool:
+    """Whether an action was closed (complete) at an earlier moment, such as when the last
+    report was published, from the closings and reopenings recorded since, oldest first
+    (CLOSED or REOPENED): the first of them undid what it was then, so a reopening says
+    it was closed and a closing that it was open. With none recorded since, it was as it
+    is now, unless its closing came after the moment (``closed_since``: one closed
+    outside the services leaves no record)."""
+    if closings_since:
+        return closings_since[0] == REOPENED
+    return closed and not closed_since
 
 
 def progress_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:

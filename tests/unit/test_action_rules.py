@@ -115,6 +115,28 @@ def test_status_word_reads_complete_once_closed(status, closed, word):
     assert rules.status_word(status, closed) == word
 
 
+@pytest.mark.parametrize(
+    "closings_since, closed, closed_since, closed_then",
+    [
+        ([], False, False, False),  # open then and now
+        ([], True, False, True),  # closed before, still closed
+        ([], True, True, False),  # closed since with no record (outside the services)
+        (["reopened"], False, False, True),  # reopened since
+        (["reopened"], True, True, True),  # closed with no record, reopened, closed again
+        (["reopened", "closed"], True, True, True),  # reopened and closed again
+        (["closed"], True, True, False),  # closed since
+        (["closed", "reopened"], False, False, False),  # closed and reopened since
+        (["closed"], True, False, False),  # closed since, on an earlier day (an import's)
+    ],
+)
+def test_closed_then_is_what_the_first_closing_or_reopening_since_undid(
+    closings_since, closed, closed_since, closed_then
+):
+    assert (
+        rules.closed_then(closings_since, closed=closed, closed_since=closed_since) is closed_then
+    )
+
+
 def test_status_legend_follows_the_partnerships_words():
     legend = rules.status_legend(
         {"red": "Action not completed", "amber": "Further work", "green": "All actions done"}
