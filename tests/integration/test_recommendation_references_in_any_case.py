@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from actions.models import Recommendation
+from indicators import importing
 from tests.factories.actions import RecommendationFactory
+from tests.integration.test_actions_transfer import _import, _write
 from tests.integration.test_double_submit import _other_session_first
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +145,49 @@ def test_the_database_refuses_a_reference_differing_only_in_capitals(partnership
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make(partnership_a, "sp-1")
+
+
+ROW = "partnership-a,{},2011-01-20,{},Chair,,awaiting_response,"
+
+
+def test_import_updates_the_recommendation_a_reference_names_in_any_capitals_and_spaces(
+    tmp_path, partnership_a
+):
+    """Review finding: re-importing "sp1" made a second recommendation beside "SP1"."""
+    RecommendationFactory(partnership=partnership_a, reference="SP 2", recommendation="Old")
+    _write(tmp_path, "recommendations", ROW.format("SP1", "Report"))
+    _import(tmp_path)
+    _write(
+        tmp_path,
+        "recommendations",
+        ROW.format("sp1", "Report by ward"),
+        ROW.format("sp  2", "New"),
+    )
+
+    report = _import(tmp_path)
+
+    assert (report.created["recommendations"], report.updated["recommendations"]) == (0, 2)
+    assert sorted(Recommendation.objects.values_list("reference", "recommendation")) == [
+        ("sp  2", "New"),
+        ("sp1", "Report by ward"),
+    ]
+
+
+def test_import_refuses_a_file_naming_one_recommendation_twice_in_other_capitals(
+    tmp_path, partnership_a
+):
+    _write(
+        tmp_path,
+        "recommendations",
+        ROW.format("SP1", "Report"),
+        ROW.format("sp 1", "Other"),
+        ROW.format("Sp1", "Other"),
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path)
+
+    assert failed.value.report.errors == [
+        "recommendations.csv row 4: a second recommendation 'Sp1' (first at row 2)"
+    ]
+    assert not Recommendation.objects.exists()
