@@ -405,8 +405,15 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["partnership__name", "-meeting_date", "reference"]
         constraints = [
+            # recommendations.csv finds a recommendation by its reference in any capitals
+            # and spaces (as clean() refuses); the database folds the capitals at least.
             models.UniqueConstraint(
-                fields=["partnership", "reference"], name="unique_recommendation"
+                "partnership",
+                Lower("reference"),
+                name="unique_recommendation_reference_any_case",
+                violation_error_message=(
+                    "This partnership already has a recommendation with this reference."
+                ),
             )
         ]
 
@@ -426,8 +433,22 @@ class Recommendation(models.Model):
         """Overdue today (the live pages)."""
         return self.overdue_at(timezone.localdate())
 
+    def namesake(self) -> str | None:
+        """The reference of another recommendation of its partnership that this one's would
+        be taken for, in any capitals and spaces (the first made), or None. Compared here,
+        not in the database: SQLite folds the capitals of ASCII letters only."""
+        if not self.partnership_id or not self.reference:
+            return None
+        key = rules.recommendation_reference_key(self.reference)
+        others = Recommendation.objects.filter(partnership_id=self.partnership_id)
+        references = others.exclude(pk=self.pk).order_by("pk").values_list("reference", flat=True)
+        return next((r for r in references if rules.recommendation_reference_key(r) == key), None)
+
     def clean(self) -> None:
         errors = {}
+        stored = self.namesake()
+        if stored is not None:
+            errors["reference"] = rules.recommendation_reference_taken(self.reference, stored)
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
             errors["meeting"] = "Choose a meeting of this partnership."
         elif self.meeting_id and self.meeting_date and self.meeting.date != self.meeting_date:

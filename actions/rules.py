@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from csp_portal.core.text import name_key
+
 NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
 # Worst first: the order of RAG counts, legends and filters.
 STATUSES = (RED, AMBER, GREEN, NOT_STARTED)
@@ -226,4 +228,30 @@ def risk_reference_taken(reference: str, stored: str) -> str:
     return (
         f"Risk {stored} already exists in this partnership, and {reference} differs from it "
         "only in capitals: choose another reference."
+    )
+
+
+def recommendation_reference_key(reference: str) -> str:
+    """What makes two references one recommendation of a partnership: recommendations.csv
+    finds one by its reference in any case and spacing (`name_key`: "sp  1" is "SP 1")."""
+    return name_key(reference)
+
+
+def recommendation_reference_taken(reference: str, stored: str) -> str:
+    """Why a recommendation may not have ``reference``: the partnership's recommendation
+    ``stored`` has it, in these capitals and spaces or others."""
+    if stored == reference:
+        return (
+            f"Recommendation {reference} already exists in this partnership: "
+            "choose another reference."
+        )
+    if stored.casefold() == reference.casefold():
+        how = "capitals"
+    elif " ".join(stored.split()) == " ".join(reference.split()):
+        how = "spaces"
+    else:
+        how = "capitals and spaces"
+    return (
+        f"Recommendation {stored} already exists in this partnership, and {reference} differs "
+        f"from it only in {how}: choose another reference."
     )

@@ -678,15 +678,15 @@ def recommendation_save(
     source: str = "form",
 ) -> tuple[Recommendation, bool]:
     """Create or change a scrutiny recommendation; a reference names one recommendation of
-    the partnership."""
+    the partnership, whatever its capitals and spaces."""
     reference = _posted("reference", values, edits)
     taken = None
     if reference is not None:
         taken = Taken(
-            Recommendation.objects.filter(partnership=partnership, reference=reference),
-            {
-                "reference": f"Recommendation {reference} already exists in this partnership: "
-                "choose another reference."
+            # As the database folds capitals; Recommendation.clean compares spaces too.
+            Recommendation.objects.filter(partnership=partnership, reference__iexact=reference),
+            lambda found: {
+                "reference": rules.recommendation_reference_taken(reference, found.reference)
             },
         )
     return _save(

@@ -5,11 +5,12 @@ registers them, so ``import_data``, ``export_data``, the upload page and the
 partnership workbook carry them with the indicator tables. Columns are a contract.
 
 Natural keys: partnership + plan + reference for actions, partnership + reference for
-risks and recommendations, so importing the same file twice changes nothing. An
-action's status, latest update and its date become an update in the action's history,
-attributed to the importing user with source "import", unless the history already holds
-that update (so re-importing an old file adds nothing); one dated before the action's
-latest update joins the history without changing its status, and the import says so.
+risks (in any capitals) and recommendations (in any capitals and spaces), so importing the
+same file twice changes nothing. An action's status, latest update and its date become an
+update in the action's history, attributed to the importing user with source "import",
+unless the history already holds that update (so re-importing an old file adds nothing);
+one dated before the action's latest update joins the history without changing its
+status, and the import says so.
 Its closed column closes or reopens it as the action's page does
 (services.action_save), so its history says who did so, and when; closed_on gives the day
 it was closed (a blank cell keeps the day stored, or is today for an action the row closes).
@@ -874,7 +875,10 @@ def check_recommendations(rows, ctx) -> list[dict]:
             ok = False
         if not (ok and meeting_ok and due_ok):
             continue
-        first_at = ctx.repeated(row, ("recommendations", slug, row.get("reference")))
+        # A reference names one recommendation whatever its capitals and spaces (as the
+        # recommendation form has it).
+        reference_key = rules.recommendation_reference_key(row.get("reference"))
+        first_at = ctx.repeated(row, ("recommendations", slug, reference_key))
         if first_at is not None:
             ctx.error(
                 row,
@@ -899,12 +903,14 @@ def check_recommendations(rows, ctx) -> list[dict]:
 def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     slugs = {item["partnership"] for item in items}
-    existing = {
-        (r.partnership.slug, r.reference): r
-        for r in Recommendation.objects.filter(partnership__slug__in=slugs).select_related(
-            "partnership", "meeting"
-        )
-    }
+    existing = {}
+    for r in (
+        Recommendation.objects.filter(partnership__slug__in=slugs)
+        .select_related("partnership", "meeting")
+        .order_by("pk")
+    ):
+        key = (r.partnership.slug, rules.recommendation_reference_key(r.reference))
+        existing.setdefault(key, r)
     meetings = {
         (m.partnership.slug, m.date): m
         for m in Meeting.objects.filter(
@@ -913,7 +919,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
-        current = existing.get((slug, item["reference"]))
+        current = existing.get((slug, rules.recommendation_reference_key(item["reference"])))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1

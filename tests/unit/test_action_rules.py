@@ -216,3 +216,43 @@ def test_affects_only_its_raiser(raised_by, affects, only_its_raiser):
 )
 def test_a_recommendation_or_review_is_overdue_once_its_date_has_passed(day, closed, overdue):
     assert rules.is_past_due(day, TODAY, closed=closed) is overdue
+
+
+@pytest.mark.parametrize(
+    "reference, stored, message",
+    [
+        (
+            "SP1",
+            "SP1",
+            "Recommendation SP1 already exists in this partnership: choose another reference.",
+        ),
+        (
+            "sp1",
+            "SP1",
+            "Recommendation SP1 already exists in this partnership, and sp1 differs from it "
+            "only in capitals: choose another reference.",
+        ),
+        (
+            "SP  1",
+            "SP 1",
+            "Recommendation SP 1 already exists in this partnership, and SP  1 differs from it "
+            "only in spaces: choose another reference.",
+        ),
+        (
+            "sp  1",
+            "SP 1",
+            "Recommendation SP 1 already exists in this partnership, and sp  1 differs from it "
+            "only in capitals and spaces: choose another reference.",
+        ),
+    ],
+)
+def test_recommendation_reference_taken_says_how_it_differs(reference, stored, message):
+    assert rules.recommendation_reference_key(reference) == rules.recommendation_reference_key(
+        stored
+    )
+    assert rules.recommendation_reference_taken(reference, stored) == message
+
+
+@pytest.mark.parametrize("other", ["SP 2", "SP1", "S P 1", "SP-1"])
+def test_recommendation_references_differing_by_more_are_two(other):
+    assert rules.recommendation_reference_key("SP 1") != rules.recommendation_reference_key(other)
