@@ -536,3 +536,77 @@ def test_import_data_names_the_rows_its_dry_run_names(tmp_path, edited):
     else:
         assert "… and 113 more." in written  # the demo's 163 figures
         assert len([line for line in written if line.startswith("What changed in")]) == 9
+
+
+def banner_rows(response) -> list[str]:
+    """The rows named on a page, as "key: words"."""
+    html = response.content.decode()
+    return [
+        unescape(re.sub(r"<[^>]+>", "", item))
+        for item in re.findall(r"<li><strong>.*?</li>", html, flags=re.S)
+    ]
+
+
+RISKS = (
+    "partnership,reference,description,likelihood,impact,status,review_date\n"
+    "partnership-a,R1,Funding,4,3,closed,2017-03-01\n"
+    "partnership-a,R2,Staff shortage,2,2,open,\n"
+)
+
+
+@pytest.mark.django_db
+def test_an_upload_names_the_rows_it_changed_on_the_page_it_leads_to(officer_client, partnership_a):
+    RiskFactory(partnership=partnership_a, reference="R1", description="Funding", likelihood=3)
+    checked = check(officer_client, upload("risks", RISKS), slug="partnership-a")
+    url = reverse("indicators:import", args=["partnership-a"])
+
+    response = officer_client.post(url, {"files": [upload("risks", RISKS)]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("indicators:list", args=["partnership-a"]), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Imported risks: 1 new, 1 changed, 0 unchanged."
+    ]
+    text = page_text(response)
+    assert "Success Imported risks: 1 new, 1 changed, 0 unchanged. What changed in risks" in text
+    assert (
+        banner_rows(response)
+        == banner_rows(checked)
+        == [
+            "R1: Likelihood from 3 to 4; Status from “Open” to “Closed”; "
+            "Review date from blank to 1 March 2017",
+            "R2: new",
+        ]
+    )
+    assert Risk.objects.get(reference="R1").likelihood == 4
+    # Said once, with its message.
+    again = officer_client.get(reverse("indicators:list", args=["partnership-a"]))
+    assert "What changed in" not in page_text(again)
+
+
+@pytest.mark.django_db
+def test_the_sites_upload_names_the_rows_it_changed_on_its_page(admin_client, partnership_a):
+    files = upload(
+        "partnerships",
+        f"slug,name,population\npartnership-a,{partnership_a.name},26310\n"
+        "safer-newtown,Safer Newtown,5000\n",
+    )
+
+    response = admin_client.post(reverse("indicators:import_all"), {"files": [files]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("indicators:import_all"), 302)]
+    text = page_text(response)
+    assert "What changed in partnerships" in text
+    assert "What would change" not in text
+    assert banner_rows(response)[1:] == ["safer-newtown: new"]
+    assert banner_rows(response)[0].startswith("partnership-a: Population from ")
+
+
+@pytest.mark.django_db
+def test_an_upload_that_changes_nothing_names_no_rows(officer_client, partnership_a):
+    url = reverse("indicators:import", args=["partnership-a"])
+    officer_client.post(url, {"files": [upload("risks", RISKS)]})
+
+    response = officer_client.post(url, {"files": [upload("risks", RISKS)]}, follow=True)
+
+    assert "Imported risks: 0 new, 0 changed, 2 unchanged." in page_text(response)
+    assert "What changed in" not in page_text(response)
