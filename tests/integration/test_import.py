@@ -518,13 +518,25 @@ def test_import_data_good_files_write_everything(tmp_path, source):
 
     call_command("import_data", str(path), stdout=stdout)
 
-    assert stdout.getvalue().strip() == (
+    assert stdout.getvalue().splitlines() == [
         "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
         "actuals: 3 new, 0 changed, 0 unchanged. "
-        "New theme group: Cohesion (New CSP)."
-    )
+        "New theme group: Cohesion (New CSP).",
+        "What changed in partnerships:",
+        "- new-csp: new",
+        "What changed in indicators:",
+        "- new-csp HC 01: new",
+        "- new-csp SAT 01: new",
+        "What changed in targets:",
+        "- new-csp HC 01 2016/17: new",
+        "- new-csp SAT 01 2016/17: new",
+        "What changed in actuals:",
+        "- new-csp HC 01 April 2016: new",
+        "- new-csp HC 01 May 2016: new",
+        "- new-csp SAT 01 April 2016: new",
+    ]
     partnership = Partnership.objects.get(slug="new-csp")
     assert (partnership.name, partnership.population) == ("New CSP", 120_000)
     satisfaction = Indicator.objects.get(partnership=partnership, code="SAT 01")
