@@ -170,7 +170,8 @@ def user_changeable_by(person: User, user: User | AnonymousUser) -> bool:
         return True
     if person.is_superuser or person.is_staff:
         return False
-    theirs = set(Membership.objects.filter(user=person).values_list("partnership", flat=True))
+    memberships = Membership.objects.filter(user=person).order_by()  # no join to sort
+    theirs = set(memberships.values_list("partnership", flat=True))
     return bool(theirs) and theirs <= allowed
 
 
