@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import history, permissions, selectors
-from .forms import PlainTextModelForm, partnership_theme_groups
+from .forms import PlainTextMixin, PlainTextModelForm, partnership_theme_groups
 from .history import History
 from .models import (
     RAG_LEGEND_EXAMPLE,
@@ -83,7 +83,9 @@ class RefusesDeletion:
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        refusals = self.deletion_refusals([obj]) if obj is not None else []
+        # Refused only to someone who may delete it (Django refuses anyone else).
+        asked = obj is not None and self.has_delete_permission(request, obj)
+        refusals = self.deletion_refusals([obj]) if asked else []
         if refusals:
             for refusal in refusals:
                 self.message_user(request, refusal, messages.ERROR)
@@ -157,8 +159,11 @@ def in_administered_partnerships(rows, user, partnership_path: str):
 
 
 def administered_rows(rows, user, admin_site):
-    """These rows, less another partnership's when their model's admin keeps to the user's
-    partnerships (`InAdministeredPartnerships`); all of them for a model of no partnership."""
+    """These rows, less those the admin does not show the user: another partnership's when
+    their model's admin keeps to the user's partnerships (`InAdministeredPartnerships`); of
+    the users, the people `permissions.users_administered`; all of them otherwise."""
+    if rows.model is User:
+        return permissions.users_administered(rows, user)
     chosen_from = admin_site._registry.get(rows.model)
     if not isinstance(chosen_from, InAdministeredPartnerships):
         return rows
@@ -182,20 +187,12 @@ class AdministeredRelatedFilter(admin.RelatedFieldListFilter):
         )
 
 
-class InAdministeredPartnerships:
-    """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
-    row to it): a staff user who is not an administrator lists, opens, changes, deletes and
-    reads the history of only the rows of the partnerships they edit (`permissions.
-    administered_partnership_ids`): another's row is answered as if it did not exist. The
-    boxes of its pages offer, and accept, only those partnerships' rows of every admin that
-    is one too (a row's partnership, plan, indicators, line), and so do the filters of its
-    list (`AdministeredRelatedFilter`)."""
-
-    partnership_path = "partnership"
-
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        return in_administered_partnerships(rows, request.user, self.partnership_path)
+class OffersAdministeredRows:
+    """A model admin, or inline, whose boxes offer, and accept, only the rows the admin
+    shows its user of those they choose from (`administered_rows`): of every admin that is
+    `InAdministeredPartnerships`, its partnerships' rows (a row's partnership, plan,
+    indicators, line); of the users, the people `permissions.users_administered`. So do
+    the filters of its list (`AdministeredRelatedFilter`)."""
 
     def get_list_filter(self, request):
         # Each filter by a related row as Django would make it (`FieldListFilter.create`
@@ -219,6 +216,21 @@ class InAdministeredPartnerships:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return self._administered_choices(field, db_field, request)
+
+
+class InAdministeredPartnerships(OffersAdministeredRows):
+    """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
+    row to it): a staff user who is not an administrator lists, opens, changes, deletes and
+    reads the history of only the rows of the partnerships they edit (`permissions.
+    administered_partnership_ids`): another's row is answered as if it did not exist. The
+    boxes of its pages offer, and accept, only the rows the admin shows them
+    (`OffersAdministeredRows`)."""
+
+    partnership_path = "partnership"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return in_administered_partnerships(rows, request.user, self.partnership_path)
 
 
 class OffersOwnPartnerships(InAdministeredPartnerships):
@@ -466,6 +478,35 @@ class AddUserForm(AdminUserCreationForm):
         self.fields["usable_password"].help_text = NO_PASSWORD_HELP
 
 
+# The membership a staff user who is not an administrator gives each person they add.
+MEMBERSHIP_ADDED = ("partnership", "organisation", "role", "job_title")
+
+
+class AddMemberForm(PlainTextMixin, AddUserForm):
+    """The admin's "Add user" for a staff user who is not an administrator: the person
+    joins one of the partnerships the staff user edits as they are added (``partnerships``),
+    since the admin shows such a staff user only their partnerships' people."""
+
+    partnerships = Partnership.objects.none()
+    partnership = forms.ModelChoiceField(Partnership.objects.none())
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.all(),
+        widget=AutocompleteSelect(Membership._meta.get_field("organisation"), admin.site),
+    )
+    role = Membership._meta.get_field("role").formfield()
+    job_title = Membership._meta.get_field("job_title").formfield()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = self.partnerships
+
+    def membership_save(self) -> Membership:
+        """The person's membership, once the person is saved."""
+        return Membership.objects.create(
+            user=self.instance, **{name: self.cleaned_data[name] for name in MEMBERSHIP_ADDED}
+        )
+
+
 class PasswordForm(AdminPasswordChangeForm):
     """The admin's "Change password", which cannot disable the password of the last
     administrator, and says which box is empty."""
@@ -491,12 +532,18 @@ class PasswordForm(AdminPasswordChangeForm):
 
 
 admin.site.unregister(User)
+# What only an administrator sets on a user's page: anyone else who could would make
+# themselves one, or give themselves any permission.
+ADMINISTRATORS_ONLY = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
 @admin.register(User)
 class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
     """Django's user admin, which never leaves the site without an administrator, nor
-    deletes anyone the site's records name."""
+    deletes anyone the site's records name. To a staff user who is not an administrator it
+    shows only the people `permissions.users_administered`, lets them change only those
+    `permissions.user_changeable_by`, never their flags or permissions (they would make
+    themselves an administrator), and adds people to their partnerships only."""
 
     form = UserForm
     add_form = AddUserForm
@@ -528,6 +575,46 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
             },
         ),
     )
+
+    def get_queryset(self, request):
+        return permissions.users_administered(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request):
+        allowed = permissions.administered_partnership_ids(request.user)
+        return super().has_add_permission(request) and allowed != set()
+
+    def has_change_permission(self, request, obj=None):
+        may = super().has_change_permission(request, obj)
+        return may and (obj is None or permissions.user_changeable_by(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        may = super().has_delete_permission(request, obj)
+        return may and (obj is None or permissions.user_changeable_by(obj, request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or permissions.is_site_admin(request.user):
+            return fields
+        return [*fields, *ADMINISTRATORS_ONLY]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not permissions.is_site_admin(request.user):
+            return [*fieldsets, ("Membership", {"fields": MEMBERSHIP_ADDED})]
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not permissions.is_site_admin(request.user):
+            partnerships = in_administered_partnerships(
+                Partnership.objects.order_by("name"), request.user, "pk"
+            )
+            kwargs["form"] = type("AddMemberForm", (AddMemberForm,), {"partnerships": partnerships})
+        return super().get_form(request, obj, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if isinstance(form, AddMemberForm):
+            self.log_addition(request, form.membership_save(), [{"added": {}}])
 
     def deletion_refusals(self, users):
         ids = [user.pk for user in users]
@@ -611,10 +698,16 @@ class MembershipInlineForm(PlainTextModelForm):
         super().__init__(*args, **kwargs)
         for name in MEMBERSHIP_FIXED:
             if self.instance.pk is not None and name in self.fields:
-                self.fields[name].disabled = True
+                field = self.fields[name]
+                field.disabled = True
+                # Shown and kept as it is, though the box would not offer it (an
+                # administrator, to a staff user).
+                field.queryset = field.queryset.model._default_manager.filter(
+                    pk=getattr(self.instance, f"{name}_id")
+                )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OffersAdministeredRows, admin.TabularInline):
     model = Membership
     form = MembershipInlineForm
     extra = 0

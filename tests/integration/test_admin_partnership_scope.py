@@ -93,22 +93,29 @@ def test_a_staff_editor_cannot_open_another_partnerships_rows(client, staff_edit
 def test_a_staff_editor_adds_members_to_their_own_partnership_only(
     client, staff_editor_a, rows, partnership_a, partnership_b
 ):
+    # People the staff user may choose: panel members of another partnership they edit.
+    partnership_c = PartnershipFactory(name="Partnership C", slug="partnership-c")
+    MembershipFactory(user=staff_editor_a, partnership=partnership_c, role="officer")
     client.force_login(staff_editor_a)
     organisation = OrganisationFactory()
     url = reverse("admin:core_membership_add")
 
-    def added(user, partnership):
+    def added(username, partnership):
+        user = UserFactory(username=username)
+        MembershipFactory(user=user, partnership=partnership_c, role="panel_member")
         form = {"partnership": partnership.pk, "organisation": organisation.pk}
         return client.post(url, {**form, "user": user.pk, "role": "officer"})
 
-    refused = added(UserFactory(username="newcomer-b"), partnership_b)
-    accepted = added(UserFactory(username="newcomer-a"), partnership_a)
+    refused = added("newcomer-b", partnership_b)
+    accepted = added("newcomer-a", partnership_a)
 
     assert refused.status_code == 200  # the form again, with its error
     assert "Select a valid choice" in refused.content.decode()
     assert accepted.status_code == 302
     added_to = Membership.objects.filter(user__username__startswith="newcomer")
-    assert list(added_to.values_list("partnership", flat=True)) == [partnership_a.pk]
+    assert list(
+        added_to.exclude(partnership=partnership_c).values_list("partnership", flat=True)
+    ) == [partnership_a.pk]
 
 
 def test_an_administrator_sees_every_partnerships_rows(client, admin_user, rows):
