@@ -594,8 +594,9 @@ def test_core_table_changes_carry_their_normal_variation_test(sac):
     assert '+120 <span class="app-variation">beyond normal variation</span>' in core
     assert '+30 <span class="app-variation">within normal variation</span>' in core
     assert '−5% <span class="app-variation">beyond normal variation</span>' in core
-    # Appendix F says which changes are tested, these among them.
-    assert "the last 12 months and the last 3, the force's change and each" in html
+    # The definitions say which changes are tested: these, and no neighbours'.
+    tested = "in the crime in context tables the last 12 months, the last 3 months and the force"
+    assert f"{tested}&#x27;s change." in html and "four quarters" not in html
     assert _csv_values(snapshot, "rolling_year_change_within_normal_variation") == [("", "false")]
     assert _csv_values(snapshot, "rolling_quarter_change_within_normal_variation") == [("", "true")]
     assert _csv_values(snapshot, "force_change_within_normal_variation") == [("", "false")]
