@@ -766,8 +766,9 @@ def check_risks(rows, ctx) -> list[dict]:
         review_ok, review_date = _date(row, "review_date", ctx)
         if not ok or not review_ok or likelihood is None or impact is None:
             continue
-        # A reference names one risk whatever its case (as the risk form has it).
-        first_at = ctx.repeated(row, ("risks", slug, row.get("reference").casefold()))
+        # A reference names one risk whatever its capitals and spaces (as the risk form
+        # has it).
+        first_at = ctx.repeated(row, ("risks", slug, rules.unique_key(row.get("reference"))))
         if first_at is not None:
             ctx.error(row, f"a second risk '{row.get('reference')}' (first at row {first_at})")
             continue
@@ -795,18 +796,19 @@ def check_risks(rows, ctx) -> list[dict]:
 def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     slugs = {item["partnership"] for item in items}
-    existing = {
-        (r.partnership.slug, r.reference.casefold()): r
-        for r in Risk.objects.filter(partnership__slug__in=slugs).select_related(
-            "partnership", "theme_group"
-        )
-    }
+    existing = {}
+    for r in (
+        Risk.objects.filter(partnership__slug__in=slugs)
+        .select_related("partnership", "theme_group")
+        .order_by("pk")
+    ):
+        existing.setdefault((r.partnership.slug, rules.unique_key(r.reference)), r)
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
         values = dict(item)
         if "theme_group" in item:
             values["theme_group"] = ctx.theme_group(slug, item["theme_group"])
-        current = existing.get((slug, item["reference"].casefold()))
+        current = existing.get((slug, rules.unique_key(item["reference"])))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue
@@ -877,8 +879,9 @@ def check_recommendations(rows, ctx) -> list[dict]:
             continue
         # A reference names one recommendation whatever its capitals and spaces (as the
         # recommendation form has it).
-        reference_key = rules.recommendation_reference_key(row.get("reference"))
-        first_at = ctx.repeated(row, ("recommendations", slug, reference_key))
+        first_at = ctx.repeated(
+            row, ("recommendations", slug, rules.unique_key(row.get("reference")))
+        )
         if first_at is not None:
             ctx.error(
                 row,
@@ -909,7 +912,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         .select_related("partnership", "meeting")
         .order_by("pk")
     ):
-        key = (r.partnership.slug, rules.recommendation_reference_key(r.reference))
+        key = (r.partnership.slug, rules.unique_key(r.reference))
         existing.setdefault(key, r)
     meetings = {
         (m.partnership.slug, m.date): m
@@ -919,7 +922,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
-        current = existing.get((slug, rules.recommendation_reference_key(item["reference"])))
+        current = existing.get((slug, rules.unique_key(item["reference"])))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1

@@ -246,13 +246,41 @@ def test_a_recommendation_or_review_is_overdue_once_its_date_has_passed(day, clo
         ),
     ],
 )
-def test_recommendation_reference_taken_says_how_it_differs(reference, stored, message):
-    assert rules.recommendation_reference_key(reference) == rules.recommendation_reference_key(
-        stored
-    )
-    assert rules.recommendation_reference_taken(reference, stored) == message
+def test_reference_taken_says_how_it_differs(reference, stored, message):
+    assert rules.unique_key(reference) == rules.unique_key(stored)
+    assert rules.reference_taken("Recommendation", reference, stored) == message
+
+
+@pytest.mark.parametrize(
+    "title, stored, message",
+    [
+        ("Safe", "Safe", "Plymouth already has a plan called 'Safe'."),
+        (
+            "équipe",
+            "Équipe",
+            "Plymouth already has a plan called 'Équipe', which differs from 'équipe' only in "
+            "capitals: use that plan, or choose another title.",
+        ),
+        (
+            "Safe  and strong",
+            "Safe and strong",
+            "Plymouth already has a plan called 'Safe and strong', which differs from "
+            "'Safe  and strong' only in spaces: use that plan, or choose another title.",
+        ),
+        (
+            "SAFE  AND STRONG",
+            "Safe and strong",
+            "Plymouth already has a plan called 'Safe and strong', which differs from "
+            "'SAFE  AND STRONG' only in capitals and spaces: use that plan, or choose another "
+            "title.",
+        ),
+    ],
+)
+def test_plan_title_taken_says_how_it_differs(title, stored, message):
+    assert rules.unique_key(title) == rules.unique_key(stored)
+    assert rules.plan_title_taken("Plymouth", title, stored) == message
 
 
 @pytest.mark.parametrize("other", ["SP 2", "SP1", "S P 1", "SP-1"])
-def test_recommendation_references_differing_by_more_are_two(other):
-    assert rules.recommendation_reference_key("SP 1") != rules.recommendation_reference_key(other)
+def test_references_differing_by_more_are_two(other):
+    assert rules.unique_key("SP 1") != rules.unique_key(other)
