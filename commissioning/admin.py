@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from csp_portal.core.admin import InAdministeredPartnerships, KeepsHistory, object_id_of
+from csp_portal.core.admin import (
+    InAdministeredPartnerships,
+    KeepsHistory,
+    TableInline,
+    object_id_of,
+)
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 from csp_portal.core.models import ThemeGroup
 
@@ -119,7 +124,7 @@ class CommissioningLineAdmin(CommissioningAdmin):
         return field
 
 
-class ProgressOutputInline(admin.TabularInline):
+class ProgressOutputInline(TableInline):
     form = PlainTextModelForm
     model = ProgressOutput
     extra = 1

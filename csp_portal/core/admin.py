@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 
 from . import history, permissions, selectors
 from .forms import PlainTextModelForm, partnership_theme_groups
@@ -504,6 +506,37 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
 
 
+def _box(widget: forms.Widget) -> forms.Widget:
+    """The widget that draws the box, inside the admin's wrapper (which adds the add and
+    change links beside it): its own attributes are those the box is drawn with."""
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """The rows of an inline laid out as a table (`TableInline`). A column heading labels
+    no box, so each box is named for its column and row, "Name, theme group 2" ("Name, new
+    theme group" in the row the admin's script copies to add one)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        row = f"new {noun}" if index is None else f"{noun} {index + 1}"
+        for name, field in form.fields.items():
+            box = _box(field.widget)
+            if box.is_hidden:
+                continue
+            box.attrs["aria-label"] = f"{capfirst(field.label or pretty_name(name))}, {row}"
+
+
+class TableInline(admin.TabularInline):
+    """An inline laid out as a table, its boxes named by column and row (`RowsFormSet`; a
+    formset of its own derives from it)."""
+
+    formset = RowsFormSet
+
+
 def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
     """Why a theme group that anything still belongs to is kept."""
     return (
@@ -528,7 +561,7 @@ def theme_group_named_twice(first: str) -> str:
     )
 
 
-class ThemeGroupFormSet(BaseInlineFormSet):
+class ThemeGroupFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         self._refuse_names_given_twice()
@@ -557,7 +590,7 @@ class ThemeGroupFormSet(BaseInlineFormSet):
                 first_named[key] = name
 
 
-class ThemeGroupInline(admin.TabularInline):
+class ThemeGroupInline(TableInline):
     form = PlainTextModelForm
     model = ThemeGroup
     formset = ThemeGroupFormSet
@@ -581,7 +614,7 @@ class MembershipInlineForm(PlainTextModelForm):
                 self.fields[name].disabled = True
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TableInline):
     model = Membership
     form = MembershipInlineForm
     extra = 0
@@ -589,7 +622,7 @@ class MembershipInline(admin.TabularInline):
     fields = ["user", "organisation", "role", "job_title"]
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(TableInline):
     model = Meeting
     form = PlainTextModelForm
     extra = 0
