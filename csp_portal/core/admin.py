@@ -514,10 +514,38 @@ def _box(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
+class RowAutocomplete(AutocompleteSelect):
+    """An inline row's autocomplete box, which names the row chosen from ``chosen`` (read
+    with the inline's rows: `TableInline`) where Django's reads it again, a query for each
+    box of each row."""
+
+    chosen: Model | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if values != [str(key)]:  # another row chosen in a form sent back with errors
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
 class RowsFormSet(BaseInlineFormSet):
     """The rows of an inline laid out as a table (`TableInline`). A column heading labels
     no box, so each box is named for its column and row, "Name, theme group 2" ("Name, new
-    theme group" in the row the admin's script copies to add one)."""
+    theme group" in the row the admin's script copies to add one). Django reads each
+    select's choices again for each row: they are read once, every row offering the same
+    (as the inline's ``formfield_for_foreignkey`` makes them)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A row's name (the table's first column) may name its partnership, say: the
+        # page's own row, not read again for each (Django sets its key only).
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -528,13 +556,31 @@ class RowsFormSet(BaseInlineFormSet):
             if box.is_hidden:
                 continue
             box.attrs["aria-label"] = f"{capfirst(field.label or pretty_name(name))}, {row}"
+            if isinstance(box, RowAutocomplete):
+                box.chosen = form.instance._state.fields_cache.get(name)
+            elif isinstance(field, forms.ModelChoiceField):
+                field.choices = self._choices_read_once(name, field)
+
+    def _choices_read_once(self, name: str, field: forms.ModelChoiceField) -> list:
+        read = self.__dict__.setdefault("_choices_read", {})
+        if name not in read:
+            read[name] = list(iter(field.choices))  # list() would count them first: a query
+        return read[name]
 
 
 class TableInline(admin.TabularInline):
-    """An inline laid out as a table, its boxes named by column and row (`RowsFormSet`; a
-    formset of its own derives from it)."""
+    """An inline laid out as a table, its boxes named by column and row, its selects'
+    choices and autocomplete boxes' chosen rows read once for all its rows (`RowsFormSet`;
+    a formset of its own derives from it). An inline with autocomplete boxes reads their
+    rows with its own in ``get_queryset``."""
 
     formset = RowsFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        autocomplete = db_field.name in self.get_autocomplete_fields(request)
+        if autocomplete and "widget" not in kwargs:
+            kwargs["widget"] = RowAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
@@ -620,6 +666,11 @@ class MembershipInline(TableInline):
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
+
+    def get_queryset(self, request):
+        # Each row's boxes name its person and organisation, and its first column the
+        # membership by its person's name: read with the rows, not a row at a time.
+        return super().get_queryset(request).select_related("user", "organisation")
 
 
 class MeetingInline(TableInline):
