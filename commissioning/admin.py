@@ -4,6 +4,7 @@ from csp_portal.core.admin import (
     AdministeredRelatedFilter,
     InAdministeredPartnerships,
     KeepsHistory,
+    TableInline,
     object_id_of,
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
@@ -125,7 +126,7 @@ class CommissioningLineAdmin(CommissioningAdmin):
         return field
 
 
-class ProgressOutputInline(admin.TabularInline):
+class ProgressOutputInline(TableInline):
     form = PlainTextModelForm
     model = ProgressOutput
     extra = 1

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 
 from . import history, permissions, selectors
 from .forms import PlainTextMixin, PlainTextModelForm, partnership_theme_groups
@@ -624,6 +626,83 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
 
 
+def _box(widget: forms.Widget) -> forms.Widget:
+    """The widget that draws the box, inside the admin's wrapper (which adds the add and
+    change links beside it): its own attributes are those the box is drawn with."""
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget
+
+
+class RowAutocomplete(AutocompleteSelect):
+    """An inline row's autocomplete box, which names the row chosen from ``chosen`` (read
+    with the inline's rows: `TableInline`) where Django's reads it again, a query for each
+    box of each row."""
+
+    chosen: Model | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if values != [str(key)]:  # another row chosen in a form sent back with errors
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """The rows of an inline laid out as a table (`TableInline`). A column heading labels
+    no box, so each box is named for its column and row, "Name, theme group 2" ("Name, new
+    theme group" in the row the admin's script copies to add one). Django reads each
+    select's choices again for each row: they are read once, every row offering the same
+    (as the inline's ``formfield_for_foreignkey`` makes them)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A row's name (the table's first column) may name its partnership, say: the
+        # page's own row, not read again for each (Django sets its key only).
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        row = f"new {noun}" if index is None else f"{noun} {index + 1}"
+        for name, field in form.fields.items():
+            box = _box(field.widget)
+            if box.is_hidden:
+                continue
+            box.attrs["aria-label"] = f"{capfirst(field.label or pretty_name(name))}, {row}"
+            if isinstance(box, RowAutocomplete):
+                box.chosen = form.instance._state.fields_cache.get(name)
+            elif isinstance(field, forms.ModelChoiceField):
+                field.choices = self._choices_read_once(name, field)
+
+    def _choices_read_once(self, name: str, field: forms.ModelChoiceField) -> list:
+        read = self.__dict__.setdefault("_choices_read", {})
+        if name not in read:
+            read[name] = list(iter(field.choices))  # list() would count them first: a query
+        return read[name]
+
+
+class TableInline(admin.TabularInline):
+    """An inline laid out as a table, its boxes named by column and row, its selects'
+    choices and autocomplete boxes' chosen rows read once for all its rows (`RowsFormSet`;
+    a formset of its own derives from it). An inline with autocomplete boxes reads their
+    rows with its own in ``get_queryset``."""
+
+    formset = RowsFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        autocomplete = db_field.name in self.get_autocomplete_fields(request)
+        if autocomplete and "widget" not in kwargs:
+            kwargs["widget"] = RowAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
     """Why a theme group that anything still belongs to is kept."""
     return (
@@ -648,7 +727,7 @@ def theme_group_named_twice(first: str) -> str:
     )
 
 
-class ThemeGroupFormSet(BaseInlineFormSet):
+class ThemeGroupFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         self._refuse_names_given_twice()
@@ -677,7 +756,7 @@ class ThemeGroupFormSet(BaseInlineFormSet):
                 first_named[key] = name
 
 
-class ThemeGroupInline(admin.TabularInline):
+class ThemeGroupInline(TableInline):
     form = PlainTextModelForm
     model = ThemeGroup
     formset = ThemeGroupFormSet
@@ -707,15 +786,20 @@ class MembershipInlineForm(PlainTextModelForm):
                 )
 
 
-class MembershipInline(OffersAdministeredRows, admin.TabularInline):
+class MembershipInline(OffersAdministeredRows, TableInline):
     model = Membership
     form = MembershipInlineForm
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
 
+    def get_queryset(self, request):
+        # Each row's boxes name its person and organisation, and its first column the
+        # membership by its person's name: read with the rows, not a row at a time.
+        return super().get_queryset(request).select_related("user", "organisation")
 
-class MeetingInline(admin.TabularInline):
+
+class MeetingInline(TableInline):
     model = Meeting
     form = PlainTextModelForm
     extra = 0
