@@ -393,12 +393,21 @@ def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[d
 
 
 def key_findings(entries: Sequence[dict]) -> dict:
-    """Status and direction counts with their shares, then the red and amber exceptions."""
+    """Status and direction counts with their shares (and how many of those improving or
+    deteriorating are within normal variation), then the red and amber exceptions."""
     exceptions = [e for e in entries if e["status"] == "red"] + [
         e for e in entries if e["status"] == "amber"
     ]
     statuses = _tally(entries, report_sections.finding_status, FINDING_STATUSES)
     directions = _tally(entries, _finding_direction, FINDING_DIRECTIONS)
+    for row in directions:
+        if row["key"] in report_sections.MOVED:
+            row["within_normal_variation"] = sum(
+                1
+                for e in entries
+                if _finding_direction(e) == row["key"]
+                and report_sections.within_normal_variation(e)
+            )
     return {
         "total": len(entries),
         "statuses": statuses,

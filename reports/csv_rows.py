@@ -129,13 +129,22 @@ def row(
 
 def key_findings_rows(findings: dict) -> list[dict]:
     """How many indicators, and how many and what share of them have each status and
-    direction (the key findings' two tables)."""
+    direction (the key findings' two tables), and how many of those improving or
+    deteriorating are within normal variation."""
     rows = [row("key_findings_indicators", findings["total"])]
     for kind, items in (("status", findings["statuses"]), ("direction", findings["directions"])):
         for item in items:
             name, label = f"key_findings_{kind}_{item['key']}", item["label"]
             rows.append(row(f"{name}_count", item["count"], title=label))
             rows.append(row(f"{name}_pct", item["pct"], measure="percentage", title=label))
+            if "within_normal_variation" in item:  # improving and deteriorating, since counted
+                rows.append(
+                    row(
+                        f"{name}_within_normal_variation_count",
+                        item["within_normal_variation"],
+                        title=label,
+                    )
+                )
     return rows
 
 

@@ -18,6 +18,9 @@ STATUS = (
     ("monitor", "monitored without a target"),
 )
 DIRECTIONS = ("improving", "deteriorating", "stable")
+# The directions a change in a count can take by chance: each says how many of its
+# indicators' changes are within normal variation (REPORTING.md, REPORT_CHECKLIST 15, 16).
+MOVED = ("improving", "deteriorating")
 
 # Abbreviations and terms a report uses (REPORT_CHECKLIST 6 and 24), each listed only when
 # the report's text uses it: an abbreviation when it is printed (a whole word in capitals),
@@ -153,18 +156,43 @@ def finding_status(entry: Mapping) -> str:
     return "unrated" if entry.get("has_target") else "no_target"
 
 
+def within_normal_variation(entry: Mapping) -> bool:
+    """Whether an indicator's year-to-date change against the same months last year was
+    tested and is within normal variation (``changes["ytd"]``): its direction of travel may
+    be chance. An untested change (a rate, a percentage, a missing figure) is not."""
+    return ((entry.get("changes") or {}).get("ytd") or {}).get("within") is True
+
+
+def within_note(count: int, within: int | None) -> str:
+    """What ``count`` indicators improving or deteriorating say of normal variation, when
+    ``within`` of them are within it: "(1 within normal variation)", "(both within normal
+    variation)"; nothing when none is (or a snapshot made before it was counted)."""
+    if not within:
+        return ""
+    if within < count:
+        return f"({within} within normal variation)"
+    every = {1: "", 2: "both "}.get(count, "all ")
+    return f"({every}within normal variation)"
+
+
+def _direction_count(word: str, entries: Sequence[dict]) -> str:
+    """ "2 deteriorating (1 within normal variation)", "1 stable"."""
+    within = sum(map(within_normal_variation, entries)) if word in MOVED else 0
+    return f"{len(entries)} {word} {within_note(len(entries), within)}".rstrip()
+
+
 def statistics_sentence(entries: Sequence[dict]) -> str:
     """A priority's indicators in one sentence: "Of its 3 indicators: 1 amber, 2 monitored
-    without a target; against last year, 1 improving." Every indicator is counted in one
-    status group. Counts only, no percentages."""
+    without a target; against last year, 2 deteriorating (1 within normal variation)."
+    Every indicator is counted in one status group. Counts only, no percentages."""
     if not entries:
         return "No indicator with figures is reported under this priority."
     total = len(entries)
     groups = [finding_status(e) for e in entries]
-    statuses = [(word, groups.count(key)) for key, word in STATUS]
+    statuses = _counts([(word, groups.count(key)) for key, word in STATUS])
     rated = [e for e in entries if e.get("polarity") != "monitor"]
-    directions = [(word, sum(1 for e in rated if e["direction"] == word)) for word in DIRECTIONS]
-    statuses, directions = _counts(statuses), _counts(directions)
+    moved = [(word, [e for e in rated if e["direction"] == word]) for word in DIRECTIONS]
+    directions = ", ".join(_direction_count(word, own) for word, own in moved if own)
     noun = "indicator" if total == 1 else "indicators"
     sentence = f"Of its {total} {noun}: {statuses}"
     if directions:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from csp_portal.core.text import joined
 from indicators import periods
 from indicators.commentary import format_number
+from reports import sections
 
 register = template.Library()
 
@@ -194,6 +195,14 @@ def money_places(c: dict | None) -> int:
     amounts = [row.get(key) for row in rows for key in keys]
     amounts += [line.get(key) for line in c.get("lines", []) for key in ("contribution", "total")]
     return 2 if any(Decimal(a) % 1 for a in amounts if a is not None) else 0
+
+
+@register.filter
+def within_note(row: dict) -> str:
+    """A key findings direction row's count of changes within normal variation, after its
+    direction: "(1 within normal variation)" (``sections.within_note``); nothing for a
+    snapshot made before they were counted."""
+    return sections.within_note(row["count"], row.get("within_normal_variation"))
 
 
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]

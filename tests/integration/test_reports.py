@@ -116,6 +116,81 @@ def test_key_findings_give_counts_and_shares(partnership_a, hate_crime):
     assert findings["red_without_action"] == [red.pk]
 
 
+def _worse_without_a_target(partnership):
+    """Hate crime with lower taken as better: 287 against 219 (+68, +31%, z 4.28), worse
+    beyond normal variation. And a count 816 against 800 (+16, +2%, z 0.56), worse within
+    normal variation. Neither has a target: the first is returned."""
+    worse = hate_crime_indicator(partnership, polarity=Indicator.Polarity.LOWER)
+    slight = IndicatorFactory(
+        partnership=partnership,
+        title="Slight rise",
+        code="SP 10",
+        polarity="lower",
+        theme_group=worse.theme_group,
+    )
+    months = [periods.add_months(datetime.date(2015, 4, 1), i) for i in range(20)]
+    # Up and down by 5 each month, so process control sees no special cause.
+    actuals_create(
+        slight,
+        {
+            m: (102 if m.year == 2016 and m.month > 3 else 100) + (5 if i % 2 else -5)
+            for i, m in enumerate(months)
+        },
+    )
+    return worse
+
+
+def _key_findings_page(client, officer, report) -> tuple[str, str]:
+    """The report's preview page, and its key findings section's HTML."""
+    client.force_login(officer)
+    page = client.get(reverse("reports:preview", args=["partnership-a", report.pk])).text
+    start = page.index('<section class="app-report__section" id="section-2"')
+    return page, page[start : page.index("</section>", start) + len("</section>")]
+
+
+def _word_of(html: str):
+    from docx import Document
+
+    from reports import documents
+
+    return Document(io.BytesIO(documents.render_docx(f"<main>{html}</main>", title="T", charts={})))
+
+
+@pytest.mark.django_db
+def test_key_findings_say_how_many_changes_are_within_normal_variation(
+    client, partnership_a, officer_a
+):
+    """Review finding: a fall within normal variation was counted as one of "4
+    Deteriorating" (key findings) and "2 deteriorating" (the priority's statistics) with no
+    word of it. On the page and in Word."""
+    _worse_without_a_target(partnership_a)
+    report = ReportFactory(partnership=partnership_a)
+
+    page, html = _key_findings_page(client, officer_a, report)
+
+    assert "Deteriorating (1 within normal variation) 2 100%" in unescape(_words(html))
+    assert "against last year, 2 deteriorating (1 within normal variation)." in _words(page)
+    direction = _word_of(html).tables[1]
+    assert [c.text for c in direction.rows[2].cells] == [
+        "Deteriorating (1 within normal variation)",
+        "2",
+        "100%",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_snapshot_made_before_the_counts_within_normal_variation_renders_as_it_did(
+    partnership_a,
+):
+    _worse_without_a_target(partnership_a)
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    for row in snapshot["key_findings"]["directions"]:
+        row.pop("within_normal_variation", None)
+
+    assert "Deteriorating 2 100%" in _words(rendering.render_document(snapshot))
+    assert "key_findings_direction_deteriorating_within" not in rendering.report_csv(snapshot)
+
+
 ROUNDING_NOTE = "Percentages may not add to 100 because of rounding."
 
 

@@ -145,6 +145,30 @@ def test_key_findings_give_each_count_and_its_share_unrounded():
     assert rows["key_findings_direction_improving_count"]["title"] == "Improving"
 
 
+def test_key_findings_say_how_many_improving_or_deteriorating_are_within_normal_variation():
+    """Review finding: a fall within normal variation was counted as deteriorating with no
+    word of it. The count of those within sits beside each direction's own; a snapshot made
+    before it was counted has none, and no row."""
+    findings = {
+        "total": 9,
+        "statuses": [],
+        "directions": [
+            {"key": "deteriorating", "label": "Deteriorating", "count": 4, "pct": "44.4",
+             "within_normal_variation": 1},
+            {"key": "stable", "label": "Stable", "count": 0, "pct": "0"},
+        ],
+    }  # fmt: skip
+
+    rows = {r["figure"]: r for r in key_findings_rows(findings)}
+
+    within = rows["key_findings_direction_deteriorating_within_normal_variation_count"]
+    assert (within["value"], within["title"], within["measure"]) == (1, "Deteriorating", "count")
+    assert rows["key_findings_direction_deteriorating_count"]["value"] == 4
+    assert not [f for f in rows if f.startswith("key_findings_direction_stable_within")]
+    del findings["directions"][0]["within_normal_variation"]
+    assert not [f for f in (r["figure"] for r in key_findings_rows(findings)) if "within" in f]
+
+
 def test_funding_rows_per_stream_and_in_total_for_their_year():
     commissioning = {
         "year_label": "2017/18",

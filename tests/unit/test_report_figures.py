@@ -153,6 +153,47 @@ def test_key_findings_count_share_and_exceptions_red_first():
     assert findings["red_without_action"] == [3]
 
 
+def _ytd(within, *, variation="common cause", **fields):
+    """An entry's year-to-date test (``within``: True, False or None, untested) and its SPC
+    verdict."""
+    return {
+        "changes": {"ytd": {"z": None, "within": within}},
+        "figures": {"variation": variation},
+        "has_target": False,
+        "polarity": "lower",
+        **fields,
+    }
+
+
+def test_key_findings_count_the_changes_within_normal_variation_of_each_direction():
+    """Review finding: Safer Plymouth's "4 Deteriorating" held SP 05, a fall within normal
+    variation (z -1.1), with no word of it."""
+    from reports.builder import key_findings
+
+    findings = key_findings(
+        [
+            entry(1, "none", "deteriorating") | _ytd(False),
+            entry(2, "none", "deteriorating") | _ytd(True),
+            entry(3, "none", "deteriorating") | _ytd(None),  # a rate: not tested
+            entry(4, "none", "improving") | _ytd(True),
+            entry(5, "none", "stable") | _ytd(True),
+            entry(6, "none", "none") | _ytd(True, polarity="monitor"),
+        ]
+    )
+
+    rows = {row["key"]: row for row in findings["directions"]}
+    assert (rows["deteriorating"]["count"], rows["deteriorating"]["within_normal_variation"]) == (
+        3,
+        1,
+    )
+    assert (rows["improving"]["count"], rows["improving"]["within_normal_variation"]) == (1, 1)
+    # Stable and the rows with no direction say nothing of it.
+    assert [key for key, row in rows.items() if "within_normal_variation" in row] == [
+        "improving",
+        "deteriorating",
+    ]
+
+
 def test_shown_figures_index_both_years_by_month():
     from reports.builder import shown_figures
 

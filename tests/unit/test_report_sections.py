@@ -1,5 +1,7 @@
 """The report by CSP priority and its glossary (REPORT_CHECKLIST 6), worked by hand."""
 
+import pytest
+
 from reports import builder, sections
 
 
@@ -51,6 +53,46 @@ def test_statistics_sentence_counts_every_indicator_as_the_key_findings_do():
         "no_target": 1,
         "monitor": 1,
     }
+
+
+def _tested(entry, within):
+    return entry | {"changes": {"ytd": {"z": "-1.1" if within else "-17.9", "within": within}}}
+
+
+def test_statistics_sentence_says_how_many_changes_are_within_normal_variation():
+    """Review finding: SP 05 (37 fewer referrals, z -1.1) was one of "2 deteriorating" with
+    no word that its fall was within normal variation (REPORTING.md). An untested change (a
+    rate) is not counted as within; a stable one is not told."""
+    entries = [
+        _tested(_entry(1, "", "none", "deteriorating", target=False), True),
+        _tested(_entry(2, "", "none", "deteriorating", target=False), False),
+        _entry(3, "", "none", "deteriorating", target=False),  # untested
+        _tested(_entry(4, "", "none", "improving", target=False), True),
+        _tested(_entry(5, "", "none", "stable", target=False), True),
+    ]
+    assert sections.statistics_sentence(entries) == (
+        "Of its 5 indicators: 5 with no target set; against last year, "
+        "1 improving (within normal variation), 3 deteriorating (1 within normal variation), "
+        "1 stable."
+    )
+    assert sections.statistics_sentence(entries[2:4]).endswith(
+        "against last year, 1 improving (within normal variation), 1 deteriorating."
+    )
+
+
+@pytest.mark.parametrize(
+    ("count", "within", "note"),
+    [
+        (4, 1, "(1 within normal variation)"),
+        (1, 1, "(within normal variation)"),
+        (2, 2, "(both within normal variation)"),
+        (3, 3, "(all within normal variation)"),
+        (3, 0, ""),
+        (3, None, ""),  # a snapshot made before they were counted
+    ],
+)
+def test_within_note_worded_by_hand(count, within, note):
+    assert sections.within_note(count, within) == note
 
 
 def test_priorities_by_theme_group_with_risks_successes_and_focus():
