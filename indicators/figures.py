@@ -12,7 +12,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import NamedTuple
@@ -66,6 +66,13 @@ THOUSAND = Decimal(1000)
 # The XmR chart looks back three years (36 months, 12 quarters) unless a baseline starts earlier.
 SPC_WINDOW = 36
 IMPROVEMENT = {"lower": "down", "higher": "up", "monitor": None}
+# Process control decides "on the mean" and "on a limit" by equality, which needs exact
+# figures. A ratio's quotient is not: 20 of 30 is 66.66...67 to Decimal's 28 digits, and the
+# mean of 32 of them came out 66.66...684, so a flat 66.7% read as below its lower limit.
+# Taken to 10 places a figure is exact, so are sums of it, and the mean of copies of it is
+# itself. (A wider context: an absurd ratio too long for 28 digits at 10 places still fits.)
+SPC_PLACES = Decimal(1).scaleb(-10)
+_SPC_CONTEXT = Context(prec=60)
 
 
 def _to_decimal(value: object, name: str) -> Decimal | None:
@@ -451,6 +458,14 @@ class Calc:
     def value(self, slot: date) -> Decimal | None:
         """The figure at a stored period, None where it is missing."""
         return self.values.get(slot)
+
+    def spc_values(self, slots: Sequence[date]) -> list[Decimal | None]:
+        """The figures at ``slots`` as process control reads them, None where missing: a
+        ratio's to ``SPC_PLACES`` (a stored figure has 4 places, so is exact already)."""
+        values = list(map(self.values.get, slots))
+        if self.spec.measure not in _SCALES:
+            return values
+        return [None if v is None else v.quantize(SPC_PLACES, context=_SPC_CONTEXT) for v in values]
 
     def present(self, slot: date) -> bool:
         """Whether a stored period has a figure."""
@@ -987,8 +1002,7 @@ def _spc_figures(
     """The Figures fields for statistical process control at the reporting period."""
     slots = _spc_slots(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
-    known = calc.values
-    values = list(map(known.get, slots))
+    values = calc.spc_values(slots)
     if values and values[0] is None:
         first = next((i for i, v in enumerate(values) if v is not None), len(values))
         slots, values = slots[first:], values[first:]
@@ -1061,8 +1075,7 @@ def spc_series(
     slots = spc_window(calc.step, slot, settings)
     first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
     slots = slots[first:]
-    values = [calc.value(s) for s in slots]
-    return slots, spc_analysis(values, slots, spec.polarity, settings)
+    return slots, spc_analysis(calc.spc_values(slots), slots, spec.polarity, settings)
 
 
 # What a report needs beyond one indicator's Figures: kept here so reports do no arithmetic.

@@ -26,6 +26,7 @@ from tests.unit.test_figures import (
     IST_ACTUALS,
     NOV_2016,
     REFERRALS,
+    flat_ratio,
     ist_target,
     monthly,
     seed_series,
@@ -844,3 +845,21 @@ def test_commentary_of_one_without_a_singular_is_still_grammatical():
 
     assert "In May the number of anti-social behaviour recorded was 1, 1 fewer than" in text
     assert "1 anti-social behaviour" not in text
+
+
+# Point-in-time levels and flat ratios ------------------------------------------------------
+
+
+def test_a_flat_percentage_is_within_its_usual_range():
+    """Review finding: 20 of 30 every month for 32 months read "November's figure is outside
+    its usual range: below the lower process limit" (special cause concerning)."""
+    spec = IndicatorSpec("higher", "percentage")
+    figures = compute(spec, flat_ratio(20, 30, 32), NOV_2016)
+
+    text = commentary(figures, spec, noun="share of cases closed")
+
+    assert "usual range" not in text and "special cause" not in text
+    assert usual_range_sentence(figures, spec, "November 2016") == (
+        "November 2016's figure is within its usual range: no sign of a real change in its level."
+    )
+    assert spc_summary(figures, spec) == "Common cause."

@@ -937,3 +937,71 @@ def test_a_point_in_time_levels_part_quarter_is_its_latest_level():
     assert not figures.quarter_complete
     assert (figures.quarter_value, figures.quarter_previous) == (140, 128)
     assert figures.quarter_previous_change == 12
+
+
+# A flat ratio is common cause -------------------------------------------------------------
+
+
+def flat_ratio(numerator, denominator, months: int, first: date = date(2014, 4, 1)):
+    """The same numerator and denominator every month from ``first``."""
+    point = Point(None, numerator=Decimal(numerator), denominator=Decimal(denominator))
+    return {add_months(first, i): point for i in range(months)}
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "measure", "level"),
+    [
+        (20, 30, "percentage", "66.6666666667"),
+        (1, 3, "percentage", "33.3333333333"),
+        (5, 6, "percentage", "83.3333333333"),
+        (61, 69, "percentage", "88.4057971014"),
+        (1, 9, "percentage", "11.1111111111"),
+        (1, 7, "percentage", "14.2857142857"),
+        (1, 7, "rate", "142.8571428571"),
+    ],
+)
+def test_aflat_ratio_is_common_cause_worked_by_hand(numerator, denominator, measure, level):
+    """Review finding: 20 of 30 every month for 32 months was "below the lower process
+    limit, special cause concerning": each month's 66.66...667 (Decimal's 28 digits) lay
+    below the mean of 32 of them, 66.66...684. No moving range: the limits are the mean,
+    and every month is on it. (1 of 7 read as a shift below the mean.)"""
+    series = flat_ratio(numerator, denominator, 32)
+    spec = IndicatorSpec("higher", measure)
+
+    figures = compute(spec, series, NOV_2016)
+
+    assert figures.spc_points == 32
+    assert figures.spc_mean == figures.spc_lower == figures.spc_upper == Decimal(level)
+    assert figures.spc_signal is None
+    assert figures.within_normal_variation
+    assert figures.variation == "common cause"
+    _, analysis = spc_series(spec, series, NOV_2016)
+    assert analysis.signals == (None,) * 32
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    numerator=st.decimals(min_value=0, max_value=10**6, places=4),
+    denominator=st.decimals(min_value=Decimal("0.0001"), max_value=10**6, places=4),
+    measure=st.sampled_from(["percentage", "rate"]),
+    polarity=st.sampled_from(["lower", "higher", "monitor"]),
+    frequency=st.sampled_from(["monthly", "quarterly"]),
+    periods=st.integers(min_value=13, max_value=40),
+)
+def test_a_constant_ratio_never_signals(
+    numerator, denominator, measure, polarity, frequency, periods
+):
+    step = 1 if frequency == "monthly" else 3
+    point = Point(None, numerator=numerator, denominator=denominator)
+    first = date(2010, 4, 1)
+    series = {add_months(first, step * i): point for i in range(periods)}
+    period = add_months(first, step * periods - 1)  # the last period's last month
+    spec = IndicatorSpec(polarity, measure, frequency=frequency)
+
+    figures = compute(spec, series, period)
+
+    assert figures.spc_points == min(periods, 36)
+    assert figures.spc_signal is None and figures.variation == "common cause"
+    assert figures.spc_lower == figures.spc_mean == figures.spc_upper
+    _, analysis = spc_series(spec, series, period)
+    assert set(analysis.signals) == {None}
