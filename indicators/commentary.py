@@ -691,15 +691,23 @@ def _no_comparison_sentence(figures: Figures, spec: IndicatorSpec) -> str:
         if slot <= figures.period and this is not None
     ]
     lacking = [before for before, last in covered if last is None]
-    if not lacking or len(lacking) == len(covered):  # none at all: nothing to name
-        return "There is no figure for the same period last year to compare with."
+    compared = "the same period last year"
+    if spec.measure == "snapshot":
+        # A level at a moment is set against its level a year earlier alone: only the last
+        # period's is lacking, named unless last year has no figure at all.
+        compared = "a year earlier"
+        if all(last is None for _, last in figures.last_year) or not lacking:
+            return f"There is no figure for {compared} to compare with."
+        lacking = lacking[-1:]
+    elif not lacking or len(lacking) == len(covered):  # none at all: nothing to name
+        return f"There is no figure for {compared} to compare with."
     if spec.frequency == "quarterly":
         spans = [quarter_span(m) for m in lacking]
         named = f"the quarter{'s' if len(spans) > 1 else ''} {' and '.join(spans)}"
     else:
         named = joined(month_label(m) for m in lacking)
     return (
-        f"There is no comparison with the same period last year, as {named} "
+        f"There is no comparison with {compared}, as {named} "
         f"{'has no figure' if len(lacking) == 1 else 'have no figures'}."
     )
 
@@ -718,7 +726,12 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
         entered = "figures have" if plural else "figure has"
         sentences.append(f"No {entered} been entered for {named}.")
         compared = figures.ytd is not None and figures.ytd_last_year is not None
-        if compared and not partial_ytd_only_this_month(figures, spec):
+        # A level at a moment is compared at one period, so leaves nothing out.
+        if (
+            compared
+            and spec.measure != "snapshot"
+            and not partial_ytd_only_this_month(figures, spec)
+        ):
             sentences.append(
                 "The comparison with last year leaves out the same months in both years."
             )

@@ -472,17 +472,20 @@ class Calc:
         return slot in self.values
 
     def aggregate(self, slots: Sequence[date]) -> Decimal | None:
-        """The combined figure over periods that all have figures (None if any lack one)."""
+        """The combined figure over periods that all have figures (None if any lack one); a
+        point-in-time level's is its last period's, which alone it needs."""
         values = self.values
+        measure = self.spec.measure
+        if measure == "snapshot":
+            # A level at a moment: the periods before the last do not make it up, so a gap
+            # among them takes nothing away (November against November a year earlier).
+            return values.get(slots[-1]) if slots else None
         if not slots or not all(map(values.__contains__, slots)):
             return None
         if len(slots) == 1:
             return values[slots[0]]
-        measure = self.spec.measure
         if measure == "count":
             return sum(map(values.__getitem__, slots), _ZERO)
-        if measure == "snapshot":
-            return values[slots[-1]]
         parts = self.parts(slots)
         if parts is None and measure == "rate" and self.without_parts(slots):
             return sum(map(values.__getitem__, slots), _ZERO) / len(slots)
@@ -494,6 +497,8 @@ class Calc:
     def running(self, slots: Sequence[date]) -> list[Decimal | None]:
         """``aggregate(slots[:i + 1])`` for every i, in one pass."""
         values, series, measure = self.values, self.series, self.spec.measure
+        if measure == "snapshot":
+            return list(map(values.get, slots))  # each its own level, a gap before it or not
         # The usual case, a count with no gap: running sums at C speed. (Not ``None in``
         # a list of Decimals: each comparison with None costs an isinstance check.)
         if measure == "count" and all(map(values.__contains__, slots)):
@@ -516,7 +521,7 @@ class Calc:
                 denominator += point.denominator
             if not whole:
                 out.append(None)
-            elif index == 0 or measure == "snapshot":
+            elif index == 0:
                 out.append(value)
                 total += value
             elif measure == "count":
@@ -556,16 +561,20 @@ class Calc:
         return _shifted(slots if type(slots) is tuple else tuple(slots), years)
 
     def year_total(self, year: int) -> tuple[bool, Decimal | None]:
-        """Whether a financial year has every figure, and its combined figure."""
+        """Whether a financial year has every figure, and its combined figure (that of a
+        point-in-time level needs only the year's last period, as ``aggregate``)."""
         known = self._years.get(year)
         if known is None:
             slots = self.slots(year)
             complete = all(map(self.values.__contains__, slots))
-            known = self._years[year] = (complete, self.aggregate(slots) if complete else None)
+            level = self.spec.measure == "snapshot"
+            total = self.aggregate(slots) if complete or level else None
+            known = self._years[year] = (complete, total)
         return known
 
     def like_for_like(self, slots: Sequence[date], years: int) -> Decimal | None:
-        """The combined figure for the same periods in another year, None if it lacks any."""
+        """The combined figure for the same periods in another year, None if it lacks any it
+        needs (``aggregate``: a point-in-time level needs only the last)."""
         if not slots:
             return None
         key = (slots if type(slots) is tuple else tuple(slots), years)
@@ -790,7 +799,8 @@ def _cumulative_this_year(
     running: Mapping[date, Decimal | None],
 ) -> tuple[Pair, ...]:
     """The running total at each period of the year: none from the first period without a
-    figure on (a missing month is missing, never a zero in the total beside the target)."""
+    figure on (a missing month is missing, never a zero in the total beside the target). A
+    point-in-time level's is the level at each period with a figure."""
     if tuple(covered) != tuple(to_date):
         running = dict(zip(to_date, calc.running(to_date), strict=True))
     return tuple(zip(year_slots, map(running.get, year_slots), strict=True))
@@ -1156,7 +1166,8 @@ class Rolling:
 
 
 def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
-    """Rolling year to ``period`` and the year before it; None unless every period has a figure.
+    """Rolling year to ``period`` and the year before it; None unless every period has a figure
+    (a point-in-time level: the last period's level, against the same period a year earlier).
 
     A quarterly indicator counts the four quarters to the last one ended by ``period``;
     ``end`` is the last month the year covers (September for a quarter stored at July).

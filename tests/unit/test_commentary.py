@@ -25,7 +25,9 @@ from tests.unit.test_figures import (
     APR_2016,
     IST_ACTUALS,
     NOV_2016,
+    ORGANISATIONS,
     REFERRALS,
+    SNAPSHOT,
     flat_ratio,
     ist_target,
     monthly,
@@ -863,3 +865,50 @@ def test_a_flat_percentage_is_within_its_usual_range():
         "November 2016's figure is within its usual range: no sign of a real change in its level."
     )
     assert spc_summary(figures, spec) == "Common cause."
+
+
+def test_a_point_in_time_level_is_compared_though_an_earlier_month_is_missing():
+    """Review finding: "There is no comparison with the same period last year, as May 2015
+    has no figure", where only November 2015 is needed."""
+    text = say(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016, noun="number of organisations")
+
+    assert text.startswith(
+        "At the end of November the number of organisations was 319, 12 higher than a year "
+        "earlier, a 4% increase."
+    )
+    assert "No figure has been entered for August." in text
+    # Only November is compared, so nothing is left out of the comparison.
+    assert "leaves out" not in text and "no comparison" not in text
+
+
+def test_a_point_in_time_level_names_only_the_period_a_year_earlier_it_lacks():
+    series = series_of({**ORGANISATIONS, date(2015, 11, 1): None})
+
+    text = say(SNAPSHOT, series, NOV_2016, noun="number of organisations")
+
+    assert text.endswith(
+        "There is no comparison with a year earlier, as November 2015 has no figure."
+    )
+    assert "May 2015" not in text
+
+
+def test_a_quarterly_point_in_time_level_is_compared_with_its_quarter_a_year_earlier():
+    # July to September 2015 missing: October to December 2016 against the same quarter
+    # of 2015 alone.
+    spec = IndicatorSpec("higher", "snapshot", frequency="quarterly")
+    series = series_of(
+        {
+            date(2015, 4, 1): 10,
+            date(2015, 10, 1): 12,
+            date(2016, 4, 1): 11,
+            date(2016, 7, 1): 12,
+            date(2016, 10, 1): 13,
+        }
+    )
+
+    text = say(spec, series, date(2016, 12, 1), noun="number of hubs")
+
+    assert text == (
+        "At the end of December the number of hubs was 13, 1 higher than a year earlier, "
+        "an 8% increase."
+    )

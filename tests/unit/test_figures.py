@@ -12,6 +12,7 @@ from indicators.figures import (
     TargetSpec,
     compute,
     history_start,
+    rolling_twelve,
     series_of,
     spc_series,
 )
@@ -1005,3 +1006,70 @@ def test_a_constant_ratio_never_signals(
     assert figures.spc_lower == figures.spc_mean == figures.spc_upper
     _, analysis = spc_series(spec, series, period)
     assert set(analysis.signals) == {None}
+
+
+# A point-in-time level is compared at one period -----------------------------------------
+
+# Organisations registered at the end of each month: 300 in April 2015, one more each month
+# to 319 in November 2016 (307 in November 2015, 311 in March 2016, 317 in September 2016),
+# but none entered for May 2015 or August 2016.
+ORGANISATIONS = {
+    **{add_months(APR_2015, i): 300 + i for i in range(20)},
+    date(2015, 5, 1): None,
+    date(2016, 8, 1): None,
+}
+SNAPSHOT = IndicatorSpec("higher", "snapshot")
+
+
+def test_a_point_in_time_level_is_compared_with_the_same_period_a_year_earlier():
+    """Review finding: 319 at the end of November 2016 against 307 a year earlier had no
+    comparison, as May 2015 had no figure; only November 2015 is needed."""
+    figures = compute(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016)
+
+    assert (figures.ytd, figures.ytd_last_year, figures.ytd_change) == (319, 307, 12)
+    assert figures.ytd_change_pct == Decimal(1200) / 307
+    assert figures.direction == "improving"
+    # The quarter so far (October and November) at November, against November 2015.
+    assert (figures.quarter_value, figures.quarter_last_year, figures.quarter_change) == (
+        319,
+        307,
+        12,
+    )
+    # The previous quarter is its last month, September 2016, August missing or not.
+    assert (figures.quarter_previous, figures.quarter_previous_change) == (317, 2)
+
+
+def test_a_point_in_time_levels_rolling_year_is_its_last_month():
+    # December 2014 to November 2015 has figures from April only, May missing.
+    rolling = rolling_twelve(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016)
+
+    assert (rolling.current, rolling.previous, rolling.change) == (319, 307, 12)
+
+
+def test_a_point_in_time_level_without_the_period_a_year_earlier_has_no_comparison():
+    series = series_of({**ORGANISATIONS, date(2015, 11, 1): None})
+
+    figures = compute(SNAPSHOT, series, NOV_2016)
+
+    assert figures.ytd == 319
+    assert figures.ytd_last_year is None
+    assert figures.direction == "none"
+    assert figures.quarter_last_year is None
+    assert rolling_twelve(SNAPSHOT, series, NOV_2016).previous is None
+
+
+def test_a_point_in_time_levels_change_target_needs_only_the_baseline_periods_it_uses():
+    # 2% below 2015/16: the level at the end of March 2016 (311) for the year, November
+    # 2015's (307) to date, though May 2015 has no figure.
+    target = TargetSpec("change_pct", Decimal(-2), baseline_year=2015)
+
+    figures = compute(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016, target)
+
+    assert figures.annual_target == Decimal("304.78")  # 311 x 0.98
+    assert figures.target_to_date == Decimal("300.86")  # 307 x 0.98
+    path = dict(figures.cumulative_target)
+    assert path[NOV_2016] == figures.target_to_date
+    assert path[date(2016, 5, 1)] is None  # May 2015 has no level to go from
+    # Each month's level stands for the year to it, a gap before it or not.
+    levels = dict(figures.cumulative_this_year)
+    assert (levels[date(2016, 8, 1)], levels[date(2016, 9, 1)]) == (None, 317)
