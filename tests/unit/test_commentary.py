@@ -912,3 +912,33 @@ def test_a_quarterly_point_in_time_level_is_compared_with_its_quarter_a_year_ear
         "At the end of December the number of hubs was 13, 1 higher than a year earlier, "
         "an 8% increase."
     )
+
+
+def test_a_point_in_time_level_with_decimals_keeps_them_in_words():
+    """Review finding: 7.46 against 7.04 and a target of 7.2, "7.5 against a target to date
+    of 7.2" in the table, read "was 7, less than 1 higher than a year earlier... less than
+    1 above the target of 7"."""
+    spec = IndicatorSpec("lower", "snapshot")
+    series = series_of({date(2015, 11, 1): "7.04", date(2016, 11, 1): "7.46"})
+    target = TargetSpec("annual", Decimal("7.2"))
+
+    text = say(spec, series, NOV_2016, target, noun="average wait in days")
+
+    assert text.startswith(
+        "At the end of November the average wait in days was 7.5, 0.4 higher than a year "
+        "earlier, a 6% increase. This is 0.3 above the target of 7.2, within the 5% "
+        "tolerance (amber)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "words", "profile"),
+    [
+        ("7.2", "7.2 for the year", "a monthly profile: 7.2 for the year"),
+        ("300", "300 for the year", "a monthly profile: 300 for the year"),  # a count's level
+    ],
+)
+def test_a_point_in_time_target_is_worded_to_its_own_decimals(value, words, profile):
+    assert target_words({"kind": "annual", "value": value}, "snapshot") == words
+    last = date(2017, 3, 1)
+    assert profile_words(last, Decimal(value), "snapshot", quarterly=False) == profile
