@@ -7,19 +7,44 @@
   var NARROW = 520; // pixels: a chart narrower than this is laid out for a phone
   var CHAR = 0.6; // a character's width in font sizes (indicators/charts.py LABEL_CHAR)
   var TICK_CHAR = 0.75; // a month name's letters are wider than the labels' digits (reports/chart_images.py)
-  document.querySelectorAll("[data-chart]").forEach(function (element) {
-    var source = document.getElementById(element.getAttribute("data-chart"));
-    if (!source) return;
-    var spec = JSON.parse(source.textContent);
-    var layout = narrowed(spec, element.clientWidth);
-    var drawn = window.Plotly.newPlot(element, spec.data, layout, {
+
+  // Each chart is drawn as it comes within a screen of the window: a report of ten or
+  // fifteen charts drawn at once kept the page busy for a second or two after the
+  // server's tenth of one. Until then the plot is an empty box of its own height,
+  // named by its alt text, and the data table beside it gives its figures.
+  var waiting = Array.prototype.filter.call(document.querySelectorAll("[data-chart]"), function (element) {
+    return document.getElementById(element.getAttribute("data-chart"));
+  });
+  var nearView = "IntersectionObserver" in window && new IntersectionObserver(
+    function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) draw(entry.target);
+      });
+    },
+    { rootMargin: "100% 0px" }
+  );
+  if (nearView) {
+    waiting.forEach(function (element) { nearView.observe(element); });
+  } else {
+    waiting.slice().forEach(function (element) { draw(element); });
+  }
+
+  function draw(element, size) {
+    var at = waiting.indexOf(element);
+    if (at < 0) return;
+    waiting.splice(at, 1);
+    if (nearView) nearView.unobserve(element);
+    var spec = JSON.parse(document.getElementById(element.getAttribute("data-chart")).textContent);
+    var layout = narrowed(spec, (size && size.width) || element.clientWidth);
+    var drawn = window.Plotly.newPlot(element, spec.data, size ? Object.assign({}, layout, size) : layout, {
       displayModeBar: false,
       responsive: true,
     });
     if (layout !== spec.layout) drawn.then(separate);
     element._screenHeight = spec.layout && spec.layout.height;
     plots.push(element);
-  });
+    return element;
+  }
 
   // On a phone the plot keeps the width: the axis title goes (the subtitle above the
   // chart names the measure), and the right margin is only what the line labels need
@@ -142,15 +167,28 @@
 
   // Paper is narrower than most screens: draw the charts at the printed text width
   // (170 mm on A4, print.css) before printing, and at the screen's width after. A
-  // little shorter too, so a chart and its twelve-month table share a page.
+  // little shorter too, so a chart and its twelve-month table share a page. A chart
+  // not yet scrolled to is drawn now, at once (the page prints as it stands when the
+  // handler returns), and afterwards waits again to be drawn for the screen.
   var PRINT_WIDTH = 640;
   var PRINT_HEIGHT = 280;
+  var forPrint = [];
   window.addEventListener("beforeprint", function () {
     plots.forEach(function (element) {
       window.Plotly.relayout(element, { width: PRINT_WIDTH, height: PRINT_HEIGHT });
     });
+    forPrint = waiting.slice().map(function (element) {
+      return draw(element, { width: PRINT_WIDTH, height: PRINT_HEIGHT });
+    });
   });
   window.addEventListener("afterprint", function () {
+    forPrint.forEach(function (element) {
+      window.Plotly.purge(element);
+      plots.splice(plots.indexOf(element), 1);
+      waiting.push(element);
+      if (nearView) nearView.observe(element);
+    });
+    forPrint = [];
     plots.forEach(function (element) {
       window.Plotly.relayout(element, { width: null, height: element._screenHeight, autosize: true });
     });

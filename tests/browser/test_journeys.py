@@ -528,7 +528,9 @@ def test_indicator_page_shows_figures_and_charts(page, live_server, plymouth):
         + "?year=2016"
     )
     expect(page.get_by_text("287 hate crimes").first).to_be_visible()
-    expect(page.locator(".app-chart__plot .main-svg").first).to_be_visible()
+    chart = page.locator(".app-chart__plot").first
+    chart.scroll_into_view_if_needed()  # a chart is drawn as it comes near the window
+    expect(chart.locator(".main-svg").first).to_be_visible()
     assert_accessible(page)
     page.goto(live_server.url + reverse("indicators:dashboard", args=[partnership.slug]))
     expect(page.get_by_text("68 more than the same period last year").first).to_be_visible()
@@ -574,6 +576,7 @@ def test_the_xmr_chart_keeps_most_of_a_phones_width(page, live_server, plymouth)
         + "?chart=spc"
     )
     plot = page.locator(".app-chart__plot").first
+    plot.scroll_into_view_if_needed()
     expect(plot.locator(".main-svg").first).to_be_visible()
     layout = plot.evaluate(
         """e => ({plot: e._fullLayout.xaxis._length, width: e._fullLayout.width,

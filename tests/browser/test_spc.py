@@ -20,8 +20,9 @@ def test_officer_opens_the_xmr_chart_and_changes_its_settings(page, live_server,
         + "?year=2016"
     )
     page.get_by_role("link", name="Show the statistical process control (XmR) chart").click()
-    plot = page.locator(f"#chart-{hate.pk}-xmr .main-svg").first
-    expect(plot).to_be_visible()
+    plot = page.locator(f"#chart-{hate.pk}-xmr")
+    plot.scroll_into_view_if_needed()  # a chart is drawn as it comes near the window
+    expect(plot.locator(".main-svg").first).to_be_visible()
     # Monitoring only: the six months above the mean are special cause, neither good nor bad.
     expect(
         page.get_by_text("Special cause, neither improving nor concerning").first
