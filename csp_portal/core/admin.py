@@ -33,6 +33,7 @@ from .models import (
     ThemeGroup,
     theme_group_key,
 )
+from .passwords import users_with_email
 from .text import joined
 
 User = get_user_model()
@@ -444,7 +445,30 @@ def _explain_flags(form) -> None:
             form.fields[name].help_text = text
 
 
-class UserForm(UserChangeForm):
+EMAIL_TAKEN = (
+    "Another user already has this email address. Give each person their own: a link to "
+    "choose a password is sent only to an address that one user has."
+)
+
+
+class OneUserAnEmail:
+    """A user's form that refuses an email address another user has, in any capitals
+    (`passwords.users_with_email`): its mailbox's owner would be sent the link to set the
+    new account's password. It says the address is taken, not whose (a staff user may not
+    be shown them). An address kept as it was is not checked again, so that two people who
+    shared one before this rule can still be changed (given their own); meanwhile the
+    reset sends neither a link (`PasswordResetForm.get_users`)."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and "email" in self.changed_data:
+            others = [user for user in users_with_email(email) if user.pk != self.instance.pk]
+            if others:
+                raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+class UserForm(OneUserAnEmail, UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _explain_flags(self)
@@ -469,13 +493,26 @@ NO_PASSWORD_HELP = (
 )
 
 
-class AddUserForm(AdminUserCreationForm):
+NO_EMAIL = (
+    "Enter the person's email address, or set a password: without one they choose their "
+    "first from a link sent to that address."
+)
+
+
+class AddUserForm(OneUserAnEmail, AdminUserCreationForm):
     """The admin's "Add user": with the person's email address and name, so that someone
-    added without a password can be sent the link to choose one."""
+    added without a password can be sent the link to choose one (required then)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["usable_password"].help_text = NO_PASSWORD_HELP
+
+    def clean(self):
+        data = super().clean()
+        no_password = data.get("set_usable_password") is False
+        if no_password and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", ValidationError(NO_EMAIL, code="required"))
+        return data
 
 
 # The membership a staff user who is not an administrator gives each person they add.
