@@ -6,6 +6,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -13,6 +14,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
@@ -659,6 +661,28 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
             return [LAST_ADMINISTRATOR]
         named = selectors.users_on_record(ids)
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group admin, for administrators only: anyone else who could give a group
+    permissions would give them to themselves, through a group they belong to (and only an
+    administrator sets who belongs to which: `ADMINISTRATORS_ONLY`)."""
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_site_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
 
 
 def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
