@@ -6,6 +6,7 @@ from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import NestedObjects, get_fields_from_path, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -13,6 +14,7 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
@@ -35,6 +37,7 @@ from .models import (
     ThemeGroup,
     theme_group_key,
 )
+from .passwords import users_with_email
 from .text import joined
 
 User = get_user_model()
@@ -446,7 +449,30 @@ def _explain_flags(form) -> None:
             form.fields[name].help_text = text
 
 
-class UserForm(UserChangeForm):
+EMAIL_TAKEN = (
+    "Another user already has this email address. Give each person their own: a link to "
+    "choose a password is sent only to an address that one user has."
+)
+
+
+class OneUserAnEmail:
+    """A user's form that refuses an email address another user has, in any capitals
+    (`passwords.users_with_email`): its mailbox's owner would be sent the link to set the
+    new account's password. It says the address is taken, not whose (a staff user may not
+    be shown them). An address kept as it was is not checked again, so that two people who
+    shared one before this rule can still be changed (given their own); meanwhile the
+    reset sends neither a link (`PasswordResetForm.get_users`)."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and "email" in self.changed_data:
+            others = [user for user in users_with_email(email) if user.pk != self.instance.pk]
+            if others:
+                raise ValidationError(EMAIL_TAKEN, code="unique")
+        return email
+
+
+class UserForm(OneUserAnEmail, UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _explain_flags(self)
@@ -471,13 +497,26 @@ NO_PASSWORD_HELP = (
 )
 
 
-class AddUserForm(AdminUserCreationForm):
+NO_EMAIL = (
+    "Enter the person's email address, or set a password: without one they choose their "
+    "first from a link sent to that address."
+)
+
+
+class AddUserForm(OneUserAnEmail, AdminUserCreationForm):
     """The admin's "Add user": with the person's email address and name, so that someone
-    added without a password can be sent the link to choose one."""
+    added without a password can be sent the link to choose one (required then)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["usable_password"].help_text = NO_PASSWORD_HELP
+
+    def clean(self):
+        data = super().clean()
+        no_password = data.get("set_usable_password") is False
+        if no_password and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", ValidationError(NO_EMAIL, code="required"))
+        return data
 
 
 # The membership a staff user who is not an administrator gives each person they add.
@@ -624,6 +663,28 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
             return [LAST_ADMINISTRATOR]
         named = selectors.users_on_record(ids)
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Django's group admin, for administrators only: anyone else who could give a group
+    permissions would give them to themselves, through a group they belong to (and only an
+    administrator sets who belongs to which: `ADMINISTRATORS_ONLY`)."""
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_site_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_site_admin(request.user)
 
 
 def _box(widget: forms.Widget) -> forms.Widget:

@@ -1,15 +1,18 @@
 """Django's password change and reset, with errors that say which box is empty (GOV.UK
 style, as the sign-in form's do); a completed reset also unlocks its user name."""
 
+import logging
 import unicodedata
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.db.models.functions import Trim
 
 from .signin import failures_clear
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 NEW_PASSWORD_REQUIRED = {
     "new_password1": "Enter a new password",
@@ -24,6 +27,15 @@ def _same_email(asked: str, stored: str) -> bool:
         unicodedata.normalize("NFKC", asked).casefold()
         == unicodedata.normalize("NFKC", stored).casefold()
     )
+
+
+def users_with_email(email: str) -> list[User]:
+    """Every user, active or not, whose email address is this one as the reset compares
+    them: in any capitals, and with any spaces around either."""
+    field = User.get_email_field_name()
+    email = email.strip()
+    users = User._default_manager.alias(address=Trim(field)).filter(address__iexact=email)
+    return [user for user in users if _same_email(email, getattr(user, field).strip())]
 
 
 def _say_what_is_missing(form, required: dict[str, str]) -> None:
@@ -65,10 +77,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
     def get_users(self, email):
-        """Active users with this email address, with a password or without one yet."""
-        field = User.get_email_field_name()
-        users = User._default_manager.filter(**{f"{field}__iexact": email, "is_active": True})
-        return (user for user in users if _same_email(email, getattr(user, field)))
+        """The active user with this email address, with a password or without one yet;
+        none if several have it: each would be sent a link for every other's account (the
+        admin refuses a second user an address, but one may have been stored before)."""
+        users = [user for user in users_with_email(email) if user.is_active]
+        if len(users) > 1:
+            logger.warning(
+                "No password reset link sent: the users %s share the email address asked "
+                "for; give each their own in the admin.",
+                ", ".join(sorted(user.get_username() for user in users)),
+            )
+            return iter(())
+        return iter(users)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -161,7 +161,7 @@ def test_a_staff_user_changes_their_own_partnerships_people(client, staff_a, peo
     assert alice.email == "alice@example.net" and alice.check_password("Brand-new-9876")
 
 
-def _added(client, partnership, username: str = "newcomer"):
+def _added(client, partnership, username: str = "newcomer", **extra):
     return client.post(
         reverse("admin:auth_user_add"),
         {
@@ -176,6 +176,7 @@ def _added(client, partnership, username: str = "newcomer"):
             "organisation": OrganisationFactory(name="Police").pk,
             "role": "officer",
             "job_title": "Analyst",
+            **extra,
         },
     )
 
