@@ -229,6 +229,19 @@ def _targets(context: dict, year_label: str) -> str:
         "  </tbody>\n"
         "</table>\n"
         "</div>\n\n"
+        f"{_target_ignored(indicator)}"
+    )
+
+
+def _target_ignored(indicator) -> str:
+    """Why a target kept for a monitoring-only indicator (set before it became one) is not
+    used: its figures, sentence and charts leave it out (selectors.partnership_figures)."""
+    if indicator.polarity != "monitor":
+        return ""
+    return (
+        '<p class="govuk-body">This indicator is for monitoring only, so it is not rated '
+        "against this target. Remove the target, or make lower or higher better for the "
+        "indicator to rate it.</p>\n\n"
     )
 
 
