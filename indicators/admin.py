@@ -150,6 +150,14 @@ class TargetAdminForm(PlainTextModelForm):
             indicator or getattr(self.instance, "indicator", None),
             year or self.instance.financial_year,
         )
+        # The indicator is read-only once the target is saved.
+        rated = indicator or getattr(self.instance, "indicator", None)
+        if rated and rated.polarity == Indicator.Polarity.MONITOR:
+            self.add_error(
+                None,
+                f"{services.monitoring_only_words(rated)}. A target kept from before is removed "
+                "on the indicator's target page.",
+            )
         adding = self.instance.pk is None
         lock = adding and indicator and year and services.target_locked_by(indicator, year)
         if lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from csp_portal.core.text import joined
 from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test
@@ -36,6 +36,8 @@ __all__ = [
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "required_per_month",
+    "shown_gap",
     "shown_places",
     "signal_phrase",
     "signal_sentence",
@@ -269,9 +271,16 @@ def target_status_words(
     return {"target_words": words, "unrated": unrated}
 
 
-def _difference(change: Decimal, spec: IndicatorSpec, figures: Figures) -> str:
-    """The size of a change in a level: "2 percentage points", "0.4", "3"."""
-    amount = _amount(change, figures_places(spec.measure, figures))
+def _difference(
+    change: Decimal, spec: IndicatorSpec, figures: Figures, *, under_shown: bool = False
+) -> str:
+    """The size of a change in a level: "2 percentage points", "0.4", "3"; with
+    ``under_shown``, less than the figures' last decimal ("less than 1")."""
+    places = figures_places(spec.measure, figures)
+    if under_shown:
+        amount = f"less than {format_number(Decimal(1).scaleb(-places), places)}"
+    else:
+        amount = _amount(change, places)
     if spec.measure == "percentage":
         single = amount in ("1", "less than 1")  # "less than 1 percentage point"
         return f"{amount} percentage point{'' if single else 's'}"
@@ -478,25 +487,64 @@ def _ytd_sentence(
     return _against(head, figures, spec, compared)
 
 
+def shown_gap(figures: Figures, places: int) -> Decimal | None:
+    """The gap to the target to date as the two figures beside it read: the year to date
+    less the target, each rounded to ``places`` as printed (100 against a target of 97.5,
+    printed 98, is 2 above it, not 2.5 printed 3). None where there is no gap, or where
+    the two print alike, or the wrong way round, though they differ: its size is then
+    under what the figures show ("less than 1")."""
+    ytd, target, gap = figures.ytd, figures.target_to_date, figures.target_gap
+    if ytd is None or target is None or gap is None:
+        return None
+    shown = _rounded(ytd, places) - _rounded(target, places)
+    if gap == 0 or (shown != 0 and (shown > 0) == (gap > 0)):
+        return shown
+    return None
+
+
+def _tolerance(figures: Figures, spec: IndicatorSpec, target: str) -> str:
+    """The amber band in words, as a share of the target and as an amount in the figure's
+    unit, to a decimal more than the figures (a 5% band of a 3.0% target is 0.15 points,
+    not a 5 point one): "the tolerance of 5% of the target, which is 0.15 percentage
+    points"."""
+    band = abs(figures.target_to_date) * spec.tolerance_pct / 100
+    places = figures_places(spec.measure, figures) + 1
+    amount = format_number(band, places).rstrip("0").rstrip(".") if band else "0"
+    if spec.measure == "percentage":
+        amount += " percentage point" + ("" if amount == "1" else "s")
+    return f"the tolerance of {_plain(spec.tolerance_pct)}% of the {target}, which is {amount}"
+
+
 def _target_sentence(figures: Figures, spec: IndicatorSpec) -> str | None:
     """The year to date against the target to date, with its status in words."""
     target, gap = figures.target_to_date, figures.target_gap
     if target is None or gap is None:
         return None
     if spec.measure == "count":
-        named = f"the target to date of {format_number(target)}"
+        what, level = "target to date", format_number(target)
     else:
-        named = f"the target of {_level(target, spec, figures)}"
-    tolerance = f"{_plain(spec.tolerance_pct)}% tolerance"
+        what, level = "target", _level(target, spec, figures)
+    named = f"the {what} of {level}"
     status = {
         "green": ", so the target is met (green)",
-        "amber": f", within the {tolerance} (amber)",
-        "red": f", outside the {tolerance} (red)",
+        "amber": f", within {_tolerance(figures, spec, what)} (amber)",
+        "red": f", outside {_tolerance(figures, spec, what)} (red)",
     }.get(figures.status, "")
     if gap == 0:
         return f"This is exactly {named}{status}."
     side = "above" if gap > 0 else "below"
-    return f"This is {_difference(gap, spec, figures)} {side} {named}{status}."
+    shown = shown_gap(figures, figures_places(spec.measure, figures))
+    size = _difference(gap if shown is None else shown, spec, figures, under_shown=shown is None)
+    return f"This is {size} {side} {named}{status}."
+
+
+def required_per_month(required: Decimal, polarity: str) -> Decimal:
+    """The monthly average still needed for the annual target, whole and rounded the way
+    that keeps to it: up for a figure to reach (higher is better: 82.2 a month needs 83, as
+    82 falls short), down for a ceiling (lower is better: staying within 1,478.5 a month
+    is staying within 1,478, as 1,479 goes over)."""
+    rounding = ROUND_CEILING if polarity == "higher" else ROUND_FLOOR
+    return required.to_integral_value(rounding=rounding)
 
 
 def _required_sentence(
@@ -521,20 +569,34 @@ def _required_sentence(
             return f"The annual target of {annual_text} has already been met."
         position = "already equals" if required == 0 else "is already above"
         return f"The year to date {position} the annual target of {annual_text}."
+    average = required_per_month(required, spec.polarity)
+    if average == 0:
+        # Under 1 a month: what is left, in all, for the rest of the year.
+        left = (annual - figures.ytd).to_integral_value(rounding=ROUND_FLOOR)
+        within = f"To stay within the annual target of {annual_text}"
+        if left == 0:
+            return f"{within}, no more {noun} can be recorded {when}."
+        named = (
+            ""
+            if _one_unnamed(left, noun_singular)
+            else f" {_count_noun(left, noun, noun_singular)}"
+        )
+        return f"{within}, no more than {format_number(left)}{named} can be recorded {when}."
     # "an average of 1 per month" where the noun has no singular.
     named = (
         ""
-        if _one_unnamed(required, noun_singular)
-        else f" {_count_noun(required, noun, noun_singular)}"
+        if _one_unnamed(average, noun_singular)
+        else f" {_count_noun(average, noun, noun_singular)}"
     )
-    average = f"{format_number(required)}{named} per month"
+    per_month = f"{format_number(average)}{named} per month"
     if spec.polarity == "higher":
         return (
-            f"To meet the annual target of {annual_text}, an average of {average} is needed {when}."
+            f"To meet the annual target of {annual_text}, an average of {per_month} is needed "
+            f"{when}."
         )
     return (
         f"To stay within the annual target of {annual_text}, the average must not exceed "
-        f"{average} {when}."
+        f"{per_month} {when}."
     )
 
 

@@ -18,7 +18,15 @@ from .figures import SpcSettings, spc_window
 from .importing import NAME_RULE, USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
-from .services import NO_FIGURE, Conflict, Figure, FigureInput, TargetConflict, TargetRow
+from .services import (
+    NO_FIGURE,
+    Conflict,
+    Figure,
+    FigureInput,
+    TargetConflict,
+    TargetRow,
+    monitoring_only_words,
+)
 from .validation import (
     BASELINE_YEARS,
     FigureError,
@@ -625,7 +633,10 @@ class TargetForm(PlainTextMixin, forms.Form):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         rows: list[TargetRow] = []
-        if kind in (Target.Kind.ANNUAL, Target.Kind.CHANGE_PCT):
+        if kind not in (None, self.NONE) and self.indicator.polarity == Indicator.Polarity.MONITOR:
+            # Never rated, so never given a target (one kept from before can be removed).
+            self.add_error("kind", f"{monitoring_only_words(self.indicator)}, or choose no target.")
+        elif kind in (Target.Kind.ANNUAL, Target.Kind.CHANGE_PCT):
             value = self._target("value", kind, "The target")
             if value is None and "value" not in self.errors:
                 self.add_error("value", "Enter the target.")

@@ -3,6 +3,8 @@ written in Python: after every save of a figure it is made again, and as a templ
 was a third of that view's cost. It writes what `_indicator_main.html` did, whitespace
 included, through the same filters and tags; the rare SPC view keeps its template."""
 
+from decimal import ROUND_FLOOR
+
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -227,6 +229,19 @@ def _targets(context: dict, year_label: str) -> str:
         "  </tbody>\n"
         "</table>\n"
         "</div>\n\n"
+        f"{_target_ignored(indicator)}"
+    )
+
+
+def _target_ignored(indicator) -> str:
+    """Why a target kept for a monitoring-only indicator (set before it became one) is not
+    used: its figures, sentence and charts leave it out (selectors.partnership_figures)."""
+    if indicator.polarity != "monitor":
+        return ""
+    return (
+        '<p class="govuk-body">This indicator is for monitoring only, so it is not rated '
+        "against this target. Remove the target, or make lower or higher better for the "
+        "indicator to rate it.</p>\n\n"
     )
 
 
@@ -325,14 +340,29 @@ def headline(indicator, result, sentence) -> str:
         "    ",
     ]
     if f.target_to_date is not None:
-        target = f"{shown(f.target_to_date)} (gap {change(f.target_gap, points=points)})"
+        # The gap as the year to date and the target beside it read (2, not 2.5 or 3); to
+        # a decimal more where they read alike.
+        gap = commentary.shown_gap(f, p)
+        if gap is None and f.target_gap is not None:
+            gap_text = esc(signed(f.target_gap, p + 1)) + change_unit(measure, points=points)
+        else:
+            gap_text = change(gap, points=points)
+        target = f"{shown(f.target_to_date)} (gap {gap_text})"
         rows += ["\n", _summary_row("Target to date", target), "    "]
     rows.append("\n    ")
     if f.annual_target is not None:
         annual = shown(f.annual_target)
         required = f.required_monthly_average
         if required is not None and required > 0:
-            annual += f"; {shown(required)} a month needed from now on"
+            # A ceiling or a figure to reach, as the commentary words it.
+            average = commentary.required_per_month(required, indicator.polarity)
+            if indicator.polarity == "higher":
+                annual += f"; at least {shown(average, 0)} a month needed from now on"
+            elif average:
+                annual += f"; at most {shown(average, 0)} a month from now on"
+            else:  # under 1 a month: what is left for the rest of the year, in all
+                left = (f.annual_target - f.ytd).to_integral_value(rounding=ROUND_FLOOR)
+                annual += f"; at most {shown(left, 0)} more in all from now on"
         elif required is not None:  # never a negative average
             if required == 0:
                 met = "already equals"

@@ -321,7 +321,10 @@ def partnership_figures(
     ]
     kept: list[_Kept | None] = memo_get_many(keys)
     missing = [i.pk for i, found in zip(indicator_list, kept, strict=True) if found is None]
-    target_rows = _target_rows(missing, fy)
+    # A monitoring-only indicator is never rated: a target kept for it (set before it
+    # became one) is left out of its figures, so no page, sentence or chart measures it.
+    monitored = {i.pk for i in indicator_list if i.polarity == Indicator.Polarity.MONITOR}
+    target_rows = [row for row in _target_rows(missing, fy) if row[0] not in monitored]
     targets = _target_specs(target_rows, fy)
     baselines: dict[int, int] = {}
     for row in target_rows:

@@ -200,6 +200,29 @@ class TargetLocked(Exception):
         super().__init__(f"Give a reason for changing the {label} target: {why}")
 
 
+class TargetMonitored(Exception):
+    """A target set or changed for a monitoring-only indicator, which is never rated
+    against one (removing one kept from before is allowed)."""
+
+    def __init__(self, indicator: Indicator):
+        self.indicator = indicator
+        super().__init__(monitoring_only_words(indicator))
+
+
+def monitoring_only_words(indicator: Indicator) -> str:
+    """Why a monitoring-only indicator takes no target, as the target page, the admin and
+    the import say it."""
+    return (
+        f"{indicator.code} is for monitoring only, so it cannot have a target: make lower or "
+        "higher better for it first"
+    )
+
+
+def _check_not_monitored(indicator: Indicator) -> None:
+    if indicator.polarity == Indicator.Polarity.MONITOR:
+        raise TargetMonitored(indicator)
+
+
 def target_locked_by(indicator: Indicator, financial_year: int) -> TargetLock | None:
     """Why this year's target changes only with a reason, or None: a published report
     showed the indicator for the year, rating it against the year's target or showing it
@@ -464,7 +487,8 @@ def target_set(
     target.baseline_year = baseline_year
     target.full_clean(validate_unique=False)
     if target_snapshot(target) == old:
-        return target, "unchanged"
+        return target, "unchanged"  # one kept from before (an export read back) too
+    _check_not_monitored(indicator)  # first: no reason would let it be set
     _check_target_locked(indicator, financial_year, reason)  # before any write
     # A year has one kind of target: replacing an annual figure by a profile removes the other rows.
     others = list(
@@ -580,6 +604,7 @@ def targets_replace(
         target.full_clean(validate_unique=False)
         if target_snapshot(target) == old:
             continue
+        _check_not_monitored(indicator)  # removing is allowed; a refusal takes that back
         target.save()
         changes.append(_target_change(target, old, target_snapshot(target), **audit))
     if changes:  # after the writes: a refusal takes them back

@@ -15,7 +15,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from .. import periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
-from ..services import TargetLocked, figure_snapshot, target_set
+from ..services import TargetLocked, TargetMonitored, figure_snapshot, target_set
 from ..validation import plain_number, profile_drop_words, profile_drops, same_number
 from .context import ImportContext
 from .copying import insert_rows
@@ -175,6 +175,10 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
                 by=ctx.user,
                 source=ctx.source,
             )
+        except TargetMonitored as monitored:
+            # A target kept from before, read back unchanged (an export), is let through.
+            ctx.error_at("targets", item["row"], str(monitored))
+            continue
         except TargetLocked as locked:
             # A file gives no reason; the row error rolls the whole import back.
             start = locked.indicator.partnership.fy_start_month

@@ -462,7 +462,8 @@ def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
 ):
     # The report showed SP 10 for 2016/17 with no target: none then, or monitoring only
     # (a target kept, not printed). A target set, or kept, since changes only with a reason,
-    # but the words must not say the report rated SP 10 against it.
+    # but the words must not say the report rated SP 10 against it. A monitoring-only
+    # indicator takes no new target at all; the one kept is removed only with a reason.
     other = IndicatorFactory(partnership=partnership_a, code="SP 10", polarity=polarity)
     actuals_create(other, {datetime.date(2016, 10, 1): 5})
     if polarity == "monitor":
@@ -473,7 +474,10 @@ def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
         set_target(other, 40, reason="set in December")  # the report printed none
 
     with pytest.raises(figure_services.TargetLocked) as refused:
-        set_target(other, 60)
+        if polarity == "monitor":
+            figure_services.targets_replace(indicator=other, financial_year=2016, rows=[], by=None)
+        else:
+            set_target(other, 60)
 
     assert str(refused.value) == (
         "Give a reason for changing the 2016/17 target: the published report 'Update' "
@@ -504,8 +508,11 @@ def test_a_target_the_report_did_not_print_is_locked_in_words_saying_so(
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
     assert failed.value.report.errors == [
-        "targets.csv row 2: the published report 'Update' showed SP 10 with no target for "
-        "2016/17; change it on the indicator's target page with a reason"
+        "targets.csv row 2: SP 10 is for monitoring only, so it cannot have a target: make "
+        "lower or higher better for it first"
+        if polarity == "monitor"
+        else "targets.csv row 2: the published report 'Update' showed SP 10 with no target "
+        "for 2016/17; change it on the indicator's target page with a reason"
     ]
 
 

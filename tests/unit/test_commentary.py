@@ -139,7 +139,10 @@ def test_commentary_ist_target_amber():
         ist_target(),
         noun='"ist" incidents',
     )
-    assert "This is 14 below the target to date of 375, within the 5% tolerance (amber)." in text
+    assert (
+        "This is 14 below the target to date of 375, within the tolerance of 5% of the "
+        "target to date, which is 18.8 (amber)."
+    ) in text
     assert (
         'an average of 56 "ist" incidents per month is needed between November and March.'
     ) in text
@@ -158,7 +161,11 @@ def test_commentary_quarter_missing():
     [
         (380, "This is 5 above the target to date of 375, so the target is met (green)."),
         (375, "This is exactly the target to date of 375, so the target is met (green)."),
-        (300, "This is 75 below the target to date of 375, outside the 5% tolerance (red)."),
+        (
+            300,
+            "This is 75 below the target to date of 375, outside the tolerance of 5% of the "
+            "target to date, which is 18.8 (red).",
+        ),
     ],
 )
 def test_commentary_target_sentence_by_status(status_ytd, expected):
@@ -192,6 +199,87 @@ def test_commentary_required_average_last_month():
     target = TargetSpec("annual", Decimal(1200))
     text = say(HIGHER, monthly(APR_2016, [100] * 11), date(2017, 2, 1), target, noun="visits")
     assert "an average of 100 visits per month is needed in March." in text
+
+
+@pytest.mark.parametrize(
+    ("spec", "actuals", "annual", "expected"),
+    [
+        # (18,500 - 12,586) / 4 = 1,478.5: 1,479 a month would end the year at 18,502.
+        (
+            LOWER,
+            [1573] * 7 + [1575],
+            18500,
+            "To stay within the annual target of 18,500, the average must not exceed 1,478 "
+            "crimes per month between December and March.",
+        ),
+        # (1,000 - 96) / 11 = 82.2: 82 a month would end the year at 998.
+        (
+            HIGHER,
+            [96],
+            1000,
+            "To meet the annual target of 1,000, an average of 83 crimes per month is needed "
+            "between May and March.",
+        ),
+        # (100 - 99) / 4 = 0.25 a month: less than 1 a month, so what is left in all.
+        (
+            LOWER,
+            [12] * 7 + [15],
+            100,
+            "To stay within the annual target of 100, no more than 1 crime can be recorded "
+            "between December and March.",
+        ),
+        (
+            LOWER,
+            [12] * 7 + [15],
+            Decimal("99.5"),
+            "To stay within the annual target of 100, no more crimes can be recorded between "
+            "December and March.",
+        ),
+    ],
+)
+def test_commentary_required_average_rounds_the_way_that_keeps_to_the_target(
+    spec, actuals, annual, expected
+):
+    target = TargetSpec("annual", Decimal(annual))
+    period = add_months(APR_2016, len(actuals) - 1)
+    text = say(spec, monthly(APR_2016, actuals), period, target, noun_singular="crime")
+    assert expected in text
+
+
+@pytest.mark.parametrize(
+    ("april", "expected"),
+    [
+        # 1,170 spread evenly is 97.5 for April, shown as 98: 100 is 2 above it (not 2.5,
+        # shown as 3).
+        (
+            100,
+            "This is 2 above the target to date of 98, within the tolerance of 5% of the "
+            "target to date, which is 4.9 (amber).",
+        ),
+        # Shown alike, but not the same: never "exactly".
+        (
+            98,
+            "This is less than 1 above the target to date of 98, within the tolerance of 5% "
+            "of the target to date, which is 4.9 (amber).",
+        ),
+    ],
+)
+def test_commentary_gap_is_the_difference_of_the_figures_shown(april, expected):
+    target = TargetSpec("annual", Decimal(1170))
+    text = say(LOWER, monthly(APR_2016, [april]), APR_2016, target)
+    assert expected in text
+
+
+def test_commentary_tolerance_of_a_percentage_is_a_share_of_the_target_in_points():
+    # 33 of 1,000 is 3.3%, against a target of 3.0%; 5% of 3.0% is 0.15 points, so 0.3
+    # points over is red.
+    series = {APR_2016: Point(None, numerator=Decimal(33), denominator=Decimal(1000))}
+    spec = IndicatorSpec("lower", "percentage")
+    text = say(spec, series, APR_2016, TargetSpec("annual", Decimal(3)), noun="repeat rate")
+    assert (
+        "This is 0.3 percentage points above the target of 3.0%, outside the tolerance of 5% "
+        "of the target, which is 0.15 percentage points (red)."
+    ) in text
 
 
 @pytest.mark.parametrize(
@@ -307,7 +395,8 @@ def test_commentary_percentage_points():
     assert sentences(text)[:2] == [
         "Between April and the end of May the satisfaction rate was 87.0% (87 of 100), "
         "3.0 percentage points lower than the same period last year.",
-        "This is 3.0 percentage points below the target of 90.0%, within the 5% tolerance (amber).",
+        "This is 3.0 percentage points below the target of 90.0%, within the tolerance of 5% "
+        "of the target, which is 4.5 percentage points (amber).",
     ]
     assert (
         "In May the satisfaction rate was 88.0% (44 of 50), 2.0 percentage points lower than "
@@ -926,8 +1015,8 @@ def test_a_point_in_time_level_with_decimals_keeps_them_in_words():
 
     assert text.startswith(
         "At the end of November the average wait in days was 7.5, 0.4 higher than a year "
-        "earlier, a 6% increase. This is 0.3 above the target of 7.2, within the 5% "
-        "tolerance (amber)."
+        "earlier, a 6% increase. This is 0.3 above the target of 7.2, within the tolerance "
+        "of 5% of the target, which is 0.36 (amber)."
     )
 
 
