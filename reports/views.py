@@ -432,7 +432,10 @@ def report_detail(request, slug, pk, number=None):
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None
     if document is None:
-        rendered = _report_detail(request, partnership, pk, number)
+        try:
+            rendered = _report_detail(request, partnership, pk, number)
+        except Http404:
+            return _not_published(request, partnership)
         if isinstance(rendered, HttpResponse):
             return rendered
         layout, html = rendered
@@ -440,6 +443,18 @@ def report_detail(request, slug, pk, number=None):
         page_to_cache(request, reader_key, layout)
         STORED_DOCUMENTS.set(f"{key}:document", document)
     return _page(layout, document)
+
+
+def _not_published(request, partnership) -> HttpResponse:
+    """A report, or a version, this reader of the partnership's reports may not open or
+    that is not there: the same answer for a draft as for no report at all, so no draft
+    is revealed, with the way to the published reports this reader may read."""
+    return render(
+        request,
+        "reports/report_not_found.html",
+        {"reports_url": reverse("reports:list", args=[partnership.slug])},
+        status=404,
+    )
 
 
 def _formats_contact(version: ReportVersion, partnership) -> str:

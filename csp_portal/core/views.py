@@ -2,6 +2,7 @@ import calendar
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -43,3 +44,17 @@ def partnership_detail(request, slug):
 @require_safe
 def accessibility(request):
     return render(request, "core/accessibility.html")
+
+
+def permission_denied(request, exception):
+    """The 403 page (``handler403``). A member refused a page of the partnership's editors
+    (`permissions.EditorsOnly`) is told whose page it is, and where its published reports
+    are: the same words for any report the address names, so no draft is revealed."""
+    context = {}
+    if isinstance(exception, permissions.EditorsOnly):
+        match = request.resolver_match
+        context = {
+            "editors_only": "reports" if match and match.app_name == "reports" else "page",
+            "reports_url": reverse("reports:list", args=[exception.partnership.slug]),
+        }
+    return render(request, "403.html", context, status=403)
