@@ -468,7 +468,11 @@ def _formats_contact(version: ReportVersion, partnership) -> str:
     covered = []
     if kind == Report.Kind.OVERVIEW:
         covered = list(version.partnerships_shown.order_by("name").values_list("name", flat=True))
-    return formats_contact(cover or {}, partnership.name, covered)
+    cover = cover or {}
+    who = formats_contact(cover, partnership.name, covered)
+    # Read with get: versions published before the cover sheet had an email have none.
+    email = cover.get("contact_email")
+    return f"{who} by email at {email}" if email else who
 
 
 def _page(layout: str, document: bytes) -> HttpResponse:

@@ -1,5 +1,6 @@
 import calendar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,7 +44,11 @@ def partnership_detail(request, slug):
 
 @require_safe
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(
+        request,
+        "core/accessibility.html",
+        {"accessibility_contact": settings.ACCESSIBILITY_CONTACT},
+    )
 
 
 def permission_denied(request, exception):

@@ -199,6 +199,7 @@ def test_long_addresses_in_a_report_wrap_on_a_phone(page, live_server, plymouth)
     report = _published(
         partnership,
         contact_officer=LONG_EMAIL,
+        contact_email=LONG_EMAIL,
         executive_summary=f"The strategy is at {LONG_URL}",
         background_papers=LONG_URL,
     )

@@ -1822,6 +1822,47 @@ def test_the_another_format_statement_names_someone_to_ask_without_a_contact_off
     assert f"{statement} Partnership A. See the" in page
 
 
+@pytest.mark.django_db
+def test_the_contact_email_is_on_the_cover_sheet_and_in_the_another_format_statement(
+    client, report_a, panel_a
+):
+    # The report named a job title to ask, with no way of reaching them.
+    Report.objects.filter(pk=report_a.pk).update(
+        contact_officer="Community safety analyst", contact_email="csp@example.gov.uk"
+    )
+    report_a.refresh_from_db()
+    version = publish(report_a)
+
+    mailto = '<a class="govuk-link" href="mailto:csp@example.gov.uk">csp@example.gov.uk</a>'
+    assert (
+        '<dt class="govuk-summary-list__key">Contact email</dt>'
+        f'<dd class="govuk-summary-list__value">{mailto}</dd>'
+    ) in version.html
+    assert (
+        "If you need this report in another format, such as large print or audio, ask the "
+        f"contact officer (Community safety analyst) by email at {mailto}."
+    ) in version.html
+    # A version published before the statement was in the document: the page says it.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        html=version.html.split('<p class="govuk-body app-report__formats">')[0]
+    )
+    client.force_login(panel_a)
+    page = _words(client.get(report_a.get_absolute_url()).text)
+    assert "ask the contact officer (Community safety analyst) by email at csp@example.gov.uk." in (
+        page
+    )
+
+
+@pytest.mark.django_db
+def test_a_version_from_before_the_contact_email_renders_as_it_did(report_a):
+    snapshot = services.report_snapshot(report_a)
+    before = rendering.render_document(snapshot)
+    del snapshot["cover"]["contact_email"]  # as versions published before it stored it
+
+    assert rendering.render_document(snapshot) == before
+    assert "Contact email" not in before and "by email at" not in before
+
+
 def _printed(html: str) -> str:
     """The page's words that reach paper: without what print.css hides (app-no-print)."""
     from reports.documents import report_content
