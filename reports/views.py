@@ -550,6 +550,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "version": version,
             "versions": versions,
             "latest": versions[0],
+            # Linked beside the version line too: the list at the foot is a long way down.
+            "other_versions": [v for v in reversed(versions) if v.number != version.number],
+            # Only members are told who published, by name.
+            "member": has_access(request.user, partnership, Access.PUBLISHED),
             "document": DOCUMENT_MARK,
             "revisions": revisions,
             "late_figures": [revision for revision in notice if revision.late],

@@ -303,6 +303,39 @@ def test_publishing_again_keeps_every_version(client, report_a, officer_a):
 
 
 @pytest.mark.django_db
+def test_earlier_versions_are_linked_beside_the_version_line(client, report_a, panel_a):
+    # The only link to an earlier version was under "Versions", at the foot of the page.
+    for _ in range(3):
+        publish(report_a)
+    client.force_login(panel_a)
+
+    def version_line(url):
+        page = client.get(url).text
+        return _words(page.split('<div class="app-report__toolbar">')[1].split("</p>")[0])
+
+    def link(number):
+        url = reverse("reports:version", args=["partnership-a", report_a.pk, number])
+        return f'<a class="govuk-link" href="{url}">version {number}</a>'
+
+    assert version_line(report_a.get_absolute_url()).endswith(
+        "Earlier versions: version 1, version 2."
+    )
+    assert f"{link(1)}, {link(2)}." in client.get(report_a.get_absolute_url()).text
+    second = reverse("reports:version", args=["partnership-a", report_a.pk, 2])
+    assert version_line(second).endswith("Other versions: version 1, version 3.")
+
+
+@pytest.mark.django_db
+def test_a_report_of_one_version_links_no_other(client, report_a, panel_a):
+    publish(report_a)
+    client.force_login(panel_a)
+
+    page = client.get(report_a.get_absolute_url()).text
+
+    assert "Earlier version" not in page and "Other versions" not in page
+
+
+@pytest.mark.django_db
 def test_publish_page_warns_of_red_indicators_without_action(client, partnership_a, officer_a):
     red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
     Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
@@ -1924,6 +1957,23 @@ def test_report_page_never_shows_the_publishers_username(
 
     assert "officer-a" not in page
     assert re.search(rf"Version 1, published \d+ \w+ \d{{4}} at \d\d:\d\d by {shown}\.", page)
+
+
+@pytest.mark.django_db
+def test_a_reader_outside_the_partnership_is_not_told_who_published(
+    client, report_a, officer_a, partnership_a
+):
+    # Signed out, with the partnership's reports public: "published ... by Olu Officer".
+    officer_a.first_name, officer_a.last_name = "Olu", "Officer"
+    officer_a.save()
+    publish(report_a, by=officer_a)
+    partnership_a.reports_public = True
+    partnership_a.save()
+
+    page = _words(client.get(report_a.get_absolute_url()).text)
+
+    assert "Olu" not in page and "officer-a" not in page
+    assert re.search(r"Version 1, published \d+ \w+ \d{4} at \d\d:\d\d by Partnership A\.", page)
 
 
 @pytest.mark.django_db
