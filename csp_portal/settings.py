@@ -10,7 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -230,6 +231,16 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "csp-portal@localhost")
+# Whom the accessibility statement asks readers to write to, besides their partnership's
+# coordinator: an email address, or none.
+ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "").strip()
+if ACCESSIBILITY_CONTACT:
+    try:
+        validate_email(ACCESSIBILITY_CONTACT)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"ACCESSIBILITY_CONTACT must be an email address, not {ACCESSIBILITY_CONTACT!r}"
+        ) from None
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 

@@ -12,6 +12,8 @@ admin.site.site_header = "CSP Portal administration"
 admin.site.site_title = "CSP Portal admin"
 admin.site.index_title = "Partnerships, people and data"
 
+handler403 = "csp_portal.core.views.permission_denied"
+
 urlpatterns = [
     # First, under its own prefix: the published report is the page most read (by panel
     # members and, where a partnership allows, the public). A URL resolved past includes at

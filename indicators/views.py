@@ -24,7 +24,13 @@ from django_tables2 import RequestConfig
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
 from csp_portal.core.models import Partnership
-from csp_portal.core.permissions import Access, has_access, is_site_admin, partnership_for
+from csp_portal.core.permissions import (
+    Access,
+    EditorsOnly,
+    has_access,
+    is_site_admin,
+    partnership_for,
+)
 from csp_portal.core.tables import XLSX_TYPE, table_download
 from opendata.selectors import family_ranking, family_rankings
 
@@ -1062,6 +1068,11 @@ def api_comparisons(request, slug):
         return JsonResponse({"error": "Sign in to read comparisons."}, status=401)
     try:
         partnership = partnership_for(request.user, slug, Access.LIVE)
+    except EditorsOnly:
+        return JsonResponse(
+            {"error": "Only the partnership's officers and coordinator can read comparisons."},
+            status=403,
+        )
     except Http404:
         return JsonResponse({"error": "Not found."}, status=404)
     raw = request.GET.get("period", "")

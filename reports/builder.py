@@ -495,6 +495,7 @@ def _cover(report) -> dict:
         "meeting_date": plain(report.date_of_meeting),
         "report_of": report.report_of,
         "contact_officer": report.contact_officer,
+        "contact_email": report.contact_email,
         "coordinator": report.coordinator,
         "priority": report.priority,
         "wards": report.wards or "All",

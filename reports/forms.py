@@ -75,6 +75,7 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "meeting_date",
             "report_of",
             "contact_officer",
+            "contact_email",
             "coordinator",
             "priority",
             "wards",
@@ -104,6 +105,8 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
             "meeting": "The meeting the report goes to.",
             "meeting_date": "For example 2017-01-24.",
             "report_of": "The responsible officer.",
+            "contact_email": "The contact officer's, or a team's: the report gives it to "
+            "readers who need it in another format.",
             "wards": '"All", or the wards by name.',
             "exempt": "Tick only if the report is exempt from publication.",
             "exempt_paragraph": "The paragraph of Schedule 12A to the Local Government Act 1972.",
@@ -121,11 +124,15 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
         widgets = {
             "purpose": forms.RadioSelect,
             "other_terms": forms.Textarea(attrs={"rows": 3}),
+            "contact_email": forms.EmailInput(attrs={"spellcheck": "false"}),
             "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         error_messages = {
             "title": {"required": "Enter a title for the report"},
             "wards": {"required": 'Enter "All", or the wards affected by name'},
+            "contact_email": {
+                "invalid": "Enter the contact email in the correct format, like name@example.gov.uk"
+            },
             "recommendations": {
                 "required": 'Enter at least one recommendation, such as "To note the update"'
             },

@@ -139,6 +139,8 @@ class Report(models.Model):
     title = models.CharField(max_length=200)
     report_of = models.CharField("report of", max_length=200, blank=True)
     contact_officer = models.CharField(max_length=200, blank=True)
+    # Where readers write about the report, or for it in another format.
+    contact_email = models.EmailField(blank=True)
     coordinator = models.CharField(max_length=200, blank=True)
     priority = models.CharField("priority or objective", max_length=300, blank=True)
     wards = models.CharField("wards affected", max_length=500, default="All")

@@ -432,7 +432,10 @@ def report_detail(request, slug, pk, number=None):
     layout = page_from_cache(request, reader_key)
     document = STORED_DOCUMENTS.get(f"{key}:document") if layout is not None else None
     if document is None:
-        rendered = _report_detail(request, partnership, pk, number)
+        try:
+            rendered = _report_detail(request, partnership, pk, number)
+        except Http404:
+            return _not_published(request, partnership)
         if isinstance(rendered, HttpResponse):
             return rendered
         layout, html = rendered
@@ -440,6 +443,18 @@ def report_detail(request, slug, pk, number=None):
         page_to_cache(request, reader_key, layout)
         STORED_DOCUMENTS.set(f"{key}:document", document)
     return _page(layout, document)
+
+
+def _not_published(request, partnership) -> HttpResponse:
+    """A report, or a version, this reader of the partnership's reports may not open or
+    that is not there: the same answer for a draft as for no report at all, so no draft
+    is revealed, with the way to the published reports this reader may read."""
+    return render(
+        request,
+        "reports/report_not_found.html",
+        {"reports_url": reverse("reports:list", args=[partnership.slug])},
+        status=404,
+    )
 
 
 def _formats_contact(version: ReportVersion, partnership) -> str:
@@ -453,7 +468,11 @@ def _formats_contact(version: ReportVersion, partnership) -> str:
     covered = []
     if kind == Report.Kind.OVERVIEW:
         covered = list(version.partnerships_shown.order_by("name").values_list("name", flat=True))
-    return formats_contact(cover or {}, partnership.name, covered)
+    cover = cover or {}
+    who = formats_contact(cover, partnership.name, covered)
+    # Read with get: versions published before the cover sheet had an email have none.
+    email = cover.get("contact_email")
+    return f"{who} by email at {email}" if email else who
 
 
 def _page(layout: str, document: bytes) -> HttpResponse:
@@ -531,6 +550,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "version": version,
             "versions": versions,
             "latest": versions[0],
+            # Linked beside the version line too: the list at the foot is a long way down.
+            "other_versions": [v for v in reversed(versions) if v.number != version.number],
+            # Only members are told who published, by name.
+            "member": has_access(request.user, partnership, Access.PUBLISHED),
             "document": DOCUMENT_MARK,
             "revisions": revisions,
             "late_figures": [revision for revision in notice if revision.late],

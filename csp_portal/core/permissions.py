@@ -5,7 +5,9 @@
   their admin permissions allow; on the site they have only their memberships.
 - Editors (chair, vice chair, coordinator, officer) of a partnership read its live,
   unpublished figures and write its data.
-- Panel members of a partnership read its published material only.
+- Panel members of a partnership read its published material only. A page for editors
+  answers them 403 (`EditorsOnly`), saying whose it is: they know the partnership, and the
+  answer is the same whatever object the address names, so it reveals no draft.
 - In Django's admin, a staff user lists, opens and changes only the rows of the
   partnerships they edit (every one to an administrator), and its boxes offer only
   those partnerships' rows (the boxes that look up an action's lead or a recommendation's
@@ -20,6 +22,7 @@
 from enum import Enum
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Aggregate,
     CharField,
@@ -180,10 +183,21 @@ def _partnership(slug: str) -> Partnership | None:
     return partnership_by_slug.get(slug) if found is NOT_READ else found
 
 
+class EditorsOnly(PermissionDenied):
+    """A member of the partnership asked for a page of its editors (`partnership_for`)."""
+
+    def __init__(self, partnership: Partnership):
+        super().__init__("Editors only")
+        self.partnership = partnership
+
+
 def partnership_for(user: User | AnonymousUser, slug: str, access: Access) -> Partnership:
-    """The partnership with this slug if the user has the access, else Http404."""
+    """The partnership with this slug if the user has the access; EditorsOnly for a member
+    without it; else Http404."""
     partnership = _partnership(slug)
     if partnership is None or not has_access(user, partnership, access):
+        if partnership is not None and has_access(user, partnership, Access.PUBLISHED):
+            raise EditorsOnly(partnership)
         raise Http404("No partnership found")
     return partnership
 

@@ -4,6 +4,7 @@ clears, and what a locked-out user sees."""
 import datetime
 import math
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from axes.helpers import get_client_parameters, get_client_username, get_cool_off, get_failure_limit
 from axes.utils import reset
@@ -13,6 +14,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import DisallowedHost
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -38,11 +40,23 @@ class SignInView(LoginView):
     authentication_form = SignInForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             idle_limit=_duration(settings.SESSION_COOKIE_AGE),
             longest=_duration(settings.SESSION_MAX_SECONDS),
             **kwargs,
         )
+        context["for_report"] = _names_a_report(context.get("next") or "")
+        return context
+
+
+def _names_a_report(address: str) -> bool:
+    """Whether an address is a page of a partnership's reports. Someone sent to sign in
+    from one has often followed a link from a council agenda: they are told who reads
+    reports, never whether that partnership or report exists."""
+    try:
+        return resolve(urlsplit(address).path).app_name == "reports"
+    except Resolver404:
+        return False
 
 
 def _duration(seconds: int) -> str:

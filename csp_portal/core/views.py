@@ -1,7 +1,9 @@
 import calendar
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -42,4 +44,22 @@ def partnership_detail(request, slug):
 
 @require_safe
 def accessibility(request):
-    return render(request, "core/accessibility.html")
+    return render(
+        request,
+        "core/accessibility.html",
+        {"accessibility_contact": settings.ACCESSIBILITY_CONTACT},
+    )
+
+
+def permission_denied(request, exception):
+    """The 403 page (``handler403``). A member refused a page of the partnership's editors
+    (`permissions.EditorsOnly`) is told whose page it is, and where its published reports
+    are: the same words for any report the address names, so no draft is revealed."""
+    context = {}
+    if isinstance(exception, permissions.EditorsOnly):
+        match = request.resolver_match
+        context = {
+            "editors_only": "reports" if match and match.app_name == "reports" else "page",
+            "reports_url": reverse("reports:list", args=[exception.partnership.slug]),
+        }
+    return render(request, "403.html", context, status=403)

@@ -608,8 +608,11 @@ def test_panel_member_reads_partnership_but_not_live_figures(page, live_server, 
     response = page.goto(
         live_server.url + reverse("indicators:detail", args=[partnership.slug, hate.pk])
     )
-    assert response.status == 404
+    # A member: told whose the page is, and where the published reports are.
+    assert response.status == 403
     assert page.get_by_text("Police recorded hate crime").count() == 0
+    reports = page.get_by_role("link", name="Read the partnership's published reports")
+    expect(reports).to_be_visible()
     assert_accessible(page)
 
 

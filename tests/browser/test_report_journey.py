@@ -104,6 +104,35 @@ def test_officer_publishes_report_and_panel_member_reads_it(page, live_server, p
     assert download.value.suggested_filename.endswith(".csv")
 
 
+def test_readers_refused_a_report_are_told_where_to_look(page, live_server, plymouth):
+    partnership, _, panel = plymouth
+    report = _published(partnership)
+    draft = Report.objects.create(
+        partnership=partnership, title="Draft update", period=datetime.date(2016, 11, 1)
+    )
+    reports = f"/p/{partnership.slug}/reports/"
+
+    # Signed out, the partnership's reports not public: who reads reports, and where else.
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    expect(page.get_by_text("Reports on this site are for the members")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/no-such-page/")
+    expect(page.get_by_role("link", name="sign in", exact=True)).to_be_visible()
+    assert_accessible(page)
+
+    # A panel member: a draft reads as no report; an editors' page says whose it is.
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{reports}{draft.pk}/")
+    expect(page.get_by_role("heading", name="Report not found")).to_be_visible()
+    expect(page.get_by_text("Draft update")).to_have_count(0)
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{reports}{draft.pk}/edit/")
+    expect(page.get_by_text("can write reports or read drafts")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Read the partnership's published reports").click()
+    expect(page.get_by_role("link", name="Hate crime update")).to_be_visible()
+
+
 def _published(partnership, **fields) -> Report:
     """A hate crime update to November 2016, published (without its PDF and Word)."""
     from reports import services
@@ -213,6 +242,7 @@ def test_long_addresses_in_a_report_wrap_on_a_phone(page, live_server, plymouth)
     report = _published(
         partnership,
         contact_officer=LONG_EMAIL,
+        contact_email=LONG_EMAIL,
         executive_summary=f"The strategy is at {LONG_URL}",
         background_papers=LONG_URL,
     )

@@ -196,7 +196,21 @@ def test_comparisons_api_anonymous_is_401_json(client, hate_crime):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("user_fixture", ["panel_a", "officer_b", "outsider"])
+def test_comparisons_api_for_a_panel_member_is_403_json(client, hate_crime, panel_a):
+    # A member of the partnership: told whose the figures are, not that there are none.
+    client.force_login(panel_a)
+
+    response = client.get(api_url())
+
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "Only the partnership's officers and coordinator can read comparisons."
+    }
+    assert b"SP 09" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_fixture", ["officer_b", "outsider"])
 def test_comparisons_api_without_live_access_is_404_json(client, request, hate_crime, user_fixture):
     client.force_login(request.getfixturevalue(user_fixture))
 

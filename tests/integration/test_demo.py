@@ -77,7 +77,7 @@ def test_load_demo_logins_have_their_roles(client, debug_on):
     sheet = reverse("indicators:month_sheet", args=["safer-plymouth", "2016-11"])
 
     assert User.objects.get(username="admin").is_superuser
-    expected = {"admin": (200, 200), "officer": (200, 200), "panel": (404, 404)}
+    expected = {"admin": (200, 200), "officer": (200, 200), "panel": (403, 403)}
     for username, statuses in expected.items():
         client.force_login(User.objects.get(username=username))
         assert (client.get(dashboard).status_code, client.get(sheet).status_code) == statuses

@@ -23,8 +23,10 @@ A row is `Url(name, args, access, ok_status, query=..., post=...)`:
   partnership: panel members and editors), LIVE and EDIT (editors of the
   partnership), STAFF (administrators: active superusers). `USERS` says which user has which.
 - `ok_status` is the answer to a GET by a user who has the access (200, or 302
-  for a URL that redirects); everyone else gets 403 or 404 without a word of
-  partnership A, and anonymous users are sent to sign in (an API answers 401).
+  for a URL that redirects); everyone else is refused without a word of partnership
+  A: a panel member of A gets 403 from an editors' page (it says whose the page is),
+  others 404 from a page of A, and anonymous users are sent to sign in (an API
+  answers 401).
 - `post(w)` is the form data of a POST that writes something. Leave it out for a
   URL that only reads: the view must then refuse POST with 405 (decorate it with
   `require_safe`). With it, the matrix checks that the least entitled allowed
@@ -496,11 +498,17 @@ def database_state() -> dict[str, list]:
     }
 
 
-def _assert_refused(response, user_fixture, name):
+def _assert_refused(response, user_fixture, name, access):
     if user_fixture is None:
         assert response.status_code in (302, 401), f"{name}: {response.status_code}"
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("login"))
+    elif access in (LIVE, EDIT) and PUBLISHED in USERS[user_fixture]:
+        # A member refused an editors' page is told so (permissions.EditorsOnly).
+        assert response.status_code == 403, f"{name}: {response.status_code}"
+    elif access in (PUBLISHED, LIVE, EDIT):
+        # Anyone else is told nothing of the partnership.
+        assert response.status_code == 404, f"{name}: {response.status_code}"
     else:
         assert response.status_code in (403, 404), f"{name}: {response.status_code}"
     assert SECRET not in response.content
@@ -527,7 +535,7 @@ def test_get_matrix(client, request, world, user_fixture, row):
     if row.access in USERS[user_fixture]:
         assert response.status_code == row.ok_status
     else:
-        _assert_refused(response, user_fixture, row.name)
+        _assert_refused(response, user_fixture, row.name, row.access)
 
 
 @pytest.mark.django_db
@@ -570,7 +578,7 @@ def test_post_by_unentitled_user_writes_nothing(client, request, world, user_fix
     data = row.post(world)  # before the snapshot: it may build fixtures
     before = database_state()
     response = client.post(url, data)
-    _assert_refused(response, user_fixture, row.name)
+    _assert_refused(response, user_fixture, row.name, row.access)
     assert database_state() == before
 
 
@@ -616,6 +624,18 @@ def test_inactive_member_sees_nothing(client, officer_a, partnership_a):
     client.force_login(officer_a)
     response = client.get(reverse("core:partnership", args=[partnership_a.slug]))
     assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_a_panel_member_on_an_editors_page_is_told_whose_it_is(client, panel_a, partnership_a):
+    client.force_login(panel_a)
+
+    response = client.get(reverse("indicators:dashboard", args=[partnership_a.slug]))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Only the partnership's officers and coordinator can open this page" in page
+    assert f'href="{reverse("reports:list", args=[partnership_a.slug])}"' in page
 
 
 @pytest.mark.django_db

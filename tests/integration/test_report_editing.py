@@ -346,3 +346,16 @@ def test_sections_at_one_position_are_each_told_which_other_is_there(
         "position from 1 to 7"
     ]
     assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_contact_email_must_be_an_email_address(client, officer_a, partnership_a):
+    client.force_login(officer_a)
+    create = reverse("reports:create", args=["partnership-a"])
+
+    page = client.post(create, _form(contact_email="csp at example")).content.decode()
+
+    assert "Enter the contact email in the correct format, like name@example.gov.uk" in page
+    assert not Report.objects.exists()
+    assert client.post(create, _form(contact_email="csp@example.gov.uk")).status_code == 302
+    assert Report.objects.get().contact_email == "csp@example.gov.uk"

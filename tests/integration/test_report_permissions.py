@@ -450,3 +450,98 @@ def test_a_revised_figure_reaches_no_other_published_page(
     assert csv.content.decode() == stored and "98765" not in stored
     assert b"98,765" not in version.content
     assert b"Draft changed since" not in listed.content and b"98,765" not in listed.content
+
+
+# What a refused reader is told ----------------------------------------------------------
+
+EDITORS_PAGES = ["reports:edit", "reports:preview", "reports:publish"]
+MISSING = 999999  # no report has this id
+
+
+def _body(response) -> str:
+    """The page as a reader meets it, less what differs from one request to the next."""
+    varying = r'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"'
+    return re.sub(varying, "", response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", EDITORS_PAGES)
+def test_a_panel_member_on_a_report_editors_page_is_told_whose_it_is(client, world, panel_a, name):
+    # It was "Page not found ... may have moved or been removed".
+    client.force_login(panel_a)
+    slug = world["p"].slug
+
+    draft = client.get(reverse(name, args=[slug, world["draft"].pk]))
+    missing = client.get(reverse(name, args=[slug, MISSING]))
+
+    assert draft.status_code == missing.status_code == 403
+    page = _body(draft)
+    # The same answer whether or not there is such a report: no draft is revealed.
+    assert page == _body(missing)
+    assert SECRET not in draft.content
+    assert "Only the partnership's officers and coordinator can write reports or read " in page
+    assert f'href="{reverse("reports:list", args=[slug])}"' in page
+
+
+@pytest.mark.django_db
+def test_a_panel_member_creating_a_report_is_told_whose_page_it_is(client, world, panel_a):
+    client.force_login(panel_a)
+
+    response = client.get(reverse("reports:create", args=[world["p"].slug]))
+
+    assert response.status_code == 403
+    assert b"can write reports or read drafts" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", [*EDITORS_PAGES, "reports:detail"])
+def test_someone_outside_the_partnership_is_still_told_nothing(client, world, officer_b, name):
+    client.force_login(officer_b)
+
+    response = client.get(reverse(name, args=[world["p"].slug, world["draft"].pk]))
+
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"officers and coordinator" not in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("public", [False, True])
+def test_a_draft_reads_to_a_reader_as_no_report_at_all(client, world, panel_a, public):
+    # A panel member (or, where reports are public, anyone) asking for a draft's page is
+    # told where the published reports are, in the words a report that is not there gets.
+    world["p"].reports_public = public
+    world["p"].save()
+    if not public:
+        client.force_login(panel_a)
+    slug = world["p"].slug
+
+    draft = client.get(reverse("reports:detail", args=[slug, world["draft"].pk]))
+    missing = client.get(reverse("reports:detail", args=[slug, MISSING]))
+    no_version = client.get(reverse("reports:version", args=[slug, world["report"].pk, 9]))
+
+    assert draft.status_code == missing.status_code == no_version.status_code == 404
+    page = _body(draft)
+    assert page == _body(missing) == _body(no_version)
+    assert SECRET not in draft.content
+    assert "There is no published report at this address" in page
+    assert f'href="{reverse("reports:list", args=[slug])}"' in page
+
+
+@pytest.mark.django_db
+def test_sign_in_from_a_report_says_who_reads_reports_and_where_else_to_look(client, world):
+    # A member of the public following a link from a council agenda was told only that
+    # their sign-in had ended.
+    pk = world["report"].pk
+    asked = client.get(reverse("reports:detail", args=[world["p"].slug, pk]))
+    nowhere = client.get(reverse("reports:detail", args=["no-such-partnership", pk]))
+
+    pages = [_body(client.get(r["Location"])) for r in (asked, nowhere)]
+
+    # Nothing says whether the partnership, or the report, is there.
+    assert pages[0].replace("partnership-a", "") == pages[1].replace("no-such-partnership", "")
+    page = pages[0]
+    assert "Reports on this site are for the members of a partnership" in page
+    assert "look for the report in the papers of the meeting it went to" in page
+    assert "your sign-in has ended" not in page
+    assert "Partnership A" not in page

@@ -378,6 +378,39 @@ def test_publishing_again_keeps_every_version(client, report_a, officer_a):
 
 
 @pytest.mark.django_db
+def test_earlier_versions_are_linked_beside_the_version_line(client, report_a, panel_a):
+    # The only link to an earlier version was under "Versions", at the foot of the page.
+    for _ in range(3):
+        publish(report_a)
+    client.force_login(panel_a)
+
+    def version_line(url):
+        page = client.get(url).text
+        return _words(page.split('<div class="app-report__toolbar">')[1].split("</p>")[0])
+
+    def link(number):
+        url = reverse("reports:version", args=["partnership-a", report_a.pk, number])
+        return f'<a class="govuk-link" href="{url}">version {number}</a>'
+
+    assert version_line(report_a.get_absolute_url()).endswith(
+        "Earlier versions: version 1, version 2."
+    )
+    assert f"{link(1)}, {link(2)}." in client.get(report_a.get_absolute_url()).text
+    second = reverse("reports:version", args=["partnership-a", report_a.pk, 2])
+    assert version_line(second).endswith("Other versions: version 1, version 3.")
+
+
+@pytest.mark.django_db
+def test_a_report_of_one_version_links_no_other(client, report_a, panel_a):
+    publish(report_a)
+    client.force_login(panel_a)
+
+    page = client.get(report_a.get_absolute_url()).text
+
+    assert "Earlier version" not in page and "Other versions" not in page
+
+
+@pytest.mark.django_db
 def test_publish_page_warns_of_red_indicators_without_action(client, partnership_a, officer_a):
     red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
     Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
@@ -1897,6 +1930,47 @@ def test_the_another_format_statement_names_someone_to_ask_without_a_contact_off
     assert f"{statement} Partnership A. See the" in page
 
 
+@pytest.mark.django_db
+def test_the_contact_email_is_on_the_cover_sheet_and_in_the_another_format_statement(
+    client, report_a, panel_a
+):
+    # The report named a job title to ask, with no way of reaching them.
+    Report.objects.filter(pk=report_a.pk).update(
+        contact_officer="Community safety analyst", contact_email="csp@example.gov.uk"
+    )
+    report_a.refresh_from_db()
+    version = publish(report_a)
+
+    mailto = '<a class="govuk-link" href="mailto:csp@example.gov.uk">csp@example.gov.uk</a>'
+    assert (
+        '<dt class="govuk-summary-list__key">Contact email</dt>'
+        f'<dd class="govuk-summary-list__value">{mailto}</dd>'
+    ) in version.html
+    assert (
+        "If you need this report in another format, such as large print or audio, ask the "
+        f"contact officer (Community safety analyst) by email at {mailto}."
+    ) in version.html
+    # A version published before the statement was in the document: the page says it.
+    ReportVersion.objects.filter(pk=version.pk).update(
+        html=version.html.split('<p class="govuk-body app-report__formats">')[0]
+    )
+    client.force_login(panel_a)
+    page = _words(client.get(report_a.get_absolute_url()).text)
+    assert "ask the contact officer (Community safety analyst) by email at csp@example.gov.uk." in (
+        page
+    )
+
+
+@pytest.mark.django_db
+def test_a_version_from_before_the_contact_email_renders_as_it_did(report_a):
+    snapshot = services.report_snapshot(report_a)
+    before = rendering.render_document(snapshot)
+    del snapshot["cover"]["contact_email"]  # as versions published before it stored it
+
+    assert rendering.render_document(snapshot) == before
+    assert "Contact email" not in before and "by email at" not in before
+
+
 def _printed(html: str) -> str:
     """The page's words that reach paper: without what print.css hides (app-no-print)."""
     from reports.documents import report_content
@@ -1958,6 +2032,23 @@ def test_report_page_never_shows_the_publishers_username(
 
     assert "officer-a" not in page
     assert re.search(rf"Version 1, published \d+ \w+ \d{{4}} at \d\d:\d\d by {shown}\.", page)
+
+
+@pytest.mark.django_db
+def test_a_reader_outside_the_partnership_is_not_told_who_published(
+    client, report_a, officer_a, partnership_a
+):
+    # Signed out, with the partnership's reports public: "published ... by Olu Officer".
+    officer_a.first_name, officer_a.last_name = "Olu", "Officer"
+    officer_a.save()
+    publish(report_a, by=officer_a)
+    partnership_a.reports_public = True
+    partnership_a.save()
+
+    page = _words(client.get(report_a.get_absolute_url()).text)
+
+    assert "Olu" not in page and "officer-a" not in page
+    assert re.search(r"Version 1, published \d+ \w+ \d{4} at \d\d:\d\d by Partnership A\.", page)
 
 
 @pytest.mark.django_db

@@ -126,6 +126,23 @@ def test_sign_in_from_a_page_says_why(client):
 
 
 @pytest.mark.django_db
+def test_the_not_found_page_offers_someone_signed_out_sign_in_not_their_partnerships(
+    client, officer_a
+):
+    # "Go to your partnerships" led someone signed out only to the sign-in page.
+    signed_out = client.get("/no-such-page/")
+    assert signed_out.status_code == 404
+    assert b"Go to your partnerships" not in signed_out.content
+    sign_in_link = f'<a class="govuk-link" href="{reverse("login")}">sign in</a>'
+    assert f"If you are a member, {sign_in_link} to see them.".encode() in signed_out.content
+
+    client.force_login(officer_a)
+    signed_in = client.get("/no-such-page/")
+    assert b"Go to your partnerships" in signed_in.content
+    assert b"If you are a member" not in signed_in.content
+
+
+@pytest.mark.django_db
 def test_a_password_change_error_summary_says_there_is_a_problem(client, officer_a):
     client.force_login(officer_a)
     page = client.post(reverse("password_change"), {}).content.decode()
