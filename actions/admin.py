@@ -6,6 +6,7 @@ from csp_portal.core.admin import (
     KeepsHistory,
     LooksUpInItsPartnership,
     OwnThemeGroups,
+    TableInline,
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
@@ -29,7 +30,7 @@ class ActionsAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
     history = services.HISTORY
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(TableInline):
     form = PlainTextModelForm
     model = Objective
     extra = 0
@@ -87,7 +88,7 @@ class ObjectiveAdmin(ActionsAdmin):
         return ["plan"] if obj is not None else []
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(TableInline):
     form = PlainTextModelForm
     model = ActionUpdate
     extra = 0

@@ -23,22 +23,19 @@ from . import rules
 DUE_YEARS_AFTER = 5
 
 
-def stored_in_any_case(
+def namesake(
     model: type[models.Model], field: str, value: str, *, partnership_id: int, pk: int | None
 ) -> str | None:
-    """The value another row of the partnership has in ``field`` that equals ``value``
-    whatever its capitals (a plan's title, a risk's reference), or None."""
+    """The ``field`` of another row of the partnership that ``value`` would be taken for (a
+    plan's title, a risk's or recommendation's reference): the same in any capitals and
+    spaces (`rules.unique_key`), the first made; or None. Compared here, not in the
+    database: SQLite folds the capitals of ASCII letters only, and no database spaces."""
     if not partnership_id or not value:
         return None
-    # Folded as the database folds them for the unique constraints.
-    return (
-        model.objects.filter(partnership_id=partnership_id)
-        .annotate(folded=Lower(field))
-        .filter(folded=Lower(models.Value(value)))
-        .exclude(pk=pk)
-        .values_list(field, flat=True)
-        .first()
-    )
+    key = rules.unique_key(value)
+    others = model.objects.filter(partnership_id=partnership_id).exclude(pk=pk)
+    stored = others.order_by("pk").values_list(field, flat=True)
+    return next((s for s in stored if rules.unique_key(s) == key), None)
 
 
 def latest_due(financial_year: int, start_month: int) -> datetime.date:
@@ -73,8 +70,9 @@ class ActionPlan(models.Model):
     class Meta:
         ordering = ["partnership__name", "-financial_year", "title"]
         constraints = [
-            # Imports find a plan by its title: two differing only in capitals would be
-            # one plan to them. clean() names the plan that has it; this stops a race.
+            # Two titles differing only in capitals or spaces would be one plan to an
+            # import: clean() refuses them, naming the plan that has it; the database
+            # folds the capitals at least, which stops a race.
             models.UniqueConstraint(
                 Lower("title"),
                 "partnership",
@@ -102,7 +100,7 @@ class ActionPlan(models.Model):
         errors = {}
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
             errors["theme_group"] = "Choose a theme group of this partnership."
-        stored = stored_in_any_case(
+        stored = namesake(
             ActionPlan, "title", self.title, partnership_id=self.partnership_id, pk=self.pk
         )
         if stored is not None:
@@ -288,7 +286,8 @@ class Risk(models.Model):
     class Meta:
         ordering = ["partnership__name", "reference"]
         constraints = [
-            # Imports find a risk by its reference in any capitals (as clean() refuses).
+            # risks.csv finds a risk by its reference in any capitals and spaces (as
+            # clean() refuses); the database folds the capitals at least.
             models.UniqueConstraint(
                 Lower("reference"),
                 "partnership",
@@ -326,11 +325,11 @@ class Risk(models.Model):
         errors = {}
         if self.theme_group_id and self.theme_group.partnership_id != self.partnership_id:
             errors["theme_group"] = "Choose a theme group of this partnership."
-        stored = stored_in_any_case(
+        stored = namesake(
             Risk, "reference", self.reference, partnership_id=self.partnership_id, pk=self.pk
         )
         if stored is not None:
-            errors["reference"] = rules.risk_reference_taken(self.reference, stored)
+            errors["reference"] = rules.reference_taken("Risk", self.reference, stored)
         if errors:
             raise ValidationError(errors)
 
@@ -405,8 +404,15 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["partnership__name", "-meeting_date", "reference"]
         constraints = [
+            # recommendations.csv finds a recommendation by its reference in any capitals
+            # and spaces (as clean() refuses); the database folds the capitals at least.
             models.UniqueConstraint(
-                fields=["partnership", "reference"], name="unique_recommendation"
+                "partnership",
+                Lower("reference"),
+                name="unique_recommendation_reference_any_case",
+                violation_error_message=(
+                    "This partnership already has a recommendation with this reference."
+                ),
             )
         ]
 
@@ -428,6 +434,15 @@ class Recommendation(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        stored = namesake(
+            Recommendation,
+            "reference",
+            self.reference,
+            partnership_id=self.partnership_id,
+            pk=self.pk,
+        )
+        if stored is not None:
+            errors["reference"] = rules.reference_taken("Recommendation", self.reference, stored)
         if self.meeting_id and self.meeting.partnership_id != self.partnership_id:
             errors["meeting"] = "Choose a meeting of this partnership."
         elif self.meeting_id and self.meeting_date and self.meeting.date != self.meeting_date:

@@ -6,9 +6,11 @@ the importer and the reports all read them from one place.
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from csp_portal.core.text import name_key
 
 NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
 # Worst first: the order of RAG counts, legends and filters.
@@ -127,6 +129,21 @@ def last_rating(status: str) -> str:
     return STATUS_WORDS[status] if status in (RED, AMBER, GREEN) else ""
 
 
+CLOSED, REOPENED = "closed", "reopened"  # an action's closings in its history
+
+
+def closed_then(closings_since: Sequence[str], *, closed: bool, closed_since: bool) -> bool:
+    """Whether an action was closed (complete) at an earlier moment, such as when the last
+    report was published, from the closings and reopenings recorded since, oldest first
+    (CLOSED or REOPENED): the first of them undid what it was then, so a reopening says
+    it was closed and a closing that it was open. With none recorded since, it was as it
+    is now, unless its closing came after the moment (``closed_since``: one closed
+    outside the services leaves no record)."""
+    if closings_since:
+        return closings_since[0] == REOPENED
+    return closed and not closed_since
+
+
 def progress_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:
     """How many actions, given as (status, closed), are complete, in progress and not
     started, with each share of all of them (rounded as in `rag_counts`)."""
@@ -192,23 +209,45 @@ def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object])
 LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
 
 
+def unique_key(text: str) -> str:
+    """What makes two plan titles, or two risk or recommendation references, name one row
+    of a partnership: the imports find a row by it, in any capitals and spacing
+    (`name_key`: "sp  1" is "SP 1", "équipe" is "Équipe"), as theme groups by name."""
+    return name_key(text)
+
+
+def differs_only_in(given: str, stored: str) -> str:
+    """How ``given`` differs from ``stored``, of the same `unique_key`: "capitals",
+    "spaces" or "capitals and spaces" ("" if it is the same)."""
+    if given == stored:
+        return ""
+    if given.casefold() == stored.casefold():
+        return "capitals"
+    if given.split() == stored.split():
+        return "spaces"
+    return "capitals and spaces"
+
+
 def plan_title_taken(partnership: str, title: str, stored: str) -> str:
     """Why a plan may not be called ``title``: the partnership's plan ``stored`` has that
-    title, in these capitals or others (imports find a plan by its title)."""
-    if stored == title:
+    title, in these capitals and spaces or others (actions.csv names a plan by its title)."""
+    how = differs_only_in(title, stored)
+    if not how:
         return f"{partnership} already has a plan called {title!r}."
     return (
         f"{partnership} already has a plan called {stored!r}, which differs from "
-        f"{title!r} only in capitals: use that plan, or choose another title."
+        f"{title!r} only in {how}: use that plan, or choose another title."
     )
 
 
-def risk_reference_taken(reference: str, stored: str) -> str:
-    """Why a risk may not have ``reference``: the partnership's risk ``stored`` has it, in
-    these capitals or others (imports find a risk by its reference in any capitals)."""
-    if stored == reference:
-        return f"Risk {reference} already exists in this partnership: choose another reference."
+def reference_taken(kind: str, reference: str, stored: str) -> str:
+    """Why a risk or recommendation (``kind``: "Risk", "Recommendation") may not have
+    ``reference``: its partnership's ``stored`` has it, in these capitals and spaces or
+    others (risks.csv and recommendations.csv find a row by its `unique_key`)."""
+    how = differs_only_in(reference, stored)
+    if not how:
+        return f"{kind} {reference} already exists in this partnership: choose another reference."
     return (
-        f"Risk {stored} already exists in this partnership, and {reference} differs from it "
-        "only in capitals: choose another reference."
+        f"{kind} {stored} already exists in this partnership, and {reference} differs from "
+        f"it only in {how}: choose another reference."
     )

@@ -5,7 +5,8 @@ What the reports app calls (all take a Partnership; none writes):
 - ``plan_summary(partnership, *, theme_group=None, plan=None, as_at=None, since=None,
   overdue_at=None)`` -> PlanSummary: RAG counts of the open actions, every action with
   its status as at a date, the overdue ones (at ``overdue_at``, by default that date),
-  and the status changes since an earlier date, closings among them. 3 queries.
+  and the status changes since an earlier date, closings and reopenings among them.
+  3 queries.
 - ``actions_for_indicators(partnership, indicator_ids)`` -> {indicator id: [Action]}:
   the open actions linked to each indicator (seed 001's "planned interventions for
   failing targets"). 1 query.
@@ -339,6 +340,9 @@ class StatusChange:
     update: ActionUpdate | None  # the update since that set `after`; None if none did
     # Closed since `since`: complete now, whatever `after` was (rules.status_word).
     closed: bool = False
+    # The day it was reopened, when it was closed at `since` and is open now: complete
+    # then, whatever `before` was.
+    reopened_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -401,7 +405,10 @@ def plan_summary(
     update dated on or before it as before; a datetime (when the last report was
     published) only those recorded by then, so a change made later on the day of
     publishing is a change since. An action closed since is a change too (to complete),
-    whether or not its rating changed; one closed before `since` changed nothing.
+    whether or not its rating changed, and so is one reopened since (from complete); one
+    closed at `since` and closed now changed nothing, even if reopened and closed again
+    between. Whether it was closed at `since` is read from its closings and reopenings
+    recorded since (`rules.closed_then`).
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
     since_day = timezone.localdate(since) if isinstance(since, datetime.datetime) else since
@@ -421,15 +428,20 @@ def plan_summary(
         ),
         key=_action_order,
     )
-    # Closings and reopenings are in an action's history but never set its status.
-    updates_q = ActionUpdate.objects.filter(
-        action__in=actions_q, date__lte=date, kind=ActionUpdate.Kind.UPDATE
-    ).select_related("by")
+    updates_q = ActionUpdate.objects.filter(action__in=actions_q, date__lte=date).select_related(
+        "by"
+    )
     if recorded_by is not None:
         updates_q = updates_q.filter(created_at__lte=recorded_by)
     by_action: dict[int, list[ActionUpdate]] = defaultdict(list)
+    # Closings and reopenings are in an action's history but never set its status: they
+    # say only whether it was closed at `since`. Oldest first.
+    closings: dict[int, list[ActionUpdate]] = defaultdict(list)
     for update in updates_q.order_by("-date", "-created_at", "-pk"):
-        by_action[update.action_id].append(update)
+        if update.kind == ActionUpdate.Kind.UPDATE:
+            by_action[update.action_id].append(update)
+        else:
+            closings[update.action_id].insert(0, update)
     rows, changes, window = [], [], []
     for action in actions:
         history = by_action[action.pk]
@@ -446,9 +458,23 @@ def plan_summary(
             seen = [u for u in history if _seen_at(u, since)]
             before, _ = _status_as_at(seen, since_day)
             rated = update is not None and before != status
-            if closed_since(action, since):
+            since_then = [c for c in closings[action.pk] if not _seen_at(c, since)]
+            closing = closed_since(action, since)
+            was_closed = rules.closed_then(
+                [c.kind for c in since_then], closed=action.closed, closed_since=closing
+            )
+            if closing and not was_closed:
                 changes.append(
                     StatusChange(action, before, status, update if rated else None, True)
+                )
+            elif was_closed and not action.closed:
+                reopened_on = next(
+                    (c.date for c in reversed(since_then) if c.kind == rules.REOPENED), None
+                )
+                changes.append(
+                    StatusChange(
+                        action, before, status, update if rated else None, reopened_on=reopened_on
+                    )
                 )
             elif rated and not action.closed:
                 changes.append(StatusChange(action, before, status, update))

@@ -240,6 +240,21 @@ class Taken(NamedTuple):
     error: dict[str, str] | Callable[[Model], dict[str, str]]
 
 
+def _name_taken(
+    model: type[Model], field: str, value: str | None, *, partnership, error: Callable[[str], str]
+) -> Taken | None:
+    """The rows of the partnership with ``value`` (a plan's title, a risk's or
+    recommendation's reference) in any capitals, as the database's constraint folds them,
+    and the error naming the stored one; the model's clean() compares spaces, and capitals
+    beyond ASCII on SQLite (`rules.unique_key`), with the same error."""
+    if value is None:
+        return None
+    return Taken(
+        model.objects.filter(partnership=partnership, **{f"{field}__iexact": value}),
+        lambda found: {field: error(getattr(found, field))},
+    )
+
+
 def _refuse_taken(taken: Taken | None, row: Model | None) -> None:
     if taken is None:
         return
@@ -338,16 +353,17 @@ def plan_save(
 ) -> tuple[ActionPlan, bool]:
     """Start an action plan (title, financial year, optional theme group) or change one.
 
-    A title names one plan of the partnership. A plan's year may not move past the due
-    date of any of its actions (`plan_year_check`).
+    A title names one plan of the partnership, whatever its capitals and spaces. A plan's
+    year may not move past the due date of any of its actions (`plan_year_check`).
     """
     title = _posted("title", values, edits)
-    taken = None
-    if title is not None:
-        taken = Taken(
-            ActionPlan.objects.filter(partnership=partnership, title__iexact=title),
-            lambda plan: {"title": rules.plan_title_taken(partnership.name, title, plan.title)},
-        )
+    taken = _name_taken(
+        ActionPlan,
+        "title",
+        title,
+        partnership=partnership,
+        error=lambda stored: rules.plan_title_taken(partnership.name, title, stored),
+    )
     group = _posted("theme_group", values, edits)
     if group is not None and group.partnership_id != partnership.pk:
         raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
@@ -583,14 +599,15 @@ def risk_save(
     source: str = "form",
 ) -> tuple[Risk, bool]:
     """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean); a
-    reference names one risk of the partnership."""
+    reference names one risk of the partnership, whatever its capitals and spaces."""
     reference = _posted("reference", values, edits)
-    taken = None
-    if reference is not None:
-        taken = Taken(
-            Risk.objects.filter(partnership=partnership, reference__iexact=reference),
-            lambda risk: {"reference": rules.risk_reference_taken(reference, risk.reference)},
-        )
+    taken = _name_taken(
+        Risk,
+        "reference",
+        reference,
+        partnership=partnership,
+        error=lambda stored: rules.reference_taken("Risk", reference, stored),
+    )
     return _save(
         Risk,
         create={**values, "partnership": partnership},
@@ -678,17 +695,15 @@ def recommendation_save(
     source: str = "form",
 ) -> tuple[Recommendation, bool]:
     """Create or change a scrutiny recommendation; a reference names one recommendation of
-    the partnership."""
+    the partnership, whatever its capitals and spaces."""
     reference = _posted("reference", values, edits)
-    taken = None
-    if reference is not None:
-        taken = Taken(
-            Recommendation.objects.filter(partnership=partnership, reference=reference),
-            {
-                "reference": f"Recommendation {reference} already exists in this partnership: "
-                "choose another reference."
-            },
-        )
+    taken = _name_taken(
+        Recommendation,
+        "reference",
+        reference,
+        partnership=partnership,
+        error=lambda stored: rules.reference_taken("Recommendation", reference, stored),
+    )
     return _save(
         Recommendation,
         create={**values, "partnership": partnership},

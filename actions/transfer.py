@@ -5,11 +5,12 @@ registers them, so ``import_data``, ``export_data``, the upload page and the
 partnership workbook carry them with the indicator tables. Columns are a contract.
 
 Natural keys: partnership + plan + reference for actions, partnership + reference for
-risks and recommendations, so importing the same file twice changes nothing. An
-action's status, latest update and its date become an update in the action's history,
-attributed to the importing user with source "import", unless the history already holds
-that update (so re-importing an old file adds nothing); one dated before the action's
-latest update joins the history without changing its status, and the import says so.
+risks (in any capitals) and recommendations (in any capitals and spaces), so importing the
+same file twice changes nothing. An action's status, latest update and its date become an
+update in the action's history, attributed to the importing user with source "import",
+unless the history already holds that update (so re-importing an old file adds nothing);
+one dated before the action's latest update joins the history without changing its
+status, and the import says so.
 Its closed column closes or reopens it as the action's page does
 (services.action_save), so its history says who did so, and when; closed_on gives the day
 it was closed (a blank cell keeps the day stored, or is today for an action the row closes).
@@ -765,8 +766,9 @@ def check_risks(rows, ctx) -> list[dict]:
         review_ok, review_date = _date(row, "review_date", ctx)
         if not ok or not review_ok or likelihood is None or impact is None:
             continue
-        # A reference names one risk whatever its case (as the risk form has it).
-        first_at = ctx.repeated(row, ("risks", slug, row.get("reference").casefold()))
+        # A reference names one risk whatever its capitals and spaces (as the risk form
+        # has it).
+        first_at = ctx.repeated(row, ("risks", slug, rules.unique_key(row.get("reference"))))
         if first_at is not None:
             ctx.error(row, f"a second risk '{row.get('reference')}' (first at row {first_at})")
             continue
@@ -794,18 +796,19 @@ def check_risks(rows, ctx) -> list[dict]:
 def apply_risks(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     slugs = {item["partnership"] for item in items}
-    existing = {
-        (r.partnership.slug, r.reference.casefold()): r
-        for r in Risk.objects.filter(partnership__slug__in=slugs).select_related(
-            "partnership", "theme_group"
-        )
-    }
+    existing = {}
+    for r in (
+        Risk.objects.filter(partnership__slug__in=slugs)
+        .select_related("partnership", "theme_group")
+        .order_by("pk")
+    ):
+        existing.setdefault((r.partnership.slug, rules.unique_key(r.reference)), r)
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
         values = dict(item)
         if "theme_group" in item:
             values["theme_group"] = ctx.theme_group(slug, item["theme_group"])
-        current = existing.get((slug, item["reference"].casefold()))
+        current = existing.get((slug, rules.unique_key(item["reference"])))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue
@@ -874,7 +877,11 @@ def check_recommendations(rows, ctx) -> list[dict]:
             ok = False
         if not (ok and meeting_ok and due_ok):
             continue
-        first_at = ctx.repeated(row, ("recommendations", slug, row.get("reference")))
+        # A reference names one recommendation whatever its capitals and spaces (as the
+        # recommendation form has it).
+        first_at = ctx.repeated(
+            row, ("recommendations", slug, rules.unique_key(row.get("reference")))
+        )
         if first_at is not None:
             ctx.error(
                 row,
@@ -899,12 +906,14 @@ def check_recommendations(rows, ctx) -> list[dict]:
 def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     slugs = {item["partnership"] for item in items}
-    existing = {
-        (r.partnership.slug, r.reference): r
-        for r in Recommendation.objects.filter(partnership__slug__in=slugs).select_related(
-            "partnership", "meeting"
-        )
-    }
+    existing = {}
+    for r in (
+        Recommendation.objects.filter(partnership__slug__in=slugs)
+        .select_related("partnership", "meeting")
+        .order_by("pk")
+    ):
+        key = (r.partnership.slug, rules.unique_key(r.reference))
+        existing.setdefault(key, r)
     meetings = {
         (m.partnership.slug, m.date): m
         for m in Meeting.objects.filter(
@@ -913,7 +922,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
-        current = existing.get((slug, item["reference"]))
+        current = existing.get((slug, rules.unique_key(item["reference"])))
         values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1

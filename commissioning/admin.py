@@ -1,8 +1,13 @@
 from django.contrib import admin
 
-from csp_portal.core.admin import InAdministeredPartnerships, KeepsHistory, object_id_of
+from csp_portal.core.admin import (
+    AdministeredRelatedFilter,
+    InAdministeredPartnerships,
+    KeepsHistory,
+    TableInline,
+    object_id_of,
+)
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
-from csp_portal.core.models import ThemeGroup
 
 from . import services
 from .models import (
@@ -60,15 +65,17 @@ def _with_partnership(row) -> str:
     return f"{row} ({row.partnership})"
 
 
-class ThemeGroupFilter(admin.RelatedFieldListFilter):
-    """The theme groups of the partnership filtered by: every group in the country is too
-    many to list, each named with its partnership by a query of its own."""
+class ThemeGroupFilter(AdministeredRelatedFilter):
+    """The theme groups of the partnership filtered by, if the user administers it: every
+    group in the country is too many to list, each named with its partnership by a query of
+    its own."""
 
     def field_choices(self, field, request, model_admin):
         partnership = request.GET.get("partnership__id__exact", "")
         if not partnership.isdecimal():
             return []
-        groups = ThemeGroup.objects.filter(partnership_id=partnership).order_by("name")
+        groups = self.rows_offered(field, request, model_admin)
+        groups = groups.filter(partnership_id=partnership).order_by("name")
         return [(group.pk, group.name) for group in groups]
 
 
@@ -119,7 +126,7 @@ class CommissioningLineAdmin(CommissioningAdmin):
         return field
 
 
-class ProgressOutputInline(admin.TabularInline):
+class ProgressOutputInline(TableInline):
     form = PlainTextModelForm
     model = ProgressOutput
     extra = 1

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from csp_portal.core.admin import InAdministeredPartnerships, OwnThemeGroups, RefusesDeletion
+from csp_portal.core.admin import (
+    InAdministeredPartnerships,
+    OwnThemeGroups,
+    RefusesDeletion,
+    TableInline,
+)
 from csp_portal.core.forms import PlainTextModelForm
 from csp_portal.core.models import Partnership
 from csp_portal.core.paginators import EstimatedCountPaginator
@@ -44,7 +49,7 @@ class FinancialYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(TableInline):
     form = PlainTextModelForm
     model = Target
     extra = 0

@@ -13,7 +13,7 @@ from itertools import pairwise
 from csp_portal.core.text import joined
 
 from . import periods, spc
-from .commentary import format_level, format_number, signal_phrase
+from .commentary import format_level, format_number, shown_places, signal_phrase
 from .figures import DEFAULT_SPC, Figures, year_series
 from .models import Indicator
 
@@ -241,17 +241,6 @@ def retitled(chart: Chart, indicator: Indicator, finding: str) -> Chart:
     if subtitle != chart.subtitle:
         subtitle = subtitle[:1].upper() + subtitle[1:]
     return replace(chart, title=title, finding=finding, subtitle=named(indicator, title, subtitle))
-
-
-def shown_places(measure: str, values: Iterable[Decimal | None]) -> int:
-    """Decimals a series is shown to: none for a count, nor for a point-in-time level
-    whose every value is whole (a snapshot of a count: 333, not 333.0); one otherwise."""
-    if measure == Indicator.Measure.COUNT:
-        return 0
-    whole = [v == v.to_integral_value() for v in values if v is not None]
-    if measure == Indicator.Measure.SNAPSHOT and whole and all(whole):
-        return 0
-    return 1
 
 
 def _against_target(figures: Figures) -> str:

@@ -7,7 +7,7 @@ figure, so the text cannot contradict the numbers. Rounding happens here, only f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -29,12 +29,14 @@ from indicators.spc import Signal
 __all__ = [
     "change_variation_sentence",
     "commentary",
+    "figures_places",
     "format_change_pct",
     "format_level",
     "format_number",
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "shown_places",
     "signal_phrase",
     "signal_sentence",
     "singular_noun",
@@ -67,11 +69,24 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _places(spec: IndicatorSpec) -> int:
-    """Decimals shown for the measure: one for a percentage or a rate, as the tables show
-    them (a level of 89.6% rounded to "90%" would read as meeting a 90% target), none for
-    a count."""
-    return 1 if spec.measure in ("rate", "percentage") else 0
+def shown_places(measure: str, values: Iterable[Decimal | None]) -> int:
+    """Decimals a series is shown to: none for a count, nor for a point-in-time level
+    whose every value is whole (a snapshot of a count: 333, not 333.0); one otherwise (a
+    level of 89.6% rounded to "90%" would read as meeting a 90% target)."""
+    if measure == "count":
+        return 0
+    whole = [v == v.to_integral_value() for v in values if v is not None]
+    if measure == "snapshot" and whole and all(whole):
+        return 0
+    return 1
+
+
+def figures_places(measure: str, figures: Figures) -> int:
+    """``shown_places`` of an indicator's headline figures, as its tables and sentences
+    show them all: a point-in-time level of 7.46 against a target of 7.2 is not "7"."""
+    f = figures
+    shown = (f.value, f.last_year_value, f.ytd, f.ytd_last_year, f.target_to_date, f.annual_target)
+    return shown_places(measure, shown)
 
 
 def _amount(value: Decimal, places: int) -> str:
@@ -117,13 +132,13 @@ def _months_in_words(months: Sequence[date]) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _level(value: Decimal, spec: IndicatorSpec, noun: str = "") -> str:
+def _level(value: Decimal, spec: IndicatorSpec, figures: Figures, noun: str = "") -> str:
     """A level as read aloud: "88.4%", "12.3 per 1,000", "45"; a rate's number alone
     after a noun that already says "per 1,000" ("the crime rate per 1,000 population was
     20.1")."""
     if spec.measure == "rate" and "per 1,000" in noun:
         return format_number(value, 1)
-    return format_level(value, spec.measure, _places(spec))
+    return format_level(value, spec.measure, figures_places(spec.measure, figures))
 
 
 # The decimals of every percentage change a report prints (``format_change_pct``).
@@ -149,17 +164,13 @@ def format_change_pct(value: Decimal, places: int = CHANGE_PCT_PLACES) -> str:
 
 def format_level(value: Decimal, measure: str, places: int = 0) -> str:
     """A level with its unit: "88%" (or to ``places``: "88.4%"), "12.3 per 1,000" (a
-    rate to one place), "1,149" (a count, whole)."""
+    rate to one place), "1,149" (a count, whole), "7.5" (a point-in-time value to
+    ``places``)."""
     if measure == "percentage":
         return format_percent(value, places)
     if measure == "rate":
         return f"{format_number(value, 1)} per 1,000"
-    return format_number(value)
-
-
-# A target level's decimals: a percentage's one, as its figures and the commentary's "the
-# target of 90.0%" (``_places``); a rate always has one and a count none (``format_level``).
-TARGET_PLACES = 1
+    return format_number(value, places if measure == "snapshot" else 0)
 
 
 def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> str:
@@ -176,8 +187,9 @@ def target_words(target: dict | None, measure: str, fy_start_month: int = 4) -> 
         size = "reduction" if value < 0 else "increase"
         return f"{_with_article(f'{format_percent(abs(value), places)} {size}')} on {baseline}"
     # A level to the decimals its figures and target to date are printed to: "90.0%" (as
-    # beside "88.4%"), never "90%" a few lines from "90.0%".
-    level = format_level(value, measure, TARGET_PLACES)
+    # beside "88.4%"), never "90%" a few lines from "90.0%"; a point-in-time level "7.2",
+    # never "7" (``shown_places``).
+    level = format_level(value, measure, shown_places(measure, [value]))
     return f"{level} to date" if target["kind"] == "cumulative" else f"{level} for the year"
 
 
@@ -192,7 +204,7 @@ def profile_words(
     quarter = quarter_months(year, quarter_of(last, fy_start_month), fy_start_month)
     end = quarter[-1] if quarterly else last
     kind = "quarterly" if quarterly else "monthly"
-    level = format_level(value, measure, TARGET_PLACES)
+    level = format_level(value, measure, shown_places(measure, [value]))
     if end == add_months(fy_start(year, fy_start_month), 11):
         return f"a {kind} profile: {level} for the year"
     return f"a {kind} profile: {level} to {month_label(end)}"
@@ -257,9 +269,9 @@ def target_status_words(
     return {"target_words": words, "unrated": unrated}
 
 
-def _difference(change: Decimal, spec: IndicatorSpec) -> str:
+def _difference(change: Decimal, spec: IndicatorSpec, figures: Figures) -> str:
     """The size of a change in a level: "2 percentage points", "0.4", "3"."""
-    amount = _amount(change, _places(spec))
+    amount = _amount(change, figures_places(spec.measure, figures))
     if spec.measure == "percentage":
         single = amount in ("1", "less than 1")  # "less than 1 percentage point"
         return f"{amount} percentage point{'' if single else 's'}"
@@ -398,7 +410,7 @@ def _against(head: str, figures: Figures, spec: IndicatorSpec, compared: str) ->
         if figures.change_is_points
         else _relative(figures.ytd_change_pct, "increase", "reduction")
     )
-    return f"{head}, {_difference(change, spec)} {higher} than {compared}{tail}."
+    return f"{head}, {_difference(change, spec, figures)} {higher} than {compared}{tail}."
 
 
 def _partial_sentences(
@@ -426,7 +438,7 @@ def _partial_sentences(
         body = f"{those} had {format_number(ytd)} {word}{_recorded(noun)}"
     else:
         body = (
-            f"Over {those.lower()} the {noun} was {_level(ytd, spec, noun)}"
+            f"Over {those.lower()} the {noun} was {_level(ytd, spec, figures, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(f"{head} {body}", figures, spec, compared)
@@ -460,7 +472,7 @@ def _ytd_sentence(
         if spec.measure == "snapshot":
             span = f"At the end of {end}"
         head = (
-            f"{span} the {noun} was {_level(ytd, spec, noun)}"
+            f"{span} the {noun} was {_level(ytd, spec, figures, noun)}"
             f"{_parts(figures.ytd_numerator, figures.ytd_denominator)}"
         )
     return _against(head, figures, spec, compared)
@@ -474,7 +486,7 @@ def _target_sentence(figures: Figures, spec: IndicatorSpec) -> str | None:
     if spec.measure == "count":
         named = f"the target to date of {format_number(target)}"
     else:
-        named = f"the target of {_level(target, spec)}"
+        named = f"the target of {_level(target, spec, figures)}"
     tolerance = f"{_plain(spec.tolerance_pct)}% tolerance"
     status = {
         "green": ", so the target is met (green)",
@@ -484,7 +496,7 @@ def _target_sentence(figures: Figures, spec: IndicatorSpec) -> str | None:
     if gap == 0:
         return f"This is exactly {named}{status}."
     side = "above" if gap > 0 else "below"
-    return f"This is {_difference(gap, spec)} {side} {named}{status}."
+    return f"This is {_difference(gap, spec, figures)} {side} {named}{status}."
 
 
 def _required_sentence(
@@ -669,7 +681,7 @@ def _month_sentence(
             comparison = f", {_amount(change, 0)} {'more' if change > 0 else 'fewer'} than {last}"
     else:
         head = (
-            f"In {month} the {noun} was {_level(value, spec, noun)}"
+            f"In {month} the {noun} was {_level(value, spec, figures, noun)}"
             f"{_parts(figures.numerator, figures.denominator)}"
         )
         if change is None:
@@ -678,7 +690,7 @@ def _month_sentence(
             comparison = f", the same as {last}"
         else:
             higher = "higher" if change > 0 else "lower"
-            comparison = f", {_difference(change, spec)} {higher} than {last}"
+            comparison = f", {_difference(change, spec, figures)} {higher} than {last}"
     return f"{head}{comparison}{_tested_change(figures, spec)}.{signal}"
 
 
@@ -691,15 +703,23 @@ def _no_comparison_sentence(figures: Figures, spec: IndicatorSpec) -> str:
         if slot <= figures.period and this is not None
     ]
     lacking = [before for before, last in covered if last is None]
-    if not lacking or len(lacking) == len(covered):  # none at all: nothing to name
-        return "There is no figure for the same period last year to compare with."
+    compared = "the same period last year"
+    if spec.measure == "snapshot":
+        # A level at a moment is set against its level a year earlier alone: only the last
+        # period's is lacking, named unless last year has no figure at all.
+        compared = "a year earlier"
+        if all(last is None for _, last in figures.last_year) or not lacking:
+            return f"There is no figure for {compared} to compare with."
+        lacking = lacking[-1:]
+    elif not lacking or len(lacking) == len(covered):  # none at all: nothing to name
+        return f"There is no figure for {compared} to compare with."
     if spec.frequency == "quarterly":
         spans = [quarter_span(m) for m in lacking]
         named = f"the quarter{'s' if len(spans) > 1 else ''} {' and '.join(spans)}"
     else:
         named = joined(month_label(m) for m in lacking)
     return (
-        f"There is no comparison with the same period last year, as {named} "
+        f"There is no comparison with {compared}, as {named} "
         f"{'has no figure' if len(lacking) == 1 else 'have no figures'}."
     )
 
@@ -718,7 +738,12 @@ def _missing_sentences(figures: Figures, spec: IndicatorSpec) -> list[str]:
         entered = "figures have" if plural else "figure has"
         sentences.append(f"No {entered} been entered for {named}.")
         compared = figures.ytd is not None and figures.ytd_last_year is not None
-        if compared and not partial_ytd_only_this_month(figures, spec):
+        # A level at a moment is compared at one period, so leaves nothing out.
+        if (
+            compared
+            and spec.measure != "snapshot"
+            and not partial_ytd_only_this_month(figures, spec)
+        ):
             sentences.append(
                 "The comparison with last year leaves out the same months in both years."
             )

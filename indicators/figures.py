@@ -12,7 +12,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import NamedTuple
@@ -66,6 +66,13 @@ THOUSAND = Decimal(1000)
 # The XmR chart looks back three years (36 months, 12 quarters) unless a baseline starts earlier.
 SPC_WINDOW = 36
 IMPROVEMENT = {"lower": "down", "higher": "up", "monitor": None}
+# Process control decides "on the mean" and "on a limit" by equality, which needs exact
+# figures. A ratio's quotient is not: 20 of 30 is 66.66...67 to Decimal's 28 digits, and the
+# mean of 32 of them came out 66.66...684, so a flat 66.7% read as below its lower limit.
+# Taken to 10 places a figure is exact, so are sums of it, and the mean of copies of it is
+# itself. (A wider context: an absurd ratio too long for 28 digits at 10 places still fits.)
+SPC_PLACES = Decimal(1).scaleb(-10)
+_SPC_CONTEXT = Context(prec=60)
 
 
 def _to_decimal(value: object, name: str) -> Decimal | None:
@@ -452,22 +459,33 @@ class Calc:
         """The figure at a stored period, None where it is missing."""
         return self.values.get(slot)
 
+    def spc_values(self, slots: Sequence[date]) -> list[Decimal | None]:
+        """The figures at ``slots`` as process control reads them, None where missing: a
+        ratio's to ``SPC_PLACES`` (a stored figure has 4 places, so is exact already)."""
+        values = list(map(self.values.get, slots))
+        if self.spec.measure not in _SCALES:
+            return values
+        return [None if v is None else v.quantize(SPC_PLACES, context=_SPC_CONTEXT) for v in values]
+
     def present(self, slot: date) -> bool:
         """Whether a stored period has a figure."""
         return slot in self.values
 
     def aggregate(self, slots: Sequence[date]) -> Decimal | None:
-        """The combined figure over periods that all have figures (None if any lack one)."""
+        """The combined figure over periods that all have figures (None if any lack one); a
+        point-in-time level's is its last period's, which alone it needs."""
         values = self.values
+        measure = self.spec.measure
+        if measure == "snapshot":
+            # A level at a moment: the periods before the last do not make it up, so a gap
+            # among them takes nothing away (November against November a year earlier).
+            return values.get(slots[-1]) if slots else None
         if not slots or not all(map(values.__contains__, slots)):
             return None
         if len(slots) == 1:
             return values[slots[0]]
-        measure = self.spec.measure
         if measure == "count":
             return sum(map(values.__getitem__, slots), _ZERO)
-        if measure == "snapshot":
-            return values[slots[-1]]
         parts = self.parts(slots)
         if parts is None and measure == "rate" and self.without_parts(slots):
             return sum(map(values.__getitem__, slots), _ZERO) / len(slots)
@@ -479,6 +497,8 @@ class Calc:
     def running(self, slots: Sequence[date]) -> list[Decimal | None]:
         """``aggregate(slots[:i + 1])`` for every i, in one pass."""
         values, series, measure = self.values, self.series, self.spec.measure
+        if measure == "snapshot":
+            return list(map(values.get, slots))  # each its own level, a gap before it or not
         # The usual case, a count with no gap: running sums at C speed. (Not ``None in``
         # a list of Decimals: each comparison with None costs an isinstance check.)
         if measure == "count" and all(map(values.__contains__, slots)):
@@ -501,7 +521,7 @@ class Calc:
                 denominator += point.denominator
             if not whole:
                 out.append(None)
-            elif index == 0 or measure == "snapshot":
+            elif index == 0:
                 out.append(value)
                 total += value
             elif measure == "count":
@@ -541,16 +561,20 @@ class Calc:
         return _shifted(slots if type(slots) is tuple else tuple(slots), years)
 
     def year_total(self, year: int) -> tuple[bool, Decimal | None]:
-        """Whether a financial year has every figure, and its combined figure."""
+        """Whether a financial year has every figure, and its combined figure (that of a
+        point-in-time level needs only the year's last period, as ``aggregate``)."""
         known = self._years.get(year)
         if known is None:
             slots = self.slots(year)
             complete = all(map(self.values.__contains__, slots))
-            known = self._years[year] = (complete, self.aggregate(slots) if complete else None)
+            level = self.spec.measure == "snapshot"
+            total = self.aggregate(slots) if complete or level else None
+            known = self._years[year] = (complete, total)
         return known
 
     def like_for_like(self, slots: Sequence[date], years: int) -> Decimal | None:
-        """The combined figure for the same periods in another year, None if it lacks any."""
+        """The combined figure for the same periods in another year, None if it lacks any it
+        needs (``aggregate``: a point-in-time level needs only the last)."""
         if not slots:
             return None
         key = (slots if type(slots) is tuple else tuple(slots), years)
@@ -775,7 +799,8 @@ def _cumulative_this_year(
     running: Mapping[date, Decimal | None],
 ) -> tuple[Pair, ...]:
     """The running total at each period of the year: none from the first period without a
-    figure on (a missing month is missing, never a zero in the total beside the target)."""
+    figure on (a missing month is missing, never a zero in the total beside the target). A
+    point-in-time level's is the level at each period with a figure."""
     if tuple(covered) != tuple(to_date):
         running = dict(zip(to_date, calc.running(to_date), strict=True))
     return tuple(zip(year_slots, map(running.get, year_slots), strict=True))
@@ -987,8 +1012,7 @@ def _spc_figures(
     """The Figures fields for statistical process control at the reporting period."""
     slots = _spc_slots(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
-    known = calc.values
-    values = list(map(known.get, slots))
+    values = calc.spc_values(slots)
     if values and values[0] is None:
         first = next((i for i, v in enumerate(values) if v is not None), len(values))
         slots, values = slots[first:], values[first:]
@@ -1061,8 +1085,7 @@ def spc_series(
     slots = spc_window(calc.step, slot, settings)
     first = next((i for i, s in enumerate(slots) if calc.present(s)), len(slots))
     slots = slots[first:]
-    values = [calc.value(s) for s in slots]
-    return slots, spc_analysis(values, slots, spec.polarity, settings)
+    return slots, spc_analysis(calc.spc_values(slots), slots, spec.polarity, settings)
 
 
 # What a report needs beyond one indicator's Figures: kept here so reports do no arithmetic.
@@ -1143,7 +1166,8 @@ class Rolling:
 
 
 def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
-    """Rolling year to ``period`` and the year before it; None unless every period has a figure.
+    """Rolling year to ``period`` and the year before it; None unless every period has a figure
+    (a point-in-time level: the last period's level, against the same period a year earlier).
 
     A quarterly indicator counts the four quarters to the last one ended by ``period``;
     ``end`` is the last month the year covers (September for a quarter stored at July).

@@ -21,7 +21,9 @@ and always agrees with ``analyse`` (tests/unit/test_spc.py holds the two togethe
 
 Decimal, not float: the on-the-mean and on-the-limit decisions are equalities, which only
 exact decimal arithmetic gets right (a mean of 0.1 and 0.2 is 0.15, not 0.15000000000000002),
-and the figures module hands us Decimals already, so nothing is converted twice.
+and the figures module hands us Decimals already, so nothing is converted twice. The figures
+must themselves be exact: a quotient such as 2/3, rounded at 28 digits, has copies whose mean
+is not itself, so the figures module takes a ratio to a fixed number of places first.
 """
 
 from __future__ import annotations

@@ -177,6 +177,7 @@ def indicator_list(request, slug):
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "query": request.GET.urlencode(),
+            "import_rows": _import_rows_shown(request),
         },
     )
 
@@ -803,6 +804,17 @@ def spc_settings_edit(request, slug, pk):
 
 
 ERRORS_SHOWN = 50  # problems listed on the import page; the rest are counted
+# In the session from an import until the page it redirects to: the rows it added or
+# changed, for the success banner of its message there (the message is the summary alone,
+# and the last one when messages of earlier requests were never shown).
+IMPORT_ROWS = "import_rows"
+
+
+def _import_rows_shown(request) -> str:
+    """The rows added or changed by the import just made, as its success banner names
+    them (once), or nothing."""
+    # Our template's output, escaped there, kept in the session on the server.
+    return mark_safe(request.session.pop(IMPORT_ROWS, ""))
 
 
 @login_required
@@ -855,6 +867,12 @@ def import_upload(request, slug=None):
                 other_partnerships = failed.report.other_partnerships
         if report and not report.dry_run:
             messages.success(request, report.summary())
+            if tables := report.rows_named():
+                request.session[IMPORT_ROWS] = render_to_string(
+                    "indicators/_import_rows.html", {"tables": tables, "banner": True}
+                )
+            else:  # never an earlier import's rows, left unshown
+                request.session.pop(IMPORT_ROWS, None)
             if partnership:
                 return redirect("indicators:list", slug=partnership.slug)
             return redirect("indicators:import_all")
@@ -873,6 +891,7 @@ def import_upload(request, slug=None):
             "columns": {k: import_registry.get(k).columns for k in allowed},
             # The site's import takes several partnerships' files, for those who may use it.
             "import_all_hint": other_partnerships and is_site_admin(request.user),
+            "import_rows": _import_rows_shown(request),
         },
     )
 

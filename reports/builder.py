@@ -462,15 +462,15 @@ def _definitions(
             {"key": key, "label": STATUS_LABELS[key], "text": legend.get(key, "")}
             for key in ("green", "amber", "red")
         ],
-        "sources": (
-            sources
-            or [
-                "Figures entered by each partnership's officers."
-                if blocks
-                else f"Figures entered by {partnership.name} officers."
-            ]
-        )
-        + _home_office_source(compared),
+        # The indicators' figures' sources (printed only with a figure), then the Home
+        # Office's for the comparisons.
+        "sources": sources
+        or [
+            "Figures entered by each partnership's officers."
+            if blocks
+            else f"Figures entered by {partnership.name} officers."
+        ],
+        "compared_sources": _home_office_source(compared),
         "tolerances": sorted(tolerances, key=Decimal),
         "stabilities": sorted(stabilities, key=Decimal),
         "figures_as_at": figures_as_at.isoformat(),

@@ -242,6 +242,30 @@ def year_to_date_words(snapshot: dict) -> re.Pattern | None:
     )
 
 
+def report_month_words(snapshot: dict) -> re.Pattern | None:
+    """How a sentence may name the report's own month: "in November", "November 2016";
+    its change is the month's against the same month last year, which the report tests.
+    None where the snapshot does not say its month."""
+    try:
+        period = datetime.date.fromisoformat(snapshot["period"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    # With its capital, so that "may" is never May; the rest of the name in any case.
+    name = _MONTH_WORDS[period.month - 1]
+    return re.compile(
+        rf"\b(?:[Ii]n\s+|[Dd]uring\s+)?{name[0].upper()}(?i:{name[1:]})"
+        rf"(?:\s+{period.year})?\b(?!\s+(?:19|20)\d\d\b)(?!\s*(?:to\s|until\s|-|–))"
+    )
+
+
+def _month_name(snapshot: dict) -> str:
+    """The report's month's name ("November"), or "" where the snapshot does not say."""
+    try:
+        return MONTH_NAMES[datetime.date.fromisoformat(snapshot["period"]).month - 1]
+    except (KeyError, TypeError, ValueError):
+        return ""
+
+
 def _another_period(clause: str) -> bool:
     """Whether a clause speaks of a period other than the year to date."""
     return bool(_ANOTHER_PERIOD.search(clause) or _LAST_YEAR_AS_A_TIME.search(clause))
@@ -548,28 +572,47 @@ def _entry_parts(entry: dict, context: dict) -> tuple[_Parts, _Parts]:
     return changing, [(entry.get("months", []), percentage), (rows, False)]
 
 
-def _ytd(entry: dict) -> tuple[Decimal, Decimal, Decimal, Decimal | None] | None:
+# The figures of each period a claim may be about: its value, last year's, the change, and
+# the change as a percentage.
+_FIGURE_KEYS = {
+    "ytd": ("ytd", "ytd_last_year", "ytd_change", "ytd_change_pct"),
+    "month": ("value", "last_year_value", "change", "change_pct"),
+}
+
+
+def _change(
+    entry: dict, when: str = "ytd"
+) -> tuple[Decimal, Decimal, Decimal, Decimal | None] | None:
+    """An indicator's figures for the year to date (``when="ytd"``) or the report's month
+    ("month"), against the same months last year; None where it has none to compare."""
+    if when == "month" and entry.get("frequency", "monthly") != "monthly":
+        return None  # a quarterly indicator has no month of its own
     figures = entry.get("figures") or {}
+    value, last, change, pct = _FIGURE_KEYS[when]
     try:
-        ytd, last, change = (Decimal(figures[k]) for k in ("ytd", "ytd_last_year", "ytd_change"))
+        numbers = tuple(Decimal(figures[k]) for k in (value, last, change))
     except (KeyError, TypeError, InvalidOperation):
         return None
-    pct = figures.get("ytd_change_pct")
-    return ytd, last, change, None if pct is None else Decimal(pct)
+    return (*numbers, None if figures.get(pct) is None else Decimal(figures[pct]))
 
 
-def figures_words(entry: dict) -> str:
+def figures_words(entry: dict, when: str = "ytd", month: str = "") -> str:
     """What the figures show of an indicator's year to date, as the report gives it: "the
-    year to date is 281, 63 more than the same months last year (+29%)"."""
-    ytd = _ytd(entry)
-    if ytd is None:
-        return "the report has no year to date compared with last year for it"
-    value, _, change, pct = ytd
+    year to date is 281, 63 more than the same months last year (+29%)"; of the report's
+    ``month`` ("November is 23, 3 fewer than November last year (−12%)")."""
+    figures = _change(entry, when)
+    if when == "month":
+        subject, than, period = f"{month} is", f"{month} last year", f"figure for {month}"
+    else:
+        subject, than, period = "the year to date is", "the same months last year", "year to date"
+    if figures is None:
+        return f"the report has no {period} compared with last year for it"
+    value, _, change, pct = figures
     measure = entry.get("measure", "count")
     places = int(entry.get("places") or 0)
     level = format_level(value, measure, places)
     if change == 0:
-        return f"the year to date is {level}, the same as the same months last year"
+        return f"{subject} {level}, the same as {than}"
     if measure == "percentage":
         points = format_number(abs(change), max(places, 1))
         size = f"{points} percentage points {'higher' if change > 0 else 'lower'}"
@@ -580,7 +623,7 @@ def figures_words(entry: dict) -> str:
     relative = ""
     if pct is not None and measure != "percentage":
         relative = f" ({format_change_pct(pct)})"
-    return f"the year to date is {level}, {size} than the same months last year{relative}"
+    return f"{subject} {level}, {size} than {than}{relative}"
 
 
 def _direction(clause: str) -> tuple[str, str] | None:
@@ -616,7 +659,8 @@ class _Claim:
     named: tuple[int, ...]  # where in the clause the indicators' names start
     sentence: str
     before: str
-    elsewhen: bool  # the sentence speaks of a period other than the year to date
+    elsewhen: bool  # the sentence speaks of a period other than the year to date or month
+    when: str = "ytd"  # the period it speaks of: the year to date, or the report's "month"
 
 
 def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
@@ -624,6 +668,7 @@ def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
     shows (the one walk both figure and wording checks read)."""
     entries = {entry["id"]: entry for entry in _entries(snapshot)}
     year_to_date = year_to_date_words(snapshot)
+    report_month = report_month_words(snapshot)
     names_by_list: dict[int, list] = {}
     for text in texts:
         if not text.figures:
@@ -637,13 +682,18 @@ def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
             # another period (a month's name otherwise says the clause is about one).
             if year_to_date is not None:
                 plain = _blanked(plain, [m.span() for m in year_to_date.finditer(plain)])
+            # "In November": the report's month, whose change the report tests too.
+            month_spans = [m.span() for m in report_month.finditer(plain)] if report_month else []
+            plain = _blanked(plain, month_spans)
             # What each clause is about: the indicators it names; else (", a 31%
             # reduction") what the clause before was about; else, in a comment, the
             # indicator it is on if the clause speaks of it, or something else.
             about: frozenset[int] = frozenset()
-            single = elsewhen = False
+            single = elsewhen = in_month = False
             for start, end in _clauses(plain):
                 clause = plain[start:end]
+                # From the clause naming the report's month on, the sentence may be of it.
+                in_month = in_month or any(start <= s < end for s, _ in month_spans)
                 # Once a sentence speaks of another period, so may the rest of it
                 # ("last year crimes and incidents reduced by 3%").
                 elsewhen = elsewhen or _another_period(clause)
@@ -667,6 +717,7 @@ def _claims(snapshot: dict, texts: Sequence[_Text]) -> Iterator[_Claim]:
                         sentence,
                         sentences[number - 1] if number else "",
                         elsewhen,
+                        "month" if in_month else "ytd",
                     )
 
 
@@ -691,8 +742,9 @@ class _FigureChecker:
             [part for _, others in parts.values() for part in others]
             + [(snapshot.get("family"), False)],
         )
+        self.month = _month_name(snapshot)
         self.warnings: list[TextWarning] = []
-        self._directions: set[tuple[str, int]] = set()
+        self._directions: set[tuple[str, int, str]] = set()
 
     def _warn(self, where: str, message: str) -> None:
         if TextWarning(where, message) not in self.warnings:
@@ -702,12 +754,13 @@ class _FigureChecker:
         """A clause's numbers, and its rise or fall if it is about one indicator."""
         for number in numbers_in(claim.clause, claim.named):
             if number.change or number.level:
-                self._number(claim.where, number, claim.about)
+                self._number(claim, number)
         direction = _direction(claim.clause)
         if claim.single and direction and not _DENIED_OR_A_RATE.search(claim.clause):
-            self._direction(claim.where, direction, claim.about)
+            self._direction(claim, direction)
 
-    def _number(self, where: str, number: _Number, subjects: list[dict]) -> None:
+    def _number(self, claim: _Claim, number: _Number) -> None:
+        where, subjects = claim.where, claim.about
         if any(self.shown[entry["id"]].shows(number) for entry in subjects):
             return
         if len(subjects) == 1:
@@ -715,30 +768,33 @@ class _FigureChecker:
             self._warn(
                 where,
                 f"{number.written} is not a figure the report shows for {_named(entry)}: "
-                f"{figures_words(entry)}.",
+                f"{figures_words(entry, claim.when, self.month)}.",
             )
         # A number about nothing the report names ("4 groups were set up", "shoplifting
         # rose by 12%") is let be: it may be about what the report does not measure.
         elif subjects and not self.everything.shows(number):
             self._warn(where, f"{number.written} is not a figure the report shows.")
 
-    def _direction(self, where: str, direction: tuple[str, str], subjects: list[dict]) -> None:
+    def _direction(self, claim: _Claim, direction: tuple[str, str]) -> None:
+        where, subjects = claim.where, claim.about
         way, word = direction
-        changes = [_ytd(entry) for entry in subjects]
+        changes = [_change(entry, claim.when) for entry in subjects]
         if any(change is None or change[2] == 0 for change in changes):
             return
         if any((change[2] > 0) == (way == "up") for change in changes):
             return
         entry = subjects[0]
-        if (where, entry["id"]) in self._directions:
+        if (where, entry["id"], claim.when) in self._directions:
             return  # one contradiction of an indicator a text is enough to send them back
-        self._directions.add((where, entry["id"]))
+        self._directions.add((where, entry["id"], claim.when))
         said = "went up" if way == "up" else "went down"
         shown = "rose" if changes[0][2] > 0 else "fell"
+        in_month = f" in {self.month}" if claim.when == "month" else ""
         self._warn(
             where,
-            f'"{word}" says {short_title(entry["title"])} {said}, but the figures of '
-            f"{entry.get('code') or entry['title']} show it {shown}: {figures_words(entry)}.",
+            f'"{word}" says {short_title(entry["title"])} {said}{in_month}, but the figures of '
+            f"{entry.get('code') or entry['title']} show it {shown}: "
+            f"{figures_words(entry, claim.when, self.month)}.",
         )
 
 
@@ -771,10 +827,11 @@ def _gives_a_count(text: str) -> bool:
 
 def wording_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning]:
     """Changes told as REPORTING.md says they must not be, in the text about the figures:
-    "significant" of a year to date the report finds within normal variation, and a
-    percentage change of a count given without the count (in its sentence or the one
-    before)."""
+    "significant" of a year to date (or the report's month) the report finds within normal
+    variation, and a percentage change of a count given without the count (in its sentence
+    or the one before)."""
     warnings: list[TextWarning] = []
+    month = _month_name(snapshot)
 
     def warn(where: str, message: str) -> None:
         if TextWarning(where, message) not in warnings:
@@ -789,11 +846,14 @@ def wording_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning
             and (_DIRECTION.search(claim.clause) or _A_CHANGE.search(claim.clause))
         ):
             for entry in claim.about:
-                if ((entry.get("changes") or {}).get("ytd") or {}).get("within") is True:
+                test = (entry.get("changes") or {}).get(claim.when) or {}
+                if test.get("within") is True and _change(entry, claim.when) is not None:
+                    in_month = f" in {month}" if claim.when == "month" else ""
                     warn(
                         claim.where,
                         f'"{significant.group()}": the report finds the change in '
-                        f"{_named(entry)} within normal variation: {figures_words(entry)}. "
+                        f"{_named(entry)}{in_month} within normal variation: "
+                        f"{figures_words(entry, claim.when, month)}. "
                         'Keep "significant" for a change beyond normal variation, or say '
                         "the change is within it.",
                     )
@@ -804,7 +864,8 @@ def wording_warnings(snapshot: dict, texts: Sequence[_Text]) -> list[TextWarning
         for number in numbers_in(claim.clause):
             if number.percent and number.change:
                 figures = (
-                    f" For {_named(claim.about[0])}, {figures_words(claim.about[0])}."
+                    f" For {_named(claim.about[0])}, "
+                    f"{figures_words(claim.about[0], claim.when, month)}."
                     if len(claim.about) == 1 and not claim.elsewhen
                     else ""
                 )

@@ -248,6 +248,20 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
     }
 
 
+def core_year_columns(rows: Sequence[dict]) -> dict[str, bool]:
+    """Which of the 12-month table's comparison columns any row has a figure for: a
+    column that would be a dash in every row is left out (with no whole 12 months before,
+    all three). A percentage's change is in points, so its change (%) is always a dash."""
+    years = [row["year"] for row in rows]
+    return {
+        "previous": any(year["previous"] is not None for year in years),
+        "change": any(year["change"] is not None for year in years),
+        "change_pct": any(
+            row["year"]["change_pct"] is not None and row["measure"] != "percentage" for row in rows
+        ),
+    }
+
+
 PARTS = ("core", "family", "neighbours", "hotspots", "outcomes")
 
 
@@ -269,11 +283,12 @@ def context_snapshot(
     # The decimals of each column of percentage changes: the report's one precision
     # (snapshots made before it chose them for each column).
     snapshot["core_pct_places"] = dict.fromkeys(("year", "quarter", "force"), CHANGE_PCT_PLACES)
-    # Whether any indicator has the 12 months before in full: else the table says why its
-    # change columns are blank.
+    # Whether any indicator has the 12 months before in full: else the table says why it
+    # shows no change over the year.
     snapshot["core_has_year_before"] = any(
         row["year"]["previous"] is not None for row in snapshot["core"]
     )
+    snapshot["core_year_columns"] = core_year_columns(snapshot["core"])
     present = {key: bool(snapshot.get(key)) for key in PARTS}
     present["family"] = has_family
     snapshot["parts"] = [key for key in PARTS if present[key]]

@@ -192,8 +192,9 @@ def late_rows(late: list[dict], indicators: dict) -> list[dict]:
 def action_rows(actions: dict | None) -> list[dict]:
     """The action plan section: actions counted by RAG status and by progress, each with
     its share unrounded; status changes, closures and overdue actions counted. Since
-    "open_total", the RAG counts and shares are of the open actions (``actions_open``,
-    last): a closed action is counted only as complete."""
+    "open_total", the RAG counts and shares are of the open actions (``actions_open``):
+    a closed action is counted only as complete. Since "reopened_since", the actions
+    reopened since the last report are counted too (last)."""
     if not actions:
         return []
     rows = [
@@ -212,6 +213,9 @@ def action_rows(actions: dict | None) -> list[dict]:
     ]
     if "open_total" in actions:
         rows.append(row("actions_open", actions["open_total"], title="Open actions"))
+    # Since "reopened_since": reopenings, like closings, are among the status changes.
+    if "reopened_since" in actions:
+        rows.append(row("actions_reopened_since_last_report", len(actions["reopened_since"])))
     return rows
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import Meeting
+from csp_portal.core.text import joined
 from indicators import periods
 
 from .models import (
@@ -311,12 +312,20 @@ class ReportForm(PlainTextMixin, forms.ModelForm):
                     f"Enter the {label.lower()} implications that {officer} signed off, "
                     "or remove the sign-off",
                 )
-        positions = [data.get(f"order_{key}") for key in SECTION_KEYS]
-        given = [p for p in positions if p is not None]
-        if len(set(given)) != len(given):
-            self.add_error(
-                f"order_{SECTION_KEYS[0]}", "Give each section a different position from 1 to 7"
-            )
+        # Each section at a position another also has is told which (both boxes marked).
+        at: dict[int, list[str]] = {}
+        for key in SECTION_KEYS:
+            if data.get(f"order_{key}") is not None:
+                at.setdefault(data[f"order_{key}"], []).append(key)
+        for position, keys in at.items():
+            for key in keys if len(keys) > 1 else ():
+                others = [SECTION_TITLES[other] for other in keys if other != key]
+                self.add_error(
+                    f"order_{key}",
+                    f"{SECTION_TITLES[key]} is at position {position}, as {joined(others)} "
+                    f"{'is' if len(others) == 1 else 'are'}: give each section a different "
+                    "position from 1 to 7",
+                )
         return data
 
     def _post_clean(self):

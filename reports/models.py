@@ -209,6 +209,14 @@ class Report(models.Model):
             raise ValidationError(
                 {"meeting": "Choose a meeting, or give the kind of meeting and its date."}
             )
+        if self.meeting_id and (self.meeting_kind or self.meeting_date):
+            # Both given: the typed kind and date would be kept, and the listed one shown.
+            raise ValidationError(
+                {
+                    "meeting": "Choose a listed meeting, or give the kind and date of one that "
+                    "is not listed, not both"
+                }
+            )
         meeting_date = self.date_of_meeting
         if self.period and meeting_date and meeting_date < self.period:
             raise ValidationError(

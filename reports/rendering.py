@@ -23,8 +23,9 @@ SAFE = ("indicator", "title", "area")
 AUDIENCES = {"board": "board", "theme_group": "group", "committee": "committee"}
 
 
-def document_context(snapshot: dict) -> dict:
-    """The snapshot with its indicator lists resolved, as the document template reads it."""
+def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
+    """The snapshot with its indicator lists resolved, as the document template reads it.
+    ``definitions``: False leaves the definitions appendix out (``render_document``)."""
     indicators = snapshot.get("indicators", {})
 
     def pick(ids):
@@ -35,7 +36,9 @@ def document_context(snapshot: dict) -> dict:
     target = pick(snapshot["performance"]["target"])
     monitor = pick(snapshot["performance"]["monitoring"])
     show_appendix = "performance" in shown and bool(target or monitor)
-    appendices = appendix_letters(snapshot, shown, with_indicators=show_appendix)
+    appendices = appendix_letters(
+        snapshot, shown, with_indicators=show_appendix, definitions=definitions
+    )
     main = [section for section in snapshot["sections"] if not section.get("appendix")]
     return {
         "s": snapshot,
@@ -79,6 +82,9 @@ def document_context(snapshot: dict) -> dict:
             for u in (snapshot.get("commissioning") or {}).get("updates", [])
         ),
         **_context_contents(snapshot),
+        "defines": _definitions_shown(
+            snapshot, shown, appendices, target + monitor if show_appendix else []
+        ),
         "risk_paragraphs": _risk_paragraphs(snapshot, main) if "successes" in shown else [],
         "overdue_risks": overdue_texts(snapshot, "risks"),
         "overdue_recommendations": overdue_texts(snapshot, "recommendations"),
@@ -145,6 +151,82 @@ def _context_contents(snapshot: dict) -> dict:
     return {"context_contents": text, "context_contents_plural": plural}
 
 
+# The sections that tell of the report's own indicators: their tables, the tallies of
+# status and direction, and each priority's statistics.
+TELLING_SECTIONS = {"performance", "key_findings", "successes"}
+
+
+def _tested(changes) -> bool:
+    """Whether any of these changes carries a normal-variation label (within or beyond)."""
+    return any(change is not None and change.get("within") is not None for change in changes)
+
+
+def _definitions_shown(
+    snapshot: dict, shown: list[str], appendices: dict, appendix_entries: list[dict]
+) -> dict:
+    """What the definitions appendix explains: only what the report prints. The key to the
+    status only with an indicator that has a target; the tests only where a change or a
+    month is tested, naming those it prints; the sources only with a figure."""
+    own = snapshot.get("indicators", {})
+    covered = [entry for block in snapshot.get("overview", []) for entry in block["indicators"]]
+    told = [*(own.values() if TELLING_SECTIONS & set(shown) else []), *covered]
+    # The years to date printed with their change: in a summary table or a key finding's
+    # commentary (csv_rows.printed_indicators), or an overview's row.
+    ytd = [own[str(i)] for i in csv_rows.printed_indicators(snapshot)] + covered
+    items = []
+    if _tested(e["changes"].get("ytd") for e in ytd):
+        items.append("the year to date")
+    for words, keys in (
+        ("the rolling year", ("rolling",)),
+        ("the quarter", ("quarter_previous", "quarter_same")),
+    ):
+        if _tested(e["changes"].get(key) for e in appendix_entries for key in keys):
+            items.append(words)
+    if _tested(m for e in appendix_entries for m in e["months"]):
+        items.append("each month against the same month last year")
+    context = (snapshot.get("context") or {}) if appendices.get("context") else {}
+    parts = context.get("parts", [])
+    core = context.get("core", []) if "core" in parts else []
+    neighbours = (context.get("neighbours") or {}) if "neighbours" in parts else {}
+    in_context = [
+        words
+        for window, words in (("year", "the last 12 months"), ("quarter", "the last 3 months"))
+        if _tested(row[window] for row in core)
+    ]
+    if context.get("forces") and _tested(row.get("force_variation") for row in core):
+        in_context.append("the force's change")
+    if _tested(row for i in neighbours.get("indicators", []) for row in [*i["rows"], i["force"]]):
+        in_context.append("each partnership's four quarters")
+    tested = joined(items)
+    if in_context:
+        in_tables = f"in the crime in context tables {joined(in_context)}"
+        tested = f"{tested}, and {in_tables}" if tested else in_tables
+    # Appendix A judges the latest month with the Poisson test when it has too little
+    # history for process limits, and otherwise prints its usual range.
+    poisson_month = any(e["figures"].get("variation_test") == "poisson" for e in appendix_entries)
+    usual_range = any(e["figures"].get("variation_test") != "poisson" for e in appendix_entries)
+    definitions = snapshot.get("definitions", {})
+    figures = bool(told)
+    return {
+        "status_key": any(e.get("has_target") for e in told),
+        "monitored": any(not e.get("has_target") for e in told),
+        "direction": bool(told),
+        # Appendix A compares each quarter (an overview's rows only the year to date).
+        "quarters": bool(appendix_entries),
+        "usual_range": usual_range,
+        "normal_variation": bool(tested) or poisson_month,
+        "tested": tested,
+        "poisson_month": poisson_month,
+        "ranks": "family" in parts,
+        "no_figure": figures or bool(core),
+        "sources": [
+            *(definitions.get("sources", []) if figures else []),
+            *definitions.get("compared_sources", []),
+        ],
+        "as_at": figures or bool(parts),
+    }
+
+
 def overdue_texts(snapshot: dict, kind: str) -> set[str]:
     """The recorded risks (``kind`` "risks") or scrutiny recommendations as printed that
     were overdue at the report's month end: each is marked where it is printed. Versions
@@ -176,7 +258,9 @@ APPENDIX_TITLES = {
 }
 
 
-def appendix_letters(snapshot: dict, shown: list[str], *, with_indicators: bool) -> dict:
+def appendix_letters(
+    snapshot: dict, shown: list[str], *, with_indicators: bool, definitions: bool = True
+) -> dict:
     """The report's appendices, lettered A, B, C in order, each present only when it has
     something to show: the detail that keeps the main report to about five sides."""
     actions, commissioning = snapshot.get("actions"), snapshot.get("commissioning")
@@ -188,7 +272,7 @@ def appendix_letters(snapshot: dict, shown: list[str], *, with_indicators: bool)
         and bool(commissioning and (commissioning["lines"] or commissioning["streams"])),
         "issues": "risks" in shown
         and bool(snapshot["risks"]["issues"] or snapshot["risks"]["recommendations"]),
-        "definitions": "definitions" in shown,
+        "definitions": definitions and "definitions" in shown,
     }
     keys = [key for key in APPENDIX_TITLES if present[key]]
     return {
@@ -206,11 +290,22 @@ def render_document(snapshot: dict) -> str:
 
     The glossary lists only the abbreviations and terms the drawn text uses, so it is
     written last, from the rest of the document's words."""
-    document = render_to_string("reports/_document.html", document_context(snapshot))
+    context = document_context(snapshot)
+    document = render_to_string("reports/_document.html", context)
     if GLOSSARY_MARK not in document:
         return document
     words = html.unescape(_TAGS.sub(" ", document))
-    terms = glossary(words, snapshot.get("definitions", {}).get("other_terms", []))
+    defines = context["defines"]
+    terms = glossary(
+        words,
+        snapshot.get("definitions", {}).get("other_terms", []),
+        status_key=defines["status_key"],
+    )
+    if not terms and not snapshot.get("no_figures") and not any(defines.values()):
+        # Nothing to define (an overview with no figures): no empty appendix.
+        return render_to_string(
+            "reports/_document.html", document_context(snapshot, definitions=False)
+        )
     return document.replace(
         GLOSSARY_MARK, render_to_string("reports/_glossary.html", {"terms": terms})
     )

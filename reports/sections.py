@@ -31,7 +31,7 @@ STANDING = (
      "rescue, health and probation services working together to reduce crime and disorder "
      "in an area."),
     ("RAG", "RAG", (), "Red, amber, green: the status of an indicator against its target, or "
-     "of an action against its plan. The key in this appendix gives the thresholds."),
+     "of an action against its plan."),
     ("YTD (year to date)", "YTD", (), "From the first month of the financial year to the "
      "month the report covers."),
     ("Direction of travel", None, ("direction of travel",), "Whether an indicator is "
@@ -85,10 +85,15 @@ _ABBREVIATIONS = re.compile(
 )
 
 
-def glossary(text: str, own: Sequence[dict] = ()) -> list[dict]:
+# Said of RAG only when the definitions print the key (an indicator with a target).
+RAG_KEY = " The key in this appendix gives the thresholds."
+
+
+def glossary(text: str, own: Sequence[dict] = (), *, status_key: bool = True) -> list[dict]:
     """The abbreviations and terms ``text`` uses, the report's standing ones first, then
     the editor's ``own`` (``Report.other_terms``), each printed whether used or not. An
-    editor's term for an abbreviation listed here is printed instead of ours."""
+    editor's term for an abbreviation listed here is printed instead of ours.
+    ``status_key``: whether the definitions print the key to red, amber and green."""
     lower = text.lower()
     found = {match.lastgroup for match in _ABBREVIATIONS.finditer(text)}
     replaced = {abbreviation for item in own for abbreviation in abbreviations(item["term"])}
@@ -96,6 +101,8 @@ def glossary(text: str, own: Sequence[dict] = ()) -> list[dict]:
     for i, (term, abbreviation, forms, meaning) in enumerate(STANDING + WHEN_USED):
         used = f"t{i}" in found if abbreviation else any(form in lower for form in forms)
         if used and not (abbreviations(term) & replaced):
+            if term == "RAG" and status_key:
+                meaning += RAG_KEY
             terms.append({"term": term, "meaning": meaning})
     return terms + [{"term": item["term"], "meaning": item["meaning"]} for item in own]
 

@@ -25,7 +25,7 @@ from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
 from indicators import data_version, periods
 
-from . import builder, rendering, selectors
+from . import builder, checks, rendering, selectors
 from .models import SECTION_KEYS, Report, ReportVersion
 
 # What of a report a form field edits: a field, ("title",); a key of one of its JSON
@@ -434,6 +434,62 @@ def _fill(pk: int) -> Exception | None:
     except Exception as error:  # the renderers' failures are many kinds
         return error
     return None
+
+
+def publish_checks(report: Report, snapshot: dict) -> dict:
+    """What an editor is told before publishing, without being stopped: red indicators with
+    no open action, no figures, cover sheet gaps and the text checks' warnings."""
+    context = rendering.document_context(snapshot)
+    # An overview's indicators are its partnerships': their reds count as the report's own.
+    covered = [e for block in snapshot.get("overview", []) for e in block["indicators"]]
+    red = [e for e in [*snapshot["indicators"].values(), *covered] if e["status"] == "red"]
+    return {
+        "red_without_action": context["red_without_action"]
+        + [e for e in covered if e["status"] == "red" and not _open_action(e)],
+        "any_red": bool(red),
+        # A report with no figure for its period has no findings: warn, not refuse.
+        "no_figures": not snapshot["indicators"] and report.kind != Report.Kind.OVERVIEW,
+        "cover_gaps": _cover_gaps(report, context["implications_given"]),
+        "text_warnings": checks.report_warnings(snapshot),
+    }
+
+
+def publish_check_lines(found: dict, snapshot: dict) -> list[str]:
+    """``publish_checks``' findings as lines of plain text (for the command line)."""
+    lines = []
+    if found["no_figures"]:
+        lines.append(
+            f"No figures have been entered for {snapshot['fy_start_label']} to "
+            f"{snapshot['period_label']}: the report has no key findings and no tables of "
+            "performance."
+        )
+    for entry in found["red_without_action"]:
+        lines.append(f"{entry['title']} ({entry['code']}) is red with no open action linked to it.")
+    if found["cover_gaps"]:
+        lines.append(f"The cover sheet does not give: {'; '.join(found['cover_gaps'])}.")
+    lines.extend(f"{warning.where}: {warning.message}" for warning in found["text_warnings"])
+    return lines
+
+
+def _open_action(entry: dict) -> bool:
+    """Whether an indicator entry has an open action linked to it."""
+    return any(action.get("open", True) for action in entry.get("actions") or [])
+
+
+def _cover_gaps(report: Report, implications_given: bool) -> list[str]:
+    """What the cover sheet leaves out that a council report template asks for: the
+    editor is told before publishing (the report itself says "Not given")."""
+    gaps = [
+        label
+        for label, value in (
+            ("who the report is of", report.report_of),
+            ("a contact officer", report.contact_officer),
+        )
+        if not value.strip()
+    ]
+    if not implications_given:
+        gaps.append("its implications (financial, legal and the rest) and their sign-off")
+    return gaps
 
 
 def report_default(

@@ -73,8 +73,8 @@ def action_plan(
     overdue_at: datetime.date | None = None,
 ) -> dict | None:
     """RAG counts of the open actions, how many are complete, in progress and not started,
-    status changes (closures among them, "Red to Complete") since the last report and
-    overdue actions,
+    status changes (closures among them, "Red to Complete", and reopenings, "Complete to
+    Red") since the last report and overdue actions,
     of the report's year's plans and of actions carried over from earlier years' plans
     (still open, or changed or closed since the last report); None if there are none. A
     later year's plan is not the report's. Statuses are as at ``as_at``; overdue is judged
@@ -153,6 +153,16 @@ def action_plan(
             for row in rows
             if row.action.pk in closed_since
         ],
+        # Complete at the last report and open now: among the status changes too
+        # ("Complete to Red"), listed here to be counted as closings are (report.csv).
+        "reopened_since": [
+            {
+                "title": f"{c.action.reference} {c.action.description}".strip(),
+                "date": plain(c.reopened_on),
+            }
+            for c in summary.changes
+            if c.reopened_on is not None and c.action.pk in shown
+        ],
         "overdue": [
             {
                 **_action(row.action),
@@ -168,22 +178,26 @@ def action_plan(
 def _status_change(change, words: dict, rules) -> dict:
     """A status change since the last report as the report prints it: "Red to Green", or
     for an action closed since, "Red to Complete" (its last rating kept where it changed:
-    "Red to Complete (last rated Green)") with the day it was closed."""
+    "Red to Complete (last rated Green)") with the day it was closed; for one reopened
+    since, "Complete to Red" ("Complete (last rated Red) to Amber") with the day it was
+    reopened."""
 
     def word(status: str) -> str:
         return words.get(status, status.replace("_", " "))
 
-    new = word(change.after)
-    if change.closed:
-        new = rules.status_word(change.after, True)
+    def complete(status: str) -> str:
         if change.after == change.before:
-            new = rules.PROGRESS_WORDS[rules.COMPLETE]
+            return rules.PROGRESS_WORDS[rules.COMPLETE]
+        return rules.status_word(status, True)
+
+    reopened = change.reopened_on is not None
     return {
         "title": f"{change.action.reference} {change.action.description}",
-        "old": word(change.before),
-        "new": new,
+        "old": complete(change.before) if reopened else word(change.before),
+        "new": complete(change.after) if change.closed else word(change.after),
         "update": change.update.text if change.update is not None else "",
         "closed_on": plain(timezone.localdate(change.action.closed_at)) if change.closed else None,
+        "reopened_on": plain(change.reopened_on) if reopened else None,
     }
 
 

@@ -351,25 +351,15 @@ def report_publish(request, slug, pk):
         url = reverse("reports:detail", args=[partnership.slug, report.pk])
         return StreamingHttpResponse(_publishing(page, version, url))
     snapshot = services.report_snapshot(report)
-    context = rendering.document_context(snapshot)
-    # An overview's indicators are its partnerships': their reds count as the report's own.
-    covered = [e for block in snapshot.get("overview", []) for e in block["indicators"]]
-    red = [e for e in [*snapshot["indicators"].values(), *covered] if e["status"] == "red"]
     return render(
         request,
         "reports/report_publish.html",
         {
             "partnership": partnership,
             "report": report,
-            "red_without_action": context["red_without_action"]
-            + [e for e in covered if e["status"] == "red" and not _open_action(e)],
-            "any_red": bool(red),
-            # A report with no figure for its period has no findings: warn, not refuse.
-            "no_figures": not snapshot["indicators"] and report.kind != Report.Kind.OVERVIEW,
+            **services.publish_checks(report, snapshot),
             "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
-            "cover_gaps": _cover_gaps(report, context["implications_given"]),
-            "text_warnings": checks.report_warnings(snapshot),
             "versions": selectors.versions_of(report),
         },
     )
@@ -393,27 +383,6 @@ def _published_meanwhile(version: ReportVersion) -> str:
         f"Version {version.number} was published{who} at {when} while you were looking at "
         "this page. Check it before publishing again."
     )
-
-
-def _open_action(entry: dict) -> bool:
-    """Whether an indicator entry has an open action linked to it."""
-    return any(action.get("open", True) for action in entry.get("actions") or [])
-
-
-def _cover_gaps(report: Report, implications_given: bool) -> list[str]:
-    """What the cover sheet leaves out that a council report template asks for: the
-    editor is told before publishing (the report itself says "Not given")."""
-    gaps = [
-        label
-        for label, value in (
-            ("who the report is of", report.report_of),
-            ("a contact officer", report.contact_officer),
-        )
-        if not value.strip()
-    ]
-    if not implications_given:
-        gaps.append("its implications (financial, legal and the rest) and their sign-off")
-    return gaps
 
 
 def _publishing(page: str, version, url: str):

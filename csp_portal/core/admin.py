@@ -3,8 +3,8 @@ from operator import attrgetter
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
-from django.contrib.admin.utils import NestedObjects, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.utils import NestedObjects, get_fields_from_path, unquote
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
@@ -17,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
 from django.forms.models import BaseInlineFormSet
+from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 
 from . import history, permissions, selectors
-from .forms import PlainTextModelForm, partnership_theme_groups
+from .forms import PlainTextMixin, PlainTextModelForm, partnership_theme_groups
 from .history import History
 from .models import (
     RAG_LEGEND_EXAMPLE,
@@ -83,7 +85,9 @@ class RefusesDeletion:
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        refusals = self.deletion_refusals([obj]) if obj is not None else []
+        # Refused only to someone who may delete it (Django refuses anyone else).
+        asked = obj is not None and self.has_delete_permission(request, obj)
+        refusals = self.deletion_refusals([obj]) if asked else []
         if refusals:
             for refusal in refusals:
                 self.message_user(request, refusal, messages.ERROR)
@@ -156,27 +160,55 @@ def in_administered_partnerships(rows, user, partnership_path: str):
     return rows.filter(**{f"{partnership_path}__in": allowed})
 
 
-class InAdministeredPartnerships:
-    """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
-    row to it): a staff user who is not an administrator lists, opens, changes, deletes and
-    reads the history of only the rows of the partnerships they edit (`permissions.
-    administered_partnership_ids`): another's row is answered as if it did not exist. The
-    boxes of its pages offer, and accept, only those partnerships' rows of every admin that
-    is one too (a row's partnership, plan, indicators, line)."""
+def administered_rows(rows, user, admin_site):
+    """These rows, less those the admin does not show the user: another partnership's when
+    their model's admin keeps to the user's partnerships (`InAdministeredPartnerships`); of
+    the users, the people `permissions.users_administered`; all of them otherwise."""
+    if rows.model is User:
+        return permissions.users_administered(rows, user)
+    chosen_from = admin_site._registry.get(rows.model)
+    if not isinstance(chosen_from, InAdministeredPartnerships):
+        return rows
+    return in_administered_partnerships(rows, user, chosen_from.partnership_path)
 
-    partnership_path = "partnership"
 
-    def get_queryset(self, request):
-        rows = super().get_queryset(request)
-        return in_administered_partnerships(rows, request.user, self.partnership_path)
+class AdministeredRelatedFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter by a related row (a partnership, a theme group) that offers only the
+    rows the user may administer (`administered_rows`): Django's lists every row of the
+    table, and so named every partnership to a staff user of one."""
+
+    def rows_offered(self, field, request, model_admin):
+        rows = field.related_model._default_manager.all()
+        return administered_rows(rows, request.user, model_admin.admin_site)
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        offered = self.rows_offered(field, request, model_admin).values("pk")
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": offered}, ordering=ordering
+        )
+
+
+class OffersAdministeredRows:
+    """A model admin, or inline, whose boxes offer, and accept, only the rows the admin
+    shows its user of those they choose from (`administered_rows`): of every admin that is
+    `InAdministeredPartnerships`, its partnerships' rows (a row's partnership, plan,
+    indicators, line); of the users, the people `permissions.users_administered`. So do
+    the filters of its list (`AdministeredRelatedFilter`)."""
+
+    def get_list_filter(self, request):
+        # Each filter by a related row as Django would make it (`FieldListFilter.create`
+        # takes any relation first), offering only the user's partnerships' rows.
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+                item = (item, AdministeredRelatedFilter)
+            filters.append(item)
+        return filters
 
     def _administered_choices(self, field, db_field, request):
-        chosen_from = self.admin_site._registry.get(db_field.related_model)
-        if field is None or not isinstance(chosen_from, InAdministeredPartnerships):
-            return field
-        field.queryset = in_administered_partnerships(
-            field.queryset, request.user, chosen_from.partnership_path
-        )
+        if field is not None:
+            field.queryset = administered_rows(field.queryset, request.user, self.admin_site)
         return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -186,6 +218,21 @@ class InAdministeredPartnerships:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return self._administered_choices(field, db_field, request)
+
+
+class InAdministeredPartnerships(OffersAdministeredRows):
+    """A model admin whose rows belong to a partnership (``partnership_path`` leads from a
+    row to it): a staff user who is not an administrator lists, opens, changes, deletes and
+    reads the history of only the rows of the partnerships they edit (`permissions.
+    administered_partnership_ids`): another's row is answered as if it did not exist. The
+    boxes of its pages offer, and accept, only the rows the admin shows them
+    (`OffersAdministeredRows`)."""
+
+    partnership_path = "partnership"
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        return in_administered_partnerships(rows, request.user, self.partnership_path)
 
 
 class OffersOwnPartnerships(InAdministeredPartnerships):
@@ -433,6 +480,35 @@ class AddUserForm(AdminUserCreationForm):
         self.fields["usable_password"].help_text = NO_PASSWORD_HELP
 
 
+# The membership a staff user who is not an administrator gives each person they add.
+MEMBERSHIP_ADDED = ("partnership", "organisation", "role", "job_title")
+
+
+class AddMemberForm(PlainTextMixin, AddUserForm):
+    """The admin's "Add user" for a staff user who is not an administrator: the person
+    joins one of the partnerships the staff user edits as they are added (``partnerships``),
+    since the admin shows such a staff user only their partnerships' people."""
+
+    partnerships = Partnership.objects.none()
+    partnership = forms.ModelChoiceField(Partnership.objects.none())
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.all(),
+        widget=AutocompleteSelect(Membership._meta.get_field("organisation"), admin.site),
+    )
+    role = Membership._meta.get_field("role").formfield()
+    job_title = Membership._meta.get_field("job_title").formfield()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = self.partnerships
+
+    def membership_save(self) -> Membership:
+        """The person's membership, once the person is saved."""
+        return Membership.objects.create(
+            user=self.instance, **{name: self.cleaned_data[name] for name in MEMBERSHIP_ADDED}
+        )
+
+
 class PasswordForm(AdminPasswordChangeForm):
     """The admin's "Change password", which cannot disable the password of the last
     administrator, and says which box is empty."""
@@ -458,12 +534,18 @@ class PasswordForm(AdminPasswordChangeForm):
 
 
 admin.site.unregister(User)
+# What only an administrator sets on a user's page: anyone else who could would make
+# themselves one, or give themselves any permission.
+ADMINISTRATORS_ONLY = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 
 @admin.register(User)
 class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
     """Django's user admin, which never leaves the site without an administrator, nor
-    deletes anyone the site's records name."""
+    deletes anyone the site's records name. To a staff user who is not an administrator it
+    shows only the people `permissions.users_administered`, lets them change only those
+    `permissions.user_changeable_by`, never their flags or permissions (they would make
+    themselves an administrator), and adds people to their partnerships only."""
 
     form = UserForm
     add_form = AddUserForm
@@ -496,12 +578,129 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        return permissions.users_administered(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request):
+        allowed = permissions.administered_partnership_ids(request.user)
+        return super().has_add_permission(request) and allowed != set()
+
+    def has_change_permission(self, request, obj=None):
+        may = super().has_change_permission(request, obj)
+        return may and (obj is None or permissions.user_changeable_by(obj, request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        may = super().has_delete_permission(request, obj)
+        return may and (obj is None or permissions.user_changeable_by(obj, request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or permissions.is_site_admin(request.user):
+            return fields
+        return [*fields, *ADMINISTRATORS_ONLY]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None and not permissions.is_site_admin(request.user):
+            return [*fieldsets, ("Membership", {"fields": MEMBERSHIP_ADDED})]
+        return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not permissions.is_site_admin(request.user):
+            partnerships = in_administered_partnerships(
+                Partnership.objects.order_by("name"), request.user, "pk"
+            )
+            kwargs["form"] = type("AddMemberForm", (AddMemberForm,), {"partnerships": partnerships})
+        return super().get_form(request, obj, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if isinstance(form, AddMemberForm):
+            self.log_addition(request, form.membership_save(), [{"added": {}}])
+
     def deletion_refusals(self, users):
         ids = [user.pk for user in users]
         if _removes_last_administrator(ids):
             return [LAST_ADMINISTRATOR]
         named = selectors.users_on_record(ids)
         return [user_on_record(user, named[user.pk]) for user in users if user.pk in named]
+
+
+def _box(widget: forms.Widget) -> forms.Widget:
+    """The widget that draws the box, inside the admin's wrapper (which adds the add and
+    change links beside it): its own attributes are those the box is drawn with."""
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget
+
+
+class RowAutocomplete(AutocompleteSelect):
+    """An inline row's autocomplete box, which names the row chosen from ``chosen`` (read
+    with the inline's rows: `TableInline`) where Django's reads it again, a query for each
+    box of each row."""
+
+    chosen: Model | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        values = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        key = None if chosen is None else getattr(chosen, self.field.target_field.attname)
+        if values != [str(key)]:  # another row chosen in a form sent back with errors
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class RowsFormSet(BaseInlineFormSet):
+    """The rows of an inline laid out as a table (`TableInline`). A column heading labels
+    no box, so each box is named for its column and row, "Name, theme group 2" ("Name, new
+    theme group" in the row the admin's script copies to add one). Django reads each
+    select's choices again for each row: they are read once, every row offering the same
+    (as the inline's ``formfield_for_foreignkey`` makes them)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A row's name (the table's first column) may name its partnership, say: the
+        # page's own row, not read again for each (Django sets its key only).
+        setattr(form.instance, self.fk.name, self.instance)
+        return form
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        row = f"new {noun}" if index is None else f"{noun} {index + 1}"
+        for name, field in form.fields.items():
+            box = _box(field.widget)
+            if box.is_hidden:
+                continue
+            box.attrs["aria-label"] = f"{capfirst(field.label or pretty_name(name))}, {row}"
+            if isinstance(box, RowAutocomplete):
+                box.chosen = form.instance._state.fields_cache.get(name)
+            elif isinstance(field, forms.ModelChoiceField):
+                field.choices = self._choices_read_once(name, field)
+
+    def _choices_read_once(self, name: str, field: forms.ModelChoiceField) -> list:
+        read = self.__dict__.setdefault("_choices_read", {})
+        if name not in read:
+            read[name] = list(iter(field.choices))  # list() would count them first: a query
+        return read[name]
+
+
+class TableInline(admin.TabularInline):
+    """An inline laid out as a table, its boxes named by column and row, its selects'
+    choices and autocomplete boxes' chosen rows read once for all its rows (`RowsFormSet`;
+    a formset of its own derives from it). An inline with autocomplete boxes reads their
+    rows with its own in ``get_queryset``."""
+
+    formset = RowsFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        autocomplete = db_field.name in self.get_autocomplete_fields(request)
+        if autocomplete and "widget" not in kwargs:
+            kwargs["widget"] = RowAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def theme_group_in_use(group: ThemeGroup, uses: list[str]) -> str:
@@ -528,7 +727,7 @@ def theme_group_named_twice(first: str) -> str:
     )
 
 
-class ThemeGroupFormSet(BaseInlineFormSet):
+class ThemeGroupFormSet(RowsFormSet):
     def clean(self):
         super().clean()
         self._refuse_names_given_twice()
@@ -557,7 +756,7 @@ class ThemeGroupFormSet(BaseInlineFormSet):
                 first_named[key] = name
 
 
-class ThemeGroupInline(admin.TabularInline):
+class ThemeGroupInline(TableInline):
     form = PlainTextModelForm
     model = ThemeGroup
     formset = ThemeGroupFormSet
@@ -578,18 +777,29 @@ class MembershipInlineForm(PlainTextModelForm):
         super().__init__(*args, **kwargs)
         for name in MEMBERSHIP_FIXED:
             if self.instance.pk is not None and name in self.fields:
-                self.fields[name].disabled = True
+                field = self.fields[name]
+                field.disabled = True
+                # Shown and kept as it is, though the box would not offer it (an
+                # administrator, to a staff user).
+                field.queryset = field.queryset.model._default_manager.filter(
+                    pk=getattr(self.instance, f"{name}_id")
+                )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OffersAdministeredRows, TableInline):
     model = Membership
     form = MembershipInlineForm
     extra = 0
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
 
+    def get_queryset(self, request):
+        # Each row's boxes name its person and organisation, and its first column the
+        # membership by its person's name: read with the rows, not a row at a time.
+        return super().get_queryset(request).select_related("user", "organisation")
 
-class MeetingInline(admin.TabularInline):
+
+class MeetingInline(TableInline):
     model = Meeting
     form = PlainTextModelForm
     extra = 0

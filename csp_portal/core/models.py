@@ -377,7 +377,13 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        help_text="A chair, vice chair, coordinator or officer enters and changes the "
+        "partnership's figures, plans and reports; a panel member reads its published "
+        "reports only.",
+    )
     job_title = models.CharField(max_length=200, blank=True)
 
     class Meta:

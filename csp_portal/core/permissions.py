@@ -9,7 +9,10 @@
 - In Django's admin, a staff user lists, opens and changes only the rows of the
   partnerships they edit (every one to an administrator), and its boxes offer only
   those partnerships' rows (the boxes that look up an action's lead or a recommendation's
-  meeting, on a row's page, only that row's partnership's).
+  meeting, on a row's page, only that row's partnership's). Of the users, it shows them
+  themselves and their partnerships' members, never an administrator, and lets them change
+  only themselves and members of no other partnership who are not staff: a password set
+  there would let them sign in as that person (`users_administered`, `user_changeable_by`).
 - Anyone else gets nothing of that partnership: views answer 404, so the
   existence of another partnership's drafts is not revealed.
 """
@@ -17,7 +20,16 @@
 from enum import Enum
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models import (
+    Aggregate,
+    CharField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
@@ -134,6 +146,33 @@ def administered_partnership_ids(user: User | AnonymousUser) -> set[int] | None:
         for partnership_id, role in roles_by_partnership(user).items()
         if role in Membership.EDITOR_ROLES
     }
+
+
+def users_administered(users: QuerySet[User], user: User | AnonymousUser) -> QuerySet[User]:
+    """These users, less those the admin does not show this user: an administrator sees
+    every one; anyone else sees themselves and the members of the partnerships they
+    administer (`administered_partnership_ids`), and never an administrator."""
+    allowed = administered_partnership_ids(user)
+    if allowed is None:
+        return users
+    members = Membership.objects.filter(partnership__in=allowed).values("user")
+    return users.filter(Q(pk=user.pk) | Q(pk__in=members)).exclude(is_superuser=True)
+
+
+def user_changeable_by(person: User, user: User | AnonymousUser) -> bool:
+    """Whether the admin lets this user change, delete or set the password of this person
+    (one `users_administered` shows them): an administrator anyone; anyone else themselves,
+    or someone who is not staff and a member of no partnership but those they administer.
+    A password set for a member of another partnership, or for another staff user, would
+    let them sign in as that person, to that partnership or with those permissions."""
+    allowed = administered_partnership_ids(user)
+    if allowed is None or person.pk == user.pk:
+        return True
+    if person.is_superuser or person.is_staff:
+        return False
+    memberships = Membership.objects.filter(user=person).order_by()  # no join to sort
+    theirs = set(memberships.values_list("partnership", flat=True))
+    return bool(theirs) and theirs <= allowed
 
 
 def _partnership(slug: str) -> Partnership | None:

@@ -69,20 +69,27 @@ class IndicatorKind(NamedTuple):
 
 
 class TableRows(NamedTuple):
-    """A table's new and changed rows as a check run names them."""
+    """A table's new and changed rows as an import, or its check run, names them."""
 
     table: str
     rows: list[RowChange]  # the first ROWS_NAMED, or none for a table that names none
     more: int  # how many more it adds or changes than ``rows`` names
     unlisted: str  # with no row named: "1 new and 2 changed rows (not listed)"
+    written: bool = False  # an import's rows, not a check run's
+
+    @property
+    def heading(self) -> str:
+        """ "What would change in risks" for a check run, "What changed in risks" once
+        written."""
+        return f"What {'changed' if self.written else 'would change'} in {self.table}"
 
     def lines(self) -> list[str]:
-        """The table's part of a check run in plain text, line by line as the import
-        page shows it (import_data --dry-run prints them)."""
+        """The table's part of the report in plain text, line by line as the import page
+        shows it (import_data prints them)."""
         if not self.rows:
-            return [f"What would change in {self.table}:", f"{capfirst(self.unlisted)}."]
+            return [f"{self.heading}:", f"{capfirst(self.unlisted)}."]
         return [
-            f"What would change in {self.table}:",
+            f"{self.heading}:",
             *(f"- {row.key}: {row.words}" for row in self.rows),
             *([f"… and {self.more:,} more."] if self.more else []),
         ]
@@ -139,7 +146,9 @@ class ImportReport:
             more = created + updated - len(rows)
             if rows or more > 0:
                 unlisted = "" if rows else rows_counted(created, updated)
-                named.append(TableRows(name, rows, max(more, 0), unlisted))
+                named.append(
+                    TableRows(name, rows, max(more, 0), unlisted, written=not self.dry_run)
+                )
         return named
 
 
@@ -250,13 +259,30 @@ class ImportContext:
             self.error(row, f"{column} is blank")
             return None
         if slug not in self.fy_start:
-            if self.scope is not None:
+            named = self._named(slug)
+            if named is not None:
+                # "Safer Plymouth" in the column: the partnership, by its name, not its slug.
+                self.error(
+                    row,
+                    f"partnership '{slug}' must be given by its short name, as in its web "
+                    f"address: {named.slug}",
+                )
+            elif self.scope is not None:
                 self.other_partnerships = True
                 self.error(row, f"partnership '{slug}' is not {self.scope.name}")
             else:
                 self.error(row, f"partnership '{slug}' does not exist")
             return None
         return slug
+
+    def _named(self, written: str) -> Partnership | None:
+        """The partnership the import may touch whose name ``written`` is, in any capitals
+        and spacing."""
+        key = " ".join(written.split()).casefold()
+        return next(
+            (p for p in self._partnerships.values() if " ".join(p.name.split()).casefold() == key),
+            None,
+        )
 
     def check_indicator(
         self, row: Row, slug: str, column: str = "indicator"

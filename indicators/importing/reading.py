@@ -90,6 +90,15 @@ def _missing(name: str, header: list[str]) -> list[str]:
     return sorted(set(registry.get(name).required) - set(header))
 
 
+def _missing_words(name: str, header: list[str], missing: list[str]) -> str:
+    """The error's words for required columns the first row does not name: when it names
+    none of the table's columns, it is likely figures, not a heading row."""
+    words = f"missing column(s) {', '.join(missing)}"
+    if not set(header) & set(registry.get(name).columns):
+        words += ": the first row must be the column names"
+    return words
+
+
 class CsvRows:
     """The rows of one CSV file, read a record at a time each time they are iterated,
     so a file of millions of rows is never held in memory."""
@@ -218,7 +227,7 @@ def csv_rows(
     header, columns = _header(first)
     missing = _missing(name, header)
     if missing:
-        errors.append(f"{file}: missing column(s) {', '.join(missing)}")
+        errors.append(f"{file}: {_missing_words(name, header, missing)}")
         return []
     return CsvRows(name, open_text, columns, count, file)
 
@@ -317,7 +326,7 @@ def _rows_from_sheet(
     rows = SheetRows()
     months = {columns[c] for c in MONTH_COLUMNS if c in columns}
     if missing:
-        errors.append(f"sheet '{name}': missing column(s) {', '.join(missing)}")
+        errors.append(f"sheet '{name}': {_missing_words(name, header, missing)}")
         return rows
     # Cells right of the header belong to no column: not read into rows.
     values = sheet.iter_rows(min_row=2, max_col=width, values_only=True)

@@ -10,8 +10,7 @@ from django.utils.safestring import mark_safe
 
 from csp_portal.core.templatetags.govuk import escape_text as esc
 from indicators import periods
-from indicators.charts import shown_places
-from indicators.commentary import format_number
+from indicators.commentary import figures_places, format_number
 
 register = template.Library()
 
@@ -91,9 +90,7 @@ def places_for(indicator) -> int:
 def places_of_figures(indicator, figures) -> int:
     """``places_for``, except that a point-in-time level whose figures are all whole (a
     snapshot of a count: 128 open cases) shows none, as the report and charts show it."""
-    f = figures
-    shown = (f.value, f.last_year_value, f.ytd, f.ytd_last_year, f.target_to_date, f.annual_target)
-    return shown_places(indicator.measure, shown)
+    return figures_places(indicator.measure, figures)
 
 
 @register.filter

@@ -641,6 +641,8 @@ def test_admin_imports_a_spreadsheet_fixing_a_bad_row(page, live_server, plymout
     page.get_by_role("button", name="Import").click()
     page.wait_for_url("**/indicators/")
     expect(page.get_by_text("actuals: 1 new")).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed in actuals")).to_be_visible()
+    expect(page.get_by_text("SP 09 December 2016: new")).to_be_visible()
     assert_accessible(page)
     assert Actual.objects.get(indicator=hate, period=datetime.date(2016, 12, 1)).value == 29
 

@@ -292,3 +292,66 @@ def test_a_link_tabbed_to_in_a_sideways_table_is_in_view(page, live_server, plym
         page.keyboard.press("Tab")
 
     assert hidden == []
+
+
+def test_the_12_month_table_fits_its_box_and_a_phone(page, live_server, plymouth):
+    """With its 12 months before (review finding), the 12-month table has seven columns:
+    at 1280 px they fit the 960 px page, no scrolling; on a phone the table scrolls in its
+    own box and the page stays the phone's width."""
+    from decimal import Decimal
+
+    from indicators import periods
+    from opendata.models import ForceCount
+    from tests.factories import IndicatorFactory
+    from tests.factories.series import actuals_create
+
+    partnership, _, panel = plymouth
+    partnership.population, partnership.households = 262_100, 115_000
+    partnership.save()
+    crime_types = ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
+    indicator = IndicatorFactory(
+        partnership=partnership,
+        code="SP 03",
+        title="Reduce violence with injury (excluding domestic abuse)",
+        rate_per="households",
+        police_uk_crime_types=";".join(crime_types),
+    )
+    months = [periods.add_months(datetime.date(2014, 12, 1), i) for i in range(24)]
+    actuals_create(indicator, {m: 11_000 if i < 12 else 12_500 for i, m in enumerate(months)})
+    ForceCount.objects.bulk_create(
+        ForceCount(partnership=partnership, force="Devon & Cornwall Police", period=m,
+                   crime_type=t, count=10_000 if i < 12 else 9_500)
+        for i, m in enumerate(months) for t in crime_types
+    )  # fmt: skip
+    # A percentage beside it: its change in points.
+    share = IndicatorFactory(
+        partnership=partnership,
+        code="SP 08",
+        title="Victims satisfied with the service they received from the police",
+        measure="percentage",
+    )
+    actuals_create(share, {m: Decimal("72.5" if i < 12 else "84.9") for i, m in enumerate(months)})
+    report = _published(partnership)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, panel.username)
+    page.goto(f"{live_server.url}{report.get_absolute_url()}")
+    table = page.locator('[aria-label="The last 12 months"] table')
+    expect(table.locator("thead th")).to_have_count(7)
+
+    fits = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert fits[0] <= fits[1], f"the table is {fits[0]} px in its {fits[1]} px box"
+    # Printed from the browser, each figure stays in its cell.
+    page.set_viewport_size({"width": 643, "height": 900})  # A4's text width in print.css
+    page.emulate_media(media="print")
+    overflowing = table.evaluate(
+        """t => [...t.querySelectorAll('th, td')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.textContent.trim())"""
+    )
+    assert overflowing == []
+    page.emulate_media(media="screen")
+    # Opened on the phone: the charts are drawn for its width.
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH + 2, f"the report is {width} px wide at {PHONE_WIDTH} px"

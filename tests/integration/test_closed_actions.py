@@ -3,15 +3,18 @@ is counted only as complete and never under a RAG rating (the risk to delivery),
 never overdue, on the action plan pages and in the report alike."""
 
 import copy
+import csv
 import datetime
+import io
 import re
 
+import docx
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from actions import services
-from reports import csv_rows, rendering
+from reports import csv_rows, documents, rendering
 from reports import services as report_services
 from tests.factories import ReportFactory
 from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
@@ -167,7 +170,9 @@ def test_the_report_counts_ratings_of_open_actions_and_closings_as_complete(
     assert rows["actions_progress_complete_count"] == 2
     assert rows["actions_open"] == 1
     assert rows["actions_closed_since_last_report"] == 2
-    assert list(rows)[-1] == "actions_open"  # a new row goes last
+    assert rows["actions_reopened_since_last_report"] == 0
+    # New rows go last.
+    assert list(rows)[-2:] == ["actions_open", "actions_reopened_since_last_report"]
 
 
 @pytest.mark.django_db
@@ -189,14 +194,127 @@ def test_a_snapshot_published_before_renders_as_it_did(report_after_closings):
     closings listed apart (its stored page is served as stored; this is its snapshot)."""
     snapshot = copy.deepcopy(report_services.report_snapshot(report_after_closings))
     a = snapshot["actions"]
-    for key in ("open_total", "complete_total", "closings_in_changes"):
+    for key in ("open_total", "complete_total", "closings_in_changes", "reopened_since"):
         del a[key]
     for change in a["status_changes"]:
-        del change["closed_on"]
+        del change["closed_on"], change["reopened_on"]
 
     words = _words(rendering.render_document(snapshot))
 
     assert "Actions by status: the red, amber, green (RAG) rating of the risk to delivery" in words
     assert "RAG ratings" not in words
     assert "Closed since the last report: 1.1 Closed while red (closed on" in words
-    assert "actions_open" not in {r["figure"] for r in csv_rows.action_rows(a)}
+    figures = {r["figure"] for r in csv_rows.action_rows(a)}
+    assert "actions_open" not in figures
+    assert "actions_reopened_since_last_report" not in figures
+
+
+# Reopened since the last report ------------------------------------------------------
+
+
+def _closed(action, closed=True):
+    """Closed or reopened on the action's page: its history records who did so and when."""
+    services.action_save(
+        plan=action.plan, by=None, action=action, edits={"closed": (not closed, closed)}
+    )
+    action.refresh_from_db()
+    return action
+
+
+@pytest.fixture
+def report_after_reopenings(partnership_a, objective):
+    """A report published once, when 1.1, 1.2 and 1.3 were closed (1.1 and 1.3 red, 1.2
+    before any rating) and 1.4 was open and amber. Since then 1.1 was reopened as it was
+    rated, 1.2 reopened and rated amber, 1.3 reopened and closed again, and 1.4 closed and
+    reopened."""
+    as_rated = _closed(_rated(objective, "1.1", "Reopened as rated", "red"))
+    rerated = _closed(ActionFactory(objective=objective, reference="1.2", description="Rerated"))
+    again = _closed(_rated(objective, "1.3", "Closed again", "red"))
+    there_and_back = _rated(objective, "1.4", "Closed and reopened since", "amber")
+    report = ReportFactory(partnership=partnership_a)
+    report_services.report_publish(report=report, by=None)
+    _closed(as_rated, False)
+    _closed(rerated, False)
+    services.action_update_add(
+        action=rerated, status="amber", text="Started late.", by=None, date=timezone.localdate()
+    )
+    _closed(_closed(again, False))
+    _closed(_closed(there_and_back), False)
+    return report
+
+
+@pytest.mark.django_db
+def test_an_action_reopened_since_the_last_report_is_a_change_from_complete(
+    report_after_reopenings,
+):
+    snapshot = report_services.report_snapshot(report_after_reopenings)
+
+    a = snapshot["actions"]
+    today = timezone.localdate().isoformat()
+    changes = [(c["title"], c["old"], c["new"], c["reopened_on"]) for c in a["status_changes"]]
+    # Complete at the last report and at this one (1.3), or open at both with its rating
+    # as it was (1.4): no change.
+    assert changes == [
+        ("1.1 Reopened as rated", "Complete", "Red", today),
+        ("1.2 Rerated", "Complete", "Amber", today),
+    ]
+    assert all(c["closed_on"] is None for c in a["status_changes"])
+    assert a["reopened_since"] == [
+        {"title": "1.1 Reopened as rated", "date": today},
+        {"title": "1.2 Rerated", "date": today},
+    ]
+    assert (a["open_total"], a["complete_total"], a["closed_since"]) == (3, 1, [])
+
+    words = _words(rendering.render_document(snapshot))
+    day = timezone.localdate()
+    on = f"reopened on {day.day} {day:%B %Y}"
+    assert "Two actions have changed status since the last report" in words
+    assert f"1.1 Reopened as rated: Complete to Red, {on}" in words
+    assert f"1.1 Reopened as rated: Complete to Red, {on}. Rated red." not in words
+    assert f"1.2 Rerated: Complete to Amber, {on}. Started late." in words
+    assert "1.3 Closed again:" not in words and "1.4 Closed and reopened since:" not in words
+
+    rows = {r["figure"]: r["value"] for r in csv_rows.action_rows(a)}
+    assert rows["actions_status_changes"] == 2
+    assert rows["actions_closed_since_last_report"] == 0
+    assert rows["actions_reopened_since_last_report"] == 2
+    assert list(rows)[-1] == "actions_reopened_since_last_report"  # a new row goes last
+
+
+@pytest.mark.django_db
+def test_a_reopened_action_keeps_the_rating_it_was_complete_with_where_it_changed(
+    partnership_a, objective
+):
+    action = _closed(_rated(objective, "1.1", "Slipped", "green"))
+    report = ReportFactory(partnership=partnership_a)
+    report_services.report_publish(report=report, by=None)
+    _closed(action, False)
+    services.action_update_add(
+        action=action, status="red", text="Slipped.", by=None, date=timezone.localdate()
+    )
+
+    a = report_services.report_snapshot(report)["actions"]
+
+    assert [(c["old"], c["new"], c["update"]) for c in a["status_changes"]] == [
+        ("Complete (last rated Green)", "Red", "Slipped.")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_draft_preview_word_and_report_csv_give_an_action_reopened_since(
+    client, officer_a, report_after_reopenings
+):
+    client.force_login(officer_a)
+    args = ["partnership-a", report_after_reopenings.pk]
+
+    words = _words(client.get(reverse("reports:preview", args=args)).content.decode())
+    report_services.report_publish(report=report_after_reopenings, by=None, documents=False)
+    version = report_after_reopenings.versions.get(number=2)
+    word = docx.Document(io.BytesIO(documents.render_docx(version.html, title="T", charts={})))
+
+    day = timezone.localdate()
+    line = f"1.1 Reopened as rated: Complete to Red, reopened on {day.day} {day:%B %Y}"
+    assert line in words
+    assert line in [p.text for p in word.paragraphs]
+    rows = {r["figure"]: r["value"] for r in csv.DictReader(io.StringIO(version.csv))}
+    assert rows["actions_reopened_since_last_report"] == "2"

@@ -518,13 +518,25 @@ def test_import_data_good_files_write_everything(tmp_path, source):
 
     call_command("import_data", str(path), stdout=stdout)
 
-    assert stdout.getvalue().strip() == (
+    assert stdout.getvalue().splitlines() == [
         "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
         "actuals: 3 new, 0 changed, 0 unchanged. "
-        "New theme group: Cohesion (New CSP)."
-    )
+        "New theme group: Cohesion (New CSP).",
+        "What changed in partnerships:",
+        "- new-csp: new",
+        "What changed in indicators:",
+        "- new-csp HC 01: new",
+        "- new-csp SAT 01: new",
+        "What changed in targets:",
+        "- new-csp HC 01 2016/17: new",
+        "- new-csp SAT 01 2016/17: new",
+        "What changed in actuals:",
+        "- new-csp HC 01 April 2016: new",
+        "- new-csp HC 01 May 2016: new",
+        "- new-csp SAT 01 April 2016: new",
+    ]
     partnership = Partnership.objects.get(slug="new-csp")
     assert (partnership.name, partnership.population) == ("New CSP", 120_000)
     satisfaction = Indicator.objects.get(partnership=partnership, code="SAT 01")
@@ -1245,3 +1257,39 @@ def test_import_a_rate_with_its_parts_stores_the_parts_rate(tmp_path, indicators
 
     stored = Actual.objects.get(indicator=indicators_a["CR 01"])
     assert (stored.value, stored.numerator, stored.denominator) == (100, 100, 1000)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scoped", [True, False])
+def test_a_partnership_given_by_its_name_is_told_its_short_name(
+    tmp_path, indicators_a, partnership_a, officer_a, scoped
+):
+    # Review finding: "partnership 'Partnership A' is not Partnership A" contradicted itself.
+    write_csv(tmp_path, "actuals", [actual(partnership=" partnership  a ", period="2016-04")])
+    tables = importing.read_path(tmp_path, [])
+    before = db_counts()
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(
+            tables, by=officer_a, scope=partnership_a if scoped else None, allowed=("actuals",)
+        )
+
+    assert failed.value.report.errors == [
+        "actuals.csv row 2: partnership 'partnership  a' must be given by its short name, as "
+        "in its web address: partnership-a"
+    ]
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_heading_row_is_told_so(tmp_path, indicators_a):
+    (tmp_path / "actuals.csv").write_text("partnership-a,HC 01,2016-04,17\n", encoding="utf-8")
+    stderr = StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("import_data", str(tmp_path), stdout=StringIO(), stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [
+        "actuals.csv: missing column(s) indicator, partnership, period: the first row must be "
+        "the column names"
+    ]

@@ -1,13 +1,16 @@
-"""What the import's check says would change, row by row; theme groups matched in any
-case; the site's import found from the home page and from a partnership's import."""
+"""What the import's check says would change, row by row, and the import what changed;
+theme groups matched in any case; the site's import found from the home page and from a
+partnership's import."""
 
 import datetime
 import re
+import shutil
 from decimal import Decimal
 from html import unescape
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -447,3 +450,163 @@ def test_import_data_dry_run_says_how_many_more_rows_than_it_names(tmp_path, par
     assert lines[2:4] == ["- partnership-a R1: new", "- partnership-a R2: new"]
     assert lines[51:] == ["- partnership-a R50: new", "… and 2 more."]
     assert not Risk.objects.exists()
+
+
+def import_data(path, *options: str) -> list[str]:
+    """What import_data prints, line by line."""
+    stdout = StringIO()
+    call_command("import_data", str(path), *options, stdout=stdout)
+    return stdout.getvalue().splitlines()
+
+
+def as_written(check_lines: list[str]) -> list[str]:
+    """A check run's named rows as its import prints them: only the headings' tense differs."""
+    return [line.replace("What would change in", "What changed in") for line in check_lines]
+
+
+@pytest.mark.django_db
+def test_import_data_prints_the_rows_it_changed_under_its_summary(tmp_path, partnership_a):
+    RiskFactory(partnership=partnership_a, reference="R1", description="Funding", likelihood=3)
+    (tmp_path / "risks.csv").write_text(
+        "partnership,reference,description,likelihood,impact,status,review_date\n"
+        "partnership-a,R1,Funding,4,3,closed,2017-03-01\n"
+        "partnership-a,R2,Staff shortage,2,2,open,\n",
+        encoding="utf-8",
+    )
+
+    lines = import_data(tmp_path)
+
+    assert lines == [
+        "Imported risks: 1 new, 1 changed, 0 unchanged.",
+        "What changed in risks:",
+        "- partnership-a R1: Likelihood from 3 to 4; Status from “Open” to “Closed”; "
+        "Review date from blank to 1 March 2017",
+        "- partnership-a R2: new",
+    ]
+    assert Risk.objects.get(reference="R1").likelihood == 4
+    assert import_data(tmp_path) == ["Imported risks: 0 new, 0 changed, 2 unchanged."]
+
+
+DEMO_DATA = settings.BASE_DIR / "fixtures" / "demo" / "data"
+# Cells of the demo's files changed after importing them: (file, from, to), first match.
+DEMO_EDITS = [
+    ("partnerships", ",263100,", ",263200,"),
+    ("actuals", "safer-plymouth,SP 01,2015-04,1652,", "safer-plymouth,SP 01,2015-04,1700,"),
+    ("risks", ",4,4,,open,2011-04-20", ",5,4,,closed,2011-04-20"),
+    ("actions", ",green,TV 01,", ",amber,TV 01,"),
+    ("funding", ",400568.00,", ",400600.00,"),
+    ("commissioning", ",proposed,", ",commissioned,"),
+]
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["all-new", "changed"])
+@pytest.mark.django_db
+def test_import_data_names_the_rows_its_dry_run_names(tmp_path, edited):
+    data = shutil.copytree(DEMO_DATA, tmp_path / "data")
+    if edited:
+        import_data(data)
+        for name, old, new in DEMO_EDITS:
+            path = data / f"{name}.csv"
+            text = path.read_text(encoding="utf-8")
+            assert old in text
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    checked = import_data(data, "--dry-run")
+    written = import_data(data)
+
+    assert checked[0].startswith("Would import ")
+    assert written[0] == checked[0].replace("Would import ", "Imported ", 1)
+    assert written[1:] == as_written(checked[1:])
+    if edited:
+        assert written[1:] == [
+            "What changed in partnerships:",
+            "- safer-plymouth: Population from 263,100 to 263,200",
+            "What changed in actuals:",
+            "- safer-plymouth SP 01 April 2015: Value from 1,652 to 1,700",
+            "What changed in actions:",
+            "- test-valley-csp 1.1 (Test Valley CSP action plan): Status from “Green” to “Amber”",
+            "What changed in risks:",
+            "- safer-plymouth SS-R1: Likelihood from 4 to 5; Status from “Open” to “Closed”",
+            "What changed in funding:",
+            "- safer-plymouth Police and Crime Commissioner grant 2017/18: "
+            "Amount from £400,568 to £400,600",
+            "What changed in commissioning:",
+            "- safer-plymouth CI 01 2017/18: Status from “Proposed” to “Commissioned”",
+        ]
+    else:
+        assert "… and 113 more." in written  # the demo's 163 figures
+        assert len([line for line in written if line.startswith("What changed in")]) == 9
+
+
+def banner_rows(response) -> list[str]:
+    """The rows named on a page, as "key: words"."""
+    html = response.content.decode()
+    return [
+        unescape(re.sub(r"<[^>]+>", "", item))
+        for item in re.findall(r"<li><strong>.*?</li>", html, flags=re.S)
+    ]
+
+
+RISKS = (
+    "partnership,reference,description,likelihood,impact,status,review_date\n"
+    "partnership-a,R1,Funding,4,3,closed,2017-03-01\n"
+    "partnership-a,R2,Staff shortage,2,2,open,\n"
+)
+
+
+@pytest.mark.django_db
+def test_an_upload_names_the_rows_it_changed_on_the_page_it_leads_to(officer_client, partnership_a):
+    RiskFactory(partnership=partnership_a, reference="R1", description="Funding", likelihood=3)
+    checked = check(officer_client, upload("risks", RISKS), slug="partnership-a")
+    url = reverse("indicators:import", args=["partnership-a"])
+
+    response = officer_client.post(url, {"files": [upload("risks", RISKS)]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("indicators:list", args=["partnership-a"]), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Imported risks: 1 new, 1 changed, 0 unchanged."
+    ]
+    text = page_text(response)
+    assert "Success Imported risks: 1 new, 1 changed, 0 unchanged. What changed in risks" in text
+    assert (
+        banner_rows(response)
+        == banner_rows(checked)
+        == [
+            "R1: Likelihood from 3 to 4; Status from “Open” to “Closed”; "
+            "Review date from blank to 1 March 2017",
+            "R2: new",
+        ]
+    )
+    assert Risk.objects.get(reference="R1").likelihood == 4
+    # Said once, with its message.
+    again = officer_client.get(reverse("indicators:list", args=["partnership-a"]))
+    assert "What changed in" not in page_text(again)
+
+
+@pytest.mark.django_db
+def test_the_sites_upload_names_the_rows_it_changed_on_its_page(admin_client, partnership_a):
+    files = upload(
+        "partnerships",
+        f"slug,name,population\npartnership-a,{partnership_a.name},26310\n"
+        "safer-newtown,Safer Newtown,5000\n",
+    )
+
+    response = admin_client.post(reverse("indicators:import_all"), {"files": [files]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("indicators:import_all"), 302)]
+    text = page_text(response)
+    assert "What changed in partnerships" in text
+    assert "What would change" not in text
+    assert banner_rows(response)[1:] == ["safer-newtown: new"]
+    assert banner_rows(response)[0].startswith("partnership-a: Population from ")
+
+
+@pytest.mark.django_db
+def test_an_upload_that_changes_nothing_names_no_rows(officer_client, partnership_a):
+    url = reverse("indicators:import", args=["partnership-a"])
+    officer_client.post(url, {"files": [upload("risks", RISKS)]})
+
+    response = officer_client.post(url, {"files": [upload("risks", RISKS)]}, follow=True)
+
+    assert "Imported risks: 0 new, 0 changed, 2 unchanged." in page_text(response)
+    assert "What changed in" not in page_text(response)

@@ -195,3 +195,28 @@ def test_build_report_that_cannot_draw_its_charts_stops_and_leaves_nothing(
 
     assert (Report.objects.count(), ReportVersion.objects.count()) == (reports, versions)
     assert not (tmp_path / "files").exists()
+
+
+@pytest.mark.django_db
+def test_build_report_warns_of_what_the_publish_page_warns_of(demo, fake_documents, tmp_path):
+    # Review finding: a scheduled job publishing with --publish was told nothing of a cover
+    # sheet with no author or implications, nor of NEW unexplained, which the publish page
+    # warns of.
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command(
+        "build_report",
+        "--partnership=safer-plymouth",
+        "--period=2016-11",
+        f"--out={tmp_path}",
+        stdout=out,
+        stderr=err,
+    )
+
+    report = Report.objects.latest("pk")
+    assert out.getvalue().strip() == report.get_absolute_url()
+    snapshot = services.report_snapshot(report)
+    lines = services.publish_check_lines(services.publish_checks(report, snapshot), snapshot)
+    assert err.getvalue().splitlines() == [f"Warning: {line}" for line in lines]
+    assert "Warning: The cover sheet does not give: who the report is of; " in err.getvalue()
+    assert "NEW" in err.getvalue()

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from reports import services
 from reports.models import Report, schedule_12a_paragraphs, wards_affected
-from tests.factories import ReportFactory
+from tests.factories import MeetingFactory, ReportFactory
 from tests.factories.series import hate_crime_indicator
 
 SECTIONS = [
@@ -304,4 +304,45 @@ def test_build_report_refused_for_a_future_month_makes_no_folder(partnership_a, 
         )
 
     assert list(tmp_path.iterdir()) == []
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_listed_meeting_and_a_typed_one_are_not_both_taken(client, partnership_a, officer_a):
+    # Review finding: both were accepted; the typed kind and date were stored and ignored.
+    meeting = MeetingFactory(partnership=partnership_a, date=datetime.date(2017, 1, 26))
+    client.force_login(officer_a)
+    url = reverse("reports:create", args=["partnership-a"])
+
+    response = client.post(url, _form(meeting=str(meeting.pk)))
+
+    assert (
+        "Choose a listed meeting, or give the kind and date of one that is not listed, not both"
+        in (response.content.decode())
+    )
+    assert not Report.objects.exists()
+    client.post(url, _form(meeting=str(meeting.pk), meeting_kind="", meeting_date=""))
+    assert Report.objects.get().meeting == meeting
+
+
+@pytest.mark.django_db
+def test_sections_at_one_position_are_each_told_which_other_is_there(
+    client, partnership_a, officer_a
+):
+    # Review finding: "Give each section a different position" named neither section.
+    client.force_login(officer_a)
+
+    response = client.post(
+        reverse("reports:create", args=["partnership-a"]), _form(order_performance="1")
+    )
+
+    form = response.context["form"]
+    assert form.errors["order_key_findings"] == [
+        "Key findings is at position 1, as Performance is: give each section a different "
+        "position from 1 to 7"
+    ]
+    assert form.errors["order_performance"] == [
+        "Performance is at position 1, as Key findings is: give each section a different "
+        "position from 1 to 7"
+    ]
     assert not Report.objects.exists()

@@ -1166,7 +1166,7 @@ def test_overview_report_sets_partnerships_side_by_side(partnership_a, partnersh
 
 @pytest.mark.django_db
 def test_overview_key_has_no_blank_thresholds(partnership_a, partnership_b):
-    # Neither partnership has an indicator: the key must still read as sentences.
+    # Neither partnership has an indicator: no key with blank thresholds (nor any key).
     report = ReportFactory(
         partnership=partnership_a, kind=Report.Kind.OVERVIEW, period=datetime.date(2010, 3, 1)
     )
@@ -1179,8 +1179,8 @@ def test_overview_key_has_no_blank_thresholds(partnership_a, partnership_b):
     assert "Figures for April 2009 to March 2010" in html
     # It is the partnerships', not the one it was filed under.
     assert '<span class="govuk-caption-l">Two community safety partnerships</span>' in html
-    assert "Figures entered by each partnership&#x27;s officers." in html
-    assert "Figures entered by Partnership A officers" not in html
+    # No figure, so no figures' source (test_report_definitions).
+    assert "Figures entered by" not in html
 
 
 @pytest.mark.django_db
@@ -1363,6 +1363,23 @@ def test_build_report_publishes_and_writes_files(tmp_path, partnership_a, hate_c
         stored = getattr(version, kind)
         if stored is not None:
             assert (tmp_path / f"report.{kind}").read_bytes() == bytes(stored)
+
+
+def test_publish_check_lines_name_each_finding():
+    from reports.checks import TextWarning
+
+    found = {
+        "no_figures": False,
+        "red_without_action": [{"title": "Hate crime", "code": "SS 01"}],
+        "cover_gaps": ["a contact officer"],
+        "text_warnings": [TextWarning("Executive summary", "CCG is not explained.")],
+    }
+
+    assert services.publish_check_lines(found, {}) == [
+        "Hate crime (SS 01) is red with no open action linked to it.",
+        "The cover sheet does not give: a contact officer.",
+        "Executive summary: CCG is not explained.",
+    ]
 
 
 @pytest.mark.django_db
@@ -1580,10 +1597,10 @@ def test_family_group_section_is_shown_and_frozen(partnership_a, tmp_path):
     assert "2nd best of 5, up 2 places" in version.html
     assert services.report_snapshot(report)["family"] == []
     # Sources named only the officers' figures.
-    assert version.snapshot["definitions"]["sources"][-1] == (
+    assert version.snapshot["definitions"]["compared_sources"] == [
         "Home Office police recorded crime by Community Safety Partnership area, to "
         "Q2 2023/24: the comparisons with other areas."
-    )
+    ]
     assert "Home Office police recorded crime by Community Safety Partnership" in version.html
 
 
@@ -1593,7 +1610,7 @@ def test_no_family_group_no_comparison_section(report_a, hate_crime):
 
     assert snapshot["family"] == []
     assert "Comparison with similar areas" not in rendering.render_document(snapshot)
-    assert not any("Home Office" in s for s in snapshot["definitions"]["sources"])
+    assert snapshot["definitions"]["compared_sources"] == []
 
 
 @pytest.mark.django_db

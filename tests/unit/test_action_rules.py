@@ -115,6 +115,28 @@ def test_status_word_reads_complete_once_closed(status, closed, word):
     assert rules.status_word(status, closed) == word
 
 
+@pytest.mark.parametrize(
+    "closings_since, closed, closed_since, closed_then",
+    [
+        ([], False, False, False),  # open then and now
+        ([], True, False, True),  # closed before, still closed
+        ([], True, True, False),  # closed since with no record (outside the services)
+        (["reopened"], False, False, True),  # reopened since
+        (["reopened"], True, True, True),  # closed with no record, reopened, closed again
+        (["reopened", "closed"], True, True, True),  # reopened and closed again
+        (["closed"], True, True, False),  # closed since
+        (["closed", "reopened"], False, False, False),  # closed and reopened since
+        (["closed"], True, False, False),  # closed since, on an earlier day (an import's)
+    ],
+)
+def test_closed_then_is_what_the_first_closing_or_reopening_since_undid(
+    closings_since, closed, closed_since, closed_then
+):
+    assert (
+        rules.closed_then(closings_since, closed=closed, closed_since=closed_since) is closed_then
+    )
+
+
 def test_status_legend_follows_the_partnerships_words():
     legend = rules.status_legend(
         {"red": "Action not completed", "amber": "Further work", "green": "All actions done"}
@@ -194,3 +216,71 @@ def test_affects_only_its_raiser(raised_by, affects, only_its_raiser):
 )
 def test_a_recommendation_or_review_is_overdue_once_its_date_has_passed(day, closed, overdue):
     assert rules.is_past_due(day, TODAY, closed=closed) is overdue
+
+
+@pytest.mark.parametrize(
+    "reference, stored, message",
+    [
+        (
+            "SP1",
+            "SP1",
+            "Recommendation SP1 already exists in this partnership: choose another reference.",
+        ),
+        (
+            "sp1",
+            "SP1",
+            "Recommendation SP1 already exists in this partnership, and sp1 differs from it "
+            "only in capitals: choose another reference.",
+        ),
+        (
+            "SP  1",
+            "SP 1",
+            "Recommendation SP 1 already exists in this partnership, and SP  1 differs from it "
+            "only in spaces: choose another reference.",
+        ),
+        (
+            "sp  1",
+            "SP 1",
+            "Recommendation SP 1 already exists in this partnership, and sp  1 differs from it "
+            "only in capitals and spaces: choose another reference.",
+        ),
+    ],
+)
+def test_reference_taken_says_how_it_differs(reference, stored, message):
+    assert rules.unique_key(reference) == rules.unique_key(stored)
+    assert rules.reference_taken("Recommendation", reference, stored) == message
+
+
+@pytest.mark.parametrize(
+    "title, stored, message",
+    [
+        ("Safe", "Safe", "Plymouth already has a plan called 'Safe'."),
+        (
+            "équipe",
+            "Équipe",
+            "Plymouth already has a plan called 'Équipe', which differs from 'équipe' only in "
+            "capitals: use that plan, or choose another title.",
+        ),
+        (
+            "Safe  and strong",
+            "Safe and strong",
+            "Plymouth already has a plan called 'Safe and strong', which differs from "
+            "'Safe  and strong' only in spaces: use that plan, or choose another title.",
+        ),
+        (
+            "SAFE  AND STRONG",
+            "Safe and strong",
+            "Plymouth already has a plan called 'Safe and strong', which differs from "
+            "'SAFE  AND STRONG' only in capitals and spaces: use that plan, or choose another "
+            "title.",
+        ),
+    ],
+)
+def test_plan_title_taken_says_how_it_differs(title, stored, message):
+    assert rules.unique_key(title) == rules.unique_key(stored)
+    assert rules.plan_title_taken("Plymouth", title, stored) == message
+
+
+@pytest.mark.parametrize("other", ["SP 2", "SP1", "S P 1", "SP-1"])
+def test_references_differing_by_more_are_two(other):
+    assert rules.unique_key("SP 1") != rules.unique_key(other)

@@ -25,7 +25,10 @@ from tests.unit.test_figures import (
     APR_2016,
     IST_ACTUALS,
     NOV_2016,
+    ORGANISATIONS,
     REFERRALS,
+    SNAPSHOT,
+    flat_ratio,
     ist_target,
     monthly,
     seed_series,
@@ -844,3 +847,98 @@ def test_commentary_of_one_without_a_singular_is_still_grammatical():
 
     assert "In May the number of anti-social behaviour recorded was 1, 1 fewer than" in text
     assert "1 anti-social behaviour" not in text
+
+
+# Point-in-time levels and flat ratios ------------------------------------------------------
+
+
+def test_a_flat_percentage_is_within_its_usual_range():
+    """Review finding: 20 of 30 every month for 32 months read "November's figure is outside
+    its usual range: below the lower process limit" (special cause concerning)."""
+    spec = IndicatorSpec("higher", "percentage")
+    figures = compute(spec, flat_ratio(20, 30, 32), NOV_2016)
+
+    text = commentary(figures, spec, noun="share of cases closed")
+
+    assert "usual range" not in text and "special cause" not in text
+    assert usual_range_sentence(figures, spec, "November 2016") == (
+        "November 2016's figure is within its usual range: no sign of a real change in its level."
+    )
+    assert spc_summary(figures, spec) == "Common cause."
+
+
+def test_a_point_in_time_level_is_compared_though_an_earlier_month_is_missing():
+    """Review finding: "There is no comparison with the same period last year, as May 2015
+    has no figure", where only November 2015 is needed."""
+    text = say(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016, noun="number of organisations")
+
+    assert text.startswith(
+        "At the end of November the number of organisations was 319, 12 higher than a year "
+        "earlier, a 4% increase."
+    )
+    assert "No figure has been entered for August." in text
+    # Only November is compared, so nothing is left out of the comparison.
+    assert "leaves out" not in text and "no comparison" not in text
+
+
+def test_a_point_in_time_level_names_only_the_period_a_year_earlier_it_lacks():
+    series = series_of({**ORGANISATIONS, date(2015, 11, 1): None})
+
+    text = say(SNAPSHOT, series, NOV_2016, noun="number of organisations")
+
+    assert text.endswith(
+        "There is no comparison with a year earlier, as November 2015 has no figure."
+    )
+    assert "May 2015" not in text
+
+
+def test_a_quarterly_point_in_time_level_is_compared_with_its_quarter_a_year_earlier():
+    # July to September 2015 missing: October to December 2016 against the same quarter
+    # of 2015 alone.
+    spec = IndicatorSpec("higher", "snapshot", frequency="quarterly")
+    series = series_of(
+        {
+            date(2015, 4, 1): 10,
+            date(2015, 10, 1): 12,
+            date(2016, 4, 1): 11,
+            date(2016, 7, 1): 12,
+            date(2016, 10, 1): 13,
+        }
+    )
+
+    text = say(spec, series, date(2016, 12, 1), noun="number of hubs")
+
+    assert text == (
+        "At the end of December the number of hubs was 13, 1 higher than a year earlier, "
+        "an 8% increase."
+    )
+
+
+def test_a_point_in_time_level_with_decimals_keeps_them_in_words():
+    """Review finding: 7.46 against 7.04 and a target of 7.2, "7.5 against a target to date
+    of 7.2" in the table, read "was 7, less than 1 higher than a year earlier... less than
+    1 above the target of 7"."""
+    spec = IndicatorSpec("lower", "snapshot")
+    series = series_of({date(2015, 11, 1): "7.04", date(2016, 11, 1): "7.46"})
+    target = TargetSpec("annual", Decimal("7.2"))
+
+    text = say(spec, series, NOV_2016, target, noun="average wait in days")
+
+    assert text.startswith(
+        "At the end of November the average wait in days was 7.5, 0.4 higher than a year "
+        "earlier, a 6% increase. This is 0.3 above the target of 7.2, within the 5% "
+        "tolerance (amber)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "words", "profile"),
+    [
+        ("7.2", "7.2 for the year", "a monthly profile: 7.2 for the year"),
+        ("300", "300 for the year", "a monthly profile: 300 for the year"),  # a count's level
+    ],
+)
+def test_a_point_in_time_target_is_worded_to_its_own_decimals(value, words, profile):
+    assert target_words({"kind": "annual", "value": value}, "snapshot") == words
+    last = date(2017, 3, 1)
+    assert profile_words(last, Decimal(value), "snapshot", quarterly=False) == profile

@@ -12,6 +12,7 @@ from indicators.figures import (
     TargetSpec,
     compute,
     history_start,
+    rolling_twelve,
     series_of,
     spc_series,
 )
@@ -937,3 +938,138 @@ def test_a_point_in_time_levels_part_quarter_is_its_latest_level():
     assert not figures.quarter_complete
     assert (figures.quarter_value, figures.quarter_previous) == (140, 128)
     assert figures.quarter_previous_change == 12
+
+
+# A flat ratio is common cause -------------------------------------------------------------
+
+
+def flat_ratio(numerator, denominator, months: int, first: date = date(2014, 4, 1)):
+    """The same numerator and denominator every month from ``first``."""
+    point = Point(None, numerator=Decimal(numerator), denominator=Decimal(denominator))
+    return {add_months(first, i): point for i in range(months)}
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "measure", "level"),
+    [
+        (20, 30, "percentage", "66.6666666667"),
+        (1, 3, "percentage", "33.3333333333"),
+        (5, 6, "percentage", "83.3333333333"),
+        (61, 69, "percentage", "88.4057971014"),
+        (1, 9, "percentage", "11.1111111111"),
+        (1, 7, "percentage", "14.2857142857"),
+        (1, 7, "rate", "142.8571428571"),
+    ],
+)
+def test_aflat_ratio_is_common_cause_worked_by_hand(numerator, denominator, measure, level):
+    """Review finding: 20 of 30 every month for 32 months was "below the lower process
+    limit, special cause concerning": each month's 66.66...667 (Decimal's 28 digits) lay
+    below the mean of 32 of them, 66.66...684. No moving range: the limits are the mean,
+    and every month is on it. (1 of 7 read as a shift below the mean.)"""
+    series = flat_ratio(numerator, denominator, 32)
+    spec = IndicatorSpec("higher", measure)
+
+    figures = compute(spec, series, NOV_2016)
+
+    assert figures.spc_points == 32
+    assert figures.spc_mean == figures.spc_lower == figures.spc_upper == Decimal(level)
+    assert figures.spc_signal is None
+    assert figures.within_normal_variation
+    assert figures.variation == "common cause"
+    _, analysis = spc_series(spec, series, NOV_2016)
+    assert analysis.signals == (None,) * 32
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    numerator=st.decimals(min_value=0, max_value=10**6, places=4),
+    denominator=st.decimals(min_value=Decimal("0.0001"), max_value=10**6, places=4),
+    measure=st.sampled_from(["percentage", "rate"]),
+    polarity=st.sampled_from(["lower", "higher", "monitor"]),
+    frequency=st.sampled_from(["monthly", "quarterly"]),
+    periods=st.integers(min_value=13, max_value=40),
+)
+def test_a_constant_ratio_never_signals(
+    numerator, denominator, measure, polarity, frequency, periods
+):
+    step = 1 if frequency == "monthly" else 3
+    point = Point(None, numerator=numerator, denominator=denominator)
+    first = date(2010, 4, 1)
+    series = {add_months(first, step * i): point for i in range(periods)}
+    period = add_months(first, step * periods - 1)  # the last period's last month
+    spec = IndicatorSpec(polarity, measure, frequency=frequency)
+
+    figures = compute(spec, series, period)
+
+    assert figures.spc_points == min(periods, 36)
+    assert figures.spc_signal is None and figures.variation == "common cause"
+    assert figures.spc_lower == figures.spc_mean == figures.spc_upper
+    _, analysis = spc_series(spec, series, period)
+    assert set(analysis.signals) == {None}
+
+
+# A point-in-time level is compared at one period -----------------------------------------
+
+# Organisations registered at the end of each month: 300 in April 2015, one more each month
+# to 319 in November 2016 (307 in November 2015, 311 in March 2016, 317 in September 2016),
+# but none entered for May 2015 or August 2016.
+ORGANISATIONS = {
+    **{add_months(APR_2015, i): 300 + i for i in range(20)},
+    date(2015, 5, 1): None,
+    date(2016, 8, 1): None,
+}
+SNAPSHOT = IndicatorSpec("higher", "snapshot")
+
+
+def test_a_point_in_time_level_is_compared_with_the_same_period_a_year_earlier():
+    """Review finding: 319 at the end of November 2016 against 307 a year earlier had no
+    comparison, as May 2015 had no figure; only November 2015 is needed."""
+    figures = compute(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016)
+
+    assert (figures.ytd, figures.ytd_last_year, figures.ytd_change) == (319, 307, 12)
+    assert figures.ytd_change_pct == Decimal(1200) / 307
+    assert figures.direction == "improving"
+    # The quarter so far (October and November) at November, against November 2015.
+    assert (figures.quarter_value, figures.quarter_last_year, figures.quarter_change) == (
+        319,
+        307,
+        12,
+    )
+    # The previous quarter is its last month, September 2016, August missing or not.
+    assert (figures.quarter_previous, figures.quarter_previous_change) == (317, 2)
+
+
+def test_a_point_in_time_levels_rolling_year_is_its_last_month():
+    # December 2014 to November 2015 has figures from April only, May missing.
+    rolling = rolling_twelve(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016)
+
+    assert (rolling.current, rolling.previous, rolling.change) == (319, 307, 12)
+
+
+def test_a_point_in_time_level_without_the_period_a_year_earlier_has_no_comparison():
+    series = series_of({**ORGANISATIONS, date(2015, 11, 1): None})
+
+    figures = compute(SNAPSHOT, series, NOV_2016)
+
+    assert figures.ytd == 319
+    assert figures.ytd_last_year is None
+    assert figures.direction == "none"
+    assert figures.quarter_last_year is None
+    assert rolling_twelve(SNAPSHOT, series, NOV_2016).previous is None
+
+
+def test_a_point_in_time_levels_change_target_needs_only_the_baseline_periods_it_uses():
+    # 2% below 2015/16: the level at the end of March 2016 (311) for the year, November
+    # 2015's (307) to date, though May 2015 has no figure.
+    target = TargetSpec("change_pct", Decimal(-2), baseline_year=2015)
+
+    figures = compute(SNAPSHOT, series_of(ORGANISATIONS), NOV_2016, target)
+
+    assert figures.annual_target == Decimal("304.78")  # 311 x 0.98
+    assert figures.target_to_date == Decimal("300.86")  # 307 x 0.98
+    path = dict(figures.cumulative_target)
+    assert path[NOV_2016] == figures.target_to_date
+    assert path[date(2016, 5, 1)] is None  # May 2015 has no level to go from
+    # Each month's level stands for the year to it, a gap before it or not.
+    levels = dict(figures.cumulative_this_year)
+    assert (levels[date(2016, 8, 1)], levels[date(2016, 9, 1)]) == (None, 317)

@@ -719,3 +719,69 @@ def test_a_percentage_alone_since_april_is_warned_with_the_year_to_date():
         "For SS 01 Hate crime, the year to date is 281, 63 more than the same months last "
         "year (+29%)."
     ]
+
+
+# The report's month by its name (review finding: "Hate crime reports increased
+# significantly in November." passed beside "November fell by 3, within normal variation").
+
+
+def _in_november(text: str, *, value="23", last="26", within=True, frequency="monthly"):
+    """The warnings of a summary line in a report to November 2016, hate crime's November
+    being ``value`` against ``last`` the November before."""
+    change = Decimal(value) - Decimal(last)
+    hate = entry(**HATE) | {"frequency": frequency}
+    hate["figures"] |= {
+        "value": value,
+        "last_year_value": last,
+        "change": str(change),
+        "change_pct": str(change / Decimal(last) * 100),
+    }
+    hate["changes"] = {"month": {"z": "-0.6", "within": within}}
+    snap = snapshot(hate, summary=[text])
+    snap |= {"period": "2016-11-01", "fy_start_label": "April"}
+    return messages(snap)
+
+
+def test_significantly_of_the_reports_month_within_normal_variation_is_warned():
+    assert _in_november("Hate crime reports increased significantly in November.") == [
+        'Executive summary: "increased" says hate crime went up in November, but the figures '
+        "of SS 01 show it fell: November is 23, 3 fewer than November last year (−12%).",
+        'Executive summary: "significantly": the report finds the change in SS 01 Hate crime '
+        "in November within normal variation: November is 23, 3 fewer than November last year "
+        '(−12%). Keep "significant" for a change beyond normal variation, or say the change '
+        "is within it.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In November hate crime rose.",
+        "Hate crime rose in November 2016.",
+        "Hate crime was up during November.",
+    ],
+)
+def test_a_rise_in_the_reports_month_the_figures_contradict_is_warned(text):
+    assert [m.split(": ")[2] for m in _in_november(text)] == [
+        "November is 23, 3 fewer than November last year (−12%)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "frequency"),
+    [
+        ("Hate crime fell in November.", "monthly"),  # as the figures show
+        ("Hate crime fell by 3 in November.", "monthly"),
+        ("Hate crime rose in November 2015.", "monthly"),  # another year's
+        ("Hate crime rose from October to November.", "monthly"),  # month on month
+        ("Hate crime rose in November.", "quarterly"),  # no month of its own
+        ("Hate crime may rise in November.", "monthly"),  # a hope or fear
+    ],
+)
+def test_the_reports_month_told_as_the_figures_show_or_not_its_own_is_let_be(text, frequency):
+    assert _in_november(text, frequency=frequency) == []
+
+
+def test_the_year_to_date_before_the_reports_month_in_one_sentence_is_the_years():
+    # "Rose ... this year" is the year to date's (+63), the clause after it November's (−3).
+    assert _in_november("Hate crime rose by 63 this year, and fell in November.") == []

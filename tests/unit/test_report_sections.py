@@ -150,6 +150,19 @@ def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     assert "NI" not in quiet and "PCC" not in quiet
 
 
+def test_rag_points_to_the_key_only_when_the_report_prints_one():
+    # A report with no indicator with a target prints no key: its actions' RAG ratings
+    # still use the word.
+    [with_key] = sections.glossary("RAG ratings of the open actions")
+    [without] = sections.glossary("RAG ratings of the open actions", status_key=False)
+
+    assert with_key["meaning"].endswith("The key in this appendix gives the thresholds.")
+    assert without["meaning"] == (
+        "Red, amber, green: the status of an indicator against its target, or of an action "
+        "against its plan."
+    )
+
+
 def test_whom_to_ask_for_another_format_is_always_someone_named():
     cover = {"contact_officer": "Jo Bloggs, 01752 000000", "report_of": "Chair of A"}
     ask = sections.formats_contact

@@ -38,11 +38,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"... and {report.problems - len(report.errors):,} more")
             raise CommandError(failed.report.summary()) from None
         self.stdout.write(report.summary())
-        if dry_run:
-            # Under the summary (which other tools read), the rows named as the site names them.
-            for table in report.rows_named():
-                for line in table.lines():
-                    self.stdout.write(line)
+        # Under the summary (which other tools read), the rows named as the site names them.
+        for table in report.rows_named():
+            for line in table.lines():
+                self.stdout.write(line)
         partnerships = report.created["partnerships"] + report.updated["partnerships"]
         if by is None and partnerships and not dry_run:
             # The admin's history names a person for every entry (LogEntry.user).

@@ -13,7 +13,10 @@ class Command(BaseCommand):
     help = (
         "Build a report with the default sections and cover sheet, publish it if asked, "
         "and write report.html, .pdf, .docx and .csv into --out. Prints the report's path. "
-        "Without --publish or --out it saves the draft only: its page builds it when read."
+        "Without --publish or --out it saves the draft only: its page builds it when read. "
+        "When it publishes or writes files, what the publish page warns of (red indicators "
+        "with no action, cover sheet gaps, text that does not match the figures) is written "
+        "to standard error."
     )
 
     def add_arguments(self, parser):
@@ -51,8 +54,15 @@ class Command(BaseCommand):
             report = services.report_default(partnership=found, period=month, theme_group=group)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        # What the publish page would tell an editor, told here too (it stops nothing),
+        # when the report is built: a draft only saved is built when its page is read.
+        snapshot = services.report_snapshot(report) if publish or out else None
+        if snapshot is not None:
+            found = services.publish_checks(report, snapshot)
+            for line in services.publish_check_lines(found, snapshot):
+                self.stderr.write(f"Warning: {line}")
         try:
-            files = self._files(report, publish=publish, out=out)
+            files = self._files(report, snapshot, publish=publish, out=out)
         except chart_images.ChartImageError as error:
             # Nothing is published: the documents are made before the version is stored.
             # The draft goes too, as the command promises a failure leaves nothing.
@@ -65,7 +75,7 @@ class Command(BaseCommand):
             self._write(Path(out), files, report.title, files["snapshot"])
         self.stdout.write(report.get_absolute_url())
 
-    def _files(self, report, *, publish: bool, out: str) -> dict | None:
+    def _files(self, report, snapshot: dict | None, *, publish: bool, out: str) -> dict | None:
         """Publish the report if asked; its files, when they are to be written out."""
         if publish:
             version = services.report_publish(report=report, by=None).version
@@ -76,7 +86,6 @@ class Command(BaseCommand):
         if not out:
             return None
         # A draft's files are made only to be written out: nobody else receives them.
-        snapshot = services.report_snapshot(report)
         html = rendering.render_document(snapshot)
         pdf, docx = services.report_documents(report, snapshot, html)
         csv = rendering.report_csv(snapshot)

@@ -1,0 +1,82 @@
+"""Telling apart the rows of a partnership that name one row in any capitals and spaces,
+for the data migrations that do it before a rule refuses such pairs (0007, recommendations'
+references; 0009, plans' titles and risks' references). Not a migration itself (its name
+starts with "_"), and kept as they ran: the rule is the one of their day, not whatever
+actions.rules says later.
+
+The first made of each such set (the lowest id) keeps its name and each later one takes
+" (2)", " (3)"... (the first number giving a name none of its partnership has), recorded
+in the history of action plans as a change nobody made by hand, as 0005 did. The
+partnerships renamed in get a new data version, so no draft report kept before shows the
+old name.
+"""
+
+import uuid
+
+# What the history says made the change (ActionsChange.source), as in 0005.
+SOURCE = "taken in other capitals"
+
+
+def _key(name: str) -> str:
+    # As actions.rules.unique_key (core.text.name_key) in these migrations' day.
+    return " ".join(name.split()).casefold()
+
+
+def _free(name: str, taken: set[str], size: int) -> str:
+    """``name`` with the first " (n)" from 2 whose key no name in ``taken`` has, cut to fit
+    the column."""
+    n = 2
+    while True:
+        suffix = f" ({n})"
+        candidate = name.strip()[: size - len(suffix)].rstrip() + suffix
+        if _key(candidate) not in taken:
+            return candidate
+        n += 1
+
+
+def _rename(apps, model_name: str, field: str, subject: str) -> set[int]:
+    """Rename the later rows of each clash in ``field``; the partnerships renamed in."""
+    model = apps.get_model("actions", model_name)
+    change = apps.get_model("actions", "ActionsChange")
+    size = model._meta.get_field(field).max_length
+    label_size = change._meta.get_field("label").max_length
+    by_partnership: dict[int, list[tuple[int, str]]] = {}
+    rows = model.objects.order_by("partnership_id", "pk")
+    for pk, partnership_id, name in rows.values_list("pk", "partnership_id", field):
+        by_partnership.setdefault(partnership_id, []).append((pk, name))
+    renamed_in = set()
+    for partnership_id, names in by_partnership.items():
+        taken = {_key(name) for _, name in names}
+        kept = set()
+        for pk, name in names:
+            if _key(name) not in kept:
+                kept.add(_key(name))
+                continue
+            new = _free(name, taken, size)
+            taken.add(_key(new))
+            kept.add(_key(new))
+            model.objects.filter(pk=pk).update(**{field: new})
+            change.objects.create(
+                partnership_id=partnership_id,
+                subject=subject,
+                object_id=pk,
+                label=new[:label_size],
+                old={field: name},
+                new={field: new},
+                source=SOURCE,
+            )
+            renamed_in.add(partnership_id)
+    return renamed_in
+
+
+def rename_clashes(apps, *fields: tuple[str, str, str]) -> None:
+    """For each (model name, field, history subject): rename the rows whose ``field`` names
+    an earlier row of their partnership's in any capitals and spaces."""
+    partnership = apps.get_model("core", "Partnership")
+    renamed_in = set()
+    for model_name, field, subject in fields:
+        renamed_in |= _rename(apps, model_name, field, subject)
+    for pk in renamed_in:
+        partnership.objects.filter(pk=pk).update(
+            data_version=uuid.uuid4(), context_version=uuid.uuid4()
+        )
