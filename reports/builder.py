@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from indicators import charts, commentary, periods
+from indicators import charts, commentary, periods, spc
 from indicators.figures import (
     Figures,
     change_test,
@@ -392,9 +392,22 @@ def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[d
     ]
 
 
+def _notable(entry: dict) -> bool:
+    """Whether an indicator that is not red or amber is a notable change all the same: worse
+    than the same months last year by more than normal variation, or a concerning special
+    cause in process control. A green status can give false assurance, and an indicator
+    without a target has no status at all (REPORT_CHECKLIST 7 and 15)."""
+    if entry["status"] in ("red", "amber") or entry.get("polarity") == "monitor":
+        return False
+    tested = ((entry.get("changes") or {}).get("ytd") or {}).get("within")
+    worse = entry["direction"] == "deteriorating" and tested is False
+    return worse or (entry.get("figures") or {}).get("variation") == spc.SPECIAL_CONCERNING
+
+
 def key_findings(entries: Sequence[dict]) -> dict:
     """Status and direction counts with their shares (and how many of those improving or
-    deteriorating are within normal variation), then the red and amber exceptions."""
+    deteriorating are within normal variation), then the red and amber exceptions and the
+    other notable changes."""
     exceptions = [e for e in entries if e["status"] == "red"] + [
         e for e in entries if e["status"] == "amber"
     ]
@@ -416,6 +429,8 @@ def key_findings(entries: Sequence[dict]) -> dict:
         "statuses_rounding_note": not shares_add_to_hundred(row["pct"] for row in statuses),
         "directions_rounding_note": not shares_add_to_hundred(row["pct"] for row in directions),
         "exceptions": [e["id"] for e in exceptions],
+        # Added later: a snapshot made before has none (read with .get).
+        "notable": [e["id"] for e in entries if _notable(e)],
         "red_without_action": [
             e["id"]
             for e in entries

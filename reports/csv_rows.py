@@ -342,13 +342,14 @@ def printed_sections(snapshot: dict) -> set[str]:
 
 def printed_indicators(snapshot: dict) -> list[int]:
     """The report's own indicators whose figures it prints: every one, in the performance
-    section's tables; without that section, the red and amber ones its key findings tell
-    of; without either, none."""
+    section's tables; without that section, the red and amber ones and the other notable
+    changes its key findings tell of; without either, none."""
     printed = printed_sections(snapshot)
     if "performance" in printed:
         return snapshot["indicator_order"]
     if "key_findings" in printed:
-        told = set(snapshot["key_findings"]["exceptions"])
+        findings = snapshot["key_findings"]
+        told = {*findings["exceptions"], *findings.get("notable", [])}
         return [i for i in snapshot["indicator_order"] if i in told]
     return []
 

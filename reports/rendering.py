@@ -62,6 +62,8 @@ def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
         if "successes" in shown
         else snapshot["risks"]["risks"],
         "exceptions": pick(findings["exceptions"]),
+        # Snapshots made before the other notable changes were listed have none.
+        "notable": pick(findings.get("notable", [])),
         "red_without_action": pick(findings["red_without_action"]),
         "target_indicators": target,
         "monitor_indicators": monitor,

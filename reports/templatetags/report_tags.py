@@ -205,6 +205,13 @@ def within_note(row: dict) -> str:
     return sections.within_note(row["count"], row.get("within_normal_variation"))
 
 
+@register.filter(is_safe=True)
+def trimmed(value: str) -> str:
+    """``{% filter trimmed %}{% include ... %}{% endfilter %}``: an included partial without
+    the white space at its ends, so a full stop after it in a sentence follows its last word."""
+    return value.strip()
+
+
 _NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 

@@ -191,6 +191,47 @@ def test_a_snapshot_made_before_the_counts_within_normal_variation_renders_as_it
     assert "key_findings_direction_deteriorating_within" not in rendering.report_csv(snapshot)
 
 
+@pytest.mark.django_db
+def test_key_findings_list_other_notable_changes(client, partnership_a, officer_a):
+    """Review finding: the key findings listed only red and amber indicators, so a large
+    change in an indicator with no target (SP 04's fall of 1,099, -25%) never reached
+    them. Listed by exception with the count and percentage change. On the page and in
+    Word."""
+    worse = _worse_without_a_target(partnership_a)
+    report = ReportFactory(partnership=partnership_a)
+
+    _page, html = _key_findings_page(client, officer_a, report)
+
+    text = unescape(_words(html))
+    notable = text[text.index("Other notable changes") :]
+    assert (
+        "Other notable changes 2.3 Police recorded hate crime SP 09 \u25bc Deteriorating: 287 "
+        "against 219 in the same months last year, +68 (+31%) beyond normal variation"
+    ) in notable
+    assert "Slight rise" not in notable  # worse within normal variation
+    # The words run on to the full stop (or semicolon) after them, with no space between.
+    assert re.search(r"beyond normal variation</span>[.;]", html)
+    assert services.report_snapshot(report)["key_findings"]["notable"] == [worse.pk]
+    paragraphs = [p.text for p in _word_of(html).paragraphs]
+    assert "Other notable changes" in paragraphs
+    assert any(
+        p.startswith("2.3 Police recorded hate crime SP 09 Deteriorating: 287 against 219")
+        for p in paragraphs
+    )
+
+
+@pytest.mark.django_db
+def test_a_snapshot_made_before_the_other_notable_changes_renders_as_it_did(partnership_a):
+    _worse_without_a_target(partnership_a)
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+    del snapshot["key_findings"]["notable"]
+
+    text = _words(rendering.render_document(snapshot))
+
+    assert "Other notable changes" not in text
+    assert "By exception: red and amber indicators 2.2 No indicator is red or amber." in text
+
+
 ROUNDING_NOTE = "Percentages may not add to 100 because of rounding."
 
 

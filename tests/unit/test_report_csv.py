@@ -380,6 +380,9 @@ def test_without_the_performance_section_only_the_key_findings_exceptions_figure
     assert written("performance") == ["SP 01", "SP 02", "SP 03"]
     assert written("key_findings", "definitions") == ["SP 01", "SP 03"]
     assert written("definitions") == []
+    # The other notable changes the key findings tell of are printed with their figures too.
+    findings["notable"] = [2]
+    assert written("key_findings", "definitions") == ["SP 01", "SP 02", "SP 03"]
 
 
 def test_funding_over_allocated_is_its_own_total_beside_what_is_not_yet_allocated():

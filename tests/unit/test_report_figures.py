@@ -194,6 +194,31 @@ def test_key_findings_count_the_changes_within_normal_variation_of_each_directio
     ]
 
 
+def test_key_findings_list_other_notable_changes_by_exception():
+    """Review finding: the key findings listed red and amber only, so SP 04's fall of 1,099
+    (-25%, special cause concerning) and overall crime's rise of 570, both beyond normal
+    variation and neither with a target, were never among them. Worked by hand: worse
+    beyond normal variation, or special cause concerning, and neither red nor amber."""
+    from reports.builder import key_findings
+
+    findings = key_findings(
+        [
+            entry(1, "none", "deteriorating") | _ytd(False),  # overall crime: listed
+            entry(2, "none", "deteriorating") | _ytd(True),  # within normal variation
+            entry(3, "none", "deteriorating") | _ytd(None),  # untested rate
+            entry(4, "none", "improving") | _ytd(True, variation="special cause concerning"),
+            entry(5, "green", "deteriorating") | _ytd(False, has_target=True),  # green, worse
+            entry(6, "red", "deteriorating") | _ytd(False, has_target=True),  # an exception
+            entry(7, "amber", "none") | _ytd(None, variation="special cause concerning"),
+            entry(8, "none", "improving") | _ytd(False, variation="special cause improving"),
+            entry(9, "none", "none") | _ytd(False, polarity="monitor"),  # no better or worse
+        ]
+    )
+
+    assert findings["exceptions"] == [6, 7]
+    assert findings["notable"] == [1, 4, 5]
+
+
 def test_shown_figures_index_both_years_by_month():
     from reports.builder import shown_figures
 
