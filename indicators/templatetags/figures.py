@@ -179,7 +179,7 @@ def chart_figure(chart, partnership=None, indicator=None):
         f'  <h3 class="govuk-heading-s" id="{chart_id}-title">{title}</h3>\n'
         f'  <p class="govuk-body-s app-chart__subtitle">{esc(chart.subtitle)}</p>\n'
         f'  <div class="app-chart__plot" id="{chart_id}" data-chart="{esc(chart.spec_id)}" '
-        f'role="img" aria-label="{esc(chart.alt)}" tabindex="0"></div>\n'
+        f'role="img" aria-label="{esc(chart.alt)}"></div>\n'
         f"  {json_script(chart.spec, chart.spec_id)}\n"
         '  <details class="govuk-details app-chart__data" open>\n'
         '    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
