@@ -207,7 +207,9 @@ def _definitions_shown(
     figures = bool(told)
     return {
         "status_key": any(e.get("has_target") for e in told),
-        "monitored": any(not e.get("has_target") for e in told),
+        # No target: a direction still rated, or none (for information only).
+        "no_target": any(not e.get("has_target") and e.get("polarity") != "monitor" for e in told),
+        "information_only": any(e.get("polarity") == "monitor" for e in told),
         "direction": bool(told),
         # Appendix A compares each quarter (an overview's rows only the year to date).
         "quarters": bool(appendix_entries),

@@ -1217,7 +1217,7 @@ def test_a_summary_tables_percentage_changes_are_whole(partnership_a):
     snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
     html = rendering.render_document(snapshot)
 
-    summary = _words(html[html.index("Monitored indicators (no target)") :])
+    summary = _words(html[html.index("Indicators without a target") :])
     summary = summary[: summary.index("A.1")]
     assert "+160 (+20%)" in summary and "+24 (a rise of less than 1%)" in summary
 

@@ -29,7 +29,7 @@ def test_statistics_sentence_counts_status_and_direction():
     # Three indicators: one red, one amber, one monitored; the monitored one has no
     # better or worse, so only two directions are counted.
     assert sections.statistics_sentence(ENTRIES[:3]) == (
-        "Of its 3 indicators: 1 red, 1 amber, 1 monitored without a target; "
+        "Of its 3 indicators: 1 red, 1 amber, 1 for information only; "
         "against last year, 1 improving, 1 deteriorating."
     )
     assert sections.statistics_sentence([]).startswith("No indicator")
@@ -45,7 +45,7 @@ def test_statistics_sentence_counts_every_indicator_as_the_key_findings_do():
     ]
     assert sections.statistics_sentence(entries) == (
         "Of its 4 indicators: 2 with a target but not rated (figures missing), "
-        "1 with no target set, 1 monitored without a target; against last year, 1 improving."
+        "1 with no target set, 1 for information only; against last year, 1 improving."
     )
     statuses = builder.key_findings([{**e, "actions": []} for e in entries])["statuses"]
     assert {s["key"]: s["count"] for s in statuses if s["count"]} == {
