@@ -39,9 +39,19 @@ STANDING = (
      "better."),
     ("SPC (statistical process control)", "SPC", (), "A method that tells a real change from "
      "the ups and downs every figure has."),
-    ("Normal variation", None, ("normal variation",), "A change small enough to be chance: "
-     "for counts, when the Poisson test statistic 2(\u221athis figure \u2212 \u221athe "
-     "figure compared with) lies between \u22123 and 3."),
+    ("Common cause", None, ("common cause",), "The ups and downs every figure has from one "
+     "month to the next by chance: no sign of a real change."),
+    ("Special cause", None, ("special cause",), "A figure, or a run of figures, too far from "
+     "the usual or too steady a pattern to be chance: a sign of a real change, for the "
+     "better or the worse."),
+    ("Process limits", None, ("process limit",), "The top and bottom of an indicator's usual "
+     "range: how high or low its figure can go by chance alone, worked out from its own "
+     "past figures."),
+    ("Normal variation", None, ("normal variation", "poisson test"), "A change between two "
+     "counts small enough to be chance, so not a real rise or fall. The Poisson test, a "
+     "standard test for counts, decides it: for the arithmetic, the test statistic "
+     "2(\u221athis figure \u2212 \u221athe figure compared with) lies between \u22123 and "
+     "3."),
     ("No target set", None, ("no target set",), "An indicator with no target, so no red, "
      "amber or green status. A higher (or lower) figure is still better, so its direction "
      "of travel is shown."),

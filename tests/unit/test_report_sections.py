@@ -150,6 +150,21 @@ def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     assert "NI" not in quiet and "PCC" not in quiet
 
 
+def test_glossary_explains_the_statistical_words_in_plain_english():
+    # Review finding: the indicator blocks said "special cause", "process limits" and
+    # "(Poisson test)", and the glossary explained none of them.
+    used = sections.glossary(
+        "Special cause variation; within the process limits; common cause; a significant "
+        "rise (Poisson test)."
+    )
+    meanings = {t["term"]: t["meaning"] for t in used}
+    assert list(meanings) == ["Common cause", "Special cause", "Process limits", "Normal variation"]
+    assert "by chance" in meanings["Common cause"]
+    assert "a real change" in meanings["Special cause"]
+    assert "usual range" in meanings["Process limits"]
+    assert meanings["Normal variation"].startswith("A change between two counts small enough")
+
+
 def test_rag_points_to_the_key_only_when_the_report_prints_one():
     # A report with no indicator with a target prints no key: its actions' RAG ratings
     # still use the word.
