@@ -244,7 +244,7 @@ def test_the_action_plans_rag_table_says_when_its_shares_miss_100(partnership_a,
     html = rendering.render_document(snapshot)
 
     assert snapshot["actions"]["rag_rounding_note"] is True
-    table = html[html.index('aria-label="Actions by status"') :]
+    table = html[html.index('aria-label="RAG ratings of actions"') :]
     table = table[: table.index("</div>")]
     assert table.index("</table>") < table.index(ROUNDING_NOTE)
 
