@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from csp_portal.core.text import joined
+from indicators import spc
 from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test
 from indicators.periods import (
     add_months,
@@ -852,19 +853,35 @@ def commentary(
     return " ".join(p for p in parts if p)
 
 
+# The variation and assurance in the words a councillor reads, the term in brackets.
+VARIATION_WORDS = {
+    spc.COMMON_CAUSE: "Only the ups and downs every figure has (common cause variation).",
+    spc.SPECIAL_IMPROVING: "A real change, for the better (special cause variation).",
+    spc.SPECIAL_CONCERNING: "A real change, for the worse (special cause variation).",
+    spc.SPECIAL_NEITHER: "A real change, neither better nor worse (special cause variation).",
+}
+ASSURANCE_WORDS = {
+    "consistently passes": "the target will be met every {period}",
+    "hit and miss": "the target will be met in some {period}s and missed in others",
+    "consistently fails": "the target will be missed every {period}",
+}
+
+
 def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
     """What a report prints after ``usual_range_sentence`` (which names the signal): the
-    variation and assurance, in words.
+    variation and assurance, in plain words.
 
-    "Special cause improving; assurance: hit and miss." Empty when there are too few figures
-    for process limits.
+    "A real change, for the better (special cause variation). If nothing changes, the
+    target will be met in some months and missed in others." Empty when there are too few
+    figures for process limits.
     """
     if figures.variation is None:
         return ""
-    text = figures.variation[0].upper() + figures.variation[1:]
+    text = VARIATION_WORDS[figures.variation]
     if figures.assurance is not None:
-        text += f"; assurance: {figures.assurance}"
-    return f"{text}."
+        period = "quarter" if spec.frequency == "quarterly" else "month"
+        text += f" If nothing changes, {ASSURANCE_WORDS[figures.assurance].format(period=period)}."
+    return text
 
 
 def change_variation_sentence(

@@ -41,7 +41,7 @@ DIRECTION_LABELS = {
     "deteriorating": "Deteriorating",
     "stable": "Stable",
     "none": "No comparison",
-    "monitor": "Not rated: monitoring only",
+    "monitor": "For information only",
 }
 # Standard cautions (REPORTING.md), added when an indicator has no note of its own and
 # counts recorded crimes or incidents: the first whose pattern matches the words of its
@@ -206,7 +206,10 @@ def indicator_entry(
         "measure": indicator.measure,
         "measure_label": indicator.get_measure_display(),
         "polarity": indicator.polarity,
-        "polarity_label": indicator.get_polarity_display(),
+        # In the words the key findings and definitions use (not "Monitoring only").
+        "polarity_label": INFORMATION_ONLY
+        if indicator.polarity == "monitor"
+        else indicator.get_polarity_display(),
         "frequency": indicator.frequency,
         # A snapshot of a count (every value whole) shows no decimals: 333, not 333.0.
         "places": charts.shown_places(
@@ -342,14 +345,14 @@ def by_target(entries: Sequence[dict]) -> tuple[list[dict], list[dict]]:
 
 # Key findings: every indicator counted once in each table, and the indicators that are
 # neither rated nor compared named for why, in the same words in both tables.
-MONITORING_ONLY = "Monitoring only: no target, no better or worse"
+INFORMATION_ONLY = "For information only: no better or worse direction"
 FINDING_STATUSES = {
     "green": "Green",
     "amber": "Amber",
     "red": "Red",
     "unrated": "Target set but not rated: figures missing",
     "no_target": "No target set",
-    "monitor": MONITORING_ONLY,
+    "monitor": INFORMATION_ONLY,
 }
 FINDING_DIRECTIONS = {
     "improving": "Improving",
@@ -357,7 +360,7 @@ FINDING_DIRECTIONS = {
     "stable": "Stable",
     "none_this_year": "No comparison: no figures this year yet",
     "none": "No comparison: no figures for the same months last year",
-    "monitor": MONITORING_ONLY,
+    "monitor": INFORMATION_ONLY,
 }
 RATED = ("green", "amber", "red", "improving", "deteriorating", "stable")
 

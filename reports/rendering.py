@@ -32,6 +32,7 @@ def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
         return [indicators[str(i)] for i in ids if str(i) in indicators]
 
     findings = snapshot["key_findings"]
+    actions = snapshot.get("actions") or {}
     shown = [section["key"] for section in snapshot["sections"]]
     target = pick(snapshot["performance"]["target"])
     monitor = pick(snapshot["performance"]["monitoring"])
@@ -73,6 +74,9 @@ def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
         # Figures revised since the last report, marked [r] in Appendix A (builder.revised_months).
         "revised_marked": show_appendix and any(e.get("revised") for e in target + monitor),
         "status_labels": STATUS_LABELS,
+        # The action plan's RAG table: of the actions in progress since "rated_counts".
+        "rag_rows": actions.get("rated_counts", actions.get("rag_counts", [])),
+        "rag_rounding_note": actions.get("rated_rounding_note", actions.get("rag_rounding_note")),
         "direction_labels": DIRECTION_LABELS,
         # Paragraph numbers drawn in turn by the `para` tag, section by section.
         "para_counts": {},
@@ -209,7 +213,9 @@ def _definitions_shown(
     figures = bool(told)
     return {
         "status_key": any(e.get("has_target") for e in told),
-        "monitored": any(not e.get("has_target") for e in told),
+        # No target: a direction still rated, or none (for information only).
+        "no_target": any(not e.get("has_target") and e.get("polarity") != "monitor" for e in told),
+        "information_only": any(e.get("polarity") == "monitor" for e in told),
         "direction": bool(told),
         # Appendix A compares each quarter (an overview's rows only the year to date).
         "quarters": bool(appendix_entries),

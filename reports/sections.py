@@ -15,7 +15,7 @@ STATUS = (
     ("green", "green"),
     ("unrated", "with a target but not rated (figures missing)"),
     ("no_target", "with no target set"),
-    ("monitor", "monitored without a target"),
+    ("monitor", "for information only"),
 )
 DIRECTIONS = ("improving", "deteriorating", "stable")
 # The directions a change in a count can take by chance: each says how many of its
@@ -39,11 +39,25 @@ STANDING = (
      "better."),
     ("SPC (statistical process control)", "SPC", (), "A method that tells a real change from "
      "the ups and downs every figure has."),
-    ("Normal variation", None, ("normal variation",), "A change small enough to be chance: "
-     "for counts, when the Poisson test statistic 2(\u221athis figure \u2212 \u221athe "
-     "figure compared with) lies between \u22123 and 3."),
-    ("Monitored", None, ("monitored",), "An indicator reported for information, with no "
-     "target and so no status."),
+    ("Common cause", None, ("common cause",), "The ups and downs every figure has from one "
+     "month to the next by chance: no sign of a real change."),
+    ("Special cause", None, ("special cause",), "A figure, or a run of figures, too far from "
+     "the usual or too steady a pattern to be chance: a sign of a real change, for the "
+     "better or the worse."),
+    ("Process limits", None, ("process limit",), "The top and bottom of an indicator's usual "
+     "range: how high or low its figure can go by chance alone, worked out from its own "
+     "past figures."),
+    ("Normal variation", None, ("normal variation", "poisson test"), "A change between two "
+     "counts small enough to be chance, so not a real rise or fall. The Poisson test, a "
+     "standard test for counts, decides it: for the arithmetic, the test statistic "
+     "2(\u221athis figure \u2212 \u221athe figure compared with) lies between \u22123 and "
+     "3."),
+    ("No target set", None, ("no target set",), "An indicator with no target, so no red, "
+     "amber or green status. A higher (or lower) figure is still better, so its direction "
+     "of travel is shown."),
+    ("For information only", None, ("for information only",), "An indicator with no "
+     "target and no better or worse direction (a rise is neither good nor bad news), "
+     "reported for context: it has no status and no direction of travel."),
 )  # fmt: skip
 WHEN_USED = (
     ("ASB", "ASB", (), "Anti-social behaviour: incidents reported to the police, which are "
@@ -182,8 +196,8 @@ def _direction_count(word: str, entries: Sequence[dict]) -> str:
 
 
 def statistics_sentence(entries: Sequence[dict]) -> str:
-    """A priority's indicators in one sentence: "Of its 3 indicators: 1 amber, 2 monitored
-    without a target; against last year, 2 deteriorating (1 within normal variation)."
+    """A priority's indicators in one sentence: "Of its 3 indicators: 1 amber, 2 for
+    information only; against last year, 2 deteriorating (1 within normal variation)."
     Every indicator is counted in one status group. Counts only, no percentages."""
     if not entries:
         return "No indicator with figures is reported under this priority."

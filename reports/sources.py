@@ -115,6 +115,11 @@ def action_plan(
         {row.action.plan for row in carried}, key=lambda p: (p.financial_year, p.title)
     )
     rag_counts = _count_rows(rules.rag_counts(open_rows)) if open_rows else []
+    # A RAG rating is of an action under way: one not started is counted by its progress.
+    started = [(status, closed) for status, closed in open_rows if status != rules.NOT_STARTED]
+    rated_counts = [
+        row for row in _count_rows(rules.rag_counts(started)) if row["key"] != rules.NOT_STARTED
+    ]
     return {
         # No earlier report to compare with: it says so rather than "no change since".
         "first": since is None,
@@ -133,6 +138,13 @@ def action_plan(
         "complete_total": len(rows) - len(open_rows),
         # Whether the RAG table's shares, printed whole, miss 100: it then says why.
         "rag_rounding_note": not shares_add_to_hundred(row["pct"] for row in rag_counts),
+        # Since "rated_counts" the report's RAG table is of the actions in progress (started
+        # and open), the not started counted with the complete by progress alone; the CSV
+        # keeps "rag_counts".
+        "rated_counts": rated_counts if started else [],
+        "rated_total": len(started),
+        "not_started_total": len(open_rows) - len(started),
+        "rated_rounding_note": not shares_add_to_hundred(row["pct"] for row in rated_counts),
         # Complete, in progress, not started: before the RAG rating (REPORT_CHECKLIST 21).
         "progress_counts": _count_rows(
             c
@@ -168,6 +180,7 @@ def action_plan(
                 **_action(row.action),
                 "status": rules.status_word(row.status, row.action.closed),
                 "status_key": row.status,
+                "progress": rules.PROGRESS_WORDS[rules.progress_of(row.status, row.action.closed)],
             }
             for row in rows
             if row.overdue

@@ -153,8 +153,8 @@ def test_the_report_counts_ratings_of_open_actions_and_closings_as_complete(
 
     words = _words(rendering.render_document(snapshot))
     assert (
-        "RAG ratings (red, amber, green: the risk to delivery) of the 1 open action; the 2 "
-        "complete actions are not rated"
+        "RAG ratings (red, amber, green: the risk to delivery) of the 1 action in progress; "
+        "not rated: 2 complete"
     ) in words
     day = timezone.localdate()
     on = f"closed on {day.day} {day:%B %Y}"
@@ -185,7 +185,7 @@ def test_the_draft_preview_reads_complete_for_an_action_closed_since(
     words = _words(client.get(url).content.decode())
 
     assert "1.1 Closed while red: Red to Complete, closed on" in words
-    assert "the risk to delivery) of the 1 open action" in words
+    assert "the risk to delivery) of the 1 action in progress" in words
 
 
 @pytest.mark.django_db
@@ -195,6 +195,8 @@ def test_a_snapshot_published_before_renders_as_it_did(report_after_closings):
     snapshot = copy.deepcopy(report_services.report_snapshot(report_after_closings))
     a = snapshot["actions"]
     for key in ("open_total", "complete_total", "closings_in_changes", "reopened_since"):
+        del a[key]
+    for key in ("rated_counts", "rated_total", "not_started_total", "rated_rounding_note"):
         del a[key]
     for change in a["status_changes"]:
         del change["closed_on"], change["reopened_on"]
@@ -318,3 +320,33 @@ def test_the_draft_preview_word_and_report_csv_give_an_action_reopened_since(
     assert line in [p.text for p in word.paragraphs]
     rows = {r["figure"]: r["value"] for r in csv.DictReader(io.StringIO(version.csv))}
     assert rows["actions_reopened_since_last_report"] == "2"
+
+
+@pytest.mark.django_db
+def test_the_report_rates_actions_in_progress_and_gives_the_progress_of_overdue_ones(
+    partnership_a, objective
+):
+    """Review finding: the action plan's RAG table was headed "Status", with a "Not started"
+    row (a progress, not a rating), and Appendix C's "Status" column gave Red or Amber with
+    no progress. The RAG table rates the actions in progress; the overdue ones give both."""
+    _rated(objective, "1.1", "Slipping", "red")
+    _rated(objective, "1.2", "At risk", "amber")
+    ActionFactory(objective=objective, reference="1.3", description="Waiting", due=PAST_DUE)
+    snapshot = report_services.report_snapshot(ReportFactory(partnership=partnership_a))
+    html = rendering.render_document(snapshot)
+    word = docx.Document(io.BytesIO(documents.render_docx(html, title="T", charts={})))
+
+    words = _words(html)
+    assert "1 (33%) not started" in words  # the progress sentence
+    table = html[html.index('aria-label="RAG ratings of actions"') :].split("</table>")[0]
+    assert _words(table.split(">", 1)[1]).startswith(
+        "RAG ratings (red, amber, green: the risk to delivery) of the 2 actions in progress; "
+        "not rated: 1 not started RAG rating (risk to delivery) Actions in progress"
+    )
+    assert "Not started" not in table and "Status" not in table
+    overdue = _words(html[html.index('aria-label="Overdue actions"') :].split("</table>")[0])
+    assert "Due Progress RAG rating (risk to delivery)" in overdue
+    assert "31 October 2016 In progress R Red" in overdue
+    assert "31 October 2016 Not started Not rated" in overdue
+    headers = [[c.text for c in t.rows[0].cells] for t in word.tables]
+    assert ["Action", "Lead", "Due", "Progress", "RAG rating (risk to delivery)"] in headers

@@ -331,6 +331,6 @@ def test_dashboard_monitoring_only_indicator_shows_change_and_is_not_rated(
     assert cells[:3] == ["1,149", "1,223", "−74 (−6%)"]
     # The direction, then the SPC variation in words (issue 10): neither good nor bad here.
     direction, variation = cells[3].split(" Variation: ")
-    assert direction == "– Not rated: monitoring only"
+    assert direction == "– For information only"
     assert variation == "Special cause, neither improving nor concerning"
     assert "No comparison" not in row

@@ -46,8 +46,10 @@ def test_overview_tables_target_indicators_first_with_codes_and_cautions(partner
 
     text = _text(_document(report))
 
-    targets, monitoring = text.split("Indicators with targets")[1].split("Monitored indicators")
-    assert "Monitored" not in targets and targeted.title in targets
+    targets, monitoring = text.split("Indicators with targets")[1].split(
+        "Indicators without a target"
+    )
+    assert "without a target" not in targets and targeted.title in targets
     assert monitored.title in monitoring
     assert text.index(targeted.title) < text.index(monitored.title)
     assert f"{targeted.title} {targeted.code}" in text
@@ -252,3 +254,28 @@ def test_word_carries_the_overviews_tables_cautions_and_background_papers(partne
     assert f"{indicator.title} {indicator.code}" in cells
     assert any(DEMAND in text for text in paragraphs)
     assert paragraphs[paragraphs.index("Background papers") + 1] == "None"
+
+
+@pytest.mark.django_db
+def test_indicators_without_a_target_are_named_in_the_same_words_throughout(partnership_a):
+    """Review finding: "No target set", "Monitoring only" and "Monitored" read the same, and
+    the glossary's "Monitored" fitted both. An indicator with no target whose direction is
+    rated is "No target set"; one with no better or worse is "For information only": the
+    key findings, the priorities' sentence, the table and the definitions say so alike."""
+    _, information, targeted = indicators_with_history(partnership_a, 3, last=NOV_2016)
+    Target.objects.create(indicator=targeted, financial_year=2016, kind="annual", value=5000)
+    information.polarity = "monitor"
+    information.save()
+
+    text = _text(_document(ReportFactory(partnership=partnership_a)))
+
+    assert "onitored" not in text and "onitoring only" not in text
+    summary = text[text.index("Indicators without a target") :]
+    assert "– For information only" in summary[: summary.index("Appendix A")]
+    assert "No target set 1 33% For information only: no better or worse direction 1" in text
+    assert "1 with no target set, 1 for information only" in text
+    definitions = text[text.rindex("Status key") :]
+    assert "No target set No target, so no status" in definitions
+    assert "For information only No target and no better or worse direction" in definitions
+    assert "No target set An indicator with no target" in definitions
+    assert "For information only An indicator with no target and no better" in definitions

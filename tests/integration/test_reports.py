@@ -285,7 +285,7 @@ def test_the_action_plans_rag_table_says_when_its_shares_miss_100(partnership_a,
     html = rendering.render_document(snapshot)
 
     assert snapshot["actions"]["rag_rounding_note"] is True
-    table = html[html.index('aria-label="Actions by status"') :]
+    table = html[html.index('aria-label="RAG ratings of actions"') :]
     table = table[: table.index("</div>")]
     assert table.index("</table>") < table.index(ROUNDING_NOTE)
 
@@ -1251,7 +1251,7 @@ def test_process_control_and_poisson_verdicts_use_different_words(report_a, hate
     assert row.startswith(
         "Usual range (statistical process control) November 2016's figure is within the "
         "process limits, but it is the sixth month in a row above the average (special cause "
-        "variation). Special cause improving."
+        "variation). A real change, for the better (special cause variation)."
     )
     assert "outside its usual range" not in html.split('id="appendix-')[0]
     assert "is outside normal variation" not in html
@@ -1291,7 +1291,7 @@ def test_a_summary_tables_percentage_changes_are_whole(partnership_a):
     snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
     html = rendering.render_document(snapshot)
 
-    summary = _words(html[html.index("Monitored indicators (no target)") :])
+    summary = _words(html[html.index("Indicators without a target") :])
     summary = summary[: summary.index("A.1")]
     assert "+160 (+20%)" in summary and "+24 (a rise of less than 1%)" in summary
 

@@ -73,7 +73,7 @@ def test_dashboard_row_of_a_monitored_percentage_shows_points_and_no_status(part
     assert f">42.3%{partial}" in html and f">40.0%{partial}" in html
     assert "+2.3 percentage points</td>" in html
     assert "app-status" not in html
-    assert "Not rated: monitoring only" in html
+    assert "For information only" in html
     assert 'colspan="5"></td>' in html
 
 
@@ -403,7 +403,7 @@ def test_indicator_headline_shows_status_direction_commentary_and_figures(partne
     ]
     indicator.polarity = Indicator.Polarity.MONITOR  # no status: monitoring only
     monitored = headline(indicator, result, "Up <a lot>.")
-    assert "app-status--" not in monitored and "Not rated: monitoring only" in monitored
+    assert "app-status--" not in monitored and "For information only" in monitored
 
 
 @pytest.mark.django_db

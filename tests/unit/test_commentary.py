@@ -523,7 +523,12 @@ def test_spc_summary_for_reports():
     values = [10, 14] * 7 + [11] * 6
     figures = compute(LOWER, monthly(APR_2015, values), NOV_2016, TargetSpec("annual", 120))
     # The signal is named in the sentence before it (usual_range_sentence).
-    assert spc_summary(figures, LOWER) == "Special cause improving; assurance: hit and miss."
+    # Plain words, the term once in brackets (review finding: a bare "Special cause
+    # improving." and "assurance: hit and miss" meant nothing to a councillor).
+    assert spc_summary(figures, LOWER) == (
+        "A real change, for the better (special cause variation). If nothing changes, the "
+        "target will be met in some months and missed in others."
+    )
     short = compute(LOWER, monthly(APR_2015, values[:12]), add_months(APR_2015, 11))
     assert spc_summary(short, LOWER) == ""
 
@@ -953,7 +958,9 @@ def test_a_flat_percentage_is_within_its_usual_range():
     assert usual_range_sentence(figures, spec, "November 2016") == (
         "November 2016's figure is within its usual range: no sign of a real change in its level."
     )
-    assert spc_summary(figures, spec) == "Common cause."
+    assert spc_summary(figures, spec) == (
+        "Only the ups and downs every figure has (common cause variation)."
+    )
 
 
 def test_a_point_in_time_level_is_compared_though_an_earlier_month_is_missing():

@@ -32,9 +32,7 @@ def test_direction_words_and_monitoring_only():
     assert "▼</span> Deteriorating" in render("{% govuk_direction d %}", d="Deteriorating")
     assert "►</span> Stable" in render("{% govuk_direction d %}", d="stable")
     assert "No comparison" in render("{% govuk_direction d %}", d=None)
-    assert "Not rated: monitoring only" in render(
-        "{% govuk_direction d p %}", d="improving", p="monitor"
-    )
+    assert "For information only" in render("{% govuk_direction d p %}", d="improving", p="monitor")
 
 
 def test_include_renders_the_tag():

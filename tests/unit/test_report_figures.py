@@ -310,7 +310,7 @@ def test_rolling_twelve_for_a_quarterly_indicator_ends_at_a_quarter_end(
 
 
 def test_key_findings_name_each_unrated_group_once_in_the_same_words():
-    from reports.builder import MONITORING_ONLY, key_findings
+    from reports.builder import INFORMATION_ONLY, key_findings
 
     findings = key_findings(
         [
@@ -330,14 +330,14 @@ def test_key_findings_name_each_unrated_group_once_in_the_same_words():
         "Red": (0, "0"),
         "Target set but not rated: figures missing": (1, "20"),
         "No target set": (2, "40"),
-        MONITORING_ONLY: (1, "20"),
+        INFORMATION_ONLY: (1, "20"),
     }
     assert directions == {
         "Improving": (2, "40"),
         "Deteriorating": (0, "0"),
         "Stable": (0, "0"),
         "No comparison: no figures for the same months last year": (2, "40"),
-        MONITORING_ONLY: (1, "20"),
+        INFORMATION_ONLY: (1, "20"),
     }
     # Every indicator counted exactly once in each table.
     assert sum(c for c, _ in statuses.values()) == sum(c for c, _ in directions.values()) == 5

@@ -29,7 +29,7 @@ def test_statistics_sentence_counts_status_and_direction():
     # Three indicators: one red, one amber, one monitored; the monitored one has no
     # better or worse, so only two directions are counted.
     assert sections.statistics_sentence(ENTRIES[:3]) == (
-        "Of its 3 indicators: 1 red, 1 amber, 1 monitored without a target; "
+        "Of its 3 indicators: 1 red, 1 amber, 1 for information only; "
         "against last year, 1 improving, 1 deteriorating."
     )
     assert sections.statistics_sentence([]).startswith("No indicator")
@@ -45,7 +45,7 @@ def test_statistics_sentence_counts_every_indicator_as_the_key_findings_do():
     ]
     assert sections.statistics_sentence(entries) == (
         "Of its 4 indicators: 2 with a target but not rated (figures missing), "
-        "1 with no target set, 1 monitored without a target; against last year, 1 improving."
+        "1 with no target set, 1 for information only; against last year, 1 improving."
     )
     statuses = builder.key_findings([{**e, "actions": []} for e in entries])["statuses"]
     assert {s["key"]: s["count"] for s in statuses if s["count"]} == {
@@ -148,6 +148,21 @@ def test_glossary_lists_only_the_abbreviations_and_terms_the_text_uses():
     # An abbreviation is a whole word in capitals: "nice" is no NI, "ipcc" no PCC.
     quiet = [t["term"] for t in sections.glossary("a nice day, ipcc")]
     assert "NI" not in quiet and "PCC" not in quiet
+
+
+def test_glossary_explains_the_statistical_words_in_plain_english():
+    # Review finding: the indicator blocks said "special cause", "process limits" and
+    # "(Poisson test)", and the glossary explained none of them.
+    used = sections.glossary(
+        "Special cause variation; within the process limits; common cause; a significant "
+        "rise (Poisson test)."
+    )
+    meanings = {t["term"]: t["meaning"] for t in used}
+    assert list(meanings) == ["Common cause", "Special cause", "Process limits", "Normal variation"]
+    assert "by chance" in meanings["Common cause"]
+    assert "a real change" in meanings["Special cause"]
+    assert "usual range" in meanings["Process limits"]
+    assert meanings["Normal variation"].startswith("A change between two counts small enough")
 
 
 def test_rag_points_to_the_key_only_when_the_report_prints_one():

@@ -459,9 +459,9 @@ def govuk_status_tag(status: object) -> SafeString:
 def govuk_direction(direction: object, polarity: object = "") -> SafeString:
     """`{% govuk_direction f.direction indicator.polarity %}`: direction of travel, an
     arrow hidden from screen readers and the word; a monitoring-only indicator is
-    "Not rated: monitoring only", anything else unknown "No comparison"."""
+    "For information only" (no better or worse direction), anything else unknown "No comparison"."""
     if polarity == "monitor":
-        modifier, arrow, word = "none", "–", "Not rated: monitoring only"
+        modifier, arrow, word = "none", "–", "For information only"
     else:
         modifier, arrow, word = _DIRECTIONS.get(
             str(direction or "").lower(), ("none", "–", "No comparison")
