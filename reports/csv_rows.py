@@ -194,7 +194,8 @@ def action_rows(actions: dict | None) -> list[dict]:
     its share unrounded; status changes, closures and overdue actions counted. Since
     "open_total", the RAG counts and shares are of the open actions (``actions_open``):
     a closed action is counted only as complete. Since "reopened_since", the actions
-    reopened since the last report are counted too (last)."""
+    reopened since the last report are counted too; since "rated_counts", the RAG table the
+    report prints, of the actions in progress (last)."""
     if not actions:
         return []
     rows = [
@@ -216,6 +217,14 @@ def action_rows(actions: dict | None) -> list[dict]:
     # Since "reopened_since": reopenings, like closings, are among the status changes.
     if "reopened_since" in actions:
         rows.append(row("actions_reopened_since_last_report", len(actions["reopened_since"])))
+    # Since "rated_counts": the report's RAG table, of the actions in progress (started and
+    # open), each count and share as it prints them (last).
+    if "rated_counts" in actions:
+        rows.append(row("actions_in_progress", actions["rated_total"], title="In progress"))
+        for item in actions["rated_counts"]:
+            name, label = f"actions_rated_{item['key']}", item["label"]
+            rows.append(row(f"{name}_count", item["count"], title=label))
+            rows.append(row(f"{name}_pct", item["share"], measure="percentage", title=label))
     return rows
 
 

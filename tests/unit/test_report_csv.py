@@ -7,6 +7,7 @@ import logging
 
 from reports.context import context_csv_rows
 from reports.csv_rows import (
+    action_rows,
     commissioning_rows,
     family_rows,
     indicator_rows,
@@ -408,3 +409,29 @@ def test_funding_over_allocated_is_its_own_total_beside_what_is_not_yet_allocate
     assert rows["funding_total_unallocated"]["value"] == "75000"
     assert rows["funding_total_over_allocated"]["value"] == "107932.75"
     assert rows["funding_total_over_allocated"]["measure"] == "pounds"
+
+
+def test_the_action_plans_rag_table_as_printed_is_written_of_the_actions_in_progress():
+    # The report's RAG table rates the actions in progress only (a not-started one has no
+    # risk to delivery yet); report.csv gives that table as well as its counts of the open.
+    counts = [{"key": "red", "label": "Red", "count": 1, "share": "25"}]
+    rated = [{"key": "red", "label": "Red", "count": 1, "share": "33.33333333"}]
+    actions = {
+        "total": 5, "carried": 0, "rag_counts": counts, "progress_counts": [],
+        "status_changes": [], "closed_since": [], "overdue": [], "open_total": 4,
+        "rated_counts": rated, "rated_total": 3,
+    }  # fmt: skip
+
+    rows = {r["figure"]: r for r in action_rows(actions)}
+
+    assert rows["actions_in_progress"]["value"] == 3
+    assert rows["actions_rated_red_count"]["value"] == 1
+    assert rows["actions_rated_red_pct"]["value"] == "33.33333333"
+    assert rows["actions_rag_red_pct"]["value"] == "25"
+    assert list(rows)[-3:] == [
+        "actions_in_progress",
+        "actions_rated_red_count",
+        "actions_rated_red_pct",
+    ]
+    del actions["rated_counts"], actions["rated_total"]
+    assert not [f for f in (r["figure"] for r in action_rows(actions)) if "rated" in f]
