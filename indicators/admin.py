@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -131,6 +131,12 @@ class IndicatorAdmin(RefusesDeletion, OwnThemeGroups, NationalAdmin):
         # moved to another, it would take them across. Made in the wrong one, it is
         # deleted and added again.
         return ["partnership"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        made_monitoring = "polarity" in form.changed_data and obj.polarity == obj.Polarity.MONITOR
+        if change and made_monitoring and obj.targets.exists():
+            self.message_user(request, services.targets_kept_words([obj.code]), messages.WARNING)
 
     def deletion_refusals(self, indicators):
         in_use = selectors.indicators_in_use([indicator.pk for indicator in indicators])

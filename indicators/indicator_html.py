@@ -178,15 +178,13 @@ def _targets(context: dict, year_label: str) -> str:
     targets = context["targets"]
     heading = f'<h2 class="govuk-heading-l">Targets for {year_label}</h2>\n'
     if not targets:
-        monitoring = (
-            " This indicator is for monitoring only."
+        none = (
+            "This indicator is for monitoring only, so it has no target: a monitoring-only "
+            "indicator is not rated."
             if context["indicator"].polarity == "monitor"
-            else ""
+            else f"No target has been set for {year_label}."
         )
-        return (
-            f'{heading}\n<p class="govuk-body">No target has been set for {year_label}.'
-            f"{monitoring}</p>\n\n"
-        )
+        return f'{heading}\n<p class="govuk-body">{none}</p>\n\n'
     rows = []
     indicator = context["indicator"]
     quarterly = indicator.frequency == "quarterly"
@@ -246,9 +244,14 @@ def _target_ignored(indicator) -> str:
 
 
 def _target_link(context: dict, year_label: str) -> str:
+    """The link to the year's target page: to set or change the target, or, for a
+    monitoring-only indicator, which takes none, only to remove one kept from before."""
     indicator, partnership = context["indicator"], context["partnership"]
+    monitoring = indicator.polarity == "monitor"
+    if monitoring and not context["targets"]:
+        return ""
     url = reverse("indicators:target_edit", args=[partnership.slug, indicator.pk, context["year"]])
-    verb = "Change" if context["targets"] else "Set"
+    verb = "Remove" if monitoring else "Change" if context["targets"] else "Set"
     return (
         f'<p class="govuk-body"><a class="govuk-link" href="{esc(url)}">{verb} the '
         f"{year_label} target</a></p>"

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from csp_portal.core import concurrency
+from csp_portal.core.text import joined
 
 from . import data_version, periods
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
@@ -215,6 +216,21 @@ def monitoring_only_words(indicator: Indicator) -> str:
     return (
         f"{indicator.code} is for monitoring only, so it cannot have a target: make lower or "
         "higher better for it first"
+    )
+
+
+def targets_kept_words(names: list[str]) -> str:
+    """What becomes of the targets of indicators made monitoring only (named by code), as
+    the admin and the import say it: kept, not refused, and left out of their figures
+    (`selectors.partnership_figures`) until they are rated again."""
+    if len(names) == 1:
+        return (
+            f"{names[0]} is for monitoring only: its targets are kept, but it is not measured "
+            "against them unless lower or higher is made better for it again."
+        )
+    return (
+        f"{joined(names)} are for monitoring only: their targets are kept, but they are not "
+        "measured against them unless lower or higher is made better for them again."
     )
 
 

@@ -479,6 +479,12 @@ class UserForm(OneUserAnEmail, UserChangeForm):
 
     def clean(self):
         data = super().clean()
+        # Someone without a password chooses one from a link sent to their address: taken
+        # away, they could never sign in. Only an address changed is checked (one already
+        # empty stays as it was), so they can still be deactivated or changed otherwise.
+        emptied = "email" in self.changed_data and not data.get("email", True)
+        if emptied and not self.instance.has_usable_password():
+            self.add_error("email", ValidationError(EMAIL_KEPT, code="required"))
         # The instance still holds the stored flags here (the form's go on it after clean).
         stays = all(
             data.get(flag) if flag in self.fields else getattr(self.instance, flag)
@@ -500,6 +506,16 @@ NO_PASSWORD_HELP = (
 NO_EMAIL = (
     "Enter the person's email address, or set a password: without one they choose their "
     "first from a link sent to that address."
+)
+
+
+EMAIL_KEPT = (
+    "Keep the person's email address, or set a password for them first: they have none, "
+    "and would choose one from a link sent to that address."
+)
+NO_EMAIL_TO_DISABLE = (
+    "Give the person an email address on their page first, or keep their password: "
+    "disabled, it is replaced only from a link sent to that address."
 )
 
 
@@ -550,7 +566,8 @@ class AddMemberForm(PlainTextMixin, AddUserForm):
 
 class PasswordForm(AdminPasswordChangeForm):
     """The admin's "Change password", which cannot disable the password of the last
-    administrator, and says which box is empty."""
+    administrator, nor of someone without an email address (to send them the link to
+    choose another), and says which box is empty."""
 
     # Django's warning, shown by its script when "Disabled" is chosen, keeps its id.
     usable_password_help_text = NO_PASSWORD_HELP + (
@@ -566,9 +583,11 @@ class PasswordForm(AdminPasswordChangeForm):
     def clean(self):
         data = super().clean()
         disables = data.get("set_usable_password") is False
+        # Django's template shows only the fields' errors: these are the choice's.
         if disables and _removes_last_administrator([self.user.pk]):
-            # Django's template shows only the fields' errors: this is the choice's.
             self.add_error("usable_password", LAST_ADMINISTRATOR)
+        elif disables and not self.user.email.strip():
+            self.add_error("usable_password", NO_EMAIL_TO_DISABLE)
         return data
 
 
@@ -637,6 +656,13 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
         if obj is None or permissions.is_site_admin(request.user):
             return fields
         return [*fields, *ADMINISTRATORS_ONLY]
+
+    def get_list_filter(self, request):
+        # Django's "By group" names every group: for administrators only (`GroupAdmin`).
+        filters = super().get_list_filter(request)
+        if permissions.is_site_admin(request.user):
+            return filters
+        return [item for item in filters if item != "groups"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -15,7 +15,13 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from .. import periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
-from ..services import TargetLocked, TargetMonitored, figure_snapshot, target_set
+from ..services import (
+    TargetLocked,
+    TargetMonitored,
+    figure_snapshot,
+    target_set,
+    targets_kept_words,
+)
 from ..validation import plain_number, profile_drop_words, profile_drops, same_number
 from .context import ImportContext
 from .copying import insert_rows
@@ -98,6 +104,7 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
     counts: Counter = Counter()
     indicators = ctx.indicators()
     new: list[Indicator] = []
+    made_monitoring: dict[int, str] = {}  # id -> the indicator as the report names it
     for item in items:
         values = {"title": item["title"], "polarity": item["polarity"], "measure": item["measure"]}
         # None: the file has no such column, and what is stored stays.
@@ -138,15 +145,31 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
                 ctx.row_key(item["partnership"], item["code"]),
                 _indicator_changes(current, {f: values[f] for f in changed}),
             )
+        if "polarity" in changed and values["polarity"] == Indicator.Polarity.MONITOR:
+            made_monitoring[current.pk] = ctx.row_key(item["partnership"], item["code"])
         for f in changed:
             setattr(current, f, values[f])
         current.save(update_fields=changed)
         counts["updated"] += 1
+    _note_targets_kept(made_monitoring, ctx)
     Indicator.objects.bulk_create(new, batch_size=BATCH)
     # bulk_create sends no signals: new indicators change their partnerships' pages.
     data_changed(partnership_ids={i.partnership_id for i in new})
     counts["created"] += len(new)
     return counts
+
+
+def _note_targets_kept(made_monitoring: dict[int, str], ctx: ImportContext) -> None:
+    """Say that the targets of indicators the import makes monitoring only are kept, though
+    no longer measured against: a note, not a refusal."""
+    if not made_monitoring:
+        return
+    with_targets = Target.objects.filter(indicator_id__in=made_monitoring)
+    ids = set(with_targets.values_list("indicator_id", flat=True))
+    if ids:
+        ctx.notes.append(
+            targets_kept_words([name for pk, name in made_monitoring.items() if pk in ids])
+        )
 
 
 def _indicator_changes(indicator: Indicator, values: dict) -> list[str]:

@@ -72,3 +72,25 @@ def test_an_administrator_manages_groups(client, admin_user, editors):
     assert changed.status_code == added.status_code == 302
     assert editors.permissions.count() == Permission.objects.count()
     assert Group.objects.filter(name="Readers").exists()
+
+
+def test_a_staff_user_is_not_shown_the_groups_on_the_user_list(client, partnership_a, editors):
+    """Django's "By group" filter names them all: it is an administrator's."""
+    staff = _staff_of(partnership_a, "staff-a", *USER_PERMISSIONS)
+    staff.groups.add(editors)
+    client.force_login(staff)
+    users = reverse("admin:auth_user_changelist")
+
+    listed = client.get(users)
+
+    assert listed.status_code == 200
+    assert "By group" not in listed.content.decode()
+    assert "Editors" not in listed.content.decode()
+
+
+def test_an_administrator_filters_the_user_list_by_group(client, admin_user, editors):
+    client.force_login(admin_user)
+
+    listed = client.get(reverse("admin:auth_user_changelist"))
+
+    assert "By group" in listed.content.decode() and "Editors" in listed.content.decode()

@@ -15,6 +15,7 @@ from indicators.models import Indicator, Target
 from tests.factories import IndicatorFactory, TargetFactory
 from tests.factories.series import hate_crime_indicator
 from tests.integration.target_pages import shown_target
+from tests.integration.test_admin_rules import _indicator_form
 from tests.integration.test_import import write_csv
 
 pytestmark = pytest.mark.django_db
@@ -94,10 +95,16 @@ def test_a_target_kept_for_a_monitoring_only_indicator_can_be_removed(
     url = reverse(
         "indicators:target_edit", args=[partnership_a.slug, monitored_with_a_target.pk, 2016]
     )
+    page = client.get(monitored_with_a_target.get_absolute_url()).content.decode()
 
     response = client.post(url, {**shown_target(client, url), "kind": "none"})
 
+    assert f'<a class="govuk-link" href="{url}">Remove the 2016/17 target</a>' in page
     assert response.status_code == 302 and not Target.objects.exists()
+    after = client.get(monitored_with_a_target.get_absolute_url()).content.decode()
+    assert url not in after and "This indicator is for monitoring only, so it has no target" in (
+        after
+    )
 
 
 def test_a_monitoring_only_indicator_is_refused_a_target_in_the_admin(
@@ -144,3 +151,64 @@ def test_the_service_refuses_a_new_target_for_a_monitoring_only_indicator(partne
         services.target_set(
             indicator=indicator, financial_year=2016, kind="annual", value=Decimal(5), by=None
         )
+
+
+def _made_monitoring(client, indicator: Indicator):
+    """Its admin page, sent back with "Monitoring only" chosen."""
+    targets = list(indicator.targets.all())
+    rows = {
+        "targets-TOTAL_FORMS": len(targets),
+        "targets-INITIAL_FORMS": len(targets),
+        **{f"targets-{n}-id": target.pk for n, target in enumerate(targets)},
+        **{f"targets-{n}-indicator": indicator.pk for n in range(len(targets))},
+    }
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+    return client.post(url, {**_indicator_form(indicator, polarity="monitor"), **rows}, follow=True)
+
+
+def test_the_admin_says_a_target_is_kept_when_an_indicator_is_made_monitoring_only(
+    client, admin_user, partnership_a
+):
+    rated = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=rated, financial_year=2016, kind="annual", value=Decimal(300))
+    without = IndicatorFactory(partnership=partnership_a, code="SP 10")
+    client.force_login(admin_user)
+
+    told = [str(message) for message in _made_monitoring(client, rated).context["messages"]]
+    untold = [str(message) for message in _made_monitoring(client, without).context["messages"]]
+
+    assert (
+        "SP 09 is for monitoring only: its targets are kept, but it is not measured against "
+        "them unless lower or higher is made better for it again."
+    ) in told
+    assert not any("targets are kept" in message for message in untold)
+    rated.refresh_from_db()
+    assert rated.polarity == "monitor" and rated.targets.count() == 1
+
+
+def test_an_import_says_the_targets_are_kept_of_indicators_made_monitoring_only(
+    tmp_path, partnership_a
+):
+    rated = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=rated, financial_year=2016, kind="annual", value=Decimal(300))
+    other = hate_crime_indicator(partnership_a, code="SP 10")
+    TargetFactory(indicator=other, financial_year=2016, kind="annual", value=Decimal(20))
+    without = IndicatorFactory(partnership=partnership_a, code="SP 11")
+    rows = [
+        {"partnership": partnership_a.slug, "code": i.code, "title": i.title,
+         "polarity": "monitor", "measure": i.measure}
+        for i in (rated, other, without)
+    ]  # fmt: skip
+    write_csv(tmp_path, "indicators", rows)
+
+    report = importing.import_path(tmp_path, by=None)
+
+    assert report.updated["indicators"] == 3
+    assert report.notes == [
+        "partnership-a SP 09 and partnership-a SP 10 are for monitoring only: their targets "
+        "are kept, but they are not measured against them unless lower or higher is made "
+        "better for them again."
+    ]
+    assert Target.objects.count() == 2
+    write_csv(tmp_path, "indicators", rows)
+    assert importing.import_path(tmp_path, by=None).notes == []  # already monitoring only

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from csp_portal.core.admin import EMAIL_TAKEN, NO_EMAIL
+from csp_portal.core.admin import EMAIL_KEPT, EMAIL_TAKEN, NO_EMAIL, NO_EMAIL_TO_DISABLE
 from tests.factories import MembershipFactory, UserFactory
 from tests.integration.test_admin_rules import _user_form
 from tests.integration.test_admin_users_scope import USER_PERMISSIONS, _added, _staff_of
@@ -48,6 +48,59 @@ def test_a_user_added_without_a_password_needs_an_email_address(client, admin_us
     assert _email_errors(refused) == [NO_EMAIL]
     assert with_password.status_code == 302
     assert User.objects.get(username="jbloggs").has_usable_password()
+
+
+def _without_a_password(username: str, email: str) -> User:
+    user = UserFactory(username=username, email=email)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def test_a_user_without_a_password_keeps_their_email_address(client, admin_user):
+    """Emptied, no link could reach them: they could never sign in. Someone with a password
+    may be left without one; someone without either from before is still deactivated."""
+    jbloggs = _without_a_password("jbloggs", "jo@example.org")
+    with_password = UserFactory(username="alice", email="alice@example.org")
+    neither = _without_a_password("neither", "")
+    client.force_login(admin_user)
+
+    def change(user, **changes):
+        return client.post(
+            reverse("admin:auth_user_change", args=[user.pk]), _user_form(user, **changes)
+        )
+
+    refused = change(jbloggs, email="  ")
+    emptied = change(with_password, email="")
+    deactivated = change(neither, is_active=None, first_name="Neither")
+
+    assert _email_errors(refused) == [EMAIL_KEPT]
+    assert emptied.status_code == deactivated.status_code == 302
+    for user in (jbloggs, with_password, neither):
+        user.refresh_from_db()
+    assert (jbloggs.email, with_password.email) == ("jo@example.org", "")
+    assert (neither.is_active, neither.first_name) == (False, "Neither")
+
+
+def test_the_password_of_someone_without_an_email_address_is_not_disabled(client, admin_user):
+    alice = UserFactory(username="alice", email="")
+    jo = UserFactory(username="jo", email="jo@example.org")
+    client.force_login(admin_user)
+    disable = {"usable_password": "false", "unset-password": "Disable"}
+
+    def disabled(user):
+        url = reverse("admin:auth_user_password_change", args=[user.pk])
+        return client.post(url, disable)
+
+    refused = disabled(alice)
+    allowed = disabled(jo)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {"usable_password": [NO_EMAIL_TO_DISABLE]}
+    assert allowed.status_code == 302
+    alice.refresh_from_db()
+    jo.refresh_from_db()
+    assert alice.has_usable_password() and not jo.has_usable_password()
 
 
 @pytest.mark.parametrize(

@@ -428,8 +428,12 @@ def test_indicator_page_main_part_names_years_links_and_targets(client, officer_
     monitored = hate_crime_indicator(partnership_a, code="SP 10", polarity="monitor")
     other = client.get(reverse("indicators:detail", args=[partnership_a.slug, monitored.pk]))
     html = other.content.decode()
-    assert "No target has been set for 2016/17. This indicator is for monitoring only." in html
-    assert "Set the 2016/17 target</a>" in html and "Counts police.uk" not in html
+    # A monitoring-only indicator takes no target (test_monitoring_targets): none to set.
+    assert (
+        "This indicator is for monitoring only, so it has no target: a monitoring-only "
+        "indicator is not rated."
+    ) in html and "No target has been set" not in html
+    assert "the 2016/17 target</a>" not in html and "Counts police.uk" not in html
 
 
 @pytest.mark.django_db
