@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import F, Model
+from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
 from django.forms.utils import pretty_name
 from django.shortcuts import redirect
@@ -663,6 +664,14 @@ class UserAdmin(NamesOldAndNew, RefusesDeletion, DjangoUserAdmin):
         if permissions.is_site_admin(request.user):
             return filters
         return [item for item in filters if item != "groups"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Nor by a group's id typed into the address: who belongs to which is theirs too.
+        if lookup.split(LOOKUP_SEP)[0] == "groups" and not (
+            request is not None and permissions.is_site_admin(request.user)
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

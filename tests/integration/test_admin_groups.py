@@ -86,6 +86,10 @@ def test_a_staff_user_is_not_shown_the_groups_on_the_user_list(client, partnersh
     assert listed.status_code == 200
     assert "By group" not in listed.content.decode()
     assert "Editors" not in listed.content.decode()
+    # Nor filtered by a group's id typed into the address (who belongs to which).
+    for lookup in ("groups__id__exact", "groups", "groups__name"):
+        asked = client.get(users, {lookup: editors.pk if lookup != "groups__name" else "Editors"})
+        assert asked.status_code == 400, lookup
 
 
 def test_an_administrator_filters_the_user_list_by_group(client, admin_user, editors):
@@ -94,3 +98,5 @@ def test_an_administrator_filters_the_user_list_by_group(client, admin_user, edi
     listed = client.get(reverse("admin:auth_user_changelist"))
 
     assert "By group" in listed.content.decode() and "Editors" in listed.content.decode()
+    filtered = client.get(reverse("admin:auth_user_changelist"), {"groups__id__exact": editors.pk})
+    assert filtered.status_code == 200
