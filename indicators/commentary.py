@@ -871,13 +871,17 @@ def spc_summary(figures: Figures, spec: IndicatorSpec) -> str:
     """What a report prints after ``usual_range_sentence`` (which names the signal): the
     variation and assurance, in plain words.
 
-    "A real change, for the better (special cause variation). If nothing changes, the
-    target will be met in some months and missed in others." Empty when there are too few
-    figures for process limits.
+    "A real change, for the better. If nothing changes, the target will be met in some
+    months and missed in others." (The term, "(special cause variation)", only where the
+    sentence before it has not given it.) Empty when there are too few figures for process
+    limits.
     """
     if figures.variation is None:
         return ""
     text = VARIATION_WORDS[figures.variation]
+    if figures.spc_signal is not None:
+        # ``usual_range_sentence`` before it has named the special cause once already.
+        text = text.replace(" (special cause variation)", "")
     if figures.assurance is not None:
         period = "quarter" if spec.frequency == "quarterly" else "month"
         text += f" If nothing changes, {ASSURANCE_WORDS[figures.assurance].format(period=period)}."

@@ -1251,8 +1251,9 @@ def test_process_control_and_poisson_verdicts_use_different_words(report_a, hate
     assert row.startswith(
         "Usual range (statistical process control) November 2016's figure is within the "
         "process limits, but it is the sixth month in a row above the average (special cause "
-        "variation). A real change, for the better (special cause variation)."
+        "variation). A real change, for the better."
     )
+    assert "for the better (special cause variation)" not in row  # the term once
     assert "outside its usual range" not in html.split('id="appendix-')[0]
     assert "is outside normal variation" not in html
     assert "within normal variation</span>" in html  # the month table's tested changes

@@ -526,8 +526,8 @@ def test_spc_summary_for_reports():
     # Plain words, the term once in brackets (review finding: a bare "Special cause
     # improving." and "assurance: hit and miss" meant nothing to a councillor).
     assert spc_summary(figures, LOWER) == (
-        "A real change, for the better (special cause variation). If nothing changes, the "
-        "target will be met in some months and missed in others."
+        "A real change, for the better. If nothing changes, the target will be met in some "
+        "months and missed in others."
     )
     short = compute(LOWER, monthly(APR_2015, values[:12]), add_months(APR_2015, 11))
     assert spc_summary(short, LOWER) == ""
