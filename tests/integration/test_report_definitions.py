@@ -21,7 +21,7 @@ from tests.factories.series import hate_crime_indicator, indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
 KEY = "Status key: red, amber and green (RAG)"
-MONITORED = "No target: the figures are reported for information, with no status."
+MONITORED = "No target, so no status; a higher (or lower) figure is still better"
 DIRECTION = "Direction of travel"
 QUARTERS = "each quarter is compared with the previous quarter"
 USUAL_RANGE = "Usual range (statistical process control)"

@@ -560,7 +560,7 @@ def test_documents_print_no_caption_a_heading_just_above_already_says():
 
     text = _pdf_text(pdf)
     assert text.count("Figures received since the last report") == 1
-    assert "Appendix C. Overdue actions Action Lead Due Status" in text
+    assert "Appendix C. Overdue actions Action Lead Due RAG rating (risk to delivery)" in text
     paragraphs = [p.text for p in word.paragraphs]
     assert paragraphs.count("Figures received since the last report") == 1
     assert not [p for p in word.paragraphs if p.style.name == "Caption"]
