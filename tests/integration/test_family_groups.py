@@ -17,6 +17,7 @@ from opendata.demo import family_load
 from opendata.models import CspOffenceCount, OffenceMapping, Peer
 from opendata.selectors import family_ranking
 from tests.factories import IndicatorFactory, PartnershipFactory
+from tests.migrations import migrate, migrate_to_the_end
 
 # (CSP, population, burglaries in Q1 and Q2 of 2023/24); rates per 1,000 worked by hand.
 GROUP = [
@@ -444,25 +445,18 @@ def test_dashboard_of_a_month_ranks_no_quarter_after_it(
 def test_migrating_unticks_a_group_with_two_members_ticked_as_this_partnership():
     """Which of the two is the partnership cannot be told: the group shows no rank until an
     admin ticks the right one, rather than the rank of whichever sorts first."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     before, after = (
         [("opendata", "0003_force_outcome_counts")],
         [("opendata", "0004_one_self_peer_per_partnership")],
     )
     doubled, single = PartnershipFactory(), PartnershipFactory()
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
+    old = migrate(before)
     peers = old.get_model("opendata", "Peer").objects
     for name in ("Luton", "Plymouth", "Trafford"):
         peers.create(
             partnership_id=doubled.pk, csp_name=name, population=1, is_self=name != "Luton"
         )
     peers.create(partnership_id=single.pk, csp_name="Torbay", population=1, is_self=True)
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+    migrate(after)
     assert list(Peer.objects.filter(is_self=True).values_list("csp_name", flat=True)) == ["Torbay"]
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())  # as the other tests expect
+    migrate_to_the_end()  # as the other tests expect

@@ -6,8 +6,9 @@ that the database can then refuse such clashes."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [("actions", "0006_titles_and_references_in_any_case")]
 AFTER = [("actions", "0008_recommendation_references_in_any_case")]
@@ -17,12 +18,8 @@ SOURCE = "taken in other capitals"
 @pytest.fixture
 def old_state(transactional_db):
     """The tables as they were before the two migrations; migrated to the end afterwards."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate(BEFORE)
+    migrate_to_the_end()
 
 
 def test_clashing_references_are_renamed_and_recorded(old_state):
@@ -50,8 +47,7 @@ def test_clashing_references_are_renamed_and_recorded(old_state):
     make(c, "SP1")  # nothing renamed: its version is kept
     versions = dict(partnership_model.objects.values_list("pk", "data_version"))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate(AFTER)
 
     from actions.models import ActionsChange, Recommendation
     from csp_portal.core.models import Partnership

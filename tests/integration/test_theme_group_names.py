@@ -16,6 +16,7 @@ from indicators.models import Indicator
 from tests.factories import PartnershipFactory
 from tests.integration.test_admin_rules import _partnership_form
 from tests.integration.test_import_dry_run import upload
+from tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [("core", "0011_theme_group_names_differ_by_more_than_case")]
 BEFORE_RENAMING = [("core", "0010_partnership_slug_words")]
@@ -25,20 +26,11 @@ IN_ANY_CASE = (
 )
 
 
-def _migrate(targets):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migrating_renames_the_later_of_theme_groups_differing_only_in_capitals(caplog):
     """The first made keeps its name; each later one takes the first free " (n)"."""
     plymouth, torbay = PartnershipFactory(name="Plymouth"), PartnershipFactory()
-    groups = _migrate(BEFORE_RENAMING).get_model("core", "ThemeGroup").objects
+    groups = migrate(BEFORE_RENAMING).get_model("core", "ThemeGroup").objects
     names = [
         "Safer Streets",
         "safer streets",
@@ -51,7 +43,7 @@ def test_migrating_renames_the_later_of_theme_groups_differing_only_in_capitals(
     versions = {p.pk: p.data_version for p in Partnership.objects.all()}
 
     with caplog.at_level(logging.WARNING, logger="csp_portal.core.migrations"):
-        _migrate(BEFORE)
+        migrate(BEFORE)
 
     stored = dict(ThemeGroup.objects.values_list("pk", "name"))
     assert [stored[made[name]] for name in names] == [
@@ -69,26 +61,19 @@ def test_migrating_renames_the_later_of_theme_groups_differing_only_in_capitals(
         "“SAFER STREETS (4)”: its name differed from an older group's only in capitals.",
     ]
     assert all(p.data_version != versions[p.pk] for p in Partnership.objects.all())
-    _migrate(_leaf_nodes())  # the constraint now holds, as the other tests expect
+    migrate_to_the_end()  # the constraint now holds, as the other tests expect
     with pytest.raises(IntegrityError), transaction.atomic():
         ThemeGroup.objects.create(partnership=plymouth, name="DRUGS")
-
-
-def _leaf_nodes():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_migrating_a_name_at_its_full_length_keeps_it_within_the_column():
     partnership = PartnershipFactory()
-    groups = _migrate(BEFORE_RENAMING).get_model("core", "ThemeGroup").objects
+    groups = migrate(BEFORE_RENAMING).get_model("core", "ThemeGroup").objects
     groups.create(partnership_id=partnership.pk, name="A" * 200)
     later = groups.create(partnership_id=partnership.pk, name="a" * 200).pk
 
-    _migrate(_leaf_nodes())
+    migrate_to_the_end()
 
     assert ThemeGroup.objects.get(pk=later).name == "a" * 196 + " (2)"
 

@@ -4,8 +4,8 @@ capitals is renamed "... (2)", with the change in the history of action plans, s
 database can then refuse such clashes."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [("actions", "0004_issue_order_blank_dates_last")]
 AFTER = [("actions", "0006_titles_and_references_in_any_case")]
@@ -14,12 +14,8 @@ AFTER = [("actions", "0006_titles_and_references_in_any_case")]
 @pytest.fixture
 def old_state(transactional_db):
     """The tables as they were before the two migrations; migrated to the end afterwards."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate(BEFORE)
+    migrate_to_the_end()
 
 
 def test_clashing_titles_and_references_are_renamed_and_recorded(old_state):
@@ -39,8 +35,7 @@ def test_clashing_titles_and_references_are_renamed_and_recorded(old_state):
     plan_model.objects.create(partnership=b, title=long_title, financial_year=2016)
     plan_model.objects.create(partnership=b, title=long_title.upper(), financial_year=2016)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate(AFTER)
 
     from actions.models import ActionPlan, ActionsChange, Risk
 

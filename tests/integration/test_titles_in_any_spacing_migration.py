@@ -4,8 +4,8 @@ from an earlier one only so is renamed "... (2)", with the change in the history
 plans."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_the_end
 
 BEFORE = [("actions", "0008_recommendation_references_in_any_case")]
 AFTER = [("actions", "0009_rename_titles_and_references_taken_in_other_spaces")]
@@ -15,12 +15,8 @@ SOURCE = "taken in other capitals"
 @pytest.fixture
 def old_state(transactional_db):
     """The tables as they were before the migration; migrated to the end afterwards."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    yield executor.loader.project_state(BEFORE).apps
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield migrate(BEFORE)
+    migrate_to_the_end()
 
 
 def test_titles_and_references_differing_only_in_spaces_are_renamed_and_recorded(old_state):
@@ -55,8 +51,7 @@ def test_titles_and_references_differing_only_in_spaces_are_renamed_and_recorded
     risk(c, "R 1")  # nothing renamed: its version is kept
     versions = dict(partnership_model.objects.values_list("pk", "data_version"))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate(AFTER)
 
     from actions.models import ActionPlan, ActionsChange, Risk
     from csp_portal.core.models import Partnership
