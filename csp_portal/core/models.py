@@ -435,7 +435,8 @@ class Meeting(models.Model):
 class Session(AbstractBaseSession):
     """A signed-in session, kept in the database (``csp_portal/core/sessions.py``) with the
     user it belongs to as a column: every request reads the session and its user in one
-    query, and deleting a user, or saving them inactive, ends their sessions."""
+    query, and deleting a user, or saving them inactive, ends their sessions (a session
+    read whose user is inactive, after a bulk update, ends then)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"

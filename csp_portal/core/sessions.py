@@ -73,6 +73,8 @@ def _session_and_partnership() -> PreparedPair:
 
 class SessionStore(DatabaseStore):
     _partnership_slug = None  # while a read takes the partnership with this slug too
+    # Whether the cookie named a sign-in that has ended (`sign_in_ended`).
+    lapsed = False
 
     @classmethod
     def get_model_class(cls):
@@ -103,6 +105,9 @@ class SessionStore(DatabaseStore):
             if pair and read is not None:
                 read[slug] = pair[1]
         if session is None or session.expire_date <= timezone.now():
+            # A row that is gone was deleted: its person signed out elsewhere, or may no
+            # longer sign in. An expired row without a user was never a sign-in.
+            self.lapsed = session is None or session.user_id is not None
             self._session_key = None
             self._user_read = None
             return None
@@ -179,7 +184,18 @@ def _user(request):
     if not hasattr(request, "_cached_user"):
         with _reading_user_of(request):
             request._cached_user = auth.get_user(request)
+        if not request._cached_user.is_authenticated and SESSION_KEY in request.session:
+            _refused_session_ended(request.session)
     return request._cached_user
+
+
+def _refused_session_ended(session) -> None:
+    """A signed-in session whose user may not sign in now ends for good. Saving a user
+    inactive deletes their sessions (`inactive_user_signed_out`), but a bulk ``update()``
+    sends no signal: the session would only pause while they were inactive, and made
+    active again, the old cookie would sign them back in without a password."""
+    session.flush()
+    session.lapsed = True
 
 
 class AuthenticationMiddleware(DjangoAuthentication):
@@ -294,3 +310,78 @@ def signed_in(sender, request, user, **kwargs) -> None:
     save sets its expiry."""
     request.session[SIGNED_IN] = request.session[RENEWED] = _now()
     _capped(request.session)
+
+
+# A browser signed in keeps this cookie, which says only that, until it signs out.
+HAD_SIGN_IN_COOKIE = "csp_had_sign_in"
+HAD_SIGN_IN_SECONDS = 30 * 24 * 60 * 60
+
+
+class SignInEndedMiddleware:
+    """Keeps the cookie that lets the sign-in page say "your sign-in has ended" to
+    someone whose sign-in did (`sign_in_ended`), and only to them. The session cannot
+    tell: a browser drops the session cookie itself when the session expires (its age is
+    the session's), and Django drops it on the redirect to sign in when the session is
+    gone. So a browser signed in keeps this cookie: it is set with the session's own
+    cookie (at sign-in and at each renewal) to live a month longer, on any signed-in
+    response without it (a session from before it was kept), and on the response to a
+    cookie naming a session that has ended. Signing out deletes it
+    (`signin.SignOutView`). It holds no name, and nothing is read for it: only a session
+    the request read anyway is looked at. Place it before ``SessionMiddleware``, to see
+    the session cookie that middleware sets.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return response
+        kept = _had_sign_in(request)
+        if SESSION_KEY in session:
+            renewed = settings.SESSION_COOKIE_NAME in response.cookies
+            if renewed or not kept:
+                _had_sign_in_set(response)
+        elif getattr(session, "lapsed", False) and not kept:
+            _had_sign_in_set(response)
+        return response
+
+
+def _had_sign_in_set(response) -> None:
+    response.set_cookie(
+        HAD_SIGN_IN_COOKIE,
+        "1",
+        max_age=HAD_SIGN_IN_SECONDS,
+        path=settings.SESSION_COOKIE_PATH,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=True,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+
+
+def had_sign_in_deleted(response) -> None:
+    """This browser signed out: no sign-in of its has ended without its saying so."""
+    response.delete_cookie(
+        HAD_SIGN_IN_COOKIE,
+        path=settings.SESSION_COOKIE_PATH,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
+
+
+def sign_in_ended(request) -> bool:
+    """Whether the person asking had a sign-in that ended without their signing out (it
+    expired, or was ended: a password changed, an account made inactive): not signed in
+    now, and either the cookie they sent named a session that has ended, or this browser
+    was signed in since it last signed out."""
+    if request.user.is_authenticated:
+        return False
+    return _had_sign_in(request) or getattr(request.session, "lapsed", False)
+
+
+def _had_sign_in(request) -> bool:
+    # A deleted cookie may still be sent, empty (Django's test client sends it so).
+    return bool(request.COOKIES.get(HAD_SIGN_IN_COOKIE))

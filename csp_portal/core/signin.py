@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
+from .sessions import had_sign_in_deleted, sign_in_ended
+
 
 class SignInForm(AuthenticationForm):
     """Django's sign-in form, saying which box is empty in words (GOV.UK style)."""
@@ -46,6 +48,7 @@ class SignInView(LoginView):
             **kwargs,
         )
         context["for_report"] = _names_a_report(context.get("next") or "")
+        context["sign_in_ended"] = sign_in_ended(self.request)
         return context
 
 
@@ -218,7 +221,9 @@ class SignOutView(LogoutView):
     def post(self, request, *args, **kwargs):
         if not (_sent_from_this_site(request) or _csrf_token_valid(request)):
             return self.get(request, *args, **kwargs)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        had_sign_in_deleted(response)
+        return response
 
 
 def _sent_from_this_site(request) -> bool:

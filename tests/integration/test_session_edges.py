@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from csp_portal.core import sessions
 from csp_portal.core.models import Session
-from tests.factories import IndicatorFactory
+from tests.factories import IndicatorFactory, ReportFactory
+from tests.factories.actions import ActionPlanFactory
 from tests.integration.test_signin import LOCKED, fail, sign_in
 
 
@@ -123,6 +124,88 @@ def test_a_bad_request_gets_the_sites_page(client, settings):
 def test_sign_in_from_a_page_says_why(client):
     page = client.get(reverse("login"), {"next": "/p/partnership-a/"}).content.decode()
     assert "Sign in to go on to the page you asked for." in page
+    assert "sign-in has ended" not in page.lower()
+
+
+ENDED = "Your sign-in has ended"
+
+
+@pytest.fixture
+def pages(partnership_a):
+    """A page of each kind someone signed out is sent to sign in from."""
+    plan = ActionPlanFactory(partnership=partnership_a)
+    report = ReportFactory(partnership=partnership_a)
+    return {
+        "indicator": IndicatorFactory(partnership=partnership_a).get_absolute_url(),
+        "plan": reverse("actions:plan", args=[partnership_a.slug, plan.pk]),
+        "report": reverse("reports:detail", args=[partnership_a.slug, report.pk]),
+    }
+
+
+def _sent_to_sign_in(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    return client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["indicator", "plan", "report"])
+def test_the_sign_in_page_says_a_sign_in_has_ended_only_to_someone_whose_one_did(
+    client, officer_a, pages, page
+):
+    # Said to everyone, it told a member of the public their sign-in had ended.
+    url = pages[page]
+    assert "sign-in has ended" not in _sent_to_sign_in(client, url).lower()
+
+    sign_in(client, "officer-a", "pw-for-tests-1")
+    assert not client.get(url).get("Location", "").startswith(reverse("login"))
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    del client.cookies["sessionid"]  # as a browser drops it when it expires
+
+    ended = _sent_to_sign_in(client, url)
+    assert ENDED in ended
+    assert "a sign-in ends after 8 hours without using the site" in ended
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["indicator", "plan", "report"])
+def test_a_session_ended_on_the_server_says_so_where_its_cookie_is_sent(
+    client, officer_a, pages, page
+):
+    client.force_login(officer_a)
+    Session.objects.all().delete()  # signed out in another server process, or deactivated
+
+    assert ENDED in _sent_to_sign_in(client, pages[page])
+    assert ENDED in _sent_to_sign_in(client, pages[page])  # and again, cookie gone
+
+
+@pytest.mark.django_db
+def test_an_expired_session_with_its_cookie_still_sent_says_so(client, officer_a, pages):
+    client.force_login(officer_a)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+
+    assert ENDED in _sent_to_sign_in(client, pages["indicator"])
+
+
+@pytest.mark.django_db
+def test_after_signing_out_the_sign_in_page_does_not_say_a_sign_in_ended(client, officer_a, pages):
+    sign_in(client, "officer-a", "pw-for-tests-1")
+    client.get(pages["plan"])
+    client.post(reverse("logout"), headers={"Sec-Fetch-Site": "same-origin"})
+
+    page = _sent_to_sign_in(client, pages["plan"])
+    assert "sign-in has ended" not in page.lower()
+    assert "Sign in to go on to the page you asked for." in page
+
+
+@pytest.mark.django_db
+def test_an_anonymous_session_that_expired_is_no_ended_sign_in(client, pages):
+    session = client.session  # a session before signing in
+    session["note"] = "kept"
+    session.save()
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+
+    assert "sign-in has ended" not in _sent_to_sign_in(client, pages["indicator"]).lower()
 
 
 @pytest.mark.django_db

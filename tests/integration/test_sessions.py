@@ -4,6 +4,7 @@ query, and ended everywhere when the person signs out."""
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -124,3 +125,22 @@ def test_a_session_of_someone_signed_out_has_no_user(officer_a):
     session.save()
     assert Session.objects.get().user_id is None
     assert not is_signed_in(client)
+
+
+@pytest.mark.django_db
+def test_a_user_deactivated_in_bulk_is_refused_and_their_old_cookie_never_signs_in_again(
+    officer_a, panel_a
+):
+    # No page deactivates in bulk, but a shell or a future admin action might: no signal
+    # runs, so the session is ended when it is next read.
+    client, other = signed_in(officer_a), signed_in(panel_a)
+    old_cookie = same_session(client)
+    User = get_user_model()
+
+    User.objects.filter(pk=officer_a.pk).update(is_active=False)
+    assert not is_signed_in(client)
+    User.objects.filter(pk=officer_a.pk).update(is_active=True)
+
+    assert not is_signed_in(old_cookie)
+    assert is_signed_in(other)
+    assert list(Session.objects.values_list("user_id", flat=True)) == [panel_a.pk]
