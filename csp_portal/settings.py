@@ -79,13 +79,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before SessionMiddleware, to see the session cookie it sets.
-    "csp_portal.core.sessions.SignInEndedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "csp_portal.core.sessions.AuthenticationMiddleware",
     "csp_portal.core.sessions.SlidingSessionMiddleware",
+    "csp_portal.core.sessions.SignInEndedMiddleware",
     "csp_portal.core.sessions.PartnershipWithSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

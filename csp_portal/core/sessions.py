@@ -33,6 +33,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAut
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import DatabaseError, connection
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
@@ -312,23 +313,18 @@ def signed_in(sender, request, user, **kwargs) -> None:
     _capped(request.session)
 
 
-# A browser signed in keeps this cookie, which says only that, until it signs out.
-HAD_SIGN_IN_COOKIE = "csp_had_sign_in"
-HAD_SIGN_IN_SECONDS = 30 * 24 * 60 * 60
+# Added to the sign-in redirect of a request whose cookie named a sign-in that has ended.
+ENDED_PARAMETER = "ended"
 
 
 class SignInEndedMiddleware:
-    """Keeps the cookie that lets the sign-in page say "your sign-in has ended" to
-    someone whose sign-in did (`sign_in_ended`), and only to them. The session cannot
-    tell: a browser drops the session cookie itself when the session expires (its age is
-    the session's), and Django drops it on the redirect to sign in when the session is
-    gone. So a browser signed in keeps this cookie: it is set with the session's own
-    cookie (at sign-in and at each renewal) to live a month longer, on any signed-in
-    response without it (a session from before it was kept), and on the response to a
-    cookie naming a session that has ended. Signing out deletes it
-    (`signin.SignOutView`). It holds no name, and nothing is read for it: only a session
-    the request read anyway is looked at. Place it before ``SessionMiddleware``, to see
-    the session cookie that middleware sets.
+    """Tells the sign-in page that the cookie of the request sent there named a sign-in
+    that has ended without its person signing out (it expired, or was ended: signed out
+    elsewhere, a password changed, an account made inactive), by ``?ended=1`` on the
+    redirect: Django drops the cookie on that redirect, so the sign-in page cannot see it.
+    A browser drops an expired session's cookie itself, so someone who sends none is told
+    only "if you were signed in"; no second cookie is kept to tell, as it would outlive
+    the sign-in it tells of. Nothing is read for it. Place it after ``SessionMiddleware``.
     """
 
     def __init__(self, get_response):
@@ -336,52 +332,18 @@ class SignInEndedMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        session = getattr(request, "session", None)
-        if session is None or not session.accessed:
+        if not getattr(getattr(request, "session", None), "lapsed", False):
             return response
-        kept = _had_sign_in(request)
-        if SESSION_KEY in session:
-            renewed = settings.SESSION_COOKIE_NAME in response.cookies
-            if renewed or not kept:
-                _had_sign_in_set(response)
-        elif getattr(session, "lapsed", False) and not kept:
-            _had_sign_in_set(response)
+        location = response.get("Location", "")
+        if location.startswith(resolve_url(settings.LOGIN_URL)):
+            joiner = "&" if "?" in location else "?"
+            response["Location"] = f"{location}{joiner}{ENDED_PARAMETER}=1"
         return response
 
 
-def _had_sign_in_set(response) -> None:
-    response.set_cookie(
-        HAD_SIGN_IN_COOKIE,
-        "1",
-        max_age=HAD_SIGN_IN_SECONDS,
-        path=settings.SESSION_COOKIE_PATH,
-        domain=settings.SESSION_COOKIE_DOMAIN,
-        secure=settings.SESSION_COOKIE_SECURE or None,
-        httponly=True,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
-    )
-
-
-def had_sign_in_deleted(response) -> None:
-    """This browser signed out: no sign-in of its has ended without its saying so."""
-    response.delete_cookie(
-        HAD_SIGN_IN_COOKIE,
-        path=settings.SESSION_COOKIE_PATH,
-        domain=settings.SESSION_COOKIE_DOMAIN,
-        samesite=settings.SESSION_COOKIE_SAMESITE,
-    )
-
-
 def sign_in_ended(request) -> bool:
-    """Whether the person asking had a sign-in that ended without their signing out (it
-    expired, or was ended: a password changed, an account made inactive): not signed in
-    now, and either the cookie they sent named a session that has ended, or this browser
-    was signed in since it last signed out."""
+    """Whether the person asking was sent here from a sign-in that has ended
+    (`SignInEndedMiddleware`), or sends a cookie naming one."""
     if request.user.is_authenticated:
         return False
-    return _had_sign_in(request) or getattr(request.session, "lapsed", False)
-
-
-def _had_sign_in(request) -> bool:
-    # A deleted cookie may still be sent, empty (Django's test client sends it so).
-    return bool(request.COOKIES.get(HAD_SIGN_IN_COOKIE))
+    return request.GET.get(ENDED_PARAMETER) == "1" or getattr(request.session, "lapsed", False)

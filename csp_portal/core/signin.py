@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
-from .sessions import had_sign_in_deleted, sign_in_ended
+from .sessions import sign_in_ended
 
 
 class SignInForm(AuthenticationForm):
@@ -221,9 +221,7 @@ class SignOutView(LogoutView):
     def post(self, request, *args, **kwargs):
         if not (_sent_from_this_site(request) or _csrf_token_valid(request)):
             return self.get(request, *args, **kwargs)
-        response = super().post(request, *args, **kwargs)
-        had_sign_in_deleted(response)
-        return response
+        return super().post(request, *args, **kwargs)
 
 
 def _sent_from_this_site(request) -> bool:
