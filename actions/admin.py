@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from csp_portal.core.admin import (
+    AsksAgainAfterARace,
     InAdministeredPartnerships,
     KeepsHistory,
     LooksUpInItsPartnership,
@@ -23,7 +24,7 @@ from .models import (
 )
 
 
-class ActionsAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
+class ActionsAdmin(AsksAgainAfterARace, InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
     """Changes made here join the history of action plans, as the site's do; a staff user
     sees only the rows of the partnerships they edit."""
 

@@ -7,12 +7,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.breadcrumbs import Crumb, section
-from csp_portal.core.models import ChangeRecord, Meeting, Membership, Partnership, ThemeGroup
+from csp_portal.core.models import (
+    ChangeRecord,
+    KeepsNameKey,
+    Meeting,
+    Membership,
+    Partnership,
+    ThemeGroup,
+)
 from csp_portal.core.text import shortened
 from indicators import periods
 from indicators.models import Indicator
@@ -28,14 +34,13 @@ def namesake(
 ) -> str | None:
     """The ``field`` of another row of the partnership that ``value`` would be taken for (a
     plan's title, a risk's or recommendation's reference): the same in any capitals and
-    spaces (`rules.unique_key`), the first made; or None. Compared here, not in the
-    database: SQLite folds the capitals of ASCII letters only, and no database spaces."""
+    spaces (`rules.unique_key`, kept in the row's ``<field>_key``), the first made; or None."""
     if not partnership_id or not value:
         return None
-    key = rules.unique_key(value)
-    others = model.objects.filter(partnership_id=partnership_id).exclude(pk=pk)
-    stored = others.order_by("pk").values_list(field, flat=True)
-    return next((s for s in stored if rules.unique_key(s) == key), None)
+    others = model.objects.filter(
+        partnership_id=partnership_id, **{f"{field}_key": rules.unique_key(value)}
+    ).exclude(pk=pk)
+    return others.order_by("pk").values_list(field, flat=True).first()
 
 
 def latest_due(financial_year: int, start_month: int) -> datetime.date:
@@ -54,7 +59,7 @@ class Status(models.TextChoices):
     GREEN = rules.GREEN, "Green"
 
 
-class ActionPlan(models.Model):
+class ActionPlan(KeepsNameKey, models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="action_plans"
     )
@@ -62,21 +67,24 @@ class ActionPlan(models.Model):
         ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_plans"
     )
     title = models.CharField(max_length=200)
+    # The title in any capitals and spaces (`rules.unique_key`), set by save.
+    title_key = models.TextField(editable=False)
     financial_year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(periods.MIN_YEAR), MaxValueValidator(periods.MAX_YEAR)],
         help_text="Start year: 2006 is 2006/07.",
     )
+
+    name_fields = ("title", "title_key")
 
     class Meta:
         ordering = ["partnership__name", "-financial_year", "title"]
         constraints = [
             # Two titles differing only in capitals or spaces would be one plan to an
             # import: clean() refuses them, naming the plan that has it; the database
-            # folds the capitals at least, which stops a race.
+            # refuses them too, which stops a race (`KeepsNameKey`).
             models.UniqueConstraint(
-                Lower("title"),
-                "partnership",
-                name="unique_action_plan_title_any_case",
+                fields=["partnership", "title_key"],
+                name="unique_action_plan_title_key",
                 violation_error_message="This partnership already has a plan with this title.",
             )
         ]
@@ -265,9 +273,11 @@ class OpenClosed(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Risk(models.Model):
+class Risk(KeepsNameKey, models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="risks")
     reference = models.CharField(max_length=20)
+    # The reference in any capitals and spaces (`rules.unique_key`), set by save.
+    reference_key = models.TextField(editable=False)
     theme_group = models.ForeignKey(
         ThemeGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks"
     )
@@ -283,15 +293,16 @@ class Risk(models.Model):
     status = models.CharField(max_length=6, choices=OpenClosed.choices, default=OpenClosed.OPEN)
     review_date = models.DateField(null=True, blank=True)
 
+    name_fields = ("reference", "reference_key")
+
     class Meta:
         ordering = ["partnership__name", "reference"]
         constraints = [
             # risks.csv finds a risk by its reference in any capitals and spaces (as
-            # clean() refuses); the database folds the capitals at least.
+            # clean() refuses, and the database: `KeepsNameKey`).
             models.UniqueConstraint(
-                Lower("reference"),
-                "partnership",
-                name="unique_risk_reference_any_case",
+                fields=["partnership", "reference_key"],
+                name="unique_risk_reference_key",
                 violation_error_message="This partnership already has a risk with this reference.",
             ),
             models.CheckConstraint(
@@ -374,7 +385,7 @@ class CrossThemeIssue(models.Model):
             raise ValidationError(errors)
 
 
-class Recommendation(models.Model):
+class Recommendation(KeepsNameKey, models.Model):
     """What a scrutiny panel recommended at a meeting, to whom, and what became of it."""
 
     class Status(models.TextChoices):
@@ -395,21 +406,24 @@ class Recommendation(models.Model):
     )
     meeting_date = models.DateField()
     reference = models.CharField(max_length=20)
+    # The reference in any capitals and spaces (`rules.unique_key`), set by save.
+    reference_key = models.TextField(editable=False)
     recommendation = models.TextField()
     assigned_to = models.CharField("to whom", max_length=200)
     response = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
     due = models.DateField("due date", null=True, blank=True)
 
+    name_fields = ("reference", "reference_key")
+
     class Meta:
         ordering = ["partnership__name", "-meeting_date", "reference"]
         constraints = [
             # recommendations.csv finds a recommendation by its reference in any capitals
-            # and spaces (as clean() refuses); the database folds the capitals at least.
+            # and spaces (as clean() refuses, and the database: `KeepsNameKey`).
             models.UniqueConstraint(
-                "partnership",
-                Lower("reference"),
-                name="unique_recommendation_reference_any_case",
+                fields=["partnership", "reference_key"],
+                name="unique_recommendation_reference_key",
                 violation_error_message=(
                     "This partnership already has a recommendation with this reference."
                 ),

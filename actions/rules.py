@@ -212,7 +212,8 @@ LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
 def unique_key(text: str) -> str:
     """What makes two plan titles, or two risk or recommendation references, name one row
     of a partnership: the imports find a row by it, in any capitals and spacing
-    (`name_key`: "sp  1" is "SP 1", "équipe" is "Équipe"), as theme groups by name."""
+    (`name_key`: "sp  1" is "SP 1", "équipe" is "Équipe"), as theme groups by name, and
+    each row keeps it, which the database holds unique (`KeepsNameKey`)."""
     return name_key(text)
 
 

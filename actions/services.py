@@ -244,13 +244,12 @@ def _name_taken(
     model: type[Model], field: str, value: str | None, *, partnership, error: Callable[[str], str]
 ) -> Taken | None:
     """The rows of the partnership with ``value`` (a plan's title, a risk's or
-    recommendation's reference) in any capitals, as the database's constraint folds them,
-    and the error naming the stored one; the model's clean() compares spaces, and capitals
-    beyond ASCII on SQLite (`rules.unique_key`), with the same error."""
+    recommendation's reference) in any capitals and spaces (`rules.unique_key`, as the
+    database's constraint holds them unique), and the error naming the stored one."""
     if value is None:
         return None
     return Taken(
-        model.objects.filter(partnership=partnership, **{f"{field}__iexact": value}),
+        model.objects.filter(partnership=partnership, **{f"{field}_key": rules.unique_key(value)}),
         lambda found: {field: error(getattr(found, field))},
     )
 

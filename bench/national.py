@@ -114,7 +114,13 @@ def build(partnerships: int, indicators: int, years: int, *, audit: bool) -> dic
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
-    from csp_portal.core.models import Membership, Organisation, Partnership, ThemeGroup
+    from csp_portal.core.models import (
+        Membership,
+        Organisation,
+        Partnership,
+        ThemeGroup,
+        theme_group_key,
+    )
     from indicators.models import Actual, FigureChange, Indicator, Target
 
     rng = random.Random(2016)
@@ -144,7 +150,10 @@ def build(partnerships: int, indicators: int, years: int, *, audit: bool) -> dic
         by_slug = {p.slug: p for p in Partnership.objects.all()}
         ordered = [by_slug[f"csp-{p:03d}"] for p in range(partnerships)]
         ThemeGroup.objects.bulk_create(
-            ThemeGroup(partnership=p, name=name) for p in ordered for name in THEMES
+            # bulk_create skips save, which keeps the key the database holds unique.
+            ThemeGroup(partnership=p, name=name, name_key=theme_group_key(name))
+            for p in ordered
+            for name in THEMES
         )
         groups = {(g.partnership_id, g.name): g for g in ThemeGroup.objects.all()}
         User.objects.bulk_create(

@@ -1,6 +1,7 @@
 """Telling apart the rows of a partnership that name one row in any capitals and spaces,
 for the data migrations that do it before a rule refuses such pairs (0007, recommendations'
-references; 0009, plans' titles and risks' references). Not a migration itself (its name
+references; 0009, plans' titles and risks' references; 0011, all three again before the
+database holds their keys unique, and filling the keys). Not a migration itself (its name
 starts with "_"), and kept as they ran: the rule is the one of their day, not whatever
 actions.rules says later.
 
@@ -80,3 +81,14 @@ def rename_clashes(apps, *fields: tuple[str, str, str]) -> None:
         partnership.objects.filter(pk=pk).update(
             data_version=uuid.uuid4(), context_version=uuid.uuid4()
         )
+
+
+def fill_keys(apps, *fields: tuple[str, str, str]) -> None:
+    """For each (model name, field, key's field): set every row's key to its ``field`` in
+    any capitals and spaces."""
+    for model_name, field, key_field in fields:
+        model = apps.get_model("actions", model_name)
+        rows = list(model.objects.only("pk", field))
+        for row in rows:
+            setattr(row, key_field, _key(getattr(row, field)))
+        model.objects.bulk_update(rows, [key_field], batch_size=500)

@@ -16,7 +16,7 @@ from django.contrib.auth.forms import (
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import IntegrityError, router
 from django.db.models import F, Model
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -351,6 +351,25 @@ def _history_pending(request) -> dict:
     """The rows saved in this request, as they were before (by the id of the instance),
     until their many-to-many fields and inlines are saved too."""
     return request.__dict__.setdefault("_history_before", {})
+
+
+class AsksAgainAfterARace:
+    """A model admin whose rows have a name the database holds unique in its partnership
+    whatever its capitals and spaces (`KeepsNameKey`), or a number or reference unique in
+    its parent. The form's checks found it free, but another session saved it in the
+    instant before this one's write, which the database then refused: the whole save is
+    undone and the form is asked once more, when its checks find the other's row and say
+    so in their own words, rather than an error page. A second refusal is another fault,
+    and raised."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            request.__dict__.pop("_history_before", None)  # of the save undone
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class KeepsHistory:
@@ -819,7 +838,7 @@ def theme_group_named_twice(first: str) -> str:
     """Why a partnership's page cannot give two rows one theme group's name."""
     return (
         f"Another row already names the theme group “{first}”: give each theme group one "
-        "row, with names that differ by more than capitals."
+        "row, with names that differ by more than capitals and spaces."
     )
 
 
@@ -934,7 +953,11 @@ def partnerships_kept(partnerships: list[Partnership]) -> list[str]:
 
 @admin.register(Partnership)
 class PartnershipAdmin(
-    InAdministeredPartnerships, NamesOldAndNew, RefusesDeletion, admin.ModelAdmin
+    AsksAgainAfterARace,
+    InAdministeredPartnerships,
+    NamesOldAndNew,
+    RefusesDeletion,
+    admin.ModelAdmin,
 ):
     form = PlainTextModelForm
     partnership_path = "pk"  # a partnership is its own
@@ -965,7 +988,9 @@ class PartnershipAdmin(
 
 
 @admin.register(ThemeGroup)
-class ThemeGroupAdmin(InAdministeredPartnerships, RefusesDeletion, admin.ModelAdmin):
+class ThemeGroupAdmin(
+    AsksAgainAfterARace, InAdministeredPartnerships, RefusesDeletion, admin.ModelAdmin
+):
     form = PlainTextModelForm
     list_display = ["name", "partnership", "chair", "coordinator"]
     list_filter = ["partnership"]

@@ -7,7 +7,6 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.dates import MONTHS
 from django.utils.text import slugify
@@ -292,6 +291,43 @@ class ChangeRecord(models.Model):
         cls.objects.create(old=old, new=new, label=label[:size], **fields)
 
 
+class KeepsNameKey:
+    """A model with a name (a theme group's name, a plan's title, a risk's or a
+    recommendation's reference) that names one row of its partnership whatever its capitals
+    and spaces, kept beside it as its `name_key` in a column of its own: the database holds
+    that column unique in the partnership, as it cannot fold the name itself (SQLite folds
+    the capitals of ASCII letters only, no database spaces), so two saves at once, or a
+    script, cannot store "SP 1" beside "sp  1". Set on every save, and checked before
+    (``clean`` names the row that has the name; the constraint stays the last word). A
+    write that skips ``save`` (``bulk_create``, ``update()``) sets it with `name_key`.
+
+    ``name_fields``: the name's field and its key's.
+    """
+
+    name_fields: tuple[str, str]
+
+    def _keep_name_key(self) -> None:
+        name, key = self.name_fields
+        setattr(self, key, name_key(getattr(self, name) or ""))
+
+    def save(self, *args, **kwargs) -> None:
+        self._keep_name_key()
+        name, key = self.name_fields
+        fields = kwargs.get("update_fields")
+        if fields is not None and name in fields:
+            kwargs["update_fields"] = {*fields, key}
+        super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # The key as it will be saved; left alone where the name is (a form without it, or
+        # one whose ``clean`` has already said which row has the name).
+        self._keep_name_key()
+        name, key = self.name_fields
+        if exclude and name in exclude:
+            exclude = {*exclude, key}
+        super().validate_constraints(exclude)
+
+
 def theme_group_key(name: str) -> str:
     """What makes two theme group names of a partnership the same group: imports find a
     group by its name in any case and spacing (`name_key`: "Safer  streets" is "Safer
@@ -308,32 +344,36 @@ def theme_group_name_taken(stored: str, name: str) -> str:
         )
     return (
         f"This partnership already has the theme group “{stored}”: use that one, or a "
-        "name that differs by more than capitals."
+        "name that differs by more than capitals and spaces."
     )
 
 
-class ThemeGroup(models.Model):
+class ThemeGroup(KeepsNameKey, models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="theme_groups"
     )
     name = models.CharField(max_length=200)
+    # The name in any capitals and spaces (`theme_group_key`), set by save.
+    name_key = models.TextField(editable=False)
     chair = models.CharField(max_length=200, blank=True)
     coordinator = models.CharField(max_length=200, blank=True)
+
+    name_fields = ("name", "name_key")
 
     class Meta:
         ordering = ["partnership__name", "name"]
         constraints = [
-            # Imports find a group by its name in any case: a second differing only in
-            # capitals would split its indicators, and leave the import to guess between
-            # them. ``clean`` says which group has the name; this keeps every other way in.
+            # Imports find a group by its name in any capitals and spaces: a second
+            # differing only so would split its indicators, and leave the import to guess
+            # between them. ``clean`` says which group has the name; this keeps every
+            # other way in.
             models.UniqueConstraint(
-                "partnership",
-                Lower("name"),
-                name="unique_theme_group_name_any_case",
+                fields=["partnership", "name_key"],
+                name="unique_theme_group_name_key",
                 violation_error_message=(
                     "This partnership already has a theme group of this name, in these or "
-                    "other capitals: use that one, or a name that differs by more than "
-                    "capitals."
+                    "other capitals and spaces: use that one, or a name that differs by "
+                    "more than capitals and spaces."
                 ),
             )
         ]
@@ -346,10 +386,10 @@ class ThemeGroup(models.Model):
         be taken for (the first made), or None."""
         if not self.partnership_id or not self.name:
             return None
-        key = theme_group_key(self.name)
-        others = ThemeGroup.objects.filter(partnership_id=self.partnership_id).exclude(pk=self.pk)
-        names = others.order_by("pk").values_list("name", flat=True)
-        return next((name for name in names if theme_group_key(name) == key), None)
+        others = ThemeGroup.objects.filter(
+            partnership_id=self.partnership_id, name_key=theme_group_key(self.name)
+        ).exclude(pk=self.pk)
+        return others.order_by("pk").values_list("name", flat=True).first()
 
     def clean(self) -> None:
         same = self.namesake()

@@ -15,8 +15,7 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Value
-from django.db.models.functions import Lower
+from django.db.models import Model
 from django.utils.text import capfirst
 
 from csp_portal.core.history import import_logged
@@ -480,15 +479,15 @@ class ImportContext:
         return self._groups.get(key)
 
     def _theme_group_made(self, partnership: Partnership, name: str) -> ThemeGroup:
-        """A new theme group of this name, or the one in its capitals (the database's
-        constraint) that someone added since this import read the partnership's groups."""
+        """A new theme group of this name, or the one in its capitals and spaces (the
+        database's constraint) that someone added since this import read the partnership's
+        groups."""
         try:
             with transaction.atomic():
                 group = ThemeGroup.objects.create(partnership=partnership, name=name)
         except IntegrityError:
             group = (
-                partnership.theme_groups.alias(lower=Lower("name"))
-                .filter(lower=Lower(Value(name)))
+                partnership.theme_groups.filter(name_key=theme_group_key(name))
                 .order_by("pk")
                 .first()
             )

@@ -695,7 +695,7 @@ def test_admin_refuses_a_theme_group_differing_only_in_capitals(client, admin_us
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors["name"] == [
         "This partnership already has the theme group “Safer Streets”: use that one, or a "
-        "name that differs by more than capitals."
+        "name that differs by more than capitals and spaces."
     ]
     assert other.status_code == 302
     assert sorted(partnership_a.theme_groups.values_list("name", flat=True)) == [
@@ -725,7 +725,7 @@ def test_admin_refuses_two_new_theme_groups_differing_only_in_capitals(
         None,
         [
             "Another row already names the theme group “Safer Streets”: give each theme "
-            "group one row, with names that differ by more than capitals."
+            "group one row, with names that differ by more than capitals and spaces."
         ],
     ]
     assert not partnership_a.theme_groups.exists()
@@ -747,6 +747,6 @@ def test_admin_refuses_a_theme_group_differing_only_in_capitals_beyond_ascii(
     assert refused.status_code == 200
     assert refused.context["adminform"].form.errors["name"] == [
         "This partnership already has the theme group “Équipe jeunesse”: use that one, or a "
-        "name that differs by more than capitals."
+        "name that differs by more than capitals and spaces."
     ]
     assert list(partnership_a.theme_groups.values_list("name", flat=True)) == ["Équipe jeunesse"]

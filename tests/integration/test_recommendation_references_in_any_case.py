@@ -1,6 +1,6 @@
 """A recommendation's reference names one recommendation of its partnership whatever its
 capitals and spaces, as a risk's reference does: on the site's form, in the admin, in
-recommendations.csv, and (capitals) in the database."""
+recommendations.csv, and in the database (test_name_keys)."""
 
 import datetime
 
@@ -113,8 +113,9 @@ def test_admin_refuses_a_reference_differing_only_in_capitals(
 def test_a_reference_differing_only_in_spaces_or_capitals_beyond_ascii_is_refused(
     partnership_a, reference, how
 ):
-    """Checked in Python, not by the database: SQLite folds the capitals of ASCII letters
-    only, and no database folds spaces, while recommendations.csv takes them as one."""
+    """By the reference's key (`rules.unique_key`), not the database's lower(): SQLite folds
+    the capitals of ASCII letters only, and no database folds spaces, while
+    recommendations.csv takes them as one."""
     stored = "SP 1" if how != "capitals" else "ép 1"
     RecommendationFactory(partnership=partnership_a, reference=stored)
     clash = RecommendationFactory.build(partnership=partnership_a, reference=reference)

@@ -1,6 +1,7 @@
-"""A partnership's theme group names differ by more than capitals: the database refuses
-two that do not (imports match a group in any case), the migration renames the pairs
-stored before, and every way in says so in words."""
+"""A partnership's theme group names differ by more than capitals (and spaces:
+test_name_keys): the database refuses two that do not (imports match a group in any
+case), the migration renames the pairs stored before, and every way in says so in
+words."""
 
 import json
 import logging
@@ -21,8 +22,8 @@ from tests.migrations import migrate, migrate_to_the_end
 BEFORE = [("core", "0011_theme_group_names_differ_by_more_than_case")]
 BEFORE_RENAMING = [("core", "0010_partnership_slug_words")]
 IN_ANY_CASE = (
-    "This partnership already has a theme group of this name, in these or other capitals: "
-    "use that one, or a name that differs by more than capitals."
+    "This partnership already has a theme group of this name, in these or other capitals "
+    "and spaces: use that one, or a name that differs by more than capitals and spaces."
 )
 
 
@@ -131,7 +132,7 @@ def _inline_errors(response) -> list:
 
 NAMED_TWICE = (
     "Another row already names the theme group “Safer Streets”: give each theme group one "
-    "row, with names that differ by more than capitals."
+    "row, with names that differ by more than capitals and spaces."
 )
 
 

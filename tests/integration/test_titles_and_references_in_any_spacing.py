@@ -1,7 +1,8 @@
 """A plan's title and a risk's reference name one row of their partnership whatever their
 capitals and spaces, as a recommendation's reference and a theme group's name do: on the
-site's forms, in the admin, in the imports. Compared in Python (`rules.unique_key`): SQLite
-folds the capitals of ASCII letters only, and no database folds spaces."""
+site's forms, in the admin, in the imports, and in the database (test_name_keys): each row
+keeps its `rules.unique_key`, as SQLite folds the capitals of ASCII letters only, and no
+database folds spaces."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -92,8 +93,8 @@ def test_the_plan_form_refuses_a_title_differing_only_in_spaces(signed_in, partn
 def test_the_risk_form_refuses_it_when_another_session_saves_it_first(
     monkeypatch, signed_in, partnership_a
 ):
-    """The service's own check folds capitals only, as the database does: a "R 1" another
-    session saves meanwhile is found by the risk's clean(), with the same sentence."""
+    """A "R 1" another session saves meanwhile, after the service's own check, is found by
+    the risk's clean(), with the same sentence."""
     _other_session_first(
         monkeypatch, lambda: RiskFactory(partnership=partnership_a, reference="R 1")
     )

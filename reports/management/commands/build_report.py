@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from csp_portal.core.models import Partnership
+from csp_portal.core.models import Partnership, theme_group_key
 from indicators import periods
 from reports import chart_images, rendering, services
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         group = None
         if theme_group:
-            group = found.theme_groups.filter(name__iexact=theme_group.strip()).first()
+            group = found.theme_groups.filter(name_key=theme_group_key(theme_group)).first()
             if group is None:
                 names = ", ".join(found.theme_groups.values_list("name", flat=True)) or "none"
                 raise CommandError(
