@@ -13,6 +13,8 @@ created and modified at that moment (without it, no dates). `version` (optional,
 `published`): the published version's number; both files then say "Version 2, published
 14 December 2016" under their `h1` and in their properties (the PDF's subject; Word's
 subject, version and revision), so two versions' files can be told apart from inside.
+`reason` (optional, with `version`): why that version was published, after the date
+("Version 2, published 14 December 2016: Burglary figures corrected by the police").
 Errors: ValueError for HTML that breaks the contract below, ChartImageError when the
 charts cannot be drawn (no Chromium, or a chart failed).
 
@@ -144,13 +146,15 @@ def report_content(html: str):
     return root
 
 
-def edition(version: int, published: datetime.datetime) -> str:
+def edition(version: int, published: datetime.datetime, reason: str = "") -> str:
     """What a published version's files say of themselves ("Version 2, published 14
-    December 2016"): the day in the site's time zone, as the report page gives it."""
+    December 2016", then ": " and why, if a reason is given): the day in the site's time
+    zone, as the report page gives it."""
     from django.utils import timezone
 
     day = timezone.localtime(published)
-    return f"Version {version}, published {day.day} {day:%B %Y}"
+    line = f"Version {version}, published {day.day} {day:%B %Y}"
+    return f"{line}: {reason}" if reason else line
 
 
 def _add_edition(root, line: str) -> None:
@@ -225,6 +229,7 @@ def pdf_layout(
     author: str = "",
     published: datetime.datetime | None = None,
     version: int | None = None,
+    reason: str = "",
 ):
     """The PDF's pages as WeasyPrint laid them out (a `weasyprint.Document`), before they
     are written: where each box is, for checking what fits the page."""
@@ -235,7 +240,7 @@ def pdf_layout(
     from weasyprint.urls import URLFetcher
 
     root = report_content(html)
-    line = edition(version, published) if version and published else ""
+    line = edition(version, published, reason) if version and published else ""
     if line:
         _add_edition(root, line)
     _bookmark_labels(root)
@@ -279,10 +284,11 @@ def render_docx(
     author: str = "",
     published: datetime.datetime | None = None,
     version: int | None = None,
+    reason: str = "",
 ) -> bytes:
     """The report as a Word document (.docx) with its charts as pictures."""
     root = report_content(html)
-    line = edition(version, published) if version and published else ""
+    line = edition(version, published, reason) if version and published else ""
     if line:
         _add_edition(root, line)
     pngs = _replace_charts(root, images, charts)

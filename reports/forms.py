@@ -17,6 +17,7 @@ from csp_portal.core.models import Meeting
 from csp_portal.core.text import joined
 from indicators import periods
 
+from . import services
 from .models import (
     IMPLICATION_KEYS,
     OVERVIEW_SECTION_KEYS,
@@ -384,3 +385,26 @@ def _as_set(value: Any) -> Any:
     if hasattr(value, "values_list"):  # the chosen partnerships
         return frozenset(value.values_list("pk", flat=True))
     return value
+
+
+class PublishForm(PlainTextMixin, forms.Form):
+    """What publishing asks: nothing for a first version; for a later one, why it is
+    published (kept with the version and printed in its version line, so a reader can
+    tell what changed)."""
+
+    reason = forms.CharField(max_length=services.REASON_LENGTH)
+
+    def __init__(self, *args, number: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number = number
+        if number == 1:
+            del self.fields["reason"]
+            return
+        field = self.fields["reason"]
+        field.label = f"Why are you publishing version {number}?"
+        field.help_text = (
+            "The panel reads it with the version, on its page and in its PDF and Word "
+            'files. For example "Burglary figures for October corrected by the police".'
+        )
+        field.error_messages["required"] = services.reason_needed(number)
+        field.error_messages["max_length"] = services.REASON_TOO_LONG

@@ -304,6 +304,9 @@ class ReportVersion(models.Model):
     meeting_label = models.CharField(max_length=200, blank=True)
     meeting_date = models.DateField(null=True, blank=True)
     published_at = models.DateTimeField()
+    # Why it was published again (blank for a first version): printed with its version line
+    # on its page and in its PDF and Word files, so a reader can tell what changed.
+    reason = models.CharField("reason for this version", max_length=200, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
@@ -171,17 +172,23 @@ def _documents_module():
 
 
 def document_properties(
-    title: str, snapshot: dict, published: datetime.datetime, *, number: int | None = None
+    title: str,
+    snapshot: dict,
+    published: datetime.datetime,
+    *,
+    number: int | None = None,
+    reason: str = "",
 ) -> dict:
     """What the PDF and the Word file say of themselves: the title (with the month), the
     partnership as author, created and modified when published, and which version they
-    are (``number``; None for a draft's). The same whenever a version's files are made, at
-    publishing or at a later download."""
+    are (``number``; None for a draft's) and why it was published again (``reason``). The
+    same whenever a version's files are made, at publishing or at a later download."""
     return {
         "title": f"{title}, {snapshot['period_label']}",
         "author": snapshot["partnership"]["name"],
         "published": published,
         "version": number,
+        "reason": reason,
     }
 
 
@@ -192,17 +199,20 @@ def report_documents(
     *,
     published: datetime.datetime | None = None,
     number: int | None = None,
+    reason: str = "",
     lap=None,
 ):
     """The PDF and Word files (None, None while the renderers are not installed), made
-    as version ``number`` published at ``published`` (by default a draft's, now, that
-    build_report writes)."""
+    as version ``number`` published at ``published`` for ``reason`` (by default a
+    draft's, now, that build_report writes)."""
     documents = _documents_module()
     if documents is None:
         return None, None
     lap = lap or (lambda name: None)
     charts = chart_specs(snapshot)
-    extra = document_properties(report.title, snapshot, published or timezone.now(), number=number)
+    extra = document_properties(
+        report.title, snapshot, published or timezone.now(), number=number, reason=reason
+    )
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:
         # One browser session draws every chart; both documents use the same images.
@@ -234,22 +244,49 @@ class PublishedMeanwhile(Exception):
         self.version = version
 
 
+REASON_LENGTH = ReportVersion._meta.get_field("reason").max_length
+REASON_TOO_LONG = f"Give the reason in {REASON_LENGTH} characters or fewer"
+
+
+def reason_needed(number: int) -> str:
+    """What publishing version ``number`` (2 or later) without a reason is told."""
+    return (
+        f"Enter the reason for publishing version {number}, for example "
+        '"Burglary figures for October corrected by the police"'
+    )
+
+
+def version_reason(text: str) -> str:
+    """A reason as a version keeps it: on one line, without a closing full stop (the
+    version line it is printed in has its own)."""
+    return " ".join((text or "").split()).rstrip(".").rstrip()
+
+
 def report_publish(
     *,
     report: Report,
     by: User | None,
+    reason: str = "",
     at: datetime.datetime | None = None,
     documents: bool = True,
     seen: int | None = None,
 ) -> Published:
     """Freeze the report as its next version: snapshot, HTML, CSV, PDF and Word, stored.
 
+    ``reason``: why a report already published is published again, kept with the new
+    version and printed in its version line (page, PDF and Word); ValidationError on
+    "reason", nothing stored, without one. A first version has nothing to replace, so it
+    keeps none.
     With ``documents=False`` the PDF and Word files are left for
     ``version_documents_steps`` (the publish page makes them while showing progress).
     ``seen``: the latest version number the publish page showed (0 for none). If a later
     one is stored by the time the row is locked (someone else, or a second click),
     PublishedMeanwhile is raised and nothing is stored.
     """
+    reason = version_reason(reason)
+    # Checked before the report is built, and again once its row is locked (`_store`).
+    latest = _latest(report)
+    _check_publishable(latest, seen=seen, reason=reason)
     at = at or timezone.now()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -267,9 +304,17 @@ def report_publish(
     lap("html_csv")
     # The files say which version they are: the number this one will take, checked when
     # it is stored (`_store`).
-    number = _next_number(report)
+    number = (latest.number if latest else 0) + 1
     pdf, docx = (
-        report_documents(report, snapshot, html, published=at, number=number, lap=lap)
+        report_documents(
+            report,
+            snapshot,
+            html,
+            published=at,
+            number=number,
+            reason=reason if number > 1 else "",
+            lap=lap,
+        )
         if documents
         else (None, None)
     )
@@ -285,30 +330,41 @@ def report_publish(
         timings=timings,
         seen=seen,
         number=number,
+        reason=reason,
     )
     lap("store")
     return Published(version, timings)
 
 
-def _next_number(report: Report) -> int:
-    latest = report.versions.aggregate(latest=Max("number"))["latest"]
-    return (latest or 0) + 1
+def _latest(report: Report) -> ReportVersion | None:
+    """The report's latest version, as much of it as a refusal to publish names."""
+    return (
+        report.versions.only("number", "published_at", "published_by").order_by("-number").first()
+    )
+
+
+def _check_publishable(latest: ReportVersion | None, *, seen: int | None, reason: str) -> None:
+    """PublishedMeanwhile if a version later than the one seen is stored; ValidationError
+    if the report is published already and no reason is given for publishing it again."""
+    if seen is not None and latest is not None and latest.number > seen:
+        raise PublishedMeanwhile(latest)
+    if latest is not None and not reason:
+        raise ValidationError({"reason": reason_needed(latest.number + 1)})
+    if len(reason) > REASON_LENGTH:
+        raise ValidationError({"reason": REASON_TOO_LONG})
 
 
 @transaction.atomic
 def _store(
-    report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen, number
+    report, snapshot, html, csv, pdf, docx, *, by, at, timings, seen, number, reason
 ) -> ReportVersion:
     # Lock the report's row: a second publisher waits here, then finds the first's version.
     # An update locks it on both databases. SQLite ignores select_for_update, and there a
     # transaction that has read cannot then write while another is writing ("database is
     # locked"); one that starts by writing waits its turn.
     Report.objects.filter(pk=report.pk).update(updated_at=F("updated_at"))
-    latest = (
-        report.versions.only("number", "published_at", "published_by").order_by("-number").first()
-    )
-    if seen is not None and latest is not None and latest.number > seen:
-        raise PublishedMeanwhile(latest)
+    latest = _latest(report)
+    _check_publishable(latest, seen=seen, reason=reason)
     if (latest.number if latest else 0) + 1 != number:
         # Another version was stored while these files were made: theirs is the wrong
         # number. They are left to be made on the first download (`version_documents_fill`).
@@ -329,6 +385,7 @@ def _store(
         docx=docx,
         published_at=at,
         published_by=by,
+        reason=reason if number > 1 else "",
         timings={k: round(v, 4) for k, v in timings.items()},
     )
     version.full_clean(exclude=["report", "published_by"])
@@ -363,7 +420,7 @@ def version_documents_steps(version: ReportVersion) -> Iterator[str]:
     snapshot = version.snapshot
     charts = chart_specs(snapshot)
     extra = document_properties(
-        version.title, snapshot, version.published_at, number=version.number
+        version.title, snapshot, version.published_at, number=version.number, reason=version.reason
     )
     draw = getattr(documents, "chart_images", None)
     if draw is not None and charts:

@@ -33,7 +33,7 @@ from csp_portal.core.text import joined
 from indicators.models import Indicator
 
 from . import checks, rendering, selectors, services, sources
-from .forms import ReportForm
+from .forms import PublishForm, ReportForm
 from .models import Report, ReportVersion
 from .sections import formats_contact
 
@@ -328,28 +328,48 @@ def report_publish(request, slug, pk):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     report = _report(partnership, pk)
     _check_overview(request.user, report.pk, report.kind)
-    if request.method == "POST":
-        with_files = services.documents_available()
-        # The page, figures and CSV are stored at once; the PDF and Word files, which take
-        # longer, are then made while the page shows each step (no hanging page).
-        try:
-            version = services.report_publish(
-                report=report, by=request.user, documents=False, seen=_seen(request)
-            ).version
-        except services.PublishedMeanwhile as meanwhile:
-            messages.error(request, _published_meanwhile(meanwhile.version))
-            return redirect("reports:detail", slug=slug, pk=report.pk)
-        if not with_files:
-            messages.success(request, f"Published version {version.number} of {report.title}.")
-            return redirect("reports:detail", slug=slug, pk=report.pk)
-        # Rendered now: the page's CSP nonce must exist before the response's headers go.
-        page = render_to_string(
-            "reports/report_publishing.html",
-            {"partnership": partnership, "report": report, "version": version},
-            request=request,
-        )
-        url = reverse("reports:detail", args=[partnership.slug, report.pk])
-        return StreamingHttpResponse(_publishing(page, version, url))
+    versions = selectors.versions_of(report)
+    if request.method != "POST":
+        form = PublishForm(number=versions[0].number + 1 if versions else 1)
+        return _publish_page(request, partnership, report, versions, form)
+    # The reason is asked for the version the page said it would be: if another was
+    # published meanwhile, the editor is told so (below) rather than asked for a reason.
+    form = PublishForm(request.POST, number=_seen(request) + 1)
+    if not form.is_valid():
+        return _publish_page(request, partnership, report, versions, form)
+    with_files = services.documents_available()
+    # The page, figures and CSV are stored at once; the PDF and Word files, which take
+    # longer, are then made while the page shows each step (no hanging page).
+    try:
+        version = services.report_publish(
+            report=report,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            documents=False,
+            seen=_seen(request),
+        ).version
+    except services.PublishedMeanwhile as meanwhile:
+        messages.error(request, _published_meanwhile(meanwhile.version))
+        return redirect("reports:detail", slug=slug, pk=report.pk)
+    except ValidationError as error:
+        form.add_error("reason" if "reason" in form.fields else None, error.messages)
+        return _publish_page(request, partnership, report, versions, form)
+    if not with_files:
+        messages.success(request, f"Published version {version.number} of {report.title}.")
+        return redirect("reports:detail", slug=slug, pk=report.pk)
+    # Rendered now: the page's CSP nonce must exist before the response's headers go.
+    page = render_to_string(
+        "reports/report_publishing.html",
+        {"partnership": partnership, "report": report, "version": version},
+        request=request,
+    )
+    url = reverse("reports:detail", args=[partnership.slug, report.pk])
+    return StreamingHttpResponse(_publishing(page, version, url))
+
+
+def _publish_page(request, partnership, report, versions, form: PublishForm) -> HttpResponse:
+    """The publish page: what the editor is warned of, and the reason asked for a later
+    version (with its error, when the form came back without one)."""
     snapshot = services.report_snapshot(report)
     return render(
         request,
@@ -360,7 +380,8 @@ def report_publish(request, slug, pk):
             **services.publish_checks(report, snapshot),
             "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
-            "versions": selectors.versions_of(report),
+            "versions": versions,
+            "form": form,
         },
     )
 

@@ -318,7 +318,9 @@ def test_the_draft_preview_word_and_report_csv_give_an_action_reopened_since(
     args = ["partnership-a", report_after_reopenings.pk]
 
     words = _words(client.get(reverse("reports:preview", args=args)).content.decode())
-    report_services.report_publish(report=report_after_reopenings, by=None, documents=False)
+    report_services.report_publish(
+        report=report_after_reopenings, by=None, reason="Actions reopened", documents=False
+    )
     version = report_after_reopenings.versions.get(number=2)
     word = docx.Document(io.BytesIO(documents.render_docx(version.html, title="T", charts={})))
 

@@ -253,7 +253,7 @@ def test_publishing_again_from_a_page_showing_the_latest_version_stores_the_next
 
     seen = seen_on(client.get(publish_url(report)))
     assert seen == "1"
-    assert client.post(publish_url(report), {"seen": seen}).status_code == 302
+    assert client.post(publish_url(report), {"seen": seen, "reason": "Again"}).status_code == 302
 
     assert list(report.versions.values_list("number", flat=True)) == [2, 1]
 
@@ -269,7 +269,8 @@ def test_publish_refuses_a_later_version_than_the_one_seen_and_stores_nothing(dr
     assert refused.value.version.number == 1
     assert report.versions.count() == 1
     # Without a version seen (the build_report command) it publishes the next.
-    assert services.report_publish(report=report, by=None, documents=False).version.number == 2
+    again = services.report_publish(report=report, by=None, reason="Again", documents=False)
+    assert again.version.number == 2
 
 
 @pytest.mark.django_db

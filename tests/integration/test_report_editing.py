@@ -82,7 +82,7 @@ def test_unticking_exempt_on_the_draft_does_not_release_the_exempt_version(
     )
 
     # Published again, not exempt: that version reaches the public, the first still not.
-    services.report_publish(report=published, by=None, documents=False)
+    services.report_publish(report=published, by=None, reason="No longer exempt", documents=False)
     assert (
         client.get(reverse("reports:detail", args=["partnership-a", published.pk])).status_code
         == 200
@@ -140,7 +140,7 @@ def test_an_older_version_does_not_offer_to_publish_again(client, officer_a, pub
     from indicators import services as figure_services
     from indicators.models import Indicator
 
-    services.report_publish(report=published, by=None, documents=False)
+    services.report_publish(report=published, by=None, reason="Published again", documents=False)
     figure_services.actuals_save(
         entries=[
             figure_services.FigureInput(

@@ -109,17 +109,19 @@ def test_files_made_on_download_are_the_bytes_publishing_makes(client, panel_a, 
 @pytest.mark.django_db
 def test_each_versions_files_say_which_version_they_are(client, panel_a, version, renderers):
     client.force_login(panel_a)
-    later = services.report_publish(report=version.report, by=None).version  # files made now
+    why = "Burglary figures for October corrected by the police"
+    later = services.report_publish(report=version.report, by=None, reason=why).version
 
     first = client.get(_url(version, "pdf")).content  # made on download
-    second = client.get(_url(later, "pdf")).content
+    second = client.get(_url(later, "pdf")).content  # made at publishing
     word = docx.Document(io.BytesIO(client.get(_url(later, "docx")).content))
 
     day = f"{timezone.localtime(later.published_at):%-d %B %Y}"
-    assert "Version 1, published" in _pdf_text(first)
-    assert f"Version 2, published {day}" in _pdf_text(second)
-    assert PdfReader(io.BytesIO(second)).metadata.subject == f"Version 2, published {day}"
-    assert f"Version 2, published {day}" in [p.text for p in word.paragraphs[:4]]
+    line = f"Version 2, published {day}: {why}"
+    assert "Version 1, published" in _pdf_text(first) and why not in _pdf_text(first)
+    assert line in _pdf_text(second)
+    assert PdfReader(io.BytesIO(second)).metadata.subject == line
+    assert line in [p.text for p in word.paragraphs[:4]]
     assert word.core_properties.version == "2"
     assert client.get(_url(later, "pdf")).content == second  # the stored bytes, every time
 
@@ -128,12 +130,20 @@ def test_each_versions_files_say_which_version_they_are(client, panel_a, version
 def test_files_made_while_another_version_was_stored_are_left_to_be_made(
     panel_a, version, renderers, monkeypatch
 ):
-    real = services._next_number
-    monkeypatch.setattr(services, "_next_number", lambda report: real(report) - 1)
+    # Version 1 is stored after the files were made as version 1 (the first look at the
+    # latest found none), before the row is locked.
+    real, looks = services._latest, []
 
-    later = services.report_publish(report=version.report, by=None).version
+    def latest(report):
+        looks.append(report)
+        return real(report) if len(looks) > 1 else None
+
+    monkeypatch.setattr(services, "_latest", latest)
+
+    later = services.report_publish(report=version.report, by=None, reason="Again").version
 
     assert later.number == 2 and later.pdf is None and later.docx is None
+    assert later.reason == "Again"
 
 
 @pytest.mark.django_db

@@ -148,7 +148,7 @@ def test_a_new_version_replaces_the_stored_page(published, report_a, client, off
     report_a.title = "Hate crime update, revised"
     report_a.save()
 
-    services.report_publish(report=report_a, by=None, documents=False)
+    services.report_publish(report=report_a, by=None, reason="Retitled", documents=False)
 
     page = _text(client.get(published))
     assert "Hate crime update, revised" in page

@@ -104,7 +104,9 @@ def demo(db):
 
 def _republished(title: str) -> ReportVersion:
     report = Report.objects.get(title=title)
-    return services.report_publish(report=report, by=None, documents=False).version
+    return services.report_publish(
+        report=report, by=None, reason="Commissioning lines changed", documents=False
+    ).version
 
 
 def test_a_long_provider_and_lead_keep_their_tables_on_the_page(demo):

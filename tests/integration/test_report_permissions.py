@@ -205,7 +205,7 @@ def test_the_public_never_gets_an_exempt_version_a_member_read_first(
     report = Report.objects.get(pk=world["report"].pk)
     report.exempt, report.exempt_paragraph = True, "3"
     services.report_save(report=report, by=officer_a)
-    services.report_publish(report=report, by=officer_a)  # version 2, exempt
+    services.report_publish(report=report, by=officer_a, reason="Exempt")  # version 2, exempt
     report.exempt, report.exempt_paragraph = False, ""
     services.report_save(report=report, by=officer_a)
     url = reverse("reports:detail", args=[world["p"].slug, report.pk])

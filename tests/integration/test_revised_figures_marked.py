@@ -48,7 +48,10 @@ def change_figure(indicator, value, *, reason=REASON):
 
 
 def publish(report):
-    return services.report_publish(report=Report.objects.get(pk=report.pk), by=None).version
+    # The reason is kept from version 2 on (publishing again): the October figure revised.
+    return services.report_publish(
+        report=Report.objects.get(pk=report.pk), by=None, reason="October figure revised"
+    ).version
 
 
 def _words(html: str) -> str:

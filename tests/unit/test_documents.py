@@ -435,6 +435,19 @@ def test_documents_say_their_version_on_the_cover_and_in_their_properties():
     assert word.core_properties.revision == 2
 
 
+def test_documents_say_why_their_version_was_published():
+    html = "<h1>Safer Plymouth update</h1><p>Figures for April to November 2016.</p>"
+    why = "Burglary figures for October corrected by the police"
+
+    pdf, word = _files(html, version=2, published=PUBLISHED, reason=why)
+
+    line = f"Version 2, published 14 December 2016: {why}"
+    assert f"Safer Plymouth update {line} Figures for" in _pdf_text(pdf)
+    assert pdf.metadata.subject == line
+    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", line]
+    assert word.core_properties.subject == line
+
+
 def test_documents_without_a_version_say_none():
     pdf, word = _files("<h1>Draft</h1><p>Text.</p>")
 
