@@ -730,12 +730,25 @@ def _box(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
+# The width of an inline row's autocomplete box: that of the table's other selects
+# (static/css/admin.css), given to select2, which otherwise measures each box as it draws
+# it, a layout of the whole page for each (bench/admin_page_bench.py).
+ROW_BOX_WIDTH = "12em"
+
+
 class RowAutocomplete(AutocompleteSelect):
     """An inline row's autocomplete box, which names the row chosen from ``chosen`` (read
     with the inline's rows: `TableInline`) where Django's reads it again, a query for each
-    box of each row."""
+    box of each row. It is drawn ``ROW_BOX_WIDTH`` wide; a box its row may not change (a
+    member's person) is a plain select of the one row, which the admin's script leaves as
+    it is (select2 would draw it greyed out, to choose nothing)."""
 
     chosen: Model | None = None
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        if extra_attrs and extra_attrs.get("disabled"):
+            return forms.Select.build_attrs(self, base_attrs, extra_attrs)
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-width": ROW_BOX_WIDTH}
 
     def optgroups(self, name, value, attr=None):
         chosen = self.chosen

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 
-from csp_portal.core.admin import TableInline
+from csp_portal.core.admin import ROW_BOX_WIDTH, TableInline
 from csp_portal.core.models import Meeting, Membership
 from tests.factories import (
     MeetingFactory,
@@ -53,6 +53,7 @@ class _Boxes(HTMLParser):
     def __init__(self, page: str):
         super().__init__()
         self.label: dict[str, str | None] = {}
+        self.attrs: dict[str, dict[str, str | None]] = {}
         self.chosen: dict[str, list[tuple[str, str]]] = {}
         self._select: str | None = None
         self._option: str | None = None
@@ -63,6 +64,7 @@ class _Boxes(HTMLParser):
         named = attrs.get("name") and attrs.get("type") != "hidden"
         if tag in ("input", "select", "textarea") and named:
             self.label[attrs["name"]] = attrs.get("aria-label")
+            self.attrs[attrs["name"]] = attrs
         if tag == "select" and named:
             self._select = attrs["name"]
             self.chosen[self._select] = []
@@ -208,3 +210,28 @@ def test_a_staff_editor_changes_a_meetings_theme_group_and_a_members_role(
     meeting.refresh_from_db()
     assert meeting.theme_group == group
     assert Membership.objects.get(user=staff_editor_a).role == "chair"
+
+
+def test_a_partnerships_autocomplete_boxes_are_drawn_without_measuring_the_page(
+    client, admin_user, partnership_a
+):
+    """Measured in a browser (bench/admin_page_bench.py): select2 measured each autocomplete
+    box's width as it drew it, a layout of the whole page for each of a partnership's
+    members' two boxes. A member's person, fixed once the row is made, is a plain select
+    (select2 would draw it greyed out, to choose nothing); their organisation's box is
+    given the table's width."""
+    MembershipFactory.create_batch(2, partnership=partnership_a)
+    client.force_login(admin_user)
+
+    boxes = _page(client, partnership_a).attrs
+
+    person, organisation = boxes["memberships-1-user"], boxes["memberships-1-organisation"]
+    assert "disabled" in person
+    assert "admin-autocomplete" not in (person.get("class") or "")
+    assert "data-ajax--url" not in person
+    assert "admin-autocomplete" in organisation["class"]
+    assert organisation["data-width"] == ROW_BOX_WIDTH
+    # A new row's person is chosen in an autocomplete box, as wide as the others.
+    new_person = boxes["memberships-__prefix__-user"]
+    assert "admin-autocomplete" in new_person["class"]
+    assert new_person["data-width"] == ROW_BOX_WIDTH
