@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 
-from csp_portal.core.admin import ROW_BOX_WIDTH, TableInline
+from csp_portal.core.admin import ROW_BOX_WIDTH, MeetingInline, TableInline
 from csp_portal.core.models import Meeting, Membership
 from tests.factories import (
     MeetingFactory,
@@ -235,3 +235,47 @@ def test_a_partnerships_autocomplete_boxes_are_drawn_without_measuring_the_page(
     new_person = boxes["memberships-__prefix__-user"]
     assert "admin-autocomplete" in new_person["class"]
     assert new_person["data-width"] == ROW_BOX_WIDTH
+
+
+def test_a_partnerships_many_meetings_are_a_link_to_their_own_list(
+    client, admin_user, partnership_a, monkeypatch, django_assert_max_num_queries
+):
+    """Measured in a browser (bench/admin_page_bench.py): each row of an inline adds to
+    the time the page takes to draw, and a partnership's meetings grow every year. Past
+    ``rows_listed`` they are a link to the meetings' list, filtered to the partnership."""
+    monkeypatch.setattr(MeetingInline, "rows_listed", 2)
+    MeetingFactory.create_batch(3, partnership=partnership_a)
+    MembershipFactory.create_batch(3, partnership=partnership_a)
+    client.force_login(admin_user)
+    url = _admin_url(partnership_a)
+
+    queries = _admin_page_queries(
+        client, url, lambda: _rows(partnership_a, 3), django_assert_max_num_queries
+    )
+    page = client.get(url).content.decode()
+
+    assert queries <= MAX_QUERIES["admin_user"]
+    assert "meetings-TOTAL_FORMS" not in page
+    assert "memberships-TOTAL_FORMS" in page  # fewer than its own limit
+    listed = f"/admin/core/meeting/?partnership__id__exact={partnership_a.pk}"
+    assert f'<a href="{listed}">See and change its 6 meetings</a>' in page
+    assert "6 meetings" in client.get(listed).content.decode()
+
+
+def test_a_partnerships_page_saves_its_meetings_sent_though_they_became_many(
+    client, admin_user, partnership_a, monkeypatch
+):
+    """A page drawn with its meetings' rows saves them, though another meeting was added
+    meanwhile (past ``rows_listed``): its meetings' changes are not dropped."""
+    monkeypatch.setattr(MeetingInline, "rows_listed", 2)
+    meeting = MeetingFactory(partnership=partnership_a, title="Old title")
+    client.force_login(admin_user)
+    url = _admin_url(partnership_a)
+    data = _untouched(client.get(url))
+    MeetingFactory.create_batch(2, partnership=partnership_a)
+
+    response = client.post(url, {**data, "meetings-0-title": "New title"})
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "New title"
