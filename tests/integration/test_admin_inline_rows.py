@@ -279,3 +279,19 @@ def test_a_partnerships_page_saves_its_meetings_sent_though_they_became_many(
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.title == "New title"
+
+
+def test_a_partnerships_change_page_leaves_out_the_scripts_that_fill_a_slug(
+    client, admin_user, partnership_a
+):
+    """Its slug is fixed once it is made: Django's scripts that fill it from the name as it
+    is typed (xregexp the largest) are for the add page only."""
+    client.force_login(admin_user)
+
+    change = client.get(_admin_url(partnership_a)).content.decode()
+    add = client.get("/admin/core/partnership/add/").content.decode()
+
+    for script in ("admin/js/urlify.js", "admin/js/prepopulate.js", "admin/js/vendor/xregexp/"):
+        assert script not in change
+        assert script in add
+    assert "admin/js/inlines.js" in change
