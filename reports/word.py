@@ -41,21 +41,14 @@ BLOCK_TAGS = {
 # field of the Heading 2s (the parts) in the bookmark CONTENTS_RANGE, from the first part
 # the list names to the last (not the cover sheet, the contents' own heading or the
 # background papers after the appendices). Its result, shown until Word updates it, is the
-# list as the PDF gives it, each entry a link to its part's heading; Word asks to update
-# the file's fields as it opens it (w:updateFields), and adds each part's page. LibreOffice
-# shows the result as it is.
+# list as the PDF gives it, each entry a link to its part's heading; "Update field" in Word
+# adds each part's page. The file does not ask Word to update its fields on opening
+# (w:updateFields): Word would ask the reader about "fields that may refer to other files"
+# every time the stored file is opened, which an agenda pack's reader should not be asked.
 CONTENTS_LIST = "app-report__contents-list"
 CONTENTS_RANGE = "r_contents_range"
 CONTENTS_FIELD = f' TOC \\o "2-2" \\h \\z \\b {CONTENTS_RANGE} '
 CONTENTS_STYLE = "toc 2"  # Word's own name for its contents' second level
-# What follows w:updateFields in a settings part (the schema's order).
-AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -217,7 +210,6 @@ class WordWriter:
         self.blocks(root, self.document)
         if self._contents_targets:
             self._mark_contents_range()
-            self._update_fields_on_open()
 
     def blocks(self, element, container, *, list_level: int = 0) -> None:
         """Write the element's children into container (the document or a table cell)."""
@@ -436,17 +428,6 @@ class WordWriter:
             after.addprevious(end)
         else:
             blocks[-1].addnext(end)
-
-    def _update_fields_on_open(self) -> None:
-        settings = self.document.settings.element
-        update = OxmlElement("w:updateFields")
-        update.set(qn("w:val"), "true")
-        later = [qn(f"w:{name}") for name in AFTER_UPDATE_FIELDS]
-        following = next((child for child in settings if child.tag in later), None)
-        if following is None:
-            settings.append(update)
-        else:
-            following.addprevious(update)
 
     def definition_list(self, element, container) -> None:
         key: list[Piece] = []

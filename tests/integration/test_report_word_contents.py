@@ -104,14 +104,12 @@ def test_word_updates_the_contents_with_the_same_parts_and_their_pages(report_fi
     assert style.name == "toc 2" and style.style_id == "TOC2"
     [stop] = style.paragraph_format.tab_stops
     assert stop.alignment == WD_TAB_ALIGNMENT.RIGHT and stop.leader == WD_TAB_LEADER.DOTS
-    # Word asks to update the file's fields as it opens it.
-    update = document.settings.element.find(qn("w:updateFields"))
-    assert update is not None and update.get(qn("w:val")) == "true"
+    # Word is not asked to update fields on opening: it would ask the reader every time.
+    assert document.settings.element.find(qn("w:updateFields")) is None
 
 
-def test_a_word_file_with_no_contents_list_updates_nothing_on_opening():
+def test_a_word_file_with_no_contents_list_has_no_contents_field():
     data = documents.render_docx("<main><h1>T</h1><p>Text.</p></main>", title="T", charts={})
     document = docx.Document(io.BytesIO(data))
 
-    assert document.settings.element.find(qn("w:updateFields")) is None
     assert not list(document.element.body.iter(qn("w:instrText")))
