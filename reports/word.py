@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -34,6 +35,20 @@ BLOCK_TAGS = {
     "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "img", "li",
     "main", "nav", "ol", "p", "section", "table", "ul",
 }  # fmt: skip
+
+
+# The report's contents list (`documents`), written as Word's table of contents: a TOC
+# field of the Heading 2s (the parts) in the bookmark CONTENTS_RANGE, from the first part
+# the list names to the last (not the cover sheet, the contents' own heading or the
+# background papers after the appendices). Its result, shown until Word updates it, is the
+# list as the PDF gives it, each entry a link to its part's heading; "Update field" in Word
+# adds each part's page. The file does not ask Word to update its fields on opening
+# (w:updateFields): Word would ask the reader about "fields that may refer to other files"
+# every time the stored file is opened, which an agenda pack's reader should not be asked.
+CONTENTS_LIST = "app-report__contents-list"
+CONTENTS_RANGE = "r_contents_range"
+CONTENTS_FIELD = f' TOC \\o "2-2" \\h \\z \\b {CONTENTS_RANGE} '
+CONTENTS_STYLE = "toc 2"  # Word's own name for its contents' second level
 
 
 @dataclass(frozen=True)
@@ -61,7 +76,7 @@ def _is_block(element) -> bool:
     )
 
 
-def _bookmark_name(element_id: str) -> str:
+def bookmark_name(element_id: str) -> str:
     # Word: a letter first, letters, digits and underscores, at most 40 characters.
     return ("r_" + re.sub(r"\W", "_", element_id))[:40]
 
@@ -75,6 +90,7 @@ class WordWriter:
         self.document = Document()
         self._bookmark_id = 0
         self._pending_ids: list[str] = []
+        self._contents_targets: list[str] = []  # the bookmarks the contents list links to
         # Inside a chart's figure, up to its picture: its title and subtitle are kept on
         # the picture's page.
         self._keep_with_picture = False
@@ -192,6 +208,8 @@ class WordWriter:
     # -- blocks ----------------------------------------------------------------------
     def write(self, root) -> None:
         self.blocks(root, self.document)
+        if self._contents_targets:
+            self._mark_contents_range()
 
     def blocks(self, element, container, *, list_level: int = 0) -> None:
         """Write the element's children into container (the document or a table cell)."""
@@ -250,6 +268,9 @@ class WordWriter:
 
     def write_list(self, element, container, *, list_level: int) -> None:
         classes = _classes(element)
+        if CONTENTS_LIST in classes and container is self.document:
+            self.contents_list(element, container)
+            return
         plain = "govuk-list" in classes and not {
             "govuk-list--number",
             "govuk-list--bullet",
@@ -318,6 +339,95 @@ class WordWriter:
         num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = 0
         num_pr.get_or_add_numId().val = num.numId
+
+    # -- the contents ----------------------------------------------------------------
+    def contents_list(self, element, container) -> None:
+        """The report's contents as Word's table of contents (`CONTENTS_FIELD`), its result
+        the list's entries."""
+        entries = []
+        for item in element.iterchildren("li"):
+            paragraph = self._paragraph_from(self.pieces(item), container, style=self._toc_style())
+            if paragraph is None:
+                continue
+            entries.append(paragraph)
+            for link in item.iter("a"):
+                if (link.get("href") or "").startswith("#"):
+                    self._contents_targets.append(bookmark_name(link.get("href")[1:]))
+        if not entries:
+            return
+        begin = [self._field_char("begin"), self._instruction(CONTENTS_FIELD)]
+        begin.append(self._field_char("separate"))
+        first = entries[0]._p
+        at = 1 if first.pPr is not None else 0
+        for offset, run in enumerate(begin):
+            first.insert(at + offset, run)
+        entries[-1]._p.append(self._field_char("end"))
+
+    def _toc_style(self):
+        """Word's "TOC 2", as the PDF's contents: each page at the right after dots."""
+        styles = self.document.styles
+        if CONTENTS_STYLE in [style.name for style in styles]:
+            return styles[CONTENTS_STYLE]
+        style = styles.add_style(CONTENTS_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.styleId = "TOC2"
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's own, not the file's
+        style.base_style = styles["Normal"]
+        style.next_paragraph_style = styles["Normal"]
+        style.paragraph_format.space_after = Pt(5)
+        style.paragraph_format.tab_stops.add_tab_stop(
+            TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
+        return style
+
+    @staticmethod
+    def _field_char(kind: str):
+        run = OxmlElement("w:r")
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run.append(char)
+        return run
+
+    @staticmethod
+    def _instruction(text: str):
+        run = OxmlElement("w:r")
+        instruction = OxmlElement("w:instrText")
+        instruction.set(qn("xml:space"), "preserve")
+        instruction.text = text
+        run.append(instruction)
+        return run
+
+    def _mark_contents_range(self) -> None:
+        """Bookmarks the body from the first part the contents list names to the Heading 2
+        after the last (or the end): the parts Word lists when it updates the contents."""
+        targets = set(self._contents_targets)
+        body = self.document.element.body
+        blocks = [child for child in body if child.tag != qn("w:sectPr")]
+
+        def names(block) -> set[str]:
+            return {b.get(qn("w:name")) for b in block.iterchildren(qn("w:bookmarkStart"))}
+
+        named = [i for i, block in enumerate(blocks) if names(block) & targets]
+        if not named:
+            return
+        after = next(
+            (
+                block
+                for block in blocks[named[-1] + 1 :]
+                if block.tag == qn("w:p") and block.style == "Heading2"
+            ),
+            None,
+        )
+        self._bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._bookmark_id))
+        start.set(qn("w:name"), CONTENTS_RANGE)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._bookmark_id))
+        blocks[named[0]].addprevious(start)
+        if after is not None:
+            after.addprevious(end)
+        else:
+            blocks[-1].addnext(end)
 
     def definition_list(self, element, container) -> None:
         key: list[Piece] = []
@@ -549,7 +659,7 @@ class WordWriter:
         href = piece.style.href
         target = None
         if href and href.startswith("#"):
-            target = ("anchor", _bookmark_name(href[1:]))
+            target = ("anchor", bookmark_name(href[1:]))
         elif href and re.match(r"^(https?:|mailto:|tel:)", href):
             target = ("external", href)
         elif href and self.resolve:
@@ -589,7 +699,7 @@ class WordWriter:
         self._bookmark_id += 1
         start = OxmlElement("w:bookmarkStart")
         start.set(qn("w:id"), str(self._bookmark_id))
-        start.set(qn("w:name"), _bookmark_name(element_id))
+        start.set(qn("w:name"), bookmark_name(element_id))
         end = OxmlElement("w:bookmarkEnd")
         end.set(qn("w:id"), str(self._bookmark_id))
         paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)

@@ -17,9 +17,10 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router
-from django.db.models import F, Model
+from django.db.models import Count, F, Model, OuterRef, Subquery
 from django.db.models.constants import LOOKUP_SEP
-from django.forms.models import BaseInlineFormSet
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.forms.utils import pretty_name
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -749,12 +750,25 @@ def _box(widget: forms.Widget) -> forms.Widget:
     return widget
 
 
+# The width of an inline row's autocomplete box: that of the table's other selects
+# (static/css/admin.css), given to select2, which otherwise measures each box as it draws
+# it, a layout of the whole page for each (bench/admin_page_bench.py).
+ROW_BOX_WIDTH = "12em"
+
+
 class RowAutocomplete(AutocompleteSelect):
     """An inline row's autocomplete box, which names the row chosen from ``chosen`` (read
     with the inline's rows: `TableInline`) where Django's reads it again, a query for each
-    box of each row."""
+    box of each row. It is drawn ``ROW_BOX_WIDTH`` wide; a box its row may not change (a
+    member's person) is a plain select of the one row, which the admin's script leaves as
+    it is (select2 would draw it greyed out, to choose nothing)."""
 
     chosen: Model | None = None
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        if extra_attrs and extra_attrs.get("disabled"):
+            return forms.Select.build_attrs(self, base_attrs, extra_attrs)
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-width": ROW_BOX_WIDTH}
 
     def optgroups(self, name, value, attr=None):
         chosen = self.chosen
@@ -807,9 +821,11 @@ class TableInline(admin.TabularInline):
     """An inline laid out as a table, its boxes named by column and row, its selects'
     choices and autocomplete boxes' chosen rows read once for all its rows (`RowsFormSet`;
     a formset of its own derives from it). An inline with autocomplete boxes reads their
-    rows with its own in ``get_queryset``."""
+    rows with its own in ``get_queryset``. Past ``rows_listed`` rows (if set) its model
+    admin (`ListsManyRowsElsewhere`) links to them in their own list instead."""
 
     formset = RowsFormSet
+    rows_listed: int | None = None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         autocomplete = db_field.name in self.get_autocomplete_fields(request)
@@ -871,6 +887,85 @@ class ThemeGroupFormSet(RowsFormSet):
                 first_named[key] = name
 
 
+def _inline_prefix(inline, fk) -> str:
+    """The prefix of an inline's boxes, as its formset names them (Django's default)."""
+    return fk.remote_field.get_accessor_name(model=inline.model).replace("+", "")
+
+
+class ListsManyRowsElsewhere:
+    """A model admin whose change page shows an inline of more than its ``rows_listed``
+    rows (`TableInline`) as a link to them in their own list, filtered to the row shown:
+    each row's boxes add to the time the browser takes to draw the page
+    (bench/admin_page_bench.py). A page sent back with an inline's rows saves them, though
+    they became many meanwhile. The rows are counted as the row shown is read."""
+
+    def _limited(self) -> list[tuple[type[TableInline], Model]]:
+        """Each inline with a limit, and its foreign key to this admin's model."""
+        return [
+            (inline, _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name))
+            for inline in self.inlines
+            if getattr(inline, "rows_listed", None) is not None
+        ]
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        match, opts = request.resolver_match, self.opts
+        if match is None or match.url_name != f"{opts.app_label}_{opts.model_name}_change":
+            return rows
+        counts = {}
+        for inline, fk in self._limited():
+            of_row = inline.model._default_manager.filter(**{fk.name: OuterRef("pk")})
+            counted = of_row.order_by().values(fk.name).annotate(n=Count("pk")).values("n")
+            counts[f"_rows_{inline.model._meta.model_name}"] = Coalesce(Subquery(counted), 0)
+        return rows.annotate(**counts)
+
+    def _rows_of(self, obj, inline, fk) -> int:
+        name = f"_rows_{inline.model._meta.model_name}"
+        if getattr(obj, name, None) is None:  # read otherwise than by get_queryset
+            setattr(obj, name, inline.model._default_manager.filter(**{fk.name: obj}).count())
+        return getattr(obj, name)
+
+    def _listed_elsewhere(self, request, obj) -> list[tuple[type[TableInline], Model]]:
+        if obj is None:
+            return []
+        if request.method == "POST":  # as the page sent was drawn: with its rows or not
+            return [
+                (inline, fk)
+                for inline, fk in self._limited()
+                if f"{_inline_prefix(inline, fk)}-TOTAL_FORMS" not in request.POST
+            ]
+        return [
+            (inline, fk)
+            for inline, fk in self._limited()
+            if self._rows_of(obj, inline, fk) > inline.rows_listed
+        ]
+
+    def get_inlines(self, request, obj):
+        elsewhere = {inline for inline, _ in self._listed_elsewhere(request, obj)}
+        return [inline for inline in super().get_inlines(request, obj) if inline not in elsewhere]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        links = []
+        for inline, fk in self._listed_elsewhere(request, obj):
+            opts = inline.model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            query = urlencode({f"{fk.name}__{fk.target_field.name}__exact": obj.pk})
+            count = self._rows_of(obj, inline, fk)
+            noun = opts.verbose_name if count == 1 else opts.verbose_name_plural
+            rows_admin = self.admin_site._registry.get(inline.model)
+            may_change = rows_admin is not None and rows_admin.has_change_permission(request)
+            see = "See and change" if may_change else "See"
+            links.append(
+                {
+                    "title": capfirst(opts.verbose_name_plural),
+                    "url": f"{url}?{query}",
+                    "text": f"{see} its {count} {noun}",
+                }
+            )
+        context["rows_listed_elsewhere"] = links
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 class ThemeGroupInline(TableInline):
     form = PlainTextModelForm
     model = ThemeGroup
@@ -901,10 +996,16 @@ class MembershipInlineForm(PlainTextModelForm):
                 )
 
 
+# How many of a partnership's members, or meetings, its page shows as rows to change: more,
+# and it links to them in their own list (`ListsManyRowsElsewhere`).
+MANY_ROWS = 30
+
+
 class MembershipInline(OffersAdministeredRows, TableInline):
     model = Membership
     form = MembershipInlineForm
     extra = 0
+    rows_listed = MANY_ROWS
     autocomplete_fields = ["user", "organisation"]
     fields = ["user", "organisation", "role", "job_title"]
 
@@ -918,6 +1019,7 @@ class MeetingInline(TableInline):
     model = Meeting
     form = PlainTextModelForm
     extra = 0
+    rows_listed = MANY_ROWS
     fields = ["date", "kind", "title", "theme_group", "location"]
     ordering = ["-date"]
 
@@ -951,9 +1053,14 @@ def partnerships_kept(partnerships: list[Partnership]) -> list[str]:
     ]
 
 
+# The admin's scripts that fill a slug from a name as it is typed.
+SLUG_SCRIPTS = ("admin/js/urlify.js", "admin/js/prepopulate.js", "admin/js/vendor/xregexp/")
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(
     AsksAgainAfterARace,
+    ListsManyRowsElsewhere,
     InAdministeredPartnerships,
     NamesOldAndNew,
     RefusesDeletion,
@@ -974,6 +1081,16 @@ class PartnershipAdmin(
 
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if obj is None else {}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not self.get_prepopulated_fields(request, obj):
+            # A change page has no slug to fill (it is fixed once made): Django's scripts
+            # that would fill it, xregexp the largest, are left out, which the browser
+            # would read for nothing (bench/admin_page_bench.py).
+            media = context["media"]
+            scripts = [js for js in media._js if not str(js).startswith(SLUG_SCRIPTS)]
+            context["media"] = forms.Media(css=media._css, js=scripts)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def deletion_refusals(self, partnerships):
         return partnerships_kept(partnerships)

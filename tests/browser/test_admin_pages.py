@@ -78,6 +78,23 @@ def test_admin_pages_have_no_serious_accessibility_problems(
     assert_accessible(page, reflow=False)
 
 
+def test_a_partnerships_many_meetings_link_to_their_list_accessibly(
+    page, live_server, admin_user, rows_with_inlines, monkeypatch
+):
+    from csp_portal.core.admin import MeetingInline
+
+    monkeypatch.setattr(MeetingInline, "rows_listed", 0)
+    sign_in(page, live_server, admin_user.username)
+    page.goto(
+        f"{live_server.url}/admin/core/partnership/{rows_with_inlines['partnership']}/change/"
+    )
+    page.wait_for_load_state("load")
+
+    assert_accessible(page, reflow=False)
+    page.get_by_role("link", name="See and change its 1 meeting").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+
+
 def test_a_partnerships_change_page_fits_a_1280_pixel_screen(
     page, live_server, admin_user, partnership_a, officer_a
 ):

@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 
-from csp_portal.core.admin import TableInline
+from csp_portal.core.admin import ROW_BOX_WIDTH, MeetingInline, TableInline
 from csp_portal.core.models import Meeting, Membership
 from tests.factories import (
     MeetingFactory,
@@ -53,6 +53,7 @@ class _Boxes(HTMLParser):
     def __init__(self, page: str):
         super().__init__()
         self.label: dict[str, str | None] = {}
+        self.attrs: dict[str, dict[str, str | None]] = {}
         self.chosen: dict[str, list[tuple[str, str]]] = {}
         self._select: str | None = None
         self._option: str | None = None
@@ -63,6 +64,7 @@ class _Boxes(HTMLParser):
         named = attrs.get("name") and attrs.get("type") != "hidden"
         if tag in ("input", "select", "textarea") and named:
             self.label[attrs["name"]] = attrs.get("aria-label")
+            self.attrs[attrs["name"]] = attrs
         if tag == "select" and named:
             self._select = attrs["name"]
             self.chosen[self._select] = []
@@ -208,3 +210,88 @@ def test_a_staff_editor_changes_a_meetings_theme_group_and_a_members_role(
     meeting.refresh_from_db()
     assert meeting.theme_group == group
     assert Membership.objects.get(user=staff_editor_a).role == "chair"
+
+
+def test_a_partnerships_autocomplete_boxes_are_drawn_without_measuring_the_page(
+    client, admin_user, partnership_a
+):
+    """Measured in a browser (bench/admin_page_bench.py): select2 measured each autocomplete
+    box's width as it drew it, a layout of the whole page for each of a partnership's
+    members' two boxes. A member's person, fixed once the row is made, is a plain select
+    (select2 would draw it greyed out, to choose nothing); their organisation's box is
+    given the table's width."""
+    MembershipFactory.create_batch(2, partnership=partnership_a)
+    client.force_login(admin_user)
+
+    boxes = _page(client, partnership_a).attrs
+
+    person, organisation = boxes["memberships-1-user"], boxes["memberships-1-organisation"]
+    assert "disabled" in person
+    assert "admin-autocomplete" not in (person.get("class") or "")
+    assert "data-ajax--url" not in person
+    assert "admin-autocomplete" in organisation["class"]
+    assert organisation["data-width"] == ROW_BOX_WIDTH
+    # A new row's person is chosen in an autocomplete box, as wide as the others.
+    new_person = boxes["memberships-__prefix__-user"]
+    assert "admin-autocomplete" in new_person["class"]
+    assert new_person["data-width"] == ROW_BOX_WIDTH
+
+
+def test_a_partnerships_many_meetings_are_a_link_to_their_own_list(
+    client, admin_user, partnership_a, monkeypatch, django_assert_max_num_queries
+):
+    """Measured in a browser (bench/admin_page_bench.py): each row of an inline adds to
+    the time the page takes to draw, and a partnership's meetings grow every year. Past
+    ``rows_listed`` they are a link to the meetings' list, filtered to the partnership."""
+    monkeypatch.setattr(MeetingInline, "rows_listed", 2)
+    MeetingFactory.create_batch(3, partnership=partnership_a)
+    MembershipFactory.create_batch(3, partnership=partnership_a)
+    client.force_login(admin_user)
+    url = _admin_url(partnership_a)
+
+    queries = _admin_page_queries(
+        client, url, lambda: _rows(partnership_a, 3), django_assert_max_num_queries
+    )
+    page = client.get(url).content.decode()
+
+    assert queries <= MAX_QUERIES["admin_user"]
+    assert "meetings-TOTAL_FORMS" not in page
+    assert "memberships-TOTAL_FORMS" in page  # fewer than its own limit
+    listed = f"/admin/core/meeting/?partnership__id__exact={partnership_a.pk}"
+    assert f'<a href="{listed}">See and change its 6 meetings</a>' in page
+    assert "6 meetings" in client.get(listed).content.decode()
+
+
+def test_a_partnerships_page_saves_its_meetings_sent_though_they_became_many(
+    client, admin_user, partnership_a, monkeypatch
+):
+    """A page drawn with its meetings' rows saves them, though another meeting was added
+    meanwhile (past ``rows_listed``): its meetings' changes are not dropped."""
+    monkeypatch.setattr(MeetingInline, "rows_listed", 2)
+    meeting = MeetingFactory(partnership=partnership_a, title="Old title")
+    client.force_login(admin_user)
+    url = _admin_url(partnership_a)
+    data = _untouched(client.get(url))
+    MeetingFactory.create_batch(2, partnership=partnership_a)
+
+    response = client.post(url, {**data, "meetings-0-title": "New title"})
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.title == "New title"
+
+
+def test_a_partnerships_change_page_leaves_out_the_scripts_that_fill_a_slug(
+    client, admin_user, partnership_a
+):
+    """Its slug is fixed once it is made: Django's scripts that fill it from the name as it
+    is typed (xregexp the largest) are for the add page only."""
+    client.force_login(admin_user)
+
+    change = client.get(_admin_url(partnership_a)).content.decode()
+    add = client.get("/admin/core/partnership/add/").content.decode()
+
+    for script in ("admin/js/urlify.js", "admin/js/prepopulate.js", "admin/js/vendor/xregexp/"):
+        assert script not in change
+        assert script in add
+    assert "admin/js/inlines.js" in change
