@@ -12,8 +12,10 @@ from django.conf import settings
 from csp_portal.core import concurrency
 from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import ThemeGroup
+from csp_portal.core.text import joined
 
 from . import periods, spc
+from .commentary import format_number
 from .figures import SpcSettings, spc_window
 from .importing import NAME_RULE, USE_THE_COMMAND
 from .importing.registry import listed
@@ -306,6 +308,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         """
         by_place = {(c.indicator.pk, c.period): c for c in conflicts}
         refresh, acknowledged = {}, {}
+        others = []  # the boxes now showing a figure someone else saved, in words
         for cell in self.cells:
             place = (cell.indicator.pk, cell.period)
             conflict = by_place.get(place)
@@ -318,7 +321,22 @@ class FigureGridForm(PlainTextMixin, forms.Form):
                 acknowledged |= {name: now[name] for name in mine}
                 refresh |= {name: now[name] for name in cell.names if name not in mine}
             elif cell.key not in self.changed_keys:
-                refresh |= cell.texts(stored.get(place))
+                now = cell.texts(stored.get(place))
+                shown = [concurrency.shown_value(self, name) for name in cell.names]
+                if not all(map(same_number, now.values(), shown)):
+                    others.append(f"{cell.label} ({typed_text(now.values()) or 'removed'})")
+                refresh |= now
+        # First in the error summary: a conflict anywhere keeps every figure from saving.
+        mine = len(self.changed_keys)
+        yours = (
+            "Your figure is still in its box: check it below"
+            if mine == 1
+            else f"Your {mine} figures are still in their boxes: check the ones below"
+        )
+        self.add_error(None, f"Nothing was saved. {yours} and save again.")
+        if others:
+            these = "This now shows a figure" if len(others) == 1 else "These now show figures"
+            self.add_error(None, f"{these} someone else saved: {joined(others)}.")
         concurrency.rebase(self, refresh=refresh, conflicts=acknowledged)
 
     def _box_changed(self, name: str) -> bool:
@@ -597,7 +615,9 @@ class TargetForm(PlainTextMixin, forms.Form):
         if not targets:
             return "no target"
         last = max(targets, key=lambda t: t.period or datetime.date.min)
-        value = plain_number(last.value)
+        # As every page writes it (15,000), every decimal place kept (a rate's 7.25).
+        places = len(plain_number(last.value).partition(".")[2])
+        value = format_number(last.value, places)
         if last.kind == Target.Kind.ANNUAL:
             return f"a figure for the year of {value}"
         if last.kind == Target.Kind.CHANGE_PCT:

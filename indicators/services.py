@@ -92,9 +92,14 @@ class SaveResult:
 
 
 class FigureConflict(Exception):
-    def __init__(self, conflicts: list[Conflict]):
+    """Someone else changed figures this save would change too; nothing was written.
+    ``locked``: what saving again would be refused for besides (a reason is needed for a
+    period a published report covers), so the page says both at once."""
+
+    def __init__(self, conflicts: list[Conflict], locked: "FigureLocked | None" = None):
         super().__init__(f"{len(conflicts)} figure(s) changed by someone else")
         self.conflicts = conflicts
+        self.locked = locked
 
 
 class FigureLocked(Exception):
@@ -142,6 +147,49 @@ def _named(locked: list) -> list[tuple[tuple[int, datetime.date], str]]:
 
 def _plural(items: list, one: str, many: str) -> str:
     return one if len(items) == 1 else many
+
+
+def _lock_of(plan: list, reason: str) -> "FigureLocked | None":
+    """The FigureLocked saving this plan would raise, or None."""
+    try:
+        _check_locked(plan, reason)
+    except FigureLocked as locked:
+        return locked
+    return None
+
+
+def locked_notices(
+    partnership, places: list[tuple[datetime.date, str]], *, indicator: Indicator | None = None
+) -> list[str]:
+    """What a figure page says up front of its periods a published report covers (one that
+    showed the indicator, if given): "The published report 'Update' (Scrutiny panel, 24
+    January 2017) covers November 2016: ...". places: each period's last month (where a
+    report covers a quarter) and its name, in page order. One query."""
+    from reports.selectors import published_covering  # reports build on us
+
+    words = dict(places)
+    order = [month for month, _ in places]
+    notices = []
+    for frozen, months in published_covering(
+        partnership, order, indicator_id=indicator and indicator.pk
+    ):
+        first, last = order.index(months[0]), order.index(months[-1])
+        if len(months) == 1:
+            span = words[months[0]]
+        elif last - first + 1 == len(months):  # a run of the page's periods
+            span = f"{words[months[0]]} to {words[months[-1]]}"
+        else:
+            span = joined(words[month] for month in months)
+        meeting = frozen.meeting_label
+        if frozen.meeting_date:
+            when = f"{frozen.meeting_date.day} {frozen.meeting_date:%B %Y}"
+            meeting = f"{meeting}, {when}" if meeting else when
+        notices.append(
+            f"The published report '{frozen.title}'{f' ({meeting})' if meeting else ''} "
+            f"covers {span}: a change needs a reason, and the next report will show it as a "
+            "revision."
+        )
+    return notices
 
 
 def _check_locked(plan: list, reason: str) -> None:
@@ -374,6 +422,7 @@ def actuals_save(
         return result
     existing = _locked_actuals([(entry.indicator, entry.period) for entry in entries])
     plan: list[tuple[FigureInput, Actual | None]] = []
+    clashes: list[tuple[FigureInput, Actual | None]] = []
     for entry in entries:
         current = existing.get((entry.indicator.pk, entry.period))
         outcome = _decide(entry, current)
@@ -381,10 +430,13 @@ def actuals_save(
             result.unchanged += 1
         elif outcome is concurrency.Outcome.CONFLICT:
             result.conflicts.append(_conflict(entry, current))
+            clashes.append((entry, current))
         else:
             plan.append((entry, current))
     if result.conflicts:
-        raise FigureConflict(result.conflicts)
+        # Saving again writes the clashing figures too: a reason they need is asked for
+        # now, not on that save.
+        raise FigureConflict(result.conflicts, locked=_lock_of(plan + clashes, reason))
     _check_locked(plan, reason)
 
     added = _insert_all([entry for entry, current in plan if current is None], by)

@@ -110,7 +110,12 @@ def read_number(text: str) -> Decimal | None:
 
 
 def _not_a_number(raw: object, label: str, example: str, blank_is_no_figure: bool) -> str:
-    blank = " Leave it blank if there is no figure yet." if blank_is_no_figure else ""
+    blank = ""
+    if blank_is_no_figure:
+        # Excel's accounting format shows a zero as a dash: a blank would record no figure.
+        dash = str(raw).strip() in ("-", "\u2013", "\u2014")
+        zero = " (if it means zero, enter 0)" if dash else ""
+        blank = f" Leave it blank if there is no figure yet{zero}."
     return f"{label} must be a number, like {example} ('{raw}' is not a number).{blank}"
 
 

@@ -414,6 +414,8 @@ def _grid_save(request, form: FigureGridForm, success_url: str):
     except services.FigureConflict as conflict:
         stored = selectors.actuals_at([(cell.indicator, cell.period) for cell in form.cells])
         form.add_conflicts(conflict.conflicts, stored)
+        if conflict.locked is not None:
+            form.add_error("reason", str(conflict.locked))
         return None
     except services.FigureLocked as locked:
         form.add_error("reason", str(locked))
@@ -459,6 +461,7 @@ def month_sheet(request, slug, month):
     partnership = partnership_for(request.user, slug, Access.EDIT)
     month = _month_or_404(month)
     today = timezone.localdate()
+    year = periods.financial_year_of(month, partnership.fy_start_month)
 
     def stray_message(key: str, typed: str) -> str:
         # Named only if it is this partnership's: a key is any number a post sends.
@@ -510,6 +513,12 @@ def month_sheet(request, slug, month):
             if periods.add_months(month, 1) <= periods.month_start(today)
             else None,
             "future": month > periods.month_start(today),
+            "locked": services.locked_notices(partnership, [(month, periods.month_label(month))]),
+            # Where the paste helper sends one indicator's months: {pk} is the indicator.
+            "year_grid_url": reverse("indicators:year_grid", args=[slug, 0, year]).replace(
+                "/0/", "/{pk}/", 1
+            ),
+            "year_label": periods.fy_label(year, partnership.fy_start_month),
         },
     )
 
@@ -652,6 +661,17 @@ def year_grid(request, slug, pk, year):
             "form": form,
             "rows_html": mark_safe(rows_html),  # our template's output, escaped there
             "first_label": labels[0],
+            "locked": services.locked_notices(
+                partnership,
+                [
+                    (
+                        periods.last_month_of(slot, indicator.frequency),
+                        periods.period_label(slot, indicator.frequency, start),
+                    )
+                    for slot in slots
+                ],
+                indicator=indicator,
+            ),
             "year_before": (year - 1, periods.fy_label(year - 1, start))
             if year > periods.MIN_YEAR
             else None,

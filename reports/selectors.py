@@ -76,6 +76,8 @@ class Frozen:
     title: str
     published_at: datetime.datetime
     version_id: int
+    meeting_label: str = ""  # the meeting it went to ("Scrutiny panel"), as published
+    meeting_date: datetime.date | None = None
 
     def shows(self, indicator_id: int) -> bool:
         """Whether it showed this indicator (one with figures then): the version names them."""
@@ -97,13 +99,41 @@ def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
             "reportversion__title",
             "reportversion__published_at",
             "reportversion_id",
+            "reportversion__meeting_label",
+            "reportversion__meeting_date",
         )
         .order_by("reportversion__report__period", "reportversion__title", "reportversion__number")
     )
     return [
-        Frozen(partnership, frozenset(ids or ()), period, title, at, version)
-        for partnership, ids, period, title, at, version in rows
+        Frozen(partnership, frozenset(ids or ()), period, title, at, version, meeting, date)
+        for partnership, ids, period, title, at, version, meeting, date in rows
     ]
+
+
+def published_covering(
+    partnership: Partnership, months: Iterable[datetime.date], *, indicator_id: int | None = None
+) -> list[tuple[Frozen, list[datetime.date]]]:
+    """Of these months, those a published version covers (one that showed the indicator,
+    if given), each under the latest such version, in the order of the versions: where a
+    figure page says up front that a change needs a reason. One query. (A rated target's
+    baseline year, locked too, is left out: `locked_baseline` needs one more.)"""
+    months = list(months)
+    published = [
+        frozen
+        for frozen in frozen_by([partnership.pk])
+        if indicator_id is None or frozen.shows(indicator_id)
+    ]
+    covered = {
+        frozen.version_id: frozenset(covered_periods(frozen.period, partnership.fy_start_month))
+        for frozen in published
+    }
+    by_version: dict[int, tuple[Frozen, list[datetime.date]]] = {}
+    for month in months:
+        covering = [frozen for frozen in published if month in covered[frozen.version_id]]
+        if covering:
+            last = max(covering, key=lambda frozen: frozen.published_at)
+            by_version.setdefault(last.version_id, (last, []))[1].append(month)
+    return sorted(by_version.values(), key=lambda found: found[0].published_at)
 
 
 def locked_figures(

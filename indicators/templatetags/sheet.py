@@ -71,6 +71,17 @@ def _boxes_or_not_open(cell, fields, when: str) -> str:
     )
 
 
+def _last_year(indicator, last) -> str:
+    """A figure a year before, as the month sheet and the year grid show it: with its
+    numerator and denominator when it has them ("100.0 (10/10)")."""
+    if not last:
+        return escape_text(figure(None))
+    shown = escape_text(figure(last.value, places_for(indicator)))
+    if last.denominator:
+        shown += f" ({escape_text(figure(last.numerator))}/{escape_text(figure(last.denominator))})"
+    return shown
+
+
 def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
     """Each row of the month sheet by indicator, from (cell, bound fields, last year's
     figure) triples: the indicator's code and title linked to its page, its measure (and
@@ -94,12 +105,7 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             else month_text
         )
         same = "Same quarter last year" if quarterly else "Same month last year"
-        if last:
-            shown = esc(figure(last.value, places_for(indicator)))
-            if last.denominator:
-                shown += f" ({esc(figure(last.numerator))}/{esc(figure(last.denominator))})"
-        else:
-            shown = esc(figure(None))
+        shown = _last_year(indicator, last)
         url = detail_url(partnership.slug, indicator.pk)
         rows[indicator.pk] = mark_safe(
             f'\n      <tr class="govuk-table__row{error}">\n'
@@ -127,7 +133,7 @@ def year_grid_row(indicator, cell, fields, last) -> SafeString:
     """One month's (or quarter's) row of an indicator's year grid: its label, the figure
     a year before, and the boxes."""
     esc = escape_text
-    shown = esc(figure(last.value, places_for(indicator)) if last else figure(None))
+    shown = _last_year(indicator, last)
     return mark_safe(
         '\n      <tr class="govuk-table__row">\n'
         f'        <th scope="row" class="govuk-table__header">{esc(cell.label)}</th>\n'

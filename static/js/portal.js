@@ -22,7 +22,14 @@
   // A grid of quarters (data-paste-quarterly, its indicator's code) takes no
   // more figures than it has quarters left (blank cells after the last figure
   // not counted): a row of twelve months would fill them with April to July,
-  // so nothing is pasted. A blank cell (Excel's
+  // so nothing is pasted. A grid of a year's months (data-paste-year) takes a
+  // paste running past its last month only from its first box: from May on, a
+  // year's row would shift each month into the next (a thirteenth cell, the
+  // total Excel rows often end with, is left out from the first box). The
+  // month sheet (data-paste-sheet, the year grid's address with {pk} for the
+  // indicator) has a different indicator in each box: a single line of several
+  // cells is one indicator's months, so nothing is pasted and the message links
+  // that indicator's year grid; its result names the indicators filled. A blank cell (Excel's
   // empty cells at the end of a row) pastes nothing: a box holding a figure
   // keeps it, as clearing one is done by deleting it in its box. Otherwise a
   // message says how many figures were pasted, which rows blank cells left as
@@ -121,6 +128,17 @@
     return names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
+  // "A to B", or the one name.
+  function span(names) {
+    return names.length > 1 ? names[0] + ' to ' + names[names.length - 1] : names.join('');
+  }
+
+  // A row's short name: a month sheet's indicator by its code (its link), else rowName.
+  function shortName(row) {
+    var link = row && row.querySelector('th a');
+    return link ? link.textContent.replace(/\s+/g, ' ').trim() : rowName(row);
+  }
+
   function rowName(row) {
     var heading = row && row.querySelector('th');
     if (!heading) {
@@ -167,7 +185,7 @@
   // where the person is looking (the top of a long sheet may be off screen);
   // shown afresh for each paste. A problem is an alert, which screen readers
   // say at once; a result is said politely.
-  function showMessage(grid, row, message, isProblem) {
+  function showMessage(grid, row, message, isProblem, link) {
     var old = grid.querySelector('[data-paste-message-row]');
     if (old) {
       old.parentNode.removeChild(old);
@@ -175,6 +193,14 @@
     var box = document.createElement('p');
     box.setAttribute('data-paste-message', '');
     box.textContent = message;
+    if (link) {
+      var anchor = document.createElement('a');
+      anchor.className = 'govuk-link';
+      anchor.href = link.href;
+      anchor.textContent = link.text;
+      box.appendChild(anchor);
+      box.appendChild(document.createTextNode('.'));
+    }
     if (isProblem) {
       box.className = 'govuk-error-message govuk-!-margin-bottom-0';
       box.setAttribute('role', 'alert');
@@ -247,10 +273,34 @@
     while (reach > 0 && !figures[reach - 1].some(isFilled)) {
       reach -= 1;
     }
+    var blanksIn = reach - figures.slice(0, reach).filter(function (cells) {
+      return cells.some(isFilled);
+    }).length;
+    var sheet = grid.getAttribute('data-paste-sheet');
+    if (sheet !== null && lines.length === 1 && reach > 1) {
+      var reached = rows.slice(start, start + Math.min(reach, room)).map(function (row) {
+        return shortName(row.element);
+      });
+      var pk = rows[start].inputs.length && /^i(\d+)-/.exec(rows[start].inputs[0].name);
+      var grids = 'To enter one indicator\'s months, use its year grid';
+      showMessage(grid, rows[start], 'Nothing was pasted: a row of ' + reach +
+        ' cells would fill ' + span(reached) + ', and each box on this page is a different ' +
+        'indicator. ' + grids + (pk ? ': ' : '.'), true, pk ? {
+          href: sheet.replace('{pk}', pk[1]),
+          text: reached[0] + ' figures for ' + grid.getAttribute('data-paste-sheet-year')
+        } : null);
+      return;
+    }
+    if (grid.hasAttribute('data-paste-year') && start > 0 && reach > room) {
+      showMessage(grid, rows[start], 'Nothing was pasted: there are ' + room + ' months from ' +
+        rowName(rows[start].element) + ' on, not ' + reach +
+        (blanksIn ? ' cells, ' + blanksIn + ' of them blank' : ' figures') +
+        '. To paste a whole year, click the first box (' + rowName(rows[0].element) +
+        ') and paste again.', true);
+      return;
+    }
     if (quarterly && reach > room) {
-      var blanks = reach - figures.slice(0, reach).filter(function (cells) {
-        return cells.some(isFilled);
-      }).length;
+      var blanks = blanksIn;
       showMessage(grid, rows[start], 'Nothing was pasted. ' + quarterly + ' is quarterly: ' +
         'paste one figure per quarter (' + room + ' at most), not ' + reach +
         (blanks ? ' cells, ' + blanks + ' of them blank.' : '.'), true);
@@ -270,7 +320,7 @@
           ' needs a numerator and a denominator, like 72/100 or two cells side by side'
         ][row.inputs.length]);
       } else if (values.some(isFilled)) {
-        fills.push({ inputs: row.inputs, values: values });
+        fills.push({ element: row.element, inputs: row.inputs, values: values });
       } else if (row.inputs.some(function (input) { return isFilled(input.value); })) {
         kept.push(rowName(row.element));
       }
@@ -291,8 +341,11 @@
       });
     });
 
+    var named = sheet === null ? '' : ': ' + span(fills.map(function (fill) {
+      return shortName(fill.element);
+    }));
     var message = fills.length ? 'Pasted ' + fills.length +
-      (fills.length === 1 ? ' figure.' : ' figures.') : 'No figures were pasted.';
+      (fills.length === 1 ? ' figure' : ' figures') + named + '.' : 'No figures were pasted.';
     if (kept.length) {
       message += ' ' + kept.length + (kept.length === 1 ? ' blank cell left ' : ' blank cells left ') +
         listed(kept) + (kept.length === 1 ? ' as it was' : ' as they were') +

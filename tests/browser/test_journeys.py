@@ -394,7 +394,7 @@ def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_o
     expect(page.get_by_label("SP 39 Indicator 39")).to_have_value("410")
     message = page.locator("[data-paste-message]")
     expect(message).to_have_text(
-        "Pasted 2 figures. 2 figures were left out: there were no more rows."
+        "Pasted 2 figures: SP 38 to SP 39. 2 figures were left out: there were no more rows."
     )
     expect(message).to_be_in_viewport()
     assert_accessible(page)
@@ -463,6 +463,87 @@ def test_month_sheet_paste_keeps_a_quarter_under_way_in_its_place(
     expect(robbery).to_have_value("12")
     expect(page.get_by_text("Nothing was pasted")).to_be_hidden()
     assert_accessible(page)
+
+
+def test_month_sheet_refuses_a_row_of_one_indicators_months_and_names_rows_a_column_fills(
+    page, live_server, plymouth
+):
+    """Review finding: one indicator's months copied from an Excel row and pasted into its
+    box on the month sheet went down the page, a month into each of seven indicators, and
+    the page said only "Pasted 7 figures."."""
+    partnership, officer, hate = plymouth
+    first = None
+    for number in range(1, 8):
+        made = IndicatorFactory(
+            partnership=partnership,
+            theme_group=hate.theme_group,
+            code=f"SP 0{number}",
+            title=f"Indicator {number}",
+        )
+        first = first or made
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:month_sheet", args=[partnership.slug, "2016-11"])
+    )
+    message = page.locator("[data-paste-message]")
+    boxes = [page.get_by_label(f"SP 0{number} Indicator {number}") for number in range(1, 8)]
+
+    boxes[0].focus()
+    paste(page, "1510\t1480\t1502\t1495\t1530\t1470\t1466\r\n")
+    expect(message).to_have_text(
+        "Nothing was pasted: a row of 7 cells would fill SP 01 to SP 07, and each box on "
+        "this page is a different indicator. To enter one indicator's months, use its "
+        "year grid: SP 01 figures for 2016/17."
+    )
+    expect(message.get_by_role("link", name="SP 01 figures for 2016/17")).to_have_attribute(
+        "href", reverse("indicators:year_grid", args=[partnership.slug, first.pk, 2016])
+    )
+    for box in boxes:
+        expect(box).to_have_value("")
+    assert_accessible(page)
+
+    # A column, a figure per indicator, fills down the page and says which rows.
+    paste(page, "1510\r\n1480\r\n1502\r\n1495\r\n1530\r\n1470\r\n1466\r\n")
+    expect(message).to_have_text("Pasted 7 figures: SP 01 to SP 07.")
+    expect(boxes[6]).to_have_value("1466")
+    # A row of one figure, the rest of its cells blank, is still one figure.
+    boxes[2].focus()
+    paste(page, "12\t\t\r\n")
+    expect(message).to_contain_text("Pasted 1 figure: SP 03. 2 blank cells left SP 04")
+    expect(boxes[2]).to_have_value("12")
+
+
+def test_year_grid_refuses_a_year_pasted_from_a_later_month(page, live_server, plymouth):
+    """Review finding: twelve months pasted into May's box moved each figure a month on
+    (April's into May), saying only that one figure was left out."""
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:year_grid", args=[partnership.slug, hate.pk, 2016])
+    )
+    message = page.locator("[data-paste-message]")
+    year = "\t".join(str(60 + month) for month in range(12))
+
+    page.get_by_label("May 2016").focus()
+    paste(page, year + "\r\n")
+    expect(message).to_have_text(
+        "Nothing was pasted: there are 11 months from May 2016 on, not 12 figures. To paste "
+        "a whole year, click the first box (April 2016) and paste again."
+    )
+    expect(page.get_by_label("May 2016")).to_have_value("25")
+    expect(page.get_by_label("March 2017")).to_have_value("")
+    assert_accessible(page)
+
+    # A few months from May on still paste; so does the year with its total, from April.
+    paste(page, "70\t71\r\n")
+    expect(message).to_have_text("Pasted 2 figures.")
+    expect(page.get_by_label("June 2016")).to_have_value("71")
+    page.get_by_label("April 2016").focus()
+    paste(page, year + "\t780\r\n")
+    expect(page.get_by_label("May 2016")).to_have_value("61")
+    expect(message).to_have_text(
+        "Pasted 12 figures. 1 figure was left out: there were no more rows."
+    )
 
 
 def test_month_sheet_stacks_at_320_px_so_every_box_is_on_screen(page, live_server, plymouth):

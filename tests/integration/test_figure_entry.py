@@ -446,8 +446,10 @@ def test_month_sheet_concurrent_edit_of_same_figure_is_a_conflict_naming_who(
 
     assert response.status_code == 200
     assert error_summary(response) == [
+        "Nothing was saved. Your 2 figures are still in their boxes: check the ones below "
+        "and save again.",
         "HC 01 Hate crime: Sam Other changed it to 40 after you opened this page. "
-        "Your figure (36) is still in the box: save again to use it instead, or change it."
+        "Your figure (36) is still in the box: save again to use it instead, or change it.",
     ]
     # All or nothing: the officer's other, unopposed figure is not saved either.
     assert Actual.objects.get(indicator=count, period=NOV_2016).value == 40
@@ -491,7 +493,11 @@ def test_month_sheet_override_after_conflict_changes_only_the_users_cells(
     entered_by_other(count, NOV_2016, (Decimal(40),), by=coordinator_a)
     entered_by_other(ratio, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a)
     conflict = client.post(url, opened | {f"i{count.pk}-v": "36"})
-    assert len(error_summary(conflict)) == 1
+    assert error_summary(conflict)[:2] == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
+        "This now shows a figure someone else saved: SAT 01 Victim satisfaction (9 out of 10).",
+    ]
+    assert len(error_summary(conflict)) == 3
     shown_again = form_data(conflict)
     # The box the officer changed keeps their figure; the one they left shows the new one.
     assert (shown_again[f"i{count.pk}-v"], shown_again[f"initial-i{count.pk}-v"]) == ("36", "40")
@@ -526,9 +532,10 @@ def test_month_sheet_conflict_on_one_box_of_a_percentage_keeps_the_other_persons
     conflict = client.post(url, opened | {denominator: "20"})
 
     assert error_summary(conflict) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
         "SAT 01 Victim satisfaction: Sam Other changed it to 7 out of 10 after you opened "
         "this page. Your denominator (20) is still in its box; the numerator is now 7, as "
-        "stored: save again to use 7 out of 20 instead, or change it."
+        "stored: save again to use 7 out of 20 instead, or change it.",
     ]
     shown_again = form_data(conflict)
     assert (shown_again[numerator], shown_again[denominator]) == ("7", "20")
@@ -554,10 +561,11 @@ def test_month_sheet_conflict_on_one_box_of_a_percentage_removed_since_opened(
     conflict = client.post(url, opened | {f"i{ratio.pk}-d": "20"})
 
     assert error_summary(conflict) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
         "SAT 01 Victim satisfaction: Sam Other removed it after you opened this page. Your "
         "denominator (20) is still in its box; the numerator box is now blank, as stored: "
         "enter a numerator and save again, or clear the denominator to leave the figure "
-        "removed."
+        "removed.",
     ]
     shown_again = form_data(conflict)
     assert (shown_again[f"i{ratio.pk}-n"], shown_again[f"i{ratio.pk}-d"]) == ("", "20")
@@ -629,8 +637,9 @@ def test_month_sheet_figure_removed_since_opened_is_a_conflict(
     response = client.post(url, opened | {f"i{count.pk}-v": "36"})
 
     assert error_summary(response) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
         "HC 01 Hate crime: Sam Other removed it after you opened this page. "
-        "Your figure (36) is still in the box: save again to use it instead, or change it."
+        "Your figure (36) is still in the box: save again to use it instead, or change it.",
     ]
     assert not Actual.objects.filter(indicator=count, period=NOV_2016).exists()
     again = client.post(url, form_data(response))
@@ -647,7 +656,7 @@ def test_month_sheet_post_without_shown_figures_cannot_overwrite(client, officer
     response = client.post(sheet_url(count.partnership), {f"i{count.pk}-v": "36"})
 
     assert response.status_code == 200
-    assert error_summary(response)[0].startswith("HC 01 Hate crime: someone else changed it to 35")
+    assert error_summary(response)[1].startswith("HC 01 Hate crime: someone else changed it to 35")
     assert Actual.objects.get(indicator=count, period=NOV_2016).value == 35
 
 
@@ -936,8 +945,10 @@ def test_year_grid_conflicts_only_where_both_changed_the_same_month(
     response = client.post(grid_url(indicator), opened | {"m2016-11-v": "36"})
 
     assert error_summary(response) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
+        "This now shows a figure someone else saved: October 2016 (50).",
         "November 2016: Sam Other changed it to 40 after you opened this page. "
-        "Your figure (36) is still in the box: save again to use it instead, or change it."
+        "Your figure (36) is still in the box: save again to use it instead, or change it.",
     ]
     again = client.post(grid_url(indicator), form_data(response))
     assert again.status_code == 302

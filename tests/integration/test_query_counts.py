@@ -19,7 +19,9 @@ NOV_2016 = datetime.date(2016, 11, 1)
 SIZES = [3, 30]
 
 MAX_QUERIES = {
+    # One of them reads which published reports cover the month (the notice above it).
     "month_sheet": 6,
+    "year_grid": 4,  # the same notice, of the grid's months, in one query
     # One figure changed, every other figure submitted unchanged; one query asks whether a
     # published report covers the month (reports.selectors.locked_figures); one gives the
     # partnership a new data version and one the indicator a new figures version
@@ -73,6 +75,17 @@ def test_month_sheet_queries_fixed(signed_in, indicators, django_assert_max_num_
 
     assert response.status_code == 200
     assert len(response.context["grid"]) == len(indicators)
+
+
+@pytest.mark.django_db
+def test_year_grid_queries_fixed(signed_in, indicators, django_assert_max_num_queries):
+    url = reverse("indicators:year_grid", args=["partnership-a", indicators[0].pk, 2016])
+
+    with django_assert_max_num_queries(MAX_QUERIES["year_grid"]):
+        response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert response.context["locked"] == []
 
 
 @pytest.mark.django_db

@@ -86,7 +86,7 @@ def test_second_of_two_target_edits_is_refused_naming_the_first(two_officers, of
     assert refused.status_code == 200
     assert non_field_errors(refused) == [
         f"{officer_a.get_full_name()} changed the 2016/17 target after you opened this page: "
-        "it is now a figure for the year of 1000. Your target is still in the boxes: save "
+        "it is now a figure for the year of 1,000. Your target is still in the boxes: save "
         "again to use it instead, or change it."
     ]
     assert list(Target.objects.values_list("value", flat=True)) == [1000]
@@ -103,7 +103,7 @@ def test_refused_target_edit_keeps_the_persons_value_and_saving_again_overrides(
     refused = second.post(url(ist), second_page | {"value": "900"})
     again = form_data(refused)
 
-    assert "it is now a figure for the year of 1000" in non_field_errors(refused)[0]
+    assert "it is now a figure for the year of 1,000" in non_field_errors(refused)[0]
     assert (again["value"], again["initial-value"]) == ("900", "1000")
     assert again["kind"] == again["initial-kind"] == "annual"
     assert second.post(url(ist), again).status_code == 302
@@ -180,3 +180,16 @@ def test_targets_replace_refuses_over_a_change_made_since(officer_a, ist):
 
     assert [t.value for t in conflict.value.current] == [1000]
     assert Target.objects.get().value == 1000
+
+
+@pytest.mark.django_db
+def test_target_conflict_writes_the_other_persons_target_with_thousands_commas(two_officers, ist):
+    """Review finding: the message said "a figure for the year of 15000", where every other
+    page writes 15,000."""
+    first, second = two_officers
+    first_page, second_page = form_data(first.get(url(ist))), form_data(second.get(url(ist)))
+    first.post(url(ist), first_page | {"kind": "annual", "value": "15000"})
+
+    refused = second.post(url(ist), second_page | {"kind": "annual", "value": "14000"})
+
+    assert "it is now a figure for the year of 15,000." in non_field_errors(refused)[0]

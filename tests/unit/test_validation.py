@@ -388,3 +388,14 @@ def test_lists_are_written_one_way(words, kwargs, text):
     from csp_portal.core.text import joined
 
     assert joined(words, **kwargs) == text
+
+
+def test_parse_number_a_dash_says_enter_0_if_it_means_zero():
+    """Review finding: Excel's accounting format writes a zero as "-", and the message
+    said only to leave the box blank, which records no figure."""
+    with pytest.raises(FigureError) as error:
+        parse_number("-", label="April", blank_is_no_figure=True)
+    assert str(error.value) == (
+        "April must be a number, like 148 ('-' is not a number). "
+        "Leave it blank if there is no figure yet (if it means zero, enter 0)."
+    )

@@ -1,0 +1,175 @@
+"""What the figure pages say up front and after a refused save: the months a published
+report covers (a change needs a reason), and, after a conflict, that nothing was saved
+and which boxes now show someone else's figures."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Actual
+from reports import services as report_services
+from tests.factories import IndicatorFactory, MembershipFactory, ReportFactory
+from tests.factories.series import hate_crime_indicator
+from tests.integration.test_figure_entry import (
+    entered_by_other,
+    error_summary,
+    form_data,
+    messages_of,
+    page_text,
+    table_row,
+)
+
+NOV_2016 = datetime.date(2016, 11, 1)
+COVERS = (
+    "The published report 'Hate crime update' (Scrutiny panel, 24 January 2017) covers "
+    "{months}: a change needs a reason, and the next report will show it as a revision."
+)
+
+
+@pytest.fixture
+def coordinator_a(partnership_a):
+    return MembershipFactory(
+        user__username="coordinator-a",
+        user__first_name="Sam",
+        user__last_name="Other",
+        partnership=partnership_a,
+        role="coordinator",
+    ).user
+
+
+@pytest.fixture
+def hate_crime(partnership_a):
+    return hate_crime_indicator(partnership_a)
+
+
+@pytest.fixture
+def published(partnership_a, hate_crime):
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    return report
+
+
+def sheet_url(partnership, month="2016-11"):
+    return reverse("indicators:month_sheet", args=[partnership.slug, month])
+
+
+def grid_url(indicator, year=2016):
+    return reverse("indicators:year_grid", args=[indicator.partnership.slug, indicator.pk, year])
+
+
+@pytest.mark.django_db
+def test_month_sheet_says_up_front_that_a_published_report_covers_its_month(
+    client, officer_a, published, hate_crime
+):
+    client.force_login(officer_a)
+
+    covered = page_text(client.get(sheet_url(hate_crime.partnership)))
+    open_month = page_text(client.get(sheet_url(hate_crime.partnership, "2016-12")))
+
+    assert COVERS.format(months="November 2016") in covered
+    assert "Reason for changing figures" in covered  # the reason box, shown up front
+    assert "The published report" not in open_month
+
+
+@pytest.mark.django_db
+def test_year_grid_says_which_of_its_months_a_published_report_covers(
+    client, officer_a, published, hate_crime
+):
+    client.force_login(officer_a)
+
+    this_year = page_text(client.get(grid_url(hate_crime)))
+    next_year = page_text(client.get(grid_url(hate_crime, 2017)))
+
+    assert COVERS.format(months="April 2016 to November 2016") in this_year
+    assert "The published report" not in next_year
+
+
+@pytest.mark.django_db
+def test_year_grid_of_an_indicator_the_report_did_not_show_says_nothing_of_it(
+    client, officer_a, published, partnership_a
+):
+    other = IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    client.force_login(officer_a)
+
+    assert "The published report" not in page_text(client.get(grid_url(other)))
+
+
+@pytest.mark.django_db
+def test_conflict_in_a_locked_month_asks_for_the_reason_at_once(
+    client, officer_a, published, hate_crime
+):
+    """Review finding: after a conflict in a month a published report covers, the officer
+    learnt only on saving again that a reason was needed, and had to save a third time."""
+    client.force_login(officer_a)
+    url = sheet_url(hate_crime.partnership)
+    opened = form_data(client.get(url))
+    Actual.objects.filter(indicator=hate_crime, period=NOV_2016).update(value=40, version=2)
+
+    refused = client.post(url, opened | {f"i{hate_crime.pk}-v": "36"})
+
+    assert error_summary(refused) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
+        "Give a reason for changing SP 09 November 2016: a published report covers this "
+        "month, and the next report will list the change as a revision",
+        "SP 09 Police recorded hate crime: someone else changed it to 40 after you opened "
+        "this page. Your figure (36) is still in the box: save again to use it instead, or "
+        "change it.",
+    ]
+    again = form_data(refused) | {"reason": "revised by police"}
+    saved = client.post(url, again)
+    assert saved.status_code == 302
+    assert Actual.objects.get(indicator=hate_crime, period=NOV_2016).value == 36
+
+
+@pytest.mark.django_db
+def test_conflict_says_nothing_was_saved_and_names_the_boxes_now_showing_others_figures(
+    client, officer_a, coordinator_a, partnership_a
+):
+    asb = IndicatorFactory(partnership=partnership_a, code="SP 02", title="Anti-social behaviour")
+    burglary = IndicatorFactory(partnership=partnership_a, code="SP 03", title="Burglary")
+    robbery = IndicatorFactory(partnership=partnership_a, code="SP 04", title="Robbery")
+    satisfied = IndicatorFactory(
+        partnership=partnership_a, code="SP 05", title="Satisfied", measure="percentage"
+    )
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+    opened = form_data(client.get(url))
+    entered_by_other(asb, NOV_2016, (Decimal(50),), by=coordinator_a)
+    entered_by_other(burglary, NOV_2016, (Decimal(1500),), by=coordinator_a)
+    entered_by_other(satisfied, NOV_2016, (Decimal(90), Decimal(9), Decimal(10)), by=coordinator_a)
+
+    refused = client.post(url, opened | {f"i{burglary.pk}-v": "1400", f"i{robbery.pk}-v": "12"})
+
+    assert error_summary(refused)[:2] == [
+        "Nothing was saved. Your 2 figures are still in their boxes: check the ones below "
+        "and save again.",
+        "These now show figures someone else saved: SP 02 Anti-social behaviour (50) and "
+        "SP 05 Satisfied (9 out of 10).",
+    ]
+    assert "SP 03 Burglary: Sam Other changed it to 1500" in error_summary(refused)[2]
+    assert 'value="50"' in table_row(refused, f'name="i{asb.pk}-v"')
+    assert messages_of(refused) == []
+
+
+@pytest.mark.django_db
+def test_year_grid_last_year_of_a_percentage_shows_its_parts_as_the_month_sheet_does(
+    client, officer_a, partnership_a
+):
+    satisfied = IndicatorFactory(
+        partnership=partnership_a, code="SP 05", title="Satisfied", measure="percentage"
+    )
+    Actual.objects.create(
+        indicator=satisfied,
+        period=datetime.date(2015, 5, 1),
+        value=Decimal(100),
+        numerator=10,
+        denominator=10,
+    )
+    client.force_login(officer_a)
+
+    response = client.get(grid_url(satisfied))
+
+    assert "100.0 (10/10)" in table_row(response, "May 2016")
+    assert "100.0 (10/10)" in table_row(client.get(sheet_url(partnership_a, "2016-05")), "SP 05")
