@@ -164,23 +164,76 @@ def _control_cells(file: str, number: int, values: list[str], header: list[str])
 
 MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
+# The first cell of a number written with thousands commas ("1" of 1,234), and each cell
+# after it the commas split off ("234", or "568.00" of 400,568.00).
+_THOUSANDS_START = re.compile(r"-?£?\d{1,3}")
+_THOUSANDS_MORE = re.compile(r"\d{3}")
+_THOUSANDS_LAST = re.compile(r"\d{3}(\.\d+)?")
+
+
+def _width(cells: list[str]) -> int:
+    """How many columns a heading row names: up to its last cell that is not blank."""
+    return max((i + 1 for i, cell in enumerate(cells) if cell.strip()), default=0)
+
+
+def _split_number(cells: list[str]) -> str | None:
+    """The first number in these cells that commas split into several ("1", "234" of
+    1,234), joined again, or None."""
+    for start, cell in enumerate(cells):
+        if not _THOUSANDS_START.fullmatch(cell.strip()):
+            continue
+        end = start + 1
+        while end < len(cells) and _THOUSANDS_MORE.fullmatch(cells[end].strip()):
+            end += 1
+        if end < len(cells) and _THOUSANDS_LAST.fullmatch(cells[end].strip()):
+            end += 1
+        if end > start + 1:
+            return ",".join(cell.strip() for cell in cells[start:end])
+    return None
+
+
+def _wide_row(file: str, number: int, values: list[str], width: int) -> str | None:
+    """Why a record with cells right of the heading row's last column is refused, or None
+    (blank cells there are none: Excel writes a,b,c,, for a row of three). Read as the
+    columns name them, the cells would shift and the extra be lost: 1,234 unquoted is 1
+    and 234, stored as 1."""
+    if not any(cell.strip() for cell in values[width:]):
+        return None
+    cells = _width(values)
+    why = f"{file} row {number}: {cells} cells, but the heading row names {width} columns: "
+    split = _split_number(values[:cells])
+    if split is not None:
+        return f'{why}write {split} as "{split}" (in quotes) or {split.replace(",", "")}'
+    example = ",".join(values[max(width - 1, 0) : cells]).strip()
+    return (
+        f"{why}a comma inside a cell splits it in two: put such a cell in double quotes "
+        f'("{example}"), or delete the cells right of the last column'
+    )
+
 
 def _read_through(
     file: str, open_text: Callable[[], TextIO], errors: list[str], controls: bool = False
 ) -> tuple[list[str], int] | None:
     """The header and the number of records after it, read through once (in C but for a
-    line a record); None after reporting a record the csv module cannot read, or (when
-    ``controls`` says the file holds some) each cell holding a control character."""
+    line a record); None after reporting a record the csv module cannot read, a record
+    with more cells than the header names (``_wide_row``), or (when ``controls`` says the
+    file holds some) each cell holding a control character."""
     refused: list[str] = []
+    wide: list[str] = []
     with open_text() as handle:
         reader = csv.reader(handle)
         count, start = 0, 1  # start: the line the record being read starts on
         try:
             first = next(reader, [])
+            width = _width(first)
             start = reader.line_num + 1
             for number, values in enumerate(reader, start=2):
                 count += bool(values)  # a blank line is no record
                 start = reader.line_num + 1
+                if len(values) > width and len(wide) <= MAX_CONTROL_CELLS:
+                    problem = _wide_row(file, number, values, width)
+                    if problem is not None:
+                        wide.append(problem)
                 if controls and len(refused) <= MAX_CONTROL_CELLS:
                     refused += _control_cells(file, number, values, first)
         except csv.Error as error:
@@ -194,12 +247,20 @@ def _read_through(
             else:
                 errors.append(f"{file} line {line}: this cannot be read as CSV ({error})")
             return None
+    if wide:
+        errors += wide[:MAX_CONTROL_CELLS]
+        if len(wide) > MAX_CONTROL_CELLS:
+            errors.append(
+                f"{file}: more rows have more cells than the heading row names columns: put "
+                'each cell holding a comma in double quotes ("1,234") and import again'
+            )
     if refused:
         errors += refused[:MAX_CONTROL_CELLS]
         if len(refused) > MAX_CONTROL_CELLS:
             errors.append(
                 f"{file}: more cells hold control characters: remove them all and import again"
             )
+    if wide or refused:
         return None
     return first, count
 

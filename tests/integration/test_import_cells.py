@@ -1,0 +1,144 @@
+"""Cells as a file holds them: a CSV row with more cells than its heading row is refused
+(a number written 1,234 is two cells); a workbook's cell Excel shows as a percentage is
+read as it shows; the export's workbook holds numbers as numbers, and reads back."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from commissioning.models import FundingStream
+from indicators.models import Actual, Target
+from tests.factories import FundingStreamFactory, IndicatorFactory
+
+
+def import_data(path, *options: str) -> list[str]:
+    """What import_data prints, line by line."""
+    stdout = StringIO()
+    call_command("import_data", str(path), *options, stdout=stdout)
+    return stdout.getvalue().splitlines()
+
+
+def refused(path) -> list[str]:
+    """The errors of an import_data that imports nothing, line by line."""
+    stderr = StringIO()
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_data", str(path), stdout=StringIO(), stderr=stderr)
+    return stderr.getvalue().splitlines()
+
+
+# A CSV row with more cells than its heading row -------------------------------------
+
+WIDE_ROWS = {
+    "thousands": (
+        "partnership,indicator,period,value\npartnership-a,HC 01,2017-03,1,234\n",
+        "actuals.csv row 2: 5 cells, but the heading row names 4 columns: write 1,234 as "
+        '"1,234" (in quotes) or 1234',
+    ),
+    "thousands_and_more": (
+        "partnership,indicator,period,value\n"
+        "partnership-a,HC 01,2017-02,3\n"
+        "partnership-a,HC 01,2017-03,12,500,extra\n",
+        "actuals.csv row 3: 6 cells, but the heading row names 4 columns: write 12,500 as "
+        '"12,500" (in quotes) or 12500',
+    ),
+    "with_a_note": (
+        "partnership,indicator,period,value,note\npartnership-a,HC 01,2017-03,1,234,checked\n",
+        "actuals.csv row 2: 6 cells, but the heading row names 5 columns: write 1,234 as "
+        '"1,234" (in quotes) or 1234',
+    ),
+    "words": (
+        "partnership,indicator,period,value,note\n"
+        "partnership-a,HC 01,2017-03,12,Revised, by police\n",
+        "actuals.csv row 2: 6 cells, but the heading row names 5 columns: a comma inside a "
+        'cell splits it in two: put such a cell in double quotes ("Revised, by police"), or '
+        "delete the cells right of the last column",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text, message", WIDE_ROWS.values(), ids=WIDE_ROWS.keys())
+def test_a_csv_row_with_more_cells_than_the_heading_row_is_refused(
+    tmp_path, partnership_a, text, message
+):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    (tmp_path / "actuals.csv").write_text(text, encoding="utf-8")
+
+    assert refused(tmp_path) == [message]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_funding_amount_written_with_a_thousands_comma_is_refused_not_cut(
+    tmp_path, partnership_a
+):
+    FundingStreamFactory(
+        partnership=partnership_a, financial_year=2017, source="PCC grant", amount=400568
+    )
+    (tmp_path / "funding.csv").write_text(
+        "partnership,financial_year,source,amount\npartnership-a,2017/18,PCC grant,400,568.00\n",
+        encoding="utf-8",
+    )
+
+    assert refused(tmp_path) == [
+        "funding.csv row 2: 5 cells, but the heading row names 4 columns: write 400,568.00 as "
+        '"400,568.00" (in quotes) or 400568.00'
+    ]
+    assert FundingStream.objects.get().amount == 400568
+
+
+@pytest.mark.django_db
+def test_a_wide_row_stops_the_whole_import_and_a_quoted_number_is_read(tmp_path, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    (tmp_path / "actuals.csv").write_text(
+        'partnership,indicator,period,value\npartnership-a,HC 01,2017-02,"1,234"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "targets.csv").write_text(
+        "partnership,indicator,year,type,value\npartnership-a,HC 01,2016/17,annual,1,500\n",
+        encoding="utf-8",
+    )
+
+    assert refused(tmp_path)[0].startswith("targets.csv row 2: 6 cells, but the heading row")
+    assert not Actual.objects.exists() and not Target.objects.exists()
+
+    (tmp_path / "targets.csv").unlink()
+    import_data(tmp_path)
+    assert Actual.objects.get().value == 1234
+
+
+@pytest.mark.django_db
+def test_trailing_empty_cells_as_excel_writes_them_are_read(tmp_path, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    (tmp_path / "actuals.csv").write_text(
+        "partnership,indicator,period,value,,\n"
+        "partnership-a,HC 01,2017-02,12,,\n"
+        "partnership-a,HC 01,2017-03,13,, \n",
+        encoding="utf-8",
+    )
+
+    import_data(tmp_path)
+
+    assert sorted(Actual.objects.values_list("value", flat=True)) == [12, 13]
+
+
+@pytest.mark.django_db
+def test_an_uploaded_csv_row_with_more_cells_than_the_heading_row_is_refused(
+    officer_client, partnership_a
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    text = "partnership,indicator,period,value\npartnership-a,HC 01,2017-03,1,234\n"
+
+    response = officer_client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile("q3-actuals.csv", text.encode())]},
+    )
+
+    assert (
+        "q3-actuals.csv row 2: 5 cells, but the heading row names 4 columns: write 1,234 as "
+        "&quot;1,234&quot; (in quotes) or 1234"
+    ) in response.content.decode()
+    assert not Actual.objects.exists()
