@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
+from csp_portal.core.history import values_described
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
@@ -306,6 +307,10 @@ def _check_line(row, ctx) -> LineItem | None:
 # Applying ----------------------------------------------------------------------
 
 
+# A new line's fields its check run names: "new: Area of need “Youth work”, ...".
+LINE_SUMMARY = ("area_of_need", "provider", "contribution", "total_budget", "status")
+
+
 def apply_funding(items: list[StreamItem], ctx) -> Counter:
     counts = Counter()
     slugs = {item.slug for item in items}
@@ -340,7 +345,9 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         counts["updated" if current else "created"] += 1
         if ctx.wants_rows("funding"):
             label = periods.fy_label(item.financial_year, ctx.fy_start[item.slug])
-            ctx.row_changed("funding", ctx.row_key(item.slug, f"{item.source} {label}"), changes)
+            key = ctx.row_key(item.slug, f"{item.source} {label}")
+            new = values_described(FundingStream, {"amount": item.amount})
+            ctx.row_changed("funding", key, changes, new=new)
     return counts
 
 
@@ -396,7 +403,9 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
         if ctx.wants_rows("commissioning"):
             label = periods.fy_label(year, ctx.fy_start[item.slug])
             key = ctx.row_key(item.slug, f"{data.reference} {label}")
-            ctx.row_changed("commissioning", key, changes)
+            summary = {name: getattr(data, name) for name in LINE_SUMMARY}
+            new = values_described(CommissioningLine, summary)
+            ctx.row_changed("commissioning", key, changes, new=new)
     return counts
 
 
