@@ -317,7 +317,8 @@ class ImportContext:
                 values.append(Decimal(text) if text else None)
                 continue
             try:
-                if measure is None:
+                if measure is None or (measure == "percentage" and column in row.percent):
+                    # A percentage's value as Excel shows its cell: 0.9 formatted as 90%.
                     number = parse_number(text, label=column)
                 else:
                     part = column != "value"

@@ -39,7 +39,9 @@ USE_THE_COMMAND = (
 
 
 class Row:
-    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent)."""
+    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent);
+    ``percent``, the columns whose workbook cell Excel shows as a percentage (read as it
+    shows it: 0.9 as "90%")."""
 
     __slots__ = ("columns", "number", "table", "values")
 
@@ -59,6 +61,14 @@ class Row:
     @property
     def data(self) -> dict[str, str]:
         return {name: self.get(name) for name in self.columns}
+
+    percent: frozenset[str] = frozenset()
+
+
+class PercentRow(Row):
+    """A workbook's row with a cell Excel shows as a percentage (``Row.percent``)."""
+
+    __slots__ = ("percent",)
 
 
 # A table's rows: a list, a SheetRows, or a CsvRows that reads its file as they are checked.
@@ -352,6 +362,45 @@ def _cell(value: object, month: bool = False) -> str:
     return str(value)
 
 
+# Columns whose cell Excel shows as a percentage is read as it shows it (0.9 as "90%"): a
+# percentage's value, and a target's.
+PERCENT_COLUMNS = ("value",)
+_QUOTED = re.compile(r'"[^"]*"|\\.')  # text a number format writes as it is ("%" in quotes)
+
+
+def _shows_percent(number_format: str) -> bool:
+    """Whether a cell of this number format is shown multiplied by 100 with a "%"."""
+    return "%" in _QUOTED.sub("", number_format)
+
+
+def _percent_text(value: int | float) -> str:
+    """A number as Excel shows it formatted as a percentage, exactly: 0.9 is "90%", 0.07
+    "7%" (not the 7.000000000000001 of 0.07 * 100); to Excel's 15 significant digits."""
+    number = Decimal(value) if isinstance(value, int) else Decimal(format(value, ".15g"))
+    return f"{number.scaleb(2).normalize():f}%"
+
+
+def _percent_formats(workbook) -> bool:
+    """Whether any cell style of the workbook shows numbers as percentages: only then are
+    its cells read with their styles, which takes twice as long."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:  # openpyxl keeps a workbook's styles in these (as ReadOnlyCell reads them)
+        styles, custom = workbook._cell_styles, workbook._number_formats
+    except AttributeError:
+        return True  # read every cell's style, to be safe
+    for style in styles:
+        at = style.numFmtId
+        found = (
+            BUILTIN_FORMATS.get(at, "")
+            if at < BUILTIN_FORMATS_MAX_SIZE
+            else custom[at - BUILTIN_FORMATS_MAX_SIZE]
+        )
+        if _shows_percent(found):
+            return True
+    return False
+
+
 class Deadline:
     """When an upload must be read and imported by: ``seconds`` from when it is made."""
 
@@ -390,15 +439,35 @@ def _rows_from_sheet(
         errors.append(f"sheet '{name}': {_missing_words(name, header, missing)}")
         return rows
     # Cells right of the header belong to no column: not read into rows.
-    values = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    percent = {columns[c]: c for c in PERCENT_COLUMNS if c in columns}
+    styled = bool(percent) and _percent_formats(sheet.parent)
+    values = sheet.iter_rows(min_row=2, max_col=width, values_only=not styled)
     for number, cells in enumerate(values, start=2):
         budget[0] -= 1
         if budget[0] < 0 or (deadline is not None and deadline.passed()):
             raise StopReading
+        shown: dict[int, str] = {}
+        if styled:
+            shown = {
+                index: _percent_text(cells[index].value)
+                for index in percent
+                if index < len(cells)
+                and isinstance(cells[index].value, int | float)
+                and not isinstance(cells[index].value, bool)
+                and _shows_percent(cells[index].number_format or "")
+            }
+            cells = [getattr(cell, "value", None) for cell in cells]
         if all(c is None or c == "" for c in cells):
             continue
         texts = [_cell(c, index in months) for index, c in enumerate(cells)]
-        rows.append(Row(number, texts, columns, name))
+        if shown:
+            for index, text in shown.items():
+                texts[index] = text
+            row = PercentRow(number, texts, columns, name)
+            row.percent = frozenset(percent[index] for index in shown)
+            rows.append(row)
+        else:
+            rows.append(Row(number, texts, columns, name))
     return rows
 
 

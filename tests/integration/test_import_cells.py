@@ -2,10 +2,12 @@
 (a number written 1,234 is two cells); a workbook's cell Excel shows as a percentage is
 read as it shows; the export's workbook holds numbers as numbers, and reads back."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import Workbook
 
 from commissioning.models import FundingStream
 from indicators.models import Actual, Target
@@ -141,4 +143,102 @@ def test_an_uploaded_csv_row_with_more_cells_than_the_heading_row_is_refused(
         "q3-actuals.csv row 2: 5 cells, but the heading row names 4 columns: write 1,234 as "
         "&quot;1,234&quot; (in quotes) or 1234"
     ) in response.content.decode()
+    assert not Actual.objects.exists()
+
+
+# A workbook's cell Excel shows as a percentage -----------------------------------------
+
+
+def percent_workbook(path, actuals: list[list], targets: list[list] = ()) -> None:
+    """A workbook as Excel saves one whose value cells are formatted as percentages: the
+    last item of each row is the value cell's number format."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, header, rows in (
+        (
+            "actuals",
+            ["partnership", "indicator", "period", "value", "numerator", "denominator"],
+            actuals,
+        ),
+        (
+            "targets",
+            ["partnership", "indicator", "year", "type", "value", "baseline_year"],
+            targets,
+        ),
+    ):
+        if not rows:
+            continue
+        sheet = workbook.create_sheet(name)
+        sheet.append(header)
+        at = header.index("value") + 1
+        for *cells, number_format in rows:
+            sheet.append(cells)
+            sheet.cell(row=sheet.max_row, column=at).number_format = number_format
+    workbook.save(path)
+
+
+@pytest.mark.django_db
+def test_a_percentage_cell_of_a_percentage_is_read_as_excel_shows_it(tmp_path, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="SAT 01", measure="percentage")
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    path = tmp_path / "data.xlsx"
+    percent_workbook(
+        path,
+        actuals=[
+            ["partnership-a", "SAT 01", "2016-10", 0.9, 45, 50, "0%"],  # shows 90%
+            [
+                "partnership-a",
+                "SAT 01",
+                "2016-11",
+                0.07,
+                7,
+                100,
+                "0.00%",
+            ],  # 0.07 x 100 is 7.000000000000001
+            ["partnership-a", "SAT 01", "2016-12", 0.125, 1, 8, '0.0"%"'],  # no percentage: 0.125
+        ],
+        targets=[
+            ["partnership-a", "SAT 01", "2016/17", "annual", 0.9, None, "0%"],
+            ["partnership-a", "HC 01", "2016/17", "change_pct", -0.05, "2015/16", "0%"],
+        ],
+    )
+
+    # A "%" in quotes is written as it is: 0.125 shows as 0.125%, and is read so.
+    assert refused(path) == [
+        "sheet 'actuals' row 4: value: 0.125% does not match the numerator and denominator, "
+        "which give 12.5%."
+    ]
+    assert not Actual.objects.exists()
+
+    percent_workbook(
+        path,
+        actuals=[
+            ["partnership-a", "SAT 01", "2016-10", 0.9, 45, 50, "0%"],
+            ["partnership-a", "SAT 01", "2016-11", 0.07, 7, 100, "0.00%"],
+        ],
+        targets=[
+            ["partnership-a", "SAT 01", "2016/17", "annual", 0.9, None, "0%"],
+            ["partnership-a", "HC 01", "2016/17", "change_pct", -0.05, "2015/16", "0%"],
+        ],
+    )
+    checked = import_data(path, "--dry-run")
+    assert "- partnership-a SAT 01 November 2016: new: 7% (7 of 100)" in checked
+    import_data(path)
+
+    assert {
+        (a.period.month, a.value, a.numerator, a.denominator) for a in Actual.objects.all()
+    } == {(10, Decimal(90), 45, 50), (11, Decimal(7), 7, 100)}
+    assert {(t.indicator.code, t.value) for t in Target.objects.all()} == {
+        ("SAT 01", Decimal(90)),
+        ("HC 01", Decimal(-5)),
+    }
+
+
+@pytest.mark.django_db
+def test_a_percentage_cell_of_a_count_is_told_to_be_the_count(tmp_path, partnership_a):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    path = tmp_path / "data.xlsx"
+    percent_workbook(path, actuals=[["partnership-a", "HC 01", "2016-10", 0.9, None, None, "0%"]])
+
+    assert refused(path) == ["sheet 'actuals' row 2: value is a count: enter 90, not 90%."]
     assert not Actual.objects.exists()
