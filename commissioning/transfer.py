@@ -34,6 +34,7 @@ from csp_portal.core.history import values_described
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
+from indicators.importing.xlsx import number
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
@@ -413,7 +414,8 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
 
 
 def _money(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    """An amount in pounds and pence ("12500.00"), a number cell in a workbook."""
+    return "" if value is None else number(f"{value:.2f}")
 
 
 def export_funding(partnership: Partnership) -> Iterator[Sequence]:

@@ -2,16 +2,25 @@
 (a number written 1,234 is two cells); a workbook's cell Excel shows as a percentage is
 read as it shows; the export's workbook holds numbers as numbers, and reads back."""
 
+import datetime
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from commissioning.models import FundingStream
+from indicators import importing
 from indicators.models import Actual, Target
-from tests.factories import FundingStreamFactory, IndicatorFactory
+from tests.factories import (
+    ActualFactory,
+    CommissioningLineFactory,
+    FundingStreamFactory,
+    IndicatorFactory,
+    TargetFactory,
+)
 
 
 def import_data(path, *options: str) -> list[str]:
@@ -130,7 +139,6 @@ def test_an_uploaded_csv_row_with_more_cells_than_the_heading_row_is_refused(
     officer_client, partnership_a
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
 
     text = "partnership,indicator,period,value\npartnership-a,HC 01,2017-03,1,234\n"
 
@@ -242,3 +250,60 @@ def test_a_percentage_cell_of_a_count_is_told_to_be_the_count(tmp_path, partners
 
     assert refused(path) == ["sheet 'actuals' row 2: value is a count: enter 90, not 90%."]
     assert not Actual.objects.exists()
+
+
+# The export's workbook: numbers as numbers --------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_export_workbook_holds_figures_and_money_as_numbers_and_reads_back_unchanged(
+    client, officer_a, partnership_a
+):
+    hate = IndicatorFactory(partnership=partnership_a, code="HC 01", measure="snapshot")
+    satisfaction = IndicatorFactory(partnership=partnership_a, code="SAT 01", measure="percentage")
+    for month, value in ((4, Decimal(17)), (5, Decimal("1234.5678")), (6, Decimal("0.25"))):
+        ActualFactory(indicator=hate, period=datetime.date(2016, month, 1), value=value)
+    ActualFactory(
+        indicator=satisfaction,
+        period=datetime.date(2016, 4, 1),
+        value=Decimal("88.8889"),
+        numerator=16,
+        denominator=18,
+    )
+    TargetFactory(indicator=hate, value=Decimal(375))
+    CommissioningLineFactory(partnership=partnership_a, contribution=Decimal("12500.50"))
+    client.force_login(officer_a)
+
+    data = b"".join(
+        client.get(reverse("indicators:export", args=["partnership-a"])).streaming_content
+    )
+
+    workbook = load_workbook(BytesIO(data))
+    actuals = [
+        [(c.value, c.data_type) for c in row] for row in workbook["actuals"].iter_rows(min_row=2)
+    ]
+    assert [row[1:6] for row in actuals] == [
+        [("HC 01", "s"), ("2016-04", "s"), (17, "n"), (None, "n"), (None, "n")],
+        [("HC 01", "s"), ("2016-05", "s"), (1234.5678, "n"), (None, "n"), (None, "n")],
+        [("HC 01", "s"), ("2016-06", "s"), (0.25, "n"), (None, "n"), (None, "n")],
+        [("SAT 01", "s"), ("2016-04", "s"), (88.8889, "n"), (16, "n"), (18, "n")],
+    ]
+    assert [c.value for c in next(workbook["targets"].iter_rows(min_row=2))][:5] == [
+        "partnership-a",
+        "HC 01",
+        "2016/17",
+        "annual",
+        375,
+    ]
+    funding = next(workbook["funding"].iter_rows(min_row=2))
+    assert (funding[3].value, funding[3].data_type) == (400568, "n")
+    line = next(workbook["commissioning"].iter_rows(min_row=2))
+    assert line[8].value == 12500.5
+    assert workbook["partnerships"]["C2"].value == 250_000  # the population
+
+    errors: list[str] = []
+    tables = importing.read_workbook(data, errors)
+    assert not errors
+    report = importing.import_tables(tables, by=None, scope=partnership_a)
+    assert not any(report.created.values()) and not any(report.updated.values())
+    assert report.unchanged["actuals"] == 4
