@@ -34,6 +34,7 @@ from tests.factories import (
     CommissioningLineFactory,
     FundingStreamFactory,
     IndicatorFactory,
+    TargetFactory,
 )
 from tests.factories.actions import RecommendationFactory, RiskFactory
 
@@ -371,7 +372,7 @@ def test_dry_run_names_new_and_changed_commissioning_lines(officer_client, partn
 
     text = page_text(response)
     assert "CI 06 2017/18 : Status from “Proposed” to “Commissioned”" in text
-    assert "CI 07 2017/18 : new" in text
+    assert "CI 07 2017/18 : new: Area of need “Need”, Status “Proposed”" in text
     assert "more." not in text
 
 
@@ -683,3 +684,18 @@ def test_the_check_page_says_what_each_new_row_holds(officer_client, two_actions
     assert banner_rows(response)[-1] == (  # after the banner of the import before
         "1.3 (Plan): new: Action “Leaflets”, Status “Not started”, Due date 1 March 2007"
     )
+
+
+@pytest.mark.django_db
+def test_import_data_says_what_a_target_it_replaces_is_now(tmp_path, partnership_a):
+    hate = IndicatorFactory(partnership=partnership_a, code="HC 01")
+    TargetFactory(indicator=hate, financial_year=2016, value=Decimal(1000))
+    (tmp_path / "targets.csv").write_text(
+        "partnership,indicator,year,type,value\npartnership-a,HC 01,2016/17,annual,375\n",
+        encoding="utf-8",
+    )
+
+    assert import_data(tmp_path, "--dry-run")[1:] == [
+        "What would change in targets:",
+        "- partnership-a HC 01 2016/17: now 375 for the year",
+    ]
