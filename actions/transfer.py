@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from csp_portal.core.history import changes_described, value_words
+from csp_portal.core.history import changes_described, value_words, values_described
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup, theme_group_key
 from indicators import periods
 from indicators.importing import max_lengths
@@ -412,6 +412,15 @@ def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
         ctx.error_at(table, row, message.rstrip("."))
 
 
+# The fields a check run names for a new row: "new: Description “Staff shortage”, ...".
+RISK_SUMMARY = ("description", "likelihood", "impact", "status")
+REC_SUMMARY = ("recommendation", "assigned_to", "status", "due")
+
+
+def _fields(row: Model, names: tuple[str, ...]) -> dict:
+    return {name: getattr(row, name) for name in names}
+
+
 def _changes(current: Model | None, values: dict) -> list[str] | None:
     """What saving these values changes in the stored row, in words, as a check run names
     it ("Status from “Open” to “Closed”"); None for a new row. A theme group by its name."""
@@ -523,7 +532,14 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         )[0]
         changed = True
     if current is None:
-        ctx.row_changed("actions", _action_key(item, ctx))
+        ctx.row_changed(
+            "actions",
+            _action_key(item, ctx),
+            new=values_described(
+                Action,
+                {"description": action.description, "status": action.status, "due": action.due},
+            ),
+        )
         return "created"
     if changed and ctx.wants_rows("actions"):
         day = item["updated_on"] or ctx.today
@@ -814,7 +830,7 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
             continue
         changes = _changes(current, values) if ctx.wants_rows("risks") else None
         try:
-            _, changed = services.risk_save(
+            risk, changed = services.risk_save(
                 partnership=ctx.partnership(slug),
                 values=values,
                 by=ctx.user,
@@ -826,7 +842,8 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
             continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
         if changed and ctx.wants_rows("risks"):
-            ctx.row_changed("risks", ctx.row_key(slug, item["reference"]), changes)
+            new = "" if current else values_described(Risk, _fields(risk, RISK_SUMMARY))
+            ctx.row_changed("risks", ctx.row_key(slug, item["reference"]), changes, new=new)
     return counts
 
 
@@ -930,7 +947,7 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         # The meeting follows the meeting date, which is named.
         changes = _changes(current, dict(item)) if ctx.wants_rows("recommendations") else None
         try:
-            _, changed = services.recommendation_save(
+            saved, changed = services.recommendation_save(
                 partnership=ctx.partnership(slug),
                 values=values,
                 by=ctx.user,
@@ -942,7 +959,9 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
             continue
         counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
         if changed and ctx.wants_rows("recommendations"):
-            ctx.row_changed("recommendations", ctx.row_key(slug, item["reference"]), changes)
+            new = "" if current else values_described(Recommendation, _fields(saved, REC_SUMMARY))
+            key = ctx.row_key(slug, item["reference"])
+            ctx.row_changed("recommendations", key, changes, new=new)
     return counts
 
 

@@ -30,9 +30,11 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
+from csp_portal.core.history import values_described
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
+from indicators.importing.xlsx import number
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
@@ -306,6 +308,10 @@ def _check_line(row, ctx) -> LineItem | None:
 # Applying ----------------------------------------------------------------------
 
 
+# A new line's fields its check run names: "new: Area of need “Youth work”, ...".
+LINE_SUMMARY = ("area_of_need", "provider", "contribution", "total_budget", "status")
+
+
 def apply_funding(items: list[StreamItem], ctx) -> Counter:
     counts = Counter()
     slugs = {item.slug for item in items}
@@ -340,7 +346,9 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         counts["updated" if current else "created"] += 1
         if ctx.wants_rows("funding"):
             label = periods.fy_label(item.financial_year, ctx.fy_start[item.slug])
-            ctx.row_changed("funding", ctx.row_key(item.slug, f"{item.source} {label}"), changes)
+            key = ctx.row_key(item.slug, f"{item.source} {label}")
+            new = values_described(FundingStream, {"amount": item.amount})
+            ctx.row_changed("funding", key, changes, new=new)
     return counts
 
 
@@ -396,7 +404,9 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
         if ctx.wants_rows("commissioning"):
             label = periods.fy_label(year, ctx.fy_start[item.slug])
             key = ctx.row_key(item.slug, f"{data.reference} {label}")
-            ctx.row_changed("commissioning", key, changes)
+            summary = {name: getattr(data, name) for name in LINE_SUMMARY}
+            new = values_described(CommissioningLine, summary)
+            ctx.row_changed("commissioning", key, changes, new=new)
     return counts
 
 
@@ -404,7 +414,8 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
 
 
 def _money(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    """An amount in pounds and pence ("12500.00"), a number cell in a workbook."""
+    return "" if value is None else number(f"{value:.2f}")
 
 
 def export_funding(partnership: Partnership) -> Iterator[Sequence]:

@@ -55,6 +55,27 @@ def money_words(value: Decimal | None) -> str:
     return "blank" if value is None else format_money(value)
 
 
+def _field_words(
+    model: type[Model], name: str, labels: Mapping[str, str]
+) -> tuple[str, Callable[[object], str]]:
+    """How the history names a field, and says its values: as the admin labels it, a
+    choice by its label, money as the site writes it (``labels`` names what the model
+    holds no field for, or names otherwise)."""
+    field = None if name in labels else model._meta.get_field(name)
+    label = labels.get(name) or str(field.verbose_name)
+    words = value_words
+    if isinstance(field, DecimalField) and label.endswith(POUNDS):
+        label, words = label.removesuffix(POUNDS), money_words
+    choices = dict(field.flatchoices) if field is not None and field.choices else {}
+    if choices:
+        plain = words
+
+        def words(value):
+            return plain(choices.get(value, value))
+
+    return capfirst(label), words
+
+
 def changes_described(
     model: type[Model], old: dict, new: dict, *, labels: Mapping[str, str] | None = None
 ) -> list[str]:
@@ -67,15 +88,30 @@ def changes_described(
     for name, value in new.items():
         if old[name] == value:
             continue
-        field = None if name in labels else model._meta.get_field(name)
-        label = labels.get(name) or str(field.verbose_name)
-        words = value_words
-        if isinstance(field, DecimalField) and label.endswith(POUNDS):
-            label, words = label.removesuffix(POUNDS), money_words
-        choices = dict(field.flatchoices) if field is not None and field.choices else {}
-        before, after = (words(choices.get(v, v) if choices else v) for v in (old[name], value))
-        described.append(f"{capfirst(label)} from {before} to {after}")
+        label, words = _field_words(model, name, labels)
+        described.append(f"{label} from {words(old[name])} to {words(value)}")
     return described
+
+
+SHORT = 60  # characters of a text a new row's summary says (values_described)
+
+
+def values_described(
+    model: type[Model], values: dict, *, labels: Mapping[str, str] | None = None
+) -> str:
+    """A new row's key fields as an import's report says them ("Amount £1,250, Status
+    “Open”"), named and worded as ``changes_described`` names a change, in the order of
+    ``values``; blanks left out, a long text cut short ("…")."""
+    labels = labels or {}
+    described = []
+    for name, value in values.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and len(value) > SHORT:
+            value = value[: SHORT - 1].rstrip() + "…"
+        label, words = _field_words(model, name, labels)
+        described.append(f"{label} {words(value)}")
+    return ", ".join(described)
 
 
 # What made an import, as the admin's history says it (an upload on the site is "an import").

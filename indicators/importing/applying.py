@@ -9,10 +9,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from csp_portal.core.history import changes_described, import_logged, value_words
+from csp_portal.core.history import (
+    changes_described,
+    import_logged,
+    value_words,
+    values_described,
+)
 from csp_portal.core.models import Partnership, ThemeGroup
 
-from .. import periods
+from .. import commentary, periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
 from ..services import (
@@ -83,7 +88,13 @@ def apply_partnerships(items: list[dict], ctx: ImportContext) -> Counter:
         if found is None:
             found = Partnership.objects.create(slug=item["slug"], area=item["name"], **values)
             import_logged(row=found, by=ctx.user, changes=None, source=ctx.source)
-            ctx.row_changed("partnerships", found.slug)
+            ctx.row_changed(
+                "partnerships",
+                found.slug,
+                new=values_described(
+                    Partnership, {"name": found.name, "population": found.population}
+                ),
+            )
             counts["created"] += 1
         elif all(getattr(found, f) == v for f, v in values.items()):
             counts["unchanged"] += 1
@@ -125,7 +136,13 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
             )
             indicators[item["partnership"], item["code"]] = created
             new.append(created)
-            ctx.row_changed("indicators", ctx.row_key(item["partnership"], item["code"]))
+            ctx.row_changed(
+                "indicators",
+                ctx.row_key(item["partnership"], item["code"]),
+                new=values_described(
+                    Indicator, {"title": created.title, "measure": created.measure}
+                ),
+            )
             continue
         changed = [
             f
@@ -224,7 +241,19 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
             key = f"{indicator.code} {periods.fy_label(item['financial_year'], start)}"
             if item["period"]:
                 key += f" {periods.month_label(item['period'])}"
-            ctx.row_changed("targets", ctx.row_key(item["partnership"], key))
+            words = commentary.target_words(
+                {
+                    "kind": item["kind"],
+                    "value": item["value"],
+                    "baseline_year": item["baseline_year"],
+                },
+                indicator.measure,
+                start,
+            )
+            if outcome == "created":
+                ctx.row_changed("targets", ctx.row_key(item["partnership"], key), new=words)
+            else:  # the stored target it replaces is the service's
+                ctx.row_changed("targets", ctx.row_key(item["partnership"], key), [f"now {words}"])
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1
     _check_profiles(items, ctx)
     return counts
@@ -328,6 +357,23 @@ def _figure_changes(stored: list, value, numerator, denominator, note: str) -> l
     return changes
 
 
+def _figure_words(measure: str, value: Decimal, numerator, denominator) -> str:
+    """A new figure as the report names it, exactly and with its unit, as the site writes
+    a level: "1,500", "90% (45 of 50)", "12.5 per 1,000"."""
+
+    def words(number: Decimal) -> str:
+        return value_words(Decimal(plain_number(number)))
+
+    shown = words(value)
+    if measure == "percentage":
+        shown += "%"
+    elif measure == "rate":
+        shown += " per 1,000"
+    if numerator is not None and denominator is not None:
+        shown += f" ({words(numerator)} of {words(denominator)})"
+    return shown
+
+
 def _stored_from_parts(item: dict) -> list[str]:
     """ "value 89 stored as 88.8889 from 16 of 18": a file's value within rounding of its
     parts', which is what is stored (none when the file's value is the one stored)."""
@@ -408,11 +454,12 @@ def apply_actuals(items: list[dict], ctx: ImportContext) -> Counter:
                 new.append((pk, period, value, numerator, denominator, note, by_id, now, 1))
                 refigured.append((pk, item, True))
                 if ctx.wants_rows("actuals"):
-                    stored_as = _stored_from_parts(item)
+                    indicator = indicators_by_pk[pk]
+                    words = _figure_words(indicator.measure, value, numerator, denominator)
                     ctx.row_changed(
                         "actuals",
-                        _figure_key(indicators_by_pk[pk], period, ctx),
-                        ["new", *stored_as] if stored_as else None,
+                        _figure_key(indicator, period, ctx),
+                        new="; ".join([words, *_stored_from_parts(item)]),
                     )
                 snapshot = _snapshot(snapshots, value, numerator, denominator)
             else:

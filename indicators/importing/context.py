@@ -316,7 +316,8 @@ class ImportContext:
                 values.append(Decimal(text) if text else None)
                 continue
             try:
-                if measure is None:
+                if measure is None or (measure == "percentage" and column in row.percent):
+                    # A percentage's value as Excel shows its cell: 0.9 formatted as 90%.
                     number = parse_number(text, label=column)
                 else:
                     part = column != "value"
@@ -416,15 +417,20 @@ class ImportContext:
 
     # Applying -----------------------------------------------------------------
 
-    def row_changed(self, table: str, key: str, changes: list[str] | None = None) -> None:
-        """A row this import adds (``changes`` None) or changes, for the report to name (the
-        first ROWS_NAMED of each table; the counts give the rest). A change none of whose
-        words differ (a lead now a member of the same name) is "changed", never "new"."""
+    def row_changed(
+        self, table: str, key: str, changes: list[str] | None = None, *, new: str = ""
+    ) -> None:
+        """A row this import adds (``changes`` None; ``new``, what it holds in words: "new:
+        40") or changes, for the report to name (the first ROWS_NAMED of each table; the
+        counts give the rest). A change none of whose words differ (a lead now a member of
+        the same name) is "changed", never "new"."""
         named = self.rows.setdefault(table, [])
         if len(named) < ROWS_NAMED:
-            if changes is not None and not changes:
+            if changes is None:
+                changes = [f"new: {new}"] if new else []
+            elif not changes:
                 changes = ["changed"]
-            named.append(RowChange(key, tuple(changes or ())))
+            named.append(RowChange(key, tuple(changes)))
 
     def wants_rows(self, table: str) -> bool:
         """Whether the report still names this table's rows (checked before working out

@@ -18,17 +18,22 @@ from .. import periods
 from ..models import Actual, Indicator, Target
 from ..validation import plain_number
 from . import registry
-from .xlsx import StreamedWorkbook
+from .xlsx import Number, StreamedWorkbook, number
 
 
 def cell_text(value, escape=spreadsheet_safe) -> str:
-    """One exported cell: blanks for None, plain numbers, months as 2016-11; text that a
-    spreadsheet would run as a formula gets an apostrophe (see spreadsheet_safe; a
-    workbook's text cells need only ``workbook_text``)."""
+    """One exported cell: blanks for None, plain numbers (a `Number`, a workbook's number
+    cell), months as 2016-11; text that a spreadsheet would run as a formula gets an
+    apostrophe (see spreadsheet_safe; a workbook's text cells need only
+    ``workbook_text``)."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return plain_number(value)
+        return number(plain_number(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(str(value))
+    if isinstance(value, Number):
+        return value
     if isinstance(value, datetime.date):
         return value.isoformat()[:7]
     text = value if isinstance(value, str) else str(value)
@@ -148,10 +153,12 @@ def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
 def write_workbook(partnership: Partnership, file: BinaryIO) -> None:
     """The same tables as sheets of one .xlsx workbook, which the import reads back.
 
-    Cells are text, as in the CSV files, so Excel does not turn periods like 2016-11
-    into dates or drop the trailing zeros of a code; and as text cells are never run,
-    text starting "=" or "-" is written as it is, with no apostrophe before it. Written a
-    row at a time.
+    Figures, targets, money and counts are number cells, which a spreadsheet adds up
+    (as text, a SUM of them is 0), exactly as stored: none has more digits than a
+    spreadsheet keeps (15), or it is text. Every other cell is text, as in the CSV files,
+    so Excel does not turn periods like 2016-11 into dates or drop the trailing zeros of
+    a code; and as text cells are never run, text starting "=" or "-" is written as it
+    is, with no apostrophe before it. Written a row at a time.
     """
     workbook = StreamedWorkbook(file)
     for name, rows in export_rows(partnership, escape=workbook_text).items():

@@ -39,7 +39,9 @@ USE_THE_COMMAND = (
 
 
 class Row:
-    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent)."""
+    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent);
+    ``percent``, the columns whose workbook cell Excel shows as a percentage (read as it
+    shows it: 0.9 as "90%")."""
 
     __slots__ = ("columns", "number", "table", "values")
 
@@ -59,6 +61,14 @@ class Row:
     @property
     def data(self) -> dict[str, str]:
         return {name: self.get(name) for name in self.columns}
+
+    percent: frozenset[str] = frozenset()
+
+
+class PercentRow(Row):
+    """A workbook's row with a cell Excel shows as a percentage (``Row.percent``)."""
+
+    __slots__ = ("percent",)
 
 
 # A table's rows: a list, a SheetRows, or a CsvRows that reads its file as they are checked.
@@ -164,23 +174,76 @@ def _control_cells(file: str, number: int, values: list[str], header: list[str])
 
 MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
+# The first cell of a number written with thousands commas ("1" of 1,234), and each cell
+# after it the commas split off ("234", or "568.00" of 400,568.00).
+_THOUSANDS_START = re.compile(r"-?£?\d{1,3}")
+_THOUSANDS_MORE = re.compile(r"\d{3}")
+_THOUSANDS_LAST = re.compile(r"\d{3}(\.\d+)?")
+
+
+def _width(cells: list[str]) -> int:
+    """How many columns a heading row names: up to its last cell that is not blank."""
+    return max((i + 1 for i, cell in enumerate(cells) if cell.strip()), default=0)
+
+
+def _split_number(cells: list[str]) -> str | None:
+    """The first number in these cells that commas split into several ("1", "234" of
+    1,234), joined again, or None."""
+    for start, cell in enumerate(cells):
+        if not _THOUSANDS_START.fullmatch(cell.strip()):
+            continue
+        end = start + 1
+        while end < len(cells) and _THOUSANDS_MORE.fullmatch(cells[end].strip()):
+            end += 1
+        if end < len(cells) and _THOUSANDS_LAST.fullmatch(cells[end].strip()):
+            end += 1
+        if end > start + 1:
+            return ",".join(cell.strip() for cell in cells[start:end])
+    return None
+
+
+def _wide_row(file: str, number: int, values: list[str], width: int) -> str | None:
+    """Why a record with cells right of the heading row's last column is refused, or None
+    (blank cells there are none: Excel writes a,b,c,, for a row of three). Read as the
+    columns name them, the cells would shift and the extra be lost: 1,234 unquoted is 1
+    and 234, stored as 1."""
+    if not any(cell.strip() for cell in values[width:]):
+        return None
+    cells = _width(values)
+    why = f"{file} row {number}: {cells} cells, but the heading row names {width} columns: "
+    split = _split_number(values[:cells])
+    if split is not None:
+        return f'{why}write {split} as "{split}" (in quotes) or {split.replace(",", "")}'
+    example = ",".join(values[max(width - 1, 0) : cells]).strip()
+    return (
+        f"{why}a comma inside a cell splits it in two: put such a cell in double quotes "
+        f'("{example}"), or delete the cells right of the last column'
+    )
+
 
 def _read_through(
     file: str, open_text: Callable[[], TextIO], errors: list[str], controls: bool = False
 ) -> tuple[list[str], int] | None:
     """The header and the number of records after it, read through once (in C but for a
-    line a record); None after reporting a record the csv module cannot read, or (when
-    ``controls`` says the file holds some) each cell holding a control character."""
+    line a record); None after reporting a record the csv module cannot read, a record
+    with more cells than the header names (``_wide_row``), or (when ``controls`` says the
+    file holds some) each cell holding a control character."""
     refused: list[str] = []
+    wide: list[str] = []
     with open_text() as handle:
         reader = csv.reader(handle)
         count, start = 0, 1  # start: the line the record being read starts on
         try:
             first = next(reader, [])
+            width = _width(first)
             start = reader.line_num + 1
             for number, values in enumerate(reader, start=2):
                 count += bool(values)  # a blank line is no record
                 start = reader.line_num + 1
+                if len(values) > width and len(wide) <= MAX_CONTROL_CELLS:
+                    problem = _wide_row(file, number, values, width)
+                    if problem is not None:
+                        wide.append(problem)
                 if controls and len(refused) <= MAX_CONTROL_CELLS:
                     refused += _control_cells(file, number, values, first)
         except csv.Error as error:
@@ -194,12 +257,20 @@ def _read_through(
             else:
                 errors.append(f"{file} line {line}: this cannot be read as CSV ({error})")
             return None
+    if wide:
+        errors += wide[:MAX_CONTROL_CELLS]
+        if len(wide) > MAX_CONTROL_CELLS:
+            errors.append(
+                f"{file}: more rows have more cells than the heading row names columns: put "
+                'each cell holding a comma in double quotes ("1,234") and import again'
+            )
     if refused:
         errors += refused[:MAX_CONTROL_CELLS]
         if len(refused) > MAX_CONTROL_CELLS:
             errors.append(
                 f"{file}: more cells hold control characters: remove them all and import again"
             )
+    if wide or refused:
         return None
     return first, count
 
@@ -291,6 +362,45 @@ def _cell(value: object, month: bool = False) -> str:
     return str(value)
 
 
+# Columns whose cell Excel shows as a percentage is read as it shows it (0.9 as "90%"): a
+# percentage's value, and a target's.
+PERCENT_COLUMNS = ("value",)
+_QUOTED = re.compile(r'"[^"]*"|\\.')  # text a number format writes as it is ("%" in quotes)
+
+
+def _shows_percent(number_format: str) -> bool:
+    """Whether a cell of this number format is shown multiplied by 100 with a "%"."""
+    return "%" in _QUOTED.sub("", number_format)
+
+
+def _percent_text(value: int | float) -> str:
+    """A number as Excel shows it formatted as a percentage, exactly: 0.9 is "90%", 0.07
+    "7%" (not the 7.000000000000001 of 0.07 * 100); to Excel's 15 significant digits."""
+    number = Decimal(value) if isinstance(value, int) else Decimal(format(value, ".15g"))
+    return f"{number.scaleb(2).normalize():f}%"
+
+
+def _percent_formats(workbook) -> bool:
+    """Whether any cell style of the workbook shows numbers as percentages: only then are
+    its cells read with their styles, which takes twice as long."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:  # openpyxl keeps a workbook's styles in these (as ReadOnlyCell reads them)
+        styles, custom = workbook._cell_styles, workbook._number_formats
+    except AttributeError:
+        return True  # read every cell's style, to be safe
+    for style in styles:
+        at = style.numFmtId
+        found = (
+            BUILTIN_FORMATS.get(at, "")
+            if at < BUILTIN_FORMATS_MAX_SIZE
+            else custom[at - BUILTIN_FORMATS_MAX_SIZE]
+        )
+        if _shows_percent(found):
+            return True
+    return False
+
+
 class Deadline:
     """When an upload must be read and imported by: ``seconds`` from when it is made."""
 
@@ -329,15 +439,35 @@ def _rows_from_sheet(
         errors.append(f"sheet '{name}': {_missing_words(name, header, missing)}")
         return rows
     # Cells right of the header belong to no column: not read into rows.
-    values = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+    percent = {columns[c]: c for c in PERCENT_COLUMNS if c in columns}
+    styled = bool(percent) and _percent_formats(sheet.parent)
+    values = sheet.iter_rows(min_row=2, max_col=width, values_only=not styled)
     for number, cells in enumerate(values, start=2):
         budget[0] -= 1
         if budget[0] < 0 or (deadline is not None and deadline.passed()):
             raise StopReading
+        shown: dict[int, str] = {}
+        if styled:
+            shown = {
+                index: _percent_text(cells[index].value)
+                for index in percent
+                if index < len(cells)
+                and isinstance(cells[index].value, int | float)
+                and not isinstance(cells[index].value, bool)
+                and _shows_percent(cells[index].number_format or "")
+            }
+            cells = [getattr(cell, "value", None) for cell in cells]
         if all(c is None or c == "" for c in cells):
             continue
         texts = [_cell(c, index in months) for index, c in enumerate(cells)]
-        rows.append(Row(number, texts, columns, name))
+        if shown:
+            for index, text in shown.items():
+                texts[index] = text
+            row = PercentRow(number, texts, columns, name)
+            row.percent = frozenset(percent[index] for index in shown)
+            rows.append(row)
+        else:
+            rows.append(Row(number, texts, columns, name))
     return rows
 
 

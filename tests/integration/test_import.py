@@ -525,17 +525,17 @@ def test_import_data_good_files_write_everything(tmp_path, source):
         "actuals: 3 new, 0 changed, 0 unchanged. "
         "New theme group: Cohesion (New CSP).",
         "What changed in partnerships:",
-        "- new-csp: new",
+        "- new-csp: new: Name “New CSP”, Population 120,000",
         "What changed in indicators:",
-        "- new-csp HC 01: new",
-        "- new-csp SAT 01: new",
+        "- new-csp HC 01: new: Title “Hate crime”, Measure “Count”",
+        "- new-csp SAT 01: new: Title “Victim satisfaction”, Measure “Percentage”",
         "What changed in targets:",
-        "- new-csp HC 01 2016/17: new",
-        "- new-csp SAT 01 2016/17: new",
+        "- new-csp HC 01 2016/17: new: a 10% increase on 2015/16",
+        "- new-csp SAT 01 2016/17: new: 90.0% for the year",
         "What changed in actuals:",
-        "- new-csp HC 01 April 2016: new",
-        "- new-csp HC 01 May 2016: new",
-        "- new-csp SAT 01 April 2016: new",
+        "- new-csp HC 01 April 2016: new: 17",
+        "- new-csp HC 01 May 2016: new: 1,025",
+        "- new-csp SAT 01 April 2016: new: 88.8889% (16 of 18)",
     ]
     partnership = Partnership.objects.get(slug="new-csp")
     assert (partnership.name, partnership.population) == ("New CSP", 120_000)
@@ -722,7 +722,10 @@ def test_import_data_dry_run_reports_changes_and_writes_nothing(tmp_path):
         "actuals: 3 new, 0 changed, 0 unchanged. "
         "New theme group: Cohesion (New CSP)."
     )
-    assert named[:2] == ["What would change in partnerships:", "- new-csp: new"]
+    assert named[:2] == [
+        "What would change in partnerships:",
+        "- new-csp: new: Name “New CSP”, Population 120,000",
+    ]
     assert db_counts() == before
 
 

@@ -34,6 +34,7 @@ from tests.factories import (
     CommissioningLineFactory,
     FundingStreamFactory,
     IndicatorFactory,
+    TargetFactory,
 )
 from tests.factories.actions import RecommendationFactory, RiskFactory
 
@@ -371,7 +372,7 @@ def test_dry_run_names_new_and_changed_commissioning_lines(officer_client, partn
 
     text = page_text(response)
     assert "CI 06 2017/18 : Status from “Proposed” to “Commissioned”" in text
-    assert "CI 07 2017/18 : new" in text
+    assert "CI 07 2017/18 : new: Area of need “Need”, Status “Proposed”" in text
     assert "more." not in text
 
 
@@ -392,8 +393,10 @@ def test_dry_run_says_a_percentage_is_stored_from_its_parts(officer_client, part
     )
 
     text = page_text(response)
-    assert "SP 08 October 2016 : new; value 89 stored as 88.8889 from 16 of 18" in text
-    assert "SP 08 November 2016 : new Nothing has been saved" in text  # 50 is 9 of 18
+    assert (
+        "SP 08 October 2016 : new: 88.8889% (16 of 18); value 89 stored as 88.8889 from 16 of 18"
+    ) in text
+    assert "SP 08 November 2016 : new: 50% (9 of 18) Nothing has been saved" in text  # 9 of 18
 
 
 @pytest.mark.django_db
@@ -425,9 +428,11 @@ def test_import_data_dry_run_prints_the_named_rows_under_its_summary(tmp_path, t
         "- partnership-a 1.1 (Plan): Status from “Amber” to “Green”",
         "What would change in risks:",
         "- partnership-a R1: Likelihood from 3 to 4",
-        "- partnership-a R2: new",
+        "- partnership-a R2: new: Description “Staff shortage”, Likelihood 2, Impact 2, "
+        "Status “Open”",
         "What would change in recommendations:",
-        "- partnership-a REC-1: new",
+        "- partnership-a REC-1: new: Recommendation “Do it”, To whom “Chair”, "
+        "Status “Awaiting response”",
         "What would change in funding:",
         "- partnership-a PCC grant 2017/18: Amount from £1,000 to £1,250",
     ]
@@ -447,8 +452,12 @@ def test_import_data_dry_run_says_how_many_more_rows_than_it_names(tmp_path, par
     lines = stdout.getvalue().splitlines()
     assert lines[0] == "Would import risks: 52 new, 0 changed, 0 unchanged."
     assert lines[1] == "What would change in risks:"
-    assert lines[2:4] == ["- partnership-a R1: new", "- partnership-a R2: new"]
-    assert lines[51:] == ["- partnership-a R50: new", "… and 2 more."]
+    new = "new: Description “Risk {0}”, Likelihood 2, Impact 2, Status “Open”"
+    assert lines[2:4] == [
+        f"- partnership-a R1: {new.format(1)}",
+        f"- partnership-a R2: {new.format(2)}",
+    ]
+    assert lines[51:] == [f"- partnership-a R50: {new.format(50)}", "… and 2 more."]
     assert not Risk.objects.exists()
 
 
@@ -481,7 +490,8 @@ def test_import_data_prints_the_rows_it_changed_under_its_summary(tmp_path, part
         "What changed in risks:",
         "- partnership-a R1: Likelihood from 3 to 4; Status from “Open” to “Closed”; "
         "Review date from blank to 1 March 2017",
-        "- partnership-a R2: new",
+        "- partnership-a R2: new: Description “Staff shortage”, Likelihood 2, Impact 2, "
+        "Status “Open”",
     ]
     assert Risk.objects.get(reference="R1").likelihood == 4
     assert import_data(tmp_path) == ["Imported risks: 0 new, 0 changed, 2 unchanged."]
@@ -574,7 +584,7 @@ def test_an_upload_names_the_rows_it_changed_on_the_page_it_leads_to(officer_cli
         == [
             "R1: Likelihood from 3 to 4; Status from “Open” to “Closed”; "
             "Review date from blank to 1 March 2017",
-            "R2: new",
+            "R2: new: Description “Staff shortage”, Likelihood 2, Impact 2, Status “Open”",
         ]
     )
     assert Risk.objects.get(reference="R1").likelihood == 4
@@ -597,7 +607,9 @@ def test_the_sites_upload_names_the_rows_it_changed_on_its_page(admin_client, pa
     text = page_text(response)
     assert "What changed in partnerships" in text
     assert "What would change" not in text
-    assert banner_rows(response)[1:] == ["safer-newtown: new"]
+    assert banner_rows(response)[1:] == [
+        "safer-newtown: new: Name “Safer Newtown”, Population 5,000"
+    ]
     assert banner_rows(response)[0].startswith("partnership-a: Population from ")
 
 
@@ -610,3 +622,80 @@ def test_an_upload_that_changes_nothing_names_no_rows(officer_client, partnershi
 
     assert "Imported risks: 0 new, 0 changed, 2 unchanged." in page_text(response)
     assert "What changed in" not in page_text(response)
+
+
+@pytest.mark.django_db
+def test_import_data_says_what_each_new_row_holds_as_the_site_writes_it(tmp_path, partnership_a):
+    for code, measure in (("HC 01", "count"), ("SAT 01", "percentage"), ("CR 01", "rate")):
+        IndicatorFactory(partnership=partnership_a, code=code, measure=measure)
+    files = {
+        "targets": "partnership,indicator,year,type,value,baseline_year\n"
+        "partnership-a,HC 01,2016/17,annual,375,\n"
+        "partnership-a,SAT 01,2016/17,change_pct,-5,2015/16\n",
+        "actuals": "partnership,indicator,period,value,numerator,denominator\n"
+        "partnership-a,HC 01,2016-10,40,,\n"
+        "partnership-a,HC 01,2016-11,1500,,\n"
+        "partnership-a,SAT 01,2016-10,,45,50\n"
+        "partnership-a,SAT 01,2016-11,89,16,18\n"
+        "partnership-a,CR 01,2016-10,12.5,,\n",
+        "risks": "partnership,reference,description,likelihood,impact\n"
+        "partnership-a,R2,Staff shortage,2,3\n",
+        "funding": "partnership,financial_year,source,amount\n"
+        "partnership-a,2017/18,Council,400568.50\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+
+    checked = import_data(tmp_path, "--dry-run")
+    written = import_data(tmp_path)
+
+    assert checked[1:] == [
+        "What would change in targets:",
+        "- partnership-a HC 01 2016/17: new: 375 for the year",
+        "- partnership-a SAT 01 2016/17: new: a 5% reduction on 2015/16",
+        "What would change in actuals:",
+        "- partnership-a HC 01 October 2016: new: 40",
+        "- partnership-a HC 01 November 2016: new: 1,500",
+        "- partnership-a SAT 01 October 2016: new: 90% (45 of 50)",
+        "- partnership-a SAT 01 November 2016: new: 88.8889% (16 of 18); "
+        "value 89 stored as 88.8889 from 16 of 18",
+        "- partnership-a CR 01 October 2016: new: 12.5 per 1,000",
+        "What would change in risks:",
+        "- partnership-a R2: new: Description “Staff shortage”, Likelihood 2, Impact 3, "
+        "Status “Open”",
+        "What would change in funding:",
+        "- partnership-a Council 2017/18: new: Amount £400,568.50",
+    ]
+    assert written[1:] == as_written(checked[1:])
+
+
+@pytest.mark.django_db
+def test_the_check_page_says_what_each_new_row_holds(officer_client, two_actions):
+    rows = [
+        ACTIONS_HEADER,
+        "partnership-a,Plan,2006/07,,1,Reduce crime,1.3,Leaflets,,All,2007-03-01,,"
+        "not_started,,,,no,",
+    ]
+
+    response = check(
+        officer_client, upload("actions", "\n".join(rows) + "\n"), slug="partnership-a"
+    )
+
+    assert banner_rows(response)[-1] == (  # after the banner of the import before
+        "1.3 (Plan): new: Action “Leaflets”, Status “Not started”, Due date 1 March 2007"
+    )
+
+
+@pytest.mark.django_db
+def test_import_data_says_what_a_target_it_replaces_is_now(tmp_path, partnership_a):
+    hate = IndicatorFactory(partnership=partnership_a, code="HC 01")
+    TargetFactory(indicator=hate, financial_year=2016, value=Decimal(1000))
+    (tmp_path / "targets.csv").write_text(
+        "partnership,indicator,year,type,value\npartnership-a,HC 01,2016/17,annual,375\n",
+        encoding="utf-8",
+    )
+
+    assert import_data(tmp_path, "--dry-run")[1:] == [
+        "What would change in targets:",
+        "- partnership-a HC 01 2016/17: now 375 for the year",
+    ]

@@ -1,10 +1,11 @@
 """The streamed .xlsx writer: what it writes, openpyxl (and so the import) reads back."""
 
 from io import BytesIO
+from zipfile import ZipFile
 
 from openpyxl import load_workbook
 
-from indicators.importing.xlsx import StreamedWorkbook
+from indicators.importing.xlsx import StreamedWorkbook, number
 
 
 def written(sheets: dict[str, list[list[str]]]) -> bytes:
@@ -47,3 +48,34 @@ def test_xlsx_many_columns_get_two_letter_references():
     data = written({"wide": [row]})
 
     assert read(data, read_only=False)["wide"] == [tuple(row)]
+
+
+def test_xlsx_numbers_are_number_cells_exactly_and_longer_ones_text():
+    rows = [
+        ["code", "value"],
+        ["SP 01", number("1234.5678")],
+        ["SP 02", number("-0.25")],
+        ["SP 03", number("400568.00")],
+        ["SP 04", number("99999999999.9999")],  # 15 significant digits: a number exactly
+        ["SP 05", number("123456789012.3456")],  # 16: more than a number keeps, so text
+        ["017", "2016-11"],
+    ]
+    data = written({"actuals": rows})
+
+    for read_only in (True, False):
+        assert read(data, read_only)["actuals"] == [
+            ("code", "value"),
+            ("SP 01", 1234.5678),
+            ("SP 02", -0.25),
+            ("SP 03", 400568),
+            ("SP 04", 99999999999.9999),
+            ("SP 05", "123456789012.3456"),
+            ("017", "2016-11"),
+        ]
+    assert ' t="inlineStr"><is><t xml:space="preserve">1234.5678<' not in sheet_xml(data)
+    assert '<c r="B2"><v>1234.5678</v></c>' in sheet_xml(data)
+
+
+def sheet_xml(data: bytes) -> str:
+    with ZipFile(BytesIO(data)) as package:
+        return package.read("xl/worksheets/sheet1.xml").decode()
