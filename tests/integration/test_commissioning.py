@@ -1180,3 +1180,28 @@ def test_plan_download_imports_back_unchanged_with_outcomes(
     assert report.unchanged["commissioning"] == 4
     assert not report.created.get("commissioning") and not report.updated.get("commissioning")
     assert CommissioningChange.objects.count() == changes
+
+
+@pytest.mark.parametrize("value", ["1e3", "1E3", "1_000", "+5", "\u0661\u0662", "0x10", "Infinity"])
+def test_an_output_refuses_a_number_written_as_decimal_would_read_it(client, officer_a, pcc, value):
+    """Review finding: an output of 1e3 was stored as 1,000, where the money boxes and the
+    month sheet refuse it: digits, commas between thousands and a point only."""
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:update_add", args=[pcc.partnership.slug, line.pk])
+    data = {
+        "date": "30/9/2017",
+        "text": "Sessions run.",
+        "outputs-TOTAL_FORMS": "1",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-label": "Clients",
+        "outputs-0-value": value,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors == {
+        "value": [f"The output must be a number, like 23 or 1,204.50 ('{value}' is not a number)."]
+    }
+    assert not line.updates.exists()
