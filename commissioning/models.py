@@ -1,5 +1,6 @@
 """Funding streams, the commissioning lines they pay for, and progress on each line."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +17,18 @@ from indicators import periods
 from indicators.models import Indicator
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+# A line's contract starts and ends within this many years of the line's financial year
+# (its contract may have begun earlier, or run on): a date further off is a typo (0017 for
+# 2017) or a placeholder (9999-12-31), as an action due long after its plan's year is.
+CONTRACT_YEARS = 5
+
+
+def contract_range(financial_year: int, start_month: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a contract of a line of ``financial_year`` may start or end:
+    from the start of the year CONTRACT_YEARS before to the end of the one after."""
+    first = periods.fy_start(financial_year - CONTRACT_YEARS, start_month)
+    after = periods.fy_start(financial_year + CONTRACT_YEARS + 1, start_month)
+    return first, after - datetime.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -259,8 +272,25 @@ class CommissioningLine(models.Model):
             errors["theme_group"] = "Choose a theme group of this partnership."
         if self.start and self.end and self.end < self.start:
             errors["end"] = "The contract must end on or after the day it starts."
+        errors.update(self._contract_dates_problems())
         if errors:
             raise ValidationError(errors)
+
+    def _contract_dates_problems(self) -> dict[str, str]:
+        """The contract dates outside `contract_range` of the line's year, and why."""
+        if self.financial_year is None or not (self.start or self.end):
+            return {}
+        start_month = self.partnership.fy_start_month
+        first, last = contract_range(self.financial_year, start_month)
+        return {
+            name: (
+                f"The contract {name} must be between {first.day} {first:%B %Y} and "
+                f"{last.day} {last:%B %Y}, within {CONTRACT_YEARS} years of the line's year "
+                f"{periods.fy_label(self.financial_year, start_month)}."
+            )
+            for name in ("start", "end")
+            if getattr(self, name) and not first <= getattr(self, name) <= last
+        }
 
 
 class ProgressUpdate(models.Model):

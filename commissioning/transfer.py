@@ -286,7 +286,9 @@ def _check_line(row, ctx) -> LineItem | None:
     )
     # The model's own rules (contribution within the budget, dates in order...) before
     # anything is written: a stand-in stream of the right partnership and year.
-    probe = CommissioningLine(partnership_id=0)
+    # A stand-in partnership (none yet, perhaps: partnerships.csv may add it) with its
+    # months, for the contract dates' range.
+    probe = CommissioningLine(partnership=Partnership(pk=0, fy_start_month=ctx.fy_start[slug]))
     for name in services.LineInput.__dataclass_fields__:
         if name not in ("indicators", "theme_group", "funding_stream", "outcomes"):
             setattr(probe, name, getattr(data, name))
