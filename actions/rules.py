@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from csp_portal.core.text import name_key
+from csp_portal.core.text import differs_only_in, name_key
 
 NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
 # Worst first: the order of RAG counts, legends and filters.
@@ -276,18 +276,6 @@ def unique_key(text: str) -> str:
     (`name_key`: "sp  1" is "SP 1", "équipe" is "Équipe"), as theme groups by name, and
     each row keeps it, which the database holds unique (`KeepsNameKey`)."""
     return name_key(text)
-
-
-def differs_only_in(given: str, stored: str) -> str:
-    """How ``given`` differs from ``stored``, of the same `unique_key`: "capitals",
-    "spaces" or "capitals and spaces" ("" if it is the same)."""
-    if given == stored:
-        return ""
-    if given.casefold() == stored.casefold():
-        return "capitals"
-    if given.split() == stored.split():
-        return "spaces"
-    return "capitals and spaces"
 
 
 def plan_title_taken(partnership: str, title: str, stored: str) -> str:
