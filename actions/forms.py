@@ -231,8 +231,12 @@ class ObjectiveForm(PlainTextMixin, _ShownValues, forms.ModelForm):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        self.fields["number"].min_value = 1
-        self.fields["number"].validators.append(MinValueValidator(1))
+        # 1 or more in place of the column's 0 or more: one rule, so one message.
+        number = self.fields["number"]
+        number.min_value = 1
+        number.validators = [
+            v for v in number.validators if not isinstance(v, MinValueValidator)
+        ] + [MinValueValidator(1)]
         self.fields["number"].widget.attrs["min"] = 1
         self._track_shown()
 

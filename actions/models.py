@@ -341,6 +341,10 @@ class Risk(KeepsNameKey, models.Model):
         )
         if stored is not None:
             errors["reference"] = rules.reference_taken("Risk", self.reference, stored)
+        if self.review_date:
+            problem = rules.review_date_problem(self.review_date, timezone.localdate())
+            if problem:
+                errors["review_date"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -465,11 +469,14 @@ class Recommendation(KeepsNameKey, models.Model):
                 "The meeting date must be the date of the meeting chosen "
                 f"({self.meeting.date.day} {self.meeting.date:%B %Y})."
             )
-        if self.meeting_date and self.meeting_date > timezone.localdate():
-            # Made at a meeting that has taken place, as an issue is raised by today.
-            errors.setdefault("meeting_date", "The meeting date cannot be in the future.")
-        if self.due and self.meeting_date and self.due < self.meeting_date:
-            errors["due"] = "The due date must be on or after the date of the meeting that made it."
+        if self.meeting_date:
+            problem = rules.meeting_date_problem(self.meeting_date, timezone.localdate())
+            if problem:
+                errors.setdefault("meeting_date", problem)
+        if self.due and self.meeting_date:
+            problem = rules.recommendation_due_problem(self.due, self.meeting_date)
+            if problem:
+                errors["due"] = problem
         if errors:
             raise ValidationError(errors)
 

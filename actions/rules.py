@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from csp_portal.core.text import name_key
+from csp_portal.core.text import differs_only_in, name_key
 
 NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
 # Worst first: the order of RAG counts, legends and filters.
@@ -205,6 +205,67 @@ def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object])
     return raised_by is not None and set(affects) == {raised_by}
 
 
+# The range a risk's review date and a recommendation's dates are kept in: a date outside
+# it is a typo (0016 for 2016) or a placeholder (9999-12-31), which the pages would print
+# as "1 January 0001". No partnership's papers go back further than 2000.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+# How far ahead a risk's review may be set.
+REVIEW_YEARS_AHEAD = 10
+# How far after the meeting that made it a recommendation may be due (as an action may be
+# due at most 5 years after its plan's year ends).
+RECOMMENDATION_DUE_YEARS = 5
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def day_words(day: datetime.date) -> str:
+    """ "1 April 2017", as the pages write a date."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def latest_review(today: datetime.date) -> datetime.date:
+    """The last day a risk's review may be set for, as at ``today``."""
+    return years_after(today, REVIEW_YEARS_AHEAD)
+
+
+def review_date_problem(review: datetime.date, today: datetime.date) -> str | None:
+    """Why a risk may not be reviewed on ``review``, or None."""
+    latest = latest_review(today)
+    if EARLIEST_DAY <= review <= latest:
+        return None
+    return f"The review date must be between {day_words(EARLIEST_DAY)} and {day_words(latest)}."
+
+
+def meeting_date_problem(meeting: datetime.date, today: datetime.date) -> str | None:
+    """Why a recommendation may not have been made at a meeting on ``meeting``, or None:
+    at a meeting that has taken place (as an issue is raised by today), since 2000."""
+    if meeting > today:
+        return "The meeting date cannot be in the future."
+    if meeting < EARLIEST_DAY:
+        return f"The meeting date must be on or after {day_words(EARLIEST_DAY)}."
+    return None
+
+
+def recommendation_due_problem(due: datetime.date, meeting: datetime.date) -> str | None:
+    """Why a recommendation made at a meeting on ``meeting`` may not be due on ``due``, or
+    None: from the meeting to RECOMMENDATION_DUE_YEARS after it."""
+    if due < meeting:
+        return "The due date must be on or after the date of the meeting that made it."
+    latest = years_after(meeting, RECOMMENDATION_DUE_YEARS)
+    if due > latest:
+        return (
+            f"The due date must be on or before {day_words(latest)}, "
+            f"{RECOMMENDATION_DUE_YEARS} years after the meeting that made it."
+        )
+    return None
+
+
 # An action's lead is a member of the partnership or a name written in, never both.
 LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
 
@@ -215,18 +276,6 @@ def unique_key(text: str) -> str:
     (`name_key`: "sp  1" is "SP 1", "équipe" is "Équipe"), as theme groups by name, and
     each row keeps it, which the database holds unique (`KeepsNameKey`)."""
     return name_key(text)
-
-
-def differs_only_in(given: str, stored: str) -> str:
-    """How ``given`` differs from ``stored``, of the same `unique_key`: "capitals",
-    "spaces" or "capitals and spaces" ("" if it is the same)."""
-    if given == stored:
-        return ""
-    if given.casefold() == stored.casefold():
-        return "capitals"
-    if given.split() == stored.split():
-        return "spaces"
-    return "capitals and spaces"
 
 
 def plan_title_taken(partnership: str, title: str, stored: str) -> str:

@@ -27,6 +27,7 @@ first row that names it, so re-importing an export costs the same however long i
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
+from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -125,16 +126,25 @@ LENGTHS = {
 # Shared cell readers ----------------------------------------------------------
 
 
-def _date(row, column: str, ctx) -> tuple[bool, datetime.date | None]:
-    """(ok, date or None for a blank cell); reports a bad date."""
+def _date(
+    row, column: str, ctx, problem: Callable[[datetime.date], str | None] | None = None
+) -> tuple[bool, datetime.date | None]:
+    """(ok, date or None for a blank cell); reports a bad date, and one its column's rule
+    refuses (``problem``: the model's own sentence, as the site's form says it, such as
+    the range the date must be in)."""
     raw = row.get(column)
     if not raw:
         return True, None
     try:
-        return True, datetime.date.fromisoformat(raw)
+        day = datetime.date.fromisoformat(raw)
     except ValueError:
         ctx.error(row, f"{column} '{raw}' is not a date like 2007-08-25")
         return False, None
+    refused = problem(day) if problem else None
+    if refused:
+        ctx.error(row, refused.rstrip("."))
+        return False, None
+    return True, day
 
 
 def _theme_group_known(ctx, row, slug: str) -> bool:
@@ -779,7 +789,9 @@ def check_risks(rows, ctx) -> list[dict]:
         if status not in OpenClosed.values:
             ctx.error(row, f"status '{status}' is not one of open, closed")
             ok = False
-        review_ok, review_date = _date(row, "review_date", ctx)
+        review_ok, review_date = _date(
+            row, "review_date", ctx, lambda day: rules.review_date_problem(day, ctx.today)
+        )
         if not ok or not review_ok or likelihood is None or impact is None:
             continue
         # A reference names one risk whatever its capitals and spaces (as the risk form
@@ -883,11 +895,18 @@ def check_recommendations(rows, ctx) -> list[dict]:
                 ctx.error(row, f"{column} is blank")
                 ok = False
         ok = ctx.texts_fit(row, LENGTHS["recommendations"]) and ok
-        meeting_ok, meeting_date = _date(row, "meeting_date", ctx)
+        meeting_ok, meeting_date = _date(
+            row, "meeting_date", ctx, lambda day: rules.meeting_date_problem(day, ctx.today)
+        )
         if meeting_ok and meeting_date is None:
             ctx.error(row, "meeting_date is blank")
             ok = False
-        due_ok, due = _date(row, "due", ctx)
+        due_ok, due = _date(
+            row,
+            "due",
+            ctx,
+            meeting_date and partial(rules.recommendation_due_problem, meeting=meeting_date),
+        )
         status = row.get("status") or Recommendation.Status.AWAITING
         if status not in statuses:
             ctx.error(row, f"status '{status}' is not one of {', '.join(statuses)}")

@@ -27,6 +27,7 @@ def build(slug: str, count: int):
         ProgressUpdate,
     )
     from csp_portal.core.models import Partnership
+    from csp_portal.core.text import name_key
 
     rng = random.Random(count)
     partnership = Partnership.objects.create(name=f"Bench {count}", slug=slug)
@@ -41,6 +42,8 @@ def build(slug: str, count: int):
             partnership=partnership,
             financial_year=2017,
             reference=f"CI {i:04d}",
+            # bulk_create skips save, which keeps the key the database holds unique.
+            reference_key=name_key(f"CI {i:04d}"),
             area_of_need=f"Need {i}",
             funding_stream=rng.choice(streams),
             contribution_status=(status := rng.choice(["amount", "amount", "tbc", "awaiting"])),

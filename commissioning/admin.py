@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from csp_portal.core.admin import (
     AdministeredRelatedFilter,
+    AsksAgainAfterARace,
     InAdministeredPartnerships,
     KeepsHistory,
     TableInline,
@@ -19,9 +20,12 @@ from .models import (
 )
 
 
-class CommissioningAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin):
+class CommissioningAdmin(
+    AsksAgainAfterARace, InAdministeredPartnerships, KeepsHistory, admin.ModelAdmin
+):
     """Changes made here join the history of commissioning, as the site's do; a staff user
-    sees only the rows of the partnerships they edit."""
+    sees only the rows of the partnerships they edit. A stream's source or a line's
+    reference another session took meanwhile is said on the form, naming its row."""
 
     history = services.HISTORY
 

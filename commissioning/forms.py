@@ -1,7 +1,6 @@
 """Forms for funding streams, lines and progress updates; rules live in the model and services."""
 
 import datetime
-import re
 from decimal import Decimal
 
 from django import forms
@@ -13,6 +12,7 @@ from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.models import Indicator
+from indicators.validation import read_number
 
 from . import budget
 from .models import CommissioningLine, ProgressUpdate, output_key
@@ -394,21 +394,23 @@ class UpdateForm(VersionedForm):
         }
 
 
-# Thousands separated by commas, as money is typed: 1,204 or 12,345.50 (never 2,5).
-_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
-
-
 class NumberField(forms.DecimalField):
-    """A number typed with or without thousands separators: 1204 or 1,204. A comma
-    anywhere else ("2,5") is refused, never read as a larger number."""
+    """A number typed as money is (`read_number`): digits, with or without commas (or
+    spaces) between thousands, and a point: 1204, 1,204 or 12.5. Never what Decimal() reads
+    besides ("1e3", "1_000", other scripts' digits), nor a comma anywhere else ("2,5"),
+    never read as a larger number. A minus reads, so that a negative number is told it is
+    one (``min_value``)."""
 
     def to_python(self, value):
-        if isinstance(value, str) and "," in value:
-            text = value.strip()
-            if not _THOUSANDS.fullmatch(text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            value = text.replace(",", "")
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        number = None if text.startswith("+") else read_number(text)
+        if number is None or not number.is_finite():
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": text}
+            )
+        return number
 
 
 class OutputForm(PlainTextMixin, forms.Form):
@@ -420,7 +422,8 @@ class OutputForm(PlainTextMixin, forms.Form):
         decimal_places=2,
         min_value=0,
         error_messages={
-            "invalid": "Enter the output as a number, like 23.",
+            "invalid": "The output must be a number, like 23 or 1,204.50 "
+            "('%(value)s' is not a number).",
             "max_decimal_places": "An output can have at most two decimal places.",
             "min_value": "An output cannot be negative: enter 0 or more.",
         },

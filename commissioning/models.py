@@ -1,5 +1,6 @@
 """Funding streams, the commissioning lines they pay for, and progress on each line."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,11 +12,72 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from csp_portal.core.breadcrumbs import Crumb
-from csp_portal.core.models import ChangeRecord, Partnership, ThemeGroup
+from csp_portal.core.models import ChangeRecord, KeepsNameKey, Partnership, ThemeGroup
+from csp_portal.core.text import differs_only_in, name_key
 from indicators import periods
 from indicators.models import Indicator
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+# A line's contract starts and ends within this many years of the line's financial year
+# (its contract may have begun earlier, or run on): a date further off is a typo (0017 for
+# 2017) or a placeholder (9999-12-31), as an action due long after its plan's year is.
+CONTRACT_YEARS = 5
+
+
+def contract_range(financial_year: int, start_month: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a contract of a line of ``financial_year`` may start or end:
+    from the start of the year CONTRACT_YEARS before to the end of the one after."""
+    first = periods.fy_start(financial_year - CONTRACT_YEARS, start_month)
+    after = periods.fy_start(financial_year + CONTRACT_YEARS + 1, start_month)
+    return first, after - datetime.timedelta(days=1)
+
+
+def namesake(row: "FundingStream | CommissioningLine") -> str | None:
+    """The name (a stream's source, a line's reference) of another row of the partnership's
+    year that ``row``'s would be taken for: the same in any capitals and spaces
+    (`name_key`, kept in the row's key column), the first made; or None."""
+    field, key = row.name_fields
+    value = getattr(row, field)
+    if not row.partnership_id or row.financial_year is None or not value:
+        return None
+    others = (
+        type(row)
+        .objects.filter(
+            partnership_id=row.partnership_id,
+            financial_year=row.financial_year,
+            **{key: name_key(value)},
+        )
+        .exclude(pk=row.pk)
+    )
+    return others.order_by("pk").values_list(field, flat=True).first()
+
+
+def source_taken(source: str, stored: str, year: str) -> str:
+    """Why a stream of ``year`` may not have ``source``: the year's stream ``stored`` has
+    it, in these capitals and spaces or others (funding.csv and commissioning.csv find a
+    stream by its `name_key`)."""
+    how = differs_only_in(source, stored)
+    if not how:
+        return (
+            f"{year} already has the funding stream '{source}': change that stream, or "
+            "choose another source."
+        )
+    return (
+        f"{year} already has the funding stream '{stored}', and '{source}' differs from it "
+        f"only in {how}: change that stream, or choose another source."
+    )
+
+
+def reference_taken(reference: str, stored: str, year: str) -> str:
+    """Why a line of ``year`` may not have ``reference``: the year's line ``stored`` has
+    it, in these capitals and spaces or others (commissioning.csv finds a line by it)."""
+    how = differs_only_in(reference, stored)
+    if not how:
+        return f"Line {reference} already exists in {year}: choose another reference."
+    return (
+        f"Line {stored} already exists in {year}, and {reference} differs from it only in "
+        f"{how}: choose another reference."
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +107,7 @@ class CommissioningPlan:
         return Crumb(self.title, self.get_absolute_url(), self.partnership.crumb)
 
 
-class FundingStream(models.Model):
+class FundingStream(KeepsNameKey, models.Model):
     """Money a partnership has to commission with in one financial year (e.g. the PCC grant)."""
 
     partnership = models.ForeignKey(
@@ -55,6 +117,8 @@ class FundingStream(models.Model):
     source = models.CharField(
         max_length=200, help_text='For example "Police and Crime Commissioner grant".'
     )
+    # The source in any capitals and spaces (`name_key`), set by save.
+    source_key = models.TextField(editable=False)
     amount = models.DecimalField("amount (£)", **MONEY)
     # How the money is given out and watched (REPORT_CHECKLIST 22): the report prints them.
     allocated_by = models.CharField(
@@ -69,12 +133,17 @@ class FundingStream(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
+    name_fields = ("source", "source_key")
+
     class Meta:
         ordering = ["partnership__name", "financial_year", "source"]
         constraints = [
+            # The imports find a stream by its source in any capitals and spaces: clean()
+            # refuses a second, naming the stream that has it; the database refuses it too,
+            # which stops a race (`KeepsNameKey`).
             models.UniqueConstraint(
-                fields=["partnership", "financial_year", "source"],
-                name="unique_funding_stream",
+                fields=["partnership", "financial_year", "source_key"],
+                name="unique_funding_stream_source_key",
                 violation_error_code="duplicate_source",
                 violation_error_message="There is already a funding stream from this source "
                 "in this year.",
@@ -94,24 +163,36 @@ class FundingStream(models.Model):
     def plan(self) -> CommissioningPlan:
         return CommissioningPlan(self.partnership, self.financial_year)
 
+    def name_taken(self) -> dict[str, str]:
+        """{"source": why} if another stream of the year has the source in any capitals
+        and spaces, else {}."""
+        stored = namesake(self)
+        if stored is None:
+            return {}
+        return {"source": source_taken(self.source, stored, self.year_label)}
+
     def clean(self) -> None:
-        """A stream that pays for lines keeps its partnership and year, however it is
-        changed (form, import, admin): its lines are paid from a stream of theirs."""
+        """A stream's source names one of its year (`name_taken`); a stream that pays for
+        lines keeps its partnership and year, however it is changed (form, import, admin):
+        its lines are paid from a stream of theirs."""
+        errors = self.name_taken()
         stored = (
             FundingStream.objects.select_related("partnership").filter(pk=self.pk).first()
             if self.pk
             else None
         )
         if stored is None:
-            return
-        if stored.partnership_id != self.partnership_id:
+            field = None
+        elif stored.partnership_id != self.partnership_id:
             field, problem = "partnership", stream_kept(f"of {stored.partnership}", "partnership")
         elif stored.financial_year != self.financial_year:
             field, problem = "financial_year", stream_kept(f"in {stored.year_label}", "year")
         else:
-            return
-        if stored.lines.exists():
-            raise ValidationError({field: problem})
+            field = None
+        if field is not None and stored.lines.exists():
+            errors[field] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 def stream_kept(lines: str, what: str) -> str:
@@ -122,7 +203,7 @@ def stream_kept(lines: str, what: str) -> str:
     )
 
 
-class CommissioningLine(models.Model):
+class CommissioningLine(KeepsNameKey, models.Model):
     """One thing the partnership commissions in a year, and what a stream puts towards it."""
 
     class Contribution(models.TextChoices):
@@ -143,6 +224,8 @@ class CommissioningLine(models.Model):
     )
     financial_year = models.PositiveSmallIntegerField(help_text="Start year: 2017 is 2017/18.")
     reference = models.CharField(max_length=30, help_text="Unique in a partnership's year.")
+    # The reference in any capitals and spaces (`name_key`), set by save.
+    reference_key = models.TextField(editable=False)
     area_of_need = models.TextField()
     recommendation = models.TextField(blank=True)
     theme_group = models.ForeignKey(
@@ -181,12 +264,17 @@ class CommissioningLine(models.Model):
     # Bumped on every change so a form opened earlier can detect a concurrent edit.
     version = models.PositiveIntegerField(default=1)
 
+    name_fields = ("reference", "reference_key")
+
     class Meta:
         ordering = ["partnership__name", "financial_year", "reference"]
         constraints = [
+            # commissioning.csv finds a line by its reference in any capitals and spaces:
+            # clean() refuses a second, naming the line that has it; the database refuses
+            # it too, which stops a race (`KeepsNameKey`).
             models.UniqueConstraint(
-                fields=["partnership", "financial_year", "reference"],
-                name="unique_commissioning_reference",
+                fields=["partnership", "financial_year", "reference_key"],
+                name="unique_commissioning_reference_key",
                 violation_error_code="duplicate_reference",
                 violation_error_message="A line with this reference already exists in this year.",
             ),
@@ -225,9 +313,17 @@ class CommissioningLine(models.Model):
     def plan(self) -> CommissioningPlan:
         return CommissioningPlan(self.partnership, self.financial_year)
 
+    def name_taken(self) -> dict[str, str]:
+        """{"reference": why} if another line of the year has the reference in any
+        capitals and spaces, else {}."""
+        stored = namesake(self)
+        if stored is None:
+            return {}
+        return {"reference": reference_taken(self.reference, stored, self.year_label)}
+
     def clean(self) -> None:
         """The rules a line keeps however it is written (form, import, admin)."""
-        errors = {}
+        errors = self.name_taken()
         stream = self.funding_stream
         if stream is not None and (
             stream.partnership_id != self.partnership_id
@@ -259,8 +355,25 @@ class CommissioningLine(models.Model):
             errors["theme_group"] = "Choose a theme group of this partnership."
         if self.start and self.end and self.end < self.start:
             errors["end"] = "The contract must end on or after the day it starts."
+        errors.update(self._contract_dates_problems())
         if errors:
             raise ValidationError(errors)
+
+    def _contract_dates_problems(self) -> dict[str, str]:
+        """The contract dates outside `contract_range` of the line's year, and why."""
+        if self.financial_year is None or not (self.start or self.end):
+            return {}
+        start_month = self.partnership.fy_start_month
+        first, last = contract_range(self.financial_year, start_month)
+        return {
+            name: (
+                f"The contract {name} must be between {first.day} {first:%B %Y} and "
+                f"{last.day} {last:%B %Y}, within {CONTRACT_YEARS} years of the line's year "
+                f"{periods.fy_label(self.financial_year, start_month)}."
+            )
+            for name in ("start", "end")
+            if getattr(self, name) and not first <= getattr(self, name) <= last
+        }
 
 
 class ProgressUpdate(models.Model):

@@ -168,13 +168,17 @@ HISTORY = History(
 
 def _save_checked(row: FundingStream | CommissioningLine) -> None:
     """Save a row full_clean found free of its unique constraints (a stream's source, a
-    line's reference, in its year). Another session may have taken the same one since (a
-    double click): the save runs in a savepoint, so that the constraints are checked again
-    and the row refused with their message."""
+    line's reference, in its year, in any capitals and spaces). Another session may have
+    taken the same one since (a double click): the save runs in a savepoint, so that the
+    name is looked up again and the row refused with the sentence naming the other's
+    (``name_taken``), as the first check would have said."""
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError:
+        taken = row.name_taken()
+        if taken:
+            raise ValidationError(taken) from None
         row.validate_constraints()
         raise  # nothing taken meanwhile: a fault
 
@@ -502,11 +506,12 @@ def lines_copy_forward(
     label = periods.fy_label(from_year, partnership.fy_start_month)
     if not lines:
         raise ValidationError(f"There are no lines in {label} to copy.")
+    # In any capitals and spaces, as the new year's lines would be refused one by one.
     clashes = sorted(
         CommissioningLine.objects.filter(
             partnership=partnership,
             financial_year=to_year,
-            reference__in=[line.reference for line in lines],
+            reference_key__in=[line.reference_key for line in lines],
         ).values_list("reference", flat=True)
     )
     if clashes:
@@ -515,14 +520,15 @@ def lines_copy_forward(
             f"line{'s' if len(clashes) != 1 else ''} {', '.join(clashes)}, so nothing was "
             "copied. Change or remove those lines first."
         )
+    # The new year's stream of each source, in any capitals and spaces.
     streams = {
-        s.source: s
+        s.source_key: s
         for s in FundingStream.objects.filter(partnership=partnership, financial_year=to_year)
     }
     created_streams = []
     for old_stream in {line.funding_stream for line in lines if line.funding_stream}:
-        if old_stream.source not in streams:
-            streams[old_stream.source] = stream_save(
+        if old_stream.source_key not in streams:
+            streams[old_stream.source_key] = stream_save(
                 partnership=partnership,
                 financial_year=to_year,
                 source=old_stream.source,
@@ -533,7 +539,7 @@ def lines_copy_forward(
                 by=by,
                 origin="copy_forward",
             )
-            created_streams.append(streams[old_stream.source])
+            created_streams.append(streams[old_stream.source_key])
     copies = []
     for line in lines:
         copies.append(
@@ -546,7 +552,7 @@ def lines_copy_forward(
                     recommendation=line.recommendation,
                     theme_group=line.theme_group,
                     provider=line.provider,
-                    funding_stream=streams[line.funding_stream.source]
+                    funding_stream=streams[line.funding_stream.source_key]
                     if line.funding_stream
                     else None,
                     contribution_status=line.contribution_status,

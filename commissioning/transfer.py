@@ -14,10 +14,12 @@ one leaves what is stored; a blank cell clears it.
 financial_year is a label such as 2017/18. contribution is an amount like 12500.00,
 or tbc, or awaiting, or blank for a line paid outside the recorded streams;
 funding_source names a stream of the same partnership and year, in funding.csv or
-already stored. Dates are 2017-04-01. Rows match on natural keys (partnership, year
-and source or reference; a reference differing only in case from a stored line's is
-refused, not added beside it), so importing the same files twice changes nothing; the
-import runs every table's checks before it keeps anything (indicators/importing).
+already stored, in any capitals and spaces. Dates are 2017-04-01. Rows match on natural
+keys (partnership, year and source or reference; a source or reference differing only in
+capitals and spaces from a stored stream's or line's is refused, naming it, not added
+beside it, as the database refuses it), so importing the same files twice changes
+nothing; the import runs every table's checks before it keeps anything
+(indicators/importing).
 
 Registered in CommissioningConfig.ready(): reading and the one transaction are the
 registry's; checking, applying and exporting are here.
@@ -32,6 +34,7 @@ from django.core.exceptions import ValidationError
 
 from csp_portal.core.history import values_described
 from csp_portal.core.models import Partnership
+from csp_portal.core.text import differs_only_in, name_key
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
 from indicators.importing.xlsx import number
@@ -84,6 +87,7 @@ class StreamItem:
     source: str
     amount: object
     details: dict  # allocated_by, criteria, monitoring: only the columns the file has
+    row: int = 0
 
 
 # A commissioning.csv column, and the fields of a line it gives.
@@ -112,7 +116,7 @@ class LineItem:
 
 
 def _file_streams(ctx) -> set:
-    """(slug, year, source) of the streams in this import's funding.csv."""
+    """(slug, year, source's `name_key`) of the streams in this import's funding.csv."""
     if not hasattr(ctx, "commissioning_streams"):
         ctx.commissioning_streams = set()
     return ctx.commissioning_streams
@@ -144,16 +148,23 @@ def check_funding(rows, ctx) -> list[StreamItem]:
             continue
         if slug is None or year is None or not source or not fits:
             continue
-        first = ctx.repeated(row, (slug, year, source))
-        if first is not None:
+        label = periods.fy_label(year, ctx.fy_start[slug])
+        stored = _stored_streams(ctx).get((slug, year, name_key(source)))
+        if stored is not None and stored != source:
             ctx.error(
                 row,
-                f"'{source}' for {periods.fy_label(year, ctx.fy_start[slug])} repeats row {first}",
+                f"source '{source}' differs only in {differs_only_in(source, stored)} from "
+                f"the funding stream '{stored}' stored for {label}: write it as '{stored}' "
+                "to change that stream",
             )
             continue
-        _file_streams(ctx).add((slug, year, source))
+        first = ctx.repeated(row, (slug, year, name_key(source)))
+        if first is not None:
+            ctx.error(row, f"'{source}' for {label} repeats row {first}")
+            continue
+        _file_streams(ctx).add((slug, year, name_key(source)))
         details = {name: row.get(name) for name in FUNDING_DETAILS if name in row.columns}
-        items.append(StreamItem(slug, year, source, amount, details))
+        items.append(StreamItem(slug, year, source, amount, details, row=row.number))
     return items
 
 
@@ -166,25 +177,29 @@ def _day(text: str) -> datetime.date:
     raise ValueError(text)
 
 
-def _stored_streams(ctx) -> set:
+def _stored_streams(ctx) -> dict:
+    """(slug, year, source's `name_key`) -> the source stored (one: the database holds
+    the key unique in the year)."""
     if not hasattr(ctx, "commissioning_stored"):
-        ctx.commissioning_stored = set(
-            FundingStream.objects.values_list(
-                "partnership__slug", "financial_year", "source"
-            ).filter(partnership__slug__in=list(ctx.fy_start))
-        )
+        ctx.commissioning_stored = {
+            (slug, year, key): source
+            for slug, year, key, source in FundingStream.objects.filter(
+                partnership__slug__in=list(ctx.fy_start)
+            ).values_list("partnership__slug", "financial_year", "source_key", "source")
+        }
     return ctx.commissioning_stored
 
 
 def _stored_references(ctx) -> dict:
-    """(slug, year, reference in lower case) -> the references stored that way."""
+    """(slug, year, reference's `name_key`) -> the reference stored (one: the database
+    holds the key unique in the year)."""
     if not hasattr(ctx, "commissioning_references"):
-        ctx.commissioning_references = {}
-        for slug, year, reference in CommissioningLine.objects.filter(
-            partnership__slug__in=list(ctx.fy_start)
-        ).values_list("partnership__slug", "financial_year", "reference"):
-            key = (slug, year, reference.casefold())
-            ctx.commissioning_references.setdefault(key, set()).add(reference)
+        ctx.commissioning_references = {
+            (slug, year, key): reference
+            for slug, year, key, reference in CommissioningLine.objects.filter(
+                partnership__slug__in=list(ctx.fy_start)
+            ).values_list("partnership__slug", "financial_year", "reference_key", "reference")
+        }
     return ctx.commissioning_references
 
 
@@ -195,19 +210,20 @@ def check_commissioning(rows, ctx) -> list[LineItem]:
         if item is None:
             continue
         year, reference = item.data.financial_year, item.data.reference
-        # References match exactly; one differing only in case from a stored line would
-        # add a second line beside it ("ci 06" and "CI 06"), so it is refused.
-        stored = _stored_references(ctx).get((item.slug, year, reference.casefold()), set())
-        if stored and reference not in stored:
-            same = min(stored)
+        # References match exactly; one differing only in capitals and spaces from a
+        # stored line's ("ci  06" and "CI 06") names that line, so it is refused, as the
+        # database would refuse it beside it.
+        same = _stored_references(ctx).get((item.slug, year, name_key(reference)))
+        if same is not None and same != reference:
             label = periods.fy_label(year, ctx.fy_start[item.slug])
             ctx.error(
                 row,
-                f"reference '{reference}' differs only in case from the line '{same}' "
-                f"stored for {label}: write it as '{same}' to change that line",
+                f"reference '{reference}' differs only in {differs_only_in(reference, same)} "
+                f"from the line '{same}' stored for {label}: write it as '{same}' to change "
+                "that line",
             )
             continue
-        first = ctx.repeated(row, (item.slug, year, reference.casefold()))
+        first = ctx.repeated(row, (item.slug, year, name_key(reference)))
         if first is not None:
             ctx.error(row, f"reference '{reference}' repeats row {first}")
             continue
@@ -232,7 +248,8 @@ def _check_line(row, ctx) -> LineItem | None:
         problems.append(f"partnership '{slug}' has no theme group '{group}'")
     source = row.get("funding_source")
     if source:
-        key = (slug, year, source)
+        # In any capitals and spaces, as a theme group is found.
+        key = (slug, year, name_key(source))
         if key not in _file_streams(ctx) and key not in _stored_streams(ctx):
             label = periods.fy_label(year, ctx.fy_start[slug])
             problems.append(f"there is no funding stream '{source}' for {label}")
@@ -288,7 +305,9 @@ def _check_line(row, ctx) -> LineItem | None:
     )
     # The model's own rules (contribution within the budget, dates in order...) before
     # anything is written: a stand-in stream of the right partnership and year.
-    probe = CommissioningLine(partnership_id=0)
+    # A stand-in partnership (none yet, perhaps: partnerships.csv may add it) with its
+    # months, for the contract dates' range.
+    probe = CommissioningLine(partnership=Partnership(pk=0, fy_start_month=ctx.fy_start[slug]))
     for name in services.LineInput.__dataclass_fields__:
         if name not in ("indicators", "theme_group", "funding_stream", "outcomes"):
             setattr(probe, name, getattr(data, name))
@@ -333,16 +352,23 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         changes = None
         if current is not None and ctx.wants_rows("funding"):
             changes = services.stream_changes(current, item.amount, item.details)
-        services.stream_save(
-            partnership=ctx.partnership(item.slug),
-            financial_year=item.financial_year,
-            source=item.source,
-            amount=item.amount,
-            **item.details,
-            stream=current,
-            by=ctx.user,
-            origin=ctx.source,
-        )
+        try:
+            services.stream_save(
+                partnership=ctx.partnership(item.slug),
+                financial_year=item.financial_year,
+                source=item.source,
+                amount=item.amount,
+                **item.details,
+                stream=current,
+                by=ctx.user,
+                origin=ctx.source,
+            )
+        except ValidationError as refused:
+            # A source another way in took meanwhile, in other capitals or spaces: the
+            # row's error, in the form's words.
+            for message in refused.messages:
+                ctx.error_at("funding", item.row, message.rstrip("."))
+            continue
         counts["updated" if current else "created"] += 1
         if ctx.wants_rows("funding"):
             label = periods.fy_label(item.financial_year, ctx.fy_start[item.slug])
@@ -356,7 +382,7 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
     counts = Counter()
     slugs = {item.slug for item in items}
     streams = {
-        (s.partnership.slug, s.financial_year, s.source): s
+        (s.partnership.slug, s.financial_year, s.source_key): s
         for s in FundingStream.objects.filter(partnership__slug__in=slugs).select_related(
             "partnership"
         )
@@ -372,7 +398,7 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
         data = replace(
             item.data,
             theme_group=ctx.theme_group(item.slug, item.theme_group),
-            funding_stream=streams[item.slug, year, item.stream_source]
+            funding_stream=streams[item.slug, year, name_key(item.stream_source)]
             if item.stream_source
             else None,
         )

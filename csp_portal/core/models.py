@@ -293,7 +293,8 @@ class ChangeRecord(models.Model):
 
 class KeepsNameKey:
     """A model with a name (a theme group's name, a plan's title, a risk's or a
-    recommendation's reference) that names one row of its partnership whatever its capitals
+    recommendation's reference; a funding stream's source and a commissioning line's
+    reference, in their year) that names one row of its partnership whatever its capitals
     and spaces, kept beside it as its `name_key` in a column of its own: the database holds
     that column unique in the partnership, as it cannot fold the name itself (SQLite folds
     the capitals of ASCII letters only, no database spaces), so two saves at once, or a

@@ -32,6 +32,18 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def differs_only_in(given: str, stored: str) -> str:
+    """How ``given`` differs from ``stored``, of the same `name_key`: "capitals", "spaces"
+    or "capitals and spaces" ("" if it is the same)."""
+    if given == stored:
+        return ""
+    if given.casefold() == stored.casefold():
+        return "capitals"
+    if given.split() == stored.split():
+        return "spaces"
+    return "capitals and spaces"
+
+
 ELLIPSIS = "\u2026"
 
 

@@ -247,3 +247,21 @@ def test_plan_page_shows_actions_a_page_at_a_time(signed_in, partnership_a):
     assert "Showing 60 of 60 actions: 51 to 60 on this page." in second.content.decode()
     assert 'aria-label="Pages of actions"' in first.content.decode()
     assert first.context["page"].counts == second.context["page"].counts  # every action
+
+
+@pytest.mark.parametrize("number", ["-1", "0"])
+def test_an_objective_number_below_one_is_said_once(signed_in, partnership_a, number):
+    """Review finding: −1 was refused by the field's own 0-or-more rule and by the form's
+    1-or-more one, so the same sentence showed twice at the field."""
+    plan = ActionPlanFactory(partnership=partnership_a)
+
+    response = signed_in.post(
+        reverse("actions:objective_create", args=["partnership-a", plan.pk]),
+        {"number": number, "title": "Reduce criminal damage"},
+    )
+
+    assert response.context["form"].errors == {
+        "number": ["The objective's number must be 1 or more."]
+    }
+    assert response.content.decode().count("The objective&#x27;s number must be 1 or more.") == 2
+    assert not plan.objectives.exists()

@@ -381,7 +381,11 @@ BAD_LINES = [
         "contribution",
         "Leave the contribution blank when it is not yet confirmed.",
     ),
-    ({"reference": "CI 01"}, "reference", "A line with this reference already exists"),
+    (
+        {"reference": "CI 01"},
+        "reference",
+        "Line CI 01 already exists in 2017/18: choose another reference.",
+    ),
     ({"end": "31/13/2018"}, "end", "Enter the contract end as a date"),
     ({"area_of_need": ""}, "area_of_need", "Enter the area of need."),
 ]
@@ -517,7 +521,10 @@ def test_stream_add_and_edit(client, officer_a, partnership_a):
     stream = FundingStream.objects.get()
     assert stream.amount == D("400568.00") and stream.financial_year == 2017
     text = client.post(url, {"source": "PCC grant", "amount": "1"}).content.decode()
-    assert "There is already a funding stream from this source in this year." in text
+    assert (
+        "2017/18 already has the funding stream &#x27;PCC grant&#x27;: change that stream, or "
+        "choose another source."
+    ) in text
     edit = reverse("commissioning:stream_edit", args=[partnership_a.slug, stream.pk])
     shown = {"source": "PCC grant", "amount": "400568.00"}
     response = client.post(edit, _edit_post(shown, amount="400000"))
@@ -964,7 +971,7 @@ partnership-a,2017/18,ci 09,Third sector,,,Consortium,,,,,,commissioned
         importing.import_tables(_tables(FUNDING, lower), by=None)
 
     assert failed.value.report.errors == [
-        "commissioning.csv row 2: reference 'ci 04' differs only in case from the line "
+        "commissioning.csv row 2: reference 'ci 04' differs only in capitals from the line "
         "'CI 04' stored for 2017/18: write it as 'CI 04' to change that line",
         "commissioning.csv row 4: reference 'ci 09' repeats row 3",
     ]
@@ -1180,3 +1187,28 @@ def test_plan_download_imports_back_unchanged_with_outcomes(
     assert report.unchanged["commissioning"] == 4
     assert not report.created.get("commissioning") and not report.updated.get("commissioning")
     assert CommissioningChange.objects.count() == changes
+
+
+@pytest.mark.parametrize("value", ["1e3", "1E3", "1_000", "+5", "\u0661\u0662", "0x10", "Infinity"])
+def test_an_output_refuses_a_number_written_as_decimal_would_read_it(client, officer_a, pcc, value):
+    """Review finding: an output of 1e3 was stored as 1,000, where the money boxes and the
+    month sheet refuse it: digits, commas between thousands and a point only."""
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    client.force_login(officer_a)
+    url = reverse("commissioning:update_add", args=[pcc.partnership.slug, line.pk])
+    data = {
+        "date": "30/9/2017",
+        "text": "Sessions run.",
+        "outputs-TOTAL_FORMS": "1",
+        "outputs-INITIAL_FORMS": "0",
+        "outputs-0-label": "Clients",
+        "outputs-0-value": value,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors == {
+        "value": [f"The output must be a number, like 23 or 1,204.50 ('{value}' is not a number)."]
+    }
+    assert not line.updates.exists()

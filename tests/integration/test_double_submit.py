@@ -184,9 +184,10 @@ def test_new_funding_stream_saved_twice_at_once_gets_the_taken_message(
     response = signed_in.post(url, {"source": "PCC grant", "amount": "1000"})
 
     assert response.status_code == 200
-    assert "There is already a funding stream from this source in this year." in (
-        response.content.decode()
-    )
+    assert (
+        "2017/18 already has the funding stream &#x27;PCC grant&#x27;: change that stream, or "
+        "choose another source."
+    ) in response.content.decode()
     assert not CommissioningChange.objects.exists()  # the other's stream rolls back with it
 
 
@@ -217,7 +218,9 @@ def test_new_line_saved_twice_at_once_gets_the_taken_message(monkeypatch, signed
     response = signed_in.post(url, data)
 
     assert response.status_code == 200
-    assert "A line with this reference already exists in this year." in response.content.decode()
+    assert "Line CI 09 already exists in 2017/18: choose another reference." in (
+        response.content.decode()
+    )
     assert not CommissioningChange.objects.exists()
 
 
