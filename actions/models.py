@@ -433,9 +433,28 @@ class Recommendation(KeepsNameKey, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {shortened(self.recommendation)}"
 
+    # A recommendation may be linked to any meeting of its partnership (`clean`: the admin
+    # may link a board meeting). The site's form offers, and recommendations.csv finds by
+    # the meeting date, a meeting of these kinds, where recommendations are made; both keep
+    # the meeting a recommendation has, whatever its kind, while its meeting date is that
+    # meeting's (`meetings_offered`, `meeting_on`).
+    MEETING_KINDS = (Meeting.Kind.SCRUTINY_PANEL,)
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def meetings_offered(self, meetings: models.QuerySet[Meeting]) -> models.QuerySet[Meeting]:
+        """Of ``meetings`` (its partnership's), those it may be given on its page: a scrutiny
+        panel's (`MEETING_KINDS`), and the one it has."""
+        return meetings.filter(models.Q(kind__in=self.MEETING_KINDS) | models.Q(pk=self.meeting_id))
+
+    def meeting_on(self, date: datetime.date, found: Meeting | None) -> Meeting | None:
+        """Its meeting when its meeting date is ``date``: the one it has while that is on the
+        date, else ``found``, the scrutiny panel's meeting of that day (`MEETING_KINDS`)."""
+        if self.meeting_id and self.meeting.date == date:
+            return self.meeting
+        return found
 
     def overdue_at(self, as_at: datetime.date) -> bool:
         """Whether the due date had passed by ``as_at`` while it was still open."""

@@ -917,13 +917,16 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     meetings = {
         (m.partnership.slug, m.date): m
         for m in Meeting.objects.filter(
-            Q(partnership__slug__in=slugs), kind=Meeting.Kind.SCRUTINY_PANEL
+            Q(partnership__slug__in=slugs), kind__in=Recommendation.MEETING_KINDS
         ).select_related("partnership")
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
         current = existing.get((slug, rules.unique_key(item["reference"])))
-        values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
+        found = meetings.get((slug, item["meeting_date"]))
+        if current is not None:
+            found = current.meeting_on(item["meeting_date"], found)
+        values = dict(item, meeting=found)
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue
