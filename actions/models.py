@@ -168,6 +168,11 @@ class Action(models.Model):
     updated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The members who may be made an action's lead: no panel member (the panel scrutinises
+    # the plan), with an active account. A lead who has since joined the panel or left
+    # stays the action's lead as it is changed (`clean`, selectors.members_for).
+    MAY_LEAD = models.Q(user__is_active=True) & ~models.Q(role=Membership.Role.PANEL_MEMBER)
+
     class Meta:
         ordering = ["plan", "objective__number", "reference", "pk"]
         constraints = [
@@ -203,12 +208,24 @@ class Action(models.Model):
             return user.get_full_name() or user.get_username()
         return self.lead_text
 
+    def may_be_led_by(self, membership_id: int) -> bool:
+        """Whether the membership may be this action's lead: one who may lead (`MAY_LEAD`),
+        or its lead already, as stored."""
+        if Membership.objects.filter(self.MAY_LEAD, pk=membership_id).exists():
+            return True
+        return (
+            self.pk is not None
+            and Action.objects.filter(pk=self.pk, lead_member_id=membership_id).exists()
+        )
+
     def clean(self) -> None:
         errors = {}
         if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
             errors["objective"] = "Choose an objective of this action plan."
         if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
             errors["lead_member"] = "Choose a member of this partnership."
+        elif self.lead_member_id and not self.may_be_led_by(self.lead_member_id):
+            errors["lead_member"] = rules.LEAD_MAY_NOT_LEAD
         if self.lead_member_id and self.lead_text.strip():
             errors["lead_text"] = rules.LEAD_NOT_BOTH
         if self.due and self.plan_id:

@@ -216,6 +216,12 @@ def affects_only_its_raiser(raised_by: object | None, affects: Iterable[object])
 
 # An action's lead is a member of the partnership or a name written in, never both.
 LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
+# A panel member scrutinises the plan, and an account no longer active is someone gone:
+# neither becomes an action's lead (one already its lead stays so: Action.MAY_LEAD).
+LEAD_MAY_NOT_LEAD = (
+    "Choose a member who may lead an action: a panel member, or one whose account is no "
+    "longer active, may not."
+)
 
 
 def unique_key(text: str) -> str:

@@ -594,7 +594,7 @@ def recommendation_queryset(partnership: Partnership, *, status: str = "") -> Qu
 def members_for(partnership: Partnership, *, keep: int | None = None) -> QuerySet[Membership]:
     """Members who may lead an action: anyone but panel members, with an active account,
     and the membership ``keep`` (an action's lead, still its lead if deactivated)."""
-    may_lead = Q(user__is_active=True) & ~Q(role=Membership.Role.PANEL_MEMBER)
+    may_lead = Action.MAY_LEAD
     return (
         Membership.objects.filter(partnership=partnership)
         .filter(may_lead | Q(pk=keep) if keep else may_lead)
