@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.forms import PlainTextMixin, partnership_theme_groups
-from csp_portal.core.models import Meeting, ThemeGroup
+from csp_portal.core.models import ThemeGroup
 from indicators import periods
 from indicators.models import Indicator
 
@@ -449,12 +449,13 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         self.instance.partnership = partnership
         self._track_shown()
         meeting = self.fields["meeting"]
-        # Meetings held by today (a recommendation is made at one); on a change, also the
-        # meeting already chosen, so the form shows what is stored.
+        # The panel's meetings held by today (a recommendation is made at one); on a change,
+        # also the meeting already chosen, whatever its kind, so the form shows what is
+        # stored (`Recommendation.meetings_offered`).
         held = Q(date__lte=timezone.localdate())
         if self.instance.meeting_id:
             held |= Q(pk=self.instance.meeting_id)
-        meeting.queryset = partnership.meetings.filter(held, kind=Meeting.Kind.SCRUTINY_PANEL)
+        meeting.queryset = self.instance.meetings_offered(partnership.meetings.filter(held))
         meeting.required = False
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
 

@@ -168,6 +168,11 @@ class Action(models.Model):
     updated_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The members who may be made an action's lead: no panel member (the panel scrutinises
+    # the plan), with an active account. A lead who has since joined the panel or left
+    # stays the action's lead as it is changed (`clean`, selectors.members_for).
+    MAY_LEAD = models.Q(user__is_active=True) & ~models.Q(role=Membership.Role.PANEL_MEMBER)
+
     class Meta:
         ordering = ["plan", "objective__number", "reference", "pk"]
         constraints = [
@@ -203,12 +208,24 @@ class Action(models.Model):
             return user.get_full_name() or user.get_username()
         return self.lead_text
 
+    def may_be_led_by(self, membership_id: int) -> bool:
+        """Whether the membership may be this action's lead: one who may lead (`MAY_LEAD`),
+        or its lead already, as stored."""
+        if Membership.objects.filter(self.MAY_LEAD, pk=membership_id).exists():
+            return True
+        return (
+            self.pk is not None
+            and Action.objects.filter(pk=self.pk, lead_member_id=membership_id).exists()
+        )
+
     def clean(self) -> None:
         errors = {}
         if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
             errors["objective"] = "Choose an objective of this action plan."
         if self.lead_member_id and self.lead_member.partnership_id != self.plan.partnership_id:
             errors["lead_member"] = "Choose a member of this partnership."
+        elif self.lead_member_id and not self.may_be_led_by(self.lead_member_id):
+            errors["lead_member"] = rules.LEAD_MAY_NOT_LEAD
         if self.lead_member_id and self.lead_text.strip():
             errors["lead_text"] = rules.LEAD_NOT_BOTH
         if self.due and self.plan_id:
@@ -437,9 +454,28 @@ class Recommendation(KeepsNameKey, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {shortened(self.recommendation)}"
 
+    # A recommendation may be linked to any meeting of its partnership (`clean`: the admin
+    # may link a board meeting). The site's form offers, and recommendations.csv finds by
+    # the meeting date, a meeting of these kinds, where recommendations are made; both keep
+    # the meeting a recommendation has, whatever its kind, while its meeting date is that
+    # meeting's (`meetings_offered`, `meeting_on`).
+    MEETING_KINDS = (Meeting.Kind.SCRUTINY_PANEL,)
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    def meetings_offered(self, meetings: models.QuerySet[Meeting]) -> models.QuerySet[Meeting]:
+        """Of ``meetings`` (its partnership's), those it may be given on its page: a scrutiny
+        panel's (`MEETING_KINDS`), and the one it has."""
+        return meetings.filter(models.Q(kind__in=self.MEETING_KINDS) | models.Q(pk=self.meeting_id))
+
+    def meeting_on(self, date: datetime.date, found: Meeting | None) -> Meeting | None:
+        """Its meeting when its meeting date is ``date``: the one it has while that is on the
+        date, else ``found``, the scrutiny panel's meeting of that day (`MEETING_KINDS`)."""
+        if self.meeting_id and self.meeting.date == date:
+            return self.meeting
+        return found
 
     def overdue_at(self, as_at: datetime.date) -> bool:
         """Whether the due date had passed by ``as_at`` while it was still open."""

@@ -144,6 +144,15 @@ def closed_then(closings_since: Sequence[str], *, closed: bool, closed_since: bo
     return closed and not closed_since
 
 
+def closed_since(closings_since: Sequence[str], *, closed: bool, closed_after: bool) -> bool:
+    """Whether an action was closed after an earlier moment (the last report's publishing):
+    closed now and open then (`closed_then`). A closing recorded since counts whatever day
+    it gives the action's closing (an import's closed_on may be days before), as the
+    report then did not know of it; ``closed_after`` (its closing day after the moment)
+    counts only for one closed outside the services, with nothing recorded since."""
+    return closed and not closed_then(closings_since, closed=closed, closed_since=closed_after)
+
+
 def progress_counts(actions: Iterable[tuple[str, bool]]) -> list[RagCount]:
     """How many actions, given as (status, closed), are complete, in progress and not
     started, with each share of all of them (rounded as in `rag_counts`)."""
@@ -268,6 +277,12 @@ def recommendation_due_problem(due: datetime.date, meeting: datetime.date) -> st
 
 # An action's lead is a member of the partnership or a name written in, never both.
 LEAD_NOT_BOTH = "Choose a member or write a lead, not both."
+# A panel member scrutinises the plan, and an account no longer active is someone gone:
+# neither becomes an action's lead (one already its lead stays so: Action.MAY_LEAD).
+LEAD_MAY_NOT_LEAD = (
+    "Choose a member who may lead an action: a panel member, or one whose account is no "
+    "longer active, may not."
+)
 
 
 def unique_key(text: str) -> str:

@@ -375,9 +375,10 @@ def _seen_at(update: ActionUpdate, since: datetime.date | datetime.datetime) -> 
     return update.date <= since
 
 
-def closed_since(action: Action, since: datetime.date | datetime.datetime | None) -> bool:
-    """Whether an action was closed after `since`: a moment (when the last report was
-    published), or a day (closed on a later day)."""
+def _closed_at_after(action: Action, since: datetime.date | datetime.datetime | None) -> bool:
+    """Whether a closed action's closing day is after `since`: a moment (when the last
+    report was published), or a day (closed on a later day). Only for one closed with no
+    record of it (`rules.closed_since`)."""
     if since is None or not action.closed or action.closed_at is None:
         return False
     if isinstance(since, datetime.datetime):
@@ -408,7 +409,8 @@ def plan_summary(
     whether or not its rating changed, and so is one reopened since (from complete); one
     closed at `since` and closed now changed nothing, even if reopened and closed again
     between. Whether it was closed at `since` is read from its closings and reopenings
-    recorded since (`rules.closed_then`).
+    recorded since (`rules.closed_then`); whether it was closed since, from a closing
+    recorded since, whatever day it gives (`rules.closed_since`: an import's closed_on).
     """
     recorded_by = as_at if isinstance(as_at, datetime.datetime) else None
     since_day = timezone.localdate(since) if isinstance(since, datetime.datetime) else since
@@ -459,10 +461,10 @@ def plan_summary(
             before, _ = _status_as_at(seen, since_day)
             rated = update is not None and before != status
             since_then = [c for c in closings[action.pk] if not _seen_at(c, since)]
-            closing = closed_since(action, since)
-            was_closed = rules.closed_then(
-                [c.kind for c in since_then], closed=action.closed, closed_since=closing
-            )
+            kinds = [c.kind for c in since_then]
+            closed_after = _closed_at_after(action, since)
+            was_closed = rules.closed_then(kinds, closed=action.closed, closed_since=closed_after)
+            closing = rules.closed_since(kinds, closed=action.closed, closed_after=closed_after)
             if closing and not was_closed:
                 changes.append(
                     StatusChange(action, before, status, update if rated else None, True)
@@ -592,7 +594,7 @@ def recommendation_queryset(partnership: Partnership, *, status: str = "") -> Qu
 def members_for(partnership: Partnership, *, keep: int | None = None) -> QuerySet[Membership]:
     """Members who may lead an action: anyone but panel members, with an active account,
     and the membership ``keep`` (an action's lead, still its lead if deactivated)."""
-    may_lead = Q(user__is_active=True) & ~Q(role=Membership.Role.PANEL_MEMBER)
+    may_lead = Action.MAY_LEAD
     return (
         Membership.objects.filter(partnership=partnership)
         .filter(may_lead | Q(pk=keep) if keep else may_lead)

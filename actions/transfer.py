@@ -31,7 +31,7 @@ from functools import partial
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q
+from django.db.models import Case, Model, Q, When
 from django.utils import timezone
 
 from csp_portal.core.history import changes_described, value_words, values_described
@@ -339,8 +339,14 @@ def _legend(ctx, slug: str) -> dict:
 
 def _members_by_name(partnership: Partnership) -> dict[str, Membership]:
     """Members by full name, then by username: a lead with no full name is exported as
-    their username (Action.lead), so it must import back as them."""
-    members = list(Membership.objects.filter(partnership=partnership).select_related("user"))
+    their username (Action.lead), so it must import back as them. Of two of one name, one
+    who may lead an action (`Action.MAY_LEAD`); each says whether it may (``may_lead``)."""
+    members = list(
+        Membership.objects.filter(partnership=partnership)
+        .select_related("user")
+        .annotate(may_lead=Case(When(Action.MAY_LEAD, then=True), default=False))
+        .order_by("-may_lead", "pk")
+    )
     found = {}
     for membership in members:
         name = membership.user.get_full_name()
@@ -648,6 +654,11 @@ def _action_fields(
             values[field] = getattr(current, field)
     if "lead" in columns:
         member = stored.members.get(item["lead"])
+        kept = current is not None and member is not None and current.lead_member_id == member.pk
+        if member is not None and not member.may_lead and not kept:
+            # A panel member, or an account no longer active, becomes no action's lead (as
+            # Action.clean has it): the name is kept as written, as a lead who is no member.
+            member = None
         values["lead_member_id"] = member.pk if member else None
         values["lead_text"] = "" if member else item["lead"]
     elif current is not None:
@@ -953,13 +964,16 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
     meetings = {
         (m.partnership.slug, m.date): m
         for m in Meeting.objects.filter(
-            Q(partnership__slug__in=slugs), kind=Meeting.Kind.SCRUTINY_PANEL
+            Q(partnership__slug__in=slugs), kind__in=Recommendation.MEETING_KINDS
         ).select_related("partnership")
     }
     for item in items:
         slug, row = item.pop("partnership"), item.pop("row")
         current = existing.get((slug, rules.unique_key(item["reference"])))
-        values = dict(item, meeting=meetings.get((slug, item["meeting_date"])))
+        found = meetings.get((slug, item["meeting_date"]))
+        if current is not None:
+            found = current.meeting_on(item["meeting_date"], found)
+        values = dict(item, meeting=found)
         if current is not None and services.unchanged(current, values):
             counts["unchanged"] += 1
             continue

@@ -304,14 +304,24 @@ def _check_line(row, ctx) -> LineItem | None:
         outcomes=row.get("outcomes") if "outcomes" in row.columns else None,
     )
     # The model's own rules (contribution within the budget, dates in order...) before
-    # anything is written: a stand-in stream of the right partnership and year.
+    # anything is written: a stand-in stream of the right partnership and year. A column
+    # the file lacks keeps the stored line's value, which the line is checked with.
+    kept = tuple(column for column in LINE_COLUMN_FIELDS if column not in row.columns)
+    stored = _stored_lines(ctx).get((slug, year, reference)) if kept else None
     # A stand-in partnership (none yet, perhaps: partnerships.csv may add it) with its
     # months, for the contract dates' range.
     probe = CommissioningLine(partnership=Partnership(pk=0, fy_start_month=ctx.fy_start[slug]))
     for name in services.LineInput.__dataclass_fields__:
         if name not in ("indicators", "theme_group", "funding_stream", "outcomes"):
             setattr(probe, name, getattr(data, name))
-    if source:
+    has_stream = bool(source)
+    if stored is not None:
+        for field in (f for column in kept for f in LINE_COLUMN_FIELDS[column]):
+            if field == "funding_stream":
+                has_stream = stored.funding_stream_id is not None
+            elif field != "theme_group":
+                setattr(probe, field, getattr(stored, field))
+    if has_stream:
         probe.funding_stream = FundingStream(partnership_id=0, financial_year=year)
     try:
         probe.clean_fields(exclude=["partnership", "funding_stream", "theme_group"])
@@ -320,8 +330,19 @@ def _check_line(row, ctx) -> LineItem | None:
         for message in error.messages:
             ctx.error(row, message)
         return None
-    kept = tuple(column for column in LINE_COLUMN_FIELDS if column not in row.columns)
     return LineItem(slug, data, source, group, row=row.number, kept=kept)
+
+
+def _stored_lines(ctx) -> dict:
+    """(slug, year, reference) -> the line stored, as apply_commissioning finds it."""
+    if not hasattr(ctx, "commissioning_lines"):
+        ctx.commissioning_lines = {
+            (line.partnership.slug, line.financial_year, line.reference): line
+            for line in CommissioningLine.objects.filter(
+                partnership__slug__in=list(ctx.fy_start)
+            ).select_related("partnership")
+        }
+    return ctx.commissioning_lines
 
 
 # Applying ----------------------------------------------------------------------

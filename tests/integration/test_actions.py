@@ -263,6 +263,30 @@ def test_plan_page_filters(signed_in, plan_a, red_action, officer_a, filters, sh
         assert response.context["page"].shown == shown
 
 
+def test_plan_page_overdue_filter_shows_what_the_overdue_mark_marks(signed_in, plan_a, red_action):
+    """Due today is not yet overdue: the filter shows the actions marked overdue, no more
+    (rules.is_overdue and its query, selectors._overdue_q)."""
+    today = timezone.localdate()
+    for reference, days in (("3.1", -1), ("3.2", 0), ("3.3", 1)):
+        ActionFactory(
+            objective=red_action.objective,
+            reference=reference,
+            due=today + datetime.timedelta(days=days),
+        )
+    url = reverse("actions:plan", args=["partnership-a", plan_a.pk])
+
+    every = signed_in.get(url).context["page"]
+    shown = signed_in.get(url, {"overdue": "on"}).context["page"]
+
+    marked = [r.action.reference for r in _rows(every) if r.overdue]
+    assert marked == ["2.2", "3.1"] == [r.action.reference for r in _rows(shown)]
+    assert every.overdue_total == shown.shown == 2
+
+
+def _rows(page):
+    return [r for b in page.plans for o in b.objectives for r in o.rows]
+
+
 def test_plans_page_theme_group_filter(signed_in, partnership_a, red_action):
     group = ThemeGroupFactory(partnership=partnership_a)
     other = ActionPlanFactory(partnership=partnership_a, theme_group=group)

@@ -277,6 +277,58 @@ def test_a_commissioning_file_breaking_a_rule_with_a_stored_value_changes_nothin
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
-    assert failed.value.report.errors[0].startswith("commissioning.csv row 2: ")
+    assert len(failed.value.report.errors) == 1
+    assert failed.value.report.errors[0].startswith(
+        "commissioning.csv row 2: The contribution cannot be more than the line's total budget"
+    )
     line.refresh_from_db()
     assert line.contribution == Decimal("10000.00")
+
+
+@pytest.mark.parametrize(
+    "contribution, status, amount",
+    [
+        ("1500.00", CommissioningLine.Contribution.AMOUNT, Decimal("1500.00")),
+        ("tbc", CommissioningLine.Contribution.TBC, None),
+        ("awaiting", CommissioningLine.Contribution.AWAITING, None),
+    ],
+)
+def test_a_commissioning_file_without_funding_source_changes_a_lines_contribution(
+    tmp_path, partnership_a, contribution, status, amount
+):
+    """Review finding: the file's rows were checked as if the line had no stream ("Choose
+    a funding stream, or say there is no contribution from one"), not with the stream
+    stored, which a file without the column keeps."""
+    line = CommissioningLineFactory(partnership=partnership_a, reference="CI 01")
+    row = {"partnership": "partnership-a", "financial_year": "2017/18", "reference": "CI 01"}
+    write_csv(
+        tmp_path,
+        "commissioning",
+        [{**row, "area_of_need": line.area_of_need, "contribution": contribution}],
+        columns=[*LINE_KEYS, "contribution"],
+    )
+
+    report = importing.import_path(tmp_path, by=None)
+
+    assert report.updated["commissioning"] == 1
+    stored = CommissioningLine.objects.get(pk=line.pk)
+    assert (stored.funding_stream, stored.contribution_status, stored.contribution) == (
+        line.funding_stream,
+        status,
+        amount,
+    )
+
+
+def test_a_commissioning_file_without_contribution_keeps_it_as_it_names_the_stream(
+    tmp_path, partnership_a
+):
+    line = CommissioningLineFactory(partnership=partnership_a, reference="CI 01")
+    row = {"partnership": "partnership-a", "financial_year": "2017/18", "reference": "CI 01"}
+    row |= {"area_of_need": "Renamed", "funding_source": line.funding_stream.source}
+    write_csv(tmp_path, "commissioning", [row], columns=[*LINE_KEYS, "funding_source"])
+
+    report = importing.import_path(tmp_path, by=None)
+
+    assert report.updated["commissioning"] == 1
+    stored = CommissioningLine.objects.get(pk=line.pk)
+    assert (stored.area_of_need, stored.contribution) == ("Renamed", Decimal("10000.00"))

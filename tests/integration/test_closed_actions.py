@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actions import services
+from actions import services, transfer
+from indicators import importing
 from reports import csv_rows, documents, rendering
 from reports import services as report_services
 from tests.factories import ReportFactory
@@ -360,3 +361,65 @@ def test_the_report_rates_actions_in_progress_and_gives_the_progress_of_overdue_
     assert "31 October 2016 Not started Not rated" in overdue
     headers = [[c.text for c in t.rows[0].cells] for t in word.tables]
     assert ["Action", "Lead", "Due", "Progress", "RAG rating (risk to delivery)"] in headers
+
+
+# Closed by an import -----------------------------------------------------------------
+
+
+def _import_closing(partnership, closings: dict[str, str], folder):
+    """actions.csv as exported, with the actions named (by reference) closed on the day
+    given ("" for today, as a blank closed_on is)."""
+    columns = transfer.COLUMNS["actions"]
+    rows = [dict(zip(columns, row, strict=True)) for row in transfer.export_actions(partnership)]
+    for row in rows:
+        if row["reference"] in closings:
+            row["closed"], row["closed_on"] = "yes", closings[row["reference"]]
+    with (folder / "actions.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    importing.import_path(folder, by=None, scope=None, source="import")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days_before", [None, 0, 3])
+def test_an_action_an_import_closes_after_a_report_is_a_change_since(
+    partnership_a, objective, tmp_path, days_before
+):
+    """Review finding: an action closed by actions.csv with closed_on (today, or the day
+    it was really done, before the report was published) was no status change since: the
+    day it was closed was compared with the moment of publishing. Its closing record says
+    when the site learnt of it; the report gives the day declared."""
+    _rated(objective, "1.1", "Patrols", "red")
+    report = ReportFactory(partnership=partnership_a)
+    report_services.report_publish(report=report, by=None)
+    today = timezone.localdate()
+    day = today if days_before is None else today - datetime.timedelta(days=days_before)
+    closed_on = "" if days_before is None else day.isoformat()
+    _import_closing(partnership_a, {"1.1": closed_on}, tmp_path)
+
+    a = report_services.report_snapshot(report)["actions"]
+
+    assert [(c["title"], c["old"], c["new"], c["closed_on"]) for c in a["status_changes"]] == [
+        ("1.1 Patrols", "Red", "Complete", day.isoformat())
+    ]
+    assert a["closed_since"] == [{"title": "1.1 Patrols", "date": day.isoformat()}]
+    words = _words(rendering.render_document(report_services.report_snapshot(report)))
+    assert f"1.1 Patrols: Red to Complete, closed on {day.day} {day:%B %Y}" in words
+
+
+@pytest.mark.django_db
+def test_an_earlier_plans_action_an_import_closes_after_a_report_is_still_reported(
+    partnership_a, tmp_path
+):
+    """Review finding: carried over from an earlier year's plan, it dropped out of the
+    report altogether once closed by an import with closed_on."""
+    earlier = ActionPlanFactory(partnership=partnership_a, title="Old plan", financial_year=2015)
+    _rated(ObjectiveFactory(plan=earlier), "1.1", "Patrols", "amber")
+    report = ReportFactory(partnership=partnership_a)
+    report_services.report_publish(report=report, by=None)
+    _import_closing(partnership_a, {"1.1": timezone.localdate().isoformat()}, tmp_path)
+
+    a = report_services.report_snapshot(report)["actions"]
+
+    assert (a["carried"], [c["title"] for c in a["closed_since"]]) == (1, ["1.1 Patrols"])

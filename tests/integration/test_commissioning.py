@@ -539,6 +539,23 @@ def test_stream_add_and_edit(client, officer_a, partnership_a):
     assert (stream.source, stream.amount) == ("PCC grant 2017-18", D("400000.00"))
 
 
+def test_stream_save_of_what_is_stored_writes_nothing(partnership_a, officer_a):
+    """Saving a stream as it is stored (an import of the same funding.csv, say) leaves its
+    version as it was, and its history: only a change moves them on."""
+    stream = FundingStreamFactory(partnership=partnership_a, source="PCC grant")
+    stored = {"partnership": partnership_a, "financial_year": stream.financial_year}
+    stored |= {"source": stream.source, "by": officer_a, "stream": stream}
+
+    services.stream_save(**stored, amount=stream.amount)
+    stream.refresh_from_db()
+    unchanged = (stream.version, CommissioningChange.objects.count())
+    services.stream_save(**stored, amount=stream.amount + 1)
+    stream.refresh_from_db()
+
+    assert unchanged == (1, 0)
+    assert (stream.version, CommissioningChange.objects.count()) == (2, 1)
+
+
 def test_stream_allocation_criteria_and_monitoring_saved_and_reported(
     client, officer_a, partnership_a
 ):
@@ -610,6 +627,22 @@ def test_update_add_with_outputs(client, officer_a, pcc):
     changed = {**data, "outputs-0-value": "25", "version": "1"}
     assert client.post(edit, changed).status_code == 302
     assert update.outputs.get(label="Clients supported").value == 25
+
+
+def test_an_update_is_entered_by_whoever_last_changed_it(pcc, officer_a, admin_user):
+    """Changed by someone else, an update names them as having entered it; saved as it is,
+    it keeps the name it had."""
+    line = CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    given = {"line": line, "date": datetime.date(2017, 9, 30), "outputs": [("Clients", D(23))]}
+    update = services.update_save(**given, text="Met 23 clients.", by=officer_a)
+
+    services.update_save(**given, text="Met 23.", update=update, expected_version=1, by=admin_user)
+    update.refresh_from_db()
+    changed_by = update.entered_by
+    services.update_save(**given, text="Met 23.", update=update, expected_version=2, by=None)
+    update.refresh_from_db()
+
+    assert (changed_by, update.entered_by, update.version) == (admin_user, admin_user, 2)
 
 
 def test_outputs_are_not_negative_and_named_once(client, officer_a, pcc):

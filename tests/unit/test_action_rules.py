@@ -137,6 +137,24 @@ def test_closed_then_is_what_the_first_closing_or_reopening_since_undid(
     )
 
 
+@pytest.mark.parametrize(
+    "closings_since, closed, closed_after, closed_since",
+    [
+        ([], True, True, True),  # closed since with no record (outside the services)
+        ([], True, False, False),  # closed before, no record since
+        (["closed"], True, False, True),  # an import's, closed_on days before: still since
+        (["reopened", "closed"], True, False, False),  # closed then and now
+        (["closed", "reopened"], False, False, False),  # open now
+    ],
+)
+def test_closed_since_counts_a_closing_recorded_since_whatever_day_it_gives(
+    closings_since, closed, closed_after, closed_since
+):
+    assert (
+        rules.closed_since(closings_since, closed=closed, closed_after=closed_after) is closed_since
+    )
+
+
 def test_status_legend_follows_the_partnerships_words():
     legend = rules.status_legend(
         {"red": "Action not completed", "amber": "Further work", "green": "All actions done"}

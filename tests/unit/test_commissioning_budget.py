@@ -128,6 +128,8 @@ def test_line_warnings_contract_end(status, end, kinds):
         ("commissioned", None, datetime.date(2017, 7, 14), ["no_recent_update"]),
         ("commissioned", None, None, ["no_recent_update"]),
         ("commissioned", datetime.date(2017, 9, 1), None, []),  # started less than a quarter ago
+        ("commissioned", datetime.date(2017, 7, 15), None, []),  # started exactly a quarter ago
+        ("commissioned", datetime.date(2017, 7, 14), None, ["no_recent_update"]),
         ("commissioned", datetime.date(2017, 4, 1), None, ["no_recent_update"]),
         ("proposed", None, None, []),  # nothing to report on yet
         ("ended", None, datetime.date(2016, 1, 1), []),
@@ -189,6 +191,9 @@ def test_format_money(amount, text):
         (".5", D("0.50")),
         ("", None),
         ("  ", None),
+        ("-0", D("0.00")),  # nothing, whatever its sign
+        ("-£0.00", D("0.00")),
+        ("999,999,999,999.99", D("999999999999.99")),  # the most
     ],
 )
 def test_parse_money_reads_pounds_and_pence(raw, amount):
@@ -218,6 +223,7 @@ def test_parse_money_reads_pounds_and_pence(raw, amount):
         ("12 50", "like 1000 or 1,000.50 \\('12 50' is not an amount\\)"),
         ("1 500 00", "must be given in pounds"),
         ("1 500.5 0", "must be given in pounds"),
+        ("1,000,000,000,000", "must be less than £1,000,000,000,000"),
     ],
 )
 def test_parse_money_refuses_bad_amounts(raw, message):
