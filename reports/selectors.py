@@ -745,7 +745,12 @@ def overview_blocks(report: Report) -> list[PartnershipBlock]:
                 slug=partnership.slug,
                 results=results,
                 news=news.get(str(partnership.pk), ""),
-                linked_actions=sources.linked_actions(partnership, red, year) if red else {},
+                # Each marked overdue or carried over, as the action plan section marks them.
+                linked_actions=sources.linked_actions(
+                    partnership, red, year, overdue_at=sources.as_at_month_end(report.period)
+                )
+                if red
+                else {},
                 revisions=_revisions(partnership, report.period, results),
             )
         )
