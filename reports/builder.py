@@ -376,8 +376,11 @@ def _finding_direction(entry: dict) -> str:
     return entry["direction"]
 
 
-def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[dict]:
-    """Each label's count and share of all the entries; an unrated row only when it has any."""
+def _tally(
+    entries: Sequence[dict], key_of, labels: Mapping[str, str], keep: Sequence[str] = ()
+) -> list[dict]:
+    """Each label's count and share of all the entries; an unrated row only when it has any
+    (or is one of ``keep``: a column another partnership of an overview has)."""
     counts = {name: 0 for name in labels}
     for entry in entries:
         counts[key_of(entry)] += 1
@@ -391,7 +394,7 @@ def _tally(entries: Sequence[dict], key_of, labels: Mapping[str, str]) -> list[d
             "pct": plain(pcts[name]),
         }
         for name in labels
-        if name in RATED or counts[name]
+        if name in RATED or counts[name] or name in keep
     ]
 
 
@@ -440,6 +443,47 @@ def key_findings(entries: Sequence[dict]) -> dict:
             if e["status"] == "red" and not any(a.get("open", True) for a in e["actions"])
         ],
     }
+
+
+# The overview's comparison heads its columns in short: the caption says what is compared.
+COMPARED_STATUSES = {
+    **FINDING_STATUSES,
+    "unrated": "Not rated: figures missing",
+    "monitor": "For information only",
+}
+COMPARED_DIRECTIONS = {
+    **FINDING_DIRECTIONS,
+    "none_this_year": "No figures this year yet",
+    "none": "No figures last year",
+    "monitor": "For information only",
+}
+
+
+def overview_comparison(blocks: Sequence[dict]) -> dict:
+    """An overview's partnerships side by side: for each, how many of its indicators have
+    each status and each direction of travel, with their shares, counted as the key
+    findings count them. Every partnership has the same columns: green, amber, red,
+    improving, deteriorating and stable, and any other that one of them has."""
+    entries = [entry for block in blocks for entry in block["indicators"]]
+    kinds = (
+        ("statuses", report_sections.finding_status, COMPARED_STATUSES),
+        ("directions", _finding_direction, COMPARED_DIRECTIONS),
+    )
+    comparison: dict = {"rows": [{"slug": b["slug"], "name": b["name"]} for b in blocks]}
+    for kind, key_of, labels in kinds:
+        present = {key_of(entry) for entry in entries}
+        for row, block in zip(comparison["rows"], blocks, strict=True):
+            row["total"] = len(block["indicators"])
+            row[kind] = _tally(block["indicators"], key_of, labels, keep=present)
+        comparison[kind] = [
+            {"key": item["key"], "label": item["label"]} for item in comparison["rows"][0][kind]
+        ]
+        # Whether any partnership's shares, printed whole, miss 100: the table says why.
+        comparison[f"{kind}_rounding_note"] = any(
+            not shares_add_to_hundred(item["pct"] for item in row[kind])
+            for row in comparison["rows"]
+        )
+    return comparison
 
 
 def _definitions(
@@ -669,6 +713,9 @@ def build_snapshot(inputs: ReportInputs) -> dict:
             for block, indicators in ((block, _block_entries(block)) for block in inputs.blocks)
         ],
     }
+    # The partnerships side by side, before each one's own part (added later: read with get).
+    if snapshot["overview"]:
+        snapshot["overview_comparison"] = overview_comparison(snapshot["overview"])
     # Whether the report prints any figure at all (an overview: in any partnership's block).
     snapshot["has_figures"] = bool(entries) or any(b["indicators"] for b in snapshot["overview"])
     # Organised by CSP priority, and the terms the report uses (REPORT_CHECKLIST 6).

@@ -148,6 +148,26 @@ def key_findings_rows(findings: dict) -> list[dict]:
     return rows
 
 
+def comparison_rows(snapshot: dict) -> list[dict]:
+    """An overview's partnerships side by side (``builder.overview_comparison``), each
+    partnership's rows under its own slug, named as the key findings' are: how many
+    indicators, and how many and what share of them have each status and direction. None
+    when the report does not print it (no partnership has a figure)."""
+    comparison = snapshot.get("overview_comparison")
+    if not comparison or not any(block["indicators"] for block in snapshot["overview"]):
+        return []
+    rows = []
+    for compared in comparison["rows"]:
+        own = [row("overview_indicators", compared["total"])]
+        for kind, key in (("status", "statuses"), ("direction", "directions")):
+            for item in compared[key]:
+                name, label = f"overview_{kind}_{item['key']}", item["label"]
+                own.append(row(f"{name}_count", item["count"], title=label))
+                own.append(row(f"{name}_pct", item["pct"], measure="percentage", title=label))
+        rows += [{**r, "partnership": compared["slug"]} for r in own]
+    return rows
+
+
 def revision_rows(revisions: list[dict], indicators: dict) -> list[dict]:
     """Figures revised since the last report, as they were and as they are, and the
     reasons given (blank where none was): a month's figure by its month, a target (in
@@ -374,6 +394,7 @@ def report_rows(snapshot: dict) -> list[dict]:
     if "performance" in printed:  # the revised figures' table is in it
         rows += revision_rows(snapshot.get("revisions", []), snapshot.get("indicators", {}))
         rows += late_rows(snapshot.get("late_figures", []), snapshot.get("indicators", {}))
+    rows += comparison_rows(snapshot)
     # An overview's revisions are each of their own partnership's, as its figures are.
     for block in snapshot.get("overview", []):
         if block.get("revisions"):

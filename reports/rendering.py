@@ -41,6 +41,11 @@ def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
         snapshot, shown, with_indicators=show_appendix, definitions=definitions
     )
     main = [section for section in snapshot["sections"] if not section.get("appendix")]
+    introduced = 1 if snapshot.get("introduction") else 0
+    # The comparison's paragraph number (x.1, or x.2 after the national developments); 0
+    # for none: versions built before it, and an overview without a figure to compare.
+    figured = any(block["indicators"] for block in snapshot.get("overview", []))
+    compared = introduced + 1 if snapshot.get("overview_comparison") and figured else 0
     return {
         "s": snapshot,
         "cover": snapshot["cover"],
@@ -54,9 +59,11 @@ def document_context(snapshot: dict, *, definitions: bool = True) -> dict:
             item["text"] or item["officer"] for item in snapshot["cover"]["implications"]
         ),
         # An overview's partnerships follow the numbered sections, each a paragraph after
-        # the national developments (x.1) if there are any, else from x.1.
+        # the national developments (x.1) if there are any and the partnerships side by
+        # side (when any has figures), else from x.1.
         "overview_number": len(main) + 2,
-        "overview_offset": 1 if snapshot.get("introduction") else 0,
+        "overview_offset": introduced + bool(compared),
+        "overview_compared": compared,
         "overview_blocks": [_overview_block(block) for block in snapshot.get("overview", [])],
         # Risks filed under a priority are printed there; the rest in the risks section.
         "other_risks": snapshot.get("other_risks", [])

@@ -290,14 +290,26 @@ class Listed:
         return self.version is not None and self.report.updated_at > self.version.published_at
 
 
-def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) -> list[Listed]:
+def filed_or_covering(partnership: Partnership, prefix: str = "") -> Q:
+    """Reports filed under the partnership, and overviews filed under another that cover
+    it (``prefix``: the path to the report, "report__" from a version). An overview is
+    read under a partnership it covers by that partnership's members, once published."""
+    covering = Report.covers.through.objects.filter(partnership=partnership).values("report_id")
+    return Q(**{f"{prefix}partnership": partnership}) | Q(
+        **{f"{prefix}kind": Report.Kind.OVERVIEW, f"{prefix}pk__in": covering}
+    )
+
+
+def report_list(
+    partnership: Partnership, *, drafts: bool, exempt: bool = True, covered: bool = False
+) -> list[Listed]:
     """The partnership's reports, newest first (the latest figures, then the latest
     published), in two queries: published ones only unless ``drafts``; exempt ones
     (Schedule 12A: published as exempt, or the draft now says so) only with ``exempt``
-    (members, not the public)."""
-    reports = Report.objects.filter(partnership=partnership).select_related(
-        "theme_group", "meeting"
-    )
+    (members, not the public). With ``covered`` (members), the published overviews filed
+    under other partnerships that cover this one too, never their drafts."""
+    where = filed_or_covering(partnership) if covered else Q(partnership=partnership)
+    reports = Report.objects.filter(where).select_related("partnership", "theme_group", "meeting")
     if not exempt:
         reports = reports.filter(exempt=False)  # ticked on the draft: withdrawn from the public
         # An overview of a partnership whose reports are not public is not public either.
@@ -312,7 +324,9 @@ def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) 
     for version in versions.order_by("report_id", "number"):
         latest[version.report_id] = version
     listed = [
-        Listed(report, latest.get(report.pk)) for report in reports if drafts or report.pk in latest
+        Listed(report, latest.get(report.pk))
+        for report in reports
+        if (drafts and report.partnership_id == partnership.pk) or report.pk in latest
     ]
     return sorted(
         listed,
@@ -321,11 +335,11 @@ def report_list(partnership: Partnership, *, drafts: bool, exempt: bool = True) 
     )
 
 
-def report_for(partnership: Partnership, pk: int) -> Report:
-    """One report of the partnership with its relations (404 from the caller if absent)."""
-    return Report.objects.select_related("partnership", "theme_group", "meeting").get(
-        partnership=partnership, pk=pk
-    )
+def report_for(partnership: Partnership, pk: int, *, covering: bool = False) -> Report:
+    """One report of the partnership with its relations (404 from the caller if absent);
+    with ``covering``, an overview filed elsewhere that covers it too (`filed_or_covering`)."""
+    where = filed_or_covering(partnership) if covering else Q(partnership=partnership)
+    return Report.objects.select_related("partnership", "theme_group", "meeting").get(where, pk=pk)
 
 
 def versions_of(report: Report) -> list[ReportVersion]:
@@ -344,11 +358,12 @@ def versions_of(report: Report) -> list[ReportVersion]:
 
 
 def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]:
-    """``versions_of`` for the partnership's report ``pk``, each with the report and its
-    relations already loaded (as ``report_for`` loads them): one query; empty for a draft
-    or another partnership's report."""
+    """``versions_of`` for the partnership's report ``pk`` (or an overview covering it, filed
+    elsewhere: `filed_or_covering`), each with the report and its relations already loaded
+    (as ``report_for`` loads them): one query; empty for a draft or another partnership's
+    report."""
     return list(
-        ReportVersion.objects.filter(report_id=pk, report__partnership=partnership)
+        ReportVersion.objects.filter(filed_or_covering(partnership, "report__"), report_id=pk)
         # The figures shown (decoded per row) and the editor's texts are not for this list.
         .defer(*HEAVY, *LIST_DEFERRED)
         .select_related("published_by", "report__partnership", "report__theme_group")
@@ -775,7 +790,12 @@ def overview_blocks(report: Report) -> list[PartnershipBlock]:
                 slug=partnership.slug,
                 results=results,
                 news=news.get(str(partnership.pk), ""),
-                linked_actions=sources.linked_actions(partnership, red, year) if red else {},
+                # Each marked overdue or carried over, as the action plan section marks them.
+                linked_actions=sources.linked_actions(
+                    partnership, red, year, overdue_at=sources.as_at_month_end(report.period)
+                )
+                if red
+                else {},
                 revisions=_revisions(partnership, report.period, results),
             )
         )

@@ -34,9 +34,9 @@ def _reader(app: str, name: str):
     return getattr(_selectors(app), name, None)
 
 
-def _action(action) -> dict:
+def _action(action, *, overdue_at: datetime.date | None = None, year_of=None) -> dict:
     rules = importlib.import_module("actions.rules")
-    return {
+    found = {
         "reference": action.reference,
         "title": f"{action.reference} {action.description}".strip(),
         # "Complete (last rated Red)" once closed: a complete action is never "Red".
@@ -45,6 +45,15 @@ def _action(action) -> dict:
         "due": plain(action.due),
         "open": not action.closed,
     }
+    if overdue_at is not None:
+        # As the action plan section judges them (its overdue actions' appendix), and the
+        # plan of an earlier year it is carried over from ("Plan, 2015/16"), or "".
+        found["overdue"] = rules.is_overdue(
+            action.due, action.status, overdue_at, closed=action.closed
+        )
+        year = year_of(action.plan.financial_year)
+        found["carried_from"] = f"{action.plan.title}, {year}" if year else ""
+    return found
 
 
 def actions_connected() -> bool:
@@ -53,15 +62,27 @@ def actions_connected() -> bool:
 
 
 def linked_actions(
-    partnership: Partnership, indicator_ids: list[int], financial_year: int
+    partnership: Partnership,
+    indicator_ids: list[int],
+    financial_year: int,
+    overdue_at: datetime.date | None = None,
 ) -> dict[int, list[dict]] | None:
     """Open actions linked to each indicator, of plans of the report's year or earlier (as
-    the action plan section counts them), or None when there is no action plan app."""
+    the action plan section counts them), or None when there is no action plan app. With
+    ``overdue_at`` (an overview's), each says whether it was overdue then and the earlier
+    year's plan it is carried over from, as the action plan section tells them."""
     reader = _reader("actions", "actions_for_indicators")
     if reader is None:
         return None
     found = reader(partnership, indicator_ids, financial_year=financial_year)
-    return {pk: [_action(a) for a in actions] for pk, actions in found.items()}
+
+    def year_of(year: int) -> str:
+        return periods.fy_label(year, partnership.fy_start_month) if year < financial_year else ""
+
+    return {
+        pk: [_action(a, overdue_at=overdue_at, year_of=year_of) for a in actions]
+        for pk, actions in found.items()
+    }
 
 
 def action_plan(

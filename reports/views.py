@@ -94,12 +94,15 @@ def _check_overview(user, pk: int, kind: str) -> None:
         raise Http404("No report found")
 
 
-def _open_to(request, report, versions: list[ReportVersion]) -> list[ReportVersion]:
-    """The versions this reader may open. Exempt ones (Schedule 12A) reach members only:
-    a version published as exempt stays so whatever the draft now says, and ticking
-    "exempt" on the draft withdraws every version from the public at once. An overview
-    reaches the public only while every partnership it covers makes its reports public
-    (`selectors.overview_versions_public`)."""
+def _open_to(request, report, versions: list[ReportVersion], partnership) -> list[ReportVersion]:
+    """The versions this reader may open under ``partnership``'s address. Exempt ones
+    (Schedule 12A) reach members only: a version published as exempt stays so whatever the
+    draft now says, and ticking "exempt" on the draft withdraws every version from the
+    public at once. An overview reaches the public only while every partnership it covers
+    makes its reports public (`selectors.overview_versions_public`), and only under the
+    partnership it is filed under; under another it covers, its members read it."""
+    if report.partnership_id != partnership.pk:
+        return versions if has_access(request.user, partnership, Access.PUBLISHED) else []
     if has_access(request.user, report.partnership, Access.PUBLISHED):
         return versions
     if report.exempt:
@@ -114,15 +117,21 @@ def _open_to(request, report, versions: list[ReportVersion]) -> list[ReportVersi
 def report_list(request, slug):
     partnership = _reader_partnership(request, slug)
     can_view_live = has_access(request.user, partnership, Access.LIVE)
+    member = has_access(request.user, partnership, Access.PUBLISHED)
     reports = selectors.report_list(
-        partnership,
-        drafts=can_view_live,
-        exempt=has_access(request.user, partnership, Access.PUBLISHED),
+        partnership, drafts=can_view_live, exempt=member, covered=member
     )
+    # Overviews filed under another partnership that cover this one: read here, edited there.
+    elsewhere = {r.report.pk for r in reports if r.report.partnership_id != partnership.pk}
     # Overviews whose drafts this user may not open: listed only once published, and
     # without an edit link.
-    closed = selectors.overviews_closed_to(
-        request.user, [r.report.pk for r in reports if r.report.kind == Report.Kind.OVERVIEW]
+    closed = elsewhere | selectors.overviews_closed_to(
+        request.user,
+        [
+            r.report.pk
+            for r in reports
+            if r.report.kind == Report.Kind.OVERVIEW and r.report.pk not in elsewhere
+        ],
     )
     return render(
         request,
@@ -131,6 +140,7 @@ def report_list(request, slug):
             "partnership": partnership,
             "reports": [r for r in reports if r.report.pk not in closed or r.version],
             "closed": closed,
+            "elsewhere": elsewhere,
             "can_edit": (can_edit := has_access(request.user, partnership, Access.EDIT)),
             # An overview covers two partnerships at least, of those the editor reads.
             "can_overview": can_edit
@@ -459,10 +469,13 @@ def report_detail(request, slug, pk, number=None):
             return _not_published(request, partnership)
         if isinstance(rendered, HttpResponse):
             return rendered
-        layout, html = rendered
+        layout, html, elsewhere = rendered
         document = html.encode()
-        page_to_cache(request, reader_key, layout)
-        STORED_DOCUMENTS.set(f"{key}:document", document)
+        # An overview read under a partnership it covers is not stored under that one's
+        # key: what it shows follows the data version of the partnership it is filed under.
+        if not elsewhere:
+            page_to_cache(request, reader_key, layout)
+            STORED_DOCUMENTS.set(f"{key}:document", document)
     return _page(layout, document)
 
 
@@ -508,9 +521,10 @@ def _page(layout: str, document: bytes) -> HttpResponse:
     return response
 
 
-def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpResponse:
+def _report_detail(request, partnership, pk, number) -> tuple[str, str, bool] | HttpResponse:
     """The page around a published version (with ``DOCUMENT_MARK`` where the stored report
-    goes) and the stored report; or where to go instead (a draft has no version yet)."""
+    goes), the stored report and whether it is an overview filed under another partnership;
+    or where to go instead (a draft has no version yet)."""
     # The versions bring their report with them (one query); a draft has none to bring.
     published = selectors.published_versions(partnership, pk)
     report = published[0].report if published else _report(partnership, pk)
@@ -518,7 +532,10 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
         if has_access(request.user, partnership, Access.LIVE):
             return redirect("reports:preview", slug=partnership.slug, pk=pk)
         raise Http404("No published report")
-    versions = _open_to(request, report, published)
+    # An overview filed under another partnership, read under one it covers.
+    elsewhere = report.partnership_id != partnership.pk
+    filer = report.partnership
+    versions = _open_to(request, report, published, partnership)
     if not versions:
         raise Http404("No report found")
     if number is None:
@@ -537,7 +554,7 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
         request.user,
         selectors.revisions_published_later(
             cached(
-                f"report-revisions:8:{version.pk}:{partnership.data_version.hex}",
+                f"report-revisions:8:{version.pk}:{filer.data_version.hex}",
                 lambda: selectors.revision_notice(version),
             ),
             [v for v in versions if v.number > version.number],
@@ -575,21 +592,22 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
             "other_versions": [v for v in reversed(versions) if v.number != version.number],
             # Only members are told who published, by name.
             "member": has_access(request.user, partnership, Access.PUBLISHED),
+            "filer": filer,
+            "elsewhere": elsewhere,
             "document": DOCUMENT_MARK,
             "revisions": revisions,
             "late_figures": [revision for revision in notice if revision.late],
             "revisions_withheld": any(revision.withheld for revision in notice),
             "published_later": published_later,
             "can_edit": has_access(request.user, partnership, Access.EDIT)
+            and not elsewhere
             and not (
                 report.kind == Report.Kind.OVERVIEW
                 and selectors.overviews_closed_to(request.user, [report.pk])
             ),
             "has_charts": has_charts,
             "formats_in_document": formats_in_document,
-            "formats_contact": ""
-            if formats_in_document
-            else _formats_contact(version, partnership),
+            "formats_contact": "" if formats_in_document else _formats_contact(version, filer),
             # Files not made at publishing are made when first downloaded.
             "files": {
                 "pdf": version.has_pdf or services.documents_available(),
@@ -599,7 +617,7 @@ def _report_detail(request, partnership, pk, number) -> tuple[str, str] | HttpRe
         request=request,
     )
     # Rendered by our own template at publishing, so safe as stored.
-    return layout, version.html
+    return layout, version.html, elsewhere
 
 
 def _reader(user) -> str:
@@ -618,8 +636,11 @@ def _reader(user) -> str:
 @_readable
 def report_file(request, slug, pk, kind):
     partnership = _reader_partnership(request, slug)
-    report = _report(partnership, pk)
-    versions = _open_to(request, report, selectors.versions_of(report))
+    try:
+        report = selectors.report_for(partnership, pk, covering=True)
+    except Report.DoesNotExist:
+        raise Http404("No report found") from None
+    versions = _open_to(request, report, selectors.versions_of(report), partnership)
     if not versions:
         raise Http404("No published report")
     asked = request.GET.get("version")
@@ -638,7 +659,7 @@ def report_file(request, slug, pk, kind):
         # Publishing makes the PDF and Word files while its page is open: one closed early
         # left them to be made now, from what the version stored. After a failure, readers'
         # downloads wait a few minutes before trying again; an editor's try at once.
-        editor = has_access(request.user, partnership, Access.EDIT)
+        editor = has_access(request.user, report.partnership, Access.EDIT)
         try:
             made = services.version_documents_fill(version=version, now_allowed=editor)
         except Exception:
@@ -650,7 +671,7 @@ def report_file(request, slug, pk, kind):
             messages.error(
                 request,
                 f"The {FILE_NAMES[kind]} of this report is not available yet. Try again in a "
-                f"few minutes, or ask {_formats_contact(version, partnership)} for a copy.",
+                f"few minutes, or ask {_formats_contact(version, report.partnership)} for a copy.",
             )
             return redirect("reports:version", slug=slug, pk=report.pk, number=version.number)
     if body is None:
@@ -658,6 +679,7 @@ def report_file(request, slug, pk, kind):
     if kind == "csv":
         body = body.encode("utf-8")
     response = HttpResponse(bytes(body), content_type=FILE_TYPES[kind])
-    filename = f"{partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
+    # Named by the partnership it is filed under, wherever it is read.
+    filename = f"{report.partnership.slug}-report-{report.pk}-v{version.number}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -71,6 +71,16 @@ def test_a_reports_performance_tables_read_on_a_phone(page, live_server, plymout
     direction = page.locator("td[data-label='Direction']").last
     direction.scroll_into_view_if_needed()
     assert direction.bounding_box()["x"] + direction.bounding_box()["width"] <= 375
+    # An overview's partnerships side by side stack too, each count named.
+    compared = page.locator(".app-report__compared")
+    assert compared.count() == (2 if kind == "overview" else 0)
+    for table in compared.all():
+        assert table.locator("xpath=..").evaluate("b => b.scrollWidth <= b.clientWidth")
+    if kind == "overview":
+        green = page.locator(".app-report__compared td[data-label='Green']").first
+        green.scroll_into_view_if_needed()
+        assert green.bounding_box()["x"] + green.bounding_box()["width"] <= 375
+        assert "Green:" in green.evaluate("td => getComputedStyle(td, '::before').content")
     # A table that still scrolls keeps its caption in the width of its box.
     boxes = page.evaluate(SCROLL_BOXES_JS)
     assert all(b["captionRight"] <= b["boxRight"] + 1 for b in boxes), boxes

@@ -371,3 +371,164 @@ def test_an_overview_without_a_contact_officer_asks_any_partnership_it_covers(
         "If you need this report in another format, such as large print or audio, ask any of "
         "the partnerships this report covers."
     ) in html
+
+
+# The partnerships side by side ------------------------------------------------------------
+
+
+@pytest.fixture
+def compared(partnership_a, partnership_b):
+    """An overview of A (two indicators, one with a target) and B (one, with no target)."""
+    from indicators.models import Target
+
+    with_target, _ = indicators_with_history(partnership_a, 2, last=NOV_2016)
+    Target.objects.create(
+        indicator=with_target, financial_year=2016, kind=Target.Kind.ANNUAL, value=Decimal(900)
+    )
+    indicators_with_history(partnership_b, 1, last=NOV_2016)
+    return overview(partnership_a, partnership_a, partnership_b)
+
+
+@pytest.mark.django_db
+def test_an_overview_compares_its_partnerships_as_the_key_findings_count(compared):
+    """Review finding: each partnership's tables followed one another, with nothing comparing
+    the partnerships. The counts and shares are the key findings' (builder.key_findings)."""
+    from reports.builder import key_findings
+
+    snapshot = services.report_snapshot(compared)
+    comparison = snapshot["overview_comparison"]
+
+    assert [row["slug"] for row in comparison["rows"]] == ["partnership-a", "partnership-b"]
+    for row, block in zip(comparison["rows"], snapshot["overview"], strict=True):
+        findings = key_findings(block["indicators"])
+        assert row["total"] == findings["total"]
+        for kind in ("statuses", "directions"):
+
+            def counted(items):
+                return {i["key"]: (i["count"], i["pct"]) for i in items if i["count"]}
+
+            assert counted(row[kind]) == counted(findings[kind])
+            # Every partnership has the same columns, in the same order.
+            assert [item["key"] for item in row[kind]] == [c["key"] for c in comparison[kind]]
+    assert [c["key"] for c in comparison["statuses"]] == ["green", "amber", "red", "no_target"]
+    a, b = comparison["rows"]
+    assert (a["total"], b["total"]) == (2, 1)
+    assert [item["count"] for item in b["statuses"]] == [0, 0, 0, 1]
+
+
+@pytest.mark.django_db
+def test_the_comparison_is_printed_before_the_partnerships_and_links_to_each(compared):
+    html = rendering.render_document(services.report_snapshot(compared))
+
+    numbers = re.findall(
+        r'id="(?:partnerships-compared|partnership-[\w-]+)">([\d.]+) ([^<]+)<', html
+    )
+    assert numbers == [
+        ("2.1", "The partnerships side by side"),
+        ("2.2", "Partnership A"),
+        ("2.3", "Partnership B"),
+    ]
+    start = html.index('id="partnerships-compared"')
+    table = html[start : html.index('id="partnership-partnership-a"')]
+    assert table.count('href="#partnership-partnership-b"') == 2  # status, then direction
+    # Count and share together, named in each cell for a narrow screen.
+    assert 'data-label="No target set">1 (100%)</td>' in table
+    assert "app-stack" in table
+
+
+@pytest.mark.django_db
+def test_the_comparison_is_frozen_with_the_version_and_in_its_csv(compared):
+    version = publish(compared)
+    rows = [r for r in _csv_rows(version.csv) if r["figure"].startswith("overview_")]
+
+    assert "The partnerships side by side" in version.html
+    assert version.snapshot["overview_comparison"]["rows"][1]["slug"] == "partnership-b"
+    b = {r["figure"]: r for r in rows if r["partnership"] == "partnership-b"}
+    assert b["overview_indicators"]["value"] == "1"
+    assert b["overview_status_no_target_count"]["value"] == "1"
+    assert b["overview_status_no_target_count"]["title"] == "No target set"
+    assert b["overview_status_no_target_pct"]["measure"] == "percentage"
+    assert b["overview_status_green_count"]["value"] == "0"
+    assert "overview_direction_improving_pct" in b
+
+
+@pytest.mark.django_db
+def test_an_overview_without_figures_compares_nothing(partnership_a, partnership_b):
+    snapshot = services.report_snapshot(overview(partnership_a, partnership_a, partnership_b))
+
+    html = rendering.render_document(snapshot)
+
+    assert "partnerships-compared" not in html
+    assert not [r for r in _csv_rows(rendering.report_csv(snapshot)) if "overview_" in r["figure"]]
+
+
+@pytest.mark.django_db
+def test_an_overviews_red_indicator_marks_its_actions_overdue_or_carried_over(compared):
+    """Review finding: the partnership report lists its overdue actions (Appendix C) and says
+    which are carried over from an earlier year's plan; an overview's red indicators listed
+    theirs with neither."""
+    from tests.factories.actions import ActionFactory, ObjectiveFactory
+
+    snapshot = services.report_snapshot(compared)
+    red = next(e for e in snapshot["overview"][0]["indicators"] if e["status"] == "red")
+    indicator = Indicator.objects.get(pk=red["id"])
+    this_year = ObjectiveFactory(plan__partnership=indicator.partnership, plan__title="Plan 16")
+    last_year = ObjectiveFactory(
+        plan__partnership=indicator.partnership, plan__title="Plan 15", plan__financial_year=2015
+    )
+    late = ActionFactory(objective=this_year, description="Late one", status="amber")
+    on_time = ActionFactory(
+        objective=this_year, description="Due later", status="red", due=datetime.date(2017, 3, 1)
+    )
+    carried = ActionFactory(
+        objective=last_year, description="Older one", status="green", due=datetime.date(2016, 5, 1)
+    )
+    for action in (late, on_time, carried):
+        action.indicators.add(indicator)
+
+    html = rendering.render_document(services.report_snapshot(compared))
+
+    listed = sorted(
+        re.sub(r"<[^>]+>", "", item)
+        for item in re.findall(r"<li>((?:(?!</li>).)*)</li>", html)
+        if re.search("Late one|Due later|Older one", item)
+    )
+    lead = "(lead: Somewhere Police)"
+    assert listed == [
+        f"{on_time.reference} Due later {lead}, due 1 March 2017: Red",
+        # Green, so not overdue (as the action plan judges it), but from last year's plan.
+        f"{carried.reference} Older one {lead}, due 1 May 2016: Green; carried over from an "
+        "earlier year's plan (Plan 15, 2015/16)",
+        f"Overdue {late.reference} Late one {lead}, due 30 September 2016: Amber",
+    ]
+    assert 'class="govuk-tag app-overdue">Overdue</strong>' in html
+
+
+@pytest.mark.django_db
+def test_the_comparison_is_a_word_table_with_a_repeating_header_row(compared):
+    import docx
+    from docx.oxml.ns import qn
+
+    from reports import documents
+
+    html = rendering.render_document(services.report_snapshot(compared))
+    document = docx.Document(io.BytesIO(documents.render_docx(html, title="O", charts={})))
+
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Partnership"]
+    assert len(tables) == 2  # status, then direction
+    status = tables[0]
+    assert status.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert (
+        status._tbl.tblPr.find(qn("w:tblCaption"))
+        .get(qn("w:val"))
+        .startswith("Status against target to date, by partnership")
+    )
+    assert [c.text for c in status.rows[0].cells] == [
+        "Partnership", "Indicators", "Green", "Amber", "Red", "No target set",
+    ]  # fmt: skip
+    assert [c.text for c in status.rows[2].cells] == [
+        "Partnership B",
+        "1",
+        *["0 (0%)"] * 3,
+        "1 (100%)",
+    ]

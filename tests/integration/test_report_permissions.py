@@ -545,3 +545,149 @@ def test_sign_in_from_a_report_says_who_reads_reports_and_where_else_to_look(cli
     assert "look for the report in the papers of the meeting it went to" in page
     assert "sign-in has ended" not in page.lower()
     assert "Partnership A" not in page
+
+
+# An overview read under the partnerships it covers -----------------------------------------
+# Filed under one partnership, an overview is listed and read under every partnership it
+# covers, by that partnership's readers of published reports: never a draft, and never by
+# the public there (they read it under the partnership it is filed under, as before).
+
+COVERED_URLS = [
+    ("reports:detail", lambda o: [o.pk], 200),
+    ("reports:version", lambda o: [o.pk, 1], 200),
+    ("reports:csv", lambda o: [o.pk], 200),
+    ("reports:pdf", lambda o: [o.pk], FILES),
+    ("reports:docx", lambda o: [o.pk], FILES),
+]
+COVERED_IDS = [name for name, _, _ in COVERED_URLS]
+
+
+def _member(partnership, username, role):
+    from tests.factories import MembershipFactory, UserFactory
+
+    return MembershipFactory(
+        user=UserFactory(username=username), partnership=partnership, role=role
+    ).user
+
+
+@pytest.fixture
+def panel_b(partnership_b):
+    return _member(partnership_b, "panel-b", "panel_member")
+
+
+@pytest.fixture
+def partnership_c(db):
+    from tests.factories import PartnershipFactory
+
+    return PartnershipFactory(name="Partnership C", slug="partnership-c")
+
+
+@pytest.fixture
+def panel_c(partnership_c):
+    return _member(partnership_c, "panel-c", "panel_member")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, build, ok_status", COVERED_URLS, ids=COVERED_IDS)
+@pytest.mark.parametrize("user_fixture", ["panel_b", "officer_b"])
+def test_a_covered_partnerships_readers_read_a_published_overview_under_it(
+    client, request, overview, admin_user, user_fixture, name, build, ok_status
+):
+    """Review finding: an overview filed under Gateshead covering six partnerships was
+    listed and read only under Gateshead: North Tyneside's panel could not read it."""
+    client.force_login(request.getfixturevalue(user_fixture))
+    url = reverse(name, args=["partnership-b", *build(overview)])
+    assert client.get(url).status_code == 404  # a draft: never
+
+    services.report_publish(report=overview, by=admin_user)
+    response = client.get(url)
+
+    assert response.status_code == ok_status
+    if name in ("reports:detail", "reports:version"):
+        page = response.content.decode()
+        assert "unpublished indicator" in page  # B's own figures, and A's beside them
+        assert "by Partnership A" in page or "of Partnership A" in page
+        assert reverse("reports:edit", args=["partnership-b", overview.pk]) not in page
+        assert reverse("reports:csv", args=["partnership-b", overview.pk]) in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, build, ok_status", COVERED_URLS, ids=COVERED_IDS)
+def test_an_overview_is_not_read_under_a_partnership_it_does_not_cover(
+    client, overview, admin_user, panel_c, name, build, ok_status
+):
+    services.report_publish(report=overview, by=admin_user)
+    client.force_login(panel_c)
+
+    own = client.get(reverse(name, args=["partnership-c", *build(overview)]))
+    covered = client.get(reverse(name, args=["partnership-b", *build(overview)]))
+
+    assert (own.status_code, covered.status_code) == (404, 404)
+    assert b"unpublished indicator" not in own.content + covered.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, build, ok_status", COVERED_URLS, ids=COVERED_IDS)
+def test_the_public_reads_an_overview_only_under_the_partnership_it_is_filed_under(
+    client, overview, admin_user, partnership_a, partnership_b, name, build, ok_status
+):
+    services.report_publish(report=overview, by=admin_user)
+    for partnership in (partnership_a, partnership_b):
+        partnership.reports_public = True
+        partnership.save()
+
+    filed = client.get(reverse(name, args=["partnership-a", *build(overview)]))
+    covered = client.get(reverse(name, args=["partnership-b", *build(overview)]))
+
+    assert (filed.status_code, covered.status_code) == (ok_status, 404)
+    assert b"unpublished indicator" not in covered.content
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_list_shows_the_published_overview_only(
+    client, overview, admin_user, panel_b, officer_b, panel_c
+):
+    url = reverse("reports:list", args=["partnership-b"])
+    client.force_login(officer_b)
+    assert b"Overview" not in client.get(url).content  # a draft: not even to its officers
+
+    services.report_publish(report=overview, by=admin_user)
+    overview.title = "Overview draft changed"
+    overview.save()
+    listed = {}
+    for user in (panel_b, officer_b):
+        client.force_login(user)
+        listed[user.username] = client.get(url).content.decode()
+    client.force_login(panel_c)
+    elsewhere = client.get(reverse("reports:list", args=["partnership-c"])).content.decode()
+
+    for page in listed.values():
+        assert f'href="{reverse("reports:detail", args=["partnership-b", overview.pk])}"' in page
+        assert "published by Partnership A" in page
+        assert reverse("reports:edit", args=["partnership-b", overview.pk]) not in page
+        assert "Draft changed since" not in page and "Overview draft changed" not in page
+    assert "Overview" not in elsewhere
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_list_costs_the_same_however_many_overviews(
+    client, partnership_a, partnership_b, panel_b, admin_user, django_assert_max_num_queries
+):
+    client.force_login(panel_b)
+    url = reverse("reports:list", args=["partnership-b"])
+
+    def count(n):
+        for i in range(n):
+            report = ReportFactory(
+                partnership=partnership_a, kind=Report.Kind.OVERVIEW, title=f"Overview {i}"
+            )
+            report.covers.set([partnership_a, partnership_b])
+            services.report_publish(report=report, by=admin_user)
+        with django_assert_max_num_queries(20) as captured:
+            response = client.get(url)
+        assert response.content.decode().count("published by Partnership A") == len(
+            Report.objects.filter(covers=partnership_b)
+        )
+        return len(captured)
+
+    assert count(1) == count(3)

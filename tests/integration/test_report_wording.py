@@ -67,8 +67,9 @@ def test_overview_warns_of_a_red_indicator_with_no_corrective_action(partnership
     html = _overview(partnership_a)
 
     assert "Red" in html
+    # 2.1 sets the partnerships side by side; the partnership's own part is 2.2.
     assert (
-        f"2.1.1</span> {indicator.title} ({indicator.code}): <strong>No corrective action is "
+        f"2.2.1</span> {indicator.title} ({indicator.code}): <strong>No corrective action is "
         "linked to this red indicator.</strong>" in html
     )
 
