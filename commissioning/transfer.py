@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from csp_portal.core.models import Partnership
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
+from indicators.importing.checking import choice
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
@@ -257,16 +258,12 @@ def _check_line(row, ctx) -> LineItem | None:
                 dates[column] = _day(text)
             except ValueError:
                 problems.append(f"{column} '{text}' is not a date like 2017-04-01")
-    line_status = (row.get("status") or "proposed").lower()
-    if line_status not in CommissioningLine.Status.values:
-        problems.append(
-            f"status '{row.get('status')}' is not one of "
-            + ", ".join(CommissioningLine.Status.values)
-        )
+    statuses = dict(CommissioningLine.Status.choices)
+    line_status = choice(row, "status", ctx, statuses, blank=CommissioningLine.Status.PROPOSED)
     # Said by name here: the model's check below would say "Ensure this value has at most
     # 30 characters" without naming the column.
     fits = ctx.texts_fit(row, LINE_LENGTHS)
-    if problems or not fits:
+    if problems or not fits or line_status is None:
         for problem in problems:
             ctx.error(row, problem)
         return None
@@ -466,6 +463,7 @@ FUNDING = Table(
     check=check_funding,
     apply=apply_funding,
     export=export_funding,
+    page="commissioning:plan_latest",
 )
 COMMISSIONING = Table(
     name="commissioning",
@@ -475,6 +473,7 @@ COMMISSIONING = Table(
     check=check_commissioning,
     apply=apply_commissioning,
     export=export_commissioning,
+    page="commissioning:plan_latest",
 )
 
 
