@@ -25,6 +25,8 @@ first row that names it, so re-importing an export costs the same however long i
 """
 
 import datetime
+import difflib
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, replace
 from functools import partial
@@ -36,9 +38,10 @@ from django.utils import timezone
 
 from csp_portal.core.history import changes_described, value_words, values_described
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup, theme_group_key
+from csp_portal.core.text import joined, name_key
 from indicators import periods
 from indicators.importing import max_lengths
-from indicators.importing.checking import yes_no
+from indicators.importing.checking import choice, yes_no
 
 from . import rules, services
 from .models import (
@@ -106,11 +109,21 @@ REQUIRED = {
     "recommendations": ("partnership", "reference", "meeting_date", "recommendation"),
 }
 ORDER = {"actions": 60, "risks": 61, "recommendations": 62}
+PAGE = {
+    "actions": "actions:plans",
+    "risks": "actions:risks",
+    "recommendations": "actions:recommendations",
+}
 # The largest objective number a small integer column holds on PostgreSQL (SQLite would
 # take more, so a file that loads in one would fail in the other).
 OBJECTIVE_NUMBER_MAX = 32767
 # The rows an import names whose update is older than their action's latest; more are counted.
 OLDER_NOTES = 5
+# The new plans, and stored plans' new objectives, an import names; more are counted.
+NEW_NOTES = 5
+# How alike (difflib's ratio) a new plan's title and a stored one's of its year are for the
+# import to ask whether the new one is the stored one mistyped ("Plan u" for "Plan ü").
+CLOSE_TITLE = 0.85
 # The text each table writes to a field of limited length, by column.
 LENGTHS = {
     "actions": max_lengths(ActionPlan, plan="title")
@@ -243,11 +256,9 @@ def check_actions(rows, ctx) -> list[dict]:
             ctx.error(row, f"closed_on {closed_on.isoformat()} is given but closed is no")
             closed_on_ok = False
         ok = ok and due_ok and updated_ok and closed_ok and closed_on_ok
-        status = row.get("status") or rules.NOT_STARTED
-        allowed = rules.legend_statuses(_legend(ctx, slug))
-        if status not in allowed:
-            ctx.error(row, f"status '{status}' is not one of {', '.join(allowed)}")
-            ok = False
+        allowed = {e.status: e.word for e in rules.status_legend(_legend(ctx, slug))}
+        status = choice(row, "status", ctx, allowed, blank=rules.NOT_STARTED)
+        ok = status is not None and ok
         codes = [c.strip() for c in row.get("indicators").split(";") if c.strip()]
         for code in codes:
             if not _known_indicator(ctx, slug, code):
@@ -416,6 +427,7 @@ def apply_actions(items: list[dict], ctx) -> dict[str, int]:
                 continue
             counts[outcome] += 1
     _older_updates_note(ctx)
+    _new_plans_note(ctx)
     return counts
 
 
@@ -474,13 +486,16 @@ def _plan(item, ctx, stored: _Stored) -> ActionPlan:
         values["theme_group"] = ctx.theme_group(item["partnership"], item["theme_group"])
     if current is not None and services.unchanged(current, values):
         return current
-    return services.plan_save(
+    plan = services.plan_save(
         partnership=stored.partnership,
         by=ctx.user,
         values=values,
         plan=current,
         source=ctx.source,
     )[0]
+    if current is None:
+        _state(ctx, "new plans")[plan.pk] = (plan, _close_plan(plan, stored))
+    return plan
 
 
 def _objective(item, ctx, stored: _Stored, plan: ActionPlan) -> Objective:
@@ -488,9 +503,30 @@ def _objective(item, ctx, stored: _Stored, plan: ActionPlan) -> Objective:
     values = {"number": item["objective_number"], "title": item["objective"]}
     if current is not None and services.unchanged(current, values):
         return current
-    return services.objective_save(
+    objective = services.objective_save(
         plan=plan, by=ctx.user, values=values, objective=current, source=ctx.source
     )[0]
+    if current is None:
+        _state(ctx, "new objectives").setdefault(plan.pk, (plan, []))[1].append(objective.number)
+    return objective
+
+
+def _folded(title: str) -> str:
+    """A title without its accents, in any capitals and spacing ("Plan ü" is "plan u")."""
+    letters = unicodedata.normalize("NFKD", title)
+    return name_key("".join(c for c in letters if not unicodedata.combining(c)))
+
+
+def _close_plan(plan: ActionPlan, stored: _Stored) -> ActionPlan | None:
+    """The stored plan of the new plan's year whose title is the same without accents, or
+    nearly the same (a typing slip): a new plan made by mistake otherwise passes unseen."""
+    year = plan.financial_year
+    titles = {_folded(p.title): p for p in stored.plans.values() if p.financial_year == year}
+    folded = _folded(plan.title)
+    if folded not in titles:
+        close = difflib.get_close_matches(folded, sorted(titles), n=1, cutoff=CLOSE_TITLE)
+        folded = close[0] if close else folded
+    return titles.get(folded)
 
 
 def _apply_action(item, ctx, stored: _Stored) -> str:
@@ -740,6 +776,37 @@ def _older_updates_note(ctx) -> None:
     older.clear()
 
 
+def _new_plans_note(ctx) -> None:
+    """Name the plans, and stored plans' objectives, the import adds, which its counts of
+    actions leave unsaid; ask whether a new plan is a stored one mistyped."""
+    plans, objectives = _state(ctx, "new plans"), _state(ctx, "new objectives")
+    notes = []
+    for pk, (plan, close) in plans.items():
+        numbers = objectives.pop(pk, (plan, []))[1]
+        year = periods.fy_label(plan.financial_year, plan.partnership.fy_start_month)
+        where = "" if ctx.scope else f", {plan.partnership.name}"
+        with_objectives = f", with {_objectives_named(numbers)}" if numbers else ""
+        note = f"New action plan '{plan.title}' ({year}{where}){with_objectives}."
+        if close is not None:
+            note += f" '{plan.title}' is new: did you mean the plan '{close.title}'?"
+        notes.append(note)
+    for plan, numbers in objectives.values():
+        where = "" if ctx.scope else f" ({plan.partnership.name})"
+        notes.append(f"New {_objectives_named(numbers)} of '{plan.title}'{where}.")
+    ctx.notes.extend(notes[:NEW_NOTES])
+    if len(notes) > NEW_NOTES:
+        more = len(notes) - NEW_NOTES
+        plans_or = "action plans or objectives" if more > 1 else "action plan or objective"
+        ctx.notes.append(f"{more:,} more new {plans_or}, not listed.")
+    plans.clear()
+    objectives.clear()
+
+
+def _objectives_named(numbers: list[int]) -> str:
+    """ "objective 1", "objectives 1 and 2"."""
+    return f"objective{'s' if len(numbers) > 1 else ''} {joined(sorted(numbers))}"
+
+
 def export_actions(partnership: Partnership, plan: ActionPlan | None = None) -> Iterator[Sequence]:
     """The partnership's actions (one plan's, if given) as rows of actions.csv."""
     found = Action.objects.filter(plan__partnership=partnership)
@@ -796,10 +863,8 @@ def check_risks(rows, ctx) -> list[dict]:
         ok = ctx.texts_fit(row, LENGTHS["risks"]) and ok
         likelihood = _scale(row, "likelihood", ctx)
         impact = _scale(row, "impact", ctx)
-        status = row.get("status") or OpenClosed.OPEN
-        if status not in OpenClosed.values:
-            ctx.error(row, f"status '{status}' is not one of open, closed")
-            ok = False
+        status = choice(row, "status", ctx, dict(OpenClosed.choices), blank=OpenClosed.OPEN)
+        ok = status is not None and ok
         review_ok, review_date = _date(
             row, "review_date", ctx, lambda day: rules.review_date_problem(day, ctx.today)
         )
@@ -895,7 +960,7 @@ def export_risks(partnership: Partnership, risks=None) -> Iterator[Sequence]:
 
 def check_recommendations(rows, ctx) -> list[dict]:
     items = []
-    statuses = Recommendation.Status.values
+    statuses = dict(Recommendation.Status.choices)
     for row in rows:
         slug = ctx.check_partnership(row)
         if slug is None:
@@ -918,10 +983,8 @@ def check_recommendations(rows, ctx) -> list[dict]:
             ctx,
             meeting_date and partial(rules.recommendation_due_problem, meeting=meeting_date),
         )
-        status = row.get("status") or Recommendation.Status.AWAITING
-        if status not in statuses:
-            ctx.error(row, f"status '{status}' is not one of {', '.join(statuses)}")
-            ok = False
+        status = choice(row, "status", ctx, statuses, blank=Recommendation.Status.AWAITING)
+        ok = status is not None and ok
         if not (ok and meeting_ok and due_ok):
             continue
         # A reference names one recommendation whatever its capitals and spaces (as the
@@ -1039,5 +1102,6 @@ def register_tables() -> None:
                 check=CHECK[name],
                 apply=APPLY[name],
                 export=EXPORT[name],
+                page=PAGE[name],
             )
         )

@@ -38,6 +38,7 @@ from csp_portal.core.text import differs_only_in, name_key
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
 from indicators.importing.xlsx import number
+from indicators.importing.checking import choice
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
@@ -276,16 +277,12 @@ def _check_line(row, ctx) -> LineItem | None:
                 dates[column] = _day(text)
             except ValueError:
                 problems.append(f"{column} '{text}' is not a date like 2017-04-01")
-    line_status = (row.get("status") or "proposed").lower()
-    if line_status not in CommissioningLine.Status.values:
-        problems.append(
-            f"status '{row.get('status')}' is not one of "
-            + ", ".join(CommissioningLine.Status.values)
-        )
+    statuses = dict(CommissioningLine.Status.choices)
+    line_status = choice(row, "status", ctx, statuses, blank=CommissioningLine.Status.PROPOSED)
     # Said by name here: the model's check below would say "Ensure this value has at most
     # 30 characters" without naming the column.
     fits = ctx.texts_fit(row, LINE_LENGTHS)
-    if problems or not fits:
+    if problems or not fits or line_status is None:
         for problem in problems:
             ctx.error(row, problem)
         return None
@@ -524,6 +521,7 @@ FUNDING = Table(
     check=check_funding,
     apply=apply_funding,
     export=export_funding,
+    page="commissioning:plan_latest",
 )
 COMMISSIONING = Table(
     name="commissioning",
@@ -533,6 +531,7 @@ COMMISSIONING = Table(
     check=check_commissioning,
     apply=apply_commissioning,
     export=export_commissioning,
+    page="commissioning:plan_latest",
 )
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.caching import cached, cached_fragment, cached_fragments, key_digest
+from csp_portal.core.context_processors import IMPORT_ROWS
 from csp_portal.core.models import Partnership
 from csp_portal.core.permissions import (
     Access,
@@ -183,7 +184,6 @@ def indicator_list(request, slug):
             ),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
             "query": request.GET.urlencode(),
-            "import_rows": _import_rows_shown(request),
         },
     )
 
@@ -830,17 +830,6 @@ def spc_settings_edit(request, slug, pk):
 
 
 ERRORS_SHOWN = 50  # problems listed on the import page; the rest are counted
-# In the session from an import until the page it redirects to: the rows it added or
-# changed, for the success banner of its message there (the message is the summary alone,
-# and the last one when messages of earlier requests were never shown).
-IMPORT_ROWS = "import_rows"
-
-
-def _import_rows_shown(request) -> str:
-    """The rows added or changed by the import just made, as its success banner names
-    them (once), or nothing."""
-    # Our template's output, escaped there, kept in the session on the server.
-    return mark_safe(request.session.pop(IMPORT_ROWS, ""))
 
 
 @login_required
@@ -893,14 +882,14 @@ def import_upload(request, slug=None):
                 other_partnerships = failed.report.other_partnerships
         if report and not report.dry_run:
             messages.success(request, report.summary())
-            if tables := report.rows_named():
+            if named := report.rows_named():
                 request.session[IMPORT_ROWS] = render_to_string(
-                    "indicators/_import_rows.html", {"tables": tables, "banner": True}
+                    "indicators/_import_rows.html", {"tables": named, "banner": True}
                 )
             else:  # never an earlier import's rows, left unshown
                 request.session.pop(IMPORT_ROWS, None)
             if partnership:
-                return redirect("indicators:list", slug=partnership.slug)
+                return redirect(_import_landing(report), slug=partnership.slug)
             return redirect("indicators:import_all")
     return render(
         request,
@@ -917,9 +906,16 @@ def import_upload(request, slug=None):
             "columns": {k: import_registry.get(k).columns for k in allowed},
             # The site's import takes several partnerships' files, for those who may use it.
             "import_all_hint": other_partnerships and is_site_admin(request.user),
-            "import_rows": _import_rows_shown(request),
         },
     )
+
+
+def _import_landing(report: importing.ImportReport) -> str:
+    """The page a partnership's import leads to: the one listing the rows of the first
+    table it imported, in the order it takes them (the indicator list for a workbook of
+    indicators and figures, the action plans for actions.csv and risks.csv)."""
+    imported = (t.page for t in import_registry.tables() if t.name in report.imported())
+    return next(imported, "indicators:list")
 
 
 @require_safe

@@ -4,6 +4,7 @@ Nothing here writes. Errors go to the import context (``actuals.csv row 3: ...``
 """
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from operator import itemgetter
 
@@ -17,6 +18,7 @@ from csp_portal.core.models import (
     is_partnership_slug,
     rag_legend_problem,
 )
+from csp_portal.core.text import name_key
 from opendata import police_uk
 from opendata.police_uk import split_list
 
@@ -68,6 +70,25 @@ def yes_no(row: Row, column: str, ctx: ImportContext, *, blank: bool = False):
         ctx.error(row, f"{column} '{raw}' must be yes or no")
         return False, None
     return True, raw.lower() in YES
+
+
+def choice(row: Row, column: str, ctx: ImportContext, choices: Mapping[str, str], *, blank: str):
+    """The code of the choice the cell names (``choices``: code -> the words the pages
+    show), by its code or its words in any capitals and spacing ("In progress",
+    "in_progress"); ``blank`` for an empty cell; None after reporting any other answer,
+    with the choices as the pages write them."""
+    raw = row.get(column)
+    if not raw:
+        return blank
+    for code, words in choices.items():
+        if _choice_key(raw) in (_choice_key(code), _choice_key(words)):
+            return code
+    ctx.error(row, f"{column} '{raw}' must be one of {', '.join(choices.values())}")
+    return None
+
+
+def _choice_key(text: str) -> str:
+    return name_key(text.replace("_", " "))
 
 
 def _area_count(row: Row, column: str, ctx: ImportContext) -> tuple[bool, int | None]:

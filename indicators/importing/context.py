@@ -122,6 +122,11 @@ class ImportReport:
         for outcome, number in (counts or {}).items():
             getattr(self, outcome)[table] += number
 
+    def imported(self) -> set[str]:
+        """The tables the import took rows of, new, changed or unchanged."""
+        counts = (self.created, self.updated, self.unchanged)
+        return {name for name in registry.names() if any(c[name] for c in counts)}
+
     def summary(self) -> str:
         if self.errors:
             problems = "problem" if self.problems == 1 else "problems"

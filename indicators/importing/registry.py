@@ -16,6 +16,7 @@ and actuals (40). To add a table from another app, in that app's
             check=check_risks,                 # (rows, ctx) -> items
             apply=apply_risks,                 # (items, ctx) -> {"created": n, ...}
             export=export_risks,               # (partnership) -> rows in column order
+            page="actions:risks",              # where the site's import of it lands
         )
     )
 
@@ -72,6 +73,9 @@ class Table:
     check: Callable[[list, Any], list]
     apply: Callable[[list, Any], Mapping[str, int]]
     export: Callable[[Any], Iterable[Sequence]]
+    # The URL name, taking a partnership's slug, of the page listing the table's rows: a
+    # partnership's import of it lands there.
+    page: str = "indicators:list"
 
 
 _TABLES: dict[str, Table] = {}

@@ -98,7 +98,7 @@ def test_import_actions_new_status_adds_to_history(tmp_path, valley, officer_a):
     [
         (
             ACTION_ROWS[0].replace(",green,", ",purple,"),
-            "status 'purple' is not one of red, amber, green, not_started",
+            "status 'purple' must be one of Red, Amber, Green, Not started",
         ),
         (
             ACTION_ROWS[0].replace("TV 01;", "XX 9;"),
@@ -168,7 +168,7 @@ RISK_ROWS = [
             "likelihood '0' must be a whole number from 1 to 5",
         ),
         (RISK_ROWS[0].replace(",4,4,", ",4,6,"), "impact '6' must be a whole number from 1 to 5"),
-        (RISK_ROWS[0].replace(",open,", ",maybe,"), "status 'maybe' is not one of open, closed"),
+        (RISK_ROWS[0].replace(",open,", ",maybe,"), "status 'maybe' must be one of Open, Closed"),
         (RISK_ROWS[0].replace("R1", "R2"), "a second risk 'R2' (first at row 2)"),
     ],
 )
@@ -184,9 +184,10 @@ def test_import_recommendations_bad_status_named(tmp_path, valley):
     _write(tmp_path, "recommendations", "partnership-a,SP-1,2011-01-20,Report,Chair,,maybe,")
     with pytest.raises(importing.ImportFailed) as failed:
         _import(tmp_path)
-    assert failed.value.report.errors[0].startswith(
-        "recommendations.csv row 2: status 'maybe' is not one of"
-    )
+    assert failed.value.report.errors == [
+        "recommendations.csv row 2: status 'maybe' must be one of Awaiting response, "
+        "Accepted, In progress, Done, Rejected"
+    ]
 
 
 def test_import_scope_refuses_another_partnership(tmp_path, valley, partnership_b):
@@ -735,3 +736,107 @@ def test_the_filtered_risk_list_downloads_the_risks_it_shows(client, tmp_path, v
 
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["R1"]
+
+
+@pytest.mark.parametrize(
+    "written, status",
+    [("Amber", "amber"), (" GREEN ", "green"), ("Not started", "not_started"), ("red", "red")],
+)
+def test_import_actions_status_in_the_words_the_pages_show(
+    tmp_path, valley, officer_a, written, status
+):
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",green,", f",{written},"))
+    _import(tmp_path, by=officer_a)
+    assert Action.objects.get().status == status
+
+
+@pytest.mark.parametrize("written, status", [("Open", "open"), ("CLOSED", "closed")])
+def test_import_risks_status_in_any_capitals(tmp_path, valley, written, status):
+    _write(tmp_path, "risks", RISK_ROWS[0].replace(",open,", f",{written},"))
+    _import(tmp_path)
+    assert Risk.objects.get().status == status
+
+
+@pytest.mark.parametrize(
+    "written, status",
+    [
+        ("Done", "done"),
+        ("In progress", "in_progress"),
+        ("awaiting response", "awaiting_response"),
+        ("awaiting_response", "awaiting_response"),
+    ],
+)
+def test_import_recommendations_status_in_the_words_the_pages_show(
+    tmp_path, valley, written, status
+):
+    _write(tmp_path, "recommendations", f"partnership-a,SP-1,2011-01-20,Report,Chair,,{written},")
+    _import(tmp_path)
+    assert Recommendation.objects.get().status == status
+
+
+def test_import_names_the_plans_and_objectives_it_adds(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", *ACTION_ROWS)
+    checked = importing.import_path(tmp_path, by=officer_a, dry_run=True)
+    assert (
+        "New action plan 'Plan' (2006/07, Partnership A), with objectives 1 and 2."
+        in checked.summary()
+    )
+
+    report = _import(tmp_path, by=officer_a)
+
+    assert report.summary() == (
+        "Imported actions: 3 new, 0 changed, 0 unchanged. "
+        "New action plan 'Plan' (2006/07, Partnership A), with objectives 1 and 2."
+    )
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",1,Reduce crime,1.1,", ",3,Drugs,3.1,"))
+    assert _import(tmp_path, by=officer_a).summary() == (
+        "Imported actions: 1 new, 0 changed, 0 unchanged. "
+        "New objective 3 of 'Plan' (Partnership A)."
+    )
+
+
+@pytest.mark.parametrize("typed", ["Plan u", "plan  U", "Plan ü!"])
+def test_import_asks_whether_a_new_plan_is_a_stored_one_misspelt(
+    tmp_path, valley, officer_a, typed
+):
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan ü,"))
+    _import(tmp_path, by=officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", f",{typed},"))
+
+    report = _import(tmp_path, by=officer_a, scope=valley)
+
+    assert report.notes == [
+        f"New action plan '{typed}' (2006/07), with objective 1. "
+        f"'{typed}' is new: did you mean the plan 'Plan ü'?"
+    ]
+
+
+def test_import_asks_nothing_of_a_new_plan_of_another_year(tmp_path, valley, officer_a):
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan 2006,"))
+    _import(tmp_path, by=officer_a)
+    _write(
+        tmp_path,
+        "actions",
+        ACTION_ROWS[0]
+        .replace(",Plan,", ",Plan 2007,")
+        .replace("2006/07", "2007/08")
+        .replace("2006-11-01", "2007-11-01"),
+    )
+    assert _import(tmp_path, by=officer_a, scope=valley).notes == [
+        "New action plan 'Plan 2007' (2007/08), with objective 1."
+    ]
+
+
+def test_import_names_the_first_new_plans_and_counts_the_rest(tmp_path, valley, officer_a):
+    _write(
+        tmp_path,
+        "actions",
+        *(ACTION_ROWS[0].replace(",Plan,", f",Plan {n},") for n in "ABCDEFG"),
+    )
+
+    notes = _import(tmp_path, by=officer_a, scope=valley).notes
+
+    assert notes[4:] == [
+        "New action plan 'Plan E' (2006/07), with objective 1.",
+        "2 more new action plans or objectives, not listed.",
+    ]

@@ -860,7 +860,9 @@ partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
     assert "row 6: there is no funding stream 'PCC grant' for 2018/19" in errors
     assert "row 7: The contribution must be given in pounds" in errors
     assert "row 8: partnership 'partnership-a' has no theme group 'No such group'" in errors
-    assert "row 8: status 'unknown' is not one of" in errors
+    assert (
+        "row 8: status 'unknown' must be one of Proposed, Approved, Commissioned, Ended" in errors
+    )
     assert "row 9: partnership 'nobody' does not exist" in errors
     assert "row 11: reference 'CI 09' repeats row 10" in errors
     assert not FundingStream.objects.exists()

@@ -572,7 +572,7 @@ def test_an_upload_names_the_rows_it_changed_on_the_page_it_leads_to(officer_cli
 
     response = officer_client.post(url, {"files": [upload("risks", RISKS)]}, follow=True)
 
-    assert response.redirect_chain == [(reverse("indicators:list", args=["partnership-a"]), 302)]
+    assert response.redirect_chain == [(reverse("actions:risks", args=["partnership-a"]), 302)]
     assert [str(m) for m in response.context["messages"]] == [
         "Imported risks: 1 new, 1 changed, 0 unchanged."
     ]
@@ -589,8 +589,60 @@ def test_an_upload_names_the_rows_it_changed_on_the_page_it_leads_to(officer_cli
     )
     assert Risk.objects.get(reference="R1").likelihood == 4
     # Said once, with its message.
-    again = officer_client.get(reverse("indicators:list", args=["partnership-a"]))
+    again = officer_client.get(reverse("actions:risks", args=["partnership-a"]))
     assert "What changed in" not in page_text(again)
+
+
+ACTIONS = (
+    ",".join(transfer.COLUMNS["actions"][:7])
+    + ",action\npartnership-a,Plan,2016/17,,1,Reduce crime,1.1,Patrols\n"
+)
+RECOMMENDATIONS = (
+    "partnership,reference,meeting_date,recommendation,assigned_to\n"
+    "partnership-a,SP 1,2016-06-01,Report back,Chair\n"
+)
+COMMISSIONING = (
+    "partnership,financial_year,reference,area_of_need\npartnership-a,2016/17,CI 01,Need\n"
+)
+ACTUALS = "partnership,indicator,period,value\npartnership-a,TV 01,2016-05,4\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "files, page",
+    [
+        ([("actions", ACTIONS)], reverse("actions:plans", args=["partnership-a"])),
+        (
+            [("recommendations", RECOMMENDATIONS)],
+            reverse("actions:recommendations", args=["partnership-a"]),
+        ),
+        ([("commissioning", COMMISSIONING)], "/p/partnership-a/commissioning/2016/"),
+        # Several tables: the first one's page, in the order the import takes them.
+        (
+            [("risks", RISKS), ("actions", ACTIONS)],
+            reverse("actions:plans", args=["partnership-a"]),
+        ),
+        (
+            [("risks", RISKS), ("actuals", ACTUALS)],
+            reverse("indicators:list", args=["partnership-a"]),
+        ),
+        ([("actuals", ACTUALS)], reverse("indicators:list", args=["partnership-a"])),
+    ],
+)
+def test_an_upload_leads_to_the_page_of_what_it_imported(
+    officer_client, partnership_a, files, page
+):
+    IndicatorFactory(partnership=partnership_a, code="TV 01")
+    url = reverse("indicators:import", args=["partnership-a"])
+
+    response = officer_client.post(
+        url, {"files": [upload(name, text) for name, text in files]}, follow=True
+    )
+
+    assert response.redirect_chain[-1] == (page, 302)
+    text = page_text(response)
+    assert "Success Imported " in text
+    assert f"What changed in {files[0][0]}" in text
 
 
 @pytest.mark.django_db
