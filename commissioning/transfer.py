@@ -37,8 +37,8 @@ from csp_portal.core.models import Partnership
 from csp_portal.core.text import differs_only_in, name_key
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
-from indicators.importing.xlsx import number
 from indicators.importing.checking import choice
+from indicators.importing.xlsx import number
 
 from . import budget, services
 from .models import CommissioningLine, FundingStream
