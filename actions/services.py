@@ -10,7 +10,9 @@ Action updates are the audit of an action's status: dated, attributed, never edi
 closing or reopening joins them (kind closed or reopened, leaving the status as it is).
 Every other create or change is recorded as an ActionsChange (who, when, old and new).
 A title, number or reference already taken is refused with a message naming it, also when
-another session takes it between the check and the write (a double click).
+another session takes it between the check and the write (a double click). A row keyed in
+by mistake is removed (`row_remove`) only when nothing depends on it and no published
+report may have shown it, recorded with the fields it had (csp_portal/core/removal.py).
 """
 
 import datetime
@@ -27,6 +29,8 @@ from django.utils import timezone
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
+from csp_portal.core.removal import ASK, added_at, counted, shown_in_report
+from csp_portal.core.text import joined
 from indicators import periods
 from indicators.models import Indicator
 
@@ -749,3 +753,90 @@ def follow_meeting_date(sender, instance: Meeting, raw: bool = False, **kwargs) 
         recommendation.meeting_date = instance.date
         recommendation.save(update_fields=["meeting_date"])
         _audit(recommendation, old, None, "meeting date changed")
+
+
+# Removing a row keyed in by mistake (csp_portal/core/removal.py) ---------------
+
+# What each row is called on its removal page and in its refusals.
+NOUNS = {
+    ActionPlan: "action plan",
+    Objective: "objective",
+    Action: "action",
+    Risk: "risk",
+    CrossThemeIssue: "cross-theme issue",
+    Recommendation: "recommendation",
+}
+# What to do with a row the record keeps, rather than remove it.
+INSTEAD = {
+    ActionPlan: "",
+    Objective: "",
+    Action: "mark it complete instead (tick “Closed” when you change it)",
+    Risk: "set its status to Closed instead",
+    CrossThemeIssue: "set its status to Closed instead",
+    Recommendation: "change its status instead",
+}
+
+
+def removal_refusals(row: Model) -> list[str]:
+    """Why a plan, objective, action, risk, cross-theme issue or recommendation cannot be
+    removed on the site: what depends on it (a plan's objectives and actions, an
+    objective's actions, an action's updates, a recommendation's response), or a report
+    published since it was added, which may have shown it. Empty if it can be."""
+    model, refusals = type(row), []
+    if isinstance(row, ActionPlan):
+        objectives, actions = row.objectives.count(), row.actions.count()
+        parts = [counted(objectives, "objective"), counted(actions, "action")]
+        if actions:
+            refusals.append(
+                f"This plan has {joined(parts)}: remove its actions, then its objectives, "
+                f"first, {ASK}."
+            )
+        elif objectives:
+            refusals.append(f"This plan has {parts[0]}: remove them first, {ASK}.")
+    elif isinstance(row, Objective):
+        actions = row.actions.count()
+        if actions:
+            refusals.append(
+                f"This objective has {counted(actions, 'action')}: move them to another "
+                f"objective or remove them first, {ASK}."
+            )
+    elif isinstance(row, Action):
+        updates = row.updates.count()
+        if updates:
+            refusals.append(
+                f"This action has {counted(updates, 'update')}: {INSTEAD[Action]}, {ASK}."
+            )
+    elif isinstance(row, Recommendation) and row.response.strip():
+        refusals.append(f"This recommendation has a response: {INSTEAD[Recommendation]}, {ASK}.")
+    since = row.created_at if isinstance(row, Action) else None
+    if since is None:
+        since = added_at(ActionsChange.objects.filter(subject=SUBJECTS[model], object_id=row.pk))
+    # Said once: what to do instead, where another reason has not said it.
+    instead = None if refusals else INSTEAD[model]
+    shown = shown_in_report(_partnership_of(row).pk, since, NOUNS[model], instead)
+    if shown:
+        refusals.append(shown)
+    return refusals
+
+
+@transaction.atomic
+def row_remove(*, row: Model, by: User | None, source: str = "form") -> None:
+    """Remove a plan, objective, action, risk, cross-theme issue or recommendation that
+    nothing depends on and no published report may have shown (`removal_refusals`), and
+    record it removed with every field it had. The row is locked first and checked again:
+    an update added meanwhile waits, or makes this a ValidationError, writing nothing."""
+    model = type(row)
+    try:
+        row = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*JOINED[model])
+            .prefetch_related(*PREFETCHED.get(model, ()))
+            .get(pk=row.pk)
+        )
+    except model.DoesNotExist:
+        raise ValidationError(f"Someone else has removed this {NOUNS[model]} already.") from None
+    refusals = removal_refusals(row)
+    if refusals:
+        raise ValidationError(refusals)
+    _change_record(row, old=_snapshot(row), new=None, by=by, source=source)
+    row.delete()

@@ -17,6 +17,7 @@ from django_tables2 import RequestConfig
 from csp_portal.core.breadcrumbs import section
 from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.removal import RemovalPage, removal_view
 from csp_portal.core.tables import XLSX_TYPE, table_download
 from csp_portal.core.text import ended, joined
 from indicators import periods
@@ -333,6 +334,10 @@ def _plan_form_view(request, partnership, action_plan):
             "caption": action_plan.title if action_plan else partnership.name,
             "back_url": back,
             "back_label": "Back to the action plan" if action_plan else "Back to action plans",
+            "remove_url": reverse("actions:plan_remove", args=[partnership.slug, action_plan.pk])
+            if action_plan
+            else "",
+            "remove_label": "Remove this action plan",
         },
     )
 
@@ -385,12 +390,22 @@ def _objective_form_view(request, partnership, action_plan, objective):
                 )
             return redirect(action_plan.get_absolute_url() + "#objectives")
     title = f"Change objective {objective.number}" if objective else "Add an objective"
-    return _plan_form_page(request, partnership, action_plan, form, title)
+    remove = (
+        reverse("actions:objective_remove", args=[partnership.slug, objective.pk])
+        if objective
+        else ""
+    )
+    return _plan_form_page(
+        request, partnership, action_plan, form, title, remove=(remove, "Remove this objective")
+    )
 
 
-def _plan_form_page(request, partnership, action_plan, form, title: str, action=None):
+def _plan_form_page(
+    request, partnership, action_plan, form, title: str, action=None, remove=("", "")
+):
     """The form page of an objective or action, under its action plan (a change of an action
-    under the action's own page)."""
+    under the action's own page); ``remove``: the link to remove the row changed, and its
+    words."""
     return render(
         request,
         "actions/form.html",
@@ -403,6 +418,8 @@ def _plan_form_page(request, partnership, action_plan, form, title: str, action=
             "caption": action_plan.title,
             "back_url": action_plan.get_absolute_url(),
             "back_label": "Back to the action plan",
+            "remove_url": remove[0],
+            "remove_label": remove[1],
         },
     )
 
@@ -530,7 +547,10 @@ def _action_form_view(request, partnership, action_plan, action):
             messages.success(request, f"{verb} action {saved.reference}.")
             return redirect(action_plan.get_absolute_url() + f"#action-{saved.pk}")
     title = f"Change action {action.reference}" if action else "Add an action"
-    return _plan_form_page(request, partnership, action_plan, form, title, action)
+    remove = reverse("actions:action_remove", args=[partnership.slug, action.pk]) if action else ""
+    return _plan_form_page(
+        request, partnership, action_plan, form, title, action, (remove, "Remove this action")
+    )
 
 
 @login_required
@@ -737,6 +757,8 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             "parent": section(partnership, list_url),
             "back_url": reverse(list_url, args=[slug]),
             "back_label": "Back to the list",
+            "remove_url": reverse(f"actions:{label}_remove", args=[slug, row.pk]) if row else "",
+            "remove_label": f"Remove this {noun}",
         },
     )
 
@@ -780,4 +802,161 @@ def recommendation_edit(request, slug, pk=None):
         save=services.recommendation_save,
         label="recommendation",
         list_url="actions:recommendations",
+    )
+
+
+# Removing a row keyed in by mistake ----------------------------------------
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _removal(request, partnership, row, **page) -> HttpResponse:
+    """The removal page of a row of the partnership (csp_portal/core/removal.py)."""
+    return removal_view(
+        request,
+        RemovalPage(partnership=partnership, **page),
+        refusals=services.removal_refusals(row),
+        remove=lambda: services.row_remove(row=row, by=request.user),
+    )
+
+
+@login_required
+def plan_remove(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    action_plan = _editable_plan(partnership, pk)
+    return _removal(
+        request,
+        partnership,
+        action_plan,
+        noun=f"the action plan {action_plan.title}",
+        details=[
+            ("Title", action_plan.title),
+            ("Financial year", action_plan.year_label),
+            ("Theme group", action_plan.theme_group.name if action_plan.theme_group else ""),
+        ],
+        parent=action_plan,
+        caption=partnership.name,
+        back_url=reverse("actions:plan_edit", args=[slug, pk]),
+        done_url=reverse("actions:plans", args=[slug]),
+    )
+
+
+@login_required
+def objective_remove(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    objective = get_object_or_404(
+        Objective.objects.select_related("plan__partnership"), pk=pk, plan__partnership=partnership
+    )
+    return _removal(
+        request,
+        partnership,
+        objective,
+        noun=f"objective {objective.number}",
+        details=[("Number", objective.number), ("Objective", objective.title)],
+        parent=objective.plan,
+        caption=objective.plan.title,
+        back_url=reverse("actions:objective_edit", args=[slug, pk]),
+        done_url=objective.plan.get_absolute_url() + "#objectives",
+    )
+
+
+@login_required
+def action_remove(request, slug, pk):
+    action = _action(request, slug, pk, Access.EDIT)
+    return _removal(
+        request,
+        action.plan.partnership,
+        action,
+        noun=f"action {action.reference}",
+        details=[
+            ("Reference", action.reference),
+            ("Action", action.description),
+            ("Objective", str(action.objective)),
+            ("Lead", action.lead),
+            ("Due date", _day(action.due)),
+        ],
+        parent=action,
+        caption=action.plan.title,
+        back_url=reverse("actions:action_edit", args=[slug, pk]),
+        done_url=action.plan.get_absolute_url(),
+    )
+
+
+def _listed_removal(request, slug, pk, *, model, noun: str, details, list_url, edit_url):
+    """The removal page of a risk, cross-theme issue or recommendation."""
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    row = get_object_or_404(model, pk=pk, partnership=partnership)
+    return _removal(
+        request,
+        partnership,
+        row,
+        noun=noun.format(row=row),
+        details=details(row),
+        parent=section(partnership, list_url),
+        caption=partnership.name,
+        back_url=reverse(edit_url, args=[slug, pk]),
+        done_url=reverse(list_url, args=[slug]),
+    )
+
+
+@login_required
+def risk_remove(request, slug, pk):
+    return _listed_removal(
+        request,
+        slug,
+        pk,
+        model=Risk,
+        noun="risk {row.reference}",
+        details=lambda risk: [
+            ("Reference", risk.reference),
+            ("Description", risk.description),
+            ("Owner", risk.owner),
+            ("Likelihood", risk.likelihood),
+            ("Impact", risk.impact),
+            ("Status", risk.get_status_display()),
+        ],
+        list_url="actions:risks",
+        edit_url="actions:risk_edit",
+    )
+
+
+@login_required
+def issue_remove(request, slug, pk):
+    return _listed_removal(
+        request,
+        slug,
+        pk,
+        model=CrossThemeIssue,
+        noun="the cross-theme issue {row.title}",
+        details=lambda issue: [
+            ("Title", issue.title),
+            ("Issue", issue.issue),
+            ("Raised on", _day(issue.raised_on)),
+            ("Status", issue.get_status_display()),
+        ],
+        list_url="actions:issues",
+        edit_url="actions:issue_edit",
+    )
+
+
+@login_required
+def recommendation_remove(request, slug, pk):
+    return _listed_removal(
+        request,
+        slug,
+        pk,
+        model=Recommendation,
+        noun="recommendation {row.reference}",
+        details=lambda rec: [
+            ("Reference", rec.reference),
+            ("Recommendation", rec.recommendation),
+            ("To whom", rec.assigned_to),
+            ("Meeting date", _day(rec.meeting_date)),
+            ("Response", rec.response),
+            ("Status", rec.get_status_display()),
+        ],
+        list_url="actions:recommendations",
+        edit_url="actions:recommendation_edit",
     )

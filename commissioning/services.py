@@ -11,6 +11,7 @@ from django.db import IntegrityError, models, transaction
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History, changes_described
 from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.removal import ASK, added_at, counted, shown_in_report
 from indicators import periods
 from indicators.validation import plain_number
 
@@ -518,7 +519,8 @@ def lines_copy_forward(
         raise ValidationError(
             f"{periods.fy_label(to_year, partnership.fy_start_month)} already has "
             f"line{'s' if len(clashes) != 1 else ''} {', '.join(clashes)}, so nothing was "
-            "copied. Change or remove those lines first."
+            "copied. Change those lines' references first, or remove them (“Remove this "
+            "line” on a line's change page, for a line with no progress updates)."
         )
     # The new year's stream of each source, in any capitals and spaces.
     streams = {
@@ -566,3 +568,91 @@ def lines_copy_forward(
             )
         )
     return CopyResult(copies, sorted(created_streams, key=lambda s: s.source))
+
+
+# Removing a row keyed in by mistake (csp_portal/core/removal.py) ---------------
+
+NOUNS = {
+    FundingStream: "funding stream",
+    CommissioningLine: "commissioning line",
+    ProgressUpdate: "progress update",
+}
+# What to do with a row the record keeps, rather than remove it.
+INSTEAD = {
+    FundingStream: "",
+    CommissioningLine: "set its status to Ended instead",
+    ProgressUpdate: "correct it instead",
+}
+# A line in the wrong year cannot be moved (its stream and updates are the year's).
+MOVE_LINE = "To move this line to another year, remove it here and add it again in that year."
+
+
+def _partnership_id(row) -> int:
+    return row.line.partnership_id if isinstance(row, ProgressUpdate) else row.partnership_id
+
+
+def removal_refusals(row: FundingStream | CommissioningLine | ProgressUpdate) -> list[str]:
+    """Why a funding stream, line or progress update cannot be removed on the site: what
+    depends on it (a stream's lines, a line's updates), or a report published since it
+    was added, which may have shown it. Empty if it can be."""
+    model, refusals = type(row), []
+    if isinstance(row, FundingStream):
+        references = list(row.lines.order_by("reference").values_list("reference", flat=True))
+        if references:
+            lines = counted(len(references), "commissioning line")
+            refusals.append(
+                f"This funding stream pays for {lines} ({', '.join(references)}): give "
+                f"{'them' if len(references) != 1 else 'it'} another stream or remove "
+                f"{'them' if len(references) != 1 else 'it'} first, {ASK}."
+            )
+    elif isinstance(row, CommissioningLine):
+        updates = row.updates.count()
+        if updates:
+            refusals.append(
+                f"This line has {counted(updates, 'progress update')}: "
+                f"{INSTEAD[CommissioningLine]}, {ASK}."
+            )
+    since = added_at(CommissioningChange.objects.filter(subject=SUBJECTS[model], object_id=row.pk))
+    # Said once: what to do instead, where another reason has not said it.
+    instead = None if refusals else INSTEAD[model]
+    shown = shown_in_report(_partnership_id(row), since, NOUNS[model], instead)
+    if shown:
+        refusals.append(shown)
+    return refusals
+
+
+# What a removal reads of each row for its history (its snapshot and label).
+REMOVAL_READS = {
+    FundingStream: (("partnership",), ()),
+    CommissioningLine: (("partnership", "theme_group", "funding_stream"), ("indicators",)),
+    ProgressUpdate: (("line__partnership",), ("outputs",)),
+}
+
+
+@transaction.atomic
+def row_remove(
+    *,
+    row: FundingStream | CommissioningLine | ProgressUpdate,
+    by: User | None,
+    origin: str = "form",
+) -> None:
+    """Remove a funding stream, line or progress update that nothing depends on and no
+    published report may have shown (`removal_refusals`), and record it removed with every
+    field it had. The row is locked first and checked again: a line or update added to it
+    meanwhile waits, or makes this a ValidationError, writing nothing."""
+    model = type(row)
+    joined, prefetched = REMOVAL_READS[model]
+    try:
+        row = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*joined)
+            .prefetch_related(*prefetched)
+            .get(pk=row.pk)
+        )
+    except model.DoesNotExist:
+        raise ValidationError(f"Someone else has removed this {NOUNS[model]} already.") from None
+    refusals = removal_refusals(row)
+    if refusals:
+        raise ValidationError(refusals)
+    _recorded(row, old=SNAPSHOTS[model](row), new=None, by=by, source=origin)
+    row.delete()

@@ -21,6 +21,11 @@ urlpatterns = [
     path("p/<slug:slug>/commissioning/lines/<int:pk>/", views.line_detail, name="line"),
     path("p/<slug:slug>/commissioning/lines/<int:pk>/edit/", views.line_edit, name="line_edit"),
     path(
+        "p/<slug:slug>/commissioning/lines/<int:pk>/remove/",
+        views.line_remove,
+        name="line_remove",
+    ),
+    path(
         "p/<slug:slug>/commissioning/lines/<int:pk>/updates/new/",
         views.update_add,
         name="update_add",
@@ -31,8 +36,18 @@ urlpatterns = [
         name="update_edit",
     ),
     path(
+        "p/<slug:slug>/commissioning/lines/<int:pk>/updates/<int:update_pk>/remove/",
+        views.update_remove,
+        name="update_remove",
+    ),
+    path(
         "p/<slug:slug>/commissioning/streams/<int:pk>/edit/",
         views.stream_edit,
         name="stream_edit",
+    ),
+    path(
+        "p/<slug:slug>/commissioning/streams/<int:pk>/remove/",
+        views.stream_remove,
+        name="stream_remove",
     ),
 ]

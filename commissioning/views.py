@@ -3,14 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.permissions import Access, has_access, partnership_for
+from csp_portal.core.removal import RemovalPage, removal_view
 from csp_portal.core.tables import XLSX_TYPE
+from csp_portal.core.text import format_money
 from indicators import periods
 from indicators.importing.exporting import table_file
+from indicators.validation import plain_number
 
 from . import selectors, services, transfer
 from .forms import (
@@ -331,4 +335,106 @@ def copy_forward(request, slug, year):
             "previous": previous,
             "errors": errors,
         },
+    )
+
+
+# Removing a row keyed in by mistake ----------------------------------------
+
+
+def _day(day) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _year_left(partnership, year: int) -> str:
+    """Where removing a stream or line leads: its year, or the latest year once its year
+    has nothing left (whose page would show it again among the years)."""
+    if year in selectors.commissioning_years(partnership):
+        return reverse("commissioning:plan", args=[partnership.slug, year])
+    return reverse("commissioning:plan_latest", args=[partnership.slug])
+
+
+def _removal(request, row, **page) -> HttpResponse:
+    """The removal page of a stream, line or update (csp_portal/core/removal.py)."""
+    return removal_view(
+        request,
+        RemovalPage(**page),
+        refusals=services.removal_refusals(row),
+        remove=lambda: services.row_remove(row=row, by=request.user),
+    )
+
+
+@login_required
+def stream_remove(request, slug, pk):
+    partnership = partnership_for(request.user, slug, Access.EDIT)
+    stream = get_object_or_404(
+        FundingStream.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+    return _removal(
+        request,
+        stream,
+        partnership=partnership,
+        noun=f"the funding stream {stream.source}",
+        details=[
+            ("Source", stream.source),
+            ("Financial year", stream.year_label),
+            ("Amount", format_money(stream.amount)),
+        ],
+        parent=stream.plan,
+        caption=stream.plan.title,
+        back_url=reverse("commissioning:stream_edit", args=[slug, pk]),
+        done_url=lambda: _year_left(partnership, stream.financial_year),
+        note="A year with no funding stream and no line leaves the list of years.",
+    )
+
+
+@login_required
+def line_remove(request, slug, pk):
+    line = _line(request, slug, pk, Access.EDIT)
+    return _removal(
+        request,
+        line,
+        partnership=line.partnership,
+        noun=f"line {line.reference}",
+        details=[
+            ("Reference", line.reference),
+            ("Financial year", line.year_label),
+            ("Area of need", line.area_of_need),
+            ("Provider", line.provider),
+            ("Funding stream", line.funding_stream.source if line.funding_stream else ""),
+            (
+                "Contribution",
+                format_money(line.contribution) or line.get_contribution_status_display(),
+            ),
+            ("Status", line.get_status_display()),
+        ],
+        parent=line,
+        caption=line.plan.title,
+        back_url=reverse("commissioning:line_edit", args=[slug, pk]),
+        done_url=lambda: _year_left(line.partnership, line.financial_year),
+        note=services.MOVE_LINE,
+    )
+
+
+@login_required
+def update_remove(request, slug, pk, update_pk):
+    line = _line(request, slug, pk, Access.EDIT)
+    update = get_object_or_404(
+        ProgressUpdate.objects.prefetch_related("outputs"), pk=update_pk, line=line
+    )
+    outputs = [f"{o.label}: {plain_number(o.value)}" for o in update.outputs.all()]
+    return _removal(
+        request,
+        update,
+        partnership=line.partnership,
+        noun=f"the progress update of {_day(update.date)}",
+        details=[
+            ("Date", _day(update.date)),
+            ("Update", update.text),
+            ("Reported by", update.reported_by),
+            ("Outputs", "; ".join(outputs)),
+        ],
+        parent=line,
+        caption=line.heading,
+        back_url=reverse("commissioning:update_edit", args=[slug, pk, update_pk]),
+        done_url=line.get_absolute_url(),
     )

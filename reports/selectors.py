@@ -290,6 +290,20 @@ class Listed:
         return self.version is not None and self.report.updated_at > self.version.published_at
 
 
+def published_since(partnership_id: int, since: datetime.datetime | None) -> ReportVersion | None:
+    """The first version of the partnership's own reports (an overview shows no row of it)
+    published at or after ``since``, the time a row of it was added (any, when that is not
+    known): one that may have shown the row. Such a row stays on the record; removing it
+    would change no published version (each is self-contained), yet the next report's
+    "since the last report" would lose it. One query."""
+    versions = ReportVersion.objects.filter(
+        report__partnership_id=partnership_id, report__kind=Report.Kind.PARTNERSHIP
+    )
+    if since is not None:
+        versions = versions.filter(published_at__gte=since)
+    return versions.only("title", "published_at", "report_id").order_by("published_at").first()
+
+
 def filed_or_covering(partnership: Partnership, prefix: str = "") -> Q:
     """Reports filed under the partnership, and overviews filed under another that cover
     it (``prefix``: the path to the report, "report__" from a version). An overview is

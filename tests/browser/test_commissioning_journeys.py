@@ -187,3 +187,29 @@ def test_officer_edits_a_line_and_a_change_made_meanwhile_is_kept(page, live_ser
     page.wait_for_url(f"**/commissioning/lines/{line.pk}/")
     line.refresh_from_db()
     assert line.status == "commissioned"
+
+
+def test_officer_removes_a_mis_keyed_stream_and_is_told_why_a_used_one_stays(
+    page, live_server, plymouth
+):
+    partnership, officer, pcc, _ = plymouth
+    FundingStreamFactory(partnership=partnership, financial_year=2019, source="S 0", amount=0)
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("commissioning:stream_edit", args=[partnership.slug, pcc.pk])
+    )
+    page.get_by_role("link", name="Remove this funding stream").click()
+    expect(page.get_by_role("heading", name="Why it cannot be removed")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("pays for 8 commissioning lines")
+    expect(page.get_by_role("button", name="Remove")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(live_server.url + reverse("commissioning:plan", args=[partnership.slug, 2019]))
+    page.get_by_role("link", name="Change S 0").click()
+    page.get_by_role("link", name="Remove this funding stream").click()
+    expect(page.get_by_role("heading", name="Remove the funding stream S 0")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove the funding stream S 0").click()
+    page.wait_for_url("**/commissioning/2017/")
+    expect(page.get_by_text("Removed the funding stream S 0.")).to_be_visible()
+    expect(page.get_by_role("link", name="2019/20")).to_have_count(0)

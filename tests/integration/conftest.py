@@ -90,6 +90,13 @@ def action_plan_a(partnership_a):
 
 
 @pytest.fixture
+def objective_a(action_plan_a):
+    from tests.factories.actions import ObjectiveFactory
+
+    return ObjectiveFactory(plan=action_plan_a)
+
+
+@pytest.fixture
 def action_a(action_plan_a):
     from tests.factories.actions import ActionFactory, ObjectiveFactory
 

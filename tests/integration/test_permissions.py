@@ -374,6 +374,29 @@ URLS = [
         EDIT,
         post=lambda w: _update_form(w, text="Changed", version="1"),
     ),
+    # Removing a row (csp_portal/core/removal.py): the POST removes it.
+    Url(
+        "commissioning:stream_remove",
+        lambda w: [w.p.slug, w.get("funding_stream_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
+    Url(
+        "commissioning:line_remove",
+        lambda w: [w.p.slug, w.get("commissioning_line_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
+    Url(
+        "commissioning:update_remove",
+        lambda w: [
+            w.p.slug,
+            w.get("commissioning_line_a").pk,
+            w.get("progress_update_a").pk,
+        ],
+        EDIT,
+        post=lambda w: {},
+    ),
     Url(
         "commissioning:copy_forward",
         lambda w: [w.p.slug, w.needs("commissioning_line_a").financial_year + 1],
@@ -410,6 +433,34 @@ URLS = [
         post=_action_form,
     ),
     Url("actions:action_edit", lambda w: [w.p.slug, w.get("action_a").pk], EDIT, post=_action_edit),
+    Url(
+        "actions:plan_remove",
+        lambda w: [w.p.slug, w.get("action_plan_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
+    Url(
+        "actions:objective_remove",
+        lambda w: [w.p.slug, w.get("objective_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
+    Url(
+        "actions:action_remove", lambda w: [w.p.slug, w.get("action_a").pk], EDIT, post=lambda w: {}
+    ),
+    Url("actions:risk_remove", lambda w: [w.p.slug, w.get("risk_a").pk], EDIT, post=lambda w: {}),
+    Url(
+        "actions:issue_remove",
+        lambda w: [w.p.slug, w.get("cross_theme_issue_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
+    Url(
+        "actions:recommendation_remove",
+        lambda w: [w.p.slug, w.get("recommendation_a").pk],
+        EDIT,
+        post=lambda w: {},
+    ),
     Url("actions:risks", lambda w: [w.p.slug], LIVE),
     Url("actions:risk_matrix", lambda w: [w.p.slug], LIVE),
     Url("actions:risk_create", lambda w: [w.p.slug], EDIT, post=_risk_form),

@@ -1,0 +1,105 @@
+"""Removing a row on the site: an action plan, objective or action, a risk, cross-theme
+issue or recommendation, a funding stream, commissioning line or progress update.
+
+An editor removes a row keyed in by mistake (a stream "S 0" at £0, a line in the wrong
+year) from its change page, through a page that says what goes and asks again. Only a
+row nothing depends on (a line with no progress updates, a plan with no objectives) and
+that no published report may have shown: the record keeps anything else, and the page
+says why and what to do instead (close it, mark it ended), or to ask an administrator,
+who may delete it in the admin. Each app's services decide (``removal_refusals``) and
+remove (``row_remove``): the row locked, checked again, its history recording it removed
+with every field it had, in one transaction. A published version is self-contained (its
+page, files and snapshot name no row by its key), so removing a row never changes one.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+ASK = "or ask an administrator"
+
+
+def added_at(changes: QuerySet) -> datetime.datetime | None:
+    """When a row was added, as its history (``changes``: its records) says: the latest
+    record of it being added. None when its history does not go back that far."""
+    return (
+        changes.filter(old__isnull=True)
+        .order_by("-changed_at")
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+
+
+def shown_in_report(
+    partnership_id: int, since: datetime.datetime | None, what: str, instead: str | None
+) -> str | None:
+    """Why a row added at ``since`` (None: not known) stays: a report of its partnership
+    published since may have shown it. ``what``: "risk"; ``instead``: what to do instead
+    ("set its status to Closed instead", "" for nothing but to ask an administrator), None
+    where another reason has said it already. None when no report was published since."""
+    from reports.selectors import published_since  # reports build on the apps
+
+    version = published_since(partnership_id, since)
+    if version is None:
+        return None
+    day = timezone.localdate(version.published_at)
+    title = f" (“{version.title}”)" if version.title else ""
+    shown = f"A report published on {day.day} {day:%B %Y}{title} may have shown this {what}"
+    if instead is None:
+        return f"{shown}."
+    return f"{shown}, so the record keeps it: {advice(instead)}"
+
+
+def advice(instead: str) -> str:
+    """What to do about a row the record keeps: ``instead`` (if anything), or ask an
+    administrator, who may delete it in the admin."""
+    return f"{instead}, {ASK}." if instead else "ask an administrator if it must go."
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 update", "3 updates"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+@dataclass(frozen=True)
+class RemovalPage:
+    """What a removal page shows: the row (``noun``: "risk SS-R1"), its details as
+    (label, value) pairs, and where it sits and leads back to."""
+
+    partnership: object
+    noun: str
+    details: list
+    parent: object  # its breadcrumb trail's last link: anything with a crumb, or a Crumb
+    caption: str
+    back_url: str
+    # Where a removal leads: the list or plan it was in (asked once it has gone, when the
+    # answer depends on what is left).
+    done_url: str | Callable[[], str]
+    note: str = ""  # more to say before removing (how to move a line to another year)
+
+
+def removal_view(request, page: RemovalPage, *, refusals, remove):
+    """The confirmation page (GET), and the removal (POST): ``remove()`` calls the
+    service, which checks again with the row locked and raises ValidationError, writing
+    nothing, if it may not go (someone added an update meanwhile); the page then says why."""
+    errors = []
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as error:
+            refusals = error.messages
+            errors = [("", message) for message in refusals]
+        else:
+            messages.success(request, f"Removed {page.noun}.")
+            return redirect(page.done_url() if callable(page.done_url) else page.done_url)
+    return render(
+        request,
+        "core/remove.html",
+        {"page": page, "partnership": page.partnership, "refusals": refusals, "errors": errors},
+    )
