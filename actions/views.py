@@ -233,6 +233,9 @@ def _plan_view(request, partnership, action_plan):
             "csrf_input": csrf_input,
             "can_edit": can_edit,
             "today": today,
+            "changes": selectors.row_changes(action_plan, every=_every_change(request))
+            if action_plan
+            else None,
         },
     )
 
@@ -475,6 +478,7 @@ def action_detail(request, slug, pk):
             "plan": action.plan,
             "action": action,
             "history": selectors.action_history(action),
+            "changes": selectors.row_changes(action, every=_every_change(request)),
             "linked": linked,
             "figures_period": period,
             "legend": rules.status_legend(partnership.rag_legend),
@@ -485,6 +489,11 @@ def action_detail(request, slug, pk):
             "can_edit": can_edit,
         },
     )
+
+
+def _every_change(request) -> bool:
+    """Whether the page shows every recorded change of its row, not only the latest."""
+    return request.GET.get("changes") == "all"
 
 
 def _action_form_view(request, partnership, action_plan, action):
@@ -737,6 +746,8 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             "parent": section(partnership, list_url),
             "back_url": reverse(list_url, args=[slug]),
             "back_label": "Back to the list",
+            "changes": selectors.row_changes(row, every=_every_change(request)) if row else None,
+            "changes_of": f"{noun} {getattr(row, 'reference', '')}".rstrip() if row else "",
         },
     )
 

@@ -9,7 +9,7 @@ from csp_portal.core.admin import (
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
-from . import services
+from . import selectors, services
 from .models import (
     CommissioningChange,
     CommissioningLine,
@@ -24,6 +24,9 @@ class CommissioningAdmin(InAdministeredPartnerships, KeepsHistory, admin.ModelAd
     sees only the rows of the partnerships they edit."""
 
     history = services.HISTORY
+
+    def recorded_changes(self, obj):
+        return selectors.row_changes(obj, every=True)
 
 
 @admin.register(FundingStream)
