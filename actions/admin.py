@@ -11,7 +11,7 @@ from csp_portal.core.admin import (
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
-from . import services
+from . import selectors, services
 from .models import (
     Action,
     ActionPlan,
@@ -29,6 +29,9 @@ class ActionsAdmin(AsksAgainAfterARace, InAdministeredPartnerships, KeepsHistory
     sees only the rows of the partnerships they edit."""
 
     history = services.HISTORY
+
+    def recorded_changes(self, obj):
+        return selectors.row_changes(obj, every=True)
 
 
 class ObjectiveInline(TableInline):

@@ -29,6 +29,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from csp_portal.core.change_log import ChangesShown, changes_shown
 from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators import selectors as indicator_selectors
@@ -38,8 +39,10 @@ from . import rules
 from .models import (
     Action,
     ActionPlan,
+    ActionsChange,
     ActionUpdate,
     CrossThemeIssue,
+    Objective,
     OpenClosed,
     Recommendation,
     Risk,
@@ -319,6 +322,42 @@ def plans_of_year(
 def action_history(action: Action) -> list[ActionUpdate]:
     """Every update of an action, latest first, with who wrote it: one query."""
     return list(action.updates.select_related("by"))
+
+
+CHANGED_MODELS = {
+    ActionsChange.Subject.PLAN: ActionPlan,
+    ActionsChange.Subject.OBJECTIVE: Objective,
+    ActionsChange.Subject.ACTION: Action,
+    ActionsChange.Subject.RISK: Risk,
+    ActionsChange.Subject.ISSUE: CrossThemeIssue,
+    ActionsChange.Subject.RECOMMENDATION: Recommendation,
+}
+_SUBJECT_OF = {model: subject for subject, model in CHANGED_MODELS.items()}
+# The history names an action's closing day as its page does.
+CHANGE_LABELS = {ActionsChange.Subject.ACTION: {"closed_at": "closed on"}}
+
+
+def row_changes(row, *, every: bool = False) -> ChangesShown:
+    """The recorded changes to a plan (with its objectives'), objective, action, risk,
+    cross-theme issue or recommendation, newest first, in words: the latest few, or
+    ``every`` one; one query. An action's status changes are its updates
+    (`action_history`), not here."""
+    found = Q(subject=_SUBJECT_OF[type(row)], object_id=row.pk)
+    if isinstance(row, ActionPlan):
+        objectives = Objective.objects.filter(plan=row).values("pk")
+        found |= Q(subject=ActionsChange.Subject.OBJECTIVE, object_id__in=objectives)
+    start = _partnership_of(row).fy_start_month
+    return changes_shown(
+        ActionsChange.objects.filter(found),
+        CHANGED_MODELS,
+        every=every,
+        labels=CHANGE_LABELS,
+        shown={"financial_year": lambda year: periods.fy_label(year, start)},
+    )
+
+
+def _partnership_of(row) -> Partnership:
+    return row.plan.partnership if isinstance(row, Objective | Action) else row.partnership
 
 
 # For the reports -----------------------------------------------------------

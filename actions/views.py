@@ -234,6 +234,9 @@ def _plan_view(request, partnership, action_plan):
             "csrf_input": csrf_input,
             "can_edit": can_edit,
             "today": today,
+            "changes": selectors.row_changes(action_plan, every=_every_change(request))
+            if action_plan
+            else None,
         },
     )
 
@@ -492,6 +495,7 @@ def action_detail(request, slug, pk):
             "plan": action.plan,
             "action": action,
             "history": selectors.action_history(action),
+            "changes": selectors.row_changes(action, every=_every_change(request)),
             "linked": linked,
             "figures_period": period,
             "legend": rules.status_legend(partnership.rag_legend),
@@ -502,6 +506,11 @@ def action_detail(request, slug, pk):
             "can_edit": can_edit,
         },
     )
+
+
+def _every_change(request) -> bool:
+    """Whether the page shows every recorded change of its row, not only the latest."""
+    return request.GET.get("changes") == "all"
 
 
 def _action_form_view(request, partnership, action_plan, action):
@@ -759,6 +768,8 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             "back_label": "Back to the list",
             "remove_url": reverse(f"actions:{label}_remove", args=[slug, row.pk]) if row else "",
             "remove_label": f"Remove this {noun}",
+            "changes": selectors.row_changes(row, every=_every_change(request)) if row else None,
+            "changes_of": f"{noun} {getattr(row, 'reference', '')}".rstrip() if row else "",
         },
     )
 

@@ -10,7 +10,7 @@ from csp_portal.core.admin import (
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
-from . import services
+from . import selectors, services
 from .models import (
     CommissioningChange,
     CommissioningLine,
@@ -28,6 +28,9 @@ class CommissioningAdmin(
     reference another session took meanwhile is said on the form, naming its row."""
 
     history = services.HISTORY
+
+    def recorded_changes(self, obj):
+        return selectors.row_changes(obj, every=True)
 
 
 @admin.register(FundingStream)

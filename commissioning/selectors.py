@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 
+from csp_portal.core.change_log import ChangesShown, changes_shown
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 
 from . import budget
 from .models import (
+    CommissioningChange,
     CommissioningLine,
     CommissioningPlan,
     FundingStream,
@@ -246,4 +248,31 @@ def line_detail(line: CommissioningLine, *, as_at: datetime.date) -> LineDetail:
         outputs=outputs,
         warnings=stream_warnings(line.funding_stream)
         + budget.line_warnings(line_facts(line), as_at),
+    )
+
+
+CHANGED_MODELS = {
+    CommissioningChange.Subject.STREAM: FundingStream,
+    CommissioningChange.Subject.LINE: CommissioningLine,
+    CommissioningChange.Subject.UPDATE: ProgressUpdate,
+}
+_SUBJECT_OF = {model: subject for subject, model in CHANGED_MODELS.items()}
+
+
+def row_changes(
+    row: FundingStream | CommissioningLine | ProgressUpdate, *, every: bool = False
+) -> ChangesShown:
+    """The recorded changes to a funding stream, a progress update, or a line with its
+    updates', newest first, in words: the latest few, or ``every`` one; one query."""
+    found = Q(subject=_SUBJECT_OF[type(row)], object_id=row.pk)
+    if isinstance(row, CommissioningLine):
+        updates = ProgressUpdate.objects.filter(line=row).values("pk")
+        found |= Q(subject=CommissioningChange.Subject.UPDATE, object_id__in=updates)
+    partnership = row.line.partnership if isinstance(row, ProgressUpdate) else row.partnership
+    start = partnership.fy_start_month
+    return changes_shown(
+        CommissioningChange.objects.filter(found),
+        CHANGED_MODELS,
+        every=every,
+        shown={"financial_year": lambda year: periods.fy_label(year, start)},
     )

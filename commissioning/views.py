@@ -36,6 +36,11 @@ def _year_or_404(year: int) -> int:
     return year
 
 
+def _every_change(request) -> bool:
+    """Whether the page shows every recorded change of its row, not only the latest."""
+    return request.GET.get("changes") == "all"
+
+
 def _line(request, slug: str, pk: int, access: Access) -> CommissioningLine:
     partnership = partnership_for(request.user, slug, access)
     return get_object_or_404(
@@ -115,6 +120,7 @@ def line_detail(request, slug, pk):
             "line": line,
             "detail": detail,
             "can_edit": has_access(request.user, line.partnership, Access.EDIT),
+            "changes": selectors.row_changes(line, every=_every_change(request)),
         },
     )
 
@@ -219,6 +225,9 @@ def _stream_form(request, partnership, year, stream=None):
             "form": form,
             "year": year,
             "commissioning_plan": CommissioningPlan(partnership, year),
+            "changes": selectors.row_changes(stream, every=_every_change(request))
+            if stream
+            else None,
         },
     )
 

@@ -201,10 +201,11 @@ _REVISED = (
 _NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
 
 
-def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
+def year_rows(indicator: Indicator, rows: list[tuple], changes_url: str = "") -> SafeString:
     """The indicator page's table of a year against the last, one row per month or
     quarter from selectors.year_rows: (month, this year's HistoryFigure, last year's,
-    the change)."""
+    the change); each links to the history of its changes (``changes_url``, the page's
+    history of changes, to which its period is added)."""
     places = shown_places(
         indicator.measure,
         [kept.value for _, this, last, _ in rows for kept in (this, last) if kept],
@@ -223,6 +224,13 @@ def year_rows(indicator: Indicator, rows: list[tuple]) -> SafeString:
         else:
             shown, who = figure(None), ""
         before = esc(figure(last.value, places)) if last else figure(None)
+        if changes_url:
+            link = (
+                f'<a class="govuk-link" href="{esc(changes_url)}&amp;period={month:%Y-%m}#history">'
+                "Changes"
+                f'<span class="govuk-visually-hidden"> to {esc(month_label(month))}</span></a>'
+            )
+            who = f"{who}<br>{link}" if who else link
         written.append(
             '\n    <tr class="govuk-table__row">\n'
             f'      <th scope="row" class="govuk-table__header">{esc(month_label(month))}</th>\n'

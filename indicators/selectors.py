@@ -654,11 +654,13 @@ _targets_of = PreparedRows(
 CHANGES_SHOWN = 50  # a page of an indicator's history of changes
 
 
-def _changes_of(pk):
+def _changes_of(pk, period: datetime.date | None = None):
     # Each row carries how many changes there are in all: the page and its count in one query.
+    changes = FigureChange.objects.filter(indicator_id=pk)
+    if period is not None:
+        changes = changes.filter(period=period)
     return (
-        FigureChange.objects.filter(indicator_id=pk)
-        .annotate(total=Window(Count("pk")))
+        changes.annotate(total=Window(Count("pk")))
         .order_by("-changed_at", "-pk")
         .values_list(
             "pk",
@@ -688,15 +690,18 @@ class ChangesPage(NamedTuple):
     total: int  # changes in all
 
 
-def changes_page(indicator: Indicator, page: int = 1) -> ChangesPage:
-    """The ``page``-th 50 of the indicator's audited changes, newest first, and how many
-    there are in all: one query (its SQL built once for the first page)."""
+def changes_page(
+    indicator: Indicator, page: int = 1, period: datetime.date | None = None
+) -> ChangesPage:
+    """The ``page``-th 50 of the indicator's audited changes (``period``: those to its
+    figure or target for that month or quarter), newest first, and how many there are in
+    all: one query (its SQL built once for the first page of them all)."""
     page = max(page, 1)
-    if page == 1:
+    if page == 1 and period is None:
         found = _latest_changes.rows(indicator.pk)
     else:
         first = (page - 1) * CHANGES_SHOWN
-        found = list(_changes_of(indicator.pk)[first : first + CHANGES_SHOWN])
+        found = list(_changes_of(indicator.pk, period)[first : first + CHANGES_SHOWN])
     total = found[0][-1] if found else 0
     return ChangesPage([row[:-1] for row in found], page, total)
 

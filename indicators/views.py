@@ -246,6 +246,9 @@ def indicator_detail(request, slug, pk):
     changes_param = request.GET.get("changes", "")
     # The page of the history of changes (its first by default: the latest 50).
     changes_page = int(changes_param) if changes_param.isdecimal() else 1
+    # The changes to one month's (or quarter's) figure and target: ?period=2016-11.
+    period_param = request.GET.get("period", "")
+    changes_period = _month_or_404(period_param) if period_param else None
     can_edit = has_access(request.user, partnership, Access.EDIT)
     # Everything but the family ranking (other data) is made from the indicator's own
     # figures, targets, settings and the names of who entered its figures (all change its
@@ -271,9 +274,13 @@ def indicator_detail(request, slug, pk):
             int(show_spc),
             int(can_edit),
             changes_page,
+            changes_period,
         )
     )
-    parts = cached(key, lambda: _indicator_parts(indicator, year, show_spc, can_edit, changes_page))
+    parts = cached(
+        key,
+        lambda: _indicator_parts(indicator, year, show_spc, can_edit, changes_page, changes_period),
+    )
     return render(
         request,
         "indicators/indicator_detail.html",
@@ -289,7 +296,12 @@ def indicator_detail(request, slug, pk):
 
 
 def _indicator_parts(
-    indicator: Indicator, year: int | None, show_spc: bool, can_edit: bool, changes_page: int = 1
+    indicator: Indicator,
+    year: int | None,
+    show_spc: bool,
+    can_edit: bool,
+    changes_page: int = 1,
+    changes_period: datetime.date | None = None,
 ):
     """The indicator page's own HTML (before and after the family ranking)."""
     partnership = indicator.partnership
@@ -317,7 +329,8 @@ def _indicator_parts(
         "year_label": periods.fy_label(year, start),
         "last_year_label": periods.fy_label(year - 1, start),
         "rows": (rows := selectors.year_rows(indicator, history, year)),
-        "year_rows": row_html.year_rows(indicator, rows),  # written in Python: 12 rows
+        # Written in Python: 12 rows, each linking to the history of its period's changes.
+        "year_rows": row_html.year_rows(indicator, rows, _changes_url(indicator, year)),
         "result": result,
         "sentence": result.commentary() if result else "",
         "chart_sets": chart_sets,
@@ -328,7 +341,7 @@ def _indicator_parts(
         "other_years": _years_offered(history.years, year),
         "can_edit": can_edit,
     }
-    context |= _change_rows(indicator, changes_page, year_param=year)
+    context |= _change_rows(indicator, changes_page, year_param=year, period=changes_period)
     return {
         "main": indicator_html.main(context),
         "changes": render_to_string("indicators/_indicator_changes.html", context),
@@ -345,16 +358,27 @@ def _spc_limits(indicator: Indicator, result) -> str:
     return charts.spc_limits_words(indicator, slots, analysis, settings)
 
 
-def _change_rows(indicator: Indicator, page: int, *, year_param: int) -> dict:
-    """The rows of a page of the indicator's changes, newest first (those not cached yet
-    read in full and rendered), which of how many they are, and links to the pages newer
-    and older."""
+def _changes_url(indicator: Indicator, year: int, period: datetime.date | None = None) -> str:
+    """The indicator page's history of changes, for the year; of one period's if given."""
+    url = reverse("indicators:detail", args=[indicator.partnership.slug, indicator.pk])
+    url += f"?year={year}"
+    if period is not None:
+        url += f"&period={period:%Y-%m}"
+    return url
+
+
+def _change_rows(
+    indicator: Indicator, page: int, *, year_param: int, period: datetime.date | None = None
+) -> dict:
+    """The rows of a page of the indicator's changes (``period``: those to one month's or
+    quarter's figure and target), newest first (those not cached yet read in full and
+    rendered), which of how many they are, and links to the pages newer and older."""
     # A row names its period and words its targets by the indicator's frequency, measure
     # and financial year.
     shape = (indicator.frequency, indicator.measure, indicator.partnership.fy_start_month)
-    shown = selectors.changes_page(indicator, page)
+    shown = selectors.changes_page(indicator, page, period)
     if not shown.rows and page > 1:  # past the last page: the latest changes instead
-        shown = selectors.changes_page(indicator, 1)
+        shown = selectors.changes_page(indicator, 1, period)
     keys = {pk: _change_row_key(pk, who, shape) for pk, *who in shown.rows}
     found = cache.get_many(list(keys.values()))
     rows = {pk: found[key] for pk, key in keys.items() if key in found}
@@ -371,12 +395,14 @@ def _change_rows(indicator: Indicator, page: int, *, year_param: int) -> dict:
             made[_change_row_key(change.pk, who, shape)] = rows[change.pk]
         cache.set_many(made)
     first = (shown.page - 1) * selectors.CHANGES_SHOWN + 1
-    url = reverse("indicators:detail", args=[indicator.partnership.slug, indicator.pk])
+    url = _changes_url(indicator, year_param, period)
 
     def page_url(number: int) -> str:
-        return f"{url}?year={year_param}&changes={number}#history"
+        return f"{url}&changes={number}#history"
 
     return {
+        "changes_period": row_html.period_words(indicator, period) if period else "",
+        "all_changes_url": f"{_changes_url(indicator, year_param)}#history",
         # Written by row_html, escaped there.
         "change_rows": [mark_safe(rows[pk]) for pk in keys if pk in rows],
         "changes_total": shown.total,

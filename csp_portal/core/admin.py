@@ -382,6 +382,21 @@ class KeepsHistory:
 
     history: History
     SOURCE = "admin"
+    # Its History page shows the rows' own history, every change wherever made, with the
+    # admin's log of what was done here.
+    object_history_template = "admin/recorded_history.html"
+
+    def recorded_changes(self, obj):
+        """The row's history (`csp_portal.core.change_log.ChangesShown`), as its page on
+        the site shows it."""
+        raise NotImplementedError
+
+    def history_view(self, request, object_id, extra_context=None):
+        # A row the user may not administer is not found (get_queryset), as Django's own
+        # history page answers it.
+        obj = self.get_object(request, unquote(object_id))
+        context = {"recorded": self.recorded_changes(obj)} if obj is not None else {}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
     def _stored(self, obj) -> dict | None:
         # The form has already set its values on obj: the row as it was is read afresh.

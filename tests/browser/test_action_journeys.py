@@ -162,3 +162,51 @@ def test_actions_pages_are_accessible(page, live_server, valley, name, with_pk):
         page.get_by_role("button", name="Save").click()
         expect(page.locator(".govuk-error-summary")).to_be_visible()
         assert_accessible(page)
+
+
+def test_pages_with_changes_are_accessible(page, live_server, valley):
+    """An action's, its plan's and a risk's Changes sections, and an indicator's changes to
+    one month, pass axe and reflow."""
+    from indicators.models import FigureChange
+
+    partnership, officer, plan = valley
+    action = plan.actions.order_by("reference").first()
+    services.action_save(
+        plan=plan,
+        by=officer,
+        action=action,
+        edits={
+            "due": (action.due, datetime.date(2016, 8, 15)),
+            "lead_text": (action.lead_text, "Hampshire Constabulary and a long partner name"),
+        },
+    )
+    risk = partnership.risks.get()
+    services.risk_save(
+        partnership=partnership,
+        by=officer,
+        values={},
+        risk=risk,
+        edits={"likelihood": (4, 2)},
+        source="upload",
+    )
+    indicator = action.indicators.get()
+    FigureChange.objects.create(
+        indicator=indicator,
+        subject="actual",
+        period=datetime.date(2016, 5, 1),
+        old={"value": "80"},
+        new={"value": "90"},
+        reason="Late crimes recorded",
+        changed_by=officer,
+    )
+    sign_in(page, live_server, officer.username)
+    for url in (
+        action.get_absolute_url(),
+        plan.get_absolute_url(),
+        reverse("actions:risk_edit", args=[partnership.slug, risk.pk]),
+        reverse("indicators:detail", args=[partnership.slug, indicator.pk])
+        + "?year=2016&period=2016-05",
+    ):
+        page.goto(live_server.url + url)
+        expect(page.locator("#changes, #history").first).to_be_visible()
+        assert_accessible(page)

@@ -1,0 +1,135 @@
+"""The recorded history of a row (`ChangeRecord`: an action, a risk, a recommendation, a
+commissioning line or funding stream) as its page and the admin's History page show it:
+when, who (and how, when not on the site's own form: "upload", "admin"), and each field
+from its old value to its new, as the site writes them ("Due date from 1 March 2027 to
+15 January 2027", "Amount from £1,250 to £2,000")."""
+
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, NamedTuple
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, DateField, DateTimeField, DecimalField, Model, QuerySet, Window
+from django.utils.timezone import template_localtime
+
+from .history import changes_described
+
+CHANGES_SHOWN = 20  # the latest changes a page shows; all of them on asking
+
+
+class ChangeShown(NamedTuple):
+    at: datetime.datetime
+    who: str  # the person's name, or "System" for a change by no one (an import, the demo)
+    source: str  # how, when not on the site's form ("upload", "import", "admin"); else ""
+    label: str  # the row changed, as it was named then
+    changes: list[str]  # "Due date from 1 March 2027 to 15 January 2027"; "Added"; "Removed"
+
+
+class ChangesShown(NamedTuple):
+    rows: list[ChangeShown]  # newest first
+    total: int  # changes recorded in all
+
+    @property
+    def all_shown(self) -> bool:
+        return len(self.rows) >= self.total
+
+
+def _field(model: type[Model], name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _value(field, value: Any) -> Any:
+    """A value as a snapshot holds it (JSON) back as the field holds it, for its words: a
+    day as a date, money as a Decimal, a list as its items joined."""
+    if isinstance(value, list):
+        items = [": ".join(map(str, v)) if isinstance(v, list) else str(v) for v in value]
+        return ", ".join(items) or None
+    if not isinstance(value, str) or field is None:
+        return value
+    try:
+        if isinstance(field, DateTimeField):
+            return template_localtime(datetime.datetime.fromisoformat(value)).date()
+        if isinstance(field, DateField):
+            return datetime.date.fromisoformat(value)
+        if isinstance(field, DecimalField):
+            return Decimal(value)
+    except (ValueError, InvalidOperation):
+        pass
+    return value
+
+
+def change_words(
+    model: type[Model],
+    old: dict | None,
+    new: dict | None,
+    labels: Mapping[str, str] | None = None,
+    shown: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> list[str]:
+    """What one recorded change did, in words: "Added", "Removed", or each field that
+    changed from its old value to its new (`history.changes_described`). ``shown``: how
+    a field's value is shown, where the site writes it otherwise (a financial year as
+    "2025/26")."""
+    if old is None and new is None:
+        return []
+    if old is None:
+        return ["Added"]
+    if new is None:
+        return ["Removed"]
+    names = [*new, *(name for name in old if name not in new)]
+    fields = {name: _field(model, name) for name in names}
+    # What the model holds no field for (a progress update's outputs) by its own name.
+    named = {name: name.replace("_", " ") for name, field in fields.items() if field is None}
+    shown = shown or {}
+
+    def value(name, found):
+        if found is not None and name in shown:
+            return shown[name](found)
+        return _value(fields[name], found)
+
+    before = {name: value(name, old.get(name)) for name in names}
+    after = {name: value(name, new.get(name)) for name in names}
+    return changes_described(model, before, after, labels={**named, **(labels or {})})
+
+
+def changes_shown(
+    records: QuerySet,
+    models: Mapping[str, type[Model]],
+    *,
+    every: bool = False,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
+    shown: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> ChangesShown:
+    """The latest `CHANGES_SHOWN` of these recorded changes (``every``: all of them),
+    newest first, in words, and how many there are: one query, however many are shown.
+    ``models``: the model of each subject; ``labels``: a subject's names for its fields;
+    ``shown``: how a field's value is shown (`change_words`)."""
+    found = list(
+        records.select_related("changed_by")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-changed_at", "-pk")[: None if every else CHANGES_SHOWN]
+    )
+    labels = labels or {}
+    rows = []
+    for change in found:
+        person = change.changed_by
+        who = (person.get_full_name() or person.username) if person else "System"
+        rows.append(
+            ChangeShown(
+                at=change.changed_at,
+                who=who,
+                source="" if change.source == "form" else change.source,
+                label=change.label,
+                changes=change_words(
+                    models[change.subject],
+                    change.old,
+                    change.new,
+                    labels.get(change.subject),
+                    shown,
+                ),
+            )
+        )
+    return ChangesShown(rows, found[0].total if found else 0)
