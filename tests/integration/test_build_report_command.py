@@ -167,3 +167,37 @@ def test_build_report_refused_later_removes_the_folder_it_made(partnership_a, tm
         )
 
     assert list(tmp_path.iterdir()) == []
+
+
+# Standard error -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_build_report_publishing_writes_only_its_warnings_to_stderr(
+    partnership_a, settings, monkeypatch, tmp_path, caplog
+):
+    # Review finding: every run that made a PDF printed WeasyPrint's "Ignored `clip-path:
+    # none ` at 241:3, unknown property." (print.css), though the README promises one line
+    # a warning, each starting "Warning: ".
+    from PIL import Image
+
+    from reports import documents
+    from tests.factories.series import hate_crime_indicator
+
+    hate_crime_indicator(partnership_a)
+    settings.REPORTS_MAKE_DOCUMENTS = True
+    png = io.BytesIO()
+    Image.new("RGB", (900, 360), "white").save(png, "PNG")
+    monkeypatch.setattr(
+        documents, "chart_images", lambda charts: dict.fromkeys(charts, png.getvalue())
+    )
+    err = io.StringIO()
+
+    with caplog.at_level("WARNING"):
+        _build("--publish", f"--out={tmp_path}", stderr=err)
+
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    lines = err.getvalue().splitlines()
+    assert lines
+    assert [line for line in lines if not line.startswith("Warning: ")] == []
