@@ -431,19 +431,25 @@ def overview_versions_public(report: Report, versions: list[ReportVersion]) -> l
 
 
 def previous_version(report: Report) -> ReportVersion | None:
-    """The latest published version of an earlier report for the same partnership and group,
-    or this report's own latest version: what status changes and revisions count from."""
+    """The last report the panel was given before this one, which its status changes count
+    from: this report's own latest version, if it has one (a new version lists what has
+    changed since the one it replaces), else the latest published version of the
+    partnership's report of the same theme group and kind for the latest earlier month (or
+    the same month, made before this one). Never one for a later month: republishing an
+    old report is no report after the newer ones. One query."""
     return (
         ReportVersion.objects.filter(
-            Q(report=report)
-            | Q(
-                report__partnership_id=report.partnership_id,
-                report__theme_group_id=report.theme_group_id,
-                report__kind=report.kind,
-            )
+            report__partnership_id=report.partnership_id,
+            report__theme_group_id=report.theme_group_id,
+            report__kind=report.kind,
+        )
+        .filter(
+            Q(report__period__lt=report.period)
+            | Q(report__period=report.period, report_id__lte=report.pk)
         )
         .defer(*HEAVY)
-        .order_by("-published_at")
+        # Its own versions first (no other of its month was made after it), then by month.
+        .order_by("-report__period", "-report_id", "-published_at")
         .first()
     )
 
