@@ -695,12 +695,13 @@ def figures_entered(
 ) -> bool:
     """Whether a report to ``period`` tables any indicator (`builder._has_figures`): one
     with a figure in the year to date (a quarter's once it has ended by ``period``), or a
-    quarterly one before the year's first quarter has ended, when none is due yet. A
-    report without one has no performance to tell. One query."""
+    quarterly one with last year's figures before the year's first quarter has ended,
+    when none is due yet. A report without one has no performance to tell. One query."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
-    months = periods.months_to_date(period, partnership.fy_start_month)
+    start = partnership.fy_start_month
+    months = periods.months_to_date(period, start)
     ended = [month for month in months if periods.last_month_of(month, "quarterly") <= period]
     counted = Actual.objects.filter(indicator=OuterRef("pk")).filter(
         Q(period__in=months) & ~Q(indicator__frequency="quarterly")
@@ -708,7 +709,11 @@ def figures_entered(
     )
     tabled = Q(Exists(counted))
     if not ended:
-        tabled |= Q(frequency="quarterly")
+        year = periods.financial_year_of(period, start)
+        last_year = Actual.objects.filter(
+            indicator=OuterRef("pk"), period__in=periods.fy_months(year - 1, start)
+        )
+        tabled |= Q(frequency="quarterly") & Q(Exists(last_year))
     return indicators.filter(tabled).exists()
 
 
