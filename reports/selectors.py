@@ -761,7 +761,9 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             overdue_at=sources.as_at_month_end(report.period),
         ),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
-        risk_items=sources.risks(partnership, report.theme_group, report.period),
+        risk_items=sources.risks(
+            partnership, report.theme_group, report.period, report.date_of_meeting
+        ),
         family=sources.family(partnership, ids, report.period) if ids else [],
         context=sources.crime_context(partnership, report.period, results),
     )
