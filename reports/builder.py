@@ -25,6 +25,7 @@ from indicators.figures import (
     rolling_twelve,
     shares,
     shares_add_to_hundred,
+    tolerance_amount,
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
@@ -218,6 +219,9 @@ def indicator_entry(
         ),
         "suffix": unit_suffix(indicator.measure),
         "tolerance": plain(indicator.tolerance),
+        # The amber band the commentary gives ("the tolerance of 5% of the target to date,
+        # which is 18.8"), unrounded for report.csv.
+        "tolerance_amount": plain(tolerance_amount(figures.target_to_date, spec.tolerance_pct)),
         "stability": plain(indicator.stability),
         "data_source": indicator.data_source,
         "owner": indicator.owner,
