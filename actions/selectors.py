@@ -13,8 +13,9 @@ What the reports app calls (all take a Partnership; none writes):
 - ``open_risks(partnership, *, theme_group=None)`` -> [Risk], highest score first. 1 query.
 - ``open_cross_theme_issues(partnership, *, theme_group=None)`` -> [CrossThemeIssue]
   with ``affects`` prefetched. 2 queries.
-- ``open_recommendations(partnership)`` -> [Recommendation] still to follow up, oldest
-  meeting first, each with its response. 1 query.
+- ``open_recommendations(partnership, *, made_before=None)`` -> [Recommendation] still to
+  follow up (made before a day, if given), oldest meeting first, each with its response.
+  1 query.
 - ``risk_matrix(partnership)`` -> 5 x 5 rules.MatrixCell rows of open risks. 1 query.
 """
 
@@ -582,13 +583,15 @@ def open_cross_theme_issues(
     return list(issues.select_related("raised_by").prefetch_related("affects"))
 
 
-def open_recommendations(partnership: Partnership) -> list[Recommendation]:
-    """The follow-up list: recommendations not yet done or rejected, oldest meeting first."""
-    return list(
-        Recommendation.objects.filter(partnership=partnership, status__in=Recommendation.OPEN)
-        .select_related("meeting")
-        .order_by("meeting_date", "reference")
-    )
+def open_recommendations(
+    partnership: Partnership, *, made_before: datetime.date | None = None
+) -> list[Recommendation]:
+    """The follow-up list: recommendations not yet done or rejected, oldest meeting first;
+    with ``made_before``, only those made at a meeting before that day (a report's)."""
+    found = Recommendation.objects.filter(partnership=partnership, status__in=Recommendation.OPEN)
+    if made_before is not None:
+        found = found.filter(meeting_date__lt=made_before)
+    return list(found.select_related("meeting").order_by("meeting_date", "reference"))
 
 
 def risk_matrix(partnership: Partnership) -> list[list[rules.MatrixCell]]:

@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from csp_portal.core.text import joined
 from indicators import spc
-from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test
+from indicators.figures import Figures, IndicatorSpec, TargetSpec, change_test, tolerance_amount
 from indicators.periods import (
     add_months,
     financial_year_of,
@@ -508,7 +508,7 @@ def _tolerance(figures: Figures, spec: IndicatorSpec, target: str) -> str:
     unit, to a decimal more than the figures (a 5% band of a 3.0% target is 0.15 points,
     not a 5 point one): "the tolerance of 5% of the target, which is 0.15 percentage
     points"."""
-    band = abs(figures.target_to_date) * spec.tolerance_pct / 100
+    band = tolerance_amount(figures.target_to_date, spec.tolerance_pct)
     places = figures_places(spec.measure, figures) + 1
     amount = format_number(band, places).rstrip("0").rstrip(".") if band else "0"
     if spec.measure == "percentage":

@@ -912,6 +912,14 @@ def _status(spec: IndicatorSpec, ytd: Decimal | None, target: Decimal | None) ->
     return "green" if ytd >= target else "amber" if ytd >= target - band else "red"
 
 
+def tolerance_amount(target_to_date: Decimal | None, tolerance_pct: Decimal) -> Decimal | None:
+    """The amber band in the figure's unit: the tolerance's share of the target to date
+    (of its size, whichever its sign), unrounded; None without a target."""
+    if target_to_date is None:
+        return None
+    return abs(target_to_date) * tolerance_pct / HUNDRED
+
+
 def _direction(
     spec: IndicatorSpec, ytd_change: Decimal | None, ytd_change_pct: Decimal | None
 ) -> str:

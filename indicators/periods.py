@@ -224,12 +224,19 @@ def period_label(period: date, frequency: str, start_month: int = 4) -> str:
     return month_label(period)
 
 
+def months_span(first: date, last: date) -> str:
+    """The months from ``first`` to ``last`` in words: "April to November 2016", "November
+    2015 to January 2016" across a new year, and one month once: "April 2016"."""
+    if first == last:
+        return month_label(last)
+    named = month_name(first) if first.year == last.year else month_label(first)
+    return f"{named} to {month_label(last)}"
+
+
 def quarter_span(first: date) -> str:
     """A quarter's months in words from its first month: "July to September 2016", and
     "November 2015 to January 2016" across a new year."""
-    last = add_months(first, 2)
-    named = month_name(first) if first.year == last.year else month_label(first)
-    return f"{named} to {month_label(last)}"
+    return months_span(first, add_months(first, 2))
 
 
 def quarter_words(month: date, start_month: int = 4) -> str:

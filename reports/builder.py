@@ -25,6 +25,7 @@ from indicators.figures import (
     rolling_twelve,
     shares,
     shares_add_to_hundred,
+    tolerance_amount,
     year_series,
 )
 from indicators.selectors import IndicatorFigures, spec_for
@@ -218,6 +219,9 @@ def indicator_entry(
         ),
         "suffix": unit_suffix(indicator.measure),
         "tolerance": plain(indicator.tolerance),
+        # The amber band the commentary gives ("the tolerance of 5% of the target to date,
+        # which is 18.8"), unrounded for report.csv.
+        "tolerance_amount": plain(tolerance_amount(figures.target_to_date, spec.tolerance_pct)),
         "stability": plain(indicator.stability),
         "data_source": indicator.data_source,
         "owner": indicator.owner,
@@ -331,11 +335,19 @@ def _parts(series: Mapping, period: datetime.date, last: datetime.date) -> dict:
 def _has_figures(figures: Figures) -> bool:
     """Whether a report tables an indicator: it has a figure for the year so far, or none
     is due yet (no period of the year has ended by the report's month: a quarterly one
-    before its first quarter ends, tabled with last year's figures). One whose figures
-    are all overdue (even with last year's) is named under "Missing figures", not tabled:
-    a row of "No figure" pads the main report and compares nothing. The rule
-    ``selectors.figures_entered`` reads in the database."""
-    return any(v is not None for _, v in figures.this_year) or not figures.missing_periods
+    before its first quarter ends) and it has last year's figures to be tabled with. One
+    whose figures are all overdue (even with last year's), or with none in either year,
+    is named under "Missing figures", not tabled: a row of "No figure" pads the main
+    report and compares nothing. The rule ``selectors.figures_entered`` reads in the
+    database."""
+    if figures_to_date(figures):
+        return True
+    return not figures.missing_periods and any(v is not None for _, v in figures.last_year)
+
+
+def figures_to_date(figures: Figures) -> bool:
+    """Whether an indicator has a figure for the months its report covers this year."""
+    return any(v is not None for _, v in figures.this_year)
 
 
 def by_target(entries: Sequence[dict]) -> tuple[list[dict], list[dict]]:
@@ -667,6 +679,11 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "financial_year": periods.fy_label(fy, fy_start_month),
         "last_financial_year": periods.fy_label(fy - 1, fy_start_month),
         "fy_start_label": _start_label(periods.fy_start(fy, fy_start_month), report.period),
+        # The months the report covers in words, one month once: "April 2016".
+        "span_label": periods.months_span(periods.fy_start(fy, fy_start_month), report.period),
+        # Whether any indicator it covers has a figure for them (one tabled before its
+        # first quarter ends may show last year's alone): else the editor is warned.
+        "figures_to_date": any(figures_to_date(r.figures) for r in inputs.results),
         "quarter": periods.quarter_of(report.period, fy_start_month),
         "cover": _cover(report),
         "section_order": [dict(s) for s in report.sections],

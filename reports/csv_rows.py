@@ -101,6 +101,11 @@ def indicator_rows(entry: dict) -> Iterator[tuple[str, str, object]]:
                 parts = month.get(f"{year}_parts") or [None, None]
                 yield f"month_{year}_year_numerator", period, csv_value(parts[0])
                 yield f"month_{year}_year_denominator", period, csv_value(parts[1])
+    if entry.get("has_target") and "tolerance_amount" in entry:
+        # The amber band the commentary gives: its percentage of the target to date, and
+        # that share in the figure's unit (added last: the rows before keep their order).
+        yield "tolerance_pct", "", csv_value(entry["tolerance"])
+        yield "tolerance_amount", "", csv_value(entry["tolerance_amount"])
 
 
 def row(

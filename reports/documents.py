@@ -217,6 +217,16 @@ def _print_css() -> Path:
     return Path(found) if found else Path(settings.BASE_DIR) / "static" / "css" / "print.css"
 
 
+# What print.css holds for a browser printing the page alone, between these comments.
+BROWSER_ONLY = re.compile(r"/\* browser only:.*?/\* end browser only \*/", re.DOTALL)
+
+
+def pdf_css() -> str:
+    """print.css as WeasyPrint reads it: without its rules for browsers only (properties
+    WeasyPrint does not know, which it warns of on every PDF)."""
+    return BROWSER_ONLY.sub("", _print_css().read_text(encoding="utf-8"))
+
+
 def render_pdf(html: str, **layout) -> bytes:
     """The report as an A4, tagged (PDF/UA-1) PDF with its charts as images, laid out as
     `pdf_layout` lays it out (its keywords: title, charts, lang, images, base_url)."""
@@ -274,7 +284,7 @@ def pdf_layout(
     # here): nothing in a report's HTML makes the server fetch a URL.
     fetcher = URLFetcher(allowed_protocols={"data"})
     document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
-    stylesheet = CSS(string=_print_css().read_text(encoding="utf-8"), url_fetcher=fetcher)
+    stylesheet = CSS(string=pdf_css(), url_fetcher=fetcher)
     return document.render(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
 
 

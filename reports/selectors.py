@@ -431,19 +431,25 @@ def overview_versions_public(report: Report, versions: list[ReportVersion]) -> l
 
 
 def previous_version(report: Report) -> ReportVersion | None:
-    """The latest published version of an earlier report for the same partnership and group,
-    or this report's own latest version: what status changes and revisions count from."""
+    """The last report the panel was given before this one, which its status changes count
+    from: this report's own latest version, if it has one (a new version lists what has
+    changed since the one it replaces), else the latest published version of the
+    partnership's report of the same theme group and kind for the latest earlier month (or
+    the same month, made before this one). Never one for a later month: republishing an
+    old report is no report after the newer ones. One query."""
     return (
         ReportVersion.objects.filter(
-            Q(report=report)
-            | Q(
-                report__partnership_id=report.partnership_id,
-                report__theme_group_id=report.theme_group_id,
-                report__kind=report.kind,
-            )
+            report__partnership_id=report.partnership_id,
+            report__theme_group_id=report.theme_group_id,
+            report__kind=report.kind,
+        )
+        .filter(
+            Q(report__period__lt=report.period)
+            | Q(report__period=report.period, report_id__lte=report.pk)
         )
         .defer(*HEAVY)
-        .order_by("-published_at")
+        # Its own versions first (no other of its month was made after it), then by month.
+        .order_by("-report__period", "-report_id", "-published_at")
         .first()
     )
 
@@ -689,12 +695,13 @@ def figures_entered(
 ) -> bool:
     """Whether a report to ``period`` tables any indicator (`builder._has_figures`): one
     with a figure in the year to date (a quarter's once it has ended by ``period``), or a
-    quarterly one before the year's first quarter has ended, when none is due yet. A
-    report without one has no performance to tell. One query."""
+    quarterly one with last year's figures before the year's first quarter has ended,
+    when none is due yet. A report without one has no performance to tell. One query."""
     indicators = Indicator.objects.filter(partnership=partnership, active=True)
     if theme_group is not None:
         indicators = indicators.filter(theme_group=theme_group)
-    months = periods.months_to_date(period, partnership.fy_start_month)
+    start = partnership.fy_start_month
+    months = periods.months_to_date(period, start)
     ended = [month for month in months if periods.last_month_of(month, "quarterly") <= period]
     counted = Actual.objects.filter(indicator=OuterRef("pk")).filter(
         Q(period__in=months) & ~Q(indicator__frequency="quarterly")
@@ -702,7 +709,11 @@ def figures_entered(
     )
     tabled = Q(Exists(counted))
     if not ended:
-        tabled |= Q(frequency="quarterly")
+        year = periods.financial_year_of(period, start)
+        last_year = Actual.objects.filter(
+            indicator=OuterRef("pk"), period__in=periods.fy_months(year - 1, start)
+        )
+        tabled |= Q(frequency="quarterly") & Q(Exists(last_year))
     return indicators.filter(tabled).exists()
 
 
@@ -750,7 +761,9 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             overdue_at=sources.as_at_month_end(report.period),
         ),
         commissioning=sources.commissioning(partnership, report.period, report.theme_group),
-        risk_items=sources.risks(partnership, report.theme_group, report.period),
+        risk_items=sources.risks(
+            partnership, report.theme_group, report.period, report.date_of_meeting
+        ),
         family=sources.family(partnership, ids, report.period) if ids else [],
         context=sources.crime_context(partnership, report.period, results),
     )

@@ -504,8 +504,10 @@ def publish_checks(report: Report, snapshot: dict) -> dict:
         "red_without_action": context["red_without_action"]
         + [e for e in covered if e["status"] == "red" and not _open_action(e)],
         "any_red": bool(red),
-        # A report with no figure for its period has no findings: warn, not refuse.
-        "no_figures": not snapshot["indicators"] and report.kind != Report.Kind.OVERVIEW,
+        # A report with no figure for its months has no findings: warn, not refuse. One
+        # before the first quarter ends may table last year's quarters alone.
+        "no_figures": not snapshot.get("figures_to_date", bool(snapshot["indicators"]))
+        and report.kind != Report.Kind.OVERVIEW,
         "cover_gaps": _cover_gaps(report, context["implications_given"]),
         "text_warnings": checks.report_warnings(snapshot),
     }
@@ -515,11 +517,12 @@ def publish_check_lines(found: dict, snapshot: dict) -> list[str]:
     """``publish_checks``' findings as lines of plain text (for the command line)."""
     lines = []
     if found["no_figures"]:
-        lines.append(
-            f"No figures have been entered for {snapshot['fy_start_label']} to "
-            f"{snapshot['period_label']}: the report has no key findings and no tables of "
-            "performance."
+        tables = (
+            "the report tables last year's figures only"
+            if snapshot["indicators"]
+            else "the report has no key findings and no tables of performance"
         )
+        lines.append(f"No figures have been entered for {snapshot['span_label']}: {tables}.")
     for entry in found["red_without_action"]:
         lines.append(f"{entry['title']} ({entry['code']}) is red with no open action linked to it.")
     if found["cover_gaps"]:

@@ -261,19 +261,26 @@ def as_at_month_end(period: datetime.date) -> datetime.date:
 
 
 def risks(
-    partnership: Partnership, theme_group: ThemeGroup | None, period: datetime.date
+    partnership: Partnership,
+    theme_group: ThemeGroup | None,
+    period: datetime.date,
+    meeting_date: datetime.date | None = None,
 ) -> dict | None:
     """Open risks, issues for other theme groups and open scrutiny recommendations; and,
     under ``follow_up``, each risk's review date and each recommendation's due date with
     whether it was overdue at the report's month end (``as_at_month_end``), by the rule
-    the action plan's pages use (``Risk.review_overdue_at``, ``Recommendation.overdue_at``)."""
+    the action plan's pages use (``Risk.review_overdue_at``, ``Recommendation.overdue_at``).
+    The recommendations are those made before the report's meeting (``meeting_date``;
+    at it, they answer the report), or with none by its month's end: all the
+    partnership's, as they are not filed by theme group."""
     open_risks = _reader("actions", "open_risks")
     if open_risks is None:
         return None
     issues = _reader("actions", "open_cross_theme_issues")
     recommendations = _reader("actions", "open_recommendations")
     found = open_risks(partnership, theme_group=theme_group)
-    recommended = recommendations(partnership) if recommendations else []
+    made_before = meeting_date or periods.add_months(periods.month_start(period), 1)
+    recommended = recommendations(partnership, made_before=made_before) if recommendations else []
     as_at = as_at_month_end(period)
     risk_texts = [
         _sentence(r.description)

@@ -146,6 +146,28 @@ def _build_report(*args) -> str:
 
 
 @pytest.mark.django_db
+def test_demo_csv_holds_the_tolerance_the_commentary_prints(demo):
+    # Review finding: the commentary says "within the tolerance of 5% of the target to
+    # date, which is 18.8"; report.csv had neither the 5% nor the 18.75.
+    version = _version("Safer Plymouth performance update")
+    rows = _rows(version.csv)
+    entry = next(e for e in version.snapshot["indicators"].values() if e["code"] == "SP 07")
+
+    assert "tolerance of 5% of the target to date, which is 18.8" in entry["commentary"]
+    assert rows["SP 07", "target_to_date", "", ""] == "375"
+    assert rows["SP 07", "tolerance_pct", "", ""] == "5"
+    assert rows["SP 07", "tolerance_amount", "", ""] == "18.75"
+    # An indicator without a target has no tolerance to be within.
+    monitored = next(e for e in version.snapshot["indicators"].values() if not e["has_target"])
+    assert (monitored["code"], "tolerance_pct", "", "") not in rows
+    # Added after the indicator's existing rows: those keep their order.
+    figures = [
+        r["figure"] for r in csv.DictReader(io.StringIO(version.csv)) if r["indicator"] == "SP 07"
+    ]
+    assert figures[-2:] == ["tolerance_pct", "tolerance_amount"]
+
+
+@pytest.mark.django_db
 def test_build_report_without_publish_or_out_makes_no_files(demo, fake_documents, monkeypatch):
     def not_wanted(*args, **kwargs):
         raise AssertionError("built for nobody")

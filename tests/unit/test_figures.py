@@ -1073,3 +1073,21 @@ def test_a_point_in_time_levels_change_target_needs_only_the_baseline_periods_it
     # Each month's level stands for the year to it, a gap before it or not.
     levels = dict(figures.cumulative_this_year)
     assert (levels[date(2016, 8, 1)], levels[date(2016, 9, 1)]) == (None, 317)
+
+
+@pytest.mark.parametrize(
+    ("target", "tolerance", "expected"),
+    [
+        (Decimal(375), Decimal(5), Decimal("18.75")),
+        (Decimal("3.0"), Decimal(5), Decimal("0.15")),
+        (Decimal(-10), Decimal("2.5"), Decimal("0.25")),  # a size, whichever the sign
+        (Decimal(0), Decimal(5), Decimal(0)),
+        (None, Decimal(5), None),
+    ],
+)
+def test_tolerance_amount_is_the_tolerances_share_of_the_target_to_date(
+    target, tolerance, expected
+):
+    from indicators.figures import tolerance_amount
+
+    assert tolerance_amount(target, tolerance) == expected

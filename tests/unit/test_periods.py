@@ -11,6 +11,7 @@ from indicators.periods import (
     fy_months,
     month_label,
     month_start,
+    months_span,
     months_to_date,
     parse_fy_label,
     parse_month,
@@ -263,3 +264,17 @@ def test_fy_label_round_trip(year, start_month):
 )
 def test_quarter_label_names_the_financial_quarter(month, start_month, expected):
     assert quarter_label(month, start_month) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (date(2005, 4, 1), date(2005, 4, 1), "April 2005"),
+        (date(2016, 4, 1), date(2016, 11, 1), "April to November 2016"),
+        (date(2016, 4, 1), date(2017, 3, 1), "April 2016 to March 2017"),
+        (date(2015, 11, 1), date(2016, 1, 1), "November 2015 to January 2016"),
+        (date(2016, 1, 1), date(2016, 1, 1), "January 2016"),
+    ],
+)
+def test_months_span_names_one_month_once(first, last, expected):
+    assert months_span(first, last) == expected

@@ -1,6 +1,7 @@
 """What print.css keeps on the page, read back from the PDF as pdftotext reads it: text
 outside the page box is cut off there, as on paper."""
 
+import logging
 import re
 import shutil
 import subprocess
@@ -97,3 +98,18 @@ def test_no_printed_text_is_smaller_than_12pt():
     sizes = re.findall(r"font-size:\s*([\d.]+)pt", documents._print_css().read_text())
 
     assert sizes and all(float(size) >= 12 for size in sizes), sizes
+
+
+def test_the_pdfs_stylesheet_leaves_out_what_weasyprint_does_not_know(caplog):
+    # Review finding: WeasyPrint warned "Ignored `clip-path: none `, unknown property." on
+    # every PDF; a browser printing the page needs it (GOV.UK Frontend's clip-path).
+    from weasyprint import CSS
+
+    assert "clip-path: none" in documents._print_css().read_text()
+    assert "clip-path" not in documents.pdf_css()
+    assert "caption.govuk-visually-hidden" in documents.pdf_css()
+
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        CSS(string=documents.pdf_css())
+
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -1,4 +1,8 @@
+import contextlib
 import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -7,6 +11,27 @@ from django.core.management.base import BaseCommand, CommandError
 from csp_portal.core.models import Partnership, theme_group_key
 from indicators import periods
 from reports import chart_images, rendering, services
+
+FILE_NAMES = ("report.html", "report.pdf", "report.docx", "report.csv")
+
+
+@dataclass
+class Folder:
+    """Where --out's files go: the folder, the folders this run made for it (outermost
+    first) and the folder inside it the files are written to before they are renamed into
+    place, so a failure half-way leaves no file half-written."""
+
+    path: Path
+    made: list[Path] = field(default_factory=list)
+    staging: Path | None = None
+
+    def discard(self) -> None:
+        """Takes away what this run made (the folders only if empty): nothing was written."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 class Command(BaseCommand):
@@ -22,7 +47,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--partnership", required=True, help="The partnership's slug.")
         parser.add_argument("--period", required=True, help="The month figures run to, YYYY-MM.")
-        parser.add_argument("--theme-group", default="", help="A theme group's name.")
+        parser.add_argument(
+            "--theme-group", default="", help="A theme group's name, in any capitals and spacing."
+        )
         parser.add_argument("--publish", action="store_true", help="Publish it (frozen).")
         parser.add_argument("--out", default="", help="A folder to write the files into.")
 
@@ -36,22 +63,38 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         group = None
         if theme_group:
+            # As imports, the demo and the admin find a group (`theme_group_key`).
             group = found.theme_groups.filter(name_key=theme_group_key(theme_group)).first()
             if group is None:
                 names = ", ".join(found.theme_groups.values_list("name", flat=True)) or "none"
                 raise CommandError(
                     f"{found.name} has no theme group '{theme_group}' (it has: {names})"
                 )
-        if out:
-            self._check_folder(Path(out))
         if (publish or out) and not chart_images.browser_path().exists():
             # Checked before the draft is saved: a failure half-way would leave one behind.
             raise CommandError(
                 f"No Chromium at {chart_images.browser_path()} to draw the charts of the PDF "
                 "and Word files: install Debian's chromium, or set BROWSER_PATH"
             )
+        # Before anything is built or published: the files must have somewhere to go.
+        folder = self._folder(Path(out)) if out else None
         try:
-            report = services.report_default(partnership=found, period=month, theme_group=group)
+            report, files = self._build(found, month, group, publish=publish, out=out)
+        except BaseException:
+            if folder is not None:
+                folder.discard()
+            raise
+        if files:
+            self._write(folder, files, report, published=publish)
+        self.stdout.write(report.get_absolute_url())
+
+    def _build(self, partnership, month, group, *, publish: bool, out: str):
+        """The report saved (and published if asked), and its files if they are to be
+        written out."""
+        try:
+            report = services.report_default(
+                partnership=partnership, period=month, theme_group=group
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         # What the publish page would tell an editor, told here too (it stops nothing),
@@ -71,9 +114,7 @@ class Command(BaseCommand):
                 f"The charts of the PDF and Word files could not be drawn with the browser "
                 f"at {chart_images.browser_path()}, so nothing was saved: {error}"
             ) from None
-        if files:
-            self._write(Path(out), files, report.title, files["snapshot"])
-        self.stdout.write(report.get_absolute_url())
+        return report, files
 
     def _files(self, report, snapshot: dict | None, *, publish: bool, out: str) -> dict | None:
         """Publish the report if asked; its files, when they are to be written out."""
@@ -91,30 +132,70 @@ class Command(BaseCommand):
         csv = rendering.report_csv(snapshot)
         return {"html": html, "pdf": pdf, "docx": docx, "csv": csv, "snapshot": snapshot}
 
-    def _check_folder(self, folder: Path) -> None:
-        """Before anything is built or published: the files must have somewhere to go. The
-        folder is only made when they are written, so a command refused later (a month not
-        begun yet) leaves nothing behind."""
-        if folder.exists():
-            if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
-                raise CommandError(f"Cannot write files into {folder}")
-            return
-        # The nearest folder above it that exists is where it would be made.
-        above = next(parent for parent in folder.absolute().parents if parent.exists())
-        if not above.is_dir():
-            raise CommandError(f"Cannot make the folder {folder}: {above} is not a folder")
-        if not os.access(above, os.W_OK | os.X_OK):
-            raise CommandError(f"Cannot make the folder {folder}: {above} is not writable")
+    def _folder(self, path: Path) -> Folder:
+        """The folder made if need be, each file's name free to be written, and a folder
+        inside it to write into: or a CommandError saying why not."""
+        if path.exists() and not path.is_dir():
+            raise CommandError(f"Cannot write files into {path}: it is not a folder")
+        made = [p for p in (path, *path.parents) if not p.exists() and not p.is_symlink()]
+        folder = Folder(path=path, made=made[::-1])
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            folder.discard()
+            raise CommandError(
+                f"Cannot make the folder {path}: {error.strerror or error}"
+            ) from None
+        try:
+            for name in FILE_NAMES:
+                if (path / name).is_dir():
+                    raise CommandError(f"Cannot write {path / name}: it is a folder")
+            folder.staging = Path(tempfile.mkdtemp(prefix=".build_report-", dir=path))
+        except OSError as error:
+            folder.discard()
+            raise CommandError(
+                f"Cannot write files into {path}: {error.strerror or error}"
+            ) from None
+        except CommandError:
+            folder.discard()
+            raise
+        return folder
 
-    def _write(self, folder: Path, files: dict, title: str, snapshot: dict) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        page = rendering.standalone_page(files["html"], title=title, snapshot=snapshot)
-        (folder / "report.html").write_text(page, encoding="utf-8")
-        (folder / "report.csv").write_text(files["csv"], encoding="utf-8")
+    def _write(self, folder: Folder, files: dict, report, *, published: bool) -> None:
+        """The files written into the staging folder, then renamed into place."""
+        page = rendering.standalone_page(
+            files["html"], title=report.title, snapshot=files["snapshot"]
+        )
+        contents = {"report.html": page.encode(), "report.csv": files["csv"].encode()}
         for kind in ("pdf", "docx"):
             if files[kind] is None:
                 self.stderr.write(
                     f"report.{kind} not written: the {kind.upper()} renderer is not installed yet."
                 )
                 continue
-            (folder / f"report.{kind}").write_bytes(bytes(files[kind]))
+            contents[f"report.{kind}"] = bytes(files[kind])
+        renamed = []
+        try:
+            for name, data in contents.items():
+                (folder.staging / name).write_bytes(data)
+            for name in contents:
+                os.replace(folder.staging / name, folder.path / name)
+                renamed.append(folder.path / name)
+            folder.staging.rmdir()
+        except OSError as error:
+            shutil.rmtree(folder.staging, ignore_errors=True)
+            if published:
+                self.stdout.write(report.get_absolute_url())
+                raise CommandError(
+                    f"The report was published as {report.get_absolute_url()}, but its files "
+                    f"could not be written into {folder.path}: {error}"
+                ) from None
+            # Nobody has a draft's files but the folder: the draft and they go.
+            report.delete()
+            for written in renamed:
+                written.unlink(missing_ok=True)
+            folder.discard()
+            raise CommandError(
+                f"The report's files could not be written into {folder.path}, so nothing was "
+                f"saved: {error}"
+            ) from None
