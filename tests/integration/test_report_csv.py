@@ -92,7 +92,9 @@ def test_a_section_the_editor_hid_is_not_in_the_csv(demo):
     report.sections = [{**s, "shown": s["key"] not in hidden} for s in report.sections]
     report.save()
 
-    version = services.report_publish(report=report, by=None, documents=False).version
+    version = services.report_publish(
+        report=report, by=None, documents=False, reason="Sections hidden"
+    ).version
 
     figures = {figure for _, figure, _, _ in _rows(version.csv)}
     for figure in (
