@@ -35,8 +35,8 @@ The HTML contract (what the report template must produce)
 - The contents list, `<ol class="govuk-list app-report__contents-list">` of `<li><a
   href="#part">` (each part an `h2`): the PDF gives each entry's page (print.css); Word
   gets a table of contents (a TOC field of the `h2`s from the first part listed to the
-  last) that shows the entries, linked, until Word updates it as it opens the file and
-  adds the pages (`word.CONTENTS_FIELD`).
+  last) that shows the entries, linked, until the reader updates the field in Word, which
+  adds the pages (`word.CONTENTS_FIELD`; the file does not ask Word to on opening).
 - Numbered paragraphs, either way: literal numbers, `<p class="app-para"><span
   class="app-para__no">3.2</span> Text</p>` (printed as written, the number in bold),
   or an `<ol>` whose `<li>` hold the text (inline, or `<p>`s), with `start` and
