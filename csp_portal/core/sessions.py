@@ -315,6 +315,7 @@ def signed_in(sender, request, user, **kwargs) -> None:
 
 # Added to the sign-in redirect of a request whose cookie named a sign-in that has ended.
 ENDED_PARAMETER = "ended"
+UNSAVED = "unsaved"  # its value when the request was a form sent (`unsaved_form`)
 
 
 class SignInEndedMiddleware:
@@ -337,7 +338,9 @@ class SignInEndedMiddleware:
         location = response.get("Location", "")
         if location.startswith(resolve_url(settings.LOGIN_URL)):
             joiner = "&" if "?" in location else "?"
-            response["Location"] = f"{location}{joiner}{ENDED_PARAMETER}=1"
+            # A form sent after the sign-in ended was not saved: the page says so.
+            ended = UNSAVED if request.method == "POST" else "1"
+            response["Location"] = f"{location}{joiner}{ENDED_PARAMETER}={ended}"
         return response
 
 
@@ -346,4 +349,12 @@ def sign_in_ended(request) -> bool:
     (`SignInEndedMiddleware`), or sends a cookie naming one."""
     if request.user.is_authenticated:
         return False
-    return request.GET.get(ENDED_PARAMETER) == "1" or getattr(request.session, "lapsed", False)
+    return request.GET.get(ENDED_PARAMETER) in {"1", UNSAVED} or getattr(
+        request.session, "lapsed", False
+    )
+
+
+def unsaved_form(request) -> bool:
+    """Whether the person was sent here by a form they sent after their sign-in ended,
+    which was not saved."""
+    return not request.user.is_authenticated and request.GET.get(ENDED_PARAMETER) == UNSAVED

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import View
 
-from .sessions import sign_in_ended
+from .sessions import sign_in_ended, unsaved_form
 
 
 class SignInForm(AuthenticationForm):
@@ -49,6 +49,7 @@ class SignInView(LoginView):
         )
         context["for_report"] = _names_a_report(context.get("next") or "")
         context["sign_in_ended"] = sign_in_ended(self.request)
+        context["unsaved_form"] = unsaved_form(self.request)
         return context
 
 

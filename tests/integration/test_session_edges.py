@@ -190,6 +190,24 @@ def test_a_session_ended_on_the_server_says_so_where_its_cookie_is_sent(
 
 
 @pytest.mark.django_db
+def test_a_form_sent_after_the_sign_in_ended_is_said_not_saved(client, officer_a, partnership_a):
+    indicator = IndicatorFactory(partnership=partnership_a)
+    url = reverse("indicators:month_sheet", args=[partnership_a.slug, "2016-11"])
+    client.force_login(officer_a)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = client.post(url, {f"i{indicator.pk}-value": "12"})
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    page = client.get(response.url).content.decode()
+    assert ENDED in page
+    assert "What you sent was not saved: sign in, then enter it again." in page
+    # A page only asked for is not said to be unsaved.
+    client.force_login(officer_a)
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert "not saved" not in _sent_to_sign_in(client, url)
+
+
+@pytest.mark.django_db
 def test_an_expired_session_with_its_cookie_still_sent_says_so(client, officer_a, pages):
     client.force_login(officer_a)
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
