@@ -477,13 +477,17 @@ class SheetEntry(NamedTuple):
     version: uuid.UUID  # Indicator.figures_version
     group_id: int | None
     group_name: str | None
+    code: str
+    frequency: str  # whether a published report froze its row: services.sheet_locked
 
 
 _sheet_index = PreparedRows(
     lambda partnership_id: (
         Indicator.objects.filter(partnership_id=partnership_id, active=True)
         .order_by(*BY_THEME_GROUP)
-        .values_list("pk", "figures_version", "theme_group_id", "theme_group__name")
+        .values_list(
+            "pk", "figures_version", "theme_group_id", "theme_group__name", "code", "frequency"
+        )
     ),
     Indicator._meta.get_field("partnership"),
 )

@@ -1,7 +1,7 @@
 """Writes to figures and targets: atomic, validated, audited. Views and imports call these."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -180,13 +180,84 @@ def locked_notices(
             span = f"{words[months[0]]} to {words[months[-1]]}"
         else:
             span = joined(words[month] for month in months)
-        meeting = frozen.meeting_label
-        if frozen.meeting_date:
-            when = f"{frozen.meeting_date.day} {frozen.meeting_date:%B %Y}"
-            meeting = f"{meeting}, {when}" if meeting else when
         notices.append(
-            f"The published report '{frozen.title}'{f' ({meeting})' if meeting else ''} "
-            f"covers {span}: a change needs a reason, and the next report will show it as a "
+            f"{_published_report(frozen)} covers {span}: a change needs a reason, and the next "
+            "report will show it as a revision."
+        )
+    return notices
+
+
+def _published_report(frozen) -> str:
+    """ "The published report 'Update' (Scrutiny panel, 24 January 2017)"."""
+    meeting = frozen.meeting_label
+    if frozen.meeting_date:
+        when = f"{frozen.meeting_date.day} {frozen.meeting_date:%B %Y}"
+        meeting = f"{meeting}, {when}" if meeting else when
+    return f"The published report '{frozen.title}'{f' ({meeting})' if meeting else ''}"
+
+
+def published_versions(partnership) -> list:
+    """Every version published that froze this partnership's figures
+    (`reports.selectors.frozen_by`): read once for the month sheet's notice and the rows
+    it marks. One query."""
+    from reports.selectors import frozen_by  # reports build on us
+
+    return frozen_by([partnership.pk])
+
+
+# At most this many locked indicators are named in the month sheet's notice; more are
+# counted.
+SHEET_LOCKS_NAMED = 3
+
+
+def sheet_locked(
+    partnership, month: datetime.date, published: list, indicators: Iterable[tuple[int, str]]
+) -> frozenset[int]:
+    """Of the month sheet's (indicator pk, frequency) pairs, the indicators whose figure
+    there a published version froze: one that showed the indicator and covers the month
+    (for a quarterly figure, its quarter's last month), as saving checks (a rated target's
+    baseline year left out, as in `locked_notices`). No query: ``published`` is
+    `published_versions`."""
+    from reports.selectors import covered_periods  # reports build on us
+
+    start = partnership.fy_start_month
+    covers = {
+        frozen.version_id: frozenset(covered_periods(frozen.period, start)) for frozen in published
+    }
+    ends = {
+        Indicator.Frequency.MONTHLY: month,
+        Indicator.Frequency.QUARTERLY: periods.quarter_end(month, start),
+    }
+    return frozenset(
+        pk
+        for pk, frequency in indicators
+        if any(
+            frozen.shows(pk) and ends[frequency] in covers[frozen.version_id]
+            for frozen in published
+        )
+    )
+
+
+def sheet_locked_notices(
+    partnership, month: datetime.date, published: list, codes: list[str]
+) -> list[str]:
+    """What the month sheet says up front of the published report covering its month, and
+    of which of its indicators (``codes``: those `sheet_locked`, in page order) that report
+    or an earlier one showed, so a change to their figures needs a reason: the others'
+    figures are not locked. Nothing when the sheet has none. No query."""
+    from reports.selectors import published_covering  # reports build on us
+
+    if not codes:
+        return []
+    notices = []
+    for frozen, _ in published_covering(partnership, [month], published=published):
+        if len(codes) <= SHEET_LOCKS_NAMED:
+            which = f"{joined(codes)}, marked 'Published' below"
+        else:
+            which = f"{len(codes)} of the indicators below, marked 'Published'"
+        notices.append(
+            f"{_published_report(frozen)} covers {periods.month_label(month)} for {which}: a "
+            "change to their figures needs a reason, and the next report will show it as a "
             "revision."
         )
     return notices

@@ -512,18 +512,33 @@ def month_sheet(request, slug, month):
         if response:
             return response
         # Shown again with the person's figures and errors: built afresh, never cached.
-        context["grid"], built = _sheet_rows(partnership, month, rows, form)
+        published = services.published_versions(partnership)
+        locked = services.sheet_locked(
+            partnership, month, published, [(r.indicator.pk, r.indicator.frequency) for r in rows]
+        )
+        context["grid"], built = _sheet_rows(partnership, month, rows, form, locked)
         groups = [(row.indicator.pk, row.indicator.theme_group) for row in rows]
         rows_html = _sheet_html([(pk, g and g.pk, g and g.name) for pk, g in groups], built)
+        codes = [row.indicator.code for row in rows if row.indicator.pk in locked]
     else:
         form = FigureGridForm(None, cells=[], today=today, stray_message=stray_message)
-        # The sheet as opened, whole, under the data version; on a miss, each row under its
-        # indicator's figures version, so a saved figure rebuilds only its own row.
-        key = f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}:{today}"
-        rows_html = cache.get(key)
-        if rows_html is None:
-            context["grid"], rows_html = _sheet_opened(partnership, month, today)
-            cache.set(key, rows_html)
+        # The sheet as opened, whole, under the data version and the versions published
+        # (which rows they froze); on a miss, each row under its indicator's figures version
+        # and whether it is frozen, so a saved figure rebuilds only its own row.
+        published = services.published_versions(partnership)
+        key = ":".join(
+            (
+                f"month-sheet:{partnership.pk}:{partnership.data_version.hex}:{month:%Y-%m}",
+                str(today),
+                key_digest(*(frozen.version_id for frozen in published)),
+            )
+        )
+        kept = cache.get(key)
+        if kept is None:
+            context["grid"], rows_html, codes = _sheet_opened(partnership, month, today, published)
+            cache.set(key, (rows_html, codes))
+        else:
+            rows_html, codes = kept
     return render(
         request,
         "indicators/month_sheet.html",
@@ -539,7 +554,8 @@ def month_sheet(request, slug, month):
             if periods.add_months(month, 1) <= periods.month_start(today)
             else None,
             "future": month > periods.month_start(today),
-            "locked": services.locked_notices(partnership, [(month, periods.month_label(month))]),
+            # Which report covers the month, and which rows it froze (tagged "Published").
+            "locked": services.sheet_locked_notices(partnership, month, published, codes),
             # Where the paste helper sends one indicator's months: {pk} is the indicator.
             "year_grid_url": reverse("indicators:year_grid", args=[slug, 0, year]).replace(
                 "/0/", "/{pk}/", 1
@@ -562,24 +578,34 @@ def _sheet_cells(rows: list[selectors.SheetRow]) -> list[Cell]:
     ]
 
 
-def _sheet_rows(partnership, month, rows, form) -> tuple[list, dict[int, str]]:
-    """The (cell, fields, last year's figure) of each row, and each row's HTML by indicator."""
+def _sheet_rows(
+    partnership, month, rows, form, locked: frozenset[int]
+) -> tuple[list, dict[int, str]]:
+    """The (cell, fields, last year's figure) of each row, and each row's HTML by indicator
+    (those of ``locked`` tagged "Published")."""
     last_year = {row.indicator.pk: row.last_year for row in rows}
     grid = [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()]
-    return grid, month_sheet_rows(partnership, month, grid)
+    return grid, month_sheet_rows(partnership, month, grid, locked)
 
 
-def _sheet_opened(partnership, month, today) -> tuple[list, str]:
+def _sheet_opened(partnership, month, today, published) -> tuple[list, str, list[str]]:
     """The rows of a sheet as opened, each kept under a key naming all it shows: the
     indicator's figures version (its code, title, measure, frequency and figures: any save
-    of it or of its figures makes a new one), the month, today, the partnership's slug (in
-    the links) and financial year (where a quarterly figure is stored). The theme group
-    headings, whose names only the data version follows, are put in between here. The
-    grid of the rows built (not those found kept) is returned for the page's context."""
+    of it or of its figures makes a new one), whether a published version froze its figure
+    (its "Published" tag), the month, today, the partnership's slug (in the links) and
+    financial year (where a quarterly figure is stored). The theme group headings, whose
+    names only the data version follows, are put in between here. The grid of the rows
+    built (not those found kept) is returned for the page's context, and the codes of the
+    frozen rows shown, for the notice above them."""
     entries = selectors.month_sheet_index(partnership)
+    locked = services.sheet_locked(
+        partnership, month, published, [(entry.pk, entry.frequency) for entry in entries]
+    )
     where = f"{month:%Y-%m}:{today}:{partnership.slug}:{partnership.fy_start_month}"
     keys = {
-        entry.pk: f"month-sheet-row:{entry.pk}:{entry.version.hex}:{where}" for entry in entries
+        entry.pk: f"month-sheet-row:{entry.pk}:{entry.version.hex}:{where}"
+        + (":published" if entry.pk in locked else "")
+        for entry in entries
     }
     found = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in found]
@@ -587,14 +613,15 @@ def _sheet_opened(partnership, month, today) -> tuple[list, str]:
     if missing:
         rows = selectors.month_sheet(partnership, month, indicator_ids=missing)
         form = FigureGridForm(None, cells=_sheet_cells(rows), today=today)
-        grid, built = _sheet_rows(partnership, month, rows, form)
+        grid, built = _sheet_rows(partnership, month, rows, form, locked)
         cache.set_many({keys[pk]: html for pk, html in built.items()})
     # A row of an indicator changed since the index was read is built from the newer
     # figures, and so is never older than its key.
     html = {pk: built.get(pk) or found.get(keys[pk]) for pk in keys}
     # One deactivated since the index was read is not built: left out.
-    shown = [(e.pk, e.group_id, e.group_name) for e in entries if html[e.pk] is not None]
-    return grid, _sheet_html(shown, html)
+    shown = [e for e in entries if html[e.pk] is not None]
+    codes = [e.code for e in shown if e.pk in locked]
+    return grid, _sheet_html([(e.pk, e.group_id, e.group_name) for e in shown], html), codes
 
 
 def _sheet_html(entries: list[tuple[int, int | None, str | None]], rows: dict[int, str]) -> str:

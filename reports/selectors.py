@@ -111,17 +111,22 @@ def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
 
 
 def published_covering(
-    partnership: Partnership, months: Iterable[datetime.date], *, indicator_id: int | None = None
+    partnership: Partnership,
+    months: Iterable[datetime.date],
+    *,
+    indicator_id: int | None = None,
+    published: Sequence[Frozen] | None = None,
 ) -> list[tuple[Frozen, list[datetime.date]]]:
     """Of these months, those a published version covers (one that showed the indicator,
     if given), each under the latest such version, in the order of the versions: where a
-    figure page says up front that a change needs a reason. One query. (A rated target's
-    baseline year, locked too, is left out: `locked_baseline` needs one more.)"""
+    figure page says up front that a change needs a reason. One query, none if given the
+    partnership's ``published`` versions (`frozen_by`). (A rated target's baseline year,
+    locked too, is left out: `locked_baseline` needs one more.)"""
     months = list(months)
+    if published is None:
+        published = frozen_by([partnership.pk])
     published = [
-        frozen
-        for frozen in frozen_by([partnership.pk])
-        if indicator_id is None or frozen.shows(indicator_id)
+        frozen for frozen in published if indicator_id is None or frozen.shows(indicator_id)
     ]
     covered = {
         frozen.version_id: frozenset(covered_periods(frozen.period, partnership.fy_start_month))

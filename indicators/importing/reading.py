@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from csp_portal.core.spreadsheet import spreadsheet_text
+from csp_portal.core.text import joined
 from csp_portal.core.zips import zip_problem
 
 from . import registry
@@ -186,37 +187,79 @@ def _width(cells: list[str]) -> int:
     return max((i + 1 for i, cell in enumerate(cells) if cell.strip()), default=0)
 
 
-def _split_number(cells: list[str]) -> str | None:
-    """The first number in these cells that commas split into several ("1", "234" of
-    1,234), joined again, or None."""
+# Columns of the registered tables that hold a number: a number split by its thousands
+# commas is suggested only where the joined number lands in one of them.
+NUMBER_COLUMNS = frozenset(
+    {
+        "value",
+        "numerator",
+        "denominator",
+        "amount",
+        "contribution",
+        "total_budget",
+        "population",
+        "households",
+        "businesses",
+        "tolerance",
+        "stability",
+    }
+)
+_A_NUMBER = re.compile(r"-?£?\d+(\.\d+)?%?")
+
+
+def _split_number(cells: list[str], header: list[str]) -> str | None:
+    """The number that commas split into several cells ("1", "234" of 1,234), joined
+    again, if joining it lines the row up with the heading row: the row then has as many
+    cells as the heading row names columns, the joined number is in a number column, and
+    each cell after it in a number column is blank or a number. Else None: the extra cell
+    came from elsewhere (a note's comma), and a number pair beside it (a numerator and
+    its denominator) is not to blame."""
+    extra = len(cells) - _width(header)
+    names = [name.strip().lower() for name in header]
     for start, cell in enumerate(cells):
-        if not _THOUSANDS_START.fullmatch(cell.strip()):
+        end = start + extra + 1  # the cells joined make up the extra ones
+        if end > len(cells) or not _THOUSANDS_START.fullmatch(cell.strip()):
             continue
-        end = start + 1
-        while end < len(cells) and _THOUSANDS_MORE.fullmatch(cells[end].strip()):
-            end += 1
-        if end < len(cells) and _THOUSANDS_LAST.fullmatch(cells[end].strip()):
-            end += 1
-        if end > start + 1:
-            return ",".join(cell.strip() for cell in cells[start:end])
+        middle, last = cells[start + 1 : end - 1], cells[end - 1]
+        if not all(_THOUSANDS_MORE.fullmatch(c.strip()) for c in middle):
+            continue
+        if not _THOUSANDS_LAST.fullmatch(last.strip()):
+            continue
+        if names[start] not in NUMBER_COLUMNS:
+            continue
+        later = zip(names[start + 1 :], cells[end:], strict=False)
+        if all(
+            name not in NUMBER_COLUMNS or not c.strip() or _A_NUMBER.fullmatch(c.strip())
+            for name, c in later
+        ):
+            return ",".join(c.strip() for c in cells[start:end])
     return None
 
 
-def _wide_row(file: str, number: int, values: list[str], width: int) -> str | None:
+def _wide_row(file: str, number: int, values: list[str], header: list[str]) -> str | None:
     """Why a record with cells right of the heading row's last column is refused, or None
     (blank cells there are none: Excel writes a,b,c,, for a row of three). Read as the
     columns name them, the cells would shift and the extra be lost: 1,234 unquoted is 1
     and 234, stored as 1."""
+    width = _width(header)
     if not any(cell.strip() for cell in values[width:]):
         return None
     cells = _width(values)
     why = f"{file} row {number}: {cells} cells, but the heading row names {width} columns: "
-    split = _split_number(values[:cells])
+    split = _split_number(values[:cells], header)
     if split is not None:
         return f'{why}write {split} as "{split}" (in quotes) or {split.replace(",", "")}'
-    example = ",".join(values[max(width - 1, 0) : cells]).strip()
+    last = max(width - 1, 0)
+    over = [f"'{cell}'" for cell in values[last + 1 : cells]]
+    read = (
+        f"{header[last].strip()} reads '{values[last]}', and {joined(over)} "
+        f"{'is' if len(over) == 1 else 'are'} left over: "
+        if width
+        else ""
+    )
+    example = ",".join(values[last:cells]).strip()
     return (
-        f"{why}a comma inside a cell splits it in two: put such a cell in double quotes "
+        f"{why}{read}a comma inside a cell splits it in two, so put such a cell in double quotes "
         f'("{example}"), or delete the cells right of the last column'
     )
 
@@ -241,7 +284,7 @@ def _read_through(
                 count += bool(values)  # a blank line is no record
                 start = reader.line_num + 1
                 if len(values) > width and len(wide) <= MAX_CONTROL_CELLS:
-                    problem = _wide_row(file, number, values, width)
+                    problem = _wide_row(file, number, values, first)
                     if problem is not None:
                         wide.append(problem)
                 if controls and len(refused) <= MAX_CONTROL_CELLS:

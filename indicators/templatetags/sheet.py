@@ -82,10 +82,22 @@ def _last_year(indicator, last) -> str:
     return shown
 
 
-def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
+# Beside the measure of a month sheet row whose figure a published report froze (the
+# notice above the sheet says so): in the part a pasted row's name leaves out.
+PUBLISHED_TAG = (
+    ' <strong class="govuk-tag govuk-tag--grey app-sheet__tag">Published'
+    '<span class="govuk-visually-hidden"> in a report, so a change needs a reason</span>'
+    "</strong>"
+)
+
+
+def month_sheet_rows(
+    partnership, month, grid, locked: frozenset[int] = frozenset()
+) -> dict[int, SafeString]:
     """Each row of the month sheet by indicator, from (cell, bound fields, last year's
     figure) triples: the indicator's code and title linked to its page, its measure (and
-    the quarter a quarterly figure is stored at), the same month last year (with its
+    the quarter a quarterly figure is stored at, and a "Published" tag if its indicator is
+    one of ``locked``: services.sheet_locked), the same month last year (with its
     numerator and denominator when it has them), and the boxes."""
     esc = escape_text
     month_text = esc(month_label(month))
@@ -115,7 +127,8 @@ def month_sheet_rows(partnership, month, grid) -> dict[int, SafeString]:
             f'          <a class="govuk-link" href="{esc(url)}" tabindex="-1">'
             f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
             '          <span class="govuk-body-s app-sheet__meta">'
-            f"{esc(indicator.get_measure_display())}{quarter}</span>\n"
+            f"{esc(indicator.get_measure_display())}{quarter}"
+            f"{PUBLISHED_TAG if indicator.pk in locked else ''}</span>\n"
             "        </th>\n"
             '        <td class="govuk-table__cell govuk-table__cell--numeric">'
             f'<span class="app-stack__label">{same}: </span>{shown}</td>\n'

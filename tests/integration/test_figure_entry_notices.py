@@ -11,7 +11,7 @@ from django.urls import reverse
 from indicators.models import Actual
 from reports import services as report_services
 from tests.factories import IndicatorFactory, MembershipFactory, ReportFactory
-from tests.factories.series import hate_crime_indicator
+from tests.factories.series import hate_crime_indicator, indicators_with_history
 from tests.integration.test_figure_entry import (
     entered_by_other,
     error_summary,
@@ -59,6 +59,14 @@ def grid_url(indicator, year=2016):
     return reverse("indicators:year_grid", args=[indicator.partnership.slug, indicator.pk, year])
 
 
+SHEET_COVERS = (
+    "The published report 'Hate crime update' (Scrutiny panel, 24 January 2017) covers "
+    "November 2016 for {which}: a change to their figures needs a reason, and the next "
+    "report will show it as a revision."
+)
+PUBLISHED_TAG = 'Published<span class="govuk-visually-hidden"> in a report, so a change'
+
+
 @pytest.mark.django_db
 def test_month_sheet_says_up_front_that_a_published_report_covers_its_month(
     client, officer_a, published, hate_crime
@@ -68,9 +76,77 @@ def test_month_sheet_says_up_front_that_a_published_report_covers_its_month(
     covered = page_text(client.get(sheet_url(hate_crime.partnership)))
     open_month = page_text(client.get(sheet_url(hate_crime.partnership, "2016-12")))
 
-    assert COVERS.format(months="November 2016") in covered
+    assert SHEET_COVERS.format(which="SP 09, marked 'Published' below") in covered
     assert "Reason for changing figures" in covered  # the reason box, shown up front
     assert "The published report" not in open_month
+    assert PUBLISHED_TAG not in open_month
+
+
+@pytest.mark.django_db
+def test_month_sheet_marks_only_the_rows_the_report_locked(
+    client, officer_a, published, hate_crime, partnership_a
+):
+    """Review finding: the notice spoke for the whole sheet, but a report locks only the
+    indicators it showed: SP 10 (no figures then, so not shown) saved with no reason."""
+    asb = IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+
+    for _ in range(2):  # built, then from the cache
+        response = client.get(url)
+        assert SHEET_COVERS.format(which="SP 09, marked 'Published' below") in page_text(response)
+        assert PUBLISHED_TAG in table_row(response, "Police recorded hate crime")
+        assert "Published" not in table_row(response, "ASB")
+
+    saved = client.post(url, form_data(response) | {f"i{asb.pk}-v": "12"})
+    assert saved.status_code == 302
+    assert Actual.objects.get(indicator=asb, period=NOV_2016).value == 12
+
+
+@pytest.mark.django_db
+def test_month_sheet_counts_the_locked_rows_when_many(client, officer_a, partnership_a):
+    indicators_with_history(partnership_a, 5, last=NOV_2016)
+    IndicatorFactory(partnership=partnership_a, code="SP 99", title="Not shown")
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a))
+
+    which = "5 of the indicators below, marked 'Published'"
+    assert SHEET_COVERS.format(which=which) in page_text(response)
+    assert page_text(response).count(PUBLISHED_TAG) == 5
+    assert "Published" not in table_row(response, "Not shown")
+
+
+@pytest.mark.django_db
+def test_month_sheet_says_nothing_when_the_report_locked_none_of_its_rows(
+    client, officer_a, published, hate_crime, partnership_a
+):
+    hate_crime.active = False
+    hate_crime.save()
+    IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a))
+
+    assert "The published report" not in page_text(response)
+    assert PUBLISHED_TAG not in page_text(response)
+
+
+@pytest.mark.django_db
+def test_month_sheet_kept_before_a_report_is_published_marks_its_rows_after(
+    client, officer_a, hate_crime, partnership_a
+):
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+    assert PUBLISHED_TAG not in page_text(client.get(url))
+
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+
+    response = client.get(url)
+    assert PUBLISHED_TAG in table_row(response, "Police recorded hate crime")
 
 
 @pytest.mark.django_db

@@ -40,18 +40,43 @@ def refused(path) -> list[str]:
 
 # A CSV row with more cells than its heading row -------------------------------------
 
+ACTUALS_HEADING = "partnership,indicator,period,value,numerator,denominator,note\n"
 WIDE_ROWS = {
     "thousands": (
         "partnership,indicator,period,value\npartnership-a,HC 01,2017-03,1,234\n",
         "actuals.csv row 2: 5 cells, but the heading row names 4 columns: write 1,234 as "
         '"1,234" (in quotes) or 1234',
     ),
+    # Joined, 12,500 still leaves "extra" over: quoting it would not line the row up.
     "thousands_and_more": (
         "partnership,indicator,period,value\n"
         "partnership-a,HC 01,2017-02,3\n"
         "partnership-a,HC 01,2017-03,12,500,extra\n",
-        "actuals.csv row 3: 6 cells, but the heading row names 4 columns: write 12,500 as "
-        '"12,500" (in quotes) or 12500',
+        "actuals.csv row 3: 6 cells, but the heading row names 4 columns: value reads '12', "
+        "and '500' and 'extra' are left over: a comma inside a cell splits it in two, so "
+        'put such a cell in double quotes ("12,500,extra"), or delete the cells right of the last '
+        "column",
+    ),
+    "denominator_with_a_note": (
+        f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,,45,1,500,checked\n",
+        "actuals.csv row 2: 8 cells, but the heading row names 7 columns: write 1,500 as "
+        '"1,500" (in quotes) or 1500',
+    ),
+    # Review finding: the comma is in the note, yet 45,500 (a numerator and its
+    # denominator) was blamed, and the advice to join them would have lost a figure.
+    "comma_in_a_note_beside_a_pair": (
+        f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,,45,500,Revised by the provider, see note\n",
+        "actuals.csv row 2: 8 cells, but the heading row names 7 columns: note reads "
+        "'Revised by the provider', and ' see note' is left over: a comma inside a cell "
+        'splits it in two, so put such a cell in double quotes ("Revised by the provider, see '
+        'note"), or delete the cells right of the last column',
+    ),
+    # 1,500 joined would be a note, not a number column's: not a thousands comma to blame.
+    "number_in_a_text_column": (
+        f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,12,,,1,500\n",
+        "actuals.csv row 2: 8 cells, but the heading row names 7 columns: note reads '1', "
+        "and '500' is left over: a comma inside a cell splits it in two, so put such a cell in "
+        'double quotes ("1,500"), or delete the cells right of the last column',
     ),
     "with_a_note": (
         "partnership,indicator,period,value,note\npartnership-a,HC 01,2017-03,1,234,checked\n",
@@ -61,9 +86,10 @@ WIDE_ROWS = {
     "words": (
         "partnership,indicator,period,value,note\n"
         "partnership-a,HC 01,2017-03,12,Revised, by police\n",
-        "actuals.csv row 2: 6 cells, but the heading row names 5 columns: a comma inside a "
-        'cell splits it in two: put such a cell in double quotes ("Revised, by police"), or '
-        "delete the cells right of the last column",
+        "actuals.csv row 2: 6 cells, but the heading row names 5 columns: note reads "
+        "'Revised', and ' by police' is left over: a comma inside a cell splits it in two, "
+        'so put such a cell in double quotes ("Revised, by police"), or delete the cells right '
+        "of the last column",
     ),
 }
 
