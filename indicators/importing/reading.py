@@ -257,10 +257,11 @@ def _wide_row(file: str, number: int, values: list[str], header: list[str]) -> s
         if width
         else ""
     )
-    example = ",".join(values[last:cells]).strip()
+    # Which cell held the comma cannot be told (a description's, a note's...): no cell is
+    # named as the one to quote, and deleting the cells left over would shift the columns.
     return (
-        f"{why}{read}a comma inside a cell splits it in two, so put such a cell in double quotes "
-        f'("{example}"), or delete the cells right of the last column'
+        f"{why}{read}a comma inside a cell splits it in two, so put each cell that holds a "
+        'comma in double quotes ("Burglary, robbery and theft")'
     )
 
 

@@ -54,8 +54,7 @@ WIDE_ROWS = {
         "partnership-a,HC 01,2017-03,12,500,extra\n",
         "actuals.csv row 3: 6 cells, but the heading row names 4 columns: value reads '12', "
         "and '500' and 'extra' are left over: a comma inside a cell splits it in two, so "
-        'put such a cell in double quotes ("12,500,extra"), or delete the cells right of the last '
-        "column",
+        'put each cell that holds a comma in double quotes ("Burglary, robbery and theft")',
     ),
     "denominator_with_a_note": (
         f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,,45,1,500,checked\n",
@@ -68,15 +67,16 @@ WIDE_ROWS = {
         f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,,45,500,Revised by the provider, see note\n",
         "actuals.csv row 2: 8 cells, but the heading row names 7 columns: note reads "
         "'Revised by the provider', and ' see note' is left over: a comma inside a cell "
-        'splits it in two, so put such a cell in double quotes ("Revised by the provider, see '
-        'note"), or delete the cells right of the last column',
+        'splits it in two, so put each cell that holds a comma in double quotes ("Burglary, '
+        'robbery and theft")',
     ),
     # 1,500 joined would be a note, not a number column's: not a thousands comma to blame.
     "number_in_a_text_column": (
         f"{ACTUALS_HEADING}partnership-a,HC 01,2017-03,12,,,1,500\n",
         "actuals.csv row 2: 8 cells, but the heading row names 7 columns: note reads '1', "
-        "and '500' is left over: a comma inside a cell splits it in two, so put such a cell in "
-        'double quotes ("1,500"), or delete the cells right of the last column',
+        "and '500' is left over: a comma inside a cell splits it in two, so put each cell that "
+        "holds a comma in "
+        'double quotes ("Burglary, robbery and theft")',
     ),
     "with_a_note": (
         "partnership,indicator,period,value,note\npartnership-a,HC 01,2017-03,1,234,checked\n",
@@ -88,8 +88,7 @@ WIDE_ROWS = {
         "partnership-a,HC 01,2017-03,12,Revised, by police\n",
         "actuals.csv row 2: 6 cells, but the heading row names 5 columns: note reads "
         "'Revised', and ' by police' is left over: a comma inside a cell splits it in two, "
-        'so put such a cell in double quotes ("Revised, by police"), or delete the cells right '
-        "of the last column",
+        'so put each cell that holds a comma in double quotes ("Burglary, robbery and theft")',
     ),
 }
 
