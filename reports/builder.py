@@ -856,6 +856,14 @@ def shown_partnership_ids(snapshot: dict, own: int) -> list[int]:
     )
 
 
+def covered_partnership_ids(snapshot: dict) -> list[int]:
+    """The partnerships an overview covers (`ReportVersion.covered`): each of its blocks',
+    figures shown or not; none for any other report."""
+    if snapshot.get("kind") != "overview":
+        return []
+    return sorted({block["partnership_id"] for block in snapshot.get("overview", [])})
+
+
 def has_charts(snapshot: dict) -> bool:
     """Whether the report draws any chart (its page then loads the charting script)."""
     return any(entry.get("charts") for entry in snapshot.get("indicators", {}).values())

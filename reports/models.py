@@ -290,6 +290,10 @@ class ReportVersion(models.Model):
     # with a figure in its blocks (not the one it was filed under, unless it covers it).
     # What a check of one partnership's figures looks its locking versions up by.
     partnerships_shown = models.ManyToManyField(Partnership, blank=True, related_name="+")
+    # An overview's: every partnership it covered when published, figures shown or not (its
+    # name and news are in it). Its members read the version under it; a later edit of the
+    # draft's partnerships reaches the next version only. Empty for a partnership's report.
+    covered = models.ManyToManyField(Partnership, blank=True, related_name="+")
     html = models.TextField()
     csv = models.TextField()
     pdf = models.BinaryField(null=True, blank=True)

@@ -309,14 +309,25 @@ def published_since(partnership_id: int, since: datetime.datetime | None) -> Rep
     return versions.only("title", "published_at", "report_id").order_by("published_at").first()
 
 
-def filed_or_covering(partnership: Partnership, prefix: str = "") -> Q:
-    """Reports filed under the partnership, and overviews filed under another that cover
-    it (``prefix``: the path to the report, "report__" from a version). An overview is
-    read under a partnership it covers by that partnership's members, once published."""
-    covering = Report.covers.through.objects.filter(partnership=partnership).values("report_id")
-    return Q(**{f"{prefix}partnership": partnership}) | Q(
-        **{f"{prefix}kind": Report.Kind.OVERVIEW, f"{prefix}pk__in": covering}
+def filed_or_covering(partnership: Partnership) -> Q:
+    """Reports filed under the partnership, and overviews filed under another with a
+    published version that covered it. An overview is read under a partnership it covered
+    by that partnership's members, version by version (`covering_versions`), whatever its
+    draft covers now."""
+    covering = ReportVersion.covered.through.objects.filter(partnership=partnership).values(
+        "reportversion__report_id"
     )
+    return Q(partnership=partnership) | Q(kind=Report.Kind.OVERVIEW, pk__in=covering)
+
+
+def covering_versions(partnership: Partnership) -> Q:
+    """The versions read under the partnership: those of its own reports, and those of
+    overviews filed elsewhere that covered it when published (not others of the same
+    overview: a version covering other partnerships shows their figures, not its own)."""
+    covering = ReportVersion.covered.through.objects.filter(partnership=partnership).values(
+        "reportversion_id"
+    )
+    return Q(report__partnership=partnership) | Q(pk__in=covering)
 
 
 def report_list(
@@ -337,8 +348,12 @@ def report_list(
     versions = ReportVersion.objects.filter(report__in=[r.pk for r in reports]).only(
         "report_id", "number", "title", "exempt", "meeting_label", "meeting_date", "published_at"
     )
+    if covered:
+        versions = versions.filter(covering_versions(partnership))
     if not exempt:
-        versions = versions.filter(exempt=False).exclude(partnerships_shown__reports_public=False)
+        versions = versions.filter(exempt=False).exclude(
+            Q(partnerships_shown__reports_public=False) | Q(covered__reports_public=False)
+        )
     latest: dict[int, ReportVersion] = {}
     for version in versions.order_by("report_id", "number"):
         latest[version.report_id] = version
@@ -361,11 +376,14 @@ def report_for(partnership: Partnership, pk: int, *, covering: bool = False) -> 
     return Report.objects.select_related("partnership", "theme_group", "meeting").get(where, pk=pk)
 
 
-def versions_of(report: Report) -> list[ReportVersion]:
+def versions_of(report: Report, *, under: Partnership | None = None) -> list[ReportVersion]:
     """Every published version, newest first, without their stored files, each saying
-    whether its PDF and Word files were made (``has_pdf``, ``has_docx``)."""
+    whether its PDF and Word files were made (``has_pdf``, ``has_docx``); ``under``: only
+    those read under that partnership (`covering_versions`: of an overview filed elsewhere,
+    those that covered it)."""
+    where = covering_versions(under) if under is not None else Q()
     return list(
-        ReportVersion.objects.filter(report=report)
+        ReportVersion.objects.filter(where, report=report)
         .defer(*HEAVY)
         .select_related("published_by")
         .annotate(
@@ -377,12 +395,12 @@ def versions_of(report: Report) -> list[ReportVersion]:
 
 
 def published_versions(partnership: Partnership, pk: int) -> list[ReportVersion]:
-    """``versions_of`` for the partnership's report ``pk`` (or an overview covering it, filed
-    elsewhere: `filed_or_covering`), each with the report and its relations already loaded
-    (as ``report_for`` loads them): one query; empty for a draft or another partnership's
-    report."""
+    """``versions_of`` for the partnership's report ``pk`` (or, of an overview filed
+    elsewhere, the versions that covered it: `covering_versions`), each with the report and
+    its relations already loaded (as ``report_for`` loads them): one query; empty for a
+    draft or another partnership's report."""
     return list(
-        ReportVersion.objects.filter(filed_or_covering(partnership, "report__"), report_id=pk)
+        ReportVersion.objects.filter(covering_versions(partnership), report_id=pk)
         # The figures shown (decoded per row) and the editor's texts are not for this list.
         .defer(*HEAVY, *LIST_DEFERRED)
         .select_related("published_by", "report__partnership", "report__theme_group")
@@ -423,14 +441,15 @@ def overview_filers(partnership_ids: set[int]) -> list[int]:
 
 def overview_versions_public(report: Report, versions: list[ReportVersion]) -> list[ReportVersion]:
     """Those of an overview's published versions the public may read: every partnership
-    the overview covers, and every one whose figures a version showed, makes its reports
-    public. Scrutiny papers are public documents, but only where each partnership chose."""
+    the overview covers, every one the version covered when published, and every one whose
+    figures it showed, makes its reports public. Scrutiny papers are public documents, but
+    only where each partnership chose."""
     if report.covers.filter(reports_public=False).exists():
         return []
     closed = set(
-        ReportVersion.partnerships_shown.through.objects.filter(
-            reportversion__in=[v.pk for v in versions], partnership__reports_public=False
-        ).values_list("reportversion_id", flat=True)
+        ReportVersion.objects.filter(pk__in=[v.pk for v in versions])
+        .filter(Q(partnerships_shown__reports_public=False) | Q(covered__reports_public=False))
+        .values_list("pk", flat=True)
     )
     return [v for v in versions if v.pk not in closed]
 

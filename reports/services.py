@@ -395,6 +395,7 @@ def _store(
     # the save).
     shown = builder.shown_partnership_ids(snapshot, report.partnership_id)
     version.partnerships_shown.add(*shown)
+    version.covered.add(*builder.covered_partnership_ids(snapshot))
     data_version.data_changed(partnership_ids=set(shown) - {report.partnership_id})
     return version
 

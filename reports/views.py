@@ -100,7 +100,8 @@ def _open_to(request, report, versions: list[ReportVersion], partnership) -> lis
     draft now says, and ticking "exempt" on the draft withdraws every version from the
     public at once. An overview reaches the public only while every partnership it covers
     makes its reports public (`selectors.overview_versions_public`), and only under the
-    partnership it is filed under; under another it covers, its members read it."""
+    partnership it is filed under; under another, its members read the versions that
+    covered it when published (``versions`` are those already: `selectors.covering_versions`)."""
     if report.partnership_id != partnership.pk:
         return versions if has_access(request.user, partnership, Access.PUBLISHED) else []
     if has_access(request.user, report.partnership, Access.PUBLISHED):
@@ -640,7 +641,9 @@ def report_file(request, slug, pk, kind):
         report = selectors.report_for(partnership, pk, covering=True)
     except Report.DoesNotExist:
         raise Http404("No report found") from None
-    versions = _open_to(request, report, selectors.versions_of(report), partnership)
+    versions = _open_to(
+        request, report, selectors.versions_of(report, under=partnership), partnership
+    )
     if not versions:
         raise Http404("No published report")
     asked = request.GET.get("version")

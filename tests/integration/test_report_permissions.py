@@ -691,3 +691,96 @@ def test_a_covered_partnerships_list_costs_the_same_however_many_overviews(
         return len(captured)
 
     assert count(1) == count(3)
+
+
+def _read_as(client, user, partnership_slug, overview, *number):
+    client.force_login(user)
+    name = "reports:version" if number else "reports:detail"
+    page = client.get(reverse(name, args=[partnership_slug, overview.pk, *number]))
+    csv = client.get(
+        reverse("reports:csv", args=[partnership_slug, overview.pk]),
+        {"version": number[0]} if number else {},
+    )
+    listed = client.get(reverse("reports:list", args=[partnership_slug])).content.decode()
+    return page, csv, listed
+
+
+@pytest.mark.django_db
+def test_an_overviews_version_is_read_under_the_partnerships_it_covered_when_published(
+    client, overview, admin_user, panel_b, panel_c, partnership_a, partnership_c
+):
+    """Review finding: access followed the draft's covers now. Filed under A covering A and
+    B, version 1 published with B's figures, the draft then made to cover A and C: C's panel
+    read version 1 and its CSV (B's figures), and B's panel got 404 for its own figures."""
+    services.report_publish(report=overview, by=admin_user)
+    overview.covers.set([partnership_a, partnership_c])
+    detail = reverse("reports:detail", args=["partnership-c", overview.pk])
+
+    c_page, c_csv, c_list = _read_as(client, panel_c, "partnership-c", overview, 1)
+    c_latest = client.get(detail)
+    b_page, b_csv, b_list = _read_as(client, panel_b, "partnership-b", overview, 1)
+    b_latest = client.get(reverse("reports:detail", args=["partnership-b", overview.pk]))
+
+    assert (c_page.status_code, c_csv.status_code, c_latest.status_code) == (404, 404, 404)
+    assert b"Partnership B" not in c_page.content + c_latest.content
+    assert b"B 99" not in c_csv.content
+    assert "Overview" not in c_list
+    assert (b_page.status_code, b_csv.status_code, b_latest.status_code) == (200, 200, 200)
+    assert b"unpublished indicator" in b_page.content and b"B 99" in b_csv.content
+    assert f'href="{reverse("reports:detail", args=["partnership-b", overview.pk])}"' in b_list
+
+    # Version 2 covers A and C: C reads it alone, B still reads version 1 alone.
+    services.report_publish(report=overview, by=admin_user, reason="Covers C, not B")
+    c_latest = client.get(detail)  # still signed in as B's panel member: 404
+    assert c_latest.status_code == 404
+    c_one, c_csv_one, _ = _read_as(client, panel_c, "partnership-c", overview, 1)
+    c_two, c_csv_two, c_list = _read_as(client, panel_c, "partnership-c", overview, 2)
+    c_latest = client.get(detail)
+    b_one, b_csv_one, _ = _read_as(client, panel_b, "partnership-b", overview, 1)
+    b_two, b_csv_two, b_list = _read_as(client, panel_b, "partnership-b", overview, 2)
+    b_latest = client.get(reverse("reports:detail", args=["partnership-b", overview.pk]))
+
+    assert [r.status_code for r in (c_one, c_csv_one, c_two, c_csv_two)] == [404, 404, 200, 200]
+    assert b"Partnership B" not in c_two.content and b"B 99" not in c_csv_two.content
+    assert c_latest.status_code == 200 and b"version 1" not in c_latest.content.lower()
+    assert f'href="{detail}"' in c_list
+    assert [r.status_code for r in (b_one, b_csv_one, b_two, b_csv_two)] == [200, 200, 404, 404]
+    assert b_latest.status_code == 200 and b"unpublished indicator" in b_latest.content
+    assert ReportVersion.objects.get(report=overview, number=2).pk not in {
+        v.pk for v in b_latest.context["versions"]
+    }
+    assert f'href="{reverse("reports:detail", args=["partnership-b", overview.pk])}"' in b_list
+
+
+@pytest.mark.django_db
+def test_an_overview_version_records_every_partnership_it_covered(
+    overview, admin_user, partnership_a, partnership_b, partnership_c
+):
+    """A covered partnership with no figures shown is covered all the same (its name and
+    news are in the version), though its figures lock nothing."""
+    overview.covers.set([partnership_a, partnership_b, partnership_c])
+
+    version = services.report_publish(report=overview, by=admin_user).version
+
+    assert set(version.covered.all()) == {partnership_a, partnership_b, partnership_c}
+    assert partnership_c not in set(version.partnerships_shown.all())
+
+
+@pytest.mark.django_db
+def test_a_version_covering_a_partnership_not_public_stays_closed_when_the_draft_drops_it(
+    client, overview, admin_user, partnership_a, partnership_b, partnership_c
+):
+    """C (no figures, so not among those the version showed) keeps its reports from the
+    public: the version covering it stays closed after the draft covers A and B only."""
+    overview.covers.set([partnership_a, partnership_c])
+    services.report_publish(report=overview, by=admin_user)
+    overview.covers.set([partnership_a, partnership_b])
+    for partnership in (partnership_a, partnership_b):
+        partnership.reports_public = True
+        partnership.save()
+
+    page = client.get(reverse("reports:detail", args=["partnership-a", overview.pk]))
+    listed = client.get(reverse("reports:list", args=["partnership-a"])).content
+
+    assert page.status_code == 404
+    assert b"Overview" not in listed
