@@ -228,8 +228,9 @@ def test_copy_forward_refuses_a_reference_the_new_year_has_in_other_capitals(pcc
         )
 
     assert refused.value.messages == [
-        "2018/19 already has line ci  01, so nothing was copied. Change or remove those "
-        "lines first."
+        "2018/19 already has line ci  01, so nothing was copied. Change those lines' "
+        "references first, or remove them (“Remove this line” on a line's change page, for a "
+        "line with no progress updates)."
     ]
 
 
