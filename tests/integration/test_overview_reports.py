@@ -494,13 +494,16 @@ def test_an_overviews_red_indicator_marks_its_actions_overdue_or_carried_over(co
         if re.search("Late one|Due later|Older one", item)
     )
     lead = "(lead: Somewhere Police)"
-    assert listed == [
-        f"{on_time.reference} Due later {lead}, due 1 March 2017: Red",
-        # Green, so not overdue (as the action plan judges it), but from last year's plan.
-        f"{carried.reference} Older one {lead}, due 1 May 2016: Green; carried over from an "
-        "earlier year's plan (Plan 15, 2015/16)",
-        f"Overdue {late.reference} Late one {lead}, due 30 September 2016: Amber",
-    ]
+    # Sorted both sides: the factories' references ("1.9", "1.10") depend on the tests before.
+    assert listed == sorted(
+        [
+            f"{on_time.reference} Due later {lead}, due 1 March 2017: Red",
+            # Green, so not overdue (as the action plan judges it), but from last year's plan.
+            f"{carried.reference} Older one {lead}, due 1 May 2016: Green; carried over from an "
+            "earlier year's plan (Plan 15, 2015/16)",
+            f"Overdue {late.reference} Late one {lead}, due 30 September 2016: Amber",
+        ]
+    )
     assert 'class="govuk-tag app-overdue">Overdue</strong>' in html
 
 
