@@ -339,14 +339,16 @@ CHANGE_LABELS = {ActionsChange.Subject.ACTION: {"closed_at": "closed on"}}
 
 
 def row_changes(row, *, every: bool = False) -> ChangesShown:
-    """The recorded changes to a plan (with its objectives'), objective, action, risk,
-    cross-theme issue or recommendation, newest first, in words: the latest few, or
-    ``every`` one; one query. An action's status changes are its updates
-    (`action_history`), not here."""
+    """The recorded changes to a plan (with its objectives', and its actions' removals,
+    of rows removed too), objective, action, risk, cross-theme issue or recommendation,
+    newest first, in words: the latest few, or ``every`` one; one query. An action's
+    status changes are its updates (`action_history`), not here."""
     found = Q(subject=_SUBJECT_OF[type(row)], object_id=row.pk)
     if isinstance(row, ActionPlan):
-        objectives = Objective.objects.filter(plan=row).values("pk")
-        found |= Q(subject=ActionsChange.Subject.OBJECTIVE, object_id__in=objectives)
+        # Its objectives' changes and its actions' removals, removed ones' too.
+        subject = ActionsChange.Subject
+        found |= Q(subject=subject.OBJECTIVE, parent_object_id=row.pk)
+        found |= Q(subject=subject.ACTION, parent_object_id=row.pk, new__isnull=True)
     start = _partnership_of(row).fy_start_month
     return changes_shown(
         ActionsChange.objects.filter(found),

@@ -154,8 +154,11 @@ SUBJECTS = {
     CrossThemeIssue: ActionsChange.Subject.ISSUE,
     Recommendation: ActionsChange.Subject.RECOMMENDATION,
 }
-# Kept by action_update_add, whose updates are the history of an action's status.
-NOT_AUDITED = {"partnership", "plan", "status", "latest_update", "updated_on"}
+# Named by the record itself (its partnership), or by the page it shows on.
+NOT_AUDITED = {"partnership", "plan"}
+# An action's status, kept by action_update_add: its updates are the history of it. A
+# risk's, an issue's or a recommendation's status is a field like any other.
+NOT_AUDITED_OF = {Action: NOT_AUDITED | {"status", "latest_update", "updated_on"}}
 # Set by saving, not on a form, yet changed by an import (closed_on): audited all the same.
 AUDITED_UNEDITABLE = {"closed_at"}
 # What _snapshot and _audit read of a row's relations (names, and the partnership), read
@@ -181,7 +184,7 @@ def _snapshot(row: Model | None) -> dict | None:
             continue
         if not field.editable and field.name not in AUDITED_UNEDITABLE:
             continue
-        if field.name in NOT_AUDITED:
+        if field.name in NOT_AUDITED_OF.get(type(row), NOT_AUDITED):
             continue
         value = getattr(row, field.name)
         if field.many_to_many:
@@ -211,6 +214,7 @@ def _change_record(row: Model, *, old: dict | None, new: dict | None, by, source
         partnership=_partnership_of(row),
         subject=SUBJECTS[type(row)],
         object_id=row.pk,
+        parent_object_id=row.plan_id if isinstance(row, Objective | Action) else None,
         source=source,
         changed_by=by,
     )

@@ -584,12 +584,20 @@ def _apply_action(item, ctx, stored: _Stored) -> str:
         )[0]
         changed = True
     if current is None:
+        # A new action's one update is its latest: its status and text are the action's
+        # (action_update_add stores them; ``action`` was read before).
+        status, text = update if update is not None else (action.status, "")
         ctx.row_changed(
             "actions",
             _action_key(item, ctx),
             new=values_described(
                 Action,
-                {"description": action.description, "status": action.status, "due": action.due},
+                {
+                    "description": action.description,
+                    "status": status,
+                    "due": action.due,
+                    "latest_update": text,
+                },
             ),
         )
         return "created"

@@ -828,6 +828,7 @@ def _removal(request, partnership, row, **page) -> HttpResponse:
     return removal_view(
         request,
         RemovalPage(partnership=partnership, **page),
+        row=row,
         refusals=services.removal_refusals(row),
         remove=lambda: services.row_remove(row=row, by=request.user),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 
-from csp_portal.core.change_log import ChangesShown, changes_shown
+from csp_portal.core.change_log import ChangesShown, changes_shown, day_in_words
 from csp_portal.core.models import Partnership, ThemeGroup
 from indicators import periods
 
@@ -263,11 +263,12 @@ def row_changes(
     row: FundingStream | CommissioningLine | ProgressUpdate, *, every: bool = False
 ) -> ChangesShown:
     """The recorded changes to a funding stream, a progress update, or a line with its
-    updates', newest first, in words: the latest few, or ``every`` one; one query."""
+    updates' (removed ones' too; each named by its day in words), newest first, in
+    words: the latest few, or ``every`` one; one query."""
     found = Q(subject=_SUBJECT_OF[type(row)], object_id=row.pk)
     if isinstance(row, CommissioningLine):
-        updates = ProgressUpdate.objects.filter(line=row).values("pk")
-        found |= Q(subject=CommissioningChange.Subject.UPDATE, object_id__in=updates)
+        # Its updates', removed ones' too.
+        found |= Q(subject=CommissioningChange.Subject.UPDATE, parent_object_id=row.pk)
     partnership = row.line.partnership if isinstance(row, ProgressUpdate) else row.partnership
     start = partnership.fy_start_month
     return changes_shown(
@@ -275,4 +276,5 @@ def row_changes(
         CHANGED_MODELS,
         every=every,
         shown={"financial_year": lambda year: periods.fy_label(year, start)},
+        named={CommissioningChange.Subject.UPDATE: day_in_words},
     )

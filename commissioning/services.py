@@ -130,6 +130,7 @@ def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
         partnership=partnership,
         subject=subject,
         object_id=obj.pk if obj is not None else None,
+        parent_object_id=obj.line_id if isinstance(obj, ProgressUpdate) else None,
         source=source,
         changed_by=by,
     )

@@ -367,6 +367,7 @@ def _removal(request, row, **page) -> HttpResponse:
     return removal_view(
         request,
         RemovalPage(**page),
+        row=row,
         refusals=services.removal_refusals(row),
         remove=lambda: services.row_remove(row=row, by=request.user),
     )

@@ -5,6 +5,7 @@ from its old value to its new, as the site writes them ("Due date from 1 March 2
 15 January 2027", "Amount from £1,250 to £2,000")."""
 
 import datetime
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -95,6 +96,23 @@ def change_words(
     return changes_described(model, before, after, labels={**named, **(labels or {})})
 
 
+ISO_DAY_AT_END = re.compile(r"(\d{4}-\d{2}-\d{2})$")
+
+
+def day_in_words(label: str) -> str:
+    """A label ending in a day as ISO ("CI 01 2010/11 update 2011-01-20", as a progress
+    update's records were named) with the day as the site writes it ("… 20 January 2011")."""
+
+    def words(found: re.Match) -> str:
+        try:
+            day = datetime.date.fromisoformat(found.group(1))
+        except ValueError:
+            return found.group(1)
+        return f"{day.day} {day:%B %Y}"
+
+    return ISO_DAY_AT_END.sub(words, label)
+
+
 def changes_shown(
     records: QuerySet,
     models: Mapping[str, type[Model]],
@@ -102,17 +120,19 @@ def changes_shown(
     every: bool = False,
     labels: Mapping[str, Mapping[str, str]] | None = None,
     shown: Mapping[str, Callable[[Any], Any]] | None = None,
+    named: Mapping[str, Callable[[str], str]] | None = None,
 ) -> ChangesShown:
     """The latest `CHANGES_SHOWN` of these recorded changes (``every``: all of them),
     newest first, in words, and how many there are: one query, however many are shown.
     ``models``: the model of each subject; ``labels``: a subject's names for its fields;
-    ``shown``: how a field's value is shown (`change_words`)."""
+    ``shown``: how a field's value is shown (`change_words`); ``named``: how a subject's
+    stored label is shown (`day_in_words`)."""
     found = list(
         records.select_related("changed_by")
         .annotate(total=Window(Count("pk")))
         .order_by("-changed_at", "-pk")[: None if every else CHANGES_SHOWN]
     )
-    labels = labels or {}
+    labels, named = labels or {}, named or {}
     rows = []
     for change in found:
         person = change.changed_by
@@ -122,7 +142,7 @@ def changes_shown(
                 at=change.changed_at,
                 who=who,
                 source="" if change.source == "form" else change.source,
-                label=change.label,
+                label=named.get(change.subject, str)(change.label),
                 changes=change_words(
                     models[change.subject],
                     change.old,

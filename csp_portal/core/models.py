@@ -265,6 +265,10 @@ class ChangeRecord(models.Model):
     app's record (commissioning, action plans) names its subjects and its partnership."""
 
     object_id = models.PositiveIntegerField(null=True, blank=True)
+    # The row it belongs to, whose page lists its changes, removed or not: an objective's
+    # or action's plan, a progress update's line. None for a row that belongs to none (or
+    # one removed before this was kept).
+    parent_object_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
     label = models.CharField(max_length=250)
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)

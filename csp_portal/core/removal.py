@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 ASK = "or ask an administrator"
@@ -62,6 +63,23 @@ def advice(instead: str) -> str:
     return f"{instead}, {ASK}." if instead else "ask an administrator if it must go."
 
 
+def for_administrator(refusal: str) -> str:
+    """A refusal as an administrator reads it: not to ask an administrator, but that
+    they may delete the row in the admin (the page links its delete page)."""
+    return refusal.replace(ASK, "or delete it in the admin").replace(
+        advice(""), "delete it in the admin if it must go."
+    )
+
+
+def admin_delete_url(row) -> str | None:
+    """The admin's delete page of the row, if the admin has one."""
+    opts = row._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[row.pk])
+    except NoReverseMatch:
+        return None
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """ "1 update", "3 updates"."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
@@ -84,10 +102,11 @@ class RemovalPage:
     note: str = ""  # more to say before removing (how to move a line to another year)
 
 
-def removal_view(request, page: RemovalPage, *, refusals, remove):
+def removal_view(request, page: RemovalPage, *, row, refusals, remove):
     """The confirmation page (GET), and the removal (POST): ``remove()`` calls the
     service, which checks again with the row locked and raises ValidationError, writing
-    nothing, if it may not go (someone added an update meanwhile); the page then says why."""
+    nothing, if it may not go (someone added an update meanwhile); the page then says why.
+    An administrator refused is pointed to the row's delete page in the admin."""
     errors = []
     if request.method == "POST":
         try:
@@ -98,8 +117,19 @@ def removal_view(request, page: RemovalPage, *, refusals, remove):
         else:
             messages.success(request, f"Removed {page.noun}.")
             return redirect(page.done_url() if callable(page.done_url) else page.done_url)
+    admin_url = None
+    if refusals and request.user.is_superuser:
+        refusals = [for_administrator(refusal) for refusal in refusals]
+        errors = [(field, for_administrator(message)) for field, message in errors]
+        admin_url = admin_delete_url(row)
     return render(
         request,
         "core/remove.html",
-        {"page": page, "partnership": page.partnership, "refusals": refusals, "errors": errors},
+        {
+            "page": page,
+            "partnership": page.partnership,
+            "refusals": refusals,
+            "errors": errors,
+            "admin_url": admin_url,
+        },
     )
