@@ -160,6 +160,28 @@ def test_panel_member_reads_the_reason_with_its_version_and_in_the_versions_list
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("why", ["Were October's figures late?", "Figures corrected!"])
+def test_a_reason_ending_as_a_sentence_does_gets_no_second_stop(client, report, panel_a, why):
+    """Reader review: "...for October?." on the page."""
+    services.report_publish(report=report, by=None)
+    services.report_publish(report=report, by=None, reason="Late returns added")
+    services.report_publish(report=report, by=None, reason=f"{why}.")
+    client.force_login(panel_a)
+
+    latest = _words(client.get(report.get_absolute_url()).text)
+    old = _words(client.get(reverse("reports:version", args=["partnership-a", report.pk, 2])).text)
+
+    assert report.versions.get(number=3).reason == why
+    assert f"by Partnership A: {why} " in latest and f"{why}." not in latest
+    assert f": {why} (this version)" in latest
+    assert "by Partnership A: Late returns added." in old
+    assert (
+        f"The latest is version 3, published {_day(report.versions.get(number=3))}: {why} " in old
+    )
+    assert f"{why}." not in old
+
+
+@pytest.mark.django_db
 def test_reason_is_escaped_on_the_page(client, report, panel_a):
     services.report_publish(report=report, by=None)
     services.report_publish(report=report, by=None, reason="<b>Figures</b> & targets corrected")
