@@ -422,15 +422,9 @@ def _notable(entry: dict) -> bool:
     return worse or (entry.get("figures") or {}).get("variation") == spc.SPECIAL_CONCERNING
 
 
-def key_findings(entries: Sequence[dict]) -> dict:
-    """Status and direction counts with their shares (and how many of those improving or
-    deteriorating are within normal variation), then the red and amber exceptions and the
-    other notable changes."""
-    exceptions = [e for e in entries if e["status"] == "red"] + [
-        e for e in entries if e["status"] == "amber"
-    ]
-    statuses = _tally(entries, report_sections.finding_status, FINDING_STATUSES)
-    directions = _tally(entries, _finding_direction, FINDING_DIRECTIONS)
+def _count_within(directions: list[dict], entries: Sequence[dict]) -> list[dict]:
+    """The direction rows, with how many of those improving or deteriorating are within
+    normal variation (``within_normal_variation``: stable and no direction have none)."""
     for row in directions:
         if row["key"] in report_sections.MOVED:
             row["within_normal_variation"] = sum(
@@ -439,6 +433,18 @@ def key_findings(entries: Sequence[dict]) -> dict:
                 if _finding_direction(e) == row["key"]
                 and report_sections.within_normal_variation(e)
             )
+    return directions
+
+
+def key_findings(entries: Sequence[dict]) -> dict:
+    """Status and direction counts with their shares (and how many of those improving or
+    deteriorating are within normal variation), then the red and amber exceptions and the
+    other notable changes."""
+    exceptions = [e for e in entries if e["status"] == "red"] + [
+        e for e in entries if e["status"] == "amber"
+    ]
+    statuses = _tally(entries, report_sections.finding_status, FINDING_STATUSES)
+    directions = _count_within(_tally(entries, _finding_direction, FINDING_DIRECTIONS), entries)
     return {
         "total": len(entries),
         "statuses": statuses,
@@ -474,8 +480,11 @@ COMPARED_DIRECTIONS = {
 def overview_comparison(blocks: Sequence[dict]) -> dict:
     """An overview's partnerships side by side: for each, how many of its indicators have
     each status and each direction of travel, with their shares, counted as the key
-    findings count them. Every partnership has the same columns: green, amber, red,
-    improving, deteriorating and stable, and any other that one of them has."""
+    findings count them (with how many improving or deteriorating are within normal
+    variation). Every partnership has the same columns: green, amber, red, improving,
+    deteriorating and stable, and any other that one of them has. A partnership with no
+    indicators (``empty``) has no counts to give: its row says so across them (``spans``:
+    how many columns that cell crosses in each table)."""
     entries = [entry for block in blocks for entry in block["indicators"]]
     kinds = (
         ("statuses", report_sections.finding_status, COMPARED_STATUSES),
@@ -486,7 +495,10 @@ def overview_comparison(blocks: Sequence[dict]) -> dict:
         present = {key_of(entry) for entry in entries}
         for row, block in zip(comparison["rows"], blocks, strict=True):
             row["total"] = len(block["indicators"])
+            row["empty"] = not block["indicators"]
             row[kind] = _tally(block["indicators"], key_of, labels, keep=present)
+            if kind == "directions":
+                _count_within(row[kind], block["indicators"])
         comparison[kind] = [
             {"key": item["key"], "label": item["label"]} for item in comparison["rows"][0][kind]
         ]
@@ -495,6 +507,11 @@ def overview_comparison(blocks: Sequence[dict]) -> dict:
             not shares_add_to_hundred(item["pct"] for item in row[kind])
             for row in comparison["rows"]
         )
+    # The status table's cell crosses the indicators' column too.
+    comparison["spans"] = {
+        "statuses": len(comparison["statuses"]) + 1,
+        "directions": len(comparison["directions"]),
+    }
     return comparison
 
 

@@ -156,8 +156,9 @@ def key_findings_rows(findings: dict) -> list[dict]:
 def comparison_rows(snapshot: dict) -> list[dict]:
     """An overview's partnerships side by side (``builder.overview_comparison``), each
     partnership's rows under its own slug, named as the key findings' are: how many
-    indicators, and how many and what share of them have each status and direction. None
-    when the report does not print it (no partnership has a figure)."""
+    indicators, and how many and what share of them have each status and direction (and
+    how many improving or deteriorating are within normal variation). None when the report
+    does not print it (no partnership has a figure)."""
     comparison = snapshot.get("overview_comparison")
     if not comparison or not any(block["indicators"] for block in snapshot["overview"]):
         return []
@@ -169,6 +170,14 @@ def comparison_rows(snapshot: dict) -> list[dict]:
                 name, label = f"overview_{kind}_{item['key']}", item["label"]
                 own.append(row(f"{name}_count", item["count"], title=label))
                 own.append(row(f"{name}_pct", item["pct"], measure="percentage", title=label))
+                if "within_normal_variation" in item:  # as the key findings' rows
+                    own.append(
+                        row(
+                            f"{name}_within_normal_variation_count",
+                            item["within_normal_variation"],
+                            title=label,
+                        )
+                    )
         rows += [{**r, "partnership": compared["slug"]} for r in own]
     return rows
 

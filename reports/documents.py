@@ -85,6 +85,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from lxml import etree
 
+from csp_portal.core.text import ended
+
 from . import chart_images as charts_module
 from .word import render_word
 
@@ -166,7 +168,8 @@ def _add_edition(root, line: str) -> None:
     """Put the edition line on the cover, under the title (the first `h1`)."""
     paragraph = etree.Element("p")
     paragraph.set("class", "govuk-body app-report__edition")
-    paragraph.text = line
+    # A sentence, as the page's version line is: "...: why." (not "...late?.").
+    paragraph.text = ended(line)
     title = next(root.iter("h1"), None)
     if title is None:
         root.insert(0, paragraph)

@@ -262,6 +262,28 @@ def version_reason(text: str) -> str:
     return " ".join((text or "").split()).rstrip(".").rstrip()
 
 
+def publish_changes(snapshot: dict) -> dict:
+    """What the publish page lists above the reason it asks for a later version: the
+    figures revised and received since the last report showed them, with their reasons
+    (the snapshot's, as the report's own revision notes give them), each overview
+    partnership's under its name (``changes``); and, when exactly one of them gives a
+    reason that fits, that reason to offer in the box (``offered_reason``)."""
+    groups = [{**snapshot, "name": ""}, *snapshot.get("overview", [])]
+    changes = [
+        {"name": g["name"], "revisions": g.get("revisions", []), "late": g.get("late_figures", [])}
+        for g in groups
+        if g.get("revisions") or g.get("late_figures")
+    ]
+    reasons = [
+        version_reason(r.get("reason", ""))
+        for group in changes
+        for r in group["revisions"] + group["late"]
+        if version_reason(r.get("reason", ""))
+    ]
+    simple = len(reasons) == 1 and len(reasons[0]) <= REASON_LENGTH
+    return {"changes": changes, "offered_reason": reasons[0] if simple else ""}
+
+
 def report_publish(
     *,
     report: Report,

@@ -380,12 +380,17 @@ def report_publish(request, slug, pk):
 
 def _publish_page(request, partnership, report, versions, form: PublishForm) -> HttpResponse:
     """The publish page: what the editor is warned of, and the reason asked for a later
-    version (with its error, when the form came back without one)."""
+    version (with its error, when the form came back without one), after what has changed
+    since the last report (the one reason those changes give, if only one does, offered)."""
     snapshot = services.report_snapshot(report)
+    changed = services.publish_changes(snapshot) if versions else {"changes": []}
+    if changed.get("offered_reason") and "reason" in form.fields and not form.is_bound:
+        form.initial["reason"] = changed["offered_reason"]
     return render(
         request,
         "reports/report_publish.html",
         {
+            "changes": changed["changes"],
             "partnership": partnership,
             "report": report,
             **services.publish_checks(report, snapshot),

@@ -7,6 +7,7 @@ bulleted list styles, tables with repeating header rows, pictures with alt text.
 
 import datetime
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -473,7 +474,7 @@ class WordWriter:
             return
         if header_rows == 0 and all(cell.tag == "th" for cell in rows[0]):
             header_rows = 1
-        columns = max(len([c for c in row if c.tag in ("th", "td")]) for row in rows)
+        columns = max(sum(_span(c) for c in row if c.tag in ("th", "td")) for row in rows)
         table = container.add_table(rows=0, cols=columns)
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -486,9 +487,15 @@ class WordWriter:
             properties.append(self._on("w:cantSplit"))
             if index < header_rows:
                 properties.append(self._on("w:tblHeader"))
-            cells = [c for c in row if c.tag in ("th", "td")]
-            for cell, word_cell in zip(cells, word_row.cells, strict=False):
+            at = 0
+            for cell in (c for c in row if c.tag in ("th", "td")):
+                # A cell across columns ("No figures for this period") is one merged cell.
+                span = min(_span(cell), columns - at)
+                word_cell = word_row.cells[at]
+                if span > 1:
+                    word_cell = word_cell.merge(word_row.cells[at + span - 1])
                 self.cell(cell, word_cell, header=index < header_rows)
+                at += span
         self._column_widths(table, rows, columns)
 
     @staticmethod
@@ -499,7 +506,10 @@ class WordWriter:
         longest_word, longest_text = [1] * columns, [1] * columns
         for row in rows:
             cells = [c for c in row if c.tag in ("th", "td")]
-            for index, cell in enumerate(cells[:columns]):
+            starts = itertools.accumulate((_span(c) for c in cells), initial=0)
+            for index, cell in zip(starts, cells, strict=False):
+                if index >= columns or _span(cell) > 1:
+                    continue  # a cell across columns sets none of their widths
                 words = "".join(cell.itertext()).split()
                 longest_word[index] = max([longest_word[index], *(len(w) for w in words)])
                 longest_text[index] = max(longest_text[index], min(len(" ".join(words)), 40))
@@ -755,3 +765,9 @@ def _without_control_characters(root) -> None:
         for name, value in element.attrib.items():
             if NOT_IN_XML.search(value):
                 element.set(name, xml_safe(value))
+
+
+def _span(cell) -> int:
+    """How many columns a table cell crosses (its ``colspan``; 1 if none or not a number)."""
+    span = cell.get("colspan", "1")
+    return max(int(span), 1) if span.isdigit() else 1

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from csp_portal.core.text import ended as _ended
 from csp_portal.core.text import joined
 from indicators import periods
 from indicators.commentary import format_number
@@ -195,6 +196,13 @@ def money_places(c: dict | None) -> int:
     amounts = [row.get(key) for row in rows for key in keys]
     amounts += [line.get(key) for line in c.get("lines", []) for key in ("contribution", "total")]
     return 2 if any(Decimal(a) % 1 for a in amounts if a is not None) else 0
+
+
+@register.filter
+def ended(text: str) -> str:
+    """A sentence's last words with its full stop, unless they end as a sentence does
+    ("...late?", "...corrected!"): a version's reason in its version line."""
+    return _ended(str(text))
 
 
 @register.filter

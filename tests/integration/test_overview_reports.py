@@ -452,6 +452,103 @@ def test_the_comparison_is_frozen_with_the_version_and_in_its_csv(compared):
     assert "overview_direction_improving_pct" in b
 
 
+def _compared_html(blocks) -> str:
+    from django.template.loader import render_to_string
+
+    from reports.builder import overview_comparison
+
+    comparison = overview_comparison(blocks)
+    return render_to_string(
+        "reports/_overview_comparison.html",
+        {"s": {"overview_comparison": comparison}, "n": 2, "k": 1},
+    )
+
+
+def _ytd_entry(pk, direction, within):
+    return {
+        "id": pk,
+        "status": "none",
+        "direction": direction,
+        "actions": [],
+        "has_target": False,
+        "polarity": "lower",
+        "changes": {"ytd": {"z": None, "within": within}},
+        "figures": {"variation": "common cause"},
+    }
+
+
+COMPARED_BLOCKS = [
+    {
+        "slug": "partnership-a",
+        "name": "Partnership A",
+        "indicators": [
+            _ytd_entry(1, "deteriorating", False),
+            _ytd_entry(2, "deteriorating", True),
+            _ytd_entry(3, "improving", True),
+        ],
+    },
+    {"slug": "partnership-c", "name": "Partnership C", "indicators": []},
+]
+
+
+def test_a_partnership_without_figures_is_said_to_have_none_not_zeros():
+    """Reader review: a partnership with no figures read as a row of zeros ("Indicators 0,
+    Green 0, Amber 0, Red 0"), which a reader may take as "no red indicators"."""
+    html = _compared_html(COMPARED_BLOCKS)
+
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)
+    empty = [row for row in rows if "partnership-c" in row]
+    assert len(empty) == 2  # status, then direction
+    for row in empty:
+        assert 'href="#partnership-partnership-c"' in row
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert cells == ["No figures for this period"]
+    status, direction = empty
+    # One cell across the counts (the indicators' too): the table keeps its columns.
+    assert 'colspan="5"' in status and 'colspan="3"' in direction
+
+
+def test_the_comparison_says_how_many_changes_are_within_normal_variation():
+    """Reader review: the partnership's key findings say "Deteriorating 2 (1 within normal
+    variation)"; the comparison left it out."""
+    html = _compared_html(COMPARED_BLOCKS)
+
+    assert (
+        'data-label="Deteriorating">2 (67%) <span class="app-variation">'
+        "(1 within normal variation)</span></td>"
+    ) in html
+    assert (
+        'data-label="Improving">1 (33%) <span class="app-variation">'
+        "(within normal variation)</span></td>"
+    ) in html
+
+
+def test_word_gives_a_cell_across_columns_one_cell():
+    from docx import Document
+
+    from reports import documents
+
+    html = _compared_html(COMPARED_BLOCKS)
+    word = Document(io.BytesIO(documents.render_docx(f"<main>{html}</main>", title="T", charts={})))
+
+    status = word.tables[0]
+    row = [c.text for c in status.rows[2].cells]
+    assert row[0] == "Partnership C"
+    assert set(row[1:]) == {"No figures for this period"}  # merged: one cell across
+    assert len({id(c._tc) for c in status.rows[2].cells}) == 2
+
+
+@pytest.mark.django_db
+def test_the_comparisons_csv_counts_the_changes_within_normal_variation(compared):
+    version = publish(compared)
+    rows = [r for r in _csv_rows(version.csv) if r["figure"].startswith("overview_")]
+
+    names = {r["figure"] for r in rows}
+    assert "overview_direction_deteriorating_within_normal_variation_count" in names
+    assert "overview_direction_improving_within_normal_variation_count" in names
+    assert "overview_direction_stable_within_normal_variation_count" not in names
+
+
 @pytest.mark.django_db
 def test_an_overview_without_figures_compares_nothing(partnership_a, partnership_b):
     snapshot = services.report_snapshot(overview(partnership_a, partnership_a, partnership_b))

@@ -784,3 +784,46 @@ def test_a_version_covering_a_partnership_not_public_stays_closed_when_the_draft
 
     assert page.status_code == 404
     assert b"Overview" not in listed
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_notice_names_the_partnership_that_may_publish_again(
+    client, overview, admin_user, panel_b
+):
+    """Reader review: a member of a covered partnership was told "the partnership may
+    publish a new version", when only the partnership the overview is filed under may."""
+    services.report_publish(report=overview, by=admin_user, documents=False)
+    _revise(Indicator.objects.get(code="B 99"), 98765)
+    client.force_login(panel_b)
+
+    notice = _notice(client.get(reverse("reports:detail", args=["partnership-b", overview.pk])))
+
+    assert (
+        "Officers can see the figures now; Partnership A may publish a new version with them."
+        in notice
+    )
+
+
+def _byline(response) -> str:
+    page = response.content.decode()
+    start = page.index("Version 1, published")
+    return " ".join(re.sub(r"<[^>]+>", " ", page[start : page.index("</p>", start)]).split())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("full_name", [("", ""), ("Jo", "Bloggs")])
+def test_an_overviews_byline_under_a_covered_partnership_names_the_filer_once(
+    client, overview, admin_user, panel_b, full_name
+):
+    """Reader review: "published … by Partnership A of Partnership A" when the publisher had
+    no full name."""
+    admin_user.first_name, admin_user.last_name = full_name
+    admin_user.save()
+    services.report_publish(report=overview, by=admin_user, documents=False)
+    client.force_login(panel_b)
+
+    byline = _byline(client.get(reverse("reports:detail", args=["partnership-b", overview.pk])))
+
+    by = "Jo Bloggs of Partnership A" if full_name[0] else "Partnership A"
+    assert byline.endswith(f" by {by} .") or byline.endswith(f" by {by}.")
+    assert "Partnership A of Partnership A" not in byline

@@ -87,6 +87,70 @@ def test_publish_form_keeps_the_reason_with_the_new_version(client, report, offi
     assert second.published_by == officer_a
 
 
+def _revise(report, value, reason, month=10):
+    import datetime
+    from decimal import Decimal
+
+    from indicators import services as figure_services
+
+    figure_services.actuals_save(
+        entries=[
+            figure_services.FigureInput(
+                report.partnership.indicators.get(code="SP 09"),
+                datetime.date(2016, month, 1),
+                Decimal(value),
+            )
+        ],
+        by=None,
+        reason=reason,
+    )
+
+
+@pytest.mark.django_db
+def test_publish_form_lists_what_changed_and_offers_its_one_reason(client, report, officer_a):
+    """Reader review: "Why are you publishing version 2?" was asked without a word of what
+    had changed since version 1."""
+    services.report_publish(report=report, by=officer_a)
+    _revise(report, 50, "Late crimes added by the police")
+    client.force_login(officer_a)
+
+    page = _words(client.get(_url(report)).text)
+
+    assert "Figures revised since the last report" in page
+    assert (
+        "Police recorded hate crime (SP 09) October 2016 42 50 Late crimes added by the police"
+        in page
+    )
+    assert page.index("Police recorded hate crime (SP 09)") < page.index(
+        "Why are you publishing version 2?"
+    )
+    assert 'value="Late crimes added by the police"' in client.get(_url(report)).text
+
+
+@pytest.mark.django_db
+def test_publish_form_offers_no_reason_when_the_changes_give_several(client, report, officer_a):
+    services.report_publish(report=report, by=officer_a)
+    _revise(report, 50, "Late crimes added by the police")
+    _revise(report, 51, "One more crime recorded", month=9)
+    client.force_login(officer_a)
+
+    page = client.get(_url(report)).text
+
+    assert "September 2016" in _words(page) and "One more crime recorded" in _words(page)
+    (box,) = re.findall(r'<input[^>]*name="reason"[^>]*>', page)
+    assert "value=" not in box
+
+
+@pytest.mark.django_db
+def test_publish_form_says_when_no_figure_has_changed(client, report, officer_a):
+    services.report_publish(report=report, by=officer_a)
+    client.force_login(officer_a)
+
+    page = _words(client.get(_url(report)).text)
+
+    assert "No figure has been revised or received since the last report gave it." in page
+
+
 @pytest.mark.django_db
 def test_publish_form_refuses_a_reason_too_long(client, report, officer_a):
     services.report_publish(report=report, by=officer_a)
@@ -157,6 +221,28 @@ def test_panel_member_reads_the_reason_with_its_version_and_in_the_versions_list
     assert f"The latest is version 2, published {_day(second)}: {WHY}." in old
     assert f"Version 2, published {_day(second)}: {WHY}" in old
     assert re.search(rf"Version 1, published {_day(first)} at \d\d:\d\d by Partnership A\.", old)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("why", ["Were October's figures late?", "Figures corrected!"])
+def test_a_reason_ending_as_a_sentence_does_gets_no_second_stop(client, report, panel_a, why):
+    """Reader review: "...for October?." on the page."""
+    services.report_publish(report=report, by=None)
+    services.report_publish(report=report, by=None, reason="Late returns added")
+    services.report_publish(report=report, by=None, reason=f"{why}.")
+    client.force_login(panel_a)
+
+    latest = _words(client.get(report.get_absolute_url()).text)
+    old = _words(client.get(reverse("reports:version", args=["partnership-a", report.pk, 2])).text)
+
+    assert report.versions.get(number=3).reason == why
+    assert f"by Partnership A: {why} " in latest and f"{why}." not in latest
+    assert f": {why} (this version)" in latest
+    assert "by Partnership A: Late returns added." in old
+    assert (
+        f"The latest is version 3, published {_day(report.versions.get(number=3))}: {why} " in old
+    )
+    assert f"{why}." not in old
 
 
 @pytest.mark.django_db
@@ -244,3 +330,26 @@ def test_build_report_publish_builds_a_new_report_each_run_with_no_reason_asked(
         [(1, "")],
         [(1, "")],
     ]
+
+
+def test_publish_changes_names_each_overview_partnerships_and_offers_one_reason_only():
+    snapshot = {
+        "revisions": [],
+        "late_figures": [],
+        "overview": [
+            {
+                "name": "Partnership A",
+                "revisions": [{"reason": "Police corrected."}],
+                "late_figures": [],
+            },
+            {"name": "Partnership B", "revisions": [], "late_figures": [{"reason": ""}]},
+            {"name": "Partnership C", "revisions": [], "late_figures": []},
+        ],
+    }
+
+    changed = services.publish_changes(snapshot)
+
+    assert [g["name"] for g in changed["changes"]] == ["Partnership A", "Partnership B"]
+    assert changed["offered_reason"] == "Police corrected"
+    snapshot["revisions"] = [{"reason": "Another reason"}]
+    assert services.publish_changes(snapshot)["offered_reason"] == ""

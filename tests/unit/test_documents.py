@@ -427,9 +427,10 @@ def test_documents_say_their_version_on_the_cover_and_in_their_properties():
     pdf, word = _files(html, version=2, published=PUBLISHED, author="Safer Plymouth")
 
     line = "Version 2, published 14 December 2016"
-    assert f"Safer Plymouth update {line} Figures for" in _pdf_text(pdf)
+    # The cover's line ends with a full stop, as the page's version line does.
+    assert f"Safer Plymouth update {line}. Figures for" in _pdf_text(pdf)
     assert pdf.metadata.subject == line
-    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", line]
+    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", f"{line}."]
     assert word.core_properties.subject == line
     assert word.core_properties.version == "2"
     assert word.core_properties.revision == 2
@@ -442,10 +443,22 @@ def test_documents_say_why_their_version_was_published():
     pdf, word = _files(html, version=2, published=PUBLISHED, reason=why)
 
     line = f"Version 2, published 14 December 2016: {why}"
-    assert f"Safer Plymouth update {line} Figures for" in _pdf_text(pdf)
+    assert f"Safer Plymouth update {line}. Figures for" in _pdf_text(pdf)
     assert pdf.metadata.subject == line
-    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", line]
+    assert [p.text for p in word.paragraphs[:2]] == ["Safer Plymouth update", f"{line}."]
     assert word.core_properties.subject == line
+
+
+def test_a_reason_ending_as_a_sentence_does_gets_no_second_stop_on_the_cover():
+    """Reader review: the page printed "...for October?." and the cover no stop at all."""
+    html = "<h1>Safer Plymouth update</h1><p>Figures for April to November 2016.</p>"
+    why = "Why were October's figures late?"
+
+    pdf, word = _files(html, version=2, published=PUBLISHED, reason=why)
+
+    line = f"Version 2, published 14 December 2016: {why}"
+    assert f"{line} Figures for" in _pdf_text(pdf)
+    assert word.paragraphs[1].text == line
 
 
 def test_documents_without_a_version_say_none():

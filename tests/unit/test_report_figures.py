@@ -194,6 +194,42 @@ def test_key_findings_count_the_changes_within_normal_variation_of_each_directio
     ]
 
 
+def _compared_blocks():
+    """Two partnerships side by side: A with changes within normal variation, B with no
+    indicators at all."""
+    a = [
+        entry(1, "none", "deteriorating") | _ytd(False),
+        entry(2, "none", "deteriorating") | _ytd(True),
+        entry(3, "none", "improving") | _ytd(True),
+        entry(4, "none", "stable") | _ytd(True),
+    ]
+    return [
+        {"slug": "a", "name": "A", "indicators": a},
+        {"slug": "b", "name": "B", "indicators": []},
+    ]
+
+
+def test_the_overview_comparison_counts_the_changes_within_normal_variation_as_key_findings():
+    """Reader review: the comparison's "Deteriorating 2" left out the "(1 within normal
+    variation)" the partnership's own key findings give."""
+    from reports.builder import key_findings, overview_comparison
+
+    blocks = _compared_blocks()
+    comparison = overview_comparison(blocks)
+
+    a, b = comparison["rows"]
+    own = {
+        row["key"]: row.get("within_normal_variation")
+        for row in key_findings(blocks[0]["indicators"])["directions"]
+    }
+    compared = {item["key"]: item.get("within_normal_variation") for item in a["directions"]}
+    assert compared == own
+    assert (compared["deteriorating"], compared["improving"], compared["stable"]) == (1, 1, None)
+    assert {item["key"]: item.get("within_normal_variation") for item in b["directions"]}[
+        "deteriorating"
+    ] == 0
+
+
 def test_key_findings_list_other_notable_changes_by_exception():
     """Review finding: the key findings listed red and amber only, so SP 04's fall of 1,099
     (-25%, special cause concerning) and overall crime's rise of 570, both beyond normal
