@@ -359,6 +359,7 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         )
     }
     for item in items:
+        ctx.lands_on("funding", "commissioning:plan", year=item.financial_year)
         current = stored.get((item.slug, item.financial_year, item.source))
         if (
             current is not None
@@ -413,6 +414,7 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
     }
     for item in items:
         year = item.data.financial_year
+        ctx.lands_on("commissioning", "commissioning:plan", year=year)
         data = replace(
             item.data,
             theme_group=ctx.theme_group(item.slug, item.theme_group),

@@ -942,7 +942,8 @@ def import_upload(request, slug=None):
             else:  # never an earlier import's rows, left unshown
                 request.session.pop(IMPORT_ROWS, None)
             if partnership:
-                return redirect(_import_landing(report), slug=partnership.slug)
+                page, kwargs = _import_landing(report)
+                return redirect(page, slug=partnership.slug, **kwargs)
             return redirect("indicators:import_all")
     return render(
         request,
@@ -963,12 +964,18 @@ def import_upload(request, slug=None):
     )
 
 
-def _import_landing(report: importing.ImportReport) -> str:
-    """The page a partnership's import leads to: the one listing the rows of the first
-    table it imported, in the order it takes them (the indicator list for a workbook of
-    indicators and figures, the action plans for actions.csv and risks.csv)."""
-    imported = (t.page for t in import_registry.tables() if t.name in report.imported())
-    return next(imported, "indicators:list")
+def _import_landing(report: importing.ImportReport) -> tuple[str, dict]:
+    """The page a partnership's import leads to, and its arguments besides the slug: the
+    one listing the rows of the first table it imported, in the order it takes them (the
+    indicator list for a workbook of indicators and figures, the action plans for
+    actions.csv and risks.csv), or the page of that table's first row if its import
+    names one (the plan of the first commissioning line's year)."""
+    imported = (
+        report.landing.get(t.name, (t.page, {}))
+        for t in import_registry.tables()
+        if t.name in report.imported()
+    )
+    return next(imported, ("indicators:list", {}))
 
 
 @require_safe
