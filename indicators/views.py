@@ -249,6 +249,9 @@ def indicator_detail(request, slug, pk):
     # The changes to one month's (or quarter's) figure and target: ?period=2016-11.
     period_param = request.GET.get("period", "")
     changes_period = _month_or_404(period_param) if period_param else None
+    if changes_period and indicator.frequency == Indicator.Frequency.QUARTERLY:
+        # Any month of a quarter: its figure and target are kept at its first month.
+        changes_period = periods.quarter_start(changes_period, partnership.fy_start_month)
     can_edit = has_access(request.user, partnership, Access.EDIT)
     # Everything but the family ranking (other data) is made from the indicator's own
     # figures, targets, settings and the names of who entered its figures (all change its
