@@ -252,10 +252,17 @@ class LineForm(TrackedForm):
         error_messages={"invalid_choice": "Choose indicators of this partnership."},
     )
 
-    def __init__(self, *args, partnership: Partnership, year: int, editing: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        partnership: Partnership,
+        year: int,
+        line: CommissioningLine | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self.partnership, self.year = partnership, year
-        if editing:
+        self.partnership, self.year, self.line = partnership, year, line
+        if line is not None:
             self.track()
         label = periods.fy_label(year, partnership.fy_start_month)
         partnership_theme_groups(self.fields["theme_group"], partnership)
@@ -292,10 +299,16 @@ class LineForm(TrackedForm):
         return cleaned
 
     def _check_model_rules(self, cleaned) -> None:
-        """The model's rules (dates in order, contribution within the budget...) shown with
-        the field errors, so the person sees every problem at once; the service checks again."""
+        """The model's rules (a reference the year has in any capitals and spaces, dates in
+        order, contribution within the budget...) shown with the field errors, so the
+        person sees every problem at once; the service checks again."""
         fields = ["contribution_status", "contribution", "total_budget", "start", "end"]
-        probe = CommissioningLine(partnership=self.partnership, financial_year=self.year)
+        probe = CommissioningLine(
+            pk=self.line.pk if self.line else None,
+            partnership=self.partnership,
+            financial_year=self.year,
+            reference=(cleaned.get("reference") or "").strip(),
+        )
         for name in [*fields, "funding_stream", "theme_group"]:
             setattr(probe, name, cleaned.get(name))
         # A refused stream is missing from `cleaned`, not absent: the probe would say to

@@ -238,11 +238,16 @@ def _check_line(row, ctx) -> LineItem | None:
     if slug is None or year is None:
         return None
     problems = []
+    # The line's fields whose cells are bad (said by the problems above): the model's
+    # rules say nothing more of them ("Enter the contribution" after a bad amount).
+    bad: set[str] = set()
     reference = row.get("reference")
     if not reference:
         problems.append("reference is blank")
+        bad.add("reference")
     if not row.get("area_of_need"):
         problems.append("area_of_need is blank")
+        bad.add("area_of_need")
     group = row.get("theme_group")
     # In any case and spacing, as the other imports match it and as the line is saved.
     if group and ctx.theme_group(slug, group) is None:
@@ -264,10 +269,12 @@ def _check_line(row, ctx) -> LineItem | None:
             amount = budget.parse_money(raw, label="The contribution")
         except budget.MoneyError as error:
             problems.append(f"{error} (or write tbc or awaiting)")
+            bad.update({"contribution", "contribution_status"})
     try:
         total = budget.parse_money(row.get("total_budget"), label="The total budget")
     except budget.MoneyError as error:
         problems.append(str(error))
+        bad.add("total_budget")
         total = None
     dates = {"start": None, "end": None}
     for column in dates:
@@ -277,15 +284,19 @@ def _check_line(row, ctx) -> LineItem | None:
                 dates[column] = _day(text)
             except ValueError:
                 problems.append(f"{column} '{text}' is not a date like 2017-04-01")
+                bad.add(column)
     statuses = dict(CommissioningLine.Status.choices)
     line_status = choice(row, "status", ctx, statuses, blank=CommissioningLine.Status.PROPOSED)
     # Said by name here: the model's check below would say "Ensure this value has at most
     # 30 characters" without naming the column.
-    fits = ctx.texts_fit(row, LINE_LENGTHS)
-    if problems or not fits or line_status is None:
-        for problem in problems:
-            ctx.error(row, problem)
-        return None
+    if not ctx.texts_fit(row, LINE_LENGTHS):
+        bad.update(LINE_LENGTHS)
+    if line_status is None:
+        bad.add("status")
+    for problem in problems:
+        ctx.error(row, problem)
+    # Every problem of the row is said at once: the model's rules are checked with the
+    # cells that are good.
     data = services.LineInput(
         financial_year=year,
         reference=reference,
@@ -320,12 +331,20 @@ def _check_line(row, ctx) -> LineItem | None:
                 setattr(probe, field, getattr(stored, field))
     if has_stream:
         probe.funding_stream = FundingStream(partnership_id=0, financial_year=year)
-    try:
-        probe.clean_fields(exclude=["partnership", "funding_stream", "theme_group"])
-        probe.clean()
-    except ValidationError as error:
-        for message in error.messages:
-            ctx.error(row, message)
+    refused = False
+    for check in (
+        lambda: probe.clean_fields(exclude=["partnership", "funding_stream", "theme_group"]),
+        probe.clean,
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for field, errors in error.error_dict.items():
+                if field not in bad:
+                    refused = True
+                    for message in ValidationError(errors).messages:
+                        ctx.error(row, message)
+    if problems or bad or refused:
         return None
     return LineItem(slug, data, source, group, row=row.number, kept=kept)
 
@@ -359,6 +378,7 @@ def apply_funding(items: list[StreamItem], ctx) -> Counter:
         )
     }
     for item in items:
+        ctx.lands_on("funding", "commissioning:plan", year=item.financial_year)
         current = stored.get((item.slug, item.financial_year, item.source))
         if (
             current is not None
@@ -413,6 +433,7 @@ def apply_commissioning(items: list[LineItem], ctx) -> Counter:
     }
     for item in items:
         year = item.data.financial_year
+        ctx.lands_on("commissioning", "commissioning:plan", year=year)
         data = replace(
             item.data,
             theme_group=ctx.theme_group(item.slug, item.theme_group),

@@ -130,7 +130,7 @@ def _line_form(request, partnership, year, line=None):
         request.POST or None,
         partnership=partnership,
         year=year,
-        editing=line is not None,
+        line=line,
         initial=LineForm.initial_for(line)
         if line
         else {"status": CommissioningLine.Status.PROPOSED, "contribution_status": "amount"},

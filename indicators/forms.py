@@ -308,6 +308,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         """
         by_place = {(c.indicator.pk, c.period): c for c in conflicts}
         refresh, acknowledged = {}, {}
+        first_box = None  # the first box in conflict, where "Nothing was saved" leads
         others = []  # the boxes now showing a figure someone else saved, in words
         for cell in self.cells:
             place = (cell.indicator.pk, cell.period)
@@ -318,6 +319,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
                 if len(mine) != 1:
                     mine = cell.names  # a figure of one box, or both boxes changed
                 self.add_error(self.main_field(cell), _conflict_message(cell, conflict, self, mine))
+                first_box = first_box or self[self.main_field(cell)].id_for_label
                 acknowledged |= {name: now[name] for name in mine}
                 refresh |= {name: now[name] for name in cell.names if name not in mine}
             elif cell.key not in self.changed_keys:
@@ -334,6 +336,8 @@ class FigureGridForm(PlainTextMixin, forms.Form):
             else f"Your {mine} figures are still in their boxes: check the ones below"
         )
         self.add_error(None, f"Nothing was saved. {yours} and save again.")
+        # Not the form's first box (the reason box at the foot of a month sheet).
+        self.non_field_errors_anchor = first_box or ""
         if others:
             these = "This now shows a figure" if len(others) == 1 else "These now show figures"
             self.add_error(None, f"{these} someone else saved: {joined(others)}.")

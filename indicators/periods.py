@@ -248,6 +248,13 @@ def quarter_words(month: date, start_month: int = 4) -> str:
     return f"Quarter {quarter} ({quarter_span(first)})"
 
 
+def quarter_start(month: date, start_month: int = 4) -> date:
+    """The first month of the quarter holding ``month``, where a quarterly figure or
+    target is stored."""
+    year = financial_year_of(month, start_month)
+    return quarter_months(year, quarter_of(month, start_month), start_month)[0]
+
+
 def quarter_end(month: date, start_month: int = 4) -> date:
     """The last month of the quarter holding ``month``: a quarterly figure or target is
     stored at its quarter's first month but runs to the end of its last."""

@@ -249,6 +249,9 @@ def indicator_detail(request, slug, pk):
     # The changes to one month's (or quarter's) figure and target: ?period=2016-11.
     period_param = request.GET.get("period", "")
     changes_period = _month_or_404(period_param) if period_param else None
+    if changes_period and indicator.frequency == Indicator.Frequency.QUARTERLY:
+        # Any month of a quarter: its figure and target are kept at its first month.
+        changes_period = periods.quarter_start(changes_period, partnership.fy_start_month)
     can_edit = has_access(request.user, partnership, Access.EDIT)
     # Everything but the family ranking (other data) is made from the indicator's own
     # figures, targets, settings and the names of who entered its figures (all change its
@@ -942,7 +945,8 @@ def import_upload(request, slug=None):
             else:  # never an earlier import's rows, left unshown
                 request.session.pop(IMPORT_ROWS, None)
             if partnership:
-                return redirect(_import_landing(report), slug=partnership.slug)
+                page, kwargs = _import_landing(report)
+                return redirect(page, slug=partnership.slug, **kwargs)
             return redirect("indicators:import_all")
     return render(
         request,
@@ -963,12 +967,18 @@ def import_upload(request, slug=None):
     )
 
 
-def _import_landing(report: importing.ImportReport) -> str:
-    """The page a partnership's import leads to: the one listing the rows of the first
-    table it imported, in the order it takes them (the indicator list for a workbook of
-    indicators and figures, the action plans for actions.csv and risks.csv)."""
-    imported = (t.page for t in import_registry.tables() if t.name in report.imported())
-    return next(imported, "indicators:list")
+def _import_landing(report: importing.ImportReport) -> tuple[str, dict]:
+    """The page a partnership's import leads to, and its arguments besides the slug: the
+    one listing the rows of the first table it imported, in the order it takes them (the
+    indicator list for a workbook of indicators and figures, the action plans for
+    actions.csv and risks.csv), or the page of that table's first row if its import
+    names one (the plan of the first commissioning line's year)."""
+    imported = (
+        report.landing.get(t.name, (t.page, {}))
+        for t in import_registry.tables()
+        if t.name in report.imported()
+    )
+    return next(imported, ("indicators:list", {}))
 
 
 @require_safe

@@ -113,6 +113,9 @@ class ImportReport:
     # table -> the first ROWS_NAMED rows it adds or changes
     rows: dict[str, list[RowChange]] = field(default_factory=dict)
     other_partnerships: bool = False  # a partnership's import refused another's rows
+    # table -> the page its first row is on, where it is not the table's own page alone:
+    # (URL name, its arguments besides the slug), e.g. a commissioning line's year's plan
+    landing: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     @property
     def problems(self) -> int:
@@ -183,6 +186,7 @@ class ImportContext:
         self.errors: list[str] = []  # the first MAX_ERRORS
         self.notes: list[str] = []  # said with the summary of an import that succeeds
         self.rows: dict[str, list[RowChange]] = {}  # the report's (ImportReport.rows)
+        self.landing: dict[str, tuple[str, dict]] = {}  # the report's (ImportReport.landing)
         self.new_groups: list[str] = []  # theme groups this import creates
         self.other_partnerships = False  # a row of a partnership outside the scope
         self.sheets: set[str] = set()  # tables read from a workbook's sheets, not CSV files
@@ -436,6 +440,12 @@ class ImportContext:
             elif not changes:
                 changes = ["changed"]
             named.append(RowChange(key, tuple(changes)))
+
+    def lands_on(self, table: str, page: str, **kwargs) -> None:
+        """The page (URL name, with ``kwargs`` besides the slug) showing this table's row
+        just taken, for a partnership's import to lead to if it is the table's first row
+        (a commissioning line's year's plan, not the latest year's)."""
+        self.landing.setdefault(table, (page, kwargs))
 
     def wants_rows(self, table: str) -> bool:
         """Whether the report still names this table's rows (checked before working out

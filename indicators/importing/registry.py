@@ -45,6 +45,8 @@ names the rows an import adds or changes that ``ctx.row_changed(table, key, chan
 is told of (``changes`` like "Title from “A” to “B”" from
 ``csp_portal.core.history.changes_described``, None for a new row), on the site and
 under ``import_data --dry-run``'s summary; a table that tells it of none is only counted.
+``ctx.lands_on(table, "commissioning:plan", year=2017)`` for a row makes the page a
+partnership's import leads to that page (its first row's), not the table's ``page``.
 ``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
 ``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
 objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``

@@ -98,7 +98,7 @@ def import_tables(
     if ctx.new_groups:
         groups = "theme groups" if len(ctx.new_groups) > 1 else "theme group"
         report.notes.append(f"New {groups}: {registry.listed(ctx.new_groups, last='and')}.")
-    report.rows = ctx.rows
+    report.rows, report.landing = ctx.rows, ctx.landing
     return report
 
 

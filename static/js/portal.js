@@ -34,7 +34,9 @@
   // keeps it, as clearing one is done by deleting it in its box. Otherwise a
   // message says how many figures were pasted, which rows blank cells left as
   // they were, and how many figures were left out when there were more
-  // figures than rows.
+  // figures than rows. A line copied with its row's heading (text, then
+  // figures) loses the heading, and the message says so; any other cell that
+  // is not a figure (a number, "72/100" or blank) stops the whole paste.
 
   var liveRegion = null;
 
@@ -81,6 +83,47 @@
       return null;
     }
     return parts;
+  }
+
+  // Whether a cleaned cell is a figure the boxes take: a number (its thousands
+  // commas and spaces gone, a "%" kept for the page to judge), "72/100" or blank.
+  function isFigure(cell) {
+    return cell === '' || /^[-+]?\d*\.?\d+%?$/.test(cell) || splitRatio(cell) !== null;
+  }
+
+  // "1st", "2nd", "3rd", "11th", "22nd"...
+  function ordinal(n) {
+    var teens = n % 100 >= 11 && n % 100 <= 13;
+    return n + (teens ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] || 'th');
+  }
+
+  // A line copied with its row's heading ("Overall crime", then its figures)
+  // loses the heading, which would take the first box and shift every figure
+  // along one; any other cell that is not a figure stops the paste. Returns
+  // {lines, headings} or {problem}.
+  function withoutHeadings(lines) {
+    var headings = [];
+    var kept = [];
+    for (var l = 0; l < lines.length; l += 1) {
+      var cells = lines[l];
+      var rest = cells.slice(1);
+      if (cells.length > 1 && !isFigure(cells[0]) && rest.every(isFigure) &&
+          rest.some(isFilled)) {
+        headings.push(cells[0]);
+        cells = rest;
+      }
+      var offset = lines[l].length - cells.length; // 1 when a heading was left out
+      for (var c = 0; c < cells.length; c += 1) {
+        if (!isFigure(cells[c])) {
+          var where = lines.length === 1 ? 'the ' + ordinal(c + offset + 1) + ' cell' :
+            lines[l].length === 1 ? 'the ' + ordinal(l + 1) + ' line' :
+            'cell ' + (c + offset + 1) + ' of the ' + ordinal(l + 1) + ' line';
+          return { problem: '\'' + cells[c] + '\' (' + where + ') is not a number' };
+        }
+      }
+      kept.push(cells);
+    }
+    return { lines: kept, headings: headings };
   }
 
   // The figures pasted, one list of cells per row of the grid: a line each,
@@ -266,6 +309,12 @@
     if (!lines.length) {
       return;
     }
+    var checked = withoutHeadings(lines);
+    if (checked.problem) {
+      showMessage(grid, rows[start], 'Nothing was pasted: ' + checked.problem + '.', true);
+      return;
+    }
+    lines = checked.lines;
     var figures = figuresFor(lines, rows[start].inputs.length);
     var quarterly = grid.getAttribute('data-paste-quarterly');
     var room = rows.length - start;
@@ -357,6 +406,14 @@
     if (leftOver > 0) {
       message += ' ' + leftOver + (leftOver === 1 ? ' figure was' : ' figures were') +
         ' left out: there were no more rows.';
+    }
+    var headings = checked.headings.map(function (heading) { return '\'' + heading + '\''; });
+    if (headings.length === 1) {
+      message += ' The first cell, ' + headings[0] +
+        ', was taken as the row\'s heading and left out.';
+    } else if (headings.length > 1) {
+      message += ' The first cells, ' + listed(headings) +
+        ', were taken as the rows\' headings and left out.';
     }
     showMessage(grid, rows[start], message, false);
   }

@@ -285,6 +285,39 @@ def test_year_grid_paste_with_blank_cells_keeps_the_figures_they_land_on(
     }
 
 
+def test_year_grid_paste_leaves_out_a_row_heading_and_refuses_a_cell_not_a_number(
+    page, live_server, plymouth
+):
+    """Review finding: a row copied with its heading ("Overall crime") put the text in
+    April, April's figure in May and so on, and said "1 figure was left out"."""
+    partnership, officer, hate = plymouth
+    sign_in(page, live_server, officer.username)
+    page.goto(
+        live_server.url + reverse("indicators:year_grid", args=[partnership.slug, hate.pk, 2015])
+    )
+    message = page.locator("[data-paste-message]")
+
+    page.get_by_label("April 2015").focus()
+    paste(page, "Overall crime\t" + "\t".join(f"1,4{month:02d}" for month in range(12)))
+
+    expect(page.get_by_label("April 2015")).to_have_value("1400")
+    expect(page.get_by_label("March 2016")).to_have_value("1411")
+    expect(message).to_have_text(
+        "Pasted 12 figures. The first cell, 'Overall crime', was taken as the row's heading "
+        "and left out."
+    )
+
+    paste(page, "7\t8\tabc\t9")
+    expect(message).to_have_text("Nothing was pasted: 'abc' (the 3rd cell) is not a number.")
+    expect(page.get_by_label("April 2015")).to_have_value("1400")
+    expect(page.get_by_label("May 2015")).to_have_value("1401")
+
+    # The forms the site reads are numbers: a space in thousands, a blank.
+    paste(page, "1 500\t\t1,600")
+    expect(page.get_by_label("April 2015")).to_have_value("1500")
+    expect(page.get_by_label("June 2015")).to_have_value("1600")
+
+
 def test_year_grid_paste_refuses_a_percentage_row_with_one_part_blank(page, live_server, plymouth):
     """Review finding: a row pasted with its numerator and a blank denominator kept the
     stored denominator, so June's 8/9 became 5/9 without a word."""

@@ -384,6 +384,25 @@ def test_indicator_page_shows_one_periods_changes(
     assert client.get(url, {"period": "2016-13"}).status_code == 404
 
 
+def test_indicator_page_shows_a_quarters_changes_from_any_of_its_months(
+    client, officer_a, partnership_a
+):
+    """Review finding: ?period=2016-08 of a quarterly indicator was headed "Changes to
+    Quarter 2 (July to September 2016)" but said none were recorded: its figure is kept
+    at the quarter's first month, July."""
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(partnership=partnership_a, frequency="quarterly")
+    _figure_changes(indicator, datetime.date(2016, 7, 1), 2, "july")
+    client.force_login(officer_a)
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+
+    august = re.sub(r"\s+", " ", client.get(url, {"year": 2016, "period": "2016-08"}).text)
+
+    assert "Changes to Quarter 2 (July to September 2016)" in august
+    assert "july 1" in august and "No changes have been recorded" not in august
+
+
 def test_admin_filters_figure_changes_by_period(client, admin_user, partnership_a):
     from tests.factories import IndicatorFactory
 

@@ -869,6 +869,39 @@ partnership-a,2017/18,CI 09,Need,,,,,,,,,proposed
     assert not CommissioningLine.objects.exists()
 
 
+def test_import_names_every_problem_of_a_row_at_once(partnership_a):
+    """Review finding: a row with a misspelt status and a contract ending in 2918 was
+    refused for its status, and for its date only on the next run. Each check runs; none
+    repeats what a bad cell already said (no "Enter the contribution" after a bad one)."""
+    long = "R" * 31
+    bad = f"""{HEADER}
+partnership-a,2017/18,CI 01,Need,,,,,,,2017-04-01,2918-03-31,comissioned
+partnership-a,2017/18,CI 02,Need,,,,PCC grant,lots,,,2918-03-31,proposed
+partnership-a,2017/18,{long},Need,,,,,,,,,unknown
+partnership-a,2017/18,CI 04,,,,,,,,2018-13-01,2017-01-01,proposed
+"""
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(_tables(FUNDING, bad), by=None)
+
+    errors = [error.removeprefix("commissioning.csv ") for error in failed.value.report.errors]
+    statuses = "must be one of Proposed, Approved, Commissioned, Ended"
+    end = (
+        "The contract end must be between 1 April 2012 and 31 March 2023, within 5 years "
+        "of the line's year 2017/18."
+    )
+    assert errors == [
+        f"row 2: status 'comissioned' {statuses}",
+        f"row 2: {end}",
+        "row 3: The contribution must be given in pounds, like 1000 or 1,000.50 ('lots' is "
+        "not an amount). (or write tbc or awaiting)",
+        f"row 3: {end}",
+        f"row 4: status 'unknown' {statuses}",
+        "row 4: reference is 31 characters long (at most 30)",
+        "row 5: area_of_need is blank",
+        "row 5: start '2018-13-01' is not a date like 2017-04-01",
+    ]
+
+
 def test_import_refuses_money_written_as_decimal_would_read_it(partnership_a):
     """1e3 is £1,000 to Decimal(), not to the person who wrote it: each row is refused
     with its line, and nothing is kept."""

@@ -12,11 +12,18 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from commissioning import services
+from commissioning.forms import LineForm
 from commissioning.models import CommissioningChange, CommissioningLine, FundingStream
 from csp_portal.core.text import name_key
 from indicators import importing
 from tests.factories import CommissioningLineFactory, FundingStreamFactory, PartnershipFactory
-from tests.integration.test_commissioning import FUNDING, HEADER, _line_post, _tables
+from tests.integration.test_commissioning import (
+    FUNDING,
+    HEADER,
+    _edit_post,
+    _line_post,
+    _tables,
+)
 from tests.integration.test_double_submit import _full_clean_then
 from tests.migrations import migrate, migrate_to_the_end
 
@@ -95,6 +102,37 @@ def test_add_a_line_with_a_reference_taken_as_it_is_names_it(signed_in, pcc):
     assert response.context["form"].errors == {
         "reference": ["Line CI 01 already exists in 2017/18: choose another reference."]
     }
+
+
+@pytest.mark.django_db
+def test_add_a_line_names_a_taken_reference_with_its_other_problems_at_once(signed_in, pcc):
+    """Review finding: the dates' errors came first, the reference's only once they were
+    put right."""
+    CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc, reference="CI 01")
+    url = reverse("commissioning:line_add", args=[pcc.partnership.slug, 2017])
+
+    response = signed_in.post(
+        url, _line_post(pcc, reference="ci  01", start="1/4/2018", end="31/3/2017")
+    )
+
+    errors = response.context["form"].errors
+    assert errors["reference"] == [LINE_TAKEN.format("ci  01", "capitals and spaces")]
+    assert "end" in errors or "start" in errors
+
+
+@pytest.mark.django_db
+def test_editing_a_line_keeps_its_own_reference_in_other_capitals(signed_in, pcc):
+    line = CommissioningLineFactory(
+        partnership=pcc.partnership, funding_stream=pcc, reference="CI 01"
+    )
+    url = reverse("commissioning:line_edit", args=[pcc.partnership.slug, line.pk])
+    shown = {k: v for k, v in LineForm.initial_for(line).items() if k != "indicators"}
+
+    response = signed_in.post(url, _edit_post(shown, reference="ci 01"))
+
+    assert response.status_code == 302, response.context["form"].errors
+    line.refresh_from_db()
+    assert line.reference == "ci 01"
 
 
 @pytest.mark.django_db

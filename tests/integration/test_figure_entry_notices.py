@@ -3,6 +3,7 @@ report covers (a change needs a reason), and, after a conflict, that nothing was
 and which boxes now show someone else's figures."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -227,6 +228,26 @@ def test_conflict_says_nothing_was_saved_and_names_the_boxes_now_showing_others_
     assert "SP 03 Burglary: Sam Other changed it to 1500" in error_summary(refused)[2]
     assert 'value="50"' in table_row(refused, f'name="i{asb.pk}-v"')
     assert messages_of(refused) == []
+
+
+@pytest.mark.django_db
+def test_conflicts_nothing_saved_links_to_the_first_box_in_conflict(
+    client, officer_a, coordinator_a, partnership_a
+):
+    """Review finding: "Nothing was saved." linked to the reason box at the foot of the
+    sheet (the form's first box), even for a month no report covers."""
+    burglary = IndicatorFactory(partnership=partnership_a, code="SP 03", title="Burglary")
+    robbery = IndicatorFactory(partnership=partnership_a, code="SP 04", title="Robbery")
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a)
+    opened = form_data(client.get(url))
+    entered_by_other(robbery, NOV_2016, (Decimal(15),), by=coordinator_a)
+
+    refused = client.post(url, opened | {f"i{burglary.pk}-v": "1400", f"i{robbery.pk}-v": "12"})
+
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', refused.text, re.S)
+    links = re.findall(r'<a href="([^"]*)"[^>]*>\s*Nothing was saved', summary.group(0))
+    assert links == [f"#id_i{robbery.pk}-v"]
 
 
 @pytest.mark.django_db

@@ -646,6 +646,25 @@ def test_an_upload_leads_to_the_page_of_what_it_imported(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("name", ["commissioning", "funding"])
+def test_an_upload_of_an_earlier_years_lines_lands_on_that_year(
+    officer_client, partnership_a, name
+):
+    # A later year holds a line already: the plan the import leads to is the imported
+    # rows' year, not the latest.
+    CommissioningLineFactory(partnership=partnership_a, financial_year=2018, reference="CI 09")
+    text = {
+        "commissioning": COMMISSIONING.replace("2016/17", "2015/16"),
+        "funding": "partnership,financial_year,source,amount\npartnership-a,2015/16,PCC,100\n",
+    }[name]
+    url = reverse("indicators:import", args=["partnership-a"])
+
+    response = officer_client.post(url, {"files": [upload(name, text)]})
+
+    assert response.url == "/p/partnership-a/commissioning/2015/"
+
+
+@pytest.mark.django_db
 def test_the_sites_upload_names_the_rows_it_changed_on_its_page(admin_client, partnership_a):
     files = upload(
         "partnerships",

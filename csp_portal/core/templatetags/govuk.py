@@ -310,7 +310,11 @@ def govuk_anchor(field: BoundField) -> str:
 def _form_errors(form) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     visible = [field for field in form if not field.is_hidden]
-    default_anchor = govuk_anchor(visible[0]) if visible else ""
+    # A form may say where its own non-field errors lead ("" for no link): a sheet's
+    # "Nothing was saved" to its first box in conflict, not its first box.
+    default_anchor = getattr(form, "non_field_errors_anchor", None)
+    if default_anchor is None:
+        default_anchor = govuk_anchor(visible[0]) if visible else ""
     for message in form.non_field_errors():
         items.append((default_anchor, message))
     for field in form:
@@ -326,7 +330,8 @@ def govuk_error_items(form=None, errors: Iterable | None = None) -> list[tuple[s
 
     `form` may be a form or a formset; `errors` is a list of (anchor_id, message)
     pairs, anchor_id with or without "#" (empty for no link). Non-field errors
-    link to the first field, as GOV.UK sign-in pages do.
+    link to the first field, as GOV.UK sign-in pages do, or to the form's
+    ``non_field_errors_anchor`` where it has one.
     """
     items: list[tuple[str, str]] = []
     if form:
