@@ -7,7 +7,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -472,8 +481,10 @@ def previous_version(report: Report) -> ReportVersion | None:
             | Q(report__period=report.period, report_id__lte=report.pk)
         )
         .defer(*HEAVY)
-        # Its own versions first (no other of its month was made after it), then by month.
-        .order_by("-report__period", "-report_id", "-published_at")
+        # Its own versions first, then by month; of a month's reports, the version the
+        # panel was given last (two reports of one month: the one published last).
+        .annotate(own=Case(When(report_id=report.pk, then=1), default=0))
+        .order_by("-own", "-report__period", "-published_at")
         .first()
     )
 

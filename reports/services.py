@@ -274,12 +274,15 @@ def publish_changes(snapshot: dict) -> dict:
         for g in groups
         if g.get("revisions") or g.get("late_figures")
     ]
-    reasons = [
-        version_reason(r.get("reason", ""))
-        for group in changes
-        for r in group["revisions"] + group["late"]
-        if version_reason(r.get("reason", ""))
-    ]
+    # One save gives its reason to every figure it changed: a reason given once is one.
+    reasons = list(
+        dict.fromkeys(
+            version_reason(r.get("reason", ""))
+            for group in changes
+            for r in group["revisions"] + group["late"]
+            if version_reason(r.get("reason", ""))
+        )
+    )
     simple = len(reasons) == 1 and len(reasons[0]) <= REASON_LENGTH
     return {"changes": changes, "offered_reason": reasons[0] if simple else ""}
 

@@ -112,3 +112,18 @@ def test_the_previous_report_is_of_the_same_theme_group_and_an_earlier_month_or_
     assert selectors.previous_version(again) == september_1
     assert selectors.previous_version(september) == september_1
     assert selectors.previous_version(december) != september_1  # its own
+
+
+@pytest.mark.django_db
+def test_of_two_reports_of_one_month_the_one_published_last_is_the_previous(partnership_a):
+    """Review finding: two reports of November, the earlier made published again after the
+    later one: December counted from the later-made report, not the version published last
+    (which already showed an action closed)."""
+    first = ReportFactory(partnership=partnership_a, period=SEP)
+    second = ReportFactory(partnership=partnership_a, period=SEP)
+    december = ReportFactory(partnership=partnership_a, period=DEC)
+    _publish(first, _at(1))
+    _publish(second, _at(2))
+    first_again = _publish(first, _at(3))
+
+    assert selectors.previous_version(december) == first_again

@@ -351,5 +351,8 @@ def test_publish_changes_names_each_overview_partnerships_and_offers_one_reason_
 
     assert [g["name"] for g in changed["changes"]] == ["Partnership A", "Partnership B"]
     assert changed["offered_reason"] == "Police corrected"
+    # One save gives its reason to each figure it changed: still one reason to offer.
+    snapshot["revisions"] = [{"reason": "Police corrected"}]
+    assert services.publish_changes(snapshot)["offered_reason"] == "Police corrected"
     snapshot["revisions"] = [{"reason": "Another reason"}]
     assert services.publish_changes(snapshot)["offered_reason"] == ""
