@@ -35,9 +35,9 @@ def test_clashing_titles_and_references_are_renamed_and_recorded(old_state):
     plan_model.objects.create(partnership=b, title=long_title, financial_year=2016)
     plan_model.objects.create(partnership=b, title=long_title.upper(), financial_year=2016)
 
-    migrate(AFTER)
+    after = migrate(AFTER)
 
-    from actions.models import ActionPlan, ActionsChange, Risk
+    from actions.models import ActionPlan, Risk
 
     assert list(
         ActionPlan.objects.filter(partnership_id=a.pk)
@@ -59,7 +59,8 @@ def test_clashing_titles_and_references_are_renamed_and_recorded(old_state):
         "R1",
         "r1 (2)",
     ]
-    changes = ActionsChange.objects.order_by("pk")
+    # The table as it was then: columns added since are not there yet.
+    changes = after.get_model("actions", "ActionsChange").objects.order_by("pk")
     assert [(c.subject, c.old, c.new, c.source) for c in changes] == [
         (
             "plan",
