@@ -842,7 +842,8 @@ def plan_remove(request, slug, pk):
         request,
         partnership,
         action_plan,
-        noun=f"the action plan {action_plan.title}",
+        noun=f"the action plan “{action_plan.title}”",
+        kind="action plan",
         details=[
             ("Title", action_plan.title),
             ("Financial year", action_plan.year_label),
@@ -896,7 +897,9 @@ def action_remove(request, slug, pk):
     )
 
 
-def _listed_removal(request, slug, pk, *, model, noun: str, details, list_url, edit_url):
+def _listed_removal(
+    request, slug, pk, *, model, noun: str, details, list_url, edit_url, kind: str = ""
+):
     """The removal page of a risk, cross-theme issue or recommendation."""
     partnership = partnership_for(request.user, slug, Access.EDIT)
     row = get_object_or_404(model, pk=pk, partnership=partnership)
@@ -905,6 +908,7 @@ def _listed_removal(request, slug, pk, *, model, noun: str, details, list_url, e
         partnership,
         row,
         noun=noun.format(row=row),
+        kind=kind,
         details=details(row),
         parent=section(partnership, list_url),
         caption=partnership.name,
@@ -941,7 +945,8 @@ def issue_remove(request, slug, pk):
         slug,
         pk,
         model=CrossThemeIssue,
-        noun="the cross-theme issue {row.title}",
+        noun="the cross-theme issue “{row.title}”",
+        kind="cross-theme issue",
         details=lambda issue: [
             ("Title", issue.title),
             ("Issue", issue.issue),

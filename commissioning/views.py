@@ -383,7 +383,8 @@ def stream_remove(request, slug, pk):
         request,
         stream,
         partnership=partnership,
-        noun=f"the funding stream {stream.source}",
+        noun=f"the funding stream “{stream.source}”",
+        kind="funding stream",
         details=[
             ("Source", stream.source),
             ("Financial year", stream.year_label),

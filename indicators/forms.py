@@ -131,7 +131,7 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         required=False,
         max_length=500,
         help_text="Needed to change or add a figure for a period a published report covers; "
-        "kept in the history of each figure you change, for example 'revised by police'.",
+        "kept in the history of each figure you change, for example “revised by police”.",
     )
 
     def __init__(

@@ -162,7 +162,7 @@ def locked_notices(
     partnership, places: list[tuple[datetime.date, str]], *, indicator: Indicator | None = None
 ) -> list[str]:
     """What a figure page says up front of its periods a published report covers (one that
-    showed the indicator, if given): "The published report 'Update' (Scrutiny panel, 24
+    showed the indicator, if given): "The published report “Update” (Scrutiny panel, 24
     January 2017) covers November 2016: ...". places: each period's last month (where a
     report covers a quarter) and its name, in page order. One query."""
     from reports.selectors import published_covering  # reports build on us
@@ -177,7 +177,13 @@ def locked_notices(
         if len(months) == 1:
             span = words[months[0]]
         elif last - first + 1 == len(months):  # a run of the page's periods
-            span = f"{words[months[0]]} to {words[months[-1]]}"
+            # Months as reports name them ("April to November 2016"); quarters by name.
+            monthly = all(words[month] == periods.month_label(month) for month in months)
+            span = (
+                periods.months_span(months[0], months[-1])
+                if monthly
+                else f"{words[months[0]]} to {words[months[-1]]}"
+            )
         else:
             span = joined(words[month] for month in months)
         notices.append(
@@ -188,12 +194,12 @@ def locked_notices(
 
 
 def _published_report(frozen) -> str:
-    """ "The published report 'Update' (Scrutiny panel, 24 January 2017)"."""
+    """ "The published report “Update” (Scrutiny panel, 24 January 2017)"."""
     meeting = frozen.meeting_label
     if frozen.meeting_date:
         when = f"{frozen.meeting_date.day} {frozen.meeting_date:%B %Y}"
         meeting = f"{meeting}, {when}" if meeting else when
-    return f"The published report '{frozen.title}'{f' ({meeting})' if meeting else ''}"
+    return f"The published report “{frozen.title}”{f' ({meeting})' if meeting else ''}"
 
 
 def published_versions(partnership) -> list:
@@ -252,9 +258,9 @@ def sheet_locked_notices(
     notices = []
     for frozen, _ in published_covering(partnership, [month], published=published):
         if len(codes) <= SHEET_LOCKS_NAMED:
-            which = f"{joined(codes)}, marked 'Published' below"
+            which = f"{joined(codes)}, marked “Published” below"
         else:
-            which = f"{len(codes)} of the indicators below, marked 'Published'"
+            which = f"{len(codes)} of the indicators below, marked “Published”"
         notices.append(
             f"{_published_report(frozen)} covers {periods.month_label(month)} for {which}: a "
             "change to their figures needs a reason, and the next report will show it as a "

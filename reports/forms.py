@@ -404,7 +404,7 @@ class PublishForm(PlainTextMixin, forms.Form):
         field.label = f"Why are you publishing version {number}?"
         field.help_text = (
             "The panel reads it with the version, on its page and in its PDF and Word "
-            'files. For example "Burglary figures for October corrected by the police".'
+            "files. For example “Burglary figures for October corrected by the police”."
         )
         field.error_messages["required"] = services.reason_needed(number)
         field.error_messages["max_length"] = services.REASON_TOO_LONG

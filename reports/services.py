@@ -252,7 +252,7 @@ def reason_needed(number: int) -> str:
     """What publishing version ``number`` (2 or later) without a reason is told."""
     return (
         f"Enter the reason for publishing version {number}, for example "
-        '"Burglary figures for October corrected by the police"'
+        "“Burglary figures for October corrected by the police”"
     )
 
 

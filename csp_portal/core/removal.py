@@ -100,6 +100,9 @@ class RemovalPage:
     # answer depends on what is left).
     done_url: str | Callable[[], str]
     note: str = ""  # more to say before removing (how to move a line to another year)
+    # A row named by a long title: what it is ("action plan"), for a heading "Remove this
+    # action plan" and a button "Remove action plan" (the title is in its details).
+    kind: str = ""
 
 
 def removal_view(request, page: RemovalPage, *, row, refusals, remove):

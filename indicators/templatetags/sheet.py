@@ -15,14 +15,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def sheet_cell_inputs(fields, cell_label, when: str = "") -> SafeString:
+def sheet_cell_inputs(fields, cell_label, when: str = "", described_by: str = "") -> SafeString:
     """`{% sheet_cell_inputs fields cell.label %}`: one box, or numerator and denominator
     for a percentage, each a GOV.UK form group with its label (visually hidden for a
     single box; the cell label names the boxes for screen readers) and errors. A field
     built with show_hidden_initial also renders the hidden figure the page showed, by
     which the save tells a person's own changes from other people's
     (csp_portal/core/concurrency.py). ``when``: the month the page shows above the boxes
-    on a small screen, which the boxes' names then include (speech input says it)."""
+    on a small screen, which the boxes' names then include (speech input says it).
+    ``described_by``: the id of what else describes each box (a "Published" tag), after
+    its error if it has one."""
     esc = escape_text
     parts = []
     for index, field in enumerate(fields):
@@ -47,19 +49,28 @@ def sheet_cell_inputs(fields, cell_label, when: str = "") -> SafeString:
                 f'<p class="govuk-error-message" id="{esc(govuk_error_id(field))}">'
                 f'<span class="govuk-visually-hidden">Error:</span> {esc(error)}</p>'
             )
+        described = {}
+        if described_by:
+            ids = [govuk_error_id(field), described_by] if errors else [described_by]
+            described["aria_describedby"] = " ".join(ids)
         widget = govuk_widget_with(
-            field, width=10, inputmode="decimal", autocomplete="off", data_paste_cell=""
+            field,
+            width=10,
+            inputmode="decimal",
+            autocomplete="off",
+            data_paste_cell="",
+            **described,
         )
         parts.append(f"\n  {widget}\n</div>\n")
     parts.append("\n")
     return mark_safe("".join(parts))
 
 
-def _boxes_or_not_open(cell, fields, when: str) -> str:
+def _boxes_or_not_open(cell, fields, when: str, described_by: str = "") -> str:
     """The cell's boxes, or, where the form gives none (a month not begun, a quarter not
     ended), when it opens: a figure is entered from its period's last month on."""
     if fields:
-        return sheet_cell_inputs(fields, cell.label, when)
+        return sheet_cell_inputs(fields, cell.label, when, described_by)
     if cell.indicator.frequency == "quarterly":
         end = periods.last_month_of(cell.period, cell.indicator.frequency)
         words = f"the quarter ends in {month_label(end)}"
@@ -83,9 +94,10 @@ def _last_year(indicator, last) -> str:
 
 
 # Beside the measure of a month sheet row whose figure a published report froze (the
-# notice above the sheet says so): in the part a pasted row's name leaves out.
+# notice above the sheet says so): in the part a pasted row's name leaves out. The row's
+# boxes name it as their description, so a screen reader says it at each box too.
 PUBLISHED_TAG = (
-    ' <strong class="govuk-tag govuk-tag--grey app-sheet__tag">Published'
+    ' <strong class="govuk-tag govuk-tag--grey app-sheet__tag" id="{id}">Published'
     '<span class="govuk-visually-hidden"> in a report, so a change needs a reason</span>'
     "</strong>"
 )
@@ -119,6 +131,7 @@ def month_sheet_rows(
         same = "Same quarter last year" if quarterly else "Same month last year"
         shown = _last_year(indicator, last)
         url = detail_url(partnership.slug, indicator.pk)
+        tag_id = f"published-{indicator.pk}" if indicator.pk in locked else ""
         rows[indicator.pk] = mark_safe(
             f'\n      <tr class="govuk-table__row{error}">\n'
             '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
@@ -128,14 +141,14 @@ def month_sheet_rows(
             f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
             '          <span class="govuk-body-s app-sheet__meta">'
             f"{esc(indicator.get_measure_display())}{quarter}"
-            f"{PUBLISHED_TAG if indicator.pk in locked else ''}</span>\n"
+            f"{PUBLISHED_TAG.format(id=tag_id) if tag_id else ''}</span>\n"
             "        </th>\n"
             '        <td class="govuk-table__cell govuk-table__cell--numeric">'
             f'<span class="app-stack__label">{same}: </span>{shown}</td>\n'
             '        <td class="govuk-table__cell">\n'
             f'          <span class="app-stack__label" aria-hidden="true">{when}'
             "</span>\n"
-            f"          {_boxes_or_not_open(cell, fields, f', {when}')}\n"
+            f"          {_boxes_or_not_open(cell, fields, f', {when}', tag_id)}\n"
             "        </td>\n"
             "      </tr>\n"
         )

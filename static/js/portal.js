@@ -171,15 +171,21 @@
     return names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
   }
 
-  // "A to B", or the one name.
-  function span(names) {
-    return names.length > 1 ? names[0] + ' to ' + names[names.length - 1] : names.join('');
+  // The rows a paste filled, each named: the sheet lists indicators by theme group, not
+  // code order, so "A to B" would take in rows nothing went into. Past five, the first
+  // three and how many more ("SP 02, SP 03, SP 06 and 4 more").
+  function rowsNamed(names) {
+    if (names.length > 5) {
+      return names.slice(0, 3).join(', ') + ' and ' + (names.length - 3) + ' more';
+    }
+    return listed(names);
   }
 
-  // A row's short name: a month sheet's indicator by its code (its link), else rowName.
+  // A row's short name: a month sheet's indicator by its code (its link, kept on one
+  // line: "SP\u00a006"), else rowName.
   function shortName(row) {
     var link = row && row.querySelector('th a');
-    return link ? link.textContent.replace(/\s+/g, ' ').trim() : rowName(row);
+    return link ? link.textContent.replace(/\s+/g, '\u00a0').trim() : rowName(row);
   }
 
   function rowName(row) {
@@ -333,8 +339,8 @@
       var pk = rows[start].inputs.length && /^i(\d+)-/.exec(rows[start].inputs[0].name);
       var grids = 'To enter one indicator\'s months, use its year grid';
       showMessage(grid, rows[start], 'Nothing was pasted: a row of ' + reach +
-        ' cells would fill ' + span(reached) + ', and each box on this page is a different ' +
-        'indicator. ' + grids + (pk ? ': ' : '.'), true, pk ? {
+        ' cells would fill ' + rowsNamed(reached) + ', and each box on this page is a ' +
+        'different indicator. ' + grids + (pk ? ': ' : '.'), true, pk ? {
           href: sheet.replace('{pk}', pk[1]),
           text: reached[0] + ' figures for ' + grid.getAttribute('data-paste-sheet-year')
         } : null);
@@ -390,7 +396,7 @@
       });
     });
 
-    var named = sheet === null ? '' : ': ' + span(fills.map(function (fill) {
+    var named = sheet === null ? '' : ': ' + rowsNamed(fills.map(function (fill) {
       return shortName(fill.element);
     }));
     var message = fills.length ? 'Pasted ' + fills.length +

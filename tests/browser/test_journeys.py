@@ -427,7 +427,7 @@ def test_month_sheet_column_longer_than_the_sheet_says_on_screen_what_was_left_o
     expect(page.get_by_label("SP 39 Indicator 39")).to_have_value("410")
     message = page.locator("[data-paste-message]")
     expect(message).to_have_text(
-        "Pasted 2 figures: SP 38 to SP 39. 2 figures were left out: there were no more rows."
+        "Pasted 2 figures: SP 38 and SP 39. 2 figures were left out: there were no more rows."
     )
     expect(message).to_be_in_viewport()
     assert_accessible(page)
@@ -524,8 +524,8 @@ def test_month_sheet_refuses_a_row_of_one_indicators_months_and_names_rows_a_col
     boxes[0].focus()
     paste(page, "1510\t1480\t1502\t1495\t1530\t1470\t1466\r\n")
     expect(message).to_have_text(
-        "Nothing was pasted: a row of 7 cells would fill SP 01 to SP 07, and each box on "
-        "this page is a different indicator. To enter one indicator's months, use its "
+        "Nothing was pasted: a row of 7 cells would fill SP 01, SP 02, SP 03 and 4 more, and "
+        "each box on this page is a different indicator. To enter one indicator's months, use its "
         "year grid: SP 01 figures for 2016/17."
     )
     expect(message.get_by_role("link", name="SP 01 figures for 2016/17")).to_have_attribute(
@@ -537,13 +537,19 @@ def test_month_sheet_refuses_a_row_of_one_indicators_months_and_names_rows_a_col
 
     # A column, a figure per indicator, fills down the page and says which rows.
     paste(page, "1510\r\n1480\r\n1502\r\n1495\r\n1530\r\n1470\r\n1466\r\n")
-    expect(message).to_have_text("Pasted 7 figures: SP 01 to SP 07.")
+    expect(message).to_have_text("Pasted 7 figures: SP 01, SP 02, SP 03 and 4 more.")
     expect(boxes[6]).to_have_value("1466")
     # A row of one figure, the rest of its cells blank, is still one figure.
     boxes[2].focus()
     paste(page, "12\t\t\r\n")
     expect(message).to_contain_text("Pasted 1 figure: SP 03. 2 blank cells left SP 04")
     expect(boxes[2]).to_have_value("12")
+    # Each row filled is named, not a range from first to last (the sheet lists by theme
+    # group, not code order), a code kept on one line.
+    boxes[4].focus()
+    paste(page, "5\r\n6\r\n7\r\n")
+    expect(message).to_have_text("Pasted 3 figures: SP 05, SP 06 and SP 07.")
+    assert "SP\u00a005" in message.text_content()
 
 
 def test_year_grid_refuses_a_year_pasted_from_a_later_month(page, live_server, plymouth):

@@ -403,6 +403,24 @@ def test_indicator_page_shows_a_quarters_changes_from_any_of_its_months(
     assert "july 1" in august and "No changes have been recorded" not in august
 
 
+def test_indicator_page_of_a_period_without_changes_says_so_once(client, officer_a, partnership_a):
+    """Review finding: a period with no changes read "Every change to the figure and
+    target for February 2017, newest first." and then "No changes have been recorded to
+    February 2017."."""
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+    url = reverse("indicators:detail", args=[partnership_a.slug, indicator.pk])
+
+    page = re.sub(r"\s+", " ", client.get(url, {"year": 2016, "period": "2017-02"}).text)
+
+    assert "Changes to February 2017" in page
+    assert "Every change to the figure and target" not in page
+    assert 'No changes have been recorded to February 2017. <a class="govuk-link" href="' in page
+    assert "Show the changes to every period" in page
+
+
 def test_admin_filters_figure_changes_by_period(client, admin_user, partnership_a):
     from tests.factories import IndicatorFactory
 

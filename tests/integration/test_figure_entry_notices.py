@@ -24,7 +24,7 @@ from tests.integration.test_figure_entry import (
 
 NOV_2016 = datetime.date(2016, 11, 1)
 COVERS = (
-    "The published report 'Hate crime update' (Scrutiny panel, 24 January 2017) covers "
+    "The published report “Hate crime update” (Scrutiny panel, 24 January 2017) covers "
     "{months}: a change needs a reason, and the next report will show it as a revision."
 )
 
@@ -61,7 +61,7 @@ def grid_url(indicator, year=2016):
 
 
 SHEET_COVERS = (
-    "The published report 'Hate crime update' (Scrutiny panel, 24 January 2017) covers "
+    "The published report “Hate crime update” (Scrutiny panel, 24 January 2017) covers "
     "November 2016 for {which}: a change to their figures needs a reason, and the next "
     "report will show it as a revision."
 )
@@ -77,7 +77,7 @@ def test_month_sheet_says_up_front_that_a_published_report_covers_its_month(
     covered = page_text(client.get(sheet_url(hate_crime.partnership)))
     open_month = page_text(client.get(sheet_url(hate_crime.partnership, "2016-12")))
 
-    assert SHEET_COVERS.format(which="SP 09, marked 'Published' below") in covered
+    assert SHEET_COVERS.format(which="SP 09, marked “Published” below") in covered
     assert "Reason for changing figures" in covered  # the reason box, shown up front
     assert "The published report" not in open_month
     assert PUBLISHED_TAG not in open_month
@@ -95,7 +95,7 @@ def test_month_sheet_marks_only_the_rows_the_report_locked(
 
     for _ in range(2):  # built, then from the cache
         response = client.get(url)
-        assert SHEET_COVERS.format(which="SP 09, marked 'Published' below") in page_text(response)
+        assert SHEET_COVERS.format(which="SP 09, marked “Published” below") in page_text(response)
         assert PUBLISHED_TAG in table_row(response, "Police recorded hate crime")
         assert "Published" not in table_row(response, "ASB")
 
@@ -114,7 +114,7 @@ def test_month_sheet_counts_the_locked_rows_when_many(client, officer_a, partner
 
     response = client.get(sheet_url(partnership_a))
 
-    which = "5 of the indicators below, marked 'Published'"
+    which = "5 of the indicators below, marked “Published”"
     assert SHEET_COVERS.format(which=which) in page_text(response)
     assert page_text(response).count(PUBLISHED_TAG) == 5
     assert "Published" not in table_row(response, "Not shown")
@@ -159,7 +159,9 @@ def test_year_grid_says_which_of_its_months_a_published_report_covers(
     this_year = page_text(client.get(grid_url(hate_crime)))
     next_year = page_text(client.get(grid_url(hate_crime, 2017)))
 
-    assert COVERS.format(months="April 2016 to November 2016") in this_year
+    assert COVERS.format(months="April to November 2016") in this_year
+    # The quotation marks of the notices and the reason's hint are the curly ones.
+    assert "for example “revised by police”." in this_year
     assert "The published report" not in next_year
 
 

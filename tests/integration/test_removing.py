@@ -26,6 +26,7 @@ from tests.factories import (
 from tests.factories.actions import (
     ActionFactory,
     ActionPlanFactory,
+    CrossThemeIssueFactory,
     ObjectiveFactory,
     RecommendationFactory,
     RiskFactory,
@@ -64,7 +65,8 @@ def test_a_mis_keyed_stream_is_removed_and_its_year_tab_goes(signed_in, partners
     assert f'href="{remove_url}"' in edit.content.decode()
 
     url, page = _page(signed_in, "commissioning:stream_remove", slug, stream.pk)
-    assert "Remove the funding stream S 0" in page
+    assert '<h1 class="govuk-heading-l">Remove this funding stream</h1>' in page
+    assert "Remove funding stream</button>" in page
     assert "£0" in page and "2019/20" in page
     assert "govuk-button--warning" in page
     version = partnership_a.data_version
@@ -73,7 +75,7 @@ def test_a_mis_keyed_stream_is_removed_and_its_year_tab_goes(signed_in, partners
     # The year has nothing left: the latest year's page, whose tabs no longer list it.
     assert response.redirect_chain[-1][0] == reverse("commissioning:plan", args=[slug, 2024])
     text = response.content.decode()
-    assert "Removed the funding stream S 0." in text
+    assert "Removed the funding stream “S 0”." in text
     assert "2019/20" not in text
     assert not FundingStream.objects.filter(pk=stream.pk).exists()
     removed = CommissioningChange.objects.get(
@@ -212,6 +214,34 @@ def test_a_plan_with_objectives_and_an_objective_with_actions_are_kept(signed_in
     signed_in.post(url)
     signed_in.post(reverse("actions:plan_remove", args=[slug, plan.pk]))
     assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("factory", "name", "kind", "noun"),
+    [
+        (ActionPlanFactory, "actions:plan_remove", "action plan", "the action plan"),
+        (
+            CrossThemeIssueFactory,
+            "actions:issue_remove",
+            "cross-theme issue",
+            "the cross-theme issue",
+        ),
+    ],
+)
+def test_a_plan_or_issue_named_by_its_title_is_removed_as_this_one(
+    signed_in, partnership_a, factory, name, kind, noun
+):
+    """Review finding: "Remove the action plan Planned interventions for failing targets"
+    ran its title into the heading unquoted (four lines on a phone), and on the button."""
+    row = factory(partnership=partnership_a, title="Planned interventions for failing targets")
+
+    url, page = _page(signed_in, name, partnership_a.slug, row.pk)
+
+    assert f'<h1 class="govuk-heading-l">Remove this {kind}</h1>' in page
+    assert f"Remove {kind}</button>" in page
+    assert "Planned interventions for failing targets</dd>" in " ".join(page.split())
+    text = signed_in.post(url, follow=True).content.decode()
+    assert f"Removed {noun} “Planned interventions for failing targets”." in text
 
 
 def test_an_empty_objective_then_an_empty_plan_are_removed(signed_in, partnership_a):

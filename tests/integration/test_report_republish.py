@@ -61,13 +61,16 @@ def test_publish_form_refuses_to_publish_again_without_a_reason(client, report, 
     response = client.post(_url(report), data)
 
     assert 'name="reason"' in page.text and "Why are you publishing version 2?" in page.text
+    assert "For example “Burglary figures for October corrected by the police”." in _words(
+        page.text
+    )
     assert response.status_code == 200
     assert "<title>Error: Publish Hate crime update" in response.text
     text = _words(response.text)
     assert "There is a problem" in text
     assert (
-        'Error: Enter the reason for publishing version 2, for example "Burglary figures '
-        'for October corrected by the police"'
+        "Error: Enter the reason for publishing version 2, for example “Burglary figures "
+        "for October corrected by the police”"
     ) in text
     assert list(report.versions.values_list("number", flat=True)) == [1]
 

@@ -153,3 +153,23 @@ def test_year_grid_row_shows_the_label_last_year_and_the_boxes():
     assert 'numeric"><span class="app-missing">No figure</span></td>' in year_grid_row(
         cell.indicator, cell, fields, None
     )
+
+
+def test_month_sheet_boxes_of_a_published_row_are_described_by_its_tag():
+    """Review finding: a screen reader at a box was not told its figure is in a published
+    report (a change needs a reason): the "Published" tag was only in the row heading."""
+    posted = {"i7-v": "35", "initial-i7-v": "35", "i8-n": "x", "initial-i8-n": ""}
+    partnership, rows = grid(posted | {"i8-d": "9", "initial-i8-d": ""})
+
+    html = month_sheet_rows(partnership, NOV_2016, rows, frozenset({7, 8}))
+
+    assert (
+        '<strong class="govuk-tag govuk-tag--grey app-sheet__tag" id="published-7">Published'
+        in html[7]
+    )
+    assert 'data-paste-cell="" aria-describedby="published-7" id="id_i7-v">' in html[7]
+    assert 'id="published-8">Published' in html[8]
+    # Both boxes of a percentage; after its error, for a box in error.
+    assert 'aria-describedby="id_i8-n-error published-8"' in html[8]
+    assert 'data-paste-cell="" aria-describedby="published-8" id="id_i8-d">' in html[8]
+    assert "aria-describedby" not in month_sheet_rows(partnership, NOV_2016, rows)[7]
