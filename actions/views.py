@@ -752,6 +752,11 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             messages.success(request, ended(f"{verb} {label} {saved}"))
             return redirect(reverse(list_url, args=[slug]))
     noun = "cross-theme issue" if label == "issue" else label
+    # A risk or recommendation is named by its reference ("risk SS-R1"); an issue, which
+    # has none, by its title.
+    named = ""
+    if row is not None:
+        named = f"{noun} {row.reference}" if hasattr(row, "reference") else f"{noun} “{row.title}”"
     return render(
         request,
         "actions/form.html",
@@ -759,9 +764,7 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             "partnership": partnership,
             "form": form,
             # "Change risk SS-R1", as an action's page names its action.
-            "page_title": f"Change {noun} {getattr(row, 'reference', '')}".rstrip()
-            if row
-            else f"Add a {noun}",
+            "page_title": f"Change {named}" if row else f"Add a {noun}",
             "caption": partnership.name,
             "parent": section(partnership, list_url),
             "back_url": reverse(list_url, args=[slug]),
@@ -769,7 +772,7 @@ def _edit_view(request, slug, pk, *, model, form_class, save, label, list_url):
             "remove_url": reverse(f"actions:{label}_remove", args=[slug, row.pk]) if row else "",
             "remove_label": f"Remove this {noun}",
             "changes": selectors.row_changes(row, every=_every_change(request)) if row else None,
-            "changes_of": f"{noun} {getattr(row, 'reference', '')}".rstrip() if row else "",
+            "changes_of": named,
         },
     )
 

@@ -362,3 +362,22 @@ def test_a_published_version_names_no_row_by_its_key(client, officer_a, partners
     page = client.get(reverse("reports:version", args=[partnership_a.slug, report.pk, 1]))
     assert page.status_code == 200
     assert "Burglary hotspots drift north" in page.content.decode()
+
+
+def _title(page: str) -> str:
+    return " ".join(page.split("<title>", 1)[1].split("</title>", 1)[0].split())
+
+
+def test_pages_of_like_rows_have_titles_that_tell_them_apart(signed_in, partnership_a):
+    """Crawl finding: every cross-theme issue's page was titled "Change cross-theme issue",
+    and two years' "Add a line" pages, or two lines' update removals, shared a title."""
+    slug = partnership_a.slug
+    issue = CrossThemeIssueFactory(partnership=partnership_a, title="Alcohol harm")
+    _, page = _page(signed_in, "actions:issue_edit", slug, issue.pk)
+    assert _title(page).startswith("Change cross-theme issue “Alcohol harm” – ")
+    line_2017 = _title(_page(signed_in, "commissioning:line_add", slug, 2017)[1])
+    line_2018 = _title(_page(signed_in, "commissioning:line_add", slug, 2018)[1])
+    assert line_2017 != line_2018 and "2017/18" in line_2017
+    update = ProgressUpdateFactory(line__partnership=partnership_a, line__reference="SLA 01")
+    _, page = _page(signed_in, "commissioning:update_remove", slug, update.line.pk, update.pk)
+    assert "SLA 01" in _title(page)
