@@ -144,8 +144,9 @@ def test_two_officers_adding_the_same_empty_figure_the_second_gets_a_conflict(pe
 
     assert response.status_code == 200
     assert error_summary(response) == [
+        "Nothing was saved. Your figure is still in its box: check it below and save again.",
         "HC 01 Hate crime: Sam Other changed it to 40 after you opened this page. "
-        "Your figure (36) is still in the box: save again to use it instead, or change it."
+        "Your figure (36) is still in the box: save again to use it instead, or change it.",
     ]
     stored = Actual.objects.get(indicator=hate, period=NOV_2016)
     assert (stored.value, stored.entered_by) == (40, coordinator)
@@ -188,7 +189,8 @@ def test_two_officers_changing_the_same_figure_the_second_gets_a_conflict(people
     response = officer_save.result()
 
     assert response.status_code == 200
-    assert error_summary(response)[0].startswith(
+    assert error_summary(response)[0].startswith("Nothing was saved.")
+    assert error_summary(response)[1].startswith(
         "HC 01 Hate crime: Sam Other changed it to 40 after you opened this page."
     )
     assert Actual.objects.get(indicator=hate, period=NOV_2016).value == 40
