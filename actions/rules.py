@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from csp_portal.core.text import differs_only_in, name_key
+from csp_portal.core.text import day_label, differs_only_in, name_key
 
 NOT_STARTED, RED, AMBER, GREEN = "not_started", "red", "amber", "green"
 # Worst first: the order of RAG counts, legends and filters.
@@ -233,11 +233,6 @@ def years_after(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def day_words(day: datetime.date) -> str:
-    """ "1 April 2017", as the pages write a date."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def latest_review(today: datetime.date) -> datetime.date:
     """The last day a risk's review may be set for, as at ``today``."""
     return years_after(today, REVIEW_YEARS_AHEAD)
@@ -248,7 +243,7 @@ def review_date_problem(review: datetime.date, today: datetime.date) -> str | No
     latest = latest_review(today)
     if EARLIEST_DAY <= review <= latest:
         return None
-    return f"The review date must be between {day_words(EARLIEST_DAY)} and {day_words(latest)}."
+    return f"The review date must be between {day_label(EARLIEST_DAY)} and {day_label(latest)}."
 
 
 def meeting_date_problem(meeting: datetime.date, today: datetime.date) -> str | None:
@@ -257,7 +252,7 @@ def meeting_date_problem(meeting: datetime.date, today: datetime.date) -> str | 
     if meeting > today:
         return "The meeting date cannot be in the future."
     if meeting < EARLIEST_DAY:
-        return f"The meeting date must be on or after {day_words(EARLIEST_DAY)}."
+        return f"The meeting date must be on or after {day_label(EARLIEST_DAY)}."
     return None
 
 
@@ -269,7 +264,7 @@ def recommendation_due_problem(due: datetime.date, meeting: datetime.date) -> st
     latest = years_after(meeting, RECOMMENDATION_DUE_YEARS)
     if due > latest:
         return (
-            f"The due date must be on or before {day_words(latest)}, "
+            f"The due date must be on or before {day_label(latest)}, "
             f"{RECOMMENDATION_DUE_YEARS} years after the meeting that made it."
         )
     return None

@@ -19,7 +19,7 @@ from csp_portal.core.concurrency import shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.removal import RemovalPage, removal_view
 from csp_portal.core.tables import XLSX_TYPE, table_download
-from csp_portal.core.text import ended, joined
+from csp_portal.core.text import day_label, ended, joined
 from indicators import periods
 from indicators.importing.exporting import table_file
 
@@ -823,7 +823,7 @@ def recommendation_edit(request, slug, pk=None):
 
 
 def _day(day) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return day_label(day) if day else ""
 
 
 def _removal(request, partnership, row, **page) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from csp_portal.core.breadcrumbs import Crumb
 from csp_portal.core.models import ChangeRecord, KeepsNameKey, Partnership, ThemeGroup
-from csp_portal.core.text import differs_only_in, name_key
+from csp_portal.core.text import day_label, differs_only_in, name_key
 from indicators import periods
 from indicators.models import Indicator
 
@@ -367,8 +367,8 @@ class CommissioningLine(KeepsNameKey, models.Model):
         first, last = contract_range(self.financial_year, start_month)
         return {
             name: (
-                f"The contract {name} must be between {first.day} {first:%B %Y} and "
-                f"{last.day} {last:%B %Y}, within {CONTRACT_YEARS} years of the line's year "
+                f"The contract {name} must be between {day_label(first)} and "
+                f"{day_label(last)}, within {CONTRACT_YEARS} years of the line's year "
                 f"{periods.fy_label(self.financial_year, start_month)}."
             )
             for name in ("start", "end")

@@ -11,7 +11,7 @@ from django_tables2 import RequestConfig
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.removal import RemovalPage, removal_view
 from csp_portal.core.tables import XLSX_TYPE
-from csp_portal.core.text import format_money
+from csp_portal.core.text import day_label, format_money
 from indicators import periods
 from indicators.importing.exporting import table_file
 from indicators.validation import plain_number
@@ -351,7 +351,7 @@ def copy_forward(request, slug, year):
 
 
 def _day(day) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
+    return day_label(day) if day else ""
 
 
 def _year_left(partnership, year: int) -> str:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from csp_portal.core import concurrency
-from csp_portal.core.text import joined
+from csp_portal.core.text import day_label, joined
 
 from . import data_version, periods
 from .models import Actual, FigureChange, Indicator, SpcSetting, Target
@@ -197,7 +197,7 @@ def _published_report(frozen) -> str:
     """ "The published report “Update” (Scrutiny panel, 24 January 2017)"."""
     meeting = frozen.meeting_label
     if frozen.meeting_date:
-        when = f"{frozen.meeting_date.day} {frozen.meeting_date:%B %Y}"
+        when = day_label(frozen.meeting_date)
         meeting = f"{meeting}, {when}" if meeting else when
     return f"The published report “{frozen.title}”{f' ({meeting})' if meeting else ''}"
 

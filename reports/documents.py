@@ -85,7 +85,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from lxml import etree
 
-from csp_portal.core.text import ended
+from csp_portal.core.text import day_label, ended
 
 from . import chart_images as charts_module
 from .word import render_word
@@ -160,7 +160,7 @@ def edition(version: int, published: datetime.datetime, reason: str = "") -> str
     from django.utils import timezone
 
     day = timezone.localtime(published)
-    line = f"Version {version}, published {day.day} {day:%B %Y}"
+    line = f"Version {version}, published {day_label(day)}"
     return f"{line}: {reason}" if reason else line
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count, DateField, DateTimeField, DecimalField, Mode
 from django.utils.timezone import template_localtime
 
 from .history import changes_described
+from .text import day_label
 
 CHANGES_SHOWN = 20  # the latest changes a page shows; all of them on asking
 
@@ -108,7 +109,7 @@ def day_in_words(label: str) -> str:
             day = datetime.date.fromisoformat(found.group(1))
         except ValueError:
             return found.group(1)
-        return f"{day.day} {day:%B %Y}"
+        return day_label(day)
 
     return ISO_DAY_AT_END.sub(words, label)
 

@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from .text import day_label
+
 ASK = "or ask an administrator"
 
 
@@ -51,7 +53,7 @@ def shown_in_report(
         return None
     day = timezone.localdate(version.published_at)
     title = f" (“{version.title}”)" if version.title else ""
-    shown = f"A report published on {day.day} {day:%B %Y}{title} may have shown this {what}"
+    shown = f"A report published on {day_label(day)}{title} may have shown this {what}"
     if instead is None:
         return f"{shown}."
     return f"{shown}, so the record keeps it: {advice(instead)}"

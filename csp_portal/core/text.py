@@ -1,5 +1,6 @@
 """Words for lists, shortened text and money, the same everywhere the site writes them."""
 
+import datetime
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -67,6 +68,11 @@ def ended(text: str) -> str:
 
 
 PENCE = Decimal("0.01")
+
+
+def day_label(day: datetime.date) -> str:
+    """A day as the site writes it, e.g. "1 April 2017"."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def format_money(amount: Decimal | None) -> str:
