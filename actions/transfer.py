@@ -6,11 +6,14 @@ partnership workbook carry them with the indicator tables. Columns are a contrac
 
 Natural keys: partnership + plan + reference for actions, partnership + reference for
 risks (in any capitals) and recommendations (in any capitals and spaces), so importing the
-same file twice changes nothing. An action's status, latest update and its date become an
-update in the action's history, attributed to the importing user with source "import",
-unless the history already holds that update (so re-importing an old file adds nothing);
-one dated before the action's latest update joins the history without changing its
-status, and the import says so.
+same file twice changes nothing. A plan the file names that the partnership lacks is
+added, unless its title is close to a stored plan's of its year ("Plan u" for "Plan ü"):
+its rows are then refused as a likely typing slip, unless the person confirms new plans
+(``NEW_PLANS`` in ``ctx.confirmed``). An action's status, latest update and its date
+become an update in the action's history, attributed to the importing user with source
+"import", unless the history already holds that update (so re-importing an old file adds
+nothing); one dated before the action's latest update joins the history without changing
+its status, and the import says so.
 Its closed column closes or reopens it as the action's page does
 (services.action_save), so its history says who did so, and when; closed_on gives the day
 it was closed (a blank cell keeps the day stored, or is today for an action the row closes).
@@ -122,8 +125,13 @@ OLDER_NOTES = 5
 # The new plans, and stored plans' new objectives, an import names; more are counted.
 NEW_NOTES = 5
 # How alike (difflib's ratio) a new plan's title and a stored one's of its year are for the
-# import to ask whether the new one is the stored one mistyped ("Plan u" for "Plan ü").
+# import to refuse the new one as the stored one mistyped ("Plan u" for "Plan ü").
 CLOSE_TITLE = 0.85
+# What confirms such a plan is new (``ctx.confirmed``), and how the person gives it: the
+# import page's box (``ImportForm.new_plans``), or import_data's option.
+NEW_PLANS = "new_plans"
+CONFIRM_NEW_PLANS = {"upload": "tick “Add the new plans the files name” and import again"}
+CONFIRM_NEW_PLANS_COMMAND = "import again with --new-plans"
 # The text each table writes to a field of limited length, by column.
 LENGTHS = {
     "actions": max_lengths(ActionPlan, plan="title")
@@ -486,6 +494,8 @@ def _plan(item, ctx, stored: _Stored) -> ActionPlan:
         values["theme_group"] = ctx.theme_group(item["partnership"], item["theme_group"])
     if current is not None and services.unchanged(current, values):
         return current
+    if current is None:
+        _refuse_close_title(item["plan"], item["year"], ctx, stored)
     plan = services.plan_save(
         partnership=stored.partnership,
         by=ctx.user,
@@ -494,7 +504,8 @@ def _plan(item, ctx, stored: _Stored) -> ActionPlan:
         source=ctx.source,
     )[0]
     if current is None:
-        _state(ctx, "new plans")[plan.pk] = (plan, _close_plan(plan, stored))
+        _state(ctx, "new plans")[plan.pk] = plan
+        _state(ctx, "made plans")[plan.pk] = True
     return plan
 
 
@@ -517,12 +528,32 @@ def _folded(title: str) -> str:
     return name_key("".join(c for c in letters if not unicodedata.combining(c)))
 
 
-def _close_plan(plan: ActionPlan, stored: _Stored) -> ActionPlan | None:
-    """The stored plan of the new plan's year whose title is the same without accents, or
-    nearly the same (a typing slip): a new plan made by mistake otherwise passes unseen."""
-    year = plan.financial_year
-    titles = {_folded(p.title): p for p in stored.plans.values() if p.financial_year == year}
-    folded = _folded(plan.title)
+def _refuse_close_title(title: str, year: int, ctx, stored: _Stored) -> None:
+    """Refuse a new plan whose title is close to a stored plan's of its year, unless the
+    person confirms new plans: a plan made by mistake takes the row's actions and updates,
+    and one with updates cannot be removed. A title the partnership has in other capitals
+    or spaces is left to services.plan_save, which names the plan that has it."""
+    if NEW_PLANS in ctx.confirmed:
+        return
+    key = rules.unique_key(title)
+    if any(p.title_key == key for p in stored.plans.values()):
+        return
+    made = _state(ctx, "made plans")  # plans of this import's earlier chunks: not stored
+    close = _close_plan(title, year, [p for p in stored.plans.values() if p.pk not in made])
+    if close is None:
+        return
+    confirm = CONFIRM_NEW_PLANS.get(ctx.source, CONFIRM_NEW_PLANS_COMMAND)
+    raise ValidationError(
+        f"{stored.partnership.name} has no plan called {title!r}: did you mean "
+        f"{close.title!r}? Correct the title in the file, or, if it is a new plan, {confirm}."
+    )
+
+
+def _close_plan(title: str, year: int, plans: list[ActionPlan]) -> ActionPlan | None:
+    """The plan of ``year`` whose title is the same as ``title`` without accents, or
+    nearly the same (a typing slip)."""
+    titles = {_folded(p.title): p for p in plans if p.financial_year == year}
+    folded = _folded(title)
     if folded not in titles:
         close = difflib.get_close_matches(folded, sorted(titles), n=1, cutoff=CLOSE_TITLE)
         folded = close[0] if close else folded
@@ -786,18 +817,15 @@ def _older_updates_note(ctx) -> None:
 
 def _new_plans_note(ctx) -> None:
     """Name the plans, and stored plans' objectives, the import adds, which its counts of
-    actions leave unsaid; ask whether a new plan is a stored one mistyped."""
+    actions leave unsaid."""
     plans, objectives = _state(ctx, "new plans"), _state(ctx, "new objectives")
     notes = []
-    for pk, (plan, close) in plans.items():
+    for pk, plan in plans.items():
         numbers = objectives.pop(pk, (plan, []))[1]
         year = periods.fy_label(plan.financial_year, plan.partnership.fy_start_month)
         where = "" if ctx.scope else f", {plan.partnership.name}"
         with_objectives = f", with {_objectives_named(numbers)}" if numbers else ""
-        note = f"New action plan '{plan.title}' ({year}{where}){with_objectives}."
-        if close is not None:
-            note += f" '{plan.title}' is new: did you mean the plan '{close.title}'?"
-        notes.append(note)
+        notes.append(f"New action plan '{plan.title}' ({year}{where}){with_objectives}.")
     for plan, numbers in objectives.values():
         where = "" if ctx.scope else f" ({plan.partnership.name})"
         notes.append(f"New {_objectives_named(numbers)} of '{plan.title}'{where}.")

@@ -442,10 +442,20 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Check the files and show what would change, without saving", required=False
     )
+    # actions.csv's confirmation (actions.transfer.NEW_PLANS), whose refusal names this box.
+    new_plans = forms.BooleanField(
+        label="Add the new plans the files name",
+        help_text="An import stops at a plan whose title is close to one of the "
+        "partnership's plans of its year (“Plan u” beside “Plan ü”), in case it is a typing "
+        "slip. Tick this if those plans are new.",
+        required=False,
+    )
 
     def __init__(self, *args, tables: list[str], **kwargs):
         """tables: the names of the tables this person may import, in apply order."""
         super().__init__(*args, **kwargs)
+        if "actions" not in tables:
+            del self.fields["new_plans"]
         self.fields["files"].help_text = (
             f"CSV files named {listed(f'{name}.csv' for name in tables)} ({NAME_RULE}), "
             "or one Excel workbook (.xlsx) with sheets of those names; other sheets of a "

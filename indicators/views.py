@@ -930,6 +930,7 @@ def import_upload(request, slug=None):
                     scope=partnership,
                     allowed=allowed,
                     dry_run=form.cleaned_data["dry_run"],
+                    confirmed={"new_plans"} if form.cleaned_data.get("new_plans") else set(),
                     source="upload",
                     deadline=deadline,
                 )

@@ -180,9 +180,13 @@ class ImportContext:
         today: datetime.date,
         source: str,
         dry_run: bool = False,
+        confirmed: frozenset[str] = frozenset(),
     ):
         self.user, self.scope, self.today = user, scope, today
         self.source, self.dry_run = source, dry_run
+        # What the person importing has confirmed that a table would otherwise refuse
+        # ("new_plans": actions.csv's new plans whose titles are close to stored ones).
+        self.confirmed = confirmed
         self.errors: list[str] = []  # the first MAX_ERRORS
         self.notes: list[str] = []  # said with the summary of an import that succeeds
         self.rows: dict[str, list[RowChange]] = {}  # the report's (ImportReport.rows)

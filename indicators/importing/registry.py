@@ -47,6 +47,9 @@ is told of (``changes`` like "Title from “A” to “B”" from
 under ``import_data --dry-run``'s summary; a table that tells it of none is only counted.
 ``ctx.lands_on(table, "commissioning:plan", year=2017)`` for a row makes the page a
 partnership's import leads to that page (its first row's), not the table's ``page``.
+A row the person must confirm (a likely typing slip) is refused unless
+``ctx.confirmed`` holds the word the import page's box and ``import_data``'s option
+give (``"new_plans"``).
 ``ctx.partnership(slug)``, ``ctx.indicator(slug, code)`` and
 ``ctx.theme_group(slug, name)`` (``create=True`` makes a missing one) give the model
 objects, including ones created earlier in this import; ``ctx.user`` and ``ctx.source``

@@ -28,6 +28,7 @@ def import_tables(
     scope: Partnership | None = None,
     allowed: Iterable[str] | None = None,
     dry_run: bool = False,
+    confirmed: Iterable[str] = (),
     source: str = "import",
     today: datetime.date | None = None,
     deadline: Deadline | None = None,
@@ -39,9 +40,10 @@ def import_tables(
     are written at once, inside one transaction that is rolled back if any row of any
     table turns out bad (or for a dry run). They are written even after a bad row, so
     that what only writing finds (a figure in a published month, a locked target) is
-    listed with every other problem, at once. With a ``deadline`` (a web
-    request's, which its reading spent too) an import still running then stops, writes
-    nothing, and says to use the command.
+    listed with every other problem, at once. With a ``deadline`` (a web request's, which
+    its reading spent too) an import still running then stops, writes nothing, and says
+    to use the command. ``confirmed`` names what the person has confirmed that a table
+    would otherwise refuse (``"new_plans"``: see actions.transfer).
     """
     report = ImportReport(dry_run=dry_run)
     allowed = set(registry.names() if allowed is None else allowed)
@@ -69,6 +71,7 @@ def import_tables(
                 today=today or timezone.localdate(),
                 source=source,
                 dry_run=dry_run,
+                confirmed=frozenset(confirmed),
             )
             ctx.sheets = {name for name, rows in tables.items() if _sheet(rows)}
             ctx.files = {name: place(name, rows) for name, rows in tables.items()}

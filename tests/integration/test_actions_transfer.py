@@ -6,6 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from actions import transfer
@@ -19,7 +22,9 @@ from actions.models import (
 )
 from csp_portal.core.models import Partnership
 from indicators import importing
+from indicators.forms import ImportForm
 from tests.factories import IndicatorFactory, ThemeGroupFactory
+from tests.integration.test_import_upload_limits import summary_text
 
 HEADER = {name: ",".join(columns) for name, columns in transfer.COLUMNS.items()}
 
@@ -795,20 +800,121 @@ def test_import_names_the_plans_and_objectives_it_adds(tmp_path, valley, officer
     )
 
 
+def _stored_plan_u_umlaut(folder: Path, by) -> None:
+    """Plan ü stored, with an action and its update, and the file then naming 'Plan u'."""
+    _write(folder, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan ü,"))
+    _import(folder, by=by)
+
+
+def _near_miss(typed: str, how: str) -> str:
+    return (
+        f"actions.csv row 2: Partnership A has no plan called '{typed}': did you mean "
+        f"'Plan ü'? Correct the title in the file, or, if it is a new plan, {how}"
+    )
+
+
+COMMAND_CONFIRMS = "import again with --new-plans"
+
+
 @pytest.mark.parametrize("typed", ["Plan u", "plan  U", "Plan ü!"])
-def test_import_asks_whether_a_new_plan_is_a_stored_one_misspelt(
-    tmp_path, valley, officer_a, typed
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_import_refuses_a_new_plan_close_to_a_stored_one(
+    tmp_path, valley, officer_a, typed, dry_run
 ):
-    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan ü,"))
-    _import(tmp_path, by=officer_a)
+    _stored_plan_u_umlaut(tmp_path, officer_a)
     _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", f",{typed},"))
 
-    report = _import(tmp_path, by=officer_a, scope=valley)
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(
+            tmp_path, by=officer_a, scope=valley, dry_run=dry_run, source="import"
+        )
 
-    assert report.notes == [
-        f"New action plan '{typed}' (2006/07), with objective 1. "
-        f"'{typed}' is new: did you mean the plan 'Plan ü'?"
+    assert failed.value.report.errors == [_near_miss(typed, COMMAND_CONFIRMS)]
+    assert list(ActionPlan.objects.values_list("title", flat=True)) == ["Plan ü"]
+    assert Action.objects.count() == 1 and ActionUpdate.objects.count() == 1
+
+
+def test_import_adds_a_new_plan_close_to_a_stored_one_when_confirmed(tmp_path, valley, officer_a):
+    _stored_plan_u_umlaut(tmp_path, officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan u,"))
+
+    report = importing.import_path(
+        tmp_path, by=officer_a, scope=valley, source="import", confirmed={"new_plans"}
+    )
+
+    assert report.notes == ["New action plan 'Plan u' (2006/07), with objective 1."]
+    assert sorted(ActionPlan.objects.values_list("title", flat=True)) == ["Plan u", "Plan ü"]
+    assert ActionPlan.objects.get(title="Plan u").actions.get().updates.count() == 1
+
+
+def test_import_refuses_a_stored_title_in_other_capitals_as_taken_not_close(
+    tmp_path, valley, officer_a
+):
+    _stored_plan_u_umlaut(tmp_path, officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",PLAN Ü,"))
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        _import(tmp_path, by=officer_a)
+
+    assert failed.value.report.errors == [
+        "actions.csv row 2: Partnership A already has a plan called 'Plan ü', which differs "
+        "from 'PLAN Ü' only in capitals: use that plan, or choose another title"
     ]
+
+
+def test_import_data_refuses_a_close_plan_title_unless_given_new_plans(tmp_path, valley, officer_a):
+    _stored_plan_u_umlaut(tmp_path, officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan u,"))
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match="Nothing imported: 1 problem found"):
+        call_command("import_data", str(tmp_path), stdout=io.StringIO(), stderr=stderr)
+
+    assert stderr.getvalue().splitlines() == [_near_miss("Plan u", COMMAND_CONFIRMS)]
+    assert not ActionPlan.objects.filter(title="Plan u").exists()
+    call_command("import_data", str(tmp_path), "--new-plans", stdout=io.StringIO())
+    assert ActionPlan.objects.filter(title="Plan u").exists()
+
+
+def _upload(client, folder: Path, **options):
+    upload = SimpleUploadedFile("actions.csv", (folder / "actions.csv").read_bytes())
+    return client.post(
+        reverse("indicators:import", args=["partnership-a"]), {"files": [upload], **options}
+    )
+
+
+PAGE_CONFIRMS = "tick “Add the new plans the files name” and import again"
+
+
+@pytest.mark.parametrize("options", [{}, {"dry_run": "on"}])
+def test_import_page_refuses_a_close_plan_title_saying_what_to_tick(
+    tmp_path, valley, officer_a, officer_client, options
+):
+    _stored_plan_u_umlaut(tmp_path, officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan u,"))
+
+    response = _upload(officer_client, tmp_path, **options)
+
+    assert _near_miss("Plan u", PAGE_CONFIRMS) in summary_text(response)
+    assert not ActionPlan.objects.filter(title="Plan u").exists()
+    # The box the message names is on the form, as the message writes it.
+    assert ImportForm(tables=["actions"]).fields["new_plans"].label in PAGE_CONFIRMS
+
+
+def test_import_page_adds_a_close_plan_title_once_ticked(
+    tmp_path, valley, officer_a, officer_client
+):
+    _stored_plan_u_umlaut(tmp_path, officer_a)
+    _write(tmp_path, "actions", ACTION_ROWS[0].replace(",Plan,", ",Plan u,"))
+
+    checked = _upload(officer_client, tmp_path, dry_run="on", new_plans="on")
+    assert "New action plan &#x27;Plan u&#x27; (2006/07)" in checked.content.decode()
+    assert not ActionPlan.objects.filter(title="Plan u").exists()
+
+    response = _upload(officer_client, tmp_path, new_plans="on")
+
+    assert response.status_code == 302
+    assert ActionPlan.objects.filter(title="Plan u").exists()
 
 
 def test_import_asks_nothing_of_a_new_plan_of_another_year(tmp_path, valley, officer_a):

@@ -18,18 +18,27 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would change and write nothing."
         )
         parser.add_argument(
+            "--new-plans",
+            action="store_true",
+            help="Add the new action plans actions.csv names even where a title is close to "
+            "a stored plan's of its year, which is otherwise refused as a likely typing slip.",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="Who is importing: every change recorded names them, as an import on the "
             "site does. Without it the changes are recorded as the system's.",
         )
 
-    def handle(self, *args, path, dry_run, user, **options):
+    def handle(self, *args, path, dry_run, new_plans, user, **options):
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         by = _user(user) if user else None
+        confirmed = {"new_plans"} if new_plans else set()
         try:
-            report = importing.import_path(path, by=by, dry_run=dry_run, source="import")
+            report = importing.import_path(
+                path, by=by, dry_run=dry_run, confirmed=confirmed, source="import"
+            )
         except importing.ImportFailed as failed:
             report = failed.report
             for line in report.errors:
