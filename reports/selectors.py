@@ -345,9 +345,15 @@ def report_list(
     """The partnership's reports, newest first (the latest figures, then the latest
     published), in two queries: published ones only unless ``drafts``; exempt ones
     (Schedule 12A: published as exempt, or the draft now says so) only with ``exempt``
-    (members, not the public). With ``covered`` (members), the published overviews filed
-    under other partnerships that cover this one too, never their drafts."""
-    where = filed_or_covering(partnership) if covered else Q(partnership=partnership)
+    (members, not the public). With ``covered``, the published overviews filed under other
+    partnerships that cover this one too, never their drafts; without ``exempt``, only those
+    whose filing partnership makes its reports public, the one place the public reads them
+    (`views._open_to`)."""
+    where = Q(partnership=partnership)
+    if covered:
+        where = filed_or_covering(partnership)
+        if not exempt:
+            where &= Q(partnership=partnership) | Q(partnership__reports_public=True)
     reports = Report.objects.filter(where).select_related("partnership", "theme_group", "meeting")
     if not exempt:
         reports = reports.filter(exempt=False)  # ticked on the draft: withdrawn from the public

@@ -119,10 +119,9 @@ def report_list(request, slug):
     partnership = _reader_partnership(request, slug)
     can_view_live = has_access(request.user, partnership, Access.LIVE)
     member = has_access(request.user, partnership, Access.PUBLISHED)
-    reports = selectors.report_list(
-        partnership, drafts=can_view_live, exempt=member, covered=member
-    )
-    # Overviews filed under another partnership that cover this one: read here, edited there.
+    reports = selectors.report_list(partnership, drafts=can_view_live, exempt=member, covered=True)
+    # Overviews filed under another partnership that cover this one: edited there, and read
+    # here by members; the public reads them there alone, so their links go there.
     elsewhere = {r.report.pk for r in reports if r.report.partnership_id != partnership.pk}
     # Overviews whose drafts this user may not open: listed only once published, and
     # without an edit link.
@@ -147,6 +146,7 @@ def report_list(request, slug):
             "can_overview": can_edit
             and selectors.partnerships_for_overview(request.user)[:2].count() == 2,
             "can_view_live": can_view_live,
+            "member": member,
         },
     )
 

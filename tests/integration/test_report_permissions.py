@@ -669,11 +669,28 @@ def test_a_covered_partnerships_list_shows_the_published_overview_only(
     assert "Overview" not in elsewhere
 
 
+BY_A = "An overview by Partnership A covering this partnership"
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "reader, byline",
+    [("panel_b", "published by Partnership A"), ("public", BY_A)],
+)
 def test_a_covered_partnerships_list_costs_the_same_however_many_overviews(
-    client, partnership_a, partnership_b, panel_b, admin_user, django_assert_max_num_queries
+    client,
+    request,
+    partnership_a,
+    partnership_b,
+    admin_user,
+    django_assert_max_num_queries,
+    reader,
+    byline,
 ):
-    client.force_login(panel_b)
+    if reader == "public":
+        _make_public(partnership_a, partnership_b)
+    else:
+        client.force_login(request.getfixturevalue(reader))
     url = reverse("reports:list", args=["partnership-b"])
 
     def count(n):
@@ -682,15 +699,156 @@ def test_a_covered_partnerships_list_costs_the_same_however_many_overviews(
                 partnership=partnership_a, kind=Report.Kind.OVERVIEW, title=f"Overview {i}"
             )
             report.covers.set([partnership_a, partnership_b])
-            services.report_publish(report=report, by=admin_user)
+            services.report_publish(report=report, by=admin_user, documents=False)
         with django_assert_max_num_queries(20) as captured:
             response = client.get(url)
-        assert response.content.decode().count("published by Partnership A") == len(
+        assert response.content.decode().count(byline) == len(
             Report.objects.filter(covers=partnership_b)
         )
         return len(captured)
 
     assert count(1) == count(3)
+
+
+# The public list of a partnership an overview covers ----------------------------------------
+# The public reads an overview under the partnership it is filed under alone; the list of a
+# partnership it covered links there, when the public may read it there.
+
+
+def _make_public(*partnerships, public=True):
+    for partnership in partnerships:
+        partnership.reports_public = public
+        partnership.save()
+
+
+@pytest.fixture
+def overview_of_b_and_c(partnership_a, partnership_b, partnership_c):
+    """An overview filed under A (which it does not cover) of B and C, with B's figures."""
+    hate_crime_indicator(partnership_b, code="B 99", title="B's unpublished indicator")
+    report = ReportFactory(
+        partnership=partnership_a, kind=Report.Kind.OVERVIEW, title="Overview of B and C"
+    )
+    report.covers.set([partnership_b, partnership_c])
+    return report
+
+
+def _public_list(partnership_slug: str) -> str:
+    response = Client().get(reverse("reports:list", args=[partnership_slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _assert_not_hinted(page: str, overview) -> None:
+    assert "Overview of B and C" not in page
+    assert "Partnership A" not in page and "overview" not in page.lower()
+    assert f"/reports/{overview.pk}/" not in page
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_public_list_names_no_overview_of_a_partnership_not_public(
+    overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c
+):
+    services.report_publish(report=overview_of_b_and_c, by=admin_user, documents=False)
+    _make_public(partnership_b, partnership_c)  # A, the filing partnership, is not
+
+    _assert_not_hinted(_public_list("partnership-b"), overview_of_b_and_c)
+    _assert_not_hinted(_public_list("partnership-c"), overview_of_b_and_c)
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_public_list_links_to_the_overview_where_the_public_reads_it(
+    client, overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c
+):
+    """Review finding: a resident reading B's public papers never found the overview of B
+    filed under A, though A's reports, and the overview there, were public."""
+    services.report_publish(report=overview_of_b_and_c, by=admin_user, documents=False)
+    _make_public(partnership_a, partnership_b, partnership_c)
+    link = reverse("reports:version", args=["partnership-a", overview_of_b_and_c.pk, 1])
+
+    listed = _public_list("partnership-b")
+    opened = client.get(link)
+
+    assert f'href="{link}"' in listed and "Overview of B and C" in listed
+    assert BY_A in listed
+    assert reverse("reports:edit", args=["partnership-a", overview_of_b_and_c.pk]) not in listed
+    assert reverse("reports:detail", args=["partnership-b", overview_of_b_and_c.pk]) not in listed
+    assert opened.status_code == 200 and b"unpublished indicator" in opened.content
+    assert f'href="{link}"' in _public_list("partnership-c")
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_public_list_names_no_overview_covering_one_not_public(
+    overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c
+):
+    """C keeps its reports from the public: the overview of B and C is public nowhere."""
+    services.report_publish(report=overview_of_b_and_c, by=admin_user, documents=False)
+    _make_public(partnership_a, partnership_b)
+
+    _assert_not_hinted(_public_list("partnership-b"), overview_of_b_and_c)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("exempt", ["version", "draft"])
+def test_a_covered_partnerships_public_list_names_no_exempt_overview(
+    overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c, panel_b, exempt
+):
+    """Published as exempt (Schedule 12A), or the draft ticked "exempt" since: members
+    only, under any partnership."""
+    _make_public(partnership_a, partnership_b, partnership_c)
+    report = overview_of_b_and_c
+    if exempt == "version":
+        report.exempt, report.exempt_paragraph = True, "3"
+        services.report_save(report=report, by=admin_user)
+    services.report_publish(report=report, by=admin_user, documents=False)
+    if exempt == "draft":
+        report.exempt, report.exempt_paragraph = True, "3"
+        services.report_save(report=report, by=admin_user)
+    member = Client()
+    member.force_login(panel_b)
+
+    _assert_not_hinted(_public_list("partnership-b"), report)
+    members_list = member.get(reverse("reports:list", args=["partnership-b"])).content.decode()
+    assert "Overview of B and C" in members_list
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_public_list_never_names_an_overview_draft(
+    overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c
+):
+    _make_public(partnership_a, partnership_b, partnership_c)
+    report = overview_of_b_and_c
+    _assert_not_hinted(_public_list("partnership-b"), report)  # a draft: never
+
+    services.report_publish(report=report, by=admin_user, documents=False)
+    report.title = "Overview draft changed"
+    report.save()
+    listed = _public_list("partnership-b")
+
+    assert "Overview of B and C" in listed
+    assert "Overview draft changed" not in listed and "Draft" not in listed
+
+
+@pytest.mark.django_db
+def test_a_covered_partnerships_public_list_links_to_the_latest_version_that_covered_it(
+    client, overview_of_b_and_c, admin_user, partnership_a, partnership_b, partnership_c
+):
+    """Version 1 covered B and C, version 2 covers C alone: B's list links to version 1,
+    C's to version 2, each where the public reads it, under A."""
+    _make_public(partnership_a, partnership_b, partnership_c)
+    report = overview_of_b_and_c
+    services.report_publish(report=report, by=admin_user, documents=False)
+    report.covers.set([partnership_c])
+    services.report_publish(report=report, by=admin_user, reason="C alone", documents=False)
+    one, two = (
+        reverse("reports:version", args=["partnership-a", report.pk, number]) for number in (1, 2)
+    )
+
+    b_list, c_list = _public_list("partnership-b"), _public_list("partnership-c")
+
+    assert f'href="{one}"' in b_list and f'href="{two}"' not in b_list
+    assert f'href="{two}"' in c_list and f'href="{one}"' not in c_list
+    assert client.get(one).status_code == 200
+    assert client.get(two).status_code == 200
 
 
 def _read_as(client, user, partnership_slug, overview, *number):
