@@ -54,6 +54,20 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+# Names under which only this machine reaches the site (Django's test client sends
+# "testserver").
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+if DEBUG and "DJANGO_DEBUG" not in os.environ and set(ALLOWED_HOSTS) - LOCAL_HOSTS:
+    # Debugging is the default so that development needs nothing set; a server others
+    # reach must not inherit it (tracebacks shown to anyone, sessions signed with the
+    # development key, reset mail printed instead of sent).
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS names "
+        + ", ".join(sorted(set(ALLOWED_HOSTS) - LOCAL_HOSTS))
+        + " but DJANGO_DEBUG is not set, so the site would run in debug mode with the "
+        "development secret key: set DJANGO_DEBUG=false and DJANGO_SECRET_KEY for a "
+        "server others reach (or DJANGO_DEBUG=true if you mean to debug on that host)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -117,7 +131,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -174,9 +188,9 @@ FIGURES_MEMO_ENTRIES = env_int("FIGURES_MEMO_ENTRIES", 5_000)
 
 # Imports through the browser must finish within a request; bigger ones are refused with
 # a message naming `python manage.py import_data`, which has no limits.
-IMPORT_UPLOAD_MAX_MB = int(os.environ.get("IMPORT_UPLOAD_MAX_MB", "10"))
-IMPORT_UPLOAD_MAX_ROWS = int(os.environ.get("IMPORT_UPLOAD_MAX_ROWS", "100000"))
-IMPORT_UPLOAD_MAX_SECONDS = int(os.environ.get("IMPORT_UPLOAD_MAX_SECONDS", "20"))
+IMPORT_UPLOAD_MAX_MB = env_int("IMPORT_UPLOAD_MAX_MB", 10)
+IMPORT_UPLOAD_MAX_ROWS = env_int("IMPORT_UPLOAD_MAX_ROWS", 100000)
+IMPORT_UPLOAD_MAX_SECONDS = env_int("IMPORT_UPLOAD_MAX_SECONDS", 20)
 # What an uploaded workbook may unpack to (a zip of a few MB can unpack to gigabytes,
 # which openpyxl would read whole before the first row): csp_portal/core/zips.py.
 IMPORT_UPLOAD_MAX_UNZIPPED_MB = env_int("IMPORT_UPLOAD_MAX_UNZIPPED_MB", 200)
@@ -189,9 +203,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Council machines are often shared: a session lasts a working day from the last request
 # (csp_portal/core/sessions.py, SlidingSessionMiddleware) unless configured.
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_SECONDS", str(8 * 60 * 60)))
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_SECONDS", 8 * 60 * 60)
 # However busy it is, a session ends this long after sign-in: a long working day.
-SESSION_MAX_SECONDS = int(os.environ.get("DJANGO_SESSION_MAX_SECONDS", str(12 * 60 * 60)))
+SESSION_MAX_SECONDS = env_int("DJANGO_SESSION_MAX_SECONDS", 12 * 60 * 60)
 # Sessions live in the database and are read with their user in one query a request, so
 # signing out ends a session in every server process at once (csp_portal/core/sessions.py).
 SESSION_ENGINE = "csp_portal.core.sessions"
@@ -250,7 +264,7 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -307,3 +321,7 @@ LOGGING = {
 }
 
 SERVICE_NAME = "CSP Portal"
+
+# Python's cyclic collector in a server worker (csp_portal/wsgi.py): a young-generation
+# sweep every this many allocations (700 is Python's default).
+GC_THRESHOLD = env_int("DJANGO_GC_THRESHOLD", 10000)

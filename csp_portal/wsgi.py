@@ -1,6 +1,7 @@
 import gc
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csp_portal.settings")
@@ -12,4 +13,4 @@ application = get_wsgi_application()
 # sweeps every 10,000, and never sweeps what it loaded at start (code, settings: kept for
 # its life). DJANGO_GC_THRESHOLD=700 restores Python's default.
 gc.freeze()
-gc.set_threshold(int(os.environ.get("DJANGO_GC_THRESHOLD", "10000")))
+gc.set_threshold(settings.GC_THRESHOLD)

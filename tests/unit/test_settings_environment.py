@@ -1,0 +1,63 @@
+"""Settings read from the environment: a mistake stops start-up with a sentence naming the
+variable, never a traceback, and a server others reach never inherits debugging."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+
+
+def start(**variables) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "IMPORT_UPLOAD_"))}
+    env.update(DJANGO_SETTINGS_MODULE="csp_portal.settings", DATABASE_URL="sqlite:///:memory:")
+    env.update(variables)
+    return subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True)
+
+
+def test_a_public_host_without_debug_set_refuses_to_start():
+    result = start(DJANGO_ALLOWED_HOSTS="csp.example.gov.uk,localhost")
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS names csp.example.gov.uk but DJANGO_DEBUG is not set" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},  # development: nothing set
+        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"},
+        {"DJANGO_ALLOWED_HOSTS": "csp.example.gov.uk", "DJANGO_DEBUG": "true"},
+        {
+            "DJANGO_ALLOWED_HOSTS": "csp.example.gov.uk",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "a-production-like-secret-key-for-this-test-only",
+        },
+    ],
+)
+def test_local_hosts_or_debug_chosen_start(variables):
+    result = start(**variables)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(variables.get("DJANGO_DEBUG", "true") == "true")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DJANGO_CONN_MAX_AGE",
+        "IMPORT_UPLOAD_MAX_MB",
+        "IMPORT_UPLOAD_MAX_ROWS",
+        "IMPORT_UPLOAD_MAX_SECONDS",
+        "DJANGO_SESSION_SECONDS",
+        "DJANGO_SESSION_MAX_SECONDS",
+        "DJANGO_GC_THRESHOLD",
+    ],
+)
+def test_a_number_that_is_not_one_is_named(name):
+    result = start(**{name: "8h"})
+    assert result.returncode != 0
+    assert f"{name} must be a whole number, not '8h'" in result.stderr
+    assert "invalid literal" not in result.stderr
