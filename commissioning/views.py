@@ -91,6 +91,7 @@ def plan(request, slug, year):
             "can_copy_last_year": not summary.lines
             and selectors.year_has_lines(partnership, year - 1),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "removed": selectors.removed_in_year(partnership, year),
         },
     )
 
