@@ -87,6 +87,11 @@ def test_a_mis_keyed_stream_is_removed_and_its_year_tab_goes(signed_in, partners
     assert removed.old["source"] == "S 0" and removed.old["amount"] == "0.00"
     assert removed.changed_by == officer_a and removed.source == "form"
     assert Partnership.objects.get(pk=partnership_a.pk).data_version != version
+    # The emptied year's page, at its address, still says what was removed.
+    emptied = signed_in.get(reverse("commissioning:plan", args=[slug, 2019]))
+    assert [(row.kind, row.name) for row in emptied.context["removed"]] == [
+        ("Funding stream", "S 0")
+    ]
 
 
 def test_a_stream_that_pays_for_lines_is_kept(signed_in, partnership_a):
