@@ -822,10 +822,6 @@ def recommendation_edit(request, slug, pk=None):
 # Removing a row keyed in by mistake ----------------------------------------
 
 
-def _day(day) -> str:
-    return day_label(day) if day else ""
-
-
 def _removal(request, partnership, row, **page) -> HttpResponse:
     """The removal page of a row of the partnership (csp_portal/core/removal.py)."""
     return removal_view(
@@ -891,7 +887,7 @@ def action_remove(request, slug, pk):
             ("Action", action.description),
             ("Objective", str(action.objective)),
             ("Lead", action.lead),
-            ("Due date", _day(action.due)),
+            ("Due date", day_label(action.due) if action.due else ""),
         ],
         parent=action,
         caption=action.plan.title,
@@ -953,7 +949,7 @@ def issue_remove(request, slug, pk):
         details=lambda issue: [
             ("Title", issue.title),
             ("Issue", issue.issue),
-            ("Raised on", _day(issue.raised_on)),
+            ("Raised on", day_label(issue.raised_on) if issue.raised_on else ""),
             ("Status", issue.get_status_display()),
         ],
         list_url="actions:issues",
@@ -973,7 +969,7 @@ def recommendation_remove(request, slug, pk):
             ("Reference", rec.reference),
             ("Recommendation", rec.recommendation),
             ("To whom", rec.assigned_to),
-            ("Meeting date", _day(rec.meeting_date)),
+            ("Meeting date", day_label(rec.meeting_date)),
             ("Response", rec.response),
             ("Status", rec.get_status_display()),
         ],

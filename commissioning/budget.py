@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from csp_portal.core.text import format_money
+from csp_portal.core.text import day_label, format_money
 from indicators.validation import read_number
 
 PENCE = Decimal("0.01")
@@ -180,10 +180,6 @@ def plan_total(totals: Iterable[StreamTotals]) -> PlanTotal:
     )
 
 
-def _day(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
     """The contract and progress warnings for one line on this day."""
     found = []
@@ -192,7 +188,7 @@ def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
             found.append(
                 Warning(
                     "ended_still_commissioned",
-                    f"{line.reference}: the contract ended on {_day(line.end)} "
+                    f"{line.reference}: the contract ended on {day_label(line.end)} "
                     "but the line is still marked commissioned.",
                     line=line.key,
                 )
@@ -201,7 +197,7 @@ def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
             found.append(
                 Warning(
                     "ends_soon",
-                    f"{line.reference}: the contract ends on {_day(line.end)}, "
+                    f"{line.reference}: the contract ends on {day_label(line.end)}, "
                     "within three months.",
                     line=line.key,
                 )
@@ -214,12 +210,12 @@ def line_warnings(line: LineFacts, today: datetime.date) -> list[Warning]:
                     Warning(
                         "no_recent_update",
                         f"{line.reference}: no progress update since "
-                        f"{_day(line.last_update)}, more than a quarter ago.",
+                        f"{day_label(line.last_update)}, more than a quarter ago.",
                         line=line.key,
                     )
                 )
         elif line.start is None or line.start < quarter_ago:
-            since = f" since the contract started on {_day(line.start)}" if line.start else ""
+            since = f" since the contract started on {day_label(line.start)}" if line.start else ""
             found.append(
                 Warning(
                     "no_recent_update",

@@ -396,7 +396,7 @@ class ProgressUpdate(models.Model):
         indexes = [models.Index(fields=["line", "-date"])]
 
     def __str__(self) -> str:
-        return f"{self.line.reference} update {self.date.day} {self.date:%B %Y}"
+        return f"{self.line.reference} update {day_label(self.date)}"
 
     def clean(self) -> None:
         """An update reports on the line's year: not dated before the year starts, nor
@@ -414,7 +414,7 @@ class ProgressUpdate(models.Model):
             raise ValidationError(
                 {
                     "date": f"The date of the update must be on or after "
-                    f"{earliest.day} {earliest:%B %Y}, {when}."
+                    f"{day_label(earliest)}, {when}."
                 }
             )
 

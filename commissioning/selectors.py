@@ -4,17 +4,26 @@
 2 queries (the year's funding streams; its lines with theme group, stream and the
 date and id of each line's latest update), and with progress=True 2 more (those
 latest updates, and their outputs): 4 in all. `line_detail` takes 4 (updates,
-outputs, indicators, its stream's lines). The number never depends on the number of
-lines or updates (tests/integration/test_commissioning.py; bench/commissioning_bench.py).
+outputs, indicators, its stream's lines); `removed_in_year` 1. The number never depends
+on the number of lines, updates or removals (tests/integration/test_commissioning.py;
+bench/commissioning_bench.py).
 """
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 
-from csp_portal.core.change_log import ChangesShown, changes_shown, day_in_words
+from csp_portal.core.change_log import (
+    ChangesShown,
+    changed_by,
+    changed_how,
+    changes_shown,
+    day_in_words,
+)
 from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.text import format_money
 from indicators import periods
 
 from . import budget
@@ -278,3 +287,75 @@ def row_changes(
         shown={"financial_year": lambda year: periods.fy_label(year, start)},
         named={CommissioningChange.Subject.UPDATE: day_in_words},
     )
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    """A funding stream or line removed from a year, as its record of removal holds it."""
+
+    at: datetime.datetime
+    who: str  # the person's name, or "System"
+    source: str  # how, when not on the site's form ("admin"); else ""
+    kind: str  # "Funding stream", "Line"
+    name: str  # its source or reference
+    about: str  # a line's area of need; "" for a stream
+    facts: list[tuple[str, str]]  # what it was: ("Amount", "£5,000"); blanks left out
+
+
+def _recorded_money(value) -> str:
+    """An amount as a record holds it ("5000.00") as the site writes it ("£5,000")."""
+    try:
+        return format_money(Decimal(value))
+    except (TypeError, ArithmeticError):
+        return "" if value is None else str(value)
+
+
+def _contribution(old: dict) -> str:
+    """A removed line's contribution: its amount, or what its record says instead ("To be
+    confirmed"); "" where the record holds neither."""
+    if old.get("contribution") is not None:
+        return _recorded_money(old["contribution"])
+    status = old.get("contribution_status")
+    if status is None:
+        return ""
+    return dict(CommissioningLine.Contribution.choices).get(status, status)
+
+
+def _removed_row(record: CommissioningChange) -> RemovedRow:
+    old = record.old
+    if record.subject == CommissioningChange.Subject.STREAM:
+        kind, name, about = "Funding stream", old.get("source"), ""
+        facts = [("Amount", _recorded_money(old.get("amount")))]
+    else:
+        kind, name, about = "Line", old.get("reference"), old.get("area_of_need") or ""
+        facts = [
+            ("Provider", old.get("provider") or ""),
+            ("Funding stream", old.get("funding_stream") or ""),
+            ("Contribution", _contribution(old)),
+        ]
+    return RemovedRow(
+        at=record.changed_at,
+        who=changed_by(record),
+        source=changed_how(record),
+        kind=kind,
+        name=name or record.label,
+        about=about,
+        facts=[(label, value) for label, value in facts if value],
+    )
+
+
+def removed_in_year(partnership: Partnership, financial_year: int) -> list[RemovedRow]:
+    """The partnership's funding streams and lines of the year that were removed, on the
+    site or in the admin, newest first, each as its record of removal holds it (one removed
+    on the site; an older record may hold fewer fields): 1 query."""
+    records = (
+        CommissioningChange.objects.filter(
+            partnership=partnership,
+            subject__in=[CommissioningChange.Subject.STREAM, CommissioningChange.Subject.LINE],
+            new__isnull=True,
+            old__financial_year=financial_year,
+        )
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+    return [_removed_row(record) for record in records]

@@ -91,6 +91,7 @@ def plan(request, slug, year):
             "can_copy_last_year": not summary.lines
             and selectors.year_has_lines(partnership, year - 1),
             "can_edit": has_access(request.user, partnership, Access.EDIT),
+            "removed": selectors.removed_in_year(partnership, year),
         },
     )
 
@@ -350,10 +351,6 @@ def copy_forward(request, slug, year):
 # Removing a row keyed in by mistake ----------------------------------------
 
 
-def _day(day) -> str:
-    return day_label(day) if day else ""
-
-
 def _year_left(partnership, year: int) -> str:
     """Where removing a stream or line leads: its year, or the latest year once its year
     has nothing left (whose page would show it again among the years)."""
@@ -437,9 +434,9 @@ def update_remove(request, slug, pk, update_pk):
         request,
         update,
         partnership=line.partnership,
-        noun=f"the progress update of {_day(update.date)}",
+        noun=f"the progress update of {day_label(update.date)}",
         details=[
-            ("Date", _day(update.date)),
+            ("Date", day_label(update.date)),
             ("Update", update.text),
             ("Reported by", update.reported_by),
             ("Outputs", "; ".join(outputs)),

@@ -15,6 +15,7 @@ import importlib
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.text import day_label
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
 from indicators.figures import shares, shares_add_to_hundred
@@ -285,12 +286,12 @@ def risks(
     risk_texts = [
         _sentence(r.description)
         + (f" Mitigation: {_sentence(r.mitigation)}" if r.mitigation else "")
-        + (f" Next review: {_day(r.review_date)}." if r.review_date else "")
+        + (f" Next review: {day_label(r.review_date)}." if r.review_date else "")
         for r in found
     ]
     recommendation_texts = [
-        f"{_sentence(r.recommendation)} Made on {_day(r.meeting_date)}"
-        + (f", due by {_day(r.due)}" if r.due else "")
+        f"{_sentence(r.recommendation)} Made on {day_label(r.meeting_date)}"
+        + (f", due by {day_label(r.due)}" if r.due else "")
         + f". For {r.assigned_to}; {r.get_status_display().lower()}."
         + (f" Response: {_sentence(r.response)}" if r.response else "")
         for r in recommended
@@ -303,7 +304,7 @@ def risks(
         "issues": [
             f"{_sentence(i.title)} {_sentence(i.issue)}"
             + (f" Asked of other theme groups: {_sentence(i.ask)}" if i.ask else "")
-            + (f" Raised on {_day(i.raised_on)}." if i.raised_on else "")
+            + (f" Raised on {day_label(i.raised_on)}." if i.raised_on else "")
             for i in (issues(partnership, theme_group=theme_group) if issues else [])
         ],
         "recommendations": recommendation_texts,
@@ -331,11 +332,6 @@ def risks(
             ],
         },
     }
-
-
-def _day(day: datetime.date) -> str:
-    """24 January 2017."""
-    return f"{day.day} {periods.month_label(day)}"
 
 
 def _sentence(text: str) -> str:

@@ -114,6 +114,19 @@ def day_in_words(label: str) -> str:
     return ISO_DAY_AT_END.sub(words, label)
 
 
+def changed_by(change) -> str:
+    """Who made a recorded change (its ``changed_by`` read with it): their name, or
+    "System" for a change by no one (an import, the demo)."""
+    person = change.changed_by
+    return (person.get_full_name() or person.username) if person else "System"
+
+
+def changed_how(change) -> str:
+    """How a recorded change was made, when not on the site's own form ("upload",
+    "admin"); else ""."""
+    return "" if change.source == "form" else change.source
+
+
 def changes_shown(
     records: QuerySet,
     models: Mapping[str, type[Model]],
@@ -136,13 +149,11 @@ def changes_shown(
     labels, named = labels or {}, named or {}
     rows = []
     for change in found:
-        person = change.changed_by
-        who = (person.get_full_name() or person.username) if person else "System"
         rows.append(
             ChangeShown(
                 at=change.changed_at,
-                who=who,
-                source="" if change.source == "form" else change.source,
+                who=changed_by(change),
+                source=changed_how(change),
                 label=named.get(change.subject, str)(change.label),
                 changes=change_words(
                     models[change.subject],

@@ -19,6 +19,7 @@ from tests.factories import (
     ProgressOutputFactory,
     ProgressUpdateFactory,
     ThemeGroupFactory,
+    UserFactory,
 )
 
 D = Decimal
@@ -224,6 +225,34 @@ def test_plan_page_queries_do_not_grow_with_lines(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(_plan(pcc.partnership))
     assert response.content.decode().count("/commissioning/lines/") >= 33
+
+
+def test_plan_page_queries_do_not_grow_with_removals(
+    client, officer_a, pcc, django_assert_max_num_queries
+):
+    def remove(count: int) -> None:
+        # Each by someone else, from a line with a theme group and a stream of its own.
+        for _ in range(count):
+            line = CommissioningLineFactory(
+                partnership=pcc.partnership,
+                theme_group=ThemeGroupFactory(partnership=pcc.partnership),
+                provider="Victim Support",
+            )
+            stream = line.funding_stream
+            services.row_remove(row=line, by=UserFactory())
+            services.row_remove(row=stream, by=UserFactory())
+
+    client.force_login(officer_a)
+    CommissioningLineFactory(partnership=pcc.partnership, funding_stream=pcc)
+    remove(1)
+    with django_assert_max_num_queries(13) as few:
+        response = client.get(_plan(pcc.partnership))
+    assert len(response.context["removed"]) == 2
+    remove(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(_plan(pcc.partnership))
+    assert len(response.context["removed"]) == 42
+    assert response.content.decode().count("Victim Support") == 21
 
 
 def test_line_page_queries_do_not_grow_with_updates(

@@ -9,6 +9,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.timezone import localtime
 
 from actions import services as action_services
 from actions.models import Action, ActionPlan, ActionsChange, Objective, Recommendation, Risk
@@ -84,6 +87,11 @@ def test_a_mis_keyed_stream_is_removed_and_its_year_tab_goes(signed_in, partners
     assert removed.old["source"] == "S 0" and removed.old["amount"] == "0.00"
     assert removed.changed_by == officer_a and removed.source == "form"
     assert Partnership.objects.get(pk=partnership_a.pk).data_version != version
+    # The emptied year's page, at its address, still says what was removed.
+    emptied = signed_in.get(reverse("commissioning:plan", args=[slug, 2019]))
+    assert [(row.kind, row.name) for row in emptied.context["removed"]] == [
+        ("Funding stream", "S 0")
+    ]
 
 
 def test_a_stream_that_pays_for_lines_is_kept(signed_in, partnership_a):
@@ -167,6 +175,119 @@ def test_copy_forward_points_to_the_remove_links(signed_in, partnership_a):
     text = signed_in.post(url).content.decode()
     assert "Change or remove those lines first" not in text
     assert "“Remove this line” on a line&#x27;s change page" in text
+
+
+# The year page lists what was removed ---------------------------------------------
+
+
+def _year_page(client, partnership, year: int):
+    response = client.get(reverse("commissioning:plan", args=[partnership.slug, year]))
+    assert response.status_code == 200
+    return response
+
+
+def test_the_year_page_lists_its_removed_line_and_stream(signed_in, partnership_a, officer_a):
+    FundingStreamFactory(partnership=partnership_a, financial_year=2018, source="PCC grant")
+    stream = FundingStreamFactory(
+        partnership=partnership_a, financial_year=2018, source="S 0", amount=Decimal(0)
+    )
+    line = CommissioningLineFactory(
+        partnership=partnership_a,
+        financial_year=2018,
+        reference="CI 09",
+        area_of_need="Domestic abuse outreach",
+        provider="Victim Support",
+        funding_stream=stream,
+        contribution=Decimal(5000),
+    )
+    commissioning_services.row_remove(row=line, by=officer_a)
+    commissioning_services.row_remove(row=stream, by=officer_a)
+    # Removed in the admin: by whom, and how.
+    commissioning_services.row_remove(
+        row=CommissioningLineFactory(
+            partnership=partnership_a,
+            financial_year=2018,
+            reference="CI 10",
+            funding_stream=None,
+            contribution_status="",
+            contribution=None,
+        ),
+        by=None,
+        origin="admin",
+    )
+
+    response = _year_page(signed_in, partnership_a, 2018)
+
+    removed = response.context["removed"]
+    # Newest first, each with what its record holds.
+    assert [(row.kind, row.name) for row in removed] == [
+        ("Line", "CI 10"),
+        ("Funding stream", "S 0"),
+        ("Line", "CI 09"),
+    ]
+    assert removed[2].about == "Domestic abuse outreach"
+    assert removed[2].facts == [
+        ("Provider", "Victim Support"),
+        ("Funding stream", "S 0"),
+        ("Contribution", "£5,000"),
+    ]
+    assert removed[1].facts == [("Amount", "£0")]
+    assert removed[0].facts == [("Contribution", "No contribution from a funding stream")]
+    assert [(row.who, row.source) for row in removed] == [
+        ("System", "admin"),
+        (officer_a.get_full_name(), ""),
+        (officer_a.get_full_name(), ""),
+    ]
+    text = response.content.decode()
+    section = text[text.index('id="removed"') :]
+    assert "Removed this year" in section
+    assert "CI 09" in section and "Victim Support" in section and "£5,000" in section
+    assert "S 0" in section and "£0" in section
+    assert escape(officer_a.get_full_name()) in section
+    assert 'System <span class="app-secondary">(admin)</span>' in section
+    record = CommissioningChange.objects.get(subject="line", object_id=line.pk, new__isnull=True)
+    assert date_format(localtime(record.changed_at), "j M Y") in section
+
+
+def test_the_year_page_has_no_removed_section_without_removals(signed_in, partnership_a, officer_a):
+    stream = FundingStreamFactory(partnership=partnership_a, financial_year=2018)
+    kept = CommissioningLineFactory(
+        partnership=partnership_a, financial_year=2018, funding_stream=stream
+    )
+    # Added and changed (not removed), and a line of another year removed.
+    history = commissioning_services.HISTORY
+    history.record(kept, old=None, new=history.snapshot(kept), by=officer_a, source="form")
+    commissioning_services.row_remove(
+        row=CommissioningLineFactory(
+            partnership=partnership_a, financial_year=2017, reference="CI 05"
+        ),
+        by=officer_a,
+    )
+
+    response = _year_page(signed_in, partnership_a, 2018)
+
+    assert response.context["removed"] == []
+    assert "Removed this year" not in response.content.decode()
+    other_year = _year_page(signed_in, partnership_a, 2017).context["removed"]
+    assert [row.name for row in other_year] == ["CI 05"]
+
+
+def test_the_year_page_lists_no_other_partnerships_removals(
+    signed_in, partnership_a, partnership_b, officer_b
+):
+    FundingStreamFactory(partnership=partnership_a, financial_year=2018)
+    theirs = CommissioningLineFactory(
+        partnership=partnership_b, financial_year=2018, reference="CI 77", provider="B Trust"
+    )
+    commissioning_services.row_remove(row=theirs, by=officer_b)
+    commissioning_services.row_remove(row=theirs.funding_stream, by=officer_b)
+
+    response = _year_page(signed_in, partnership_a, 2018)
+
+    assert response.context["removed"] == []
+    text = response.content.decode()
+    assert "Removed this year" not in text
+    assert "CI 77" not in text and "B Trust" not in text
 
 
 # Action plans ------------------------------------------------------------------
