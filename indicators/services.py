@@ -158,39 +158,87 @@ def _lock_of(plan: list, reason: str) -> "FigureLocked | None":
     return None
 
 
-def locked_notices(
-    partnership, places: list[tuple[datetime.date, str]], *, indicator: Indicator | None = None
-) -> list[str]:
-    """What a figure page says up front of its periods a published report covers (one that
-    showed the indicator, if given): "The published report “Update” (Scrutiny panel, 24
-    January 2017) covers November 2016: ...". places: each period's last month (where a
-    report covers a quarter) and its name, in page order. One query."""
-    from reports.selectors import published_covering  # reports build on us
+def locked_notices(indicator: Indicator, places: list[tuple[datetime.date, str]]) -> list[str]:
+    """What the year grid says up front of its periods whose figures need a reason to
+    change (`reports.selectors.figure_lock`, the rule saving checks): "The published report
+    “Update” (Scrutiny panel, 24 January 2017) covers November 2016: ...", and of a year a
+    published report rated the indicator against a change target worked out from. places:
+    each period as stored and its name, in page order. Two queries, one when nothing was
+    published."""
+    from reports.selectors import baseline_years, figure_lock, frozen_by  # reports build on us
 
+    published = frozen_by([indicator.partnership_id])
+    if not published:
+        return []
+    baselines = baseline_years([indicator.pk])
+    start = indicator.partnership.fy_start_month
+    locks = [
+        (
+            period,
+            figure_lock(indicator.pk, indicator.frequency, period, start, published, baselines),
+        )
+        for period, _ in places
+    ]
+    covering, rating = _by_report([(period, lock) for period, lock in locks if lock])
     words = dict(places)
-    order = [month for month, _ in places]
-    notices = []
-    for frozen, months in published_covering(
-        partnership, order, indicator_id=indicator and indicator.pk
-    ):
-        first, last = order.index(months[0]), order.index(months[-1])
-        if len(months) == 1:
-            span = words[months[0]]
-        elif last - first + 1 == len(months):  # a run of the page's periods
-            # Months as reports name them ("April to November 2016"); quarters by name.
-            monthly = all(words[month] == periods.month_label(month) for month in months)
-            span = (
-                periods.months_span(months[0], months[-1])
-                if monthly
-                else f"{words[months[0]]} to {words[months[-1]]}"
-            )
-        else:
-            span = joined(words[month] for month in months)
+    order = [period for period, _ in places]
+    notices = [
+        f"{_published_report(frozen)} covers {_span(found, words, order)}: a change needs a "
+        "reason, and the next report will show it as a revision."
+        for frozen, found in covering
+    ]
+    for frozen, found in rating:
+        baseline = periods.fy_label(periods.financial_year_of(found[0], start), start)
+        # The baseline is a whole year: the grid's, unless a report covers some of it.
+        which = (
+            f"{baseline} figures" if found == order else f"figures for {_span(found, words, order)}"
+        )
         notices.append(
-            f"{_published_report(frozen)} covers {span}: a change needs a reason, and the next "
-            "report will show it as a revision."
+            f"{_published_report(frozen)} rated this indicator against "
+            f"{_rated(frozen, start, baseline)}: a change to its {which} needs a reason, and "
+            "the next report will show it as a revision."
         )
     return notices
+
+
+def _by_report(locked: list) -> tuple[list, list]:
+    """Things locked (each a key and its `figure_lock`), grouped under the version that
+    froze them that was published last, as the next report lists a change against it:
+    first those a report covers, then those only a rated target's baseline locks, each
+    list in the order published."""
+    covering: dict = {}
+    rating: dict = {}
+    for key, lock in locked:
+        by, versions = (
+            (covering, lock.covering) if lock.why == "published" else (rating, lock.rating)
+        )
+        by.setdefault(max(versions, key=lambda frozen: frozen.published_at), []).append(key)
+    return tuple(
+        sorted(by.items(), key=lambda found: found[0].published_at) for by in (covering, rating)
+    )
+
+
+def _span(found: list[datetime.date], words: dict, order: list[datetime.date]) -> str:
+    """Some of a page's periods in words: one by its name, a run of months as reports
+    name them ("April to November 2016"), a run of quarters by the first and last."""
+    first, last = order.index(found[0]), order.index(found[-1])
+    if len(found) == 1:
+        return words[found[0]]
+    if last - first + 1 == len(found):  # a run of the page's periods
+        monthly = all(words[period] == periods.month_label(period) for period in found)
+        if monthly:
+            return periods.months_span(found[0], found[-1])
+        return f"{words[found[0]]} to {words[found[-1]]}"
+    return joined(words[period] for period in found)
+
+
+def _rated(frozen, start: int, baseline: str, many: bool = False) -> str:
+    """ "its target for 2016/17, set as a change on 2014/15": the change target (of its own
+    year) a published version rated an indicator (or ``many``) against."""
+    year = periods.fy_label(periods.financial_year_of(frozen.period, start), start)
+    if many:
+        return f"their targets for {year}, set as changes on {baseline}"
+    return f"its target for {year}, set as a change on {baseline}"
 
 
 def _published_report(frozen) -> str:
@@ -211,62 +259,70 @@ def published_versions(partnership) -> list:
     return frozen_by([partnership.pk])
 
 
-# At most this many locked indicators are named in the month sheet's notice; more are
-# counted.
+# At most this many locked indicators are named in each paragraph of the month sheet's
+# notice; more are counted.
 SHEET_LOCKS_NAMED = 3
 
 
 def sheet_locked(
     partnership, month: datetime.date, published: list, indicators: Iterable[tuple[int, str]]
-) -> frozenset[int]:
+) -> dict:
     """Of the month sheet's (indicator pk, frequency) pairs, the indicators whose figure
-    there a published version froze: one that showed the indicator and covers the month
-    (for a quarterly figure, its quarter's last month), as saving checks (a rated target's
-    baseline year left out, as in `locked_notices`). No query: ``published`` is
-    `published_versions`."""
-    from reports.selectors import covered_periods  # reports build on us
+    there needs a reason to change, each with why (`reports.selectors.figure_lock`, the
+    rule saving checks: a quarterly figure is its quarter's). ``published`` is
+    `published_versions`. One query (the indicators' change targets), none when nothing
+    was published."""
+    from reports.selectors import baseline_years, figure_lock  # reports build on us
 
+    if not published:
+        return {}
+    indicators = list(indicators)
+    baselines = baseline_years(pk for pk, _ in indicators)
     start = partnership.fy_start_month
-    covers = {
-        frozen.version_id: frozenset(covered_periods(frozen.period, start)) for frozen in published
-    }
-    ends = {
+    stored = {
         Indicator.Frequency.MONTHLY: month,
-        Indicator.Frequency.QUARTERLY: periods.quarter_end(month, start),
+        Indicator.Frequency.QUARTERLY: periods.quarter_start(month, start),
     }
-    return frozenset(
-        pk
+    locks = {
+        pk: figure_lock(pk, frequency, stored[frequency], start, published, baselines)
         for pk, frequency in indicators
-        if any(
-            frozen.shows(pk) and ends[frequency] in covers[frozen.version_id]
-            for frozen in published
-        )
-    )
+    }
+    return {pk: lock for pk, lock in locks.items() if lock is not None}
 
 
-def sheet_locked_notices(
-    partnership, month: datetime.date, published: list, codes: list[str]
-) -> list[str]:
-    """What the month sheet says up front of the published report covering its month, and
-    of which of its indicators (``codes``: those `sheet_locked`, in page order) that report
-    or an earlier one showed, so a change to their figures needs a reason: the others'
-    figures are not locked. Nothing when the sheet has none. No query."""
-    from reports.selectors import published_covering  # reports build on us
-
-    if not codes:
-        return []
+def sheet_locked_notices(partnership, month: datetime.date, locked: list) -> list[str]:
+    """What the month sheet says up front of which of its indicators (``locked``: each
+    one's code and lock, `sheet_locked`, in page order) have a figure that needs a reason
+    to change, and why: the published report covering the month (their rows tagged
+    "Published"), or one that rated them against a change target worked out from the
+    figures of the month's year (tagged "Baseline"). The others' figures are not locked.
+    Nothing when the sheet has none. No query."""
+    start = partnership.fy_start_month
+    covering, rating = _by_report(locked)
     notices = []
-    for frozen, _ in published_covering(partnership, [month], published=published):
-        if len(codes) <= SHEET_LOCKS_NAMED:
-            which = f"{joined(codes)}, marked “Published” below"
-        else:
-            which = f"{len(codes)} of the indicators below, marked “Published”"
+    for frozen, codes in covering:
         notices.append(
-            f"{_published_report(frozen)} covers {periods.month_label(month)} for {which}: a "
-            "change to their figures needs a reason, and the next report will show it as a "
-            "revision."
+            f"{_published_report(frozen)} covers {periods.month_label(month)} for "
+            f"{_marked(codes, 'Published')}: a change to their figures needs a reason, and "
+            "the next report will show it as a revision."
+        )
+    baseline = periods.fy_label(periods.financial_year_of(month, start), start)
+    for frozen, codes in rating:
+        many = len(codes) > 1
+        notices.append(
+            f"{_published_report(frozen)} rated {_marked(codes, 'Baseline')}, against "
+            f"{_rated(frozen, start, baseline, many)}: a change to {'their' if many else 'its'} "
+            f"{baseline} figures needs a reason, and the next report will show it as a revision."
         )
     return notices
+
+
+def _marked(codes: list[str], tag: str) -> str:
+    """ "SP 09 and SP 10, marked “Published” below", or when many "5 of the indicators
+    below, marked “Published”"."""
+    if len(codes) <= SHEET_LOCKS_NAMED:
+        return f"{joined(codes)}, marked “{tag}” below"
+    return f"{len(codes)} of the indicators below, marked “{tag}”"
 
 
 def _check_locked(plan: list, reason: str) -> None:

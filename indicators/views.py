@@ -522,7 +522,11 @@ def month_sheet(request, slug, month):
         context["grid"], built = _sheet_rows(partnership, month, rows, form, locked)
         groups = [(row.indicator.pk, row.indicator.theme_group) for row in rows]
         rows_html = _sheet_html([(pk, g and g.pk, g and g.name) for pk, g in groups], built)
-        codes = [row.indicator.code for row in rows if row.indicator.pk in locked]
+        frozen_rows = [
+            (row.indicator.code, locked[row.indicator.pk])
+            for row in rows
+            if row.indicator.pk in locked
+        ]
     else:
         form = FigureGridForm(None, cells=[], today=today, stray_message=stray_message)
         # The sheet as opened, whole, under the data version and the versions published
@@ -538,10 +542,12 @@ def month_sheet(request, slug, month):
         )
         kept = cache.get(key)
         if kept is None:
-            context["grid"], rows_html, codes = _sheet_opened(partnership, month, today, published)
-            cache.set(key, (rows_html, codes))
+            context["grid"], rows_html, frozen_rows = _sheet_opened(
+                partnership, month, today, published
+            )
+            cache.set(key, (rows_html, frozen_rows))
         else:
-            rows_html, codes = kept
+            rows_html, frozen_rows = kept
     return render(
         request,
         "indicators/month_sheet.html",
@@ -557,8 +563,8 @@ def month_sheet(request, slug, month):
             if periods.add_months(month, 1) <= periods.month_start(today)
             else None,
             "future": month > periods.month_start(today),
-            # Which report covers the month, and which rows it froze (tagged "Published").
-            "locked": services.sheet_locked_notices(partnership, month, published, codes),
+            # Which rows need a reason to change, and why (tagged "Published" or "Baseline").
+            "locked": services.sheet_locked_notices(partnership, month, frozen_rows),
             # Where the paste helper sends one indicator's months: {pk} is the indicator.
             "year_grid_url": reverse("indicators:year_grid", args=[slug, 0, year]).replace(
                 "/0/", "/{pk}/", 1
@@ -581,25 +587,24 @@ def _sheet_cells(rows: list[selectors.SheetRow]) -> list[Cell]:
     ]
 
 
-def _sheet_rows(
-    partnership, month, rows, form, locked: frozenset[int]
-) -> tuple[list, dict[int, str]]:
+def _sheet_rows(partnership, month, rows, form, locked: dict) -> tuple[list, dict[int, str]]:
     """The (cell, fields, last year's figure) of each row, and each row's HTML by indicator
-    (those of ``locked`` tagged "Published")."""
+    (those ``locked``, `services.sheet_locked`, tagged with why)."""
     last_year = {row.indicator.pk: row.last_year for row in rows}
     grid = [(cell, fields, last_year[cell.indicator.pk]) for cell, fields in form.rows()]
-    return grid, month_sheet_rows(partnership, month, grid, locked)
+    tags = {pk: lock.why for pk, lock in locked.items()}
+    return grid, month_sheet_rows(partnership, month, grid, tags)
 
 
-def _sheet_opened(partnership, month, today, published) -> tuple[list, str, list[str]]:
+def _sheet_opened(partnership, month, today, published) -> tuple[list, str, list]:
     """The rows of a sheet as opened, each kept under a key naming all it shows: the
-    indicator's figures version (its code, title, measure, frequency and figures: any save
-    of it or of its figures makes a new one), whether a published version froze its figure
-    (its "Published" tag), the month, today, the partnership's slug (in the links) and
-    financial year (where a quarterly figure is stored). The theme group headings, whose
-    names only the data version follows, are put in between here. The grid of the rows
-    built (not those found kept) is returned for the page's context, and the codes of the
-    frozen rows shown, for the notice above them."""
+    indicator's figures version (its code, title, measure, frequency, targets and figures:
+    any save of it or of them makes a new one), whether and why a published version froze
+    its figure (its "Published" or "Baseline" tag), the month, today, the partnership's
+    slug (in the links) and financial year (where a quarterly figure is stored). The theme
+    group headings, whose names only the data version follows, are put in between here.
+    The grid of the rows built (not those found kept) is returned for the page's context,
+    and the code and lock of each frozen row shown, for the notice above them."""
     entries = selectors.month_sheet_index(partnership)
     locked = services.sheet_locked(
         partnership, month, published, [(entry.pk, entry.frequency) for entry in entries]
@@ -607,7 +612,7 @@ def _sheet_opened(partnership, month, today, published) -> tuple[list, str, list
     where = f"{month:%Y-%m}:{today}:{partnership.slug}:{partnership.fy_start_month}"
     keys = {
         entry.pk: f"month-sheet-row:{entry.pk}:{entry.version.hex}:{where}"
-        + (":published" if entry.pk in locked else "")
+        + (f":{locked[entry.pk].why}" if entry.pk in locked else "")
         for entry in entries
     }
     found = cache.get_many(list(keys.values()))
@@ -623,8 +628,8 @@ def _sheet_opened(partnership, month, today, published) -> tuple[list, str, list
     html = {pk: built.get(pk) or found.get(keys[pk]) for pk in keys}
     # One deactivated since the index was read is not built: left out.
     shown = [e for e in entries if html[e.pk] is not None]
-    codes = [e.code for e in shown if e.pk in locked]
-    return grid, _sheet_html([(e.pk, e.group_id, e.group_name) for e in shown], html), codes
+    frozen_rows = [(e.code, locked[e.pk]) for e in shown if e.pk in locked]
+    return grid, _sheet_html([(e.pk, e.group_id, e.group_name) for e in shown], html), frozen_rows
 
 
 def _sheet_html(entries: list[tuple[int, int | None, str | None]], rows: dict[int, str]) -> str:
@@ -718,15 +723,8 @@ def year_grid(request, slug, pk, year):
             "rows_html": mark_safe(rows_html),  # our template's output, escaped there
             "first_label": labels[0],
             "locked": services.locked_notices(
-                partnership,
-                [
-                    (
-                        periods.last_month_of(slot, indicator.frequency),
-                        periods.period_label(slot, indicator.frequency, start),
-                    )
-                    for slot in slots
-                ],
-                indicator=indicator,
+                indicator,
+                [(slot, periods.period_label(slot, indicator.frequency, start)) for slot in slots],
             ),
             "year_before": (year - 1, periods.fy_label(year - 1, start))
             if year > periods.MIN_YEAR

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import (
     BooleanField,
@@ -119,37 +120,6 @@ def frozen_by(partnership_ids: Iterable[int]) -> list[Frozen]:
     ]
 
 
-def published_covering(
-    partnership: Partnership,
-    months: Iterable[datetime.date],
-    *,
-    indicator_id: int | None = None,
-    published: Sequence[Frozen] | None = None,
-) -> list[tuple[Frozen, list[datetime.date]]]:
-    """Of these months, those a published version covers (one that showed the indicator,
-    if given), each under the latest such version, in the order of the versions: where a
-    figure page says up front that a change needs a reason. One query, none if given the
-    partnership's ``published`` versions (`frozen_by`). (A rated target's baseline year,
-    locked too, is left out: `locked_baseline` needs one more.)"""
-    months = list(months)
-    if published is None:
-        published = frozen_by([partnership.pk])
-    published = [
-        frozen for frozen in published if indicator_id is None or frozen.shows(indicator_id)
-    ]
-    covered = {
-        frozen.version_id: frozenset(covered_periods(frozen.period, partnership.fy_start_month))
-        for frozen in published
-    }
-    by_version: dict[int, tuple[Frozen, list[datetime.date]]] = {}
-    for month in months:
-        covering = [frozen for frozen in published if month in covered[frozen.version_id]]
-        if covering:
-            last = max(covering, key=lambda frozen: frozen.published_at)
-            by_version.setdefault(last.version_id, (last, []))[1].append(month)
-    return sorted(by_version.values(), key=lambda found: found[0].published_at)
-
-
 def locked_figures(
     entries: Iterable[tuple[Indicator, datetime.date]],
 ) -> list[tuple[Indicator, datetime.date, str]]:
@@ -158,7 +128,7 @@ def locked_figures(
     One query. A quarterly figure is stored at its quarter's first month; a report covers
     it once the quarter has ended by the report's month (it counts no quarter under way).
     """
-    return [(indicator, period, first.title) for indicator, period, first, _ in _locking(entries)]
+    return [(indicator, period, lock.first.title) for indicator, period, lock in _locking(entries)]
 
 
 def locked_figures_printed(
@@ -172,22 +142,85 @@ def locked_figures_printed(
     locking = _locking(entries)
     if not locking:
         return [], {}
-    versions = {last.version_id for _, _, _, last in locking}
+    versions = {lock.last.version_id for _, _, lock in locking}
     shown = dict(ReportVersion.objects.filter(pk__in=versions).values_list("pk", "shown"))
     printed = {}
-    for indicator, period, _, last in locking:
-        entry = ((shown[last.version_id] or {}).get("indicators") or {}).get(str(indicator.pk))
+    for indicator, period, lock in locking:
+        entry = ((shown[lock.last.version_id] or {}).get("indicators") or {}).get(str(indicator.pk))
         values = (entry or {}).get("values", {})
         if period.isoformat() in values:
             printed[(indicator.pk, period)] = values[period.isoformat()]
-    return [(i, p, first.title) for i, p, first, _ in locking], printed
+    return [(i, p, lock.first.title) for i, p, lock in locking], printed
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Why a figure changes only with a reason: the versions published that froze it,
+    each list oldest report month first. ``covering``: those covering its period (their
+    year to date or last year); ``rating``: those that rated the indicator against a
+    change target worked out from the figures of its year (`baseline_years`). A version
+    may be in both."""
+
+    covering: tuple[Frozen, ...]
+    rating: tuple[Frozen, ...]
+    froze: tuple[Frozen, ...]  # either
+
+    @property
+    def first(self) -> Frozen:
+        return self.froze[0]
+
+    @property
+    def last(self) -> Frozen:
+        """The latest version published that froze it, whose figures a change is listed
+        against."""
+        return max(self.froze, key=lambda frozen: frozen.published_at)
+
+    @property
+    def why(self) -> str:
+        """ "published" when a report covers its period (whatever else), else "baseline"."""
+        return "published" if self.covering else "baseline"
+
+
+@lru_cache(maxsize=512)
+def _covered(period: datetime.date, fy_start_month: int) -> frozenset[datetime.date]:
+    return frozenset(covered_periods(period, fy_start_month))
+
+
+def figure_lock(
+    indicator_id: int,
+    frequency: str,
+    period: datetime.date,
+    fy_start_month: int,
+    published: Sequence[Frozen],
+    baselines: Mapping[tuple[int, int], int],
+) -> Lock | None:
+    """The rule for whether a figure needs a reason to change, and why (None: it does
+    not). The figure stored at ``period`` is frozen by each of its partnership's
+    ``published`` versions (`frozen_by`) that showed the indicator and either covers the
+    period (a quarterly figure once its quarter has ended by the report's month) or rated
+    the indicator against a change target whose baseline year holds it (``baselines``:
+    `baseline_years`). Saving checks it, and the figure pages' notices say it. No query."""
+    ends = periods.last_month_of(period, frequency)
+    covering, rating, froze = [], [], []
+    for frozen in published:
+        if not frozen.shows(indicator_id):
+            continue
+        covers = ends in _covered(frozen.period, fy_start_month)
+        rated = period in _baseline_months(frozen, indicator_id, fy_start_month, baselines)
+        if covers:
+            covering.append(frozen)
+        if rated:
+            rating.append(frozen)
+        if covers or rated:
+            froze.append(frozen)
+    return Lock(tuple(covering), tuple(rating), tuple(froze)) if froze else None
 
 
 def _locking(
     entries: Iterable[tuple[Indicator, datetime.date]],
-) -> list[tuple[Indicator, datetime.date, Frozen, Frozen]]:
-    """Each locked (indicator, period) pair with the first and the last (latest published)
-    versions covering it. Two queries, none when nothing was published."""
+) -> list[tuple[Indicator, datetime.date, Lock]]:
+    """Each locked (indicator, period) pair with why (`figure_lock`). Two queries, none
+    when nothing was published."""
     entries = list(entries)
     if not entries:
         return []
@@ -195,27 +228,21 @@ def _locking(
     if not published:
         return []
     baselines = baseline_years({indicator.pk for indicator, _ in entries})
-    months: dict[tuple[datetime.date, int], frozenset[datetime.date]] = {}
+    by_partnership: dict[int, list[Frozen]] = {}
+    for frozen in published:
+        by_partnership.setdefault(frozen.partnership_id, []).append(frozen)
     locked = []
     for indicator, period in entries:
-        start = indicator.partnership.fy_start_month
-        ends = periods.last_month_of(period, indicator.frequency)
-        covering = []
-        for frozen in published:
-            if frozen.partnership_id != indicator.partnership_id:
-                continue
-            if not frozen.shows(indicator.pk):
-                continue
-            key = (frozen.period, start)
-            if key not in months:
-                months[key] = frozenset(covered_periods(frozen.period, start))
-            if ends in months[key] or period in _baseline_months(
-                frozen, indicator.pk, start, baselines
-            ):
-                covering.append(frozen)
-        if covering:
-            last = max(covering, key=lambda frozen: frozen.published_at)
-            locked.append((indicator, period, covering[0], last))
+        lock = figure_lock(
+            indicator.pk,
+            indicator.frequency,
+            period,
+            indicator.partnership.fy_start_month,
+            by_partnership.get(indicator.partnership_id, []),
+            baselines,
+        )
+        if lock is not None:
+            locked.append((indicator, period, lock))
     return locked
 
 
@@ -247,31 +274,6 @@ def printed_target(frozen: Frozen, indicator_id: int) -> bool:
         ),
     ]
     return any(entry and entry.get("has_target") for entry in entries)
-
-
-def locked_months(
-    partnerships: Iterable[Partnership],
-) -> dict[int, list[tuple[Frozen, frozenset[datetime.date]]]]:
-    """Partnership id -> each version published that showed its figures, with the months
-    it covers by that partnership's financial year: one query, whatever the number of
-    figures checked against them. (A rated target's baseline year is locked too:
-    `locked_baseline`.)"""
-    partnerships = {p.pk: p for p in partnerships}
-    if not partnerships:
-        return {}
-    found: dict[int, list] = {}
-    for frozen in frozen_by(partnerships):
-        start = partnerships[frozen.partnership_id].fy_start_month
-        months = frozenset(covered_periods(frozen.period, start))
-        found.setdefault(frozen.partnership_id, []).append((frozen, months))
-    return found
-
-
-def locked_baseline(frozen: Frozen, indicator: Indicator, period: datetime.date, baselines) -> bool:
-    """Whether ``period`` is in the baseline year of the target this version rated the
-    indicator against (``baselines``: `baseline_years`)."""
-    start = indicator.partnership.fy_start_month
-    return period in _baseline_months(frozen, indicator.pk, start, baselines)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indica
     in row order. On the month sheet such a change needs a reason, which a file cannot
     give. A note alone may change: the report shows figures, not notes."""
     # Reports build on indicators, not the reverse.
-    from reports.selectors import baseline_years, locked_baseline, locked_months
+    from reports.selectors import baseline_years, figure_lock, frozen_by
 
     if not changing:
         return False
@@ -49,7 +49,9 @@ def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indica
         indicators[pk].partnership_id: indicators[pk].partnership
         for pk in {pk for pk, _, _ in changing}
     }
-    published = locked_months(partnerships.values())
+    published: dict[int, list] = {}
+    for frozen in frozen_by(partnerships):
+        published.setdefault(frozen.partnership_id, []).append(frozen)
     if not published:
         return False
     baselines = baseline_years({pk for pk, _, _ in changing})
@@ -57,23 +59,27 @@ def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indica
     # Grouped by indicator to be written: the errors go by row, as the file has them.
     for pk, item, added in sorted(changing, key=lambda change: change[1]["row"]):
         indicator = indicators[pk]
-        for frozen, months in published.get(indicator.partnership_id, ()):
-            if not frozen.shows(pk):
-                continue
-            ends = periods.last_month_of(item["period"], indicator.frequency)
-            if ends in months or locked_baseline(frozen, indicator, item["period"], baselines):
-                where = f"{indicator.code} {item['period']:%Y-%m}"
-                ctx.error_at(
-                    "actuals",
-                    item["row"],
-                    f"{where} has no figure in the published report '{frozen.title}'; "
-                    "enter it on the month sheet with a reason (a late figure)"
-                    if added
-                    else f"{where} is in the published report '{frozen.title}'; "
-                    "change it on the month sheet with a reason",
-                )
-                found = True
-                break
+        lock = figure_lock(
+            pk,
+            indicator.frequency,
+            item["period"],
+            partnerships[indicator.partnership_id].fy_start_month,
+            published.get(indicator.partnership_id, ()),
+            baselines,
+        )
+        if lock is not None:
+            where = f"{indicator.code} {item['period']:%Y-%m}"
+            title = lock.first.title
+            ctx.error_at(
+                "actuals",
+                item["row"],
+                f"{where} has no figure in the published report '{title}'; "
+                "enter it on the month sheet with a reason (a late figure)"
+                if added
+                else f"{where} is in the published report '{title}'; "
+                "change it on the month sheet with a reason",
+            )
+            found = True
     return found
 
 

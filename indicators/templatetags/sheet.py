@@ -2,6 +2,9 @@
 and the target form), written in Python: a sheet has a row per indicator, and a template
 rendered per row cost most of a sheet made afresh."""
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -23,7 +26,7 @@ def sheet_cell_inputs(fields, cell_label, when: str = "", described_by: str = ""
     which the save tells a person's own changes from other people's
     (csp_portal/core/concurrency.py). ``when``: the month the page shows above the boxes
     on a small screen, which the boxes' names then include (speech input says it).
-    ``described_by``: the id of what else describes each box (a "Published" tag), after
+    ``described_by``: the id of what else describes each box (a row's tag), after
     its error if it has one."""
     esc = escape_text
     parts = []
@@ -93,24 +96,32 @@ def _last_year(indicator, last) -> str:
     return shown
 
 
-# Beside the measure of a month sheet row whose figure a published report froze (the
-# notice above the sheet says so): in the part a pasted row's name leaves out. The row's
-# boxes name it as their description, so a screen reader says it at each box too.
-PUBLISHED_TAG = (
-    ' <strong class="govuk-tag govuk-tag--grey app-sheet__tag" id="{id}">Published'
-    '<span class="govuk-visually-hidden"> in a report, so a change needs a reason</span>'
-    "</strong>"
+# Beside the measure of a month sheet row whose figure a published report froze, by why
+# (`reports.selectors.Lock.why`; the notice above the sheet says so): in the part a
+# pasted row's name leaves out. The row's boxes name it as their description, so a screen
+# reader says it at each box too.
+TAGS = {
+    "published": ("Published", " in a report, so a change needs a reason"),
+    "baseline": (
+        "Baseline",
+        " of a target a published report rated, so a change needs a reason",
+    ),
+}
+TAG = (
+    ' <strong class="govuk-tag govuk-tag--grey app-sheet__tag" id="{id}">{shown}'
+    '<span class="govuk-visually-hidden">{hidden}</span></strong>'
 )
 
 
 def month_sheet_rows(
-    partnership, month, grid, locked: frozenset[int] = frozenset()
+    partnership, month, grid, tags: Mapping[int, str] = MappingProxyType({})
 ) -> dict[int, SafeString]:
     """Each row of the month sheet by indicator, from (cell, bound fields, last year's
     figure) triples: the indicator's code and title linked to its page, its measure (and
-    the quarter a quarterly figure is stored at, and a "Published" tag if its indicator is
-    one of ``locked``: services.sheet_locked), the same month last year (with its
-    numerator and denominator when it has them), and the boxes."""
+    the quarter a quarterly figure is stored at, and a tag if its indicator is one of
+    ``tags``, by why its figure is locked: "published" or "baseline", `TAGS`), the same
+    month last year (with its numerator and denominator when it has them), and the
+    boxes."""
     esc = escape_text
     month_text = esc(month_label(month))
     rows = {}
@@ -131,7 +142,9 @@ def month_sheet_rows(
         same = "Same quarter last year" if quarterly else "Same month last year"
         shown = _last_year(indicator, last)
         url = detail_url(partnership.slug, indicator.pk)
-        tag_id = f"published-{indicator.pk}" if indicator.pk in locked else ""
+        why = tags.get(indicator.pk)
+        tag_id = f"{why}-{indicator.pk}" if why else ""
+        tag = TAG.format(id=tag_id, shown=TAGS[why][0], hidden=TAGS[why][1]) if why else ""
         rows[indicator.pk] = mark_safe(
             f'\n      <tr class="govuk-table__row{error}">\n'
             '        <th scope="row" class="govuk-table__header app-sheet__name">\n'
@@ -141,7 +154,7 @@ def month_sheet_rows(
             f"{esc(indicator.code)}</a> {esc(indicator.title)}\n"
             '          <span class="govuk-body-s app-sheet__meta">'
             f"{esc(indicator.get_measure_display())}{quarter}"
-            f"{PUBLISHED_TAG.format(id=tag_id) if tag_id else ''}</span>\n"
+            f"{tag}</span>\n"
             "        </th>\n"
             '        <td class="govuk-table__cell govuk-table__cell--numeric">'
             f'<span class="app-stack__label">{same}: </span>{shown}</td>\n'

@@ -11,8 +11,14 @@ from django.urls import reverse
 
 from indicators.models import Actual
 from reports import services as report_services
-from tests.factories import IndicatorFactory, MembershipFactory, ReportFactory
-from tests.factories.series import hate_crime_indicator, indicators_with_history
+from tests.factories import (
+    IndicatorFactory,
+    MembershipFactory,
+    ReportFactory,
+    TargetFactory,
+    ThemeGroupFactory,
+)
+from tests.factories.series import actuals_create, hate_crime_indicator, indicators_with_history
 from tests.integration.test_figure_entry import (
     entered_by_other,
     error_summary,
@@ -175,6 +181,145 @@ def test_year_grid_of_an_indicator_the_report_did_not_show_says_nothing_of_it(
     assert "The published report" not in page_text(client.get(grid_url(other)))
 
 
+JUNE_2014 = datetime.date(2014, 6, 1)
+SHEET_RATED = (
+    "The published report “Hate crime update” (Scrutiny panel, 24 January 2017) rated "
+    "{which}, against {target}: a change to {its} 2014/15 figures needs a reason, and the next "
+    "report will show it as a revision."
+)
+BASELINE_TAG = (
+    'Baseline<span class="govuk-visually-hidden"> of a target a published report rated, so a '
+    "change needs a reason</span>"
+)
+
+
+@pytest.fixture
+def rated_on_2014(partnership_a, hate_crime):
+    """SP 09's 2016/17 target, 5% more than 2014/15, rated by a report published for
+    November 2016: 2014/15's figures, which no report covers, are locked by it."""
+    TargetFactory(
+        indicator=hate_crime,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=2014,
+    )
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    return report
+
+
+@pytest.mark.django_db
+def test_month_sheet_of_a_rated_targets_baseline_says_so_and_tags_the_row(
+    client, officer_a, rated_on_2014, hate_crime, partnership_a
+):
+    """Review finding: a month locked only as a rated change target's baseline asked for a
+    reason on saving, but the sheet said nothing of it up front and tagged no row."""
+    IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2014-06")
+
+    for _ in range(2):  # built, then from the cache
+        response = client.get(url)
+        which = "SP 09, marked “Baseline” below"
+        target = "its target for 2016/17, set as a change on 2014/15"
+        assert SHEET_RATED.format(which=which, target=target, its="its") in page_text(response)
+        assert "covers June 2014" not in page_text(response)
+        assert BASELINE_TAG in table_row(response, "Police recorded hate crime")
+        assert 'aria-describedby="baseline-' in table_row(response, "Police recorded hate crime")
+        assert "Baseline" not in table_row(response, "ASB")
+        assert "Published" not in page_text(response)
+
+    # The notice and the save read one rule: the tagged row's change needs the reason.
+    refused = client.post(url, form_data(response) | {f"i{hate_crime.pk}-v": "30"})
+    assert "Give a reason for the late figure for SP 09 June 2014" in error_summary(refused)[0]
+    assert BASELINE_TAG in table_row(refused, "Police recorded hate crime")
+
+
+@pytest.mark.django_db
+def test_month_sheet_locked_both_ways_says_both(
+    client, officer_a, rated_on_2014, hate_crime, partnership_a
+):
+    """SP 10 is in a report covering June 2014 (its year is that report's last year); SP
+    09's June 2014 figure only in the baseline of its rated target."""
+    asb = IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    actuals_create(asb, {JUNE_2014: 12, datetime.date(2015, 6, 1): 14})
+    asb_update = ReportFactory(
+        partnership=partnership_a,
+        title="ASB update",
+        period=datetime.date(2015, 6, 1),
+        theme_group=asb.theme_group,
+    )
+    report_services.report_publish(report=asb_update, by=None)
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a, "2014-06"))
+
+    assert (
+        "The published report “ASB update” (Scrutiny panel, 24 January 2017) covers June 2014 "
+        "for SP 10, marked “Published” below: a change to their figures needs a reason, and "
+        "the next report will show it as a revision."
+    ) in page_text(response)
+    which = "SP 09, marked “Baseline” below"
+    target = "its target for 2016/17, set as a change on 2014/15"
+    assert SHEET_RATED.format(which=which, target=target, its="its") in page_text(response)
+    assert PUBLISHED_TAG in table_row(response, "ASB")
+    assert BASELINE_TAG in table_row(response, "Police recorded hate crime")
+    assert "Published" not in table_row(response, "Police recorded hate crime")
+
+
+@pytest.mark.django_db
+def test_month_sheet_names_each_rated_baseline_it_locks(
+    client, officer_a, rated_on_2014, hate_crime, partnership_a
+):
+    asb = IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    actuals_create(asb, {NOV_2016: 12})
+    TargetFactory(
+        indicator=asb, financial_year=2016, kind="change_pct", value=-3, baseline_year=2014
+    )
+    # Published again, now showing SP 10 too.
+    report_services.report_publish(report=rated_on_2014, by=None, reason="SP 10 added")
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a, "2014-06"))
+
+    which = "SP 09 and SP 10, marked “Baseline” below"
+    target = "their targets for 2016/17, set as changes on 2014/15"
+    assert SHEET_RATED.format(which=which, target=target, its="their") in page_text(response)
+    assert page_text(response).count(BASELINE_TAG) == 2
+
+
+@pytest.mark.django_db
+def test_month_sheet_of_a_month_no_report_locks_says_nothing(
+    client, officer_a, rated_on_2014, partnership_a
+):
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a, "2013-06"))
+
+    assert "data-locked-notice" not in response.text
+    assert "The published report" not in page_text(response)
+    assert "Baseline<span" not in response.text
+    assert "Published<span" not in response.text
+
+
+@pytest.mark.django_db
+def test_year_grid_of_a_rated_targets_baseline_says_so(
+    client, officer_a, rated_on_2014, hate_crime
+):
+    client.force_login(officer_a)
+
+    baseline = page_text(client.get(grid_url(hate_crime, 2014)))
+    before = page_text(client.get(grid_url(hate_crime, 2013)))
+
+    assert (
+        "The published report “Hate crime update” (Scrutiny panel, 24 January 2017) rated this "
+        "indicator against its target for 2016/17, set as a change on 2014/15: a change to its "
+        "2014/15 figures needs a reason, and the next report will show it as a revision."
+    ) in baseline
+    assert "The published report" not in before
+
+
 @pytest.mark.django_db
 def test_conflict_in_a_locked_month_asks_for_the_reason_at_once(
     client, officer_a, published, hate_crime
@@ -206,11 +351,24 @@ def test_conflict_in_a_locked_month_asks_for_the_reason_at_once(
 def test_conflict_says_nothing_was_saved_and_names_the_boxes_now_showing_others_figures(
     client, officer_a, coordinator_a, partnership_a
 ):
-    asb = IndicatorFactory(partnership=partnership_a, code="SP 02", title="Anti-social behaviour")
-    burglary = IndicatorFactory(partnership=partnership_a, code="SP 03", title="Burglary")
-    robbery = IndicatorFactory(partnership=partnership_a, code="SP 04", title="Robbery")
+    # One theme group: the sheet (and the message) go by group name, then code; a group
+    # each, named by a sequence, would order them by how many groups earlier tests made.
+    group = ThemeGroupFactory(partnership=partnership_a)
+    asb = IndicatorFactory(
+        partnership=partnership_a, code="SP 02", title="Anti-social behaviour", theme_group=group
+    )
+    burglary = IndicatorFactory(
+        partnership=partnership_a, code="SP 03", title="Burglary", theme_group=group
+    )
+    robbery = IndicatorFactory(
+        partnership=partnership_a, code="SP 04", title="Robbery", theme_group=group
+    )
     satisfied = IndicatorFactory(
-        partnership=partnership_a, code="SP 05", title="Satisfied", measure="percentage"
+        partnership=partnership_a,
+        code="SP 05",
+        title="Satisfied",
+        measure="percentage",
+        theme_group=group,
     )
     client.force_login(officer_a)
     url = sheet_url(partnership_a)

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from indicators import data_version
 from indicators.models import Actual, Target
+from reports import services as report_services
+from tests.factories import ReportFactory
 from tests.factories.series import indicators_with_history
 
 NOV_2016 = datetime.date(2016, 11, 1)
@@ -21,6 +23,9 @@ SIZES = [3, 30]
 MAX_QUERIES = {
     # One of them reads which published reports cover the month (the notice above it).
     "month_sheet": 6,
+    # 5 when nothing is published; with a report published, one more reads the change
+    # targets whose baseline years it locks (reports.selectors.figure_lock).
+    "month_sheet_locked": 6,
     "year_grid": 4,  # the same notice, of the grid's months, in one query
     # One figure changed, every other figure submitted unchanged; one query asks whether a
     # published report covers the month (reports.selectors.locked_figures); one gives the
@@ -75,6 +80,27 @@ def test_month_sheet_queries_fixed(signed_in, indicators, django_assert_max_num_
 
     assert response.status_code == 200
     assert len(response.context["grid"]) == len(indicators)
+
+
+@pytest.mark.django_db
+def test_month_sheet_of_a_rated_baseline_queries_fixed(
+    signed_in, indicators, partnership_a, django_assert_max_num_queries
+):
+    """Each indicator rated against a change on 2014/15: the notice and the tags of a
+    2014/15 month read no more queries however many indicators it names."""
+    Target.objects.filter(indicator__in=indicators).update(
+        kind=Target.Kind.CHANGE_PCT, value=Decimal(5), baseline_year=2014
+    )
+    data_version.data_changed(indicator_ids=[i.pk for i in indicators])
+    report = ReportFactory(partnership=partnership_a, period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    url = reverse("indicators:month_sheet", args=["partnership-a", "2014-12"])
+
+    with django_assert_max_num_queries(MAX_QUERIES["month_sheet_locked"]):
+        response = signed_in.get(url)
+
+    assert len(response.context["grid"]) == len(indicators)
+    assert response.text.count('id="baseline-') == len(indicators)
 
 
 @pytest.mark.django_db

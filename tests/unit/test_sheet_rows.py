@@ -161,7 +161,7 @@ def test_month_sheet_boxes_of_a_published_row_are_described_by_its_tag():
     posted = {"i7-v": "35", "initial-i7-v": "35", "i8-n": "x", "initial-i8-n": ""}
     partnership, rows = grid(posted | {"i8-d": "9", "initial-i8-d": ""})
 
-    html = month_sheet_rows(partnership, NOV_2016, rows, frozenset({7, 8}))
+    html = month_sheet_rows(partnership, NOV_2016, rows, {7: "published", 8: "published"})
 
     assert (
         '<strong class="govuk-tag govuk-tag--grey app-sheet__tag" id="published-7">Published'
@@ -169,7 +169,26 @@ def test_month_sheet_boxes_of_a_published_row_are_described_by_its_tag():
     )
     assert 'data-paste-cell="" aria-describedby="published-7" id="id_i7-v">' in html[7]
     assert 'id="published-8">Published' in html[8]
+    assert "Same month last year: </span>1,149</td>" in html[7]
     # Both boxes of a percentage; after its error, for a box in error.
     assert 'aria-describedby="id_i8-n-error published-8"' in html[8]
     assert 'data-paste-cell="" aria-describedby="published-8" id="id_i8-d">' in html[8]
     assert "aria-describedby" not in month_sheet_rows(partnership, NOV_2016, rows)[7]
+
+
+def test_month_sheet_row_of_a_rated_baseline_is_tagged_so_and_keeps_last_years_figure():
+    """Review finding: a figure locked as a rated change target's baseline had no tag; the
+    tag says why, and the row still shows last year's figure beside it."""
+    partnership, rows = grid()
+
+    html = month_sheet_rows(partnership, NOV_2016, rows, {7: "baseline"})[7]
+
+    assert (
+        '<span class="govuk-body-s app-sheet__meta">Count <strong class="govuk-tag '
+        'govuk-tag--grey app-sheet__tag" id="baseline-7">Baseline<span '
+        'class="govuk-visually-hidden"> of a target a published report rated, so a change '
+        "needs a reason</span></strong></span>"
+    ) in html
+    assert '<span class="app-stack__label">Same month last year: </span>1,149</td>' in html
+    assert 'data-paste-cell="" aria-describedby="baseline-7" id="id_i7-v">' in html
+    assert "Published" not in html
