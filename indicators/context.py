@@ -5,14 +5,15 @@
   windows has a figure, as ``figures.rolling_twelve``.
 - Rates per 1,000 of the right denominator: population by default, households for
   burglary, businesses for business crime.
-- The force's change: the same windows over a force's police.uk counts.
+- The force's change: the same windows over a force's police.uk counts, its crime types
+  added month by month.
 - Neighbours' change: the same over Home Office quarterly counts, by CSP.
 - Charged share: crimes whose last police.uk outcome is a charge or summons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -73,6 +74,26 @@ def counts_window(counts: Mapping[date, int | Decimal], period: date, months: in
     return _window(period, months, total(span), total(before))
 
 
+def force_window(
+    force_counts: Mapping[str, Mapping[date, int]],
+    crime_types: Sequence[str],
+    imported: Iterable[date],
+    period: date,
+    months: int,
+) -> Window | None:
+    """A force's police.uk counts of these crime types, added month by month, over the
+    windows of ``counts_window``; None without a crime type, or unless every month of both
+    years was imported and the year before had crimes (a type with no row in an imported
+    month had none)."""
+    if not crime_types:
+        return None
+    monthly = {
+        month: sum(force_counts.get(t, {}).get(month, 0) for t in crime_types) for month in imported
+    }
+    window = counts_window(monthly, period, months)
+    return window if window.change_pct is not None else None
+
+
 def quarters_window(
     counts: Mapping[tuple[int, int], int | Decimal], end: tuple[int, int], quarters: int = 4
 ) -> Window:
@@ -122,6 +143,19 @@ def summed(counts: Iterable[tuple[object, int]]) -> dict:
     result: dict = {}
     for key, n in counts:
         result[key] = result.get(key, 0) + n
+    return result
+
+
+def csp_quarters(
+    rows: Iterable[tuple[str, int, int, int]], end: tuple[int, int]
+) -> dict[str, dict[tuple[int, int], int]]:
+    """Home Office counts (CSP, financial year, quarter, count) to ``end``, by CSP and
+    quarter: the offences an indicator maps to added together."""
+    result: dict[str, dict[tuple[int, int], int]] = {}
+    for csp, year, quarter, n in rows:
+        if (year, quarter) <= end:
+            quarters = result.setdefault(csp, {})
+            quarters[year, quarter] = quarters.get((year, quarter), 0) + n
     return result
 
 

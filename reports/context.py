@@ -2,9 +2,11 @@
 (with rates per 1,000 and the force's change), comparisons with similar areas and
 neighbours, and hotspots and outcomes from police.uk.
 
-No database and no arithmetic here: numbers come from ``indicators.context`` and
-``opendata.police_uk``. Small-area counts are stored only as shown (``[c]`` for 1 to 4,
-the hotspot page's rule), so a frozen report never holds a count it may not show.
+No database and no arithmetic here: every number comes from ``indicators.context``
+(rolling windows, rates, the force's window with its crime types added, neighbours'
+quarters) and ``opendata.police_uk`` (hotspot tables); this module only lays them out.
+Small-area counts are stored only as shown (``[c]`` for 1 to 4, the hotspot page's
+rule), so a frozen report never holds a count it may not show.
 """
 
 from __future__ import annotations
@@ -53,17 +55,11 @@ def _within(current, previous) -> bool | None:
     return change_test(current, previous).within
 
 
-def _force_window(data, crime_types: Sequence[str], period, months: int) -> ctx.Window | None:
-    """The force's counts of these crime types over the window; None unless every month
-    of both years was imported (a type with no row in an imported month had none)."""
-    if data is None or not crime_types or not data.force_months:
+def _force_window(data, crime_types: Sequence[str], period) -> ctx.Window | None:
+    """The force's 12 months of these crime types (``indicators.context.force_window``)."""
+    if data is None:
         return None
-    monthly = {
-        month: sum(data.force_counts.get(t, {}).get(month, 0) for t in crime_types)
-        for month in data.force_months
-    }
-    window = ctx.counts_window(monthly, period, months)
-    return window if window.change_pct is not None else None
+    return ctx.force_window(data.force_counts, crime_types, data.force_months, period, 12)
 
 
 def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
@@ -80,7 +76,7 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
             continue  # nothing to compare: the table is about change
         per = indicator.rate_per if indicator.measure == "count" else "none"
         denominator = ctx.denominator_for(per, inputs.denominators)
-        force = _force_window(inputs.data, indicator.crime_types, inputs.period, 12)
+        force = _force_window(inputs.data, indicator.crime_types, inputs.period)
         counted = indicator.measure == "count"
         rows.append(
             {
@@ -205,11 +201,7 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
     end = ctx.last_complete_quarter(inputs.period)
     indicators = []
     for result in results:
-        by_csp: dict[str, dict] = {}
-        for csp, year, quarter, n in data.neighbour_counts.get(result.indicator.pk, []):
-            if (year, quarter) <= end:
-                quarters = by_csp.setdefault(csp, {})
-                quarters[year, quarter] = quarters.get((year, quarter), 0) + n
+        by_csp = ctx.csp_quarters(data.neighbour_counts.get(result.indicator.pk, []), end)
         if data.own_csp not in by_csp:
             continue
         latest = max(by_csp[data.own_csp])

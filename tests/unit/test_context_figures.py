@@ -106,6 +106,46 @@ def test_counts_window_needs_every_month_of_both_years():
     assert ctx.counts_window(counts, NOV_2016, 12).change is None
 
 
+def test_force_window_sums_every_crime_type_month_by_month():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    # Burglary 1,000 a month, then 950 (-5%); Robbery 200 a month, then 300 (+50%).
+    counts = {
+        "Burglary": {m: 1000 if i < 12 else 950 for i, m in enumerate(months)},
+        "Robbery": {m: 200 if i < 12 else 300 for i, m in enumerate(months)},
+    }
+
+    window = ctx.force_window(counts, ["Burglary", "Robbery"], months, NOV_2016, 12)
+
+    # Dec 2015 to Nov 2016: 12 x (950 + 300) = 15,000; the 12 before: 12 x 1,200 = 14,400.
+    # +600 of 14,400 = +4.17%, shown +4.2%.
+    assert (window.current, window.previous, window.change) == (15000, 14400, 600)
+    assert round(window.change_pct, 1) == Decimal("4.2")
+
+
+def test_force_window_a_type_missing_in_an_imported_month_had_none():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    counts = {
+        "Burglary": {m: 10 for m in months},
+        "Robbery": {m: 5 for m in months[12:]},  # none in the first year
+    }
+
+    window = ctx.force_window(counts, ["Burglary", "Robbery"], months, NOV_2016, 12)
+
+    # 12 x 15 = 180 against 12 x 10 = 120: +50%.
+    assert (window.current, window.previous, window.change_pct) == (180, 120, 50)
+
+
+def test_force_window_needs_both_whole_years_and_a_crime_type():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    counts = {"Burglary": {m: 10 for m in months}}
+
+    assert ctx.force_window(counts, ["Burglary"], months[1:], NOV_2016, 12) is None
+    assert ctx.force_window(counts, [], months, NOV_2016, 12) is None
+    # Nothing a year before: a change but no percentage, so no figure.
+    zero = {"Burglary": {m: 0 if i < 12 else 10 for i, m in enumerate(months)}}
+    assert ctx.force_window(zero, ["Burglary"], months, NOV_2016, 12) is None
+
+
 def test_quarters_window_crosses_the_financial_year():
     # 2015/16 Q3 to 2016/17 Q2, 10 a quarter in the year before and 11 in the latest.
     counts = {(2014, 3): 10, (2014, 4): 10, (2015, 1): 10, (2015, 2): 10}
@@ -159,6 +199,21 @@ def test_share_and_summed():
     assert ctx.share(1, 8).pct == Decimal("12.5")
     assert ctx.share(0, 0).pct is None
     assert ctx.summed([("a", 1), ("b", 2), ("a", 3)]) == {"a": 4, "b": 2}
+
+
+def test_csp_quarters_adds_offences_and_drops_quarters_after_the_end():
+    rows = [
+        ("Plymouth", 2016, 2, 30),  # burglary
+        ("Plymouth", 2016, 2, 12),  # and robbery, the same quarter: 42
+        ("Plymouth", 2016, 1, 7),
+        ("Plymouth", 2016, 3, 99),  # after the end: left out
+        ("Torbay", 2016, 2, 5),
+    ]
+
+    assert ctx.csp_quarters(rows, (2016, 2)) == {
+        "Plymouth": {(2016, 2): 42, (2016, 1): 7},
+        "Torbay": {(2016, 2): 5},
+    }
 
 
 @pytest.mark.parametrize(
