@@ -29,6 +29,7 @@ from indicators.validation import read_number
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
 AMOUNT, TBC, AWAITING, NONE = "amount", "tbc", "awaiting", ""
+UNCONFIRMED = (TBC, AWAITING)  # listed against a stream, never counted as money
 COMMISSIONED, ENDED = "commissioned", "ended"
 QUARTER_MONTHS = 3
 
@@ -124,6 +125,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
+def is_unconfirmed(line) -> bool:
+    """Whether a line's contribution is still to be confirmed: "to be confirmed" or
+    "awaiting confirmation" (a line with no contribution is neither)."""
+    return line.contribution_status in UNCONFIRMED
+
+
+def unconfirmed_count(lines: Iterable) -> int:
+    """How many of the lines still have a contribution to be confirmed."""
+    return sum(1 for line in lines if is_unconfirmed(line))
+
+
 def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) -> list[StreamTotals]:
     """Each stream's amount, confirmed contributions and what is left, in the order given."""
     lines = list(lines)
@@ -144,9 +156,7 @@ def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) ->
                 confirmed=confirmed,
                 unallocated=stream.amount - confirmed,
                 confirmed_lines=tuple(line.key for line in confirmed_lines),
-                unconfirmed_lines=tuple(
-                    line.key for line in mine if line.contribution_status in (TBC, AWAITING)
-                ),
+                unconfirmed_lines=tuple(line.key for line in mine if is_unconfirmed(line)),
             )
         )
     return result

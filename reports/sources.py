@@ -399,9 +399,7 @@ def commissioning(
         # A theme group's report lists its own lines against the partnership's streams.
         "streams_of_partnership": theme_group is not None,
         "line_statuses": _line_statuses(summary.lines),
-        "to_be_confirmed": sum(
-            1 for line in summary.lines if line.contribution_status in (budget.TBC, budget.AWAITING)
-        ),
+        "to_be_confirmed": budget.unconfirmed_count(summary.lines),
         "no_outcomes": [
             line.reference for line in summary.lines if not getattr(line, "outcomes", "").strip()
         ],

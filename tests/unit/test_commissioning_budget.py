@@ -8,6 +8,7 @@ import pytest
 from commissioning.budget import (
     AMOUNT,
     AWAITING,
+    NONE,
     TBC,
     LineFacts,
     MoneyError,
@@ -15,11 +16,13 @@ from commissioning.budget import (
     StreamFacts,
     add_months,
     format_money,
+    is_unconfirmed,
     line_warnings,
     parse_money,
     plan_total,
     stream_totals,
     stream_warnings,
+    unconfirmed_count,
 )
 
 D = Decimal
@@ -61,6 +64,19 @@ def test_stream_totals_tbc_and_awaiting_lines_never_count_as_money():
     assert totals.confirmed == D("0")
     assert totals.unallocated == D("400568")
     assert len(totals.unconfirmed_lines) == 5
+
+
+def test_unconfirmed_count_is_the_tbc_and_awaiting_lines():
+    lines = [
+        _line(1, "CI 01", AMOUNT, "110000"),
+        _line(2, "CI 02", TBC),  # to be confirmed: 1
+        _line(3, "CI 03", AWAITING),  # awaiting confirmation: 2
+        _line(4, "CI 04", NONE),  # no contribution: not waiting on one
+    ]
+
+    assert unconfirmed_count(lines) == 2
+    assert [is_unconfirmed(line) for line in lines] == [False, True, True, False]
+    assert unconfirmed_count([]) == 0
 
 
 def test_stream_totals_line_of_another_stream_not_counted():
