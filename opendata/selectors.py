@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from csp_portal.core.models import Partnership
 from indicators import periods
+from indicators.figures import rate_per_1000
 from indicators.models import Indicator
 
 from . import family, police_uk
@@ -319,7 +320,7 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         for peer in peers:
             counts = [totals.get((peer.csp_name, y, q)) for q in quarters]
             count = None if any(c is None for c in counts) else sum(counts)
-            result[peer.csp_name] = family.rate_per_1000(count, denominator(peer))
+            result[peer.csp_name] = rate_per_1000(count, denominator(peer))
         return result
 
     now = rates(year, [quarter])

@@ -2,9 +2,10 @@
 (with rates per 1,000 and the force's change), comparisons with similar areas and
 neighbours, and hotspots and outcomes from police.uk.
 
-No database and no arithmetic here: every number comes from ``indicators.context``
-(rolling windows, rates, the force's window with its crime types added, neighbours'
-quarters) and ``opendata.police_uk`` (hotspot tables); this module only lays them out.
+No database and no arithmetic here: every number comes from ``indicators.figures``
+(rolling windows, rates per 1,000), ``indicators.context`` (the force's window with its
+crime types added, neighbours' quarters) and ``opendata.police_uk`` (hotspot tables);
+this module only lays them out.
 Small-area counts are stored only as shown (``[c]`` for 1 to 4, the hotspot page's
 rule), so a frozen report never holds a count it may not show.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from indicators import context as ctx
 from indicators import periods
 from indicators.commentary import CHANGE_PCT_PLACES
-from indicators.figures import change_test
+from indicators.figures import Rolling, change_test, rate_per_1000, rolling
 from indicators.selectors import IndicatorFigures, spec_for
 from opendata import police_uk
 
@@ -37,7 +38,7 @@ class ContextInputs:
     data: object | None = None  # opendata.selectors.ReportContext, None without the app
 
 
-def _window(window: ctx.Window, *, counted: bool = True) -> dict:
+def _window(window: Rolling, *, counted: bool = True) -> dict:
     """A window's figures, and whether its change is within normal variation (REPORT_CHECKLIST
     16: the Poisson test every change in a count the report prints carries; None for a rate
     or a percentage, or with a figure missing)."""
@@ -55,7 +56,7 @@ def _within(current, previous) -> bool | None:
     return change_test(current, previous).within
 
 
-def _force_window(data, crime_types: Sequence[str], period) -> ctx.Window | None:
+def _force_window(data, crime_types: Sequence[str], period) -> Rolling | None:
     """The force's 12 months of these crime types (``indicators.context.force_window``)."""
     if data is None:
         return None
@@ -70,8 +71,8 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
     for result in results:
         indicator = result.indicator
         spec = spec_for(indicator)
-        year = ctx.rolling(spec, result.series, inputs.period, 12)
-        quarter = ctx.rolling(spec, result.series, inputs.period, 3)
+        year = rolling(spec, result.series, inputs.period, 12)
+        quarter = rolling(spec, result.series, inputs.period, 3)
         if year.change is None and quarter.change is None:
             continue  # nothing to compare: the table is about change
         per = indicator.rate_per if indicator.measure == "count" else "none"
@@ -90,8 +91,8 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
                 "quarter": _window(quarter, counted=counted),
                 "rate_per": RATE_LABELS.get(per, "") if denominator else "",
                 "rate_per_key": per if denominator else "",
-                "rate": plain(ctx.rate_per_1000(year.current, denominator)),
-                "rate_previous": plain(ctx.rate_per_1000(year.previous, denominator)),
+                "rate": plain(rate_per_1000(year.current, denominator)),
+                "rate_previous": plain(rate_per_1000(year.previous, denominator)),
                 "force_change_pct": plain(force.change_pct) if force else None,
                 # The force's crimes are counts, whatever the indicator measures.
                 "force_variation": {

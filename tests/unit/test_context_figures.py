@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from indicators import context as ctx
-from indicators.figures import IndicatorSpec, Point
+from indicators.figures import IndicatorSpec, Point, rate_per_1000, rolling, rolling_twelve
 from indicators.periods import add_months
 
 COUNT = IndicatorSpec("lower", "count")
@@ -31,30 +31,39 @@ TWO_YEARS = monthly(date(2014, 12, 1), [10] * 12 + [12] * 12)
     ],
 )
 def test_rolling_windows_worked_by_hand(months, current, previous, change, pct):
-    window = ctx.rolling(COUNT, TWO_YEARS, NOV_2016, months)
+    window = rolling(COUNT, TWO_YEARS, NOV_2016, months)
 
     assert (window.current, window.previous) == (current, previous)
     assert (window.change, window.change_pct) == (change, pct)
     assert window.end == NOV_2016 and window.months == months
 
 
+def test_rolling_twelve_is_the_twelve_month_rolling_window():
+    # Dec 2015 to Nov 2016: 12 x 12 = 144 against 12 x 10 = 120: +24, +20%.
+    year = rolling_twelve(COUNT, TWO_YEARS, NOV_2016)
+
+    assert year == rolling(COUNT, TWO_YEARS, NOV_2016, 12)
+    assert (year.end, year.months, year.current, year.previous) == (NOV_2016, 12, 144, 120)
+    assert (year.change, year.change_pct) == (24, 20)
+
+
 def test_rolling_with_a_missing_month_has_no_figure():
     series = dict(TWO_YEARS)
     del series[date(2015, 10, 1)]  # in both "before" windows: the previous 12 and 3 months
 
-    twelve = ctx.rolling(COUNT, series, NOV_2016, 12)
+    twelve = rolling(COUNT, series, NOV_2016, 12)
     assert (twelve.current, twelve.previous, twelve.change) == (144, None, None)
-    three = ctx.rolling(COUNT, series, NOV_2016, 3)
+    three = rolling(COUNT, series, NOV_2016, 3)
     assert (three.current, three.previous, three.change) == (36, None, None)
     del series[date(2016, 1, 1)]  # in the current 12 months only
-    assert ctx.rolling(COUNT, series, NOV_2016, 12).current is None
-    assert ctx.rolling(COUNT, series, NOV_2016, 3).current == 36
+    assert rolling(COUNT, series, NOV_2016, 12).current is None
+    assert rolling(COUNT, series, NOV_2016, 3).current == 36
 
 
 def test_rolling_zero_last_year_has_a_change_but_no_percentage():
     series = monthly(date(2015, 9, 1), [0, 0, 0] + [None] * 9 + [2, 1, 0])
 
-    window = ctx.rolling(COUNT, series, NOV_2016, 3)
+    window = rolling(COUNT, series, NOV_2016, 3)
 
     assert (window.current, window.previous, window.change, window.change_pct) == (3, 0, 3, None)
 
@@ -69,12 +78,12 @@ def test_rolling_quarterly_counts_the_quarters_ended_by_the_period():
     }
 
     # November: Q3 (October to December) is under way, so Q2 2016/17 against Q2 2015/16.
-    window = ctx.rolling(spec, series, NOV_2016, 3)
+    window = rolling(spec, series, NOV_2016, 3)
     assert (window.current, window.previous, window.change_pct) == (45, 30, 50)
     assert window.end == date(2016, 9, 1)
 
     # December ends Q3: Q3 2016/17 against Q3 2015/16.
-    window = ctx.rolling(spec, series, date(2016, 12, 1), 3)
+    window = rolling(spec, series, date(2016, 12, 1), 3)
     assert (window.current, window.previous, window.change_pct) == (50, 40, 25)
     assert window.end == date(2016, 12, 1)
 
@@ -88,7 +97,7 @@ def test_rolling_percentage_comes_from_numerators_and_denominators():
         )
     }
 
-    window = ctx.rolling(spec, series, NOV_2016, 3)
+    window = rolling(spec, series, NOV_2016, 3)
 
     # Now 8 of 10 = 80%; a year before 4 of 10 = 40%: +40 points.
     assert (window.current, window.previous, window.change) == (80, 40, 40)
@@ -183,7 +192,7 @@ def test_last_complete_quarter(period, quarter):
     ],
 )
 def test_rate_per_1000(value, denominator, rate):
-    assert ctx.rate_per_1000(value, denominator) == rate
+    assert rate_per_1000(value, denominator) == rate
 
 
 def test_denominator_follows_the_indicator_choice():
