@@ -10,7 +10,8 @@ Definitions:
 - A stream's confirmed total is the sum of its lines' confirmed contributions; what
   is left unallocated is its amount minus that total (negative when over-allocated).
   Over a year's streams, what is left is the sum of the streams with money left; the
-  over-allocated ones are named with how far each is over.
+  over-allocated ones are named with how far each is over, and those amounts added give
+  the year's total over-allocated.
 - Warnings: confirmed contributions exceed the stream; a contract that is not ended
   ends within three months of today; a contract has ended while the line is still
   commissioned; a commissioned line has had no progress update (or, with none, no
@@ -172,6 +173,11 @@ class PlanTotal:
     unallocated: Decimal  # what the streams not over-allocated have left, never below 0
     # Each over-allocated stream's source and how far its confirmed contributions exceed it.
     over_allocated: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def over_allocated_total(self) -> Decimal:
+        """How far the over-allocated streams are over, added together (0 if none is)."""
+        return sum((by for _, by in self.over_allocated), ZERO)
 
 
 def plan_total(totals: Iterable[StreamTotals]) -> PlanTotal:

@@ -471,6 +471,7 @@ def _plan_total(rows) -> dict | None:
         "over_allocated": [
             {"name": source, "by": plain(by)} for source, by in total.over_allocated
         ],
+        "over_allocated_total": plain(total.over_allocated_total),
     }
 
 

@@ -308,5 +308,27 @@ def test_plan_total_never_lets_one_streams_spare_money_hide_anothers_over_alloca
     )
 
 
+def test_plan_total_over_allocated_total_adds_each_streams_excess():
+    # PCC grant £192,067.50 with £300,000 confirmed: £107,932.50 over; council £75,000
+    # with £75,000.25: £0.25 over; community fund £5,000 with £1,000: £4,000 left, which
+    # pays for neither. Over-allocated in total: £107,932.75.
+    totals = stream_totals(
+        [
+            StreamFacts(1, "PCC grant", D("192067.50")),
+            StreamFacts(2, "Council", D("75000")),
+            StreamFacts(3, "Community fund", D("5000")),
+        ],
+        [
+            LineFacts(1, "CI 01", 1, AMOUNT, D("300000")),
+            LineFacts(2, "L 01", 2, AMOUNT, D("75000.25")),
+            LineFacts(3, "C 01", 3, AMOUNT, D("1000")),
+        ],
+    )
+    total = plan_total(totals)
+    assert total.over_allocated_total == D("107932.75")
+    assert total.unallocated == D("4000")
+
+
 def test_plan_total_of_no_streams_is_zero():
     assert plan_total([]) == PlanTotal(0, D(0), D(0), D(0))
+    assert plan_total([]).over_allocated_total == 0
