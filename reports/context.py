@@ -103,19 +103,6 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
     return rows
 
 
-def _suppressed_rows(counts: Mapping[str, int], names: Mapping[str, str], wards) -> list[dict]:
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
-    return [
-        {
-            "code": code,
-            "name": names.get(code, code),
-            "ward": wards.get(code, ""),
-            "shown": police_uk.suppressed(n),
-        }
-        for code, n in ordered
-    ]
-
-
 def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
     """The report month's top LSOAs (count 5 or more) and, with a lookup, every ward, for
     each indicator mapped to police.uk crime types. Counts of 1 to 4 are shown as [c]."""
@@ -130,20 +117,22 @@ def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list
         indicator = result.indicator
         if not indicator.crime_types:
             continue
-        lsoas = police_uk.by_lsoa(keyed, month=month, crime_types=indicator.crime_types)
-        if not lsoas:
+        table = police_uk.hotspot_rows(
+            keyed, names, data.wards, month=month, crime_types=indicator.crime_types
+        )
+        if not table.lsoas:
             continue
-        rows = _suppressed_rows(lsoas, names, data.wards)
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "ward": r.ward or "",
+                "shown": police_uk.suppressed(r.count),
+            }
+            for r in table.lsoas
+        ]
         named = [r for r in rows if r["shown"] != "[c]"]
-        wards = []
-        if data.wards:
-            by_ward = police_uk.by_ward(lsoas, data.wards)
-            wards = [
-                {"name": ward or "Not in the lookup", "shown": police_uk.suppressed(n)}
-                for ward, n in sorted(
-                    by_ward.items(), key=lambda item: (item[0] is None, -item[1], item[0] or "")
-                )
-            ]
+        wards = [{"name": r.name, "shown": police_uk.suppressed(r.count)} for r in table.wards]
         sections.append(
             {
                 "id": indicator.pk,
@@ -151,8 +140,8 @@ def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list
                 "title": indicator.title,
                 "month": month,
                 "month_label": periods.month_label(inputs.period),
-                "total_shown": police_uk.suppressed(sum(lsoas.values())),
-                "lsoa_count": len(lsoas),
+                "total_shown": police_uk.suppressed(table.total),
+                "lsoa_count": len(table.lsoas),
                 "top": named[:TOP_LSOAS],
                 "small": len(rows) - len(named),
                 "wards": wards,
