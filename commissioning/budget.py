@@ -10,7 +10,8 @@ Definitions:
 - A stream's confirmed total is the sum of its lines' confirmed contributions; what
   is left unallocated is its amount minus that total (negative when over-allocated).
   Over a year's streams, what is left is the sum of the streams with money left; the
-  over-allocated ones are named with how far each is over.
+  over-allocated ones are named with how far each is over, and those amounts added give
+  the year's total over-allocated.
 - Warnings: confirmed contributions exceed the stream; a contract that is not ended
   ends within three months of today; a contract has ended while the line is still
   commissioned; a commissioned line has had no progress update (or, with none, no
@@ -29,6 +30,7 @@ from indicators.validation import read_number
 PENCE = Decimal("0.01")
 ZERO = Decimal("0.00")
 AMOUNT, TBC, AWAITING, NONE = "amount", "tbc", "awaiting", ""
+UNCONFIRMED = (TBC, AWAITING)  # listed against a stream, never counted as money
 COMMISSIONED, ENDED = "commissioned", "ended"
 QUARTER_MONTHS = 3
 
@@ -124,6 +126,17 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, last))
 
 
+def is_unconfirmed(line) -> bool:
+    """Whether a line's contribution is still to be confirmed: "to be confirmed" or
+    "awaiting confirmation" (a line with no contribution is neither)."""
+    return line.contribution_status in UNCONFIRMED
+
+
+def unconfirmed_count(lines: Iterable) -> int:
+    """How many of the lines still have a contribution to be confirmed."""
+    return sum(1 for line in lines if is_unconfirmed(line))
+
+
 def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) -> list[StreamTotals]:
     """Each stream's amount, confirmed contributions and what is left, in the order given."""
     lines = list(lines)
@@ -144,9 +157,7 @@ def stream_totals(streams: Iterable[StreamFacts], lines: Iterable[LineFacts]) ->
                 confirmed=confirmed,
                 unallocated=stream.amount - confirmed,
                 confirmed_lines=tuple(line.key for line in confirmed_lines),
-                unconfirmed_lines=tuple(
-                    line.key for line in mine if line.contribution_status in (TBC, AWAITING)
-                ),
+                unconfirmed_lines=tuple(line.key for line in mine if is_unconfirmed(line)),
             )
         )
     return result
@@ -162,6 +173,11 @@ class PlanTotal:
     unallocated: Decimal  # what the streams not over-allocated have left, never below 0
     # Each over-allocated stream's source and how far its confirmed contributions exceed it.
     over_allocated: tuple[tuple[str, Decimal], ...] = ()
+
+    @property
+    def over_allocated_total(self) -> Decimal:
+        """How far the over-allocated streams are over, added together (0 if none is)."""
+        return sum((by for _, by in self.over_allocated), ZERO)
 
 
 def plan_total(totals: Iterable[StreamTotals]) -> PlanTotal:

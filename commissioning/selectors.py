@@ -153,12 +153,7 @@ def commissioning_summary(
         theme_group=theme_group,
         lines=lines,
         streams=rows,
-        to_be_confirmed=[
-            line
-            for line in lines
-            if line.contribution_status
-            in (CommissioningLine.Contribution.TBC, CommissioningLine.Contribution.AWAITING)
-        ],
+        to_be_confirmed=[line for line in lines if budget.is_unconfirmed(line)],
         warnings=over_allocated + [w for line in lines for w in line.warnings],
     )
     if progress:

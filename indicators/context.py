@@ -1,67 +1,30 @@
 """Figures that set an indicator in context. Pure: no ORM, no formatting, no rounding.
 
-- Rolling windows: the 12 (or 3) months to a period against the same months a year
-  before (for 12 months, that is the previous 12). None unless every month of both
-  windows has a figure, as ``figures.rolling_twelve``.
-- Rates per 1,000 of the right denominator: population by default, households for
-  burglary, businesses for business crime.
-- The force's change: the same windows over a force's police.uk counts.
+- Rolling windows of an indicator and rates per 1,000 are ``figures.rolling`` and
+  ``figures.rate_per_1000``; here, the denominator a rate is per: population by default,
+  households for burglary, businesses for business crime.
+- The force's change: the same windows over a force's police.uk counts, its crime types
+  added month by month.
 - Neighbours' change: the same over Home Office quarterly counts, by CSP.
 - Charged share: crimes whose last police.uk outcome is a charge or summons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from indicators import periods
-
-# Calc: the same aggregation rules as the rest of the report (counts summed, percentages
-# from numerators and denominators): the figures module's calculator, not a copy of it.
-from indicators.figures import Calc, IndicatorSpec, Series
+from indicators.figures import Rolling, compared
 
 HUNDRED = Decimal(100)
-THOUSAND = Decimal(1000)
 
 
-@dataclass(frozen=True)
-class Window:
-    """A span of ``months`` to ``end`` against the same span a year before."""
-
-    end: date
-    months: int
-    current: Decimal | None
-    previous: Decimal | None
-    change: Decimal | None
-    change_pct: Decimal | None
-
-
-def _window(end: date, months: int, current, previous) -> Window:
-    change = None if current is None or previous is None else current - previous
-    pct = None if change is None or not previous else change / previous * HUNDRED
-    return Window(end, months, current, previous, change, pct)
-
-
-def rolling(spec: IndicatorSpec, series: Series, period: date, months: int) -> Window:
-    """The ``months`` to ``period`` against the same months a year before.
-
-    A quarterly indicator counts whole quarters ended by ``period`` (as `rolling_twelve`
-    does): 3 months is the last quarter ended, 12 the four quarters to it; the window's
-    ``end`` says which month that is.
-    """
-    calc = Calc(spec, series)
-    last = calc.last_ended(periods.month_start(period))
-    slots = [periods.add_months(last, -calc.step * k) for k in reversed(range(months // calc.step))]
-    return _window(
-        calc.slot_end(last), months, calc.aggregate(slots), calc.like_for_like(slots, -1)
-    )
-
-
-def counts_window(counts: Mapping[date, int | Decimal], period: date, months: int) -> Window:
-    """A plain monthly count series (a force's crimes) over the same windows as ``rolling``."""
+def counts_window(counts: Mapping[date, int | Decimal], period: date, months: int) -> Rolling:
+    """A plain monthly count series (a force's crimes) over the same windows as
+    ``figures.rolling``."""
     span = [periods.add_months(period, -k) for k in range(months)]
     before = [periods.add_months(m, -12) for m in span]
 
@@ -70,12 +33,32 @@ def counts_window(counts: Mapping[date, int | Decimal], period: date, months: in
             return None
         return sum((Decimal(counts[m]) for m in ms), Decimal(0))
 
-    return _window(period, months, total(span), total(before))
+    return compared(period, months, total(span), total(before))
+
+
+def force_window(
+    force_counts: Mapping[str, Mapping[date, int]],
+    crime_types: Sequence[str],
+    imported: Iterable[date],
+    period: date,
+    months: int,
+) -> Rolling | None:
+    """A force's police.uk counts of these crime types, added month by month, over the
+    windows of ``counts_window``; None without a crime type, or unless every month of both
+    years was imported and the year before had crimes (a type with no row in an imported
+    month had none)."""
+    if not crime_types:
+        return None
+    monthly = {
+        month: sum(force_counts.get(t, {}).get(month, 0) for t in crime_types) for month in imported
+    }
+    window = counts_window(monthly, period, months)
+    return window if window.change_pct is not None else None
 
 
 def quarters_window(
     counts: Mapping[tuple[int, int], int | Decimal], end: tuple[int, int], quarters: int = 4
-) -> Window:
+) -> Rolling:
     """Home Office quarterly counts, keyed (financial year, quarter): the ``quarters`` to
     ``end`` against the same quarters a year before. The window ends with the last month
     of ``end`` (Home Office years start in April)."""
@@ -90,14 +73,7 @@ def quarters_window(
         return sum((Decimal(counts[k]) for k in keys), Decimal(0))
 
     last_month = periods.quarter_months(end[0], end[1], 4)[2]
-    return _window(last_month, quarters * 3, total(span), total(before))
-
-
-def rate_per_1000(value: Decimal | int | None, denominator: int | None) -> Decimal | None:
-    """``value`` per 1,000 of the denominator; None without both (or with a zero)."""
-    if value is None or not denominator:
-        return None
-    return Decimal(value) * THOUSAND / Decimal(denominator)
+    return compared(last_month, quarters * 3, total(span), total(before))
 
 
 def denominator_for(rate_per: str, figures: Mapping[str, int | None]) -> int | None:
@@ -122,6 +98,19 @@ def summed(counts: Iterable[tuple[object, int]]) -> dict:
     result: dict = {}
     for key, n in counts:
         result[key] = result.get(key, 0) + n
+    return result
+
+
+def csp_quarters(
+    rows: Iterable[tuple[str, int, int, int]], end: tuple[int, int]
+) -> dict[str, dict[tuple[int, int], int]]:
+    """Home Office counts (CSP, financial year, quarter, count) to ``end``, by CSP and
+    quarter: the offences an indicator maps to added together."""
+    result: dict[str, dict[tuple[int, int], int]] = {}
+    for csp, year, quarter, n in rows:
+        if (year, quarter) <= end:
+            quarters = result.setdefault(csp, {})
+            quarters[year, quarter] = quarters.get((year, quarter), 0) + n
     return result
 
 

@@ -1164,35 +1164,51 @@ def year_series(spec: IndicatorSpec, series: Series, year: int) -> tuple[Pair, .
 
 @dataclass(frozen=True)
 class Rolling:
-    """The twelve months to a period against the twelve months before them."""
+    """A span of ``months`` to a period against the same span a year before (for twelve
+    months, the twelve before them)."""
 
-    end: date  # the last month of the twelve
+    end: date  # the last month of the span
     current: Decimal | None
     previous: Decimal | None
     change: Decimal | None
     change_pct: Decimal | None
+    months: int = 12
 
 
-def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
-    """Rolling year to ``period`` and the year before it; None unless every period has a figure
-    (a point-in-time level: the last period's level, against the same period a year earlier).
+def compared(end: date, months: int, current: Decimal | None, previous: Decimal | None) -> Rolling:
+    """A span's figure against the year before's: the change, and the change as a
+    percentage of the year before (None when that is zero)."""
+    change = _minus(current, previous)
+    return Rolling(end, current, previous, change, _change_pct(change, previous), months)
 
-    A quarterly indicator counts the four quarters to the last one ended by ``period``;
-    ``end`` is the last month the year covers (September for a quarter stored at July).
+
+def rolling(spec: IndicatorSpec, series: Series, period: date, months: int) -> Rolling:
+    """The ``months`` to ``period`` against the same months a year before; None unless
+    every period has a figure (a point-in-time level: the last period's level, against
+    the same period a year earlier).
+
+    A quarterly indicator counts whole quarters ended by ``period``: 3 months is the last
+    quarter ended, 12 the four quarters to it; ``end`` is the last month the span covers
+    (September for a quarter stored at July).
     """
     calc = Calc(spec, series)
     last = calc.last_ended(month_start(period))
-    slots = [add_months(last, -calc.step * k) for k in reversed(range(12 // calc.step))]
-    current = calc.aggregate(slots)
-    previous = calc.like_for_like(slots, -1)
-    change = _minus(current, previous)
-    return Rolling(
-        end=calc.slot_end(last),
-        current=current,
-        previous=previous,
-        change=change,
-        change_pct=_change_pct(change, previous),
+    slots = [add_months(last, -calc.step * k) for k in reversed(range(months // calc.step))]
+    return compared(
+        calc.slot_end(last), months, calc.aggregate(slots), calc.like_for_like(slots, -1)
     )
+
+
+def rolling_twelve(spec: IndicatorSpec, series: Series, period: date) -> Rolling:
+    """Rolling year to ``period`` and the year before it (``rolling`` over 12 months)."""
+    return rolling(spec, series, period, 12)
+
+
+def rate_per_1000(value: Decimal | int | None, denominator: Decimal | int | None) -> Decimal | None:
+    """``value`` per 1,000 of the denominator; None without both (or with a zero)."""
+    if value is None or not denominator:
+        return None
+    return Decimal(value) * THOUSAND / Decimal(denominator)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ selectors.family_ranking applies it to the Home Office counts of a partnership's
 (issue 11, "Family groups"); worked by hand in tests/unit/test_family_groups.py.
 
 - Rate: offences x 1,000 / denominator (population by default; households where an
-  admin says so, e.g. burglary). No denominator, no rate.
+  admin says so, e.g. burglary), ``indicators.figures.rate_per_1000``. No denominator,
+  no rate.
 - Rank: 1 is the best rate (the lowest where lower is better); equal rates share a rank
   and the next rank is skipped ("1, 2, 2, 4"); members without a rate are left out of N,
   and with fewer than two rates nobody is ranked (first of one says nothing).
@@ -14,15 +15,6 @@ selectors.family_ranking applies it to the Home Office counts of a partnership's
 
 from collections.abc import Mapping
 from decimal import Decimal
-
-THOUSAND = Decimal(1000)
-
-
-def rate_per_1000(count: int | Decimal | None, denominator: int | Decimal | None) -> Decimal | None:
-    """Offences per 1,000 of the denominator; None without both numbers."""
-    if count is None or not denominator:
-        return None
-    return Decimal(count) * THOUSAND / Decimal(denominator)
 
 
 def rank_of(

@@ -454,6 +454,51 @@ def by_ward(lsoa_counts: Mapping[str, int], wards: Mapping[str, str]) -> dict[st
     return dict(result)
 
 
+NOT_IN_LOOKUP = "Not in the lookup"  # the ward of an LSOA the ward lookup does not name
+
+
+@dataclass(frozen=True)
+class HotspotRow:
+    code: str  # the LSOA's code ("" for a ward)
+    name: str  # the LSOA's name, or the ward's (NOT_IN_LOOKUP for LSOAs it does not name)
+    ward: str | None  # an LSOA's ward; None if the lookup does not name it, or for a ward
+    count: int
+
+
+@dataclass(frozen=True)
+class HotspotTable:
+    lsoas: tuple[HotspotRow, ...]  # most crimes first; equal counts by name
+    wards: tuple[HotspotRow, ...]  # likewise, NOT_IN_LOOKUP last; none without a lookup
+    total: int  # every LSOA's crimes
+
+
+def hotspot_rows(
+    counts: Mapping[Key, int],
+    names: Mapping[str, str],
+    wards: Mapping[str, str],
+    *,
+    month: str,
+    crime_types: Iterable[str],
+) -> HotspotTable:
+    """One month's counts of these crime types by LSOA and, with a ward lookup (LSOA code
+    to ward name), by ward; the hotspot page's table and the report's. Counts are as
+    counted: the caller shows 1 to 4 as [c] (``suppressed``)."""
+    lsoas = by_lsoa(counts, month=month, crime_types=crime_types)
+    lsoa_rows = sorted(
+        (HotspotRow(code, names.get(code, code), wards.get(code), n) for code, n in lsoas.items()),
+        key=lambda row: (-row.count, row.name),
+    )
+    ward_counts = by_ward(lsoas, wards) if wards else {}
+    ward_rows = sorted(
+        ward_counts.items(), key=lambda item: (item[0] is None, -item[1], item[0] or "")
+    )
+    return HotspotTable(
+        lsoas=tuple(lsoa_rows),
+        wards=tuple(HotspotRow("", ward or NOT_IN_LOOKUP, None, n) for ward, n in ward_rows),
+        total=sum(lsoas.values()),
+    )
+
+
 _WARD_COLUMNS = {
     "lsoa": re.compile(r"(lsoa\d*cd|lsoa code)\Z", re.I),
     "code": re.compile(r"(wd\d*cd|ward code)\Z", re.I),

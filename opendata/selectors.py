@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from csp_portal.core.models import Partnership
 from indicators import periods
+from indicators.figures import rate_per_1000
 from indicators.models import Indicator
 
 from . import family, police_uk
@@ -80,26 +81,21 @@ def hotspots_for(indicator: Indicator, month: str | None) -> Hotspots:
     for crime_type, code, name, n in rows:
         counts[month, crime_type, code] = n
         names[code] = name
-    lsoas = police_uk.by_lsoa(counts, month=month, crime_types=indicator.crime_types)
     wards = dict(
-        LsoaWard.objects.filter(partnership=partnership, lsoa_code__in=list(lsoas)).values_list(
+        LsoaWard.objects.filter(partnership=partnership, lsoa_code__in=list(names)).values_list(
             "lsoa_code", "ward_name"
         )
     )
-    lsoa_rows = sorted(
-        (Hotspot(names[code], code, wards.get(code), n) for code, n in lsoas.items()),
-        key=lambda h: (-h.count, h.name),
+    table = police_uk.hotspot_rows(
+        counts, names, wards, month=month, crime_types=indicator.crime_types
     )
-    ward_rows = []
-    if wards:
-        ward_rows = sorted(
-            (
-                Hotspot(ward or "Not in the lookup", "", None, n)
-                for ward, n in police_uk.by_ward(lsoas, wards).items()
-            ),
-            key=lambda h: (h.name == "Not in the lookup", -h.count, h.name),
-        )
-    return Hotspots(months, month, lsoa_rows, ward_rows, sum(lsoas.values()))
+    return Hotspots(
+        months,
+        month,
+        [Hotspot(r.name, r.code, r.ward, r.count) for r in table.lsoas],
+        [Hotspot(r.name, r.code, r.ward, r.count) for r in table.wards],
+        table.total,
+    )
 
 
 def ward_lookup_size(partnership: Partnership) -> int:
@@ -319,7 +315,7 @@ def _ranking(indicator, mapping, peers, count_rows) -> FamilyRanking | None:
         for peer in peers:
             counts = [totals.get((peer.csp_name, y, q)) for q in quarters]
             count = None if any(c is None for c in counts) else sum(counts)
-            result[peer.csp_name] = family.rate_per_1000(count, denominator(peer))
+            result[peer.csp_name] = rate_per_1000(count, denominator(peer))
         return result
 
     now = rates(year, [quarter])

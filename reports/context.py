@@ -2,9 +2,12 @@
 (with rates per 1,000 and the force's change), comparisons with similar areas and
 neighbours, and hotspots and outcomes from police.uk.
 
-No database and no arithmetic here: numbers come from ``indicators.context`` and
-``opendata.police_uk``. Small-area counts are stored only as shown (``[c]`` for 1 to 4,
-the hotspot page's rule), so a frozen report never holds a count it may not show.
+No database and no arithmetic here: every number comes from ``indicators.figures``
+(rolling windows, rates per 1,000), ``indicators.context`` (the force's window with its
+crime types added, neighbours' quarters) and ``opendata.police_uk`` (hotspot tables);
+this module only lays them out.
+Small-area counts are stored only as shown (``[c]`` for 1 to 4, the hotspot page's
+rule), so a frozen report never holds a count it may not show.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from indicators import context as ctx
 from indicators import periods
 from indicators.commentary import CHANGE_PCT_PLACES
-from indicators.figures import change_test
+from indicators.figures import Rolling, change_test, rate_per_1000, rolling
 from indicators.selectors import IndicatorFigures, spec_for
 from opendata import police_uk
 
@@ -35,7 +38,7 @@ class ContextInputs:
     data: object | None = None  # opendata.selectors.ReportContext, None without the app
 
 
-def _window(window: ctx.Window, *, counted: bool = True) -> dict:
+def _window(window: Rolling, *, counted: bool = True) -> dict:
     """A window's figures, and whether its change is within normal variation (REPORT_CHECKLIST
     16: the Poisson test every change in a count the report prints carries; None for a rate
     or a percentage, or with a figure missing)."""
@@ -53,17 +56,11 @@ def _within(current, previous) -> bool | None:
     return change_test(current, previous).within
 
 
-def _force_window(data, crime_types: Sequence[str], period, months: int) -> ctx.Window | None:
-    """The force's counts of these crime types over the window; None unless every month
-    of both years was imported (a type with no row in an imported month had none)."""
-    if data is None or not crime_types or not data.force_months:
+def _force_window(data, crime_types: Sequence[str], period) -> Rolling | None:
+    """The force's 12 months of these crime types (``indicators.context.force_window``)."""
+    if data is None:
         return None
-    monthly = {
-        month: sum(data.force_counts.get(t, {}).get(month, 0) for t in crime_types)
-        for month in data.force_months
-    }
-    window = ctx.counts_window(monthly, period, months)
-    return window if window.change_pct is not None else None
+    return ctx.force_window(data.force_counts, crime_types, data.force_months, period, 12)
 
 
 def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
@@ -74,13 +71,13 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
     for result in results:
         indicator = result.indicator
         spec = spec_for(indicator)
-        year = ctx.rolling(spec, result.series, inputs.period, 12)
-        quarter = ctx.rolling(spec, result.series, inputs.period, 3)
+        year = rolling(spec, result.series, inputs.period, 12)
+        quarter = rolling(spec, result.series, inputs.period, 3)
         if year.change is None and quarter.change is None:
             continue  # nothing to compare: the table is about change
         per = indicator.rate_per if indicator.measure == "count" else "none"
         denominator = ctx.denominator_for(per, inputs.denominators)
-        force = _force_window(inputs.data, indicator.crime_types, inputs.period, 12)
+        force = _force_window(inputs.data, indicator.crime_types, inputs.period)
         counted = indicator.measure == "count"
         rows.append(
             {
@@ -94,8 +91,8 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
                 "quarter": _window(quarter, counted=counted),
                 "rate_per": RATE_LABELS.get(per, "") if denominator else "",
                 "rate_per_key": per if denominator else "",
-                "rate": plain(ctx.rate_per_1000(year.current, denominator)),
-                "rate_previous": plain(ctx.rate_per_1000(year.previous, denominator)),
+                "rate": plain(rate_per_1000(year.current, denominator)),
+                "rate_previous": plain(rate_per_1000(year.previous, denominator)),
                 "force_change_pct": plain(force.change_pct) if force else None,
                 # The force's crimes are counts, whatever the indicator measures.
                 "force_variation": {
@@ -104,19 +101,6 @@ def core_rows(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> lis
             }
         )
     return rows
-
-
-def _suppressed_rows(counts: Mapping[str, int], names: Mapping[str, str], wards) -> list[dict]:
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))
-    return [
-        {
-            "code": code,
-            "name": names.get(code, code),
-            "ward": wards.get(code, ""),
-            "shown": police_uk.suppressed(n),
-        }
-        for code, n in ordered
-    ]
 
 
 def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list[dict]:
@@ -133,20 +117,22 @@ def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list
         indicator = result.indicator
         if not indicator.crime_types:
             continue
-        lsoas = police_uk.by_lsoa(keyed, month=month, crime_types=indicator.crime_types)
-        if not lsoas:
+        table = police_uk.hotspot_rows(
+            keyed, names, data.wards, month=month, crime_types=indicator.crime_types
+        )
+        if not table.lsoas:
             continue
-        rows = _suppressed_rows(lsoas, names, data.wards)
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "ward": r.ward or "",
+                "shown": police_uk.suppressed(r.count),
+            }
+            for r in table.lsoas
+        ]
         named = [r for r in rows if r["shown"] != "[c]"]
-        wards = []
-        if data.wards:
-            by_ward = police_uk.by_ward(lsoas, data.wards)
-            wards = [
-                {"name": ward or "Not in the lookup", "shown": police_uk.suppressed(n)}
-                for ward, n in sorted(
-                    by_ward.items(), key=lambda item: (item[0] is None, -item[1], item[0] or "")
-                )
-            ]
+        wards = [{"name": r.name, "shown": police_uk.suppressed(r.count)} for r in table.wards]
         sections.append(
             {
                 "id": indicator.pk,
@@ -154,8 +140,8 @@ def hotspots(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> list
                 "title": indicator.title,
                 "month": month,
                 "month_label": periods.month_label(inputs.period),
-                "total_shown": police_uk.suppressed(sum(lsoas.values())),
-                "lsoa_count": len(lsoas),
+                "total_shown": police_uk.suppressed(table.total),
+                "lsoa_count": len(table.lsoas),
                 "top": named[:TOP_LSOAS],
                 "small": len(rows) - len(named),
                 "wards": wards,
@@ -205,11 +191,7 @@ def neighbours(results: Sequence[IndicatorFigures], inputs: ContextInputs) -> di
     end = ctx.last_complete_quarter(inputs.period)
     indicators = []
     for result in results:
-        by_csp: dict[str, dict] = {}
-        for csp, year, quarter, n in data.neighbour_counts.get(result.indicator.pk, []):
-            if (year, quarter) <= end:
-                quarters = by_csp.setdefault(csp, {})
-                quarters[year, quarter] = quarters.get((year, quarter), 0) + n
+        by_csp = ctx.csp_quarters(data.neighbour_counts.get(result.indicator.pk, []), end)
         if data.own_csp not in by_csp:
             continue
         latest = max(by_csp[data.own_csp])

@@ -262,6 +262,18 @@ def action_rows(actions: dict | None) -> list[dict]:
     return rows
 
 
+def _over_allocated_total(total: dict) -> str | None:
+    """The year's total over-allocated as the snapshot froze it (``budget.PlanTotal``).
+    Snapshots made before it was frozen: the streams' amounts over added here, as they
+    were then; before even those were kept, None (no such figure)."""
+    if "over_allocated_total" in total:
+        return total["over_allocated_total"]
+    if "over_allocated" not in total:
+        return None
+    over = sum((Decimal(o["by"]) for o in total["over_allocated"]), Decimal(0))
+    return format(over.normalize(), "f")  # as the snapshot writes money: unrounded
+
+
 def commissioning_rows(commissioning: dict | None) -> list[dict]:
     """Funding in total and by stream (amount, allocated to lines, not allocated), and each
     commissioning line's contribution, total budget and status, for the year they are for."""
@@ -279,9 +291,8 @@ def commissioning_rows(commissioning: dict | None) -> list[dict]:
             ("unallocated", "unallocated"),
         ):
             rows.append(row(f"funding_total_{name}", total[key], measure="pounds", period=year))
-        if "over_allocated" in total:  # snapshots from before it was kept have no such figure
-            over = sum((Decimal(o["by"]) for o in total["over_allocated"]), Decimal(0))
-            over = format(over.normalize(), "f")  # as the snapshot writes money: unrounded
+        over = _over_allocated_total(total)
+        if over is not None:
             rows.append(row("funding_total_over_allocated", over, measure="pounds", period=year))
     for stream in commissioning["streams"]:
         for name in ("amount", "allocated", "unallocated"):

@@ -395,9 +395,7 @@ def commissioning(
         # A theme group's report lists its own lines against the partnership's streams.
         "streams_of_partnership": theme_group is not None,
         "line_statuses": _line_statuses(summary.lines),
-        "to_be_confirmed": sum(
-            1 for line in summary.lines if line.contribution_status in (budget.TBC, budget.AWAITING)
-        ),
+        "to_be_confirmed": budget.unconfirmed_count(summary.lines),
         "no_outcomes": [
             line.reference for line in summary.lines if not getattr(line, "outcomes", "").strip()
         ],
@@ -469,6 +467,7 @@ def _plan_total(rows) -> dict | None:
         "over_allocated": [
             {"name": source, "by": plain(by)} for source, by in total.over_allocated
         ],
+        "over_allocated_total": plain(total.over_allocated_total),
     }
 
 

@@ -8,6 +8,7 @@ import pytest
 from commissioning.budget import (
     AMOUNT,
     AWAITING,
+    NONE,
     TBC,
     LineFacts,
     MoneyError,
@@ -15,11 +16,13 @@ from commissioning.budget import (
     StreamFacts,
     add_months,
     format_money,
+    is_unconfirmed,
     line_warnings,
     parse_money,
     plan_total,
     stream_totals,
     stream_warnings,
+    unconfirmed_count,
 )
 
 D = Decimal
@@ -61,6 +64,19 @@ def test_stream_totals_tbc_and_awaiting_lines_never_count_as_money():
     assert totals.confirmed == D("0")
     assert totals.unallocated == D("400568")
     assert len(totals.unconfirmed_lines) == 5
+
+
+def test_unconfirmed_count_is_the_tbc_and_awaiting_lines():
+    lines = [
+        _line(1, "CI 01", AMOUNT, "110000"),
+        _line(2, "CI 02", TBC),  # to be confirmed: 1
+        _line(3, "CI 03", AWAITING),  # awaiting confirmation: 2
+        _line(4, "CI 04", NONE),  # no contribution: not waiting on one
+    ]
+
+    assert unconfirmed_count(lines) == 2
+    assert [is_unconfirmed(line) for line in lines] == [False, True, True, False]
+    assert unconfirmed_count([]) == 0
 
 
 def test_stream_totals_line_of_another_stream_not_counted():
@@ -292,5 +308,27 @@ def test_plan_total_never_lets_one_streams_spare_money_hide_anothers_over_alloca
     )
 
 
+def test_plan_total_over_allocated_total_adds_each_streams_excess():
+    # PCC grant £192,067.50 with £300,000 confirmed: £107,932.50 over; council £75,000
+    # with £75,000.25: £0.25 over; community fund £5,000 with £1,000: £4,000 left, which
+    # pays for neither. Over-allocated in total: £107,932.75.
+    totals = stream_totals(
+        [
+            StreamFacts(1, "PCC grant", D("192067.50")),
+            StreamFacts(2, "Council", D("75000")),
+            StreamFacts(3, "Community fund", D("5000")),
+        ],
+        [
+            LineFacts(1, "CI 01", 1, AMOUNT, D("300000")),
+            LineFacts(2, "L 01", 2, AMOUNT, D("75000.25")),
+            LineFacts(3, "C 01", 3, AMOUNT, D("1000")),
+        ],
+    )
+    total = plan_total(totals)
+    assert total.over_allocated_total == D("107932.75")
+    assert total.unallocated == D("4000")
+
+
 def test_plan_total_of_no_streams_is_zero():
     assert plan_total([]) == PlanTotal(0, D(0), D(0), D(0))
+    assert plan_total([]).over_allocated_total == 0

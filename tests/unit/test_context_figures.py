@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from indicators import context as ctx
-from indicators.figures import IndicatorSpec, Point
+from indicators.figures import IndicatorSpec, Point, rate_per_1000, rolling, rolling_twelve
 from indicators.periods import add_months
 
 COUNT = IndicatorSpec("lower", "count")
@@ -31,30 +31,39 @@ TWO_YEARS = monthly(date(2014, 12, 1), [10] * 12 + [12] * 12)
     ],
 )
 def test_rolling_windows_worked_by_hand(months, current, previous, change, pct):
-    window = ctx.rolling(COUNT, TWO_YEARS, NOV_2016, months)
+    window = rolling(COUNT, TWO_YEARS, NOV_2016, months)
 
     assert (window.current, window.previous) == (current, previous)
     assert (window.change, window.change_pct) == (change, pct)
     assert window.end == NOV_2016 and window.months == months
 
 
+def test_rolling_twelve_is_the_twelve_month_rolling_window():
+    # Dec 2015 to Nov 2016: 12 x 12 = 144 against 12 x 10 = 120: +24, +20%.
+    year = rolling_twelve(COUNT, TWO_YEARS, NOV_2016)
+
+    assert year == rolling(COUNT, TWO_YEARS, NOV_2016, 12)
+    assert (year.end, year.months, year.current, year.previous) == (NOV_2016, 12, 144, 120)
+    assert (year.change, year.change_pct) == (24, 20)
+
+
 def test_rolling_with_a_missing_month_has_no_figure():
     series = dict(TWO_YEARS)
     del series[date(2015, 10, 1)]  # in both "before" windows: the previous 12 and 3 months
 
-    twelve = ctx.rolling(COUNT, series, NOV_2016, 12)
+    twelve = rolling(COUNT, series, NOV_2016, 12)
     assert (twelve.current, twelve.previous, twelve.change) == (144, None, None)
-    three = ctx.rolling(COUNT, series, NOV_2016, 3)
+    three = rolling(COUNT, series, NOV_2016, 3)
     assert (three.current, three.previous, three.change) == (36, None, None)
     del series[date(2016, 1, 1)]  # in the current 12 months only
-    assert ctx.rolling(COUNT, series, NOV_2016, 12).current is None
-    assert ctx.rolling(COUNT, series, NOV_2016, 3).current == 36
+    assert rolling(COUNT, series, NOV_2016, 12).current is None
+    assert rolling(COUNT, series, NOV_2016, 3).current == 36
 
 
 def test_rolling_zero_last_year_has_a_change_but_no_percentage():
     series = monthly(date(2015, 9, 1), [0, 0, 0] + [None] * 9 + [2, 1, 0])
 
-    window = ctx.rolling(COUNT, series, NOV_2016, 3)
+    window = rolling(COUNT, series, NOV_2016, 3)
 
     assert (window.current, window.previous, window.change, window.change_pct) == (3, 0, 3, None)
 
@@ -69,12 +78,12 @@ def test_rolling_quarterly_counts_the_quarters_ended_by_the_period():
     }
 
     # November: Q3 (October to December) is under way, so Q2 2016/17 against Q2 2015/16.
-    window = ctx.rolling(spec, series, NOV_2016, 3)
+    window = rolling(spec, series, NOV_2016, 3)
     assert (window.current, window.previous, window.change_pct) == (45, 30, 50)
     assert window.end == date(2016, 9, 1)
 
     # December ends Q3: Q3 2016/17 against Q3 2015/16.
-    window = ctx.rolling(spec, series, date(2016, 12, 1), 3)
+    window = rolling(spec, series, date(2016, 12, 1), 3)
     assert (window.current, window.previous, window.change_pct) == (50, 40, 25)
     assert window.end == date(2016, 12, 1)
 
@@ -88,7 +97,7 @@ def test_rolling_percentage_comes_from_numerators_and_denominators():
         )
     }
 
-    window = ctx.rolling(spec, series, NOV_2016, 3)
+    window = rolling(spec, series, NOV_2016, 3)
 
     # Now 8 of 10 = 80%; a year before 4 of 10 = 40%: +40 points.
     assert (window.current, window.previous, window.change) == (80, 40, 40)
@@ -104,6 +113,46 @@ def test_counts_window_needs_every_month_of_both_years():
     assert window.change_pct == Decimal(144) / Decimal(1266) * 100
     del counts[date(2015, 1, 1)]
     assert ctx.counts_window(counts, NOV_2016, 12).change is None
+
+
+def test_force_window_sums_every_crime_type_month_by_month():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    # Burglary 1,000 a month, then 950 (-5%); Robbery 200 a month, then 300 (+50%).
+    counts = {
+        "Burglary": {m: 1000 if i < 12 else 950 for i, m in enumerate(months)},
+        "Robbery": {m: 200 if i < 12 else 300 for i, m in enumerate(months)},
+    }
+
+    window = ctx.force_window(counts, ["Burglary", "Robbery"], months, NOV_2016, 12)
+
+    # Dec 2015 to Nov 2016: 12 x (950 + 300) = 15,000; the 12 before: 12 x 1,200 = 14,400.
+    # +600 of 14,400 = +4.17%, shown +4.2%.
+    assert (window.current, window.previous, window.change) == (15000, 14400, 600)
+    assert round(window.change_pct, 1) == Decimal("4.2")
+
+
+def test_force_window_a_type_missing_in_an_imported_month_had_none():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    counts = {
+        "Burglary": {m: 10 for m in months},
+        "Robbery": {m: 5 for m in months[12:]},  # none in the first year
+    }
+
+    window = ctx.force_window(counts, ["Burglary", "Robbery"], months, NOV_2016, 12)
+
+    # 12 x 15 = 180 against 12 x 10 = 120: +50%.
+    assert (window.current, window.previous, window.change_pct) == (180, 120, 50)
+
+
+def test_force_window_needs_both_whole_years_and_a_crime_type():
+    months = [add_months(date(2014, 12, 1), i) for i in range(24)]
+    counts = {"Burglary": {m: 10 for m in months}}
+
+    assert ctx.force_window(counts, ["Burglary"], months[1:], NOV_2016, 12) is None
+    assert ctx.force_window(counts, [], months, NOV_2016, 12) is None
+    # Nothing a year before: a change but no percentage, so no figure.
+    zero = {"Burglary": {m: 0 if i < 12 else 10 for i, m in enumerate(months)}}
+    assert ctx.force_window(zero, ["Burglary"], months, NOV_2016, 12) is None
 
 
 def test_quarters_window_crosses_the_financial_year():
@@ -143,7 +192,7 @@ def test_last_complete_quarter(period, quarter):
     ],
 )
 def test_rate_per_1000(value, denominator, rate):
-    assert ctx.rate_per_1000(value, denominator) == rate
+    assert rate_per_1000(value, denominator) == rate
 
 
 def test_denominator_follows_the_indicator_choice():
@@ -159,6 +208,21 @@ def test_share_and_summed():
     assert ctx.share(1, 8).pct == Decimal("12.5")
     assert ctx.share(0, 0).pct is None
     assert ctx.summed([("a", 1), ("b", 2), ("a", 3)]) == {"a": 4, "b": 2}
+
+
+def test_csp_quarters_adds_offences_and_drops_quarters_after_the_end():
+    rows = [
+        ("Plymouth", 2016, 2, 30),  # burglary
+        ("Plymouth", 2016, 2, 12),  # and robbery, the same quarter: 42
+        ("Plymouth", 2016, 1, 7),
+        ("Plymouth", 2016, 3, 99),  # after the end: left out
+        ("Torbay", 2016, 2, 5),
+    ]
+
+    assert ctx.csp_quarters(rows, (2016, 2)) == {
+        "Plymouth": {(2016, 2): 42, (2016, 1): 7},
+        "Torbay": {(2016, 2): 5},
+    }
 
 
 @pytest.mark.parametrize(

@@ -211,6 +211,64 @@ def test_suppressed_hides_counts_of_one_to_four(count, shown):
     assert police_uk.suppressed(count) == shown
 
 
+def test_hotspot_rows_most_first_equal_counts_by_name_unlooked_up_wards_last():
+    counts = {
+        ("2024-01", "Burglary", "E01000003"): 7,
+        ("2024-01", "Robbery", "E01000003"): 2,  # Cable Street: 7 + 2 = 9
+        ("2024-01", "Burglary", "E01000001"): 9,  # Abbey Road: 9, the same
+        ("2024-01", "Burglary", "E01000002"): 12,  # Bridge End: the most
+        ("2024-01", "Burglary", "E01000004"): 3,  # Dock Lane: in no ward of the lookup
+        ("2024-01", "Burglary", "E01000005"): 20,  # Eastfield: also in no ward
+        ("2024-01", "Vehicle crime", "E01000001"): 50,  # a type not asked for
+        ("2023-12", "Burglary", "E01000001"): 40,  # another month
+    }
+    names = {
+        "E01000001": "Abbey Road",
+        "E01000002": "Bridge End",
+        "E01000003": "Cable Street",
+        "E01000004": "Dock Lane",
+        "E01000005": "Eastfield",
+    }
+    wards = {"E01000001": "North", "E01000002": "South", "E01000003": "North"}
+
+    table = police_uk.hotspot_rows(
+        counts, names, wards, month="2024-01", crime_types=["Burglary", "Robbery"]
+    )
+
+    # 20, 12, then the two 9s by name (Abbey Road before Cable Street), then 3.
+    assert [(r.name, r.count) for r in table.lsoas] == [
+        ("Eastfield", 20),
+        ("Bridge End", 12),
+        ("Abbey Road", 9),
+        ("Cable Street", 9),
+        ("Dock Lane", 3),
+    ]
+    assert [r.ward for r in table.lsoas] == [None, "South", "North", "North", None]
+    # North 9 + 9 = 18; South 12; not in the lookup 20 + 3 = 23, yet last.
+    assert [(r.name, r.count) for r in table.wards] == [
+        ("North", 18),
+        ("South", 12),
+        (police_uk.NOT_IN_LOOKUP, 23),
+    ]
+    assert table.total == 20 + 12 + 9 + 9 + 3
+
+
+def test_hotspot_rows_equal_wards_by_name_and_no_lookup_no_wards():
+    counts = {("2024-01", "Burglary", "A"): 5, ("2024-01", "Burglary", "B"): 5}
+    names = {"A": "Zeal 001A", "B": "Ashby 001B"}
+
+    table = police_uk.hotspot_rows(
+        counts, names, {"A": "Beta", "B": "Alpha"}, month="2024-01", crime_types=["Burglary"]
+    )
+
+    assert [r.name for r in table.lsoas] == ["Ashby 001B", "Zeal 001A"]
+    assert [r.name for r in table.wards] == ["Alpha", "Beta"]
+    assert (
+        police_uk.hotspot_rows(counts, names, {}, month="2024-01", crime_types=["Burglary"]).wards
+        == ()
+    )
+
+
 def test_by_lsoa_and_by_ward_sum_the_types_asked_for():
     counts = {
         ("2024-01", "Burglary", "A"): 3,

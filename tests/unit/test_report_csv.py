@@ -4,7 +4,10 @@ every figure the report prints, worked from hand-made snapshots."""
 import csv
 import io
 import logging
+from decimal import Decimal
+from types import SimpleNamespace
 
+from commissioning.budget import AMOUNT, LineFacts, StreamFacts, stream_totals
 from reports.context import context_csv_rows
 from reports.csv_rows import (
     action_rows,
@@ -15,6 +18,7 @@ from reports.csv_rows import (
     revision_rows,
 )
 from reports.rendering import report_csv
+from reports.sources import _plan_total
 
 
 def _entry(**figures):
@@ -387,6 +391,8 @@ def test_without_the_performance_section_only_the_key_findings_exceptions_figure
 
 
 def test_funding_over_allocated_is_its_own_total_beside_what_is_not_yet_allocated():
+    # A snapshot made before the total over-allocated was frozen: the CSV adds the
+    # streams' amounts over, as it did then (107,932.50 + 0.25).
     commissioning = {
         "year_label": "2017/18",
         "total": {
@@ -409,6 +415,29 @@ def test_funding_over_allocated_is_its_own_total_beside_what_is_not_yet_allocate
     assert rows["funding_total_unallocated"]["value"] == "75000"
     assert rows["funding_total_over_allocated"]["value"] == "107932.75"
     assert rows["funding_total_over_allocated"]["measure"] == "pounds"
+
+
+def test_funding_over_allocated_is_frozen_in_the_snapshot_and_written_as_frozen():
+    # PCC grant £192,067.50 with £300,000 confirmed: £107,932.50 over; Council grant
+    # £75,000 with £75,000.25 confirmed: £0.25 over. Together £107,932.75 over.
+    streams = [
+        StreamFacts(1, "PCC grant", Decimal("192067.50")),
+        StreamFacts(2, "Council grant", Decimal("75000")),
+    ]
+    lines = [
+        LineFacts(1, "CI 01", 1, AMOUNT, Decimal("300000")),
+        LineFacts(2, "CI 02", 2, AMOUNT, Decimal("75000.25")),
+    ]
+    rows = [SimpleNamespace(totals=t) for t in stream_totals(streams, lines)]
+
+    total = _plan_total(rows)
+
+    assert total["over_allocated_total"] == "107932.75"
+    # The CSV writes the frozen figure: it adds nothing up itself.
+    frozen = {"year_label": "2017/18", "streams": [], "lines": [], "to_be_confirmed": 0}
+    frozen["total"] = total | {"over_allocated": [], "over_allocated_total": "107932.75"}
+    written = {r["figure"]: r["value"] for r in commissioning_rows(frozen)}
+    assert written["funding_total_over_allocated"] == "107932.75"
 
 
 def test_the_action_plans_rag_table_as_printed_is_written_of_the_actions_in_progress():
