@@ -23,7 +23,7 @@ from opendata import police_uk
 from opendata.police_uk import split_list
 
 from .. import periods
-from ..models import Actual, Indicator, Target, changed_under_figures
+from ..models import RATE_PER_OF_A_RATE, Actual, Indicator, Target, changed_under_figures
 from ..validation import (
     BASELINE_YEARS,
     FIGURE_DIGITS,
@@ -269,13 +269,21 @@ RATE_PER = dict(Indicator.RatePer.choices)
 ACCEPTED = {name: choices for name, (choices, _) in CHOICES.items()} | {"rate_per": RATE_PER}
 
 
-def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
+def _indicator_extras(row: Row, ctx: ImportContext, measure: str) -> dict | None:
     """The optional columns the file has, as stored (blank: the field's default); None
     after reporting a bad one."""
     extras = {}
     if "rate_per" in row.columns:
         rate_per = choice(row, "rate_per", ctx, RATE_PER, blank=Indicator.RatePer.POPULATION)
         if rate_per is None:
+            return None
+        if measure == Indicator.Measure.RATE and rate_per not in RATE_PER_OF_A_RATE:
+            ctx.error(
+                row,
+                f"rate_per '{row.get('rate_per')}' applies to a count: a rate indicator's "
+                f"figures are per 1,000 population. For a rate per {RATE_PER[rate_per]} give "
+                f"measure count with rate_per {rate_per} (reports then give the rate)",
+            )
             return None
         extras["rate_per"] = rate_per
     if "stability" in row.columns:
@@ -362,7 +370,7 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         ):
             ctx.error(row, changed_under_figures(stored.measure, stored.frequency))
             continue
-        extras = _indicator_extras(row, ctx)
+        extras = _indicator_extras(row, ctx, values["measure"])
         if extras is None:
             continue
         ctx.add_indicator(slug, code, values["measure"], frequency)

@@ -982,13 +982,21 @@ def test_an_indicators_settings_go_out_and_come_back_and_an_older_file_leaves_th
             "rate_per 'people' must be one of 1,000 population, 1,000 households",
         ),
         ("stability", "-1", "stability cannot be negative"),
+        (
+            "rate_per",
+            "Households",
+            "rate_per 'Households' applies to a count: a rate indicator's figures are per "
+            "1,000 population. For a rate per 1,000 households give measure count with "
+            "rate_per households",
+        ),
         ("active", "maybe", "active 'maybe' must be yes or no"),
     ],
 )
 def test_an_indicators_optional_settings_are_checked(
     tmp_path, indicators_a, column, value, message
 ):
-    write_csv(tmp_path, "indicators", [indicator_row(**{column: value})])
+    rate = {"measure": "rate"} if value == "Households" else {}
+    write_csv(tmp_path, "indicators", [indicator_row(**rate, **{column: value})])
 
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
