@@ -320,6 +320,19 @@ def plans_of_year(
     return list(plans.order_by("title"))
 
 
+def indicators_chosen(partnership: Partnership, given: list[str]) -> list[int]:
+    """The ids given (an address's ``?indicator=``) that are the partnership's indicators:
+    anything else is dropped. One query, none when nothing is given."""
+    ids = [int(value) for value in given if value.isdecimal() and len(value) < 10]
+    if not ids:
+        return []
+    return list(
+        Indicator.objects.filter(partnership=partnership, pk__in=ids)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+
+
 def action_history(action: Action) -> list[ActionUpdate]:
     """Every update of an action, latest first, with who wrote it: one query."""
     return list(action.updates.select_related("by"))

@@ -515,11 +515,18 @@ def _every_change(request) -> bool:
 
 def _action_form_view(request, partnership, action_plan, action):
     objective = request.GET.get("objective", "")
+    initial = {}
+    if action is None:
+        # Just after adding an objective, its actions come next.
+        if objective.isdecimal():
+            initial["objective"] = objective
+        # From the publish page's red indicator without an action (?indicator=<id>).
+        if chosen := selectors.indicators_chosen(partnership, request.GET.getlist("indicator")):
+            initial["indicators"] = chosen
     form = ActionForm(
         request.POST or None,
         instance=action,
-        # Just after adding an objective, its actions come next.
-        initial={"objective": objective} if action is None and objective.isdecimal() else None,
+        initial=initial or None,
         plan=action_plan,
         members=selectors.members_for(partnership, keep=action.lead_member_id if action else None),
     )

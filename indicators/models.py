@@ -28,6 +28,21 @@ def changed_under_figures(measure: str, frequency: str) -> str:
     )
 
 
+# A rate's figures are entered per 1,000 population (the pages label them so); `rate_per`
+# is the denominator reports divide a count by (reports/context.py), so a rate per
+# households or businesses would be labelled wrongly everywhere.
+RATE_PER_OF_A_RATE = ("population", "none")
+
+
+def rate_per_of_a_rate(per_words: str) -> str:
+    """Why a rate indicator cannot be per households or businesses, and what to do."""
+    return (
+        f"Rate per applies to a count: a rate indicator's figures are per 1,000 population. "
+        f"For a rate per {per_words}, make the measure Count with rate per {per_words}: "
+        "reports then give the rate."
+    )
+
+
 def validate_police_uk_crime_types(value: str) -> None:
     unknown = [t for t in split_list(value) if t not in CRIME_TYPES]
     if unknown:
@@ -156,6 +171,9 @@ class Indicator(models.Model):
         super().clean()
         if self.theme_group and self.theme_group.partnership_id != self.partnership_id:
             raise ValidationError({"theme_group": "Choose a theme group of this partnership."})
+        if self.measure == self.Measure.RATE and self.rate_per not in RATE_PER_OF_A_RATE:
+            per = self.RatePer(self.rate_per).label
+            raise ValidationError({"rate_per": rate_per_of_a_rate(per)})
         if self.pk:
             stored = Indicator.objects.filter(pk=self.pk).values("measure", "frequency").first()
             kind = (self.measure, self.frequency)

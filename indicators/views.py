@@ -54,6 +54,7 @@ from .forms import (
     SpcSettingsForm,
     TargetForm,
 )
+from .importing import checking as import_checking
 from .importing import registry as import_registry
 from .models import Indicator
 from .tables import IndicatorTable, none_yet_text
@@ -960,6 +961,7 @@ def import_upload(request, slug=None):
             "problem_count": max(problems, len(errors)),
             "more_problems": max(problems, len(errors)) - len(errors[:ERRORS_SHOWN]),
             "columns": {k: import_registry.get(k).columns for k in allowed},
+            "indicator_choices": import_checking.ACCEPTED if "indicators" in allowed else {},
             # The site's import takes several partnerships' files, for those who may use it.
             "import_all_hint": other_partnerships and is_site_admin(request.user),
         },

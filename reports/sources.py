@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime
 import functools
 import importlib
+from collections.abc import Callable
 
+from django.urls import reverse
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -19,6 +21,7 @@ from csp_portal.core.text import day_label
 from indicators import periods
 from indicators.context import is_recent_quarter, last_complete_quarter
 from indicators.figures import shares, shares_add_to_hundred
+from indicators.models import Indicator
 
 from .builder import plain
 from .templatetags.report_tags import money_places, pounds
@@ -60,6 +63,45 @@ def _action(action, *, overdue_at: datetime.date | None = None, year_of=None) ->
 def actions_connected() -> bool:
     """Whether reports can read action plans at all (the app is installed)."""
     return _reader("actions", "plan_summary") is not None
+
+
+def corrective_action_links(
+    entries: list[dict], period: datetime.date, can_edit: Callable[[Partnership], bool]
+) -> list[dict]:
+    """Red indicators without an open action (the publish page's), each with the address
+    of its page and, where the editor may edit its partnership and there is an action plan
+    app, where to give it its action: the "Add an action" form of the plan for the report's
+    year (the indicator's theme group's first), the indicator chosen; or, with no plan for
+    that year, the page to start one. Actions of a later year's plan do not count for the
+    report (``linked_actions``), so that year's plan is the one offered."""
+    plans_of_year = _reader("actions", "plans_of_year")
+    found = Indicator.objects.select_related("partnership").in_bulk(
+        [e["id"] for e in entries if e.get("id")]
+    )
+    plans: dict[int, list] = {}
+    links = []
+    for entry in entries:
+        indicator = found.get(entry.get("id"))
+        link = {**entry, "url": indicator.get_absolute_url() if indicator else ""}
+        links.append(link)
+        if indicator is None or plans_of_year is None or not can_edit(indicator.partnership):
+            continue
+        partnership = indicator.partnership
+        year = periods.financial_year_of(period, partnership.fy_start_month)
+        if partnership.pk not in plans:
+            plans[partnership.pk] = plans_of_year(partnership, year)
+        own = [p for p in plans[partnership.pk] if p.theme_group_id == indicator.theme_group_id]
+        plan = next(iter(own or plans[partnership.pk]), None)
+        if plan is None:
+            link["act_url"] = reverse("actions:plan_create", args=[partnership.slug])
+            link["act_label"] = (
+                f"Start an action plan for {periods.fy_label(year, partnership.fy_start_month)}"
+            )
+        else:
+            create = reverse("actions:action_create", args=[partnership.slug, plan.pk])
+            link["act_url"] = f"{create}?indicator={indicator.pk}"
+            link["act_label"] = f"Add an action to {plan.title}"
+    return links
 
 
 def linked_actions(

@@ -386,6 +386,7 @@ def _publish_page(request, partnership, report, versions, form: PublishForm) -> 
     changed = services.publish_changes(snapshot) if versions else {"changes": []}
     if changed.get("offered_reason") and "reason" in form.fields and not form.is_bound:
         form.initial["reason"] = changed["offered_reason"]
+    found = services.publish_checks(report, snapshot)
     return render(
         request,
         "reports/report_publish.html",
@@ -393,7 +394,12 @@ def _publish_page(request, partnership, report, versions, form: PublishForm) -> 
             "changes": changed["changes"],
             "partnership": partnership,
             "report": report,
-            **services.publish_checks(report, snapshot),
+            **found,
+            "red_without_action": sources.corrective_action_links(
+                found["red_without_action"],
+                report.period,
+                lambda other: has_access(request.user, other, Access.EDIT),
+            ),
             "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
             "versions": versions,

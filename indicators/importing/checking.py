@@ -23,7 +23,7 @@ from opendata import police_uk
 from opendata.police_uk import split_list
 
 from .. import periods
-from ..models import Actual, Indicator, Target, changed_under_figures
+from ..models import RATE_PER_OF_A_RATE, Actual, Indicator, Target, changed_under_figures
 from ..validation import (
     BASELINE_YEARS,
     FIGURE_DIGITS,
@@ -257,22 +257,32 @@ def check_partnerships(rows: list[Row], ctx: ImportContext) -> list[dict]:
     return items
 
 
+# Each choice column's codes and the words the pages show, either read in any capitals
+# and spacing (`choice`); a blank cell is the value given (None: it must be filled in).
 CHOICES = {
-    "polarity": Indicator.Polarity.values,
-    "measure": Indicator.Measure.values,
-    "frequency": Indicator.Frequency.values,
+    "polarity": (dict(Indicator.Polarity.choices), None),
+    "measure": (dict(Indicator.Measure.choices), None),
+    "frequency": (dict(Indicator.Frequency.choices), Indicator.Frequency.MONTHLY),
 }
+RATE_PER = dict(Indicator.RatePer.choices)
+# What each choice column of indicators.csv takes, as the import page lists it.
+ACCEPTED = {name: choices for name, (choices, _) in CHOICES.items()} | {"rate_per": RATE_PER}
 
 
-def _indicator_extras(row: Row, ctx: ImportContext) -> dict | None:
+def _indicator_extras(row: Row, ctx: ImportContext, measure: str) -> dict | None:
     """The optional columns the file has, as stored (blank: the field's default); None
     after reporting a bad one."""
     extras = {}
     if "rate_per" in row.columns:
-        rate_per = row.get("rate_per").lower() or Indicator.RatePer.POPULATION
-        if rate_per not in Indicator.RatePer.values:
+        rate_per = choice(row, "rate_per", ctx, RATE_PER, blank=Indicator.RatePer.POPULATION)
+        if rate_per is None:
+            return None
+        if measure == Indicator.Measure.RATE and rate_per not in RATE_PER_OF_A_RATE:
             ctx.error(
-                row, f"rate_per '{rate_per}' must be one of {', '.join(Indicator.RatePer.values)}"
+                row,
+                f"rate_per '{row.get('rate_per')}' applies to a count: a rate indicator's "
+                f"figures are per 1,000 population. For a rate per {RATE_PER[rate_per]} give "
+                f"measure count with rate_per {rate_per} (reports then give the rate)",
             )
             return None
         extras["rate_per"] = rate_per
@@ -314,15 +324,17 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         if first is not None:
             ctx.error(row, f"indicator '{code}' is repeated (first at row {first})")
             continue
-        values = {name: row.get(name).lower() for name in CHOICES if name in row.columns}
-        if "frequency" in values:
-            values["frequency"] = values["frequency"] or "monthly"
-        bad = [n for n, v in values.items() if v not in CHOICES[n]]
-        if bad:
-            for name in bad:
+        values = {
+            name: choice(row, name, ctx, choices, blank=blank)
+            for name, (choices, blank) in CHOICES.items()
+            if name in row.columns
+        }
+        for name, value in values.items():
+            if value is None and not row.get(name):
                 ctx.error(
-                    row, f"{name} '{row.get(name)}' must be one of {', '.join(CHOICES[name])}"
+                    row, f"{name} is blank: give one of {', '.join(CHOICES[name][0].values())}"
                 )
+        if None in values.values():
             continue
         tolerance_field = Indicator._meta.get_field("tolerance")
         numbers = ctx.numbers(
@@ -358,7 +370,7 @@ def check_indicators(rows: list[Row], ctx: ImportContext) -> list[dict]:
         ):
             ctx.error(row, changed_under_figures(stored.measure, stored.frequency))
             continue
-        extras = _indicator_extras(row, ctx)
+        extras = _indicator_extras(row, ctx, values["measure"])
         if extras is None:
             continue
         ctx.add_indicator(slug, code, values["measure"], frequency)

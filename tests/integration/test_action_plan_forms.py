@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import ActionPlan, Objective
-from tests.factories import ThemeGroupFactory
+from tests.factories import IndicatorFactory, ThemeGroupFactory
 from tests.factories.actions import ActionFactory, ActionPlanFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +265,30 @@ def test_an_objective_number_below_one_is_said_once(signed_in, partnership_a, nu
     }
     assert response.content.decode().count("The objective&#x27;s number must be 1 or more.") == 2
     assert not plan.objectives.exists()
+
+
+def test_add_action_form_preselects_an_indicator_given_in_the_address(signed_in, partnership_a):
+    plan = ActionPlanFactory(partnership=partnership_a)
+    chosen = IndicatorFactory(partnership=partnership_a, code="ST 02")
+    other = IndicatorFactory(partnership=partnership_a, code="ST 03")
+    url = reverse("actions:action_create", args=["partnership-a", plan.pk])
+
+    form = signed_in.get(f"{url}?indicator={chosen.pk}").context["form"]
+
+    assert form.initial["indicators"] == [chosen.pk]
+    assert other.pk not in form.initial["indicators"]
+
+
+@pytest.mark.parametrize("given", ["other", "junk", "99999999999999999999", ""])
+def test_add_action_form_ignores_an_indicator_not_of_the_partnership(
+    signed_in, partnership_a, partnership_b, given
+):
+    plan = ActionPlanFactory(partnership=partnership_a)
+    theirs = IndicatorFactory(partnership=partnership_b)
+    url = reverse("actions:action_create", args=["partnership-a", plan.pk])
+    value = theirs.pk if given == "other" else given
+
+    response = signed_in.get(f"{url}?indicator={value}")
+
+    assert response.status_code == 200
+    assert not response.context["form"].initial.get("indicators")

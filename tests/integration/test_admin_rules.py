@@ -144,6 +144,25 @@ def test_admin_refuses_another_partnerships_theme_group_for_an_indicator(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("per", ["households", "businesses"])
+def test_admin_refuses_a_rate_indicator_per_households_or_businesses(
+    client, admin_user, partnership_a, per
+):
+    indicator = IndicatorFactory(partnership=partnership_a, measure="rate")
+    client.force_login(admin_user)
+    url = reverse("admin:indicators_indicator_change", args=[indicator.pk])
+
+    refused = client.post(url, _indicator_form(indicator, rate_per=per))
+    count = client.post(url, _indicator_form(indicator, measure="count", rate_per=per))
+
+    assert refused.status_code == 200
+    assert "a rate indicator&#x27;s figures are per 1,000 population" in refused.content.decode()
+    assert count.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.measure, indicator.rate_per) == ("count", per)
+
+
+@pytest.mark.django_db
 def test_an_indicator_with_figures_keeps_its_measure_and_frequency(
     client, admin_user, partnership_a, tmp_path
 ):

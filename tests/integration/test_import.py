@@ -215,11 +215,18 @@ BAD_FILES = {
     ),
     "bad_polarity": (
         {"actuals": GOOD_YEAR, "indicators": [indicator_row(polarity="up")]},
-        "indicators.csv row 2: polarity 'up' must be one of lower, higher, monitor",
+        "indicators.csv row 2: polarity 'up' must be one of Lower is better, Higher is better, "
+        "Monitoring only",
     ),
     "bad_measure": (
         {"actuals": GOOD_YEAR, "indicators": [indicator_row(measure="ratio")]},
-        "indicators.csv row 2: measure 'ratio' must be one of count, percentage, rate, snapshot",
+        "indicators.csv row 2: measure 'ratio' must be one of Count, Percentage, "
+        "Rate per 1,000 population, Point-in-time value",
+    ),
+    "blank_polarity": (
+        {"actuals": GOOD_YEAR, "indicators": [indicator_row(polarity=" ")]},
+        "indicators.csv row 2: polarity is blank: give one of Lower is better, Higher is "
+        "better, Monitoring only",
     ),
     "bad_financial_year": (
         {"actuals": GOOD_YEAR, "targets": [target(year="2016/18", type="annual", value="300")]},
@@ -969,20 +976,72 @@ def test_an_indicators_settings_go_out_and_come_back_and_an_older_file_leaves_th
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("rate_per", "people", "rate_per 'people' must be one of population, households"),
+        (
+            "rate_per",
+            "people",
+            "rate_per 'people' must be one of 1,000 population, 1,000 households",
+        ),
         ("stability", "-1", "stability cannot be negative"),
+        (
+            "rate_per",
+            "Households",
+            "rate_per 'Households' applies to a count: a rate indicator's figures are per "
+            "1,000 population. For a rate per 1,000 households give measure count with "
+            "rate_per households",
+        ),
         ("active", "maybe", "active 'maybe' must be yes or no"),
     ],
 )
 def test_an_indicators_optional_settings_are_checked(
     tmp_path, indicators_a, column, value, message
 ):
-    write_csv(tmp_path, "indicators", [indicator_row(**{column: value})])
+    rate = {"measure": "rate"} if value == "Households" else {}
+    write_csv(tmp_path, "indicators", [indicator_row(**rate, **{column: value})])
 
     with pytest.raises(importing.ImportFailed) as failed:
         importing.import_path(tmp_path, by=None)
 
     assert message in failed.value.report.errors[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cells", "stored"),
+    [
+        ({"polarity": "Lower is better"}, {"polarity": "lower"}),
+        ({"polarity": "  monitoring   ONLY "}, {"polarity": "monitor"}),
+        ({"polarity": "HIGHER"}, {"polarity": "higher"}),
+        ({"measure": "Point-in-time value"}, {"measure": "snapshot"}),
+        ({"measure": "rate per 1,000 population"}, {"measure": "rate"}),
+        ({"measure": "Percentage"}, {"measure": "percentage"}),
+        ({"frequency": "Quarterly"}, {"frequency": "quarterly"}),
+        ({"frequency": " MONTHLY"}, {"frequency": "monthly"}),
+        ({"rate_per": "1,000 Households"}, {"rate_per": "households"}),
+        ({"rate_per": "No rate"}, {"rate_per": "none"}),
+        ({"rate_per": "Businesses"}, {"rate_per": "businesses"}),
+    ],
+)
+def test_an_indicators_choices_are_read_as_the_pages_write_them(
+    tmp_path, indicators_a, cells, stored
+):
+    write_csv(tmp_path, "indicators", [indicator_row(**cells)])
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Indicator.objects.filter(code="NEW 01").values(*stored).get() == stored
+
+
+@pytest.mark.django_db
+def test_import_page_lists_the_words_each_indicator_choice_takes(client, admin_user):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("indicators:import_all")).text
+
+    for column in ("polarity", "measure", "frequency", "rate_per"):
+        assert f"<code>{column}</code>:" in page
+    assert "Lower is better (<code>lower</code>)" in page
+    assert "1,000 households (<code>households</code>)" in page
+    assert "Point-in-time value (<code>snapshot</code>)" in page
 
 
 PARTNERSHIP_SETTINGS = {

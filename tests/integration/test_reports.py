@@ -469,6 +469,42 @@ def test_publish_page_warns_of_red_indicators_without_action(client, partnership
 
 
 @pytest.mark.django_db
+def test_publish_page_links_each_red_indicator_to_adding_its_action(
+    client, partnership_a, officer_a
+):
+    from tests.factories.actions import ActionPlanFactory
+
+    red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
+    ActionPlanFactory(partnership=partnership_a, financial_year=2015, title="Last year")
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016, title="Safer streets")
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:publish", args=["partnership-a", report.pk])).text
+
+    assert f'href="{red.get_absolute_url()}"' in page
+    add = reverse("actions:action_create", args=["partnership-a", plan.pk])
+    assert f'href="{add}?indicator={red.pk}"' in page
+    assert "Add an action to Safer streets" in page
+
+
+@pytest.mark.django_db
+def test_publish_page_offers_to_start_a_plan_when_the_year_has_none(
+    client, partnership_a, officer_a
+):
+    red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:publish", args=["partnership-a", report.pk])).text
+
+    assert f'href="{reverse("actions:plan_create", args=["partnership-a"])}"' in page
+    assert "Start an action plan for 2016/17" in page
+
+
+@pytest.mark.django_db
 def test_publish_page_names_what_the_cover_sheet_leaves_out(client, partnership_a, officer_a):
     report = ReportFactory(partnership=partnership_a, report_of="Director of Communities")
     client.force_login(officer_a)
