@@ -60,14 +60,16 @@ class ActionPlanAdmin(OwnThemeGroups, ActionsAdmin):
     # No theme group filter: its choices name each group's partnership, a query apiece.
     list_filter = ["partnership"]
     search_fields = ["title", "partnership__name", "theme_group__name"]
-    list_select_related = ["partnership", "theme_group__partnership"]
     autocomplete_fields = ["partnership", "theme_group"]
     inlines = [ObjectiveInline]
 
     def get_queryset(self, request):
         # A plan's name gives its year as its partnership labels it: the autocomplete of
         # objectives' and actions' plan boxes names each result without a query apiece.
-        return super().get_queryset(request).select_related("partnership")
+        # (Django applies list_select_related only to a queryset that selects none.)
+        return (
+            super().get_queryset(request).select_related("partnership", "theme_group__partnership")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Its actions' leads and indicators are its partnership's: moved to another, they

@@ -1,14 +1,17 @@
 from django.contrib import admin
+from django.db.models import Count
 
 from csp_portal.core.admin import (
     AdministeredRelatedFilter,
     AsksAgainAfterARace,
     InAdministeredPartnerships,
     KeepsHistory,
+    RefusesDeletion,
     TableInline,
     object_id_of,
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
+from csp_portal.core.removal import counted
 
 from . import selectors, services
 from .models import (
@@ -34,11 +37,31 @@ class CommissioningAdmin(
 
 
 @admin.register(FundingStream)
-class FundingStreamAdmin(CommissioningAdmin):
+class FundingStreamAdmin(RefusesDeletion, CommissioningAdmin):
     form = PlainTextModelForm
     list_display = ["source", "partnership", "financial_year", "amount"]
     list_filter = ["partnership", "financial_year"]
     search_fields = ["source", "partnership__name"]
+
+    def deletion_refusals(self, streams):
+        # Said before Django's page, which would list each line the stream pays for and
+        # read its partnership to name it (a query a line).
+        counts = dict(
+            CommissioningLine.objects.filter(funding_stream__in=streams)
+            .order_by()
+            .values("funding_stream")
+            .annotate(n=Count("pk"))
+            .values_list("funding_stream", "n")
+        )
+        return [
+            f"The funding stream {stream.source} pays for "
+            f"{counted(counts[stream.pk], 'commissioning line')}: give "
+            f"{'it' if counts[stream.pk] == 1 else 'them'} another stream or delete "
+            f"{'it' if counts[stream.pk] == 1 else 'them'} first."
+            for stream in streams
+            if stream.pk in counts
+        ]
+
     # In this order when the partnership and year are read-only too (which Django would
     # otherwise move to the end).
     fields = [

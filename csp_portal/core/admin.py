@@ -40,6 +40,7 @@ from .models import (
     theme_group_key,
 )
 from .passwords import users_with_email
+from .removal import counted
 from .text import joined
 
 User = get_user_model()
@@ -1140,11 +1141,30 @@ class ThemeGroupAdmin(
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RefusesDeletion, admin.ModelAdmin):
     form = PlainTextModelForm
     list_display = ["name", "kind", "statutory"]
     list_filter = ["kind", "statutory"]
     search_fields = ["name"]
+
+    def deletion_refusals(self, organisations):
+        # Counted in one query, not listed: Django's page would read each member and
+        # their partnership (a query apiece), and name other partnerships' people.
+        counts = dict(
+            Membership.objects.filter(organisation__in=organisations)
+            .order_by()
+            .values("organisation")
+            .annotate(n=Count("pk"))
+            .values_list("organisation", "n")
+        )
+        return [
+            f"{counted(counts[organisation.pk], 'membership')} of partnerships "
+            f"{'names' if counts[organisation.pk] == 1 else 'name'} {organisation.name} as "
+            "the member's organisation: change the organisation of each first (in "
+            "Memberships, filtered by this organisation)."
+            for organisation in organisations
+            if organisation.pk in counts
+        ]
 
 
 @admin.register(Membership)

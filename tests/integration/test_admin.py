@@ -273,3 +273,69 @@ def test_estimated_count_paginator_counts_small_and_filtered_lists_exactly(popul
     assert EstimatedCountPaginator(FigureChange.objects.order_by("pk"), 10).count == 1
     filtered = FigureChange.objects.filter(source="import").order_by("pk")
     assert EstimatedCountPaginator(filtered, 10).count == 0
+
+
+@pytest.mark.django_db
+def test_admin_action_plans_list_reads_no_theme_group_or_partnership_a_plan(
+    client, admin_user, partnership_a, django_assert_max_num_queries
+):
+    from tests.factories.actions import ActionPlanFactory
+
+    def plans_with_their_own_groups():
+        for _ in range(6):
+            group = ThemeGroupFactory(partnership=PartnershipFactory())
+            ActionPlanFactory(partnership=group.partnership, theme_group=group)
+
+    plans_with_their_own_groups()
+    client.force_login(admin_user)
+    url = reverse("admin:actions_actionplan_changelist")
+    _admin_page_queries(client, url, plans_with_their_own_groups, django_assert_max_num_queries)
+
+
+@pytest.mark.django_db
+def test_admin_refuses_to_delete_a_stream_that_pays_for_lines_in_one_query(
+    client, admin_user, partnership_a, django_assert_max_num_queries
+):
+    from commissioning.models import FundingStream
+    from tests.factories import CommissioningLineFactory, FundingStreamFactory
+
+    stream = FundingStreamFactory(partnership=partnership_a, source="Home Office grant")
+    for _ in range(12):
+        CommissioningLineFactory(partnership=partnership_a, funding_stream=stream)
+    unused = FundingStreamFactory(partnership=partnership_a)
+    client.force_login(admin_user)
+    url = reverse("admin:commissioning_fundingstream_delete", args=[stream.pk])
+    with django_assert_max_num_queries(8):
+        response = client.get(url, follow=True)
+    page = response.content.decode()
+    assert (
+        "The funding stream Home Office grant pays for 12 commissioning lines: give them "
+        "another stream or delete them first." in page
+    )
+    # Selected with one it may delete: neither is deleted.
+    changelist = reverse("admin:commissioning_fundingstream_changelist")
+    client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [stream.pk, unused.pk], "post": "yes"},
+    )
+    assert FundingStream.objects.filter(pk__in=[stream.pk, unused.pk]).count() == 2
+    # One that pays for nothing gets Django's confirmation page.
+    url = reverse("admin:commissioning_fundingstream_delete", args=[unused.pk])
+    assert "Are you sure" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_refuses_to_delete_an_organisation_members_name_in_one_query(
+    client, admin_user, partnership_a, django_assert_max_num_queries
+):
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Devon and Cornwall Police")
+    for _ in range(7):
+        MembershipFactory(partnership=PartnershipFactory(), organisation=organisation)
+    client.force_login(admin_user)
+    url = reverse("admin:core_organisation_delete", args=[organisation.pk])
+    with django_assert_max_num_queries(8):
+        page = client.get(url, follow=True).content.decode()
+    assert "7 memberships of partnerships name Devon and Cornwall Police as the" in page
+    assert organisation.memberships.count() == 7
