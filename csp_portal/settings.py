@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "csp_portal.core.sessions.AuthenticationMiddleware",
+    # A signed-in person's pages and files are stored by no cache (Cache-Control).
+    "csp_portal.core.sessions.PrivateResponsesMiddleware",
     "csp_portal.core.sessions.SlidingSessionMiddleware",
     "csp_portal.core.sessions.SignInEndedMiddleware",
     "csp_portal.core.sessions.PartnershipWithSessionMiddleware",

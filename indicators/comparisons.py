@@ -1,12 +1,11 @@
 """The comparisons open-data records: one per indicator, the same for the API and the command."""
 
-import csv
 import datetime
 import io
 from decimal import Decimal
 
 from csp_portal.core.models import Partnership
-from csp_portal.core.spreadsheet import spreadsheet_safe
+from csp_portal.core.spreadsheet import CsvDictWriter, spreadsheet_safe
 
 from . import selectors
 
@@ -86,7 +85,7 @@ def _csv_cell(value):
 
 def records_csv(partnership: Partnership, period: datetime.date) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+    writer = CsvDictWriter(buffer, FIELDS)
     writer.writeheader()
     for record in records(partnership, period):
         writer.writerow({k: _csv_cell(v) for k, v in record.items()})

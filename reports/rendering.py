@@ -1,6 +1,5 @@
 """A snapshot drawn as the report's HTML, and written out as CSV. No queries."""
 
-import csv
 import html
 import io
 import re
@@ -8,7 +7,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from csp_portal.core.spreadsheet import spreadsheet_safe
+from csp_portal.core.spreadsheet import CsvDictWriter, spreadsheet_safe
 from csp_portal.core.tables import UTF8_BOM
 from csp_portal.core.text import joined
 
@@ -360,7 +359,7 @@ def report_csv(snapshot: dict) -> str:
     is served as stored, so versions published before the mark came stay without it."""
     buffer = io.StringIO()
     buffer.write(UTF8_BOM)
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = CsvDictWriter(buffer, CSV_FIELDS)
     writer.writeheader()
     own = snapshot["partnership"]["slug"]
     base = {"partnership": own, "report_period": csv_rows.csv_month(snapshot["period"])}

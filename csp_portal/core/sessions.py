@@ -35,6 +35,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.db import DatabaseError, connection
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 
@@ -205,6 +206,37 @@ class AuthenticationMiddleware(DjangoAuthentication):
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user(request))
+
+
+class PrivateResponsesMiddleware:
+    """A response to someone signed in carries ``Cache-Control: private, no-store``, so no
+    shared cache (a proxy) keeps it, nor the browser's on a shared machine: draft previews,
+    figures, exports and private report files are not left behind for the next person. A
+    view that says its own Cache-Control (the sign-in pages' ``never_cache``) keeps it; a
+    response to someone signed out (a public report) is cacheable as before.
+
+    Nothing is read for it: the user if the request read it, else the session if the
+    request read that (a page that read neither is no signed-in person's). Place it after
+    ``AuthenticationMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _signed_in(request) -> bool:
+    """Whether the request was of someone signed in, as far as it read: never a query."""
+    user = getattr(request, "_cached_user", None)
+    if user is not None:
+        return user.is_authenticated
+    session = getattr(request, "session", None)
+    return session is not None and session.accessed and SESSION_KEY in session
 
 
 # A signed-in session is renewed (saved, so its expiry starts again) at most this often.

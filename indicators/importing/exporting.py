@@ -1,7 +1,6 @@
 """A partnership's tables out again, in the form the import reads back: a folder of
 CSV files (``export_data``) or one .xlsx workbook with a sheet per table."""
 
-import csv
 import datetime
 import io
 import json
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from csp_portal.core.models import Partnership
-from csp_portal.core.spreadsheet import MAY_CHANGE, spreadsheet_safe, workbook_text
+from csp_portal.core.spreadsheet import MAY_CHANGE, CsvWriter, spreadsheet_safe, workbook_text
 from csp_portal.core.tables import UTF8_BOM
 
 from .. import periods
@@ -141,7 +140,7 @@ def export_to_folder(partnership: Partnership, folder: Path) -> dict[str, int]:
     for name, rows in export_rows(partnership).items():
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as handle:
             handle.write(UTF8_BOM)
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = CsvWriter(handle)
             written = -1  # the header is not a record
             for row in rows:
                 writer.writerow(row)
@@ -187,5 +186,5 @@ def table_file(
         return data.getvalue()
     text = io.StringIO()
     text.write(UTF8_BOM)  # Excel then reads it as UTF-8; the import reads past it
-    csv.writer(text, lineterminator="\n").writerows(lines)
+    CsvWriter(text).writerows(lines)
     return text.getvalue().encode("utf-8")

@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from csp_portal.core.spreadsheet import spreadsheet_text
+from csp_portal.core.spreadsheet import one_line_end, spreadsheet_text
 from csp_portal.core.text import joined
 from csp_portal.core.zips import zip_problem
 
@@ -40,9 +40,9 @@ USE_THE_COMMAND = (
 
 
 class Row:
-    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent);
-    ``percent``, the columns whose workbook cell Excel shows as a percentage (read as it
-    shows it: 0.9 as "90%")."""
+    """One record of a table: ``get(column)`` is its stripped cell text ('' if absent), each
+    line of it ending "\n"; ``percent``, the columns whose workbook cell Excel shows as a
+    percentage (read as it shows it: 0.9 as "90%")."""
 
     __slots__ = ("columns", "number", "table", "values")
 
@@ -57,6 +57,8 @@ class Row:
             text = self.values[self.columns[column]].strip()
         except (KeyError, IndexError):  # no such column, or a short row
             return ""
+        if "\r" in text:  # a line end within the cell: "\r\n", or a lone "\r" (old Macs)
+            text = one_line_end(text)
         return spreadsheet_text(text) if text[:1] == "'" else text
 
     @property
