@@ -145,6 +145,7 @@ def test_target_status_words_of_a_profile_with_gaps(partnership_a):
         "target_words": "a monthly profile: 20 to April 2016",
         "unrated": "there is no target to date, as the profile has no point for one or more "
         "months of the year so far",
+        "unrated_why": "profile",
     }
 
 
