@@ -418,7 +418,8 @@ def affects_another_group(form: forms.ModelForm) -> None:
 
 
 class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
-    meeting_date = _date_field("Meeting date", required=True)
+    # Required only without a meeting chosen: a chosen meeting gives its date (clean).
+    meeting_date = _date_field("Meeting date")
     due = _date_field("Due date")
 
     class Meta:
@@ -458,6 +459,20 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         meeting.queryset = self.instance.meetings_offered(partnership.meetings.filter(held))
         meeting.required = False
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
+        date = self.fields["meeting_date"]
+        date.help_text = (
+            f"{date.help_text} With a meeting chosen, leave it blank to use the meeting's date."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if cleaned.get("meeting_date") is None and "meeting_date" not in self.errors:
+            if meeting is not None:
+                cleaned["meeting_date"] = meeting.date
+            else:
+                self.add_error("meeting_date", "Enter the meeting date, or choose the meeting.")
+        return cleaned
 
 
 class ListFilterForm(forms.Form):
