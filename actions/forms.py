@@ -6,6 +6,8 @@ the person changed and refuses a change over someone else's. Every message names
 field and the fix.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -40,6 +42,14 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
             "required": f"Enter the {label.lower()}.",
         },
     )
+
+
+def _set_example(field: forms.DateField, label: str, day: datetime.date) -> None:
+    """Give a date box an example its form takes (the default, 25/08/2007, is before a
+    plan's year): in the hint and in the message for a date that is not one."""
+    example = day.strftime("%d/%m/%Y")
+    field.help_text = f"For example, {example}."
+    field.error_messages["invalid"] = f"Enter the {label} as a real date, like {example}."
 
 
 def status_choices(partnership) -> list[tuple[str, str]]:
@@ -279,6 +289,9 @@ class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         self.instance.plan = plan
         self._track_shown()
         partnership = plan.partnership
+        # The last day of the plan's year: an action may be due from its start.
+        year_end = periods.fy_start(plan.financial_year + 1, partnership.fy_start_month)
+        _set_example(self.fields["due"], "due date", year_end - datetime.timedelta(days=1))
         self.fields["objective"].queryset = plan.objectives.order_by("number")
         self.fields["objective"].error_messages["invalid_choice"] = (
             "Choose an objective of this action plan."
