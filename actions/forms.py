@@ -6,6 +6,8 @@ the person changed and refuses a change over someone else's. Every message names
 field and the fix.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -40,6 +42,14 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
             "required": f"Enter the {label.lower()}.",
         },
     )
+
+
+def _set_example(field: forms.DateField, label: str, day: datetime.date) -> None:
+    """Give a date box an example its form takes (the default, 25/08/2007, is before a
+    plan's year): in the hint and in the message for a date that is not one."""
+    example = day.strftime("%d/%m/%Y")
+    field.help_text = f"For example, {example}."
+    field.error_messages["invalid"] = f"Enter the {label} as a real date, like {example}."
 
 
 def status_choices(partnership) -> list[tuple[str, str]]:
@@ -279,6 +289,9 @@ class ActionForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         self.instance.plan = plan
         self._track_shown()
         partnership = plan.partnership
+        # The last day of the plan's year: an action may be due from its start.
+        year_end = periods.fy_start(plan.financial_year + 1, partnership.fy_start_month)
+        _set_example(self.fields["due"], "due date", year_end - datetime.timedelta(days=1))
         self.fields["objective"].queryset = plan.objectives.order_by("number")
         self.fields["objective"].error_messages["invalid_choice"] = (
             "Choose an objective of this action plan."
@@ -418,7 +431,8 @@ def affects_another_group(form: forms.ModelForm) -> None:
 
 
 class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
-    meeting_date = _date_field("Meeting date", required=True)
+    # Required only without a meeting chosen: a chosen meeting gives its date (clean).
+    meeting_date = _date_field("Meeting date")
     due = _date_field("Due date")
 
     class Meta:
@@ -458,6 +472,20 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         meeting.queryset = self.instance.meetings_offered(partnership.meetings.filter(held))
         meeting.required = False
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
+        date = self.fields["meeting_date"]
+        date.help_text = (
+            f"{date.help_text} With a meeting chosen, leave it blank to use the meeting's date."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if cleaned.get("meeting_date") is None and "meeting_date" not in self.errors:
+            if meeting is not None:
+                cleaned["meeting_date"] = meeting.date
+            else:
+                self.add_error("meeting_date", "Enter the meeting date, or choose the meeting.")
+        return cleaned
 
 
 class ListFilterForm(forms.Form):

@@ -22,6 +22,20 @@ DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"]
 DATE_HINT = "For example, 31/3/2018."
 
 
+def year_end(year: int, start_month: int) -> datetime.date:
+    """The last day of a financial year: a date a line's boxes take as an example."""
+    return periods.fy_start(year + 1, start_month) - datetime.timedelta(days=1)
+
+
+def set_date_example(field: forms.DateField, label: str, day: datetime.date) -> None:
+    """Give a date box an example its form takes, from the form's own year (the default,
+    31/3/2018, is outside a later line's range): in the hint and in the message for a
+    date that is not one."""
+    example = f"{day.day}/{day.month}/{day.year}"
+    field.help_text = f"For example, {example}."
+    field.error_messages["invalid"] = f"Enter the {label} as a date, like {example}."
+
+
 class MoneyField(forms.CharField):
     """Pounds and pence typed as 12500, 12,500 or 1234.50; never a float."""
 
@@ -265,6 +279,12 @@ class LineForm(TrackedForm):
         if line is not None:
             self.track()
         label = periods.fy_label(year, partnership.fy_start_month)
+        for name in ("start", "end"):
+            set_date_example(
+                self.fields[name],
+                self.fields[name].label.lower(),
+                year_end(year, partnership.fy_start_month),
+            )
         partnership_theme_groups(self.fields["theme_group"], partnership)
         # Only the year's streams are offered: one of another year is refused as no choice.
         self.fields["funding_stream"].queryset = partnership.funding_streams.filter(
@@ -387,9 +407,15 @@ class UpdateForm(VersionedForm):
         help_text="Who gave the update, for example the provider.",
     )
 
-    def __init__(self, *args, today: datetime.date, **kwargs):
+    def __init__(self, *args, today: datetime.date, line: CommissioningLine, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        # A day the update may have: in the line's year (the model's rule), by today.
+        start_month = line.partnership.fy_start_month
+        example = min(year_end(line.financial_year, start_month), today)
+        if example < periods.fy_start(line.financial_year, start_month):
+            example = year_end(line.financial_year, start_month)  # a year to come: none yet
+        set_date_example(self.fields["date"], "date of the update", example)
 
     def clean_date(self):
         day = self.cleaned_data["date"]

@@ -251,6 +251,7 @@ def _update_form(request, line, update=None):
     form = UpdateForm(
         request.POST or None,
         today=today,
+        line=line,
         initial=UpdateForm.initial_for(update) if update else {"date": today.strftime("%d/%m/%Y")},
     )
     outputs = (

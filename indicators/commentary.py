@@ -219,7 +219,10 @@ def target_status_words(
     """The year's target in words ("a 2% reduction on 2009/10", "a monthly profile: 640
     for the year") as ``target_words``, and as ``unrated`` why the indicator is not rated
     against it when it is not ("" when it is): REPORTING, flag a missing baseline or
-    target. The report and the indicator page both say it from here."""
+    target. The report and the indicator page both say it from here. ``unrated_why`` names
+    the reason for the report's counts: "baseline" (the baseline year has no figures for
+    the months), "profile" (no profile point for them), "figures" (this year's are
+    missing), "" when rated."""
     if target.kind == "cumulative":
         last = max(target.profile) if target.profile else None
         words = (
@@ -244,15 +247,17 @@ def target_status_words(
             "figures are missing for part of the year so far, so there is no year-to-date "
             "total to set against the target"
         )
+        why = "figures"
     elif figures.ytd is None and figures.ratio_parts_missing:
         unrated = (
             "the numerators and denominators behind the year to date are missing for some "
             "months, so there is no year-to-date figure to set against the target"
         )
+        why = "figures"
     elif figures.target_to_date is not None:
-        unrated = ""  # rated
+        unrated, why = "", ""  # rated
     elif all(value is None for _, value in figures.this_year):
-        unrated = "there are no figures for the year yet"
+        unrated, why = "there are no figures for the year yet", "figures"
     elif target.kind == "change_pct":
         baseline = fy_label(target.baseline_year, fy_start_month)
         parts = (
@@ -262,14 +267,16 @@ def target_status_words(
             f"there is no target to date, as {baseline}, the baseline, has no figures{parts} "
             "for the same months"
         )
+        why = "baseline"
     elif target.kind == "cumulative":
         unrated = (
             "there is no target to date, as the profile has no point for one or more "
             f"{'quarters' if quarterly else 'months'} of the year so far"
         )
+        why = "profile"
     else:
-        unrated = "there is no target to date"
-    return {"target_words": words, "unrated": unrated}
+        unrated, why = "there is no target to date", "figures"
+    return {"target_words": words, "unrated": unrated, "unrated_why": why}
 
 
 def _difference(

@@ -512,10 +512,19 @@ class TargetForm(PlainTextMixin, forms.Form):
     )
 
     def __init__(
-        self, *args, indicator: Indicator, year: int, slots: list[datetime.date], **kwargs
+        self,
+        *args,
+        indicator: Indicator,
+        year: int,
+        slots: list[datetime.date],
+        figure_months: Iterable[datetime.date] = (),
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.indicator, self.year, self.slots = indicator, year, slots
+        # Read only when a change is saved: the months with figures, to refuse a baseline
+        # year with none (its change could never be rated).
+        self.figure_months = figure_months
         start = indicator.partnership.fy_start_month
         self.fields["baseline_year"].choices = [("", "Choose a year")] + [
             (y, periods.fy_label(y, start)) for y in range(year - 1, year - BASELINE_YEARS - 1, -1)
@@ -663,6 +672,20 @@ class TargetForm(PlainTextMixin, forms.Form):
             self.add_error(name, str(error))
             return None
 
+    def _check_baseline_has_figures(self, baseline_year: int) -> None:
+        """Refuse a baseline year with no figures at all: the target to date is the
+        baseline's same months changed by the per cent, so it could never be worked out.
+        A year with some months is a baseline (the rating compares the same months)."""
+        start = self.indicator.partnership.fy_start_month
+        if any(periods.financial_year_of(m, start) == baseline_year for m in self.figure_months):
+            return
+        self.add_error(
+            "baseline_year",
+            f"{periods.fy_label(baseline_year, start)} has no figures for "
+            f"{self.indicator.code}, so a change against it could never be rated: choose a "
+            "baseline year with figures, or set a figure for the whole year instead.",
+        )
+
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
@@ -676,6 +699,8 @@ class TargetForm(PlainTextMixin, forms.Form):
                 self.add_error("value", "Enter the target.")
             if kind == Target.Kind.CHANGE_PCT and cleaned.get("baseline_year") is None:
                 self.add_error("baseline_year", "Choose the baseline year the change is against.")
+            if kind == Target.Kind.CHANGE_PCT and value is not None and not self.errors:
+                self._check_baseline_has_figures(cleaned["baseline_year"])
             if value is not None and not self.errors:
                 rows.append(
                     TargetRow(

@@ -265,9 +265,9 @@ def _summary_row(key: str, value: str) -> str:
     )
 
 
-def _unrated(indicator, result) -> str:
+def unrated(indicator, result) -> str:
     """Beside "No status", why there is none (REPORTING: flag a missing baseline or
-    target), in the words the report uses."""
+    target), in the words the report uses: the indicator page's and the dashboard's."""
     f = result.figures
     if f.status in ("green", "amber", "red"):
         return ""
@@ -303,7 +303,7 @@ def headline(indicator, result, sentence) -> str:
         return esc(signed(value, p)) + change_unit(measure, points=points)
 
     status = (
-        f"{govuk_status_tag(f.status)}{_unrated(indicator, result)}\n"
+        f"{govuk_status_tag(f.status)}{unrated(indicator, result)}\n"
         if indicator.polarity != "monitor"
         else ""
     )

@@ -25,6 +25,7 @@ from csp_portal.core.templatetags.govuk import (
 
 from . import commentary, periods
 from .charts import shown_places
+from .indicator_html import unrated
 from .models import FigureChange, Indicator
 from .selectors import IndicatorFigures
 from .templatetags.figures import (
@@ -121,7 +122,7 @@ def dashboard_row(
     target = (
         f"{numeric}{label('Target to date')}{esc(with_unit(f.target_to_date, measure, p))}</td>\n"
         f'      <td class="govuk-table__cell">{label("Status")}{govuk_status_tag(f.status)}'
-        f"{_variation_cell(f)}</td>"
+        f"{unrated(indicator, result)}{_variation_cell(f)}</td>"
         if with_target
         else ""
     )

@@ -363,6 +363,7 @@ FINDING_STATUSES = {
     "amber": "Amber",
     "red": "Red",
     "unrated": "Target set but not rated: figures missing",
+    "unrated_baseline": "Target set but not rated: baseline year has no figures",
     "no_target": "No target set",
     "monitor": INFORMATION_ONLY,
 }
@@ -467,6 +468,7 @@ def key_findings(entries: Sequence[dict]) -> dict:
 COMPARED_STATUSES = {
     **FINDING_STATUSES,
     "unrated": "Not rated: figures missing",
+    "unrated_baseline": "Not rated: baseline year has no figures",
     "monitor": "For information only",
 }
 COMPARED_DIRECTIONS = {

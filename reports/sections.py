@@ -14,6 +14,7 @@ STATUS = (
     ("amber", "amber"),
     ("green", "green"),
     ("unrated", "with a target but not rated (figures missing)"),
+    ("unrated_baseline", "with a target but not rated (baseline year has no figures)"),
     ("no_target", "with no target set"),
     ("monitor", "for information only"),
 )
@@ -161,13 +162,17 @@ def _counts(pairs: Sequence[tuple[str, int]]) -> str:
 
 def finding_status(entry: Mapping) -> str:
     """An indicator's one status group: its status; else, not rated though it has a target
-    ("unrated"), no target set, or monitoring only. The key findings and the priorities'
+    ("unrated", or "unrated_baseline" when its baseline year has no figures for the months),
+    no target set, or monitoring only. The key findings and the priorities'
     statistics both count by it, so their counts agree."""
     if entry.get("polarity") == "monitor":
         return "monitor"
     if entry["status"] != "none":
         return entry["status"]
-    return "unrated" if entry.get("has_target") else "no_target"
+    if not entry.get("has_target"):
+        return "no_target"
+    # Why, as commentary.target_status_words said it (a snapshot made before has no why).
+    return "unrated_baseline" if entry.get("unrated_why") == "baseline" else "unrated"
 
 
 def within_normal_variation(entry: Mapping) -> bool:

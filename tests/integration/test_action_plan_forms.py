@@ -292,3 +292,17 @@ def test_add_action_form_ignores_an_indicator_not_of_the_partnership(
 
     assert response.status_code == 200
     assert not response.context["form"].initial.get("indicators")
+
+
+def test_action_due_date_example_is_in_the_plans_year(signed_in, partnership_a):
+    # "For example, 25/08/2007" was refused as before a 2026/27 plan's year.
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2026)
+
+    form = signed_in.get(reverse("actions:action_create", args=["partnership-a", plan.pk])).context[
+        "form"
+    ]
+
+    assert form.fields["due"].help_text == "For example, 31/03/2027."
+    assert form.fields["due"].error_messages["invalid"] == (
+        "Enter the due date as a real date, like 31/03/2027."
+    )

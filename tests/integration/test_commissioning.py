@@ -1309,3 +1309,25 @@ def test_an_output_refuses_a_number_written_as_decimal_would_read_it(client, off
         "value": [f"The output must be a number, like 23 or 1,204.50 ('{value}' is not a number)."]
     }
     assert not line.updates.exists()
+
+
+@pytest.mark.django_db
+def test_line_and_update_date_examples_are_in_the_lines_year(client, officer_a, partnership_a):
+    # "For example, 31/3/2018" was refused for a 2025/26 line (contract dates within 5
+    # years of its year; an update on or after the year starts).
+    line = CommissioningLineFactory(partnership=partnership_a, financial_year=2025)
+    client.force_login(officer_a)
+
+    add = client.get(reverse("commissioning:line_add", args=[partnership_a.slug, 2025]))
+    update = client.get(reverse("commissioning:update_add", args=[partnership_a.slug, line.pk]))
+
+    for name in ("start", "end"):
+        assert add.context["form"].fields[name].help_text == "For example, 31/3/2026."
+    assert add.context["form"].fields["end"].error_messages["invalid"] == (
+        "Enter the contract end as a date, like 31/3/2026."
+    )
+    date = update.context["form"].fields["date"]
+    assert date.help_text == "For example, 31/3/2026."
+    assert date.error_messages["invalid"] == (
+        "Enter the date of the update as a date, like 31/3/2026."
+    )

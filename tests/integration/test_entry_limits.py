@@ -247,6 +247,7 @@ def test_target_form_percentage_profile_above_100_is_refused(client, officer_a, 
 
 @pytest.mark.django_db
 def test_target_form_change_of_minus_100_is_allowed(client, officer_a, burglary):
+    ActualFactory(indicator=burglary, period=datetime.date(2016, 4, 1))  # the baseline's
     client.force_login(officer_a)
 
     client.post(

@@ -145,6 +145,7 @@ def test_target_status_words_of_a_profile_with_gaps(partnership_a):
         "target_words": "a monthly profile: 20 to April 2016",
         "unrated": "there is no target to date, as the profile has no point for one or more "
         "months of the year so far",
+        "unrated_why": "profile",
     }
 
 
@@ -153,6 +154,7 @@ def test_target_status_words_of_a_profile_with_gaps(partnership_a):
 
 @pytest.mark.django_db
 def test_history_shows_a_change_of_baseline_year(client, officer_a, hate_crime):
+    actuals_create(hate_crime, {datetime.date(2015, 3, 1): 20})  # 2014/15 has a figure
     TargetFactory(indicator=hate_crime, kind="change_pct", value=Decimal(-5), baseline_year=2015)
     client.force_login(officer_a)
     url = reverse("indicators:target_edit", args=[hate_crime.partnership.slug, hate_crime.pk, 2016])

@@ -142,3 +142,45 @@ def test_an_import_finds_a_panels_meeting_by_its_date_never_a_boards(
 
     meetings = dict(Recommendation.objects.values_list("reference", "meeting"))
     assert meetings == {"SP1": panel.pk, "SP2": None}
+
+
+def _create(client, data):
+    return client.post(reverse("actions:recommendation_create", args=["partnership-a"]), data)
+
+
+def test_a_new_recommendation_with_a_meeting_chosen_takes_its_date(
+    client, officer_a, partnership_a
+):
+    panel = MeetingFactory(partnership=partnership_a, date=DAY)
+    client.force_login(officer_a)
+
+    response = _create(client, {**FORM, "meeting": panel.pk, "meeting_date": ""})
+
+    assert response.status_code == 302
+    stored = Recommendation.objects.get()
+    assert (stored.meeting, stored.meeting_date) == (panel, DAY)
+
+
+def test_a_new_recommendation_with_no_meeting_needs_its_date(client, officer_a, partnership_a):
+    MeetingFactory(partnership=partnership_a, date=DAY)
+    client.force_login(officer_a)
+
+    response = _create(client, {**FORM, "meeting": "", "meeting_date": ""})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["meeting_date"] == [
+        "Enter the meeting date, or choose the meeting."
+    ]
+    assert not Recommendation.objects.exists()
+
+
+def test_the_recommendation_form_says_a_chosen_meeting_gives_the_date(
+    client, officer_a, partnership_a
+):
+    client.force_login(officer_a)
+
+    form = client.get(reverse("actions:recommendation_create", args=["partnership-a"]))
+
+    assert "leave it blank to use the meeting's date" in (
+        form.context["form"].fields["meeting_date"].help_text
+    )

@@ -1882,6 +1882,33 @@ def test_a_target_that_cannot_be_rated_is_stated_with_the_reason(partnership_a):
 
 
 @pytest.mark.django_db
+def test_key_findings_tell_a_baseline_without_figures_from_figures_missing(partnership_a):
+    # A 3% reduction on 2015/16, with no 2015/16 figures: the year's figures are all in.
+    [indicator] = indicators_with_history(
+        partnership_a, 1, last=datetime.date(2016, 11, 1), months=8
+    )
+    Target.objects.create(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal("-3"),
+        baseline_year=2015,
+    )
+
+    snapshot = services.report_snapshot(ReportFactory(partnership=partnership_a))
+
+    statuses = {row["key"]: row for row in snapshot["key_findings"]["statuses"]}
+    assert "unrated" not in statuses
+    assert statuses["unrated_baseline"]["count"] == 1
+    assert statuses["unrated_baseline"]["label"] == (
+        "Target set but not rated: baseline year has no figures"
+    )
+    html = rendering.render_document(snapshot)
+    assert "Target set but not rated: baseline year has no figures" in html
+    assert "figures missing" not in html
+
+
+@pytest.mark.django_db
 def test_a_target_with_no_figures_for_the_year_yet_blames_no_baseline(partnership_a):
     # April 2016, before April's figure is in: the baseline year is complete. With no figure
     # for the year the indicator is named under "Missing figures", not tabled.

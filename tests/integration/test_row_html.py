@@ -57,6 +57,35 @@ def test_dashboard_row_with_a_target_shows_figures_status_direction_and_variatio
 
 
 @pytest.mark.django_db
+def test_dashboard_row_says_why_a_target_is_not_rated(partnership_a):
+    # Stored before the target page refused it: 2014/15 has no figures (from April 2015).
+    indicator = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=indicator, kind="change_pct", value=Decimal(-5), baseline_year=2014)
+
+    html = row_html.dashboard_row(
+        partnership_a, figures_of(indicator), sentence="", with_target=True
+    )
+
+    # In the indicator page's words (indicator_html), beside "No status".
+    assert (
+        'No status</strong> <span class="govuk-body-s app-unrated">Not rated: there is no '
+        "target to date, as 2014/15, the baseline, has no figures for the same months.</span>"
+    ) in html
+
+
+@pytest.mark.django_db
+def test_dashboard_row_of_a_rated_target_gives_no_reason(partnership_a):
+    indicator = hate_crime_indicator(partnership_a)
+    TargetFactory(indicator=indicator, financial_year=2016, kind="annual", value=Decimal(300))
+
+    html = row_html.dashboard_row(
+        partnership_a, figures_of(indicator), sentence="", with_target=True
+    )
+
+    assert "Not rated" not in html
+
+
+@pytest.mark.django_db
 def test_dashboard_row_of_a_monitored_percentage_shows_points_and_no_status(partnership_a):
     indicator = IndicatorFactory(
         partnership=partnership_a,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators.models import FigureChange, Target
 from tests.factories import IndicatorFactory, TargetFactory
+from tests.factories.series import actuals_create
 from tests.integration.target_pages import shown_target
 
 PROFILE = [55, 108, 162, 214, 268, 321, 375, 428, 482, 536, 588, 640]
@@ -145,10 +146,35 @@ def test_target_percentage_above_100_is_refused(client, officer_a, partnership_a
 
 @pytest.mark.django_db
 def test_target_change_against_baseline_drives_the_figures(client, officer_a, ist):
+    actuals_create(ist, {datetime.date(2015, 4, 1): 50})
     client.force_login(officer_a)
     client.post(url(ist), {"kind": "change_pct", "value": "-3", "baseline_year": "2015"})
     target = Target.objects.get()
     assert (target.kind, target.value, target.baseline_year) == ("change_pct", -3, 2015)
+
+
+@pytest.mark.django_db
+def test_target_change_against_a_baseline_year_without_figures_is_refused(client, officer_a, ist):
+    # Figures for 2016/17 only: a change on 2015/16 could never be rated.
+    actuals_create(ist, {datetime.date(2016, 4, 1): 50, datetime.date(2016, 5, 1): 60})
+    client.force_login(officer_a)
+    response = client.post(url(ist), {"kind": "change_pct", "value": "-3", "baseline_year": "2015"})
+    assert response.status_code == 200
+    assert errors(response) == [
+        "2015/16 has no figures for SP 07, so a change against it could never be rated: "
+        "choose a baseline year with figures, or set a figure for the whole year instead."
+    ]
+    assert not Target.objects.exists()
+
+
+@pytest.mark.django_db
+def test_target_change_against_a_baseline_year_with_some_months_is_saved(client, officer_a, ist):
+    # The rating compares the same months, so a year with some figures can be a baseline.
+    actuals_create(ist, {datetime.date(2016, 3, 1): 50})
+    client.force_login(officer_a)
+    response = client.post(url(ist), {"kind": "change_pct", "value": "-3", "baseline_year": "2015"})
+    assert response.status_code == 302
+    assert Target.objects.get().baseline_year == 2015
 
 
 @pytest.mark.django_db

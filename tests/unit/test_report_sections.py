@@ -55,6 +55,27 @@ def test_statistics_sentence_counts_every_indicator_as_the_key_findings_do():
     }
 
 
+def test_statistics_sentence_tells_a_baseline_without_figures_from_figures_missing():
+    entries = [
+        _entry(1, "", "none", "none") | {"unrated_why": "baseline"},
+        _entry(2, "", "none", "none") | {"unrated_why": "figures"},
+        _entry(3, "", "none", "none"),  # a snapshot made before: figures missing, as then
+    ]
+    assert sections.statistics_sentence(entries) == (
+        "Of its 3 indicators: 2 with a target but not rated (figures missing), "
+        "1 with a target but not rated (baseline year has no figures)."
+    )
+    statuses = builder.key_findings([{**e, "actions": []} for e in entries])["statuses"]
+    assert {s["key"]: s["count"] for s in statuses if s["count"]} == {
+        "unrated": 2,
+        "unrated_baseline": 1,
+    }
+    compared = builder.overview_comparison([{"slug": "a", "name": "A", "indicators": entries}])
+    assert {"key": "unrated_baseline", "label": "Not rated: baseline year has no figures"} in (
+        compared["statuses"]
+    )
+
+
 def _tested(entry, within):
     return entry | {"changes": {"ytd": {"z": "-1.1" if within else "-17.9", "within": within}}}
 
