@@ -110,6 +110,13 @@ def _missing_words(name: str, header: list[str], missing: list[str]) -> str:
     return words
 
 
+def _is_record(values: list[str]) -> bool:
+    """Whether a CSV record holds a cell that is not blank: a blank line is none, nor is a
+    row of only commas (",,,,,,"), which Excel and LibreOffice write for each empty row
+    below the data, skipped as a workbook's empty rows are."""
+    return bool(values) and (bool(values[0].strip()) or any(cell.strip() for cell in values))
+
+
 class CsvRows:
     """The rows of one CSV file, read a record at a time each time they are iterated,
     so a file of millions of rows is never held in memory."""
@@ -130,7 +137,7 @@ class CsvRows:
             reader = csv.reader(handle)
             next(reader, None)
             for number, values in enumerate(reader, start=2):
-                if values:  # a blank line is no record (as csv.DictReader had it)
+                if _is_record(values):
                     yield Row(number, values, self.columns, self.name)
 
     def __len__(self) -> int:
@@ -282,7 +289,7 @@ def _read_through(
             width = _width(first)
             start = reader.line_num + 1
             for number, values in enumerate(reader, start=2):
-                count += bool(values)  # a blank line is no record
+                count += _is_record(values)
                 start = reader.line_num + 1
                 if len(values) > width and len(wide) <= MAX_CONTROL_CELLS:
                     problem = _wide_row(file, number, values, first)
