@@ -35,6 +35,7 @@ from ..validation import (
 )
 from . import registry
 from .copying import BackgroundCopy
+from .days import NotTheMonth, spreadsheet_month
 from .reading import Row
 
 # Problems kept word for word; the rest are counted (a file of bad rows lists millions).
@@ -379,15 +380,9 @@ class ImportContext:
         month = self._months.get(raw)  # a file names the same few hundred months again and again
         if month is None:
             try:
-                month = self._months[raw] = periods.parse_month(raw)
-            except ValueError:
-                outside = periods.outside_the_years(raw)
-                self.error(
-                    row,
-                    f"{column} {outside}"
-                    if outside
-                    else f"{column} '{raw}' is not a month like 2016-11",
-                )
+                month = self._months[raw] = _month(raw)
+            except ValueError as error:
+                self.error(row, f"{column} {error}")
         return month
 
     def financial_year(self, row: Row, column: str = "year", slug: str | None = None) -> int | None:
@@ -522,3 +517,28 @@ class ImportContext:
         import_logged(row=group, by=self.user, changes=None, source=self.source)
         self.new_groups.append(name if self.scope else f"{name} ({partnership.name})")
         return group
+
+
+def _month(raw: str) -> datetime.date:
+    """The month a cell names: 2016-11, or as a spreadsheet writes one (Jan-11, January
+    2011, its first day 01/01/2011: ``spreadsheet_month``). ValueError says why not and
+    how to write it."""
+    try:
+        return periods.parse_month(raw)
+    except ValueError:
+        pass
+    outside = periods.outside_the_years(raw)
+    if outside:
+        raise ValueError(outside)
+    try:
+        month = spreadsheet_month(raw)
+    except NotTheMonth as unsure:
+        raise ValueError(f"'{raw}' is a day, not a month: {unsure}") from None
+    if month is None:
+        raise ValueError(f"'{raw}' is not a month like 2016-11")
+    if not periods.MIN_YEAR <= month.year <= periods.MAX_YEAR:
+        raise ValueError(
+            f"'{raw}' is outside the years the portal holds ({periods.MIN_YEAR} to "
+            f"{periods.MAX_YEAR}): write it like 2016-11"
+        )
+    return month

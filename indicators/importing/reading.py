@@ -397,6 +397,37 @@ def _file_rows(name: str, file: Path, errors: list[str]) -> Iterable[Row]:
 # Columns whose dates are months ("2016-11"): a date Excel holds in any other column
 # (a due date retyped in a cell, say) is a day ("2016-11-25").
 MONTH_COLUMNS = ("period",)
+# The registered tables' columns of days, and of months: a whole number there is a date
+# Excel shows as a number (after "paste values", or a column formatted as General) and is
+# read as the day it counts to, if that day is in SERIAL_DAYS (any other is left as it
+# is, and refused as no date).
+DATE_COLUMNS = (
+    *MONTH_COLUMNS,
+    "due",
+    "updated_on",
+    "closed_on",
+    "review_date",
+    "meeting_date",
+    "start",
+    "end",
+)
+SERIAL_DAYS = (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
+
+
+def _serial_day(value: object, epoch: datetime.datetime) -> datetime.date | None:
+    """The day a workbook's whole number counts to, as Excel reads it (``from_excel``),
+    if it is a day of SERIAL_DAYS; else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None  # the usual case, text or a date Excel formats as one: first
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        day = from_excel(value, epoch).date()
+    except (OverflowError, ValueError):
+        return None
+    return day if SERIAL_DAYS[0] <= day <= SERIAL_DAYS[1] else None
 
 
 def _cell(value: object, month: bool = False) -> str:
@@ -486,6 +517,8 @@ def _rows_from_sheet(
     missing = _missing(name, header)
     rows = SheetRows()
     months = {columns[c] for c in MONTH_COLUMNS if c in columns}
+    dates = {columns[c] for c in DATE_COLUMNS if c in columns}
+    epoch = getattr(sheet.parent, "epoch", None) or datetime.datetime(1899, 12, 30)
     if missing:
         errors.append(f"sheet '{name}': {_missing_words(name, header, missing)}")
         return rows
@@ -511,6 +544,9 @@ def _rows_from_sheet(
         if all(c is None or c == "" for c in cells):
             continue
         texts = [_cell(c, index in months) for index, c in enumerate(cells)]
+        for index in dates:
+            if index < len(cells) and (day := _serial_day(cells[index], epoch)) is not None:
+                texts[index] = _cell(day, index in months)
         if shown:
             for index, text in shown.items():
                 texts[index] = text

@@ -1,15 +1,19 @@
 """Files as spreadsheets write them: rows of only commas below the data, days and months
 as Excel (UK) writes them, semicolons for commas; and an import's history and time limit."""
 
-from io import StringIO
+import datetime
+from io import BytesIO, StringIO
 
 import pytest
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import Workbook
 
+from csp_portal.core.models import Meeting
 from indicators import importing
+from indicators.importing import days, reading
 from indicators.models import Actual, Indicator
 from tests.factories import IndicatorFactory
 from tests.integration.test_import import write_csv
@@ -130,3 +134,181 @@ def test_import_data_without_a_user_says_the_indicators_it_leaves_out_of_the_his
     call_command("import_data", str(tmp_path), stdout=stdout, stderr=stderr)
 
     assert "1 indicator added or changed is not in the admin's history" in stderr.getvalue()
+
+
+# Days and months as Excel (UK) writes them -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("2010-03-31", datetime.date(2010, 3, 31)),
+        ("31/03/2010", datetime.date(2010, 3, 31)),
+        ("1/4/2010", datetime.date(2010, 4, 1)),
+        ("01/04/2010", datetime.date(2010, 4, 1)),
+    ],
+)
+def test_a_day_is_read_as_iso_or_as_excel_uk_writes_it(text, day):
+    assert days.parse_day(text) == day
+
+
+@pytest.mark.parametrize("text", ["1 Nov", "31/13/2010", "04/01/10", "2010/03/31", "20100331"])
+def test_a_day_written_otherwise_is_refused_saying_how_to_write_it(text):
+    with pytest.raises(ValueError):
+        days.parse_day(text)
+    assert days.not_a_day("due", text) == (
+        f"due '{text}' is not a date like 2017-04-01 or 01/04/2017 (day/month/year)"
+    )
+
+
+def _plan_file(folder, due: str):
+    (folder / "actions.csv").write_text(
+        "partnership,plan,financial_year,objective_number,objective,reference,action,due\n"
+        f"partnership-a,Plan,2009/10,1,Objective,1.1,Do it,{due}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.django_db
+def test_actions_risks_and_recommendations_take_days_as_excel_uk_writes_them(
+    tmp_path, partnership_a
+):
+    from actions.models import Action, Recommendation, Risk
+
+    Meeting.objects.create(
+        partnership=partnership_a,
+        date=datetime.date(2010, 3, 4),
+        kind="scrutiny_panel",
+        title="Panel",
+    )
+    _plan_file(tmp_path, "31/03/2010")
+    (tmp_path / "risks.csv").write_text(
+        "partnership,reference,description,likelihood,impact,review_date\n"
+        "partnership-a,R1,Staff shortage,2,3,1/6/2010\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "recommendations.csv").write_text(
+        "partnership,reference,meeting_date,recommendation,assigned_to,due\n"
+        "partnership-a,SP 1,04/03/2010,Do better,Officer,30/09/2010\n",
+        encoding="utf-8",
+    )
+
+    import_data(tmp_path, "--new-plans")
+
+    assert Action.objects.get().due == datetime.date(2010, 3, 31)
+    assert Risk.objects.get().review_date == datetime.date(2010, 6, 1)
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.meeting.date, recommendation.due) == (
+        datetime.date(2010, 3, 4),
+        datetime.date(2010, 9, 30),
+    )
+
+
+@pytest.mark.django_db
+def test_a_day_written_otherwise_is_refused_in_each_table_alike(tmp_path, partnership_a):
+    _plan_file(tmp_path, "31.03.2010")
+
+    errors = refused(tmp_path)
+
+    assert (
+        "actions.csv row 2: due '31.03.2010' is not a date like 2017-04-01 or 01/04/2017 "
+        "(day/month/year)"
+    ) in errors
+
+
+RISK_COLUMNS = ["partnership", "reference", "description", "likelihood", "impact", "review_date"]
+
+
+def _workbook(name: str, header: list[str], *rows: list, epoch=None) -> bytes:
+    workbook = Workbook()
+    if epoch is not None:
+        workbook.epoch = epoch
+    workbook.remove(workbook.active)
+    sheet = workbook.create_sheet(name)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    data = BytesIO()
+    workbook.save(data)
+    return data.getvalue()
+
+
+def test_a_workbooks_whole_number_in_a_date_column_is_read_as_excels_day():
+    """40268 is 31 March 2010 (Excel shows a day as that after "paste values"); a number
+    far from any day the portal holds stays as it is, and is refused as no date; a number
+    in any other column is a number."""
+    data = _workbook(
+        "risks",
+        RISK_COLUMNS,
+        ["p", 40268, "Staff shortage", 2, 3, 40268],
+        ["p", "R2", "Staff shortage", 2, 3, 40268.0],
+        ["p", "R3", "Staff shortage", 2, 3, 12],
+    )
+    errors = []
+
+    tables = reading.read_workbook(data, errors)
+
+    assert not errors
+    assert [(row.get("reference"), row.get("review_date")) for row in tables["risks"]] == [
+        ("40268", "2010-03-31"),
+        ("R2", "2010-03-31"),
+        ("R3", "12"),
+    ]
+
+
+def test_a_workbooks_whole_number_in_a_month_column_is_read_as_its_month():
+    data = _workbook("actuals", ["partnership", "indicator", "period"], ["p", "HC 01", 40544])
+    errors = []
+
+    tables = reading.read_workbook(data, errors)
+
+    assert [row.get("period") for row in tables["actuals"]] == ["2011-01"]
+
+
+def test_a_1904_workbooks_serial_is_read_from_its_own_start():
+    from openpyxl.utils.datetime import MAC_EPOCH
+
+    data = _workbook("risks", RISK_COLUMNS, ["p", "R1", "Staff", 2, 3, 38806], epoch=MAC_EPOCH)
+    errors = []
+
+    tables = reading.read_workbook(data, errors)
+
+    assert [row.get("review_date") for row in tables["risks"]] == ["2010-03-31"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("period", ["Jan-11", "Jan 2011", "January 2011", "01/01/2011", "jan-11"])
+def test_a_month_as_excel_writes_it_is_read(tmp_path, partnership_a, period):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{"partnership": "partnership-a", "indicator": "HC 01", "period": period, "value": 7}],
+    )
+
+    import_data(tmp_path)
+
+    assert Actual.objects.get().period == datetime.date(2011, 1, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "period, message",
+    [
+        ("15/01/2011", "period '15/01/2011' is a day, not a month: write it as 2011-01"),
+        ("02/01/2011", "period '02/01/2011' is a day, not a month: write it as 2011-01"),
+        ("Janvier 2011", "period 'Janvier 2011' is not a month like 2016-11"),
+        ("2016-13", "period '2016-13' is not a month like 2016-11"),
+    ],
+)
+def test_a_month_that_is_not_certain_is_refused_saying_how_to_write_it(
+    tmp_path, partnership_a, period, message
+):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{"partnership": "partnership-a", "indicator": "HC 01", "period": period, "value": 7}],
+    )
+
+    assert f"actuals.csv row 2: {message}" in refused(tmp_path)
