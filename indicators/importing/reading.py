@@ -180,6 +180,12 @@ def _control_cells(file: str, number: int, values: list[str], header: list[str])
     return problems
 
 
+# Said of a CSV file whose heading row is one cell holding semicolons: its columns are
+# separated by them, so every row would be misread (a comma in a cell splitting it).
+SEMICOLONS = (
+    "the file is separated by semicolons: save it as CSV UTF-8 (comma delimited) and try again"
+)
+
 MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
 # The first cell of a number written with thousands commas ("1" of 1,234), and each cell
@@ -287,6 +293,9 @@ def _read_through(
         try:
             first = next(reader, [])
             width = _width(first)
+            if width == 1 and ";" in first[0]:  # Excel's "CSV" in much of Europe
+                errors.append(f"{file}: {SEMICOLONS}")
+                return None
             start = reader.line_num + 1
             for number, values in enumerate(reader, start=2):
                 count += _is_record(values)

@@ -312,3 +312,35 @@ def test_a_month_that_is_not_certain_is_refused_saying_how_to_write_it(
     )
 
     assert f"actuals.csv row 2: {message}" in refused(tmp_path)
+
+
+# A CSV file separated by semicolons (Excel's "CSV" in much of Europe) ------------------
+
+
+@pytest.mark.django_db
+def test_a_csv_file_separated_by_semicolons_is_refused_saying_how_to_save_it(
+    tmp_path, partnership_a
+):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    (tmp_path / "actuals.csv").write_text(
+        "partnership;indicator;period;value;note\n"
+        "partnership-a;HC 01;2017-02;12;checked\n"
+        "partnership-a;HC 01;2017-03;13;late, revised\n",
+        encoding="utf-8",
+    )
+
+    assert refused(tmp_path) == [
+        "actuals.csv: the file is separated by semicolons: save it as CSV UTF-8 (comma "
+        "delimited) and try again"
+    ]
+
+
+def test_an_uploaded_csv_file_separated_by_semicolons_is_refused():
+    upload = SimpleUploadedFile("q3-actions.csv", b"\xef\xbb\xbfpartnership;plan;reference\n")
+
+    _tables, errors = reading.read_uploads([upload])
+
+    assert errors == [
+        "q3-actions.csv: the file is separated by semicolons: save it as CSV UTF-8 (comma "
+        "delimited) and try again"
+    ]
