@@ -344,3 +344,55 @@ def test_an_uploaded_csv_file_separated_by_semicolons_is_refused():
         "q3-actions.csv: the file is separated by semicolons: save it as CSV UTF-8 (comma "
         "delimited) and try again"
     ]
+
+
+# The upload time limit, checked through the import, not only before each chunk ---------
+
+
+class Clock:
+    """time.monotonic moving on ``step`` seconds each time it is read."""
+
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def _figures(partnership, count: int):
+    IndicatorFactory(partnership=partnership, code="HC 01")
+    rows = [f"partnership-a,HC 01,{2000 + i // 12}-{i % 12 + 1:02d},{i}" for i in range(count)]
+    text = "partnership,indicator,period,value\n" + "\n".join(rows) + "\n"
+    errors = []
+    tables = {"actuals": reading.rows_from_csv(text, "actuals", errors)}
+    assert not errors
+    return tables
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reads_in_time", [1, 2])
+def test_an_import_past_its_time_limit_after_its_one_chunk_saves_nothing(
+    partnership_a, monkeypatch, reads_in_time
+):
+    """Each read of the clock moves it on a second: the limit passes after the chunk is
+    checked (1 read in time), or after it is written (2), yet before the commit."""
+    tables = _figures(partnership_a, 30)
+    monkeypatch.setattr(reading.time, "monotonic", Clock(1.0))
+    deadline = reading.Deadline(reads_in_time + 0.5)
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_tables(tables, by=None, deadline=deadline)
+
+    assert failed.value.report.errors == [deadline.message()]
+    assert not Actual.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_within_its_time_limit_is_saved(partnership_a, monkeypatch):
+    tables = _figures(partnership_a, 30)
+    monkeypatch.setattr(reading.time, "monotonic", Clock(0.001))
+
+    importing.import_tables(tables, by=None, deadline=reading.Deadline(1))
+
+    assert Actual.objects.count() == 30
