@@ -271,7 +271,7 @@ def check_actions(rows, ctx) -> list[dict]:
         codes = [c.strip() for c in row.get("indicators").split(";") if c.strip()]
         for code in codes:
             if not _known_indicator(ctx, slug, code):
-                ctx.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+                ctx.error(row, ctx.no_indicator(slug, code))
                 ok = False
         if not ok:
             continue

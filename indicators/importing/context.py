@@ -204,6 +204,9 @@ class ImportContext:
         self._partnerships = {p.slug: p for p in known}
         # slug -> first month of the financial year, for partnerships in the database or import
         self.fy_start: dict[str, int] = {s: p.fy_start_month for s, p in self._partnerships.items()}
+        # (slug, code with no spaces in lower case) -> the codes so written, while there
+        # are as many kinds as the first number says (no_indicator builds it when needed)
+        self._codes_by_key: tuple[int, dict[tuple[str, str], list[str]]] | None = None
         # (slug, code) -> its kind, for indicators in the database or in this import
         self._kinds: dict[tuple[str, str], IndicatorKind] = {
             (slug, code): IndicatorKind(measure, frequency, number)
@@ -305,8 +308,22 @@ class ImportContext:
         code = row.get(column)
         found = self._kinds.get((slug, code))
         if found is None:
-            self.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+            self.error(row, self.no_indicator(slug, code))
         return found
+
+    def no_indicator(self, slug: str, code: str) -> str:
+        """Why an indicator's code is refused: none has it. When one only of the
+        partnership's codes is the same in other capitals or spacing ("ni 16", "NI16"),
+        it is suggested as stored ("NI 16")."""
+        key = _code_key(code)
+        if self._codes_by_key is None or self._codes_by_key[0] != len(self._kinds):
+            by_key: dict[tuple[str, str], list[str]] = {}
+            for known_slug, known in self._kinds:
+                by_key.setdefault((known_slug, _code_key(known)), []).append(known)
+            self._codes_by_key = (len(self._kinds), by_key)
+        like = self._codes_by_key[1].get((slug, key), [])
+        suggestion = f": did you mean '{like[0]}'?" if len(like) == 1 else ""
+        return f"indicator '{code}' does not exist in partnership '{slug}'{suggestion}"
 
     def numbers(
         self,
@@ -542,3 +559,9 @@ def _month(raw: str) -> datetime.date:
             f"{periods.MAX_YEAR}): write it like 2016-11"
         )
     return month
+
+
+def _code_key(code: str) -> str:
+    """What makes two indicator codes alike enough to suggest one for the other: the code
+    ignoring capitals and spaces ("ni 16" and "NI16" are "NI 16")."""
+    return "".join(code.split()).casefold()

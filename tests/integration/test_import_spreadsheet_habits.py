@@ -396,3 +396,49 @@ def test_an_import_within_its_time_limit_is_saved(partnership_a, monkeypatch):
     importing.import_tables(tables, by=None, deadline=reading.Deadline(1))
 
     assert Actual.objects.count() == 30
+
+
+# An indicator's code in other capitals or spacing; an empty upload ---------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        (
+            "ni 16",
+            "indicator 'ni 16' does not exist in partnership 'partnership-a': did you "
+            "mean 'NI 16'?",
+        ),
+        (
+            "NI16",
+            "indicator 'NI16' does not exist in partnership 'partnership-a': did you mean 'NI 16'?",
+        ),
+        ("hc 01", "indicator 'hc 01' does not exist in partnership 'partnership-a'"),
+        ("XX 9", "indicator 'XX 9' does not exist in partnership 'partnership-a'"),
+    ],
+)
+def test_an_indicator_code_in_other_capitals_suggests_the_stored_one_if_only_one_matches(
+    tmp_path, partnership_a, code, message
+):
+    IndicatorFactory(partnership=partnership_a, code="NI 16")
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    IndicatorFactory(partnership=partnership_a, code="HC01")
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{"partnership": "partnership-a", "indicator": code, "period": "2016-04", "value": 7}],
+    )
+
+    assert refused(tmp_path) == [f"actuals.csv row 2: {message}"]
+
+
+@pytest.mark.django_db
+def test_an_empty_upload_is_named(officer_client):
+    response = officer_client.post(
+        reverse("indicators:import", args=["partnership-a"]),
+        {"files": [SimpleUploadedFile("q3-actuals.csv", b"")]},
+    )
+
+    assert "q3-actuals.csv is empty: choose the file again" in response.content.decode()
+    assert "The submitted file is empty." not in response.content.decode()
