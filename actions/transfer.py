@@ -45,6 +45,7 @@ from csp_portal.core.text import joined, name_key
 from indicators import periods
 from indicators.importing import max_lengths
 from indicators.importing.checking import choice, yes_no
+from indicators.importing.days import not_a_day, parse_day
 
 from . import rules, services
 from .models import (
@@ -157,9 +158,9 @@ def _date(
     if not raw:
         return True, None
     try:
-        day = datetime.date.fromisoformat(raw)
+        day = parse_day(raw)
     except ValueError:
-        ctx.error(row, f"{column} '{raw}' is not a date like 2007-08-25")
+        ctx.error(row, not_a_day(column, raw))
         return False, None
     refused = problem(day) if problem else None
     if refused:
@@ -270,7 +271,7 @@ def check_actions(rows, ctx) -> list[dict]:
         codes = [c.strip() for c in row.get("indicators").split(";") if c.strip()]
         for code in codes:
             if not _known_indicator(ctx, slug, code):
-                ctx.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+                ctx.error(row, ctx.no_indicator(slug, code))
                 ok = False
         if not ok:
             continue

@@ -25,7 +25,6 @@ Registered in CommissioningConfig.ready(): reading and the one transaction are t
 registry's; checking, applying and exporting are here.
 """
 
-import datetime
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +37,7 @@ from csp_portal.core.text import differs_only_in, name_key
 from indicators import periods
 from indicators.importing import Table, max_lengths, register
 from indicators.importing.checking import choice
+from indicators.importing.days import not_a_day, parse_day
 from indicators.importing.xlsx import number
 
 from . import budget, services
@@ -75,7 +75,6 @@ CONTRIBUTION_WORDS = {
     "awaiting": CommissioningLine.Contribution.AWAITING,
     "awaiting confirmation": CommissioningLine.Contribution.AWAITING,
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 # The text each table writes to a field of limited length, by column.
 FUNDING_LENGTHS = max_lengths(FundingStream, source="source", allocated_by="allocated_by")
 LINE_LENGTHS = max_lengths(CommissioningLine, reference="reference", provider="provider")
@@ -167,15 +166,6 @@ def check_funding(rows, ctx) -> list[StreamItem]:
         details = {name: row.get(name) for name in FUNDING_DETAILS if name in row.columns}
         items.append(StreamItem(slug, year, source, amount, details, row=row.number))
     return items
-
-
-def _day(text: str) -> datetime.date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def _stored_streams(ctx) -> dict:
@@ -281,9 +271,9 @@ def _check_line(row, ctx) -> LineItem | None:
         text = row.get(column)
         if text:
             try:
-                dates[column] = _day(text)
+                dates[column] = parse_day(text)
             except ValueError:
-                problems.append(f"{column} '{text}' is not a date like 2017-04-01")
+                problems.append(not_a_day(column, text))
                 bad.add(column)
     statuses = dict(CommissioningLine.Status.choices)
     line_status = choice(row, "status", ctx, statuses, blank=CommissioningLine.Status.PROPOSED)

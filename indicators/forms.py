@@ -431,7 +431,20 @@ class MultipleFileField(forms.FileField):
             # No file chosen arrives as an empty list: FileField raises "required" for None.
             single(None, initial)
             return []
-        return [single(item, initial) for item in items]
+        return [self._one(single, item, initial) for item in items]
+
+    @staticmethod
+    def _one(single, item, initial):
+        """One file cleaned, an empty one named (Django's message does not say which)."""
+        try:
+            return single(item, initial)
+        except forms.ValidationError as error:
+            if error.code != "empty":
+                raise
+            raise forms.ValidationError(
+                f"{item.name} is empty: choose the file again, saved with its rows",
+                code="empty",
+            ) from None
 
 
 class ImportForm(forms.Form):

@@ -119,7 +119,7 @@ IMPORTED_BY = {"import": "the import_data command"}
 
 
 def import_logged(*, row: Model, by: User | None, changes: list[str] | None, source: str) -> None:
-    """An entry in the admin's history of a partnership or theme group an import added
+    """An entry in the admin's history of a partnership, indicator or theme group an import added
     (``changes`` None) or changed, by the person who imported it, naming the command when
     it came from import_data. An entry must name a person: an import by no one
     (import_data without --user, the demo) writes none."""
@@ -131,3 +131,12 @@ def import_logged(*, row: Model, by: User | None, changes: list[str] | None, sou
     else:
         flag, message = CHANGE, f"Changed by {what}: {joined(changes, between='; ')}."
     LogEntry.objects.log_actions(by.pk, [row], flag, message, single_object=True)
+
+
+def imports_added(*, rows: list[Model], by: User | None, source: str) -> None:
+    """``import_logged`` of rows an import added, in one insert: an import may add
+    thousands of indicators."""
+    if by is None or not rows:
+        return
+    what = IMPORTED_BY.get(source, "an import")
+    LogEntry.objects.log_actions(by.pk, rows, ADDITION, f"Added by {what}.")

@@ -9,6 +9,7 @@ nothing.
 
     registry.py   the tables, and how an app adds one
     reading.py    files (folder, CSV, workbook, uploads) to rows
+    days.py       days and months as a cell writes them (2017-04-01, 01/04/2017, Jan-11)
     context.py    what checks and applies share; the report
     checking.py   checking the indicator tables' rows
     applying.py   writing them

@@ -12,6 +12,7 @@ from django.utils import timezone
 from csp_portal.core.history import (
     changes_described,
     import_logged,
+    imports_added,
     value_words,
     values_described,
 )
@@ -162,20 +163,22 @@ def apply_indicators(items: list[dict], ctx: ImportContext) -> Counter:
         if not changed:
             counts["unchanged"] += 1
             continue
+        changes = None
+        if ctx.wants_rows("indicators") or ctx.user is not None:
+            changes = _indicator_changes(current, {f: values[f] for f in changed})
         if ctx.wants_rows("indicators"):
-            ctx.row_changed(
-                "indicators",
-                ctx.row_key(item["partnership"], item["code"]),
-                _indicator_changes(current, {f: values[f] for f in changed}),
-            )
+            ctx.row_changed("indicators", ctx.row_key(item["partnership"], item["code"]), changes)
         if "polarity" in changed and values["polarity"] == Indicator.Polarity.MONITOR:
             made_monitoring[current.pk] = ctx.row_key(item["partnership"], item["code"])
         for f in changed:
             setattr(current, f, values[f])
         current.save(update_fields=changed)
+        if changes is not None:
+            import_logged(row=current, by=ctx.user, changes=changes, source=ctx.source)
         counts["updated"] += 1
     _note_targets_kept(made_monitoring, ctx)
     Indicator.objects.bulk_create(new, batch_size=BATCH)
+    imports_added(rows=new, by=ctx.user, source=ctx.source)
     # bulk_create sends no signals: new indicators change their partnerships' pages.
     data_changed(partnership_ids={i.partnership_id for i in new})
     counts["created"] += len(new)

@@ -35,6 +35,7 @@ from ..validation import (
 )
 from . import registry
 from .copying import BackgroundCopy
+from .days import NotTheMonth, spreadsheet_month
 from .reading import Row
 
 # Problems kept word for word; the rest are counted (a file of bad rows lists millions).
@@ -203,6 +204,9 @@ class ImportContext:
         self._partnerships = {p.slug: p for p in known}
         # slug -> first month of the financial year, for partnerships in the database or import
         self.fy_start: dict[str, int] = {s: p.fy_start_month for s, p in self._partnerships.items()}
+        # (slug, code with no spaces in lower case) -> the codes so written, while there
+        # are as many kinds as the first number says (no_indicator builds it when needed)
+        self._codes_by_key: tuple[int, dict[tuple[str, str], list[str]]] | None = None
         # (slug, code) -> its kind, for indicators in the database or in this import
         self._kinds: dict[tuple[str, str], IndicatorKind] = {
             (slug, code): IndicatorKind(measure, frequency, number)
@@ -304,8 +308,22 @@ class ImportContext:
         code = row.get(column)
         found = self._kinds.get((slug, code))
         if found is None:
-            self.error(row, f"indicator '{code}' does not exist in partnership '{slug}'")
+            self.error(row, self.no_indicator(slug, code))
         return found
+
+    def no_indicator(self, slug: str, code: str) -> str:
+        """Why an indicator's code is refused: none has it. When one only of the
+        partnership's codes is the same in other capitals or spacing ("ni 16", "NI16"),
+        it is suggested as stored ("NI 16")."""
+        key = _code_key(code)
+        if self._codes_by_key is None or self._codes_by_key[0] != len(self._kinds):
+            by_key: dict[tuple[str, str], list[str]] = {}
+            for known_slug, known in self._kinds:
+                by_key.setdefault((known_slug, _code_key(known)), []).append(known)
+            self._codes_by_key = (len(self._kinds), by_key)
+        like = self._codes_by_key[1].get((slug, key), [])
+        suggestion = f": did you mean '{like[0]}'?" if len(like) == 1 else ""
+        return f"indicator '{code}' does not exist in partnership '{slug}'{suggestion}"
 
     def numbers(
         self,
@@ -379,15 +397,9 @@ class ImportContext:
         month = self._months.get(raw)  # a file names the same few hundred months again and again
         if month is None:
             try:
-                month = self._months[raw] = periods.parse_month(raw)
-            except ValueError:
-                outside = periods.outside_the_years(raw)
-                self.error(
-                    row,
-                    f"{column} {outside}"
-                    if outside
-                    else f"{column} '{raw}' is not a month like 2016-11",
-                )
+                month = self._months[raw] = _month(raw)
+            except ValueError as error:
+                self.error(row, f"{column} {error}")
         return month
 
     def financial_year(self, row: Row, column: str = "year", slug: str | None = None) -> int | None:
@@ -522,3 +534,34 @@ class ImportContext:
         import_logged(row=group, by=self.user, changes=None, source=self.source)
         self.new_groups.append(name if self.scope else f"{name} ({partnership.name})")
         return group
+
+
+def _month(raw: str) -> datetime.date:
+    """The month a cell names: 2016-11, or as a spreadsheet writes one (Jan-11, January
+    2011, its first day 01/01/2011: ``spreadsheet_month``). ValueError says why not and
+    how to write it."""
+    try:
+        return periods.parse_month(raw)
+    except ValueError:
+        pass
+    outside = periods.outside_the_years(raw)
+    if outside:
+        raise ValueError(outside)
+    try:
+        month = spreadsheet_month(raw)
+    except NotTheMonth as unsure:
+        raise ValueError(f"'{raw}' is a day, not a month: {unsure}") from None
+    if month is None:
+        raise ValueError(f"'{raw}' is not a month like 2016-11")
+    if not periods.MIN_YEAR <= month.year <= periods.MAX_YEAR:
+        raise ValueError(
+            f"'{raw}' is outside the years the portal holds ({periods.MIN_YEAR} to "
+            f"{periods.MAX_YEAR}): write it like 2016-11"
+        )
+    return month
+
+
+def _code_key(code: str) -> str:
+    """What makes two indicator codes alike enough to suggest one for the other: the code
+    ignoring capitals and spaces ("ni 16" and "NI16" are "NI 16")."""
+    return "".join(code.split()).casefold()

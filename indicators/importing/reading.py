@@ -112,6 +112,13 @@ def _missing_words(name: str, header: list[str], missing: list[str]) -> str:
     return words
 
 
+def _is_record(values: list[str]) -> bool:
+    """Whether a CSV record holds a cell that is not blank: a blank line is none, nor is a
+    row of only commas (",,,,,,"), which Excel and LibreOffice write for each empty row
+    below the data, skipped as a workbook's empty rows are."""
+    return bool(values) and (bool(values[0].strip()) or any(cell.strip() for cell in values))
+
+
 class CsvRows:
     """The rows of one CSV file, read a record at a time each time they are iterated,
     so a file of millions of rows is never held in memory."""
@@ -132,7 +139,7 @@ class CsvRows:
             reader = csv.reader(handle)
             next(reader, None)
             for number, values in enumerate(reader, start=2):
-                if values:  # a blank line is no record (as csv.DictReader had it)
+                if _is_record(values):
                     yield Row(number, values, self.columns, self.name)
 
     def __len__(self) -> int:
@@ -174,6 +181,12 @@ def _control_cells(file: str, number: int, values: list[str], header: list[str])
             )
     return problems
 
+
+# Said of a CSV file whose heading row is one cell holding semicolons: its columns are
+# separated by them, so every row would be misread (a comma in a cell splitting it).
+SEMICOLONS = (
+    "the file is separated by semicolons: save it as CSV UTF-8 (comma delimited) and try again"
+)
 
 MAX_CONTROL_CELLS = 100  # listed one by one; any more are said in one line
 
@@ -282,9 +295,12 @@ def _read_through(
         try:
             first = next(reader, [])
             width = _width(first)
+            if width == 1 and ";" in first[0]:  # Excel's "CSV" in much of Europe
+                errors.append(f"{file}: {SEMICOLONS}")
+                return None
             start = reader.line_num + 1
             for number, values in enumerate(reader, start=2):
-                count += bool(values)  # a blank line is no record
+                count += _is_record(values)
                 start = reader.line_num + 1
                 if len(values) > width and len(wide) <= MAX_CONTROL_CELLS:
                     problem = _wide_row(file, number, values, first)
@@ -392,6 +408,37 @@ def _file_rows(name: str, file: Path, errors: list[str]) -> Iterable[Row]:
 # Columns whose dates are months ("2016-11"): a date Excel holds in any other column
 # (a due date retyped in a cell, say) is a day ("2016-11-25").
 MONTH_COLUMNS = ("period",)
+# The registered tables' columns of days, and of months: a whole number there is a date
+# Excel shows as a number (after "paste values", or a column formatted as General) and is
+# read as the day it counts to, if that day is in SERIAL_DAYS (any other is left as it
+# is, and refused as no date).
+DATE_COLUMNS = (
+    *MONTH_COLUMNS,
+    "due",
+    "updated_on",
+    "closed_on",
+    "review_date",
+    "meeting_date",
+    "start",
+    "end",
+)
+SERIAL_DAYS = (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
+
+
+def _serial_day(value: object, epoch: datetime.datetime) -> datetime.date | None:
+    """The day a workbook's whole number counts to, as Excel reads it (``from_excel``),
+    if it is a day of SERIAL_DAYS; else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None  # the usual case, text or a date Excel formats as one: first
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    try:
+        day = from_excel(value, epoch).date()
+    except (OverflowError, ValueError):
+        return None
+    return day if SERIAL_DAYS[0] <= day <= SERIAL_DAYS[1] else None
 
 
 def _cell(value: object, month: bool = False) -> str:
@@ -481,6 +528,8 @@ def _rows_from_sheet(
     missing = _missing(name, header)
     rows = SheetRows()
     months = {columns[c] for c in MONTH_COLUMNS if c in columns}
+    dates = {columns[c] for c in DATE_COLUMNS if c in columns}
+    epoch = getattr(sheet.parent, "epoch", None) or datetime.datetime(1899, 12, 30)
     if missing:
         errors.append(f"sheet '{name}': {_missing_words(name, header, missing)}")
         return rows
@@ -506,6 +555,9 @@ def _rows_from_sheet(
         if all(c is None or c == "" for c in cells):
             continue
         texts = [_cell(c, index in months) for index, c in enumerate(cells)]
+        for index in dates:
+            if index < len(cells) and (day := _serial_day(cells[index], epoch)) is not None:
+                texts[index] = _cell(day, index in months)
         if shown:
             for index, text in shown.items():
                 texts[index] = text

@@ -110,21 +110,34 @@ def _write(
 ) -> None:
     """Each table in apply order, a chunk at a time: checked, then its good rows written
     (all rolled back if any row has an error); stopped, with nothing saved, once the
-    ``deadline`` has passed."""
+    ``deadline`` has passed (asked before and after each chunk's check, and at the end,
+    before the commit)."""
     for table in registry.tables():
         rows = tables.get(table.name)
         if rows is None:
             continue
         rows = iter(rows)
         while chunk := list(islice(rows, CHUNK)):
-            if deadline is not None and deadline.passed():
-                ctx.fail(deadline.message())
+            if _out_of_time(deadline, ctx):
                 return
             items = table.check(chunk, ctx)
+            if _out_of_time(deadline, ctx):
+                return
             ctx.background.wait()
             report.add(table.name, table.apply(items, ctx))
             collect()
         ctx.background.wait()
+    # The last chunk's writing may have taken the import past it: then nothing is kept.
+    _out_of_time(deadline, ctx)
+
+
+def _out_of_time(deadline: Deadline | None, ctx: ImportContext) -> bool:
+    """Whether the ``deadline`` has passed, failing the import (so that nothing it wrote
+    is kept) if so."""
+    if deadline is None or not deadline.passed():
+        return False
+    ctx.fail(deadline.message())
+    return True
 
 
 def _figure_added_meanwhile(error: IntegrityError) -> bool:

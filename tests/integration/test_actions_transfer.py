@@ -115,7 +115,7 @@ def test_import_actions_new_status_adds_to_history(tmp_path, valley, officer_a):
         ),
         (
             ACTION_ROWS[0].replace("2006-11-01", "1 Nov"),
-            "due '1 Nov' is not a date like 2007-08-25",
+            "due '1 Nov' is not a date like 2017-04-01 or 01/04/2017 (day/month/year)",
         ),
         (
             ACTION_ROWS[0].replace("2006/07", "2006/08"),
@@ -615,8 +615,8 @@ def test_import_without_a_closing_day_keeps_the_one_stored(tmp_path, valley, off
     "row, message",
     [
         (
-            ACTION_ROWS[1] + ",yes,20/01/2007",
-            "closed_on '20/01/2007' is not a date like 2007-08-25",
+            ACTION_ROWS[1] + ",yes,20.01.2007",
+            "closed_on '20.01.2007' is not a date like 2017-04-01 or 01/04/2017 (day/month/year)",
         ),
         (ACTION_ROWS[1] + ",no,2007-01-20", "closed_on 2007-01-20 is given but closed is no"),
         (ACTION_ROWS[1] + ",,2007-01-20", "closed_on 2007-01-20 is given but closed is no"),

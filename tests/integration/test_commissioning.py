@@ -927,7 +927,7 @@ partnership-a,2017/18,CI 04,,,,,,,,2018-13-01,2017-01-01,proposed
         f"row 4: status 'unknown' {statuses}",
         "row 4: reference is 31 characters long (at most 30)",
         "row 5: area_of_need is blank",
-        "row 5: start '2018-13-01' is not a date like 2017-04-01",
+        "row 5: start '2018-13-01' is not a date like 2017-04-01 or 01/04/2017 (day/month/year)",
     ]
 
 

@@ -51,12 +51,21 @@ class Command(BaseCommand):
         for table in report.rows_named():
             for line in table.lines():
                 self.stdout.write(line)
-        partnerships = report.created["partnerships"] + report.updated["partnerships"]
-        if by is None and partnerships and not dry_run:
+        counts = {
+            table: report.created[table] + report.updated[table]
+            for table in ("partnerships", "indicators")
+        }
+        if by is None and any(counts.values()) and not dry_run:
             # The admin's history names a person for every entry (LogEntry.user).
+            named = [
+                f"{count} {table if count > 1 else table[:-1]}"
+                for table, count in counts.items()
+                if count
+            ]
+            many = sum(counts.values()) > 1
             self.stderr.write(
-                f"{partnerships} partnership{'s' if partnerships > 1 else ''} added or "
-                f"changed {'are' if partnerships > 1 else 'is'} not in the admin's history, "
+                f"{' and '.join(named)} added or "
+                f"changed {'are' if many else 'is'} not in the admin's history, "
                 "which names who made each change: give --user USERNAME to record who "
                 "imported.",
                 style_func=self.style.WARNING,
