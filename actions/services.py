@@ -29,7 +29,7 @@ from django.utils import timezone
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
-from csp_portal.core.removal import ASK, added_at, counted, shown_in_report
+from csp_portal.core.removal import ASK, added_at, counted, remove_checked, shown_in_report
 from csp_portal.core.text import joined
 from indicators import periods
 from indicators.models import Indicator
@@ -823,24 +823,17 @@ def removal_refusals(row: Model) -> list[str]:
     return refusals
 
 
-@transaction.atomic
 def row_remove(*, row: Model, by: User | None, source: str = "form") -> None:
     """Remove a plan, objective, action, risk, cross-theme issue or recommendation that
     nothing depends on and no published report may have shown (`removal_refusals`), and
     record it removed with every field it had. The row is locked first and checked again:
     an update added meanwhile waits, or makes this a ValidationError, writing nothing."""
     model = type(row)
-    try:
-        row = (
-            model.objects.select_for_update(of=("self",))
-            .select_related(*JOINED[model])
-            .prefetch_related(*PREFETCHED.get(model, ()))
-            .get(pk=row.pk)
-        )
-    except model.DoesNotExist:
-        raise ValidationError(f"Someone else has removed this {NOUNS[model]} already.") from None
-    refusals = removal_refusals(row)
-    if refusals:
-        raise ValidationError(refusals)
-    _change_record(row, old=_snapshot(row), new=None, by=by, source=source)
-    row.delete()
+    remove_checked(
+        row,
+        joined=JOINED[model],
+        prefetched=PREFETCHED.get(model, ()),
+        noun=NOUNS[model],
+        refusals=removal_refusals,
+        record=lambda row: _change_record(row, old=_snapshot(row), new=None, by=by, source=source),
+    )
