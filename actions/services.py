@@ -29,7 +29,7 @@ from django.utils import timezone
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
-from csp_portal.core.removal import ASK, added_at, counted, shown_in_report
+from csp_portal.core.removal import ASK, added_at, counted, remove_checked, shown_in_report
 from csp_portal.core.text import joined
 from indicators import periods
 from indicators.models import Indicator
@@ -596,6 +596,38 @@ def action_update_add(
 
 
 @transaction.atomic
+def _referenced_save(
+    model: type[Risk | Recommendation],
+    *,
+    partnership,
+    by: User | None,
+    values: dict,
+    row: Risk | Recommendation | None,
+    edits,
+    source: str,
+) -> tuple[Risk | Recommendation, bool]:
+    """risk_save and recommendation_save: create or change a row named by a reference, which
+    names one row of its kind in the partnership, whatever its capitals and spaces."""
+    reference = _posted("reference", values, edits)
+    taken = _name_taken(
+        model,
+        "reference",
+        reference,
+        partnership=partnership,
+        error=lambda stored: rules.reference_taken(model.__name__, reference, stored),
+    )
+    return _save(
+        model,
+        create={**values, "partnership": partnership},
+        row=row,
+        values=values,
+        edits=edits,
+        by=by,
+        source=source,
+        taken=taken,
+    )[:2]
+
+
 def risk_save(
     *,
     partnership,
@@ -607,24 +639,15 @@ def risk_save(
 ) -> tuple[Risk, bool]:
     """Create or change a risk (likelihood and impact 1 to 5, checked by full_clean); a
     reference names one risk of the partnership, whatever its capitals and spaces."""
-    reference = _posted("reference", values, edits)
-    taken = _name_taken(
+    return _referenced_save(
         Risk,
-        "reference",
-        reference,
         partnership=partnership,
-        error=lambda stored: rules.reference_taken("Risk", reference, stored),
-    )
-    return _save(
-        Risk,
-        create={**values, "partnership": partnership},
-        row=risk,
-        values=values,
-        edits=edits,
         by=by,
+        values=values,
+        row=risk,
+        edits=edits,
         source=source,
-        taken=taken,
-    )[:2]
+    )
 
 
 def action_reference_taken(reference: str) -> str:
@@ -691,7 +714,6 @@ def issue_groups_check(*, partnership, raised_by: ThemeGroup | None, affects) ->
         raise ValidationError({"affects": rules.ISSUE_AFFECTS_ANOTHER})
 
 
-@transaction.atomic
 def recommendation_save(
     *,
     partnership,
@@ -703,24 +725,15 @@ def recommendation_save(
 ) -> tuple[Recommendation, bool]:
     """Create or change a scrutiny recommendation; a reference names one recommendation of
     the partnership, whatever its capitals and spaces."""
-    reference = _posted("reference", values, edits)
-    taken = _name_taken(
+    return _referenced_save(
         Recommendation,
-        "reference",
-        reference,
         partnership=partnership,
-        error=lambda stored: rules.reference_taken("Recommendation", reference, stored),
-    )
-    return _save(
-        Recommendation,
-        create={**values, "partnership": partnership},
-        row=recommendation,
-        values=values,
-        edits=edits,
         by=by,
+        values=values,
+        row=recommendation,
+        edits=edits,
         source=source,
-        taken=taken,
-    )[:2]
+    )
 
 
 def keep_leads_of(sender, instance: Membership, origin=None, **kwargs) -> None:
@@ -823,24 +836,17 @@ def removal_refusals(row: Model) -> list[str]:
     return refusals
 
 
-@transaction.atomic
 def row_remove(*, row: Model, by: User | None, source: str = "form") -> None:
     """Remove a plan, objective, action, risk, cross-theme issue or recommendation that
     nothing depends on and no published report may have shown (`removal_refusals`), and
     record it removed with every field it had. The row is locked first and checked again:
     an update added meanwhile waits, or makes this a ValidationError, writing nothing."""
     model = type(row)
-    try:
-        row = (
-            model.objects.select_for_update(of=("self",))
-            .select_related(*JOINED[model])
-            .prefetch_related(*PREFETCHED.get(model, ()))
-            .get(pk=row.pk)
-        )
-    except model.DoesNotExist:
-        raise ValidationError(f"Someone else has removed this {NOUNS[model]} already.") from None
-    refusals = removal_refusals(row)
-    if refusals:
-        raise ValidationError(refusals)
-    _change_record(row, old=_snapshot(row), new=None, by=by, source=source)
-    row.delete()
+    remove_checked(
+        row,
+        joined=JOINED[model],
+        prefetched=PREFETCHED.get(model, ()),
+        noun=NOUNS[model],
+        refusals=removal_refusals,
+        record=lambda row: _change_record(row, old=_snapshot(row), new=None, by=by, source=source),
+    )

@@ -449,6 +449,43 @@ def _refused(ctx, table: str, row: int, refused: ValidationError) -> None:
         ctx.error_at(table, row, message.rstrip("."))
 
 
+def _saved_row(
+    ctx,
+    counts: dict[str, int],
+    *,
+    table: str,
+    summary: tuple[str, ...],
+    slug: str,
+    row: int,
+    current: Model | None,
+    values: dict,
+    described: dict,
+    save: Callable[..., tuple[Model, bool]],
+) -> None:
+    """One row of risks.csv or recommendations.csv saved (``save``: the service, given the
+    stored row, None for a new one) and counted, a refusal as the row's error, what it
+    changes named for a check run (``described``: the values it names)."""
+    if current is not None and services.unchanged(current, values):
+        counts["unchanged"] += 1
+        return
+    changes = _changes(current, described) if ctx.wants_rows(table) else None
+    try:
+        saved, changed = save(
+            current,
+            partnership=ctx.partnership(slug),
+            values=values,
+            by=ctx.user,
+            source=ctx.source,
+        )
+    except ValidationError as refused:
+        _refused(ctx, table, row, refused)
+        return
+    counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
+    if changed and ctx.wants_rows(table):
+        new = "" if current else values_described(type(saved), _fields(saved, summary))
+        ctx.row_changed(table, ctx.row_key(slug, values["reference"]), changes, new=new)
+
+
 # The fields a check run names for a new row: "new: Description “Staff shortage”, ...".
 RISK_SUMMARY = ("description", "likelihood", "impact", "status")
 REC_SUMMARY = ("recommendation", "assigned_to", "status", "due")
@@ -949,26 +986,18 @@ def apply_risks(items: list[dict], ctx) -> dict[str, int]:
         values = dict(item)
         if "theme_group" in item:
             values["theme_group"] = ctx.theme_group(slug, item["theme_group"])
-        current = existing.get((slug, rules.unique_key(item["reference"])))
-        if current is not None and services.unchanged(current, values):
-            counts["unchanged"] += 1
-            continue
-        changes = _changes(current, values) if ctx.wants_rows("risks") else None
-        try:
-            risk, changed = services.risk_save(
-                partnership=ctx.partnership(slug),
-                values=values,
-                by=ctx.user,
-                risk=current,
-                source=ctx.source,
-            )
-        except ValidationError as refused:
-            _refused(ctx, "risks", row, refused)
-            continue
-        counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
-        if changed and ctx.wants_rows("risks"):
-            new = "" if current else values_described(Risk, _fields(risk, RISK_SUMMARY))
-            ctx.row_changed("risks", ctx.row_key(slug, item["reference"]), changes, new=new)
+        _saved_row(
+            ctx,
+            counts,
+            table="risks",
+            summary=RISK_SUMMARY,
+            slug=slug,
+            row=row,
+            current=existing.get((slug, rules.unique_key(item["reference"]))),
+            values=values,
+            described=values,
+            save=lambda current, **kwargs: services.risk_save(risk=current, **kwargs),
+        )
     return counts
 
 
@@ -1073,28 +1102,20 @@ def apply_recommendations(items: list[dict], ctx) -> dict[str, int]:
         found = meetings.get((slug, item["meeting_date"]))
         if current is not None:
             found = current.meeting_on(item["meeting_date"], found)
-        values = dict(item, meeting=found)
-        if current is not None and services.unchanged(current, values):
-            counts["unchanged"] += 1
-            continue
-        # The meeting follows the meeting date, which is named.
-        changes = _changes(current, dict(item)) if ctx.wants_rows("recommendations") else None
-        try:
-            saved, changed = services.recommendation_save(
-                partnership=ctx.partnership(slug),
-                values=values,
-                by=ctx.user,
-                recommendation=current,
-                source=ctx.source,
-            )
-        except ValidationError as refused:
-            _refused(ctx, "recommendations", row, refused)
-            continue
-        counts["created" if current is None else ("updated" if changed else "unchanged")] += 1
-        if changed and ctx.wants_rows("recommendations"):
-            new = "" if current else values_described(Recommendation, _fields(saved, REC_SUMMARY))
-            key = ctx.row_key(slug, item["reference"])
-            ctx.row_changed("recommendations", key, changes, new=new)
+        _saved_row(
+            ctx,
+            counts,
+            table="recommendations",
+            summary=REC_SUMMARY,
+            slug=slug,
+            row=row,
+            current=current,
+            values=dict(item, meeting=found),
+            described=dict(item),  # the meeting follows the meeting date, which is named
+            save=lambda current, **kwargs: services.recommendation_save(
+                recommendation=current, **kwargs
+            ),
+        )
     return counts
 
 

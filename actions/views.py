@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from csp_portal.core.breadcrumbs import section
-from csp_portal.core.concurrency import shown_value
+from csp_portal.core.concurrency import rebase, shown_value
 from csp_portal.core.permissions import Access, has_access, partnership_for
 from csp_portal.core.removal import RemovalPage, removal_view
 from csp_portal.core.tables import XLSX_TYPE, table_download
@@ -93,30 +93,23 @@ def _stale_message(form, stale: services.StaleEdit, what: str) -> None:
         f"{who} changed {changed} since you opened this page. The page now shows what is "
         "stored, with your changes kept: check them and save again to replace theirs.",
     )
-    stored = model_to_dict(stale.current, fields=list(form.fields))
-    changed = set(form.changed_data)
-    data = form.data.copy()
-    for name in form.fields:
-        if name not in stored:
-            continue
-        value = stored[name]
-        if isinstance(value, list):
-            raw = [str(getattr(v, "pk", v)) for v in value]
-        else:
-            raw = "" if value is None else str(getattr(value, "pk", value))
-        bound = form[name]
-        if name in stale.fields:
-            keys = [bound.html_initial_name]  # told about theirs; their own value stays
-        elif name not in changed:
-            keys = [bound.html_name, bound.html_initial_name]
-        else:
-            keys = []
-        for key in keys:
-            if isinstance(raw, list):
-                data.setlist(key, raw)
-            else:
-                data[key] = raw
-    form.data = data
+    now = {
+        name: _raw(value)
+        for name, value in model_to_dict(stale.current, fields=list(form.fields)).items()
+    }
+    theirs_or_mine = set(form.changed_data) | set(stale.fields)
+    rebase(
+        form,
+        refresh={name: raw for name, raw in now.items() if name not in theirs_or_mine},
+        conflicts={name: raw for name, raw in now.items() if name in stale.fields},
+    )
+
+
+def _raw(value) -> str | list[str]:
+    """A stored value as a box (or a group of checkboxes) posts it."""
+    if isinstance(value, list):
+        return [str(getattr(v, "pk", v)) for v in value]
+    return "" if value is None else str(getattr(value, "pk", value))
 
 
 # The action plan page ------------------------------------------------------

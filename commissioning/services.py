@@ -11,7 +11,7 @@ from django.db import IntegrityError, models, transaction
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History, changes_described
 from csp_portal.core.models import Partnership, ThemeGroup
-from csp_portal.core.removal import ASK, added_at, counted, shown_in_report
+from csp_portal.core.removal import ASK, added_at, counted, remove_checked, shown_in_report
 from indicators import periods
 from indicators.validation import plain_number
 
@@ -122,6 +122,9 @@ def update_snapshot(update: ProgressUpdate | None, outputs=None) -> dict | None:
     }
 
 
+# Where a change came from ("form", "import", "copy_forward") the public services take as
+# ``origin``, where the actions and indicators services take ``source``: stream_save's
+# ``source`` is the funding stream's own source (its name). The history stores it as source.
 def _audit(partnership, subject, obj, label, old, new, by, source) -> None:
     CommissioningChange.record(
         old=old,
@@ -630,7 +633,6 @@ REMOVAL_READS = {
 }
 
 
-@transaction.atomic
 def row_remove(
     *,
     row: FundingStream | CommissioningLine | ProgressUpdate,
@@ -643,17 +645,13 @@ def row_remove(
     meanwhile waits, or makes this a ValidationError, writing nothing."""
     model = type(row)
     joined, prefetched = REMOVAL_READS[model]
-    try:
-        row = (
-            model.objects.select_for_update(of=("self",))
-            .select_related(*joined)
-            .prefetch_related(*prefetched)
-            .get(pk=row.pk)
-        )
-    except model.DoesNotExist:
-        raise ValidationError(f"Someone else has removed this {NOUNS[model]} already.") from None
-    refusals = removal_refusals(row)
-    if refusals:
-        raise ValidationError(refusals)
-    _recorded(row, old=SNAPSHOTS[model](row), new=None, by=by, source=origin)
-    row.delete()
+    remove_checked(
+        row,
+        joined=joined,
+        prefetched=prefetched,
+        noun=NOUNS[model],
+        refusals=removal_refusals,
+        record=lambda row: _recorded(
+            row, old=SNAPSHOTS[model](row), new=None, by=by, source=origin
+        ),
+    )

@@ -7,18 +7,20 @@ row nothing depends on (a line with no progress updates, a plan with no objectiv
 that no published report may have shown: the record keeps anything else, and the page
 says why and what to do instead (close it, mark it ended), or to ask an administrator,
 who may delete it in the admin. Each app's services decide (``removal_refusals``) and
-remove (``row_remove``): the row locked, checked again, its history recording it removed
-with every field it had, in one transaction. A published version is self-contained (its
-page, files and snapshot name no row by its key), so removing a row never changes one.
+remove (``row_remove``, through ``remove_checked`` here): the row locked, checked again,
+its history recording it removed with every field it had, in one transaction. A published
+version is self-contained (its page, files and snapshot name no row by its key), so
+removing a row never changes one.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -71,6 +73,38 @@ def for_administrator(refusal: str) -> str:
     return refusal.replace(ASK, "or delete it in the admin").replace(
         advice(""), "delete it in the admin if it must go."
     )
+
+
+@transaction.atomic
+def remove_checked(
+    row: Model,
+    *,
+    joined: Sequence[str],
+    prefetched: Sequence[str],
+    noun: str,
+    refusals: Callable[[Model], list[str]],
+    record: Callable[[Model], None],
+) -> None:
+    """An app's ``row_remove``: lock the row and read it again (``joined``, ``prefetched``:
+    what its checks and its record read), so that an update added meanwhile waits; raise
+    ValidationError, writing nothing, with ``refusals(row)`` if any, or if someone removed
+    it first (``noun``: "risk"); else ``record(row)`` removed in its history, then delete
+    it. The record is written first, from the row as it was."""
+    model = type(row)
+    try:
+        row = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*joined)
+            .prefetch_related(*prefetched)
+            .get(pk=row.pk)
+        )
+    except model.DoesNotExist:
+        raise ValidationError(f"Someone else has removed this {noun} already.") from None
+    refused = refusals(row)
+    if refused:
+        raise ValidationError(refused)
+    record(row)
+    row.delete()
 
 
 def admin_delete_url(row) -> str | None:

@@ -609,6 +609,43 @@ def test_issue_edit_over_someone_elses_change_names_them_and_what_they_changed(
     assert CrossThemeIssue.objects.get().ask == "Their ask"
 
 
+def test_issue_edit_over_someone_elses_change_shows_stored_and_keeps_mine(signed_in, partnership_a):
+    """After a conflict the boxes the person did not touch show what is stored now (a
+    group of checkboxes too); the box in conflict keeps theirs, told about the stored
+    value; a box they changed without conflict keeps theirs and what was first shown."""
+    raiser, other, third = (ThemeGroupFactory(partnership=partnership_a) for _ in range(3))
+    issue, _ = services.issue_save(
+        partnership=partnership_a,
+        by=UserFactory(),
+        values={"title": "Alcohol", "issue": "Late licences", "raised_by": raiser,
+                "affects": [other, third], "ask": "Their ask", "status": "open"},
+    )  # fmt: skip
+    shown = {
+        "title": "Alcohol",
+        "issue": "Late licences",
+        "status": "open",
+        "raised_by": str(raiser.pk),
+        "affects": [str(other.pk)],
+        "ask": "The ask first shown",
+    }
+    data = {**shown, "title": "Drink", "ask": "My ask"}
+    data.update({f"initial-{k}": v for k, v in shown.items()})
+    edit = reverse("actions:issue_edit", args=["partnership-a", issue.pk])
+
+    form = signed_in.post(edit, data).context["form"]
+
+    both = [str(other.pk), str(third.pk)]
+    assert (form.data.getlist("affects"), form.data.getlist("initial-affects")) == (both, both)
+    assert (form.data["ask"], form.data["initial-ask"]) == ("My ask", "Their ask")
+    assert (form.data["title"], form.data["initial-title"]) == ("Drink", "Alcohol")
+    assert (form.data["raised_by"], form.data["initial-raised_by"]) == ((str(raiser.pk),) * 2)
+    again = {key: form.data.getlist(key) for key in form.data if key != "csrfmiddlewaretoken"}
+    assert signed_in.post(edit, again).status_code == 302
+    issue.refresh_from_db()
+    assert (issue.title, issue.ask) == ("Drink", "My ask")
+    assert set(issue.affects.all()) == {other, third}
+
+
 def test_issue_save_refuses_an_issue_affecting_only_its_raiser(partnership_a, officer_a):
     raiser = ThemeGroupFactory(partnership=partnership_a)
     other = ThemeGroupFactory(partnership=partnership_a)

@@ -352,8 +352,15 @@ def test_the_partnership_read_with_the_session_is_given_once_then_read_afresh(rf
 
 def test_a_signed_out_reader_of_a_public_report_list_reads_the_partnership_alone(client):
     partnership = PartnershipFactory(reports_public=True)
-    response = client.get(f"/p/{partnership.slug}/reports/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/p/{partnership.slug}/reports/")
+
     assert response.status_code == 200
+    assert len(queries) == 2  # the partnership, then its reports
+    first = queries.captured_queries[0]["sql"]
+    assert "core_partnership" in first
+    assert "core_session" not in first and "auth_user" not in first
 
 
 def test_a_members_roles_come_with_the_session_and_are_read_afresh_each_request(client):

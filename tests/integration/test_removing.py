@@ -410,11 +410,32 @@ def test_removing_checks_again_with_the_row_locked(partnership_a):
     assert not CommissioningChange.objects.filter(new__isnull=True).exists()
 
 
-def test_a_row_removed_already_is_said_so(partnership_a):
-    risk = RiskFactory(partnership=partnership_a)
-    Risk.objects.filter(pk=risk.pk).delete()
-    with pytest.raises(ValidationError, match="removed this risk already"):
-        action_services.row_remove(row=risk, by=None)
+def test_removing_an_action_checks_again_with_the_row_locked(partnership_a, officer_a):
+    action = ActionFactory(
+        objective=ObjectiveFactory(plan=ActionPlanFactory(partnership=partnership_a))
+    )
+    assert action_services.removal_refusals(action) == []
+    action_services.action_update_add(
+        action=action, status="green", text="Done.", by=officer_a, date=datetime.date(2016, 10, 1)
+    )
+    with pytest.raises(ValidationError, match="1 update"):
+        action_services.row_remove(row=action, by=None)
+    assert Action.objects.filter(pk=action.pk).exists()
+    assert not ActionsChange.objects.filter(new__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("factory", "services", "noun"),
+    [
+        (RiskFactory, action_services, "risk"),
+        (FundingStreamFactory, commissioning_services, "funding stream"),
+    ],
+)
+def test_a_row_removed_already_is_said_so(partnership_a, factory, services, noun):
+    row = factory(partnership=partnership_a)
+    type(row).objects.filter(pk=row.pk).delete()
+    with pytest.raises(ValidationError, match=f"removed this {noun} already"):
+        services.row_remove(row=row, by=None)
 
 
 # Published reports -------------------------------------------------------------
