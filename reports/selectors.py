@@ -133,9 +133,9 @@ def locked_figures(
 
 def locked_figures_printed(
     entries: Iterable[tuple[Indicator, datetime.date]],
-) -> tuple[list[tuple[Indicator, datetime.date, str]], dict[tuple[int, datetime.date], object]]:
-    """`locked_figures`, and for each locked pair the figure the last report covering it
-    printed (None for a blank: a figure entered now is a late return, `is_late_return`),
+) -> tuple[list[tuple[Indicator, datetime.date, Lock]], dict[tuple[int, datetime.date], object]]:
+    """Each locked pair with why (`figure_lock`), and for each the figure the last report
+    covering it printed (None for a blank: a figure entered now is a late return, `is_late_return`),
     keyed by (indicator id, period); a period it did not print (a rated target's baseline
     year) is left out. The next report lists a change against that report's figures.
     Two queries, and one more when any pair is locked (what those reports printed)."""
@@ -150,7 +150,7 @@ def locked_figures_printed(
         values = (entry or {}).get("values", {})
         if period.isoformat() in values:
             printed[(indicator.pk, period)] = values[period.isoformat()]
-    return [(i, p, lock.first.title) for i, p, lock in locking], printed
+    return locking, printed
 
 
 @dataclass(frozen=True)
