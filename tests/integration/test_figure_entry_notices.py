@@ -320,6 +320,76 @@ def test_year_grid_of_a_rated_targets_baseline_says_so(
     assert "The published report" not in before
 
 
+def _change_target(indicator, baseline_year, reason=""):
+    from indicators.services import target_set
+
+    target_set(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=baseline_year,
+        by=None,
+        reason=reason,
+    )
+
+
+@pytest.mark.django_db
+def test_a_change_target_set_before_publishing_locks_its_baseline(
+    client, officer_a, hate_crime, partnership_a
+):
+    _change_target(hate_crime, 2014)
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a, "2014-06"))
+
+    assert BASELINE_TAG in table_row(response, "Police recorded hate crime")
+    assert "rated SP 09" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_a_change_target_set_after_publishing_locks_nothing(
+    client, officer_a, published, hate_crime, partnership_a
+):
+    """Review finding: a change target set after the report was published (which printed
+    none) locked its baseline year, and the notice said the report "rated" it."""
+    _change_target(hate_crime, 2014, reason="agreed by the board")
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2014-06")
+
+    response = client.get(url)
+    grid = page_text(client.get(grid_url(hate_crime, 2014)))
+    saved = client.post(url, form_data(response) | {f"i{hate_crime.pk}-v": "30"})
+
+    assert "The published report" not in page_text(response)
+    assert "Baseline<span" not in response.text
+    assert "The published report" not in grid
+    assert saved.status_code == 302
+    assert Actual.objects.get(indicator=hate_crime, period=JUNE_2014).value == 30
+
+
+@pytest.mark.django_db
+def test_a_change_targets_baseline_moved_after_publishing_locks_the_one_rated(
+    client, officer_a, hate_crime, partnership_a
+):
+    """The report rated the target set as a change on 2013/14: moved to 2014/15 since, the
+    year it was worked out from stays locked and the new baseline is not."""
+    _change_target(hate_crime, 2013)
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    _change_target(hate_crime, 2014, reason="baseline corrected")
+    client.force_login(officer_a)
+
+    rated = client.get(sheet_url(partnership_a, "2013-06"))
+    moved = client.get(sheet_url(partnership_a, "2014-06"))
+
+    assert BASELINE_TAG in table_row(rated, "Police recorded hate crime")
+    assert "set as a change on 2013/14" in page_text(rated)
+    assert "Baseline<span" not in moved.text
+
+
 RATED_BASELINE = (
     "the baseline year of SP 09's target for 2016/17, which the published report "
     "“Hate crime update” rated"
