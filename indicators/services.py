@@ -103,9 +103,11 @@ class FigureConflict(Exception):
 
 
 class FigureLocked(Exception):
-    """A figure in a period a published report covers was changed, or entered late (the
-    report had none: ``late``, the (indicator pk, period) pairs stored with no figure),
-    without a reason. Its message is the reason prompt the figure pages show."""
+    """A figure a published report froze (`reports.selectors.figure_lock`: ``locked``, each
+    figure's indicator, period and lock) was changed, or entered late (the report had none:
+    ``late``, the (indicator pk, period) pairs stored with no figure), without a reason.
+    Its message is the reason prompt the figure pages show, saying why each is locked: a
+    report covers its period, or it is in the baseline year of a change target one rated."""
 
     def __init__(self, locked: list, late: frozenset = frozenset()):
         self.locked = locked
@@ -121,16 +123,68 @@ class FigureLocked(Exception):
             asks.append(_plural(entered, "the late figure", "the late figures") + f" for {names}")
             it = ("the late figure", "the late figures") if changed else ("it", "them")
             lists.append(_plural(entered, f"{it[0]} as a late return", f"{it[1]} as late returns"))
-        quarterly = any(i.frequency == Indicator.Frequency.QUARTERLY for i, _, _ in locked)
-        noun = "period" if quarterly else "month"
-        covers = f"this {noun}" if len(locked) == 1 else f"these {noun}s"
         # One reason box: the report prints its reason against revisions and late returns
         # alike, so an officer giving one for both is told so.
         both = ", each with the reason you give" if changed and entered else ""
         super().__init__(
-            f"Give a reason for {' and for '.join(asks)}: a published report covers {covers}, "
+            f"Give a reason for {' and for '.join(asks)}: {_why_locked(locked, dict(named))}, "
             f"and the next report will list {' and '.join(lists)}{both}"
         )
+
+
+def _why_locked(locked: list, names: dict) -> str:
+    """Why these figures need a reason: "a published report covers this month", or of a
+    rated change target's baseline year "it is in 2014/15, the baseline year of SP 09's
+    target for 2016/17, which the published report “Update” rated"; each figure named
+    when the reasons differ."""
+    covered = [(i, p) for i, p, lock in locked if lock.why == "published"]
+    rated: dict = {}  # (the version that rated it, its year, the baseline) -> figures
+    for i, p, lock in locked:
+        if lock.why == "baseline":
+            start = i.partnership.fy_start_month
+            frozen = max(lock.rating, key=lambda frozen: frozen.published_at)
+            year = periods.financial_year_of(frozen.period, start)
+            key = (frozen, year, periods.financial_year_of(p, start), start)
+            rated.setdefault(key, []).append((i, p))
+    alone = len(covered) == len(locked) or (len(rated) == 1 and not covered)
+    reasons = []
+    if covered:
+        if alone:
+            quarterly = any(i.frequency == Indicator.Frequency.QUARTERLY for i, _ in covered)
+            noun = "period" if quarterly else "month"
+            which = f"this {noun}" if len(covered) == 1 else f"these {noun}s"
+        else:
+            which = ", ".join(names[(i.pk, p)] for i, p in covered)
+        reasons.append(f"a published report covers {which}")
+    for (frozen, year, baseline, start), figures in rated.items():
+        if alone:
+            which = "it is" if len(figures) == 1 else "they are"
+        else:
+            which = ", ".join(names[(i.pk, p)] for i, p in figures)
+            which += " is" if len(figures) == 1 else " are"
+        reasons.append(
+            f"{which} in {periods.fy_label(baseline, start)}, "
+            f"{rated_baseline_words([i.code for i, _ in figures], frozen, year, start)}"
+        )
+    return "; ".join(reasons)
+
+
+def rated_baseline_words(
+    codes: list[str], frozen, year: int, start: int, quotes: str = "“”"
+) -> str:
+    """ "the baseline year of SP 09's target for 2016/17, which the published report
+    “Update” rated": why a figure of that year needs a reason (``codes``: the indicators,
+    ``frozen``: the version that rated their targets of ``year``), as the figure pages'
+    refusal and, with plain quotes, the import's say it."""
+    codes = list(dict.fromkeys(codes))
+    label = periods.fy_label(year, start)
+    targets = (
+        f"{codes[0]}'s target for {label}"
+        if len(codes) == 1
+        else f"the targets for {label} of {joined(codes)}"
+    )
+    title = f"{quotes[0]}{frozen.title}{quotes[1]}"
+    return f"the baseline year of {targets}, which the published report {title} rated"
 
 
 def _named(locked: list) -> list[tuple[tuple[int, datetime.date], str]]:

@@ -11,13 +11,18 @@ from functools import lru_cache
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Value,
     When,
 )
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from csp_portal.core.models import Partnership, ThemeGroup
@@ -52,24 +57,77 @@ def covered_periods(period: datetime.date, fy_start_month: int) -> list[datetime
     )
 
 
-def baseline_years(indicator_ids: Iterable[int]) -> dict[tuple[int, int], int]:
-    """(indicator id, financial year) -> the earlier year its target for that year is a
-    change on: a report that rated the indicator against it printed a target worked out
-    from that year's figures, so they are locked as its own months are. One query."""
+# A target's baseline years over time: each (until when, the year it was a change on then,
+# None when it was no change target), oldest first; the last (until None) as it is now.
+BaselineHistory = tuple[tuple[datetime.datetime | None, int | None], ...]
+
+
+def baseline_years(indicator_ids: Iterable[int]) -> dict[tuple[int, int], BaselineHistory]:
+    """(indicator id, financial year) -> the earlier years its target for that year has
+    been a change on (`BaselineHistory`): a report that rated the indicator against it
+    printed a target worked out from the figures of the baseline year it had when the
+    report was published (`baseline_at`), so they are locked as its own months are; one
+    set or moved since, the report never printed. One query: the change targets now and
+    the audit trail of each target change (a target kept from before the trail counts as
+    set all along)."""
+    ids = list(indicator_ids)
+    kind = Target.Kind.CHANGE_PCT
+    now = Target.objects.filter(
+        indicator_id__in=ids, kind=kind, baseline_year__isnull=False
+    ).values_list(
+        "indicator_id",
+        "financial_year",
+        "baseline_year",
+        "kind",
+        Value(None, output_field=DateTimeField()),
+    )
+    before = FigureChange.objects.filter(
+        indicator_id__in=ids, subject=FigureChange.Subject.TARGET, period__isnull=True
+    ).values_list(
+        "indicator_id",
+        "financial_year",
+        Cast(KT("old__baseline_year"), IntegerField()),
+        KT("old__kind"),
+        "changed_at",
+    )
+    current: dict[tuple[int, int], int] = {}
+    changes: dict[tuple[int, int], list] = {}
+    # Unordered: a union's parts take no ORDER BY (the models order by default).
+    for indicator_id, year, baseline, was, at in now.order_by().union(before.order_by(), all=True):
+        if at is None:
+            current[(indicator_id, year)] = baseline
+        else:  # until this change, the target was this
+            changes.setdefault((indicator_id, year), []).append(
+                (at, baseline if was == kind else None)
+            )
     return {
-        (indicator_id, year): baseline
-        for indicator_id, year, baseline in Target.objects.filter(
-            indicator_id__in=list(indicator_ids),
-            kind=Target.Kind.CHANGE_PCT,
-            baseline_year__isnull=False,
-        ).values_list("indicator_id", "financial_year", "baseline_year")
+        key: (*sorted(changes.get(key, ()), key=lambda change: change[0]), (None, current.get(key)))
+        for key in current.keys() | changes.keys()
     }
+
+
+def baseline_at(history: BaselineHistory, at: datetime.datetime) -> int | None:
+    """The baseline year a target had at ``at`` (`baseline_years`)."""
+    for until, baseline in history:
+        if until is None or until > at:
+            return baseline
+    return None
 
 
 def _baseline_months(
     frozen: Frozen, indicator_id: int, start: int, baselines: Mapping[tuple[int, int], int]
 ) -> frozenset[datetime.date]:
     baseline = baselines.get((indicator_id, periods.financial_year_of(frozen.period, start)))
+    return frozenset(periods.fy_months(baseline, start)) if baseline is not None else frozenset()
+
+
+def _rated_months(
+    frozen: Frozen, indicator_id: int, start: int, baselines: Mapping[tuple, BaselineHistory]
+) -> frozenset[datetime.date]:
+    """The months of the baseline year of the change target ``frozen`` rated the
+    indicator against, as the target was when it was published."""
+    history = baselines.get((indicator_id, periods.financial_year_of(frozen.period, start)))
+    baseline = baseline_at(history, frozen.published_at) if history else None
     return frozenset(periods.fy_months(baseline, start)) if baseline is not None else frozenset()
 
 
@@ -133,9 +191,9 @@ def locked_figures(
 
 def locked_figures_printed(
     entries: Iterable[tuple[Indicator, datetime.date]],
-) -> tuple[list[tuple[Indicator, datetime.date, str]], dict[tuple[int, datetime.date], object]]:
-    """`locked_figures`, and for each locked pair the figure the last report covering it
-    printed (None for a blank: a figure entered now is a late return, `is_late_return`),
+) -> tuple[list[tuple[Indicator, datetime.date, Lock]], dict[tuple[int, datetime.date], object]]:
+    """Each locked pair with why (`figure_lock`), and for each the figure the last report
+    covering it printed (None for a blank: a figure entered now is a late return, `is_late_return`),
     keyed by (indicator id, period); a period it did not print (a rated target's baseline
     year) is left out. The next report lists a change against that report's figures.
     Two queries, and one more when any pair is locked (what those reports printed)."""
@@ -150,7 +208,7 @@ def locked_figures_printed(
         values = (entry or {}).get("values", {})
         if period.isoformat() in values:
             printed[(indicator.pk, period)] = values[period.isoformat()]
-    return [(i, p, lock.first.title) for i, p, lock in locking], printed
+    return locking, printed
 
 
 @dataclass(frozen=True)
@@ -192,21 +250,22 @@ def figure_lock(
     period: datetime.date,
     fy_start_month: int,
     published: Sequence[Frozen],
-    baselines: Mapping[tuple[int, int], int],
+    baselines: Mapping[tuple[int, int], BaselineHistory],
 ) -> Lock | None:
     """The rule for whether a figure needs a reason to change, and why (None: it does
     not). The figure stored at ``period`` is frozen by each of its partnership's
     ``published`` versions (`frozen_by`) that showed the indicator and either covers the
     period (a quarterly figure once its quarter has ended by the report's month) or rated
-    the indicator against a change target whose baseline year holds it (``baselines``:
-    `baseline_years`). Saving checks it, and the figure pages' notices say it. No query."""
+    the indicator against a change target whose baseline year, as the target stood when
+    it was published, holds it (``baselines``: `baseline_years`). Saving checks it, and
+    the figure pages' notices say it. No query."""
     ends = periods.last_month_of(period, frequency)
     covering, rating, froze = [], [], []
     for frozen in published:
         if not frozen.shows(indicator_id):
             continue
         covers = ends in _covered(frozen.period, fy_start_month)
-        rated = period in _baseline_months(frozen, indicator_id, fy_start_month, baselines)
+        rated = period in _rated_months(frozen, indicator_id, fy_start_month, baselines)
         if covers:
             covering.append(frozen)
         if rated:

@@ -25,6 +25,7 @@ from ..services import (
     TargetLocked,
     TargetMonitored,
     figure_snapshot,
+    rated_baseline_words,
     target_set,
     targets_kept_words,
 )
@@ -36,10 +37,12 @@ BATCH = 5000
 
 
 def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indicator], ctx) -> bool:
-    """Whether any figure the import would add (``changing``'s flag) or change is in a month
-    a published report covers: each is a row error naming the report (one query per chunk),
-    in row order. On the month sheet such a change needs a reason, which a file cannot
-    give. A note alone may change: the report shows figures, not notes."""
+    """Whether any figure the import would add (``changing``'s flag) or change is locked
+    (`reports.selectors.figure_lock`: a published report covers its month, or it is in the
+    baseline year of a change target one rated): each is a row error naming the report and
+    why (one query per chunk), in row order. On the month sheet such a change needs a
+    reason, which a file cannot give. A note alone may change: the report shows figures,
+    not notes."""
     # Reports build on indicators, not the reverse.
     from reports.selectors import baseline_years, figure_lock, frozen_by
 
@@ -71,15 +74,33 @@ def _locked(changing: list[tuple[int, dict, bool]], indicators: dict[int, Indica
         if lock is not None:
             where = f"{indicator.code} {item['period']:%Y-%m}"
             title = lock.first.title
-            ctx.error_at(
-                "actuals",
-                item["row"],
-                f"{where} has no figure in the published report '{title}'; "
-                "enter it on the month sheet with a reason (a late figure)"
-                if added
-                else f"{where} is in the published report '{title}'; "
-                "change it on the month sheet with a reason",
-            )
+            if lock.why == "baseline":  # a rated change target's, which no report covers
+                start = partnerships[indicator.partnership_id].fy_start_month
+                frozen = max(lock.rating, key=lambda frozen: frozen.published_at)
+                rated = rated_baseline_words(
+                    [indicator.code],
+                    frozen,
+                    periods.financial_year_of(frozen.period, start),
+                    start,
+                    quotes="''",
+                )
+                baseline = periods.fy_label(periods.financial_year_of(item["period"], start), start)
+                message = f"{where} is in {baseline}, {rated}; " + (
+                    "enter it on the month sheet with a reason (a late figure)"
+                    if added
+                    else "change it on the month sheet with a reason"
+                )
+            elif added:
+                message = (
+                    f"{where} has no figure in the published report '{title}'; "
+                    "enter it on the month sheet with a reason (a late figure)"
+                )
+            else:
+                message = (
+                    f"{where} is in the published report '{title}'; "
+                    "change it on the month sheet with a reason"
+                )
+            ctx.error_at("actuals", item["row"], message)
             found = True
     return found
 

@@ -320,6 +320,175 @@ def test_year_grid_of_a_rated_targets_baseline_says_so(
     assert "The published report" not in before
 
 
+def _change_target(indicator, baseline_year, reason=""):
+    from indicators.services import target_set
+
+    target_set(
+        indicator=indicator,
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(5),
+        baseline_year=baseline_year,
+        by=None,
+        reason=reason,
+    )
+
+
+@pytest.mark.django_db
+def test_a_change_target_set_before_publishing_locks_its_baseline(
+    client, officer_a, hate_crime, partnership_a
+):
+    _change_target(hate_crime, 2014)
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    client.force_login(officer_a)
+
+    response = client.get(sheet_url(partnership_a, "2014-06"))
+
+    assert BASELINE_TAG in table_row(response, "Police recorded hate crime")
+    assert "rated SP 09" in page_text(response)
+
+
+@pytest.mark.django_db
+def test_a_change_target_set_after_publishing_locks_nothing(
+    client, officer_a, published, hate_crime, partnership_a
+):
+    """Review finding: a change target set after the report was published (which printed
+    none) locked its baseline year, and the notice said the report "rated" it."""
+    _change_target(hate_crime, 2014, reason="agreed by the board")
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2014-06")
+
+    response = client.get(url)
+    grid = page_text(client.get(grid_url(hate_crime, 2014)))
+    saved = client.post(url, form_data(response) | {f"i{hate_crime.pk}-v": "30"})
+
+    assert "The published report" not in page_text(response)
+    assert "Baseline<span" not in response.text
+    assert "The published report" not in grid
+    assert saved.status_code == 302
+    assert Actual.objects.get(indicator=hate_crime, period=JUNE_2014).value == 30
+
+
+@pytest.mark.django_db
+def test_a_change_targets_baseline_moved_after_publishing_locks_the_one_rated(
+    client, officer_a, hate_crime, partnership_a
+):
+    """The report rated the target set as a change on 2013/14: moved to 2014/15 since, the
+    year it was worked out from stays locked and the new baseline is not."""
+    _change_target(hate_crime, 2013)
+    report = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    report_services.report_publish(report=report, by=None)
+    _change_target(hate_crime, 2014, reason="baseline corrected")
+    client.force_login(officer_a)
+
+    rated = client.get(sheet_url(partnership_a, "2013-06"))
+    moved = client.get(sheet_url(partnership_a, "2014-06"))
+
+    assert BASELINE_TAG in table_row(rated, "Police recorded hate crime")
+    assert "set as a change on 2013/14" in page_text(rated)
+    assert "Baseline<span" not in moved.text
+
+
+RATED_BASELINE = (
+    "the baseline year of SP 09's target for 2016/17, which the published report "
+    "“Hate crime update” rated"
+)
+
+
+@pytest.mark.django_db
+def test_saving_a_rated_targets_baseline_without_a_reason_says_why_it_is_locked(
+    client, officer_a, rated_on_2014, hate_crime, partnership_a
+):
+    """Review finding: the refusal said "a published report covers this month" of a month
+    no report covers, locked only as the baseline of a change target a report rated."""
+    actuals_create(hate_crime, {JUNE_2014: 20})
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2014-06")
+
+    refused = client.post(url, form_data(client.get(url)) | {f"i{hate_crime.pk}-v": "30"})
+
+    assert error_summary(refused)[0] == (
+        f"Give a reason for changing SP 09 June 2014: it is in 2014/15, {RATED_BASELINE}, and "
+        "the next report will list the change as a revision"
+    )
+    assert "covers" not in error_summary(refused)[0]
+
+
+@pytest.mark.django_db
+def test_saving_a_month_locked_both_ways_gives_each_figure_its_reason(
+    client, officer_a, rated_on_2014, hate_crime, partnership_a
+):
+    # SP 10 in a report covering June 2014 that did not show SP 09 (another theme group).
+    asb = IndicatorFactory(partnership=partnership_a, code="SP 10", title="ASB")
+    actuals_create(asb, {JUNE_2014: 12, datetime.date(2015, 6, 1): 14})
+    actuals_create(hate_crime, {JUNE_2014: 20})
+    asb_update = ReportFactory(
+        partnership=partnership_a,
+        title="ASB update",
+        period=datetime.date(2015, 6, 1),
+        theme_group=asb.theme_group,
+    )
+    report_services.report_publish(report=asb_update, by=None)
+    client.force_login(officer_a)
+    url = sheet_url(partnership_a, "2014-06")
+    changed = {f"i{hate_crime.pk}-v": "30", f"i{asb.pk}-v": "13"}
+
+    refused = client.post(url, form_data(client.get(url)) | changed)
+
+    assert error_summary(refused)[0] == (
+        "Give a reason for changing SP 09 June 2014, SP 10 June 2014: a published report "
+        f"covers SP 10 June 2014; SP 09 June 2014 is in 2014/15, {RATED_BASELINE}, and the "
+        "next report will list the changes as revisions"
+    )
+
+
+@pytest.mark.django_db
+def test_saving_a_rated_targets_baseline_on_the_year_grid_says_why_it_is_locked(
+    client, officer_a, rated_on_2014, hate_crime
+):
+    actuals_create(hate_crime, {JUNE_2014: 20})
+    client.force_login(officer_a)
+    url = grid_url(hate_crime, 2014)
+    changed = {"m2014-06-v": "30", "m2014-07-v": "31"}
+
+    refused = client.post(url, form_data(client.get(url)) | changed)
+
+    assert error_summary(refused)[0] == (
+        "Give a reason for changing SP 09 June 2014 and for the late figure for SP 09 July "
+        f"2014: they are in 2014/15, {RATED_BASELINE}, and the next report will list the "
+        "change as a revision and the late figure as a late return, each with the reason "
+        "you give"
+    )
+
+
+@pytest.mark.django_db
+def test_import_refusing_a_rated_targets_baseline_says_why_it_is_locked(
+    tmp_path, rated_on_2014, hate_crime, partnership_a
+):
+    from indicators import importing
+    from tests.integration.test_import import write_csv
+
+    actuals_create(hate_crime, {JUNE_2014: 20})
+    row = {"partnership": partnership_a.slug, "indicator": "SP 09"}
+    write_csv(
+        tmp_path,
+        "actuals",
+        [{**row, "period": "2014-06", "value": "30"}, {**row, "period": "2014-07", "value": "31"}],
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(tmp_path, by=None)
+
+    rated = RATED_BASELINE.replace("“", "'").replace("”", "'")
+    assert failed.value.report.errors == [
+        f"actuals.csv row 2: SP 09 2014-06 is in 2014/15, {rated}; change it on the month "
+        "sheet with a reason",
+        f"actuals.csv row 3: SP 09 2014-07 is in 2014/15, {rated}; enter it on the month "
+        "sheet with a reason (a late figure)",
+    ]
+
+
 @pytest.mark.django_db
 def test_conflict_in_a_locked_month_asks_for_the_reason_at_once(
     client, officer_a, published, hate_crime
