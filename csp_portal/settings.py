@@ -57,10 +57,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 # Names under which only this machine reaches the site (Django's test client sends
 # "testserver").
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
-if DEBUG and "DJANGO_DEBUG" not in os.environ and set(ALLOWED_HOSTS) - LOCAL_HOSTS:
-    # Debugging is the default so that development needs nothing set; a server others
-    # reach must not inherit it (tracebacks shown to anyone, sessions signed with the
-    # development key, reset mail printed instead of sent).
+if DEBUG and not os.environ.get("DJANGO_DEBUG", "").strip() and set(ALLOWED_HOSTS) - LOCAL_HOSTS:
+    # Debugging is the default (DJANGO_DEBUG unset or blank, as env_bool reads it) so that
+    # development needs nothing set; a server others reach must not inherit it (tracebacks
+    # shown to anyone, sessions signed with the development key, reset mail printed).
     raise ImproperlyConfigured(
         "DJANGO_ALLOWED_HOSTS names "
         + ", ".join(sorted(set(ALLOWED_HOSTS) - LOCAL_HOSTS))

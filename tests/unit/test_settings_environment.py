@@ -17,8 +17,12 @@ def start(**variables) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True)
 
 
-def test_a_public_host_without_debug_set_refuses_to_start():
-    result = start(DJANGO_ALLOWED_HOSTS="csp.example.gov.uk,localhost")
+@pytest.mark.parametrize("debug", [None, ""])
+def test_a_public_host_without_debug_set_refuses_to_start(debug):
+    variables = {"DJANGO_ALLOWED_HOSTS": "csp.example.gov.uk,localhost"}
+    if debug is not None:
+        variables["DJANGO_DEBUG"] = debug  # blank, as an env file may leave it
+    result = start(**variables)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS names csp.example.gov.uk but DJANGO_DEBUG is not set" in (
         result.stderr
