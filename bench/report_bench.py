@@ -1,6 +1,6 @@
-"""Report pages and publishing: server time and queries of the draft (preview) page and the
-published page, a bare Django view as the floor in the same run, and the time of each
-publishing step, for 10, 30 and 100 indicators.
+"""Report pages and publishing: server time and queries of the draft (preview) page, the
+publish page and the published page, a bare Django view as the floor in the same run, and
+the time of each publishing step, for 10, 30 and 100 indicators.
 
     .venv/bin/python bench/report_bench.py [--database sqlite|postgresql] [--pages-only]
 
@@ -169,6 +169,8 @@ def main() -> None:
             publish = services.report_publish(
                 report=report, by=admin, documents=not args.pages_only
             )
+            # Its publish page, which then lists what has changed since that version.
+            publish_page = measure(f"{base}/publish/")
             published = measure(f"{base}/")
             # The same page to a panel member, its usual reader (their role read as well).
             member = measure(f"{base}/", panel_member_of(partnership))
@@ -178,7 +180,9 @@ def main() -> None:
             public = measure(f"{base}/", Client(HTTP_HOST="127.0.0.1"))
             page = measure("/accessibility/")
             least = measure(f"/bench-least/{partnership.slug}/")
-            rows.append((size, least, page, draft, published, member, public, publish.timings))
+            rows.append(
+                (size, least, page, draft, publish_page, published, member, public, publish.timings)
+            )
 
     print(
         "floor: a bare view answering 'ok' through the site's middleware.\n"
@@ -188,9 +192,11 @@ def main() -> None:
         "layout: the accessibility statement, the site's layout with no work of its own.\n"
         "first: nothing cached (the first view after the data changed); again: every later\n"
         "view until the next change, with both floors timed beside each run (the ratios are\n"
-        "the medians of each run's own). Queries: first/again. published: to an admin;\n"
-        "member: to a panel member of the partnership (their role read too); public: to\n"
-        "someone signed out (the partnership's reports made public; no session or user).\n"
+        "the medians of each run's own). Queries: first/again. publish: the publish page (its\n"
+        "warnings are kept with the draft's, so after the preview it is as quick as again).\n"
+        "published: to an admin; member: to a panel member of the partnership (their role\n"
+        "read too); public: to someone signed out (the partnership's reports made public;\n"
+        "no session or user).\n"
     )
     for label, which in (("wall-clock", 0), ("CPU", 1)):
         print(f"{label} ms, median:")
@@ -198,8 +204,8 @@ def main() -> None:
             f"{'indicators':>10} {'':>9} {'first':>7} {'again':>6} {'floor':>6} "
             f"{'signed-in':>9} {'x floor':>7} {'x signed-in':>11} {'queries':>8}"
         )
-        for size, *pages in (r[:7] for r in rows):
-            names = ("least", "layout", "draft", "published", "member", "public")
+        for size, *pages in (r[:8] for r in rows):
+            names = ("least", "layout", "draft", "publish", "published", "member", "public")
             for name, got in zip(names, pages, strict=True):
                 t = got[which]
                 print(

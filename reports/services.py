@@ -522,20 +522,36 @@ def _fill(pk: int) -> Exception | None:
 def publish_checks(report: Report, snapshot: dict) -> dict:
     """What an editor is told before publishing, without being stopped: red indicators with
     no open action, no figures, cover sheet gaps and the text checks' warnings."""
+    return {**publish_findings(report, snapshot), "text_warnings": checks.report_warnings(snapshot)}
+
+
+def publish_findings(report: Report, snapshot: dict) -> dict:
+    """What the publish page shows of the report as it would be published now, but for the
+    text checks' warnings (kept apart: the preview shows them too): ``publish_checks``'
+    other findings, each red indicator by its id, title and code alone, what has changed
+    since the last report (``publish_changes``) and the months the report covers. Small,
+    so it is kept between requests under the draft's key (reports/views.py)."""
     context = rendering.document_context(snapshot)
     # An overview's indicators are its partnerships': their reds count as the report's own.
     covered = [e for block in snapshot.get("overview", []) for e in block["indicators"]]
     red = [e for e in [*snapshot["indicators"].values(), *covered] if e["status"] == "red"]
+    without_action = context["red_without_action"] + [
+        e for e in covered if e["status"] == "red" and not _open_action(e)
+    ]
     return {
-        "red_without_action": context["red_without_action"]
-        + [e for e in covered if e["status"] == "red" and not _open_action(e)],
+        "red_without_action": [
+            {"id": e.get("id"), "title": e["title"], "code": e["code"]} for e in without_action
+        ],
         "any_red": bool(red),
         # A report with no figure for its months has no findings: warn, not refuse. One
         # before the first quarter ends may table last year's quarters alone.
         "no_figures": not snapshot.get("figures_to_date", bool(snapshot["indicators"]))
         and report.kind != Report.Kind.OVERVIEW,
         "cover_gaps": _cover_gaps(report, context["implications_given"]),
-        "text_warnings": checks.report_warnings(snapshot),
+        **publish_changes(snapshot),
+        "span_label": snapshot["span_label"],
+        "period_label": snapshot["period_label"],
+        "has_indicators": bool(snapshot["indicators"]),
     }
 
 

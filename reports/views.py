@@ -275,7 +275,7 @@ def report_preview(request, slug, pk):
     # which the shared cache would copy on every view.
     document = STORED_DOCUMENTS.get(f"{key}:document")
     if document is None:
-        document = _draft(report or _report(partnership, pk), f"{key}:checks")
+        document = _draft(report or _report(partnership, pk), key)
         STORED_DOCUMENTS.set(f"{key}:document", document)
     if layout is None:
         layout = render_to_string(
@@ -310,12 +310,25 @@ _draft_names = PreparedRows(
 )
 
 
-def _draft(report: Report, checks_key: str) -> bytes:
-    """The draft report's HTML (rendered by our own template, escaped there) as sent; the
-    warnings about its text are stored under ``checks_key`` from the same snapshot."""
+def _draft(report: Report, key: str) -> bytes:
+    """The draft report's HTML (rendered by our own template, escaped there) as sent; what
+    the preview and the publish page warn of is stored under the draft's ``key`` from the
+    same snapshot (`_draft_warnings`)."""
     snapshot = services.report_snapshot(report)
-    cache.set(checks_key, checks.report_warnings(snapshot))
+    cache.set_many(_draft_warnings(report, snapshot, key))
     return rendering.render_document(snapshot).encode()
+
+
+def _draft_warnings(report: Report, snapshot: dict, key: str, *, made: tuple = ()) -> dict:
+    """What the preview and the publish page warn of, under the draft's ``key``: the text
+    checks' warnings (``key:checks``, the slow part) and the publish page's other findings
+    (``key:publish``); those named in ``made`` are already stored and not made again."""
+    warnings = {}
+    if f"{key}:checks" not in made:
+        warnings[f"{key}:checks"] = checks.report_warnings(snapshot)
+    if f"{key}:publish" not in made:
+        warnings[f"{key}:publish"] = services.publish_findings(report, snapshot)
+    return warnings
 
 
 def _draft_key(pk: int, updated_at, kind: str, partnership: Partnership) -> str:
@@ -381,26 +394,34 @@ def report_publish(request, slug, pk):
 def _publish_page(request, partnership, report, versions, form: PublishForm) -> HttpResponse:
     """The publish page: what the editor is warned of, and the reason asked for a later
     version (with its error, when the form came back without one), after what has changed
-    since the last report (the one reason those changes give, if only one does, offered)."""
-    snapshot = services.report_snapshot(report)
-    changed = services.publish_changes(snapshot) if versions else {"changes": []}
-    if changed.get("offered_reason") and "reason" in form.fields and not form.is_bound:
-        form.initial["reason"] = changed["offered_reason"]
-    found = services.publish_checks(report, snapshot)
+    since the last report (the one reason those changes give, if only one does, offered).
+
+    The warnings are the draft's, kept under its key (`_draft_key`: the report's fields,
+    the data version and the date), which the preview stores as it builds the draft: the
+    report is built here only when neither page has been read since the last change."""
+    key = _draft_key(report.pk, report.updated_at, report.kind, partnership)
+    kept = cache.get_many([f"{key}:checks", f"{key}:publish"])
+    if len(kept) < 2:
+        made = _draft_warnings(report, services.report_snapshot(report), key, made=tuple(kept))
+        cache.set_many(made)
+        kept |= made
+    found = kept[f"{key}:publish"]
+    if found["offered_reason"] and versions and "reason" in form.fields and not form.is_bound:
+        form.initial["reason"] = found["offered_reason"]
     return render(
         request,
         "reports/report_publish.html",
         {
-            "changes": changed["changes"],
             "partnership": partnership,
             "report": report,
             **found,
+            "changes": found["changes"] if versions else [],
+            "text_warnings": kept[f"{key}:checks"],
             "red_without_action": sources.corrective_action_links(
                 found["red_without_action"],
                 report.period,
                 lambda other: has_access(request.user, other, Access.EDIT),
             ),
-            "snapshot": snapshot,
             "actions_connected": sources.actions_connected(),
             "versions": versions,
             "form": form,
