@@ -21,6 +21,7 @@ from indicators.periods import (
     fy_start,
     month_label,
     month_name,
+    period_label,
     quarter_months,
     quarter_of,
     quarter_span,
@@ -676,11 +677,18 @@ def signal_sentence(name: str, signal: Signal, frequency: str = "monthly") -> st
 
 
 def usual_range_sentence(figures: Figures, spec: IndicatorSpec, name: str) -> str:
-    """Process control's verdict on the period's level, ``name`` its period ("November
-    2016"): the special cause in words (``signal_sentence``), or that it is within its usual
-    range. Empty when process control did not judge it (too few figures for limits)."""
+    """Process control's verdict on the period's level, ``name`` the reporting period
+    ("November 2016"): the special cause in words (``signal_sentence``), or that it is within
+    its usual range. With no figure for the reporting period, the latest period with one is
+    judged and named; with none this year, it says so. Empty when process control did not
+    judge it (too few figures for limits)."""
+    if figures.spc_period is None:
+        unit = "quarter" if spec.frequency == "quarterly" else "month"
+        return f"No {unit} of {figures.financial_year} has a figure yet, so there is none to judge."
     if figures.variation_test != "spc":
         return ""
+    if figures.value is None:
+        name = period_label(figures.spc_period, spec.frequency, spec.fy_start_month)
     if figures.spc_signal is not None:
         return signal_sentence(name, figures.spc_signal, spec.frequency)
     return f"{name}'s figure is within its usual range: no sign of a real change in its level."

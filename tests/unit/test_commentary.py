@@ -594,6 +594,28 @@ def test_usual_range_sentence_is_empty_without_limits():
     assert usual_range_sentence(figures, LOWER, "June 2015") == ""
 
 
+def test_usual_range_sentence_names_the_month_it_judged():
+    # December 2016 has no figure yet: November 2016, beyond the upper limit, is judged.
+    values = [10 + 2 * (i % 2) for i in range(19)] + [20]
+    figures = compute(LOWER, monthly(APR_2015, values), date(2016, 12, 1))
+    assert usual_range_sentence(figures, LOWER, "December 2016") == (
+        "November 2016's figure is outside its usual range: above the upper process limit "
+        "(special cause variation)."
+    )
+
+
+def test_usual_range_sentence_says_when_the_year_has_no_figure():
+    figures = compute(LOWER, monthly(date(2014, 4, 1), [10, 12] * 12), NOV_2016)
+    assert usual_range_sentence(figures, LOWER, "November 2016") == (
+        "No month of 2016/17 has a figure yet, so there is none to judge."
+    )
+    quarterly = IndicatorSpec("higher", "count", frequency="quarterly")
+    figures = compute(quarterly, series_of({date(2015, 4, 1): 5}), NOV_2016)
+    assert usual_range_sentence(figures, quarterly, "November 2016") == (
+        "No quarter of 2016/17 has a figure yet, so there is none to judge."
+    )
+
+
 def test_commentary_poisson_significant_only_when_tested():
     values = [100] * 8 + [None] * 11 + [64]
     text = say(LOWER, monthly(APR_2015, values), NOV_2016)
