@@ -480,6 +480,7 @@ def test_publish_page_names_what_the_cover_sheet_leaves_out(client, partnership_
     assert "a contact officer" in page and "its implications" in page
     assert "who the report is of" not in page
     report.contact_officer = "A. Officer"
+    report.contact_email = "a.officer@example.gov.uk"
     report.implications = {"financial": {"text": "Within budget", "officer": "S151 officer"}}
     report.save()
     assert "The cover sheet does not give" not in client.get(url).content.decode()
