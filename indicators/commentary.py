@@ -38,6 +38,8 @@ __all__ = [
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "quarter_gap_words",
+    "quarter_same_label",
     "required_per_month",
     "shown_gap",
     "shown_places",
@@ -674,6 +676,39 @@ def signal_sentence(name: str, signal: Signal, frequency: str = "monthly") -> st
     else:
         said = f"it is {signal_phrase(signal, frequency)}"
     return f"{name}'s figure is within the process limits, but {said} (special cause variation)."
+
+
+def _quarter_ended(figures: Figures, spec: IndicatorSpec) -> bool:
+    """Whether the reporting month ends its quarter."""
+    month = figures.period
+    return quarter_of(add_months(month, 1), spec.fy_start_month) != quarter_of(
+        month, spec.fy_start_month
+    )
+
+
+def quarter_gap_words(figures: Figures, spec: IndicatorSpec) -> str:
+    """Why the quarter's comparisons lack a change, to follow "No comparison" in brackets:
+    a quarterly indicator's quarter with no figure ("Quarter 3 has no figure"), a quarter of
+    months with one missing, or a quarter not over. Empty when the quarter is complete."""
+    if figures.quarter_complete:
+        return ""
+    if not _quarter_ended(figures, spec):
+        return "the quarter is not over"
+    if spec.frequency == "quarterly":
+        return f"Quarter {figures.quarter} has no figure"
+    return "figures are missing for part of the quarter"
+
+
+def quarter_same_label(figures: Figures, spec: IndicatorSpec) -> str:
+    """What the quarter's comparison with last year compares: "Quarter 3, months with
+    figures only, against the same months last year" when a month of it is missing (a
+    quarterly figure is there or not: it has no months to leave out)."""
+    quarter = f"Quarter {figures.quarter}"
+    if spec.frequency == "quarterly":
+        return f"{quarter} against the same quarter last year"
+    if not figures.quarter_complete:
+        quarter += ", months with figures only," if _quarter_ended(figures, spec) else " so far"
+    return f"{quarter} against the same months last year"
 
 
 def usual_range_sentence(figures: Figures, spec: IndicatorSpec, name: str) -> str:

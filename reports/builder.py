@@ -246,11 +246,10 @@ def indicator_entry(
         "direction_same_quarter": direction_of(
             spec, figures.quarter_change, figures.quarter_change_pct
         ),
-        # Whether the report's quarter is over: if so, an incomplete one lacks figures.
-        "quarter_ended": periods.quarter_of(
-            periods.add_months(figures.period, 1), spec.fy_start_month
-        )
-        != periods.quarter_of(figures.period, spec.fy_start_month),
+        # Why the quarter's comparisons have no change, and what the one with last year
+        # compares ("Quarter 3, months with figures only, against the same months last year").
+        "quarter_gap": commentary.quarter_gap_words(figures, spec),
+        "quarter_same_label": commentary.quarter_same_label(figures, spec),
         "figures": figures_record(figures),
         "months": [
             {
