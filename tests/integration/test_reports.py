@@ -175,7 +175,7 @@ def test_key_findings_say_how_many_changes_are_within_normal_variation(
     assert "against last year, 2 deteriorating (1 within normal variation)." in _words(page)
     direction = _word_of(html).tables[1]
     assert [c.text for c in direction.rows[2].cells] == [
-        "Deteriorating (1 within normal variation)",
+        "\u25bc Deteriorating (1 within normal variation)",
         "2",
         "100%",
     ]
@@ -218,7 +218,7 @@ def test_key_findings_list_other_notable_changes(client, partnership_a, officer_
     paragraphs = [p.text for p in _word_of(html).paragraphs]
     assert "Other notable changes" in paragraphs
     assert any(
-        p.startswith("2.3 Police recorded hate crime SP 09 Deteriorating: 287 against 219")
+        p.startswith("2.3 Police recorded hate crime SP 09 \u25bc Deteriorating: 287 against 219")
         for p in paragraphs
     )
 
