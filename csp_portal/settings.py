@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -258,6 +258,29 @@ if ACCESSIBILITY_CONTACT:
         raise ImproperlyConfigured(
             f"ACCESSIBILITY_CONTACT must be an email address, not {ACCESSIBILITY_CONTACT!r}"
         ) from None
+
+
+def site_url() -> str:
+    """The site's address, for what is read away from it (a report's PDF and Word files
+    give the accessibility statement's full address): SITE_URL, else https:// and the
+    first host DJANGO_ALLOWED_HOSTS names, else the development server's."""
+    raw = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if raw:
+        try:
+            URLValidator(schemes=["http", "https"])(raw)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"SITE_URL must be the site's address, such as https://csp.example.gov.uk, "
+                f"not {raw!r}"
+            ) from None
+        return raw
+    hosts = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+    if DEBUG or not hosts:
+        return "http://localhost:8000"
+    return f"https://{hosts[0]}"
+
+
+SITE_URL = site_url()
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 

@@ -442,7 +442,7 @@ def indicator_charts(
                 title=title,
                 finding=finding,
                 subtitle=named(
-                    indicator, title, f"Cumulative {unit.lower()}, {figures.financial_year}"
+                    indicator, title, f"Cumulative {unit.lower()}, {area}, {figures.financial_year}"
                 ),
                 alt=f"Line chart of {name} in {figures.financial_year} so far, added up "
                 f"{step}, against the cumulative target. The data are in the table that follows.",

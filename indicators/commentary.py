@@ -21,6 +21,7 @@ from indicators.periods import (
     fy_start,
     month_label,
     month_name,
+    period_label,
     quarter_months,
     quarter_of,
     quarter_span,
@@ -37,6 +38,8 @@ __all__ = [
     "format_percent",
     "partial_ytd_only_this_month",
     "profile_words",
+    "quarter_gap_words",
+    "quarter_same_label",
     "required_per_month",
     "shown_gap",
     "shown_places",
@@ -682,12 +685,52 @@ def signal_sentence(name: str, signal: Signal, frequency: str = "monthly") -> st
     return f"{name}'s figure is within the process limits, but {said} (special cause variation)."
 
 
+def _quarter_ended(figures: Figures, spec: IndicatorSpec) -> bool:
+    """Whether the reporting month ends its quarter."""
+    month = figures.period
+    return quarter_of(add_months(month, 1), spec.fy_start_month) != quarter_of(
+        month, spec.fy_start_month
+    )
+
+
+def quarter_gap_words(figures: Figures, spec: IndicatorSpec) -> str:
+    """Why the quarter's comparisons lack a change, to follow "No comparison" in brackets:
+    a quarterly indicator's quarter with no figure ("Quarter 3 has no figure"), a quarter of
+    months with one missing, or a quarter not over. Empty when the quarter is complete."""
+    if figures.quarter_complete:
+        return ""
+    if not _quarter_ended(figures, spec):
+        return "the quarter is not over"
+    if spec.frequency == "quarterly":
+        return f"Quarter {figures.quarter} has no figure"
+    return "figures are missing for part of the quarter"
+
+
+def quarter_same_label(figures: Figures, spec: IndicatorSpec) -> str:
+    """What the quarter's comparison with last year compares: "Quarter 3, months with
+    figures only, against the same months last year" when a month of it is missing (a
+    quarterly figure is there or not: it has no months to leave out)."""
+    quarter = f"Quarter {figures.quarter}"
+    if spec.frequency == "quarterly":
+        return f"{quarter} against the same quarter last year"
+    if not figures.quarter_complete:
+        quarter += ", months with figures only," if _quarter_ended(figures, spec) else " so far"
+    return f"{quarter} against the same months last year"
+
+
 def usual_range_sentence(figures: Figures, spec: IndicatorSpec, name: str) -> str:
-    """Process control's verdict on the period's level, ``name`` its period ("November
-    2016"): the special cause in words (``signal_sentence``), or that it is within its usual
-    range. Empty when process control did not judge it (too few figures for limits)."""
+    """Process control's verdict on the period's level, ``name`` the reporting period
+    ("November 2016"): the special cause in words (``signal_sentence``), or that it is within
+    its usual range. With no figure for the reporting period, the latest period with one is
+    judged and named; with none this year, it says so. Empty when process control did not
+    judge it (too few figures for limits)."""
+    if figures.spc_period is None:
+        unit = "quarter" if spec.frequency == "quarterly" else "month"
+        return f"No {unit} of {figures.financial_year} has a figure yet, so there is none to judge."
     if figures.variation_test != "spc":
         return ""
+    if figures.value is None:
+        name = period_label(figures.spc_period, spec.frequency, spec.fy_start_month)
     if figures.spc_signal is not None:
         return signal_sentence(name, figures.spc_signal, spec.frequency)
     return f"{name}'s figure is within its usual range: no sign of a real change in its level."

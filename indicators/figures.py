@@ -243,6 +243,9 @@ class Figures:
     quarter_previous_change: Decimal | None
     quarter_previous_change_pct: Decimal | None
     within_normal_variation: bool | None
+    # The period process control judged: the year to date's last period with a figure (the
+    # reporting period itself when it has one); None when the year has no figure yet.
+    spc_period: date | None
     spc_mean: Decimal | None
     spc_lower: Decimal | None
     spc_upper: Decimal | None
@@ -653,7 +656,9 @@ def compute(
     ):
         required = (annual_target - ytd) / remaining_after_ytd
 
-    spc = _spc_figures(calc, slot, spc_settings, last_year_value, annual_target)
+    spc = _spc_figures(
+        calc, covered[-1] if covered else None, value, spc_settings, last_year_value, annual_target
+    )
 
     return _figures(
         period=period,
@@ -1010,14 +1015,35 @@ def spc_analysis(
     )
 
 
+_NO_SPC: dict[str, object] = {
+    "within_normal_variation": None,
+    "spc_mean": None,
+    "spc_lower": None,
+    "spc_upper": None,
+    "spc_points": 0,
+    "spc_signal": None,
+    "spc_meaning": None,
+    "variation": None,
+    "assurance": None,
+    "variation_test": None,
+    "poisson_z": None,
+}
+
+
 def _spc_figures(
     calc: Calc,
-    slot: date,
+    slot: date | None,
+    value: Decimal | None,
     settings: SpcSettings | None,
     last_year_value: Decimal | None,
     annual_target: Decimal | None,
 ) -> dict[str, object]:
-    """The Figures fields for statistical process control at the reporting period."""
+    """The Figures fields for statistical process control at ``slot``, the year to date's
+    last period with a figure (late data leaves the reporting period without one, and a
+    report should still judge the latest level); ``value`` is the reporting period's own
+    figure, which alone the Poisson test compares with last year's."""
+    if slot is None:
+        return {**_NO_SPC, "spc_period": None}
     slots = _spc_slots(calc.step, slot, settings)
     # The chart starts at the first figure: leading empty periods are not gaps.
     values = calc.spc_values(slots)
@@ -1033,23 +1059,15 @@ def _spc_figures(
         recalculate_at=recalculate,
         run_length=settings.run_length,
     )
-    value = calc.value(slot)
     limits = latest.limits if slots and slots[-1] == slot else None
     fields: dict[str, object] = {
-        "within_normal_variation": None,
+        **_NO_SPC,
+        "spc_period": slot,
         "spc_mean": limits.mean if limits else None,
         "spc_lower": limits.lower if limits else None,
         "spc_upper": limits.upper if limits else None,
         "spc_points": limits.points if limits else 0,
-        "spc_signal": None,
-        "spc_meaning": None,
-        "variation": None,
-        "assurance": None,
-        "variation_test": None,
-        "poisson_z": None,
     }
-    if value is None:
-        return fields
     if limits is not None:
         fields.update(
             within_normal_variation=latest.meaning is None,
@@ -1059,7 +1077,12 @@ def _spc_figures(
             assurance=latest.assurance(_period_target(calc, annual_target)),
             variation_test="spc",
         )
-    elif calc.spec.measure == "count" and last_year_value is not None and value >= 0:
+    elif (
+        calc.spec.measure == "count"
+        and value is not None
+        and last_year_value is not None
+        and value >= 0
+    ):
         # Too little history for limits: compare the two counts with the Poisson test.
         fields.update(
             within_normal_variation=spc_rules.poisson_within(value, last_year_value),

@@ -106,6 +106,7 @@ class ReportInputs:
     blocks: list[PartnershipBlock] = field(default_factory=list)
     family: list[dict] = field(default_factory=list)  # ranks in the most similar group
     context: object | None = None  # reports.context.ContextInputs: crime in context
+    formats: dict | None = None  # selectors.formats_contact: for another format, if no email
 
 
 def plain(value: object) -> object:
@@ -245,11 +246,10 @@ def indicator_entry(
         "direction_same_quarter": direction_of(
             spec, figures.quarter_change, figures.quarter_change_pct
         ),
-        # Whether the report's quarter is over: if so, an incomplete one lacks figures.
-        "quarter_ended": periods.quarter_of(
-            periods.add_months(figures.period, 1), spec.fy_start_month
-        )
-        != periods.quarter_of(figures.period, spec.fy_start_month),
+        # Why the quarter's comparisons have no change, and what the one with last year
+        # compares ("Quarter 3, months with figures only, against the same months last year").
+        "quarter_gap": commentary.quarter_gap_words(figures, spec),
+        "quarter_same_label": commentary.quarter_same_label(figures, spec),
         "figures": figures_record(figures),
         "months": [
             {
@@ -610,6 +610,17 @@ def _cover(report) -> dict:
     }
 
 
+def _formats(report, fallback: Mapping) -> dict:
+    """The another-format statement's address: the cover sheet's contact email, else the
+    fallback (``from_cover`` says which); and the accessibility statement's full address."""
+    email = report.contact_email.strip()
+    return {
+        "email": email or fallback.get("email", ""),
+        "from_cover": bool(email),
+        "statement_url": fallback.get("statement_url", ""),
+    }
+
+
 def _number_sections(snapshot: dict, available: Mapping[str, bool]) -> list[dict]:
     """The shown sections in the report's order, numbered, with their paragraph numbers."""
     shown = []
@@ -705,6 +716,7 @@ def build_snapshot(inputs: ReportInputs) -> dict:
         "figures_to_date": any(figures_to_date(r.figures) for r in inputs.results),
         "quarter": periods.quarter_of(report.period, fy_start_month),
         "cover": _cover(report),
+        "formats": _formats(report, inputs.formats or {}),
         "section_order": [dict(s) for s in report.sections],
         "key_findings": key_findings(entries),
         "successes": successes,

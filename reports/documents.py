@@ -53,8 +53,9 @@ The HTML contract (what the report template must produce)
 - Status: `<strong class="govuk-tag app-status app-status--green|amber|red|none">`
   (`includes/status_tag.html`). The word is always printed, in its colour (PDF:
   coloured word and border; Word: white on the colour). Text inside
-  `aria-hidden="true"` (the status letter, the direction arrow) is in the PDF but not
-  in Word, where a screen reader would read it as a stray letter.
+  `aria-hidden="true"` is in the PDF but not in Word, where a screen reader would read
+  it as stray text, except a status's letter or a direction's arrow marked `data-shape`
+  (`govuk_status_tag`, `govuk_direction`): in both, as on the page.
 - Summary lists: `<dl>` with `<dt>`/`<dd>` (GOV.UK rows in `<div>` are fine): two
   columns in the PDF; in Word each pair is a paragraph "Key: value", the key in bold.
 - Charts: an element with `data-chart-id="X"` (or the `includes/chart.html` partial's

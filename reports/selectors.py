@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
@@ -23,9 +24,10 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 
-from csp_portal.core.models import Partnership, ThemeGroup
+from csp_portal.core.models import Membership, Partnership, ThemeGroup
 from indicators import periods
 from indicators.commentary import profile_words, target_words
 from indicators.models import Actual, FigureChange, Indicator, Target
@@ -819,6 +821,25 @@ def figures_entered(
     return indicators.filter(tabled).exists()
 
 
+def formats_contact(partnership: Partnership) -> dict:
+    """Where a report's files send a reader for another format when the cover sheet gives
+    no email, as the accessibility statement does: the site's accessibility contact, else
+    the partnership's coordinator (the first with an address); and the statement's full
+    address, as the files cannot link to it. One query, none with an accessibility contact."""
+    email = settings.ACCESSIBILITY_CONTACT
+    if not email:
+        email = (
+            Membership.objects.filter(
+                partnership=partnership, role=Membership.Role.COORDINATOR, user__is_active=True
+            )
+            .exclude(user__email="")
+            .order_by("user__last_name", "user__first_name", "pk")
+            .values_list("user__email", flat=True)
+            .first()
+        ) or ""
+    return {"email": email, "statement_url": settings.SITE_URL + reverse("core:accessibility")}
+
+
 def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> ReportInputs:
     """Everything the builder needs for a report, read now."""
     at = at or timezone.now()
@@ -831,6 +852,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
             theme_group_names=[],
             figures_as_at=at,
             blocks=overview_blocks(report),
+            formats=formats_contact(report.partnership),
         )
     partnership = report.partnership
     results = partnership_figures(partnership, report.period, indicators=_indicators_for(report))
@@ -868,6 +890,7 @@ def report_inputs(report: Report, *, at: datetime.datetime | None = None) -> Rep
         ),
         family=sources.family(partnership, ids, report.period) if ids else [],
         context=sources.crime_context(partnership, report.period, results),
+        formats=formats_contact(partnership),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -547,7 +547,9 @@ def publish_findings(report: Report, snapshot: dict) -> dict:
         # before the first quarter ends may table last year's quarters alone.
         "no_figures": not snapshot.get("figures_to_date", bool(snapshot["indicators"]))
         and report.kind != Report.Kind.OVERVIEW,
-        "cover_gaps": _cover_gaps(report, context["implications_given"]),
+        "cover_gaps": _cover_gaps(
+            report, context["implications_given"], snapshot.get("formats") or {}
+        ),
         **publish_changes(snapshot),
         "span_label": snapshot["span_label"],
         "period_label": snapshot["period_label"],
@@ -578,9 +580,10 @@ def _open_action(entry: dict) -> bool:
     return any(action.get("open", True) for action in entry.get("actions") or [])
 
 
-def _cover_gaps(report: Report, implications_given: bool) -> list[str]:
+def _cover_gaps(report: Report, implications_given: bool, formats: Mapping) -> list[str]:
     """What the cover sheet leaves out that a council report template asks for: the
-    editor is told before publishing (the report itself says "Not given")."""
+    editor is told before publishing (the report itself says "Not given"). Without a
+    contact email, what the files give instead to ask for another format."""
     gaps = [
         label
         for label, value in (
@@ -589,6 +592,13 @@ def _cover_gaps(report: Report, implications_given: bool) -> list[str]:
         )
         if not value.strip()
     ]
+    if not report.contact_email.strip():
+        fallback = formats.get("email")
+        gaps.append(
+            f"a contact email (for another format the files will ask readers to email {fallback})"
+            if fallback
+            else "a contact email (the files give no address to ask for another format)"
+        )
     if not implications_given:
         gaps.append("its implications (financial, legal and the rest) and their sign-off")
     return gaps

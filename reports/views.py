@@ -527,9 +527,9 @@ def _not_published(request, partnership) -> HttpResponse:
 def _formats_contact(version: ReportVersion, partnership) -> str:
     """Whom a reader of the version asks for another format (``sections.formats_contact``),
     from the cover it was published with: one query, two for an overview."""
-    cover, kind = (
+    cover, kind, formats = (
         ReportVersion.objects.filter(pk=version.pk)
-        .values_list("snapshot__cover", "snapshot__kind")
+        .values_list("snapshot__cover", "snapshot__kind", "snapshot__formats")
         .get()
     )
     covered = []
@@ -539,7 +539,11 @@ def _formats_contact(version: ReportVersion, partnership) -> str:
     who = formats_contact(cover, partnership.name, covered)
     # Read with get: versions published before the cover sheet had an email have none.
     email = cover.get("contact_email")
-    return f"{who} by email at {email}" if email else who
+    if email:
+        return f"{who} by email at {email}"
+    # Versions published before the files gave another address (``formats``) have none.
+    fallback = (formats or {}).get("email")
+    return f"{who}, or email {fallback}" if fallback else who
 
 
 def _page(layout: str, document: bytes) -> HttpResponse:

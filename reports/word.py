@@ -598,7 +598,11 @@ class WordWriter:
 
     def inline(self, element, style: Style, pieces: list[Piece]) -> None:
         classes = _classes(element)
-        if element.get("aria-hidden") == "true" or "govuk-visually-hidden" in classes:
+        # A status's letter or a direction's arrow (``data-shape``) is hidden from screen
+        # readers on the page, beside its word; Word has no such hiding, and the file keeps
+        # the shape the page and the PDF show (a cue that is not colour alone).
+        hidden = element.get("aria-hidden") == "true" and element.get("data-shape") is None
+        if hidden or "govuk-visually-hidden" in classes:
             return
         if element.tag == "br":
             pieces.append(Piece("", style, line_break=True))

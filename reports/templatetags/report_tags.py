@@ -12,6 +12,7 @@ from csp_portal.core.text import ended as _ended
 from csp_portal.core.text import joined
 from indicators import periods
 from indicators.commentary import format_number
+from indicators.templatetags.figures import ytd_mark
 from reports import sections
 
 register = template.Library()
@@ -288,3 +289,18 @@ def neighbours_caption(indicator: dict, force: str) -> str:
         f"{name} ({indicator['code']}): {force} partnerships, four quarters to "
         f"{indicator['quarter']}"
     )
+
+
+@register.simple_tag
+def ytd_notes(rows) -> dict:
+    """A table's year-to-date marks ("months with figures only", "to Oct 2016") as notes
+    said once under it: ``rows``, each indicator entry with its note's number (None for a
+    whole year to date), and ``notes``, each number with its words. In every cell, the
+    mark wrapped narrow columns to three or four lines."""
+    numbers: dict[str, int] = {}
+    noted = []
+    for e in rows:
+        mark = ytd_mark(e["figures"], e["frequency"])
+        noted.append((e, numbers.setdefault(mark, len(numbers) + 1) if mark else None))
+    notes = [{"number": n, "text": f"{mark[0].upper()}{mark[1:]}."} for mark, n in numbers.items()]
+    return {"rows": noted, "notes": notes}

@@ -46,6 +46,8 @@ def test_indicator_charts_are_valid_plotly_figures(ist):
         assert chart.alt and chart.subtitle
     cumulative = built[1]
     assert cumulative.rows[6] == ["Oct", "375", "361"]
+    # The place, as the monthly chart's subtitle gives it.
+    assert cumulative.subtitle == "Cumulative number, Plymouth, 2016/17"
     assert cumulative.rows[7] == ["Nov", "428", "No figure"]
 
 

@@ -394,8 +394,15 @@ def test_a_quarter_ended_without_a_figure_is_missing_in_the_report(partnership_a
     assert {m["label"]: m["due"] for m in entry["months"]}["Q3"] is True
     assert entry["figures"]["missing_periods"] == ["2016-10-01"]
 
-    rows = _quarter_rows(rendering.render_document(snapshot))
+    html = rendering.render_document(snapshot)
+    rows = _quarter_rows(html)
     assert rows["Q3"][:2] == ["500", "No figure"]
+    # A quarterly figure has no months: it is there or not.
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    for compared in ("the previous quarter", "the same quarter last year"):
+        assert f"Quarter 3 against {compared} – No comparison (Quarter 3 has no figure)" in text
+    assert "months with figures only" not in html
+    assert "figures are missing for part of the quarter" not in html
 
 
 # Late returns of a quarter ---------------------------------------------------------------

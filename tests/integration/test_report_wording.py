@@ -54,8 +54,27 @@ def test_overview_marks_a_partial_year_and_says_why_there_is_no_status(partnersh
 
     text = _text(_overview(partnership_a))
 
-    assert "100 (months with figures only)" in text
+    # Said once, under the table, not in the cell (REPORT_CHECKLIST: narrow columns).
+    assert "100 [note 1]" in text
+    assert "[note 1] Months with figures only." in text
+    assert "(months with figures only)" not in text
     assert "No status Not rated: figures are missing for part of the year so far" in text
+
+
+@pytest.mark.django_db
+def test_a_summary_table_says_each_year_to_date_mark_once(partnership_a):
+    # Three indicators with November only, one to October: two marks, each said once.
+    indicators = indicators_with_history(partnership_a, 3, last=NOV_2016, months=1)
+    indicators_with_history(partnership_a, 1, last=datetime.date(2016, 10, 1), months=7)
+    report = ReportFactory(partnership=partnership_a, period=NOV_2016)
+
+    text = _text(rendering.render_document(services.report_snapshot(report)))
+
+    assert "(months with figures only)" not in text and "(to Oct 2016)" not in text
+    assert text.count("[note 1] Months with figures only.") == 1
+    assert text.count("[note 2] To Oct 2016.") == 1
+    assert text.count(" [note 1]") == len(indicators) + 1  # the cells and the note
+    assert text.count(" [note 2]") == 2
 
 
 @pytest.mark.django_db

@@ -175,7 +175,7 @@ def test_key_findings_say_how_many_changes_are_within_normal_variation(
     assert "against last year, 2 deteriorating (1 within normal variation)." in _words(page)
     direction = _word_of(html).tables[1]
     assert [c.text for c in direction.rows[2].cells] == [
-        "Deteriorating (1 within normal variation)",
+        "\u25bc Deteriorating (1 within normal variation)",
         "2",
         "100%",
     ]
@@ -218,7 +218,7 @@ def test_key_findings_list_other_notable_changes(client, partnership_a, officer_
     paragraphs = [p.text for p in _word_of(html).paragraphs]
     assert "Other notable changes" in paragraphs
     assert any(
-        p.startswith("2.3 Police recorded hate crime SP 09 Deteriorating: 287 against 219")
+        p.startswith("2.3 Police recorded hate crime SP 09 \u25bc Deteriorating: 287 against 219")
         for p in paragraphs
     )
 
@@ -516,6 +516,7 @@ def test_publish_page_names_what_the_cover_sheet_leaves_out(client, partnership_
     assert "a contact officer" in page and "its implications" in page
     assert "who the report is of" not in page
     report.contact_officer = "A. Officer"
+    report.contact_email = "a.officer@example.gov.uk"
     report.implications = {"financial": {"text": "Within budget", "officer": "S151 officer"}}
     report.save()
     assert "The cover sheet does not give" not in client.get(url).content.decode()

@@ -46,7 +46,10 @@ def test_dashboard_row_with_a_target_shows_figures_status_direction_and_variatio
     )
     assert "+68 (+31%)</td>" in html
     assert ">190</td>" in html  # the target to date, 300 spread over the year
-    assert '<span class="app-status__shape" aria-hidden="true">G</span> Green</strong>' in html
+    assert (
+        '<span class="app-status__shape" aria-hidden="true" data-shape>G</span> Green</strong>'
+        in html
+    )
     assert "app-direction--improving" in html and "</span> Improving</span>" in html
     assert (
         '<span class="govuk-visually-hidden">Variation: </span><strong class="govuk-tag '

@@ -11,6 +11,8 @@ from indicators.commentary import (
     format_number,
     format_percent,
     profile_words,
+    quarter_gap_words,
+    quarter_same_label,
     signal_phrase,
     singular_noun,
     spc_summary,
@@ -592,6 +594,80 @@ def test_usual_range_sentence_is_empty_without_limits():
     figures = compute(LOWER, monthly(APR_2015, [10, 12, 11]), add_months(APR_2015, 2))
     assert figures.variation_test is None
     assert usual_range_sentence(figures, LOWER, "June 2015") == ""
+
+
+def test_usual_range_sentence_names_the_month_it_judged():
+    # December 2016 has no figure yet: November 2016, beyond the upper limit, is judged.
+    values = [10 + 2 * (i % 2) for i in range(19)] + [20]
+    figures = compute(LOWER, monthly(APR_2015, values), date(2016, 12, 1))
+    assert usual_range_sentence(figures, LOWER, "December 2016") == (
+        "November 2016's figure is outside its usual range: above the upper process limit "
+        "(special cause variation)."
+    )
+
+
+def test_usual_range_sentence_says_when_the_year_has_no_figure():
+    figures = compute(LOWER, monthly(date(2014, 4, 1), [10, 12] * 12), NOV_2016)
+    assert usual_range_sentence(figures, LOWER, "November 2016") == (
+        "No month of 2016/17 has a figure yet, so there is none to judge."
+    )
+    quarterly = IndicatorSpec("higher", "count", frequency="quarterly")
+    figures = compute(quarterly, series_of({date(2015, 4, 1): 5}), NOV_2016)
+    assert usual_range_sentence(figures, quarterly, "November 2016") == (
+        "No quarter of 2016/17 has a figure yet, so there is none to judge."
+    )
+
+
+QUARTERLY = IndicatorSpec("higher", "count", frequency="quarterly")
+
+
+@pytest.mark.parametrize(
+    ("spec", "series", "period", "gap", "label"),
+    [
+        # Quarter 3 (October to December 2016) is over with no figure for it.
+        (
+            QUARTERLY,
+            series_of(REFERRALS),
+            date(2016, 12, 1),
+            "Quarter 3 has no figure",
+            "Quarter 3 against the same quarter last year",
+        ),
+        # Quarter 2 has its figure: nothing to say.
+        (
+            QUARTERLY,
+            series_of(REFERRALS),
+            date(2016, 9, 1),
+            "",
+            "Quarter 2 against the same quarter last year",
+        ),
+        # Monthly, November 2016 missing: the quarter is over by December.
+        (
+            LOWER,
+            monthly(APR_2015, [10] * 19 + [None, 12]),
+            date(2016, 12, 1),
+            "figures are missing for part of the quarter",
+            "Quarter 3, months with figures only, against the same months last year",
+        ),
+        (
+            LOWER,
+            monthly(APR_2015, [10] * 20),
+            NOV_2016,
+            "the quarter is not over",
+            "Quarter 3 so far against the same months last year",
+        ),
+        (
+            LOWER,
+            monthly(APR_2015, [10] * 21),
+            date(2016, 12, 1),
+            "",
+            "Quarter 3 against the same months last year",
+        ),
+    ],
+)
+def test_the_quarters_comparisons_say_what_they_lack(spec, series, period, gap, label):
+    figures = compute(spec, series, period)
+    assert quarter_gap_words(figures, spec) == gap
+    assert quarter_same_label(figures, spec) == label
 
 
 def test_commentary_poisson_significant_only_when_tested():

@@ -138,8 +138,9 @@ def test_word_tables_repeat_their_header_row(word):
         "Status",
         "Direction",
     ]
-    assert glance.rows[1].cells[3].text == "Amber"  # the word, without the letter "A"
-    assert glance.rows[1].cells[4].text == "Deteriorating"  # without the arrow
+    # The word with its letter and arrow, as the page and the PDF show them.
+    assert glance.rows[1].cells[3].text == "A Amber"
+    assert glance.rows[1].cells[4].text == "▼ Deteriorating"
 
 
 def test_word_pictures_have_alt_text(word, report):
@@ -211,6 +212,22 @@ def test_documents_take_a_fragment_as_well_as_a_page():
     red = next(r for r in word.paragraphs[1].runs if r.text == "Red")
     assert red.bold and red._r.rPr.find(qn("w:shd")).get(qn("w:fill")) == "D4351C"
     assert next(word.element.body.iter(WP_DOCPR)).get("descr") == "Bar chart of one thing"
+
+
+def test_word_keeps_the_status_letter_and_direction_arrow():
+    # The page and the PDF show them beside the word (a cue that is not colour alone); the
+    # Word file left them out with everything hidden from screen readers.
+    from csp_portal.core.templatetags.govuk import govuk_direction, govuk_status_tag
+
+    html = (
+        f"<p>{govuk_status_tag('amber')}, {govuk_status_tag('green')}: "
+        f"{govuk_direction('improving', 'lower')} and "
+        f"{govuk_direction('deteriorating', 'lower')}.</p>"
+    )
+    word = docx.Document(io.BytesIO(documents.render_docx(html, title="T", charts={})))
+    assert [p.text for p in word.paragraphs if p.text] == [
+        "A Amber, G Green: ▲ Improving and ▼ Deteriorating."
+    ]
 
 
 @pytest.mark.parametrize(

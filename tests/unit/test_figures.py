@@ -657,6 +657,37 @@ def test_compute_within_normal_variation(value, within, meaning):
     assert figures.spc_meaning == meaning
 
 
+def test_compute_spc_judges_the_latest_month_with_a_figure_when_the_reporting_month_has_none():
+    # April 2015 to November 2016: 10 and 12 in turn, then 20 in November 2016. December
+    # has no figure yet, so process control judges November, the year to date's last month.
+    # Mean (10 x 10 + 9 x 12 + 20) / 20 = 11.4; moving ranges 18 x 2 and 10, average
+    # 46 / 19 = 2.42; upper limit 11.4 + 2.66 x 2.42 = 17.84: 20 is beyond it.
+    values = [10 + 2 * (i % 2) for i in range(19)] + [20]
+    figures = compute(counts(), monthly(APR_2015, values), date(2016, 12, 1))
+    assert figures.value is None and figures.ytd_end == NOV_2016
+    assert figures.spc_period == NOV_2016
+    assert figures.spc_points == 20
+    assert figures.spc_mean == Decimal("11.4")
+    assert figures.spc_upper.quantize(TWO_PLACES) == Decimal("17.84")
+    assert figures.spc_signal.rule == "beyond"
+    assert figures.variation == "special cause concerning"
+    assert figures.variation_test == "spc"
+
+
+def test_compute_spc_judges_nothing_without_a_figure_this_year():
+    # Two whole years of figures to March 2016, none since: nothing of 2016/17 to judge.
+    values = [10 + 2 * (i % 2) for i in range(24)]
+    figures = compute(counts(), monthly(date(2014, 4, 1), values), NOV_2016)
+    assert figures.spc_period is None
+    assert figures.variation is None and figures.variation_test is None
+
+
+def test_compute_spc_names_the_reporting_month_when_it_has_a_figure():
+    values = [10 + 2 * (i % 2) for i in range(20)]
+    figures = compute(counts(), monthly(APR_2015, values), NOV_2016)
+    assert figures.spc_period == NOV_2016 and figures.spc_points == 20
+
+
 def test_compute_spc_shift_names_the_run():
     values = [10, 14] * 8 + [11] * 6
     figures = compute(counts(), monthly(APR_2015, values), add_months(APR_2015, 21))

@@ -65,3 +65,42 @@ def test_a_number_that_is_not_one_is_named(name):
     assert result.returncode != 0
     assert f"{name} must be a whole number, not '8h'" in result.stderr
     assert "invalid literal" not in result.stderr
+
+
+SITE_PROBE = (
+    "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "site_url"),
+    [
+        ({}, "http://localhost:8000"),
+        ({"SITE_URL": "https://csp.example.gov.uk/"}, "https://csp.example.gov.uk"),
+        (
+            {
+                "DJANGO_ALLOWED_HOSTS": ".example.gov.uk,csp.example.gov.uk",
+                "DJANGO_DEBUG": "false",
+                "DJANGO_SECRET_KEY": "a-production-like-secret-key-for-this-test-only",
+            },
+            "https://csp.example.gov.uk",
+        ),
+    ],
+)
+def test_the_site_url_is_set_or_taken_from_the_allowed_hosts(variables, site_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITE_URL"))}
+    env.update(DJANGO_SETTINGS_MODULE="csp_portal.settings", DATABASE_URL="sqlite:///:memory:")
+    env.update(variables)
+    result = subprocess.run(
+        [sys.executable, "-c", SITE_PROBE], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url
+
+
+def test_a_site_url_that_is_not_one_is_named():
+    result = start(SITE_URL="csp.example.gov.uk")
+    assert result.returncode != 0
+    assert "SITE_URL must be the site's address, such as https://csp.example.gov.uk" in (
+        result.stderr
+    )

@@ -456,7 +456,7 @@ def govuk_status_tag(status: object) -> SafeString:
     modifier, shape, word = _STATUS_TAGS.get(str(status or "").lower(), ("none", "–", "No status"))
     return mark_safe(
         f'<strong class="govuk-tag app-status app-status--{modifier}"><span '
-        f'class="app-status__shape" aria-hidden="true">{shape}</span> {word}</strong>'
+        f'class="app-status__shape" aria-hidden="true" data-shape>{shape}</span> {word}</strong>'
     )
 
 
@@ -473,5 +473,5 @@ def govuk_direction(direction: object, polarity: object = "") -> SafeString:
         )
     return mark_safe(
         f'<span class="app-direction app-direction--{modifier}"><span '
-        f'class="app-direction__arrow" aria-hidden="true">{arrow}</span> {word}</span>'
+        f'class="app-direction__arrow" aria-hidden="true" data-shape>{arrow}</span> {word}</span>'
     )
