@@ -116,13 +116,6 @@ def baseline_at(history: BaselineHistory, at: datetime.datetime) -> int | None:
     return None
 
 
-def _baseline_months(
-    frozen: Frozen, indicator_id: int, start: int, baselines: Mapping[tuple[int, int], int]
-) -> frozenset[datetime.date]:
-    baseline = baselines.get((indicator_id, periods.financial_year_of(frozen.period, start)))
-    return frozenset(periods.fy_months(baseline, start)) if baseline is not None else frozenset()
-
-
 def _rated_months(
     frozen: Frozen, indicator_id: int, start: int, baselines: Mapping[tuple, BaselineHistory]
 ) -> frozenset[datetime.date]:
@@ -566,47 +559,49 @@ class Cover:
 
     months: dict[datetime.date, datetime.datetime]
     years: dict[int, datetime.datetime]
+    # Each financial year's reports: the months of the baseline years of the change targets
+    # they rated it against (`_rated_months`), which ``months`` holds too.
+    rated: dict[int, frozenset[datetime.date]]
 
     @property
     def earliest(self) -> datetime.datetime:
         return min([*self.months.values(), *self.years.values()])
 
 
-def covers_of(
-    partnership: Partnership,
-    indicator_ids: Iterable[int],
-    baselines: Mapping[tuple[int, int], int] | None = None,
-) -> dict:
+def covers_of(partnership: Partnership, indicator_ids: Iterable[int]) -> dict:
     """For each of the partnership's indicators, its `Cover`: from every published report
     that showed it, the partnership's own or an overview; indicators none showed are left
-    out. One query. With ``baselines`` (`baseline_years`), a rated change target's
-    baseline year counts as covered too."""
+    out. The months a report rated a change target's baseline year holds count as covered,
+    by the rule that locks them (`figure_lock`): the baseline year the target had when the
+    report was published. Two queries, one when nothing was published."""
     published = frozen_by([partnership.pk])
     start = partnership.fy_start_month
     months_of = {period: covered_periods(period, start) for period in {f.period for f in published}}
-    baselines = baselines or {}
+    showing_of = {
+        indicator_id: showing
+        for indicator_id in indicator_ids
+        if (showing := tuple(i for i, f in enumerate(published) if f.shows(indicator_id)))
+    }
+    baselines = baseline_years(showing_of) if showing_of else {}
     found = {}
     # Indicators shown by the same versions (most of them: all but the newest) and with the
     # same baseline years share one.
     shared: dict[tuple, Cover] = {}
-    for indicator_id in indicator_ids:
-        showing = tuple(i for i, f in enumerate(published) if f.shows(indicator_id))
-        if not showing:
-            continue
-        extra = tuple(
-            _baseline_months(published[i], indicator_id, start, baselines) for i in showing
-        )
+    for indicator_id, showing in showing_of.items():
+        extra = tuple(_rated_months(published[i], indicator_id, start, baselines) for i in showing)
         key = (showing, extra)
         if key not in shared:
             months: dict[datetime.date, datetime.datetime] = {}
             years: dict[int, datetime.datetime] = {}
+            rated: dict[int, frozenset[datetime.date]] = {}
             for frozen, baseline in zip((published[i] for i in showing), extra, strict=True):
                 at = frozen.published_at
                 for month in (*months_of[frozen.period], *baseline):
                     months[month] = max(months.get(month, at), at)
                 year = periods.financial_year_of(frozen.period, start)
                 years[year] = max(years.get(year, at), at)
-            shared[key] = Cover(months, years)
+                rated[year] = rated.get(year, frozenset()) | baseline
+            shared[key] = Cover(months, years, rated)
         found[indicator_id] = shared[key]
     return found
 
@@ -900,33 +895,23 @@ def _revisions(
     """The revisions a report to ``period`` lists of the partnership's figures (`results`):
     a figure's revisions count from when it was last given to a panel, in a report of any
     scope that showed it (the one that locked it, an overview too), not only one of this
-    scope. Up to three queries; none without indicators."""
+    scope. Up to four queries; none without indicators."""
     if not results:
         return []
     start = partnership.fy_start_month
     year = periods.financial_year_of(period, start)
-    # This year's change targets and their baseline years, read with the figures: revisions
-    # to a baseline year's figures are listed as those of the report's own months are.
-    baselines = {
-        (r.indicator.pk, year): r.target.baseline_year
-        for r in results
-        if r.target is not None and r.target.kind == "change_pct" and r.target.baseline_year
-    }
-    baseline_months = sorted(
-        {m for b in set(baselines.values()) for m in periods.fy_months(b, start)}
-    )
     ids = [r.indicator.pk for r in results]
-    return revisions_since(
-        ids,
-        [*covered_periods(period, start), *baseline_months],
-        covers_of(partnership, ids, baselines),
-        year,
-    )
+    covers = covers_of(partnership, ids)
+    # Revisions to the figures of a baseline year the year's reports rated a change target
+    # against (as each target was when each was published: those the lock asked a reason
+    # for) are listed as those of the report's own months are.
+    rated = sorted({month for cover in covers.values() for month in cover.rated.get(year, ())})
+    return revisions_since(ids, [*covered_periods(period, start), *rated], covers, year)
 
 
 def overview_blocks(report: Report) -> list[PartnershipBlock]:
     """Each covered partnership's headline figures and their revisions since a report
-    showed them (up to six queries a partnership, and one more for the actions of its red
+    showed them (up to seven queries a partnership, and one more for the actions of its red
     indicators)."""
     news = {str(k): v for k, v in (report.news or {}).items()}
     blocks = []

@@ -442,10 +442,13 @@ def _serial_day(value: object, epoch: datetime.datetime) -> datetime.date | None
 
 
 def _cell(value: object, month: bool = False) -> str:
+    """A cell's value as text. A day in a ``month`` column is its month (2016-11) if the
+    month's first; another day is kept (2016-11-15), for the import to refuse it as it
+    refuses 15/11/2016 in a CSV file: which month was meant is not certain."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%Y-%m" if month else "%Y-%m-%d")
+        return value.strftime("%Y-%m" if month and value.day == 1 else "%Y-%m-%d")
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))

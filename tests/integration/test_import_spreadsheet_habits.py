@@ -265,6 +265,51 @@ def test_a_workbooks_whole_number_in_a_month_column_is_read_as_its_month():
     assert [row.get("period") for row in tables["actuals"]] == ["2011-01"]
 
 
+@pytest.mark.parametrize(
+    "cell, read",
+    [
+        (42675, "2016-11"),  # 1 November 2016
+        (42689, "2016-11-15"),
+        (datetime.datetime(2016, 11, 1), "2016-11"),
+        (datetime.datetime(2016, 11, 15), "2016-11-15"),
+    ],
+)
+def test_a_workbooks_day_in_a_month_column_is_read_as_its_month_only_if_the_first(cell, read):
+    """Review finding: 42689 (15 November 2016) was read as 2016-11 silently, where the
+    same day written 15/11/2016 in a CSV file is refused: the day other than the first is
+    kept, for the import to refuse it as it refuses the CSV's."""
+    data = _workbook("actuals", ["partnership", "indicator", "period"], ["p", "HC 01", cell])
+    errors = []
+
+    tables = reading.read_workbook(data, errors)
+
+    assert [row.get("period") for row in tables["actuals"]] == [read]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", [42689, datetime.datetime(2016, 11, 15)])
+def test_a_workbooks_day_not_the_first_in_a_month_column_is_refused_as_a_csvs_is(
+    tmp_path, partnership_a, cell
+):
+    IndicatorFactory(partnership=partnership_a, code="HC 01")
+    path = tmp_path / "figures.xlsx"
+    path.write_bytes(
+        _workbook(
+            "actuals",
+            ["partnership", "indicator", "period", "value"],
+            ["partnership-a", "HC 01", cell, 7],
+        )
+    )
+
+    with pytest.raises(importing.ImportFailed) as failed:
+        importing.import_path(path, by=None)
+
+    assert "period '2016-11-15' is a day, not a month: write it as 2016-11" in "\n".join(
+        failed.value.report.errors
+    )
+    assert not Actual.objects.exists()
+
+
 def test_a_1904_workbooks_serial_is_read_from_its_own_start():
     from openpyxl.utils.datetime import MAC_EPOCH
 

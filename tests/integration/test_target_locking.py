@@ -635,3 +635,49 @@ def test_the_admins_year_filter_says_years_as_every_partnership_does(
 
     text = unescape(admin_client.get(url).content.decode())
     assert "2020/21" not in text and "Starting in 2020" in text
+
+
+@pytest.mark.django_db
+def test_the_next_report_lists_changes_to_the_baseline_year_a_report_rated(partnership_a):
+    """Review finding: the lock and the revisions disagreed once a change target's baseline
+    moved. The November report rated SP 09 against a change on 2013/14; moved to 2014/15
+    since, June 2013 stays locked (its change needs a reason) and June 2014 is free. The
+    next report lists the change the lock asked a reason for, not the free one."""
+    june_2013, june_2014 = datetime.date(2013, 6, 1), datetime.date(2014, 6, 1)
+    indicator = hate_crime_indicator(partnership_a)
+    actuals_create(indicator, {june_2013: 10, june_2014: 20})
+
+    def change_on(baseline_year, reason=""):
+        figure_services.target_set(
+            indicator=indicator,
+            financial_year=2016,
+            kind="change_pct",
+            value=Decimal(5),
+            baseline_year=baseline_year,
+            by=None,
+            reason=reason,
+        )
+
+    def save(period, value, reason=""):
+        figure_services.actuals_save(
+            entries=[figure_services.FigureInput(indicator, period, Decimal(value))],
+            by=None,
+            reason=reason,
+        )
+
+    change_on(2013)
+    november = ReportFactory(partnership=partnership_a, title="Hate crime update", period=NOV_2016)
+    services.report_publish(report=november, by=None)
+    published = ReportVersion.objects.get(report=november)
+    change_on(2014, reason="baseline corrected")
+    with pytest.raises(figure_services.FigureLocked):
+        save(june_2013, 17)
+    save(june_2013, 17, reason="corrected by police")
+    save(june_2014, 29)  # no report rated or covered it: no reason asked
+
+    december = ReportFactory(partnership=partnership_a, period=datetime.date(2016, 12, 1))
+    revisions = services.report_snapshot(december)["revisions"]
+
+    figures = [(r["what"], r["old"], r["new"], r["reason"]) for r in revisions if r.get("period")]
+    assert figures == [("June 2013", "10", "17", "corrected by police")]
+    assert ReportVersion.objects.get(pk=published.pk).html == published.html
