@@ -9,7 +9,8 @@ or reports copies it in four steps:
    then carries, beside each box, a hidden ``initial-<name>`` input holding the value it
    showed (the GOV.UK widget tags render it). ``shown_value(form, name)`` reads it back.
 2. The person changed a field only when what they post differs from what was shown
-   (``form.changed_data`` answers this for ordinary fields; compare parsed values where
+   (``form.changed_data`` answers this for ordinary fields, the posted text's line ends
+   made "\n" first by ``PlainTextMixin``; compare parsed values where
    different text means the same, like "35" and "35.0"). Send only those to the
    service: what the person did not change is never written, whoever changed it since.
 3. The service locks the stored rows of those fields (``select_for_update``), then asks
@@ -45,11 +46,12 @@ is removed and added again (a new row's version starts again at 1).
 """
 
 import enum
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
+
+from .text import one_line_end
 
 T = TypeVar("T")
 
@@ -60,9 +62,15 @@ class Outcome(enum.Enum):
     CONFLICT = "conflict"  # someone else changed it since the page was built
 
 
-def decide(
-    *, shown: T, posted: T, stored: T, same: Callable[[T, T], bool] = operator.eq
-) -> Outcome:
+def same_value(a: Any, b: Any) -> bool:
+    """Equal, texts with their line ends alike: a browser posts "\r\n" where the stored
+    text may hold "\n" (``one_line_end``)."""
+    if isinstance(a, str) and isinstance(b, str):
+        return one_line_end(a) == one_line_end(b)
+    return a == b
+
+
+def decide(*, shown: T, posted: T, stored: T, same: Callable[[T, T], bool] = same_value) -> Outcome:
     """What to do with a value the person changed (posted differs from shown)."""
     if same(stored, posted):
         return Outcome.ALREADY
@@ -75,12 +83,14 @@ def shown_value(form: forms.Form, name: str) -> Any:
     """The raw value the page showed for a field built with ``show_hidden_initial``.
 
     None when the post did not carry it (a page from before the field was tracked, a
-    script): treat that as "shown blank", which turns any overwrite into a conflict.
+    script): treat that as "shown blank", which turns any overwrite into a conflict. A
+    text's line ends are "\n", as the site stores them (a browser posts "\r\n").
     """
     bound = form[name]
-    return bound.field.hidden_widget().value_from_datadict(
+    value = bound.field.hidden_widget().value_from_datadict(
         form.data, form.files, bound.html_initial_name
     )
+    return one_line_end(value) if isinstance(value, str) else value
 
 
 def rebase(form: forms.Form, *, refresh: Mapping[str, str], conflicts: Mapping[str, str]) -> None:

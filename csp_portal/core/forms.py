@@ -3,7 +3,7 @@ from operator import attrgetter
 from django import forms
 from django.forms.utils import pretty_name
 
-from .text import NOT_IN_XML
+from .text import NOT_IN_XML, one_line_end
 
 
 class PartnershipSearchForm(forms.Form):
@@ -17,11 +17,22 @@ class PartnershipSearchForm(forms.Form):
 
 
 class PlainTextMixin:
-    """Refuses, in every text box of the form, the invisible control characters that XML
-    cannot hold (``NOT_IN_XML``: pasted from a PDF, say), naming the box: saved, one would
-    stop the report's Word file and the exports being made. Tab, line feed and carriage
-    return are allowed. Checked after the fields are cleaned, so boxes a form adds in its
-    ``__init__`` are checked too."""
+    """Stores every line of the form's text ending "\n", and refuses, in every text box, the
+    invisible control characters that XML cannot hold (``NOT_IN_XML``: pasted from a PDF,
+    say), naming the box: saved, one would stop the report's Word file and the exports
+    being made. Tab, line feed and carriage return are allowed.
+
+    A browser posts a box's line ends as "\r\n" (the hidden copy of the value the page
+    showed too, see csp_portal/core/concurrency.py): the posted data's line ends are made
+    "\n" (``one_line_end``) before anything reads it, so the text is stored as a workbook
+    and the imports give it back (a workbook read back changes nothing), and a box left as
+    it was is not seen as changed. The control characters are checked after the fields
+    are cleaned, so boxes a form adds in its ``__init__`` are checked too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = one_line_end_data(self.data)
 
     def full_clean(self):
         super().full_clean()
@@ -31,6 +42,25 @@ class PlainTextMixin:
             found = NOT_IN_XML.search(value) if isinstance(value, str) else None
             if found and name in self.fields:
                 self.add_error(name, control_character_message(self, name, found.group()))
+
+
+def one_line_end_data(data):
+    """Posted data (a QueryDict, or a dict in a test) with each text's line ends "\n"."""
+
+    def plain(value):
+        return one_line_end(value) if isinstance(value, str) else value
+
+    if not hasattr(data, "lists"):
+        return {
+            key: [plain(v) for v in value] if isinstance(value, list | tuple) else plain(value)
+            for key, value in data.items()
+        }
+    if not any("\r" in v for _, values in data.lists() for v in values if isinstance(v, str)):
+        return data  # the usual case: no line end, or a page's box left single-line
+    copy = data.copy()
+    for key, values in data.lists():
+        copy.setlist(key, [plain(value) for value in values])
+    return copy
 
 
 def control_character_message(form: forms.BaseForm, name: str, character: str) -> str:

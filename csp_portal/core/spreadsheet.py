@@ -7,6 +7,8 @@ import csv
 import re
 from decimal import Decimal, InvalidOperation
 
+from .text import one_line_end
+
 # Exports prefix such text with an apostrophe, which Excel shows as plain text; imports
 # take the apostrophe off again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -14,12 +16,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Apostrophes then a formula's first character: what an import takes one apostrophe off.
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
-
-
-def one_line_end(text: str) -> str:
-    """Text whose every line ends in "\n": "\r\n" (a browser posts it) and a lone "\r"
-    (old Macs) become "\n", as a workbook and the imports give them back."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def spreadsheet_safe(text: str) -> str:

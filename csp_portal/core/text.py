@@ -16,6 +16,13 @@ def xml_safe(text: str) -> str:
     return NOT_IN_XML.sub("", text)
 
 
+def one_line_end(text: str) -> str:
+    """Text whose every line ends in "\n": "\r\n" (a browser posts it) and a lone "\r"
+    (old Macs) become "\n", as a workbook and the imports give them back. The site's
+    forms store text so (``PlainTextMixin``), and the edit-conflict check compares it so."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def joined(words: Iterable[object], last: str = "and", *, between: str = ", ") -> str:
     """ "A", "A and B", "A, B and C" (``last="or"``: "A, B or C"); "" for none. With
     ``between="; "``, for items that hold a comma or an "and" of their own: "A; B; and C"."""

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from csp_portal.core.spreadsheet import one_line_end, spreadsheet_text
-from csp_portal.core.text import joined
+from csp_portal.core.spreadsheet import spreadsheet_text
+from csp_portal.core.text import joined, one_line_end
 from csp_portal.core.zips import zip_problem
 
 from . import registry
