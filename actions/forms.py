@@ -46,7 +46,8 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
 
 def _set_example(field: forms.DateField, label: str, day: datetime.date) -> None:
     """Give a date box an example its form takes (the default, 25/08/2007, is before a
-    plan's year): in the hint and in the message for a date that is not one."""
+    plan's year, or a recommendation's meeting): in the hint and in the message for a date
+    that is not one."""
     example = day.strftime("%d/%m/%Y")
     field.help_text = f"For example, {example}."
     field.error_messages["invalid"] = f"Enter the {label} as a real date, like {example}."
@@ -475,6 +476,11 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         date = self.fields["meeting_date"]
         date.help_text = (
             f"{date.help_text} With a meeting chosen, leave it blank to use the meeting's date."
+        )
+        # Due on or after its meeting: a stored one's meeting date, else today (a new one's
+        # meeting is held by today).
+        _set_example(
+            self.fields["due"], "due date", self.instance.meeting_date or timezone.localdate()
         )
 
     def clean(self):
