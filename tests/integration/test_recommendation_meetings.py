@@ -200,3 +200,21 @@ def test_the_due_date_example_is_a_date_the_form_takes(client, officer_a, partne
     due = changed.context["form"].fields["due"]
     assert due.help_text == "For example, 24/01/2017."
     assert due.error_messages["invalid"] == "Enter the due date as a real date, like 24/01/2017."
+
+
+def test_the_admin_takes_a_chosen_meetings_date_as_the_site_does(
+    client, admin_user, partnership_a, board
+):
+    client.force_login(admin_user)
+    url = reverse("admin:actions_recommendation_add")
+    form = {**FORM, "partnership": partnership_a.pk, "meeting_date": ""}
+
+    neither = client.post(url, {**form, "meeting": ""})
+    chosen = client.post(url, {**form, "meeting": board.pk})
+
+    assert neither.context["adminform"].form.errors["meeting_date"] == [
+        "Enter the meeting date, or choose the meeting."
+    ]
+    assert chosen.status_code == 302
+    stored = Recommendation.objects.get()
+    assert (stored.meeting, stored.meeting_date) == (board, DAY)
