@@ -12,6 +12,7 @@ from csp_portal.core.admin import (
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
 
 from . import selectors, services
+from .forms import MeetingDateFromMeeting
 from .models import (
     Action,
     ActionPlan,
@@ -188,9 +189,13 @@ class CrossThemeIssueAdmin(OwnThemeGroups, ActionsAdmin):
     autocomplete_fields = ["partnership", "raised_by", "affects"]
 
 
+class RecommendationAdminForm(MeetingDateFromMeeting, PlainTextModelForm):
+    pass
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(LooksUpInItsPartnership, ActionsAdmin):
-    form = PlainTextModelForm
+    form = RecommendationAdminForm
     partnership_boxes = ("meeting",)
     list_display = ["reference", "partnership", "meeting_date", "assigned_to", "status", "due"]
     list_filter = ["partnership", "status", "meeting_date"]

@@ -46,7 +46,8 @@ def _date_field(label: str, *, required: bool = False, help_text: str = "") -> f
 
 def _set_example(field: forms.DateField, label: str, day: datetime.date) -> None:
     """Give a date box an example its form takes (the default, 25/08/2007, is before a
-    plan's year): in the hint and in the message for a date that is not one."""
+    plan's year, or a recommendation's meeting): in the hint and in the message for a date
+    that is not one."""
     example = day.strftime("%d/%m/%Y")
     field.help_text = f"For example, {example}."
     field.error_messages["invalid"] = f"Enter the {label} as a real date, like {example}."
@@ -430,8 +431,29 @@ def affects_another_group(form: forms.ModelForm) -> None:
         form.add_error("affects", rules.ISSUE_AFFECTS_ANOTHER)
 
 
-class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
-    # Required only without a meeting chosen: a chosen meeting gives its date (clean).
+class MeetingDateFromMeeting:
+    """A recommendation's form, the site's or the admin's: its meeting date is needed only
+    with no meeting chosen, whose date it takes when left blank."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date = self.fields["meeting_date"]
+        date.required = False
+        said = "With a meeting chosen, leave it blank to use the meeting's date."
+        date.help_text = f"{date.help_text} {said}".strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("meeting")
+        if cleaned.get("meeting_date") is None and "meeting_date" not in self.errors:
+            if meeting is not None:
+                cleaned["meeting_date"] = meeting.date
+            else:
+                self.add_error("meeting_date", "Enter the meeting date, or choose the meeting.")
+        return cleaned
+
+
+class RecommendationForm(MeetingDateFromMeeting, PlainTextMixin, _ShownValues, forms.ModelForm):
     meeting_date = _date_field("Meeting date")
     due = _date_field("Due date")
 
@@ -472,20 +494,11 @@ class RecommendationForm(PlainTextMixin, _ShownValues, forms.ModelForm):
         meeting.queryset = self.instance.meetings_offered(partnership.meetings.filter(held))
         meeting.required = False
         meeting.error_messages["invalid_choice"] = "Choose a meeting of this partnership."
-        date = self.fields["meeting_date"]
-        date.help_text = (
-            f"{date.help_text} With a meeting chosen, leave it blank to use the meeting's date."
+        # Due on or after its meeting: a stored one's meeting date, else today (a new one's
+        # meeting is held by today).
+        _set_example(
+            self.fields["due"], "due date", self.instance.meeting_date or timezone.localdate()
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        meeting = cleaned.get("meeting")
-        if cleaned.get("meeting_date") is None and "meeting_date" not in self.errors:
-            if meeting is not None:
-                cleaned["meeting_date"] = meeting.date
-            else:
-                self.add_error("meeting_date", "Enter the meeting date, or choose the meeting.")
-        return cleaned
 
 
 class ListFilterForm(forms.Form):

@@ -20,6 +20,7 @@ from .figures import SpcSettings, spc_window
 from .importing import NAME_RULE, USE_THE_COMMAND
 from .importing.registry import listed
 from .models import Actual, Indicator, SpcSetting, Target
+from .selectors import baselines_without_figures
 from .services import (
     NO_FIGURE,
     Conflict,
@@ -530,14 +531,10 @@ class TargetForm(PlainTextMixin, forms.Form):
         indicator: Indicator,
         year: int,
         slots: list[datetime.date],
-        figure_months: Iterable[datetime.date] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.indicator, self.year, self.slots = indicator, year, slots
-        # Read only when a change is saved: the months with figures, to refuse a baseline
-        # year with none (its change could never be rated).
-        self.figure_months = figure_months
         start = indicator.partnership.fy_start_month
         self.fields["baseline_year"].choices = [("", "Choose a year")] + [
             (y, periods.fy_label(y, start)) for y in range(year - 1, year - BASELINE_YEARS - 1, -1)
@@ -686,18 +683,14 @@ class TargetForm(PlainTextMixin, forms.Form):
             return None
 
     def _check_baseline_has_figures(self, baseline_year: int) -> None:
-        """Refuse a baseline year with no figures at all: the target to date is the
-        baseline's same months changed by the per cent, so it could never be worked out.
-        A year with some months is a baseline (the rating compares the same months)."""
-        start = self.indicator.partnership.fy_start_month
-        if any(periods.financial_year_of(m, start) == baseline_year for m in self.figure_months):
-            return
-        self.add_error(
-            "baseline_year",
-            f"{periods.fy_label(baseline_year, start)} has no figures for "
-            f"{self.indicator.code}, so a change against it could never be rated: choose a "
-            "baseline year with figures, or set a figure for the whole year instead.",
-        )
+        """Refuse a baseline year with no figures at all (targets.csv by the same rule)."""
+        refused = baselines_without_figures([(self.indicator, baseline_year)])
+        if refused:
+            self.add_error(
+                "baseline_year",
+                f"{refused[self.indicator.pk, baseline_year]}: choose a baseline year with "
+                "figures, or set a figure for the whole year instead.",
+            )
 
     def clean(self):
         cleaned = super().clean()

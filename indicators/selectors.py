@@ -567,6 +567,36 @@ def actuals_at(places: list[tuple[Indicator, datetime.date]]) -> dict:
     return {(a.indicator_id, a.period): a for a in found if (a.indicator_id, a.period) in wanted}
 
 
+def baselines_without_figures(baselines: Iterable[tuple[Indicator, int]]) -> dict:
+    """Of these change targets' baselines, (indicator, baseline year), those with no figure
+    in the year, by (indicator pk, year), each with why it is refused: "2015/16 has no
+    figures for SP 07, so a change against it could never be rated" (the target to date is
+    the baseline's same months changed by the per cent; a year with some months will do).
+    One query however many, for the target page and targets.csv alike."""
+    wanted = {(indicator.pk, year): indicator for indicator, year in baselines}
+    if not wanted:
+        return {}
+    starts = {pk: indicator.partnership.fy_start_month for (pk, _), indicator in wanted.items()}
+    # The months of every baseline year asked for, each partnership's years as it starts them.
+    first = min(periods.fy_start(year, starts[pk]) for pk, year in wanted)
+    end = max(periods.fy_start(year + 1, starts[pk]) for pk, year in wanted)
+    months = (
+        Actual.objects.filter(indicator__in=starts, period__gte=first, period__lt=end)
+        .order_by()
+        .values_list("indicator_id", "period")
+        .distinct()
+    )
+    with_figures = {(pk, periods.financial_year_of(month, starts[pk])) for pk, month in months}
+    return {
+        (pk, year): (
+            f"{periods.fy_label(year, indicator.partnership.fy_start_month)} has no figures "
+            f"for {indicator.code}, so a change against it could never be rated"
+        )
+        for (pk, year), indicator in wanted.items()
+        if (pk, year) not in with_figures
+    }
+
+
 def year_grid_actuals(
     indicator: Indicator, slots: list[datetime.date]
 ) -> dict[datetime.date, Actual]:

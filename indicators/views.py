@@ -789,7 +789,6 @@ def target_edit(request, slug, pk, year):
         indicator=indicator,
         year=year,
         slots=slots,
-        figure_months=indicator.actuals.values_list("period", flat=True),
         initial=TargetForm.initial_for(current),
     )
     label = periods.fy_label(year, start)

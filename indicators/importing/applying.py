@@ -21,6 +21,7 @@ from csp_portal.core.models import Partnership, ThemeGroup
 from .. import commentary, periods
 from ..data_version import data_changed
 from ..models import Actual, FigureChange, Indicator, Target
+from ..selectors import baselines_without_figures
 from ..services import (
     TargetLocked,
     TargetMonitored,
@@ -284,9 +285,29 @@ def apply_targets(items: list[dict], ctx: ImportContext) -> Counter:
                 ctx.row_changed("targets", ctx.row_key(item["partnership"], key), new=words)
             else:  # the stored target it replaces is the service's
                 ctx.row_changed("targets", ctx.row_key(item["partnership"], key), [f"now {words}"])
+            if item["kind"] == Target.Kind.CHANGE_PCT:
+                ctx.later("baselines", _check_baselines).append(
+                    (item["row"], indicator, item["baseline_year"])
+                )
         counts[outcome if outcome in ("created", "updated") else "unchanged"] += 1
     _check_profiles(items, ctx)
     return counts
+
+
+def _check_baselines(ctx: ImportContext, changes: list[tuple[int, Indicator, int]]) -> None:
+    """Each change target the import set, against a baseline year with no figures, is a row
+    error, as on the target page. Checked once every table is written, so that figures in
+    actuals.csv (written after targets.csv) count; one query for the whole file. A target
+    read back unchanged is let through, as one kept from before the rule."""
+    refused = baselines_without_figures((indicator, year) for _, indicator, year in changes)
+    for row, indicator, year in changes:
+        if (indicator.pk, year) in refused:
+            ctx.error_at(
+                "targets",
+                row,
+                f"{refused[indicator.pk, year]}: give a baseline_year with figures (stored, "
+                "or in actuals.csv), or an annual target instead",
+            )
 
 
 def _check_profiles(items: list[dict], ctx: ImportContext) -> None:

@@ -8,7 +8,7 @@ for a workbook).
 
 import datetime
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -222,6 +222,7 @@ class ImportContext:
         self._seen: dict[str, dict[Hashable, int]] = {}
         self._kept: dict[tuple[str, Hashable], object] = {}
         self._months: dict[str, datetime.date] = {}
+        self._later: dict[str, tuple[Callable[[ImportContext, list], None], list]] = {}
         self.background = BackgroundCopy()  # bulk writes still running (see copying.py)
 
     # Checking -----------------------------------------------------------------
@@ -441,6 +442,17 @@ class ImportContext:
         self._kinds[slug, code] = IndicatorKind(measure, frequency, number)
 
     # Applying -----------------------------------------------------------------
+
+    def later(self, key: str, check: "Callable[[ImportContext, list], None]") -> list:
+        """A list to add to, which ``check(ctx, items)`` is given once every table is
+        written (before the commit): for a rule a later table's rows may meet (a change
+        target's baseline figures in actuals.csv, written after targets.csv)."""
+        return self._later.setdefault(key, (check, []))[1]
+
+    def check_later(self) -> None:
+        """Run the checks ``later`` was given, each once."""
+        for check, items in self._later.values():
+            check(self, items)
 
     def row_changed(
         self, table: str, key: str, changes: list[str] | None = None, *, new: str = ""

@@ -38,7 +38,10 @@ whole import, which is rolled back at the end if any row of any table has an err
 for a dry run). It runs even after a bad row, so that a rule only writing can check (a
 service's refusal: report it with ``ctx.error_at(table, row_number, message)``) is listed
 with every other problem at once; it must not rely on an earlier table's rows all being
-good (each table's check leaves out rows naming what an earlier one left out). Match
+good (each table's check leaves out rows naming what an earlier one left out). A rule a
+later table's rows may meet is left to ``ctx.later(key, check)``, whose list ``check(ctx,
+items)`` is given once every table is written (targets.csv's baselines, whose figures
+actuals.csv may bring). Match
 rows by natural key so importing the same file twice changes nothing, and return
 counts: ``{"created": 1, "updated": 0, "unchanged": 4}``. A check run ("check only")
 names the rows an import adds or changes that ``ctx.row_changed(table, key, changes)``

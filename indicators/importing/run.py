@@ -109,7 +109,8 @@ def _write(
     tables: Tables, ctx: ImportContext, report: ImportReport, *, collect, deadline: Deadline | None
 ) -> None:
     """Each table in apply order, a chunk at a time: checked, then its good rows written
-    (all rolled back if any row has an error); stopped, with nothing saved, once the
+    (all rolled back if any row has an error), then the checks left for the end
+    (``ctx.later``); stopped, with nothing saved, once the
     ``deadline`` has passed (asked before and after each chunk's check, and at the end,
     before the commit)."""
     for table in registry.tables():
@@ -127,6 +128,7 @@ def _write(
             report.add(table.name, table.apply(items, ctx))
             collect()
         ctx.background.wait()
+    ctx.check_later()  # what a later table may have met, now that every one is written
     # The last chunk's writing may have taken the import past it: then nothing is kept.
     _out_of_time(deadline, ctx)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -24,7 +26,7 @@ from csp_portal.core.models import (
 from indicators import importing, periods
 from indicators.importing import applying, reading, registry
 from indicators.models import Actual, FigureChange, Indicator, Target
-from tests.factories import ActualFactory, IndicatorFactory
+from tests.factories import ActualFactory, IndicatorFactory, TargetFactory
 
 DEMO_DATA = Path(settings.BASE_DIR) / "fixtures" / "demo" / "data"
 MODELS = (Partnership, ThemeGroup, Indicator, Target, Actual, FigureChange)
@@ -267,6 +269,17 @@ BAD_FILES = {
         "targets.csv row 2: baseline_year '2005/06' must be one of the 10 years before "
         "2016/17, from 2006/07 to 2015/16",
     ),
+    # The target page's rule: the target to date is the baseline's months changed by the
+    # per cent, so a baseline year with no figures could never rate it.
+    "change_pct_baseline_without_figures": (
+        {
+            "actuals": GOOD_YEAR,
+            "targets": [target(type="change_pct", value="-2", baseline_year="2014/15")],
+        },
+        "targets.csv row 2: 2014/15 has no figures for HC 01, so a change against it could "
+        "never be rated: give a baseline_year with figures (stored, or in actuals.csv), or an "
+        "annual target instead",
+    ),
     "cumulative_quarterly_mid_quarter": (
         {
             "actuals": GOOD_YEAR,
@@ -301,6 +314,66 @@ def test_import_data_bad_row_reports_it_and_writes_nothing(tmp_path, indicators_
 
     assert stderr.getvalue().splitlines() == [message]
     assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_a_change_targets_baseline_may_take_its_figures_from_the_same_import(
+    tmp_path, indicators_a
+):
+    # targets.csv is written before actuals.csv: its baselines are checked once both are.
+    write_csv(tmp_path, "actuals", GOOD_YEAR)
+    write_csv(tmp_path, "targets", [target(type="change_pct", value="-2", baseline_year="2015/16")])
+
+    importing.import_path(tmp_path, by=None)
+
+    assert Target.objects.get(indicator=indicators_a["HC 01"]).baseline_year == 2015
+
+
+@pytest.mark.django_db
+def test_a_change_targets_baseline_figures_are_read_once_for_the_whole_file(tmp_path, indicators_a):
+    def actual_queries(codes: list[str]) -> tuple[list[str], int]:
+        rows = [
+            target(indicator=c, type="change_pct", value="-2", baseline_year="2014/15")
+            for c in codes
+        ]
+        write_csv(tmp_path, "targets", rows)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            pytest.raises(importing.ImportFailed) as failed,
+        ):
+            importing.import_path(tmp_path, by=None)
+        read = [q["sql"] for q in queries if "indicators_actual" in q["sql"]]
+        return failed.value.report.errors, len(read)
+
+    one_errors, one = actual_queries(["HC 01"])
+    three_errors, three = actual_queries(["HC 01", "SAT 01", "CR 01"])
+
+    assert [e.partition(":")[0] for e in three_errors] == [
+        "targets.csv row 2",
+        "targets.csv row 3",
+        "targets.csv row 4",
+    ]
+    assert "2014/15 has no figures for CR 01" in three_errors[2]
+    assert len(one_errors) == 1 and one == three == 1
+
+
+@pytest.mark.django_db
+def test_a_stored_change_target_read_back_unchanged_is_let_through_without_figures(
+    tmp_path, indicators_a
+):
+    # Kept from before the rule (or its figures removed since): an export reads back.
+    TargetFactory(
+        indicator=indicators_a["HC 01"],
+        financial_year=2016,
+        kind="change_pct",
+        value=Decimal(-2),
+        baseline_year=2014,
+    )
+    write_csv(tmp_path, "targets", [target(type="change_pct", value="-2", baseline_year="2014/15")])
+
+    report = importing.import_path(tmp_path, by=None)
+
+    assert report.unchanged["targets"] == 1
 
 
 @pytest.mark.django_db
@@ -443,6 +516,8 @@ NEW_TARGETS = [
     target(partnership="new-csp", indicator="SAT 01", type="annual", value="90"),
 ]
 NEW_ACTUALS = [
+    # HC 01's change target's baseline: its figures come in the same import.
+    actual(partnership="new-csp", indicator="HC 01", period="2016-03", value="12"),
     actual(partnership="new-csp", indicator="HC 01", period="2016-04", value="17"),
     actual(partnership="new-csp", indicator="HC 01", period="2016-05", value="1,025"),
     actual(
@@ -456,6 +531,7 @@ NEW_ACTUALS = [
     ),
 ]
 EXPECTED_ACTUALS = {
+    ("HC 01", datetime.date(2016, 3, 1), Decimal(12), None, None, ""),
     ("HC 01", datetime.date(2016, 4, 1), Decimal(17), None, None, ""),
     ("HC 01", datetime.date(2016, 5, 1), Decimal(1025), None, None, ""),
     (
@@ -529,7 +605,7 @@ def test_import_data_good_files_write_everything(tmp_path, source):
         "Imported partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
-        "actuals: 3 new, 0 changed, 0 unchanged. "
+        "actuals: 4 new, 0 changed, 0 unchanged. "
         "New theme group: Cohesion (New CSP).",
         "What changed in partnerships:",
         "- new-csp: new: Name “New CSP”, Population 120,000",
@@ -540,6 +616,7 @@ def test_import_data_good_files_write_everything(tmp_path, source):
         "- new-csp HC 01 2016/17: new: a 10% increase on 2015/16",
         "- new-csp SAT 01 2016/17: new: 90.0% for the year",
         "What changed in actuals:",
+        "- new-csp HC 01 March 2016: new: 12",
         "- new-csp HC 01 April 2016: new: 17",
         "- new-csp HC 01 May 2016: new: 1,025",
         "- new-csp SAT 01 April 2016: new: 88.8889% (16 of 18)",
@@ -560,7 +637,7 @@ def test_import_data_good_files_write_everything(tmp_path, source):
     }
     assert stored_actuals() == EXPECTED_ACTUALS
     audit = FigureChange.objects.filter(subject="actual")
-    assert audit.count() == 3
+    assert audit.count() == 4
     assert {c.source for c in audit} == {"import"}
     assert all(c.old is None for c in audit)
 
@@ -582,7 +659,7 @@ def test_import_data_same_file_twice_changes_nothing(tmp_path, source):
         "Imported partnerships: 0 new, 0 changed, 1 unchanged; "
         "indicators: 0 new, 0 changed, 2 unchanged; "
         "targets: 0 new, 0 changed, 2 unchanged; "
-        "actuals: 0 new, 0 changed, 3 unchanged."
+        "actuals: 0 new, 0 changed, 4 unchanged."
     )
     assert db_counts() == before
 
@@ -726,7 +803,7 @@ def test_import_data_dry_run_reports_changes_and_writes_nothing(tmp_path):
         "Would import partnerships: 1 new, 0 changed, 0 unchanged; "
         "indicators: 2 new, 0 changed, 0 unchanged; "
         "targets: 2 new, 0 changed, 0 unchanged; "
-        "actuals: 3 new, 0 changed, 0 unchanged. "
+        "actuals: 4 new, 0 changed, 0 unchanged. "
         "New theme group: Cohesion (New CSP)."
     )
     assert named[:2] == [
@@ -1197,6 +1274,7 @@ def test_a_calendar_year_partnerships_targets_are_read_and_written_as_it_names_i
 ):
     partnership_a.fy_start_month = 1
     partnership_a.save()
+    ActualFactory(indicator=indicators_a["HC 01"], period=datetime.date(2015, 1, 1))
     write_csv(
         tmp_path,
         "targets",

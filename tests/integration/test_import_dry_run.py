@@ -697,8 +697,12 @@ def test_an_upload_that_changes_nothing_names_no_rows(officer_client, partnershi
 
 @pytest.mark.django_db
 def test_import_data_says_what_each_new_row_holds_as_the_site_writes_it(tmp_path, partnership_a):
-    for code, measure in (("HC 01", "count"), ("SAT 01", "percentage"), ("CR 01", "rate")):
-        IndicatorFactory(partnership=partnership_a, code=code, measure=measure)
+    made = {
+        code: IndicatorFactory(partnership=partnership_a, code=code, measure=measure)
+        for code, measure in (("HC 01", "count"), ("SAT 01", "percentage"), ("CR 01", "rate"))
+    }
+    # SAT 01's change target is against 2015/16: a figure of that year.
+    ActualFactory(indicator=made["SAT 01"], period=datetime.date(2015, 10, 1))
     files = {
         "targets": "partnership,indicator,year,type,value,baseline_year\n"
         "partnership-a,HC 01,2016/17,annual,375,\n"

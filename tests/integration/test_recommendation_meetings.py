@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from actions import transfer
 from actions.models import Recommendation
@@ -184,3 +185,36 @@ def test_the_recommendation_form_says_a_chosen_meeting_gives_the_date(
     assert "leave it blank to use the meeting's date" in (
         form.context["form"].fields["meeting_date"].help_text
     )
+
+
+def test_the_due_date_example_is_a_date_the_form_takes(client, officer_a, partnership_a):
+    # "For example, 25/08/2007" was refused: a recommendation cannot be due before its meeting.
+    made = RecommendationFactory(partnership=partnership_a, meeting_date=DAY, reference="SP2")
+    client.force_login(officer_a)
+
+    new = client.get(reverse("actions:recommendation_create", args=["partnership-a"]))
+    changed = client.get(reverse("actions:recommendation_edit", args=["partnership-a", made.pk]))
+
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert new.context["form"].fields["due"].help_text == f"For example, {today}."
+    due = changed.context["form"].fields["due"]
+    assert due.help_text == "For example, 24/01/2017."
+    assert due.error_messages["invalid"] == "Enter the due date as a real date, like 24/01/2017."
+
+
+def test_the_admin_takes_a_chosen_meetings_date_as_the_site_does(
+    client, admin_user, partnership_a, board
+):
+    client.force_login(admin_user)
+    url = reverse("admin:actions_recommendation_add")
+    form = {**FORM, "partnership": partnership_a.pk, "meeting_date": ""}
+
+    neither = client.post(url, {**form, "meeting": ""})
+    chosen = client.post(url, {**form, "meeting": board.pk})
+
+    assert neither.context["adminform"].form.errors["meeting_date"] == [
+        "Enter the meeting date, or choose the meeting."
+    ]
+    assert chosen.status_code == 302
+    stored = Recommendation.objects.get()
+    assert (stored.meeting, stored.meeting_date) == (board, DAY)
