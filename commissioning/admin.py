@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Count
 
 from csp_portal.core.admin import (
     AdministeredRelatedFilter,
@@ -8,6 +7,7 @@ from csp_portal.core.admin import (
     KeepsHistory,
     RefusesDeletion,
     TableInline,
+    counts_naming,
     object_id_of,
 )
 from csp_portal.core.forms import LinkedIndicatorsForm, PlainTextModelForm
@@ -46,13 +46,7 @@ class FundingStreamAdmin(RefusesDeletion, CommissioningAdmin):
     def deletion_refusals(self, streams):
         # Said before Django's page, which would list each line the stream pays for and
         # read its partnership to name it (a query a line).
-        counts = dict(
-            CommissioningLine.objects.filter(funding_stream__in=streams)
-            .order_by()
-            .values("funding_stream")
-            .annotate(n=Count("pk"))
-            .values_list("funding_stream", "n")
-        )
+        counts = counts_naming(CommissioningLine.objects.all(), "funding_stream", streams)
         return [
             f"The funding stream {stream.source} pays for "
             f"{counted(counts[stream.pk], 'commissioning line')}: give "

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router
-from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
@@ -72,6 +72,18 @@ def delete_unless_refused(modeladmin, request, queryset):
     for refusal in refusals:
         modeladmin.message_user(request, refusal, messages.ERROR)
     return None if refusals else delete_selected(modeladmin, request, queryset)
+
+
+def counts_naming(rows: QuerySet, field: str, objs) -> dict[int, int]:
+    """How many of these rows name each of these objects in ``field`` (those naming none
+    left out), in one query: a deletion refused for them says how many, not which."""
+    return dict(
+        rows.filter(**{f"{field}__in": objs})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values_list(field, "n")
+    )
 
 
 class RefusesDeletion:
@@ -1150,13 +1162,7 @@ class OrganisationAdmin(RefusesDeletion, admin.ModelAdmin):
     def deletion_refusals(self, organisations):
         # Counted in one query, not listed: Django's page would read each member and
         # their partnership (a query apiece), and name other partnerships' people.
-        counts = dict(
-            Membership.objects.filter(organisation__in=organisations)
-            .order_by()
-            .values("organisation")
-            .annotate(n=Count("pk"))
-            .values_list("organisation", "n")
-        )
+        counts = counts_naming(Membership.objects.all(), "organisation", organisations)
         return [
             f"{counted(counts[organisation.pk], 'membership')} of partnerships "
             f"{'names' if counts[organisation.pk] == 1 else 'name'} {organisation.name} as "
