@@ -457,10 +457,10 @@ class ImportForm(forms.Form):
     )
     # actions.csv's confirmation (actions.transfer.NEW_PLANS), whose refusal names this box.
     new_plans = forms.BooleanField(
-        label="Add the new plans the files name",
-        help_text="An import stops at a plan whose title is close to one of the "
-        "partnership's plans of its year (“Plan u” beside “Plan ü”), in case it is a typing "
-        "slip. Tick this if those plans are new.",
+        label="Add new action plans even if a title is almost the same as an existing plan's",
+        help_text="Importing actions.csv stops at a plan whose title is almost the same as "
+        "one of your plans for that year (for example “Safer Streets” and “Safer Street”), "
+        "in case it is a typing slip. Tick this if those plans really are new.",
         required=False,
     )
 
