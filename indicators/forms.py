@@ -130,8 +130,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         label="Reason for changing figures",
         required=False,
         max_length=500,
-        help_text="Needed to change or add a figure for a period a published report covers; "
-        "kept in the history of each figure you change, for example “revised by police”.",
+        help_text="Needed to change or add a figure a published report has used (a month it "
+        "covers, or the baseline year of a target it rated); kept in the history of each "
+        "figure you change, for example “revised by police”.",
     )
 
     def __init__(

@@ -318,6 +318,12 @@ def test_year_grid_of_a_rated_targets_baseline_says_so(
         "2014/15 figures needs a reason, and the next report will show it as a revision."
     ) in baseline
     assert "The published report" not in before
+    # The reason's hint spoke of periods a report covers only, which a baseline is not.
+    assert (
+        "Needed to change or add a figure a published report has used (a month it covers, "
+        "or the baseline year of a target it rated); kept in the history of each figure you "
+        "change, for example “revised by police”."
+    ) in baseline
 
 
 def _change_target(indicator, baseline_year, reason=""):
