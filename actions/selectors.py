@@ -25,8 +25,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from django.apps import apps
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -313,24 +314,44 @@ def plans_of_year(
     partnership: Partnership, financial_year: int, *, theme_group: ThemeGroup | None = None
 ) -> list[ActionPlan]:
     """The partnership's plans for a financial year (a theme group's only, when given), as
-    `plan_summary` reads actions: one query."""
-    plans = ActionPlan.objects.filter(partnership=partnership, financial_year=financial_year)
+    `plan_summary` reads actions, each with ``has_objectives`` (an action needs one): one
+    query."""
+    plans = ActionPlan.objects.filter(
+        partnership=partnership, financial_year=financial_year
+    ).annotate(has_objectives=Exists(Objective.objects.filter(plan=OuterRef("pk"))))
     if theme_group is not None:
         plans = plans.filter(theme_group=theme_group)
     return list(plans.order_by("title"))
 
 
-def indicators_chosen(partnership: Partnership, given: list[str]) -> list[int]:
-    """The ids given (an address's ``?indicator=``) that are the partnership's indicators:
-    anything else is dropped. One query, none when nothing is given."""
+def indicators_chosen(partnership: Partnership, given: list[str]) -> list[Indicator]:
+    """The indicators whose ids are given (an address's ``?indicator=``) that are the
+    partnership's: anything else is dropped. One query, none when nothing is given."""
     ids = [int(value) for value in given if value.isdecimal() and len(value) < 10]
     if not ids:
         return []
     return list(
         Indicator.objects.filter(partnership=partnership, pk__in=ids)
         .order_by("code")
-        .values_list("pk", flat=True)
+        .only("pk", "code", "title")
     )
+
+
+def report_to_publish(partnership: Partnership, given: str) -> tuple[str, str] | None:
+    """The publish page of the partnership's report whose id is given (an address's
+    ``?report=``, from that page's link to add an action), and the report's title; None for
+    anything else, or without the reports app. One query, none when nothing is given."""
+    if not (given.isdecimal() and len(given) < 10 and apps.is_installed("reports")):
+        return None
+    report = (
+        apps.get_model("reports", "Report")
+        .objects.filter(partnership=partnership, pk=int(given))
+        .only("pk", "title")
+        .first()
+    )
+    if report is None:
+        return None
+    return reverse("reports:publish", args=[partnership.slug, report.pk]), report.title
 
 
 def action_history(action: Action) -> list[ActionUpdate]:

@@ -131,7 +131,10 @@ CLOSE_TITLE = 0.85
 # What confirms such a plan is new (``ctx.confirmed``), and how the person gives it: the
 # import page's box (``ImportForm.new_plans``), or import_data's option.
 NEW_PLANS = "new_plans"
-CONFIRM_NEW_PLANS = {"upload": "tick “Add the new plans the files name” and import again"}
+CONFIRM_NEW_PLANS = {
+    "upload": "tick “Add new action plans even if a title is almost the same as an existing "
+    "plan's” and import again"
+}
 CONFIRM_NEW_PLANS_COMMAND = "import again with --new-plans"
 # The text each table writes to a field of limited length, by column.
 LENGTHS = {

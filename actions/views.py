@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
@@ -276,6 +277,17 @@ def _saved_or_errors(form, save, what: str):
     return None
 
 
+def _carried(request, joiner: str) -> str:
+    """What the publish page's link to give a red indicator its action says (the indicator,
+    and the report to go back to), for the next form's address as a new plan or objective
+    leads on to its action: ``joiner`` and the query, or "" when it says nothing."""
+    carried = [("indicator", v) for v in request.GET.getlist("indicator") if v.isdecimal()]
+    report = request.GET.get("report", "")
+    if request.GET.get("from") == "publish" and report.isdecimal():
+        carried += [("from", "publish"), ("report", report)]
+    return f"{joiner}{urlencode(carried)}" if carried else ""
+
+
 def _plan_form_view(request, partnership, action_plan):
     form = ActionPlanForm(
         request.POST or None,
@@ -303,6 +315,7 @@ def _plan_form_view(request, partnership, action_plan):
                 )
                 return redirect(
                     reverse("actions:objective_create", args=[partnership.slug, saved.pk])
+                    + _carried(request, "?")
                 )
             verb = "Saved" if changed else "Nothing changed in"
             messages.success(request, ended(f"{verb} {saved.title}"))
@@ -383,6 +396,7 @@ def _objective_form_view(request, partnership, action_plan, objective):
                 return redirect(
                     reverse("actions:action_create", args=[partnership.slug, action_plan.pk])
                     + f"?objective={saved.pk}"
+                    + _carried(request, "&")
                 )
             return redirect(action_plan.get_absolute_url() + "#objectives")
     title = f"Change objective {objective.number}" if objective else "Add an objective"
@@ -397,11 +411,22 @@ def _objective_form_view(request, partnership, action_plan, objective):
 
 
 def _plan_form_page(
-    request, partnership, action_plan, form, title: str, action=None, remove=("", "")
+    request,
+    partnership,
+    action_plan,
+    form,
+    title: str,
+    action=None,
+    remove=("", ""),
+    *,
+    chosen=(),
+    publish=None,
 ):
     """The form page of an objective or action, under its action plan (a change of an action
     under the action's own page); ``remove``: the link to remove the row changed, and its
-    words."""
+    words; ``chosen``: the indicators a new action was opened for (the publish page's red
+    ones), named above the form; ``publish``: that publish page's address and report title,
+    to go back to."""
     return render(
         request,
         "actions/form.html",
@@ -416,6 +441,8 @@ def _plan_form_page(
             "back_label": "Back to the action plan",
             "remove_url": remove[0],
             "remove_label": remove[1],
+            "chosen": joined(f"{i.code} {i.title}" for i in chosen),
+            "publish": publish,
         },
     )
 
@@ -509,13 +536,15 @@ def _every_change(request) -> bool:
 def _action_form_view(request, partnership, action_plan, action):
     objective = request.GET.get("objective", "")
     initial = {}
+    chosen = []
     if action is None:
         # Just after adding an objective, its actions come next.
         if objective.isdecimal():
             initial["objective"] = objective
         # From the publish page's red indicator without an action (?indicator=<id>).
-        if chosen := selectors.indicators_chosen(partnership, request.GET.getlist("indicator")):
-            initial["indicators"] = chosen
+        chosen = selectors.indicators_chosen(partnership, request.GET.getlist("indicator"))
+        if chosen:
+            initial["indicators"] = [indicator.pk for indicator in chosen]
     form = ActionForm(
         request.POST or None,
         instance=action,
@@ -558,7 +587,17 @@ def _action_form_view(request, partnership, action_plan, action):
     title = f"Change action {action.reference}" if action else "Add an action"
     remove = reverse("actions:action_remove", args=[partnership.slug, action.pk]) if action else ""
     return _plan_form_page(
-        request, partnership, action_plan, form, title, action, (remove, "Remove this action")
+        request,
+        partnership,
+        action_plan,
+        form,
+        title,
+        action,
+        (remove, "Remove this action"),
+        chosen=chosen,
+        publish=selectors.report_to_publish(partnership, request.GET.get("report", ""))
+        if chosen and request.GET.get("from") == "publish"
+        else None,
     )
 
 

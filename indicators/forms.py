@@ -131,8 +131,9 @@ class FigureGridForm(PlainTextMixin, forms.Form):
         label="Reason for changing figures",
         required=False,
         max_length=500,
-        help_text="Needed to change or add a figure for a period a published report covers; "
-        "kept in the history of each figure you change, for example “revised by police”.",
+        help_text="Needed to change or add a figure a published report has used (a month it "
+        "covers, or the baseline year of a target it rated); kept in the history of each "
+        "figure you change, for example “revised by police”.",
     )
 
     def __init__(
@@ -458,10 +459,10 @@ class ImportForm(forms.Form):
     )
     # actions.csv's confirmation (actions.transfer.NEW_PLANS), whose refusal names this box.
     new_plans = forms.BooleanField(
-        label="Add the new plans the files name",
-        help_text="An import stops at a plan whose title is close to one of the "
-        "partnership's plans of its year (“Plan u” beside “Plan ü”), in case it is a typing "
-        "slip. Tick this if those plans are new.",
+        label="Add new action plans even if a title is almost the same as an existing plan's",
+        help_text="Importing actions.csv stops at a plan whose title is almost the same as "
+        "one of your plans for that year (for example “Safer Streets” and “Safer Street”), "
+        "in case it is a typing slip. Tick this if those plans really are new.",
         required=False,
     )
 

@@ -212,28 +212,36 @@ def _lock_of(plan: list, reason: str) -> "FigureLocked | None":
     return None
 
 
-def locked_notices(indicator: Indicator, places: list[tuple[datetime.date, str]]) -> list[str]:
-    """What the year grid says up front of its periods whose figures need a reason to
-    change (`reports.selectors.figure_lock`, the rule saving checks): "The published report
-    “Update” (Scrutiny panel, 24 January 2017) covers November 2016: ...", and of a year a
-    published report rated the indicator against a change target worked out from. places:
-    each period as stored and its name, in page order. Two queries, one when nothing was
-    published."""
+def year_locked(indicator: Indicator, slots: list[datetime.date]) -> dict:
+    """Of the year grid's periods (as stored), those whose figure needs a reason to change,
+    each with its lock (`reports.selectors.figure_lock`, the rule saving checks). Two
+    queries, one when nothing was published."""
     from reports.selectors import baseline_years, figure_lock, frozen_by  # reports build on us
 
     published = frozen_by([indicator.partnership_id])
     if not published:
-        return []
+        return {}
     baselines = baseline_years([indicator.pk])
     start = indicator.partnership.fy_start_month
-    locks = [
-        (
-            period,
-            figure_lock(indicator.pk, indicator.frequency, period, start, published, baselines),
-        )
-        for period, _ in places
-    ]
-    covering, rating = _by_report([(period, lock) for period, lock in locks if lock])
+    locks = {
+        period: figure_lock(indicator.pk, indicator.frequency, period, start, published, baselines)
+        for period in slots
+    }
+    return {period: lock for period, lock in locks.items() if lock is not None}
+
+
+def locked_notices(
+    indicator: Indicator, places: list[tuple[datetime.date, str]], locked: dict
+) -> list[str]:
+    """What the year grid says up front of its periods whose figures need a reason to
+    change (``locked``, `year_locked`): "The published report “Update” (Scrutiny panel, 24
+    January 2017) covers November 2016: ...", and of a year a published report rated the
+    indicator against a change target worked out from. places: each period as stored and
+    its name, in page order. No queries."""
+    start = indicator.partnership.fy_start_month
+    covering, rating = _by_report(
+        [(period, locked[period]) for period, _ in places if period in locked]
+    )
     words = dict(places)
     order = [period for period, _ in places]
     notices = [

@@ -666,10 +666,12 @@ def year_grid(request, slug, pk, year):
         else f"Q{periods.quarter_of(slot, start)} ({periods.month_label(slot)} quarter)"
         for slot in slots
     ]
+    locked = services.year_locked(indicator, slots)
     # The rows as opened are kept under the indicator's figures version (its settings and
     # figures: any save of either makes a new one), the year, today and the partnership's
-    # financial year (the labels), and each row under what it shows; the page around them
-    # is rendered afresh.
+    # financial year (the labels), the periods a published report locks (their boxes name
+    # the notice), and each row under what it shows; the page around them is rendered
+    # afresh.
     key = ":".join(
         str(part)
         for part in (
@@ -679,6 +681,7 @@ def year_grid(request, slug, pk, year):
             year,
             today,
             start,
+            ",".join(f"{period:%Y%m}" for period in slots if period in locked),
         )
     )
     opened = request.method != "POST"
@@ -708,7 +711,7 @@ def year_grid(request, slug, pk, year):
     if rows_html is None:
         last_year = {slot: actuals.get(periods.same_month_last_year(slot)) for slot in slots}
         context["grid"] = [(cell, fields, last_year[cell.period]) for cell, fields in form.rows()]
-        rows_html = _grid_rows_html(indicator, context["grid"], keep=opened)
+        rows_html = _grid_rows_html(indicator, context["grid"], set(locked), keep=opened)
         if opened:
             cache.set(key, rows_html)
     return render(
@@ -726,7 +729,9 @@ def year_grid(request, slug, pk, year):
             "locked": services.locked_notices(
                 indicator,
                 [(slot, periods.period_label(slot, indicator.frequency, start)) for slot in slots],
+                locked,
             ),
+            "locked_notice_id": LOCKED_NOTICE_ID,
             "year_before": (year - 1, periods.fy_label(year - 1, start))
             if year > periods.MIN_YEAR
             else None,
@@ -746,15 +751,25 @@ def _years_offered(years_with_figures, year: int) -> list[int]:
     return sorted(years | ({before} if before >= periods.MIN_YEAR else set()))
 
 
-def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
-    """The year grid's rows; with ``keep`` (as opened: no figures typed, no errors), each
+# The year grid's notice of its locked periods, which their boxes name as their description.
+LOCKED_NOTICE_ID = "locked-notice"
+
+
+def _grid_rows_html(indicator: Indicator, grid: list, locked: set, *, keep: bool) -> str:
+    """The year grid's rows, the boxes of the periods ``locked`` described by the notice
+    that says why; with ``keep`` (as opened: no figures typed, no errors), each
     kept under a key made of all it shows (the month's label and box names, the indicator's
-    code that names its boxes, the measure, the figure in the box and last year's, and
-    whether it has boxes: a quarter under way has none), so a saved figure rebuilds only
-    its month. Without the code, another indicator's blank month
+    code that names its boxes, the measure, the figure in the box and last year's,
+    whether it has boxes: a quarter under way has none, and whether it is locked), so a
+    saved figure rebuilds only its month. Without the code, another indicator's blank month
     would lend its row, boxes named by the wrong indicator."""
+
+    def row_html(cell, fields, last) -> str:
+        described_by = LOCKED_NOTICE_ID if cell.period in locked else ""
+        return year_grid_row(indicator, cell, fields, last, described_by)
+
     if not keep:
-        return "".join(year_grid_row(indicator, *row) for row in grid) + "\n"
+        return "".join(row_html(*row) for row in grid) + "\n"
     pieces = [
         (
             "year-grid-row:"
@@ -766,8 +781,9 @@ def _grid_rows_html(indicator: Indicator, grid: list, *, keep: bool) -> str:
                 cell.texts(cell.current),
                 last and (last.value, last.numerator, last.denominator),
                 bool(fields),  # none for a quarter under way, not open yet
+                cell.period in locked,
             ),
-            lambda row=(cell, fields, last): year_grid_row(indicator, *row),
+            lambda row=(cell, fields, last): row_html(*row),
         )
         for cell, fields, last in grid
     ]

@@ -66,14 +66,21 @@ def actions_connected() -> bool:
 
 
 def corrective_action_links(
-    entries: list[dict], period: datetime.date, can_edit: Callable[[Partnership], bool]
+    entries: list[dict],
+    period: datetime.date,
+    can_edit: Callable[[Partnership], bool],
+    *,
+    report_pk: int,
 ) -> list[dict]:
     """Red indicators without an open action (the publish page's), each with the address
     of its page and, where the editor may edit its partnership and there is an action plan
     app, where to give it its action: the "Add an action" form of the plan for the report's
-    year (the indicator's theme group's first), the indicator chosen; or, with no plan for
-    that year, the page to start one. Actions of a later year's plan do not count for the
-    report (``linked_actions``), so that year's plan is the one offered."""
+    year (the indicator's theme group's first), the indicator chosen; with no objective in
+    that plan (an action needs one), its "Add an objective" form; with no plan for that
+    year, the page to start one. Those forms lead on to the action's with the indicator
+    chosen and a link back to the publish page of report ``report_pk``. Actions of a later
+    year's plan do not count for the report (``linked_actions``), so that year's plan is
+    the one offered."""
     plans_of_year = _reader("actions", "plans_of_year")
     found = Indicator.objects.select_related("partnership").in_bulk(
         [e["id"] for e in entries if e.get("id")]
@@ -92,14 +99,18 @@ def corrective_action_links(
             plans[partnership.pk] = plans_of_year(partnership, year)
         own = [p for p in plans[partnership.pk] if p.theme_group_id == indicator.theme_group_id]
         plan = next(iter(own or plans[partnership.pk]), None)
+        query = f"?indicator={indicator.pk}&from=publish&report={report_pk}"
         if plan is None:
-            link["act_url"] = reverse("actions:plan_create", args=[partnership.slug])
-            link["act_label"] = (
-                f"Start an action plan for {periods.fy_label(year, partnership.fy_start_month)}"
-            )
+            link["act_url"] = reverse("actions:plan_create", args=[partnership.slug]) + query
+            year_label = periods.fy_label(year, partnership.fy_start_month)
+            link["act_label"] = f"Start an action plan for {year_label}, then its action"
+        elif not plan.has_objectives:
+            create = reverse("actions:objective_create", args=[partnership.slug, plan.pk])
+            link["act_url"] = create + query
+            link["act_label"] = f"Add an objective to {plan.title}, then its action"
         else:
             create = reverse("actions:action_create", args=[partnership.slug, plan.pk])
-            link["act_url"] = f"{create}?indicator={indicator.pk}"
+            link["act_url"] = create + query
             link["act_label"] = f"Add an action to {plan.title}"
     return links
 

@@ -421,6 +421,7 @@ def _publish_page(request, partnership, report, versions, form: PublishForm) -> 
                 found["red_without_action"],
                 report.period,
                 lambda other: has_access(request.user, other, Access.EDIT),
+                report_pk=report.pk,
             ),
             "actions_connected": sources.actions_connected(),
             "versions": versions,

@@ -168,9 +168,10 @@ def month_sheet_rows(
     return rows
 
 
-def year_grid_row(indicator, cell, fields, last) -> SafeString:
+def year_grid_row(indicator, cell, fields, last, described_by: str = "") -> SafeString:
     """One month's (or quarter's) row of an indicator's year grid: its label, the figure
-    a year before, and the boxes."""
+    a year before, and the boxes; ``described_by``: the id of the notice that its figure
+    needs a reason to change, when it does."""
     esc = escape_text
     shown = _last_year(indicator, last)
     return mark_safe(
@@ -179,7 +180,7 @@ def year_grid_row(indicator, cell, fields, last) -> SafeString:
         f'        <td class="govuk-table__cell govuk-table__cell--numeric">{shown}</td>\n'
         '        <td class="govuk-table__cell">\n'
         # Each box named by its month and its indicator, as the month sheet's are.
-        f"          {_boxes_or_not_open(cell, fields, f', {esc(indicator.code)}')}\n"
+        f"          {_boxes_or_not_open(cell, fields, f', {esc(indicator.code)}', described_by)}\n"
         "        </td>\n"
         "      </tr>\n"
     )

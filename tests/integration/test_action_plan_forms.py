@@ -279,6 +279,63 @@ def test_add_action_form_preselects_an_indicator_given_in_the_address(signed_in,
     assert other.pk not in form.initial["indicators"]
 
 
+def test_add_action_form_says_which_indicators_it_has_ticked(signed_in, partnership_a):
+    # The indicator was ticked silently, the 6th of 29 boxes.
+    plan = ActionPlanFactory(partnership=partnership_a)
+    chosen = IndicatorFactory(partnership=partnership_a, code="SP 01", title="Overall crime")
+    IndicatorFactory(partnership=partnership_a, code="SP 02", title="Burglary")
+    url = reverse("actions:action_create", args=["partnership-a", plan.pk])
+
+    page = signed_in.get(f"{url}?indicator={chosen.pk}").content.decode()
+
+    assert '<div class="govuk-inset-text">This action is for SP 01 Overall crime.</div>' in page
+    assert "Back to publishing" not in page
+    assert "This action is for" not in signed_in.get(url).content.decode()
+
+
+def test_add_action_form_links_back_to_the_publish_page_it_came_from(signed_in, partnership_a):
+    from tests.factories import ReportFactory
+
+    plan = ActionPlanFactory(partnership=partnership_a)
+    chosen = IndicatorFactory(partnership=partnership_a, code="SP 01", title="Overall crime")
+    report = ReportFactory(partnership=partnership_a)
+    url = reverse("actions:action_create", args=["partnership-a", plan.pk])
+    publish = reverse("reports:publish", args=["partnership-a", report.pk])
+
+    page = signed_in.get(f"{url}?indicator={chosen.pk}&from=publish&report={report.pk}").text
+
+    assert f'href="{publish}"' in page
+    for other in (f"{report.pk + 1}", "x", "99999999999999999999"):
+        page = signed_in.get(f"{url}?indicator={chosen.pk}&from=publish&report={other}").text
+        assert "Back to publishing" not in page
+
+
+def test_a_plan_started_for_an_indicator_goes_on_to_its_objective_then_its_action(
+    signed_in, partnership_a
+):
+    # From the publish page's red indicator: the indicator stays chosen through the
+    # plan's and objective's forms to the action's.
+    chosen = IndicatorFactory(partnership=partnership_a)
+    carried = f"indicator={chosen.pk}&from=publish&report=7"
+
+    response = signed_in.post(
+        reverse("actions:plan_create", args=["partnership-a"]) + f"?{carried}",
+        {"title": "Safer streets", "financial_year": "2016/17"},
+    )
+    plan = ActionPlan.objects.get(partnership=partnership_a)
+    assert response.url == (
+        reverse("actions:objective_create", args=["partnership-a", plan.pk]) + f"?{carried}"
+    )
+    response = signed_in.post(response.url, {"number": "1", "title": "Fewer burglaries"})
+    objective = plan.objectives.get()
+    assert response.url == (
+        reverse("actions:action_create", args=["partnership-a", plan.pk])
+        + f"?objective={objective.pk}&{carried}"
+    )
+    form = signed_in.get(response.url).context["form"]
+    assert form.initial == {"objective": str(objective.pk), "indicators": [chosen.pk]}
+
+
 @pytest.mark.parametrize("given", ["other", "junk", "99999999999999999999", ""])
 def test_add_action_form_ignores_an_indicator_not_of_the_partnership(
     signed_in, partnership_a, partnership_b, given

@@ -883,7 +883,10 @@ def _upload(client, folder: Path, **options):
     )
 
 
-PAGE_CONFIRMS = "tick “Add the new plans the files name” and import again"
+PAGE_CONFIRMS = (
+    "tick “Add new action plans even if a title is almost the same as an existing plan's” "
+    "and import again"
+)
 
 
 @pytest.mark.parametrize("options", [{}, {"dry_run": "on"}])

@@ -172,6 +172,36 @@ def test_year_grid_says_which_of_its_months_a_published_report_covers(
 
 
 @pytest.mark.django_db
+def test_year_grid_boxes_of_locked_months_are_described_by_the_notice(
+    client, officer_a, published, hate_crime
+):
+    # The month sheet's locked boxes named their tag; the year grid's named nothing.
+    client.force_login(officer_a)
+
+    page = client.get(grid_url(hate_crime)).text
+
+    assert '<div class="govuk-inset-text" id="locked-notice" data-locked-notice>' in page
+    november = re.search(r'<input type="text" name="m2016-11-v"[^>]*>', page).group()
+    december = re.search(r'<input type="text" name="m2016-12-v"[^>]*>', page).group()
+    assert 'aria-describedby="locked-notice"' in november
+    assert "aria-describedby" not in december
+    assert page.count('aria-describedby="locked-notice"') == 8  # April to November
+
+
+@pytest.mark.django_db
+def test_year_grid_boxes_of_a_rated_baseline_are_described_by_the_notice(
+    client, officer_a, rated_on_2014, hate_crime
+):
+    client.force_login(officer_a)
+
+    baseline = client.get(grid_url(hate_crime, 2014)).text
+    before = client.get(grid_url(hate_crime, 2013)).text
+
+    assert baseline.count('aria-describedby="locked-notice"') == 12
+    assert "locked-notice" not in before
+
+
+@pytest.mark.django_db
 def test_year_grid_of_an_indicator_the_report_did_not_show_says_nothing_of_it(
     client, officer_a, published, partnership_a
 ):
@@ -318,6 +348,12 @@ def test_year_grid_of_a_rated_targets_baseline_says_so(
         "2014/15 figures needs a reason, and the next report will show it as a revision."
     ) in baseline
     assert "The published report" not in before
+    # The reason's hint spoke of periods a report covers only, which a baseline is not.
+    assert (
+        "Needed to change or add a figure a published report has used (a month it covers, "
+        "or the baseline year of a target it rated); kept in the history of each figure you "
+        "change, for example “revised by police”."
+    ) in baseline
 
 
 def _change_target(indicator, baseline_year, reason=""):

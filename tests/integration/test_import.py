@@ -1119,6 +1119,12 @@ def test_import_page_lists_the_words_each_indicator_choice_takes(client, admin_u
     assert "Lower is better (<code>lower</code>)" in page
     assert "1,000 households (<code>households</code>)" in page
     assert "Point-in-time value (<code>snapshot</code>)" in page
+    # A rate indicator's households or businesses is refused: the page says so beforehand.
+    assert (
+        "For a <code>rate</code> indicator <code>rate_per</code> is <code>population</code> or "
+        "<code>none</code>; for a rate per 1,000 households or businesses give <code>measure"
+        "</code> <code>count</code> with that <code>rate_per</code>."
+    ) in page
 
 
 PARTNERSHIP_SETTINGS = {

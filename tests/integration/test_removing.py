@@ -243,6 +243,8 @@ def test_the_year_page_lists_its_removed_line_and_stream(signed_in, partnership_
     assert "Removed this year" in section
     assert "CI 09" in section and "Victim Support" in section and "£5,000" in section
     assert "S 0" in section and "£0" in section
+    # At 375px "Funding stream S 0 …" ran on for ten lines: the type has its own line.
+    assert '<span class="govuk-body-s app-secondary">Funding stream</span><br>S 0' in section
     assert escape(officer_a.get_full_name()) in section
     assert 'System <span class="app-secondary">(admin)</span>' in section
     record = CommissioningChange.objects.get(subject="line", object_id=line.pk, new__isnull=True)

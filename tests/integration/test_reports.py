@@ -472,12 +472,13 @@ def test_publish_page_warns_of_red_indicators_without_action(client, partnership
 def test_publish_page_links_each_red_indicator_to_adding_its_action(
     client, partnership_a, officer_a
 ):
-    from tests.factories.actions import ActionPlanFactory
+    from tests.factories.actions import ActionPlanFactory, ObjectiveFactory
 
     red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
     Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
-    ActionPlanFactory(partnership=partnership_a, financial_year=2015, title="Last year")
+    ObjectiveFactory(plan__partnership=partnership_a, plan__financial_year=2015)
     plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016, title="Safer streets")
+    ObjectiveFactory(plan=plan)
     report = ReportFactory(partnership=partnership_a)
     client.force_login(officer_a)
 
@@ -485,8 +486,30 @@ def test_publish_page_links_each_red_indicator_to_adding_its_action(
 
     assert f'href="{red.get_absolute_url()}"' in page
     add = reverse("actions:action_create", args=["partnership-a", plan.pk])
-    assert f'href="{add}?indicator={red.pk}"' in page
+    assert f'href="{add}?indicator={red.pk}&amp;from=publish&amp;report={report.pk}"' in page
     assert "Add an action to Safer streets" in page
+
+
+@pytest.mark.django_db
+def test_publish_page_offers_an_objective_first_for_a_plan_without_one(
+    client, partnership_a, officer_a
+):
+    # The "Add an action" form of a plan without objectives could never be saved: its
+    # Objective list was empty.
+    from tests.factories.actions import ActionPlanFactory
+
+    red = indicators_with_history(partnership_a, 1, last=NOV_2016)[0]
+    Target.objects.create(indicator=red, financial_year=2016, kind="annual", value=Decimal(100))
+    plan = ActionPlanFactory(partnership=partnership_a, financial_year=2016, title="Safer streets")
+    report = ReportFactory(partnership=partnership_a)
+    client.force_login(officer_a)
+
+    page = client.get(reverse("reports:publish", args=["partnership-a", report.pk])).text
+
+    add = reverse("actions:objective_create", args=["partnership-a", plan.pk])
+    assert f'href="{add}?indicator={red.pk}&amp;from=publish&amp;report={report.pk}"' in page
+    assert "Add an objective to Safer streets, then its action" in page
+    assert reverse("actions:action_create", args=["partnership-a", plan.pk]) not in page
 
 
 @pytest.mark.django_db
@@ -500,8 +523,9 @@ def test_publish_page_offers_to_start_a_plan_when_the_year_has_none(
 
     page = client.get(reverse("reports:publish", args=["partnership-a", report.pk])).text
 
-    assert f'href="{reverse("actions:plan_create", args=["partnership-a"])}"' in page
-    assert "Start an action plan for 2016/17" in page
+    start = reverse("actions:plan_create", args=["partnership-a"])
+    assert f'href="{start}?indicator={red.pk}&amp;from=publish&amp;report={report.pk}"' in page
+    assert "Start an action plan for 2016/17, then its action" in page
 
 
 @pytest.mark.django_db

@@ -155,6 +155,19 @@ def test_year_grid_row_shows_the_label_last_year_and_the_boxes():
     )
 
 
+def test_year_grid_boxes_of_a_locked_month_are_described_by_the_notice():
+    posted = {"i8-n": "x", "initial-i8-n": "", "i8-d": "9", "initial-i8-d": ""}
+    _, rows = grid(posted)
+    (count, count_fields, _), (ratio, ratio_fields, _) = rows
+
+    html = year_grid_row(count.indicator, count, count_fields, None, "locked-notice")
+    both = year_grid_row(ratio.indicator, ratio, ratio_fields, None, "locked-notice")
+
+    assert 'data-paste-cell="" aria-describedby="locked-notice" id="id_i7-v">' in html
+    assert 'aria-describedby="id_i8-n-error locked-notice"' in both
+    assert 'data-paste-cell="" aria-describedby="locked-notice" id="id_i8-d">' in both
+
+
 def test_month_sheet_boxes_of_a_published_row_are_described_by_its_tag():
     """Review finding: a screen reader at a box was not told its figure is in a published
     report (a change needs a reason): the "Published" tag was only in the row heading."""
