@@ -30,7 +30,7 @@ from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.history import History
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup
 from csp_portal.core.removal import ASK, added_at, counted, remove_checked, shown_in_report
-from csp_portal.core.text import joined
+from csp_portal.core.text import joined, one_line_end
 from indicators import periods
 from indicators.models import Indicator
 
@@ -567,7 +567,7 @@ def action_update_add(
         )
     # One kind of line break, as a workbook gives it back (a browser posts \r\n): so the
     # update reads the same in an export, and re-importing it adds nothing.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = one_line_end(text).strip()
     if require_text and not text:
         raise ValidationError({"text": "Write what has been done and what comes next."})
     if shown_status is not None:

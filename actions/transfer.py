@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from csp_portal.core.history import changes_described, value_words, values_described
 from csp_portal.core.models import Meeting, Membership, Partnership, ThemeGroup, theme_group_key
-from csp_portal.core.text import joined, name_key
+from csp_portal.core.text import joined, name_key, one_line_end
 from indicators import periods
 from indicators.importing import max_lengths
 from indicators.importing.checking import choice, yes_no
@@ -806,7 +806,7 @@ def _closed_at(item, current: Action | None) -> datetime.datetime | None:
 def _plain(text: str) -> str:
     """An update's text as compared: a workbook gives back a line break typed on the site
     (\r\n) as \n, and cells lose their surrounding spaces."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return one_line_end(text).strip()
 
 
 def _update_wanted(item, action: Action, stored: _Stored) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from csp_portal.core.concurrency import Outcome, decide
 from csp_portal.core.models import Meeting, Partnership, ThemeGroup
+from csp_portal.core.text import one_line_end
 from indicators import data_version, periods
 
 from . import builder, checks, rendering, selectors
@@ -79,7 +80,7 @@ def report_part(report: Report, part: Part) -> Any:
 def _same(a: Any, b: Any) -> bool:
     """Texts compare as a browser sends them back (line ends, spaces at either end)."""
     if isinstance(a, str) and isinstance(b, str):
-        return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+        return one_line_end(a).strip() == one_line_end(b).strip()
     return a == b
 
 
